@@ -1,0 +1,201 @@
+//! The command line, as clap derive types. Dispatch lives in `main.rs`; each subcommand's
+//! work lives in its own module (`analysis::command`, `engine::command`, …).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::strategies::StrategyChoice;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "zonerescue",
+    version,
+    about = "Rescue a non-global zone that fails `zoneadm attach -u` after a global-zone upgrade",
+    long_about = "Rescue a Solaris 11 / illumos non-global zone that fails `zoneadm -z ZONE attach -u` \
+after the global zone was upgraded. zonerescue snapshots the zone boot environment first, then \
+climbs a ladder of remedies, gentlest first, reading the attach log between attempts.",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub recover: RecoverArgs,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options that apply to every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, env = "ZONERESCUE_COLOR")]
+    pub color: ColorChoice,
+
+    /// Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Run system commands from this directory instead of their standard paths
+    /// (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host.
+    #[arg(long, global = true, value_name = "DIR", env = "ZONERESCUE_COMMAND_DIR")]
+    pub command_dir: Option<PathBuf>,
+
+    /// Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory.
+    #[arg(long, global = true, value_name = "DIR", env = "ZONERESCUE_SYSTEM_ROOT")]
+    pub system_root: Option<PathBuf>,
+
+    /// Where journals and locks are kept (default: /var/lib/zonerescue under the system root).
+    #[arg(long, global = true, value_name = "DIR", env = "ZONERESCUE_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    /// Default per-command timeout in seconds (pkg and attach can take long).
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        default_value_t = 7200,
+        env = "ZONERESCUE_TIMEOUT"
+    )]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options of the recovery itself (`zonerescue [OPTIONS] ZONE`).
+#[derive(Debug, Clone, Args)]
+pub struct RecoverArgs {
+    /// The non-global zone to rescue.
+    #[arg(value_name = "ZONE")]
+    pub zone: Option<String>,
+
+    /// How to choose remedies: auto (from the diagnosis of each failure), ladder (fixed order),
+    /// or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental,
+    /// image-update, image-create.
+    #[arg(long, value_name = "STRATEGY", default_value = "auto", env = "ZONERESCUE_STRATEGY")]
+    pub strategy: StrategyChoice,
+
+    /// Print the plan and the exact commands; run only read-only commands and `pkg … -n`.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+
+    /// Answer yes to every prompt (image-create still needs --allow-destructive).
+    #[arg(long, short = 'y', env = "ZONERESCUE_YES")]
+    pub yes: bool,
+
+    /// Allow image-create (re-creating the zone's package image) without a prompt.
+    #[arg(long)]
+    pub allow_destructive: bool,
+
+    /// Use this playbook instead of the built-in one for the platform.
+    #[arg(long, value_name = "FILE", env = "ZONERESCUE_PLAYBOOK")]
+    pub playbook: Option<PathBuf>,
+
+    /// Also write the human report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// After a successful attach, boot the zone and report services in maintenance.
+    #[arg(long)]
+    pub boot: bool,
+
+    /// Preflight and analysis over every installed or detached zone of the host.
+    #[arg(long, conflicts_with = "zone")]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify a failed attach log, show the evidence, recommend a strategy.
+    Analyze(AnalyzeArgs),
+    /// Show the journal of the last run for ZONE in plain words.
+    Status(ZoneArg),
+    /// Continue an interrupted run from its journal.
+    Resume(ResumeArgs),
+    /// Return the zone boot environment to the pre-rescue (or a named) snapshot.
+    Rollback(RollbackArgs),
+    /// List zonerescue's snapshots of ZONE; with --prune, remove all but the ones still needed.
+    Snapshots(SnapshotsArgs),
+    /// Run a guided recovery against a simulated host built from a bundled scenario.
+    Demo(DemoArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AnalyzeArgs {
+    /// Attach logs, terminal transcripts or pkg output; `-` or none reads standard input.
+    #[arg(value_name = "LOGFILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Additional rules (TOML, same format as playbooks/analysis-rules.toml).
+    #[arg(long, value_name = "FILE", env = "ZONERESCUE_RULES")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ZoneArg {
+    #[arg(value_name = "ZONE")]
+    pub zone: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ResumeArgs {
+    #[arg(value_name = "ZONE")]
+    pub zone: String,
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[arg(long)]
+    pub allow_destructive: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RollbackArgs {
+    #[arg(value_name = "ZONE")]
+    pub zone: String,
+    /// Snapshot to return to (default: the pre-rescue snapshot of the last run).
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub to: Option<String>,
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotsArgs {
+    #[arg(value_name = "ZONE")]
+    pub zone: String,
+    /// Destroy tool-owned snapshots that are no longer needed (never the last good one).
+    #[arg(long)]
+    pub prune: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Bundled scenario name (see --list).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<String>,
+    /// List the bundled scenarios.
+    #[arg(long)]
+    pub list: bool,
+    /// Answer yes to every prompt.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Keep the simulated host in DIR instead of a temporary directory.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

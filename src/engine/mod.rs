@@ -1,0 +1,3 @@
+//! The recovery engine: preflight, snapshot, escalating attempts, journal and lock.
+
+pub mod command;

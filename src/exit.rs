@@ -1,0 +1,26 @@
+//! Exit codes, documented in README.md and man/zonerescue.8 (EXIT STATUS).
+//!
+//! Recovery (`zonerescue ZONE`, `resume`, `rollback`):
+//! 0 attached (or the requested command succeeded), 1 failed (every useful rung failed; zone
+//! left detached with its image restored), 2 usage or I/O error, 3 refused (nothing was
+//! changed: zone running, cannot snapshot, no terminal for prompts …), 4 another run holds the
+//! zone's lock, 5 stopped by an unexpected error midway (journal says where; `resume` goes on),
+//! 130 interrupted by a signal.
+//!
+//! `analyze`: 0 the log shows a successful attach, 1 a failure was diagnosed, 2 usage or I/O
+//! error, 3 a failure (or input) that no rule explains.
+
+pub const OK: u8 = 0;
+pub const FAILED: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const REFUSED: u8 = 3;
+pub const LOCKED: u8 = 4;
+pub const ERROR: u8 = 5;
+pub const INTERRUPTED: u8 = 130;
+
+/// `analyze`: the log shows a successful attach.
+pub const ANALYZE_ATTACHED: u8 = 0;
+/// `analyze`: a failure was diagnosed by at least one rule.
+pub const ANALYZE_DIAGNOSED: u8 = 1;
+/// `analyze`: a failure (or input) that no rule explains.
+pub const ANALYZE_UNEXPLAINED: u8 = 3;

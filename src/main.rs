@@ -1,0 +1,21 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use zonerescue::cli::{Cli, Command};
+use zonerescue::exit;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Analyze(args)) => zonerescue::analysis::command::run(args, &cli.global),
+        _ => zonerescue::engine::command::run(&cli),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            // Printed once, with its chain of causes.
+            eprintln!("zonerescue: error: {err:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The command layer: every external command zonerescue runs goes through [`Runner`].
+//!
+//! Rules it enforces for a root-run tool on production hosts: argv only (never a shell),
+//! absolute program paths, `LC_ALL=C`, stdout and stderr read on their own threads (no
+//! deadlock on a chatty child), lines streamed to a callback while the command runs, a timeout,
+//! and errors that carry argv, status, stdout and stderr.
+//!
+//! The one seam for tests and the demo is [`SystemPaths`]: it points the runner at another
+//! command directory (the simulator's links) and another system root (for `/var/tmp`,
+//! `/var/log/zones`, the state directory).
+
+mod command;
+mod error;
+mod output;
+mod paths;
+mod program;
+mod runner;
+
+pub use command::CommandSpec;
+pub use error::CommandError;
+pub use output::CommandOutput;
+pub use paths::SystemPaths;
+pub use program::Program;
+pub use runner::{Runner, Stream};

@@ -1,0 +1,253 @@
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{CommandError, CommandOutput, CommandSpec, SystemPaths};
+
+/// Which output stream a line came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Most a single stream keeps in memory; beyond it lines are still streamed but not stored.
+const MAX_CAPTURE: usize = 16 * 1024 * 1024;
+/// How long to keep reading after the child exited, in case a grandchild holds the pipes.
+const DRAIN_GRACE: Duration = Duration::from_secs(2);
+const TICK: Duration = Duration::from_millis(50);
+
+/// Runs [`CommandSpec`]s: argv only, absolute paths, `LC_ALL=C`, stdin from `/dev/null`, each
+/// child in its own process group (so a Ctrl-C at the terminal reaches zonerescue, which then
+/// decides, instead of killing a `pkg` transaction midway), with a timeout.
+#[derive(Clone, Debug)]
+pub struct Runner {
+    paths: SystemPaths,
+    default_timeout: Duration,
+}
+
+impl Runner {
+    pub fn new(paths: SystemPaths, default_timeout: Duration) -> Self {
+        Runner { paths, default_timeout }
+    }
+
+    pub fn paths(&self) -> &SystemPaths {
+        &self.paths
+    }
+
+    /// The full argv that would be executed, program path first.
+    pub fn argv(&self, spec: &CommandSpec) -> Vec<OsString> {
+        let mut argv = vec![self.paths.program(spec.program()).into_os_string()];
+        argv.extend(spec.get_args().iter().cloned());
+        argv
+    }
+
+    pub fn run(&self, spec: &CommandSpec) -> Result<CommandOutput, CommandError> {
+        self.run_streaming(spec, &mut |_, _| {})
+    }
+
+    /// Runs `spec`, calling `on_line` with each output line (without its newline) as soon as
+    /// the child prints it. Returns the output whatever the exit code; errors only when the
+    /// command could not be started, could not be read, or timed out (it is then killed).
+    pub fn run_streaming(
+        &self,
+        spec: &CommandSpec,
+        on_line: &mut dyn FnMut(Stream, &str),
+    ) -> Result<CommandOutput, CommandError> {
+        let argv = self.argv(spec);
+        let argv_text: Vec<String> =
+            argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let joined = argv_text.join(" ");
+        let timeout = spec.get_timeout().unwrap_or(self.default_timeout);
+        let io_err = |source| CommandError::Io { argv: joined.clone(), source };
+
+        let (out_r, out_w) = os_pipe::pipe().map_err(io_err)?;
+        let (err_r, err_w) = os_pipe::pipe().map_err(io_err)?;
+        let started = Instant::now();
+        let handle = {
+            // The expression owns the pipe writers; it is dropped at the end of this block so
+            // that our copies close and the readers see end-of-file when the child exits.
+            let expr = duct::cmd(&argv[0], &argv[1..])
+                .env("LC_ALL", "C")
+                .stdin_null()
+                .stdout_file(out_w)
+                .stderr_file(err_w)
+                .unchecked()
+                .before_spawn(|cmd| {
+                    cmd.process_group(0);
+                    Ok(())
+                });
+            expr.start()
+        }
+        .map_err(|source| CommandError::Spawn { argv: joined.clone(), source })?;
+
+        let (tx, rx) = mpsc::channel::<(Stream, Vec<u8>)>();
+        spawn_reader(out_r, Stream::Stdout, tx.clone());
+        spawn_reader(err_r, Stream::Stderr, tx);
+
+        let deadline = started + timeout;
+        let mut stdout = String::new();
+        let mut stderr = String::new();
+        let mut timed_out = false;
+        let mut exited_at: Option<Instant> = None;
+        loop {
+            match rx.recv_timeout(TICK) {
+                Ok((stream, bytes)) => {
+                    let line = decode_line(&bytes);
+                    on_line(stream, &line);
+                    let buf = if stream == Stream::Stdout { &mut stdout } else { &mut stderr };
+                    if buf.len() < MAX_CAPTURE {
+                        buf.push_str(&line);
+                        buf.push('\n');
+                    }
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            let now = Instant::now();
+            if exited_at.is_none() && handle.try_wait().map_err(io_err)?.is_some() {
+                exited_at = Some(now);
+            }
+            if let Some(t) = exited_at {
+                if now.duration_since(t) > DRAIN_GRACE {
+                    break;
+                }
+            } else if now >= deadline && !timed_out {
+                timed_out = true;
+                let _ = handle.kill();
+            }
+        }
+        let status = handle.wait().map_err(io_err)?.status;
+        if timed_out {
+            return Err(CommandError::TimedOut { argv: joined, timeout, stdout, stderr });
+        }
+        Ok(CommandOutput {
+            argv: argv_text,
+            code: status.code(),
+            stdout,
+            stderr,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+fn spawn_reader(pipe: os_pipe::PipeReader, stream: Stream, tx: mpsc::Sender<(Stream, Vec<u8>)>) {
+    thread::spawn(move || {
+        let mut reader = BufReader::new(pipe);
+        loop {
+            let mut line = Vec::new();
+            // Bound a single line so a child printing megabytes without a newline cannot
+            // exhaust memory; the remainder arrives as further "lines".
+            match (&mut reader).take(1 << 20).read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    if tx.send((stream, line)).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Bytes of one line to text: newline and carriage return removed, invalid UTF-8 replaced.
+fn decode_line(bytes: &[u8]) -> String {
+    let mut end = bytes.len();
+    while end > 0 && (bytes[end - 1] == b'\n' || bytes[end - 1] == b'\r') {
+        end -= 1;
+    }
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::system::Program;
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A command directory whose `zfs` is a tiny script (tests only: the product never runs
+    /// a shell itself, but a fake executable may be one).
+    fn fake(script: &str) -> (tempfile::TempDir, Runner) {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        fs::create_dir(&bin).unwrap();
+        let path = bin.join("zfs");
+        fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        let paths = SystemPaths::new(Some(bin), dir.path().to_path_buf()).unwrap();
+        (dir, Runner::new(paths, Duration::from_secs(20)))
+    }
+
+    #[test]
+    fn captures_both_streams_exit_code_and_locale() {
+        let (_d, r) = fake("echo out $LC_ALL; echo err >&2; echo \"$@\"; exit 3");
+        let out = r.run(&CommandSpec::new(Program::Zfs).args(["list", "a b"])).unwrap();
+        assert_eq!(out.code, Some(3));
+        assert_eq!(out.stdout, "out C\nlist a b\n");
+        assert_eq!(out.stderr, "err\n");
+        assert!(out.argv[0].ends_with("/bin/zfs"));
+        assert!(out.clone().check().is_err());
+        assert!(out.check_codes(&[3]).is_ok());
+    }
+
+    #[test]
+    fn arguments_are_not_interpreted_by_a_shell() {
+        let (_d, r) = fake("printf '%s|' \"$@\"");
+        let out = r.run(&CommandSpec::new(Program::Zfs).args(["$(id)", "a;b", "*"])).unwrap();
+        assert_eq!(out.stdout, "$(id)|a;b|*|\n");
+    }
+
+    #[test]
+    fn streams_lines_while_running() {
+        let (_d, r) = fake("echo one; echo two >&2; echo three");
+        let mut seen = Vec::new();
+        r.run_streaming(&CommandSpec::new(Program::Zfs), &mut |s, l| seen.push((s, l.to_string())))
+            .unwrap();
+        assert!(seen.contains(&(Stream::Stdout, "one".to_string())));
+        assert!(seen.contains(&(Stream::Stderr, "two".to_string())));
+        assert_eq!(seen.len(), 3);
+    }
+
+    #[test]
+    fn large_output_on_both_streams_does_not_deadlock() {
+        let (_d, r) =
+            fake("i=0; while [ $i -lt 20000 ]; do echo line$i; echo err$i >&2; i=$((i+1)); done");
+        let out = r.run(&CommandSpec::new(Program::Zfs)).unwrap();
+        assert_eq!(out.stdout.lines().count(), 20000);
+        assert_eq!(out.stderr.lines().count(), 20000);
+    }
+
+    #[test]
+    fn timeout_kills_and_reports() {
+        let (_d, r) = fake("echo started; exec sleep 30");
+        let spec = CommandSpec::new(Program::Zfs).timeout(Duration::from_millis(300));
+        let t = Instant::now();
+        match r.run(&spec) {
+            Err(CommandError::TimedOut { stdout, .. }) => assert_eq!(stdout, "started\n"),
+            other => panic!("expected timeout, got {other:?}"),
+        }
+        assert!(t.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn missing_program_is_a_spawn_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = SystemPaths::new(Some(dir.path().to_path_buf()), "/".into()).unwrap();
+        let r = Runner::new(paths, Duration::from_secs(5));
+        let e = r.run(&CommandSpec::new(Program::Beadm).arg("list")).unwrap_err();
+        assert!(matches!(e, CommandError::Spawn { .. }));
+        assert!(e.to_string().contains("beadm list"), "{e}");
+    }
+
+    #[test]
+    fn invalid_utf8_and_crlf_are_tolerated() {
+        let (_d, r) = fake("printf 'a\\377b\\r\\n'");
+        let out = r.run(&CommandSpec::new(Program::Zfs)).unwrap();
+        assert_eq!(out.stdout, "a\u{fffd}b\n");
+    }
+}

@@ -1,0 +1,1 @@
+//! What people see: colour, progress bars (stderr), prompts (only on a terminal), reports.
