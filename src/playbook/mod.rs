@@ -1,2 +1,209 @@
-//! Recovery playbooks: per-platform data (problem package groups, intermediate releases,
-//! image-create publisher) in `playbooks/*.toml`, embedded as defaults.
+//! Recovery playbooks: per-platform data (problem package groups, core packages, intermediate
+//! releases, the update subcommand) in `playbooks/*.toml`, embedded as defaults and
+//! overridable with `--playbook FILE`. Code decides *how*; playbooks say *what* per platform.
+
+mod glob;
+mod platform;
+
+pub use glob::glob_match;
+pub use platform::Platform;
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// Playbook format version understood by this build.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlaybookError {
+    #[error("reading playbook {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("playbook {origin} is not valid: {message}")]
+    Invalid { origin: String, message: String },
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Playbook {
+    pub version: u32,
+    pub platform: Platform,
+    #[serde(default)]
+    pub description: String,
+    /// `image-update` (b134/b151) or `update` (later pkg).
+    #[serde(default = "default_update")]
+    pub update_subcommand: String,
+    pub core: CoreList,
+    #[serde(default)]
+    pub problem_groups: Vec<ProblemGroup>,
+    #[serde(default)]
+    pub incremental: Incremental,
+}
+
+fn default_update() -> String {
+    "update".to_string()
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CoreList {
+    /// Glob patterns on package stems that are never uninstalled.
+    pub packages: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemGroup {
+    pub name: String,
+    pub packages: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Incremental {
+    #[serde(default)]
+    pub repositories: Vec<IntermediateRepo>,
+    /// Explicit `entire` versions to try (full version strings as `pkg info` prints them),
+    /// in addition to the ones derived from builds.
+    #[serde(default)]
+    pub versions: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct IntermediateRepo {
+    pub publisher: String,
+    pub uri: String,
+    pub builds: Vec<u64>,
+}
+
+impl Playbook {
+    /// The playbook bundled for `platform`.
+    pub fn builtin(platform: Platform) -> Playbook {
+        let (name, text) = match platform {
+            Platform::S11Express => ("s11express", include_str!("../../playbooks/s11express.toml")),
+            Platform::OpenIndiana => {
+                ("openindiana", include_str!("../../playbooks/openindiana.toml"))
+            }
+            Platform::OmniOs => ("omnios", include_str!("../../playbooks/omnios.toml")),
+            Platform::Solaris11 => ("solaris11", include_str!("../../playbooks/solaris11.toml")),
+        };
+        // The bundled files are tested below; a broken one is a build defect, not input.
+        match Playbook::parse(text, name) {
+            Ok(p) => p,
+            Err(e) => panic!("bundled playbook {name} is invalid: {e}"),
+        }
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Result<Playbook, PlaybookError> {
+        let invalid = |message: String| PlaybookError::Invalid { origin: origin.into(), message };
+        let p: Playbook = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        if p.version != FORMAT_VERSION {
+            return Err(invalid(format!(
+                "format version {} is not supported (expected {FORMAT_VERSION})",
+                p.version
+            )));
+        }
+        if !matches!(p.update_subcommand.as_str(), "update" | "image-update") {
+            return Err(invalid(format!(
+                "update_subcommand must be \"update\" or \"image-update\", not {:?}",
+                p.update_subcommand
+            )));
+        }
+        if p.core.packages.iter().all(|c| c != "entire") {
+            return Err(invalid("the core list must contain `entire`".into()));
+        }
+        for r in &p.incremental.repositories {
+            if r.publisher.is_empty() || r.publisher.starts_with('-') || r.uri.starts_with('-') {
+                return Err(invalid(format!("bad intermediate repository {r:?}")));
+            }
+        }
+        Ok(p)
+    }
+
+    pub fn load(path: &Path) -> Result<Playbook, PlaybookError> {
+        let bytes = std::fs::read(path)
+            .map_err(|source| PlaybookError::Read { path: path.display().to_string(), source })?;
+        let text = String::from_utf8(bytes).map_err(|_| PlaybookError::Invalid {
+            origin: path.display().to_string(),
+            message: "not UTF-8 text".into(),
+        })?;
+        Playbook::parse(&text, &path.display().to_string())
+    }
+
+    /// Is `stem` (a package name without `pkg:/`, publisher or version) a core package?
+    pub fn is_core(&self, stem: &str) -> bool {
+        let stem = package_stem(stem);
+        self.core.packages.iter().any(|p| glob_match(p, stem))
+    }
+
+    /// The problem group `stem` belongs to, if any.
+    pub fn problem_group(&self, stem: &str) -> Option<&ProblemGroup> {
+        let stem = package_stem(stem);
+        self.problem_groups.iter().find(|g| g.packages.iter().any(|p| glob_match(p, stem)))
+    }
+}
+
+/// `pkg://pub/name@1.0,5.11-0.111:2009…` or `pkg:/name@…` → `name`.
+pub fn package_stem(fmri: &str) -> &str {
+    let s = fmri.trim();
+    let s = if let Some(rest) = s.strip_prefix("pkg://") {
+        rest.split_once('/').map_or(rest, |(_, name)| name)
+    } else {
+        s.strip_prefix("pkg:/").unwrap_or(s)
+    };
+    s.split('@').next().unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_playbooks_parse_and_protect_core() {
+        for p in Platform::ALL {
+            let pb = Playbook::builtin(p);
+            assert_eq!(pb.platform, p);
+            assert!(pb.is_core("entire"));
+            assert!(pb.is_core("pkg:/system/library@0.5.11-0.151"));
+            assert!(pb.is_core("consolidation/osnet/osnet-incorporation"));
+            assert!(!pb.is_core("web/server/apache-22"));
+            assert!(pb.problem_group("database/postgresql-12").is_some(), "{p:?}");
+        }
+        let s11e = Playbook::builtin(Platform::S11Express);
+        assert_eq!(s11e.problem_group("SUNWapch22").map(|g| g.name.as_str()), Some("Apache"));
+        assert_eq!(s11e.update_subcommand, "image-update");
+    }
+
+    #[test]
+    fn bad_playbooks_are_refused_with_reason() {
+        let e = Playbook::parse("version = 1\nplatform = \"beos\"\n[core]\npackages=[]", "x");
+        assert!(e.unwrap_err().to_string().contains("playbook x"));
+        let e = Playbook::parse(
+            "version = 2\nplatform = \"omnios\"\n[core]\npackages=[\"entire\"]",
+            "x",
+        );
+        assert!(e.unwrap_err().to_string().contains("version 2"));
+        let e = Playbook::parse(
+            "version = 1\nplatform = \"omnios\"\n[core]\npackages=[\"SUNWcs\"]",
+            "x",
+        );
+        assert!(e.unwrap_err().to_string().contains("entire"));
+        let e = Playbook::parse(
+            "version = 1\nplatform = \"omnios\"\nbogus = 1\n[core]\npackages=[\"entire\"]",
+            "x",
+        );
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn stems_from_fmris() {
+        assert_eq!(package_stem("pkg://solaris/web/php-52@5.2.17,5.11-0.151"), "web/php-52");
+        assert_eq!(package_stem("pkg:/SUNWcs@0.5.11-0.111"), "SUNWcs");
+        assert_eq!(package_stem("SUNWcs"), "SUNWcs");
+    }
+}

@@ -1,0 +1,235 @@
+//! One attach attempt: detach if installed, `zoneadm -z Z attach -u`, the attach log followed
+//! live while it runs (its lines fed to the analyzer as they arrive), and success decided by
+//! the zone's state afterwards, not by the text.
+
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, SystemTime};
+
+use crate::analysis::{Analyzer, Report};
+use crate::commands::zoneadm::{self, AttachOptions, ZoneState};
+use crate::system::Stream;
+
+use super::diagnosis::Diagnosis;
+use super::events::Event;
+use super::exec::Exec;
+use super::facts::Facts;
+
+const POLL: Duration = Duration::from_millis(100);
+/// Bytes read per poll at most (a runaway log cannot stall the follower).
+const CHUNK: usize = 1 << 20;
+
+pub struct AttemptResult {
+    pub state: Option<ZoneState>,
+    pub diagnosis: Diagnosis,
+    pub log_path: Option<PathBuf>,
+    pub exit: Option<i32>,
+}
+
+impl AttemptResult {
+    pub fn attached(&self) -> bool {
+        self.state == Some(ZoneState::Installed)
+    }
+}
+
+/// Detaches the zone if it is installed (attach needs `configured`).
+pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
+    let state = zoneadm::get(&exec.runner, &facts.zone).map(|e| e.state).unwrap_or(facts.state);
+    if state == ZoneState::Installed {
+        exec.change_ok(&zoneadm::detach_spec(&facts.zone, false), &[0])
+            .map_err(|e| anyhow::anyhow!("detaching zone {}: {e}", facts.zone))?;
+        if !exec.dry_run {
+            facts.state = ZoneState::Configured;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `attach -u`, following its log. `make_analyzer` builds a fresh analyzer per attempt.
+pub fn attach(exec: &Exec, facts: &mut Facts, analyzer: Analyzer) -> anyhow::Result<AttemptResult> {
+    ensure_detached(exec, facts)?;
+    let zone = facts.zone.as_str().to_string();
+    let var_tmp = exec.runner.paths().host_path("/var/tmp");
+    let before: HashSet<PathBuf> = attach_logs(&var_tmp, &zone).into_iter().map(|(p, _)| p).collect();
+    let began = SystemTime::now();
+
+    let printed: Arc<Mutex<Option<PathBuf>>> = Arc::new(Mutex::new(None));
+    let done = Arc::new(AtomicBool::new(false));
+    let follower = {
+        let printed = Arc::clone(&printed);
+        let done = Arc::clone(&done);
+        let reporter = Arc::clone(&exec.reporter);
+        let step = exec.step;
+        let zone = zone.clone();
+        thread::spawn(move || follow(analyzer, &printed, &done, &var_tmp, &zone, &before, began, &reporter, step))
+    };
+
+    let spec = zoneadm::attach_spec(&facts.zone, &AttachOptions { update: true, ..Default::default() });
+    let mut terminal: Vec<String> = Vec::new();
+    let result = exec.change_streaming(&spec, &mut |_stream: Stream, line: &str| {
+        if let Some(p) = log_path_in(line) {
+            if let Ok(mut g) = printed.lock() {
+                *g = Some(p);
+            }
+        }
+        terminal.push(line.to_string());
+    });
+    done.store(true, Ordering::SeqCst);
+    let (mut analyzer, log_path) = match follower.join() {
+        Ok(v) => v,
+        Err(_) => anyhow::bail!("the attach-log follower thread panicked"),
+    };
+    let out = result.map_err(|e| anyhow::anyhow!("running attach -u: {e}"))?;
+    if log_path.is_none() {
+        // No log file (missing, unreadable, a symlink): the terminal is all there is.
+        for l in &terminal {
+            analyzer.feed_line(l.as_bytes());
+        }
+    }
+    let report: Report = analyzer.finish();
+    let state = zoneadm::get(&exec.runner, &facts.zone).ok().map(|e| e.state);
+    if let Some(s) = state {
+        facts.state = s;
+    }
+    Ok(AttemptResult {
+        state,
+        diagnosis: Diagnosis::from_report(&report),
+        log_path,
+        exit: out.and_then(|o| o.code),
+    })
+}
+
+/// `Log File: /var/tmp/z1.attach_log.AbC123` (ipkg) or
+/// `Progress being logged to /var/log/zones/zoneadm.….attach` (solaris brand).
+pub fn log_path_in(line: &str) -> Option<PathBuf> {
+    let t = line.trim();
+    let rest = t
+        .strip_prefix("Log File:")
+        .or_else(|| t.find("Progress being logged to").map(|i| &t[i + "Progress being logged to".len()..]))?;
+    let p = rest.trim();
+    (p.starts_with('/') && !p.contains('\0')).then(|| PathBuf::from(p))
+}
+
+/// `/var/tmp/ZONE.attach_log.*` files with their modification times.
+fn attach_logs(var_tmp: &Path, zone: &str) -> Vec<(PathBuf, SystemTime)> {
+    let prefix = format!("{zone}.attach_log.");
+    let Ok(rd) = std::fs::read_dir(var_tmp) else { return Vec::new() };
+    rd.filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)))
+        .filter_map(|e| {
+            // symlink_metadata: a symlink is never a candidate.
+            let m = std::fs::symlink_metadata(e.path()).ok()?;
+            (m.is_file()).then(|| (e.path(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)))
+        })
+        .collect()
+}
+
+/// Opens a log without following a symlink, and only if it is a regular file.
+fn open_log(path: &Path) -> Option<File> {
+    let f = OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path).ok()?;
+    f.metadata().ok().filter(|m| m.is_file()).map(|_| f)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn follow(
+    mut analyzer: Analyzer,
+    printed: &Mutex<Option<PathBuf>>,
+    done: &AtomicBool,
+    var_tmp: &Path,
+    zone: &str,
+    before: &HashSet<PathBuf>,
+    began: SystemTime,
+    reporter: &super::reporter::Reporter,
+    step: u32,
+) -> (Analyzer, Option<PathBuf>) {
+    let mut file: Option<(File, PathBuf)> = None;
+    let mut pending: Vec<u8> = Vec::new();
+    let mut offset: u64 = 0;
+    loop {
+        let finished = done.load(Ordering::SeqCst);
+        if file.is_none() {
+            let candidate = printed.lock().ok().and_then(|g| g.clone()).or_else(|| {
+                // OmniOS prints no path: the newest new log created after the attempt began.
+                let slack = began.checked_sub(Duration::from_secs(2)).unwrap_or(began);
+                attach_logs(var_tmp, zone)
+                    .into_iter()
+                    .filter(|(p, t)| !before.contains(p) && *t >= slack)
+                    .max_by_key(|(_, t)| *t)
+                    .map(|(p, _)| p)
+            });
+            if let Some(p) = candidate {
+                if let Some(f) = open_log(&p) {
+                    file = Some((f, p));
+                }
+            }
+        }
+        if let Some((f, p)) = file.as_mut() {
+            let mut buf = vec![0u8; CHUNK];
+            loop {
+                if f.seek(SeekFrom::Start(offset)).is_err() {
+                    break;
+                }
+                match f.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        offset += n as u64;
+                        pending.extend_from_slice(&buf[..n]);
+                        while let Some(i) = pending.iter().position(|&b| b == b'\n') {
+                            let line: Vec<u8> = pending.drain(..=i).collect();
+                            let line = &line[..line.len() - 1];
+                            analyzer.feed_line(line);
+                            reporter.emit(&Event::LogLine {
+                                step,
+                                path: p.display().to_string(),
+                                line: String::from_utf8_lossy(line).into_owned(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if finished {
+            break;
+        }
+        thread::sleep(POLL);
+    }
+    if !pending.is_empty() {
+        analyzer.feed_line(&pending);
+    }
+    let path = file.map(|(_, p)| p);
+    (analyzer, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_paths_from_terminal_lines() {
+        assert_eq!(log_path_in("Log File: /var/tmp/z1.attach_log.AbC123"), Some("/var/tmp/z1.attach_log.AbC123".into()));
+        assert_eq!(
+            log_path_in("Progress being logged to /var/log/zones/zoneadm.20111116T201214Z.z1.attach"),
+            Some("/var/log/zones/zoneadm.20111116T201214Z.z1.attach".into())
+        );
+        assert_eq!(log_path_in("Log File: relative"), None);
+        assert_eq!(log_path_in("Attaching..."), None);
+    }
+
+    #[test]
+    fn symlinked_logs_are_not_opened() {
+        let d = tempfile::tempdir().unwrap();
+        let real = d.path().join("real");
+        std::fs::write(&real, "x\n").unwrap();
+        let link = d.path().join("z1.attach_log.abc");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(open_log(&link).is_none());
+        assert!(open_log(&real).is_some());
+        assert!(attach_logs(d.path(), "z1").is_empty());
+    }
+}

@@ -1,0 +1,60 @@
+//! OS build numbers from `entire` versions, and versions for another build by analogy, so
+//! that no platform's version syntax is hard-coded: `0.5.11-0.111` (OpenSolaris), `0.5.11-0.151.1.8`
+//! (OpenIndiana), `11-0.151046` (OmniOS as the simulator prints it), `0.5.11-0.175.0.0.0.2.1` (S11).
+
+use crate::commands::{Version, fmri::DotSequence};
+
+/// The build is the first non-zero component of the branch (`0.111` → 111, `151046.0` →
+/// 151046); without a branch, the last release component.
+pub fn build_of(v: &Version) -> Option<u64> {
+    match &v.branch {
+        Some(b) => b.0.iter().copied().find(|&n| n != 0),
+        None => v.release.0.last().copied(),
+    }
+}
+
+/// The zone's own version with its build replaced by `build` and everything after the build
+/// dropped (a version pattern: pkg picks the newest matching one): `0.5.11-0.111` with 134 →
+/// `0.5.11-0.134`; `11-0.151046` with 151050 → `11-0.151050`.
+pub fn version_for_build(zone_version: &Version, build: u64) -> Option<Version> {
+    let old = build_of(zone_version)?;
+    let mut v = zone_version.clone();
+    v.timestamp = None;
+    v.build = None;
+    match &mut v.branch {
+        Some(b) => {
+            let i = b.0.iter().position(|&n| n == old)?;
+            let mut parts: Vec<u64> = b.0[..i].to_vec();
+            parts.push(build);
+            *b = DotSequence(parts);
+        }
+        None => {
+            let last = v.release.0.last_mut()?;
+            *last = build;
+        }
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn builds_and_analogous_versions() {
+        assert_eq!(build_of(&v("0.5.11-0.111")), Some(111));
+        assert_eq!(build_of(&v("0.5.11,5.11-0.151.0.1:20101105T054056Z")), Some(151));
+        assert_eq!(build_of(&v("11-0.151046")), Some(151046));
+        assert_eq!(build_of(&v("0.5.11-0.175.0.0.0.2.1")), Some(175));
+        assert_eq!(version_for_build(&v("0.5.11-0.111"), 134).unwrap().to_string(), "0.5.11-0.134");
+        assert_eq!(version_for_build(&v("11-0.151046"), 151050).unwrap().to_string(), "11-0.151050");
+        assert_eq!(
+            version_for_build(&v("0.5.11,5.11-0.151.1.8:20120101T000000Z"), 148).unwrap().to_string(),
+            "0.5.11-0.148"
+        );
+    }
+}

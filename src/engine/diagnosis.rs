@@ -1,0 +1,77 @@
+//! What the engine keeps from the analyzer's report of one failed attempt: which strategies
+//! the findings call for, which packages block, which publishers/origins are unreachable.
+
+use serde::Serialize;
+
+use crate::analysis::{Report, Verdict};
+use crate::strategies::StrategyName;
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Diagnosis {
+    pub attached: bool,
+    /// The strategies the findings call for, most recommended first.
+    pub remedies: Vec<StrategyName>,
+    /// Package names (stems) the solver rejected or that block it.
+    pub packages: Vec<String>,
+    /// Publishers named as unreachable / failing.
+    pub publishers: Vec<String>,
+    pub origins: Vec<String>,
+    /// One line per inhibiting finding, for reports and prompts.
+    pub reasons: Vec<String>,
+    /// Keys of the findings (for the journal and tests).
+    pub keys: Vec<String>,
+}
+
+impl Diagnosis {
+    pub fn from_report(r: &Report) -> Diagnosis {
+        let mut d = Diagnosis { attached: r.verdict == Verdict::Attached, ..Default::default() };
+        if let Some(s) = r.recommended {
+            d.remedies.push(s);
+        }
+        for s in &r.remedies {
+            if !d.remedies.contains(s) {
+                d.remedies.push(*s);
+            }
+        }
+        for f in &r.findings {
+            d.keys.push(f.key.clone());
+            if f.inhibitor {
+                d.reasons.push(format!("{} ({})", f.title, f.key));
+            }
+            for p in &f.packages {
+                let stem = stem(p);
+                if !stem.is_empty() && !d.packages.contains(&stem) {
+                    d.packages.push(stem);
+                }
+            }
+            for p in &f.publishers {
+                if !d.publishers.contains(p) {
+                    d.publishers.push(p.clone());
+                }
+            }
+            for o in &f.origins {
+                if !d.origins.contains(o) {
+                    d.origins.push(o.clone());
+                }
+            }
+        }
+        d
+    }
+
+    /// Why `s` is proposed, in the diagnosis' words.
+    pub fn reason_for(&self, s: StrategyName) -> String {
+        if self.remedies.contains(&s) && !self.reasons.is_empty() {
+            format!("the last attach failed: {}", self.reasons.join("; "))
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Package name from whatever form the analyzer kept (`pkg://pub/name@ver`, `name@ver`, `name`).
+fn stem(p: &str) -> String {
+    match crate::commands::Fmri::parse(p.trim()) {
+        Ok(f) => f.name,
+        Err(_) => p.trim().to_string(),
+    }
+}

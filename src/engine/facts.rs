@@ -1,0 +1,84 @@
+//! Facts about the host and the zone, collected by preflight before anything is decided, and
+//! refreshed (the zone side) after every rung that changed the zone image.
+
+use std::path::PathBuf;
+
+use crate::commands::pkg::{self, Pkg, Publisher};
+use crate::commands::{Fmri, Version, ZoneName};
+use crate::commands::zoneadm::ZoneState;
+use crate::playbook::Platform;
+use crate::system::Runner;
+
+use super::build::build_of;
+
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub zone: ZoneName,
+    pub brand: String,
+    pub state: ZoneState,
+    pub zonepath: PathBuf,
+    pub zone_root: PathBuf,
+    /// The dataset mounted at (or holding) the zonepath.
+    pub zonepath_dataset: Option<String>,
+    pub gz_be_uuid: Option<String>,
+    /// The active ZBE (full dataset name); the snapshot target.
+    pub active_zbe: Option<String>,
+    pub platform: Platform,
+    pub gz_entire: Option<Fmri>,
+    pub zone_entire: Option<Fmri>,
+    pub gz_publishers: Vec<Publisher>,
+    /// `pkg publisher -H -F tsv` of the GZ, verbatim (journal; exact restore check).
+    pub gz_publishers_tsv: String,
+    pub zone_publishers: Vec<Publisher>,
+    /// Stems of the packages installed in the zone image.
+    pub zone_packages: Vec<String>,
+}
+
+impl Facts {
+    pub fn gz_build(&self) -> Option<u64> {
+        self.gz_entire.as_ref().and_then(|f| f.version.as_ref()).and_then(build_of)
+    }
+
+    pub fn zone_build(&self) -> Option<u64> {
+        self.zone_entire.as_ref().and_then(|f| f.version.as_ref()).and_then(build_of)
+    }
+
+    pub fn zone_version(&self) -> Option<&Version> {
+        self.zone_entire.as_ref().and_then(|f| f.version.as_ref())
+    }
+
+    /// The GZ's first-ranked enabled publisher and its first enabled origin.
+    pub fn gz_first_publisher(&self) -> Option<(&Publisher, &str)> {
+        self.gz_publishers
+            .iter()
+            .filter(|p| p.enabled)
+            .find_map(|p| p.enabled_origins().next().map(|o| (p, o)))
+    }
+
+    pub fn zone_pkg(&self) -> Pkg {
+        Pkg::image(&self.zone_root)
+    }
+
+    pub fn is_installed_in_zone(&self, stem: &str) -> bool {
+        self.zone_packages.iter().any(|p| p == stem)
+    }
+
+    /// Re-reads what rungs change: the zone's `entire`, publishers and packages.
+    pub fn refresh_zone(&mut self, runner: &Runner) {
+        let zp = self.zone_pkg();
+        if let Ok(Some(f)) = entire(runner, &zp) {
+            self.zone_entire = Some(f);
+        }
+        if let Ok(p) = pkg::publishers(runner, &zp) {
+            self.zone_publishers = p;
+        }
+        if let Ok(list) = pkg::installed(runner, &zp) {
+            self.zone_packages = list.into_iter().map(|p| p.name).collect();
+        }
+    }
+}
+
+pub fn entire(runner: &Runner, image: &Pkg) -> Result<Option<Fmri>, crate::commands::RunError> {
+    let name = Fmri::stem("entire").map_err(|e| crate::commands::RunError::from_invalid(e))?;
+    pkg::installed_fmri(runner, image, &name)
+}

@@ -1,0 +1,277 @@
+//! The run journal: `<zone state dir>/journal.json`, rewritten atomically (temp file in the
+//! same directory, fsync, rename, fsync of the directory) before and after every step, so a
+//! crash at any point leaves either the previous or the new complete journal.
+//!
+//! Format (version [`JOURNAL_FORMAT`]): one JSON object, see [`Journal`].
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::events::{RunResult, StepOutcome};
+use crate::strategies::StrategyName;
+
+pub const JOURNAL_FORMAT: u32 = 1;
+const FILE_NAME: &str = "journal.json";
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Journal {
+    pub format: u32,
+    pub run_id: String,
+    pub zone: String,
+    pub pid: u32,
+    pub started: u64,
+    pub updated: u64,
+    /// `running` while a run is under way; else how it ended.
+    pub status: JournalStatus,
+    pub strategy: String,
+    pub dry_run: bool,
+    pub active_zbe: Option<String>,
+    pub zone_root: Option<String>,
+    /// The ZBE snapshot taken before anything changed.
+    pub pre_snapshot: Option<String>,
+    /// `pkg publisher -H -F tsv` of the global zone at the start, verbatim.
+    pub gz_publishers_tsv: Option<String>,
+    /// True while the GZ publisher configuration is changed (a crash here needs a restore).
+    pub gz_publishers_modified: bool,
+    pub strategies_applied: Vec<StrategyName>,
+    pub attempts: u32,
+    pub steps: Vec<JournalStep>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum JournalStatus {
+    Running,
+    Ended(RunResult),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct JournalStep {
+    pub n: u32,
+    /// `snapshot`, `attach`, or a strategy name.
+    pub name: String,
+    pub state: StepState,
+    pub snapshot: Option<String>,
+    pub started: u64,
+    pub ended: Option<u64>,
+    pub outcome: Option<StepOutcome>,
+    pub detail: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepState {
+    Started,
+    Finished,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("writing journal {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("reading journal {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("journal {path} is corrupt: {message}")]
+    Corrupt { path: String, message: String },
+}
+
+pub fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+impl Journal {
+    pub fn new(run_id: &str, zone: &str, strategy: &str, dry_run: bool) -> Journal {
+        let t = now();
+        Journal {
+            format: JOURNAL_FORMAT,
+            run_id: run_id.into(),
+            zone: zone.into(),
+            pid: std::process::id(),
+            started: t,
+            updated: t,
+            status: JournalStatus::Running,
+            strategy: strategy.into(),
+            dry_run,
+            active_zbe: None,
+            zone_root: None,
+            pre_snapshot: None,
+            gz_publishers_tsv: None,
+            gz_publishers_modified: false,
+            strategies_applied: Vec::new(),
+            attempts: 0,
+            steps: Vec::new(),
+        }
+    }
+
+    pub fn path(zone_dir: &Path) -> PathBuf {
+        zone_dir.join(FILE_NAME)
+    }
+
+    /// Reads the journal of `zone_dir`; `Ok(None)` when there is none.
+    pub fn load(zone_dir: &Path) -> Result<Option<Journal>, JournalError> {
+        let path = Journal::path(zone_dir);
+        let shown = path.display().to_string();
+        let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(&path)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(JournalError::Read { path: shown, source }),
+        };
+        let mut bytes = Vec::new();
+        use std::io::Read;
+        (&file)
+            .take(16 * 1024 * 1024)
+            .read_to_end(&mut bytes)
+            .map_err(|source| JournalError::Read { path: shown.clone(), source })?;
+        let j: Journal = serde_json::from_slice(&bytes)
+            .map_err(|e| JournalError::Corrupt { path: shown.clone(), message: e.to_string() })?;
+        if j.format != JOURNAL_FORMAT {
+            return Err(JournalError::Corrupt {
+                path: shown,
+                message: format!("format {} is not supported", j.format),
+            });
+        }
+        Ok(Some(j))
+    }
+
+    /// Atomically replaces the journal in `zone_dir` with `self`.
+    pub fn save(&mut self, zone_dir: &Path) -> Result<(), JournalError> {
+        self.updated = now();
+        let path = Journal::path(zone_dir);
+        let shown = path.display().to_string();
+        let werr = |source| JournalError::Write { path: shown.clone(), source };
+        let text = serde_json::to_vec_pretty(self)
+            .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
+        let tmp = zone_dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+        {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&tmp)
+                .map_err(werr)?;
+            f.write_all(&text).map_err(werr)?;
+            f.write_all(b"\n").map_err(werr)?;
+            f.sync_all().map_err(werr)?;
+        }
+        fs::rename(&tmp, &path).map_err(werr)?;
+        if let Ok(d) = File::open(zone_dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Records the start of a step and returns its number.
+    pub fn begin_step(&mut self, name: &str, snapshot: Option<String>) -> u32 {
+        let n = self.steps.len() as u32 + 1;
+        self.steps.push(JournalStep {
+            n,
+            name: name.into(),
+            state: StepState::Started,
+            snapshot,
+            started: now(),
+            ended: None,
+            outcome: None,
+            detail: String::new(),
+        });
+        n
+    }
+
+    pub fn end_step(&mut self, n: u32, outcome: StepOutcome, detail: &str) {
+        if let Some(s) = self.steps.iter_mut().find(|s| s.n == n) {
+            s.state = StepState::Finished;
+            s.ended = Some(now());
+            s.outcome = Some(outcome);
+            s.detail = detail.into();
+        }
+    }
+
+    pub fn set_step_snapshot(&mut self, n: u32, snapshot: &str) {
+        if let Some(s) = self.steps.iter_mut().find(|s| s.n == n) {
+            s.snapshot = Some(snapshot.into());
+        }
+    }
+
+    /// The plain-words account `zonerescue status` prints.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        let status = match self.status {
+            JournalStatus::Running => "running (or stopped without a trace: check pid)".into(),
+            JournalStatus::Ended(r) => r.as_str().to_string(),
+        };
+        out.push_str(&format!(
+            "zone {}: run {} (pid {}), strategy {}, {}\n",
+            self.zone, self.run_id, self.pid, self.strategy, status
+        ));
+        if let Some(s) = &self.pre_snapshot {
+            out.push_str(&format!("  pre-rescue snapshot: {s}\n"));
+        }
+        if self.gz_publishers_modified {
+            out.push_str("  WARNING: the global zone's publishers may still be modified; \
+                          `zonerescue rollback` restores them\n");
+        }
+        let applied: Vec<&str> = self.strategies_applied.iter().map(|s| s.as_str()).collect();
+        out.push_str(&format!(
+            "  strategies applied: {}; attach attempts: {}\n",
+            if applied.is_empty() { "none".into() } else { applied.join(", ") },
+            self.attempts
+        ));
+        for s in &self.steps {
+            let state = match (s.state, s.outcome) {
+                (StepState::Started, _) => "in progress when the journal was last written".into(),
+                (StepState::Finished, Some(o)) => {
+                    serde_json::to_value(o).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                }
+                (StepState::Finished, None) => "finished".into(),
+            };
+            out.push_str(&format!("  {:>2}. {:<16} {state}", s.n, s.name));
+            if let Some(snap) = &s.snapshot {
+                out.push_str(&format!(" (snapshot {snap})"));
+            }
+            if !s.detail.is_empty() {
+                out.push_str(&format!(": {}", s.detail));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_load_round_trip_and_corruption() {
+        let d = tempfile::tempdir().unwrap();
+        let mut j = Journal::new("r1", "web01", "auto", false);
+        let n = j.begin_step("attach", None);
+        j.save(d.path()).unwrap();
+        j.end_step(n, StepOutcome::AttachFailed, "no solution");
+        j.strategies_applied.push(StrategyName::Attach);
+        j.status = JournalStatus::Ended(RunResult::Failed);
+        j.save(d.path()).unwrap();
+        let back = Journal::load(d.path()).unwrap().unwrap();
+        assert_eq!(back, j);
+        assert!(back.describe().contains("attach-failed"));
+        fs::write(Journal::path(d.path()), b"{not json").unwrap();
+        let e = Journal::load(d.path()).unwrap_err();
+        assert!(e.to_string().contains("corrupt"));
+        assert!(Journal::load(&d.path().join("none")).unwrap().is_none());
+    }
+}

@@ -1,0 +1,264 @@
+//! Preflight: every fact the run needs, collected before anything changes, each problem a
+//! [`Finding`]. Inhibitors stop the run with nothing changed (exit 3).
+
+use std::path::Path;
+
+use crate::commands::pkg::{self, Pkg};
+use crate::commands::zoneadm::{self, ZoneState};
+use crate::commands::{ZoneName, beadm, mount, zfs, zonecfg};
+use crate::playbook::Platform;
+use crate::system::Runner;
+
+use super::facts::{Facts, entire};
+use super::findings::{Finding, Severity};
+use super::zbe::{ZbeChoice, ZbeInfo, choose_active};
+
+pub const SUPPORTED_BRANDS: [&str; 3] = ["ipkg", "lipkg", "solaris"];
+
+pub struct Preflight {
+    pub facts: Option<Facts>,
+    pub findings: Vec<Finding>,
+}
+
+impl Preflight {
+    pub fn inhibited(&self) -> bool {
+        self.facts.is_none() || self.findings.iter().any(|f| f.inhibitor)
+    }
+}
+
+fn stop(findings: &mut Vec<Finding>, f: Finding) -> Preflight {
+    findings.push(f);
+    Preflight { facts: None, findings: std::mem::take(findings) }
+}
+
+/// Collects the facts about `zone`. `forced` is the platform of a `--playbook` given by hand.
+pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
+    let mut fs: Vec<Finding> = Vec::new();
+    let zone = match ZoneName::new(zone) {
+        Ok(z) => z,
+        Err(e) => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("zone.name-invalid", format!("'{zone}' is not a valid zone name"))
+                    .detail(e.to_string()),
+            );
+        }
+    };
+    let entry = match zoneadm::list(runner) {
+        Ok(list) => list.into_iter().find(|e| e.name == zone.as_str()),
+        Err(e) => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("zoneadm.list-failed", "cannot list the zones").detail(e.to_string()),
+            );
+        }
+    };
+    let Some(entry) = entry else {
+        return stop(
+            &mut fs,
+            Finding::inhibitor("zone.missing", format!("zone {zone} is not configured on this host"))
+                .remediation("check the name with `zoneadm list -cv`"),
+        );
+    };
+    if entry.is_global() {
+        return stop(&mut fs, Finding::inhibitor("zone.global", "the global zone cannot be rescued"));
+    }
+    if !SUPPORTED_BRANDS.contains(&entry.brand.as_str()) {
+        return stop(
+            &mut fs,
+            Finding::inhibitor("zone.brand-unsupported", format!("brand {} is not supported", entry.brand))
+                .detail(format!("supported brands: {}", SUPPORTED_BRANDS.join(", "))),
+        );
+    }
+    match entry.state {
+        ZoneState::Installed => fs.push(Finding::info(
+            "zone.installed",
+            format!("zone {zone} is installed: it will be detached (after the snapshot) before attach -u"),
+        )),
+        ZoneState::Configured => fs.push(Finding::info(
+            "zone.configured",
+            format!("zone {zone} is configured (detached): ready for attach -u"),
+        )),
+        ZoneState::Incomplete => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("zone.incomplete", format!("zone {zone} is incomplete"))
+                    .detail("an install or uninstall was interrupted; zoneadm refuses to attach such a zone")
+                    .remediation(format!(
+                        "inspect the zone; `zoneadm -z {zone} uninstall` then reinstall, or restore its ZBE from a snapshot"
+                    )),
+            );
+        }
+        s if s.is_active() => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("zone.running", format!("zone {zone} is {s}"))
+                    .detail("a running zone cannot be detached or attached; it is probably fine as it is")
+                    .remediation(format!("if it really needs rescuing: `zoneadm -z {zone} halt` first")),
+            );
+        }
+        s => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("zone.state", format!("zone {zone} is in state {s}"))
+                    .detail("only installed or configured zones can be rescued"),
+            );
+        }
+    }
+    let zonepath = match zonecfg::zonepath(runner, &zone) {
+        Ok(p) => p,
+        Err(e) => {
+            fs.push(Finding::warn("zonecfg.zonepath", Severity::Low, "zonecfg gave no zonepath; using zoneadm's").detail(e.to_string()));
+            entry.zonepath.clone()
+        }
+    };
+    let zone_root = zoneadm::zone_root(&zonepath);
+    let mounts = mount::list(runner).unwrap_or_default();
+    let zonepath_dataset = mount::zfs_dataset_at(&mounts, &zonepath)
+        .map(str::to_string)
+        .or_else(|| zfs::dataset_mounted_at_path(runner, &zonepath).ok().flatten());
+    let Some(zpds) = zonepath_dataset.clone() else {
+        return stop(
+            &mut fs,
+            Finding::inhibitor("zonepath.no-dataset", format!("no ZFS dataset holds the zonepath {}", zonepath.display()))
+                .detail("zonerescue snapshots the zone boot environment first; without ZFS it cannot")
+                .remediation("rescue this zone by hand"),
+        );
+    };
+    let gz_be_uuid = match beadm::current(runner) {
+        Ok(be) => be.uuid,
+        Err(e) => {
+            fs.push(Finding::warn("beadm.no-current", Severity::Medium, "cannot tell the running global-zone BE").detail(e.to_string()));
+            None
+        }
+    };
+    let zbe_root = if entry.brand == "solaris" { format!("{zpds}/rpool/ROOT") } else { format!("{zpds}/ROOT") };
+    let zbes: Vec<ZbeInfo> = match zfs::zbes(runner, &zbe_root) {
+        Ok(z) => z,
+        Err(e) => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("zbe.list-failed", format!("cannot list the zone boot environments under {zbe_root}"))
+                    .detail(e.to_string()),
+            );
+        }
+    };
+    let mounted = mount::zfs_dataset_at(&mounts, &zone_root).map(str::to_string);
+    let active_zbe = match choose_active(&zbes, gz_be_uuid.as_deref(), mounted.as_deref()) {
+        ZbeChoice::ByParent(d) => d,
+        ZbeChoice::ByMount(d) => {
+            fs.push(Finding::info("zbe.by-mount", format!("active ZBE {d}: the one mounted at {}", zone_root.display())));
+            d
+        }
+        ZbeChoice::OnlyActive { dataset, parentbe } => {
+            fs.push(
+                Finding::warn(
+                    "zbe.parentbe-mismatch",
+                    Severity::Low,
+                    format!("active ZBE {dataset} belongs to another global-zone BE"),
+                )
+                .detail(format!(
+                    "its org.opensolaris.libbe:parentbe is {}, the running GZ BE is {}: expected right after a \
+                     global-zone upgrade; attach -u re-parents it",
+                    parentbe.as_deref().unwrap_or("unset"),
+                    gz_be_uuid.as_deref().unwrap_or("unknown")
+                )),
+            );
+            dataset
+        }
+        ZbeChoice::None => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("zbe.none", format!("no active zone boot environment under {zbe_root}"))
+                    .remediation("check `zfs list -r -o name,org.opensolaris.libbe:parentbe,org.opensolaris.libbe:active` and set active=on on the right one"),
+            );
+        }
+        ZbeChoice::Ambiguous(list) => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("zbe.ambiguous", "several zone boot environments could be the active one")
+                    .detail(list.join(", "))
+                    .remediation("zonerescue never guesses: mark exactly one with org.opensolaris.libbe:active=on"),
+            );
+        }
+    };
+    let gz = Pkg::live();
+    let gz_entire = entire(runner, &gz).ok().flatten();
+    let gz_publishers_tsv = runner
+        .run(&gz.publisher_tsv_spec())
+        .ok()
+        .filter(|o| o.success())
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    let gz_publishers = match pkg::publishers(runner, &gz) {
+        Ok(p) => p,
+        Err(e) => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor("gz.publishers", "cannot read the global zone's publishers").detail(e.to_string()),
+            );
+        }
+    };
+    let zp = Pkg::image(&zone_root);
+    let zone_entire = entire(runner, &zp).ok().flatten();
+    let zone_publishers = pkg::publishers(runner, &zp).unwrap_or_default();
+    let zone_packages: Vec<String> =
+        pkg::installed(runner, &zp).map(|l| l.into_iter().map(|p| p.name).collect()).unwrap_or_default();
+    if zone_entire.is_none() {
+        fs.push(Finding::warn("zone.no-entire", Severity::Medium, "cannot read the zone's `entire`")
+            .detail("incremental steps need the zone's build; they will be skipped"));
+    }
+    let platform = forced.unwrap_or_else(|| detect_platform(&entry.brand, &gz_publishers_tsv, &gz_publishers, gz_entire.as_ref()));
+    fs.push(Finding::info("platform", format!("platform: {platform}{}", if forced.is_some() { " (from the playbook)" } else { "" })));
+    if let (Some(g), Some(z)) = (&gz_entire, &zone_entire) {
+        fs.push(Finding::info("entire", format!("global zone {} / zone {}", g.short(), z.short())));
+    }
+    let facts = Facts {
+        zone,
+        brand: entry.brand.clone(),
+        state: entry.state,
+        zonepath,
+        zone_root,
+        zonepath_dataset,
+        gz_be_uuid,
+        active_zbe: Some(active_zbe),
+        platform,
+        gz_entire,
+        zone_entire,
+        gz_publishers,
+        gz_publishers_tsv,
+        zone_publishers,
+        zone_packages,
+    };
+    Preflight { facts: Some(facts), findings: fs }
+}
+
+/// solaris brand → Solaris 11; ipkg with the old 7-column tsv → Solaris 11 Express (b134-b151
+/// pkg); else by publisher names, then by the `entire` version syntax (OmniOS: release `11`).
+pub fn detect_platform(
+    brand: &str,
+    gz_tsv: &str,
+    gz_publishers: &[crate::commands::pkg::Publisher],
+    gz_entire: Option<&crate::commands::Fmri>,
+) -> Platform {
+    if brand == "solaris" {
+        return Platform::Solaris11;
+    }
+    let first = gz_tsv.lines().find(|l| !l.trim().is_empty());
+    if first.is_some_and(|l| l.split('\t').count() == 7) {
+        return Platform::S11Express;
+    }
+    if gz_publishers.iter().any(|p| p.name.contains("omnios")) {
+        return Platform::OmniOs;
+    }
+    if gz_publishers.iter().any(|p| p.name.contains("openindiana")) {
+        return Platform::OpenIndiana;
+    }
+    match gz_entire.and_then(|f| f.version.as_ref()) {
+        Some(v) if v.release.0.first() == Some(&11) => Platform::OmniOs,
+        _ => Platform::OpenIndiana,
+    }
+}
+
+#[allow(dead_code)]
+fn _unused(_: &Path) {}

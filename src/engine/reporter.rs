@@ -1,0 +1,182 @@
+//! Where events go: JSON Lines on stdout (`--json`), or plain words on stderr for a person
+//! (the final summary on stdout). Shared between the engine and the log-follower thread.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use super::events::{Event, StepOutcome, write_json};
+use crate::ui::Palette;
+
+pub struct Reporter {
+    json: bool,
+    palette: Palette,
+    /// Also show every read-only command (human mode shows only changes by default).
+    verbose: bool,
+    lock: Mutex<()>,
+    /// Everything a human report needs, kept for `--report FILE`.
+    transcript: Mutex<Vec<String>>,
+}
+
+impl Reporter {
+    pub fn new(json: bool, palette: Palette) -> Reporter {
+        Reporter {
+            json,
+            palette,
+            verbose: false,
+            lock: Mutex::new(()),
+            transcript: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    pub fn palette(&self) -> Palette {
+        self.palette
+    }
+
+    pub fn emit(&self, event: &Event) {
+        let _g = self.lock.lock();
+        if self.json {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            // A closed stdout (consumer went away) must not stop a recovery midway.
+            let _ = write_json(&mut out, event);
+            return;
+        }
+        if let Some(text) = self.human(event) {
+            if let Ok(mut t) = self.transcript.lock() {
+                t.push(strip_ansi(&text));
+            }
+            let to_stdout = matches!(event, Event::Summary(_));
+            if to_stdout {
+                println!("{text}");
+            } else {
+                let _ = writeln!(std::io::stderr(), "{text}");
+            }
+        }
+    }
+
+    /// The human-readable transcript so far (no colour codes).
+    pub fn transcript(&self) -> String {
+        self.transcript.lock().map(|t| t.join("\n") + "\n").unwrap_or_default()
+    }
+
+    fn human(&self, event: &Event) -> Option<String> {
+        let p = &self.palette;
+        match event {
+            Event::RunStart { zone, strategy, dry_run, run_id, .. } => Some(p.bold(&format!(
+                "zonerescue: zone {zone}, strategy {strategy}{} (run {run_id})",
+                if *dry_run { ", dry run: nothing will be changed" } else { "" }
+            ))),
+            Event::Finding(f) => {
+                let sev = match f.severity {
+                    super::findings::Severity::High => p.red(f.severity.as_str()),
+                    super::findings::Severity::Medium => p.yellow(f.severity.as_str()),
+                    _ => p.dim(f.severity.as_str()),
+                };
+                let mut s = format!(
+                    "  [{sev}{}] {} ({})",
+                    if f.inhibitor { ", inhibitor" } else { "" },
+                    f.title,
+                    f.key
+                );
+                if !f.detail.is_empty() {
+                    s.push_str(&format!("\n      {}", f.detail.replace('\n', "\n      ")));
+                }
+                if let Some(r) = &f.remediation {
+                    s.push_str(&format!("\n      what to do: {r}"));
+                }
+                Some(s)
+            }
+            Event::StepStart { step, name, reason, commands } => {
+                let mut s = p.bold(&format!("==> step {step}: {name}"));
+                if !reason.is_empty() {
+                    s.push_str(&format!("\n    why: {reason}"));
+                }
+                for c in commands {
+                    s.push_str(&format!("\n    plan: {c}"));
+                }
+                Some(s)
+            }
+            Event::Command { command, exit, skipped, .. } => {
+                if *skipped {
+                    Some(format!("    would run: {command}"))
+                } else if self.verbose || *exit != Some(0) {
+                    Some(p.dim(&format!(
+                        "    $ {command}  (exit {})",
+                        exit.map_or("signal".into(), |c| c.to_string())
+                    )))
+                } else {
+                    None
+                }
+            }
+            Event::LogLine { .. } => None,
+            Event::Snapshot { name, action, .. } => Some(format!(
+                "    snapshot {}: {name}",
+                match action {
+                    super::events::SnapshotAction::Created => "created",
+                    super::events::SnapshotAction::RolledBack => "rolled back to",
+                }
+            )),
+            Event::StepEnd { name, outcome, detail, .. } => {
+                let word = match outcome {
+                    StepOutcome::Done => p.green("done"),
+                    StepOutcome::RolledBack => p.yellow("did not solve; rolled back"),
+                    StepOutcome::AttachFailed => p.yellow("applied; attach still fails"),
+                    StepOutcome::Skipped => p.dim("skipped"),
+                    StepOutcome::Failed => p.red("failed"),
+                };
+                let mut s = format!("<== {name}: {word}");
+                if !detail.is_empty() {
+                    s.push_str(&format!(" — {detail}"));
+                }
+                Some(s)
+            }
+            Event::Summary(sum) => {
+                let applied: Vec<&str> = sum.strategies_applied.iter().map(|s| s.as_str()).collect();
+                let mut s = p.bold(&format!("\nResult for zone {}: {}", sum.zone, sum.result.as_str()));
+                s.push_str(&format!("\n  {}", sum.message));
+                s.push_str(&format!(
+                    "\n  strategies applied: {}; attach attempts: {}",
+                    if applied.is_empty() { "none".to_string() } else { applied.join(", ") },
+                    sum.attempts
+                ));
+                if let Some(st) = &sum.zone_state {
+                    s.push_str(&format!("\n  zone state now: {st}"));
+                }
+                if let Some(intact) = sum.gz_publishers_intact {
+                    s.push_str(&format!(
+                        "\n  global-zone publishers: {}",
+                        if intact { "as they were" } else { "DIFFERENT from the start (see above)" }
+                    ));
+                }
+                for snap in &sum.snapshots {
+                    s.push_str(&format!("\n  snapshot kept: {snap}"));
+                }
+                for n in &sum.next_steps {
+                    s.push_str(&format!("\n  next: {n}"));
+                }
+                Some(s)
+            }
+        }
+    }
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

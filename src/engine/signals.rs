@@ -1,0 +1,49 @@
+//! SIGINT, SIGTERM and SIGHUP only set a flag: a running `pkg` is never killed midway (the
+//! runner puts children in their own process group, so a terminal Ctrl-C reaches only us).
+//! The engine checks the flag between commands, restores what must be restored, marks the
+//! journal interrupted and exits 130.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+#[derive(Clone, Debug)]
+pub struct Interrupt {
+    flag: Arc<AtomicBool>,
+    signal: Arc<AtomicUsize>,
+}
+
+impl Interrupt {
+    /// Registers the handlers. Failing to register is reported, not fatal (the run still
+    /// works, only without graceful interruption).
+    pub fn install() -> std::io::Result<Interrupt> {
+        let i = Interrupt::detached();
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+            signal_hook::flag::register_usize(sig, Arc::clone(&i.signal), sig as usize)?;
+            signal_hook::flag::register(sig, Arc::clone(&i.flag))?;
+        }
+        Ok(i)
+    }
+
+    /// A flag no signal sets (tests, library use).
+    pub fn detached() -> Interrupt {
+        Interrupt { flag: Arc::new(AtomicBool::new(false)), signal: Arc::new(AtomicUsize::new(0)) }
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    /// Sets the flag by hand (a prompt answered with Esc behaves like an interrupt).
+    pub fn set(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+    }
+
+    pub fn signal_name(&self) -> &'static str {
+        match self.signal.load(Ordering::SeqCst) as i32 {
+            signal_hook::consts::SIGINT => "SIGINT",
+            signal_hook::consts::SIGTERM => "SIGTERM",
+            signal_hook::consts::SIGHUP => "SIGHUP",
+            _ => "a stop request",
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The per-zone state directory (`<state dir>/<zone>/`, mode 0700) that holds the journal and
+//! the lock. Created safely for a root-run tool: no path component may be a symlink, and every
+//! component we create or enter below the base must be owned by us.
+
+use std::fs::{self, DirBuilder};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateDirError {
+    #[error("state directory path {0} must be absolute")]
+    NotAbsolute(String),
+    #[error("refusing state directory {path}: {reason}")]
+    Unsafe { path: String, reason: String },
+    #[error("creating state directory {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Creates (if needed) and checks `base/zone` and returns it. `zone` must already be a
+/// validated zone name (no `/`, no `..`).
+pub fn ensure_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError> {
+    if !base.is_absolute() {
+        return Err(StateDirError::NotAbsolute(base.display().to_string()));
+    }
+    if zone.is_empty() || zone.contains('/') || zone == "." || zone == ".." {
+        return Err(StateDirError::Unsafe {
+            path: base.join(zone).display().to_string(),
+            reason: "invalid zone directory name".into(),
+        });
+    }
+    let target = base.join(zone);
+    let uid = unsafe_free_euid();
+    let mut current = PathBuf::from("/");
+    let comps: Vec<Component> = target.components().collect();
+    let base_len = base.components().count();
+    for (i, c) in comps.iter().enumerate() {
+        match c {
+            Component::RootDir => continue,
+            Component::Normal(name) => current.push(name),
+            _ => {
+                return Err(StateDirError::Unsafe {
+                    path: target.display().to_string(),
+                    reason: "`.` or `..` in path".into(),
+                });
+            }
+        }
+        let ours = i >= base_len.saturating_sub(1);
+        match fs::symlink_metadata(&current) {
+            Ok(m) => {
+                if m.file_type().is_symlink() {
+                    return Err(unsafe_path(&current, "is a symbolic link"));
+                }
+                if !m.is_dir() {
+                    return Err(unsafe_path(&current, "is not a directory"));
+                }
+                // Components we own (the base and below) must be ours and not writable by others.
+                if ours && m.uid() != uid {
+                    return Err(unsafe_path(&current, "is not owned by the current user"));
+                }
+                if ours && m.mode() & 0o022 != 0 && i + 1 == comps.len() {
+                    return Err(unsafe_path(&current, "is writable by group or others"));
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let mode = if ours { 0o700 } else { 0o755 };
+                match DirBuilder::new().mode(mode).create(&current) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        // Raced with someone: re-check on the next pass.
+                        let m = fs::symlink_metadata(&current).map_err(|source| io_err(&current, source))?;
+                        if m.file_type().is_symlink() || !m.is_dir() {
+                            return Err(unsafe_path(&current, "appeared as a non-directory"));
+                        }
+                    }
+                    Err(source) => return Err(io_err(&current, source)),
+                }
+            }
+            Err(source) => return Err(io_err(&current, source)),
+        }
+    }
+    // The zone directory itself: exactly 0700.
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o700))
+        .map_err(|source| io_err(&target, source))?;
+    Ok(target)
+}
+
+fn unsafe_path(p: &Path, reason: &str) -> StateDirError {
+    StateDirError::Unsafe { path: p.display().to_string(), reason: reason.into() }
+}
+
+fn io_err(p: &Path, source: io::Error) -> StateDirError {
+    StateDirError::Io { path: p.display().to_string(), source }
+}
+
+fn unsafe_free_euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_private_dir_and_refuses_symlinks() {
+        let d = tempfile::tempdir().unwrap();
+        let base = d.path().join("state");
+        let z = ensure_zone_dir(&base, "web01").unwrap();
+        let m = fs::metadata(&z).unwrap();
+        assert_eq!(m.mode() & 0o777, 0o700);
+        // Again: idempotent.
+        ensure_zone_dir(&base, "web01").unwrap();
+
+        let evil = d.path().join("evil");
+        fs::create_dir(&evil).unwrap();
+        std::os::unix::fs::symlink(&evil, base.join("link")).unwrap();
+        let e = ensure_zone_dir(&base, "link").unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert!(ensure_zone_dir(&base, "..").is_err());
+        assert!(ensure_zone_dir(Path::new("rel"), "z").is_err());
+    }
+}
