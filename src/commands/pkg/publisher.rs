@@ -1,0 +1,343 @@
+//! `pkg publisher -H -F tsv` and `pkg publisher -H` (reference §3.3).
+//!
+//! tsv, current (S11.x, OpenIndiana, OmniOS), 8 columns:
+//! `PUBLISHER<TAB>STICKY<TAB>SYSPUB<TAB>ENABLED<TAB>TYPE<TAB>STATUS<TAB>URI<TAB>PROXY`
+//! tsv, old (b134 … b151), 7 columns:
+//! `PUBLISHER<TAB>STICKY<TAB>PREFERRED<TAB>ENABLED<TAB>TYPE<TAB>STATUS<TAB>URI`
+//! One row per origin and per mirror, in rank order; a publisher without origins or mirrors
+//! has one row with empty TYPE/STATUS/URI.
+//!
+//! Quirk of current pkg (§3.3): ENABLED is overwritten on every origin row by the *origin's*
+//! flag, so a publisher disabled with `set-publisher --disable` shows `true` there. Only the
+//! default table (attrs column `(non-sticky, disabled, syspub)`) tells; hence
+//! [`merge_table_flags`].
+//!
+//! Default table, current: `{0:14} {1:12} {2:8} {3:2} {4} {5}` = PUBLISHER, attrs, TYPE,
+//! STATUS, P, LOCATION; old: `%-24s %-12s %-8s %-8s %s` = PUBLISHER, attrs, TYPE, STATUS, URI.
+
+use crate::commands::ParseError;
+
+/// One origin or mirror of a publisher.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub uri: String,
+    /// The origin's own status (`online`; `disabled` for a disabled origin on current pkg).
+    pub enabled: bool,
+}
+
+/// A publisher, aggregated from its rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publisher {
+    pub name: String,
+    pub sticky: bool,
+    /// The publisher-level flag. From tsv alone this is only reliable on the old format and
+    /// for publishers without origins; [`merge_table_flags`] corrects it from the table.
+    pub enabled: bool,
+    /// Old format only (`PREFERRED` column, `(preferred)` attribute).
+    pub preferred: Option<bool>,
+    /// Current format only (`SYSPUB` column): provided by the S11 system repository.
+    pub syspub: Option<bool>,
+    /// In rank order as printed.
+    pub origins: Vec<Origin>,
+    pub mirrors: Vec<Origin>,
+    /// Proxies (current tsv `PROXY` column, comma-joined; `-` = none).
+    pub proxies: Vec<String>,
+}
+
+impl Publisher {
+    fn new(name: &str) -> Self {
+        Publisher {
+            name: name.to_string(),
+            sticky: true,
+            enabled: true,
+            preferred: None,
+            syspub: None,
+            origins: Vec::new(),
+            mirrors: Vec::new(),
+            proxies: Vec::new(),
+        }
+    }
+
+    /// URIs of the enabled origins.
+    pub fn enabled_origins(&self) -> impl Iterator<Item = &str> {
+        self.origins.iter().filter(|o| o.enabled).map(|o| o.uri.as_str())
+    }
+}
+
+fn parse_bool(s: &str, column: &str) -> Result<bool, String> {
+    match s {
+        "true" | "True" => Ok(true),
+        "false" | "False" => Ok(false),
+        _ => Err(format!("{column} column is '{s}', expected true or false")),
+    }
+}
+
+/// Finds the publisher `name`, appending it if it is new (rows of one publisher are
+/// consecutive, but merging by name keeps rank order even if they were not).
+fn entry<'a>(pubs: &'a mut Vec<Publisher>, name: &str) -> &'a mut Publisher {
+    match pubs.iter().position(|p| p.name == name) {
+        Some(i) => &mut pubs[i],
+        None => {
+            pubs.push(Publisher::new(name));
+            let last = pubs.len() - 1;
+            &mut pubs[last]
+        }
+    }
+}
+
+fn add_location(p: &mut Publisher, kind: &str, status: &str, uri: &str) -> Result<(), String> {
+    let enabled = match status {
+        "online" | "" => true,
+        "disabled" => false,
+        other => return Err(format!("unknown origin status '{other}'")),
+    };
+    let o = Origin { uri: uri.to_string(), enabled };
+    match kind {
+        "origin" => p.origins.push(o),
+        "mirror" => p.mirrors.push(o),
+        "" => {}
+        other => return Err(format!("unknown TYPE '{other}' (expected origin or mirror)")),
+    }
+    Ok(())
+}
+
+/// Parses `pkg publisher -H -F tsv`, old or current columns detected per line.
+pub fn parse_publisher_tsv(stdout: &str) -> Result<Vec<Publisher>, ParseError> {
+    let mut pubs: Vec<Publisher> = Vec::new();
+    for (i, line) in stdout.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        parse_tsv_row(&mut pubs, &cols).map_err(|m| ParseError::at(i + 1, m))?;
+    }
+    Ok(pubs)
+}
+
+fn parse_tsv_row(pubs: &mut Vec<Publisher>, cols: &[&str]) -> Result<(), String> {
+    let current = match cols.len() {
+        8 => true,
+        7 => false,
+        n => return Err(format!("expected 7 or 8 tab-separated columns, found {n}")),
+    };
+    let name = cols[0];
+    if name.is_empty() {
+        return Err("empty publisher name".into());
+    }
+    let sticky = parse_bool(cols[1], "STICKY")?;
+    let third = parse_bool(cols[2], if current { "SYSPUB" } else { "PREFERRED" })?;
+    let enabled = parse_bool(cols[3], "ENABLED")?;
+    let (kind, status, uri) = (cols[4], cols[5], cols[6]);
+    let p = entry(pubs, name);
+    p.sticky = sticky;
+    if current {
+        p.syspub = Some(third);
+        let proxy = cols[7];
+        if proxy != "-" && !proxy.is_empty() {
+            for px in proxy.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                if !p.proxies.iter().any(|q| q == px) {
+                    p.proxies.push(px.to_string());
+                }
+            }
+        }
+    } else {
+        p.preferred = Some(third);
+    }
+    // Current pkg overwrites ENABLED from the origin's flag on origin rows (see module doc),
+    // so only the old format's and origin-less rows' value describe the publisher.
+    if !current || kind.is_empty() {
+        p.enabled = enabled;
+    }
+    add_location(p, kind, status, uri)
+}
+
+/// One publisher as the default table (`pkg publisher -H`) shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableRow {
+    pub name: String,
+    /// From the attrs column: `non-sticky`, `disabled`, `syspub`, `preferred`.
+    pub attrs: Vec<String>,
+    pub kind: String,
+    pub status: String,
+    /// Current format: the `P` column (`T` if a proxy is configured).
+    pub proxy: Option<bool>,
+    /// URI, or `<system-repository>`.
+    pub location: String,
+}
+
+/// Parses `pkg publisher -H` (or with its header, which is skipped) into rows, then
+/// aggregates them like the tsv.
+pub fn parse_publisher_table(stdout: &str) -> Result<Vec<Publisher>, ParseError> {
+    let mut pubs: Vec<Publisher> = Vec::new();
+    for (i, line) in stdout.lines().enumerate() {
+        if line.trim().is_empty() || is_table_header(line) {
+            continue;
+        }
+        let row = parse_table_row(line).map_err(|m| ParseError::at(i + 1, m))?;
+        let p = entry(&mut pubs, &row.name);
+        let has = |a: &str| row.attrs.iter().any(|x| x == a);
+        p.sticky = !has("non-sticky");
+        p.enabled = !has("disabled");
+        if has("preferred") {
+            p.preferred = Some(true);
+        }
+        p.syspub = Some(has("syspub"));
+        add_location(p, &row.kind, &row.status, &row.location)
+            .map_err(|m| ParseError::at(i + 1, m))?;
+    }
+    Ok(pubs)
+}
+
+fn is_table_header(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    words.next() == Some("PUBLISHER") && words.next() == Some("TYPE")
+}
+
+/// One row of the default table. The publisher name has no spaces; attrs are one
+/// parenthesised group; then TYPE STATUS [P] LOCATION, or nothing for origin-less publishers.
+pub fn parse_table_row(line: &str) -> Result<TableRow, String> {
+    let mut rest = line.trim_start();
+    let name_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let name = &rest[..name_end];
+    rest = rest[name_end..].trim_start();
+    let mut attrs = Vec::new();
+    if let Some(inner) = rest.strip_prefix('(') {
+        let close = inner.find(')').ok_or("unclosed '(' in attributes")?;
+        attrs = inner[..close].split(',').map(|a| a.trim().to_string()).collect();
+        rest = inner[close + 1..].trim_start();
+    }
+    let tokens: Vec<&str> = rest.split_whitespace().collect();
+    let (kind, status, proxy, location) = match tokens.as_slice() {
+        [] => ("", "", None, ""),
+        [k, s, p @ ("T" | "F"), l] => (*k, *s, Some(*p == "T"), *l),
+        [k, s, l] => (*k, *s, None, *l),
+        _ => return Err(format!("cannot read publisher row '{}'", line.trim())),
+    };
+    Ok(TableRow {
+        name: name.to_string(),
+        attrs,
+        kind: kind.to_string(),
+        status: status.to_string(),
+        proxy,
+        location: location.to_string(),
+    })
+}
+
+/// Takes the publisher-level `enabled` flag (and stickiness) from the table rows, which
+/// show `(disabled)` even where current tsv output says `true`.
+pub fn merge_table_flags(tsv: &mut [Publisher], table: &[Publisher]) {
+    for p in tsv.iter_mut() {
+        if let Some(t) = table.iter().find(|t| t.name == p.name) {
+            p.enabled = t.enabled;
+            p.sticky = t.sticky;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CURRENT_TSV: &str = "openindiana.org\ttrue\tfalse\ttrue\torigin\tonline\thttp://pkg.openindiana.org/hipster/\t-\n\
+        openindiana.org\ttrue\tfalse\ttrue\tmirror\tonline\thttp://mirror.example/hipster/\t-\n\
+        extra\tfalse\tfalse\ttrue\torigin\tonline\thttp://pkg.example.net/extra/\thttp://proxy:3128\n\
+        extra\tfalse\tfalse\tfalse\torigin\tdisabled\thttp://old.example.net/extra/\thttp://proxy:3128\n\
+        empty\ttrue\tfalse\tfalse\t\t\t\t-\n";
+
+    #[test]
+    fn current_tsv_is_aggregated_in_rank_order() {
+        let pubs = parse_publisher_tsv(CURRENT_TSV).unwrap();
+        let names: Vec<&str> = pubs.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["openindiana.org", "extra", "empty"]);
+        let oi = &pubs[0];
+        assert_eq!(oi.origins[0].uri, "http://pkg.openindiana.org/hipster/");
+        assert_eq!(oi.mirrors[0].uri, "http://mirror.example/hipster/");
+        assert_eq!((oi.sticky, oi.syspub, oi.preferred), (true, Some(false), None));
+        let extra = &pubs[1];
+        assert!(!extra.sticky);
+        assert_eq!(extra.origins.len(), 2);
+        assert!(!extra.origins[1].enabled, "disabled origin");
+        assert_eq!(extra.enabled_origins().collect::<Vec<_>>(), ["http://pkg.example.net/extra/"]);
+        assert_eq!(extra.proxies, ["http://proxy:3128"]);
+        // The origin rows' ENABLED column describes origins, not the publisher.
+        assert!(extra.enabled);
+        // Without origins the column is the publisher's own flag.
+        assert!(!pubs[2].enabled);
+        assert!(pubs[2].origins.is_empty());
+    }
+
+    #[test]
+    fn old_tsv_has_preferred_and_a_reliable_enabled_column() {
+        let out = "opensolaris.org\ttrue\ttrue\ttrue\torigin\tonline\thttp://pkg.opensolaris.org/release/\n\
+                   extra\ttrue\tfalse\tfalse\torigin\tonline\thttp://pkg.example.net/extra/\n";
+        let pubs = parse_publisher_tsv(out).unwrap();
+        assert_eq!(pubs[0].preferred, Some(true));
+        assert_eq!(pubs[0].syspub, None);
+        assert!(pubs[0].enabled);
+        assert!(!pubs[1].enabled);
+        assert_eq!(pubs[1].preferred, Some(false));
+    }
+
+    #[test]
+    fn tsv_errors_name_the_line() {
+        let e = parse_publisher_tsv(
+            "a\ttrue\tfalse\ttrue\torigin\tonline\thttp://x/\t-\nbroken line\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2);
+        let e =
+            parse_publisher_tsv("a\tyes\tfalse\ttrue\torigin\tonline\thttp://x/\t-\n").unwrap_err();
+        assert!(e.message.contains("STICKY"), "{e}");
+        assert!(
+            parse_publisher_tsv("a\ttrue\tfalse\ttrue\tcarrier\tonline\thttp://x/\t-\n").is_err()
+        );
+    }
+
+    #[test]
+    fn current_table_with_attrs_and_syspub() {
+        let out = "PUBLISHER                   TYPE     STATUS P LOCATION\n\
+                   openindiana.org              origin   online F http://pkg.openindiana.org/hipster/\n\
+                   extra          (non-sticky, disabled) origin   online F http://pkg.example.net/extra/\n\
+                   solaris        (syspub)     origin   online T <system-repository>\n\
+                   bare                        \n";
+        let pubs = parse_publisher_table(out).unwrap();
+        assert_eq!(pubs.len(), 4);
+        assert!(pubs[0].enabled && pubs[0].sticky);
+        assert!(!pubs[1].enabled && !pubs[1].sticky);
+        assert_eq!(pubs[2].syspub, Some(true));
+        assert_eq!(pubs[2].origins[0].uri, "<system-repository>");
+        assert!(pubs[3].origins.is_empty());
+        let row =
+            parse_table_row("solaris        (syspub)     origin   online T <system-repository>")
+                .unwrap();
+        assert_eq!(row.proxy, Some(true));
+    }
+
+    #[test]
+    fn old_table() {
+        let out = "opensolaris.org          (preferred)  origin   online   http://pkg.opensolaris.org/release/\n\
+                   extra                    (disabled)   origin   online   http://pkg.example.net/extra/\n";
+        let pubs = parse_publisher_table(out).unwrap();
+        assert_eq!(pubs[0].preferred, Some(true));
+        assert!(!pubs[1].enabled);
+        assert_eq!(pubs[1].origins[0].uri, "http://pkg.example.net/extra/");
+        assert!(parse_publisher_table("x (unclosed origin online F http://x/\n").is_err());
+    }
+
+    #[test]
+    fn table_corrects_the_tsv_enabled_quirk() {
+        let mut tsv = parse_publisher_tsv(
+            "solaris\ttrue\tfalse\ttrue\torigin\tonline\thttp://a/\t-\n\
+             extra\ttrue\tfalse\ttrue\torigin\tonline\thttp://b/\t-\n",
+        )
+        .unwrap();
+        let table = parse_publisher_table(
+            "solaris                      origin   online F http://a/\n\
+             extra          (disabled)    origin   online F http://b/\n",
+        )
+        .unwrap();
+        merge_table_flags(&mut tsv, &table);
+        assert!(tsv[0].enabled);
+        assert!(!tsv[1].enabled);
+    }
+}
