@@ -79,6 +79,6 @@ impl Facts {
 }
 
 pub fn entire(runner: &Runner, image: &Pkg) -> Result<Option<Fmri>, crate::commands::RunError> {
-    let name = Fmri::stem("entire").map_err(|e| crate::commands::RunError::from_invalid(e))?;
+    let name = Fmri::stem("entire")?;
     pkg::installed_fmri(runner, image, &name)
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::commands::pkg::{self, Pkg};
 use crate::commands::zoneadm::{self, ZoneState};
-use crate::commands::{ZoneName, beadm, mount, zfs, zonecfg};
+use crate::commands::{ZoneName, beadm, mount, run_parsed, zfs, zonecfg};
 use crate::playbook::Platform;
 use crate::system::Runner;
 
@@ -113,10 +113,11 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
         }
     };
     let zone_root = zoneadm::zone_root(&zonepath);
-    let mounts = mount::list(runner).unwrap_or_default();
+    let mounts = run_parsed(runner, &mount::mount_p_spec(), |o| Ok(mount::parse_mount_p(o)))
+        .unwrap_or_default();
     let zonepath_dataset = mount::zfs_dataset_at(&mounts, &zonepath)
         .map(str::to_string)
-        .or_else(|| zfs::dataset_mounted_at_path(runner, &zonepath).ok().flatten());
+        .or_else(|| dataset_with_mountpoint(runner, &zonepath));
     let Some(zpds) = zonepath_dataset.clone() else {
         return stop(
             &mut fs,
@@ -133,7 +134,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
         }
     };
     let zbe_root = if entry.brand == "solaris" { format!("{zpds}/rpool/ROOT") } else { format!("{zpds}/ROOT") };
-    let zbes: Vec<ZbeInfo> = match zfs::zbes(runner, &zbe_root) {
+    let zbes: Vec<ZbeInfo> = match list_zbes(runner, &zbe_root) {
         Ok(z) => z,
         Err(e) => {
             return stop(
@@ -260,5 +261,34 @@ pub fn detect_platform(
     }
 }
 
-#[allow(dead_code)]
-fn _unused(_: &Path) {}
+const PARENTBE: &str = "org.opensolaris.libbe:parentbe";
+const ACTIVE: &str = "org.opensolaris.libbe:active";
+
+/// The ZBEs directly under `root` with the two properties the brand scripts use.
+fn list_zbes(runner: &Runner, root: &str) -> Result<Vec<ZbeInfo>, crate::commands::RunError> {
+    let props = ["name", PARENTBE, ACTIVE];
+    let q = zfs::ListQuery { properties: &props, recursive: true, types: &["filesystem"], datasets: &[root] };
+    let rows = zfs::list(runner, &q)?;
+    let prefix = format!("{root}/");
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let name = r.name()?;
+            let child = name.strip_prefix(&prefix)?;
+            (!child.is_empty() && !child.contains('/')).then(|| ZbeInfo {
+                dataset: name.to_string(),
+                parentbe: r.get(PARENTBE).map(str::to_string),
+                active: r.get(ACTIVE) == Some("on"),
+            })
+        })
+        .collect())
+}
+
+/// `zfs list -H -o name,mountpoint`: the dataset whose mountpoint is `path`.
+fn dataset_with_mountpoint(runner: &Runner, path: &Path) -> Option<String> {
+    let props = ["name", "mountpoint"];
+    let rows = zfs::list(runner, &zfs::ListQuery { properties: &props, ..Default::default() }).ok()?;
+    rows.iter()
+        .find(|r| r.get("mountpoint").is_some_and(|m| Path::new(m) == path))
+        .and_then(|r| r.name().map(str::to_string))
+}

@@ -1,0 +1,65 @@
+//! Which rung next. `auto`: the diagnosis' remedies first (skipping ones already tried or
+//! not worth trying), then the next useful ladder rung; a destructive rung only when the
+//! diagnosis calls for it or nothing else is left. `ladder`: the fixed order, blind.
+//! A single strategy: that one only.
+
+use crate::strategies::{StrategyChoice, StrategyName};
+
+/// `worth(s)` tells whether `s` is worth trying now (facts + diagnosis).
+pub fn next(
+    choice: StrategyChoice,
+    tried: &[StrategyName],
+    remedies: &[StrategyName],
+    worth: &dyn Fn(StrategyName) -> bool,
+) -> Option<StrategyName> {
+    let fresh = |s: &StrategyName| !tried.contains(s);
+    match choice {
+        StrategyChoice::Only(s) => fresh(&s).then_some(s),
+        StrategyChoice::Ladder => StrategyName::LADDER.into_iter().filter(fresh).find(|s| worth(*s)),
+        StrategyChoice::Auto => {
+            if fresh(&StrategyName::Attach) {
+                return Some(StrategyName::Attach);
+            }
+            if let Some(s) = remedies.iter().copied().filter(fresh).find(|s| worth(*s)) {
+                return Some(s);
+            }
+            let gentle = StrategyName::LADDER
+                .into_iter()
+                .filter(|s| !s.is_destructive())
+                .filter(fresh)
+                .find(|s| worth(*s));
+            gentle.or_else(|| {
+                StrategyName::LADDER.into_iter().filter(|s| s.is_destructive()).filter(fresh).find(|s| worth(*s))
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use StrategyName::*;
+
+    #[test]
+    fn auto_follows_the_diagnosis_then_the_ladder() {
+        let all = |_| true;
+        assert_eq!(next(StrategyChoice::Auto, &[], &[], &all), Some(Attach));
+        assert_eq!(next(StrategyChoice::Auto, &[Attach], &[Incremental, Uninstall], &all), Some(Incremental));
+        assert_eq!(next(StrategyChoice::Auto, &[Attach, Incremental], &[Incremental], &all), Some(GzPublishers));
+        // image-create only when nothing gentler is worth trying …
+        let only_destructive = |s: StrategyName| s == ImageCreate || s == Uninstall;
+        assert_eq!(next(StrategyChoice::Auto, &[Attach, Uninstall], &[], &only_destructive), Some(ImageCreate));
+        // … or the diagnosis calls for it.
+        assert_eq!(next(StrategyChoice::Auto, &[Attach], &[ImageCreate], &all), Some(ImageCreate));
+        let none = |_| false;
+        assert_eq!(next(StrategyChoice::Auto, &[Attach], &[Uninstall], &none), None);
+    }
+
+    #[test]
+    fn ladder_and_single() {
+        let not_gz = |s: StrategyName| s != GzPublishers;
+        assert_eq!(next(StrategyChoice::Ladder, &[Attach], &[Uninstall], &not_gz), Some(ZonePublishers));
+        assert_eq!(next(StrategyChoice::Only(Uninstall), &[], &[], &|_| false), Some(Uninstall));
+        assert_eq!(next(StrategyChoice::Only(Uninstall), &[Uninstall], &[], &|_| true), None);
+    }
+}

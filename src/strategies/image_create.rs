@@ -1,0 +1,158 @@
+//! `image-create` (last resort, destructive): re-create the zone's package image in place
+//! with the global zone's first publisher (`pkg image-create -f -z -p NAME=URI ROOT`), install
+//! `system/library` matching the global zone, then list the configuration files under
+//! `ROOT/etc` that now differ from the pre-rescue snapshot, with the commands to restore them.
+
+use std::path::{Path, PathBuf};
+
+use super::{Applied, Input, Strategy, StrategyName, tail};
+use crate::commands::Fmri;
+use crate::commands::pkg::{self, ImageCreate as Create, PlanOptions, image_create_spec};
+use crate::engine::exec::Exec;
+use crate::engine::findings::{Finding, Severity};
+
+pub struct ImageCreate;
+
+/// Most differing files listed individually.
+const MAX_LISTED: usize = 200;
+
+impl ImageCreate {
+    fn create_spec(input: &Input) -> Option<crate::system::CommandSpec> {
+        let (p, origin) = input.facts.gz_first_publisher()?;
+        image_create_spec(&Create {
+            force: true,
+            zone: true,
+            publisher: (p.name.clone(), origin.to_string()),
+            root: input.facts.zone_root.clone(),
+        })
+        .ok()
+    }
+
+    fn library(exec: &Exec) -> Fmri {
+        // system/library at the global zone's version, so the zone can boot.
+        let stem = Fmri { publisher: None, name: "system/library".into(), version: None };
+        match pkg::installed_fmri(&exec.runner, &pkg::Pkg::live(), &stem) {
+            Ok(Some(f)) => Fmri {
+                publisher: None,
+                name: f.name,
+                version: f.version.map(|mut v| {
+                    v.timestamp = None;
+                    v
+                }),
+            },
+            _ => stem,
+        }
+    }
+}
+
+impl Strategy for ImageCreate {
+    fn name(&self) -> StrategyName {
+        StrategyName::ImageCreate
+    }
+    fn worth_trying(&self, input: &Input) -> Result<String, String> {
+        if Self::create_spec(input).is_none() {
+            return Err("the global zone has no enabled publisher to re-create the image from".into());
+        }
+        Ok("last resort: re-create the zone's package image (package metadata is reset; files stay)".into())
+    }
+    fn commands(&self, input: &Input) -> Vec<String> {
+        let mut out: Vec<String> = Self::create_spec(input).map(|s| s.display()).into_iter().collect();
+        out.push(format!("pkg -R {} install -v --accept system/library@<global zone's version>", input.facts.zone_root.display()));
+        out
+    }
+    fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
+        let Some(spec) = Self::create_spec(input) else {
+            return Ok(Applied::NotSolvable("no global-zone publisher".into()));
+        };
+        if let Some(out) = exec.change(&spec)? {
+            if !out.success() {
+                return Ok(Applied::NotSolvable(format!("image-create failed: {}", tail(&out))));
+            }
+        }
+        let lib = Self::library(exec);
+        let zp = input.facts.zone_pkg();
+        let install = zp.install_spec(&PlanOptions { verbose: true, accept: true, ..Default::default() }, &[lib]);
+        if let Some(out) = exec.change(&install)? {
+            if !matches!(out.code, Some(0) | Some(4)) {
+                return Ok(Applied::NotSolvable(format!("install system/library failed: {}", tail(&out))));
+            }
+        }
+        Ok(Applied::Changed { detail: "zone image re-created".into(), findings: vec![] })
+    }
+}
+
+/// Configuration files under `root/etc` that differ from (or are missing in) the snapshot's
+/// copy `root/.zfs/snapshot/SNAP/etc`, as a finding with the commands to restore them.
+pub fn config_differences(root: &Path, snap: &str) -> Finding {
+    let snap_etc = root.join(".zfs/snapshot").join(snap).join("etc");
+    let cur_etc = root.join("etc");
+    if !snap_etc.is_dir() {
+        return Finding::warn("image-create.no-snapshot-view", Severity::Medium, "cannot compare /etc with the snapshot")
+            .detail(format!("{} is not readable", snap_etc.display()));
+    }
+    let mut diffs: Vec<PathBuf> = Vec::new();
+    walk(&snap_etc, &snap_etc, &cur_etc, &mut diffs, 0);
+    if diffs.is_empty() {
+        return Finding::info("image-create.config-unchanged", "/etc is identical to the pre-rescue snapshot");
+    }
+    let mut cmds = Vec::new();
+    for d in diffs.iter().take(MAX_LISTED) {
+        cmds.push(format!("cp -p {} {}", snap_etc.join(d).display(), cur_etc.join(d).display()));
+    }
+    Finding::warn(
+        "image-create.config-differs",
+        Severity::High,
+        format!("{} configuration file(s) differ from the pre-rescue snapshot", diffs.len()),
+    )
+    .detail(diffs.iter().take(MAX_LISTED).map(|d| format!("/etc/{}", d.display())).collect::<Vec<_>>().join("\n"))
+    .remediation(format!("review each, then restore what should be kept:\n{}", cmds.join("\n")))
+}
+
+fn walk(base: &Path, dir: &Path, cur: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = rd.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let p = e.path();
+        let Ok(m) = std::fs::symlink_metadata(&p) else { continue };
+        let Ok(rel) = p.strip_prefix(base) else { continue };
+        if m.is_dir() {
+            walk(base, &p, cur, out, depth + 1);
+        } else if m.is_file() {
+            let now = cur.join(rel);
+            let same = std::fs::symlink_metadata(&now).is_ok_and(|n| n.is_file())
+                && std::fs::read(&p).ok() == std::fs::read(&now).ok();
+            if !same {
+                out.push(rel.to_path_buf());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_changed_and_missing_config_files() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let snap = root.join(".zfs/snapshot/s1/etc");
+        std::fs::create_dir_all(snap.join("mail")).unwrap();
+        std::fs::create_dir_all(root.join("etc/mail")).unwrap();
+        std::fs::write(snap.join("motd"), "a").unwrap();
+        std::fs::write(root.join("etc/motd"), "a").unwrap();
+        std::fs::write(snap.join("mail/sendmail.cf"), "custom").unwrap();
+        std::fs::write(root.join("etc/mail/sendmail.cf"), "default").unwrap();
+        std::fs::write(snap.join("gone"), "x").unwrap();
+        let f = config_differences(root, "s1");
+        assert_eq!(f.key, "image-create.config-differs");
+        assert!(f.detail.contains("/etc/mail/sendmail.cf") && f.detail.contains("/etc/gone"));
+        assert!(!f.detail.contains("motd"));
+        assert!(f.remediation.unwrap().contains("cp -p"));
+        assert_eq!(config_differences(root, "nope").key, "image-create.no-snapshot-view");
+    }
+}

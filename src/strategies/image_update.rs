@@ -1,0 +1,45 @@
+//! `image-update`: `pkg -R ROOT image-update -v` (`update -v` where the playbook says so):
+//! the image moves to the newest build its own publishers offer.
+
+use super::{Applied, Input, Strategy, StrategyName, run_pkg, tail};
+use crate::commands::pkg::PlanOptions;
+use crate::engine::exec::Exec;
+
+pub struct ImageUpdate;
+
+impl ImageUpdate {
+    fn spec(input: &Input) -> crate::system::CommandSpec {
+        let zp = input.facts.zone_pkg();
+        let opts = PlanOptions { verbose: true, ..Default::default() };
+        if input.playbook.update_subcommand == "image-update" {
+            zp.image_update_spec(&opts)
+        } else {
+            zp.update_spec(&opts, &[])
+        }
+    }
+}
+
+impl Strategy for ImageUpdate {
+    fn name(&self) -> StrategyName {
+        StrategyName::ImageUpdate
+    }
+    fn worth_trying(&self, input: &Input) -> Result<String, String> {
+        if input.facts.zone_publishers.iter().all(|p| !p.enabled) {
+            return Err("the zone image has no enabled publisher to update from".into());
+        }
+        Ok("update the zone image to the newest build its own publishers offer".into())
+    }
+    fn commands(&self, input: &Input) -> Vec<String> {
+        vec![Self::spec(input).display()]
+    }
+    fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
+        let Some(out) = run_pkg(exec, &Self::spec(input), false)? else {
+            return Ok(Applied::Changed { detail: "dry run".into(), findings: vec![] });
+        };
+        Ok(match out.code {
+            Some(0) => Applied::Changed { detail: "image updated".into(), findings: vec![] },
+            Some(4) => Applied::NothingToDo("no newer build in the zone's own publishers".into()),
+            _ => Applied::NotSolvable(tail(&out)),
+        })
+    }
+}

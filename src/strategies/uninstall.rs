@@ -1,0 +1,111 @@
+//! `uninstall`: remove the packages that block the solver — those the diagnosis names, plus
+//! (when no diagnosis names any, or on the blind ladder) the installed members of the
+//! playbook's problem groups — with the installed packages that depend on them. Checked with
+//! `pkg -R ROOT uninstall -nv` first; never `-r`; never a core package.
+
+use super::{Applied, Input, Strategy, StrategyName, tail};
+use crate::commands::Fmri;
+use crate::commands::pkg::{PlanOptions, parse_uninstall_blocks};
+use crate::engine::exec::Exec;
+
+pub struct Uninstall;
+
+/// Most dependency-expansion rounds (each `-n` costs a solver run).
+const MAX_ROUNDS: usize = 6;
+
+impl Uninstall {
+    fn candidates(input: &Input) -> Vec<String> {
+        let f = input.facts;
+        let mut out: Vec<String> = Vec::new();
+        if let Some(d) = input.diagnosis {
+            for p in &d.packages {
+                if f.is_installed_in_zone(p) && !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+        }
+        if out.is_empty() || !input.guided {
+            for p in &f.zone_packages {
+                if input.playbook.problem_group(p).is_some() && !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+        }
+        out.retain(|p| !input.playbook.is_core(p));
+        out
+    }
+}
+
+fn stem_of(printed: &str) -> String {
+    Fmri::parse(printed.trim()).map(|f| f.name).unwrap_or_else(|_| printed.trim().to_string())
+}
+
+impl Strategy for Uninstall {
+    fn name(&self) -> StrategyName {
+        StrategyName::Uninstall
+    }
+    fn worth_trying(&self, input: &Input) -> Result<String, String> {
+        let c = Self::candidates(input);
+        if c.is_empty() {
+            Err("no installed, non-core package blocks the solver".into())
+        } else {
+            Ok(format!("remove {} (they block the solver; never core packages, never -r)", c.join(", ")))
+        }
+    }
+    fn commands(&self, input: &Input) -> Vec<String> {
+        let zp = input.facts.zone_pkg();
+        let pk: Vec<Fmri> = Self::candidates(input).iter().filter_map(|p| Fmri::stem(p).ok()).collect();
+        vec![
+            zp.uninstall_spec(&PlanOptions { dry_run: true, verbose: true, ..Default::default() }, &pk).display(),
+            zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &pk).display(),
+        ]
+    }
+    fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
+        let zp = input.facts.zone_pkg();
+        let mut pkgs = Self::candidates(input);
+        let mut refused: Vec<String> = Vec::new();
+        for _ in 0..MAX_ROUNDS {
+            if pkgs.is_empty() {
+                break;
+            }
+            let fm: Vec<Fmri> = pkgs.iter().filter_map(|p| Fmri::stem(p).ok()).collect();
+            let check = zp.uninstall_spec(&PlanOptions { dry_run: true, verbose: true, ..Default::default() }, &fm);
+            let out = exec.read(&check)?;
+            if out.code == Some(0) {
+                let real = zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &fm);
+                return Ok(match exec.change(&real)? {
+                    None => Applied::Changed { detail: format!("would remove {}", pkgs.join(", ")), findings: vec![] },
+                    Some(o) if o.success() => {
+                        Applied::Changed { detail: format!("removed {}", pkgs.join(", ")), findings: vec![] }
+                    }
+                    Some(o) => Applied::NotSolvable(format!("uninstall failed: {}", tail(&o))),
+                });
+            }
+            let blocks = parse_uninstall_blocks(&out.stderr);
+            if blocks.is_empty() {
+                return Ok(Applied::NotSolvable(format!("uninstall -n failed: {}", tail(&out))));
+            }
+            for b in blocks {
+                let blocked = stem_of(&b.fmri);
+                let deps: Vec<String> = b.dependents.iter().map(|d| stem_of(d)).collect();
+                if let Some(core) = deps.iter().find(|d| input.playbook.is_core(d)) {
+                    // Removing it would need a core package to go: drop it from the set.
+                    refused.push(format!("{blocked} (core package {core} depends on it)"));
+                    pkgs.retain(|p| *p != blocked);
+                } else {
+                    for d in deps {
+                        if !pkgs.contains(&d) {
+                            pkgs.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        let why = if refused.is_empty() {
+            "the uninstall plan did not converge".to_string()
+        } else {
+            format!("cannot remove {}", refused.join(", "))
+        };
+        Ok(Applied::NotSolvable(why))
+    }
+}

@@ -1,0 +1,118 @@
+//! `zone-publishers`: the zone image drops publishers the global zone cannot reach (named as
+//! unreachable by the diagnosis, or failing a refresh run from the global zone with
+//! `pkg -R ROOT refresh PUB`), and takes the global zone's first publisher as its first.
+
+use super::{Applied, Input, Strategy, StrategyName, tail};
+use crate::commands::pkg::SetPublisher;
+use crate::engine::exec::Exec;
+
+pub struct ZonePublishers;
+
+impl ZonePublishers {
+    fn known_dead(input: &Input) -> Vec<String> {
+        let Some(d) = input.diagnosis else { return Vec::new() };
+        input
+            .facts
+            .zone_publishers
+            .iter()
+            .filter(|p| {
+                d.publishers.contains(&p.name) || p.origins.iter().any(|o| d.origins.contains(&o.uri))
+            })
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
+    fn first_spec(input: &Input) -> Option<crate::system::CommandSpec> {
+        let (gz, origin) = input.facts.gz_first_publisher()?;
+        let zp = input.facts.zone_pkg();
+        let already = input.facts.zone_publishers.first().is_some_and(|z| {
+            z.name == gz.name && z.enabled_origins().any(|o| o == origin)
+        });
+        if already {
+            return None;
+        }
+        zp.set_publisher_spec(&SetPublisher {
+            name: gz.name.clone(),
+            set_origin: Some(origin.to_string()),
+            search_first: true,
+            ..Default::default()
+        })
+        .ok()
+    }
+}
+
+impl Strategy for ZonePublishers {
+    fn name(&self) -> StrategyName {
+        StrategyName::ZonePublishers
+    }
+    fn worth_trying(&self, input: &Input) -> Result<String, String> {
+        if input.facts.zone_publishers.is_empty() {
+            return Err("cannot read the zone's publishers".into());
+        }
+        let dead = Self::known_dead(input);
+        if !dead.is_empty() {
+            return Ok(format!("the zone's publisher(s) {} cannot be reached from the global zone", dead.join(", ")));
+        }
+        let gz_only: Vec<&str> = input.facts.gz_publishers.iter().map(|p| p.name.as_str()).collect();
+        let zone_only = input.facts.zone_publishers.iter().any(|p| !gz_only.contains(&p.name.as_str()));
+        if zone_only || Self::first_spec(input).is_some() {
+            Ok("the zone has publishers of its own or a different first publisher than the global zone".into())
+        } else {
+            Err("the zone's publishers already match the global zone's".into())
+        }
+    }
+    fn commands(&self, input: &Input) -> Vec<String> {
+        let zp = input.facts.zone_pkg();
+        let mut out = Vec::new();
+        for p in &input.facts.zone_publishers {
+            if let Ok(s) = zp.refresh_spec(false, &[p.name.as_str()]) {
+                out.push(format!("{}   (reachability test)", s.display()));
+            }
+        }
+        out.push(format!("pkg -R {} unset-publisher <unreachable publishers>", input.facts.zone_root.display()));
+        if let Some(s) = Self::first_spec(input) {
+            out.push(s.display());
+        }
+        out
+    }
+    fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
+        let zp = input.facts.zone_pkg();
+        let gz_first = input.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
+        let mut dead = Self::known_dead(input);
+        for p in &input.facts.zone_publishers {
+            if dead.contains(&p.name) || Some(&p.name) == gz_first.as_ref() || !p.enabled {
+                continue;
+            }
+            // A refresh only updates the catalog cache: it is a reachability test, run even
+            // in a dry run.
+            let spec = zp.refresh_spec(false, &[p.name.as_str()])?;
+            let out = exec.read(&spec)?;
+            if !matches!(out.code, Some(0) | Some(4)) {
+                dead.push(p.name.clone());
+            }
+        }
+        dead.retain(|d| Some(d) != gz_first.as_ref());
+        let mut done = Vec::new();
+        if !dead.is_empty() {
+            let names: Vec<&str> = dead.iter().map(String::as_str).collect();
+            if let Some(out) = exec.change(&zp.unset_publisher_spec(&names)?)? {
+                if !out.success() {
+                    return Ok(Applied::NotSolvable(format!("unset-publisher failed: {}", tail(&out))));
+                }
+            }
+            done.push(format!("removed {}", dead.join(", ")));
+        }
+        if let Some(spec) = Self::first_spec(input) {
+            if let Some(out) = exec.change(&spec)? {
+                if !out.success() {
+                    return Ok(Applied::NotSolvable(format!("set-publisher failed: {}", tail(&out))));
+                }
+            }
+            done.push(format!("made {} the first publisher", gz_first.unwrap_or_default()));
+        }
+        if done.is_empty() {
+            return Ok(Applied::NothingToDo("every zone publisher is reachable and already in order".into()));
+        }
+        Ok(Applied::Changed { detail: done.join("; "), findings: vec![] })
+    }
+}
