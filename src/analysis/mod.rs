@@ -1,3 +1,30 @@
 //! Attach-log analysis (`zonerescue analyze`, and the engine's diagnosis between attempts).
+//!
+//! Public API:
+//! - [`RuleSet`]: the rules of `playbooks/analysis-rules.toml` (embedded) plus optional extra
+//!   files, compiled once. `RuleSet::builtin()`, `RuleSet::with_file(path)`.
+//! - [`Analyzer`]: `Analyzer::new(&rules)` / `with_context(&rules, ctx)`, then
+//!   `feed_line(&[u8])` per line (streaming) or `consume_reader(reader)`, then `finish()`.
+//! - [`analyze_reader`]: the whole thing in one call.
+//! - [`Report`], [`Finding`], [`Verdict`], [`Severity`], [`Evidence`], [`Generation`]: the
+//!   result; serialisable (`--json`, schema [`REPORT_SCHEMA_VERSION`], docs/analyze-json.md).
+//! - [`AnalysisContext`]: what the engine knows (platform, publishers) to sharpen a diagnosis.
 
+mod analyzer;
 pub mod command;
+mod context;
+mod findings;
+mod generation;
+mod line;
+mod markers;
+mod render;
+mod report;
+mod rules;
+
+pub use analyzer::{Analyzer, analyze_reader};
+pub use context::AnalysisContext;
+pub use findings::{build_of, keys};
+pub use generation::Generation;
+pub use render::render_human;
+pub use report::{Evidence, Finding, REPORT_SCHEMA_VERSION, Report, Severity, Verdict};
+pub use rules::{BUILTIN_RULES, RULES_FORMAT_VERSION, Rule, RuleError, RuleSet};

@@ -1,0 +1,477 @@
+//! The streaming analyzer: one pass over the input, bounded memory.
+//!
+//! Lines go in one at a time ([`Analyzer::feed_line`], what the recovery engine does while an
+//! attach runs) or as a whole reader ([`Analyzer::consume_reader`], which finds candidate lines
+//! in large buffers with one multi-pattern regex and never looks at the other lines one by
+//! one). Only evidence lines, a few notable lines and the last lines are kept.
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+use memchr::{memchr, memchr_iter, memrchr};
+use regex::bytes::Regex;
+use regex_automata::Input;
+
+use super::context::AnalysisContext;
+use super::findings::{Acc, FindingBuilder};
+use super::generation::{Generation, GenerationVotes};
+use super::line::{display, normalise, subject};
+use super::markers::Marker;
+use super::report::{Evidence, Report};
+use super::rules::{PatternOwner, RuleSet};
+
+/// Bytes read per buffer in [`Analyzer::consume_reader`].
+const CHUNK: usize = 1 << 20;
+/// Lines kept from the end of the input.
+const TAIL_LINES: usize = 8;
+/// Notable lines kept (the most recent ones).
+const NOTABLE_LINES: usize = 40;
+/// Evidence lines kept per finding.
+pub(crate) const MAX_EVIDENCE: usize = 30;
+/// Subjects (packages, publishers …) kept per finding.
+pub(crate) const MAX_SUBJECTS: usize = 100;
+
+/// Facts about the host and zone gathered from the whole input.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Facts {
+    pub zone: Option<String>,
+    pub zone_root: Option<String>,
+    pub log_file: Option<String>,
+    pub gz_entire: Option<String>,
+    pub zone_entire: Option<String>,
+    /// Lines that named the `entire` versions (evidence for version-jump).
+    pub entire_lines: Vec<Evidence>,
+    pub gz_publishers: Vec<String>,
+    pub disabled_publishers: Vec<String>,
+    pub datasets: Vec<String>,
+}
+
+/// State of the current attach attempt; a new attempt starts when a start marker follows a
+/// concluded one (several attempts appended to one transcript or log).
+#[derive(Debug, Default)]
+pub(crate) struct Attempt {
+    pub first_line: u64,
+    pub started: bool,
+    pub log: Option<String>,
+    /// The brand's last word: Some(true) succeeded, Some(false) failed.
+    pub outcome: Option<bool>,
+    pub error_lines: bool,
+    pub pkg_success: bool,
+    pub brand_lines: bool,
+    pub pkg_lines: bool,
+    pub accs: Vec<Acc>,
+}
+
+impl Attempt {
+    fn concluded(&self) -> bool {
+        self.outcome.is_some()
+    }
+
+    pub(crate) fn has_content(&self) -> bool {
+        self.brand_lines || self.pkg_lines || !self.accs.is_empty() || self.error_lines
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Follow {
+    rule: usize,
+    remaining: u32,
+}
+
+/// Streaming attach-log analyzer. Create one per analysis; it borrows the compiled rules.
+pub struct Analyzer<'r> {
+    rules: &'r RuleSet,
+    ctx: AnalysisContext,
+    line_no: u64,
+    attempts: u32,
+    attempt: Attempt,
+    facts: Facts,
+    votes: GenerationVotes,
+    has_log_file_line: bool,
+    notable: VecDeque<Evidence>,
+    tail: VecDeque<Evidence>,
+    follow: Option<Follow>,
+    last_reject: Option<String>,
+    /// A line longer than a buffer is being skipped up to its end.
+    skipping_long_line: bool,
+}
+
+impl<'r> Analyzer<'r> {
+    pub fn new(rules: &'r RuleSet) -> Analyzer<'r> {
+        Analyzer::with_context(rules, AnalysisContext::default())
+    }
+
+    pub fn with_context(rules: &'r RuleSet, ctx: AnalysisContext) -> Analyzer<'r> {
+        Analyzer {
+            rules,
+            ctx,
+            line_no: 0,
+            attempts: 0,
+            attempt: Attempt::default(),
+            facts: Facts::default(),
+            votes: GenerationVotes::default(),
+            has_log_file_line: false,
+            notable: VecDeque::new(),
+            tail: VecDeque::new(),
+            follow: None,
+            last_reject: None,
+            skipping_long_line: false,
+        }
+    }
+
+    /// Lines seen so far.
+    pub fn lines_read(&self) -> u64 {
+        self.line_no
+    }
+
+    /// Feed one line (with or without its line end). Any bytes are accepted.
+    pub fn feed_line(&mut self, line: &[u8]) {
+        self.line_no += 1;
+        let n = self.line_no;
+        push_bounded(&mut self.tail, Evidence { line: n, text: display(line) }, TAIL_LINES);
+        self.handle(n, line);
+    }
+
+    /// Read everything from `r` (one pass, buffers of 1 MiB; memory does not grow with the
+    /// input). Lines continue the numbering of what was fed before.
+    pub fn consume_reader<R: Read>(&mut self, mut r: R) -> io::Result<()> {
+        let mut buf = vec![0u8; CHUNK];
+        let mut filled = 0usize;
+        loop {
+            let n = match r.read(&mut buf[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let eof = n == 0;
+            filled += n;
+            if !eof && filled < buf.len() {
+                continue;
+            }
+            // Complete lines end at the last newline; at EOF the rest is a line too.
+            let end = match memrchr(b'\n', &buf[..filled]) {
+                Some(p) => p + 1,
+                None if eof => filled,
+                None => {
+                    // One line longer than the buffer: analyse its start, skip the rest.
+                    if !self.skipping_long_line {
+                        self.scan_region(&buf[..filled], true);
+                    }
+                    self.skipping_long_line = true;
+                    filled = 0;
+                    continue;
+                }
+            };
+            if self.skipping_long_line {
+                // The end of an over-long line: already counted, not analysed again.
+                let nl = memchr(b'\n', &buf[..end]).map_or(end, |p| p + 1);
+                self.skipping_long_line = false;
+                self.scan_region(&buf[nl..end], false);
+            } else {
+                self.scan_region(&buf[..end], false);
+            }
+            buf.copy_within(end..filled, 0);
+            filled -= end;
+            if eof && filled == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Analyse a buffer of whole lines (the last one may lack its newline). `partial` marks a
+    /// buffer that is only the start of one long line.
+    fn scan_region(&mut self, region: &[u8], partial: bool) {
+        if region.is_empty() {
+            return;
+        }
+        let scanner = self.rules.scanner();
+        let mut counted = 0usize; // first byte whose line is not numbered yet
+        let mut pos = 0usize;
+        while pos < region.len() {
+            let start = if self.follow.is_some() {
+                pos
+            } else {
+                match scanner.find(Input::new(region).span(pos..region.len())) {
+                    Some(m) => m.start(),
+                    None => break,
+                }
+            };
+            let ls = memrchr(b'\n', &region[..start]).map_or(0, |p| p + 1).max(pos);
+            let le = memchr(b'\n', &region[ls..]).map_or(region.len(), |p| ls + p);
+            self.line_no += memchr_iter(b'\n', &region[counted..ls]).count() as u64 + 1;
+            let n = self.line_no;
+            self.handle(n, &region[ls..le]);
+            counted = (le + 1).min(region.len());
+            pos = le + 1;
+        }
+        if counted < region.len() {
+            let rest = &region[counted..];
+            self.line_no += memchr_iter(b'\n', rest).count() as u64;
+            if !partial && rest.last() != Some(&b'\n') {
+                self.line_no += 1; // last line without a newline
+            }
+        }
+        if partial && counted == 0 {
+            self.line_no += 1;
+        }
+        self.remember_tail(region);
+    }
+
+    /// Keep the last lines of a region (numbered back from the current line).
+    fn remember_tail(&mut self, region: &[u8]) {
+        let body = region.strip_suffix(b"\n").unwrap_or(region);
+        let mut lines = Vec::with_capacity(TAIL_LINES);
+        let mut end = body.len();
+        while lines.len() < TAIL_LINES {
+            let start = memrchr(b'\n', &body[..end]).map_or(0, |p| p + 1);
+            lines.push(&body[start..end]);
+            if start == 0 {
+                break;
+            }
+            end = start - 1;
+        }
+        let last = self.line_no;
+        for (i, l) in lines.iter().enumerate().rev() {
+            let n = last.saturating_sub(i as u64);
+            push_bounded(&mut self.tail, Evidence { line: n, text: display(l) }, TAIL_LINES);
+        }
+    }
+
+    /// Classify one line.
+    fn handle(&mut self, n: u64, raw: &[u8]) {
+        let norm = normalise(raw);
+        if let Some(f) = self.follow {
+            if !norm.is_empty() {
+                self.follow_line(f.rule, n, raw, norm);
+                self.follow =
+                    (f.remaining > 1).then_some(Follow { remaining: f.remaining - 1, ..f });
+            }
+        }
+        if norm.is_empty() {
+            return;
+        }
+        let set = self.rules.set();
+        if !set.is_match(norm) {
+            return;
+        }
+        for i in set.matches(norm).iter() {
+            match self.rules.owner(i) {
+                Some(PatternOwner::Rule(ri, re)) => self.rule_hit(ri, re, n, raw, norm),
+                Some(PatternOwner::Marker(m, re)) => self.marker_hit(m, re, n, raw, norm),
+                None => {}
+            }
+        }
+    }
+
+    fn acc_mut(&mut self, rule: usize) -> &mut Acc {
+        let idx = match self.attempt.accs.iter().position(|a| a.rule == rule) {
+            Some(i) => i,
+            None => {
+                self.attempt.accs.push(Acc::new(rule));
+                self.attempt.accs.len() - 1
+            }
+        };
+        &mut self.attempt.accs[idx]
+    }
+
+    fn rule_hit(&mut self, ri: usize, re: &Regex, n: u64, raw: &[u8], norm: &[u8]) {
+        self.ensure_started(n);
+        let follow = self.rules.rules().get(ri).map_or(0, |r| r.follow);
+        let is_reason = norm.starts_with(b"Reason:");
+        let reject = self.last_reject.clone();
+        let acc = self.acc_mut(ri);
+        acc.add_evidence(n, raw);
+        let before = acc.packages.len();
+        acc.add_captures(re, norm);
+        if is_reason
+            && acc.packages.len() == before
+            && let Some(p) = reject
+        {
+            acc.add_package(p);
+        }
+        if follow > 0 {
+            self.follow = Some(Follow { rule: ri, remaining: follow });
+        }
+    }
+
+    fn follow_line(&mut self, ri: usize, n: u64, raw: &[u8], norm: &[u8]) {
+        let pattern = self.rules.rules().get(ri).and_then(|r| r.follow_pattern.as_ref());
+        let acc = self.acc_mut(ri);
+        acc.add_evidence(n, raw);
+        if let Some(re) = pattern {
+            acc.add_captures(re, norm);
+        }
+    }
+
+    fn ensure_started(&mut self, n: u64) {
+        if self.attempts == 0 {
+            self.attempts = 1;
+            self.attempt.first_line = n;
+        }
+    }
+
+    fn new_attempt(&mut self, n: u64) {
+        self.attempts += 1;
+        self.attempt = Attempt { first_line: n, started: true, ..Attempt::default() };
+        self.follow = None;
+        self.last_reject = None;
+    }
+
+    fn marker_hit(&mut self, m: Marker, re: &Regex, n: u64, raw: &[u8], norm: &[u8]) {
+        let caps = re.captures(norm);
+        let cap = |name: &str| {
+            caps.as_ref().and_then(|c| c.name(name)).and_then(|m| subject(m.as_bytes()))
+        };
+        match m {
+            Marker::AttemptStart => {
+                let log = cap("log");
+                if log.is_some() {
+                    self.has_log_file_line = true;
+                }
+                let a = &self.attempt;
+                let differs = matches!((&a.log, &log), (Some(x), Some(y)) if x != y);
+                let is_command = log.is_none();
+                if self.attempts == 0 {
+                    self.ensure_started(n);
+                    self.attempt.started = true;
+                } else if a.concluded() || differs || (is_command && a.started && a.has_content()) {
+                    self.new_attempt(n);
+                } else {
+                    self.attempt.started = true;
+                }
+                if let Some(l) = log {
+                    self.attempt.log.get_or_insert(l.clone());
+                    self.facts.log_file = Some(l);
+                }
+            }
+            Marker::Success => {
+                self.ensure_started(n);
+                self.attempt.outcome = Some(true);
+                self.attempt.brand_lines = true;
+            }
+            Marker::Failure => {
+                self.ensure_started(n);
+                self.attempt.outcome = Some(false);
+                self.attempt.brand_lines = true;
+            }
+            Marker::ErrorLine => {
+                self.ensure_started(n);
+                self.attempt.error_lines = true;
+            }
+            Marker::PkgSuccess => {
+                self.ensure_started(n);
+                self.attempt.pkg_success = true;
+                self.attempt.pkg_lines = true;
+            }
+            Marker::Brand => {
+                self.ensure_started(n);
+                self.attempt.brand_lines = true;
+            }
+            Marker::Gen(g) => {
+                self.votes.vote(g);
+                self.ensure_started(n);
+                if g == Generation::Omnios && norm.starts_with(b"pkg://") {
+                    self.attempt.pkg_lines = true;
+                } else {
+                    self.attempt.brand_lines = true;
+                }
+            }
+            Marker::Pkg => {
+                self.ensure_started(n);
+                self.attempt.pkg_lines = true;
+            }
+            Marker::Reject => {
+                self.last_reject = cap("package");
+            }
+            Marker::Notable => {
+                push_bounded(
+                    &mut self.notable,
+                    Evidence { line: n, text: display(raw) },
+                    NOTABLE_LINES,
+                );
+            }
+            Marker::Fact => {}
+        }
+        if let Some(c) = caps.as_ref() {
+            self.take_facts(c, n, raw);
+        }
+    }
+
+    fn take_facts(&mut self, c: &regex::bytes::Captures<'_>, n: u64, raw: &[u8]) {
+        let get = |name: &str| c.name(name).and_then(|m| subject(m.as_bytes()));
+        if let Some(z) = get("zone") {
+            self.facts.zone.get_or_insert(z);
+        }
+        if let Some(r) = get("zoneroot") {
+            self.facts.zone_root.get_or_insert(r);
+        }
+        if let Some(e) = get("gz_entire") {
+            self.facts.gz_entire = Some(e);
+            self.facts.entire_lines.retain(|l| l.line != n);
+            push_vec_bounded(
+                &mut self.facts.entire_lines,
+                Evidence { line: n, text: display(raw) },
+                4,
+            );
+        }
+        if let Some(e) = get("zone_entire") {
+            self.facts.zone_entire = Some(e);
+            push_vec_bounded(
+                &mut self.facts.entire_lines,
+                Evidence { line: n, text: display(raw) },
+                4,
+            );
+        }
+        if let Some(p) = get("gz_publisher") {
+            push_unique(&mut self.facts.gz_publishers, p);
+        }
+        if let Some(p) = get("disabled_publisher") {
+            push_unique(&mut self.facts.disabled_publishers, p);
+        }
+        if let Some(d) = get("dataset") {
+            push_unique(&mut self.facts.datasets, d);
+        }
+    }
+
+    /// Conclude: verdict, findings with their remedies, recommended strategy.
+    pub fn finish(self) -> Report {
+        let generation =
+            self.ctx.platform.unwrap_or_else(|| self.votes.decide(self.has_log_file_line));
+        let attempts = self.attempts;
+        let notable: Vec<Evidence> =
+            self.notable.into_iter().filter(|e| e.line >= self.attempt.first_line).collect();
+        FindingBuilder { rules: self.rules, ctx: &self.ctx, facts: &self.facts, generation }.build(
+            self.attempt,
+            attempts,
+            notable,
+            self.tail.into(),
+            self.line_no,
+        )
+    }
+}
+
+/// Analyse everything `r` yields with the given rules and context.
+pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> io::Result<Report> {
+    let mut a = Analyzer::with_context(rules, ctx);
+    a.consume_reader(r)?;
+    Ok(a.finish())
+}
+
+fn push_bounded<T>(q: &mut VecDeque<T>, item: T, cap: usize) {
+    if q.len() == cap {
+        q.pop_front();
+    }
+    q.push_back(item);
+}
+
+fn push_vec_bounded<T>(v: &mut Vec<T>, item: T, cap: usize) {
+    if v.len() < cap {
+        v.push(item);
+    }
+}
+
+pub(crate) fn push_unique(v: &mut Vec<String>, s: String) {
+    if v.len() < MAX_SUBJECTS && !v.contains(&s) {
+        v.push(s);
+    }
+}

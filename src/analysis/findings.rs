@@ -1,0 +1,490 @@
+//! From what the analyzer collected to a [`Report`]: verdict, conditions (`requires`,
+//! `min_build_gap`), refinements, synthetic findings, templates, recommendation.
+
+use regex::bytes::Regex;
+
+use super::analyzer::{Attempt, Facts, MAX_EVIDENCE, MAX_SUBJECTS, push_unique};
+use super::context::AnalysisContext;
+use super::generation::Generation;
+use super::line::{display, subject};
+use super::report::{Evidence, Finding, REPORT_SCHEMA_VERSION, Report, Verdict};
+use super::rules::{Refinement, Rule, RuleSet};
+use crate::strategies::StrategyName;
+
+/// Well-known keys the analyzer itself produces or reasons about (they must exist in the
+/// rules; if an administrator removes one, that conclusion is simply not reported).
+pub mod keys {
+    pub const INTERRUPTED: &str = "interrupted";
+    pub const LOG_TRUNCATED: &str = "log-truncated";
+    pub const LOG_ELSEWHERE: &str = "log-elsewhere";
+    pub const UNKNOWN_FAILURE: &str = "unknown-failure";
+    pub const PUBLISHER_UNREACHABLE_GZ: &str = "publisher-unreachable-gz";
+    pub const PUBLISHER_UNREACHABLE_ZONE: &str = "publisher-unreachable-zone";
+    pub const GZ_PUBLISHER_DISABLED: &str = "gz-publisher-disabled";
+    pub const PACKAGE_RENAMED: &str = "package-renamed";
+}
+
+/// Hits of one rule in the current attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct Acc {
+    pub rule: usize,
+    pub evidence: Vec<Evidence>,
+    pub omitted: u64,
+    pub packages: Vec<String>,
+    pub publishers: Vec<String>,
+    pub origins: Vec<String>,
+    pub datasets: Vec<String>,
+}
+
+impl Acc {
+    pub fn new(rule: usize) -> Acc {
+        Acc {
+            rule,
+            evidence: Vec::new(),
+            omitted: 0,
+            packages: Vec::new(),
+            publishers: Vec::new(),
+            origins: Vec::new(),
+            datasets: Vec::new(),
+        }
+    }
+
+    pub fn add_evidence(&mut self, n: u64, raw: &[u8]) {
+        if self.evidence.last().is_some_and(|e| e.line == n) {
+            return;
+        }
+        if self.evidence.len() < MAX_EVIDENCE {
+            self.evidence.push(Evidence { line: n, text: display(raw) });
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    pub fn add_package(&mut self, p: String) {
+        push_unique(&mut self.packages, p);
+    }
+
+    /// Take the named groups `package`, `publisher`, `origin`, `dataset` of `re` on `line`.
+    pub fn add_captures(&mut self, re: &Regex, line: &[u8]) {
+        let Some(c) = re.captures(line) else { return };
+        let get = |name: &str| c.name(name).and_then(|m| subject(m.as_bytes()));
+        if let Some(p) = get("package") {
+            push_unique(&mut self.packages, p);
+        }
+        if let Some(p) = get("publisher") {
+            push_unique(&mut self.publishers, p);
+        }
+        if let Some(o) = get("origin") {
+            push_unique(&mut self.origins, o);
+        }
+        if let Some(d) = get("dataset") {
+            push_unique(&mut self.datasets, d);
+        }
+    }
+}
+
+pub(crate) struct FindingBuilder<'a> {
+    pub rules: &'a RuleSet,
+    pub ctx: &'a AnalysisContext,
+    pub facts: &'a Facts,
+    pub generation: Generation,
+}
+
+/// The OS build an `entire` version belongs to: `0.5.11-0.151.0.1` → 151,
+/// `0.5.11-0.175.1.0.0.24.2` → 175, `11-151046.0` → 151046.
+pub fn build_of(entire: &str) -> Option<u32> {
+    let version = entire.rsplit('@').next()?;
+    let branch = version.split(':').next()?.split_once('-')?.1;
+    let mut parts = branch.split('.');
+    let first = parts.next()?;
+    let n = if first == "0" { parts.next()? } else { first };
+    n.parse().ok()
+}
+
+impl FindingBuilder<'_> {
+    fn rule(&self, key: &str) -> Option<(usize, &Rule)> {
+        self.rules.rules().iter().enumerate().find(|(_, r)| r.key == key)
+    }
+
+    fn build_gap(&self) -> Option<u32> {
+        let gz = build_of(self.facts.gz_entire.as_deref()?)?;
+        let zone = build_of(self.facts.zone_entire.as_deref()?)?;
+        gz.checked_sub(zone)
+    }
+
+    pub fn build(
+        self,
+        attempt: Attempt,
+        attempts: u32,
+        notable: Vec<Evidence>,
+        tail: Vec<Evidence>,
+        lines_read: u64,
+    ) -> Report {
+        let mut accs = attempt.accs.clone();
+        self.refine(&mut accs);
+        self.apply_conditions(&mut accs);
+
+        let key_of = |a: &Acc| self.rules.rules().get(a.rule).map(|r| r.key.as_str());
+        let has = |accs: &[Acc], k: &str| accs.iter().any(|a| key_of(a) == Some(k));
+        let inhibitor = |accs: &[Acc]| {
+            accs.iter().any(|a| self.rules.rules().get(a.rule).is_some_and(|r| r.inhibitor))
+        };
+        let interrupted = has(&accs, keys::INTERRUPTED);
+        let anything = attempt.started || attempt.has_content() || !accs.is_empty();
+
+        let verdict = if attempt.outcome == Some(true) && !interrupted {
+            Verdict::Attached
+        } else if interrupted {
+            Verdict::Incomplete
+        } else if attempt.outcome == Some(false) || attempt.error_lines || inhibitor(&accs) {
+            Verdict::Failed
+        } else if attempt.pkg_success {
+            Verdict::Attached
+        } else if anything {
+            Verdict::Incomplete
+        } else {
+            Verdict::NotAnAttachLog
+        };
+
+        match verdict {
+            Verdict::Attached => {
+                // Errors of an attempt that still succeeded were survivable: keep notes only.
+                accs.retain(|a| self.rules.rules().get(a.rule).is_some_and(|r| !r.inhibitor));
+            }
+            Verdict::Incomplete if !interrupted => {
+                if attempt.brand_lines {
+                    self.add_synthetic(&mut accs, keys::LOG_TRUNCATED, &tail);
+                } else {
+                    // pkg output only, no brand line: a terminal transcript whose reasons
+                    // went to the brand's log file (OmniOS prints nothing else).
+                    self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
+                }
+            }
+            Verdict::Failed if !inhibitor(&accs) => {
+                self.add_synthetic(&mut accs, keys::UNKNOWN_FAILURE, &notable);
+                if !attempt.brand_lines || self.facts.log_file.is_some() {
+                    self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
+                }
+            }
+            _ => {}
+        }
+
+        self.apply_suppression(&mut accs);
+        let mut findings: Vec<(i32, Finding)> =
+            accs.iter().filter_map(|a| self.finding(a).map(|f| (self.priority(a), f))).collect();
+        findings.sort_by(|(pa, fa), (pb, fb)| {
+            pb.cmp(pa).then_with(|| first_line(fa).cmp(&first_line(fb)))
+        });
+        let findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
+
+        let mut remedies: Vec<StrategyName> =
+            findings.iter().filter(|f| f.inhibitor).filter_map(|f| f.strategy).collect();
+        remedies.sort();
+        remedies.dedup();
+        let recommended = remedies.first().copied();
+        let explained = findings.iter().any(|f| f.inhibitor);
+
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            verdict,
+            generation: self.generation,
+            zone: self.zone(),
+            zone_root: self.zone_root(),
+            log_file: self.facts.log_file.clone(),
+            gz_entire: self.facts.gz_entire.clone(),
+            zone_entire: self.facts.zone_entire.clone(),
+            attempts: attempts.max(u32::from(anything)),
+            findings,
+            recommended,
+            remedies,
+            notable_lines: if explained || verdict == Verdict::Attached {
+                Vec::new()
+            } else {
+                notable
+            },
+            tail: if verdict == Verdict::Attached { Vec::new() } else { tail },
+            lines_read,
+        }
+    }
+
+    fn priority(&self, a: &Acc) -> i32 {
+        self.rules.rules().get(a.rule).map_or(0, |r| r.priority)
+    }
+
+    fn zone(&self) -> Option<String> {
+        self.ctx.zone.clone().or_else(|| self.facts.zone.clone())
+    }
+
+    fn zone_root(&self) -> Option<String> {
+        self.ctx.zone_root.clone().or_else(|| self.facts.zone_root.clone())
+    }
+
+    fn add_synthetic(&self, accs: &mut Vec<Acc>, key: &str, evidence: &[Evidence]) {
+        let Some((ri, _)) = self.rule(key) else { return };
+        if accs.iter().any(|a| a.rule == ri) {
+            return;
+        }
+        let mut acc = Acc::new(ri);
+        acc.evidence = evidence.iter().take(MAX_EVIDENCE).cloned().collect();
+        accs.push(acc);
+    }
+
+    /// `requires` and `min_build_gap`: drop hits whose conditions fail, and add the
+    /// pattern-less findings whose conditions hold (e.g. version-jump).
+    fn apply_conditions(&self, accs: &mut Vec<Acc>) {
+        let present: Vec<String> = accs
+            .iter()
+            .filter_map(|a| self.rules.rules().get(a.rule).map(|r| r.key.clone()))
+            .collect();
+        let gap = self.build_gap();
+        let holds = |r: &Rule| {
+            let req = r.requires.is_empty() || r.requires.iter().any(|k| present.contains(k));
+            let gap_ok = r.min_build_gap.is_none_or(|min| gap.is_some_and(|g| g >= min));
+            req && gap_ok
+        };
+        accs.retain(|a| self.rules.rules().get(a.rule).is_some_and(holds));
+        for (ri, r) in self.rules.rules().iter().enumerate() {
+            let conditional = !r.requires.is_empty() || r.min_build_gap.is_some();
+            if r.sources.is_empty() && conditional && holds(r) && !accs.iter().any(|a| a.rule == ri)
+            {
+                let mut acc = Acc::new(ri);
+                acc.evidence = self.facts.entire_lines.clone();
+                accs.push(acc);
+            }
+        }
+    }
+
+    fn apply_suppression(&self, accs: &mut Vec<Acc>) {
+        let suppressed: Vec<String> = accs
+            .iter()
+            .filter_map(|a| self.rules.rules().get(a.rule))
+            .flat_map(|r| r.suppresses.iter().cloned())
+            .collect();
+        accs.retain(|a| {
+            self.rules.rules().get(a.rule).is_some_and(|r| !suppressed.contains(&r.key))
+        });
+    }
+
+    fn refine(&self, accs: &mut Vec<Acc>) {
+        let mut extra: Vec<Acc> = Vec::new();
+        for acc in accs.iter_mut() {
+            let Some(rule) = self.rules.rules().get(acc.rule) else { continue };
+            match rule.refine {
+                Some(Refinement::PublisherScope) => self.split_publishers(acc, &mut extra),
+                Some(Refinement::RemovedOrRenamed) => self.split_renamed(acc, &mut extra),
+                None => {}
+            }
+        }
+        for e in extra {
+            match accs.iter_mut().find(|a| a.rule == e.rule) {
+                Some(existing) => merge(existing, e),
+                None => accs.push(e),
+            }
+        }
+        accs.retain(|a| {
+            !a.evidence.is_empty() || !a.packages.is_empty() || !a.publishers.is_empty()
+        });
+    }
+
+    /// Move each publisher whose scope is known into the finding for that scope; what stays
+    /// is the scope-unknown `publisher-unreachable`.
+    fn split_publishers(&self, acc: &mut Acc, extra: &mut Vec<Acc>) {
+        let in_list = |list: &[String], p: &str| list.iter().any(|x| x == p);
+        let ctx = self.ctx;
+        let mut keep = Vec::new();
+        for p in std::mem::take(&mut acc.publishers) {
+            let key = if in_list(&ctx.gz_disabled_publishers, &p)
+                || in_list(&self.facts.disabled_publishers, &p)
+            {
+                Some(keys::GZ_PUBLISHER_DISABLED)
+            } else if in_list(&ctx.gz_publishers, &p) || in_list(&self.facts.gz_publishers, &p) {
+                Some(keys::PUBLISHER_UNREACHABLE_GZ)
+            } else if in_list(&ctx.zone_publishers, &p) || !ctx.gz_publishers.is_empty() {
+                Some(keys::PUBLISHER_UNREACHABLE_ZONE)
+            } else {
+                None
+            };
+            match key.and_then(|k| self.rule(k)) {
+                Some((ri, _)) => {
+                    let mut e = Acc::new(ri);
+                    e.evidence = acc.evidence.clone();
+                    e.origins = acc.origins.clone();
+                    e.publishers.push(p);
+                    extra.push(e);
+                }
+                None => keep.push(p),
+            }
+        }
+        let moved_all = keep.is_empty() && extra.iter().any(|e| !e.publishers.is_empty());
+        acc.publishers = keep;
+        if moved_all {
+            acc.evidence.clear();
+            acc.origins.clear();
+        }
+    }
+
+    fn split_renamed(&self, acc: &mut Acc, extra: &mut Vec<Acc>) {
+        let Some((ri, _)) = self.rule(keys::PACKAGE_RENAMED) else { return };
+        // The SVR4-style SUNW* names were replaced by FMRI-style names in the b130s; a zone
+        // still holding one needs the rename records of that era.
+        let (renamed, removed): (Vec<String>, Vec<String>) =
+            std::mem::take(&mut acc.packages).into_iter().partition(|p| is_legacy_name(p));
+        acc.packages = removed;
+        if !renamed.is_empty() {
+            let mut e = Acc::new(ri);
+            e.evidence = acc.evidence.clone();
+            e.packages = renamed;
+            extra.push(e);
+            if acc.packages.is_empty() {
+                acc.evidence.clear();
+            }
+        }
+    }
+
+    /// The explanation of a scope-unknown unreachable publisher, with the likelier reading.
+    fn publisher_scope_note(&self) -> (&'static str, Option<StrategyName>) {
+        if self.generation.copies_gz_publishers() {
+            (
+                "Without the global zone's publisher list this cannot be told for sure; more likely it is a global-zone publisher (perhaps a disabled one): this generation copies every global-zone publisher into the zone and refreshes it. If 'pkg publisher' in the global zone does not list it, it is zone-only: use zone-publishers instead.",
+                Some(StrategyName::GzPublishers),
+            )
+        } else {
+            (
+                "Without the global zone's publisher list this cannot be told for sure; more likely it is a zone-only publisher: the global zone was just updated from its own publishers, and this generation does not copy disabled ones. If 'pkg publisher' in the global zone lists it, use gz-publishers instead.",
+                Some(StrategyName::ZonePublishers),
+            )
+        }
+    }
+
+    fn finding(&self, a: &Acc) -> Option<Finding> {
+        let r = self.rules.rules().get(a.rule)?;
+        let mut explanation = r.explanation.clone();
+        let mut strategy = r.strategy;
+        if r.refine == Some(Refinement::PublisherScope) {
+            let (note, s) = self.publisher_scope_note();
+            explanation.push(' ');
+            explanation.push_str(note);
+            strategy = s;
+        }
+        let mut datasets = a.datasets.clone();
+        if datasets.is_empty() && r.next.iter().any(|t| t.contains("{dataset}")) {
+            datasets = self.facts.datasets.iter().take(3).cloned().collect();
+        }
+        let mut f = Finding {
+            key: r.key.clone(),
+            severity: r.severity,
+            inhibitor: r.inhibitor,
+            title: r.title.clone(),
+            explanation,
+            evidence: a.evidence.clone(),
+            evidence_omitted: a.omitted,
+            packages: a.packages.clone(),
+            publishers: a.publishers.clone(),
+            origins: a.origins.clone(),
+            datasets,
+            strategy,
+            next_commands: Vec::new(),
+        };
+        f.next_commands = r.next.iter().filter_map(|t| self.fill(t, &f)).collect();
+        f.next_commands.dedup();
+        Some(f)
+    }
+
+    /// Fill a next-command template; `None` when a placeholder has no value.
+    fn fill(&self, template: &str, f: &Finding) -> Option<String> {
+        let zone = self.zone().unwrap_or_else(|| "<zone>".into());
+        let zoneroot = self.zone_root().unwrap_or_else(|| "<zonepath>/root".into());
+        let gz_entire = self.facts.gz_entire.clone().unwrap_or_else(|| "entire".into());
+        let packages = (!f.packages.is_empty()).then(|| {
+            f.packages
+                .iter()
+                .take(MAX_SUBJECTS)
+                .map(|p| shell_word(p))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        let first = |v: &[String]| v.first().map(|s| shell_word(s));
+        let vars: [(&str, Option<String>); 10] = [
+            ("{zone}", Some(shell_word(&zone))),
+            ("{zoneroot}", Some(shell_word(&zoneroot))),
+            ("{gz_entire}", Some(shell_word(&gz_entire))),
+            ("{strategy}", f.strategy.map(|s| s.as_str().to_string())),
+            ("{packages}", packages),
+            ("{package}", first(&f.packages)),
+            ("{publisher}", first(&f.publishers)),
+            ("{origin}", first(&f.origins)),
+            ("{dataset}", first(&f.datasets)),
+            ("{log_file}", self.facts.log_file.as_deref().map(shell_word)),
+        ];
+        let mut out = template.to_string();
+        for (name, value) in vars {
+            if out.contains(name) {
+                out = out.replace(name, &value?);
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Quote a word for display in a command line when it has shell-special characters.
+fn shell_word(s: &str) -> String {
+    // Placeholders like <zonepath>/root are shown as written: the user fills them in.
+    let plain = s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./@:,+=%<>".contains(&b));
+    if plain && !s.is_empty() { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
+fn is_legacy_name(p: &str) -> bool {
+    let stem = match p.strip_prefix("pkg://") {
+        Some(rest) => rest.split_once('/').map_or(rest, |(_, name)| name),
+        None => p.strip_prefix("pkg:/").unwrap_or(p),
+    };
+    stem.starts_with("SUNW")
+}
+
+fn merge(into: &mut Acc, from: Acc) {
+    for e in from.evidence {
+        if !into.evidence.iter().any(|x| x.line == e.line) && into.evidence.len() < MAX_EVIDENCE {
+            into.evidence.push(e);
+        }
+    }
+    into.evidence.sort_by_key(|e| e.line);
+    for p in from.packages {
+        push_unique(&mut into.packages, p);
+    }
+    for p in from.publishers {
+        push_unique(&mut into.publishers, p);
+    }
+    for o in from.origins {
+        push_unique(&mut into.origins, o);
+    }
+    for d in from.datasets {
+        push_unique(&mut into.datasets, d);
+    }
+}
+
+fn first_line(f: &Finding) -> u64 {
+    f.evidence.first().map_or(u64::MAX, |e| e.line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_from_entire_versions() {
+        assert_eq!(build_of("entire@0.5.11-0.151.0.1"), Some(151));
+        assert_eq!(build_of("entire@0.5.11-0.111"), Some(111));
+        assert_eq!(build_of("entire@0.5.11,5.11-0.134:20100302T023411Z"), Some(134));
+        assert_eq!(build_of("pkg://omnios/entire@11-151046.0"), Some(151046));
+        assert_eq!(build_of("entire@0.5.11-0.175.1.0.0.24.2"), Some(175));
+        assert_eq!(build_of("entire"), None);
+        assert_eq!(build_of("entire@x-y.z"), None);
+    }
+
+    #[test]
+    fn legacy_names() {
+        assert!(is_legacy_name("SUNWapch22"));
+        assert!(is_legacy_name("pkg://opensolaris.org/SUNWapch22"));
+        assert!(!is_legacy_name("web/server/apache-22"));
+    }
+}

@@ -1,0 +1,115 @@
+//! Built-in structural markers: where attempts start and end, which generation wrote the log,
+//! and facts (zone name, zone root, `entire` versions). Unlike the rules these are not
+//! findings, they are how the analyzer understands the shape of a log, so they live in code.
+//! Texts: reference §1.2, §2.2–§2.8, §3.6–§3.7.
+
+use super::generation::Generation;
+
+/// What a marker line tells the analyzer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// An attach attempt starts (`Log File:`, `Progress being logged to`, the command line).
+    AttemptStart,
+    /// The brand declared success.
+    Success,
+    /// pkg finished without error (weaker than the brand's word).
+    PkgSuccess,
+    /// The brand or zoneadm declared failure.
+    Failure,
+    /// An error line (the attach may still go on or end either way).
+    ErrorLine,
+    /// A line from the attach script (not pkg): this is an attach log.
+    Brand,
+    /// Typical pkg output: at least this is pkg output.
+    Pkg,
+    /// Votes for a generation.
+    Gen(Generation),
+    /// Names facts through named groups `zone`, `zoneroot`, `log`, `gz_entire`,
+    /// `zone_entire`, `gz_publisher`, `disabled_publisher`, `dataset`.
+    Fact,
+    /// A `Reject:` line of a solver error block: names the package the next `Reason:` is about.
+    Reject,
+    /// A line an expert would look at when nothing else explains the failure.
+    Notable,
+}
+
+/// (marker, pattern). Patterns obey the same conventions as the rules (see rules.rs).
+pub const MARKERS: &[(Marker, &str)] = &[
+    // attempt boundaries and the log file
+    (Marker::AttemptStart, "^Log File: (?P<log>[^ ]+)"),
+    (Marker::AttemptStart, "Progress being logged to (?P<log>[^ ]+)"),
+    (Marker::AttemptStart, "==== Starting: "),
+    (Marker::AttemptStart, "zoneadm +-z +(?P<zone>[^ ]+) +attach"),
+    // outcomes
+    (Marker::Success, "Result: Attach Succeeded"),
+    (Marker::Success, "^Attach complete\\."),
+    (Marker::Failure, "Result: Attach Failed"),
+    (Marker::Failure, "Result: \\*\\*\\* Installation FAILED"),
+    (Marker::Failure, "^Attach failed\\."),
+    (Marker::ErrorLine, "^ERROR: "),
+    (Marker::ErrorLine, "^zoneadm: "),
+    (Marker::ErrorLine, "could not verify zonepath"),
+    (Marker::ErrorLine, "^pkg( [a-z-]+)?: "),
+    (Marker::PkgSuccess, "No updates (necessary|available) for this image"),
+    (Marker::PkgSuccess, "Actions: Completed [0-9]+ actions"),
+    (Marker::PkgSuccess, "^Updating image state +Done"),
+    (Marker::PkgSuccess, "Image format (already current|updated)"),
+    // brand lines (any generation)
+    (Marker::Brand, "Updating non-global zone: "),
+    (Marker::Brand, "^Global zone version: (?P<gz_entire>[^ ]+)"),
+    (Marker::Brand, "Non-Global zone version: (?P<zone_entire>[^ ]+)"),
+    (Marker::Brand, "^Attaching\\.\\.\\."),
+    (Marker::Brand, "Cache: Using "),
+    (Marker::Brand, "Installing: Using "),
+    // generations (most specific wins, see GenerationVotes::decide)
+    (Marker::Gen(Generation::Solaris11), "Progress being logged to /"),
+    (
+        Marker::Gen(Generation::Solaris11),
+        "Log saved in non-global zone as (?P<zoneroot>[^ ]+)/var/log/zones/",
+    ),
+    (Marker::Gen(Generation::Solaris11), "Zone BE root dataset: (?P<dataset>[^ ]+)"),
+    (
+        Marker::Gen(Generation::Solaris11),
+        "Updating non-global zone: (Auditing|Syncing|Updating) (legacy )?packages",
+    ),
+    (Marker::Gen(Generation::Solaris11), "^Updating image format"),
+    (
+        Marker::Gen(Generation::Solaris11),
+        "/var/log/zones/zoneadm\\.[0-9TZ]+\\.(?P<zone>[^. ]+)\\.attach",
+    ),
+    (Marker::Gen(Generation::Solaris11Prefcs), "Updating non-global zone: Linking to image"),
+    (Marker::Gen(Generation::Omnios), "^PKG: "),
+    (Marker::Gen(Generation::Omnios), "Uninstalling entire from NGZ to allow update"),
+    (Marker::Gen(Generation::Omnios), "pkg://omnios/"),
+    (Marker::Gen(Generation::Openindiana), "Attach Path: (?P<zoneroot>[^ ]+)"),
+    (Marker::Gen(Generation::Openindiana), "Attach ZFS Dataset: (?P<dataset>[^ ]+)"),
+    (Marker::Gen(Generation::Openindiana), "Installing: Using pre-existing data in zonepath"),
+    (Marker::Gen(Generation::S11express), "Result: Attach (Succeeded|Failed)"),
+    (Marker::Gen(Generation::S11express), "preferred global publisher: (?P<gz_publisher>[^ ]+)"),
+    (Marker::Gen(Generation::S11express), "Updating non-global zone: Zone updated\\."),
+    (Marker::Gen(Generation::OpensolarisB134), "^Attach complete\\."),
+    (Marker::Gen(Generation::OpensolarisB134), "Publisher (Check|Reset): "),
+    (Marker::Gen(Generation::OpensolarisB134), "Updating non-global zone: Zone updated to"),
+    // facts
+    (Marker::Fact, "zoneadm: zone '(?P<zone>[^']+)'"),
+    (Marker::Fact, "/var/tmp/(?P<zone>[^/ ]+)\\.attach_log\\."),
+    (Marker::Fact, "Packages in zone (?P<zone>[^ ]+) are out of sync"),
+    (Marker::Fact, "\\(zone:(?P<zone>[^) ]+)\\)"),
+    (Marker::Fact, "pkg -R (?P<zoneroot>/[^ ]+/root) "),
+    // `pkg publisher` table rows and tsv rows naming a disabled publisher
+    (Marker::Fact, "^(?P<disabled_publisher>[^ \t]+) +\\(([a-z-]+, )*disabled(, [a-z-]+)*\\)"),
+    (Marker::Fact, "^(?P<disabled_publisher>[^ \t]+)\t(true|false)\t(true|false)\tfalse\t"),
+    (Marker::Fact, "set-publisher .*--disable (.* )?(?P<disabled_publisher>[^ -][^ ]*)"),
+    // pkg output
+    (Marker::Pkg, "^(Startup|Planning|Download|Actions|Finalize): "),
+    (Marker::Pkg, "^Creating Plan"),
+    (Marker::Pkg, "^(DOWNLOAD|PHASE) "),
+    (Marker::Pkg, "^Packages to (install|update|remove|change|fix):"),
+    (Marker::Pkg, "Refreshing catalog"),
+    (Marker::Reject, "^Reject: +(pkg://[^/]+/|pkg:/)?(?P<package>[^ @]+)"),
+    // lines worth showing when no rule explains the failure
+    (
+        Marker::Notable,
+        "(ERROR|[Ee]rror|FAILED|[Ff]ailed|[Cc]annot|[Uu]nable to|Reject:|Reason:|[Ii]nvalid|[Dd]enied|not found|[Cc]ould not|No solution)",
+    ),
+];

@@ -1,0 +1,145 @@
+//! What an analysis concludes: the [`Report`] and its [`Finding`]s.
+//!
+//! `--json` prints a `Report` with serde; its shape is versioned by
+//! [`REPORT_SCHEMA_VERSION`] and documented in `docs/analyze-json.md`. Fields are only ever
+//! added within a version; renaming or removing one bumps it.
+
+use serde::Serialize;
+
+use super::generation::Generation;
+use crate::strategies::StrategyName;
+
+/// Version of the JSON shape of [`Report`] (`schema_version` in the output).
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// The overall conclusion about the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The (last) attach attempt in the input succeeded.
+    Attached,
+    /// The (last) attach attempt failed.
+    Failed,
+    /// The attempt was interrupted, killed, or the log stops before any result.
+    Incomplete,
+    /// Nothing in the input looks like attach or pkg output.
+    NotAnAttachLog,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Attached => "attached",
+            Verdict::Failed => "failed",
+            Verdict::Incomplete => "incomplete",
+            Verdict::NotAnAttachLog => "not-an-attach-log",
+        }
+    }
+}
+
+/// How much a finding matters.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One input line kept as proof. `line` is 1-based over the whole input (all files).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub line: u64,
+    /// The line as text (invalid UTF-8 replaced, control characters removed, capped length).
+    pub text: String,
+}
+
+/// One diagnosed problem (or notable fact) with its proof and remedy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable key (see `playbooks/analysis-rules.toml` and docs/analyze-json.md).
+    pub key: String,
+    pub severity: Severity,
+    /// True when this finding by itself explains why the attach failed (false for
+    /// symptoms and notes, e.g. "pkg failed" or a harmless warning).
+    pub inhibitor: bool,
+    pub title: String,
+    /// One paragraph in plain words.
+    pub explanation: String,
+    /// Proof, in input order (bounded; `evidence_omitted` counts the rest).
+    pub evidence: Vec<Evidence>,
+    pub evidence_omitted: u64,
+    pub packages: Vec<String>,
+    pub publishers: Vec<String>,
+    /// Repository URIs named by the error (unreachable origins …).
+    pub origins: Vec<String>,
+    pub datasets: Vec<String>,
+    pub strategy: Option<StrategyName>,
+    /// Exact commands to run next, most useful first.
+    pub next_commands: Vec<String>,
+}
+
+/// The whole result of one analysis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub verdict: Verdict,
+    pub generation: Generation,
+    pub zone: Option<String>,
+    /// The zone root (`<zonepath>/root`) when the log names it.
+    pub zone_root: Option<String>,
+    /// Where the brand said it logs (`Log File:` / `Progress being logged to`).
+    pub log_file: Option<String>,
+    /// The global zone's `entire` (e.g. `entire@0.5.11-0.151.0.1`).
+    pub gz_entire: Option<String>,
+    /// The zone's `entire` before the attach.
+    pub zone_entire: Option<String>,
+    /// How many attach attempts the input holds; findings describe the last one.
+    pub attempts: u32,
+    pub findings: Vec<Finding>,
+    /// The strategy to try next (gentlest remedy that the findings call for).
+    pub recommended: Option<StrategyName>,
+    /// Every strategy the findings call for, in ladder order.
+    pub remedies: Vec<StrategyName>,
+    /// For unexplained failures: the lines most likely to matter (errors, rejects …).
+    pub notable_lines: Vec<Evidence>,
+    /// Last lines of the input (shown for incomplete logs).
+    pub tail: Vec<Evidence>,
+    pub lines_read: u64,
+}
+
+impl Report {
+    /// True when at least one finding explains the failure.
+    pub fn explained(&self) -> bool {
+        self.findings.iter().any(|f| f.inhibitor)
+    }
+
+    /// `zonerescue analyze` exit status (see `crate::exit`).
+    pub fn exit_code(&self) -> u8 {
+        match self.verdict {
+            Verdict::Attached => crate::exit::ANALYZE_ATTACHED,
+            Verdict::NotAnAttachLog => crate::exit::ANALYZE_UNEXPLAINED,
+            Verdict::Failed | Verdict::Incomplete if self.explained() => {
+                crate::exit::ANALYZE_DIAGNOSED
+            }
+            Verdict::Failed | Verdict::Incomplete => crate::exit::ANALYZE_UNEXPLAINED,
+        }
+    }
+
+    /// The finding with this key, if any.
+    pub fn finding(&self, key: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.key == key)
+    }
+}

@@ -1,0 +1,385 @@
+//! Analysis rules as data: `playbooks/analysis-rules.toml` (embedded) plus optional extra files,
+//! compiled once into a `RegexSet` for the per-line test and one `Regex` per pattern for the
+//! captures.
+//!
+//! Rule file format (TOML, `version = 1`), one `[[rules]]` table per rule:
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `key` | stable identifier (kebab-case); a later file's rule with the same key replaces the earlier one |
+//! | `severity` | `error`, `warning` or `info` |
+//! | `inhibitor` | true (default) if this finding by itself explains a failed attach |
+//! | `priority` | ordering among findings (higher first, default 50) |
+//! | `title`, `explanation` | one line, one paragraph in plain words |
+//! | `patterns` | (may be empty for a finding only produced by a refinement or at the end) regexes (bytes, ASCII classes) tested against each normalised line: `[date]` prefix, `PKG:` marker, CR and surrounding blanks removed. Named groups `package`, `publisher`, `origin`, `dataset`, `zone` capture subjects |
+//! | `follow` | also read the next N lines (max 20) of the block as evidence |
+//! | `follow_pattern` | regex with the same named groups, applied to those follow lines |
+//! | `strategy` | canonical strategy name, or absent for none |
+//! | `next` | next-command templates: `{zone}`, `{zoneroot}`, `{gz_entire}`, `{strategy}`, `{packages}`, `{package}`, `{publisher}`, `{origin}`, `{dataset}`, `{log_file}` |
+//! | `requires` | only report when one of these keys was also found |
+//! | `min_build_gap` | only report when the global zone's build is this much newer than the zone's |
+//! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed` |
+//! | `suppresses` | keys made redundant when this one is reported |
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex_automata::meta;
+use regex_automata::util::syntax;
+use serde::Deserialize;
+
+use super::markers::{MARKERS, Marker};
+
+use super::report::Severity;
+use crate::strategies::StrategyName;
+
+/// The built-in rules, compiled into the binary.
+pub const BUILTIN_RULES: &str = include_str!("../../playbooks/analysis-rules.toml");
+
+/// Rule files of this version are understood.
+pub const RULES_FORMAT_VERSION: u32 = 1;
+
+/// Longest `follow` a rule may ask for (keeps memory and work per hit bounded).
+pub const MAX_FOLLOW: u32 = 20;
+
+/// Errors loading or compiling rules.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("cannot read rules file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("rules file {origin}: {source}")]
+    Parse { origin: String, source: toml::de::Error },
+    #[error(
+        "rules file {origin}: version {found} is not supported (expected {RULES_FORMAT_VERSION})"
+    )]
+    Version { origin: String, found: u32 },
+    #[error("rule '{key}' ({origin}): {problem}")]
+    Invalid { origin: String, key: String, problem: String },
+    #[error("rule '{key}' ({origin}): bad regex: {source}")]
+    Regex { origin: String, key: String, source: Box<regex::Error> },
+}
+
+/// Built-in refinements a rule can request by name (logic that a regex cannot express).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Refinement {
+    /// Tell a global-zone publisher from a zone-only one (and a disabled global one).
+    PublisherScope,
+    /// Tell a package removed from the target release from one that was renamed.
+    RemovedOrRenamed,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    version: u32,
+    #[serde(default)]
+    rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDef {
+    key: String,
+    severity: Severity,
+    #[serde(default = "default_true")]
+    inhibitor: bool,
+    #[serde(default = "default_priority")]
+    priority: i32,
+    title: String,
+    explanation: String,
+    patterns: Vec<String>,
+    #[serde(default)]
+    follow: u32,
+    follow_pattern: Option<String>,
+    strategy: Option<String>,
+    #[serde(default)]
+    next: Vec<String>,
+    #[serde(default)]
+    requires: Vec<String>,
+    min_build_gap: Option<u32>,
+    refine: Option<Refinement>,
+    #[serde(default)]
+    suppresses: Vec<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_priority() -> i32 {
+    50
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub key: String,
+    pub severity: Severity,
+    pub inhibitor: bool,
+    pub priority: i32,
+    pub title: String,
+    pub explanation: String,
+    pub strategy: Option<StrategyName>,
+    pub next: Vec<String>,
+    pub requires: Vec<String>,
+    pub min_build_gap: Option<u32>,
+    pub refine: Option<Refinement>,
+    pub suppresses: Vec<String>,
+    pub follow: u32,
+    pub follow_pattern: Option<Regex>,
+    /// The patterns as written (for `grep -E -f` comparisons and docs).
+    pub sources: Vec<String>,
+}
+
+/// All rules, compiled once. Cheap to share by reference between analyzers.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    /// Every pattern of every rule, in order; `pattern_rule[i]` is the owning rule.
+    set: RegexSet,
+    singles: Vec<Regex>,
+    pattern_rule: Vec<usize>,
+    /// Built-in markers; their patterns follow the rules' patterns in `set`.
+    markers: Vec<(Marker, Regex)>,
+    /// Every pattern (rules then markers) in its unanchored form, as one multi-pattern
+    /// regex: finds candidate lines in a whole buffer without looking at each line.
+    scanner: meta::Regex,
+}
+
+/// What pattern `i` of the combined set belongs to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PatternOwner<'a> {
+    Rule(usize, &'a Regex),
+    Marker(Marker, &'a Regex),
+}
+
+/// Compile a pattern the way every rule pattern is compiled: bytes, no Unicode classes (so
+/// `.` and `\S` also match the bytes of EUC-JP / Shift_JIS text), size-limited.
+pub(crate) fn compile_pattern(src: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(src).unicode(false).size_limit(1 << 22).build()
+}
+
+impl RuleSet {
+    /// The embedded rules only.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        RuleSet::from_sources(&[("built-in analysis-rules.toml", BUILTIN_RULES)])
+    }
+
+    /// The embedded rules plus the rules in `extra` (same format; same keys replace).
+    pub fn with_file(extra: &Path) -> Result<RuleSet, RuleError> {
+        let text = std::fs::read_to_string(extra)
+            .map_err(|source| RuleError::Read { path: extra.display().to_string(), source })?;
+        let origin = extra.display().to_string();
+        RuleSet::from_sources(&[("built-in analysis-rules.toml", BUILTIN_RULES), (&origin, &text)])
+    }
+
+    /// Rules from several TOML texts `(origin, text)`, later ones overriding earlier keys.
+    pub fn from_sources(sources: &[(&str, &str)]) -> Result<RuleSet, RuleError> {
+        let mut defs: Vec<(String, RuleDef)> = Vec::new();
+        for (origin, text) in sources {
+            let file: RuleFile = toml::from_str(text)
+                .map_err(|source| RuleError::Parse { origin: origin.to_string(), source })?;
+            if file.version != RULES_FORMAT_VERSION {
+                return Err(RuleError::Version { origin: origin.to_string(), found: file.version });
+            }
+            for def in file.rules {
+                defs.retain(|(_, d)| d.key != def.key);
+                defs.push((origin.to_string(), def));
+            }
+        }
+        let mut rules = Vec::with_capacity(defs.len());
+        let mut all_patterns = Vec::new();
+        let mut singles = Vec::new();
+        let mut pattern_rule = Vec::new();
+        for (origin, def) in defs {
+            let rule = compile_rule(&origin, def)?;
+            for src in &rule.sources {
+                let re = compile_pattern(src).map_err(|e| RuleError::Regex {
+                    origin: origin.clone(),
+                    key: rule.key.clone(),
+                    source: Box::new(e),
+                })?;
+                singles.push(re);
+                all_patterns.push(src.clone());
+                pattern_rule.push(rules.len());
+            }
+            rules.push(rule);
+        }
+        let mut markers = Vec::with_capacity(MARKERS.len());
+        for (marker, src) in MARKERS {
+            let re = compile_pattern(src).map_err(|e| RuleError::Regex {
+                origin: "built-in markers".into(),
+                key: format!("{marker:?}"),
+                source: Box::new(e),
+            })?;
+            markers.push((*marker, re));
+            all_patterns.push((*src).to_string());
+        }
+        let set_error = |e: regex::Error| RuleError::Regex {
+            origin: "rule set".into(),
+            key: "*".into(),
+            source: Box::new(e),
+        };
+        let set = RegexSetBuilder::new(&all_patterns)
+            .unicode(false)
+            .size_limit(1 << 26)
+            .build()
+            .map_err(set_error)?;
+        let unanchored: Vec<String> = all_patterns.iter().map(|p| unanchored(p)).collect();
+        let scanner = meta::Regex::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .configure(meta::Config::new().utf8_empty(false).nfa_size_limit(Some(1 << 26)))
+            .build_many(&unanchored)
+            .map_err(|e| set_error(regex::Error::Syntax(e.to_string())))?;
+        Ok(RuleSet { rules, set, singles, pattern_rule, markers, scanner })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, key: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.key == key)
+    }
+
+    pub(crate) fn set(&self) -> &RegexSet {
+        &self.set
+    }
+
+    /// Who owns pattern `i` of the combined set, with its compiled regex.
+    pub(crate) fn owner(&self, i: usize) -> Option<PatternOwner<'_>> {
+        if let Some(re) = self.singles.get(i) {
+            return Some(PatternOwner::Rule(*self.pattern_rule.get(i)?, re));
+        }
+        let (m, re) = self.markers.get(i - self.singles.len())?;
+        Some(PatternOwner::Marker(*m, re))
+    }
+
+    pub(crate) fn scanner(&self) -> &meta::Regex {
+        &self.scanner
+    }
+
+    /// Every rule pattern (as written), e.g. for `grep -E -f` in the benchmark.
+    pub fn pattern_sources(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().flat_map(|r| r.sources.iter().map(String::as_str))
+    }
+}
+
+fn compile_rule(origin: &str, def: RuleDef) -> Result<Rule, RuleError> {
+    let invalid = |problem: String| RuleError::Invalid {
+        origin: origin.to_string(),
+        key: def.key.clone(),
+        problem,
+    };
+    if def.key.is_empty()
+        || !def.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(invalid("key must be non-empty kebab-case (a-z, 0-9, -)".into()));
+    }
+    if def.follow > MAX_FOLLOW {
+        return Err(invalid(format!("follow must be at most {MAX_FOLLOW}")));
+    }
+    let strategy = match def.strategy.as_deref() {
+        None | Some("none") => None,
+        Some(s) => Some(s.parse::<StrategyName>().map_err(invalid)?),
+    };
+    let follow_pattern = match &def.follow_pattern {
+        None => None,
+        Some(src) => Some(compile_pattern(src).map_err(|e| RuleError::Regex {
+            origin: origin.to_string(),
+            key: def.key.clone(),
+            source: Box::new(e),
+        })?),
+    };
+    let mut seen = HashSet::new();
+    let sources: Vec<String> =
+        def.patterns.into_iter().filter(|p| seen.insert(p.clone())).collect();
+    Ok(Rule {
+        key: def.key,
+        severity: def.severity,
+        inhibitor: def.inhibitor,
+        priority: def.priority,
+        title: def.title,
+        explanation: normalise_paragraph(&def.explanation),
+        strategy,
+        next: def.next,
+        requires: def.requires,
+        min_build_gap: def.min_build_gap,
+        refine: def.refine,
+        suppresses: def.suppresses,
+        follow: def.follow,
+        follow_pattern,
+        sources,
+    })
+}
+
+/// The form of a pattern used to find candidate lines in raw input: anchors dropped, because
+/// the raw line still has its `[date]` prefix (a superset is fine: candidates are re-checked).
+fn unanchored(p: &str) -> String {
+    let p = p.strip_prefix('^').unwrap_or(p);
+    let p = match p.strip_suffix('$') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => p,
+    };
+    p.to_string()
+}
+
+/// TOML multi-line strings keep the file's line breaks; a paragraph is one line.
+fn normalise_paragraph(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_compile_and_keys_are_unique() {
+        let rs = RuleSet::builtin().unwrap();
+        let mut keys = HashSet::new();
+        for r in rs.rules() {
+            assert!(keys.insert(r.key.clone()), "duplicate key {}", r.key);
+        }
+        assert!(rs.rules().len() >= 20);
+    }
+
+    #[test]
+    fn extra_rule_overrides_and_adds() {
+        let extra = r#"
+version = 1
+[[rules]]
+key = "site-nfs-hang"
+severity = "error"
+title = "NFS hang"
+explanation = "The zone root sits on NFS."
+patterns = ['NFS server \S+ not responding']
+strategy = "attach"
+"#;
+        let rs = RuleSet::from_sources(&[("builtin", BUILTIN_RULES), ("extra", extra)]).unwrap();
+        let r = rs.rule("site-nfs-hang").unwrap();
+        assert_eq!(r.strategy, Some(StrategyName::Attach));
+    }
+
+    #[test]
+    fn bad_rules_are_errors_not_panics() {
+        let bad_regex = "version = 1\n[[rules]]\nkey='x'\nseverity='error'\ntitle='t'\nexplanation='e'\npatterns=['(']\n";
+        assert!(matches!(RuleSet::from_sources(&[("t", bad_regex)]), Err(RuleError::Regex { .. })));
+        let bad_strategy = "version = 1\n[[rules]]\nkey='x'\nseverity='error'\ntitle='t'\nexplanation='e'\npatterns=['a']\nstrategy='reinstall'\n";
+        assert!(matches!(
+            RuleSet::from_sources(&[("t", bad_strategy)]),
+            Err(RuleError::Invalid { .. })
+        ));
+        let bad_version = "version = 9\n";
+        assert!(matches!(
+            RuleSet::from_sources(&[("t", bad_version)]),
+            Err(RuleError::Version { .. })
+        ));
+        let unknown_field = "version = 1\n[[rules]]\nkey='x'\nseverity='error'\ntitle='t'\nexplanation='e'\npatterns=['a']\ncolour='red'\n";
+        assert!(matches!(
+            RuleSet::from_sources(&[("t", unknown_field)]),
+            Err(RuleError::Parse { .. })
+        ));
+    }
+}
