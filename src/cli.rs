@@ -80,9 +80,10 @@ pub struct RecoverArgs {
 
     /// How to choose remedies: auto (from the diagnosis of each failure), ladder (fixed order),
     /// or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental,
-    /// image-update, image-create.
-    #[arg(long, value_name = "STRATEGY", default_value = "auto", env = "ZONERESCUE_STRATEGY")]
-    pub strategy: StrategyChoice,
+    /// image-update, image-create. Default: auto (but without a terminal an explicit
+    /// --strategy or --yes is required).
+    #[arg(long, value_name = "STRATEGY", env = "ZONERESCUE_STRATEGY")]
+    pub strategy: Option<StrategyChoice>,
 
     /// Print the plan and the exact commands; run only read-only commands and `pkg … -n`.
     #[arg(long, short = 'n')]

@@ -51,39 +51,43 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs `attach -u`, following its log. `make_analyzer` builds a fresh analyzer per attempt.
-pub fn attach(exec: &Exec, facts: &mut Facts, analyzer: Analyzer) -> anyhow::Result<AttemptResult> {
+/// Runs `attach -u`, following its log and feeding it to `analyzer` (a fresh one per attempt).
+pub fn attach(
+    exec: &Exec,
+    facts: &mut Facts,
+    analyzer: Analyzer<'_>,
+) -> anyhow::Result<AttemptResult> {
     ensure_detached(exec, facts)?;
     let zone = facts.zone.as_str().to_string();
     let var_tmp = exec.runner.paths().host_path("/var/tmp");
-    let before: HashSet<PathBuf> = attach_logs(&var_tmp, &zone).into_iter().map(|(p, _)| p).collect();
+    let before: HashSet<PathBuf> =
+        attach_logs(&var_tmp, &zone).into_iter().map(|(p, _)| p).collect();
     let began = SystemTime::now();
 
-    let printed: Arc<Mutex<Option<PathBuf>>> = Arc::new(Mutex::new(None));
-    let done = Arc::new(AtomicBool::new(false));
-    let follower = {
-        let printed = Arc::clone(&printed);
-        let done = Arc::clone(&done);
-        let reporter = Arc::clone(&exec.reporter);
-        let step = exec.step;
-        let zone = zone.clone();
-        thread::spawn(move || follow(analyzer, &printed, &done, &var_tmp, &zone, &before, began, &reporter, step))
-    };
-
-    let spec = zoneadm::attach_spec(&facts.zone, &AttachOptions { update: true, ..Default::default() });
+    let printed: Mutex<Option<PathBuf>> = Mutex::new(None);
+    let done = AtomicBool::new(false);
+    let spec =
+        zoneadm::attach_spec(&facts.zone, &AttachOptions { update: true, ..Default::default() });
     let mut terminal: Vec<String> = Vec::new();
-    let result = exec.change_streaming(&spec, &mut |_stream: Stream, line: &str| {
-        if let Some(p) = log_path_in(line) {
-            if let Ok(mut g) = printed.lock() {
-                *g = Some(p);
+    let reporter = Arc::clone(&exec.reporter);
+    let step = exec.step;
+    let (result, joined) = thread::scope(|scope| {
+        let follower = scope.spawn(|| {
+            follow(analyzer, &printed, &done, &var_tmp, &zone, &before, began, &reporter, step)
+        });
+        let result = exec.change_streaming(&spec, &mut |_stream: Stream, line: &str| {
+            if let Some(p) = log_path_in(line) {
+                if let Ok(mut g) = printed.lock() {
+                    *g = Some(p);
+                }
             }
-        }
-        terminal.push(line.to_string());
+            terminal.push(line.to_string());
+        });
+        done.store(true, Ordering::SeqCst);
+        (result, follower.join())
     });
-    done.store(true, Ordering::SeqCst);
-    let (mut analyzer, log_path) = match follower.join() {
-        Ok(v) => v,
-        Err(_) => anyhow::bail!("the attach-log follower thread panicked"),
+    let Ok((mut analyzer, log_path)) = joined else {
+        anyhow::bail!("the attach-log follower thread panicked");
     };
     let out = result.map_err(|e| anyhow::anyhow!("running attach -u: {e}"))?;
     if log_path.is_none() {
@@ -109,9 +113,9 @@ pub fn attach(exec: &Exec, facts: &mut Facts, analyzer: Analyzer) -> anyhow::Res
 /// `Progress being logged to /var/log/zones/zoneadm.….attach` (solaris brand).
 pub fn log_path_in(line: &str) -> Option<PathBuf> {
     let t = line.trim();
-    let rest = t
-        .strip_prefix("Log File:")
-        .or_else(|| t.find("Progress being logged to").map(|i| &t[i + "Progress being logged to".len()..]))?;
+    let rest = t.strip_prefix("Log File:").or_else(|| {
+        t.find("Progress being logged to").map(|i| &t[i + "Progress being logged to".len()..])
+    })?;
     let p = rest.trim();
     (p.starts_with('/') && !p.contains('\0')).then(|| PathBuf::from(p))
 }
@@ -132,13 +136,17 @@ fn attach_logs(var_tmp: &Path, zone: &str) -> Vec<(PathBuf, SystemTime)> {
 
 /// Opens a log without following a symlink, and only if it is a regular file.
 fn open_log(path: &Path) -> Option<File> {
-    let f = OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path).ok()?;
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
     f.metadata().ok().filter(|m| m.is_file()).map(|_| f)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn follow(
-    mut analyzer: Analyzer,
+fn follow<'r>(
+    mut analyzer: Analyzer<'r>,
     printed: &Mutex<Option<PathBuf>>,
     done: &AtomicBool,
     var_tmp: &Path,
@@ -147,7 +155,7 @@ fn follow(
     began: SystemTime,
     reporter: &super::reporter::Reporter,
     step: u32,
-) -> (Analyzer, Option<PathBuf>) {
+) -> (Analyzer<'r>, Option<PathBuf>) {
     let mut file: Option<(File, PathBuf)> = None;
     let mut pending: Vec<u8> = Vec::new();
     let mut offset: u64 = 0;
@@ -212,9 +220,14 @@ mod tests {
 
     #[test]
     fn log_paths_from_terminal_lines() {
-        assert_eq!(log_path_in("Log File: /var/tmp/z1.attach_log.AbC123"), Some("/var/tmp/z1.attach_log.AbC123".into()));
         assert_eq!(
-            log_path_in("Progress being logged to /var/log/zones/zoneadm.20111116T201214Z.z1.attach"),
+            log_path_in("Log File: /var/tmp/z1.attach_log.AbC123"),
+            Some("/var/tmp/z1.attach_log.AbC123".into())
+        );
+        assert_eq!(
+            log_path_in(
+                "Progress being logged to /var/log/zones/zoneadm.20111116T201214Z.z1.attach"
+            ),
             Some("/var/log/zones/zoneadm.20111116T201214Z.z1.attach".into())
         );
         assert_eq!(log_path_in("Log File: relative"), None);

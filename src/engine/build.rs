@@ -51,9 +51,14 @@ mod tests {
         assert_eq!(build_of(&v("11-0.151046")), Some(151046));
         assert_eq!(build_of(&v("0.5.11-0.175.0.0.0.2.1")), Some(175));
         assert_eq!(version_for_build(&v("0.5.11-0.111"), 134).unwrap().to_string(), "0.5.11-0.134");
-        assert_eq!(version_for_build(&v("11-0.151046"), 151050).unwrap().to_string(), "11-0.151050");
         assert_eq!(
-            version_for_build(&v("0.5.11,5.11-0.151.1.8:20120101T000000Z"), 148).unwrap().to_string(),
+            version_for_build(&v("11-0.151046"), 151050).unwrap().to_string(),
+            "11-0.151050"
+        );
+        assert_eq!(
+            version_for_build(&v("0.5.11,5.11-0.151.1.8:20120101T000000Z"), 148)
+                .unwrap()
+                .to_string(),
             "0.5.11-0.148"
         );
     }

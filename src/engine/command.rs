@@ -1,7 +1,57 @@
-//! Entry points of the recovery subcommands (recover, status, resume, rollback, snapshots).
+//! Entry points of the recovery subcommands (recover, status; resume, rollback and snapshots
+//! are not implemented yet and say so).
 
-use crate::cli::Cli;
+use clap::CommandFactory;
 
-pub fn run(_cli: &Cli) -> anyhow::Result<u8> {
-    anyhow::bail!("recovery is not implemented yet")
+use crate::cli::{Cli, Command};
+use crate::exit;
+
+use super::journal::Journal;
+use super::recover::{recover, runner_from, state_base};
+
+pub fn run(cli: &Cli) -> anyhow::Result<u8> {
+    match &cli.command {
+        None => recover(cli),
+        Some(Command::Status(z)) => status(cli, &z.zone),
+        Some(Command::Completions(c)) => {
+            clap_complete::generate(
+                c.shell,
+                &mut Cli::command(),
+                "zonerescue",
+                &mut std::io::stdout(),
+            );
+            Ok(exit::OK)
+        }
+        Some(Command::Resume(_)) => anyhow::bail!(
+            "`resume` is not implemented yet: run `zonerescue ZONE` again (it starts with a new snapshot)"
+        ),
+        Some(Command::Rollback(_)) => anyhow::bail!(
+            "`rollback` is not implemented yet: use the `zfs rollback -r` command printed in the summary"
+        ),
+        Some(Command::Snapshots(_)) => anyhow::bail!(
+            "`snapshots` is not implemented yet: `zfs list -t snapshot -o name,com.zonerescue:run`"
+        ),
+        Some(Command::Demo(_)) => anyhow::bail!("`demo` is not implemented yet"),
+        Some(Command::Analyze(_)) => anyhow::bail!("internal: analyze is dispatched in main"),
+    }
+}
+
+fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
+    crate::commands::ZoneName::new(zone)?;
+    let runner = runner_from(cli)?;
+    let dir = state_base(cli, &runner).join(zone);
+    match Journal::load(&dir)? {
+        None => {
+            println!("zone {zone}: no zonerescue run recorded in {}", dir.display());
+            Ok(exit::OK)
+        }
+        Some(j) if cli.global.json => {
+            println!("{}", serde_json::to_string(&j)?);
+            Ok(exit::OK)
+        }
+        Some(j) => {
+            print!("{}", j.describe());
+            Ok(exit::OK)
+        }
+    }
 }

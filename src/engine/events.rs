@@ -151,7 +151,8 @@ pub fn to_json_line(event: &Event) -> String {
     let time = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let line = Line { schema: SCHEMA_VERSION, time, event };
     // Serialising plain data with string keys cannot fail.
-    serde_json::to_string(&line).unwrap_or_else(|e| format!("{{\"event\":\"error\",\"error\":\"{e}\"}}"))
+    serde_json::to_string(&line)
+        .unwrap_or_else(|e| format!("{{\"event\":\"error\",\"error\":\"{e}\"}}"))
 }
 
 /// Writes events as JSON Lines to `out`, flushing each so a consumer sees them live.

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use crate::commands::pkg::{self, Pkg, Publisher};
-use crate::commands::{Fmri, Version, ZoneName};
 use crate::commands::zoneadm::ZoneState;
+use crate::commands::{Fmri, Version, ZoneName};
 use crate::playbook::Platform;
 use crate::system::Runner;
 

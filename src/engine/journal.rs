@@ -124,8 +124,7 @@ impl Journal {
     pub fn load(zone_dir: &Path) -> Result<Option<Journal>, JournalError> {
         let path = Journal::path(zone_dir);
         let shown = path.display().to_string();
-        let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(&path)
-        {
+        let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(JournalError::Read { path: shown, source }),
@@ -222,8 +221,10 @@ impl Journal {
             out.push_str(&format!("  pre-rescue snapshot: {s}\n"));
         }
         if self.gz_publishers_modified {
-            out.push_str("  WARNING: the global zone's publishers may still be modified; \
-                          `zonerescue rollback` restores them\n");
+            out.push_str(
+                "  WARNING: the global zone's publishers may still be modified; \
+                          `zonerescue rollback` restores them\n",
+            );
         }
         let applied: Vec<&str> = self.strategies_applied.iter().map(|s| s.as_str()).collect();
         out.push_str(&format!(
@@ -234,9 +235,10 @@ impl Journal {
         for s in &self.steps {
             let state = match (s.state, s.outcome) {
                 (StepState::Started, _) => "in progress when the journal was last written".into(),
-                (StepState::Finished, Some(o)) => {
-                    serde_json::to_value(o).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-                }
+                (StepState::Finished, Some(o)) => serde_json::to_value(o)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
                 (StepState::Finished, None) => "finished".into(),
             };
             out.push_str(&format!("  {:>2}. {:<16} {state}", s.n, s.name));

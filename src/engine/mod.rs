@@ -1,9 +1,20 @@
 //! The recovery engine: preflight, snapshot, escalating attempts, journal and lock.
 
+pub mod attempt;
+pub mod build;
 pub mod command;
+pub mod diagnosis;
 pub mod events;
+pub mod exec;
+pub mod facts;
 pub mod findings;
 pub mod journal;
 pub mod lock;
+pub mod planner;
+pub mod preflight;
+pub mod recover;
+pub mod reporter;
 pub mod signals;
+pub mod snapshot;
 pub mod statedir;
+pub mod zbe;

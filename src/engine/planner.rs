@@ -15,7 +15,9 @@ pub fn next(
     let fresh = |s: &StrategyName| !tried.contains(s);
     match choice {
         StrategyChoice::Only(s) => fresh(&s).then_some(s),
-        StrategyChoice::Ladder => StrategyName::LADDER.into_iter().filter(fresh).find(|s| worth(*s)),
+        StrategyChoice::Ladder => {
+            StrategyName::LADDER.into_iter().filter(fresh).find(|s| worth(*s))
+        }
         StrategyChoice::Auto => {
             if fresh(&StrategyName::Attach) {
                 return Some(StrategyName::Attach);
@@ -29,7 +31,11 @@ pub fn next(
                 .filter(fresh)
                 .find(|s| worth(*s));
             gentle.or_else(|| {
-                StrategyName::LADDER.into_iter().filter(|s| s.is_destructive()).filter(fresh).find(|s| worth(*s))
+                StrategyName::LADDER
+                    .into_iter()
+                    .filter(|s| s.is_destructive())
+                    .filter(fresh)
+                    .find(|s| worth(*s))
             })
         }
     }
@@ -44,11 +50,20 @@ mod tests {
     fn auto_follows_the_diagnosis_then_the_ladder() {
         let all = |_| true;
         assert_eq!(next(StrategyChoice::Auto, &[], &[], &all), Some(Attach));
-        assert_eq!(next(StrategyChoice::Auto, &[Attach], &[Incremental, Uninstall], &all), Some(Incremental));
-        assert_eq!(next(StrategyChoice::Auto, &[Attach, Incremental], &[Incremental], &all), Some(GzPublishers));
+        assert_eq!(
+            next(StrategyChoice::Auto, &[Attach], &[Incremental, Uninstall], &all),
+            Some(Incremental)
+        );
+        assert_eq!(
+            next(StrategyChoice::Auto, &[Attach, Incremental], &[Incremental], &all),
+            Some(GzPublishers)
+        );
         // image-create only when nothing gentler is worth trying …
         let only_destructive = |s: StrategyName| s == ImageCreate || s == Uninstall;
-        assert_eq!(next(StrategyChoice::Auto, &[Attach, Uninstall], &[], &only_destructive), Some(ImageCreate));
+        assert_eq!(
+            next(StrategyChoice::Auto, &[Attach, Uninstall], &[], &only_destructive),
+            Some(ImageCreate)
+        );
         // … or the diagnosis calls for it.
         assert_eq!(next(StrategyChoice::Auto, &[Attach], &[ImageCreate], &all), Some(ImageCreate));
         let none = |_| false;
@@ -58,7 +73,10 @@ mod tests {
     #[test]
     fn ladder_and_single() {
         let not_gz = |s: StrategyName| s != GzPublishers;
-        assert_eq!(next(StrategyChoice::Ladder, &[Attach], &[Uninstall], &not_gz), Some(ZonePublishers));
+        assert_eq!(
+            next(StrategyChoice::Ladder, &[Attach], &[Uninstall], &not_gz),
+            Some(ZonePublishers)
+        );
         assert_eq!(next(StrategyChoice::Only(Uninstall), &[], &[], &|_| false), Some(Uninstall));
         assert_eq!(next(StrategyChoice::Only(Uninstall), &[Uninstall], &[], &|_| true), None);
     }

@@ -39,8 +39,11 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
         Err(e) => {
             return stop(
                 &mut fs,
-                Finding::inhibitor("zone.name-invalid", format!("'{zone}' is not a valid zone name"))
-                    .detail(e.to_string()),
+                Finding::inhibitor(
+                    "zone.name-invalid",
+                    format!("'{zone}' is not a valid zone name"),
+                )
+                .detail(e.to_string()),
             );
         }
     };
@@ -49,25 +52,35 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
         Err(e) => {
             return stop(
                 &mut fs,
-                Finding::inhibitor("zoneadm.list-failed", "cannot list the zones").detail(e.to_string()),
+                Finding::inhibitor("zoneadm.list-failed", "cannot list the zones")
+                    .detail(e.to_string()),
             );
         }
     };
     let Some(entry) = entry else {
         return stop(
             &mut fs,
-            Finding::inhibitor("zone.missing", format!("zone {zone} is not configured on this host"))
-                .remediation("check the name with `zoneadm list -cv`"),
+            Finding::inhibitor(
+                "zone.missing",
+                format!("zone {zone} is not configured on this host"),
+            )
+            .remediation("check the name with `zoneadm list -cv`"),
         );
     };
     if entry.is_global() {
-        return stop(&mut fs, Finding::inhibitor("zone.global", "the global zone cannot be rescued"));
+        return stop(
+            &mut fs,
+            Finding::inhibitor("zone.global", "the global zone cannot be rescued"),
+        );
     }
     if !SUPPORTED_BRANDS.contains(&entry.brand.as_str()) {
         return stop(
             &mut fs,
-            Finding::inhibitor("zone.brand-unsupported", format!("brand {} is not supported", entry.brand))
-                .detail(format!("supported brands: {}", SUPPORTED_BRANDS.join(", "))),
+            Finding::inhibitor(
+                "zone.brand-unsupported",
+                format!("brand {} is not supported", entry.brand),
+            )
+            .detail(format!("supported brands: {}", SUPPORTED_BRANDS.join(", "))),
         );
     }
     match entry.state {
@@ -108,7 +121,14 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
     let zonepath = match zonecfg::zonepath(runner, &zone) {
         Ok(p) => p,
         Err(e) => {
-            fs.push(Finding::warn("zonecfg.zonepath", Severity::Low, "zonecfg gave no zonepath; using zoneadm's").detail(e.to_string()));
+            fs.push(
+                Finding::warn(
+                    "zonecfg.zonepath",
+                    Severity::Low,
+                    "zonecfg gave no zonepath; using zoneadm's",
+                )
+                .detail(e.to_string()),
+            );
             entry.zonepath.clone()
         }
     };
@@ -121,26 +141,43 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
     let Some(zpds) = zonepath_dataset.clone() else {
         return stop(
             &mut fs,
-            Finding::inhibitor("zonepath.no-dataset", format!("no ZFS dataset holds the zonepath {}", zonepath.display()))
-                .detail("zonerescue snapshots the zone boot environment first; without ZFS it cannot")
-                .remediation("rescue this zone by hand"),
+            Finding::inhibitor(
+                "zonepath.no-dataset",
+                format!("no ZFS dataset holds the zonepath {}", zonepath.display()),
+            )
+            .detail("zonerescue snapshots the zone boot environment first; without ZFS it cannot")
+            .remediation("rescue this zone by hand"),
         );
     };
     let gz_be_uuid = match beadm::current(runner) {
         Ok(be) => be.uuid,
         Err(e) => {
-            fs.push(Finding::warn("beadm.no-current", Severity::Medium, "cannot tell the running global-zone BE").detail(e.to_string()));
+            fs.push(
+                Finding::warn(
+                    "beadm.no-current",
+                    Severity::Medium,
+                    "cannot tell the running global-zone BE",
+                )
+                .detail(e.to_string()),
+            );
             None
         }
     };
-    let zbe_root = if entry.brand == "solaris" { format!("{zpds}/rpool/ROOT") } else { format!("{zpds}/ROOT") };
+    let zbe_root = if entry.brand == "solaris" {
+        format!("{zpds}/rpool/ROOT")
+    } else {
+        format!("{zpds}/ROOT")
+    };
     let zbes: Vec<ZbeInfo> = match list_zbes(runner, &zbe_root) {
         Ok(z) => z,
         Err(e) => {
             return stop(
                 &mut fs,
-                Finding::inhibitor("zbe.list-failed", format!("cannot list the zone boot environments under {zbe_root}"))
-                    .detail(e.to_string()),
+                Finding::inhibitor(
+                    "zbe.list-failed",
+                    format!("cannot list the zone boot environments under {zbe_root}"),
+                )
+                .detail(e.to_string()),
             );
         }
     };
@@ -148,7 +185,10 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
     let active_zbe = match choose_active(&zbes, gz_be_uuid.as_deref(), mounted.as_deref()) {
         ZbeChoice::ByParent(d) => d,
         ZbeChoice::ByMount(d) => {
-            fs.push(Finding::info("zbe.by-mount", format!("active ZBE {d}: the one mounted at {}", zone_root.display())));
+            fs.push(Finding::info(
+                "zbe.by-mount",
+                format!("active ZBE {d}: the one mounted at {}", zone_root.display()),
+            ));
             d
         }
         ZbeChoice::OnlyActive { dataset, parentbe } => {
@@ -196,21 +236,33 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
         Err(e) => {
             return stop(
                 &mut fs,
-                Finding::inhibitor("gz.publishers", "cannot read the global zone's publishers").detail(e.to_string()),
+                Finding::inhibitor("gz.publishers", "cannot read the global zone's publishers")
+                    .detail(e.to_string()),
             );
         }
     };
     let zp = Pkg::image(&zone_root);
     let zone_entire = entire(runner, &zp).ok().flatten();
     let zone_publishers = pkg::publishers(runner, &zp).unwrap_or_default();
-    let zone_packages: Vec<String> =
-        pkg::installed(runner, &zp).map(|l| l.into_iter().map(|p| p.name).collect()).unwrap_or_default();
+    let zone_packages: Vec<String> = pkg::installed(runner, &zp)
+        .map(|l| l.into_iter().map(|p| p.name).collect())
+        .unwrap_or_default();
     if zone_entire.is_none() {
-        fs.push(Finding::warn("zone.no-entire", Severity::Medium, "cannot read the zone's `entire`")
-            .detail("incremental steps need the zone's build; they will be skipped"));
+        fs.push(
+            Finding::warn("zone.no-entire", Severity::Medium, "cannot read the zone's `entire`")
+                .detail("incremental steps need the zone's build; they will be skipped"),
+        );
     }
-    let platform = forced.unwrap_or_else(|| detect_platform(&entry.brand, &gz_publishers_tsv, &gz_publishers, gz_entire.as_ref()));
-    fs.push(Finding::info("platform", format!("platform: {platform}{}", if forced.is_some() { " (from the playbook)" } else { "" })));
+    let platform = forced.unwrap_or_else(|| {
+        detect_platform(&entry.brand, &gz_publishers_tsv, &gz_publishers, gz_entire.as_ref())
+    });
+    fs.push(Finding::info(
+        "platform",
+        format!(
+            "platform: {platform}{}",
+            if forced.is_some() { " (from the playbook)" } else { "" }
+        ),
+    ));
     if let (Some(g), Some(z)) = (&gz_entire, &zone_entire) {
         fs.push(Finding::info("entire", format!("global zone {} / zone {}", g.short(), z.short())));
     }
@@ -267,7 +319,12 @@ const ACTIVE: &str = "org.opensolaris.libbe:active";
 /// The ZBEs directly under `root` with the two properties the brand scripts use.
 fn list_zbes(runner: &Runner, root: &str) -> Result<Vec<ZbeInfo>, crate::commands::RunError> {
     let props = ["name", PARENTBE, ACTIVE];
-    let q = zfs::ListQuery { properties: &props, recursive: true, types: &["filesystem"], datasets: &[root] };
+    let q = zfs::ListQuery {
+        properties: &props,
+        recursive: true,
+        types: &["filesystem"],
+        datasets: &[root],
+    };
     let rows = zfs::list(runner, &q)?;
     let prefix = format!("{root}/");
     Ok(rows
@@ -287,7 +344,8 @@ fn list_zbes(runner: &Runner, root: &str) -> Result<Vec<ZbeInfo>, crate::command
 /// `zfs list -H -o name,mountpoint`: the dataset whose mountpoint is `path`.
 fn dataset_with_mountpoint(runner: &Runner, path: &Path) -> Option<String> {
     let props = ["name", "mountpoint"];
-    let rows = zfs::list(runner, &zfs::ListQuery { properties: &props, ..Default::default() }).ok()?;
+    let rows =
+        zfs::list(runner, &zfs::ListQuery { properties: &props, ..Default::default() }).ok()?;
     rows.iter()
         .find(|r| r.get("mountpoint").is_some_and(|m| Path::new(m) == path))
         .and_then(|r| r.name().map(str::to_string))

@@ -135,8 +135,10 @@ impl Reporter {
                 Some(s)
             }
             Event::Summary(sum) => {
-                let applied: Vec<&str> = sum.strategies_applied.iter().map(|s| s.as_str()).collect();
-                let mut s = p.bold(&format!("\nResult for zone {}: {}", sum.zone, sum.result.as_str()));
+                let applied: Vec<&str> =
+                    sum.strategies_applied.iter().map(|s| s.as_str()).collect();
+                let mut s =
+                    p.bold(&format!("\nResult for zone {}: {}", sum.zone, sum.result.as_str()));
                 s.push_str(&format!("\n  {}", sum.message));
                 s.push_str(&format!(
                     "\n  strategies applied: {}; attach attempts: {}",
@@ -149,7 +151,11 @@ impl Reporter {
                 if let Some(intact) = sum.gz_publishers_intact {
                     s.push_str(&format!(
                         "\n  global-zone publishers: {}",
-                        if intact { "as they were" } else { "DIFFERENT from the start (see above)" }
+                        if intact {
+                            "as they were"
+                        } else {
+                            "DIFFERENT from the start (see above)"
+                        }
                     ));
                 }
                 for snap in &sum.snapshots {

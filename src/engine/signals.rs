@@ -17,7 +17,9 @@ impl Interrupt {
     /// works, only without graceful interruption).
     pub fn install() -> std::io::Result<Interrupt> {
         let i = Interrupt::detached();
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        for sig in
+            [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP]
+        {
             signal_hook::flag::register_usize(sig, Arc::clone(&i.signal), sig as usize)?;
             signal_hook::flag::register(sig, Arc::clone(&i.flag))?;
         }

@@ -21,7 +21,13 @@ pub fn rung_name(zbe: &str, run_id: &str, n: u32, s: StrategyName) -> String {
 }
 
 /// `zfs snapshot -r -o …` then verified with `zfs list -t snapshot` (outside a dry run).
-pub fn create(exec: &Exec, snapshot: &str, run_id: &str, step: &str, gz_entire: &str) -> anyhow::Result<()> {
+pub fn create(
+    exec: &Exec,
+    snapshot: &str,
+    run_id: &str,
+    step: &str,
+    gz_entire: &str,
+) -> anyhow::Result<()> {
     let props = [(PROP_RUN, run_id), (PROP_STEP, step), (PROP_GZ_ENTIRE, gz_entire)];
     let spec = zfs::snapshot_spec(snapshot, true, &props)?;
     match exec.change(&spec)? {
@@ -36,14 +42,21 @@ pub fn create(exec: &Exec, snapshot: &str, run_id: &str, step: &str, gz_entire: 
         Some(_) => {}
     }
     if !exists(exec, snapshot) {
-        anyhow::bail!("zfs snapshot reported success but {snapshot} is not listed by `zfs list -t snapshot`");
+        anyhow::bail!(
+            "zfs snapshot reported success but {snapshot} is not listed by `zfs list -t snapshot`"
+        );
     }
     Ok(())
 }
 
 pub fn exists(exec: &Exec, snapshot: &str) -> bool {
     let props = ["name"];
-    let q = zfs::ListQuery { properties: &props, recursive: false, types: &["snapshot"], datasets: &[snapshot] };
+    let q = zfs::ListQuery {
+        properties: &props,
+        recursive: false,
+        types: &["snapshot"],
+        datasets: &[snapshot],
+    };
     match zfs::list(&exec.runner, &q) {
         Ok(rows) => rows.iter().any(|r| r.name() == Some(snapshot)),
         Err(_) => false,

@@ -72,7 +72,8 @@ pub fn ensure_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError
                     Ok(()) => {}
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                         // Raced with someone: re-check on the next pass.
-                        let m = fs::symlink_metadata(&current).map_err(|source| io_err(&current, source))?;
+                        let m = fs::symlink_metadata(&current)
+                            .map_err(|source| io_err(&current, source))?;
                         if m.file_type().is_symlink() || !m.is_dir() {
                             return Err(unsafe_path(&current, "appeared as a non-directory"));
                         }

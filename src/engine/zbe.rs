@@ -20,13 +20,20 @@ pub enum ZbeChoice {
     ByMount(String),
     /// The only ZBE with active=on, whose parentbe is another (older) GZ BE: typical right
     /// after a global-zone upgrade.
-    OnlyActive { dataset: String, parentbe: Option<String> },
+    OnlyActive {
+        dataset: String,
+        parentbe: Option<String>,
+    },
     None,
     /// Several candidates: refuse, never guess.
     Ambiguous(Vec<String>),
 }
 
-pub fn choose_active(zbes: &[ZbeInfo], gz_be_uuid: Option<&str>, mounted: Option<&str>) -> ZbeChoice {
+pub fn choose_active(
+    zbes: &[ZbeInfo],
+    gz_be_uuid: Option<&str>,
+    mounted: Option<&str>,
+) -> ZbeChoice {
     if let Some(uuid) = gz_be_uuid {
         let by_parent: Vec<&ZbeInfo> =
             zbes.iter().filter(|z| z.active && z.parentbe.as_deref() == Some(uuid)).collect();
@@ -43,7 +50,9 @@ pub fn choose_active(zbes: &[ZbeInfo], gz_be_uuid: Option<&str>, mounted: Option
     }
     let active: Vec<&ZbeInfo> = zbes.iter().filter(|z| z.active).collect();
     match active.as_slice() {
-        [one] => ZbeChoice::OnlyActive { dataset: one.dataset.clone(), parentbe: one.parentbe.clone() },
+        [one] => {
+            ZbeChoice::OnlyActive { dataset: one.dataset.clone(), parentbe: one.parentbe.clone() }
+        }
         [] => ZbeChoice::None,
         many => ZbeChoice::Ambiguous(many.iter().map(|z| z.dataset.clone()).collect()),
     }
@@ -60,7 +69,10 @@ mod tests {
     #[test]
     fn brand_rules_in_order() {
         let zbes = vec![z("p/ROOT/zbe", "old", true), z("p/ROOT/zbe-1", "gz", true)];
-        assert_eq!(choose_active(&zbes, Some("gz"), None), ZbeChoice::ByParent("p/ROOT/zbe-1".into()));
+        assert_eq!(
+            choose_active(&zbes, Some("gz"), None),
+            ZbeChoice::ByParent("p/ROOT/zbe-1".into())
+        );
         // After a GZ upgrade no ZBE names the new GZ BE: the mounted one, else the only active.
         let zbes = vec![z("p/ROOT/zbe", "old", true), z("p/ROOT/zbe-1", "older", false)];
         assert_eq!(

@@ -137,26 +137,13 @@ impl Playbook {
 
     /// Is `stem` (a package name without `pkg:/`, publisher or version) a core package?
     pub fn is_core(&self, stem: &str) -> bool {
-        let stem = package_stem(stem);
         self.core.packages.iter().any(|p| glob_match(p, stem))
     }
 
     /// The problem group `stem` belongs to, if any.
     pub fn problem_group(&self, stem: &str) -> Option<&ProblemGroup> {
-        let stem = package_stem(stem);
         self.problem_groups.iter().find(|g| g.packages.iter().any(|p| glob_match(p, stem)))
     }
-}
-
-/// `pkg://pub/name@1.0,5.11-0.111:2009…` or `pkg:/name@…` → `name`.
-pub fn package_stem(fmri: &str) -> &str {
-    let s = fmri.trim();
-    let s = if let Some(rest) = s.strip_prefix("pkg://") {
-        rest.split_once('/').map_or(rest, |(_, name)| name)
-    } else {
-        s.strip_prefix("pkg:/").unwrap_or(s)
-    };
-    s.split('@').next().unwrap_or(s)
 }
 
 #[cfg(test)]
@@ -169,7 +156,7 @@ mod tests {
             let pb = Playbook::builtin(p);
             assert_eq!(pb.platform, p);
             assert!(pb.is_core("entire"));
-            assert!(pb.is_core("pkg:/system/library@0.5.11-0.151"));
+            assert!(pb.is_core("system/library"));
             assert!(pb.is_core("consolidation/osnet/osnet-incorporation"));
             assert!(!pb.is_core("web/server/apache-22"));
             assert!(pb.problem_group("database/postgresql-12").is_some(), "{p:?}");
@@ -198,12 +185,5 @@ mod tests {
             "x",
         );
         assert!(e.is_err());
-    }
-
-    #[test]
-    fn stems_from_fmris() {
-        assert_eq!(package_stem("pkg://solaris/web/php-52@5.2.17,5.11-0.151"), "web/php-52");
-        assert_eq!(package_stem("pkg:/SUNWcs@0.5.11-0.111"), "SUNWcs");
-        assert_eq!(package_stem("SUNWcs"), "SUNWcs");
     }
 }

@@ -16,7 +16,8 @@ pub struct GzPublishers;
 /// The publishers the simplification removes (all but the first enabled one).
 fn to_remove(pubs: &[Publisher]) -> (Option<&Publisher>, Vec<&Publisher>) {
     let keep = pubs.iter().find(|p| p.enabled && p.enabled_origins().next().is_some());
-    let rest = pubs.iter().filter(|p| Some(p.name.as_str()) != keep.map(|k| k.name.as_str())).collect();
+    let rest =
+        pubs.iter().filter(|p| Some(p.name.as_str()) != keep.map(|k| k.name.as_str())).collect();
     (keep, rest)
 }
 
@@ -60,7 +61,9 @@ impl Strategy for GzPublishers {
         let (keep, rest) = to_remove(&input.facts.gz_publishers);
         match (keep, rest.is_empty()) {
             (None, _) => Err("the global zone has no enabled publisher with an origin".into()),
-            (Some(_), true) => Err("the global zone has a single publisher: nothing to simplify".into()),
+            (Some(_), true) => {
+                Err("the global zone has a single publisher: nothing to simplify".into())
+            }
             (Some(k), false) => Ok(format!(
                 "attach -u resolves against the global zone's publishers; keep only {} during the attach \
                  (removing {}) and restore them afterwards",
@@ -143,7 +146,8 @@ impl GzPublisherGuard {
             return RestoreReport { intact: true, difference: String::new() };
         }
         self.restored = true;
-        let current = crate::commands::pkg::publishers(&self.runner, &Pkg::live()).unwrap_or_default();
+        let current =
+            crate::commands::pkg::publishers(&self.runner, &Pkg::live()).unwrap_or_default();
         for spec in restore_specs(&self.original, &self.keep) {
             let name = spec.get_args().last().map(|a| a.to_string_lossy().into_owned());
             // Only what is missing now (a failed unset may have left some in place).
@@ -169,7 +173,8 @@ impl GzPublisherGuard {
             .run(&Pkg::live().publisher_tsv_spec())
             .map(|o| o.stdout)
             .unwrap_or_default();
-        let after_pubs = crate::commands::pkg::publishers(&self.runner, &Pkg::live()).unwrap_or_default();
+        let after_pubs =
+            crate::commands::pkg::publishers(&self.runner, &Pkg::live()).unwrap_or_default();
         let intact = after == self.original_tsv && after_pubs == self.original;
         RestoreReport {
             intact,
@@ -217,7 +222,8 @@ mod tests {
         let (keep, rest) = to_remove(&pubs);
         assert_eq!(keep.unwrap().name, "solaris");
         assert_eq!(rest.len(), 3);
-        let specs: Vec<String> = restore_specs(&pubs, "solaris").iter().map(|s| s.display()).collect();
+        let specs: Vec<String> =
+            restore_specs(&pubs, "solaris").iter().map(|s| s.display()).collect();
         assert_eq!(specs.len(), 3);
         assert!(specs[0].ends_with(" extra") && specs[0].contains("--disable"), "{specs:?}");
         assert!(specs[1].ends_with(" x") && specs[1].contains("--enable"));

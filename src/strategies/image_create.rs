@@ -51,13 +51,19 @@ impl Strategy for ImageCreate {
     }
     fn worth_trying(&self, input: &Input) -> Result<String, String> {
         if Self::create_spec(input).is_none() {
-            return Err("the global zone has no enabled publisher to re-create the image from".into());
+            return Err(
+                "the global zone has no enabled publisher to re-create the image from".into()
+            );
         }
         Ok("last resort: re-create the zone's package image (package metadata is reset; files stay)".into())
     }
     fn commands(&self, input: &Input) -> Vec<String> {
-        let mut out: Vec<String> = Self::create_spec(input).map(|s| s.display()).into_iter().collect();
-        out.push(format!("pkg -R {} install -v --accept system/library@<global zone's version>", input.facts.zone_root.display()));
+        let mut out: Vec<String> =
+            Self::create_spec(input).map(|s| s.display()).into_iter().collect();
+        out.push(format!(
+            "pkg -R {} install -v --accept system/library@<global zone's version>",
+            input.facts.zone_root.display()
+        ));
         out
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
@@ -71,10 +77,16 @@ impl Strategy for ImageCreate {
         }
         let lib = Self::library(exec);
         let zp = input.facts.zone_pkg();
-        let install = zp.install_spec(&PlanOptions { verbose: true, accept: true, ..Default::default() }, &[lib]);
+        let install = zp.install_spec(
+            &PlanOptions { verbose: true, accept: true, ..Default::default() },
+            &[lib],
+        );
         if let Some(out) = exec.change(&install)? {
             if !matches!(out.code, Some(0) | Some(4)) {
-                return Ok(Applied::NotSolvable(format!("install system/library failed: {}", tail(&out))));
+                return Ok(Applied::NotSolvable(format!(
+                    "install system/library failed: {}",
+                    tail(&out)
+                )));
             }
         }
         Ok(Applied::Changed { detail: "zone image re-created".into(), findings: vec![] })
@@ -87,13 +99,20 @@ pub fn config_differences(root: &Path, snap: &str) -> Finding {
     let snap_etc = root.join(".zfs/snapshot").join(snap).join("etc");
     let cur_etc = root.join("etc");
     if !snap_etc.is_dir() {
-        return Finding::warn("image-create.no-snapshot-view", Severity::Medium, "cannot compare /etc with the snapshot")
-            .detail(format!("{} is not readable", snap_etc.display()));
+        return Finding::warn(
+            "image-create.no-snapshot-view",
+            Severity::Medium,
+            "cannot compare /etc with the snapshot",
+        )
+        .detail(format!("{} is not readable", snap_etc.display()));
     }
     let mut diffs: Vec<PathBuf> = Vec::new();
     walk(&snap_etc, &snap_etc, &cur_etc, &mut diffs, 0);
     if diffs.is_empty() {
-        return Finding::info("image-create.config-unchanged", "/etc is identical to the pre-rescue snapshot");
+        return Finding::info(
+            "image-create.config-unchanged",
+            "/etc is identical to the pre-rescue snapshot",
+        );
     }
     let mut cmds = Vec::new();
     for d in diffs.iter().take(MAX_LISTED) {
@@ -104,7 +123,14 @@ pub fn config_differences(root: &Path, snap: &str) -> Finding {
         Severity::High,
         format!("{} configuration file(s) differ from the pre-rescue snapshot", diffs.len()),
     )
-    .detail(diffs.iter().take(MAX_LISTED).map(|d| format!("/etc/{}", d.display())).collect::<Vec<_>>().join("\n"))
+    .detail(
+        diffs
+            .iter()
+            .take(MAX_LISTED)
+            .map(|d| format!("/etc/{}", d.display()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
     .remediation(format!("review each, then restore what should be kept:\n{}", cmds.join("\n")))
 }
 

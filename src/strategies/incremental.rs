@@ -6,8 +6,8 @@
 
 use super::{Applied, Input, Strategy, StrategyName, tail};
 use crate::commands::Fmri;
-use crate::commands::pkg::{PlanOptions, SetPublisher};
 use crate::commands::Version;
+use crate::commands::pkg::{PlanOptions, SetPublisher};
 use crate::engine::build::{build_of, version_for_build};
 use crate::engine::exec::Exec;
 
@@ -40,7 +40,8 @@ pub fn candidates(input: &Input) -> Vec<Candidate> {
         }
     };
     let inc = &input.playbook.incremental;
-    let mut builds: Vec<u64> = inc.repositories.iter().flat_map(|r| r.builds.iter().copied()).collect();
+    let mut builds: Vec<u64> =
+        inc.repositories.iter().flat_map(|r| r.builds.iter().copied()).collect();
     for r in &inc.repositories {
         for &b in &r.builds {
             if let Some(v) = version_for_build(zv, b) {
@@ -65,7 +66,7 @@ pub fn candidates(input: &Input) -> Vec<Candidate> {
             }
         }
     }
-    out.sort_by(|a, b| b.build.cmp(&a.build));
+    out.sort_by_key(|c| std::cmp::Reverse(c.build));
     out
 }
 
@@ -80,7 +81,9 @@ impl Strategy for Incremental {
         };
         let c = candidates(input);
         match c.first() {
-            None => Err(format!("no intermediate build between {zb} and {gb} is known to the playbook")),
+            None => {
+                Err(format!("no intermediate build between {zb} and {gb} is known to the playbook"))
+            }
             Some(first) => Ok(format!(
                 "a jump from build {zb} to {gb} rarely solves in one go; step to build {} first",
                 first.build
@@ -91,13 +94,28 @@ impl Strategy for Incremental {
         let zp = input.facts.zone_pkg();
         let mut out = Vec::new();
         for c in candidates(input) {
-            let sp = SetPublisher { name: c.publisher.clone(), set_origin: Some(c.uri.clone()), ..Default::default() };
+            let sp = SetPublisher {
+                name: c.publisher.clone(),
+                set_origin: Some(c.uri.clone()),
+                ..Default::default()
+            };
             if let Ok(s) = zp.set_publisher_spec(&sp) {
                 out.push(s.display());
             }
-            let e = Fmri { publisher: None, name: "entire".into(), version: Some(c.version.clone()) };
-            out.push(zp.install_spec(&PlanOptions { dry_run: true, verbose: true, ..Default::default() }, &[e.clone()]).display());
-            out.push(format!("{}   (if the above solves)", zp.install_spec(&PlanOptions { verbose: true, ..Default::default() }, &[e]).display()));
+            let e =
+                Fmri { publisher: None, name: "entire".into(), version: Some(c.version.clone()) };
+            out.push(
+                zp.install_spec(
+                    &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
+                    std::slice::from_ref(&e),
+                )
+                .display(),
+            );
+            out.push(format!(
+                "{}   (if the above solves)",
+                zp.install_spec(&PlanOptions { verbose: true, ..Default::default() }, &[e])
+                    .display()
+            ));
         }
         out
     }
@@ -109,25 +127,41 @@ impl Strategy for Incremental {
                 break;
             }
             let original = input.facts.zone_publishers.iter().find(|p| p.name == c.publisher);
-            let sp = SetPublisher { name: c.publisher.clone(), set_origin: Some(c.uri.clone()), ..Default::default() };
+            let sp = SetPublisher {
+                name: c.publisher.clone(),
+                set_origin: Some(c.uri.clone()),
+                ..Default::default()
+            };
             if let Some(out) = exec.change(&zp.set_publisher_spec(&sp)?)? {
                 if !out.success() {
                     tried.push(format!("{} unreachable", c.uri));
                     continue;
                 }
             }
-            let e = Fmri { publisher: None, name: "entire".into(), version: Some(c.version.clone()) };
-            let check = zp.install_spec(&PlanOptions { dry_run: true, verbose: true, ..Default::default() }, &[e.clone()]);
+            let e =
+                Fmri { publisher: None, name: "entire".into(), version: Some(c.version.clone()) };
+            let check = zp.install_spec(
+                &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
+                std::slice::from_ref(&e),
+            );
             let out = exec.read(&check)?;
             if out.code == Some(0) {
-                let real = zp.install_spec(&PlanOptions { verbose: true, ..Default::default() }, &[e]);
+                let real =
+                    zp.install_spec(&PlanOptions { verbose: true, ..Default::default() }, &[e]);
                 return Ok(match exec.change(&real)? {
-                    None => Applied::Changed { detail: format!("would step to build {}", c.build), findings: vec![] },
+                    None => Applied::Changed {
+                        detail: format!("would step to build {}", c.build),
+                        findings: vec![],
+                    },
                     Some(o) if o.success() => Applied::Changed {
                         detail: format!("stepped entire to {} from {}", c.version, c.uri),
                         findings: vec![],
                     },
-                    Some(o) => Applied::NotSolvable(format!("install entire@{} failed: {}", c.version, tail(&o))),
+                    Some(o) => Applied::NotSolvable(format!(
+                        "install entire@{} failed: {}",
+                        c.version,
+                        tail(&o)
+                    )),
                 });
             }
             tried.push(format!("entire@{} from {}: {}", c.version, c.uri, tail(&out)));

@@ -49,14 +49,22 @@ impl Strategy for Uninstall {
         if c.is_empty() {
             Err("no installed, non-core package blocks the solver".into())
         } else {
-            Ok(format!("remove {} (they block the solver; never core packages, never -r)", c.join(", ")))
+            Ok(format!(
+                "remove {} (they block the solver; never core packages, never -r)",
+                c.join(", ")
+            ))
         }
     }
     fn commands(&self, input: &Input) -> Vec<String> {
         let zp = input.facts.zone_pkg();
-        let pk: Vec<Fmri> = Self::candidates(input).iter().filter_map(|p| Fmri::stem(p).ok()).collect();
+        let pk: Vec<Fmri> =
+            Self::candidates(input).iter().filter_map(|p| Fmri::stem(p).ok()).collect();
         vec![
-            zp.uninstall_spec(&PlanOptions { dry_run: true, verbose: true, ..Default::default() }, &pk).display(),
+            zp.uninstall_spec(
+                &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
+                &pk,
+            )
+            .display(),
             zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &pk).display(),
         ]
     }
@@ -69,15 +77,23 @@ impl Strategy for Uninstall {
                 break;
             }
             let fm: Vec<Fmri> = pkgs.iter().filter_map(|p| Fmri::stem(p).ok()).collect();
-            let check = zp.uninstall_spec(&PlanOptions { dry_run: true, verbose: true, ..Default::default() }, &fm);
+            let check = zp.uninstall_spec(
+                &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
+                &fm,
+            );
             let out = exec.read(&check)?;
             if out.code == Some(0) {
-                let real = zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &fm);
+                let real =
+                    zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &fm);
                 return Ok(match exec.change(&real)? {
-                    None => Applied::Changed { detail: format!("would remove {}", pkgs.join(", ")), findings: vec![] },
-                    Some(o) if o.success() => {
-                        Applied::Changed { detail: format!("removed {}", pkgs.join(", ")), findings: vec![] }
-                    }
+                    None => Applied::Changed {
+                        detail: format!("would remove {}", pkgs.join(", ")),
+                        findings: vec![],
+                    },
+                    Some(o) if o.success() => Applied::Changed {
+                        detail: format!("removed {}", pkgs.join(", ")),
+                        findings: vec![],
+                    },
                     Some(o) => Applied::NotSolvable(format!("uninstall failed: {}", tail(&o))),
                 });
             }

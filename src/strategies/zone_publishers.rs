@@ -16,7 +16,8 @@ impl ZonePublishers {
             .zone_publishers
             .iter()
             .filter(|p| {
-                d.publishers.contains(&p.name) || p.origins.iter().any(|o| d.origins.contains(&o.uri))
+                d.publishers.contains(&p.name)
+                    || p.origins.iter().any(|o| d.origins.contains(&o.uri))
             })
             .map(|p| p.name.clone())
             .collect()
@@ -25,9 +26,11 @@ impl ZonePublishers {
     fn first_spec(input: &Input) -> Option<crate::system::CommandSpec> {
         let (gz, origin) = input.facts.gz_first_publisher()?;
         let zp = input.facts.zone_pkg();
-        let already = input.facts.zone_publishers.first().is_some_and(|z| {
-            z.name == gz.name && z.enabled_origins().any(|o| o == origin)
-        });
+        let already = input
+            .facts
+            .zone_publishers
+            .first()
+            .is_some_and(|z| z.name == gz.name && z.enabled_origins().any(|o| o == origin));
         if already {
             return None;
         }
@@ -51,10 +54,15 @@ impl Strategy for ZonePublishers {
         }
         let dead = Self::known_dead(input);
         if !dead.is_empty() {
-            return Ok(format!("the zone's publisher(s) {} cannot be reached from the global zone", dead.join(", ")));
+            return Ok(format!(
+                "the zone's publisher(s) {} cannot be reached from the global zone",
+                dead.join(", ")
+            ));
         }
-        let gz_only: Vec<&str> = input.facts.gz_publishers.iter().map(|p| p.name.as_str()).collect();
-        let zone_only = input.facts.zone_publishers.iter().any(|p| !gz_only.contains(&p.name.as_str()));
+        let gz_only: Vec<&str> =
+            input.facts.gz_publishers.iter().map(|p| p.name.as_str()).collect();
+        let zone_only =
+            input.facts.zone_publishers.iter().any(|p| !gz_only.contains(&p.name.as_str()));
         if zone_only || Self::first_spec(input).is_some() {
             Ok("the zone has publishers of its own or a different first publisher than the global zone".into())
         } else {
@@ -69,7 +77,10 @@ impl Strategy for ZonePublishers {
                 out.push(format!("{}   (reachability test)", s.display()));
             }
         }
-        out.push(format!("pkg -R {} unset-publisher <unreachable publishers>", input.facts.zone_root.display()));
+        out.push(format!(
+            "pkg -R {} unset-publisher <unreachable publishers>",
+            input.facts.zone_root.display()
+        ));
         if let Some(s) = Self::first_spec(input) {
             out.push(s.display());
         }
@@ -97,7 +108,10 @@ impl Strategy for ZonePublishers {
             let names: Vec<&str> = dead.iter().map(String::as_str).collect();
             if let Some(out) = exec.change(&zp.unset_publisher_spec(&names)?)? {
                 if !out.success() {
-                    return Ok(Applied::NotSolvable(format!("unset-publisher failed: {}", tail(&out))));
+                    return Ok(Applied::NotSolvable(format!(
+                        "unset-publisher failed: {}",
+                        tail(&out)
+                    )));
                 }
             }
             done.push(format!("removed {}", dead.join(", ")));
@@ -105,13 +119,18 @@ impl Strategy for ZonePublishers {
         if let Some(spec) = Self::first_spec(input) {
             if let Some(out) = exec.change(&spec)? {
                 if !out.success() {
-                    return Ok(Applied::NotSolvable(format!("set-publisher failed: {}", tail(&out))));
+                    return Ok(Applied::NotSolvable(format!(
+                        "set-publisher failed: {}",
+                        tail(&out)
+                    )));
                 }
             }
             done.push(format!("made {} the first publisher", gz_first.unwrap_or_default()));
         }
         if done.is_empty() {
-            return Ok(Applied::NothingToDo("every zone publisher is reachable and already in order".into()));
+            return Ok(Applied::NothingToDo(
+                "every zone publisher is reachable and already in order".into(),
+            ));
         }
         Ok(Applied::Changed { detail: done.join("; "), findings: vec![] })
     }

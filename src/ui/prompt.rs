@@ -58,7 +58,9 @@ impl Prompter for DialoguerPrompter {
             return Answer::Yes;
         }
         let typed: Result<String, _> = Input::with_theme(&ColorfulTheme::default())
-            .with_prompt(format!("{question}\nType the zone name ({expected}) to proceed, anything else to skip"))
+            .with_prompt(format!(
+                "{question}\nType the zone name ({expected}) to proceed, anything else to skip"
+            ))
             .allow_empty(true)
             .interact_text();
         match typed {

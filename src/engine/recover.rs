@@ -1,0 +1,665 @@
+//! The recovery state machine: lock → preflight → pre-rescue snapshot → detach → rungs
+//! (each: proposal, consent, own snapshot, apply, `attach -u` with the log followed) → ending.
+//! Every step is journalled before and after.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::analysis::{AnalysisContext, Analyzer, Generation, RuleSet};
+use crate::cli::Cli;
+use crate::commands::zoneadm::ZoneState;
+use crate::exit;
+use crate::playbook::{Platform, Playbook};
+use crate::strategies::{self, Applied, GzPublisherGuard, Input, StrategyChoice, StrategyName};
+use crate::system::{Runner, SystemPaths};
+use crate::ui::{self, Answer, AutoPrompter, DialoguerPrompter, Palette, Prompter};
+
+use super::attempt;
+use super::diagnosis::Diagnosis;
+use super::events::{Event, RunResult, SnapshotAction, StepOutcome, Summary};
+use super::exec::Exec;
+use super::facts::Facts;
+use super::findings::{Finding, Severity};
+use super::journal::{Journal, JournalStatus};
+use super::lock::{LockError, ZoneLock};
+use super::reporter::Reporter;
+use super::signals::Interrupt;
+use super::{planner, preflight, snapshot, statedir};
+
+/// Builds the runner from the global options (the seam tests use).
+pub fn runner_from(cli: &Cli) -> anyhow::Result<Runner> {
+    let root = cli.global.system_root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    let paths =
+        SystemPaths::new(cli.global.command_dir.clone(), root).map_err(anyhow::Error::msg)?;
+    Ok(Runner::new(paths, Duration::from_secs(cli.global.timeout.max(1))))
+}
+
+pub fn state_base(cli: &Cli, runner: &Runner) -> PathBuf {
+    cli.global.state_dir.clone().unwrap_or_else(|| runner.paths().host_path("/var/lib/zonerescue"))
+}
+
+struct Run {
+    exec: Exec,
+    facts: Facts,
+    playbook: Playbook,
+    journal: Journal,
+    zone_dir: PathBuf,
+    prompter: Box<dyn Prompter>,
+    choice: StrategyChoice,
+    rules: RuleSet,
+    applied: Vec<StrategyName>,
+    tried: Vec<StrategyName>,
+    attempts: u32,
+    snapshots: Vec<String>,
+    pre: Option<String>,
+    simplify_gz: bool,
+    gz_intact: Option<bool>,
+    diagnosis: Option<Diagnosis>,
+    extra_findings: Vec<Finding>,
+    last_log: Option<PathBuf>,
+}
+
+pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
+    let args = &cli.recover;
+    let Some(zone) = args.zone.clone() else {
+        anyhow::bail!("no zone given (usage: zonerescue [OPTIONS] ZONE; see --help)");
+    };
+    let runner = runner_from(cli)?;
+    let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
+    let run_id = snapshot::new_run_id();
+    let choice = args.strategy.unwrap_or(StrategyChoice::Auto);
+    let refuse = |message: String| -> anyhow::Result<u8> {
+        reporter.emit(&summary_only(&zone, &run_id, RunResult::Refused, message));
+        Ok(exit::REFUSED)
+    };
+    let interactive = ui::interactive();
+    if !interactive && args.strategy.is_none() && !args.yes && !args.dry_run {
+        return refuse(
+            "no terminal to ask questions on: give --strategy (auto, ladder or a strategy) or --yes \
+             to run unattended, or --dry-run to see the plan"
+                .into(),
+        );
+    }
+    if let Err(e) = crate::commands::ZoneName::new(&zone) {
+        return refuse(format!("invalid zone name: {e}"));
+    }
+    let forced_playbook = match &args.playbook {
+        Some(p) => Some(Playbook::load(p)?),
+        None => None,
+    };
+    let zone_dir = statedir::ensure_zone_dir(&state_base(cli, &runner), &zone)?;
+    let _lock = match ZoneLock::acquire(&zone_dir, &zone) {
+        Ok(l) => l,
+        Err(e @ LockError::Held { .. }) => {
+            reporter.emit(&summary_only(&zone, &run_id, RunResult::Refused, e.to_string()));
+            return Ok(exit::LOCKED);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let interrupt = Interrupt::install().unwrap_or_else(|_| Interrupt::detached());
+    let mut journal = Journal::new(&run_id, &zone, &choice.to_string(), args.dry_run);
+    journal.save(&zone_dir)?;
+    reporter.emit(&Event::RunStart {
+        run_id: run_id.clone(),
+        zone: zone.clone(),
+        strategy: choice.to_string(),
+        dry_run: args.dry_run,
+        version: env!("CARGO_PKG_VERSION").into(),
+    });
+
+    let pf = preflight::run(&runner, &zone, forced_playbook.as_ref().map(|p| p.platform));
+    for f in &pf.findings {
+        reporter.emit(&Event::Finding(f.clone()));
+    }
+    let facts = match pf.facts {
+        Some(f) if !pf.findings.iter().any(|f| f.inhibitor) => f,
+        _ => {
+            let why: Vec<String> =
+                pf.findings.iter().filter(|f| f.inhibitor).map(|f| f.title.clone()).collect();
+            journal.status = JournalStatus::Ended(RunResult::Refused);
+            journal.save(&zone_dir)?;
+            return refuse(format!("nothing was changed: {}", why.join("; ")));
+        }
+    };
+    journal.active_zbe = facts.active_zbe.clone();
+    journal.zone_root = Some(facts.zone_root.display().to_string());
+    journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
+    journal.save(&zone_dir)?;
+    let playbook = forced_playbook.unwrap_or_else(|| Playbook::builtin(facts.platform));
+    let prompter: Box<dyn Prompter> = if interactive && !args.yes {
+        Box::new(DialoguerPrompter { allow_destructive: args.allow_destructive })
+    } else {
+        Box::new(AutoPrompter { allow_destructive: args.allow_destructive })
+    };
+    let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
+    let exec =
+        Exec { runner, dry_run: args.dry_run, reporter: Arc::clone(&reporter), interrupt, step: 0 };
+    let mut run = Run {
+        exec,
+        facts,
+        playbook,
+        journal,
+        zone_dir,
+        prompter,
+        choice,
+        rules,
+        applied: Vec::new(),
+        tried: Vec::new(),
+        attempts: 0,
+        snapshots: Vec::new(),
+        pre: None,
+        simplify_gz: false,
+        gz_intact: None,
+        diagnosis: None,
+        extra_findings: Vec::new(),
+        last_log: None,
+    };
+    let (result, message) = match run.go() {
+        Ok(r) => r,
+        Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
+    };
+    run.finish(result, message, args.report.as_ref())
+}
+
+fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) -> Event {
+    Event::Summary(Summary {
+        zone: zone.into(),
+        result,
+        run_id: run_id.into(),
+        strategies_applied: vec![],
+        attempts: 0,
+        snapshots: vec![],
+        pre_snapshot: None,
+        zone_state: None,
+        gz_publishers_intact: None,
+        message,
+        next_steps: vec![],
+    })
+}
+
+fn generation(p: Platform) -> Generation {
+    match p {
+        Platform::S11Express => Generation::S11express,
+        Platform::OpenIndiana => Generation::Openindiana,
+        Platform::OmniOs => Generation::Omnios,
+        Platform::Solaris11 => Generation::Solaris11,
+    }
+}
+
+impl Run {
+    fn emit(&self, e: Event) {
+        self.exec.reporter.emit(&e);
+    }
+
+    fn save(&mut self) -> anyhow::Result<()> {
+        self.journal.strategies_applied = self.applied.clone();
+        self.journal.attempts = self.attempts;
+        self.journal.save(&self.zone_dir)?;
+        Ok(())
+    }
+
+    fn gz_entire_text(&self) -> String {
+        self.facts
+            .gz_entire
+            .as_ref()
+            .and_then(|f| f.version.as_ref())
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    fn zbe(&self) -> anyhow::Result<String> {
+        self.facts.active_zbe.clone().ok_or_else(|| anyhow::anyhow!("no active ZBE"))
+    }
+
+    /// The whole run; returns how it ended.
+    fn go(&mut self) -> anyhow::Result<(RunResult, String)> {
+        // 1. The pre-rescue snapshot, verified, before anything changes.
+        let zbe = self.zbe()?;
+        let pre = snapshot::pre_name(&zbe, &self.journal.run_id);
+        let n = self.journal.begin_step("snapshot", Some(pre.clone()));
+        self.exec.step = n;
+        self.save()?;
+        self.emit(Event::StepStart {
+            step: n,
+            name: "snapshot".into(),
+            reason: "every remedy can damage the zone: snapshot its boot environment first".into(),
+            commands: vec![],
+        });
+        if let Err(e) = snapshot::create(
+            &self.exec,
+            &pre,
+            &self.journal.run_id.clone(),
+            "pre",
+            &self.gz_entire_text(),
+        ) {
+            self.journal.end_step(n, StepOutcome::Failed, &e.to_string());
+            self.emit(Event::StepEnd {
+                step: n,
+                name: "snapshot".into(),
+                outcome: StepOutcome::Failed,
+                detail: e.to_string(),
+            });
+            return Ok((
+                RunResult::Refused,
+                format!(
+                    "could not snapshot the zone boot environment, so nothing was changed: {e}"
+                ),
+            ));
+        }
+        if !self.exec.dry_run {
+            self.pre = Some(pre.clone());
+            self.snapshots.push(pre.clone());
+            self.journal.pre_snapshot = Some(pre.clone());
+            self.emit(Event::Snapshot {
+                step: n,
+                name: pre.clone(),
+                action: SnapshotAction::Created,
+            });
+        }
+        self.journal.end_step(n, StepOutcome::Done, "");
+        self.emit(Event::StepEnd {
+            step: n,
+            name: "snapshot".into(),
+            outcome: StepOutcome::Done,
+            detail: String::new(),
+        });
+        self.save()?;
+
+        if self.exec.dry_run {
+            return Ok(self.dry_run_plan());
+        }
+        // 2. Rungs until attached or nothing useful is left.
+        loop {
+            if self.exec.interrupt.is_set() {
+                return Ok((
+                    RunResult::Interrupted,
+                    format!("stopped by {}", self.exec.interrupt.signal_name()),
+                ));
+            }
+            let remedies = self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
+            let next = {
+                let worth =
+                    |s: StrategyName| strategies::make(s).worth_trying(&self.input()).is_ok();
+                planner::next(self.choice, &self.tried, &remedies, &worth)
+            };
+            let Some(s) = next else {
+                return Ok((RunResult::Failed, self.failure_message()));
+            };
+            self.tried.push(s);
+            match self.rung(s)? {
+                Some(end) => return Ok(end),
+                None => continue,
+            }
+        }
+    }
+
+    fn input(&self) -> Input<'_> {
+        Input {
+            facts: &self.facts,
+            diagnosis: self.diagnosis.as_ref(),
+            playbook: &self.playbook,
+            guided: self.choice == StrategyChoice::Auto,
+        }
+    }
+
+    fn dry_run_plan(&mut self) -> (RunResult, String) {
+        let order: Vec<StrategyName> = match self.choice {
+            StrategyChoice::Only(s) => vec![s],
+            _ => StrategyName::LADDER.to_vec(),
+        };
+        for s in order {
+            let st = strategies::make(s);
+            let n = self.journal.begin_step(s.as_str(), None);
+            let (reason, outcome) = match st.worth_trying(&self.input()) {
+                Ok(r) => (r, "dry run: not applied".to_string()),
+                Err(why) => (why, "not applicable now".to_string()),
+            };
+            let mut commands = st.commands(&self.input());
+            commands.push(format!("zoneadm -z {} attach -u", self.facts.zone));
+            self.emit(Event::StepStart { step: n, name: s.as_str().into(), reason, commands });
+            self.journal.end_step(n, StepOutcome::Skipped, &outcome);
+            self.emit(Event::StepEnd {
+                step: n,
+                name: s.as_str().into(),
+                outcome: StepOutcome::Skipped,
+                detail: outcome,
+            });
+        }
+        let _ = self.save();
+        let how = if self.choice == StrategyChoice::Auto {
+            "auto picks each next rung from the diagnosis of the previous attach; the list shows every rung it may use"
+        } else {
+            "the rungs in the order they would run"
+        };
+        (RunResult::Planned, format!("dry run: nothing was changed; {how}"))
+    }
+
+    /// One rung. `Some(end)` ends the run.
+    fn rung(&mut self, s: StrategyName) -> anyhow::Result<Option<(RunResult, String)>> {
+        let mut st = strategies::make(s);
+        let reason = {
+            let input = self.input();
+            let diag_reason = self.diagnosis.as_ref().map(|d| d.reason_for(s)).unwrap_or_default();
+            let own = st.worth_trying(&input).unwrap_or_else(|w| w);
+            if diag_reason.is_empty() { own } else { format!("{own}; {diag_reason}") }
+        };
+        let commands = st.commands(&self.input());
+        let n = self.journal.begin_step(s.as_str(), None);
+        self.exec.step = n;
+        self.save()?;
+        self.emit(Event::StepStart {
+            step: n,
+            name: s.as_str().into(),
+            reason: reason.clone(),
+            commands: commands.clone(),
+        });
+        let question = format!("Apply {s} to zone {}?", self.facts.zone);
+        let answer = if s.is_destructive() {
+            self.prompter.confirm_destructive(
+                &format!("{question} This re-creates the zone's package image."),
+                self.facts.zone.as_str(),
+            )
+        } else {
+            self.prompter.confirm(&question)
+        };
+        match answer {
+            Answer::Yes => {}
+            Answer::No if s.is_destructive() => {
+                let why = "not allowed: a destructive strategy needs --allow-destructive or typing the zone name";
+                self.journal.end_step(n, StepOutcome::Skipped, why);
+                self.emit(Event::StepEnd {
+                    step: n,
+                    name: s.as_str().into(),
+                    outcome: StepOutcome::Skipped,
+                    detail: why.into(),
+                });
+                self.save()?;
+                return Ok(None);
+            }
+            Answer::No | Answer::Stop => {
+                self.journal.end_step(n, StepOutcome::Skipped, "declined by the operator");
+                self.emit(Event::StepEnd {
+                    step: n,
+                    name: s.as_str().into(),
+                    outcome: StepOutcome::Skipped,
+                    detail: "declined".into(),
+                });
+                self.save()?;
+                let result = if self.applied.is_empty() && self.attempts == 0 {
+                    RunResult::Refused
+                } else {
+                    RunResult::Failed
+                };
+                return Ok(Some((result, "stopped at the operator's request".into())));
+            }
+        }
+        attempt::ensure_detached(&self.exec, &mut self.facts)?;
+        // Rungs that change the zone image get their own snapshot first.
+        let mutating = !matches!(s, StrategyName::Attach | StrategyName::GzPublishers);
+        let mut rung_snap = None;
+        if mutating {
+            let name = snapshot::rung_name(&self.zbe()?, &self.journal.run_id, n, s);
+            snapshot::create(
+                &self.exec,
+                &name,
+                &self.journal.run_id.clone(),
+                &format!("{n:02}-{s}"),
+                &self.gz_entire_text(),
+            )?;
+            self.journal.set_step_snapshot(n, &name);
+            self.snapshots.push(name.clone());
+            self.emit(Event::Snapshot {
+                step: n,
+                name: name.clone(),
+                action: SnapshotAction::Created,
+            });
+            rung_snap = Some(name);
+            self.save()?;
+        }
+        let applied = {
+            let input = Input {
+                facts: &self.facts,
+                diagnosis: self.diagnosis.as_ref(),
+                playbook: &self.playbook,
+                guided: self.choice == StrategyChoice::Auto,
+            };
+            st.apply(&input, &self.exec)
+        };
+        let (detail, findings) = match applied {
+            Ok(Applied::Changed { detail, findings }) => (detail, findings),
+            Ok(Applied::NothingToDo(why)) => {
+                self.journal.end_step(n, StepOutcome::Skipped, &why);
+                self.emit(Event::StepEnd {
+                    step: n,
+                    name: s.as_str().into(),
+                    outcome: StepOutcome::Skipped,
+                    detail: why,
+                });
+                self.save()?;
+                return Ok(None);
+            }
+            Ok(Applied::NotSolvable(why)) => {
+                self.undo_rung(n, rung_snap.as_deref())?;
+                self.journal.end_step(n, StepOutcome::RolledBack, &why);
+                self.emit(Event::StepEnd {
+                    step: n,
+                    name: s.as_str().into(),
+                    outcome: StepOutcome::RolledBack,
+                    detail: why,
+                });
+                self.save()?;
+                return Ok(None);
+            }
+            Err(e) => {
+                self.undo_rung(n, rung_snap.as_deref())?;
+                let why = format!("{e:#}");
+                self.journal.end_step(n, StepOutcome::Failed, &why);
+                self.emit(Event::StepEnd {
+                    step: n,
+                    name: s.as_str().into(),
+                    outcome: StepOutcome::Failed,
+                    detail: why,
+                });
+                self.save()?;
+                return Ok(None);
+            }
+        };
+        for f in findings {
+            self.emit(Event::Finding(f));
+        }
+        self.applied.push(s);
+        if s == StrategyName::GzPublishers {
+            self.simplify_gz = true;
+        }
+        self.save()?;
+        if self.exec.interrupt.is_set() {
+            self.journal.end_step(n, StepOutcome::Done, "interrupted before the attach");
+            return Ok(Some((
+                RunResult::Interrupted,
+                format!("stopped by {}", self.exec.interrupt.signal_name()),
+            )));
+        }
+        let attached = self.attach_attempt()?;
+        self.facts.refresh_zone(&self.exec.runner);
+        if attached {
+            if s == StrategyName::ImageCreate {
+                if let Some(pre) = &self.pre {
+                    let short = pre.split_once('@').map(|(_, s)| s).unwrap_or(pre);
+                    let f = strategies::config_differences(&self.facts.zone_root, short);
+                    self.emit(Event::Finding(f.clone()));
+                    self.extra_findings.push(f);
+                }
+            }
+            self.journal.end_step(n, StepOutcome::Done, &detail);
+            self.emit(Event::StepEnd {
+                step: n,
+                name: s.as_str().into(),
+                outcome: StepOutcome::Done,
+                detail: format!("{detail}; zone attached"),
+            });
+            self.save()?;
+            return Ok(Some((
+                RunResult::Attached,
+                format!("zone {} is attached (installed)", self.facts.zone),
+            )));
+        }
+        let why = self.diagnosis.as_ref().map(|d| d.reasons.join("; ")).unwrap_or_default();
+        self.journal.end_step(n, StepOutcome::AttachFailed, &why);
+        self.emit(Event::StepEnd {
+            step: n,
+            name: s.as_str().into(),
+            outcome: StepOutcome::AttachFailed,
+            detail: format!("{detail}; attach still fails: {why}"),
+        });
+        self.save()?;
+        Ok(None)
+    }
+
+    fn undo_rung(&mut self, n: u32, snap: Option<&str>) -> anyhow::Result<()> {
+        if let Some(snap) = snap {
+            snapshot::rollback(&self.exec, snap)?;
+            self.emit(Event::Snapshot {
+                step: n,
+                name: snap.into(),
+                action: SnapshotAction::RolledBack,
+            });
+            self.facts.refresh_zone(&self.exec.runner);
+        }
+        Ok(())
+    }
+
+    /// `attach -u` (with the GZ publishers simplified around it once gz-publishers applied).
+    fn attach_attempt(&mut self) -> anyhow::Result<bool> {
+        let mut guard = None;
+        if self.simplify_gz {
+            self.journal.gz_publishers_modified = true;
+            self.save()?;
+            guard = GzPublisherGuard::simplify(&self.exec, &self.facts)?;
+        }
+        let ctx = AnalysisContext {
+            platform: Some(generation(self.facts.platform)),
+            gz_publishers: self.facts.gz_publishers.iter().map(|p| p.name.clone()).collect(),
+            gz_disabled_publishers: self
+                .facts
+                .gz_publishers
+                .iter()
+                .filter(|p| !p.enabled)
+                .map(|p| p.name.clone())
+                .collect(),
+            zone_publishers: self.facts.zone_publishers.iter().map(|p| p.name.clone()).collect(),
+            zone: Some(self.facts.zone.as_str().to_string()),
+            zone_root: Some(self.facts.zone_root.display().to_string()),
+        };
+        let analyzer = Analyzer::with_context(&self.rules, ctx);
+        self.attempts += 1;
+        let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
+        if let Some(mut g) = guard {
+            let r = g.restore(&self.exec);
+            self.gz_intact = Some(self.gz_intact.unwrap_or(true) && r.intact);
+            if !r.intact {
+                self.emit(Event::Finding(
+                    Finding::warn("gz-publishers.restore-differs", Severity::High, "THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE START")
+                        .detail(r.difference)
+                        .remediation("compare with `pkg publisher -H -F tsv` and fix by hand; the original is in the journal"),
+                ));
+            } else {
+                self.journal.gz_publishers_modified = false;
+            }
+            self.save()?;
+        }
+        let result = result?;
+        self.last_log = result.log_path.clone();
+        let attached = result.attached();
+        self.diagnosis = Some(result.diagnosis);
+        self.save()?;
+        Ok(attached)
+    }
+
+    fn failure_message(&self) -> String {
+        let tried: Vec<&str> = self.tried.iter().map(|s| s.as_str()).collect();
+        let mut m = format!("no remaining strategy is worth trying (tried: {})", tried.join(", "));
+        if let Some(d) = &self.diagnosis {
+            if !d.reasons.is_empty() {
+                m.push_str(&format!("; last diagnosis: {}", d.reasons.join("; ")));
+            }
+        }
+        m
+    }
+
+    fn finish(
+        mut self,
+        result: RunResult,
+        mut message: String,
+        report: Option<&PathBuf>,
+    ) -> anyhow::Result<u8> {
+        let zone = self.facts.zone.as_str().to_string();
+        let mut next_steps = Vec::new();
+        match result {
+            RunResult::Failed | RunResult::Error if !self.exec.dry_run => {
+                if let Some(pre) = self.pre.clone() {
+                    // The safest state: detached, image as before the rescue.
+                    let _ = attempt::ensure_detached(&self.exec, &mut self.facts);
+                    match snapshot::rollback(&self.exec, &pre) {
+                        Ok(()) => {
+                            self.emit(Event::Snapshot {
+                                step: self.exec.step,
+                                name: pre.clone(),
+                                action: SnapshotAction::RolledBack,
+                            });
+                            self.snapshots.retain(|s| *s == pre);
+                            message.push_str(&format!(
+                                "; the zone is left detached with its image rolled back to {pre}"
+                            ));
+                        }
+                        Err(e) => message.push_str(&format!("; rolling back to {pre} failed: {e}")),
+                    }
+                }
+                if let Some(l) = &self.last_log {
+                    next_steps.push(format!("read the last attach log: {}", l.display()));
+                }
+                next_steps.push(format!(
+                    "zonerescue analyze {}",
+                    self.last_log.as_ref().map_or("LOGFILE".into(), |l| l.display().to_string())
+                ));
+                next_steps.push(format!("zonerescue status {zone}"));
+            }
+            RunResult::Attached => {
+                if let Some(pre) = &self.pre {
+                    next_steps.push(format!("undo everything: zonerescue rollback {zone}   (or: zoneadm -z {zone} detach && zfs rollback -r {pre})"));
+                }
+            }
+            RunResult::Interrupted => {
+                next_steps.push(format!("see where it stopped: zonerescue status {zone}"));
+                if let Some(pre) = &self.pre {
+                    next_steps.push(format!("return to the start: zonerescue rollback {zone}   (or: zfs rollback -r {pre})"));
+                }
+            }
+            _ => {}
+        }
+        let state = crate::commands::zoneadm::get(&self.exec.runner, &self.facts.zone)
+            .ok()
+            .map(|e| e.state);
+        self.journal.status = JournalStatus::Ended(result);
+        self.save()?;
+        let summary = Summary {
+            zone,
+            result,
+            run_id: self.journal.run_id.clone(),
+            strategies_applied: self.applied.clone(),
+            attempts: self.attempts,
+            snapshots: self.snapshots.clone(),
+            pre_snapshot: self.pre.clone(),
+            zone_state: state.map(|s: ZoneState| s.as_str().to_string()),
+            gz_publishers_intact: self.gz_intact,
+            message,
+            next_steps,
+        };
+        self.emit(Event::Summary(summary));
+        if let Some(path) = report {
+            std::fs::write(path, self.exec.reporter.transcript())
+                .map_err(|e| anyhow::anyhow!("writing report {}: {e}", path.display()))?;
+        }
+        Ok(result.exit_code())
+    }
+}
