@@ -1,0 +1,39 @@
+#!/bin/sh
+# Benchmark: simulated downtime (zonesim clock_s) and attach attempts of zonerescue's `auto`
+# and `ladder` against the oracle's gentlest plan, for every scenario in testdata/scenarios.
+# Usage: scripts/bench-recovery.sh [OUTPUT.md]   (default: stdout). Needs jq and a built tree
+# (cargo build --release is used).
+set -eu
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+ZR=$PWD/target/release/zonerescue
+ZS=$PWD/target/release/zonesim
+out=${1:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+run() { # scenario zone mode -> "clock attempts result applied"
+    dir=$tmp/$3-$(basename "$1" .toml)-$2
+    "$ZS" init "$1" "$dir" >/dev/null
+    "$ZR" --command-dir "$dir/bin" --system-root "$dir" --state-dir "$dir/state" --json \
+        --strategy "$3" --yes --allow-destructive "$2" >"$dir.events" 2>/dev/null || true
+    clock=$("$ZS" show "$dir" --json | jq -r '.clock_s')
+    tail -n 1 "$dir.events" | jq -r --arg c "$clock" \
+        '"\($c) \(.attempts) \(.result) \(.strategies_applied | join(","))"'
+}
+
+table=$tmp/table.md
+{
+    echo "| scenario | zone | oracle clock_s | oracle plan | auto clock_s | auto attempts | auto result | auto applied | ladder clock_s | ladder attempts | ladder result | ladder applied |"
+    echo "|---|---|---:|---|---:|---:|---|---|---:|---:|---|---|"
+    for scn in testdata/scenarios/*.toml; do
+        "$ZS" oracle "$scn" --json | jq -r '.[] | "\(.zone) \(.clock_s) \(.gentlest | join(","))"' |
+        while read -r zone oclock oplan; do
+            set -- $(run "$scn" "$zone" auto </dev/null); aclock=$1 aatt=$2 ares=$3 aplan=${4:-}
+            set -- $(run "$scn" "$zone" ladder </dev/null); lclock=$1 latt=$2 lres=$3 lplan=${4:-}
+            echo "| $(basename "$scn" .toml) | $zone | $oclock | ${oplan:--} | $aclock | $aatt | $ares | $aplan | $lclock | $latt | $lres | $lplan |"
+        done
+    done
+} >"$table"
+awk -F'|' 'NR>2 { o+=$4; a+=$6; l+=$10 } END { printf "\n**Total simulated downtime:** oracle %d s, auto %d s, ladder %d s (auto/ladder = %.2f)\n", o, a, l, (l>0 ? a/l : 0) }' "$table" >>"$table"
+if [ -n "$out" ]; then cp "$table" "$out"; else cat "$table"; fi

@@ -1,0 +1,277 @@
+//! The recovery engine against the real simulator: every scenario in testdata/scenarios,
+//! compared with `zonesim oracle`. zonerescue only gets `--command-dir DIR/bin --system-root DIR`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
+const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
+
+fn scenarios() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no scenarios in {}", dir.display());
+    v
+}
+
+#[derive(Debug)]
+struct Oracle {
+    zone: String,
+    attachable: bool,
+    gentlest: Vec<String>,
+}
+
+fn oracle(scn: &Path) -> Vec<Oracle> {
+    let out = Command::new(ZS).arg("oracle").arg(scn).arg("--json").env_remove("ZONESIM_ROOT").output().unwrap();
+    assert!(out.status.success(), "oracle {}: {}", scn.display(), String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|z| Oracle {
+            zone: z["zone"].as_str().unwrap().to_string(),
+            attachable: z["attachable"].as_bool().unwrap(),
+            gentlest: z["gentlest"].as_array().map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect()).unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn init(scn: &Path) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let out = Command::new(ZS).arg("init").arg(scn).arg(d.path()).env_remove("ZONESIM_ROOT").output().unwrap();
+    assert!(out.status.success(), "init {}: {}", scn.display(), String::from_utf8_lossy(&out.stderr));
+    d
+}
+
+fn rescue(dir: &Path, zone: &str, extra: &[&str]) -> (Output, Vec<Value>) {
+    let out = Command::new(ZR)
+        .arg("--command-dir")
+        .arg(dir.join("bin"))
+        .arg("--system-root")
+        .arg(dir)
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .arg("--json")
+        .args(extra)
+        .arg(zone)
+        .env_remove("ZONESIM_ROOT")
+        .env_remove("ZONERESCUE_STRATEGY")
+        .env_remove("ZONERESCUE_YES")
+        .output()
+        .unwrap();
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    (out, events)
+}
+
+fn summary(events: &[Value], out: &Output) -> Value {
+    let last = events.last().unwrap_or_else(|| panic!("no events; stderr: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(last["event"], "summary", "last line must be the summary");
+    assert_eq!(last["schema"], 1);
+    last.clone()
+}
+
+fn sim(dir: &Path, prog: &str, args: &[&str]) -> String {
+    let out = Command::new(dir.join("bin").join(prog)).args(args).env_remove("ZONESIM_ROOT").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn zone_state(dir: &Path, zone: &str) -> String {
+    sim(dir, "zoneadm", &["list", "-cp"])
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.get(1) == Some(&zone))
+        .and_then(|f| f.get(2).map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+fn gz_tsv(dir: &Path) -> String {
+    sim(dir, "pkg", &["publisher", "-H", "-F", "tsv"])
+}
+
+fn applied(s: &Value) -> Vec<String> {
+    s["strategies_applied"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+/// The oracle's plans leave out the plain attach that every rung ends with, except when it is
+/// the whole plan; zonerescue's `auto` always starts with it.
+fn normalised(applied: &[String]) -> BTreeSet<String> {
+    let set: BTreeSet<String> = applied.iter().cloned().collect();
+    if set.len() > 1 { set.into_iter().filter(|s| s != "attach").collect() } else { set }
+}
+
+#[test]
+fn auto_reaches_installed_with_the_gentlest_plan() {
+    for scn in scenarios() {
+        for o in oracle(&scn) {
+            let d = init(&scn);
+            let before = gz_tsv(d.path());
+            let (out, ev) = rescue(d.path(), &o.zone, &["--strategy", "auto", "--yes", "--allow-destructive"]);
+            let s = summary(&ev, &out);
+            let name = scn.display();
+            assert_eq!(gz_tsv(d.path()), before, "{name}: GZ publishers changed");
+            if o.attachable {
+                assert_eq!(s["result"], "attached", "{name}: {s}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+                assert_eq!(out.status.code(), Some(0));
+                assert_eq!(zone_state(d.path(), &o.zone), "installed", "{name}");
+                let got = normalised(&applied(&s));
+                let want: BTreeSet<String> = o.gentlest.iter().cloned().collect();
+                assert_eq!(got, want, "{name}: auto applied {:?}, oracle's gentlest {:?}", applied(&s), o.gentlest);
+                assert!(s["snapshots"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().ends_with("-pre")));
+            } else {
+                assert_eq!(s["result"], "failed", "{name}");
+                assert_eq!(out.status.code(), Some(1));
+            }
+        }
+    }
+}
+
+#[test]
+fn ladder_also_succeeds() {
+    for scn in scenarios() {
+        for o in oracle(&scn).into_iter().filter(|o| o.attachable) {
+            let d = init(&scn);
+            let before = gz_tsv(d.path());
+            let (out, ev) = rescue(d.path(), &o.zone, &["--strategy", "ladder", "--yes", "--allow-destructive"]);
+            let s = summary(&ev, &out);
+            assert_eq!(s["result"], "attached", "{}: {s}", scn.display());
+            assert_eq!(zone_state(d.path(), &o.zone), "installed");
+            assert_eq!(gz_tsv(d.path()), before);
+            // The ladder never re-creates an image the oracle could save without it.
+            if !o.gentlest.iter().any(|g| g == "image-create") {
+                assert!(!applied(&s).contains(&"image-create".to_string()), "{}: {s}", scn.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    for scn in scenarios() {
+        for o in oracle(&scn) {
+            let d = init(&scn);
+            let world = std::fs::read(d.path().join("world.json")).unwrap();
+            let (out, ev) = rescue(d.path(), &o.zone, &["--dry-run"]);
+            let s = summary(&ev, &out);
+            assert_eq!(s["result"], "planned", "{}: {s}", scn.display());
+            assert_eq!(out.status.code(), Some(0));
+            assert_eq!(std::fs::read(d.path().join("world.json")).unwrap(), world, "{}", scn.display());
+            assert!(ev.iter().any(|e| e["event"] == "command" && e["skipped"] == true));
+        }
+    }
+}
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios").join(name)
+}
+
+#[test]
+fn single_strategies_do_what_they_claim() {
+    // gz-publishers alone rescues the zone tripped by a disabled GZ publisher …
+    let d = init(&scenario("s11express-disabled-gz-publisher.toml"));
+    let before = gz_tsv(d.path());
+    let (out, ev) = rescue(d.path(), "mail01", &["--strategy", "gz-publishers"]);
+    let s = summary(&ev, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(applied(&s), ["gz-publishers"]);
+    assert_eq!(gz_tsv(d.path()), before, "GZ publishers restored exactly");
+    assert_eq!(s["gz_publishers_intact"], true);
+
+    // … uninstall removes the blocking PostgreSQL with its dependent, never a core package.
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let (out, ev) = rescue(d.path(), "pg01", &["--strategy", "uninstall"]);
+    let s = summary(&ev, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    let root = d.path().join("zones/pg01/root");
+    let list = sim(d.path(), "pkg", &["-R", root.to_str().unwrap(), "list", "-H"]);
+    assert!(!list.contains("postgresql"), "{list}");
+    assert!(list.contains("SUNWcs") && list.contains("system/library"), "{list}");
+    let cmds: Vec<String> =
+        ev.iter().filter(|e| e["event"] == "command").map(|e| e["command"].as_str().unwrap().to_string()).collect();
+    assert!(cmds.iter().any(|c| c.contains("uninstall -n")), "checked with -n first: {cmds:?}");
+    assert!(!cmds.iter().any(|c| c.contains("uninstall") && c.split(' ').any(|a| a == "-r")), "{cmds:?}");
+
+    // … and a strategy that is not enough leaves the zone detached, its image as before.
+    let d = init(&scenario("s11express-b111-web.toml"));
+    let before = gz_tsv(d.path());
+    let (out, ev) = rescue(d.path(), "web01", &["--strategy", "attach"]);
+    let s = summary(&ev, &out);
+    assert_eq!(s["result"], "failed", "{s}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(zone_state(d.path(), "web01"), "configured");
+    assert_eq!(gz_tsv(d.path()), before);
+    assert!(ev.iter().any(|e| e["event"] == "snapshot" && e["action"] == "rolled-back"));
+}
+
+#[test]
+fn refusals_change_nothing() {
+    let d = init(&scenario("s11express-minor-update.toml"));
+    let world = std::fs::read(d.path().join("world.json")).unwrap();
+    // No terminal, no --strategy, no --yes.
+    let (out, ev) = rescue(d.path(), "db01", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(summary(&ev, &out)["result"], "refused");
+    // Unknown and hostile zone names.
+    for z in ["nosuch", "../x", "a;rm -rf /", "global"] {
+        let (out, ev) = rescue(d.path(), z, &["--yes"]);
+        assert_eq!(out.status.code(), Some(3), "{z}");
+        assert_eq!(summary(&ev, &out)["result"], "refused");
+    }
+    assert_eq!(std::fs::read(d.path().join("world.json")).unwrap(), world);
+}
+
+#[test]
+fn second_run_is_refused_while_the_lock_is_held() {
+    use std::os::fd::AsRawFd;
+    let d = init(&scenario("s11express-minor-update.toml"));
+    let zdir = d.path().join("state/db01");
+    std::fs::create_dir_all(&zdir).unwrap();
+    std::fs::set_permissions(d.path().join("state"), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(&zdir, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let f = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).open(zdir.join("lock")).unwrap();
+    std::io::Write::write_all(&mut &f, b"pid=4242\nstarted=1700000000\n").unwrap();
+    // SAFETY: plain fcntl write lock on an open descriptor.
+    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
+    fl.l_type = libc::F_WRLCK as libc::c_short;
+    fl.l_whence = libc::SEEK_SET as libc::c_short;
+    assert_eq!(unsafe { libc::fcntl(f.as_raw_fd(), libc::F_SETLK, &fl) }, 0);
+    let (out, ev) = rescue(d.path(), "db01", &["--yes"]);
+    assert_eq!(out.status.code(), Some(4));
+    let s = summary(&ev, &out);
+    assert!(s["message"].as_str().unwrap().contains("pid 4242"), "{s}");
+    drop(f);
+    let (out, _) = rescue(d.path(), "db01", &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn journal_records_the_run() {
+    let d = init(&scenario("s11express-disabled-gz-publisher.toml"));
+    let (out, ev) = rescue(d.path(), "mail01", &["--yes"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    let j: Value = serde_json::from_slice(&std::fs::read(d.path().join("state/mail01/journal.json")).unwrap()).unwrap();
+    assert_eq!(j["format"], 1);
+    assert_eq!(j["status"]["ended"], "attached");
+    assert_eq!(j["gz_publishers_modified"], false);
+    assert!(j["steps"].as_array().unwrap().iter().all(|s| s["state"] == "finished"));
+    let status = Command::new(ZR)
+        .args(["--system-root"])
+        .arg(d.path())
+        .arg("--state-dir")
+        .arg(d.path().join("state"))
+        .args(["status", "mail01"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.contains("gz-publishers") && text.contains("attached"), "{text}");
+}
