@@ -30,8 +30,19 @@ struct Oracle {
 }
 
 fn oracle(scn: &Path) -> Vec<Oracle> {
-    let out = Command::new(ZS).arg("oracle").arg(scn).arg("--json").env_remove("ZONESIM_ROOT").output().unwrap();
-    assert!(out.status.success(), "oracle {}: {}", scn.display(), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(ZS)
+        .arg("oracle")
+        .arg(scn)
+        .arg("--json")
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "oracle {}: {}",
+        scn.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     v.as_array()
         .unwrap()
@@ -39,15 +50,29 @@ fn oracle(scn: &Path) -> Vec<Oracle> {
         .map(|z| Oracle {
             zone: z["zone"].as_str().unwrap().to_string(),
             attachable: z["attachable"].as_bool().unwrap(),
-            gentlest: z["gentlest"].as_array().map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect()).unwrap_or_default(),
+            gentlest: z["gentlest"]
+                .as_array()
+                .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default(),
         })
         .collect()
 }
 
 fn init(scn: &Path) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    let out = Command::new(ZS).arg("init").arg(scn).arg(d.path()).env_remove("ZONESIM_ROOT").output().unwrap();
-    assert!(out.status.success(), "init {}: {}", scn.display(), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(ZS)
+        .arg("init")
+        .arg(scn)
+        .arg(d.path())
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "init {}: {}",
+        scn.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     d
 }
 
@@ -75,14 +100,20 @@ fn rescue(dir: &Path, zone: &str, extra: &[&str]) -> (Output, Vec<Value>) {
 }
 
 fn summary(events: &[Value], out: &Output) -> Value {
-    let last = events.last().unwrap_or_else(|| panic!("no events; stderr: {}", String::from_utf8_lossy(&out.stderr)));
+    let last = events
+        .last()
+        .unwrap_or_else(|| panic!("no events; stderr: {}", String::from_utf8_lossy(&out.stderr)));
     assert_eq!(last["event"], "summary", "last line must be the summary");
     assert_eq!(last["schema"], 1);
     last.clone()
 }
 
 fn sim(dir: &Path, prog: &str, args: &[&str]) -> String {
-    let out = Command::new(dir.join("bin").join(prog)).args(args).env_remove("ZONESIM_ROOT").output().unwrap();
+    let out = Command::new(dir.join("bin").join(prog))
+        .args(args)
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -100,7 +131,12 @@ fn gz_tsv(dir: &Path) -> String {
 }
 
 fn applied(s: &Value) -> Vec<String> {
-    s["strategies_applied"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    s["strategies_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The oracle's plans leave out the plain attach that every rung ends with, except when it is
@@ -116,18 +152,36 @@ fn auto_reaches_installed_with_the_gentlest_plan() {
         for o in oracle(&scn) {
             let d = init(&scn);
             let before = gz_tsv(d.path());
-            let (out, ev) = rescue(d.path(), &o.zone, &["--strategy", "auto", "--yes", "--allow-destructive"]);
+            let (out, ev) =
+                rescue(d.path(), &o.zone, &["--strategy", "auto", "--yes", "--allow-destructive"]);
             let s = summary(&ev, &out);
             let name = scn.display();
             assert_eq!(gz_tsv(d.path()), before, "{name}: GZ publishers changed");
             if o.attachable {
-                assert_eq!(s["result"], "attached", "{name}: {s}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+                assert_eq!(
+                    s["result"],
+                    "attached",
+                    "{name}: {s}\nstderr: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 assert_eq!(out.status.code(), Some(0));
                 assert_eq!(zone_state(d.path(), &o.zone), "installed", "{name}");
                 let got = normalised(&applied(&s));
                 let want: BTreeSet<String> = o.gentlest.iter().cloned().collect();
-                assert_eq!(got, want, "{name}: auto applied {:?}, oracle's gentlest {:?}", applied(&s), o.gentlest);
-                assert!(s["snapshots"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().ends_with("-pre")));
+                assert_eq!(
+                    got,
+                    want,
+                    "{name}: auto applied {:?}, oracle's gentlest {:?}",
+                    applied(&s),
+                    o.gentlest
+                );
+                assert!(
+                    s["snapshots"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|n| n.as_str().unwrap().ends_with("-pre"))
+                );
             } else {
                 assert_eq!(s["result"], "failed", "{name}");
                 assert_eq!(out.status.code(), Some(1));
@@ -142,14 +196,22 @@ fn ladder_also_succeeds() {
         for o in oracle(&scn).into_iter().filter(|o| o.attachable) {
             let d = init(&scn);
             let before = gz_tsv(d.path());
-            let (out, ev) = rescue(d.path(), &o.zone, &["--strategy", "ladder", "--yes", "--allow-destructive"]);
+            let (out, ev) = rescue(
+                d.path(),
+                &o.zone,
+                &["--strategy", "ladder", "--yes", "--allow-destructive"],
+            );
             let s = summary(&ev, &out);
             assert_eq!(s["result"], "attached", "{}: {s}", scn.display());
             assert_eq!(zone_state(d.path(), &o.zone), "installed");
             assert_eq!(gz_tsv(d.path()), before);
             // The ladder never re-creates an image the oracle could save without it.
             if !o.gentlest.iter().any(|g| g == "image-create") {
-                assert!(!applied(&s).contains(&"image-create".to_string()), "{}: {s}", scn.display());
+                assert!(
+                    !applied(&s).contains(&"image-create".to_string()),
+                    "{}: {s}",
+                    scn.display()
+                );
             }
         }
     }
@@ -165,7 +227,12 @@ fn dry_run_changes_nothing() {
             let s = summary(&ev, &out);
             assert_eq!(s["result"], "planned", "{}: {s}", scn.display());
             assert_eq!(out.status.code(), Some(0));
-            assert_eq!(std::fs::read(d.path().join("world.json")).unwrap(), world, "{}", scn.display());
+            assert_eq!(
+                std::fs::read(d.path().join("world.json")).unwrap(),
+                world,
+                "{}",
+                scn.display()
+            );
             assert!(ev.iter().any(|e| e["event"] == "command" && e["skipped"] == true));
         }
     }
@@ -196,10 +263,16 @@ fn single_strategies_do_what_they_claim() {
     let list = sim(d.path(), "pkg", &["-R", root.to_str().unwrap(), "list", "-H"]);
     assert!(!list.contains("postgresql"), "{list}");
     assert!(list.contains("SUNWcs") && list.contains("system/library"), "{list}");
-    let cmds: Vec<String> =
-        ev.iter().filter(|e| e["event"] == "command").map(|e| e["command"].as_str().unwrap().to_string()).collect();
+    let cmds: Vec<String> = ev
+        .iter()
+        .filter(|e| e["event"] == "command")
+        .map(|e| e["command"].as_str().unwrap().to_string())
+        .collect();
     assert!(cmds.iter().any(|c| c.contains("uninstall -n")), "checked with -n first: {cmds:?}");
-    assert!(!cmds.iter().any(|c| c.contains("uninstall") && c.split(' ').any(|a| a == "-r")), "{cmds:?}");
+    assert!(
+        !cmds.iter().any(|c| c.contains("uninstall") && c.split(' ').any(|a| a == "-r")),
+        "{cmds:?}"
+    );
 
     // … and a strategy that is not enough leaves the zone detached, its image as before.
     let d = init(&scenario("s11express-b111-web.toml"));
@@ -236,9 +309,19 @@ fn second_run_is_refused_while_the_lock_is_held() {
     let d = init(&scenario("s11express-minor-update.toml"));
     let zdir = d.path().join("state/db01");
     std::fs::create_dir_all(&zdir).unwrap();
-    std::fs::set_permissions(d.path().join("state"), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(
+        d.path().join("state"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
     std::fs::set_permissions(&zdir, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
-    let f = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).open(zdir.join("lock")).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(zdir.join("lock"))
+        .unwrap();
     std::io::Write::write_all(&mut &f, b"pid=4242\nstarted=1700000000\n").unwrap();
     // SAFETY: plain fcntl write lock on an open descriptor.
     let mut fl: libc::flock = unsafe { std::mem::zeroed() };
@@ -259,7 +342,9 @@ fn journal_records_the_run() {
     let d = init(&scenario("s11express-disabled-gz-publisher.toml"));
     let (out, ev) = rescue(d.path(), "mail01", &["--yes"]);
     assert_eq!(summary(&ev, &out)["result"], "attached");
-    let j: Value = serde_json::from_slice(&std::fs::read(d.path().join("state/mail01/journal.json")).unwrap()).unwrap();
+    let j: Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("state/mail01/journal.json")).unwrap())
+            .unwrap();
     assert_eq!(j["format"], 1);
     assert_eq!(j["status"]["ended"], "attached");
     assert_eq!(j["gz_publishers_modified"], false);

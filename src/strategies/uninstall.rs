@@ -19,7 +19,7 @@ impl Uninstall {
         let mut out: Vec<String> = Vec::new();
         if let Some(d) = input.diagnosis {
             for p in &d.packages {
-                if f.is_installed_in_zone(p) && !out.contains(p) {
+                if f.is_installed_in_zone(p) && !input.playbook.is_core(p) && !out.contains(p) {
                     out.push(p.clone());
                 }
             }
