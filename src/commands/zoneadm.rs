@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::system::{CommandSpec, Program, Runner};
+use crate::system::{CommandError, CommandOutput, CommandSpec, Program, Runner, Stream};
 
 use super::{ParseError, RunError, ZoneName, parse_lines, run_checked, run_parsed};
 
@@ -273,6 +273,18 @@ pub fn get(runner: &Runner, zone: &ZoneName) -> Result<ZoneEntry, RunError> {
             .find(|e| e.name == zone.as_str())
             .ok_or_else(|| ParseError::whole(format!("no line for zone {zone}")))
     })
+}
+
+/// Runs `zoneadm -z ZONE attach …`, streaming each line to `on_line`, and returns the output
+/// whatever the exit code: a failed attach is data for the analysis, not an error. Errors
+/// only when zoneadm could not be run or timed out.
+pub fn attach(
+    runner: &Runner,
+    zone: &ZoneName,
+    opts: &AttachOptions,
+    on_line: &mut dyn FnMut(Stream, &str),
+) -> Result<CommandOutput, CommandError> {
+    runner.run_streaming(&attach_spec(zone, opts), on_line)
 }
 
 /// Detaches ZONE; fails unless zoneadm exits 0.

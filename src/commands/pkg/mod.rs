@@ -3,6 +3,7 @@
 //! Builders are methods of [`Pkg`]; parsers live in one module per output format.
 
 mod exit;
+pub mod history;
 pub mod info;
 pub mod list;
 pub mod plan;
@@ -12,6 +13,7 @@ pub mod variant;
 use std::path::{Path, PathBuf};
 
 pub use exit::PkgExit;
+pub use history::{HistoryEntry, parse_history};
 pub use info::{PackageInfo, parse_info};
 pub use list::{ListedPackage, parse_list};
 pub use plan::{PackageChange, Plan, UninstallBlock, parse_plan, parse_uninstall_blocks};
