@@ -81,6 +81,8 @@ pub struct ImageCreate {
     pub force: bool,
     /// `-z`: a zone image (full, `variant.opensolaris.zone=nonglobal`).
     pub zone: bool,
+    /// `--full` (implied by `-z`; the field notes sometimes add it explicitly).
+    pub full: bool,
     /// `-p NAME=URI`.
     pub publisher: (String, String),
     pub root: PathBuf,
@@ -271,6 +273,9 @@ pub fn image_create_spec(ic: &ImageCreate) -> Result<CommandSpec, InvalidName> {
     if ic.zone {
         spec = spec.arg("-z");
     }
+    if ic.full {
+        spec = spec.arg("--full");
+    }
     Ok(spec.arg("-p").arg(format!("{}={}", ic.publisher.0, ic.publisher.1)).arg(&ic.root))
 }
 
@@ -432,12 +437,17 @@ mod tests {
         let ic = ImageCreate {
             force: true,
             zone: true,
+            full: false,
             publisher: ("solaris".into(), "http://pkg.oracle.com/solaris/release/".into()),
             root: "/zones/z1/root".into(),
         };
         assert_eq!(
             image_create_spec(&ic).unwrap().display(),
             "pkg image-create -f -z -p solaris=http://pkg.oracle.com/solaris/release/ /zones/z1/root"
+        );
+        let full = ImageCreate { full: true, zone: false, force: false, ..ic.clone() };
+        assert!(
+            image_create_spec(&full).unwrap().display().starts_with("pkg image-create --full -p ")
         );
         let bad = ImageCreate { root: "-x".into(), ..ic };
         assert!(image_create_spec(&bad).is_err());
