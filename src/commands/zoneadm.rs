@@ -149,6 +149,14 @@ pub fn escape_field(field: &str) -> String {
     field.replace('\\', r"\\").replace(':', r"\:")
 }
 
+/// A zone id column: a number, or `-` when the zone is not running.
+fn parse_zone_id(s: &str) -> Result<Option<u64>, String> {
+    match s {
+        "-" => Ok(None),
+        s => s.parse::<u64>().map(Some).map_err(|_| format!("zone id '{s}' is not a number")),
+    }
+}
+
 /// Parses one `zoneadm list -p` line.
 pub fn parse_list_line(line: &str) -> Result<ZoneEntry, String> {
     let f = split_escaped(line);
@@ -158,10 +166,7 @@ pub fn parse_list_line(line: &str) -> Result<ZoneEntry, String> {
         9 => ListFormat::Solaris11,
         n => return Err(format!("expected 7, 8 or 9 ':'-separated fields, found {n}")),
     };
-    let id = match f[0].as_str() {
-        "-" => None,
-        s => Some(s.parse::<u64>().map_err(|_| format!("zone id '{s}' is not a number"))?),
-    };
+    let id = parse_zone_id(&f[0])?;
     if f[1].is_empty() {
         return Err("empty zone name".into());
     }
@@ -231,10 +236,7 @@ fn parse_verbose_line(line: &str) -> Result<VerboseEntry, String> {
     if path.is_empty() {
         return Err("no PATH column".into());
     }
-    let id = match *id {
-        "-" => None,
-        s => Some(s.parse::<u64>().map_err(|_| format!("zone id '{s}' is not a number"))?),
-    };
+    let id = parse_zone_id(id)?;
     Ok(VerboseEntry {
         id,
         name: name.to_string(),
