@@ -110,3 +110,6 @@ pub(crate) mod fake {
 
 #[cfg(test)]
 mod run_tests;
+
+#[cfg(test)]
+mod fuzz_tests;
