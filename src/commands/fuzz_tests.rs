@@ -29,6 +29,7 @@ proptest! {
         let _ = pkg::parse_plan(&s);
         let _ = pkg::parse_uninstall_blocks(&s);
         let _ = pkg::parse_history(&s);
+        let _ = pkg::parse_unreachable_publishers(&s);
         let _ = beadm::parse_list(&s);
         let _ = zfs::parse_list(&s, &["name", "mountpoint", "zoned"]);
         let _ = zfs::parse_get(&s);

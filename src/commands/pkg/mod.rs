@@ -8,6 +8,7 @@ pub mod info;
 pub mod list;
 pub mod plan;
 pub mod publisher;
+pub mod refresh;
 pub mod variant;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use plan::{PackageChange, Plan, UninstallBlock, parse_plan, parse_uninstall_
 pub use publisher::{
     Origin, Publisher, merge_table_flags, parse_publisher_table, parse_publisher_tsv,
 };
+pub use refresh::{UnreachablePublisher, parse_unreachable_publishers};
 pub use variant::parse_variants;
 
 use crate::system::{CommandError, CommandOutput, CommandSpec, Program, Runner, Stream};
