@@ -16,8 +16,10 @@
 pub mod analysis;
 pub mod cli;
 pub mod commands;
+pub mod completions;
 pub mod engine;
 pub mod exit;
+pub mod manpage;
 pub mod playbook;
 pub mod sim;
 pub mod strategies;

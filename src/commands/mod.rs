@@ -59,3 +59,57 @@ pub fn parse_lines<T>(
         .map(|(i, l)| parse_line(l).map_err(|m| ParseError::at(i + 1, m)))
         .collect()
 }
+
+/// Fake system commands for the tests of the run-and-parse functions: each program prints a
+/// fixed stdout/stderr and exits with a fixed code (a shell script, tests only).
+#[cfg(test)]
+pub(crate) mod fake {
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+    use std::time::Duration;
+
+    use crate::system::{Program, Runner, SystemPaths};
+
+    pub struct FakeHost {
+        pub dir: tempfile::TempDir,
+        pub runner: Runner,
+    }
+
+    impl FakeHost {
+        pub fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            fs::create_dir(dir.path().join("bin")).unwrap();
+            let paths =
+                SystemPaths::new(Some(dir.path().join("bin")), dir.path().to_path_buf()).unwrap();
+            FakeHost { runner: Runner::new(paths, Duration::from_secs(20)), dir }
+        }
+
+        /// `program` prints `stdout`/`stderr` and exits `code`. When `when_arg` is given,
+        /// only invocations containing that argument do so; others exit 99.
+        pub fn program(&self, program: Program, rules: &[(&str, &str, &str, i32)]) {
+            let bin = self.dir.path().join("bin");
+            let mut script = String::from("#!/bin/sh\nargs=\" $* \"\n");
+            for (i, (when_arg, stdout, stderr, code)) in rules.iter().enumerate() {
+                let out = bin.join(format!("{program}.{i}.out"));
+                let err = bin.join(format!("{program}.{i}.err"));
+                fs::write(&out, stdout).unwrap();
+                fs::write(&err, stderr).unwrap();
+                script.push_str(&format!(
+                    "case \"$args\" in *\" {when_arg} \"*) cat '{}'; cat '{}' >&2; exit {code};; esac\n",
+                    out.display(),
+                    err.display()
+                ));
+            }
+            script.push_str("echo \"unexpected: $*\" >&2; exit 99\n");
+            let path = bin.join(program.name());
+            fs::write(&path, script).unwrap();
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+}
+
+#[cfg(test)]
+mod run_tests;
+
+#[cfg(test)]
+mod fuzz_tests;

@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::system::{CommandSpec, Program, Runner};
+use crate::system::{CommandError, CommandOutput, CommandSpec, Program, Runner, Stream};
 
 use super::{ParseError, RunError, ZoneName, parse_lines, run_checked, run_parsed};
 
@@ -149,6 +149,14 @@ pub fn escape_field(field: &str) -> String {
     field.replace('\\', r"\\").replace(':', r"\:")
 }
 
+/// A zone id column: a number, or `-` when the zone is not running.
+fn parse_zone_id(s: &str) -> Result<Option<u64>, String> {
+    match s {
+        "-" => Ok(None),
+        s => s.parse::<u64>().map(Some).map_err(|_| format!("zone id '{s}' is not a number")),
+    }
+}
+
 /// Parses one `zoneadm list -p` line.
 pub fn parse_list_line(line: &str) -> Result<ZoneEntry, String> {
     let f = split_escaped(line);
@@ -158,10 +166,7 @@ pub fn parse_list_line(line: &str) -> Result<ZoneEntry, String> {
         9 => ListFormat::Solaris11,
         n => return Err(format!("expected 7, 8 or 9 ':'-separated fields, found {n}")),
     };
-    let id = match f[0].as_str() {
-        "-" => None,
-        s => Some(s.parse::<u64>().map_err(|_| format!("zone id '{s}' is not a number"))?),
-    };
+    let id = parse_zone_id(&f[0])?;
     if f[1].is_empty() {
         return Err("empty zone name".into());
     }
@@ -197,6 +202,54 @@ pub fn parse_list_line(line: &str) -> Result<ZoneEntry, String> {
 /// Parses the whole output of `zoneadm list -cp` (blank lines ignored).
 pub fn parse_list(stdout: &str) -> Result<Vec<ZoneEntry>, ParseError> {
     parse_lines(stdout, parse_list_line)
+}
+
+/// One row of `zoneadm list -cv` (§1.5: `%*s %-16s %-10s %-30s %-8s %-6s`, ID `-` when not
+/// running). Columns are not truncated, so they are read as words: ID, NAME, STATUS, then the
+/// path up to the last two words (BRAND, IP). Runs of spaces inside a path are not kept;
+/// use `list -p` where the exact path matters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerboseEntry {
+    pub id: Option<u64>,
+    pub name: String,
+    pub state: ZoneState,
+    pub zonepath: PathBuf,
+    pub brand: String,
+    pub ip_type: String,
+}
+
+/// Parses `zoneadm list -cv` (header line skipped).
+pub fn parse_list_verbose(stdout: &str) -> Result<Vec<VerboseEntry>, ParseError> {
+    let is_header = |l: &str| {
+        let mut w = l.split_whitespace();
+        w.next() == Some("ID") && w.next() == Some("NAME")
+    };
+    let rows = stdout.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !is_header(l));
+    rows.map(|(i, l)| parse_verbose_line(l).map_err(|m| ParseError::at(i + 1, m))).collect()
+}
+
+fn parse_verbose_line(line: &str) -> Result<VerboseEntry, String> {
+    let w: Vec<&str> = line.split_whitespace().collect();
+    let [id, name, state, path @ .., brand, ip] = w.as_slice() else {
+        return Err(format!("expected ID NAME STATUS PATH BRAND IP, found {} words", w.len()));
+    };
+    if path.is_empty() {
+        return Err("no PATH column".into());
+    }
+    let id = parse_zone_id(id)?;
+    Ok(VerboseEntry {
+        id,
+        name: name.to_string(),
+        state: state.parse()?,
+        zonepath: PathBuf::from(path.join(" ")),
+        brand: brand.to_string(),
+        ip_type: ip.to_string(),
+    })
+}
+
+/// `zoneadm list -cv`.
+pub fn list_verbose_spec() -> CommandSpec {
+    CommandSpec::new(Program::Zoneadm).args(["list", "-cv"])
 }
 
 /// `zoneadm list -cp`: every configured zone, parsable.
@@ -275,6 +328,18 @@ pub fn get(runner: &Runner, zone: &ZoneName) -> Result<ZoneEntry, RunError> {
     })
 }
 
+/// Runs `zoneadm -z ZONE attach …`, streaming each line to `on_line`, and returns the output
+/// whatever the exit code: a failed attach is data for the analysis, not an error. Errors
+/// only when zoneadm could not be run or timed out.
+pub fn attach(
+    runner: &Runner,
+    zone: &ZoneName,
+    opts: &AttachOptions,
+    on_line: &mut dyn FnMut(Stream, &str),
+) -> Result<CommandOutput, CommandError> {
+    runner.run_streaming(&attach_spec(zone, opts), on_line)
+}
+
 /// Detaches ZONE; fails unless zoneadm exits 0.
 pub fn detach(runner: &Runner, zone: &ZoneName, force: bool) -> Result<(), RunError> {
     run_checked(runner, &detach_spec(zone, force)).map(drop)
@@ -348,6 +413,23 @@ mod tests {
         ] {
             assert!(parse_list_line(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn verbose_listing() {
+        let out = "  ID NAME             STATUS     PATH                           BRAND    IP    \n   0 global           running    /                              ipkg     shared\n   - z1               installed  /zones/z1                      ipkg     excl  \n   - a-very-long-zone-name configured /zones/with space   solaris  excl\n";
+        let v = parse_list_verbose(out).unwrap();
+        assert_eq!(v.len(), 3);
+        assert_eq!(
+            (v[0].id, v[0].state, v[0].ip_type.as_str()),
+            (Some(0), ZoneState::Running, "shared")
+        );
+        assert_eq!((v[1].id, v[1].zonepath.clone()), (None, PathBuf::from("/zones/z1")));
+        assert_eq!(v[2].zonepath, PathBuf::from("/zones/with space"));
+        assert_eq!(v[2].brand, "solaris");
+        assert_eq!(parse_list_verbose("   - z1 installed ipkg excl\n").unwrap_err().line, 1);
+        assert!(parse_list_verbose("   x z1 installed /z ipkg excl\n").is_err());
+        assert_eq!(list_verbose_spec().display(), "zoneadm list -cv");
     }
 
     #[test]

@@ -3,21 +3,25 @@
 //! Builders are methods of [`Pkg`]; parsers live in one module per output format.
 
 mod exit;
+pub mod history;
 pub mod info;
 pub mod list;
 pub mod plan;
 pub mod publisher;
+pub mod refresh;
 pub mod variant;
 
 use std::path::{Path, PathBuf};
 
 pub use exit::PkgExit;
+pub use history::{HistoryEntry, parse_history};
 pub use info::{PackageInfo, parse_info};
 pub use list::{ListedPackage, parse_list};
 pub use plan::{PackageChange, Plan, UninstallBlock, parse_plan, parse_uninstall_blocks};
 pub use publisher::{
     Origin, Publisher, merge_table_flags, parse_publisher_table, parse_publisher_tsv,
 };
+pub use refresh::{UnreachablePublisher, parse_unreachable_publishers};
 pub use variant::parse_variants;
 
 use crate::system::{CommandError, CommandOutput, CommandSpec, Program, Runner, Stream};
@@ -79,6 +83,8 @@ pub struct ImageCreate {
     pub force: bool,
     /// `-z`: a zone image (full, `variant.opensolaris.zone=nonglobal`).
     pub zone: bool,
+    /// `--full` (implied by `-z`; the field notes sometimes add it explicitly).
+    pub full: bool,
     /// `-p NAME=URI`.
     pub publisher: (String, String),
     pub root: PathBuf,
@@ -269,6 +275,9 @@ pub fn image_create_spec(ic: &ImageCreate) -> Result<CommandSpec, InvalidName> {
     if ic.zone {
         spec = spec.arg("-z");
     }
+    if ic.full {
+        spec = spec.arg("--full");
+    }
     Ok(spec.arg("-p").arg(format!("{}={}", ic.publisher.0, ic.publisher.1)).arg(&ic.root))
 }
 
@@ -430,12 +439,17 @@ mod tests {
         let ic = ImageCreate {
             force: true,
             zone: true,
+            full: false,
             publisher: ("solaris".into(), "http://pkg.oracle.com/solaris/release/".into()),
             root: "/zones/z1/root".into(),
         };
         assert_eq!(
             image_create_spec(&ic).unwrap().display(),
             "pkg image-create -f -z -p solaris=http://pkg.oracle.com/solaris/release/ /zones/z1/root"
+        );
+        let full = ImageCreate { full: true, zone: false, force: false, ..ic.clone() };
+        assert!(
+            image_create_spec(&full).unwrap().display().starts_with("pkg image-create --full -p ")
         );
         let bad = ImageCreate { root: "-x".into(), ..ic };
         assert!(image_create_spec(&bad).is_err());

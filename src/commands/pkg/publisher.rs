@@ -340,4 +340,139 @@ mod tests {
         assert!(tsv[0].enabled);
         assert!(!tsv[1].enabled);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn publisher() -> impl Strategy<Value = Publisher> {
+            (
+                "[a-z][a-z0-9.-]{0,12}",
+                any::<bool>(),
+                any::<bool>(),
+                prop::collection::vec(("http://[a-z]{1,8}/[a-z]{0,6}", any::<bool>()), 0..3),
+                prop::collection::vec("http://m[a-z]{1,8}/", 0..2),
+                any::<bool>(),
+            )
+                .prop_map(|(name, sticky, enabled, origins, mirrors, syspub)| {
+                    Publisher {
+                        name,
+                        sticky,
+                        enabled,
+                        preferred: None,
+                        syspub: Some(syspub),
+                        origins: origins
+                            .into_iter()
+                            .map(|(uri, enabled)| Origin { uri, enabled })
+                            .collect(),
+                        mirrors: mirrors
+                            .into_iter()
+                            .map(|uri| Origin { uri, enabled: true })
+                            .collect(),
+                        proxies: Vec::new(),
+                    }
+                })
+        }
+
+        /// The rows current pkg prints for `p` (ENABLED overwritten by origin flags).
+        fn tsv_rows(p: &Publisher) -> Vec<String> {
+            let row = |enabled: bool, kind: &str, status: &str, uri: &str| {
+                format!(
+                    "{}\t{}\t{}\t{}\t{kind}\t{status}\t{uri}\t-",
+                    p.name,
+                    p.sticky,
+                    p.syspub == Some(true),
+                    enabled
+                )
+            };
+            if p.origins.is_empty() && p.mirrors.is_empty() {
+                return vec![row(p.enabled, "", "", "")];
+            }
+            let mut rows = Vec::new();
+            let mut last = p.enabled;
+            for o in &p.origins {
+                last = o.enabled;
+                rows.push(row(
+                    o.enabled,
+                    "origin",
+                    if o.enabled { "online" } else { "disabled" },
+                    &o.uri,
+                ));
+            }
+            for m in &p.mirrors {
+                rows.push(row(last, "mirror", "online", &m.uri));
+            }
+            rows
+        }
+
+        fn table_rows(p: &Publisher) -> Vec<String> {
+            let mut attrs = Vec::new();
+            if !p.sticky {
+                attrs.push("non-sticky");
+            }
+            if !p.enabled {
+                attrs.push("disabled");
+            }
+            if p.syspub == Some(true) {
+                attrs.push("syspub");
+            }
+            let attrs =
+                if attrs.is_empty() { String::new() } else { format!("({})", attrs.join(", ")) };
+            let mut rows = Vec::new();
+            let locs = p
+                .origins
+                .iter()
+                .map(|o| ("origin", o))
+                .chain(p.mirrors.iter().map(|m| ("mirror", m)));
+            for (kind, o) in locs {
+                let status = if o.enabled { "online" } else { "disabled" };
+                rows.push(format!(
+                    "{:14} {:12} {:8} {:2} {} {}",
+                    p.name, attrs, kind, status, "F", o.uri
+                ));
+            }
+            if rows.is_empty() {
+                rows.push(format!("{:14} {:12} {:8} {:2} {} {}", p.name, attrs, "", "", "", ""));
+            }
+            rows
+        }
+
+        fn unique_names(pubs: Vec<Publisher>) -> Vec<Publisher> {
+            let mut seen = Vec::new();
+            pubs.into_iter()
+                .filter(|p| {
+                    let new = !seen.contains(&p.name);
+                    seen.push(p.name.clone());
+                    new
+                })
+                .collect()
+        }
+
+        proptest! {
+            #[test]
+            fn tsv_plus_table_recovers_every_publisher(pubs in prop::collection::vec(publisher(), 1..5)) {
+                let pubs = unique_names(pubs);
+                let tsv: String = pubs.iter().flat_map(tsv_rows).map(|r| r + "\n").collect();
+                let table: String = pubs.iter().flat_map(table_rows).map(|r| r + "\n").collect();
+                let mut parsed = parse_publisher_tsv(&tsv).unwrap();
+                let from_table = parse_publisher_table(&table).unwrap();
+                merge_table_flags(&mut parsed, &from_table);
+                prop_assert_eq!(&parsed, &pubs);
+                // The table alone has the same names, flags and locations.
+                let names: Vec<&str> = from_table.iter().map(|p| p.name.as_str()).collect();
+                let want: Vec<&str> = pubs.iter().map(|p| p.name.as_str()).collect();
+                prop_assert_eq!(names, want);
+                for (t, p) in from_table.iter().zip(&pubs) {
+                    prop_assert_eq!((t.enabled, t.sticky), (p.enabled, p.sticky));
+                    prop_assert_eq!(&t.origins, &p.origins);
+                }
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics(s in "\\PC{0,200}") {
+                let _ = parse_publisher_tsv(&s);
+                let _ = parse_publisher_table(&s);
+            }
+        }
+    }
 }
