@@ -15,7 +15,7 @@ use regex_automata::Input;
 use super::context::AnalysisContext;
 use super::findings::{Acc, FindingBuilder};
 use super::generation::{Generation, GenerationVotes};
-use super::line::{display, normalise, subject};
+use super::line::{display, has_timestamp, normalise, subject};
 use super::markers::Marker;
 use super::report::{Evidence, Report};
 use super::rules::{PatternOwner, RuleSet};
@@ -59,6 +59,8 @@ pub(crate) struct Attempt {
     pub pkg_success: bool,
     pub brand_lines: bool,
     pub pkg_lines: bool,
+    /// Lines with a log helper's timestamp: the input is the brand's log file itself.
+    pub dated_lines: bool,
     pub accs: Vec<Acc>,
 }
 
@@ -240,6 +242,12 @@ impl<'r> Analyzer<'r> {
     /// Classify one line.
     fn handle(&mut self, n: u64, raw: &[u8]) {
         let norm = normalise(raw);
+        let dated = has_timestamp(raw);
+        if dated {
+            self.attempt.dated_lines = true;
+            // A block of pkg output ends where the brand speaks again.
+            self.follow = None;
+        }
         if let Some(f) = self.follow {
             if !norm.is_empty() {
                 self.follow_line(f.rule, n, raw, norm);
@@ -275,10 +283,23 @@ impl<'r> Analyzer<'r> {
     }
 
     fn rule_hit(&mut self, ri: usize, re: &Regex, n: u64, raw: &[u8], norm: &[u8]) {
+        let Some(rule) = self.rules.rules().get(ri) else { return };
+        if !rule.ignore_packages.is_empty()
+            && let Some(p) = re
+                .captures(norm)
+                .and_then(|c| c.name("package"))
+                .and_then(|m| subject(m.as_bytes()))
+            && rule.ignore_packages.iter().any(|i| package_stem(&p) == i)
+        {
+            return;
+        }
         self.ensure_started(n);
-        let follow = self.rules.rules().get(ri).map_or(0, |r| r.follow);
+        let follow = rule.follow;
         let is_reason = norm.starts_with(b"Reason:");
         let reject = self.last_reject.clone();
+        if let Some(c) = re.captures(norm) {
+            self.take_facts(&c, n, raw);
+        }
         let acc = self.acc_mut(ri);
         acc.add_evidence(n, raw);
         let before = acc.packages.len();
@@ -330,11 +351,15 @@ impl<'r> Analyzer<'r> {
                 }
                 let a = &self.attempt;
                 let differs = matches!((&a.log, &log), (Some(x), Some(y)) if x != y);
+                // The same log file again (a transcript, then `cat` of its log): same attempt.
+                let same_log = matches!((&a.log, &log), (Some(x), Some(y)) if x == y);
                 let is_command = log.is_none();
                 if self.attempts == 0 {
                     self.ensure_started(n);
                     self.attempt.started = true;
-                } else if a.concluded() || differs || (is_command && a.started && a.has_content()) {
+                } else if !same_log
+                    && (a.concluded() || differs || (is_command && a.started && a.has_content()))
+                {
                     self.new_attempt(n);
                 } else {
                     self.attempt.started = true;
@@ -455,6 +480,15 @@ pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> i
     let mut a = Analyzer::with_context(rules, ctx);
     a.consume_reader(r)?;
     Ok(a.finish())
+}
+
+/// `pkg://pub/name@ver` or `pkg:/name` or `name@ver` → `name`.
+pub(crate) fn package_stem(p: &str) -> &str {
+    let p = match p.strip_prefix("pkg://") {
+        Some(rest) => rest.split_once('/').map_or(rest, |(_, name)| name),
+        None => p.strip_prefix("pkg:/").unwrap_or(p),
+    };
+    p.split('@').next().unwrap_or(p)
 }
 
 fn push_bounded<T>(q: &mut VecDeque<T>, item: T, cap: usize) {

@@ -3,7 +3,7 @@
 
 use regex::bytes::Regex;
 
-use super::analyzer::{Attempt, Facts, MAX_EVIDENCE, MAX_SUBJECTS, push_unique};
+use super::analyzer::{Attempt, Facts, MAX_EVIDENCE, MAX_SUBJECTS, package_stem, push_unique};
 use super::context::AnalysisContext;
 use super::generation::Generation;
 use super::line::{display, subject};
@@ -90,6 +90,9 @@ pub(crate) struct FindingBuilder<'a> {
     pub generation: Generation,
 }
 
+/// OpenSolaris b134: the last release whose repository still carries the SUNW* renames.
+const LAST_OPENSOLARIS_BUILD: u32 = 134;
+
 /// The OS build an `entire` version belongs to: `0.5.11-0.151.0.1` → 151,
 /// `0.5.11-0.175.1.0.0.24.2` → 175, `11-151046.0` → 151046.
 pub fn build_of(entire: &str) -> Option<u32> {
@@ -162,7 +165,7 @@ impl FindingBuilder<'_> {
             }
             Verdict::Failed if !inhibitor(&accs) => {
                 self.add_synthetic(&mut accs, keys::UNKNOWN_FAILURE, &notable);
-                if !attempt.brand_lines || self.facts.log_file.is_some() {
+                if !attempt.brand_lines || (self.facts.log_file.is_some() && !attempt.dated_lines) {
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
             }
@@ -326,18 +329,21 @@ impl FindingBuilder<'_> {
     fn split_renamed(&self, acc: &mut Acc, extra: &mut Vec<Acc>) {
         let Some((ri, _)) = self.rule(keys::PACKAGE_RENAMED) else { return };
         // The SVR4-style SUNW* names were replaced by FMRI-style names in the b130s; a zone
-        // still holding one needs the rename records of that era.
+        // from before b134 still holding one needs the rename records of that era. From b134
+        // on, a SUNW package that cannot move was removed, not renamed.
+        let zone_build = self.facts.zone_entire.as_deref().and_then(build_of);
+        if zone_build.is_some_and(|b| b >= LAST_OPENSOLARIS_BUILD) {
+            return;
+        }
         let (renamed, removed): (Vec<String>, Vec<String>) =
             std::mem::take(&mut acc.packages).into_iter().partition(|p| is_legacy_name(p));
         acc.packages = removed;
         if !renamed.is_empty() {
             let mut e = Acc::new(ri);
-            e.evidence = acc.evidence.clone();
+            e.evidence = evidence_naming(&acc.evidence, &renamed);
             e.packages = renamed;
             extra.push(e);
-            if acc.packages.is_empty() {
-                acc.evidence.clear();
-            }
+            acc.evidence = evidence_naming(&acc.evidence, &acc.packages);
         }
     }
 
@@ -434,11 +440,33 @@ fn shell_word(s: &str) -> String {
 }
 
 fn is_legacy_name(p: &str) -> bool {
-    let stem = match p.strip_prefix("pkg://") {
-        Some(rest) => rest.split_once('/').map_or(rest, |(_, name)| name),
-        None => p.strip_prefix("pkg:/").unwrap_or(p),
-    };
-    stem.starts_with("SUNW")
+    package_stem(p).starts_with("SUNW")
+}
+
+/// The evidence lines that mention one of `names` (a line naming no package at all, such as
+/// a `Reason:`, stays with the package line before it).
+fn evidence_naming(evidence: &[Evidence], names: &[String]) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    let mut keep = false;
+    for e in evidence {
+        let text = e.text.as_str();
+        let mentions = |n: &String| {
+            text.match_indices(n.as_str()).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + n.len()..].chars().next();
+                before.is_none_or(|c| c == '/' || c.is_whitespace())
+                    && after.is_none_or(|c| c == '@' || c.is_whitespace())
+            })
+        };
+        let reason = text.trim_start().starts_with("Reason:");
+        if !reason && (text.contains("pkg:/") || text.contains("package ")) {
+            keep = names.iter().any(mentions);
+        }
+        if keep {
+            out.push(e.clone());
+        }
+    }
+    out
 }
 
 fn merge(into: &mut Acc, from: Acc) {

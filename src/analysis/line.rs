@@ -47,6 +47,14 @@ fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0 | 0x0b | 0x0c)
 }
 
+/// Whether the line carries a log helper's timestamp (`[date] ` or ISO): such lines come from
+/// the brand script, never from inside a pkg error block.
+pub fn has_timestamp(raw: &[u8]) -> bool {
+    let t = trim(&raw[..raw.len().min(MAX_MATCH_LEN)]);
+    (t.first() == Some(&b'[') && t.iter().take(80).any(|&b| b == b']'))
+        || strip_iso_timestamp(t).len() != t.len()
+}
+
 /// `2026-11-23T10:44:32Z `, `2026-11-23 10:44:32.123+01:00 ` …
 fn strip_iso_timestamp(s: &[u8]) -> &[u8] {
     let digits =

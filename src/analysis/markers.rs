@@ -39,7 +39,12 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::AttemptStart, "^Log File: (?P<log>[^ ]+)"),
     (Marker::AttemptStart, "Progress being logged to (?P<log>[^ ]+)"),
     (Marker::AttemptStart, "==== Starting: "),
-    (Marker::AttemptStart, "zoneadm +-z +(?P<zone>[^ ]+) +attach"),
+    // the command typed at a shell prompt (`# `, `root@gz:~# `, `$ pfexec `); a bare line
+    // `zoneadm -z Z attach -z ZBE` is advice printed by the S11 brand, not an attempt
+    (
+        Marker::AttemptStart,
+        "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +attach",
+    ),
     // outcomes
     (Marker::Success, "Result: Attach Succeeded"),
     (Marker::Success, "^Attach complete\\."),
@@ -59,6 +64,7 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Brand, "^Global zone version: (?P<gz_entire>[^ ]+)"),
     (Marker::Brand, "Non-Global zone version: (?P<zone_entire>[^ ]+)"),
     (Marker::Brand, "^Attaching\\.\\.\\."),
+    (Marker::Gen(Generation::OpensolarisB134), "^Attaching\\.\\.\\."),
     (Marker::Brand, "Cache: Using "),
     (Marker::Brand, "Installing: Using "),
     // generations (most specific wins, see GenerationVotes::decide)

@@ -67,7 +67,8 @@ pub fn render_human(r: &Report, color: bool) -> String {
         o.push('\n');
         finding(&mut o, &st, i + 1, f);
     }
-    if !r.notable_lines.is_empty() {
+    // The unknown-failure finding already shows these lines as its evidence.
+    if !r.notable_lines.is_empty() && r.finding(super::findings::keys::UNKNOWN_FAILURE).is_none() {
         let _ = writeln!(o, "\n{}", st.bold("Lines most likely to matter:"));
         lines(&mut o, &r.notable_lines);
     }

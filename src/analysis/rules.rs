@@ -20,6 +20,7 @@
 //! | `min_build_gap` | only report when the global zone's build is this much newer than the zone's |
 //! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed` |
 //! | `suppresses` | keys made redundant when this one is reported |
+//! | `ignore_packages` | captured package names that are not subjects (e.g. `entire`); a hit that names only these is not a hit |
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -102,6 +103,8 @@ struct RuleDef {
     refine: Option<Refinement>,
     #[serde(default)]
     suppresses: Vec<String>,
+    #[serde(default)]
+    ignore_packages: Vec<String>,
 }
 
 fn default_true() -> bool {
@@ -127,6 +130,7 @@ pub struct Rule {
     pub min_build_gap: Option<u32>,
     pub refine: Option<Refinement>,
     pub suppresses: Vec<String>,
+    pub ignore_packages: Vec<String>,
     pub follow: u32,
     pub follow_pattern: Option<Regex>,
     /// The patterns as written (for `grep -E -f` comparisons and docs).
@@ -309,6 +313,7 @@ fn compile_rule(origin: &str, def: RuleDef) -> Result<Rule, RuleError> {
         min_build_gap: def.min_build_gap,
         refine: def.refine,
         suppresses: def.suppresses,
+        ignore_packages: def.ignore_packages,
         follow: def.follow,
         follow_pattern,
         sources,

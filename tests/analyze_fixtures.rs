@@ -1,0 +1,167 @@
+//! What each fixture must be diagnosed as (independent of the exact wording checked by the
+//! snapshots): verdict, generation, the leading finding, the recommended strategy, subjects.
+
+use std::fs;
+use std::path::Path;
+
+use zonerescue::analysis::{
+    AnalysisContext, Analyzer, Generation, Report, RuleSet, Verdict, analyze_reader,
+};
+use zonerescue::strategies::StrategyName;
+
+fn analyze(name: &str) -> Report {
+    analyze_ctx(name, AnalysisContext::default())
+}
+
+fn analyze_ctx(name: &str, ctx: AnalysisContext) -> Report {
+    let rules = RuleSet::builtin().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs").join(name);
+    analyze_reader(&rules, ctx, fs::File::open(path).unwrap()).unwrap()
+}
+
+/// (fixture, verdict, generation, key of the leading finding, recommended strategy, exit code)
+type Case = (&'static str, Verdict, Generation, Option<&'static str>, Option<StrategyName>, u8);
+
+use Generation as G;
+use StrategyName as S;
+use Verdict as V;
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    ("opensolaris-200906-success.txt", V::Attached, G::Opensolaris200906, None, None, 0),
+    ("opensolaris-b134-success.txt", V::Attached, G::OpensolarisB134, None, None, 0),
+    ("opensolaris-b134-licenses.log", V::Failed, G::OpensolarisB134, Some("licenses-not-accepted"), None, 1),
+    ("s11express-disabled-publisher.log", V::Failed, G::S11express, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
+    ("s11express-disabled-publisher-transcript.txt", V::Failed, G::S11express, Some("gz-publisher-disabled"), Some(S::GzPublishers), 1),
+    ("s11express-b111-rename.log", V::Failed, G::S11express, Some("package-renamed"), Some(S::Uninstall), 1),
+    ("s11express-require-dependency.log", V::Failed, G::S11express, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    ("s11express-two-attempts.txt", V::Attached, G::S11express, None, None, 0),
+    ("openindiana-zone-internal-repo.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
+    ("openindiana-success-partial-warning.txt", V::Attached, G::Openindiana, Some("partial-image-warning"), None, 0),
+    ("openindiana-sparse-zone.log", V::Failed, G::Openindiana, Some("sparse-zone"), None, 1),
+    ("openindiana-zonepath-not-zfs.txt", V::Failed, G::Unknown, Some("zonepath-not-zfs"), None, 1),
+    ("openindiana-no-active-zbe.log", V::Failed, G::S11express, Some("zbe-not-mounted"), None, 1),
+    ("openindiana-multiple-active.log", V::Failed, G::Openindiana, Some("zbe-multiple-active"), None, 1),
+    ("openindiana-pattern-not-matched.log", V::Failed, G::Openindiana, Some("pattern-not-matched"), Some(S::ZonePublishers), 1),
+    ("openindiana-truncated.log", V::Incomplete, G::Openindiana, Some("log-truncated"), Some(S::Attach), 1),
+    ("omnios-postgres-removed.log", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
+    ("omnios-terminal-only.txt", V::Incomplete, G::Unknown, Some("log-elsewhere"), None, 3),
+    ("omnios-crlf-eucjp.log", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
+    ("solaris11-prefcs-image-locked.log", V::Failed, G::Solaris11Prefcs, Some("image-locked"), Some(S::Attach), 1),
+    ("solaris11-success.txt", V::Attached, G::Solaris11, None, None, 0),
+    ("solaris11-4-success-unindented.txt", V::Attached, G::Solaris11, None, None, 0),
+    ("solaris11-publisher-mismatch.log", V::Failed, G::Solaris11, Some("publisher-mismatch"), Some(S::ZonePublishers), 1),
+    ("solaris11-incorporation-excluded.log", V::Failed, G::Solaris11, Some("incorporation-excluded"), Some(S::Uninstall), 1),
+    ("solaris11-zbe-ambiguous.txt", V::Failed, G::Solaris11, Some("zbe-multiple-active"), None, 1),
+    ("solaris11-interrupted.txt", V::Incomplete, G::Solaris11, Some("interrupted"), Some(S::Attach), 1),
+    ("solaris11-update-required.txt", V::Failed, G::Solaris11, Some("update-required"), Some(S::Attach), 1),
+    ("solaris11-old-image-format.log", V::Failed, G::Solaris11, Some("image-format-old"), None, 1),
+    ("pkg-out-of-date.txt", V::Failed, G::Unknown, Some("pkg-out-of-date"), None, 1),
+    ("zoneadm-already-installed.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
+    ("zoneadm-running.txt", V::Failed, G::Unknown, Some("zone-running"), None, 1),
+    ("zoneadm-incomplete.txt", V::Failed, G::Unknown, Some("zone-incomplete"), None, 1),
+    ("unknown-failure.log", V::Failed, G::S11express, Some("unknown-failure"), None, 3),
+    ("not-an-attach-log.txt", V::NotAnAttachLog, G::Unknown, None, None, 3),
+];
+
+#[test]
+fn every_fixture_is_diagnosed_as_expected() {
+    let mut bad = Vec::new();
+    for &(file, verdict, generation, first_key, recommended, exit) in CASES {
+        let r = analyze(file);
+        let first = r.findings.first().map(|f| f.key.as_str());
+        if r.verdict != verdict
+            || r.generation != generation
+            || first != first_key
+            || r.recommended != recommended
+            || r.exit_code() != exit
+        {
+            bad.push(format!(
+                "{file}: got verdict {:?} gen {:?} first {:?} rec {:?} exit {}",
+                r.verdict,
+                r.generation,
+                first,
+                r.recommended,
+                r.exit_code()
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn subjects_are_named() {
+    let r = analyze("omnios-postgres-removed.log");
+    let f = r.finding("package-removed").unwrap();
+    assert_eq!(f.packages, ["database/postgresql-12", "database/postgresql-12/contrib"]);
+    assert!(f.next_commands.iter().any(|c| c
+        == "pkg -R /zones/pg01/root uninstall -nv database/postgresql-12 database/postgresql-12/contrib"));
+    assert_eq!(r.zone.as_deref(), Some("pg01"));
+    assert_eq!(r.gz_entire.as_deref(), Some("entire@11-151054.0:20250505T101010Z"));
+    assert_eq!(r.zone_entire.as_deref(), Some("entire@11-151046.0:20230505T101010Z"));
+    // OmniOS 151046 -> 151054 is not a "too large jump".
+    assert!(r.finding("version-jump").is_none());
+
+    let r = analyze("s11express-b111-rename.log");
+    assert_eq!(r.finding("package-renamed").unwrap().packages, ["SUNWapch22"]);
+    assert_eq!(r.finding("package-removed").unwrap().packages, ["developer/sunstudio12u1"]);
+    assert!(r.finding("version-jump").is_some());
+    assert_eq!(r.remedies, [S::Uninstall, S::Incremental]);
+
+    let r = analyze("solaris11-publisher-mismatch.log");
+    assert_eq!(r.finding("publisher-mismatch").unwrap().publishers, ["solaris", "site"]);
+
+    let r = analyze("solaris11-incorporation-excluded.log");
+    assert_eq!(r.finding("incorporation-excluded").unwrap().packages, ["site/web-incorporation"]);
+
+    let r = analyze("solaris11-zbe-ambiguous.txt");
+    assert_eq!(r.finding("zbe-multiple-active").unwrap().datasets, ["solaris-0", "solaris-1"]);
+
+    let r = analyze("s11express-disabled-publisher.log");
+    let f = r.finding("publisher-unreachable").unwrap();
+    assert_eq!(f.publishers, ["extra"]);
+    assert_eq!(f.origins, ["http://pkg.example.net/extra/"]);
+}
+
+#[test]
+fn context_tells_global_from_zone_only_publishers() {
+    // Same log; what the engine knows about the publishers decides the remedy.
+    let zone_only = AnalysisContext {
+        gz_publishers: vec!["openindiana.org".into()],
+        zone_publishers: vec!["openindiana.org".into(), "internal".into()],
+        ..AnalysisContext::default()
+    };
+    let r = analyze_ctx("openindiana-zone-internal-repo.log", zone_only);
+    assert_eq!(r.findings[0].key, "publisher-unreachable-zone");
+    assert_eq!(r.recommended, Some(S::ZonePublishers));
+
+    let disabled = AnalysisContext {
+        gz_publishers: vec!["solaris".into(), "extra".into()],
+        gz_disabled_publishers: vec!["extra".into()],
+        ..AnalysisContext::default()
+    };
+    let r = analyze_ctx("s11express-disabled-publisher.log", disabled);
+    assert_eq!(r.findings[0].key, "gz-publisher-disabled");
+    assert_eq!(r.recommended, Some(S::GzPublishers));
+
+    let enabled_gz =
+        AnalysisContext { gz_publishers: vec!["extra".into()], ..AnalysisContext::default() };
+    let r = analyze_ctx("s11express-disabled-publisher.log", enabled_gz);
+    assert_eq!(r.findings[0].key, "publisher-unreachable-gz");
+}
+
+#[test]
+fn streaming_lines_gives_the_same_report_as_the_reader() {
+    let rules = RuleSet::builtin().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs");
+    for &(file, ..) in CASES {
+        let bytes = fs::read(dir.join(file)).unwrap();
+        let mut a = Analyzer::new(&rules);
+        for line in bytes.split_inclusive(|&b| b == b'\n') {
+            a.feed_line(line);
+        }
+        let streamed = a.finish();
+        let read = analyze(file);
+        assert_eq!(streamed, read, "{file}");
+    }
+}
