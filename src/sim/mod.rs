@@ -71,6 +71,13 @@ pub fn main(args: Vec<OsString>) -> i32 {
     }
 }
 
+/// `println!` that ignores a closed stdout (e.g. `zonesim oracle … | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 const USAGE: &str = "usage: zonesim init SCENARIO.toml DIR\n       zonesim show DIR [--json]\n       zonesim oracle SCENARIO.toml [--json]\n       zonesim COMMAND ARGS...   (or through the links in DIR/bin; world from $ZONESIM_ROOT)";
 
 /// Errors of the zonesim subcommands: message and exit code 2.
@@ -190,13 +197,13 @@ fn symlink(target: &Path, link: &Path) -> Result<()> {
 fn init_cmd(args: &[String]) -> Result<i32> {
     let [scenario, dir] = args else { bail!("usage: zonesim init SCENARIO.toml DIR") };
     let world = init(Path::new(scenario), Path::new(dir))?;
-    println!(
+    say!(
         "zonesim: world '{}' ({}) ready in {}",
         world.name,
         world.platform.name(),
         world.root.display()
     );
-    println!("try: PATH={}/bin:$PATH zoneadm list -cv", world.root.display());
+    say!("try: PATH={}/bin:$PATH zoneadm list -cv", world.root.display());
     Ok(0)
 }
 
@@ -207,19 +214,19 @@ fn show_cmd(args: &[String]) -> Result<i32> {
     };
     let (_store, world) = store::Store::open(Path::new(dir))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&world)?);
+        say!("{}", serde_json::to_string_pretty(&world)?);
         return Ok(0);
     }
-    println!("world: {} ({}), clock {} s", world.name, world.platform.name(), world.clock_s);
+    say!("world: {} ({}), clock {} s", world.name, world.platform.name(), world.clock_s);
     let gz = &world.global.image;
-    println!(
+    say!(
         "global zone: BE {} ({}), entire build {}",
         world.global.be,
         world.global.be_uuid,
         gz.entire.unwrap_or(0)
     );
     for p in &gz.publishers {
-        println!(
+        say!(
             "  publisher {}{} {}",
             p.name,
             if p.enabled { "" } else { " (disabled)" },
@@ -227,17 +234,17 @@ fn show_cmd(args: &[String]) -> Result<i32> {
         );
     }
     for z in &world.zones {
-        println!("zone {} [{}] {} at {}", z.name, z.brand, z.state.as_str(), world.zonepath(z));
+        say!("zone {} [{}] {} at {}", z.name, z.brand, z.state.as_str(), world.zonepath(z));
         if let Some(ds) = world.current_zbe(z) {
-            println!("  ZBE {ds}");
+            say!("  ZBE {ds}");
         }
         if let Some(img) = world.zone_image(z) {
-            println!(
+            say!(
                 "  entire build {}",
                 img.entire.map(|b| b.to_string()).unwrap_or_else(|| "-".into())
             );
             for p in &img.publishers {
-                println!(
+                say!(
                     "  publisher {}{} {}",
                     p.name,
                     if p.enabled { "" } else { " (disabled)" },
@@ -245,7 +252,7 @@ fn show_cmd(args: &[String]) -> Result<i32> {
                 );
             }
             for p in &img.packages {
-                println!("  package {} @{} ({})", p.name, p.build, p.publisher);
+                say!("  package {} @{} ({})", p.name, p.build, p.publisher);
             }
         }
         let snaps: Vec<String> = world
@@ -255,7 +262,7 @@ fn show_cmd(args: &[String]) -> Result<i32> {
             .flat_map(|d| d.snapshots.iter().map(move |s| format!("{}@{}", d.name, s.name)))
             .collect();
         for s in snaps {
-            println!("  snapshot {s}");
+            say!("  snapshot {s}");
         }
     }
     Ok(0)
@@ -269,20 +276,20 @@ fn oracle_cmd(args: &[String]) -> Result<i32> {
     let scenario = Scenario::load(Path::new(path))?;
     let verdicts = oracle::run(&scenario);
     if json {
-        println!("{}", serde_json::to_string_pretty(&verdicts)?);
+        say!("{}", serde_json::to_string_pretty(&verdicts)?);
     } else {
         for v in &verdicts {
             if v.attachable {
-                println!(
+                say!(
                     "{}: attachable; gentlest plan: {} ({} s simulated)",
                     v.zone,
                     v.gentlest.join(", "),
                     v.clock_s
                 );
             } else {
-                println!("{}: not attachable by any plan", v.zone);
+                say!("{}: not attachable by any plan", v.zone);
             }
-            println!(
+            say!(
                 "  single strategies that work: {}",
                 if v.singles.is_empty() { "none".into() } else { v.singles.join(", ") }
             );
