@@ -22,6 +22,7 @@ impl ImageCreate {
         image_create_spec(&Create {
             force: true,
             zone: true,
+            full: false,
             publisher: (p.name.clone(), origin.to_string()),
             root: input.facts.zone_root.clone(),
         })
