@@ -22,7 +22,11 @@ pub fn next(
             if fresh(&StrategyName::Attach) {
                 return Some(StrategyName::Attach);
             }
-            if let Some(s) = remedies.iter().copied().filter(fresh).find(|s| worth(*s)) {
+            // Among the remedies called for, the least harmful first (stable: the
+            // diagnosis' own order breaks ties).
+            let mut called: Vec<StrategyName> = remedies.iter().copied().filter(fresh).collect();
+            called.sort_by_key(|s| s.harm());
+            if let Some(s) = called.into_iter().find(|s| worth(*s)) {
                 return Some(s);
             }
             let gentle = StrategyName::LADDER

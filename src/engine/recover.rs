@@ -283,15 +283,41 @@ impl Run {
                     |s: StrategyName| strategies::make(s).worth_trying(&self.input()).is_ok();
                 planner::next(self.choice, &self.tried, &remedies, &worth)
             };
-            let Some(s) = next else {
+            let Some(mut s) = next else {
                 return Ok((RunResult::Failed, self.failure_message()));
             };
+            if self.choice == StrategyChoice::Auto
+                && s == StrategyName::ZonePublishers
+                && !self.tried.contains(&StrategyName::Incremental)
+                && strategies::make(StrategyName::Incremental).worth_trying(&self.input()).is_ok()
+                && strategies::incremental_subsumes_zone_publishers(&self.input())
+            {
+                s = StrategyName::Incremental;
+            }
+            if self.choice == StrategyChoice::Auto && s.harm() > 0 {
+                if let Some(gentler) = self.gentler_that_solves(s) {
+                    s = gentler;
+                }
+            }
             self.tried.push(s);
             match self.rung(s)? {
                 Some(end) => return Ok(end),
                 None => continue,
             }
         }
+    }
+
+    /// Before a harmful rung (removing software, re-creating the image): an untried harmless
+    /// strategy whose read-only `-n` check says it would solve.
+    fn gentler_that_solves(&self, harmful: StrategyName) -> Option<StrategyName> {
+        StrategyName::LADDER
+            .into_iter()
+            .filter(|g| g.harm() < harmful.harm() && !self.tried.contains(g))
+            .find(|g| {
+                let st = strategies::make(*g);
+                st.worth_trying(&self.input()).is_ok()
+                    && st.probe(&self.input(), &self.exec) == Some(true)
+            })
     }
 
     fn input(&self) -> Input<'_> {

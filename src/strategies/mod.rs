@@ -52,6 +52,23 @@ pub trait Strategy {
     /// The commands `apply` will run, as an administrator would type them.
     fn commands(&self, input: &Input) -> Vec<String>;
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied>;
+    /// A read-only check (`pkg … -n`) of whether `apply` would solve: `Some(true)`/`Some(false)`,
+    /// or `None` when that cannot be known without changing something.
+    fn probe(&self, _input: &Input, _exec: &Exec) -> Option<bool> {
+        None
+    }
+}
+
+/// `incremental` re-points a zone publisher to an intermediate repository; when every zone
+/// publisher the diagnosis calls unreachable is one it re-points, it fixes both problems in
+/// one rung and `zone-publishers` would be a wasted attempt.
+pub fn incremental_subsumes_zone_publishers(input: &Input) -> bool {
+    let dead = zone_publishers::ZonePublishers::known_dead(input);
+    if dead.is_empty() {
+        return false;
+    }
+    let cands = incremental::candidates(input);
+    !cands.is_empty() && dead.iter().all(|d| cands.iter().any(|c| &c.publisher == d))
 }
 
 pub fn make(name: StrategyName) -> Box<dyn Strategy> {

@@ -44,6 +44,17 @@ impl StrategyName {
     pub fn is_destructive(self) -> bool {
         self == StrategyName::ImageCreate
     }
+
+    /// How much a strategy takes away from the zone: 2 re-creates the image, 1 removes
+    /// installed software, 0 changes configuration or versions only. `auto` prefers the
+    /// lowest among the remedies a diagnosis calls for (the oracle's notion of gentleness).
+    pub fn harm(self) -> u8 {
+        match self {
+            StrategyName::ImageCreate => 2,
+            StrategyName::Uninstall => 1,
+            _ => 0,
+        }
+    }
 }
 
 impl fmt::Display for StrategyName {

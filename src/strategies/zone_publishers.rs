@@ -9,7 +9,8 @@ use crate::engine::exec::Exec;
 pub struct ZonePublishers;
 
 impl ZonePublishers {
-    fn known_dead(input: &Input) -> Vec<String> {
+    /// Zone publishers the diagnosis names as unreachable.
+    pub(crate) fn known_dead(input: &Input) -> Vec<String> {
         let Some(d) = input.diagnosis else { return Vec::new() };
         input
             .facts
