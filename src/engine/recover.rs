@@ -294,11 +294,7 @@ impl Run {
             {
                 s = StrategyName::Incremental;
             }
-            if self.choice == StrategyChoice::Auto && s.harm() > 0 {
-                if let Some(gentler) = self.gentler_that_solves(s) {
-                    s = gentler;
-                }
-            }
+
             self.tried.push(s);
             match self.rung(s)? {
                 Some(end) => return Ok(end),
@@ -307,23 +303,15 @@ impl Run {
         }
     }
 
-    /// Before a harmful rung (removing software, re-creating the image): an untried harmless
-    /// strategy whose read-only `-n` check says it would solve.
-    fn gentler_that_solves(&self, harmful: StrategyName) -> Option<StrategyName> {
-        StrategyName::LADDER
-            .into_iter()
-            .filter(|g| g.harm() < harmful.harm() && !self.tried.contains(g))
-            .find(|g| {
-                let st = strategies::make(*g);
-                st.worth_trying(&self.input()).is_ok()
-                    && st.probe(&self.input(), &self.exec) == Some(true)
-            })
-    }
-
     fn input(&self) -> Input<'_> {
         Input {
             facts: &self.facts,
-            diagnosis: self.diagnosis.as_ref(),
+            // The ladder is blind: it does not read the diagnosis.
+            diagnosis: if self.choice == StrategyChoice::Ladder {
+                None
+            } else {
+                self.diagnosis.as_ref()
+            },
             playbook: &self.playbook,
             guided: self.choice == StrategyChoice::Auto,
         }
@@ -446,7 +434,11 @@ impl Run {
         let applied = {
             let input = Input {
                 facts: &self.facts,
-                diagnosis: self.diagnosis.as_ref(),
+                diagnosis: if self.choice == StrategyChoice::Ladder {
+                    None
+                } else {
+                    self.diagnosis.as_ref()
+                },
                 playbook: &self.playbook,
                 guided: self.choice == StrategyChoice::Auto,
             };

@@ -9,12 +9,8 @@ pub struct ImageUpdate;
 
 impl ImageUpdate {
     fn spec(input: &Input) -> crate::system::CommandSpec {
-        Self::spec_with(input, false)
-    }
-
-    fn spec_with(input: &Input, dry_run: bool) -> crate::system::CommandSpec {
         let zp = input.facts.zone_pkg();
-        let opts = PlanOptions { verbose: true, dry_run, ..Default::default() };
+        let opts = PlanOptions { verbose: true, ..Default::default() };
         if input.playbook.update_subcommand == "image-update" {
             zp.image_update_spec(&opts)
         } else {
@@ -35,11 +31,6 @@ impl Strategy for ImageUpdate {
     }
     fn commands(&self, input: &Input) -> Vec<String> {
         vec![Self::spec(input).display()]
-    }
-    /// `update -nv`: exit 0 means there is an update and it solves.
-    fn probe(&self, input: &Input, exec: &Exec) -> Option<bool> {
-        let out = exec.read(&Self::spec_with(input, true)).ok()?;
-        Some(out.code == Some(0))
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
         let Some(out) = run_pkg(exec, &Self::spec(input), false)? else {

@@ -52,11 +52,6 @@ pub trait Strategy {
     /// The commands `apply` will run, as an administrator would type them.
     fn commands(&self, input: &Input) -> Vec<String>;
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied>;
-    /// A read-only check (`pkg … -n`) of whether `apply` would solve: `Some(true)`/`Some(false)`,
-    /// or `None` when that cannot be known without changing something.
-    fn probe(&self, _input: &Input, _exec: &Exec) -> Option<bool> {
-        None
-    }
 }
 
 /// `incremental` re-points a zone publisher to an intermediate repository; when every zone

@@ -60,6 +60,10 @@ impl Strategy for ZonePublishers {
                 dead.join(", ")
             ));
         }
+        if input.guided && input.diagnosis.is_some() {
+            // auto acts on evidence: the last failure named no unreachable zone publisher.
+            return Err("the diagnosis names no unreachable zone publisher".into());
+        }
         let gz_only: Vec<&str> =
             input.facts.gz_publishers.iter().map(|p| p.name.as_str()).collect();
         let zone_only =
