@@ -396,3 +396,79 @@ fn journal_records_the_run() {
     let text = String::from_utf8_lossy(&status.stdout);
     assert!(text.contains("gz-publishers") && text.contains("attached"), "{text}");
 }
+
+#[test]
+fn rollback_returns_to_the_pre_rescue_image() {
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let root = d.path().join("zones/pg01/root");
+    let list = || sim(d.path(), "pkg", &["-R", root.to_str().unwrap(), "list", "-H"]);
+    let before = list();
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    assert_ne!(list(), before);
+    let out = Command::new(ZR)
+        .args(["rollback", "pg01", "--yes", "--command-dir"])
+        .arg(d.path().join("bin"))
+        .arg("--system-root")
+        .arg(d.path())
+        .arg("--state-dir")
+        .arg(d.path().join("state"))
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(list(), before, "image as before the rescue");
+    assert_eq!(zone_state(d.path(), "pg01"), "configured");
+}
+
+#[test]
+fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
+    use std::io::BufRead;
+    let d = init(&scenario("s11express-b111-web.toml"));
+    let before = gz_tsv(d.path());
+    let mut child = Command::new(ZR)
+        .arg("--command-dir")
+        .arg(d.path().join("bin"))
+        .arg("--system-root")
+        .arg(d.path())
+        .arg("--state-dir")
+        .arg(d.path().join("state"))
+        .args(["--json", "--yes", "web01"])
+        .env_remove("ZONESIM_ROOT")
+        .env("ZONESIM_SPEED", "20")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut events = Vec::new();
+    let mut sent = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        // The GZ publishers were just simplified and attach -u is starting: interrupt now.
+        if !sent
+            && v["event"] == "command"
+            && v["command"].as_str().unwrap().contains("unset-publisher")
+        {
+            // SAFETY: plain kill(2) of our own child.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            sent = true;
+        }
+        events.push(v);
+    }
+    let status = child.wait().unwrap();
+    assert!(sent, "never saw the GZ publishers simplified");
+    assert_eq!(status.code(), Some(130));
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "interrupted", "{s}");
+    assert_eq!(gz_tsv(d.path()), before, "GZ publishers restored after the interrupt");
+    // The attach that was running when the signal came was not killed: it finished.
+    let audit = std::fs::read_to_string(d.path().join("audit.log")).unwrap();
+    let attaches = audit.lines().filter(|l| l.contains("\"attach\",\"-u\"")).count();
+    assert_eq!(attaches, s["attempts"].as_u64().unwrap() as usize, "{audit}");
+    let j: Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("state/web01/journal.json")).unwrap())
+            .unwrap();
+    assert_eq!(j["status"]["ended"], "interrupted");
+    assert_eq!(j["gz_publishers_modified"], false);
+}

@@ -1,4 +1,4 @@
-//! Entry points of the recovery subcommands (recover, status; resume, rollback and snapshots
+//! Entry points of the recovery subcommands (recover, status, rollback; resume and snapshots
 //! are not implemented yet and say so).
 
 use clap::CommandFactory;
@@ -25,9 +25,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Some(Command::Resume(_)) => anyhow::bail!(
             "`resume` is not implemented yet: run `zonerescue ZONE` again (it starts with a new snapshot)"
         ),
-        Some(Command::Rollback(_)) => anyhow::bail!(
-            "`rollback` is not implemented yet: use the `zfs rollback -r` command printed in the summary"
-        ),
+        Some(Command::Rollback(args)) => super::rollback::rollback(cli, args),
         Some(Command::Snapshots(_)) => anyhow::bail!(
             "`snapshots` is not implemented yet: `zfs list -t snapshot -o name,com.zonerescue:run`"
         ),

@@ -29,6 +29,8 @@ pub struct Facts {
     pub gz_publishers: Vec<Publisher>,
     /// `pkg publisher -H -F tsv` of the GZ, verbatim (journal; exact restore check).
     pub gz_publishers_tsv: String,
+    /// `pkg publisher -H` of the GZ, verbatim (the only place a disabled publisher shows).
+    pub gz_publishers_table: String,
     pub zone_publishers: Vec<Publisher>,
     /// Stems of the packages installed in the zone image.
     pub zone_packages: Vec<String>,

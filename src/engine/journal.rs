@@ -36,6 +36,9 @@ pub struct Journal {
     pub pre_snapshot: Option<String>,
     /// `pkg publisher -H -F tsv` of the global zone at the start, verbatim.
     pub gz_publishers_tsv: Option<String>,
+    /// `pkg publisher -H` of the global zone at the start, verbatim.
+    #[serde(default)]
+    pub gz_publishers_table: Option<String>,
     /// True while the GZ publisher configuration is changed (a crash here needs a restore).
     pub gz_publishers_modified: bool,
     pub strategies_applied: Vec<StrategyName>,
@@ -109,6 +112,7 @@ impl Journal {
             zone_root: None,
             pre_snapshot: None,
             gz_publishers_tsv: None,
+            gz_publishers_table: None,
             gz_publishers_modified: false,
             strategies_applied: Vec::new(),
             attempts: 0,

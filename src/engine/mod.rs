@@ -14,6 +14,7 @@ pub mod planner;
 pub mod preflight;
 pub mod recover;
 pub mod reporter;
+pub mod rollback;
 pub mod signals;
 pub mod snapshot;
 pub mod statedir;

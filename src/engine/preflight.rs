@@ -225,12 +225,11 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
     };
     let gz = Pkg::live();
     let gz_entire = entire(runner, &gz).ok().flatten();
-    let gz_publishers_tsv = runner
-        .run(&gz.publisher_tsv_spec())
-        .ok()
-        .filter(|o| o.success())
-        .map(|o| o.stdout)
-        .unwrap_or_default();
+    let verbatim = |spec: crate::system::CommandSpec| {
+        runner.run(&spec).ok().filter(|o| o.success()).map(|o| o.stdout).unwrap_or_default()
+    };
+    let gz_publishers_tsv = verbatim(gz.publisher_tsv_spec());
+    let gz_publishers_table = verbatim(gz.publisher_table_spec());
     let gz_publishers = match pkg::publishers(runner, &gz) {
         Ok(p) => p,
         Err(e) => {
@@ -280,6 +279,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
         zone_entire,
         gz_publishers,
         gz_publishers_tsv,
+        gz_publishers_table,
         zone_publishers,
         zone_packages,
     };

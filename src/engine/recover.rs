@@ -125,6 +125,7 @@ pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
     journal.active_zbe = facts.active_zbe.clone();
     journal.zone_root = Some(facts.zone_root.display().to_string());
     journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
+    journal.gz_publishers_table = Some(facts.gz_publishers_table.clone());
     journal.save(&zone_dir)?;
     let playbook = forced_playbook.unwrap_or_else(|| Playbook::builtin(facts.platform));
     let prompter: Box<dyn Prompter> = if interactive && !args.yes {

@@ -140,6 +140,23 @@ impl GzPublisherGuard {
         Ok(Some(guard))
     }
 
+    /// A guard for publishers recorded earlier (a journal): `restore` re-adds whatever of
+    /// `original` is missing now. `None` when `original` has no enabled publisher.
+    pub fn recorded(
+        runner: &Runner,
+        original: Vec<Publisher>,
+        original_tsv: String,
+    ) -> Option<GzPublisherGuard> {
+        let keep = to_remove(&original).0?.name.clone();
+        Some(GzPublisherGuard {
+            runner: runner.clone(),
+            original,
+            original_tsv,
+            keep,
+            restored: false,
+        })
+    }
+
     /// Re-adds every removed publisher and compares the tsv with the original.
     pub fn restore(&mut self, exec: &Exec) -> RestoreReport {
         if self.restored {

@@ -1,0 +1,115 @@
+//! `zonerescue rollback ZONE [--to SNAPSHOT]`: return the ZBE to the pre-rescue snapshot of the
+//! last run (or a named one), restore the global zone's publishers if a run left them changed,
+//! and leave the zone detached (`configured`), ready for another attempt. Refuses, with a
+//! reason, when that is not safe.
+
+use std::sync::Arc;
+
+use crate::cli::{Cli, RollbackArgs};
+use crate::commands::ZoneName;
+use crate::commands::pkg::{merge_table_flags, parse_publisher_table, parse_publisher_tsv};
+use crate::commands::zoneadm::{self, ZoneState};
+use crate::exit;
+use crate::strategies::GzPublisherGuard;
+use crate::ui::{self, Answer, DialoguerPrompter, Palette, Prompter};
+
+use super::events::{RunResult, StepOutcome};
+use super::exec::Exec;
+use super::journal::Journal;
+use super::lock::{LockError, ZoneLock};
+use super::recover::{runner_from, state_base};
+use super::reporter::Reporter;
+use super::signals::Interrupt;
+use super::snapshot;
+
+pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
+    let zone = ZoneName::new(&args.zone)?;
+    let runner = runner_from(cli)?;
+    let dir = state_base(cli, &runner).join(zone.as_str());
+    let refuse = |why: String| {
+        eprintln!("zonerescue: rollback of zone {zone} refused: {why}");
+        Ok(exit::REFUSED)
+    };
+    let Some(mut journal) = Journal::load(&dir)? else {
+        return refuse(format!("no zonerescue run is recorded in {}", dir.display()));
+    };
+    let _lock = match ZoneLock::acquire(&dir, zone.as_str()) {
+        Ok(l) => l,
+        Err(e @ LockError::Held { .. }) => {
+            eprintln!("zonerescue: {e}");
+            return Ok(exit::LOCKED);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let target = match (&args.to, &journal.pre_snapshot, &journal.active_zbe) {
+        (Some(t), _, _) if t.contains('@') => t.clone(),
+        (Some(t), _, Some(zbe)) => format!("{zbe}@{t}"),
+        (Some(_), _, None) => {
+            return refuse("the journal does not name the zone boot environment".into());
+        }
+        (None, Some(pre), _) => pre.clone(),
+        (None, None, _) => return refuse("the last run took no pre-rescue snapshot".into()),
+    };
+    if journal.active_zbe.as_deref().is_some_and(|zbe| !target.starts_with(&format!("{zbe}@"))) {
+        return refuse(format!("{target} is not a snapshot of the zone's boot environment"));
+    }
+    let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
+    let exec = Exec {
+        runner: runner.clone(),
+        dry_run: false,
+        reporter,
+        interrupt: Interrupt::detached(),
+        step: 0,
+    };
+    if !snapshot::exists(&exec, &target) {
+        return refuse(format!("snapshot {target} does not exist"));
+    }
+    let state = zoneadm::get(&runner, &zone)?.state;
+    if state.is_active() {
+        return refuse(format!(
+            "the zone is {state}; halt it first if you really want its image rolled back"
+        ));
+    }
+    if !args.yes {
+        if !ui::interactive() {
+            return refuse("no terminal to confirm on: add --yes".into());
+        }
+        let mut p = DialoguerPrompter { allow_destructive: false };
+        let q = format!("Roll zone {zone} back to {target}? Changes made after it are lost.");
+        if p.confirm(&q) != Answer::Yes {
+            return refuse("not confirmed".into());
+        }
+    }
+    let n = journal.begin_step("rollback", Some(target.clone()));
+    journal.save(&dir)?;
+    // The global zone first: it serves every zone, not just this one.
+    let mut gz_note = String::new();
+    if journal.gz_publishers_modified {
+        let tsv = journal.gz_publishers_tsv.clone().unwrap_or_default();
+        let mut pubs = parse_publisher_tsv(&tsv)?;
+        if let Some(table) = &journal.gz_publishers_table {
+            merge_table_flags(&mut pubs, &parse_publisher_table(table)?);
+        }
+        if let Some(mut g) = GzPublisherGuard::recorded(&runner, pubs, tsv) {
+            let r = g.restore(&exec);
+            gz_note = if r.intact {
+                "; global-zone publishers restored".into()
+            } else {
+                format!("; WARNING: global-zone publishers still differ:\n{}", r.difference)
+            };
+            journal.gz_publishers_modified = !r.intact;
+        }
+    }
+    if state == ZoneState::Installed {
+        exec.change_ok(&zoneadm::detach_spec(&zone, false), &[0])?;
+    }
+    snapshot::rollback(&exec, &target)?;
+    journal.end_step(n, StepOutcome::Done, &format!("rolled back to {target}"));
+    journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
+    journal.save(&dir)?;
+    println!(
+        "zone {zone}: image rolled back to {target}; the zone is detached (configured){gz_note}.\n\
+         Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was."
+    );
+    Ok(exit::OK)
+}
