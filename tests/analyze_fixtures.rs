@@ -3,20 +3,22 @@
 
 use std::fs;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use zonerescue::analysis::{
     AnalysisContext, Analyzer, Generation, Report, RuleSet, Verdict, analyze_reader,
 };
 use zonerescue::strategies::StrategyName;
 
+static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::builtin().unwrap());
+
 fn analyze(name: &str) -> Report {
     analyze_ctx(name, AnalysisContext::default())
 }
 
 fn analyze_ctx(name: &str, ctx: AnalysisContext) -> Report {
-    let rules = RuleSet::builtin().unwrap();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs").join(name);
-    analyze_reader(&rules, ctx, fs::File::open(path).unwrap()).unwrap()
+    analyze_reader(&RULES, ctx, fs::File::open(path).unwrap()).unwrap()
 }
 
 /// (fixture, verdict, generation, key of the leading finding, recommended strategy, exit code)
@@ -152,11 +154,10 @@ fn context_tells_global_from_zone_only_publishers() {
 
 #[test]
 fn streaming_lines_gives_the_same_report_as_the_reader() {
-    let rules = RuleSet::builtin().unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs");
     for &(file, ..) in CASES {
         let bytes = fs::read(dir.join(file)).unwrap();
-        let mut a = Analyzer::new(&rules);
+        let mut a = Analyzer::new(&RULES);
         for line in bytes.split_inclusive(|&b| b == b'\n') {
             a.feed_line(line);
         }
