@@ -59,6 +59,7 @@ const CASES: &[Case] = &[
     ("solaris11-update-required.txt", V::Failed, G::Solaris11, Some("update-required"), Some(S::Attach), 1),
     ("solaris11-old-image-format.log", V::Failed, G::Solaris11, Some("image-format-old"), None, 1),
     ("pkg-out-of-date.txt", V::Failed, G::Unknown, Some("pkg-out-of-date"), None, 1),
+    ("solaris11-sysrepo.txt", V::Failed, G::Solaris11, Some("sysrepo-unavailable"), None, 1),
     ("zoneadm-already-installed.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
     ("zoneadm-running.txt", V::Failed, G::Unknown, Some("zone-running"), None, 1),
     ("zoneadm-incomplete.txt", V::Failed, G::Unknown, Some("zone-incomplete"), None, 1),

@@ -110,3 +110,24 @@ proptest! {
         prop_assert_eq!(a.finish(), read);
     }
 }
+
+#[test]
+fn a_transcript_stamped_line_by_line_keeps_its_blocks() {
+    // The same log piped through a timestamping tool: every line starts with a time.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/logs/solaris11-publisher-mismatch.log");
+    let plain = std::fs::read_to_string(path).unwrap();
+    let stamped: String = plain
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let l = l.find("] ").map_or(l, |p| &l[p + 2..]);
+            format!("Nov 16 20:{:02}:{:02} {l}\n", i / 60, i % 60)
+        })
+        .collect();
+    let r = analyze_reader(&RULES, AnalysisContext::default(), stamped.as_bytes()).unwrap();
+    let f = r.finding("publisher-mismatch").unwrap();
+    assert_eq!(f.publishers, ["solaris", "site"]);
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert_eq!(r.zone.as_deref(), Some("z1"));
+}
