@@ -350,6 +350,18 @@ mod tests {
     }
 
     #[test]
+    fn every_builtin_key_is_documented() {
+        let doc = include_str!("../../docs/analyze-json.md");
+        for r in RuleSet::builtin().unwrap().rules() {
+            assert!(
+                doc.contains(&format!("| `{}`", r.key)),
+                "{} missing in docs/analyze-json.md",
+                r.key
+            );
+        }
+    }
+
+    #[test]
     fn extra_rule_overrides_and_adds() {
         let extra = r#"
 version = 1
