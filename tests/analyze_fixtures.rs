@@ -37,6 +37,7 @@ const CASES: &[Case] = &[
     ("s11express-disabled-publisher-transcript.txt", V::Failed, G::S11express, Some("gz-publisher-disabled"), Some(S::GzPublishers), 1),
     ("s11express-b111-rename.log", V::Failed, G::S11express, Some("package-renamed"), Some(S::Uninstall), 1),
     ("s11express-require-dependency.log", V::Failed, G::S11express, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    ("s11express-exclude-dependency.log", V::Failed, G::S11express, Some("package-removed"), Some(S::Uninstall), 1),
     ("s11express-two-attempts.txt", V::Attached, G::S11express, None, None, 0),
     ("openindiana-zone-internal-repo.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
     ("openindiana-success-partial-warning.txt", V::Attached, G::Openindiana, Some("partial-image-warning"), None, 0),
