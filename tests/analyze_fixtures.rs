@@ -46,6 +46,7 @@ const CASES: &[Case] = &[
     ("openindiana-no-active-zbe.log", V::Failed, G::S11express, Some("zbe-not-mounted"), None, 1),
     ("openindiana-multiple-active.log", V::Failed, G::Openindiana, Some("zbe-multiple-active"), None, 1),
     ("openindiana-pattern-not-matched.log", V::Failed, G::Openindiana, Some("pattern-not-matched"), Some(S::ZonePublishers), 1),
+    ("openindiana-2014-preferred-publisher.log", V::Failed, G::Openindiana, Some("publisher-reset-failed"), Some(S::ZonePublishers), 1),
     ("openindiana-truncated.log", V::Incomplete, G::Openindiana, Some("log-truncated"), Some(S::Attach), 1),
     ("omnios-postgres-removed.log", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("omnios-terminal-only.txt", V::Incomplete, G::Unknown, Some("log-elsewhere"), None, 3),
@@ -111,6 +112,9 @@ fn subjects_are_named() {
     assert_eq!(r.finding("package-removed").unwrap().packages, ["developer/sunstudio12u1"]);
     assert!(r.finding("version-jump").is_some());
     assert_eq!(r.remedies, [S::Uninstall, S::Incremental]);
+
+    // 'global' in this message is not the zone's name.
+    assert_eq!(analyze("openindiana-2014-preferred-publisher.log").zone.as_deref(), Some("oi14"));
 
     let r = analyze("solaris11-publisher-mismatch.log");
     assert_eq!(r.finding("publisher-mismatch").unwrap().publishers, ["solaris", "site"]);
