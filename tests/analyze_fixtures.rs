@@ -3,20 +3,22 @@
 
 use std::fs;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use zonerescue::analysis::{
     AnalysisContext, Analyzer, Generation, Report, RuleSet, Verdict, analyze_reader,
 };
 use zonerescue::strategies::StrategyName;
 
+static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::builtin().unwrap());
+
 fn analyze(name: &str) -> Report {
     analyze_ctx(name, AnalysisContext::default())
 }
 
 fn analyze_ctx(name: &str, ctx: AnalysisContext) -> Report {
-    let rules = RuleSet::builtin().unwrap();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs").join(name);
-    analyze_reader(&rules, ctx, fs::File::open(path).unwrap()).unwrap()
+    analyze_reader(&RULES, ctx, fs::File::open(path).unwrap()).unwrap()
 }
 
 /// (fixture, verdict, generation, key of the leading finding, recommended strategy, exit code)
@@ -35,6 +37,7 @@ const CASES: &[Case] = &[
     ("s11express-disabled-publisher-transcript.txt", V::Failed, G::S11express, Some("gz-publisher-disabled"), Some(S::GzPublishers), 1),
     ("s11express-b111-rename.log", V::Failed, G::S11express, Some("package-renamed"), Some(S::Uninstall), 1),
     ("s11express-require-dependency.log", V::Failed, G::S11express, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    ("s11express-exclude-dependency.log", V::Failed, G::S11express, Some("package-removed"), Some(S::Uninstall), 1),
     ("s11express-two-attempts.txt", V::Attached, G::S11express, None, None, 0),
     ("openindiana-zone-internal-repo.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
     ("openindiana-success-partial-warning.txt", V::Attached, G::Openindiana, Some("partial-image-warning"), None, 0),
@@ -43,6 +46,7 @@ const CASES: &[Case] = &[
     ("openindiana-no-active-zbe.log", V::Failed, G::S11express, Some("zbe-not-mounted"), None, 1),
     ("openindiana-multiple-active.log", V::Failed, G::Openindiana, Some("zbe-multiple-active"), None, 1),
     ("openindiana-pattern-not-matched.log", V::Failed, G::Openindiana, Some("pattern-not-matched"), Some(S::ZonePublishers), 1),
+    ("openindiana-2014-preferred-publisher.log", V::Failed, G::Openindiana, Some("publisher-reset-failed"), Some(S::ZonePublishers), 1),
     ("openindiana-truncated.log", V::Incomplete, G::Openindiana, Some("log-truncated"), Some(S::Attach), 1),
     ("omnios-postgres-removed.log", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("omnios-terminal-only.txt", V::Incomplete, G::Unknown, Some("log-elsewhere"), None, 3),
@@ -57,6 +61,7 @@ const CASES: &[Case] = &[
     ("solaris11-update-required.txt", V::Failed, G::Solaris11, Some("update-required"), Some(S::Attach), 1),
     ("solaris11-old-image-format.log", V::Failed, G::Solaris11, Some("image-format-old"), None, 1),
     ("pkg-out-of-date.txt", V::Failed, G::Unknown, Some("pkg-out-of-date"), None, 1),
+    ("solaris11-sysrepo.txt", V::Failed, G::Solaris11, Some("sysrepo-unavailable"), None, 1),
     ("zoneadm-already-installed.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
     ("zoneadm-running.txt", V::Failed, G::Unknown, Some("zone-running"), None, 1),
     ("zoneadm-incomplete.txt", V::Failed, G::Unknown, Some("zone-incomplete"), None, 1),
@@ -108,6 +113,9 @@ fn subjects_are_named() {
     assert!(r.finding("version-jump").is_some());
     assert_eq!(r.remedies, [S::Uninstall, S::Incremental]);
 
+    // 'global' in this message is not the zone's name.
+    assert_eq!(analyze("openindiana-2014-preferred-publisher.log").zone.as_deref(), Some("oi14"));
+
     let r = analyze("solaris11-publisher-mismatch.log");
     assert_eq!(r.finding("publisher-mismatch").unwrap().publishers, ["solaris", "site"]);
 
@@ -152,11 +160,10 @@ fn context_tells_global_from_zone_only_publishers() {
 
 #[test]
 fn streaming_lines_gives_the_same_report_as_the_reader() {
-    let rules = RuleSet::builtin().unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs");
     for &(file, ..) in CASES {
         let bytes = fs::read(dir.join(file)).unwrap();
-        let mut a = Analyzer::new(&rules);
+        let mut a = Analyzer::new(&RULES);
         for line in bytes.split_inclusive(|&b| b == b'\n') {
             a.feed_line(line);
         }

@@ -10,7 +10,6 @@ use std::io::{self, Read};
 
 use memchr::{memchr, memchr_iter, memrchr};
 use regex::bytes::Regex;
-use regex_automata::Input;
 
 use super::context::AnalysisContext;
 use super::findings::{Acc, FindingBuilder};
@@ -78,6 +77,9 @@ impl Attempt {
 struct Follow {
     rule: usize,
     remaining: u32,
+    /// The block's first line had a timestamp: the whole input is stamped line by line
+    /// (e.g. piped through `ts`), so a stamp does not mark the brand speaking again.
+    stamped: bool,
 }
 
 /// Streaming attach-log analyzer. Create one per analysis; it borrows the compiled rules.
@@ -193,8 +195,8 @@ impl<'r> Analyzer<'r> {
             let start = if self.follow.is_some() {
                 pos
             } else {
-                match scanner.find(Input::new(region).span(pos..region.len())) {
-                    Some(m) => m.start(),
+                match scanner.find(region, pos) {
+                    Some(start) => start,
                     None => break,
                 }
             };
@@ -246,7 +248,9 @@ impl<'r> Analyzer<'r> {
         if dated {
             self.attempt.dated_lines = true;
             // A block of pkg output ends where the brand speaks again.
-            self.follow = None;
+            if self.follow.is_some_and(|f| !f.stamped) {
+                self.follow = None;
+            }
         }
         if let Some(f) = self.follow {
             if !norm.is_empty() {
@@ -258,11 +262,22 @@ impl<'r> Analyzer<'r> {
         if norm.is_empty() {
             return;
         }
-        let set = self.rules.set();
-        if !set.is_match(norm) {
-            return;
-        }
-        for i in set.matches(norm).iter() {
+        // The patterns that may match (by their required literals), each confirmed by its
+        // own regex; without literals, the whole set decides.
+        let matched: Vec<usize> = match self.rules.scanner().candidates(norm) {
+            Some(c) => c
+                .into_iter()
+                .filter(|&i| self.rules.owner(i).is_some_and(|o| o.regex().is_match(norm)))
+                .collect(),
+            None => {
+                let set = self.rules.set();
+                if !set.is_match(norm) {
+                    return;
+                }
+                set.matches(norm).iter().collect()
+            }
+        };
+        for i in matched {
             match self.rules.owner(i) {
                 Some(PatternOwner::Rule(ri, re)) => self.rule_hit(ri, re, n, raw, norm),
                 Some(PatternOwner::Marker(m, re)) => self.marker_hit(m, re, n, raw, norm),
@@ -311,7 +326,7 @@ impl<'r> Analyzer<'r> {
             acc.add_package(p);
         }
         if follow > 0 {
-            self.follow = Some(Follow { rule: ri, remaining: follow });
+            self.follow = Some(Follow { rule: ri, remaining: follow, stamped: has_timestamp(raw) });
         }
     }
 

@@ -55,25 +55,82 @@ pub fn has_timestamp(raw: &[u8]) -> bool {
         || strip_iso_timestamp(t).len() != t.len()
 }
 
-/// `2026-11-23T10:44:32Z `, `2026-11-23 10:44:32.123+01:00 ` …
+/// A leading timestamp without brackets, in any of the usual shapes: `2026-11-23T10:44:32Z `,
+/// `2026-11-23 10:44:32.123+01:00 `, `Nov 23 10:44:32 `, `Mon Nov 23 10:44:32 UTC 2026 `,
+/// `23/11/2026 10:44:32 `, `10:44:32 `. Recognised by a `HH:MM:SS` within the first 40 bytes
+/// preceded only by date-like words, so message text is never eaten.
 fn strip_iso_timestamp(s: &[u8]) -> &[u8] {
-    let digits =
-        |r: std::ops::Range<usize>| s.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if s.len() > 19
-        && digits(0..4)
-        && s[4] == b'-'
-        && digits(5..7)
-        && s[7] == b'-'
-        && digits(8..10)
-        && (s[10] == b'T' || s[10] == b' ')
-        && digits(11..13)
-        && s[13] == b':'
-    {
-        let end =
-            s.iter().skip(11).position(|&b| b == b' ' || b == b'\t').map_or(s.len(), |p| p + 11);
-        return trim(&s[end..]);
+    let Some(t) = find_time(s) else { return s };
+    if !is_date_words(&s[..t]) {
+        return s;
     }
-    s
+    let mut i = t + 8;
+    // fractional seconds, then Z or a numeric offset
+    if matches!(s.get(i), Some(b'.' | b',')) {
+        i += 1;
+        while s.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    if s.get(i) == Some(&b'Z') {
+        i += 1;
+    } else if matches!(s.get(i), Some(b'+' | b'-')) && s.get(i + 1).is_some_and(u8::is_ascii_digit)
+    {
+        i += 1;
+        while s.get(i).is_some_and(|b| b.is_ascii_digit() || *b == b':') {
+            i += 1;
+        }
+    }
+    // ` UTC 2026` / ` 2026` (date(1) style)
+    let mut j = i;
+    while s.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    let zone_len = s[j..].iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let k = j + zone_len;
+    let year_at = |p: usize| {
+        s.get(p) == Some(&b' ')
+            && s.get(p + 1..p + 5).is_some_and(|y| y.iter().all(u8::is_ascii_digit))
+            && s.get(p + 5).is_none_or(|b| !b.is_ascii_digit())
+    };
+    if (2..=5).contains(&zone_len) && year_at(k) {
+        i = k + 5;
+    } else if year_at(i) {
+        i += 5;
+    }
+    match s.get(i) {
+        None => &s[i..],
+        Some(b' ' | b'\t' | b':' | b']') => trim(&s[i + 1..]),
+        Some(_) => s,
+    }
+}
+
+/// Position of the first `HH:MM:SS` in the first 40 bytes.
+fn find_time(s: &[u8]) -> Option<usize> {
+    let d = |i: usize| s.get(i).is_some_and(u8::is_ascii_digit);
+    (0..s.len().min(40)).find(|&i| {
+        d(i) && d(i + 1)
+            && s.get(i + 2) == Some(&b':')
+            && d(i + 3)
+            && d(i + 4)
+            && s.get(i + 5) == Some(&b':')
+            && d(i + 6)
+            && d(i + 7)
+            && (i == 0 || !s[i - 1].is_ascii_digit())
+    })
+}
+
+/// Only digits, date separators and weekday/month names (the part before the time).
+fn is_date_words(p: &[u8]) -> bool {
+    const NAMES: [&[u8]; 19] = [
+        b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun", b"Jan", b"Feb", b"Mar", b"Apr",
+        b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+    ];
+    p.split(|&b| b == b' ' || b == b',').filter(|w| !w.is_empty()).all(|w| {
+        NAMES.contains(&w)
+            || (w.iter().all(|b| b.is_ascii_digit() || b"-/.T".contains(b))
+                && w.iter().any(u8::is_ascii_digit))
+    })
 }
 
 /// A line as report text: lossy UTF-8, control characters dropped, tabs kept, capped.
@@ -128,6 +185,19 @@ mod tests {
         );
         assert_eq!(normalise(b"  | pkg: update failed"), b"pkg: update failed");
         assert_eq!(normalise(b"[unterminated"), b"[unterminated");
+        for stamped in [
+            &b"2026-11-23 10:44:32.123+01:00 ERROR: x"[..],
+            b"Nov 23 10:44:32 ERROR: x",
+            b"Mon Nov 23 10:44:32 UTC 2026 ERROR: x",
+            b"Mon, 23 Nov 2026 10:44:32 ERROR: x",
+            b"23/11/2026 10:44:32: ERROR: x",
+            b"10:44:32 ERROR: x",
+        ] {
+            assert_eq!(normalise(stamped), b"ERROR: x", "{}", String::from_utf8_lossy(stamped));
+        }
+        for plain in [&b"ERROR: x at 10:44:32 today"[..], b"Download: 10:44:32 x"] {
+            assert_eq!(normalise(plain), plain.trim_ascii());
+        }
         assert_eq!(normalise(b""), b"");
         assert_eq!(normalise(b"\0\0\0"), b"");
     }

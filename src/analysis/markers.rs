@@ -107,7 +107,11 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Fact, "^(?P<disabled_publisher>[^ \t]+)\t(true|false)\t(true|false)\tfalse\t"),
     (Marker::Fact, "set-publisher .*--disable (.* )?(?P<disabled_publisher>[^ -][^ ]*)"),
     // pkg output
-    (Marker::Pkg, "^(Startup|Planning|Download|Actions|Finalize): "),
+    // once per pkg run, not per progress line (progress lines are the bulk of a big log and
+    // must not all become candidates)
+    (Marker::Pkg, "^Planning: Solver setup"),
+    (Marker::Pkg, "^Download: Completed"),
+    (Marker::Pkg, "^(Removal|Install|Update) Phase"),
     (Marker::Pkg, "^Creating Plan"),
     (Marker::Pkg, "^(DOWNLOAD|PHASE) "),
     (Marker::Pkg, "^Packages to (install|update|remove|change|fix):"),

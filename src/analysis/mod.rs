@@ -20,6 +20,7 @@ mod markers;
 mod render;
 mod report;
 mod rules;
+mod scanner;
 
 pub use analyzer::{Analyzer, analyze_reader};
 pub use context::AnalysisContext;

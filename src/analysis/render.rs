@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use super::findings::keys;
+use super::generation::Generation;
 use super::report::{Evidence, Finding, Report, Severity, Verdict};
 
 struct Style {
@@ -39,8 +41,11 @@ pub fn render_human(r: &Report, color: bool) -> String {
     let st = Style { color };
     let mut o = String::new();
     let _ = writeln!(o, "{} {}", st.bold("Verdict:   "), st.verdict(r.verdict));
-    let _ =
-        writeln!(o, "{} {} ({})", st.bold("Generation:"), r.generation, r.generation.describe());
+    let generation = match r.generation {
+        Generation::Unknown => r.generation.describe().to_string(),
+        g => format!("{g} ({})", g.describe()),
+    };
+    let _ = writeln!(o, "{} {generation}", st.bold("Generation:"));
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let _ = writeln!(o, "{} {}", st.bold("Zone:      "), opt(&r.zone));
     if r.zone_root.is_some() {
@@ -68,11 +73,15 @@ pub fn render_human(r: &Report, color: bool) -> String {
         finding(&mut o, &st, i + 1, f);
     }
     // The unknown-failure finding already shows these lines as its evidence.
-    if !r.notable_lines.is_empty() && r.finding(super::findings::keys::UNKNOWN_FAILURE).is_none() {
+    if !r.notable_lines.is_empty() && r.finding(keys::UNKNOWN_FAILURE).is_none() {
         let _ = writeln!(o, "\n{}", st.bold("Lines most likely to matter:"));
         lines(&mut o, &r.notable_lines);
     }
-    if !r.tail.is_empty() && r.verdict == Verdict::Incomplete {
+    // log-truncated already shows the last lines as its evidence.
+    if !r.tail.is_empty()
+        && r.verdict == Verdict::Incomplete
+        && r.finding(keys::LOG_TRUNCATED).is_none()
+    {
         let _ = writeln!(o, "\n{}", st.bold("Last lines of the input:"));
         lines(&mut o, &r.tail);
     }
@@ -80,6 +89,14 @@ pub fn render_human(r: &Report, color: bool) -> String {
     match (r.verdict, r.recommended) {
         (Verdict::Attached, _) => {
             let _ = writeln!(o, "{} nothing to do: the zone attached.", st.bold("Recommended:"));
+        }
+        (Verdict::NotAnAttachLog, _) => {
+            let _ = writeln!(
+                o,
+                "{} nothing recognisable. Give the attach log (/var/tmp/ZONE.attach_log.*, \
+                 /var/log/zones/zoneadm.*.attach) or the terminal output of zoneadm attach.",
+                st.bold("Recommended:")
+            );
         }
         (_, Some(s)) => {
             let zone = r.zone.clone().unwrap_or_else(|| "<zone>".into());

@@ -26,11 +26,10 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use regex_automata::meta;
-use regex_automata::util::syntax;
 use serde::Deserialize;
 
 use super::markers::{MARKERS, Marker};
+use super::scanner::Scanner;
 
 use super::report::Severity;
 use crate::strategies::StrategyName;
@@ -147,9 +146,8 @@ pub struct RuleSet {
     pattern_rule: Vec<usize>,
     /// Built-in markers; their patterns follow the rules' patterns in `set`.
     markers: Vec<(Marker, Regex)>,
-    /// Every pattern (rules then markers) in its unanchored form, as one multi-pattern
-    /// regex: finds candidate lines in a whole buffer without looking at each line.
-    scanner: meta::Regex,
+    /// Finds candidate lines in a whole buffer without looking at each line.
+    scanner: Scanner,
 }
 
 /// What pattern `i` of the combined set belongs to.
@@ -157,6 +155,14 @@ pub struct RuleSet {
 pub(crate) enum PatternOwner<'a> {
     Rule(usize, &'a Regex),
     Marker(Marker, &'a Regex),
+}
+
+impl<'a> PatternOwner<'a> {
+    pub fn regex(&self) -> &'a Regex {
+        match self {
+            PatternOwner::Rule(_, re) | PatternOwner::Marker(_, re) => re,
+        }
+    }
 }
 
 /// Compile a pattern the way every rule pattern is compiled: bytes, no Unicode classes (so
@@ -231,12 +237,8 @@ impl RuleSet {
             .size_limit(1 << 26)
             .build()
             .map_err(set_error)?;
-        let unanchored: Vec<String> = all_patterns.iter().map(|p| unanchored(p)).collect();
-        let scanner = meta::Regex::builder()
-            .syntax(syntax::Config::new().unicode(false).utf8(false))
-            .configure(meta::Config::new().utf8_empty(false).nfa_size_limit(Some(1 << 26)))
-            .build_many(&unanchored)
-            .map_err(|e| set_error(regex::Error::Syntax(e.to_string())))?;
+        let scanner =
+            Scanner::new(&all_patterns).map_err(|e| set_error(regex::Error::Syntax(e)))?;
         Ok(RuleSet { rules, set, singles, pattern_rule, markers, scanner })
     }
 
@@ -261,7 +263,7 @@ impl RuleSet {
         Some(PatternOwner::Marker(*m, re))
     }
 
-    pub(crate) fn scanner(&self) -> &meta::Regex {
+    pub(crate) fn scanner(&self) -> &Scanner {
         &self.scanner
     }
 
@@ -320,17 +322,6 @@ fn compile_rule(origin: &str, def: RuleDef) -> Result<Rule, RuleError> {
     })
 }
 
-/// The form of a pattern used to find candidate lines in raw input: anchors dropped, because
-/// the raw line still has its `[date]` prefix (a superset is fine: candidates are re-checked).
-fn unanchored(p: &str) -> String {
-    let p = p.strip_prefix('^').unwrap_or(p);
-    let p = match p.strip_suffix('$') {
-        Some(rest) if !rest.ends_with('\\') => rest,
-        _ => p,
-    };
-    p.to_string()
-}
-
 /// TOML multi-line strings keep the file's line breaks; a paragraph is one line.
 fn normalise_paragraph(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -348,6 +339,26 @@ mod tests {
             assert!(keys.insert(r.key.clone()), "duplicate key {}", r.key);
         }
         assert!(rs.rules().len() >= 20);
+        // Every built-in pattern has a required literal, so big logs take the fast path.
+        let slow: Vec<&str> = rs
+            .pattern_sources()
+            .chain(MARKERS.iter().map(|(_, p)| *p))
+            .filter(|p| super::super::scanner::required_literals(p).is_none())
+            .collect();
+        assert!(slow.is_empty(), "patterns without a required literal: {slow:#?}");
+        assert!(rs.scanner().is_literal());
+    }
+
+    #[test]
+    fn every_builtin_key_is_documented() {
+        let doc = include_str!("../../docs/analyze-json.md");
+        for r in RuleSet::builtin().unwrap().rules() {
+            assert!(
+                doc.contains(&format!("| `{}`", r.key)),
+                "{} missing in docs/analyze-json.md",
+                r.key
+            );
+        }
     }
 
     #[test]

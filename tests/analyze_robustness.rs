@@ -1,0 +1,133 @@
+//! Hostile input: random bytes, NULs, CR, megabyte lines, lines split across read buffers.
+//! Nothing may panic, and what can be found must still be found.
+
+use std::io::Read;
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+use zonerescue::analysis::{AnalysisContext, Analyzer, RuleSet, Verdict, analyze_reader};
+
+/// Compiled once: compiling the rules in a debug build costs more than a proptest case.
+static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::builtin().unwrap());
+
+/// A reader that hands out at most `step` bytes per read, to split lines across buffers.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+const FAILED_LOG: &[u8] = b"[Mon Nov 23 09:40:02 UTC 2026] Log File: /var/tmp/pg01.attach_log.c8Fd2a\n\
+pkg install: No solution was found to satisfy constraints\n\
+  No suitable version of installed package pkg://omnios/database/postgresql-12@12.16-151046.0 found\n\
+[Mon Nov 23 09:41:30 UTC 2026]                     Result: Attach Failed.\n";
+
+#[test]
+fn a_megabyte_line_is_skipped_not_swallowed() {
+    let rules = RuleSet::builtin().unwrap();
+    let mut input = Vec::new();
+    input.extend_from_slice(b"Download: ");
+    input.extend(std::iter::repeat_n(b'#', 3 << 20)); // one 3 MB line (a progress bar gone wrong)
+    input.push(b'\n');
+    input.extend_from_slice(FAILED_LOG);
+    let r = analyze_reader(&rules, AnalysisContext::default(), &input[..]).unwrap();
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert_eq!(r.lines_read, 5);
+    let f = r.finding("package-removed").unwrap();
+    assert_eq!(f.packages, ["database/postgresql-12"]);
+    assert_eq!(f.evidence[0].line, 4);
+    assert!(r.tail.iter().all(|e| e.text.len() < 1000));
+}
+
+#[test]
+fn nul_and_cr_do_not_hide_the_failure() {
+    let rules = RuleSet::builtin().unwrap();
+    let mut input: Vec<u8> = FAILED_LOG
+        .iter()
+        .flat_map(|&b| if b == b'\n' { vec![b'\r', b'\n'] } else { vec![b] })
+        .collect();
+    input.splice(0..0, b"\0\0\0\r\n".iter().copied());
+    let r = analyze_reader(&rules, AnalysisContext::default(), &input[..]).unwrap();
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert_eq!(r.recommended.map(|s| s.as_str()), Some("uninstall"));
+    assert!(r.findings.iter().flat_map(|f| &f.evidence).all(|e| !e.text.contains('\r')));
+}
+
+#[test]
+fn lines_split_across_reads_are_reassembled() {
+    let rules = RuleSet::builtin().unwrap();
+    let whole = analyze_reader(&rules, AnalysisContext::default(), FAILED_LOG).unwrap();
+    for step in [1, 2, 3, 7, 64] {
+        let r =
+            analyze_reader(&rules, AnalysisContext::default(), Trickle { data: FAILED_LOG, step })
+                .unwrap();
+        assert_eq!(r, whole, "read size {step}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let rules = &*RULES;
+        let r = analyze_reader(rules, AnalysisContext::default(), &data[..]).unwrap();
+        let newlines = data.iter().filter(|&&b| b == b'\n').count() as u64;
+        let partial = u64::from(!data.is_empty() && data.last() != Some(&b'\n'));
+        prop_assert_eq!(r.lines_read, newlines + partial);
+        let _ = serde_json::to_string(&r).unwrap();
+    }
+
+    #[test]
+    fn random_lines_mixed_with_real_ones_never_panic_and_stream_the_same(
+        junk in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..200), 0..30),
+        cut in 0usize..4,
+    ) {
+        let rules = &*RULES;
+        let real: Vec<&[u8]> = FAILED_LOG.split_inclusive(|&b| b == b'\n').collect();
+        let mut input = Vec::new();
+        for (i, j) in junk.iter().enumerate() {
+            input.extend_from_slice(j);
+            input.push(b'\n');
+            if let Some(l) = real.get(i) {
+                input.extend_from_slice(l);
+            }
+        }
+        input.truncate(input.len().saturating_sub(cut));
+        let read = analyze_reader(rules, AnalysisContext::default(), &input[..]).unwrap();
+        let mut a = Analyzer::new(rules);
+        for line in input.split_inclusive(|&b| b == b'\n') {
+            a.feed_line(line);
+        }
+        prop_assert_eq!(a.finish(), read);
+    }
+}
+
+#[test]
+fn a_transcript_stamped_line_by_line_keeps_its_blocks() {
+    // The same log piped through a timestamping tool: every line starts with a time.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/logs/solaris11-publisher-mismatch.log");
+    let plain = std::fs::read_to_string(path).unwrap();
+    let stamped: String = plain
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let l = l.find("] ").map_or(l, |p| &l[p + 2..]);
+            format!("Nov 16 20:{:02}:{:02} {l}\n", i / 60, i % 60)
+        })
+        .collect();
+    let r = analyze_reader(&RULES, AnalysisContext::default(), stamped.as_bytes()).unwrap();
+    let f = r.finding("publisher-mismatch").unwrap();
+    assert_eq!(f.publishers, ["solaris", "site"]);
+    assert_eq!(r.verdict, Verdict::Failed);
+    assert_eq!(r.zone.as_deref(), Some("z1"));
+}
