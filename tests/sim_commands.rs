@@ -420,3 +420,43 @@ fn zonesim_root_env_overrides_argv0() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains(":db01:installed:"));
 }
+
+#[test]
+fn attach_log_and_space_faults() {
+    let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{base}\n[[faults]]\nkind = \"attach-log-missing\"\nnth = 1\n\n[[faults]]\nkind = \"attach-log-unreadable\"\n\n[[faults]]\nkind = \"out-of-space\"\nnth = 1\n"
+    ));
+    let zbe = "rpool/zones/db01/ROOT/zbe";
+    let r = sim.run("zfs", &["snapshot", &format!("{zbe}@s1")]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, format!("cannot create snapshot '{zbe}@s1': out of space\n").as_str())
+    );
+    assert_eq!(sim.run("zfs", &["snapshot", &format!("{zbe}@s1")]).code, 0);
+    sim.detach("db01");
+    let r = sim.run("zoneadm", &["-z", "db01", "attach"]);
+    let log = r.out_lines()[0].strip_prefix("Log File: ").unwrap().to_string();
+    assert!(!std::path::Path::new(&log).exists(), "attach-log-missing deletes the printed log");
+    let r = sim.run("zoneadm", &["-z", "db01", "attach", "-u"]);
+    assert_eq!(r.code, 0);
+    let log = r.out_lines()[0].strip_prefix("Log File: ").unwrap().to_string();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().permissions().mode() & 0o777,
+        0,
+        "attach-log-unreadable writes mode 000"
+    );
+}
+
+#[test]
+fn live_output_under_zonesim_speed_is_the_same_text() {
+    let a = Sim::new("s11express-b111-web");
+    let b = Sim::new("s11express-b111-web");
+    a.detach("web01");
+    b.detach("web01");
+    let ra = a.run("zoneadm", &["-z", "web01", "attach", "-u"]);
+    let rb = b.run_env("zoneadm", &["-z", "web01", "attach", "-u"], &[("ZONESIM_SPEED", "100000")]);
+    assert_eq!(ra.code, rb.code);
+    assert_eq!(ra.stdout.replace(&a.d(), "DIR"), rb.stdout.replace(&b.d(), "DIR"));
+}

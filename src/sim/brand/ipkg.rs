@@ -88,7 +88,7 @@ pub fn zone_xml(world: &World, zone: &str) -> Vec<String> {
 /// `/usr/lib/brand/ipkg/attach Z ZONEPATH [-u]`.
 pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
     let p = world.platform;
-    let mut t = Transcript::new(p);
+    let mut t = Transcript::new(world);
     let Some(z) = world.zone(zone).cloned() else {
         t.code = super::SUBPROC_FATAL;
         return t;

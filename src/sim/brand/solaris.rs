@@ -123,7 +123,7 @@ fn clone_zbe(world: &mut World, parent: &str, src: &str) -> String {
 /// `/usr/lib/brand/solaris/attach Z ZONEPATH [-u|-U]`.
 pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
     let p = world.platform;
-    let mut t = Transcript::new(p);
+    let mut t = Transcript::new(world);
     let Some(z) = world.zone(zone).cloned() else {
         t.code = super::SUBPROC_FATAL;
         return t;
@@ -169,7 +169,7 @@ pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
     t.log(world, "                     Cache: Using /var/pkg/publisher.");
     t.log(world, "Updating image format");
     if update != Update::None {
-        t.terminal.push_str("Image format already current.\n");
+        t.term("Image format already current.\n");
     }
     // System repository: the zone sees the GZ's enabled publishers.
     let r = ImageRef::Zone(zone.into());
