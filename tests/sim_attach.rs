@@ -358,3 +358,45 @@ fn wrong_state_and_unknown_zone_errors() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("brand-specific usage: attach [-a archive]"));
 }
+
+#[test]
+fn solaris11_clones_a_zbe_whose_gz_be_still_exists() {
+    let text = std::fs::read_to_string(sim_support::scenario("solaris11-disabled-publisher-harmless"))
+        .unwrap()
+        .replace("[global]", "[global]\nother_bes = [{ name = \"solaris-1\", uuid = \"1d0f3c55-0000-4000-8000-000000000175\" }]");
+    let sim = Sim::from_text(&text);
+    let be = sim.run("beadm", &["list", "-H"]);
+    assert_eq!(be.out_lines().len(), 2);
+    assert!(be.out_lines()[0].starts_with("solaris-1;1d0f3c55-0000-4000-8000-000000000175;;;"));
+    sim.detach("app11");
+    let r = sim.run("zoneadm", &["-z", "app11", "attach", "-u"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.out_lines()[2..4],
+        [
+            "    Installing: Using clone of zone boot environment 'solaris'",
+            "      Zone BE root dataset: rpool/zones/app11/rpool/ROOT/solaris-0"
+        ]
+    );
+    let zfs = sim.run(
+        "zfs",
+        &[
+            "list",
+            "-H",
+            "-r",
+            "-d",
+            "1",
+            "-o",
+            "name,org.opensolaris.libbe:parentbe,org.opensolaris.libbe:active",
+            "rpool/zones/app11/rpool/ROOT",
+        ],
+    );
+    assert_eq!(
+        zfs.out_lines(),
+        [
+            "rpool/zones/app11/rpool/ROOT\t-\t-",
+            "rpool/zones/app11/rpool/ROOT/solaris\t1d0f3c55-0000-4000-8000-000000000175\toff",
+            "rpool/zones/app11/rpool/ROOT/solaris-0\t1d0f3c55-8a41-4f7e-9a9e-3b6b2d0c1183\ton",
+        ]
+    );
+}

@@ -100,9 +100,9 @@ fn discover(world: &mut World, zone: &str) -> Result<(String, Option<String>), V
     }
 }
 
-/// `clone_zbe`: snapshot the ZBE and clone it to the first free `solaris-<n>`.
+/// `clone_zbe`: snapshot the ZBE and clone it to the first free `solaris-<n>` (the brand
+/// promotes the clone and destroys the snapshot, so only the new dataset remains).
 fn clone_zbe(world: &mut World, parent: &str, src: &str) -> String {
-    let snap = clock::iso(world.clock_s).replace('T', "-");
     let mut n = 0;
     while world.dataset(&format!("{parent}/solaris-{n}")).is_some() {
         n += 1;
@@ -113,9 +113,8 @@ fn clone_zbe(world: &mut World, parent: &str, src: &str) -> String {
     world.charge(cost);
     world.add_dataset(&dst, &[("canmount", "noauto"), ("mountpoint", "/")], image);
     if let Some(d) = world.dataset_mut(src) {
+        // The clone forks the image; the old ZBE keeps its own (inactive) copy.
         d.props.insert(ACTIVE.into(), "off".into());
-        d.image = None;
-        let _ = snap;
     }
     dst
 }

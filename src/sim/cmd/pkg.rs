@@ -88,6 +88,12 @@ pub fn run(world: &mut World, args: &[String]) -> Output {
     let rest = &args[i + 1..];
     let (iref, root_dir) = match &root {
         None => (ImageRef::Global, "/".to_string()),
+        // The global zone's own root: `/` (as zoneadm lists it) or DIR itself.
+        Some(dir)
+            if dir.trim_end_matches('/').is_empty() || std::path::Path::new(dir) == world.root =>
+        {
+            (ImageRef::Global, "/".to_string())
+        }
         Some(dir) => match world.zone_by_root(dir) {
             Some(z) if world.zone_image(z).is_some() => {
                 (ImageRef::Zone(z.name.clone()), dir.trim_end_matches('/').to_string())
