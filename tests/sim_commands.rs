@@ -460,3 +460,25 @@ fn live_output_under_zonesim_speed_is_the_same_text() {
     assert_eq!(ra.code, rb.code);
     assert_eq!(ra.stdout.replace(&a.d(), "DIR"), rb.stdout.replace(&b.d(), "DIR"));
 }
+
+#[test]
+fn concurrent_invocations_do_not_lose_updates() {
+    let sim = Sim::new("s11express-minor-update");
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let bin = sim.dir.join("bin/zfs");
+            std::thread::spawn(move || {
+                std::process::Command::new(bin)
+                    .args(["snapshot", &format!("rpool/zones/db01/ROOT/zbe@c{i}")])
+                    .status()
+                    .unwrap()
+                    .success()
+            })
+        })
+        .collect();
+    assert!(handles.into_iter().all(|h| h.join().unwrap()));
+    let list =
+        sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name", "-r", "rpool/zones/db01"]);
+    assert_eq!(list.out_lines().len(), 8);
+    assert_eq!(audit::read(&sim.dir).unwrap().len(), 9, "8 snapshots and the list");
+}

@@ -242,7 +242,8 @@ pub fn plan(
             plan_error: true,
         });
     }
-    // Step 2: every installed core package must exist at the target.
+    // Step 2: every installed core package must exist at the target. The Reason wording for a
+    // missing core package is our choice among pkg_solver's reasons (§3.9); UNVERIFIED.
     let mut reasons = Vec::new();
     for pkg in &image.packages {
         let f = facts(world, &pkg.name);
@@ -303,7 +304,9 @@ pub fn plan(
             plan_error: true,
         });
     }
-    // Step 4: installed apps removed by the target block the solve.
+    // Step 4: installed apps removed by the target block the solve. pkg_solver's real wording
+    // depends on the package's dependencies; we use its `exclude` reason so that the blocking
+    // package's FMRI is named on a Reason line (UNVERIFIED for this exact situation).
     let blockers: Vec<&InstalledPkg> = image
         .packages
         .iter()
