@@ -95,6 +95,22 @@ fn pkg_publisher_old_table_and_tsv_on_s11express() {
         ]
     );
     assert_eq!(sim.run("pkg", &["publisher", "-H", "-n", "-F", "tsv"]).out_lines().len(), 1);
+    let detail = sim.run("pkg", &["publisher", "extra"]);
+    assert_eq!(
+        detail.out_lines()[..4],
+        [
+            "",
+            "            Publisher: extra",
+            "                Alias:",
+            "           Origin URI: http://pkg.example.net/extra/"
+        ]
+    );
+    assert!(detail.out_lines().contains(&"              Enabled: No"));
+    let unknown = sim.run("pkg", &["publisher", "nope"]);
+    assert_eq!(
+        (unknown.code, unknown.stderr.as_str()),
+        (1, "pkg publisher: Unknown publisher 'nope'.\n")
+    );
     let r = sim.run("pkg", &["-R", "/nowhere", "list"]);
     assert_eq!((r.code, r.stderr.as_str()), (1, "pkg: No image rooted at '/nowhere'\n"));
 }

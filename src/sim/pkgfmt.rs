@@ -231,6 +231,27 @@ pub fn publisher_tsv(platform: Platform, pubs: &[Publisher], header: bool) -> Ve
     out
 }
 
+/// `pkg publisher <name>`: labels right-aligned to 21 characters (§3.3). The value strings of
+/// `Origin Status` / `Enabled` are UNVERIFIED.
+pub fn publisher_detail(p: &Publisher, clock_s: u64) -> Vec<String> {
+    let mut rows: Vec<(&str, String)> =
+        vec![("Publisher", p.name.clone()), ("Alias", String::new())];
+    for o in &p.origins {
+        rows.push(("Origin URI", location(p, o)));
+        rows.push(("Origin Status", if p.enabled { "Online".into() } else { "Disabled".into() }));
+    }
+    rows.push(("SSL Key", "None".into()));
+    rows.push(("SSL Cert", "None".into()));
+    rows.push(("Client UUID", "0c9a4b1e-5d1f-11e0-8a4e-0800279b2c3d".into()));
+    rows.push(("Catalog Updated", super::clock::date(clock_s)));
+    rows.push(("Enabled", if p.enabled { "Yes".into() } else { "No".into() }));
+    let mut out = vec![String::new()];
+    out.extend(rows.iter().map(|(l, v)| format!("{l:>21}: {v}").trim_end().to_string()));
+    out.push(format!("{:>21}:", "Properties"));
+    out.push(format!("{:>23}signature-policy = verify", ""));
+    out
+}
+
 /// `pkg list` rows.
 pub fn list(
     platform: Platform,

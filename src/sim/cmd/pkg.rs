@@ -175,6 +175,13 @@ fn publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
             }
         }
         pubs.retain(|x| p.operands.contains(&x.name));
+        if p.value("F").is_none() && !p.has("H") {
+            let mut out = Output::ok();
+            for x in &pubs {
+                out.lines(pkgfmt::publisher_detail(x, world.clock_s));
+            }
+            return out;
+        }
     }
     let header = !p.has("H");
     let mut out = Output::ok();
