@@ -10,7 +10,8 @@
 //!     doing its work (or failing as above), so callers' timeouts can be tested.
 //! - `repository = URI, unreachable_after = N`: the repository answers the first N catalog
 //!   contacts, then is unreachable.
-//! - `kind = "…"` (optionally `zone = "Z"`, `nth = N`), where kind is one of:
+//! - `kind = "…"` (optionally `zone = "Z"` — `"global"` for the global zone's image — and
+//!   `nth = N`), where kind is one of:
 //!   - `image-locked`: pkg operations on the image (the zone's with `zone`, else any) exit 7
 //!     with pkg's lock text;
 //!   - `zoneadm-locked`: zoneadm's state-changing subcommands fail with
@@ -91,9 +92,13 @@ pub fn take_kind(world: &mut World, kind: &str, zone: Option<&str>) -> bool {
         if f.kind.as_deref() != Some(kind) {
             continue;
         }
-        if let (Some(fz), Some(z)) = (f.zone.as_deref(), zone)
-            && fz != z
-        {
+        // A fault naming a zone fires only for that zone ("global": the global zone's image).
+        let applies = match (f.zone.as_deref(), zone) {
+            (None, _) => true,
+            (Some(fz), Some(z)) => fz == z,
+            (Some(fz), None) => fz == "global",
+        };
+        if !applies {
             continue;
         }
         let n = world.bump(&format!("fault:{i}"));

@@ -18,6 +18,7 @@ pub mod clock;
 pub mod cmd;
 pub mod faults;
 pub mod files;
+pub mod live;
 pub mod oracle;
 pub mod out;
 pub mod pkgfmt;
@@ -131,6 +132,7 @@ fn run_command(argv0: &str, name: &str, args: &[String]) -> Result<i32> {
         }
         None => (store, world),
     };
+    live::enable(name == "zoneadm" && clock::speed().is_some());
     let out = match injected.replace {
         Some((stdout, stderr, code)) => out::Output { stdout, stderr, code },
         None => cmd::run(name, &mut world, args),
@@ -144,7 +146,9 @@ fn run_command(argv0: &str, name: &str, args: &[String]) -> Result<i32> {
     )
     .context("cannot append to audit.log")?;
     drop(store);
-    let _ = std::io::stdout().write_all(out.stdout.as_bytes());
+    let rest = out.stdout.get(live::emitted()..).unwrap_or("");
+    live::enable(false);
+    let _ = std::io::stdout().write_all(rest.as_bytes());
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().write_all(out.stderr.as_bytes());
     Ok(out.code)

@@ -5,10 +5,10 @@ use super::platform::Platform;
 use super::solver::Plan;
 use super::world::{Image, InstalledPkg, Publisher};
 
-/// Right-justified `label value` summary lines, only the non-zero ones.
-fn summary(rows: &[(&str, usize)]) -> Vec<String> {
+/// Right-justified `label value` summary lines; zero counts are left out.
+fn summary(rows: &[(&str, String)]) -> Vec<String> {
     let present: Vec<(&str, String)> =
-        rows.iter().filter(|(_, n)| *n > 0).map(|(l, n)| (*l, n.to_string())).collect();
+        rows.iter().filter(|(_, v)| v != "0").map(|(l, v)| (*l, v.clone())).collect();
     let lw = present.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
     let vw = present.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
     present.iter().map(|(l, v)| format!("{l:>lw$} {v:>vw$}")).collect()
@@ -26,7 +26,9 @@ pub fn changed(plan: &Plan) -> usize {
     plan.changes.len()
 }
 
-/// stdout of a successful install/update/uninstall in non-tty mode.
+/// stdout of a successful install/update/uninstall in non-tty mode. The current
+/// CommandLineProgressTracker format (§3.7) is used on every platform; what the b151 client
+/// (s11express) printed when not on a tty is UNVERIFIED.
 pub fn plan_output(
     platform: Platform,
     plan: &Plan,
@@ -55,18 +57,16 @@ pub fn plan_output(
     out.push("Planning: Planning completed in 2.00 seconds".into());
     let (remove, install, update) = counts(plan);
     let mut rows = vec![
-        ("Packages to remove:", remove),
-        ("Packages to install:", install),
-        ("Packages to update:", update),
+        ("Packages to remove:", remove.to_string()),
+        ("Packages to install:", install.to_string()),
+        ("Packages to update:", update.to_string()),
     ];
     if live {
-        rows.push(("Create boot environment:", 0));
+        // Only operations on the live root (the global zone) show the BE lines.
+        rows.push(("Create boot environment:", "No".into()));
+        rows.push(("Create backup boot environment:", "Yes".into()));
     }
     out.extend(summary(&rows));
-    if live {
-        out.push("Create boot environment: No".into());
-        out.push("Create backup boot environment: Yes".into());
-    }
     if verbose {
         out.push(String::new());
         out.push("Changed packages:".into());
@@ -228,6 +228,27 @@ pub fn publisher_tsv(platform: Platform, pubs: &[Publisher], header: bool) -> Ve
             });
         }
     }
+    out
+}
+
+/// `pkg publisher <name>`: labels right-aligned to 21 characters (§3.3). The value strings of
+/// `Origin Status` / `Enabled` are UNVERIFIED.
+pub fn publisher_detail(p: &Publisher, clock_s: u64) -> Vec<String> {
+    let mut rows: Vec<(&str, String)> =
+        vec![("Publisher", p.name.clone()), ("Alias", String::new())];
+    for o in &p.origins {
+        rows.push(("Origin URI", location(p, o)));
+        rows.push(("Origin Status", if p.enabled { "Online".into() } else { "Disabled".into() }));
+    }
+    rows.push(("SSL Key", "None".into()));
+    rows.push(("SSL Cert", "None".into()));
+    rows.push(("Client UUID", "0c9a4b1e-5d1f-11e0-8a4e-0800279b2c3d".into()));
+    rows.push(("Catalog Updated", super::clock::date(clock_s)));
+    rows.push(("Enabled", if p.enabled { "Yes".into() } else { "No".into() }));
+    let mut out = vec![String::new()];
+    out.extend(rows.iter().map(|(l, v)| format!("{l:>21}: {v}").trim_end().to_string()));
+    out.push(format!("{:>21}:", "Properties"));
+    out.push(format!("{:>23}signature-policy = verify", ""));
     out
 }
 

@@ -242,7 +242,8 @@ pub fn plan(
             plan_error: true,
         });
     }
-    // Step 2: every installed core package must exist at the target.
+    // Step 2: every installed core package must exist at the target. The Reason wording for a
+    // missing core package is our choice among pkg_solver's reasons (§3.9); UNVERIFIED.
     let mut reasons = Vec::new();
     for pkg in &image.packages {
         let f = facts(world, &pkg.name);
@@ -303,7 +304,9 @@ pub fn plan(
             plan_error: true,
         });
     }
-    // Step 4: installed apps removed by the target block the solve.
+    // Step 4: installed apps removed by the target block the solve. pkg_solver's real wording
+    // depends on the package's dependencies; we use its `exclude` reason so that the blocking
+    // package's FMRI is named on a Reason line (UNVERIFIED for this exact situation).
     let blockers: Vec<&InstalledPkg> = image
         .packages
         .iter()
@@ -437,4 +440,91 @@ pub fn solve(
     let cost = world.costs.solver;
     world.charge(cost);
     plan(world, image, pubs, target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Scenario;
+
+    fn world(extra_zone_pkgs: &str, history_from: u32, zone_origin: &str) -> World {
+        let text = format!(
+            r#"[scenario]
+name = "t"
+platform = "s11express"
+[global]
+be = "b"
+be_uuid = "u"
+entire = 151
+[[global.publishers]]
+name = "solaris"
+origins = ["http://r/151/"]
+[[repositories]]
+uri = "http://r/151/"
+publisher = "solaris"
+builds = [151]
+history_from = {history_from}
+[[packages]]
+name = "SUNWcs"
+kind = "core"
+[[packages]]
+name = "old/app"
+kind = "app"
+removed_at = 140
+[[packages]]
+name = "ren/app"
+kind = "app"
+renamed = {{ at = 130, to = "new/app" }}
+[[zones]]
+name = "z"
+brand = "ipkg"
+zonepath = "/zones/z"
+entire = 111
+packages = ["SUNWcs"{extra_zone_pkgs}]
+zbes = [{{ name = "zbe", parentbe = "p", active = true }}]
+publishers = [{{ name = "solaris", origins = ["{zone_origin}"] }}]
+"#
+        );
+        let mut w = World::from_scenario(&Scenario::parse("t.toml", &text).unwrap(), "/w".into());
+        w.pure = true;
+        w
+    }
+
+    fn solve_zone(w: &mut World) -> Result<Plan, SolveError> {
+        let z = w.zones[0].clone();
+        let img = w.zone_image(&z).unwrap().clone();
+        let pubs = img.enabled_publishers();
+        solve(w, &img, &pubs, &[], 151)
+    }
+
+    #[test]
+    fn steps_fail_in_order() {
+        // Unreachable origin: refresh fails first, whatever else is wrong.
+        let mut w = world(", \"old/app\", \"ren/app\"", 134, "http://gone/");
+        assert_eq!(solve_zone(&mut w).unwrap_err().step, Step::Refresh);
+        // Rename without history is reported before the removed app.
+        let mut w = world(", \"old/app\", \"ren/app\"", 134, "http://r/151/");
+        let e = solve_zone(&mut w).unwrap_err();
+        assert_eq!(e.step, Step::Rename);
+        assert!(e.blockers.is_empty());
+        // With history the removed app blocks, and is named.
+        let mut w = world(", \"old/app\", \"ren/app\"", 100, "http://r/151/");
+        let e = solve_zone(&mut w).unwrap_err();
+        assert_eq!((e.step, e.blockers.clone()), (Step::Removed, vec!["old/app".to_string()]));
+        assert!(e.stderr("install").contains("pkg:/old/app@0.5.11-0.111"));
+    }
+
+    #[test]
+    fn success_applies_renames_and_charges_time() {
+        let mut w = world(", \"ren/app\"", 100, "http://r/151/");
+        let before = w.clock_s;
+        let plan = solve_zone(&mut w).unwrap();
+        assert_eq!(w.clock_s - before, w.costs.refresh_per_publisher + w.costs.solver);
+        let z = w.zones[0].clone();
+        let mut img = w.zone_image(&z).unwrap().clone();
+        apply(&mut img, &plan);
+        assert_eq!(img.entire, Some(151));
+        assert!(img.installed("ren/app").is_none());
+        assert_eq!(img.installed("new/app").map(|p| p.build), Some(151));
+    }
 }

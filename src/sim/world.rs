@@ -1,11 +1,23 @@
 //! The live world model, serialised as DIR/world.json.
 //!
 //! Top-level shape of world.json:
-//! `{ "format": 1, "name", "platform", "root", "clock_s", "costs": {…}, "global": {be, be_uuid,
-//!   other_bes, entire, publishers, image}, "repositories": [...], "packages": [...],
-//!   "zones": [{name, brand, zonepath, state, uuid, ip_type, services_maintenance, materialized}],
-//!   "datasets": [{name, props, image, snapshots: [{name, props, image, seq}], seq}],
-//!   "faults": [...], "counters": {…}, "seq": N }`.
+//! ```text
+//! { "format": 1, "name": "…", "platform": "s11express|openindiana|omnios|solaris11",
+//!   "root": "/abs/DIR", "clock_s": 123, "costs": { "solver": 20, … },
+//!   "global": { "be", "be_uuid", "other_bes": [[name, uuid]],
+//!               "image": <Image: the GZ's entire, packages, publishers> },
+//!   "repositories": [{ "uri", "publisher", "builds", "history_from", "reachable" }],
+//!   "packages": [{ "name", "kind": "core|app", "removed_at", "renamed": [at, to], "depends" }],
+//!   "zones": [{ "name", "brand", "zonepath" (scenario path), "state", "uuid", "ip_type",
+//!               "services_maintenance", "materialized" }],
+//!   "datasets": [{ "name", "props" (local only), "image": <Image>|null, "origin",
+//!                  "snapshots": [{ "name", "props", "image", "seq" }], "seq" }],
+//!   "faults": [<scenario faults>], "counters": { "fault:<i>": n, "repo:<uri>": n }, "seq": n }
+//! ```
+//! An Image is `{ "entire": build|null, "packages": [{name, build, publisher}],
+//! "publishers": [{name, origins, enabled, sticky, syspub}], "files": {path: content},
+//! "variant_zone", "use_system_repo", "history": [{clock_s, operation, outcome}] }`.
+//! A zone's image lives on its current ZBE dataset.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

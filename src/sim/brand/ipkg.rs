@@ -88,7 +88,7 @@ pub fn zone_xml(world: &World, zone: &str) -> Vec<String> {
 /// `/usr/lib/brand/ipkg/attach Z ZONEPATH [-u]`.
 pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
     let p = world.platform;
-    let mut t = Transcript::new(p);
+    let mut t = Transcript::new(world);
     let Some(z) = world.zone(zone).cloned() else {
         t.code = super::SUBPROC_FATAL;
         return t;
@@ -146,6 +146,9 @@ pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
     t.log(world, "  Updating non-global zone: Output follows");
     // The publisher step (reference §5).
     let mut img = zimg.unwrap_or_else(|| world.global.image.clone());
+    // s11express: an unreachable GZ publisher, even a disabled one, fails the step (field
+    // notes). How b151 worded that failure is UNVERIFIED; it surfaces as the solve's catalog
+    // refresh block in the log, then `ERROR: Could not update attaching zone`.
     let must_reach: Vec<Publisher> = if p == Platform::S11Express {
         pkgops::recreate_gz_publishers(&mut img, &gz_pubs);
         gz_pubs.iter().filter(|x| !x.enabled).cloned().collect()

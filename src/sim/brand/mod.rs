@@ -26,15 +26,18 @@ pub struct Transcript {
     pub log: String,
     pub log_path: Option<PathBuf>,
     pub code: i32,
+    /// Oracle runs never write to the terminal.
+    platform_pure: bool,
     /// The solve's first failing step and blockers when the update failed (oracle).
     pub failed: Option<Step>,
     pub blockers: Vec<String>,
 }
 
 impl Transcript {
-    pub fn new(platform: Platform) -> Transcript {
+    pub fn new(world: &World) -> Transcript {
         Transcript {
-            platform,
+            platform: world.platform,
+            platform_pure: world.pure,
             terminal: String::new(),
             log: String::new(),
             log_path: None,
@@ -52,12 +55,19 @@ impl Transcript {
     /// `log`: stdout, plus a `[date] ` copy in the log file once it exists.
     pub fn log(&mut self, world: &World, msg: &str) {
         if !self.log_only() {
-            self.terminal.push_str(msg);
-            self.terminal.push('\n');
+            self.term(&format!("{msg}\n"));
         }
         if self.log_path.is_some() {
             self.log.push_str(&format!("[{}] {msg}\n", clock::date(world.clock_s)));
         }
+    }
+
+    /// Text for the terminal (written at once in live mode).
+    pub fn term(&mut self, text: &str) {
+        if !self.platform_pure {
+            super::live::emit(text);
+        }
+        self.terminal.push_str(text);
     }
 
     /// `vlog`: only the log file.
@@ -79,7 +89,7 @@ impl Transcript {
             self.log.push_str(&format!("PKG: {args}\n"));
         }
         let _ = world;
-        self.terminal.push_str(&out.stdout);
+        self.term(&out.stdout);
         self.log.push_str(&out.stderr);
     }
 
@@ -162,7 +172,8 @@ pub fn update_image(
         op: op.to_string(),
         rejects: Vec::new(),
     };
-    let target = if update == Update::All { Target::Newest } else { Target::Entire(gz) };
+    // -U (S11 `pkg update`) is still held to the parent image's (GZ's) build.
+    let target = Target::Entire(gz);
     let args = format!(
         "{} --accept --no-refresh entire@{}",
         if dry { "install -n" } else { "install" },

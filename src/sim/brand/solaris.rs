@@ -100,9 +100,9 @@ fn discover(world: &mut World, zone: &str) -> Result<(String, Option<String>), V
     }
 }
 
-/// `clone_zbe`: snapshot the ZBE and clone it to the first free `solaris-<n>`.
+/// `clone_zbe`: snapshot the ZBE and clone it to the first free `solaris-<n>` (the brand
+/// promotes the clone and destroys the snapshot, so only the new dataset remains).
 fn clone_zbe(world: &mut World, parent: &str, src: &str) -> String {
-    let snap = clock::iso(world.clock_s).replace('T', "-");
     let mut n = 0;
     while world.dataset(&format!("{parent}/solaris-{n}")).is_some() {
         n += 1;
@@ -113,9 +113,8 @@ fn clone_zbe(world: &mut World, parent: &str, src: &str) -> String {
     world.charge(cost);
     world.add_dataset(&dst, &[("canmount", "noauto"), ("mountpoint", "/")], image);
     if let Some(d) = world.dataset_mut(src) {
+        // The clone forks the image; the old ZBE keeps its own (inactive) copy.
         d.props.insert(ACTIVE.into(), "off".into());
-        d.image = None;
-        let _ = snap;
     }
     dst
 }
@@ -123,7 +122,7 @@ fn clone_zbe(world: &mut World, parent: &str, src: &str) -> String {
 /// `/usr/lib/brand/solaris/attach Z ZONEPATH [-u|-U]`.
 pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
     let p = world.platform;
-    let mut t = Transcript::new(p);
+    let mut t = Transcript::new(world);
     let Some(z) = world.zone(zone).cloned() else {
         t.code = super::SUBPROC_FATAL;
         return t;
@@ -169,7 +168,7 @@ pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
     t.log(world, "                     Cache: Using /var/pkg/publisher.");
     t.log(world, "Updating image format");
     if update != Update::None {
-        t.terminal.push_str("Image format already current.\n");
+        t.term("Image format already current.\n");
     }
     // System repository: the zone sees the GZ's enabled publishers.
     let r = ImageRef::Zone(zone.into());

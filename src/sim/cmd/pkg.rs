@@ -88,6 +88,12 @@ pub fn run(world: &mut World, args: &[String]) -> Output {
     let rest = &args[i + 1..];
     let (iref, root_dir) = match &root {
         None => (ImageRef::Global, "/".to_string()),
+        // The global zone's own root: `/` (as zoneadm lists it) or DIR itself.
+        Some(dir)
+            if dir.trim_end_matches('/').is_empty() || std::path::Path::new(dir) == world.root =>
+        {
+            (ImageRef::Global, "/".to_string())
+        }
         Some(dir) => match world.zone_by_root(dir) {
             Some(z) if world.zone_image(z).is_some() => {
                 (ImageRef::Zone(z.name.clone()), dir.trim_end_matches('/').to_string())
@@ -169,6 +175,13 @@ fn publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
             }
         }
         pubs.retain(|x| p.operands.contains(&x.name));
+        if p.value("F").is_none() && !p.has("H") {
+            let mut out = Output::ok();
+            for x in &pubs {
+                out.lines(pkgfmt::publisher_detail(x, world.clock_s));
+            }
+            return out;
+        }
     }
     let header = !p.has("H");
     let mut out = Output::ok();

@@ -1,0 +1,500 @@
+//! zonesim commands driven as processes through DIR/bin, compared with the reference formats.
+
+mod sim_support;
+
+use sim_support::{Sim, scenario};
+use zonerescue::sim::audit;
+use zonerescue::sim::platform::Platform;
+
+#[test]
+fn zoneadm_list_cv_and_cp_per_platform() {
+    let sim = Sim::new("s11express-minor-update");
+    let zp = format!("{}/zones/db01", sim.d());
+    let cv = sim.run("zoneadm", &["list", "-cv"]);
+    assert_eq!(
+        cv.out_lines(),
+        [
+            "  ID NAME             STATUS     PATH                           BRAND    IP    "
+                .to_string(),
+            "   0 global           running    /                              ipkg     shared"
+                .to_string(),
+            format!("   - db01             installed  {zp:<30} ipkg     excl  "),
+        ]
+    );
+    let cp = sim.run("zoneadm", &["list", "-cp"]);
+    assert_eq!(
+        cp.out_lines(),
+        [
+            "0:global:running:/::ipkg:shared".to_string(),
+            format!("-:db01:installed:{zp}:2f1c7a5d-0000-4000-8000-000000000001:ipkg:excl")
+        ]
+    );
+    // Default list: running zones only.
+    assert_eq!(sim.run("zoneadm", &["list"]).out_lines(), ["global"]);
+    let oi = Sim::new("openindiana-disabled-gz-publisher");
+    let cp = oi.run("zoneadm", &["list", "-cp"]);
+    assert_eq!(
+        cp.out_lines()[1],
+        format!(
+            "-:www01:installed:{}/zones/www01:2f1c7a5d-0000-4000-8000-000000000001:ipkg:excl:",
+            oi.d()
+        )
+    );
+    let s11 = Sim::new("solaris11-image-update");
+    let cp = s11.run("zoneadm", &["list", "-cp"]);
+    assert_eq!(
+        cp.out_lines(),
+        [
+            "0:global:running:/::solaris:shared:-:none".to_string(),
+            format!(
+                "-:php11:installed:{}/zones/php11:2f1c7a5d-0000-4000-8000-000000000001:solaris:excl:-:",
+                s11.d()
+            )
+        ]
+    );
+    let r = s11.run("zoneadm", &["list", "-pv"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, "zoneadm: list -p and -v are mutually exclusive.\n")
+    );
+}
+
+#[test]
+fn zonecfg_info_and_beadm_list_h() {
+    let sim = Sim::new("s11express-b111-web");
+    let r = sim.run("zonecfg", &["-z", "web01", "info", "zonepath"]);
+    assert_eq!(r.stdout, format!("zonepath: {}/zones/web01\n", sim.d()));
+    assert_eq!(sim.run("zonecfg", &["-z", "web01", "info", "brand"]).stdout, "brand: ipkg\n");
+    let r = sim.run("beadm", &["list", "-H"]);
+    let fields: Vec<&str> = r.stdout.trim_end().split(';').collect();
+    assert_eq!(
+        fields[..6],
+        ["solaris-1", "0c2f6d3e-2b7c-4a55-b6a5-6d0f8f2f9a11", "NR", "/", "4306247680", "static"]
+    );
+    assert!(fields[6].parse::<u64>().is_ok());
+}
+
+#[test]
+fn pkg_publisher_old_table_and_tsv_on_s11express() {
+    let sim = Sim::new("s11express-b111-web");
+    let t = sim.run("pkg", &["publisher"]);
+    assert_eq!(
+        t.out_lines(),
+        [
+            "PUBLISHER                             TYPE     STATUS   URI",
+            "solaris                  (preferred)  origin   online   http://pkg.oracle.com/solaris/release/",
+            "extra                    (disabled)   origin   online   http://pkg.example.net/extra/",
+        ]
+    );
+    let tsv = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]);
+    assert_eq!(
+        tsv.out_lines(),
+        [
+            "solaris\ttrue\ttrue\ttrue\torigin\tonline\thttp://pkg.oracle.com/solaris/release/",
+            "extra\ttrue\tfalse\tfalse\torigin\tonline\thttp://pkg.example.net/extra/"
+        ]
+    );
+    assert_eq!(sim.run("pkg", &["publisher", "-H", "-n", "-F", "tsv"]).out_lines().len(), 1);
+    let detail = sim.run("pkg", &["publisher", "extra"]);
+    assert_eq!(
+        detail.out_lines()[..4],
+        [
+            "",
+            "            Publisher: extra",
+            "                Alias:",
+            "           Origin URI: http://pkg.example.net/extra/"
+        ]
+    );
+    assert!(detail.out_lines().contains(&"              Enabled: No"));
+    let unknown = sim.run("pkg", &["publisher", "nope"]);
+    assert_eq!(
+        (unknown.code, unknown.stderr.as_str()),
+        (1, "pkg publisher: Unknown publisher 'nope'.\n")
+    );
+    let r = sim.run("pkg", &["-R", "/nowhere", "list"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "pkg: No image rooted at '/nowhere'\n"));
+}
+
+#[test]
+fn pkg_list_info_variant_on_a_zone_root() {
+    let sim = Sim::new("s11express-b111-web");
+    let root = sim.root("web01");
+    let r = sim.run("pkg", &["-R", &root, "list", "-H"]);
+    assert_eq!(
+        r.out_lines()[0],
+        format!("{:<45} {:<15} {:<10} -----", "SUNWapch22", "0.5.11-0.111", "installed")
+    );
+    assert_eq!(r.out_lines().len(), 5);
+    let v = sim.run("pkg", &["-R", &root, "variant", "-H", "variant.opensolaris.zone"]);
+    assert_eq!(v.stdout, "variant.opensolaris.zone nonglobal\n");
+    let oi = Sim::new("openindiana-zone-internal-repo");
+    let v = oi.run("pkg", &["-R", &oi.root("app01"), "variant", "-H", "variant.opensolaris.zone"]);
+    assert_eq!(v.stdout, "opensolaris.zone nonglobal\n");
+    let info = oi.run("pkg", &["info", "entire"]);
+    let fmri = info
+        .out_lines()
+        .into_iter()
+        .find(|l| l.trim_start().starts_with("FMRI:"))
+        .unwrap()
+        .trim_start()
+        .to_string();
+    assert_eq!(
+        fmri,
+        format!("FMRI: pkg://openindiana.org/entire@{}", Platform::OpenIndiana.info_version(151))
+    );
+    assert!(!fmri.contains(",5.11"), "current clients print the FMRI without the build release");
+}
+
+#[test]
+fn solver_failure_prints_reject_reason_block() {
+    let sim = Sim::new("omnios-postgres-removed");
+    let root = sim.root("pg01");
+    sim.run(
+        "pkg",
+        &["-R", &root, "set-publisher", "-O", "https://pkg.omnios.org/r151054/core/", "omnios"],
+    );
+    let r = sim.run("pkg", &["-R", &root, "install", "-nv", "entire@11-151054.0"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "\npkg install: No matching version of entire can be installed:\n  Reject:  pkg://omnios/entire@11-151054.0\n  Reason:  Package contains 'exclude' dependency pkg:/database/postgresql-12@11-151046.0 on installed package\n  Reason:  Package contains 'exclude' dependency pkg:/database/postgresql-12/contrib@11-151046.0 on installed package\n"
+    );
+    // Uninstalling only the base package is refused because contrib depends on it.
+    let u = sim.run("pkg", &["-R", &root, "uninstall", "-nv", "database/postgresql-12"]);
+    assert_eq!(u.code, 1);
+    assert!(u.stderr.starts_with("\npkg uninstall: Unable to remove 'pkg://omnios/database/postgresql-12@11,5.11-151046.0:"), "{}", u.stderr);
+    assert!(u.stderr.contains(" due to the following packages that depend on it:\n  pkg://omnios/database/postgresql-12/contrib@"));
+    let u = sim.run(
+        "pkg",
+        &["-R", &root, "uninstall", "database/postgresql-12/contrib", "database/postgresql-12"],
+    );
+    assert_eq!(u.code, 0, "{}", u.stderr);
+    let r = sim.run("pkg", &["-R", &root, "install", "entire@11-151054.0"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let again = sim.run("pkg", &["-R", &root, "install", "entire@11-151054.0"]);
+    assert_eq!((again.code, again.stdout.as_str()), (4, "No updates necessary for this image.\n"));
+}
+
+#[test]
+fn b151_uninstall_r_removes_dependents_recursively() {
+    let text = std::fs::read_to_string(scenario("s11express-minor-update"))
+        .unwrap()
+        .replace(
+            "[[zones]]",
+            "[[packages]]\nname = \"lib/a\"\nkind = \"app\"\n\n[[packages]]\nname = \"app/b\"\nkind = \"app\"\ndepends = [\"lib/a\"]\n\n[[zones]]",
+        )
+        .replace("packages = [\"SUNWcs\", \"system/library\"]", "packages = [\"SUNWcs\", \"system/library\", \"lib/a\", \"app/b\"]");
+    let sim = Sim::from_text(&text);
+    let root = sim.root("db01");
+    assert_eq!(sim.run("pkg", &["-R", &root, "uninstall", "lib/a"]).code, 1);
+    let r = sim.run("pkg", &["-R", &root, "uninstall", "-r", "lib/a"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = sim.run("pkg", &["-R", &root, "list", "-H"]).stdout;
+    assert!(!list.contains("lib/a") && !list.contains("app/b"));
+}
+
+#[test]
+fn catalog_refresh_failure() {
+    let sim = Sim::new("openindiana-zone-internal-repo");
+    let r = sim.run("pkg", &["-R", &sim.root("app01"), "refresh", "--full"]);
+    assert_eq!(r.code, 3, "one of two publishers failed");
+    assert_eq!(
+        r.stderr,
+        "pkg: 1/2 catalogs successfully updated:\n\n1/1 repositories for publisher 'local' could not be reached for catalog refresh.\n\nFramework error: code: E_COULDNT_CONNECT (7) reason: Failed to connect to 10.0.5.12 port 80: Connection refused\nURL: 'http://10.0.5.12:10000/catalog/1/catalog.attrs'\n"
+    );
+    let r = sim.run("pkg", &["-R", &sim.root("app01"), "refresh", "local"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.starts_with("pkg: 0/1 catalogs successfully updated:\n"));
+}
+
+#[test]
+fn snapshot_change_rollback_restores_packages_publishers_and_files() {
+    let sim = Sim::new("s11express-orphaned-core");
+    let root = sim.root("legacy01");
+    let zbe = "rpool/zones/legacy01/ROOT/zbe";
+    let r = sim.run(
+        "zfs",
+        &["snapshot", "-r", "-o", "com.zonerescue:run=7", "rpool/zones/legacy01@zr-7-pre"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let snaps = sim.run(
+        "zfs",
+        &[
+            "list",
+            "-H",
+            "-t",
+            "snapshot",
+            "-o",
+            "name,com.zonerescue:run",
+            "-r",
+            "rpool/zones/legacy01",
+        ],
+    );
+    assert_eq!(
+        snaps.out_lines(),
+        [
+            "rpool/zones/legacy01@zr-7-pre\t7",
+            "rpool/zones/legacy01/ROOT@zr-7-pre\t7",
+            "rpool/zones/legacy01/ROOT/zbe@zr-7-pre\t7"
+        ]
+    );
+    let snap_file = format!("{root}/.zfs/snapshot/zr-7-pre/etc/nsswitch.conf");
+    assert_eq!(std::fs::read_to_string(&snap_file).unwrap(), "hosts: files dns\n");
+    let before_list = sim.run("pkg", &["-R", &root, "list", "-H"]).stdout;
+    let before_pubs = sim.run("pkg", &["-R", &root, "publisher", "-H", "-F", "tsv"]).stdout;
+    // Re-create the image and install system/library: packages, publishers and /etc change.
+    let r = sim.run(
+        "pkg",
+        &[
+            "image-create",
+            "-f",
+            "-z",
+            "-p",
+            "solaris=http://pkg.oracle.com/solaris/release/",
+            &root,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = sim.run("pkg", &["-R", &root, "install", "-v", "--accept", "system/library"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_ne!(sim.run("pkg", &["-R", &root, "list", "-H"]).stdout, before_list);
+    assert_ne!(
+        std::fs::read_to_string(format!("{root}/etc/nsswitch.conf")).unwrap(),
+        "hosts: files dns\n"
+    );
+    // A newer snapshot blocks a rollback without -r, with zfs's message.
+    sim.run("zfs", &["snapshot", &format!("{zbe}@later")]);
+    let r = sim.run("zfs", &["rollback", &format!("{zbe}@zr-7-pre")]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "cannot rollback to '{zbe}@zr-7-pre': more recent snapshots exist\nuse '-r' to force deletion of the following snapshots:\n{zbe}@later\n"
+        )
+    );
+    let r = sim.run("zfs", &["rollback", "-r", &format!("{zbe}@zr-7-pre")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(sim.run("pkg", &["-R", &root, "list", "-H"]).stdout, before_list);
+    assert_eq!(sim.run("pkg", &["-R", &root, "publisher", "-H", "-F", "tsv"]).stdout, before_pubs);
+    assert_eq!(
+        std::fs::read_to_string(format!("{root}/etc/nsswitch.conf")).unwrap(),
+        "hosts: files dns\n"
+    );
+    assert!(!std::path::Path::new(&format!("{root}/.zfs/snapshot/later")).exists());
+    let r = sim.run("zfs", &["destroy", &format!("{zbe}@zr-7-pre")]);
+    assert_eq!(r.code, 0);
+    assert!(!std::path::Path::new(&snap_file).exists());
+}
+
+#[test]
+fn zfs_list_properties_and_errors() {
+    let sim = Sim::new("s11express-b111-web");
+    let r = sim.run(
+        "zfs",
+        &[
+            "list",
+            "-H",
+            "-r",
+            "-t",
+            "filesystem",
+            "-o",
+            "name,mountpoint,org.opensolaris.libbe:parentbe,org.opensolaris.libbe:active",
+            "rpool/zones/web01",
+        ],
+    );
+    assert_eq!(
+        r.out_lines(),
+        [
+            format!("rpool/zones/web01\t{}/zones/web01\t-\t-", sim.d()),
+            "rpool/zones/web01/ROOT\tlegacy\t-\t-".to_string(),
+            "rpool/zones/web01/ROOT/zbe\tlegacy\t5a1e0c77-0000-4000-8000-000000000111\ton"
+                .to_string(),
+        ]
+    );
+    let r = sim.run("zfs", &["list", "rpool/nope"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, "cannot open 'rpool/nope': dataset does not exist\n")
+    );
+    let r =
+        sim.run("zfs", &["get", "-H", "-o", "value,source", "zoned", "rpool/zones/web01/ROOT/zbe"]);
+    assert_eq!(r.stdout, "on\tinherited from rpool/zones/web01/ROOT\n");
+    // detach mounts the ZBE at the zone root (ipkg) and attach puts the properties back.
+    sim.detach("web01");
+    let r =
+        sim.run("zfs", &["get", "-H", "-o", "value", "mountpoint", "rpool/zones/web01/ROOT/zbe"]);
+    assert_eq!(r.stdout, format!("{}\n", sim.root("web01")));
+    let m = sim.run("mount", &["-p"]);
+    assert!(m.out_lines().contains(&format!("rpool/zones/web01/ROOT/zbe - {} zfs - no rw,devices,setuid,nonbmand,exec,xattr,atime", sim.root("web01")).as_str()));
+}
+
+#[test]
+fn audit_log_records_every_invocation() {
+    let sim = Sim::new("s11express-minor-update");
+    sim.run("zoneadm", &["list", "-cp"]);
+    sim.detach("db01");
+    sim.run("zoneadm", &["-z", "db01", "attach", "-u"]);
+    let entries = audit::read(&sim.dir).unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0].argv, ["zoneadm", "list", "-cp"]);
+    assert_eq!((entries[0].exit, entries[0].cost_s), (0, 0));
+    assert_eq!(entries[1].cost_s, 10, "detach bookkeeping");
+    // attach: bookkeeping 10 + refresh 15 + solver 20 + install 30 + 3 × 3 packages.
+    assert_eq!(entries[2].cost_s, 10 + 15 + 20 + 30 + 9);
+    assert_eq!(entries[2].clock_s, entries[1].clock_s + entries[2].cost_s);
+    let show = std::process::Command::new(env!("CARGO_BIN_EXE_zonesim"))
+        .arg("show")
+        .arg(&sim.dir)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(v["clock_s"].as_u64(), Some(entries[2].clock_s));
+}
+
+#[test]
+fn faults_snapshot_lock_and_hang() {
+    let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
+    let text = format!(
+        "{base}\n[[faults]]\ncommand = \"zfs snapshot\"\nnth = 2\nexit = 1\nstderr = \"cannot create snapshot 'x@y': out of space\"\n\n[[faults]]\nkind = \"image-locked\"\nzone = \"db01\"\nnth = 1\n\n[[faults]]\ncommand = \"pkg\"\nmatch = \"update\"\nhang_s = 3600\n\n[[faults]]\nkind = \"zoneadm-locked\"\nnth = 1\n"
+    );
+    let sim = Sim::from_text(&text);
+    let ds = "rpool/zones/db01/ROOT/zbe";
+    assert_eq!(sim.run("zfs", &["snapshot", &format!("{ds}@a")]).code, 0);
+    let r = sim.run("zfs", &["snapshot", &format!("{ds}@b")]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "cannot create snapshot 'x@y': out of space\n"));
+    assert_eq!(sim.run("zfs", &["snapshot", &format!("{ds}@c")]).code, 0);
+    let root = sim.root("db01");
+    let r = sim.run("pkg", &["-R", &root, "uninstall", "SUNWcs"]);
+    assert_eq!(r.code, 7);
+    assert!(r.stderr.starts_with(
+        "pkg: The image cannot be modified as it is currently in use by another package client: "
+    ));
+    let r = sim.run("zoneadm", &["-z", "db01", "detach"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, "zoneadm: zone 'db01': another zoneadm may have an operation in progress.\n")
+    );
+    // The hang is real: the process is still running until killed.
+    let mut child = std::process::Command::new(sim.dir.join("bin/pkg"))
+        .args(["-R", &root, "update"])
+        .env("ZONESIM_SPEED", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "pkg update should hang");
+    child.kill().unwrap();
+    let _ = child.wait();
+    // Other commands are not blocked by the hanging one.
+    assert_eq!(sim.run("zoneadm", &["list", "-cp"]).code, 0);
+}
+
+#[test]
+fn unreachable_after_breaks_a_repository_midway() {
+    let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{base}\n[[faults]]\nrepository = \"http://pkg.oracle.com/solaris/release/\"\nunreachable_after = 1\n"
+    ));
+    assert_eq!(sim.run("pkg", &["refresh"]).code, 0);
+    let r = sim.run("pkg", &["refresh"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains(
+        "1/1 repositories for publisher 'solaris' could not be reached for catalog refresh."
+    ));
+}
+
+#[test]
+fn zlogin_svcs_x_reports_maintenance() {
+    let sim = Sim::new("solaris11-disabled-publisher-harmless");
+    let r = sim.run("zlogin", &["app11", "svcs", "-x"]);
+    assert_eq!(r.code, 1, "zone not running");
+    assert_eq!(sim.run("zoneadm", &["-z", "app11", "boot"]).code, 0);
+    let r = sim.run("zlogin", &["app11", "svcs", "-x"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.out_lines()[..2],
+        [
+            "svc:/application/database/mysql:version_55 (application/database/mysql)",
+            " State: maintenance since Tue Nov 15 10:30:00 2011"
+        ]
+    );
+    let healthy = Sim::new("s11express-minor-update");
+    healthy.run("zoneadm", &["-z", "db01", "boot"]);
+    let r = healthy.run("zlogin", &["db01", "svcs", "-x"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn zonesim_root_env_overrides_argv0() {
+    let sim = Sim::new("s11express-minor-update");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zonesim"))
+        .args(["zoneadm", "list", "-cp"])
+        .env("ZONESIM_ROOT", &sim.dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(":db01:installed:"));
+}
+
+#[test]
+fn attach_log_and_space_faults() {
+    let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{base}\n[[faults]]\nkind = \"attach-log-missing\"\nnth = 1\n\n[[faults]]\nkind = \"attach-log-unreadable\"\n\n[[faults]]\nkind = \"out-of-space\"\nnth = 1\n"
+    ));
+    let zbe = "rpool/zones/db01/ROOT/zbe";
+    let r = sim.run("zfs", &["snapshot", &format!("{zbe}@s1")]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, format!("cannot create snapshot '{zbe}@s1': out of space\n").as_str())
+    );
+    assert_eq!(sim.run("zfs", &["snapshot", &format!("{zbe}@s1")]).code, 0);
+    sim.detach("db01");
+    let r = sim.run("zoneadm", &["-z", "db01", "attach"]);
+    let log = r.out_lines()[0].strip_prefix("Log File: ").unwrap().to_string();
+    assert!(!std::path::Path::new(&log).exists(), "attach-log-missing deletes the printed log");
+    let r = sim.run("zoneadm", &["-z", "db01", "attach", "-u"]);
+    assert_eq!(r.code, 0);
+    let log = r.out_lines()[0].strip_prefix("Log File: ").unwrap().to_string();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().permissions().mode() & 0o777,
+        0,
+        "attach-log-unreadable writes mode 000"
+    );
+}
+
+#[test]
+fn live_output_under_zonesim_speed_is_the_same_text() {
+    let a = Sim::new("s11express-b111-web");
+    let b = Sim::new("s11express-b111-web");
+    a.detach("web01");
+    b.detach("web01");
+    let ra = a.run("zoneadm", &["-z", "web01", "attach", "-u"]);
+    let rb = b.run_env("zoneadm", &["-z", "web01", "attach", "-u"], &[("ZONESIM_SPEED", "100000")]);
+    assert_eq!(ra.code, rb.code);
+    assert_eq!(ra.stdout.replace(&a.d(), "DIR"), rb.stdout.replace(&b.d(), "DIR"));
+}
+
+#[test]
+fn concurrent_invocations_do_not_lose_updates() {
+    let sim = Sim::new("s11express-minor-update");
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let bin = sim.dir.join("bin/zfs");
+            std::thread::spawn(move || {
+                std::process::Command::new(bin)
+                    .args(["snapshot", &format!("rpool/zones/db01/ROOT/zbe@c{i}")])
+                    .status()
+                    .unwrap()
+                    .success()
+            })
+        })
+        .collect();
+    assert!(handles.into_iter().all(|h| h.join().unwrap()));
+    let list =
+        sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name", "-r", "rpool/zones/db01"]);
+    assert_eq!(list.out_lines().len(), 8);
+    assert_eq!(audit::read(&sim.dir).unwrap().len(), 9, "8 snapshots and the list");
+}

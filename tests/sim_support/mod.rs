@@ -1,0 +1,141 @@
+//! Shared helpers for the zonesim process tests: a world in a temp dir, commands run through
+//! its DIR/bin links exactly as zonerescue runs them (absolute path, LC_ALL=C, no ZONESIM_ROOT).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Sim {
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+}
+
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Run {
+    pub fn out_lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+pub fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios").join(format!("{name}.toml"))
+}
+
+impl Sim {
+    pub fn new(name: &str) -> Sim {
+        Sim::from_file(&scenario(name))
+    }
+
+    pub fn from_text(text: &str) -> Sim {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("scenario.toml");
+        std::fs::write(&f, text).unwrap();
+        Sim::init(tmp, &f)
+    }
+
+    pub fn from_file(path: &Path) -> Sim {
+        Sim::init(tempfile::tempdir().unwrap(), path)
+    }
+
+    fn init(tmp: tempfile::TempDir, scenario: &Path) -> Sim {
+        let dir = tmp.path().join("world");
+        let out = Command::new(env!("CARGO_BIN_EXE_zonesim"))
+            .arg("init")
+            .arg(scenario)
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "init failed: {}", String::from_utf8_lossy(&out.stderr));
+        let dir = dir.canonicalize().unwrap();
+        Sim { tmp, dir }
+    }
+
+    pub fn d(&self) -> String {
+        self.dir.display().to_string()
+    }
+
+    pub fn root(&self, zone: &str) -> String {
+        format!("{}/zones/{zone}/root", self.d())
+    }
+
+    pub fn run(&self, cmd: &str, args: &[&str]) -> Run {
+        self.run_env(cmd, args, &[])
+    }
+
+    pub fn run_env(&self, cmd: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut c = Command::new(self.dir.join("bin").join(cmd));
+        c.args(args).env("LC_ALL", "C").env_remove("ZONESIM_ROOT").env_remove("ZONESIM_SPEED");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        Run {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+
+    /// `zoneadm -z Z detach` that must succeed.
+    pub fn detach(&self, zone: &str) {
+        let r = self.run("zoneadm", &["-z", zone, "detach"]);
+        assert_eq!(r.code, 0, "detach: {}", r.stderr);
+    }
+
+    pub fn state(&self, zone: &str) -> String {
+        let r = self.run("zoneadm", &["-z", zone, "list", "-p"]);
+        r.stdout.split(':').nth(2).unwrap_or("").to_string()
+    }
+
+    /// The attach log file (the only one under var/tmp, or var/log/zones on S11).
+    pub fn attach_log(&self) -> (PathBuf, String) {
+        for sub in ["var/tmp", "var/log/zones"] {
+            if let Some(e) = std::fs::read_dir(self.dir.join(sub)).unwrap().next() {
+                let p = e.unwrap().path();
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                return (p, text);
+            }
+        }
+        panic!("no attach log")
+    }
+}
+
+/// Removes the `[<date>] ` prefix of a log line, asserting its `date(1)` shape.
+pub fn undate(line: &str) -> String {
+    match line.strip_prefix('[') {
+        Some(rest) if rest.len() > 29 && rest.as_bytes()[28] == b']' => {
+            let date = &rest[..28];
+            assert!(date.ends_with(" 2011") && date.contains(" UTC "), "bad date prefix: {line}");
+            rest[30..].to_string()
+        }
+        _ => line.to_string(),
+    }
+}
+
+/// The standard non-tty pkg lines of a successful install (refreshing `pubs`).
+pub fn pkg_success(pubs: &[&str], summary: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> =
+        pubs.iter().map(|p| format!(" Startup: Refreshing catalog '{p}' ... Done")).collect();
+    v.push(" Startup: Caching catalogs ... Done".into());
+    for job in [
+        "Solver setup",
+        "Running solver",
+        "Finding local manifests",
+        "Package planning",
+        "Merging actions",
+        "Checking for conflicting actions",
+        "Consolidating action changes",
+        "Evaluating mediators",
+    ] {
+        v.push(format!("Planning: {job} ... Done"));
+    }
+    v.push("Planning: Planning completed in 2.00 seconds".into());
+    v.extend(summary.iter().map(|s| s.to_string()));
+    v
+}
