@@ -163,12 +163,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
      no longer decides what `update` does and the -n check of image-update fails; the \
      diagnosis' remedy, uninstall of the renamed package, is what works from there",
     ),
-    (
-        "pg02",
-        "the analyzer does not yet recognise pkg's \"Package contains 'exclude' dependency … on \
-     installed package\" reason, so the first failure is unexplained and auto falls back to the \
-     ladder, whose first useful rung (gz-publishers, harmless) comes before uninstall",
-    ),
 ];
 
 #[test]
