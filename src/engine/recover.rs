@@ -179,6 +179,13 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
     })
 }
 
+/// How far one rung got before its attach.
+enum RungStep {
+    Applied { n: u32, detail: String },
+    NotApplied,
+    End((RunResult, String)),
+}
+
 fn generation(p: Platform) -> Generation {
     match p {
         Platform::S11Express => Generation::S11express,
@@ -284,23 +291,54 @@ impl Run {
                     |s: StrategyName| strategies::make(s).worth_trying(&self.input()).is_ok();
                 planner::next(self.choice, &self.tried, &remedies, &worth)
             };
-            let Some(mut s) = next else {
+            let Some(s) = next else {
                 return Ok((RunResult::Failed, self.failure_message()));
             };
-            if self.choice == StrategyChoice::Auto
-                && s == StrategyName::ZonePublishers
-                && !self.tried.contains(&StrategyName::Incremental)
-                && strategies::make(StrategyName::Incremental).worth_trying(&self.input()).is_ok()
-                && strategies::incremental_subsumes_zone_publishers(&self.input())
-            {
-                s = StrategyName::Incremental;
+            let s = self.subsume(s);
+            // auto: every harmless remedy of the same diagnosis goes into one attempt (remedies
+            // accumulate anyway; each extra attach costs minutes of downtime).
+            let mut batch = vec![s];
+            if self.choice == StrategyChoice::Auto && s.harm() == 0 {
+                for r in remedies {
+                    let r = self.subsume(r);
+                    let worth = strategies::make(r).worth_trying(&self.input()).is_ok();
+                    if r.harm() == 0 && worth && !batch.contains(&r) && !self.tried.contains(&r) {
+                        batch.push(r);
+                    }
+                }
             }
+            let mut steps = Vec::new();
+            for (i, s) in batch.into_iter().enumerate() {
+                if i > 0 && strategies::make(s).worth_trying(&self.input()).is_err() {
+                    continue;
+                }
+                self.tried.push(s);
+                match self.apply_rung(s)? {
+                    RungStep::Applied { n, detail } => steps.push((s, n, detail)),
+                    RungStep::NotApplied => {}
+                    RungStep::End(end) => return Ok(end),
+                }
+            }
+            if steps.is_empty() {
+                continue;
+            }
+            if let Some(end) = self.attach_after(&steps)? {
+                return Ok(end);
+            }
+        }
+    }
 
-            self.tried.push(s);
-            match self.rung(s)? {
-                Some(end) => return Ok(end),
-                None => continue,
-            }
+    /// `incremental` instead of `zone-publishers` when it re-points the same publishers.
+    fn subsume(&self, s: StrategyName) -> StrategyName {
+        if self.choice == StrategyChoice::Auto
+            && s == StrategyName::ZonePublishers
+            && !self.tried.contains(&StrategyName::Incremental)
+            && strategies::make(StrategyName::Incremental).worth_trying(&self.input()).is_ok()
+            && strategies::incremental_subsumes_zone_publishers(&self.input())
+        {
+            StrategyName::Incremental
+        } else {
+            s
         }
     }
 
@@ -350,8 +388,8 @@ impl Run {
         (RunResult::Planned, format!("dry run: nothing was changed; {how}"))
     }
 
-    /// One rung. `Some(end)` ends the run.
-    fn rung(&mut self, s: StrategyName) -> anyhow::Result<Option<(RunResult, String)>> {
+    /// One rung up to (not including) its attach: proposal, consent, snapshot, apply.
+    fn apply_rung(&mut self, s: StrategyName) -> anyhow::Result<RungStep> {
         let mut st = strategies::make(s);
         let reason = {
             let input = self.input();
@@ -390,7 +428,7 @@ impl Run {
                     detail: why.into(),
                 });
                 self.save()?;
-                return Ok(None);
+                return Ok(RungStep::NotApplied);
             }
             Answer::No | Answer::Stop => {
                 self.journal.end_step(n, StepOutcome::Skipped, "declined by the operator");
@@ -406,7 +444,7 @@ impl Run {
                 } else {
                     RunResult::Failed
                 };
-                return Ok(Some((result, "stopped at the operator's request".into())));
+                return Ok(RungStep::End((result, "stopped at the operator's request".into())));
             }
         }
         attempt::ensure_detached(&self.exec, &mut self.facts)?;
@@ -456,7 +494,7 @@ impl Run {
                     detail: why,
                 });
                 self.save()?;
-                return Ok(None);
+                return Ok(RungStep::NotApplied);
             }
             Ok(Applied::NotSolvable(why)) => {
                 self.undo_rung(n, rung_snap.as_deref())?;
@@ -468,7 +506,7 @@ impl Run {
                     detail: why,
                 });
                 self.save()?;
-                return Ok(None);
+                return Ok(RungStep::NotApplied);
             }
             Err(e) => {
                 self.undo_rung(n, rung_snap.as_deref())?;
@@ -481,7 +519,7 @@ impl Run {
                     detail: why,
                 });
                 self.save()?;
-                return Ok(None);
+                return Ok(RungStep::NotApplied);
             }
         };
         for f in findings {
@@ -492,8 +530,18 @@ impl Run {
             self.simplify_gz = true;
         }
         self.save()?;
+        Ok(RungStep::Applied { n, detail })
+    }
+
+    /// The attach after one or more applied rungs (`steps`: strategy, step number, detail).
+    fn attach_after(
+        &mut self,
+        steps: &[(StrategyName, u32, String)],
+    ) -> anyhow::Result<Option<(RunResult, String)>> {
         if self.exec.interrupt.is_set() {
-            self.journal.end_step(n, StepOutcome::Done, "interrupted before the attach");
+            for (_, n, _) in steps {
+                self.journal.end_step(*n, StepOutcome::Done, "interrupted before the attach");
+            }
             return Ok(Some((
                 RunResult::Interrupted,
                 format!("stopped by {}", self.exec.interrupt.signal_name()),
@@ -502,7 +550,7 @@ impl Run {
         let attached = self.attach_attempt()?;
         self.facts.refresh_zone(&self.exec.runner);
         if attached {
-            if s == StrategyName::ImageCreate {
+            if steps.iter().any(|(s, _, _)| *s == StrategyName::ImageCreate) {
                 if let Some(pre) = &self.pre {
                     let short = pre.split_once('@').map(|(_, s)| s).unwrap_or(pre);
                     let f = strategies::config_differences(&self.facts.zone_root, short);
@@ -510,13 +558,15 @@ impl Run {
                     self.extra_findings.push(f);
                 }
             }
-            self.journal.end_step(n, StepOutcome::Done, &detail);
-            self.emit(Event::StepEnd {
-                step: n,
-                name: s.as_str().into(),
-                outcome: StepOutcome::Done,
-                detail: format!("{detail}; zone attached"),
-            });
+            for (s, n, detail) in steps {
+                self.journal.end_step(*n, StepOutcome::Done, detail);
+                self.emit(Event::StepEnd {
+                    step: *n,
+                    name: s.as_str().into(),
+                    outcome: StepOutcome::Done,
+                    detail: format!("{detail}; zone attached"),
+                });
+            }
             self.save()?;
             return Ok(Some((
                 RunResult::Attached,
@@ -524,13 +574,15 @@ impl Run {
             )));
         }
         let why = self.diagnosis.as_ref().map(|d| d.reasons.join("; ")).unwrap_or_default();
-        self.journal.end_step(n, StepOutcome::AttachFailed, &why);
-        self.emit(Event::StepEnd {
-            step: n,
-            name: s.as_str().into(),
-            outcome: StepOutcome::AttachFailed,
-            detail: format!("{detail}; attach still fails: {why}"),
-        });
+        for (s, n, detail) in steps {
+            self.journal.end_step(*n, StepOutcome::AttachFailed, &why);
+            self.emit(Event::StepEnd {
+                step: *n,
+                name: s.as_str().into(),
+                outcome: StepOutcome::AttachFailed,
+                detail: format!("{detail}; attach still fails: {why}"),
+            });
+        }
         self.save()?;
         Ok(None)
     }
