@@ -6,6 +6,11 @@
 //! changed: zone running, cannot snapshot, no terminal for prompts …), 4 another run holds the
 //! zone's lock, 5 stopped by an unexpected error midway (journal says where; `resume` goes on),
 //! 130 interrupted by a signal.
+//! `--dry-run` exits 0 (result `planned` in the JSON summary). An invalid or unknown zone name,
+//! a running or incomplete zone, an ambiguous ZBE, a failed pre-rescue snapshot and "no
+//! terminal and neither --strategy nor --yes" are all refusals (3). `rollback` exits 0 when the
+//! image was rolled back, 3 when it refused (no journal, unknown snapshot, running zone), 4 when
+//! a run holds the lock.
 //!
 //! `analyze`: 0 the log shows a successful attach, 1 a failure was diagnosed, 2 usage or I/O
 //! error, 3 a failure (or input) that no rule explains.

@@ -408,6 +408,7 @@ impl Run {
             commands: commands.clone(),
         });
         let question = format!("Apply {s} to zone {}?", self.facts.zone);
+        // No spinner runs while a question is asked (spinners only run around attach -u).
         let answer = if s.is_destructive() {
             self.prompter.confirm_destructive(
                 &format!("{question} This re-creates the zone's package image."),
@@ -624,7 +625,9 @@ impl Run {
         };
         let analyzer = Analyzer::with_context(&self.rules, ctx);
         self.attempts += 1;
+        self.exec.reporter.start_spinner(&format!("zoneadm -z {} attach -u", self.facts.zone));
         let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
+        self.exec.reporter.stop_spinner();
         if let Some(mut g) = guard {
             let r = g.restore(&self.exec);
             self.gz_intact = Some(self.gz_intact.unwrap_or(true) && r.intact);

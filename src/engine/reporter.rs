@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use super::events::{Event, StepOutcome, write_json};
-use crate::ui::Palette;
+use crate::ui::{Palette, Spinner};
 
 pub struct Reporter {
     json: bool,
@@ -15,6 +15,8 @@ pub struct Reporter {
     lock: Mutex<()>,
     /// Everything a human report needs, kept for `--report FILE`.
     transcript: Mutex<Vec<String>>,
+    /// The spinner of the running step (terminal only, never with `--json`).
+    spinner: Mutex<Option<Spinner>>,
 }
 
 impl Reporter {
@@ -25,15 +27,24 @@ impl Reporter {
             verbose: false,
             lock: Mutex::new(()),
             transcript: Mutex::new(Vec::new()),
+            spinner: Mutex::new(None),
         }
     }
 
-    pub fn json(&self) -> bool {
-        self.json
+    /// Shows a spinner with `message` until [`stop_spinner`](Self::stop_spinner); the newest
+    /// attach-log line appears next to it.
+    pub fn start_spinner(&self, message: &str) {
+        if let Ok(mut g) = self.spinner.lock() {
+            *g = Some(Spinner::start(!self.json, message));
+        }
     }
 
-    pub fn palette(&self) -> Palette {
-        self.palette
+    pub fn stop_spinner(&self) {
+        if let Ok(mut g) = self.spinner.lock() {
+            if let Some(s) = g.take() {
+                s.finish();
+            }
+        }
     }
 
     pub fn emit(&self, event: &Event) {
@@ -45,15 +56,31 @@ impl Reporter {
             let _ = write_json(&mut out, event);
             return;
         }
+        if let Event::LogLine { line, .. } = event {
+            if let Ok(g) = self.spinner.lock() {
+                if let Some(s) = g.as_ref() {
+                    s.set_line("attach -u", line);
+                }
+            }
+        }
         if let Some(text) = self.human(event) {
             if let Ok(mut t) = self.transcript.lock() {
                 t.push(strip_ansi(&text));
             }
             let to_stdout = matches!(event, Event::Summary(_));
-            if to_stdout {
-                println!("{text}");
-            } else {
-                let _ = writeln!(std::io::stderr(), "{text}");
+            let print = || {
+                if to_stdout {
+                    println!("{text}");
+                } else {
+                    let _ = writeln!(std::io::stderr(), "{text}");
+                }
+            };
+            match self.spinner.lock() {
+                Ok(g) => match g.as_ref() {
+                    Some(s) => s.suspend(print),
+                    None => print(),
+                },
+                Err(_) => print(),
             }
         }
     }
