@@ -350,3 +350,31 @@ fn dataset_with_mountpoint(runner: &Runner, path: &Path) -> Option<String> {
         .find(|r| r.get("mountpoint").is_some_and(|m| Path::new(m) == path))
         .and_then(|r| r.name().map(str::to_string))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::Fmri;
+    use crate::commands::pkg::parse_publisher_tsv;
+
+    #[test]
+    fn platform_from_brand_tsv_publishers_and_version_syntax() {
+        let old = "opensolaris.org\ttrue\ttrue\ttrue\torigin\tonline\thttp://pkg.opensolaris.org/release/\n";
+        let cur = |name: &str| format!("{name}\ttrue\tfalse\ttrue\torigin\tonline\thttp://x/\t-\n");
+        let pubs = |t: &str| parse_publisher_tsv(t).unwrap();
+        assert_eq!(
+            detect_platform("solaris", &cur("solaris"), &pubs(&cur("solaris")), None),
+            Platform::Solaris11
+        );
+        assert_eq!(detect_platform("ipkg", old, &pubs(old), None), Platform::S11Express);
+        let t = cur("omnios");
+        assert_eq!(detect_platform("lipkg", &t, &pubs(&t), None), Platform::OmniOs);
+        let t = cur("openindiana.org");
+        assert_eq!(detect_platform("ipkg", &t, &pubs(&t), None), Platform::OpenIndiana);
+        let t = cur("site");
+        let omni = Fmri::parse("pkg://site/entire@11-0.151046").unwrap();
+        assert_eq!(detect_platform("ipkg", &t, &pubs(&t), Some(&omni)), Platform::OmniOs);
+        let oi = Fmri::parse("pkg://site/entire@0.5.11-0.151.1.8").unwrap();
+        assert_eq!(detect_platform("ipkg", &t, &pubs(&t), Some(&oi)), Platform::OpenIndiana);
+    }
+}

@@ -95,3 +95,85 @@ pub(crate) fn tail(out: &crate::system::CommandOutput) -> String {
     let start = lines.len().saturating_sub(3);
     lines[start..].join(" / ")
 }
+
+#[cfg(test)]
+mod testfacts;
+
+#[cfg(test)]
+mod tests {
+    use super::testfacts::{b111, diagnosis};
+    use super::*;
+    use crate::playbook::{Platform, Playbook};
+
+    #[test]
+    fn uninstall_takes_what_the_diagnosis_names_never_core() {
+        let facts = b111();
+        let pb = Playbook::builtin(Platform::S11Express);
+        let d = diagnosis(&["developer/sunstudio12u1", "entire", "SUNWcs", "not/installed"], &[]);
+        let auto = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        let cmds = make(StrategyName::Uninstall).commands(&auto);
+        assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
+        // Blind ladder / silent diagnosis: the installed members of the problem groups.
+        let core_only = diagnosis(&["entire"], &[]);
+        let silent =
+            Input { facts: &facts, diagnosis: Some(&core_only), playbook: &pb, guided: true };
+        let cmds = make(StrategyName::Uninstall).commands(&silent);
+        assert!(
+            cmds[0].contains("SUNWapch22") && cmds[0].contains("developer/sunstudio12u1"),
+            "{cmds:?}"
+        );
+        assert!(!cmds[0].contains("SUNWcs") && !cmds[0].contains(" entire"), "{cmds:?}");
+        assert!(cmds.iter().all(|c| !c.split(' ').any(|a| a == "-r")));
+    }
+
+    #[test]
+    fn incremental_steps_strictly_between_newest_first() {
+        let facts = b111();
+        let pb = Playbook::builtin(Platform::S11Express);
+        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        let c = incremental::candidates(&input);
+        assert!(!c.is_empty());
+        assert!(c.iter().all(|c| c.build > 111 && c.build < 151));
+        assert!(c.windows(2).all(|w| w[0].build >= w[1].build), "newest first");
+        assert_eq!(c[0].build, 134);
+        assert_eq!(c[0].uri, "http://pkg.opensolaris.org/release/");
+        assert_eq!(c[0].version.to_string(), "0.5.11-0.134");
+        // The zone already at 148 on a 151 host: nothing strictly between in the playbook.
+        let mut f148 = b111();
+        f148.zone_entire =
+            Some(crate::commands::Fmri::parse("pkg://solaris/entire@0.5.11-0.148").unwrap());
+        let input = Input { facts: &f148, diagnosis: None, playbook: &pb, guided: true };
+        assert!(make(StrategyName::Incremental).worth_trying(&input).is_err());
+    }
+
+    #[test]
+    fn zone_publishers_in_auto_needs_evidence_and_yields_to_incremental() {
+        let facts = b111();
+        let pb = Playbook::builtin(Platform::S11Express);
+        let silent = diagnosis(&[], &[]);
+        let input = Input { facts: &facts, diagnosis: Some(&silent), playbook: &pb, guided: true };
+        assert!(make(StrategyName::ZonePublishers).worth_trying(&input).is_err());
+        let dead = diagnosis(&[], &["opensolaris.org"]);
+        let input = Input { facts: &facts, diagnosis: Some(&dead), playbook: &pb, guided: true };
+        assert!(make(StrategyName::ZonePublishers).worth_trying(&input).is_ok());
+        // incremental re-points opensolaris.org to the release repository: one rung, not two.
+        assert!(incremental_subsumes_zone_publishers(&input));
+    }
+
+    #[test]
+    fn gz_publishers_and_image_create_need_something_to_work_with() {
+        let mut facts = b111();
+        let pb = Playbook::builtin(Platform::S11Express);
+        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        assert!(make(StrategyName::GzPublishers).worth_trying(&input).is_ok());
+        assert!(make(StrategyName::ImageCreate).commands(&input)[0].starts_with(
+            "pkg image-create -f -z -p solaris=http://pkg.oracle.com/solaris/release/ "
+        ));
+        facts.gz_publishers.truncate(1);
+        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        assert!(make(StrategyName::GzPublishers).worth_trying(&input).is_err());
+        facts.gz_publishers[0].enabled = false;
+        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        assert!(make(StrategyName::ImageCreate).worth_trying(&input).is_err());
+    }
+}
