@@ -218,19 +218,9 @@ impl Drop for GzPublisherGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::pkg::Origin;
 
     fn p(name: &str, enabled: bool) -> Publisher {
-        Publisher {
-            name: name.into(),
-            sticky: true,
-            enabled,
-            preferred: None,
-            syspub: None,
-            origins: vec![Origin { uri: format!("http://{name}/"), enabled: true }],
-            mirrors: vec![],
-            proxies: vec![],
-        }
+        crate::strategies::testfacts::publisher(name, &format!("http://{name}/"), enabled)
     }
 
     #[test]
