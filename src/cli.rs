@@ -15,7 +15,6 @@ use crate::strategies::StrategyChoice;
     long_about = "Rescue a Solaris 11 / illumos non-global zone that fails `zoneadm -z ZONE attach -u` \
 after the global zone was upgraded. zonerescue snapshots the zone boot environment first, then \
 climbs a ladder of remedies, gentlest first, reading the attach log between attempts.",
-    args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
 pub struct Cli {

@@ -76,22 +76,23 @@ fn init(scn: &Path) -> tempfile::TempDir {
     d
 }
 
-fn rescue(dir: &Path, zone: &str, extra: &[&str]) -> (Output, Vec<Value>) {
-    let out = Command::new(ZR)
-        .arg("--command-dir")
+/// zonerescue pointed at the simulated host in `dir` (the only seam it has).
+fn zr(dir: &Path) -> Command {
+    let mut c = Command::new(ZR);
+    c.arg("--command-dir")
         .arg(dir.join("bin"))
         .arg("--system-root")
         .arg(dir)
         .arg("--state-dir")
         .arg(dir.join("state"))
-        .arg("--json")
-        .args(extra)
-        .arg(zone)
         .env_remove("ZONESIM_ROOT")
         .env_remove("ZONERESCUE_STRATEGY")
-        .env_remove("ZONERESCUE_YES")
-        .output()
-        .unwrap();
+        .env_remove("ZONERESCUE_YES");
+    c
+}
+
+fn rescue(dir: &Path, zone: &str, extra: &[&str]) -> (Output, Vec<Value>) {
+    let out = zr(dir).arg("--json").args(extra).arg(zone).output().unwrap();
     let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -269,6 +270,17 @@ fn dry_run_changes_nothing() {
     }
 }
 
+/// zonerescue started in the background with its JSON events on a pipe.
+fn spawn_rescue(dir: &Path, speed: &str, zone: &str) -> std::process::Child {
+    zr(dir)
+        .args(["--json", "--yes", zone])
+        .env("ZONESIM_SPEED", speed)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn scenario(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios").join(name)
 }
@@ -380,13 +392,7 @@ fn journal_records_the_run() {
     assert_eq!(j["status"]["ended"], "attached");
     assert_eq!(j["gz_publishers_modified"], false);
     assert!(j["steps"].as_array().unwrap().iter().all(|s| s["state"] == "finished"));
-    let status = Command::new(ZR)
-        .args(["status", "mail01", "--system-root"])
-        .arg(d.path())
-        .arg("--state-dir")
-        .arg(d.path().join("state"))
-        .output()
-        .unwrap();
+    let status = zr(d.path()).args(["status", "mail01"]).output().unwrap();
     let text = String::from_utf8_lossy(&status.stdout);
     assert!(text.contains("gz-publishers") && text.contains("attached"), "{text}");
 }
@@ -400,18 +406,12 @@ fn rollback_returns_to_the_pre_rescue_image() {
     let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
     assert_eq!(summary(&ev, &out)["result"], "attached");
     assert_ne!(list(), before);
-    let out = Command::new(ZR)
-        .args(["rollback", "pg01", "--yes", "--command-dir"])
-        .arg(d.path().join("bin"))
-        .arg("--system-root")
-        .arg(d.path())
-        .arg("--state-dir")
-        .arg(d.path().join("state"))
-        .env_remove("ZONESIM_ROOT")
-        .output()
-        .unwrap();
+    let out = zr(d.path()).args(["rollback", "pg01", "--yes"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(list(), before, "image as before the rescue");
+    // A recovery option in front of a subcommand is refused, never silently applied.
+    let out = zr(d.path()).args(["--dry-run", "rollback", "pg01", "--yes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
     assert_eq!(zone_state(d.path(), "pg01"), "configured");
 }
 
@@ -420,20 +420,7 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     use std::io::BufRead;
     let d = init(&scenario("s11express-b111-web.toml"));
     let before = gz_tsv(d.path());
-    let mut child = Command::new(ZR)
-        .arg("--command-dir")
-        .arg(d.path().join("bin"))
-        .arg("--system-root")
-        .arg(d.path())
-        .arg("--state-dir")
-        .arg(d.path().join("state"))
-        .args(["--json", "--yes", "web01"])
-        .env_remove("ZONESIM_ROOT")
-        .env("ZONESIM_SPEED", "20")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_rescue(d.path(), "20", "web01");
     let stdout = child.stdout.take().unwrap();
     let mut events = Vec::new();
     let mut sent = false;
@@ -465,4 +452,83 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
             .unwrap();
     assert_eq!(j["status"]["ended"], "interrupted");
     assert_eq!(j["gz_publishers_modified"], false);
+}
+
+/// SIGKILL at each step boundary of the richest scenario (and once inside the attach that runs
+/// with the GZ publishers simplified), then `resume`: the zone ends installed, the GZ
+/// publishers equal the original, no strategy is applied twice, the journal parses.
+#[test]
+fn killed_runs_resume_to_installed() {
+    use std::io::BufRead;
+    let scn = scenario("s11express-b111-web.toml");
+    // (which event to kill at, how many of them to let pass, ZONESIM_SPEED, settle seconds)
+    let points: &[(&str, usize, &str, u64)] = &[
+        ("step-start", 1, "1000", 1),
+        ("step-start", 2, "1000", 1),
+        ("step-start", 3, "1000", 1),
+        ("step-start", 4, "1000", 1),
+        ("step-start", 5, "1000", 1),
+        ("unset-publisher", 1, "20", 8),
+    ];
+    for &(what, nth, speed, settle) in points {
+        let d = init(&scn);
+        let before = gz_tsv(d.path());
+        let mut child = spawn_rescue(d.path(), speed, "web01");
+        let stdout = child.stdout.take().unwrap();
+        let mut seen = 0;
+        let mut killed = false;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let v: Value = serde_json::from_str(&line).unwrap();
+            let hit = if what == "step-start" {
+                v["event"] == "step-start"
+            } else {
+                v["event"] == "command" && v["command"].as_str().unwrap_or("").contains(what)
+            };
+            if hit {
+                seen += 1;
+                if seen == nth {
+                    child.kill().unwrap();
+                    killed = true;
+                    break;
+                }
+            }
+        }
+        let _ = child.wait();
+        if !killed {
+            continue; // the run finished before that point: nothing to resume
+        }
+        // A child command of the killed run (never killed with it) may still be finishing.
+        std::thread::sleep(std::time::Duration::from_secs(settle));
+        let out = zr(d.path())
+            .args(["--json", "resume", "web01", "--yes", "--allow-destructive"])
+            .env("ZONESIM_SPEED", "1000")
+            .output()
+            .unwrap();
+        let label = format!("killed at {what} #{nth}");
+        let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let s = summary(&events, &out);
+        assert_eq!(
+            s["result"],
+            "attached",
+            "{label}: {s}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(zone_state(d.path(), "web01"), "installed", "{label}");
+        assert_eq!(gz_tsv(d.path()), before, "{label}: GZ publishers");
+        let applied = applied(&s);
+        let unique: BTreeSet<&String> = applied.iter().collect();
+        assert_eq!(unique.len(), applied.len(), "{label}: a strategy applied twice: {applied:?}");
+        let j: Value = serde_json::from_slice(
+            &std::fs::read(d.path().join("state/web01/journal.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(j["status"]["ended"], "attached", "{label}");
+        let pre = j["pre_snapshot"].as_str().unwrap();
+        let snaps = sim(d.path(), "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
+        assert!(snaps.lines().any(|l| l == pre), "{label}: pre-rescue snapshot kept");
+    }
 }

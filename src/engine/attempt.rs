@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::analysis::{Analyzer, Report};
 use crate::commands::zoneadm::{self, AttachOptions, ZoneState};
-use crate::system::Stream;
+use crate::system::{Stream, SystemPaths};
 
 use super::diagnosis::Diagnosis;
 use super::events::Event;
@@ -134,8 +134,29 @@ fn attach_logs(var_tmp: &Path, zone: &str) -> Vec<(PathBuf, SystemTime)> {
         .collect()
 }
 
+/// The newest attach log of `zone`: `/var/tmp/ZONE.attach_log.*` (ipkg) or
+/// `/var/log/zones/zoneadm.*.ZONE.attach` (solaris brand), symlinks never considered.
+pub fn newest_attach_log(paths: &SystemPaths, zone: &str) -> Option<PathBuf> {
+    let mut all = attach_logs(&paths.host_path("/var/tmp"), zone);
+    let suffix = format!(".{zone}.attach");
+    if let Ok(rd) = std::fs::read_dir(paths.host_path("/var/log/zones")) {
+        for e in rd.filter_map(|e| e.ok()) {
+            let name = e.file_name();
+            let Some(n) = name.to_str() else { continue };
+            if n.starts_with("zoneadm.") && n.ends_with(&suffix) {
+                if let Ok(m) = std::fs::symlink_metadata(e.path()) {
+                    if m.is_file() {
+                        all.push((e.path(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+                    }
+                }
+            }
+        }
+    }
+    all.into_iter().max_by_key(|(_, t)| *t).map(|(p, _)| p)
+}
+
 /// Opens a log without following a symlink, and only if it is a regular file.
-fn open_log(path: &Path) -> Option<File> {
+pub fn open_log(path: &Path) -> Option<File> {
     let f = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)

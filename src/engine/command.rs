@@ -1,5 +1,5 @@
-//! Entry points of the recovery subcommands (recover, status, rollback; resume and snapshots
-//! are not implemented yet and say so).
+//! Entry points of the recovery subcommands (recover, resume, status, rollback; `snapshots` is
+//! not implemented yet and says so).
 
 use clap::CommandFactory;
 
@@ -10,6 +10,25 @@ use super::journal::Journal;
 use super::recover::{recover, runner_from, state_base};
 
 pub fn run(cli: &Cli) -> anyhow::Result<u8> {
+    if cli.command.is_some() {
+        // Global options (--json, --state-dir …) may come before a subcommand; the recovery's
+        // own options may not: `zonerescue --dry-run rollback Z` must not roll back for real.
+        // (--strategy, --yes and --playbook can also come from the environment, so they are
+        // ignored here rather than refused; subcommands have their own --yes.)
+        let r = &cli.recover;
+        if r.zone.is_some()
+            || r.dry_run
+            || r.allow_destructive
+            || r.report.is_some()
+            || r.boot
+            || r.all
+        {
+            anyhow::bail!(
+                "recovery options (--dry-run, --allow-destructive, --report …) do not apply to a \
+                 subcommand; put the subcommand's own options after it"
+            );
+        }
+    }
     match &cli.command {
         None => recover(cli),
         Some(Command::Status(z)) => status(cli, &z.zone),
@@ -22,9 +41,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             );
             Ok(exit::OK)
         }
-        Some(Command::Resume(_)) => anyhow::bail!(
-            "`resume` is not implemented yet: run `zonerescue ZONE` again (it starts with a new snapshot)"
-        ),
+        Some(Command::Resume(args)) => super::recover::resume(cli, args),
         Some(Command::Rollback(args)) => super::rollback::rollback(cli, args),
         Some(Command::Snapshots(_)) => anyhow::bail!(
             "`snapshots` is not implemented yet: `zfs list -t snapshot -o name,com.zonerescue:run`"

@@ -60,31 +60,81 @@ struct Run {
     last_log: Option<PathBuf>,
 }
 
+/// What one run is asked to do (from `zonerescue ZONE` or `zonerescue resume ZONE`).
+struct Request {
+    zone: String,
+    choice: StrategyChoice,
+    /// `--strategy` given (or resuming a run that had one): consent to run unattended.
+    explicit: bool,
+    dry_run: bool,
+    yes: bool,
+    allow_destructive: bool,
+    playbook: Option<PathBuf>,
+    report: Option<PathBuf>,
+    resume: bool,
+}
+
 pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
     let args = &cli.recover;
     let Some(zone) = args.zone.clone() else {
         anyhow::bail!("no zone given (usage: zonerescue [OPTIONS] ZONE; see --help)");
     };
+    start(
+        cli,
+        Request {
+            zone,
+            choice: args.strategy.unwrap_or(StrategyChoice::Auto),
+            explicit: args.strategy.is_some(),
+            dry_run: args.dry_run,
+            yes: args.yes,
+            allow_destructive: args.allow_destructive,
+            playbook: args.playbook.clone(),
+            report: args.report.clone(),
+            resume: false,
+        },
+    )
+}
+
+/// `zonerescue resume ZONE`: continue the journalled run with its strategy choice.
+pub fn resume(cli: &Cli, args: &crate::cli::ResumeArgs) -> anyhow::Result<u8> {
+    start(
+        cli,
+        Request {
+            zone: args.zone.clone(),
+            choice: StrategyChoice::Auto,
+            explicit: true,
+            dry_run: false,
+            yes: args.yes,
+            allow_destructive: args.allow_destructive,
+            playbook: None,
+            report: None,
+            resume: true,
+        },
+    )
+}
+
+fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
+    let zone = req.zone.clone();
     let runner = runner_from(cli)?;
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
-    let run_id = snapshot::new_run_id();
-    let choice = args.strategy.unwrap_or(StrategyChoice::Auto);
-    let refuse = |message: String| -> anyhow::Result<u8> {
-        reporter.emit(&summary_only(&zone, &run_id, RunResult::Refused, message));
+    let mut run_id = snapshot::new_run_id();
+    let refuse = |run_id: &str, message: String| -> anyhow::Result<u8> {
+        reporter.emit(&summary_only(&zone, run_id, RunResult::Refused, message));
         Ok(exit::REFUSED)
     };
     let interactive = ui::interactive();
-    if !interactive && args.strategy.is_none() && !args.yes && !args.dry_run {
+    if !interactive && !req.explicit && !req.yes && !req.dry_run {
         return refuse(
+            &run_id,
             "no terminal to ask questions on: give --strategy (auto, ladder or a strategy) or --yes \
              to run unattended, or --dry-run to see the plan"
                 .into(),
         );
     }
     if let Err(e) = crate::commands::ZoneName::new(&zone) {
-        return refuse(format!("invalid zone name: {e}"));
+        return refuse(&run_id, format!("invalid zone name: {e}"));
     }
-    let forced_playbook = match &args.playbook {
+    let forced_playbook = match &req.playbook {
         Some(p) => Some(Playbook::load(p)?),
         None => None,
     };
@@ -98,13 +148,46 @@ pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
         Err(e) => return Err(e.into()),
     };
     let interrupt = Interrupt::install().unwrap_or_else(|_| Interrupt::detached());
-    let mut journal = Journal::new(&run_id, &zone, &choice.to_string(), args.dry_run);
+    let exec = Exec {
+        runner: runner.clone(),
+        dry_run: req.dry_run,
+        reporter: Arc::clone(&reporter),
+        interrupt,
+        step: 0,
+    };
+    let mut choice = req.choice;
+    let mut journal = if req.resume {
+        let Some(mut j) = Journal::load(&zone_dir)? else {
+            return refuse(&run_id, format!("no journal in {} to resume", zone_dir.display()));
+        };
+        if let JournalStatus::Ended(
+            r @ (RunResult::Attached | RunResult::Refused | RunResult::Planned),
+        ) = j.status
+        {
+            return refuse(
+                &j.run_id,
+                format!("the last run ended {}: nothing to resume", r.as_str()),
+            );
+        }
+        choice = j.strategy.parse().unwrap_or(StrategyChoice::Auto);
+        run_id = j.run_id.clone();
+        j.pid = std::process::id();
+        j.status = JournalStatus::Running;
+        // The global zone first: a run killed mid-attach may have left it simplified.
+        if j.gz_publishers_modified {
+            let r = restore_recorded_gz_publishers(&exec, &j)?;
+            j.gz_publishers_modified = !r;
+        }
+        j
+    } else {
+        Journal::new(&run_id, &zone, &choice.to_string(), req.dry_run)
+    };
     journal.save(&zone_dir)?;
     reporter.emit(&Event::RunStart {
         run_id: run_id.clone(),
         zone: zone.clone(),
         strategy: choice.to_string(),
-        dry_run: args.dry_run,
+        dry_run: req.dry_run,
         version: env!("CARGO_PKG_VERSION").into(),
     });
 
@@ -117,25 +200,27 @@ pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
         _ => {
             let why: Vec<String> =
                 pf.findings.iter().filter(|f| f.inhibitor).map(|f| f.title.clone()).collect();
-            journal.status = JournalStatus::Ended(RunResult::Refused);
-            journal.save(&zone_dir)?;
-            return refuse(format!("nothing was changed: {}", why.join("; ")));
+            if !req.resume {
+                journal.status = JournalStatus::Ended(RunResult::Refused);
+                journal.save(&zone_dir)?;
+            }
+            return refuse(&run_id, format!("nothing was changed: {}", why.join("; ")));
         }
     };
-    journal.active_zbe = facts.active_zbe.clone();
-    journal.zone_root = Some(facts.zone_root.display().to_string());
-    journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
-    journal.gz_publishers_table = Some(facts.gz_publishers_table.clone());
-    journal.save(&zone_dir)?;
+    if !req.resume {
+        journal.active_zbe = facts.active_zbe.clone();
+        journal.zone_root = Some(facts.zone_root.display().to_string());
+        journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
+        journal.gz_publishers_table = Some(facts.gz_publishers_table.clone());
+        journal.save(&zone_dir)?;
+    }
     let playbook = forced_playbook.unwrap_or_else(|| Playbook::builtin(facts.platform));
-    let prompter: Box<dyn Prompter> = if interactive && !args.yes {
-        Box::new(DialoguerPrompter { allow_destructive: args.allow_destructive })
+    let prompter: Box<dyn Prompter> = if interactive && !req.yes {
+        Box::new(DialoguerPrompter { allow_destructive: req.allow_destructive })
     } else {
-        Box::new(AutoPrompter { allow_destructive: args.allow_destructive })
+        Box::new(AutoPrompter { allow_destructive: req.allow_destructive })
     };
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
-    let exec =
-        Exec { runner, dry_run: args.dry_run, reporter: Arc::clone(&reporter), interrupt, step: 0 };
     let mut run = Run {
         exec,
         facts,
@@ -156,11 +241,38 @@ pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
         extra_findings: Vec::new(),
         last_log: None,
     };
-    let (result, message) = match run.go() {
+    let outcome = if req.resume { run.resume() } else { run.go() };
+    let (result, message) = match outcome {
         Ok(r) => r,
         Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
     };
-    run.finish(result, message, args.report.as_ref())
+    run.finish(result, message, req.report.as_ref())
+}
+
+/// Puts back the GZ publishers a journal recorded (what a killed run may have left unset).
+/// Returns whether they now equal the record.
+pub fn restore_recorded_gz_publishers(exec: &Exec, j: &Journal) -> anyhow::Result<bool> {
+    use crate::commands::pkg::{merge_table_flags, parse_publisher_table, parse_publisher_tsv};
+    let tsv = j.gz_publishers_tsv.clone().unwrap_or_default();
+    let mut pubs = parse_publisher_tsv(&tsv)?;
+    if let Some(table) = &j.gz_publishers_table {
+        merge_table_flags(&mut pubs, &parse_publisher_table(table)?);
+    }
+    let Some(mut g) = GzPublisherGuard::recorded(&exec.runner, pubs, tsv) else {
+        return Ok(true);
+    };
+    let r = g.restore(exec);
+    if !r.intact {
+        exec.reporter.emit(&Event::Finding(
+            Finding::warn(
+                "gz-publishers.restore-differs",
+                Severity::High,
+                "THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE RECORD",
+            )
+            .detail(r.difference),
+        ));
+    }
+    Ok(r.intact)
 }
 
 fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) -> Event {
@@ -234,7 +346,11 @@ impl Run {
             reason: "every remedy can damage the zone: snapshot its boot environment first".into(),
             commands: vec![],
         });
-        if let Err(e) = snapshot::create(
+        // A resumed run killed right after `zfs snapshot` finds its snapshot already there.
+        let reuse = !self.exec.dry_run && snapshot::exists(&self.exec, &pre);
+        if reuse {
+            // Verified to exist: nothing to create.
+        } else if let Err(e) = snapshot::create(
             &self.exec,
             &pre,
             &self.journal.run_id.clone(),
@@ -277,7 +393,11 @@ impl Run {
         if self.exec.dry_run {
             return Ok(self.dry_run_plan());
         }
-        // 2. Rungs until attached or nothing useful is left.
+        self.climb()
+    }
+
+    /// Rungs until attached or nothing useful is left.
+    fn climb(&mut self) -> anyhow::Result<(RunResult, String)> {
         loop {
             if self.exec.interrupt.is_set() {
                 return Ok((
@@ -339,6 +459,99 @@ impl Run {
             StrategyName::Incremental
         } else {
             s
+        }
+    }
+
+    /// Continues a journalled run: completed steps are not repeated; a step that was in flight
+    /// is checked against the real state (its own snapshot restored if it had one) and may
+    /// run again; the diagnosis comes from the newest attach log.
+    fn resume(&mut self) -> anyhow::Result<(RunResult, String)> {
+        if self.journal.pre_snapshot.is_none() {
+            // Killed before the pre-rescue snapshot was recorded: nothing was changed yet.
+            self.journal.steps.clear();
+            return self.go();
+        }
+        self.pre = self.journal.pre_snapshot.clone();
+        self.attempts = self.journal.attempts;
+        self.applied = self.journal.strategies_applied.clone();
+        self.simplify_gz = self.applied.contains(&StrategyName::GzPublishers);
+        if let Some(pre) = &self.pre {
+            self.snapshots.push(pre.clone());
+        }
+        let steps = self.journal.steps.clone();
+        for st in &steps {
+            let name: Option<StrategyName> = st.name.parse().ok();
+            if st.state == super::journal::StepState::Started {
+                let completed = name.is_some_and(|s| self.applied.contains(&s));
+                if !completed {
+                    // Its apply was cut short: undo what it may have half done; it may run again.
+                    if let Some(snap) = &st.snapshot {
+                        if snapshot::exists(&self.exec, snap) {
+                            self.undo_rung(st.n, Some(snap))?;
+                        }
+                    }
+                    self.journal.end_step(
+                        st.n,
+                        StepOutcome::Failed,
+                        "interrupted; undone on resume",
+                    );
+                    continue;
+                }
+                // Applied, its attach still to come: the next attempt includes it.
+                self.journal.end_step(
+                    st.n,
+                    StepOutcome::AttachFailed,
+                    "interrupted before its attach finished",
+                );
+            }
+            if let Some(s) = name {
+                if !self.tried.contains(&s) {
+                    self.tried.push(s);
+                }
+            }
+            if let Some(snap) = &st.snapshot {
+                if st.outcome != Some(StepOutcome::RolledBack) && !self.snapshots.contains(snap) {
+                    self.snapshots.push(snap.clone());
+                }
+            }
+        }
+        self.save()?;
+        // The zone may have attached before the run died.
+        if self.facts.state == ZoneState::Installed && self.attempts > 0 {
+            return Ok((
+                RunResult::Attached,
+                format!("zone {} is attached (installed)", self.facts.zone),
+            ));
+        }
+        self.diagnosis = self.diagnose_newest_log();
+        self.climb()
+    }
+
+    /// The diagnosis of the newest attach log of this zone (resume: the attempt before the
+    /// interruption).
+    fn diagnose_newest_log(&mut self) -> Option<Diagnosis> {
+        let path = attempt::newest_attach_log(self.exec.runner.paths(), self.facts.zone.as_str())?;
+        let file = attempt::open_log(&path)?;
+        let ctx = self.analysis_context();
+        let report = crate::analysis::analyze_reader(&self.rules, ctx, file).ok()?;
+        self.last_log = Some(path);
+        Some(Diagnosis::from_report(&report))
+    }
+
+    fn analysis_context(&self) -> AnalysisContext {
+        AnalysisContext {
+            platform: Some(generation(self.facts.platform)),
+            gz_publishers: self.facts.gz_publishers.iter().map(|p| p.name.clone()).collect(),
+            gz_disabled_publishers: self
+                .facts
+                .gz_publishers
+                .iter()
+                .filter(|p| !p.enabled)
+                .map(|p| p.name.clone())
+                .collect(),
+            zone_publishers: self.facts.zone_publishers.iter().map(|p| p.name.clone()).collect(),
+            zone: Some(self.facts.zone.as_str().to_string()),
+            zone_root: Some(self.facts.zone_root.display().to_string()),
         }
     }
 
@@ -609,20 +822,7 @@ impl Run {
             self.save()?;
             guard = GzPublisherGuard::simplify(&self.exec, &self.facts)?;
         }
-        let ctx = AnalysisContext {
-            platform: Some(generation(self.facts.platform)),
-            gz_publishers: self.facts.gz_publishers.iter().map(|p| p.name.clone()).collect(),
-            gz_disabled_publishers: self
-                .facts
-                .gz_publishers
-                .iter()
-                .filter(|p| !p.enabled)
-                .map(|p| p.name.clone())
-                .collect(),
-            zone_publishers: self.facts.zone_publishers.iter().map(|p| p.name.clone()).collect(),
-            zone: Some(self.facts.zone.as_str().to_string()),
-            zone_root: Some(self.facts.zone_root.display().to_string()),
-        };
+        let ctx = self.analysis_context();
         let analyzer = Analyzer::with_context(&self.rules, ctx);
         self.attempts += 1;
         self.exec.reporter.start_spinner(&format!("zoneadm -z {} attach -u", self.facts.zone));

@@ -7,17 +7,15 @@ use std::sync::Arc;
 
 use crate::cli::{Cli, RollbackArgs};
 use crate::commands::ZoneName;
-use crate::commands::pkg::{merge_table_flags, parse_publisher_table, parse_publisher_tsv};
 use crate::commands::zoneadm::{self, ZoneState};
 use crate::exit;
-use crate::strategies::GzPublisherGuard;
 use crate::ui::{self, Answer, DialoguerPrompter, Palette, Prompter};
 
 use super::events::{RunResult, StepOutcome};
 use super::exec::Exec;
 use super::journal::Journal;
 use super::lock::{LockError, ZoneLock};
-use super::recover::{runner_from, state_base};
+use super::recover::{restore_recorded_gz_publishers, runner_from, state_base};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
 use super::snapshot;
@@ -85,20 +83,13 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     // The global zone first: it serves every zone, not just this one.
     let mut gz_note = String::new();
     if journal.gz_publishers_modified {
-        let tsv = journal.gz_publishers_tsv.clone().unwrap_or_default();
-        let mut pubs = parse_publisher_tsv(&tsv)?;
-        if let Some(table) = &journal.gz_publishers_table {
-            merge_table_flags(&mut pubs, &parse_publisher_table(table)?);
-        }
-        if let Some(mut g) = GzPublisherGuard::recorded(&runner, pubs, tsv) {
-            let r = g.restore(&exec);
-            gz_note = if r.intact {
-                "; global-zone publishers restored".into()
-            } else {
-                format!("; WARNING: global-zone publishers still differ:\n{}", r.difference)
-            };
-            journal.gz_publishers_modified = !r.intact;
-        }
+        let intact = restore_recorded_gz_publishers(&exec, &journal)?;
+        gz_note = if intact {
+            "; global-zone publishers restored".into()
+        } else {
+            "; WARNING: global-zone publishers still differ from the record (see above)".into()
+        };
+        journal.gz_publishers_modified = !intact;
     }
     if state == ZoneState::Installed {
         exec.change_ok(&zoneadm::detach_spec(&zone, false), &[0])?;
