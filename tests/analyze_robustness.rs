@@ -131,3 +131,22 @@ fn a_transcript_stamped_line_by_line_keeps_its_blocks() {
     assert_eq!(r.verdict, Verdict::Failed);
     assert_eq!(r.zone.as_deref(), Some("z1"));
 }
+
+/// Inputs the fuzzer found (testdata/logs/fuzz-regressions/, raw libFuzzer inputs: the first
+/// two bytes choose where the fuzz target splits the input): both input paths must agree.
+#[test]
+fn fuzz_regressions_stream_and_read_the_same() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs/fuzz-regressions");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let body = data.get(2..).unwrap_or(&[]);
+        let read = analyze_reader(&RULES, AnalysisContext::default(), body).unwrap();
+        let mut a = Analyzer::new(&RULES);
+        for line in body.split_inclusive(|&b| b == b'\n') {
+            a.feed_line(line);
+        }
+        assert_eq!(a.finish(), read, "{}", path.display());
+    }
+}

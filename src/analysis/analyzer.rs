@@ -246,7 +246,6 @@ impl<'r> Analyzer<'r> {
         let norm = normalise(raw);
         let dated = has_timestamp(raw);
         if dated {
-            self.attempt.dated_lines = true;
             // A block of pkg output ends where the brand speaks again.
             if self.follow.is_some_and(|f| !f.stamped) {
                 self.follow = None;
@@ -277,6 +276,11 @@ impl<'r> Analyzer<'r> {
                 set.matches(norm).iter().collect()
             }
         };
+        // Only lines that matched something may change state: the reader path never looks
+        // at the others, and both paths must conclude the same.
+        if dated && !matched.is_empty() {
+            self.attempt.dated_lines = true;
+        }
         for i in matched {
             match self.rules.owner(i) {
                 Some(PatternOwner::Rule(ri, re)) => self.rule_hit(ri, re, n, raw, norm),
