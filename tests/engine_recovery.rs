@@ -454,81 +454,86 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     assert_eq!(j["gz_publishers_modified"], false);
 }
 
-/// SIGKILL at each step boundary of the richest scenario (and once inside the attach that runs
-/// with the GZ publishers simplified), then `resume`: the zone ends installed, the GZ
-/// publishers equal the original, no strategy is applied twice, the journal parses.
+/// SIGKILL at every step boundary of every attachable scenario (and once inside the attach of
+/// b111 that runs with the GZ publishers simplified), then `resume`: the zone ends installed,
+/// the GZ publishers equal the original, no strategy is applied twice, the journal parses and
+/// the pre-rescue snapshot is kept.
 #[test]
 fn killed_runs_resume_to_installed() {
-    use std::io::BufRead;
-    let scn = scenario("s11express-b111-web.toml");
-    // (which event to kill at, how many of them to let pass, ZONESIM_SPEED, settle seconds)
-    let points: &[(&str, usize, &str, u64)] = &[
-        ("step-start", 1, "1000", 1),
-        ("step-start", 2, "1000", 1),
-        ("step-start", 3, "1000", 1),
-        ("step-start", 4, "1000", 1),
-        ("step-start", 5, "1000", 1),
-        ("unset-publisher", 1, "20", 8),
-    ];
-    for &(what, nth, speed, settle) in points {
-        let d = init(&scn);
-        let before = gz_tsv(d.path());
-        let mut child = spawn_rescue(d.path(), speed, "web01");
-        let stdout = child.stdout.take().unwrap();
-        let mut seen = 0;
-        let mut killed = false;
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let v: Value = serde_json::from_str(&line).unwrap();
-            let hit = if what == "step-start" {
-                v["event"] == "step-start"
-            } else {
-                v["event"] == "command" && v["command"].as_str().unwrap_or("").contains(what)
-            };
-            if hit {
-                seen += 1;
-                if seen == nth {
-                    child.kill().unwrap();
-                    killed = true;
-                    break;
-                }
+    let mut cases: Vec<(PathBuf, String, &str, usize, &str, u64)> = Vec::new();
+    for scn in scenarios() {
+        for o in oracle(&scn).into_iter().filter(|o| o.attachable) {
+            for nth in 1..=6 {
+                cases.push((scn.clone(), o.zone.clone(), "step-start", nth, "1000", 1));
             }
         }
-        let _ = child.wait();
-        if !killed {
-            continue; // the run finished before that point: nothing to resume
-        }
-        // A child command of the killed run (never killed with it) may still be finishing.
-        std::thread::sleep(std::time::Duration::from_secs(settle));
-        let out = zr(d.path())
-            .args(["--json", "resume", "web01", "--yes", "--allow-destructive"])
-            .env("ZONESIM_SPEED", "1000")
-            .output()
-            .unwrap();
-        let label = format!("killed at {what} #{nth}");
-        let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        let s = summary(&events, &out);
-        assert_eq!(
-            s["result"],
-            "attached",
-            "{label}: {s}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(zone_state(d.path(), "web01"), "installed", "{label}");
-        assert_eq!(gz_tsv(d.path()), before, "{label}: GZ publishers");
-        let applied = applied(&s);
-        let unique: BTreeSet<&String> = applied.iter().collect();
-        assert_eq!(unique.len(), applied.len(), "{label}: a strategy applied twice: {applied:?}");
-        let j: Value = serde_json::from_slice(
-            &std::fs::read(d.path().join("state/web01/journal.json")).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(j["status"]["ended"], "attached", "{label}");
-        let pre = j["pre_snapshot"].as_str().unwrap();
-        let snaps = sim(d.path(), "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
-        assert!(snaps.lines().any(|l| l == pre), "{label}: pre-rescue snapshot kept");
     }
+    cases.push((
+        scenario("s11express-b111-web.toml"),
+        "web01".into(),
+        "unset-publisher",
+        1,
+        "20",
+        8,
+    ));
+    for (scn, zone, what, nth, speed, settle) in cases {
+        kill_then_resume(&scn, &zone, what, nth, speed, settle);
+    }
+}
+
+/// Kills a run at the `nth` event matching `what`, lets its last child finish, resumes.
+fn kill_then_resume(scn: &Path, zone: &str, what: &str, nth: usize, speed: &str, settle: u64) {
+    use std::io::BufRead;
+    let d = init(scn);
+    let before = gz_tsv(d.path());
+    let mut child = spawn_rescue(d.path(), speed, zone);
+    let stdout = child.stdout.take().unwrap();
+    let mut seen = 0;
+    let mut killed = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        let v: Value = serde_json::from_str(&line).unwrap();
+        let hit = if what == "step-start" {
+            v["event"] == "step-start"
+        } else {
+            v["event"] == "command" && v["command"].as_str().unwrap_or("").contains(what)
+        };
+        if hit {
+            seen += 1;
+            if seen == nth {
+                child.kill().unwrap();
+                killed = true;
+                break;
+            }
+        }
+    }
+    let _ = child.wait();
+    if !killed {
+        return; // the run finished before that point: nothing to resume
+    }
+    // A child command of the killed run (never killed with it) may still be finishing.
+    std::thread::sleep(std::time::Duration::from_secs(settle));
+    let out = zr(d.path())
+        .args(["--json", "resume", zone, "--yes", "--allow-destructive"])
+        .env("ZONESIM_SPEED", "1000")
+        .output()
+        .unwrap();
+    let label = format!("{} / {zone}: killed at {what} #{nth}", scn.display());
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let s = summary(&events, &out);
+    assert_eq!(s["result"], "attached", "{label}: {s}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(zone_state(d.path(), zone), "installed", "{label}");
+    assert_eq!(gz_tsv(d.path()), before, "{label}: GZ publishers");
+    let applied = applied(&s);
+    let unique: BTreeSet<&String> = applied.iter().collect();
+    assert_eq!(unique.len(), applied.len(), "{label}: a strategy applied twice: {applied:?}");
+    let journal = d.path().join("state").join(zone).join("journal.json");
+    let j: Value = serde_json::from_slice(&std::fs::read(journal).unwrap()).unwrap();
+    assert_eq!(j["status"]["ended"], "attached", "{label}");
+    let pre = j["pre_snapshot"].as_str().unwrap();
+    let snaps = sim(d.path(), "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
+    assert!(snaps.lines().any(|l| l == pre), "{label}: pre-rescue snapshot kept");
 }
