@@ -406,6 +406,17 @@ fn rollback_returns_to_the_pre_rescue_image() {
     let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
     assert_eq!(summary(&ev, &out)["result"], "attached");
     assert_ne!(list(), before);
+    // Pruning keeps the pre-rescue snapshot (the last good one), destroys the rung snapshots.
+    let out = zr(d.path()).args(["--json", "snapshots", "pg01"]).output().unwrap();
+    let owned: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(owned.as_array().unwrap().len() >= 2, "{owned}");
+    let out = zr(d.path()).args(["snapshots", "pg01", "--prune"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zr(d.path()).args(["--json", "snapshots", "pg01"]).output().unwrap();
+    let owned: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> =
+        owned.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+    assert!(names.len() == 1 && names[0].ends_with("-pre"), "{names:?}");
     let out = zr(d.path()).args(["rollback", "pg01", "--yes"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(list(), before, "image as before the rescue");

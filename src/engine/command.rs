@@ -1,5 +1,4 @@
-//! Entry points of the recovery subcommands (recover, resume, status, rollback; `snapshots` is
-//! not implemented yet and says so).
+//! Entry points of the recovery subcommands (recover, resume, status, rollback, snapshots)..
 
 use clap::CommandFactory;
 
@@ -43,9 +42,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         }
         Some(Command::Resume(args)) => super::recover::resume(cli, args),
         Some(Command::Rollback(args)) => super::rollback::rollback(cli, args),
-        Some(Command::Snapshots(_)) => anyhow::bail!(
-            "`snapshots` is not implemented yet: `zfs list -t snapshot -o name,com.zonerescue:run`"
-        ),
+        Some(Command::Snapshots(args)) => super::snapshots::snapshots(cli, args),
         Some(Command::Demo(_)) => anyhow::bail!("`demo` is not implemented yet"),
         Some(Command::Analyze(_)) => anyhow::bail!("internal: analyze is dispatched in main"),
     }

@@ -17,5 +17,6 @@ pub mod reporter;
 pub mod rollback;
 pub mod signals;
 pub mod snapshot;
+pub mod snapshots;
 pub mod statedir;
 pub mod zbe;

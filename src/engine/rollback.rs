@@ -14,7 +14,7 @@ use crate::ui::{self, Answer, DialoguerPrompter, Palette, Prompter};
 use super::events::{RunResult, StepOutcome};
 use super::exec::Exec;
 use super::journal::Journal;
-use super::lock::{LockError, ZoneLock};
+use super::lock::lock_or_report;
 use super::recover::{restore_recorded_gz_publishers, runner_from, state_base};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
@@ -31,13 +31,9 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     let Some(mut journal) = Journal::load(&dir)? else {
         return refuse(format!("no zonerescue run is recorded in {}", dir.display()));
     };
-    let _lock = match ZoneLock::acquire(&dir, zone.as_str()) {
+    let _lock = match lock_or_report(&dir, zone.as_str())? {
         Ok(l) => l,
-        Err(e @ LockError::Held { .. }) => {
-            eprintln!("zonerescue: {e}");
-            return Ok(exit::LOCKED);
-        }
-        Err(e) => return Err(e.into()),
+        Err(code) => return Ok(code),
     };
     let target = match (&args.to, &journal.pre_snapshot, &journal.active_zbe) {
         (Some(t), _, _) if t.contains('@') => t.clone(),
