@@ -548,3 +548,22 @@ fn kill_then_resume(scn: &Path, zone: &str, what: &str, nth: usize, speed: &str,
     let snaps = sim(d.path(), "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
     assert!(snaps.lines().any(|l| l == pre), "{label}: pre-rescue snapshot kept");
 }
+
+#[test]
+fn post_recovery_checks() {
+    // image-create resets package metadata: the changed configuration files are listed with
+    // the commands to restore them from the pre-rescue snapshot.
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let (out, ev) = rescue(d.path(), "legacy01", &["--yes", "--allow-destructive"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    let diff = ev.iter().find(|e| e["event"] == "finding" && e["key"] == "config.differs");
+    let diff = diff.unwrap_or_else(|| panic!("no config.differs finding"));
+    assert!(diff["remediation"].as_str().unwrap().contains(".zfs/snapshot/"), "{diff}");
+    // --boot boots the zone and reports its services.
+    let d = init(&scenario("s11express-minor-update.toml"));
+    let (out, ev) = rescue(d.path(), "db01", &["--yes", "--boot"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    assert_eq!(zone_state(d.path(), "db01"), "running");
+    assert!(ev.iter().any(|e| e["event"] == "finding"
+        && e["key"].as_str().is_some_and(|k| k.starts_with("post.services"))));
+}

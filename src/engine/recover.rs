@@ -71,6 +71,7 @@ struct Request {
     allow_destructive: bool,
     playbook: Option<PathBuf>,
     report: Option<PathBuf>,
+    boot: bool,
     resume: bool,
 }
 
@@ -90,6 +91,7 @@ pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
             allow_destructive: args.allow_destructive,
             playbook: args.playbook.clone(),
             report: args.report.clone(),
+            boot: args.boot,
             resume: false,
         },
     )
@@ -108,6 +110,7 @@ pub fn resume(cli: &Cli, args: &crate::cli::ResumeArgs) -> anyhow::Result<u8> {
             allow_destructive: args.allow_destructive,
             playbook: None,
             report: None,
+            boot: false,
             resume: true,
         },
     )
@@ -246,7 +249,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         Ok(r) => r,
         Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
     };
-    run.finish(result, message, req.report.as_ref())
+    run.finish(result, message, req.report.as_ref(), req.boot)
 }
 
 /// Puts back the GZ publishers a journal recorded (what a killed run may have left unset).
@@ -764,14 +767,6 @@ impl Run {
         let attached = self.attach_attempt()?;
         self.facts.refresh_zone(&self.exec.runner);
         if attached {
-            if steps.iter().any(|(s, _, _)| *s == StrategyName::ImageCreate) {
-                if let Some(pre) = &self.pre {
-                    let short = pre.split_once('@').map(|(_, s)| s).unwrap_or(pre);
-                    let f = strategies::config_differences(&self.facts.zone_root, short);
-                    self.emit(Event::Finding(f.clone()));
-                    self.extra_findings.push(f);
-                }
-            }
             for (s, n, detail) in steps {
                 self.journal.end_step(*n, StepOutcome::Done, detail);
                 self.emit(Event::StepEnd {
@@ -861,11 +856,89 @@ impl Run {
         m
     }
 
+    /// After a successful attach (the field notes end every procedure with a checklist): the
+    /// zone root's mode, configuration files that differ from the pre-rescue snapshot, and with
+    /// `--boot` the zone booted and its services in maintenance.
+    fn post_checks(&mut self, boot: bool) {
+        use std::os::unix::fs::PermissionsExt;
+        let mut found = Vec::new();
+        if let Ok(m) = std::fs::symlink_metadata(&self.facts.zone_root) {
+            let mode = m.permissions().mode() & 0o7777;
+            if mode & 0o002 != 0 {
+                found.push(
+                    Finding::warn(
+                        "post.root-world-writable",
+                        Severity::High,
+                        format!("the zone root / has mode {mode:o}"),
+                    )
+                    .detail("sendmail and other services refuse to start under a world-writable /")
+                    .remediation(format!("chmod 755 {}", self.facts.zone_root.display())),
+                );
+            }
+        }
+        if let Some(pre) = &self.pre {
+            let short = pre.split_once('@').map(|(_, s)| s).unwrap_or(pre);
+            found.push(strategies::config_differences(&self.facts.zone_root, short));
+        }
+        if boot {
+            let spec = crate::commands::zoneadm::boot_spec(&self.facts.zone);
+            let booted = match self.exec.change(&spec) {
+                Ok(Some(out)) if out.success() => Ok(true),
+                Ok(Some(out)) => Err(out.stderr.trim().to_string()),
+                Ok(None) => Ok(false),
+                Err(e) => Err(e.to_string()),
+            };
+            match booted {
+                Ok(false) => {}
+                Ok(true) => {
+                    match crate::commands::svcs::maintenance(&self.exec.runner, &self.facts.zone) {
+                        Ok(list) if list.is_empty() => found.push(Finding::info(
+                            "post.services-ok",
+                            "the zone booted; no service is in maintenance",
+                        )),
+                        Ok(list) => found.push(
+                            Finding::warn(
+                                "post.services-maintenance",
+                                Severity::High,
+                                format!("{} service(s) in maintenance after boot", list.len()),
+                            )
+                            .detail(
+                                list.iter().map(|p| p.fmri.clone()).collect::<Vec<_>>().join("\n"),
+                            )
+                            .remediation(format!("zlogin {} svcs -xv", self.facts.zone)),
+                        ),
+                        Err(e) => found.push(
+                            Finding::warn(
+                                "post.svcs-failed",
+                                Severity::Medium,
+                                "could not read the zone's services",
+                            )
+                            .detail(e.to_string()),
+                        ),
+                    }
+                }
+                Err(why) => found.push(
+                    Finding::warn(
+                        "post.boot-failed",
+                        Severity::High,
+                        "the zone attached but did not boot",
+                    )
+                    .detail(why),
+                ),
+            }
+        }
+        for f in found {
+            self.emit(Event::Finding(f.clone()));
+            self.extra_findings.push(f);
+        }
+    }
+
     fn finish(
         mut self,
         result: RunResult,
         mut message: String,
         report: Option<&PathBuf>,
+        boot: bool,
     ) -> anyhow::Result<u8> {
         let zone = self.facts.zone.as_str().to_string();
         let mut next_steps = Vec::new();
@@ -899,6 +972,7 @@ impl Run {
                 next_steps.push(format!("zonerescue status {zone}"));
             }
             RunResult::Attached => {
+                self.post_checks(boot);
                 if let Some(pre) = &self.pre {
                     next_steps.push(format!("undo everything: zonerescue rollback {zone}   (or: zoneadm -z {zone} detach && zfs rollback -r {pre})"));
                 }

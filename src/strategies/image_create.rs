@@ -101,7 +101,7 @@ pub fn config_differences(root: &Path, snap: &str) -> Finding {
     let cur_etc = root.join("etc");
     if !snap_etc.is_dir() {
         return Finding::warn(
-            "image-create.no-snapshot-view",
+            "config.no-snapshot-view",
             Severity::Medium,
             "cannot compare /etc with the snapshot",
         )
@@ -110,17 +110,14 @@ pub fn config_differences(root: &Path, snap: &str) -> Finding {
     let mut diffs: Vec<PathBuf> = Vec::new();
     walk(&snap_etc, &snap_etc, &cur_etc, &mut diffs, 0);
     if diffs.is_empty() {
-        return Finding::info(
-            "image-create.config-unchanged",
-            "/etc is identical to the pre-rescue snapshot",
-        );
+        return Finding::info("config.unchanged", "/etc is identical to the pre-rescue snapshot");
     }
     let mut cmds = Vec::new();
     for d in diffs.iter().take(MAX_LISTED) {
         cmds.push(format!("cp -p {} {}", snap_etc.join(d).display(), cur_etc.join(d).display()));
     }
     Finding::warn(
-        "image-create.config-differs",
+        "config.differs",
         Severity::High,
         format!("{} configuration file(s) differ from the pre-rescue snapshot", diffs.len()),
     )
@@ -176,10 +173,10 @@ mod tests {
         std::fs::write(root.join("etc/mail/sendmail.cf"), "default").unwrap();
         std::fs::write(snap.join("gone"), "x").unwrap();
         let f = config_differences(root, "s1");
-        assert_eq!(f.key, "image-create.config-differs");
+        assert_eq!(f.key, "config.differs");
         assert!(f.detail.contains("/etc/mail/sendmail.cf") && f.detail.contains("/etc/gone"));
         assert!(!f.detail.contains("motd"));
         assert!(f.remediation.unwrap().contains("cp -p"));
-        assert_eq!(config_differences(root, "nope").key, "image-create.no-snapshot-view");
+        assert_eq!(config_differences(root, "nope").key, "config.no-snapshot-view");
     }
 }
