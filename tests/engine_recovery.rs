@@ -567,3 +567,23 @@ fn post_recovery_checks() {
     assert!(ev.iter().any(|e| e["event"] == "finding"
         && e["key"].as_str().is_some_and(|k| k.starts_with("post.services"))));
 }
+
+#[test]
+fn failed_snapshot_changes_nothing() {
+    let text = std::fs::read_to_string(scenario("s11express-minor-update.toml")).unwrap();
+    let text = format!(
+        "{text}\n[[faults]]\nkind = \"out-of-space\"\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let scn = dir.path().join("snapshot-fails.toml");
+    std::fs::write(&scn, text).unwrap();
+    let d = init(&scn);
+    let (out, ev) = rescue(d.path(), "db01", &["--yes"]);
+    let s = summary(&ev, &out);
+    assert_eq!(out.status.code(), Some(3), "{s}");
+    assert_eq!(s["result"], "refused");
+    assert!(s["message"].as_str().unwrap().contains("out of space"), "{s}");
+    assert_eq!(zone_state(d.path(), "db01"), "installed", "not even detached");
+    let audit = std::fs::read_to_string(d.path().join("audit.log")).unwrap();
+    assert!(!audit.contains("\"detach\"") && !audit.contains("\"attach\""), "{audit}");
+}

@@ -58,6 +58,8 @@ struct Run {
     diagnosis: Option<Diagnosis>,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
+    /// Continuing a journalled run (`resume`).
+    resuming: bool,
 }
 
 /// What one run is asked to do (from `zonerescue ZONE` or `zonerescue resume ZONE`).
@@ -243,6 +245,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         diagnosis: None,
         extra_findings: Vec::new(),
         last_log: None,
+        resuming: req.resume,
     };
     let outcome = if req.resume { run.resume() } else { run.go() };
     let (result, message) = match outcome {
@@ -350,7 +353,7 @@ impl Run {
             commands: vec![],
         });
         // A resumed run killed right after `zfs snapshot` finds its snapshot already there.
-        let reuse = !self.exec.dry_run && snapshot::exists(&self.exec, &pre);
+        let reuse = self.resuming && snapshot::exists(&self.exec, &pre);
         if reuse {
             // Verified to exist: nothing to create.
         } else if let Err(e) = snapshot::create(
