@@ -32,6 +32,7 @@ use Verdict as V;
 const CASES: &[Case] = &[
     ("opensolaris-200906-success.txt", V::Attached, G::Opensolaris200906, None, None, 0),
     ("opensolaris-b134-success.txt", V::Attached, G::OpensolarisB134, None, None, 0),
+    ("opensolaris-b134-no-entire.txt", V::Failed, G::OpensolarisB134, Some("entire-missing"), None, 1),
     ("opensolaris-b134-licenses.log", V::Failed, G::OpensolarisB134, Some("licenses-not-accepted"), None, 1),
     ("s11express-disabled-publisher.log", V::Failed, G::S11express, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
     ("s11express-disabled-publisher-transcript.txt", V::Failed, G::S11express, Some("gz-publisher-disabled"), Some(S::GzPublishers), 1),
