@@ -33,7 +33,7 @@ mod scanner;
 
 pub use analyzer::{Analyzer, analyze_reader};
 pub use context::AnalysisContext;
-pub use findings::{build_of, keys};
+pub use findings::{build_of, keys, repository_origin};
 pub use generation::Generation;
 pub use render::render_human;
 pub use report::{Evidence, Finding, REPORT_SCHEMA_VERSION, Report, Severity, Verdict};
