@@ -316,7 +316,12 @@ impl FindingBuilder<'_> {
                 Some(keys::GZ_PUBLISHER_DISABLED)
             } else if in_list(&ctx.gz_publishers, &p) || in_list(&self.facts.gz_publishers, &p) {
                 Some(keys::PUBLISHER_UNREACHABLE_GZ)
-            } else if in_list(&ctx.zone_publishers, &p) || !ctx.gz_publishers.is_empty() {
+            } else if in_list(&ctx.zone_publishers, &p)
+                || !ctx.gz_publishers.is_empty()
+                || in_list(&self.facts.zone_publishers, &p)
+                || self.facts.gz_table_seen
+            {
+                // Named only by the zone, or absent from a complete list of the global zone's.
                 Some(keys::PUBLISHER_UNREACHABLE_ZONE)
             } else {
                 None
