@@ -32,6 +32,7 @@ use Verdict as V;
 const CASES: &[Case] = &[
     ("opensolaris-200906-success.txt", V::Attached, G::Opensolaris200906, None, None, 0),
     ("opensolaris-b134-success.txt", V::Attached, G::OpensolarisB134, None, None, 0),
+    ("opensolaris-b134-no-entire.txt", V::Failed, G::OpensolarisB134, Some("entire-missing"), None, 1),
     ("opensolaris-b134-licenses.log", V::Failed, G::OpensolarisB134, Some("licenses-not-accepted"), None, 1),
     ("s11express-disabled-publisher.log", V::Failed, G::S11express, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
     ("s11express-disabled-publisher-transcript.txt", V::Failed, G::S11express, Some("gz-publisher-disabled"), Some(S::GzPublishers), 1),
@@ -40,6 +41,7 @@ const CASES: &[Case] = &[
     ("s11express-exclude-dependency.log", V::Failed, G::S11express, Some("package-removed"), Some(S::Uninstall), 1),
     ("s11express-two-attempts.txt", V::Attached, G::S11express, None, None, 0),
     ("openindiana-zone-internal-repo.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
+    ("openindiana-transcript-with-publishers.txt", V::Failed, G::Openindiana, Some("publisher-unreachable-zone"), Some(S::ZonePublishers), 1),
     ("openindiana-success-partial-warning.txt", V::Attached, G::Openindiana, Some("partial-image-warning"), None, 0),
     ("openindiana-sparse-zone.log", V::Failed, G::Openindiana, Some("sparse-zone"), None, 1),
     ("openindiana-zonepath-not-zfs.txt", V::Failed, G::Unknown, Some("zonepath-not-zfs"), None, 1),

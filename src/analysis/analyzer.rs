@@ -42,6 +42,10 @@ pub(crate) struct Facts {
     pub entire_lines: Vec<Evidence>,
     pub gz_publishers: Vec<String>,
     pub disabled_publishers: Vec<String>,
+    /// Publishers listed by a `pkg -R <zone root> publisher` table in the input.
+    pub zone_publishers: Vec<String>,
+    /// A `pkg publisher` table of the global zone was in the input: its list is complete.
+    pub gz_table_seen: bool,
     pub datasets: Vec<String>,
 }
 
@@ -98,6 +102,9 @@ pub struct Analyzer<'r> {
     last_reject: Option<String>,
     /// A line longer than a buffer is being skipped up to its end.
     skipping_long_line: bool,
+    /// Inside a pasted `pkg publisher` table: Some(true) a zone's, Some(false) the global
+    /// zone's (a table without its command line counts as the global zone's).
+    publisher_table: Option<bool>,
 }
 
 impl<'r> Analyzer<'r> {
@@ -120,6 +127,7 @@ impl<'r> Analyzer<'r> {
             follow: None,
             last_reject: None,
             skipping_long_line: false,
+            publisher_table: None,
         }
     }
 
@@ -363,7 +371,28 @@ impl<'r> Analyzer<'r> {
             caps.as_ref().and_then(|c| c.name(name)).and_then(|m| subject(m.as_bytes()))
         };
         match m {
+            Marker::PublisherTable { zone } => {
+                self.publisher_table = Some(zone);
+                if !zone {
+                    self.facts.gz_table_seen = true;
+                }
+            }
+            Marker::PublisherRow => {
+                if let Some(p) = cap("table_publisher") {
+                    let disabled = norm.windows(8).any(|w| w == b"disabled")
+                        || norm.split(|&b| b == b'\t').nth(3) == Some(b"false");
+                    if self.publisher_table == Some(true) {
+                        push_unique(&mut self.facts.zone_publishers, p);
+                    } else {
+                        if disabled {
+                            push_unique(&mut self.facts.disabled_publishers, p.clone());
+                        }
+                        push_unique(&mut self.facts.gz_publishers, p);
+                    }
+                }
+            }
             Marker::AttemptStart => {
+                self.publisher_table = None;
                 let log = cap("log");
                 if log.is_some() {
                     self.has_log_file_line = true;

@@ -75,7 +75,7 @@ impl Acc {
             push_unique(&mut self.publishers, p);
         }
         if let Some(o) = get("origin") {
-            push_unique(&mut self.origins, o);
+            push_unique(&mut self.origins, repository_origin(&o));
         }
         if let Some(d) = get("dataset") {
             push_unique(&mut self.datasets, d);
@@ -92,6 +92,20 @@ pub(crate) struct FindingBuilder<'a> {
 
 /// OpenSolaris b134: the last release whose repository still carries the SUNW* renames.
 const LAST_OPENSOLARIS_BUILD: u32 = 134;
+
+/// The repository a pkg request URL belongs to: transport errors name the request
+/// (`http://host/repo/catalog/1/catalog.attrs`), the publisher is configured with its origin
+/// (`http://host/repo/`). Cut at the first pkg depot operation in the path.
+pub fn repository_origin(url: &str) -> String {
+    const OPS: [&str; 7] =
+        ["/catalog/", "/versions/", "/manifest/", "/file/", "/publisher/", "/status/", "/search/"];
+    let scheme_end = url.find("://").map_or(0, |p| p + 3);
+    let cut = OPS.iter().filter_map(|op| url[scheme_end..].find(op).map(|p| p + scheme_end)).min();
+    match cut {
+        Some(p) => format!("{}/", &url[..p]),
+        None => url.to_string(),
+    }
+}
 
 /// The OS build an `entire` version belongs to: `0.5.11-0.151.0.1` → 151,
 /// `0.5.11-0.175.1.0.0.24.2` → 175, `11-151046.0` → 151046.
@@ -302,7 +316,12 @@ impl FindingBuilder<'_> {
                 Some(keys::GZ_PUBLISHER_DISABLED)
             } else if in_list(&ctx.gz_publishers, &p) || in_list(&self.facts.gz_publishers, &p) {
                 Some(keys::PUBLISHER_UNREACHABLE_GZ)
-            } else if in_list(&ctx.zone_publishers, &p) || !ctx.gz_publishers.is_empty() {
+            } else if in_list(&ctx.zone_publishers, &p)
+                || !ctx.gz_publishers.is_empty()
+                || in_list(&self.facts.zone_publishers, &p)
+                || self.facts.gz_table_seen
+            {
+                // Named only by the zone, or absent from a complete list of the global zone's.
                 Some(keys::PUBLISHER_UNREACHABLE_ZONE)
             } else {
                 None
@@ -507,6 +526,23 @@ mod tests {
         assert_eq!(build_of("entire@0.5.11-0.175.1.0.0.24.2"), Some(175));
         assert_eq!(build_of("entire"), None);
         assert_eq!(build_of("entire@x-y.z"), None);
+    }
+
+    #[test]
+    fn request_urls_become_origins() {
+        assert_eq!(
+            repository_origin("http://10.0.5.12:10000/catalog/1/catalog.attrs"),
+            "http://10.0.5.12:10000/"
+        );
+        assert_eq!(
+            repository_origin("https://pkg.example.net/extra/versions/0/"),
+            "https://pkg.example.net/extra/"
+        );
+        assert_eq!(
+            repository_origin("http://pkg.example.net/extra/"),
+            "http://pkg.example.net/extra/"
+        );
+        assert_eq!(repository_origin("file:///export/repo/catalog/1/x"), "file:///export/repo/");
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub enum Marker {
     Fact,
     /// A `Reject:` line of a solver error block: names the package the next `Reason:` is about.
     Reject,
+    /// The command line of a `pkg publisher` listing: of the global zone, or (`-R`) of a zone.
+    PublisherTable { zone: bool },
+    /// A row of a `pkg publisher` table (default or tsv), named by group `table_publisher`.
+    PublisherRow,
     /// A line an expert would look at when nothing else explains the failure.
     Notable,
 }
@@ -102,9 +106,24 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Fact, "Packages in zone (?P<zone>[^ ]+) are out of sync"),
     (Marker::Fact, "\\(zone:(?P<zone>[^) ]+)\\)"),
     (Marker::Fact, "pkg -R (?P<zoneroot>/[^ ]+/root) "),
-    // `pkg publisher` table rows and tsv rows naming a disabled publisher
-    (Marker::Fact, "^(?P<disabled_publisher>[^ \t]+) +\\(([a-z-]+, )*disabled(, [a-z-]+)*\\)"),
-    (Marker::Fact, "^(?P<disabled_publisher>[^ \t]+)\t(true|false)\t(true|false)\tfalse\t"),
+    // `pkg publisher` listings pasted into a transcript: whose table it is, then its rows
+    // (default table `NAME (attrs) origin online …`, or tsv `NAME\tsticky\tpreferred|syspub\tenabled\t…`)
+    (
+        Marker::PublisherTable { zone: false },
+        "[#$%>] +((pfexec|sudo) +)?(/usr/bin/)?pkg +publisher",
+    ),
+    (
+        Marker::PublisherTable { zone: true },
+        "[#$%>] +((pfexec|sudo) +)?(/usr/bin/)?pkg +-R +(?P<zoneroot>[^ ]+) +publisher",
+    ),
+    (
+        Marker::PublisherRow,
+        "^(?P<table_publisher>[A-Za-z0-9][^ \t]*) +(\\([a-z, -]+\\) +)?(origin|mirror) +",
+    ),
+    (
+        Marker::PublisherRow,
+        "^(?P<table_publisher>[A-Za-z0-9][^ \t]*)\t(true|false)\t(true|false)\t(true|false)\t",
+    ),
     (Marker::Fact, "set-publisher .*--disable (.* )?(?P<disabled_publisher>[^ -][^ ]*)"),
     // pkg output
     // once per pkg run, not per progress line (progress lines are the bulk of a big log and

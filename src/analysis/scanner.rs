@@ -47,8 +47,7 @@ impl Scanner {
             }
         }
         if all {
-            let (literals, literal_patterns): (Vec<Vec<u8>>, Vec<Vec<usize>>) =
-                by_literal.into_iter().unzip();
+            let (literals, literal_patterns) = merge_contained(by_literal);
             // Standard semantics: overlapping search (all literals of a line) is possible.
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
@@ -82,7 +81,7 @@ impl Scanner {
     /// The patterns that may match `line`, ascending; `None` when every pattern has to be
     /// tried (the regex fallback).
     pub fn candidates(&self, line: &[u8]) -> Option<Vec<usize>> {
-        let Scanner::Literals { ac, literal_patterns } = self else { return None };
+        let Scanner::Literals { ac, literal_patterns, .. } = self else { return None };
         let mut out = Vec::new();
         for m in ac.find_overlapping_iter(line) {
             if let Some(ps) = literal_patterns.get(m.pattern().as_usize()) {
@@ -99,6 +98,27 @@ impl Scanner {
     pub fn is_literal(&self) -> bool {
         matches!(self, Scanner::Literals { .. })
     }
+}
+
+/// A literal that contains another literal of the set is implied by it: its patterns move to
+/// the shorter one (fewer literals, same candidates). Returns literals and their patterns.
+fn merge_contained(by_literal: BTreeMap<Vec<u8>, Vec<usize>>) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    let mut entries: Vec<(Vec<u8>, Vec<usize>)> = by_literal.into_iter().collect();
+    entries.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
+    let mut kept: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+    for (lit, pats) in entries {
+        match kept.iter_mut().find(|(k, _)| lit.windows(k.len()).any(|w| w == k.as_slice())) {
+            Some((_, into)) => into.extend(pats),
+            None => kept.push((lit, pats)),
+        }
+    }
+    kept.into_iter()
+        .map(|(l, mut p)| {
+            p.sort_unstable();
+            p.dedup();
+            (l, p)
+        })
+        .unzip()
 }
 
 /// The form of a pattern used on raw input: anchors dropped, because the raw line still has
@@ -199,6 +219,9 @@ mod tests {
         assert_eq!(lit.find(hay, 14), Some(24));
         assert_eq!(lit.find(hay, 30), None);
         assert_eq!(lit.candidates(b"ERROR: Reject: x"), Some(vec![0, 1]));
+        let merged =
+            Scanner::new(&["Reject: ".into(), "Reject: +pkg".into(), "zz Reject:".into()]).unwrap();
+        assert_eq!(merged.candidates(b"  Reject:  pkg:/a"), Some(vec![0, 1, 2]));
         assert_eq!(lit.candidates(b"nothing"), Some(vec![]));
         assert_eq!(re.candidates(b"ERROR: x"), None);
     }
