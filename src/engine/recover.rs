@@ -79,6 +79,9 @@ struct Request {
 
 pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
     let args = &cli.recover;
+    if args.all {
+        anyhow::bail!("--all (preflight over every zone) is not implemented yet; name one zone");
+    }
     let Some(zone) = args.zone.clone() else {
         anyhow::bail!("no zone given (usage: zonerescue [OPTIONS] ZONE; see --help)");
     };
