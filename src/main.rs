@@ -8,6 +8,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Analyze(args)) => zonerescue::analysis::command::run(args, &cli.global),
+        Some(Command::Demo(args)) => zonerescue::sim::demo::run(args, &cli.global),
         _ => zonerescue::engine::command::run(&cli),
     };
     match result {

@@ -571,9 +571,7 @@ fn post_recovery_checks() {
 #[test]
 fn failed_snapshot_changes_nothing() {
     let text = std::fs::read_to_string(scenario("s11express-minor-update.toml")).unwrap();
-    let text = format!(
-        "{text}\n[[faults]]\nkind = \"out-of-space\"\n"
-    );
+    let text = format!("{text}\n[[faults]]\nkind = \"out-of-space\"\n");
     let dir = tempfile::tempdir().unwrap();
     let scn = dir.path().join("snapshot-fails.toml");
     std::fs::write(&scn, text).unwrap();

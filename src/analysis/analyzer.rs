@@ -259,12 +259,11 @@ impl<'r> Analyzer<'r> {
                 self.follow = None;
             }
         }
-        if let Some(f) = self.follow {
-            if !norm.is_empty() {
-                self.follow_line(f.rule, n, raw, norm);
-                self.follow =
-                    (f.remaining > 1).then_some(Follow { remaining: f.remaining - 1, ..f });
-            }
+        if let Some(f) = self.follow
+            && !norm.is_empty()
+        {
+            self.follow_line(f.rule, n, raw, norm);
+            self.follow = (f.remaining > 1).then_some(Follow { remaining: f.remaining - 1, ..f });
         }
         if norm.is_empty() {
             return;

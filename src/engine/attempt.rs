@@ -76,10 +76,10 @@ pub fn attach(
             follow(analyzer, &printed, &done, &var_tmp, &zone, &before, began, &reporter, step)
         });
         let result = exec.change_streaming(&spec, &mut |_stream: Stream, line: &str| {
-            if let Some(p) = log_path_in(line) {
-                if let Ok(mut g) = printed.lock() {
-                    *g = Some(p);
-                }
+            if let Some(p) = log_path_in(line)
+                && let Ok(mut g) = printed.lock()
+            {
+                *g = Some(p);
             }
             terminal.push(line.to_string());
         });
@@ -143,12 +143,12 @@ pub fn newest_attach_log(paths: &SystemPaths, zone: &str) -> Option<PathBuf> {
         for e in rd.filter_map(|e| e.ok()) {
             let name = e.file_name();
             let Some(n) = name.to_str() else { continue };
-            if n.starts_with("zoneadm.") && n.ends_with(&suffix) {
-                if let Ok(m) = std::fs::symlink_metadata(e.path()) {
-                    if m.is_file() {
-                        all.push((e.path(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
-                    }
-                }
+            if n.starts_with("zoneadm.")
+                && n.ends_with(&suffix)
+                && let Ok(m) = std::fs::symlink_metadata(e.path())
+                && m.is_file()
+            {
+                all.push((e.path(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
             }
         }
     }
@@ -192,10 +192,10 @@ fn follow<'r>(
                     .max_by_key(|(_, t)| *t)
                     .map(|(p, _)| p)
             });
-            if let Some(p) = candidate {
-                if let Some(f) = open_log(&p) {
-                    file = Some((f, p));
-                }
+            if let Some(p) = candidate
+                && let Some(f) = open_log(&p)
+            {
+                file = Some((f, p));
             }
         }
         if let Some((f, p)) = file.as_mut() {

@@ -1,7 +1,5 @@
 //! Entry points of the recovery subcommands (recover, resume, status, rollback, snapshots)..
 
-use clap::CommandFactory;
-
 use crate::cli::{Cli, Command};
 use crate::exit;
 
@@ -31,19 +29,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
         None => recover(cli),
         Some(Command::Status(z)) => status(cli, &z.zone),
-        Some(Command::Completions(c)) => {
-            clap_complete::generate(
-                c.shell,
-                &mut Cli::command(),
-                "zonerescue",
-                &mut std::io::stdout(),
-            );
-            Ok(exit::OK)
-        }
+        Some(Command::Completions(c)) => crate::completions::run(c),
         Some(Command::Resume(args)) => super::recover::resume(cli, args),
         Some(Command::Rollback(args)) => super::rollback::rollback(cli, args),
         Some(Command::Snapshots(args)) => super::snapshots::snapshots(cli, args),
-        Some(Command::Demo(_)) => anyhow::bail!("`demo` is not implemented yet"),
+        Some(Command::Demo(_)) => anyhow::bail!("internal: demo is dispatched in main"),
         Some(Command::Analyze(_)) => anyhow::bail!("internal: analyze is dispatched in main"),
     }
 }

@@ -494,10 +494,10 @@ impl Run {
                 let completed = name.is_some_and(|s| self.applied.contains(&s));
                 if !completed {
                     // Its apply was cut short: undo what it may have half done; it may run again.
-                    if let Some(snap) = &st.snapshot {
-                        if snapshot::exists(&self.exec, snap) {
-                            self.undo_rung(st.n, Some(snap))?;
-                        }
+                    if let Some(snap) = &st.snapshot
+                        && snapshot::exists(&self.exec, snap)
+                    {
+                        self.undo_rung(st.n, Some(snap))?;
                     }
                     self.journal.end_step(
                         st.n,
@@ -513,15 +513,16 @@ impl Run {
                     "interrupted before its attach finished",
                 );
             }
-            if let Some(s) = name {
-                if !self.tried.contains(&s) {
-                    self.tried.push(s);
-                }
+            if let Some(s) = name
+                && !self.tried.contains(&s)
+            {
+                self.tried.push(s);
             }
-            if let Some(snap) = &st.snapshot {
-                if st.outcome != Some(StepOutcome::RolledBack) && !self.snapshots.contains(snap) {
-                    self.snapshots.push(snap.clone());
-                }
+            if let Some(snap) = &st.snapshot
+                && st.outcome != Some(StepOutcome::RolledBack)
+                && !self.snapshots.contains(snap)
+            {
+                self.snapshots.push(snap.clone());
             }
         }
         self.save()?;
@@ -854,10 +855,10 @@ impl Run {
     fn failure_message(&self) -> String {
         let tried: Vec<&str> = self.tried.iter().map(|s| s.as_str()).collect();
         let mut m = format!("no remaining strategy is worth trying (tried: {})", tried.join(", "));
-        if let Some(d) = &self.diagnosis {
-            if !d.reasons.is_empty() {
-                m.push_str(&format!("; last diagnosis: {}", d.reasons.join("; ")));
-            }
+        if let Some(d) = &self.diagnosis
+            && !d.reasons.is_empty()
+        {
+            m.push_str(&format!("; last diagnosis: {}", d.reasons.join("; ")));
         }
         m
     }

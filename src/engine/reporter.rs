@@ -40,10 +40,10 @@ impl Reporter {
     }
 
     pub fn stop_spinner(&self) {
-        if let Ok(mut g) = self.spinner.lock() {
-            if let Some(s) = g.take() {
-                s.finish();
-            }
+        if let Ok(mut g) = self.spinner.lock()
+            && let Some(s) = g.take()
+        {
+            s.finish();
         }
     }
 
@@ -56,12 +56,11 @@ impl Reporter {
             let _ = write_json(&mut out, event);
             return;
         }
-        if let Event::LogLine { line, .. } = event {
-            if let Ok(g) = self.spinner.lock() {
-                if let Some(s) = g.as_ref() {
-                    s.set_line("attach -u", line);
-                }
-            }
+        if let Event::LogLine { line, .. } = event
+            && let Ok(g) = self.spinner.lock()
+            && let Some(s) = g.as_ref()
+        {
+            s.set_line("attach -u", line);
         }
         if let Some(text) = self.human(event) {
             if let Ok(mut t) = self.transcript.lock() {

@@ -43,10 +43,10 @@ pub fn choose_active(
             many => return ZbeChoice::Ambiguous(many.iter().map(|z| z.dataset.clone()).collect()),
         }
     }
-    if let Some(m) = mounted {
-        if zbes.iter().any(|z| z.dataset == m) {
-            return ZbeChoice::ByMount(m.to_string());
-        }
+    if let Some(m) = mounted
+        && zbes.iter().any(|z| z.dataset == m)
+    {
+        return ZbeChoice::ByMount(m.to_string());
     }
     let active: Vec<&ZbeInfo> = zbes.iter().filter(|z| z.active).collect();
     match active.as_slice() {

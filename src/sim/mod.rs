@@ -16,6 +16,7 @@ pub mod audit;
 pub mod brand;
 pub mod clock;
 pub mod cmd;
+pub mod demo;
 pub mod faults;
 pub mod files;
 pub mod live;
@@ -157,14 +158,20 @@ fn run_command(argv0: &str, name: &str, args: &[String]) -> Result<i32> {
 /// `zonesim init SCENARIO DIR`: builds the world, links, and the real files.
 pub fn init(scenario_path: &Path, dir: &Path) -> Result<World> {
     let scenario = Scenario::load(scenario_path)?;
+    let exe = std::env::current_exe().context("cannot find the zonesim executable")?;
+    init_with(&scenario, dir, &exe)
+}
+
+/// Builds the world of `scenario` in `dir`, with the command links pointing at `exe` (the
+/// zonesim binary).
+pub fn init_with(scenario: &Scenario, dir: &Path, exe: &Path) -> Result<World> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let dir = dir.canonicalize().with_context(|| format!("cannot resolve {}", dir.display()))?;
     if dir.join("world.json").exists() {
         bail!("{} already holds a world", dir.display());
     }
-    let mut world = World::from_scenario(&scenario, dir.clone());
-    let exe = std::env::current_exe().context("cannot find the zonesim executable")?;
-    let exe = exe.canonicalize().unwrap_or(exe);
+    let mut world = World::from_scenario(scenario, dir.clone());
+    let exe = exe.canonicalize().unwrap_or_else(|_| exe.to_path_buf());
     for sub in ["bin", "var/tmp", "var/log/zones"] {
         std::fs::create_dir_all(dir.join(sub))?;
     }

@@ -130,12 +130,12 @@ impl GzPublisherGuard {
             keep: keep.name.clone(),
             restored: exec.dry_run,
         };
-        if let Some(out) = exec.change(&spec)? {
-            if !out.success() {
-                // Partial removal is possible (exit 3): put everything back before failing.
-                let _ = guard.restore(exec);
-                anyhow::bail!("unsetting global-zone publishers failed: {}", super::tail(&out));
-            }
+        if let Some(out) = exec.change(&spec)?
+            && !out.success()
+        {
+            // Partial removal is possible (exit 3): put everything back before failing.
+            let _ = guard.restore(exec);
+            anyhow::bail!("unsetting global-zone publishers failed: {}", super::tail(&out));
         }
         Ok(Some(guard))
     }

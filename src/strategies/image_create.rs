@@ -71,10 +71,10 @@ impl Strategy for ImageCreate {
         let Some(spec) = Self::create_spec(input) else {
             return Ok(Applied::NotSolvable("no global-zone publisher".into()));
         };
-        if let Some(out) = exec.change(&spec)? {
-            if !out.success() {
-                return Ok(Applied::NotSolvable(format!("image-create failed: {}", tail(&out))));
-            }
+        if let Some(out) = exec.change(&spec)?
+            && !out.success()
+        {
+            return Ok(Applied::NotSolvable(format!("image-create failed: {}", tail(&out))));
         }
         let lib = Self::library(exec);
         let zp = input.facts.zone_pkg();
@@ -82,13 +82,13 @@ impl Strategy for ImageCreate {
             &PlanOptions { verbose: true, accept: true, ..Default::default() },
             &[lib],
         );
-        if let Some(out) = exec.change(&install)? {
-            if !matches!(out.code, Some(0) | Some(4)) {
-                return Ok(Applied::NotSolvable(format!(
-                    "install system/library failed: {}",
-                    tail(&out)
-                )));
-            }
+        if let Some(out) = exec.change(&install)?
+            && !matches!(out.code, Some(0) | Some(4))
+        {
+            return Ok(Applied::NotSolvable(format!(
+                "install system/library failed: {}",
+                tail(&out)
+            )));
         }
         Ok(Applied::Changed { detail: "zone image re-created".into(), findings: vec![] })
     }

@@ -132,11 +132,11 @@ impl Strategy for Incremental {
                 set_origin: Some(c.uri.clone()),
                 ..Default::default()
             };
-            if let Some(out) = exec.change(&zp.set_publisher_spec(&sp)?)? {
-                if !out.success() {
-                    tried.push(format!("{} unreachable", c.uri));
-                    continue;
-                }
+            if let Some(out) = exec.change(&zp.set_publisher_spec(&sp)?)?
+                && !out.success()
+            {
+                tried.push(format!("{} unreachable", c.uri));
+                continue;
             }
             let e =
                 Fmri { publisher: None, name: "entire".into(), version: Some(c.version.clone()) };

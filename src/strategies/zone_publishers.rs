@@ -111,24 +111,18 @@ impl Strategy for ZonePublishers {
         let mut done = Vec::new();
         if !dead.is_empty() {
             let names: Vec<&str> = dead.iter().map(String::as_str).collect();
-            if let Some(out) = exec.change(&zp.unset_publisher_spec(&names)?)? {
-                if !out.success() {
-                    return Ok(Applied::NotSolvable(format!(
-                        "unset-publisher failed: {}",
-                        tail(&out)
-                    )));
-                }
+            if let Some(out) = exec.change(&zp.unset_publisher_spec(&names)?)?
+                && !out.success()
+            {
+                return Ok(Applied::NotSolvable(format!("unset-publisher failed: {}", tail(&out))));
             }
             done.push(format!("removed {}", dead.join(", ")));
         }
         if let Some(spec) = Self::first_spec(input) {
-            if let Some(out) = exec.change(&spec)? {
-                if !out.success() {
-                    return Ok(Applied::NotSolvable(format!(
-                        "set-publisher failed: {}",
-                        tail(&out)
-                    )));
-                }
+            if let Some(out) = exec.change(&spec)?
+                && !out.success()
+            {
+                return Ok(Applied::NotSolvable(format!("set-publisher failed: {}", tail(&out))));
             }
             done.push(format!("made {} the first publisher", gz_first.unwrap_or_default()));
         }

@@ -31,10 +31,10 @@ impl SystemPaths {
     /// Every program in `command_dir`, system files under `root`. Both must be absolute so
     /// that nothing depends on the working directory or `PATH`.
     pub fn new(command_dir: Option<PathBuf>, root: PathBuf) -> Result<Self, String> {
-        if let Some(dir) = &command_dir {
-            if !dir.is_absolute() {
-                return Err(format!("command directory must be absolute: {}", dir.display()));
-            }
+        if let Some(dir) = &command_dir
+            && !dir.is_absolute()
+        {
+            return Err(format!("command directory must be absolute: {}", dir.display()));
         }
         if !root.is_absolute() {
             return Err(format!("system root must be absolute: {}", root.display()));

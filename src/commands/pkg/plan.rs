@@ -126,10 +126,10 @@ pub fn parse_plan(stdout: &str) -> Plan {
             }
             continue;
         }
-        if let Some((label, value)) = trimmed.split_once(':') {
-            if SUMMARY_LABELS.contains(&label) {
-                plan.summary.push((label.to_string(), value.trim().to_string()));
-            }
+        if let Some((label, value)) = trimmed.split_once(':')
+            && SUMMARY_LABELS.contains(&label)
+        {
+            plan.summary.push((label.to_string(), value.trim().to_string()));
         }
     }
     plan
