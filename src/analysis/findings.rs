@@ -9,6 +9,7 @@ use super::generation::Generation;
 use super::line::{display, subject};
 use super::report::{Evidence, Finding, REPORT_SCHEMA_VERSION, Report, Verdict};
 use super::rules::{Refinement, Rule, RuleSet};
+use crate::commands::Version;
 use crate::strategies::StrategyName;
 
 /// Well-known keys the analyzer itself produces or reasons about (they must exist in the
@@ -110,12 +111,11 @@ pub fn repository_origin(url: &str) -> String {
 /// The OS build an `entire` version belongs to: `0.5.11-0.151.0.1` → 151,
 /// `0.5.11-0.175.1.0.0.24.2` → 175, `11-151046.0` → 151046.
 pub fn build_of(entire: &str) -> Option<u32> {
-    let version = entire.rsplit('@').next()?;
-    let branch = version.split(':').next()?.split_once('-')?.1;
-    let mut parts = branch.split('.');
-    let first = parts.next()?;
-    let n = if first == "0" { parts.next()? } else { first };
-    n.parse().ok()
+    let version = entire.rsplit_once('@').map_or(entire, |(_, v)| v);
+    // Logs may carry more after the version (timestamps, `Size:` fields of a flattened
+    // `pkg info`): only the part before the timestamp is needed for the build.
+    let version = version.split([':', ' ', '\t']).next()?;
+    Version::parse(version).ok()?.os_build()?.try_into().ok()
 }
 
 impl FindingBuilder<'_> {

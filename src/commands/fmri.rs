@@ -60,6 +60,16 @@ pub struct Version {
 }
 
 impl Version {
+    /// The OS build this version belongs to: the first non-zero component of the branch
+    /// (`0.5.11-0.134` → 134, OmniOS `11-0.151046` or `11-151046.0` → 151046, Solaris 11
+    /// `0.5.11-0.175.0.0.0.2.1` → 175), else the last component of the release.
+    pub fn os_build(&self) -> Option<u64> {
+        match &self.branch {
+            Some(b) => b.0.iter().copied().find(|&n| n != 0),
+            None => self.release.0.last().copied(),
+        }
+    }
+
     pub fn parse(s: &str) -> Result<Self, String> {
         let (rest, timestamp) = match s.split_once(':') {
             Some((r, t)) => {

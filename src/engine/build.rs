@@ -6,18 +6,11 @@ use crate::commands::{Version, fmri::DotSequence};
 
 /// The build is the first non-zero component of the branch (`0.111` → 111, `151046.0` →
 /// 151046); without a branch, the last release component.
-pub fn build_of(v: &Version) -> Option<u64> {
-    match &v.branch {
-        Some(b) => b.0.iter().copied().find(|&n| n != 0),
-        None => v.release.0.last().copied(),
-    }
-}
-
 /// The zone's own version with its build replaced by `build` and everything after the build
 /// dropped (a version pattern: pkg picks the newest matching one): `0.5.11-0.111` with 134 →
 /// `0.5.11-0.134`; `11-0.151046` with 151050 → `11-0.151050`.
 pub fn version_for_build(zone_version: &Version, build: u64) -> Option<Version> {
-    let old = build_of(zone_version)?;
+    let old = zone_version.os_build()?;
     let mut v = zone_version.clone();
     v.timestamp = None;
     v.build = None;
@@ -46,10 +39,10 @@ mod tests {
 
     #[test]
     fn builds_and_analogous_versions() {
-        assert_eq!(build_of(&v("0.5.11-0.111")), Some(111));
-        assert_eq!(build_of(&v("0.5.11,5.11-0.151.0.1:20101105T054056Z")), Some(151));
-        assert_eq!(build_of(&v("11-0.151046")), Some(151046));
-        assert_eq!(build_of(&v("0.5.11-0.175.0.0.0.2.1")), Some(175));
+        assert_eq!(v("0.5.11-0.111").os_build(), Some(111));
+        assert_eq!(v("0.5.11,5.11-0.151.0.1:20101105T054056Z").os_build(), Some(151));
+        assert_eq!(v("11-0.151046").os_build(), Some(151046));
+        assert_eq!(v("0.5.11-0.175.0.0.0.2.1").os_build(), Some(175));
         assert_eq!(version_for_build(&v("0.5.11-0.111"), 134).unwrap().to_string(), "0.5.11-0.134");
         assert_eq!(
             version_for_build(&v("11-0.151046"), 151050).unwrap().to_string(),

@@ -9,8 +9,6 @@ use crate::commands::{Fmri, Version, ZoneName};
 use crate::playbook::Platform;
 use crate::system::Runner;
 
-use super::build::build_of;
-
 #[derive(Clone, Debug)]
 pub struct Facts {
     pub zone: ZoneName,
@@ -38,11 +36,11 @@ pub struct Facts {
 
 impl Facts {
     pub fn gz_build(&self) -> Option<u64> {
-        self.gz_entire.as_ref().and_then(|f| f.version.as_ref()).and_then(build_of)
+        self.gz_entire.as_ref().and_then(|f| f.version.as_ref()).and_then(Version::os_build)
     }
 
     pub fn zone_build(&self) -> Option<u64> {
-        self.zone_entire.as_ref().and_then(|f| f.version.as_ref()).and_then(build_of)
+        self.zone_entire.as_ref().and_then(|f| f.version.as_ref()).and_then(Version::os_build)
     }
 
     pub fn zone_version(&self) -> Option<&Version> {

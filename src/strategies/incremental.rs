@@ -8,7 +8,7 @@ use super::{Applied, Input, Strategy, StrategyName, tail};
 use crate::commands::Fmri;
 use crate::commands::Version;
 use crate::commands::pkg::{PlanOptions, SetPublisher};
-use crate::engine::build::{build_of, version_for_build};
+use crate::engine::build::version_for_build;
 use crate::engine::exec::Exec;
 
 pub struct Incremental;
@@ -30,7 +30,7 @@ pub fn candidates(input: &Input) -> Vec<Candidate> {
     };
     let mut out: Vec<Candidate> = Vec::new();
     let mut push = |publisher: &str, uri: &str, version: Version| {
-        let Some(build) = build_of(&version) else { return };
+        let Some(build) = version.os_build() else { return };
         if build <= zb || build >= gb {
             return;
         }
