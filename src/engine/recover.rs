@@ -592,7 +592,11 @@ impl Run {
                 Err(why) => (why, "not applicable now".to_string()),
             };
             let mut commands = st.commands(&self.input());
-            commands.push(format!("zoneadm -z {} attach -u", self.facts.zone));
+            // Every rung ends with the attach; the attach rung already lists it.
+            let attach = format!("zoneadm -z {} attach -u", self.facts.zone);
+            if commands.last() != Some(&attach) {
+                commands.push(attach);
+            }
             self.emit(Event::StepStart { step: n, name: s.as_str().into(), reason, commands });
             self.journal.end_step(n, StepOutcome::Skipped, &outcome);
             self.emit(Event::StepEnd {
