@@ -190,4 +190,29 @@ fn unreachable_repository_is_reported_and_rescued_zone_is_fine() {
         assert_eq!(zone(&r, z)["status"], "fine");
         assert_eq!(zone(&r, z)["in_sync"], true);
     }
+
+    // A running zone is listed but not examined (preflight would call it an inhibitor).
+    assert!(sim(d.path(), "zoneadm", &["-z", "web02", "boot"]).status.success());
+    let (code, json) = all_read_only(d.path(), &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(zone(&r, "web02")["state"], "running");
+    assert_eq!(zone(&r, "web02")["status"], "skipped");
+    assert!(zone(&r, "web02")["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn zones_that_cannot_be_listed_are_refused_with_one_json_object() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let bin = d.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let zoneadm = bin.join("zoneadm");
+    std::fs::write(&zoneadm, "#!/bin/sh\necho 'zoneadm: permission denied' >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&zoneadm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = zr(d.path(), &["--all", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["exit_status"], 3);
+    assert!(v["error"].as_str().unwrap().contains("cannot list the zones"), "{v}");
 }

@@ -144,7 +144,18 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             }
         }
         Err(e) => {
-            eprintln!("zonerescue: refused: cannot list the zones: {e}");
+            let message = format!("cannot list the zones: {e}");
+            if cli.global.json {
+                // Still one JSON object, so a fleet tool collecting reports can parse it.
+                let v = serde_json::json!({
+                    "schema_version": FLEET_SCHEMA_VERSION,
+                    "kind": "all",
+                    "exit_status": exit::REFUSED,
+                    "error": message,
+                });
+                println!("{v}");
+            }
+            eprintln!("zonerescue: refused: {message}");
             return Ok(exit::REFUSED);
         }
     };
@@ -403,4 +414,59 @@ pub fn render_table(r: &FleetReport) -> String {
 /// `entire@0.5.11-0.151054` → the part after `@` (what differs between releases).
 fn build_part(short: &str) -> &str {
     short.split_once('@').map_or(short, |(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(name: &str, status: ZoneStatus) -> ZoneReport {
+        ZoneReport {
+            zone: name.into(),
+            state: "installed".into(),
+            brand: "lipkg".into(),
+            status,
+            reason: "why".into(),
+            platform: None,
+            active_zbe: None,
+            gz_entire: None,
+            zone_entire: None,
+            in_sync: None,
+            publishers_reachable: None,
+            unreachable_publishers: Vec::new(),
+            findings: Vec::new(),
+            attach_log: None,
+            verdict: None,
+            recommended: Some(StrategyName::Uninstall),
+            remedies: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn exit_status_rescue_beats_refusal_beats_fine() {
+        use ZoneStatus::*;
+        assert_eq!(exit_status(&[]), exit::OK);
+        assert_eq!(exit_status(&[zone("a", Fine), zone("b", Skipped)]), exit::OK);
+        assert_eq!(exit_status(&[zone("a", Fine), zone("b", Inhibited)]), exit::REFUSED);
+        assert_eq!(exit_status(&[zone("a", Inhibited), zone("b", NeedsRescue)]), exit::FAILED);
+    }
+
+    #[test]
+    fn table_has_a_row_per_zone_and_next_steps_for_rescues() {
+        let r = FleetReport {
+            schema_version: FLEET_SCHEMA_VERSION,
+            kind: "all",
+            host: HostFacts::default(),
+            zones: vec![zone("web", ZoneStatus::Fine), zone("db", ZoneStatus::NeedsRescue)],
+            exit_status: exit::FAILED,
+            note: None,
+        };
+        let t = render_table(&r);
+        assert!(t.lines().any(|l| l.starts_with("web ") && l.ends_with("fine")), "{t}");
+        assert!(t.lines().any(|l| l.starts_with("db ") && l.ends_with("needs-rescue")), "{t}");
+        assert!(t.contains("Next: zonerescue --strategy uninstall db"), "{t}");
+        assert!(!t.contains("Next: zonerescue --strategy uninstall web"), "{t}");
+        let empty = FleetReport { zones: Vec::new(), ..r };
+        assert!(render_table(&empty).contains("(no non-global zones)"));
+    }
 }
