@@ -113,6 +113,31 @@ pub struct ZoneReport {
     pub remedies: Vec<StrategyName>,
 }
 
+impl ZoneReport {
+    /// A zone not examined yet (status `skipped`, every fact unknown).
+    pub fn blank(zone: &str, state: &str, brand: &str) -> ZoneReport {
+        ZoneReport {
+            zone: zone.into(),
+            state: state.into(),
+            brand: brand.into(),
+            status: ZoneStatus::Skipped,
+            reason: String::new(),
+            platform: None,
+            active_zbe: None,
+            gz_entire: None,
+            zone_entire: None,
+            in_sync: None,
+            publishers_reachable: None,
+            unreachable_publishers: Vec::new(),
+            findings: Vec::new(),
+            attach_log: None,
+            verdict: None,
+            recommended: None,
+            remedies: Vec::new(),
+        }
+    }
+}
+
 pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     let args = &cli.recover;
     let runner = runner_from(cli)?;
@@ -215,25 +240,7 @@ fn examine(
     entry: &ZoneEntry,
     forced: Option<crate::playbook::Platform>,
 ) -> ZoneReport {
-    let mut z = ZoneReport {
-        zone: entry.name.clone(),
-        state: entry.state.to_string(),
-        brand: entry.brand.clone(),
-        status: ZoneStatus::Skipped,
-        reason: String::new(),
-        platform: None,
-        active_zbe: None,
-        gz_entire: None,
-        zone_entire: None,
-        in_sync: None,
-        publishers_reachable: None,
-        unreachable_publishers: Vec::new(),
-        findings: Vec::new(),
-        attach_log: None,
-        verdict: None,
-        recommended: None,
-        remedies: Vec::new(),
-    };
+    let mut z = ZoneReport::blank(&entry.name, &entry.state.to_string(), &entry.brand);
     if !matches!(entry.state, ZoneState::Installed | ZoneState::Configured | ZoneState::Incomplete)
     {
         z.reason = format!("{}: not examined (only installed or detached zones are)", entry.state);
@@ -422,23 +429,9 @@ mod tests {
 
     fn zone(name: &str, status: ZoneStatus) -> ZoneReport {
         ZoneReport {
-            zone: name.into(),
-            state: "installed".into(),
-            brand: "lipkg".into(),
             status,
-            reason: "why".into(),
-            platform: None,
-            active_zbe: None,
-            gz_entire: None,
-            zone_entire: None,
-            in_sync: None,
-            publishers_reachable: None,
-            unreachable_publishers: Vec::new(),
-            findings: Vec::new(),
-            attach_log: None,
-            verdict: None,
             recommended: Some(StrategyName::Uninstall),
-            remedies: Vec::new(),
+            ..ZoneReport::blank(name, "installed", "lipkg")
         }
     }
 
