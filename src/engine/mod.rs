@@ -8,6 +8,7 @@ pub mod events;
 pub mod exec;
 pub mod facts;
 pub mod findings;
+pub mod fleet;
 pub mod journal;
 pub mod lock;
 pub mod planner;

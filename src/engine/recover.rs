@@ -80,7 +80,7 @@ struct Request {
 pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
     let args = &cli.recover;
     if args.all {
-        anyhow::bail!("--all (preflight over every zone) is not implemented yet; name one zone");
+        return super::fleet::run(cli);
     }
     let Some(zone) = args.zone.clone() else {
         anyhow::bail!("no zone given (usage: zonerescue [OPTIONS] ZONE; see --help)");
@@ -305,6 +305,24 @@ enum RungStep {
     Applied { n: u32, detail: String },
     NotApplied,
     End((RunResult, String)),
+}
+
+/// What the analyzer may know beyond the log: the facts preflight collected (shared with
+/// `--all`, which analyses every zone's newest log the same way).
+pub fn analysis_context(facts: &Facts) -> AnalysisContext {
+    AnalysisContext {
+        platform: Some(generation(facts.platform)),
+        gz_publishers: facts.gz_publishers.iter().map(|p| p.name.clone()).collect(),
+        gz_disabled_publishers: facts
+            .gz_publishers
+            .iter()
+            .filter(|p| !p.enabled)
+            .map(|p| p.name.clone())
+            .collect(),
+        zone_publishers: facts.zone_publishers.iter().map(|p| p.name.clone()).collect(),
+        zone: Some(facts.zone.as_str().to_string()),
+        zone_root: Some(facts.zone_root.display().to_string()),
+    }
 }
 
 fn generation(p: Platform) -> Generation {
@@ -549,20 +567,7 @@ impl Run {
     }
 
     fn analysis_context(&self) -> AnalysisContext {
-        AnalysisContext {
-            platform: Some(generation(self.facts.platform)),
-            gz_publishers: self.facts.gz_publishers.iter().map(|p| p.name.clone()).collect(),
-            gz_disabled_publishers: self
-                .facts
-                .gz_publishers
-                .iter()
-                .filter(|p| !p.enabled)
-                .map(|p| p.name.clone())
-                .collect(),
-            zone_publishers: self.facts.zone_publishers.iter().map(|p| p.name.clone()).collect(),
-            zone: Some(self.facts.zone.as_str().to_string()),
-            zone_root: Some(self.facts.zone_root.display().to_string()),
-        }
+        analysis_context(&self.facts)
     }
 
     fn input(&self) -> Input<'_> {

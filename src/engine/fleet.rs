@@ -1,0 +1,465 @@
+//! `zonerescue --all`: preflight and log analysis over every installed or detached zone of the
+//! host, read-only. One table for people, one aggregate JSON object (`--json`) for scripts and
+//! fleet tools (see examples/ansible/).
+//!
+//! It never changes anything, even with `--strategy`/`--yes`: a rescue changes one zone and
+//! must name it (`zonerescue --strategy auto --yes ZONE`), so a fleet run cannot rescue zones
+//! nobody looked at. Per-zone changes are the caller's explicit, second step.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::analysis::{RuleSet, Verdict, analyze_reader};
+use crate::cli::Cli;
+use crate::commands::beadm;
+use crate::commands::pkg::{self, Pkg};
+use crate::commands::zoneadm::{self, ZoneEntry, ZoneState};
+use crate::exit;
+use crate::playbook::Playbook;
+use crate::strategies::StrategyName;
+use crate::system::Runner;
+
+use super::attempt;
+use super::diagnosis::Diagnosis;
+use super::facts::entire;
+use super::findings::Finding;
+use super::preflight;
+use super::recover::{analysis_context, runner_from};
+
+/// Version of the JSON shape of [`FleetReport`]; fields are only added within a version.
+pub const FLEET_SCHEMA_VERSION: u32 = 1;
+
+/// The aggregate `--all --json` report.
+#[derive(Debug, Serialize)]
+pub struct FleetReport {
+    pub schema_version: u32,
+    /// Always `"all"`: tells this object from the per-zone event stream.
+    pub kind: &'static str,
+    pub host: HostFacts,
+    pub zones: Vec<ZoneReport>,
+    /// The process exit status this report leads to (0 fine, 1 rescue needed, 3 refused).
+    pub exit_status: u8,
+    /// Why options asking for changes were ignored, when any were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct HostFacts {
+    pub gz_be: Option<String>,
+    pub gz_be_uuid: Option<String>,
+    pub gz_entire: Option<String>,
+    pub gz_publishers: Vec<PublisherSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PublisherSummary {
+    pub name: String,
+    pub enabled: bool,
+    pub origins: Vec<String>,
+}
+
+/// What `--all` concludes about one zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ZoneStatus {
+    /// Installed and in step with the global zone.
+    Fine,
+    /// Detached, out of step with the global zone, or its last attach failed.
+    NeedsRescue,
+    /// Preflight found an inhibitor: zonerescue would refuse it (exit 3).
+    Inhibited,
+    /// Neither installed nor detached (running, ready …): not examined.
+    Skipped,
+}
+
+impl ZoneStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZoneStatus::Fine => "fine",
+            ZoneStatus::NeedsRescue => "needs-rescue",
+            ZoneStatus::Inhibited => "inhibited",
+            ZoneStatus::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ZoneReport {
+    pub zone: String,
+    pub state: String,
+    pub brand: String,
+    pub status: ZoneStatus,
+    /// One line: why this status.
+    pub reason: String,
+    pub platform: Option<String>,
+    pub active_zbe: Option<String>,
+    pub gz_entire: Option<String>,
+    pub zone_entire: Option<String>,
+    /// `entire` builds equal; `None` when either is unknown.
+    pub in_sync: Option<bool>,
+    /// From the newest attach log: `false` when it names unreachable publishers, `true` when
+    /// it names none, `None` without a log (a live check needs `pkg refresh`, which writes the
+    /// catalog cache, so `--all` does not run one).
+    pub publishers_reachable: Option<bool>,
+    pub unreachable_publishers: Vec<String>,
+    /// Preflight findings (inhibitors have `"inhibitor": true`).
+    pub findings: Vec<Finding>,
+    pub attach_log: Option<String>,
+    pub verdict: Option<Verdict>,
+    pub recommended: Option<StrategyName>,
+    pub remedies: Vec<StrategyName>,
+}
+
+impl ZoneReport {
+    /// A zone not examined yet (status `skipped`, every fact unknown).
+    pub fn blank(zone: &str, state: &str, brand: &str) -> ZoneReport {
+        ZoneReport {
+            zone: zone.into(),
+            state: state.into(),
+            brand: brand.into(),
+            status: ZoneStatus::Skipped,
+            reason: String::new(),
+            platform: None,
+            active_zbe: None,
+            gz_entire: None,
+            zone_entire: None,
+            in_sync: None,
+            publishers_reachable: None,
+            unreachable_publishers: Vec::new(),
+            findings: Vec::new(),
+            attach_log: None,
+            verdict: None,
+            recommended: None,
+            remedies: Vec::new(),
+        }
+    }
+}
+
+pub fn run(cli: &Cli) -> anyhow::Result<u8> {
+    let args = &cli.recover;
+    let runner = runner_from(cli)?;
+    let note = (args.strategy.is_some() || args.yes || args.allow_destructive || args.boot).then(|| {
+        "--all only reports and changes nothing, whatever --strategy/--yes say: rescue a zone by \
+         naming it, e.g. `zonerescue --strategy auto --yes ZONE`"
+            .to_string()
+    });
+    let forced = match &args.playbook {
+        Some(p) => Some(Playbook::load(p)?.platform),
+        None => None,
+    };
+    let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
+    let report = match zoneadm::list(&runner) {
+        Ok(list) => {
+            let zones: Vec<ZoneReport> = list
+                .iter()
+                .filter(|e| !e.is_global())
+                .map(|e| examine(&runner, &rules, e, forced))
+                .collect();
+            let exit_status = exit_status(&zones);
+            FleetReport {
+                schema_version: FLEET_SCHEMA_VERSION,
+                kind: "all",
+                host: host_facts(&runner),
+                zones,
+                exit_status,
+                note,
+            }
+        }
+        Err(e) => {
+            let message = format!("cannot list the zones: {e}");
+            if cli.global.json {
+                // Still one JSON object, so a fleet tool collecting reports can parse it.
+                let v = serde_json::json!({
+                    "schema_version": FLEET_SCHEMA_VERSION,
+                    "kind": "all",
+                    "exit_status": exit::REFUSED,
+                    "error": message,
+                });
+                println!("{v}");
+            }
+            eprintln!("zonerescue: refused: {message}");
+            return Ok(exit::REFUSED);
+        }
+    };
+    let text = if cli.global.json {
+        let mut s = serde_json::to_string_pretty(&report)?;
+        s.push('\n');
+        s
+    } else {
+        render_table(&report)
+    };
+    if let Some(path) = &args.report {
+        std::fs::write(path, render_table(&report))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
+    Ok(report.exit_status)
+}
+
+/// 1 when any zone needs rescue, else 3 when any would be refused, else 0.
+pub fn exit_status(zones: &[ZoneReport]) -> u8 {
+    if zones.iter().any(|z| z.status == ZoneStatus::NeedsRescue) {
+        exit::FAILED
+    } else if zones.iter().any(|z| z.status == ZoneStatus::Inhibited) {
+        exit::REFUSED
+    } else {
+        exit::OK
+    }
+}
+
+fn host_facts(runner: &Runner) -> HostFacts {
+    let gz = Pkg::live();
+    let be = beadm::current(runner).ok();
+    HostFacts {
+        gz_be: be.as_ref().map(|b| b.name.clone()),
+        gz_be_uuid: be.and_then(|b| b.uuid),
+        gz_entire: entire(runner, &gz).ok().flatten().map(|f| f.short()),
+        gz_publishers: pkg::publishers(runner, &gz)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| PublisherSummary {
+                enabled: p.enabled,
+                origins: p.enabled_origins().map(str::to_string).collect(),
+                name: p.name,
+            })
+            .collect(),
+    }
+}
+
+/// Preflight (the engine's own, read-only) and the analysis of the zone's newest attach log.
+fn examine(
+    runner: &Runner,
+    rules: &RuleSet,
+    entry: &ZoneEntry,
+    forced: Option<crate::playbook::Platform>,
+) -> ZoneReport {
+    let mut z = ZoneReport::blank(&entry.name, &entry.state.to_string(), &entry.brand);
+    if !matches!(entry.state, ZoneState::Installed | ZoneState::Configured | ZoneState::Incomplete)
+    {
+        z.reason = format!("{}: not examined (only installed or detached zones are)", entry.state);
+        return z;
+    }
+    let pf = preflight::run(runner, &entry.name, forced);
+    let inhibited = pf.inhibited();
+    z.findings = pf.findings;
+    let Some(facts) = pf.facts.filter(|_| !inhibited) else {
+        z.status = ZoneStatus::Inhibited;
+        let why: Vec<&str> =
+            z.findings.iter().filter(|f| f.inhibitor).map(|f| f.title.as_str()).collect();
+        z.reason = why.join("; ");
+        return z;
+    };
+    z.platform = Some(facts.platform.to_string());
+    z.active_zbe = facts.active_zbe.clone();
+    z.gz_entire = facts.gz_entire.as_ref().map(|f| f.short());
+    z.zone_entire = facts.zone_entire.as_ref().map(|f| f.short());
+    z.in_sync = match (facts.gz_build(), facts.zone_build()) {
+        (Some(g), Some(zb)) => Some(g == zb),
+        _ => None,
+    };
+    if let Some(path) = attempt::newest_attach_log(runner.paths(), &entry.name)
+        && let Some(file) = attempt::open_log(&path)
+        && let Ok(report) = analyze_reader(rules, analysis_context(&facts), file)
+    {
+        let d = Diagnosis::from_report(&report);
+        z.attach_log = Some(display_host_path(runner, path));
+        z.verdict = Some(report.verdict);
+        z.recommended = report.recommended;
+        z.remedies = report.remedies.clone();
+        z.publishers_reachable = Some(d.publishers.is_empty() && d.origins.is_empty());
+        z.unreachable_publishers = d.publishers;
+    }
+    let failed = matches!(z.verdict, Some(Verdict::Failed | Verdict::Incomplete));
+    (z.status, z.reason) = match (facts.state, z.in_sync) {
+        (ZoneState::Configured, _) if failed => (
+            ZoneStatus::NeedsRescue,
+            format!(
+                "detached; its last attach failed (try {})",
+                z.recommended.map_or("the ladder".into(), |s| s.to_string())
+            ),
+        ),
+        (ZoneState::Configured, _) => {
+            (ZoneStatus::NeedsRescue, "detached: needs attach -u".to_string())
+        }
+        (_, Some(false)) => (
+            ZoneStatus::NeedsRescue,
+            format!(
+                "installed, but its entire ({}) differs from the global zone's ({}): needs attach -u",
+                z.zone_entire.as_deref().unwrap_or("?"),
+                z.gz_entire.as_deref().unwrap_or("?")
+            ),
+        ),
+        (_, Some(true)) => (ZoneStatus::Fine, "installed and in step with the global zone".into()),
+        (_, None) => (ZoneStatus::Fine, "installed (entire versions unknown)".into()),
+    };
+    z
+}
+
+/// The log path as the host sees it (without the `--system-root` prefix).
+fn display_host_path(runner: &Runner, path: PathBuf) -> String {
+    let root = runner.paths().host_path("/");
+    match path.strip_prefix(&root) {
+        Ok(rel) if root != std::path::Path::new("/") => format!("/{}", rel.display()),
+        _ => path.display().to_string(),
+    }
+}
+
+/// The human table: one row per zone, then each zone's reason and notable findings.
+pub fn render_table(r: &FleetReport) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "Global zone: BE {} · entire {} · publishers {}\n\n",
+        r.host.gz_be.as_deref().unwrap_or("?"),
+        r.host.gz_entire.as_deref().unwrap_or("?"),
+        r.host
+            .gz_publishers
+            .iter()
+            .map(|p| if p.enabled { p.name.clone() } else { format!("{} (disabled)", p.name) })
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let header = [
+        "ZONE",
+        "STATE",
+        "BRAND",
+        "PLATFORM",
+        "ACTIVE ZBE",
+        "ENTIRE GZ/ZONE",
+        "PUBLISHERS",
+        "LAST ATTACH",
+        "RECOMMENDED",
+        "STATUS",
+    ];
+    let rows: Vec<Vec<String>> = r
+        .zones
+        .iter()
+        .map(|z| {
+            vec![
+                z.zone.clone(),
+                z.state.clone(),
+                z.brand.clone(),
+                z.platform.clone().unwrap_or_else(|| "-".into()),
+                z.active_zbe
+                    .as_deref()
+                    .and_then(|d| d.rsplit('/').next())
+                    .unwrap_or("-")
+                    .to_string(),
+                match (&z.gz_entire, &z.zone_entire) {
+                    (None, None) => "-".into(),
+                    (g, zn) => format!(
+                        "{}/{}",
+                        g.as_deref().map_or("?", build_part),
+                        zn.as_deref().map_or("?", build_part)
+                    ),
+                },
+                match z.publishers_reachable {
+                    Some(true) => "reachable".into(),
+                    Some(false) if z.unreachable_publishers.is_empty() => "UNREACHABLE".into(),
+                    Some(false) => format!("UNREACHABLE: {}", z.unreachable_publishers.join(",")),
+                    None => "unchecked".into(),
+                },
+                z.verdict.map_or("no log".into(), |v| v.as_str().to_string()),
+                z.recommended.map_or("-".into(), |s| s.to_string()),
+                z.status.as_str().to_string(),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| -> String {
+        let padded: Vec<String> =
+            cells.zip(&widths).map(|(c, w)| format!("{c:<w$}", w = *w)).collect();
+        format!("{}\n", padded.join("  ").trim_end())
+    };
+    s.push_str(&line(&mut header.iter().copied()));
+    for row in &rows {
+        s.push_str(&line(&mut row.iter().map(String::as_str)));
+    }
+    if r.zones.is_empty() {
+        s.push_str("(no non-global zones)\n");
+    }
+    s.push('\n');
+    for z in &r.zones {
+        s.push_str(&format!("{}: {}\n", z.zone, z.reason));
+        for f in z
+            .findings
+            .iter()
+            .filter(|f| f.inhibitor || f.severity > super::findings::Severity::Info)
+        {
+            let tag = if f.inhibitor { "INHIBITOR" } else { f.severity.as_str() };
+            s.push_str(&format!("  [{tag}] {} ({})\n", f.title, f.key));
+        }
+        if let Some(log) = &z.attach_log {
+            s.push_str(&format!("  log: {log}\n"));
+        }
+    }
+    if let Some(n) = &r.note {
+        s.push_str(&format!("\nNote: {n}\n"));
+    }
+    let next = r.zones.iter().filter(|z| z.status == ZoneStatus::NeedsRescue);
+    for z in next {
+        s.push_str(&format!(
+            "Next: zonerescue {}{}\n",
+            z.recommended.map_or(String::new(), |st| format!("--strategy {st} ")),
+            z.zone
+        ));
+    }
+    s
+}
+
+/// `entire@0.5.11-0.151054` → the part after `@` (what differs between releases).
+fn build_part(short: &str) -> &str {
+    short.split_once('@').map_or(short, |(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(name: &str, status: ZoneStatus) -> ZoneReport {
+        ZoneReport {
+            status,
+            recommended: Some(StrategyName::Uninstall),
+            ..ZoneReport::blank(name, "installed", "lipkg")
+        }
+    }
+
+    #[test]
+    fn exit_status_rescue_beats_refusal_beats_fine() {
+        use ZoneStatus::*;
+        assert_eq!(exit_status(&[]), exit::OK);
+        assert_eq!(exit_status(&[zone("a", Fine), zone("b", Skipped)]), exit::OK);
+        assert_eq!(exit_status(&[zone("a", Fine), zone("b", Inhibited)]), exit::REFUSED);
+        assert_eq!(exit_status(&[zone("a", Inhibited), zone("b", NeedsRescue)]), exit::FAILED);
+    }
+
+    #[test]
+    fn table_has_a_row_per_zone_and_next_steps_for_rescues() {
+        let r = FleetReport {
+            schema_version: FLEET_SCHEMA_VERSION,
+            kind: "all",
+            host: HostFacts::default(),
+            zones: vec![zone("web", ZoneStatus::Fine), zone("db", ZoneStatus::NeedsRescue)],
+            exit_status: exit::FAILED,
+            note: None,
+        };
+        let t = render_table(&r);
+        assert!(t.lines().any(|l| l.starts_with("web ") && l.ends_with("fine")), "{t}");
+        assert!(t.lines().any(|l| l.starts_with("db ") && l.ends_with("needs-rescue")), "{t}");
+        assert!(t.contains("Next: zonerescue --strategy uninstall db"), "{t}");
+        assert!(!t.contains("Next: zonerescue --strategy uninstall web"), "{t}");
+        let empty = FleetReport { zones: Vec::new(), ..r };
+        assert!(render_table(&empty).contains("(no non-global zones)"));
+    }
+}

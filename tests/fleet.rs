@@ -1,0 +1,218 @@
+//! `zonerescue --all` against the simulator: every zone reported, nothing changed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
+const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios").join(name)
+}
+
+fn init(name: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let out = Command::new(ZS)
+        .arg("init")
+        .arg(scenario(name))
+        .arg(d.path())
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "init {name}: {}", String::from_utf8_lossy(&out.stderr));
+    d
+}
+
+fn zr(dir: &Path, args: &[&str]) -> Output {
+    Command::new(ZR)
+        .arg("--command-dir")
+        .arg(dir.join("bin"))
+        .arg("--system-root")
+        .arg(dir)
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .args(args)
+        .env_remove("ZONESIM_ROOT")
+        .env_remove("ZONERESCUE_STRATEGY")
+        .env_remove("ZONERESCUE_YES")
+        .output()
+        .unwrap()
+}
+
+/// A simulated command run directly (to set a world up, as an administrator would).
+fn sim(dir: &Path, prog: &str, args: &[&str]) -> Output {
+    Command::new(dir.join("bin").join(prog)).args(args).env_remove("ZONESIM_ROOT").output().unwrap()
+}
+
+fn audit_len(dir: &Path) -> usize {
+    std::fs::read_to_string(dir.join("audit.log")).unwrap_or_default().lines().count()
+}
+
+/// argv of every command in audit.log after the first `skip` lines.
+fn audited_since(dir: &Path, skip: usize) -> Vec<Vec<String>> {
+    std::fs::read_to_string(dir.join("audit.log"))
+        .unwrap_or_default()
+        .lines()
+        .skip(skip)
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["argv"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect()
+        })
+        .collect()
+}
+
+/// Only listing/reading subcommands (`pkg -R ROOT x` counts as `pkg x`).
+fn is_read_only(argv: &[String]) -> bool {
+    let a: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let a: Vec<&str> = match a.as_slice() {
+        ["pkg", "-R", _, rest @ ..] => std::iter::once("pkg").chain(rest.iter().copied()).collect(),
+        _ => a,
+    };
+    matches!(
+        a.as_slice(),
+        ["zoneadm", "list", ..]
+            | ["zonecfg", "-z", _, "info", ..]
+            | ["pkg", "publisher" | "info" | "list", ..]
+            | ["zfs", "list" | "get", ..]
+            | ["beadm", "list", ..]
+            | ["mount", "-p"]
+    )
+}
+
+/// Runs `--all` (with `extra`) and checks nothing changed; returns (exit code, stdout).
+fn all_read_only(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let world = std::fs::read(dir.join("world.json")).unwrap();
+    let before = audit_len(dir);
+    let mut args = vec!["--all"];
+    args.extend_from_slice(extra);
+    let out = zr(dir, &args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        std::fs::read(dir.join("world.json")).unwrap(),
+        world,
+        "--all changed the world; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = audited_since(dir, before);
+    assert!(!run.is_empty(), "--all ran no command at all");
+    for argv in &run {
+        assert!(is_read_only(argv), "--all ran a command that is not read-only: {argv:?}");
+    }
+    (out.status.code().unwrap(), stdout)
+}
+
+fn zone<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["zone"] == name)
+        .unwrap_or_else(|| panic!("zone {name} missing from {report}"))
+}
+
+#[test]
+fn two_zones_table_and_json_list_each_zone_and_change_nothing() {
+    let d = init("omnios-two-zones.toml");
+    let (code, table) = all_read_only(d.path(), &[]);
+    assert_eq!(code, 1, "both zones are behind the upgraded global zone:\n{table}");
+    for z in ["web02", "pg02"] {
+        assert!(
+            table
+                .lines()
+                .any(|l| l.starts_with(z) && l.contains("installed") && l.contains("needs-rescue")),
+            "no table row for {z}:\n{table}"
+        );
+    }
+    assert!(!table.contains("global  "), "the global zone is not a row:\n{table}");
+
+    let (code, json) = all_read_only(d.path(), &["--json"]);
+    assert_eq!(code, 1);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["exit_status"], 1);
+    assert_eq!(r["host"]["gz_be"], "r151054");
+    assert_eq!(r["zones"].as_array().unwrap().len(), 2, "{json}");
+    for z in ["web02", "pg02"] {
+        let z = zone(&r, z);
+        assert_eq!(z["state"], "installed");
+        assert_eq!(z["brand"], "lipkg");
+        assert_eq!(z["platform"], "omnios");
+        assert_eq!(z["in_sync"], false);
+        assert_eq!(z["status"], "needs-rescue");
+        assert!(z["active_zbe"].as_str().unwrap().ends_with("/ROOT/zbe"), "{z}");
+        assert!(z["verdict"].is_null(), "no attach log yet: {z}");
+    }
+}
+
+#[test]
+fn failed_attach_log_gives_verdict_and_strategy_and_yes_still_changes_nothing() {
+    let d = init("omnios-two-zones.toml");
+    assert!(sim(d.path(), "zoneadm", &["-z", "pg02", "detach"]).status.success());
+    assert!(!sim(d.path(), "zoneadm", &["-z", "pg02", "attach", "-u"]).status.success());
+    let (code, json) = all_read_only(d.path(), &["--json", "--strategy", "auto", "--yes"]);
+    assert_eq!(code, 1);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    assert!(r["note"].as_str().unwrap().contains("changes nothing"), "{json}");
+    let pg = zone(&r, "pg02");
+    assert_eq!(pg["state"], "configured");
+    assert_eq!(pg["verdict"], "failed");
+    assert_eq!(pg["recommended"], "uninstall");
+    assert!(pg["attach_log"].as_str().unwrap().starts_with("/var/tmp/pg02.attach_log."), "{pg}");
+    assert!(zone(&r, "web02")["attach_log"].is_null(), "pg02's log is not web02's");
+}
+
+#[test]
+fn unreachable_repository_is_reported_and_rescued_zone_is_fine() {
+    let d = init("openindiana-repository-down.toml");
+    assert!(sim(d.path(), "zoneadm", &["-z", "db02", "detach"]).status.success());
+    assert!(!sim(d.path(), "zoneadm", &["-z", "db02", "attach", "-u"]).status.success());
+    let (code, table) = all_read_only(d.path(), &[]);
+    assert_eq!(code, 1, "{table}");
+    assert!(table.lines().any(|l| l.starts_with("db02") && l.contains("UNREACHABLE")), "{table}");
+    let (_, json) = all_read_only(d.path(), &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let db = zone(&r, "db02");
+    assert_eq!(db["publishers_reachable"], false, "{db}");
+    assert_eq!(db["platform"], "openindiana");
+
+    // A host whose zone was rescued: every zone fine, exit 0.
+    let d = init("omnios-two-zones.toml");
+    for z in ["web02", "pg02"] {
+        let out = zr(d.path(), &["--json", "--strategy", "auto", z]);
+        assert_eq!(out.status.code(), Some(0), "{z}: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    let (code, json) = all_read_only(d.path(), &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(code, 0, "{json}");
+    for z in ["web02", "pg02"] {
+        assert_eq!(zone(&r, z)["status"], "fine");
+        assert_eq!(zone(&r, z)["in_sync"], true);
+    }
+
+    // A running zone is listed but not examined (preflight would call it an inhibitor).
+    assert!(sim(d.path(), "zoneadm", &["-z", "web02", "boot"]).status.success());
+    let (code, json) = all_read_only(d.path(), &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(zone(&r, "web02")["state"], "running");
+    assert_eq!(zone(&r, "web02")["status"], "skipped");
+    assert!(zone(&r, "web02")["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn zones_that_cannot_be_listed_are_refused_with_one_json_object() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let bin = d.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let zoneadm = bin.join("zoneadm");
+    std::fs::write(&zoneadm, "#!/bin/sh\necho 'zoneadm: permission denied' >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&zoneadm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = zr(d.path(), &["--all", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["exit_status"], 3);
+    assert!(v["error"].as_str().unwrap().contains("cannot list the zones"), "{v}");
+}
