@@ -601,6 +601,10 @@ impl Run {
             let n = self.journal.begin_step(s.as_str(), None);
             let (reason, outcome) = match st.worth_trying(&self.input()) {
                 Ok(r) => (r, "dry run: not applied".to_string()),
+                // The blind ladder runs it all the same (and attaches after it).
+                Err(why) if self.choice == StrategyChoice::Ladder => {
+                    (why, "dry run: not applied (the ladder runs it even so)".to_string())
+                }
                 Err(why) => (why, "not applicable now".to_string()),
             };
             let mut commands = st.commands(&self.input());
