@@ -1,11 +1,12 @@
 //! Which rung next. `auto`: the diagnosis' remedies first (skipping ones already tried or
 //! not worth trying), then the next useful ladder rung; a destructive rung only when the
-//! diagnosis calls for it or nothing else is left. `ladder`: the fixed order, blind.
-//! A single strategy: that one only.
+//! diagnosis calls for it or nothing else is left. `ladder`: the field notes' fixed order,
+//! blind — every rung, neither diagnosis nor facts consulted (`worth` is ignored), so it is an
+//! honest baseline for `auto`. A single strategy: that one only.
 
 use crate::strategies::{StrategyChoice, StrategyName};
 
-/// `worth(s)` tells whether `s` is worth trying now (facts + diagnosis).
+/// `worth(s)` tells whether `s` is worth trying now (facts + diagnosis); `auto` only.
 pub fn next(
     choice: StrategyChoice,
     tried: &[StrategyName],
@@ -15,9 +16,7 @@ pub fn next(
     let fresh = |s: &StrategyName| !tried.contains(s);
     match choice {
         StrategyChoice::Only(s) => fresh(&s).then_some(s),
-        StrategyChoice::Ladder => {
-            StrategyName::LADDER.into_iter().filter(fresh).find(|s| worth(*s))
-        }
+        StrategyChoice::Ladder => StrategyName::LADDER.into_iter().find(fresh),
         StrategyChoice::Auto => {
             if fresh(&StrategyName::Attach) {
                 return Some(StrategyName::Attach);
@@ -75,12 +74,19 @@ mod tests {
     }
 
     #[test]
-    fn ladder_and_single() {
+    fn ladder_is_blind_and_single_is_single() {
+        // Neither the facts (`worth`) nor the diagnosis' remedies change the ladder's order.
         let not_gz = |s: StrategyName| s != GzPublishers;
         assert_eq!(
             next(StrategyChoice::Ladder, &[Attach], &[Uninstall], &not_gz),
-            Some(ZonePublishers)
+            Some(GzPublishers)
         );
+        let none = |_| false;
+        let mut tried = vec![];
+        while let Some(s) = next(StrategyChoice::Ladder, &tried, &[ImageCreate], &none) {
+            tried.push(s);
+        }
+        assert_eq!(tried, StrategyName::LADDER.to_vec());
         assert_eq!(next(StrategyChoice::Only(Uninstall), &[], &[], &|_| false), Some(Uninstall));
         assert_eq!(next(StrategyChoice::Only(Uninstall), &[Uninstall], &[], &|_| true), None);
     }

@@ -302,8 +302,14 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
 
 /// How far one rung got before its attach.
 enum RungStep {
-    Applied { n: u32, detail: String },
+    Applied {
+        n: u32,
+        detail: String,
+    },
+    /// Ran but changed nothing (nothing to do, or its own dry run failed and it was undone).
     NotApplied,
+    /// Not run: a destructive rung without the operator's consent.
+    NotAllowed,
     End((RunResult, String)),
 }
 
@@ -455,6 +461,9 @@ impl Run {
                 }
             }
             let mut steps = Vec::new();
+            // The blind ladder attaches after every rung it ran, as the field notes do; only
+            // a destructive rung refused for want of consent is passed over without one.
+            let mut attach_anyway = false;
             for (i, s) in batch.into_iter().enumerate() {
                 if i > 0 && strategies::make(s).worth_trying(&self.input()).is_err() {
                     continue;
@@ -462,11 +471,14 @@ impl Run {
                 self.tried.push(s);
                 match self.apply_rung(s)? {
                     RungStep::Applied { n, detail } => steps.push((s, n, detail)),
-                    RungStep::NotApplied => {}
+                    RungStep::NotApplied => {
+                        attach_anyway = self.choice == StrategyChoice::Ladder;
+                    }
+                    RungStep::NotAllowed => {}
                     RungStep::End(end) => return Ok(end),
                 }
             }
-            if steps.is_empty() {
+            if steps.is_empty() && !attach_anyway {
                 continue;
             }
             if let Some(end) = self.attach_after(&steps)? {
@@ -594,6 +606,10 @@ impl Run {
             let n = self.journal.begin_step(s.as_str(), None);
             let (reason, outcome) = match st.worth_trying(&self.input()) {
                 Ok(r) => (r, "dry run: not applied".to_string()),
+                // The blind ladder runs it all the same (and attaches after it).
+                Err(why) if self.choice == StrategyChoice::Ladder => {
+                    (why, "dry run: not applied (the ladder runs it even so)".to_string())
+                }
                 Err(why) => (why, "not applicable now".to_string()),
             };
             let mut commands = st.commands(&self.input());
@@ -661,7 +677,7 @@ impl Run {
                     detail: why.into(),
                 });
                 self.save()?;
-                return Ok(RungStep::NotApplied);
+                return Ok(RungStep::NotAllowed);
             }
             Answer::No | Answer::Stop => {
                 self.journal.end_step(n, StepOutcome::Skipped, "declined by the operator");

@@ -1,8 +1,10 @@
 //! Where events go: JSON Lines on stdout (`--json`), or plain words on stderr for a person
 //! (the final summary on stdout). Shared between the engine and the log-follower thread.
+//! The human transcript is kept in both modes, so `--report FILE` holds it even with `--json`.
 
 use std::io::Write;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use super::events::{Event, StepOutcome, write_json};
 use crate::ui::{Palette, Spinner};
@@ -17,6 +19,8 @@ pub struct Reporter {
     transcript: Mutex<Vec<String>>,
     /// The spinner of the running step (terminal only, never with `--json`).
     spinner: Mutex<Option<Spinner>>,
+    /// When each step started, for its duration in the human report.
+    step_started: Mutex<Vec<(u32, Instant)>>,
 }
 
 impl Reporter {
@@ -28,6 +32,7 @@ impl Reporter {
             lock: Mutex::new(()),
             transcript: Mutex::new(Vec::new()),
             spinner: Mutex::new(None),
+            step_started: Mutex::new(Vec::new()),
         }
     }
 
@@ -49,6 +54,12 @@ impl Reporter {
 
     pub fn emit(&self, event: &Event) {
         let _g = self.lock.lock();
+        let text = self.human(event);
+        if let Some(text) = &text
+            && let Ok(mut t) = self.transcript.lock()
+        {
+            t.push(strip_ansi(text));
+        }
         if self.json {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -62,10 +73,7 @@ impl Reporter {
         {
             s.set_line("attach -u", line);
         }
-        if let Some(text) = self.human(event) {
-            if let Ok(mut t) = self.transcript.lock() {
-                t.push(strip_ansi(&text));
-            }
+        if let Some(text) = text {
             let to_stdout = matches!(event, Event::Summary(_));
             let print = || {
                 if to_stdout {
@@ -82,6 +90,17 @@ impl Reporter {
                 Err(_) => print(),
             }
         }
+    }
+
+    /// Notes when step `step` started; returns how long it took when it ends.
+    fn step_clock(&self, step: u32, ends: bool) -> Option<Duration> {
+        let mut g = self.step_started.lock().ok()?;
+        if !ends {
+            g.retain(|(n, _)| *n != step);
+            g.push((step, Instant::now()));
+            return None;
+        }
+        g.iter().find(|(n, _)| *n == step).map(|(_, t)| t.elapsed())
     }
 
     /// The human-readable transcript so far (no colour codes).
@@ -117,6 +136,7 @@ impl Reporter {
                 Some(s)
             }
             Event::StepStart { step, name, reason, commands } => {
+                self.step_clock(*step, false);
                 let mut s = p.bold(&format!("==> step {step}: {name}"));
                 if !reason.is_empty() {
                     s.push_str(&format!("\n    why: {reason}"));
@@ -146,7 +166,7 @@ impl Reporter {
                     super::events::SnapshotAction::RolledBack => "rolled back to",
                 }
             )),
-            Event::StepEnd { name, outcome, detail, .. } => {
+            Event::StepEnd { step, name, outcome, detail } => {
                 let word = match outcome {
                     StepOutcome::Done => p.green("done"),
                     StepOutcome::RolledBack => p.yellow("did not solve; rolled back"),
@@ -157,6 +177,9 @@ impl Reporter {
                 let mut s = format!("<== {name}: {word}");
                 if !detail.is_empty() {
                     s.push_str(&format!(" — {detail}"));
+                }
+                if let Some(d) = self.step_clock(*step, true) {
+                    s.push_str(&format!(" ({:.1} s)", d.as_secs_f64()));
                 }
                 Some(s)
             }

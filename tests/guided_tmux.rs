@@ -1,0 +1,169 @@
+//! Guided mode as an operator sees it: `zonerescue demo` in a real terminal (a detached tmux
+//! session of fixed size), prompts answered with send-keys, the screen read with capture-pane.
+//! Skips, saying so, when tmux is not installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
+const SCENARIO: &str = "s11express-disabled-gz-publisher";
+const ZONE: &str = "mail01";
+
+fn have_tmux() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// One tmux server of its own (own socket), killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, command: &str) -> Tmux {
+        let t = Tmux { socket: format!("zonerescue-test-{}-{name}", std::process::id()) };
+        let ok = t
+            .cmd()
+            .args(["new-session", "-d", "-s", "t", "-x", "200", "-y", "60", command])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "tmux new-session failed");
+        t
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket]);
+        c
+    }
+
+    /// The whole screen and scrollback, wrapped lines joined.
+    fn screen(&self) -> String {
+        let out = self.cmd().args(["capture-pane", "-p", "-J", "-S", "-", "-t", "t"]).output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+    }
+
+    /// Waits until the screen shows `text` `times` times; the screen then.
+    fn wait_for(&self, text: &str, times: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let s = self.screen();
+            if s.matches(text).count() >= times {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "screen never showed {text:?}:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &str) {
+        assert!(self.cmd().args(["send-keys", "-t", "t", keys]).status().unwrap().success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+/// `zonerescue demo SCENARIO --keep DIR` in tmux; the shell line reports the exit code.
+fn start_demo(name: &str, dir: &Path) -> Tmux {
+    let cmd = format!(
+        "env -u ZONESIM_ROOT -u ZONERESCUE_STRATEGY -u ZONERESCUE_YES ZONESIM_SPEED=100000 \
+         NO_COLOR=1 '{ZR}' demo {SCENARIO} --keep '{}'; echo \"demo exited $?\"; sleep 600",
+        dir.display()
+    );
+    Tmux::start(name, &cmd)
+}
+
+/// The demo started in a fresh directory, or `None` (said on stderr) without tmux.
+fn demo_or_skip(name: &str) -> Option<(tempfile::TempDir, PathBuf, Tmux)> {
+    if !have_tmux() {
+        eprintln!("SKIPPED: tmux is not installed (install it to run the guided-mode test)");
+        return None;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("host");
+    let t = start_demo(name, &dir);
+    Some((d, dir, t))
+}
+
+fn journal(dir: &Path) -> serde_json::Value {
+    fn find(d: &Path) -> Option<PathBuf> {
+        for e in std::fs::read_dir(d).ok()?.flatten() {
+            let p = e.path();
+            if p.file_name().is_some_and(|n| n == "journal.json") {
+                return Some(p);
+            }
+            if p.is_dir()
+                && let Some(j) = find(&p)
+            {
+                return Some(j);
+            }
+        }
+        None
+    }
+    let path = find(&dir.join("var/lib/zonerescue")).expect("journal.json written");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn gz_publishers(dir: &Path) -> String {
+    let out = Command::new(dir.join("bin/pkg"))
+        .args(["publisher", "-H", "-F", "tsv"])
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn answering_yes_walks_the_operator_to_an_attached_zone() {
+    let Some((_d, dir, t)) = demo_or_skip("yes") else { return };
+
+    // Findings first, then the proposal with its exact commands, then the question.
+    let s = t.wait_for("Apply attach to zone mail01?", 1);
+    assert!(s.contains("zbe.parentbe-mismatch"), "no finding on screen:\n{s}");
+    assert!(s.contains("snapshot created:"), "{s}");
+    assert!(s.contains("plan: zoneadm -z mail01 attach -u"), "{s}");
+    t.keys("y");
+
+    let s = t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    assert!(s.contains("attach still fails"), "{s}");
+    assert!(s.contains("(gz-publisher-disabled)"), "the diagnosis is not shown:\n{s}");
+    assert!(s.contains("plan: pkg unset-publisher contrib"), "{s}");
+    assert!(s.contains("plan: pkg set-publisher"), "{s}");
+    t.keys("y");
+
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains(&format!("Result for zone {ZONE}: attached")), "{s}");
+    assert!(s.contains("global-zone publishers: as they were"), "{s}");
+    assert!(s.contains(&format!("zonerescue rollback {ZONE}")), "{s}");
+    assert!(s.contains("demo exited 0"), "{s}");
+    // gz-publishers simplified them around the attach; they are back as they were.
+    let j = journal(&dir);
+    assert_eq!(j["gz_publishers_tsv"].as_str(), Some(gz_publishers(&dir).as_str()), "{j}");
+}
+
+#[test]
+fn answering_no_stops_safely() {
+    let Some((_d, dir, t)) = demo_or_skip("no") else { return };
+    t.wait_for("Apply attach to zone mail01?", 1);
+    t.keys("y");
+    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    t.keys("n");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("stopped at the operator's request"), "{s}");
+    assert!(!s.contains("demo exited 0"), "a declined rescue must not exit 0:\n{s}");
+
+    let j = journal(&dir);
+    let steps = j["steps"].as_array().expect("steps");
+    let last = steps.last().expect("a step");
+    assert_eq!(last["name"], "gz-publishers", "{j}");
+    assert_eq!(last["outcome"], "skipped", "{j}");
+    assert!(last["detail"].as_str().unwrap_or_default().contains("declined"), "{j}");
+    // The global zone's publishers are exactly as the journal recorded them at the start.
+    assert_eq!(j["gz_publishers_tsv"].as_str(), Some(gz_publishers(&dir).as_str()), "{j}");
+    assert_eq!(j["gz_publishers_modified"], false, "{j}");
+}

@@ -1,0 +1,82 @@
+//! `--report FILE`: the human report (findings, each rung with outcome and duration, snapshots
+//! kept, how to roll back) lands in FILE with and without `--json`.
+
+use std::path::Path;
+use std::process::Command;
+
+const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
+const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
+
+fn scenario(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios").join(format!("{name}.toml"))
+}
+
+/// Rescues pg01 (needs an uninstall rung) with `--report`; returns (report, stdout).
+fn rescue_with_report(json: bool) -> (String, String) {
+    let d = tempfile::tempdir().unwrap();
+    let init = Command::new(ZS)
+        .arg("init")
+        .arg(scenario("omnios-postgres-removed"))
+        .arg(d.path())
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let report = d.path().join("report.txt");
+    let mut c = Command::new(ZR);
+    c.arg("--command-dir")
+        .arg(d.path().join("bin"))
+        .arg("--system-root")
+        .arg(d.path())
+        .arg("--state-dir")
+        .arg(d.path().join("state"))
+        .arg("--report")
+        .arg(&report)
+        .args(["--yes", "--color", "never"])
+        .env("ZONESIM_SPEED", "100000")
+        .env_remove("ZONESIM_ROOT")
+        .env_remove("ZONERESCUE_STRATEGY")
+        .env_remove("ZONERESCUE_YES");
+    if json {
+        c.arg("--json");
+    }
+    let out = c.arg("pg01").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&report).expect("report file written");
+    (text, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn assert_human_report(text: &str) {
+    assert!(text.contains("zonerescue: zone pg01"), "{text}");
+    // What was found: at least one finding line from the diagnosing attach.
+    assert!(text.lines().any(|l| l.trim_start().starts_with('[')), "no finding:\n{text}");
+    // Each rung with its outcome and duration.
+    assert!(text.contains("==> step"), "{text}");
+    for rung in ["attach", "uninstall"] {
+        let end = text
+            .lines()
+            .find(|l| l.starts_with(&format!("<== {rung}:")))
+            .unwrap_or_else(|| panic!("no end line for {rung}:\n{text}"));
+        assert!(end.ends_with(" s)"), "no duration on {end:?}");
+    }
+    assert!(text.contains("Result for zone pg01: attached"), "{text}");
+    assert!(text.contains("snapshot kept:"), "{text}");
+    assert!(text.contains("zonerescue rollback pg01"), "{text}");
+    assert!(!text.contains('\x1b'), "colour codes in the report");
+}
+
+#[test]
+fn report_holds_the_human_summary_in_human_mode() {
+    let (text, _) = rescue_with_report(false);
+    assert_human_report(&text);
+}
+
+#[test]
+fn report_holds_the_human_summary_even_with_json() {
+    let (text, stdout) = rescue_with_report(true);
+    assert_human_report(&text);
+    // stdout stays pure JSON Lines.
+    for l in stdout.lines() {
+        assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "not JSON: {l}");
+    }
+}
