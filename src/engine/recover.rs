@@ -719,19 +719,7 @@ impl Run {
             rung_snap = Some(name);
             self.save()?;
         }
-        let applied = {
-            let input = Input {
-                facts: &self.facts,
-                diagnosis: if self.choice == StrategyChoice::Ladder {
-                    None
-                } else {
-                    self.diagnosis.as_ref()
-                },
-                playbook: &self.playbook,
-                guided: self.choice == StrategyChoice::Auto,
-            };
-            st.apply(&input, &self.exec)
-        };
+        let applied = st.apply(&self.input(), &self.exec);
         let (detail, findings) = match applied {
             Ok(Applied::Changed { detail, findings }) => (detail, findings),
             Ok(Applied::NothingToDo(why)) => {
