@@ -63,25 +63,39 @@ impl Reporter {
             s.set_line("attach -u", line);
         }
         if let Some(text) = self.human(event) {
-            if let Ok(mut t) = self.transcript.lock() {
-                t.push(strip_ansi(&text));
-            }
-            let to_stdout = matches!(event, Event::Summary(_));
-            let print = || {
-                if to_stdout {
-                    println!("{text}");
-                } else {
-                    let _ = writeln!(std::io::stderr(), "{text}");
-                }
-            };
-            match self.spinner.lock() {
-                Ok(g) => match g.as_ref() {
-                    Some(s) => s.suspend(print),
-                    None => print(),
-                },
-                Err(_) => print(),
-            }
+            self.print_human(&text, matches!(event, Event::Summary(_)));
         }
+    }
+
+    /// Records `text` in the transcript and prints it around the spinner.
+    fn print_human(&self, text: &str, to_stdout: bool) {
+        if let Ok(mut t) = self.transcript.lock() {
+            t.push(strip_ansi(text));
+        }
+        let print = || {
+            if to_stdout {
+                println!("{text}");
+            } else {
+                let _ = writeln!(std::io::stderr(), "{text}");
+            }
+        };
+        match self.spinner.lock() {
+            Ok(g) => match g.as_ref() {
+                Some(s) => s.suspend(print),
+                None => print(),
+            },
+            Err(_) => print(),
+        }
+    }
+
+    /// A line for the operator only (not an event: the JSON stream already has the command
+    /// events it explains).
+    pub fn note(&self, text: &str) {
+        if self.json {
+            return;
+        }
+        let _g = self.lock.lock();
+        self.print_human(text, false);
     }
 
     /// The human-readable transcript so far (no colour codes).
