@@ -6,27 +6,17 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod sim_support;
+use sim_support::Sim;
+
 const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
-const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
-const SCENARIO: &str = "omnios-postgres-removed.toml";
+const SCENARIO: &str = "omnios-postgres-removed";
 const ZONE: &str = "pg01";
 
 /// A simulated host from `SCENARIO` with `fault` appended as one `[[faults]]` table.
-fn host(fault: &str) -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios").join(SCENARIO);
-    let text = std::fs::read_to_string(src).unwrap() + "\n[[faults]]\n" + fault + "\n";
-    let scn = d.path().join("scenario.toml");
-    std::fs::write(&scn, text).unwrap();
-    let out = Command::new(ZS)
-        .arg("init")
-        .arg(&scn)
-        .arg(d.path().join("h"))
-        .env_remove("ZONESIM_ROOT")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
-    d
+fn host(fault: &str) -> Sim {
+    let text = std::fs::read_to_string(sim_support::scenario(SCENARIO)).unwrap();
+    Sim::from_text(&format!("{text}\n[[faults]]\n{fault}\n"))
 }
 
 fn zr(h: &Path) -> Command {
@@ -88,7 +78,7 @@ fn attaches(fault: &'static str) -> Case {
 
 fn check(case: &Case) {
     let d = host(case.fault);
-    let h = d.path().join("h");
+    let h = d.dir.clone();
     let pubs_before = sim(&h, "pkg", &["publisher", "-H", "-F", "tsv"]);
     let mut cmd = zr(&h);
     cmd.arg("--yes").args(case.args).arg(ZONE);

@@ -7,23 +7,15 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod sim_support;
+use sim_support::Sim;
+
 const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
-const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
 const ZONE: &str = "pg01";
 
-fn host() -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    let scn = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata/scenarios/omnios-postgres-removed.toml");
-    let out = Command::new(ZS)
-        .arg("init")
-        .arg(scn)
-        .arg(d.path())
-        .env_remove("ZONESIM_ROOT")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
-    d
+/// The simulated host (the world directory is `.dir`).
+fn host() -> Sim {
+    Sim::new("omnios-postgres-removed")
 }
 
 fn run<I, S>(dir: &Path, args: I) -> (Output, String)
@@ -71,8 +63,8 @@ fn hostile_zone_names_are_refused_before_any_command() {
         b"\xff\xfe",
     ];
     for name in names {
-        let before = audit(d.path());
-        let (out, text) = run(d.path(), [OsStr::new("--yes"), OsStr::from_bytes(name)]);
+        let before = audit(&d.dir);
+        let (out, text) = run(&d.dir, [OsStr::new("--yes"), OsStr::from_bytes(name)]);
         let shown = String::from_utf8_lossy(name);
         assert_ne!(out.status.code(), Some(0), "{shown:?} accepted:\n{text}");
         assert!(out.status.code().is_some(), "{shown:?}: killed by a signal");
@@ -80,23 +72,23 @@ fn hostile_zone_names_are_refused_before_any_command() {
             text.to_lowercase().contains("zone") || text.contains("error"),
             "{shown:?}: no clear message:\n{text}"
         );
-        assert_eq!(audit(d.path()), before, "{shown:?}: a command ran:\n{text}");
+        assert_eq!(audit(&d.dir), before, "{shown:?}: a command ran:\n{text}");
     }
 }
 
 #[test]
 fn symlinked_attach_log_is_never_followed() {
     let d = host();
-    let secret = d.path().join("secret");
+    let secret = &d.dir.join("secret");
     let marker = "SECRET-MARKER-7f3a9c";
     std::fs::write(&secret, format!("ERROR: {marker}\n")).unwrap();
-    let var_tmp = d.path().join("var/tmp");
+    let var_tmp = &d.dir.join("var/tmp");
     std::fs::create_dir_all(&var_tmp).unwrap();
     std::os::unix::fs::symlink(&secret, var_tmp.join(format!("{ZONE}.attach_log.evil"))).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", var_tmp.join(format!("{ZONE}.attach_log.passwd")))
         .unwrap();
-    let (_, text) = run(d.path(), ["--yes", ZONE]);
-    let (_, json) = run(d.path(), ["--json", "status", ZONE]);
+    let (_, text) = run(&d.dir, ["--yes", ZONE]);
+    let (_, json) = run(&d.dir, ["--json", "status", ZONE]);
     for out in [&text, &json] {
         assert!(!out.contains(marker), "symlink target leaked:\n{out}");
         assert!(!out.contains("root:x:0:0") && !out.contains("root:*:0:0"), "passwd leaked");
@@ -107,18 +99,18 @@ fn symlinked_attach_log_is_never_followed() {
 #[test]
 fn corrupt_journal_gives_a_clear_error() {
     let d = host();
-    let dir = d.path().join("state").join(ZONE);
+    let dir = &d.dir.join("state").join(ZONE);
     std::fs::create_dir_all(&dir).unwrap();
     for garbage in [&b"{garbage"[..], b"", b"\xff\xfe\x00", b"[1,2,3]", b"{\"schema\": 99}"] {
         std::fs::write(dir.join("journal.json"), garbage).unwrap();
         for cmd in ["status", "resume"] {
-            let before = audit(d.path());
-            let (out, text) = run(d.path(), ["--yes", cmd, ZONE]);
+            let before = audit(&d.dir);
+            let (out, text) = run(&d.dir, ["--yes", cmd, ZONE]);
             assert_ne!(out.status.code(), Some(0), "{cmd} {garbage:?}:\n{text}");
             assert!(out.status.code().is_some(), "{cmd}: killed by a signal");
             assert!(text.contains("journal"), "{cmd} {garbage:?}: unclear:\n{text}");
             if cmd == "resume" {
-                assert_eq!(audit(d.path()), before, "resume ran commands on a corrupt journal");
+                assert_eq!(audit(&d.dir), before, "resume ran commands on a corrupt journal");
             }
         }
     }
@@ -132,18 +124,18 @@ fn corrupt_playbook_is_a_usage_error_naming_the_file() {
         ("garbage.toml", b"[[[ this is = not toml"),
         ("empty-key.toml", b"= 1\n"),
     ] {
-        let path = d.path().join(name);
+        let path = &d.dir.join(name);
         std::fs::write(&path, content).unwrap();
-        let before = audit(d.path());
+        let before = audit(&d.dir);
         let (out, text) = run(
-            d.path(),
+            &d.dir,
             [OsStr::new("--yes"), OsStr::new("--playbook"), path.as_os_str(), OsStr::new(ZONE)],
         );
         assert_eq!(out.status.code(), Some(2), "{name}:\n{text}");
         assert!(text.contains(name), "{name}: file not named:\n{text}");
-        assert_eq!(audit(d.path()), before, "{name}: a command ran");
+        assert_eq!(audit(&d.dir), before, "{name}: a command ran");
     }
-    let (out, text) = run(d.path(), ["--yes", "--playbook", "/nonexistent/playbook.toml", ZONE]);
+    let (out, text) = run(&d.dir, ["--yes", "--playbook", "/nonexistent/playbook.toml", ZONE]);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("/nonexistent/playbook.toml"), "{text}");
 }
@@ -159,7 +151,7 @@ fn non_utf8_arguments_are_errors_not_panics() {
         vec![OsStr::new("analyze"), bad],
         vec![bad],
     ] {
-        let (out, text) = run(d.path(), &args);
+        let (out, text) = run(&d.dir, &args);
         assert_ne!(out.status.code(), Some(0), "{args:?}:\n{text}");
         assert!(out.status.code().is_some(), "{args:?}: killed by a signal");
         assert!(!text.trim().is_empty(), "{args:?}: no message");
