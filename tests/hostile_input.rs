@@ -79,10 +79,10 @@ fn hostile_zone_names_are_refused_before_any_command() {
 #[test]
 fn symlinked_attach_log_is_never_followed() {
     let d = host();
-    let secret = &d.dir.join("secret");
+    let secret = d.dir.join("secret");
     let marker = "SECRET-MARKER-7f3a9c";
     std::fs::write(&secret, format!("ERROR: {marker}\n")).unwrap();
-    let var_tmp = &d.dir.join("var/tmp");
+    let var_tmp = d.dir.join("var/tmp");
     std::fs::create_dir_all(&var_tmp).unwrap();
     std::os::unix::fs::symlink(&secret, var_tmp.join(format!("{ZONE}.attach_log.evil"))).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", var_tmp.join(format!("{ZONE}.attach_log.passwd")))
@@ -99,7 +99,7 @@ fn symlinked_attach_log_is_never_followed() {
 #[test]
 fn corrupt_journal_gives_a_clear_error() {
     let d = host();
-    let dir = &d.dir.join("state").join(ZONE);
+    let dir = d.dir.join("state").join(ZONE);
     std::fs::create_dir_all(&dir).unwrap();
     for garbage in [&b"{garbage"[..], b"", b"\xff\xfe\x00", b"[1,2,3]", b"{\"schema\": 99}"] {
         std::fs::write(dir.join("journal.json"), garbage).unwrap();
@@ -124,7 +124,7 @@ fn corrupt_playbook_is_a_usage_error_naming_the_file() {
         ("garbage.toml", b"[[[ this is = not toml"),
         ("empty-key.toml", b"= 1\n"),
     ] {
-        let path = &d.dir.join(name);
+        let path = d.dir.join(name);
         std::fs::write(&path, content).unwrap();
         let before = audit(&d.dir);
         let (out, text) = run(
