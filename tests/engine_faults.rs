@@ -142,8 +142,16 @@ fn failed_pre_rescue_snapshot_refuses_without_change() {
 
 #[test]
 fn pool_out_of_space_mid_run() {
-    // The first check (the pre-rescue snapshot) passes; the second one runs out of space.
-    check(&attaches("kind = \"out-of-space\"\nnth = 2"));
+    // Checks 1 and 2 (the pre-rescue snapshot, the first attach) pass; the third, the snapshot
+    // before the uninstall step, runs out of space: the run stops and rolls back.
+    check(&Case {
+        fault: "kind = \"out-of-space\"\nnth = 3",
+        args: &[],
+        env: &[],
+        exit: 5,
+        says: "out of space; the zone is left detached with its image rolled back to",
+        changed: true,
+    });
 }
 
 #[test]
