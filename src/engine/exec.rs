@@ -2,11 +2,29 @@
 //! changing ones only outside `--dry-run`. Every command becomes a `command` event.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::events::Event;
 use super::reporter::Reporter;
 use super::signals::Interrupt;
-use crate::system::{CommandError, CommandOutput, CommandSpec, Runner, Stream};
+use crate::system::{CommandError, CommandOutput, CommandSpec, Program, Runner, Stream};
+
+/// `pkg` exits 7 when another package client holds the image; that client usually finishes
+/// soon, so a changing pkg command is retried this many times before its exit 7 stands.
+pub const PKG_LOCK_RETRIES: u32 = 3;
+/// Base wait before the first retry (doubling after each), in milliseconds; the environment
+/// variable `ZONERESCUE_PKG_LOCK_WAIT_MS` overrides it (tests use a few milliseconds).
+const PKG_LOCK_WAIT_MS: u64 = 5_000;
+/// pkg(1): "The requested operation cannot be performed on a live image" / image in use.
+const PKG_EXIT_LOCKED: i32 = 7;
+
+fn pkg_lock_wait(retry: u32) -> Duration {
+    let base = std::env::var("ZONERESCUE_PKG_LOCK_WAIT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(PKG_LOCK_WAIT_MS);
+    Duration::from_millis(base.saturating_mul(1u64 << retry.min(16)))
+}
 
 pub struct Exec {
     pub runner: Runner,
@@ -30,9 +48,7 @@ impl Exec {
 
     /// A command that changes nothing (listings, `pkg … -n`): run even in a dry run.
     pub fn read(&self, spec: &CommandSpec) -> Result<CommandOutput, CommandError> {
-        let out = self.runner.run(spec)?;
-        self.report(spec, Some(&out), false);
-        Ok(out)
+        self.run_waiting_for_lock(spec, &mut |_, _| {})
     }
 
     /// A command that changes the system: in a dry run only shown (returns `None`).
@@ -49,9 +65,48 @@ impl Exec {
             self.report(spec, None, true);
             return Ok(None);
         }
-        let out = self.runner.run_streaming(spec, on_line)?;
-        self.report(spec, Some(&out), false);
-        Ok(Some(out))
+        self.run_waiting_for_lock(spec, on_line).map(Some)
+    }
+
+    /// Runs and reports `spec`; a pkg command refused because the image is locked (even
+    /// `pkg … -n`, which plans under the lock too) is retried after a growing wait.
+    fn run_waiting_for_lock(
+        &self,
+        spec: &CommandSpec,
+        on_line: &mut dyn FnMut(Stream, &str),
+    ) -> Result<CommandOutput, CommandError> {
+        let mut retry = 0;
+        loop {
+            let out = self.runner.run_streaming(spec, on_line)?;
+            self.report(spec, Some(&out), false);
+            if !is_image_locked(spec, &out)
+                || retry >= PKG_LOCK_RETRIES
+                || !self.wait_for_lock(retry)
+            {
+                return Ok(out);
+            }
+            retry += 1;
+        }
+    }
+
+    /// Sleeps before retry number `retry + 1`, in short slices so that a signal is not
+    /// delayed; false when interrupted (the caller then keeps the locked result).
+    fn wait_for_lock(&self, retry: u32) -> bool {
+        let wait = pkg_lock_wait(retry);
+        self.reporter.note(&format!(
+            "the package image is locked by another pkg client; retrying in {:.1} s ({} of {})",
+            wait.as_secs_f64(),
+            retry + 1,
+            PKG_LOCK_RETRIES
+        ));
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            if self.interrupt.is_set() {
+                return false;
+            }
+            std::thread::sleep((until - Instant::now()).min(Duration::from_millis(100)));
+        }
+        !self.interrupt.is_set()
     }
 
     /// A changing command that must succeed (exit code in `ok`).
@@ -61,4 +116,9 @@ impl Exec {
             None => Ok(()),
         }
     }
+}
+
+/// A pkg command that failed only because another client holds the image lock.
+fn is_image_locked(spec: &CommandSpec, out: &CommandOutput) -> bool {
+    spec.program() == Program::Pkg && out.code == Some(PKG_EXIT_LOCKED)
 }

@@ -74,21 +74,7 @@ impl Reporter {
             s.set_line("attach -u", line);
         }
         if let Some(text) = text {
-            let to_stdout = matches!(event, Event::Summary(_));
-            let print = || {
-                if to_stdout {
-                    println!("{text}");
-                } else {
-                    let _ = writeln!(std::io::stderr(), "{text}");
-                }
-            };
-            match self.spinner.lock() {
-                Ok(g) => match g.as_ref() {
-                    Some(s) => s.suspend(print),
-                    None => print(),
-                },
-                Err(_) => print(),
-            }
+            self.print(&text, matches!(event, Event::Summary(_)));
         }
     }
 
@@ -101,6 +87,37 @@ impl Reporter {
             return None;
         }
         g.iter().find(|(n, _)| *n == step).map(|(_, t)| t.elapsed())
+    }
+
+    /// Prints `text` around the spinner: the summary on stdout, everything else on stderr.
+    fn print(&self, text: &str, to_stdout: bool) {
+        let print = || {
+            if to_stdout {
+                println!("{text}");
+            } else {
+                let _ = writeln!(std::io::stderr(), "{text}");
+            }
+        };
+        match self.spinner.lock() {
+            Ok(g) => match g.as_ref() {
+                Some(s) => s.suspend(print),
+                None => print(),
+            },
+            Err(_) => print(),
+        }
+    }
+
+    /// A line for the operator only (not an event: the JSON stream already has the command
+    /// events it explains); kept in the transcript for --report.
+    pub fn note(&self, text: &str) {
+        if self.json {
+            return;
+        }
+        let _g = self.lock.lock();
+        if let Ok(mut t) = self.transcript.lock() {
+            t.push(strip_ansi(text));
+        }
+        self.print(text, false);
     }
 
     /// The human-readable transcript so far (no colour codes).

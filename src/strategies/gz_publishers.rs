@@ -171,15 +171,8 @@ impl GzPublisherGuard {
             if name.as_deref().is_some_and(|n| current.iter().any(|p| p.name == n)) {
                 continue;
             }
-            let _ = exec.runner.run(&spec).map(|out| {
-                exec.reporter.emit(&crate::engine::events::Event::Command {
-                    step: exec.step,
-                    command: spec.display(),
-                    exit: out.code,
-                    elapsed_ms: out.elapsed.as_millis() as u64,
-                    skipped: false,
-                })
-            });
+            // Through `Exec` so that a pkg image lock held by another client is waited out.
+            let _ = exec.change(&spec);
         }
         self.compare()
     }

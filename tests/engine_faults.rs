@@ -1,0 +1,202 @@
+//! Fault matrix: a bundled scenario plus one injected `[[faults]]` entry (src/sim/faults.rs).
+//! Whatever goes wrong, the run must end with a clear message and a documented exit code
+//! (src/exit.rs), and lose nothing: the pre-rescue snapshot still exists (unless the run never
+//! changed anything), the global zone's publishers are as before and the journal parses.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+mod sim_support;
+use sim_support::Sim;
+
+const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
+const SCENARIO: &str = "omnios-postgres-removed";
+const ZONE: &str = "pg01";
+
+/// A simulated host from `SCENARIO` with `fault` appended as one `[[faults]]` table.
+fn host(fault: &str) -> Sim {
+    let text = std::fs::read_to_string(sim_support::scenario(SCENARIO)).unwrap();
+    Sim::from_text(&format!("{text}\n[[faults]]\n{fault}\n"))
+}
+
+fn zr(h: &Path) -> Command {
+    let mut c = Command::new(ZR);
+    c.arg("--command-dir")
+        .arg(h.join("bin"))
+        .arg("--system-root")
+        .arg(h)
+        .arg("--state-dir")
+        .arg(h.join("state"))
+        .env_remove("ZONESIM_ROOT")
+        .env_remove("ZONESIM_SPEED")
+        .env_remove("ZONERESCUE_STRATEGY")
+        .env_remove("ZONERESCUE_YES")
+        // Retries of a locked pkg image wait milliseconds here, not seconds.
+        .env("ZONERESCUE_PKG_LOCK_WAIT_MS", "5");
+    c
+}
+
+fn sim(h: &Path, prog: &str, args: &[&str]) -> String {
+    let out = Command::new(h.join("bin").join(prog))
+        .args(args)
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pre_snapshots(h: &Path) -> usize {
+    sim(h, "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"])
+        .lines()
+        .filter(|l| l.contains("@zonerescue-") && l.ends_with("-pre"))
+        .count()
+}
+
+struct Case {
+    fault: &'static str,
+    /// Extra arguments and environment for the run.
+    args: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
+    exit: i32,
+    /// Text the human output (stdout + stderr) must contain.
+    says: &'static str,
+    /// Did the run change anything (so a pre-rescue snapshot must exist)?
+    changed: bool,
+}
+
+/// A fault the engine survives: the zone still attaches.
+fn attaches(fault: &'static str) -> Case {
+    Case {
+        fault,
+        args: &[],
+        env: &[],
+        exit: 0,
+        says: "Result for zone pg01: attached",
+        changed: true,
+    }
+}
+
+fn check(case: &Case) {
+    let d = host(case.fault);
+    let h = d.dir.clone();
+    let pubs_before = sim(&h, "pkg", &["publisher", "-H", "-F", "tsv"]);
+    let mut cmd = zr(&h);
+    cmd.arg("--yes").args(case.args).arg(ZONE);
+    for (k, v) in case.env {
+        cmd.env(k, v);
+    }
+    let out: Output = cmd.output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let name = case.fault.replace('\n', "; ");
+    assert!(!text.contains("panicked"), "{name}: panic\n{text}");
+    assert_eq!(out.status.code(), Some(case.exit), "{name}: exit code\n{text}");
+    assert!(text.contains(case.says), "{name}: expected {:?} in\n{text}", case.says);
+    assert_eq!(pre_snapshots(&h), usize::from(case.changed), "{name}: pre-rescue snapshot\n{text}");
+    assert_eq!(
+        sim(&h, "pkg", &["publisher", "-H", "-F", "tsv"]),
+        pubs_before,
+        "{name}: GZ publishers changed"
+    );
+    let status = zr(&h).args(["status", ZONE, "--json"]).output().unwrap();
+    assert!(status.status.success(), "{name}: status: {}", String::from_utf8_lossy(&status.stderr));
+    serde_json::from_slice::<serde_json::Value>(&status.stdout)
+        .unwrap_or_else(|e| panic!("{name}: status --json is not JSON: {e}"));
+}
+
+#[test]
+fn image_locked_once_is_waited_out_and_the_zone_attaches() {
+    check(&Case {
+        fault: "kind = \"image-locked\"\nnth = 1",
+        args: &[],
+        env: &[],
+        exit: 0,
+        says: "the package image is locked by another pkg client; retrying",
+        changed: true,
+    });
+}
+
+#[test]
+fn image_locked_for_good_fails_after_bounded_retries() {
+    check(&Case {
+        fault: "kind = \"image-locked\"",
+        args: &[],
+        env: &[],
+        exit: 1,
+        says: "in use by another package client",
+        changed: true,
+    });
+}
+
+#[test]
+fn failed_pre_rescue_snapshot_refuses_without_change() {
+    check(&Case {
+        fault: "command = \"zfs snapshot\"\nexit = 1\nstderr = \"cannot create snapshot: dataset is busy\"",
+        args: &[],
+        env: &[],
+        exit: 3,
+        says: "could not snapshot the zone boot environment, so nothing was changed",
+        changed: false,
+    });
+}
+
+#[test]
+fn pool_out_of_space_mid_run() {
+    // Checks 1 and 2 (the pre-rescue snapshot, the first attach) pass; the third, the snapshot
+    // before the uninstall step, runs out of space: the run stops and rolls back.
+    check(&Case {
+        fault: "kind = \"out-of-space\"\nnth = 3",
+        args: &[],
+        env: &[],
+        exit: 5,
+        says: "out of space; the zone is left detached with its image rolled back to",
+        changed: true,
+    });
+}
+
+#[test]
+fn repository_unreachable_mid_run() {
+    check(&Case {
+        fault: "repository = \"https://pkg.omnios.org/r151054/core/\"\nunreachable_after = 1",
+        args: &[],
+        env: &[],
+        exit: 1,
+        says: "could not be reached",
+        changed: true,
+    });
+}
+
+#[test]
+fn hanging_pkg_is_stopped_by_the_timeout() {
+    // 1000 simulated seconds at speed 100 is 10 real seconds; the timeout is 3.
+    check(&Case {
+        fault: "command = \"pkg uninstall\"\nhang_s = 1000",
+        args: &["--timeout", "3"],
+        env: &[("ZONESIM_SPEED", "100")],
+        exit: 1,
+        says: "did not finish within 3s",
+        changed: true,
+    });
+}
+
+#[test]
+fn attach_log_missing() {
+    check(&attaches("kind = \"attach-log-missing\""));
+}
+
+#[test]
+fn attach_log_unreadable() {
+    check(&attaches("kind = \"attach-log-unreadable\""));
+}
+
+#[test]
+fn zoneadm_lock_held() {
+    check(&Case {
+        fault: "kind = \"zoneadm-locked\"",
+        args: &[],
+        env: &[],
+        exit: 5,
+        says: "another zoneadm may have an operation in progress",
+        changed: true,
+    });
+}

@@ -1,0 +1,159 @@
+//! Hostile input: zone names, symlinked logs, corrupt journals and playbooks, non-UTF-8
+//! arguments. Each gets a clear error and a non-zero exit, never a panic, and a bad zone name
+//! runs no command at all (the simulator's audit.log records every command it ran).
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+mod sim_support;
+use sim_support::Sim;
+
+const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
+const ZONE: &str = "pg01";
+
+/// The simulated host (the world directory is `.dir`).
+fn host() -> Sim {
+    Sim::new("omnios-postgres-removed")
+}
+
+fn run<I, S>(dir: &Path, args: I) -> (Output, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = Command::new(ZR)
+        .arg("--command-dir")
+        .arg(dir.join("bin"))
+        .arg("--system-root")
+        .arg(dir)
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .args(args)
+        .env_remove("ZONESIM_ROOT")
+        .env_remove("ZONESIM_SPEED")
+        .env_remove("ZONERESCUE_STRATEGY")
+        .env_remove("ZONERESCUE_YES")
+        .env_remove("ZONERESCUE_PLAYBOOK")
+        .output()
+        .unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!text.contains("panicked"), "panic:\n{text}");
+    (out, text)
+}
+
+fn audit(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join("audit.log")).unwrap_or_default()
+}
+
+#[test]
+fn hostile_zone_names_are_refused_before_any_command() {
+    let d = host();
+    let long = "a".repeat(65);
+    let names: Vec<&[u8]> = vec![
+        b"../x",
+        b"a;rm -rf /",
+        b"global",
+        long.as_bytes(),
+        "z\u{f6}ne".as_bytes(),
+        b"",
+        b"-x",
+        b"\xff\xfe",
+    ];
+    for name in names {
+        let before = audit(&d.dir);
+        let (out, text) = run(&d.dir, [OsStr::new("--yes"), OsStr::from_bytes(name)]);
+        let shown = String::from_utf8_lossy(name);
+        assert_ne!(out.status.code(), Some(0), "{shown:?} accepted:\n{text}");
+        assert!(out.status.code().is_some(), "{shown:?}: killed by a signal");
+        assert!(
+            text.to_lowercase().contains("zone") || text.contains("error"),
+            "{shown:?}: no clear message:\n{text}"
+        );
+        assert_eq!(audit(&d.dir), before, "{shown:?}: a command ran:\n{text}");
+    }
+}
+
+#[test]
+fn symlinked_attach_log_is_never_followed() {
+    let d = host();
+    let secret = d.dir.join("secret");
+    let marker = "SECRET-MARKER-7f3a9c";
+    std::fs::write(&secret, format!("ERROR: {marker}\n")).unwrap();
+    let var_tmp = d.dir.join("var/tmp");
+    std::fs::create_dir_all(&var_tmp).unwrap();
+    std::os::unix::fs::symlink(&secret, var_tmp.join(format!("{ZONE}.attach_log.evil"))).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", var_tmp.join(format!("{ZONE}.attach_log.passwd")))
+        .unwrap();
+    let (_, text) = run(&d.dir, ["--yes", ZONE]);
+    let (_, json) = run(&d.dir, ["--json", "status", ZONE]);
+    for out in [&text, &json] {
+        assert!(!out.contains(marker), "symlink target leaked:\n{out}");
+        assert!(!out.contains("root:x:0:0") && !out.contains("root:*:0:0"), "passwd leaked");
+    }
+    assert_eq!(std::fs::read_to_string(&secret).unwrap(), format!("ERROR: {marker}\n"));
+}
+
+#[test]
+fn corrupt_journal_gives_a_clear_error() {
+    let d = host();
+    let dir = d.dir.join("state").join(ZONE);
+    std::fs::create_dir_all(&dir).unwrap();
+    for garbage in [&b"{garbage"[..], b"", b"\xff\xfe\x00", b"[1,2,3]", b"{\"schema\": 99}"] {
+        std::fs::write(dir.join("journal.json"), garbage).unwrap();
+        for cmd in ["status", "resume"] {
+            let before = audit(&d.dir);
+            let (out, text) = run(&d.dir, ["--yes", cmd, ZONE]);
+            assert_ne!(out.status.code(), Some(0), "{cmd} {garbage:?}:\n{text}");
+            assert!(out.status.code().is_some(), "{cmd}: killed by a signal");
+            assert!(text.contains("journal"), "{cmd} {garbage:?}: unclear:\n{text}");
+            if cmd == "resume" {
+                assert_eq!(audit(&d.dir), before, "resume ran commands on a corrupt journal");
+            }
+        }
+    }
+}
+
+#[test]
+fn corrupt_playbook_is_a_usage_error_naming_the_file() {
+    let d = host();
+    for (name, content) in [
+        ("binary.toml", &b"\xff\xfe garbage [["[..]),
+        ("garbage.toml", b"[[[ this is = not toml"),
+        ("empty-key.toml", b"= 1\n"),
+    ] {
+        let path = d.dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        let before = audit(&d.dir);
+        let (out, text) = run(
+            &d.dir,
+            [OsStr::new("--yes"), OsStr::new("--playbook"), path.as_os_str(), OsStr::new(ZONE)],
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}:\n{text}");
+        assert!(text.contains(name), "{name}: file not named:\n{text}");
+        assert_eq!(audit(&d.dir), before, "{name}: a command ran");
+    }
+    let (out, text) = run(&d.dir, ["--yes", "--playbook", "/nonexistent/playbook.toml", ZONE]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("/nonexistent/playbook.toml"), "{text}");
+}
+
+#[test]
+fn non_utf8_arguments_are_errors_not_panics() {
+    let d = host();
+    let bad = OsStr::from_bytes(b"\xc3\x28");
+    for args in [
+        vec![OsStr::new("--strategy"), bad, OsStr::new(ZONE)],
+        vec![OsStr::new("status"), bad],
+        vec![OsStr::new("rollback"), bad],
+        vec![OsStr::new("analyze"), bad],
+        vec![bad],
+    ] {
+        let (out, text) = run(&d.dir, &args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}:\n{text}");
+        assert!(out.status.code().is_some(), "{args:?}: killed by a signal");
+        assert!(!text.trim().is_empty(), "{args:?}: no message");
+    }
+}
