@@ -9,7 +9,6 @@ use std::process::{Command, Output};
 mod sim_support;
 use sim_support::Sim;
 
-const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
 const SCENARIO: &str = "omnios-postgres-removed";
 const ZONE: &str = "pg01";
 
@@ -20,17 +19,8 @@ fn host(fault: &str) -> Sim {
 }
 
 fn zr(h: &Path) -> Command {
-    let mut c = Command::new(ZR);
-    c.arg("--command-dir")
-        .arg(h.join("bin"))
-        .arg("--system-root")
-        .arg(h)
-        .arg("--state-dir")
-        .arg(h.join("state"))
-        .env_remove("ZONESIM_ROOT")
-        .env_remove("ZONESIM_SPEED")
-        .env_remove("ZONERESCUE_STRATEGY")
-        .env_remove("ZONERESCUE_YES")
+    let mut c = sim_support::zonerescue(h);
+    c.env_remove("ZONESIM_SPEED")
         // Retries of a locked pkg image wait milliseconds here, not seconds.
         .env("ZONERESCUE_PKG_LOCK_WAIT_MS", "5");
     c

@@ -1,13 +1,14 @@
 //! The recovery engine against the real simulator: every scenario in testdata/scenarios,
 //! compared with `zonesim oracle`. zonerescue only gets `--command-dir DIR/bin --system-root DIR`.
 
+mod sim_support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
 const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
 
 fn scenarios() -> Vec<PathBuf> {
@@ -78,17 +79,7 @@ fn init(scn: &Path) -> tempfile::TempDir {
 
 /// zonerescue pointed at the simulated host in `dir` (the only seam it has).
 fn zr(dir: &Path) -> Command {
-    let mut c = Command::new(ZR);
-    c.arg("--command-dir")
-        .arg(dir.join("bin"))
-        .arg("--system-root")
-        .arg(dir)
-        .arg("--state-dir")
-        .arg(dir.join("state"))
-        .env_remove("ZONESIM_ROOT")
-        .env_remove("ZONERESCUE_STRATEGY")
-        .env_remove("ZONERESCUE_YES");
-    c
+    sim_support::zonerescue(dir)
 }
 
 fn rescue(dir: &Path, zone: &str, extra: &[&str]) -> (Output, Vec<Value>) {

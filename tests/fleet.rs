@@ -1,11 +1,12 @@
 //! `zonerescue --all` against the simulator: every zone reported, nothing changed.
 
+mod sim_support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
 const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
 
 fn scenario(name: &str) -> PathBuf {
@@ -26,19 +27,7 @@ fn init(name: &str) -> tempfile::TempDir {
 }
 
 fn zr(dir: &Path, args: &[&str]) -> Output {
-    Command::new(ZR)
-        .arg("--command-dir")
-        .arg(dir.join("bin"))
-        .arg("--system-root")
-        .arg(dir)
-        .arg("--state-dir")
-        .arg(dir.join("state"))
-        .args(args)
-        .env_remove("ZONESIM_ROOT")
-        .env_remove("ZONERESCUE_STRATEGY")
-        .env_remove("ZONERESCUE_YES")
-        .output()
-        .unwrap()
+    sim_support::zonerescue(dir).args(args).output().unwrap()
 }
 
 /// A simulated command run directly (to set a world up, as an administrator would).

@@ -5,12 +5,11 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod sim_support;
 use sim_support::Sim;
 
-const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
 const ZONE: &str = "pg01";
 
 /// The simulated host (the world directory is `.dir`).
@@ -23,18 +22,9 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = Command::new(ZR)
-        .arg("--command-dir")
-        .arg(dir.join("bin"))
-        .arg("--system-root")
-        .arg(dir)
-        .arg("--state-dir")
-        .arg(dir.join("state"))
+    let out = sim_support::zonerescue(dir)
         .args(args)
-        .env_remove("ZONESIM_ROOT")
         .env_remove("ZONESIM_SPEED")
-        .env_remove("ZONERESCUE_STRATEGY")
-        .env_remove("ZONERESCUE_YES")
         .env_remove("ZONERESCUE_PLAYBOOK")
         .output()
         .unwrap();

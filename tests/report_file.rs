@@ -1,10 +1,11 @@
 //! `--report FILE`: the human report (findings, each rung with outcome and duration, snapshots
 //! kept, how to roll back) lands in FILE with and without `--json`.
 
+mod sim_support;
+
 use std::path::Path;
 use std::process::Command;
 
-const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
 const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
 
 fn scenario(name: &str) -> std::path::PathBuf {
@@ -23,20 +24,11 @@ fn rescue_with_report(json: bool) -> (String, String) {
         .unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     let report = d.path().join("report.txt");
-    let mut c = Command::new(ZR);
-    c.arg("--command-dir")
-        .arg(d.path().join("bin"))
-        .arg("--system-root")
-        .arg(d.path())
-        .arg("--state-dir")
-        .arg(d.path().join("state"))
-        .arg("--report")
+    let mut c = sim_support::zonerescue(d.path());
+    c.arg("--report")
         .arg(&report)
         .args(["--yes", "--color", "never"])
-        .env("ZONESIM_SPEED", "100000")
-        .env_remove("ZONESIM_ROOT")
-        .env_remove("ZONERESCUE_STRATEGY")
-        .env_remove("ZONERESCUE_YES");
+        .env("ZONESIM_SPEED", "100000");
     if json {
         c.arg("--json");
     }

@@ -218,6 +218,17 @@ fn init_cmd(args: &[String]) -> Result<i32> {
     Ok(0)
 }
 
+fn show_publishers(publishers: &[world::Publisher]) {
+    for p in publishers {
+        say!(
+            "  publisher {}{} {}",
+            p.name,
+            if p.enabled { "" } else { " (disabled)" },
+            p.origins.join(" ")
+        );
+    }
+}
+
 fn show_cmd(args: &[String]) -> Result<i32> {
     let json = args.iter().any(|a| a == "--json");
     let Some(dir) = args.iter().find(|a| !a.starts_with("--")) else {
@@ -236,14 +247,7 @@ fn show_cmd(args: &[String]) -> Result<i32> {
         world.global.be_uuid,
         gz.entire.unwrap_or(0)
     );
-    for p in &gz.publishers {
-        say!(
-            "  publisher {}{} {}",
-            p.name,
-            if p.enabled { "" } else { " (disabled)" },
-            p.origins.join(" ")
-        );
-    }
+    show_publishers(&gz.publishers);
     for z in &world.zones {
         say!("zone {} [{}] {} at {}", z.name, z.brand, z.state.as_str(), world.zonepath(z));
         if let Some(ds) = world.current_zbe(z) {
@@ -254,14 +258,7 @@ fn show_cmd(args: &[String]) -> Result<i32> {
                 "  entire build {}",
                 img.entire.map(|b| b.to_string()).unwrap_or_else(|| "-".into())
             );
-            for p in &img.publishers {
-                say!(
-                    "  publisher {}{} {}",
-                    p.name,
-                    if p.enabled { "" } else { " (disabled)" },
-                    p.origins.join(" ")
-                );
-            }
+            show_publishers(&img.publishers);
             for p in &img.packages {
                 say!("  package {} @{} ({})", p.name, p.build, p.publisher);
             }

@@ -38,6 +38,17 @@ pub struct Change {
     pub new: Option<InstalledPkg>,
 }
 
+impl Change {
+    /// `pkg` moved to `build`, served by `publisher`.
+    fn moved(pkg: &InstalledPkg, build: u32, publisher: String) -> Change {
+        Change {
+            name: pkg.name.clone(),
+            old: Some(pkg.clone()),
+            new: Some(InstalledPkg { name: pkg.name.clone(), build, publisher }),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
     pub target: u32,
@@ -358,27 +369,11 @@ pub fn plan(
                 if f.kind == Kind::Core && pkg.build != target {
                     let publisher = offering(world, pubs, &reachable, &pkg.name, target)
                         .unwrap_or_else(|| entire_pub.clone());
-                    changes.push(Change {
-                        name: pkg.name.clone(),
-                        old: Some(pkg.clone()),
-                        new: Some(InstalledPkg {
-                            name: pkg.name.clone(),
-                            build: target,
-                            publisher,
-                        }),
-                    });
+                    changes.push(Change::moved(pkg, target, publisher));
                 } else if f.kind == Kind::App && pkg.build < target {
                     // Apps float: they follow the image when a repository still carries them.
                     if let Some(publisher) = offering(world, pubs, &reachable, &pkg.name, target) {
-                        changes.push(Change {
-                            name: pkg.name.clone(),
-                            old: Some(pkg.clone()),
-                            new: Some(InstalledPkg {
-                                name: pkg.name.clone(),
-                                build: target,
-                                publisher,
-                            }),
-                        });
+                        changes.push(Change::moved(pkg, target, publisher));
                     }
                 }
             }

@@ -30,6 +30,11 @@ impl CommandSpec {
         self
     }
 
+    /// Adds `arg` only when `cond` holds (option flags).
+    pub fn arg_if(self, cond: bool, arg: impl AsRef<OsStr>) -> Self {
+        if cond { self.arg(arg) } else { self }
+    }
+
     /// Overrides the runner's default timeout for this command.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);

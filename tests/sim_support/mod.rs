@@ -6,6 +6,22 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// zonerescue pointed at the simulated host in `dir` through its only seam (command dir,
+/// system root, state dir), inheriting no zonesim or zonerescue settings from the environment.
+pub fn zonerescue(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zonerescue"));
+    c.arg("--command-dir")
+        .arg(dir.join("bin"))
+        .arg("--system-root")
+        .arg(dir)
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .env_remove("ZONESIM_ROOT")
+        .env_remove("ZONERESCUE_STRATEGY")
+        .env_remove("ZONERESCUE_YES");
+    c
+}
+
 pub struct Sim {
     pub tmp: tempfile::TempDir,
     pub dir: PathBuf,

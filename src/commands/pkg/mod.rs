@@ -185,19 +185,13 @@ impl Pkg {
     }
 
     fn plan_spec(&self, op: &str, opts: &PlanOptions, packages: &[Fmri]) -> CommandSpec {
-        let mut spec = self.base().arg(op);
-        if opts.dry_run {
-            spec = spec.arg("-n");
-        }
-        if opts.verbose {
-            spec = spec.arg("-v");
-        }
-        if opts.accept {
-            spec = spec.arg("--accept");
-        }
-        if opts.no_refresh {
-            spec = spec.arg("--no-refresh");
-        }
+        let mut spec = self
+            .base()
+            .arg(op)
+            .arg_if(opts.dry_run, "-n")
+            .arg_if(opts.verbose, "-v")
+            .arg_if(opts.accept, "--accept")
+            .arg_if(opts.no_refresh, "--no-refresh");
         for r in &opts.reject {
             spec = spec.arg("--reject").arg(r.to_pattern());
         }
@@ -268,16 +262,11 @@ pub fn image_create_spec(ic: &ImageCreate) -> Result<CommandSpec, InvalidName> {
     validate_publisher_name(&ic.publisher.0)?;
     validate_uri(&ic.publisher.1)?;
     validate_argument("image root", &ic.root.to_string_lossy())?;
-    let mut spec = CommandSpec::new(Program::Pkg).arg("image-create");
-    if ic.force {
-        spec = spec.arg("-f");
-    }
-    if ic.zone {
-        spec = spec.arg("-z");
-    }
-    if ic.full {
-        spec = spec.arg("--full");
-    }
+    let spec = CommandSpec::new(Program::Pkg)
+        .arg("image-create")
+        .arg_if(ic.force, "-f")
+        .arg_if(ic.zone, "-z")
+        .arg_if(ic.full, "--full");
     Ok(spec.arg("-p").arg(format!("{}={}", ic.publisher.0, ic.publisher.1)).arg(&ic.root))
 }
 
