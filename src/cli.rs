@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::strategies::StrategyChoice;
+use crate::system::TimeoutSetting;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -52,15 +53,18 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR", env = "ZONERESCUE_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
 
-    /// Default per-command timeout in seconds (pkg and attach can take long).
+    /// Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one
+    /// (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800
+    /// (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall,
+    /// update, publisher changes), image-create=14400. A command past its limit is stopped.
     #[arg(
         long,
         global = true,
-        value_name = "SECONDS",
-        default_value_t = 7200,
+        value_name = "[KIND=]SECONDS",
+        value_delimiter = ',',
         env = "ZONERESCUE_TIMEOUT"
     )]
-    pub timeout: u64,
+    pub timeout: Vec<TimeoutSetting>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -170,6 +170,32 @@ fn hanging_pkg_is_stopped_by_the_timeout() {
 }
 
 #[test]
+fn a_hanging_pkg_is_stopped_by_its_own_kinds_limit() {
+    check(&Case {
+        fault: "command = \"pkg uninstall\"\nhang_s = 1000",
+        args: &["--timeout", "pkg=3"],
+        env: &[("ZONESIM_SPEED", "100")],
+        exit: 1,
+        says: "did not finish within 3s (the `pkg` limit; raise it with --timeout pkg=SECONDS)",
+        changed: true,
+    });
+}
+
+#[test]
+fn a_short_query_limit_does_not_cut_a_slow_pkg_short() {
+    // The uninstall takes 3 real seconds, over the 2-second limit for listings but within
+    // the pkg limit: kinds are limited separately, so the rescue goes through.
+    check(&Case {
+        fault: "command = \"pkg uninstall\"\nhang_s = 300",
+        args: &["--timeout", "query=2,pkg=60"],
+        env: &[("ZONESIM_SPEED", "100")],
+        exit: 0,
+        says: "Result for zone pg01: attached",
+        changed: true,
+    });
+}
+
+#[test]
 fn attach_log_missing() {
     check(&attaches("kind = \"attach-log-missing\""));
 }

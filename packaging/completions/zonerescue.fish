@@ -33,7 +33,7 @@ never\t''"
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l command-dir -d 'Run system commands from this directory instead of their standard paths (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host' -r -F
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
-complete -c zonerescue -n "__fish_zonerescue_needs_command" -l timeout -d 'Default per-command timeout in seconds (pkg and attach can take long)' -r
+complete -c zonerescue -n "__fish_zonerescue_needs_command" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -s n -l dry-run -d 'Print the plan and the exact commands; run only read-only commands and `pkg … -n`'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive)'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l allow-destructive -d 'Allow image-create (re-creating the zone\'s package image) without a prompt'
@@ -57,7 +57,7 @@ never\t''"
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l command-dir -d 'Run system commands from this directory instead of their standard paths (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l timeout -d 'Default per-command timeout in seconds (pkg and attach can take long)' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''
@@ -66,7 +66,7 @@ never\t''"
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l command-dir -d 'Run system commands from this directory instead of their standard paths (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l timeout -d 'Default per-command timeout in seconds (pkg and attach can take long)' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''
@@ -75,7 +75,7 @@ never\t''"
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l command-dir -d 'Run system commands from this directory instead of their standard paths (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l timeout -d 'Default per-command timeout in seconds (pkg and attach can take long)' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -s y -l yes
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l allow-destructive
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
@@ -87,7 +87,7 @@ never\t''"
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l command-dir -d 'Run system commands from this directory instead of their standard paths (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l timeout -d 'Default per-command timeout in seconds (pkg and attach can take long)' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -s y -l yes
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -s h -l help -d 'Print help'
@@ -97,7 +97,7 @@ never\t''"
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l command-dir -d 'Run system commands from this directory instead of their standard paths (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l timeout -d 'Default per-command timeout in seconds (pkg and attach can take long)' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l prune -d 'Destroy tool-owned snapshots that are no longer needed (never the last good one)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -s h -l help -d 'Print help'
@@ -108,7 +108,7 @@ never\t''"
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l command-dir -d 'Run system commands from this directory instead of their standard paths (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l timeout -d 'Default per-command timeout in seconds (pkg and attach can take long)' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l list -d 'List the bundled scenarios'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -s y -l yes -d 'Answer yes to every prompt'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
@@ -119,7 +119,7 @@ never\t''"
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l command-dir -d 'Run system commands from this directory instead of their standard paths (/usr/sbin/zoneadm, /usr/bin/pkg, …). Used with a simulated host' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l timeout -d 'Default per-command timeout in seconds (pkg and attach can take long)' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand help; and not __fish_seen_subcommand_from analyze status resume rollback snapshots demo completions help" -f -a "analyze" -d 'Classify a failed attach log, show the evidence, recommend a strategy'

@@ -81,7 +81,13 @@ pub(crate) mod fake {
             fs::create_dir(dir.path().join("bin")).unwrap();
             let paths =
                 SystemPaths::new(Some(dir.path().join("bin")), dir.path().to_path_buf()).unwrap();
-            FakeHost { runner: Runner::new(paths, Duration::from_secs(20)), dir }
+            FakeHost {
+                runner: Runner::new(
+                    paths,
+                    crate::system::Timeouts::uniform(Duration::from_secs(20)),
+                ),
+                dir,
+            }
         }
 
         /// `program` prints `stdout`/`stderr` and exits `code`. When `when_arg` is given,

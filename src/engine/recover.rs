@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::analysis::{AnalysisContext, Analyzer, Generation, RuleSet};
 use crate::cli::Cli;
@@ -12,7 +11,7 @@ use crate::commands::zoneadm::ZoneState;
 use crate::exit;
 use crate::playbook::{Platform, Playbook};
 use crate::strategies::{self, Applied, GzPublisherGuard, Input, StrategyChoice, StrategyName};
-use crate::system::{Runner, SystemPaths};
+use crate::system::{Runner, SystemPaths, Timeouts};
 use crate::ui::{self, Answer, AutoPrompter, DialoguerPrompter, Palette, Prompter};
 
 use super::attempt;
@@ -32,7 +31,7 @@ pub fn runner_from(cli: &Cli) -> anyhow::Result<Runner> {
     let root = cli.global.system_root.clone().unwrap_or_else(|| PathBuf::from("/"));
     let paths =
         SystemPaths::new(cli.global.command_dir.clone(), root).map_err(anyhow::Error::msg)?;
-    Ok(Runner::new(paths, Duration::from_secs(cli.global.timeout.max(1))))
+    Ok(Runner::new(paths, Timeouts::from_settings(&cli.global.timeout)))
 }
 
 pub fn state_base(cli: &Cli, runner: &Runner) -> PathBuf {

@@ -1,5 +1,7 @@
 use std::time::Duration;
 
+use super::CommandKind;
+
 /// A command that could not be run, did not finish, or failed when success was required.
 /// Each variant carries the argv and whatever output there was, so the message printed once
 /// at the top says everything an administrator needs.
@@ -11,8 +13,8 @@ pub enum CommandError {
         #[source]
         source: std::io::Error,
     },
-    #[error("`{argv}` did not finish within {}s and was stopped{}", .timeout.as_secs(), tail(.stdout, .stderr))]
-    TimedOut { argv: String, timeout: Duration, stdout: String, stderr: String },
+    #[error("`{argv}` did not finish within {}s (the `{kind}` limit; raise it with --timeout {kind}=SECONDS) and was stopped{}", .timeout.as_secs(), tail(.stdout, .stderr))]
+    TimedOut { argv: String, kind: CommandKind, timeout: Duration, stdout: String, stderr: String },
     #[error("`{argv}` {}{}", describe(.code), tail(.stdout, .stderr))]
     Failed { argv: String, code: Option<i32>, stdout: String, stderr: String },
     #[error("reading the output of `{argv}`: {source}")]

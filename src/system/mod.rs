@@ -15,6 +15,7 @@ mod output;
 mod paths;
 mod program;
 mod runner;
+mod timeouts;
 
 pub use command::CommandSpec;
 pub use error::CommandError;
@@ -22,3 +23,4 @@ pub use output::CommandOutput;
 pub use paths::SystemPaths;
 pub use program::Program;
 pub use runner::{Runner, Stream};
+pub use timeouts::{CommandKind, TimeoutSetting, Timeouts};

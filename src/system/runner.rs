@@ -5,7 +5,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{CommandError, CommandOutput, CommandSpec, SystemPaths};
+use super::{CommandError, CommandKind, CommandOutput, CommandSpec, SystemPaths, Timeouts};
 
 /// Which output stream a line came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,16 +22,20 @@ const TICK: Duration = Duration::from_millis(50);
 
 /// Runs [`CommandSpec`]s: argv only, absolute paths, `LC_ALL=C`, stdin from `/dev/null`, each
 /// child in its own process group (so a Ctrl-C at the terminal reaches zonerescue, which then
-/// decides, instead of killing a `pkg` transaction midway), with a timeout.
+/// decides, instead of killing a `pkg` transaction midway), with a timeout per command kind.
 #[derive(Clone, Debug)]
 pub struct Runner {
     paths: SystemPaths,
-    default_timeout: Duration,
+    timeouts: Timeouts,
 }
 
 impl Runner {
-    pub fn new(paths: SystemPaths, default_timeout: Duration) -> Self {
-        Runner { paths, default_timeout }
+    pub fn new(paths: SystemPaths, timeouts: Timeouts) -> Self {
+        Runner { paths, timeouts }
+    }
+
+    pub fn timeouts(&self) -> &Timeouts {
+        &self.timeouts
     }
 
     pub fn paths(&self) -> &SystemPaths {
@@ -61,7 +65,7 @@ impl Runner {
         let argv_text: Vec<String> =
             argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
         let joined = argv_text.join(" ");
-        let timeout = spec.get_timeout().unwrap_or(self.default_timeout);
+        let timeout = self.timeouts.for_spec(spec);
         let io_err = |source| CommandError::Io { argv: joined.clone(), source };
 
         let (out_r, out_w) = os_pipe::pipe().map_err(io_err)?;
@@ -123,7 +127,13 @@ impl Runner {
         }
         let status = handle.wait().map_err(io_err)?.status;
         if timed_out {
-            return Err(CommandError::TimedOut { argv: joined, timeout, stdout, stderr });
+            return Err(CommandError::TimedOut {
+                argv: joined,
+                kind: CommandKind::of(spec),
+                timeout,
+                stdout,
+                stderr,
+            });
         }
         Ok(CommandOutput {
             argv: argv_text,
@@ -166,7 +176,7 @@ fn decode_line(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::system::Program;
+    use crate::system::{Program, TimeoutSetting};
     use std::fs;
     use std::os::unix::fs::PermissionsExt;
 
@@ -180,7 +190,7 @@ mod tests {
         fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
         let paths = SystemPaths::new(Some(bin), dir.path().to_path_buf()).unwrap();
-        (dir, Runner::new(paths, Duration::from_secs(20)))
+        (dir, Runner::new(paths, Timeouts::uniform(Duration::from_secs(20))))
     }
 
     #[test]
@@ -235,10 +245,27 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_has_its_own_limit() {
+        // `zfs list` (a query) hangs past the query limit; `zfs snapshot` may take longer.
+        let (d, _) = fake("echo started; [ \"$1\" = list ] && exec sleep 30; sleep 1; echo done");
+        let paths = SystemPaths::new(Some(d.path().join("bin")), d.path().to_path_buf()).unwrap();
+        let settings: Vec<TimeoutSetting> =
+            ["query=1", "zfs=20"].iter().map(|s| s.parse().unwrap()).collect();
+        let r = Runner::new(paths, Timeouts::from_settings(&settings));
+        let t = Instant::now();
+        let e = r.run(&CommandSpec::new(Program::Zfs).arg("list")).unwrap_err();
+        assert!(matches!(e, CommandError::TimedOut { kind: CommandKind::Query, .. }), "{e:?}");
+        assert!(e.to_string().contains("--timeout query=SECONDS"), "{e}");
+        assert!(t.elapsed() < Duration::from_secs(10));
+        let out = r.run(&CommandSpec::new(Program::Zfs).args(["snapshot", "a@b"])).unwrap();
+        assert_eq!(out.stdout, "started\ndone\n");
+    }
+
+    #[test]
     fn missing_program_is_a_spawn_error_naming_it() {
         let dir = tempfile::tempdir().unwrap();
         let paths = SystemPaths::new(Some(dir.path().to_path_buf()), "/".into()).unwrap();
-        let r = Runner::new(paths, Duration::from_secs(5));
+        let r = Runner::new(paths, Timeouts::default());
         let e = r.run(&CommandSpec::new(Program::Beadm).arg("list")).unwrap_err();
         assert!(matches!(e, CommandError::Spawn { .. }));
         assert!(e.to_string().contains("beadm list"), "{e}");
