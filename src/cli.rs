@@ -85,7 +85,7 @@ pub struct RecoverArgs {
     /// or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental,
     /// image-update, image-create. Default: auto (but without a terminal an explicit
     /// --strategy or --yes is required).
-    #[arg(long, value_name = "STRATEGY", env = "ZONERESCUE_STRATEGY")]
+    #[arg(long, value_name = "STRATEGY", env = "ZONERESCUE_STRATEGY", value_parser = strategy_parser())]
     pub strategy: Option<StrategyChoice>,
 
     /// Print the plan and the exact commands; run only read-only commands and `pkg … -n`.
@@ -202,4 +202,14 @@ pub struct DemoArgs {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `--strategy` with its possible values listed (help, completions, man page), parsed by
+/// [`StrategyChoice`]'s own `FromStr`.
+fn strategy_parser() -> impl clap::builder::TypedValueParser<Value = StrategyChoice> {
+    use clap::builder::TypedValueParser;
+    let names = ["auto", "ladder"]
+        .into_iter()
+        .chain(crate::strategies::StrategyName::LADDER.map(|s| s.as_str()));
+    clap::builder::PossibleValuesParser::new(names).try_map(|s| s.parse::<StrategyChoice>())
 }

@@ -78,7 +78,7 @@ _zonerescue() {
             fi
             case "${prev}" in
                 --strategy)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto ladder attach gz-publishers zone-publishers uninstall incremental image-update image-create" -- "${cur}"))
                     return 0
                     ;;
                 --playbook)

@@ -24,7 +24,15 @@ function __fish_zonerescue_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c zonerescue -n "__fish_zonerescue_needs_command" -l strategy -d 'How to choose remedies: auto (from the diagnosis of each failure), ladder (fixed order), or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental, image-update, image-create. Default: auto (but without a terminal an explicit --strategy or --yes is required)' -r
+complete -c zonerescue -n "__fish_zonerescue_needs_command" -l strategy -d 'How to choose remedies: auto (from the diagnosis of each failure), ladder (fixed order), or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental, image-update, image-create. Default: auto (but without a terminal an explicit --strategy or --yes is required)' -r -f -a "auto\t''
+ladder\t''
+attach\t''
+gz-publishers\t''
+zone-publishers\t''
+uninstall\t''
+incremental\t''
+image-update\t''
+image-create\t''"
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l playbook -d 'Use this playbook instead of the built-in one for the platform' -r -F
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l report -d 'Also write the human report to FILE' -r -F
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''

@@ -1,7 +1,7 @@
 //! `incremental`: step the zone's `entire` to an intermediate build strictly between the
 //! zone's and the global zone's, newest first, from the playbook's intermediate repositories
 //! and the zone's own configured origins: `pkg -R ROOT set-publisher -O URI PUB`, then
-//! `pkg -R ROOT install -nv entire@VER`; the first that solves is applied with `install -v`.
+//! `pkg -R ROOT install -v entire@VER` (`-nv` in a dry run); the first that solves is kept.
 //! VER is the zone's own `entire` version with its build replaced (no platform syntax here).
 
 use super::{Applied, Input, Strategy, StrategyName, tail};
@@ -104,15 +104,8 @@ impl Strategy for Incremental {
             }
             let e =
                 Fmri { publisher: None, name: "entire".into(), version: Some(c.version.clone()) };
-            out.push(
-                zp.install_spec(
-                    &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
-                    std::slice::from_ref(&e),
-                )
-                .display(),
-            );
             out.push(format!(
-                "{}   (if the above solves)",
+                "{}   (when pkg finds no plan it changes nothing; the next build is tried)",
                 zp.install_spec(&PlanOptions { verbose: true, ..Default::default() }, &[e])
                     .display()
             ));
@@ -140,31 +133,29 @@ impl Strategy for Incremental {
             }
             let e =
                 Fmri { publisher: None, name: "entire".into(), version: Some(c.version.clone()) };
-            let check = zp.install_spec(
-                &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
-                std::slice::from_ref(&e),
-            );
-            let out = exec.read(&check)?;
-            if out.code == Some(0) {
-                let real =
-                    zp.install_spec(&PlanOptions { verbose: true, ..Default::default() }, &[e]);
-                return Ok(match exec.change(&real)? {
-                    None => Applied::Changed {
+            match step(exec, &zp, e)? {
+                Step::Planned => {
+                    return Ok(Applied::Changed {
                         detail: format!("would step to build {}", c.build),
                         findings: vec![],
-                    },
-                    Some(o) if o.success() => Applied::Changed {
+                    });
+                }
+                Step::Done => {
+                    return Ok(Applied::Changed {
                         detail: format!("stepped entire to {} from {}", c.version, c.uri),
                         findings: vec![],
-                    },
-                    Some(o) => Applied::NotSolvable(format!(
-                        "install entire@{} failed: {}",
-                        c.version,
-                        tail(&o)
-                    )),
-                });
+                    });
+                }
+                Step::ChangedThenFailed(why) => {
+                    return Ok(Applied::NotSolvable(format!(
+                        "install entire@{} failed after changing the image: {why}",
+                        c.version
+                    )));
+                }
+                Step::NoSolution(why) => {
+                    tried.push(format!("entire@{} from {}: {why}", c.version, c.uri));
+                }
             }
-            tried.push(format!("entire@{} from {}: {}", c.version, c.uri, tail(&out)));
             // Put the publisher back as it was before trying the next repository.
             let undo = match original {
                 Some(p) => p.origins.first().and_then(|o| {
@@ -187,4 +178,42 @@ impl Strategy for Incremental {
         }
         Ok(Applied::NotSolvable(format!("no intermediate build solves: {}", tried.join("; "))))
     }
+}
+
+/// How one `install entire@VER` went.
+enum Step {
+    /// Dry run: the plan (`install -nv`) solves.
+    Planned,
+    Done,
+    /// The install failed and the image's package list is unchanged: try the next candidate.
+    NoSolution(String),
+    /// The install failed after changing packages: the engine rolls the rung back.
+    ChangedThenFailed(String),
+}
+
+/// A dry run checks the plan with `install -nv`. A real run installs straight away, as the
+/// field notes do: when pkg finds no plan it changes nothing, so a separate `-n` first would
+/// only run the solver (and refresh every catalog) twice. Whether a failed install changed
+/// anything is read from the image (`pkg list -H` before and after), not from its wording.
+fn step(exec: &Exec, zp: &crate::commands::pkg::Pkg, entire: Fmri) -> anyhow::Result<Step> {
+    if exec.dry_run {
+        let check = zp.install_spec(
+            &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
+            std::slice::from_ref(&entire),
+        );
+        let out = exec.read(&check)?;
+        return Ok(if out.code == Some(0) { Step::Planned } else { Step::NoSolution(tail(&out)) });
+    }
+    let listing = || exec.read(&zp.list_spec(&[])).ok().filter(|o| o.success()).map(|o| o.stdout);
+    let before = listing();
+    let real = zp.install_spec(&PlanOptions { verbose: true, ..Default::default() }, &[entire]);
+    let Some(out) = exec.change(&real)? else { return Ok(Step::Planned) };
+    if out.success() {
+        return Ok(Step::Done);
+    }
+    let why = tail(&out);
+    Ok(match (before, listing()) {
+        (Some(b), Some(a)) if a == b => Step::NoSolution(why),
+        _ => Step::ChangedThenFailed(why),
+    })
 }
