@@ -143,7 +143,11 @@ fn description(roff: &mut Roff) {
         roff,
         [
             bold("--strategy auto"),
-            roman(" (the default) picks rungs from the diagnosis of each failure; "),
+            roman(
+                " (the default) picks rungs from the diagnosis of each failure (on a detached zone \
+                 whose own attach -u failed less than a day ago, from that attempt's log, instead \
+                 of repeating it); ",
+            ),
             bold("--strategy ladder"),
             roman(" tries them in the order above; naming one strategy runs only that one."),
         ],

@@ -61,6 +61,10 @@ struct Run {
     resuming: bool,
 }
 
+/// How old an administrator's failed attach log may be for auto to start from its diagnosis
+/// (older, the host may have changed since: attach again to find out).
+const OPERATOR_LOG_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// What one run is asked to do (from `zonerescue ZONE` or `zonerescue resume ZONE`).
 struct Request {
     zone: String,
@@ -422,10 +426,50 @@ impl Run {
         });
         self.save()?;
 
+        if self.choice == StrategyChoice::Auto && self.facts.state == ZoneState::Configured {
+            self.adopt_operators_attempt();
+        }
         if self.exec.dry_run {
             return Ok(self.dry_run_plan());
         }
         self.climb()
+    }
+
+    /// A detached zone usually reaches zonerescue right after its administrator's own
+    /// `attach -u` failed. When that attempt's log is fresh and names what went wrong, auto
+    /// starts from its diagnosis instead of repeating the same failing attach (minutes of
+    /// catalog refreshes and solving, with the zone down). A stale, unreadable or
+    /// inconclusive log is ignored and the plain attach comes first as usual.
+    fn adopt_operators_attempt(&mut self) {
+        let Some(path) =
+            attempt::newest_attach_log(self.exec.runner.paths(), self.facts.zone.as_str())
+        else {
+            return;
+        };
+        let age = std::fs::symlink_metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok());
+        if age.is_none_or(|a| a > OPERATOR_LOG_MAX_AGE) {
+            return;
+        }
+        let Some(d) = self.diagnose_newest_log() else { return };
+        if d.attached || d.reasons.is_empty() {
+            self.last_log = None;
+            return;
+        }
+        let minutes = age.map_or(0, |a| a.as_secs() / 60);
+        let mut f = Finding::info(
+            "attach.previous-failure",
+            format!("the zone's last attach -u failed {minutes} min ago: {}", d.reasons.join("; ")),
+        );
+        f.detail = format!(
+            "{}: auto starts from this diagnosis instead of repeating the plain attach",
+            path.display()
+        );
+        self.emit(Event::Finding(f));
+        self.tried.push(StrategyName::Attach);
+        self.diagnosis = Some(d);
     }
 
     /// Rungs until attached or nothing useful is left.

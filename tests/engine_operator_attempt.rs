@@ -1,0 +1,105 @@
+//! A zone whose administrator's own `attach -u` just failed: auto starts from the diagnosis of
+//! that attempt's log instead of repeating it, and still applies the oracle's gentlest plan.
+//! A stale log (older than a day) is not trusted: the plain attach comes first again.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, SystemTime};
+
+mod sim_support;
+use serde_json::Value;
+use sim_support::Sim;
+
+/// The operator's attempt, as typed at the console: detach, then `attach -u`, which fails.
+fn operator_attempt(sim: &Sim, zone: &str) {
+    sim.detach(zone);
+    let r = sim.run("zoneadm", &["-z", zone, "attach", "-u"]);
+    assert_ne!(r.code, 0, "the scenario's attach was meant to fail");
+    assert_eq!(sim.state(zone), "configured");
+}
+
+fn rescue(sim: &Sim, zone: &str) -> Vec<Value> {
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--yes", "--json", "--allow-destructive", zone])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn attach_runs(sim: &Sim) -> usize {
+    std::fs::read_to_string(sim.dir.join("audit.log"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(r#""attach","-u""#))
+        .count()
+}
+
+fn oracle_plan(scenario: &str, zone: &str) -> BTreeSet<String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zonesim"))
+        .args(["oracle", sim_support::scenario(scenario).to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let o = all.into_iter().find(|o| o["zone"] == zone).unwrap();
+    o["gentlest"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+}
+
+fn applied(summary: &Value) -> BTreeSet<String> {
+    summary["strategies_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .filter(|s| s != "attach")
+        .collect()
+}
+
+#[test]
+fn a_fresh_failed_attach_is_diagnosed_not_repeated() {
+    for (scenario, zone) in [
+        ("omnios-postgres-removed", "pg01"),
+        ("omnios-rename-needs-incremental", "backup01"),
+        ("openindiana-zone-internal-repo", "app01"),
+        ("s11express-disabled-gz-publisher", "mail01"),
+        ("s11express-b111-web", "web01"),
+    ] {
+        let sim = Sim::new(scenario);
+        operator_attempt(&sim, zone);
+        let events = rescue(&sim, zone);
+        let s = events.last().unwrap();
+        assert_eq!(s["result"], "attached", "{scenario}: {s}");
+        assert_eq!(sim.state(zone), "installed");
+        let found = events
+            .iter()
+            .find(|e| e["event"] == "finding" && e["key"] == "attach.previous-failure")
+            .unwrap_or_else(|| panic!("{scenario}: no finding for the operator's attempt"));
+        assert!(found["detail"].as_str().unwrap().contains("attach"), "{found}");
+        // Exactly the diagnosing attach saved: one attempt fewer than from an untouched world.
+        let fresh = Sim::new(scenario);
+        let fresh_events = rescue(&fresh, zone);
+        let fresh_attempts = fresh_events.last().unwrap()["attempts"].as_u64().unwrap();
+        let attempts = s["attempts"].as_u64().unwrap();
+        assert_eq!(attempts + 1, fresh_attempts, "{scenario}: {s}");
+        assert_eq!(attach_runs(&sim), attempts as usize + 1, "{scenario}: operator's + ours");
+        assert!(!s["strategies_applied"].as_array().unwrap().iter().any(|a| a == "attach"));
+        assert_eq!(applied(s), oracle_plan(scenario, zone), "{scenario}: {s}");
+    }
+}
+
+#[test]
+fn a_stale_failed_attach_is_tried_again() {
+    let sim = Sim::new("omnios-postgres-removed");
+    operator_attempt(&sim, "pg01");
+    let (log, _) = sim.attach_log();
+    let two_days_ago = SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
+    std::fs::File::options().write(true).open(&log).unwrap().set_modified(two_days_ago).unwrap();
+    let events = rescue(&sim, "pg01");
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert!(
+        !events.iter().any(|e| e["key"] == "attach.previous-failure"),
+        "a two-day-old log was trusted"
+    );
+    assert_eq!(s["attempts"], 2, "plain attach first, then the remedy: {s}");
+}
