@@ -709,7 +709,8 @@ impl Run {
             self.prompter.confirm(&question)
         };
         match answer {
-            Answer::Yes => {}
+            // The step's duration is the work's, not the time the operator took to answer.
+            Answer::Yes => self.exec.reporter.restart_step_clock(n),
             Answer::No if s.is_destructive() => {
                 let why = "not allowed: a destructive strategy needs --allow-destructive or typing the zone name";
                 self.journal.end_step(n, StepOutcome::Skipped, why);

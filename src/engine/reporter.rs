@@ -78,6 +78,11 @@ impl Reporter {
         }
     }
 
+    /// Starts the clock of step `step` again (after a prompt was answered).
+    pub fn restart_step_clock(&self, step: u32) {
+        self.step_clock(step, false);
+    }
+
     /// Notes when step `step` started; returns how long it took when it ends.
     fn step_clock(&self, step: u32, ends: bool) -> Option<Duration> {
         let mut g = self.step_started.lock().ok()?;
@@ -251,4 +256,21 @@ fn strip_ansi(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_clock_restarted_after_a_prompt_leaves_the_answer_time_out() {
+        let r = Reporter::new(true, Palette::plain());
+        r.step_clock(1, false);
+        std::thread::sleep(Duration::from_millis(300));
+        let with_answer = r.step_clock(1, true).unwrap();
+        r.restart_step_clock(1);
+        let without = r.step_clock(1, true).unwrap();
+        assert!(with_answer >= Duration::from_millis(300));
+        assert!(without < Duration::from_millis(300), "{without:?}");
+    }
 }
