@@ -31,6 +31,12 @@ pub enum Event {
         /// The commands the step plans to run (as an administrator would type them).
         commands: Vec<String>,
     },
+    /// A changing command is about to be spawned (never in a dry run, never for read-only
+    /// commands); its `command` event follows when it ends.
+    CommandStart {
+        step: u32,
+        command: String,
+    },
     Command {
         step: u32,
         command: String,

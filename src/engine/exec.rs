@@ -1,5 +1,7 @@
 //! How the engine runs commands: read-only ones always (they are how facts are learnt),
-//! changing ones only outside `--dry-run`. Every command becomes a `command` event.
+//! changing ones only outside `--dry-run`. Every command becomes a `command` event when it
+//! ends; a changing one also a `command-start` event just before it is spawned, so a consumer
+//! (or a kill test) knows which long operation is in flight.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,7 +50,7 @@ impl Exec {
 
     /// A command that changes nothing (listings, `pkg … -n`): run even in a dry run.
     pub fn read(&self, spec: &CommandSpec) -> Result<CommandOutput, CommandError> {
-        self.run_waiting_for_lock(spec, &mut |_, _| {})
+        self.run_waiting_for_lock(spec, false, &mut |_, _| {})
     }
 
     /// A command that changes the system: in a dry run only shown (returns `None`).
@@ -65,18 +67,24 @@ impl Exec {
             self.report(spec, None, true);
             return Ok(None);
         }
-        self.run_waiting_for_lock(spec, on_line).map(Some)
+        self.run_waiting_for_lock(spec, true, on_line).map(Some)
     }
 
     /// Runs and reports `spec`; a pkg command refused because the image is locked (even
-    /// `pkg … -n`, which plans under the lock too) is retried after a growing wait.
+    /// `pkg … -n`, which plans under the lock too) is retried after a growing wait. A
+    /// `changing` command is announced (`command-start`) before every spawn.
     fn run_waiting_for_lock(
         &self,
         spec: &CommandSpec,
+        changing: bool,
         on_line: &mut dyn FnMut(Stream, &str),
     ) -> Result<CommandOutput, CommandError> {
         let mut retry = 0;
         loop {
+            if changing {
+                self.reporter
+                    .emit(&Event::CommandStart { step: self.step, command: spec.display() });
+            }
             let out = self.runner.run_streaming(spec, on_line)?;
             self.report(spec, Some(&out), false);
             if !is_image_locked(spec, &out)

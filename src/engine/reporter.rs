@@ -175,7 +175,7 @@ impl Reporter {
                     None
                 }
             }
-            Event::LogLine { .. } => None,
+            Event::LogLine { .. } | Event::CommandStart { .. } => None,
             Event::Snapshot { name, action, .. } => Some(format!(
                 "    snapshot {}: {name}",
                 match action {
