@@ -706,30 +706,44 @@ fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>) {
 /// orphaned command finishes, then `resume` must end installed with every invariant.
 #[test]
 fn killed_inside_long_commands_resume_to_installed() {
-    let mut kills = Vec::new();
+    let mut zones = Vec::new();
     for scn in scenarios() {
-        for o in oracle(&scn).into_iter().filter(|o| o.attachable) {
-            kills.extend(inside_kills(&scn, &o.zone));
-        }
+        zones.extend(
+            oracle(&scn).into_iter().filter(|o| o.attachable).map(|o| (scn.clone(), o.zone)),
+        );
     }
+    let kills: Vec<InsideKill> =
+        in_parallel(zones, |(scn, zone)| inside_kills(&scn, &zone)).into_iter().flatten().collect();
     // Every kind is hit by at least one scenario: the matrix cannot silently kill nothing.
     let covered: BTreeSet<Long> = kills.iter().map(|k| k.kind).collect();
     assert_eq!(covered, Long::ALL.into_iter().collect(), "long commands never run");
-    // Mostly real sleeping: run a few at once.
-    let queue = std::sync::Mutex::new(kills);
+    in_parallel(kills, |k| {
+        let (d, before, orphan) = kill_inside(&k);
+        let label = format!("{} / {}: killed inside {orphan:?}", k.scn.display(), k.zone);
+        assert!(wait_for_audit(d.path(), &orphan, 1), "{label}: the orphan never ended");
+        resume_and_check(d.path(), &k.zone, &before, &label, &[]);
+    });
+}
+
+/// `f` over `items` on a few threads (the cases mostly sleep in the simulator); results in
+/// no particular order. A panic in any case fails the test.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let queue = std::sync::Mutex::new(items);
+    let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..3 {
             s.spawn(|| {
-                while let Some(k) = queue.lock().unwrap().pop() {
-                    let (d, before, orphan) = kill_inside(&k);
-                    let label =
-                        format!("{} / {}: killed inside {orphan:?}", k.scn.display(), k.zone);
-                    assert!(wait_for_audit(d.path(), &orphan, 1), "{label}: orphan never ended");
-                    resume_and_check(d.path(), &k.zone, &before, &label, &[]);
+                loop {
+                    // Taken in its own statement: the queue must not stay locked during `f`.
+                    let next = queue.lock().unwrap().pop();
+                    let Some(item) = next else { break };
+                    let r = f(item);
+                    results.lock().unwrap().push(r);
                 }
             });
         }
     });
+    results.into_inner().unwrap()
 }
 
 /// `resume` starts while the orphaned `pkg install` of the killed run is still running: it
