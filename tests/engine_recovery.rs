@@ -84,7 +84,21 @@ fn zr(dir: &Path) -> Command {
 }
 
 fn rescue(dir: &Path, zone: &str, extra: &[&str]) -> (Output, Vec<Value>) {
-    let out = zr(dir).arg("--json").args(extra).arg(zone).output().unwrap();
+    rescue_env(dir, zone, extra, &[])
+}
+
+fn rescue_env(
+    dir: &Path,
+    zone: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Output, Vec<Value>) {
+    let mut cmd = zr(dir);
+    cmd.arg("--json").args(extra).arg(zone);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
     let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -759,6 +773,60 @@ fn resume_while_the_orphaned_pkg_still_runs() {
     let label = format!("b111 / web01: resumed during {orphan:?}");
     resume_and_check(d.path(), "web01", &before, &label, &[("ZONERESCUE_PKG_LOCK_WAIT_MS", "50")]);
     assert!(wait_for_audit(d.path(), &orphan, 1), "{label}: the orphan ended");
+}
+
+/// Another package client holds the zone image's lock through every retry (on a real host:
+/// the orphaned pkg of a killed run that outlasts the retries). The run must stop at that
+/// step, not climb to image-update or image-create and not roll ZFS back under the live
+/// transaction; once the lock is gone, `resume` finishes the rescue.
+#[test]
+fn a_lasting_image_lock_stops_the_run_and_resume_finishes_it() {
+    let text = std::fs::read_to_string(scenario("s11express-b111-web.toml")).unwrap();
+    let text = format!("{text}\n[[faults]]\nkind = \"image-locked\"\nzone = \"web01\"\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let scn = tmp.path().join("image-locked.toml");
+    std::fs::write(&scn, text).unwrap();
+    let d = init(&scn);
+    let before = gz_tsv(d.path());
+    let (out, ev) = rescue_env(
+        d.path(),
+        "web01",
+        &["--yes", "--allow-destructive"],
+        &[("ZONERESCUE_PKG_LOCK_WAIT_MS", "5")],
+    );
+    let s = summary(&ev, &out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert_eq!(s["result"], "failed");
+    let message = s["message"].as_str().unwrap();
+    assert!(message.contains("in use by another package client"), "{s}");
+    assert!(message.contains("zonerescue resume web01"), "{s}");
+    // The first rung that needs pkg on the zone image is the last one started …
+    let started: Vec<&str> = ev
+        .iter()
+        .filter(|e| e["event"] == "step-start")
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !started.contains(&"image-update") && !started.contains(&"image-create"),
+        "{started:?}"
+    );
+    let last_end = ev.iter().rev().find(|e| e["event"] == "step-end").unwrap();
+    assert_eq!(last_end["name"], *started.last().unwrap());
+    assert_eq!(last_end["outcome"], "failed");
+    // … and nothing was rolled back under the lock holder.
+    assert!(!ev.iter().any(|e| e["event"] == "snapshot" && e["action"] == "rolled-back"), "{s}");
+    assert_eq!(gz_tsv(d.path()), before);
+    let journal = d.path().join("state/web01/journal.json");
+    let j: Value = serde_json::from_slice(&std::fs::read(&journal).unwrap()).unwrap();
+    let locked = j["steps"].as_array().unwrap().last().unwrap();
+    assert_eq!(locked["name"], last_end["name"], "{j}");
+    assert_eq!(locked["state"], "started", "the locked step stays in flight for resume: {j}");
+    // The other client finishes (the fault goes away); resume completes the rescue.
+    let world_path = d.path().join("world.json");
+    let mut world: Value = serde_json::from_slice(&std::fs::read(&world_path).unwrap()).unwrap();
+    world["faults"] = Value::Array(vec![]);
+    std::fs::write(&world_path, serde_json::to_vec_pretty(&world).unwrap()).unwrap();
+    resume_and_check(d.path(), "web01", &before, "b111 after a lasting image lock", &[]);
 }
 
 #[test]

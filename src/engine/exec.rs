@@ -3,7 +3,7 @@
 //! ends; a changing one also a `command-start` event just before it is spawned, so a consumer
 //! (or a kill test) knows which long operation is in flight.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::events::Event;
@@ -35,6 +35,9 @@ pub struct Exec {
     pub interrupt: Interrupt,
     /// The current step number (for events).
     pub step: u32,
+    /// pkg's message, once a pkg command stayed refused for the image lock after every retry:
+    /// another package client (say, the orphaned `pkg` of a killed run) is changing the image.
+    pub image_lock_stood: Mutex<Option<String>>,
 }
 
 impl Exec {
@@ -87,10 +90,19 @@ impl Exec {
             }
             let out = self.runner.run_streaming(spec, on_line)?;
             self.report(spec, Some(&out), false);
-            if !is_image_locked(spec, &out)
-                || retry >= PKG_LOCK_RETRIES
+            if !is_image_locked(spec, &out) {
+                return Ok(out);
+            }
+            // Once the lock has outlasted the retries, later commands do not wait again: the
+            // run stops at the end of this step (recover.rs) instead of waiting minutes more.
+            if retry >= PKG_LOCK_RETRIES
+                || self.image_locked().is_some()
                 || !self.wait_for_lock(retry)
             {
+                let text = out.stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                if let Ok(mut g) = self.image_lock_stood.lock() {
+                    g.get_or_insert_with(|| text.trim().to_string());
+                }
                 return Ok(out);
             }
             retry += 1;
@@ -115,6 +127,11 @@ impl Exec {
             std::thread::sleep((until - Instant::now()).min(Duration::from_millis(100)));
         }
         !self.interrupt.is_set()
+    }
+
+    /// pkg's message if a pkg command stayed refused for the image lock (`image_lock_stood`).
+    pub fn image_locked(&self) -> Option<String> {
+        self.image_lock_stood.lock().ok().and_then(|g| g.clone())
     }
 
     /// A changing command that must succeed (exit code in `ok`).
