@@ -677,8 +677,9 @@ fn wait_for_audit(dir: &Path, argv: &[String], n: usize) -> bool {
 
 /// Runs `k` until the first command of its kind is announced and really running, SIGKILLs
 /// zonerescue there (the command, in its own process group, runs on as on a host whose SSH
-/// session dropped) and returns the world, the GZ publishers before, and the orphan's argv.
-fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>) {
+/// session dropped) and returns the world, the GZ publishers before, the orphan's argv and the
+/// number of audit-log entries (finished commands) at the kill.
+fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>, usize) {
     use std::io::BufRead;
     let d = init(&k.scn);
     let before = gz_tsv(d.path());
@@ -692,6 +693,7 @@ fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>) {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut orphan = None;
+    let mut done_at_kill = 0;
     for line in std::io::BufReader::new(stdout).lines() {
         let Ok(line) = line else { break };
         let v: Value = serde_json::from_str(&line).unwrap();
@@ -703,8 +705,10 @@ fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>) {
             wait_for_running_command(d.path(), Duration::from_secs(30)),
             "{label}: {argv:?} never started"
         );
-        let finished = audit(d.path()).iter().filter(|(a, _)| *a == argv).count();
+        let done = audit(d.path());
         child.kill().unwrap();
+        done_at_kill = done.len();
+        let finished = done.iter().filter(|(a, _)| *a == argv).count();
         // Still running when zonerescue died: not yet in the audit log.
         assert_eq!(finished, 0, "{label}: {argv:?} finished before the kill");
         orphan = Some(argv);
@@ -712,7 +716,7 @@ fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>) {
     }
     let _ = child.wait();
     let orphan = orphan.unwrap_or_else(|| panic!("{label}: the run never started such a command"));
-    (d, before, orphan)
+    (d, before, orphan, done_at_kill)
 }
 
 /// SIGKILL inside each long command (attach, detach, install, uninstall, image-update,
@@ -732,7 +736,7 @@ fn killed_inside_long_commands_resume_to_installed() {
     let covered: BTreeSet<Long> = kills.iter().map(|k| k.kind).collect();
     assert_eq!(covered, Long::ALL.into_iter().collect(), "long commands never run");
     in_parallel(kills, |k| {
-        let (d, before, orphan) = kill_inside(&k);
+        let (d, before, orphan, _) = kill_inside(&k);
         let label = format!("{} / {}: killed inside {orphan:?}", k.scn.display(), k.zone);
         assert!(wait_for_audit(d.path(), &orphan, 1), "{label}: the orphan never ended");
         resume_and_check(d.path(), &k.zone, &before, &label, &[]);
@@ -768,11 +772,15 @@ fn resume_while_the_orphaned_pkg_still_runs() {
     let k = inside_kills(&scn, "web01").into_iter().find(|k| k.kind == Long::Install);
     let mut k = k.expect("b111 runs a real pkg install");
     k.speed /= 4.0; // the orphan lasts a few seconds: resume surely overlaps it
-    let (d, before, orphan) = kill_inside(&k);
-    assert!(audit(d.path()).iter().all(|(a, _)| *a != orphan), "orphan already done");
+    let (d, before, orphan, done_at_kill) = kill_inside(&k);
+    assert!(audit(d.path()).iter().all(|(a, _)| *a != orphan), "orphan ended before resume");
     let label = format!("b111 / web01: resumed during {orphan:?}");
     resume_and_check(d.path(), "web01", &before, &label, &[("ZONERESCUE_PKG_LOCK_WAIT_MS", "50")]);
-    assert!(wait_for_audit(d.path(), &orphan, 1), "{label}: the orphan ended");
+    // The simulator serialises whole invocations (world.lock is held through the simulated
+    // work): resume's first command waited for the orphan and saw its finished transaction,
+    // never a half-done one.
+    let after = audit(d.path());
+    assert_eq!(after.get(done_at_kill).map(|(a, _)| a), Some(&orphan), "{label}");
 }
 
 /// Another package client holds the zone image's lock through every retry (on a real host:
