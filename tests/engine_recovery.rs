@@ -476,13 +476,13 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
 /// parses and the pre-rescue snapshot is kept. (Kills inside commands: the next test.)
 #[test]
 fn killed_runs_resume_to_installed() {
+    let mut cases = Vec::new();
     for scn in scenarios() {
         for o in oracle(&scn).into_iter().filter(|o| o.attachable) {
-            for nth in 1..=6 {
-                kill_at_step_then_resume(&scn, &o.zone, nth);
-            }
+            cases.extend((1..=6).map(|nth| (scn.clone(), o.zone.clone(), nth)));
         }
     }
+    in_parallel(cases, |(scn, zone, nth)| kill_at_step_then_resume(&scn, &zone, nth));
 }
 
 /// Kills a run at its `nth` step-start event, lets its last child finish, resumes.
@@ -514,6 +514,37 @@ fn kill_at_step_then_resume(scn: &Path, zone: &str, nth: usize) {
     std::thread::sleep(Duration::from_secs(1));
     let label = format!("{} / {zone}: killed at step-start #{nth}", scn.display());
     resume_and_check(d.path(), zone, &before, &label, &[]);
+}
+
+/// A run without --allow-destructive passes image-create over (skipped) and is killed while it
+/// winds down; `resume --allow-destructive` must then offer image-create: a rung skipped for
+/// want of consent was never tried.
+#[test]
+fn resume_offers_a_destructive_rung_the_killed_run_skipped() {
+    use std::io::BufRead;
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let before = gz_tsv(d.path());
+    let mut child = spawn_rescue(d.path(), "1000", "legacy01");
+    let stdout = child.stdout.take().unwrap();
+    let mut skipped = false;
+    let mut killed = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v["event"] == "step-end" && v["name"] == "image-create" && v["outcome"] == "skipped" {
+            skipped = true;
+        }
+        // The skip is journalled before anything further runs: kill at the next command.
+        if skipped && v["event"] == "command-start" {
+            child.kill().unwrap();
+            killed = true;
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(skipped && killed, "image-create was not passed over (skipped {skipped})");
+    std::thread::sleep(Duration::from_secs(1));
+    resume_and_check(d.path(), "legacy01", &before, "orphaned-core: skipped image-create", &[]);
 }
 
 /// `resume` of a killed run, then every invariant of the kill matrix.

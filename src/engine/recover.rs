@@ -548,7 +548,10 @@ impl Run {
                     "interrupted before its attach finished",
                 );
             }
+            // A rung skipped (a destructive one without consent, one declined) was not tried:
+            // `resume --allow-destructive` must be able to offer it.
             if let Some(s) = name
+                && st.outcome != Some(StepOutcome::Skipped)
                 && !self.tried.contains(&s)
             {
                 self.tried.push(s);
