@@ -181,6 +181,10 @@ mod tests {
         };
         let v: serde_json::Value = serde_json::from_str(&to_json_line(&e)).unwrap();
         assert_eq!(v["schema"], 1);
+        let c = Event::CommandStart { step: 4, command: "zoneadm -z z1 attach -u".into() };
+        let c: serde_json::Value = serde_json::from_str(&to_json_line(&c)).unwrap();
+        assert_eq!(c["event"], "command-start");
+        assert_eq!(c["command"], "zoneadm -z z1 attach -u");
         assert_eq!(v["event"], "step-end");
         assert_eq!(v["outcome"], "attach-failed");
         let s = Event::Summary(Summary {
