@@ -6,6 +6,7 @@ mod sim_support;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -83,7 +84,21 @@ fn zr(dir: &Path) -> Command {
 }
 
 fn rescue(dir: &Path, zone: &str, extra: &[&str]) -> (Output, Vec<Value>) {
-    let out = zr(dir).arg("--json").args(extra).arg(zone).output().unwrap();
+    rescue_env(dir, zone, extra, &[])
+}
+
+fn rescue_env(
+    dir: &Path,
+    zone: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Output, Vec<Value>) {
+    let mut cmd = zr(dir);
+    cmd.arg("--json").args(extra).arg(zone);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
     let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -456,51 +471,33 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     assert_eq!(j["gz_publishers_modified"], false);
 }
 
-/// SIGKILL at every step boundary of every attachable scenario (and once inside the attach of
-/// b111 that runs with the GZ publishers simplified), then `resume`: the zone ends installed,
-/// the GZ publishers equal the original, no strategy is applied twice, the journal parses and
-/// the pre-rescue snapshot is kept.
+/// SIGKILL at every step boundary of every attachable scenario, then `resume`: the zone ends
+/// installed, the GZ publishers equal the original, no strategy is applied twice, the journal
+/// parses and the pre-rescue snapshot is kept. (Kills inside commands: the next test.)
 #[test]
 fn killed_runs_resume_to_installed() {
-    let mut cases: Vec<(PathBuf, String, &str, usize, &str, u64)> = Vec::new();
+    let mut cases = Vec::new();
     for scn in scenarios() {
         for o in oracle(&scn).into_iter().filter(|o| o.attachable) {
-            for nth in 1..=6 {
-                cases.push((scn.clone(), o.zone.clone(), "step-start", nth, "1000", 1));
-            }
+            cases.extend((1..=6).map(|nth| (scn.clone(), o.zone.clone(), nth)));
         }
     }
-    cases.push((
-        scenario("s11express-b111-web.toml"),
-        "web01".into(),
-        "unset-publisher",
-        1,
-        "20",
-        8,
-    ));
-    for (scn, zone, what, nth, speed, settle) in cases {
-        kill_then_resume(&scn, &zone, what, nth, speed, settle);
-    }
+    in_parallel(cases, |(scn, zone, nth)| kill_at_step_then_resume(&scn, &zone, nth));
 }
 
-/// Kills a run at the `nth` event matching `what`, lets its last child finish, resumes.
-fn kill_then_resume(scn: &Path, zone: &str, what: &str, nth: usize, speed: &str, settle: u64) {
+/// Kills a run at its `nth` step-start event, lets its last child finish, resumes.
+fn kill_at_step_then_resume(scn: &Path, zone: &str, nth: usize) {
     use std::io::BufRead;
     let d = init(scn);
     let before = gz_tsv(d.path());
-    let mut child = spawn_rescue(d.path(), speed, zone);
+    let mut child = spawn_rescue(d.path(), "1000", zone);
     let stdout = child.stdout.take().unwrap();
     let mut seen = 0;
     let mut killed = false;
     for line in std::io::BufReader::new(stdout).lines() {
         let Ok(line) = line else { break };
         let v: Value = serde_json::from_str(&line).unwrap();
-        let hit = if what == "step-start" {
-            v["event"] == "step-start"
-        } else {
-            v["event"] == "command" && v["command"].as_str().unwrap_or("").contains(what)
-        };
-        if hit {
+        if v["event"] == "step-start" {
             seen += 1;
             if seen == nth {
                 child.kill().unwrap();
@@ -514,30 +511,361 @@ fn kill_then_resume(scn: &Path, zone: &str, what: &str, nth: usize, speed: &str,
         return; // the run finished before that point: nothing to resume
     }
     // A child command of the killed run (never killed with it) may still be finishing.
-    std::thread::sleep(std::time::Duration::from_secs(settle));
-    let out = zr(d.path())
-        .args(["--json", "resume", zone, "--yes", "--allow-destructive"])
-        .env("ZONESIM_SPEED", "1000")
-        .output()
-        .unwrap();
-    let label = format!("{} / {zone}: killed at {what} #{nth}", scn.display());
+    std::thread::sleep(Duration::from_secs(1));
+    let label = format!("{} / {zone}: killed at step-start #{nth}", scn.display());
+    resume_and_check(d.path(), zone, &before, &label, &[]);
+}
+
+/// A run without --allow-destructive passes image-create over (skipped) and is killed while it
+/// winds down; `resume --allow-destructive` must then offer image-create: a rung skipped for
+/// want of consent was never tried.
+#[test]
+fn resume_offers_a_destructive_rung_the_killed_run_skipped() {
+    use std::io::BufRead;
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let before = gz_tsv(d.path());
+    let mut child = spawn_rescue(d.path(), "1000", "legacy01");
+    let stdout = child.stdout.take().unwrap();
+    let mut skipped = false;
+    let mut killed = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v["event"] == "step-end" && v["name"] == "image-create" && v["outcome"] == "skipped" {
+            skipped = true;
+        }
+        // The skip is journalled before anything further runs: kill at the next command.
+        if skipped && v["event"] == "command-start" {
+            child.kill().unwrap();
+            killed = true;
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(skipped && killed, "image-create was not passed over (skipped {skipped})");
+    std::thread::sleep(Duration::from_secs(1));
+    resume_and_check(d.path(), "legacy01", &before, "orphaned-core: skipped image-create", &[]);
+}
+
+/// `resume` of a killed run, then every invariant of the kill matrix.
+fn resume_and_check(dir: &Path, zone: &str, before: &str, label: &str, env: &[(&str, &str)]) {
+    let mut cmd = zr(dir);
+    cmd.args(["--json", "resume", zone, "--yes", "--allow-destructive"])
+        .env("ZONESIM_SPEED", "1000");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
     let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let s = summary(&events, &out);
     assert_eq!(s["result"], "attached", "{label}: {s}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(zone_state(d.path(), zone), "installed", "{label}");
-    assert_eq!(gz_tsv(d.path()), before, "{label}: GZ publishers");
+    assert_eq!(zone_state(dir, zone), "installed", "{label}");
+    assert_eq!(gz_tsv(dir), before, "{label}: GZ publishers");
     let applied = applied(&s);
     let unique: BTreeSet<&String> = applied.iter().collect();
     assert_eq!(unique.len(), applied.len(), "{label}: a strategy applied twice: {applied:?}");
-    let journal = d.path().join("state").join(zone).join("journal.json");
+    let journal = dir.join("state").join(zone).join("journal.json");
     let j: Value = serde_json::from_slice(&std::fs::read(journal).unwrap()).unwrap();
     assert_eq!(j["status"]["ended"], "attached", "{label}");
     let pre = j["pre_snapshot"].as_str().unwrap();
-    let snaps = sim(d.path(), "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
+    let snaps = sim(dir, "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
     assert!(snaps.lines().any(|l| l == pre), "{label}: pre-rescue snapshot kept");
+}
+
+/// The long-running commands a kill can land inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Long {
+    Detach,
+    Attach,
+    Install,
+    Uninstall,
+    ImageUpdate,
+    ImageCreate,
+    ZoneSetPublisher,
+}
+
+impl Long {
+    const ALL: [Long; 7] = [
+        Long::Detach,
+        Long::Attach,
+        Long::Install,
+        Long::Uninstall,
+        Long::ImageUpdate,
+        Long::ImageCreate,
+        Long::ZoneSetPublisher,
+    ];
+
+    /// The kind of `argv` (program name first); `None` for anything short or read-only.
+    fn of(argv: &[String]) -> Option<Long> {
+        let has = |w: &str| argv.iter().any(|a| a == w);
+        match argv.first().map(String::as_str)? {
+            "zoneadm" if has("detach") => Some(Long::Detach),
+            "zoneadm" if has("attach") => Some(Long::Attach),
+            "pkg" if has("-n") => None,
+            "pkg" if has("image-create") => Some(Long::ImageCreate),
+            "pkg" if has("image-update") || has("update") => Some(Long::ImageUpdate),
+            "pkg" if has("uninstall") => Some(Long::Uninstall),
+            "pkg" if has("install") => Some(Long::Install),
+            "pkg" if has("-R") && has("set-publisher") => Some(Long::ZoneSetPublisher),
+            _ => None,
+        }
+    }
+}
+
+/// One kill inside a long command: where, which command, and how fast the simulator must run
+/// so that this command really lasts a while (the ones before it stay short).
+struct InsideKill {
+    scn: PathBuf,
+    zone: String,
+    kind: Long,
+    speed: f64,
+}
+
+/// Real seconds the command killed inside should last.
+const INSIDE_S: f64 = 0.6;
+
+fn audit(dir: &Path) -> Vec<(Vec<String>, u64)> {
+    std::fs::read_to_string(dir.join("audit.log"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .map(|v| {
+            let argv = v["argv"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            (argv, v["cost_s"].as_u64().unwrap_or(0))
+        })
+        .collect()
+}
+
+fn words(command: &Value) -> Vec<String> {
+    command.as_str().unwrap_or("").split(' ').map(str::to_string).collect()
+}
+
+/// A full run of `zone` without real sleeps: for every long-command kind it executes, the speed
+/// that makes the first such command last [`INSIDE_S`] real seconds.
+fn inside_kills(scn: &Path, zone: &str) -> Vec<InsideKill> {
+    let d = init(scn);
+    let out = zr(d.path())
+        .args(["--json", "--yes", "--allow-destructive", zone])
+        .env_remove("ZONESIM_SPEED")
+        .output()
+        .unwrap();
+    let starts: Vec<Vec<String>> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["event"] == "command-start")
+        .map(|v| words(&v["command"]))
+        .collect();
+    let audit = audit(d.path());
+    let mut kills = Vec::new();
+    for kind in Long::ALL {
+        let Some(first) = starts.iter().find(|w| Long::of(w) == Some(kind)) else { continue };
+        let at = audit.iter().position(|(argv, _)| argv == first);
+        let at = at.unwrap_or_else(|| panic!("{first:?} announced but not in the audit log"));
+        let cost = audit[at].1.max(1) as f64;
+        kills.push(InsideKill {
+            scn: scn.to_path_buf(),
+            zone: zone.to_string(),
+            kind,
+            speed: cost / INSIDE_S,
+        });
+    }
+    kills
+}
+
+/// Waits until some simulated command holds the world lock (zonesim holds it for its whole
+/// invocation), i.e. the announced command really runs; false after `limit`.
+fn wait_for_running_command(dir: &Path, limit: Duration) -> bool {
+    let lock = std::fs::OpenOptions::new().write(true).open(dir.join("world.lock")).unwrap();
+    let until = Instant::now() + limit;
+    while Instant::now() < until {
+        match lock.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) => return true,
+            Ok(()) => lock.unlock().unwrap(),
+            Err(e) => panic!("world.lock: {e}"),
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    false
+}
+
+/// Polls the audit log until `argv` has finished `n` times (generous bound: a loaded machine).
+fn wait_for_audit(dir: &Path, argv: &[String], n: usize) -> bool {
+    let until = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < until {
+        if audit(dir).iter().filter(|(a, _)| a == argv).count() >= n {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// Runs `k` until the first command of its kind is announced and really running, SIGKILLs
+/// zonerescue there (the command, in its own process group, runs on as on a host whose SSH
+/// session dropped) and returns the world, the GZ publishers before, the orphan's argv and the
+/// number of audit-log entries (finished commands) at the kill.
+fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>, usize) {
+    use std::io::BufRead;
+    let d = init(&k.scn);
+    let before = gz_tsv(d.path());
+    let label = format!("{} / {}: {:?}", k.scn.display(), k.zone, k.kind);
+    let mut child = zr(d.path())
+        .args(["--json", "--yes", "--allow-destructive", &k.zone])
+        .env("ZONESIM_SPEED", format!("{}", k.speed))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut orphan = None;
+    let mut done_at_kill = 0;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v["event"] != "command-start" || Long::of(&words(&v["command"])) != Some(k.kind) {
+            continue;
+        }
+        let argv = words(&v["command"]);
+        assert!(
+            wait_for_running_command(d.path(), Duration::from_secs(30)),
+            "{label}: {argv:?} never started"
+        );
+        let done = audit(d.path());
+        child.kill().unwrap();
+        done_at_kill = done.len();
+        let finished = done.iter().filter(|(a, _)| *a == argv).count();
+        // Still running when zonerescue died: not yet in the audit log.
+        assert_eq!(finished, 0, "{label}: {argv:?} finished before the kill");
+        orphan = Some(argv);
+        break;
+    }
+    let _ = child.wait();
+    let orphan = orphan.unwrap_or_else(|| panic!("{label}: the run never started such a command"));
+    (d, before, orphan, done_at_kill)
+}
+
+/// SIGKILL inside each long command (attach, detach, install, uninstall, image-update,
+/// image-create, set-publisher on the zone image) that each attachable scenario runs; the
+/// orphaned command finishes, then `resume` must end installed with every invariant.
+#[test]
+fn killed_inside_long_commands_resume_to_installed() {
+    let mut zones = Vec::new();
+    for scn in scenarios() {
+        zones.extend(
+            oracle(&scn).into_iter().filter(|o| o.attachable).map(|o| (scn.clone(), o.zone)),
+        );
+    }
+    let kills: Vec<InsideKill> =
+        in_parallel(zones, |(scn, zone)| inside_kills(&scn, &zone)).into_iter().flatten().collect();
+    // Every kind is hit by at least one scenario: the matrix cannot silently kill nothing.
+    let covered: BTreeSet<Long> = kills.iter().map(|k| k.kind).collect();
+    assert_eq!(covered, Long::ALL.into_iter().collect(), "long commands never run");
+    in_parallel(kills, |k| {
+        let (d, before, orphan, _) = kill_inside(&k);
+        let label = format!("{} / {}: killed inside {orphan:?}", k.scn.display(), k.zone);
+        assert!(wait_for_audit(d.path(), &orphan, 1), "{label}: the orphan never ended");
+        resume_and_check(d.path(), &k.zone, &before, &label, &[]);
+    });
+}
+
+/// `f` over `items` on a few threads (the cases mostly sleep in the simulator); results in
+/// no particular order. A panic in any case fails the test.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let queue = std::sync::Mutex::new(items);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..3 {
+            s.spawn(|| {
+                loop {
+                    // Taken in its own statement: the queue must not stay locked during `f`.
+                    let next = queue.lock().unwrap().pop();
+                    let Some(item) = next else { break };
+                    let r = f(item);
+                    results.lock().unwrap().push(r);
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap()
+}
+
+/// `resume` starts while the orphaned `pkg install` of the killed run is still running: it
+/// must wait for it (or retry on the image lock) and still end installed.
+#[test]
+fn resume_while_the_orphaned_pkg_still_runs() {
+    let scn = scenario("s11express-b111-web.toml");
+    let k = inside_kills(&scn, "web01").into_iter().find(|k| k.kind == Long::Install);
+    let mut k = k.expect("b111 runs a real pkg install");
+    k.speed /= 4.0; // the orphan lasts a few seconds: resume surely overlaps it
+    let (d, before, orphan, done_at_kill) = kill_inside(&k);
+    assert!(audit(d.path()).iter().all(|(a, _)| *a != orphan), "orphan ended before resume");
+    let label = format!("b111 / web01: resumed during {orphan:?}");
+    resume_and_check(d.path(), "web01", &before, &label, &[("ZONERESCUE_PKG_LOCK_WAIT_MS", "50")]);
+    // The simulator serialises whole invocations (world.lock is held through the simulated
+    // work): resume's first command waited for the orphan and saw its finished transaction,
+    // never a half-done one.
+    let after = audit(d.path());
+    assert_eq!(after.get(done_at_kill).map(|(a, _)| a), Some(&orphan), "{label}");
+}
+
+/// Another package client holds the zone image's lock through every retry (on a real host:
+/// the orphaned pkg of a killed run that outlasts the retries). The run must stop at that
+/// step, not climb to image-update or image-create and not roll ZFS back under the live
+/// transaction; once the lock is gone, `resume` finishes the rescue.
+#[test]
+fn a_lasting_image_lock_stops_the_run_and_resume_finishes_it() {
+    let text = std::fs::read_to_string(scenario("s11express-b111-web.toml")).unwrap();
+    let text = format!("{text}\n[[faults]]\nkind = \"image-locked\"\nzone = \"web01\"\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let scn = tmp.path().join("image-locked.toml");
+    std::fs::write(&scn, text).unwrap();
+    let d = init(&scn);
+    let before = gz_tsv(d.path());
+    let (out, ev) = rescue_env(
+        d.path(),
+        "web01",
+        &["--yes", "--allow-destructive"],
+        &[("ZONERESCUE_PKG_LOCK_WAIT_MS", "5")],
+    );
+    let s = summary(&ev, &out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert_eq!(s["result"], "failed");
+    let message = s["message"].as_str().unwrap();
+    assert!(message.contains("in use by another package client"), "{s}");
+    assert!(message.contains("zonerescue resume web01"), "{s}");
+    // The first rung that needs pkg on the zone image is the last one started …
+    let started: Vec<&str> = ev
+        .iter()
+        .filter(|e| e["event"] == "step-start")
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !started.contains(&"image-update") && !started.contains(&"image-create"),
+        "{started:?}"
+    );
+    let last_end = ev.iter().rev().find(|e| e["event"] == "step-end").unwrap();
+    assert_eq!(last_end["name"], *started.last().unwrap());
+    assert_eq!(last_end["outcome"], "failed");
+    // … and nothing was rolled back under the lock holder.
+    assert!(!ev.iter().any(|e| e["event"] == "snapshot" && e["action"] == "rolled-back"), "{s}");
+    assert_eq!(gz_tsv(d.path()), before);
+    let journal = d.path().join("state/web01/journal.json");
+    let j: Value = serde_json::from_slice(&std::fs::read(&journal).unwrap()).unwrap();
+    let locked = j["steps"].as_array().unwrap().last().unwrap();
+    assert_eq!(locked["name"], last_end["name"], "{j}");
+    assert_eq!(locked["state"], "started", "the locked step stays in flight for resume: {j}");
+    // The other client finishes (the fault goes away); resume completes the rescue.
+    let world_path = d.path().join("world.json");
+    let mut world: Value = serde_json::from_slice(&std::fs::read(&world_path).unwrap()).unwrap();
+    world["faults"] = Value::Array(vec![]);
+    std::fs::write(&world_path, serde_json::to_vec_pretty(&world).unwrap()).unwrap();
+    resume_and_check(d.path(), "web01", &before, "b111 after a lasting image lock", &[]);
 }
 
 #[test]

@@ -31,6 +31,12 @@ pub enum Event {
         /// The commands the step plans to run (as an administrator would type them).
         commands: Vec<String>,
     },
+    /// A changing command is about to be spawned (never in a dry run, never for read-only
+    /// commands); its `command` event follows when it ends.
+    CommandStart {
+        step: u32,
+        command: String,
+    },
     Command {
         step: u32,
         command: String,
@@ -175,6 +181,10 @@ mod tests {
         };
         let v: serde_json::Value = serde_json::from_str(&to_json_line(&e)).unwrap();
         assert_eq!(v["schema"], 1);
+        let c = Event::CommandStart { step: 4, command: "zoneadm -z z1 attach -u".into() };
+        let c: serde_json::Value = serde_json::from_str(&to_json_line(&c)).unwrap();
+        assert_eq!(c["event"], "command-start");
+        assert_eq!(c["command"], "zoneadm -z z1 attach -u");
         assert_eq!(v["event"], "step-end");
         assert_eq!(v["outcome"], "attach-failed");
         let s = Event::Summary(Summary {

@@ -1,7 +1,9 @@
 //! How the engine runs commands: read-only ones always (they are how facts are learnt),
-//! changing ones only outside `--dry-run`. Every command becomes a `command` event.
+//! changing ones only outside `--dry-run`. Every command becomes a `command` event when it
+//! ends; a changing one also a `command-start` event just before it is spawned, so a consumer
+//! (or a kill test) knows which long operation is in flight.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::events::Event;
@@ -33,6 +35,9 @@ pub struct Exec {
     pub interrupt: Interrupt,
     /// The current step number (for events).
     pub step: u32,
+    /// pkg's message, once a pkg command stayed refused for the image lock after every retry:
+    /// another package client (say, the orphaned `pkg` of a killed run) is changing the image.
+    pub image_lock_stood: Mutex<Option<String>>,
 }
 
 impl Exec {
@@ -48,7 +53,7 @@ impl Exec {
 
     /// A command that changes nothing (listings, `pkg … -n`): run even in a dry run.
     pub fn read(&self, spec: &CommandSpec) -> Result<CommandOutput, CommandError> {
-        self.run_waiting_for_lock(spec, &mut |_, _| {})
+        self.run_waiting_for_lock(spec, false, &mut |_, _| {})
     }
 
     /// A command that changes the system: in a dry run only shown (returns `None`).
@@ -65,24 +70,39 @@ impl Exec {
             self.report(spec, None, true);
             return Ok(None);
         }
-        self.run_waiting_for_lock(spec, on_line).map(Some)
+        self.run_waiting_for_lock(spec, true, on_line).map(Some)
     }
 
     /// Runs and reports `spec`; a pkg command refused because the image is locked (even
-    /// `pkg … -n`, which plans under the lock too) is retried after a growing wait.
+    /// `pkg … -n`, which plans under the lock too) is retried after a growing wait. A
+    /// `changing` command is announced (`command-start`) before every spawn.
     fn run_waiting_for_lock(
         &self,
         spec: &CommandSpec,
+        changing: bool,
         on_line: &mut dyn FnMut(Stream, &str),
     ) -> Result<CommandOutput, CommandError> {
         let mut retry = 0;
         loop {
+            if changing {
+                self.reporter
+                    .emit(&Event::CommandStart { step: self.step, command: spec.display() });
+            }
             let out = self.runner.run_streaming(spec, on_line)?;
             self.report(spec, Some(&out), false);
-            if !is_image_locked(spec, &out)
-                || retry >= PKG_LOCK_RETRIES
+            if !is_image_locked(spec, &out) {
+                return Ok(out);
+            }
+            // Once the lock has outlasted the retries, later commands do not wait again: the
+            // run stops at the end of this step (recover.rs) instead of waiting minutes more.
+            if retry >= PKG_LOCK_RETRIES
+                || self.image_locked().is_some()
                 || !self.wait_for_lock(retry)
             {
+                let text = out.stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                if let Ok(mut g) = self.image_lock_stood.lock() {
+                    g.get_or_insert_with(|| text.trim().to_string());
+                }
                 return Ok(out);
             }
             retry += 1;
@@ -107,6 +127,11 @@ impl Exec {
             std::thread::sleep((until - Instant::now()).min(Duration::from_millis(100)));
         }
         !self.interrupt.is_set()
+    }
+
+    /// pkg's message if a pkg command stayed refused for the image lock (`image_lock_stood`).
+    pub fn image_locked(&self) -> Option<String> {
+        self.image_lock_stood.lock().ok().and_then(|g| g.clone())
     }
 
     /// A changing command that must succeed (exit code in `ok`).

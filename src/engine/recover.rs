@@ -59,6 +59,9 @@ struct Run {
     last_log: Option<PathBuf>,
     /// Continuing a journalled run (`resume`).
     resuming: bool,
+    /// Another package client held the zone image's lock for good: nothing is rolled back
+    /// under it; the run stops for a later `resume`.
+    image_busy: bool,
 }
 
 /// How old an administrator's failed attach log may be for auto to start from its diagnosis
@@ -165,6 +168,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         reporter: Arc::clone(&reporter),
         interrupt,
         step: 0,
+        image_lock_stood: Default::default(),
     };
     let mut choice = req.choice;
     let mut journal = if req.resume {
@@ -252,6 +256,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         extra_findings: Vec::new(),
         last_log: None,
         resuming: req.resume,
+        image_busy: false,
     };
     let outcome = if req.resume { run.resume() } else { run.go() };
     let (result, message) = match outcome {
@@ -586,7 +591,10 @@ impl Run {
                     "interrupted before its attach finished",
                 );
             }
+            // A rung skipped (a destructive one without consent, one declined) was not tried:
+            // `resume --allow-destructive` must be able to offer it.
             if let Some(s) = name
+                && st.outcome != Some(StepOutcome::Skipped)
                 && !self.tried.contains(&s)
             {
                 self.tried.push(s);
@@ -764,6 +772,9 @@ impl Run {
             self.save()?;
         }
         let applied = st.apply(&self.input(), &self.exec);
+        if let Some(text) = self.exec.image_locked() {
+            return self.stop_for_image_lock(n, s, &text);
+        }
         let (detail, findings) = match applied {
             Ok(Applied::Changed { detail, findings }) => (detail, findings),
             Ok(Applied::NothingToDo(why)) => {
@@ -812,6 +823,35 @@ impl Run {
         }
         self.save()?;
         Ok(RungStep::Applied { n, detail })
+    }
+
+    /// Another package client held the zone's image lock through every retry (typically the
+    /// orphaned `pkg` of a killed run, still working): whatever this step reports is about
+    /// the lock, not the zone, so no further rung, and no rollback under a live transaction.
+    /// The step stays in flight in the journal: `resume` undoes and re-runs it later.
+    fn stop_for_image_lock(
+        &mut self,
+        n: u32,
+        s: StrategyName,
+        text: &str,
+    ) -> anyhow::Result<RungStep> {
+        self.image_busy = true;
+        let detail = format!("another package client holds the zone's package image: {text}");
+        self.emit(Event::StepEnd {
+            step: n,
+            name: s.as_str().into(),
+            outcome: StepOutcome::Failed,
+            detail: detail.clone(),
+        });
+        self.save()?;
+        Ok(RungStep::End((
+            RunResult::Failed,
+            format!(
+                "stopped: {detail}; nothing was rolled back while it works. When no other pkg \
+                 runs on the zone image, `zonerescue resume {}` continues from step {n}",
+                self.facts.zone
+            ),
+        )))
     }
 
     /// The attach after one or more applied rungs (`steps`: strategy, step number, detail).
@@ -1007,6 +1047,11 @@ impl Run {
         let zone = self.facts.zone.as_str().to_string();
         let mut next_steps = Vec::new();
         match result {
+            RunResult::Failed if self.image_busy => {
+                next_steps.push("see which pkg holds the image: pgrep -fl pkg".into());
+                next_steps.push(format!("once it has finished: zonerescue resume {zone}"));
+                next_steps.push(format!("zonerescue status {zone}"));
+            }
             RunResult::Failed | RunResult::Error if !self.exec.dry_run => {
                 if let Some(pre) = self.pre.clone() {
                     // The safest state: detached, image as before the rescue.

@@ -180,7 +180,7 @@ impl Reporter {
                     None
                 }
             }
-            Event::LogLine { .. } => None,
+            Event::LogLine { .. } | Event::CommandStart { .. } => None,
             Event::Snapshot { name, action, .. } => Some(format!(
                 "    snapshot {}: {name}",
                 match action {

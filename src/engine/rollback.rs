@@ -54,6 +54,7 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         reporter,
         interrupt: Interrupt::detached(),
         step: 0,
+        image_lock_stood: Default::default(),
     };
     if !snapshot::exists(&exec, &target) {
         return refuse(format!("snapshot {target} does not exist"));

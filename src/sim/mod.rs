@@ -7,7 +7,8 @@
 //! - [`cmd`]: zoneadm, zonecfg, pkg, zfs, beadm, mount, zlogin; [`brand`]: the attach/detach
 //!   hooks; [`solver`]: the package solve; [`pkgops`]: image operations; [`pkgfmt`]: pkg's
 //!   output formats; [`platform`]: platforms and version syntax; [`clock`]: simulated time;
-//!   [`faults`]: injected faults; [`files`]: real files under DIR; [`oracle`]: ground truth.
+//!   [`faults`]: injected faults; [`files`]: real files under DIR; [`oracle`]: ground truth;
+//!   [`oplock`]: pkg's image lock and zoneadm's zone lock while an operation runs.
 //!
 //! The world directory of a command is `$ZONESIM_ROOT`, else derived from argv[0]
 //! (`DIR/bin/zoneadm` → DIR).
@@ -20,6 +21,7 @@ pub mod demo;
 pub mod faults;
 pub mod files;
 pub mod live;
+pub mod oplock;
 pub mod oracle;
 pub mod out;
 pub mod pkgfmt;
@@ -117,6 +119,11 @@ fn world_dir(argv0: &str, name: &str) -> Result<PathBuf> {
 
 fn run_command(argv0: &str, name: &str, args: &[String]) -> Result<i32> {
     let dir = world_dir(argv0, name)?;
+    // pkg's image lock / zoneadm's zone lock of a running operation, before the world lock.
+    let _operation = match oplock::claim(&dir, name, args)? {
+        oplock::Claim::Held(lock) => lock,
+        oplock::Claim::Busy(out) => return refused_while_busy(&dir, name, args, out),
+    };
     let (store, mut world) = store::Store::open(&dir)?;
     world.cost_s = 0;
     let injected = faults::command(&mut world, name, args);
@@ -151,6 +158,23 @@ fn run_command(argv0: &str, name: &str, args: &[String]) -> Result<i32> {
     live::enable(false);
     let _ = std::io::stdout().write_all(rest.as_bytes());
     let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().write_all(out.stderr.as_bytes());
+    Ok(out.code)
+}
+
+/// A command refused because another invocation holds its operation lock: audited with the
+/// clock as last saved (read without the world lock, which the running command holds).
+fn refused_while_busy(dir: &Path, name: &str, args: &[String], out: out::Output) -> Result<i32> {
+    let clock_s = std::fs::read_to_string(dir.join("world.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|w| w["clock_s"].as_u64())
+        .unwrap_or(0);
+    let mut argv = vec![name.to_string()];
+    argv.extend(args.iter().cloned());
+    audit::append(dir, &audit::AuditEntry { argv, exit: out.code, cost_s: 0, clock_s })
+        .context("cannot append to audit.log")?;
+    let _ = std::io::stdout().write_all(out.stdout.as_bytes());
     let _ = std::io::stderr().write_all(out.stderr.as_bytes());
     Ok(out.code)
 }

@@ -106,25 +106,8 @@ pub fn run(world: &mut World, args: &[String]) -> Output {
         ImageRef::Zone(z) => Some(z.clone()),
         ImageRef::Global => None,
     };
-    let mutating = matches!(
-        sub.as_str(),
-        "install"
-            | "uninstall"
-            | "update"
-            | "set-publisher"
-            | "unset-publisher"
-            | "refresh"
-            | "image-create"
-            | "copy-publishers-from"
-    );
-    if mutating && faults::take_kind(world, "image-locked", zone_name.as_deref()) {
-        return Output::fail(
-            7,
-            format!(
-                "pkg: The image cannot be modified as it is currently in use by another package client: pkg on {}, pid 4242.",
-                hostname()
-            ),
-        );
+    if is_mutating(&sub) && faults::take_kind(world, "image-locked", zone_name.as_deref()) {
+        return image_in_use();
     }
     match sub.as_str() {
         "publisher" => publisher(world, &iref, rest),
@@ -141,6 +124,33 @@ pub fn run(world: &mut World, args: &[String]) -> Output {
         "history" => history(world, &iref, rest),
         other => top_usage(&format!("unknown subcommand '{other}'")),
     }
+}
+
+/// Subcommands that change the image, and so take pkg's image lock for their whole run.
+pub fn is_mutating(sub: &str) -> bool {
+    matches!(
+        sub,
+        "install"
+            | "uninstall"
+            | "update"
+            | "image-update"
+            | "set-publisher"
+            | "unset-publisher"
+            | "refresh"
+            | "image-create"
+            | "copy-publishers-from"
+    )
+}
+
+/// pkg's refusal when another client holds the image lock (exit 7).
+pub fn image_in_use() -> Output {
+    Output::fail(
+        7,
+        format!(
+            "pkg: The image cannot be modified as it is currently in use by another package client: pkg on {}, pid 4242.",
+            hostname()
+        ),
+    )
 }
 
 fn hostname() -> &'static str {

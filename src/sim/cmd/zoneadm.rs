@@ -56,6 +56,15 @@ fn usage(platform: Platform) -> Output {
 
 const ATTACH_HELP: &str = "usage:\tattach [-F] [-n <path>] [brand-specific args]\n\tAttach the zone to the system.  The zone state must be 'configured'\n\tprior to attach; upon successful completion, the zone state will be\n\t'installed'.  The system software on the current system must be\n\tcompatible with the software on the zone's original system.\n\tSpecify -F to force the attach and skip software compatibility tests.\n\tThe -n option can be used to specify 'no-execute' mode.  When -n is\n\tused, the information needed to attach the zone is read from the\n\tspecified path and the configuration is only validated.  The path can\n\tbe '-' to specify standard input.  The -F and -n options are mutually\n\texclusive.  All other arguments are passed to the brand attach\n\tfunction; see brands(5) for more information.\n";
 
+/// Subcommands that change a zone's state, and so take zoneadm's lock on the zone.
+pub const STATE_CHANGING: [&str; 8] =
+    ["detach", "attach", "boot", "halt", "reboot", "ready", "shutdown", "mark"];
+
+/// zoneadm's refusal while another zoneadm works on the zone.
+pub fn zone_busy(zone: &str) -> Output {
+    Output::fail(1, zerr(zone, "another zoneadm may have an operation in progress."))
+}
+
 fn zerr(zone: &str, msg: &str) -> String {
     format!("zoneadm: zone '{zone}': {msg}")
 }
@@ -120,7 +129,7 @@ pub fn run(world: &mut World, args: &[String]) -> Output {
         return usage(p);
     }
     if sub != "verify" && faults::take_kind(world, "zoneadm-locked", Some(&zone)) {
-        return Output::fail(1, zerr(&zone, "another zoneadm may have an operation in progress."));
+        return zone_busy(&zone);
     }
     match sub {
         "detach" => detach(world, &zone, rest),
