@@ -16,7 +16,11 @@ use crate::system::{CommandError, CommandOutput, CommandSpec, Program, Runner, S
 pub const PKG_LOCK_RETRIES: u32 = 3;
 /// Base wait before the first retry (doubling after each), in milliseconds; the environment
 /// variable `ZONERESCUE_PKG_LOCK_WAIT_MS` overrides it (tests use a few milliseconds).
+#[cfg(not(test))]
 const PKG_LOCK_WAIT_MS: u64 = 5_000;
+/// Unit tests check the retry schedule, not the waiting.
+#[cfg(test)]
+const PKG_LOCK_WAIT_MS: u64 = 20;
 /// pkg(1): "The requested operation cannot be performed on a live image" / image in use.
 const PKG_EXIT_LOCKED: i32 = 7;
 
@@ -35,9 +39,10 @@ pub struct Exec {
     pub interrupt: Interrupt,
     /// The current step number (for events).
     pub step: u32,
-    /// pkg's message, once a pkg command stayed refused for the image lock after every retry:
-    /// another package client (say, the orphaned `pkg` of a killed run) is changing the image.
-    pub image_lock_stood: Mutex<Option<String>>,
+    /// The image (`-R` root, `/` for the global zone) and pkg's message, once a pkg command
+    /// stayed refused for the image lock after every retry: another package client (say, the
+    /// orphaned `pkg` of a killed run) is changing that image.
+    pub image_lock_stood: Mutex<Option<(String, String)>>,
 }
 
 impl Exec {
@@ -95,13 +100,18 @@ impl Exec {
             }
             // Once the lock has outlasted the retries, later commands do not wait again: the
             // run stops at the end of this step (recover.rs) instead of waiting minutes more.
-            if retry >= PKG_LOCK_RETRIES
-                || self.image_locked().is_some()
-                || !self.wait_for_lock(retry)
-            {
+            // Only for the same image: restoring the global zone's publishers still waits
+            // out a brief lock on the live image after a zone image's lock stood.
+            let image = image_of(spec);
+            let stood_here = self
+                .image_lock_stood
+                .lock()
+                .ok()
+                .is_some_and(|g| g.as_ref().is_some_and(|(i, _)| *i == image));
+            if retry >= PKG_LOCK_RETRIES || stood_here || !self.wait_for_lock(retry) {
                 let text = out.stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
                 if let Ok(mut g) = self.image_lock_stood.lock() {
-                    g.get_or_insert_with(|| text.trim().to_string());
+                    g.get_or_insert_with(|| (image, text.trim().to_string()));
                 }
                 return Ok(out);
             }
@@ -131,7 +141,7 @@ impl Exec {
 
     /// pkg's message if a pkg command stayed refused for the image lock (`image_lock_stood`).
     pub fn image_locked(&self) -> Option<String> {
-        self.image_lock_stood.lock().ok().and_then(|g| g.clone())
+        self.image_lock_stood.lock().ok().and_then(|g| g.as_ref().map(|(_, m)| m.clone()))
     }
 
     /// A changing command that must succeed (exit code in `ok`).
@@ -143,7 +153,103 @@ impl Exec {
     }
 }
 
+/// Runs `spec` with no events and no interrupt check, retrying pkg's exit 7 like [`Exec`]
+/// does: for clean-up that must happen even when the run is unwinding (a guard's `Drop`).
+pub(crate) fn run_quietly_waiting_for_lock(
+    runner: &Runner,
+    spec: &CommandSpec,
+) -> Result<CommandOutput, CommandError> {
+    let mut retry = 0;
+    loop {
+        let out = runner.run(spec)?;
+        if !is_image_locked(spec, &out) || retry >= PKG_LOCK_RETRIES {
+            return Ok(out);
+        }
+        std::thread::sleep(pkg_lock_wait(retry));
+        retry += 1;
+    }
+}
+
+/// The image a pkg command works on: its `-R` root, or `/` (the global zone's).
+fn image_of(spec: &CommandSpec) -> String {
+    let args = spec.args_lossy();
+    args.iter()
+        .position(|a| a == "-R")
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_else(|| "/".to_string())
+}
+
 /// A pkg command that failed only because another client holds the image lock.
 fn is_image_locked(spec: &CommandSpec, out: &CommandOutput) -> bool {
     spec.program() == Program::Pkg && out.code == Some(PKG_EXIT_LOCKED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::system::{SystemPaths, Timeouts};
+    use crate::ui::Palette;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A command directory whose `pkg` is a script (tests only), and an Exec over it.
+    fn exec_with_pkg(script: &str) -> (tempfile::TempDir, Exec) {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let pkg = bin.join("pkg");
+        std::fs::write(&pkg, format!("#!/bin/sh\ncd '{}'\n{script}\n", dir.path().display()))
+            .unwrap();
+        std::fs::set_permissions(&pkg, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let paths = SystemPaths::new(Some(bin), dir.path().to_path_buf()).unwrap();
+        let exec = Exec {
+            runner: Runner::new(paths, Timeouts::default()),
+            dry_run: false,
+            reporter: Arc::new(Reporter::new(true, Palette::plain())),
+            interrupt: Interrupt::detached(),
+            step: 0,
+            image_lock_stood: Default::default(),
+        };
+        (dir, exec)
+    }
+
+    fn pkg(args: &[&str]) -> CommandSpec {
+        CommandSpec::new(Program::Pkg).args(args)
+    }
+
+    #[test]
+    fn the_image_is_the_r_root_or_the_global_zone() {
+        assert_eq!(image_of(&pkg(&["-R", "/z/root", "install", "x"])), "/z/root");
+        assert_eq!(image_of(&pkg(&["set-publisher", "-G", "*", "s"])), "/");
+    }
+
+    #[test]
+    fn a_lock_that_stood_on_a_zone_image_does_not_stop_retries_on_the_global_zone() {
+        // The zone image stays locked; the live image is locked once, then free.
+        let (d, exec) = exec_with_pkg(
+            "echo \"$@\" >> calls\n\
+             if [ \"$1\" = -R ]; then echo 'pkg: image in use' >&2; exit 7; fi\n\
+             if [ ! -e gz-tried ]; then touch gz-tried; exit 7; fi\nexit 0",
+        );
+        let zone = exec.change(&pkg(&["-R", "/z/root", "install", "x"])).unwrap().unwrap();
+        assert_eq!(zone.code, Some(7));
+        assert_eq!(exec.image_locked().as_deref(), Some("pkg: image in use"));
+        // Once stood, the same image is not waited for again …
+        let again = exec.change(&pkg(&["-R", "/z/root", "uninstall", "x"])).unwrap().unwrap();
+        assert_eq!(again.code, Some(7));
+        let calls = std::fs::read_to_string(d.path().join("calls")).unwrap();
+        let count = |verb: &str| calls.lines().filter(|l| l.contains(verb)).count();
+        assert_eq!(count(" install x"), PKG_LOCK_RETRIES as usize + 1);
+        assert_eq!(count("uninstall"), 1);
+        // … but the global zone's restore still waits its brief lock out.
+        let gz = exec.change(&pkg(&["set-publisher", "--enable", "extra"])).unwrap().unwrap();
+        assert_eq!(gz.code, Some(0));
+    }
+
+    #[test]
+    fn quiet_clean_up_waits_out_a_brief_lock() {
+        let (_d, exec) = exec_with_pkg("if [ ! -e tried ]; then touch tried; exit 7; fi\nexit 0");
+        let out =
+            run_quietly_waiting_for_lock(&exec.runner, &pkg(&["set-publisher", "s"])).unwrap();
+        assert_eq!(out.code, Some(0));
+    }
 }

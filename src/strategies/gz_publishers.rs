@@ -202,7 +202,8 @@ impl Drop for GzPublisherGuard {
         if !self.restored {
             self.restored = true;
             for spec in restore_specs(&self.original, &self.keep) {
-                let _ = self.runner.run(&spec);
+                // Waits out another pkg client's image lock, as the normal restore does.
+                let _ = crate::engine::exec::run_quietly_waiting_for_lock(&self.runner, &spec);
             }
         }
     }
