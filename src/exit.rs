@@ -4,7 +4,7 @@
 //! 0 attached (or the requested command succeeded), 1 failed (every useful rung failed; zone
 //! left detached with its image restored), 2 usage or I/O error, 3 refused (nothing was
 //! changed: zone running, cannot snapshot, no terminal for prompts …), 4 another run holds the
-//! zone's lock, 5 stopped by an unexpected error midway (journal says where; `resume` goes on),
+//! zone's lock (or a command a killed run left running outlasted its limit), 5 stopped by an unexpected error midway (journal says where; `resume` goes on),
 //! 130 interrupted by a signal.
 //! `--dry-run` exits 0 (result `planned` in the JSON summary). An invalid or unknown zone name,
 //! a running or incomplete zone, an ambiguous ZBE, a failed pre-rescue snapshot and "no

@@ -303,7 +303,10 @@ fn exit_status(roff: &mut Roff) {
             exit::REFUSED,
             "Refused; nothing was changed (zone running, cannot snapshot, no terminal for prompts).",
         ),
-        (exit::LOCKED, "Another zonerescue run holds the zone's lock."),
+        (
+            exit::LOCKED,
+            "Another zonerescue run holds the zone's lock, or a pkg or zoneadm that a killed run left running outlasted its time limit.",
+        ),
         (
             exit::ERROR,
             "Stopped by an unexpected error midway; the journal says where, and resume continues.",
@@ -355,7 +358,8 @@ fn files(roff: &mut Roff) {
         (
             "/var/lib/zonerescue",
             "State directory: one journal and lock per zone, used by status, resume and rollback \
-             (see --state-dir).",
+             (see --state-dir), and the record of a changing command while it runs: if zonerescue \
+             is killed outright, the next run, resume or rollback waits for that command first.",
         ),
         (
             "/var/tmp/ZONE.attach_log.*",

@@ -548,7 +548,13 @@ fn resume_offers_a_destructive_rung_the_killed_run_skipped() {
 }
 
 /// `resume` of a killed run, then every invariant of the kill matrix.
-fn resume_and_check(dir: &Path, zone: &str, before: &str, label: &str, env: &[(&str, &str)]) {
+fn resume_and_check(
+    dir: &Path,
+    zone: &str,
+    before: &str,
+    label: &str,
+    env: &[(&str, &str)],
+) -> Vec<Value> {
     let mut cmd = zr(dir);
     cmd.args(["--json", "resume", zone, "--yes", "--allow-destructive"])
         .env("ZONESIM_SPEED", "1000");
@@ -573,6 +579,7 @@ fn resume_and_check(dir: &Path, zone: &str, before: &str, label: &str, env: &[(&
     let pre = j["pre_snapshot"].as_str().unwrap();
     let snaps = sim(dir, "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
     assert!(snaps.lines().any(|l| l == pre), "{label}: pre-rescue snapshot kept");
+    events
 }
 
 /// The long-running commands a kill can land inside.
@@ -736,6 +743,15 @@ fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>, usize
             wait_for_running_command(d.path(), Duration::from_secs(30)),
             "{label}: {argv:?} never started"
         );
+        // zonerescue records the child's pid right after spawning it (microseconds on a host;
+        // here the child may take the world lock first): kill once the record is there.
+        let record = d.path().join("state").join(&k.zone).join("child");
+        let command = v["command"].as_str().unwrap().to_string();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !std::fs::read_to_string(&record).is_ok_and(|r| r.contains(&command)) {
+            assert!(std::time::Instant::now() < deadline, "{label}: no child record");
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let done = audit(d.path());
         child.kill().unwrap();
         done_at_kill = done.len();
@@ -806,12 +822,23 @@ fn resume_while_the_orphaned_pkg_still_runs() {
     let (d, before, orphan, done_at_kill) = kill_inside(&k);
     assert!(audit(d.path()).iter().all(|(a, _)| *a != orphan), "orphan ended before resume");
     let label = format!("b111 / web01: resumed during {orphan:?}");
-    resume_and_check(d.path(), "web01", &before, &label, &[("ZONERESCUE_PKG_LOCK_WAIT_MS", "50")]);
-    // The simulator serialises whole invocations (world.lock is held through the simulated
-    // work): resume's first command waited for the orphan and saw its finished transaction,
-    // never a half-done one.
+    let events = resume_and_check(
+        d.path(),
+        "web01",
+        &before,
+        &label,
+        &[("ZONERESCUE_PKG_LOCK_WAIT_MS", "50")],
+    );
+    // Resume found the orphan in the zone's state directory and waited for it to end before
+    // running anything: its first command comes after the orphan's in the audit log.
+    let waited = events
+        .iter()
+        .find(|e| e["event"] == "finding" && e["key"] == "run.child-still-running")
+        .unwrap_or_else(|| panic!("{label}: resume did not wait for the orphan: {events:?}"));
+    assert!(waited["title"].as_str().unwrap().contains(" install "), "{waited}");
     let after = audit(d.path());
     assert_eq!(after.get(done_at_kill).map(|(a, _)| a), Some(&orphan), "{label}");
+    assert!(!d.path().join("state/web01/child").exists(), "{label}: record left behind");
 }
 
 /// Another package client holds the zone image's lock through every retry (on a real host:

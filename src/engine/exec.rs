@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::events::Event;
+use super::inflight::InFlight;
 use super::reporter::Reporter;
 use super::signals::Interrupt;
 use crate::system::{CommandError, CommandOutput, CommandSpec, Program, Runner, Stream};
@@ -43,6 +44,9 @@ pub struct Exec {
     /// stayed refused for the image lock after every retry: another package client (say, the
     /// orphaned `pkg` of a killed run) is changing that image.
     pub image_lock_stood: Mutex<Option<(String, String)>>,
+    /// The zone's state directory: each changing child is recorded there while it runs
+    /// ([`InFlight`]), for a later run to wait on if this one is killed outright.
+    pub inflight_dir: Option<std::path::PathBuf>,
 }
 
 impl Exec {
@@ -93,7 +97,16 @@ impl Exec {
                 self.reporter
                     .emit(&Event::CommandStart { step: self.step, command: spec.display() });
             }
-            let out = self.runner.run_streaming(spec, on_line)?;
+            let out = match (&self.inflight_dir, changing) {
+                (Some(dir), true) => {
+                    let kind = crate::system::CommandKind::of(spec);
+                    let mut on_spawn = |pid: u32| InFlight::record(dir, pid, kind, &spec.display());
+                    let out = self.runner.run_observed(spec, &mut on_spawn, on_line);
+                    InFlight::clear(dir);
+                    out?
+                }
+                _ => self.runner.run_streaming(spec, on_line)?,
+            };
             self.report(spec, Some(&out), false);
             if !is_image_locked(spec, &out) {
                 return Ok(out);
@@ -208,6 +221,7 @@ mod tests {
             interrupt: Interrupt::detached(),
             step: 0,
             image_lock_stood: Default::default(),
+            inflight_dir: None,
         };
         (dir, exec)
     }

@@ -4,8 +4,7 @@
 //!
 //! Format (version [`JOURNAL_FORMAT`]): one JSON object, see [`Journal`].
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -161,27 +160,10 @@ impl Journal {
         let path = Journal::path(zone_dir);
         let shown = path.display().to_string();
         let werr = |source| JournalError::Write { path: shown.clone(), source };
-        let text = serde_json::to_vec_pretty(self)
+        let mut text = serde_json::to_vec_pretty(self)
             .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
-        let tmp = zone_dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-        {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(&tmp)
-                .map_err(werr)?;
-            f.write_all(&text).map_err(werr)?;
-            f.write_all(b"\n").map_err(werr)?;
-            f.sync_all().map_err(werr)?;
-        }
-        fs::rename(&tmp, &path).map_err(werr)?;
-        if let Ok(d) = File::open(zone_dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        text.push(b'\n');
+        super::statedir::write_atomically(zone_dir, FILE_NAME, &text, true).map_err(werr)
     }
 
     /// Records the start of a step and returns its number.
@@ -280,7 +262,7 @@ mod tests {
         let back = Journal::load(d.path()).unwrap().unwrap();
         assert_eq!(back, j);
         assert!(back.describe().contains("attach-failed"));
-        fs::write(Journal::path(d.path()), b"{not json").unwrap();
+        std::fs::write(Journal::path(d.path()), b"{not json").unwrap();
         let e = Journal::load(d.path()).unwrap_err();
         assert!(e.to_string().contains("corrupt"));
         assert!(Journal::load(&d.path().join("none")).unwrap().is_none());

@@ -24,7 +24,7 @@ use super::journal::{Journal, JournalStatus};
 use super::lock::{LockError, ZoneLock};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
-use super::{planner, preflight, snapshot, statedir};
+use super::{inflight, planner, preflight, snapshot, statedir};
 
 /// Builds the runner from the global options (the seam tests use).
 pub fn runner_from(cli: &Cli) -> anyhow::Result<Runner> {
@@ -169,6 +169,20 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         interrupt,
         step: 0,
         image_lock_stood: Default::default(),
+        inflight_dir: (!req.dry_run).then(|| zone_dir.clone()),
+    };
+    // A child of an earlier run killed outright may still be changing the zone.
+    let waited = if req.dry_run {
+        None
+    } else {
+        match inflight::wait_for_leftover(&zone_dir, runner.timeouts(), &reporter, &exec.interrupt)
+        {
+            Ok(w) => w,
+            Err(why) => {
+                reporter.emit(&summary_only(&zone, &run_id, RunResult::Refused, why));
+                return Ok(exit::LOCKED);
+            }
+        }
     };
     let mut choice = req.choice;
     let mut journal = if req.resume {
@@ -205,6 +219,9 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         dry_run: req.dry_run,
         version: env!("CARGO_PKG_VERSION").into(),
     });
+    if let Some(f) = waited {
+        reporter.emit(&Event::Finding(f));
+    }
 
     let pf = preflight::run(&runner, &zone, forced_playbook.as_ref().map(|p| p.platform));
     for f in &pf.findings {

@@ -13,6 +13,7 @@ use crate::ui::{self, Answer, DialoguerPrompter, Palette, Prompter};
 
 use super::events::{RunResult, StepOutcome};
 use super::exec::Exec;
+use super::inflight;
 use super::journal::Journal;
 use super::lock::lock_or_report;
 use super::recover::{restore_recorded_gz_publishers, runner_from, state_base};
@@ -55,7 +56,15 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         interrupt: Interrupt::detached(),
         step: 0,
         image_lock_stood: Default::default(),
+        inflight_dir: Some(dir.clone()),
     };
+    // Never roll back under a pkg or attach that a killed run left running.
+    if let Err(why) =
+        inflight::wait_for_leftover(&dir, runner.timeouts(), &exec.reporter, &exec.interrupt)
+    {
+        eprintln!("zonerescue: rollback of zone {zone} refused: {why}");
+        return Ok(exit::LOCKED);
+    }
     if !snapshot::exists(&exec, &target) {
         return refuse(format!("snapshot {target} does not exist"));
     }

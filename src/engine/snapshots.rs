@@ -92,6 +92,7 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         interrupt: Interrupt::detached(),
         step: 0,
         image_lock_stood: Default::default(),
+        inflight_dir: None,
     };
     let mut failed = 0;
     for o in owned.iter().filter(|o| !o.keep) {

@@ -103,6 +103,34 @@ fn unsafe_free_euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
+/// Replaces `dir/name` with `bytes` atomically: a private temp file (mode 0600, never through a
+/// symlink), then rename. `durable`: fsync the file before and the directory after, so a host
+/// crash leaves the old or the new file (a record that only matters while this boot lasts
+/// skips that and is written in microseconds).
+pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8], durable: bool) -> io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        if durable {
+            f.sync_all()?;
+        }
+    }
+    fs::rename(&tmp, dir.join(name))?;
+    if durable && let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,17 @@ impl Runner {
         spec: &CommandSpec,
         on_line: &mut dyn FnMut(Stream, &str),
     ) -> Result<CommandOutput, CommandError> {
+        self.run_observed(spec, &mut |_| {}, on_line)
+    }
+
+    /// [`run_streaming`](Self::run_streaming), also telling `on_spawn` the child's pid as soon
+    /// as it runs (so a journal can name a child that may outlive us).
+    pub fn run_observed(
+        &self,
+        spec: &CommandSpec,
+        on_spawn: &mut dyn FnMut(u32),
+        on_line: &mut dyn FnMut(Stream, &str),
+    ) -> Result<CommandOutput, CommandError> {
         let argv = self.argv(spec);
         let argv_text: Vec<String> =
             argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
@@ -87,6 +98,9 @@ impl Runner {
             expr.start()
         }
         .map_err(|source| CommandError::Spawn { argv: joined.clone(), source })?;
+        if let Some(&pid) = handle.pids().first() {
+            on_spawn(pid);
+        }
 
         let (tx, rx) = mpsc::channel::<(Stream, Vec<u8>)>();
         spawn_reader(out_r, Stream::Stdout, tx.clone());

@@ -1,0 +1,76 @@
+//! A zonerescue killed outright (SIGKILL) while `zoneadm attach -u` runs leaves that child
+//! running in its own process group. The next command on the zone — `rollback` here, `resume`
+//! in tests/engine_recovery.rs — must wait for it before touching the zone, and refuse (exit 4)
+//! if it outlasts its time limit.
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+mod sim_support;
+use sim_support::Sim;
+
+/// Starts a rescue of pg01 at simulator `speed` and SIGKILLs zonerescue once the attach is
+/// recorded as its running child.
+fn kill_during_attach(sim: &Sim, speed: &str) {
+    let mut zr: Child = sim_support::zonerescue(&sim.dir)
+        .args(["--yes", "--json", "pg01"])
+        .env("ZONESIM_SPEED", speed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let record = sim.dir.join("state/pg01/child");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&record).is_ok_and(|t| t.contains("attach -u")) {
+        assert!(Instant::now() < deadline, "no attach was recorded as running");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    zr.kill().unwrap();
+    zr.wait().unwrap();
+}
+
+fn attach_ended(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("audit.log"))
+        .unwrap()
+        .lines()
+        .any(|l| l.contains(r#""attach","-u""#))
+}
+
+#[test]
+fn rollback_waits_for_the_attach_a_killed_run_left_running() {
+    let sim = Sim::new("omnios-postgres-removed");
+    kill_during_attach(&sim, "20");
+    assert!(!attach_ended(&sim.dir), "the attach ended before the rollback started");
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["rollback", "pg01", "--yes"])
+        .env("ZONESIM_SPEED", "20")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("of an earlier run is still running; waiting"), "{stderr}");
+    assert!(attach_ended(&sim.dir));
+    assert!(!sim.dir.join("state/pg01/child").exists(), "record left behind");
+    assert_eq!(sim.state("pg01"), "configured");
+}
+
+#[test]
+fn a_child_past_its_limit_makes_the_next_run_refuse() {
+    let sim = Sim::new("omnios-postgres-removed");
+    // The attach runs ~15 real seconds at this speed; the resume allows zoneadm 1 s (+5 s of
+    // slack from the attach's start), so it gives up while the attach still runs.
+    kill_during_attach(&sim, "3");
+    let record = sim.dir.join("state/pg01/child");
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "--timeout", "zoneadm=1", "resume", "pg01", "--yes"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(4), "{stdout}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["result"], "refused");
+    let message = summary["message"].as_str().unwrap();
+    assert!(message.contains("attach -u") && message.contains("still running"), "{message}");
+    assert!(record.exists(), "the record must stay while its child runs");
+}
