@@ -95,15 +95,34 @@ fn check(case: &Case) {
 }
 
 #[test]
-fn image_locked_once_is_waited_out_and_the_zone_attaches() {
+fn zone_image_locked_once_is_waited_out_and_the_zone_attaches() {
     check(&Case {
-        fault: "kind = \"image-locked\"\nnth = 1",
+        fault: "kind = \"image-locked\"\nzone = \"pg01\"\nnth = 1",
         args: &[],
         env: &[],
         exit: 0,
         says: "the package image is locked by another pkg client; retrying",
         changed: true,
     });
+}
+
+#[test]
+fn global_zone_image_locked_during_preflight_is_waited_out() {
+    // The first pkg operation that takes a lock is preflight's reachability refresh in the
+    // global zone: it is retried once the lock is gone, and the rescue goes on.
+    let fault = "kind = \"image-locked\"\nnth = 1";
+    check(&attaches(fault));
+    let d = host(fault);
+    let out = zr(&d.dir).args(["--yes", ZONE]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let refreshes: Vec<i64> = std::fs::read_to_string(d.dir.join("audit.log"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["argv"] == serde_json::json!(["pkg", "refresh", "omnios"]))
+        .map(|v| v["exit"].as_i64().unwrap())
+        .collect();
+    assert_eq!(refreshes, [7, 0], "preflight's refresh: locked, then retried");
 }
 
 #[test]

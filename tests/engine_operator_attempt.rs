@@ -2,7 +2,6 @@
 //! that attempt's log instead of repeating it, and still applies the oracle's gentlest plan.
 //! A stale log (older than a day) is not trusted: the plain attach comes first again.
 
-use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 
 mod sim_support;
@@ -35,26 +34,6 @@ fn attach_runs(sim: &Sim) -> usize {
         .count()
 }
 
-fn oracle_plan(scenario: &str, zone: &str) -> BTreeSet<String> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zonesim"))
-        .args(["oracle", sim_support::scenario(scenario).to_str().unwrap(), "--json"])
-        .output()
-        .unwrap();
-    let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let o = all.into_iter().find(|o| o["zone"] == zone).unwrap();
-    o["gentlest"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
-}
-
-fn applied(summary: &Value) -> BTreeSet<String> {
-    summary["strategies_applied"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_string())
-        .filter(|s| s != "attach")
-        .collect()
-}
-
 #[test]
 fn a_fresh_failed_attach_is_diagnosed_not_repeated() {
     for (scenario, zone) in [
@@ -75,15 +54,23 @@ fn a_fresh_failed_attach_is_diagnosed_not_repeated() {
             .find(|e| e["event"] == "finding" && e["key"] == "attach.previous-failure")
             .unwrap_or_else(|| panic!("{scenario}: no finding for the operator's attempt"));
         assert!(found["detail"].as_str().unwrap().contains("attach"), "{found}");
-        // Exactly the diagnosing attach saved: one attempt fewer than from an untouched world.
+        // The diagnosing plain attach saved: at least one attempt fewer than from an untouched
+        // world where auto attaches first (none fewer is promised where preflight already
+        // predicted the failure; the operator's log may tell more than preflight could).
         let fresh = Sim::new(scenario);
         let fresh_events = rescue(&fresh, zone);
-        let fresh_attempts = fresh_events.last().unwrap()["attempts"].as_u64().unwrap();
+        let fresh_summary = fresh_events.last().unwrap();
+        let fresh_attempts = fresh_summary["attempts"].as_u64().unwrap();
+        let plain_first = fresh_summary["strategies_applied"][0] == "attach";
         let attempts = s["attempts"].as_u64().unwrap();
-        assert_eq!(attempts + 1, fresh_attempts, "{scenario}: {s}");
+        assert!(attempts + u64::from(plain_first) <= fresh_attempts, "{scenario}: {s}");
         assert_eq!(attach_runs(&sim), attempts as usize + 1, "{scenario}: operator's + ours");
         assert!(!s["strategies_applied"].as_array().unwrap().iter().any(|a| a == "attach"));
-        assert_eq!(applied(s), oracle_plan(scenario, zone), "{scenario}: {s}");
+        assert_eq!(
+            sim_support::applied_remedies(s),
+            sim_support::oracle_gentlest(&sim_support::scenario(scenario), zone),
+            "{scenario}: {s}"
+        );
     }
 }
 

@@ -32,6 +32,11 @@ pub struct Facts {
     pub zone_publishers: Vec<Publisher>,
     /// Stems of the packages installed in the zone image.
     pub zone_packages: Vec<String>,
+    /// Enabled GZ publishers whose catalog refresh failed in preflight (`None`: not tested).
+    pub gz_unreachable: Option<Vec<String>>,
+    /// Enabled zone-only publishers (no GZ publisher of that name replaces them on attach)
+    /// whose refresh from the global zone failed in preflight (`None`: not tested).
+    pub zone_unreachable: Option<Vec<String>>,
 }
 
 impl Facts {

@@ -246,7 +246,7 @@ fn examine(
         z.reason = format!("{}: not examined (only installed or detached zones are)", entry.state);
         return z;
     }
-    let pf = preflight::run(runner, &entry.name, forced);
+    let pf = preflight::run(runner, &entry.name, forced, false);
     let inhibited = pf.inhibited();
     z.findings = pf.findings;
     let Some(facts) = pf.facts.filter(|_| !inhibited) else {

@@ -32,7 +32,9 @@ fn stop(findings: &mut Vec<Finding>, f: Finding) -> Preflight {
 }
 
 /// Collects the facts about `zone`. `forced` is the platform of a `--playbook` given by hand.
-pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
+/// `reachability`: test whether the global zone reaches the publishers an attach will refresh
+/// (`pkg refresh`, which writes only the catalog cache; not in a dry run or a survey).
+pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: bool) -> Preflight {
     let mut fs: Vec<Finding> = Vec::new();
     let zone = match ZoneName::new(zone) {
         Ok(z) => z,
@@ -252,6 +254,18 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
                 .detail("incremental steps need the zone's build; they will be skipped"),
         );
     }
+    let (gz_unreachable, zone_unreachable) = if reachability {
+        let (g, z) = unreachable_publishers(runner, &gz, &gz_publishers, &zp, &zone_publishers);
+        reachability_findings(
+            &mut fs,
+            g.as_deref().unwrap_or_default(),
+            z.as_deref().unwrap_or_default(),
+            &gz_publishers,
+        );
+        (g, z)
+    } else {
+        (None, None)
+    };
     let platform = forced.unwrap_or_else(|| {
         detect_platform(&entry.brand, &gz_publishers_tsv, &gz_publishers, gz_entire.as_ref())
     });
@@ -282,8 +296,93 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>) -> Preflight {
         gz_publishers_table,
         zone_publishers,
         zone_packages,
+        gz_unreachable,
+        zone_unreachable,
     };
     Preflight { facts: Some(facts), findings: fs }
+}
+
+/// Which publishers `attach -u` will refresh that the global zone cannot reach: the GZ's
+/// enabled ones, and the zone's enabled ones that no GZ publisher of the same name replaces
+/// (those stay in the zone image and are refreshed from the global zone too). `None` for an
+/// image whose refresh could not tell (not run, image locked past the retries, other errors).
+fn unreachable_publishers(
+    runner: &Runner,
+    gz: &Pkg,
+    gz_publishers: &[pkg::Publisher],
+    zp: &Pkg,
+    zone_publishers: &[pkg::Publisher],
+) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    let failing = |image: &Pkg, names: Vec<&str>| -> Option<Vec<String>> {
+        if names.is_empty() {
+            return Some(Vec::new());
+        }
+        let spec = image.refresh_spec(false, &names).ok()?;
+        let out = super::exec::run_quietly_waiting_for_lock(runner, &spec).ok()?;
+        if out.success() {
+            return Some(Vec::new());
+        }
+        let dead: Vec<String> = pkg::parse_unreachable_publishers(&out.stderr)
+            .into_iter()
+            .map(|u| u.publisher)
+            .filter(|p| names.contains(&p.as_str()))
+            .collect();
+        (!dead.is_empty()).then_some(dead)
+    };
+    let gz_names: Vec<&str> = gz_publishers
+        .iter()
+        .filter(|p| p.enabled && p.enabled_origins().next().is_some())
+        .map(|p| p.name.as_str())
+        .collect();
+    let zone_only: Vec<&str> = zone_publishers
+        .iter()
+        .filter(|p| p.enabled && p.enabled_origins().next().is_some())
+        .filter(|p| !gz_publishers.iter().any(|g| g.name == p.name))
+        .map(|p| p.name.as_str())
+        .collect();
+    (failing(gz, gz_names), failing(zp, zone_only))
+}
+
+fn reachability_findings(
+    fs: &mut Vec<Finding>,
+    gz: &[String],
+    zone: &[String],
+    gz_publishers: &[pkg::Publisher],
+) {
+    if !gz.is_empty() {
+        let first = gz_publishers.iter().find(|p| p.enabled).map(|p| p.name.as_str());
+        let remedy = if gz.iter().any(|g| Some(g.as_str()) == first) {
+            "the global zone's first publisher is unreachable: no remedy works until its \
+             repository can be reached (network, proxy, repository server)"
+        } else {
+            "gz-publishers removes them from the global zone for the attach and restores them"
+        };
+        fs.push(
+            Finding::warn(
+                "gz.publisher-unreachable",
+                Severity::High,
+                format!(
+                    "the global zone cannot reach publisher(s) {}: attach -u refreshes them and fails",
+                    gz.join(", ")
+                ),
+            )
+            .remediation(remedy),
+        );
+    }
+    if !zone.is_empty() {
+        fs.push(
+            Finding::warn(
+                "zone.publisher-unreachable",
+                Severity::High,
+                format!(
+                    "the zone's own publisher(s) {} cannot be reached from the global zone, which \
+                     is where attach -u refreshes them",
+                    zone.join(", ")
+                ),
+            )
+            .remediation("zone-publishers removes them from the zone image"),
+        );
+    }
 }
 
 /// solaris brand → Solaris 11; ipkg with the old 7-column tsv → Solaris 11 Express (b134-b151

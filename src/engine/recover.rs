@@ -223,7 +223,8 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         reporter.emit(&Event::Finding(f));
     }
 
-    let pf = preflight::run(&runner, &zone, forced_playbook.as_ref().map(|p| p.platform));
+    let pf =
+        preflight::run(&runner, &zone, forced_playbook.as_ref().map(|p| p.platform), !req.dry_run);
     for f in &pf.findings {
         reporter.emit(&Event::Finding(f.clone()));
     }
@@ -451,10 +452,54 @@ impl Run {
         if self.choice == StrategyChoice::Auto && self.facts.state == ZoneState::Configured {
             self.adopt_operators_attempt();
         }
+        if self.choice == StrategyChoice::Auto && self.diagnosis.is_none() {
+            self.predict_from_reachability();
+        }
         if self.exec.dry_run {
             return Ok(self.dry_run_plan());
         }
         self.climb()
+    }
+
+    /// `attach -u` refreshes every enabled publisher from the global zone and fails when one
+    /// cannot be reached. When preflight found such a publisher that a gentle rung can take
+    /// out of the way (a GZ publisher other than the first; a zone-only publisher), the plain
+    /// attach is known to fail: auto starts with that rung instead of attaching to find out.
+    fn predict_from_reachability(&mut self) {
+        let first = self.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
+        let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
+        let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
+        if gz.iter().any(|g| Some(g) == first.as_ref()) || (gz.is_empty() && zone.is_empty()) {
+            // Nothing unreachable, or the primary itself: attach and let the log speak.
+            return;
+        }
+        let mut d = Diagnosis::default();
+        if !gz.is_empty() {
+            d.remedies.push(StrategyName::GzPublishers);
+            d.reasons.push(format!(
+                "the global zone cannot reach publisher(s) {} (gz.publisher-unreachable)",
+                gz.join(", ")
+            ));
+            d.keys.push("gz.publisher-unreachable".into());
+        }
+        if !zone.is_empty() {
+            d.remedies.push(StrategyName::ZonePublishers);
+            d.reasons.push(format!(
+                "the zone's publisher(s) {} cannot be reached from the global zone \
+                 (zone.publisher-unreachable)",
+                zone.join(", ")
+            ));
+            d.keys.push("zone.publisher-unreachable".into());
+        }
+        d.publishers = gz.into_iter().chain(zone).collect();
+        let mut f = Finding::info(
+            "attach.predicted-failure",
+            format!("attach -u would fail: {}", d.reasons.join("; ")),
+        );
+        f.detail = "auto starts with the remedy instead of a plain attach to find out".into();
+        self.emit(Event::Finding(f));
+        self.tried.push(StrategyName::Attach);
+        self.diagnosis = Some(d);
     }
 
     /// A detached zone usually reaches zonerescue right after its administrator's own

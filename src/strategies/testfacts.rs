@@ -55,6 +55,8 @@ pub fn b111() -> Facts {
         .iter()
         .map(|s| s.to_string())
         .collect(),
+        gz_unreachable: None,
+        zone_unreachable: None,
     }
 }
 

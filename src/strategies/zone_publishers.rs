@@ -9,16 +9,20 @@ use crate::engine::exec::Exec;
 pub struct ZonePublishers;
 
 impl ZonePublishers {
-    /// Zone publishers the diagnosis names as unreachable.
+    /// Zone publishers the diagnosis names as unreachable, or whose refresh from the global
+    /// zone failed in preflight.
     pub(crate) fn known_dead(input: &Input) -> Vec<String> {
-        let Some(d) = input.diagnosis else { return Vec::new() };
+        let preflight = input.facts.zone_unreachable.as_deref().unwrap_or_default();
         input
             .facts
             .zone_publishers
             .iter()
             .filter(|p| {
-                d.publishers.contains(&p.name)
-                    || p.origins.iter().any(|o| d.origins.contains(&o.uri))
+                preflight.contains(&p.name)
+                    || input.diagnosis.is_some_and(|d| {
+                        d.publishers.contains(&p.name)
+                            || p.origins.iter().any(|o| d.origins.contains(&o.uri))
+                    })
             })
             .map(|p| p.name.clone())
             .collect()

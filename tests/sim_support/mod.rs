@@ -155,3 +155,27 @@ pub fn pkg_success(pubs: &[&str], summary: &[&str]) -> Vec<String> {
     v.extend(summary.iter().map(|s| s.to_string()));
     v
 }
+
+/// The oracle's gentlest plan for `zone` of the scenario file `scenario` (strategy names).
+pub fn oracle_gentlest(scenario: &Path, zone: &str) -> std::collections::BTreeSet<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_zonesim"))
+        .arg("oracle")
+        .arg(scenario)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let o = all.into_iter().find(|o| o["zone"] == zone).unwrap();
+    o["gentlest"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+}
+
+/// The strategies a JSON summary says were applied, without the plain `attach`.
+pub fn applied_remedies(summary: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    summary["strategies_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .filter(|s| s != "attach")
+        .collect()
+}
