@@ -179,15 +179,31 @@ fn auto_reaches_installed_with_the_gentlest_plan() {
         for o in oracle(&scn) {
             let d = init(&scn);
             let before = gz_tsv(d.path());
+            let state_before = zone_state(d.path(), &o.zone);
             let (out, ev) =
                 rescue(d.path(), &o.zone, &["--strategy", "auto", "--yes", "--allow-destructive"]);
             let s = summary(&ev, &out);
             let name = format!("{} / {}", scn.file_name().unwrap().to_string_lossy(), o.zone);
             assert_eq!(gz_tsv(d.path()), before, "{name}: GZ publishers changed");
             if !o.attachable {
-                assert_eq!(s["result"], "failed", "{name}: {s}");
-                assert_eq!(out.status.code(), Some(1));
-                assert_eq!(zone_state(d.path(), &o.zone), "configured", "{name}: left detached");
+                // A global zone that cannot reach its first publisher: preflight knows no
+                // remedy can work and refuses before changing anything. Otherwise every
+                // useful rung fails and the zone is left detached with its image restored.
+                let unreachable = ev.iter().any(|e| {
+                    e["event"] == "finding"
+                        && e["key"] == "gz.publisher-unreachable"
+                        && e["inhibitor"] == true
+                });
+                if unreachable {
+                    assert_eq!(s["result"], "refused", "{name}: {s}");
+                    assert_eq!(out.status.code(), Some(3));
+                    assert_eq!(zone_state(d.path(), &o.zone), state_before, "{name}: untouched");
+                    assert!(s["pre_snapshot"].is_null(), "{name}: nothing to snapshot for");
+                } else {
+                    assert_eq!(s["result"], "failed", "{name}: {s}");
+                    assert_eq!(out.status.code(), Some(1));
+                    assert_eq!(zone_state(d.path(), &o.zone), "configured", "{name}: detached");
+                }
                 continue;
             }
             assert_eq!(

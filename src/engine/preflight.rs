@@ -351,23 +351,24 @@ fn reachability_findings(
 ) {
     if !gz.is_empty() {
         let first = gz_publishers.iter().find(|p| p.enabled).map(|p| p.name.as_str());
-        let remedy = if gz.iter().any(|g| Some(g.as_str()) == first) {
-            "the global zone's first publisher is unreachable: no remedy works until its \
-             repository can be reached (network, proxy, repository server)"
-        } else {
-            "gz-publishers removes them from the global zone for the attach and restores them"
-        };
-        fs.push(
-            Finding::warn(
-                "gz.publisher-unreachable",
-                Severity::High,
-                format!(
-                    "the global zone cannot reach publisher(s) {}: attach -u refreshes them and fails",
-                    gz.join(", ")
-                ),
-            )
-            .remediation(remedy),
+        let title = format!(
+            "the global zone cannot reach publisher(s) {}: attach -u refreshes them and fails",
+            gz.join(", ")
         );
+        // Every remedy ends in an attach that needs the first publisher's repository (and
+        // image-create installs from it): detaching the zone now could only make things worse.
+        let f = if gz.iter().any(|g| Some(g.as_str()) == first) {
+            Finding::inhibitor("gz.publisher-unreachable", title).remediation(
+                "no remedy can work until the global zone reaches its first publisher's \
+                 repository (network, proxy, repository server); check with `pkg refresh`, \
+                 then run zonerescue again",
+            )
+        } else {
+            Finding::warn("gz.publisher-unreachable", Severity::High, title).remediation(
+                "gz-publishers removes them from the global zone for the attach and restores them",
+            )
+        };
+        fs.push(f);
     }
     if !zone.is_empty() {
         fs.push(
