@@ -481,6 +481,17 @@ impl Run {
                     format!("stopped by {}", self.exec.interrupt.signal_name()),
                 ));
             }
+            // auto: a failure before the package step (datasets, ZBEs) is out of every
+            // rung's reach; climbing on would end at image-create for nothing.
+            if self.choice == StrategyChoice::Auto
+                && let Some(key) = self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image)
+            {
+                let m = format!(
+                    "{}; the attach stops before the package step ({key}), which no strategy changes",
+                    self.failure_message()
+                );
+                return Ok((RunResult::Failed, m));
+            }
             let remedies = self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
             let next = {
                 let worth =
