@@ -1,6 +1,7 @@
 //! `zonerescue --strategy auto` on generated worlds (tests/world_gen), compared with the
 //! simulator's oracle: the hidden worlds zonerescue is judged on are not our named scenarios.
-//! `ZR_WORLD_SEED=N` runs one seed only; `ZR_WORLD_PRINT=1` also prints every world's outcome.
+//! `ZR_WORLD_SEED=N` runs one seed only, `ZR_WORLD_SEEDS=A..B` another range (exploration);
+//! `ZR_WORLD_PRINT=1` also prints every world's outcome.
 
 mod sim_support;
 mod world_gen;
@@ -293,9 +294,13 @@ fn generated_worlds_are_valid_and_deterministic() {
 
 #[test]
 fn auto_matches_the_oracle_on_generated_worlds() {
+    let range = std::env::var("ZR_WORLD_SEEDS").ok().and_then(|r| {
+        let (a, b) = r.split_once("..")?;
+        Some(a.parse::<u64>().ok()?..b.parse::<u64>().ok()?)
+    });
     let seeds: Vec<u64> = match std::env::var("ZR_WORLD_SEED").ok().and_then(|s| s.parse().ok()) {
         Some(one) => vec![one],
-        None => SEEDS.collect(),
+        None => range.unwrap_or(SEEDS).collect(),
     };
     // Two workers: the simulator never sleeps (no ZONESIM_SPEED), the work is process spawns.
     let chunks: Vec<Vec<u64>> =
@@ -369,4 +374,82 @@ publishers = [{ name = "openindiana.org", origins = ["http://pkg.openindiana.org
     assert_eq!(strings(&s["strategies_applied"]), vec!["attach".to_string()], "{s}");
     assert_eq!(s["attempts"], 1, "{s}");
     assert_eq!(sim.state("app01"), "configured");
+}
+
+/// Generated world 200, reduced: the zone has two blockers, reported one solver step at a time
+/// (an unmappable rename first, then a removed package). auto must uninstall again for the
+/// second instead of climbing past uninstall to image-create, and keep everything else.
+#[test]
+fn auto_uninstalls_again_for_a_blocker_the_next_attempt_names() {
+    let scn = r#"
+[scenario]
+name = "two blockers, one solver step at a time"
+platform = "omnios"
+
+[global]
+be = "r151054"
+be_uuid = "c5a4e0d1-7b2f-4e8a-9c3d-1e2f3a4b5c6d"
+entire = 151054
+
+[[global.publishers]]
+name = "omnios"
+origins = ["https://pkg.omnios.org/r151054/core/"]
+
+[[repositories]]
+uri = "https://pkg.omnios.org/r151054/core/"
+publisher = "omnios"
+builds = [151054]
+history_from = 151046
+
+[[repositories]]
+uri = "https://pkg.omnios.org/r151038/core/"
+publisher = "omnios"
+builds = [151038]
+history_from = 151030
+
+[[packages]]
+name = "SUNWcs"
+kind = "core"
+
+[[packages]]
+name = "system/library"
+kind = "core"
+
+[[packages]]
+name = "network/rsync"
+kind = "app"
+renamed = { at = 151040, to = "network/rsync-3" }
+
+[[packages]]
+name = "ooce/database/postgresql-11"
+kind = "app"
+removed_at = 151052
+
+[[packages]]
+name = "ooce/util/tmux"
+kind = "app"
+
+[[zones]]
+name = "build02"
+brand = "lipkg"
+zonepath = "/zones/build02"
+entire = 151038
+packages = ["SUNWcs", "system/library", "network/rsync", "ooce/database/postgresql-11", "ooce/util/tmux"]
+zbes = [{ name = "zbe", parentbe = "7e6d5c4b-0000-4000-8000-000000151038", active = true }]
+publishers = [{ name = "omnios", origins = ["https://pkg.omnios.org/r151038/core/"] }]
+"#;
+    let sim = sim_support::Sim::from_text(scn);
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", "build02"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let s: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let applied = strings(&s["strategies_applied"]);
+    assert!(!applied.iter().any(|a| a == "image-create"), "{s}");
+    assert_eq!(applied.iter().filter(|a| *a == "uninstall").count(), 2, "{s}");
+    let list = sim.run("pkg", &["-R", &sim.root("build02"), "list", "-H"]).stdout;
+    assert!(list.contains("ooce/util/tmux"), "{list}");
+    assert!(!list.contains("postgresql-11") && !list.contains("network/rsync "), "{list}");
 }

@@ -49,6 +49,8 @@ struct Run {
     rules: RuleSet,
     applied: Vec<StrategyName>,
     tried: Vec<StrategyName>,
+    /// Packages the diagnoses named when `uninstall` ran (auto may run it again for others).
+    uninstall_named: Vec<String>,
     attempts: u32,
     snapshots: Vec<String>,
     pre: Option<String>,
@@ -243,6 +245,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         rules,
         applied: Vec::new(),
         tried: Vec::new(),
+        uninstall_named: Vec::new(),
         attempts: 0,
         snapshots: Vec::new(),
         pre: None,
@@ -496,7 +499,7 @@ impl Run {
             let next = {
                 let worth =
                     |s: StrategyName| strategies::make(s).worth_trying(&self.input()).is_ok();
-                planner::next(self.choice, &self.tried, &remedies, &worth)
+                planner::next(self.choice, &self.tried_for_planner(), &remedies, &worth)
             };
             let Some(s) = next else {
                 return Ok((RunResult::Failed, self.failure_message()));
@@ -523,6 +526,11 @@ impl Run {
                     continue;
                 }
                 self.tried.push(s);
+                if s == StrategyName::Uninstall
+                    && let Some(d) = &self.diagnosis
+                {
+                    self.uninstall_named.extend(d.packages.iter().cloned());
+                }
                 match self.apply_rung(s)? {
                     RungStep::Applied { n, detail } => steps.push((s, n, detail)),
                     RungStep::NotApplied => {
@@ -634,6 +642,27 @@ impl Run {
 
     fn analysis_context(&self) -> AnalysisContext {
         analysis_context(&self.facts)
+    }
+
+    /// What the planner counts as tried. auto: `uninstall` again when the last attempt names
+    /// installed, non-core blocking packages no earlier uninstall was run for — pkg reports one
+    /// failing solver step at a time (an unmappable rename first, a removed package next), so
+    /// the second blocker only shows after the first is gone. The named set only grows, so this
+    /// cannot loop.
+    fn tried_for_planner(&self) -> Vec<StrategyName> {
+        let mut tried = self.tried.clone();
+        if self.choice == StrategyChoice::Auto
+            && let Some(d) = &self.diagnosis
+            && d.remedies.contains(&StrategyName::Uninstall)
+            && d.packages.iter().any(|p| {
+                self.facts.is_installed_in_zone(p)
+                    && !self.playbook.is_core(p)
+                    && !self.uninstall_named.contains(p)
+            })
+        {
+            tried.retain(|s| *s != StrategyName::Uninstall);
+        }
+        tried
     }
 
     fn input(&self) -> Input<'_> {
