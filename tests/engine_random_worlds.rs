@@ -85,11 +85,21 @@ enum Difference {
     /// diagnosing attach the image uses the system repository, and the diagnosis' uninstall
     /// is what works (documented for php11).
     UninstallInsteadOfImageUpdate,
-    /// An extra `incremental` step before the same destructive rungs: the analyzer's
+    /// An extra `incremental` step (standing in for zone-publishers, which it subsumes) before
+    /// the same destructive rungs: the analyzer's
     /// version-jump finding (the field notes: b111 → b151 rarely solves in one go) makes auto
     /// step through the intermediate release first, even when the blocker is a package that the
     /// step cannot save. Costs one attach attempt, never a package (seen on s11express b111).
     ExtraIncrementalStep,
+    /// Fewer destructive rungs than the oracle: the oracle's `uninstall` only removes packages
+    /// the target dropped (solver step 4), not a renamed package whose rename the repositories
+    /// cannot map (step 3), so it re-creates the image where uninstalling that package is
+    /// enough. An oracle limitation (src/sim/oracle.rs), auto's plan is the gentler one.
+    GentlerThanOracle,
+    /// Not accepted: the oracle keeps a renamed package by stepping through an intermediate
+    /// release; auto uninstalls it (the analyzer reads pkg's "No suitable version of installed
+    /// package" as removed, and OmniOS release gaps are below version-jump's build gap).
+    UninstallInsteadOfIncremental,
     /// Auto used a harsher plan (more destructive rungs) than the oracle needed.
     Harsher,
     /// Any other difference.
@@ -104,6 +114,9 @@ fn classify(platform: &str, got: &BTreeSet<String>, want: &BTreeSet<String>) -> 
     if got == want {
         return Difference::Same;
     }
+    if destructiveness(got) < destructiveness(want) {
+        return Difference::GentlerThanOracle;
+    }
     if destructiveness(got) > destructiveness(want) {
         if platform == "solaris11"
             && want.contains("image-update")
@@ -114,13 +127,17 @@ fn classify(platform: &str, got: &BTreeSet<String>, want: &BTreeSet<String>) -> 
         }
         return Difference::Harsher;
     }
+    if want.contains("incremental") && !got.contains("incremental") && got.contains("uninstall") {
+        return Difference::UninstallInsteadOfIncremental;
+    }
     let publisher_fixes: BTreeSet<String> =
         ["gz-publishers", "zone-publishers"].iter().map(|s| s.to_string()).collect();
     if got.is_superset(want) && got.difference(want).all(|s| publisher_fixes.contains(s)) {
         return Difference::ExtraPublisherFix;
     }
-    if got.is_superset(want)
-        && got.contains("incremental")
+    // incremental sets the zone's publisher itself, so it stands in for zone-publishers.
+    if got.contains("incremental")
+        && want.difference(got).all(|s| s == "zone-publishers")
         && got.difference(want).all(|s| s == "incremental" || publisher_fixes.contains(s))
     {
         return Difference::ExtraIncrementalStep;
@@ -217,7 +234,8 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
             Difference::Same
             | Difference::ExtraPublisherFix
             | Difference::UninstallInsteadOfImageUpdate
-            | Difference::ExtraIncrementalStep => {}
+            | Difference::ExtraIncrementalStep
+            | Difference::GentlerThanOracle => {}
             d => problems.push(format!(
                 "{d:?}: auto applied {applied:?}, oracle's gentlest {:?}",
                 v.gentlest
