@@ -74,13 +74,14 @@ pub fn incremental_subsumes_zone_publishers(input: &Input) -> bool {
         .into_iter()
         .filter(|c| !dead_origins.contains(&c.uri.as_str()))
         .collect();
-    // A dead publisher the global zone also has (copied into the zone by the attach) is
-    // gz-publishers' business; every dead zone-only one needs a real replacement.
-    let gz: Vec<&str> = input.facts.gz_publishers.iter().map(|p| p.name.as_str()).collect();
+    // `pkg -R ROOT install` refreshes every enabled publisher of the zone image, so each dead
+    // enabled one needs a real replacement (a disabled one is not refreshed).
+    let enabled: Vec<&str> =
+        input.facts.zone_publishers.iter().filter(|p| p.enabled).map(|p| p.name.as_str()).collect();
     !cands.is_empty()
         && dead
             .iter()
-            .filter(|d| !gz.contains(&d.as_str()))
+            .filter(|d| enabled.contains(&d.as_str()))
             .all(|d| cands.iter().any(|c| &c.publisher == d))
 }
 
