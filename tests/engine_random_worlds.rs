@@ -97,8 +97,9 @@ enum Difference {
     /// enough. An oracle limitation (src/sim/oracle.rs), auto's plan is the gentler one.
     GentlerThanOracle,
     /// Not accepted: the oracle keeps a renamed package by stepping through an intermediate
-    /// release; auto uninstalls it (the analyzer reads pkg's "No suitable version of installed
-    /// package" as removed, and OmniOS release gaps are below version-jump's build gap).
+    /// release; auto uninstalls it (pkg's "No suitable version of installed package" reads the
+    /// same for a rename and a removal, so only version-jump sends auto to incremental first;
+    /// seen on OmniOS seeds 63, 111, 200 before the fixes of 44a5a12 and 2388cba).
     UninstallInsteadOfIncremental,
     /// Auto used a harsher plan (more destructive rungs) than the oracle needed.
     Harsher,
