@@ -123,10 +123,16 @@ impl FindingBuilder<'_> {
         self.rules.rules().iter().enumerate().find(|(_, r)| r.key == key)
     }
 
+    /// How far the zone is behind, in OpenSolaris-build units (what `min_build_gap` counts).
+    /// OmniOS builds are release numbers two apart with an LTS every 8, and OmniOS supports
+    /// upgrading at most one LTS cycle at a time; counting its gap double makes "beyond one
+    /// LTS cycle" (10 or more, e.g. r151038 → r151050) reach version-jump's 20, while a
+    /// supported LTS-to-LTS step (8) stays below it.
     fn build_gap(&self) -> Option<u32> {
         let gz = build_of(self.facts.gz_entire.as_deref()?)?;
         let zone = build_of(self.facts.zone_entire.as_deref()?)?;
-        gz.checked_sub(zone)
+        let gap = gz.checked_sub(zone)?;
+        Some(if self.generation == Generation::Omnios { gap.saturating_mul(2) } else { gap })
     }
 
     pub fn build(

@@ -58,6 +58,13 @@ impl Diagnosis {
         d
     }
 
+    /// A finding about the zone's datasets or boot environments: the attach stopped before
+    /// pkg ran, and every strategy changes only the package image or publishers, so none of
+    /// them can get past it (re-creating the image would only destroy metadata for nothing).
+    pub fn outside_the_image(&self) -> Option<&str> {
+        self.keys.iter().map(String::as_str).find(|k| OUTSIDE_THE_IMAGE.contains(k))
+    }
+
     /// Why `s` is proposed, in the diagnosis' words.
     pub fn reason_for(&self, s: StrategyName) -> String {
         if self.remedies.contains(&s) && !self.reasons.is_empty() {
@@ -68,10 +75,34 @@ impl Diagnosis {
     }
 }
 
+/// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
+const OUTSIDE_THE_IMAGE: [&str; 7] = [
+    "zonepath-not-zfs",
+    "zbe-not-mounted",
+    "zbe-none-active",
+    "zbe-multiple-active",
+    "no-image",
+    "gzbe-unknown",
+    "sparse-zone",
+];
+
 /// Package name from whatever form the analyzer kept (`pkg://pub/name@ver`, `name@ver`, `name`).
 fn stem(p: &str) -> String {
     match crate::commands::Fmri::parse(p.trim()) {
         Ok(f) => f.name,
         Err(_) => p.trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dataset_findings_are_outside_every_rungs_reach() {
+        let mut d = Diagnosis { keys: vec!["publisher-unreachable".into()], ..Default::default() };
+        assert_eq!(d.outside_the_image(), None);
+        d.keys.push("zbe-not-mounted".into());
+        assert_eq!(d.outside_the_image(), Some("zbe-not-mounted"));
     }
 }

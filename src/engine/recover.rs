@@ -49,6 +49,8 @@ struct Run {
     rules: RuleSet,
     applied: Vec<StrategyName>,
     tried: Vec<StrategyName>,
+    /// Packages the diagnoses named when `uninstall` ran (auto may run it again for others).
+    uninstall_named: Vec<String>,
     attempts: u32,
     snapshots: Vec<String>,
     pre: Option<String>,
@@ -265,6 +267,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         rules,
         applied: Vec::new(),
         tried: Vec::new(),
+        uninstall_named: Vec::new(),
         attempts: 0,
         snapshots: Vec::new(),
         pre: None,
@@ -548,11 +551,22 @@ impl Run {
                     format!("stopped by {}", self.exec.interrupt.signal_name()),
                 ));
             }
+            // auto: a failure before the package step (datasets, ZBEs) is out of every
+            // rung's reach; climbing on would end at image-create for nothing.
+            if self.choice == StrategyChoice::Auto
+                && let Some(key) = self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image)
+            {
+                let m = format!(
+                    "{}; the attach stops before the package step ({key}), which no strategy changes",
+                    self.failure_message()
+                );
+                return Ok((RunResult::Failed, m));
+            }
             let remedies = self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
             let next = {
                 let worth =
                     |s: StrategyName| strategies::make(s).worth_trying(&self.input()).is_ok();
-                planner::next(self.choice, &self.tried, &remedies, &worth)
+                planner::next(self.choice, &self.tried_for_planner(), &remedies, &worth)
             };
             let Some(s) = next else {
                 return Ok((RunResult::Failed, self.failure_message()));
@@ -579,6 +593,11 @@ impl Run {
                     continue;
                 }
                 self.tried.push(s);
+                if s == StrategyName::Uninstall
+                    && let Some(d) = &self.diagnosis
+                {
+                    self.uninstall_named.extend(d.packages.iter().cloned());
+                }
                 match self.apply_rung(s)? {
                     RungStep::Applied { n, detail } => steps.push((s, n, detail)),
                     RungStep::NotApplied => {
@@ -693,6 +712,27 @@ impl Run {
 
     fn analysis_context(&self) -> AnalysisContext {
         analysis_context(&self.facts)
+    }
+
+    /// What the planner counts as tried. auto: `uninstall` again when the last attempt names
+    /// installed, non-core blocking packages no earlier uninstall was run for — pkg reports one
+    /// failing solver step at a time (an unmappable rename first, a removed package next), so
+    /// the second blocker only shows after the first is gone. The named set only grows, so this
+    /// cannot loop.
+    fn tried_for_planner(&self) -> Vec<StrategyName> {
+        let mut tried = self.tried.clone();
+        if self.choice == StrategyChoice::Auto
+            && let Some(d) = &self.diagnosis
+            && d.remedies.contains(&StrategyName::Uninstall)
+            && d.packages.iter().any(|p| {
+                self.facts.is_installed_in_zone(p)
+                    && !self.playbook.is_core(p)
+                    && !self.uninstall_named.contains(p)
+            })
+        {
+            tried.retain(|s| *s != StrategyName::Uninstall);
+        }
+        tried
     }
 
     fn input(&self) -> Input<'_> {

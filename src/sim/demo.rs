@@ -54,6 +54,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "solaris11-image-update",
         include_str!("../../testdata/scenarios/solaris11-image-update.toml"),
     ),
+    (
+        "solaris11-zone-internal-repo",
+        include_str!("../../testdata/scenarios/solaris11-zone-internal-repo.toml"),
+    ),
 ];
 
 pub const DEFAULT: &str = "s11express-b111-web";

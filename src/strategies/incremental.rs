@@ -54,10 +54,12 @@ pub fn candidates(input: &Input) -> Vec<Candidate> {
             }
         }
     }
-    // The zone's own origins may carry intermediate builds too.
+    // The zone's own origins may carry intermediate builds too. Not a system publisher's:
+    // its location is `<system-repository>` (no URI), it is the global zone's, and pkg
+    // refuses to modify it anyway.
     builds.sort_unstable();
     builds.dedup();
-    for p in &f.zone_publishers {
+    for p in f.zone_publishers.iter().filter(|p| p.syspub != Some(true)) {
         for uri in p.origins.iter().map(|o| o.uri.as_str()) {
             for &b in &builds {
                 if let Some(v) = version_for_build(zv, b) {
@@ -216,4 +218,30 @@ fn step(exec: &Exec, zp: &crate::commands::pkg::Pkg, entire: Fmri) -> anyhow::Re
         (Some(b), Some(a)) if a == b => Step::NoSolution(why),
         _ => Step::ChangedThenFailed(why),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playbook::{Platform, Playbook};
+    use crate::strategies::testfacts::{b111, publisher};
+
+    /// A solaris-brand image after a failed `attach -u` lists the GZ publisher as a system
+    /// publisher at `<system-repository>`: never a candidate origin (found by a generated world,
+    /// where `set-publisher -O <system-repository>` ended the rung with an invalid-URI error).
+    #[test]
+    fn a_system_publishers_location_is_no_candidate() {
+        let mut facts = b111();
+        let mut sys = publisher("opensolaris.org", "<system-repository>", true);
+        sys.syspub = Some(true);
+        facts.zone_publishers = vec![sys];
+        let pb = Playbook::builtin(Platform::S11Express);
+        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        let c = candidates(&input);
+        assert!(!c.is_empty());
+        assert!(c.iter().all(|c| !c.uri.contains("system-repository")));
+        facts.zone_publishers[0].syspub = None;
+        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        assert!(candidates(&input).iter().any(|c| c.uri.contains("system-repository")));
+    }
 }

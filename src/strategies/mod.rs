@@ -62,8 +62,27 @@ pub fn incremental_subsumes_zone_publishers(input: &Input) -> bool {
     if dead.is_empty() {
         return false;
     }
-    let cands = incremental::candidates(input);
-    !cands.is_empty() && dead.iter().all(|d| cands.iter().any(|c| &c.publisher == d))
+    // A candidate on the dead publisher's own origin replaces nothing.
+    let dead_origins: Vec<&str> = input
+        .facts
+        .zone_publishers
+        .iter()
+        .filter(|p| dead.contains(&p.name))
+        .flat_map(|p| p.origins.iter().map(|o| o.uri.as_str()))
+        .collect();
+    let cands: Vec<incremental::Candidate> = incremental::candidates(input)
+        .into_iter()
+        .filter(|c| !dead_origins.contains(&c.uri.as_str()))
+        .collect();
+    // `pkg -R ROOT install` refreshes every enabled publisher of the zone image, so each dead
+    // enabled one needs a real replacement (a disabled one is not refreshed).
+    let enabled: Vec<&str> =
+        input.facts.zone_publishers.iter().filter(|p| p.enabled).map(|p| p.name.as_str()).collect();
+    !cands.is_empty()
+        && dead
+            .iter()
+            .filter(|d| enabled.contains(&d.as_str()))
+            .all(|d| cands.iter().any(|c| &c.publisher == d))
 }
 
 pub fn make(name: StrategyName) -> Box<dyn Strategy> {
@@ -158,6 +177,18 @@ mod tests {
         assert!(make(StrategyName::ZonePublishers).worth_trying(&input).is_ok());
         // incremental re-points opensolaris.org to the release repository: one rung, not two.
         assert!(incremental_subsumes_zone_publishers(&input));
+        // A dead zone-only publisher that no playbook repository serves (generated world 63):
+        // a "candidate" on its own dead origin replaces nothing, zone-publishers must run.
+        let mut with_local = b111();
+        with_local.zone_publishers.push(super::testfacts::publisher(
+            "local",
+            "http://10.0.7.12:10000/",
+            true,
+        ));
+        let dead = diagnosis(&[], &["local"]);
+        let input =
+            Input { facts: &with_local, diagnosis: Some(&dead), playbook: &pb, guided: true };
+        assert!(!incremental_subsumes_zone_publishers(&input));
     }
 
     #[test]

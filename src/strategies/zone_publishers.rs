@@ -10,13 +10,16 @@ pub struct ZonePublishers;
 
 impl ZonePublishers {
     /// Zone publishers the diagnosis names as unreachable, or whose refresh from the global
-    /// zone failed in preflight.
+    /// zone failed in preflight. System publishers are left out: they are the global zone's
+    /// own (served through the system repository, which pkg refuses to modify in the zone);
+    /// `gz-publishers` is the rung for those.
     pub(crate) fn known_dead(input: &Input) -> Vec<String> {
         let preflight = input.facts.zone_unreachable.as_deref().unwrap_or_default();
         input
             .facts
             .zone_publishers
             .iter()
+            .filter(|p| p.syspub != Some(true))
             .filter(|p| {
                 preflight.contains(&p.name)
                     || input.diagnosis.is_some_and(|d| {
@@ -31,11 +34,13 @@ impl ZonePublishers {
     fn first_spec(input: &Input) -> Option<crate::system::CommandSpec> {
         let (gz, origin) = input.facts.gz_first_publisher()?;
         let zp = input.facts.zone_pkg();
-        let already = input
-            .facts
-            .zone_publishers
-            .first()
-            .is_some_and(|z| z.name == gz.name && z.enabled_origins().any(|o| o == origin));
+        // A system publisher (solaris brand after an `attach -u` switched the image to the
+        // system repository) is the global zone's publisher by construction: its origin shows as
+        // `<system-repository>` and pkg refuses to modify it.
+        let already = input.facts.zone_publishers.first().is_some_and(|z| {
+            z.name == gz.name
+                && (z.syspub == Some(true) || z.enabled_origins().any(|o| o == origin))
+        });
         if already {
             return None;
         }
@@ -100,7 +105,9 @@ impl Strategy for ZonePublishers {
         let gz_first = input.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
         let mut dead = Self::known_dead(input);
         for p in &input.facts.zone_publishers {
-            if dead.contains(&p.name) || Some(&p.name) == gz_first.as_ref() || !p.enabled {
+            let system = p.syspub == Some(true);
+            if dead.contains(&p.name) || Some(&p.name) == gz_first.as_ref() || !p.enabled || system
+            {
                 continue;
             }
             // A refresh only updates the catalog cache: it is a reachability test, run even
@@ -136,5 +143,46 @@ impl Strategy for ZonePublishers {
             ));
         }
         Ok(Applied::Changed { detail: done.join("; "), findings: vec![] })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playbook::{Platform, Playbook};
+    use crate::strategies::testfacts::{b111, diagnosis, publisher};
+
+    /// After a failed `attach -u` of a solaris-brand zone the image lists the GZ publisher as a
+    /// system publisher (`<system-repository>`): pkg refuses to modify it, so zone-publishers
+    /// must only drop the dead ones (found by a generated world, seed 29).
+    #[test]
+    fn a_system_publisher_is_already_the_global_zones_first() {
+        let mut facts = b111();
+        facts.platform = Platform::Solaris11;
+        facts.gz_publishers =
+            vec![publisher("solaris", "https://pkg.oracle.com/solaris/support/", true)];
+        let mut sys = publisher("solaris", "<system-repository>", true);
+        sys.syspub = Some(true);
+        facts.zone_publishers = vec![
+            sys,
+            publisher("site", "http://repo.example.com/s11-legacy/", true),
+            publisher("local", "http://10.0.4.12:10000/", true),
+        ];
+        let pb = Playbook::builtin(Platform::Solaris11);
+        // The diagnosis names a GZ publisher (served as a system publisher) and a zone one.
+        let mut down = publisher("sitepub", "<system-repository>", true);
+        down.syspub = Some(true);
+        facts.zone_publishers.insert(1, down);
+        let d = diagnosis(&[], &["sitepub", "local"]);
+        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        assert_eq!(ZonePublishers::known_dead(&input), vec!["local".to_string()]);
+        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        assert!(ZonePublishers.worth_trying(&input).is_ok());
+        let cmds = ZonePublishers.commands(&input);
+        assert!(cmds.iter().all(|c| !c.contains(" set-publisher ")), "{cmds:?}");
+        // Without the syspub mark the same origin mismatch still calls for set-publisher.
+        facts.zone_publishers[0].syspub = None;
+        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        assert!(ZonePublishers.commands(&input).iter().any(|c| c.contains(" set-publisher ")));
     }
 }
