@@ -65,6 +65,16 @@ pub struct JournalStep {
     pub detail: String,
 }
 
+/// How many steps before step `n` named `name` were applied (their change kept: the zone
+/// attached after them, or their attach failed with the change in place).
+pub fn applications_before(steps: &[JournalStep], n: u32, name: &str) -> usize {
+    steps
+        .iter()
+        .filter(|e| e.n < n && e.name == name)
+        .filter(|e| matches!(e.outcome, Some(StepOutcome::Done | StepOutcome::AttachFailed)))
+        .count()
+}
+
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepState {
@@ -248,6 +258,21 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn applications_before_count_only_kept_changes() {
+        let mut j = Journal::new("r1", "z1", "auto", false);
+        let a = j.begin_step("uninstall", None);
+        j.end_step(a, StepOutcome::AttachFailed, "");
+        let b = j.begin_step("uninstall", None);
+        j.end_step(b, StepOutcome::RolledBack, "");
+        let c = j.begin_step("uninstall", None);
+        let other = j.begin_step("incremental", None);
+        j.end_step(other, StepOutcome::Done, "");
+        assert_eq!(applications_before(&j.steps, c, "uninstall"), 1);
+        assert_eq!(applications_before(&j.steps, a, "uninstall"), 0);
+        assert_eq!(applications_before(&j.steps, 99, "incremental"), 1);
+    }
 
     #[test]
     fn save_load_round_trip_and_corruption() {

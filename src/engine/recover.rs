@@ -650,7 +650,12 @@ impl Run {
         for st in &steps {
             let name: Option<StrategyName> = st.name.parse().ok();
             if st.state == super::journal::StepState::Started {
-                let completed = name.is_some_and(|s| self.applied.contains(&s));
+                // Applied before the kill iff `applied` holds more of its name than the
+                // earlier steps account for (auto may run uninstall twice, for other packages).
+                let completed = name.is_some_and(|s| {
+                    self.applied.iter().filter(|a| **a == s).count()
+                        > super::journal::applications_before(&steps, st.n, &st.name)
+                });
                 if !completed {
                     // Its apply was cut short: undo what it may have half done; it may run again.
                     if let Some(snap) = &st.snapshot
@@ -717,13 +722,14 @@ impl Run {
     /// What the planner counts as tried. auto: `uninstall` again when the last attempt names
     /// installed, non-core blocking packages no earlier uninstall was run for — pkg reports one
     /// failing solver step at a time (an unmappable rename first, a removed package next), so
-    /// the second blocker only shows after the first is gone. The named set only grows, so this
+    /// the second blocker only shows after the first is gone. Whatever remedy the diagnosis
+    /// prefers for it (incremental for a rename) is tried first; uninstall stays the gentler
+    /// fallback before image-update and image-create. The named set only grows, so this
     /// cannot loop.
     fn tried_for_planner(&self) -> Vec<StrategyName> {
         let mut tried = self.tried.clone();
         if self.choice == StrategyChoice::Auto
             && let Some(d) = &self.diagnosis
-            && d.remedies.contains(&StrategyName::Uninstall)
             && d.packages.iter().any(|p| {
                 self.facts.is_installed_in_zone(p)
                     && !self.playbook.is_core(p)
