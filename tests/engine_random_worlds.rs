@@ -17,6 +17,9 @@ const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
 /// Seeds of the fixed set: enough worlds to visit every platform and problem shape.
 const SEEDS: std::ops::Range<u64> = 1..61;
 
+/// Seeds for the ladder (it takes more attempts per world than auto).
+const LADDER_SEEDS: std::ops::Range<u64> = 1..41;
+
 struct Verdict {
     zone: String,
     attachable: bool,
@@ -71,6 +74,16 @@ fn zone_state(dir: &Path, zone: &str) -> String {
         .find(|f| f.get(1).map(String::as_str) == Some(zone))
         .and_then(|f| f.get(2).cloned())
         .unwrap_or_default()
+}
+
+/// What a failed run must give back: the zone image's packages and publishers.
+fn zone_image(dir: &Path, zone: &str) -> (String, String) {
+    let root = dir.join("zones").join(zone).join("root");
+    let root = root.to_string_lossy();
+    (
+        sim(dir, "pkg", &["-R", &root, "list", "-H"]),
+        sim(dir, "pkg", &["-R", &root, "publisher", "-H", "-F", "tsv"]),
+    )
 }
 
 /// How auto's applied strategies differ from the oracle's gentlest plan.
@@ -162,8 +175,28 @@ fn expected_code(result: &str) -> Option<i32> {
     }
 }
 
-/// Runs auto on one zone of a world; returns problems (empty = fine) and a one-line outcome.
-fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) {
+/// How a world's zone is rescued: `auto` (compared with the oracle's plan) or the blind
+/// `ladder`, with or without consent to image-create.
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    Auto,
+    Ladder { destructive: bool },
+}
+
+impl Mode {
+    fn args(self) -> Vec<&'static str> {
+        match self {
+            Mode::Auto => vec!["--json", "--yes", "--allow-destructive", "--strategy", "auto"],
+            Mode::Ladder { destructive: true } => {
+                vec!["--json", "--yes", "--allow-destructive", "--strategy", "ladder"]
+            }
+            Mode::Ladder { destructive: false } => vec!["--json", "--yes", "--strategy", "ladder"],
+        }
+    }
+}
+
+/// Runs `mode` on one zone of a world; returns problems (empty = fine) and a one-line outcome.
+fn check_zone(scn: &Path, platform: &str, v: &Verdict, mode: Mode) -> (Vec<String>, String) {
     let mut problems = Vec::new();
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("world");
@@ -182,8 +215,9 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
     }
     let gz_before = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
     let state_before = zone_state(&dir, &v.zone);
+    let image_before = zone_image(&dir, &v.zone);
     let out = sim_support::zonerescue(&dir)
-        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto"])
+        .args(mode.args())
         .arg(&v.zone)
         .env_remove("ZONESIM_SPEED")
         .output()
@@ -213,18 +247,35 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
     if sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]) != gz_before {
         problems.push("GZ publishers (pkg publisher -H -F tsv) changed".into());
     }
+    // (A zone no plan can save has no gentlest plan: the blind ladder may try image-create
+    // there with consent; that its image comes back is checked below.)
     if applied.iter().any(|a| a == "image-create")
+        && v.attachable
         && !v.gentlest.iter().any(|g| g == "image-create")
     {
         problems.push("applied image-create, the oracle's gentlest plan does not need it".into());
     }
+    if matches!(mode, Mode::Ladder { destructive: false })
+        && applied.iter().any(|a| a == "image-create")
+    {
+        problems.push("applied image-create without --allow-destructive".into());
+    }
     let state = zone_state(&dir, &v.zone);
-    if v.attachable {
+    // Without consent, a zone that only image-create can save is not attachable for this run.
+    let needs_consent = v.gentlest.iter().any(|g| g == "image-create");
+    let attachable = match mode {
+        Mode::Ladder { destructive: false } => v.attachable && !needs_consent,
+        _ => v.attachable,
+    };
+    if attachable {
         if result != "attached" || state != "installed" {
             problems.push(format!(
                 "oracle says attachable ({:?}) but result '{result}', zone {state}; stderr: {stderr}",
                 v.gentlest
             ));
+            return (problems, outcome);
+        }
+        if !matches!(mode, Mode::Auto) {
             return (problems, outcome);
         }
         let got = normalised(&applied);
@@ -248,6 +299,9 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
                 if state != "configured" {
                     problems.push(format!("failed run left the zone {state}, not detached"));
                 }
+                if zone_image(&dir, &v.zone) != image_before {
+                    problems.push("failed run left the zone image changed".into());
+                }
                 if !snapshots.iter().any(|n| n.ends_with("-pre")) {
                     problems.push(format!("failed run but no pre-rescue snapshot: {snapshots:?}"));
                 }
@@ -263,7 +317,7 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
     (problems, outcome)
 }
 
-fn check_world(seed: u64) -> Vec<String> {
+fn check_world(seed: u64, mode: Mode) -> Vec<String> {
     let w = world_gen::world(seed);
     let tmp = tempfile::tempdir().expect("tempdir");
     let scn = tmp.path().join("world.toml");
@@ -275,13 +329,13 @@ fn check_world(seed: u64) -> Vec<String> {
     };
     let mut report = Vec::new();
     for v in &verdicts {
-        let (problems, outcome) = check_zone(&scn, &platform, v);
+        let (problems, outcome) = check_zone(&scn, &platform, v, mode);
         if std::env::var_os("ZR_WORLD_PRINT").is_some() {
-            eprintln!("seed {seed} {} [{}]: {outcome}", v.zone, w.summary);
+            eprintln!("seed {seed} {mode:?} {} [{}]: {outcome}", v.zone, w.summary);
         }
         if !problems.is_empty() {
             report.push(format!(
-                "seed {seed} zone {} ({}): {}\n  {}\n--- scenario (ZR_WORLD_SEED={seed}) ---\n{}",
+                "seed {seed} {mode:?} zone {} ({}): {}\n  {}\n--- scenario (ZR_WORLD_SEED={seed}) ---\n{}",
                 v.zone,
                 w.summary,
                 outcome,
@@ -311,23 +365,27 @@ fn generated_worlds_are_valid_and_deterministic() {
     }
 }
 
-#[test]
-fn auto_matches_the_oracle_on_generated_worlds() {
+/// The seeds to run: `ZR_WORLD_SEED=N`, else `ZR_WORLD_SEEDS=A..B`, else `default`.
+fn seeds(default: std::ops::Range<u64>) -> Vec<u64> {
     let range = std::env::var("ZR_WORLD_SEEDS").ok().and_then(|r| {
         let (a, b) = r.split_once("..")?;
         Some(a.parse::<u64>().ok()?..b.parse::<u64>().ok()?)
     });
-    let seeds: Vec<u64> = match std::env::var("ZR_WORLD_SEED").ok().and_then(|s| s.parse().ok()) {
+    match std::env::var("ZR_WORLD_SEED").ok().and_then(|s| s.parse().ok()) {
         Some(one) => vec![one],
-        None => range.unwrap_or(SEEDS).collect(),
-    };
-    // Two workers: the simulator never sleeps (no ZONESIM_SPEED), the work is process spawns.
+        None => range.unwrap_or(default).collect(),
+    }
+}
+
+/// `check` over `seeds` on two workers (the simulator never sleeps without ZONESIM_SPEED, the
+/// work is process spawns); fails with every problem found.
+fn run_worlds(seeds: Vec<u64>, check: fn(u64) -> Vec<String>) {
     let chunks: Vec<Vec<u64>> =
         (0..2).map(|k| seeds.iter().copied().filter(|s| s % 2 == k).collect()).collect();
     let handles: Vec<_> = chunks
         .into_iter()
         .map(|chunk| {
-            std::thread::spawn(move || chunk.into_iter().flat_map(check_world).collect::<Vec<_>>())
+            std::thread::spawn(move || chunk.into_iter().flat_map(check).collect::<Vec<_>>())
         })
         .collect();
     let mut problems: Vec<String> = Vec::new();
@@ -335,6 +393,22 @@ fn auto_matches_the_oracle_on_generated_worlds() {
         problems.extend(h.join().expect("worker panicked"));
     }
     assert!(problems.is_empty(), "{} problem(s):\n\n{}", problems.len(), problems.join("\n\n"));
+}
+
+#[test]
+fn auto_matches_the_oracle_on_generated_worlds() {
+    run_worlds(seeds(SEEDS), |seed| check_world(seed, Mode::Auto));
+}
+
+/// The blind ladder on generated worlds: attachable ones end attached; with consent it never
+/// re-creates an image the oracle could save without it, without consent never at all (a zone
+/// only image-create can save then fails cleanly, detached, its image restored). Odd seeds run
+/// with `--allow-destructive`, even seeds without.
+#[test]
+fn ladder_rescues_generated_worlds() {
+    run_worlds(seeds(LADDER_SEEDS), |seed| {
+        check_world(seed, Mode::Ladder { destructive: seed % 2 == 1 })
+    });
 }
 
 /// Generated world 5, reduced: an OpenIndiana zone detached before the global zone's upgrade;
