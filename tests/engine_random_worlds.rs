@@ -7,7 +7,7 @@ mod sim_support;
 mod world_gen;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -195,10 +195,9 @@ impl Mode {
     }
 }
 
-/// Runs `mode` on one zone of a world; returns problems (empty = fine) and a one-line outcome.
-fn check_zone(scn: &Path, platform: &str, v: &Verdict, mode: Mode) -> (Vec<String>, String) {
-    let mut problems = Vec::new();
-    let tmp = tempfile::tempdir().expect("tempdir");
+/// A fresh simulated host for the scenario `scn`: the temp dir that owns it and its directory.
+fn init(scn: &Path) -> Result<(tempfile::TempDir, PathBuf), String> {
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let dir = tmp.path().join("world");
     let init = Command::new(ZS)
         .arg("init")
@@ -206,13 +205,20 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict, mode: Mode) -> (Vec<Strin
         .arg(&dir)
         .env_remove("ZONESIM_ROOT")
         .output()
-        .expect("zonesim init");
+        .map_err(|e| e.to_string())?;
     if !init.status.success() {
-        return (
-            vec![format!("init failed: {}", String::from_utf8_lossy(&init.stderr))],
-            "".into(),
-        );
+        return Err(format!("init failed: {}", String::from_utf8_lossy(&init.stderr)));
     }
+    Ok((tmp, dir))
+}
+
+/// Runs `mode` on one zone of a world; returns problems (empty = fine) and a one-line outcome.
+fn check_zone(scn: &Path, platform: &str, v: &Verdict, mode: Mode) -> (Vec<String>, String) {
+    let mut problems = Vec::new();
+    let (_tmp, dir) = match init(scn) {
+        Ok(w) => w,
+        Err(e) => return (vec![e], String::new()),
+    };
     let gz_before = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
     let state_before = zone_state(&dir, &v.zone);
     let image_before = zone_image(&dir, &v.zone);
@@ -545,4 +551,269 @@ publishers = [{ name = "omnios", origins = ["https://pkg.omnios.org/r151038/core
     let list = sim.run("pkg", &["-R", &sim.root("build02"), "list", "-H"]).stdout;
     assert!(list.contains("ooce/util/tmux"), "{list}");
     assert!(!list.contains("postgresql-11") && !list.contains("network/rsync "), "{list}");
+}
+
+/// Seeds sampled for kill and resume: their first attachable zone, when its run has at least
+/// two steps (about 20 worlds).
+const KILL_SEEDS: std::ops::Range<u64> = 1..31;
+
+/// JSON events of a zonerescue run's stdout (lines that do not parse are left out: the
+/// summary check catches a broken run).
+fn events(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout).lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+fn summary_of(events: &[Value]) -> Option<&Value> {
+    events.last().filter(|s| s["event"] == "summary")
+}
+
+/// How often each strategy was applied.
+fn counts(applied: &[String]) -> std::collections::BTreeMap<&str, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for a in applied {
+        *m.entry(a.as_str()).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Runs auto on `zone` and SIGKILLs it at its `k`-th step-start event (the command it may
+/// have started runs on, as on a host whose SSH session dropped); the step-starts seen.
+fn run_killed_at_step(dir: &Path, zone: &str, k: usize) -> usize {
+    use std::io::BufRead;
+    let mut child = sim_support::zonerescue(dir)
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", zone])
+        .env_remove("ZONESIM_SPEED")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn zonerescue");
+    let mut seen = 0;
+    if let Some(stdout) = child.stdout.take() {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let is_start =
+                serde_json::from_str::<Value>(&line).is_ok_and(|e| e["event"] == "step-start");
+            seen += usize::from(is_start);
+            if seen == k {
+                let _ = child.kill();
+                break;
+            }
+        }
+    }
+    let _ = child.wait();
+    seen
+}
+
+/// Runs auto on the world's first attachable zone uninterrupted, then again SIGKILLed at the
+/// k-th step-start (k from the seed, 2..=steps of the uninterrupted run), then `resume`:
+/// installed, GZ publishers as before, journal ended=attached, pre-rescue snapshot kept, and
+/// nothing applied that the uninterrupted run did not apply (nor more often).
+fn kill_world(seed: u64) -> Vec<String> {
+    let w = world_gen::world(seed);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let scn = tmp.path().join("world.toml");
+    std::fs::write(&scn, &w.toml).expect("write scenario");
+    let fail = |what: String| vec![format!("seed {seed} ({}): {what}\n{}", w.summary, w.toml)];
+    let verdicts = match oracle(&scn) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let Some(v) = verdicts.iter().find(|v| v.attachable) else { return vec![] };
+    let args = ["--json", "--yes", "--allow-destructive", "--strategy", "auto"];
+    // The uninterrupted run: how many steps, what it applies.
+    let (_t, dir) = match init(&scn) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let out = sim_support::zonerescue(&dir)
+        .args(args)
+        .arg(&v.zone)
+        .env_remove("ZONESIM_SPEED")
+        .output()
+        .expect("run zonerescue");
+    let full = events(&out.stdout);
+    let steps = full.iter().filter(|e| e["event"] == "step-start").count();
+    let Some(s) = summary_of(&full).filter(|s| s["result"] == "attached") else {
+        return fail(format!("{}: uninterrupted run did not attach", v.zone));
+    };
+    let want = strings(&s["strategies_applied"]);
+    if steps < 2 {
+        return vec![];
+    }
+    let k = 2 + (seed as usize) % (steps - 1);
+    // The killed run.
+    let (_t, dir) = match init(&scn) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let gz_before = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
+    let seen = run_killed_at_step(&dir, &v.zone, k);
+    let label = format!("{} killed at step-start #{k} of {steps}", v.zone);
+    if seen < k {
+        return fail(format!("{label}: the run ended after {seen} step(s)"));
+    }
+    // Resume (it waits for a changing command the killed run left running).
+    let out = sim_support::zonerescue(&dir)
+        .args(["--json", "resume", &v.zone, "--yes", "--allow-destructive"])
+        .env_remove("ZONESIM_SPEED")
+        .output()
+        .expect("run zonerescue resume");
+    let ev = events(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let Some(s) = summary_of(&ev) else {
+        return fail(format!("{label}: resume printed no summary; stderr: {stderr}"));
+    };
+    let got = strings(&s["strategies_applied"]);
+    if std::env::var_os("ZR_WORLD_PRINT").is_some() {
+        eprintln!(
+            "seed {seed} {label}: resumed {} applied {got:?}, uninterrupted {want:?}",
+            s["result"]
+        );
+    }
+    let mut problems = Vec::new();
+    if s["result"] != "attached" || out.status.code() != Some(0) {
+        problems.push(format!("resume: {s}; stderr: {stderr}"));
+    }
+    let state = zone_state(&dir, &v.zone);
+    if state != "installed" {
+        problems.push(format!("zone {state} after resume"));
+    }
+    if sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]) != gz_before {
+        problems.push("GZ publishers (pkg publisher -H -F tsv) changed".into());
+    }
+    let (got_n, want_n) = (counts(&got), counts(&want));
+    for (name, n) in &got_n {
+        if want_n.get(name).copied().unwrap_or(0) < *n {
+            problems.push(format!(
+                "applied {name} {n} time(s), the uninterrupted run {want:?}; resumed {got:?}"
+            ));
+        }
+    }
+    let journal = dir.join("state").join(&v.zone).join("journal.json");
+    match std::fs::read(&journal).map(|b| serde_json::from_slice::<Value>(&b)) {
+        Ok(Ok(j)) => {
+            if j["status"]["ended"] != "attached" {
+                problems.push(format!("journal ended {}", j["status"]["ended"]));
+            }
+            let snaps = sim(&dir, "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
+            match j["pre_snapshot"].as_str() {
+                Some(pre) if snaps.lines().any(|l| l == pre) => {}
+                pre => problems.push(format!("pre-rescue snapshot {pre:?} not kept")),
+            }
+        }
+        r => problems.push(format!("journal does not parse: {r:?}")),
+    }
+    if problems.is_empty() {
+        vec![]
+    } else {
+        fail(format!("{label}:\n  {}", problems.join("\n  ")))
+    }
+}
+
+/// SIGKILL auto at a step boundary of generated worlds, then `resume` (see [`kill_world`]).
+#[test]
+fn killed_runs_on_generated_worlds_resume_to_installed() {
+    run_worlds(seeds(KILL_SEEDS), kill_world);
+}
+
+/// Generated worlds 20 and 1, reduced: preflight predicts that attach -u fails on the GZ's
+/// dead `sitepub`, so auto starts with gz-publishers instead of a plain attach. Killed at that
+/// step's start, or at the next rung's (the gz-publishers attach already failed on the removed
+/// PostgreSQL), `resume` must not fall back to a plain attach to find out: that costs an
+/// attempt, and on OmniOS leaves sitepub copied into the zone image (then zone-publishers).
+#[test]
+fn resume_does_not_attach_to_find_out_what_the_killed_run_knew() {
+    let scn = r#"
+[scenario]
+name = "dead enabled GZ publisher and a removed package"
+platform = "omnios"
+
+[global]
+be = "r151054"
+be_uuid = "c5a4e0d1-7b2f-4e8a-9c3d-1e2f3a4b5c6d"
+entire = 151050
+
+[[global.publishers]]
+name = "omnios"
+origins = ["https://pkg.omnios.org/r151050/core/"]
+
+[[global.publishers]]
+name = "sitepub"
+origins = ["http://pkg.example.net/site/"]
+
+[[repositories]]
+uri = "https://pkg.omnios.org/r151050/core/"
+publisher = "omnios"
+builds = [151050]
+history_from = 151046
+
+[[repositories]]
+uri = "https://pkg.omnios.org/r151046/core/"
+publisher = "omnios"
+builds = [151046]
+history_from = 151038
+
+[[repositories]]
+uri = "http://pkg.example.net/site/"
+publisher = "sitepub"
+builds = [151050]
+history_from = 151050
+reachable = false
+
+[[packages]]
+name = "SUNWcs"
+kind = "core"
+
+[[packages]]
+name = "system/library"
+kind = "core"
+
+[[packages]]
+name = "ooce/database/postgresql-11"
+kind = "app"
+removed_at = 151048
+
+[[zones]]
+name = "db01"
+brand = "lipkg"
+zonepath = "/zones/db01"
+entire = 151046
+packages = ["SUNWcs", "system/library", "ooce/database/postgresql-11"]
+zbes = [{ name = "zbe", parentbe = "5a1e0c77-0000-4000-8000-000001510460", active = true }]
+publishers = [{ name = "omnios", origins = ["https://pkg.omnios.org/r151046/core/"] }]
+"#;
+    let full = sim_support::Sim::from_text(scn);
+    let out = sim_support::zonerescue(&full.dir)
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", "db01"])
+        .output()
+        .unwrap();
+    let ev = events(&out.stdout);
+    let starts: Vec<&str> = ev
+        .iter()
+        .filter(|e| e["event"] == "step-start")
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(starts, ["snapshot", "gz-publishers", "uninstall"]);
+    let s = summary_of(&ev).unwrap();
+    assert_eq!(strings(&s["strategies_applied"]), ["gz-publishers", "uninstall"], "{s}");
+    for k in [2, 3] {
+        let sim = sim_support::Sim::from_text(scn);
+        assert_eq!(run_killed_at_step(&sim.dir, "db01", k), k);
+        let out = sim_support::zonerescue(&sim.dir)
+            .args(["--json", "resume", "db01", "--yes", "--allow-destructive"])
+            .output()
+            .unwrap();
+        let ev = events(&out.stdout);
+        let s = summary_of(&ev).unwrap();
+        assert_eq!(s["result"], "attached", "killed at {}: {s}", starts[k - 1]);
+        assert_eq!(
+            strings(&s["strategies_applied"]),
+            ["gz-publishers", "uninstall"],
+            "killed at {}: {s}",
+            starts[k - 1]
+        );
+        assert_eq!(s["attempts"], 2, "killed at {}: {s}", starts[k - 1]);
+        let zone_pubs = sim.run("pkg", &["-R", &sim.root("db01"), "publisher", "-H"]).stdout;
+        assert!(!zone_pubs.contains("sitepub"), "{zone_pubs}");
+    }
 }

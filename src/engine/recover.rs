@@ -701,6 +701,19 @@ impl Run {
             ));
         }
         self.diagnosis = self.diagnose_newest_log();
+        // The killed run's reason to skip the plain attach is not journalled: a prediction
+        // from preflight, or an earlier rung's attach that already failed. Resume must not
+        // attach just to find out again (an extra attempt of minutes; on OmniOS a failed
+        // attach -u also leaves a dead GZ publisher copied into the zone image).
+        if self.choice == StrategyChoice::Auto && !self.tried.contains(&StrategyName::Attach) {
+            let failed_before = self.attempts > 0
+                && self.diagnosis.as_ref().is_some_and(|d| !d.attached && !d.reasons.is_empty());
+            if failed_before {
+                self.tried.push(StrategyName::Attach);
+            } else if self.diagnosis.is_none() {
+                self.predict_from_reachability();
+            }
+        }
         self.climb()
     }
 
