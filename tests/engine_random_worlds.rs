@@ -267,10 +267,15 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict, mode: Mode) -> (Vec<Strin
         problems.push("applied image-create without --allow-destructive".into());
     }
     let state = zone_state(&dir, &v.zone);
-    // Without consent, a zone that only image-create can save is not attachable for this run.
+    // Without consent, a zone that only image-create can save is not attachable for this run
+    // — unless the oracle's plan is harsher than needed (see GentlerThanOracle: its uninstall
+    // does not handle an unmappable rename; seeds 94, 224, 230, 238, 272), then attached it
+    // must be.
     let needs_consent = v.gentlest.iter().any(|g| g == "image-create");
     let attachable = match mode {
-        Mode::Ladder { destructive: false } => v.attachable && !needs_consent,
+        Mode::Ladder { destructive: false } => {
+            v.attachable && (!needs_consent || result == "attached")
+        }
         _ => v.attachable,
     };
     if attachable {
