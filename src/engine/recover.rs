@@ -713,8 +713,11 @@ impl Run {
         // attach -u also leaves a dead GZ publisher copied into the zone image).
         if self.choice == StrategyChoice::Auto && pending_attach {
             // A rung applied before the kill still needs its attach: the plain attach (with
-            // the GZ publishers simplified if gz-publishers was applied) is that attempt.
-            self.tried.retain(|s| *s != StrategyName::Attach);
+            // the GZ publishers simplified if gz-publishers was applied) is that attempt —
+            // unless the run already applied it (never twice); then the diagnosis leads.
+            if !self.applied.contains(&StrategyName::Attach) {
+                self.tried.retain(|s| *s != StrategyName::Attach);
+            }
         } else if self.choice == StrategyChoice::Auto && !self.tried.contains(&StrategyName::Attach)
         {
             let failed_before = self.attempts > 0
