@@ -657,7 +657,16 @@ impl Run {
                     self.applied.iter().filter(|a| **a == s).count()
                         > super::journal::applications_before(&steps, st.n, &st.name)
                 });
-                if !completed {
+                // A plain attach changes nothing before its attach -u: cut short, it is simply
+                // attempted again (and counted once).
+                let plain_attach = name == Some(StrategyName::Attach);
+                if completed && plain_attach {
+                    if let Some(i) = self.applied.iter().rposition(|a| *a == StrategyName::Attach) {
+                        self.applied.remove(i);
+                    }
+                    self.journal.strategies_applied = self.applied.clone();
+                }
+                if !completed || plain_attach {
                     // Its apply was cut short: undo what it may have half done; it may run again.
                     if let Some(snap) = &st.snapshot
                         && snapshot::exists(&self.exec, snap)
