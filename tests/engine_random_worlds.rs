@@ -847,3 +847,33 @@ fn resume_after_kills(scn: &str, want: &[&str]) {
         assert!(!zone_pubs.contains("sitepub"), "{label}: {zone_pubs}");
     }
 }
+
+/// Generated worlds 39, 61, 65, 153 (kill at a command): killed inside the attach -u of the
+/// plain attach that would have rescued the zone, resume must attach again, not count that
+/// attach as done and climb to image-update.
+#[test]
+fn resume_attaches_again_after_a_plain_attach_cut_short() {
+    let sim = sim_support::Sim::new("s11express-minor-update");
+    let full = sim_support::Sim::new("s11express-minor-update");
+    let out = sim_support::zonerescue(&full.dir)
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", "db01"])
+        .output()
+        .unwrap();
+    let ev = events(&out.stdout);
+    assert_eq!(strings(&summary_of(&ev).unwrap()["strategies_applied"]), ["attach"]);
+    let k = ev
+        .iter()
+        .filter(|e| e["event"] == "command-start")
+        .position(|e| e["command"].as_str().is_some_and(|c| c.contains("attach -u")))
+        .unwrap()
+        + 1;
+    assert_eq!(run_killed_at_step(&sim.dir, "db01", "command-start", k), k);
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "resume", "db01", "--yes", "--allow-destructive"])
+        .output()
+        .unwrap();
+    let s = summary_of(&events(&out.stdout)).cloned().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let applied = strings(&s["strategies_applied"]);
+    assert!(applied.iter().all(|a| a == "attach"), "{s}");
+}
