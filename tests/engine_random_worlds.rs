@@ -7,7 +7,7 @@ mod sim_support;
 mod world_gen;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -16,6 +16,9 @@ const ZS: &str = env!("CARGO_BIN_EXE_zonesim");
 
 /// Seeds of the fixed set: enough worlds to visit every platform and problem shape.
 const SEEDS: std::ops::Range<u64> = 1..61;
+
+/// Seeds for the ladder (it takes more attempts per world than auto).
+const LADDER_SEEDS: std::ops::Range<u64> = 1..41;
 
 struct Verdict {
     zone: String,
@@ -71,6 +74,16 @@ fn zone_state(dir: &Path, zone: &str) -> String {
         .find(|f| f.get(1).map(String::as_str) == Some(zone))
         .and_then(|f| f.get(2).cloned())
         .unwrap_or_default()
+}
+
+/// What a failed run must give back: the zone image's packages and publishers.
+fn zone_image(dir: &Path, zone: &str) -> (String, String) {
+    let root = dir.join("zones").join(zone).join("root");
+    let root = root.to_string_lossy();
+    (
+        sim(dir, "pkg", &["-R", &root, "list", "-H"]),
+        sim(dir, "pkg", &["-R", &root, "publisher", "-H", "-F", "tsv"]),
+    )
 }
 
 /// How auto's applied strategies differ from the oracle's gentlest plan.
@@ -162,10 +175,29 @@ fn expected_code(result: &str) -> Option<i32> {
     }
 }
 
-/// Runs auto on one zone of a world; returns problems (empty = fine) and a one-line outcome.
-fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) {
-    let mut problems = Vec::new();
-    let tmp = tempfile::tempdir().expect("tempdir");
+/// How a world's zone is rescued: `auto` (compared with the oracle's plan) or the blind
+/// `ladder`, with or without consent to image-create.
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    Auto,
+    Ladder { destructive: bool },
+}
+
+impl Mode {
+    fn args(self) -> Vec<&'static str> {
+        match self {
+            Mode::Auto => vec!["--json", "--yes", "--allow-destructive", "--strategy", "auto"],
+            Mode::Ladder { destructive: true } => {
+                vec!["--json", "--yes", "--allow-destructive", "--strategy", "ladder"]
+            }
+            Mode::Ladder { destructive: false } => vec!["--json", "--yes", "--strategy", "ladder"],
+        }
+    }
+}
+
+/// A fresh simulated host for the scenario `scn`: the temp dir that owns it and its directory.
+fn init(scn: &Path) -> Result<(tempfile::TempDir, PathBuf), String> {
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let dir = tmp.path().join("world");
     let init = Command::new(ZS)
         .arg("init")
@@ -173,17 +205,25 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
         .arg(&dir)
         .env_remove("ZONESIM_ROOT")
         .output()
-        .expect("zonesim init");
+        .map_err(|e| e.to_string())?;
     if !init.status.success() {
-        return (
-            vec![format!("init failed: {}", String::from_utf8_lossy(&init.stderr))],
-            "".into(),
-        );
+        return Err(format!("init failed: {}", String::from_utf8_lossy(&init.stderr)));
     }
+    Ok((tmp, dir))
+}
+
+/// Runs `mode` on one zone of a world; returns problems (empty = fine) and a one-line outcome.
+fn check_zone(scn: &Path, platform: &str, v: &Verdict, mode: Mode) -> (Vec<String>, String) {
+    let mut problems = Vec::new();
+    let (_tmp, dir) = match init(scn) {
+        Ok(w) => w,
+        Err(e) => return (vec![e], String::new()),
+    };
     let gz_before = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
     let state_before = zone_state(&dir, &v.zone);
+    let image_before = zone_image(&dir, &v.zone);
     let out = sim_support::zonerescue(&dir)
-        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto"])
+        .args(mode.args())
         .arg(&v.zone)
         .env_remove("ZONESIM_SPEED")
         .output()
@@ -213,18 +253,40 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
     if sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]) != gz_before {
         problems.push("GZ publishers (pkg publisher -H -F tsv) changed".into());
     }
+    // (A zone no plan can save has no gentlest plan: the blind ladder may try image-create
+    // there with consent; that its image comes back is checked below.)
     if applied.iter().any(|a| a == "image-create")
+        && v.attachable
         && !v.gentlest.iter().any(|g| g == "image-create")
     {
         problems.push("applied image-create, the oracle's gentlest plan does not need it".into());
     }
+    if matches!(mode, Mode::Ladder { destructive: false })
+        && applied.iter().any(|a| a == "image-create")
+    {
+        problems.push("applied image-create without --allow-destructive".into());
+    }
     let state = zone_state(&dir, &v.zone);
-    if v.attachable {
+    // Without consent, a zone that only image-create can save is not attachable for this run
+    // — unless the oracle's plan is harsher than needed (see GentlerThanOracle: its uninstall
+    // does not handle an unmappable rename; seeds 94, 224, 230, 238, 272), then attached it
+    // must be.
+    let needs_consent = v.gentlest.iter().any(|g| g == "image-create");
+    let attachable = match mode {
+        Mode::Ladder { destructive: false } => {
+            v.attachable && (!needs_consent || result == "attached")
+        }
+        _ => v.attachable,
+    };
+    if attachable {
         if result != "attached" || state != "installed" {
             problems.push(format!(
                 "oracle says attachable ({:?}) but result '{result}', zone {state}; stderr: {stderr}",
                 v.gentlest
             ));
+            return (problems, outcome);
+        }
+        if !matches!(mode, Mode::Auto) {
             return (problems, outcome);
         }
         let got = normalised(&applied);
@@ -248,6 +310,9 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
                 if state != "configured" {
                     problems.push(format!("failed run left the zone {state}, not detached"));
                 }
+                if zone_image(&dir, &v.zone) != image_before {
+                    problems.push("failed run left the zone image changed".into());
+                }
                 if !snapshots.iter().any(|n| n.ends_with("-pre")) {
                     problems.push(format!("failed run but no pre-rescue snapshot: {snapshots:?}"));
                 }
@@ -263,7 +328,7 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict) -> (Vec<String>, String) 
     (problems, outcome)
 }
 
-fn check_world(seed: u64) -> Vec<String> {
+fn check_world(seed: u64, mode: Mode) -> Vec<String> {
     let w = world_gen::world(seed);
     let tmp = tempfile::tempdir().expect("tempdir");
     let scn = tmp.path().join("world.toml");
@@ -275,13 +340,13 @@ fn check_world(seed: u64) -> Vec<String> {
     };
     let mut report = Vec::new();
     for v in &verdicts {
-        let (problems, outcome) = check_zone(&scn, &platform, v);
+        let (problems, outcome) = check_zone(&scn, &platform, v, mode);
         if std::env::var_os("ZR_WORLD_PRINT").is_some() {
-            eprintln!("seed {seed} {} [{}]: {outcome}", v.zone, w.summary);
+            eprintln!("seed {seed} {mode:?} {} [{}]: {outcome}", v.zone, w.summary);
         }
         if !problems.is_empty() {
             report.push(format!(
-                "seed {seed} zone {} ({}): {}\n  {}\n--- scenario (ZR_WORLD_SEED={seed}) ---\n{}",
+                "seed {seed} {mode:?} zone {} ({}): {}\n  {}\n--- scenario (ZR_WORLD_SEED={seed}) ---\n{}",
                 v.zone,
                 w.summary,
                 outcome,
@@ -311,23 +376,27 @@ fn generated_worlds_are_valid_and_deterministic() {
     }
 }
 
-#[test]
-fn auto_matches_the_oracle_on_generated_worlds() {
+/// The seeds to run: `ZR_WORLD_SEED=N`, else `ZR_WORLD_SEEDS=A..B`, else `default`.
+fn seeds(default: std::ops::Range<u64>) -> Vec<u64> {
     let range = std::env::var("ZR_WORLD_SEEDS").ok().and_then(|r| {
         let (a, b) = r.split_once("..")?;
         Some(a.parse::<u64>().ok()?..b.parse::<u64>().ok()?)
     });
-    let seeds: Vec<u64> = match std::env::var("ZR_WORLD_SEED").ok().and_then(|s| s.parse().ok()) {
+    match std::env::var("ZR_WORLD_SEED").ok().and_then(|s| s.parse().ok()) {
         Some(one) => vec![one],
-        None => range.unwrap_or(SEEDS).collect(),
-    };
-    // Two workers: the simulator never sleeps (no ZONESIM_SPEED), the work is process spawns.
+        None => range.unwrap_or(default).collect(),
+    }
+}
+
+/// `check` over `seeds` on two workers (the simulator never sleeps without ZONESIM_SPEED, the
+/// work is process spawns); fails with every problem found.
+fn run_worlds(seeds: Vec<u64>, check: fn(u64) -> Vec<String>) {
     let chunks: Vec<Vec<u64>> =
         (0..2).map(|k| seeds.iter().copied().filter(|s| s % 2 == k).collect()).collect();
     let handles: Vec<_> = chunks
         .into_iter()
         .map(|chunk| {
-            std::thread::spawn(move || chunk.into_iter().flat_map(check_world).collect::<Vec<_>>())
+            std::thread::spawn(move || chunk.into_iter().flat_map(check).collect::<Vec<_>>())
         })
         .collect();
     let mut problems: Vec<String> = Vec::new();
@@ -335,6 +404,22 @@ fn auto_matches_the_oracle_on_generated_worlds() {
         problems.extend(h.join().expect("worker panicked"));
     }
     assert!(problems.is_empty(), "{} problem(s):\n\n{}", problems.len(), problems.join("\n\n"));
+}
+
+#[test]
+fn auto_matches_the_oracle_on_generated_worlds() {
+    run_worlds(seeds(SEEDS), |seed| check_world(seed, Mode::Auto));
+}
+
+/// The blind ladder on generated worlds: attachable ones end attached; with consent it never
+/// re-creates an image the oracle could save without it, without consent never at all (a zone
+/// only image-create can save then fails cleanly, detached, its image restored). Odd seeds run
+/// with `--allow-destructive`, even seeds without.
+#[test]
+fn ladder_rescues_generated_worlds() {
+    run_worlds(seeds(LADDER_SEEDS), |seed| {
+        check_world(seed, Mode::Ladder { destructive: seed % 2 == 1 })
+    });
 }
 
 /// Generated world 5, reduced: an OpenIndiana zone detached before the global zone's upgrade;
@@ -471,4 +556,324 @@ publishers = [{ name = "omnios", origins = ["https://pkg.omnios.org/r151038/core
     let list = sim.run("pkg", &["-R", &sim.root("build02"), "list", "-H"]).stdout;
     assert!(list.contains("ooce/util/tmux"), "{list}");
     assert!(!list.contains("postgresql-11") && !list.contains("network/rsync "), "{list}");
+}
+
+/// Seeds sampled for kill and resume: their first attachable zone, when its run has at least
+/// two steps (about 20 worlds).
+const KILL_SEEDS: std::ops::Range<u64> = 1..31;
+
+/// JSON events of a zonerescue run's stdout (lines that do not parse are left out: the
+/// summary check catches a broken run).
+fn events(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout).lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+fn summary_of(events: &[Value]) -> Option<&Value> {
+    events.last().filter(|s| s["event"] == "summary")
+}
+
+/// How often each strategy was applied.
+fn counts(applied: &[String]) -> std::collections::BTreeMap<&str, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for a in applied {
+        *m.entry(a.as_str()).or_insert(0) += 1;
+    }
+    m
+}
+
+/// The event kill_world kills at: `step-start`, or for exploration `ZR_KILL_EVENT` (e.g.
+/// `command-start`: a kill while a command runs).
+fn kill_event() -> String {
+    std::env::var("ZR_KILL_EVENT").unwrap_or_else(|_| "step-start".into())
+}
+
+/// Runs auto on `zone` and SIGKILLs it at its `k`-th [`kill_event`] (the command it may
+/// have started runs on, as on a host whose SSH session dropped); those events seen.
+fn run_killed_at_step(dir: &Path, zone: &str, event: &str, k: usize) -> usize {
+    use std::io::BufRead;
+    let mut child = sim_support::zonerescue(dir)
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", zone])
+        .env_remove("ZONESIM_SPEED")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn zonerescue");
+    let mut seen = 0;
+    if let Some(stdout) = child.stdout.take() {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let is_start = serde_json::from_str::<Value>(&line).is_ok_and(|e| e["event"] == event);
+            seen += usize::from(is_start);
+            if seen == k {
+                let _ = child.kill();
+                break;
+            }
+        }
+    }
+    let _ = child.wait();
+    seen
+}
+
+/// Runs auto on the world's first attachable zone uninterrupted, then again SIGKILLed at the
+/// k-th step-start (k from the seed, 2..=steps of the uninterrupted run), then `resume`:
+/// installed, GZ publishers as before, journal ended=attached, pre-rescue snapshot kept, and
+/// nothing applied that the uninterrupted run did not apply (nor more often).
+fn kill_world(seed: u64) -> Vec<String> {
+    let w = world_gen::world(seed);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let scn = tmp.path().join("world.toml");
+    std::fs::write(&scn, &w.toml).expect("write scenario");
+    let fail = |what: String| vec![format!("seed {seed} ({}): {what}\n{}", w.summary, w.toml)];
+    let verdicts = match oracle(&scn) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let Some(v) = verdicts.iter().find(|v| v.attachable) else { return vec![] };
+    let args = ["--json", "--yes", "--allow-destructive", "--strategy", "auto"];
+    // The uninterrupted run: how many steps, what it applies.
+    let (_t, dir) = match init(&scn) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let out = sim_support::zonerescue(&dir)
+        .args(args)
+        .arg(&v.zone)
+        .env_remove("ZONESIM_SPEED")
+        .output()
+        .expect("run zonerescue");
+    let full = events(&out.stdout);
+    let steps = full.iter().filter(|e| e["event"] == kill_event().as_str()).count();
+    let Some(s) = summary_of(&full).filter(|s| s["result"] == "attached") else {
+        return fail(format!("{}: uninterrupted run did not attach", v.zone));
+    };
+    let want = strings(&s["strategies_applied"]);
+    if steps < 2 {
+        return vec![];
+    }
+    let k = 2 + (seed as usize) % (steps - 1);
+    // The killed run.
+    let (_t, dir) = match init(&scn) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let gz_before = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
+    let seen = run_killed_at_step(&dir, &v.zone, &kill_event(), k);
+    let label = format!("{} killed at {} #{k} of {steps}", v.zone, kill_event());
+    if seen < k {
+        return fail(format!("{label}: the run ended after {seen} step(s)"));
+    }
+    // Resume (it waits for a changing command the killed run left running).
+    let out = sim_support::zonerescue(&dir)
+        .args(["--json", "resume", &v.zone, "--yes", "--allow-destructive"])
+        .env_remove("ZONESIM_SPEED")
+        .output()
+        .expect("run zonerescue resume");
+    let ev = events(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let Some(s) = summary_of(&ev) else {
+        return fail(format!("{label}: resume printed no summary; stderr: {stderr}"));
+    };
+    let got = strings(&s["strategies_applied"]);
+    if std::env::var_os("ZR_WORLD_PRINT").is_some() {
+        eprintln!(
+            "seed {seed} {label}: resumed {} applied {got:?}, uninterrupted {want:?}",
+            s["result"]
+        );
+    }
+    let mut problems = Vec::new();
+    if s["result"] != "attached" || out.status.code() != Some(0) {
+        problems.push(format!("resume: {s}; stderr: {stderr}"));
+    }
+    let state = zone_state(&dir, &v.zone);
+    if state != "installed" {
+        problems.push(format!("zone {state} after resume"));
+    }
+    if sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]) != gz_before {
+        problems.push("GZ publishers (pkg publisher -H -F tsv) changed".into());
+    }
+    // In effect: a plain attach or a publisher fix more is harmless (a run killed inside a
+    // rung's attach attaches again); any rung that changes the zone's packages is not.
+    let harmless = ["attach", "gz-publishers", "zone-publishers"];
+    let (got_n, want_n) = (counts(&got), counts(&want));
+    for (name, n) in got_n.iter().filter(|(name, _)| !harmless.contains(name)) {
+        if want_n.get(name).copied().unwrap_or(0) < *n {
+            problems.push(format!(
+                "applied {name} {n} time(s), the uninterrupted run {want:?}; resumed {got:?}"
+            ));
+        }
+    }
+    let journal = dir.join("state").join(&v.zone).join("journal.json");
+    match std::fs::read(&journal).map(|b| serde_json::from_slice::<Value>(&b)) {
+        Ok(Ok(j)) => {
+            if j["status"]["ended"] != "attached" {
+                problems.push(format!("journal ended {}", j["status"]["ended"]));
+            }
+            let snaps = sim(&dir, "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
+            match j["pre_snapshot"].as_str() {
+                Some(pre) if snaps.lines().any(|l| l == pre) => {}
+                pre => problems.push(format!("pre-rescue snapshot {pre:?} not kept")),
+            }
+        }
+        r => problems.push(format!("journal does not parse: {r:?}")),
+    }
+    if problems.is_empty() {
+        vec![]
+    } else {
+        fail(format!("{label}:\n  {}", problems.join("\n  ")))
+    }
+}
+
+/// SIGKILL auto at a step boundary of generated worlds, then `resume` (see [`kill_world`]).
+#[test]
+fn killed_runs_on_generated_worlds_resume_to_installed() {
+    run_worlds(seeds(KILL_SEEDS), kill_world);
+}
+
+/// Generated worlds 20 and 1, reduced: preflight predicts that attach -u fails on the GZ's
+/// dead `sitepub`, so auto starts with gz-publishers instead of a plain attach. Killed at that
+/// step's start, or at the next rung's (the gz-publishers attach already failed on the removed
+/// PostgreSQL), `resume` must not fall back to a plain attach to find out: that costs an
+/// attempt, and on OmniOS leaves sitepub copied into the zone image (then zone-publishers).
+#[test]
+fn resume_does_not_attach_to_find_out_what_the_killed_run_knew() {
+    let scn = r#"
+[scenario]
+name = "dead enabled GZ publisher and a removed package"
+platform = "omnios"
+
+[global]
+be = "r151054"
+be_uuid = "c5a4e0d1-7b2f-4e8a-9c3d-1e2f3a4b5c6d"
+entire = 151050
+
+[[global.publishers]]
+name = "omnios"
+origins = ["https://pkg.omnios.org/r151050/core/"]
+
+[[global.publishers]]
+name = "sitepub"
+origins = ["http://pkg.example.net/site/"]
+
+[[repositories]]
+uri = "https://pkg.omnios.org/r151050/core/"
+publisher = "omnios"
+builds = [151050]
+history_from = 151046
+
+[[repositories]]
+uri = "https://pkg.omnios.org/r151046/core/"
+publisher = "omnios"
+builds = [151046]
+history_from = 151038
+
+[[repositories]]
+uri = "http://pkg.example.net/site/"
+publisher = "sitepub"
+builds = [151050]
+history_from = 151050
+reachable = false
+
+[[packages]]
+name = "SUNWcs"
+kind = "core"
+
+[[packages]]
+name = "system/library"
+kind = "core"
+
+[[packages]]
+name = "ooce/database/postgresql-11"
+kind = "app"
+removed_at = 151048
+
+[[zones]]
+name = "db01"
+brand = "lipkg"
+zonepath = "/zones/db01"
+entire = 151046
+packages = ["SUNWcs", "system/library", "ooce/database/postgresql-11"]
+zbes = [{ name = "zbe", parentbe = "5a1e0c77-0000-4000-8000-000001510460", active = true }]
+publishers = [{ name = "omnios", origins = ["https://pkg.omnios.org/r151046/core/"] }]
+"#;
+    resume_after_kills(scn, &["gz-publishers", "uninstall"]);
+    // The same world without the removed package: gz-publishers alone rescues it. Killed
+    // inside its attach, resume must attach (again) with the GZ simplified, not climb to
+    // image-update or image-create (generated worlds 10, 22, 136 with kills at commands).
+    let one = scn.replace(r#", "ooce/database/postgresql-11"]"#, "]");
+    resume_after_kills(&one, &["gz-publishers"]);
+}
+
+/// Kills auto on db01 of `scn` at each step-start after the snapshot and at its first
+/// `attach -u`, resumes, and checks that the zone ends attached with nothing more applied
+/// than `want` besides a plain attach, and no dead publisher copied into its image.
+fn resume_after_kills(scn: &str, want: &[&str]) {
+    let full = sim_support::Sim::from_text(scn);
+    let out = sim_support::zonerescue(&full.dir)
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", "db01"])
+        .output()
+        .unwrap();
+    let ev = events(&out.stdout);
+    let s = summary_of(&ev).unwrap();
+    assert_eq!(strings(&s["strategies_applied"]), want, "{s}");
+    let steps = ev.iter().filter(|e| e["event"] == "step-start").count();
+    // The first attach -u (of gz-publishers): a kill there leaves gz-publishers applied with
+    // its attach still to come (or finishing as an orphan).
+    let attach = ev
+        .iter()
+        .filter(|e| e["event"] == "command-start")
+        .position(|e| e["command"].as_str().is_some_and(|c| c.contains("attach -u")))
+        .unwrap()
+        + 1;
+    let kills = (2..=steps).map(|k| ("step-start", k)).chain([("command-start", attach)]);
+    for (event, k) in kills {
+        let sim = sim_support::Sim::from_text(scn);
+        assert_eq!(run_killed_at_step(&sim.dir, "db01", event, k), k);
+        let label = format!("{want:?}: killed at {event} #{k}");
+        let out = sim_support::zonerescue(&sim.dir)
+            .args(["--json", "resume", "db01", "--yes", "--allow-destructive"])
+            .output()
+            .unwrap();
+        let ev = events(&out.stdout);
+        let s = summary_of(&ev).unwrap();
+        assert_eq!(s["result"], "attached", "{label}: {s}");
+        let applied = strings(&s["strategies_applied"]);
+        let changes: Vec<&str> =
+            applied.iter().map(String::as_str).filter(|a| *a != "attach").collect();
+        assert_eq!(changes, want, "{label}: {s}");
+        if event == "step-start" {
+            assert_eq!(s["attempts"], want.len(), "{label}: no attach to find out: {s}");
+        }
+        let zone_pubs = sim.run("pkg", &["-R", &sim.root("db01"), "publisher", "-H"]).stdout;
+        assert!(!zone_pubs.contains("sitepub"), "{label}: {zone_pubs}");
+    }
+}
+
+/// Generated worlds 39, 61, 65, 153 (kill at a command): killed inside the attach -u of the
+/// plain attach that would have rescued the zone, resume must attach again, not count that
+/// attach as done and climb to image-update.
+#[test]
+fn resume_attaches_again_after_a_plain_attach_cut_short() {
+    let sim = sim_support::Sim::new("s11express-minor-update");
+    let full = sim_support::Sim::new("s11express-minor-update");
+    let out = sim_support::zonerescue(&full.dir)
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", "db01"])
+        .output()
+        .unwrap();
+    let ev = events(&out.stdout);
+    assert_eq!(strings(&summary_of(&ev).unwrap()["strategies_applied"]), ["attach"]);
+    let k = ev
+        .iter()
+        .filter(|e| e["event"] == "command-start")
+        .position(|e| e["command"].as_str().is_some_and(|c| c.contains("attach -u")))
+        .unwrap()
+        + 1;
+    assert_eq!(run_killed_at_step(&sim.dir, "db01", "command-start", k), k);
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "resume", "db01", "--yes", "--allow-destructive"])
+        .output()
+        .unwrap();
+    let s = summary_of(&events(&out.stdout)).cloned().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let applied = strings(&s["strategies_applied"]);
+    assert!(applied.iter().all(|a| a == "attach"), "{s}");
 }

@@ -647,6 +647,7 @@ impl Run {
             self.snapshots.push(pre.clone());
         }
         let steps = self.journal.steps.clone();
+        let mut pending_attach = false;
         for st in &steps {
             let name: Option<StrategyName> = st.name.parse().ok();
             if st.state == super::journal::StepState::Started {
@@ -656,7 +657,16 @@ impl Run {
                     self.applied.iter().filter(|a| **a == s).count()
                         > super::journal::applications_before(&steps, st.n, &st.name)
                 });
-                if !completed {
+                // A plain attach changes nothing before its attach -u: cut short, it is simply
+                // attempted again (and counted once).
+                let plain_attach = name == Some(StrategyName::Attach);
+                if completed && plain_attach {
+                    if let Some(i) = self.applied.iter().rposition(|a| *a == StrategyName::Attach) {
+                        self.applied.remove(i);
+                    }
+                    self.journal.strategies_applied = self.applied.clone();
+                }
+                if !completed || plain_attach {
                     // Its apply was cut short: undo what it may have half done; it may run again.
                     if let Some(snap) = &st.snapshot
                         && snapshot::exists(&self.exec, snap)
@@ -671,6 +681,7 @@ impl Run {
                     continue;
                 }
                 // Applied, its attach still to come: the next attempt includes it.
+                pending_attach = true;
                 self.journal.end_step(
                     st.n,
                     StepOutcome::AttachFailed,
@@ -693,15 +704,52 @@ impl Run {
             }
         }
         self.save()?;
-        // The zone may have attached before the run died.
-        if self.facts.state == ZoneState::Installed && self.attempts > 0 {
+        self.diagnosis = self.diagnose_newest_log();
+        // The zone may have attached before the run died: an attempt journalled, or killed
+        // inside its attach -u, which finished on its own and logged success (the journal
+        // never heard of it; attaching again would detach a zone that is fine).
+        let orphan_attached =
+            self.diagnosis.as_ref().is_some_and(|d| d.attached) && self.last_log_is_this_runs();
+        if self.facts.state == ZoneState::Installed && (self.attempts > 0 || orphan_attached) {
             return Ok((
                 RunResult::Attached,
                 format!("zone {} is attached (installed)", self.facts.zone),
             ));
         }
-        self.diagnosis = self.diagnose_newest_log();
+        // The killed run's reason to skip the plain attach is not journalled: a prediction
+        // from preflight, or an earlier rung's attach that already failed. Resume must not
+        // attach just to find out again (an extra attempt of minutes; on OmniOS a failed
+        // attach -u also leaves a dead GZ publisher copied into the zone image).
+        if self.choice == StrategyChoice::Auto && pending_attach {
+            // A rung applied before the kill still needs its attach: the plain attach (with
+            // the GZ publishers simplified if gz-publishers was applied) is that attempt —
+            // unless the run already applied it (never twice); then the diagnosis leads.
+            if !self.applied.contains(&StrategyName::Attach) {
+                self.tried.retain(|s| *s != StrategyName::Attach);
+            }
+        } else if self.choice == StrategyChoice::Auto && !self.tried.contains(&StrategyName::Attach)
+        {
+            let failed_before = self.attempts > 0
+                && self.diagnosis.as_ref().is_some_and(|d| !d.attached && !d.reasons.is_empty());
+            if failed_before {
+                self.tried.push(StrategyName::Attach);
+            } else if self.diagnosis.is_none() {
+                self.predict_from_reachability();
+            }
+        }
         self.climb()
+    }
+
+    /// Whether the attach log last diagnosed was written after this run began (not an
+    /// operator's attempt from before it).
+    fn last_log_is_this_runs(&self) -> bool {
+        let modified = self
+            .last_log
+            .as_ref()
+            .and_then(|p| std::fs::symlink_metadata(p).ok())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        modified.is_some_and(|t| t.as_secs() >= self.journal.started)
     }
 
     /// The diagnosis of the newest attach log of this zone (resume: the attempt before the
