@@ -722,10 +722,13 @@ impl Run {
         // attach -u also leaves a dead GZ publisher copied into the zone image).
         if self.choice == StrategyChoice::Auto && pending_attach {
             // A rung applied before the kill still needs its attach: the plain attach (with
-            // the GZ publishers simplified if gz-publishers was applied) is that attempt —
-            // unless the run already applied it (never twice); then the diagnosis leads.
+            // the GZ publishers simplified if gz-publishers was applied) is that attempt.
+            // When the run already applied the plain attach (never a strategy twice), the
+            // attempt is made as a step of its own that applies nothing; its log leads on.
             if !self.applied.contains(&StrategyName::Attach) {
                 self.tried.retain(|s| *s != StrategyName::Attach);
+            } else if let Some(end) = self.reattach_pending()? {
+                return Ok(end);
             }
         } else if self.choice == StrategyChoice::Auto && !self.tried.contains(&StrategyName::Attach)
         {
@@ -738,6 +741,33 @@ impl Run {
             }
         }
         self.climb()
+    }
+
+    /// The `attach -u` a rung applied before an interruption never got: one attempt, journalled
+    /// as step `re-attach` (not a strategy: nothing is applied, nothing is counted as tried).
+    fn reattach_pending(&mut self) -> anyhow::Result<Option<(RunResult, String)>> {
+        let n = self.journal.begin_step("re-attach", None);
+        self.exec.step = n;
+        self.save()?;
+        self.emit(Event::StepStart {
+            step: n,
+            name: "re-attach".into(),
+            reason: "the rung applied before the interruption still needs its attach -u".into(),
+            commands: vec![format!("zoneadm -z {} attach -u", self.facts.zone)],
+        });
+        let end = self.attach_after(&[])?;
+        let (outcome, detail) = match &end {
+            Some((RunResult::Attached, _)) => (StepOutcome::Done, "zone attached".to_string()),
+            Some((_, why)) => (StepOutcome::Failed, why.clone()),
+            None => (
+                StepOutcome::AttachFailed,
+                self.diagnosis.as_ref().map(|d| d.reasons.join("; ")).unwrap_or_default(),
+            ),
+        };
+        self.journal.end_step(n, outcome, &detail);
+        self.emit(Event::StepEnd { step: n, name: "re-attach".into(), outcome, detail });
+        self.save()?;
+        Ok(end)
     }
 
     /// Whether the attach log last diagnosed was written after this run began (not an
