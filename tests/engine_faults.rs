@@ -115,12 +115,10 @@ fn global_zone_image_locked_during_preflight_is_waited_out() {
     let d = host(fault);
     let out = zr(&d.dir).args(["--yes", ZONE]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let refreshes: Vec<i64> = std::fs::read_to_string(d.dir.join("audit.log"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|v| v["argv"] == serde_json::json!(["pkg", "refresh", "omnios"]))
-        .map(|v| v["exit"].as_i64().unwrap())
+    let refreshes: Vec<i64> = sim_support::audit(&d.dir)
+        .into_iter()
+        .filter(|e| e.argv == ["pkg", "refresh", "omnios"])
+        .map(|e| e.exit)
         .collect();
     assert_eq!(refreshes, [7, 0], "preflight's refresh: locked, then retried");
 }

@@ -26,14 +26,6 @@ fn rescue(sim: &Sim, zone: &str) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-fn attach_runs(sim: &Sim) -> usize {
-    std::fs::read_to_string(sim.dir.join("audit.log"))
-        .unwrap()
-        .lines()
-        .filter(|l| l.contains(r#""attach","-u""#))
-        .count()
-}
-
 #[test]
 fn a_fresh_failed_attach_is_diagnosed_not_repeated() {
     for (scenario, zone) in [
@@ -64,7 +56,11 @@ fn a_fresh_failed_attach_is_diagnosed_not_repeated() {
         let plain_first = fresh_summary["strategies_applied"][0] == "attach";
         let attempts = s["attempts"].as_u64().unwrap();
         assert!(attempts + u64::from(plain_first) <= fresh_attempts, "{scenario}: {s}");
-        assert_eq!(attach_runs(&sim), attempts as usize + 1, "{scenario}: operator's + ours");
+        assert_eq!(
+            sim_support::attach_runs(&sim.dir),
+            attempts as usize + 1,
+            "{scenario}: operator's + ours"
+        );
         assert!(!s["strategies_applied"].as_array().unwrap().iter().any(|a| a == "attach"));
         assert_eq!(
             sim_support::applied_remedies(s),

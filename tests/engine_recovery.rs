@@ -650,19 +650,9 @@ struct InsideKill {
 /// Real seconds the command killed inside should last.
 const INSIDE_S: f64 = 0.6;
 
+/// (argv, simulated cost) of every finished command.
 fn audit(dir: &Path) -> Vec<(Vec<String>, u64)> {
-    std::fs::read_to_string(dir.join("audit.log"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .map(|v| {
-            let argv = v["argv"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
-                .unwrap_or_default();
-            (argv, v["cost_s"].as_u64().unwrap_or(0))
-        })
-        .collect()
+    sim_support::audit(dir).into_iter().map(|e| (e.argv, e.cost_s)).collect()
 }
 
 fn words(command: &Value) -> Vec<String> {

@@ -19,21 +19,6 @@ fn world() -> Sim {
     ))
 }
 
-fn audit(sim: &Sim) -> Vec<(Vec<String>, i64)> {
-    std::fs::read_to_string(sim.dir.join("audit.log"))
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
-            let argv = v["argv"].as_array().unwrap();
-            (
-                argv.iter().map(|a| a.as_str().unwrap().to_string()).collect(),
-                v["exit"].as_i64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn steps_to_the_newest_build_that_solves_without_a_separate_plan_run() {
     let sim = world();
@@ -43,10 +28,10 @@ fn steps_to_the_newest_build_that_solves_without_a_separate_plan_run() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    let installs: Vec<(String, i64)> = audit(&sim)
+    let installs: Vec<(String, i64)> = sim_support::audit(&sim.dir)
         .into_iter()
-        .filter(|(argv, _)| argv.iter().any(|a| a == "install"))
-        .map(|(argv, code)| (argv.join(" "), code))
+        .filter(|e| e.argv.iter().any(|a| a == "install"))
+        .map(|e| (e.argv.join(" "), e.exit))
         .collect();
     assert!(installs.iter().all(|(a, _)| !a.contains(" -n")), "a separate plan run: {installs:?}");
     let first = &installs[0];

@@ -500,7 +500,13 @@ impl Run {
             format!("attach -u would fail: {}", d.reasons.join("; ")),
         );
         f.detail = "auto starts with the remedy instead of a plain attach to find out".into();
-        self.emit(Event::Finding(f));
+        self.start_from(d, f);
+    }
+
+    /// auto starts from `d` (known without an attach of its own) instead of a plain attach,
+    /// saying so with `why`.
+    fn start_from(&mut self, d: Diagnosis, why: Finding) {
+        self.emit(Event::Finding(why));
         self.tried.push(StrategyName::Attach);
         self.diagnosis = Some(d);
     }
@@ -537,9 +543,7 @@ impl Run {
             "{}: auto starts from this diagnosis instead of repeating the plain attach",
             path.display()
         );
-        self.emit(Event::Finding(f));
-        self.tried.push(StrategyName::Attach);
-        self.diagnosis = Some(d);
+        self.start_from(d, f);
     }
 
     /// Rungs until attached or nothing useful is left.

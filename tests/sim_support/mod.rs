@@ -179,3 +179,33 @@ pub fn applied_remedies(summary: &serde_json::Value) -> std::collections::BTreeS
         .filter(|s| s != "attach")
         .collect()
 }
+
+/// One finished command of the simulated host, from its `audit.log`.
+pub struct Audited {
+    pub argv: Vec<String>,
+    pub exit: i64,
+    /// Simulated seconds it cost.
+    pub cost_s: u64,
+}
+
+/// Every command the simulated host in `dir` has finished (empty while nothing has run).
+pub fn audit(dir: &Path) -> Vec<Audited> {
+    std::fs::read_to_string(dir.join("audit.log"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| Audited {
+            argv: v["argv"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+            exit: v["exit"].as_i64().unwrap_or(-1),
+            cost_s: v["cost_s"].as_u64().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// How many `attach -u` runs the audit log holds.
+pub fn attach_runs(dir: &Path) -> usize {
+    audit(dir).iter().filter(|e| e.argv.windows(2).any(|w| w == ["attach", "-u"])).count()
+}
