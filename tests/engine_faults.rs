@@ -149,10 +149,11 @@ fn failed_pre_rescue_snapshot_refuses_without_change() {
 
 #[test]
 fn pool_out_of_space_mid_run() {
-    // Checks 1 and 2 (the pre-rescue snapshot, the first attach) pass; the third, the snapshot
-    // before the uninstall step, runs out of space: the run stops and rolls back.
+    // Check 1 (the pre-rescue snapshot) passes; the second, the snapshot before the uninstall
+    // step (preflight predicts it: PostgreSQL is obsolete), runs out of space: the run stops
+    // and rolls back.
     check(&Case {
-        fault: "kind = \"out-of-space\"\nnth = 3",
+        fault: "kind = \"out-of-space\"\nnth = 2",
         args: &[],
         env: &[],
         exit: 5,

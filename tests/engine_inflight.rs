@@ -20,7 +20,7 @@ fn kill_during_attach(sim: &Sim, speed: &str) {
         .spawn()
         .unwrap();
     let record = sim.dir.join("state/pg01/child");
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(120);
     while !std::fs::read_to_string(&record).is_ok_and(|t| t.contains("attach -u")) {
         assert!(Instant::now() < deadline, "no attach was recorded as running");
         std::thread::sleep(Duration::from_millis(5));

@@ -1,7 +1,10 @@
 //! Preflight asks the global zone to refresh the publishers an `attach -u` will refresh. A
 //! publisher it cannot reach and a gentle rung can take out of the way means the plain attach
 //! is known to fail: auto starts with that rung (one attempt fewer) and still applies exactly
-//! the oracle's gentlest plan. A dry run does not refresh anything.
+//! the oracle's gentlest plan. A dry run does not refresh anything. Right after that refresh,
+//! preflight also asks the global zone's catalogs for the zone's packages (`pkg list -Hn
+//! --no-refresh`): one they list as obsolete at the GZ's release blocks every solve, so auto
+//! starts by uninstalling it.
 
 use std::collections::BTreeSet;
 
@@ -82,4 +85,65 @@ fn a_dry_run_refreshes_nothing_in_preflight() {
     assert!(!keys(&events).contains("zone.publisher-unreachable"));
     let audit = std::fs::read_to_string(sim.dir.join("audit.log")).unwrap();
     assert!(!audit.lines().any(|l| l.contains(r#""pkg","refresh""#)), "{audit}");
+}
+
+fn first_rung(events: &[Value]) -> String {
+    let first = events.iter().find(|e| e["event"] == "step-start" && e["name"] != "snapshot");
+    first.map(|e| e["name"].as_str().unwrap().to_string()).unwrap_or_default()
+}
+
+#[test]
+fn an_obsolete_package_is_uninstalled_before_any_attach() {
+    let sim = Sim::new("omnios-postgres-removed");
+    let events = rescue(&sim, "pg01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let k = keys(&events);
+    assert!(k.contains("zone.package-obsolete") && k.contains("attach.predicted-failure"), "{k:?}");
+    assert_eq!(first_rung(&events), "uninstall");
+    assert_eq!(s["attempts"], 1, "no diagnosing attach: {s}");
+    assert_eq!(sim_support::attach_runs(&sim.dir), 1);
+    assert_eq!(
+        sim_support::applied_remedies(s),
+        sim_support::oracle_gentlest(&sim_support::scenario("omnios-postgres-removed"), "pg01")
+    );
+    // The catalog query ran in the global zone, on the catalogs preflight had just refreshed.
+    let audit = sim_support::audit(&sim.dir);
+    let q = audit.iter().find(|a| a.argv.iter().any(|x| x == "-n")).expect("catalog query");
+    assert_eq!(q.argv[..5], ["pkg", "list", "-H", "-n", "--no-refresh"], "{:?}", q.argv);
+    assert_eq!(q.cost_s, 0);
+}
+
+#[test]
+fn without_the_obsolete_record_auto_attaches_to_find_out() {
+    // The GZ's repository keeps no records from before r151052, so its catalog does not say
+    // PostgreSQL (gone at r151050) is obsolete: nothing is predicted, the attach tells.
+    let text = std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed"))
+        .unwrap()
+        .replacen(
+            "builds = [151054]\nhistory_from = 151046",
+            "builds = [151054]\nhistory_from = 151052",
+            1,
+        );
+    assert!(text.contains("history_from = 151052"));
+    let sim = Sim::from_text(&text);
+    let events = rescue(&sim, "pg01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert!(!keys(&events).contains("zone.package-obsolete"));
+    assert_eq!(first_rung(&events), "attach");
+    assert_eq!(s["attempts"], 2, "{s}");
+}
+
+#[test]
+fn an_obsolete_core_package_is_reported_but_never_uninstalled() {
+    // SUNWxvmpv is core and obsolete since build 140: preflight says so, auto does not try to
+    // remove it (only re-creating the image gets past it).
+    let sim = Sim::new("s11express-orphaned-core");
+    let events = rescue(&sim, "legacy01", &["--allow-destructive"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert!(keys(&events).contains("zone.package-obsolete"));
+    assert!(!events.iter().any(|e| e["event"] == "step-start" && e["name"] == "uninstall"));
+    assert!(!sim_support::audit(&sim.dir).iter().any(|a| a.argv.iter().any(|x| x == "uninstall")));
 }

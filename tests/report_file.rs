@@ -40,11 +40,11 @@ fn rescue_with_report(json: bool) -> (String, String) {
 
 fn assert_human_report(text: &str) {
     assert!(text.contains("zonerescue: zone pg01"), "{text}");
-    // What was found: at least one finding line from the diagnosing attach.
+    // What was found: at least one finding line (preflight's, here).
     assert!(text.lines().any(|l| l.trim_start().starts_with('[')), "no finding:\n{text}");
     // Each rung with its outcome and duration.
     assert!(text.contains("==> step"), "{text}");
-    for rung in ["attach", "uninstall"] {
+    for rung in ["snapshot", "uninstall"] {
         let end = text
             .lines()
             .find(|l| l.starts_with(&format!("<== {rung}:")))

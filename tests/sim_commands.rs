@@ -498,3 +498,57 @@ fn concurrent_invocations_do_not_lose_updates() {
     assert_eq!(list.out_lines().len(), 8);
     assert_eq!(audit::read(&sim.dir).unwrap().len(), 9, "8 snapshots and the list");
 }
+
+/// `pkg list -n/-a/-af` read the publishers' catalogs (client.py list_inventory): obsolete and
+/// renamed records carry `o`/`r` in the third flag column, names no catalog knows are reported
+/// with the LIST_NEWEST/LIST_ALL text, and `--no-refresh` fetches nothing.
+#[test]
+fn pkg_list_newest_and_all_read_the_catalogs() {
+    // OmniOS: PostgreSQL obsoleted at r151050; the GZ's repository carries r151054 only.
+    let sim = Sim::new("omnios-postgres-removed");
+    let clock = |s: &Sim| audit::read(&s.dir).unwrap().last().map_or(0, |e| e.clock_s);
+    let before = clock(&sim);
+    let n =
+        sim.run("pkg", &["list", "-H", "-n", "--no-refresh", "database/postgresql-12", "SUNWcs"]);
+    assert_eq!(n.code, 0, "{}", n.stderr);
+    assert_eq!(
+        n.out_lines(),
+        [
+            format!("{:49} {:26} i--", "SUNWcs", "11-151054.0"),
+            format!("{:49} {:26} --o", "database/postgresql-12", "11-151050.0"),
+        ]
+    );
+    assert_eq!(clock(&sim), before, "--no-refresh costs nothing");
+    let partial = sim.run("pkg", &["list", "-Hn", "--no-refresh", "SUNWcs", "web/nonesuch"]);
+    assert_eq!(partial.code, 3);
+    assert!(partial.stderr.contains("pkg list: no known packages matching:\n  web/nonesuch"));
+    let none = sim.run("pkg", &["list", "-a", "web/nonesuch"]);
+    assert_eq!(none.code, 1);
+    assert!(none.stderr.contains("are allowed by installed incorporations"), "{}", none.stderr);
+    assert!(clock(&sim) > before, "without --no-refresh the catalogs are refreshed");
+    // Installed-only listing is unchanged: the zone still has PostgreSQL at its old build.
+    let zone = sim.run("pkg", &["-R", &sim.root("pg01"), "list", "-H", "database/postgresql-12"]);
+    assert_eq!(
+        zone.out_lines(),
+        [format!("{:49} {:26} i--", "database/postgresql-12", "11-151046.0")]
+    );
+
+    // b151: the old columns; a rename record (`r`) where the repository keeps history, every
+    // version with -af, and no record where the repository's history starts later.
+    let sim = Sim::new("s11express-b111-web");
+    let all = sim.run("pkg", &["list", "-H", "-af", "--no-refresh", "developer/sunstudio12u1"]);
+    assert_eq!(
+        all.out_lines(),
+        [format!("{:<45} {:<15} {:<10} --o--", "developer/sunstudio12u1", "0.5.11-0.140", "known")]
+    );
+    let text = std::fs::read_to_string(scenario("s11express-b111-web")).unwrap();
+    let early = Sim::from_text(&text.replace("history_from = 134", "history_from = 120"));
+    let r = early.run("pkg", &["list", "-H", "-n", "--no-refresh", "SUNWapch22"]);
+    assert_eq!(
+        r.out_lines(),
+        [format!("{:<45} {:<15} {:<10} --r--", "SUNWapch22", "0.5.11-0.130", "known")]
+    );
+    let late = Sim::from_text(&text.replace("history_from = 134", "history_from = 145"));
+    let r = late.run("pkg", &["list", "-H", "-n", "--no-refresh", "developer/sunstudio12u1"]);
+    assert_eq!(r.code, 1, "no record, no version at 151: unknown ({})", r.stdout);
+}

@@ -37,6 +37,10 @@ pub struct Facts {
     /// Enabled zone-only publishers (no GZ publisher of that name replaces them on attach)
     /// whose refresh from the global zone failed in preflight (`None`: not tested).
     pub zone_unreachable: Option<Vec<String>>,
+    /// Zone packages (stems) that the global zone's catalogs, as preflight refreshed them,
+    /// list as obsolete at or below the GZ's build: `attach -u` cannot carry them forward
+    /// (`None`: not tested).
+    pub obsolete_in_gz_catalog: Option<Vec<String>>,
 }
 
 impl Facts {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::commands::pkg::{self, Pkg};
 use crate::commands::zoneadm::{self, ZoneState};
-use crate::commands::{ZoneName, beadm, mount, run_parsed, zfs, zonecfg};
+use crate::commands::{Fmri, Version, ZoneName, beadm, mount, run_parsed, zfs, zonecfg};
 use crate::playbook::Platform;
 use crate::system::Runner;
 
@@ -266,6 +266,29 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     } else {
         (None, None)
     };
+    // Only right after the refresh above: an old catalog cache could call a package
+    // obsolete that is not, or miss one that is.
+    let obsolete_in_gz_catalog = match &gz_unreachable {
+        Some(_) => obsolete_packages(runner, &gz, &zone_packages, gz_entire.as_ref()),
+        None => None,
+    };
+    if let Some(obsolete) = obsolete_in_gz_catalog.as_ref().filter(|o| !o.is_empty()) {
+        fs.push(
+            Finding::warn(
+                "zone.package-obsolete",
+                Severity::High,
+                format!(
+                    "the global zone's repositories list {} as obsolete at its release: \
+                     attach -u cannot carry them forward",
+                    obsolete.join(", ")
+                ),
+            )
+            .remediation(
+                "uninstall removes them from the zone first; a core package (never \
+                 uninstalled) only re-creating the image gets past",
+            ),
+        );
+    }
     let platform = forced.unwrap_or_else(|| {
         detect_platform(&entry.brand, &gz_publishers_tsv, &gz_publishers, gz_entire.as_ref())
     });
@@ -298,8 +321,40 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         zone_packages,
         gz_unreachable,
         zone_unreachable,
+        obsolete_in_gz_catalog,
     };
     Preflight { facts: Some(facts), findings: fs }
+}
+
+/// Packages per `pkg list` invocation (argv stays far below ARG_MAX on any platform).
+const LIST_CHUNK: usize = 200;
+
+/// The zone's packages whose newest version in the global zone's catalogs is an obsolete
+/// record at or below the GZ's build (`pkg list -Hn --no-refresh`: no catalog is fetched).
+/// `None` when a query fails or the GZ's build is unknown.
+fn obsolete_packages(
+    runner: &Runner,
+    gz: &Pkg,
+    zone_packages: &[String],
+    gz_entire: Option<&Fmri>,
+) -> Option<Vec<String>> {
+    let gz_build = gz_entire.and_then(|f| f.version.as_ref()).and_then(Version::os_build)?;
+    let stems: Vec<Fmri> = zone_packages
+        .iter()
+        .filter(|p| p.as_str() != "entire")
+        .filter_map(|p| Fmri::stem(p).ok())
+        .collect();
+    let mut out = Vec::new();
+    for chunk in stems.chunks(LIST_CHUNK) {
+        for row in pkg::newest_known(runner, gz, chunk).ok()? {
+            let build = Version::parse(&row.version).ok().and_then(|v| v.os_build());
+            let wanted = chunk.iter().any(|f| f.name == row.name);
+            if wanted && row.is_obsolete() && build.is_some_and(|b| b <= gz_build) {
+                out.push(row.name);
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Which publishers `attach -u` will refresh that the global zone cannot reach: the GZ's

@@ -456,7 +456,7 @@ impl Run {
             self.adopt_operators_attempt();
         }
         if self.choice == StrategyChoice::Auto && self.diagnosis.is_none() {
-            self.predict_from_reachability();
+            self.predict_failure();
         }
         if self.exec.dry_run {
             return Ok(self.dry_run_plan());
@@ -464,16 +464,24 @@ impl Run {
         self.climb()
     }
 
-    /// `attach -u` refreshes every enabled publisher from the global zone and fails when one
-    /// cannot be reached. When preflight found such a publisher that a gentle rung can take
-    /// out of the way (a GZ publisher other than the first; a zone-only publisher), the plain
-    /// attach is known to fail: auto starts with that rung instead of attaching to find out.
-    fn predict_from_reachability(&mut self) {
+    /// What preflight found that makes the plain attach fail for certain: a publisher
+    /// `attach -u` refreshes that the global zone cannot reach and that a gentle rung can take
+    /// out of the way (a GZ publisher other than the first; a zone-only publisher), and
+    /// installed packages the GZ's catalogs list as obsolete at its release (no plan keeps
+    /// them). Then auto starts with those remedies instead of attaching to find out.
+    fn predict_failure(&mut self) {
         let first = self.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
         let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
         let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
-        if gz.iter().any(|g| Some(g) == first.as_ref()) || (gz.is_empty() && zone.is_empty()) {
-            // Nothing unreachable, or the primary itself: attach and let the log speak.
+        let obsolete: Vec<String> = (self.facts.obsolete_in_gz_catalog.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| !self.playbook.is_core(p))
+            .collect();
+        if gz.iter().any(|g| Some(g) == first.as_ref())
+            || (gz.is_empty() && zone.is_empty() && obsolete.is_empty())
+        {
+            // Nothing known, or the primary itself unreachable: attach and let the log speak.
             return;
         }
         let mut d = Diagnosis::default();
@@ -493,6 +501,16 @@ impl Run {
                 zone.join(", ")
             ));
             d.keys.push("zone.publisher-unreachable".into());
+        }
+        if !obsolete.is_empty() {
+            d.remedies.push(StrategyName::Uninstall);
+            d.reasons.push(format!(
+                "the global zone's repositories list {} as obsolete at its release \
+                 (zone.package-obsolete)",
+                obsolete.join(", ")
+            ));
+            d.keys.push("zone.package-obsolete".into());
+            d.packages = obsolete;
         }
         d.publishers = gz.into_iter().chain(zone).collect();
         let mut f = Finding::info(
@@ -741,7 +759,7 @@ impl Run {
             if failed_before {
                 self.tried.push(StrategyName::Attach);
             } else if self.diagnosis.is_none() {
-                self.predict_from_reachability();
+                self.predict_failure();
             }
         }
         self.climb()

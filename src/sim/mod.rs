@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod brand;
+pub mod catalog;
 pub mod clock;
 pub mod cmd;
 pub mod demo;

@@ -252,11 +252,20 @@ pub fn publisher_detail(p: &Publisher, clock_s: u64) -> Vec<String> {
     out
 }
 
+/// What a `pkg list` row says of its package (the `IFO` / b151 `STATE`+`UFOXI` columns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowState {
+    Installed,
+    Known,
+    Obsolete,
+    Renamed,
+}
+
 /// `pkg list` rows.
 pub fn list(
     platform: Platform,
     image: &Image,
-    names: &[&InstalledPkg],
+    rows: &[(InstalledPkg, RowState)],
     header: bool,
     verbose: bool,
 ) -> Vec<String> {
@@ -273,7 +282,7 @@ pub fn list(
             (false, true) => format!("{:76} {}", "FMRI", "IFO"),
         });
     }
-    for p in names {
+    for (p, state) in rows {
         let name = if p.publisher == first || p.publisher.is_empty() {
             p.name.clone()
         } else {
@@ -281,11 +290,18 @@ pub fn list(
         };
         let short = platform.short_version(p.build);
         let fmri = format!("pkg://{}/{}@{}", p.publisher, p.name, platform.full_version(p.build));
+        // Third flag column: `o` obsolete, `r` renamed (both generations).
+        let (st, ufoxi, ifo) = match state {
+            RowState::Installed => ("installed", "-----", "i--"),
+            RowState::Known => ("known", "-----", "---"),
+            RowState::Obsolete => ("known", "--o--", "--o"),
+            RowState::Renamed => ("known", "--r--", "--r"),
+        };
         out.push(match (old, verbose) {
-            (true, false) => format!("{name:<45} {short:<15} {:<10} {}", "installed", "-----"),
-            (true, true) => format!("{fmri:<64} {:<10} {}", "installed", "-----"),
-            (false, false) => format!("{name:49} {short:26} i--"),
-            (false, true) => format!("{fmri:76} i--"),
+            (true, false) => format!("{name:<45} {short:<15} {st:<10} {ufoxi}"),
+            (true, true) => format!("{fmri:<64} {st:<10} {ufoxi}"),
+            (false, false) => format!("{name:49} {short:26} {ifo}"),
+            (false, true) => format!("{fmri:76} {ifo}"),
         });
     }
     out

@@ -89,7 +89,7 @@ fn facts(world: &World, name: &str) -> PkgFacts {
 }
 
 /// Does the repository at `uri` carry `name` at `build`?
-fn carries(world: &World, uri: &str, name: &str, build: u32) -> bool {
+pub(crate) fn carries(world: &World, uri: &str, name: &str, build: u32) -> bool {
     let Some(repo) = world.repository(uri) else { return false };
     if !repo.builds.contains(&build) {
         return false;

@@ -226,6 +226,15 @@ impl Pkg {
         self.base().args(["list", "-H"]).args(packages.iter().map(Fmri::to_pattern))
     }
 
+    /// `pkg list -H -n --no-refresh PKG…`: the newest version each package has in the image's
+    /// publishers' catalogs as last refreshed (installed or not; obsolete and renamed ones
+    /// flagged) — no catalog is fetched.
+    pub fn list_newest_spec(&self, packages: &[Fmri]) -> CommandSpec {
+        self.base()
+            .args(["list", "-H", "-n", "--no-refresh"])
+            .args(packages.iter().map(Fmri::to_pattern))
+    }
+
     /// `pkg info [-r] PKG…` (`-r`: query the repositories instead of the image).
     pub fn info_spec(&self, remote: bool, packages: &[Fmri]) -> CommandSpec {
         let spec = self.base().arg("info");
@@ -304,6 +313,21 @@ pub fn publishers(runner: &Runner, pkg: &Pkg) -> Result<Vec<Publisher>, RunError
 /// Installed packages (`pkg list -H`).
 pub fn installed(runner: &Runner, pkg: &Pkg) -> Result<Vec<ListedPackage>, RunError> {
     run_parsed(runner, &pkg.list_spec(&[]), |out| Ok(parse_list(out)))
+}
+
+/// The newest catalog version of each of `packages` (`pkg list -Hn --no-refresh`); packages
+/// no catalog knows are simply absent (pkg exits 1 or 3 naming them).
+pub fn newest_known(
+    runner: &Runner,
+    pkg: &Pkg,
+    packages: &[Fmri],
+) -> Result<Vec<ListedPackage>, RunError> {
+    let out = runner.run(&pkg.list_newest_spec(packages))?;
+    let unknown_only = matches!(out.code, Some(1 | 3)) && out.stderr.contains("no known packages");
+    if unknown_only {
+        return Ok(parse_list(&out.stdout));
+    }
+    Ok(parse_list(&out.check()?.stdout))
 }
 
 /// The installed version of one package (`pkg info NAME` → `FMRI:`), `None` when pkg says it

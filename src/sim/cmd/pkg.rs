@@ -1,6 +1,7 @@
 //! `pkg` (reference §3): the global-zone image without `-R`, a zone root with `-R`.
 
 use super::getopt;
+use crate::sim::catalog;
 use crate::sim::faults;
 use crate::sim::out::Output;
 use crate::sim::pkgfmt;
@@ -563,38 +564,105 @@ fn list(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         Err(o) => return o,
     };
     let img = image(world, r);
-    let mut all: Vec<crate::sim::world::InstalledPkg> = img.packages.clone();
+    // `-a` installed + newest known, `-n` newest known, `-af` every known version (client.py
+    // list_inventory: LIST_INSTALLED_NEWEST, LIST_NEWEST, LIST_ALL); plain: installed only.
+    let all = p.has("a") && p.has("f");
+    let catalog = p.has("a") || p.has("n");
+    let pubs = img.enabled_publishers();
+    if catalog
+        && !p.has("no-refresh")
+        && let Err(text) = solver::refresh(world, &pubs)
+    {
+        return Output::fail(1, text);
+    }
+    let mut installed: Vec<crate::sim::world::InstalledPkg> = img.packages.clone();
     if let Some(b) = img.entire {
         let publisher = img.first_publisher_name();
-        all.push(crate::sim::world::InstalledPkg { name: "entire".into(), build: b, publisher });
+        installed.push(crate::sim::world::InstalledPkg {
+            name: "entire".into(),
+            build: b,
+            publisher,
+        });
     }
-    all.sort_by(|a, b| a.name.cmp(&b.name));
     let matches = |pat: &str, name: &str| {
         let pat = pat.trim_start_matches("pkg:/").split('@').next().unwrap_or(pat);
         pat == name
             || name.ends_with(&format!("/{pat}"))
             || pat.ends_with('*') && name.starts_with(pat.trim_end_matches('*'))
     };
+    let mut names: Vec<String> = installed.iter().map(|x| x.name.clone()).collect();
+    if catalog {
+        names.extend(catalog::known_names(world, &pubs));
+        names.extend(
+            p.operands
+                .iter()
+                .map(|o| o.trim_start_matches("pkg:/").split('@').next().unwrap_or(o).to_string()),
+        );
+    }
+    names.sort();
+    names.dedup();
+    let mut rows: Vec<(crate::sim::world::InstalledPkg, pkgfmt::RowState)> = Vec::new();
+    for name in &names {
+        let inst = installed.iter().find(|x| &x.name == name);
+        let known = if catalog && name != "entire" {
+            catalog::entries(world, &pubs, name)
+        } else {
+            Vec::new()
+        };
+        let row = |e: &catalog::CatalogEntry| {
+            let pkg = crate::sim::world::InstalledPkg {
+                name: name.clone(),
+                build: e.build,
+                publisher: e.publisher.clone(),
+            };
+            let state = match e.state {
+                catalog::CatalogState::Normal => pkgfmt::RowState::Known,
+                catalog::CatalogState::Obsolete => pkgfmt::RowState::Obsolete,
+                catalog::CatalogState::Renamed => pkgfmt::RowState::Renamed,
+            };
+            (pkg, state)
+        };
+        let newest = catalog::newest(&known);
+        match (inst, newest) {
+            (Some(i), _) if !catalog => rows.push((i.clone(), pkgfmt::RowState::Installed)),
+            (Some(i), _) if all => {
+                rows.push((i.clone(), pkgfmt::RowState::Installed));
+                rows.extend(known.iter().filter(|e| e.build != i.build).map(row));
+            }
+            (None, _) if all => rows.extend(known.iter().map(row)),
+            (Some(i), Some(n)) if p.has("n") && n.build > i.build => rows.push(row(n)),
+            (Some(i), _) => rows.push((i.clone(), pkgfmt::RowState::Installed)),
+            (None, Some(n)) => rows.push(row(n)),
+            (None, None) => {}
+        }
+    }
+    rows.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.0.build.cmp(&b.0.build)));
     let mut unmatched = Vec::new();
-    let selected: Vec<&crate::sim::world::InstalledPkg> = if p.operands.is_empty() {
-        all.iter().collect()
-    } else {
+    if !p.operands.is_empty() {
         for pat in &p.operands {
-            if !all.iter().any(|x| matches(pat, &x.name)) {
+            if !rows.iter().any(|x| matches(pat, &x.0.name)) {
                 unmatched.push(pat.clone());
             }
         }
-        all.iter().filter(|x| p.operands.iter().any(|pat| matches(pat, &x.name))).collect()
-    };
+        rows.retain(|x| p.operands.iter().any(|pat| matches(pat, &x.0.name)));
+    }
     let mut out = Output::ok();
-    if !p.has("q") && !selected.is_empty() {
-        out.lines(pkgfmt::list(world.platform, &img, &selected, !p.has("H"), p.has("v")));
+    if !p.has("q") && !rows.is_empty() {
+        out.lines(pkgfmt::list(world.platform, &img, &rows, !p.has("H"), p.has("v")));
     }
     if !unmatched.is_empty() {
-        out.code = if selected.is_empty() { 1 } else { 3 };
+        out.code = if rows.is_empty() { 1 } else { 3 };
         if !p.has("q") {
+            let what = if all || p.has("n") {
+                "no known packages matching:"
+            } else if catalog {
+                "no packages matching the following patterns are allowed by installed \
+                 incorporations, or image variants that are known or installed"
+            } else {
+                "no packages matching the following patterns are installed:"
+            };
             out.stderr = format!(
-                " \npkg list: no packages matching the following patterns are installed:\n{}\n",
+                " \npkg list: {what}\n{}\n",
                 unmatched.iter().map(|u| format!("  {u}")).collect::<Vec<_>>().join("\n")
             );
         }
