@@ -113,7 +113,8 @@ fn description(roff: &mut Roff) {
         [
             roman(
                 "Before changing anything it runs a preflight (zone state, zone boot environment, \
-             publishers and whether the global zone can reach them) and takes a ZFS snapshot of the zone boot environment in use. It then \
+             publishers and whether the global zone can reach them, packages the global zone's \
+             catalogs list as obsolete) and takes a ZFS snapshot of the zone boot environment in use. It then \
              climbs a ladder of remedies, gentlest first, running ",
             ),
             bold("attach -u"),

@@ -473,11 +473,12 @@ impl Run {
         let first = self.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
         let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
         let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
-        let obsolete: Vec<String> = (self.facts.obsolete_in_gz_catalog.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|p| !self.playbook.is_core(p))
-            .collect();
+        let mut obsolete = self.facts.obsolete_in_gz_catalog.clone().unwrap_or_default();
+        if obsolete.iter().any(|p| self.playbook.is_core(p)) {
+            // An obsolete core package stops the solve before any app does, and no uninstall
+            // gets past it: removing the apps first would be change for nothing.
+            obsolete.clear();
+        }
         if gz.iter().any(|g| Some(g) == first.as_ref())
             || (gz.is_empty() && zone.is_empty() && obsolete.is_empty())
         {

@@ -105,6 +105,15 @@ impl Strategy for Uninstall {
                 let blocked = stem_of(&b.fmri);
                 let deps: Vec<String> = b.dependents.iter().map(|d| stem_of(d)).collect();
                 if let Some(core) = deps.iter().find(|d| input.playbook.is_core(d)) {
+                    let named = input.diagnosis.is_some_and(|d| d.packages.contains(&blocked));
+                    if named {
+                        // A blocker that must stay keeps the attach failing whatever else
+                        // goes: removing the others would be change for nothing.
+                        return Ok(Applied::NotSolvable(format!(
+                            "cannot remove {blocked}: core package {core} depends on it, so the \
+                             attach would still fail on it (only re-creating the image gets past)"
+                        )));
+                    }
                     // Removing it would need a core package to go: drop it from the set.
                     refused.push(format!("{blocked} (core package {core} depends on it)"));
                     pkgs.retain(|p| *p != blocked);
