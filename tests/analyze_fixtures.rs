@@ -203,6 +203,8 @@ fn real_world_failure_classes_name_their_subjects() {
     assert_eq!(f.packages, ["database/oracle/instantclient"]);
     assert_eq!(f.strategy, Some(S::ZonePublishers));
     assert!(r.finding("linked-image-error").is_some());
+    // The global zone's pkg update names the zone only as its linked child.
+    assert_eq!(r.zone.as_deref(), Some("ora1"));
 }
 
 #[test]
