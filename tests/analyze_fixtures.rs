@@ -67,6 +67,15 @@ const CASES: &[Case] = &[
     ("zoneadm-already-installed.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
     ("zoneadm-running.txt", V::Failed, G::Unknown, Some("zone-running"), None, 1),
     ("zoneadm-incomplete.txt", V::Failed, G::Unknown, Some("zone-incomplete"), None, 1),
+    ("solaris11-out-of-space.log", V::Failed, G::Solaris11, Some("out-of-space"), None, 1),
+    ("solaris11-zbe-clone-out-of-space.txt", V::Failed, G::Solaris11, Some("out-of-space"), None, 1),
+    ("openindiana-ssl-certificate.log", V::Failed, G::Openindiana, Some("publisher-ssl-failed"), Some(S::GzPublishers), 1),
+    ("openindiana-repository-404.log", V::Failed, G::Openindiana, Some("repository-incomplete"), None, 1),
+    ("solaris11-file-conflict.log", V::Failed, G::Solaris11, Some("action-conflict"), Some(S::Uninstall), 1),
+    ("omnios-duplicate-action.log", V::Failed, G::Omnios, Some("action-conflict"), Some(S::Uninstall), 1),
+    ("solaris11-frozen-package.log", V::Failed, G::Solaris11, Some("package-frozen"), Some(S::Uninstall), 1),
+    ("solaris11-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
+    ("solaris11-linked-sync-transcript.txt", V::Failed, G::Unknown, Some("package-not-permissible"), Some(S::ZonePublishers), 1),
     ("unknown-failure.log", V::Failed, G::S11express, Some("unknown-failure"), None, 3),
     ("not-an-attach-log.txt", V::NotAnAttachLog, G::Unknown, None, None, 3),
 ];
@@ -131,6 +140,84 @@ fn subjects_are_named() {
     let f = r.finding("publisher-unreachable").unwrap();
     assert_eq!(f.publishers, ["extra"]);
     assert_eq!(f.origins, ["http://pkg.example.net/extra/"]);
+}
+
+#[test]
+fn real_world_failure_classes_name_their_subjects() {
+    // A full pool: the pool named by zfs, or the zone's datasets when pkg only says ENOSPC.
+    let r = analyze("solaris11-zbe-clone-out-of-space.txt");
+    let f = r.finding("out-of-space").unwrap();
+    assert_eq!(f.datasets, ["rpool"]);
+    assert!(f.next_commands.iter().any(|c| c == "zfs list -o space rpool"));
+    let r = analyze("solaris11-out-of-space.log");
+    assert!(
+        r.finding("out-of-space")
+            .unwrap()
+            .next_commands
+            .iter()
+            .any(|c| c == "zfs list -o space rpool/zones/db02/rpool/ROOT/solaris")
+    );
+    assert!(r.remedies.is_empty(), "no rung frees space: {:?}", r.remedies);
+
+    // TLS: no strategy of its own; the unreachable-repository finding carries the scope.
+    let r = analyze("openindiana-ssl-certificate.log");
+    let f = r.finding("publisher-ssl-failed").unwrap();
+    assert_eq!(f.strategy, None);
+    assert_eq!(f.origins, ["https://pkg.example.org/extra/"]);
+    assert_eq!(r.finding("publisher-unreachable").unwrap().publishers, ["extra"]);
+
+    // HTTP 404: the repository answered, so it is not reported as unreachable.
+    let r = analyze("openindiana-repository-404.log");
+    assert!(r.finding("publisher-unreachable").is_none());
+    assert!(
+        r.finding("repository-incomplete")
+            .unwrap()
+            .evidence
+            .iter()
+            .any(|e| e.text.contains("/oi-151a8/file/1/"))
+    );
+
+    let r = analyze("solaris11-file-conflict.log");
+    assert_eq!(r.finding("action-conflict").unwrap().packages, ["web/wget", "site/gnu-wget"]);
+    let r = analyze("omnios-duplicate-action.log");
+    assert_eq!(r.finding("action-conflict").unwrap().packages, ["ooce/util/jq", "text/jq"]);
+
+    let r = analyze("solaris11-frozen-package.log");
+    let f = r.finding("package-frozen").unwrap();
+    assert_eq!(f.packages, ["web/server/apache-22"]);
+    assert_eq!(f.strategy, None);
+    assert!(
+        f.next_commands
+            .iter()
+            .any(|c| c == "pkg -R /zones/web2/root unfreeze web/server/apache-22")
+    );
+
+    // Same publisher on both sides: uninstall; the zone's copy from another publisher:
+    // align the zone's publishers instead.
+    let r = analyze("solaris11-not-permissible.log");
+    let f = r.finding("package-not-permissible").unwrap();
+    assert_eq!(f.packages, ["web/server/apache-22"]);
+    assert_eq!(f.strategy, Some(S::Uninstall));
+    let r = analyze("solaris11-linked-sync-transcript.txt");
+    let f = r.finding("package-not-permissible").unwrap();
+    assert_eq!(f.packages, ["database/oracle/instantclient"]);
+    assert_eq!(f.strategy, Some(S::ZonePublishers));
+    assert!(r.finding("linked-image-error").is_some());
+    // The global zone's pkg update names the zone only as its linked child.
+    assert_eq!(r.zone.as_deref(), Some("ora1"));
+}
+
+#[test]
+fn failed_action_is_explained_with_its_package() {
+    let log = "[Tue Nov 14 10:12:01 UTC 2023] Log File: /var/tmp/z.attach_log.x\n\
+        pkg install: Requested operation failed for package pkg://omnios/system/library@0.5.11-151046.0:20230503T094512Z:\n\
+        [errno 30: Read-only file system]\n\
+        [Tue Nov 14 10:13:20 UTC 2023] Result: Attach Failed.\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), log.as_bytes()).unwrap();
+    assert_eq!(r.verdict, V::Failed);
+    let f = r.findings.first().unwrap();
+    assert_eq!(f.key, "action-failed");
+    assert_eq!(f.packages, ["system/library"]);
 }
 
 #[test]

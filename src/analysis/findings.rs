@@ -295,7 +295,8 @@ impl FindingBuilder<'_> {
             match rule.refine {
                 Some(Refinement::PublisherScope) => self.split_publishers(acc, &mut extra),
                 Some(Refinement::RemovedOrRenamed) => self.split_renamed(acc, &mut extra),
-                None => {}
+                // Decided from the evidence when the finding is built.
+                Some(Refinement::ParentPublisher) | None => {}
             }
         }
         for e in extra {
@@ -397,6 +398,14 @@ impl FindingBuilder<'_> {
             explanation.push_str(note);
             strategy = s;
         }
+        if r.refine == Some(Refinement::ParentPublisher) && from_several_publishers(&a.evidence) {
+            explanation.push_str(
+                " Here the zone's version and the global zone's come from different publishers: \
+                 make the zone's publishers match the global zone's (zone-publishers) rather than \
+                 uninstalling.",
+            );
+            strategy = Some(StrategyName::ZonePublishers);
+        }
         let mut datasets = a.datasets.clone();
         if datasets.is_empty() && r.next.iter().any(|t| t.contains("{dataset}")) {
             datasets = self.facts.datasets.iter().take(3).cloned().collect();
@@ -494,6 +503,25 @@ fn evidence_naming(evidence: &[Evidence], names: &[String]) -> Vec<Evidence> {
     out
 }
 
+/// Whether the evidence names packages of more than one publisher (`pkg://PUB/...`), or pkg
+/// says so itself ("... is from a different publisher").
+fn from_several_publishers(evidence: &[Evidence]) -> bool {
+    let mut seen: Vec<&str> = Vec::new();
+    for e in evidence {
+        if e.text.contains("from a different publisher") {
+            return true;
+        }
+        for (i, _) in e.text.match_indices("pkg://") {
+            let rest = &e.text[i + "pkg://".len()..];
+            let publisher = rest.split('/').next().unwrap_or_default();
+            if !publisher.is_empty() && !seen.contains(&publisher) {
+                seen.push(publisher);
+            }
+        }
+    }
+    seen.len() > 1
+}
+
 fn merge(into: &mut Acc, from: Acc) {
     for e in from.evidence {
         if !into.evidence.iter().any(|x| x.line == e.line) && into.evidence.len() < MAX_EVIDENCE {
@@ -549,6 +577,29 @@ mod tests {
             "http://pkg.example.net/extra/"
         );
         assert_eq!(repository_origin("file:///export/repo/catalog/1/x"), "file:///export/repo/");
+    }
+
+    #[test]
+    fn several_publishers_in_evidence() {
+        let ev = |t: &str| Evidence { line: 1, text: t.into() };
+        let same = [
+            ev("Reject:  pkg://solaris/web/server/apache-22@2.2.22"),
+            ev(
+                "Reason:  Parent image has a incompatible newer version: pkg://solaris/web/server/apache-22@2.2.29",
+            ),
+        ];
+        assert!(!from_several_publishers(&same));
+        let differ = [
+            ev("Reject:  pkg://site/web/server/apache-22@2.2.22"),
+            ev(
+                "Reason:  Parent image has a incompatible newer version: pkg://solaris/web/server/apache-22@2.2.29",
+            ),
+        ];
+        assert!(from_several_publishers(&differ));
+        assert!(from_several_publishers(&[ev(
+            "Reason:  Package in global zone is from a different publisher: pkg://solaris/x@1"
+        )]));
+        assert!(!from_several_publishers(&[ev("pkg://"), ev("no fmri here")]));
     }
 
     #[test]

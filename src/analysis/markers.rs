@@ -105,6 +105,8 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Fact, "/var/tmp/(?P<zone>[^/ ]+)\\.attach_log\\."),
     (Marker::Fact, "Packages in zone (?P<zone>[^ ]+) are out of sync"),
     (Marker::Fact, "\\(zone:(?P<zone>[^) ]+)\\)"),
+    // a global zone's `pkg update` that failed to sync a zone names it as a linked child
+    (Marker::Fact, "(for child|Linked image) 'zone:(?P<zone>[^']+)'"),
     (Marker::Fact, "pkg -R (?P<zoneroot>/[^ ]+/root) "),
     // `pkg publisher` listings pasted into a transcript: whose table it is, then its rows
     // (default table `NAME (attrs) origin online …`, or tsv `NAME\tsticky\tpreferred|syspub\tenabled\t…`)

@@ -18,7 +18,7 @@
 //! | `next` | next-command templates: `{zone}`, `{zoneroot}`, `{gz_entire}`, `{strategy}`, `{packages}`, `{package}`, `{publisher}`, `{origin}`, `{dataset}`, `{log_file}` |
 //! | `requires` | only report when one of these keys was also found |
 //! | `min_build_gap` | only report when the global zone's build is this much newer than the zone's |
-//! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed` |
+//! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed`, `parent-publisher` |
 //! | `suppresses` | keys made redundant when this one is reported |
 //! | `ignore_packages` | captured package names that are not subjects (e.g. `entire`); a hit that names only these is not a hit |
 
@@ -68,6 +68,9 @@ pub enum Refinement {
     PublisherScope,
     /// Tell a package removed from the target release from one that was renamed.
     RemovedOrRenamed,
+    /// The zone's and the parent image's versions of a package come from different
+    /// publishers: align the zone's publishers (zone-publishers) instead of the rule's strategy.
+    ParentPublisher,
 }
 
 #[derive(Debug, Deserialize)]

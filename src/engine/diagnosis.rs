@@ -58,9 +58,10 @@ impl Diagnosis {
         d
     }
 
-    /// A finding about the zone's datasets or boot environments: the attach stopped before
-    /// pkg ran, and every strategy changes only the package image or publishers, so none of
-    /// them can get past it (re-creating the image would only destroy metadata for nothing).
+    /// A finding about the zone's datasets, boot environments or pool: the attach stopped
+    /// before pkg ran (or pkg ran out of space), and every strategy changes only the package
+    /// image or publishers, so none of them can get past it (re-creating the image would only
+    /// destroy metadata for nothing; on a full pool every rung's snapshot makes it worse).
     pub fn outside_the_image(&self) -> Option<&str> {
         self.keys.iter().map(String::as_str).find(|k| OUTSIDE_THE_IMAGE.contains(k))
     }
@@ -76,7 +77,7 @@ impl Diagnosis {
 }
 
 /// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
-const OUTSIDE_THE_IMAGE: [&str; 7] = [
+const OUTSIDE_THE_IMAGE: [&str; 8] = [
     "zonepath-not-zfs",
     "zbe-not-mounted",
     "zbe-none-active",
@@ -84,6 +85,7 @@ const OUTSIDE_THE_IMAGE: [&str; 7] = [
     "no-image",
     "gzbe-unknown",
     "sparse-zone",
+    "out-of-space",
 ];
 
 /// Package name from whatever form the analyzer kept (`pkg://pub/name@ver`, `name@ver`, `name`).
@@ -104,5 +106,22 @@ mod tests {
         assert_eq!(d.outside_the_image(), None);
         d.keys.push("zbe-not-mounted".into());
         assert_eq!(d.outside_the_image(), Some("zbe-not-mounted"));
+        // A full pool: no rung frees space, and their snapshots would take more.
+        let full = Diagnosis {
+            keys: vec!["no-solution".into(), "out-of-space".into()],
+            ..Default::default()
+        };
+        assert_eq!(full.outside_the_image(), Some("out-of-space"));
+        // A frozen package blocks only itself: the other rungs stay open.
+        let frozen = Diagnosis { keys: vec!["package-frozen".into()], ..Default::default() };
+        assert_eq!(frozen.outside_the_image(), None);
+    }
+
+    #[test]
+    fn every_outside_key_is_a_builtin_rule() {
+        let rules = crate::analysis::RuleSet::builtin().unwrap();
+        for k in OUTSIDE_THE_IMAGE {
+            assert!(rules.rule(k).is_some(), "{k} is not a rule key");
+        }
     }
 }
