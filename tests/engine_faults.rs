@@ -163,6 +163,20 @@ fn pool_out_of_space_mid_run() {
 }
 
 #[test]
+fn pool_out_of_space_inside_the_attach() {
+    // The pre-rescue and uninstall snapshots pass; the attach's own pkg update then finds no
+    // space: auto stops there (no rung frees space) instead of climbing to image-update.
+    check(&Case {
+        fault: "kind = \"out-of-space\"\nnth = 3",
+        args: &[],
+        env: &[],
+        exit: 1,
+        says: "no strategy gets past out-of-space",
+        changed: true,
+    });
+}
+
+#[test]
 fn repository_unreachable_mid_run() {
     check(&Case {
         fault: "repository = \"https://pkg.omnios.org/r151054/core/\"\nunreachable_after = 1",

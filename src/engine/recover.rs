@@ -580,7 +580,7 @@ impl Run {
                 && let Some(key) = self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image)
             {
                 let m = format!(
-                    "{}; the attach stops before the package step ({key}), which no strategy changes",
+                    "{}; no strategy gets past {key}: it lies outside the zone's package image",
                     self.failure_message()
                 );
                 return Ok((RunResult::Failed, m));
