@@ -8,14 +8,12 @@ pub const MAX_MATCH_LEN: usize = 16 * 1024;
 pub const MAX_EVIDENCE_LEN: usize = 400;
 
 /// The part of a raw line that rules are matched against: without the line end, the log
-/// helpers' `[<date>] ` prefix (any content in brackets), an ISO timestamp, a linked-image
+/// helpers' `[<date>] ` prefix (brackets holding a time), an ISO timestamp, a linked-image
 /// `| ` prefix, and surrounding blanks.
 pub fn normalise(raw: &[u8]) -> &[u8] {
     let mut s = &raw[..raw.len().min(MAX_MATCH_LEN)];
     s = trim(s);
-    if s.first() == Some(&b'[')
-        && let Some(end) = s.iter().take(80).position(|&b| b == b']')
-    {
+    if let Some(end) = date_bracket_end(s) {
         s = trim(&s[end + 1..]);
     }
     s = strip_iso_timestamp(s);
@@ -51,8 +49,25 @@ fn is_blank(b: u8) -> bool {
 /// the brand script, never from inside a pkg error block.
 pub fn has_timestamp(raw: &[u8]) -> bool {
     let t = trim(&raw[..raw.len().min(MAX_MATCH_LEN)]);
-    (t.first() == Some(&b'[') && t.iter().take(80).any(|&b| b == b']'))
-        || strip_iso_timestamp(t).len() != t.len()
+    date_bracket_end(t).is_some() || strip_iso_timestamp(t).len() != t.len()
+}
+
+/// Where the log helpers' leading `[<date>]` ends: a bracket within 80 bytes whose content
+/// holds a time (`HH:MM`), so pkg's own `[Errno 28] …` or `[errno 30: …]` lines stay text.
+fn date_bracket_end(s: &[u8]) -> Option<usize> {
+    if s.first() != Some(&b'[') {
+        return None;
+    }
+    let end = s.iter().take(80).position(|&b| b == b']')?;
+    let inner = &s[1..end];
+    let time = inner.windows(5).any(|w| {
+        w[0].is_ascii_digit()
+            && w[1].is_ascii_digit()
+            && w[2] == b':'
+            && w[3].is_ascii_digit()
+            && w[4].is_ascii_digit()
+    });
+    time.then_some(end)
 }
 
 /// A leading timestamp without brackets, in any of the usual shapes: `2026-11-23T10:44:32Z `,
@@ -185,6 +200,13 @@ mod tests {
         );
         assert_eq!(normalise(b"  | pkg: update failed"), b"pkg: update failed");
         assert_eq!(normalise(b"[unterminated"), b"[unterminated");
+        // pkg's own bracketed errno lines are text, not a date prefix.
+        assert_eq!(
+            normalise(b"[errno 30: Read-only file system]"),
+            b"[errno 30: Read-only file system]"
+        );
+        assert!(!has_timestamp(b"[Errno 28] No space left on device"));
+        assert!(has_timestamp(b"[Tue Nov 15 10:30:01 UTC 2011] x"));
         for stamped in [
             &b"2026-11-23 10:44:32.123+01:00 ERROR: x"[..],
             b"Nov 23 10:44:32 ERROR: x",
