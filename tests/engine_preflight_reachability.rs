@@ -147,3 +147,22 @@ fn an_obsolete_core_package_is_reported_but_never_uninstalled() {
     assert!(!events.iter().any(|e| e["event"] == "step-start" && e["name"] == "uninstall"));
     assert!(!sim_support::audit(&sim.dir).iter().any(|a| a.argv.iter().any(|x| x == "uninstall")));
 }
+
+#[test]
+fn a_dry_run_reads_the_catalogs_as_last_refreshed() {
+    let sim = Sim::new("omnios-postgres-removed");
+    let before = std::fs::read_to_string(sim.dir.join("world.json")).unwrap();
+    let events = rescue(&sim, "pg01", &["--dry-run"]);
+    assert!(keys(&events).contains("zone.package-obsolete"));
+    let audit = sim_support::audit(&sim.dir);
+    assert!(!audit.iter().any(|a| a.argv.iter().any(|x| x == "refresh")), "a dry run refreshed");
+    assert!(audit.iter().any(|a| a.argv.iter().any(|x| x == "--no-refresh")));
+    let after: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sim.dir.join("world.json")).unwrap())
+            .unwrap();
+    let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+    for key in ["datasets", "zones", "global"] {
+        assert!(before[key].is_array() || before[key].is_object(), "{key}");
+        assert_eq!(after[key], before[key], "a dry run changed {key}");
+    }
+}

@@ -266,12 +266,9 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     } else {
         (None, None)
     };
-    // Only right after the refresh above: an old catalog cache could call a package
-    // obsolete that is not, or miss one that is.
-    let obsolete_in_gz_catalog = match &gz_unreachable {
-        Some(_) => obsolete_packages(runner, &gz, &zone_packages, gz_entire.as_ref()),
-        None => None,
-    };
+    // Read-only and free: the catalogs as last refreshed — by the refresh above, or (dry run,
+    // survey) whenever the global zone last refreshed them.
+    let obsolete_in_gz_catalog = obsolete_packages(runner, &gz, &zone_packages, gz_entire.as_ref());
     if let Some(obsolete) = obsolete_in_gz_catalog.as_ref().filter(|o| !o.is_empty()) {
         fs.push(
             Finding::warn(
