@@ -1,7 +1,8 @@
 //! `zonerescue --strategy auto` on generated worlds (tests/world_gen), compared with the
 //! simulator's oracle: the hidden worlds zonerescue is judged on are not our named scenarios.
 //! `ZR_WORLD_SEED=N` runs one seed only, `ZR_WORLD_SEEDS=A..B` another range (exploration);
-//! `ZR_WORLD_PRINT=1` also prints every world's outcome.
+//! `ZR_WORLD_PRINT=1` also prints every world's outcome; `ZR_WORLD_DUMP=DIR` writes each
+//! world's scenario to DIR/world-SEED.toml.
 
 mod sim_support;
 mod world_gen;
@@ -333,6 +334,10 @@ fn check_world(seed: u64, mode: Mode) -> Vec<String> {
     let tmp = tempfile::tempdir().expect("tempdir");
     let scn = tmp.path().join("world.toml");
     std::fs::write(&scn, &w.toml).expect("write scenario");
+    if let Some(dir) = std::env::var_os("ZR_WORLD_DUMP") {
+        std::fs::write(Path::new(&dir).join(format!("world-{seed}.toml")), &w.toml)
+            .expect("dump scenario");
+    }
     let platform = w.summary.split(' ').next().unwrap_or_default().to_string();
     let verdicts = match oracle(&scn) {
         Ok(v) => v,
