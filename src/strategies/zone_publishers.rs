@@ -69,8 +69,10 @@ impl Strategy for ZonePublishers {
                 dead.join(", ")
             ));
         }
-        if input.guided && input.diagnosis.is_some() {
-            // auto acts on evidence: the last failure named no unreachable zone publisher.
+        let called = input.diagnosis.is_some_and(|d| d.remedies.contains(&self.name()));
+        if input.guided && input.diagnosis.is_some() && !called {
+            // auto acts on evidence: the last failure named no unreachable zone publisher and
+            // no publisher mismatch.
             return Err("the diagnosis names no unreachable zone publisher".into());
         }
         let gz_only: Vec<&str> =
@@ -184,5 +186,30 @@ mod tests {
         facts.zone_publishers[0].syspub = None;
         let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
         assert!(ZonePublishers.commands(&input).iter().any(|c| c.contains(" set-publisher ")));
+    }
+
+    /// A diagnosis that calls for zone-publishers without naming a dead publisher (pkg's
+    /// "not a superset of the parent" or a package from another publisher than the global
+    /// zone's) makes it worth trying when the zone's publishers differ; otherwise auto keeps
+    /// acting on evidence only.
+    #[test]
+    fn a_publisher_mismatch_diagnosis_calls_for_it() {
+        let mut facts = b111();
+        facts.gz_publishers =
+            vec![publisher("solaris", "http://pkg.oracle.com/solaris/release/", true)];
+        facts.zone_publishers = vec![
+            publisher("solaris", "http://pkg.oracle.com/solaris/release/", true),
+            publisher("site", "http://repo.example.com/site/", true),
+        ];
+        let pb = Playbook::builtin(Platform::S11Express);
+        let mut d = diagnosis(&[], &[]);
+        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        assert!(ZonePublishers.worth_trying(&input).is_err(), "no evidence, no rung");
+        d.remedies.push(StrategyName::ZonePublishers);
+        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        assert!(ZonePublishers.worth_trying(&input).is_ok());
+        facts.zone_publishers.pop();
+        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        assert!(ZonePublishers.worth_trying(&input).is_err(), "already matching: nothing to do");
     }
 }
