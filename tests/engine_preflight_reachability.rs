@@ -154,6 +154,9 @@ fn a_dry_run_reads_the_catalogs_as_last_refreshed() {
     let before = std::fs::read_to_string(sim.dir.join("world.json")).unwrap();
     let events = rescue(&sim, "pg01", &["--dry-run"]);
     assert!(keys(&events).contains("zone.package-obsolete"));
+    // The plan starts where a real run would: with the uninstall, no plain attach.
+    assert_eq!(first_rung(&events), "uninstall");
+    assert!(!events.iter().any(|e| e["event"] == "step-start" && e["name"] == "attach"));
     let audit = sim_support::audit(&sim.dir);
     assert!(!audit.iter().any(|a| a.argv.iter().any(|x| x == "refresh")), "a dry run refreshed");
     assert!(audit.iter().any(|a| a.argv.iter().any(|x| x == "--no-refresh")));

@@ -859,7 +859,21 @@ impl Run {
     fn dry_run_plan(&mut self) -> (RunResult, String) {
         let order: Vec<StrategyName> = match self.choice {
             StrategyChoice::Only(s) => vec![s],
-            _ => StrategyName::LADDER.to_vec(),
+            StrategyChoice::Ladder => StrategyName::LADDER.to_vec(),
+            // auto as it would start: the remedies of a diagnosis known without attaching
+            // (preflight's prediction, the operator's failed attach), least harmful first, then
+            // the other rungs; the plain attach only when nothing is known yet.
+            StrategyChoice::Auto => {
+                let mut first =
+                    self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
+                first.sort_by_key(|s| s.harm());
+                first.dedup();
+                let rest: Vec<StrategyName> = StrategyName::LADDER
+                    .into_iter()
+                    .filter(|s| !first.contains(s) && !self.tried.contains(s))
+                    .collect();
+                first.into_iter().chain(rest).collect()
+            }
         };
         for s in order {
             let st = strategies::make(s);
