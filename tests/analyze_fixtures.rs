@@ -261,3 +261,28 @@ fn streaming_lines_gives_the_same_report_as_the_reader() {
         assert_eq!(streamed, read, "{file}");
     }
 }
+
+#[test]
+fn pkg_space_estimate_and_older_parent_publisher_wording() {
+    let space = "Progress being logged to /var/log/zones/zoneadm.20240105T101500Z.z1.attach\n\
+        pkg update: Insufficient disk space available (1.2 GB) for estimated need (3.4 GB) for Root filesystem\n\
+        Result: Attach Failed.\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), space.as_bytes()).unwrap();
+    assert_eq!(r.findings.first().unwrap().key, "out-of-space");
+    // An innocent line that merely ends in "out of space" is not a full pool.
+    let innocent = "Progress being logged to /var/log/zones/zoneadm.20240105T101500Z.z1.attach\n\
+        note: ran out of space ideas: out of space\n\
+        pkg: No solution was found to satisfy constraints\n\
+        Result: Attach Failed.\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), innocent.as_bytes()).unwrap();
+    assert!(r.finding("out-of-space").is_none());
+    // The older solver's wording for a package from another publisher than the parent's.
+    let parent = "Progress being logged to /var/log/zones/zoneadm.20240105T101500Z.z1.attach\n\
+        pkg sync-linked: The installed package web/php-53 is not permissible.\n\
+        Reject:  pkg://site/web/php-53@5.3.29,5.11-0.175.1.0.0.24.0:20120919T184141Z\n\
+        Reason:  Package in parent is from a different publisher: pkg://solaris/web/php-53@5.3.29,5.11-0.175.2.0.0.24.0:20140919T184141Z\n\
+        Result: Attach Failed.\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), parent.as_bytes()).unwrap();
+    let f = r.finding("package-not-permissible").unwrap();
+    assert_eq!(f.strategy, Some(S::ZonePublishers));
+}
