@@ -169,3 +169,54 @@ fn a_dry_run_reads_the_catalogs_as_last_refreshed() {
         assert_eq!(after[key], before[key], "a dry run changed {key}");
     }
 }
+
+fn postgres_world(edit: impl Fn(String) -> String) -> Sim {
+    let text = std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit must change the world");
+    Sim::from_text(&edited)
+}
+
+#[test]
+fn an_obsolete_package_outside_the_problem_groups_is_only_reported() {
+    // Obsolete alone need not block a real update: only the playbook's problem groups are
+    // removed on the catalogs' word; anything else is left to the attach to judge.
+    let sim = postgres_world(|t| t.replace("database/postgresql-12", "database/timescale-2"));
+    let events = rescue(&sim, "pg01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let k = keys(&events);
+    assert!(k.contains("zone.package-obsolete") && !k.contains("attach.predicted-failure"));
+    assert_eq!(first_rung(&events), "attach");
+}
+
+#[test]
+fn a_prediction_whose_remedy_changes_nothing_falls_back_to_the_plain_attach() {
+    // A core package requires the obsolete PostgreSQL: the predicted uninstall cannot remove
+    // it and changes nothing, so auto attaches to find out, then re-creates the image.
+    let sim = postgres_world(|t| {
+        t.replacen(
+            "name = \"SUNWcs\"\nkind = \"core\"",
+            "name = \"SUNWcs\"\nkind = \"core\"\ndepends = [\"database/postgresql-12\"]",
+            1,
+        )
+    });
+    let events = rescue(&sim, "pg01", &["--allow-destructive"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let rungs: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "step-start" && e["name"] != "snapshot")
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(rungs.first(), Some(&"uninstall"), "{rungs:?}");
+    assert_eq!(rungs.get(1), Some(&"attach"), "{rungs:?}");
+    let applied = sim_support::applied_remedies(s);
+    assert!(!applied.contains("uninstall"), "{applied:?}");
+    assert!(
+        !sim_support::audit(&sim.dir).iter().any(|a| a.argv.iter().any(|x| x == "-v")
+            && a.argv.contains(&"uninstall".to_string())
+            && !a.argv.contains(&"-n".to_string())),
+        "a real uninstall ran"
+    );
+}

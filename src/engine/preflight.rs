@@ -335,23 +335,40 @@ fn obsolete_packages(
     zone_packages: &[String],
     gz_entire: Option<&Fmri>,
 ) -> Option<Vec<String>> {
-    let gz_build = gz_entire.and_then(|f| f.version.as_ref()).and_then(Version::os_build)?;
+    let gz_version = gz_entire.and_then(|f| f.version.as_ref())?;
     let stems: Vec<Fmri> = zone_packages
         .iter()
         .filter(|p| p.as_str() != "entire")
         .filter_map(|p| Fmri::stem(p).ok())
         .collect();
-    let mut out = Vec::new();
+    let mut rows = Vec::new();
     for chunk in stems.chunks(LIST_CHUNK) {
-        for row in pkg::newest_known(runner, gz, chunk).ok()? {
-            let build = Version::parse(&row.version).ok().and_then(|v| v.os_build());
-            let wanted = chunk.iter().any(|f| f.name == row.name);
-            if wanted && row.is_obsolete() && build.is_some_and(|b| b <= gz_build) {
-                out.push(row.name);
-            }
+        rows.extend(pkg::newest_known(runner, gz, chunk).ok()?);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for stem in &stems {
+        // pkg lists the newest version per publisher: obsolete only if every publisher that
+        // knows the package says so, at or below the global zone's release.
+        let mine: Vec<&pkg::ListedPackage> = rows.iter().filter(|r| r.name == stem.name).collect();
+        let obsolete = !mine.is_empty()
+            && mine.iter().all(|r| {
+                r.is_obsolete()
+                    && Version::parse(&r.version).is_ok_and(|v| not_newer(&v, gz_version))
+            });
+        if obsolete && !out.contains(&stem.name) {
+            out.push(stem.name.clone());
         }
     }
     Some(out)
+}
+
+/// `v` is at or below `gz`: compared by branch when both have one (it orders Solaris 11's
+/// `0.175.x` below 11.4's `11.4.x`, OmniOS's `151046.0` below `151054.0`), else by OS build.
+fn not_newer(v: &Version, gz: &Version) -> bool {
+    match (&v.branch, &gz.branch) {
+        (Some(a), Some(b)) => a <= b,
+        _ => v.os_build().zip(gz.os_build()).is_some_and(|(a, b)| a <= b),
+    }
 }
 
 /// Which publishers `attach -u` will refresh that the global zone cannot reach: the GZ's
@@ -508,6 +525,17 @@ mod tests {
     use super::*;
     use crate::commands::Fmri;
     use crate::commands::pkg::parse_publisher_tsv;
+
+    #[test]
+    fn catalog_versions_compare_by_branch_across_numbering_schemes() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        // Solaris 11.3 (0.175.3) is older than 11.4 (11.4.x), though its OS build reads 175.
+        assert!(not_newer(&v("0.5.11-0.175.3.1.0.5.0"), &v("11.4-11.4.42.0.1.113.1")));
+        assert!(!not_newer(&v("11.4-11.4.42.0.1.113.1"), &v("0.5.11-0.175.3.1.0.5.0")));
+        assert!(not_newer(&v("11-151050.0"), &v("11-151054.0")));
+        assert!(!not_newer(&v("11-151054.0"), &v("11-151050.0")));
+        assert!(not_newer(&v("0.5.11-0.151"), &v("0.5.11-0.151")));
+    }
 
     #[test]
     fn platform_from_brand_tsv_publishers_and_version_syntax() {

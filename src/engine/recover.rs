@@ -479,6 +479,10 @@ impl Run {
             // gets past it: removing the apps first would be change for nothing.
             obsolete.clear();
         }
+        // Obsolete alone need not block (pkg drops an obsolete package during an update when
+        // nothing still requires it): only the playbook's problem groups, the packages the
+        // field notes found blocking the solve, are removed on the catalogs' word.
+        obsolete.retain(|p| self.playbook.problem_group(p).is_some());
         if gz.iter().any(|g| Some(g) == first.as_ref())
             || (gz.is_empty() && zone.is_empty() && obsolete.is_empty())
         {
@@ -611,6 +615,7 @@ impl Run {
             // The blind ladder attaches after every rung it ran, as the field notes do; only
             // a destructive rung refused for want of consent is passed over without one.
             let mut attach_anyway = false;
+            let mut did_nothing = false;
             for (i, s) in batch.into_iter().enumerate() {
                 if i > 0 && strategies::make(s).worth_trying(&self.input()).is_err() {
                     continue;
@@ -625,12 +630,22 @@ impl Run {
                     RungStep::Applied { n, detail } => steps.push((s, n, detail)),
                     RungStep::NotApplied => {
                         attach_anyway = self.choice == StrategyChoice::Ladder;
+                        did_nothing = true;
                     }
                     RungStep::NotAllowed => {}
                     RungStep::End(end) => return Ok(end),
                 }
             }
             if steps.is_empty() && !attach_anyway {
+                // A diagnosis known without an attach of ours (preflight's prediction, the
+                // operator's log) whose remedy changed nothing: the plain attach tells.
+                if self.choice == StrategyChoice::Auto
+                    && did_nothing
+                    && self.attempts == 0
+                    && !self.applied.contains(&StrategyName::Attach)
+                {
+                    self.tried.retain(|s| *s != StrategyName::Attach);
+                }
                 continue;
             }
             if let Some(end) = self.attach_after(&steps)? {

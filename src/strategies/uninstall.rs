@@ -105,8 +105,13 @@ impl Strategy for Uninstall {
                 let blocked = stem_of(&b.fmri);
                 let deps: Vec<String> = b.dependents.iter().map(|d| stem_of(d)).collect();
                 if let Some(core) = deps.iter().find(|d| input.playbook.is_core(d)) {
-                    let named = input.diagnosis.is_some_and(|d| d.packages.contains(&blocked));
-                    if named {
+                    // Only for the catalogs' prediction, whose packages are all blockers (an
+                    // attach's diagnosis may name packages that are not).
+                    let predicted = input.diagnosis.is_some_and(|d| {
+                        d.keys.iter().any(|k| k == "zone.package-obsolete")
+                            && d.packages.contains(&blocked)
+                    });
+                    if predicted {
                         // A blocker that must stay keeps the attach failing whatever else
                         // goes: removing the others would be change for nothing.
                         return Ok(Applied::NotSolvable(format!(

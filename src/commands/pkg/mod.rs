@@ -323,8 +323,15 @@ pub fn newest_known(
     packages: &[Fmri],
 ) -> Result<Vec<ListedPackage>, RunError> {
     let out = runner.run(&pkg.list_newest_spec(packages))?;
-    let unknown_only = matches!(out.code, Some(1 | 3)) && out.stderr.contains("no known packages");
-    if unknown_only {
+    // Exit 3: some patterns matched, the rest are unknown; exit 1 with nothing listed: none
+    // known (current pkg says "no known packages matching", older ones "no packages matching
+    // '…' known").
+    let partial = out.code == Some(3);
+    let none_known = out.code == Some(1)
+        && out.stdout.trim().is_empty()
+        && out.stderr.contains("no ")
+        && out.stderr.contains("matching");
+    if partial || none_known {
         return Ok(parse_list(&out.stdout));
     }
     Ok(parse_list(&out.check()?.stdout))
