@@ -474,15 +474,16 @@ impl Run {
         let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
         let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
         let mut obsolete = self.facts.obsolete_in_gz_catalog.clone().unwrap_or_default();
-        if obsolete.iter().any(|p| self.playbook.is_core(p)) {
-            // An obsolete core package stops the solve before any app does, and no uninstall
-            // gets past it: removing the apps first would be change for nothing.
+        // Only the playbook's problem groups — the packages the field notes found blocking the
+        // solve — are removed on the catalogs' word, and only when they are all the catalogs
+        // call obsolete: obsolete alone need not block (pkg drops such a package when nothing
+        // requires it), and one that does block and cannot go (core, or required by core)
+        // would make removing the others change for nothing. The attach judges those.
+        let uncovered =
+            |p: &String| self.playbook.is_core(p) || self.playbook.problem_group(p).is_none();
+        if obsolete.iter().any(uncovered) {
             obsolete.clear();
         }
-        // Obsolete alone need not block (pkg drops an obsolete package during an update when
-        // nothing still requires it): only the playbook's problem groups, the packages the
-        // field notes found blocking the solve, are removed on the catalogs' word.
-        obsolete.retain(|p| self.playbook.problem_group(p).is_some());
         if gz.iter().any(|g| Some(g) == first.as_ref())
             || (gz.is_empty() && zone.is_empty() && obsolete.is_empty())
         {
