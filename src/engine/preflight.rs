@@ -329,7 +329,7 @@ const LIST_CHUNK: usize = 200;
 /// The zone's packages whose newest version in the global zone's catalogs is an obsolete
 /// record at or below the GZ's build (`pkg list -Hn --no-refresh`: no catalog is fetched).
 /// `None` when a query fails or the GZ's build is unknown.
-fn obsolete_packages(
+pub(crate) fn obsolete_packages(
     runner: &Runner,
     gz: &Pkg,
     zone_packages: &[String],

@@ -776,6 +776,15 @@ impl Run {
             if failed_before {
                 self.tried.push(StrategyName::Attach);
             } else if self.diagnosis.is_none() {
+                // Preflight ran before the killed rung was undone (an orphaned uninstall may
+                // have finished meanwhile): read the catalogs again for the image as it is now.
+                self.facts.refresh_zone(&self.exec.runner);
+                self.facts.obsolete_in_gz_catalog = super::preflight::obsolete_packages(
+                    &self.exec.runner,
+                    &crate::commands::pkg::Pkg::live(),
+                    &self.facts.zone_packages,
+                    self.facts.gz_entire.as_ref(),
+                );
                 self.predict_failure();
             }
         }
