@@ -23,6 +23,14 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
+    /// Key of the preflight prediction from the global zone's catalogs (obsolete packages).
+    pub const CATALOG_OBSOLETE: &str = "zone.package-obsolete";
+
+    /// Predicted from the catalogs: every package it names blocks the solve.
+    pub fn from_catalogs(&self) -> bool {
+        self.keys.iter().any(|k| k == Self::CATALOG_OBSOLETE)
+    }
+
     pub fn from_report(r: &Report) -> Diagnosis {
         let mut d = Diagnosis { attached: r.verdict == Verdict::Attached, ..Default::default() };
         if let Some(s) = r.recommended {

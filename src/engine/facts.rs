@@ -72,6 +72,17 @@ impl Facts {
         self.zone_packages.iter().any(|p| p == stem)
     }
 
+    /// Which zone packages the global zone's catalogs (as last refreshed) call obsolete, for
+    /// the zone's packages as they are now.
+    pub fn reread_catalogs(&mut self, runner: &Runner) {
+        self.obsolete_in_gz_catalog = super::preflight::obsolete_packages(
+            runner,
+            &Pkg::live(),
+            &self.zone_packages,
+            self.gz_entire.as_ref(),
+        );
+    }
+
     /// Re-reads what rungs change: the zone's `entire`, publishers and packages.
     pub fn refresh_zone(&mut self, runner: &Runner) {
         let zp = self.zone_pkg();

@@ -272,7 +272,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     if let Some(obsolete) = obsolete_in_gz_catalog.as_ref().filter(|o| !o.is_empty()) {
         fs.push(
             Finding::warn(
-                "zone.package-obsolete",
+                super::diagnosis::Diagnosis::CATALOG_OBSOLETE,
                 Severity::High,
                 format!(
                     "the global zone's repositories list {} as obsolete at its release: \

@@ -399,15 +399,12 @@ impl Run {
         // 1. The pre-rescue snapshot, verified, before anything changes.
         let zbe = self.zbe()?;
         let pre = snapshot::pre_name(&zbe, &self.journal.run_id);
-        let n = self.journal.begin_step("snapshot", Some(pre.clone()));
-        self.exec.step = n;
-        self.save()?;
-        self.emit(Event::StepStart {
-            step: n,
-            name: "snapshot".into(),
-            reason: "every remedy can damage the zone: snapshot its boot environment first".into(),
-            commands: vec![],
-        });
+        let n = self.open_step(
+            "snapshot",
+            Some(pre.clone()),
+            "every remedy can damage the zone: snapshot its boot environment first".into(),
+            vec![],
+        )?;
         // A resumed run killed right after `zfs snapshot` finds its snapshot already there.
         let reuse = self.resuming && snapshot::exists(&self.exec, &pre);
         if reuse {
@@ -515,7 +512,7 @@ impl Run {
                  (zone.package-obsolete)",
                 obsolete.join(", ")
             ));
-            d.keys.push("zone.package-obsolete".into());
+            d.keys.push(Diagnosis::CATALOG_OBSOLETE.into());
             d.packages = obsolete;
         }
         d.publishers = gz.into_iter().chain(zone).collect();
@@ -779,12 +776,7 @@ impl Run {
                 // Preflight ran before the killed rung was undone (an orphaned uninstall may
                 // have finished meanwhile): read the catalogs again for the image as it is now.
                 self.facts.refresh_zone(&self.exec.runner);
-                self.facts.obsolete_in_gz_catalog = super::preflight::obsolete_packages(
-                    &self.exec.runner,
-                    &crate::commands::pkg::Pkg::live(),
-                    &self.facts.zone_packages,
-                    self.facts.gz_entire.as_ref(),
-                );
+                self.facts.reread_catalogs(&self.exec.runner);
                 self.predict_failure();
             }
         }
@@ -794,15 +786,12 @@ impl Run {
     /// The `attach -u` a rung applied before an interruption never got: one attempt, journalled
     /// as step `re-attach` (not a strategy: nothing is applied, nothing is counted as tried).
     fn reattach_pending(&mut self) -> anyhow::Result<Option<(RunResult, String)>> {
-        let n = self.journal.begin_step("re-attach", None);
-        self.exec.step = n;
-        self.save()?;
-        self.emit(Event::StepStart {
-            step: n,
-            name: "re-attach".into(),
-            reason: "the rung applied before the interruption still needs its attach -u".into(),
-            commands: vec![format!("zoneadm -z {} attach -u", self.facts.zone)],
-        });
+        let n = self.open_step(
+            "re-attach",
+            None,
+            "the rung applied before the interruption still needs its attach -u".into(),
+            vec![format!("zoneadm -z {} attach -u", self.facts.zone)],
+        )?;
         let end = self.attach_after(&[])?;
         let (outcome, detail) = match &end {
             Some((RunResult::Attached, _)) => (StepOutcome::Done, "zone attached".to_string()),
@@ -882,24 +871,16 @@ impl Run {
     }
 
     fn dry_run_plan(&mut self) -> (RunResult, String) {
-        let order: Vec<StrategyName> = match self.choice {
-            StrategyChoice::Only(s) => vec![s],
-            StrategyChoice::Ladder => StrategyName::LADDER.to_vec(),
-            // auto as it would start: the remedies of a diagnosis known without attaching
-            // (preflight's prediction, the operator's failed attach), least harmful first, then
-            // the other rungs; the plain attach only when nothing is known yet.
-            StrategyChoice::Auto => {
-                let mut first =
-                    self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
-                first.sort_by_key(|s| s.harm());
-                first.dedup();
-                let rest: Vec<StrategyName> = StrategyName::LADDER
-                    .into_iter()
-                    .filter(|s| !first.contains(s) && !self.tried.contains(s))
-                    .collect();
-                first.into_iter().chain(rest).collect()
-            }
-        };
+        // The planner's own order, every rung counted worth trying: auto as it would start
+        // (a diagnosis known without attaching first, least harmful first; the plain attach
+        // only when nothing is known yet), the ladder in its order, a single strategy alone.
+        let remedies = self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
+        let mut order: Vec<StrategyName> = Vec::new();
+        let mut planned = self.tried.clone();
+        while let Some(s) = planner::next(self.choice, &planned, &remedies, &|_| true) {
+            planned.push(s);
+            order.push(s);
+        }
         for s in order {
             let st = strategies::make(s);
             let n = self.journal.begin_step(s.as_str(), None);
@@ -935,6 +916,21 @@ impl Run {
         (RunResult::Planned, format!("dry run: nothing was changed; {how}"))
     }
 
+    /// Journals a step as begun (saved before anything runs) and tells the reporter.
+    fn open_step(
+        &mut self,
+        name: &str,
+        snapshot: Option<String>,
+        reason: String,
+        commands: Vec<String>,
+    ) -> anyhow::Result<u32> {
+        let n = self.journal.begin_step(name, snapshot);
+        self.exec.step = n;
+        self.save()?;
+        self.emit(Event::StepStart { step: n, name: name.into(), reason, commands });
+        Ok(n)
+    }
+
     /// One rung up to (not including) its attach: proposal, consent, snapshot, apply.
     fn apply_rung(&mut self, s: StrategyName) -> anyhow::Result<RungStep> {
         let mut st = strategies::make(s);
@@ -945,15 +941,7 @@ impl Run {
             if diag_reason.is_empty() { own } else { format!("{own}; {diag_reason}") }
         };
         let commands = st.commands(&self.input());
-        let n = self.journal.begin_step(s.as_str(), None);
-        self.exec.step = n;
-        self.save()?;
-        self.emit(Event::StepStart {
-            step: n,
-            name: s.as_str().into(),
-            reason: reason.clone(),
-            commands: commands.clone(),
-        });
+        let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
         let question = format!("Apply {s} to zone {}?", self.facts.zone);
         // No spinner runs while a question is asked (spinners only run around attach -u).
         let answer = if s.is_destructive() {

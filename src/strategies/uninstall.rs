@@ -107,10 +107,9 @@ impl Strategy for Uninstall {
                 if let Some(core) = deps.iter().find(|d| input.playbook.is_core(d)) {
                     // Only for the catalogs' prediction, whose packages are all blockers (an
                     // attach's diagnosis may name packages that are not).
-                    let predicted = input.diagnosis.is_some_and(|d| {
-                        d.keys.iter().any(|k| k == "zone.package-obsolete")
-                            && d.packages.contains(&blocked)
-                    });
+                    let predicted = input
+                        .diagnosis
+                        .is_some_and(|d| d.from_catalogs() && d.packages.contains(&blocked));
                     if predicted {
                         // A blocker that must stay keeps the attach failing whatever else
                         // goes: removing the others would be change for nothing.
