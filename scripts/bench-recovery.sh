@@ -2,7 +2,8 @@
 # Benchmark: simulated downtime (zonesim clock_s) and attach attempts of zonerescue's `auto`
 # and `ladder` against the oracle's gentlest plan, for every scenario in testdata/scenarios.
 # Usage: scripts/bench-recovery.sh [OUTPUT.md]   (default: stdout). Needs jq and a built tree
-# (cargo build --release is used).
+# (cargo build --release is used). SCENARIOS=DIR benchmarks another directory of scenarios
+# (e.g. generated worlds written by ZR_WORLD_DUMP, see tests/engine_random_worlds.rs).
 set -eu
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -36,7 +37,7 @@ table=$tmp/table.md
 {
     echo "| scenario | zone | oracle clock_s | oracle plan | auto clock_s | auto attempts | auto result | auto applied | ladder clock_s | ladder attempts | ladder result | ladder applied | after the operator's failed attach: auto clock_s | auto attempts | ladder clock_s | ladder attempts |"
     echo "|---|---|---:|---|---:|---:|---|---|---:|---:|---|---|---:|---:|---:|---:|"
-    for scn in testdata/scenarios/*.toml; do
+    for scn in "${SCENARIOS:-testdata/scenarios}"/*.toml; do
         "$ZS" oracle "$scn" --json | jq -r '.[] | "\(.zone) \(.clock_s) \(.gentlest | join(","))"' |
         while read -r zone oclock oplan; do
             set -- $(run "$scn" "$zone" auto </dev/null); aclock=$1 aatt=$2 ares=$3 aplan=${4:-}

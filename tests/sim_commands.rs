@@ -551,4 +551,30 @@ fn pkg_list_newest_and_all_read_the_catalogs() {
     let late = Sim::from_text(&text.replace("history_from = 134", "history_from = 145"));
     let r = late.run("pkg", &["list", "-H", "-n", "--no-refresh", "developer/sunstudio12u1"]);
     assert_eq!(r.code, 1, "no record, no version at 151: unknown ({})", r.stdout);
+
+    // `entire`: every build the image's repositories carry; a pattern's version selects one.
+    let sim = Sim::new("omnios-rename-needs-incremental");
+    let root = sim.root("backup01");
+    let set = sim.run(
+        "pkg",
+        &["-R", &root, "set-publisher", "-O", "https://pkg.omnios.org/r151046/core/", "omnios"],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let all = sim.run("pkg", &["-R", &root, "list", "-Haf", "--no-refresh", "entire"]);
+    assert_eq!(
+        all.out_lines(),
+        [
+            format!("{:49} {:26} i--", "entire", "11-151030.0"),
+            format!("{:49} {:26} ---", "entire", "11-151046.0"),
+        ]
+    );
+    let one = sim.run("pkg", &["-R", &root, "list", "-Haf", "--no-refresh", "entire@11-151046"]);
+    assert_eq!(one.out_lines(), [format!("{:49} {:26} ---", "entire", "11-151046.0")]);
+    let none = sim.run("pkg", &["-R", &root, "list", "-Haf", "--no-refresh", "entire@11-151038"]);
+    assert_eq!(none.code, 1, "{}", none.stdout);
+    assert!(
+        none.stderr.contains("no known packages matching:\n  entire@11-151038"),
+        "{}",
+        none.stderr
+    );
 }

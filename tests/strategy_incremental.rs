@@ -1,21 +1,28 @@
 //! `incremental` against the simulated host: it installs `entire@VER` straight away (no `-n`
-//! solve first), and when pkg finds no plan for one intermediate build — the image untouched —
-//! it goes on to the next build.
+//! solve first); a build the repository's catalog does not list costs no solver run; when pkg
+//! finds no plan for one intermediate build — the image untouched — it goes on to the next
+//! build; when the intermediate `entire` excludes an installed package, it stops (every later
+//! build would too) and auto removes that package before stepping again.
 
 mod sim_support;
 use serde_json::Value;
 use sim_support::Sim;
 
 /// The b111 world, but the last OpenSolaris release repository stops at 111 and the
-/// development repository (the zone's own origin) carries only 121 of the builds the
-/// playbook knows.
+/// development repository (the zone's own origin) carries only 121 and 134 of the builds the
+/// playbook knows; a core driver the zone has was dropped at 130, so entire@134 has no plan.
 fn world() -> Sim {
     let text = std::fs::read_to_string(sim_support::scenario("s11express-b111-web")).unwrap();
-    let text = text.replace("builds = [111, 134]", "builds = [111]");
+    let text = text.replace("builds = [111, 134]", "builds = [111]").replace(
+        "packages = [\"SUNWcs\", \"system/library\",",
+        "packages = [\"SUNWcs\", \"driver/xvm/pv\", \"system/library\",",
+    );
     assert!(text.contains("builds = [111]\n"), "scenario changed: adjust this test");
+    assert!(text.contains("\"driver/xvm/pv\""), "scenario changed: adjust this test");
     Sim::from_text(&format!(
         "{text}\n[[repositories]]\nuri = \"http://pkg.opensolaris.org/dev/\"\n\
-         publisher = \"opensolaris.org\"\nbuilds = [111, 121]\nhistory_from = 86\n"
+         publisher = \"opensolaris.org\"\nbuilds = [111, 121, 134]\nhistory_from = 86\n\
+         \n[[packages]]\nname = \"driver/xvm/pv\"\nkind = \"core\"\nremoved_at = 130\n"
     ))
 }
 
@@ -34,11 +41,16 @@ fn steps_to_the_newest_build_that_solves_without_a_separate_plan_run() {
         .map(|e| (e.argv.join(" "), e.exit))
         .collect();
     assert!(installs.iter().all(|(a, _)| !a.contains(" -n")), "a separate plan run: {installs:?}");
-    let first = &installs[0];
-    assert!(first.0.ends_with("entire@0.5.11-0.134") && first.1 != 0, "{installs:?}");
-    let last = installs.last().unwrap();
-    assert!(last.0.ends_with("entire@0.5.11-0.121") && last.1 == 0, "{installs:?}");
-    assert!(installs[..installs.len() - 1].iter().all(|(_, c)| *c != 0), "{installs:?}");
+    // 134 (listed, no plan), then 121; none for 133, 130, 126: no catalog lists them.
+    let built: Vec<&str> =
+        installs.iter().map(|(a, _)| a.rsplit("entire@0.5.11-0.").next().unwrap()).collect();
+    assert_eq!(built, ["134", "121"], "{installs:?}");
+    assert!(installs[0].1 != 0 && installs[1].1 == 0, "{installs:?}");
+    let listed = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|e| e.argv.windows(2).any(|w| w == ["list", "-H"]) && e.argv.contains(&"-a".into()))
+        .count();
+    assert!(listed >= 1, "the catalogs were not read before installing");
     // Its step reports the build it reached (the attach after it still fails in this world —
     // Sun Studio is gone from 151 — so the engine undoes the rung at the end).
     let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
@@ -53,4 +65,60 @@ fn steps_to_the_newest_build_that_solves_without_a_separate_plan_run() {
         end["detail"].as_str().unwrap_or("").contains("stepped entire to 0.5.11-0.121"),
         "{end}"
     );
+}
+
+/// OmniOS: the zone's rsync was renamed in r151040 (the r151054 repository no longer maps it)
+/// and its Apache was dropped in r151036. Stepping through r151046 maps the rename, but
+/// r151046's entire excludes the installed Apache: incremental stops at the first install
+/// (every later build excludes it too), auto removes Apache only — not rsync, which the step
+/// gets past — and steps again.
+#[test]
+fn an_excluded_installed_package_stops_the_step_until_it_is_removed() {
+    let text =
+        std::fs::read_to_string(sim_support::scenario("omnios-rename-needs-incremental")).unwrap();
+    let text = text.replace(
+        "packages = [\"SUNWcs\", \"system/library\", \"network/rsync\"]",
+        "packages = [\"SUNWcs\", \"system/library\", \"network/rsync\", \"ooce/server/apache-22\"]",
+    );
+    assert!(text.contains("\"ooce/server/apache-22\"]"), "scenario changed: adjust this test");
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[packages]]\nname = \"ooce/server/apache-22\"\nkind = \"app\"\nremoved_at = 151036\n"
+    ));
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["--yes", "--json", "backup01"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["result"], "attached", "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let audit = sim_support::audit(&sim.dir);
+    let steps: Vec<(String, i64)> = audit
+        .iter()
+        .filter(|e| e.argv.iter().any(|a| a.starts_with("entire@")))
+        .map(|e| (e.argv.last().unwrap().clone(), e.exit))
+        .collect();
+    assert_eq!(
+        steps,
+        [("entire@11-151046".to_string(), 1), ("entire@11-151046".to_string(), 0)],
+        "one blocked step, one after Apache is gone"
+    );
+    let uninstalls: Vec<String> = audit
+        .iter()
+        .filter(|e| e.argv.contains(&"uninstall".into()) && !e.argv.contains(&"-n".into()))
+        .map(|e| e.argv.join(" "))
+        .collect();
+    assert_eq!(uninstalls.len(), 1, "{uninstalls:?}");
+    assert!(uninstalls[0].ends_with(" ooce/server/apache-22"), "{uninstalls:?}");
+    let list = sim.run("pkg", &["-R", &sim.root("backup01"), "list", "-H"]);
+    assert!(
+        list.stdout.contains("network/rsync-3"),
+        "rsync kept under its new name: {}",
+        list.stdout
+    );
+    assert!(!list.stdout.contains("apache"), "{}", list.stdout);
+    let applied: Vec<&str> = summary["strategies_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(applied.ends_with(&["uninstall", "incremental"]), "{applied:?}");
 }

@@ -51,6 +51,9 @@ struct Run {
     tried: Vec<StrategyName>,
     /// Packages the diagnoses named when `uninstall` ran (auto may run it again for others).
     uninstall_named: Vec<String>,
+    /// Rungs that stopped on installed packages in their way (auto may run them again once
+    /// those are gone).
+    blocked: Vec<(StrategyName, Vec<String>)>,
     attempts: u32,
     snapshots: Vec<String>,
     pre: Option<String>,
@@ -268,6 +271,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         applied: Vec::new(),
         tried: Vec::new(),
         uninstall_named: Vec::new(),
+        blocked: Vec::new(),
         attempts: 0,
         snapshots: Vec::new(),
         pre: None,
@@ -619,6 +623,7 @@ impl Run {
                     continue;
                 }
                 self.tried.push(s);
+                self.blocked.retain(|(b, _)| *b != s);
                 if s == StrategyName::Uninstall
                     && let Some(d) = &self.diagnosis
                 {
@@ -840,7 +845,9 @@ impl Run {
     /// the second blocker only shows after the first is gone. Whatever remedy the diagnosis
     /// prefers for it (incremental for a rename) is tried first; uninstall stays the gentler
     /// fallback before image-update and image-create. The named set only grows, so this
-    /// cannot loop.
+    /// cannot loop. Likewise a rung stopped by installed packages in its way (incremental:
+    /// the intermediate `entire` excludes them) counts as untried once they are gone; it
+    /// leaves `blocked` when it runs again.
     fn tried_for_planner(&self) -> Vec<StrategyName> {
         let mut tried = self.tried.clone();
         if self.choice == StrategyChoice::Auto
@@ -852,6 +859,13 @@ impl Run {
             })
         {
             tried.retain(|s| *s != StrategyName::Uninstall);
+        }
+        if self.choice == StrategyChoice::Auto {
+            for (s, pkgs) in &self.blocked {
+                if pkgs.iter().all(|p| !self.facts.is_installed_in_zone(p)) {
+                    tried.retain(|t| t != s);
+                }
+            }
         }
         tried
     }
@@ -1014,40 +1028,20 @@ impl Run {
         let (detail, findings) = match applied {
             Ok(Applied::Changed { detail, findings }) => (detail, findings),
             Ok(Applied::NothingToDo(why)) => {
-                self.journal.end_step(n, StepOutcome::Skipped, &why);
-                self.emit(Event::StepEnd {
-                    step: n,
-                    name: s.as_str().into(),
-                    outcome: StepOutcome::Skipped,
-                    detail: why,
-                });
-                self.save()?;
-                return Ok(RungStep::NotApplied);
+                return self.not_applied(n, s, None, StepOutcome::Skipped, why);
             }
             Ok(Applied::NotSolvable(why)) => {
-                self.undo_rung(n, rung_snap.as_deref())?;
-                self.journal.end_step(n, StepOutcome::RolledBack, &why);
-                self.emit(Event::StepEnd {
-                    step: n,
-                    name: s.as_str().into(),
-                    outcome: StepOutcome::RolledBack,
-                    detail: why,
-                });
-                self.save()?;
-                return Ok(RungStep::NotApplied);
+                let snap = rung_snap.as_deref();
+                return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
+            }
+            Ok(Applied::Blocked { why, packages }) => {
+                self.note_blockers(s, packages);
+                let snap = rung_snap.as_deref();
+                return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
             }
             Err(e) => {
-                self.undo_rung(n, rung_snap.as_deref())?;
                 let why = format!("{e:#}");
-                self.journal.end_step(n, StepOutcome::Failed, &why);
-                self.emit(Event::StepEnd {
-                    step: n,
-                    name: s.as_str().into(),
-                    outcome: StepOutcome::Failed,
-                    detail: why,
-                });
-                self.save()?;
-                return Ok(RungStep::NotApplied);
+                return self.not_applied(n, s, rung_snap.as_deref(), StepOutcome::Failed, why);
             }
         };
         for f in findings {
@@ -1059,6 +1053,36 @@ impl Run {
         }
         self.save()?;
         Ok(RungStep::Applied { n, detail })
+    }
+
+    /// A rung that applied nothing: `snap` (its snapshot, when it may have changed something)
+    /// restored, the step journalled with `outcome`.
+    fn not_applied(
+        &mut self,
+        n: u32,
+        s: StrategyName,
+        snap: Option<&str>,
+        outcome: StepOutcome,
+        why: String,
+    ) -> anyhow::Result<RungStep> {
+        self.undo_rung(n, snap)?;
+        self.journal.end_step(n, outcome, &why);
+        self.emit(Event::StepEnd { step: n, name: s.as_str().into(), outcome, detail: why });
+        self.save()?;
+        Ok(RungStep::NotApplied)
+    }
+
+    /// Installed packages pkg named as standing in the way of rung `s`: they become the
+    /// diagnosis' blockers (so `uninstall` removes them next — only them: a package the
+    /// attach named that the rung's own solve got past, such as a rename the intermediate
+    /// release maps, must stay), and `s` may run again once they are gone.
+    fn note_blockers(&mut self, s: StrategyName, packages: Vec<String>) {
+        let d = self.diagnosis.get_or_insert_with(Diagnosis::default);
+        d.packages = packages.clone();
+        if !d.remedies.contains(&StrategyName::Uninstall) {
+            d.remedies.push(StrategyName::Uninstall);
+        }
+        self.blocked.push((s, packages));
     }
 
     /// Another package client held the zone's image lock through every retry (typically the

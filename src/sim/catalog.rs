@@ -66,6 +66,7 @@ pub fn known_names(world: &World, pubs: &[Publisher]) -> Vec<String> {
         .packages
         .iter()
         .flat_map(|d| std::iter::once(d.name.clone()).chain(d.renamed.iter().map(|r| r.1.clone())))
+        .chain(std::iter::once("entire".to_string()))
         .filter(|n| !entries(world, pubs, n).is_empty())
         .collect();
     names.sort();
@@ -73,9 +74,13 @@ pub fn known_names(world: &World, pubs: &[Publisher]) -> Vec<String> {
     names
 }
 
-/// A name the world knows: described by the scenario, a rename target, or installed in some
-/// image (the scenario's undescribed packages float and every repository carries them).
+/// A name the world knows: `entire` (every repository carries it at each of its builds),
+/// described by the scenario, a rename target, or installed in some image (the scenario's
+/// undescribed packages float and every repository carries them).
 fn exists(world: &World, name: &str) -> bool {
+    if name == "entire" {
+        return true;
+    }
     let installed = |img: &crate::sim::world::Image| img.packages.iter().any(|p| p.name == name);
     world.package_def(name).is_some()
         || world.packages.iter().any(|d| d.renamed.as_ref().is_some_and(|r| r.1 == name))

@@ -117,46 +117,92 @@ impl Strategy for Incremental {
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
         let zp = input.facts.zone_pkg();
         let mut tried = Vec::new();
+        // What each repository was found to offer (set-publisher refreshes its catalog, then
+        // `list -af --no-refresh entire` reads it for free): a build it does not carry costs
+        // no solver run, a dead origin no second refresh.
+        let mut offers: Vec<(String, String, Offer)> = Vec::new();
         for c in candidates(input) {
             if exec.interrupt.is_set() {
                 break;
+            }
+            let known =
+                offers.iter().find(|(p, u, _)| *p == c.publisher && *u == c.uri).map(|o| &o.2);
+            match known {
+                Some(Offer::Unreachable) => continue,
+                Some(Offer::Builds(b)) if !b.contains(&c.build) => continue,
+                _ => {}
             }
             let original = input.facts.zone_publishers.iter().find(|p| p.name == c.publisher);
             let sp = SetPublisher {
                 name: c.publisher.clone(),
                 set_origin: Some(c.uri.clone()),
+                // The install refreshes again; a catalog already read needs no fetch here.
+                no_refresh: known.is_some(),
                 ..Default::default()
             };
             if let Some(out) = exec.change(&zp.set_publisher_spec(&sp)?)?
                 && !out.success()
             {
                 tried.push(format!("{} unreachable", c.uri));
+                offers.push((c.publisher.clone(), c.uri.clone(), Offer::Unreachable));
                 continue;
             }
-            let e =
-                Fmri { publisher: None, name: "entire".into(), version: Some(c.version.clone()) };
-            match step(exec, &zp, e)? {
-                Step::Planned => {
-                    return Ok(Applied::Changed {
-                        detail: format!("would step to build {}", c.build),
-                        findings: vec![],
-                    });
+            let offered = match known {
+                Some(_) => true,
+                None if exec.dry_run => true,
+                None => {
+                    let o = offered_builds(exec, &zp);
+                    let carries = o.as_ref().is_none_or(|b| b.contains(&c.build));
+                    if let Some(b) = o {
+                        offers.push((c.publisher.clone(), c.uri.clone(), Offer::Builds(b)));
+                    }
+                    carries
                 }
-                Step::Done => {
-                    return Ok(Applied::Changed {
-                        detail: format!("stepped entire to {} from {}", c.version, c.uri),
-                        findings: vec![],
-                    });
+            };
+            if offered {
+                let e = Fmri {
+                    publisher: None,
+                    name: "entire".into(),
+                    version: Some(c.version.clone()),
+                };
+                match step(exec, &zp, e)? {
+                    Step::Planned => {
+                        return Ok(Applied::Changed {
+                            detail: format!("would step to build {}", c.build),
+                            findings: vec![],
+                        });
+                    }
+                    Step::Done => {
+                        return Ok(Applied::Changed {
+                            detail: format!("stepped entire to {} from {}", c.version, c.uri),
+                            findings: vec![],
+                        });
+                    }
+                    Step::ChangedThenFailed(why) => {
+                        return Ok(Applied::NotSolvable(format!(
+                            "install entire@{} failed after changing the image: {why}",
+                            c.version
+                        )));
+                    }
+                    Step::Blocked(packages, why) => {
+                        // Every later build excludes them too, and an earlier one only moves
+                        // the image without getting it past them: they must go first.
+                        return Ok(Applied::Blocked {
+                            why: format!(
+                                "entire@{} excludes installed {}: they must be removed before \
+                                 any step ({why})",
+                                c.version,
+                                packages.join(", ")
+                            ),
+                            packages,
+                        });
+                    }
+                    Step::NoSolution(why) => {
+                        tried.push(format!("entire@{} from {}: {why}", c.version, c.uri));
+                    }
                 }
-                Step::ChangedThenFailed(why) => {
-                    return Ok(Applied::NotSolvable(format!(
-                        "install entire@{} failed after changing the image: {why}",
-                        c.version
-                    )));
-                }
-                Step::NoSolution(why) => {
-                    tried.push(format!("entire@{} from {}: {why}", c.version, c.uri));
-                }
+            } else {
+                tried.push(format!("{} offers no entire@{}", c.uri, c.version));
             }
             // Put the publisher back as it was before trying the next repository.
             let undo = match original {
@@ -182,6 +228,33 @@ impl Strategy for Incremental {
     }
 }
 
+/// What one candidate repository was found to offer.
+enum Offer {
+    Unreachable,
+    /// The builds of `entire` the image's catalogs list with the publisher pointed there.
+    Builds(Vec<u64>),
+}
+
+/// The builds of `entire` the image's catalogs offer as last refreshed, `None` when pkg's
+/// answer cannot be read (then every candidate is tried, as before the check existed).
+fn offered_builds(exec: &Exec, zp: &crate::commands::pkg::Pkg) -> Option<Vec<u64>> {
+    let entire = Fmri::stem("entire").ok()?;
+    let out = exec.read(&zp.list_all_versions_spec(&[entire])).ok()?;
+    let rows = crate::commands::pkg::parse_list(&out.stdout);
+    // Exit 1 naming the pattern: no catalog lists any version of it.
+    let none_known = out.code == Some(1) && rows.is_empty() && out.stderr.contains("matching");
+    if !out.success() && !none_known {
+        return None;
+    }
+    let builds = rows
+        .iter()
+        .filter(|r| r.name == "entire")
+        .filter_map(|r| Version::parse(&r.version).ok())
+        .filter_map(|v| v.os_build())
+        .collect();
+    Some(builds)
+}
+
 /// How one `install entire@VER` went.
 enum Step {
     /// Dry run: the plan (`install -nv`) solves.
@@ -189,6 +262,8 @@ enum Step {
     Done,
     /// The install failed and the image's package list is unchanged: try the next candidate.
     NoSolution(String),
+    /// Unchanged, and the rejected `entire` excludes these installed packages.
+    Blocked(Vec<String>, String),
     /// The install failed after changing packages: the engine rolls the rung back.
     ChangedThenFailed(String),
 }
@@ -204,7 +279,12 @@ fn step(exec: &Exec, zp: &crate::commands::pkg::Pkg, entire: Fmri) -> anyhow::Re
             std::slice::from_ref(&entire),
         );
         let out = exec.read(&check)?;
-        return Ok(if out.code == Some(0) { Step::Planned } else { Step::NoSolution(tail(&out)) });
+        let blockers = crate::commands::pkg::parse_excluded_installed(&out.stderr);
+        return Ok(match out.code {
+            Some(0) => Step::Planned,
+            _ if !blockers.is_empty() => Step::Blocked(blockers, tail(&out)),
+            _ => Step::NoSolution(tail(&out)),
+        });
     }
     let listing = || exec.read(&zp.list_spec(&[])).ok().filter(|o| o.success()).map(|o| o.stdout);
     let before = listing();
@@ -214,7 +294,9 @@ fn step(exec: &Exec, zp: &crate::commands::pkg::Pkg, entire: Fmri) -> anyhow::Re
         return Ok(Step::Done);
     }
     let why = tail(&out);
+    let blockers = crate::commands::pkg::parse_excluded_installed(&out.stderr);
     Ok(match (before, listing()) {
+        (Some(b), Some(a)) if a == b && !blockers.is_empty() => Step::Blocked(blockers, why),
         (Some(b), Some(a)) if a == b => Step::NoSolution(why),
         _ => Step::ChangedThenFailed(why),
     })

@@ -43,6 +43,10 @@ pub enum Applied {
     NothingToDo(String),
     /// The strategy's own commands did not solve: the engine rolls back its snapshot.
     NotSolvable(String),
+    /// Installed packages stand in the way of this strategy (pkg names them): the engine
+    /// rolls back like `NotSolvable`, counts them as blockers, and may try this strategy again
+    /// once they are gone.
+    Blocked { why: String, packages: Vec<String> },
 }
 
 pub trait Strategy {

@@ -17,7 +17,10 @@ pub use exit::PkgExit;
 pub use history::{HistoryEntry, parse_history};
 pub use info::{PackageInfo, parse_info};
 pub use list::{ListedPackage, parse_list};
-pub use plan::{PackageChange, Plan, UninstallBlock, parse_plan, parse_uninstall_blocks};
+pub use plan::{
+    PackageChange, Plan, UninstallBlock, parse_excluded_installed, parse_plan,
+    parse_uninstall_blocks,
+};
 pub use publisher::{
     Origin, Publisher, merge_table_flags, parse_publisher_table, parse_publisher_tsv,
 };
@@ -232,6 +235,14 @@ impl Pkg {
     pub fn list_newest_spec(&self, packages: &[Fmri]) -> CommandSpec {
         self.base()
             .args(["list", "-H", "-n", "--no-refresh"])
+            .args(packages.iter().map(Fmri::to_pattern))
+    }
+
+    /// `pkg list -H -a -f --no-refresh PKG…`: every version of the packages the image's
+    /// publishers' catalogs offer, as last refreshed (no catalog is fetched).
+    pub fn list_all_versions_spec(&self, packages: &[Fmri]) -> CommandSpec {
+        self.base()
+            .args(["list", "-H", "-a", "-f", "--no-refresh"])
             .args(packages.iter().map(Fmri::to_pattern))
     }
 

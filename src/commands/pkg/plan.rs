@@ -172,6 +172,26 @@ pub fn parse_uninstall_blocks(stderr: &str) -> Vec<UninstallBlock> {
     out
 }
 
+/// The installed packages a rejected version excludes — pkg_solver's `Reason:  Package
+/// contains 'exclude' dependency <fmri> on installed package` (reference §3.9) — as package
+/// stems, in order: they, not the version asked for, stand in the way of the solve.
+pub fn parse_excluded_installed(stderr: &str) -> Vec<String> {
+    const HEAD: &str = "Package contains 'exclude' dependency ";
+    const TAIL: &str = " on installed package";
+    let mut out: Vec<String> = Vec::new();
+    for line in stderr.lines() {
+        let Some(rest) = line.find(HEAD).map(|i| &line[i + HEAD.len()..]) else { continue };
+        let Some((fmri, _)) = rest.split_once(TAIL) else { continue };
+        let name = crate::commands::Fmri::parse(fmri.trim())
+            .map(|f| f.name)
+            .unwrap_or_else(|_| fmri.trim().to_string());
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +238,14 @@ mod tests {
         );
         assert_eq!(b[1].dependents, ["pkg://extra/y@1"]);
         assert!(parse_uninstall_blocks("pkg: no such thing\n").is_empty());
+    }
+
+    #[test]
+    fn excluded_installed_packages_are_read_from_reason_lines() {
+        let text = "\npkg install: No matching version of entire can be installed:\n  Reject:  pkg://omnios/entire@11-151046.0\n  Reason:  Package contains 'exclude' dependency pkg:/ooce/server/apache-22@11-151022.0 on installed package\n  Reason:  Package contains 'exclude' dependency pkg:/network/rsync@11-151022.0 on installed package\n";
+        assert_eq!(parse_excluded_installed(text), ["ooce/server/apache-22", "network/rsync"]);
+        // The proposed-package variant and other reasons name no installed blocker.
+        let other = "  Reason:  Package contains 'exclude' dependency pkg:/a@1 on proposed package\n  Reason:  This version is excluded by installed incorporation pkg://s/consolidation/x@1\n";
+        assert!(parse_excluded_installed(other).is_empty());
     }
 }

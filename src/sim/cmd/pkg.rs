@@ -604,11 +604,7 @@ fn list(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
     let mut rows: Vec<(crate::sim::world::InstalledPkg, pkgfmt::RowState)> = Vec::new();
     for name in &names {
         let inst = installed.iter().find(|x| &x.name == name);
-        let known = if catalog && name != "entire" {
-            catalog::entries(world, &pubs, name)
-        } else {
-            Vec::new()
-        };
+        let known = if catalog { catalog::entries(world, &pubs, name) } else { Vec::new() };
         let row = |e: &catalog::CatalogEntry| {
             let pkg = crate::sim::world::InstalledPkg {
                 name: name.clone(),
@@ -637,14 +633,25 @@ fn list(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         }
     }
     rows.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.0.build.cmp(&b.0.build)));
+    // A pattern's version (`entire@11-151046`) matches only rows of that version (pkg matches
+    // versions by leading components; builds are what the world's versions encode).
+    let platform = world.platform;
+    let row_matches = |pat: &str, row: &crate::sim::world::InstalledPkg| {
+        let wanted = pat.split_once('@').map(|(_, v)| platform.parse_build(v));
+        matches(pat, &row.name)
+            && match wanted {
+                None | Some(None) => true,
+                Some(Some(b)) => b == row.build,
+            }
+    };
     let mut unmatched = Vec::new();
     if !p.operands.is_empty() {
         for pat in &p.operands {
-            if !rows.iter().any(|x| matches(pat, &x.0.name)) {
+            if !rows.iter().any(|x| row_matches(pat, &x.0)) {
                 unmatched.push(pat.clone());
             }
         }
-        rows.retain(|x| p.operands.iter().any(|pat| matches(pat, &x.0.name)));
+        rows.retain(|x| p.operands.iter().any(|pat| row_matches(pat, &x.0)));
     }
     let mut out = Output::ok();
     if !p.has("q") && !rows.is_empty() {
