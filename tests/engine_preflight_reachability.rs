@@ -220,3 +220,76 @@ fn a_prediction_whose_remedy_changes_nothing_falls_back_to_the_plain_attach() {
         "a real uninstall ran"
     );
 }
+
+/// The PostgreSQL world with `extra` appended to pg01's packages and `defs` to the scenario.
+fn postgres_world_with(extra: &str, defs: &str) -> Sim {
+    let old = "\"database/postgresql-12/contrib\"]";
+    let text = std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap();
+    assert!(text.contains(old), "scenario changed: adjust this test");
+    let text = text.replacen(old, &format!("\"database/postgresql-12/contrib\", {extra}]"), 1);
+    Sim::from_text(&format!("{text}\n{defs}"))
+}
+
+#[test]
+fn the_predicted_remedies_share_one_attach() {
+    // pg01 also keeps a publisher of its own whose server is gone: zone-publishers and the
+    // predicted uninstall both go before the first attach.
+    let base = std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap();
+    let old = "publishers = [{ name = \"omnios\", origins = [\"https://pkg.omnios.org/r151046/core/\"] }]";
+    assert!(base.contains(old), "scenario changed: adjust this test");
+    let text = base.replacen(
+        old,
+        "publishers = [{ name = \"omnios\", origins = [\"https://pkg.omnios.org/r151046/core/\"] }, \
+         { name = \"local\", origins = [\"http://pkg.internal.example/\"] }]",
+        1,
+    );
+    let sim = Sim::from_text(&text);
+    let scn = sim.tmp.path().join("scenario.toml");
+    let events = rescue(&sim, "pg01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let k = keys(&events);
+    assert!(
+        k.contains("zone.publisher-unreachable") && k.contains("zone.package-obsolete"),
+        "{k:?}"
+    );
+    assert_eq!(s["attempts"], 1, "both remedies before one attach: {s}");
+    assert_eq!(sim_support::applied_remedies(s), sim_support::oracle_gentlest(&scn, "pg01"));
+}
+
+#[test]
+fn a_package_no_catalog_knows_leaves_the_prediction_to_the_attach() {
+    // An app package gone at r151040, before the GZ repository's records start: no catalog
+    // knows it, and a core package might require it — the attach judges, PostgreSQL or not.
+    let sim = postgres_world_with(
+        "\"ooce/util/oldtool\"",
+        "[[packages]]\nname = \"ooce/util/oldtool\"\nkind = \"app\"\nremoved_at = 151040\n",
+    );
+    let events = rescue(&sim, "pg01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let k = keys(&events);
+    assert!(
+        k.contains("zone.package-obsolete") && !k.contains("attach.predicted-failure"),
+        "{k:?}"
+    );
+    assert!(!k.contains("zone.core-package-unknown"), "{k:?}");
+    assert_eq!(first_rung(&events), "attach");
+}
+
+#[test]
+fn a_core_package_no_catalog_knows_is_reported() {
+    let sim = postgres_world_with(
+        "\"system/kernel/oldfw\"",
+        "[[packages]]\nname = \"system/kernel/oldfw\"\nkind = \"core\"\nremoved_at = 151040\n",
+    );
+    let events = rescue(&sim, "pg01", &[]);
+    let f = events
+        .iter()
+        .find(|e| e["event"] == "finding" && e["key"] == "zone.core-package-unknown")
+        .unwrap_or_else(|| panic!("no finding: {:?}", keys(&events)));
+    assert!(f["title"].as_str().unwrap().contains("system/kernel/oldfw"), "{f}");
+    assert_eq!(first_rung(&events), "attach");
+    // Without consent image-create is not run: the run ends cleanly, the zone as it was.
+    assert_ne!(events.last().unwrap()["result"], "attached");
+}

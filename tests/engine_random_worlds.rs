@@ -820,6 +820,7 @@ fn resume_after_kills(scn: &str, want: &[&str]) {
     let ev = events(&out.stdout);
     let s = summary_of(&ev).unwrap();
     assert_eq!(strings(&s["strategies_applied"]), want, "{s}");
+    let uninterrupted_attempts = s["attempts"].as_u64().unwrap();
     let steps = ev.iter().filter(|e| e["event"] == "step-start").count();
     // The first attach -u (of gz-publishers): a kill there leaves gz-publishers applied with
     // its attach still to come (or finishing as an orphan).
@@ -846,7 +847,8 @@ fn resume_after_kills(scn: &str, want: &[&str]) {
             applied.iter().map(String::as_str).filter(|a| *a != "attach").collect();
         assert_eq!(changes, want, "{label}: {s}");
         if event == "step-start" {
-            assert_eq!(s["attempts"], want.len(), "{label}: no attach to find out: {s}");
+            let attempts = s["attempts"].as_u64().unwrap();
+            assert!(attempts <= uninterrupted_attempts, "{label}: no attach to find out: {s}");
         }
         let zone_pubs = sim.run("pkg", &["-R", &sim.root("db01"), "publisher", "-H"]).stdout;
         assert!(!zone_pubs.contains("sitepub"), "{label}: {zone_pubs}");

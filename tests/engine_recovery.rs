@@ -448,12 +448,24 @@ fn rollback_returns_to_the_pre_rescue_image() {
     assert_eq!(zone_state(d.path(), "pg01"), "configured");
 }
 
+/// The disabled-publisher world, with a package the release dropped that no problem group
+/// covers: the attach with the GZ publishers simplified still fails, so the run would go on.
 #[test]
 fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     use std::io::BufRead;
-    let d = init(&scenario("s11express-b111-web.toml"));
+    let text = std::fs::read_to_string(scenario("s11express-disabled-gz-publisher.toml")).unwrap();
+    let text = text.replace(
+        "packages = [\"SUNWcs\", \"system/library\"]",
+        "packages = [\"SUNWcs\", \"system/library\", \"network/rsync\"]",
+    );
+    assert!(text.contains("\"network/rsync\"]"), "scenario changed: adjust this test");
+    let tmp = tempfile::tempdir().unwrap();
+    let scn = tmp.path().join("world.toml");
+    let extra = "\n[[packages]]\nname = \"network/rsync\"\nkind = \"app\"\nremoved_at = 149\n";
+    std::fs::write(&scn, format!("{text}{extra}")).unwrap();
+    let d = init(&scn);
     let before = gz_tsv(d.path());
-    let mut child = spawn_rescue(d.path(), "20", "web01");
+    let mut child = spawn_rescue(d.path(), "20", "mail01");
     let stdout = child.stdout.take().unwrap();
     let mut events = Vec::new();
     let mut sent = false;
@@ -472,7 +484,7 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     }
     let status = child.wait().unwrap();
     assert!(sent, "never saw the GZ publishers simplified");
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(status.code(), Some(130), "{:?}", events.last());
     let s = events.last().unwrap();
     assert_eq!(s["result"], "interrupted", "{s}");
     assert_eq!(gz_tsv(d.path()), before, "GZ publishers restored after the interrupt");
@@ -481,7 +493,7 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     let attaches = audit.lines().filter(|l| l.contains("\"attach\",\"-u\"")).count();
     assert_eq!(attaches, s["attempts"].as_u64().unwrap() as usize, "{audit}");
     let j: Value =
-        serde_json::from_slice(&std::fs::read(d.path().join("state/web01/journal.json")).unwrap())
+        serde_json::from_slice(&std::fs::read(d.path().join("state/mail01/journal.json")).unwrap())
             .unwrap();
     assert_eq!(j["status"]["ended"], "interrupted");
     assert_eq!(j["gz_publishers_modified"], false);

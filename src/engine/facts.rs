@@ -37,10 +37,20 @@ pub struct Facts {
     /// Enabled zone-only publishers (no GZ publisher of that name replaces them on attach)
     /// whose refresh from the global zone failed in preflight (`None`: not tested).
     pub zone_unreachable: Option<Vec<String>>,
-    /// Zone packages (stems) that the global zone's catalogs, as preflight refreshed them,
-    /// list as obsolete at or below the GZ's build: `attach -u` cannot carry them forward
-    /// (`None`: not tested).
-    pub obsolete_in_gz_catalog: Option<Vec<String>>,
+    /// What the global zone's catalogs, as preflight refreshed them, say about the zone's
+    /// packages (`None`: not tested).
+    pub gz_catalogs: Option<GzCatalogs>,
+}
+
+/// What the global zone's catalogs (as last refreshed) say about the zone's packages (stems).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GzCatalogs {
+    /// Listed as obsolete at or below the GZ's build by every publisher that knows them:
+    /// `attach -u` cannot carry them forward.
+    pub obsolete: Vec<String>,
+    /// Known to no catalog at all, neither a version nor a record: gone from the GZ's
+    /// release, or renamed where the repository no longer keeps the rename record.
+    pub unknown: Vec<String>,
 }
 
 impl Facts {
@@ -72,10 +82,10 @@ impl Facts {
         self.zone_packages.iter().any(|p| p == stem)
     }
 
-    /// Which zone packages the global zone's catalogs (as last refreshed) call obsolete, for
-    /// the zone's packages as they are now.
+    /// What the global zone's catalogs (as last refreshed) say about the zone's packages as
+    /// they are now.
     pub fn reread_catalogs(&mut self, runner: &Runner) {
-        self.obsolete_in_gz_catalog = super::preflight::obsolete_packages(
+        self.gz_catalogs = super::preflight::read_gz_catalogs(
             runner,
             &Pkg::live(),
             &self.zone_packages,

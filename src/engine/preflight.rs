@@ -9,7 +9,7 @@ use crate::commands::{Fmri, Version, ZoneName, beadm, mount, run_parsed, zfs, zo
 use crate::playbook::Platform;
 use crate::system::Runner;
 
-use super::facts::{Facts, entire};
+use super::facts::{Facts, GzCatalogs, entire};
 use super::findings::{Finding, Severity};
 use super::zbe::{ZbeChoice, ZbeInfo, choose_active};
 
@@ -268,8 +268,9 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     };
     // Read-only and free: the catalogs as last refreshed — by the refresh above, or (dry run,
     // survey) whenever the global zone last refreshed them.
-    let obsolete_in_gz_catalog = obsolete_packages(runner, &gz, &zone_packages, gz_entire.as_ref());
-    if let Some(obsolete) = obsolete_in_gz_catalog.as_ref().filter(|o| !o.is_empty()) {
+    let gz_catalogs = read_gz_catalogs(runner, &gz, &zone_packages, gz_entire.as_ref());
+    let catalogs = gz_catalogs.clone().unwrap_or_default();
+    if let Some(obsolete) = Some(&catalogs.obsolete).filter(|o| !o.is_empty()) {
         fs.push(
             Finding::warn(
                 super::diagnosis::Diagnosis::CATALOG_OBSOLETE,
@@ -318,7 +319,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         zone_packages,
         gz_unreachable,
         zone_unreachable,
-        obsolete_in_gz_catalog,
+        gz_catalogs,
     };
     Preflight { facts: Some(facts), findings: fs }
 }
@@ -326,15 +327,16 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
 /// Packages per `pkg list` invocation (argv stays far below ARG_MAX on any platform).
 const LIST_CHUNK: usize = 200;
 
-/// The zone's packages whose newest version in the global zone's catalogs is an obsolete
-/// record at or below the GZ's build (`pkg list -Hn --no-refresh`: no catalog is fetched).
-/// `None` when a query fails or the GZ's build is unknown.
-pub(crate) fn obsolete_packages(
+/// What the global zone's catalogs say about the zone's packages (`pkg list -Hn
+/// --no-refresh`: no catalog is fetched): those whose newest version is an obsolete record at
+/// or below the GZ's build, and those no catalog knows. `None` when a query fails or the GZ's
+/// build is unknown.
+pub(crate) fn read_gz_catalogs(
     runner: &Runner,
     gz: &Pkg,
     zone_packages: &[String],
     gz_entire: Option<&Fmri>,
-) -> Option<Vec<String>> {
+) -> Option<GzCatalogs> {
     let gz_version = gz_entire.and_then(|f| f.version.as_ref())?;
     let stems: Vec<Fmri> = zone_packages
         .iter()
@@ -345,7 +347,7 @@ pub(crate) fn obsolete_packages(
     for chunk in stems.chunks(LIST_CHUNK) {
         rows.extend(pkg::newest_known(runner, gz, chunk).ok()?);
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out = GzCatalogs::default();
     for stem in &stems {
         // pkg lists the newest version per publisher: obsolete only if every publisher that
         // knows the package says so, at or below the global zone's release.
@@ -355,8 +357,15 @@ pub(crate) fn obsolete_packages(
                 r.is_obsolete()
                     && Version::parse(&r.version).is_ok_and(|v| not_newer(&v, gz_version))
             });
-        if obsolete && !out.contains(&stem.name) {
-            out.push(stem.name.clone());
+        let list = if obsolete {
+            &mut out.obsolete
+        } else if mine.is_empty() {
+            &mut out.unknown
+        } else {
+            continue;
+        };
+        if !list.contains(&stem.name) {
+            list.push(stem.name.clone());
         }
     }
     Some(out)

@@ -471,25 +471,42 @@ impl Run {
     /// installed packages the GZ's catalogs list as obsolete at its release (no plan keeps
     /// them). Then auto starts with those remedies instead of attaching to find out.
     fn predict_failure(&mut self) {
+        if let Some(f) = self.unknown_core_finding() {
+            self.emit(Event::Finding(f));
+        }
+        if let Some(d) = self.prediction() {
+            let mut f = Finding::info(
+                "attach.predicted-failure",
+                format!("attach -u would fail: {}", d.reasons.join("; ")),
+            );
+            f.detail = "auto starts with the remedy instead of a plain attach to find out".into();
+            self.start_from(d, f);
+        }
+    }
+
+    /// The diagnosis [`predict_failure`](Self::predict_failure) starts from, if any.
+    fn prediction(&self) -> Option<Diagnosis> {
         let first = self.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
         let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
         let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
-        let mut obsolete = self.facts.obsolete_in_gz_catalog.clone().unwrap_or_default();
+        let catalogs = self.facts.gz_catalogs.clone().unwrap_or_default();
+        let mut obsolete = catalogs.obsolete;
         // Only the playbook's problem groups — the packages the field notes found blocking the
         // solve — are removed on the catalogs' word, and only when they are all the catalogs
         // call obsolete: obsolete alone need not block (pkg drops such a package when nothing
         // requires it), and one that does block and cannot go (core, or required by core)
-        // would make removing the others change for nothing. The attach judges those.
+        // would make removing the others change for nothing. A package no catalog knows may
+        // be either (a core package may require it). The attach judges those.
         let uncovered =
             |p: &String| self.playbook.is_core(p) || self.playbook.problem_group(p).is_none();
-        if obsolete.iter().any(uncovered) {
+        if obsolete.iter().chain(&catalogs.unknown).any(uncovered) {
             obsolete.clear();
         }
         if gz.iter().any(|g| Some(g) == first.as_ref())
             || (gz.is_empty() && zone.is_empty() && obsolete.is_empty())
         {
             // Nothing known, or the primary itself unreachable: attach and let the log speak.
-            return;
+            return None;
         }
         let mut d = Diagnosis::default();
         if !gz.is_empty() {
@@ -520,12 +537,37 @@ impl Run {
             d.packages = obsolete;
         }
         d.publishers = gz.into_iter().chain(zone).collect();
-        let mut f = Finding::info(
-            "attach.predicted-failure",
-            format!("attach -u would fail: {}", d.reasons.join("; ")),
+        Some(d)
+    }
+
+    /// A core package no GZ catalog knows cannot be carried forward nor removed: unless an
+    /// intermediate release maps a rename, only image-create gets past it. Said before
+    /// anything is tried.
+    fn unknown_core_finding(&self) -> Option<Finding> {
+        let catalogs = self.facts.gz_catalogs.as_ref()?;
+        let names: Vec<&str> = catalogs
+            .unknown
+            .iter()
+            .filter(|p| self.playbook.is_core(p))
+            .map(String::as_str)
+            .collect();
+        if names.is_empty() {
+            return None;
+        }
+        let f = Finding::warn(
+            "zone.core-package-unknown",
+            Severity::High,
+            format!(
+                "the global zone's repositories know no version of core package(s) {}: \
+                 attach -u cannot carry them forward",
+                names.join(", ")
+            ),
+        )
+        .remediation(
+            "if it was renamed, stepping through an intermediate release (incremental) maps it; \
+             if it is gone, only re-creating the zone image (image-create) gets past",
         );
-        f.detail = "auto starts with the remedy instead of a plain attach to find out".into();
-        self.start_from(d, f);
+        Some(f)
     }
 
     /// auto starts from `d` (known without an attach of its own) instead of a plain attach,
@@ -602,13 +644,16 @@ impl Run {
             };
             let s = self.subsume(s);
             // auto: every harmless remedy of the same diagnosis goes into one attempt (remedies
-            // accumulate anyway; each extra attach costs minutes of downtime).
+            // accumulate anyway; each extra attach costs minutes of downtime). So does the
+            // uninstall the catalogs predict: those packages block whatever else is fixed.
             let mut batch = vec![s];
             if self.choice == StrategyChoice::Auto && s.harm() == 0 {
+                let predicted = self.diagnosis.as_ref().is_some_and(Diagnosis::from_catalogs);
                 for r in remedies {
                     let r = self.subsume(r);
                     let worth = strategies::make(r).worth_trying(&self.input()).is_ok();
-                    if r.harm() == 0 && worth && !batch.contains(&r) && !self.tried.contains(&r) {
+                    let joins = r.harm() == 0 || (predicted && r == StrategyName::Uninstall);
+                    if joins && worth && !batch.contains(&r) && !self.tried.contains(&r) {
                         batch.push(r);
                     }
                 }
@@ -657,10 +702,21 @@ impl Run {
         }
     }
 
-    /// `incremental` instead of `zone-publishers` when it re-points the same publishers.
+    /// `incremental` instead of `zone-publishers` when it re-points the same publishers and a
+    /// step may be needed anyway: the diagnosis calls for one, or the GZ's catalogs know
+    /// nothing of some zone package (renamed where the target repository keeps no record,
+    /// which only an intermediate release maps). Otherwise stepping the image is a solve and
+    /// an install the fix does not need.
     fn subsume(&self, s: StrategyName) -> StrategyName {
+        let unknown = self.facts.gz_catalogs.as_ref().is_some_and(|c| !c.unknown.is_empty());
+        let step_called = unknown
+            || self
+                .diagnosis
+                .as_ref()
+                .is_some_and(|d| d.remedies.contains(&StrategyName::Incremental));
         if self.choice == StrategyChoice::Auto
             && s == StrategyName::ZonePublishers
+            && step_called
             && !self.tried.contains(&StrategyName::Incremental)
             && strategies::make(StrategyName::Incremental).worth_trying(&self.input()).is_ok()
             && strategies::incremental_subsumes_zone_publishers(&self.input())
@@ -768,6 +824,7 @@ impl Run {
             // attempt is made as a step of its own that applies nothing; its log leads on.
             if !self.applied.contains(&StrategyName::Attach) {
                 self.tried.retain(|s| *s != StrategyName::Attach);
+                self.continue_predicted_batch();
             } else if let Some(end) = self.reattach_pending()? {
                 return Ok(end);
             }
@@ -786,6 +843,25 @@ impl Run {
             }
         }
         self.climb()
+    }
+
+    /// The killed run may have been applying a batch of predicted remedies (publishers and
+    /// the catalogs' uninstall before one attach): predict again, so that what the batch had
+    /// left goes before the pending attempt. When nothing predicted is left to apply, the
+    /// plain attach is that attempt, as before.
+    fn continue_predicted_batch(&mut self) {
+        let runner = self.exec.runner.clone();
+        self.facts.refresh_zone(&runner);
+        self.facts.reread_catalogs(&runner);
+        let Some(d) = self.prediction() else { return };
+        if d.from_catalogs() && d.remedies.iter().any(|r| !self.tried.contains(r)) {
+            let mut f = Finding::info(
+                "attach.predicted-failure",
+                format!("the pending attach -u would fail: {}", d.reasons.join("; ")),
+            );
+            f.detail = "the rest of the killed run's remedies go before it".into();
+            self.start_from(d, f);
+        }
     }
 
     /// The `attach -u` a rung applied before an interruption never got: one attempt, journalled

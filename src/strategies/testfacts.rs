@@ -57,7 +57,7 @@ pub fn b111() -> Facts {
         .collect(),
         gz_unreachable: None,
         zone_unreachable: None,
-        obsolete_in_gz_catalog: None,
+        gz_catalogs: None,
     }
 }
 
