@@ -88,7 +88,9 @@ fn strategy_summary(s: StrategyName) -> &'static str {
         }
         StrategyName::Incremental => {
             "Step entire through an intermediate release from a repository that still carries \
-             the zone's history, then attach -u for the rest."
+             the zone's history, then attach -u for the rest. Builds the repository's catalog \
+             does not list are skipped without a solve; when the intermediate entire cannot keep \
+             an installed package, the step stops and auto removes that package first."
         }
         StrategyName::ImageUpdate => "pkg image-update inside the zone image.",
         StrategyName::ImageCreate => {

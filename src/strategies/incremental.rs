@@ -165,7 +165,7 @@ impl Strategy for Incremental {
                     name: "entire".into(),
                     version: Some(c.version.clone()),
                 };
-                match step(exec, &zp, e)? {
+                match step(exec, &zp, e, &input.facts.zone_packages)? {
                     Step::Planned => {
                         return Ok(Applied::Changed {
                             detail: format!("would step to build {}", c.build),
@@ -185,12 +185,12 @@ impl Strategy for Incremental {
                         )));
                     }
                     Step::Blocked(packages, why) => {
-                        // Every later build excludes them too, and an earlier one only moves
-                        // the image without getting it past them: they must go first.
+                        // Every later build lacks them too, and an earlier one only moves the
+                        // image without getting it past them: they must go first.
                         return Ok(Applied::Blocked {
                             why: format!(
-                                "entire@{} excludes installed {}: they must be removed before \
-                                 any step ({why})",
+                                "entire@{} cannot keep installed {}: they must be removed \
+                                 before any step ({why})",
                                 c.version,
                                 packages.join(", ")
                             ),
@@ -262,7 +262,7 @@ enum Step {
     Done,
     /// The install failed and the image's package list is unchanged: try the next candidate.
     NoSolution(String),
-    /// Unchanged, and the rejected `entire` excludes these installed packages.
+    /// Unchanged, and these installed packages are in the way (see [`blockers`]).
     Blocked(Vec<String>, String),
     /// The install failed after changing packages: the engine rolls the rung back.
     ChangedThenFailed(String),
@@ -272,14 +272,19 @@ enum Step {
 /// field notes do: when pkg finds no plan it changes nothing, so a separate `-n` first would
 /// only run the solver (and refresh every catalog) twice. Whether a failed install changed
 /// anything is read from the image (`pkg list -H` before and after), not from its wording.
-fn step(exec: &Exec, zp: &crate::commands::pkg::Pkg, entire: Fmri) -> anyhow::Result<Step> {
+fn step(
+    exec: &Exec,
+    zp: &crate::commands::pkg::Pkg,
+    entire: Fmri,
+    installed: &[String],
+) -> anyhow::Result<Step> {
     if exec.dry_run {
         let check = zp.install_spec(
             &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
             std::slice::from_ref(&entire),
         );
         let out = exec.read(&check)?;
-        let blockers = crate::commands::pkg::parse_excluded_installed(&out.stderr);
+        let blockers = blockers(&out.stderr, installed);
         return Ok(match out.code {
             Some(0) => Step::Planned,
             _ if !blockers.is_empty() => Step::Blocked(blockers, tail(&out)),
@@ -294,12 +299,25 @@ fn step(exec: &Exec, zp: &crate::commands::pkg::Pkg, entire: Fmri) -> anyhow::Re
         return Ok(Step::Done);
     }
     let why = tail(&out);
-    let blockers = crate::commands::pkg::parse_excluded_installed(&out.stderr);
+    let blockers = blockers(&out.stderr, installed);
     Ok(match (before, listing()) {
         (Some(b), Some(a)) if a == b && !blockers.is_empty() => Step::Blocked(blockers, why),
         (Some(b), Some(a)) if a == b => Step::NoSolution(why),
         _ => Step::ChangedThenFailed(why),
     })
+}
+
+/// Installed packages a failed step names as in its way: excluded by the intermediate
+/// `entire`, or required with no version at its build (gone from that release on: no later
+/// build has it either, and an earlier one leaves the final attach facing the same gap).
+fn blockers(stderr: &str, installed: &[String]) -> Vec<String> {
+    let mut out = crate::commands::pkg::parse_excluded_installed(stderr);
+    for p in crate::commands::pkg::parse_unavailable_dependencies(stderr) {
+        if installed.contains(&p) && !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub use info::{PackageInfo, parse_info};
 pub use list::{ListedPackage, parse_list};
 pub use plan::{
     PackageChange, Plan, UninstallBlock, parse_excluded_installed, parse_plan,
-    parse_uninstall_blocks,
+    parse_unavailable_dependencies, parse_uninstall_blocks,
 };
 pub use publisher::{
     Origin, Publisher, merge_table_flags, parse_publisher_table, parse_publisher_tsv,

@@ -182,14 +182,36 @@ pub fn parse_excluded_installed(stderr: &str) -> Vec<String> {
     for line in stderr.lines() {
         let Some(rest) = line.find(HEAD).map(|i| &line[i + HEAD.len()..]) else { continue };
         let Some((fmri, _)) = rest.split_once(TAIL) else { continue };
-        let name = crate::commands::Fmri::parse(fmri.trim())
-            .map(|f| f.name)
-            .unwrap_or_else(|_| fmri.trim().to_string());
+        let name = stem_or_text(fmri);
         if !name.is_empty() && !out.contains(&name) {
             out.push(name);
         }
     }
     out
+}
+
+/// The packages pkg_solver found no version of for a dependency — `No version for '<type>'
+/// dependency on <fmri> can be found` (reference §3.9) — as package stems, in order.
+pub fn parse_unavailable_dependencies(stderr: &str) -> Vec<String> {
+    const HEAD: &str = "No version for '";
+    const TAIL: &str = " can be found";
+    let mut out: Vec<String> = Vec::new();
+    for line in stderr.lines() {
+        let Some(rest) = line.find(HEAD).map(|i| &line[i + HEAD.len()..]) else { continue };
+        let Some((_, rest)) = rest.split_once("' dependency on ") else { continue };
+        let Some((fmri, _)) = rest.split_once(TAIL) else { continue };
+        let name = stem_or_text(fmri);
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn stem_or_text(fmri: &str) -> String {
+    crate::commands::Fmri::parse(fmri.trim())
+        .map(|f| f.name)
+        .unwrap_or_else(|_| fmri.trim().to_string())
 }
 
 #[cfg(test)]
@@ -247,5 +269,17 @@ mod tests {
         // The proposed-package variant and other reasons name no installed blocker.
         let other = "  Reason:  Package contains 'exclude' dependency pkg:/a@1 on proposed package\n  Reason:  This version is excluded by installed incorporation pkg://s/consolidation/x@1\n";
         assert!(parse_excluded_installed(other).is_empty());
+    }
+
+    #[test]
+    fn unavailable_dependencies_are_read_from_reason_lines() {
+        let text = "pkg update: No matching version of entire can be installed:\n  Reject:  pkg://solaris/entire@0.5.11-0.151\n  Reason:  No version for 'require' dependency on pkg:/SUNWxvmpv@0.5.11-0.151 can be found\n";
+        assert_eq!(parse_unavailable_dependencies(text), ["SUNWxvmpv"]);
+        assert!(
+            parse_unavailable_dependencies(
+                "No version matching 'require' dependency x can be installed"
+            )
+            .is_empty()
+        );
     }
 }
