@@ -293,3 +293,20 @@ fn a_core_package_no_catalog_knows_is_reported() {
     // Without consent image-create is not run: the run ends cleanly, the zone as it was.
     assert_ne!(events.last().unwrap()["result"], "attached");
 }
+
+#[test]
+fn zone_publishers_does_not_test_again_what_preflight_tested() {
+    // app12 keeps `site` (reachable) and `local` (dead): preflight refreshed both from the
+    // global zone; the rung removes `local` without refreshing `site` a second time.
+    let sim = Sim::new("solaris11-zone-internal-repo");
+    let events = rescue(&sim, "app12", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let refreshes: Vec<Vec<String>> = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|a| a.argv.iter().any(|x| x == "refresh") && a.argv.iter().any(|x| x == "-R"))
+        .map(|a| a.argv)
+        .collect();
+    assert_eq!(refreshes.len(), 1, "{refreshes:?}");
+    assert!(refreshes[0].ends_with(&["site".to_string(), "local".to_string()]), "{refreshes:?}");
+}

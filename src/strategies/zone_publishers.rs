@@ -31,6 +31,14 @@ impl ZonePublishers {
             .collect()
     }
 
+    /// Whether `name` still needs a reachability test: preflight refreshed every enabled
+    /// zone-only publisher from the global zone already (those not named dead answered);
+    /// one the attach replaced with the global zone's namesake was not tested there.
+    fn untested(input: &Input, name: &str) -> bool {
+        input.facts.zone_unreachable.is_none()
+            || input.facts.gz_publishers.iter().any(|g| g.name == name)
+    }
+
     fn first_spec(input: &Input) -> Option<crate::system::CommandSpec> {
         let (gz, origin) = input.facts.gz_first_publisher()?;
         let zp = input.facts.zone_pkg();
@@ -88,7 +96,7 @@ impl Strategy for ZonePublishers {
     fn commands(&self, input: &Input) -> Vec<String> {
         let zp = input.facts.zone_pkg();
         let mut out = Vec::new();
-        for p in &input.facts.zone_publishers {
+        for p in input.facts.zone_publishers.iter().filter(|p| Self::untested(input, &p.name)) {
             if let Ok(s) = zp.refresh_spec(false, &[p.name.as_str()]) {
                 out.push(format!("{}   (reachability test)", s.display()));
             }
@@ -108,7 +116,11 @@ impl Strategy for ZonePublishers {
         let mut dead = Self::known_dead(input);
         for p in &input.facts.zone_publishers {
             let system = p.syspub == Some(true);
-            if dead.contains(&p.name) || Some(&p.name) == gz_first.as_ref() || !p.enabled || system
+            if dead.contains(&p.name)
+                || Some(&p.name) == gz_first.as_ref()
+                || !p.enabled
+                || system
+                || !Self::untested(input, &p.name)
             {
                 continue;
             }
