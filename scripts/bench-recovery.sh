@@ -2,8 +2,9 @@
 # Benchmark: simulated downtime (zonesim clock_s) and attach attempts of zonerescue's `auto`
 # and `ladder` against the oracle's gentlest plan, for every scenario in testdata/scenarios.
 # Usage: scripts/bench-recovery.sh [OUTPUT.md]   (default: stdout). Needs jq and a built tree
-# (cargo build --release is used). SCENARIOS=DIR benchmarks another directory of scenarios
-# (e.g. generated worlds written by ZR_WORLD_DUMP, see tests/engine_random_worlds.rs).
+# (cargo build --release is used). SCENARIOS=DIR benchmarks another directory of scenarios;
+# GENERATED=A..B the generated worlds of those seeds (tests/world_gen, written out by
+# tests/engine_random_worlds.rs with ZR_WORLD_DUMP).
 set -eu
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -32,6 +33,13 @@ run() { # scenario zone mode [after-operator] -> "clock attempts result applied"
     tail -n 1 "$dir.events" | jq -r --arg c "$clock" \
         '"\($c) \(.attempts) \(.result) \(.strategies_applied | join(","))"'
 }
+
+if [ -n "${GENERATED:-}" ]; then
+    SCENARIOS=$tmp/generated
+    mkdir "$SCENARIOS"
+    ZR_WORLD_DUMP=$SCENARIOS ZR_WORLD_SEEDS=$GENERATED cargo test --release --quiet \
+        --test engine_random_worlds generated_worlds_are_valid >/dev/null
+fi
 
 table=$tmp/table.md
 {

@@ -88,3 +88,40 @@ fn a_stale_failed_attach_is_tried_again() {
     );
     assert_eq!(s["attempts"], 2, "plain attach first, then the remedy: {s}");
 }
+
+/// OpenIndiana, an enabled GZ publisher whose server is gone and a PostgreSQL the release
+/// dropped. The operator's attach failed on the dead publisher — after copying it into the
+/// zone image — so its log names no package. Auto still knows all three remedies before its
+/// first attempt: gz-publishers (the log), zone-publishers (the copy in the zone image) and the
+/// uninstall the GZ's catalogs predict; one attach, the oracle's set plus the copy's removal.
+#[test]
+fn the_operators_publisher_failure_and_the_catalogs_share_one_attempt() {
+    let text = std::fs::read_to_string(sim_support::scenario("openindiana-disabled-gz-publisher"))
+        .unwrap()
+        .replacen("enabled = false\n", "", 1)
+        .replacen(
+            "packages = [\"SUNWcs\", \"system/library\"]",
+            "packages = [\"SUNWcs\", \"system/library\", \"database/postgres-84\"]",
+            1,
+        );
+    assert!(text.contains("\"database/postgres-84\"]"), "scenario changed: adjust this test");
+    let text = format!(
+        "{text}\n[[packages]]\nname = \"database/postgres-84\"\nkind = \"app\"\nremoved_at = 150\n"
+    );
+    let sim = Sim::from_text(&text);
+    operator_attempt(&sim, "www01");
+    let copied = sim.run("pkg", &["-R", &sim.root("www01"), "publisher", "-H"]).stdout;
+    assert!(copied.contains("contrib"), "the failed attach copied the dead publisher: {copied}");
+    let before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    let events = rescue(&sim, "www01");
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["attempts"], 1, "{s}");
+    let applied = sim_support::applied_remedies(s);
+    let want: std::collections::BTreeSet<String> =
+        ["gz-publishers", "zone-publishers", "uninstall"].map(String::from).into();
+    assert_eq!(applied, want, "{s}");
+    assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before);
+    let list = sim.run("pkg", &["-R", &sim.root("www01"), "list", "-H"]).stdout;
+    assert!(!list.contains("postgres"), "{list}");
+}

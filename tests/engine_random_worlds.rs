@@ -363,10 +363,15 @@ fn check_world(seed: u64, mode: Mode) -> Vec<String> {
     report
 }
 
+/// Also writes the worlds with `ZR_WORLD_DUMP=DIR` (for `scripts/bench-recovery.sh`).
 #[test]
 fn generated_worlds_are_valid_and_deterministic() {
-    for seed in SEEDS {
+    for seed in seeds(SEEDS) {
         let a = world_gen::world(seed);
+        if let Some(dir) = std::env::var_os("ZR_WORLD_DUMP") {
+            std::fs::write(Path::new(&dir).join(format!("world-{seed}.toml")), &a.toml)
+                .expect("dump scenario");
+        }
         assert_eq!(a.toml, world_gen::world(seed).toml, "seed {seed} not deterministic");
         let tmp = tempfile::tempdir().unwrap();
         let f = tmp.path().join("w.toml");

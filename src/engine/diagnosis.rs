@@ -66,6 +66,20 @@ impl Diagnosis {
         d
     }
 
+    /// Adds the catalogs' prediction `p` (its uninstall of the packages they call obsolete).
+    pub fn absorb_catalog_prediction(&mut self, p: Diagnosis) {
+        if !self.remedies.contains(&StrategyName::Uninstall) {
+            self.remedies.push(StrategyName::Uninstall);
+        }
+        for pkg in p.packages {
+            if !self.packages.contains(&pkg) {
+                self.packages.push(pkg);
+            }
+        }
+        self.keys.push(Self::CATALOG_OBSOLETE.into());
+        self.reasons.extend(p.reasons.into_iter().filter(|r| r.contains(Self::CATALOG_OBSOLETE)));
+    }
+
     /// A finding about the zone's datasets, boot environments or pool: the attach stopped
     /// before pkg ran (or pkg ran out of space), and every strategy changes only the package
     /// image or publishers, so none of them can get past it (re-creating the image would only

@@ -610,6 +610,14 @@ impl Run {
             "{}: auto starts from this diagnosis instead of repeating the plain attach",
             path.display()
         );
+        // A log that names no package (a publisher failure stops pkg before it solves) says
+        // nothing against what the catalogs predict: their uninstall joins the first attempt.
+        let mut d = d;
+        if d.packages.is_empty()
+            && let Some(p) = self.prediction().filter(Diagnosis::from_catalogs)
+        {
+            d.absorb_catalog_prediction(p);
+        }
         self.start_from(d, f);
     }
 
@@ -649,6 +657,13 @@ impl Run {
             let mut batch = vec![s];
             if self.choice == StrategyChoice::Auto && s.harm() == 0 {
                 let predicted = self.diagnosis.as_ref().is_some_and(Diagnosis::from_catalogs);
+                // A dead publisher in the zone image fails the attach whatever else is fixed.
+                // Only before our first attach: later rungs re-point publishers (incremental)
+                // and the attach copies the global zone's in, so the newest log speaks instead.
+                let mut remedies = remedies;
+                if self.attempts == 0 && strategies::zone_has_dead_publishers(&self.input()) {
+                    remedies.push(StrategyName::ZonePublishers);
+                }
                 for r in remedies {
                     let r = self.subsume(r);
                     let worth = strategies::make(r).worth_trying(&self.input()).is_ok();
@@ -657,6 +672,8 @@ impl Run {
                         batch.push(r);
                     }
                 }
+                // The publisher rungs before the uninstall (stable: the first stays first).
+                batch.sort_by_key(|s| s.harm());
             }
             let mut steps = Vec::new();
             // The blind ladder attaches after every rung it ran, as the field notes do; only

@@ -58,6 +58,15 @@ pub trait Strategy {
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied>;
 }
 
+/// The zone image has an enabled publisher known to be unreachable from the global zone
+/// (preflight's refresh, or named by the diagnosis — e.g. a dead GZ publisher that an earlier
+/// OpenIndiana or OmniOS attach copied into the zone): `zone-publishers` has evidence to act
+/// on. A disabled one is never refreshed nor solved against.
+pub fn zone_has_dead_publishers(input: &Input) -> bool {
+    let dead = zone_publishers::ZonePublishers::known_dead(input);
+    input.facts.zone_publishers.iter().any(|p| p.enabled && dead.contains(&p.name))
+}
+
 /// `incremental` re-points a zone publisher to an intermediate repository; when every zone
 /// publisher the diagnosis calls unreachable is one it re-points, it fixes both problems in
 /// one rung and `zone-publishers` would be a wasted attempt.
