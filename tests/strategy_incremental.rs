@@ -158,3 +158,145 @@ fn a_required_package_gone_from_the_step_stops_it() {
     );
     assert_ne!(events.last().unwrap()["result"], "attached");
 }
+
+/// The step-end events of one strategy, in order.
+fn ends<'a>(events: &'a [Value], name: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["event"] == "step-end" && e["name"] == name).collect()
+}
+
+/// OmniOS: rsync, renamed in r151040, is unknown to the r151054 catalogs (they keep records
+/// from r151046 on). Preflight sees that before any attach; incremental finds the rename
+/// record in the r151046 repository's catalog and steps: one attach, no diagnosing one.
+#[test]
+fn a_package_the_gz_catalogs_do_not_know_is_stepped_past_when_a_repository_shows_its_rename() {
+    let sim = Sim::new("omnios-rename-needs-incremental");
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["--yes", "--json", "backup01"]).output().unwrap();
+    let events = events(&out.stdout);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["attempts"], 1, "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["incremental"]), "{s}");
+    let predicted = events
+        .iter()
+        .find(|e| e["key"] == "attach.predicted-failure")
+        .unwrap_or_else(|| panic!("no prediction: {events:?}"));
+    assert!(predicted["title"].as_str().unwrap().contains("network/rsync"), "{predicted}");
+    let list = sim.run("pkg", &["-R", &sim.root("backup01"), "list", "-H"]);
+    assert!(list.stdout.contains("network/rsync-3"), "{}", list.stdout);
+}
+
+/// The same zone, but rsync was removed in r151040 rather than renamed: the r151046 catalog
+/// shows it obsolete, no repository shows a rename, so incremental changes nothing (its rung
+/// skipped and rolled back, no install run), the plain attach names the package, and auto
+/// removes it — the oracle's plan, with no step through r151046 applied.
+#[test]
+fn without_a_rename_record_the_attach_tells() {
+    let text =
+        std::fs::read_to_string(sim_support::scenario("omnios-rename-needs-incremental")).unwrap();
+    let renamed = "renamed = { at = 151040, to = \"network/rsync-3\" }";
+    assert!(text.contains(renamed), "scenario changed: adjust this test");
+    let text = text.replace(renamed, "removed_at = 151040");
+    let sim = Sim::from_text(&text);
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["--yes", "--json", "backup01"]).output().unwrap();
+    let events = events(&out.stdout);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    // The probe (the attach's log then calls for a step for the long way alone, which pkg
+    // finds blocked by rsync: not applied either).
+    let inc = ends(&events, "incremental");
+    assert_eq!(inc[0]["outcome"], "skipped", "{}", inc[0]);
+    assert!(inc[0]["detail"].as_str().unwrap().contains("no rename record"), "{}", inc[0]);
+    let before_attach = sim_support::audit(&sim.dir)
+        .into_iter()
+        .take_while(|e| !e.argv.contains(&"attach".into()))
+        .filter(|e| e.argv.contains(&"install".into()))
+        .count();
+    assert_eq!(before_attach, 0, "no solver run without a rename record");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach", "uninstall"]), "{s}");
+    let scn = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(scn.path(), &text).unwrap();
+    assert_eq!(
+        sim_support::applied_remedies(s),
+        sim_support::oracle_gentlest(scn.path(), "backup01"),
+        "{s}"
+    );
+    // The probe's set-publisher is undone: its rung's snapshot is rolled back.
+    let step = &inc[0]["step"];
+    assert!(
+        events.iter().any(|e| e["event"] == "snapshot"
+            && e["step"] == *step
+            && e["action"] == "rolled-back"),
+        "{events:?}"
+    );
+}
+
+/// Solaris 11 Express: Apache was renamed at build 130 and the GZ's repository keeps records
+/// from 134 on only, so the GZ's catalogs do not know SUNWapch22 — but the zone's own
+/// publisher, which the attach keeps and the global zone reaches, still carries the rename
+/// record. The attach maps it there: no prediction, no step, the plain attach is all it takes.
+#[test]
+fn a_rename_the_zones_own_reachable_publisher_maps_predicts_nothing() {
+    let sim = Sim::from_text(
+        r#"
+[scenario]
+name = "rename mapped by the zone's own publisher"
+platform = "s11express"
+
+[global]
+be = "solaris-1"
+be_uuid = "0c2f6d3e-2b7c-4a55-b6a5-6d0f8f2f9a11"
+entire = 151
+
+[[global.publishers]]
+name = "solaris"
+origins = ["http://pkg.oracle.com/solaris/release/"]
+
+[[repositories]]
+uri = "http://pkg.oracle.com/solaris/release/"
+publisher = "solaris"
+builds = [151]
+history_from = 134
+
+[[repositories]]
+uri = "http://pkg.opensolaris.org/release/"
+publisher = "opensolaris.org"
+builds = [111, 134]
+history_from = 86
+
+[[packages]]
+name = "SUNWcs"
+kind = "core"
+
+[[packages]]
+name = "system/library"
+kind = "core"
+
+[[packages]]
+name = "SUNWapch22"
+kind = "app"
+renamed = { at = 130, to = "web/server/apache-22" }
+
+[[zones]]
+name = "db01"
+brand = "ipkg"
+zonepath = "/zones/db01"
+state = "installed"
+entire = 111
+packages = ["SUNWcs", "system/library", "SUNWapch22"]
+zbes = [{ name = "zbe", parentbe = "5a1e0c77-0000-4000-8000-000000001110", active = true }]
+publishers = [{ name = "opensolaris.org", origins = ["http://pkg.opensolaris.org/release/"] }]
+"#,
+    );
+    // The world is what this test says: the GZ's catalogs do not know the package.
+    let gz = sim.run("pkg", &["list", "-Hn", "--no-refresh", "SUNWapch22"]);
+    assert_ne!(gz.code, 0, "{}", gz.stdout);
+    let out = sim_support::zonerescue(&sim.dir).args(["--yes", "--json", "db01"]).output().unwrap();
+    let events = events(&out.stdout);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+    assert!(!events.iter().any(|e| e["key"] == "attach.predicted-failure"), "{events:?}");
+    assert!(ends(&events, "incremental").is_empty());
+}

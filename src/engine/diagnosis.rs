@@ -9,6 +9,9 @@ use crate::strategies::StrategyName;
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Diagnosis {
     pub attached: bool,
+    /// Predicted by preflight (no attach failed yet).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub predicted: bool,
     /// The strategies the findings call for, most recommended first.
     pub remedies: Vec<StrategyName>,
     /// Package names (stems) the solver rejected or that block it.
@@ -29,6 +32,24 @@ impl Diagnosis {
     /// Predicted from the catalogs: every package it names blocks the solve.
     pub fn from_catalogs(&self) -> bool {
         self.keys.iter().any(|k| k == Self::CATALOG_OBSOLETE)
+    }
+
+    /// Key of the preflight prediction from installed packages no GZ catalog knows: renamed
+    /// where the GZ's repositories no longer keep the rename record (an intermediate release
+    /// maps them), or gone. `incremental` steps on its word only where an intermediate
+    /// repository's catalog shows the rename.
+    pub const CATALOG_UNKNOWN: &str = "zone.package-unknown";
+
+    /// Whether `incremental` is called only by packages the GZ catalogs do not know.
+    pub fn needs_rename_record(&self) -> bool {
+        self.keys.iter().any(|k| k == Self::CATALOG_UNKNOWN)
+    }
+
+    /// Evidence that a step has a rename to map (the attach log's rename rule, or packages
+    /// the GZ catalogs do not know), not just a long way to go: then a step pkg found
+    /// blocked is worth repeating as soon as its blockers are gone, before the next attach.
+    pub fn names_a_rename(&self) -> bool {
+        self.keys.iter().any(|k| k == RENAME_RULE || k == Self::CATALOG_UNKNOWN)
     }
 
     pub fn from_report(r: &Report) -> Diagnosis {
@@ -91,12 +112,18 @@ impl Diagnosis {
     /// Why `s` is proposed, in the diagnosis' words.
     pub fn reason_for(&self, s: StrategyName) -> String {
         if self.remedies.contains(&s) && !self.reasons.is_empty() {
-            format!("the last attach failed: {}", self.reasons.join("; "))
+            let what =
+                if self.predicted { "attach -u would fail" } else { "the last attach failed" };
+            format!("{what}: {}", self.reasons.join("; "))
         } else {
             String::new()
         }
     }
 }
+
+/// Analysis rule key (`playbooks/analysis-rules.toml`) of a package renamed beyond what the
+/// GZ's repositories map.
+const RENAME_RULE: &str = "package-renamed";
 
 /// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
 const OUTSIDE_THE_IMAGE: [&str; 8] = [
@@ -142,7 +169,7 @@ mod tests {
     #[test]
     fn every_outside_key_is_a_builtin_rule() {
         let rules = crate::analysis::RuleSet::builtin().unwrap();
-        for k in OUTSIDE_THE_IMAGE {
+        for k in OUTSIDE_THE_IMAGE.iter().chain([&RENAME_RULE]) {
             assert!(rules.rule(k).is_some(), "{k} is not a rule key");
         }
     }
