@@ -90,7 +90,7 @@ fn strategy_summary(s: StrategyName) -> &'static str {
             "Step entire through an intermediate release from a repository that still carries \
              the zone's history, then attach -u for the rest. Builds the repository's catalog \
              does not list are skipped without a solve; when the intermediate entire cannot keep \
-             an installed package, the step stops and auto removes that package first. Called              for only by packages no catalog knows, it steps only through a repository whose              catalog shows one of them renamed."
+             an installed package, the step stops and auto removes that package first."
         }
         StrategyName::ImageUpdate => "pkg image-update inside the zone image.",
         StrategyName::ImageCreate => {
@@ -116,7 +116,7 @@ fn description(roff: &mut Roff) {
             roman(
                 "Before changing anything it runs a preflight (zone state, zone boot environment, \
              publishers and whether the global zone can reach them, packages the global zone's \
-             catalogs list as obsolete or do not know) and takes a ZFS snapshot of the zone boot environment in use. It then \
+             catalogs list as obsolete) and takes a ZFS snapshot of the zone boot environment in use. It then \
              climbs a ladder of remedies, gentlest first, running ",
             ),
             bold("attach -u"),

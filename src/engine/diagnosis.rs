@@ -34,24 +34,6 @@ impl Diagnosis {
         self.keys.iter().any(|k| k == Self::CATALOG_OBSOLETE)
     }
 
-    /// Key of the preflight prediction from installed packages no GZ catalog knows: renamed
-    /// where the GZ's repositories no longer keep the rename record (an intermediate release
-    /// maps them), or gone. `incremental` steps on its word only where an intermediate
-    /// repository's catalog shows the rename.
-    pub const CATALOG_UNKNOWN: &str = "zone.package-unknown";
-
-    /// Whether `incremental` is called only by packages the GZ catalogs do not know.
-    pub fn needs_rename_record(&self) -> bool {
-        self.keys.iter().any(|k| k == Self::CATALOG_UNKNOWN)
-    }
-
-    /// Evidence that a step has a rename to map (the attach log's rename rule, or packages
-    /// the GZ catalogs do not know), not just a long way to go: then a step pkg found
-    /// blocked is worth repeating as soon as its blockers are gone, before the next attach.
-    pub fn names_a_rename(&self) -> bool {
-        self.keys.iter().any(|k| k == RENAME_RULE || k == Self::CATALOG_UNKNOWN)
-    }
-
     pub fn from_report(r: &Report) -> Diagnosis {
         let mut d = Diagnosis { attached: r.verdict == Verdict::Attached, ..Default::default() };
         if let Some(s) = r.recommended {
@@ -121,10 +103,6 @@ impl Diagnosis {
     }
 }
 
-/// Analysis rule key (`playbooks/analysis-rules.toml`) of a package renamed beyond what the
-/// GZ's repositories map.
-const RENAME_RULE: &str = "package-renamed";
-
 /// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
 const OUTSIDE_THE_IMAGE: [&str; 8] = [
     "zonepath-not-zfs",
@@ -167,9 +145,22 @@ mod tests {
     }
 
     #[test]
+    fn a_prediction_does_not_speak_of_a_failed_attach() {
+        let mut d = Diagnosis {
+            remedies: vec![StrategyName::ZonePublishers],
+            reasons: vec!["the zone's publisher(s) x cannot be reached".into()],
+            ..Default::default()
+        };
+        assert!(d.reason_for(StrategyName::ZonePublishers).starts_with("the last attach failed"));
+        d.predicted = true;
+        assert!(d.reason_for(StrategyName::ZonePublishers).starts_with("attach -u would fail"));
+        assert_eq!(d.reason_for(StrategyName::Uninstall), "");
+    }
+
+    #[test]
     fn every_outside_key_is_a_builtin_rule() {
         let rules = crate::analysis::RuleSet::builtin().unwrap();
-        for k in OUTSIDE_THE_IMAGE.iter().chain([&RENAME_RULE]) {
+        for k in OUTSIDE_THE_IMAGE {
             assert!(rules.rule(k).is_some(), "{k} is not a rule key");
         }
     }

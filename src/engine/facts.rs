@@ -48,9 +48,8 @@ pub struct GzCatalogs {
     /// Listed as obsolete at or below the GZ's build by every publisher that knows them:
     /// `attach -u` cannot carry them forward.
     pub obsolete: Vec<String>,
-    /// Known to no catalog at all, neither a version nor a record — the GZ's, nor those of
-    /// the reachable zone publishers the attach keeps: gone from the GZ's release, or renamed
-    /// where the repository no longer keeps the rename record.
+    /// Known to no catalog at all, neither a version nor a record: gone from the GZ's
+    /// release, or renamed where the repository no longer keeps the rename record.
     pub unknown: Vec<String>,
 }
 
@@ -79,12 +78,6 @@ impl Facts {
         Pkg::image(&self.zone_root)
     }
 
-    /// Installed packages no GZ catalog knows (as preflight or the last re-read found them).
-    /// Packages of a zone-only publisher are among them: the attach keeps that publisher.
-    pub fn unknown_to_gz(&self) -> &[String] {
-        self.gz_catalogs.as_ref().map(|c| c.unknown.as_slice()).unwrap_or_default()
-    }
-
     pub fn is_installed_in_zone(&self, stem: &str) -> bool {
         self.zone_packages.iter().any(|p| p == stem)
     }
@@ -98,16 +91,6 @@ impl Facts {
             &self.zone_packages,
             self.gz_entire.as_ref(),
         );
-        let kept = super::preflight::kept_publishers(
-            &self.zone_publishers,
-            &self.gz_publishers,
-            self.zone_unreachable.as_deref(),
-        );
-        let zp = self.zone_pkg();
-        if let Some(c) = &mut self.gz_catalogs {
-            let first = self.zone_publishers.first();
-            c.unknown = super::preflight::unknown_to(runner, &zp, &c.unknown, &kept, first);
-        }
     }
 
     /// Re-reads what rungs change: the zone's `entire`, publishers and packages.

@@ -268,11 +268,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     };
     // Read-only and free: the catalogs as last refreshed — by the refresh above, or (dry run,
     // survey) whenever the global zone last refreshed them.
-    let mut gz_catalogs = read_gz_catalogs(runner, &gz, &zone_packages, gz_entire.as_ref());
-    if let Some(c) = &mut gz_catalogs {
-        let kept = kept_publishers(&zone_publishers, &gz_publishers, zone_unreachable.as_deref());
-        c.unknown = unknown_to(runner, &zp, &c.unknown, &kept, zone_publishers.first());
-    }
+    let gz_catalogs = read_gz_catalogs(runner, &gz, &zone_packages, gz_entire.as_ref());
     let catalogs = gz_catalogs.clone().unwrap_or_default();
     if let Some(obsolete) = Some(&catalogs.obsolete).filter(|o| !o.is_empty()) {
         fs.push(
@@ -373,56 +369,6 @@ pub(crate) fn read_gz_catalogs(
         }
     }
     Some(out)
-}
-
-/// The zone's enabled publishers the attach keeps (no GZ publisher of that name replaces
-/// them) and that preflight's refresh reached: their catalogs, fresh from that refresh, are
-/// solved against too. None when reachability was not tested.
-pub(crate) fn kept_publishers(
-    zone_publishers: &[pkg::Publisher],
-    gz_publishers: &[pkg::Publisher],
-    zone_unreachable: Option<&[String]>,
-) -> Vec<String> {
-    let Some(dead) = zone_unreachable else { return Vec::new() };
-    zone_publishers
-        .iter()
-        .filter(|p| p.enabled && p.syspub != Some(true))
-        .filter(|p| !gz_publishers.iter().any(|g| g.name == p.name) && !dead.contains(&p.name))
-        .map(|p| p.name.clone())
-        .collect()
-}
-
-/// Which of `unknown` (packages no GZ catalog knows) no `kept` publisher's catalog lists in
-/// the zone image either (`pkg -R ROOT list -Hn --no-refresh`; a row without `(pub)` is the
-/// zone's first publisher's). One that lists it — a version or a rename record, not an
-/// obsolete one — lets the attach solve it. A query that fails changes nothing.
-pub(crate) fn unknown_to(
-    runner: &Runner,
-    zp: &Pkg,
-    unknown: &[String],
-    kept: &[String],
-    first: Option<&pkg::Publisher>,
-) -> Vec<String> {
-    if unknown.is_empty() || kept.is_empty() {
-        return unknown.to_vec();
-    }
-    let stems: Vec<Fmri> = unknown.iter().filter_map(|p| Fmri::stem(p).ok()).collect();
-    let mut rows = Vec::new();
-    for chunk in stems.chunks(LIST_CHUNK) {
-        match pkg::newest_known(runner, zp, chunk) {
-            Ok(r) => rows.extend(r),
-            Err(_) => return unknown.to_vec(),
-        }
-    }
-    let first = first.map(|p| p.name.as_str());
-    let known = |name: &String| {
-        rows.iter().any(|r| {
-            r.name == *name
-                && !r.is_obsolete()
-                && r.publisher.as_deref().or(first).is_some_and(|p| kept.iter().any(|k| k == p))
-        })
-    };
-    unknown.iter().filter(|p| !known(p)).cloned().collect()
 }
 
 /// `v` is at or below `gz`: compared by branch when both have one (it orders Solaris 11's

@@ -497,18 +497,13 @@ impl Run {
         // requires it), and one that does block and cannot go (core, or required by core)
         // would make removing the others change for nothing. A package no catalog knows may
         // be either (a core package may require it). The attach judges those.
-        let unknown = self.facts.unknown_to_gz().to_vec();
         let uncovered =
             |p: &String| self.playbook.is_core(p) || self.playbook.problem_group(p).is_none();
-        if obsolete.iter().chain(&unknown).any(uncovered) {
+        if obsolete.iter().chain(&catalogs.unknown).any(uncovered) {
             obsolete.clear();
         }
-        // Renamed where the GZ's repositories no longer keep the record, or gone: incremental
-        // looks for the record in the intermediate repositories (and steps only if found).
-        let step = !unknown.is_empty()
-            && strategies::make(StrategyName::Incremental).worth_trying(&self.input()).is_ok();
         if gz.iter().any(|g| Some(g) == first.as_ref())
-            || (gz.is_empty() && zone.is_empty() && obsolete.is_empty() && !step)
+            || (gz.is_empty() && zone.is_empty() && obsolete.is_empty())
         {
             // Nothing known, or the primary itself unreachable: attach and let the log speak.
             return None;
@@ -540,16 +535,6 @@ impl Run {
             ));
             d.keys.push(Diagnosis::CATALOG_OBSOLETE.into());
             d.packages = obsolete;
-        }
-        if step {
-            d.remedies.push(StrategyName::Incremental);
-            d.reasons.push(format!(
-                "the global zone's repositories know no version of {}: renamed where they no \
-                 longer keep the record, or gone ({})",
-                unknown.join(", "),
-                Diagnosis::CATALOG_UNKNOWN
-            ));
-            d.keys.push(Diagnosis::CATALOG_UNKNOWN.into());
         }
         d.publishers = gz.into_iter().chain(zone).collect();
         Some(d)
@@ -690,32 +675,12 @@ impl Run {
                 // The publisher rungs before the uninstall (stable: the first stays first).
                 batch.sort_by_key(|s| s.harm());
             }
-            // A step pkg found blocked by exactly the packages this uninstall removes runs
-            // again right after it, before the same attach, when it has a rename to map.
-            if self.choice == StrategyChoice::Auto
-                && batch.contains(&StrategyName::Uninstall)
-                && let Some(d) = self.diagnosis.as_ref().filter(|d| d.names_a_rename())
-            {
-                for (b, pkgs) in &self.blocked {
-                    if !batch.contains(b) && pkgs.iter().all(|p| d.packages.contains(p)) {
-                        batch.push(*b);
-                    }
-                }
-            }
-            let blocked_before = self.blocked.len();
             let mut steps = Vec::new();
             // The blind ladder attaches after every rung it ran, as the field notes do; only
             // a destructive rung refused for want of consent is passed over without one.
             let mut attach_anyway = false;
             let mut did_nothing = false;
             for (i, s) in batch.into_iter().enumerate() {
-                if let Some((_, pkgs)) = self.blocked.iter().find(|(b, _)| *b == s).cloned() {
-                    // Only once the uninstall before it got them out of the way.
-                    self.facts.refresh_zone(&self.exec.runner);
-                    if pkgs.iter().any(|p| self.facts.is_installed_in_zone(p)) {
-                        continue;
-                    }
-                }
                 if i > 0 && strategies::make(s).worth_trying(&self.input()).is_err() {
                     continue;
                 }
@@ -739,11 +704,9 @@ impl Run {
             if steps.is_empty() && !attach_anyway {
                 // A diagnosis known without an attach of ours (preflight's prediction, the
                 // operator's log) whose remedy changed nothing: the plain attach tells.
-                // Not when pkg named packages in the rung's way: removing them is what comes.
                 if self.choice == StrategyChoice::Auto
                     && did_nothing
                     && self.attempts == 0
-                    && self.blocked.len() == blocked_before
                     && !self.applied.contains(&StrategyName::Attach)
                 {
                     self.tried.retain(|s| *s != StrategyName::Attach);
@@ -762,7 +725,8 @@ impl Run {
     /// which only an intermediate release maps). Otherwise stepping the image is a solve and
     /// an install the fix does not need.
     fn subsume(&self, s: StrategyName) -> StrategyName {
-        let step_called = !self.facts.unknown_to_gz().is_empty()
+        let unknown = self.facts.gz_catalogs.as_ref().is_some_and(|c| !c.unknown.is_empty());
+        let step_called = unknown
             || self
                 .diagnosis
                 .as_ref()
@@ -1167,16 +1131,6 @@ impl Run {
                 self.note_blockers(s, packages);
                 let snap = rung_snap.as_deref();
                 return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
-            }
-            Ok(Applied::NoEvidence(why)) => {
-                // Not tried after all (journalled as skipped, so resume agrees): the remedy
-                // leaves this diagnosis, and an attach log that calls for it may have it.
-                self.tried.retain(|t| *t != s);
-                if let Some(d) = &mut self.diagnosis {
-                    d.remedies.retain(|r| *r != s);
-                }
-                let snap = rung_snap.as_deref();
-                return self.not_applied(n, s, snap, StepOutcome::Skipped, why);
             }
             Err(e) => {
                 let why = format!("{e:#}");

@@ -117,18 +117,10 @@ impl Strategy for Incremental {
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
         let zp = input.facts.zone_pkg();
         let mut tried = Vec::new();
-        // Called for only by packages the GZ's catalogs do not know: a step maps them only
-        // through a repository whose catalog shows one renamed (the record the GZ's dropped).
-        let wanted = input
-            .diagnosis
-            .filter(|d| d.needs_rename_record())
-            .map(|_| input.facts.unknown_to_gz().to_vec())
-            .filter(|w| !w.is_empty());
         // What each repository was found to offer (set-publisher refreshes its catalog, then
         // `list -af --no-refresh entire` reads it for free): a build it does not carry costs
         // no solver run, a dead origin no second refresh.
         let mut offers: Vec<(String, String, Offer)> = Vec::new();
-        let mut renamed: Vec<String> = Vec::new();
         for c in candidates(input) {
             if exec.interrupt.is_set() {
                 break;
@@ -137,8 +129,7 @@ impl Strategy for Incremental {
                 offers.iter().find(|(p, u, _)| *p == c.publisher && *u == c.uri).map(|o| &o.2);
             match known {
                 Some(Offer::Unreachable) => continue,
-                Some(Offer::Builds(b, _)) if !b.contains(&c.build) => continue,
-                Some(Offer::Builds(_, false)) if wanted.is_some() => continue,
+                Some(Offer::Builds(b)) if !b.contains(&c.build) => continue,
                 _ => {}
             }
             let original = input.facts.zone_publishers.iter().find(|p| p.name == c.publisher);
@@ -156,41 +147,19 @@ impl Strategy for Incremental {
                 offers.push((c.publisher.clone(), c.uri.clone(), Offer::Unreachable));
                 continue;
             }
-            // Why this candidate is passed over without a solver run, if it is.
-            let pass = match known {
-                Some(_) => None,
-                None if exec.dry_run => None,
+            let offered = match known {
+                Some(_) => true,
+                None if exec.dry_run => true,
                 None => {
-                    let o = offered_builds(
-                        exec,
-                        &zp,
-                        wanted.as_deref().unwrap_or_default(),
-                        input.facts.zone_build(),
-                    );
-                    let carries = o.as_ref().is_none_or(|(b, _)| b.contains(&c.build));
-                    let renames = o.as_ref().is_none_or(|(_, r)| !r.is_empty());
-                    if let Some((b, r)) = o {
-                        offers.push((
-                            c.publisher.clone(),
-                            c.uri.clone(),
-                            Offer::Builds(b, renames),
-                        ));
-                        for p in r {
-                            if !renamed.contains(&p) {
-                                renamed.push(p);
-                            }
-                        }
+                    let o = offered_builds(exec, &zp);
+                    let carries = o.as_ref().is_none_or(|b| b.contains(&c.build));
+                    if let Some(b) = o {
+                        offers.push((c.publisher.clone(), c.uri.clone(), Offer::Builds(b)));
                     }
-                    match &wanted {
-                        _ if !carries => Some(format!("{} offers no entire@{}", c.uri, c.version)),
-                        Some(w) if !renames => {
-                            Some(format!("{} keeps no rename record of {}", c.uri, w.join(", ")))
-                        }
-                        _ => None,
-                    }
+                    carries
                 }
             };
-            if pass.is_none() {
+            if offered {
                 let e = Fmri {
                     publisher: None,
                     name: "entire".into(),
@@ -233,7 +202,7 @@ impl Strategy for Incremental {
                     }
                 }
             } else {
-                tried.extend(pass);
+                tried.push(format!("{} offers no entire@{}", c.uri, c.version));
             }
             // Put the publisher back as it was before trying the next repository.
             let undo = match original {
@@ -255,14 +224,6 @@ impl Strategy for Incremental {
         if tried.is_empty() {
             return Ok(Applied::NotSolvable("no intermediate build to try".into()));
         }
-        if let Some(w) = wanted.filter(|_| renamed.is_empty()) {
-            return Ok(Applied::NoEvidence(format!(
-                "no intermediate repository keeps a rename record of {}: whether they were \
-                 renamed or removed, the attach tells ({})",
-                w.join(", "),
-                tried.join("; ")
-            )));
-        }
         Ok(Applied::NotSolvable(format!("no intermediate build solves: {}", tried.join("; "))))
     }
 }
@@ -270,27 +231,19 @@ impl Strategy for Incremental {
 /// What one candidate repository was found to offer.
 enum Offer {
     Unreachable,
-    /// The builds of `entire` the image's catalogs list with the publisher pointed there,
-    /// and whether they show a rename record of a package the step is wanted for.
-    Builds(Vec<u64>, bool),
+    /// The builds of `entire` the image's catalogs list with the publisher pointed there.
+    Builds(Vec<u64>),
 }
 
-/// The builds of `entire` the image's catalogs offer as last refreshed, and which of
-/// `wanted` they list with a rename record (`r`) above `zone_build`; `None` when pkg's answer
-/// cannot be read (then every candidate is tried, as before the check existed).
-fn offered_builds(
-    exec: &Exec,
-    zp: &crate::commands::pkg::Pkg,
-    wanted: &[String],
-    zone_build: Option<u64>,
-) -> Option<(Vec<u64>, Vec<String>)> {
-    let names = std::iter::once("entire").chain(wanted.iter().map(String::as_str));
-    let patterns: Vec<Fmri> = names.map(Fmri::stem).collect::<Result<_, _>>().ok()?;
-    let out = exec.read(&zp.list_all_versions_spec(&patterns)).ok()?;
+/// The builds of `entire` the image's catalogs offer as last refreshed, `None` when pkg's
+/// answer cannot be read (then every candidate is tried, as before the check existed).
+fn offered_builds(exec: &Exec, zp: &crate::commands::pkg::Pkg) -> Option<Vec<u64>> {
+    let entire = Fmri::stem("entire").ok()?;
+    let out = exec.read(&zp.list_all_versions_spec(&[entire])).ok()?;
     let rows = crate::commands::pkg::parse_list(&out.stdout);
-    // Exit 3: some patterns matched; exit 1 naming them: no catalog lists any version.
+    // Exit 1 naming the pattern: no catalog lists any version of it.
     let none_known = out.code == Some(1) && rows.is_empty() && out.stderr.contains("matching");
-    if !out.success() && out.code != Some(3) && !none_known {
+    if !out.success() && !none_known {
         return None;
     }
     let builds = rows
@@ -299,18 +252,7 @@ fn offered_builds(
         .filter_map(|r| Version::parse(&r.version).ok())
         .filter_map(|v| v.os_build())
         .collect();
-    // A rename at or below the image's build is behind it already: no step maps it.
-    let ahead = |r: &crate::commands::pkg::ListedPackage| {
-        let build = Version::parse(&r.version).ok().and_then(|v| v.os_build());
-        build.zip(zone_build).is_none_or(|(b, z)| b > z)
-    };
-    let mut renamed: Vec<String> = rows
-        .iter()
-        .filter(|r| r.is_renamed() && wanted.contains(&r.name) && ahead(r))
-        .map(|r| r.name.clone())
-        .collect();
-    renamed.dedup();
-    Some((builds, renamed))
+    Some(builds)
 }
 
 /// How one `install entire@VER` went.

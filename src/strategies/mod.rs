@@ -47,10 +47,6 @@ pub enum Applied {
     /// rolls back like `NotSolvable`, counts them as blockers, and may try this strategy again
     /// once they are gone.
     Blocked { why: String, packages: Vec<String> },
-    /// What the diagnosis expected this strategy to act on is not there (it looked, changed
-    /// nothing for good): rolled back like `NotSolvable`, but not counted as tried, so that
-    /// an attach log calling for it later can still have it.
-    NoEvidence(String),
 }
 
 pub trait Strategy {
