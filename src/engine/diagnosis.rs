@@ -69,18 +69,23 @@ impl Diagnosis {
         d
     }
 
-    /// Adds the catalogs' prediction `p` (its uninstall of the packages they call obsolete).
-    pub fn absorb_catalog_prediction(&mut self, p: Diagnosis) {
+    /// Adds what the GZ's catalogs predict: the uninstall of installed packages they list as
+    /// obsolete at the GZ's release.
+    pub fn add_catalog_obsolete(&mut self, packages: Vec<String>) {
         if !self.remedies.contains(&StrategyName::Uninstall) {
             self.remedies.push(StrategyName::Uninstall);
         }
-        for pkg in p.packages {
+        self.reasons.push(format!(
+            "the global zone's repositories list {} as obsolete at its release ({})",
+            packages.join(", "),
+            Self::CATALOG_OBSOLETE
+        ));
+        self.keys.push(Self::CATALOG_OBSOLETE.into());
+        for pkg in packages {
             if !self.packages.contains(&pkg) {
                 self.packages.push(pkg);
             }
         }
-        self.keys.push(Self::CATALOG_OBSOLETE.into());
-        self.reasons.extend(p.reasons.into_iter().filter(|r| r.contains(Self::CATALOG_OBSOLETE)));
     }
 
     /// A finding about the zone's datasets, boot environments or pool: the attach stopped

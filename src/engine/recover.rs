@@ -489,19 +489,7 @@ impl Run {
         let first = self.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
         let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
         let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
-        let catalogs = self.facts.gz_catalogs.clone().unwrap_or_default();
-        let mut obsolete = catalogs.obsolete;
-        // Only the playbook's problem groups — the packages the field notes found blocking the
-        // solve — are removed on the catalogs' word, and only when they are all the catalogs
-        // call obsolete: obsolete alone need not block (pkg drops such a package when nothing
-        // requires it), and one that does block and cannot go (core, or required by core)
-        // would make removing the others change for nothing. A package no catalog knows may
-        // be either (a core package may require it). The attach judges those.
-        let uncovered =
-            |p: &String| self.playbook.is_core(p) || self.playbook.problem_group(p).is_none();
-        if obsolete.iter().chain(&catalogs.unknown).any(uncovered) {
-            obsolete.clear();
-        }
+        let obsolete = self.predicted_obsolete();
         if gz.iter().any(|g| Some(g) == first.as_ref())
             || (gz.is_empty() && zone.is_empty() && obsolete.is_empty())
         {
@@ -527,17 +515,27 @@ impl Run {
             d.keys.push("zone.publisher-unreachable".into());
         }
         if !obsolete.is_empty() {
-            d.remedies.push(StrategyName::Uninstall);
-            d.reasons.push(format!(
-                "the global zone's repositories list {} as obsolete at its release \
-                 (zone.package-obsolete)",
-                obsolete.join(", ")
-            ));
-            d.keys.push(Diagnosis::CATALOG_OBSOLETE.into());
-            d.packages = obsolete;
+            d.add_catalog_obsolete(obsolete);
         }
         d.publishers = gz.into_iter().chain(zone).collect();
         Some(d)
+    }
+
+    /// The installed packages whose uninstall the GZ's catalogs predict. Only the playbook's
+    /// problem groups — the packages the field notes found blocking the solve — are removed on
+    /// the catalogs' word, and only when they are all the catalogs call obsolete: obsolete
+    /// alone need not block (pkg drops such a package when nothing requires it), and one that
+    /// does block and cannot go (core, or required by core) would make removing the others
+    /// change for nothing. A package no catalog knows may be either (a core package may
+    /// require it). The attach judges those.
+    fn predicted_obsolete(&self) -> Vec<String> {
+        let catalogs = self.facts.gz_catalogs.clone().unwrap_or_default();
+        let uncovered =
+            |p: &String| self.playbook.is_core(p) || self.playbook.problem_group(p).is_none();
+        if catalogs.obsolete.iter().chain(&catalogs.unknown).any(uncovered) {
+            return Vec::new();
+        }
+        catalogs.obsolete
     }
 
     /// A core package no GZ catalog knows cannot be carried forward nor removed: unless an
@@ -596,7 +594,7 @@ impl Run {
         if age.is_none_or(|a| a > OPERATOR_LOG_MAX_AGE) {
             return;
         }
-        let Some(d) = self.diagnose_newest_log() else { return };
+        let Some(mut d) = self.diagnose_newest_log() else { return };
         if d.attached || d.reasons.is_empty() {
             self.last_log = None;
             return;
@@ -612,11 +610,11 @@ impl Run {
         );
         // A log that names no package (a publisher failure stops pkg before it solves) says
         // nothing against what the catalogs predict: their uninstall joins the first attempt.
-        let mut d = d;
-        if d.packages.is_empty()
-            && let Some(p) = self.prediction().filter(Diagnosis::from_catalogs)
-        {
-            d.absorb_catalog_prediction(p);
+        if d.packages.is_empty() {
+            let obsolete = self.predicted_obsolete();
+            if !obsolete.is_empty() {
+                d.add_catalog_obsolete(obsolete);
+            }
         }
         self.start_from(d, f);
     }
