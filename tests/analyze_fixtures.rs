@@ -38,7 +38,7 @@ const CASES: &[Case] = &[
     ("s11express-disabled-publisher-transcript.txt", V::Failed, G::S11express, Some("gz-publisher-disabled"), Some(S::GzPublishers), 1),
     ("s11express-b111-rename.log", V::Failed, G::S11express, Some("package-renamed"), Some(S::Uninstall), 1),
     ("s11express-require-dependency.log", V::Failed, G::S11express, Some("dependency-unavailable"), Some(S::Uninstall), 1),
-    ("s11express-exclude-dependency.log", V::Failed, G::S11express, Some("package-removed"), Some(S::Uninstall), 1),
+    ("s11express-exclude-dependency.log", V::Failed, G::S11express, Some("package-excluded"), Some(S::Uninstall), 1),
     ("s11express-two-attempts.txt", V::Attached, G::S11express, None, None, 0),
     ("openindiana-zone-internal-repo.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
     ("openindiana-transcript-with-publishers.txt", V::Failed, G::Openindiana, Some("publisher-unreachable-zone"), Some(S::ZonePublishers), 1),
@@ -51,6 +51,7 @@ const CASES: &[Case] = &[
     ("openindiana-2014-preferred-publisher.log", V::Failed, G::Openindiana, Some("publisher-reset-failed"), Some(S::ZonePublishers), 1),
     ("openindiana-truncated.log", V::Incomplete, G::Openindiana, Some("log-truncated"), Some(S::Attach), 1),
     ("omnios-postgres-removed.log", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
+    ("omnios-withdrawn-lts-jump.log", V::Failed, G::Omnios, Some("package-excluded"), Some(S::Uninstall), 1),
     ("omnios-terminal-only.txt", V::Incomplete, G::Unknown, Some("log-elsewhere"), None, 3),
     ("omnios-crlf-eucjp.log", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("solaris11-prefcs-image-locked.log", V::Failed, G::Solaris11Prefcs, Some("image-locked"), Some(S::Attach), 1),
@@ -123,6 +124,14 @@ fn subjects_are_named() {
     assert_eq!(r.finding("package-removed").unwrap().packages, ["developer/sunstudio12u1"]);
     assert!(r.finding("version-jump").is_some());
     assert_eq!(r.remedies, [S::Uninstall, S::Incremental]);
+
+    // Three LTS releases behind, but the target's own exclusion is the whole failure: stepping
+    // through an intermediate release cannot lift it, so no version jump is derived.
+    let r = analyze("omnios-withdrawn-lts-jump.log");
+    assert_eq!(r.finding("package-excluded").unwrap().packages, ["ooce/server/apache-22"]);
+    assert!(r.finding("version-jump").is_none());
+    assert!(r.finding("no-solution").is_none());
+    assert_eq!(r.remedies, [S::Uninstall]);
 
     // 'global' in this message is not the zone's name.
     assert_eq!(analyze("openindiana-2014-preferred-publisher.log").zone.as_deref(), Some("oi14"));

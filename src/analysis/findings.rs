@@ -145,6 +145,9 @@ impl FindingBuilder<'_> {
     ) -> Report {
         let mut accs = attempt.accs.clone();
         self.refine(&mut accs);
+        // Before the conditions: a finding another one explains must not imply a third
+        // (an exclusion's no-solution does not make a version jump).
+        self.apply_suppression(&mut accs);
         self.apply_conditions(&mut accs);
 
         let key_of = |a: &Acc| self.rules.rules().get(a.rule).map(|r| r.key.as_str());

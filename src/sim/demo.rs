@@ -47,6 +47,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
     ("omnios-two-zones", include_str!("../../testdata/scenarios/omnios-two-zones.toml")),
     (
+        "omnios-withdrawn-package-lts-jump",
+        include_str!("../../testdata/scenarios/omnios-withdrawn-package-lts-jump.toml"),
+    ),
+    (
         "solaris11-disabled-publisher-harmless",
         include_str!("../../testdata/scenarios/solaris11-disabled-publisher-harmless.toml"),
     ),
