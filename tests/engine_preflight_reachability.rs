@@ -13,15 +13,7 @@ use serde_json::Value;
 use sim_support::Sim;
 
 fn rescue(sim: &Sim, zone: &str, extra: &[&str]) -> Vec<Value> {
-    let out = sim_support::zonerescue(&sim.dir)
-        .args(["--yes", "--json"])
-        .args(extra)
-        .arg(zone)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    sim_support::rescue_json(&sim.dir, zone, extra).0
 }
 
 fn keys(events: &[Value]) -> BTreeSet<String> {

@@ -655,6 +655,8 @@ impl Long {
 struct InsideKill {
     scn: PathBuf,
     zone: String,
+    /// How the run is asked for (auto when empty).
+    strategy: &'static [&'static str],
     kind: Long,
     speed: f64,
 }
@@ -673,10 +675,12 @@ fn words(command: &Value) -> Vec<String> {
 
 /// A full run of `zone` without real sleeps: for every long-command kind it executes, the speed
 /// that makes the first such command last [`INSIDE_S`] real seconds.
-fn inside_kills(scn: &Path, zone: &str) -> Vec<InsideKill> {
+fn inside_kills(scn: &Path, zone: &str, strategy: &'static [&'static str]) -> Vec<InsideKill> {
     let d = init(scn);
     let out = zr(d.path())
-        .args(["--json", "--yes", "--allow-destructive", zone])
+        .args(["--json", "--yes", "--allow-destructive"])
+        .args(strategy)
+        .arg(zone)
         .env_remove("ZONESIM_SPEED")
         .output()
         .unwrap();
@@ -696,6 +700,7 @@ fn inside_kills(scn: &Path, zone: &str) -> Vec<InsideKill> {
         kills.push(InsideKill {
             scn: scn.to_path_buf(),
             zone: zone.to_string(),
+            strategy,
             kind,
             speed: cost / INSIDE_S,
         });
@@ -741,7 +746,9 @@ fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>, usize
     let before = gz_tsv(d.path());
     let label = format!("{} / {}: {:?}", k.scn.display(), k.zone, k.kind);
     let mut child = zr(d.path())
-        .args(["--json", "--yes", "--allow-destructive", &k.zone])
+        .args(["--json", "--yes", "--allow-destructive"])
+        .args(k.strategy)
+        .arg(&k.zone)
         .env("ZONESIM_SPEED", format!("{}", k.speed))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -785,18 +792,28 @@ fn kill_inside(k: &InsideKill) -> (tempfile::TempDir, String, Vec<String>, usize
 }
 
 /// SIGKILL inside each long command (attach, detach, install, uninstall, image-update,
-/// image-create, set-publisher on the zone image) that each attachable scenario runs; the
-/// orphaned command finishes, then `resume` must end installed with every invariant.
+/// image-create, set-publisher on the zone image) that each attachable scenario runs under
+/// auto (and image-update where it is the oracle's plan: auto itself no longer needs it on
+/// these scenarios); the orphaned command finishes, then `resume` must end installed with
+/// every invariant.
 #[test]
 fn killed_inside_long_commands_resume_to_installed() {
+    const AUTO: &[&str] = &[];
+    const IMAGE_UPDATE: &[&str] = &["--strategy", "image-update"];
     let mut zones = Vec::new();
     for scn in scenarios() {
-        zones.extend(
-            oracle(&scn).into_iter().filter(|o| o.attachable).map(|o| (scn.clone(), o.zone)),
-        );
+        for o in oracle(&scn).into_iter().filter(|o| o.attachable) {
+            if o.gentlest == ["image-update"] {
+                zones.push((scn.clone(), o.zone.clone(), IMAGE_UPDATE));
+            }
+            zones.push((scn.clone(), o.zone, AUTO));
+        }
     }
     let kills: Vec<InsideKill> =
-        in_parallel(zones, |(scn, zone)| inside_kills(&scn, &zone)).into_iter().flatten().collect();
+        in_parallel(zones, |(scn, zone, strategy)| inside_kills(&scn, &zone, strategy))
+            .into_iter()
+            .flatten()
+            .collect();
     // Every kind is hit by at least one scenario: the matrix cannot silently kill nothing.
     let covered: BTreeSet<Long> = kills.iter().map(|k| k.kind).collect();
     assert_eq!(covered, Long::ALL.into_iter().collect(), "long commands never run");
@@ -834,7 +851,7 @@ fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Ve
 #[test]
 fn resume_while_the_orphaned_pkg_still_runs() {
     let scn = scenario("s11express-b111-web.toml");
-    let k = inside_kills(&scn, "web01").into_iter().find(|k| k.kind == Long::Install);
+    let k = inside_kills(&scn, "web01", &[]).into_iter().find(|k| k.kind == Long::Install);
     let mut k = k.expect("b111 runs a real pkg install");
     k.speed /= 4.0; // the orphan lasts a few seconds: resume surely overlaps it
     let (d, before, orphan, done_at_kill) = kill_inside(&k);

@@ -16,6 +16,11 @@ pub struct Diagnosis {
     pub remedies: Vec<StrategyName>,
     /// Package names (stems) the solver rejected or that block it.
     pub packages: Vec<String>,
+    /// Those of `packages` proven unavailable at the global zone's release (excluded by its
+    /// incorporation, no installable version, obsolete in its catalogs): no rung that keeps
+    /// them installed can attach the zone, whatever the route to that release.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<String>,
     /// Publishers named as unreachable / failing.
     pub publishers: Vec<String>,
     pub origins: Vec<String>,
@@ -51,7 +56,14 @@ impl Diagnosis {
             }
             for p in &f.packages {
                 let stem = stem(p);
-                if !stem.is_empty() && !d.packages.contains(&stem) {
+                if stem.is_empty() {
+                    continue;
+                }
+                if UNAVAILABLE_AT_TARGET.contains(&f.key.as_str()) && !d.unavailable.contains(&stem)
+                {
+                    d.unavailable.push(stem.clone());
+                }
+                if !d.packages.contains(&stem) {
                     d.packages.push(stem);
                 }
             }
@@ -82,6 +94,9 @@ impl Diagnosis {
         ));
         self.keys.push(Self::CATALOG_OBSOLETE.into());
         for pkg in packages {
+            if !self.unavailable.contains(&pkg) {
+                self.unavailable.push(pkg.clone());
+            }
             if !self.packages.contains(&pkg) {
                 self.packages.push(pkg);
             }
@@ -119,6 +134,12 @@ const OUTSIDE_THE_IMAGE: [&str; 8] = [
     "sparse-zone",
     "out-of-space",
 ];
+
+/// Analysis rule keys whose packages the global zone's release cannot provide: its
+/// incorporation excludes them, or no publisher of the attach has a version of them for it.
+/// (Not `package-removed`: "No suitable version of installed package" reads the same for a
+/// rename whose record the target repository dropped, which a step may map.)
+const UNAVAILABLE_AT_TARGET: [&str; 2] = ["package-excluded", "dependency-unavailable"];
 
 /// Package name from whatever form the analyzer kept (`pkg://pub/name@ver`, `name@ver`, `name`).
 fn stem(p: &str) -> String {
@@ -163,9 +184,9 @@ mod tests {
     }
 
     #[test]
-    fn every_outside_key_is_a_builtin_rule() {
+    fn every_key_named_here_is_a_builtin_rule() {
         let rules = crate::analysis::RuleSet::builtin().unwrap();
-        for k in OUTSIDE_THE_IMAGE {
+        for k in OUTSIDE_THE_IMAGE.iter().chain(&UNAVAILABLE_AT_TARGET) {
             assert!(rules.rule(k).is_some(), "{k} is not a rule key");
         }
     }

@@ -54,6 +54,9 @@ struct Run {
     /// Rungs that stopped on installed packages in their way (auto may run them again once
     /// those are gone).
     blocked: Vec<(StrategyName, Vec<String>)>,
+    /// Packages proven unavailable at the GZ's release that cannot be removed (uninstall's
+    /// dry run: core packages depend on them). Only image-create gets past them.
+    stuck: Vec<String>,
     attempts: u32,
     snapshots: Vec<String>,
     pre: Option<String>,
@@ -272,6 +275,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         tried: Vec::new(),
         uninstall_named: Vec::new(),
         blocked: Vec::new(),
+        stuck: Vec::new(),
         attempts: 0,
         snapshots: Vec::new(),
         pre: None,
@@ -641,8 +645,7 @@ impl Run {
             }
             let remedies = self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
             let next = {
-                let worth =
-                    |s: StrategyName| strategies::make(s).worth_trying(&self.input()).is_ok();
+                let worth = |s: StrategyName| self.worth(s).is_ok();
                 planner::next(self.choice, &self.tried_for_planner(), &remedies, &worth)
             };
             let Some(s) = next else {
@@ -664,7 +667,7 @@ impl Run {
                 }
                 for r in remedies {
                     let r = self.subsume(r);
-                    let worth = strategies::make(r).worth_trying(&self.input()).is_ok();
+                    let worth = self.worth(r).is_ok();
                     let joins = r.harm() == 0 || (predicted && r == StrategyName::Uninstall);
                     if joins && worth && !batch.contains(&r) && !self.tried.contains(&r) {
                         batch.push(r);
@@ -679,7 +682,7 @@ impl Run {
             let mut attach_anyway = false;
             let mut did_nothing = false;
             for (i, s) in batch.into_iter().enumerate() {
-                if i > 0 && strategies::make(s).worth_trying(&self.input()).is_err() {
+                if i > 0 && self.worth(s).is_err() {
                     continue;
                 }
                 self.tried.push(s);
@@ -733,7 +736,7 @@ impl Run {
             && s == StrategyName::ZonePublishers
             && step_called
             && !self.tried.contains(&StrategyName::Incremental)
-            && strategies::make(StrategyName::Incremental).worth_trying(&self.input()).is_ok()
+            && self.worth(StrategyName::Incremental).is_ok()
             && strategies::incremental_subsumes_zone_publishers(&self.input())
         {
             StrategyName::Incremental
@@ -961,6 +964,39 @@ impl Run {
         tried
     }
 
+    /// Whether `s` is worth trying now: the strategy's own answer, and for auto, no gentle
+    /// rung once a package is stuck: each would keep it installed, and the attach would fail
+    /// on it again.
+    fn worth(&self, s: StrategyName) -> Result<String, String> {
+        let stuck = self.stuck();
+        if self.choice == StrategyChoice::Auto && !stuck.is_empty() && !s.is_destructive() {
+            return Err(format!(
+                "{} cannot stay (the global zone's release has no version of it) and cannot be \
+                 removed: only re-creating the image gets past",
+                stuck.join(", ")
+            ));
+        }
+        strategies::make(s).worth_trying(&self.input())
+    }
+
+    /// Installed packages proven unavailable at the GZ's release that cannot be removed:
+    /// uninstall's dry run found core packages depending on them, or they are core
+    /// themselves (never uninstalled).
+    fn stuck(&self) -> Vec<String> {
+        let mut stuck = self.stuck.clone();
+        if let Some(d) = &self.diagnosis {
+            for p in &d.unavailable {
+                if self.facts.is_installed_in_zone(p)
+                    && self.playbook.is_core(p)
+                    && !stuck.contains(p)
+                {
+                    stuck.push(p.clone());
+                }
+            }
+        }
+        stuck
+    }
+
     fn input(&self) -> Input<'_> {
         Input {
             facts: &self.facts,
@@ -1042,7 +1078,15 @@ impl Run {
         let reason = {
             let input = self.input();
             let diag_reason = self.diagnosis.as_ref().map(|d| d.reason_for(s)).unwrap_or_default();
-            let own = st.worth_trying(&input).unwrap_or_else(|w| w);
+            let mut own = st.worth_trying(&input).unwrap_or_else(|w| w);
+            let stuck = self.stuck();
+            if s.is_destructive() && !stuck.is_empty() {
+                own.push_str(&format!(
+                    "; {} cannot stay (the global zone's release has no version of it) and \
+                     cannot be removed",
+                    stuck.join(", ")
+                ));
+            }
             if diag_reason.is_empty() { own } else { format!("{own}; {diag_reason}") }
         };
         let commands = st.commands(&self.input());
@@ -1127,6 +1171,11 @@ impl Run {
             }
             Ok(Applied::Blocked { why, packages }) => {
                 self.note_blockers(s, packages);
+                let snap = rung_snap.as_deref();
+                return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
+            }
+            Ok(Applied::Stuck { why, packages }) => {
+                self.stuck.extend(packages);
                 let snap = rung_snap.as_deref();
                 return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
             }
@@ -1307,6 +1356,16 @@ impl Run {
             && !d.reasons.is_empty()
         {
             m.push_str(&format!("; last diagnosis: {}", d.reasons.join("; ")));
+        }
+        let stuck = self.stuck();
+        if !stuck.is_empty() && !self.applied.contains(&StrategyName::ImageCreate) {
+            m.push_str(&format!(
+                "; {} cannot stay (the global zone's release has no version of it) and cannot be \
+                 removed: only image-create gets past (zonerescue --strategy image-create \
+                 --allow-destructive {})",
+                stuck.join(", "),
+                self.facts.zone
+            ));
         }
         m
     }

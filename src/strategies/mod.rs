@@ -47,6 +47,10 @@ pub enum Applied {
     /// rolls back like `NotSolvable`, counts them as blockers, and may try this strategy again
     /// once they are gone.
     Blocked { why: String, packages: Vec<String> },
+    /// These packages are unavailable at the global zone's release and cannot be removed
+    /// (core packages depend on them): only re-creating the image gets past them. Rolled back
+    /// like `NotSolvable`; auto tries no other gentle rung.
+    Stuck { why: String, packages: Vec<String> },
 }
 
 pub trait Strategy {

@@ -105,18 +105,21 @@ impl Strategy for Uninstall {
                 let blocked = stem_of(&b.fmri);
                 let deps: Vec<String> = b.dependents.iter().map(|d| stem_of(d)).collect();
                 if let Some(core) = deps.iter().find(|d| input.playbook.is_core(d)) {
-                    // Only for the catalogs' prediction, whose packages are all blockers (an
-                    // attach's diagnosis may name packages that are not).
-                    let predicted = input
-                        .diagnosis
-                        .is_some_and(|d| d.from_catalogs() && d.packages.contains(&blocked));
-                    if predicted {
+                    // Only for packages proven unavailable at the GZ's release (an attach's
+                    // diagnosis may name packages that a step would map instead).
+                    let unavailable =
+                        input.diagnosis.is_some_and(|d| d.unavailable.contains(&blocked));
+                    if unavailable {
                         // A blocker that must stay keeps the attach failing whatever else
                         // goes: removing the others would be change for nothing.
-                        return Ok(Applied::NotSolvable(format!(
-                            "cannot remove {blocked}: core package {core} depends on it, so the \
-                             attach would still fail on it (only re-creating the image gets past)"
-                        )));
+                        return Ok(Applied::Stuck {
+                            why: format!(
+                                "cannot remove {blocked}: core package {core} depends on it, and \
+                                 the global zone's release has no version of it, so the attach \
+                                 would still fail on it (only re-creating the image gets past)"
+                            ),
+                            packages: vec![blocked],
+                        });
                     }
                     // Removing it would need a core package to go: drop it from the set.
                     refused.push(format!("{blocked} (core package {core} depends on it)"));

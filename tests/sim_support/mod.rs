@@ -22,6 +22,23 @@ pub fn zonerescue(dir: &Path) -> Command {
     c
 }
 
+/// `zonerescue --yes --json EXTRA… ZONE` on the simulated host: its events (one JSON object a
+/// line, the summary last) and exit code. A panic fails the test.
+pub fn rescue_json(
+    dir: &Path,
+    zone: &str,
+    extra: &[&str],
+) -> (Vec<serde_json::Value>, Option<i32>) {
+    let out = zonerescue(dir).args(["--yes", "--json"]).args(extra).arg(zone).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let events = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (events, out.status.code())
+}
+
 pub struct Sim {
     pub tmp: tempfile::TempDir,
     pub dir: PathBuf,

@@ -1,0 +1,96 @@
+//! A package the global zone's release has no version of, that cannot be removed either (it
+//! is core, or uninstall's dry run finds core packages depending on it), keeps every attach
+//! failing whatever a gentle rung changes. Once auto knows that, it tries no other gentle
+//! rung (no image-update, no publisher fix, no step): image-create is all that is left, and
+//! without consent to it the run ends saying so.
+
+mod sim_support;
+use serde_json::Value;
+use sim_support::Sim;
+
+fn rescue(sim: &Sim, zone: &str, extra: &[&str]) -> (Vec<Value>, Option<i32>) {
+    sim_support::rescue_json(&sim.dir, zone, extra)
+}
+
+/// The rungs started, in order (the pre-rescue snapshot is not a rung).
+fn rungs(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e["event"] == "step-start" && e["name"] != "snapshot")
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The orphaned-core world with the orphan renamed out of the playbook's core globs: only
+/// uninstall's dry run can tell that it must stay.
+fn pv_world() -> Sim {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-orphaned-core")).unwrap();
+    assert!(text.contains("\"SUNWxvmpv\""));
+    Sim::from_text(&text.replace("SUNWxvmpv", "driver/xvm/pv"))
+}
+
+#[test]
+fn a_core_package_the_release_lacks_leaves_only_image_create() {
+    let sim = Sim::new("s11express-orphaned-core");
+    let (events, code) = rescue(&sim, "legacy01", &["--allow-destructive"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(code, Some(0));
+    // The first attach names SUNWxvmpv as unavailable; image-update would keep it.
+    assert_eq!(rungs(&events), ["zone-publishers", "image-create"]);
+    let why = events
+        .iter()
+        .find(|e| e["event"] == "step-start" && e["name"] == "image-create")
+        .and_then(|e| e["reason"].as_str())
+        .unwrap();
+    assert!(why.contains("SUNWxvmpv cannot stay"), "{why}");
+}
+
+#[test]
+fn without_consent_the_run_ends_naming_the_package_and_the_way_past_it() {
+    let sim = Sim::new("s11express-orphaned-core");
+    let gz_before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    let (events, code) = rescue(&sim, "legacy01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "failed", "{s}");
+    assert_eq!(code, Some(1));
+    assert!(!rungs(&events).iter().any(|r| r == "image-update" || r == "gz-publishers"));
+    let message = s["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("SUNWxvmpv cannot stay")
+            && message.contains("--strategy image-create --allow-destructive legacy01"),
+        "{s}"
+    );
+    // Left as the safest state: detached, GZ publishers as before.
+    assert_eq!(sim.state("legacy01"), "configured");
+    assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, gz_before);
+}
+
+#[test]
+fn a_package_held_by_a_core_dependent_leaves_only_image_create() {
+    let sim = pv_world();
+    let (events, _) = rescue(&sim, "legacy01", &["--allow-destructive"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let r = rungs(&events);
+    // The uninstall's dry run finds SUNWcs depending on it: rolled back, then image-create.
+    let at = r.iter().position(|x| x == "uninstall").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(r[at + 1..], ["image-create"], "{r:?}");
+    let uninstall_end =
+        events.iter().find(|e| e["event"] == "step-end" && e["name"] == "uninstall").unwrap();
+    assert_eq!(uninstall_end["outcome"], "rolled-back", "{uninstall_end}");
+    // Nothing was uninstalled for real.
+    assert!(
+        !sim_support::audit(&sim.dir).iter().any(|a| {
+            a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n")
+        })
+    );
+}
+
+#[test]
+fn the_ladder_stays_blind_to_it() {
+    // The baseline climbs every rung whatever it knows.
+    let sim = pv_world();
+    let (events, _) = rescue(&sim, "legacy01", &["--allow-destructive", "--strategy", "ladder"]);
+    assert!(rungs(&events).iter().any(|r| r == "image-update"), "{:?}", rungs(&events));
+}
