@@ -72,15 +72,15 @@ fn a_fresh_failed_attach_is_diagnosed_not_repeated() {
 
 #[test]
 fn a_stale_failed_attach_is_tried_again() {
-    // A world where preflight predicts nothing (a disabled GZ publisher breaks the attach on
-    // Solaris 11 Express, which no read-only command shows), so the plain attach is what a
-    // distrusted log leaves.
-    let sim = Sim::new("s11express-disabled-gz-publisher");
-    operator_attempt(&sim, "mail01");
+    // A world where preflight predicts nothing (a rename the GZ's repository keeps no record
+    // of: its catalogs do not know the package, which a removal looks like too), so the plain
+    // attach is what a distrusted log leaves.
+    let sim = Sim::new("omnios-rename-needs-incremental");
+    operator_attempt(&sim, "backup01");
     let (log, _) = sim.attach_log();
     let two_days_ago = SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
     std::fs::File::options().write(true).open(&log).unwrap().set_modified(two_days_ago).unwrap();
-    let events = rescue(&sim, "mail01");
+    let events = rescue(&sim, "backup01");
     let s = events.last().unwrap();
     assert_eq!(s["result"], "attached", "{s}");
     assert!(

@@ -4,7 +4,9 @@
 //! the oracle's gentlest plan. A dry run does not refresh anything. Right after that refresh,
 //! preflight also asks the global zone's catalogs for the zone's packages (`pkg list -Hn
 //! --no-refresh`): one they list as obsolete at the GZ's release blocks every solve, so auto
-//! starts by uninstalling it.
+//! starts by uninstalling it. On Solaris 11 Express, whose attach re-creates and refreshes
+//! every GZ publisher in the zone, a disabled one on an origin nothing answered from (pkg
+//! cannot refresh a disabled publisher) sends auto to gz-publishers first.
 
 use std::collections::BTreeSet;
 
@@ -301,4 +303,73 @@ fn zone_publishers_does_not_test_again_what_preflight_tested() {
         .collect();
     assert_eq!(refreshes.len(), 1, "{refreshes:?}");
     assert!(refreshes[0].ends_with(&["site".to_string(), "local".to_string()]), "{refreshes:?}");
+}
+
+/// The step-start events' reasons, by rung name.
+fn reason_of(events: &[Value], rung: &str) -> String {
+    events
+        .iter()
+        .find(|e| e["event"] == "step-start" && e["name"] == rung)
+        .and_then(|e| e["reason"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_disabled_gz_publisher_stays_out_of_the_first_attach_on_solaris11_express() {
+    // `pkg refresh` refuses a disabled publisher, and this release's attach re-creates and
+    // refreshes it in the zone: gz-publishers goes first, no diagnosing attach.
+    let sim = Sim::new("s11express-disabled-gz-publisher");
+    let before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    let events = rescue(&sim, "mail01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["attempts"], 1, "{s}");
+    assert_eq!(first_rung(&events), "gz-publishers");
+    assert!(reason_of(&events, "gz-publishers").contains("gz.publisher-disabled"));
+    assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before);
+}
+
+#[test]
+fn a_disabled_gz_publisher_on_a_tested_origin_changes_nothing() {
+    // The same disabled publisher, but on the origin the enabled primary just answered from:
+    // nothing is predicted, the plain attach works.
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-disabled-gz-publisher"))
+        .unwrap()
+        .replacen(
+            "origins = [\"http://pkg.example.org/contrib/\"]",
+            "origins = [\"http://pkg.oracle.com/solaris/release/\"]",
+            1,
+        );
+    assert!(text.contains("name = \"contrib\"\norigins = [\"http://pkg.oracle.com"));
+    let sim = Sim::from_text(&text);
+    let events = rescue(&sim, "mail01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(first_rung(&events), "attach");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+}
+
+#[test]
+fn a_disabled_gz_publisher_elsewhere_is_left_to_the_attach() {
+    // OpenIndiana copies it into the zone disabled and does not refresh it: harmless there.
+    let sim = Sim::new("openindiana-disabled-gz-publisher");
+    let events = rescue(&sim, "www01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(first_rung(&events), "attach");
+    assert!(!reason_of(&events, "attach").contains("gz.publisher-disabled"));
+}
+
+#[test]
+fn the_report_says_the_gz_publishers_are_back() {
+    let sim = Sim::new("s11express-disabled-gz-publisher");
+    let out = sim_support::zonerescue(&sim.dir)
+        .env("NO_COLOR", "1")
+        .args(["--yes", "mail01"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("global-zone publishers: as they were"), "{text}");
 }

@@ -74,6 +74,28 @@ impl Facts {
             .find_map(|p| p.enabled_origins().next().map(|o| (p, o)))
     }
 
+    /// Disabled GZ publishers none of whose origins preflight saw answer (`pkg refresh`
+    /// refuses a disabled publisher, so only an origin shared with a publisher it refreshed
+    /// tells). Where the attach re-creates and refreshes them in the zone (Solaris 11
+    /// Express), each may fail it.
+    pub fn untested_disabled_gz_publishers(&self) -> Vec<String> {
+        let answered = |list: &[Publisher], dead: &Option<Vec<String>>| -> Vec<String> {
+            let Some(dead) = dead else { return Vec::new() };
+            list.iter()
+                .filter(|p| p.enabled && !dead.contains(&p.name))
+                .flat_map(|p| p.enabled_origins().map(str::to_string))
+                .collect()
+        };
+        let mut seen = answered(&self.gz_publishers, &self.gz_unreachable);
+        seen.extend(answered(&self.zone_publishers, &self.zone_unreachable));
+        self.gz_publishers
+            .iter()
+            .filter(|p| !p.enabled && !p.origins.is_empty())
+            .filter(|p| p.origins.iter().any(|o| !seen.contains(&o.uri)))
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
     pub fn zone_pkg(&self) -> Pkg {
         Pkg::image(&self.zone_root)
     }

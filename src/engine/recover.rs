@@ -494,20 +494,39 @@ impl Run {
         let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
         let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
         let obsolete = self.predicted_obsolete();
+        // Solaris 11 Express re-creates every GZ publisher in the zone, disabled ones too, and
+        // refreshes them (the field notes: "it even consults disabled publishers"); pkg cannot
+        // test a disabled one beforehand, and keeping them out of the attach is harmless.
+        let disabled = if self.playbook.platform.attach_uses_disabled_gz_publishers() {
+            self.facts.untested_disabled_gz_publishers()
+        } else {
+            Vec::new()
+        };
         if gz.iter().any(|g| Some(g) == first.as_ref())
-            || (gz.is_empty() && zone.is_empty() && obsolete.is_empty())
+            || (gz.is_empty() && zone.is_empty() && obsolete.is_empty() && disabled.is_empty())
         {
             // Nothing known, or the primary itself unreachable: attach and let the log speak.
             return None;
         }
         let mut d = Diagnosis { predicted: true, ..Default::default() };
-        if !gz.is_empty() {
+        if !gz.is_empty() || !disabled.is_empty() {
             d.remedies.push(StrategyName::GzPublishers);
+        }
+        if !gz.is_empty() {
             d.reasons.push(format!(
                 "the global zone cannot reach publisher(s) {} (gz.publisher-unreachable)",
                 gz.join(", ")
             ));
             d.keys.push("gz.publisher-unreachable".into());
+        }
+        if !disabled.is_empty() {
+            d.reasons.push(format!(
+                "the global zone's disabled publisher(s) {} are re-created and refreshed in the \
+                 zone by this release's attach, which fails if one does not answer, and pkg \
+                 cannot test a disabled publisher beforehand (gz.publisher-disabled)",
+                disabled.join(", ")
+            ));
+            d.keys.push("gz.publisher-disabled".into());
         }
         if !zone.is_empty() {
             d.remedies.push(StrategyName::ZonePublishers);
