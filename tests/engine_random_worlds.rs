@@ -434,10 +434,11 @@ fn ladder_rescues_generated_worlds() {
 
 /// Generated world 5, reduced: an OpenIndiana zone detached before the global zone's upgrade;
 /// after the reboot into the new BE its ZBE is no longer mounted at the zone root, so the ipkg
-/// attach stops before pkg runs ("Failed to locate any dataset mounted"). No strategy changes
-/// that: auto must stop after its diagnosing attach instead of climbing to image-create.
+/// attach would stop before pkg runs ("Failed to locate any dataset mounted"). No strategy
+/// changes that: preflight sees it in `mount -p` and refuses before changing anything (it
+/// used to take a diagnosing attach; generated worlds 43, 71, 82 climbed rungs first).
 #[test]
-fn auto_does_not_climb_past_an_unmounted_zbe() {
+fn auto_refuses_a_detached_zone_whose_zbe_is_not_mounted() {
     let scn = r#"
 [scenario]
 name = "detached zone, ZBE not mounted after the GZ reboot"
@@ -483,10 +484,22 @@ publishers = [{ name = "openindiana.org", origins = ["http://pkg.openindiana.org
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let s: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
-    assert_eq!(s["result"], "failed", "{s}");
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(strings(&s["strategies_applied"]), vec!["attach".to_string()], "{s}");
-    assert_eq!(s["attempts"], 1, "{s}");
+    assert_eq!(s["result"], "refused", "{s}");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(strings(&s["strategies_applied"]).is_empty(), "{s}");
+    assert_eq!(s["attempts"], 0, "{s}");
+    assert_eq!(sim_support::attach_runs(&sim.dir), 0);
+    let finding = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|e| e["key"] == "zbe.not-mounted")
+        .unwrap_or_else(|| panic!("no zbe.not-mounted finding: {stdout}"));
+    assert!(
+        finding["remediation"]
+            .as_str()
+            .is_some_and(|r| r.contains("mount -F zfs rpool/zones/app01/ROOT/zbe")),
+        "{finding}"
+    );
     assert_eq!(sim.state("app01"), "configured");
 }
 

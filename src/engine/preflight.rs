@@ -225,6 +225,31 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             );
         }
     };
+    // The ipkg attach takes the dataset `mount -p` shows at <zonepath>/root (a detach leaves
+    // the ZBE mounted there); with none it fails before pkg runs, whatever a rung changes.
+    if entry.brand != "solaris" && entry.state == ZoneState::Configured && mounted.is_none() {
+        return stop(
+            &mut fs,
+            Finding::inhibitor(
+                "zbe.not-mounted",
+                format!(
+                    "nothing is mounted at {}: the {} attach needs the zone boot environment there",
+                    zone_root.display(),
+                    entry.brand
+                ),
+            )
+            .detail(format!(
+                "mount -p lists no ZFS dataset at the zone root, so attach -u would fail with \
+                 \"Failed to locate any dataset mounted at {}\"; no strategy changes that",
+                zone_root.display()
+            ))
+            .remediation(format!(
+                "mount the active ZBE there (mount -F zfs {active_zbe} {} when its mountpoint is \
+                 legacy, else zfs mount {active_zbe}), then run zonerescue again",
+                zone_root.display()
+            )),
+        );
+    }
     let gz = Pkg::live();
     let gz_entire = entire(runner, &gz).ok().flatten();
     let verbatim = |spec: crate::system::CommandSpec| {
