@@ -43,6 +43,10 @@ pub struct Journal {
     pub strategies_applied: Vec<StrategyName>,
     pub attempts: u32,
     pub steps: Vec<JournalStep>,
+    /// Packages found unavailable at the GZ's release and not removable: auto tries no
+    /// gentle rung after that, on resume too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stuck: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -126,6 +130,7 @@ impl Journal {
             strategies_applied: Vec::new(),
             attempts: 0,
             steps: Vec::new(),
+            stuck: Vec::new(),
         }
     }
 
@@ -280,8 +285,12 @@ mod tests {
         let mut j = Journal::new("r1", "web01", "auto", false);
         let n = j.begin_step("attach", None);
         j.save(d.path()).unwrap();
+        // Journals without `stuck` (written before it existed) still load.
+        assert!(!std::fs::read_to_string(Journal::path(d.path())).unwrap().contains("stuck"));
+        assert_eq!(Journal::load(d.path()).unwrap().unwrap().stuck, Vec::<String>::new());
         j.end_step(n, StepOutcome::AttachFailed, "no solution");
         j.strategies_applied.push(StrategyName::Attach);
+        j.stuck.push("driver/xvm/pv".into());
         j.status = JournalStatus::Ended(RunResult::Failed);
         j.save(d.path()).unwrap();
         let back = Journal::load(d.path()).unwrap().unwrap();

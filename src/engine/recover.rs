@@ -776,6 +776,7 @@ impl Run {
         self.pre = self.journal.pre_snapshot.clone();
         self.attempts = self.journal.attempts;
         self.applied = self.journal.strategies_applied.clone();
+        self.stuck = self.journal.stuck.clone();
         self.simplify_gz = self.applied.contains(&StrategyName::GzPublishers);
         if let Some(pre) = &self.pre {
             self.snapshots.push(pre.clone());
@@ -1195,6 +1196,7 @@ impl Run {
             }
             Ok(Applied::Stuck { why, packages }) => {
                 self.stuck.extend(packages);
+                self.journal.stuck = self.stuck.clone();
                 let snap = rung_snap.as_deref();
                 return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
             }
