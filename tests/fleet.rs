@@ -192,13 +192,13 @@ fn unreachable_repository_is_reported_and_rescued_zone_is_fine() {
 
 #[test]
 fn zones_that_cannot_be_listed_are_refused_with_one_json_object() {
-    use std::os::unix::fs::PermissionsExt;
     let d = tempfile::tempdir().unwrap();
     let bin = d.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
-    let zoneadm = bin.join("zoneadm");
-    std::fs::write(&zoneadm, "#!/bin/sh\necho 'zoneadm: permission denied' >&2\nexit 1\n").unwrap();
-    std::fs::set_permissions(&zoneadm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    sim_support::write_script(
+        &bin.join("zoneadm"),
+        "echo 'zoneadm: permission denied' >&2\nexit 1",
+    );
     let out = zr(d.path(), &["--all", "--json"]);
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

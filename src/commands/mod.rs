@@ -65,7 +65,6 @@ pub fn parse_lines<T>(
 #[cfg(test)]
 pub(crate) mod fake {
     use std::fs;
-    use std::os::unix::fs::PermissionsExt;
     use std::time::Duration;
 
     use crate::system::{Program, Runner, SystemPaths};
@@ -94,7 +93,7 @@ pub(crate) mod fake {
         /// only invocations containing that argument do so; others exit 99.
         pub fn program(&self, program: Program, rules: &[(&str, &str, &str, i32)]) {
             let bin = self.dir.path().join("bin");
-            let mut script = String::from("#!/bin/sh\nargs=\" $* \"\n");
+            let mut script = String::from("args=\" $* \"\n");
             for (i, (when_arg, stdout, stderr, code)) in rules.iter().enumerate() {
                 let out = bin.join(format!("{program}.{i}.out"));
                 let err = bin.join(format!("{program}.{i}.err"));
@@ -107,9 +106,7 @@ pub(crate) mod fake {
                 ));
             }
             script.push_str("echo \"unexpected: $*\" >&2; exit 99\n");
-            let path = bin.join(program.name());
-            fs::write(&path, script).unwrap();
-            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+            crate::system::test_script::write(&bin.join(program.name()), &script);
         }
     }
 }

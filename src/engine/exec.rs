@@ -202,7 +202,6 @@ mod tests {
     use super::*;
     use crate::system::{SystemPaths, Timeouts};
     use crate::ui::Palette;
-    use std::os::unix::fs::PermissionsExt;
 
     /// A command directory whose `pkg` is a script (tests only), and an Exec over it.
     fn exec_with_pkg(script: &str) -> (tempfile::TempDir, Exec) {
@@ -210,9 +209,10 @@ mod tests {
         let bin = dir.path().join("bin");
         std::fs::create_dir(&bin).unwrap();
         let pkg = bin.join("pkg");
-        std::fs::write(&pkg, format!("#!/bin/sh\ncd '{}'\n{script}\n", dir.path().display()))
-            .unwrap();
-        std::fs::set_permissions(&pkg, std::fs::Permissions::from_mode(0o755)).unwrap();
+        crate::system::test_script::write(
+            &pkg,
+            &format!("cd '{}'\n{script}", dir.path().display()),
+        );
         let paths = SystemPaths::new(Some(bin), dir.path().to_path_buf()).unwrap();
         let exec = Exec {
             runner: Runner::new(paths, Timeouts::default()),

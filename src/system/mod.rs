@@ -15,6 +15,8 @@ mod output;
 mod paths;
 mod program;
 mod runner;
+#[cfg(test)]
+pub(crate) mod test_script;
 mod timeouts;
 
 pub use command::CommandSpec;

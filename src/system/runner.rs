@@ -192,7 +192,6 @@ mod tests {
     use super::*;
     use crate::system::{Program, TimeoutSetting};
     use std::fs;
-    use std::os::unix::fs::PermissionsExt;
 
     /// A command directory whose `zfs` is a tiny script (tests only: the product never runs
     /// a shell itself, but a fake executable may be one).
@@ -201,8 +200,7 @@ mod tests {
         let bin = dir.path().join("bin");
         fs::create_dir(&bin).unwrap();
         let path = bin.join("zfs");
-        fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        crate::system::test_script::write(&path, script);
         let paths = SystemPaths::new(Some(bin), dir.path().to_path_buf()).unwrap();
         (dir, Runner::new(paths, Timeouts::uniform(Duration::from_secs(20))))
     }

@@ -226,3 +226,23 @@ pub fn audit(dir: &Path) -> Vec<Audited> {
 pub fn attach_runs(dir: &Path) -> usize {
     audit(dir).iter().filter(|e| e.argv.windows(2).any(|w| w == ["attach", "-u"])).count()
 }
+
+/// An executable `/bin/sh` script at `path` for a test, written like
+/// `src/system/test_script.rs` does for unit tests: a probe run waits out another test
+/// thread's child that still holds the write descriptor (ETXTBSY).
+pub fn write_script(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let text = format!("#!/bin/sh\n[ -n \"$ZR_TEST_PROBE\" ] && exit 0\n{body}\n");
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let busy = || {
+        let probe = Command::new(path).env("ZR_TEST_PROBE", "1").status();
+        probe.err().and_then(|e| e.raw_os_error()) == Some(libc::ETXTBSY)
+    };
+    let mut tries = 0;
+    while busy() {
+        tries += 1;
+        assert!(tries < 500, "{} stayed busy", path.display());
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
