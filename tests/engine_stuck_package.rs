@@ -94,3 +94,81 @@ fn the_ladder_stays_blind_to_it() {
     let (events, _) = rescue(&sim, "legacy01", &["--allow-destructive", "--strategy", "ladder"]);
     assert!(rungs(&events).iter().any(|r| r == "image-update"), "{:?}", rungs(&events));
 }
+
+/// Generated world 150, reduced: a b111 zone whose attach names driver/xvm/pv unavailable at
+/// 151 (and, the jump being large, version-jump). Every route to 151 must remove it, so auto
+/// runs the uninstall before any step, only for it; its dry run finds SUNWcs depending on it.
+#[test]
+fn a_package_unavailable_at_the_target_goes_before_any_step() {
+    let sim = Sim::from_text(
+        r#"
+[scenario]
+name = "orphaned driver behind a large jump"
+platform = "s11express"
+
+[global]
+be = "solaris-1"
+be_uuid = "0c2f6d3e-2b7c-4a55-b6a5-6d0f8f2f9a11"
+entire = 151
+
+[[global.publishers]]
+name = "solaris"
+origins = ["http://pkg.oracle.com/solaris/release/"]
+
+[[repositories]]
+uri = "http://pkg.oracle.com/solaris/release/"
+publisher = "solaris"
+builds = [151]
+history_from = 134
+
+[[repositories]]
+uri = "http://pkg.opensolaris.org/release/"
+publisher = "opensolaris.org"
+builds = [111, 134]
+history_from = 86
+
+[[packages]]
+name = "SUNWcs"
+kind = "core"
+depends = ["driver/xvm/pv"]
+
+[[packages]]
+name = "system/library"
+kind = "core"
+
+[[packages]]
+name = "driver/xvm/pv"
+kind = "core"
+removed_at = 131
+
+[[zones]]
+name = "app01"
+brand = "ipkg"
+zonepath = "/zones/app01"
+state = "installed"
+entire = 111
+packages = ["SUNWcs", "system/library", "driver/xvm/pv"]
+zbes = [{ name = "zbe", parentbe = "5a1e0c77-0000-4000-8000-000000001110", active = true }]
+publishers = [{ name = "opensolaris.org", origins = ["http://pkg.opensolaris.org/release/"] }]
+"#,
+    );
+    let (events, _) = rescue(&sim, "app01", &["--allow-destructive"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let attach_end = events
+        .iter()
+        .find(|e| e["event"] == "step-end" && e["name"] == "attach")
+        .and_then(|e| e["detail"].as_str())
+        .unwrap_or_default();
+    assert!(attach_end.contains("version-jump"), "the attach must call for a step: {attach_end}");
+    assert_eq!(rungs(&events), ["attach", "uninstall", "image-create"]);
+    let uninstall_check = sim_support::audit(&sim.dir)
+        .into_iter()
+        .find(|a| a.argv.iter().any(|x| x == "uninstall"))
+        .unwrap();
+    assert!(
+        uninstall_check.argv.ends_with(&["driver/xvm/pv".to_string()]),
+        "{:?}",
+        uninstall_check.argv
+    );
+}

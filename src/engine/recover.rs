@@ -670,7 +670,7 @@ impl Run {
             let Some(s) = next else {
                 return Ok((RunResult::Failed, self.failure_message()));
             };
-            let s = self.subsume(s);
+            let s = self.uninstall_first(self.subsume(s));
             // auto: every harmless remedy of the same diagnosis goes into one attempt (remedies
             // accumulate anyway; each extra attach costs minutes of downtime). So does the
             // uninstall the catalogs predict: those packages block whatever else is fixed.
@@ -762,6 +762,33 @@ impl Run {
         } else {
             s
         }
+    }
+
+    /// auto: `uninstall` before a step when the diagnosis proves installed packages
+    /// unavailable at the GZ's release: every route to it must remove them, and a step first
+    /// is often blocked by them anyway. Only those packages: a rename the step may map stays.
+    fn uninstall_first(&mut self, s: StrategyName) -> StrategyName {
+        if self.choice != StrategyChoice::Auto || s != StrategyName::Incremental {
+            return s;
+        }
+        let Some(d) = &self.diagnosis else { return s };
+        let certain: Vec<String> = d
+            .unavailable
+            .iter()
+            .filter(|p| {
+                self.facts.is_installed_in_zone(p)
+                    && !self.playbook.is_core(p)
+                    && !self.uninstall_named.contains(p)
+            })
+            .cloned()
+            .collect();
+        if certain.is_empty() || self.worth(StrategyName::Uninstall).is_err() {
+            return s;
+        }
+        if let Some(d) = self.diagnosis.as_mut() {
+            d.packages = certain;
+        }
+        StrategyName::Uninstall
     }
 
     /// Continues a journalled run: completed steps are not repeated; a step that was in flight
