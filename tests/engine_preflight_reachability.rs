@@ -305,14 +305,9 @@ fn zone_publishers_does_not_test_again_what_preflight_tested() {
     assert!(refreshes[0].ends_with(&["site".to_string(), "local".to_string()]), "{refreshes:?}");
 }
 
-/// The step-start events' reasons, by rung name.
+/// The reason given when rung `rung` started.
 fn reason_of(events: &[Value], rung: &str) -> String {
-    events
-        .iter()
-        .find(|e| e["event"] == "step-start" && e["name"] == rung)
-        .and_then(|e| e["reason"].as_str())
-        .unwrap_or_default()
-        .to_string()
+    sim_support::event_field(events, "step-start", rung, "reason")
 }
 
 #[test]

@@ -38,11 +38,7 @@ fn a_core_package_the_release_lacks_leaves_only_image_create() {
     assert_eq!(code, Some(0));
     // The first attach names SUNWxvmpv as unavailable; image-update would keep it.
     assert_eq!(rungs(&events), ["zone-publishers", "image-create"]);
-    let why = events
-        .iter()
-        .find(|e| e["event"] == "step-start" && e["name"] == "image-create")
-        .and_then(|e| e["reason"].as_str())
-        .unwrap();
+    let why = sim_support::event_field(&events, "step-start", "image-create", "reason");
     assert!(why.contains("SUNWxvmpv cannot stay"), "{why}");
 }
 
@@ -76,9 +72,8 @@ fn a_package_held_by_a_core_dependent_leaves_only_image_create() {
     // The uninstall's dry run finds SUNWcs depending on it: rolled back, then image-create.
     let at = r.iter().position(|x| x == "uninstall").unwrap_or_else(|| panic!("{r:?}"));
     assert_eq!(r[at + 1..], ["image-create"], "{r:?}");
-    let uninstall_end =
-        events.iter().find(|e| e["event"] == "step-end" && e["name"] == "uninstall").unwrap();
-    assert_eq!(uninstall_end["outcome"], "rolled-back", "{uninstall_end}");
+    let outcome = sim_support::event_field(&events, "step-end", "uninstall", "outcome");
+    assert_eq!(outcome, "rolled-back", "{r:?}");
     // Nothing was uninstalled for real.
     assert!(
         !sim_support::audit(&sim.dir).iter().any(|a| {
@@ -155,11 +150,7 @@ publishers = [{ name = "opensolaris.org", origins = ["http://pkg.opensolaris.org
     let (events, _) = rescue(&sim, "app01", &["--allow-destructive"]);
     let s = events.last().unwrap();
     assert_eq!(s["result"], "attached", "{s}");
-    let attach_end = events
-        .iter()
-        .find(|e| e["event"] == "step-end" && e["name"] == "attach")
-        .and_then(|e| e["detail"].as_str())
-        .unwrap_or_default();
+    let attach_end = sim_support::event_field(&events, "step-end", "attach", "detail");
     assert!(attach_end.contains("version-jump"), "the attach must call for a step: {attach_end}");
     assert_eq!(rungs(&events), ["attach", "uninstall", "image-create"]);
     let uninstall_check = sim_support::audit(&sim.dir)

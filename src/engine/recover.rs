@@ -1015,21 +1015,32 @@ impl Run {
     /// rung once a package is stuck: each would keep it installed, and the attach would fail
     /// on it again.
     fn worth(&self, s: StrategyName) -> Result<String, String> {
-        let stuck = self.stuck();
-        if self.choice == StrategyChoice::Auto && !stuck.is_empty() && !s.is_destructive() {
-            return Err(format!(
-                "{} cannot stay (the global zone's release has no version of it) and cannot be \
-                 removed: only re-creating the image gets past",
-                stuck.join(", ")
-            ));
+        if self.choice == StrategyChoice::Auto
+            && !s.is_destructive()
+            && let Some(stuck) = self.stuck_note()
+        {
+            return Err(format!("{stuck}: only re-creating the image gets past"));
         }
         strategies::make(s).worth_trying(&self.input())
+    }
+
+    /// Why no gentle rung helps, when packages are stuck (one wording for the rung reasons,
+    /// `worth` and the final message).
+    fn stuck_note(&self) -> Option<String> {
+        let stuck = self.stuck_packages();
+        (!stuck.is_empty()).then(|| {
+            format!(
+                "{} cannot stay (the global zone's release has no version of it) and cannot be \
+                 removed",
+                stuck.join(", ")
+            )
+        })
     }
 
     /// Installed packages proven unavailable at the GZ's release that cannot be removed:
     /// uninstall's dry run found core packages depending on them, or they are core
     /// themselves (never uninstalled).
-    fn stuck(&self) -> Vec<String> {
+    fn stuck_packages(&self) -> Vec<String> {
         let mut stuck = self.stuck.clone();
         if let Some(d) = &self.diagnosis {
             for p in &d.unavailable {
@@ -1126,13 +1137,10 @@ impl Run {
             let input = self.input();
             let diag_reason = self.diagnosis.as_ref().map(|d| d.reason_for(s)).unwrap_or_default();
             let mut own = st.worth_trying(&input).unwrap_or_else(|w| w);
-            let stuck = self.stuck();
-            if s.is_destructive() && !stuck.is_empty() {
-                own.push_str(&format!(
-                    "; {} cannot stay (the global zone's release has no version of it) and \
-                     cannot be removed",
-                    stuck.join(", ")
-                ));
+            if s.is_destructive()
+                && let Some(stuck) = self.stuck_note()
+            {
+                own.push_str(&format!("; {stuck}"));
             }
             if diag_reason.is_empty() { own } else { format!("{own}; {diag_reason}") }
         };
@@ -1405,13 +1413,12 @@ impl Run {
         {
             m.push_str(&format!("; last diagnosis: {}", d.reasons.join("; ")));
         }
-        let stuck = self.stuck();
-        if !stuck.is_empty() && !self.applied.contains(&StrategyName::ImageCreate) {
+        if !self.applied.contains(&StrategyName::ImageCreate)
+            && let Some(stuck) = self.stuck_note()
+        {
             m.push_str(&format!(
-                "; {} cannot stay (the global zone's release has no version of it) and cannot be \
-                 removed: only image-create gets past (zonerescue --strategy image-create \
+                "; {stuck}: only image-create gets past (zonerescue --strategy image-create \
                  --allow-destructive {})",
-                stuck.join(", "),
                 self.facts.zone
             ));
         }

@@ -39,6 +39,16 @@ pub fn rescue_json(
     (events, out.status.code())
 }
 
+/// `field` of the first `event` about rung `name` (e.g. a step-start's reason), or "".
+pub fn event_field(events: &[serde_json::Value], event: &str, name: &str, field: &str) -> String {
+    events
+        .iter()
+        .find(|e| e["event"] == event && e["name"] == name)
+        .and_then(|e| e[field].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 pub struct Sim {
     pub tmp: tempfile::TempDir,
     pub dir: PathBuf,
