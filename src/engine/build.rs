@@ -29,6 +29,13 @@ pub fn version_for_build(zone_version: &Version, build: u64) -> Option<Version> 
     Some(v)
 }
 
+/// Same release and branch: what `attach -u` compares (`fmri_compare` of the brand scripts),
+/// ignoring the publish timestamp, which a rebuilt package changes without changing the
+/// release.
+pub fn same_release(a: &Version, b: &Version) -> bool {
+    a.release == b.release && a.branch == b.branch
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +61,17 @@ mod tests {
                 .to_string(),
             "0.5.11-0.148"
         );
+    }
+
+    #[test]
+    fn same_release_looks_past_the_build_number_but_not_at_timestamps() {
+        // One build, two OpenIndiana updates (151a8, 151a9) and two Solaris 11 SRUs.
+        assert!(!same_release(&v("0.5.11-0.151.1.8"), &v("0.5.11-0.151.1.9")));
+        assert!(!same_release(&v("0.5.11-0.175.1.0.0.24.2"), &v("0.5.11-0.175.3.1.0.5.0")));
+        assert!(same_release(
+            &v("0.5.11,5.11-0.151.1.8:20130305T000000Z"),
+            &v("0.5.11-0.151.1.8:20140101T000000Z")
+        ));
+        assert!(!same_release(&v("11-0.151046"), &v("11-0.151054")));
     }
 }

@@ -66,6 +66,14 @@ impl Facts {
         self.zone_entire.as_ref().and_then(|f| f.version.as_ref())
     }
 
+    /// The zone's `entire` is the GZ's, release and branch (the build number alone cannot
+    /// tell OpenIndiana 151a8 from 151a9, or one Solaris 11 SRU from the next); `None` when
+    /// either is unknown.
+    pub fn entire_in_sync(&self) -> Option<bool> {
+        let gz = self.gz_entire.as_ref().and_then(|f| f.version.as_ref())?;
+        Some(crate::engine::build::same_release(gz, self.zone_version()?))
+    }
+
     /// The GZ's first-ranked enabled publisher and its first enabled origin.
     pub fn gz_first_publisher(&self) -> Option<(&Publisher, &str)> {
         self.gz_publishers

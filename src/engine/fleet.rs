@@ -98,7 +98,7 @@ pub struct ZoneReport {
     pub active_zbe: Option<String>,
     pub gz_entire: Option<String>,
     pub zone_entire: Option<String>,
-    /// `entire` builds equal; `None` when either is unknown.
+    /// `entire` versions equal (release and branch); `None` when either is unknown.
     pub in_sync: Option<bool>,
     /// From the newest attach log: `false` when it names unreachable publishers, `true` when
     /// it names none, `None` without a log (a live check needs `pkg refresh`, which writes the
@@ -260,10 +260,7 @@ fn examine(
     z.active_zbe = facts.active_zbe.clone();
     z.gz_entire = facts.gz_entire.as_ref().map(|f| f.short());
     z.zone_entire = facts.zone_entire.as_ref().map(|f| f.short());
-    z.in_sync = match (facts.gz_build(), facts.zone_build()) {
-        (Some(g), Some(zb)) => Some(g == zb),
-        _ => None,
-    };
+    z.in_sync = facts.entire_in_sync();
     if let Some(path) = attempt::newest_attach_log(runner.paths(), &entry.name)
         && let Some(file) = attempt::open_log(&path)
         && let Ok(report) = analyze_reader(rules, analysis_context(&facts), file)
