@@ -13,7 +13,7 @@
 //! a run holds the lock.
 //!
 //! `analyze`: 0 the log shows a successful attach, 1 a failure was diagnosed, 2 usage or I/O
-//! error, 3 a failure (or input) that no rule explains.
+//! error, 3 a failure (or input) that no rule explains; for several zones' logs the worst.
 
 pub const OK: u8 = 0;
 pub const FAILED: u8 = 1;

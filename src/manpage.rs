@@ -329,6 +329,10 @@ fn exit_status(roff: &mut Roff) {
     for (code, text) in analyze {
         tagged(roff, [bold(code.to_string())], [roman(text)]);
     }
+    paragraph(
+        roff,
+        [roman("With the logs of several zones, the worst of their statuses: 3 over 1 over 0.")],
+    );
 }
 
 /// Every environment variable an option reads, from the clap definition, plus NO_COLOR.

@@ -131,3 +131,76 @@ fn colour_is_only_used_when_asked() {
     let coloured = zonerescue(&["analyze", "--color", "always", path_arg(&f)], None);
     assert!(coloured.stdout.contains(&0x1b));
 }
+
+#[test]
+fn logs_of_several_zones_get_one_report_each_and_the_worst_exit_status() {
+    let pg = fixture("omnios-postgres-removed.log");
+    let transcript = fixture("omnios-terminal-only.txt");
+    let odd = fixture("unknown-failure.log");
+    let tools = fixture("solaris11-file-conflict.log");
+    // pg01's transcript and log are one attempt even with another zone's log between them.
+    let out = zonerescue(
+        &["analyze", "--json", path_arg(&transcript), path_arg(&odd), path_arg(&pg)],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(3), "odd01's failure is unexplained");
+    let reports: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let zones: Vec<&str> = reports.iter().map(|r| r["zone"].as_str().unwrap()).collect();
+    assert_eq!(zones, ["pg01", "odd01"]);
+    assert_eq!(reports[0]["recommended"], "uninstall");
+    assert_eq!(reports[0]["attempts"], 1);
+    assert_eq!(reports[0]["generation"], "omnios");
+    assert!(reports[1]["recommended"].is_null());
+
+    let out = zonerescue(&["analyze", "--color", "never", path_arg(&tools), path_arg(&pg)], None);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.find(&format!("==> {} <==", tools.display())).expect(&text);
+    let second = text.find(&format!("==> {} <==", pg.display())).expect(&text);
+    assert!(first < second, "{text}");
+    assert!(text[first..second].contains("zonerescue --strategy uninstall tools1"), "{text}");
+    assert!(text[second..].contains("Zone:       pg01"), "{text}");
+}
+
+#[test]
+fn one_stream_holding_two_zones_logs_describes_the_last_zone_only() {
+    // `cat` of two zones' logs: findings are the last attempt's, and so must be the zone,
+    // its root, its log and the generation (the first log is Solaris 11's, the second OmniOS's).
+    let mut bytes = std::fs::read(fixture("solaris11-file-conflict.log")).unwrap();
+    bytes.extend(std::fs::read(fixture("omnios-postgres-removed.log")).unwrap());
+    let out = zonerescue(&["analyze", "--json"], Some(&bytes));
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["attempts"], 2);
+    assert_eq!(v["zone"], "pg01");
+    assert_eq!(v["zone_root"], "/zones/pg01/root");
+    assert!(v["log_file"].as_str().unwrap().starts_with("/var/tmp/pg01.attach_log."), "{v}");
+    assert_eq!(v["generation"], "omnios");
+}
+
+#[test]
+fn omnios_version_syntax_tells_omnios_from_openindiana() {
+    // An older OmniOS attach (messages still on the terminal) shares every brand line with
+    // OpenIndiana; only the `entire` versions (r151022, r151014) say which it is.
+    let log = "Log File: /var/tmp/web.attach_log.aGaOqb\n\
+               Attach Path: /zones/web/root\n\
+               Attach ZFS Dataset: zones/web/ROOT/zbe\n\
+               \n\
+               Global zone version: entire@11-0.151022:20170511T002513Z\n\
+               Non-Global zone version: entire@11-0.151014:20150417T182430Z\n\
+               Cache: Using /var/pkg/publisher.\n\
+               Updating non-global zone: Output follows\n\
+               ERROR: Could not update attaching zone\n\
+               Result: Attach Failed.\n";
+    let out = zonerescue(&["analyze", "--json"], Some(log.as_bytes()));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["generation"], "omnios", "{v}");
+    let oi =
+        log.replace("11-0.151022", "0.5.11-0.151.1.8").replace("11-0.151014", "0.5.11-0.151.1.5");
+    let out = zonerescue(&["analyze", "--json"], Some(oi.as_bytes()));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["generation"], "openindiana", "{v}");
+}

@@ -94,6 +94,8 @@ pub struct Analyzer<'r> {
     attempts: u32,
     attempt: Attempt,
     facts: Facts,
+    /// The attempt in which `facts.zone` was learnt.
+    zone_attempt: u32,
     votes: GenerationVotes,
     has_log_file_line: bool,
     notable: VecDeque<Evidence>,
@@ -120,6 +122,7 @@ impl<'r> Analyzer<'r> {
             attempts: 0,
             attempt: Attempt::default(),
             facts: Facts::default(),
+            zone_attempt: 0,
             votes: GenerationVotes::default(),
             has_log_file_line: false,
             notable: VecDeque::new(),
@@ -472,7 +475,22 @@ impl<'r> Analyzer<'r> {
     fn take_facts(&mut self, c: &regex::bytes::Captures<'_>, n: u64, raw: &[u8]) {
         let get = |name: &str| c.name(name).and_then(|m| subject(m.as_bytes()));
         if let Some(z) = get("zone") {
-            self.facts.zone.get_or_insert(z);
+            match &self.facts.zone {
+                // A later attempt of another zone (logs of several zones in one input): what
+                // the input said about the first zone describes neither this attempt nor its
+                // zone, and the report must not mix them.
+                Some(cur) if *cur != z && self.attempts > self.zone_attempt => {
+                    self.facts = Facts { log_file: self.attempt.log.clone(), ..Facts::default() };
+                    self.facts.zone = Some(z);
+                    self.zone_attempt = self.attempts;
+                    self.votes = GenerationVotes::default();
+                }
+                Some(_) => {}
+                None => {
+                    self.facts.zone = Some(z);
+                    self.zone_attempt = self.attempts;
+                }
+            }
         }
         if let Some(r) = get("zoneroot") {
             self.facts.zone_root.get_or_insert(r);

@@ -3,11 +3,11 @@
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::{AnalysisContext, Analyzer, RuleSet, render_human};
+use super::{AnalysisContext, Analyzer, Report, RuleSet, render_human};
 use crate::cli::{AnalyzeArgs, ColorChoice, GlobalArgs};
 
 pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
@@ -15,34 +15,112 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
         Some(path) => RuleSet::with_file(path)?,
         None => RuleSet::builtin().context("built-in analysis rules")?,
     };
-    let mut analyzer = Analyzer::with_context(&rules, AnalysisContext::default());
-    if args.files.is_empty() {
-        analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
-    }
-    for f in &args.files {
-        if f == Path::new("-") {
-            analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
-        } else {
-            let file = File::open(f).with_context(|| format!("cannot open {}", f.display()))?;
-            analyzer.consume_reader(file).with_context(|| format!("reading {}", f.display()))?;
-        }
-    }
-    let report = analyzer.finish();
-    let mut out = io::stdout().lock();
-    let text = if global.json {
-        let mut s = serde_json::to_string_pretty(&report).context("encoding the report")?;
-        s.push('\n');
-        s
+    let stdin = args.files.is_empty() || args.files.iter().any(|f| f == Path::new("-"));
+    let reports: Vec<(Vec<&Path>, Report)> = if stdin || args.files.len() == 1 {
+        // Standard input cannot be read twice to be split by zone: one stream, as given.
+        let files: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
+        vec![(files.clone(), analyze(&rules, &files)?)]
     } else {
-        render_human(&report, use_color(global.color))
+        per_zone(&rules, &args.files)?
     };
+    let several = reports.len() > 1;
+    let mut text = String::new();
+    for (i, (files, report)) in reports.iter().enumerate() {
+        if global.json {
+            text.push_str(&serde_json::to_string_pretty(report).context("encoding the report")?);
+            text.push('\n');
+            continue;
+        }
+        if several {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            text.push_str(&format!(
+                "{}==> {} <==\n",
+                if i > 0 { "\n" } else { "" },
+                names.join(", ")
+            ));
+        }
+        text.push_str(&render_human(report, use_color(global.color)));
+    }
+    let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => {}
         // `zonerescue analyze log | head` is fine.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(e).context("writing the report"),
     }
-    Ok(report.exit_code())
+    Ok(worst_exit(reports.iter().map(|(_, r)| r.exit_code())))
+}
+
+/// One analysis of `files` read one after another (`-` or none: standard input).
+fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Report> {
+    let mut analyzer = Analyzer::with_context(rules, AnalysisContext::default());
+    if files.is_empty() {
+        analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
+    }
+    for f in files {
+        if *f == Path::new("-") {
+            analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
+        } else {
+            let file = File::open(f).with_context(|| format!("cannot open {}", f.display()))?;
+            analyzer.consume_reader(file).with_context(|| format!("reading {}", f.display()))?;
+        }
+    }
+    Ok(analyzer.finish())
+}
+
+/// One report per zone, so that `analyze /var/tmp/*.attach_log.*` does not diagnose one zone
+/// with another's log: each file is analysed alone to learn its zone, then the files of one
+/// zone (and those naming none, with the file before them) are read together in the order
+/// given, e.g. a terminal transcript with its log file.
+fn per_zone<'a>(
+    rules: &RuleSet,
+    files: &'a [PathBuf],
+) -> anyhow::Result<Vec<(Vec<&'a Path>, Report)>> {
+    let mut groups: Vec<(Option<String>, Vec<&'a Path>, Report)> = Vec::new();
+    for f in files {
+        let alone = analyze(rules, &[f.as_path()])?;
+        let zone = alone.zone.clone();
+        let joins = match &zone {
+            // A file naming no zone belongs with the one before it.
+            None => groups.len().checked_sub(1),
+            // A zone's files stay together even when another zone's come between them; a
+            // last group that named no zone yet takes this file's.
+            Some(_) => groups
+                .iter()
+                .position(|(z, _, _)| *z == zone)
+                .or_else(|| groups.len().checked_sub(1).filter(|&i| groups[i].0.is_none())),
+        };
+        match joins {
+            Some(i) => {
+                let g = &mut groups[i];
+                if g.0.is_none() {
+                    g.0 = zone;
+                }
+                g.1.push(f.as_path());
+            }
+            None => groups.push((zone, vec![f.as_path()], alone)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, files, alone)| {
+            let report = if files.len() == 1 { alone } else { analyze(rules, &files)? };
+            Ok((files, report))
+        })
+        .collect()
+}
+
+/// The exit status of several reports: an unexplained failure outweighs a diagnosed one,
+/// which outweighs a success.
+fn worst_exit(codes: impl Iterator<Item = u8>) -> u8 {
+    use crate::exit::{ANALYZE_ATTACHED, ANALYZE_DIAGNOSED, ANALYZE_UNEXPLAINED};
+    let rank = |c: u8| match c {
+        ANALYZE_ATTACHED => 0,
+        ANALYZE_DIAGNOSED => 1,
+        ANALYZE_UNEXPLAINED => 2,
+        _ => 3,
+    };
+    codes.max_by_key(|&c| rank(c)).unwrap_or(ANALYZE_ATTACHED)
 }
 
 fn use_color(choice: ColorChoice) -> bool {

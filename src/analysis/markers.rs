@@ -91,6 +91,9 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Gen(Generation::Omnios), "^PKG: "),
     (Marker::Gen(Generation::Omnios), "Uninstalling entire from NGZ to allow update"),
     (Marker::Gen(Generation::Omnios), "pkg://omnios/"),
+    // OmniOS's version syntax (`11-0.151022`, `11-151046.0`, `0.5.11-151046.0`): OpenIndiana's
+    // 151 builds are `0.151.1.8`, hipster's `2022.0.0.21224`.
+    (Marker::Gen(Generation::Omnios), "@(0\\.5\\.)?11-(0\\.)?151[0-9]{3}([^0-9]|$)"),
     (Marker::Gen(Generation::Openindiana), "Attach Path: (?P<zoneroot>[^ ]+)"),
     (Marker::Gen(Generation::Openindiana), "Attach ZFS Dataset: (?P<dataset>[^ ]+)"),
     (Marker::Gen(Generation::Openindiana), "Installing: Using pre-existing data in zonepath"),
