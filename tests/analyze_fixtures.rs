@@ -295,3 +295,37 @@ fn pkg_space_estimate_and_older_parent_publisher_wording() {
     let f = r.finding("package-not-permissible").unwrap();
     assert_eq!(f.strategy, Some(S::ZonePublishers));
 }
+
+#[test]
+fn unknown_publisher_scope_is_guessed_from_how_the_release_attaches() {
+    // The global zone's publisher list is not in the log. b151's script (OpenIndiana's 151
+    // builds too) sets every GZ publisher in the zone, contacting disabled ones; hipster's
+    // and OmniOS's `copy-publishers-from` refreshes only enabled ones, which the global zone
+    // was just updated from, so there a zone-only publisher is the likelier culprit.
+    let log = |gz: &str, zone: &str| {
+        format!(
+            "Log File: /var/tmp/web.attach_log.aGaOqb\n\
+             Attach Path: /zones/web/root\n\
+             Global zone version: entire@{gz}\n\
+             Non-Global zone version: entire@{zone}\n\
+             Updating non-global zone: Output follows\n\
+             pkg: 1/2 catalogs successfully updated:\n\
+             1/1 repositories for publisher 'extra' could not be reached for catalog refresh.\n\
+             Framework error: code: 7 reason: Failed connect to pkg.example.net:80\n\
+             URL: 'http://pkg.example.net/extra/'\n\
+             ERROR: Could not update attaching zone\n\
+             Result: Attach Failed.\n"
+        )
+    };
+    for (gz, zone, generation, want) in [
+        ("0.5.11-0.151.1.8", "0.5.11-0.151.1.5", G::Openindiana, S::GzPublishers),
+        ("0.5.11-2018.0.0.17949", "0.5.11-2016.0.0.15724", G::Openindiana, S::ZonePublishers),
+        ("11-0.151022:20170511T002513Z", "11-0.151014", G::Omnios, S::ZonePublishers),
+    ] {
+        let r =
+            analyze_reader(&RULES, AnalysisContext::default(), log(gz, zone).as_bytes()).unwrap();
+        assert_eq!(r.generation, generation, "{gz}");
+        assert_eq!(r.findings[0].key, "publisher-unreachable", "{gz}");
+        assert_eq!(r.recommended, Some(want), "{gz}");
+    }
+}

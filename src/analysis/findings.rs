@@ -378,10 +378,21 @@ impl FindingBuilder<'_> {
 
     /// The explanation of a scope-unknown unreachable publisher, with the likelier reading.
     fn publisher_scope_note(&self) -> (&'static str, Option<StrategyName>) {
-        if self.generation.copies_gz_publishers() {
+        // b151's attach script (also OpenIndiana's until 2016, its 151 builds) sets every GZ
+        // publisher in the zone, which contacts even disabled ones; `copy-publishers-from`
+        // (OpenIndiana hipster, OmniOS) copies them and refreshes only the enabled ones.
+        let gz_build = self.facts.gz_entire.as_deref().and_then(build_of);
+        let recreates_all = self.generation == Generation::S11express
+            || (self.generation == Generation::Openindiana && gz_build.is_none_or(|b| b == 151));
+        if recreates_all {
             (
-                "Without the global zone's publisher list this cannot be told for sure; more likely it is a global-zone publisher (perhaps a disabled one): this generation copies every global-zone publisher into the zone and refreshes it. If 'pkg publisher' in the global zone does not list it, it is zone-only: use zone-publishers instead.",
+                "Without the global zone's publisher list this cannot be told for sure; more likely it is a global-zone publisher (perhaps a disabled one): this generation re-creates every global-zone publisher in the zone, disabled ones too, and refreshes them all. If 'pkg publisher' in the global zone does not list it, it is zone-only: use zone-publishers instead.",
                 Some(StrategyName::GzPublishers),
+            )
+        } else if self.generation.copies_gz_publishers() {
+            (
+                "Without the global zone's publisher list this cannot be told for sure; more likely it is a zone-only publisher: this generation copies the global zone's publishers into the zone but refreshes only the enabled ones, which the global zone was just updated from, and a publisher only the zone has is refreshed too. If 'pkg publisher' in the global zone lists it as enabled, use gz-publishers instead.",
+                Some(StrategyName::ZonePublishers),
             )
         } else {
             (
