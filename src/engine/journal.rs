@@ -47,6 +47,17 @@ pub struct Journal {
     /// gentle rung after that, on resume too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stuck: Vec<String>,
+    /// Rungs stopped by installed packages in their way: auto tries them again once the
+    /// packages are gone, on resume too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<BlockedRung>,
+}
+
+/// A rung that installed packages kept from applying (see [`Journal::blocked`]).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BlockedRung {
+    pub strategy: StrategyName,
+    pub packages: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -131,6 +142,7 @@ impl Journal {
             attempts: 0,
             steps: Vec::new(),
             stuck: Vec::new(),
+            blocked: Vec::new(),
         }
     }
 
@@ -285,12 +297,19 @@ mod tests {
         let mut j = Journal::new("r1", "web01", "auto", false);
         let n = j.begin_step("attach", None);
         j.save(d.path()).unwrap();
-        // Journals without `stuck` (written before it existed) still load.
-        assert!(!std::fs::read_to_string(Journal::path(d.path())).unwrap().contains("stuck"));
-        assert_eq!(Journal::load(d.path()).unwrap().unwrap().stuck, Vec::<String>::new());
+        // Journals without `stuck` or `blocked` (written before they existed) still load.
+        let text = std::fs::read_to_string(Journal::path(d.path())).unwrap();
+        assert!(!text.contains("stuck") && !text.contains("blocked"), "{text}");
+        let old = Journal::load(d.path()).unwrap().unwrap();
+        assert_eq!(old.stuck, Vec::<String>::new());
+        assert_eq!(old.blocked, Vec::new());
         j.end_step(n, StepOutcome::AttachFailed, "no solution");
         j.strategies_applied.push(StrategyName::Attach);
         j.stuck.push("driver/xvm/pv".into());
+        j.blocked.push(BlockedRung {
+            strategy: StrategyName::Incremental,
+            packages: vec!["developer/sunstudio12u1".into()],
+        });
         j.status = JournalStatus::Ended(RunResult::Failed);
         j.save(d.path()).unwrap();
         let back = Journal::load(d.path()).unwrap().unwrap();

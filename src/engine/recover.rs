@@ -51,9 +51,6 @@ struct Run {
     tried: Vec<StrategyName>,
     /// Packages the diagnoses named when `uninstall` ran (auto may run it again for others).
     uninstall_named: Vec<String>,
-    /// Rungs that stopped on installed packages in their way (auto may run them again once
-    /// those are gone).
-    blocked: Vec<(StrategyName, Vec<String>)>,
     /// Packages proven unavailable at the GZ's release that cannot be removed (uninstall's
     /// dry run: core packages depend on them). Only image-create gets past them.
     stuck: Vec<String>,
@@ -274,7 +271,6 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         applied: Vec::new(),
         tried: Vec::new(),
         uninstall_named: Vec::new(),
-        blocked: Vec::new(),
         stuck: Vec::new(),
         attempts: 0,
         snapshots: Vec::new(),
@@ -705,7 +701,6 @@ impl Run {
                     continue;
                 }
                 self.tried.push(s);
-                self.blocked.retain(|(b, _)| *b != s);
                 if s == StrategyName::Uninstall
                     && let Some(d) = &self.diagnosis
                 {
@@ -988,7 +983,7 @@ impl Run {
     /// fallback before image-update and image-create. The named set only grows, so this
     /// cannot loop. Likewise a rung stopped by installed packages in its way (incremental:
     /// the intermediate `entire` excludes them) counts as untried once they are gone; it
-    /// leaves `blocked` when it runs again.
+    /// leaves `blocked` (journalled, so resume knows it too) once it has run again.
     fn tried_for_planner(&self) -> Vec<StrategyName> {
         let mut tried = self.tried.clone();
         if self.choice == StrategyChoice::Auto
@@ -1002,9 +997,9 @@ impl Run {
             tried.retain(|s| *s != StrategyName::Uninstall);
         }
         if self.choice == StrategyChoice::Auto {
-            for (s, pkgs) in &self.blocked {
-                if pkgs.iter().all(|p| !self.facts.is_installed_in_zone(p)) {
-                    tried.retain(|t| t != s);
+            for b in &self.journal.blocked {
+                if b.packages.iter().all(|p| !self.facts.is_installed_in_zone(p)) {
+                    tried.retain(|t| *t != b.strategy);
                 }
             }
         }
@@ -1215,6 +1210,9 @@ impl Run {
         if let Some(text) = self.exec.image_locked() {
             return self.stop_for_image_lock(n, s, &text);
         }
+        // The rung ran to its end: it is no longer blocked, or blocked anew (note_blockers).
+        // Not before: a run killed in it leaves the mark for resume.
+        self.journal.blocked.retain(|b| b.strategy != s);
         let (detail, findings) = match applied {
             Ok(Applied::Changed { detail, findings }) => (detail, findings),
             Ok(Applied::NothingToDo(why)) => {
@@ -1278,7 +1276,7 @@ impl Run {
         if !d.remedies.contains(&StrategyName::Uninstall) {
             d.remedies.push(StrategyName::Uninstall);
         }
-        self.blocked.push((s, packages));
+        self.journal.blocked.push(super::journal::BlockedRung { strategy: s, packages });
     }
 
     /// Another package client held the zone's image lock through every retry (typically the
