@@ -2,7 +2,8 @@
 //! simulator's oracle: the hidden worlds zonerescue is judged on are not our named scenarios.
 //! `ZR_WORLD_SEED=N` runs one seed only, `ZR_WORLD_SEEDS=A..B` another range (exploration);
 //! `ZR_WORLD_PRINT=1` also prints every world's outcome; `ZR_WORLD_DUMP=DIR` writes each
-//! world's scenario to DIR/world-SEED.toml.
+//! world's scenario to DIR/world-SEED.toml; `ZR_KILL_ALL=1` kills the kill matrix's runs at
+//! every step, not one per seed, and `ZR_KILL_EVENT=command-start` while commands run.
 
 mod sim_support;
 mod world_gen;
@@ -638,7 +639,8 @@ fn run_killed_at_step(dir: &Path, zone: &str, event: &str, k: usize) -> usize {
 }
 
 /// Runs auto on the world's first attachable zone uninterrupted, then again SIGKILLed at the
-/// k-th step-start (k from the seed, 2..=steps of the uninterrupted run), then `resume`:
+/// k-th step-start (k from the seed, 2..=steps of the uninterrupted run; every k with
+/// `ZR_KILL_ALL=1`), then `resume`:
 /// installed, GZ publishers as before, journal ended=attached, pre-rescue snapshot kept, and
 /// nothing applied that the uninterrupted run did not apply (nor more often).
 fn kill_world(seed: u64) -> Vec<String> {
@@ -673,9 +675,28 @@ fn kill_world(seed: u64) -> Vec<String> {
     if steps < 2 {
         return vec![];
     }
-    let k = 2 + (seed as usize) % (steps - 1);
+    // One kill point per seed; `ZR_KILL_ALL=1` (exploration) tries every one.
+    let ks: Vec<usize> = if std::env::var_os("ZR_KILL_ALL").is_some() {
+        (2..=steps).collect()
+    } else {
+        vec![2 + (seed as usize) % (steps - 1)]
+    };
+    ks.into_iter().flat_map(|k| kill_world_at(seed, &w, &scn, v, &want, steps, k)).collect()
+}
+
+/// [`kill_world`] for one kill point `k`.
+fn kill_world_at(
+    seed: u64,
+    w: &world_gen::World,
+    scn: &Path,
+    v: &Verdict,
+    want: &[String],
+    steps: usize,
+    k: usize,
+) -> Vec<String> {
+    let fail = |what: String| vec![format!("seed {seed} ({}): {what}\n{}", w.summary, w.toml)];
     // The killed run.
-    let (_t, dir) = match init(&scn) {
+    let (_t, dir) = match init(scn) {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
@@ -717,7 +738,7 @@ fn kill_world(seed: u64) -> Vec<String> {
     // In effect: a plain attach or a publisher fix more is harmless (a run killed inside a
     // rung's attach attaches again); any rung that changes the zone's packages is not.
     let harmless = ["attach", "gz-publishers", "zone-publishers"];
-    let (got_n, want_n) = (counts(&got), counts(&want));
+    let (got_n, want_n) = (counts(&got), counts(want));
     for (name, n) in got_n.iter().filter(|(name, _)| !harmless.contains(name)) {
         if want_n.get(name).copied().unwrap_or(0) < *n {
             problems.push(format!(
