@@ -862,6 +862,17 @@ impl Run {
         }
         self.save()?;
         self.diagnosis = self.diagnose_newest_log();
+        // A blocked rung's packages were named by its dry run, not by any attach log.
+        let blockers: Vec<String> = self
+            .journal
+            .blocked
+            .iter()
+            .filter(|b| b.packages.iter().any(|p| self.facts.is_installed_in_zone(p)))
+            .flat_map(|b| b.packages.iter().cloned())
+            .collect();
+        if !blockers.is_empty() {
+            self.diagnose_blockers(blockers);
+        }
         // The zone may have attached before the run died: an attempt journalled, or killed
         // inside its attach -u, which finished on its own and logged success (the journal
         // never heard of it; attaching again would detach a zone that is fine).
@@ -1271,12 +1282,17 @@ impl Run {
     /// attach named that the rung's own solve got past, such as a rename the intermediate
     /// release maps, must stay), and `s` may run again once they are gone.
     fn note_blockers(&mut self, s: StrategyName, packages: Vec<String>) {
+        self.diagnose_blockers(packages.clone());
+        self.journal.blocked.push(super::journal::BlockedRung { strategy: s, packages });
+    }
+
+    /// Installed packages in a rung's way are what uninstall must remove next.
+    fn diagnose_blockers(&mut self, packages: Vec<String>) {
         let d = self.diagnosis.get_or_insert_with(Diagnosis::default);
-        d.packages = packages.clone();
+        d.packages = packages;
         if !d.remedies.contains(&StrategyName::Uninstall) {
             d.remedies.push(StrategyName::Uninstall);
         }
-        self.journal.blocked.push(super::journal::BlockedRung { strategy: s, packages });
     }
 
     /// Another package client held the zone's image lock through every retry (typically the
