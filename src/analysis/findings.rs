@@ -573,6 +573,7 @@ mod tests {
         assert_eq!(build_of("pkg://omnios/entire@11-151046.0"), Some(151046));
         assert_eq!(build_of("entire@0.5.11-0.175.1.0.0.24.2"), Some(175));
         assert_eq!(build_of("entire"), None);
+        assert_eq!(build_of("entire@11.4-11.4.42.0.1.113.1:20220112T184707Z"), None);
         assert_eq!(build_of("entire@x-y.z"), None);
     }
 

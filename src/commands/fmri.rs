@@ -63,8 +63,12 @@ impl Version {
     /// The OS build this version belongs to: the first non-zero component of the branch
     /// (`0.5.11-0.134` → 134, OmniOS `11-0.151046` or `11-151046.0` → 151046, Solaris 11
     /// `0.5.11-0.175.0.0.0.2.1` → 175), else the last component of the release.
+    ///
+    /// `None` for Solaris 11.4's scheme (`11.4-11.4.42.0.1.113.1`: the branch repeats the
+    /// release, then SRU and build), which has no number on the same scale as 11.3's 175.
     pub fn os_build(&self) -> Option<u64> {
         match &self.branch {
+            Some(b) if b.0.starts_with(&self.release.0) && self.release.0.len() > 1 => None,
             Some(b) => b.0.iter().copied().find(|&n| n != 0),
             None => self.release.0.last().copied(),
         }

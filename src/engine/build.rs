@@ -50,6 +50,9 @@ mod tests {
         assert_eq!(v("0.5.11,5.11-0.151.0.1:20101105T054056Z").os_build(), Some(151));
         assert_eq!(v("11-0.151046").os_build(), Some(151046));
         assert_eq!(v("0.5.11-0.175.0.0.0.2.1").os_build(), Some(175));
+        // Solaris 11.4 numbers its SRUs on another scale: no build to compare with 11.3's.
+        assert_eq!(v("11.4-11.4.42.0.1.113.1:20220112T184707Z").os_build(), None);
+        assert_eq!(v("0.5.11-2018.0.0.17949").os_build(), Some(2018));
         assert_eq!(version_for_build(&v("0.5.11-0.111"), 134).unwrap().to_string(), "0.5.11-0.134");
         assert_eq!(
             version_for_build(&v("11-0.151046"), 151050).unwrap().to_string(),
