@@ -3,7 +3,8 @@
 //! `ZR_WORLD_SEED=N` runs one seed only, `ZR_WORLD_SEEDS=A..B` another range (exploration);
 //! `ZR_WORLD_PRINT=1` also prints every world's outcome; `ZR_WORLD_DUMP=DIR` writes each
 //! world's scenario to DIR/world-SEED.toml; `ZR_KILL_ALL=1` kills the kill matrix's runs at
-//! every step, not one per seed, and `ZR_KILL_EVENT=command-start` while commands run.
+//! every step, not one per seed, `ZR_KILL_EVENT=command-start` while commands run, and
+//! `ZR_KILL_STRATEGY=ladder` kills the ladder instead of auto.
 
 mod sim_support;
 mod world_gen;
@@ -611,12 +612,18 @@ fn kill_event() -> String {
     std::env::var("ZR_KILL_EVENT").unwrap_or_else(|_| "step-start".into())
 }
 
-/// Runs auto on `zone` and SIGKILLs it at its `k`-th [`kill_event`] (the command it may
+/// The strategy the kill matrix runs: `auto`, or for exploration `ZR_KILL_STRATEGY` (e.g.
+/// `ladder`).
+fn kill_strategy() -> String {
+    std::env::var("ZR_KILL_STRATEGY").unwrap_or_else(|_| "auto".into())
+}
+
+/// Runs [`kill_strategy`] on `zone` and SIGKILLs it at its `k`-th [`kill_event`] (the command it may
 /// have started runs on, as on a host whose SSH session dropped); those events seen.
 fn run_killed_at_step(dir: &Path, zone: &str, event: &str, k: usize) -> usize {
     use std::io::BufRead;
     let mut child = sim_support::zonerescue(dir)
-        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", zone])
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", &kill_strategy(), zone])
         .env_remove("ZONESIM_SPEED")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -654,7 +661,8 @@ fn kill_world(seed: u64) -> Vec<String> {
         Err(e) => return fail(e),
     };
     let Some(v) = verdicts.iter().find(|v| v.attachable) else { return vec![] };
-    let args = ["--json", "--yes", "--allow-destructive", "--strategy", "auto"];
+    let strategy = kill_strategy();
+    let args = ["--json", "--yes", "--allow-destructive", "--strategy", &strategy];
     // The uninterrupted run: how many steps, what it applies.
     let (_t, dir) = match init(&scn) {
         Ok(x) => x,
