@@ -10,7 +10,7 @@
 //! a running or incomplete zone, an ambiguous ZBE, a failed pre-rescue snapshot and "no
 //! terminal and neither --strategy nor --yes" are all refusals (3). `rollback` exits 0 when the
 //! image was rolled back, 3 when it refused (no journal, unknown snapshot, running zone), 4 when
-//! a run holds the lock.
+//! a run holds the lock, 5 when a command failed midway (run it again once the cause is fixed).
 //!
 //! `analyze`: 0 the log shows a successful attach, 1 a failure was diagnosed, 2 usage or I/O
 //! error, 3 a failure (or input) that no rule explains; for several zones' logs the worst.

@@ -312,7 +312,7 @@ fn exit_status(roff: &mut Roff) {
         ),
         (
             exit::ERROR,
-            "Stopped by an unexpected error midway; the journal says where, and resume continues.",
+            "Stopped by an unexpected error midway; the journal says where, and resume continues (rollback: run it again once the cause is fixed).",
         ),
         (exit::INTERRUPTED, "Interrupted by a signal."),
     ];

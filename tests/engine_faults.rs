@@ -248,3 +248,32 @@ fn zoneadm_lock_held() {
         changed: true,
     });
 }
+
+/// `zfs list` of the pre-rescue snapshot failing for another reason than its absence (an I/O
+/// error) must not read as "no such snapshot": rollback stops with exit 5 and the cause, and
+/// works when run again.
+#[test]
+fn rollback_does_not_take_a_failing_zfs_list_for_a_missing_snapshot() {
+    let d = host(
+        "command = \"zfs list\"\nmatch = \"-pre\"\nnth = 2\nexit = 1\nstderr = \"internal error: I/O error\\n\"",
+    );
+    let h = d.dir.clone();
+    let image = |h: &Path| {
+        sim(h, "pkg", &["-R", &h.join("zones/pg01/root").to_string_lossy(), "list", "-H"])
+    };
+    let before = image(&h);
+    let out = zr(&h).args(["--yes", ZONE]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(image(&h), before, "the rescue changed the image");
+
+    let first = zr(&h).args(["rollback", ZONE, "--yes"]).output().unwrap();
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(5), "{err}");
+    assert!(err.contains("cannot tell whether snapshot") && err.contains("I/O error"), "{err}");
+    assert!(err.contains("again once the cause is fixed"), "{err}");
+    assert!(!err.contains("does not exist"), "{err}");
+
+    let again = zr(&h).args(["rollback", ZONE, "--yes"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(image(&h), before);
+}

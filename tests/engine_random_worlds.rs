@@ -968,3 +968,159 @@ fn resume_retries_a_rung_that_installed_packages_had_blocked() {
         assert_eq!(zone_state(&dir, "web01"), "installed");
     }
 }
+
+/// Seeds of the fault matrix on generated worlds (`ZR_WORLD_SEEDS` explores others).
+const FAULT_SEEDS: std::ops::Range<u64> = 1..31;
+
+/// One fault for a world, chosen by the seed: a command failing once (pkg install, uninstall,
+/// set-publisher — in either image —, zfs snapshot or rollback, zoneadm attach or detach), an
+/// image or zone lock, a full pool, a repository that stops answering, a lost or unreadable
+/// attach log. Each fires once (`nth`) or for a while, never for good, so that the
+/// operator's rollback afterwards can run.
+fn fault_for(seed: u64, w: &world_gen::World, zone: &str) -> String {
+    let mut rng = world_gen::Rng::new(seed.wrapping_mul(7919));
+    let nth = 1 + rng.below(4) as u64;
+    let uris: Vec<&str> = w
+        .toml
+        .lines()
+        .filter_map(|l| l.strip_prefix("uri = \"").and_then(|r| r.strip_suffix('"')))
+        .collect();
+    let uri = uris[rng.below(uris.len())];
+    let faults = [
+        format!(
+            "command = \"pkg install\"\nnth = {nth}\nexit = 1\nstderr = \"pkg: an unexpected error\\n\""
+        ),
+        format!(
+            "command = \"pkg uninstall\"\nnth = {nth}\nexit = 1\nstderr = \"pkg: an unexpected error\\n\""
+        ),
+        format!(
+            "command = \"pkg set-publisher\"\nnth = {nth}\nexit = 1\nstderr = \"pkg set-publisher: an unexpected error\\n\""
+        ),
+        format!(
+            "command = \"pkg unset-publisher\"\nnth = {nth}\nexit = 1\nstderr = \"pkg unset-publisher: an unexpected error\\n\""
+        ),
+        format!(
+            "command = \"zfs snapshot\"\nnth = {nth}\nexit = 1\nstderr = \"cannot create snapshot: I/O error\\n\""
+        ),
+        format!(
+            "command = \"zfs rollback\"\nnth = {nth}\nexit = 1\nstderr = \"cannot rollback: dataset is busy\\n\""
+        ),
+        format!(
+            "command = \"zoneadm attach\"\nnth = {nth}\nexit = 1\nstderr = \"zoneadm: zone '{zone}': attach failed\\n\""
+        ),
+        format!(
+            "command = \"zoneadm detach\"\nnth = {nth}\nexit = 1\nstderr = \"zoneadm: zone '{zone}': detach failed\\n\""
+        ),
+        format!("kind = \"image-locked\"\nzone = \"{zone}\"\nnth = {nth}"),
+        format!("kind = \"image-locked\"\nzone = \"global\"\nnth = {nth}"),
+        format!("kind = \"zoneadm-locked\"\nnth = {nth}"),
+        format!("kind = \"out-of-space\"\nnth = {nth}"),
+        format!("repository = \"{uri}\"\nunreachable_after = {}", nth + 1),
+        "kind = \"attach-log-missing\"".to_string(),
+        "kind = \"attach-log-unreadable\"".to_string(),
+    ];
+    faults[rng.below(faults.len())].clone()
+}
+
+/// Auto with `--yes --allow-destructive` on a generated world with one injected fault
+/// ([`fault_for`]): it may fail, but never makes things worse. No panic; a summary whose
+/// result matches the exit status; the GZ publishers as before, or the summary says they are
+/// not; an attached zone installed; a refused run changes nothing; and whatever happened,
+/// `zonerescue rollback` gives back the zone image as it was before the run.
+fn fault_world(seed: u64) -> Vec<String> {
+    let w = world_gen::world(seed);
+    let Some(zone) = w.zones.first().cloned() else { return vec![] };
+    let fault = fault_for(seed, &w, &zone);
+    let toml = format!("{}\n[[faults]]\n{fault}\n", w.toml);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let scn = tmp.path().join("world.toml");
+    std::fs::write(&scn, &toml).expect("write scenario");
+    let fail = |what: String| {
+        vec![format!("seed {seed} ({}; fault {fault:?}): {what}\n{toml}", w.summary)]
+    };
+    let (_t, dir) = match init(&scn) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let gz_before = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
+    let state_before = zone_state(&dir, &zone);
+    let image_before = zone_image(&dir, &zone);
+    let out = sim_support::zonerescue(&dir)
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", &zone])
+        .env_remove("ZONESIM_SPEED")
+        .output()
+        .expect("run zonerescue");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap_or(-1);
+    let mut problems = Vec::new();
+    if stderr.contains("panicked at") {
+        problems.push(format!("PANIC: {stderr}"));
+    }
+    let ev = events(&out.stdout);
+    let Some(s) = summary_of(&ev) else {
+        return fail(format!("no summary (exit {code}); stderr: {stderr}"));
+    };
+    let result = s["result"].as_str().unwrap_or_default().to_string();
+    let want_code = match result.as_str() {
+        "error" => Some(5),
+        r => expected_code(r),
+    };
+    if want_code != Some(code) && code != 4 {
+        problems.push(format!("exit {code} for result '{result}'"));
+    }
+    let gz_now = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
+    if gz_now != gz_before && s["gz_publishers_intact"] != false {
+        problems.push(format!(
+            "GZ publishers changed, summary says intact={}",
+            s["gz_publishers_intact"]
+        ));
+    }
+    let state = zone_state(&dir, &zone);
+    match result.as_str() {
+        "attached" if state != "installed" => {
+            problems.push(format!("attached, but the zone is {state}"))
+        }
+        "refused" if state != state_before || zone_image(&dir, &zone) != image_before => {
+            problems.push(format!("refused, yet the zone changed ({state_before} -> {state})"))
+        }
+        _ => {}
+    }
+    if !strings(&s["snapshots"]).is_empty() {
+        // The operator's undo: back to the image as it was. A fault that has not fired yet
+        // may stop the first rollback (exit 5, the documented "run it again").
+        let rollback = || {
+            sim_support::zonerescue(&dir)
+                .args(["rollback", &zone, "--yes"])
+                .env_remove("ZONESIM_SPEED")
+                .output()
+                .expect("run zonerescue rollback")
+        };
+        let mut rb = rollback();
+        if rb.status.code() == Some(5)
+            && !String::from_utf8_lossy(&rb.stderr).contains("panicked at")
+        {
+            rb = rollback();
+        }
+        let rb_err = String::from_utf8_lossy(&rb.stderr);
+        if rb_err.contains("panicked at") {
+            problems.push(format!("rollback PANIC: {rb_err}"));
+        } else if !rb.status.success() {
+            problems.push(format!("rollback exit {:?}: {rb_err}", rb.status.code()));
+        } else if zone_image(&dir, &zone) != image_before {
+            problems.push("rollback did not give back the zone image".into());
+        }
+    }
+    if std::env::var_os("ZR_WORLD_PRINT").is_some() {
+        eprintln!("seed {seed} fault {fault:?}: {result} exit {code}");
+    }
+    if problems.is_empty() {
+        vec![]
+    } else {
+        fail(format!("{result} (exit {code}):\n  {}", problems.join("\n  ")))
+    }
+}
+
+#[test]
+fn faulted_runs_on_generated_worlds_never_make_things_worse() {
+    run_worlds(seeds(FAULT_SEEDS), fault_world);
+}

@@ -410,7 +410,7 @@ impl Run {
             vec![],
         )?;
         // A resumed run killed right after `zfs snapshot` finds its snapshot already there.
-        let reuse = self.resuming && snapshot::exists(&self.exec, &pre);
+        let reuse = self.resuming && snapshot::exists(&self.exec, &pre)?;
         if reuse {
             // Verified to exist: nothing to create.
         } else if let Err(e) = snapshot::create(
@@ -826,7 +826,7 @@ impl Run {
                 if !completed || plain_attach {
                     // Its apply was cut short: undo what it may have half done; it may run again.
                     if let Some(snap) = &st.snapshot
-                        && snapshot::exists(&self.exec, snap)
+                        && snapshot::exists(&self.exec, snap)?
                     {
                         self.undo_rung(st.n, Some(snap))?;
                     }

@@ -65,8 +65,10 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         eprintln!("zonerescue: rollback of zone {zone} refused: {why}");
         return Ok(exit::LOCKED);
     }
-    if !snapshot::exists(&exec, &target) {
-        return refuse(format!("snapshot {target} does not exist"));
+    match snapshot::exists(&exec, &target) {
+        Ok(true) => {}
+        Ok(false) => return refuse(format!("snapshot {target} does not exist")),
+        Err(e) => return Ok(stopped(&zone, &e)),
     }
     let state = zoneadm::get(&runner, &zone)?.state;
     if state.is_active() {
@@ -86,21 +88,34 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     }
     let n = journal.begin_step("rollback", Some(target.clone()));
     journal.save(&dir)?;
-    // The global zone first: it serves every zone, not just this one.
-    let mut gz_note = String::new();
-    if journal.gz_publishers_modified {
-        let intact = restore_recorded_gz_publishers(&exec, &journal)?;
-        gz_note = if intact {
-            "; global-zone publishers restored".into()
-        } else {
-            "; WARNING: global-zone publishers still differ from the record (see above)".into()
-        };
-        journal.gz_publishers_modified = !intact;
-    }
-    if state == ZoneState::Installed {
-        exec.change_ok(&zoneadm::detach_spec(&zone, false), &[0])?;
-    }
-    snapshot::rollback(&exec, &target)?;
+    let mut undo = || -> anyhow::Result<String> {
+        // The global zone first: it serves every zone, not just this one.
+        let mut gz_note = String::new();
+        if journal.gz_publishers_modified {
+            let intact = restore_recorded_gz_publishers(&exec, &journal)?;
+            gz_note = if intact {
+                "; global-zone publishers restored".into()
+            } else {
+                "; WARNING: global-zone publishers still differ from the record (see above)".into()
+            };
+            journal.gz_publishers_modified = !intact;
+        }
+        if state == ZoneState::Installed {
+            exec.change_ok(&zoneadm::detach_spec(&zone, false), &[0])?;
+        }
+        snapshot::rollback(&exec, &target)?;
+        Ok(gz_note)
+    };
+    let gz_note = match undo() {
+        Ok(note) => note,
+        Err(e) => {
+            // Each part either happened or not (detach, then one `zfs rollback -r`): running
+            // it again after the cause is fixed picks up where this stopped.
+            journal.end_step(n, StepOutcome::Failed, &format!("{e:#}"));
+            journal.save(&dir)?;
+            return Ok(stopped(&zone, &e));
+        }
+    };
     journal.end_step(n, StepOutcome::Done, &format!("rolled back to {target}"));
     journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
     journal.save(&dir)?;
@@ -109,4 +124,13 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
          Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was."
     );
     Ok(exit::OK)
+}
+
+/// A command failed midway: say so once, with the cause, and how to go on (exit 5).
+fn stopped(zone: &ZoneName, e: &anyhow::Error) -> u8 {
+    eprintln!(
+        "zonerescue: rollback of zone {zone} stopped: {e:#}\n\
+         Run `zonerescue rollback {zone}` again once the cause is fixed."
+    );
+    exit::ERROR
 }

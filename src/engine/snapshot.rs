@@ -41,7 +41,7 @@ pub fn create(
         }
         Some(_) => {}
     }
-    if !exists(exec, snapshot) {
+    if !exists(exec, snapshot)? {
         anyhow::bail!(
             "zfs snapshot reported success but {snapshot} is not listed by `zfs list -t snapshot`"
         );
@@ -49,7 +49,9 @@ pub fn create(
     Ok(())
 }
 
-pub fn exists(exec: &Exec, snapshot: &str) -> bool {
+/// Whether `snapshot` exists. A `zfs list` that fails for another reason than its absence
+/// (an I/O error, a timeout) is an error: it must not read as "no snapshot".
+pub fn exists(exec: &Exec, snapshot: &str) -> anyhow::Result<bool> {
     let props = ["name"];
     let q = zfs::ListQuery {
         properties: &props,
@@ -58,8 +60,14 @@ pub fn exists(exec: &Exec, snapshot: &str) -> bool {
         datasets: &[snapshot],
     };
     match zfs::list(&exec.runner, &q) {
-        Ok(rows) => rows.iter().any(|r| r.name() == Some(snapshot)),
-        Err(_) => false,
+        Ok(rows) => Ok(rows.iter().any(|r| r.name() == Some(snapshot))),
+        // libzfs: "cannot open '<name>': dataset does not exist" (or "no such pool or dataset").
+        Err(crate::commands::RunError::Command(e))
+            if e.stderr().contains("does not exist") || e.stderr().contains("no such pool") =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(anyhow::anyhow!("cannot tell whether snapshot {snapshot} exists: {e}")),
     }
 }
 
