@@ -126,3 +126,26 @@ fn the_operators_publisher_failure_and_the_catalogs_share_one_attempt() {
     let list = sim.run("pkg", &["-R", &sim.root("www01"), "list", "-H"]).stdout;
     assert!(!list.contains("postgres"), "{list}");
 }
+
+/// The operator's attach failed on a full pool, then space was freed: the log's diagnosis
+/// (nothing in the image to fix) must not stop the rescue before it tries; auto attaches
+/// again to see whether the cause is gone, and the zone attaches.
+#[test]
+fn a_failure_outside_the_image_is_tried_again_once_fixed() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-minor-update")).unwrap();
+    // The operator's attach is the first package install: it runs out of space, once.
+    let sim = Sim::from_text(&format!("{text}\n[[faults]]\nkind = \"out-of-space\"\nnth = 1\n"));
+    sim.detach("db01");
+    let r = sim.run("zoneadm", &["-z", "db01", "attach", "-u"]);
+    assert_ne!(r.code, 0, "the operator's attach runs out of space");
+    let events = rescue(&sim, "db01");
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(sim.state("db01"), "installed");
+    let found = events
+        .iter()
+        .find(|e| e["event"] == "finding" && e["key"] == "attach.previous-failure")
+        .expect("the operator's attempt is mentioned");
+    assert!(found["title"].as_str().unwrap().contains("out-of-space"), "{found}");
+    assert!(found["detail"].as_str().unwrap().contains("attach again"), "{found}");
+}

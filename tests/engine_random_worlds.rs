@@ -1025,8 +1025,9 @@ fn fault_for(seed: u64, w: &world_gen::World, zone: &str) -> String {
 /// Auto with `--yes --allow-destructive` on a generated world with one injected fault
 /// ([`fault_for`]): it may fail, but never makes things worse. No panic; a summary whose
 /// result matches the exit status; the GZ publishers as before, or the summary says they are
-/// not; an attached zone installed; a refused run changes nothing; and whatever happened,
-/// `zonerescue rollback` gives back the zone image as it was before the run.
+/// not; an attached zone installed; a refused run changes nothing; whatever happened,
+/// `zonerescue rollback` gives back the zone image as it was before the run; and running it
+/// again then attaches a zone the oracle can attach.
 fn fault_world(seed: u64) -> Vec<String> {
     let w = world_gen::world(seed);
     let Some(zone) = w.zones.first().cloned() else { return vec![] };
@@ -1108,6 +1109,29 @@ fn fault_world(seed: u64) -> Vec<String> {
             problems.push(format!("rollback exit {:?}: {rb_err}", rb.status.code()));
         } else if zone_image(&dir, &zone) != image_before {
             problems.push("rollback did not give back the zone image".into());
+        }
+    }
+    // Then the operator runs it again (after the rollback, or on what the run left): a zone
+    // the oracle can attach must attach, unless the fault is a repository that stays down. A
+    // one-shot fault that had not fired yet may stop one more run.
+    let attachable =
+        oracle(&scn).map(|v| v.iter().any(|v| v.zone == zone && v.attachable)).unwrap_or(false);
+    if problems.is_empty() && result != "attached" && attachable && !fault.starts_with("repository")
+    {
+        let again = || {
+            let out = sim_support::zonerescue(&dir)
+                .args(["--json", "--yes", "--allow-destructive", &zone])
+                .env_remove("ZONESIM_SPEED")
+                .output()
+                .expect("run zonerescue again");
+            summary_of(&events(&out.stdout)).map(|s| s["result"].clone())
+        };
+        let r = match again() {
+            Some(r) if r == "attached" => r,
+            _ => again().unwrap_or(Value::Null),
+        };
+        if r != "attached" || zone_state(&dir, &zone) != "installed" {
+            problems.push(format!("run again twice: {r}, the oracle says attachable"));
         }
     }
     if std::env::var_os("ZR_WORLD_PRINT").is_some() {

@@ -619,6 +619,22 @@ impl Run {
             return;
         }
         let minutes = age.map_or(0, |a| a.as_secs() / 60);
+        // A cause outside the image (a full pool, a ZBE problem) is what the administrator
+        // fixes before running zonerescue; only a new attach tells whether it is gone.
+        if let Some(key) = d.outside_the_image() {
+            let mut f = Finding::info(
+                "attach.previous-failure",
+                format!("the zone's last attach -u failed {minutes} min ago on {key}"),
+            );
+            f.detail = format!(
+                "{}: that lies outside the zone's package image; attach again to see whether it \
+                 is fixed",
+                path.display()
+            );
+            self.emit(Event::Finding(f));
+            self.last_log = None;
+            return;
+        }
         let mut f = Finding::info(
             "attach.previous-failure",
             format!("the zone's last attach -u failed {minutes} min ago: {}", d.reasons.join("; ")),
