@@ -4,7 +4,7 @@
 //! `ZR_WORLD_PRINT=1` also prints every world's outcome; `ZR_WORLD_DUMP=DIR` writes each
 //! world's scenario to DIR/world-SEED.toml; `ZR_KILL_ALL=1` kills the kill matrix's runs at
 //! every step, not one per seed, `ZR_KILL_EVENT=command-start` while commands run, and
-//! `ZR_KILL_STRATEGY=ladder` kills the ladder instead of auto.
+//! `ZR_KILL_STRATEGY=ladder` kills (and faults) the ladder instead of auto.
 
 mod sim_support;
 mod world_gen;
@@ -1022,7 +1022,7 @@ fn fault_for(seed: u64, w: &world_gen::World, zone: &str) -> String {
     faults[rng.below(faults.len())].clone()
 }
 
-/// Auto with `--yes --allow-destructive` on a generated world with one injected fault
+/// Auto (or `ZR_KILL_STRATEGY`) with `--yes --allow-destructive` on a generated world with one injected fault
 /// ([`fault_for`]): it may fail, but never makes things worse. No panic; a summary whose
 /// result matches the exit status; the GZ publishers as before, or the summary says they are
 /// not; an attached zone installed; a refused run changes nothing; whatever happened,
@@ -1047,7 +1047,7 @@ fn fault_world(seed: u64) -> Vec<String> {
     let state_before = zone_state(&dir, &zone);
     let image_before = zone_image(&dir, &zone);
     let out = sim_support::zonerescue(&dir)
-        .args(["--json", "--yes", "--allow-destructive", "--strategy", "auto", &zone])
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", &kill_strategy(), &zone])
         .env_remove("ZONESIM_SPEED")
         .output()
         .expect("run zonerescue");
