@@ -621,9 +621,14 @@ fn kill_strategy() -> String {
 /// Runs [`kill_strategy`] on `zone` and SIGKILLs it at its `k`-th [`kill_event`] (the command it may
 /// have started runs on, as on a host whose SSH session dropped); those events seen.
 fn run_killed_at_step(dir: &Path, zone: &str, event: &str, k: usize) -> usize {
+    run_killed(dir, zone, &kill_strategy(), event, k)
+}
+
+/// [`run_killed_at_step`] with the strategy given.
+fn run_killed(dir: &Path, zone: &str, strategy: &str, event: &str, k: usize) -> usize {
     use std::io::BufRead;
     let mut child = sim_support::zonerescue(dir)
-        .args(["--json", "--yes", "--allow-destructive", "--strategy", &kill_strategy(), zone])
+        .args(["--json", "--yes", "--allow-destructive", "--strategy", strategy, zone])
         .env_remove("ZONESIM_SPEED")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -1147,4 +1152,37 @@ fn fault_world(seed: u64) -> Vec<String> {
 #[test]
 fn faulted_runs_on_generated_worlds_never_make_things_worse() {
     run_worlds(seeds(FAULT_SEEDS), fault_world);
+}
+
+/// The ladder killed while a command of a rung ran, then resumed (generated worlds 6 and 4):
+/// - killed as zone-publishers' `pkg -R … unset-publisher` started (it finishes on its own):
+///   preflight saw the image without that publisher, so once resume undid the rung it took
+///   zone-publishers for having nothing to do and climbed to image-create;
+/// - killed after zone-publishers applied, before its attach: resume went on to the next
+///   rung (uninstall, removing PostgreSQL) instead of making the attach the rung was owed.
+/// Resume must apply what the uninterrupted ladder applies, nothing more.
+#[test]
+fn the_resumed_ladder_applies_what_the_uninterrupted_one_does() {
+    for (seed, zone, k) in [(6, "app01", 8), (4, "mail01", 9)] {
+        let w = world_gen::world(seed);
+        let tmp = tempfile::tempdir().unwrap();
+        let scn = tmp.path().join("world.toml");
+        std::fs::write(&scn, &w.toml).unwrap();
+        let (_t, dir) = init(&scn).unwrap();
+        assert_eq!(run_killed(&dir, zone, "ladder", "command-start", k), k);
+        let out = sim_support::zonerescue(&dir)
+            .args(["--json", "resume", zone, "--yes", "--allow-destructive"])
+            .env_remove("ZONESIM_SPEED")
+            .output()
+            .unwrap();
+        let ev = events(&out.stdout);
+        let s = summary_of(&ev).expect("summary");
+        assert_eq!(s["result"], "attached", "seed {seed}: {s}");
+        assert_eq!(
+            strings(&s["strategies_applied"]),
+            ["attach", "gz-publishers", "zone-publishers"],
+            "seed {seed}: {s}"
+        );
+        assert_eq!(zone_state(&dir, zone), "installed");
+    }
 }

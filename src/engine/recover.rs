@@ -845,6 +845,11 @@ impl Run {
                         && snapshot::exists(&self.exec, snap)?
                     {
                         self.undo_rung(st.n, Some(snap))?;
+                        // Preflight saw the image as the killed command left it (an orphaned
+                        // unset-publisher may have finished first), not as it is restored:
+                        // its reachability tests and catalog reading no longer describe it.
+                        self.facts.zone_unreachable = None;
+                        self.facts.reread_catalogs(&self.exec.runner.clone());
                     }
                     self.journal.end_step(
                         st.n,
@@ -904,12 +909,15 @@ impl Run {
         // from preflight, or an earlier rung's attach that already failed. Resume must not
         // attach just to find out again (an extra attempt of minutes; on OmniOS a failed
         // attach -u also leaves a dead GZ publisher copied into the zone image).
-        if self.choice == StrategyChoice::Auto && pending_attach {
+        if pending_attach {
             // A rung applied before the kill still needs its attach: the plain attach (with
             // the GZ publishers simplified if gz-publishers was applied) is that attempt.
-            // When the run already applied the plain attach (never a strategy twice), the
-            // attempt is made as a step of its own that applies nothing; its log leads on.
-            if !self.applied.contains(&StrategyName::Attach) {
+            // When the run already applied the plain attach (never a strategy twice), or
+            // climbs blind (the ladder: the next rung would apply more than the killed run
+            // needed), the attempt is made as a step of its own that applies nothing; its
+            // log leads on.
+            if self.choice == StrategyChoice::Auto && !self.applied.contains(&StrategyName::Attach)
+            {
                 self.tried.retain(|s| *s != StrategyName::Attach);
                 self.continue_predicted_batch();
             } else if let Some(end) = self.reattach_pending()? {
