@@ -1160,6 +1160,7 @@ fn faulted_runs_on_generated_worlds_never_make_things_worse() {
 ///   zone-publishers for having nothing to do and climbed to image-create;
 /// - killed after zone-publishers applied, before its attach: resume went on to the next
 ///   rung (uninstall, removing PostgreSQL) instead of making the attach the rung was owed.
+///
 /// Resume must apply what the uninterrupted ladder applies, nothing more.
 #[test]
 fn the_resumed_ladder_applies_what_the_uninterrupted_one_does() {
