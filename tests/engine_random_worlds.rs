@@ -333,9 +333,7 @@ fn check_zone(scn: &Path, platform: &str, v: &Verdict, mode: Mode) -> (Vec<Strin
 
 fn check_world(seed: u64, mode: Mode) -> Vec<String> {
     let w = world_gen::world(seed);
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let scn = tmp.path().join("world.toml");
-    std::fs::write(&scn, &w.toml).expect("write scenario");
+    let (_scn_dir, scn) = scenario_file(&w.toml);
     if let Some(dir) = std::env::var_os("ZR_WORLD_DUMP") {
         std::fs::write(Path::new(&dir).join(format!("world-{seed}.toml")), &w.toml)
             .expect("dump scenario");
@@ -386,6 +384,24 @@ fn generated_worlds_are_valid_and_deterministic() {
             a.toml
         );
     }
+}
+
+/// `toml` as a scenario file in a temp dir (the guard keeps it).
+fn scenario_file(toml: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let scn = tmp.path().join("world.toml");
+    std::fs::write(&scn, toml).expect("write scenario");
+    (tmp, scn)
+}
+
+/// `zonerescue --json resume ZONE --yes --allow-destructive` (it waits for a changing command
+/// the killed run left running).
+fn resume(dir: &Path, zone: &str) -> std::process::Output {
+    sim_support::zonerescue(dir)
+        .args(["--json", "resume", zone, "--yes", "--allow-destructive"])
+        .env_remove("ZONESIM_SPEED")
+        .output()
+        .expect("run zonerescue resume")
 }
 
 /// The seeds to run: `ZR_WORLD_SEED=N`, else `ZR_WORLD_SEEDS=A..B`, else `default`.
@@ -657,9 +673,7 @@ fn run_killed(dir: &Path, zone: &str, strategy: &str, event: &str, k: usize) -> 
 /// nothing applied that the uninterrupted run did not apply (nor more often).
 fn kill_world(seed: u64) -> Vec<String> {
     let w = world_gen::world(seed);
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let scn = tmp.path().join("world.toml");
-    std::fs::write(&scn, &w.toml).expect("write scenario");
+    let (_scn_dir, scn) = scenario_file(&w.toml);
     let fail = |what: String| vec![format!("seed {seed} ({}): {what}\n{}", w.summary, w.toml)];
     let verdicts = match oracle(&scn) {
         Ok(v) => v,
@@ -720,11 +734,7 @@ fn kill_world_at(
         return fail(format!("{label}: the run ended after {seen} step(s)"));
     }
     // Resume (it waits for a changing command the killed run left running).
-    let out = sim_support::zonerescue(&dir)
-        .args(["--json", "resume", &v.zone, "--yes", "--allow-destructive"])
-        .env_remove("ZONESIM_SPEED")
-        .output()
-        .expect("run zonerescue resume");
+    let out = resume(&dir, &v.zone);
     let ev = events(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let Some(s) = summary_of(&ev) else {
@@ -887,10 +897,7 @@ fn resume_after_kills(scn: &str, want: &[&str]) {
         let sim = sim_support::Sim::from_text(scn);
         assert_eq!(run_killed_at_step(&sim.dir, "db01", event, k), k);
         let label = format!("{want:?}: killed at {event} #{k}");
-        let out = sim_support::zonerescue(&sim.dir)
-            .args(["--json", "resume", "db01", "--yes", "--allow-destructive"])
-            .output()
-            .unwrap();
+        let out = resume(&sim.dir, "db01");
         let ev = events(&out.stdout);
         let s = summary_of(&ev).unwrap();
         assert_eq!(s["result"], "attached", "{label}: {s}");
@@ -927,10 +934,7 @@ fn resume_attaches_again_after_a_plain_attach_cut_short() {
         .unwrap()
         + 1;
     assert_eq!(run_killed_at_step(&sim.dir, "db01", "command-start", k), k);
-    let out = sim_support::zonerescue(&sim.dir)
-        .args(["--json", "resume", "db01", "--yes", "--allow-destructive"])
-        .output()
-        .unwrap();
+    let out = resume(&sim.dir, "db01");
     let s = summary_of(&events(&out.stdout)).cloned().unwrap();
     assert_eq!(s["result"], "attached", "{s}");
     let applied = strings(&s["strategies_applied"]);
@@ -944,10 +948,7 @@ fn resume_attaches_again_after_a_plain_attach_cut_short() {
 /// uninstalling would lose), and incremental was only blocked, not failed.
 #[test]
 fn resume_retries_a_rung_that_installed_packages_had_blocked() {
-    let w = world_gen::world(224);
-    let tmp = tempfile::tempdir().unwrap();
-    let scn = tmp.path().join("world.toml");
-    std::fs::write(&scn, &w.toml).unwrap();
+    let (_scn_dir, scn) = scenario_file(&world_gen::world(224).toml);
     // Step starts: snapshot, zone-publishers, incremental (blocked), uninstall, incremental.
     for k in [4, 5] {
         let (_t, dir) = init(&scn).unwrap();
@@ -957,11 +958,7 @@ fn resume_retries_a_rung_that_installed_packages_had_blocked() {
         assert_eq!(j["blocked"][0]["strategy"], "incremental", "{j}");
         assert_eq!(j["blocked"][0]["packages"][0], "ooce/server/apache-22", "{j}");
 
-        let out = sim_support::zonerescue(&dir)
-            .args(["--json", "resume", "web01", "--yes", "--allow-destructive"])
-            .env_remove("ZONESIM_SPEED")
-            .output()
-            .unwrap();
+        let out = resume(&dir, "web01");
         let ev = events(&out.stdout);
         let s = summary_of(&ev).expect("summary");
         assert_eq!(s["result"], "attached", "killed at step {k}: {s}");
@@ -1038,9 +1035,7 @@ fn fault_world(seed: u64) -> Vec<String> {
     let Some(zone) = w.zones.first().cloned() else { return vec![] };
     let fault = fault_for(seed, &w, &zone);
     let toml = format!("{}\n[[faults]]\n{fault}\n", w.toml);
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let scn = tmp.path().join("world.toml");
-    std::fs::write(&scn, &toml).expect("write scenario");
+    let (_scn_dir, scn) = scenario_file(&toml);
     let fail = |what: String| {
         vec![format!("seed {seed} ({}; fault {fault:?}): {what}\n{toml}", w.summary)]
     };
@@ -1165,17 +1160,10 @@ fn faulted_runs_on_generated_worlds_never_make_things_worse() {
 #[test]
 fn the_resumed_ladder_applies_what_the_uninterrupted_one_does() {
     for (seed, zone, k) in [(6, "app01", 8), (4, "mail01", 9)] {
-        let w = world_gen::world(seed);
-        let tmp = tempfile::tempdir().unwrap();
-        let scn = tmp.path().join("world.toml");
-        std::fs::write(&scn, &w.toml).unwrap();
+        let (_scn_dir, scn) = scenario_file(&world_gen::world(seed).toml);
         let (_t, dir) = init(&scn).unwrap();
         assert_eq!(run_killed(&dir, zone, "ladder", "command-start", k), k);
-        let out = sim_support::zonerescue(&dir)
-            .args(["--json", "resume", zone, "--yes", "--allow-destructive"])
-            .env_remove("ZONESIM_SPEED")
-            .output()
-            .unwrap();
+        let out = resume(&dir, zone);
         let ev = events(&out.stdout);
         let s = summary_of(&ev).expect("summary");
         assert_eq!(s["result"], "attached", "seed {seed}: {s}");
