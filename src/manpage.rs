@@ -299,7 +299,7 @@ fn exit_status(roff: &mut Roff) {
         (exit::OK, "The zone was attached, or the requested command succeeded."),
         (
             exit::FAILED,
-            "Every useful rung failed; the zone is left detached with its image restored. Or another pkg client held the image lock past the retries: the run stopped at that step without rolling back; resume continues it.",
+            "Every useful rung failed; the zone is left detached with its image restored. When the cause lies outside the zone's package image (a full pool, a ZBE problem), resume attaches again once it is fixed. Or another pkg client held the image lock past the retries: the run stopped at that step without rolling back; resume continues it.",
         ),
         (exit::USAGE, "Usage or I/O error."),
         (

@@ -66,7 +66,8 @@ fn attaches(fault: &'static str) -> Case {
     }
 }
 
-fn check(case: &Case) {
+/// Runs `case` and checks it; returns the host for what follows.
+fn check(case: &Case) -> Sim {
     let d = host(case.fault);
     let h = d.dir.clone();
     let pubs_before = sim(&h, "pkg", &["publisher", "-H", "-F", "tsv"]);
@@ -92,6 +93,7 @@ fn check(case: &Case) {
     assert!(status.status.success(), "{name}: status: {}", String::from_utf8_lossy(&status.stderr));
     serde_json::from_slice::<serde_json::Value>(&status.stdout)
         .unwrap_or_else(|e| panic!("{name}: status --json is not JSON: {e}"));
+    d
 }
 
 #[test]
@@ -162,18 +164,43 @@ fn pool_out_of_space_mid_run() {
     });
 }
 
+/// The pre-rescue and uninstall snapshots pass; the attach's own pkg update then finds no
+/// space: auto stops there (no rung frees space) instead of climbing to image-update.
+const OUT_OF_SPACE_IN_THE_ATTACH: Case = Case {
+    fault: "kind = \"out-of-space\"\nnth = 3",
+    args: &[],
+    env: &[],
+    exit: 1,
+    says: "no strategy gets past out-of-space",
+    changed: true,
+};
+
 #[test]
 fn pool_out_of_space_inside_the_attach() {
-    // The pre-rescue and uninstall snapshots pass; the attach's own pkg update then finds no
-    // space: auto stops there (no rung frees space) instead of climbing to image-update.
-    check(&Case {
-        fault: "kind = \"out-of-space\"\nnth = 3",
-        args: &[],
-        env: &[],
-        exit: 1,
-        says: "no strategy gets past out-of-space",
-        changed: true,
+    check(&OUT_OF_SPACE_IN_THE_ATTACH);
+}
+
+/// `OUT_OF_SPACE_IN_THE_ATTACH` stops on a full pool. Once the administrator has freed space (the fault
+/// struck once), `resume` attaches again instead of stopping on the old log's cause.
+#[test]
+fn resume_after_the_pool_was_freed_attaches_again() {
+    let d = check(&Case {
+        says: "once out-of-space is fixed: zonerescue resume pg01",
+        ..OUT_OF_SPACE_IN_THE_ATTACH
     });
+    let out = zr(&d.dir).args(["--json", "resume", ZONE, "--yes"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let events: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        events.iter().any(|e| e["event"] == "finding" && e["key"] == "attach.previous-failure"),
+        "the old cause is mentioned: {text}"
+    );
+    let zones = sim(&d.dir, "zoneadm", &["list", "-cp"]);
+    assert!(zones.lines().any(|l| l.contains(":pg01:installed:")), "{zones}");
 }
 
 #[test]

@@ -1086,7 +1086,10 @@ fn fault_world(seed: u64) -> Vec<String> {
         }
         _ => {}
     }
-    if !strings(&s["snapshots"]).is_empty() {
+    // ZR_FAULT_THEN=resume: the operator resumes the run instead of undoing it and starting
+    // afresh.
+    let then_resume = std::env::var("ZR_FAULT_THEN").is_ok_and(|v| v == "resume");
+    if !then_resume && !strings(&s["snapshots"]).is_empty() {
         // The operator's undo: back to the image as it was. A fault that has not fired yet
         // may stop the first rollback (exit 5, the documented "run it again").
         let rollback = || {
@@ -1118,9 +1121,14 @@ fn fault_world(seed: u64) -> Vec<String> {
         oracle(&scn).map(|v| v.iter().any(|v| v.zone == zone && v.attachable)).unwrap_or(false);
     if problems.is_empty() && result != "attached" && attachable && !fault.starts_with("repository")
     {
+        let args: &[&str] = if then_resume && result != "refused" {
+            &["--json", "resume", &zone, "--yes", "--allow-destructive"]
+        } else {
+            &["--json", "--yes", "--allow-destructive", &zone]
+        };
         let again = || {
             let out = sim_support::zonerescue(&dir)
-                .args(["--json", "--yes", "--allow-destructive", &zone])
+                .args(args)
                 .env_remove("ZONESIM_SPEED")
                 .output()
                 .expect("run zonerescue again");
@@ -1131,7 +1139,7 @@ fn fault_world(seed: u64) -> Vec<String> {
             _ => again().unwrap_or(Value::Null),
         };
         if r != "attached" || zone_state(&dir, &zone) != "installed" {
-            problems.push(format!("run again twice: {r}, the oracle says attachable"));
+            problems.push(format!("{args:?} twice: {r}, the oracle says attachable"));
         }
     }
     if std::env::var_os("ZR_WORLD_PRINT").is_some() {

@@ -821,6 +821,7 @@ impl Run {
         }
         let steps = self.journal.steps.clone();
         let mut pending_attach = false;
+        let mut undone = false;
         for st in &steps {
             let name: Option<StrategyName> = st.name.parse().ok();
             if st.state == super::journal::StepState::Started {
@@ -845,11 +846,7 @@ impl Run {
                         && snapshot::exists(&self.exec, snap)?
                     {
                         self.undo_rung(st.n, Some(snap))?;
-                        // Preflight saw the image as the killed command left it (an orphaned
-                        // unset-publisher may have finished first), not as it is restored:
-                        // its reachability tests and catalog reading no longer describe it.
-                        self.facts.zone_unreachable = None;
-                        self.facts.reread_catalogs(&self.exec.runner.clone());
+                        undone = true;
                     }
                     self.journal.end_step(
                         st.n,
@@ -882,6 +879,15 @@ impl Run {
             }
         }
         self.save()?;
+        if undone {
+            // Preflight saw the image as the killed command left it (an orphaned uninstall or
+            // unset-publisher may have finished first), not as it is restored: its package
+            // list, reachability tests and catalog reading no longer describe it.
+            let runner = self.exec.runner.clone();
+            self.facts.zone_unreachable = None;
+            self.facts.refresh_zone(&runner);
+            self.facts.reread_catalogs(&runner);
+        }
         self.diagnosis = self.diagnose_newest_log();
         // A blocked rung's packages were named by its dry run, not by any attach log.
         let blockers: Vec<String> = self
@@ -909,6 +915,29 @@ impl Run {
         // from preflight, or an earlier rung's attach that already failed. Resume must not
         // attach just to find out again (an extra attempt of minutes; on OmniOS a failed
         // attach -u also leaves a dead GZ publisher copied into the zone image).
+        // The run ended (or was killed) on a cause outside the image: a full pool, a ZBE
+        // problem. That is what the administrator fixes before resuming; only a new attach
+        // tells whether it is gone, as for an operator's own failed attach.
+        if !pending_attach
+            && self.choice == StrategyChoice::Auto
+            && let Some(d) = self.diagnosis.take_if(|d| d.outside_the_image().is_some())
+        {
+            let key = d.outside_the_image().unwrap_or_default();
+            let mut f = Finding::info(
+                "attach.previous-failure",
+                format!("the zone's last attach -u failed on {key}"),
+            );
+            f.detail = "that lies outside the zone's package image; attaching again to see \
+                        whether it is fixed"
+                .into();
+            self.emit(Event::Finding(f));
+            if self.tried.contains(&StrategyName::Attach) {
+                if let Some(end) = self.reattach("the last attach -u failed outside the image")? {
+                    return Ok(end);
+                }
+                return self.climb();
+            }
+        }
         if pending_attach {
             // A rung applied before the kill still needs its attach: the plain attach (with
             // the GZ publishers simplified if gz-publishers was applied) is that attempt.
@@ -920,7 +949,9 @@ impl Run {
             {
                 self.tried.retain(|s| *s != StrategyName::Attach);
                 self.continue_predicted_batch();
-            } else if let Some(end) = self.reattach_pending()? {
+            } else if let Some(end) =
+                self.reattach("the rung applied before the interruption still needs its attach -u")?
+            {
                 return Ok(end);
             }
         } else if self.choice == StrategyChoice::Auto && !self.tried.contains(&StrategyName::Attach)
@@ -930,10 +961,6 @@ impl Run {
             if failed_before {
                 self.tried.push(StrategyName::Attach);
             } else if self.diagnosis.is_none() {
-                // Preflight ran before the killed rung was undone (an orphaned uninstall may
-                // have finished meanwhile): read the catalogs again for the image as it is now.
-                self.facts.refresh_zone(&self.exec.runner);
-                self.facts.reread_catalogs(&self.exec.runner);
                 self.predict_failure();
             }
         }
@@ -945,9 +972,6 @@ impl Run {
     /// left goes before the pending attempt. When nothing predicted is left to apply, the
     /// plain attach is that attempt, as before.
     fn continue_predicted_batch(&mut self) {
-        let runner = self.exec.runner.clone();
-        self.facts.refresh_zone(&runner);
-        self.facts.reread_catalogs(&runner);
         let Some(d) = self.prediction() else { return };
         if d.from_catalogs() && d.remedies.iter().any(|r| !self.tried.contains(r)) {
             let mut f = Finding::info(
@@ -959,13 +983,14 @@ impl Run {
         }
     }
 
-    /// The `attach -u` a rung applied before an interruption never got: one attempt, journalled
-    /// as step `re-attach` (not a strategy: nothing is applied, nothing is counted as tried).
-    fn reattach_pending(&mut self) -> anyhow::Result<Option<(RunResult, String)>> {
+    /// One `attach -u` on resume, journalled as step `re-attach` (not a strategy: nothing is
+    /// applied, nothing is counted as tried): the one a rung applied before an interruption
+    /// never got, or one after a failure outside the image was fixed.
+    fn reattach(&mut self, why: &str) -> anyhow::Result<Option<(RunResult, String)>> {
         let n = self.open_step(
             "re-attach",
             None,
-            "the rung applied before the interruption still needs its attach -u".into(),
+            why.into(),
             vec![format!("zoneadm -z {} attach -u", self.facts.zone)],
         )?;
         let end = self.attach_after(&[])?;
@@ -1582,6 +1607,9 @@ impl Run {
                     self.last_log.as_ref().map_or("LOGFILE".into(), |l| l.display().to_string())
                 ));
                 next_steps.push(format!("zonerescue status {zone}"));
+                if let Some(key) = self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image) {
+                    next_steps.push(format!("once {key} is fixed: zonerescue resume {zone}"));
+                }
             }
             RunResult::Attached => {
                 self.post_checks(boot);
