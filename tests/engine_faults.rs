@@ -304,3 +304,33 @@ fn rollback_does_not_take_a_failing_zfs_list_for_a_missing_snapshot() {
     assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!(image(&h), before);
 }
+
+/// image-create's `install system/library` fails once with an unexplained pkg error, so the run
+/// ends failed with every useful rung tried. `resume` then finds nothing left: it must say so
+/// and point at a fresh run, which attaches.
+#[test]
+fn resume_with_nothing_left_points_at_a_fresh_run() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-orphaned-core")).unwrap();
+    let d = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg install\"\nmatch = \"system/library\"\nnth = 1\n\
+         exit = 1\nstderr = \"pkg: an unexpected error\\n\"\n"
+    ));
+    let run = |args: &[&str]| {
+        let out = zr(&d.dir).args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+        (out.status.code(), last)
+    };
+    let (code, first) = run(&["--json", "--yes", "--allow-destructive", "legacy01"]);
+    assert_eq!((code, &first["result"]), (Some(1), &"failed".into()), "{first}");
+    let (code, resumed) = run(&["--json", "resume", "legacy01", "--yes", "--allow-destructive"]);
+    assert_eq!((code, &resumed["result"]), (Some(1), &"failed".into()), "{resumed}");
+    let next: Vec<&str> =
+        resumed["next_steps"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    assert!(
+        next.contains(&"nothing was left to resume; to try every rung again: zonerescue legacy01"),
+        "{next:?}"
+    );
+    let (code, fresh) = run(&["--json", "--yes", "--allow-destructive", "legacy01"]);
+    assert_eq!((code, &fresh["result"]), (Some(0), &"attached".into()), "{fresh}");
+}

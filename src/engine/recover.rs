@@ -64,6 +64,8 @@ struct Run {
     last_log: Option<PathBuf>,
     /// Continuing a journalled run (`resume`).
     resuming: bool,
+    /// Steps the journal held when this process started (resume: the earlier run's).
+    steps_before: usize,
     /// Another package client held the zone image's lock for good: nothing is rolled back
     /// under it; the run stops for a later `resume`.
     image_busy: bool,
@@ -259,6 +261,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         Box::new(AutoPrompter { allow_destructive: req.allow_destructive })
     };
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
+    let journal_steps = journal.steps.len();
     let mut run = Run {
         exec,
         facts,
@@ -281,6 +284,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         extra_findings: Vec::new(),
         last_log: None,
         resuming: req.resume,
+        steps_before: journal_steps,
         image_busy: false,
     };
     let outcome = if req.resume { run.resume() } else { run.go() };
@@ -1609,6 +1613,12 @@ impl Run {
                 next_steps.push(format!("zonerescue status {zone}"));
                 if let Some(key) = self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image) {
                     next_steps.push(format!("once {key} is fixed: zonerescue resume {zone}"));
+                } else if self.resuming && self.journal.steps.len() == self.steps_before {
+                    // The earlier run had tried every useful rung: resuming it finds nothing
+                    // left, while a rung failed by a passing error is worth a fresh start.
+                    next_steps.push(format!(
+                        "nothing was left to resume; to try every rung again: zonerescue {zone}"
+                    ));
                 }
             }
             RunResult::Attached => {
