@@ -8,7 +8,8 @@
 //! 130 interrupted by a signal.
 //! `--dry-run` exits 0 (result `planned` in the JSON summary). An invalid or unknown zone name,
 //! a running or incomplete zone, an ambiguous ZBE, a failed pre-rescue snapshot and "no
-//! terminal and neither --strategy nor --yes" are all refusals (3). `rollback` exits 0 when the
+//! terminal and neither --strategy nor --yes" are all refusals (3), as is a GZ publisher
+//! configuration an earlier run left modified that cannot be restored from its journal. `rollback` exits 0 when the
 //! image was rolled back, 3 when it refused (no journal, unknown snapshot, running zone), 4 when
 //! a run holds the lock, 5 when a command failed midway (run it again once the cause is fixed).
 //!

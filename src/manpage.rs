@@ -304,7 +304,7 @@ fn exit_status(roff: &mut Roff) {
         (exit::USAGE, "Usage or I/O error."),
         (
             exit::REFUSED,
-            "Refused; nothing was changed (zone running, cannot snapshot, no terminal for prompts).",
+            "Refused; nothing was changed (zone running, cannot snapshot, no terminal for prompts), or the global zone's publishers an earlier run left modified could not be restored from its journal (kept for the next try).",
         ),
         (
             exit::LOCKED,
@@ -365,7 +365,9 @@ fn files(roff: &mut Roff) {
         (
             "/var/lib/zonerescue",
             "State directory: one journal and lock per zone, used by status, resume and rollback \
-             (see --state-dir), and the record of a changing command while it runs: if zonerescue \
+             (see --state-dir; the journal is the last real run's: --dry-run leaves it alone, and \
+             a new run first restores the global zone's publishers it records if that run left \
+             them modified), and the record of a changing command while it runs: if zonerescue \
              is killed outright, the next run, resume or rollback waits for that command first.",
         ),
         (

@@ -499,6 +499,91 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     assert_eq!(j["gz_publishers_modified"], false);
 }
 
+/// Kills `zone`'s rescue as soon as it has simplified the GZ publishers; the GZ as left.
+fn kill_with_gz_simplified(dir: &Path, zone: &str) -> String {
+    use std::io::BufRead;
+    let mut child = spawn_rescue(dir, "20", zone);
+    let stdout = child.stdout.take().unwrap();
+    let mut killed = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["event"] == "command" && v["command"].as_str().unwrap().contains("unset-publisher") {
+            child.kill().unwrap();
+            killed = true;
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(killed, "never saw the GZ publishers simplified");
+    std::thread::sleep(Duration::from_secs(1));
+    gz_tsv(dir)
+}
+
+/// Resume puts the GZ publishers back before anything else; when that fails, it goes no
+/// further (a rescue from a GZ that differs from the record would take it for the original)
+/// and keeps the journal for the next try.
+#[test]
+fn resume_stops_when_the_gz_publishers_cannot_be_restored() {
+    let text = std::fs::read_to_string(scenario("s11express-disabled-gz-publisher.toml")).unwrap();
+    let fault = "[[faults]]\ncommand = \"pkg set-publisher\"\nnth = 1\nexit = 1\n\
+                 stderr = \"pkg set-publisher: an unexpected error\\n\"\n";
+    let tmp = tempfile::tempdir().unwrap();
+    let scn = tmp.path().join("world.toml");
+    std::fs::write(&scn, format!("{text}\n{fault}")).unwrap();
+    let d = init(&scn);
+    let before = gz_tsv(d.path());
+    let simplified = kill_with_gz_simplified(d.path(), "mail01");
+    assert_ne!(simplified, before);
+    let journal = || std::fs::read(d.path().join("state/mail01/journal.json")).unwrap();
+    let killed_journal = journal();
+
+    let resume = || {
+        let out = zr(d.path()).args(["--json", "resume", "mail01", "--yes"]).output().unwrap();
+        let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
+        (out.status.code(), serde_json::from_str::<Value>(&last).unwrap())
+    };
+    let (code, s) = resume();
+    assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("could not be restored"), "{s}");
+    assert_eq!(zone_state(d.path(), "mail01"), "configured", "nothing else was done");
+    assert_eq!(journal(), killed_journal, "the journal is kept for the next try");
+
+    let (code, s) = resume();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(gz_tsv(d.path()), before);
+}
+
+/// A run SIGKILLed while the GZ publishers are simplified (an SSH session dropped, the host
+/// rebooted) leaves them so. The operator then starts a new run instead of `resume`: the new
+/// journal must not replace the only record of the original publishers before they are back.
+#[test]
+fn a_new_run_after_a_kill_restores_the_gz_publishers_the_killed_run_simplified() {
+    let d = init(&scenario("s11express-disabled-gz-publisher.toml"));
+    let before = gz_tsv(d.path());
+    let simplified = kill_with_gz_simplified(d.path(), "mail01");
+    assert_ne!(simplified, before, "the kill left the GZ publishers simplified");
+    let journal = || std::fs::read(d.path().join("state/mail01/journal.json")).unwrap();
+    let killed_journal = journal();
+
+    // A dry run says so, changes nothing and keeps the killed run's journal.
+    let (_, planned) = rescue(d.path(), "mail01", &["--dry-run"]);
+    assert_eq!(planned.last().unwrap()["result"], "planned");
+    let f = planned.iter().find(|e| e["key"] == "gz-publishers.last-run-modified");
+    assert!(f.is_some_and(|f| f["severity"] == "high"), "{planned:?}");
+    assert_eq!(gz_tsv(d.path()), simplified);
+    assert_eq!(journal(), killed_journal, "a dry run replaced the journal");
+
+    let (out, events) = rescue(d.path(), "mail01", &["--yes"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(gz_tsv(d.path()), before, "GZ publishers as before the killed run");
+    let f = events
+        .iter()
+        .find(|e| e["key"] == "gz-publishers.last-run-modified")
+        .expect("the restore is reported");
+    assert!(f["title"].as_str().unwrap().contains("restored from its journal"), "{f}");
+}
+
 /// SIGKILL at every step boundary of every attachable scenario, then `resume`: the zone ends
 /// installed, the GZ publishers equal the original, no strategy is applied twice, the journal
 /// parses and the pre-rescue snapshot is kept. (Kills inside commands: the next test.)

@@ -183,6 +183,11 @@ impl Journal {
 
     /// Atomically replaces the journal in `zone_dir` with `self`.
     pub fn save(&mut self, zone_dir: &Path) -> Result<(), JournalError> {
+        // A dry run must not replace a real run's journal: resume, rollback and the record of
+        // the GZ publishers need it.
+        if self.dry_run {
+            return Ok(());
+        }
         self.updated = now();
         let path = Journal::path(zone_dir);
         let shown = path.display().to_string();
@@ -289,6 +294,17 @@ mod tests {
         assert_eq!(applications_before(&j.steps, c, "uninstall"), 1);
         assert_eq!(applications_before(&j.steps, a, "uninstall"), 0);
         assert_eq!(applications_before(&j.steps, 99, "incremental"), 1);
+    }
+
+    #[test]
+    fn a_dry_run_leaves_the_last_real_runs_journal() {
+        let d = tempfile::tempdir().unwrap();
+        let mut real = Journal::new("r1", "web01", "auto", false);
+        real.gz_publishers_modified = true;
+        real.save(d.path()).unwrap();
+        Journal::new("r2", "web01", "auto", true).save(d.path()).unwrap();
+        let kept = Journal::load(d.path()).unwrap().unwrap();
+        assert_eq!((kept.run_id.as_str(), kept.gz_publishers_modified), ("r1", true));
     }
 
     #[test]

@@ -191,6 +191,9 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
             }
         }
     };
+    // A new run replaces the journal (a dry run does not): read the last one first.
+    let previous =
+        if req.resume || req.dry_run { None } else { Journal::load(&zone_dir).ok().flatten() };
     let mut choice = req.choice;
     let mut journal = if req.resume {
         let Some(mut j) = Journal::load(&zone_dir)? else {
@@ -209,14 +212,51 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         run_id = j.run_id.clone();
         j.pid = std::process::id();
         j.status = JournalStatus::Running;
-        // The global zone first: a run killed mid-attach may have left it simplified.
-        if j.gz_publishers_modified {
-            let r = restore_recorded_gz_publishers(&exec, &j)?;
-            j.gz_publishers_modified = !r;
-        }
         j
     } else {
         Journal::new(&run_id, &zone, &choice.to_string(), req.dry_run)
+    };
+    // The global zone first: it serves every zone. A run killed outright mid-attach (or whose
+    // restore failed) may have left its publishers simplified, and its journal holds the only
+    // record of the original; nothing goes on from a global zone that differs from it.
+    let left = if req.resume { Some(&journal) } else { previous.as_ref() };
+    let restored = match left.filter(|j| j.gz_publishers_modified) {
+        None if req.dry_run => {
+            Journal::load(&zone_dir).ok().flatten().filter(|j| j.gz_publishers_modified).map(|j| {
+                Finding::warn(
+                    "gz-publishers.last-run-modified",
+                    Severity::High,
+                    format!(
+                        "the last run ({}) may have left the global zone's publishers modified",
+                        j.run_id
+                    ),
+                )
+                .remediation("a real run restores them from its journal before anything else")
+            })
+        }
+        None => None,
+        Some(j) => {
+            let last = format!("the last run ({})", j.run_id);
+            if !restore_recorded_gz_publishers(&exec, j)? {
+                return refuse(
+                    &run_id,
+                    format!(
+                        "{last} left the global zone's publishers modified and they could not \
+                         be restored from its journal (kept: {}); fix them by hand (see the \
+                         difference above, `zonerescue status {zone}`), then run zonerescue again",
+                        Journal::path(&zone_dir).display()
+                    ),
+                );
+            }
+            journal.gz_publishers_modified = false;
+            Some(Finding::info(
+                "gz-publishers.last-run-modified",
+                format!(
+                    "{last} had left the global zone's publishers modified: restored from its \
+                     journal"
+                ),
+            ))
+        }
     };
     journal.save(&zone_dir)?;
     reporter.emit(&Event::RunStart {
@@ -226,7 +266,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         dry_run: req.dry_run,
         version: env!("CARGO_PKG_VERSION").into(),
     });
-    if let Some(f) = waited {
+    for f in [waited, restored].into_iter().flatten() {
         reporter.emit(&Event::Finding(f));
     }
 
