@@ -582,6 +582,11 @@ fn a_new_run_after_a_kill_restores_the_gz_publishers_the_killed_run_simplified()
         .find(|e| e["key"] == "gz-publishers.last-run-modified")
         .expect("the restore is reported");
     assert!(f["title"].as_str().unwrap().contains("restored from its journal"), "{f}");
+    let f = events
+        .iter()
+        .find(|e| e["key"] == "journal.last-run-unfinished")
+        .expect("the killed run is mentioned");
+    assert!(f["remediation"].as_str().unwrap().contains("zonerescue resume mail01"), "{f}");
 }
 
 /// SIGKILL at every step boundary of every attachable scenario, then `resume`: the zone ends

@@ -14,6 +14,7 @@ pub mod journal;
 pub mod lock;
 pub mod planner;
 pub mod preflight;
+pub mod previous_run;
 pub mod recover;
 pub mod reporter;
 pub mod rollback;

@@ -24,7 +24,7 @@ use super::journal::{Journal, JournalStatus};
 use super::lock::{LockError, ZoneLock};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
-use super::{inflight, planner, preflight, snapshot, statedir};
+use super::{inflight, planner, preflight, previous_run, snapshot, statedir};
 
 /// Builds the runner from the global options (the seam tests use).
 pub fn runner_from(cli: &Cli) -> anyhow::Result<Runner> {
@@ -192,8 +192,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         }
     };
     // A new run replaces the journal (a dry run does not): read the last one first.
-    let previous =
-        if req.resume || req.dry_run { None } else { Journal::load(&zone_dir).ok().flatten() };
+    let previous = if req.resume { None } else { Journal::load(&zone_dir).ok().flatten() };
     let mut choice = req.choice;
     let mut journal = if req.resume {
         let Some(mut j) = Journal::load(&zone_dir)? else {
@@ -219,45 +218,16 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     // The global zone first: it serves every zone. A run killed outright mid-attach (or whose
     // restore failed) may have left its publishers simplified, and its journal holds the only
     // record of the original; nothing goes on from a global zone that differs from it.
+    let mut inherited = Vec::new();
     let left = if req.resume { Some(&journal) } else { previous.as_ref() };
-    let restored = match left.filter(|j| j.gz_publishers_modified) {
-        None if req.dry_run => {
-            Journal::load(&zone_dir).ok().flatten().filter(|j| j.gz_publishers_modified).map(|j| {
-                Finding::warn(
-                    "gz-publishers.last-run-modified",
-                    Severity::High,
-                    format!(
-                        "the last run ({}) may have left the global zone's publishers modified",
-                        j.run_id
-                    ),
-                )
-                .remediation("a real run restores them from its journal before anything else")
-            })
+    if let Some(j) = left.filter(|j| j.gz_publishers_modified) {
+        match previous_run::restore_gz_publishers(&exec, j, req.dry_run, &zone_dir)? {
+            Ok(f) => inherited.push(f),
+            Err(why) => return refuse(&run_id, why),
         }
-        None => None,
-        Some(j) => {
-            let last = format!("the last run ({})", j.run_id);
-            if !restore_recorded_gz_publishers(&exec, j)? {
-                return refuse(
-                    &run_id,
-                    format!(
-                        "{last} left the global zone's publishers modified and they could not \
-                         be restored from its journal (kept: {}); fix them by hand (see the \
-                         difference above, `zonerescue status {zone}`), then run zonerescue again",
-                        Journal::path(&zone_dir).display()
-                    ),
-                );
-            }
-            journal.gz_publishers_modified = false;
-            Some(Finding::info(
-                "gz-publishers.last-run-modified",
-                format!(
-                    "{last} had left the global zone's publishers modified: restored from its \
-                     journal"
-                ),
-            ))
-        }
-    };
+        journal.gz_publishers_modified = false;
+    }
+    inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
     journal.save(&zone_dir)?;
     reporter.emit(&Event::RunStart {
         run_id: run_id.clone(),
@@ -266,7 +236,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         dry_run: req.dry_run,
         version: env!("CARGO_PKG_VERSION").into(),
     });
-    for f in [waited, restored].into_iter().flatten() {
+    for f in waited.into_iter().chain(inherited) {
         reporter.emit(&Event::Finding(f));
     }
 
@@ -333,32 +303,6 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
     };
     run.finish(result, message, req.report.as_ref(), req.boot)
-}
-
-/// Puts back the GZ publishers a journal recorded (what a killed run may have left unset).
-/// Returns whether they now equal the record.
-pub fn restore_recorded_gz_publishers(exec: &Exec, j: &Journal) -> anyhow::Result<bool> {
-    use crate::commands::pkg::{merge_table_flags, parse_publisher_table, parse_publisher_tsv};
-    let tsv = j.gz_publishers_tsv.clone().unwrap_or_default();
-    let mut pubs = parse_publisher_tsv(&tsv)?;
-    if let Some(table) = &j.gz_publishers_table {
-        merge_table_flags(&mut pubs, &parse_publisher_table(table)?);
-    }
-    let Some(mut g) = GzPublisherGuard::recorded(&exec.runner, pubs, tsv) else {
-        return Ok(true);
-    };
-    let r = g.restore(exec);
-    if !r.intact {
-        exec.reporter.emit(&Event::Finding(
-            Finding::warn(
-                "gz-publishers.restore-differs",
-                Severity::High,
-                "THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE RECORD",
-            )
-            .detail(r.difference),
-        ));
-    }
-    Ok(r.intact)
 }
 
 fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) -> Event {

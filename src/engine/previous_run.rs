@@ -1,0 +1,124 @@
+//! What a run takes over from the last one its zone's journal records: global-zone publishers
+//! that run may have left modified (put back before anything else, since the journal holds the
+//! only record of the original) and, for a new run, a run that never finished.
+
+use std::path::Path;
+
+use super::events::{Event, RunResult};
+use super::exec::Exec;
+use super::findings::{Finding, Severity};
+use super::journal::{Journal, JournalStatus};
+use crate::strategies::GzPublisherGuard;
+
+/// Puts back the GZ publishers a journal recorded (what a killed run may have left unset).
+/// Returns whether they now equal the record.
+pub fn restore_recorded_gz_publishers(exec: &Exec, j: &Journal) -> anyhow::Result<bool> {
+    use crate::commands::pkg::{merge_table_flags, parse_publisher_table, parse_publisher_tsv};
+    let tsv = j.gz_publishers_tsv.clone().unwrap_or_default();
+    let mut pubs = parse_publisher_tsv(&tsv)?;
+    if let Some(table) = &j.gz_publishers_table {
+        merge_table_flags(&mut pubs, &parse_publisher_table(table)?);
+    }
+    let Some(mut g) = GzPublisherGuard::recorded(&exec.runner, pubs, tsv) else {
+        return Ok(true);
+    };
+    let r = g.restore(exec);
+    if !r.intact {
+        exec.reporter.emit(&Event::Finding(
+            Finding::warn(
+                "gz-publishers.restore-differs",
+                Severity::High,
+                "THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE RECORD",
+            )
+            .detail(r.difference),
+        ));
+    }
+    Ok(r.intact)
+}
+
+/// The GZ publishers `last` (whose `gz_publishers_modified` is set) may have left modified,
+/// restored from its record: a finding saying so, or why the run must not go on (the journal
+/// is then kept for the next try). A dry run only says what a real run would do.
+pub fn restore_gz_publishers(
+    exec: &Exec,
+    last: &Journal,
+    dry_run: bool,
+    zone_dir: &Path,
+) -> anyhow::Result<Result<Finding, String>> {
+    let who = format!("the last run ({})", last.run_id);
+    if dry_run {
+        let f = Finding::warn(
+            "gz-publishers.last-run-modified",
+            Severity::High,
+            format!("{who} may have left the global zone's publishers modified"),
+        )
+        .remediation("a real run restores them from its journal before anything else");
+        return Ok(Ok(f));
+    }
+    if !restore_recorded_gz_publishers(exec, last)? {
+        return Ok(Err(format!(
+            "{who} left the global zone's publishers modified and they could not be restored \
+             from its journal (kept: {}); fix them by hand (see the difference above, \
+             `zonerescue status {}`), then run zonerescue again",
+            Journal::path(zone_dir).display(),
+            last.zone
+        )));
+    }
+    Ok(Ok(Finding::info(
+        "gz-publishers.last-run-modified",
+        format!("{who} had left the global zone's publishers modified: restored from its journal"),
+    )))
+}
+
+/// A new run replaces the journal of `last`: when that run never finished (killed, interrupted,
+/// stopped by an error), say that this one starts from the zone as it was left, and how to
+/// continue or undo the old one instead.
+pub fn unfinished(last: &Journal) -> Option<Finding> {
+    let how = match last.status {
+        JournalStatus::Running => "was killed",
+        JournalStatus::Ended(RunResult::Interrupted) => "was interrupted",
+        JournalStatus::Ended(RunResult::Error) => "stopped on an error",
+        JournalStatus::Ended(_) => return None,
+    };
+    let pre = last.pre_snapshot.as_ref()?;
+    let zone = &last.zone;
+    let f = Finding::warn(
+        "journal.last-run-unfinished",
+        Severity::Medium,
+        format!("the last run ({}) {how} before it finished", last.run_id),
+    )
+    .detail(format!(
+        "this run starts from the zone as that run left it; that run's pre-rescue snapshot \
+         {pre} stays"
+    ))
+    .remediation(format!(
+        "to continue that run instead: stop this one and run `zonerescue resume {zone}`; to \
+         return to the zone as it was before it: `zonerescue rollback {zone} --to {pre}`"
+    ));
+    Some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_run_that_changed_something_and_never_finished_is_mentioned() {
+        let mut j = Journal::new("r1", "web01", "auto", false);
+        assert!(unfinished(&j).is_none(), "no pre-rescue snapshot: nothing was changed");
+        j.pre_snapshot = Some("rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre".into());
+        let f = unfinished(&j).expect("killed (still marked running)");
+        assert!(f.title.contains("r1") && f.title.contains("was killed"), "{}", f.title);
+        let undo = "zonerescue rollback web01 --to rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre";
+        assert!(f.remediation.as_deref().is_some_and(|r| r.contains(undo)), "{f:?}");
+        for (r, said) in [
+            (RunResult::Interrupted, true),
+            (RunResult::Error, true),
+            (RunResult::Failed, false),
+            (RunResult::Attached, false),
+        ] {
+            j.status = JournalStatus::Ended(r);
+            assert_eq!(unfinished(&j).is_some(), said, "{r:?}");
+        }
+    }
+}
