@@ -179,7 +179,9 @@ pub struct RollbackArgs {
 pub struct SnapshotsArgs {
     #[arg(value_name = "ZONE")]
     pub zone: String,
-    /// Destroy tool-owned snapshots that are no longer needed (never the last good one).
+    /// Destroy tool-owned snapshots that are no longer needed: all but the last run's
+    /// pre-rescue snapshot and, if that run replaced one that never finished, the snapshot of
+    /// the zone before any rescue.
     #[arg(long)]
     pub prune: bool,
 }

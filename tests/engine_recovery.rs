@@ -545,6 +545,7 @@ fn resume_stops_when_the_gz_publishers_cannot_be_restored() {
     let (code, s) = resume();
     assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
     assert!(s["message"].as_str().unwrap().contains("could not be restored"), "{s}");
+    assert_eq!(s["gz_publishers_intact"], false, "{s}");
     assert_eq!(zone_state(d.path(), "mail01"), "configured", "nothing else was done");
     assert_eq!(journal(), killed_journal, "the journal is kept for the next try");
 
@@ -587,6 +588,16 @@ fn a_new_run_after_a_kill_restores_the_gz_publishers_the_killed_run_simplified()
         .find(|e| e["key"] == "journal.last-run-unfinished")
         .expect("the killed run is mentioned");
     assert!(f["remediation"].as_str().unwrap().contains("zonerescue resume mail01"), "{f}");
+
+    // The killed run's pre-rescue snapshot is the zone before any rescue: pruning keeps it.
+    let killed: Value = serde_json::from_slice(&killed_journal).unwrap();
+    let original = killed["pre_snapshot"].as_str().unwrap();
+    assert!(f["remediation"].as_str().unwrap().contains(&format!("--to {original}")), "{f}");
+    let prune = zr(d.path()).args(["snapshots", "mail01", "--prune"]).output().unwrap();
+    assert!(prune.status.success(), "{}", String::from_utf8_lossy(&prune.stderr));
+    let left = sim(d.path(), "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
+    assert!(left.lines().any(|l| l == original), "{left}");
+    assert!(left.lines().any(|l| Some(l) == s["pre_snapshot"].as_str()), "{left}");
 }
 
 /// SIGKILL at every step boundary of every attachable scenario, then `resume`: the zone ends

@@ -106,7 +106,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l comm
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l prune -d 'Destroy tool-owned snapshots that are no longer needed (never the last good one)'
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l prune -d 'Destroy tool-owned snapshots that are no longer needed: all but the last run\'s pre-rescue snapshot and, if that run replaced one that never finished, the snapshot of the zone before any rescue'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l keep -d 'Keep the simulated host in DIR instead of a temporary directory' -r -F

@@ -33,6 +33,10 @@ pub struct Journal {
     pub zone_root: Option<String>,
     /// The ZBE snapshot taken before anything changed.
     pub pre_snapshot: Option<String>,
+    /// The pre-rescue snapshot of an earlier run that never finished and that this run
+    /// replaced: the zone as it was before any rescue. `snapshots --prune` keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earlier_pre: Option<String>,
     /// `pkg publisher -H -F tsv` of the global zone at the start, verbatim.
     pub gz_publishers_tsv: Option<String>,
     /// `pkg publisher -H` of the global zone at the start, verbatim.
@@ -135,6 +139,7 @@ impl Journal {
             active_zbe: None,
             zone_root: None,
             pre_snapshot: None,
+            earlier_pre: None,
             gz_publishers_tsv: None,
             gz_publishers_table: None,
             gz_publishers_modified: false,
@@ -242,6 +247,11 @@ impl Journal {
         ));
         if let Some(s) = &self.pre_snapshot {
             out.push_str(&format!("  pre-rescue snapshot: {s}\n"));
+        }
+        if let Some(s) = &self.earlier_pre {
+            out.push_str(&format!(
+                "  before any rescue (an earlier run that never finished): {s}\n"
+            ));
         }
         if self.gz_publishers_modified {
             out.push_str(

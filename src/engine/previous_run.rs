@@ -70,17 +70,30 @@ pub fn restore_gz_publishers(
     )))
 }
 
-/// A new run replaces the journal of `last`: when that run never finished (killed, interrupted,
-/// stopped by an error), say that this one starts from the zone as it was left, and how to
-/// continue or undo the old one instead.
+/// How `last` ended when it never finished (killed, interrupted, stopped by an error).
+fn never_finished(last: &Journal) -> Option<&'static str> {
+    match last.status {
+        JournalStatus::Running => Some("was killed"),
+        JournalStatus::Ended(RunResult::Interrupted) => Some("was interrupted"),
+        JournalStatus::Ended(RunResult::Error) => Some("stopped on an error"),
+        JournalStatus::Ended(_) => None,
+    }
+}
+
+/// The zone as it was before any rescue, when a new run replaces `last` that never finished:
+/// the earliest pre-rescue snapshot of that chain of runs.
+pub fn earlier_pre(last: &Journal) -> Option<String> {
+    never_finished(last)?;
+    last.earlier_pre.clone().or_else(|| last.pre_snapshot.clone())
+}
+
+/// A new run replaces the journal of `last`: when that run never finished and had changed
+/// something, say that this one starts from the zone as it was left, and how to continue or
+/// undo the old one instead.
 pub fn unfinished(last: &Journal) -> Option<Finding> {
-    let how = match last.status {
-        JournalStatus::Running => "was killed",
-        JournalStatus::Ended(RunResult::Interrupted) => "was interrupted",
-        JournalStatus::Ended(RunResult::Error) => "stopped on an error",
-        JournalStatus::Ended(_) => return None,
-    };
-    let pre = last.pre_snapshot.as_ref()?;
+    let how = never_finished(last)?;
+    last.pre_snapshot.as_ref()?;
+    let before = earlier_pre(last)?;
     let zone = &last.zone;
     let f = Finding::warn(
         "journal.last-run-unfinished",
@@ -88,12 +101,13 @@ pub fn unfinished(last: &Journal) -> Option<Finding> {
         format!("the last run ({}) {how} before it finished", last.run_id),
     )
     .detail(format!(
-        "this run starts from the zone as that run left it; that run's pre-rescue snapshot \
-         {pre} stays"
+        "this run starts from the zone as that run left it; the snapshot of the zone before \
+         any rescue, {before}, stays (snapshots --prune keeps it)"
     ))
     .remediation(format!(
         "to continue that run instead: stop this one and run `zonerescue resume {zone}`; to \
-         return to the zone as it was before it: `zonerescue rollback {zone} --to {pre}`"
+         return to the zone as it was before any rescue: `zonerescue rollback {zone} --to \
+         {before}`"
     ));
     Some(f)
 }
@@ -111,6 +125,11 @@ mod tests {
         assert!(f.title.contains("r1") && f.title.contains("was killed"), "{}", f.title);
         let undo = "zonerescue rollback web01 --to rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre";
         assert!(f.remediation.as_deref().is_some_and(|r| r.contains(undo)), "{f:?}");
+        j.earlier_pre = Some("rpool/zones/web01/ROOT/zbe@zonerescue-r0-pre".into());
+        assert_eq!(
+            earlier_pre(&j).as_deref(),
+            Some("rpool/zones/web01/ROOT/zbe@zonerescue-r0-pre")
+        );
         for (r, said) in [
             (RunResult::Interrupted, true),
             (RunResult::Error, true),
@@ -119,6 +138,7 @@ mod tests {
         ] {
             j.status = JournalStatus::Ended(r);
             assert_eq!(unfinished(&j).is_some(), said, "{r:?}");
+            assert_eq!(earlier_pre(&j).is_some(), said, "{r:?}");
         }
     }
 }

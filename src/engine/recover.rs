@@ -223,11 +223,21 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     if let Some(j) = left.filter(|j| j.gz_publishers_modified) {
         match previous_run::restore_gz_publishers(&exec, j, req.dry_run, &zone_dir)? {
             Ok(f) => inherited.push(f),
-            Err(why) => return refuse(&run_id, why),
+            Err(why) => {
+                let mut e = summary_only(&zone, &run_id, RunResult::Refused, why);
+                if let Event::Summary(s) = &mut e {
+                    s.gz_publishers_intact = Some(false);
+                }
+                reporter.emit(&e);
+                return Ok(exit::REFUSED);
+            }
         }
         journal.gz_publishers_modified = false;
     }
     inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
+    if !req.resume {
+        journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
+    }
     journal.save(&zone_dir)?;
     reporter.emit(&Event::RunStart {
         run_id: run_id.clone(),
@@ -1609,6 +1619,9 @@ impl Run {
                 self.post_checks(boot);
                 if let Some(pre) = &self.pre {
                     next_steps.push(format!("undo everything: zonerescue rollback {zone}   (or: zoneadm -z {zone} detach && zfs rollback -r {pre})"));
+                }
+                if let Some(before) = &self.journal.earlier_pre {
+                    next_steps.push(format!("back to before any rescue (an earlier run never finished): zonerescue rollback {zone} --to {before}"));
                 }
             }
             RunResult::Interrupted => {

@@ -1,6 +1,7 @@
 //! `zonerescue snapshots ZONE [--prune]`: the tool-owned snapshots of the zone's boot
 //! environment (those carrying `com.zonerescue:run`), and pruning all but the last run's
-//! pre-rescue snapshot — never the last good one.
+//! pre-rescue snapshot and, when that run replaced one that never finished, the snapshot from
+//! before any rescue — never the last good one.
 
 use std::sync::Arc;
 
@@ -24,7 +25,8 @@ struct Owned {
     name: String,
     run: String,
     step: Option<String>,
-    /// The last run's pre-rescue snapshot: never pruned.
+    /// The last run's pre-rescue snapshot, or the one before any rescue (an earlier run that
+    /// never finished): never pruned.
     keep: bool,
 }
 
@@ -57,7 +59,9 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
                 name: name.to_string(),
                 run: run.to_string(),
                 step: r.get(PROP_STEP).map(str::to_string),
-                keep: journal.pre_snapshot.as_deref() == Some(name),
+                keep: [&journal.pre_snapshot, &journal.earlier_pre]
+                    .iter()
+                    .any(|k| k.as_deref() == Some(name)),
             })
         })
         .collect();
@@ -68,8 +72,13 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
             println!("zone {zone}: no zonerescue snapshots of {zbe}");
         } else {
             for o in &owned {
-                let note =
-                    if o.keep { "  (pre-rescue snapshot of the last run: kept)" } else { "" };
+                let note = if journal.pre_snapshot.as_deref() == Some(o.name.as_str()) {
+                    "  (pre-rescue snapshot of the last run: kept)"
+                } else if o.keep {
+                    "  (before any rescue; an earlier run never finished: kept)"
+                } else {
+                    ""
+                };
                 println!(
                     "{}  run {}  step {}{note}",
                     o.name,
