@@ -126,7 +126,10 @@ fn description(roff: &mut Roff) {
              continued with ",
             ),
             bold("resume"),
-            roman(" and undone with "),
+            roman(
+                " (on a terminal, starting a new run after one that never finished offers to) \
+                 and undone with ",
+            ),
             bold("rollback"),
             roman("."),
         ],

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod sim_support;
+
 const ZR: &str = env!("CARGO_BIN_EXE_zonerescue");
 
 fn have_tmux() -> bool {
@@ -168,4 +170,60 @@ fn answering_no_stops_safely() {
     // The global zone's publishers are exactly as the journal recorded them at the start.
     assert_eq!(j["gz_publishers_tsv"].as_str(), Some(gz_publishers(&dir).as_str()), "{j}");
     assert_eq!(j["gz_publishers_modified"], false, "{j}");
+}
+
+/// An operator whose run was killed (the SSH session dropped) starts zonerescue again instead
+/// of `resume`: guided mode offers to continue the killed run, and answering yes resumes it
+/// (same run id, its pre-rescue snapshot) instead of starting afresh from a half-done zone.
+#[test]
+fn a_guided_run_offers_to_resume_a_killed_one() {
+    use std::io::BufRead;
+    if !have_tmux() {
+        eprintln!("SKIPPED: tmux is not installed (install it to run the guided-mode test)");
+        return;
+    }
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let dir = sim.dir.clone();
+    let mut child = sim_support::zonerescue(&dir)
+        .args(["--json", "--yes", "pg01"])
+        .env("ZONESIM_SPEED", "20")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut killed_run = String::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["event"] == "run-start" {
+            killed_run = v["run_id"].as_str().unwrap().to_string();
+        }
+        if v["event"] == "step-start" && v["name"] == "uninstall" {
+            child.kill().unwrap();
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(!killed_run.is_empty());
+
+    let d = dir.display();
+    let cmd = format!(
+        "env -u ZONESIM_ROOT -u ZONERESCUE_STRATEGY -u ZONERESCUE_YES ZONESIM_SPEED=100000 \
+         NO_COLOR=1 '{ZR}' --command-dir '{d}/bin' --system-root '{d}' --state-dir '{d}/state' \
+         pg01; echo \"zr exited $?\"; sleep 600"
+    );
+    let t = Tmux::start("resume-offer", &cmd);
+    let s = t.wait_for("Resume it instead of starting a new run?", 1);
+    assert!(s.contains(&format!("The last run ({killed_run}) was killed")), "{s}");
+    t.keys("y");
+    // The killed uninstall is proposed again, with the question guided mode always asks.
+    t.wait_for("Apply uninstall to zone pg01?", 1);
+    t.keys("y");
+    let s = t.wait_for("zr exited", 1);
+    assert!(s.contains("Result for zone pg01: attached"), "{s}");
+    assert!(s.contains("zr exited 0"), "{s}");
+    let j: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("state/pg01/journal.json")).unwrap())
+            .unwrap();
+    assert_eq!(j["run_id"], killed_run.as_str(), "the killed run was resumed, not replaced");
+    assert_eq!(j["status"]["ended"], "attached", "{j}");
 }

@@ -87,6 +87,18 @@ pub fn earlier_pre(last: &Journal) -> Option<String> {
     last.earlier_pre.clone().or_else(|| last.pre_snapshot.clone())
 }
 
+/// Guided mode's question before a new run replaces `last`, when that run never finished and
+/// had changed something (so `resume` can continue it).
+pub fn resume_question(last: &Journal) -> Option<String> {
+    let how = never_finished(last)?;
+    let pre = last.pre_snapshot.as_ref()?;
+    Some(format!(
+        "The last run ({}) {how} before it finished (strategy {}, {} attach attempt(s), \
+         pre-rescue snapshot {pre}). Resume it instead of starting a new run?",
+        last.run_id, last.strategy, last.attempts
+    ))
+}
+
 /// A new run replaces the journal of `last`: when that run never finished and had changed
 /// something, say that this one starts from the zone as it was left, and how to continue or
 /// undo the old one instead.
@@ -122,6 +134,8 @@ mod tests {
         assert!(unfinished(&j).is_none(), "no pre-rescue snapshot: nothing was changed");
         j.pre_snapshot = Some("rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre".into());
         let f = unfinished(&j).expect("killed (still marked running)");
+        let q = resume_question(&j).expect("guided mode offers to resume it");
+        assert!(q.contains("r1") && q.ends_with("Resume it instead of starting a new run?"), "{q}");
         assert!(f.title.contains("r1") && f.title.contains("was killed"), "{}", f.title);
         let undo = "zonerescue rollback web01 --to rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre";
         assert!(f.remediation.as_deref().is_some_and(|r| r.contains(undo)), "{f:?}");
@@ -139,6 +153,7 @@ mod tests {
             j.status = JournalStatus::Ended(r);
             assert_eq!(unfinished(&j).is_some(), said, "{r:?}");
             assert_eq!(earlier_pre(&j).is_some(), said, "{r:?}");
+            assert_eq!(resume_question(&j).is_some(), said, "{r:?}");
         }
     }
 }

@@ -192,9 +192,26 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         }
     };
     // A new run replaces the journal (a dry run does not): read the last one first.
-    let previous = if req.resume { None } else { Journal::load(&zone_dir).ok().flatten() };
+    let mut previous = if req.resume { None } else { Journal::load(&zone_dir).ok().flatten() };
+    // Guided: an operator whose run was killed may simply have started it again; offer to
+    // continue that run rather than start afresh from the zone as it was left.
+    let mut resume = req.resume;
+    if interactive
+        && !req.yes
+        && !req.dry_run
+        && let Some(q) = previous.as_ref().and_then(previous_run::resume_question)
+    {
+        match (DialoguerPrompter { allow_destructive: req.allow_destructive }).confirm(&q) {
+            Answer::Yes => resume = true,
+            Answer::No => {}
+            Answer::Stop => return refuse(&run_id, "stopped at the operator's request".into()),
+        }
+    }
+    if resume {
+        previous = None;
+    }
     let mut choice = req.choice;
-    let mut journal = if req.resume {
+    let mut journal = if resume {
         let Some(mut j) = Journal::load(&zone_dir)? else {
             return refuse(&run_id, format!("no journal in {} to resume", zone_dir.display()));
         };
@@ -219,7 +236,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     // restore failed) may have left its publishers simplified, and its journal holds the only
     // record of the original; nothing goes on from a global zone that differs from it.
     let mut inherited = Vec::new();
-    let left = if req.resume { Some(&journal) } else { previous.as_ref() };
+    let left = if resume { Some(&journal) } else { previous.as_ref() };
     if let Some(j) = left.filter(|j| j.gz_publishers_modified) {
         match previous_run::restore_gz_publishers(&exec, j, req.dry_run, &zone_dir)? {
             Ok(f) => inherited.push(f),
@@ -235,7 +252,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         journal.gz_publishers_modified = false;
     }
     inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
-    if !req.resume {
+    if !resume {
         journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
     }
     journal.save(&zone_dir)?;
@@ -260,14 +277,14 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         _ => {
             let why: Vec<String> =
                 pf.findings.iter().filter(|f| f.inhibitor).map(|f| f.title.clone()).collect();
-            if !req.resume {
+            if !resume {
                 journal.status = JournalStatus::Ended(RunResult::Refused);
                 journal.save(&zone_dir)?;
             }
             return refuse(&run_id, format!("nothing was changed: {}", why.join("; ")));
         }
     };
-    if !req.resume {
+    if !resume {
         journal.active_zbe = facts.active_zbe.clone();
         journal.zone_root = Some(facts.zone_root.display().to_string());
         journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
@@ -303,11 +320,11 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         diagnosis: None,
         extra_findings: Vec::new(),
         last_log: None,
-        resuming: req.resume,
+        resuming: resume,
         steps_before: journal_steps,
         image_busy: false,
     };
-    let outcome = if req.resume { run.resume() } else { run.go() };
+    let outcome = if resume { run.resume() } else { run.go() };
     let (result, message) = match outcome {
         Ok(r) => r,
         Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
