@@ -205,3 +205,29 @@ fn zones_that_cannot_be_listed_are_refused_with_one_json_object() {
     assert_eq!(v["exit_status"], 3);
     assert!(v["error"].as_str().unwrap().contains("cannot list the zones"), "{v}");
 }
+
+/// A zone whose last zonerescue run stopped on an error midway (another zoneadm held the
+/// zone): the survey says so and how to continue it, still without changing anything.
+#[test]
+fn a_run_that_never_finished_is_reported_with_how_to_resume_it() {
+    let text = std::fs::read_to_string(scenario("omnios-postgres-removed.toml")).unwrap();
+    let host =
+        sim_support::Sim::from_text(&format!("{text}\n[[faults]]\nkind = \"zoneadm-locked\"\n"));
+    let dir = host.dir.as_path();
+    let run = zr(dir, &["--yes", "pg01"]);
+    assert_eq!(run.status.code(), Some(5), "{}", String::from_utf8_lossy(&run.stderr));
+    let before = audit_len(dir);
+    let out = zr(dir, &["--all", "--json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let z = zone(&report, "pg01");
+    let f = z["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "journal.last-run-unfinished")
+        .unwrap_or_else(|| panic!("{z}"));
+    assert!(f["title"].as_str().unwrap().contains("stopped on an error"), "{f}");
+    assert_eq!(f["remediation"], "continue it: zonerescue resume pg01");
+    assert!(z["reason"].as_str().unwrap().contains("before it finished"), "{z}");
+    assert!(audited_since(dir, before).iter().all(|a| is_read_only(a)), "--all changed something");
+}

@@ -25,8 +25,10 @@ use super::attempt;
 use super::diagnosis::Diagnosis;
 use super::facts::entire;
 use super::findings::Finding;
+use super::journal::Journal;
 use super::preflight;
-use super::recover::{analysis_context, runner_from};
+use super::previous_run;
+use super::recover::{analysis_context, runner_from, state_base};
 
 /// Version of the JSON shape of [`FleetReport`]; fields are only added within a version.
 pub const FLEET_SCHEMA_VERSION: u32 = 1;
@@ -156,7 +158,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             let zones: Vec<ZoneReport> = list
                 .iter()
                 .filter(|e| !e.is_global())
-                .map(|e| examine(&runner, &rules, e, forced))
+                .map(|e| {
+                    let mut z = examine(&runner, &rules, e, forced);
+                    note_last_run(&mut z, &state_base(cli, &runner));
+                    z
+                })
                 .collect();
             let exit_status = exit_status(&zones);
             FleetReport {
@@ -234,6 +240,17 @@ fn host_facts(runner: &Runner) -> HostFacts {
 }
 
 /// Preflight (the engine's own, read-only) and the analysis of the zone's newest attach log.
+/// What the zone's last zonerescue run left (a run that never finished, GZ publishers it may
+/// have left modified), from its journal, read only.
+fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
+    let Ok(Some(last)) = Journal::load(&state.join(&z.zone)) else { return };
+    let found = previous_run::survey(&last);
+    if let Some(f) = found.iter().find(|f| f.key == "journal.last-run-unfinished") {
+        z.reason = format!("{}; {}", z.reason, f.title);
+    }
+    z.findings.extend(found);
+}
+
 fn examine(
     runner: &Runner,
     rules: &RuleSet,

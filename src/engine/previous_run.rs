@@ -124,6 +124,45 @@ pub fn unfinished(last: &Journal) -> Option<Finding> {
     Some(f)
 }
 
+/// For `--all` (read-only): what the zone's last journalled run left to deal with.
+pub fn survey(last: &Journal) -> Vec<Finding> {
+    let zone = &last.zone;
+    let mut found = Vec::new();
+    if last.gz_publishers_modified {
+        found.push(
+            Finding::warn(
+                "gz-publishers.last-run-modified",
+                Severity::High,
+                format!(
+                    "zonerescue's last run for {zone} ({}) may have left the global zone's \
+                     publishers modified",
+                    last.run_id
+                ),
+            )
+            .remediation(format!(
+                "`zonerescue resume {zone}`, `zonerescue rollback {zone}` or a new run restores \
+                 them from its journal first"
+            )),
+        );
+    }
+    if let Some(how) = never_finished(last)
+        && last.pre_snapshot.is_some()
+    {
+        found.push(
+            Finding::warn(
+                "journal.last-run-unfinished",
+                Severity::Medium,
+                format!(
+                    "zonerescue's last run for {zone} ({}) {how} before it finished",
+                    last.run_id
+                ),
+            )
+            .remediation(format!("continue it: zonerescue resume {zone}")),
+        );
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +178,10 @@ mod tests {
         assert!(f.title.contains("r1") && f.title.contains("was killed"), "{}", f.title);
         let undo = "zonerescue rollback web01 --to rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre";
         assert!(f.remediation.as_deref().is_some_and(|r| r.contains(undo)), "{f:?}");
+        j.gz_publishers_modified = true;
+        let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
+        assert_eq!(keys, ["gz-publishers.last-run-modified", "journal.last-run-unfinished"]);
+        j.gz_publishers_modified = false;
         j.earlier_pre = Some("rpool/zones/web01/ROOT/zbe@zonerescue-r0-pre".into());
         assert_eq!(
             earlier_pre(&j).as_deref(),
@@ -154,6 +197,7 @@ mod tests {
             assert_eq!(unfinished(&j).is_some(), said, "{r:?}");
             assert_eq!(earlier_pre(&j).is_some(), said, "{r:?}");
             assert_eq!(resume_question(&j).is_some(), said, "{r:?}");
+            assert_eq!(survey(&j).len(), usize::from(said), "{r:?}");
         }
     }
 }
