@@ -368,7 +368,7 @@ fn files(roff: &mut Roff) {
         (
             "/var/lib/zonerescue",
             "State directory: one journal and lock per zone, used by status, resume and rollback \
-             (see --state-dir; the journal is the last real run's: --dry-run leaves it alone, and \
+             (see --state-dir; the journal is the last real run's: --dry-run, or a run preflight refuses, leaves it alone, and \
              a new run first restores the global zone's publishers it records if that run left \
              them modified), and the record of a changing command while it runs: if zonerescue \
              is killed outright, the next run, resume or rollback waits for that command first.",

@@ -334,3 +334,25 @@ fn resume_with_nothing_left_points_at_a_fresh_run() {
     let (code, fresh) = run(&["--json", "--yes", "--allow-destructive", "legacy01"]);
     assert_eq!((code, &fresh["result"]), (Some(0), &"attached".into()), "{fresh}");
 }
+
+/// A run stopped by an error midway (another zoneadm held the zone), then a run that preflight
+/// refuses (the zone was marked incomplete meanwhile): the refusal changed nothing, so it must
+/// not replace the stopped run's journal (its status, `resume`, its pre-rescue snapshot).
+#[test]
+fn a_refused_run_keeps_the_last_runs_journal() {
+    let d = host("kind = \"zoneadm-locked\"\nnth = 1");
+    let h = d.dir.clone();
+    let first = zr(&h).args(["--yes", ZONE]).output().unwrap();
+    assert_eq!(first.status.code(), Some(5), "{}", String::from_utf8_lossy(&first.stderr));
+    let journal = || std::fs::read(h.join("state").join(ZONE).join("journal.json")).unwrap();
+    let stopped = journal();
+    let mark = Command::new(h.join("bin/zoneadm"))
+        .args(["-z", ZONE, "mark", "incomplete"])
+        .env_remove("ZONESIM_ROOT")
+        .status()
+        .unwrap();
+    assert!(mark.success());
+    let refused = zr(&h).args(["--yes", ZONE]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(3), "{}", String::from_utf8_lossy(&refused.stdout));
+    assert_eq!(journal(), stopped, "the refused run replaced the journal");
+}

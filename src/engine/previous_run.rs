@@ -83,6 +83,10 @@ fn never_finished(last: &Journal) -> Option<&'static str> {
 /// The zone as it was before any rescue, when a new run replaces `last` that never finished:
 /// the earliest pre-rescue snapshot of that chain of runs.
 pub fn earlier_pre(last: &Journal) -> Option<String> {
+    if last.pre_snapshot.is_none() {
+        // It changed nothing (refused, e.g. its snapshot failed): it passes the record on.
+        return last.earlier_pre.clone();
+    }
     never_finished(last)?;
     last.earlier_pre.clone().or_else(|| last.pre_snapshot.clone())
 }
@@ -171,6 +175,11 @@ mod tests {
     fn only_a_run_that_changed_something_and_never_finished_is_mentioned() {
         let mut j = Journal::new("r1", "web01", "auto", false);
         assert!(unfinished(&j).is_none(), "no pre-rescue snapshot: nothing was changed");
+        // A refused run (its snapshot failed) hands on the record it was given.
+        j.status = JournalStatus::Ended(RunResult::Refused);
+        j.earlier_pre = Some("rpool/zones/web01/ROOT/zbe@zonerescue-r0-pre".into());
+        assert_eq!(earlier_pre(&j), j.earlier_pre);
+        (j.status, j.earlier_pre) = (JournalStatus::Running, None);
         j.pre_snapshot = Some("rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre".into());
         let f = unfinished(&j).expect("killed (still marked running)");
         let q = resume_question(&j).expect("guided mode offers to resume it");

@@ -255,7 +255,11 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     if !resume {
         journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
     }
-    journal.save(&zone_dir)?;
+    // A new run's journal replaces the last one only once preflight lets it go on: a refusal
+    // changes nothing, so it must not cost the last run's record (resume, its snapshots).
+    if resume {
+        journal.save(&zone_dir)?;
+    }
     reporter.emit(&Event::RunStart {
         run_id: run_id.clone(),
         zone: zone.clone(),
@@ -277,10 +281,6 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         _ => {
             let why: Vec<String> =
                 pf.findings.iter().filter(|f| f.inhibitor).map(|f| f.title.clone()).collect();
-            if !resume {
-                journal.status = JournalStatus::Ended(RunResult::Refused);
-                journal.save(&zone_dir)?;
-            }
             return refuse(&run_id, format!("nothing was changed: {}", why.join("; ")));
         }
     };
@@ -926,10 +926,6 @@ impl Run {
                 format!("zone {} is attached (installed)", self.facts.zone),
             ));
         }
-        // The killed run's reason to skip the plain attach is not journalled: a prediction
-        // from preflight, or an earlier rung's attach that already failed. Resume must not
-        // attach just to find out again (an extra attempt of minutes; on OmniOS a failed
-        // attach -u also leaves a dead GZ publisher copied into the zone image).
         // The run ended (or was killed) on a cause outside the image: a full pool, a ZBE
         // problem. That is what the administrator fixes before resuming; only a new attach
         // tells whether it is gone, as for an operator's own failed attach.
@@ -953,6 +949,10 @@ impl Run {
                 return self.climb();
             }
         }
+        // The killed run's reason to skip the plain attach is not journalled: a prediction
+        // from preflight, or an earlier rung's attach that already failed. Resume must not
+        // attach just to find out again (an extra attempt of minutes; on OmniOS a failed
+        // attach -u also leaves a dead GZ publisher copied into the zone image).
         if pending_attach {
             // A rung applied before the kill still needs its attach: the plain attach (with
             // the GZ publishers simplified if gz-publishers was applied) is that attempt.
