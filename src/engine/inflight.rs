@@ -87,10 +87,7 @@ impl InFlight {
     /// Whether the process still exists. A pid reused since by an unrelated process also
     /// answers yes: then we wait on the safe side, bounded by the command kind's limit.
     pub fn is_running(&self) -> bool {
-        let Ok(pid) = libc::pid_t::try_from(self.pid) else { return false };
-        // SAFETY: kill with signal 0 sends nothing; it only checks that the pid exists.
-        let r = unsafe { libc::kill(pid, 0) };
-        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        pid_exists(self.pid)
     }
 
     /// How long this child may still run: its kind's limit from its start (a run killed
@@ -151,6 +148,17 @@ pub fn wait_for_leftover(
     );
     f.detail = "its run was killed while it ran; it kept running in its own process group".into();
     Ok(Some(f))
+}
+
+/// Whether a process `pid` exists (signal 0 sends nothing). 0 and 1 never name a run of ours.
+pub fn pid_exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+    if pid <= 1 {
+        return false;
+    }
+    // SAFETY: kill with signal 0 sends nothing; it only checks that the pid exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 #[cfg(test)]

@@ -149,7 +149,16 @@ pub fn survey(last: &Journal) -> Vec<Finding> {
             )),
         );
     }
-    if let Some(how) = never_finished(last)
+    if last.status == JournalStatus::Running && super::inflight::pid_exists(last.pid) {
+        // No lock is taken here: the run may simply be going on.
+        found.push(Finding::info(
+            "journal.run-in-progress",
+            format!(
+                "a zonerescue run for {zone} ({}, pid {}) is in progress",
+                last.run_id, last.pid
+            ),
+        ));
+    } else if let Some(how) = never_finished(last)
         && last.pre_snapshot.is_some()
     {
         found.push(
@@ -187,6 +196,10 @@ mod tests {
         assert!(f.title.contains("r1") && f.title.contains("was killed"), "{}", f.title);
         let undo = "zonerescue rollback web01 --to rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre";
         assert!(f.remediation.as_deref().is_some_and(|r| r.contains(undo)), "{f:?}");
+        // Our own pid: the run is going on, not killed.
+        let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
+        assert_eq!(keys, ["journal.run-in-progress"]);
+        j.pid = 1; // never a run of ours: as good as a pid that is gone
         j.gz_publishers_modified = true;
         let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
         assert_eq!(keys, ["gz-publishers.last-run-modified", "journal.last-run-unfinished"]);
