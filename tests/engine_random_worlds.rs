@@ -397,11 +397,22 @@ fn scenario_file(toml: &str) -> (tempfile::TempDir, PathBuf) {
 /// `zonerescue --json resume ZONE --yes --allow-destructive` (it waits for a changing command
 /// the killed run left running).
 fn resume(dir: &Path, zone: &str) -> std::process::Output {
+    zr_output(dir, &["--json", "resume", zone, "--yes", "--allow-destructive"])
+}
+
+/// zonerescue with `args` on the world in `dir`, at full simulated speed.
+fn zr_output(dir: &Path, args: &[&str]) -> std::process::Output {
     sim_support::zonerescue(dir)
-        .args(["--json", "resume", zone, "--yes", "--allow-destructive"])
+        .args(args)
         .env_remove("ZONESIM_SPEED")
         .output()
-        .expect("run zonerescue resume")
+        .expect("run zonerescue")
+}
+
+/// The GZ publishers differ from `before` while summary `s` does not say they might.
+fn gz_changed_unsaid(dir: &Path, before: &str, s: &Value) -> bool {
+    sim(dir, "pkg", &["publisher", "-H", "-F", "tsv"]) != before
+        && s["gz_publishers_intact"] != false
 }
 
 /// The seeds to run: `ZR_WORLD_SEED=N`, else `ZR_WORLD_SEEDS=A..B`, else `default`.
@@ -1057,11 +1068,10 @@ fn fault_world(seed: u64) -> Vec<String> {
     let out = if killed {
         resume(&dir, &zone)
     } else {
-        sim_support::zonerescue(&dir)
-            .args(["--json", "--yes", "--allow-destructive", "--strategy", &kill_strategy(), &zone])
-            .env_remove("ZONESIM_SPEED")
-            .output()
-            .expect("run zonerescue")
+        zr_output(
+            &dir,
+            &["--json", "--yes", "--allow-destructive", "--strategy", &kill_strategy(), &zone],
+        )
     };
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let code = out.status.code().unwrap_or(-1);
@@ -1081,8 +1091,7 @@ fn fault_world(seed: u64) -> Vec<String> {
     if want_code != Some(code) && code != 4 {
         problems.push(format!("exit {code} for result '{result}'"));
     }
-    let gz_now = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
-    if gz_now != gz_before && s["gz_publishers_intact"] != false {
+    if gz_changed_unsaid(&dir, &gz_before, s) {
         problems.push(format!(
             "GZ publishers changed, summary says intact={}",
             s["gz_publishers_intact"]
@@ -1106,13 +1115,7 @@ fn fault_world(seed: u64) -> Vec<String> {
     if !then_resume && !strings(&s["snapshots"]).is_empty() {
         // The operator's undo: back to the image as it was. A fault that has not fired yet
         // may stop the first rollback (exit 5, the documented "run it again").
-        let rollback = || {
-            sim_support::zonerescue(&dir)
-                .args(["rollback", &zone, "--yes"])
-                .env_remove("ZONESIM_SPEED")
-                .output()
-                .expect("run zonerescue rollback")
-        };
+        let rollback = || zr_output(&dir, &["rollback", &zone, "--yes"]);
         let mut rb = rollback();
         if rb.status.code() == Some(5)
             && !String::from_utf8_lossy(&rb.stderr).contains("panicked at")
@@ -1141,12 +1144,7 @@ fn fault_world(seed: u64) -> Vec<String> {
             &["--json", "--yes", "--allow-destructive", &zone]
         };
         let run = |args: &[&str]| {
-            let out = sim_support::zonerescue(&dir)
-                .args(args)
-                .env_remove("ZONESIM_SPEED")
-                .output()
-                .expect("run zonerescue again");
-            summary_of(&events(&out.stdout)).cloned().unwrap_or(Value::Null)
+            summary_of(&events(&zr_output(&dir, args).stdout)).cloned().unwrap_or(Value::Null)
         };
         let mut last = run(args);
         if last["result"] != "attached" {
@@ -1159,8 +1157,7 @@ fn fault_world(seed: u64) -> Vec<String> {
             last = run(&["--json", "--yes", "--allow-destructive", &zone]);
         }
         let r = &last["result"];
-        let gz_now = sim(&dir, "pkg", &["publisher", "-H", "-F", "tsv"]);
-        if gz_now != gz_before && last["gz_publishers_intact"] != false {
+        if gz_changed_unsaid(&dir, &gz_before, &last) {
             problems.push(format!("GZ publishers changed after {args:?}"));
         }
         if r != "attached" || zone_state(&dir, &zone) != "installed" {

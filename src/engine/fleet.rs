@@ -153,6 +153,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         None => None,
     };
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
+    let state = state_base(cli, &runner);
     let report = match zoneadm::list(&runner) {
         Ok(list) => {
             let zones: Vec<ZoneReport> = list
@@ -160,7 +161,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                 .filter(|e| !e.is_global())
                 .map(|e| {
                     let mut z = examine(&runner, &rules, e, forced);
-                    note_last_run(&mut z, &state_base(cli, &runner));
+                    note_last_run(&mut z, &state);
                     z
                 })
                 .collect();
@@ -239,7 +240,6 @@ fn host_facts(runner: &Runner) -> HostFacts {
     }
 }
 
-/// Preflight (the engine's own, read-only) and the analysis of the zone's newest attach log.
 /// What the zone's last zonerescue run left (a run that never finished, GZ publishers it may
 /// have left modified), from its journal, read only.
 fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
@@ -251,6 +251,7 @@ fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
     z.findings.extend(found);
 }
 
+/// Preflight (the engine's own, read-only) and the analysis of the zone's newest attach log.
 fn examine(
     runner: &Runner,
     rules: &RuleSet,

@@ -332,6 +332,25 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     run.finish(result, message, req.report.as_ref(), req.boot)
 }
 
+/// The zone's last attach failed on `key`, outside its package image (a full pool, a ZBE
+/// problem): what the administrator fixes before running zonerescue, so it is attached again.
+fn outside_image_finding(
+    key: &str,
+    minutes_ago: Option<u64>,
+    log: Option<&std::path::Path>,
+) -> Finding {
+    let when = minutes_ago.map_or(String::new(), |m| format!(" {m} min ago"));
+    let mut f = Finding::info(
+        "attach.previous-failure",
+        format!("the zone's last attach -u failed{when} on {key}"),
+    );
+    let log = log.map_or(String::new(), |p| format!("{}: ", p.display()));
+    f.detail = format!(
+        "{log}that lies outside the zone's package image; attach again to see whether it is fixed"
+    );
+    f
+}
+
 fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) -> Event {
     Event::Summary(Summary {
         zone: zone.into(),
@@ -637,16 +656,7 @@ impl Run {
         // A cause outside the image (a full pool, a ZBE problem) is what the administrator
         // fixes before running zonerescue; only a new attach tells whether it is gone.
         if let Some(key) = d.outside_the_image() {
-            let mut f = Finding::info(
-                "attach.previous-failure",
-                format!("the zone's last attach -u failed {minutes} min ago on {key}"),
-            );
-            f.detail = format!(
-                "{}: that lies outside the zone's package image; attach again to see whether it \
-                 is fixed",
-                path.display()
-            );
-            self.emit(Event::Finding(f));
+            self.emit(Event::Finding(outside_image_finding(key, Some(minutes), Some(&path))));
             self.last_log = None;
             return;
         }
@@ -934,13 +944,7 @@ impl Run {
             && let Some(d) = self.diagnosis.take_if(|d| d.outside_the_image().is_some())
         {
             let key = d.outside_the_image().unwrap_or_default();
-            let mut f = Finding::info(
-                "attach.previous-failure",
-                format!("the zone's last attach -u failed on {key}"),
-            );
-            f.detail = "that lies outside the zone's package image; attaching again to see \
-                        whether it is fixed"
-                .into();
+            let f = outside_image_finding(key, None, self.last_log.as_deref());
             self.emit(Event::Finding(f));
             if self.tried.contains(&StrategyName::Attach) {
                 if let Some(end) = self.reattach("the last attach -u failed outside the image")? {
