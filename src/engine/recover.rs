@@ -138,22 +138,21 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     let zone = req.zone.clone();
     let runner = runner_from(cli)?;
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
-    let mut run_id = snapshot::new_run_id();
-    let refuse = |run_id: &str, message: String| -> anyhow::Result<u8> {
-        reporter.emit(&summary_only(&zone, run_id, RunResult::Refused, message));
+    let refuse = |r: Refusal| -> anyhow::Result<u8> {
+        reporter.emit(&r.summary(&zone));
         Ok(exit::REFUSED)
     };
+    let run_id = snapshot::new_run_id();
     let interactive = ui::interactive();
     if !interactive && !req.explicit && !req.yes && !req.dry_run {
-        return refuse(
+        return refuse(Refusal::new(
             &run_id,
             "no terminal to ask questions on: give --strategy (auto, ladder or a strategy) or --yes \
-             to run unattended, or --dry-run to see the plan"
-                .into(),
-        );
+             to run unattended, or --dry-run to see the plan",
+        ));
     }
     if let Err(e) = crate::commands::ZoneName::new(&zone) {
-        return refuse(&run_id, format!("invalid zone name: {e}"));
+        return refuse(Refusal::new(&run_id, format!("invalid zone name: {e}")));
     }
     let forced_playbook = match &req.playbook {
         Some(p) => Some(Playbook::load(p)?),
@@ -163,7 +162,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     let _lock = match ZoneLock::acquire(&zone_dir, &zone) {
         Ok(l) => l,
         Err(e @ LockError::Held { .. }) => {
-            reporter.emit(&summary_only(&zone, &run_id, RunResult::Refused, e.to_string()));
+            reporter.emit(&Refusal::new(&run_id, e.to_string()).summary(&zone));
             return Ok(exit::LOCKED);
         }
         Err(e) => return Err(e.into()),
@@ -186,88 +185,24 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         {
             Ok(w) => w,
             Err(why) => {
-                reporter.emit(&summary_only(&zone, &run_id, RunResult::Refused, why));
+                reporter.emit(&Refusal::new(&run_id, why).summary(&zone));
                 return Ok(exit::LOCKED);
             }
         }
     };
-    // A new run replaces the journal (a dry run does not): read the last one first.
-    let mut previous = if req.resume { None } else { Journal::load(&zone_dir).ok().flatten() };
-    // Guided: an operator whose run was killed may simply have started it again; offer to
-    // continue that run rather than start afresh from the zone as it was left.
-    let mut resume = req.resume;
-    if interactive
-        && !req.yes
-        && !req.dry_run
-        && let Some(q) = previous.as_ref().and_then(previous_run::resume_question)
-    {
-        match (DialoguerPrompter { allow_destructive: req.allow_destructive }).confirm(&q) {
-            Answer::Yes => resume = true,
-            Answer::No => {}
-            Answer::Stop => return refuse(&run_id, "stopped at the operator's request".into()),
-        }
-    }
-    if resume {
-        previous = None;
-    }
-    let mut choice = req.choice;
-    let mut journal = if resume {
-        let Some(mut j) = Journal::load(&zone_dir)? else {
-            return refuse(&run_id, format!("no journal in {} to resume", zone_dir.display()));
-        };
-        if let JournalStatus::Ended(
-            r @ (RunResult::Attached | RunResult::Refused | RunResult::Planned),
-        ) = j.status
-        {
-            return refuse(
-                &j.run_id,
-                format!("the last run ended {}: nothing to resume", r.as_str()),
-            );
-        }
-        choice = j.strategy.parse().unwrap_or(StrategyChoice::Auto);
-        run_id = j.run_id.clone();
-        j.pid = std::process::id();
-        j.status = JournalStatus::Running;
-        j
-    } else {
-        Journal::new(&run_id, &zone, &choice.to_string(), req.dry_run)
+    let opened = match open_journal(&req, interactive, &exec, &zone_dir, run_id)? {
+        Ok(o) => o,
+        Err(r) => return refuse(r),
     };
-    // The global zone first: it serves every zone. A run killed outright mid-attach (or whose
-    // restore failed) may have left its publishers simplified, and its journal holds the only
-    // record of the original; nothing goes on from a global zone that differs from it.
-    let mut inherited = Vec::new();
-    let left = if resume { Some(&journal) } else { previous.as_ref() };
-    if let Some(j) = left.filter(|j| j.gz_publishers_modified) {
-        match previous_run::restore_gz_publishers(&exec, j, req.dry_run, &zone_dir)? {
-            Ok(f) => inherited.push(f),
-            Err(why) => {
-                let mut e = summary_only(&zone, &run_id, RunResult::Refused, why);
-                if let Event::Summary(s) = &mut e {
-                    s.gz_publishers_intact = Some(false);
-                }
-                reporter.emit(&e);
-                return Ok(exit::REFUSED);
-            }
-        }
-        journal.gz_publishers_modified = false;
-    }
-    inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
-    if !resume {
-        journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
-    }
-    // A new run's journal replaces the last one only once preflight lets it go on: a refusal
-    // changes nothing, so it must not cost the last run's record (resume, its snapshots).
-    if resume {
-        journal.save(&zone_dir)?;
-    }
+    let run_id = opened.journal.run_id.clone();
     reporter.emit(&Event::RunStart {
         run_id: run_id.clone(),
         zone: zone.clone(),
-        strategy: choice.to_string(),
+        strategy: opened.choice.to_string(),
         dry_run: req.dry_run,
         version: env!("CARGO_PKG_VERSION").into(),
     });
-    for f in waited.into_iter().chain(inherited) {
+    for f in waited.into_iter().chain(opened.inherited) {
         reporter.emit(&Event::Finding(f));
     }
 
@@ -281,10 +216,14 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         _ => {
             let why: Vec<String> =
                 pf.findings.iter().filter(|f| f.inhibitor).map(|f| f.title.clone()).collect();
-            return refuse(&run_id, format!("nothing was changed: {}", why.join("; ")));
+            return refuse(Refusal::new(
+                &run_id,
+                format!("nothing was changed: {}", why.join("; ")),
+            ));
         }
     };
-    if !resume {
+    let mut journal = opened.journal;
+    if !opened.resume {
         journal.active_zbe = facts.active_zbe.clone();
         journal.zone_root = Some(facts.zone_root.display().to_string());
         journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
@@ -306,7 +245,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         journal,
         zone_dir,
         prompter,
-        choice,
+        choice: opened.choice,
         rules,
         applied: Vec::new(),
         tried: Vec::new(),
@@ -320,16 +259,124 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         diagnosis: None,
         extra_findings: Vec::new(),
         last_log: None,
-        resuming: resume,
+        resuming: opened.resume,
         steps_before: journal_steps,
         image_busy: false,
     };
-    let outcome = if resume { run.resume() } else { run.go() };
+    let outcome = if opened.resume { run.resume() } else { run.go() };
     let (result, message) = match outcome {
         Ok(r) => r,
         Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
     };
     run.finish(result, message, req.report.as_ref(), req.boot)
+}
+
+/// The journal a run writes, and what it takes over from the zone's last one.
+struct Opened {
+    journal: Journal,
+    choice: StrategyChoice,
+    /// Continuing the journalled run (asked for, or accepted at the guided prompt).
+    resume: bool,
+    /// Findings about the last run: GZ publishers restored, a run that never finished.
+    inherited: Vec<Finding>,
+}
+
+/// Why a run stops before it changes anything.
+struct Refusal {
+    run_id: String,
+    message: String,
+    gz_publishers_intact: Option<bool>,
+}
+
+impl Refusal {
+    fn new(run_id: &str, message: impl Into<String>) -> Self {
+        Refusal { run_id: run_id.into(), message: message.into(), gz_publishers_intact: None }
+    }
+
+    fn summary(self, zone: &str) -> Event {
+        let mut e = summary_only(zone, &self.run_id, RunResult::Refused, self.message);
+        if let Event::Summary(s) = &mut e {
+            s.gz_publishers_intact = self.gz_publishers_intact;
+        }
+        e
+    }
+}
+
+/// Opens the run's journal: the journalled run's to resume it, or a new one (not yet written:
+/// a new run's journal replaces the last one only once preflight lets it go on, since a
+/// refusal changes nothing and must not cost the last run's record, its resume and its
+/// snapshots). First puts back the GZ publishers the last run may have left modified.
+fn open_journal(
+    req: &Request,
+    interactive: bool,
+    exec: &Exec,
+    zone_dir: &std::path::Path,
+    run_id: String,
+) -> anyhow::Result<Result<Opened, Refusal>> {
+    // A new run replaces the journal (a dry run does not): read the last one first.
+    let mut previous = if req.resume { None } else { Journal::load(zone_dir).ok().flatten() };
+    // Guided: an operator whose run was killed may simply have started it again; offer to
+    // continue that run rather than start afresh from the zone as it was left.
+    let mut resume = req.resume;
+    if interactive
+        && !req.yes
+        && !req.dry_run
+        && let Some(q) = previous.as_ref().and_then(previous_run::resume_question)
+    {
+        match (DialoguerPrompter { allow_destructive: req.allow_destructive }).confirm(&q) {
+            Answer::Yes => resume = true,
+            Answer::No => {}
+            Answer::Stop => {
+                return Ok(Err(Refusal::new(&run_id, "stopped at the operator's request")));
+            }
+        }
+    }
+    if resume {
+        previous = None;
+    }
+    let mut choice = req.choice;
+    let mut journal = if resume {
+        let Some(mut j) = Journal::load(zone_dir)? else {
+            let why = format!("no journal in {} to resume", zone_dir.display());
+            return Ok(Err(Refusal::new(&run_id, why)));
+        };
+        if let JournalStatus::Ended(
+            r @ (RunResult::Attached | RunResult::Refused | RunResult::Planned),
+        ) = j.status
+        {
+            let why = format!("the last run ended {}: nothing to resume", r.as_str());
+            return Ok(Err(Refusal::new(&j.run_id, why)));
+        }
+        choice = j.strategy.parse().unwrap_or(StrategyChoice::Auto);
+        j.pid = std::process::id();
+        j.status = JournalStatus::Running;
+        j
+    } else {
+        Journal::new(&run_id, &req.zone, &choice.to_string(), req.dry_run)
+    };
+    // The global zone first: it serves every zone. A run killed outright mid-attach (or whose
+    // restore failed) may have left its publishers simplified, and its journal holds the only
+    // record of the original; nothing goes on from a global zone that differs from it.
+    let mut inherited = Vec::new();
+    let left = if resume { Some(&journal) } else { previous.as_ref() };
+    if let Some(j) = left.filter(|j| j.gz_publishers_modified) {
+        match previous_run::restore_gz_publishers(exec, j, req.dry_run, zone_dir)? {
+            Ok(f) => inherited.push(f),
+            Err(why) => {
+                let mut r = Refusal::new(&journal.run_id, why);
+                r.gz_publishers_intact = Some(false);
+                return Ok(Err(r));
+            }
+        }
+        journal.gz_publishers_modified = false;
+    }
+    inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
+    if resume {
+        journal.save(zone_dir)?;
+    } else {
+        journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
+    }
+    Ok(Ok(Opened { journal, choice, resume, inherited }))
 }
 
 /// The zone's last attach failed on `key`, outside its package image (a full pool, a ZBE
