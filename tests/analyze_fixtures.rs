@@ -59,6 +59,11 @@ const CASES: &[Case] = &[
     ("solaris11-4-success-unindented.txt", V::Attached, G::Solaris11, None, None, 0),
     ("solaris11-publisher-mismatch.log", V::Failed, G::Solaris11, Some("publisher-mismatch"), Some(S::ZonePublishers), 1),
     ("solaris11-incorporation-excluded.log", V::Failed, G::Solaris11, Some("incorporation-excluded"), Some(S::Uninstall), 1),
+    // Solaris 11 zones see the GZ's publishers through the system repository: no zone strategy.
+    ("solaris11-pattern-not-matched.log", V::Failed, G::Solaris11, Some("pattern-not-matched"), None, 1),
+    ("solaris11-incorporate-version-missing.log", V::Failed, G::Solaris11, Some("incorporated-version-missing"), None, 1),
+    ("solaris11-excluded-by-release-incorporation.log", V::Failed, G::Solaris11, Some("package-removed"), Some(S::Uninstall), 1),
+    ("openindiana-higher-ranked-publisher.log", V::Failed, G::Openindiana, Some("publisher-ranking"), Some(S::ZonePublishers), 1),
     ("solaris11-zbe-ambiguous.txt", V::Failed, G::Solaris11, Some("zbe-multiple-active"), None, 1),
     ("solaris11-interrupted.txt", V::Incomplete, G::Solaris11, Some("interrupted"), Some(S::Attach), 1),
     ("solaris11-update-required.txt", V::Failed, G::Solaris11, Some("update-required"), Some(S::Attach), 1),
@@ -141,6 +146,31 @@ fn subjects_are_named() {
 
     let r = analyze("solaris11-incorporation-excluded.log");
     assert_eq!(r.finding("incorporation-excluded").unwrap().packages, ["site/web-incorporation"]);
+
+    // The release's own incorporation moves with entire: the package it excludes is named.
+    let r = analyze("solaris11-excluded-by-release-incorporation.log");
+    assert_eq!(r.finding("incorporation-excluded").unwrap().packages, ["web/php-52"]);
+
+    // A missing dependency names the package that requires it (sendmail, not libmilter),
+    // and entire only where it is the requirer (then the package it requires).
+    let r = analyze("s11express-require-dependency.log");
+    assert_eq!(
+        r.finding("dependency-unavailable").unwrap().packages,
+        ["service/network/smtp/sendmail"]
+    );
+
+    // entire needs the OS incorporation, which needs math, shadowed by another publisher: no
+    // uninstall of entire's own parts, the ranking is the cause.
+    let r = analyze("openindiana-higher-ranked-publisher.log");
+    assert_eq!(r.finding("publisher-ranking").unwrap().publishers, ["on-nightly"]);
+    assert!(r.finding("dependency-unavailable").is_none());
+    assert_eq!(r.remedies, [S::ZonePublishers]);
+
+    // entire incorporates a version that cannot be found: neither entire nor the
+    // incorporation is something to uninstall.
+    let r = analyze("solaris11-incorporate-version-missing.log");
+    assert!(r.finding("dependency-unavailable").is_none());
+    assert!(r.remedies.is_empty());
 
     let r = analyze("solaris11-zbe-ambiguous.txt");
     assert_eq!(r.finding("zbe-multiple-active").unwrap().datasets, ["solaris-0", "solaris-1"]);

@@ -17,7 +17,8 @@ use super::generation::{Generation, GenerationVotes};
 use super::line::{display, has_timestamp, normalise, subject};
 use super::markers::Marker;
 use super::report::{Evidence, Report};
-use super::rules::{PatternOwner, RuleSet};
+use super::rules::{PatternOwner, RuleSet, Subject};
+use crate::playbook::glob_match;
 
 /// Bytes read per buffer in [`Analyzer::consume_reader`].
 const CHUNK: usize = 1 << 20;
@@ -313,30 +314,30 @@ impl<'r> Analyzer<'r> {
 
     fn rule_hit(&mut self, ri: usize, re: &Regex, n: u64, raw: &[u8], norm: &[u8]) {
         let Some(rule) = self.rules.rules().get(ri) else { return };
-        if !rule.ignore_packages.is_empty()
-            && let Some(p) = re
-                .captures(norm)
-                .and_then(|c| c.name("package"))
-                .and_then(|m| subject(m.as_bytes()))
-            && rule.ignore_packages.iter().any(|i| package_stem(&p) == i)
+        let Some(caps) = re.captures(norm) else { return };
+        let is_reason = norm.starts_with(b"Reason:");
+        let reject = self.last_reject.clone().filter(|_| is_reason);
+        let named = caps.name("package").and_then(|m| subject(m.as_bytes()));
+        if named.as_ref().is_some_and(|p| rule.ignore_packages.iter().any(|i| package_stem(p) == i))
         {
             return;
         }
+        let package = match named {
+            // A hit about the release's own packages only is no hit (`structural`).
+            Some(p) => match hit_subject(p, reject, rule.subject, &rule.structural) {
+                Some(s) => Some(s),
+                None => return,
+            },
+            // A Reason that names no package is about the rejected one.
+            None => reject.and_then(|p| hit_subject(p, None, Subject::Named, &rule.structural)),
+        };
         self.ensure_started(n);
         let follow = rule.follow;
-        let is_reason = norm.starts_with(b"Reason:");
-        let reject = self.last_reject.clone();
-        if let Some(c) = re.captures(norm) {
-            self.take_facts(&c, n, raw);
-        }
+        self.take_facts(&caps, n, raw);
         let acc = self.acc_mut(ri);
         acc.add_evidence(n, raw);
-        let before = acc.packages.len();
-        acc.add_captures(re, norm);
-        if is_reason
-            && acc.packages.len() == before
-            && let Some(p) = reject
-        {
+        acc.add_subjects(&caps, false);
+        if let Some(p) = package {
             acc.add_package(p);
         }
         if follow > 0 {
@@ -548,6 +549,25 @@ pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> i
 }
 
 /// `pkg://pub/name@ver` or `pkg:/name` or `name@ver` → `name`.
+/// The package a rule's hit is about: `named` (what the line names) or `rejected` (the package
+/// of the `Reject:` line above a `Reason:` line), never one of the release's own `structural`
+/// packages (removing `entire` or an incorporation is no remedy).
+fn hit_subject(
+    named: String,
+    rejected: Option<String>,
+    from: Subject,
+    structural: &[String],
+) -> Option<String> {
+    let ok = |p: &String| !structural.iter().any(|g| glob_match(g, package_stem(p)));
+    let rejected = rejected.filter(ok);
+    match from {
+        Subject::Named => Some(named).filter(ok).or(rejected),
+        // A package that cannot get the release's own incorporation is not what holds the
+        // release back: no subject.
+        Subject::Rejected => ok(&named).then(|| rejected.unwrap_or(named)),
+    }
+}
+
 pub(crate) fn package_stem(p: &str) -> &str {
     let p = match p.strip_prefix("pkg://") {
         Some(rest) => rest.split_once('/').map_or(rest, |(_, name)| name),

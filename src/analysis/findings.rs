@@ -1,7 +1,7 @@
 //! From what the analyzer collected to a [`Report`]: verdict, conditions (`requires`,
 //! `min_build_gap`), refinements, synthetic findings, templates, recommendation.
 
-use regex::bytes::Regex;
+use regex::bytes::{Captures, Regex};
 
 use super::analyzer::{Attempt, Facts, MAX_EVIDENCE, MAX_SUBJECTS, package_stem, push_unique};
 use super::context::AnalysisContext;
@@ -67,9 +67,15 @@ impl Acc {
 
     /// Take the named groups `package`, `publisher`, `origin`, `dataset` of `re` on `line`.
     pub fn add_captures(&mut self, re: &Regex, line: &[u8]) {
-        let Some(c) = re.captures(line) else { return };
+        if let Some(c) = re.captures(line) {
+            self.add_subjects(&c, true);
+        }
+    }
+
+    /// Take the named groups of one match (`package` only when `with_package`).
+    pub fn add_subjects(&mut self, c: &Captures, with_package: bool) {
         let get = |name: &str| c.name(name).and_then(|m| subject(m.as_bytes()));
-        if let Some(p) = get("package") {
+        if let Some(p) = get("package").filter(|_| with_package) {
             push_unique(&mut self.packages, p);
         }
         if let Some(p) = get("publisher") {
@@ -299,7 +305,7 @@ impl FindingBuilder<'_> {
                 Some(Refinement::PublisherScope) => self.split_publishers(acc, &mut extra),
                 Some(Refinement::RemovedOrRenamed) => self.split_renamed(acc, &mut extra),
                 // Decided from the evidence when the finding is built.
-                Some(Refinement::ParentPublisher) | None => {}
+                Some(Refinement::ParentPublisher | Refinement::SystemRepository) | None => {}
             }
         }
         for e in extra {
@@ -419,6 +425,20 @@ impl FindingBuilder<'_> {
                  uninstalling.",
             );
             strategy = Some(StrategyName::ZonePublishers);
+        }
+        if r.refine == Some(Refinement::SystemRepository)
+            && self.generation == Generation::Solaris11
+        {
+            explanation =
+                "pkg found nothing matching what the attach asked for (usually entire at \
+                the global zone's version). A Solaris 11 zone gets the global zone's publishers \
+                through the system repository, so they do not offer the global zone's own \
+                release: the global zone was updated from another origin (a support repository, \
+                an SRU) than the one it lists now. Add that origin to the global zone's publisher \
+                (pkg set-publisher -g URI NAME), check with pkg list -af entire, then attach; no \
+                zone strategy can supply it."
+                    .into();
+            strategy = None;
         }
         let mut datasets = a.datasets.clone();
         if datasets.is_empty() && r.next.iter().any(|t| t.contains("{dataset}")) {

@@ -18,9 +18,11 @@
 //! | `next` | next-command templates: `{zone}`, `{zoneroot}`, `{gz_entire}`, `{strategy}`, `{packages}`, `{package}`, `{publisher}`, `{origin}`, `{dataset}`, `{log_file}` |
 //! | `requires` | only report when one of these keys was also found |
 //! | `min_build_gap` | only report when the global zone's build is this much newer than the zone's |
-//! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed`, `parent-publisher` |
+//! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed`, `parent-publisher`, `system-repository` |
 //! | `suppresses` | keys made redundant when this one is reported |
 //! | `ignore_packages` | captured package names that are not subjects (e.g. `entire`); a hit that names only these is not a hit |
+//! | `structural` | globs of the release's own packages (`entire`, incorporations) that are never a subject: a hit naming one names the package of the `Reject:` line above it instead, or none |
+//! | `subject` | `named` (default): the package the line names; `rejected`: on a `Reason:` line, the package of the `Reject:` line above (the one that needs the named package), unless it is structural |
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -71,6 +73,9 @@ pub enum Refinement {
     /// The zone's and the parent image's versions of a package come from different
     /// publishers: align the zone's publishers (zone-publishers) instead of the rule's strategy.
     ParentPublisher,
+    /// On Solaris 11 the zone sees the global zone's publishers through the system
+    /// repository: what they lack is fixed in the global zone, not by a zone strategy.
+    SystemRepository,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,6 +112,21 @@ struct RuleDef {
     suppresses: Vec<String>,
     #[serde(default)]
     ignore_packages: Vec<String>,
+    #[serde(default)]
+    structural: Vec<String>,
+    #[serde(default)]
+    subject: Subject,
+}
+
+/// Which package a hit on a solver `Reason:` line is about.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Subject {
+    /// The package the line names.
+    #[default]
+    Named,
+    /// The rejected package (the `Reject:` line above) that needs the named one.
+    Rejected,
 }
 
 fn default_true() -> bool {
@@ -133,6 +153,8 @@ pub struct Rule {
     pub refine: Option<Refinement>,
     pub suppresses: Vec<String>,
     pub ignore_packages: Vec<String>,
+    pub structural: Vec<String>,
+    pub subject: Subject,
     pub follow: u32,
     pub follow_pattern: Option<Regex>,
     /// The patterns as written (for `grep -E -f` comparisons and docs).
@@ -319,6 +341,8 @@ fn compile_rule(origin: &str, def: RuleDef) -> Result<Rule, RuleError> {
         refine: def.refine,
         suppresses: def.suppresses,
         ignore_packages: def.ignore_packages,
+        structural: def.structural,
+        subject: def.subject,
         follow: def.follow,
         follow_pattern,
         sources,
