@@ -164,6 +164,22 @@ fn pool_out_of_space_mid_run() {
     });
 }
 
+#[test]
+fn a_zone_that_cannot_be_detached_keeps_its_image() {
+    // The uninstall (predicted) is applied, then every detach fails: the zone stays installed,
+    // and nothing is rolled back under it; the summary says so instead of claiming a rollback.
+    let d = check(&Case {
+        fault: "command = \"zoneadm detach\"\nexit = 1\nstderr = \"zoneadm: zone 'pg01': another zoneadm may have an operation in progress.\"",
+        args: &[],
+        env: &[],
+        exit: 5,
+        says: "the zone could not be detached, so its image was not rolled back to",
+        changed: true,
+    });
+    assert!(!sim_support::audit(&d.dir).iter().any(|a| a.argv.iter().any(|x| x == "rollback")));
+    assert_eq!(d.state(ZONE), "installed");
+}
+
 /// The pre-rescue and uninstall snapshots pass; the attach's own pkg update then finds no
 /// space: auto stops there (no rung frees space) instead of climbing to image-update.
 const OUT_OF_SPACE_IN_THE_ATTACH: Case = Case {

@@ -21,6 +21,8 @@ pub struct Facts {
     pub gz_be_uuid: Option<String>,
     /// The active ZBE (full dataset name); the snapshot target.
     pub active_zbe: Option<String>,
+    /// The dataset the ZBEs live under (`…/ROOT`, `…/rpool/ROOT` for brand solaris).
+    pub zbe_root: String,
     pub platform: Platform,
     pub gz_entire: Option<Fmri>,
     pub zone_entire: Option<Fmri>,

@@ -334,6 +334,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         zonepath_dataset,
         gz_be_uuid,
         active_zbe: Some(active_zbe),
+        zbe_root,
         platform,
         gz_entire,
         zone_entire,
@@ -520,7 +521,7 @@ const PARENTBE: &str = "org.opensolaris.libbe:parentbe";
 const ACTIVE: &str = "org.opensolaris.libbe:active";
 
 /// The ZBEs directly under `root` with the two properties the brand scripts use.
-fn list_zbes(runner: &Runner, root: &str) -> Result<Vec<ZbeInfo>, crate::commands::RunError> {
+pub fn list_zbes(runner: &Runner, root: &str) -> Result<Vec<ZbeInfo>, crate::commands::RunError> {
     let props = ["name", PARENTBE, ACTIVE];
     let q = zfs::ListQuery {
         properties: &props,

@@ -24,6 +24,7 @@ use super::journal::{Journal, JournalStatus};
 use super::lock::{LockError, ZoneLock};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
+use super::zbe::{ZbeChoice, choose_active};
 use super::{inflight, planner, preflight, previous_run, snapshot, statedir};
 
 /// Builds the runner from the global options (the seam tests use).
@@ -1530,8 +1531,87 @@ impl Run {
         self.last_log = result.log_path.clone();
         let attached = result.attached();
         self.diagnosis = Some(result.diagnosis);
+        self.follow_cloned_zbe()?;
         self.save()?;
         Ok(attached)
+    }
+
+    /// Solaris 11's attach clones the active ZBE when it belongs to another global-zone BE that
+    /// still exists, and the zone runs from the clone from then on: later snapshots, undos and
+    /// the final rollback must act on the clone, or they protect a dataset nothing changes.
+    fn follow_cloned_zbe(&mut self) -> anyhow::Result<()> {
+        let (Some(before), Some(uuid)) =
+            (self.facts.active_zbe.clone(), self.facts.gz_be_uuid.clone())
+        else {
+            return Ok(());
+        };
+        if self.exec.dry_run {
+            return Ok(());
+        }
+        let Ok(zbes) = preflight::list_zbes(&self.exec.runner, &self.facts.zbe_root) else {
+            return Ok(());
+        };
+        let ZbeChoice::ByParent(now) = choose_active(&zbes, Some(&uuid), None) else {
+            return Ok(());
+        };
+        if now == before {
+            return Ok(());
+        }
+        self.facts.active_zbe = Some(now.clone());
+        self.journal.active_zbe = Some(now.clone());
+        let mut detail = format!(
+            "{before} belonged to another global-zone BE; the attach cloned it and the zone now runs \
+             from {now}. {before} keeps its own image"
+        );
+        if let Some(old_pre) = self.pre.clone() {
+            // `zfs promote` (the brand promotes its clone) moves the older snapshots to the
+            // clone; otherwise the clone gets a pre-rescue snapshot of its own.
+            let tag = old_pre.split_once('@').map_or(old_pre.as_str(), |(_, t)| t);
+            let moved = format!("{now}@{tag}");
+            let pre = if snapshot::exists(&self.exec, &moved)? {
+                moved
+            } else {
+                let pre = snapshot::pre_name(&now, &self.journal.run_id);
+                snapshot::create(&self.exec, &pre, &self.journal.run_id.clone(), "pre", &self.gz_entire_text())
+                    .map_err(|e| anyhow::anyhow!("the zone now runs from the clone {now}, which could not be snapshotted, so nothing more is changed: {e}"))?;
+                self.emit(Event::Snapshot {
+                    step: self.exec.step,
+                    name: pre.clone(),
+                    action: SnapshotAction::Created,
+                });
+                pre
+            };
+            let mutated: Vec<&str> = self
+                .applied
+                .iter()
+                .filter(|s| **s != StrategyName::Attach)
+                .map(|s| s.as_str())
+                .collect();
+            if mutated.is_empty() {
+                detail.push_str(&format!(
+                    " ({old_pre}); {pre} is the image as it was before the rescue"
+                ));
+            } else {
+                detail.push_str(&format!(
+                    " ({old_pre}: the image from before the rescue); {pre} already holds what {} changed before the clone",
+                    mutated.join(", ")
+                ));
+            }
+            detail.push_str(&format!("; snapshots and any rollback now act on {now}"));
+            self.snapshots.retain(|s| *s != pre);
+            self.snapshots.push(pre.clone());
+            self.pre = Some(pre.clone());
+            self.journal.pre_snapshot = Some(pre);
+        }
+        self.emit(Event::Finding(
+            Finding::warn(
+                "zbe.cloned-by-attach",
+                Severity::Medium,
+                format!("the attach moved the zone to a clone of its boot environment: {now}"),
+            )
+            .detail(detail),
+        ));
+        self.save()
     }
 
     fn failure_message(&self) -> String {
@@ -1648,21 +1728,39 @@ impl Run {
             }
             RunResult::Failed | RunResult::Error if !self.exec.dry_run => {
                 if let Some(pre) = self.pre.clone() {
-                    // The safest state: detached, image as before the rescue.
-                    let _ = attempt::ensure_detached(&self.exec, &mut self.facts);
-                    match snapshot::rollback(&self.exec, &pre) {
-                        Ok(()) => {
-                            self.emit(Event::Snapshot {
-                                step: self.exec.step,
-                                name: pre.clone(),
-                                action: SnapshotAction::RolledBack,
-                            });
-                            self.snapshots.retain(|s| *s == pre);
-                            message.push_str(&format!(
+                    // The safest state: detached, image as before the rescue. A zone that
+                    // cannot be detached keeps its image: no rollback under an installed zone.
+                    if let Err(e) = attempt::ensure_detached(&self.exec, &mut self.facts) {
+                        let why = e.to_string();
+                        let why = if message.contains(&why) {
+                            String::new()
+                        } else {
+                            format!(" ({why})")
+                        };
+                        message.push_str(&format!(
+                            "; the zone could not be detached{why}, so its image was not rolled \
+                             back to {pre}"
+                        ));
+                        next_steps.push(format!(
+                            "once it can be detached: zoneadm -z {zone} detach && zfs rollback -r {pre}"
+                        ));
+                    } else {
+                        match snapshot::rollback(&self.exec, &pre) {
+                            Ok(()) => {
+                                self.emit(Event::Snapshot {
+                                    step: self.exec.step,
+                                    name: pre.clone(),
+                                    action: SnapshotAction::RolledBack,
+                                });
+                                self.snapshots.retain(|s| *s == pre);
+                                message.push_str(&format!(
                                 "; the zone is left detached with its image rolled back to {pre}"
                             ));
+                            }
+                            Err(e) => {
+                                message.push_str(&format!("; rolling back to {pre} failed: {e}"))
+                            }
                         }
-                        Err(e) => message.push_str(&format!("; rolling back to {pre} failed: {e}")),
                     }
                 }
                 if let Some(l) = &self.last_log {

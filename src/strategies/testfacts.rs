@@ -31,6 +31,7 @@ pub fn b111() -> Facts {
         zonepath_dataset: Some("rpool/zones/web01".into()),
         gz_be_uuid: Some("gz".into()),
         active_zbe: Some("rpool/zones/web01/ROOT/zbe".into()),
+        zbe_root: "rpool/zones/web01/ROOT".into(),
         platform: Platform::S11Express,
         gz_entire: Some(Fmri::parse("pkg://solaris/entire@0.5.11-0.151").unwrap()),
         zone_entire: Some(Fmri::parse("pkg://opensolaris.org/entire@0.5.11-0.111").unwrap()),
