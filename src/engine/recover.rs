@@ -541,6 +541,9 @@ impl Run {
         if self.choice == StrategyChoice::Auto && self.diagnosis.is_none() {
             self.predict_failure();
         }
+        if self.choice == StrategyChoice::Only(StrategyName::Uninstall) {
+            self.name_blockers_for_uninstall();
+        }
         if self.exec.dry_run {
             return Ok(self.dry_run_plan());
         }
@@ -683,24 +686,13 @@ impl Run {
     /// catalog refreshes and solving, with the zone down). A stale, unreadable or
     /// inconclusive log is ignored and the plain attach comes first as usual.
     fn adopt_operators_attempt(&mut self) {
-        let Some(path) =
-            attempt::newest_attach_log(self.exec.runner.paths(), self.facts.zone.as_str())
-        else {
-            return;
-        };
-        let age = std::fs::symlink_metadata(&path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok());
-        if age.is_none_or(|a| a > OPERATOR_LOG_MAX_AGE) {
-            return;
-        }
+        let Some((path, age)) = self.fresh_operator_log() else { return };
         let Some(mut d) = self.diagnose_newest_log() else { return };
         if d.attached || d.reasons.is_empty() {
             self.last_log = None;
             return;
         }
-        let minutes = age.map_or(0, |a| a.as_secs() / 60);
+        let minutes = age.as_secs() / 60;
         // A cause outside the image (a full pool, a ZBE problem) is what the administrator
         // fixes before running zonerescue; only a new attach tells whether it is gone.
         if let Some(key) = d.outside_the_image() {
@@ -725,6 +717,47 @@ impl Run {
             }
         }
         self.start_from(d, f);
+    }
+
+    /// The zone's newest attach log and its age, when it is fresh enough to act on.
+    fn fresh_operator_log(&self) -> Option<(PathBuf, std::time::Duration)> {
+        let path = attempt::newest_attach_log(self.exec.runner.paths(), self.facts.zone.as_str())?;
+        let age = std::fs::symlink_metadata(&path).ok()?.modified().ok()?.elapsed().ok()?;
+        (age <= OPERATOR_LOG_MAX_AGE).then_some((path, age))
+    }
+
+    /// `--strategy uninstall` runs no attach of its own before the rung, so nothing has named
+    /// the blocking packages: take them from the administrator's fresh failed attach, else
+    /// from what the global zone's catalogs list as obsolete or do not know (never core
+    /// packages; uninstall's own `-nv` check still decides). Without this only the
+    /// playbook's problem groups were tried, and a blocker outside them was never removed.
+    fn name_blockers_for_uninstall(&mut self) {
+        if self.diagnosis.is_some() {
+            return;
+        }
+        if self.facts.state == ZoneState::Configured
+            && self.fresh_operator_log().is_some()
+            && let Some(d) = self.diagnose_newest_log()
+            && !d.attached
+            && !d.packages.is_empty()
+        {
+            self.diagnosis = Some(d);
+            return;
+        }
+        self.last_log = None;
+        let catalogs = self.facts.gz_catalogs.clone().unwrap_or_default();
+        let blockers: Vec<String> = catalogs
+            .obsolete
+            .iter()
+            .chain(&catalogs.unknown)
+            .filter(|p| !self.playbook.is_core(p))
+            .cloned()
+            .collect();
+        if !blockers.is_empty() {
+            let mut d = Diagnosis { predicted: true, ..Default::default() };
+            d.add_catalog_obsolete(blockers);
+            self.diagnosis = Some(d);
+        }
     }
 
     /// Rungs until attached or nothing useful is left.
