@@ -103,3 +103,58 @@ fn the_administrators_failed_attach_names_the_blocker() {
     assert!(why.contains("ooce/library/libmemcached"), "{why}");
     assert!(!why.contains("zone.package-obsolete"), "the log, not the catalogs: {why}");
 }
+
+/// An xVM package in a zone is not part of the OS core: the release dropped it and it can go.
+const XVM_WORLD: &str = r#"
+[scenario]
+name = "s11x removed app matching a core glob"
+platform = "s11express"
+
+[global]
+be = "solaris-1"
+be_uuid = "0c2f6d3e-2b7c-4a55-b6a5-6d0f8f2f9a11"
+entire = 151
+
+[[global.publishers]]
+name = "solaris"
+origins = ["http://pkg.oracle.com/solaris/release/"]
+
+[[repositories]]
+uri = "http://pkg.oracle.com/solaris/release/"
+publisher = "solaris"
+builds = [151]
+history_from = 134
+
+[[packages]]
+name = "SUNWcs"
+kind = "core"
+
+[[packages]]
+name = "system/library"
+kind = "core"
+
+[[packages]]
+name = "SUNWxvmhvm"
+kind = "app"
+removed_at = 140
+
+[[zones]]
+name = "virt01"
+brand = "ipkg"
+zonepath = "/zones/virt01"
+entire = 134
+packages = ["SUNWcs", "system/library", "SUNWxvmhvm"]
+zbes = [{ name = "zbe", parentbe = "5a1e0c77-0000-4000-8000-000000000134", active = true }]
+publishers = [{ name = "opensolaris.org", origins = ["http://pkg.opensolaris.org/release/"] }]
+files = [{ path = "etc/motd", content = "virt01\n" }]
+"#;
+
+#[test]
+fn a_package_of_a_dropped_feature_is_not_core() {
+    let sim = Sim::from_text(XVM_WORLD);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "virt01", &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_eq!(code, Some(0), "{summary}");
+    let applied = sim_support::applied_remedies(summary);
+    assert!(applied.contains("uninstall") && !applied.contains("image-create"), "{summary}");
+}
