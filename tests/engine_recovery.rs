@@ -525,8 +525,14 @@ fn kill_with_gz_simplified(dir: &Path, zone: &str) -> String {
 #[test]
 fn resume_stops_when_the_gz_publishers_cannot_be_restored() {
     let text = std::fs::read_to_string(scenario("s11express-disabled-gz-publisher.toml")).unwrap();
-    let fault = "[[faults]]\ncommand = \"pkg set-publisher\"\nnth = 1\nexit = 1\n\
-                 stderr = \"pkg set-publisher: an unexpected error\\n\"\n";
+    // The restore tries twice (a transient failure is retried): both attempts fail.
+    let fault = |nth: u32| {
+        format!(
+            "[[faults]]\ncommand = \"pkg set-publisher\"\nnth = {nth}\nexit = 1\n\
+             stderr = \"pkg set-publisher: an unexpected error\\n\"\n"
+        )
+    };
+    let fault = format!("{}{}", fault(1), fault(2));
     let tmp = tempfile::tempdir().unwrap();
     let scn = tmp.path().join("world.toml");
     std::fs::write(&scn, format!("{text}\n{fault}")).unwrap();

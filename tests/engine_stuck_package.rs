@@ -31,15 +31,17 @@ fn pv_world() -> Sim {
 
 #[test]
 fn a_core_package_the_release_lacks_leaves_only_image_create() {
-    let sim = Sim::new("s11express-orphaned-core");
+    // The orphan is one of the playbook's core packages: no uninstall is even tried.
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-orphaned-core")).unwrap();
+    let sim = Sim::from_text(&text.replace("SUNWxvmpv", "SUNWcsd"));
     let (events, code) = rescue(&sim, "legacy01", &["--allow-destructive"]);
     let s = events.last().unwrap();
     assert_eq!(s["result"], "attached", "{s}");
     assert_eq!(code, Some(0));
-    // The first attach names SUNWxvmpv as unavailable; image-update would keep it.
+    // The first attach names SUNWcsd as unavailable; image-update would keep it.
     assert_eq!(rungs(&events), ["zone-publishers", "image-create"]);
     let why = sim_support::event_field(&events, "step-start", "image-create", "reason");
-    assert!(why.contains("SUNWxvmpv cannot stay"), "{why}");
+    assert!(why.contains("SUNWcsd cannot stay"), "{why}");
 }
 
 #[test]

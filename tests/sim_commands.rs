@@ -438,6 +438,26 @@ fn zonesim_root_env_overrides_argv0() {
 }
 
 #[test]
+fn every_matching_fault_counts_an_invocation_another_one_fired_on() {
+    // nth counts matching invocations: the second fault fires on the second one, although
+    // the first fault claimed the first (before, the first to fire kept the others from
+    // counting it, so `nth = 1` and `nth = 2` failed the first and third).
+    let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
+    let fault = |nth: u32| {
+        format!(
+            "[[faults]]\ncommand = \"zfs snapshot\"\nnth = {nth}\nexit = 1\nstderr = \"e{nth}\"\n"
+        )
+    };
+    let sim = Sim::from_text(&format!("{base}\n{}\n{}", fault(1), fault(2)));
+    let ds = "rpool/zones/db01/ROOT/zbe";
+    let codes: Vec<i32> = ["a", "b", "c"]
+        .iter()
+        .map(|s| sim.run("zfs", &["snapshot", &format!("{ds}@{s}")]).code)
+        .collect();
+    assert_eq!(codes, [1, 1, 0]);
+}
+
+#[test]
 fn attach_log_and_space_faults() {
     let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
     let sim = Sim::from_text(&format!(

@@ -255,8 +255,9 @@ impl Journal {
         }
         if self.gz_publishers_modified {
             out.push_str(
-                "  WARNING: the global zone's publishers may still be modified; \
-                          `zonerescue rollback` restores them\n",
+                "  WARNING: the global zone's publishers may still be modified: compare \
+                          `pkg publisher -H -F tsv` with gz_publishers_tsv in this journal; the \
+                          next zonerescue run on this zone restores them from it first\n",
             );
         }
         let applied: Vec<&str> = self.strategies_applied.iter().map(|s| s.as_str()).collect();

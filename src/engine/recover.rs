@@ -60,6 +60,8 @@ struct Run {
     pre: Option<String>,
     simplify_gz: bool,
     gz_intact: Option<bool>,
+    /// What a failed restore of the GZ publishers left to re-add by hand.
+    gz_restore_by_hand: Vec<String>,
     diagnosis: Option<Diagnosis>,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
@@ -257,6 +259,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         pre: None,
         simplify_gz: false,
         gz_intact: None,
+        gz_restore_by_hand: Vec::new(),
         diagnosis: None,
         extra_findings: Vec::new(),
         last_log: None,
@@ -1549,6 +1552,7 @@ impl Run {
         if let Some(mut g) = guard {
             let r = g.restore(&self.exec);
             self.gz_intact = Some(self.gz_intact.unwrap_or(true) && r.intact);
+            self.gz_restore_by_hand = r.missing.clone();
             if !r.intact {
                 self.emit(Event::Finding(
                     Finding::warn("gz-publishers.restore-differs", Severity::High, "THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE START")
@@ -1830,6 +1834,19 @@ impl Run {
                 }
             }
             _ => {}
+        }
+        if self.gz_intact == Some(false) {
+            // Whatever became of the zone, the global zone serves every zone: say it first.
+            message.push_str(
+                "; THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE START (see the difference above)",
+            );
+            let mut steps = vec![format!(
+                "restore the global zone's publishers (recorded in {}, gz_publishers_tsv):",
+                super::journal::Journal::path(&self.zone_dir).display()
+            )];
+            steps.extend(self.gz_restore_by_hand.iter().map(|c| format!("  {c}")));
+            steps.push("then compare: pkg publisher -H -F tsv".into());
+            next_steps.splice(0..0, steps);
         }
         let state = crate::commands::zoneadm::get(&self.exec.runner, &self.facts.zone)
             .ok()

@@ -57,8 +57,11 @@ pub fn command(world: &mut World, program: &str, args: &[String]) -> Injected {
         {
             continue;
         }
+        // Every matching fault counts this invocation, also when an earlier one fires (the
+        // first to fire wins): `nth` counts matching invocations, not unclaimed ones.
         let n = world.bump(&format!("fault:{i}"));
-        if f.nth.is_some_and(|nth| nth != n) {
+        let fired = result.replace.is_some() || result.hang_s.is_some();
+        if fired || f.nth.is_some_and(|nth| nth != n) {
             continue;
         }
         if f.hang_s.is_some() {
@@ -75,9 +78,6 @@ pub fn command(world: &mut World, program: &str, args: &[String]) -> Injected {
             }
             result.replace = Some((stdout, stderr, f.exit.unwrap_or(1)));
         }
-        if result.replace.is_some() || result.hang_s.is_some() {
-            break;
-        }
     }
     result
 }
@@ -87,6 +87,7 @@ pub fn take_kind(world: &mut World, kind: &str, zone: Option<&str>) -> bool {
     if world.pure {
         return false;
     }
+    let mut fired = false;
     for i in 0..world.faults.len() {
         let f = world.faults[i].clone();
         if f.kind.as_deref() != Some(kind) {
@@ -101,10 +102,9 @@ pub fn take_kind(world: &mut World, kind: &str, zone: Option<&str>) -> bool {
         if !applies {
             continue;
         }
+        // As for command faults: every matching fault counts the check.
         let n = world.bump(&format!("fault:{i}"));
-        if f.nth.is_none_or(|nth| nth == n) {
-            return true;
-        }
+        fired |= f.nth.is_none_or(|nth| nth == n);
     }
-    false
+    fired
 }

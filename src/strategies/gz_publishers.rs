@@ -111,6 +111,8 @@ pub struct RestoreReport {
     pub intact: bool,
     /// Empty when intact; else before/after tsv.
     pub difference: String,
+    /// The `pkg set-publisher` commands that re-add what is still missing (by hand).
+    pub missing: Vec<String>,
 }
 
 impl GzPublisherGuard {
@@ -160,9 +162,19 @@ impl GzPublisherGuard {
     /// Re-adds every removed publisher and compares the tsv with the original.
     pub fn restore(&mut self, exec: &Exec) -> RestoreReport {
         if self.restored {
-            return RestoreReport { intact: true, difference: String::new() };
+            return RestoreReport { intact: true, difference: String::new(), missing: vec![] };
         }
         self.restored = true;
+        // A second pass for what a transient failure (a dropped connection, an I/O error)
+        // left missing: the global zone serves every zone, it is worth one more try.
+        let mut report = self.restore_missing(exec);
+        if !report.intact {
+            report = self.restore_missing(exec);
+        }
+        report
+    }
+
+    fn restore_missing(&self, exec: &Exec) -> RestoreReport {
         let current =
             crate::commands::pkg::publishers(&self.runner, &Pkg::live()).unwrap_or_default();
         for spec in restore_specs(&self.original, &self.keep) {
@@ -186,8 +198,17 @@ impl GzPublisherGuard {
         let after_pubs =
             crate::commands::pkg::publishers(&self.runner, &Pkg::live()).unwrap_or_default();
         let intact = after == self.original_tsv && after_pubs == self.original;
+        let missing = restore_specs(&self.original, &self.keep)
+            .iter()
+            .filter(|s| {
+                let name = s.get_args().last().map(|a| a.to_string_lossy().into_owned());
+                !name.is_some_and(|n| after_pubs.iter().any(|p| p.name == n))
+            })
+            .map(|s| s.display())
+            .collect();
         RestoreReport {
             intact,
+            missing,
             difference: if intact {
                 String::new()
             } else {
