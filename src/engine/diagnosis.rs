@@ -111,6 +111,19 @@ impl Diagnosis {
         self.keys.iter().map(String::as_str).find(|k| OUTSIDE_THE_IMAGE.contains(k))
     }
 
+    /// The global zone's first-ranked publisher (`primary`) could not be reached: every
+    /// strategy needs it (the attach refreshes it, gz-publishers keeps it, image-update and
+    /// image-create install from it), so no rung gets past it.
+    /// When the log names origins, one of them must be the primary's own (a zone's
+    /// same-named publisher may carry a dead origin of its own, which zone-publishers fixes).
+    pub fn primary_unreachable(&self, primary: &str, origins: &[&str]) -> bool {
+        let norm = |o: &str| o.trim_end_matches('/').to_string();
+        self.keys.iter().any(|k| k == "publisher-unreachable-gz" || k == "publisher-unreachable")
+            && self.publishers.iter().any(|p| p == primary)
+            && (self.origins.is_empty()
+                || self.origins.iter().any(|o| origins.iter().any(|p| norm(p) == norm(o))))
+    }
+
     /// Why `s` is proposed, in the diagnosis' words.
     pub fn reason_for(&self, s: StrategyName) -> String {
         if self.remedies.contains(&s) && !self.reasons.is_empty() {

@@ -763,6 +763,15 @@ impl Run {
         }
     }
 
+    /// The GZ's first publisher, when the last attach could not reach it.
+    fn unreachable_primary(&self) -> Option<String> {
+        let (primary, _) = self.facts.gz_first_publisher()?;
+        let d = self.diagnosis.as_ref()?;
+        let origins: Vec<&str> = primary.enabled_origins().collect();
+        (!d.predicted && d.primary_unreachable(&primary.name, &origins))
+            .then(|| primary.name.clone())
+    }
+
     /// Rungs until attached or nothing useful is left.
     fn climb(&mut self) -> anyhow::Result<(RunResult, String)> {
         loop {
@@ -779,6 +788,16 @@ impl Run {
             {
                 let m = format!(
                     "{}; no strategy gets past {key}: it lies outside the zone's package image",
+                    self.failure_message()
+                );
+                return Ok((RunResult::Failed, m));
+            }
+            if self.choice == StrategyChoice::Auto
+                && let Some(primary) = self.unreachable_primary()
+            {
+                let m = format!(
+                    "{}; no strategy gets past it: the global zone's first publisher {primary} \
+                     cannot be reached, and every rung needs it",
                     self.failure_message()
                 );
                 return Ok((RunResult::Failed, m));
@@ -1810,6 +1829,11 @@ impl Run {
                 next_steps.push(format!("zonerescue status {zone}"));
                 if let Some(key) = self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image) {
                     next_steps.push(format!("once {key} is fixed: zonerescue resume {zone}"));
+                } else if let Some(primary) = self.unreachable_primary() {
+                    next_steps.push(format!(
+                        "once the global zone reaches publisher {primary} again (pkg refresh \
+                         {primary}): zonerescue {zone}"
+                    ));
                 } else if self.resuming && self.journal.steps.len() == self.steps_before {
                     // The earlier run had tried every useful rung: resuming it finds nothing
                     // left, while a rung failed by a passing error is worth a fresh start.
