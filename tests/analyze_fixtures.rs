@@ -147,6 +147,12 @@ fn subjects_are_named() {
     let r = analyze("solaris11-incorporation-excluded.log");
     assert_eq!(r.finding("incorporation-excluded").unwrap().packages, ["site/web-incorporation"]);
 
+    // Solaris 11 writes `==== Starting:` after `Progress being logged to`: one attempt; a
+    // zone name may contain dots.
+    let r = analyze("solaris11-dotted-zone-name.log");
+    assert_eq!((r.zone.as_deref(), r.attempts), (Some("db-11.prod"), 1));
+    assert_eq!(r.finding("incorporation-excluded").unwrap().packages, ["database/mysql-50"]);
+
     // The release's own incorporation moves with entire: the package it excludes is named.
     let r = analyze("solaris11-excluded-by-release-incorporation.log");
     assert_eq!(r.finding("incorporation-excluded").unwrap().packages, ["web/php-52"]);

@@ -405,11 +405,20 @@ impl<'r> Analyzer<'r> {
                 // The same log file again (a transcript, then `cat` of its log): same attempt.
                 let same_log = matches!((&a.log, &log), (Some(x), Some(y)) if x == y);
                 let is_command = log.is_none();
+                // Solaris 11's `start_log` prints `Progress being logged to` and then writes
+                // `==== Starting: …` to the log: one attempt, not a second one.
+                let just_logged = a.log.is_some()
+                    && !a.pkg_lines
+                    && !a.error_lines
+                    && a.accs.is_empty()
+                    && !a.concluded();
                 if self.attempts == 0 {
                     self.ensure_started(n);
                     self.attempt.started = true;
                 } else if !same_log
-                    && (a.concluded() || differs || (is_command && a.started && a.has_content()))
+                    && (a.concluded()
+                        || differs
+                        || (is_command && a.started && a.has_content() && !just_logged))
                 {
                     self.new_attempt(n);
                 } else {

@@ -85,7 +85,7 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Gen(Generation::Solaris11), "^Updating image format"),
     (
         Marker::Gen(Generation::Solaris11),
-        "/var/log/zones/zoneadm\\.[0-9TZ]+\\.(?P<zone>[^. ]+)\\.attach",
+        "/var/log/zones/zoneadm\\.[0-9TZ]+\\.(?P<zone>[^ /]+?)\\.attach",
     ),
     (Marker::Gen(Generation::Solaris11Prefcs), "Updating non-global zone: Linking to image"),
     (Marker::Gen(Generation::Omnios), "^PKG: "),
