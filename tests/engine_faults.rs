@@ -297,6 +297,21 @@ fn zoneadm_lock_held() {
     });
 }
 
+#[test]
+fn an_attach_another_zoneadm_held_up_is_repeated() {
+    // The attach after the uninstall finds the zone locked by another zoneadm: that says
+    // nothing about the image, so it is repeated once the lock is free, no rung applied.
+    let d = check(&Case {
+        says: "re-attach",
+        ..attaches(
+            "command = \"zoneadm attach\"\nnth = 1\nexit = 1\n\
+             stderr = \"zoneadm: zone 'pg01': another zoneadm may have an operation in progress.\"",
+        )
+    });
+    let audit = sim_support::audit(&d.dir);
+    assert!(!audit.iter().any(|a| a.argv.iter().any(|x| x == "update" || x == "image-create")));
+}
+
 /// `zfs list` of the pre-rescue snapshot failing for another reason than its absence (an I/O
 /// error) must not read as "no such snapshot": rollback stops with exit 5 and the cause, and
 /// works when run again.

@@ -137,7 +137,9 @@ impl Diagnosis {
 }
 
 /// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
-const OUTSIDE_THE_IMAGE: [&str; 8] = [
+const OUTSIDE_THE_IMAGE: [&str; 9] = [
+    // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
+    "zone-busy",
     "zonepath-not-zfs",
     "zbe-not-mounted",
     "zbe-none-active",

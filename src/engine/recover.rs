@@ -62,6 +62,8 @@ struct Run {
     gz_intact: Option<bool>,
     /// What a failed restore of the GZ publishers left to re-add by hand.
     gz_restore_by_hand: Vec<String>,
+    /// Attaches repeated because another zoneadm held the zone's lock.
+    busy_retries: u32,
     diagnosis: Option<Diagnosis>,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
@@ -260,6 +262,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         simplify_gz: false,
         gz_intact: None,
         gz_restore_by_hand: Vec::new(),
+        busy_retries: 0,
         diagnosis: None,
         extra_findings: Vec::new(),
         last_log: None,
@@ -780,6 +783,22 @@ impl Run {
                     RunResult::Interrupted,
                     format!("stopped by {}", self.exec.interrupt.signal_name()),
                 ));
+            }
+            // Another zoneadm (a boot, a detach by hand) held the zone's lock: that says
+            // nothing about the image, so the attach is repeated once it is free rather than
+            // a rung applied for it.
+            if self.diagnosis.as_ref().is_some_and(|d| d.keys.iter().any(|k| k == "zone-busy"))
+                && self.busy_retries < crate::engine::exec::PKG_LOCK_RETRIES
+            {
+                let why = "another zoneadm held the zone's lock during the attach";
+                if !self.exec.wait_before_retry(why, self.busy_retries) {
+                    continue;
+                }
+                self.busy_retries += 1;
+                if let Some(end) = self.reattach(&format!("{why}: attach again"))? {
+                    return Ok(end);
+                }
+                continue;
             }
             // auto: a failure before the package step (datasets, ZBEs) is out of every
             // rung's reach; climbing on would end at image-create for nothing.
