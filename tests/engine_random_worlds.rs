@@ -400,11 +400,13 @@ fn resume(dir: &Path, zone: &str) -> std::process::Output {
     zr_output(dir, &["--json", "resume", zone, "--yes", "--allow-destructive"])
 }
 
-/// zonerescue with `args` on the world in `dir`, at full simulated speed.
+/// zonerescue with `args` on the world in `dir`, at full simulated speed (and retries of a
+/// locked pkg image or zone after milliseconds, not seconds).
 fn zr_output(dir: &Path, args: &[&str]) -> std::process::Output {
     sim_support::zonerescue(dir)
         .args(args)
         .env_remove("ZONESIM_SPEED")
+        .env("ZONERESCUE_PKG_LOCK_WAIT_MS", "5")
         .output()
         .expect("run zonerescue")
 }
