@@ -166,6 +166,24 @@ fn logs_of_several_zones_get_one_report_each_and_the_worst_exit_status() {
 }
 
 #[test]
+fn two_files_that_name_no_zone_are_two_reports() {
+    let a = fixture("pkg-out-of-date.txt");
+    let b = fixture("not-an-attach-log.txt");
+    let out = zonerescue(&["analyze", "--json", path_arg(&a), path_arg(&b)], None);
+    let reports: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(reports.len(), 2, "{}", String::from_utf8_lossy(&out.stdout));
+    // Each file's own diagnosis, not a mix.
+    let keys = |r: &serde_json::Value| {
+        r["findings"].as_array().unwrap().iter().map(|f| f["key"].clone()).collect::<Vec<_>>()
+    };
+    assert!(keys(&reports[0]).iter().any(|k| k == "pkg-out-of-date"), "{}", reports[0]);
+    assert!(!keys(&reports[1]).iter().any(|k| k == "pkg-out-of-date"), "{}", reports[1]);
+}
+
+#[test]
 fn one_stream_holding_two_zones_logs_describes_the_last_zone_only() {
     // `cat` of two zones' logs: findings are the last attempt's, and so must be the zone,
     // its root, its log and the generation (the first log is Solaris 11's, the second OmniOS's).

@@ -70,8 +70,9 @@ fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Report> {
 
 /// One report per zone, so that `analyze /var/tmp/*.attach_log.*` does not diagnose one zone
 /// with another's log: each file is analysed alone to learn its zone, then the files of one
-/// zone (and those naming none, with the file before them) are read together in the order
-/// given, e.g. a terminal transcript with its log file.
+/// zone (and those naming none, with the zone's file before them) are read together in the
+/// order given, e.g. a terminal transcript with its log file. Two files that name no zone are
+/// not taken for one attempt: nothing ties them together.
 fn per_zone<'a>(
     rules: &RuleSet,
     files: &'a [PathBuf],
@@ -81,8 +82,8 @@ fn per_zone<'a>(
         let alone = analyze(rules, &[f.as_path()])?;
         let zone = alone.zone.clone();
         let joins = match &zone {
-            // A file naming no zone belongs with the one before it.
-            None => groups.len().checked_sub(1),
+            // A file naming no zone belongs with the one before it, if that one names its zone.
+            None => groups.len().checked_sub(1).filter(|&i| groups[i].0.is_some()),
             // A zone's files stay together even when another zone's come between them; a
             // last group that named no zone yet takes this file's.
             Some(_) => groups
