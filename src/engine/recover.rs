@@ -766,6 +766,23 @@ impl Run {
         }
     }
 
+    /// The last attach named as gone a package the GZ's catalogs know nothing of (no
+    /// version, no obsolete record): pkg prints the same for a package the release dropped
+    /// and one renamed longer ago than the repository keeps records. Stepping through an
+    /// intermediate release maps a rename and keeps the package, so it comes before the
+    /// uninstall (gentlest first); a true removal then fails the step's attach the same way
+    /// and the uninstall follows.
+    fn maybe_renamed(&self) -> bool {
+        let Some(d) = &self.diagnosis else { return false };
+        let unknown = self.facts.gz_catalogs.as_ref().map(|c| &c.unknown);
+        !d.predicted
+            && d.keys.iter().any(|k| k == "package-removed")
+            && !self.tried.contains(&StrategyName::Incremental)
+            && d.packages
+                .iter()
+                .any(|p| unknown.is_some_and(|u| u.contains(p)) && !self.playbook.is_core(p))
+    }
+
     /// The GZ's first publisher, when the last attach could not reach it.
     fn unreachable_primary(&self) -> Option<String> {
         let (primary, _) = self.facts.gz_first_publisher()?;
@@ -821,7 +838,14 @@ impl Run {
                 );
                 return Ok((RunResult::Failed, m));
             }
-            let remedies = self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
+            let mut remedies =
+                self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
+            if self.choice == StrategyChoice::Auto
+                && self.maybe_renamed()
+                && !remedies.contains(&StrategyName::Incremental)
+            {
+                remedies.push(StrategyName::Incremental);
+            }
             let next = {
                 let worth = |s: StrategyName| self.worth(s).is_ok();
                 planner::next(self.choice, &self.tried_for_planner(), &remedies, &worth)
