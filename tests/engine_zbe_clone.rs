@@ -12,59 +12,6 @@ const ZONE: &str = "pg11";
 const OLD: &str = "rpool/zones/pg11/rpool/ROOT/solaris";
 const CLONE: &str = "rpool/zones/pg11/rpool/ROOT/solaris-0";
 
-/// PostgreSQL 8.4 is gone in 179 and system/library depends on it, so only image-create gets
-/// past it; the fault makes image-create's `install system/library` fail, so the run fails.
-const WORLD: &str = r#"
-[scenario]
-name = "s11 zone on a ZBE of the previous GZ BE; image-create fails"
-platform = "solaris11"
-
-[global]
-be = "solaris-2"
-be_uuid = "1d0f3c55-8a41-4f7e-9a9e-3b6b2d0c1183"
-entire = 183
-other_bes = [{ name = "solaris-1", uuid = "1d0f3c55-0000-4000-8000-000000000175" }]
-
-[[global.publishers]]
-name = "solaris"
-origins = ["https://pkg.oracle.com/solaris/support/"]
-
-[[repositories]]
-uri = "https://pkg.oracle.com/solaris/support/"
-publisher = "solaris"
-builds = [175, 178, 183]
-history_from = 151
-
-[[packages]]
-name = "system/core-os"
-kind = "core"
-
-[[packages]]
-name = "system/library"
-kind = "core"
-depends = ["database/postgres-84"]
-
-[[packages]]
-name = "database/postgres-84"
-kind = "app"
-removed_at = 179
-
-[[zones]]
-name = "pg11"
-brand = "solaris"
-zonepath = "/zones/pg11"
-entire = 175
-packages = ["system/core-os", "system/library", "database/postgres-84"]
-zbes = [{ name = "solaris", parentbe = "1d0f3c55-0000-4000-8000-000000000175", active = true }]
-publishers = [{ name = "solaris", origins = ["https://pkg.oracle.com/solaris/support/"] }]
-
-[[faults]]
-command = "pkg install"
-match = "system/library"
-exit = 1
-stderr = "pkg: 0/1 catalogs successfully updated:\n\n1/1 repositories for publisher 'solaris' could not be reached for catalog refresh."
-"#;
-
 /// The package stems and entire build of dataset `ds` in the simulated world.
 fn image_of(sim: &Sim, ds: &str) -> (Vec<String>, u64) {
     let out = Command::new(env!("CARGO_BIN_EXE_zonesim"))
@@ -84,7 +31,7 @@ fn image_of(sim: &Sim, ds: &str) -> (Vec<String>, u64) {
 
 #[test]
 fn a_failed_run_restores_the_clone_the_attach_moved_the_zone_to() {
-    let sim = Sim::from_text(WORLD);
+    let sim = Sim::from_file(&sim_support::world("s11-zbe-of-older-gz-be-image-create-fails"));
     let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &["--allow-destructive"]);
     let summary = events.last().unwrap();
     assert_eq!(summary["result"], "failed", "{summary}");

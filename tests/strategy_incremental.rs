@@ -159,69 +159,10 @@ fn a_required_package_gone_from_the_step_stops_it() {
     assert_ne!(events.last().unwrap()["result"], "attached");
 }
 
-/// OpenIndiana 134 -> 151: a site package renamed at 145, where the GZ's repository keeps
-/// records only from 148. pkg says "no suitable version" as for a removal; the catalogs know
-/// nothing of it (no obsolete record), so auto steps through the intermediate release first,
-/// which maps the rename, instead of uninstalling the package.
-const RENAMED_BEYOND_HISTORY: &str = r#"
-[scenario]
-name = "oi app package renamed, zone on the dev repo"
-platform = "openindiana"
-
-[global]
-be = "openindiana-2"
-be_uuid = "9b0e57a4-6f3e-4c1b-8e0d-2f1c7a5d3e21"
-entire = 151
-
-[[global.publishers]]
-name = "openindiana.org"
-origins = ["http://pkg.openindiana.org/dev/"]
-
-[[repositories]]
-uri = "http://pkg.openindiana.org/dev/"
-publisher = "openindiana.org"
-builds = [148, 151]
-history_from = 148
-
-[[repositories]]
-uri = "http://pkg.openindiana.org/legacy/"
-publisher = "openindiana.org"
-builds = [148, 151]
-history_from = 111
-
-[[repositories]]
-uri = "http://pkg.opensolaris.org/release/"
-publisher = "opensolaris.org"
-builds = [111, 134]
-history_from = 86
-
-[[packages]]
-name = "SUNWcs"
-kind = "core"
-
-[[packages]]
-name = "system/library"
-kind = "core"
-
-[[packages]]
-name = "site/backup-agent"
-kind = "app"
-renamed = { at = 145, to = "site/backup/agent" }
-
-[[zones]]
-name = "files01"
-brand = "ipkg"
-zonepath = "/zones/files01"
-entire = 134
-packages = ["SUNWcs", "system/library", "site/backup-agent"]
-zbes = [{ name = "zbe", parentbe = "3f9d1c22-0000-4000-8000-000000000134", active = true }]
-publishers = [{ name = "openindiana.org", origins = ["http://pkg.openindiana.org/dev/"] }]
-files = [{ path = "etc/motd", content = "files01\n" }]
-"#;
-
 #[test]
 fn a_package_the_catalogs_know_nothing_of_is_kept_by_a_step_before_any_uninstall() {
-    let sim = sim_support::Sim::from_text(RENAMED_BEYOND_HISTORY);
+    let sim =
+        sim_support::Sim::from_file(&sim_support::world("openindiana-app-renamed-beyond-history"));
     let (events, code) = sim_support::rescue_json(&sim.dir, "files01", &[]);
     let s = events.last().unwrap();
     assert_eq!(code, Some(0), "{s}");

@@ -70,6 +70,17 @@ pub fn scenario(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios").join(format!("{name}.toml"))
 }
 
+/// A world only tests use (testdata/worlds/NAME.toml): not a bundled scenario, so not part
+/// of the scenario matrix, the demo or the benchmark.
+pub fn world(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/worlds").join(format!("{name}.toml"))
+}
+
+/// The text of test world `name` (for tests that vary it).
+pub fn world_text(name: &str) -> String {
+    std::fs::read_to_string(world(name)).unwrap()
+}
+
 impl Sim {
     pub fn new(name: &str) -> Sim {
         Sim::from_file(&scenario(name))
