@@ -165,3 +165,39 @@ publishers = [{ name = "opensolaris.org", origins = ["http://pkg.opensolaris.org
         uninstall_check.argv
     );
 }
+
+#[test]
+fn image_create_goes_on_to_the_next_origin_when_the_first_is_dead() {
+    // The GZ's primary lists a dead mirror first: `image-create -p NAME=URI` takes one origin,
+    // so the first fails and the second is used. Before, the run ended there, recommending
+    // the image-create it had just tried.
+    let sim = Sim::from_file(&sim_support::world("s11express-primary-first-origin-dead"));
+    let (events, code) = rescue(&sim, "xvm134", &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_eq!(code, Some(0), "{summary}");
+    assert_eq!(summary["strategies_applied"], serde_json::json!(["attach", "image-create"]));
+    let creates: Vec<String> = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|e| e.argv.iter().any(|a| a == "image-create"))
+        .map(|e| format!("{} {}", e.argv.join(" "), e.exit))
+        .collect();
+    assert_eq!(creates.len(), 2, "{creates:?}");
+    assert!(creates[0].contains("pkg-us.oracle.com") && !creates[0].ends_with(" 0"), "{creates:?}");
+    assert!(creates[1].contains("solaris=http://pkg.oracle.com/") && creates[1].ends_with(" 0"));
+}
+
+#[test]
+fn a_failed_image_create_is_not_recommended_again() {
+    // Every image-create fails here: nothing attaches, and the message must not send the
+    // administrator to the image-create that just failed.
+    let text = sim_support::world_text("s11express-primary-first-origin-dead");
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg\"\nmatch = \"image-create\"\nexit = 1\nstderr = \"pkg: image-create failed\"\n"
+    ));
+    let (events, code) = rescue(&sim, "xvm134", &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_ne!(code, Some(0), "{summary}");
+    assert!(rungs(&events).contains(&"image-create".to_string()), "{events:#?}");
+    let message = summary["message"].as_str().unwrap();
+    assert!(!message.contains("--strategy image-create"), "{message}");
+}

@@ -171,3 +171,25 @@ fn a_package_the_catalogs_know_nothing_of_is_kept_by_a_step_before_any_uninstall
     let listed = sim.run("pkg", &["-R", &sim.root("files01"), "list", "-H"]).stdout;
     assert!(listed.contains("site/backup/agent"), "the renamed package is kept: {listed}");
 }
+
+#[test]
+fn an_old_lts_zone_steps_again_where_one_step_is_not_enough() {
+    // The first step solves only to r151038, from where the attach still calls rsync gone;
+    // a second step (r151046) maps its rename. Before, auto uninstalled rsync instead.
+    let sim = sim_support::Sim::from_file(&sim_support::world("omnios-old-lts-two-steps"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "lts22", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(
+        s["strategies_applied"],
+        serde_json::json!(["attach", "incremental", "incremental"])
+    );
+    let installs: Vec<String> = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|e| e.argv.iter().any(|a| a.starts_with("entire@")) && e.exit == 0)
+        .map(|e| e.argv.last().unwrap().clone())
+        .collect();
+    assert_eq!(installs, ["entire@11-151038", "entire@11-151046"]);
+    let listed = sim.run("pkg", &["-R", &sim.root("lts22"), "list", "-H"]).stdout;
+    assert!(listed.contains("network/rsync-3"), "the renamed package is kept: {listed}");
+}

@@ -33,6 +33,8 @@ pub struct Diagnosis {
 impl Diagnosis {
     /// Key of the preflight prediction from the global zone's catalogs (obsolete packages).
     pub const CATALOG_OBSOLETE: &str = "zone.package-obsolete";
+    /// Key of the analyzer's rule (and preflight's prediction): the zone is newer than the GZ.
+    pub const ZONE_NEWER: &str = "zone-newer-than-gz";
 
     /// Predicted from the catalogs: every package it names blocks the solve.
     pub fn from_catalogs(&self) -> bool {
@@ -101,6 +103,12 @@ impl Diagnosis {
                 self.packages.push(pkg);
             }
         }
+    }
+
+    /// The zone is of a later release than the global zone (predicted from the two
+    /// `entire`s, or said by the attach): pkg never downgrades, so only a new image attaches.
+    pub fn zone_newer_than_gz(&self) -> bool {
+        self.keys.iter().any(|k| k == Self::ZONE_NEWER)
     }
 
     /// A finding about the zone's datasets, boot environments or pool: the attach stopped

@@ -3,6 +3,7 @@
 //! ends; a changing one also a `command-start` event just before it is spawned, so a consumer
 //! (or a kill test) knows which long operation is in flight.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -47,9 +48,41 @@ pub struct Exec {
     /// The zone's state directory: each changing child is recorded there while it runs
     /// ([`InFlight`]), for a later run to wait on if this one is killed outright.
     pub inflight_dir: Option<std::path::PathBuf>,
+    /// A changing command has run since the last [`Exec::mark_unchanged`] (a run that
+    /// changed nothing but its own snapshot leaves the zone as it found it).
+    changed: AtomicBool,
 }
 
 impl Exec {
+    pub fn new(
+        runner: Runner,
+        dry_run: bool,
+        reporter: Arc<Reporter>,
+        interrupt: Interrupt,
+        inflight_dir: Option<std::path::PathBuf>,
+    ) -> Exec {
+        Exec {
+            runner,
+            dry_run,
+            reporter,
+            interrupt,
+            step: 0,
+            image_lock_stood: Default::default(),
+            inflight_dir,
+            changed: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether a changing command has run since [`Exec::mark_unchanged`].
+    pub fn changed(&self) -> bool {
+        self.changed.load(Ordering::Relaxed)
+    }
+
+    /// What has run so far counts as no change (the pre-rescue snapshot).
+    pub fn mark_unchanged(&self) {
+        self.changed.store(false, Ordering::Relaxed);
+    }
+
     fn report(&self, spec: &CommandSpec, out: Option<&CommandOutput>, skipped: bool) {
         self.reporter.emit(&Event::Command {
             step: self.step,
@@ -79,6 +112,7 @@ impl Exec {
             self.report(spec, None, true);
             return Ok(None);
         }
+        self.changed.store(true, Ordering::Relaxed);
         self.run_waiting_for_lock(spec, true, on_line).map(Some)
     }
 
@@ -220,15 +254,13 @@ mod tests {
             &format!("cd '{}'\n{script}", dir.path().display()),
         );
         let paths = SystemPaths::new(Some(bin), dir.path().to_path_buf()).unwrap();
-        let exec = Exec {
-            runner: Runner::new(paths, Timeouts::default()),
-            dry_run: false,
-            reporter: Arc::new(Reporter::new(true, Palette::plain())),
-            interrupt: Interrupt::detached(),
-            step: 0,
-            image_lock_stood: Default::default(),
-            inflight_dir: None,
-        };
+        let exec = Exec::new(
+            Runner::new(paths, Timeouts::default()),
+            false,
+            Arc::new(Reporter::new(true, Palette::plain())),
+            Interrupt::detached(),
+            None,
+        );
         (dir, exec)
     }
 

@@ -76,6 +76,18 @@ impl Facts {
         Some(crate::engine::build::same_release(gz, self.zone_version()?))
     }
 
+    /// The zone's `entire` is of a later release than the GZ's: no `attach -u` can take it
+    /// back (pkg refuses to downgrade: "Newer version … is already installed"; the ipkg
+    /// brands' `fmri_compare` says "uprev"). `false` when either is unknown or they cannot
+    /// be ordered.
+    pub fn zone_newer_than_gz(&self) -> bool {
+        let gz = self.gz_entire.as_ref().and_then(|f| f.version.as_ref());
+        match (gz, self.zone_version()) {
+            (Some(gz), Some(zone)) => super::preflight::newer(zone, gz),
+            _ => false,
+        }
+    }
+
     /// The GZ's first-ranked enabled publisher and its first enabled origin.
     pub fn gz_first_publisher(&self) -> Option<(&Publisher, &str)> {
         self.gz_publishers

@@ -400,9 +400,19 @@ pub(crate) fn read_gz_catalogs(
 /// `v` is at or below `gz`: compared by branch when both have one (it orders Solaris 11's
 /// `0.175.x` below 11.4's `11.4.x`, OmniOS's `151046.0` below `151054.0`), else by OS build.
 fn not_newer(v: &Version, gz: &Version) -> bool {
+    order(v, gz).is_some_and(|o| o.is_le())
+}
+
+/// `v` is of a later release than `gz` (same comparison as [`not_newer`]; `false` when the
+/// two cannot be ordered).
+pub fn newer(v: &Version, gz: &Version) -> bool {
+    order(v, gz).is_some_and(|o| o.is_gt())
+}
+
+fn order(v: &Version, gz: &Version) -> Option<std::cmp::Ordering> {
     match (&v.branch, &gz.branch) {
-        (Some(a), Some(b)) => a <= b,
-        _ => v.os_build().zip(gz.os_build()).is_some_and(|(a, b)| a <= b),
+        (Some(a), Some(b)) => Some(a.cmp(b)),
+        _ => v.os_build().zip(gz.os_build()).map(|(a, b)| a.cmp(&b)),
     }
 }
 
@@ -570,6 +580,10 @@ mod tests {
         assert!(not_newer(&v("11-151050.0"), &v("11-151054.0")));
         assert!(!not_newer(&v("11-151054.0"), &v("11-151050.0")));
         assert!(not_newer(&v("0.5.11-0.151"), &v("0.5.11-0.151")));
+        assert!(newer(&v("0.5.11-0.151"), &v("0.5.11-0.148")));
+        assert!(!newer(&v("0.5.11-0.151"), &v("0.5.11-0.151")));
+        assert!(!newer(&v("0.5.11-0.175.3.1.0.5.0"), &v("11.4-11.4.42.0.1.113.1")));
+        assert!(newer(&v("11-151054.0"), &v("11-151050.0")));
     }
 
     #[test]

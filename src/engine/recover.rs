@@ -64,6 +64,8 @@ struct Run {
     gz_restore_by_hand: Vec<String>,
     /// Attaches repeated because another zoneadm held the zone's lock.
     busy_retries: u32,
+    /// The zone's build when `incremental` last ran.
+    step_from: Option<u64>,
     diagnosis: Option<Diagnosis>,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
@@ -173,15 +175,13 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         Err(e) => return Err(e.into()),
     };
     let interrupt = Interrupt::install().unwrap_or_else(|_| Interrupt::detached());
-    let exec = Exec {
-        runner: runner.clone(),
-        dry_run: req.dry_run,
-        reporter: Arc::clone(&reporter),
+    let exec = Exec::new(
+        runner.clone(),
+        req.dry_run,
+        Arc::clone(&reporter),
         interrupt,
-        step: 0,
-        image_lock_stood: Default::default(),
-        inflight_dir: (!req.dry_run).then(|| zone_dir.clone()),
-    };
+        (!req.dry_run).then(|| zone_dir.clone()),
+    );
     // A child of an earlier run killed outright may still be changing the zone.
     let waited = if req.dry_run {
         None
@@ -263,6 +263,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         gz_intact: None,
         gz_restore_by_hand: Vec::new(),
         busy_retries: 0,
+        step_from: None,
         diagnosis: None,
         extra_findings: Vec::new(),
         last_log: None,
@@ -540,6 +541,7 @@ impl Run {
             detail: String::new(),
         });
         self.save()?;
+        self.exec.mark_unchanged();
 
         if self.choice == StrategyChoice::Auto && self.facts.state == ZoneState::Configured {
             self.adopt_operators_attempt();
@@ -577,6 +579,21 @@ impl Run {
 
     /// The diagnosis [`predict_failure`](Self::predict_failure) starts from, if any.
     fn prediction(&self) -> Option<Diagnosis> {
+        if self.facts.zone_newer_than_gz() {
+            // Whatever else is wrong, this fails first, and only a new image gets past it.
+            return Some(Diagnosis {
+                predicted: true,
+                reasons: vec![format!(
+                    "the zone's entire ({}) is of a later release than the global zone's ({}): \
+                     attach -u cannot downgrade it ({})",
+                    self.facts.zone_version().map(ToString::to_string).unwrap_or_default(),
+                    self.gz_entire_text(),
+                    Diagnosis::ZONE_NEWER
+                )],
+                keys: vec![Diagnosis::ZONE_NEWER.into()],
+                ..Default::default()
+            });
+        }
         let first = self.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
         let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
         let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
@@ -777,10 +794,20 @@ impl Run {
         let unknown = self.facts.gz_catalogs.as_ref().map(|c| &c.unknown);
         !d.predicted
             && d.keys.iter().any(|k| k == "package-removed")
-            && !self.tried.contains(&StrategyName::Incremental)
+            && (!self.tried.contains(&StrategyName::Incremental) || self.may_step_again())
             && d.packages
                 .iter()
                 .any(|p| unknown.is_some_and(|u| u.contains(p)) && !self.playbook.is_core(p))
+    }
+
+    /// auto: `incremental` counts as untried again once the zone stands on a later build
+    /// than the one it last stepped from. The way up may take several steps: OmniOS upgrades
+    /// from one LTS release to the next only, and a rename may be recorded only by a later
+    /// intermediate release than the first step reached. Each step moves the zone up, so
+    /// this ends.
+    fn may_step_again(&self) -> bool {
+        self.choice == StrategyChoice::Auto
+            && self.step_from.zip(self.facts.zone_build()).is_some_and(|(from, now)| now > from)
     }
 
     /// The GZ's first publisher, when the last attach could not reach it.
@@ -888,6 +915,9 @@ impl Run {
                     continue;
                 }
                 self.tried.push(s);
+                if s == StrategyName::Incremental {
+                    self.step_from = self.facts.zone_build();
+                }
                 if s == StrategyName::Uninstall
                     && let Some(d) = &self.diagnosis
                 {
@@ -1221,6 +1251,9 @@ impl Run {
         {
             tried.retain(|s| *s != StrategyName::Uninstall);
         }
+        if self.may_step_again() {
+            tried.retain(|s| *s != StrategyName::Incremental);
+        }
         if self.choice == StrategyChoice::Auto {
             for b in &self.journal.blocked {
                 if b.packages.iter().all(|p| !self.facts.is_installed_in_zone(p)) {
@@ -1247,6 +1280,14 @@ impl Run {
     /// Why no gentle rung helps, when packages are stuck (one wording for the rung reasons,
     /// `worth` and the final message).
     fn stuck_note(&self) -> Option<String> {
+        if self.diagnosis.as_ref().is_some_and(Diagnosis::zone_newer_than_gz) {
+            return Some(
+                "the zone is of a later release than the global zone and pkg never \
+                 downgrades: update the global zone to its release (or boot the global-zone BE \
+                 it came from), or re-create its image"
+                    .into(),
+            );
+        }
         let stuck = self.stuck_packages();
         (!stuck.is_empty()).then(|| {
             format!(
@@ -1721,9 +1762,13 @@ impl Run {
         {
             m.push_str(&format!("; last diagnosis: {}", d.reasons.join("; ")));
         }
-        if !self.applied.contains(&StrategyName::ImageCreate)
-            && let Some(stuck) = self.stuck_note()
-        {
+        // Recommend image-create only when it has not run (it may have been skipped for want
+        // of consent): one that ran and failed is in the diagnosis already.
+        let created = self.journal.steps.iter().any(|st| {
+            st.name == StrategyName::ImageCreate.as_str()
+                && !matches!(st.outcome, None | Some(StepOutcome::Skipped))
+        });
+        if !created && let Some(stuck) = self.stuck_note() {
             m.push_str(&format!(
                 "; {stuck}: only image-create gets past (zonerescue --strategy image-create \
                  --allow-destructive {})",
@@ -1810,6 +1855,11 @@ impl Run {
         }
     }
 
+    /// Nothing but the pre-rescue snapshot has changed, in this run or a run it resumes.
+    fn untouched(&self) -> bool {
+        !self.exec.dry_run && !self.resuming && !self.exec.changed()
+    }
+
     fn finish(
         mut self,
         result: RunResult,
@@ -1823,6 +1873,12 @@ impl Run {
             RunResult::Failed if self.image_busy => {
                 next_steps.push("see which pkg holds the image: pgrep -fl pkg".into());
                 next_steps.push(format!("once it has finished: zonerescue resume {zone}"));
+                next_steps.push(format!("zonerescue status {zone}"));
+            }
+            RunResult::Failed if self.untouched() => {
+                // Known to fail before anything changed: detaching an installed zone and
+                // rolling back would only make it worse.
+                message.push_str("; nothing was changed: the zone is as it was");
                 next_steps.push(format!("zonerescue status {zone}"));
             }
             RunResult::Failed | RunResult::Error if !self.exec.dry_run => {

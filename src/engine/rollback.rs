@@ -50,15 +50,7 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         return refuse(format!("{target} is not a snapshot of the zone's boot environment"));
     }
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
-    let exec = Exec {
-        runner: runner.clone(),
-        dry_run: false,
-        reporter,
-        interrupt: Interrupt::detached(),
-        step: 0,
-        image_lock_stood: Default::default(),
-        inflight_dir: Some(dir.clone()),
-    };
+    let exec = Exec::new(runner.clone(), false, reporter, Interrupt::detached(), Some(dir.clone()));
     // Never roll back under a pkg or attach that a killed run left running.
     if let Err(why) =
         inflight::wait_for_leftover(&dir, runner.timeouts(), &exec.reporter, &exec.interrupt)

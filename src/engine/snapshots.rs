@@ -94,15 +94,7 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         Err(code) => return Ok(code),
     };
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
-    let exec = Exec {
-        runner,
-        dry_run: false,
-        reporter,
-        interrupt: Interrupt::detached(),
-        step: 0,
-        image_lock_stood: Default::default(),
-        inflight_dir: None,
-    };
+    let exec = Exec::new(runner, false, reporter, Interrupt::detached(), None);
     let mut failed = 0;
     for o in owned.iter().filter(|o| !o.keep) {
         // -r: the run snapshotted the ZBE recursively, so its children carry the same name.

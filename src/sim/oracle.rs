@@ -255,7 +255,12 @@ fn apply(world: &mut World, zone: &str, strategy: &str) -> bool {
             else {
                 return false;
             };
-            let Some(uri) = first.origins.first().cloned() else { return false };
+            // One origin (`-p NAME=URI`): one that answers, as an administrator would pick.
+            let answers = |o: &&String| world.repository(o).is_some_and(|r| r.reachable);
+            let Some(uri) = first.origins.iter().find(answers).or(first.origins.first()).cloned()
+            else {
+                return false;
+            };
             let Some(mut img) = zone_image(world, zone) else { return false };
             let cost = world.costs.image_create;
             world.charge(cost);

@@ -17,16 +17,23 @@ pub struct ImageCreate;
 const MAX_LISTED: usize = 200;
 
 impl ImageCreate {
-    fn create_spec(input: &Input) -> Option<crate::system::CommandSpec> {
-        let (p, origin) = input.facts.gz_first_publisher()?;
-        image_create_spec(&Create {
-            force: true,
-            zone: true,
-            full: false,
-            publisher: (p.name.clone(), origin.to_string()),
-            root: input.facts.zone_root.clone(),
-        })
-        .ok()
+    /// One `image-create` per enabled origin of the GZ's first publisher, in its order: `-p`
+    /// takes one origin, and a dead mirror listed first must not stop the last resort when
+    /// the next origin answers.
+    fn create_specs(input: &Input) -> Vec<crate::system::CommandSpec> {
+        let Some((p, _)) = input.facts.gz_first_publisher() else { return Vec::new() };
+        p.enabled_origins()
+            .filter_map(|origin| {
+                image_create_spec(&Create {
+                    force: true,
+                    zone: true,
+                    full: false,
+                    publisher: (p.name.clone(), origin.to_string()),
+                    root: input.facts.zone_root.clone(),
+                })
+                .ok()
+            })
+            .collect()
     }
 
     fn library(exec: &Exec) -> Fmri {
@@ -51,7 +58,7 @@ impl Strategy for ImageCreate {
         StrategyName::ImageCreate
     }
     fn worth_trying(&self, input: &Input) -> Result<String, String> {
-        if Self::create_spec(input).is_none() {
+        if Self::create_specs(input).is_empty() {
             return Err(
                 "the global zone has no enabled publisher to re-create the image from".into()
             );
@@ -59,8 +66,11 @@ impl Strategy for ImageCreate {
         Ok("last resort: re-create the zone's package image (package metadata is reset; files stay)".into())
     }
     fn commands(&self, input: &Input) -> Vec<String> {
-        let mut out: Vec<String> =
-            Self::create_spec(input).map(|s| s.display()).into_iter().collect();
+        let mut out: Vec<String> = Vec::new();
+        for (i, spec) in Self::create_specs(input).iter().enumerate() {
+            let when = if i == 0 { "" } else { "   (if the one before failed)" };
+            out.push(format!("{}{when}", spec.display()));
+        }
         out.push(format!(
             "pkg -R {} install -v --accept system/library@<global zone's version>",
             input.facts.zone_root.display()
@@ -68,13 +78,25 @@ impl Strategy for ImageCreate {
         out
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
-        let Some(spec) = Self::create_spec(input) else {
+        let specs = Self::create_specs(input);
+        if specs.is_empty() {
             return Ok(Applied::NotSolvable("no global-zone publisher".into()));
-        };
-        if let Some(out) = exec.change(&spec)?
-            && !out.success()
-        {
-            return Ok(Applied::NotSolvable(format!("image-create failed: {}", tail(&out))));
+        }
+        let mut failures = Vec::new();
+        for spec in &specs {
+            match exec.change(spec)? {
+                Some(out) if !out.success() => failures.push(tail(&out)),
+                _ => {
+                    failures.clear();
+                    break;
+                }
+            }
+        }
+        if !failures.is_empty() {
+            return Ok(Applied::NotSolvable(format!(
+                "image-create failed: {}",
+                failures.join("; then: ")
+            )));
         }
         let lib = Self::library(exec);
         let zp = input.facts.zone_pkg();

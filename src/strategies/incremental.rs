@@ -81,16 +81,24 @@ impl Strategy for Incremental {
         let (Some(zb), Some(gb)) = (f.zone_build(), f.gz_build()) else {
             return Err("the zone's or the global zone's build is unknown".into());
         };
-        let c = candidates(input);
-        match c.first() {
-            None => {
-                Err(format!("no intermediate build between {zb} and {gb} is known to the playbook"))
+        let mut builds: Vec<String> = Vec::new();
+        for c in candidates(input) {
+            let b = c.build.to_string();
+            if !builds.contains(&b) {
+                builds.push(b);
             }
-            Some(first) => Ok(format!(
-                "a jump from build {zb} to {gb} rarely solves in one go; step to build {} first",
-                first.build
-            )),
         }
+        if builds.is_empty() {
+            return Err(format!(
+                "no intermediate build between {zb} and {gb} is known to the playbook"
+            ));
+        }
+        // Which one is only known once pkg has solved (newest first).
+        let to = match builds.as_slice() {
+            [one] => format!("build {one}"),
+            _ => format!("the newest of builds {} that solves", builds.join(", ")),
+        };
+        Ok(format!("a jump from build {zb} to {gb} rarely solves in one go; step to {to} first"))
     }
     fn commands(&self, input: &Input) -> Vec<String> {
         let zp = input.facts.zone_pkg();

@@ -1,0 +1,43 @@
+//! A zone of a later release than the global zone (moved from a newer host): pkg never
+//! downgrades, so every `attach -u` fails and only a new image attaches it. Preflight reads
+//! both `entire`s and knows this before anything is tried. Before, auto detached the zone,
+//! attached it to find out, and without consent for image-create left it detached (it had
+//! been installed).
+
+mod sim_support;
+use sim_support::Sim;
+
+const ZONE: &str = "moved01";
+
+fn zone_packages(sim: &Sim) -> String {
+    sim.run("pkg", &["-R", &sim.root(ZONE), "list", "-H"]).stdout
+}
+
+#[test]
+fn without_consent_for_a_new_image_nothing_is_changed() {
+    let sim = Sim::from_file(&sim_support::world("omnios-zone-newer-than-gz"));
+    let before = zone_packages(&sim);
+    let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &[]);
+    let summary = events.last().unwrap();
+    assert_eq!(summary["result"], "failed", "{summary}");
+    assert_ne!(code, Some(0));
+    assert_eq!(summary["attempts"], 0, "no attach that cannot work: {summary}");
+    assert_eq!(summary["strategies_applied"], serde_json::json!([]), "{summary}");
+    assert_eq!(sim.state(ZONE), "installed", "the zone stays as it was found");
+    assert_eq!(sim_support::attach_runs(&sim.dir), 0);
+    assert_eq!(zone_packages(&sim), before);
+    let message = summary["message"].as_str().unwrap();
+    assert!(message.contains("update the global zone"), "{message}");
+    assert!(message.contains("nothing was changed"), "{message}");
+}
+
+#[test]
+fn with_consent_the_image_is_re_created_without_a_futile_attach_first() {
+    let sim = Sim::from_file(&sim_support::world("omnios-zone-newer-than-gz"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_eq!(code, Some(0), "{summary}");
+    assert_eq!(summary["strategies_applied"], serde_json::json!(["image-create"]), "{summary}");
+    assert_eq!(summary["attempts"], 1, "{summary}");
+    assert_eq!(sim.state(ZONE), "installed");
+}
