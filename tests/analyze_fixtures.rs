@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use zonerescue::analysis::{
-    AnalysisContext, Analyzer, Generation, Report, RuleSet, Verdict, analyze_reader,
+    AnalysisContext, Analyzer, Generation, LogKind, Report, RuleSet, Verdict, analyze_reader,
 };
 use zonerescue::strategies::StrategyName;
 
@@ -84,6 +84,10 @@ const CASES: &[Case] = &[
     ("solaris11-linked-sync-transcript.txt", V::Failed, G::Unknown, Some("package-not-permissible"), Some(S::ZonePublishers), 1),
     ("unknown-failure.log", V::Failed, G::S11express, Some("unknown-failure"), None, 3),
     ("not-an-attach-log.txt", V::NotAnAttachLog, G::Unknown, None, None, 3),
+    // Other operations' logs: said what they are, never an attach strategy.
+    ("omnios-install-pkg-failure.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    ("solaris11-install-repository-down.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
+    ("illumos-onu-zone-update-failed.txt", V::NotAnAttachLog, G::Unknown, Some("onu-log"), None, 3),
 ];
 
 #[test]
@@ -364,4 +368,47 @@ fn unknown_publisher_scope_is_guessed_from_how_the_release_attaches() {
         assert_eq!(r.findings[0].key, "publisher-unreachable", "{gz}");
         assert_eq!(r.recommended, Some(want), "{gz}");
     }
+}
+
+#[test]
+fn install_and_onu_logs_are_named_and_get_no_attach_strategy() {
+    for (file, kind, failure) in [
+        ("omnios-install-pkg-failure.txt", LogKind::Install, "pattern-not-matched"),
+        ("solaris11-install-repository-down.txt", LogKind::Install, "publisher-unreachable"),
+        ("illumos-onu-zone-update-failed.txt", LogKind::Onu, "package-removed"),
+    ] {
+        let r = analyze(file);
+        assert_eq!(r.log_kind, kind, "{file}");
+        // The pkg failure that stopped it is still named ...
+        let f = r.finding(failure).unwrap_or_else(|| panic!("{file}: no {failure}"));
+        // ... but nothing recommends rescuing an attach.
+        assert_eq!(f.strategy, None, "{file}");
+        assert!(r.findings.iter().all(|f| f.strategy.is_none()), "{file}");
+        assert!(
+            r.findings.iter().flat_map(|f| &f.next_commands).all(|c| !c.contains("--strategy")),
+            "{file}"
+        );
+        assert!(r.remedies.is_empty() && r.recommended.is_none(), "{file}");
+    }
+    assert_eq!(analyze("omnios-postgres-removed.log").log_kind, LogKind::Attach);
+    assert_eq!(analyze("not-an-attach-log.txt").log_kind, LogKind::Unknown);
+}
+
+#[test]
+fn an_attach_after_a_failed_install_is_judged_as_an_attach() {
+    let mut text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs/omnios-install-pkg-failure.txt"),
+    )
+    .unwrap();
+    text.push_str(
+        "root@gz1:~# zoneadm -z web03 attach -u\n\
+         Log File: /var/tmp/web03.attach_log.q8Rt2z\n\
+         pkg install: No solution was found to satisfy constraints\n\
+         No suitable version of installed package pkg://omnios/database/postgresql-12 found\n\
+         Result: Attach Failed.\n",
+    );
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!((r.log_kind, r.verdict, r.attempts), (LogKind::Attach, V::Failed, 2));
+    assert_eq!(r.recommended, Some(S::Uninstall));
+    assert!(r.finding("install-log").is_none());
 }

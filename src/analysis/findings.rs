@@ -7,7 +7,7 @@ use super::analyzer::{Attempt, Facts, MAX_EVIDENCE, MAX_SUBJECTS, package_stem, 
 use super::context::AnalysisContext;
 use super::generation::Generation;
 use super::line::{display, subject};
-use super::report::{Evidence, Finding, REPORT_SCHEMA_VERSION, Report, Verdict};
+use super::report::{Evidence, Finding, LogKind, REPORT_SCHEMA_VERSION, Report, Verdict};
 use super::rules::{Refinement, Rule, RuleSet};
 use crate::commands::Version;
 use crate::strategies::StrategyName;
@@ -23,6 +23,8 @@ pub mod keys {
     pub const PUBLISHER_UNREACHABLE_ZONE: &str = "publisher-unreachable-zone";
     pub const GZ_PUBLISHER_DISABLED: &str = "gz-publisher-disabled";
     pub const PACKAGE_RENAMED: &str = "package-renamed";
+    pub const INSTALL_LOG: &str = "install-log";
+    pub const ONU_LOG: &str = "onu-log";
 }
 
 /// Hits of one rule in the current attempt.
@@ -164,7 +166,11 @@ impl FindingBuilder<'_> {
         let interrupted = has(&accs, keys::INTERRUPTED);
         let anything = attempt.started || attempt.has_content() || !accs.is_empty();
 
-        let verdict = if attempt.outcome == Some(true) && !interrupted {
+        let other_operation = attempt.kind.is_other_operation();
+        let verdict = if other_operation {
+            // A zone install or onu: whatever it shows, it is no attach to rescue.
+            Verdict::NotAnAttachLog
+        } else if attempt.outcome == Some(true) && !interrupted {
             Verdict::Attached
         } else if interrupted {
             Verdict::Incomplete
@@ -192,6 +198,13 @@ impl FindingBuilder<'_> {
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
             }
+            Verdict::NotAnAttachLog if other_operation => {
+                let key = match attempt.kind {
+                    LogKind::Onu => keys::ONU_LOG,
+                    _ => keys::INSTALL_LOG,
+                };
+                self.add_synthetic(&mut accs, key, &attempt.kind_lines);
+            }
             Verdict::Failed if !inhibitor(&accs) => {
                 self.add_synthetic(&mut accs, keys::UNKNOWN_FAILURE, &notable);
                 if !attempt.brand_lines || (self.facts.log_file.is_some() && !attempt.dated_lines) {
@@ -207,7 +220,14 @@ impl FindingBuilder<'_> {
         findings.sort_by(|(pa, fa), (pb, fb)| {
             pb.cmp(pa).then_with(|| first_line(fa).cmp(&first_line(fb)))
         });
-        let findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
+        let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
+        if other_operation {
+            // What failed in another operation may be named, but no attach strategy answers it.
+            for f in &mut findings {
+                f.strategy = None;
+                f.next_commands.retain(|c| !c.starts_with("zonerescue --strategy"));
+            }
+        }
 
         let mut remedies: Vec<StrategyName> =
             findings.iter().filter(|f| f.inhibitor).filter_map(|f| f.strategy).collect();
@@ -219,6 +239,10 @@ impl FindingBuilder<'_> {
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
             verdict,
+            log_kind: match verdict {
+                Verdict::NotAnAttachLog if !other_operation => LogKind::Unknown,
+                _ => attempt.kind,
+            },
             generation: self.generation,
             zone: self.zone(),
             zone_root: self.zone_root(),

@@ -22,8 +22,40 @@ pub enum Verdict {
     Failed,
     /// The attempt was interrupted, killed, or the log stops before any result.
     Incomplete,
-    /// Nothing in the input looks like attach or pkg output.
+    /// Nothing in the input looks like attach or pkg output, or it is another operation's log
+    /// (a zone install, onu): see [`LogKind`].
     NotAnAttachLog,
+}
+
+/// What the last attempt of the input is the output of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogKind {
+    /// A zone attach (its log, a terminal transcript, or the pkg output of one).
+    #[default]
+    Attach,
+    /// A zone install (`zoneadm install`: ipkg `pkgcreatezone`, the solaris brand installer).
+    Install,
+    /// illumos `onu`: a global-zone boot environment updated from a build's packages.
+    Onu,
+    /// Nothing recognisable.
+    Unknown,
+}
+
+impl LogKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogKind::Attach => "attach",
+            LogKind::Install => "install",
+            LogKind::Onu => "onu",
+            LogKind::Unknown => "unknown",
+        }
+    }
+
+    /// Another operation's log: no attach strategy can answer it.
+    pub fn is_other_operation(self) -> bool {
+        matches!(self, LogKind::Install | LogKind::Onu)
+    }
 }
 
 impl Verdict {
@@ -96,6 +128,8 @@ pub struct Finding {
 pub struct Report {
     pub schema_version: u32,
     pub verdict: Verdict,
+    /// What the last attempt is the output of (an attach, or another operation's log).
+    pub log_kind: LogKind,
     pub generation: Generation,
     pub zone: Option<String>,
     /// The zone root (`<zonepath>/root`) when the log names it.
