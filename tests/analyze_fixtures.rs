@@ -84,6 +84,9 @@ const CASES: &[Case] = &[
     ("solaris11-linked-sync-transcript.txt", V::Failed, G::Unknown, Some("package-not-permissible"), Some(S::ZonePublishers), 1),
     ("unknown-failure.log", V::Failed, G::S11express, Some("unknown-failure"), None, 3),
     ("not-an-attach-log.txt", V::NotAnAttachLog, G::Unknown, None, None, 3),
+    ("solaris11-zonepath-not-directory.txt", V::Failed, G::Unknown, Some("zonepath-not-directory"), None, 1),
+    ("solaris11-proposed-incorporation-excluded.log", V::Failed, G::Solaris11, Some("proposed-incorporation-excluded"), Some(S::Uninstall), 1),
+    ("solaris11-4-zone-in-use-elsewhere.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
     // Other operations' logs: said what they are, never an attach strategy.
     ("omnios-install-pkg-failure.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
     ("solaris11-install-repository-down.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
@@ -411,4 +414,30 @@ fn an_attach_after_a_failed_install_is_judged_as_an_attach() {
     assert_eq!((r.log_kind, r.verdict, r.attempts), (LogKind::Attach, V::Failed, 2));
     assert_eq!(r.recommended, Some(S::Uninstall));
     assert!(r.finding("install-log").is_none());
+}
+
+#[test]
+fn exclusion_by_the_proposed_incorporation_names_the_excluded_package() {
+    // Same class as package-excluded: the excluded package is removed, the release's own
+    // incorporation is not a subject, and the exclusion alone is the solver's whole failure.
+    let r = analyze("solaris11-proposed-incorporation-excluded.log");
+    let f = r.finding("proposed-incorporation-excluded").unwrap();
+    assert_eq!(f.packages, ["web/php-53"]);
+    assert!(r.finding("no-solution").is_none());
+    assert!(r.finding("version-jump").is_none());
+    assert_eq!(r.remedies, [S::Uninstall]);
+}
+
+#[test]
+fn a_zone_claimed_by_another_host_names_the_takeover_and_no_strategy() {
+    let r = analyze("solaris11-4-zone-in-use-elsewhere.txt");
+    let f = r.finding("zone-in-use-elsewhere").unwrap();
+    assert_eq!(r.zone.as_deref(), Some("kz07"));
+    assert!(f.evidence.iter().any(|e| e.text.contains("hostname: gza")), "{:?}", f.evidence);
+    assert!(f.next_commands.iter().any(|c| c == "zoneadm -z kz07 attach -x force-takeover"));
+    assert!(r.remedies.is_empty());
+    // The zonepath check of zoneadm: no strategy changes the zonepath.
+    let r = analyze("solaris11-zonepath-not-directory.txt");
+    assert_eq!(r.findings[0].evidence[0].text, "/zones/db4 is not a directory.");
+    assert!(r.remedies.is_empty());
 }
