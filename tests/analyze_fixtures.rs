@@ -87,6 +87,8 @@ const CASES: &[Case] = &[
     ("solaris11-zonepath-not-directory.txt", V::Failed, G::Unknown, Some("zonepath-not-directory"), None, 1),
     ("solaris11-proposed-incorporation-excluded.log", V::Failed, G::Solaris11, Some("proposed-incorporation-excluded"), Some(S::Uninstall), 1),
     ("solaris11-4-zone-in-use-elsewhere.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
+    // The last command was the uninstall the failed attach called for: judged on its own.
+    ("openindiana-uninstall-blocked-transcript.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::ImageCreate), 1),
     // Other operations' logs: said what they are, never an attach strategy.
     ("omnios-install-pkg-failure.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
     ("solaris11-install-repository-down.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
@@ -440,4 +442,44 @@ fn a_zone_claimed_by_another_host_names_the_takeover_and_no_strategy() {
     let r = analyze("solaris11-zonepath-not-directory.txt");
     assert_eq!(r.findings[0].evidence[0].text, "/zones/db4 is not a directory.");
     assert!(r.remedies.is_empty());
+}
+
+#[test]
+fn each_typed_pkg_command_is_an_attempt_of_its_own() {
+    // attach failed, the uninstall it called for was refused: the uninstall is the last
+    // attempt, not more evidence for the attach (which would recommend uninstall again).
+    let r = analyze("openindiana-uninstall-blocked-transcript.txt");
+    assert_eq!((r.attempts, r.log_kind), (2, LogKind::Pkg));
+    assert!(r.finding("package-removed").is_none());
+    assert_eq!(r.finding("uninstall-blocked").unwrap().packages[0], "web/php-56");
+
+    let attach = "root@gz:~# zoneadm -z web1 attach -u\n\
+        Log File: /var/tmp/web1.attach_log.Hq2Lw9\n\
+        Updating non-global zone: Output follows\n\
+        pkg install: No solution was found to satisfy constraints\n\
+        No suitable version of installed package pkg://openindiana.org/web/php-56 found\n";
+    let uninstall = "root@gz:~# pkg -R /zones/web1/root uninstall web/php-56\n\
+        Packages to remove:  1\n\
+        Removal Phase  101/101\n";
+    // The uninstall worked and the attach was not run again: that is what to do next.
+    let r = analyze_reader(
+        &RULES,
+        AnalysisContext::default(),
+        format!("{attach}{uninstall}").as_bytes(),
+    )
+    .unwrap();
+    assert_eq!((r.attempts, r.verdict, r.log_kind), (2, V::Incomplete, LogKind::Pkg));
+    assert_eq!(r.recommended, Some(S::Attach));
+    assert!(r.finding("package-removed").is_none());
+    // Run again, the attach fails for another reason: only that one is reported.
+    let again = "root@gz:~# zoneadm -z web1 attach -u\n\
+        Log File: /var/tmp/web1.attach_log.Zz81kd\n\
+        Updating non-global zone: Output follows\n\
+        Unable to contact valid package repository: http://pkg.example.net/site/\n\
+        Result: Attach Failed.\n";
+    let text = format!("{attach}{uninstall}{again}");
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!((r.attempts, r.log_kind), (3, LogKind::Attach));
+    assert!(r.finding("package-removed").is_none());
+    assert!(r.finding("publisher-unreachable").is_some());
 }

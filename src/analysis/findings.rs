@@ -176,7 +176,7 @@ impl FindingBuilder<'_> {
             Verdict::Incomplete
         } else if attempt.outcome == Some(false) || attempt.error_lines || inhibitor(&accs) {
             Verdict::Failed
-        } else if attempt.pkg_success {
+        } else if attempt.pkg_success && attempt.kind != LogKind::Pkg {
             Verdict::Attached
         } else if anything {
             Verdict::Incomplete
@@ -190,7 +190,9 @@ impl FindingBuilder<'_> {
                 accs.retain(|a| self.rules.rules().get(a.rule).is_some_and(|r| !r.inhibitor));
             }
             Verdict::Incomplete if !interrupted => {
-                if attempt.brand_lines {
+                // The input ends with a pkg command (or its output): the attach was not run
+                // again after it, which is what to do next.
+                if attempt.brand_lines || attempt.kind == LogKind::Pkg {
                     self.add_synthetic(&mut accs, keys::LOG_TRUNCATED, &tail);
                 } else {
                     // pkg output only, no brand line: a terminal transcript whose reasons

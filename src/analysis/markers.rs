@@ -58,6 +58,12 @@ pub const MARKERS: &[(Marker, &str)] = &[
         Marker::Command(LogKind::Install),
         "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +install",
     ),
+    // a pkg command that changes an image, typed between attempts (`pkg -R ROOT uninstall X`,
+    // `pkg set-publisher …`); listings (`pkg publisher`, `pkg list`, `pkg info`) are not one
+    (
+        Marker::Command(LogKind::Pkg),
+        "[#$%>] +((pfexec|sudo) +)?(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$)",
+    ),
     // illumos-gate usr/src/tools/scripts/onu.sh: `onu -t BE [-d DIR | -u URI] …`
     (Marker::Command(LogKind::Onu), "[#$%>] +((pfexec|sudo) +)?([^ ]*/)?onu +-[a-zA-Z]"),
     // a zone install: the ipkg brand's pkgcreatezone, the solaris brand's installer (its log

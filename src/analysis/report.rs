@@ -34,6 +34,9 @@ pub enum LogKind {
     /// A zone attach (its log, a terminal transcript, or the pkg output of one).
     #[default]
     Attach,
+    /// A `pkg` command typed after an attach (e.g. `pkg -R ZONEROOT uninstall PKG`): the input
+    /// ends before the attach was run again.
+    Pkg,
     /// A zone install (`zoneadm install`: ipkg `pkgcreatezone`, the solaris brand installer).
     Install,
     /// illumos `onu`: a global-zone boot environment updated from a build's packages.
@@ -46,6 +49,7 @@ impl LogKind {
     pub fn as_str(self) -> &'static str {
         match self {
             LogKind::Attach => "attach",
+            LogKind::Pkg => "pkg",
             LogKind::Install => "install",
             LogKind::Onu => "onu",
             LogKind::Unknown => "unknown",
