@@ -114,6 +114,8 @@ pub struct Analyzer<'r> {
     /// Inside a pasted `pkg publisher` table: Some(true) a zone's, Some(false) the global
     /// zone's (a table without its command line counts as the global zone's).
     publisher_table: Option<bool>,
+    /// The files read, each with its first line in the whole input.
+    files: Vec<(u64, String)>,
 }
 
 impl<'r> Analyzer<'r> {
@@ -138,7 +140,14 @@ impl<'r> Analyzer<'r> {
             last_reject: None,
             skipping_long_line: false,
             publisher_table: None,
+            files: Vec::new(),
         }
+    }
+
+    /// The lines fed from now on come from the file `name` (several files read as one input:
+    /// the report names each evidence line's file).
+    pub fn begin_file(&mut self, name: &str) {
+        self.files.push((self.line_no + 1, name.to_string()));
     }
 
     /// Lines seen so far.
@@ -150,7 +159,7 @@ impl<'r> Analyzer<'r> {
     pub fn feed_line(&mut self, line: &[u8]) {
         self.line_no += 1;
         let n = self.line_no;
-        push_bounded(&mut self.tail, Evidence { line: n, text: display(line) }, TAIL_LINES);
+        push_bounded(&mut self.tail, Evidence::new(n, display(line)), TAIL_LINES);
         self.handle(n, line);
     }
 
@@ -255,7 +264,7 @@ impl<'r> Analyzer<'r> {
         let last = self.line_no;
         for (i, l) in lines.iter().enumerate().rev() {
             let n = last.saturating_sub(i as u64);
-            push_bounded(&mut self.tail, Evidence { line: n, text: display(l) }, TAIL_LINES);
+            push_bounded(&mut self.tail, Evidence::new(n, display(l)), TAIL_LINES);
         }
     }
 
@@ -457,11 +466,7 @@ impl<'r> Analyzer<'r> {
                 self.last_reject = cap("package");
             }
             Marker::Notable => {
-                push_bounded(
-                    &mut self.notable,
-                    Evidence { line: n, text: display(raw) },
-                    NOTABLE_LINES,
-                );
+                push_bounded(&mut self.notable, Evidence::new(n, display(raw)), NOTABLE_LINES);
             }
             Marker::Fact => {}
         }
@@ -507,11 +512,7 @@ impl<'r> Analyzer<'r> {
     }
 
     fn kind_line(&mut self, n: u64, raw: &[u8]) {
-        push_vec_bounded(
-            &mut self.attempt.kind_lines,
-            Evidence { line: n, text: display(raw) },
-            KIND_LINES,
-        );
+        push_vec_bounded(&mut self.attempt.kind_lines, Evidence::new(n, display(raw)), KIND_LINES);
     }
 
     fn take_facts(&mut self, c: &regex::bytes::Captures<'_>, n: u64, raw: &[u8]) {
@@ -540,19 +541,11 @@ impl<'r> Analyzer<'r> {
         if let Some(e) = get("gz_entire") {
             self.facts.gz_entire = Some(e);
             self.facts.entire_lines.retain(|l| l.line != n);
-            push_vec_bounded(
-                &mut self.facts.entire_lines,
-                Evidence { line: n, text: display(raw) },
-                4,
-            );
+            push_vec_bounded(&mut self.facts.entire_lines, Evidence::new(n, display(raw)), 4);
         }
         if let Some(e) = get("zone_entire") {
             self.facts.zone_entire = Some(e);
-            push_vec_bounded(
-                &mut self.facts.entire_lines,
-                Evidence { line: n, text: display(raw) },
-                4,
-            );
+            push_vec_bounded(&mut self.facts.entire_lines, Evidence::new(n, display(raw)), 4);
         }
         if let Some(p) = get("gz_publisher") {
             push_unique(&mut self.facts.gz_publishers, p);
@@ -572,13 +565,11 @@ impl<'r> Analyzer<'r> {
         let attempts = self.attempts;
         let notable: Vec<Evidence> =
             self.notable.into_iter().filter(|e| e.line >= self.attempt.first_line).collect();
-        FindingBuilder { rules: self.rules, ctx: &self.ctx, facts: &self.facts, generation }.build(
-            self.attempt,
-            attempts,
-            notable,
-            self.tail.into(),
-            self.line_no,
-        )
+        let mut report =
+            FindingBuilder { rules: self.rules, ctx: &self.ctx, facts: &self.facts, generation }
+                .build(self.attempt, attempts, notable, self.tail.into(), self.line_no);
+        report.attribute_files(&self.files);
+        report
     }
 }
 

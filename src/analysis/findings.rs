@@ -57,7 +57,7 @@ impl Acc {
             return;
         }
         if self.evidence.len() < MAX_EVIDENCE {
-            self.evidence.push(Evidence { line: n, text: display(raw) });
+            self.evidence.push(Evidence::new(n, display(raw)));
         } else {
             self.omitted += 1;
         }
@@ -642,7 +642,7 @@ mod tests {
 
     #[test]
     fn several_publishers_in_evidence() {
-        let ev = |t: &str| Evidence { line: 1, text: t.into() };
+        let ev = |t: &str| Evidence::new(1, t.into());
         let same = [
             ev("Reject:  pkg://solaris/web/server/apache-22@2.2.22"),
             ev(

@@ -164,7 +164,14 @@ fn finding(o: &mut String, st: &Style, n: usize, f: &Finding) {
 
 fn lines(o: &mut String, ev: &[Evidence]) {
     for e in ev {
-        let _ = writeln!(o, "      {:>6}: {}", e.line, e.text);
+        match (&e.file, e.file_line) {
+            (Some(file), Some(line)) => {
+                let _ = writeln!(o, "      {file}:{line}: {}", e.text);
+            }
+            _ => {
+                let _ = writeln!(o, "      {:>6}: {}", e.line, e.text);
+            }
+        }
     }
 }
 

@@ -100,6 +100,27 @@ pub struct Evidence {
     pub line: u64,
     /// The line as text (invalid UTF-8 replaced, control characters removed, capped length).
     pub text: String,
+    /// When several files were read as one input: the file holding the line ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// ... and the line's number in that file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_line: Option<u64>,
+}
+
+impl Evidence {
+    pub fn new(line: u64, text: String) -> Evidence {
+        Evidence { line, text, file: None, file_line: None }
+    }
+
+    /// Name the file holding the line; `starts`: each file's first line in the whole input
+    /// and its name, in input order.
+    fn attribute(&mut self, starts: &[(u64, String)]) {
+        if let Some((first, name)) = starts.iter().rev().find(|(first, _)| *first <= self.line) {
+            self.file = Some(name.clone());
+            self.file_line = Some(self.line - first + 1);
+        }
+    }
 }
 
 /// One diagnosed problem (or notable fact) with its proof and remedy.
@@ -173,6 +194,18 @@ impl Report {
                 crate::exit::ANALYZE_DIAGNOSED
             }
             Verdict::Failed | Verdict::Incomplete => crate::exit::ANALYZE_UNEXPLAINED,
+        }
+    }
+
+    /// Name the file of every evidence line when the input was several files (`starts`: each
+    /// file's first line in the whole input and its name).
+    pub fn attribute_files(&mut self, starts: &[(u64, String)]) {
+        if starts.len() < 2 {
+            return;
+        }
+        let finding_lines = self.findings.iter_mut().flat_map(|f| f.evidence.iter_mut());
+        for e in finding_lines.chain(self.notable_lines.iter_mut()).chain(self.tail.iter_mut()) {
+            e.attribute(starts);
         }
     }
 
