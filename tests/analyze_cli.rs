@@ -222,3 +222,28 @@ fn omnios_version_syntax_tells_omnios_from_openindiana() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["generation"], "openindiana", "{v}");
 }
+
+#[test]
+fn evidence_of_several_files_read_as_one_names_its_file() {
+    let transcript = fixture("omnios-terminal-only.txt");
+    let log = fixture("omnios-postgres-removed.log");
+    let first_lines = std::fs::read_to_string(&transcript).unwrap().lines().count() as u64;
+    let out = zonerescue(&["analyze", "--json", path_arg(&transcript), path_arg(&log)], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["key"], "package-removed");
+    let e = &f["evidence"][0];
+    // The line in the whole input, and where it is in its own file.
+    assert_eq!(e["file"], path_arg(&log));
+    let line = e["line"].as_u64().unwrap();
+    assert_eq!(e["file_line"].as_u64().unwrap(), line - first_lines);
+    let out =
+        zonerescue(&["analyze", "--color", "never", path_arg(&transcript), path_arg(&log)], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let shown = format!("      {}:{}: ", log.display(), line - first_lines);
+    assert!(text.contains(&shown), "{text}");
+    // One file alone: line numbers as before, no file names.
+    let out = zonerescue(&["analyze", "--json", path_arg(&log)], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["findings"][0]["evidence"][0].get("file").is_none());
+}

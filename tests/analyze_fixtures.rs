@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use zonerescue::analysis::{
-    AnalysisContext, Analyzer, Generation, Report, RuleSet, Verdict, analyze_reader,
+    AnalysisContext, Analyzer, Generation, LogKind, Report, RuleSet, Verdict, analyze_reader,
 };
 use zonerescue::strategies::StrategyName;
 
@@ -84,6 +84,15 @@ const CASES: &[Case] = &[
     ("solaris11-linked-sync-transcript.txt", V::Failed, G::Unknown, Some("package-not-permissible"), Some(S::ZonePublishers), 1),
     ("unknown-failure.log", V::Failed, G::S11express, Some("unknown-failure"), None, 3),
     ("not-an-attach-log.txt", V::NotAnAttachLog, G::Unknown, None, None, 3),
+    ("solaris11-zonepath-not-directory.txt", V::Failed, G::Unknown, Some("zonepath-not-directory"), None, 1),
+    ("solaris11-proposed-incorporation-excluded.log", V::Failed, G::Solaris11, Some("proposed-incorporation-excluded"), Some(S::Uninstall), 1),
+    ("solaris11-4-zone-in-use-elsewhere.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
+    // The last command was the uninstall the failed attach called for: judged on its own.
+    ("openindiana-uninstall-blocked-transcript.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::ImageCreate), 1),
+    // Other operations' logs: said what they are, never an attach strategy.
+    ("omnios-install-pkg-failure.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    ("solaris11-install-repository-down.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
+    ("illumos-onu-zone-update-failed.txt", V::NotAnAttachLog, G::Unknown, Some("onu-log"), None, 3),
 ];
 
 #[test]
@@ -364,4 +373,113 @@ fn unknown_publisher_scope_is_guessed_from_how_the_release_attaches() {
         assert_eq!(r.findings[0].key, "publisher-unreachable", "{gz}");
         assert_eq!(r.recommended, Some(want), "{gz}");
     }
+}
+
+#[test]
+fn install_and_onu_logs_are_named_and_get_no_attach_strategy() {
+    for (file, kind, failure) in [
+        ("omnios-install-pkg-failure.txt", LogKind::Install, "pattern-not-matched"),
+        ("solaris11-install-repository-down.txt", LogKind::Install, "publisher-unreachable"),
+        ("illumos-onu-zone-update-failed.txt", LogKind::Onu, "package-removed"),
+    ] {
+        let r = analyze(file);
+        assert_eq!(r.log_kind, kind, "{file}");
+        // The pkg failure that stopped it is still named ...
+        let f = r.finding(failure).unwrap_or_else(|| panic!("{file}: no {failure}"));
+        // ... but nothing recommends rescuing an attach.
+        assert_eq!(f.strategy, None, "{file}");
+        assert!(r.findings.iter().all(|f| f.strategy.is_none()), "{file}");
+        assert!(
+            r.findings.iter().flat_map(|f| &f.next_commands).all(|c| !c.contains("--strategy")),
+            "{file}"
+        );
+        assert!(r.remedies.is_empty() && r.recommended.is_none(), "{file}");
+    }
+    assert_eq!(analyze("omnios-postgres-removed.log").log_kind, LogKind::Attach);
+    assert_eq!(analyze("not-an-attach-log.txt").log_kind, LogKind::Unknown);
+}
+
+#[test]
+fn an_attach_after_a_failed_install_is_judged_as_an_attach() {
+    let mut text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs/omnios-install-pkg-failure.txt"),
+    )
+    .unwrap();
+    text.push_str(
+        "root@gz1:~# zoneadm -z web03 attach -u\n\
+         Log File: /var/tmp/web03.attach_log.q8Rt2z\n\
+         pkg install: No solution was found to satisfy constraints\n\
+         No suitable version of installed package pkg://omnios/database/postgresql-12 found\n\
+         Result: Attach Failed.\n",
+    );
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!((r.log_kind, r.verdict, r.attempts), (LogKind::Attach, V::Failed, 2));
+    assert_eq!(r.recommended, Some(S::Uninstall));
+    assert!(r.finding("install-log").is_none());
+}
+
+#[test]
+fn exclusion_by_the_proposed_incorporation_names_the_excluded_package() {
+    // Same class as package-excluded: the excluded package is removed, the release's own
+    // incorporation is not a subject, and the exclusion alone is the solver's whole failure.
+    let r = analyze("solaris11-proposed-incorporation-excluded.log");
+    let f = r.finding("proposed-incorporation-excluded").unwrap();
+    assert_eq!(f.packages, ["web/php-53"]);
+    assert!(r.finding("no-solution").is_none());
+    assert!(r.finding("version-jump").is_none());
+    assert_eq!(r.remedies, [S::Uninstall]);
+}
+
+#[test]
+fn a_zone_claimed_by_another_host_names_the_takeover_and_no_strategy() {
+    let r = analyze("solaris11-4-zone-in-use-elsewhere.txt");
+    let f = r.finding("zone-in-use-elsewhere").unwrap();
+    assert_eq!(r.zone.as_deref(), Some("kz07"));
+    assert!(f.evidence.iter().any(|e| e.text.contains("hostname: gza")), "{:?}", f.evidence);
+    assert!(f.next_commands.iter().any(|c| c == "zoneadm -z kz07 attach -x force-takeover"));
+    assert!(r.remedies.is_empty());
+    // The zonepath check of zoneadm: no strategy changes the zonepath.
+    let r = analyze("solaris11-zonepath-not-directory.txt");
+    assert_eq!(r.findings[0].evidence[0].text, "/zones/db4 is not a directory.");
+    assert!(r.remedies.is_empty());
+}
+
+#[test]
+fn each_typed_pkg_command_is_an_attempt_of_its_own() {
+    // attach failed, the uninstall it called for was refused: the uninstall is the last
+    // attempt, not more evidence for the attach (which would recommend uninstall again).
+    let r = analyze("openindiana-uninstall-blocked-transcript.txt");
+    assert_eq!((r.attempts, r.log_kind), (2, LogKind::Pkg));
+    assert!(r.finding("package-removed").is_none());
+    assert_eq!(r.finding("uninstall-blocked").unwrap().packages[0], "web/php-56");
+
+    let attach = "root@gz:~# zoneadm -z web1 attach -u\n\
+        Log File: /var/tmp/web1.attach_log.Hq2Lw9\n\
+        Updating non-global zone: Output follows\n\
+        pkg install: No solution was found to satisfy constraints\n\
+        No suitable version of installed package pkg://openindiana.org/web/php-56 found\n";
+    let uninstall = "root@gz:~# pkg -R /zones/web1/root uninstall web/php-56\n\
+        Packages to remove:  1\n\
+        Removal Phase  101/101\n";
+    // The uninstall worked and the attach was not run again: that is what to do next.
+    let r = analyze_reader(
+        &RULES,
+        AnalysisContext::default(),
+        format!("{attach}{uninstall}").as_bytes(),
+    )
+    .unwrap();
+    assert_eq!((r.attempts, r.verdict, r.log_kind), (2, V::Incomplete, LogKind::Pkg));
+    assert_eq!(r.recommended, Some(S::Attach));
+    assert!(r.finding("package-removed").is_none());
+    // Run again, the attach fails for another reason: only that one is reported.
+    let again = "root@gz:~# zoneadm -z web1 attach -u\n\
+        Log File: /var/tmp/web1.attach_log.Zz81kd\n\
+        Updating non-global zone: Output follows\n\
+        Unable to contact valid package repository: http://pkg.example.net/site/\n\
+        Result: Attach Failed.\n";
+    let text = format!("{attach}{uninstall}{again}");
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!((r.attempts, r.log_kind), (3, LogKind::Attach));
+    assert!(r.finding("package-removed").is_none());
+    assert!(r.finding("publisher-unreachable").is_some());
 }

@@ -16,7 +16,7 @@ use super::findings::{Acc, FindingBuilder};
 use super::generation::{Generation, GenerationVotes};
 use super::line::{display, has_timestamp, normalise, subject};
 use super::markers::Marker;
-use super::report::{Evidence, Report};
+use super::report::{Evidence, LogKind, Report};
 use super::rules::{PatternOwner, RuleSet, Subject};
 use crate::playbook::glob_match;
 
@@ -26,6 +26,8 @@ const CHUNK: usize = 1 << 20;
 const TAIL_LINES: usize = 8;
 /// Notable lines kept (the most recent ones).
 const NOTABLE_LINES: usize = 40;
+/// Lines kept that show what kind of operation an attempt is (install, onu).
+const KIND_LINES: usize = 6;
 /// Evidence lines kept per finding.
 pub(crate) const MAX_EVIDENCE: usize = 30;
 /// Subjects (packages, publishers …) kept per finding.
@@ -65,6 +67,10 @@ pub(crate) struct Attempt {
     pub pkg_lines: bool,
     /// Lines with a log helper's timestamp: the input is the brand's log file itself.
     pub dated_lines: bool,
+    /// What operation this attempt is (an attach unless its own lines say otherwise).
+    pub kind: LogKind,
+    /// The lines that said so.
+    pub kind_lines: Vec<Evidence>,
     pub accs: Vec<Acc>,
 }
 
@@ -108,6 +114,8 @@ pub struct Analyzer<'r> {
     /// Inside a pasted `pkg publisher` table: Some(true) a zone's, Some(false) the global
     /// zone's (a table without its command line counts as the global zone's).
     publisher_table: Option<bool>,
+    /// The files read, each with its first line in the whole input.
+    files: Vec<(u64, String)>,
 }
 
 impl<'r> Analyzer<'r> {
@@ -132,7 +140,14 @@ impl<'r> Analyzer<'r> {
             last_reject: None,
             skipping_long_line: false,
             publisher_table: None,
+            files: Vec::new(),
         }
+    }
+
+    /// The lines fed from now on come from the file `name` (several files read as one input:
+    /// the report names each evidence line's file).
+    pub fn begin_file(&mut self, name: &str) {
+        self.files.push((self.line_no + 1, name.to_string()));
     }
 
     /// Lines seen so far.
@@ -144,7 +159,7 @@ impl<'r> Analyzer<'r> {
     pub fn feed_line(&mut self, line: &[u8]) {
         self.line_no += 1;
         let n = self.line_no;
-        push_bounded(&mut self.tail, Evidence { line: n, text: display(line) }, TAIL_LINES);
+        push_bounded(&mut self.tail, Evidence::new(n, display(line)), TAIL_LINES);
         self.handle(n, line);
     }
 
@@ -249,7 +264,7 @@ impl<'r> Analyzer<'r> {
         let last = self.line_no;
         for (i, l) in lines.iter().enumerate().rev() {
             let n = last.saturating_sub(i as u64);
-            push_bounded(&mut self.tail, Evidence { line: n, text: display(l) }, TAIL_LINES);
+            push_bounded(&mut self.tail, Evidence::new(n, display(l)), TAIL_LINES);
         }
     }
 
@@ -395,39 +410,21 @@ impl<'r> Analyzer<'r> {
                 }
             }
             Marker::AttemptStart => {
-                self.publisher_table = None;
                 let log = cap("log");
-                if log.is_some() {
-                    self.has_log_file_line = true;
+                self.attempt_start(n, log);
+            }
+            Marker::Command(kind) => {
+                self.attempt_start(n, None);
+                self.attempt.kind = kind;
+                if kind != LogKind::Attach {
+                    self.kind_line(n, raw);
                 }
-                let a = &self.attempt;
-                let differs = matches!((&a.log, &log), (Some(x), Some(y)) if x != y);
-                // The same log file again (a transcript, then `cat` of its log): same attempt.
-                let same_log = matches!((&a.log, &log), (Some(x), Some(y)) if x == y);
-                let is_command = log.is_none();
-                // Solaris 11's `start_log` prints `Progress being logged to` and then writes
-                // `==== Starting: …` to the log: one attempt, not a second one.
-                let just_logged = a.log.is_some()
-                    && !a.pkg_lines
-                    && !a.error_lines
-                    && a.accs.is_empty()
-                    && !a.concluded();
-                if self.attempts == 0 {
-                    self.ensure_started(n);
-                    self.attempt.started = true;
-                } else if !same_log
-                    && (a.concluded()
-                        || differs
-                        || (is_command && a.started && a.has_content() && !just_logged))
-                {
-                    self.new_attempt(n);
-                } else {
-                    self.attempt.started = true;
-                }
-                if let Some(l) = log {
-                    self.attempt.log.get_or_insert(l.clone());
-                    self.facts.log_file = Some(l);
-                }
+            }
+            Marker::Kind(kind) => {
+                self.ensure_started(n);
+                self.attempt.kind = kind;
+                self.attempt.brand_lines = true;
+                self.kind_line(n, raw);
             }
             Marker::Success => {
                 self.ensure_started(n);
@@ -469,17 +466,53 @@ impl<'r> Analyzer<'r> {
                 self.last_reject = cap("package");
             }
             Marker::Notable => {
-                push_bounded(
-                    &mut self.notable,
-                    Evidence { line: n, text: display(raw) },
-                    NOTABLE_LINES,
-                );
+                push_bounded(&mut self.notable, Evidence::new(n, display(raw)), NOTABLE_LINES);
             }
             Marker::Fact => {}
         }
         if let Some(c) = caps.as_ref() {
             self.take_facts(c, n, raw);
         }
+    }
+
+    /// An attempt's start marker (`log`: the log file it names; none for a typed command).
+    fn attempt_start(&mut self, n: u64, log: Option<String>) {
+        self.publisher_table = None;
+        if log.is_some() {
+            self.has_log_file_line = true;
+        }
+        let a = &self.attempt;
+        let differs = matches!((&a.log, &log), (Some(x), Some(y)) if x != y);
+        // The same log file again (a transcript, then `cat` of its log): same attempt.
+        let same_log = matches!((&a.log, &log), (Some(x), Some(y)) if x == y);
+        let is_command = log.is_none();
+        // Solaris 11's `start_log` prints `Progress being logged to` and then writes
+        // `==== Starting: …` to the log: one attempt, not a second one.
+        let just_logged = a.log.is_some()
+            && !a.pkg_lines
+            && !a.error_lines
+            && a.accs.is_empty()
+            && !a.concluded();
+        if self.attempts == 0 {
+            self.ensure_started(n);
+            self.attempt.started = true;
+        } else if !same_log
+            && (a.concluded()
+                || differs
+                || (is_command && a.started && a.has_content() && !just_logged))
+        {
+            self.new_attempt(n);
+        } else {
+            self.attempt.started = true;
+        }
+        if let Some(l) = log {
+            self.attempt.log.get_or_insert(l.clone());
+            self.facts.log_file = Some(l);
+        }
+    }
+
+    fn kind_line(&mut self, n: u64, raw: &[u8]) {
+        push_vec_bounded(&mut self.attempt.kind_lines, Evidence::new(n, display(raw)), KIND_LINES);
     }
 
     fn take_facts(&mut self, c: &regex::bytes::Captures<'_>, n: u64, raw: &[u8]) {
@@ -508,19 +541,11 @@ impl<'r> Analyzer<'r> {
         if let Some(e) = get("gz_entire") {
             self.facts.gz_entire = Some(e);
             self.facts.entire_lines.retain(|l| l.line != n);
-            push_vec_bounded(
-                &mut self.facts.entire_lines,
-                Evidence { line: n, text: display(raw) },
-                4,
-            );
+            push_vec_bounded(&mut self.facts.entire_lines, Evidence::new(n, display(raw)), 4);
         }
         if let Some(e) = get("zone_entire") {
             self.facts.zone_entire = Some(e);
-            push_vec_bounded(
-                &mut self.facts.entire_lines,
-                Evidence { line: n, text: display(raw) },
-                4,
-            );
+            push_vec_bounded(&mut self.facts.entire_lines, Evidence::new(n, display(raw)), 4);
         }
         if let Some(p) = get("gz_publisher") {
             push_unique(&mut self.facts.gz_publishers, p);
@@ -540,13 +565,11 @@ impl<'r> Analyzer<'r> {
         let attempts = self.attempts;
         let notable: Vec<Evidence> =
             self.notable.into_iter().filter(|e| e.line >= self.attempt.first_line).collect();
-        FindingBuilder { rules: self.rules, ctx: &self.ctx, facts: &self.facts, generation }.build(
-            self.attempt,
-            attempts,
-            notable,
-            self.tail.into(),
-            self.line_no,
-        )
+        let mut report =
+            FindingBuilder { rules: self.rules, ctx: &self.ctx, facts: &self.facts, generation }
+                .build(self.attempt, attempts, notable, self.tail.into(), self.line_no);
+        report.attribute_files(&self.files);
+        report
     }
 }
 

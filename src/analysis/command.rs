@@ -59,8 +59,10 @@ fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Report> {
     }
     for f in files {
         if *f == Path::new("-") {
+            analyzer.begin_file("<stdin>");
             analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
         } else {
+            analyzer.begin_file(&f.display().to_string());
             let file = File::open(f).with_context(|| format!("cannot open {}", f.display()))?;
             analyzer.consume_reader(file).with_context(|| format!("reading {}", f.display()))?;
         }

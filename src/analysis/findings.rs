@@ -7,7 +7,7 @@ use super::analyzer::{Attempt, Facts, MAX_EVIDENCE, MAX_SUBJECTS, package_stem, 
 use super::context::AnalysisContext;
 use super::generation::Generation;
 use super::line::{display, subject};
-use super::report::{Evidence, Finding, REPORT_SCHEMA_VERSION, Report, Verdict};
+use super::report::{Evidence, Finding, LogKind, REPORT_SCHEMA_VERSION, Report, Verdict};
 use super::rules::{Refinement, Rule, RuleSet};
 use crate::commands::Version;
 use crate::strategies::StrategyName;
@@ -23,6 +23,8 @@ pub mod keys {
     pub const PUBLISHER_UNREACHABLE_ZONE: &str = "publisher-unreachable-zone";
     pub const GZ_PUBLISHER_DISABLED: &str = "gz-publisher-disabled";
     pub const PACKAGE_RENAMED: &str = "package-renamed";
+    pub const INSTALL_LOG: &str = "install-log";
+    pub const ONU_LOG: &str = "onu-log";
 }
 
 /// Hits of one rule in the current attempt.
@@ -55,7 +57,7 @@ impl Acc {
             return;
         }
         if self.evidence.len() < MAX_EVIDENCE {
-            self.evidence.push(Evidence { line: n, text: display(raw) });
+            self.evidence.push(Evidence::new(n, display(raw)));
         } else {
             self.omitted += 1;
         }
@@ -164,13 +166,17 @@ impl FindingBuilder<'_> {
         let interrupted = has(&accs, keys::INTERRUPTED);
         let anything = attempt.started || attempt.has_content() || !accs.is_empty();
 
-        let verdict = if attempt.outcome == Some(true) && !interrupted {
+        let other_operation = attempt.kind.is_other_operation();
+        let verdict = if other_operation {
+            // A zone install or onu: whatever it shows, it is no attach to rescue.
+            Verdict::NotAnAttachLog
+        } else if attempt.outcome == Some(true) && !interrupted {
             Verdict::Attached
         } else if interrupted {
             Verdict::Incomplete
         } else if attempt.outcome == Some(false) || attempt.error_lines || inhibitor(&accs) {
             Verdict::Failed
-        } else if attempt.pkg_success {
+        } else if attempt.pkg_success && attempt.kind != LogKind::Pkg {
             Verdict::Attached
         } else if anything {
             Verdict::Incomplete
@@ -184,13 +190,22 @@ impl FindingBuilder<'_> {
                 accs.retain(|a| self.rules.rules().get(a.rule).is_some_and(|r| !r.inhibitor));
             }
             Verdict::Incomplete if !interrupted => {
-                if attempt.brand_lines {
+                // The input ends with a pkg command (or its output): the attach was not run
+                // again after it, which is what to do next.
+                if attempt.brand_lines || attempt.kind == LogKind::Pkg {
                     self.add_synthetic(&mut accs, keys::LOG_TRUNCATED, &tail);
                 } else {
                     // pkg output only, no brand line: a terminal transcript whose reasons
                     // went to the brand's log file (OmniOS prints nothing else).
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
+            }
+            Verdict::NotAnAttachLog if other_operation => {
+                let key = match attempt.kind {
+                    LogKind::Onu => keys::ONU_LOG,
+                    _ => keys::INSTALL_LOG,
+                };
+                self.add_synthetic(&mut accs, key, &attempt.kind_lines);
             }
             Verdict::Failed if !inhibitor(&accs) => {
                 self.add_synthetic(&mut accs, keys::UNKNOWN_FAILURE, &notable);
@@ -207,7 +222,14 @@ impl FindingBuilder<'_> {
         findings.sort_by(|(pa, fa), (pb, fb)| {
             pb.cmp(pa).then_with(|| first_line(fa).cmp(&first_line(fb)))
         });
-        let findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
+        let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
+        if other_operation {
+            // What failed in another operation may be named, but no attach strategy answers it.
+            for f in &mut findings {
+                f.strategy = None;
+                f.next_commands.retain(|c| !c.starts_with("zonerescue --strategy"));
+            }
+        }
 
         let mut remedies: Vec<StrategyName> =
             findings.iter().filter(|f| f.inhibitor).filter_map(|f| f.strategy).collect();
@@ -219,6 +241,10 @@ impl FindingBuilder<'_> {
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
             verdict,
+            log_kind: match verdict {
+                Verdict::NotAnAttachLog if !other_operation => LogKind::Unknown,
+                _ => attempt.kind,
+            },
             generation: self.generation,
             zone: self.zone(),
             zone_root: self.zone_root(),
@@ -616,7 +642,7 @@ mod tests {
 
     #[test]
     fn several_publishers_in_evidence() {
-        let ev = |t: &str| Evidence { line: 1, text: t.into() };
+        let ev = |t: &str| Evidence::new(1, t.into());
         let same = [
             ev("Reject:  pkg://solaris/web/server/apache-22@2.2.22"),
             ev(

@@ -4,12 +4,17 @@
 //! Texts: reference §1.2, §2.2–§2.8, §3.6–§3.7.
 
 use super::generation::Generation;
+use super::report::LogKind;
 
 /// What a marker line tells the analyzer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Marker {
-    /// An attach attempt starts (`Log File:`, `Progress being logged to`, the command line).
+    /// An attach attempt starts (`Log File:`, `Progress being logged to`).
     AttemptStart,
+    /// A command typed at a shell prompt starts an attempt of this kind.
+    Command(LogKind),
+    /// A line only this kind of operation prints (a zone install, onu), not an attach.
+    Kind(LogKind),
     /// The brand declared success.
     Success,
     /// pkg finished without error (weaker than the brand's word).
@@ -46,9 +51,35 @@ pub const MARKERS: &[(Marker, &str)] = &[
     // the command typed at a shell prompt (`# `, `root@gz:~# `, `$ pfexec `); a bare line
     // `zoneadm -z Z attach -z ZBE` is advice printed by the S11 brand, not an attempt
     (
-        Marker::AttemptStart,
+        Marker::Command(LogKind::Attach),
         "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +attach",
     ),
+    (
+        Marker::Command(LogKind::Install),
+        "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +install",
+    ),
+    // a pkg command that changes an image, typed between attempts (`pkg -R ROOT uninstall X`,
+    // `pkg set-publisher …`); listings (`pkg publisher`, `pkg list`, `pkg info`) are not one
+    (
+        Marker::Command(LogKind::Pkg),
+        "[#$%>] +((pfexec|sudo) +)?(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$)",
+    ),
+    // illumos-gate usr/src/tools/scripts/onu.sh: `onu -t BE [-d DIR | -u URI] …`
+    (Marker::Command(LogKind::Onu), "[#$%>] +((pfexec|sudo) +)?([^ ]*/)?onu +-[a-zA-Z]"),
+    // a zone install: the ipkg brand's pkgcreatezone, the solaris brand's installer (its log
+    // is /var/log/zones/zoneadm.<stamp>.<zone>.install)
+    (Marker::Kind(LogKind::Install), "^Image: Preparing at (?P<zoneroot>/[^ ]+)"),
+    (Marker::Kind(LogKind::Install), "^Installing: Packages \\(output follows\\)"),
+    (Marker::Kind(LogKind::Install), "^Installation: (Starting|Succeeded)"),
+    (Marker::Kind(LogKind::Install), "^Done: Installation completed in"),
+    (Marker::Kind(LogKind::Install), "installation failed: zone switching to configured state"),
+    (
+        Marker::Kind(LogKind::Install),
+        "/var/log/zones/zoneadm\\.[0-9TZ]+\\.(?P<zone>[^ /]+?)\\.install",
+    ),
+    // onu: the target BE mounted on its temporary directory, the zone warning, do_cmd's errors
+    (Marker::Kind(LogKind::Onu), "/tmp/onu\\.[A-Za-z0-9]+"),
+    (Marker::Kind(LogKind::Onu), "Use of onu\\(1\\) will prevent use of zone attach"),
     // outcomes
     (Marker::Success, "Result: Attach Succeeded"),
     (Marker::Success, "^Attach complete\\."),

@@ -36,5 +36,5 @@ pub use context::AnalysisContext;
 pub use findings::{build_of, keys, repository_origin};
 pub use generation::Generation;
 pub use render::render_human;
-pub use report::{Evidence, Finding, REPORT_SCHEMA_VERSION, Report, Severity, Verdict};
+pub use report::{Evidence, Finding, LogKind, REPORT_SCHEMA_VERSION, Report, Severity, Verdict};
 pub use rules::{BUILTIN_RULES, RULES_FORMAT_VERSION, Rule, RuleError, RuleSet};

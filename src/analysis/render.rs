@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::findings::keys;
 use super::generation::Generation;
-use super::report::{Evidence, Finding, Report, Severity, Verdict};
+use super::report::{Evidence, Finding, LogKind, Report, Severity, Verdict};
 
 struct Style {
     color: bool,
@@ -90,6 +90,17 @@ pub fn render_human(r: &Report, color: bool) -> String {
         (Verdict::Attached, _) => {
             let _ = writeln!(o, "{} nothing to do: the zone attached.", st.bold("Recommended:"));
         }
+        (Verdict::NotAnAttachLog, _) if r.log_kind.is_other_operation() => {
+            let what = match r.log_kind {
+                LogKind::Onu => "onu output",
+                _ => "a zone install log",
+            };
+            let _ = writeln!(
+                o,
+                "{} none: this is {what}, not an attach log; no attach strategy applies.",
+                st.bold("Recommended:")
+            );
+        }
         (Verdict::NotAnAttachLog, _) => {
             let _ = writeln!(
                 o,
@@ -153,7 +164,14 @@ fn finding(o: &mut String, st: &Style, n: usize, f: &Finding) {
 
 fn lines(o: &mut String, ev: &[Evidence]) {
     for e in ev {
-        let _ = writeln!(o, "      {:>6}: {}", e.line, e.text);
+        match (&e.file, e.file_line) {
+            (Some(file), Some(line)) => {
+                let _ = writeln!(o, "      {file}:{line}: {}", e.text);
+            }
+            _ => {
+                let _ = writeln!(o, "      {:>6}: {}", e.line, e.text);
+            }
+        }
     }
 }
 

@@ -22,8 +22,44 @@ pub enum Verdict {
     Failed,
     /// The attempt was interrupted, killed, or the log stops before any result.
     Incomplete,
-    /// Nothing in the input looks like attach or pkg output.
+    /// Nothing in the input looks like attach or pkg output, or it is another operation's log
+    /// (a zone install, onu): see [`LogKind`].
     NotAnAttachLog,
+}
+
+/// What the last attempt of the input is the output of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogKind {
+    /// A zone attach (its log, a terminal transcript, or the pkg output of one).
+    #[default]
+    Attach,
+    /// A `pkg` command typed after an attach (e.g. `pkg -R ZONEROOT uninstall PKG`): the input
+    /// ends before the attach was run again.
+    Pkg,
+    /// A zone install (`zoneadm install`: ipkg `pkgcreatezone`, the solaris brand installer).
+    Install,
+    /// illumos `onu`: a global-zone boot environment updated from a build's packages.
+    Onu,
+    /// Nothing recognisable.
+    Unknown,
+}
+
+impl LogKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogKind::Attach => "attach",
+            LogKind::Pkg => "pkg",
+            LogKind::Install => "install",
+            LogKind::Onu => "onu",
+            LogKind::Unknown => "unknown",
+        }
+    }
+
+    /// Another operation's log: no attach strategy can answer it.
+    pub fn is_other_operation(self) -> bool {
+        matches!(self, LogKind::Install | LogKind::Onu)
+    }
 }
 
 impl Verdict {
@@ -64,6 +100,27 @@ pub struct Evidence {
     pub line: u64,
     /// The line as text (invalid UTF-8 replaced, control characters removed, capped length).
     pub text: String,
+    /// When several files were read as one input: the file holding the line ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// ... and the line's number in that file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_line: Option<u64>,
+}
+
+impl Evidence {
+    pub fn new(line: u64, text: String) -> Evidence {
+        Evidence { line, text, file: None, file_line: None }
+    }
+
+    /// Name the file holding the line; `starts`: each file's first line in the whole input
+    /// and its name, in input order.
+    fn attribute(&mut self, starts: &[(u64, String)]) {
+        if let Some((first, name)) = starts.iter().rev().find(|(first, _)| *first <= self.line) {
+            self.file = Some(name.clone());
+            self.file_line = Some(self.line - first + 1);
+        }
+    }
 }
 
 /// One diagnosed problem (or notable fact) with its proof and remedy.
@@ -96,6 +153,8 @@ pub struct Finding {
 pub struct Report {
     pub schema_version: u32,
     pub verdict: Verdict,
+    /// What the last attempt is the output of (an attach, or another operation's log).
+    pub log_kind: LogKind,
     pub generation: Generation,
     pub zone: Option<String>,
     /// The zone root (`<zonepath>/root`) when the log names it.
@@ -135,6 +194,18 @@ impl Report {
                 crate::exit::ANALYZE_DIAGNOSED
             }
             Verdict::Failed | Verdict::Incomplete => crate::exit::ANALYZE_UNEXPLAINED,
+        }
+    }
+
+    /// Name the file of every evidence line when the input was several files (`starts`: each
+    /// file's first line in the whole input and its name).
+    pub fn attribute_files(&mut self, starts: &[(u64, String)]) {
+        if starts.len() < 2 {
+            return;
+        }
+        let finding_lines = self.findings.iter_mut().flat_map(|f| f.evidence.iter_mut());
+        for e in finding_lines.chain(self.notable_lines.iter_mut()).chain(self.tail.iter_mut()) {
+            e.attribute(starts);
         }
     }
 
