@@ -90,12 +90,15 @@ fn strategy_summary(s: StrategyName) -> &'static str {
             "Step entire through an intermediate release from a repository that still carries \
              the zone's history, then attach -u for the rest. Builds the repository's catalog \
              does not list are skipped without a solve; when the intermediate entire cannot keep \
-             an installed package, the step stops and auto removes that package first."
+             an installed package, the step stops and auto removes that package first. Once a \
+             step has moved the zone up and the attach still fails, auto may step again (OmniOS \
+             upgrades one LTS release at a time)."
         }
         StrategyName::ImageUpdate => "pkg image-update inside the zone image.",
         StrategyName::ImageCreate => {
             "Last resort, destructive: re-create the zone's package image with pkg image-create \
-             and reinstall system/library (needs --allow-destructive or a confirmation)."
+             (from the global zone's first publisher, each of its origins in turn until one \
+             works) and reinstall system/library (needs --allow-destructive or a confirmation)."
         }
     }
 }
@@ -116,7 +119,8 @@ fn description(roff: &mut Roff) {
             roman(
                 "Before changing anything it runs a preflight (zone state, zone boot environment, \
              publishers and whether the global zone can reach them, packages the global zone's \
-             catalogs list as obsolete) and takes a ZFS snapshot of the zone boot environment in use. It then \
+             catalogs list as obsolete, a zone of a later release than the global zone, which no \
+             attach can take back) and takes a ZFS snapshot of the zone boot environment in use. It then \
              climbs a ladder of remedies, gentlest first, running ",
             ),
             bold("attach -u"),

@@ -162,7 +162,8 @@ const OUTSIDE_THE_IMAGE: [&str; 9] = [
 /// incorporation excludes them, or no publisher of the attach has a version of them for it.
 /// (Not `package-removed`: "No suitable version of installed package" reads the same for a
 /// rename whose record the target repository dropped, which a step may map.)
-const UNAVAILABLE_AT_TARGET: [&str; 2] = ["package-excluded", "dependency-unavailable"];
+const UNAVAILABLE_AT_TARGET: [&str; 3] =
+    ["package-excluded", "proposed-incorporation-excluded", "dependency-unavailable"];
 
 /// Package name from whatever form the analyzer kept (`pkg://pub/name@ver`, `name@ver`, `name`).
 fn stem(p: &str) -> String {
@@ -204,6 +205,17 @@ mod tests {
         d.predicted = true;
         assert!(d.reason_for(StrategyName::ZonePublishers).starts_with("attach -u would fail"));
         assert_eq!(d.reason_for(StrategyName::Uninstall), "");
+    }
+
+    #[test]
+    fn a_package_the_proposed_incorporation_excludes_is_unavailable_at_the_target() {
+        let rules = crate::analysis::RuleSet::builtin().unwrap();
+        let log = include_str!("../../testdata/logs/solaris11-proposed-incorporation-excluded.log");
+        let r =
+            crate::analysis::analyze_reader(&rules, Default::default(), log.as_bytes()).unwrap();
+        let d = Diagnosis::from_report(&r);
+        assert_eq!(d.unavailable, ["web/php-53"], "{d:?}");
+        assert_eq!(d.remedies.first(), Some(&StrategyName::Uninstall), "{d:?}");
     }
 
     #[test]
