@@ -392,3 +392,56 @@ fn a_refused_run_keeps_the_last_runs_journal() {
     assert_eq!(refused.status.code(), Some(3), "{}", String::from_utf8_lossy(&refused.stdout));
     assert_eq!(journal(), stopped, "the refused run replaced the journal");
 }
+
+/// The world whose step to 134 maps Apache's rename once Sun Studio is gone, with `pkg
+/// install` of the intermediate `entire` failing on a full pool.
+fn full_pool_during_the_step() -> Sim {
+    let text = sim_support::world_text("s11express-step-blocked-by-removed-app");
+    Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg install\"\nmatch = \"entire@0.5.11-0.134\"\nexit = 1\n\
+         stderr = \"pkg: [Errno 28] No space left on device: '/zones/web02/root/var/pkg/download'\"\n"
+    ))
+}
+
+#[test]
+fn a_full_pool_during_a_rung_stops_auto_instead_of_removing_packages() {
+    // Before, the full pool read as "no intermediate build solves" and auto went on to
+    // uninstall Apache, whose rename the step would have mapped.
+    let sim = full_pool_during_the_step();
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web02", &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_eq!(summary["result"], "failed", "{summary}");
+    assert_ne!(code, Some(0));
+    let message = summary["message"].as_str().unwrap();
+    assert!(message.contains("out-of-space"), "{message}");
+    let uninstalled: Vec<String> = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|e| e.argv.iter().any(|a| a == "uninstall") && !e.argv.iter().any(|a| a == "-n"))
+        .flat_map(|e| e.argv)
+        .collect();
+    assert!(
+        !uninstalled.iter().any(|a| a.contains("apache") || a.contains("SUNWapch")),
+        "{uninstalled:?}"
+    );
+    let next = summary["next_steps"].to_string();
+    assert!(next.contains("resume"), "{next}");
+    // The image is as before the rescue.
+    let listed = sim.run("pkg", &["-R", &sim.root("web02"), "list", "-H"]).stdout;
+    assert!(listed.contains("SUNWapch22") && listed.contains("sunstudio"), "{listed}");
+}
+
+#[test]
+fn a_single_strategy_with_nothing_to_do_leaves_the_zone_as_it_was() {
+    // gz-publishers on a GZ with one publisher: nothing to simplify. Before, the zone was
+    // detached for it and left detached.
+    let sim = Sim::new("s11express-minor-update");
+    assert_eq!(sim.state("db01"), "installed");
+    let (events, code) =
+        sim_support::rescue_json(&sim.dir, "db01", &["--strategy", "gz-publishers"]);
+    let summary = events.last().unwrap();
+    assert_ne!(code, Some(0), "{summary}");
+    assert_eq!(summary["attempts"], 0, "{summary}");
+    assert_eq!(sim.state("db01"), "installed", "{summary}");
+    assert!(summary["message"].as_str().unwrap().contains("nothing was changed"), "{summary}");
+    assert!(!summary["next_steps"].to_string().contains("LOGFILE"), "{summary}");
+}

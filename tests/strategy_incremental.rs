@@ -159,16 +159,22 @@ fn a_required_package_gone_from_the_step_stops_it() {
     assert_ne!(events.last().unwrap()["result"], "attached");
 }
 
+/// auto on `zone` of the test world `world`, which must attach it: the summary, and the
+/// zone image's package list afterwards.
+fn attached_by_auto(world: &str, zone: &str) -> (sim_support::Sim, Value, String) {
+    let sim = sim_support::Sim::from_file(&sim_support::world(world));
+    let (events, code) = sim_support::rescue_json(&sim.dir, zone, &[]);
+    let s = events.last().unwrap().clone();
+    assert_eq!(code, Some(0), "{s}");
+    let listed = sim.run("pkg", &["-R", &sim.root(zone), "list", "-H"]).stdout;
+    (sim, s, listed)
+}
+
 #[test]
 fn a_package_the_catalogs_know_nothing_of_is_kept_by_a_step_before_any_uninstall() {
-    let sim =
-        sim_support::Sim::from_file(&sim_support::world("openindiana-app-renamed-beyond-history"));
-    let (events, code) = sim_support::rescue_json(&sim.dir, "files01", &[]);
-    let s = events.last().unwrap();
-    assert_eq!(code, Some(0), "{s}");
-    let applied = sim_support::applied_remedies(s);
+    let (_, s, listed) = attached_by_auto("openindiana-app-renamed-beyond-history", "files01");
+    let applied = sim_support::applied_remedies(&s);
     assert!(applied.contains("incremental") && !applied.contains("uninstall"), "{s}");
-    let listed = sim.run("pkg", &["-R", &sim.root("files01"), "list", "-H"]).stdout;
     assert!(listed.contains("site/backup/agent"), "the renamed package is kept: {listed}");
 }
 
@@ -176,10 +182,7 @@ fn a_package_the_catalogs_know_nothing_of_is_kept_by_a_step_before_any_uninstall
 fn an_old_lts_zone_steps_again_where_one_step_is_not_enough() {
     // The first step solves only to r151038, from where the attach still calls rsync gone;
     // a second step (r151046) maps its rename. Before, auto uninstalled rsync instead.
-    let sim = sim_support::Sim::from_file(&sim_support::world("omnios-old-lts-two-steps"));
-    let (events, code) = sim_support::rescue_json(&sim.dir, "lts22", &[]);
-    let s = events.last().unwrap();
-    assert_eq!(code, Some(0), "{s}");
+    let (sim, s, listed) = attached_by_auto("omnios-old-lts-two-steps", "lts22");
     assert_eq!(
         s["strategies_applied"],
         serde_json::json!(["attach", "incremental", "incremental"])
@@ -190,6 +193,17 @@ fn an_old_lts_zone_steps_again_where_one_step_is_not_enough() {
         .map(|e| e.argv.last().unwrap().clone())
         .collect();
     assert_eq!(installs, ["entire@11-151038", "entire@11-151046"]);
-    let listed = sim.run("pkg", &["-R", &sim.root("lts22"), "list", "-H"]).stdout;
     assert!(listed.contains("network/rsync-3"), "the renamed package is kept: {listed}");
+}
+
+#[test]
+fn a_package_the_step_cannot_keep_goes_first_and_the_renamed_one_stays() {
+    // The step to 134 is blocked by Sun Studio (removed at 125); it must be uninstalled and
+    // the step tried again, which maps Apache's rename. Before, auto tried the plain attach
+    // and the publisher fix first, and then uninstalled Apache, which the attach named.
+    let (_, s, listed) = attached_by_auto("s11express-step-blocked-by-removed-app", "web02");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["uninstall", "incremental"]), "{s}");
+    assert_eq!(s["attempts"], 2, "{s}");
+    assert!(listed.contains("web/server/apache-22"), "the renamed package is kept: {listed}");
+    assert!(!listed.contains("sunstudio"), "{listed}");
 }

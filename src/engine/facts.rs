@@ -53,6 +53,9 @@ pub struct GzCatalogs {
     /// Known to no catalog at all, neither a version nor a record: gone from the GZ's
     /// release, or renamed where the repository no longer keeps the rename record.
     pub unknown: Vec<String>,
+    /// Offered at (or past) the GZ's release and not obsolete: nothing about the package
+    /// itself keeps it from staying.
+    pub current: Vec<String>,
 }
 
 impl Facts {

@@ -378,6 +378,13 @@ pub(crate) fn read_gz_catalogs(
         // pkg lists the newest version per publisher: obsolete only if every publisher that
         // knows the package says so, at or below the global zone's release.
         let mine: Vec<&pkg::ListedPackage> = rows.iter().filter(|r| r.name == stem.name).collect();
+        // A version at (or past) the GZ's release that is not obsolete: it can stay.
+        if mine.iter().any(|r| {
+            !r.is_obsolete() && Version::parse(&r.version).is_ok_and(|v| not_newer(gz_version, &v))
+        }) && !out.current.contains(&stem.name)
+        {
+            out.current.push(stem.name.clone());
+        }
         let obsolete = !mine.is_empty()
             && mine.iter().all(|r| {
                 r.is_obsolete()

@@ -881,6 +881,7 @@ impl Run {
                 return Ok((RunResult::Failed, self.failure_message()));
             };
             let s = self.uninstall_first(self.subsume(s));
+            self.blockers_first(s);
             // auto: every harmless remedy of the same diagnosis goes into one attempt (remedies
             // accumulate anyway; each extra attach costs minutes of downtime). So does the
             // uninstall the catalogs predict: those packages block whatever else is fixed.
@@ -910,6 +911,7 @@ impl Run {
             // a destructive rung refused for want of consent is passed over without one.
             let mut attach_anyway = false;
             let mut did_nothing = false;
+            let blocked_before = self.journal.blocked.len();
             for (i, s) in batch.into_iter().enumerate() {
                 if i > 0 && self.worth(s).is_err() {
                     continue;
@@ -936,8 +938,10 @@ impl Run {
             if steps.is_empty() && !attach_anyway {
                 // A diagnosis known without an attach of ours (preflight's prediction, the
                 // operator's log) whose remedy changed nothing: the plain attach tells.
+                // Not when a rung named installed packages in its way: their uninstall is next.
                 if self.choice == StrategyChoice::Auto
                     && did_nothing
+                    && self.journal.blocked.len() == blocked_before
                     && self.attempts == 0
                     && !self.applied.contains(&StrategyName::Attach)
                 {
@@ -966,7 +970,7 @@ impl Run {
         if self.choice == StrategyChoice::Auto
             && s == StrategyName::ZonePublishers
             && step_called
-            && !self.tried.contains(&StrategyName::Incremental)
+            && !self.tried_for_planner().contains(&StrategyName::Incremental)
             && self.worth(StrategyName::Incremental).is_ok()
             && strategies::incremental_subsumes_zone_publishers(&self.input())
         {
@@ -1001,6 +1005,34 @@ impl Run {
             d.packages = certain;
         }
         StrategyName::Uninstall
+    }
+
+    /// auto: an `uninstall` while a rung still waits on installed packages it found in its way
+    /// removes those (with any the diagnosis proves unavailable): they must go for that rung,
+    /// while what the last attach named instead (a rename whose record the GZ's repository
+    /// dropped, say) may be what the rung, once free, maps and keeps.
+    fn blockers_first(&mut self, s: StrategyName) {
+        if self.choice != StrategyChoice::Auto || s != StrategyName::Uninstall {
+            return;
+        }
+        let removable =
+            |p: &&String| self.facts.is_installed_in_zone(p) && !self.playbook.is_core(p);
+        let mut waiting: Vec<String> = Vec::new();
+        for p in self.journal.blocked.iter().flat_map(|b| &b.packages).filter(removable) {
+            if !waiting.contains(p) {
+                waiting.push(p.clone());
+            }
+        }
+        if waiting.is_empty() {
+            return;
+        }
+        let d = self.diagnosis.get_or_insert_with(Diagnosis::default);
+        for p in d.unavailable.iter().filter(removable) {
+            if !waiting.contains(p) {
+                waiting.push(p.clone());
+            }
+        }
+        d.packages = waiting;
     }
 
     /// Continues a journalled run: completed steps are not repeated; a step that was in flight
@@ -1449,6 +1481,13 @@ impl Run {
                 return Ok(RungStep::End((result, "stopped at the operator's request".into())));
             }
         }
+        // A single strategy is run whatever auto would think of it; one that cannot apply at
+        // all is skipped before the zone is detached for it.
+        if matches!(self.choice, StrategyChoice::Only(_))
+            && let Err(why) = st.worth_trying(&self.input())
+        {
+            return self.not_applied(n, s, None, StepOutcome::Skipped, why);
+        }
         attempt::ensure_detached(&self.exec, &mut self.facts)?;
         // Rungs that change the zone image get their own snapshot first.
         let mutating = !matches!(s, StrategyName::Attach | StrategyName::GzPublishers);
@@ -1485,6 +1524,7 @@ impl Run {
                 return self.not_applied(n, s, None, StepOutcome::Skipped, why);
             }
             Ok(Applied::NotSolvable(why)) => {
+                self.diagnose_rung_failure(&why);
                 let snap = rung_snap.as_deref();
                 return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
             }
@@ -1541,13 +1581,28 @@ impl Run {
         self.journal.blocked.push(super::journal::BlockedRung { strategy: s, packages });
     }
 
+    /// A rung's own commands failed for a cause outside the zone's package image (a full pool):
+    /// that, not the last attach, is what stands in the way now, and no rung gets past it
+    /// (each one's snapshot would only take more space). Read with the same rules as a log.
+    fn diagnose_rung_failure(&mut self, why: &str) {
+        let Ok(r) =
+            crate::analysis::analyze_reader(&self.rules, self.analysis_context(), why.as_bytes())
+        else {
+            return;
+        };
+        let d = Diagnosis::from_report(&r);
+        if d.outside_the_image().is_some() {
+            self.diagnosis = Some(d);
+        }
+    }
+
     /// Installed packages in a rung's way are what uninstall must remove next.
+    /// Only uninstall is called for then: a harmless remedy of the same diagnosis first would
+    /// cost an attach whose new diagnosis no longer names them.
     fn diagnose_blockers(&mut self, packages: Vec<String>) {
         let d = self.diagnosis.get_or_insert_with(Diagnosis::default);
         d.packages = packages;
-        if !d.remedies.contains(&StrategyName::Uninstall) {
-            d.remedies.push(StrategyName::Uninstall);
-        }
+        d.remedies = vec![StrategyName::Uninstall];
     }
 
     /// Another package client held the zone's image lock through every retry (typically the
@@ -1920,11 +1975,8 @@ impl Run {
                 }
                 if let Some(l) = &self.last_log {
                     next_steps.push(format!("read the last attach log: {}", l.display()));
+                    next_steps.push(format!("zonerescue analyze {}", l.display()));
                 }
-                next_steps.push(format!(
-                    "zonerescue analyze {}",
-                    self.last_log.as_ref().map_or("LOGFILE".into(), |l| l.display().to_string())
-                ));
                 next_steps.push(format!("zonerescue status {zone}"));
                 if let Some(key) = self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image) {
                     next_steps.push(format!("once {key} is fixed: zonerescue resume {zone}"));

@@ -160,6 +160,22 @@ mod tests {
         );
         assert!(!cmds[0].contains("SUNWcs") && !cmds[0].contains(" entire"), "{cmds:?}");
         assert!(cmds.iter().all(|c| !c.split(' ').any(|a| a == "-r")));
+        // A member the GZ's release still carries does not block: it stays.
+        let mut known = b111();
+        known.gz_catalogs = Some(crate::engine::facts::GzCatalogs {
+            obsolete: vec!["developer/sunstudio12u1".into()],
+            unknown: vec![],
+            current: vec!["SUNWapch22".into(), "SUNWphp52".into()],
+        });
+        for guided in [true, false] {
+            let silent = Input { facts: &known, diagnosis: None, playbook: &pb, guided };
+            let cmds = make(StrategyName::Uninstall).commands(&silent);
+            assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
+        }
+        // What a diagnosis names is all a single `--strategy uninstall` removes too.
+        let single = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: false };
+        let cmds = make(StrategyName::Uninstall).commands(&single);
+        assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! `uninstall`: remove the packages that block the solver — those the diagnosis names, plus
-//! (when no diagnosis names any, or on the blind ladder) the installed members of the
-//! playbook's problem groups — with the installed packages that depend on them. Checked with
+//! `uninstall`: remove the packages that block the solver — those the diagnosis names, or
+//! (when none is named, as on the blind ladder) the installed members of the playbook's
+//! problem groups that the GZ's catalogs have no version of — with the installed packages
+//! that depend on them. Checked with
 //! `pkg -R ROOT uninstall -nv` first; never `-r`; never a core package.
 
 use super::{Applied, Input, Strategy, StrategyName, tail};
@@ -24,9 +25,14 @@ impl Uninstall {
                 }
             }
         }
-        if out.is_empty() || !input.guided {
+        // Nothing named: the problem groups' members, except those the GZ's catalogs offer
+        // at its release: a member the release still carries does not block, and removing
+        // it would lose an application for nothing.
+        if out.is_empty() {
+            let unavailable =
+                |p: &String| f.gz_catalogs.as_ref().is_none_or(|c| !c.current.contains(p));
             for p in &f.zone_packages {
-                if input.playbook.problem_group(p).is_some() && !out.contains(p) {
+                if input.playbook.problem_group(p).is_some() && unavailable(p) && !out.contains(p) {
                     out.push(p.clone());
                 }
             }
