@@ -83,8 +83,9 @@ fn strategy_summary(s: StrategyName) -> &'static str {
              make the global zone's first publisher the zone's first."
         }
         StrategyName::Uninstall => {
-            "Uninstall the package groups that block the solver (never pkg uninstall -r, which \
-             can empty the zone root)."
+            "Uninstall the packages that block the solver: those the last failure names, else \
+             the problem groups' members the global zone's release no longer offers (never pkg \
+             uninstall -r, which can empty the zone root)."
         }
         StrategyName::Incremental => {
             "Step entire through an intermediate release from a repository that still carries \
