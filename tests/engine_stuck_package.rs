@@ -201,3 +201,19 @@ fn a_failed_image_create_is_not_recommended_again() {
     let message = summary["message"].as_str().unwrap();
     assert!(!message.contains("--strategy image-create"), "{message}");
 }
+
+#[test]
+fn a_blocker_held_through_a_chain_of_dependents_leaves_only_image_create() {
+    // Apache (gone at the GZ's release) is needed by PHP, which a core package needs. Before,
+    // the chain was not followed: the uninstall reported PHP three times, and auto attached
+    // and tried image-update before image-create.
+    let sim = Sim::from_file(&sim_support::world("s11express-core-needs-a-group-app"));
+    let (events, code) = rescue(&sim, "php134", &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_eq!(code, Some(0), "{summary}");
+    assert_eq!(rungs(&events), ["uninstall", "image-create"], "{summary}");
+    assert_eq!(summary["attempts"], 1, "{summary}");
+    let why = sim_support::event_field(&events, "step-end", "uninstall", "detail");
+    assert!(why.contains("cannot remove web/server/apache-22"), "{why}");
+    assert!(why.contains("web/php-52, which core package SUNWckr needs"), "{why}");
+}

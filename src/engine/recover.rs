@@ -911,7 +911,7 @@ impl Run {
             // a destructive rung refused for want of consent is passed over without one.
             let mut attach_anyway = false;
             let mut did_nothing = false;
-            let blocked_before = self.journal.blocked.len();
+            let learnt_before = (self.journal.blocked.len(), self.stuck.len());
             for (i, s) in batch.into_iter().enumerate() {
                 if i > 0 && self.worth(s).is_err() {
                     continue;
@@ -938,10 +938,11 @@ impl Run {
             if steps.is_empty() && !attach_anyway {
                 // A diagnosis known without an attach of ours (preflight's prediction, the
                 // operator's log) whose remedy changed nothing: the plain attach tells.
-                // Not when a rung named installed packages in its way: their uninstall is next.
+                // Not when a rung found installed packages in its way (their uninstall is next)
+                // or that cannot go (only image-create is left).
                 if self.choice == StrategyChoice::Auto
                     && did_nothing
-                    && self.journal.blocked.len() == blocked_before
+                    && (self.journal.blocked.len(), self.stuck.len()) == learnt_before
                     && self.attempts == 0
                     && !self.applied.contains(&StrategyName::Attach)
                 {

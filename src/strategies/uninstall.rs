@@ -77,7 +77,8 @@ impl Strategy for Uninstall {
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
         let zp = input.facts.zone_pkg();
         let mut pkgs = Self::candidates(input);
-        let mut refused: Vec<String> = Vec::new();
+        // Packages that must stay, each with the core package that needs it.
+        let mut refused: Vec<(String, String)> = Vec::new();
         for _ in 0..MAX_ROUNDS {
             if pkgs.is_empty() {
                 break;
@@ -110,7 +111,15 @@ impl Strategy for Uninstall {
             for b in blocks {
                 let blocked = stem_of(&b.fmri);
                 let deps: Vec<String> = b.dependents.iter().map(|d| stem_of(d)).collect();
-                if let Some(core) = deps.iter().find(|d| input.playbook.is_core(d)) {
+                // A dependent that must stay (core, or itself required by core) holds it too.
+                let must_stay =
+                    |d: &&String| input.playbook.is_core(d) || refused.iter().any(|(r, _)| r == *d);
+                if let Some(holder) = deps.iter().find(must_stay) {
+                    let root = refused.iter().find(|(r, _)| r == holder).map(|(_, c)| c.clone());
+                    let by = match &root {
+                        Some(core) => format!("{holder}, which core package {core} needs,"),
+                        None => format!("core package {holder}"),
+                    };
                     // Only for packages proven unavailable at the GZ's release (an attach's
                     // diagnosis may name packages that a step would map instead).
                     let unavailable =
@@ -120,7 +129,7 @@ impl Strategy for Uninstall {
                         // goes: removing the others would be change for nothing.
                         return Ok(Applied::Stuck {
                             why: format!(
-                                "cannot remove {blocked}: core package {core} depends on it, and \
+                                "cannot remove {blocked}: {by} depends on it, and \
                                  the global zone's release has no version of it, so the attach \
                                  would still fail on it (only re-creating the image gets past)"
                             ),
@@ -128,7 +137,9 @@ impl Strategy for Uninstall {
                         });
                     }
                     // Removing it would need a core package to go: drop it from the set.
-                    refused.push(format!("{blocked} (core package {core} depends on it)"));
+                    if !refused.iter().any(|(r, _)| *r == blocked) {
+                        refused.push((blocked.clone(), root.unwrap_or_else(|| holder.clone())));
+                    }
                     pkgs.retain(|p| *p != blocked);
                 } else {
                     for d in deps {
@@ -142,7 +153,11 @@ impl Strategy for Uninstall {
         let why = if refused.is_empty() {
             "the uninstall plan did not converge".to_string()
         } else {
-            format!("cannot remove {}", refused.join(", "))
+            let each: Vec<String> = refused
+                .iter()
+                .map(|(p, core)| format!("{p} (core package {core} depends on it)"))
+                .collect();
+            format!("cannot remove {}", each.join(", "))
         };
         Ok(Applied::NotSolvable(why))
     }
