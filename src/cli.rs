@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::strategies::StrategyChoice;
@@ -92,8 +93,9 @@ pub struct RecoverArgs {
     #[arg(long, short = 'n')]
     pub dry_run: bool,
 
-    /// Answer yes to every prompt (image-create still needs --allow-destructive).
-    #[arg(long, short = 'y', env = "ZONERESCUE_YES")]
+    /// Answer yes to every prompt (image-create still needs --allow-destructive). In
+    /// ZONERESCUE_YES: 1/0, yes/no, true/false or on/off.
+    #[arg(long, short = 'y', env = "ZONERESCUE_YES", value_parser = BoolishValueParser::new())]
     pub yes: bool,
 
     /// Allow image-create (re-creating the zone's package image) without a prompt.

@@ -1,0 +1,48 @@
+//! How options are given: boolean environment variables, global options before or after a
+//! subcommand. Against the simulator, without a terminal (as CI runs it).
+
+mod sim_support;
+
+use sim_support::Sim;
+
+fn dotted_world() -> Sim {
+    Sim::from_file(&sim_support::world("s11-dotted-zone-names"))
+}
+
+/// `zonerescue --json web` with ZONERESCUE_YES=`value` and no terminal: its exit code and
+/// what it said (stdout, then stderr).
+fn rescue_with_yes_env(sim: &Sim, value: &str) -> (Option<i32>, String) {
+    let out = sim_support::zonerescue(&sim.dir)
+        .env("ZONERESCUE_YES", value)
+        .args(["--json", "web"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code(), format!("{}{stderr}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn zonerescue_yes_takes_the_usual_boolean_words() {
+    for value in ["1", "yes", "true", "on", "YES", "True"] {
+        let sim = dotted_world();
+        let (code, said) = rescue_with_yes_env(&sim, value);
+        assert_eq!(code, Some(0), "ZONERESCUE_YES={value}: {said}");
+        assert_eq!(sim.state("web"), "installed");
+    }
+    for value in ["0", "no", "false", "off"] {
+        let sim = dotted_world();
+        let (code, said) = rescue_with_yes_env(&sim, value);
+        assert_eq!(code, Some(3), "ZONERESCUE_YES={value} says no: {said}");
+        assert!(said.contains("no terminal"), "ZONERESCUE_YES={value}: {said}");
+        let changed = sim_support::audit(&sim.dir)
+            .into_iter()
+            .filter(|a| a.argv.iter().any(|w| w == "detach" || w == "snapshot"))
+            .count();
+        assert_eq!(changed, 0, "ZONERESCUE_YES={value} changed something");
+    }
+    let sim = dotted_world();
+    let (code, said) = rescue_with_yes_env(&sim, "maybe");
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("maybe"), "{said}");
+}
