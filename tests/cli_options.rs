@@ -46,3 +46,20 @@ fn zonerescue_yes_takes_the_usual_boolean_words() {
     assert_eq!(code, Some(2), "{said}");
     assert!(said.contains("maybe"), "{said}");
 }
+
+/// `--yes` before a subcommand is the subcommand's `--yes`: `zonerescue --yes rollback ZONE`
+/// without a terminal rolls back like `zonerescue rollback --yes ZONE` does.
+#[test]
+fn yes_before_the_subcommand_answers_its_question() {
+    for args in [["--yes", "rollback", "web"], ["rollback", "--yes", "web"]] {
+        let sim = dotted_world();
+        let (events, code) = sim_support::rescue_json(&sim.dir, "web", &[]);
+        assert_eq!(code, Some(0), "{events:?}");
+        assert_eq!(sim.state("web"), "installed");
+        let out = sim_support::zonerescue(&sim.dir).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("add --yes"), "{args:?}: {stderr}");
+        assert_eq!(sim.state("web"), "configured", "{args:?}: rolled back, detached");
+    }
+}
