@@ -63,3 +63,34 @@ fn yes_before_the_subcommand_answers_its_question() {
         assert_eq!(sim.state("web"), "configured", "{args:?}: rolled back, detached");
     }
 }
+
+/// `--playbook` and `analyze --rules` files that cannot be read or are not valid TOML: one
+/// error line that names the file and says what is wrong once (with toml's line and column).
+#[test]
+fn bad_playbook_and_rules_files_are_named_once_with_the_place() {
+    let sim = dotted_world();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.toml");
+    let malformed = dir.path().join("malformed.toml");
+    std::fs::write(&malformed, "version = 1\nplatform = 5\n").unwrap();
+    let (m, b) = (missing.display().to_string(), malformed.display().to_string());
+    let runs = [
+        (vec!["--playbook", &m, "--dry-run", "web"], &m, "No such file or directory"),
+        (
+            vec!["--playbook", &b, "--dry-run", "web"],
+            &b,
+            "line 2, column 12: wanted string or table",
+        ),
+        (vec!["--all", "--playbook", &b], &b, "line 2, column 12: wanted string or table"),
+        (vec!["analyze", "--rules", &m, "-"], &m, "No such file or directory"),
+        (vec!["analyze", "--rules", &b, "-"], &b, "line 2, column 1: unknown field `platform`"),
+    ];
+    for (args, path, what) in runs {
+        let out = sim_support::zonerescue(&sim.dir).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+        assert!(stderr.contains(path.as_str()), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches(what).count(), 1, "{args:?}: {what} once: {stderr}");
+    }
+}
