@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::strategies::StrategyChoice;
@@ -92,8 +93,17 @@ pub struct RecoverArgs {
     #[arg(long, short = 'n')]
     pub dry_run: bool,
 
-    /// Answer yes to every prompt (image-create still needs --allow-destructive).
-    #[arg(long, short = 'y', env = "ZONERESCUE_YES")]
+    /// Answer yes to every prompt (image-create still needs --allow-destructive). In
+    /// ZONERESCUE_YES: 1/0, yes/no, true/false or on/off.
+    // Global: `zonerescue --yes rollback ZONE` answers rollback's question too (the
+    // subcommands' own --yes takes the value wherever it is typed).
+    #[arg(
+        long,
+        short = 'y',
+        global = true,
+        env = "ZONERESCUE_YES",
+        value_parser = BoolishValueParser::new()
+    )]
     pub yes: bool,
 
     /// Allow image-create (re-creating the zone's package image) without a prompt.
@@ -216,4 +226,59 @@ fn strategy_parser() -> impl clap::builder::TypedValueParser<Value = StrategyCho
         .into_iter()
         .chain(crate::strategies::StrategyName::LADDER.map(|s| s.as_str()));
     clap::builder::PossibleValuesParser::new(names).try_map(|s| s.parse::<StrategyChoice>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("zonerescue").chain(args.iter().copied())).unwrap()
+    }
+
+    fn rollback_yes(cli: &Cli) -> bool {
+        match &cli.command {
+            Some(Command::Rollback(a)) => a.yes,
+            other => panic!("not a rollback: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        // clap's own checks (debug builds): a global option and a subcommand's own option of
+        // the same name (`--yes`) must agree.
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn yes_json_and_color_apply_before_or_after_the_subcommand() {
+        for args in [
+            &["--yes", "rollback", "z1"][..],
+            &["-y", "rollback", "z1"],
+            &["rollback", "--yes", "z1"],
+            &["rollback", "z1", "-y"],
+        ] {
+            assert!(rollback_yes(&parse(args)), "{args:?}");
+        }
+        assert!(!rollback_yes(&parse(&["rollback", "z1"])));
+        for args in [&["--yes", "resume", "z1"][..], &["resume", "z1", "--yes"]] {
+            match parse(args).command {
+                Some(Command::Resume(a)) => assert!(a.yes, "{args:?}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        match parse(&["-y", "demo"]).command {
+            Some(Command::Demo(a)) => assert!(a.yes),
+            other => panic!("{other:?}"),
+        }
+        for args in [
+            &["--json", "--color", "never", "status", "z1"][..],
+            &["status", "z1", "--json", "--color", "never"],
+        ] {
+            let cli = parse(args);
+            assert!(cli.global.json, "{args:?}");
+            assert_eq!(cli.global.color, ColorChoice::Never, "{args:?}");
+        }
+    }
 }

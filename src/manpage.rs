@@ -233,6 +233,9 @@ fn arg_text(arg: &Arg, top: &Command) -> Vec<Inline> {
     if !defaults.is_empty() && arg.get_num_args().is_some_and(|n| n.takes_values()) {
         sentences.push(format!("Default: {}.", defaults.join(",")));
     }
+    if arg.is_global_set() {
+        sentences.push("Global: before or after a subcommand.".to_string());
+    }
     let mut text = vec![roman(sentences.join(" "))];
     if let Some(env) = arg.get_env() {
         text.push(roman(if sentences.is_empty() { "Environment: " } else { " Environment: " }));

@@ -247,3 +247,53 @@ fn evidence_of_several_files_read_as_one_names_its_file() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["findings"][0]["evidence"][0].get("file").is_none());
 }
+
+/// A program (here zonesim, which holds the brand's own lines as strings) or a part of one
+/// is no attach log, whatever strings it happens to contain; NUL padding or terminal control
+/// bytes do not make a log binary.
+#[test]
+fn binary_input_is_not_an_attach_log() {
+    let program = std::fs::read(env!("CARGO_BIN_EXE_zonesim")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The head of an ELF file with a success line pasted in, as a file and on stdin.
+    let mut head = program[..4096].to_vec();
+    head.extend_from_slice(b"\n[Tue Nov 15 10:33:16 UTC 2011]    Result: Attach Succeeded.\n");
+    let head_file = dir.path().join("bin.log");
+    std::fs::write(&head_file, &head).unwrap();
+    for (args, stdin) in [
+        (vec!["analyze", env!("CARGO_BIN_EXE_zonesim")], None),
+        (vec!["analyze", path_arg(&head_file)], None),
+        (vec!["analyze"], Some(head.as_slice())),
+    ] {
+        let out = zonerescue(&args, stdin);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {text}");
+        assert!(text.contains("Verdict:    not-an-attach-log"), "{args:?}: {text}");
+        assert!(text.contains("binary data, not an attach log"), "{args:?}: {text}");
+        assert!(!text.contains("the zone attached"), "{args:?}: {text}");
+        let mut json_args = args.clone();
+        json_args.insert(1, "--json");
+        let out = zonerescue(&json_args, stdin);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["verdict"], "not-an-attach-log", "{args:?}: {v}");
+        assert_eq!(v["findings"][0]["key"], "not-text", "{args:?}: {v}");
+        assert!(v["zone"].is_null() && v["recommended"].is_null(), "{args:?}: {v}");
+    }
+
+    // Not binary: a log cut short by a crash may end in a block of NUL bytes; a transcript
+    // holds a few terminal control bytes. Both are still read as logs.
+    let mut padded = std::fs::read(fixture("solaris11-success.txt")).unwrap();
+    padded.extend(std::iter::repeat_n(0u8, 64 * 1024));
+    let padded_file = dir.path().join("padded.log");
+    std::fs::write(&padded_file, &padded).unwrap();
+    let mut typed = b"# zoneadm -z web attach -u\x0f\x0e\x07\x08 \x08\n".to_vec();
+    typed.extend(std::fs::read(fixture("solaris11-success.txt")).unwrap());
+    let typed_file = dir.path().join("typed.txt");
+    std::fs::write(&typed_file, &typed).unwrap();
+    for f in [&padded_file, &typed_file] {
+        let out = zonerescue(&["analyze", "--json", path_arg(f)], None);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["verdict"], "attached", "{}: {v}", f.display());
+        assert_eq!(out.status.code(), Some(0));
+    }
+}

@@ -149,3 +149,22 @@ fn a_failure_outside_the_image_is_tried_again_once_fixed() {
     assert!(found["title"].as_str().unwrap().contains("out-of-space"), "{found}");
     assert!(found["detail"].as_str().unwrap().contains("attach again"), "{found}");
 }
+
+/// Solaris 11 zones `web` and `app.web`: app.web's failed attach log,
+/// /var/log/zones/zoneadm.TS.app.web.attach, also ends in `.web.attach`. It is not web's
+/// previous failure: web's rescue starts with the plain attach, which works.
+#[test]
+fn another_dotted_zones_failed_attach_is_not_this_zones() {
+    let sim = Sim::from_file(&sim_support::world("s11-dotted-zone-names"));
+    sim.detach("web");
+    operator_attempt(&sim, "app.web");
+    let events = rescue(&sim, "web");
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert!(
+        !events.iter().any(|e| e["key"] == "attach.previous-failure"),
+        "app.web's log was taken for web's: {events:?}"
+    );
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+    assert_eq!(sim.state("app.web"), "configured", "app.web was left alone");
+}

@@ -231,3 +231,22 @@ fn a_run_that_never_finished_is_reported_with_how_to_resume_it() {
     assert!(z["reason"].as_str().unwrap().contains("before it finished"), "{z}");
     assert!(audited_since(dir, before).iter().all(|a| is_read_only(a)), "--all changed something");
 }
+
+/// Solaris 11 zones `web` and `app.web`: the failed attach log of app.web
+/// (zoneadm.TS.app.web.attach) is reported for app.web only, not for web.
+#[test]
+fn a_dotted_zones_attach_log_is_its_own_only() {
+    let host = sim_support::Sim::from_file(&sim_support::world("s11-dotted-zone-names"));
+    let dir = host.dir.as_path();
+    host.detach("web");
+    host.detach("app.web");
+    assert!(!sim(dir, "zoneadm", &["-z", "app.web", "attach", "-u"]).status.success());
+    let (_, json) = all_read_only(dir, &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let app = zone(&r, "app.web");
+    assert_eq!(app["verdict"], "failed", "{app}");
+    assert!(app["attach_log"].as_str().unwrap().ends_with(".app.web.attach"), "{app}");
+    let web = zone(&r, "web");
+    assert!(web["attach_log"].is_null(), "app.web's log is not web's: {web}");
+    assert!(web["verdict"].is_null(), "{web}");
+}

@@ -117,7 +117,7 @@ _zonerescue() {
             return 0
             ;;
         zonerescue__subcmd__analyze)
-            opts="-h --rules --color --json --command-dir --system-root --state-dir --timeout --help"
+            opts="-y -h --rules --yes --color --json --command-dir --system-root --state-dir --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,7 +155,7 @@ _zonerescue() {
             return 0
             ;;
         zonerescue__subcmd__completions)
-            opts="-h --color --json --command-dir --system-root --state-dir --timeout --help bash elvish fish powershell zsh"
+            opts="-y -h --yes --color --json --command-dir --system-root --state-dir --timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -425,7 +425,7 @@ _zonerescue() {
             return 0
             ;;
         zonerescue__subcmd__snapshots)
-            opts="-h --prune --color --json --command-dir --system-root --state-dir --timeout --help"
+            opts="-y -h --prune --yes --color --json --command-dir --system-root --state-dir --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,7 +459,7 @@ _zonerescue() {
             return 0
             ;;
         zonerescue__subcmd__status)
-            opts="-h --color --json --command-dir --system-root --state-dir --timeout --help"
+            opts="-y -h --yes --color --json --command-dir --system-root --state-dir --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -43,7 +43,7 @@ complete -c zonerescue -n "__fish_zonerescue_needs_command" -l system-root -d 'T
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -s n -l dry-run -d 'Print the plan and the exact commands; run only read-only commands and `pkg … -n`'
-complete -c zonerescue -n "__fish_zonerescue_needs_command" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive)'
+complete -c zonerescue -n "__fish_zonerescue_needs_command" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l allow-destructive -d 'Allow image-create (re-creating the zone\'s package image) without a prompt'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l boot -d 'After a successful attach, boot the zone and report services in maintenance'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l all -d 'Preflight and analysis over every installed or detached zone of the host'
@@ -66,6 +66,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l comman
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''
@@ -75,6 +76,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l command
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''
@@ -107,6 +109,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l syst
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l prune -d 'Destroy tool-owned snapshots that are no longer needed: all but the last run\'s pre-rescue snapshot and, if that run replaced one that never finished, the snapshot of the zone before any rescue'
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l keep -d 'Keep the simulated host in DIR instead of a temporary directory' -r -F
@@ -128,6 +131,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l co
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand help; and not __fish_seen_subcommand_from analyze status resume rollback snapshots demo completions help" -f -a "analyze" -d 'Classify a failed attach log, show the evidence, recommend a strategy'

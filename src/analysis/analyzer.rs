@@ -72,6 +72,8 @@ pub(crate) struct Attempt {
     /// The lines that said so.
     pub kind_lines: Vec<Evidence>,
     pub accs: Vec<Acc>,
+    /// The input is binary data (see [`Analyzer::is_binary`]): nothing in it was read as a log.
+    pub not_text: bool,
 }
 
 impl Attempt {
@@ -116,6 +118,10 @@ pub struct Analyzer<'r> {
     publisher_table: Option<bool>,
     /// The files read, each with its first line in the whole input.
     files: Vec<(u64, String)>,
+    /// Bytes seen other than NUL and newline, and how many of them are control bytes no text
+    /// holds (see [`is_binary_byte`]).
+    text_bytes: u64,
+    binary_bytes: u64,
 }
 
 impl<'r> Analyzer<'r> {
@@ -141,6 +147,8 @@ impl<'r> Analyzer<'r> {
             skipping_long_line: false,
             publisher_table: None,
             files: Vec::new(),
+            text_bytes: 0,
+            binary_bytes: 0,
         }
     }
 
@@ -157,6 +165,7 @@ impl<'r> Analyzer<'r> {
 
     /// Feed one line (with or without its line end). Any bytes are accepted.
     pub fn feed_line(&mut self, line: &[u8]) {
+        self.tally(line);
         self.line_no += 1;
         let n = self.line_no;
         push_bounded(&mut self.tail, Evidence::new(n, display(line)), TAIL_LINES);
@@ -175,6 +184,7 @@ impl<'r> Analyzer<'r> {
                 Err(e) => return Err(e),
             };
             let eof = n == 0;
+            self.tally(&buf[filled..filled + n]);
             filled += n;
             if !eof && filled < buf.len() {
                 continue;
@@ -266,6 +276,25 @@ impl<'r> Analyzer<'r> {
             let n = last.saturating_sub(i as u64);
             push_bounded(&mut self.tail, Evidence::new(n, display(l)), TAIL_LINES);
         }
+    }
+
+    /// Count the bytes that tell text from binary data (newlines are not counted, so a line
+    /// fed alone and the same line in a buffer count the same).
+    fn tally(&mut self, bytes: &[u8]) {
+        let (mut text, mut binary) = (0u64, 0u64);
+        for &b in bytes {
+            text += u64::from(b != 0 && b != b'\n');
+            binary += u64::from(is_binary_byte(b));
+        }
+        self.text_bytes += text;
+        self.binary_bytes += binary;
+    }
+
+    /// The input is binary data, not a log: at least 16 control bytes that no log or
+    /// terminal output holds, and 1 in 100 of its bytes or more. NUL bytes do not count
+    /// either way: a log cut short by a crash may end in a block of them.
+    pub fn is_binary(&self) -> bool {
+        self.binary_bytes >= 16 && self.binary_bytes * 100 >= self.text_bytes
     }
 
     /// Classify one line.
@@ -560,6 +589,18 @@ impl<'r> Analyzer<'r> {
 
     /// Conclude: verdict, findings with their remedies, recommended strategy.
     pub fn finish(self) -> Report {
+        if self.is_binary() {
+            // Strings a binary happens to hold ("Result: Attach Succeeded" in a program) are
+            // no attach: none of what was matched counts.
+            let generation = self.ctx.platform.unwrap_or(Generation::Unknown);
+            let facts = Facts::default();
+            let builder =
+                FindingBuilder { rules: self.rules, ctx: &self.ctx, facts: &facts, generation };
+            let attempt = Attempt { not_text: true, ..Attempt::default() };
+            let mut report = builder.build(attempt, 0, Vec::new(), Vec::new(), self.line_no);
+            report.attribute_files(&self.files);
+            return report;
+        }
         let generation =
             self.ctx.platform.unwrap_or_else(|| self.votes.decide(self.has_log_file_line));
         let attempts = self.attempts;
@@ -571,6 +612,13 @@ impl<'r> Analyzer<'r> {
         report.attribute_files(&self.files);
         report
     }
+}
+
+/// A control byte that neither a log nor a terminal transcript holds: C0 controls other than
+/// tab, newline, vertical tab, form feed, carriage return, bell, backspace and escape (NUL is
+/// left out too, see [`Analyzer::is_binary`]).
+fn is_binary_byte(b: u8) -> bool {
+    b < 0x20 && !matches!(b, 0 | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x07 | 0x08 | 0x1b)
 }
 
 /// Analyse everything `r` yields with the given rules and context.

@@ -25,6 +25,7 @@ pub mod keys {
     pub const PACKAGE_RENAMED: &str = "package-renamed";
     pub const INSTALL_LOG: &str = "install-log";
     pub const ONU_LOG: &str = "onu-log";
+    pub const NOT_TEXT: &str = "not-text";
 }
 
 /// Hits of one rule in the current attempt.
@@ -199,6 +200,9 @@ impl FindingBuilder<'_> {
                     // went to the brand's log file (OmniOS prints nothing else).
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
+            }
+            Verdict::NotAnAttachLog if attempt.not_text => {
+                self.add_synthetic(&mut accs, keys::NOT_TEXT, &[]);
             }
             Verdict::NotAnAttachLog if other_operation => {
                 let key = match attempt.kind {

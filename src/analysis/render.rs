@@ -101,6 +101,14 @@ pub fn render_human(r: &Report, color: bool) -> String {
                 st.bold("Recommended:")
             );
         }
+        (Verdict::NotAnAttachLog, _) if r.finding(keys::NOT_TEXT).is_some() => {
+            let _ = writeln!(
+                o,
+                "{} none: the input is binary data, not an attach log. Give the attach log \
+                 (/var/tmp/ZONE.attach_log.*, /var/log/zones/zoneadm.*.attach).",
+                st.bold("Recommended:")
+            );
+        }
         (Verdict::NotAnAttachLog, _) => {
             let _ = writeln!(
                 o,

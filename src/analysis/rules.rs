@@ -34,6 +34,7 @@ use super::markers::{MARKERS, Marker};
 use super::scanner::Scanner;
 
 use super::report::Severity;
+use crate::playbook::toml_error;
 use crate::strategies::StrategyName;
 
 /// The built-in rules, compiled into the binary.
@@ -48,18 +49,20 @@ pub const MAX_FOLLOW: u32 = 20;
 /// Errors loading or compiling rules.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
-    #[error("cannot read rules file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("rules file {origin}: {source}")]
-    Parse { origin: String, source: toml::de::Error },
+    // Causes are in the messages, not also sources: printed with its causes, an error would
+    // say them twice.
+    #[error("cannot read rules file {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    #[error("rules file {origin}: {message}")]
+    Parse { origin: String, message: String },
     #[error(
         "rules file {origin}: version {found} is not supported (expected {RULES_FORMAT_VERSION})"
     )]
     Version { origin: String, found: u32 },
     #[error("rule '{key}' ({origin}): {problem}")]
     Invalid { origin: String, key: String, problem: String },
-    #[error("rule '{key}' ({origin}): bad regex: {source}")]
-    Regex { origin: String, key: String, source: Box<regex::Error> },
+    #[error("rule '{key}' ({origin}): bad regex: {error}")]
+    Regex { origin: String, key: String, error: Box<regex::Error> },
 }
 
 /// Built-in refinements a rule can request by name (logic that a regex cannot express).
@@ -205,7 +208,7 @@ impl RuleSet {
     /// The embedded rules plus the rules in `extra` (same format; same keys replace).
     pub fn with_file(extra: &Path) -> Result<RuleSet, RuleError> {
         let text = std::fs::read_to_string(extra)
-            .map_err(|source| RuleError::Read { path: extra.display().to_string(), source })?;
+            .map_err(|error| RuleError::Read { path: extra.display().to_string(), error })?;
         let origin = extra.display().to_string();
         RuleSet::from_sources(&[("built-in analysis-rules.toml", BUILTIN_RULES), (&origin, &text)])
     }
@@ -214,8 +217,10 @@ impl RuleSet {
     pub fn from_sources(sources: &[(&str, &str)]) -> Result<RuleSet, RuleError> {
         let mut defs: Vec<(String, RuleDef)> = Vec::new();
         for (origin, text) in sources {
-            let file: RuleFile = toml::from_str(text)
-                .map_err(|source| RuleError::Parse { origin: origin.to_string(), source })?;
+            let file: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
+                origin: origin.to_string(),
+                message: toml_error(text, &e),
+            })?;
             if file.version != RULES_FORMAT_VERSION {
                 return Err(RuleError::Version { origin: origin.to_string(), found: file.version });
             }
@@ -234,7 +239,7 @@ impl RuleSet {
                 let re = compile_pattern(src).map_err(|e| RuleError::Regex {
                     origin: origin.clone(),
                     key: rule.key.clone(),
-                    source: Box::new(e),
+                    error: Box::new(e),
                 })?;
                 singles.push(re);
                 all_patterns.push(src.clone());
@@ -247,7 +252,7 @@ impl RuleSet {
             let re = compile_pattern(src).map_err(|e| RuleError::Regex {
                 origin: "built-in markers".into(),
                 key: format!("{marker:?}"),
-                source: Box::new(e),
+                error: Box::new(e),
             })?;
             markers.push((*marker, re));
             all_patterns.push((*src).to_string());
@@ -255,7 +260,7 @@ impl RuleSet {
         let set_error = |e: regex::Error| RuleError::Regex {
             origin: "rule set".into(),
             key: "*".into(),
-            source: Box::new(e),
+            error: Box::new(e),
         };
         let set = RegexSetBuilder::new(&all_patterns)
             .unicode(false)
@@ -321,7 +326,7 @@ fn compile_rule(origin: &str, def: RuleDef) -> Result<Rule, RuleError> {
         Some(src) => Some(compile_pattern(src).map_err(|e| RuleError::Regex {
             origin: origin.to_string(),
             key: def.key.clone(),
-            source: Box::new(e),
+            error: Box::new(e),
         })?),
     };
     let mut seen = HashSet::new();

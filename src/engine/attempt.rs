@@ -120,12 +120,43 @@ pub fn log_path_in(line: &str) -> Option<PathBuf> {
     (p.starts_with('/') && !p.contains('\0')).then(|| PathBuf::from(p))
 }
 
-/// `/var/tmp/ZONE.attach_log.*` files with their modification times.
-fn attach_logs(var_tmp: &Path, zone: &str) -> Vec<(PathBuf, SystemTime)> {
-    let prefix = format!("{zone}.attach_log.");
-    let Ok(rd) = std::fs::read_dir(var_tmp) else { return Vec::new() };
+/// The zone whose ipkg attach log a file name in /var/tmp is: `ZONE.attach_log.XXXXXX` (the
+/// brand's `mktemp`, whose suffix has no dot). The zone is everything before that
+/// `.attach_log.`, so zone `web` does not claim `app.web.attach_log.X` (zone names may hold dots).
+pub fn ipkg_log_zone(file_name: &str) -> Option<&str> {
+    let (head, suffix) = file_name.rsplit_once('.')?;
+    let zone = head.strip_suffix(".attach_log")?;
+    (!zone.is_empty() && !suffix.is_empty()).then_some(zone)
+}
+
+/// The zone whose solaris-brand attach log a file name in /var/log/zones is:
+/// `zoneadm.YYYYmmddTHHMMSSZ.ZONE.attach`, the zone being everything between the timestamp
+/// and the final `.attach`, so zone `web` does not claim `zoneadm.….app.web.attach`.
+pub fn solaris_log_zone(file_name: &str) -> Option<&str> {
+    let rest = file_name.strip_prefix("zoneadm.")?.strip_suffix(".attach")?;
+    let (stamp, zone) = rest.split_once('.')?;
+    (is_log_stamp(stamp) && !zone.is_empty()).then_some(zone)
+}
+
+/// `date +%Y%m%dT%H%M%SZ`, as in the solaris brand's log names.
+fn is_log_stamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 16
+        && b[8] == b'T'
+        && b[15] == b'Z'
+        && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit)
+}
+
+/// The regular files (never a symlink) in `dir` whose name `zone_of` gives as `zone`'s, with
+/// their modification times.
+fn logs_in(
+    dir: &Path,
+    zone: &str,
+    zone_of: fn(&str) -> Option<&str>,
+) -> Vec<(PathBuf, SystemTime)> {
+    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
     rd.filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)))
+        .filter(|e| e.file_name().to_str().and_then(zone_of) == Some(zone))
         .filter_map(|e| {
             // symlink_metadata: a symlink is never a candidate.
             let m = std::fs::symlink_metadata(e.path()).ok()?;
@@ -134,24 +165,16 @@ fn attach_logs(var_tmp: &Path, zone: &str) -> Vec<(PathBuf, SystemTime)> {
         .collect()
 }
 
+/// `/var/tmp/ZONE.attach_log.*` files with their modification times.
+fn attach_logs(var_tmp: &Path, zone: &str) -> Vec<(PathBuf, SystemTime)> {
+    logs_in(var_tmp, zone, ipkg_log_zone)
+}
+
 /// The newest attach log of `zone`: `/var/tmp/ZONE.attach_log.*` (ipkg) or
 /// `/var/log/zones/zoneadm.*.ZONE.attach` (solaris brand), symlinks never considered.
 pub fn newest_attach_log(paths: &SystemPaths, zone: &str) -> Option<PathBuf> {
     let mut all = attach_logs(&paths.host_path("/var/tmp"), zone);
-    let suffix = format!(".{zone}.attach");
-    if let Ok(rd) = std::fs::read_dir(paths.host_path("/var/log/zones")) {
-        for e in rd.filter_map(|e| e.ok()) {
-            let name = e.file_name();
-            let Some(n) = name.to_str() else { continue };
-            if n.starts_with("zoneadm.")
-                && n.ends_with(&suffix)
-                && let Ok(m) = std::fs::symlink_metadata(e.path())
-                && m.is_file()
-            {
-                all.push((e.path(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
-            }
-        }
-    }
+    all.extend(logs_in(&paths.host_path("/var/log/zones"), zone, solaris_log_zone));
     all.into_iter().max_by_key(|(_, t)| *t).map(|(p, _)| p)
 }
 
@@ -253,6 +276,39 @@ mod tests {
         );
         assert_eq!(log_path_in("Log File: relative"), None);
         assert_eq!(log_path_in("Attaching..."), None);
+    }
+
+    #[test]
+    fn log_names_give_their_zone_exactly() {
+        assert_eq!(ipkg_log_zone("web.attach_log.AbC123"), Some("web"));
+        assert_eq!(ipkg_log_zone("app.web.attach_log.AbC123"), Some("app.web"));
+        assert_eq!(ipkg_log_zone("web.attach_log.x.attach_log.AbC123"), Some("web.attach_log.x"));
+        assert_eq!(ipkg_log_zone("web.attach_log."), None);
+        assert_eq!(ipkg_log_zone(".attach_log.AbC123"), None);
+        assert_eq!(ipkg_log_zone("web.install_log.AbC123"), None);
+        assert_eq!(solaris_log_zone("zoneadm.20111116T201214Z.web.attach"), Some("web"));
+        assert_eq!(solaris_log_zone("zoneadm.20111116T201214Z.app.web.attach"), Some("app.web"));
+        assert_eq!(solaris_log_zone("zoneadm.20111116T201214Z.a.attach.attach"), Some("a.attach"));
+        assert_eq!(solaris_log_zone("zoneadm.20111116T201214Z.web.install"), None);
+        assert_eq!(solaris_log_zone("zoneadm.20111116T201214Z..attach"), None);
+        assert_eq!(solaris_log_zone("zoneadm.2011-11-16.web.attach"), None);
+        assert_eq!(solaris_log_zone("zoneadm.app.20111116T201214Z.web.attach"), None);
+    }
+
+    #[test]
+    fn a_dotted_zones_logs_are_not_another_zones() {
+        let d = tempfile::tempdir().unwrap();
+        let paths = SystemPaths::new(None, d.path().to_path_buf()).unwrap();
+        let zones = d.path().join("var/log/zones");
+        let tmp = d.path().join("var/tmp");
+        std::fs::create_dir_all(&zones).unwrap();
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::write(zones.join("zoneadm.20111116T201214Z.app.web.attach"), "x\n").unwrap();
+        std::fs::write(tmp.join("app.web.attach_log.AbC123"), "x\n").unwrap();
+        assert_eq!(newest_attach_log(&paths, "web"), None);
+        assert!(attach_logs(&tmp, "web").is_empty());
+        assert!(newest_attach_log(&paths, "app.web").is_some());
+        assert!(newest_attach_log(&paths, "app").is_none());
     }
 
     #[test]

@@ -10,8 +10,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     if cli.command.is_some() {
         // Global options (--json, --state-dir …) may come before a subcommand; the recovery's
         // own options may not: `zonerescue --dry-run rollback Z` must not roll back for real.
-        // (--strategy, --yes and --playbook can also come from the environment, so they are
-        // ignored here rather than refused; subcommands have their own --yes.)
+        // (--strategy and --playbook can also come from the environment, so they are ignored
+        // here rather than refused; --yes is global: resume, rollback and demo take it.)
         let r = &cli.recover;
         if r.zone.is_some()
             || r.dry_run

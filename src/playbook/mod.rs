@@ -17,12 +17,10 @@ pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlaybookError {
-    #[error("reading playbook {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // The OS error is in the message, not also a source: printed with its causes, it would
+    // say it twice.
+    #[error("cannot read playbook {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("playbook {origin} is not valid: {message}")]
     Invalid { origin: String, message: String },
 }
@@ -81,6 +79,21 @@ pub struct IntermediateRepo {
     pub builds: Vec<u64>,
 }
 
+/// A TOML error of `text` on one line: `line L, column C: MESSAGE` (toml's message without
+/// its excerpt of the file, which spans several lines).
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', "; ");
+    match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
 impl Playbook {
     /// The playbook bundled for `platform`.
     pub fn builtin(platform: Platform) -> Playbook {
@@ -101,7 +114,7 @@ impl Playbook {
 
     pub fn parse(text: &str, origin: &str) -> Result<Playbook, PlaybookError> {
         let invalid = |message: String| PlaybookError::Invalid { origin: origin.into(), message };
-        let p: Playbook = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let p: Playbook = toml::from_str(text).map_err(|e| invalid(toml_error(text, &e)))?;
         if p.version != FORMAT_VERSION {
             return Err(invalid(format!(
                 "format version {} is not supported (expected {FORMAT_VERSION})",
@@ -127,7 +140,7 @@ impl Playbook {
 
     pub fn load(path: &Path) -> Result<Playbook, PlaybookError> {
         let bytes = std::fs::read(path)
-            .map_err(|source| PlaybookError::Read { path: path.display().to_string(), source })?;
+            .map_err(|error| PlaybookError::Read { path: path.display().to_string(), error })?;
         let text = String::from_utf8(bytes).map_err(|_| PlaybookError::Invalid {
             origin: path.display().to_string(),
             message: "not UTF-8 text".into(),
@@ -164,6 +177,19 @@ mod tests {
         let s11e = Playbook::builtin(Platform::S11Express);
         assert_eq!(s11e.problem_group("SUNWapch22").map(|g| g.name.as_str()), Some("Apache"));
         assert_eq!(s11e.update_subcommand, "image-update");
+    }
+
+    #[test]
+    fn toml_errors_name_their_line_and_column_once() {
+        let e = Playbook::parse("version = 1\nplatform = 5\n", "/etc/pb.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "playbook /etc/pb.toml is not valid: line 2, column 12: wanted string or table"
+        );
+        let text = "version = 1\nplatform = \"omnios\"\n[core]\npackages = [\"entire\"\n";
+        let e = Playbook::parse(text, "x").unwrap_err().to_string();
+        assert!(e.starts_with("playbook x is not valid: line 4, column "), "{e}");
+        assert!(!e.contains('\n'), "{e}");
     }
 
     #[test]

@@ -1,0 +1,96 @@
+//! How options are given: boolean environment variables, global options before or after a
+//! subcommand. Against the simulator, without a terminal (as CI runs it).
+
+mod sim_support;
+
+use sim_support::Sim;
+
+fn dotted_world() -> Sim {
+    Sim::from_file(&sim_support::world("s11-dotted-zone-names"))
+}
+
+/// `zonerescue --json web` with ZONERESCUE_YES=`value` and no terminal: its exit code and
+/// what it said (stdout, then stderr).
+fn rescue_with_yes_env(sim: &Sim, value: &str) -> (Option<i32>, String) {
+    let out = sim_support::zonerescue(&sim.dir)
+        .env("ZONERESCUE_YES", value)
+        .args(["--json", "web"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code(), format!("{}{stderr}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn zonerescue_yes_takes_the_usual_boolean_words() {
+    for value in ["1", "yes", "true", "on", "YES", "True"] {
+        let sim = dotted_world();
+        let (code, said) = rescue_with_yes_env(&sim, value);
+        assert_eq!(code, Some(0), "ZONERESCUE_YES={value}: {said}");
+        assert_eq!(sim.state("web"), "installed");
+    }
+    for value in ["0", "no", "false", "off"] {
+        let sim = dotted_world();
+        let (code, said) = rescue_with_yes_env(&sim, value);
+        assert_eq!(code, Some(3), "ZONERESCUE_YES={value} says no: {said}");
+        assert!(said.contains("no terminal"), "ZONERESCUE_YES={value}: {said}");
+        let changed = sim_support::audit(&sim.dir)
+            .into_iter()
+            .filter(|a| a.argv.iter().any(|w| w == "detach" || w == "snapshot"))
+            .count();
+        assert_eq!(changed, 0, "ZONERESCUE_YES={value} changed something");
+    }
+    let sim = dotted_world();
+    let (code, said) = rescue_with_yes_env(&sim, "maybe");
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("maybe"), "{said}");
+}
+
+/// `--yes` before a subcommand is the subcommand's `--yes`: `zonerescue --yes rollback ZONE`
+/// without a terminal rolls back like `zonerescue rollback --yes ZONE` does.
+#[test]
+fn yes_before_the_subcommand_answers_its_question() {
+    for args in [["--yes", "rollback", "web"], ["rollback", "--yes", "web"]] {
+        let sim = dotted_world();
+        let (events, code) = sim_support::rescue_json(&sim.dir, "web", &[]);
+        assert_eq!(code, Some(0), "{events:?}");
+        assert_eq!(sim.state("web"), "installed");
+        let out = sim_support::zonerescue(&sim.dir).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("add --yes"), "{args:?}: {stderr}");
+        assert_eq!(sim.state("web"), "configured", "{args:?}: rolled back, detached");
+    }
+}
+
+/// `--playbook` and `analyze --rules` files that cannot be read or are not valid TOML: one
+/// error line that names the file and says what is wrong once (with toml's line and column).
+#[test]
+fn bad_playbook_and_rules_files_are_named_once_with_the_place() {
+    let sim = dotted_world();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.toml");
+    let malformed = dir.path().join("malformed.toml");
+    std::fs::write(&malformed, "version = 1\nplatform = 5\n").unwrap();
+    let (m, b) = (missing.display().to_string(), malformed.display().to_string());
+    let runs = [
+        (vec!["--playbook", &m, "--dry-run", "web"], &m, "No such file or directory"),
+        (
+            vec!["--playbook", &b, "--dry-run", "web"],
+            &b,
+            "line 2, column 12: wanted string or table",
+        ),
+        (vec!["--all", "--playbook", &b], &b, "line 2, column 12: wanted string or table"),
+        (vec!["analyze", "--rules", &m, "-"], &m, "No such file or directory"),
+        (vec!["analyze", "--rules", &b, "-"], &b, "line 2, column 1: unknown field `platform`"),
+    ];
+    for (args, path, what) in runs {
+        let out = sim_support::zonerescue(&sim.dir).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+        assert!(stderr.contains(path.as_str()), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches(what).count(), 1, "{args:?}: {what} once: {stderr}");
+    }
+}
