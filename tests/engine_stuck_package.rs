@@ -21,6 +21,14 @@ fn rungs(events: &[Value]) -> Vec<String> {
         .collect()
 }
 
+/// auto with consent to image-create on `zone` of the test world `world`, which it must attach.
+fn attached_with_consent(world: &str, zone: &str) -> (Sim, Vec<Value>) {
+    let sim = Sim::from_file(&sim_support::world(world));
+    let (events, code) = rescue(&sim, zone, &["--allow-destructive"]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    (sim, events)
+}
+
 /// The orphaned-core world with the orphan renamed out of the playbook's core globs: only
 /// uninstall's dry run can tell that it must stay.
 fn pv_world() -> Sim {
@@ -171,10 +179,8 @@ fn image_create_goes_on_to_the_next_origin_when_the_first_is_dead() {
     // The GZ's primary lists a dead mirror first: `image-create -p NAME=URI` takes one origin,
     // so the first fails and the second is used. Before, the run ended there, recommending
     // the image-create it had just tried.
-    let sim = Sim::from_file(&sim_support::world("s11express-primary-first-origin-dead"));
-    let (events, code) = rescue(&sim, "xvm134", &["--allow-destructive"]);
+    let (sim, events) = attached_with_consent("s11express-primary-first-origin-dead", "xvm134");
     let summary = events.last().unwrap();
-    assert_eq!(code, Some(0), "{summary}");
     assert_eq!(summary["strategies_applied"], serde_json::json!(["attach", "image-create"]));
     let creates: Vec<String> = sim_support::audit(&sim.dir)
         .into_iter()
@@ -207,10 +213,8 @@ fn a_blocker_held_through_a_chain_of_dependents_leaves_only_image_create() {
     // Apache (gone at the GZ's release) is needed by PHP, which a core package needs. Before,
     // the chain was not followed: the uninstall reported PHP three times, and auto attached
     // and tried image-update before image-create.
-    let sim = Sim::from_file(&sim_support::world("s11express-core-needs-a-group-app"));
-    let (events, code) = rescue(&sim, "php134", &["--allow-destructive"]);
+    let (_, events) = attached_with_consent("s11express-core-needs-a-group-app", "php134");
     let summary = events.last().unwrap();
-    assert_eq!(code, Some(0), "{summary}");
     assert_eq!(rungs(&events), ["uninstall", "image-create"], "{summary}");
     assert_eq!(summary["attempts"], 1, "{summary}");
     let why = sim_support::event_field(&events, "step-end", "uninstall", "detail");
