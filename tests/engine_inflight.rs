@@ -69,3 +69,24 @@ fn a_child_past_its_limit_makes_the_next_run_refuse() {
     assert!(message.contains("attach -u") && message.contains("still running"), "{message}");
     assert!(record.exists(), "the record must stay while its child runs");
 }
+
+#[test]
+fn resume_counts_the_attach_the_killed_run_had_started() {
+    // Before, the killed run's attach -u (it ran to its end as an orphan) was not among the
+    // resumed run's attempts: the summary said one attach fewer than had run.
+    let sim = Sim::new("omnios-postgres-removed");
+    kill_during_attach(&sim, "20");
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "resume", "pg01", "--yes"])
+        .env("ZONESIM_SPEED", "20")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["result"], "attached", "{summary}");
+    assert_eq!(
+        summary["attempts"].as_u64(),
+        Some(sim_support::attach_runs(&sim.dir) as u64),
+        "{summary}"
+    );
+}

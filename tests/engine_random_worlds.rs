@@ -952,6 +952,9 @@ fn resume_attaches_again_after_a_plain_attach_cut_short() {
     assert_eq!(s["result"], "attached", "{s}");
     let applied = strings(&s["strategies_applied"]);
     assert!(applied.iter().all(|a| a == "attach"), "{s}");
+    // Every attach -u that ran is counted, the killed run's too (before, resume said 0 when
+    // the killed run's attach had attached the zone).
+    assert_eq!(s["attempts"].as_u64(), Some(sim_support::attach_runs(&sim.dir) as u64), "{s}");
 }
 
 /// Generated world 224: incremental is stopped by an installed Apache the intermediate

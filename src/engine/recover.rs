@@ -183,6 +183,10 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         (!req.dry_run).then(|| zone_dir.clone()),
     );
     // A child of an earlier run killed outright may still be changing the zone.
+    // An `attach -u` that a killed run had started (recorded when spawned) is one of that
+    // run's attempts, counted when it is resumed.
+    let cut_attach = !req.dry_run
+        && inflight::InFlight::load(&zone_dir).is_some_and(|r| r.command.contains(" attach -u"));
     let waited = if req.dry_run {
         None
     } else {
@@ -195,10 +199,13 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
             }
         }
     };
-    let opened = match open_journal(&req, interactive, &exec, &zone_dir, run_id)? {
+    let mut opened = match open_journal(&req, interactive, &exec, &zone_dir, run_id)? {
         Ok(o) => o,
         Err(r) => return refuse(r),
     };
+    if opened.resume && cut_attach {
+        opened.journal.attempts += 1;
+    }
     let run_id = opened.journal.run_id.clone();
     reporter.emit(&Event::RunStart {
         run_id: run_id.clone(),
