@@ -221,3 +221,19 @@ fn a_blocker_held_through_a_chain_of_dependents_leaves_only_image_create() {
     assert!(why.contains("cannot remove web/server/apache-22"), "{why}");
     assert!(why.contains("web/php-52, which core package SUNWckr needs"), "{why}");
 }
+
+#[test]
+fn image_create_goes_on_when_the_first_origin_lacks_the_release() {
+    // image-create from the first origin works, but it lacks the release and installing
+    // system/library fails: the next origin is tried for both. Before, the run ended there.
+    let (sim, events) = attached_with_consent("s11-first-origin-lacks-the-release", "z1");
+    assert_eq!(
+        events.last().unwrap()["strategies_applied"].as_array().unwrap().last().unwrap(),
+        "image-create"
+    );
+    let creates = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|e| e.argv.iter().any(|a| a == "image-create"))
+        .count();
+    assert_eq!(creates, 2);
+}

@@ -48,3 +48,17 @@ fn a_package_of_a_dropped_feature_is_not_core() {
     let applied = sim_support::applied_remedies(summary);
     assert!(applied.contains("uninstall") && !applied.contains("image-create"), "{summary}");
 }
+
+#[test]
+fn a_package_the_catalogs_do_not_know_is_not_uninstalled_on_their_word() {
+    // SUNWapch22's rename is in the GZ's repository (the attach maps it), but its old name is
+    // in no catalog listing: before, a single --strategy uninstall removed it with the
+    // obsolete PostgreSQL.
+    let sim = Sim::from_file(&sim_support::world("s11express-renamed-apache-and-removed-postgres"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &["--strategy", "uninstall"]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let why = sim_support::event_field(&events, "step-start", "uninstall", "reason");
+    assert!(why.contains("SUNWpostgr-83") && !why.contains("SUNWapch22"), "{why}");
+    let listed = sim.run("pkg", &["-R", &sim.root("z1"), "list", "-H"]).stdout;
+    assert!(listed.contains("apache-22"), "{listed}");
+}

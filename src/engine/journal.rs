@@ -55,6 +55,10 @@ pub struct Journal {
     /// packages are gone, on resume too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<BlockedRung>,
+    /// The zone's build when `incremental` last ran: auto steps again from a later one, on
+    /// resume too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_from: Option<u64>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -148,6 +152,7 @@ impl Journal {
             steps: Vec::new(),
             stuck: Vec::new(),
             blocked: Vec::new(),
+            step_from: None,
         }
     }
 

@@ -64,8 +64,6 @@ struct Run {
     gz_restore_by_hand: Vec<String>,
     /// Attaches repeated because another zoneadm held the zone's lock.
     busy_retries: u32,
-    /// The zone's build when `incremental` last ran.
-    step_from: Option<u64>,
     diagnosis: Option<Diagnosis>,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
@@ -270,7 +268,6 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         gz_intact: None,
         gz_restore_by_hand: Vec::new(),
         busy_retries: 0,
-        step_from: None,
         diagnosis: None,
         extra_findings: Vec::new(),
         last_log: None,
@@ -758,8 +755,9 @@ impl Run {
 
     /// `--strategy uninstall` runs no attach of its own before the rung, so nothing has named
     /// the blocking packages: take them from the administrator's fresh failed attach, else
-    /// from what the global zone's catalogs list as obsolete or do not know (never core
-    /// packages; uninstall's own `-nv` check still decides). Without this only the
+    /// from what the global zone's catalogs list as obsolete (never core packages; uninstall's
+    /// own `-nv` check still decides). Not the packages they do not know: that reads the same
+    /// for a rename the attach maps, and removing it would lose the application. Without this only the
     /// playbook's problem groups were tried, and a blocker outside them was never removed.
     fn name_blockers_for_uninstall(&mut self) {
         if self.diagnosis.is_some() {
@@ -776,13 +774,8 @@ impl Run {
         }
         self.last_log = None;
         let catalogs = self.facts.gz_catalogs.clone().unwrap_or_default();
-        let blockers: Vec<String> = catalogs
-            .obsolete
-            .iter()
-            .chain(&catalogs.unknown)
-            .filter(|p| !self.playbook.is_core(p))
-            .cloned()
-            .collect();
+        let blockers: Vec<String> =
+            catalogs.obsolete.iter().filter(|p| !self.playbook.is_core(p)).cloned().collect();
         if !blockers.is_empty() {
             let mut d = Diagnosis { predicted: true, ..Default::default() };
             d.add_catalog_obsolete(blockers);
@@ -814,7 +807,11 @@ impl Run {
     /// this ends.
     fn may_step_again(&self) -> bool {
         self.choice == StrategyChoice::Auto
-            && self.step_from.zip(self.facts.zone_build()).is_some_and(|(from, now)| now > from)
+            && self
+                .journal
+                .step_from
+                .zip(self.facts.zone_build())
+                .is_some_and(|(from, now)| now > from)
     }
 
     /// The GZ's first publisher, when the last attach could not reach it.
@@ -924,15 +921,18 @@ impl Run {
                     continue;
                 }
                 self.tried.push(s);
-                if s == StrategyName::Incremental {
-                    self.step_from = self.facts.zone_build();
-                }
+                let from = self.facts.zone_build();
                 if s == StrategyName::Uninstall
                     && let Some(d) = &self.diagnosis
                 {
                     self.uninstall_named.extend(d.packages.iter().cloned());
                 }
-                match self.apply_rung(s)? {
+                let step = self.apply_rung(s)?;
+                // Once the step has ended: one cut short and undone on resume is not a step.
+                if s == StrategyName::Incremental {
+                    self.journal.step_from = from;
+                }
+                match step {
                     RungStep::Applied { n, detail } => steps.push((s, n, detail)),
                     RungStep::NotApplied => {
                         attach_anyway = self.choice == StrategyChoice::Ladder;

@@ -82,37 +82,37 @@ impl Strategy for ImageCreate {
         if specs.is_empty() {
             return Ok(Applied::NotSolvable("no global-zone publisher".into()));
         }
-        let mut failures = Vec::new();
-        for spec in &specs {
-            match exec.change(spec)? {
-                Some(out) if !out.success() => failures.push(tail(&out)),
-                _ => {
-                    failures.clear();
-                    break;
-                }
-            }
-        }
-        if !failures.is_empty() {
-            return Ok(Applied::NotSolvable(format!(
-                "image-create failed: {}",
-                failures.join("; then: ")
-            )));
-        }
         let lib = Self::library(exec);
         let zp = input.facts.zone_pkg();
         let install = zp.install_spec(
             &PlanOptions { verbose: true, accept: true, ..Default::default() },
             &[lib],
         );
-        if let Some(out) = exec.change(&install)?
-            && !matches!(out.code, Some(0) | Some(4))
-        {
-            return Ok(Applied::NotSolvable(format!(
-                "install system/library failed: {}",
-                tail(&out)
-            )));
+        // The next origin when one fails the image-create or the install after it (a mirror
+        // that is dead, lacks the release, or dies between the two); not on a full pool.
+        let mut failures = Vec::new();
+        for spec in &specs {
+            let why = match exec.change(spec)? {
+                Some(out) if !out.success() => format!("image-create failed: {}", tail(&out)),
+                _ => match exec.change(&install)? {
+                    Some(out) if !matches!(out.code, Some(0) | Some(4)) => {
+                        format!("install system/library failed: {}", tail(&out))
+                    }
+                    _ => {
+                        return Ok(Applied::Changed {
+                            detail: "zone image re-created".into(),
+                            findings: vec![],
+                        });
+                    }
+                },
+            };
+            let full = crate::commands::pkg::out_of_space(&why);
+            failures.push(why);
+            if full {
+                break;
+            }
         }
-        Ok(Applied::Changed { detail: "zone image re-created".into(), findings: vec![] })
+        Ok(Applied::NotSolvable(failures.join("; then: ")))
     }
 }
 

@@ -205,6 +205,13 @@ impl Strategy for Incremental {
                             packages,
                         });
                     }
+                    Step::NoSolution(why) if crate::commands::pkg::out_of_space(&why) => {
+                        // A full pool fails every build alike: stop at the first.
+                        return Ok(Applied::NotSolvable(format!(
+                            "install entire@{} from {}: {why}",
+                            c.version, c.uri
+                        )));
+                    }
                     Step::NoSolution(why) => {
                         tried.push(format!("entire@{} from {}: {why}", c.version, c.uri));
                     }

@@ -18,7 +18,7 @@ pub use history::{HistoryEntry, parse_history};
 pub use info::{PackageInfo, parse_info};
 pub use list::{ListedPackage, parse_list};
 pub use plan::{
-    PackageChange, Plan, UninstallBlock, parse_excluded_installed, parse_plan,
+    PackageChange, Plan, UninstallBlock, out_of_space, parse_excluded_installed, parse_plan,
     parse_unavailable_dependencies, parse_uninstall_blocks,
 };
 pub use publisher::{

@@ -172,6 +172,12 @@ pub fn parse_uninstall_blocks(stderr: &str) -> Vec<UninstallBlock> {
     out
 }
 
+/// pkg failed for want of space: Python's `[Errno 28] No space left on device` (ENOSPC), as
+/// pkg prints any OSError. Not a property of the plan: every other plan fails alike.
+pub fn out_of_space(output: &str) -> bool {
+    output.contains("[Errno 28]") || output.contains("No space left on device")
+}
+
 /// The installed packages a rejected version excludes — pkg_solver's `Reason:  Package
 /// contains 'exclude' dependency <fmri> on installed package` (reference §3.9) — as package
 /// stems, in order: they, not the version asked for, stand in the way of the solve.
@@ -216,6 +222,13 @@ fn stem_or_text(fmri: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_full_pool_is_told_from_a_plan_failure() {
+        assert!(out_of_space("pkg: [Errno 28] No space left on device: '/z/root/var/pkg'"));
+        assert!(!out_of_space("No matching version of entire can be installed:"));
+    }
+
     use super::*;
 
     const VERBOSE: &str = "           Packages to remove:   1\n          Packages to install:   1\n           Packages to update:  12\n     Estimated space available: 10.5 GB\nEstimated space to be consumed: 120 MB\n\nChanged packages:\nopenindiana.org\n  developer/sunstudio12u1\n    12.1.1-0.111 -> None\n  web/server/apache-22\n    None -> 2.2.31-0.151.1.8\n  SUNWcs\n    0.5.11-0.111 -> 0.5.11-0.151.1.8\nextra\n  entire\n    0.5.11-0.111 -> 0.5.11-0.151.1.8\n Startup: Refreshing catalog 'openindiana.org' ... Done\n";
