@@ -29,6 +29,9 @@ fn without_consent_for_a_new_image_nothing_is_changed() {
     let message = summary["message"].as_str().unwrap();
     assert!(message.contains("update the global zone"), "{message}");
     assert!(message.contains("nothing was changed"), "{message}");
+    // Nothing ran: no "tried: attach, image-create" for the predicted attach and the rung
+    // skipped for want of consent.
+    assert!(message.starts_with("no strategy could be applied"), "{message}");
 }
 
 #[test]

@@ -1818,8 +1818,20 @@ impl Run {
     }
 
     fn failure_message(&self) -> String {
-        let tried: Vec<&str> = self.tried.iter().map(|s| s.as_str()).collect();
-        let mut m = format!("no remaining strategy is worth trying (tried: {})", tried.join(", "));
+        // What ran, not what the planner counts as tried (a predicted failure's attach, a
+        // rung skipped for want of consent).
+        let mut ran: Vec<&str> = Vec::new();
+        for st in &self.journal.steps {
+            let skipped = matches!(st.outcome, Some(StepOutcome::Skipped));
+            if st.name != "snapshot" && !skipped && !ran.contains(&st.name.as_str()) {
+                ran.push(&st.name);
+            }
+        }
+        let mut m = if ran.is_empty() {
+            "no strategy could be applied".to_string()
+        } else {
+            format!("no remaining strategy is worth trying (tried: {})", ran.join(", "))
+        };
         if let Some(d) = &self.diagnosis
             && !d.reasons.is_empty()
         {
