@@ -999,11 +999,7 @@ impl Run {
         let certain: Vec<String> = d
             .unavailable
             .iter()
-            .filter(|p| {
-                self.facts.is_installed_in_zone(p)
-                    && !self.playbook.is_core(p)
-                    && !self.uninstall_named.contains(p)
-            })
+            .filter(|p| self.removable(p) && !self.uninstall_named.contains(p))
             .cloned()
             .collect();
         if certain.is_empty() || self.worth(StrategyName::Uninstall).is_err() {
@@ -1015,6 +1011,11 @@ impl Run {
         StrategyName::Uninstall
     }
 
+    /// Installed in the zone and not core: uninstall may remove it.
+    fn removable(&self, p: &str) -> bool {
+        self.facts.is_installed_in_zone(p) && !self.playbook.is_core(p)
+    }
+
     /// auto: an `uninstall` while a rung still waits on installed packages it found in its way
     /// removes those (with any the diagnosis proves unavailable): they must go for that rung,
     /// while what the last attach named instead (a rename whose record the GZ's repository
@@ -1023,8 +1024,9 @@ impl Run {
         if self.choice != StrategyChoice::Auto || s != StrategyName::Uninstall {
             return;
         }
-        let removable =
-            |p: &&String| self.facts.is_installed_in_zone(p) && !self.playbook.is_core(p);
+        // Field borrows only: the diagnosis is changed below.
+        let (facts, playbook) = (&self.facts, &self.playbook);
+        let removable = |p: &&String| facts.is_installed_in_zone(p) && !playbook.is_core(p);
         let mut waiting: Vec<String> = Vec::new();
         for p in self.journal.blocked.iter().flat_map(|b| &b.packages).filter(removable) {
             if !waiting.contains(p) {
@@ -1283,11 +1285,7 @@ impl Run {
         let mut tried = self.tried.clone();
         if self.choice == StrategyChoice::Auto
             && let Some(d) = &self.diagnosis
-            && d.packages.iter().any(|p| {
-                self.facts.is_installed_in_zone(p)
-                    && !self.playbook.is_core(p)
-                    && !self.uninstall_named.contains(p)
-            })
+            && d.packages.iter().any(|p| self.removable(p) && !self.uninstall_named.contains(p))
         {
             tried.retain(|s| *s != StrategyName::Uninstall);
         }
