@@ -250,3 +250,44 @@ fn a_dotted_zones_attach_log_is_its_own_only() {
     assert!(web["attach_log"].is_null(), "app.web's log is not web's: {web}");
     assert!(web["verdict"].is_null(), "{web}");
 }
+
+/// While another zonerescue run rescues a zone, `--all` says so and tells the operator to wait
+/// for it, instead of recommending a second rescue (which the zone's lock would refuse).
+#[test]
+fn a_zone_being_rescued_now_is_reported_as_such_not_recommended_again() {
+    let dir = init("omnios-postgres-removed.toml");
+    let dir = dir.path();
+    let mut run = sim_support::zonerescue(dir)
+        .args(["--yes", "--json", "pg01"])
+        .env("ZONESIM_SPEED", "8")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The run is under way once its journal says so (then its refreshes and uninstall take
+    // some real seconds at this simulator speed).
+    let journal = dir.join("state/pg01/journal.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !std::fs::read_to_string(&journal).is_ok_and(|t| t.contains("\"running\"")) {
+        assert!(std::time::Instant::now() < deadline, "the run never started");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // One survey for both forms: the simulator runs one command at a time, so a second
+    // `--all` could come after the rescue has ended.
+    let table = dir.join("table.txt");
+    let json = zr(dir, &["--all", "--json", "--report", table.to_str().unwrap()]);
+    assert!(run.wait().unwrap().success(), "the rescue itself must still succeed");
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let z = zone(&report, "pg01");
+    assert_eq!(z["rescue_in_progress"].as_u64(), Some(u64::from(run.id())), "{z}");
+    assert!(z["reason"].as_str().unwrap().starts_with("being rescued now"), "{z}");
+    let text = std::fs::read_to_string(&table).unwrap();
+    assert!(!text.contains("Next: zonerescue"), "{text}");
+    assert!(
+        text.contains(&format!("Wait: pg01 is being rescued by zonerescue pid {}", run.id())),
+        "{text}"
+    );
+    // Once it has ended, nothing is said about it.
+    let after: Value = serde_json::from_slice(&zr(dir, &["--all", "--json"]).stdout).unwrap();
+    assert!(zone(&after, "pg01").get("rescue_in_progress").is_none(), "{after}");
+}

@@ -113,6 +113,10 @@ pub struct ZoneReport {
     pub verdict: Option<Verdict>,
     pub recommended: Option<StrategyName>,
     pub remedies: Vec<StrategyName>,
+    /// The pid of a zonerescue run rescuing this zone right now (its journal says running and
+    /// the process exists): nothing to start, only to wait for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rescue_in_progress: Option<u32>,
 }
 
 impl ZoneReport {
@@ -136,6 +140,7 @@ impl ZoneReport {
             verdict: None,
             recommended: None,
             remedies: Vec::new(),
+            rescue_in_progress: None,
         }
     }
 }
@@ -245,7 +250,14 @@ fn host_facts(runner: &Runner) -> HostFacts {
 fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
     let Ok(Some(last)) = Journal::load(&state.join(&z.zone)) else { return };
     let found = previous_run::survey(&last);
-    if let Some(f) = found.iter().find(|f| f.key == "journal.last-run-unfinished") {
+    if found.iter().any(|f| f.key == previous_run::RUN_IN_PROGRESS) {
+        // Its recommendation would start a second run on the zone (refused by the lock).
+        z.rescue_in_progress = Some(last.pid);
+        z.reason = format!(
+            "being rescued now by zonerescue run {} (pid {}); what it last saw: {}",
+            last.run_id, last.pid, z.reason
+        );
+    } else if let Some(f) = found.iter().find(|f| f.key == "journal.last-run-unfinished") {
         z.reason = format!("{}; {}", z.reason, f.title);
     }
     z.findings.extend(found);
@@ -422,8 +434,18 @@ pub fn render_table(r: &FleetReport) -> String {
     if let Some(n) = &r.note {
         s.push_str(&format!("\nNote: {n}\n"));
     }
-    let next = r.zones.iter().filter(|z| z.status == ZoneStatus::NeedsRescue);
-    for z in next {
+    for z in &r.zones {
+        if let Some(pid) = z.rescue_in_progress {
+            s.push_str(&format!(
+                "Wait: {} is being rescued by zonerescue pid {pid}; `zonerescue status {}` \
+                 shows its progress\n",
+                z.zone, z.zone
+            ));
+            continue;
+        }
+        if z.status != ZoneStatus::NeedsRescue {
+            continue;
+        }
         s.push_str(&format!(
             "Next: zonerescue {}{}\n",
             z.recommended.map_or(String::new(), |st| format!("--strategy {st} ")),

@@ -128,6 +128,9 @@ pub fn unfinished(last: &Journal) -> Option<Finding> {
     Some(f)
 }
 
+/// The key of the survey's finding for a run that is still going on.
+pub const RUN_IN_PROGRESS: &str = "journal.run-in-progress";
+
 /// For `--all` (read-only): what the zone's last journalled run left to deal with.
 pub fn survey(last: &Journal) -> Vec<Finding> {
     let zone = &last.zone;
@@ -152,7 +155,7 @@ pub fn survey(last: &Journal) -> Vec<Finding> {
     if last.status == JournalStatus::Running && super::inflight::pid_exists(last.pid) {
         // No lock is taken here: the run may simply be going on.
         found.push(Finding::info(
-            "journal.run-in-progress",
+            RUN_IN_PROGRESS,
             format!(
                 "a zonerescue run for {zone} ({}, pid {}) is in progress",
                 last.run_id, last.pid
