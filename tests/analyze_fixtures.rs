@@ -87,6 +87,8 @@ const CASES: &[Case] = &[
     ("solaris11-zonepath-not-directory.txt", V::Failed, G::Unknown, Some("zonepath-not-directory"), None, 1),
     ("solaris11-proposed-incorporation-excluded.log", V::Failed, G::Solaris11, Some("proposed-incorporation-excluded"), Some(S::Uninstall), 1),
     ("solaris11-4-zone-in-use-elsewhere.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
+    // The detach before an attach -u refused: mounts below the zonepath (SmartOS vmadm wording).
+    ("smartos-detach-mounts-below-zonepath.txt", V::Failed, G::Unknown, Some("zonepath-has-mounts"), None, 1),
     // A Solaris 10 (SVR4) zone's plain attach lists what differs from the global zone.
     ("solaris10-native-attach-out-of-sync.txt", V::Failed, G::Unknown, Some("update-required"), Some(S::Attach), 1),
     // The last command was the uninstall the failed attach called for: judged on its own.
