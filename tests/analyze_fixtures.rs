@@ -87,6 +87,13 @@ const CASES: &[Case] = &[
     ("solaris11-zonepath-not-directory.txt", V::Failed, G::Unknown, Some("zonepath-not-directory"), None, 1),
     ("solaris11-proposed-incorporation-excluded.log", V::Failed, G::Solaris11, Some("proposed-incorporation-excluded"), Some(S::Uninstall), 1),
     ("solaris11-4-zone-in-use-elsewhere.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
+    // The terminal says almost nothing; the log it cats, stamped "[July  6, 2026 at 04:52:20
+    // AM UTC]", holds the solver's answer.
+    ("omnios-entire-requires-unavailable-transcript.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    // The detach before an attach -u refused: mounts below the zonepath (SmartOS vmadm wording).
+    ("smartos-detach-mounts-below-zonepath.txt", V::Failed, G::Unknown, Some("zonepath-has-mounts"), None, 1),
+    // A Solaris 10 (SVR4) zone's plain attach lists what differs from the global zone.
+    ("solaris10-native-attach-out-of-sync.txt", V::Failed, G::Unknown, Some("update-required"), Some(S::Attach), 1),
     // The last command was the uninstall the failed attach called for: judged on its own.
     ("openindiana-uninstall-blocked-transcript.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::ImageCreate), 1),
     // Other operations' logs: said what they are, never an attach strategy.
@@ -442,6 +449,31 @@ fn a_zone_claimed_by_another_host_names_the_takeover_and_no_strategy() {
     let r = analyze("solaris11-zonepath-not-directory.txt");
     assert_eq!(r.findings[0].evidence[0].text, "/zones/db4 is not a directory.");
     assert!(r.remedies.is_empty());
+}
+
+#[test]
+fn a_log_stamped_in_words_gives_its_facts() {
+    let r = analyze("omnios-entire-requires-unavailable-transcript.txt");
+    assert_eq!(r.zone.as_deref(), Some("services0"));
+    assert_eq!(r.log_file.as_deref(), Some("/var/tmp/services0.attach_log.vAaGlb"));
+    assert_eq!(r.gz_entire.as_deref(), Some("entire@11-151054.0:20250502T142539Z"));
+    assert_eq!(r.attempts, 1);
+    // entire is the requirer: the package it requires is named, never entire.
+    assert_eq!(r.finding("dependency-unavailable").unwrap().packages, ["driver/network/cxgbe"]);
+}
+
+#[test]
+fn a_solaris10_zone_is_updated_on_attach_unless_newer_than_the_global_zone() {
+    // The real plain attach: packages and patches that differ, no other word; -u updates them.
+    let r = analyze("solaris10-native-attach-out-of-sync.txt");
+    assert_eq!((r.zone.as_deref(), r.remedies.as_slice()), (Some("sstg"), &[S::Attach][..]));
+    // zoneadm's update on attach for SVR4 zones refuses to downgrade (zerror text).
+    let newer = "# zoneadm -z sstg attach -u\n\
+        zoneadm: zone 'sstg': ERROR: attempt to downgrade package SUNWcsu 11.10.0,REV=2005.08.10.02.13 to version 11.10.0,REV=2005.01.21.15.53\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), newer.as_bytes()).unwrap();
+    let f = r.finding("zone-newer-than-gz").unwrap();
+    assert_eq!(f.packages, ["SUNWcsu"]);
+    assert!(r.finding("update-required").is_none());
 }
 
 #[test]
