@@ -166,14 +166,15 @@ fn pool_out_of_space_mid_run() {
 
 #[test]
 fn a_zone_that_cannot_be_detached_keeps_its_image() {
-    // The uninstall (predicted) is applied, then every detach fails: the zone stays installed,
-    // and nothing is rolled back under it; the summary says so instead of claiming a rollback.
+    // Every detach fails, the first one before the predicted uninstall: the zone stays
+    // installed and nothing is rolled back under it. Before, the failed detach counted as a
+    // change and the summary spoke of a rollback it could not do; the run changed nothing.
     let d = check(&Case {
         fault: "command = \"zoneadm detach\"\nexit = 1\nstderr = \"zoneadm: zone 'pg01': another zoneadm may have an operation in progress.\"",
         args: &[],
         env: &[],
         exit: 5,
-        says: "the zone could not be detached, so its image was not rolled back to",
+        says: "nothing was changed: the zone is as it was",
         changed: true,
     });
     assert!(!sim_support::audit(&d.dir).iter().any(|a| a.argv.iter().any(|x| x == "rollback")));
@@ -444,4 +445,32 @@ fn a_single_strategy_with_nothing_to_do_leaves_the_zone_as_it_was() {
     assert_eq!(sim.state("db01"), "installed", "{summary}");
     assert!(summary["message"].as_str().unwrap().contains("nothing was changed"), "{summary}");
     assert!(!summary["next_steps"].to_string().contains("LOGFILE"), "{summary}");
+}
+
+#[test]
+fn a_full_pool_in_one_rung_of_a_combined_attempt_stops_auto() {
+    // Preflight predicts three remedies, applied together before one attach. Before, the
+    // uninstall's full pool was lost to the attach that followed (its diagnosis replaced
+    // it) and auto went on to image-update and image-create on the full pool.
+    let text = sim_support::world_text("s11-three-predicted-remedies");
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg uninstall\"\nmatch = \"uninstall -v\"\nexit = 1\n\
+         stderr = \"pkg: [Errno 28] No space left on device: '/zones/web/root/var/pkg/cache'\"\n"
+    ));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web", &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_eq!(summary["result"], "failed", "{summary}");
+    assert_eq!(code, Some(1));
+    assert!(summary["message"].as_str().unwrap().contains("out-of-space"), "{summary}");
+    assert_eq!(summary["attempts"], 0, "an attach on the full pool tells nothing new");
+    let ran: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "step-start")
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(ran, ["snapshot", "gz-publishers", "zone-publishers", "uninstall"]);
+    // Every step that started has ended.
+    let ended = events.iter().filter(|e| e["event"] == "step-end").count();
+    assert_eq!(ended, ran.len(), "{events:?}");
+    assert_eq!(sim.state("web"), "configured");
 }

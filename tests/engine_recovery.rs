@@ -1073,3 +1073,49 @@ fn failed_snapshot_changes_nothing() {
     let audit = std::fs::read_to_string(d.path().join("audit.log")).unwrap();
     assert!(!audit.contains("\"detach\"") && !audit.contains("\"attach\""), "{audit}");
 }
+
+/// Ctrl-C while a rung's pkg runs: that command finishes, and then nothing else of the
+/// attempt runs. Before, the next rung of the same attempt (uninstall, after the step of
+/// `entire`) still ran (in guided mode after asking), and the run stopped only after it.
+#[test]
+fn an_interrupt_during_a_rung_stops_before_the_next_rung_and_resume_goes_on() {
+    use std::io::BufRead;
+    let d = init(&scenario("s11express-b111-web.toml"));
+    let before = gz_tsv(d.path());
+    let mut child = spawn_rescue(d.path(), "20", "web01");
+    let stdout = child.stdout.take().unwrap();
+    let mut after_signal = Vec::new();
+    let mut sent = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if sent {
+            after_signal.push(v.clone());
+        }
+        if !sent
+            && v["event"] == "command-start"
+            && v["command"].as_str().unwrap().contains("install -v entire@")
+        {
+            // SAFETY: plain kill(2) of our own child.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            sent = true;
+        }
+    }
+    let status = child.wait().unwrap();
+    assert!(sent, "never saw the step of entire start");
+    assert_eq!(status.code(), Some(130), "{:?}", after_signal.last());
+    let s = after_signal.last().unwrap();
+    assert_eq!(s["result"], "interrupted", "{s}");
+    let started: Vec<&str> = after_signal
+        .iter()
+        .filter(|e| e["event"] == "step-start" || e["event"] == "command-start")
+        .map(|e| e["command"].as_str().or(e["name"].as_str()).unwrap())
+        .collect();
+    assert!(started.is_empty(), "nothing may start after the signal: {started:?}");
+    assert_eq!(gz_tsv(d.path()), before, "GZ publishers as they were");
+    // resume continues with what was applied and attaches.
+    let out = zr(d.path()).args(["--json", "resume", "web01", "--yes"]).output().unwrap();
+    let last: Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
+    assert_eq!(last["result"], "attached", "{last}");
+    assert_eq!(zone_state(d.path(), "web01"), "installed");
+}

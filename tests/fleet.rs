@@ -289,5 +289,5 @@ fn a_zone_being_rescued_now_is_reported_as_such_not_recommended_again() {
     );
     // Once it has ended, nothing is said about it.
     let after: Value = serde_json::from_slice(&zr(dir, &["--all", "--json"]).stdout).unwrap();
-    assert!(zone(&after, "pg01").get("rescue_in_progress").is_none(), "{after}");
+    assert!(zone(&after, "pg01")["rescue_in_progress"].is_null(), "{after}");
 }

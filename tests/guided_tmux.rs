@@ -172,6 +172,30 @@ fn answering_no_stops_safely() {
     assert_eq!(j["gz_publishers_modified"], false, "{j}");
 }
 
+/// Yes to gz-publishers, then no to the next rung: gz-publishers only acts around an attach,
+/// which never came, so nothing was changed and the installed zone stays installed. Before,
+/// the gz-publishers rung detached it and the declined run left it detached.
+#[test]
+fn declining_the_second_rung_before_any_attach_leaves_the_zone_installed() {
+    let Some((_d, dir, t)) = demo_or_skip("no2", "s11express-b111-web") else {
+        return;
+    };
+    t.wait_for("Apply gz-publishers to zone web01?", 1);
+    t.keys("y");
+    t.wait_for("Apply incremental to zone web01?", 1);
+    t.keys("n");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("nothing was changed: the zone is as it was"), "{s}");
+    let list = Command::new(dir.join("bin/zoneadm"))
+        .args(["list", "-cp"])
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.lines().any(|l| l.contains(":web01:installed:")), "{list}");
+    assert_eq!(journal(&dir)["gz_publishers_tsv"].as_str(), Some(gz_publishers(&dir).as_str()));
+}
+
 /// An operator whose run was killed (the SSH session dropped) starts zonerescue again instead
 /// of `resume`: guided mode offers to continue the killed run, and answering yes resumes it
 /// (same run id, its pre-rescue snapshot) instead of starting afresh from a half-done zone.

@@ -42,8 +42,14 @@ impl AttemptResult {
 pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
     let state = zoneadm::get(&exec.runner, &facts.zone).map(|e| e.state).unwrap_or(facts.state);
     if state == ZoneState::Installed {
-        exec.change_ok(&zoneadm::detach_spec(&facts.zone, false), &[0])
-            .map_err(|e| anyhow::anyhow!("detaching zone {}: {e}", facts.zone))?;
+        let changed_before = exec.changed();
+        if let Err(e) = exec.change_ok(&zoneadm::detach_spec(&facts.zone, false), &[0]) {
+            // A detach that failed changed nothing (the zone is still installed).
+            if !changed_before {
+                exec.mark_unchanged();
+            }
+            anyhow::bail!("detaching zone {}: {e}", facts.zone);
+        }
         if !exec.dry_run {
             facts.state = ZoneState::Configured;
         }

@@ -114,8 +114,7 @@ pub struct ZoneReport {
     pub recommended: Option<StrategyName>,
     pub remedies: Vec<StrategyName>,
     /// The pid of a zonerescue run rescuing this zone right now (its journal says running and
-    /// the process exists): nothing to start, only to wait for.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// the process exists): nothing to start, only to wait for. `null` otherwise.
     pub rescue_in_progress: Option<u32>,
 }
 

@@ -173,6 +173,16 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         Err(e) => return Err(e.into()),
     };
     let interrupt = Interrupt::install().unwrap_or_else(|_| Interrupt::detached());
+    {
+        let (reporter, zone) = (Arc::clone(&reporter), zone.to_string());
+        interrupt.on_first(move |sig| {
+            reporter.note(&format!(
+                "{sig} received: the running command is left to finish (pkg and zoneadm are \
+                 never killed midway); then zonerescue restores what it must and stops. \
+                 `zonerescue resume {zone}` continues later."
+            ))
+        });
+    }
     let exec = Exec::new(
         runner.clone(),
         req.dry_run,
@@ -916,7 +926,13 @@ impl Run {
             let mut attach_anyway = false;
             let mut did_nothing = false;
             let learnt_before = (self.journal.blocked.len(), self.stuck.len());
+            let outside_before = self.outside_the_image();
             for (i, s) in batch.into_iter().enumerate() {
+                // Stopped during the rung before: no further rung and no question; what was
+                // applied is journalled for `resume` (attach_after / the loop's check).
+                if self.exec.interrupt.is_set() {
+                    break;
+                }
                 if i > 0 && self.worth(s).is_err() {
                     continue;
                 }
@@ -940,6 +956,18 @@ impl Run {
                     }
                     RungStep::NotAllowed => {}
                     RungStep::End(end) => return Ok(end),
+                }
+                // auto: a rung's own command hit a cause no rung gets past (a full pool): the
+                // attempt's attach would fail on it too, and the rungs after it only add
+                // snapshots. The loop's check above ends the run.
+                if self.choice == StrategyChoice::Auto
+                    && !outside_before
+                    && self.outside_the_image()
+                {
+                    let why = "not attached: a later rung of the same attempt failed";
+                    self.end_unattached(&steps, why)?;
+                    steps.clear();
+                    break;
                 }
             }
             if steps.is_empty() && !attach_anyway {
@@ -1494,9 +1522,13 @@ impl Run {
         {
             return self.not_applied(n, s, None, StepOutcome::Skipped, why);
         }
-        attempt::ensure_detached(&self.exec, &mut self.facts)?;
-        // Rungs that change the zone image get their own snapshot first.
+        // Rungs that change the zone image get their own snapshot first, and the zone is
+        // detached for them. The others act around the attach, which detaches: a run that
+        // stops before it (a later rung declined) leaves an installed zone installed.
         let mutating = !matches!(s, StrategyName::Attach | StrategyName::GzPublishers);
+        if mutating {
+            attempt::ensure_detached(&self.exec, &mut self.facts)?;
+        }
         let mut rung_snap = None;
         if mutating {
             let name = snapshot::rung_name(&self.zbe()?, &self.journal.run_id, n, s);
@@ -1590,6 +1622,11 @@ impl Run {
     /// A rung's own commands failed for a cause outside the zone's package image (a full pool):
     /// that, not the last attach, is what stands in the way now, and no rung gets past it
     /// (each one's snapshot would only take more space). Read with the same rules as a log.
+    /// The current diagnosis names a cause outside the zone's package image.
+    fn outside_the_image(&self) -> bool {
+        self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image).is_some()
+    }
+
     fn diagnose_rung_failure(&mut self, why: &str) {
         let Ok(r) =
             crate::analysis::analyze_reader(&self.rules, self.analysis_context(), why.as_bytes())
@@ -1646,9 +1683,7 @@ impl Run {
         steps: &[(StrategyName, u32, String)],
     ) -> anyhow::Result<Option<(RunResult, String)>> {
         if self.exec.interrupt.is_set() {
-            for (_, n, _) in steps {
-                self.journal.end_step(*n, StepOutcome::Done, "interrupted before the attach");
-            }
+            self.end_unattached(steps, "interrupted before the attach")?;
             return Ok(Some((
                 RunResult::Interrupted,
                 format!("stopped by {}", self.exec.interrupt.signal_name()),
@@ -1657,33 +1692,46 @@ impl Run {
         let attached = self.attach_attempt()?;
         self.facts.refresh_zone(&self.exec.runner);
         if attached {
-            for (s, n, detail) in steps {
-                self.journal.end_step(*n, StepOutcome::Done, detail);
-                self.emit(Event::StepEnd {
-                    step: *n,
-                    name: s.as_str().into(),
-                    outcome: StepOutcome::Done,
-                    detail: format!("{detail}; zone attached"),
-                });
-            }
-            self.save()?;
+            self.end_steps(steps, StepOutcome::Done, None, "zone attached")?;
             return Ok(Some((
                 RunResult::Attached,
                 format!("zone {} is attached (installed)", self.facts.zone),
             )));
         }
         let why = self.diagnosis.as_ref().map(|d| d.reasons.join("; ")).unwrap_or_default();
+        let said = format!("attach still fails: {why}");
+        self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &said)?;
+        Ok(None)
+    }
+
+    /// Rungs that applied but get no attach: done, with why none followed.
+    fn end_unattached(
+        &mut self,
+        steps: &[(StrategyName, u32, String)],
+        why: &str,
+    ) -> anyhow::Result<()> {
+        self.end_steps(steps, StepOutcome::Done, Some(why), why)
+    }
+
+    /// Ends the applied rungs of one attempt with `outcome`: the journal keeps `journal` (or
+    /// each rung's own detail), the event adds `said` to that detail.
+    fn end_steps(
+        &mut self,
+        steps: &[(StrategyName, u32, String)],
+        outcome: StepOutcome,
+        journal: Option<&str>,
+        said: &str,
+    ) -> anyhow::Result<()> {
         for (s, n, detail) in steps {
-            self.journal.end_step(*n, StepOutcome::AttachFailed, &why);
+            self.journal.end_step(*n, outcome, journal.unwrap_or(detail));
             self.emit(Event::StepEnd {
                 step: *n,
                 name: s.as_str().into(),
-                outcome: StepOutcome::AttachFailed,
-                detail: format!("{detail}; attach still fails: {why}"),
+                outcome,
+                detail: format!("{detail}; {said}"),
             });
         }
-        self.save()?;
-        Ok(None)
+        self.save()
     }
 
     fn undo_rung(&mut self, n: u32, snap: Option<&str>) -> anyhow::Result<()> {
@@ -1701,6 +1749,9 @@ impl Run {
 
     /// `attach -u` (with the GZ publishers simplified around it once gz-publishers applied).
     fn attach_attempt(&mut self) -> anyhow::Result<bool> {
+        // Detached first: the global zone's publishers stay simplified no longer than the
+        // attach itself.
+        attempt::ensure_detached(&self.exec, &mut self.facts)?;
         let mut guard = None;
         if self.simplify_gz {
             self.journal.gz_publishers_modified = true;
@@ -1948,7 +1999,7 @@ impl Run {
                 next_steps.push(format!("once it has finished: zonerescue resume {zone}"));
                 next_steps.push(format!("zonerescue status {zone}"));
             }
-            RunResult::Failed if self.untouched() => {
+            RunResult::Failed | RunResult::Error if self.untouched() => {
                 // Known to fail before anything changed: detaching an installed zone and
                 // rolling back would only make it worse.
                 message.push_str("; nothing was changed: the zone is as it was");
@@ -2021,6 +2072,7 @@ impl Run {
                 }
             }
             RunResult::Interrupted => {
+                next_steps.push(format!("continue where it stopped: zonerescue resume {zone}"));
                 next_steps.push(format!("see where it stopped: zonerescue status {zone}"));
                 if let Some(pre) = &self.pre {
                     next_steps.push(format!("return to the start: zonerescue rollback {zone}   (or: zfs rollback -r {pre})"));

@@ -40,6 +40,21 @@ impl Interrupt {
         self.flag.store(true, Ordering::SeqCst);
     }
 
+    /// Calls `f` with the signal's name once, shortly after the first stop request, from a
+    /// watcher thread: the operator hears at once that Ctrl-C was received, not only when the
+    /// running command (a pkg solve can take many minutes) has ended.
+    pub fn on_first(&self, f: impl FnOnce(&'static str) + Send + 'static) {
+        let me = self.clone();
+        let spawned = std::thread::Builder::new().name("interrupt-watch".into()).spawn(move || {
+            while !me.is_set() {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            f(me.signal_name());
+        });
+        // Without the thread the stop still works, only without the early word.
+        drop(spawned);
+    }
+
     pub fn signal_name(&self) -> &'static str {
         match self.signal.load(Ordering::SeqCst) as i32 {
             signal_hook::consts::SIGINT => "SIGINT",
