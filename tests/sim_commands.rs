@@ -503,6 +503,32 @@ fn every_matching_fault_counts_an_invocation_another_one_fired_on() {
     assert_eq!(codes, [1, 1, 0]);
 }
 
+/// A `command` fault's second word is the subcommand (the first argument after the program's
+/// global options), not any argument: `zfs snapshot` must not fire on `zfs list -t snapshot`,
+/// nor `pkg install` on `pkg list install`; `pkg install` still fires on `pkg -R ROOT install`.
+#[test]
+fn command_faults_match_the_subcommand_not_any_argument() {
+    let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{base}\n[[faults]]\ncommand = \"zfs snapshot\"\nnth = 1\nexit = 1\nstderr = \"snap\"\n\n\
+         [[faults]]\ncommand = \"pkg install\"\nexit = 1\nstderr = \"inst\"\n\n\
+         [[faults]]\ncommand = \"zoneadm detach\"\nexit = 1\nstderr = \"det\"\n"
+    ));
+    let ds = "rpool/zones/db01/ROOT/zbe";
+    let r = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "a listing is not a snapshot");
+    // nth counted only real snapshots: the first one fails.
+    let r = sim.run("zfs", &["snapshot", &format!("{ds}@a")]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "snap\n"));
+    let root = sim.root("db01");
+    let r = sim.run("pkg", &["-R", &root, "list", "install"]);
+    assert_ne!(r.stderr, "inst\n", "a package named install is not pkg install");
+    let r = sim.run("pkg", &["-R", &root, "install", "SUNWcs"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "inst\n"));
+    let r = sim.run("zoneadm", &["-z", "db01", "detach"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "det\n"));
+}
+
 #[test]
 fn attach_log_and_space_faults() {
     let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
