@@ -159,7 +159,7 @@ fn openindiana_ignores_the_same_disabled_publisher() {
         [
             "PUBLISHER                   TYPE     STATUS P LOCATION",
             "openindiana.org              origin   online F http://pkg.openindiana.org/dev/",
-            "contrib        (disabled)   origin   disabled F http://pkg.example.org/contrib/",
+            "contrib        (disabled)   origin   online F http://pkg.example.org/contrib/",
         ]
     );
 }

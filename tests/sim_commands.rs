@@ -115,6 +115,52 @@ fn pkg_publisher_old_table_and_tsv_on_s11express() {
     assert_eq!((r.code, r.stderr.as_str()), (1, "pkg: No image rooted at '/nowhere'\n"));
 }
 
+/// §3.3: the table's STATUS column describes the origin, which `set-publisher --disable`
+/// leaves untouched (`online`); the publisher's state is the `(disabled)` attribute. The
+/// product's table parser still reads the publisher as disabled and its origin as enabled.
+#[test]
+fn pkg_publisher_current_table_status_is_the_origins() {
+    use zonerescue::commands::pkg::parse_publisher_table;
+    let sim = Sim::new("openindiana-disabled-gz-publisher");
+    let t = sim.run("pkg", &["publisher"]);
+    assert_eq!(
+        t.out_lines(),
+        [
+            "PUBLISHER                   TYPE     STATUS P LOCATION",
+            "openindiana.org              origin   online F http://pkg.openindiana.org/dev/",
+            "contrib        (disabled)   origin   online F http://pkg.example.org/contrib/",
+        ]
+    );
+    assert_eq!(sim.run("pkg", &["set-publisher", "--disable", "openindiana.org"]).code, 0);
+    let t = sim.run("pkg", &["publisher", "-H"]);
+    assert_eq!(
+        t.out_lines(),
+        [
+            "openindiana.org (disabled)   origin   online F http://pkg.openindiana.org/dev/",
+            "contrib        (disabled)   origin   online F http://pkg.example.org/contrib/",
+        ]
+    );
+    // The tsv keeps the ENABLED quirk: `true` on origin rows.
+    let tsv = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]);
+    assert_eq!(
+        tsv.out_lines()[0],
+        "openindiana.org\ttrue\tfalse\ttrue\torigin\tonline\thttp://pkg.openindiana.org/dev/\t-"
+    );
+    let pubs = parse_publisher_table(&t.stdout).unwrap();
+    assert!(pubs.iter().all(|p| !p.enabled), "{pubs:?}");
+    assert!(pubs.iter().all(|p| p.origins.iter().all(|o| o.enabled)), "{pubs:?}");
+    // Old (b151) layout: STATUS is always `online`, `(disabled)` in attrs.
+    let old = Sim::new("s11express-b111-web");
+    assert_eq!(old.run("pkg", &["set-publisher", "--disable", "solaris"]).code, 0);
+    assert_eq!(
+        old.run("pkg", &["publisher", "-H"]).out_lines(),
+        [
+            "solaris                  (preferred, disabled) origin   online   http://pkg.oracle.com/solaris/release/",
+            "extra                    (disabled)   origin   online   http://pkg.example.net/extra/",
+        ]
+    );
+}
+
 #[test]
 fn pkg_list_info_variant_on_a_zone_root() {
     let sim = Sim::new("s11express-b111-web");
@@ -455,6 +501,32 @@ fn every_matching_fault_counts_an_invocation_another_one_fired_on() {
         .map(|s| sim.run("zfs", &["snapshot", &format!("{ds}@{s}")]).code)
         .collect();
     assert_eq!(codes, [1, 1, 0]);
+}
+
+/// A `command` fault's second word is the subcommand (the first argument after the program's
+/// global options), not any argument: `zfs snapshot` must not fire on `zfs list -t snapshot`,
+/// nor `pkg install` on `pkg list install`; `pkg install` still fires on `pkg -R ROOT install`.
+#[test]
+fn command_faults_match_the_subcommand_not_any_argument() {
+    let base = std::fs::read_to_string(scenario("s11express-minor-update")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{base}\n[[faults]]\ncommand = \"zfs snapshot\"\nnth = 1\nexit = 1\nstderr = \"snap\"\n\n\
+         [[faults]]\ncommand = \"pkg install\"\nexit = 1\nstderr = \"inst\"\n\n\
+         [[faults]]\ncommand = \"zoneadm detach\"\nexit = 1\nstderr = \"det\"\n"
+    ));
+    let ds = "rpool/zones/db01/ROOT/zbe";
+    let r = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "a listing is not a snapshot");
+    // nth counted only real snapshots: the first one fails.
+    let r = sim.run("zfs", &["snapshot", &format!("{ds}@a")]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "snap\n"));
+    let root = sim.root("db01");
+    let r = sim.run("pkg", &["-R", &root, "list", "install"]);
+    assert_ne!(r.stderr, "inst\n", "a package named install is not pkg install");
+    let r = sim.run("pkg", &["-R", &root, "install", "SUNWcs"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "inst\n"));
+    let r = sim.run("zoneadm", &["-z", "db01", "detach"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "det\n"));
 }
 
 #[test]

@@ -81,6 +81,61 @@ fn oracle_json_is_an_array_of_zone_verdicts() {
     assert!(v[0]["clock_s"].as_u64().unwrap() > 0);
 }
 
+/// `zonesim oracle` (JSON, or human with `human`) of scenario `name` with zone `zone` put in
+/// `state`.
+fn oracle_in_state(name: &str, zone: &str, state: &str, human: bool) -> String {
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("testdata/scenarios/{name}.toml")),
+    )
+    .unwrap();
+    let line = format!("zonepath = \"/zones/{zone}\"\n");
+    assert!(src.contains(&line));
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("states.toml");
+    let src = src.replace(&format!("{line}state = \"installed\"\n"), &line);
+    std::fs::write(&f, src.replace(&line, &format!("{line}state = \"{state}\"\n"))).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zonesim"));
+    cmd.arg("oracle").arg(&f);
+    if !human {
+        cmd.arg("--json");
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// zonerescue refuses a running zone (it must be halted first) and an incomplete one
+/// (zoneadm: uninstall required): the oracle, whose plans go through detach and attach as
+/// zoneadm's state rules allow, reports them as not attachable, with the reason. Before, a
+/// running zone was detached as if installed, and an incomplete solaris-brand zone attached.
+#[test]
+fn oracle_does_not_plan_for_running_or_incomplete_zones() {
+    for (name, zone, state) in [
+        ("omnios-two-zones", "web02", "running"),
+        ("solaris11-disabled-publisher-harmless", "app11", "incomplete"),
+        ("solaris11-disabled-publisher-harmless", "app11", "running"),
+        ("s11express-minor-update", "db01", "incomplete"),
+    ] {
+        let v: serde_json::Value =
+            serde_json::from_str(&oracle_in_state(name, zone, state, false)).unwrap();
+        let v = v.as_array().unwrap().iter().find(|v| v["zone"] == zone).unwrap();
+        assert_eq!(v["attachable"], false, "{name} {zone} {state}: {v}");
+        assert_eq!(v["gentlest"], serde_json::json!([]), "{name} {zone} {state}");
+        assert_eq!(v["singles"], serde_json::json!([]), "{name} {zone} {state}");
+        let reason = v["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains(&format!("zone is {state}")), "{name} {zone} {state}: {v}");
+    }
+    // The other zone of the world is planned for as before; attachable zones have no reason.
+    let v: serde_json::Value =
+        serde_json::from_str(&oracle_in_state("omnios-two-zones", "web02", "running", false))
+            .unwrap();
+    assert_eq!(v[1]["zone"], "pg02");
+    assert_eq!(v[1]["gentlest"], serde_json::json!(["uninstall"]));
+    assert!(v[1].get("reason").is_none(), "{v}");
+    let human = oracle_in_state("omnios-two-zones", "web02", "running", true);
+    assert!(human.contains("web02: not attachable by zonerescue: zone is running"), "{human}");
+}
+
 #[test]
 fn bad_scenario_names_file_line_and_field_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();

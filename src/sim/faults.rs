@@ -1,7 +1,11 @@
 //! Faults a scenario injects (`[[faults]]`). Fields:
 //!
-//! - `command = "zfs snapshot"`: the program and words that must appear, in order, among the
-//!   arguments (`"pkg install"` also matches `pkg -R /r install …`). With:
+//! - `command = "zfs snapshot"`: the program, then its subcommand: the first argument after
+//!   the program's global options and their values (`"pkg install"` matches
+//!   `pkg -R /r install …`, `"zoneadm attach"` matches `zoneadm -z Z attach -u`, but
+//!   `"zfs snapshot"` not `zfs list -t snapshot`); any further words must appear, in order,
+//!   among the arguments after it. For programs without subcommands (`zlogin`, `mount`) the
+//!   words must appear, in order, among all the arguments. With:
 //!   - `match = "text"`: additionally, the joined arguments must contain this text;
 //!   - `nth = N`: only the N-th matching invocation (counting from 1) fires; absent = every one;
 //!   - `exit = N`, `stdout = "…"`, `stderr = "…"`: the command does nothing but print these
@@ -38,6 +42,44 @@ fn words_in_order(args: &[String], words: &[&str]) -> bool {
     words.iter().all(|w| it.any(|a| a == w))
 }
 
+/// The global options taking a value (`-R ROOT` or `-RROOT`) of the programs that have
+/// subcommands, as the simulated commands parse them; `None` for programs without.
+fn global_options_with_value(program: &str) -> Option<&'static [&'static str]> {
+    match program {
+        "pkg" => Some(&["-R"]),
+        "zoneadm" => Some(&["-z", "-u", "-R"]),
+        "zonecfg" => Some(&["-z", "-R"]),
+        "zfs" | "beadm" => Some(&[]),
+        _ => None,
+    }
+}
+
+/// Does `command` (`"PROGRAM [SUBCOMMAND [WORD…]]"`) name this invocation?
+fn command_matches(command: &str, program: &str, args: &[String]) -> bool {
+    let mut words = command.split_whitespace();
+    if words.next() != Some(program) {
+        return false;
+    }
+    let rest: Vec<&str> = words.collect();
+    let Some((sub, more)) = rest.split_first() else { return true };
+    let Some(with_value) = global_options_with_value(program) else {
+        return words_in_order(args, &rest);
+    };
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if with_value.contains(&a.as_str()) {
+            i += 2;
+        } else if a.len() > 1 && a.starts_with('-') {
+            i += 1;
+        } else {
+            // zonecfg also takes its subcommand as one argument (`zonecfg -z Z "info zonepath"`).
+            return a.split_whitespace().next() == Some(*sub)
+                && words_in_order(&args[i + 1..], more);
+        }
+    }
+    false
+}
+
 /// Checks the `command` faults for `program args` (counting matches for `nth`).
 pub fn command(world: &mut World, program: &str, args: &[String]) -> Injected {
     if world.pure {
@@ -48,12 +90,8 @@ pub fn command(world: &mut World, program: &str, args: &[String]) -> Injected {
     for i in 0..world.faults.len() {
         let f = world.faults[i].clone();
         let Some(cmd) = f.command.as_deref() else { continue };
-        let mut words = cmd.split_whitespace();
-        if words.next() != Some(program) {
-            continue;
-        }
-        let rest: Vec<&str> = words.collect();
-        if !words_in_order(args, &rest) || f.match_.as_deref().is_some_and(|m| !joined.contains(m))
+        if !command_matches(cmd, program, args)
+            || f.match_.as_deref().is_some_and(|m| !joined.contains(m))
         {
             continue;
         }
@@ -107,4 +145,44 @@ pub fn take_kind(world: &mut World, kind: &str, zone: Option<&str>) -> bool {
         fired |= f.nth.is_none_or(|nth| nth == n);
     }
     fired
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_matches;
+
+    fn m(command: &str, argv: &str) -> bool {
+        let mut words = argv.split_whitespace();
+        let program = words.next().unwrap();
+        let args: Vec<String> = words.map(str::to_string).collect();
+        command_matches(command, program, &args)
+    }
+
+    #[test]
+    fn the_second_word_is_the_subcommand_after_global_options() {
+        assert!(m("zfs snapshot", "zfs snapshot rpool/z@a"));
+        assert!(!m("zfs snapshot", "zfs list -H -t snapshot -o name"));
+        assert!(m("zfs list", "zfs list -H -t snapshot"));
+        assert!(m("pkg install", "pkg -R /zones/z/root install entire@0.5.11-0.151"));
+        assert!(m("pkg install", "pkg -R/zones/z/root install x"));
+        assert!(!m("pkg install", "pkg -R /r list install"));
+        assert!(!m("pkg install", "pkg -R /r uninstall x"));
+        assert!(!m("pkg set-publisher", "pkg unset-publisher x"));
+        assert!(m("zoneadm attach", "zoneadm -z web01 attach -u"));
+        assert!(m("zoneadm attach", "zoneadm -zweb01 attach"));
+        // A zone named like a subcommand is not one.
+        assert!(!m("zoneadm attach", "zoneadm -z attach detach"));
+        assert!(m("zonecfg info", "zonecfg -z web01 info zonepath"));
+        let one_arg: Vec<String> =
+            ["-z", "web01", "info zonepath"].iter().map(|s| s.to_string()).collect();
+        assert!(command_matches("zonecfg info", "zonecfg", &one_arg));
+        assert!(!m("pkg install", "pkg -R /r"));
+        // Further words: in order among the arguments after the subcommand.
+        assert!(m("zfs list -t", "zfs list -H -t snapshot"));
+        assert!(!m("zfs snapshot -r", "zfs snapshot x@y"));
+        // The program alone, and programs without subcommands.
+        assert!(m("pkg", "pkg -R /r update"));
+        assert!(!m("zfs", "pkg install zfs"));
+        assert!(m("zlogin svcs", "zlogin web01 svcs -x"));
+    }
 }

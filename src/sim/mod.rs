@@ -319,6 +319,8 @@ fn oracle_cmd(args: &[String]) -> Result<i32> {
                     v.gentlest.join(", "),
                     v.clock_s
                 );
+            } else if let Some(reason) = &v.reason {
+                say!("{}: not attachable by zonerescue: {reason}", v.zone);
             } else {
                 say!("{}: not attachable by any plan", v.zone);
             }

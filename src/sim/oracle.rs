@@ -4,6 +4,8 @@
 //!
 //! "Gentlest": fewest `image-create`, then fewest `uninstall`, then fewest strategies, then
 //! ladder order. A strategy that changes nothing (or whose own step fails) ends its sequence.
+//!
+//! A running or incomplete zone gets no plan: zonerescue refuses it (see [`Verdict::reason`]).
 
 use serde::Serialize;
 
@@ -35,6 +37,9 @@ pub struct Verdict {
     pub clock_s: u64,
     /// Strategies that make `attach -u` succeed on their own.
     pub singles: Vec<String>,
+    /// Why no plan is tried at all: the zone is in a state zonerescue refuses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 pub fn run(s: &Scenario) -> Vec<Verdict> {
@@ -61,7 +66,36 @@ fn key(plan: &[&str]) -> Key {
     )
 }
 
+/// zoneadm's state rules, which the oracle's own detach/attach (the brand hooks) skip: a
+/// running zone is neither detached nor attached (zonerescue refuses it: halt it first), an
+/// incomplete one is not attached (`uninstall required`; zonerescue refuses it too).
+fn refused(world: &World, zone: &str) -> Option<String> {
+    match world.zone(zone)?.state {
+        ZoneState::Running => Some(
+            "zone is running: zoneadm detaches and attaches only halted zones; zonerescue \
+             refuses it until it is halted"
+                .into(),
+        ),
+        ZoneState::Incomplete => Some(
+            "zone is incomplete: zoneadm refuses to attach it (uninstall required); zonerescue \
+             refuses it, the administrator must uninstall and reinstall it"
+                .into(),
+        ),
+        ZoneState::Installed | ZoneState::Configured => None,
+    }
+}
+
 fn zone_verdict(base: &World, zone: &str) -> Verdict {
+    if let Some(reason) = refused(base, zone) {
+        return Verdict {
+            zone: zone.into(),
+            attachable: false,
+            gentlest: Vec::new(),
+            clock_s: 0,
+            singles: Vec::new(),
+            reason: Some(reason),
+        };
+    }
     let mut start = base.clone();
     detach(&mut start, zone);
     let mut best: Option<(Key, Vec<&'static str>, u64)> = None;
@@ -104,6 +138,7 @@ fn zone_verdict(base: &World, zone: &str) -> Verdict {
             gentlest: plan.iter().map(|s| s.to_string()).collect(),
             clock_s,
             singles,
+            reason: None,
         },
         None => Verdict {
             zone: zone.into(),
@@ -111,13 +146,14 @@ fn zone_verdict(base: &World, zone: &str) -> Verdict {
             gentlest: Vec::new(),
             clock_s: 0,
             singles,
+            reason: None,
         },
     }
 }
 
 fn detach(world: &mut World, zone: &str) {
     let Some(z) = world.zone(zone).cloned() else { return };
-    if matches!(z.state, ZoneState::Installed | ZoneState::Running) {
+    if matches!(z.state, ZoneState::Installed) {
         let ok = if z.brand == "solaris" {
             brand::solaris::detach(world, zone, false)
         } else {

@@ -165,12 +165,10 @@ pub fn publisher_table(platform: Platform, pubs: &[Publisher], header: bool) -> 
         let rows: Vec<(&str, &str, String)> = if p.origins.is_empty() {
             vec![("", "", String::new())]
         } else {
-            p.origins
-                .iter()
-                .map(|o| {
-                    ("origin", if old || p.enabled { "online" } else { "disabled" }, location(p, o))
-                })
-                .collect()
+            // STATUS is the origin's own state (§3.3); `set-publisher --disable` leaves the
+            // origins alone (the publisher shows `(disabled)` in attrs) and the world has no
+            // disabled origins, so it is always `online` (old format: always `online`).
+            p.origins.iter().map(|o| ("origin", "online", location(p, o))).collect()
         };
         for (t, st, loc) in rows {
             let line = if old {

@@ -304,6 +304,8 @@ mod tests {
         assert_eq!(pubs.len(), 4);
         assert!(pubs[0].enabled && pubs[0].sticky);
         assert!(!pubs[1].enabled && !pubs[1].sticky);
+        // A publisher disabled with `set-publisher --disable`: STATUS describes its origin.
+        assert!(pubs[1].origins[0].enabled);
         assert_eq!(pubs[2].syspub, Some(true));
         assert_eq!(pubs[2].origins[0].uri, "<system-repository>");
         assert!(pubs[3].origins.is_empty());
@@ -320,6 +322,7 @@ mod tests {
         let pubs = parse_publisher_table(out).unwrap();
         assert_eq!(pubs[0].preferred, Some(true));
         assert!(!pubs[1].enabled);
+        assert!(pubs[1].origins[0].enabled, "old STATUS is always online");
         assert_eq!(pubs[1].origins[0].uri, "http://pkg.example.net/extra/");
         assert!(parse_publisher_table("x (unclosed origin online F http://x/\n").is_err());
     }
