@@ -1119,3 +1119,29 @@ fn an_interrupt_during_a_rung_stops_before_the_next_rung_and_resume_goes_on() {
     assert_eq!(last["result"], "attached", "{last}");
     assert_eq!(zone_state(d.path(), "web01"), "installed");
 }
+
+/// The summary says which packages an attached zone no longer has (and a finding what came
+/// instead: a rename shows as its new name), so an uninstall or an image-create is not missed.
+#[test]
+fn the_summary_names_the_packages_the_zone_no_longer_has() {
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect()
+    };
+    for (scn, zone, gone) in [
+        (
+            "omnios-postgres-removed.toml",
+            "pg01",
+            &["database/postgresql-12", "database/postgresql-12/contrib"][..],
+        ),
+        ("omnios-rename-needs-incremental.toml", "backup01", &["network/rsync"][..]),
+        ("s11express-minor-update.toml", "db01", &[][..]),
+    ] {
+        let d = init(&scenario(scn));
+        let (out, ev) = rescue(d.path(), zone, &["--yes"]);
+        let s = summary(&ev, &out);
+        assert_eq!(s["result"], "attached", "{scn}: {s}");
+        assert_eq!(names(&s["packages_removed"]), gone, "{scn}: {s}");
+        let finding = ev.iter().find(|e| e["key"] == "zone.packages-removed");
+        assert_eq!(finding.is_some(), !gone.is_empty(), "{scn}: {finding:?}");
+    }
+}

@@ -196,6 +196,25 @@ fn declining_the_second_rung_before_any_attach_leaves_the_zone_installed() {
     assert_eq!(journal(&dir)["gz_publishers_tsv"].as_str(), Some(gz_publishers(&dir).as_str()));
 }
 
+/// The question before an uninstall names what it removes; the summary what the zone lost.
+#[test]
+fn the_uninstall_question_names_the_packages_it_removes() {
+    let Some((_d, _dir, t)) = demo_or_skip("removes", "omnios-postgres-removed") else {
+        return;
+    };
+    t.wait_for(
+        "Apply uninstall to zone pg01? It REMOVES database/postgresql-12, \
+         database/postgresql-12/contrib from the zone",
+        1,
+    );
+    t.keys("y");
+    let s = t.wait_for("demo exited", 1);
+    assert!(
+        s.contains("no longer installed in the zone: database/postgresql-12, database/postgresql-12/contrib"),
+        "{s}"
+    );
+}
+
 /// An operator whose run was killed (the SSH session dropped) starts zonerescue again instead
 /// of `resume`: guided mode offers to continue the killed run, and answering yes resumes it
 /// (same run id, its pre-rescue snapshot) instead of starting afresh from a half-done zone.

@@ -142,6 +142,9 @@ pub struct Summary {
     pub message: String,
     /// Commands a human can use next (rollback, inspection).
     pub next_steps: Vec<String>,
+    /// Attached: the packages the zone had at the start that it no longer has (uninstalled,
+    /// renamed, or forgotten by image-create); empty otherwise.
+    pub packages_removed: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -199,6 +202,7 @@ mod tests {
             gz_publishers_intact: Some(true),
             message: String::new(),
             next_steps: vec![],
+            packages_removed: vec![],
         });
         let v: serde_json::Value = serde_json::from_str(&to_json_line(&s)).unwrap();
         assert_eq!(v["event"], "summary");

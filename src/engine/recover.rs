@@ -74,6 +74,9 @@ struct Run {
     /// Another package client held the zone image's lock for good: nothing is rolled back
     /// under it; the run stops for a later `resume`.
     image_busy: bool,
+    /// The zone's installed packages when this process started (`pkg list` stems): what an
+    /// attached zone no longer has is said at the end.
+    packages_at_start: Vec<String>,
 }
 
 /// How old an administrator's failed attach log may be for auto to start from its diagnosis
@@ -258,6 +261,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     };
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
     let journal_steps = journal.steps.len();
+    let packages_at_start = facts.zone_packages.clone();
     let mut run = Run {
         exec,
         facts,
@@ -284,6 +288,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         resuming: opened.resume,
         steps_before: journal_steps,
         image_busy: false,
+        packages_at_start,
     };
     let outcome = if opened.resume { run.resume() } else { run.go() };
     let (result, message) = match outcome {
@@ -433,6 +438,7 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
         gz_publishers_intact: None,
         message,
         next_steps: vec![],
+        packages_removed: vec![],
     })
 }
 
@@ -1473,7 +1479,17 @@ impl Run {
         };
         let commands = st.commands(&self.input());
         let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
-        let question = format!("Apply {s} to zone {}?", self.facts.zone);
+        let removes = st.removes(&self.input());
+        let question = if removes.is_empty() {
+            format!("Apply {s} to zone {}?", self.facts.zone)
+        } else {
+            format!(
+                "Apply {s} to zone {}? It REMOVES {} from the zone (with the installed packages \
+                 that depend on them; never core packages).",
+                self.facts.zone,
+                removes.join(", ")
+            )
+        };
         // No spinner runs while a question is asked (spinners only run around attach -u).
         let answer = if s.is_destructive() {
             self.prompter.confirm_destructive(
@@ -1905,6 +1921,43 @@ impl Run {
     /// After a successful attach (the field notes end every procedure with a checklist): the
     /// zone root's mode, configuration files that differ from the pre-rescue snapshot, and with
     /// `--boot` the zone booted and its services in maintenance.
+    /// The packages the zone had at the start that it no longer has (uninstalled, renamed,
+    /// or forgotten by image-create), said as a finding with what came instead; the names.
+    fn packages_gone(&mut self) -> Vec<String> {
+        self.facts.refresh_zone(&self.exec.runner);
+        let now = &self.facts.zone_packages;
+        let gone: Vec<String> =
+            self.packages_at_start.iter().filter(|p| !now.contains(p)).cloned().collect();
+        if gone.is_empty() || self.exec.dry_run {
+            return Vec::new();
+        }
+        let new: Vec<&str> = now
+            .iter()
+            .filter(|p| !self.packages_at_start.contains(p))
+            .map(String::as_str)
+            .collect();
+        let root = self.facts.zone_root.display();
+        let mut f = Finding::warn(
+            "zone.packages-removed",
+            Severity::Medium,
+            format!(
+                "{} package(s) the zone had are no longer installed: {}",
+                gone.len(),
+                gone.join(", ")
+            ),
+        )
+        .remediation(format!(
+            "check that the zone's services still have what they need; install what is missing \
+             from a publisher that offers it (pkg -R {root} install NAME); the pre-rescue \
+             snapshot keeps the old image"
+        ));
+        if !new.is_empty() {
+            f = f.detail(format!("installed now that were not before: {}", new.join(", ")));
+        }
+        self.emit(Event::Finding(f));
+        gone
+    }
+
     fn post_checks(&mut self, boot: bool) {
         use std::os::unix::fs::PermissionsExt;
         let mut found = Vec::new();
@@ -1993,6 +2046,7 @@ impl Run {
     ) -> anyhow::Result<u8> {
         let zone = self.facts.zone.as_str().to_string();
         let mut next_steps = Vec::new();
+        let mut packages_removed = Vec::new();
         match result {
             RunResult::Failed if self.image_busy => {
                 next_steps.push("see which pkg holds the image: pgrep -fl pkg".into());
@@ -2063,6 +2117,7 @@ impl Run {
                 }
             }
             RunResult::Attached => {
+                packages_removed = self.packages_gone();
                 self.post_checks(boot);
                 if let Some(pre) = &self.pre {
                     next_steps.push(format!("undo everything: zonerescue rollback {zone}   (or: zoneadm -z {zone} detach && zfs rollback -r {pre})"));
@@ -2110,6 +2165,7 @@ impl Run {
             gz_publishers_intact: self.gz_intact,
             message,
             next_steps,
+            packages_removed,
         };
         self.emit(Event::Summary(summary));
         if let Some(path) = report {

@@ -216,6 +216,12 @@ impl Reporter {
                     if applied.is_empty() { "none".to_string() } else { applied.join(", ") },
                     sum.attempts
                 ));
+                if !sum.packages_removed.is_empty() {
+                    s.push_str(&format!(
+                        "\n  no longer installed in the zone: {}",
+                        sum.packages_removed.join(", ")
+                    ));
+                }
                 if let Some(st) = &sum.zone_state {
                     s.push_str(&format!("\n  zone state now: {st}"));
                 }

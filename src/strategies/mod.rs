@@ -59,6 +59,10 @@ pub trait Strategy {
     fn worth_trying(&self, input: &Input) -> Result<String, String>;
     /// The commands `apply` will run, as an administrator would type them.
     fn commands(&self, input: &Input) -> Vec<String>;
+    /// The installed packages applying it removes (said in its question); none by default.
+    fn removes(&self, _input: &Input) -> Vec<String> {
+        Vec::new()
+    }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied>;
 }
 

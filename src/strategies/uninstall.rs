@@ -61,6 +61,9 @@ impl Strategy for Uninstall {
             ))
         }
     }
+    fn removes(&self, input: &Input) -> Vec<String> {
+        Self::candidates(input)
+    }
     fn commands(&self, input: &Input) -> Vec<String> {
         let zp = input.facts.zone_pkg();
         let pk: Vec<Fmri> =
