@@ -1749,7 +1749,8 @@ impl Run {
                 Finding::info(
                     "gz-publishers.copied-disabled",
                     format!(
-                        "the attach copied {} into the zone disabled (disabled in the global                          zone for the attach; enabled there again)",
+                        "the attach copied {} into the zone disabled (disabled in the global \
+                         zone for the attach; enabled there again)",
                         copied_disabled.join(", ")
                     ),
                 )
