@@ -75,8 +75,12 @@ fn strategy_summary(s: StrategyName) -> &'static str {
         StrategyName::Attach => "Plain detach and attach -u: a minor update often just works.",
         StrategyName::GzPublishers => {
             "Reduce the global zone's publishers to its first enabled one for the duration of the \
-             attach (attach -u resolves against them, disabled ones included on some releases), \
-             then restore them."
+             attach (attach -u resolves against them), then restore them. On Solaris 11, \
+             OpenIndiana and OmniOS, whose attach ignores disabled publishers, the others are \
+             disabled with pkg set-publisher --disable and enabled again (proxies, SSL keys and \
+             certificates untouched); on Solaris 11 Express, whose attach uses disabled ones too, \
+             they are unset and re-added with their proxies, SSL key and certificate (read with \
+             pkg publisher NAME first)."
         }
         StrategyName::ZonePublishers => {
             "Remove publishers from the zone image whose origins the global zone cannot reach, and \

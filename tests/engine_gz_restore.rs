@@ -1,7 +1,9 @@
 //! The global zone's publishers, simplified for the attach, must come back exactly. A transient
 //! failure of the restoring `pkg set-publisher` is retried; one that persists is said in the
 //! summary's message, with the commands that re-add what is missing, even when the zone
-//! attached (before: only `gz_publishers_intact: false` in the JSON said so).
+//! attached (before: only `gz_publishers_intact: false` in the JSON said so). What the tsv does
+//! not show (proxies, SSL key and certificate) must come back too: on Solaris 11 and OmniOS the
+//! publishers in the way are only disabled, on Solaris 11 Express they are re-added with it.
 
 mod sim_support;
 use sim_support::Sim;
@@ -41,4 +43,152 @@ fn a_lasting_restore_failure_is_said_with_the_commands_to_fix_it() {
         steps.iter().any(|l| l.contains("set-publisher") && l.trim_end().ends_with(" extra")),
         "{steps:#?}"
     );
+}
+
+/// `pkg publisher NAME` without its `Catalog Updated:` line (the simulated catalog date is
+/// the clock, which every command moves on).
+fn detail(sim: &Sim, name: &str) -> String {
+    let r = sim.run("pkg", &["publisher", name]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout.lines().filter(|l| !l.contains("Catalog Updated:")).map(|l| format!("{l}\n")).collect()
+}
+
+/// The GZ `pkg` commands that changed publishers, in order (argv after `pkg`).
+fn publisher_changes(sim: &Sim) -> Vec<String> {
+    sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|a| a.argv.get(1).is_some_and(|s| s == "set-publisher" || s == "unset-publisher"))
+        .map(|a| a.argv[1..].join(" "))
+        .collect()
+}
+
+/// Auto on `zone`: it attaches through gz-publishers, and the GZ's `pkg publisher -H -F tsv`
+/// and `pkg publisher SUPPORT` (proxy, SSL key and certificate) are as before. Returns the
+/// publisher changes it made and the run's events.
+fn rescued_with_support_publisher_intact(
+    sim: &Sim,
+    zone: &str,
+    support: &str,
+) -> (Vec<String>, Vec<serde_json::Value>) {
+    let before = (gz_publishers(sim), detail(sim, support));
+    assert!(before.1.contains("SSL Key: /var/pkg/ssl/"), "{}", before.1);
+    assert!(before.1.contains("Proxy: http://proxy.example.net:3128"), "{}", before.1);
+    let (events, code) = sim_support::rescue_json(&sim.dir, zone, &[]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["gz-publishers"]), "{s}");
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    assert_eq!((gz_publishers(sim), detail(sim, support)), before);
+    (publisher_changes(sim), events)
+}
+
+fn finding<'a>(events: &'a [serde_json::Value], key: &str) -> Option<&'a serde_json::Value> {
+    events.iter().find(|e| e["event"] == "finding" && e["key"] == key)
+}
+
+/// Solaris 11: the attach ignores disabled GZ publishers (the system repository skips them),
+/// so the support publisher in the way is disabled and enabled again, never unset: its proxy
+/// and SSL key/certificate stay untouched; the already disabled `old-site` is left alone.
+#[test]
+fn solaris11_disables_the_support_publisher_and_keeps_its_proxy_and_key() {
+    let sim = Sim::from_file(&sim_support::world("s11-gz-support-publisher-with-proxy-and-ssl"));
+    let (changes, events) = rescued_with_support_publisher_intact(&sim, "web", "ha-cluster");
+    // The system repository copies nothing into the zone.
+    assert!(finding(&events, "gz-publishers.copied-disabled").is_none());
+    assert_eq!(
+        changes,
+        [
+            "set-publisher --disable --no-refresh ha-cluster",
+            "set-publisher --enable --no-refresh ha-cluster"
+        ]
+    );
+}
+
+/// OmniOS (`copy-publishers-from`, which copies disabled publishers disabled and refreshes
+/// only enabled ones): disabled and enabled again, as on Solaris 11.
+#[test]
+fn omnios_disables_the_dead_publisher_and_keeps_its_proxy_and_key() {
+    let sim = Sim::from_file(&sim_support::world("omnios-gz-publisher-with-proxy-and-ssl"));
+    let (changes, events) = rescued_with_support_publisher_intact(&sim, "db01", "sitepub");
+    // copy-publishers-from copied it into the zone disabled: said, with the way to enable it.
+    let f = finding(&events, "gz-publishers.copied-disabled").expect("copied disabled: said");
+    let fix = f["remediation"].as_str().unwrap();
+    assert!(fix.contains("pkg -R ") && fix.ends_with("set-publisher --enable sitepub"), "{f}");
+    let zone = sim.run("pkg", &["-R", &sim.root("db01"), "publisher", "-H"]).stdout;
+    assert!(zone.lines().any(|l| l.starts_with("sitepub") && l.contains("(disabled)")), "{zone}");
+    assert_eq!(
+        changes,
+        [
+            "set-publisher --disable --no-refresh sitepub",
+            "set-publisher --enable --no-refresh sitepub"
+        ]
+    );
+}
+
+/// Solaris 11 Express: b151's attach re-creates disabled publishers too, so the support
+/// publisher is unset, and re-added with the proxy, SSL key and certificate that `pkg
+/// publisher support` showed before the unset (the b151 tsv has no PROXY column).
+#[test]
+fn s11express_readds_the_support_publisher_with_its_proxy_key_and_certificate() {
+    let sim =
+        Sim::from_file(&sim_support::world("s11express-gz-support-publisher-with-proxy-and-ssl"));
+    let (changes, _) = rescued_with_support_publisher_intact(&sim, "mini", "support");
+    assert_eq!(changes.len(), 2, "{changes:#?}");
+    assert_eq!(changes[0], "unset-publisher support");
+    assert_eq!(
+        changes[1],
+        "set-publisher -g https://pkg.example.com/support/ -k /var/pkg/ssl/support.key.pem \
+         -c /var/pkg/ssl/support.certificate.pem --proxy http://proxy.example.net:3128 \
+         --enable --sticky --no-refresh support"
+    );
+}
+
+/// A run killed while the support publisher is unset: the journal holds what only `pkg
+/// publisher support` showed, and `resume` re-adds it with its proxy, key and certificate.
+#[test]
+fn s11express_resume_after_a_kill_restores_proxy_key_and_certificate_from_the_journal() {
+    let sim =
+        Sim::from_file(&sim_support::world("s11express-gz-support-publisher-with-proxy-and-ssl"));
+    let before = (gz_publishers(&sim), detail(&sim, "support"));
+    sim_support::kill_at_command(&sim.dir, ZONE, "unset-publisher");
+    assert!(!gz_publishers(&sim).contains("support"), "the kill left it unset");
+    let journal: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(sim.dir.join("state").join(ZONE).join("journal.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        journal["gz_publishers_detail"].as_str().unwrap().contains("/var/pkg/ssl/support.key.pem"),
+        "{journal}"
+    );
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "resume", ZONE, "--yes"])
+        .output()
+        .unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
+    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!((gz_publishers(&sim), detail(&sim, "support")), before);
+}
+
+/// A run killed while `ha-cluster` is disabled for the attach. The tsv cannot tell (current
+/// pkg prints the origin's flag in ENABLED, §3.3), only the table's `(disabled)` does: `resume`
+/// enables it again from the journal's record, before anything else.
+#[test]
+fn solaris11_resume_after_a_kill_enables_the_disabled_publisher_again() {
+    let sim = Sim::from_file(&sim_support::world("s11-gz-support-publisher-with-proxy-and-ssl"));
+    let table = |sim: &Sim| sim.run("pkg", &["publisher", "-H"]).stdout;
+    let before = (gz_publishers(&sim), table(&sim), detail(&sim, "ha-cluster"));
+    sim_support::kill_at_command(&sim.dir, "web", "set-publisher --disable");
+    assert_eq!(gz_publishers(&sim), before.0, "the tsv does not show it");
+    assert!(table(&sim).contains("ha-cluster     (disabled)"), "{}", table(&sim));
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "resume", "web", "--yes"])
+        .output()
+        .unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
+    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    assert_eq!((gz_publishers(&sim), table(&sim), detail(&sim, "ha-cluster")), before);
 }

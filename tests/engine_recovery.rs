@@ -501,21 +501,7 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
 
 /// Kills `zone`'s rescue as soon as it has simplified the GZ publishers; the GZ as left.
 fn kill_with_gz_simplified(dir: &Path, zone: &str) -> String {
-    use std::io::BufRead;
-    let mut child = spawn_rescue(dir, "20", zone);
-    let stdout = child.stdout.take().unwrap();
-    let mut killed = false;
-    for line in std::io::BufReader::new(stdout).lines() {
-        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
-        if v["event"] == "command" && v["command"].as_str().unwrap().contains("unset-publisher") {
-            child.kill().unwrap();
-            killed = true;
-            break;
-        }
-    }
-    let _ = child.wait();
-    assert!(killed, "never saw the GZ publishers simplified");
-    std::thread::sleep(Duration::from_secs(1));
+    sim_support::kill_at_command(dir, zone, "unset-publisher");
     gz_tsv(dir)
 }
 

@@ -42,6 +42,11 @@ pub struct Journal {
     /// `pkg publisher -H` of the global zone at the start, verbatim.
     #[serde(default)]
     pub gz_publishers_table: Option<String>,
+    /// `pkg publisher NAME…` (the detail listing: SSL key and certificate, proxies,
+    /// properties) of the GZ publishers `gz-publishers` unsets, verbatim, written before the
+    /// unset (Solaris 11 Express; where the rung only disables publishers nothing is lost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gz_publishers_detail: Option<String>,
     /// True while the GZ publisher configuration is changed (a crash here needs a restore).
     pub gz_publishers_modified: bool,
     pub strategies_applied: Vec<StrategyName>,
@@ -146,6 +151,7 @@ impl Journal {
             earlier_pre: None,
             gz_publishers_tsv: None,
             gz_publishers_table: None,
+            gz_publishers_detail: None,
             gz_publishers_modified: false,
             strategies_applied: Vec::new(),
             attempts: 0,

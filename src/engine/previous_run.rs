@@ -10,16 +10,25 @@ use super::findings::{Finding, Severity};
 use super::journal::{Journal, JournalStatus};
 use crate::strategies::GzPublisherGuard;
 
-/// Puts back the GZ publishers a journal recorded (what a killed run may have left unset).
+/// Puts back the GZ publishers a journal recorded (what a killed run may have left unset or
+/// disabled).
 /// Returns whether they now equal the record.
 pub fn restore_recorded_gz_publishers(exec: &Exec, j: &Journal) -> anyhow::Result<bool> {
-    use crate::commands::pkg::{merge_table_flags, parse_publisher_table, parse_publisher_tsv};
+    use crate::commands::pkg::{
+        merge_table_flags, parse_publisher_detail, parse_publisher_table, parse_publisher_tsv,
+    };
     let tsv = j.gz_publishers_tsv.clone().unwrap_or_default();
     let mut pubs = parse_publisher_tsv(&tsv)?;
     if let Some(table) = &j.gz_publishers_table {
         merge_table_flags(&mut pubs, &parse_publisher_table(table)?);
     }
-    let Some(mut g) = GzPublisherGuard::recorded(&exec.runner, pubs, tsv) else {
+    // What only `pkg publisher NAME` showed (SSL key and certificate, proxies) of the
+    // publishers the run unset.
+    let details = match &j.gz_publishers_detail {
+        Some(d) => parse_publisher_detail(d)?,
+        None => Vec::new(),
+    };
+    let Some(mut g) = GzPublisherGuard::recorded(&exec.runner, pubs, tsv, details) else {
         return Ok(true);
     };
     let r = g.restore(exec);

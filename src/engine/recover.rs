@@ -1770,9 +1770,14 @@ impl Run {
         attempt::ensure_detached(&self.exec, &mut self.facts)?;
         let mut guard = None;
         if self.simplify_gz {
+            // Read (and journalled) before anything changes: what an unset would lose.
+            let details = GzPublisherGuard::details_to_record(&self.exec, &self.facts)?;
+            if details.is_some() {
+                self.journal.gz_publishers_detail = details.clone();
+            }
             self.journal.gz_publishers_modified = true;
             self.save()?;
-            guard = GzPublisherGuard::simplify(&self.exec, &self.facts)?;
+            guard = GzPublisherGuard::simplify(&self.exec, &self.facts, details.as_deref())?;
         }
         let ctx = self.analysis_context();
         let analyzer = Analyzer::with_context(&self.rules, ctx);
@@ -1780,6 +1785,14 @@ impl Run {
         self.exec.reporter.start_spinner(&format!("zoneadm -z {} attach -u", self.facts.zone));
         let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
         self.exec.reporter.stop_spinner();
+        // OpenIndiana and OmniOS copy every GZ publisher into the zone, disabled ones as
+        // disabled: those disabled for the attach stay so in the zone.
+        let copied_disabled = match &guard {
+            Some(g) if !self.exec.dry_run && self.facts.platform != Platform::Solaris11 => {
+                g.disabled_for_attach()
+            }
+            _ => Vec::new(),
+        };
         if let Some(mut g) = guard {
             let r = g.restore(&self.exec);
             self.gz_intact = Some(self.gz_intact.unwrap_or(true) && r.intact);
@@ -1798,6 +1811,29 @@ impl Run {
         let result = result?;
         self.last_log = result.log_path.clone();
         let attached = result.attached();
+        if attached && !copied_disabled.is_empty() {
+            self.emit(Event::Finding(
+                Finding::info(
+                    "gz-publishers.copied-disabled",
+                    format!(
+                        "the attach copied {} into the zone disabled (disabled in the global \
+                         zone for the attach; enabled there again)",
+                        copied_disabled.join(", ")
+                    ),
+                )
+                .remediation(format!(
+                    "once their repositories answer, if the zone should use them: {}",
+                    copied_disabled
+                        .iter()
+                        .map(|n| format!(
+                            "pkg -R {} set-publisher --enable {n}",
+                            self.facts.zone_root.display()
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )),
+            ));
+        }
         self.diagnosis = Some(result.diagnosis);
         self.follow_cloned_zbe()?;
         self.save()?;

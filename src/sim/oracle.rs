@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::brand::{self, Update};
 use super::pkgops::{self, ImageRef, InstallOpts, Target};
+use super::platform::Platform;
 use super::scenario::Scenario;
 use super::solver::Step;
 use super::world::{Publisher, World, ZoneState};
@@ -200,12 +201,30 @@ fn apply(world: &mut World, zone: &str, strategy: &str) -> bool {
     let root = world.zone(zone).map(|z| world.zoneroot(z)).unwrap_or_default();
     match strategy {
         "gz-publishers" => {
-            let pubs = world.global.image.publishers.clone();
-            let Some(first) = pubs.iter().find(|p| p.enabled).cloned() else { return false };
-            if pubs.len() <= 1 {
+            // The first enabled publisher with an origin is kept. Where the attach trips over
+            // disabled GZ publishers too (b151), all the others are removed; elsewhere the
+            // other enabled ones are disabled (disabled ones are already out of the way).
+            let pubs = &mut world.global.image.publishers;
+            let Some(first) = pubs.iter().position(|p| p.enabled && !p.origins.is_empty()) else {
                 return false;
+            };
+            let keep = pubs[first].name.clone();
+            if world.platform == Platform::S11Express {
+                if pubs.len() <= 1 {
+                    return false;
+                }
+                pubs.retain(|p| p.name == keep);
+            } else {
+                let others = pubs.iter_mut().filter(|p| p.enabled && p.name != keep);
+                let mut changed = false;
+                for p in others {
+                    p.enabled = false;
+                    changed = true;
+                }
+                if !changed {
+                    return false;
+                }
             }
-            world.global.image.publishers = vec![first];
             true
         }
         "zone-publishers" => {
@@ -263,7 +282,7 @@ fn apply(world: &mut World, zone: &str, strategy: &str) -> bool {
                     origins: vec![uri],
                     enabled: true,
                     sticky: true,
-                    syspub: false,
+                    ..Default::default()
                 }),
             }
             pkgops::put(world, &r, img);

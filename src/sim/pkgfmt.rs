@@ -174,7 +174,11 @@ pub fn publisher_table(platform: Platform, pubs: &[Publisher], header: bool) -> 
             let line = if old {
                 format!("{:<24} {:<12} {:<8} {:<8} {}", p.name, a, t, st, loc)
             } else {
-                let proxy = if t.is_empty() { "" } else { "F" };
+                let proxy = match (t.is_empty(), p.proxy.is_some()) {
+                    (true, _) => "",
+                    (false, true) => "T",
+                    (false, false) => "F",
+                };
                 format!("{:14} {:12} {:8} {:2} {} {}", p.name, a, t, st, proxy, loc)
             };
             out.push(line.trim_end().to_string());
@@ -217,11 +221,12 @@ pub fn publisher_tsv(platform: Platform, pubs: &[Publisher], header: bool) -> Ve
                 // Quirk (§3.3): ENABLED on origin rows comes from the origin, which
                 // `--disable` leaves untouched, so it stays `true`.
                 format!(
-                    "{}\t{}\t{}\ttrue\torigin\tonline\t{}\t-",
+                    "{}\t{}\t{}\ttrue\torigin\tonline\t{}\t{}",
                     p.name,
                     tf(p.sticky),
                     tf(p.syspub),
-                    location(p, o)
+                    location(p, o),
+                    p.proxy.as_deref().unwrap_or("-")
                 )
             });
         }
@@ -234,12 +239,18 @@ pub fn publisher_tsv(platform: Platform, pubs: &[Publisher], header: bool) -> Ve
 pub fn publisher_detail(p: &Publisher, clock_s: u64) -> Vec<String> {
     let mut rows: Vec<(&str, String)> =
         vec![("Publisher", p.name.clone()), ("Alias", String::new())];
+    // Per origin (§3.3): its own status (`--disable` leaves origins alone, as the tsv's
+    // ENABLED quirk shows), its proxy when set, the client SSL key and certificate.
+    let none = |v: &Option<String>| v.clone().unwrap_or_else(|| "None".into());
     for o in &p.origins {
         rows.push(("Origin URI", location(p, o)));
-        rows.push(("Origin Status", if p.enabled { "Online".into() } else { "Disabled".into() }));
+        rows.push(("Origin Status", "Online".into()));
+        if let Some(proxy) = &p.proxy {
+            rows.push(("Proxy", proxy.clone()));
+        }
+        rows.push(("SSL Key", none(&p.ssl_key)));
+        rows.push(("SSL Cert", none(&p.ssl_cert)));
     }
-    rows.push(("SSL Key", "None".into()));
-    rows.push(("SSL Cert", "None".into()));
     rows.push(("Client UUID", "0c9a4b1e-5d1f-11e0-8a4e-0800279b2c3d".into()));
     rows.push(("Catalog Updated", super::clock::date(clock_s)));
     rows.push(("Enabled", if p.enabled { "Yes".into() } else { "No".into() }));

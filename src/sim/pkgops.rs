@@ -454,7 +454,7 @@ pub fn image_create(image: &mut Image, name: &str, uri: &str) {
         origins: vec![uri.into()],
         enabled: true,
         sticky: true,
-        syspub: false,
+        ..Default::default()
     }];
     image.variant_zone = "nonglobal".into();
 }

@@ -98,6 +98,14 @@ pub struct PublisherDef {
     pub enabled: bool,
     #[serde(default = "yes")]
     pub sticky: bool,
+    /// `--proxy` of its origins.
+    #[serde(default)]
+    pub proxy: Option<String>,
+    /// `-k` / `-c`: client SSL key and certificate paths.
+    #[serde(default)]
+    pub ssl_key: Option<String>,
+    #[serde(default)]
+    pub ssl_cert: Option<String>,
 }
 
 fn yes() -> bool {

@@ -15,7 +15,8 @@
 //!   "faults": [<scenario faults>], "counters": { "fault:<i>": n, "repo:<uri>": n }, "seq": n }
 //! ```
 //! An Image is `{ "entire": build|null, "packages": [{name, build, publisher}],
-//! "publishers": [{name, origins, enabled, sticky, syspub}], "files": {path: content},
+//! "publishers": [{name, origins, enabled, sticky, syspub, proxy?, ssl_key?, ssl_cert?}],
+//! "files": {path: content},
 //! "variant_zone", "use_system_repo", "history": [{clock_s, operation, outcome}] }`.
 //! A zone's image lives on its current ZBE dataset.
 
@@ -65,7 +66,7 @@ pub struct Global {
     pub image: Image,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Publisher {
     pub name: String,
     pub origins: Vec<String>,
@@ -74,6 +75,17 @@ pub struct Publisher {
     /// Provided by the system repository (S11 zones): printed `(syspub)`.
     #[serde(default)]
     pub syspub: bool,
+    /// The proxy of its origins (`set-publisher --proxy`; one for all of them: per-origin
+    /// proxies are not modelled). Shown in the tsv `PROXY` column, the table's `P` column and
+    /// `pkg publisher NAME`'s `Proxy:`; lost by `unset-publisher`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// Client SSL key and certificate paths (`set-publisher -k/-c`), shown only by
+    /// `pkg publisher NAME`; lost by `unset-publisher`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_cert: Option<String>,
 }
 
 impl Publisher {
@@ -84,6 +96,9 @@ impl Publisher {
             enabled: d.enabled,
             sticky: d.sticky,
             syspub: false,
+            proxy: d.proxy.clone(),
+            ssl_key: d.ssl_key.clone(),
+            ssl_cert: d.ssl_cert.clone(),
         }
     }
 }

@@ -1,56 +1,192 @@
 //! `gz-publishers`: for the duration of each attach, the global zone keeps only its
-//! first-ranked enabled publisher (the others — disabled ones too, which trip the
-//! Solaris 11 Express attach — are unset), and afterwards every publisher is put back exactly:
-//! origins, mirrors, enabled/disabled, sticky and rank order. The restore runs whatever
-//! happens ([`GzPublisherGuard`] restores on drop too), and the `pkg publisher -H -F tsv`
-//! before and after are compared.
+//! first-ranked enabled publisher in the attach's way, and afterwards every publisher is put
+//! back exactly. How depends on what the platform's attach does with disabled publishers
+//! (reference §5, [`Simplification`]):
+//!
+//! - where the attach ignores disabled GZ publishers (Solaris 11's system repository skips
+//!   them; OpenIndiana ≥ 2016 and OmniOS copy them disabled and refresh only enabled ones),
+//!   the other *enabled* publishers are disabled (`pkg set-publisher --disable NAME`) and
+//!   enabled again afterwards: rank order, origins, mirrors, proxies, SSL key and certificate
+//!   and properties are never touched;
+//! - on Solaris 11 Express, whose b151 attach re-creates disabled publishers in the zone and
+//!   trips over them, all the others are unset and re-added: origins, mirrors, enabled/disabled,
+//!   sticky, rank order, proxies (tsv `PROXY`, or `Proxy:` of `pkg publisher NAME`) and the SSL
+//!   key and certificate (`pkg publisher NAME`, read before the unset and kept in the journal).
+//!   What `pkg set-publisher` cannot express (a disabled origin) is left out and said.
+//!
+//! The restore runs whatever happens ([`GzPublisherGuard`] restores on drop too; a killed run's
+//! journal has what the next run needs), and the `pkg publisher -H -F tsv` (plus the parsed
+//! publishers, whose enabled flag comes from the table, see the tsv quirk in §3.3) and, after
+//! an unset, the detail listings are compared with the start.
 
 use super::{Applied, Input, Strategy, StrategyName};
-use crate::commands::pkg::{Pkg, Publisher, SetPublisher};
+use crate::commands::InvalidName;
+use crate::commands::pkg::{LocationKind, Pkg, Publisher, PublisherDetail, SetPublisher};
 use crate::engine::exec::Exec;
 use crate::engine::facts::Facts;
+use crate::playbook::Platform;
 use crate::system::{CommandSpec, Runner};
 
 pub struct GzPublishers;
 
-/// The publishers the simplification removes (all but the first enabled one).
-fn to_remove(pubs: &[Publisher]) -> (Option<&Publisher>, Vec<&Publisher>) {
+/// How the other publishers are taken out of the attach's way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Simplification {
+    /// `pkg set-publisher --disable --no-refresh NAME` for each other enabled publisher,
+    /// `--enable` afterwards (disabled ones are harmless there and left alone).
+    Disable,
+    /// `pkg unset-publisher` of every other publisher, re-added afterwards (Solaris 11
+    /// Express: its attach re-creates disabled publishers too).
+    Unset,
+}
+
+impl Simplification {
+    pub fn for_platform(p: Platform) -> Simplification {
+        if p.attach_uses_disabled_gz_publishers() {
+            Simplification::Unset
+        } else {
+            Simplification::Disable
+        }
+    }
+}
+
+/// The publisher kept and those taken away (all others to unset, the other enabled ones to
+/// disable).
+fn to_remove(pubs: &[Publisher], how: Simplification) -> (Option<&Publisher>, Vec<&Publisher>) {
     let keep = pubs.iter().find(|p| p.enabled && p.enabled_origins().next().is_some());
-    let rest =
-        pubs.iter().filter(|p| Some(p.name.as_str()) != keep.map(|k| k.name.as_str())).collect();
+    let rest = pubs
+        .iter()
+        .filter(|p| Some(p.name.as_str()) != keep.map(|k| k.name.as_str()))
+        .filter(|p| how == Simplification::Unset || p.enabled)
+        .collect();
     (keep, rest)
 }
 
-/// The commands that put `removed` back, in an order that recreates the original ranking:
-/// publishers ranked after the kept one are re-added in order (each lands last); those ranked
-/// before it are then re-added from the last to the first with `-P` (each lands first).
-pub fn restore_specs(original: &[Publisher], keep: &str) -> Vec<CommandSpec> {
-    let gz = Pkg::live();
-    let pos = original.iter().position(|p| p.name == keep).unwrap_or(0);
+fn enable_spec(name: &str, enable: bool) -> Result<CommandSpec, InvalidName> {
+    let sp = SetPublisher {
+        name: name.into(),
+        enable: Some(enable),
+        // The publisher may be unreachable (often why it is in the way): no refresh.
+        no_refresh: true,
+        ..Default::default()
+    };
+    Pkg::live().set_publisher_spec(&sp)
+}
+
+/// What a location is added with beyond its URI: proxy, SSL key, SSL certificate.
+type LocationAttrs = (Option<String>, Option<String>, Option<String>);
+
+/// The commands that re-add `p` (unset): the first carries the publisher's flags and the
+/// origins and mirrors sharing the first location's proxy/key/certificate; each further run
+/// of locations with other ones is added by a command of its own. Also returns what cannot
+/// be put back (disabled origins: `pkg set-publisher` has no way to add one disabled).
+pub fn readd_specs(
+    p: &Publisher,
+    detail: Option<&PublisherDetail>,
+    first: bool,
+) -> Result<(Vec<CommandSpec>, Vec<String>), InvalidName> {
+    let mut notes = Vec::new();
+    let mut locations: Vec<(LocationKind, &str, LocationAttrs)> = Vec::new();
+    let kinds = p
+        .origins
+        .iter()
+        .map(|o| (LocationKind::Origin, o))
+        .chain(p.mirrors.iter().map(|m| (LocationKind::Mirror, m)));
+    for (kind, o) in kinds {
+        if kind == LocationKind::Origin && !o.enabled {
+            notes.push(format!(
+                "{}: origin {} was disabled; pkg set-publisher cannot add an origin disabled, so \
+                 it is left out (add it with -g and disable it by hand if it is wanted)",
+                p.name, o.uri
+            ));
+            continue;
+        }
+        let d = detail.and_then(|d| d.location(kind, &o.uri));
+        let proxies = d.map(|d| d.proxies.as_slice()).filter(|x| !x.is_empty());
+        let proxies = proxies.unwrap_or(o.proxies.as_slice());
+        if proxies.len() > 1 {
+            notes.push(format!(
+                "{}: {} had proxies {}; --proxy takes one, {} is used",
+                p.name,
+                o.uri,
+                proxies.join(", "),
+                proxies[0]
+            ));
+        }
+        let attrs = (
+            proxies.first().cloned(),
+            d.and_then(|d| d.ssl_key.clone()),
+            d.and_then(|d| d.ssl_cert.clone()),
+        );
+        locations.push((kind, o.uri.as_str(), attrs));
+    }
+    // Runs of consecutive locations with the same attributes, in order.
+    let mut runs: Vec<(LocationAttrs, Vec<(LocationKind, &str)>)> = Vec::new();
+    for (kind, uri, attrs) in locations {
+        match runs.last_mut() {
+            Some((a, locs)) if *a == attrs => locs.push((kind, uri)),
+            _ => runs.push((attrs, vec![(kind, uri)])),
+        }
+    }
+    // The first run (or none) carries the publisher's flags; each further run only adds.
+    if runs.is_empty() {
+        runs.push(Default::default());
+    }
     let mut specs = Vec::new();
-    let mut add = |p: &Publisher, first: bool| {
-        let sp = SetPublisher {
+    for (i, ((proxy, ssl_key, ssl_cert), locs)) in runs.into_iter().enumerate() {
+        let uris = |kind| -> Vec<String> {
+            locs.iter().filter(|(k, _)| *k == kind).map(|(_, u)| u.to_string()).collect()
+        };
+        let mut sp = SetPublisher {
             name: p.name.clone(),
-            add_origins: p.origins.iter().map(|o| o.uri.clone()).collect(),
-            add_mirrors: p.mirrors.iter().map(|o| o.uri.clone()).collect(),
-            enable: Some(p.enabled),
-            sticky: Some(p.sticky),
-            search_first: first,
+            add_origins: uris(LocationKind::Origin),
+            add_mirrors: uris(LocationKind::Mirror),
             // The publisher may be unreachable (often why it was removed): no refresh.
             no_refresh: true,
+            proxy,
+            ssl_key,
+            ssl_cert,
             ..Default::default()
         };
-        if let Ok(s) = gz.set_publisher_spec(&sp) {
-            specs.push(s);
+        if i == 0 {
+            (sp.enable, sp.sticky, sp.search_first) = (Some(p.enabled), Some(p.sticky), first);
         }
-    };
-    for p in original.iter().skip(pos + 1) {
-        add(p, false);
+        specs.push(Pkg::live().set_publisher_spec(&sp)?);
     }
-    for p in original.iter().take(pos).rev() {
-        add(p, true);
-    }
-    specs
+    Ok((specs, notes))
+}
+
+/// One publisher's name, the commands that re-add it and what they cannot put back.
+type Readd = (String, Vec<CommandSpec>, Vec<String>);
+
+/// Per publisher other than `keep`, the commands that re-add it, in an order that recreates
+/// the original ranking: publishers ranked after the kept one are re-added in order (each lands
+/// last); those ranked before it are then re-added from the last to the first with `-P` (each
+/// lands first).
+fn readd_plan(
+    original: &[Publisher],
+    keep: &str,
+    details: &[PublisherDetail],
+) -> Result<Vec<Readd>, InvalidName> {
+    let pos = original.iter().position(|p| p.name == keep).unwrap_or(0);
+    let detail = |p: &Publisher| details.iter().find(|d| d.name == p.name);
+    let after = original.iter().skip(pos + 1).map(|p| (p, false));
+    let before = original.iter().take(pos).rev().map(|p| (p, true));
+    after
+        .chain(before)
+        .map(|(p, first)| {
+            let (specs, notes) = readd_specs(p, detail(p), first)?;
+            Ok((p.name.clone(), specs, notes))
+        })
+        .collect()
+}
+
+/// The commands that re-add every publisher but `keep` (without details: what the tsv and
+/// the table tell), flattened; for display and tests.
+pub fn restore_specs(original: &[Publisher], keep: &str) -> Vec<CommandSpec> {
+    readd_plan(original, keep, &[])
+        .map(|plan| plan.into_iter().flat_map(|(_, specs, _)| specs).collect())
+        .unwrap_or_default()
 }
 
 impl Strategy for GzPublishers {
@@ -58,30 +194,61 @@ impl Strategy for GzPublishers {
         StrategyName::GzPublishers
     }
     fn worth_trying(&self, input: &Input) -> Result<String, String> {
-        let (keep, rest) = to_remove(&input.facts.gz_publishers);
-        match (keep, rest.is_empty()) {
-            (None, _) => Err("the global zone has no enabled publisher with an origin".into()),
-            (Some(_), true) => {
+        let how = Simplification::for_platform(input.facts.platform);
+        let (keep, rest) = to_remove(&input.facts.gz_publishers, how);
+        let names = || rest.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+        match (keep, rest.is_empty(), how) {
+            (None, _, _) => Err("the global zone has no enabled publisher with an origin".into()),
+            (Some(_), true, Simplification::Unset) => {
                 Err("the global zone has a single publisher: nothing to simplify".into())
             }
-            (Some(k), false) => Ok(format!(
+            (Some(_), true, Simplification::Disable) => {
+                Err("the global zone has a single enabled publisher (the attach ignores disabled \
+                 ones): nothing to simplify"
+                    .into())
+            }
+            (Some(k), false, Simplification::Unset) => Ok(format!(
                 "attach -u resolves against the global zone's publishers; keep only {} during the attach \
                  (removing {}) and restore them afterwards",
                 k.name,
-                rest.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+                names()
+            )),
+            (Some(k), false, Simplification::Disable) => Ok(format!(
+                "attach -u resolves against the global zone's enabled publishers; keep only {} enabled \
+                 during the attach (disabling {}) and enable them again afterwards",
+                k.name,
+                names()
             )),
         }
     }
     fn commands(&self, input: &Input) -> Vec<String> {
-        let (keep, rest) = to_remove(&input.facts.gz_publishers);
+        let how = Simplification::for_platform(input.facts.platform);
+        let (keep, rest) = to_remove(&input.facts.gz_publishers, how);
         let names: Vec<&str> = rest.iter().map(|p| p.name.as_str()).collect();
         let mut out = Vec::new();
-        if let Ok(s) = Pkg::live().unset_publisher_spec(&names) {
-            out.push(format!("{}   (before each attach)", s.display()));
-        }
-        if let Some(k) = keep {
-            for s in restore_specs(&input.facts.gz_publishers, &k.name) {
-                out.push(format!("{}   (after each attach)", s.display()));
+        match how {
+            Simplification::Disable => {
+                for (enable, when) in [(false, "before"), (true, "after")] {
+                    for n in &names {
+                        if let Ok(s) = enable_spec(n, enable) {
+                            out.push(format!("{}   ({when} each attach)", s.display()));
+                        }
+                    }
+                }
+            }
+            Simplification::Unset => {
+                if let Ok(s) = Pkg::live().unset_publisher_spec(&names) {
+                    out.push(format!("{}   (before each attach)", s.display()));
+                }
+                if let Some(k) = keep {
+                    for s in restore_specs(&input.facts.gz_publishers, &k.name) {
+                        out.push(format!(
+                            "{}   (after each attach; with -k/-c/--proxy as `pkg publisher NAME` \
+                             shows them before)",
+                            s.display()
+                        ));
+                    }
+                }
             }
         }
         out
@@ -99,9 +266,14 @@ impl Strategy for GzPublishers {
 /// is called or, failing that, when dropped.
 pub struct GzPublisherGuard {
     runner: Runner,
+    how: Simplification,
     original: Vec<Publisher>,
     original_tsv: String,
+    /// `pkg publisher NAME…` of the publishers unset, as read before the unset.
+    details: Vec<PublisherDetail>,
     keep: String,
+    /// The publishers taken away (unset or disabled).
+    taken: Vec<String>,
     restored: bool,
 }
 
@@ -109,57 +281,145 @@ pub struct GzPublisherGuard {
 #[derive(Debug, Clone)]
 pub struct RestoreReport {
     pub intact: bool,
-    /// Empty when intact; else before/after tsv.
+    /// Empty when intact; else before/after tsv, differing detail listings and what could
+    /// not be put back.
     pub difference: String,
-    /// The `pkg set-publisher` commands that re-add what is still missing (by hand).
+    /// The `pkg set-publisher` commands that put back what is still missing (by hand).
     pub missing: Vec<String>,
 }
 
 impl GzPublisherGuard {
-    /// Unsets every GZ publisher but the first enabled one. In a dry run nothing is changed.
-    pub fn simplify(exec: &Exec, facts: &Facts) -> anyhow::Result<Option<GzPublisherGuard>> {
-        let (keep, rest) = to_remove(&facts.gz_publishers);
+    /// On platforms where the rung unsets publishers: `pkg publisher NAME…` of those it would
+    /// unset, verbatim, for the journal (written before anything changes). `None` where it
+    /// only disables, when there is nothing to unset, and in a dry run. An error when the
+    /// listing cannot be read or parsed: unsetting then could lose what only it shows.
+    pub fn details_to_record(exec: &Exec, facts: &Facts) -> anyhow::Result<Option<String>> {
+        let how = Simplification::for_platform(facts.platform);
+        let (keep, rest) = to_remove(&facts.gz_publishers, how);
+        if how != Simplification::Unset || keep.is_none() || rest.is_empty() || exec.dry_run {
+            return Ok(None);
+        }
+        let names: Vec<&str> = rest.iter().map(|p| p.name.as_str()).collect();
+        let spec = Pkg::live().publisher_detail_spec(&names)?;
+        let out = exec.runner.run(&spec)?;
+        if !out.success() {
+            anyhow::bail!(
+                "reading the global zone's publishers before unsetting them ({}) failed, nothing \
+                 was changed: {}",
+                spec.display(),
+                super::tail(&out)
+            );
+        }
+        crate::commands::pkg::parse_publisher_detail(&out.stdout).map_err(|e| {
+            anyhow::anyhow!("cannot read `{}` (nothing was changed): {e}", spec.display())
+        })?;
+        Ok(Some(out.stdout))
+    }
+
+    /// Takes every GZ publisher but the first enabled one out of the attach's way (see
+    /// [`Simplification`]); `details` is what [`details_to_record`](Self::details_to_record)
+    /// returned. In a dry run nothing is changed.
+    pub fn simplify(
+        exec: &Exec,
+        facts: &Facts,
+        details: Option<&str>,
+    ) -> anyhow::Result<Option<GzPublisherGuard>> {
+        let how = Simplification::for_platform(facts.platform);
+        let (keep, rest) = to_remove(&facts.gz_publishers, how);
         let Some(keep) = keep else { return Ok(None) };
         if rest.is_empty() {
             return Ok(None);
         }
+        let details = match details {
+            Some(d) => crate::commands::pkg::parse_publisher_detail(d)?,
+            None => Vec::new(),
+        };
         let names: Vec<&str> = rest.iter().map(|p| p.name.as_str()).collect();
-        let spec = Pkg::live().unset_publisher_spec(&names)?;
         let mut guard = GzPublisherGuard {
             runner: exec.runner.clone(),
+            how,
             original: facts.gz_publishers.clone(),
             original_tsv: facts.gz_publishers_tsv.clone(),
+            details,
             keep: keep.name.clone(),
+            taken: names.iter().map(|n| n.to_string()).collect(),
             restored: exec.dry_run,
         };
-        if let Some(out) = exec.change(&spec)?
-            && !out.success()
-        {
-            // Partial removal is possible (exit 3): put everything back before failing.
-            let _ = guard.restore(exec);
-            anyhow::bail!("unsetting global-zone publishers failed: {}", super::tail(&out));
+        // Every command that puts things back must exist before anything is taken away.
+        let changes = match how {
+            Simplification::Unset => {
+                if guard.details.is_empty() && !exec.dry_run {
+                    guard.restored = true;
+                    anyhow::bail!(
+                        "the global zone's publishers were not read in detail before unsetting \
+                         them; nothing was changed"
+                    );
+                }
+                readd_plan(&guard.original, &guard.keep, &guard.details)?;
+                vec![Pkg::live().unset_publisher_spec(&names)?]
+            }
+            Simplification::Disable => {
+                for n in &names {
+                    enable_spec(n, true)?;
+                }
+                names.iter().map(|n| enable_spec(n, false)).collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        for spec in changes {
+            if let Some(out) = exec.change(&spec)?
+                && !out.success()
+            {
+                // A partial change is possible (unset exit 3, a later --disable): put
+                // everything back before failing.
+                let _ = guard.restore(exec);
+                anyhow::bail!(
+                    "{} global-zone publishers failed: {}",
+                    match how {
+                        Simplification::Unset => "unsetting",
+                        Simplification::Disable => "disabling",
+                    },
+                    super::tail(&out)
+                );
+            }
         }
         Ok(Some(guard))
     }
 
     /// A guard for publishers recorded earlier (a journal): `restore` re-adds whatever of
-    /// `original` is missing now. `None` when `original` has no enabled publisher.
+    /// `original` is missing now (with the SSL key, certificate and proxies of `details`,
+    /// the `pkg publisher NAME…` recorded before an unset) and enables again what the record
+    /// has enabled and is disabled now. `None` when `original` has no enabled publisher.
     pub fn recorded(
         runner: &Runner,
         original: Vec<Publisher>,
         original_tsv: String,
+        details: Vec<PublisherDetail>,
     ) -> Option<GzPublisherGuard> {
-        let keep = to_remove(&original).0?.name.clone();
+        let how = if details.is_empty() { Simplification::Disable } else { Simplification::Unset };
+        let (keep, rest) = to_remove(&original, Simplification::Unset);
+        let keep = keep?.name.clone();
+        let taken = rest.iter().map(|p| p.name.clone()).collect();
         Some(GzPublisherGuard {
             runner: runner.clone(),
+            how,
             original,
             original_tsv,
+            details,
             keep,
+            taken,
             restored: false,
         })
     }
 
-    /// Re-adds every removed publisher and compares the tsv with the original.
+    /// The publishers this guard disabled for the attach (none when it unset them).
+    pub fn disabled_for_attach(&self) -> Vec<String> {
+        match self.how {
+            Simplification::Disable => self.taken.clone(),
+            Simplification::Unset => Vec::new(),
+        }
+    }
+
+    /// Puts back every publisher taken away and compares with the original.
     pub fn restore(&mut self, exec: &Exec) -> RestoreReport {
         if self.restored {
             return RestoreReport { intact: true, difference: String::new(), missing: vec![] };
@@ -174,15 +434,41 @@ impl GzPublisherGuard {
         report
     }
 
-    fn restore_missing(&self, exec: &Exec) -> RestoreReport {
-        let current =
-            crate::commands::pkg::publishers(&self.runner, &Pkg::live()).unwrap_or_default();
-        for spec in restore_specs(&self.original, &self.keep) {
-            let name = spec.get_args().last().map(|a| a.to_string_lossy().into_owned());
-            // Only what is missing now (a failed unset may have left some in place).
-            if name.as_deref().is_some_and(|n| current.iter().any(|p| p.name == n)) {
-                continue;
+    fn current(&self) -> Option<Vec<Publisher>> {
+        crate::commands::pkg::publishers(&self.runner, &Pkg::live()).ok()
+    }
+
+    /// What puts back what `current` lacks: `--enable` of publishers the original has enabled
+    /// and `current` disabled, then the re-adding commands of those missing. Without a
+    /// current listing: what undoes this guard's own change.
+    fn restore_commands(&self, current: Option<&[Publisher]>) -> Vec<CommandSpec> {
+        let taken = |n: &str| self.taken.iter().any(|t| t == n);
+        let mut specs = Vec::new();
+        for p in self.original.iter().filter(|p| p.enabled) {
+            let disabled_now = match current {
+                Some(cur) => cur.iter().any(|c| c.name == p.name && !c.enabled),
+                None => self.how == Simplification::Disable && taken(&p.name),
+            };
+            if disabled_now && let Ok(s) = enable_spec(&p.name, true) {
+                specs.push(s);
             }
+        }
+        let plan = readd_plan(&self.original, &self.keep, &self.details).unwrap_or_default();
+        for (name, readd, _) in plan {
+            let missing = match current {
+                Some(cur) => !cur.iter().any(|c| c.name == name),
+                None => self.how == Simplification::Unset && taken(&name),
+            };
+            if missing {
+                specs.extend(readd);
+            }
+        }
+        specs
+    }
+
+    fn restore_missing(&self, exec: &Exec) -> RestoreReport {
+        let current = self.current();
+        for spec in self.restore_commands(current.as_deref()) {
             // Through `Exec` so that a pkg image lock held by another client is waited out.
             let _ = exec.change(&spec);
         }
@@ -195,34 +481,93 @@ impl GzPublisherGuard {
             .run(&Pkg::live().publisher_tsv_spec())
             .map(|o| o.stdout)
             .unwrap_or_default();
-        let after_pubs =
-            crate::commands::pkg::publishers(&self.runner, &Pkg::live()).unwrap_or_default();
-        let intact = after == self.original_tsv && after_pubs == self.original;
-        let missing = restore_specs(&self.original, &self.keep)
+        let after_pubs = self.current().unwrap_or_default();
+        let mut intact = after == self.original_tsv && after_pubs == self.original;
+        let mut notes = Vec::new();
+        // After an unset: what only the detail listing shows (proxies, SSL key and
+        // certificate, properties) must have come back too.
+        let present: Vec<&str> = self
+            .details
             .iter()
-            .filter(|s| {
-                let name = s.get_args().last().map(|a| a.to_string_lossy().into_owned());
-                !name.is_some_and(|n| after_pubs.iter().any(|p| p.name == n))
-            })
-            .map(|s| s.display())
+            .map(|d| d.name.as_str())
+            .filter(|n| after_pubs.iter().any(|p| p.name == *n))
             .collect();
+        if !self.details.is_empty() {
+            let now = crate::commands::pkg::publisher_details(&self.runner, &Pkg::live(), &present)
+                .unwrap_or_default();
+            for before in &self.details {
+                let after = now.iter().find(|d| d.name == before.name);
+                if after != Some(before) {
+                    intact = false;
+                    notes.push(format!(
+                        "pkg publisher {}:\n  before: {}\n  after:  {}",
+                        before.name,
+                        describe(Some(before)),
+                        describe(after)
+                    ));
+                }
+            }
+        }
+        if let Ok(plan) = readd_plan(&self.original, &self.keep, &self.details) {
+            for (name, _, n) in plan {
+                if self.how == Simplification::Unset && self.taken.contains(&name) {
+                    notes.extend(n);
+                }
+            }
+        }
+        let missing =
+            self.restore_commands(Some(&after_pubs)).iter().map(|s| s.display()).collect();
         RestoreReport {
             intact,
             missing,
             difference: if intact {
                 String::new()
             } else {
-                format!("before:\n{}after:\n{}", self.original_tsv, after)
+                let mut d = format!("before:\n{}after:\n{}", self.original_tsv, after);
+                for n in notes {
+                    d.push_str(&n);
+                    d.push('\n');
+                }
+                d
             },
         }
     }
+}
+
+/// One line for a detail listing: enabled, each location with its status, proxy, SSL key and
+/// certificate, and the properties.
+fn describe(d: Option<&PublisherDetail>) -> String {
+    let Some(d) = d else { return "(missing)".into() };
+    let mut parts =
+        vec![format!("enabled {}", d.enabled.map(|e| if e { "yes" } else { "no" }).unwrap_or("?"))];
+    for l in &d.locations {
+        let kind = if l.kind == LocationKind::Origin { "origin" } else { "mirror" };
+        let mut s = format!("{kind} {}", l.uri);
+        if let Some(st) = &l.status {
+            s.push_str(&format!(" ({st})"));
+        }
+        if !l.proxies.is_empty() {
+            s.push_str(&format!(" proxy {}", l.proxies.join(",")));
+        }
+        s.push_str(&format!(
+            " SSL key {} cert {}",
+            l.ssl_key.as_deref().unwrap_or("None"),
+            l.ssl_cert.as_deref().unwrap_or("None")
+        ));
+        parts.push(s);
+    }
+    for (k, v) in &d.properties {
+        parts.push(format!("{k} = {v}"));
+    }
+    parts.join("; ")
 }
 
 impl Drop for GzPublisherGuard {
     fn drop(&mut self) {
         if !self.restored {
             self.restored = true;
-            for spec in restore_specs(&self.original, &self.keep) {
+            let current = self.current();
+            for spec in self.restore_commands(current.as_deref()) {
                 // Waits out another pkg client's image lock, as the normal restore does.
                 let _ = crate::engine::exec::run_quietly_waiting_for_lock(&self.runner, &spec);
             }
@@ -233,6 +578,7 @@ impl Drop for GzPublisherGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::pkg::{Origin, parse_publisher_detail};
 
     fn p(name: &str, enabled: bool) -> Publisher {
         crate::strategies::testfacts::publisher(name, &format!("http://{name}/"), enabled)
@@ -241,7 +587,7 @@ mod tests {
     #[test]
     fn keeps_first_enabled_and_restores_rank_order() {
         let pubs = vec![p("old", false), p("solaris", true), p("extra", false), p("x", true)];
-        let (keep, rest) = to_remove(&pubs);
+        let (keep, rest) = to_remove(&pubs, Simplification::Unset);
         assert_eq!(keep.unwrap().name, "solaris");
         assert_eq!(rest.len(), 3);
         let specs: Vec<String> =
@@ -251,5 +597,96 @@ mod tests {
         assert!(specs[1].ends_with(" x") && specs[1].contains("--enable"));
         assert!(specs[2].ends_with(" old") && specs[2].contains("-P"));
         assert!(specs.iter().all(|s| s.contains("--no-refresh") && s.contains("--sticky")));
+    }
+
+    #[test]
+    fn disabling_takes_only_the_other_enabled_publishers() {
+        let pubs = vec![p("old", false), p("solaris", true), p("extra", false), p("x", true)];
+        let (keep, rest) = to_remove(&pubs, Simplification::Disable);
+        assert_eq!(keep.unwrap().name, "solaris");
+        let names: Vec<&str> = rest.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["x"]);
+        assert_eq!(
+            enable_spec("x", false).unwrap().display(),
+            "pkg set-publisher --disable --no-refresh x"
+        );
+        for p in Platform::ALL {
+            let how = Simplification::for_platform(p);
+            assert_eq!(how == Simplification::Unset, p == Platform::S11Express, "{p}");
+        }
+    }
+
+    #[test]
+    fn readding_carries_proxy_key_and_certificate_and_leaves_out_disabled_origins() {
+        let mut ha = p("ha-cluster", true);
+        ha.origins = vec![
+            Origin {
+                uri: "https://pkg.oracle.com/ha-cluster/support/".into(),
+                enabled: true,
+                proxies: vec![],
+            },
+            Origin { uri: "https://old.example.net/ha/".into(), enabled: false, proxies: vec![] },
+            Origin {
+                uri: "http://plain.example.net/ha/".into(),
+                enabled: true,
+                proxies: vec!["http://tsvproxy:8080".into()],
+            },
+        ];
+        let detail = parse_publisher_detail(
+            "            Publisher: ha-cluster
+           Origin URI: https://pkg.oracle.com/ha-cluster/support/
+        Origin Status: Online
+                Proxy: http://proxy.example.net:3128
+              SSL Key: /var/pkg/ssl/ha.key.pem
+             SSL Cert: /var/pkg/ssl/ha.cert.pem
+           Origin URI: https://old.example.net/ha/
+        Origin Status: Disabled
+           Origin URI: http://plain.example.net/ha/
+        Origin Status: Online
+              SSL Key: None
+             SSL Cert: None
+              Enabled: Yes
+",
+        )
+        .unwrap();
+        let (specs, notes) = readd_specs(&ha, detail.first(), true).unwrap();
+        let specs: Vec<String> = specs.iter().map(|s| s.display()).collect();
+        assert_eq!(
+            specs,
+            [
+                "pkg set-publisher -g https://pkg.oracle.com/ha-cluster/support/ \
+                 -k /var/pkg/ssl/ha.key.pem -c /var/pkg/ssl/ha.cert.pem \
+                 --proxy http://proxy.example.net:3128 -P --enable --sticky --no-refresh ha-cluster",
+                // The tsv's proxy where the detail shows none.
+                "pkg set-publisher -g http://plain.example.net/ha/ --proxy http://tsvproxy:8080 \
+                 --no-refresh ha-cluster",
+            ]
+        );
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("https://old.example.net/ha/"), "{notes:?}");
+        // Without a detail listing: the tsv's proxies only.
+        let (specs, _) = readd_specs(&ha, None, false).unwrap();
+        assert_eq!(specs.len(), 2);
+        assert!(!specs[0].display().contains("-k "));
+    }
+
+    #[test]
+    fn restore_commands_enable_the_disabled_and_readd_the_missing() {
+        let pubs = vec![p("solaris", true), p("extra", true), p("gone", true), p("off", false)];
+        let paths = crate::system::SystemPaths::new(None, "/nonexistent".into()).unwrap();
+        let runner = Runner::new(paths, Default::default());
+        let mut g =
+            GzPublisherGuard::recorded(&runner, pubs.clone(), String::new(), vec![]).unwrap();
+        let now = vec![pubs[0].clone(), p("extra", false), pubs[3].clone()];
+        let specs: Vec<String> =
+            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+        assert_eq!(specs.len(), 2, "{specs:?}");
+        assert_eq!(specs[0], "pkg set-publisher --enable --no-refresh extra");
+        assert!(
+            specs[1].starts_with("pkg set-publisher -g http://gone/")
+                && specs[1].ends_with(" gone")
+        );
+        assert!(g.restore_commands(Some(&pubs)).is_empty());
+        g.restored = true; // no pkg to run here
     }
 }

@@ -14,7 +14,7 @@ pub fn publisher(name: &str, uri: &str, enabled: bool) -> Publisher {
         enabled,
         preferred: None,
         syspub: None,
-        origins: vec![Origin { uri: uri.into(), enabled: true }],
+        origins: vec![Origin { uri: uri.into(), enabled: true, proxies: vec![] }],
         mirrors: vec![],
         proxies: vec![],
     }

@@ -243,6 +243,34 @@ pub fn audit(dir: &Path) -> Vec<Audited> {
         .collect()
 }
 
+/// Starts `zonerescue --json --yes ZONE` at simulated speed 20 and SIGKILLs it at its first
+/// `command` event whose command contains `needle` (e.g. `unset-publisher`: the GZ
+/// publishers were just simplified); waits a second for what it started to finish. Panics if
+/// no such event came.
+pub fn kill_at_command(dir: &Path, zone: &str, needle: &str) {
+    use std::io::BufRead;
+    let mut child = zonerescue(dir)
+        .args(["--json", "--yes", zone])
+        .env("ZONESIM_SPEED", "20")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut killed = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["event"] == "command" && v["command"].as_str().unwrap().contains(needle) {
+            child.kill().unwrap();
+            killed = true;
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(killed, "never saw a command containing '{needle}'");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+}
+
 /// How many `attach -u` runs the audit log holds.
 pub fn attach_runs(dir: &Path) -> usize {
     audit(dir).iter().filter(|e| e.argv.windows(2).any(|w| w == ["attach", "-u"])).count()

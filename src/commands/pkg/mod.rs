@@ -22,7 +22,8 @@ pub use plan::{
     parse_unavailable_dependencies, parse_uninstall_blocks,
 };
 pub use publisher::{
-    Origin, Publisher, merge_table_flags, parse_publisher_table, parse_publisher_tsv,
+    DetailLocation, LocationKind, Origin, Publisher, PublisherDetail, merge_table_flags,
+    parse_publisher_detail, parse_publisher_table, parse_publisher_tsv,
 };
 pub use refresh::{UnreachablePublisher, parse_unreachable_publishers};
 pub use variant::parse_variants;
@@ -77,6 +78,12 @@ pub struct SetPublisher {
     pub sticky: Option<bool>,
     /// `--no-refresh`.
     pub no_refresh: bool,
+    /// `-k PATH`: the client SSL key (of the publisher's https origins and mirrors).
+    pub ssl_key: Option<String>,
+    /// `-c PATH`: the client SSL certificate.
+    pub ssl_cert: Option<String>,
+    /// `--proxy URI`: the proxy of the origins and mirrors this command adds.
+    pub proxy: Option<String>,
 }
 
 /// `pkg image-create` (§3.5), as the last-resort strategy uses it.
@@ -146,6 +153,16 @@ impl Pkg {
                 spec = spec.args([flag, uri]);
             }
         }
+        for (flag, path) in [("-k", &sp.ssl_key), ("-c", &sp.ssl_cert)] {
+            if let Some(path) = path {
+                validate_argument("SSL key or certificate path", path)?;
+                spec = spec.args([flag, path]);
+            }
+        }
+        if let Some(proxy) = &sp.proxy {
+            validate_argument("proxy", proxy)?;
+            spec = spec.args(["--proxy", proxy]);
+        }
         if sp.search_first {
             spec = spec.arg("-P");
         }
@@ -163,6 +180,15 @@ impl Pkg {
             spec = spec.arg("--no-refresh");
         }
         Ok(spec.arg(&sp.name))
+    }
+
+    /// `pkg publisher NAME…`: the detail listing (SSL key and certificate, proxies,
+    /// properties: what the tsv and the table do not show).
+    pub fn publisher_detail_spec(&self, names: &[&str]) -> Result<CommandSpec, InvalidName> {
+        for n in names {
+            validate_publisher_name(n)?;
+        }
+        Ok(self.base().arg("publisher").args(names))
     }
 
     /// `pkg unset-publisher NAME…`.
@@ -321,6 +347,18 @@ pub fn publishers(runner: &Runner, pkg: &Pkg) -> Result<Vec<Publisher>, RunError
     Ok(pubs)
 }
 
+/// The detail listing of `names` (`pkg publisher NAME…`); nothing to run for no names.
+pub fn publisher_details(
+    runner: &Runner,
+    pkg: &Pkg,
+    names: &[&str],
+) -> Result<Vec<PublisherDetail>, RunError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    run_parsed(runner, &pkg.publisher_detail_spec(names)?, parse_publisher_detail)
+}
+
 /// Installed packages (`pkg list -H`).
 pub fn installed(runner: &Runner, pkg: &Pkg) -> Result<Vec<ListedPackage>, RunError> {
     run_parsed(runner, &pkg.list_spec(&[]), |out| Ok(parse_list(out)))
@@ -444,6 +482,9 @@ mod tests {
             search_first: true,
             sticky: Some(false),
             no_refresh: true,
+            ssl_key: None,
+            ssl_cert: None,
+            proxy: None,
         };
         assert_eq!(
             Pkg::live().set_publisher_spec(&sp).unwrap().display(),
@@ -459,6 +500,34 @@ mod tests {
             "pkg unset-publisher extra"
         );
         assert!(Pkg::live().unset_publisher_spec(&["a b"]).is_err());
+        let support = SetPublisher {
+            name: "ha-cluster".into(),
+            add_origins: vec!["https://pkg.oracle.com/ha-cluster/support/".into()],
+            ssl_key: Some("/var/pkg/ssl/ha.key.pem".into()),
+            ssl_cert: Some("/var/pkg/ssl/ha.cert.pem".into()),
+            proxy: Some("http://proxy.example.net:3128".into()),
+            enable: Some(true),
+            no_refresh: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            Pkg::live().set_publisher_spec(&support).unwrap().display(),
+            "pkg set-publisher -g https://pkg.oracle.com/ha-cluster/support/ \
+             -k /var/pkg/ssl/ha.key.pem -c /var/pkg/ssl/ha.cert.pem \
+             --proxy http://proxy.example.net:3128 --enable --no-refresh ha-cluster"
+        );
+        for bad in [
+            SetPublisher { ssl_key: Some("-R".into()), ..support.clone() },
+            SetPublisher { ssl_cert: Some(String::new()), ..support.clone() },
+            SetPublisher { proxy: Some("--enable".into()), ..support.clone() },
+        ] {
+            assert!(Pkg::live().set_publisher_spec(&bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            Pkg::live().publisher_detail_spec(&["ha-cluster", "extra"]).unwrap().display(),
+            "pkg publisher ha-cluster extra"
+        );
+        assert!(Pkg::live().publisher_detail_spec(&["-H"]).is_err());
         assert_eq!(
             Pkg::image("/r").refresh_spec(true, &["solaris"]).unwrap().display(),
             "pkg -R /r refresh --full solaris"

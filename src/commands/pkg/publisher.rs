@@ -23,6 +23,8 @@ pub struct Origin {
     pub uri: String,
     /// The origin's own status (`online`; `disabled` for a disabled origin on current pkg).
     pub enabled: bool,
+    /// Its proxies (current tsv `PROXY` column of its row; empty when `-` or not shown).
+    pub proxies: Vec<String>,
 }
 
 /// A publisher, aggregated from its rows.
@@ -85,13 +87,19 @@ fn entry<'a>(pubs: &'a mut Vec<Publisher>, name: &str) -> &'a mut Publisher {
     }
 }
 
-fn add_location(p: &mut Publisher, kind: &str, status: &str, uri: &str) -> Result<(), String> {
+fn add_location(
+    p: &mut Publisher,
+    kind: &str,
+    status: &str,
+    uri: &str,
+    proxies: Vec<String>,
+) -> Result<(), String> {
     let enabled = match status {
         "online" | "" => true,
         "disabled" => false,
         other => return Err(format!("unknown origin status '{other}'")),
     };
-    let o = Origin { uri: uri.to_string(), enabled };
+    let o = Origin { uri: uri.to_string(), enabled, proxies };
     match kind {
         "origin" => p.origins.push(o),
         "mirror" => p.mirrors.push(o),
@@ -130,6 +138,7 @@ fn parse_tsv_row(pubs: &mut Vec<Publisher>, cols: &[&str]) -> Result<(), String>
     let (kind, status, uri) = (cols[4], cols[5], cols[6]);
     let p = entry(pubs, name);
     p.sticky = sticky;
+    let mut row_proxies = Vec::new();
     if current {
         p.syspub = Some(third);
         let proxy = cols[7];
@@ -138,6 +147,7 @@ fn parse_tsv_row(pubs: &mut Vec<Publisher>, cols: &[&str]) -> Result<(), String>
                 if !p.proxies.iter().any(|q| q == px) {
                     p.proxies.push(px.to_string());
                 }
+                row_proxies.push(px.to_string());
             }
         }
     } else {
@@ -148,7 +158,7 @@ fn parse_tsv_row(pubs: &mut Vec<Publisher>, cols: &[&str]) -> Result<(), String>
     if !current || kind.is_empty() {
         p.enabled = enabled;
     }
-    add_location(p, kind, status, uri)
+    add_location(p, kind, status, uri, row_proxies)
 }
 
 /// One publisher as the default table (`pkg publisher -H`) shows it.
@@ -182,7 +192,7 @@ pub fn parse_publisher_table(stdout: &str) -> Result<Vec<Publisher>, ParseError>
             p.preferred = Some(true);
         }
         p.syspub = Some(has("syspub"));
-        add_location(p, &row.kind, &row.status, &row.location)
+        add_location(p, &row.kind, &row.status, &row.location, Vec::new())
             .map_err(|m| ParseError::at(i + 1, m))?;
     }
     Ok(pubs)
@@ -232,6 +242,176 @@ pub fn merge_table_flags(tsv: &mut [Publisher], table: &[Publisher]) {
             p.sticky = t.sticky;
         }
     }
+}
+
+/// Whether a location of [`PublisherDetail`] is an origin or a mirror.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationKind {
+    Origin,
+    Mirror,
+}
+
+/// One origin or mirror as `pkg publisher NAME` shows it, with what only that listing has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DetailLocation {
+    pub kind: LocationKind,
+    pub uri: String,
+    /// `Origin Status` / `Mirror Status` as printed (`Online`, `Disabled`; UNVERIFIED strings).
+    pub status: Option<String>,
+    /// `Proxy:` (comma-joined; the line is only printed when one is set).
+    pub proxies: Vec<String>,
+    /// `SSL Key:` / `SSL Cert:`; `None` when printed as `None` or not printed.
+    pub ssl_key: Option<String>,
+    pub ssl_cert: Option<String>,
+}
+
+impl DetailLocation {
+    /// Whether its status says disabled (`Disabled`, any case).
+    pub fn disabled(&self) -> bool {
+        self.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("disabled"))
+    }
+}
+
+/// One publisher as `pkg publisher NAME…` (the detail listing, reference §3.3) shows it.
+/// Client UUID and catalog date are left out: they are not configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PublisherDetail {
+    pub name: String,
+    pub alias: Option<String>,
+    /// Origins and mirrors in printed order.
+    pub locations: Vec<DetailLocation>,
+    /// `Enabled:` (`Yes`/`No`).
+    pub enabled: Option<bool>,
+    /// `Properties:` lines `name = value`, in printed order.
+    pub properties: Vec<(String, String)>,
+}
+
+impl PublisherDetail {
+    pub fn location(&self, kind: LocationKind, uri: &str) -> Option<&DetailLocation> {
+        self.locations.iter().find(|l| l.kind == kind && l.uri == uri)
+    }
+}
+
+const DETAIL_LABELS: [&str; 15] = [
+    "Publisher",
+    "Alias",
+    "Origin URI",
+    "Origin Status",
+    "Mirror URI",
+    "Mirror Status",
+    "Proxy",
+    "SSL Key",
+    "SSL Cert",
+    "Cert. Effective Date",
+    "Cert. Expiration Date",
+    "Client UUID",
+    "Catalog Updated",
+    "Enabled",
+    "Properties",
+];
+
+/// `Label: value` when the text before the first colon is a label of the detail listing.
+fn detail_field(line: &str) -> Option<(&'static str, &str)> {
+    let (label, value) = line.split_once(':')?;
+    let label = DETAIL_LABELS.into_iter().find(|l| *l == label.trim())?;
+    Some((label, value.trim()))
+}
+
+fn none_or(value: &str) -> Option<String> {
+    (!value.is_empty() && value != "None").then(|| value.to_string())
+}
+
+/// Parses `pkg publisher NAME…` (one block per publisher, each starting with `Publisher:`).
+/// Labels are matched after trimming, so their alignment does not matter; lines with other
+/// labels (added by later pkg versions) are skipped.
+pub fn parse_publisher_detail(stdout: &str) -> Result<Vec<PublisherDetail>, ParseError> {
+    let mut pubs: Vec<PublisherDetail> = Vec::new();
+    let mut in_properties = false;
+    for (i, line) in stdout.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let field = detail_field(line);
+        if in_properties && field.is_none() {
+            let (k, v) = line.split_once(" = ").ok_or_else(|| {
+                ParseError::at(i + 1, format!("cannot read property line '{}'", line.trim()))
+            })?;
+            if let Some(p) = pubs.last_mut() {
+                p.properties.push((k.trim().to_string(), v.trim().to_string()));
+            }
+            continue;
+        }
+        let Some((label, value)) = field else {
+            continue;
+        };
+        in_properties = false;
+        if label == "Publisher" {
+            if value.is_empty() {
+                return Err(ParseError::at(i + 1, "empty publisher name"));
+            }
+            pubs.push(PublisherDetail { name: value.to_string(), ..Default::default() });
+            continue;
+        }
+        let p = pubs.last_mut().ok_or_else(|| {
+            ParseError::at(i + 1, format!("'{label}' before any 'Publisher:' line"))
+        })?;
+        // Per origin/mirror; a publisher without any has nothing they could belong to.
+        match label {
+            "Alias" => p.alias = none_or(value),
+            "Origin URI" | "Mirror URI" => p.locations.push(DetailLocation {
+                kind: if label == "Origin URI" {
+                    LocationKind::Origin
+                } else {
+                    LocationKind::Mirror
+                },
+                uri: value.to_string(),
+                status: None,
+                proxies: Vec::new(),
+                ssl_key: None,
+                ssl_cert: None,
+            }),
+            "Origin Status" | "Mirror Status" => {
+                if let Some(l) = p.locations.last_mut() {
+                    l.status = Some(value.to_string());
+                }
+            }
+            "Proxy" => {
+                if let Some(l) = p.locations.last_mut() {
+                    l.proxies = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect();
+                }
+            }
+            "SSL Key" => {
+                if let Some(l) = p.locations.last_mut() {
+                    l.ssl_key = none_or(value);
+                }
+            }
+            "SSL Cert" => {
+                if let Some(l) = p.locations.last_mut() {
+                    l.ssl_cert = none_or(value);
+                }
+            }
+            "Enabled" => {
+                p.enabled = match value {
+                    "Yes" | "yes" | "True" | "true" => Some(true),
+                    "No" | "no" | "False" | "false" => Some(false),
+                    other => {
+                        return Err(ParseError::at(
+                            i + 1,
+                            format!("Enabled is '{other}', expected Yes or No"),
+                        ));
+                    }
+                }
+            }
+            "Properties" => in_properties = true,
+            _ => {}
+        }
+    }
+    Ok(pubs)
 }
 
 #[cfg(test)]
@@ -344,6 +524,97 @@ mod tests {
         assert!(!tsv[1].enabled);
     }
 
+    const DETAIL: &str = "
+            Publisher: solaris
+                Alias:
+           Origin URI: http://pkg.oracle.com/solaris/release/
+        Origin Status: Online
+              SSL Key: None
+             SSL Cert: None
+          Client UUID: 0c9a4b1e-5d1f-11e0-8a4e-0800279b2c3d
+      Catalog Updated: March 14, 2011 10:20:30 AM
+              Enabled: Yes
+           Properties:
+                       signature-policy = verify
+
+            Publisher: ha-cluster
+                Alias:
+           Origin URI: https://pkg.oracle.com/ha-cluster/support/
+        Origin Status: Online
+                Proxy: http://proxy.example.net:3128
+              SSL Key: /var/pkg/ssl/Oracle_Solaris_Cluster_4.key.pem
+             SSL Cert: /var/pkg/ssl/Oracle_Solaris_Cluster_4.certificate.pem
+ Cert. Effective Date: March  1, 2011 12:00:00 AM
+Cert. Expiration Date: March  1, 2013 12:00:00 AM
+           Origin URI: https://old.example.net/ha/
+        Origin Status: Disabled
+              SSL Key: None
+             SSL Cert: None
+           Mirror URI: http://mirror.example.net/ha/
+        Mirror Status: Online
+          Client UUID: 1d9a4b1e-5d1f-11e0-8a4e-0800279b2c3d
+      Catalog Updated: March 14, 2011 10:20:30 AM
+              Enabled: No
+           Properties:
+                       signature-policy = require-signatures
+                       signature-required-names = http://x:y
+";
+
+    #[test]
+    fn detail_listing_per_publisher_and_location() {
+        let d = parse_publisher_detail(DETAIL).unwrap();
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].name.as_str(), d[0].alias.as_deref()), ("solaris", None));
+        assert_eq!(d[0].locations.len(), 1);
+        let o = &d[0].locations[0];
+        assert_eq!((o.ssl_key.as_deref(), o.ssl_cert.as_deref()), (None, None));
+        assert!(o.proxies.is_empty() && !o.disabled());
+        assert_eq!(d[0].enabled, Some(true));
+        assert_eq!(d[0].properties, [("signature-policy".into(), "verify".into())]);
+        let ha = &d[1];
+        assert_eq!(ha.enabled, Some(false));
+        let o = ha
+            .location(LocationKind::Origin, "https://pkg.oracle.com/ha-cluster/support/")
+            .unwrap();
+        assert_eq!(o.proxies, ["http://proxy.example.net:3128"]);
+        assert_eq!(o.ssl_key.as_deref(), Some("/var/pkg/ssl/Oracle_Solaris_Cluster_4.key.pem"));
+        assert_eq!(
+            o.ssl_cert.as_deref(),
+            Some("/var/pkg/ssl/Oracle_Solaris_Cluster_4.certificate.pem")
+        );
+        assert!(
+            ha.location(LocationKind::Origin, "https://old.example.net/ha/").unwrap().disabled()
+        );
+        let m = ha.location(LocationKind::Mirror, "http://mirror.example.net/ha/").unwrap();
+        assert_eq!(m.status.as_deref(), Some("Online"));
+        assert!(ha.location(LocationKind::Origin, "http://mirror.example.net/ha/").is_none());
+        assert_eq!(ha.properties.len(), 2);
+        assert_eq!(ha.properties[1], ("signature-required-names".into(), "http://x:y".into()));
+    }
+
+    #[test]
+    fn detail_errors_and_leniency() {
+        let e = parse_publisher_detail("              Enabled: Yes\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("before any 'Publisher:'"), "{e}");
+        let e = parse_publisher_detail("            Publisher: a\n              Enabled: maybe\n")
+            .unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = parse_publisher_detail(
+            "            Publisher: a\n           Properties:\n                       garbage\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3);
+        // An unknown label (a later pkg) is skipped; SSL lines of an origin-less publisher too.
+        let d = parse_publisher_detail(
+            "            Publisher: a\n     Signature Policy: verify\n              SSL Key: None\n",
+        )
+        .unwrap();
+        assert_eq!(d[0].name, "a");
+        assert!(d[0].locations.is_empty());
+        assert!(parse_publisher_detail("").unwrap().is_empty());
+    }
+
     mod props {
         use super::*;
         use proptest::prelude::*;
@@ -366,11 +637,11 @@ mod tests {
                         syspub: Some(syspub),
                         origins: origins
                             .into_iter()
-                            .map(|(uri, enabled)| Origin { uri, enabled })
+                            .map(|(uri, enabled)| Origin { uri, enabled, proxies: vec![] })
                             .collect(),
                         mirrors: mirrors
                             .into_iter()
-                            .map(|uri| Origin { uri, enabled: true })
+                            .map(|uri| Origin { uri, enabled: true, proxies: vec![] })
                             .collect(),
                         proxies: Vec::new(),
                     }
@@ -475,6 +746,7 @@ mod tests {
             fn arbitrary_text_never_panics(s in "\\PC{0,200}") {
                 let _ = parse_publisher_tsv(&s);
                 let _ = parse_publisher_table(&s);
+                let _ = parse_publisher_detail(&s);
             }
         }
     }

@@ -29,7 +29,7 @@ const USAGES: &[(&str, &str)] = &[
     ("publisher", "[-HPn] [-F format] [publisher ...]"),
     (
         "set-publisher",
-        "[-Pedv] [-O origin_to_set] [-g origin_to_add] [-G origin_to_remove] [--enable] [--disable] [--no-refresh] [--non-sticky] [--sticky] [--search-first] [publisher]",
+        "[-Pedv] [-k ssl_key] [-c ssl_cert] [-O origin_to_set] [-g origin_to_add] [-G origin_to_remove] [--enable] [--disable] [--no-refresh] [--non-sticky] [--sticky] [--search-first] [--proxy proxy to use] [publisher]",
     ),
     ("unset-publisher", "publisher ..."),
     ("refresh", "[--full] [publisher ...]"),
@@ -224,6 +224,7 @@ fn set_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         "search-before=",
         "search-after=",
         "reset-uuid",
+        "proxy=",
     ];
     let p = match parse("set-publisher", rest, "O:g:G:m:M:p:k:c:Pedv", &long) {
         Ok(p) => p,
@@ -239,7 +240,7 @@ fn set_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         origins: Vec::new(),
         enabled: true,
         sticky: true,
-        syspub: false,
+        ..Default::default()
     });
     if pubr.syspub {
         // UNVERIFIED text of ModifyingSyspubException (reference §3.4).
@@ -278,6 +279,10 @@ fn set_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
                     );
                 }
             }
+            // One proxy for all the publisher's origins (per-origin proxies are not modelled).
+            "proxy" => pubr.proxy = Some(v),
+            "k" => pubr.ssl_key = Some(v),
+            "c" => pubr.ssl_cert = Some(v),
             "e" | "enable" => pubr.enabled = true,
             "d" | "disable" => pubr.enabled = false,
             "non-sticky" => pubr.sticky = false,
@@ -542,7 +547,7 @@ fn image_create(world: &mut World, rest: &[String]) -> Output {
         origins: vec![uri.clone()],
         enabled: true,
         sticky: true,
-        syspub: false,
+        ..Default::default()
     };
     if !p.has("no-refresh")
         && let Err(text) = solver::refresh(world, std::slice::from_ref(&new_pub))
