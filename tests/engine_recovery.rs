@@ -288,6 +288,12 @@ fn dry_run_changes_nothing() {
                 scn.display()
             );
             assert!(ev.iter().any(|e| e["event"] == "command" && e["skipped"] == true));
+            // It says what it could not know, and takes no snapshot it claims as done.
+            assert!(ev.iter().any(|e| e["key"] == "dry-run.reachability-unchecked"));
+            let snap = ev.iter().find(|e| e["event"] == "step-end" && e["name"] == "snapshot");
+            if let Some(snap) = snap {
+                assert_eq!(snap["outcome"], "skipped", "{snap}");
+            }
         }
     }
 }

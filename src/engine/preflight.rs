@@ -302,13 +302,15 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
                 Severity::High,
                 format!(
                     "the global zone's repositories list {} as obsolete at its release: \
-                     attach -u cannot carry them forward",
+                     attach -u cannot carry them forward (it fails on those it cannot drop)",
                     obsolete.join(", ")
                 ),
             )
             .remediation(
-                "uninstall removes them from the zone first; a core package (never \
-                 uninstalled) only re-creating the image gets past",
+                "uninstall removes them: auto does so before the first attach when all are \
+                 members of the playbook's problem groups, else once an attach has named the \
+                 ones in its way; a core package (never uninstalled): only re-creating the \
+                 image gets past",
             ),
         );
     }

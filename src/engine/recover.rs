@@ -234,6 +234,18 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
     for f in &pf.findings {
         reporter.emit(&Event::Finding(f.clone()));
     }
+    if req.dry_run {
+        // `pkg refresh` writes the catalog cache, so a dry run does not test the publishers:
+        // the real run may find more to fix (and plan otherwise).
+        reporter.emit(&Event::Finding(
+            Finding::info(
+                "dry-run.reachability-unchecked",
+                "dry run: publishers were not refreshed, so whether the global zone reaches \
+                 them is not known; the real run checks and may plan other rungs",
+            )
+            .detail("the plan below uses the catalogs as the global zone last refreshed them"),
+        ));
+    }
     let facts = match pf.facts {
         Some(f) if !pf.findings.iter().any(|f| f.inhibitor) => f,
         _ => {
@@ -553,13 +565,14 @@ impl Run {
                 action: SnapshotAction::Created,
             });
         }
-        self.journal.end_step(n, StepOutcome::Done, "");
-        self.emit(Event::StepEnd {
-            step: n,
-            name: "snapshot".into(),
-            outcome: StepOutcome::Done,
-            detail: String::new(),
-        });
+        // A dry run only shows the snapshot it would take.
+        let (outcome, detail) = if self.exec.dry_run {
+            (StepOutcome::Skipped, format!("dry run: would create {pre}"))
+        } else {
+            (StepOutcome::Done, String::new())
+        };
+        self.journal.end_step(n, outcome, &detail);
+        self.emit(Event::StepEnd { step: n, name: "snapshot".into(), outcome, detail });
         self.save()?;
         self.exec.mark_unchanged();
 
