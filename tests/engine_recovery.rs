@@ -167,8 +167,8 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "justified: the oracle applies image-update to the untouched image; a real failed \
      `attach -u` of a solaris-brand zone switches the image to the system repository (GZ \
      publishers first), so after the first (diagnosing) attempt the zone's own legacy publisher \
-     no longer decides what `update` does and the -n check of image-update fails; the \
-     diagnosis' remedy, uninstall of the renamed package, is what works from there",
+     no longer decides what `update` does. auto steps entire to build 178 from that legacy \
+     origin (incremental, the same move) and keeps PHP, which the rename then maps",
     ),
 ];
 

@@ -42,6 +42,13 @@ pub struct Facts {
     /// What the global zone's catalogs, as preflight refreshed them, say about the zone's
     /// packages (`None`: not tested).
     pub gz_catalogs: Option<GzCatalogs>,
+    /// The builds of `entire` the zone image's own catalogs offer, as preflight refreshed
+    /// them: intermediate releases its publishers may carry beyond the playbook's list.
+    pub zone_offered_builds: Vec<u64>,
+    /// The zone image's publishers as preflight found them (never refreshed): a failed
+    /// solaris-brand attach switches the image to the system repository, yet the zone's own
+    /// origins may still be the way through an intermediate release.
+    pub zone_publishers_at_start: Vec<Publisher>,
 }
 
 /// What the global zone's catalogs (as last refreshed) say about the zone's packages (stems).
@@ -56,6 +63,9 @@ pub struct GzCatalogs {
     /// Offered at (or past) the GZ's release and not obsolete: nothing about the package
     /// itself keeps it from staying.
     pub current: Vec<String>,
+    /// Whose newest record, at or below the GZ's release, is a rename: the attach maps it
+    /// only when the repository still holds the path from the zone's version.
+    pub renamed: Vec<String>,
 }
 
 impl Facts {

@@ -294,6 +294,11 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     // Read-only and free: the catalogs as last refreshed — by the refresh above, or (dry run,
     // survey) whenever the global zone last refreshed them.
     let gz_catalogs = read_gz_catalogs(runner, &gz, &zone_packages, gz_entire.as_ref());
+    let zone_offered_builds = Fmri::stem("entire")
+        .ok()
+        .and_then(|e| runner.run(&zp.list_all_versions_spec(&[e])).ok())
+        .and_then(|out| pkg::offered_builds(&out))
+        .unwrap_or_default();
     let catalogs = gz_catalogs.clone().unwrap_or_default();
     if let Some(obsolete) = Some(&catalogs.obsolete).filter(|o| !o.is_empty()) {
         fs.push(
@@ -343,11 +348,13 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         gz_publishers,
         gz_publishers_tsv,
         gz_publishers_table,
+        zone_publishers_at_start: zone_publishers.clone(),
         zone_publishers,
         zone_packages,
         gz_unreachable,
         zone_unreachable,
         gz_catalogs,
+        zone_offered_builds,
     };
     Preflight { facts: Some(facts), findings: fs }
 }
@@ -386,6 +393,14 @@ pub(crate) fn read_gz_catalogs(
         }) && !out.current.contains(&stem.name)
         {
             out.current.push(stem.name.clone());
+        }
+        let renamed = !mine.is_empty()
+            && mine.iter().all(|r| {
+                r.is_renamed()
+                    && Version::parse(&r.version).is_ok_and(|v| not_newer(&v, gz_version))
+            });
+        if renamed && !out.renamed.contains(&stem.name) {
+            out.renamed.push(stem.name.clone());
         }
         let obsolete = !mine.is_empty()
             && mine.iter().all(|r| {

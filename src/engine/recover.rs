@@ -813,20 +813,25 @@ impl Run {
     }
 
     /// The last attach named as gone a package the GZ's catalogs know nothing of (no
-    /// version, no obsolete record): pkg prints the same for a package the release dropped
-    /// and one renamed longer ago than the repository keeps records. Stepping through an
+    /// version, no obsolete record) or only by a rename record: pkg prints the same for a
+    /// package the release dropped and one renamed longer ago than the repository keeps
+    /// records of the zone's version. Stepping through an
     /// intermediate release maps a rename and keeps the package, so it comes before the
     /// uninstall (gentlest first); a true removal then fails the step's attach the same way
     /// and the uninstall follows.
     fn maybe_renamed(&self) -> bool {
         let Some(d) = &self.diagnosis else { return false };
-        let unknown = self.facts.gz_catalogs.as_ref().map(|c| &c.unknown);
+        // Unknown to the GZ's catalogs, or known there only by a rename record.
+        let may_be = |p: &String| {
+            self.facts
+                .gz_catalogs
+                .as_ref()
+                .is_some_and(|c| c.unknown.contains(p) || c.renamed.contains(p))
+        };
         !d.predicted
             && d.keys.iter().any(|k| k == "package-removed")
             && (!self.tried.contains(&StrategyName::Incremental) || self.may_step_again())
-            && d.packages
-                .iter()
-                .any(|p| unknown.is_some_and(|u| u.contains(p)) && !self.playbook.is_core(p))
+            && d.packages.iter().any(|p| may_be(p) && !self.playbook.is_core(p))
     }
 
     /// auto: `incremental` counts as untried again once the zone stands on a later build

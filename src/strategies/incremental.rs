@@ -59,7 +59,12 @@ pub fn candidates(input: &Input) -> Vec<Candidate> {
     // refuses to modify it anyway.
     builds.sort_unstable();
     builds.dedup();
-    for p in f.zone_publishers.iter().filter(|p| p.syspub != Some(true)) {
+    // Besides the playbook's builds, those its catalogs were found to offer.
+    builds.extend(&f.zone_offered_builds);
+    builds.sort_unstable();
+    builds.dedup();
+    let own = f.zone_publishers.iter().chain(&f.zone_publishers_at_start);
+    for p in own.filter(|p| p.syspub != Some(true)) {
         for uri in p.origins.iter().map(|o| o.uri.as_str()) {
             for &b in &builds {
                 if let Some(v) = version_for_build(zv, b) {
@@ -255,19 +260,7 @@ enum Offer {
 fn offered_builds(exec: &Exec, zp: &crate::commands::pkg::Pkg) -> Option<Vec<u64>> {
     let entire = Fmri::stem("entire").ok()?;
     let out = exec.read(&zp.list_all_versions_spec(&[entire])).ok()?;
-    let rows = crate::commands::pkg::parse_list(&out.stdout);
-    // Exit 1 naming the pattern: no catalog lists any version of it.
-    let none_known = out.code == Some(1) && rows.is_empty() && out.stderr.contains("matching");
-    if !out.success() && !none_known {
-        return None;
-    }
-    let builds = rows
-        .iter()
-        .filter(|r| r.name == "entire")
-        .filter_map(|r| Version::parse(&r.version).ok())
-        .filter_map(|v| v.os_build())
-        .collect();
-    Some(builds)
+    crate::commands::pkg::offered_builds(&out)
 }
 
 /// How one `install entire@VER` went.

@@ -170,6 +170,7 @@ mod tests {
             obsolete: vec!["developer/sunstudio12u1".into()],
             unknown: vec![],
             current: vec!["SUNWapch22".into(), "SUNWphp52".into()],
+            renamed: vec![],
         });
         for guided in [true, false] {
             let silent = Input { facts: &known, diagnosis: None, playbook: &pb, guided };

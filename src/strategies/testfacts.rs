@@ -58,6 +58,8 @@ pub fn b111() -> Facts {
         .collect(),
         gz_unreachable: None,
         zone_unreachable: None,
+        zone_offered_builds: Vec::new(),
+        zone_publishers_at_start: Vec::new(),
         gz_catalogs: None,
     }
 }

@@ -386,6 +386,24 @@ pub fn newest_known(
     Ok(parse_list(&out.check()?.stdout))
 }
 
+/// The builds of `entire` a `pkg list -Haf --no-refresh entire` lists (what the image's
+/// catalogs offer); `None` when its answer cannot be read. Exit 1 naming the pattern: no
+/// catalog lists any version.
+pub fn offered_builds(out: &CommandOutput) -> Option<Vec<u64>> {
+    let rows = parse_list(&out.stdout);
+    let none_known = out.code == Some(1) && rows.is_empty() && out.stderr.contains("matching");
+    if !out.success() && !none_known {
+        return None;
+    }
+    let builds = rows
+        .iter()
+        .filter(|r| r.name == "entire")
+        .filter_map(|r| crate::commands::Version::parse(&r.version).ok())
+        .filter_map(|v| v.os_build())
+        .collect();
+    Some(builds)
+}
+
 /// The installed version of one package (`pkg info NAME` → `FMRI:`), `None` when pkg says it
 /// is not installed (exit 1 with its "no packages matching" text).
 pub fn installed_fmri(runner: &Runner, pkg: &Pkg, name: &Fmri) -> Result<Option<Fmri>, RunError> {
