@@ -181,6 +181,7 @@ pub struct RollbackArgs {
     /// Snapshot to return to (default: the pre-rescue snapshot of the last run).
     #[arg(long, value_name = "SNAPSHOT")]
     pub to: Option<String>,
+    /// Roll back without asking (without a terminal, rollback needs it).
     #[arg(long, short = 'y')]
     pub yes: bool,
 }
@@ -194,6 +195,9 @@ pub struct SnapshotsArgs {
     /// the zone before any rescue.
     #[arg(long)]
     pub prune: bool,
+    /// Prune without asking (without a terminal, --prune needs it).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -94,3 +94,57 @@ fn bad_playbook_and_rules_files_are_named_once_with_the_place() {
         assert_eq!(stderr.matches(what).count(), 1, "{args:?}: {what} once: {stderr}");
     }
 }
+
+/// The commands of the simulated host's audit log that change a zone or its snapshots.
+fn changes(sim: &Sim) -> Vec<Vec<String>> {
+    let changing = ["detach", "rollback", "destroy"];
+    let audit = sim_support::audit(&sim.dir).into_iter();
+    audit
+        .map(|a| a.argv)
+        .filter(|argv| argv.iter().any(|w| changing.contains(&w.as_str())))
+        .collect()
+}
+
+/// A run that applied nothing and tried no attach (image-create not allowed): `rollback --yes`
+/// says there is nothing to roll back and leaves the installed zone attached. Before, it
+/// detached it.
+#[test]
+fn rollback_after_a_run_that_changed_nothing_does_nothing() {
+    let sim = dotted_world();
+    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "image-create"]);
+    assert_eq!(code, Some(1));
+    assert!(changes(&sim).is_empty(), "{:?}", changes(&sim));
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["rollback", "--yes", "web"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("nothing to roll back"), "{stdout}");
+    assert_eq!(sim.state("web"), "installed");
+    assert!(changes(&sim).is_empty(), "{:?}", changes(&sim));
+}
+
+/// `snapshots --prune` destroys only with consent: without a terminal it needs --yes (before
+/// or after the subcommand), and says so.
+#[test]
+fn prune_without_a_terminal_needs_yes() {
+    let sim = dotted_world();
+    for _ in 0..2 {
+        let (_, code) = sim_support::rescue_json(&sim.dir, "web", &[]);
+        assert_eq!(code, Some(0));
+    }
+    let before = changes(&sim).len();
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["snapshots", "web", "--prune"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("refused: no terminal to confirm on: add --yes"), "{stderr}");
+    assert_eq!(changes(&sim).len(), before, "{:?}", changes(&sim));
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--yes", "snapshots", "web", "--prune"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("destroyed"));
+    let destroyed = &changes(&sim)[before..];
+    assert!(destroyed.len() == 1 && destroyed[0].contains(&"destroy".into()), "{destroyed:?}");
+}

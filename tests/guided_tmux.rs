@@ -338,3 +338,45 @@ fn colour_is_decided_for_each_stream() {
     assert!(summary.contains("Result for zone db01: attached"), "{summary}");
     assert!(!summary.contains('\x1b'), "colour in the piped summary: {summary:?}");
 }
+
+/// The zonerescue snapshots of pg01's boot environment after the pre-rescue one (the rungs').
+fn rung_snapshots(dir: &Path) -> Vec<String> {
+    let out = sim_support::zonerescue(dir).args(["--json", "snapshots", "pg01"]).output().unwrap();
+    let owned: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = owned.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_string());
+    names.filter(|n| !n.ends_with("-pre")).collect()
+}
+
+/// Before `rollback` asks, it says what it does: the installed zone is detached, and the later
+/// snapshots `zfs rollback -r` destroys are named. `snapshots --prune` names what it destroys
+/// and asks too.
+#[test]
+fn rollback_and_prune_say_what_they_destroy_before_asking() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let (_, code) = sim_support::rescue_json(&sim.dir, "pg01", &[]);
+    assert_eq!(code, Some(0));
+    let rungs = rung_snapshots(&sim.dir);
+    assert!(!rungs.is_empty(), "the rescue took rung snapshots");
+
+    let t = start_zr("rollback", &sim.dir, "NO_COLOR=1", "rollback pg01");
+    let s = t.wait_for("Detach zone pg01 and roll it back?", 1);
+    assert!(s.contains("it will be DETACHED first"), "{s}");
+    for r in &rungs {
+        assert!(s.contains(r.as_str()), "{r} is not named:\n{s}");
+    }
+    t.keys("n");
+    assert!(t.wait_for("zr exited", 1).contains("zr exited 3"));
+    assert_eq!(sim.state("pg01"), "installed", "declined: the zone stays attached");
+
+    let t = start_zr("prune", &sim.dir, "NO_COLOR=1", "snapshots pg01 --prune");
+    let s = t.wait_for(&format!("Destroy these {} snapshot(s)?", rungs.len()), 1);
+    for r in &rungs {
+        assert!(s.contains(r.as_str()), "{r} is not named:\n{s}");
+    }
+    t.keys("y");
+    assert!(t.wait_for("zr exited", 1).contains("zr exited 0"));
+    assert!(rung_snapshots(&sim.dir).is_empty());
+}

@@ -239,6 +239,18 @@ impl Journal {
         }
     }
 
+    /// Whether the run certainly left the zone as it found it: no strategy applied, no attach
+    /// tried, and every step but the snapshot skipped (a step without an end, or one that
+    /// failed or was rolled back, may have changed the zone or detached it).
+    pub fn changed_nothing(&self) -> bool {
+        self.strategies_applied.is_empty()
+            && self.attempts == 0
+            && self
+                .steps
+                .iter()
+                .all(|s| s.name == "snapshot" || s.outcome == Some(StepOutcome::Skipped))
+    }
+
     /// The plain-words account `zonerescue status` prints.
     pub fn describe(&self) -> String {
         let mut out = String::new();
