@@ -16,13 +16,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         // (--strategy and --playbook can also come from the environment, so they are ignored
         // here rather than refused; --yes is global: resume, rollback and demo take it.)
         let r = &cli.recover;
-        if r.zone.is_some()
-            || r.dry_run
-            || r.allow_destructive
-            || r.report.is_some()
-            || r.boot
-            || r.all
-        {
+        if let Some(zone) = &r.zone {
+            anyhow::bail!(
+                "the zone goes after the subcommand, not before it: `zonerescue SUBCOMMAND {zone}` \
+                 (see `zonerescue --help`)"
+            );
+        }
+        if r.dry_run || r.allow_destructive || r.report.is_some() || r.boot || r.all {
             anyhow::bail!(
                 "recovery options (--dry-run, --allow-destructive, --report …) do not apply to a \
                  subcommand; put the subcommand's own options after it"
