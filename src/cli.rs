@@ -17,7 +17,12 @@ use crate::system::TimeoutSetting;
     long_about = "Rescue a Solaris 11 / illumos non-global zone that fails `zoneadm -z ZONE attach -u` \
 after the global zone was upgraded. zonerescue snapshots the zone boot environment first, then \
 climbs a ladder of remedies, gentlest first, reading the attach log between attempts.",
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    // clap's own would read `zonerescue [OPTIONS] [ZONE] <COMMAND>`, but a zone before a
+    // subcommand is not a form that works: the zone goes after it.
+    override_usage = "zonerescue [OPTIONS] ZONE\n       \
+                      zonerescue [OPTIONS] --all\n       \
+                      zonerescue <COMMAND> [ARGS]   (e.g. zonerescue status ZONE)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -160,33 +165,40 @@ pub struct AnalyzeArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ZoneArg {
+    /// The non-global zone.
     #[arg(value_name = "ZONE")]
     pub zone: String,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ResumeArgs {
+    /// The zone whose interrupted run to continue.
     #[arg(value_name = "ZONE")]
     pub zone: String,
+    /// Answer yes to every prompt (image-create still needs --allow-destructive).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Allow image-create (re-creating the zone's package image) without a prompt.
     #[arg(long)]
     pub allow_destructive: bool,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct RollbackArgs {
+    /// The zone to roll back.
     #[arg(value_name = "ZONE")]
     pub zone: String,
     /// Snapshot to return to (default: the pre-rescue snapshot of the last run).
     #[arg(long, value_name = "SNAPSHOT")]
     pub to: Option<String>,
+    /// Roll back without asking (without a terminal, rollback needs it).
     #[arg(long, short = 'y')]
     pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotsArgs {
+    /// The zone whose snapshots to list or prune.
     #[arg(value_name = "ZONE")]
     pub zone: String,
     /// Destroy tool-owned snapshots that are no longer needed: all but the last run's
@@ -194,6 +206,9 @@ pub struct SnapshotsArgs {
     /// the zone before any rescue.
     #[arg(long)]
     pub prune: bool,
+    /// Prune without asking (without a terminal, --prune needs it).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -214,6 +229,7 @@ pub struct DemoArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
+    /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
@@ -249,6 +265,32 @@ mod tests {
         // the same name (`--yes`) must agree.
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_argument_is_described_and_the_usage_names_forms_that_work() {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut undescribed = Vec::new();
+        for c in std::iter::once(&cmd).chain(cmd.get_subcommands()) {
+            for a in c.get_arguments() {
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    undescribed.push(format!("{} {}", c.get_name(), a.get_id()));
+                }
+            }
+        }
+        assert!(undescribed.is_empty(), "without a description: {undescribed:?}");
+        let help = cmd.render_help().to_string();
+        assert!(help.contains("Usage: zonerescue [OPTIONS] ZONE\n"), "{help}");
+        assert!(!help.contains("[ZONE] <COMMAND>"), "{help}");
+        // The forms the usage names parse as it says.
+        assert_eq!(parse(&["web01"]).recover.zone.as_deref(), Some("web01"));
+        let cli = parse(&["--strategy", "incremental", "web01"]);
+        assert_eq!(cli.recover.zone.as_deref(), Some("web01"));
+        assert!(cli.recover.strategy.is_some() && cli.command.is_none());
+        assert!(parse(&["--all"]).recover.all);
+        assert!(matches!(parse(&["status", "web01"]).command, Some(Command::Status(_))));
     }
 
     #[test]

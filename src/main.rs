@@ -6,6 +6,7 @@ use zonerescue::exit;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    zonerescue::ui::color::set_choice(cli.global.color);
     let result = match &cli.command {
         Some(Command::Analyze(args)) => zonerescue::analysis::command::run(args, &cli.global),
         Some(Command::Demo(args)) => zonerescue::sim::demo::run(args, &cli.global),

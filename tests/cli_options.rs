@@ -94,3 +94,100 @@ fn bad_playbook_and_rules_files_are_named_once_with_the_place() {
         assert_eq!(stderr.matches(what).count(), 1, "{args:?}: {what} once: {stderr}");
     }
 }
+
+/// The commands of the simulated host's audit log that change a zone or its snapshots.
+fn changes(sim: &Sim) -> Vec<Vec<String>> {
+    let changing = ["detach", "rollback", "destroy"];
+    let audit = sim_support::audit(&sim.dir).into_iter();
+    audit
+        .map(|a| a.argv)
+        .filter(|argv| argv.iter().any(|w| changing.contains(&w.as_str())))
+        .collect()
+}
+
+/// A run that applied nothing and tried no attach (image-create not allowed): `rollback --yes`
+/// says there is nothing to roll back and leaves the installed zone attached. Before, it
+/// detached it.
+#[test]
+fn rollback_after_a_run_that_changed_nothing_does_nothing() {
+    let sim = dotted_world();
+    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "image-create"]);
+    assert_eq!(code, Some(1));
+    assert!(changes(&sim).is_empty(), "{:?}", changes(&sim));
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["rollback", "--yes", "web"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("nothing to roll back"), "{stdout}");
+    assert_eq!(sim.state("web"), "installed");
+    assert!(changes(&sim).is_empty(), "{:?}", changes(&sim));
+}
+
+/// `snapshots --prune` destroys only with consent: without a terminal it needs --yes (before
+/// or after the subcommand), and says so.
+#[test]
+fn prune_without_a_terminal_needs_yes() {
+    let sim = dotted_world();
+    for _ in 0..2 {
+        let (_, code) = sim_support::rescue_json(&sim.dir, "web", &[]);
+        assert_eq!(code, Some(0));
+    }
+    let before = changes(&sim).len();
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["snapshots", "web", "--prune"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("refused: no terminal to confirm on: add --yes"), "{stderr}");
+    assert_eq!(changes(&sim).len(), before, "{:?}", changes(&sim));
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--yes", "snapshots", "web", "--prune"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("destroyed"));
+    let destroyed = &changes(&sim)[before..];
+    assert!(destroyed.len() == 1 && destroyed[0].contains(&"destroy".into()), "{destroyed:?}");
+}
+
+/// `status` of a journal whose run is over never calls a step "in progress": a finished run's
+/// step without an end is "not finished", a run marked running whose pid is gone was killed
+/// (and `resume` continues it). The zone's state now is shown too.
+#[test]
+fn status_tells_a_finished_or_killed_run_from_a_running_one() {
+    let sim = dotted_world();
+    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &[]);
+    assert_eq!(code, Some(0));
+    let path = sim.dir.join("state/web/journal.json");
+    let mut j: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let last = j["steps"].as_array().unwrap().len() - 1;
+    j["steps"][last]["state"] = "started".into();
+    j["steps"][last]["ended"] = serde_json::Value::Null;
+    j["steps"][last]["outcome"] = serde_json::Value::Null;
+    let status = |j: &serde_json::Value| {
+        std::fs::write(&path, serde_json::to_vec(j).unwrap()).unwrap();
+        let out = sim_support::zonerescue(&sim.dir).args(["status", "web"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    j["status"] = serde_json::json!({"ended": "interrupted"});
+    let text = status(&j);
+    assert!(text.contains("not finished (the run ended at "), "{text}");
+    assert!(!text.contains("in progress"), "{text}");
+    assert!(text.contains("zone state now: installed"), "{text}");
+
+    // A pid that is certainly gone: a child that has been waited for.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    j["status"] = "running".into();
+    j["pid"] = gone.id().into();
+    let text = status(&j);
+    assert!(text.contains(&format!("killed or crashed (pid {} is gone)", gone.id())), "{text}");
+    assert!(text.contains("`zonerescue resume web` continues it"), "{text}");
+    assert!(!text.contains("in progress"), "{text}");
+
+    j["pid"] = std::process::id().into();
+    let text = status(&j);
+    assert!(text.contains(&format!("running now (pid {})", std::process::id())), "{text}");
+    assert!(text.contains("in progress"), "{text}");
+}

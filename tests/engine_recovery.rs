@@ -438,7 +438,7 @@ fn rollback_returns_to_the_pre_rescue_image() {
     let out = zr(d.path()).args(["--json", "snapshots", "pg01"]).output().unwrap();
     let owned: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(owned.as_array().unwrap().len() >= 2, "{owned}");
-    let out = zr(d.path()).args(["snapshots", "pg01", "--prune"]).output().unwrap();
+    let out = zr(d.path()).args(["snapshots", "pg01", "--prune", "--yes"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let out = zr(d.path()).args(["--json", "snapshots", "pg01"]).output().unwrap();
     let owned: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -591,7 +591,7 @@ fn a_new_run_after_a_kill_restores_the_gz_publishers_the_killed_run_simplified()
     let killed: Value = serde_json::from_slice(&killed_journal).unwrap();
     let original = killed["pre_snapshot"].as_str().unwrap();
     assert!(f["remediation"].as_str().unwrap().contains(&format!("--to {original}")), "{f}");
-    let prune = zr(d.path()).args(["snapshots", "mail01", "--prune"]).output().unwrap();
+    let prune = zr(d.path()).args(["snapshots", "mail01", "--prune", "--yes"]).output().unwrap();
     assert!(prune.status.success(), "{}", String::from_utf8_lossy(&prune.stderr));
     let left = sim(d.path(), "zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]);
     assert!(left.lines().any(|l| l == original), "{left}");

@@ -43,6 +43,19 @@ impl Tmux {
         out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
     }
 
+    /// The screen as [`screen`](Self::screen) with colours and attributes as escape sequences.
+    fn screen_escaped(&self) -> String {
+        let out =
+            self.cmd().args(["capture-pane", "-p", "-e", "-J", "-S", "-", "-t", "t"]).output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+    }
+
+    /// Whether the terminal's cursor is shown (a program may hide it and forget to show it).
+    fn cursor_visible(&self) -> bool {
+        let out = self.cmd().args(["display-message", "-p", "-t", "t", "#{cursor_flag}"]).output();
+        out.is_ok_and(|o| o.stdout.starts_with(b"1"))
+    }
+
     /// Waits until the screen shows `text` `times` times; the screen then.
     fn wait_for(&self, text: &str, times: usize) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -67,26 +80,58 @@ impl Drop for Tmux {
     }
 }
 
-/// `zonerescue demo SCENARIO --keep DIR` in tmux; the shell line reports the exit code.
-fn start_demo(name: &str, scenario: &str, dir: &Path) -> Tmux {
+/// `zonerescue OPTIONS demo SCENARIO --keep DIR` in tmux with more environment (`env`:
+/// `VAR=value …`); the shell line reports the exit code.
+fn start_demo(name: &str, scenario: &str, dir: &Path, env: &str, options: &str) -> Tmux {
     let cmd = format!(
-        "env -u ZONESIM_ROOT -u ZONERESCUE_STRATEGY -u ZONERESCUE_YES ZONESIM_SPEED=100000 \
-         NO_COLOR=1 '{ZR}' demo {scenario} --keep '{}'; echo \"demo exited $?\"; sleep 600",
+        "env -u ZONESIM_ROOT -u ZONERESCUE_STRATEGY -u ZONERESCUE_YES -u NO_COLOR \
+         ZONESIM_SPEED=100000 {env} '{ZR}' {options} demo {scenario} --keep '{}'; \
+         echo \"demo exited $?\"; sleep 600",
         dir.display()
     );
     Tmux::start(name, &cmd)
 }
 
-/// The demo started in a fresh directory, or `None` (said on stderr) without tmux.
+/// The demo (without colour) started in a fresh directory, or `None` (said on stderr) without
+/// tmux.
 fn demo_or_skip(name: &str, scenario: &str) -> Option<(tempfile::TempDir, PathBuf, Tmux)> {
-    if !have_tmux() {
-        eprintln!("SKIPPED: tmux is not installed (install it to run the guided-mode test)");
+    demo_with_or_skip(name, scenario, "NO_COLOR=1", "")
+}
+
+/// [`demo_or_skip`] with more environment and zonerescue options (see [`start_demo`]).
+fn demo_with_or_skip(
+    name: &str,
+    scenario: &str,
+    env: &str,
+    options: &str,
+) -> Option<(tempfile::TempDir, PathBuf, Tmux)> {
+    if !tmux_or_skip() {
         return None;
     }
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("host");
-    let t = start_demo(name, scenario, &dir);
+    let t = start_demo(name, scenario, &dir, env, options);
     Some((d, dir, t))
+}
+
+fn tmux_or_skip() -> bool {
+    let have = have_tmux();
+    if !have {
+        eprintln!("SKIPPED: tmux is not installed (install it to run the guided-mode test)");
+    }
+    have
+}
+
+/// `zonerescue ARGS` on the simulated host in `dir`, in tmux, with more environment (`env`:
+/// `VAR=value …`); the shell line `zr exited CODE` follows.
+fn start_zr(name: &str, dir: &Path, env: &str, args: &str) -> Tmux {
+    let d = dir.display();
+    let cmd = format!(
+        "env -u ZONESIM_ROOT -u ZONERESCUE_STRATEGY -u ZONERESCUE_YES -u NO_COLOR \
+         ZONESIM_SPEED=100000 {env} '{ZR}' --command-dir '{d}/bin' --system-root '{d}' \
+         --state-dir '{d}/state' {args}; echo \"zr exited $?\"; sleep 600"
+    );
+    Tmux::start(name, &cmd)
 }
 
 fn journal(dir: &Path) -> serde_json::Value {
@@ -221,8 +266,7 @@ fn the_uninstall_question_names_the_packages_it_removes() {
 #[test]
 fn a_guided_run_offers_to_resume_a_killed_one() {
     use std::io::BufRead;
-    if !have_tmux() {
-        eprintln!("SKIPPED: tmux is not installed (install it to run the guided-mode test)");
+    if !tmux_or_skip() {
         return;
     }
     let sim = sim_support::Sim::new("omnios-postgres-removed");
@@ -248,13 +292,7 @@ fn a_guided_run_offers_to_resume_a_killed_one() {
     let _ = child.wait();
     assert!(!killed_run.is_empty());
 
-    let d = dir.display();
-    let cmd = format!(
-        "env -u ZONESIM_ROOT -u ZONERESCUE_STRATEGY -u ZONERESCUE_YES ZONESIM_SPEED=100000 \
-         NO_COLOR=1 '{ZR}' --command-dir '{d}/bin' --system-root '{d}' --state-dir '{d}/state' \
-         pg01; echo \"zr exited $?\"; sleep 600"
-    );
-    let t = Tmux::start("resume-offer", &cmd);
+    let t = start_zr("resume-offer", &dir, "NO_COLOR=1", "pg01");
     let s = t.wait_for("Resume it instead of starting a new run?", 1);
     assert!(s.contains(&format!("The last run ({killed_run}) was killed")), "{s}");
     t.keys("y");
@@ -269,4 +307,95 @@ fn a_guided_run_offers_to_resume_a_killed_one() {
             .unwrap();
     assert_eq!(j["run_id"], killed_run.as_str(), "the killed run was resumed, not replaced");
     assert_eq!(j["status"]["ended"], "attached", "{j}");
+}
+
+/// Ctrl-C at a yes/no question: the run stops as if declined, and the terminal is left usable:
+/// the cursor shown again and the next line on a line of its own. Before, dialoguer's failed
+/// read left the cursor hidden and glued the next line to the question (`[y/N] <== …`).
+#[test]
+fn ctrl_c_at_a_question_leaves_the_terminal_usable() {
+    let Some((_d, _dir, t)) = demo_or_skip("ctrl-c", "s11express-disabled-gz-publisher") else {
+        return;
+    };
+    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    assert!(!t.cursor_visible(), "dialoguer hides the cursor while it waits");
+    t.keys("C-c");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.lines().any(|l| l.starts_with("<== gz-publishers: skipped")), "{s}");
+    assert!(t.cursor_visible(), "the cursor is still hidden:\n{s}");
+}
+
+/// `--color never` reaches dialoguer's questions too: no escape sequence on the screen.
+#[test]
+fn color_never_leaves_the_questions_plain() {
+    let Some((_d, _dir, t)) =
+        demo_with_or_skip("never", "s11express-disabled-gz-publisher", "", "--color never")
+    else {
+        return;
+    };
+    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    let s = t.screen_escaped();
+    assert!(!s.contains('\x1b'), "colour on the screen:\n{s:?}");
+    t.keys("n");
+    t.wait_for("demo exited", 1);
+}
+
+/// A terminal on stderr and stdout into a file (`zonerescue … | tee log`): the progress on the
+/// terminal is coloured, the summary in the file is not.
+#[test]
+fn colour_is_decided_for_each_stream() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("s11express-minor-update");
+    let out = sim.dir.join("summary.txt");
+    let t = start_zr("streams", &sim.dir, "", &format!("--yes db01 > '{}'", out.display()));
+    let s = t.wait_for("zr exited", 1);
+    assert!(s.contains("zr exited 0"), "{s}");
+    assert!(t.screen_escaped().contains("\x1b[1m==> step"), "stderr lost its colour:\n{s}");
+    let summary = std::fs::read_to_string(&out).unwrap();
+    assert!(summary.contains("Result for zone db01: attached"), "{summary}");
+    assert!(!summary.contains('\x1b'), "colour in the piped summary: {summary:?}");
+}
+
+/// The zonerescue snapshots of pg01's boot environment after the pre-rescue one (the rungs').
+fn rung_snapshots(dir: &Path) -> Vec<String> {
+    let out = sim_support::zonerescue(dir).args(["--json", "snapshots", "pg01"]).output().unwrap();
+    let owned: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = owned.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_string());
+    names.filter(|n| !n.ends_with("-pre")).collect()
+}
+
+/// Before `rollback` asks, it says what it does: the installed zone is detached, and the later
+/// snapshots `zfs rollback -r` destroys are named. `snapshots --prune` names what it destroys
+/// and asks too.
+#[test]
+fn rollback_and_prune_say_what_they_destroy_before_asking() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let (_, code) = sim_support::rescue_json(&sim.dir, "pg01", &[]);
+    assert_eq!(code, Some(0));
+    let rungs = rung_snapshots(&sim.dir);
+    assert!(!rungs.is_empty(), "the rescue took rung snapshots");
+
+    let t = start_zr("rollback", &sim.dir, "NO_COLOR=1", "rollback pg01");
+    let s = t.wait_for("Detach zone pg01 and roll it back?", 1);
+    assert!(s.contains("it will be DETACHED first"), "{s}");
+    for r in &rungs {
+        assert!(s.contains(r.as_str()), "{r} is not named:\n{s}");
+    }
+    t.keys("n");
+    assert!(t.wait_for("zr exited", 1).contains("zr exited 3"));
+    assert_eq!(sim.state("pg01"), "installed", "declined: the zone stays attached");
+
+    let t = start_zr("prune", &sim.dir, "NO_COLOR=1", "snapshots pg01 --prune");
+    let s = t.wait_for(&format!("Destroy these {} snapshot(s)?", rungs.len()), 1);
+    for r in &rungs {
+        assert!(s.contains(r.as_str()), "{r} is not named:\n{s}");
+    }
+    t.keys("y");
+    assert!(t.wait_for("zr exited", 1).contains("zr exited 0"));
+    assert!(rung_snapshots(&sim.dir).is_empty());
 }

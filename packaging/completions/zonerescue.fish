@@ -86,8 +86,8 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l command
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -s y -l yes
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l allow-destructive
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive)'
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l allow-destructive -d 'Allow image-create (re-creating the zone\'s package image) without a prompt'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l to -d 'Snapshot to return to (default: the pre-rescue snapshot of the last run)' -r
@@ -98,7 +98,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l comma
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -s y -l yes
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -s y -l yes -d 'Roll back without asking (without a terminal, rollback needs it)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''
@@ -109,7 +109,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l syst
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l prune -d 'Destroy tool-owned snapshots that are no longer needed: all but the last run\'s pre-rescue snapshot and, if that run replaced one that never finished, the snapshot of the zone before any rescue'
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -s y -l yes -d 'Prune without asking (without a terminal, --prune needs it)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand demo" -l keep -d 'Keep the simulated host in DIR instead of a temporary directory' -r -F

@@ -3,6 +3,9 @@
 use crate::cli::{Cli, Command};
 use crate::exit;
 
+use crate::commands::zoneadm;
+
+use super::inflight;
 use super::journal::Journal;
 use super::recover::{recover, runner_from, state_base};
 
@@ -13,13 +16,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         // (--strategy and --playbook can also come from the environment, so they are ignored
         // here rather than refused; --yes is global: resume, rollback and demo take it.)
         let r = &cli.recover;
-        if r.zone.is_some()
-            || r.dry_run
-            || r.allow_destructive
-            || r.report.is_some()
-            || r.boot
-            || r.all
-        {
+        if let Some(zone) = &r.zone {
+            anyhow::bail!(
+                "the zone goes after the subcommand, not before it: `zonerescue SUBCOMMAND {zone}` \
+                 (see `zonerescue --help`)"
+            );
+        }
+        if r.dry_run || r.allow_destructive || r.report.is_some() || r.boot || r.all {
             anyhow::bail!(
                 "recovery options (--dry-run, --allow-destructive, --report …) do not apply to a \
                  subcommand; put the subcommand's own options after it"
@@ -39,21 +42,24 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
 }
 
 fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
-    crate::commands::ZoneName::new(zone)?;
+    let name = crate::commands::ZoneName::new(zone)?;
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone);
     match Journal::load(&dir)? {
         None => {
             println!("zone {zone}: no zonerescue run recorded in {}", dir.display());
-            Ok(exit::OK)
         }
         Some(j) if cli.global.json => {
             println!("{}", serde_json::to_string(&j)?);
-            Ok(exit::OK)
         }
         Some(j) => {
-            print!("{}", j.describe());
-            Ok(exit::OK)
+            print!("{}", j.describe(inflight::pid_exists(j.pid)));
+            // The journal says what the run did; the zone may have changed since.
+            match zoneadm::get(&runner, &name) {
+                Ok(e) => println!("  zone state now: {}", e.state),
+                Err(e) => println!("  zone state now: unknown ({e})"),
+            }
         }
     }
+    Ok(exit::OK)
 }

@@ -245,17 +245,44 @@ impl Journal {
         }
     }
 
-    /// The plain-words account `zonerescue status` prints.
-    pub fn describe(&self) -> String {
+    /// Whether the run certainly left the zone as it found it: no strategy applied, no attach
+    /// tried, and every step but the snapshot skipped (a step without an end, or one that
+    /// failed or was rolled back, may have changed the zone or detached it).
+    pub fn changed_nothing(&self) -> bool {
+        self.strategies_applied.is_empty()
+            && self.attempts == 0
+            && self
+                .steps
+                .iter()
+                .all(|s| s.name == "snapshot" || s.outcome == Some(StepOutcome::Skipped))
+    }
+
+    /// The plain-words account `zonerescue status` prints; `pid_alive`: whether the run's
+    /// process still exists (only asked of a journal marked running).
+    pub fn describe(&self, pid_alive: bool) -> String {
         let mut out = String::new();
+        let (pid, zone) = (self.pid, &self.zone);
         let status = match self.status {
-            JournalStatus::Running => "running (or stopped without a trace: check pid)".into(),
+            JournalStatus::Running if pid_alive => format!("running now (pid {pid})"),
+            JournalStatus::Running => format!(
+                "killed or crashed (pid {pid} is gone): `zonerescue resume {zone}` continues it"
+            ),
             JournalStatus::Ended(r) => r.as_str().to_string(),
         };
         out.push_str(&format!(
-            "zone {}: run {} (pid {}), strategy {}, {}\n",
-            self.zone, self.run_id, self.pid, self.strategy, status
+            "zone {zone}: run {} (pid {pid}), strategy {}, {status}\n",
+            self.run_id, self.strategy
         ));
+        // A step without an end is under way only while the run is.
+        let unended = match self.status {
+            JournalStatus::Running if pid_alive => "in progress".to_string(),
+            JournalStatus::Running => "not finished (the run was killed or crashed)".to_string(),
+            JournalStatus::Ended(r) => format!(
+                "not finished (the run ended at {}: {})",
+                crate::sim::clock::utc(self.updated),
+                r.as_str()
+            ),
+        };
         if let Some(s) = &self.pre_snapshot {
             out.push_str(&format!("  pre-rescue snapshot: {s}\n"));
         }
@@ -279,7 +306,7 @@ impl Journal {
         ));
         for s in &self.steps {
             let state = match (s.state, s.outcome) {
-                (StepState::Started, _) => "in progress when the journal was last written".into(),
+                (StepState::Started, _) => unended.clone(),
                 (StepState::Finished, Some(o)) => serde_json::to_value(o)
                     .ok()
                     .and_then(|v| v.as_str().map(String::from))
@@ -319,6 +346,28 @@ mod tests {
     }
 
     #[test]
+    fn unended_steps_are_described_by_how_the_run_ended() {
+        let mut j = Journal::new("r1", "z1", "auto", false);
+        j.begin_step("uninstall", None);
+        let running = j.describe(true);
+        assert!(
+            running.contains("running now (pid") && running.contains("in progress"),
+            "{running}"
+        );
+        let dead = j.describe(false);
+        assert!(dead.contains("is gone): `zonerescue resume z1` continues it"), "{dead}");
+        assert!(dead.contains("not finished (the run was killed or crashed)"), "{dead}");
+        j.status = JournalStatus::Ended(RunResult::Interrupted);
+        j.updated = 1_321_353_000;
+        let ended = j.describe(true);
+        assert!(
+            ended.contains("not finished (the run ended at 2011-11-15 10:30:00 UTC: interrupted)"),
+            "{ended}"
+        );
+        assert!(!ended.contains("in progress") && !ended.contains("running now"), "{ended}");
+    }
+
+    #[test]
     fn a_dry_run_leaves_the_last_real_runs_journal() {
         let d = tempfile::tempdir().unwrap();
         let mut real = Journal::new("r1", "web01", "auto", false);
@@ -352,7 +401,7 @@ mod tests {
         j.save(d.path()).unwrap();
         let back = Journal::load(d.path()).unwrap().unwrap();
         assert_eq!(back, j);
-        assert!(back.describe().contains("attach-failed"));
+        assert!(back.describe(false).contains("attach-failed"));
         std::fs::write(Journal::path(d.path()), b"{not json").unwrap();
         let e = Journal::load(d.path()).unwrap_err();
         assert!(e.to_string().contains("corrupt"));

@@ -131,7 +131,11 @@ impl Reporter {
     }
 
     fn human(&self, event: &Event) -> Option<String> {
-        let p = &self.palette;
+        // The summary goes to stdout, which may be piped while stderr is a terminal.
+        let p = &match event {
+            Event::Summary(_) => self.palette.stdout(),
+            _ => self.palette,
+        };
         match event {
             Event::RunStart { zone, strategy, dry_run, run_id, .. } => Some(p.bold(&format!(
                 "zonerescue: zone {zone}, strategy {strategy}{} (run {run_id})",

@@ -1,7 +1,7 @@
 //! `zonerescue rollback ZONE [--to SNAPSHOT]`: return the ZBE to the pre-rescue snapshot of the
 //! last run (or a named one), restore the global zone's publishers if a run left them changed,
 //! and leave the zone detached (`configured`), ready for another attempt. Refuses, with a
-//! reason, when that is not safe.
+//! reason, when that is not safe; does nothing when the last run changed nothing.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use crate::cli::{Cli, RollbackArgs};
 use crate::commands::ZoneName;
 use crate::commands::zoneadm::{self, ZoneState};
 use crate::exit;
-use crate::ui::{self, Answer, DialoguerPrompter, Palette, Prompter};
+use crate::ui::{self, Palette};
 
 use super::events::{RunResult, StepOutcome};
 use super::exec::Exec;
@@ -21,6 +21,7 @@ use super::recover::{runner_from, state_base};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
 use super::snapshot;
+use super::snapshots::{self, ZbeSnapshot};
 
 pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     let zone = ZoneName::new(&args.zone)?;
@@ -49,6 +50,16 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     if journal.active_zbe.as_deref().is_some_and(|zbe| !target.starts_with(&format!("{zbe}@"))) {
         return refuse(format!("{target} is not a snapshot of the zone's boot environment"));
     }
+    // Detaching and rolling back a zone the run never touched would only take it out of
+    // service. (With --to the snapshot may be older than the last run: it says nothing.)
+    if args.to.is_none() && journal.changed_nothing() && !journal.gz_publishers_modified {
+        println!(
+            "zone {zone}: nothing to roll back: the last run ({}) applied no remedy and tried \
+             no attach, so the zone is as it was; it is left as it is",
+            journal.run_id
+        );
+        return Ok(exit::OK);
+    }
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
     let exec = Exec::new(runner.clone(), false, reporter, Interrupt::detached(), Some(dir.clone()));
     // Never roll back under a pkg or attach that a killed run left running.
@@ -69,15 +80,20 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
             "the zone is {state}; halt it first if you really want its image rolled back"
         ));
     }
-    if !args.yes {
-        if !ui::interactive() {
-            return refuse("no terminal to confirm on: add --yes".into());
-        }
-        let mut p = DialoguerPrompter { allow_destructive: false };
-        let q = format!("Roll zone {zone} back to {target}? Changes made after it are lost.");
-        if p.confirm(&q) != Answer::Yes {
-            return refuse("not confirmed".into());
-        }
+    // `zfs rollback -r` destroys every later snapshot of the dataset, zonerescue's or not.
+    let (zbe, _) = target.split_once('@').unwrap_or((&target, ""));
+    let later: Vec<ZbeSnapshot> = match snapshots::of_zbe(&runner, zbe) {
+        Ok(all) => all.into_iter().skip_while(|s| s.name != target).skip(1).collect(),
+        Err(e) => return Ok(stopped(&zone, &e.into())),
+    };
+    let installed = state == ZoneState::Installed;
+    let question = if installed {
+        format!("Detach zone {zone} and roll it back?")
+    } else {
+        format!("Roll zone {zone} back?")
+    };
+    if let Err(why) = ui::consent(args.yes, &plan(&zone, &target, installed, &later), &question) {
+        return refuse(why.into());
     }
     let n = journal.begin_step("rollback", Some(target.clone()));
     journal.save(&dir)?;
@@ -93,7 +109,7 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
             };
             journal.gz_publishers_modified = !intact;
         }
-        if state == ZoneState::Installed {
+        if installed {
             exec.change_ok(&zoneadm::detach_spec(&zone, false), &[0])?;
         }
         snapshot::rollback(&exec, &target)?;
@@ -112,11 +128,37 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     journal.end_step(n, StepOutcome::Done, &format!("rolled back to {target}"));
     journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
     journal.save(&dir)?;
+    let destroyed = if later.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
+        format!(" (later snapshots destroyed: {})", names.join(", "))
+    };
     println!(
-        "zone {zone}: image rolled back to {target}; the zone is detached (configured){gz_note}.\n\
+        "zone {zone}: image rolled back to {target}{destroyed}; the zone is detached \
+         (configured){gz_note}.\n\
          Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was."
     );
     Ok(exit::OK)
+}
+
+/// What a rollback to `target` does, for the operator to read before answering.
+fn plan(zone: &ZoneName, target: &str, installed: bool, later: &[ZbeSnapshot]) -> String {
+    let mut out = format!("Rolling zone {zone} back to {target}:\n");
+    if installed {
+        out.push_str("  - the zone is installed: it will be DETACHED first and left configured\n");
+    }
+    if later.is_empty() {
+        out.push_str("  - no later snapshot exists, so none is destroyed\n");
+    } else {
+        out.push_str("  - `zfs rollback -r` DESTROYS these later snapshots:\n");
+        for s in later {
+            let whose = if s.run.is_some() { "" } else { "   (not made by zonerescue)" };
+            out.push_str(&format!("      {}{whose}\n", s.name));
+        }
+    }
+    out.push_str("  - whatever changed in the zone's image after the snapshot is lost\n");
+    out
 }
 
 /// A command failed midway: say so once, with the cause, and how to go on (exit 5).

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::cli::{Cli, SnapshotsArgs};
-use crate::commands::{ZoneName, zfs};
+use crate::commands::{RunError, ZoneName, zfs};
 use crate::exit;
-use crate::ui::Palette;
+use crate::system::Runner;
+use crate::ui::{self, Palette};
 
 use super::exec::Exec;
 use super::journal::Journal;
@@ -19,6 +20,38 @@ use super::recover::{runner_from, state_base};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
 use super::snapshot::{PROP_RUN, PROP_STEP};
+
+/// A snapshot of the zone boot environment; `run` and `step` are set on zonerescue's own.
+#[derive(Debug)]
+pub struct ZbeSnapshot {
+    pub name: String,
+    pub run: Option<String>,
+    pub step: Option<String>,
+}
+
+/// The snapshots of `zbe` itself, oldest first (`zfs list` orders a dataset's snapshots by
+/// creation): the order `zfs rollback -r` destroys the later ones in.
+pub fn of_zbe(runner: &Runner, zbe: &str) -> Result<Vec<ZbeSnapshot>, RunError> {
+    let props = ["name", PROP_RUN, PROP_STEP];
+    let q = zfs::ListQuery {
+        properties: &props,
+        recursive: true,
+        types: &["snapshot"],
+        datasets: &[zbe],
+    };
+    let prefix = format!("{zbe}@");
+    Ok(zfs::list(runner, &q)?
+        .iter()
+        .filter_map(|r| {
+            let name = r.name().filter(|n| n.starts_with(&prefix))?;
+            Some(ZbeSnapshot {
+                name: name.to_string(),
+                run: r.get(PROP_RUN).map(str::to_string),
+                step: r.get(PROP_STEP).map(str::to_string),
+            })
+        })
+        .collect())
+}
 
 #[derive(Debug, Serialize)]
 struct Owned {
@@ -42,27 +75,13 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         eprintln!("zonerescue: the journal of zone {zone} names no zone boot environment");
         return Ok(exit::REFUSED);
     };
-    let props = ["name", PROP_RUN, PROP_STEP];
-    let q = zfs::ListQuery {
-        properties: &props,
-        recursive: true,
-        types: &["snapshot"],
-        datasets: &[&zbe],
-    };
-    let prefix = format!("{zbe}@");
-    let owned: Vec<Owned> = zfs::list(&runner, &q)?
-        .iter()
-        .filter_map(|r| {
-            let name = r.name()?;
-            let run = r.get(PROP_RUN)?;
-            name.starts_with(&prefix).then(|| Owned {
-                name: name.to_string(),
-                run: run.to_string(),
-                step: r.get(PROP_STEP).map(str::to_string),
-                keep: [&journal.pre_snapshot, &journal.earlier_pre]
-                    .iter()
-                    .any(|k| k.as_deref() == Some(name)),
-            })
+    let owned: Vec<Owned> = of_zbe(&runner, &zbe)?
+        .into_iter()
+        .filter_map(|s| {
+            let keep = [&journal.pre_snapshot, &journal.earlier_pre]
+                .iter()
+                .any(|k| k.as_deref() == Some(s.name.as_str()));
+            Some(Owned { run: s.run?, name: s.name, step: s.step, keep })
         })
         .collect();
     if !args.prune {
@@ -89,14 +108,27 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         }
         return Ok(exit::OK);
     }
+    let doomed: Vec<&Owned> = owned.iter().filter(|o| !o.keep).collect();
+    if doomed.is_empty() {
+        println!("zone {zone}: nothing to prune");
+        return Ok(exit::OK);
+    }
     let _lock = match lock_or_report(&dir, zone.as_str())? {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
+    let names: Vec<&str> = doomed.iter().map(|o| o.name.as_str()).collect();
+    let plan =
+        format!("These snapshots of zone {zone} will be destroyed:\n  {}\n", names.join("\n  "));
+    let question = format!("Destroy these {} snapshot(s)?", doomed.len());
+    if let Err(why) = ui::consent(args.yes, &plan, &question) {
+        eprintln!("zonerescue: pruning the snapshots of zone {zone} refused: {why}");
+        return Ok(exit::REFUSED);
+    }
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
     let exec = Exec::new(runner, false, reporter, Interrupt::detached(), None);
     let mut failed = 0;
-    for o in owned.iter().filter(|o| !o.keep) {
+    for o in doomed {
         // -r: the run snapshotted the ZBE recursively, so its children carry the same name.
         let spec = zfs::destroy_spec(&o.name, true)?;
         match exec.change(&spec)? {

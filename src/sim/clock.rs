@@ -152,6 +152,12 @@ pub fn iso(clock_s: u64) -> String {
     format!("{}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.min, c.sec)
 }
 
+/// Real epoch seconds as `2011-11-15 10:30:00 UTC` (journal times in `zonerescue status`).
+pub fn utc(epoch_s: u64) -> String {
+    let c = civil(epoch_s);
+    format!("{}-{:02}-{:02} {:02}:{:02}:{:02} UTC", c.year, c.month, c.day, c.hour, c.min, c.sec)
+}
+
 /// Epoch seconds of a simulated instant (beadm -H creation column).
 pub fn epoch(clock_s: u64) -> u64 {
     EPOCH + clock_s
@@ -160,6 +166,11 @@ pub fn epoch(clock_s: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_is_the_real_instant() {
+        assert_eq!(utc(EPOCH), "2011-11-15 10:30:00 UTC");
+    }
 
     #[test]
     fn dates_are_formatted_like_date_1() {

@@ -1,33 +1,55 @@
-//! Colour on or off: `--color always|never`, and for `auto` a terminal on stderr, no
-//! `NO_COLOR` (any value) and `TERM` not `dumb`.
+//! Colour on or off, decided per stream: `--color always|never`, and for `auto` that stream a
+//! terminal, no `NO_COLOR` (any value) and `TERM` not `dumb`. The summary goes to stdout and
+//! may be piped (`| tee log`) while stderr is a terminal, so each stream decides for itself.
 
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 use crate::cli::ColorChoice;
 
+static CHOICE: OnceLock<ColorChoice> = OnceLock::new();
+
+/// Records `--color` for what is not handed a [`Palette`] (dialoguer's prompts). Called once,
+/// by `main`; later calls are ignored.
+pub fn set_choice(choice: ColorChoice) {
+    let _ = CHOICE.set(choice);
+}
+
+/// The recorded `--color` (`auto` when none was recorded: library use, tests).
+pub fn choice() -> ColorChoice {
+    CHOICE.get().copied().unwrap_or(ColorChoice::Auto)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Palette {
+    /// Colour for stderr, where this palette paints.
     enabled: bool,
+    /// The same decision for stdout (see [`Palette::stdout`]).
+    stdout: bool,
 }
 
 impl Palette {
+    /// A palette for stderr; [`Palette::stdout`] gives the one for stdout.
     pub fn new(choice: ColorChoice) -> Palette {
         let env_ok = std::env::var_os("NO_COLOR").is_none()
             && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true);
-        Palette::decide(choice, env_ok, std::io::stderr().is_terminal())
+        Palette {
+            enabled: decide(choice, env_ok, std::io::stderr().is_terminal()),
+            stdout: decide(choice, env_ok, std::io::stdout().is_terminal()),
+        }
     }
 
-    pub fn decide(choice: ColorChoice, env_ok: bool, tty: bool) -> Palette {
-        let enabled = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => env_ok && tty,
-        };
-        Palette { enabled }
+    /// This palette for text printed on stdout.
+    pub fn stdout(self) -> Palette {
+        Palette { enabled: self.stdout, ..self }
     }
 
     pub fn plain() -> Palette {
-        Palette { enabled: false }
+        Palette { enabled: false, stdout: false }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled
     }
 
     fn paint(&self, code: &str, s: &str) -> String {
@@ -51,17 +73,33 @@ impl Palette {
     }
 }
 
+/// Colour for one stream: `tty` is whether that stream is a terminal.
+fn decide(choice: ColorChoice, env_ok: bool, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => env_ok && tty,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn auto_honours_environment_and_terminal() {
-        assert!(!Palette::decide(ColorChoice::Auto, false, true).enabled);
-        assert!(!Palette::decide(ColorChoice::Auto, true, false).enabled);
-        assert!(Palette::decide(ColorChoice::Auto, true, true).enabled);
-        assert!(Palette::decide(ColorChoice::Always, false, false).enabled);
-        assert!(!Palette::decide(ColorChoice::Never, true, true).enabled);
+        assert!(!decide(ColorChoice::Auto, false, true));
+        assert!(!decide(ColorChoice::Auto, true, false));
+        assert!(decide(ColorChoice::Auto, true, true));
+        assert!(decide(ColorChoice::Always, false, false));
+        assert!(!decide(ColorChoice::Never, true, true));
         assert_eq!(Palette::plain().red("x"), "x");
+    }
+
+    #[test]
+    fn stdout_has_its_own_decision() {
+        let p = Palette { enabled: true, stdout: false };
+        assert_eq!(p.bold("x"), "\x1b[1mx\x1b[0m");
+        assert_eq!(p.stdout().bold("x"), "x");
     }
 }

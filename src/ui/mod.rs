@@ -14,3 +14,20 @@ use std::io::IsTerminal;
 pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
+
+/// Consent to a subcommand's change (rollback, snapshots --prune): `--yes` gives it; otherwise
+/// a person reads `plan` (what will happen, on stderr) and answers `question` on a terminal.
+/// `Err(why)` is the reason to refuse with.
+pub fn consent(yes: bool, plan: &str, question: &str) -> Result<(), &'static str> {
+    if yes {
+        return Ok(());
+    }
+    if !interactive() {
+        return Err("no terminal to confirm on: add --yes");
+    }
+    eprint!("{plan}");
+    match (DialoguerPrompter { allow_destructive: false }).confirm(question) {
+        Answer::Yes => Ok(()),
+        Answer::No | Answer::Stop => Err("not confirmed"),
+    }
+}
