@@ -279,7 +279,7 @@ impl Journal {
             JournalStatus::Running => "not finished (the run was killed or crashed)".to_string(),
             JournalStatus::Ended(r) => format!(
                 "not finished (the run ended at {}: {})",
-                crate::sim::clock::utc(self.updated),
+                crate::ui::time::utc(self.updated),
                 r.as_str()
             ),
         };

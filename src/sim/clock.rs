@@ -87,39 +87,7 @@ pub fn sleep_scaled(seconds: u64) {
     }
 }
 
-struct Civil {
-    year: i64,
-    month: u32,
-    day: u32,
-    hour: u64,
-    min: u64,
-    sec: u64,
-    weekday: usize,
-}
-
-fn civil(epoch: u64) -> Civil {
-    let days = (epoch / 86_400) as i64;
-    let rem = epoch % 86_400;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Civil {
-        year,
-        month,
-        day,
-        hour: rem / 3600,
-        min: rem % 3600 / 60,
-        sec: rem % 60,
-        weekday: ((days + 4).rem_euclid(7)) as usize,
-    }
-}
+use crate::ui::time::civil;
 
 /// `date(1)` default output, e.g. `Tue Nov 15 10:30:01 UTC 2011`.
 /// UNVERIFIED (reference §2.0): the exact default format on Solaris/illumos.
@@ -152,12 +120,6 @@ pub fn iso(clock_s: u64) -> String {
     format!("{}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.min, c.sec)
 }
 
-/// Real epoch seconds as `2011-11-15 10:30:00 UTC` (journal times in `zonerescue status`).
-pub fn utc(epoch_s: u64) -> String {
-    let c = civil(epoch_s);
-    format!("{}-{:02}-{:02} {:02}:{:02}:{:02} UTC", c.year, c.month, c.day, c.hour, c.min, c.sec)
-}
-
 /// Epoch seconds of a simulated instant (beadm -H creation column).
 pub fn epoch(clock_s: u64) -> u64 {
     EPOCH + clock_s
@@ -166,11 +128,6 @@ pub fn epoch(clock_s: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn utc_is_the_real_instant() {
-        assert_eq!(utc(EPOCH), "2011-11-15 10:30:00 UTC");
-    }
 
     #[test]
     fn dates_are_formatted_like_date_1() {

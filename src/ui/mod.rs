@@ -3,6 +3,7 @@
 pub mod color;
 pub mod progress;
 pub mod prompt;
+pub mod time;
 
 pub use color::Palette;
 pub use progress::Spinner;
