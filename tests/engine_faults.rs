@@ -474,3 +474,24 @@ fn a_full_pool_in_one_rung_of_a_combined_attempt_stops_auto() {
     assert_eq!(ended, ran.len(), "{events:?}");
     assert_eq!(sim.state("web"), "configured");
 }
+
+#[test]
+fn a_failed_attach_without_a_log_says_so() {
+    // OmniOS writes its messages only to the attach log: without it nothing tells why. The
+    // step said "attach still fails: " and stopped at the colon.
+    let text =
+        std::fs::read_to_string(sim_support::scenario("omnios-rename-needs-incremental")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\nkind = \"attach-log-missing\"\nzone = \"backup01\"\nnth = 1\n"
+    ));
+    let (events, _) = sim_support::rescue_json(&sim.dir, "backup01", &[]);
+    let first = events
+        .iter()
+        .find(|e| e["event"] == "step-end" && e["name"] == "attach")
+        .unwrap_or_else(|| panic!("{events:?}"));
+    let detail = first["detail"].as_str().unwrap();
+    assert!(
+        detail.ends_with("attach still fails: no attach log was found to tell why"),
+        "{detail}"
+    );
+}

@@ -1732,7 +1732,14 @@ impl Run {
                 format!("zone {} is attached (installed)", self.facts.zone),
             )));
         }
-        let why = self.diagnosis.as_ref().map(|d| d.reasons.join("; ")).unwrap_or_default();
+        let mut why = self.diagnosis.as_ref().map(|d| d.reasons.join("; ")).unwrap_or_default();
+        if why.is_empty() {
+            // No log (or none the rules explain): say so rather than end on a colon.
+            why = match &self.last_log {
+                Some(l) => format!("no rule explains its log {}", l.display()),
+                None => "no attach log was found to tell why".into(),
+            };
+        }
         let said = format!("attach still fails: {why}");
         self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &said)?;
         Ok(None)
