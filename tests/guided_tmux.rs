@@ -200,6 +200,7 @@ fn answering_no_stops_safely() {
     };
     let s = t.wait_for("Apply gz-publishers to zone mail01?", 1);
     assert!(s.contains("(gz.publisher-disabled)"), "the prediction is not shown:\n{s}");
+    assert!(s.contains("Answering no stops the rescue here."), "{s}");
     assert!(s.contains("plan: pkg unset-publisher contrib"), "{s}");
     t.keys("n");
     let s = t.wait_for("demo exited", 1);

@@ -1498,16 +1498,18 @@ impl Run {
         let commands = st.commands(&self.input());
         let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
         let removes = st.removes(&self.input());
-        let question = if removes.is_empty() {
-            format!("Apply {s} to zone {}?", self.facts.zone)
-        } else {
-            format!(
-                "Apply {s} to zone {}? It REMOVES {} from the zone (with the installed packages \
-                 that depend on them; never core packages).",
-                self.facts.zone,
+        let mut question = format!("Apply {s} to zone {}?", self.facts.zone);
+        if !removes.is_empty() {
+            question.push_str(&format!(
+                " It REMOVES {} from the zone (with the installed packages that depend on them; \
+                 never core packages).",
                 removes.join(", ")
-            )
-        };
+            ));
+        }
+        // "No" ends the rescue (no other rung is tried behind the operator's back): say so.
+        if !s.is_destructive() {
+            question.push_str(" Answering no stops the rescue here.");
+        }
         // No spinner runs while a question is asked (spinners only run around attach -u).
         let answer = if s.is_destructive() {
             self.prompter.confirm_destructive(
