@@ -495,3 +495,28 @@ fn a_failed_attach_without_a_log_says_so() {
         "{detail}"
     );
 }
+
+#[test]
+fn a_zone_publisher_that_cannot_be_removed_is_disabled_instead() {
+    // Before, the failed unset ended zone-publishers, and auto went on to image-update (whose
+    // refresh needs the dead publisher) and image-create.
+    let text = sim_support::world_text("s11-three-predicted-remedies");
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg unset-publisher\"\nmatch = \"unset-publisher site\"\n\
+         exit = 1\nstderr = \"\\npkg unset-publisher: \\nRemoval failed for 'site': [Errno 13] \
+         Permission denied: '/zones/web/root/var/pkg/publisher/site'\"\n"
+    ));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web", &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_eq!((code, &summary["result"]), (Some(0), &"attached".into()), "{summary}");
+    let applied: Vec<&str> = summary["strategies_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(applied, ["gz-publishers", "zone-publishers", "uninstall"]);
+    let step =
+        events.iter().find(|e| e["event"] == "step-end" && e["name"] == "zone-publishers").unwrap();
+    assert!(step["detail"].as_str().unwrap().starts_with("disabled site"), "{step}");
+}

@@ -1,6 +1,7 @@
 //! `zone-publishers`: the zone image drops publishers the global zone cannot reach (named as
 //! unreachable by the diagnosis, or failing a refresh run from the global zone with
-//! `pkg -R ROOT refresh PUB`), and takes the global zone's first publisher as its first.
+//! `pkg -R ROOT refresh PUB`; disabled where `unset-publisher` fails), and takes the global
+//! zone's first publisher as its first.
 
 use super::{Applied, Input, Strategy, StrategyName, tail};
 use crate::commands::pkg::SetPublisher;
@@ -136,12 +137,39 @@ impl Strategy for ZonePublishers {
         let mut done = Vec::new();
         if !dead.is_empty() {
             let names: Vec<&str> = dead.iter().map(String::as_str).collect();
-            if let Some(out) = exec.change(&zp.unset_publisher_spec(&names)?)?
-                && !out.success()
-            {
-                return Ok(Applied::NotSolvable(format!("unset-publisher failed: {}", tail(&out))));
+            match exec.change(&zp.unset_publisher_spec(&names)?)? {
+                Some(out) if !out.success() => {
+                    // Removal can fail where disabling works (its directory cannot be
+                    // removed, say); a disabled publisher is not refreshed by the attach
+                    // either. Those already removed (exit 3: some were) are left as they are.
+                    let unset_failed = tail(&out);
+                    let still: Vec<String> = crate::commands::pkg::publishers(&exec.runner, &zp)
+                        .map(|p| p.into_iter().map(|p| p.name).collect())
+                        .unwrap_or_else(|_| dead.clone());
+                    for name in dead.iter().filter(|d| still.contains(d)) {
+                        let disable = SetPublisher {
+                            name: name.clone(),
+                            enable: Some(false),
+                            no_refresh: true,
+                            ..Default::default()
+                        };
+                        if let Some(out) = exec.change(&zp.set_publisher_spec(&disable)?)?
+                            && !out.success()
+                        {
+                            return Ok(Applied::NotSolvable(format!(
+                                "unset-publisher failed: {unset_failed}; disabling {name} failed \
+                                 too: {}",
+                                tail(&out)
+                            )));
+                        }
+                    }
+                    done.push(format!(
+                        "disabled {} (unset-publisher failed: {unset_failed})",
+                        dead.join(", ")
+                    ));
+                }
+                _ => done.push(format!("removed {}", dead.join(", "))),
             }
-            done.push(format!("removed {}", dead.join(", ")));
         }
         if let Some(spec) = Self::first_spec(input) {
             if let Some(out) = exec.change(&spec)?
