@@ -57,16 +57,26 @@ pub fn candidates(input: &Input) -> Vec<Candidate> {
     // The zone's own origins may carry intermediate builds too. Not a system publisher's:
     // its location is `<system-repository>` (no URI), it is the global zone's, and pkg
     // refuses to modify it anyway.
-    builds.sort_unstable();
-    builds.dedup();
     // Besides the playbook's builds, those its catalogs were found to offer.
     builds.extend(&f.zone_offered_builds);
     builds.sort_unstable();
     builds.dedup();
-    let own = f.zone_publishers.iter().chain(&f.zone_publishers_at_start);
-    for p in own.filter(|p| p.syspub != Some(true)) {
+    // A disabled publisher (the attach copies the GZ's disabled ones in) serves no install.
+    let own = |p: &&crate::commands::pkg::Publisher| p.syspub != Some(true) && p.enabled;
+    for p in f.zone_publishers.iter().filter(own) {
         for uri in p.origins.iter().map(|o| o.uri.as_str()) {
             for &b in &builds {
+                if let Some(v) = version_for_build(zv, b) {
+                    push(&p.name, uri, v);
+                }
+            }
+        }
+    }
+    // The origins the zone had before an attach replaced them: only for the builds its
+    // catalogs offered then (each try costs a refresh; a per-release repository offers none).
+    for p in f.zone_publishers_at_start.iter().filter(own) {
+        for uri in p.origins.iter().map(|o| o.uri.as_str()) {
+            for &b in &f.zone_offered_builds {
                 if let Some(v) = version_for_build(zv, b) {
                     push(&p.name, uri, v);
                 }
