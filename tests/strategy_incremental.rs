@@ -207,3 +207,26 @@ fn a_package_the_step_cannot_keep_goes_first_and_the_renamed_one_stays() {
     assert!(listed.contains("web/server/apache-22"), "the renamed package is kept: {listed}");
     assert!(!listed.contains("sunstudio"), "{listed}");
 }
+
+#[test]
+fn a_repository_one_rung_found_dead_or_without_the_build_is_not_tried_again() {
+    // The first step (to r151038) leaves PHP unmappable; r151046, the only build left between
+    // the zone and the GZ, comes from a repository that step found dead (and the GZ's origins
+    // offer only r151050). Before, a second incremental rung refreshed them all again, took
+    // and rolled back its snapshot, and only then did auto uninstall PHP.
+    let (sim, s, listed) = attached_by_auto("omnios-lts-jump-dead-intermediate", "db01");
+    assert_eq!(
+        s["strategies_applied"],
+        serde_json::json!(["attach", "incremental", "uninstall"]),
+        "{s}"
+    );
+    let audit = sim_support::audit(&sim.dir);
+    let dead_tries = audit
+        .iter()
+        .filter(|e| e.argv.iter().any(|a| a == "https://pkg.omnios.org/r151046/core/"))
+        .count();
+    assert_eq!(dead_tries, 1, "the dead repository is tried once: {s}");
+    let rollbacks = audit.iter().filter(|e| e.argv.get(1).is_some_and(|a| a == "rollback")).count();
+    assert_eq!(rollbacks, 0, "no rung was tried in vain: {s}");
+    assert!(listed.contains("entire"), "{listed}");
+}

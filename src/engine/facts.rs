@@ -49,6 +49,35 @@ pub struct Facts {
     /// solaris-brand attach switches the image to the system repository, yet the zone's own
     /// origins may still be the way through an intermediate release.
     pub zone_publishers_at_start: Vec<Publisher>,
+    /// What this run's rungs found candidate repositories to offer (never refreshed: a
+    /// repository's content does not change within a run, and every retry costs a refresh).
+    pub repositories: Vec<RepositoryOffer>,
+}
+
+/// What pointing a zone publisher at one origin showed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepositoryOffer {
+    pub publisher: String,
+    pub uri: String,
+    pub offer: Offer,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Offer {
+    /// `set-publisher -O` could not refresh from it.
+    Unreachable,
+    /// The builds of `entire` the image's catalogs listed with the publisher pointed there.
+    Builds(Vec<u64>),
+}
+
+impl RepositoryOffer {
+    /// Whether `build` may be had from this repository (not known to be absent).
+    pub fn may_offer(&self, build: u64) -> bool {
+        match &self.offer {
+            Offer::Unreachable => false,
+            Offer::Builds(b) => b.contains(&build),
+        }
+    }
 }
 
 /// What the global zone's catalogs (as last refreshed) say about the zone's packages (stems).
@@ -148,6 +177,19 @@ impl Facts {
             &self.zone_packages,
             self.gz_entire.as_ref(),
         );
+    }
+
+    /// What is known of `uri` as `publisher`'s origin.
+    pub fn repository(&self, publisher: &str, uri: &str) -> Option<&RepositoryOffer> {
+        self.repositories.iter().find(|r| r.publisher == publisher && r.uri == uri)
+    }
+
+    /// Keeps what a rung learnt about repositories (the newest word on each).
+    pub fn learn_repositories(&mut self, learnt: Vec<RepositoryOffer>) {
+        for r in learnt {
+            self.repositories.retain(|o| !(o.publisher == r.publisher && o.uri == r.uri));
+            self.repositories.push(r);
+        }
     }
 
     /// Re-reads what rungs change: the zone's `entire`, publishers and packages.

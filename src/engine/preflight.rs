@@ -349,6 +349,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         gz_publishers_tsv,
         gz_publishers_table,
         zone_publishers_at_start: zone_publishers.clone(),
+        repositories: Vec::new(),
         zone_publishers,
         zone_packages,
         gz_unreachable,

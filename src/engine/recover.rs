@@ -1586,6 +1586,7 @@ impl Run {
             self.save()?;
         }
         let applied = st.apply(&self.input(), &self.exec);
+        self.facts.learn_repositories(st.learnt());
         if let Some(text) = self.exec.image_locked() {
             return self.stop_for_image_lock(n, s, &text);
         }

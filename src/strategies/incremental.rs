@@ -10,8 +10,13 @@ use crate::commands::Version;
 use crate::commands::pkg::{PlanOptions, SetPublisher};
 use crate::engine::build::version_for_build;
 use crate::engine::exec::Exec;
+use crate::engine::facts::{Offer, RepositoryOffer};
 
-pub struct Incremental;
+/// Keeps what its tries showed of each repository ([`Strategy::learnt`]).
+#[derive(Default)]
+pub struct Incremental {
+    offers: Vec<RepositoryOffer>,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
@@ -32,6 +37,10 @@ pub fn candidates(input: &Input) -> Vec<Candidate> {
     let mut push = |publisher: &str, uri: &str, version: Version| {
         let Some(build) = version.os_build() else { return };
         if build <= zb || build >= gb {
+            return;
+        }
+        // An earlier rung of this run found the repository dead, or without this build.
+        if f.repository(publisher, uri).is_some_and(|r| !r.may_offer(build)) {
             return;
         }
         let c = Candidate { publisher: publisher.into(), uri: uri.into(), build, version };
@@ -137,20 +146,27 @@ impl Strategy for Incremental {
         }
         out
     }
+    fn learnt(&self) -> Vec<RepositoryOffer> {
+        self.offers.clone()
+    }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
         let zp = input.facts.zone_pkg();
         let mut tried = Vec::new();
         // What each repository was found to offer (set-publisher refreshes its catalog, then
         // `list -af --no-refresh entire` reads it for free): a build it does not carry costs
-        // no solver run, a dead origin no second refresh.
-        let mut offers: Vec<(String, String, Offer)> = Vec::new();
+        // no solver run, a dead origin no second refresh — in this rung and, through the
+        // facts, in any later one.
+        self.offers.clear();
         for c in candidates(input) {
             if exec.interrupt.is_set() {
                 break;
             }
-            let known =
-                offers.iter().find(|(p, u, _)| *p == c.publisher && *u == c.uri).map(|o| &o.2);
-            match known {
+            let known = self
+                .offers
+                .iter()
+                .find(|o| o.publisher == c.publisher && o.uri == c.uri)
+                .map(|o| o.offer.clone());
+            match &known {
                 Some(Offer::Unreachable) => continue,
                 Some(Offer::Builds(b)) if !b.contains(&c.build) => continue,
                 _ => {}
@@ -167,7 +183,7 @@ impl Strategy for Incremental {
                 && !out.success()
             {
                 tried.push(format!("{} unreachable", c.uri));
-                offers.push((c.publisher.clone(), c.uri.clone(), Offer::Unreachable));
+                self.learn(&c, Offer::Unreachable);
                 continue;
             }
             let offered = match known {
@@ -177,7 +193,7 @@ impl Strategy for Incremental {
                     let o = offered_builds(exec, &zp);
                     let carries = o.as_ref().is_none_or(|b| b.contains(&c.build));
                     if let Some(b) = o {
-                        offers.push((c.publisher.clone(), c.uri.clone(), Offer::Builds(b)));
+                        self.learn(&c, Offer::Builds(b));
                     }
                     carries
                 }
@@ -258,11 +274,11 @@ impl Strategy for Incremental {
     }
 }
 
-/// What one candidate repository was found to offer.
-enum Offer {
-    Unreachable,
-    /// The builds of `entire` the image's catalogs list with the publisher pointed there.
-    Builds(Vec<u64>),
+impl Incremental {
+    fn learn(&mut self, c: &Candidate, offer: Offer) {
+        let (publisher, uri) = (c.publisher.clone(), c.uri.clone());
+        self.offers.push(RepositoryOffer { publisher, uri, offer });
+    }
 }
 
 /// The builds of `entire` the image's catalogs offer as last refreshed, `None` when pkg's

@@ -64,6 +64,10 @@ pub trait Strategy {
         Vec::new()
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied>;
+    /// What its last `apply` found candidate repositories to offer, for later rungs.
+    fn learnt(&self) -> Vec<crate::engine::facts::RepositoryOffer> {
+        Vec::new()
+    }
 }
 
 /// The zone image has an enabled publisher known to be unreachable from the global zone
@@ -112,7 +116,7 @@ pub fn make(name: StrategyName) -> Box<dyn Strategy> {
         StrategyName::GzPublishers => Box::new(gz_publishers::GzPublishers),
         StrategyName::ZonePublishers => Box::new(zone_publishers::ZonePublishers),
         StrategyName::Uninstall => Box::new(uninstall::Uninstall),
-        StrategyName::Incremental => Box::new(incremental::Incremental),
+        StrategyName::Incremental => Box::new(incremental::Incremental::default()),
         StrategyName::ImageUpdate => Box::new(image_update::ImageUpdate),
         StrategyName::ImageCreate => Box::new(image_create::ImageCreate),
     }

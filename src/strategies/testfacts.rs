@@ -60,6 +60,7 @@ pub fn b111() -> Facts {
         zone_unreachable: None,
         zone_offered_builds: Vec::new(),
         zone_publishers_at_start: Vec::new(),
+        repositories: Vec::new(),
         gz_catalogs: None,
     }
 }
