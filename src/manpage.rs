@@ -310,7 +310,7 @@ fn subcommands(roff: &mut Roff, cmd: &Command) {
 fn exit_status(roff: &mut Roff) {
     roff.control("SH", ["EXIT STATUS"]);
     roff.text([roman("Recovery (zonerescue ZONE, resume, rollback):")]);
-    let recovery: [(u8, &str); 7] = [
+    let recovery: [(u8, &str); 8] = [
         (exit::OK, "The zone was attached, or the requested command succeeded."),
         (
             exit::FAILED,
@@ -328,6 +328,10 @@ fn exit_status(roff: &mut Roff) {
         (
             exit::ERROR,
             "Stopped by an unexpected error midway; the journal says where, and resume continues (rollback: run it again once the cause is fixed).",
+        ),
+        (
+            exit::GZ_PUBLISHERS_MODIFIED,
+            "The global zone's publishers differ from how the run found them and could not be put back, whatever became of the zone (the JSON summary's result says; its next steps give the commands that restore them).",
         ),
         (exit::INTERRUPTED, "Interrupted by a signal."),
     ];

@@ -1,7 +1,7 @@
 //! The global zone's publishers, simplified for the attach, must come back exactly. A transient
 //! failure of the restoring `pkg set-publisher` is retried; one that persists is said in the
 //! summary's message, with the commands that re-add what is missing, even when the zone
-//! attached (before: only `gz_publishers_intact: false` in the JSON said so). What the tsv does
+//! attached (before: only `gz_publishers_intact: false` in the JSON said so), and exits 6. What the tsv does
 //! not show (proxies, SSL key and certificate) must come back too: on Solaris 11 and OmniOS the
 //! publishers in the way are only disabled, on Solaris 11 Express they are re-added with it.
 
@@ -32,9 +32,11 @@ fn a_transient_restore_failure_is_retried() {
 #[test]
 fn a_lasting_restore_failure_is_said_with_the_commands_to_fix_it() {
     let sim = Sim::from_text(&sim_support::world_text(WORLD).replacen("nth = 1\n", "", 1));
-    let (events, _) = sim_support::rescue_json(&sim.dir, ZONE, &[]);
+    let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &[]);
     let s = events.last().unwrap();
     assert_eq!(s["gz_publishers_intact"], false, "{s}");
+    // The zone attached, but a script must not take the host for healthy.
+    assert_eq!((code, &s["result"]), (Some(6), &"attached".into()), "{s}");
     let message = s["message"].as_str().unwrap();
     assert!(message.contains("THE GLOBAL ZONE'S PUBLISHERS DIFFER"), "{message}");
     let steps: Vec<&str> =

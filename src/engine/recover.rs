@@ -2236,6 +2236,9 @@ impl Run {
             std::fs::write(path, self.exec.reporter.transcript())
                 .map_err(|e| anyhow::anyhow!("writing report {}: {e}", path.display()))?;
         }
+        if self.gz_intact == Some(false) {
+            return Ok(crate::exit::GZ_PUBLISHERS_MODIFIED);
+        }
         Ok(result.exit_code())
     }
 }
