@@ -79,7 +79,8 @@ const CASES: &[Case] = &[
     ("openindiana-repository-404.log", V::Failed, G::Openindiana, Some("repository-incomplete"), None, 1),
     ("solaris11-file-conflict.log", V::Failed, G::Solaris11, Some("action-conflict"), Some(S::Uninstall), 1),
     ("omnios-duplicate-action.log", V::Failed, G::Omnios, Some("action-conflict"), Some(S::Uninstall), 1),
-    ("solaris11-frozen-package.log", V::Failed, G::Solaris11, Some("package-frozen"), Some(S::Uninstall), 1),
+    // The freeze is the cause: unfreeze, not uninstall (no strategy unfreezes).
+    ("solaris11-frozen-package.log", V::Failed, G::Solaris11, Some("package-frozen"), None, 1),
     ("solaris11-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
     ("solaris11-linked-sync-transcript.txt", V::Failed, G::Unknown, Some("package-not-permissible"), Some(S::ZonePublishers), 1),
     ("unknown-failure.log", V::Failed, G::S11express, Some("unknown-failure"), None, 3),
@@ -100,6 +101,16 @@ const CASES: &[Case] = &[
     ("omnios-install-pkg-failure.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
     ("solaris11-install-repository-down.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
     ("illumos-onu-zone-update-failed.txt", V::NotAnAttachLog, G::Unknown, Some("onu-log"), None, 3),
+    // Real posted texts (sources in the commit messages).
+    // omniosorg/omnios-build#4039: a global zone's `pkg update -r`; the release's
+    // incorporation pins a package the repository does not (yet) offer.
+    ("omnios-pkg-update-r-incorporate-missing.txt", V::Failed, G::Omnios, Some("incorporated-version-missing"), None, 1),
+    // Oracle Solaris 11.4 docs (update-sys-add-sw), examples whose FMRIs wrap at the page width.
+    ("solaris11-4-doc-entire-incorporate-unlocked.txt", V::Failed, G::Unknown, Some("incorporated-version-missing"), None, 1),
+    ("solaris11-4-doc-required-package-rejected.txt", V::Failed, G::Unknown, Some("incorporated-version-missing"), None, 1),
+    ("solaris11-4-doc-zone-install-pattern-not-matched.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
+    // OpenIndiana handbook, zone troubleshooting.
+    ("openindiana-handbook-install-zonepath-not-dataset.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
 ];
 
 #[test]
@@ -514,4 +525,72 @@ fn each_typed_pkg_command_is_an_attempt_of_its_own() {
     assert_eq!((r.attempts, r.log_kind), (3, LogKind::Attach));
     assert!(r.finding("package-removed").is_none());
     assert!(r.finding("publisher-unreachable").is_some());
+}
+
+#[test]
+fn an_fmri_wrapped_at_the_page_width_is_read_whole() {
+    // Oracle's examples wrap long FMRIs onto the next line (`…dependency on
+    // pkg:/consolidation/ub_javavm` + `/ub_javavm-incorporation@…`): the package is the whole
+    // name, and the evidence shows the joined line.
+    let r = analyze("solaris11-4-doc-entire-incorporate-unlocked.txt");
+    let f = r.finding("incorporated-version-missing").unwrap();
+    assert_eq!(f.packages, ["consolidation/ub_javavm/ub_javavm-incorporation"]);
+    assert!(f.evidence[0].text.ends_with("@0.5.11,5.11-0.175.2.0.0.9.0 cannot be found"));
+    assert!(r.finding("dependency-unavailable").is_none(), "entire is no subject");
+    let r = analyze("solaris11-4-doc-required-package-rejected.txt");
+    let f = r.finding("incorporated-version-missing").unwrap();
+    assert_eq!(f.packages, ["library/python-2/python-sexy-26"]);
+    assert!(r.remedies.is_empty(), "{:?}", r.remedies);
+    // The FMRI after the words that announce one, on a line of its own.
+    let text = "pkg install: No matching version of web/php-53 can be installed:\n\
+        Reject:  pkg://solaris/web/php-53@5.3.14,5.11-0.175.1.0.0.24.0:20121211T170542Z\n\
+        Reason:  This version is excluded by installed incorporation\n\
+        pkg://site/site/web-incorporation@1.0,5.11:20121211T170542Z\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!(r.finding("incorporation-excluded").unwrap().packages, ["site/web-incorporation"]);
+    // A line that merely follows an FMRI is not glued to it.
+    let text = "pkg install: No matching version of web/php-53 can be installed:\n\
+        Reject:  pkg://solaris/web/php-53@5.3.14,5.11-0.175.1.0.0.24.0:20121211T170542Z\n\
+        Reason:  A version for 'incorporate' dependency on pkg:/web/php-53\n\
+        /zones/z1/root is not a directory\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!(r.finding("incorporated-version-missing").unwrap().packages, ["web/php-53"]);
+}
+
+#[test]
+fn newer_pkg_wording_of_a_missing_incorporated_version_is_read() {
+    let r = analyze("omnios-pkg-update-r-incorporate-missing.txt");
+    assert_eq!(r.log_kind, LogKind::Pkg);
+    let f = r.finding("incorporated-version-missing").unwrap();
+    assert_eq!(f.packages, ["system/microcode/amd"]);
+    assert!(r.remedies.is_empty());
+}
+
+#[test]
+fn a_freeze_is_undone_not_uninstalled() {
+    // The frozen package's new version "cannot be installed" because of the freeze: it is
+    // not also a package to uninstall.
+    let r = analyze("solaris11-frozen-package.log");
+    assert!(r.finding("dependency-unavailable").is_none());
+    assert!(r.recommended.is_none() && r.remedies.is_empty(), "{:?}", r.remedies);
+    assert!(r.findings[0].explanation.contains("unfreeze"));
+    // Another package that cannot be installed still is one.
+    let text = "Progress being logged to /var/log/zones/zoneadm.20150116T074510Z.web2.attach\n\
+        pkg sync-linked: No solution was found to satisfy constraints\n\
+        No suitable version of required package pkg://solaris/web/server/apache-22@2.2.27-0.175.2.0.0.42.0 found:\n\
+        Reject:  pkg://solaris/web/server/apache-22@2.2.27-0.175.2.0.0.42.0\n\
+        Reason:  This version is excluded by a freeze on web/server/apache-22 at version 2.2.22-0.175.1.0.0.24.0.\n\
+        No suitable version of required package pkg://site/web/mod-foo@1.0 found:\n\
+        Reject:  pkg://site/web/mod-foo@1.0\n\
+        Reason:  No version matching 'require' dependency web/server/apache-24 can be installed\n\
+        Result: Attach Failed.\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    let f = r.finding("dependency-unavailable").unwrap();
+    assert!(!f.packages.iter().any(|p| p.contains("apache-22")), "{:?}", f.packages);
+    assert_eq!(r.recommended, Some(S::Uninstall));
+    // Excluded by the release: the freeze and the version lock are named first.
+    let r = analyze("solaris11-proposed-incorporation-excluded.log");
+    let f = r.finding("proposed-incorporation-excluded").unwrap();
+    assert!(f.next_commands.iter().any(|c| c == "pkg -R <zonepath>/root freeze"));
+    assert!(f.explanation.contains("version-lock"));
 }

@@ -14,7 +14,7 @@ use regex::bytes::Regex;
 use super::context::AnalysisContext;
 use super::findings::{Acc, FindingBuilder};
 use super::generation::{Generation, GenerationVotes};
-use super::line::{display, has_timestamp, normalise, subject};
+use super::line::{MAX_MATCH_LEN, display, has_timestamp, normalise, subject};
 use super::markers::Marker;
 use super::report::{Evidence, LogKind, Report};
 use super::rules::{PatternOwner, RuleSet, Subject};
@@ -95,6 +95,15 @@ struct Follow {
     stamped: bool,
 }
 
+/// A line held back until the next one is seen: an FMRI that a terminal or a web page wrapped
+/// continues on the next line (`…dependency on pkg:/library/python-2` +
+/// `/python-sexy-26@0.1.9-… cannot be found`), and only the joined line names the package.
+#[derive(Debug)]
+struct Held {
+    n: u64,
+    raw: Vec<u8>,
+}
+
 /// Streaming attach-log analyzer. Create one per analysis; it borrows the compiled rules.
 pub struct Analyzer<'r> {
     rules: &'r RuleSet,
@@ -111,6 +120,8 @@ pub struct Analyzer<'r> {
     tail: VecDeque<Evidence>,
     follow: Option<Follow>,
     last_reject: Option<String>,
+    /// A candidate line that may continue on the next one (see [`Held`]).
+    held: Option<Held>,
     /// A line longer than a buffer is being skipped up to its end.
     skipping_long_line: bool,
     /// Inside a pasted `pkg publisher` table: Some(true) a zone's, Some(false) the global
@@ -144,6 +155,7 @@ impl<'r> Analyzer<'r> {
             tail: VecDeque::new(),
             follow: None,
             last_reject: None,
+            held: None,
             skipping_long_line: false,
             publisher_table: None,
             files: Vec::new(),
@@ -229,7 +241,7 @@ impl<'r> Analyzer<'r> {
         let mut counted = 0usize; // first byte whose line is not numbered yet
         let mut pos = 0usize;
         while pos < region.len() {
-            let start = if self.follow.is_some() {
+            let start = if self.follow.is_some() || self.held.is_some() {
                 pos
             } else {
                 match scanner.find(region, pos) {
@@ -297,8 +309,39 @@ impl<'r> Analyzer<'r> {
         self.binary_bytes >= 16 && self.binary_bytes * 100 >= self.text_bytes
     }
 
-    /// Classify one line.
+    /// Take one line: joined to a held line it continues, held itself when it may continue on
+    /// the next line, otherwise classified.
     fn handle(&mut self, n: u64, raw: &[u8]) {
+        if let Some(h) = self.held.take() {
+            if let Some(joined) = join_wrapped(&h.raw, raw) {
+                self.classify(h.n, &joined);
+                return;
+            }
+            self.classify(h.n, &h.raw);
+        }
+        if self.may_continue(raw) {
+            self.held = Some(Held { n, raw: raw.to_vec() });
+            return;
+        }
+        self.classify(n, raw);
+    }
+
+    /// Whether a line may be the first part of a wrapped one: it ends in an FMRI or in the
+    /// words pkg puts before one, and it is a line the reader path looks at (it holds a rule's
+    /// or marker's literal), so that both paths hold the same lines.
+    fn may_continue(&self, raw: &[u8]) -> bool {
+        let norm = normalise(raw);
+        if wrap_shape(norm).is_none() || raw.len() > MAX_MATCH_LEN {
+            return false;
+        }
+        match self.rules.scanner().candidates(norm) {
+            Some(c) => !c.is_empty(),
+            None => self.rules.set().is_match(norm),
+        }
+    }
+
+    /// Classify one line.
+    fn classify(&mut self, n: u64, raw: &[u8]) {
         let norm = normalise(raw);
         let dated = has_timestamp(raw);
         if dated {
@@ -588,7 +631,10 @@ impl<'r> Analyzer<'r> {
     }
 
     /// Conclude: verdict, findings with their remedies, recommended strategy.
-    pub fn finish(self) -> Report {
+    pub fn finish(mut self) -> Report {
+        if let Some(h) = self.held.take() {
+            self.classify(h.n, &h.raw);
+        }
         if self.is_binary() {
             // Strings a binary happens to hold ("Result: Attach Succeeded" in a program) are
             // no attach: none of what was matched counts.
@@ -626,6 +672,62 @@ pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> i
     let mut a = Analyzer::with_context(rules, ctx);
     a.consume_reader(r)?;
     Ok(a.finish())
+}
+
+/// How a line may continue on the next one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wrap {
+    /// It ends in an FMRI: the next line may go on with its `/name`, `@version`, `.branch`.
+    Fmri,
+    /// It ends in the words pkg puts before an FMRI: the next line may start with it.
+    Words,
+}
+
+/// Words that pkg's solver messages put right before an FMRI.
+const BEFORE_FMRI: [&[u8]; 4] =
+    [b" incorporation", b" dependency on", b" required package", b" installed package"];
+
+fn wrap_shape(norm: &[u8]) -> Option<Wrap> {
+    let last = norm.rsplit(|&b| b == b' ' || b == b'\t').next().unwrap_or(norm);
+    if last.starts_with(b"pkg:/") && !matches!(last.last(), Some(b':' | b'.' | b',' | b')')) {
+        return Some(Wrap::Fmri);
+    }
+    BEFORE_FMRI.iter().any(|w| norm.ends_with(w)).then_some(Wrap::Words)
+}
+
+/// The held line and the next one as one line, when the next one continues it: an FMRI's
+/// rest flush at the start of the line (`/name…`, `@version…`, `.0.0.10.0:…`), or an FMRI
+/// after the words that announce one. Never a line of the brand (timestamped).
+fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
+    if has_timestamp(next) {
+        return None;
+    }
+    let first = held.strip_suffix(b"\n").unwrap_or(held);
+    let first = first.strip_suffix(b"\r").unwrap_or(first).trim_ascii_end();
+    let rest = next.trim_ascii();
+    let sep: &[u8] = match wrap_shape(normalise(held))? {
+        Wrap::Fmri => {
+            // A name's rest (`/python-sexy-26@0.1.9…`) goes on to its version: a path at
+            // the start of a line (`/zones/z1/root is …`) is no FMRI.
+            let token = next.split(|&b| b == b' ' || b == b'\t').next().unwrap_or(next);
+            let continues = match next.first() {
+                Some(b'/') => token.contains(&b'@'),
+                Some(b'@' | b'.' | b',' | b':' | b'-') => true,
+                _ => false,
+            } && next.get(1).is_some_and(u8::is_ascii_alphanumeric);
+            if !continues {
+                return None;
+            }
+            b""
+        }
+        Wrap::Words if rest.starts_with(b"pkg:/") => b" ",
+        Wrap::Words => return None,
+    };
+    let mut joined = Vec::with_capacity(first.len() + sep.len() + rest.len());
+    joined.extend_from_slice(first);
+    joined.extend_from_slice(sep);
+    joined.extend_from_slice(rest);
+    Some(joined)
 }
 
 /// `pkg://pub/name@ver` or `pkg:/name` or `name@ver` → `name`.
@@ -672,5 +774,69 @@ fn push_vec_bounded<T>(v: &mut Vec<T>, item: T, cap: usize) {
 pub(crate) fn push_unique(v: &mut Vec<String>, s: String) {
     if v.len() < MAX_SUBJECTS && !v.contains(&s) {
         v.push(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_fmris_are_joined_and_nothing_else() {
+        let j = |a: &str, b: &str| {
+            join_wrapped(a.as_bytes(), b.as_bytes()).map(|v| String::from_utf8(v).unwrap())
+        };
+        // The rest of an FMRI, flush at the start of the next line.
+        assert_eq!(
+            j(
+                "  Reason: A version for 'incorporate' dependency on pkg:/library/python-2\n",
+                "/python-sexy-26@0.1.9 cannot be found"
+            )
+            .as_deref(),
+            Some(
+                "  Reason: A version for 'incorporate' dependency on pkg:/library/python-2/python-sexy-26@0.1.9 cannot be found"
+            )
+        );
+        assert_eq!(
+            j(
+                "No suitable version of required package pkg://solaris/entire@0.5.11,5.11-0.175.2",
+                ".0.0.10.0:20130318T181506Z found:"
+            )
+            .as_deref(),
+            Some(
+                "No suitable version of required package pkg://solaris/entire@0.5.11,5.11-0.175.2.0.0.10.0:20130318T181506Z found:"
+            )
+        );
+        assert_eq!(
+            j(
+                "Reject: pkg://solaris/consolidation/desktop/desktop-incorporation\r\n",
+                "@0.5.11,5.11-0.175.2"
+            )
+            .as_deref(),
+            Some(
+                "Reject: pkg://solaris/consolidation/desktop/desktop-incorporation@0.5.11,5.11-0.175.2"
+            )
+        );
+        // An FMRI on its own line after the words that announce one.
+        assert_eq!(
+            j(
+                "Reason:  This version is excluded by installed incorporation ",
+                "pkg://solaris/consolidation/osnet/osnet-incorporation@0.5.11"
+            )
+            .as_deref(),
+            Some(
+                "Reason:  This version is excluded by installed incorporation pkg://solaris/consolidation/osnet/osnet-incorporation@0.5.11"
+            )
+        );
+        // Not a continuation: indented, a word, a new message, a brand line, a path after words.
+        assert_eq!(j("Reject:  pkg://solaris/web/php-53@5.3", "  /zones/z1/root"), None);
+        assert_eq!(j("Reason: dependency on pkg:/web/php-53", "/zones/z1/root is not a dir"), None);
+        assert_eq!(j("Reject:  pkg://solaris/web/php-53@5.3", "Reason: x"), None);
+        assert_eq!(
+            j("Reject:  pkg://solaris/web/php-53@5.3", "[Mon Nov 23 10:00:00 UTC 2026] /x"),
+            None
+        );
+        assert_eq!(j("Reason:  excluded by installed incorporation", "/zones/z1"), None);
+        assert_eq!(j("pkg install: No solution was found", "/python"), None);
     }
 }

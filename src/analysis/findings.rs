@@ -154,6 +154,7 @@ impl FindingBuilder<'_> {
     ) -> Report {
         let mut accs = attempt.accs.clone();
         self.refine(&mut accs);
+        self.apply_explained(&mut accs);
         // Before the conditions: a finding another one explains must not imply a third
         // (an exclusion's no-solution does not make a version jump).
         self.apply_suppression(&mut accs);
@@ -314,6 +315,31 @@ impl FindingBuilder<'_> {
                 accs.push(acc);
             }
         }
+    }
+
+    /// `explains`: a finding's packages are taken from the findings it explains (a frozen
+    /// package is not also a package to uninstall because its new version "cannot be
+    /// installed"); a finding left without packages is dropped.
+    fn apply_explained(&self, accs: &mut Vec<Acc>) {
+        let rules = self.rules.rules();
+        let mut explained: Vec<(String, String)> = Vec::new();
+        for a in accs.iter() {
+            let Some(r) = rules.get(a.rule) else { continue };
+            for k in &r.explains {
+                for p in &a.packages {
+                    explained.push((k.clone(), package_stem(p).to_string()));
+                }
+            }
+        }
+        if explained.is_empty() {
+            return;
+        }
+        accs.retain_mut(|a| {
+            let Some(key) = rules.get(a.rule).map(|r| r.key.as_str()) else { return true };
+            let had = a.packages.len();
+            a.packages.retain(|p| !explained.iter().any(|(k, s)| k == key && s == package_stem(p)));
+            had == 0 || !a.packages.is_empty()
+        });
     }
 
     fn apply_suppression(&self, accs: &mut Vec<Acc>) {

@@ -20,6 +20,7 @@
 //! | `min_build_gap` | only report when the global zone's build is this much newer than the zone's |
 //! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed`, `parent-publisher`, `system-repository` |
 //! | `suppresses` | keys made redundant when this one is reported |
+//! | `explains` | keys whose hits about this finding's packages it explains (a freeze explains why the frozen package's new version cannot be installed): those packages are taken from them, and one left without packages is not reported |
 //! | `ignore_packages` | captured package names that are not subjects (e.g. `entire`); a hit that names only these is not a hit |
 //! | `structural` | globs of the release's own packages (`entire`, incorporations) that are never a subject: a hit naming one names the package of the `Reject:` line above it instead, or none |
 //! | `subject` | `named` (default): the package the line names; `rejected`: on a `Reason:` line, the package of the `Reject:` line above (the one that needs the named package), unless it is structural |
@@ -114,6 +115,8 @@ struct RuleDef {
     #[serde(default)]
     suppresses: Vec<String>,
     #[serde(default)]
+    explains: Vec<String>,
+    #[serde(default)]
     ignore_packages: Vec<String>,
     #[serde(default)]
     structural: Vec<String>,
@@ -155,6 +158,7 @@ pub struct Rule {
     pub min_build_gap: Option<u32>,
     pub refine: Option<Refinement>,
     pub suppresses: Vec<String>,
+    pub explains: Vec<String>,
     pub ignore_packages: Vec<String>,
     pub structural: Vec<String>,
     pub subject: Subject,
@@ -345,6 +349,7 @@ fn compile_rule(origin: &str, def: RuleDef) -> Result<Rule, RuleError> {
         min_build_gap: def.min_build_gap,
         refine: def.refine,
         suppresses: def.suppresses,
+        explains: def.explains,
         ignore_packages: def.ignore_packages,
         structural: def.structural,
         subject: def.subject,
