@@ -380,7 +380,7 @@ fn environment(roff: &mut Roff, cmd: &Command) {
 
 fn files(roff: &mut Roff) {
     roff.control("SH", ["FILES"]);
-    let files: [(&str, &str); 4] = [
+    let files: [(&str, &str); 5] = [
         (
             "/var/lib/zonerescue",
             "State directory: one journal and lock per zone, used by status, resume and rollback \
@@ -388,6 +388,14 @@ fn files(roff: &mut Roff) {
              a new run first restores the global zone's publishers it records if that run left \
              them modified), and the record of a changing command while it runs: if zonerescue \
              is killed outright, the next run, resume or rollback waits for that command first.",
+        ),
+        (
+            "/var/lib/zonerescue/gz-publishers.lock",
+            "Shared by the runs on every zone of the host: held shared while a run reads the \
+             global zone's publishers or attaches with them as they are, exclusively while \
+             gz-publishers has them simplified, so concurrent runs on several zones wait for \
+             each other there. A run killed with them simplified is restored from its journal \
+             by the next run on any zone.",
         ),
         (
             "/var/tmp/ZONE.attach_log.*",

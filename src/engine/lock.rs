@@ -33,18 +33,10 @@ impl ZoneLock {
     pub fn acquire(zone_dir: &Path, zone: &str) -> Result<ZoneLock, LockError> {
         let path = zone_dir.join("lock");
         let io = |source| LockError::Io { path: path.display().to_string(), source };
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&path)
-            .map_err(io)?;
+        let mut file = open_lock_file(&path).map_err(io)?;
         match set_lock(&file, libc::F_WRLCK as libc::c_short) {
             Ok(()) => {}
-            Err(e) if matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EACCES)) => {
+            Err(e) if is_contended(&e) => {
                 let mut text = String::new();
                 let _ = file.read_to_string(&mut text);
                 let holder = describe_holder(&text);
@@ -68,6 +60,15 @@ impl ZoneLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// The lock of zone `zone` when no run holds it (`None`: one does).
+    pub fn try_acquire(zone_dir: &Path, zone: &str) -> Result<Option<ZoneLock>, LockError> {
+        match ZoneLock::acquire(zone_dir, zone) {
+            Ok(l) => Ok(Some(l)),
+            Err(LockError::Held { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 impl Drop for ZoneLock {
@@ -77,18 +78,51 @@ impl Drop for ZoneLock {
     }
 }
 
-/// `fcntl(F_SETLK)` over the whole file, without waiting.
-fn set_lock(file: &File, kind: libc::c_short) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
+/// A lock file, created root-only if missing, never opened through a symlink someone planted.
+pub(super) fn open_lock_file(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
+/// A whole-file `flock` record of `kind`.
+fn whole_file(kind: libc::c_short) -> libc::flock {
     // SAFETY: an all-zero flock is a valid value; the fields set below are the ones fcntl reads.
     let mut fl: libc::flock = unsafe { std::mem::zeroed() };
     fl.l_type = kind;
     fl.l_whence = libc::SEEK_SET as libc::c_short;
     fl.l_start = 0;
     fl.l_len = 0;
+    fl
+}
+
+/// `fcntl(F_SETLK)` over the whole file, without waiting.
+pub(super) fn set_lock(file: &File, kind: libc::c_short) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fl = whole_file(kind);
     // SAFETY: the descriptor is open for the lifetime of `file`; `fl` is a valid flock.
     let r = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &fl) };
     if r == -1 { Err(std::io::Error::last_os_error()) } else { Ok(()) }
+}
+
+/// The pid of a process whose lock keeps a `kind` lock on `file` from being set, if any
+/// (`fcntl(F_GETLK)`).
+pub(super) fn conflicting_pid(file: &File, kind: libc::c_short) -> Option<libc::pid_t> {
+    use std::os::fd::AsRawFd;
+    let mut fl = whole_file(kind);
+    // SAFETY: as in `set_lock`; F_GETLK writes the conflicting lock (if any) into `fl`.
+    let r = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut fl) };
+    (r != -1 && fl.l_type != libc::F_UNLCK as libc::c_short).then_some(fl.l_pid)
+}
+
+/// Whether a failed `set_lock` failed because another process holds a conflicting lock.
+pub(super) fn is_contended(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EACCES))
 }
 
 /// The lock for a subcommand (rollback, snapshots --prune): `Ok(Err(code))` after printing

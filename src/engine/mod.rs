@@ -9,6 +9,7 @@ pub mod exec;
 pub mod facts;
 pub mod findings;
 pub mod fleet;
+pub mod host_lock;
 pub mod inflight;
 pub mod journal;
 pub mod lock;

@@ -2,7 +2,7 @@
 //! that run may have left modified (put back before anything else, since the journal holds the
 //! only record of the original) and, for a new run, a run that never finished.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::events::{Event, RunResult};
 use super::exec::Exec;
@@ -54,7 +54,7 @@ pub fn restore_gz_publishers(
     dry_run: bool,
     zone_dir: &Path,
 ) -> anyhow::Result<Result<Finding, String>> {
-    let who = format!("the last run ({})", last.run_id);
+    let who = format!("the last run on zone {} ({})", last.zone, last.run_id);
     if dry_run {
         let f = Finding::warn(
             "gz-publishers.last-run-modified",
@@ -77,6 +77,30 @@ pub fn restore_gz_publishers(
         "gz-publishers.last-run-modified",
         format!("{who} had left the global zone's publishers modified: restored from its journal"),
     )))
+}
+
+/// The journals of other zones (state directories beside `own`'s under `base`) whose runs
+/// left the GZ publishers modified: killed while they were simplified, or their restore failed.
+/// Such a journal holds the only record of the publishers every zone's attach should see.
+pub fn others_left_modified(base: &Path, own: &str) -> Vec<(PathBuf, Journal)> {
+    let Ok(entries) = std::fs::read_dir(base) else { return Vec::new() };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        // Only real directories named as zones (never through a symlink someone planted).
+        let is_dir = std::fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_dir());
+        if name == own || !is_dir || crate::commands::ZoneName::new(&name).is_err() {
+            continue;
+        }
+        if let Ok(Some(j)) = Journal::load(&e.path())
+            && j.gz_publishers_modified
+            && j.zone == name
+        {
+            out.push((e.path(), j));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// How `last` ended when it never finished (killed, interrupted, stopped by an error).

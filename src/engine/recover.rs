@@ -25,7 +25,7 @@ use super::lock::{LockError, ZoneLock};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
 use super::zbe::{ZbeChoice, choose_active};
-use super::{inflight, planner, preflight, previous_run, snapshot, statedir};
+use super::{host_lock, inflight, planner, preflight, previous_run, snapshot, statedir};
 
 /// Builds the runner from the global options (the seam tests use).
 pub fn runner_from(cli: &Cli) -> anyhow::Result<Runner> {
@@ -210,10 +210,72 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
             }
         }
     };
+    // The GZ publishers stay as they are (no other zone's run changes them) from before any
+    // record of them is read until preflight has read them; exclusively when a killed run,
+    // this zone's or another's, left them modified and they are restored first.
+    let own_left =
+        Journal::load(&zone_dir).ok().flatten().is_some_and(|j| j.gz_publishers_modified);
+    let mut access = host_lock::Access::Shared;
+    let (host, others_left) = loop {
+        let Some(l) = lock_gz_publishers(&exec, &zone_dir, access)? else {
+            let why = format!(
+                "stopped by {} while waiting; nothing was changed",
+                exec.interrupt.signal_name()
+            );
+            reporter.emit(&summary_only(&zone, &run_id, RunResult::Interrupted, why));
+            return Ok(exit::INTERRUPTED);
+        };
+        let others =
+            previous_run::others_left_modified(zone_dir.parent().unwrap_or(&zone_dir), &zone);
+        if !req.dry_run && (own_left || !others.is_empty()) && access == host_lock::Access::Shared {
+            drop(l);
+            access = host_lock::Access::Exclusive;
+            continue;
+        }
+        break (l, others);
+    };
     let mut opened = match open_journal(&req, interactive, &exec, &zone_dir, run_id)? {
         Ok(o) => o,
         Err(r) => return refuse(r),
     };
+    for (dir, mut j) in others_left {
+        // A live run on that zone whose restore failed: what the GZ shows is no original.
+        let Some(_theirs) = ZoneLock::try_acquire(&dir, &j.zone)? else {
+            let why = format!(
+                "the running zonerescue run on zone {} (pid {}) could not restore the global \
+                 zone's publishers; nothing was changed: once they are as its journal records \
+                 (`zonerescue status {}`), run zonerescue again",
+                j.zone, j.pid, j.zone
+            );
+            let mut r = Refusal::new(&opened.journal.run_id, why);
+            r.gz_publishers_intact = Some(false);
+            return refuse(r);
+        };
+        // Its attach, orphaned by the kill, may still run on the simplified publishers.
+        if !req.dry_run {
+            match inflight::wait_for_leftover(&dir, runner.timeouts(), &reporter, &exec.interrupt) {
+                Ok(f) => opened.inherited.extend(f),
+                Err(why) => {
+                    reporter.emit(&Refusal::new(&opened.journal.run_id, why).summary(&zone));
+                    return Ok(exit::LOCKED);
+                }
+            }
+        }
+        match previous_run::restore_gz_publishers(&exec, &j, req.dry_run, &dir)? {
+            Ok(f) => {
+                if !req.dry_run {
+                    j.gz_publishers_modified = false;
+                    j.save(&dir)?;
+                }
+                opened.inherited.push(f);
+            }
+            Err(why) => {
+                let mut r = Refusal::new(&opened.journal.run_id, why);
+                r.gz_publishers_intact = Some(false);
+                return refuse(r);
+            }
+        }
+    }
     if opened.resume && cut_attach {
         opened.journal.attempts += 1;
     }
@@ -231,6 +293,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
 
     let pf =
         preflight::run(&runner, &zone, forced_playbook.as_ref().map(|p| p.platform), !req.dry_run);
+    drop(host);
     for f in &pf.findings {
         reporter.emit(&Event::Finding(f.clone()));
     }
@@ -308,6 +371,31 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
     };
     run.finish(result, message, req.report.as_ref(), req.boot)
+}
+
+/// The host's GZ-publishers lock ([`host_lock`]) for the run of `zone_dir`, waiting (and
+/// saying so once) while another zone's run holds it; `None` when a signal ends the wait.
+pub(super) fn lock_gz_publishers(
+    exec: &Exec,
+    zone_dir: &std::path::Path,
+    access: host_lock::Access,
+) -> anyhow::Result<Option<host_lock::GzPublishersLock>> {
+    let base = zone_dir.parent().unwrap_or(zone_dir);
+    let mut said = false;
+    let mut waiting = |holder: Option<libc::pid_t>| {
+        if !said {
+            said = true;
+            let who = holder.map_or("another zonerescue run".to_string(), |p| {
+                format!("the zonerescue run with pid {p}")
+            });
+            exec.reporter.note(&format!(
+                "waiting for {who}: it is using the global zone's publishers (attaching its \
+                 zone, or with them simplified for its attach), which every zone's attach reads"
+            ));
+        }
+        !exec.interrupt.is_set()
+    };
+    Ok(host_lock::GzPublishersLock::acquire(base, access, &mut waiting)?)
 }
 
 /// The journal a run writes, and what it takes over from the zone's last one.
@@ -1719,14 +1807,27 @@ impl Run {
         &mut self,
         steps: &[(StrategyName, u32, String)],
     ) -> anyhow::Result<Option<(RunResult, String)>> {
-        if self.exec.interrupt.is_set() {
-            self.end_unattached(steps, "interrupted before the attach")?;
-            return Ok(Some((
+        let interrupted = |run: &mut Self| -> anyhow::Result<Option<(RunResult, String)>> {
+            run.end_unattached(steps, "interrupted before the attach")?;
+            Ok(Some((
                 RunResult::Interrupted,
-                format!("stopped by {}", self.exec.interrupt.signal_name()),
-            )));
+                format!("stopped by {}", run.exec.interrupt.signal_name()),
+            )))
+        };
+        if self.exec.interrupt.is_set() {
+            return interrupted(self);
         }
+        // Exclusive while the GZ publishers are simplified for this attach, else shared.
+        let access = if self.simplify_gz && !self.exec.dry_run {
+            host_lock::Access::Exclusive
+        } else {
+            host_lock::Access::Shared
+        };
+        let Some(host) = lock_gz_publishers(&self.exec, &self.zone_dir, access)? else {
+            return interrupted(self);
+        };
         let attached = self.attach_attempt()?;
+        drop(host);
         self.facts.refresh_zone(&self.exec.runner);
         if attached {
             self.end_steps(steps, StepOutcome::Done, None, "zone attached")?;

@@ -101,6 +101,11 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         // The global zone first: it serves every zone, not just this one.
         let mut gz_note = String::new();
         if journal.gz_publishers_modified {
+            // Not under another zone's attach, nor while another run has them simplified.
+            let access = super::host_lock::Access::Exclusive;
+            let Some(_host) = super::recover::lock_gz_publishers(&exec, &dir, access)? else {
+                anyhow::bail!("interrupted while waiting to restore the global zone's publishers");
+            };
             let intact = restore_recorded_gz_publishers(&exec, &journal)?;
             gz_note = if intact {
                 "; global-zone publishers restored".into()
