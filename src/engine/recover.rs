@@ -50,6 +50,9 @@ struct Run {
     rules: RuleSet,
     applied: Vec<StrategyName>,
     tried: Vec<StrategyName>,
+    /// Rungs the operator skipped at a guided question: judged not worth trying, never
+    /// proposed again in this run (journalled: on resume neither).
+    skipped: Vec<StrategyName>,
     /// Packages the diagnoses named when `uninstall` ran (auto may run it again for others).
     uninstall_named: Vec<String>,
     /// Packages proven unavailable at the GZ's release that cannot be removed (uninstall's
@@ -99,6 +102,19 @@ struct Request {
 }
 
 pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
+    recover_asking(cli, None)
+}
+
+/// `zonerescue ZONE` or `zonerescue resume ZONE` (per `cli.command`) with the operator's
+/// answers from `prompter`, as if on a terminal: guided mode without one (tests script it).
+pub fn guided_with(cli: &Cli, prompter: Box<dyn Prompter>) -> anyhow::Result<u8> {
+    match &cli.command {
+        Some(crate::cli::Command::Resume(args)) => resume_asking(cli, args, Some(prompter)),
+        _ => recover_asking(cli, Some(prompter)),
+    }
+}
+
+fn recover_asking(cli: &Cli, prompter: Option<Box<dyn Prompter>>) -> anyhow::Result<u8> {
     let args = &cli.recover;
     if args.all {
         return super::fleet::run(cli);
@@ -120,11 +136,20 @@ pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
             boot: args.boot,
             resume: false,
         },
+        prompter,
     )
 }
 
 /// `zonerescue resume ZONE`: continue the journalled run with its strategy choice.
 pub fn resume(cli: &Cli, args: &crate::cli::ResumeArgs) -> anyhow::Result<u8> {
+    resume_asking(cli, args, None)
+}
+
+fn resume_asking(
+    cli: &Cli,
+    args: &crate::cli::ResumeArgs,
+    prompter: Option<Box<dyn Prompter>>,
+) -> anyhow::Result<u8> {
     start(
         cli,
         Request {
@@ -139,10 +164,12 @@ pub fn resume(cli: &Cli, args: &crate::cli::ResumeArgs) -> anyhow::Result<u8> {
             boot: false,
             resume: true,
         },
+        prompter,
     )
 }
 
-fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
+/// One run; `prompter`: the operator's answers when not from this terminal (tests).
+fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow::Result<u8> {
     let zone = req.zone.clone();
     let runner = runner_from(cli)?;
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
@@ -151,7 +178,15 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         Ok(exit::REFUSED)
     };
     let run_id = snapshot::new_run_id();
-    let interactive = ui::interactive();
+    let interactive = prompter.is_some() || ui::interactive();
+    // Whoever answers the questions of this run (the resume offer, each rung's).
+    let mut prompter: Box<dyn Prompter> = match prompter {
+        _ if req.yes || !interactive => {
+            Box::new(AutoPrompter { allow_destructive: req.allow_destructive })
+        }
+        Some(p) => p,
+        None => Box::new(DialoguerPrompter { allow_destructive: req.allow_destructive }),
+    };
     if !interactive && !req.explicit && !req.yes && !req.dry_run {
         return refuse(Refusal::new(
             &run_id,
@@ -210,10 +245,11 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
             }
         }
     };
-    let mut opened = match open_journal(&req, interactive, &exec, &zone_dir, run_id)? {
-        Ok(o) => o,
-        Err(r) => return refuse(r),
-    };
+    let mut opened =
+        match open_journal(&req, interactive, prompter.as_mut(), &exec, &zone_dir, run_id)? {
+            Ok(o) => o,
+            Err(r) => return refuse(r),
+        };
     if opened.resume && cut_attach {
         opened.journal.attempts += 1;
     }
@@ -266,11 +302,6 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         journal.save(&zone_dir)?;
     }
     let playbook = forced_playbook.unwrap_or_else(|| Playbook::builtin(facts.platform));
-    let prompter: Box<dyn Prompter> = if interactive && !req.yes {
-        Box::new(DialoguerPrompter { allow_destructive: req.allow_destructive })
-    } else {
-        Box::new(AutoPrompter { allow_destructive: req.allow_destructive })
-    };
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
     let journal_steps = journal.steps.len();
     let packages_at_start = facts.zone_packages.clone();
@@ -285,6 +316,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         rules,
         applied: Vec::new(),
         tried: Vec::new(),
+        skipped: Vec::new(),
         uninstall_named: Vec::new(),
         stuck: Vec::new(),
         attempts: 0,
@@ -348,6 +380,7 @@ impl Refusal {
 fn open_journal(
     req: &Request,
     interactive: bool,
+    prompter: &mut dyn Prompter,
     exec: &Exec,
     zone_dir: &std::path::Path,
     run_id: String,
@@ -362,9 +395,9 @@ fn open_journal(
         && !req.dry_run
         && let Some(q) = previous.as_ref().and_then(previous_run::resume_question)
     {
-        match (DialoguerPrompter { allow_destructive: req.allow_destructive }).confirm(&q) {
+        match prompter.confirm(&q) {
             Answer::Yes => resume = true,
-            Answer::No => {}
+            Answer::No | Answer::Skip => {}
             Answer::Stop => {
                 return Ok(Err(Refusal::new(&run_id, "stopped at the operator's request")));
             }
@@ -443,6 +476,7 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
         result,
         run_id: run_id.into(),
         strategies_applied: vec![],
+        strategies_skipped: vec![],
         attempts: 0,
         snapshots: vec![],
         pre_snapshot: None,
@@ -454,6 +488,9 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
     })
 }
 
+/// The step detail (journal and event) of a rung the operator skipped.
+const SKIPPED_BY_OPERATOR: &str = "skipped by the operator";
+
 /// How far one rung got before its attach.
 enum RungStep {
     Applied {
@@ -462,7 +499,8 @@ enum RungStep {
     },
     /// Ran but changed nothing (nothing to do, or its own dry run failed and it was undone).
     NotApplied,
-    /// Not run: a destructive rung without the operator's consent.
+    /// Not run: a destructive rung without the operator's consent, or a rung the operator
+    /// skipped. The next rung comes without an attach (nothing changed).
     NotAllowed,
     End((RunResult, String)),
 }
@@ -1110,6 +1148,8 @@ impl Run {
         self.attempts = self.journal.attempts;
         self.applied = self.journal.strategies_applied.clone();
         self.stuck = self.journal.stuck.clone();
+        self.skipped = self.journal.skipped_by_operator.clone();
+        self.tried.extend(self.skipped.iter().copied());
         self.simplify_gz = self.applied.contains(&StrategyName::GzPublishers);
         if let Some(pre) = &self.pre {
             self.snapshots.push(pre.clone());
@@ -1159,7 +1199,8 @@ impl Run {
                 );
             }
             // A rung skipped (a destructive one without consent, one declined) was not tried:
-            // `resume --allow-destructive` must be able to offer it.
+            // `resume --allow-destructive` must be able to offer it. (One the operator
+            // skipped is in `tried` already: never asked again.)
             if let Some(s) = name
                 && st.outcome != Some(StepOutcome::Skipped)
                 && !self.tried.contains(&s)
@@ -1351,6 +1392,8 @@ impl Run {
                 }
             }
         }
+        // Whatever would make it worth another try: the operator said no to it.
+        tried.extend(self.skipped.iter().copied());
         tried
     }
 
@@ -1358,6 +1401,9 @@ impl Run {
     /// rung once a package is stuck: each would keep it installed, and the attach would fail
     /// on it again.
     fn worth(&self, s: StrategyName) -> Result<String, String> {
+        if self.skipped.contains(&s) {
+            return Err(SKIPPED_BY_OPERATOR.into());
+        }
         if self.choice == StrategyChoice::Auto
             && !s.is_destructive()
             && let Some(stuck) = self.stuck_note()
@@ -1506,8 +1552,9 @@ impl Run {
                 removes.join(", ")
             ));
         }
-        // "No" ends the rescue (no other rung is tried behind the operator's back): say so.
-        if !s.is_destructive() {
+        let single = matches!(self.choice, StrategyChoice::Only(_));
+        if single && !s.is_destructive() {
+            // A single strategy has no next rung to skip to: "no" ends the rescue, say so.
             question.push_str(" Answering no stops the rescue here.");
         }
         // No spinner runs while a question is asked (spinners only run around attach -u).
@@ -1516,33 +1563,33 @@ impl Run {
                 &format!("{question} This re-creates the zone's package image."),
                 self.facts.zone.as_str(),
             )
-        } else {
+        } else if single {
             self.prompter.confirm(&question)
+        } else {
+            self.prompter.choose(&question)
         };
+        let passed_over = match answer {
+            Answer::No if s.is_destructive() => Some(
+                "not allowed: a destructive strategy needs --allow-destructive or typing the zone name",
+            ),
+            Answer::Skip if s.is_destructive() => Some("declined by the operator"),
+            // Judged not worth trying by the operator: never proposed again in this run.
+            Answer::Skip => {
+                self.skipped.push(s);
+                self.journal.skipped_by_operator = self.skipped.clone();
+                Some(SKIPPED_BY_OPERATOR)
+            }
+            _ => None,
+        };
+        if let Some(why) = passed_over {
+            self.end_rung(n, s, StepOutcome::Skipped, why, why)?;
+            return Ok(RungStep::NotAllowed);
+        }
         match answer {
             // The step's duration is the work's, not the time the operator took to answer.
             Answer::Yes => self.exec.reporter.restart_step_clock(n),
-            Answer::No if s.is_destructive() => {
-                let why = "not allowed: a destructive strategy needs --allow-destructive or typing the zone name";
-                self.journal.end_step(n, StepOutcome::Skipped, why);
-                self.emit(Event::StepEnd {
-                    step: n,
-                    name: s.as_str().into(),
-                    outcome: StepOutcome::Skipped,
-                    detail: why.into(),
-                });
-                self.save()?;
-                return Ok(RungStep::NotAllowed);
-            }
-            Answer::No | Answer::Stop => {
-                self.journal.end_step(n, StepOutcome::Skipped, "declined by the operator");
-                self.emit(Event::StepEnd {
-                    step: n,
-                    name: s.as_str().into(),
-                    outcome: StepOutcome::Skipped,
-                    detail: "declined".into(),
-                });
-                self.save()?;
+            Answer::No | Answer::Skip | Answer::Stop => {
+                self.end_rung(n, s, StepOutcome::Skipped, "declined by the operator", "declined")?;
                 let result = if self.applied.is_empty() && self.attempts == 0 {
                     RunResult::Refused
                 } else {
@@ -1640,10 +1687,23 @@ impl Run {
         why: String,
     ) -> anyhow::Result<RungStep> {
         self.undo_rung(n, snap)?;
-        self.journal.end_step(n, outcome, &why);
-        self.emit(Event::StepEnd { step: n, name: s.as_str().into(), outcome, detail: why });
-        self.save()?;
+        self.end_rung(n, s, outcome, &why, &why)?;
         Ok(RungStep::NotApplied)
+    }
+
+    /// Ends rung step `n` with `outcome`: `journal` in the journal, `said` in the event.
+    fn end_rung(
+        &mut self,
+        n: u32,
+        s: StrategyName,
+        outcome: StepOutcome,
+        journal: &str,
+        said: &str,
+    ) -> anyhow::Result<()> {
+        self.journal.end_step(n, outcome, journal);
+        let detail = said.to_string();
+        self.emit(Event::StepEnd { step: n, name: s.as_str().into(), outcome, detail });
+        self.save()
     }
 
     /// Installed packages pkg named as standing in the way of rung `s`: they become the
@@ -1960,6 +2020,10 @@ impl Run {
         } else {
             format!("no remaining strategy is worth trying (tried: {})", ran.join(", "))
         };
+        if !self.skipped.is_empty() {
+            let skipped: Vec<&str> = self.skipped.iter().map(|s| s.as_str()).collect();
+            m.push_str(&format!("; skipped by the operator: {}", skipped.join(", ")));
+        }
         if let Some(d) = &self.diagnosis
             && !d.reasons.is_empty()
         {
@@ -2221,6 +2285,7 @@ impl Run {
             result,
             run_id: self.journal.run_id.clone(),
             strategies_applied: self.applied.clone(),
+            strategies_skipped: self.skipped.clone(),
             attempts: self.attempts,
             snapshots: self.snapshots.clone(),
             pre_snapshot: self.pre.clone(),

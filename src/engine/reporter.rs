@@ -201,10 +201,20 @@ impl Reporter {
                     StepOutcome::Failed => p.red("failed"),
                 };
                 let mut s = format!("<== {name}: {word}");
-                if !detail.is_empty() {
+                // "skipped — skipped by the operator" says it twice.
+                let said = match outcome {
+                    StepOutcome::Skipped => detail.strip_prefix("skipped ").unwrap_or(detail),
+                    _ => detail,
+                };
+                if said.len() < detail.len() {
+                    s.push_str(&format!(" {said}"));
+                } else if !detail.is_empty() {
                     s.push_str(&format!(" — {detail}"));
                 }
-                if let Some(d) = self.step_clock(*step, true) {
+                // A step not run took no time of its own (only the operator's to answer).
+                if let Some(d) = self.step_clock(*step, true)
+                    && *outcome != StepOutcome::Skipped
+                {
                     s.push_str(&format!(" ({:.1} s)", d.as_secs_f64()));
                 }
                 Some(s)
@@ -220,6 +230,11 @@ impl Reporter {
                     if applied.is_empty() { "none".to_string() } else { applied.join(", ") },
                     sum.attempts
                 ));
+                if !sum.strategies_skipped.is_empty() {
+                    let skipped: Vec<&str> =
+                        sum.strategies_skipped.iter().map(|s| s.as_str()).collect();
+                    s.push_str(&format!("\n  skipped by the operator: {}", skipped.join(", ")));
+                }
                 if !sum.packages_removed.is_empty() {
                     s.push_str(&format!(
                         "\n  no longer installed in the zone: {}",
