@@ -241,6 +241,27 @@ fn skipping_a_rung_proposes_the_next_one() {
     assert_eq!(j["strategies_applied"], serde_json::json!(["image-update"]), "{j}");
 }
 
+/// A long pkg step shows a spinner naming the command while it runs (the simulator slowed
+/// down: image-update takes seconds), and leaves nothing behind when it ends.
+#[test]
+fn a_long_pkg_step_shows_a_spinner_while_it_runs() {
+    let Some((_d, _dir, t)) =
+        demo_with_or_skip("spinner", "s11express-minor-update", "NO_COLOR=1 ZONESIM_SPEED=20", "")
+    else {
+        return;
+    };
+    t.wait_for("Apply attach to zone db01?", 1);
+    t.keys("s");
+    t.wait_for("Apply image-update to zone db01?", 1);
+    t.keys("y");
+    // The plan line names the command too; only the spinner adds the elapsed time.
+    let s = t.wait_for("/zones/db01/root image-update -v [", 1);
+    assert!(!s.contains("Result for zone"), "{s}");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("Result for zone db01: attached"), "{s}");
+    assert!(!s.contains("image-update -v ["), "the spinner was left on the screen:\n{s}");
+}
+
 /// Yes to gz-publishers, then no to the next rung: gz-publishers only acts around an attach,
 /// which never came, so nothing was changed and the installed zone stays installed. Before,
 /// the gz-publishers rung detached it and the declined run left it detached.

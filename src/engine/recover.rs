@@ -395,7 +395,7 @@ fn open_journal(
         && !req.dry_run
         && let Some(q) = previous.as_ref().and_then(previous_run::resume_question)
     {
-        match prompter.confirm(&q) {
+        match exec.reporter.suspended(|| prompter.confirm(&q)) {
             Answer::Yes => resume = true,
             Answer::No | Answer::Skip => {}
             Answer::Stop => {
@@ -1557,17 +1557,22 @@ impl Run {
             // A single strategy has no next rung to skip to: "no" ends the rescue, say so.
             question.push_str(" Answering no stops the rescue here.");
         }
-        // No spinner runs while a question is asked (spinners only run around attach -u).
-        let answer = if s.is_destructive() {
-            self.prompter.confirm_destructive(
-                &format!("{question} This re-creates the zone's package image."),
-                self.facts.zone.as_str(),
-            )
-        } else if single {
-            self.prompter.confirm(&question)
-        } else {
-            self.prompter.choose(&question)
-        };
+        // Spinners run only while a command does, never between; a question is asked with any
+        // hidden all the same, so it never shares the screen with one.
+        let zone = self.facts.zone.as_str();
+        let prompter = &mut self.prompter;
+        let answer = self.exec.reporter.suspended(|| {
+            if s.is_destructive() {
+                prompter.confirm_destructive(
+                    &format!("{question} This re-creates the zone's package image."),
+                    zone,
+                )
+            } else if single {
+                prompter.confirm(&question)
+            } else {
+                prompter.choose(&question)
+            }
+        });
         let passed_over = match answer {
             Answer::No if s.is_destructive() => Some(
                 "not allowed: a destructive strategy needs --allow-destructive or typing the zone name",
@@ -1869,9 +1874,8 @@ impl Run {
         let ctx = self.analysis_context();
         let analyzer = Analyzer::with_context(&self.rules, ctx);
         self.attempts += 1;
-        self.exec.reporter.start_spinner(&format!("zoneadm -z {} attach -u", self.facts.zone));
+        // Its spinner (as every long command's) is Exec's, with the log's lines beneath it.
         let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
-        self.exec.reporter.stop_spinner();
         // OpenIndiana and OmniOS copy every GZ publisher into the zone, disabled ones as
         // disabled: those disabled for the attach stay so in the zone.
         let copied_disabled = match &guard {

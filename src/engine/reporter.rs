@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::events::{Event, StepOutcome, write_json};
+use crate::ui::progress::SpinnerDraw;
 use crate::ui::{Palette, Spinner};
 
 pub struct Reporter {
@@ -17,8 +18,9 @@ pub struct Reporter {
     lock: Mutex<()>,
     /// Everything a human report needs, kept for `--report FILE`.
     transcript: Mutex<Vec<String>>,
-    /// The spinner of the running step (terminal only, never with `--json`).
+    /// The spinner of the long command running now (terminal only, never with `--json`).
     spinner: Mutex<Option<Spinner>>,
+    spinner_draw: SpinnerDraw,
     /// When each step started, for its duration in the human report.
     step_started: Mutex<Vec<(u32, Instant)>>,
 }
@@ -32,23 +34,59 @@ impl Reporter {
             lock: Mutex::new(()),
             transcript: Mutex::new(Vec::new()),
             spinner: Mutex::new(None),
+            spinner_draw: if json { SpinnerDraw::Never } else { SpinnerDraw::Terminal },
             step_started: Mutex::new(Vec::new()),
         }
     }
 
-    /// Shows a spinner with `message` until [`stop_spinner`](Self::stop_spinner); the newest
-    /// attach-log line appears next to it.
-    pub fn start_spinner(&self, message: &str) {
-        if let Ok(mut g) = self.spinner.lock() {
-            *g = Some(Spinner::start(!self.json, message));
+    /// Spinners kept with their text but drawn nowhere (tests read them).
+    #[cfg(test)]
+    pub(crate) fn with_hidden_spinners(mut self) -> Reporter {
+        self.spinner_draw = SpinnerDraw::Hidden;
+        self
+    }
+
+    /// Shows a spinner naming `command` until the returned guard is dropped; the command's
+    /// output ([`progress_line`](Self::progress_line)) and attach-log lines appear beneath it.
+    pub fn progress(&self, command: &str) -> Progress<'_> {
+        let spinner = Spinner::start(self.spinner_draw, command, self.palette);
+        if let Ok(mut g) = self.spinner.lock()
+            && let Some(old) = g.replace(spinner)
+        {
+            old.finish();
+        }
+        Progress { reporter: self }
+    }
+
+    /// The running command's newest output line, shown beneath its spinner (blank lines are
+    /// not news).
+    pub fn progress_line(&self, line: &str) {
+        if line.trim().is_empty() {
+            return;
+        }
+        if let Ok(g) = self.spinner.lock()
+            && let Some(s) = g.as_ref()
+        {
+            s.set_line(line);
         }
     }
 
-    pub fn stop_spinner(&self) {
-        if let Ok(mut g) = self.spinner.lock()
-            && let Some(s) = g.take()
-        {
-            s.finish();
+    /// What the spinner shows now: (command, newest line).
+    #[cfg(test)]
+    pub(crate) fn progress_text(&self) -> Option<(String, String)> {
+        self.spinner.lock().ok()?.as_ref()?.text()
+    }
+
+    /// Runs `f` (a question, printed text) with the spinner, if one is drawing, hidden.
+    pub fn suspended<R>(&self, f: impl FnOnce() -> R) -> R {
+        let held = self.spinner.lock().ok().filter(|g| g.is_some());
+        match held.as_ref().and_then(|g| g.as_ref()) {
+            Some(s) => s.suspend(f),
+            None => {
+                // Not held while `f` runs: a question may take the operator minutes.
+                drop(held);
+                f()
+            }
         }
     }
 
@@ -67,11 +105,8 @@ impl Reporter {
             let _ = write_json(&mut out, event);
             return;
         }
-        if let Event::LogLine { line, .. } = event
-            && let Ok(g) = self.spinner.lock()
-            && let Some(s) = g.as_ref()
-        {
-            s.set_line("attach -u", line);
+        if let Event::LogLine { line, .. } = event {
+            self.progress_line(line);
         }
         if let Some(text) = text {
             self.print(&text, matches!(event, Event::Summary(_)));
@@ -103,13 +138,7 @@ impl Reporter {
                 let _ = writeln!(std::io::stderr(), "{text}");
             }
         };
-        match self.spinner.lock() {
-            Ok(g) => match g.as_ref() {
-                Some(s) => s.suspend(print),
-                None => print(),
-            },
-            Err(_) => print(),
-        }
+        self.suspended(print)
     }
 
     /// A line for the operator only (not an event: the JSON stream already has the command
@@ -266,6 +295,21 @@ impl Reporter {
     }
 }
 
+/// A running command's spinner ([`Reporter::progress`]); dropping it clears the spinner.
+pub struct Progress<'a> {
+    reporter: &'a Reporter,
+}
+
+impl Drop for Progress<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut g) = self.reporter.spinner.lock()
+            && let Some(s) = g.take()
+        {
+            s.finish();
+        }
+    }
+}
+
 fn strip_ansi(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -286,6 +330,36 @@ fn strip_ansi(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_command_shows_its_newest_output_line_under_its_name_until_it_ends() {
+        let r = Reporter::new(false, Palette::plain()).with_hidden_spinners();
+        assert_eq!(r.progress_text(), None);
+        let p = r.progress("pkg -R /z/root image-update -v");
+        r.progress_line("Download: 1/20 items");
+        r.progress_line("   ");
+        let shown = r.progress_text().unwrap();
+        assert_eq!(shown, ("pkg -R /z/root image-update -v".into(), "Download: 1/20 items".into()));
+        // The attach log's lines come as events from the follower thread.
+        r.emit(&Event::LogLine {
+            step: 1,
+            path: "/var/tmp/z.log".into(),
+            line: "Installing".into(),
+        });
+        assert_eq!(r.progress_text().unwrap().1, "Installing");
+        assert_eq!(r.suspended(|| 7), 7);
+        drop(p);
+        assert_eq!(r.progress_text(), None);
+        r.progress_line("after the end");
+        assert_eq!(r.progress_text(), None);
+    }
+
+    #[test]
+    fn json_draws_no_spinner() {
+        let r = Reporter::new(true, Palette::plain());
+        let _p = r.progress("pkg install x");
+        assert_eq!(r.progress_text(), None);
+    }
 
     #[test]
     fn a_step_clock_restarted_after_a_prompt_leaves_the_answer_time_out() {
