@@ -200,6 +200,8 @@ fn answering_no_stops_safely() {
     };
     let s = t.wait_for("Apply gz-publishers to zone mail01?", 1);
     assert!(s.contains("(gz.publisher-disabled)"), "the prediction is not shown:\n{s}");
+    // Shown just above, the prediction is named by its key in the rung's reason, not repeated.
+    assert!(s.contains("attach -u would fail: as shown above (gz.publisher-disabled)"), "{s}");
     assert!(s.contains("[y] apply it  [s] skip it, choose the next remedy  [N] stop here:"), "{s}");
     assert!(s.contains("plan: pkg unset-publisher contrib"), "{s}");
     t.keys("n");

@@ -30,6 +30,10 @@ pub enum Event {
         reason: String,
         /// The commands the step plans to run (as an administrator would type them).
         commands: Vec<String>,
+        /// The diagnosis' reasons that `reason` quotes (each `title (key)`): a screen that has
+        /// shown them already names them by key. Not in the JSON.
+        #[serde(skip)]
+        evidence: Vec<String>,
     },
     /// A changing command is about to be spawned (never in a dry run, never for read-only
     /// commands); its `command` event follows when it ends.

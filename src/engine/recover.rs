@@ -1494,7 +1494,8 @@ impl Run {
             if commands.last() != Some(&attach) {
                 commands.push(attach);
             }
-            self.emit(Event::StepStart { step: n, name: s.as_str().into(), reason, commands });
+            let (name, evidence) = (s.as_str().into(), vec![]);
+            self.emit(Event::StepStart { step: n, name, reason, commands, evidence });
             self.journal.end_step(n, StepOutcome::Skipped, &outcome);
             self.emit(Event::StepEnd {
                 step: n,
@@ -1523,7 +1524,14 @@ impl Run {
         let n = self.journal.begin_step(name, snapshot);
         self.exec.step = n;
         self.save()?;
-        self.emit(Event::StepStart { step: n, name: name.into(), reason, commands });
+        // The diagnosis quoted in the reason (Diagnosis::reason_for), for the screen to name.
+        let evidence = match &self.diagnosis {
+            Some(d) if !d.reasons.is_empty() && reason.contains(&d.reasons.join("; ")) => {
+                d.reasons.clone()
+            }
+            _ => Vec::new(),
+        };
+        self.emit(Event::StepStart { step: n, name: name.into(), reason, commands, evidence });
         Ok(n)
     }
 

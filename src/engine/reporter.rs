@@ -93,6 +93,8 @@ impl Reporter {
     pub fn emit(&self, event: &Event) {
         let _g = self.lock.lock();
         let text = self.human(event);
+        // The screen's version first: it is shorter by what the transcript shows already.
+        let on_screen = self.on_screen(event).or_else(|| text.clone());
         if let Some(text) = &text
             && let Ok(mut t) = self.transcript.lock()
         {
@@ -108,9 +110,42 @@ impl Reporter {
         if let Event::LogLine { line, .. } = event {
             self.progress_line(line);
         }
-        if let Some(text) = text {
+        if let Some(text) = on_screen {
             self.print(&text, matches!(event, Event::Summary(_)));
         }
+    }
+
+    /// `event` for the screen where it differs from the transcript (`--report`, which keeps
+    /// everything): a rung's `why:` names by key the diagnosis the screen has just shown in
+    /// full (a finding, the last attach's end), instead of repeating it.
+    fn on_screen(&self, event: &Event) -> Option<String> {
+        let Event::StepStart { step, name, reason, commands, evidence } = event else {
+            return None;
+        };
+        let shown = self.transcript.lock().ok()?;
+        let seen = |e: &String| shown.iter().any(|line| line.contains(e.as_str()));
+        if evidence.is_empty() || !evidence.iter().all(seen) {
+            return None;
+        }
+        let keys: Vec<&str> = evidence.iter().map(|e| key_of(e)).collect::<Option<_>>()?;
+        let why = reason.replacen(
+            &evidence.join("; "),
+            &format!("as shown above ({})", keys.join(", ")),
+            1,
+        );
+        Some(self.step_start(*step, name, &why, commands))
+    }
+
+    /// The lines that open step `step`.
+    fn step_start(&self, step: u32, name: &str, why: &str, commands: &[String]) -> String {
+        let mut s = self.palette.bold(&format!("==> step {step}: {name}"));
+        if !why.is_empty() {
+            s.push_str(&format!("\n    why: {why}"));
+        }
+        for c in commands {
+            s.push_str(&format!("\n    plan: {c}"));
+        }
+        s
     }
 
     /// Starts the clock of step `step` again (after a prompt was answered).
@@ -190,16 +225,9 @@ impl Reporter {
                 }
                 Some(s)
             }
-            Event::StepStart { step, name, reason, commands } => {
+            Event::StepStart { step, name, reason, commands, .. } => {
                 self.step_clock(*step, false);
-                let mut s = p.bold(&format!("==> step {step}: {name}"));
-                if !reason.is_empty() {
-                    s.push_str(&format!("\n    why: {reason}"));
-                }
-                for c in commands {
-                    s.push_str(&format!("\n    plan: {c}"));
-                }
-                Some(s)
+                Some(self.step_start(*step, name, reason, commands))
             }
             Event::Command { command, exit, skipped, .. } => {
                 if *skipped {
@@ -310,6 +338,12 @@ impl Drop for Progress<'_> {
     }
 }
 
+/// The key of a diagnosis reason (`title (key)`), if it ends with one.
+fn key_of(reason: &str) -> Option<&str> {
+    let (_, key) = reason.strip_suffix(')')?.rsplit_once(" (")?;
+    (!key.is_empty() && !key.contains(char::is_whitespace)).then_some(key)
+}
+
 fn strip_ansi(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -330,6 +364,7 @@ fn strip_ansi(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::findings::Finding;
 
     #[test]
     fn a_long_command_shows_its_newest_output_line_under_its_name_until_it_ends() {
@@ -352,6 +387,49 @@ mod tests {
         assert_eq!(r.progress_text(), None);
         r.progress_line("after the end");
         assert_eq!(r.progress_text(), None);
+    }
+
+    #[test]
+    fn a_why_line_names_by_key_the_diagnosis_the_screen_just_showed() {
+        let r = Reporter::new(false, Palette::plain());
+        let evidence = vec![
+            "contrib is disabled (gz.publisher-disabled)".to_string(),
+            "x is obsolete (zone.package-obsolete)".to_string(),
+        ];
+        let step = Event::StepStart {
+            step: 2,
+            name: "gz-publishers".into(),
+            reason: format!("keep only solaris; attach -u would fail: {}", evidence.join("; ")),
+            commands: vec!["pkg unset-publisher contrib".into()],
+            evidence: evidence.clone(),
+        };
+        // Not shown yet (a resumed run's diagnosis, read from the log): said in full.
+        assert_eq!(r.on_screen(&step), None);
+        let title = format!("attach -u would fail: {}", evidence.join("; "));
+        r.emit(&Event::Finding(Finding::info("attach.predicted-failure", title)));
+        let shown = r.on_screen(&step).unwrap();
+        assert!(
+            shown.contains(
+                "\n    why: keep only solaris; attach -u would fail: as shown above \
+                 (gz.publisher-disabled, zone.package-obsolete)\n    plan: pkg unset-publisher"
+            ),
+            "{shown}"
+        );
+        // The report keeps every word.
+        r.emit(&step);
+        assert!(r.transcript().contains(&format!(
+            "why: keep only solaris; attach -u would fail: {}",
+            evidence.join("; ")
+        )));
+        // A reason without a key is never cut.
+        let keyless = Event::StepStart {
+            step: 3,
+            name: "uninstall".into(),
+            reason: "attach -u would fail: contrib is disabled".into(),
+            commands: vec![],
+            evidence: vec!["contrib is disabled".into()],
+        };
+        assert_eq!(r.on_screen(&keyless), None);
     }
 
     #[test]
