@@ -1290,3 +1290,16 @@ fn the_ladder_climbs_on_past_a_skipped_rung() {
     assert!(asked[1].contains("Apply gz-publishers"), "{asked:?}");
     assert_eq!(journal_of(d.path(), "db01")["attempts"], 0);
 }
+
+/// A single strategy has no next rung to skip to: its question stays yes/no, no stopping.
+#[test]
+fn a_single_strategy_asks_yes_or_no() {
+    let d = init(&scenario("s11express-minor-update.toml"));
+    let operator = Scripted::new(&[Answer::No]);
+    let (code, report) = guided(d.path(), &["--strategy", "image-update", "db01"], &operator);
+    let asked = operator.asked();
+    assert_eq!(code, 3, "{report}");
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(asked[0].starts_with("confirm: Apply image-update"), "{asked:?}");
+    assert!(asked[0].ends_with("Answering no stops the rescue here."), "{asked:?}");
+}
