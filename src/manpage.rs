@@ -167,6 +167,12 @@ fn description(roff: &mut Roff) {
             roman(" tries them in the order above; naming one strategy runs only that one."),
         ],
     );
+    paragraph(
+        roff,
+        [roman(
+            "On a terminal, each rung is proposed with its reason and exact commands, and one key              answers: y applies it; s skips it, and the run goes on as if that strategy were not              worth trying (auto plans the next rung without it, the ladder climbs on; it is not              proposed again, not even by resume); n, Enter or Esc stop the rescue. image-create              asks for the zone name instead; anything else declines it.",
+        )],
+    );
 }
 
 /// Arguments of the top-level command (recovery options and global options), without

@@ -1137,3 +1137,169 @@ fn the_summary_names_the_packages_the_zone_no_longer_has() {
         assert_eq!(finding.is_some(), !gone.is_empty(), "{scn}: {finding:?}");
     }
 }
+
+/// The operator at a guided question, scripted: each question (kind and text) is recorded
+/// and answered with the next answer (Stop once they run out).
+#[derive(Clone, Default)]
+struct Scripted {
+    answers: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<Answer>>>,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+use zonerescue::ui::{Answer, Prompter};
+
+impl Scripted {
+    fn new(answers: &[Answer]) -> Scripted {
+        let s = Scripted::default();
+        s.answers.lock().unwrap().extend(answers.iter().copied());
+        s
+    }
+
+    fn answer(&mut self, kind: &str, question: &str) -> Answer {
+        self.asked.lock().unwrap().push(format!("{kind}: {question}"));
+        self.answers.lock().unwrap().pop_front().unwrap_or(Answer::Stop)
+    }
+
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl Prompter for Scripted {
+    fn confirm(&mut self, question: &str) -> Answer {
+        self.answer("confirm", question)
+    }
+    fn choose(&mut self, question: &str) -> Answer {
+        self.answer("choose", question)
+    }
+    fn confirm_destructive(&mut self, question: &str, _expected: &str) -> Answer {
+        self.answer("destructive", question)
+    }
+}
+
+/// Guided mode in this process on the simulated host in `dir` (`args` after the seam
+/// options), answered by `operator`: the exit code, and the human transcript (`--report`).
+fn guided(dir: &Path, args: &[&str], operator: &Scripted) -> (u8, String) {
+    use clap::Parser;
+    let report = dir.join("report.txt");
+    let d = dir.display().to_string();
+    let mut argv = vec!["zonerescue", "--command-dir"];
+    let (bin, state, rep) =
+        (format!("{d}/bin"), format!("{d}/state"), report.display().to_string());
+    argv.extend([bin.as_str(), "--system-root", &d, "--state-dir", &state, "--color", "never"]);
+    // --report is a recovery option: not after `resume`.
+    if args.first() != Some(&"resume") {
+        argv.extend(["--report", &rep]);
+    }
+    argv.extend(args);
+    let cli = zonerescue::cli::Cli::try_parse_from(argv).unwrap();
+    let code = zonerescue::engine::recover::guided_with(&cli, Box::new(operator.clone())).unwrap();
+    (code, std::fs::read_to_string(&report).unwrap_or_default())
+}
+
+fn journal_of(dir: &Path, zone: &str) -> Value {
+    serde_json::from_slice(
+        &std::fs::read(dir.join("state").join(zone).join("journal.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+/// Skip: the rung is not tried, auto plans the next one without it, and the zone attaches.
+/// The journal records the skip (the step, and the strategy, for resume).
+#[test]
+fn a_skipped_rung_is_passed_over_and_auto_chooses_the_next() {
+    let d = init(&scenario("s11express-minor-update.toml"));
+    let operator = Scripted::new(&[Answer::Skip, Answer::Yes]);
+    let (code, report) = guided(d.path(), &["db01"], &operator);
+    let asked = operator.asked();
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked[0].starts_with("choose: Apply attach to zone db01?"), "{asked:?}");
+    assert!(asked[1].starts_with("choose: Apply image-update to zone db01?"), "{asked:?}");
+    assert!(!asked[0].contains("stops the rescue"), "skip is offered: {asked:?}");
+    assert!(report.contains("<== attach: skipped by the operator\n"), "{report}");
+    assert!(report.contains("skipped by the operator: attach"), "{report}");
+    assert_eq!(zone_state(d.path(), "db01"), "installed");
+    let j = journal_of(d.path(), "db01");
+    assert_eq!(j["skipped_by_operator"], serde_json::json!(["attach"]), "{j}");
+    let attach = j["steps"].as_array().unwrap().iter().find(|s| s["name"] == "attach").unwrap();
+    assert_eq!(attach["outcome"], "skipped", "{j}");
+    assert_eq!(attach["detail"], "skipped by the operator", "{j}");
+    assert_eq!(j["strategies_applied"], serde_json::json!(["image-update"]), "{j}");
+}
+
+/// A skipped rung stays skipped: the diagnosis of a later failed attach calls for it, and
+/// neither the run nor its `resume` proposes it again.
+#[test]
+fn a_skipped_rung_is_never_proposed_again_not_even_on_resume() {
+    let d = init(&scenario("s11express-disabled-gz-publisher.toml"));
+    // Skip gz-publishers (the only fix), apply image-update (its attach fails on the disabled
+    // publisher, whose remedy is gz-publishers), then stop at whatever comes next.
+    let operator = Scripted::new(&[Answer::Skip, Answer::Yes, Answer::No]);
+    let (code, report) = guided(d.path(), &["mail01"], &operator);
+    let asked = operator.asked();
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(asked.len(), 3, "{asked:?}\n{report}");
+    assert!(asked[0].contains("Apply gz-publishers"), "{asked:?}");
+    assert!(asked[1].contains("Apply image-update"), "{asked:?}");
+    assert!(!asked[2].contains("gz-publishers"), "proposed again: {asked:?}\n{report}");
+    assert!(report.contains("stopped at the operator's request"), "{report}");
+
+    let again = Scripted::new(&[Answer::No]);
+    let (code, _) = guided(d.path(), &["resume", "mail01"], &again);
+    let asked = again.asked();
+    assert_eq!(code, 1);
+    assert!(!asked.is_empty(), "resume goes on with the next rung");
+    assert!(asked.iter().all(|q| !q.contains("gz-publishers")), "asked again: {asked:?}");
+    let j = journal_of(d.path(), "mail01");
+    assert_eq!(j["skipped_by_operator"], serde_json::json!(["gz-publishers"]), "{j}");
+}
+
+/// The destructive rung asks for the zone name; a wrong or empty answer is the operator
+/// declining it, not a rung "not allowed" for want of --allow-destructive, which is said
+/// only when nobody could be asked.
+#[test]
+fn a_declined_image_create_is_declined_not_disallowed() {
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let operator = Scripted::new(&[Answer::Skip]);
+    let (code, report) = guided(d.path(), &["--strategy", "image-create", "legacy01"], &operator);
+    assert_eq!(operator.asked().len(), 1);
+    assert!(operator.asked()[0].starts_with("destructive: Apply image-create"));
+    assert_ne!(code, 0, "{report}");
+    assert!(report.contains("<== image-create: skipped — declined by the operator"), "{report}");
+    assert!(!report.contains("not allowed"), "{report}");
+
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let (out, events) = rescue(d.path(), "legacy01", &["--strategy", "image-create"]);
+    let end = events
+        .iter()
+        .find(|e| e["event"] == "step-end" && e["name"] == "image-create")
+        .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(end["detail"].as_str().unwrap().starts_with("not allowed:"), "{end}");
+}
+
+/// The ladder goes to its next rung after a skip, without an attach for the skipped one.
+#[test]
+fn the_ladder_climbs_on_past_a_skipped_rung() {
+    let d = init(&scenario("s11express-minor-update.toml"));
+    let operator = Scripted::new(&[Answer::Skip, Answer::No]);
+    let (code, report) = guided(d.path(), &["--strategy", "ladder", "db01"], &operator);
+    let asked = operator.asked();
+    assert_eq!(code, 3, "nothing applied, stopped: refused\n{report}");
+    assert!(asked[0].contains("Apply attach"), "{asked:?}");
+    assert!(asked[1].contains("Apply gz-publishers"), "{asked:?}");
+    assert_eq!(journal_of(d.path(), "db01")["attempts"], 0);
+}
+
+/// A single strategy has no next rung to skip to: its question stays yes/no, no stopping.
+#[test]
+fn a_single_strategy_asks_yes_or_no() {
+    let d = init(&scenario("s11express-minor-update.toml"));
+    let operator = Scripted::new(&[Answer::No]);
+    let (code, report) = guided(d.path(), &["--strategy", "image-update", "db01"], &operator);
+    let asked = operator.asked();
+    assert_eq!(code, 3, "{report}");
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(asked[0].starts_with("confirm: Apply image-update"), "{asked:?}");
+    assert!(asked[0].ends_with("Answering no stops the rescue here."), "{asked:?}");
+}

@@ -200,7 +200,9 @@ fn answering_no_stops_safely() {
     };
     let s = t.wait_for("Apply gz-publishers to zone mail01?", 1);
     assert!(s.contains("(gz.publisher-disabled)"), "the prediction is not shown:\n{s}");
-    assert!(s.contains("Answering no stops the rescue here."), "{s}");
+    // Shown just above, the prediction is named by its key in the rung's reason, not repeated.
+    assert!(s.contains("attach -u would fail: as shown above (gz.publisher-disabled)"), "{s}");
+    assert!(s.contains("[y] apply it  [s] skip it, choose the next remedy  [N] stop here:"), "{s}");
     assert!(s.contains("plan: pkg unset-publisher contrib"), "{s}");
     t.keys("n");
     let s = t.wait_for("demo exited", 1);
@@ -216,6 +218,50 @@ fn answering_no_stops_safely() {
     // The global zone's publishers are exactly as the journal recorded them at the start.
     assert_eq!(j["gz_publishers_tsv"].as_str(), Some(gz_publishers(&dir).as_str()), "{j}");
     assert_eq!(j["gz_publishers_modified"], false, "{j}");
+}
+
+/// "s" at a question skips that remedy: the tool proposes the next one it judges worth trying
+/// (here image-update, after skipping the plain attach), and the zone attaches.
+#[test]
+fn skipping_a_rung_proposes_the_next_one() {
+    let Some((_d, dir, t)) = demo_or_skip("skip", "s11express-minor-update") else {
+        return;
+    };
+    let s = t.wait_for("Apply attach to zone db01?", 1);
+    assert!(s.contains("[s] skip it, choose the next remedy"), "{s}");
+    t.keys("s");
+    let s = t.wait_for("Apply image-update to zone db01?", 1);
+    assert!(s.contains("<== attach: skipped by the operator"), "{s}");
+    assert!(s.contains("plan: pkg -R"), "{s}");
+    t.keys("y");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("Result for zone db01: attached"), "{s}");
+    assert!(s.contains("skipped by the operator: attach"), "{s}");
+    assert!(s.contains("demo exited 0"), "{s}");
+    let j = journal(&dir);
+    assert_eq!(j["skipped_by_operator"], serde_json::json!(["attach"]), "{j}");
+    assert_eq!(j["strategies_applied"], serde_json::json!(["image-update"]), "{j}");
+}
+
+/// A long pkg step shows a spinner naming the command while it runs (the simulator slowed
+/// down: image-update takes seconds), and leaves nothing behind when it ends.
+#[test]
+fn a_long_pkg_step_shows_a_spinner_while_it_runs() {
+    let Some((_d, _dir, t)) =
+        demo_with_or_skip("spinner", "s11express-minor-update", "NO_COLOR=1 ZONESIM_SPEED=20", "")
+    else {
+        return;
+    };
+    t.wait_for("Apply attach to zone db01?", 1);
+    t.keys("s");
+    t.wait_for("Apply image-update to zone db01?", 1);
+    t.keys("y");
+    // The plan line names the command too; only the spinner adds the elapsed time.
+    let s = t.wait_for("/zones/db01/root image-update -v [", 1);
+    assert!(!s.contains("Result for zone"), "{s}");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("Result for zone db01: attached"), "{s}");
+    assert!(!s.contains("image-update -v ["), "the spinner was left on the screen:\n{s}");
 }
 
 /// Yes to gz-publishers, then no to the next rung: gz-publishers only acts around an attach,
@@ -337,8 +383,11 @@ fn color_never_leaves_the_questions_plain() {
     t.wait_for("Apply gz-publishers to zone mail01?", 1);
     let s = t.screen_escaped();
     assert!(!s.contains('\x1b'), "colour on the screen:\n{s:?}");
-    t.keys("n");
-    t.wait_for("demo exited", 1);
+    // A bare Enter takes the default, which applies nothing: it stops.
+    t.keys("Enter");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("stopped at the operator's request"), "{s}");
+    assert!(s.contains("strategies applied: none"), "{s}");
 }
 
 /// A terminal on stderr and stdout into a file (`zonerescue … | tee log`): the progress on the

@@ -30,6 +30,10 @@ pub enum Event {
         reason: String,
         /// The commands the step plans to run (as an administrator would type them).
         commands: Vec<String>,
+        /// The diagnosis' reasons that `reason` quotes (each `title (key)`): a screen that has
+        /// shown them already names them by key. Not in the JSON.
+        #[serde(skip)]
+        evidence: Vec<String>,
     },
     /// A changing command is about to be spawned (never in a dry run, never for read-only
     /// commands); its `command` event follows when it ends.
@@ -81,7 +85,7 @@ pub enum StepOutcome {
     RolledBack,
     /// The step applied but the attach after it still failed.
     AttachFailed,
-    /// Not run: not applicable, declined or dry run.
+    /// Not run: not applicable, declined, skipped by the operator, or dry run.
     Skipped,
     Failed,
 }
@@ -130,6 +134,9 @@ pub struct Summary {
     pub result: RunResult,
     pub run_id: String,
     pub strategies_applied: Vec<StrategyName>,
+    /// Strategies the operator skipped at a guided question (not tried in this run), in the
+    /// order they were skipped.
+    pub strategies_skipped: Vec<StrategyName>,
     /// Number of `zoneadm attach -u` attempts made.
     pub attempts: u32,
     /// Snapshots created by this run (full names), oldest first.
@@ -195,6 +202,7 @@ mod tests {
             result: RunResult::Attached,
             run_id: "r".into(),
             strategies_applied: vec![StrategyName::GzPublishers],
+            strategies_skipped: vec![StrategyName::Attach],
             attempts: 2,
             snapshots: vec![],
             pre_snapshot: None,
@@ -208,5 +216,6 @@ mod tests {
         assert_eq!(v["event"], "summary");
         assert_eq!(v["result"], "attached");
         assert_eq!(v["strategies_applied"][0], "gz-publishers");
+        assert_eq!(v["strategies_skipped"][0], "attach");
     }
 }

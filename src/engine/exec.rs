@@ -11,7 +11,9 @@ use super::events::Event;
 use super::inflight::InFlight;
 use super::reporter::Reporter;
 use super::signals::Interrupt;
-use crate::system::{CommandError, CommandOutput, CommandSpec, Program, Runner, Stream};
+use crate::system::{
+    CommandError, CommandKind, CommandOutput, CommandSpec, Program, Runner, Stream,
+};
 
 /// `pkg` exits 7 when another package client holds the image; that client usually finishes
 /// soon, so a changing pkg command is retried this many times before its exit 7 stands.
@@ -126,21 +128,33 @@ impl Exec {
         on_line: &mut dyn FnMut(Stream, &str),
     ) -> Result<CommandOutput, CommandError> {
         let mut retry = 0;
+        let long = changing && long_running(spec);
         loop {
             if changing {
                 self.reporter
                     .emit(&Event::CommandStart { step: self.step, command: spec.display() });
             }
+            // The runner reads both streams on threads of their own and hands each line here.
+            let progress = long.then(|| self.reporter.progress(&spec.display()));
+            let mut lines = |stream: Stream, line: &str| {
+                if long {
+                    self.reporter.progress_line(line);
+                }
+                on_line(stream, line);
+            };
             let out = match (&self.inflight_dir, changing) {
                 (Some(dir), true) => {
-                    let kind = crate::system::CommandKind::of(spec);
+                    let kind = CommandKind::of(spec);
                     let mut on_spawn = |pid: u32| InFlight::record(dir, pid, kind, &spec.display());
-                    let out = self.runner.run_observed(spec, &mut on_spawn, on_line);
+                    let out = self.runner.run_observed(spec, &mut on_spawn, &mut lines);
                     InFlight::clear(dir);
-                    out?
+                    out
                 }
-                _ => self.runner.run_streaming(spec, on_line)?,
+                _ => self.runner.run_streaming(spec, &mut lines),
             };
+            // Cleared before anything is printed about it (a failure, a retry).
+            drop(progress);
+            let out = out?;
             self.report(spec, Some(&out), false);
             if !is_image_locked(spec, &out) {
                 return Ok(out);
@@ -223,6 +237,17 @@ pub(crate) fn run_quietly_waiting_for_lock(
     }
 }
 
+/// A changing command that may run for minutes, shown with a spinner: every pkg (install,
+/// update, uninstall, set-publisher, which may refresh catalogs) and zoneadm change, pkg
+/// image-create, and zfs rollback; not zfs snapshot and the like, done in an instant.
+fn long_running(spec: &CommandSpec) -> bool {
+    match CommandKind::of(spec) {
+        CommandKind::Pkg | CommandKind::ImageCreate | CommandKind::Zoneadm => true,
+        CommandKind::Zfs => spec.args_lossy().first().is_some_and(|a| a == "rollback"),
+        CommandKind::Query => false,
+    }
+}
+
 /// The image a pkg command works on: its `-R` root, or `/` (the global zone's).
 fn image_of(spec: &CommandSpec) -> String {
     let args = spec.args_lossy();
@@ -295,6 +320,41 @@ mod tests {
         // … but the global zone's restore still waits its brief lock out.
         let gz = exec.change(&pkg(&["set-publisher", "--enable", "extra"])).unwrap().unwrap();
         assert_eq!(gz.code, Some(0));
+    }
+
+    #[test]
+    fn a_long_changing_command_has_a_spinner_showing_its_newest_line_while_it_runs() {
+        let (_d, mut exec) =
+            exec_with_pkg("echo 'Planning: Solver setup ... Done'\necho 'Download: 1/2' >&2");
+        let reporter = Arc::new(Reporter::new(false, Palette::plain()).with_hidden_spinners());
+        exec.reporter = Arc::clone(&reporter);
+        let mut seen = Vec::new();
+        let spec = pkg(&["-R", "/z/root", "install", "x"]);
+        let out = exec
+            .change_streaming(&spec, &mut |_, line| {
+                seen.push((line.to_string(), reporter.progress_text()))
+            })
+            .unwrap();
+        assert!(out.is_some_and(|o| o.success()));
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        for (line, shown) in seen {
+            // Both streams, each line under the command's name as it arrives.
+            assert_eq!(shown, Some((spec.display(), line)));
+        }
+        assert_eq!(reporter.progress_text(), None, "cleared when the command ends");
+    }
+
+    #[test]
+    fn only_changing_commands_that_may_take_minutes_have_a_spinner() {
+        let zfs = |args: &[&str]| CommandSpec::new(Program::Zfs).args(args);
+        let zoneadm = |args: &[&str]| CommandSpec::new(Program::Zoneadm).args(args);
+        assert!(long_running(&pkg(&["-R", "/z", "image-update", "-v"])));
+        assert!(long_running(&pkg(&["set-publisher", "-g", "http://o/", "s"])));
+        assert!(long_running(&pkg(&["-R", "/z", "image-create", "-F", "/z"])));
+        assert!(long_running(&zfs(&["rollback", "-r", "p/z@s"])));
+        assert!(long_running(&zoneadm(&["-z", "z", "attach", "-u"])));
+        assert!(!long_running(&zfs(&["snapshot", "-r", "p/z@s"])));
+        assert!(!long_running(&pkg(&["-R", "/z", "list", "-H"])));
     }
 
     #[test]

@@ -64,6 +64,10 @@ pub struct Journal {
     /// resume too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_from: Option<u64>,
+    /// Rungs the operator skipped at a guided question: never proposed again in this run,
+    /// on resume neither.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_by_operator: Vec<StrategyName>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -159,6 +163,7 @@ impl Journal {
             stuck: Vec::new(),
             blocked: Vec::new(),
             step_from: None,
+            skipped_by_operator: Vec::new(),
         }
     }
 

@@ -50,6 +50,9 @@ struct Run {
     rules: RuleSet,
     applied: Vec<StrategyName>,
     tried: Vec<StrategyName>,
+    /// Rungs the operator skipped at a guided question: judged not worth trying, never
+    /// proposed again in this run (journalled: on resume neither).
+    skipped: Vec<StrategyName>,
     /// Packages the diagnoses named when `uninstall` ran (auto may run it again for others).
     uninstall_named: Vec<String>,
     /// Packages proven unavailable at the GZ's release that cannot be removed (uninstall's
@@ -99,6 +102,19 @@ struct Request {
 }
 
 pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
+    recover_asking(cli, None)
+}
+
+/// `zonerescue ZONE` or `zonerescue resume ZONE` (per `cli.command`) with the operator's
+/// answers from `prompter`, as if on a terminal: guided mode without one (tests script it).
+pub fn guided_with(cli: &Cli, prompter: Box<dyn Prompter>) -> anyhow::Result<u8> {
+    match &cli.command {
+        Some(crate::cli::Command::Resume(args)) => resume_asking(cli, args, Some(prompter)),
+        _ => recover_asking(cli, Some(prompter)),
+    }
+}
+
+fn recover_asking(cli: &Cli, prompter: Option<Box<dyn Prompter>>) -> anyhow::Result<u8> {
     let args = &cli.recover;
     if args.all {
         return super::fleet::run(cli);
@@ -120,11 +136,20 @@ pub fn recover(cli: &Cli) -> anyhow::Result<u8> {
             boot: args.boot,
             resume: false,
         },
+        prompter,
     )
 }
 
 /// `zonerescue resume ZONE`: continue the journalled run with its strategy choice.
 pub fn resume(cli: &Cli, args: &crate::cli::ResumeArgs) -> anyhow::Result<u8> {
+    resume_asking(cli, args, None)
+}
+
+fn resume_asking(
+    cli: &Cli,
+    args: &crate::cli::ResumeArgs,
+    prompter: Option<Box<dyn Prompter>>,
+) -> anyhow::Result<u8> {
     start(
         cli,
         Request {
@@ -139,10 +164,12 @@ pub fn resume(cli: &Cli, args: &crate::cli::ResumeArgs) -> anyhow::Result<u8> {
             boot: false,
             resume: true,
         },
+        prompter,
     )
 }
 
-fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
+/// One run; `prompter`: the operator's answers when not from this terminal (tests).
+fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow::Result<u8> {
     let zone = req.zone.clone();
     let runner = runner_from(cli)?;
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
@@ -151,7 +178,15 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         Ok(exit::REFUSED)
     };
     let run_id = snapshot::new_run_id();
-    let interactive = ui::interactive();
+    let interactive = prompter.is_some() || ui::interactive();
+    // Whoever answers the questions of this run (the resume offer, each rung's).
+    let mut prompter: Box<dyn Prompter> = match prompter {
+        _ if req.yes || !interactive => {
+            Box::new(AutoPrompter { allow_destructive: req.allow_destructive })
+        }
+        Some(p) => p,
+        None => Box::new(DialoguerPrompter { allow_destructive: req.allow_destructive }),
+    };
     if !interactive && !req.explicit && !req.yes && !req.dry_run {
         return refuse(Refusal::new(
             &run_id,
@@ -234,10 +269,11 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         }
         break (l, others);
     };
-    let mut opened = match open_journal(&req, interactive, &exec, &zone_dir, run_id)? {
-        Ok(o) => o,
-        Err(r) => return refuse(r),
-    };
+    let mut opened =
+        match open_journal(&req, interactive, prompter.as_mut(), &exec, &zone_dir, run_id)? {
+            Ok(o) => o,
+            Err(r) => return refuse(r),
+        };
     for (dir, mut j) in others_left {
         // A live run on that zone whose restore failed: what the GZ shows is no original.
         let Some(_theirs) = ZoneLock::try_acquire(&dir, &j.zone)? else {
@@ -329,11 +365,6 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         journal.save(&zone_dir)?;
     }
     let playbook = forced_playbook.unwrap_or_else(|| Playbook::builtin(facts.platform));
-    let prompter: Box<dyn Prompter> = if interactive && !req.yes {
-        Box::new(DialoguerPrompter { allow_destructive: req.allow_destructive })
-    } else {
-        Box::new(AutoPrompter { allow_destructive: req.allow_destructive })
-    };
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
     let journal_steps = journal.steps.len();
     let packages_at_start = facts.zone_packages.clone();
@@ -348,6 +379,7 @@ fn start(cli: &Cli, req: Request) -> anyhow::Result<u8> {
         rules,
         applied: Vec::new(),
         tried: Vec::new(),
+        skipped: Vec::new(),
         uninstall_named: Vec::new(),
         stuck: Vec::new(),
         attempts: 0,
@@ -436,6 +468,7 @@ impl Refusal {
 fn open_journal(
     req: &Request,
     interactive: bool,
+    prompter: &mut dyn Prompter,
     exec: &Exec,
     zone_dir: &std::path::Path,
     run_id: String,
@@ -450,9 +483,9 @@ fn open_journal(
         && !req.dry_run
         && let Some(q) = previous.as_ref().and_then(previous_run::resume_question)
     {
-        match (DialoguerPrompter { allow_destructive: req.allow_destructive }).confirm(&q) {
+        match exec.reporter.suspended(|| prompter.confirm(&q)) {
             Answer::Yes => resume = true,
-            Answer::No => {}
+            Answer::No | Answer::Skip => {}
             Answer::Stop => {
                 return Ok(Err(Refusal::new(&run_id, "stopped at the operator's request")));
             }
@@ -531,6 +564,7 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
         result,
         run_id: run_id.into(),
         strategies_applied: vec![],
+        strategies_skipped: vec![],
         attempts: 0,
         snapshots: vec![],
         pre_snapshot: None,
@@ -542,6 +576,9 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
     })
 }
 
+/// The step detail (journal and event) of a rung the operator skipped.
+const SKIPPED_BY_OPERATOR: &str = "skipped by the operator";
+
 /// How far one rung got before its attach.
 enum RungStep {
     Applied {
@@ -550,7 +587,8 @@ enum RungStep {
     },
     /// Ran but changed nothing (nothing to do, or its own dry run failed and it was undone).
     NotApplied,
-    /// Not run: a destructive rung without the operator's consent.
+    /// Not run: a destructive rung without the operator's consent, or a rung the operator
+    /// skipped. The next rung comes without an attach (nothing changed).
     NotAllowed,
     End((RunResult, String)),
 }
@@ -1198,6 +1236,8 @@ impl Run {
         self.attempts = self.journal.attempts;
         self.applied = self.journal.strategies_applied.clone();
         self.stuck = self.journal.stuck.clone();
+        self.skipped = self.journal.skipped_by_operator.clone();
+        self.tried.extend(self.skipped.iter().copied());
         self.simplify_gz = self.applied.contains(&StrategyName::GzPublishers);
         if let Some(pre) = &self.pre {
             self.snapshots.push(pre.clone());
@@ -1247,7 +1287,8 @@ impl Run {
                 );
             }
             // A rung skipped (a destructive one without consent, one declined) was not tried:
-            // `resume --allow-destructive` must be able to offer it.
+            // `resume --allow-destructive` must be able to offer it. (One the operator
+            // skipped is in `tried` already: never asked again.)
             if let Some(s) = name
                 && st.outcome != Some(StepOutcome::Skipped)
                 && !self.tried.contains(&s)
@@ -1439,6 +1480,8 @@ impl Run {
                 }
             }
         }
+        // Whatever would make it worth another try: the operator said no to it.
+        tried.extend(self.skipped.iter().copied());
         tried
     }
 
@@ -1446,6 +1489,9 @@ impl Run {
     /// rung once a package is stuck: each would keep it installed, and the attach would fail
     /// on it again.
     fn worth(&self, s: StrategyName) -> Result<String, String> {
+        if self.skipped.contains(&s) {
+            return Err(SKIPPED_BY_OPERATOR.into());
+        }
         if self.choice == StrategyChoice::Auto
             && !s.is_destructive()
             && let Some(stuck) = self.stuck_note()
@@ -1536,7 +1582,8 @@ impl Run {
             if commands.last() != Some(&attach) {
                 commands.push(attach);
             }
-            self.emit(Event::StepStart { step: n, name: s.as_str().into(), reason, commands });
+            let (name, evidence) = (s.as_str().into(), vec![]);
+            self.emit(Event::StepStart { step: n, name, reason, commands, evidence });
             self.journal.end_step(n, StepOutcome::Skipped, &outcome);
             self.emit(Event::StepEnd {
                 step: n,
@@ -1565,7 +1612,14 @@ impl Run {
         let n = self.journal.begin_step(name, snapshot);
         self.exec.step = n;
         self.save()?;
-        self.emit(Event::StepStart { step: n, name: name.into(), reason, commands });
+        // The diagnosis quoted in the reason (Diagnosis::reason_for), for the screen to name.
+        let evidence = match &self.diagnosis {
+            Some(d) if !d.reasons.is_empty() && reason.contains(&d.reasons.join("; ")) => {
+                d.reasons.clone()
+            }
+            _ => Vec::new(),
+        };
+        self.emit(Event::StepStart { step: n, name: name.into(), reason, commands, evidence });
         Ok(n)
     }
 
@@ -1594,43 +1648,49 @@ impl Run {
                 removes.join(", ")
             ));
         }
-        // "No" ends the rescue (no other rung is tried behind the operator's back): say so.
-        if !s.is_destructive() {
+        let single = matches!(self.choice, StrategyChoice::Only(_));
+        if single && !s.is_destructive() {
+            // A single strategy has no next rung to skip to: "no" ends the rescue, say so.
             question.push_str(" Answering no stops the rescue here.");
         }
-        // No spinner runs while a question is asked (spinners only run around attach -u).
-        let answer = if s.is_destructive() {
-            self.prompter.confirm_destructive(
-                &format!("{question} This re-creates the zone's package image."),
-                self.facts.zone.as_str(),
-            )
-        } else {
-            self.prompter.confirm(&question)
+        // Spinners run only while a command does, never between; a question is asked with any
+        // hidden all the same, so it never shares the screen with one.
+        let zone = self.facts.zone.as_str();
+        let prompter = &mut self.prompter;
+        let answer = self.exec.reporter.suspended(|| {
+            if s.is_destructive() {
+                prompter.confirm_destructive(
+                    &format!("{question} This re-creates the zone's package image."),
+                    zone,
+                )
+            } else if single {
+                prompter.confirm(&question)
+            } else {
+                prompter.choose(&question)
+            }
+        });
+        let passed_over = match answer {
+            Answer::No if s.is_destructive() => Some(
+                "not allowed: a destructive strategy needs --allow-destructive or typing the zone name",
+            ),
+            Answer::Skip if s.is_destructive() => Some("declined by the operator"),
+            // Judged not worth trying by the operator: never proposed again in this run.
+            Answer::Skip => {
+                self.skipped.push(s);
+                self.journal.skipped_by_operator = self.skipped.clone();
+                Some(SKIPPED_BY_OPERATOR)
+            }
+            _ => None,
         };
+        if let Some(why) = passed_over {
+            self.end_rung(n, s, StepOutcome::Skipped, why, why)?;
+            return Ok(RungStep::NotAllowed);
+        }
         match answer {
             // The step's duration is the work's, not the time the operator took to answer.
             Answer::Yes => self.exec.reporter.restart_step_clock(n),
-            Answer::No if s.is_destructive() => {
-                let why = "not allowed: a destructive strategy needs --allow-destructive or typing the zone name";
-                self.journal.end_step(n, StepOutcome::Skipped, why);
-                self.emit(Event::StepEnd {
-                    step: n,
-                    name: s.as_str().into(),
-                    outcome: StepOutcome::Skipped,
-                    detail: why.into(),
-                });
-                self.save()?;
-                return Ok(RungStep::NotAllowed);
-            }
-            Answer::No | Answer::Stop => {
-                self.journal.end_step(n, StepOutcome::Skipped, "declined by the operator");
-                self.emit(Event::StepEnd {
-                    step: n,
-                    name: s.as_str().into(),
-                    outcome: StepOutcome::Skipped,
-                    detail: "declined".into(),
-                });
-                self.save()?;
+            Answer::No | Answer::Skip | Answer::Stop => {
+                self.end_rung(n, s, StepOutcome::Skipped, "declined by the operator", "declined")?;
                 let result = if self.applied.is_empty() && self.attempts == 0 {
                     RunResult::Refused
                 } else {
@@ -1729,10 +1789,23 @@ impl Run {
         why: String,
     ) -> anyhow::Result<RungStep> {
         self.undo_rung(n, snap)?;
-        self.journal.end_step(n, outcome, &why);
-        self.emit(Event::StepEnd { step: n, name: s.as_str().into(), outcome, detail: why });
-        self.save()?;
+        self.end_rung(n, s, outcome, &why, &why)?;
         Ok(RungStep::NotApplied)
+    }
+
+    /// Ends rung step `n` with `outcome`: `journal` in the journal, `said` in the event.
+    fn end_rung(
+        &mut self,
+        n: u32,
+        s: StrategyName,
+        outcome: StepOutcome,
+        journal: &str,
+        said: &str,
+    ) -> anyhow::Result<()> {
+        self.journal.end_step(n, outcome, journal);
+        let detail = said.to_string();
+        self.emit(Event::StepEnd { step: n, name: s.as_str().into(), outcome, detail });
+        self.save()
     }
 
     /// Installed packages pkg named as standing in the way of rung `s`: they become the
@@ -1911,9 +1984,8 @@ impl Run {
         let ctx = self.analysis_context();
         let analyzer = Analyzer::with_context(&self.rules, ctx);
         self.attempts += 1;
-        self.exec.reporter.start_spinner(&format!("zoneadm -z {} attach -u", self.facts.zone));
+        // Its spinner (as every long command's) is Exec's, with the log's lines beneath it.
         let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
-        self.exec.reporter.stop_spinner();
         // OpenIndiana and OmniOS copy every GZ publisher into the zone, disabled ones as
         // disabled: those disabled for the attach stay so in the zone.
         let copied_disabled = match &guard {
@@ -2062,6 +2134,10 @@ impl Run {
         } else {
             format!("no remaining strategy is worth trying (tried: {})", ran.join(", "))
         };
+        if !self.skipped.is_empty() {
+            let skipped: Vec<&str> = self.skipped.iter().map(|s| s.as_str()).collect();
+            m.push_str(&format!("; skipped by the operator: {}", skipped.join(", ")));
+        }
         if let Some(d) = &self.diagnosis
             && !d.reasons.is_empty()
         {
@@ -2323,6 +2399,7 @@ impl Run {
             result,
             run_id: self.journal.run_id.clone(),
             strategies_applied: self.applied.clone(),
+            strategies_skipped: self.skipped.clone(),
             attempts: self.attempts,
             snapshots: self.snapshots.clone(),
             pre_snapshot: self.pre.clone(),

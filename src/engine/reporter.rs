@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::events::{Event, StepOutcome, write_json};
+use crate::ui::progress::SpinnerDraw;
 use crate::ui::{Palette, Spinner};
 
 pub struct Reporter {
@@ -17,8 +18,9 @@ pub struct Reporter {
     lock: Mutex<()>,
     /// Everything a human report needs, kept for `--report FILE`.
     transcript: Mutex<Vec<String>>,
-    /// The spinner of the running step (terminal only, never with `--json`).
+    /// The spinner of the long command running now (terminal only, never with `--json`).
     spinner: Mutex<Option<Spinner>>,
+    spinner_draw: SpinnerDraw,
     /// When each step started, for its duration in the human report.
     step_started: Mutex<Vec<(u32, Instant)>>,
 }
@@ -32,29 +34,67 @@ impl Reporter {
             lock: Mutex::new(()),
             transcript: Mutex::new(Vec::new()),
             spinner: Mutex::new(None),
+            spinner_draw: if json { SpinnerDraw::Never } else { SpinnerDraw::Terminal },
             step_started: Mutex::new(Vec::new()),
         }
     }
 
-    /// Shows a spinner with `message` until [`stop_spinner`](Self::stop_spinner); the newest
-    /// attach-log line appears next to it.
-    pub fn start_spinner(&self, message: &str) {
-        if let Ok(mut g) = self.spinner.lock() {
-            *g = Some(Spinner::start(!self.json, message));
+    /// Spinners kept with their text but drawn nowhere (tests read them).
+    #[cfg(test)]
+    pub(crate) fn with_hidden_spinners(mut self) -> Reporter {
+        self.spinner_draw = SpinnerDraw::Hidden;
+        self
+    }
+
+    /// Shows a spinner naming `command` until the returned guard is dropped; the command's
+    /// output ([`progress_line`](Self::progress_line)) and attach-log lines appear beneath it.
+    pub fn progress(&self, command: &str) -> Progress<'_> {
+        let spinner = Spinner::start(self.spinner_draw, command, self.palette);
+        if let Ok(mut g) = self.spinner.lock()
+            && let Some(old) = g.replace(spinner)
+        {
+            old.finish();
+        }
+        Progress { reporter: self }
+    }
+
+    /// The running command's newest output line, shown beneath its spinner (blank lines are
+    /// not news).
+    pub fn progress_line(&self, line: &str) {
+        if line.trim().is_empty() {
+            return;
+        }
+        if let Ok(g) = self.spinner.lock()
+            && let Some(s) = g.as_ref()
+        {
+            s.set_line(line);
         }
     }
 
-    pub fn stop_spinner(&self) {
-        if let Ok(mut g) = self.spinner.lock()
-            && let Some(s) = g.take()
-        {
-            s.finish();
+    /// What the spinner shows now: (command, newest line).
+    #[cfg(test)]
+    pub(crate) fn progress_text(&self) -> Option<(String, String)> {
+        self.spinner.lock().ok()?.as_ref()?.text()
+    }
+
+    /// Runs `f` (a question, printed text) with the spinner, if one is drawing, hidden.
+    pub fn suspended<R>(&self, f: impl FnOnce() -> R) -> R {
+        let held = self.spinner.lock().ok().filter(|g| g.is_some());
+        match held.as_ref().and_then(|g| g.as_ref()) {
+            Some(s) => s.suspend(f),
+            None => {
+                // Not held while `f` runs: a question may take the operator minutes.
+                drop(held);
+                f()
+            }
         }
     }
 
     pub fn emit(&self, event: &Event) {
         let _g = self.lock.lock();
         let text = self.human(event);
+        // The screen's version first: it is shorter by what the transcript shows already.
+        let on_screen = self.on_screen(event).or_else(|| text.clone());
         if let Some(text) = &text
             && let Ok(mut t) = self.transcript.lock()
         {
@@ -67,15 +107,45 @@ impl Reporter {
             let _ = write_json(&mut out, event);
             return;
         }
-        if let Event::LogLine { line, .. } = event
-            && let Ok(g) = self.spinner.lock()
-            && let Some(s) = g.as_ref()
-        {
-            s.set_line("attach -u", line);
+        if let Event::LogLine { line, .. } = event {
+            self.progress_line(line);
         }
-        if let Some(text) = text {
+        if let Some(text) = on_screen {
             self.print(&text, matches!(event, Event::Summary(_)));
         }
+    }
+
+    /// `event` for the screen where it differs from the transcript (`--report`, which keeps
+    /// everything): a rung's `why:` names by key the diagnosis the screen has just shown in
+    /// full (a finding, the last attach's end), instead of repeating it.
+    fn on_screen(&self, event: &Event) -> Option<String> {
+        let Event::StepStart { step, name, reason, commands, evidence } = event else {
+            return None;
+        };
+        let shown = self.transcript.lock().ok()?;
+        let seen = |e: &String| shown.iter().any(|line| line.contains(e.as_str()));
+        if evidence.is_empty() || !evidence.iter().all(seen) {
+            return None;
+        }
+        let keys: Vec<&str> = evidence.iter().map(|e| key_of(e)).collect::<Option<_>>()?;
+        let why = reason.replacen(
+            &evidence.join("; "),
+            &format!("as shown above ({})", keys.join(", ")),
+            1,
+        );
+        Some(self.step_start(*step, name, &why, commands))
+    }
+
+    /// The lines that open step `step`.
+    fn step_start(&self, step: u32, name: &str, why: &str, commands: &[String]) -> String {
+        let mut s = self.palette.bold(&format!("==> step {step}: {name}"));
+        if !why.is_empty() {
+            s.push_str(&format!("\n    why: {why}"));
+        }
+        for c in commands {
+            s.push_str(&format!("\n    plan: {c}"));
+        }
+        s
     }
 
     /// Starts the clock of step `step` again (after a prompt was answered).
@@ -103,13 +173,7 @@ impl Reporter {
                 let _ = writeln!(std::io::stderr(), "{text}");
             }
         };
-        match self.spinner.lock() {
-            Ok(g) => match g.as_ref() {
-                Some(s) => s.suspend(print),
-                None => print(),
-            },
-            Err(_) => print(),
-        }
+        self.suspended(print)
     }
 
     /// A line for the operator only (not an event: the JSON stream already has the command
@@ -161,16 +225,9 @@ impl Reporter {
                 }
                 Some(s)
             }
-            Event::StepStart { step, name, reason, commands } => {
+            Event::StepStart { step, name, reason, commands, .. } => {
                 self.step_clock(*step, false);
-                let mut s = p.bold(&format!("==> step {step}: {name}"));
-                if !reason.is_empty() {
-                    s.push_str(&format!("\n    why: {reason}"));
-                }
-                for c in commands {
-                    s.push_str(&format!("\n    plan: {c}"));
-                }
-                Some(s)
+                Some(self.step_start(*step, name, reason, commands))
             }
             Event::Command { command, exit, skipped, .. } => {
                 if *skipped {
@@ -201,10 +258,20 @@ impl Reporter {
                     StepOutcome::Failed => p.red("failed"),
                 };
                 let mut s = format!("<== {name}: {word}");
-                if !detail.is_empty() {
+                // "skipped — skipped by the operator" says it twice.
+                let said = match outcome {
+                    StepOutcome::Skipped => detail.strip_prefix("skipped ").unwrap_or(detail),
+                    _ => detail,
+                };
+                if said.len() < detail.len() {
+                    s.push_str(&format!(" {said}"));
+                } else if !detail.is_empty() {
                     s.push_str(&format!(" — {detail}"));
                 }
-                if let Some(d) = self.step_clock(*step, true) {
+                // A step not run took no time of its own (only the operator's to answer).
+                if let Some(d) = self.step_clock(*step, true)
+                    && *outcome != StepOutcome::Skipped
+                {
                     s.push_str(&format!(" ({:.1} s)", d.as_secs_f64()));
                 }
                 Some(s)
@@ -220,6 +287,11 @@ impl Reporter {
                     if applied.is_empty() { "none".to_string() } else { applied.join(", ") },
                     sum.attempts
                 ));
+                if !sum.strategies_skipped.is_empty() {
+                    let skipped: Vec<&str> =
+                        sum.strategies_skipped.iter().map(|s| s.as_str()).collect();
+                    s.push_str(&format!("\n  skipped by the operator: {}", skipped.join(", ")));
+                }
                 if !sum.packages_removed.is_empty() {
                     s.push_str(&format!(
                         "\n  no longer installed in the zone: {}",
@@ -251,6 +323,27 @@ impl Reporter {
     }
 }
 
+/// A running command's spinner ([`Reporter::progress`]); dropping it clears the spinner.
+pub struct Progress<'a> {
+    reporter: &'a Reporter,
+}
+
+impl Drop for Progress<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut g) = self.reporter.spinner.lock()
+            && let Some(s) = g.take()
+        {
+            s.finish();
+        }
+    }
+}
+
+/// The key of a diagnosis reason (`title (key)`), if it ends with one.
+fn key_of(reason: &str) -> Option<&str> {
+    let (_, key) = reason.strip_suffix(')')?.rsplit_once(" (")?;
+    (!key.is_empty() && !key.contains(char::is_whitespace)).then_some(key)
+}
+
 fn strip_ansi(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -271,6 +364,80 @@ fn strip_ansi(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::findings::Finding;
+
+    #[test]
+    fn a_long_command_shows_its_newest_output_line_under_its_name_until_it_ends() {
+        let r = Reporter::new(false, Palette::plain()).with_hidden_spinners();
+        assert_eq!(r.progress_text(), None);
+        let p = r.progress("pkg -R /z/root image-update -v");
+        r.progress_line("Download: 1/20 items");
+        r.progress_line("   ");
+        let shown = r.progress_text().unwrap();
+        assert_eq!(shown, ("pkg -R /z/root image-update -v".into(), "Download: 1/20 items".into()));
+        // The attach log's lines come as events from the follower thread.
+        r.emit(&Event::LogLine {
+            step: 1,
+            path: "/var/tmp/z.log".into(),
+            line: "Installing".into(),
+        });
+        assert_eq!(r.progress_text().unwrap().1, "Installing");
+        assert_eq!(r.suspended(|| 7), 7);
+        drop(p);
+        assert_eq!(r.progress_text(), None);
+        r.progress_line("after the end");
+        assert_eq!(r.progress_text(), None);
+    }
+
+    #[test]
+    fn a_why_line_names_by_key_the_diagnosis_the_screen_just_showed() {
+        let r = Reporter::new(false, Palette::plain());
+        let evidence = vec![
+            "contrib is disabled (gz.publisher-disabled)".to_string(),
+            "x is obsolete (zone.package-obsolete)".to_string(),
+        ];
+        let step = Event::StepStart {
+            step: 2,
+            name: "gz-publishers".into(),
+            reason: format!("keep only solaris; attach -u would fail: {}", evidence.join("; ")),
+            commands: vec!["pkg unset-publisher contrib".into()],
+            evidence: evidence.clone(),
+        };
+        // Not shown yet (a resumed run's diagnosis, read from the log): said in full.
+        assert_eq!(r.on_screen(&step), None);
+        let title = format!("attach -u would fail: {}", evidence.join("; "));
+        r.emit(&Event::Finding(Finding::info("attach.predicted-failure", title)));
+        let shown = r.on_screen(&step).unwrap();
+        assert!(
+            shown.contains(
+                "\n    why: keep only solaris; attach -u would fail: as shown above \
+                 (gz.publisher-disabled, zone.package-obsolete)\n    plan: pkg unset-publisher"
+            ),
+            "{shown}"
+        );
+        // The report keeps every word.
+        r.emit(&step);
+        assert!(r.transcript().contains(&format!(
+            "why: keep only solaris; attach -u would fail: {}",
+            evidence.join("; ")
+        )));
+        // A reason without a key is never cut.
+        let keyless = Event::StepStart {
+            step: 3,
+            name: "uninstall".into(),
+            reason: "attach -u would fail: contrib is disabled".into(),
+            commands: vec![],
+            evidence: vec!["contrib is disabled".into()],
+        };
+        assert_eq!(r.on_screen(&keyless), None);
+    }
+
+    #[test]
+    fn json_draws_no_spinner() {
+        let r = Reporter::new(true, Palette::plain());
+        let _p = r.progress("pkg install x");
+        assert_eq!(r.progress_text(), None);
+    }
 
     #[test]
     fn a_step_clock_restarted_after_a_prompt_leaves_the_answer_time_out() {

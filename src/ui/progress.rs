@@ -1,35 +1,69 @@
-//! A spinner per step on stderr with elapsed time and the last log line beneath it. Hidden
-//! (a no-op) when stderr is not a terminal or with `--json`.
+//! A spinner on stderr while a long command runs: the command and its elapsed time, and its
+//! newest output line (or attach-log line) beneath. Hidden (a no-op) when stderr is not a
+//! terminal or with `--json`.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Palette;
+
+/// Where spinners are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpinnerDraw {
+    /// Nowhere (`--json`: stderr carries nothing for people to watch).
+    Never,
+    /// On stderr when it is a terminal.
+    Terminal,
+    /// Nowhere, but kept with its text (tests read it).
+    Hidden,
+}
 
 pub struct Spinner {
     bar: Option<ProgressBar>,
+    palette: Palette,
 }
 
+/// Longest output line shown (the terminal's width cuts it further).
+const LINE_MAX: usize = 200;
+
 impl Spinner {
-    pub fn start(enabled: bool, message: &str) -> Spinner {
-        if !enabled || !std::io::stderr().is_terminal() {
-            return Spinner { bar: None };
+    /// A spinner naming `command`; `palette` says whether its output line may be dimmed.
+    pub fn start(draw: SpinnerDraw, command: &str, palette: Palette) -> Spinner {
+        let target = match draw {
+            SpinnerDraw::Terminal if std::io::stderr().is_terminal() => {
+                ProgressDrawTarget::stderr()
+            }
+            SpinnerDraw::Hidden => ProgressDrawTarget::hidden(),
+            SpinnerDraw::Never | SpinnerDraw::Terminal => return Spinner { bar: None, palette },
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        // No colour in the template: the palette (--color, NO_COLOR, TERM=dumb) decides.
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} {prefix} [{elapsed}]\n  {wide_msg}")
+        {
+            // ASCII: a serial console in the C locale shows braille dots as garbage.
+            bar.set_style(style.tick_chars("|/-\\ "));
         }
-        let bar = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
-            bar.set_style(style);
+        bar.set_prefix(command.to_string());
+        if draw == SpinnerDraw::Terminal {
+            bar.enable_steady_tick(Duration::from_millis(120));
         }
-        bar.set_message(message.to_string());
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Spinner { bar: Some(bar) }
+        Spinner { bar: Some(bar), palette }
     }
 
-    /// Shows `line` (e.g. the newest attach-log line) as the spinner's message.
-    pub fn set_line(&self, prefix: &str, line: &str) {
+    /// Shows `line` (the command's newest output line, or the attach log's) beneath it.
+    pub fn set_line(&self, line: &str) {
         if let Some(b) = &self.bar {
-            let short: String = line.chars().take(100).collect();
-            b.set_message(format!("{prefix} | {short}"));
+            let short: String = line.trim_end().chars().take(LINE_MAX).collect();
+            b.set_message(self.palette.dim(&short));
         }
+    }
+
+    /// What the spinner shows (command, newest line), if it is shown at all.
+    pub fn text(&self) -> Option<(String, String)> {
+        self.bar.as_ref().map(|b| (b.prefix(), b.message()))
     }
 
     /// Runs `f` with the spinner hidden (for prompts and printed text).

@@ -1,7 +1,7 @@
 //! Questions to the operator, behind a small trait so that non-interactive runs and tests
 //! drive the same engine: [`DialoguerPrompter`] on a terminal, [`AutoPrompter`] for `--yes`.
 
-use dialoguer::console::Term;
+use dialoguer::console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input};
 
@@ -10,7 +10,13 @@ use super::color::{self, Palette};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Answer {
     Yes,
+    /// No: at [`Prompter::choose`], stop the rescue here; at
+    /// [`Prompter::confirm_destructive`], not allowed (no one was asked and
+    /// `--allow-destructive` was not given).
     No,
+    /// Not this remedy, but go on: the operator skipped it ([`Prompter::choose`]) or declined
+    /// a destructive one by not typing the zone name ([`Prompter::confirm_destructive`]).
+    Skip,
     /// Esc / end of input: stop safely.
     Stop,
 }
@@ -18,6 +24,12 @@ pub enum Answer {
 pub trait Prompter {
     /// A yes/no question about a mutating step.
     fn confirm(&mut self, question: &str) -> Answer;
+    /// A rung that destroys nothing: apply it ([`Answer::Yes`]), skip it and let the tool
+    /// choose the next one ([`Answer::Skip`]), or stop ([`Answer::No`], [`Answer::Stop`]).
+    /// A prompter that offers no skip asks yes/no, no stopping.
+    fn choose(&mut self, question: &str) -> Answer {
+        self.confirm(question)
+    }
     /// A destructive step: the operator must type `expected` (the zone name).
     fn confirm_destructive(&mut self, question: &str, expected: &str) -> Answer;
 }
@@ -55,6 +67,34 @@ impl Prompter for DialoguerPrompter {
         }
     }
 
+    /// One key, no Enter: y applies, s skips, n or a bare Enter stops (the safe default),
+    /// Esc, q or Ctrl-C stop too.
+    fn choose(&mut self, question: &str) -> Answer {
+        let p = Palette::new(color::choice());
+        let answer = ask(|_, term| {
+            if !term.is_term() {
+                // read_key would return Key::Unknown for ever.
+                return Err(std::io::Error::other("not a terminal").into());
+            }
+            term.write_str(&format!("{}\n{}", p.bold(question), CHOICES))?;
+            term.hide_cursor()?;
+            term.flush()?;
+            let answer = loop {
+                if let Some(a) = choice_for_key(term.read_key()?) {
+                    break a;
+                }
+            };
+            term.write_line(match answer {
+                Answer::Yes => "yes",
+                Answer::Skip => "skip",
+                Answer::No => "no",
+                Answer::Stop => "stop",
+            })?;
+            Ok(answer)
+        });
+        answer.unwrap_or(Answer::Stop)
+    }
+
     fn confirm_destructive(&mut self, question: &str, expected: &str) -> Answer {
         if self.allow_destructive {
             return Answer::Yes;
@@ -69,9 +109,26 @@ impl Prompter for DialoguerPrompter {
         });
         match typed {
             Ok(t) if t.trim() == expected => Answer::Yes,
-            Ok(_) => Answer::No,
+            // The operator was asked and did not consent: declined, not "not allowed".
+            Ok(_) => Answer::Skip,
             Err(_) => Answer::Stop,
         }
+    }
+}
+
+/// The answers to [`DialoguerPrompter::choose`], on the line after the question (ASCII, under
+/// 80 columns: remote consoles).
+const CHOICES: &str = "  [y] apply it  [s] skip it, choose the next remedy  [N] stop here: ";
+
+/// What a key means at [`DialoguerPrompter::choose`]; `None`: ignored, wait for another.
+fn choice_for_key(key: Key) -> Option<Answer> {
+    match key {
+        Key::Char('y' | 'Y') => Some(Answer::Yes),
+        Key::Char('s' | 'S') => Some(Answer::Skip),
+        // The default stays the safe one: a bare Enter applies nothing.
+        Key::Char('n' | 'N') | Key::Enter => Some(Answer::No),
+        Key::Escape | Key::Char('q' | 'Q') => Some(Answer::Stop),
+        _ => None,
     }
 }
 
@@ -91,4 +148,40 @@ fn ask<T>(prompt: impl FnOnce(&dyn Theme, &Term) -> dialoguer::Result<T>) -> dia
     }
     let _ = term.show_cursor();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_enter_applies_nothing_and_only_y_applies() {
+        assert_eq!(choice_for_key(Key::Enter), Some(Answer::No));
+        assert_eq!(choice_for_key(Key::Char('y')), Some(Answer::Yes));
+        assert_eq!(choice_for_key(Key::Char('S')), Some(Answer::Skip));
+        assert_eq!(choice_for_key(Key::Char('n')), Some(Answer::No));
+        assert_eq!(choice_for_key(Key::Escape), Some(Answer::Stop));
+        for k in [Key::Char(' '), Key::Char('x'), Key::ArrowDown, Key::Tab] {
+            assert_eq!(choice_for_key(k.clone()), None, "{k:?}");
+        }
+        assert!(CHOICES.len() < 80 && CHOICES.is_ascii());
+    }
+
+    #[test]
+    fn a_prompter_without_skip_asks_yes_or_no() {
+        struct YesNo;
+        impl Prompter for YesNo {
+            fn confirm(&mut self, _: &str) -> Answer {
+                Answer::No
+            }
+            fn confirm_destructive(&mut self, _: &str, _: &str) -> Answer {
+                Answer::No
+            }
+        }
+        assert_eq!(YesNo.choose("Apply attach?"), Answer::No);
+        assert_eq!(
+            (AutoPrompter { allow_destructive: false }).choose("Apply attach?"),
+            Answer::Yes
+        );
+    }
 }
