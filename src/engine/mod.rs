@@ -23,3 +23,4 @@ pub mod snapshot;
 pub mod snapshots;
 pub mod statedir;
 pub mod zbe;
+pub mod zbe_clone;
