@@ -1,26 +1,43 @@
 //! Solaris 11: a zone whose active ZBE belongs to an older global-zone BE that still exists is
-//! cloned by its first `attach -u` (solaris-0) and runs from the clone from then on. Snapshots,
-//! undos and the final rollback must follow the clone; before, they acted on the old ZBE and a
-//! failed run left the clone holding the failed rungs' changes while saying it rolled back.
+//! cloned by its first `attach -u` (solaris-0) and runs from the clone from then on; the brand
+//! promotes the clone, which moves the older snapshots (zonerescue's `@…-pre` included) to it
+//! (reference §2.6 `clone_zbe`). Undoing the rescue must return the zone to the image it had
+//! before: the original ZBE, at the pre-rescue snapshot, the zone's boot environment again.
+//! Before, the run took a "pre-rescue" snapshot of the clone *after* the attach, and `rollback`
+//! said "image rolled back" to it while the zone kept the updated image; after a kill during
+//! the attach it rolled back the original while the zone ran from the clone.
 
 use std::process::Command;
 
 mod sim_support;
+use serde_json::Value;
 use sim_support::Sim;
 
 const ZONE: &str = "pg11";
 const OLD: &str = "rpool/zones/pg11/rpool/ROOT/solaris";
 const CLONE: &str = "rpool/zones/pg11/rpool/ROOT/solaris-0";
 
-/// The package stems and entire build of dataset `ds` in the simulated world.
-fn image_of(sim: &Sim, ds: &str) -> (Vec<String>, u64) {
+const DB: &str = "db1";
+const DB_OLD: &str = "rpool/zones/db1/rpool/ROOT/solaris";
+const DB_CLONE: &str = "rpool/zones/db1/rpool/ROOT/solaris-0";
+const DB_WORLD: &str = "s11-zbe-of-older-gz-be-gz-publishers";
+
+fn show(sim: &Sim) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_zonesim"))
         .args(["show", "--json"])
         .arg(&sim.dir)
         .output()
         .unwrap();
-    let w: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let d = w["datasets"].as_array().unwrap().iter().find(|d| d["name"] == ds).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn dataset(sim: &Sim, ds: &str) -> Option<Value> {
+    show(sim)["datasets"].as_array().unwrap().iter().find(|d| d["name"] == ds).cloned()
+}
+
+/// The package stems and entire build of dataset `ds` in the simulated world.
+fn image_of(sim: &Sim, ds: &str) -> (Vec<String>, u64) {
+    let d = dataset(sim, ds).unwrap_or_else(|| panic!("no dataset {ds}"));
     let img = &d["image"];
     let pkgs = img["packages"]
         .as_array()
@@ -29,9 +46,74 @@ fn image_of(sim: &Sim, ds: &str) -> (Vec<String>, u64) {
     (pkgs, img["entire"].as_u64().unwrap_or(0))
 }
 
+/// The ZBE the zone runs from, by the brand's rule (parentbe == running GZ BE and active=on,
+/// else the only active one), and its whole image (packages, publishers, files, history).
+fn zone_image(sim: &Sim, zone: &str) -> (String, Value) {
+    let w = show(sim);
+    let gz = w["global"]["be_uuid"].as_str().unwrap().to_string();
+    let prefix = format!("rpool/zones/{zone}/rpool/ROOT/");
+    let zbes: Vec<&Value> = w["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["name"].as_str().unwrap().strip_prefix(&prefix).is_some_and(|r| !r.contains('/'))
+        })
+        .filter(|d| d["props"]["org.opensolaris.libbe:active"] == "on")
+        .collect();
+    let mine: Vec<&&Value> = zbes
+        .iter()
+        .filter(|d| d["props"]["org.opensolaris.libbe:parentbe"] == gz.as_str())
+        .collect();
+    let d = match (mine.as_slice(), zbes.as_slice()) {
+        ([one], _) => **one,
+        ([], [one]) => *one,
+        _ => panic!("no single active ZBE for {zone}: {zbes:#?}"),
+    };
+    (d["name"].as_str().unwrap().to_string(), d["image"].clone())
+}
+
+/// The zone's files as they are on disk under its root.
+fn files(sim: &Sim, zone: &str) -> Vec<(String, String)> {
+    ["etc/motd", "etc/db1.conf"]
+        .iter()
+        .map(|f| {
+            let p = format!("{}/{f}", sim.root(zone));
+            (f.to_string(), std::fs::read_to_string(p).unwrap_or_default())
+        })
+        .collect()
+}
+
+fn rollback(sim: &Sim, zone: &str) -> (i32, String, String) {
+    let out = sim_support::zonerescue(&sim.dir).args(["rollback", zone, "--yes"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+}
+
+fn zfs_snapshots(sim: &Sim, zone: &str) -> String {
+    let root = format!("rpool/zones/{zone}/rpool/ROOT");
+    sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name", "-r", &root]).stdout
+}
+
+/// The ZBE a zone runs from and its image; a zone's files (path, content).
+type ZoneImage = (String, Value);
+type Files = Vec<(String, String)>;
+
+/// The zone's image and files, then a rescue of zone db1 that attaches it: its events.
+fn rescue_attached(sim: &Sim) -> (ZoneImage, Files, Vec<Value>) {
+    let before = zone_image(sim, DB);
+    let files_before = files(sim, DB);
+    let (events, code) = sim_support::rescue_json(&sim.dir, DB, &[]);
+    let summary = events.last().unwrap();
+    assert_eq!((code, &summary["result"]), (Some(0), &"attached".into()), "{summary}");
+    (before, files_before, events)
+}
+
 #[test]
-fn a_failed_run_restores_the_clone_the_attach_moved_the_zone_to() {
+fn a_failed_run_returns_the_zone_to_its_original_zbe_at_the_pre_rescue_snapshot() {
     let sim = Sim::from_file(&sim_support::world("s11-zbe-of-older-gz-be-image-create-fails"));
+    let before = zone_image(&sim, ZONE);
     let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &["--allow-destructive"]);
     let summary = events.last().unwrap();
     assert_eq!(summary["result"], "failed", "{summary}");
@@ -40,14 +122,112 @@ fn a_failed_run_restores_the_clone_the_attach_moved_the_zone_to() {
         events.iter().any(|e| e["key"] == "zbe.cloned-by-attach"),
         "the clone is reported: {events:#?}"
     );
-    // The zone runs from the clone: that is what the pre-rescue snapshot and the rollback are
-    // about, and it holds the image from before the rescue again.
+    // The attach cloned and promoted; undoing the run promotes the original back and rolls it
+    // back, destroying the clone: the layout and the image from before the rescue.
     let pre = summary["pre_snapshot"].as_str().unwrap();
-    assert!(pre.starts_with(&format!("{CLONE}@")), "{pre}");
-    let (pkgs, entire) = image_of(&sim, CLONE);
+    assert!(pre.starts_with(&format!("{OLD}@")), "{pre}");
+    assert!(summary["message"].as_str().unwrap().contains("is destroyed"), "{summary}");
+    assert_eq!(zone_image(&sim, ZONE), before);
+    let (pkgs, entire) = image_of(&sim, OLD);
     assert_eq!(entire, 175);
     assert_eq!(pkgs, ["system/core-os", "system/library", "database/postgres-84"]);
-    // The old ZBE is untouched.
-    assert_eq!(image_of(&sim, OLD).1, 175);
+    assert!(dataset(&sim, CLONE).is_none(), "the clone the attach made is gone");
     assert_eq!(sim.state(ZONE), "configured");
+}
+
+/// `zonerescue` then `zonerescue rollback`: the zone runs from its original ZBE again with
+/// exactly the image (packages, entire, publishers, files) it had before the rescue.
+#[test]
+fn rollback_after_an_attach_that_cloned_and_promoted_returns_the_pre_rescue_image() {
+    let sim = Sim::from_file(&sim_support::world(DB_WORLD));
+    let (before, files_before, events) = rescue_attached(&sim);
+    let summary = events.last().unwrap();
+    // The promote moved the pre-rescue snapshot to the clone: that is the pre-rescue image,
+    // and no snapshot of the updated clone passes for it.
+    let pre = summary["pre_snapshot"].as_str().unwrap();
+    assert!(pre.starts_with(&format!("{DB_CLONE}@zonerescue-")) && pre.ends_with("-pre"), "{pre}");
+    let snaps = zfs_snapshots(&sim, DB);
+    assert_eq!(snaps.lines().filter(|l| l.ends_with("-pre")).count(), 1, "{snaps}");
+    let (now, img) = zone_image(&sim, DB);
+    assert_eq!(now, DB_CLONE);
+    assert_eq!(img["entire"], 200, "the attach updated the clone");
+    let steps = summary["next_steps"].to_string();
+    assert!(steps.contains(&format!("zonerescue rollback {DB}")), "{steps}");
+    assert!(
+        !steps.contains("zfs rollback -r"),
+        "a plain zfs rollback cannot undo a clone: {steps}"
+    );
+
+    let (code, out, err) = rollback(&sim, DB);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("image rolled back") && out.contains("destroyed"), "{out}");
+    assert_eq!(zone_image(&sim, DB), before, "the zone's image as before the rescue");
+    assert_eq!(before.0, DB_OLD);
+    assert_eq!(files(&sim, DB), files_before);
+    assert!(dataset(&sim, DB_CLONE).is_none());
+    assert_eq!(sim.state(DB), "configured");
+    // And it attaches again from there.
+    let (events, code) = sim_support::rescue_json(&sim.dir, DB, &[]);
+    assert_eq!(code, Some(0), "{:#}", events.last().unwrap());
+}
+
+/// Without the promote (a fault here) the pre-rescue snapshot stays on the original ZBE: the
+/// run keeps naming it, /etc is not compared with a snapshot it cannot see, and `rollback`
+/// makes the original the zone's ZBE again at that snapshot.
+#[test]
+fn rollback_after_an_unpromoted_clone_returns_the_pre_rescue_image() {
+    let text = format!(
+        "{}\n[[faults]]\nkind = \"zbe-promote-fails\"\nzone = \"{DB}\"\n",
+        sim_support::world_text(DB_WORLD)
+    );
+    let sim = Sim::from_text(&text);
+    let (before, files_before, events) = rescue_attached(&sim);
+    let summary = events.last().unwrap();
+    let pre = summary["pre_snapshot"].as_str().unwrap();
+    assert!(pre.starts_with(&format!("{DB_OLD}@zonerescue-")), "{pre}");
+    let snaps = zfs_snapshots(&sim, DB);
+    assert!(
+        !snaps.contains(&format!("{DB_CLONE}@zonerescue-")),
+        "no snapshot of the updated clone: {snaps}"
+    );
+    assert!(
+        !events.iter().any(|e| e["key"] == "config.unchanged"),
+        "/etc compared with a snapshot that is not the pre-rescue image: {events:#?}"
+    );
+    assert_eq!(zone_image(&sim, DB).1["entire"], 200);
+
+    let (code, out, err) = rollback(&sim, DB);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(zone_image(&sim, DB), before);
+    assert_eq!(files(&sim, DB), files_before);
+    assert!(dataset(&sim, DB_CLONE).is_none());
+}
+
+/// A run SIGKILLed during the attach that clones the ZBE never learns of the clone; `status`
+/// and `rollback` find the ZBE the zone runs from by the brand's rule and undo the rescue.
+#[test]
+fn rollback_after_a_kill_during_the_cloning_attach_returns_the_pre_rescue_image() {
+    let sim = Sim::from_file(&sim_support::world(DB_WORLD));
+    let before = zone_image(&sim, DB);
+    let files_before = files(&sim, DB);
+    let gz_before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    sim_support::kill_at_command(&sim.dir, DB, "attach -u");
+    let journal: Value = serde_json::from_slice(
+        &std::fs::read(sim.dir.join("state").join(DB).join("journal.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(journal["active_zbe"], DB_OLD, "the killed run never learnt of the clone");
+
+    let status = sim_support::zonerescue(&sim.dir).args(["status", DB]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(status.contains(&format!("zone boot environment now: {DB_CLONE}")), "{status}");
+
+    let (code, out, err) = rollback(&sim, DB);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("{DB_OLD} is the zone's boot environment again")), "{out}");
+    assert_eq!(zone_image(&sim, DB), before, "the zone's image as before the rescue");
+    assert_eq!(files(&sim, DB), files_before);
+    assert!(dataset(&sim, DB_CLONE).is_none());
+    assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, gz_before);
+    assert_eq!(sim.state(DB), "configured");
 }

@@ -395,8 +395,24 @@ fn solaris11_clones_a_zbe_whose_gz_be_still_exists() {
         zfs.out_lines(),
         [
             "rpool/zones/app11/rpool/ROOT\t-\t-",
-            "rpool/zones/app11/rpool/ROOT/solaris\t1d0f3c55-0000-4000-8000-000000000175\toff",
+            // Reference §2.6: `set_active_be` turns off only the other ZBEs of the *current*
+            // GZ BE; the old ZBE keeps active=on under its own GZ BE.
+            "rpool/zones/app11/rpool/ROOT/solaris\t1d0f3c55-0000-4000-8000-000000000175\ton",
             "rpool/zones/app11/rpool/ROOT/solaris-0\t1d0f3c55-8a41-4f7e-9a9e-3b6b2d0c1183\ton",
+        ]
+    );
+    // `clone_zbe` promotes the clone: the clone point moves to it and the old ZBE becomes a
+    // clone of it (the deferred destroy leaves the snapshot while that clone depends on it).
+    let origins = sim.run(
+        "zfs",
+        &["list", "-H", "-t", "all", "-r", "-o", "name,origin", "rpool/zones/app11/rpool/ROOT"],
+    );
+    assert_eq!(
+        origins.out_lines()[1..],
+        [
+            "rpool/zones/app11/rpool/ROOT/solaris\trpool/zones/app11/rpool/ROOT/solaris-0@2011-11-15-10:30:13",
+            "rpool/zones/app11/rpool/ROOT/solaris-0\t-",
+            "rpool/zones/app11/rpool/ROOT/solaris-0@2011-11-15-10:30:13\t-",
         ]
     );
 }

@@ -244,6 +244,13 @@ pub fn rollback_spec(snapshot: &str, destroy_later: bool) -> Result<CommandSpec,
     Ok(if destroy_later { spec.arg("-r") } else { spec }.arg(snapshot))
 }
 
+/// `zfs rollback -R SNAPSHOT`: also destroys the clones of the later snapshots, which `-r`
+/// refuses to (`cannot rollback to '…': clones of previous snapshots exist`).
+pub fn rollback_destroying_clones_spec(snapshot: &str) -> Result<CommandSpec, InvalidName> {
+    validate_snapshot(snapshot)?;
+    Ok(zfs().args(["rollback", "-R"]).arg(snapshot))
+}
+
 /// `zfs destroy [-r] NAME` (a dataset or a snapshot).
 pub fn destroy_spec(name: &str, recursive: bool) -> Result<CommandSpec, InvalidName> {
     validate_dataset_or_snapshot(name)?;

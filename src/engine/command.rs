@@ -54,6 +54,22 @@ fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
         }
         Some(j) => {
             print!("{}", j.describe(inflight::pid_exists(j.pid)));
+            // The ZBE the zone runs from now, by the brand's rule: a Solaris 11 attach may
+            // have moved it to a clone the journal never learnt of (a run killed meanwhile).
+            if let Some(root) = j.active_zbe.as_deref().and_then(super::zbe_clone::zbe_root_of) {
+                let zone_root = j.zone_root.as_ref().map(std::path::PathBuf::from);
+                match super::zbe_clone::current_zbe(&runner, root, zone_root.as_deref()) {
+                    Ok(now) if Some(now.as_str()) == j.active_zbe.as_deref() => {
+                        println!("  zone boot environment now: {now}");
+                    }
+                    Ok(now) => println!(
+                        "  zone boot environment now: {now} (the journal names {}: an attach \
+                         moved the zone to a clone; `zonerescue rollback {zone}` undoes that too)",
+                        j.active_zbe.as_deref().unwrap_or("-")
+                    ),
+                    Err(why) => println!("  zone boot environment now: unknown ({why})"),
+                }
+            }
             // The journal says what the run did; the zone may have changed since.
             match zoneadm::get(&runner, &name) {
                 Ok(e) => println!("  zone state now: {}", e.state),

@@ -37,6 +37,10 @@ pub struct Journal {
     /// replaced: the zone as it was before any rescue. `snapshots --prune` keeps it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earlier_pre: Option<String>,
+    /// Solaris 11: the ZBE the run started from, once an attach moved the zone to a clone of
+    /// it (`active_zbe`); undoing the rescue makes it the zone's ZBE again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_zbe: Option<String>,
     /// `pkg publisher -H -F tsv` of the global zone at the start, verbatim.
     pub gz_publishers_tsv: Option<String>,
     /// `pkg publisher -H` of the global zone at the start, verbatim.
@@ -153,6 +157,7 @@ impl Journal {
             zone_root: None,
             pre_snapshot: None,
             earlier_pre: None,
+            original_zbe: None,
             gz_publishers_tsv: None,
             gz_publishers_table: None,
             gz_publishers_detail: None,

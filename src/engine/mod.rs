@@ -24,3 +24,4 @@ pub mod snapshot;
 pub mod snapshots;
 pub mod statedir;
 pub mod zbe;
+pub mod zbe_clone;

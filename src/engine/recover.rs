@@ -2041,9 +2041,49 @@ impl Run {
         Ok(attached)
     }
 
+    /// Returns the zone to the pre-rescue image `pre` (detached): `zfs rollback -r`, or, once an
+    /// attach moved the zone to a clone of its ZBE, the original ZBE made the zone's again at
+    /// the pre-rescue snapshot and the clone destroyed (see `zbe_clone`).
+    fn undo_to_pre(&mut self, pre: &str) -> anyhow::Result<PreRestored> {
+        let Some(original) = self.journal.original_zbe.clone() else {
+            snapshot::rollback(&self.exec, pre)?;
+            return Ok(PreRestored { target: pre.to_string(), note: String::new() });
+        };
+        let root = self.facts.zone_root.clone();
+        match super::zbe_clone::plan(&self.exec.runner, pre, Some(&original), Some(&root))? {
+            super::zbe_clone::Undo::Plain { target } => {
+                snapshot::rollback(&self.exec, &target)?;
+                Ok(PreRestored { target, note: String::new() })
+            }
+            super::zbe_clone::Undo::Clone(u) => {
+                super::zbe_clone::undo(&self.exec, &u, Some(&root))?;
+                let target = u.target();
+                self.facts.active_zbe = Some(u.original.clone());
+                self.journal.active_zbe = Some(u.original.clone());
+                self.journal.original_zbe = None;
+                self.journal.pre_snapshot = Some(target.clone());
+                self.pre = Some(target.clone());
+                self.facts.refresh_zone(&self.exec.runner);
+                Ok(PreRestored {
+                    target,
+                    note: format!(
+                        " ({} is the zone's boot environment again; the clone {} the attach made \
+                         is destroyed)",
+                        u.original, u.clone
+                    ),
+                })
+            }
+            super::zbe_clone::Undo::ByHand { why, steps } => {
+                anyhow::bail!("{why}; by hand: {}", steps.join("; "))
+            }
+        }
+    }
+
     /// Solaris 11's attach clones the active ZBE when it belongs to another global-zone BE that
-    /// still exists, and the zone runs from the clone from then on: later snapshots, undos and
-    /// the final rollback must act on the clone, or they protect a dataset nothing changes.
+    /// still exists, and the zone runs from the clone from then on: later snapshots and rung
+    /// undos act on the clone; the pre-rescue image stays where it really is (moved to the
+    /// clone by the brand's promote, else on the original), and undoing the rescue returns the
+    /// zone to the original ZBE (`undo_to_pre`, `zonerescue rollback`).
     fn follow_cloned_zbe(&mut self) -> anyhow::Result<()> {
         let (Some(before), Some(uuid)) =
             (self.facts.active_zbe.clone(), self.facts.gz_be_uuid.clone())
@@ -2064,46 +2104,34 @@ impl Run {
         }
         self.facts.active_zbe = Some(now.clone());
         self.journal.active_zbe = Some(now.clone());
+        if self.journal.original_zbe.is_none() {
+            self.journal.original_zbe = Some(before.clone());
+        }
         let mut detail = format!(
             "{before} belonged to another global-zone BE; the attach cloned it and the zone now runs \
-             from {now}. {before} keeps its own image"
+             from {now}; snapshots from now on are of {now}"
         );
         if let Some(old_pre) = self.pre.clone() {
-            // `zfs promote` (the brand promotes its clone) moves the older snapshots to the
-            // clone; otherwise the clone gets a pre-rescue snapshot of its own.
+            // The brand promotes its clone (reference §2.6), which moves the older snapshots,
+            // ours included, to it. Without the promote the pre-rescue image stays on `before`:
+            // a snapshot of the clone now would hold the attach's work, not the pre-rescue image.
             let tag = old_pre.split_once('@').map_or(old_pre.as_str(), |(_, t)| t);
             let moved = format!("{now}@{tag}");
             let pre = if snapshot::exists(&self.exec, &moved)? {
+                detail.push_str(&format!(
+                    ". The promote moved the pre-rescue snapshot to it: {moved}"
+                ));
                 moved
             } else {
-                let pre = snapshot::pre_name(&now, &self.journal.run_id);
-                snapshot::create(&self.exec, &pre, &self.journal.run_id.clone(), "pre", &self.gz_entire_text())
-                    .map_err(|e| anyhow::anyhow!("the zone now runs from the clone {now}, which could not be snapshotted, so nothing more is changed: {e}"))?;
-                self.emit(Event::Snapshot {
-                    step: self.exec.step,
-                    name: pre.clone(),
-                    action: SnapshotAction::Created,
-                });
-                pre
+                detail.push_str(&format!(". The pre-rescue image stays on {before} at {old_pre}"));
+                old_pre.clone()
             };
-            let mutated: Vec<&str> = self
-                .applied
-                .iter()
-                .filter(|s| **s != StrategyName::Attach)
-                .map(|s| s.as_str())
-                .collect();
-            if mutated.is_empty() {
-                detail.push_str(&format!(
-                    " ({old_pre}); {pre} is the image as it was before the rescue"
-                ));
-            } else {
-                detail.push_str(&format!(
-                    " ({old_pre}: the image from before the rescue); {pre} already holds what {} changed before the clone",
-                    mutated.join(", ")
-                ));
-            }
-            detail.push_str(&format!("; snapshots and any rollback now act on {now}"));
-            self.snapshots.retain(|s| *s != pre);
+            detail.push_str(&format!(
+                "; undoing the rescue (zonerescue rollback {zone}) makes {before} the zone's boot \
+                 environment again at that snapshot and destroys {now}",
+                zone = self.facts.zone
+            ));
+            self.snapshots.retain(|s| *s != old_pre && *s != pre);
             self.snapshots.push(pre.clone());
             self.pre = Some(pre.clone());
             self.journal.pre_snapshot = Some(pre);
@@ -2217,8 +2245,25 @@ impl Run {
             }
         }
         if let Some(pre) = &self.pre {
-            let short = pre.split_once('@').map(|(_, s)| s).unwrap_or(pre);
-            found.push(strategies::config_differences(&self.facts.zone_root, short));
+            let (ds, short) = pre.split_once('@').unwrap_or((pre, pre));
+            // `<zone root>/.zfs/snapshot` shows the snapshots of the ZBE mounted there only: a
+            // pre-rescue snapshot left on the ZBE the attach cloned is not among them.
+            if self.facts.active_zbe.as_deref().is_some_and(|z| z != ds) {
+                found.push(
+                    Finding::warn(
+                        "config.no-snapshot-view",
+                        Severity::Medium,
+                        "cannot compare /etc with the pre-rescue snapshot",
+                    )
+                    .detail(format!(
+                        "{pre} is a snapshot of {ds}, not of the zone boot environment mounted at \
+                         {} now, so its files are not visible under .zfs/snapshot there",
+                        self.facts.zone_root.display()
+                    )),
+                );
+            } else {
+                found.push(strategies::config_differences(&self.facts.zone_root, short));
+            }
         }
         if boot {
             let spec = crate::commands::zoneadm::boot_spec(&self.facts.zone);
@@ -2319,20 +2364,24 @@ impl Run {
                             "once it can be detached: zoneadm -z {zone} detach && zfs rollback -r {pre}"
                         ));
                     } else {
-                        match snapshot::rollback(&self.exec, &pre) {
-                            Ok(()) => {
+                        match self.undo_to_pre(&pre) {
+                            Ok(done) => {
                                 self.emit(Event::Snapshot {
                                     step: self.exec.step,
-                                    name: pre.clone(),
+                                    name: done.target.clone(),
                                     action: SnapshotAction::RolledBack,
                                 });
-                                self.snapshots.retain(|s| *s == pre);
+                                self.snapshots.retain(|s| *s == done.target);
+                                if self.snapshots.is_empty() {
+                                    self.snapshots.push(done.target.clone());
+                                }
                                 message.push_str(&format!(
-                                "; the zone is left detached with its image rolled back to {pre}"
-                            ));
+                                    "; the zone is left detached with its image rolled back to {}{}",
+                                    done.target, done.note
+                                ));
                             }
                             Err(e) => {
-                                message.push_str(&format!("; rolling back to {pre} failed: {e}"))
+                                message.push_str(&format!("; rolling back to {pre} failed: {e:#}"))
                             }
                         }
                     }
@@ -2361,7 +2410,14 @@ impl Run {
                 packages_removed = self.packages_gone();
                 self.post_checks(boot);
                 if let Some(pre) = &self.pre {
-                    next_steps.push(format!("undo everything: zonerescue rollback {zone}   (or: zoneadm -z {zone} detach && zfs rollback -r {pre})"));
+                    next_steps.push(match &self.journal.original_zbe {
+                        Some(orig) => format!(
+                            "undo everything: zonerescue rollback {zone}   (the zone now runs from \
+                             a clone of {orig}: that makes {orig} its boot environment again at \
+                             the pre-rescue snapshot and destroys the clone)"
+                        ),
+                        None => format!("undo everything: zonerescue rollback {zone}   (or: zoneadm -z {zone} detach && zfs rollback -r {pre})"),
+                    });
                 }
                 if let Some(before) = &self.journal.earlier_pre {
                     next_steps.push(format!("back to before any rescue (an earlier run never finished): zonerescue rollback {zone} --to {before}"));
@@ -2371,7 +2427,11 @@ impl Run {
                 next_steps.push(format!("continue where it stopped: zonerescue resume {zone}"));
                 next_steps.push(format!("see where it stopped: zonerescue status {zone}"));
                 if let Some(pre) = &self.pre {
-                    next_steps.push(format!("return to the start: zonerescue rollback {zone}   (or: zfs rollback -r {pre})"));
+                    next_steps.push(if self.journal.original_zbe.is_some() {
+                        format!("return to the start: zonerescue rollback {zone}")
+                    } else {
+                        format!("return to the start: zonerescue rollback {zone}   (or: zfs rollback -r {pre})")
+                    });
                 }
             }
             _ => {}
@@ -2419,4 +2479,10 @@ impl Run {
         }
         Ok(result.exit_code())
     }
+}
+
+/// Where a failed run's undo left the zone: the pre-rescue snapshot it is at, and a note.
+struct PreRestored {
+    target: String,
+    note: String,
 }

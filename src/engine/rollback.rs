@@ -3,6 +3,7 @@
 //! and leave the zone detached (`configured`), ready for another attempt. Refuses, with a
 //! reason, when that is not safe; does nothing when the last run changed nothing.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cli::{Cli, RollbackArgs};
@@ -22,6 +23,7 @@ use super::reporter::Reporter;
 use super::signals::Interrupt;
 use super::snapshot;
 use super::snapshots::{self, ZbeSnapshot};
+use super::zbe_clone::{self, CloneUndo, Undo};
 
 pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     let zone = ZoneName::new(&args.zone)?;
@@ -38,7 +40,16 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let target = match (&args.to, &journal.pre_snapshot, &journal.active_zbe) {
+    let zone_root = journal.zone_root.as_ref().map(PathBuf::from);
+    // The ZBE the zone runs from now, by the brand's rule: a run killed during an attach that
+    // cloned the ZBE (Solaris 11) never learnt of the clone, so the journal's may be stale.
+    let zbe_now = journal
+        .active_zbe
+        .as_deref()
+        .and_then(zbe_clone::zbe_root_of)
+        .and_then(|root| zbe_clone::current_zbe(&runner, root, zone_root.as_deref()).ok());
+    let zbe_now = zbe_now.or_else(|| journal.active_zbe.clone());
+    let mut target = match (&args.to, &journal.pre_snapshot, &zbe_now) {
         (Some(t), _, _) if t.contains('@') => t.clone(),
         (Some(t), _, Some(zbe)) => format!("{zbe}@{t}"),
         (Some(_), _, None) => {
@@ -47,7 +58,9 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         (None, Some(pre), _) => pre.clone(),
         (None, None, _) => return refuse("the last run took no pre-rescue snapshot".into()),
     };
-    if journal.active_zbe.as_deref().is_some_and(|zbe| !target.starts_with(&format!("{zbe}@"))) {
+    if args.to.is_some()
+        && zbe_now.as_deref().is_some_and(|zbe| !target.starts_with(&format!("{zbe}@")))
+    {
         return refuse(format!("{target} is not a snapshot of the zone's boot environment"));
     }
     // Detaching and rolling back a zone the run never touched would only take it out of
@@ -68,6 +81,35 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     {
         eprintln!("zonerescue: rollback of zone {zone} refused: {why}");
         return Ok(exit::LOCKED);
+    }
+    // Where the pre-rescue image is now: an attach may have moved the zone to a clone.
+    if args.to.is_none() {
+        match zbe_clone::plan(
+            &runner,
+            &target,
+            journal.original_zbe.as_deref(),
+            zone_root.as_deref(),
+        ) {
+            Ok(Undo::Plain { target: t }) => target = t,
+            Ok(Undo::Clone(u)) => {
+                return rollback_clone(
+                    &zone,
+                    &dir,
+                    &exec,
+                    journal,
+                    &u,
+                    zone_root.as_deref(),
+                    args.yes,
+                );
+            }
+            Ok(Undo::ByHand { why, steps }) => {
+                return refuse(format!(
+                    "{why}; nothing was changed. By hand:\n  {}",
+                    steps.join("\n  ")
+                ));
+            }
+            Err(e) => return Ok(stopped(&zone, &e.into())),
+        }
     }
     match snapshot::exists(&exec, &target) {
         Ok(true) => {}
@@ -98,25 +140,7 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     let n = journal.begin_step("rollback", Some(target.clone()));
     journal.save(&dir)?;
     let mut undo = || -> anyhow::Result<String> {
-        // The global zone first: it serves every zone, not just this one.
-        let mut gz_note = String::new();
-        if journal.gz_publishers_modified {
-            // Not under another zone's attach, nor while another run has them simplified.
-            let access = super::host_lock::Access::Exclusive;
-            let Some(_host) = super::recover::lock_gz_publishers(&exec, &dir, access)? else {
-                anyhow::bail!("interrupted while waiting to restore the global zone's publishers");
-            };
-            let intact = restore_recorded_gz_publishers(&exec, &journal)?;
-            gz_note = if intact {
-                "; global-zone publishers restored".into()
-            } else {
-                "; WARNING: global-zone publishers still differ from the record (see above)".into()
-            };
-            journal.gz_publishers_modified = !intact;
-        }
-        if installed {
-            exec.change_ok(&zoneadm::detach_spec(&zone, false), &[0])?;
-        }
+        let gz_note = restore_gz_then_detach(&exec, &mut journal, &dir, &zone, installed)?;
         snapshot::rollback(&exec, &target)?;
         Ok(gz_note)
     };
@@ -145,6 +169,139 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
          Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was."
     );
     Ok(exit::OK)
+}
+
+/// Solaris 11, the zone moved to a clone of its ZBE by an attach (see `zbe_clone`): make the
+/// original ZBE the zone's again, at its pre-rescue snapshot, destroying the clone.
+fn rollback_clone(
+    zone: &ZoneName,
+    dir: &Path,
+    exec: &Exec,
+    mut journal: Journal,
+    u: &CloneUndo,
+    zone_root: Option<&Path>,
+    yes: bool,
+) -> anyhow::Result<u8> {
+    let refuse = |why: String| {
+        eprintln!("zonerescue: rollback of zone {zone} refused: {why}");
+        Ok(exit::REFUSED)
+    };
+    let state = zoneadm::get(&exec.runner, zone)?.state;
+    if state.is_active() {
+        return refuse(format!(
+            "the zone is {state}; halt it first if you really want its image rolled back"
+        ));
+    }
+    let installed = state == ZoneState::Installed;
+    let target = u.target();
+    let mut plan = format!(
+        "Rolling zone {zone} back to before the rescue: the attach moved it to {clone}, a clone \
+         of {orig}; the pre-rescue image is {pre}:\n",
+        clone = u.clone,
+        orig = u.original,
+        pre = if u.moved {
+            format!("{}@{} (moved there by the promote)", u.clone, u.tag)
+        } else {
+            target.clone()
+        },
+    );
+    if installed {
+        plan.push_str("  - the zone is installed: it will be DETACHED first and left configured\n");
+    }
+    for c in u.commands() {
+        plan.push_str(&format!("  - {c}\n"));
+    }
+    plan.push_str(&format!(
+        "  - this DESTROYS {} (the clone the attach made, with what the rescue did to it)\n",
+        u.clone
+    ));
+    if !u.destroyed_snapshots.is_empty() {
+        plan.push_str("  - and these later snapshots:\n");
+        for s in &u.destroyed_snapshots {
+            plan.push_str(&format!("      {s}\n"));
+        }
+    }
+    plan.push_str(&format!(
+        "  - {} is the zone's boot environment again, as before the rescue\n",
+        u.original
+    ));
+    let question = if installed {
+        format!("Detach zone {zone} and roll it back?")
+    } else {
+        format!("Roll zone {zone} back?")
+    };
+    if let Err(why) = ui::consent(yes, &plan, &question) {
+        return refuse(why.into());
+    }
+    let n = journal.begin_step("rollback", Some(target.clone()));
+    journal.save(dir)?;
+    let mut run = || -> anyhow::Result<String> {
+        let gz_note = restore_gz_then_detach(exec, &mut journal, dir, zone, installed)?;
+        zbe_clone::undo(exec, u, zone_root)?;
+        Ok(gz_note)
+    };
+    let gz_note = match run() {
+        Ok(note) => note,
+        Err(e) => {
+            journal.end_step(n, StepOutcome::Failed, &format!("{e:#}"));
+            journal.save(dir)?;
+            return Ok(stopped(zone, &e));
+        }
+    };
+    let detail = format!(
+        "{} is the zone's ZBE again, rolled back to {target}; {} destroyed",
+        u.original, u.clone
+    );
+    journal.end_step(n, StepOutcome::Done, &detail);
+    journal.active_zbe = Some(u.original.clone());
+    journal.pre_snapshot = Some(target.clone());
+    journal.original_zbe = None;
+    journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
+    journal.save(dir)?;
+    println!(
+        "zone {zone}: image rolled back to {target}: {orig} is the zone's boot environment again \
+         and the clone {clone} the attach made is destroyed{destroyed}; the zone is detached \
+         (configured){gz_note}.\n\
+         Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was.",
+        orig = u.original,
+        clone = u.clone,
+        destroyed = if u.destroyed_snapshots.is_empty() {
+            String::new()
+        } else {
+            format!(" (snapshots destroyed: {})", u.destroyed_snapshots.join(", "))
+        },
+    );
+    Ok(exit::OK)
+}
+
+/// The global zone's publishers restored first (they serve every zone, not just this one),
+/// then the zone detached if installed; a note on the publishers for the final message.
+fn restore_gz_then_detach(
+    exec: &Exec,
+    journal: &mut Journal,
+    dir: &std::path::Path,
+    zone: &ZoneName,
+    installed: bool,
+) -> anyhow::Result<String> {
+    let mut gz_note = String::new();
+    if journal.gz_publishers_modified {
+        // Not under another zone's attach, nor while another run has them simplified.
+        let access = super::host_lock::Access::Exclusive;
+        let Some(_host) = super::recover::lock_gz_publishers(exec, dir, access)? else {
+            anyhow::bail!("interrupted while waiting to restore the global zone's publishers");
+        };
+        let intact = restore_recorded_gz_publishers(exec, journal)?;
+        gz_note = if intact {
+            "; global-zone publishers restored".into()
+        } else {
+            "; WARNING: global-zone publishers still differ from the record (see above)".into()
+        };
+        journal.gz_publishers_modified = !intact;
+    }
+    if installed {
+        exec.change_ok(&zoneadm::detach_spec(zone, false), &[0])?;
+    }
+    Ok(gz_note)
 }
 
 /// What a rollback to `target` does, for the operator to read before answering.

@@ -114,6 +114,12 @@ pub fn compact(clock_s: u64) -> String {
     format!("{}{:02}{:02}T{:02}{:02}{:02}Z", c.year, c.month, c.day, c.hour, c.min, c.sec)
 }
 
+/// `date +%Y-%m-%d-%H:%M:%S`: the brand's `clone_zbe` snapshot name (reference §2.6).
+pub fn snapshot_stamp(clock_s: u64) -> String {
+    let c = civil(EPOCH + clock_s);
+    format!("{}-{:02}-{:02}-{:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.min, c.sec)
+}
+
 /// ISO time as `pkg history` prints it.
 pub fn iso(clock_s: u64) -> String {
     let c = civil(EPOCH + clock_s);

@@ -22,6 +22,8 @@
 //!     `another zoneadm may have an operation in progress.`;
 //!   - `attach-log-unreadable`: the attach log is written with mode 000;
 //!   - `attach-log-missing`: the attach log is deleted when the attach ends;
+//!   - `zbe-promote-fails`: the Solaris 11 brand's `clone_zbe` leaves its clone unpromoted
+//!     (the snapshots stay on the old ZBE);
 //!   - `out-of-space`: `zfs snapshot`/`clone` fail with `out of space`, pkg installs with
 //!     `[Errno 28] No space left on device`.
 //!

@@ -224,11 +224,12 @@ pub struct FaultDef {
     pub zone: Option<String>,
 }
 
-pub const FAULT_KINDS: [&str; 5] = [
+pub const FAULT_KINDS: [&str; 6] = [
     "image-locked",
     "zoneadm-locked",
     "attach-log-unreadable",
     "attach-log-missing",
+    "zbe-promote-fails",
     "out-of-space",
 ];
 

@@ -2,10 +2,11 @@
 
 use super::{Transcript, Update, update_image};
 use crate::sim::clock;
+use crate::sim::cmd::zfs;
 use crate::sim::out::Output;
 use crate::sim::pkgops::{self, ImageRef};
 use crate::sim::solver::Step;
-use crate::sim::world::World;
+use crate::sim::world::{Snapshot, World};
 
 const PARENT: &str = "org.opensolaris.libbe:parentbe";
 const ACTIVE: &str = "org.opensolaris.libbe:active";
@@ -54,7 +55,7 @@ fn discover(world: &mut World, zone: &str) -> Result<(String, Option<String>), V
         let (name, parent, _) = active[0].clone();
         let gz_bes_exists = world.global.other_bes.iter().any(|(_, u)| *u == parent);
         if gz_bes_exists {
-            Some((clone_zbe(world, &z.zbe_parent(), &name), Some(name)))
+            Some((clone_zbe(world, zone, &z.zbe_parent(), &name), Some(name)))
         } else {
             Some((name, None))
         }
@@ -100,9 +101,18 @@ fn discover(world: &mut World, zone: &str) -> Result<(String, Option<String>), V
     }
 }
 
-/// `clone_zbe`: snapshot the ZBE and clone it to the first free `solaris-<n>` (the brand
-/// promotes the clone and destroys the snapshot, so only the new dataset remains).
-fn clone_zbe(world: &mut World, parent: &str, src: &str) -> String {
+/// `clone_zbe` (reference §2.6): `zfs snapshot -r <ROOT>/<zbe>@<YYYY-MM-DD-HH:MM:SS>`, clone it
+/// to the first free `solaris-<n>` (`create_active_ds -s`), then `zfs promote` the clone and
+/// `zfs destroy -rd` the snapshot. The promote moves the origin's snapshots up to the clone
+/// point (the brand's own and every older one, zonerescue's `@…-pre` included) to the clone,
+/// and the old ZBE becomes a clone of `<clone>@<ts>`; with that dependent clone the deferred
+/// destroy (`-d`) leaves `<clone>@<ts>` listed. The old ZBE keeps its parentbe and active=on:
+/// `set_active_be` turns off only the other ZBEs of the *current* GZ BE (done in `discover`).
+///
+/// A scenario fault `kind = "zbe-promote-fails"` leaves the clone unpromoted (modelling a
+/// brand or pool where the promote did not happen): the snapshots stay on the old ZBE and the
+/// clone's origin is `<old>@<ts>`.
+fn clone_zbe(world: &mut World, zone: &str, parent: &str, src: &str) -> String {
     let mut n = 0;
     while world.dataset(&format!("{parent}/solaris-{n}")).is_some() {
         n += 1;
@@ -111,10 +121,22 @@ fn clone_zbe(world: &mut World, parent: &str, src: &str) -> String {
     let image = world.dataset(src).and_then(|d| d.image.clone());
     let cost = world.costs.snapshot + world.costs.clone;
     world.charge(cost);
-    world.add_dataset(&dst, &[("canmount", "noauto"), ("mountpoint", "/")], image);
+    let ts = clock::snapshot_stamp(world.clock_s);
+    let seq = world.next_seq();
     if let Some(d) = world.dataset_mut(src) {
-        // The clone forks the image; the old ZBE keeps its own (inactive) copy.
-        d.props.insert(ACTIVE.into(), "off".into());
+        d.snapshots.push(Snapshot {
+            name: ts.clone(),
+            props: Default::default(),
+            image: image.clone(),
+            seq,
+        });
+    }
+    world.add_dataset(&dst, &[("canmount", "noauto"), ("mountpoint", "/")], image);
+    if let Some(d) = world.dataset_mut(&dst) {
+        d.origin = Some(format!("{src}@{ts}"));
+    }
+    if !crate::sim::faults::take_kind(world, "zbe-promote-fails", Some(zone)) {
+        let _ = zfs::promote(world, std::slice::from_ref(&dst));
     }
     dst
 }

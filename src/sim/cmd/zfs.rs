@@ -568,6 +568,20 @@ fn rollback(world: &mut World, rest: &[String]) -> Output {
     let newer: Vec<String> =
         d.snapshots.iter().filter(|x| x.seq > s.seq).map(|x| x.name.clone()).collect();
     let image = s.image.clone();
+    // Clones of the snapshots `-r` would destroy: `-r` refuses, `-R` destroys them too
+    // (illumos/OpenSolaris `usr/src/cmd/zfs/zfs_main.c` rollback_check_dependent; not in the
+    // reference, whose §4.4 gives only the syntax).
+    let origins: Vec<String> = newer.iter().map(|n| format!("{ds}@{n}")).collect();
+    let clones = dependents(world, &origins);
+    if p.has("r") && !p.has("R") && !clones.is_empty() {
+        return Output::fail(
+            1,
+            format!(
+                "cannot rollback to '{t}': clones of previous snapshots exist\nuse '-R' to force deletion of the following clones and dependents:\n{}",
+                clones.join("\n")
+            ),
+        );
+    }
     if !(newer.is_empty() || p.has("r") || p.has("R")) {
         let (what, list_what) = if world.platform.is_illumos() {
             (
@@ -588,6 +602,16 @@ fn rollback(world: &mut World, rest: &[String]) -> Output {
     }
     let cost = world.costs.rollback;
     world.charge(cost);
+    for c in &clones {
+        let snaps: Vec<String> = world
+            .dataset(c)
+            .map(|d| d.snapshots.iter().map(|s| s.name.clone()).collect())
+            .unwrap_or_default();
+        for sn in snaps {
+            files::remove_snapshot(world, c, &sn);
+        }
+        world.datasets.retain(|d| d.name != *c && !d.name.starts_with(&format!("{c}/")));
+    }
     for n in &newer {
         files::remove_snapshot(world, ds, n);
     }
@@ -703,7 +727,25 @@ fn clone(world: &mut World, rest: &[String]) -> Output {
     Output::ok()
 }
 
-fn promote(world: &mut World, rest: &[String]) -> Output {
+/// The clones of the snapshots `origins` (full names), and theirs in turn: what `-R` destroys.
+fn dependents(world: &World, origins: &[String]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut frontier: Vec<String> = origins.to_vec();
+    while let Some(o) = frontier.pop() {
+        for d in &world.datasets {
+            if d.origin.as_deref() == Some(o.as_str()) && !found.contains(&d.name) {
+                found.push(d.name.clone());
+                frontier.extend(d.snapshots.iter().map(|s| format!("{}@{}", d.name, s.name)));
+            }
+        }
+    }
+    found
+}
+
+/// `zfs promote CLONE`: the origin's snapshots up to the clone point move to the clone, which
+/// stops being a clone; the origin (and every other clone of a moved snapshot) now depends on
+/// the clone's copy of the snapshot.
+pub(crate) fn promote(world: &mut World, rest: &[String]) -> Output {
     let Some(t) = rest.first() else { return usage("missing clone filesystem argument") };
     let Some(origin) = world.dataset(t).map(|d| d.origin.clone()) else { return no_such(t) };
     let Some(origin) = origin else {
@@ -723,6 +765,17 @@ fn promote(world: &mut World, rest: &[String]) -> Output {
     if let Some(d) = world.dataset_mut(&ods) {
         d.snapshots.retain(|s| !moved.iter().any(|m| m.name == s.name));
         d.origin = Some(format!("{t}@{osnap}"));
+    }
+    for d in world.datasets.iter_mut().filter(|d| d.name != *t) {
+        let renamed = d
+            .origin
+            .as_deref()
+            .and_then(split_snap)
+            .filter(|(o, sn)| *o == ods && moved.iter().any(|m| m.name == *sn))
+            .map(|(_, sn)| format!("{t}@{sn}"));
+        if renamed.is_some() {
+            d.origin = renamed;
+        }
     }
     if let Some(d) = world.dataset_mut(t) {
         d.origin = None;
