@@ -520,3 +520,46 @@ fn a_zone_publisher_that_cannot_be_removed_is_disabled_instead() {
         events.iter().find(|e| e["event"] == "step-end" && e["name"] == "zone-publishers").unwrap();
     assert!(step["detail"].as_str().unwrap().starts_with("disabled site"), "{step}");
 }
+
+/// `--strategy uninstall` fails on this world (a zone-only publisher is dead) after removing
+/// PHP; the run's final `zfs rollback` meets a busy dataset once (`nth = 1`), or always.
+fn failed_uninstall(always_busy: bool) -> (Sim, serde_json::Value) {
+    let mut text = sim_support::world_text("openindiana-final-rollback-busy");
+    if always_busy {
+        text = text.replacen("nth = 1\n", "", 1);
+    }
+    let h = Sim::from_text(&text);
+    let out = zr(&h.dir)
+        .args(["--json", "--yes", "--strategy", "uninstall", "build1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
+    (h, serde_json::from_str(&last).unwrap())
+}
+
+#[test]
+fn a_final_rollback_on_a_busy_dataset_is_tried_again() {
+    let (h, s) = failed_uninstall(false);
+    let message = s["message"].as_str().unwrap();
+    assert!(message.contains("image rolled back to"), "{s}");
+    let listed = h.run("pkg", &["-R", &h.root("build1"), "list", "-H"]).stdout;
+    assert!(listed.contains("web/php-56"), "PHP is back: {listed}");
+    assert_eq!(s["packages_removed"], serde_json::json!([]), "{s}");
+}
+
+#[test]
+fn a_final_rollback_that_fails_says_what_the_image_lost_and_how_to_roll_back() {
+    let (h, s) = failed_uninstall(true);
+    let message = s["message"].as_str().unwrap();
+    assert!(message.contains("NOT rolled back"), "{s}");
+    assert_eq!(
+        s["packages_removed"],
+        serde_json::json!(["web/php-56", "web/php-56/extension/php-mysql"]),
+        "{s}"
+    );
+    let steps = s["next_steps"].to_string();
+    assert!(steps.contains("zonerescue rollback build1"), "{s}");
+    let listed = h.run("pkg", &["-R", &h.root("build1"), "list", "-H"]).stdout;
+    assert!(!listed.contains("web/php-56"), "{listed}");
+}

@@ -183,18 +183,22 @@ impl Exec {
     /// Sleeps before retry number `retry + 1`, in short slices so that a signal is not
     /// delayed; false when interrupted (the caller then keeps the locked result).
     fn wait_for_lock(&self, retry: u32) -> bool {
-        self.wait_before_retry("the package image is locked by another pkg client", retry)
+        self.wait_before_retry(
+            "the package image is locked by another pkg client",
+            retry,
+            PKG_LOCK_RETRIES,
+        )
     }
 
-    /// Says `why` and sleeps before retry number `retry + 1` (the pkg lock's schedule), in
-    /// short slices so that a signal is not delayed; false when interrupted.
-    pub fn wait_before_retry(&self, why: &str, retry: u32) -> bool {
+    /// Says `why` and sleeps before retry number `retry + 1` of `of` (the pkg lock's
+    /// schedule), in short slices so that a signal is not delayed; false when interrupted.
+    pub fn wait_before_retry(&self, why: &str, retry: u32, of: u32) -> bool {
         let wait = pkg_lock_wait(retry);
         self.reporter.note(&format!(
             "{why}; retrying in {:.1} s ({} of {})",
             wait.as_secs_f64(),
             retry + 1,
-            PKG_LOCK_RETRIES
+            of
         ));
         let until = Instant::now() + wait;
         while Instant::now() < until {

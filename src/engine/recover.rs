@@ -999,7 +999,8 @@ impl Run {
                 && self.busy_retries < crate::engine::exec::PKG_LOCK_RETRIES
             {
                 let why = "another zoneadm held the zone's lock during the attach";
-                if !self.exec.wait_before_retry(why, self.busy_retries) {
+                let of = crate::engine::exec::PKG_LOCK_RETRIES;
+                if !self.exec.wait_before_retry(why, self.busy_retries, of) {
                     continue;
                 }
                 self.busy_retries += 1;
@@ -2347,6 +2348,7 @@ impl Run {
             }
             RunResult::Failed | RunResult::Error if !self.exec.dry_run => {
                 if let Some(pre) = self.pre.clone() {
+                    let mut image_restored = false;
                     // The safest state: detached, image as before the rescue. A zone that
                     // cannot be detached keeps its image: no rollback under an installed zone.
                     if let Err(e) = attempt::ensure_detached(&self.exec, &mut self.facts) {
@@ -2364,8 +2366,18 @@ impl Run {
                             "once it can be detached: zoneadm -z {zone} detach && zfs rollback -r {pre}"
                         ));
                     } else {
-                        match self.undo_to_pre(&pre) {
+                        // A dataset busy for a moment (a process in the zonepath, a `zfs
+                        // send`) often is not a few seconds later: one more try.
+                        let mut undone = self.undo_to_pre(&pre);
+                        if let Err(e) = &undone
+                            && format!("{e:#}").contains("busy")
+                            && self.exec.wait_before_retry("the zone's dataset is busy", 0, 1)
+                        {
+                            undone = self.undo_to_pre(&pre);
+                        }
+                        match undone {
                             Ok(done) => {
+                                image_restored = true;
                                 self.emit(Event::Snapshot {
                                     step: self.exec.step,
                                     name: done.target.clone(),
@@ -2381,9 +2393,21 @@ impl Run {
                                 ));
                             }
                             Err(e) => {
-                                message.push_str(&format!("; rolling back to {pre} failed: {e:#}"))
+                                message.push_str(&format!(
+                                    "; the zone is left detached and its image was NOT rolled \
+                                     back: rolling back to {pre} failed: {e:#}"
+                                ));
+                                next_steps.push(format!(
+                                    "roll the image back once that is fixed: zonerescue rollback \
+                                     {zone}"
+                                ));
                             }
                         }
+                    }
+                    // The image is as the rungs left it, not as the rescue found it: say what
+                    // it lost.
+                    if !image_restored {
+                        packages_removed = self.packages_gone();
                     }
                 }
                 if let Some(l) = &self.last_log {
