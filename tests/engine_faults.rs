@@ -529,10 +529,8 @@ fn failed_uninstall(always_busy: bool) -> (Sim, serde_json::Value) {
         text = text.replacen("nth = 1\n", "", 1);
     }
     let h = Sim::from_text(&text);
-    let out = zr(&h.dir)
-        .args(["--json", "--yes", "--strategy", "uninstall", "build1"])
-        .output()
-        .unwrap();
+    let out =
+        zr(&h.dir).args(["--json", "--yes", "--strategy", "uninstall", "build1"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
     (h, serde_json::from_str(&last).unwrap())

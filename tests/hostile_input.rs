@@ -147,3 +147,23 @@ fn non_utf8_arguments_are_errors_not_panics() {
         assert!(!text.trim().is_empty(), "{args:?}: no message");
     }
 }
+
+#[test]
+fn a_playbook_for_another_platform_is_refused_when_the_host_says_so_for_certain() {
+    let d = host();
+    let book = |p: &str| format!("{}/playbooks/{p}.toml", env!("CARGO_MANIFEST_DIR"));
+    // An OmniOS zone (brand lipkg): a Solaris 11 playbook cannot be right.
+    let (out, text) = run(&d.dir, ["--yes", "--json", "--playbook", &book("solaris11"), ZONE]);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("the playbook is for solaris11, but this host looks like omnios"),
+        "{text}"
+    );
+    let audited = String::from_utf8_lossy(&audit(&d.dir)).into_owned();
+    assert!(!audited.contains("\"snapshot\""), "nothing is done on a refused playbook");
+    // OpenIndiana or OmniOS is only a guess from names: warned, and the playbook is used.
+    let (out, text) =
+        run(&d.dir, ["--yes", "--json", "--dry-run", "--playbook", &book("openindiana"), ZONE]);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("\"key\":\"playbook.platform-mismatch\",\"severity\":\"low\""), "{text}");
+}

@@ -319,9 +319,32 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             ),
         );
     }
-    let platform = forced.unwrap_or_else(|| {
-        detect_platform(&entry.brand, &gz_publishers_tsv, &gz_publishers, gz_entire.as_ref())
-    });
+    let detected =
+        detect_platform(&entry.brand, &gz_publishers_tsv, &gz_publishers, gz_entire.as_ref());
+    let platform = forced.unwrap_or(detected);
+    if let Some(f) = forced.filter(|&f| f != detected) {
+        let title = format!("the playbook is for {f}, but this host looks like {detected}");
+        let detail = format!("zone brand {}, GZ pkg publisher listing and entire", entry.brand);
+        if contradicts(f, &entry.brand, &gz_publishers_tsv) {
+            // The brand and pkg's own output say for certain: a playbook for another
+            // platform would simplify publishers and step builds the wrong way.
+            fs.push(
+                Finding::inhibitor("playbook.platform-mismatch", title).detail(detail).remediation(
+                    format!(
+                        "give a playbook for {detected}, or none (the built-in one follows the \
+                         host)"
+                    ),
+                ),
+            );
+        } else {
+            fs.push(Finding::warn("playbook.platform-mismatch", Severity::Low, title).detail(
+                format!(
+                    "{detail}: only a guess between these two; the playbook's \
+                                     platform is used"
+                ),
+            ));
+        }
+    }
     fs.push(Finding::info(
         "platform",
         format!(
@@ -536,8 +559,7 @@ pub fn detect_platform(
     if brand == "solaris" {
         return Platform::Solaris11;
     }
-    let first = gz_tsv.lines().find(|l| !l.trim().is_empty());
-    if first.is_some_and(|l| l.split('\t').count() == 7) {
+    if seven_columns(gz_tsv) {
         return Platform::S11Express;
     }
     if gz_publishers.iter().any(|p| p.name.contains("omnios")) {
@@ -549,6 +571,25 @@ pub fn detect_platform(
     match gz_entire.and_then(|f| f.version.as_ref()) {
         Some(v) if v.release.0.first() == Some(&11) => Platform::OmniOs,
         _ => Platform::OpenIndiana,
+    }
+}
+
+/// `pkg publisher -H -F tsv` in the 7 columns of Solaris 11 Express's pkg (b134–b151).
+fn seven_columns(gz_tsv: &str) -> bool {
+    let first = gz_tsv.lines().find(|l| !l.trim().is_empty());
+    first.is_some_and(|l| l.split('\t').count() == 7)
+}
+
+/// Whether platform `p` contradicts what the host shows for certain: brand `solaris` is
+/// Solaris 11 and nothing else is; the 7-column publisher tsv is Solaris 11 Express's pkg
+/// and no other's. Between OpenIndiana and OmniOS only names and versions tell (a guess).
+fn contradicts(p: Platform, brand: &str, gz_tsv: &str) -> bool {
+    let s11 = brand == "solaris";
+    let s11x = !s11 && seven_columns(gz_tsv);
+    match p {
+        Platform::Solaris11 => !s11,
+        Platform::S11Express => !s11x,
+        Platform::OmniOs | Platform::OpenIndiana => s11 || s11x,
     }
 }
 
