@@ -297,3 +297,28 @@ fn binary_input_is_not_an_attach_log() {
         assert_eq!(out.status.code(), Some(0));
     }
 }
+
+#[test]
+fn a_device_is_refused_not_read_for_ever() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zonerescue"))
+        .args(["analyze", "/dev/zero"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("analyze /dev/zero still reading after 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("/dev/zero is a device, not a log file"), "{err}");
+}

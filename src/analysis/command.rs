@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -64,6 +65,11 @@ fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Report> {
         } else {
             analyzer.begin_file(&f.display().to_string());
             let file = File::open(f).with_context(|| format!("cannot open {}", f.display()))?;
+            // A device never ends (/dev/zero, a tape): no log is read from one. Pipes are.
+            let kind = file.metadata().map(|m| m.file_type()).ok();
+            if kind.is_some_and(|t| t.is_char_device() || t.is_block_device()) {
+                anyhow::bail!("{} is a device, not a log file", f.display());
+            }
             analyzer.consume_reader(file).with_context(|| format!("reading {}", f.display()))?;
         }
     }
