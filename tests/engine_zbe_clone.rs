@@ -231,3 +231,16 @@ fn rollback_after_a_kill_during_the_cloning_attach_returns_the_pre_rescue_image(
     assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, gz_before);
     assert_eq!(sim.state(DB), "configured");
 }
+
+#[test]
+fn two_active_zbes_of_older_gz_bes_are_refused_with_the_brands_own_way_to_choose() {
+    // Flipping org.opensolaris.libbe:active by hand could take a ZBE from the global-zone BE
+    // it belongs to; the solaris brand's `attach -z ZBE` claims one (reference §2.6).
+    let sim = Sim::from_file(&sim_support::world("s11-two-active-zbes-of-older-gz-bes"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "db1", &[]);
+    assert_eq!(code, Some(3), "{:?}", events.last());
+    let f = events.iter().find(|e| e["key"] == "zbe.ambiguous").expect("zbe.ambiguous");
+    let fix = f["remediation"].as_str().unwrap();
+    assert!(fix.contains("zoneadm -z db1 attach -z ZBE, ZBE one of solaris, solaris-0"), "{fix}");
+    assert!(sim_support::audit(&sim.dir).iter().all(|a| a.argv[0] != "zfs" || a.argv[1] == "list"));
+}

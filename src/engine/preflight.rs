@@ -217,11 +217,31 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             );
         }
         ZbeChoice::Ambiguous(list) => {
+            // The solaris brand has its own way to pick one (reference §2.6, discover_active_be):
+            // flipping `active` by hand could take a ZBE from the global-zone BE it belongs to.
+            let fix = if entry.brand == "solaris" {
+                let names: Vec<&str> =
+                    list.iter().map(|d| d.rsplit('/').next().unwrap_or(d)).collect();
+                format!(
+                    "zonerescue never guesses: choose the one to keep and let the brand claim it: \
+                     zoneadm -z {zone} attach -z ZBE, ZBE one of {} (the others stay with their \
+                     global-zone BEs); run zonerescue again if its update then fails",
+                    names.join(", ")
+                )
+            } else {
+                "zonerescue never guesses: of those whose org.opensolaris.libbe:parentbe is the \
+                 running global-zone BE's uuid (beadm list -H), mark exactly one with \
+                 org.opensolaris.libbe:active=on"
+                    .to_string()
+            };
             return stop(
                 &mut fs,
-                Finding::inhibitor("zbe.ambiguous", "several zone boot environments could be the active one")
-                    .detail(list.join(", "))
-                    .remediation("zonerescue never guesses: mark exactly one with org.opensolaris.libbe:active=on"),
+                Finding::inhibitor(
+                    "zbe.ambiguous",
+                    "several zone boot environments could be the active one",
+                )
+                .detail(list.join(", "))
+                .remediation(fix),
             );
         }
     };
