@@ -4,6 +4,8 @@
 //! attached (before: only `gz_publishers_intact: false` in the JSON said so), and exits 6. What the tsv does
 //! not show (proxies, SSL key and certificate) must come back too: on Solaris 11 and OmniOS the
 //! publishers in the way are only disabled, on Solaris 11 Express they are re-added with it.
+//! On OmniOS the attach copies the disabled ones into the zone disabled: those the zone had
+//! enabled and that answer are enabled there again.
 
 mod sim_support;
 use sim_support::Sim;
@@ -193,4 +195,118 @@ fn solaris11_resume_after_a_kill_enables_the_disabled_publisher_again() {
     assert_eq!(s["result"], "attached", "{s}");
     assert_eq!(s["gz_publishers_intact"], true, "{s}");
     assert_eq!((gz_publishers(&sim), table(&sim), detail(&sim, "ha-cluster")), before);
+}
+
+/// OmniOS: extra.omnios (answers), ooce and site (no longer answers) are disabled in the global
+/// zone for the attach, whose `pkg copy-publishers-from /` copies them into the zone disabled.
+const COPIED: &str = "omnios-gz-publishers-reenabled-in-zone";
+
+/// The zone image's enabled publishers, by name: `pkg -R ROOT publisher -H -n -F tsv` (the
+/// tsv alone cannot tell: its ENABLED column is the origin's flag, reference §3.3).
+fn zone_enabled_publishers(sim: &Sim, zone: &str) -> Vec<String> {
+    let r = sim.run("pkg", &["-R", &sim.root(zone), "publisher", "-H", "-n", "-F", "tsv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut names: Vec<String> =
+        r.stdout.lines().filter_map(|l| l.split('\t').next()).map(str::to_string).collect();
+    names.dedup();
+    names
+}
+
+/// The `pkg -R ROOT set-publisher --enable` commands run on the zone image (argv after `pkg`).
+fn zone_enables(sim: &Sim) -> Vec<String> {
+    sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|a| a.argv.get(1).is_some_and(|s| s == "-R"))
+        .filter(|a| a.argv.iter().any(|s| s == "--enable"))
+        .map(|a| a.argv[1..].join(" "))
+        .collect()
+}
+
+/// After the attach, the publisher the zone had enabled and whose repository answers is
+/// enabled again in the zone (before: left disabled, so the zone's `pkg update` ignored it);
+/// ooce, which the zone had disabled, and site, which does not answer, stay disabled, and
+/// site's enable is not even tried.
+#[test]
+fn omnios_enables_again_in_the_zone_what_the_zone_had_enabled_and_answers() {
+    let sim = Sim::from_file(&sim_support::world(COPIED));
+    assert_eq!(zone_enabled_publishers(&sim, "web2"), ["omnios", "extra.omnios", "site"]);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web2", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(s["strategies_applied"].as_array().unwrap().contains(&"gz-publishers".into()), "{s}");
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    assert_eq!(zone_enabled_publishers(&sim, "web2"), ["omnios", "extra.omnios"]);
+    let table = sim.run("pkg", &["-R", &sim.root("web2"), "publisher", "-H"]).stdout;
+    for name in ["ooce", "site"] {
+        assert!(
+            table.lines().any(|l| l.starts_with(name) && l.contains("(disabled)")),
+            "{name}: {table}"
+        );
+    }
+    // Refreshing (no --no-refresh): pkg enables it only if its catalog can be fetched.
+    let root = sim.root("web2");
+    assert_eq!(zone_enables(&sim), [format!("-R {root} set-publisher --enable extra.omnios")]);
+    let f = finding(&events, "gz-publishers.reenabled-in-zone").expect("re-enabling: said");
+    assert!(f["title"].as_str().unwrap().contains("extra.omnios"), "{f}");
+    let f = finding(&events, "gz-publishers.copied-disabled").expect("the rest: said");
+    let title = f["title"].as_str().unwrap();
+    assert!(title.contains("ooce, site") && !title.contains("extra"), "{f}");
+    let detail = f["detail"].as_str().unwrap();
+    assert!(detail.contains("ooce: the zone did not have it enabled"), "{f}");
+    assert!(detail.contains("site: the zone had it enabled, but the global zone could not"), "{f}");
+}
+
+/// extra.omnios answers preflight and the zone-publishers reachability test, then stops
+/// answering: its enable in the zone fails, pkg leaves it disabled, the run still succeeds,
+/// and the finding says so with the command to run once it answers.
+#[test]
+fn omnios_a_failed_enable_in_the_zone_leaves_it_disabled_and_says_so() {
+    let text = format!(
+        "{}\n[[faults]]\nrepository = \"https://pkg.omnios.org/r151054/extra/\"\nunreachable_after = 2\n",
+        sim_support::world_text(COPIED)
+    );
+    let sim = Sim::from_text(&text);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web2", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    let dead = finding(&events, "gz.publisher-unreachable").unwrap();
+    assert!(!dead["title"].as_str().unwrap().contains("extra"), "preflight reached it: {dead}");
+    let root = sim.root("web2");
+    assert_eq!(zone_enables(&sim), [format!("-R {root} set-publisher --enable extra.omnios")]);
+    assert_eq!(zone_enabled_publishers(&sim, "web2"), ["omnios"]);
+    assert!(finding(&events, "gz-publishers.reenabled-in-zone").is_none());
+    let f = finding(&events, "gz-publishers.copied-disabled").expect("said");
+    let detail = f["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!(
+            "extra.omnios: the zone had it enabled, but `pkg -R {root} set-publisher --enable \
+             extra.omnios` failed, so it stays disabled"
+        )),
+        "{f}"
+    );
+    let fix = f["remediation"].as_str().unwrap();
+    assert!(fix.contains(&format!("pkg -R {root} set-publisher --enable extra.omnios")), "{f}");
+}
+
+/// Dry run: the re-enabling commands are in gz-publishers' plan (site's too: a dry run does
+/// not refresh, so nothing has found it unreachable), not ooce's, and nothing runs.
+#[test]
+fn omnios_dry_run_shows_the_enable_in_the_zone_and_runs_nothing() {
+    let sim = Sim::from_file(&sim_support::world(COPIED));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web2", &["--dry-run"]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let root = sim.root("web2");
+    let plan = events
+        .iter()
+        .find(|e| e["event"] == "step-start" && e["name"] == "gz-publishers")
+        .map(|e| e["commands"].to_string())
+        .unwrap();
+    assert!(
+        plan.contains(&format!("pkg -R {root} set-publisher --enable extra.omnios ")),
+        "{plan}"
+    );
+    assert!(plan.contains(&format!("pkg -R {root} set-publisher --enable site ")), "{plan}");
+    assert!(!plan.contains(&format!("{root} set-publisher --enable ooce")), "{plan}");
+    assert!(zone_enables(&sim).is_empty());
+    assert!(publisher_changes(&sim).is_empty());
 }

@@ -161,6 +161,46 @@ fn pkg_publisher_current_table_status_is_the_origins() {
     );
 }
 
+/// Enabling a disabled publisher again refreshes its catalog unless `--no-refresh` (the image
+/// holds none for it); when the refresh fails, pkg restores the publisher as it was, still
+/// disabled, and exits 1 (oracle/solaris-ips `api.py` `update_publisher`: `need_refresh`,
+/// `cleanup()`). Before, the simulated enable never refreshed and always succeeded.
+#[test]
+fn pkg_set_publisher_enable_refreshes_and_a_failed_refresh_keeps_it_disabled() {
+    let sim = Sim::from_file(&sim_support::world("omnios-gz-publishers-reenabled-in-zone"));
+    let root = sim.root("web2");
+    let pkg = |args: &[&str]| {
+        let mut a = vec!["-R", root.as_str()];
+        a.extend_from_slice(args);
+        sim.run("pkg", &a)
+    };
+    let disabled = |name: &str| {
+        pkg(&["publisher", "-H"])
+            .stdout
+            .lines()
+            .any(|l| l.starts_with(name) && l.contains("(disabled)"))
+    };
+    for name in ["site", "ooce"] {
+        assert_eq!(pkg(&["set-publisher", "--disable", name]).code, 0);
+    }
+    // site's repository does not answer: the enable fails and changes nothing.
+    let r = pkg(&["set-publisher", "--enable", "site"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.starts_with("\npkg set-publisher: Could not refresh the catalog for site\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(disabled("site"));
+    // ooce's answers.
+    let r = pkg(&["set-publisher", "--enable", "ooce"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!disabled("ooce"));
+    // --no-refresh enables without asking the repository.
+    assert_eq!(pkg(&["set-publisher", "--enable", "--no-refresh", "site"]).code, 0);
+    assert!(!disabled("site"));
+}
+
 #[test]
 fn pkg_list_info_variant_on_a_zone_root() {
     let sim = Sim::new("s11express-b111-web");

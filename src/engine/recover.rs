@@ -1966,6 +1966,116 @@ impl Run {
         Ok(())
     }
 
+    /// After an attach that copied the publishers disabled for it into the zone, disabled
+    /// (`copy-publishers-from`): enables again, in the zone image, those the zone had enabled
+    /// before the run and that were not found unreachable (preflight, or the diagnosis before
+    /// this attach), and says what was enabled and what stays disabled and why. A failed
+    /// enable leaves the publisher disabled (pkg changes nothing) and never fails the run.
+    fn reenable_copied_in_zone(&mut self, copied: &[String]) {
+        let mut unreachable = self.facts.gz_unreachable.clone().unwrap_or_default();
+        if let Some(d) = &self.diagnosis {
+            unreachable.extend(d.publishers.iter().cloned());
+        }
+        let (enable, left) = strategies::zone_reenable_plan(
+            copied,
+            &self.facts.zone_publishers_at_start,
+            &unreachable,
+        );
+        let zp = self.facts.zone_pkg();
+        let mut enabled = Vec::new();
+        // Left disabled in the zone: (name, why).
+        let mut still: Vec<(String, String)> = Vec::new();
+        for n in enable {
+            let spec = match strategies::zone_enable_spec(&zp, &n) {
+                Ok(s) => s,
+                Err(e) => {
+                    still.push((n, format!("not enabled again: {e}")));
+                    continue;
+                }
+            };
+            if self.exec.interrupt.is_set() {
+                still.push((n, "not enabled again: the run was interrupted".into()));
+                continue;
+            }
+            match self.exec.change(&spec) {
+                Ok(Some(out)) if out.success() => enabled.push(n),
+                Ok(Some(out)) => still.push((
+                    n,
+                    format!(
+                        "the zone had it enabled, but `{}` failed, so it stays disabled: {}",
+                        spec.display(),
+                        strategies::tail(&out)
+                    ),
+                )),
+                // A dry run (which has no attach either): only shown.
+                Ok(None) => {}
+                Err(e) => still.push((
+                    n,
+                    format!("the zone had it enabled, but `{}` could not run: {e}", spec.display()),
+                )),
+            }
+        }
+        for (n, why) in left {
+            let why = match why {
+                strategies::LeftDisabled::Unreachable => {
+                    "the zone had it enabled, but the global zone could not reach its repository"
+                }
+                strategies::LeftDisabled::NotEnabledBefore => {
+                    "the zone did not have it enabled before"
+                }
+            };
+            still.push((n, why.into()));
+        }
+        let root = self.facts.zone_root.display().to_string();
+        if !enabled.is_empty() {
+            self.emit(Event::Finding(
+                Finding::info(
+                    "gz-publishers.reenabled-in-zone",
+                    format!(
+                        "enabled {} again in the zone (the attach copied them disabled; the zone \
+                         had them enabled before; their catalogs refreshed)",
+                        enabled.join(", ")
+                    ),
+                )
+                .detail(
+                    enabled
+                        .iter()
+                        .map(|n| format!("pkg -R {root} set-publisher --enable {n}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            ));
+        }
+        if !still.is_empty() {
+            let names: Vec<&str> = still.iter().map(|(n, _)| n.as_str()).collect();
+            self.emit(Event::Finding(
+                Finding::info(
+                    "gz-publishers.copied-disabled",
+                    format!(
+                        "the attach copied {} into the zone disabled (disabled in the global \
+                         zone for the attach; enabled there again)",
+                        names.join(", ")
+                    ),
+                )
+                .detail(
+                    still
+                        .iter()
+                        .map(|(n, why)| format!("{n}: {why}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+                .remediation(format!(
+                    "once their repositories answer, if the zone should use them: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("pkg -R {root} set-publisher --enable {n}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )),
+            ));
+        }
+    }
+
     /// `attach -u` (with the GZ publishers simplified around it once gz-publishers applied).
     fn attach_attempt(&mut self) -> anyhow::Result<bool> {
         // Detached first: the global zone's publishers stay simplified no longer than the
@@ -1988,9 +2098,12 @@ impl Run {
         // Its spinner (as every long command's) is Exec's, with the log's lines beneath it.
         let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
         // OpenIndiana and OmniOS copy every GZ publisher into the zone, disabled ones as
-        // disabled: those disabled for the attach stay so in the zone.
+        // disabled: those disabled for the attach arrive disabled in the zone.
         let copied_disabled = match &guard {
-            Some(g) if !self.exec.dry_run && self.facts.platform != Platform::Solaris11 => {
+            Some(g)
+                if !self.exec.dry_run
+                    && strategies::attach_copies_publishers(self.facts.platform) =>
+            {
                 g.disabled_for_attach()
             }
             _ => Vec::new(),
@@ -2014,27 +2127,7 @@ impl Run {
         self.last_log = result.log_path.clone();
         let attached = result.attached();
         if attached && !copied_disabled.is_empty() {
-            self.emit(Event::Finding(
-                Finding::info(
-                    "gz-publishers.copied-disabled",
-                    format!(
-                        "the attach copied {} into the zone disabled (disabled in the global \
-                         zone for the attach; enabled there again)",
-                        copied_disabled.join(", ")
-                    ),
-                )
-                .remediation(format!(
-                    "once their repositories answer, if the zone should use them: {}",
-                    copied_disabled
-                        .iter()
-                        .map(|n| format!(
-                            "pkg -R {} set-publisher --enable {n}",
-                            self.facts.zone_root.display()
-                        ))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )),
-            ));
+            self.reenable_copied_in_zone(&copied_disabled);
         }
         self.diagnosis = Some(result.diagnosis);
         self.follow_cloned_zbe()?;

@@ -7,7 +7,9 @@
 //!   them; OpenIndiana ≥ 2016 and OmniOS copy them disabled and refresh only enabled ones),
 //!   the other *enabled* publishers are disabled (`pkg set-publisher --disable NAME`) and
 //!   enabled again afterwards: rank order, origins, mirrors, proxies, SSL key and certificate
-//!   and properties are never touched;
+//!   and properties are never touched; where the attach copies them into the zone disabled,
+//!   those the zone had enabled are enabled there again after an attach that succeeds
+//!   ([`zone_reenable_plan`], [`zone_enable_spec`]);
 //! - on Solaris 11 Express, whose b151 attach re-creates disabled publishers in the zone and
 //!   trips over them, all the others are unset and re-added: origins, mirrors, enabled/disabled,
 //!   sticky, rank order, proxies (tsv `PROXY`, or `Proxy:` of `pkg publisher NAME`) and the SSL
@@ -71,6 +73,59 @@ fn enable_spec(name: &str, enable: bool) -> Result<CommandSpec, InvalidName> {
         ..Default::default()
     };
     Pkg::live().set_publisher_spec(&sp)
+}
+
+/// Whether the platform's attach copies the global zone's publishers into the zone image, the
+/// disabled ones disabled (reference §5: OpenIndiana and OmniOS `pkg copy-publishers-from /`,
+/// b151's re-creation); Solaris 11's goes through the system repository and copies none.
+pub fn attach_copies_publishers(p: Platform) -> bool {
+    p != Platform::Solaris11
+}
+
+/// Why a publisher the attach copied into the zone disabled is not enabled there again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeftDisabled {
+    /// The zone image did not have it enabled before the run.
+    NotEnabledBefore,
+    /// The global zone could not reach it (preflight or an attach log).
+    Unreachable,
+}
+
+/// Of the publishers disabled in the global zone for the attach (and so copied into the zone
+/// disabled), those to enable again in the zone image — enabled there before the run
+/// (`zone_at_start`) and not known to be unreachable — and the others, with why they stay.
+pub fn zone_reenable_plan(
+    disabled_for_attach: &[String],
+    zone_at_start: &[Publisher],
+    unreachable: &[String],
+) -> (Vec<String>, Vec<(String, LeftDisabled)>) {
+    let mut enable = Vec::new();
+    let mut left = Vec::new();
+    for name in disabled_for_attach {
+        let was_enabled = zone_at_start.iter().any(|p| p.name == *name && p.enabled);
+        if !was_enabled {
+            left.push((name.clone(), LeftDisabled::NotEnabledBefore));
+        } else if unreachable.contains(name) {
+            left.push((name.clone(), LeftDisabled::Unreachable));
+        } else {
+            enable.push(name.clone());
+        }
+    }
+    (enable, left)
+}
+
+/// `pkg -R ZONEROOT set-publisher --enable NAME`, refreshing. The refresh costs one catalog
+/// fetch per publisher, but it is what the operator needs: pkg refreshes a re-enabled
+/// publisher (the zone image holds no catalog for it yet) and, when its repository does not
+/// answer, leaves it disabled and changes nothing, so the zone never ends with an enabled
+/// publisher that makes each later `pkg refresh`/`update` in it fail; with `--no-refresh` a
+/// dead one would be enabled blind, and the next `pkg update` would fetch the catalog anyway.
+pub fn zone_enable_spec(zone: &Pkg, name: &str) -> Result<CommandSpec, InvalidName> {
+    zone.set_publisher_spec(&SetPublisher {
+        name: name.into(),
+        enable: Some(true),
+        ..Default::default()
+    })
 }
 
 /// What a location is added with beyond its URI: proxy, SSL key, SSL certificate.
@@ -232,6 +287,22 @@ impl Strategy for GzPublishers {
                     for n in &names {
                         if let Ok(s) = enable_spec(n, enable) {
                             out.push(format!("{}   ({when} each attach)", s.display()));
+                        }
+                    }
+                }
+                if attach_copies_publishers(input.facts.platform) {
+                    let taken: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+                    let dead = input.facts.gz_unreachable.clone().unwrap_or_default();
+                    let (enable, _) =
+                        zone_reenable_plan(&taken, &input.facts.zone_publishers_at_start, &dead);
+                    for n in enable {
+                        if let Ok(s) = zone_enable_spec(&input.facts.zone_pkg(), &n) {
+                            out.push(format!(
+                                "{}   (after an attach that succeeds, if its repository \
+                                 answers: the attach copies it into the zone disabled, and the \
+                                 zone had it enabled)",
+                                s.display()
+                            ));
                         }
                     }
                 }
@@ -614,6 +685,30 @@ mod tests {
             let how = Simplification::for_platform(p);
             assert_eq!(how == Simplification::Unset, p == Platform::S11Express, "{p}");
         }
+    }
+
+    #[test]
+    fn reenables_in_the_zone_only_what_it_had_enabled_and_is_not_unreachable() {
+        let zone = vec![p("main", true), p("extra", true), p("off", false), p("dead", true)];
+        let taken: Vec<String> =
+            ["extra", "off", "dead", "gz-only"].iter().map(|s| s.to_string()).collect();
+        let (enable, left) = zone_reenable_plan(&taken, &zone, &["dead".into()]);
+        assert_eq!(enable, ["extra"]);
+        assert_eq!(
+            left,
+            [
+                ("off".into(), LeftDisabled::NotEnabledBefore),
+                ("dead".into(), LeftDisabled::Unreachable),
+                ("gz-only".into(), LeftDisabled::NotEnabledBefore),
+            ]
+        );
+        let zp = Pkg::image("/zones/z/root");
+        assert_eq!(
+            zone_enable_spec(&zp, "extra").unwrap().display(),
+            "pkg -R /zones/z/root set-publisher --enable extra"
+        );
+        assert!(!attach_copies_publishers(Platform::Solaris11));
+        assert!(attach_copies_publishers(Platform::OmniOs));
     }
 
     #[test]

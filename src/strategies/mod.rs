@@ -15,7 +15,9 @@ mod name;
 mod uninstall;
 mod zone_publishers;
 
-pub use gz_publishers::GzPublisherGuard;
+pub use gz_publishers::{
+    GzPublisherGuard, LeftDisabled, attach_copies_publishers, zone_enable_spec, zone_reenable_plan,
+};
 pub use image_create::config_differences;
 pub use name::{StrategyChoice, StrategyName};
 
