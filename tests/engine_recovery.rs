@@ -1303,3 +1303,67 @@ fn a_single_strategy_asks_yes_or_no() {
     assert!(asked[0].starts_with("confirm: Apply image-update"), "{asked:?}");
     assert!(asked[0].ends_with("Answering no stops the rescue here."), "{asked:?}");
 }
+
+/// The operator of a guided run at its "resume the killed run?" question, who has not
+/// answered yet: meanwhile another zone's unattended rescue runs (`other`, with the run's
+/// exit code recorded), then the question is answered Stop.
+struct SlowToAnswer {
+    dir: PathBuf,
+    other: &'static str,
+    other_code: std::sync::Arc<std::sync::Mutex<Option<Option<i32>>>>,
+}
+
+impl Prompter for SlowToAnswer {
+    fn confirm(&mut self, _question: &str) -> Answer {
+        let mut child = sim_support::zonerescue(&self.dir)
+            .args(["--yes", "--json", self.other])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let code = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s.code());
+            }
+            if start.elapsed() > Duration::from_secs(60) {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        *self.other_code.lock().unwrap() = Some(code.flatten());
+        Answer::Stop
+    }
+    fn confirm_destructive(&mut self, _: &str, _: &str) -> Answer {
+        Answer::Stop
+    }
+}
+
+#[test]
+fn an_unanswered_resume_question_holds_up_no_other_zones_rescue() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("host");
+    let st = Command::new(env!("CARGO_BIN_EXE_zonesim"))
+        .arg("init")
+        .arg(sim_support::world("s11-two-zones-dead-gz-publisher"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    // db1's run killed after its detach (the GZ publishers not yet simplified): a new guided
+    // run on db1 asks whether to resume it.
+    sim_support::kill_at_command(&dir, "db1", "detach");
+    let other_code = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let operator = SlowToAnswer { dir: dir.clone(), other: "db2", other_code: other_code.clone() };
+    use clap::Parser;
+    let d = dir.display().to_string();
+    let (bin, state) = (format!("{d}/bin"), format!("{d}/state"));
+    let argv = ["zonerescue", "--command-dir", &bin, "--system-root", &d, "--state-dir", &state];
+    let cli = zonerescue::cli::Cli::try_parse_from(argv.iter().chain(&["db1"])).unwrap();
+    zonerescue::engine::recover::guided_with(&cli, Box::new(operator)).unwrap();
+    // db2 needs gz-publishers (exclusive host lock): it finished while db1's question waited.
+    assert_eq!(*other_code.lock().unwrap(), Some(Some(0)), "db2's rescue was held up");
+    assert_eq!(zone_state(&dir, "db2"), "installed");
+}

@@ -245,11 +245,17 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
             }
         }
     };
-    // The GZ publishers stay as they are (no other zone's run changes them) from before any
-    // record of them is read until preflight has read them; exclusively when a killed run,
-    // this zone's or another's, left them modified and they are restored first.
-    let own_left =
-        Journal::load(&zone_dir).ok().flatten().is_some_and(|j| j.gz_publishers_modified);
+    // Asked first (the guided resume question), before any host lock: an unanswered
+    // question must not hold up another zone's rescue. Its own run's leftovers are restored in
+    // there, under the exclusive host lock.
+    let mut opened =
+        match open_journal(&req, interactive, prompter.as_mut(), &exec, &zone_dir, run_id)? {
+            Ok(o) => o,
+            Err(r) => return refuse(r),
+        };
+    // The GZ publishers stay as they are (no other zone's run changes them) from here until
+    // preflight has read them; exclusively when a killed run on another zone left them
+    // modified and they are restored first.
     let mut access = host_lock::Access::Shared;
     let (host, others_left) = loop {
         let Some(l) = lock_gz_publishers(&exec, &zone_dir, access)? else {
@@ -257,31 +263,29 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
                 "stopped by {} while waiting; nothing was changed",
                 exec.interrupt.signal_name()
             );
-            reporter.emit(&summary_only(&zone, &run_id, RunResult::Interrupted, why));
+            let id = opened.journal.run_id.clone();
+            reporter.emit(&summary_only(&zone, &id, RunResult::Interrupted, why));
             return Ok(exit::INTERRUPTED);
         };
         let others =
             previous_run::others_left_modified(zone_dir.parent().unwrap_or(&zone_dir), &zone);
-        if !req.dry_run && (own_left || !others.is_empty()) && access == host_lock::Access::Shared {
+        if !req.dry_run && !others.is_empty() && access == host_lock::Access::Shared {
             drop(l);
             access = host_lock::Access::Exclusive;
             continue;
         }
         break (l, others);
     };
-    let mut opened =
-        match open_journal(&req, interactive, prompter.as_mut(), &exec, &zone_dir, run_id)? {
-            Ok(o) => o,
-            Err(r) => return refuse(r),
-        };
     for (dir, mut j) in others_left {
-        // A live run on that zone whose restore failed: what the GZ shows is no original.
+        // A live run on that zone that has yet to restore them (it is resuming) or could not:
+        // what the GZ shows is no original.
         let Some(_theirs) = ZoneLock::try_acquire(&dir, &j.zone)? else {
             let why = format!(
-                "the running zonerescue run on zone {} (pid {}) could not restore the global \
-                 zone's publishers; nothing was changed: once they are as its journal records \
+                "a zonerescue run on zone {} is running, and its journal says the global zone's \
+                 publishers are modified (it restores them before anything else, or could \
+                 not); nothing was changed: once they are as that journal records \
                  (`zonerescue status {}`), run zonerescue again",
-                j.zone, j.pid, j.zone
+                j.zone, j.zone
             );
             let mut r = Refusal::new(&opened.journal.run_id, why);
             r.gz_publishers_intact = Some(false);
@@ -520,6 +524,17 @@ fn open_journal(
     let mut inherited = Vec::new();
     let left = if resume { Some(&journal) } else { previous.as_ref() };
     if let Some(j) = left.filter(|j| j.gz_publishers_modified) {
+        // Not under another zone's attach, nor while another run has them simplified.
+        let _host = if req.dry_run {
+            None
+        } else {
+            let access = host_lock::Access::Exclusive;
+            let Some(l) = lock_gz_publishers(exec, zone_dir, access)? else {
+                let why = "interrupted while waiting to restore the global zone's publishers";
+                return Ok(Err(Refusal::new(&journal.run_id, why)));
+            };
+            Some(l)
+        };
         match previous_run::restore_gz_publishers(exec, j, req.dry_run, zone_dir)? {
             Ok(f) => inherited.push(f),
             Err(why) => {
