@@ -167,3 +167,24 @@ fn a_playbook_for_another_platform_is_refused_when_the_host_says_so_for_certain(
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("\"key\":\"playbook.platform-mismatch\",\"severity\":\"low\""), "{text}");
 }
+
+#[test]
+fn a_new_run_keeps_an_unreadable_journal_aside_instead_of_overwriting_it() {
+    let d = host();
+    let dir = d.dir.join("state").join(ZONE);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("journal.json"), b"{garbage").unwrap();
+    let (out, text) = run(&d.dir, ["--yes", "--json", ZONE]);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("\"key\":\"journal.unreadable\""), "{text}");
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("journal.unreadable-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{text}");
+    assert_eq!(std::fs::read(kept[0].path()).unwrap(), b"{garbage");
+    // The new run's journal is readable again.
+    let (out, text) = run(&d.dir, ["--json", "status", ZONE]);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+}

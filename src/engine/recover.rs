@@ -477,8 +477,43 @@ fn open_journal(
     zone_dir: &std::path::Path,
     run_id: String,
 ) -> anyhow::Result<Result<Opened, Refusal>> {
-    // A new run replaces the journal (a dry run does not): read the last one first.
-    let mut previous = if req.resume { None } else { Journal::load(zone_dir).ok().flatten() };
+    // A new run replaces the journal (a dry run does not): read the last one first. One that
+    // cannot be read is kept aside, not overwritten: it may be the only record of the GZ
+    // publishers a killed run left modified.
+    let mut kept_aside = None;
+    let mut previous = match (req.resume, Journal::load(zone_dir)) {
+        (true, _) => None,
+        (false, Ok(j)) => j,
+        (false, Err(e)) if req.dry_run => {
+            exec.reporter.note(&format!("the zone's journal cannot be read ({e})"));
+            None
+        }
+        (false, Err(e)) => {
+            let from = Journal::path(zone_dir);
+            let to = zone_dir.join(format!("journal.unreadable-{run_id}.json"));
+            std::fs::rename(&from, &to).map_err(|re| {
+                anyhow::anyhow!(
+                    "the journal {} cannot be read ({e}) nor kept aside: {re}",
+                    from.display()
+                )
+            })?;
+            kept_aside = Some(
+                Finding::warn(
+                    "journal.unreadable",
+                    Severity::Medium,
+                    format!(
+                        "the zone's last journal could not be read ({e}): kept as {}",
+                        to.display()
+                    ),
+                )
+                .remediation(
+                    "if a run was killed with the global zone's publishers simplified, compare \
+                     `pkg publisher -H -F tsv` with that file's gz_publishers_tsv",
+                ),
+            );
+            None
+        }
+    };
     // Guided: an operator whose run was killed may simply have started it again; offer to
     // continue that run rather than start afresh from the zone as it was left.
     let mut resume = req.resume;
@@ -545,6 +580,7 @@ fn open_journal(
         }
         journal.gz_publishers_modified = false;
     }
+    inherited.extend(kept_aside);
     inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
     if resume {
         journal.save(zone_dir)?;
