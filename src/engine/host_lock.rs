@@ -72,6 +72,31 @@ impl Drop for GzPublishersLock {
     }
 }
 
+/// The host's GZ-publishers lock for the run of `zone_dir`, waiting (and
+/// saying so once) while another zone's run holds it; `None` when a signal ends the wait.
+pub fn wait_for(
+    exec: &super::exec::Exec,
+    zone_dir: &std::path::Path,
+    access: Access,
+) -> anyhow::Result<Option<GzPublishersLock>> {
+    let base = zone_dir.parent().unwrap_or(zone_dir);
+    let mut said = false;
+    let mut waiting = |holder: Option<libc::pid_t>| {
+        if !said {
+            said = true;
+            let who = holder.map_or("another zonerescue run".to_string(), |p| {
+                format!("the zonerescue run with pid {p}")
+            });
+            exec.reporter.note(&format!(
+                "waiting for {who}: it is using the global zone's publishers (attaching its \
+                 zone, or with them simplified for its attach), which every zone's attach reads"
+            ));
+        }
+        !exec.interrupt.is_set()
+    };
+    Ok(GzPublishersLock::acquire(base, access, &mut waiting)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -258,7 +258,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     // modified and they are restored first.
     let mut access = host_lock::Access::Shared;
     let (host, others_left) = loop {
-        let Some(l) = lock_gz_publishers(&exec, &zone_dir, access)? else {
+        let Some(l) = host_lock::wait_for(&exec, &zone_dir, access)? else {
             let why = format!(
                 "stopped by {} while waiting; nothing was changed",
                 exec.interrupt.signal_name()
@@ -287,9 +287,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
                  (`zonerescue status {}`), run zonerescue again",
                 j.zone, j.zone
             );
-            let mut r = Refusal::new(&opened.journal.run_id, why);
-            r.gz_publishers_intact = Some(false);
-            return refuse(r);
+            return refuse(Refusal::gz_differs(&opened.journal.run_id, why));
         };
         // Its attach, orphaned by the kill, may still run on the simplified publishers.
         if !req.dry_run {
@@ -310,9 +308,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
                 opened.inherited.push(f);
             }
             Err(why) => {
-                let mut r = Refusal::new(&opened.journal.run_id, why);
-                r.gz_publishers_intact = Some(false);
-                return refuse(r);
+                return refuse(Refusal::gz_differs(&opened.journal.run_id, why));
             }
         }
     }
@@ -409,31 +405,6 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     run.finish(result, message, req.report.as_ref(), req.boot)
 }
 
-/// The host's GZ-publishers lock ([`host_lock`]) for the run of `zone_dir`, waiting (and
-/// saying so once) while another zone's run holds it; `None` when a signal ends the wait.
-pub(super) fn lock_gz_publishers(
-    exec: &Exec,
-    zone_dir: &std::path::Path,
-    access: host_lock::Access,
-) -> anyhow::Result<Option<host_lock::GzPublishersLock>> {
-    let base = zone_dir.parent().unwrap_or(zone_dir);
-    let mut said = false;
-    let mut waiting = |holder: Option<libc::pid_t>| {
-        if !said {
-            said = true;
-            let who = holder.map_or("another zonerescue run".to_string(), |p| {
-                format!("the zonerescue run with pid {p}")
-            });
-            exec.reporter.note(&format!(
-                "waiting for {who}: it is using the global zone's publishers (attaching its \
-                 zone, or with them simplified for its attach), which every zone's attach reads"
-            ));
-        }
-        !exec.interrupt.is_set()
-    };
-    Ok(host_lock::GzPublishersLock::acquire(base, access, &mut waiting)?)
-}
-
 /// The journal a run writes, and what it takes over from the zone's last one.
 struct Opened {
     journal: Journal,
@@ -452,6 +423,11 @@ struct Refusal {
 }
 
 impl Refusal {
+    /// A refusal because the GZ publishers differ from a run's record and cannot be put back.
+    fn gz_differs(run_id: &str, why: impl Into<String>) -> Refusal {
+        Refusal { gz_publishers_intact: Some(false), ..Refusal::new(run_id, why) }
+    }
+
     fn new(run_id: &str, message: impl Into<String>) -> Self {
         Refusal { run_id: run_id.into(), message: message.into(), gz_publishers_intact: None }
     }
@@ -564,7 +540,7 @@ fn open_journal(
             None
         } else {
             let access = host_lock::Access::Exclusive;
-            let Some(l) = lock_gz_publishers(exec, zone_dir, access)? else {
+            let Some(l) = host_lock::wait_for(exec, zone_dir, access)? else {
                 let why = "interrupted while waiting to restore the global zone's publishers";
                 return Ok(Err(Refusal::new(&journal.run_id, why)));
             };
@@ -573,9 +549,7 @@ fn open_journal(
         match previous_run::restore_gz_publishers(exec, j, req.dry_run, zone_dir)? {
             Ok(f) => inherited.push(f),
             Err(why) => {
-                let mut r = Refusal::new(&journal.run_id, why);
-                r.gz_publishers_intact = Some(false);
-                return Ok(Err(r));
+                return Ok(Err(Refusal::gz_differs(&journal.run_id, why)));
             }
         }
         journal.gz_publishers_modified = false;
@@ -1948,7 +1922,7 @@ impl Run {
         } else {
             host_lock::Access::Shared
         };
-        let Some(host) = lock_gz_publishers(&self.exec, &self.zone_dir, access)? else {
+        let Some(host) = host_lock::wait_for(&self.exec, &self.zone_dir, access)? else {
             return interrupted(self);
         };
         let attached = self.attach_attempt()?;

@@ -287,7 +287,7 @@ fn restore_gz_then_detach(
     if journal.gz_publishers_modified {
         // Not under another zone's attach, nor while another run has them simplified.
         let access = super::host_lock::Access::Exclusive;
-        let Some(_host) = super::recover::lock_gz_publishers(exec, dir, access)? else {
+        let Some(_host) = super::host_lock::wait_for(exec, dir, access)? else {
             anyhow::bail!("interrupted while waiting to restore the global zone's publishers");
         };
         let intact = restore_recorded_gz_publishers(exec, journal)?;
