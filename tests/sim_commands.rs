@@ -201,6 +201,37 @@ fn pkg_set_publisher_enable_refreshes_and_a_failed_refresh_keeps_it_disabled() {
     assert!(!disabled("site"));
 }
 
+/// A new origin whose refresh fails is not kept: pkg puts the publisher back with its old
+/// origins (`update_publisher`'s `cleanup()`). Before, the simulator saved the dead origin.
+#[test]
+fn pkg_set_publisher_origin_whose_refresh_fails_keeps_the_old_origin() {
+    let sim = Sim::from_file(&sim_support::world("omnios-gz-publishers-reenabled-in-zone"));
+    let root = sim.root("web2");
+    let pkg = |args: &[&str]| {
+        let mut a = vec!["-R", root.as_str()];
+        a.extend_from_slice(args);
+        sim.run("pkg", &a)
+    };
+    let origins = |name: &str| {
+        pkg(&["publisher", "-H", "-F", "tsv"])
+            .stdout
+            .lines()
+            .filter(|l| l.split('\t').next() == Some(name))
+            .map(|l| l.split('\t').nth(6).unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    let before = origins("omnios");
+    assert_eq!(before, ["https://pkg.omnios.org/r151046/core/"]);
+    let r = pkg(&["set-publisher", "-O", "http://depot.corp.example:10000/", "omnios"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("Could not refresh the catalog for omnios"), "{}", r.stderr);
+    assert_eq!(origins("omnios"), before);
+    // One that answers is kept.
+    let r = pkg(&["set-publisher", "-O", "https://pkg.omnios.org/r151054/core/", "omnios"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(origins("omnios"), ["https://pkg.omnios.org/r151054/core/"]);
+}
+
 #[test]
 fn pkg_list_info_variant_on_a_zone_root() {
     let sim = Sim::new("s11express-b111-web");

@@ -293,23 +293,18 @@ fn set_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
     // pkg refreshes the catalog when the origins change, for a new publisher, and when a
     // disabled publisher is enabled again: the image holds no catalog for it (disabling removes
     // the publisher's metadata; `copy-publishers-from` adds it without a refresh). A refresh
-    // that fails while enabling puts the publisher back as it was, still disabled, and nothing
+    // that fails puts the publisher back as it was (old origins, still disabled) and nothing
     // is saved. (oracle/solaris-ips `src/modules/client/api.py` `update_publisher`:
     // `need_refresh` "The publisher has been re-enabled, so retrieve the catalog", and its
-    // `cleanup()` "the original publisher information needs to be restored"; not in the
-    // reference, whose §3.4 gives only the error texts.)
+    // `cleanup()` "the original publisher information needs to be restored" on any failure of
+    // `valid_publisher_test`/`refresh`; not in the reference, whose §3.4 gives only the error
+    // texts.)
     let reenabled = existing.is_some_and(|i| !img.publishers[i].enabled) && pubr.enabled;
     let refresh = !p.has("no-refresh")
         && pubr.enabled
         && (origins_changed || existing.is_none() || reenabled)
         && !pubr.origins.is_empty();
     if refresh && let Err(text) = solver::refresh(world, std::slice::from_ref(&pubr)) {
-        if reenabled {
-            return Output::fail(
-                1,
-                format!("\npkg set-publisher: Could not refresh the catalog for {name}\n\n{text}"),
-            );
-        }
         if existing.is_none() {
             return Output::fail(
                 1,
@@ -318,11 +313,6 @@ fn set_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
                 ),
             );
         }
-        let mut keep = img.clone();
-        if let Some(i) = existing {
-            keep.publishers[i] = pubr;
-        }
-        pkgops::put(world, r, keep);
         return Output::fail(
             1,
             format!("\npkg set-publisher: Could not refresh the catalog for {name}\n\n{text}"),
