@@ -10,7 +10,7 @@ use crate::system::{CommandSpec, Program, Runner};
 use super::{InvalidName, ParseError, RunError, run_checked, run_parsed};
 
 /// Longest dataset name ZFS accepts (`ZFS_MAX_DATASET_NAME_LEN` 256 including the NUL).
-const MAX_NAME_LEN: usize = 255;
+pub const MAX_NAME_LEN: usize = 255;
 
 fn check_component(kind: &'static str, full: &str, c: &str) -> Result<(), InvalidName> {
     let err = |reason: String| Err(InvalidName::new(kind, full, reason));

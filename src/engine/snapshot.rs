@@ -16,8 +16,12 @@ pub fn pre_name(zbe: &str, run_id: &str) -> String {
     format!("{zbe}@{PREFIX}{run_id}-pre")
 }
 
+/// The strategy in the name is for people; when a long ZBE name leaves no room for it the
+/// name is just the step number (the `step` property still says which rung), so a run whose
+/// `-pre` snapshot fits never stops at a later one.
 pub fn rung_name(zbe: &str, run_id: &str, n: u32, s: StrategyName) -> String {
-    format!("{zbe}@{PREFIX}{run_id}-{n:02}-{s}")
+    let long = format!("{zbe}@{PREFIX}{run_id}-{n:02}-{s}");
+    if long.len() <= zfs::MAX_NAME_LEN { long } else { format!("{zbe}@{PREFIX}{run_id}-{n:02}") }
 }
 
 /// `zfs snapshot -r -o …` then verified with `zfs list -t snapshot` (outside a dry run).
@@ -98,5 +102,23 @@ mod tests {
         let r = rung_name("rpool/zones/z1/ROOT/zbe", "1-2", 3, StrategyName::GzPublishers);
         assert!(r.ends_with("@zonerescue-1-2-03-gz-publishers"));
         assert!(zfs::validate_snapshot(&r).is_ok());
+    }
+
+    /// A ZBE name that leaves room for `-pre` but not for `-NN-zone-publishers` (a 63-character
+    /// zone name under a deep zonepath): the rung's name drops the strategy. Before, the rung's
+    /// snapshot failed after the zone was detached.
+    #[test]
+    fn a_rung_name_too_long_for_zfs_drops_the_strategy() {
+        let run = "1700000000-42";
+        let zbe = format!("rpool/{}/ROOT/zbe", "z".repeat(255 - 40 - run.len()));
+        let pre = pre_name(&zbe, run);
+        assert!(zfs::validate_snapshot(&pre).is_ok(), "{}", pre.len());
+        for s in StrategyName::LADDER {
+            let r = rung_name(&zbe, run, 12, s);
+            assert!(zfs::validate_snapshot(&r).is_ok(), "{r}");
+            assert!(r.ends_with(&format!("-{run}-12")) || r.ends_with(&format!("-12-{s}")), "{r}");
+        }
+        assert!(rung_name(&zbe, run, 12, StrategyName::ZonePublishers).ends_with("-12"));
+        assert!(rung_name(&zbe, run, 12, StrategyName::Attach).ends_with("-12-attach"));
     }
 }
