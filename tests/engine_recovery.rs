@@ -1138,6 +1138,25 @@ fn the_summary_names_the_packages_the_zone_no_longer_has() {
     }
 }
 
+/// Packages the update renamed are installed under their new names: not "removed", and said
+/// as renamed. Before, Apache and PHP were reported lost with "install what is missing".
+#[test]
+fn packages_the_attach_renamed_are_not_reported_removed() {
+    let d = init(&sim_support::world("s11express-renames-the-attach-follows"));
+    let (out, ev) = rescue(d.path(), "web02", &["--yes"]);
+    let s = summary(&ev, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["packages_removed"], serde_json::json!([]), "{s}");
+    assert!(!ev.iter().any(|e| e["key"] == "zone.packages-removed"), "{ev:?}");
+    let renamed = ev.iter().find(|e| e["key"] == "zone.packages-renamed").expect("renamed finding");
+    let title = renamed["title"].as_str().unwrap();
+    assert!(
+        title.contains("SUNWapch22 → web/server/apache-22")
+            && title.contains("SUNWphp52 → web/php-52"),
+        "{title}"
+    );
+}
+
 /// The operator at a guided question, scripted: each question (kind and text) is recorded
 /// and answered with the next answer (Stop once they run out).
 #[derive(Clone, Default)]

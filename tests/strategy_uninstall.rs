@@ -62,3 +62,17 @@ fn a_package_the_catalogs_do_not_know_is_not_uninstalled_on_their_word() {
     let listed = sim.run("pkg", &["-R", &sim.root("z1"), "list", "-H"]).stdout;
     assert!(listed.contains("apache-22"), "{listed}");
 }
+
+#[test]
+fn a_package_the_release_carries_under_a_new_name_is_not_uninstalled() {
+    // Both renames are in the GZ's catalogs with the history from the zone's build: a plain
+    // attach follows them. Before, --strategy uninstall removed Apache and PHP "because they
+    // block the solver".
+    let sim = Sim::from_file(&sim_support::world("s11express-renames-the-attach-follows"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web02", &["--strategy", "uninstall"]);
+    let summary = events.last().unwrap();
+    assert_eq!(summary["strategies_applied"], serde_json::json!([]), "{summary}");
+    assert_ne!(code, Some(0));
+    let listed = sim.run("pkg", &["-R", &sim.root("web02"), "list", "-H"]).stdout;
+    assert!(listed.contains("SUNWapch22") && listed.contains("SUNWphp52"), "{listed}");
+}

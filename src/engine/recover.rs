@@ -2314,11 +2314,26 @@ impl Run {
     fn packages_gone(&mut self) -> Vec<String> {
         self.facts.refresh_zone(&self.exec.runner);
         let now = &self.facts.zone_packages;
-        let gone: Vec<String> =
+        let mut gone: Vec<String> =
             self.packages_at_start.iter().filter(|p| !now.contains(p)).cloned().collect();
         if gone.is_empty() || self.exec.dry_run {
             return Vec::new();
         }
+        // A package the update renamed is still there under its new name: not lost.
+        let renamed = self.renamed_now_installed(&gone);
+        gone.retain(|p| !renamed.iter().any(|(old, _)| old == p));
+        if !renamed.is_empty() {
+            let each: Vec<String> =
+                renamed.iter().map(|(old, new)| format!("{old} → {new}")).collect();
+            self.emit(Event::Finding(Finding::info(
+                "zone.packages-renamed",
+                format!("renamed by the update, installed under the new name: {}", each.join(", ")),
+            )));
+        }
+        if gone.is_empty() {
+            return gone;
+        }
+        let now = &self.facts.zone_packages;
         let new: Vec<&str> = now
             .iter()
             .filter(|p| !self.packages_at_start.contains(p))
@@ -2344,6 +2359,25 @@ impl Run {
         }
         self.emit(Event::Finding(f));
         gone
+    }
+
+    /// Of `gone`, those whose newest catalog record (`pkg info -r`) renames them to a package
+    /// the zone has now, with that package. A failed query claims no rename.
+    fn renamed_now_installed(&self, gone: &[String]) -> Vec<(String, String)> {
+        let stems: Vec<crate::commands::Fmri> =
+            gone.iter().filter_map(|p| crate::commands::Fmri::stem(p).ok()).collect();
+        let spec = self.facts.zone_pkg().info_spec(true, &stems);
+        let Ok(out) = self.exec.read(&spec) else { return Vec::new() };
+        let infos = crate::commands::pkg::parse_info(&out.stdout).unwrap_or_default();
+        let now = &self.facts.zone_packages;
+        infos
+            .iter()
+            .filter_map(|i| {
+                let old = i.name().filter(|n| gone.iter().any(|g| g == n))?;
+                let new = i.renamed_to().into_iter().find(|t| now.contains(t))?;
+                Some((old.to_string(), new))
+            })
+            .collect()
     }
 
     fn post_checks(&mut self, boot: bool) {

@@ -317,15 +317,28 @@ pub fn list(
 }
 
 /// `pkg info <name>` block for an installed package.
-pub fn info(platform: Platform, p: &InstalledPkg, summary: &str) -> Vec<String> {
+/// One package's `pkg info` block. `state` is `Installed`, or for `info -r` of a package that
+/// is not `Not installed` with its catalog flag (` (Renamed)`, ` (Obsolete)`); `renamed_to` the
+/// rename record's `require` dependency, printed as `Renamed to` after `State` (§3.8).
+pub fn info(
+    platform: Platform,
+    p: &InstalledPkg,
+    summary: &str,
+    state: &str,
+    renamed_to: Option<&InstalledPkg>,
+) -> Vec<String> {
     let branch = platform.short_version(p.build);
     let (release, branch) = branch.split_once('-').unwrap_or(("0.5.11", ""));
     let fmri = format!("pkg://{}/{}@{}", p.publisher, p.name, platform.info_version(p.build));
     let mut rows: Vec<(&str, String)> = vec![
         ("Name", p.name.clone()),
         ("Summary", summary.to_string()),
-        ("State", "Installed".into()),
+        ("State", state.to_string()),
     ];
+    if let Some(to) = renamed_to {
+        // The dependency's FMRI as pkg prints it (UNVERIFIED: release and branch only).
+        rows.push(("Renamed to", format!("{}@{}", to.name, platform.short_version(to.build))));
+    }
     rows.push(("Publisher", p.publisher.clone()));
     rows.push(("Version", release.to_string()));
     if !platform.is_illumos() {

@@ -37,6 +37,13 @@ impl PackageInfo {
     pub fn is_installed(&self) -> bool {
         self.get("State").is_some_and(|s| s.starts_with("Installed"))
     }
+
+    /// The stems a rename record requires (`Renamed to`, one FMRI per line), empty when the
+    /// package is not renamed.
+    pub fn renamed_to(&self) -> Vec<String> {
+        let Some(v) = self.get("Renamed to") else { return Vec::new() };
+        v.lines().filter_map(|l| Fmri::parse(l.trim()).ok()).map(|f| f.name).collect()
+    }
 }
 
 /// The colon column of a labelled line: `Label: value` or `Label:` with the label made of
@@ -144,5 +151,16 @@ mod tests {
         assert_eq!(e.line, 2);
         assert!(parse_info("").unwrap().is_empty());
         assert!(parse_info("   no label here\n").is_err());
+    }
+
+    #[test]
+    fn renamed_to_from_a_remote_query() {
+        let out = "          Name: SUNWapch22\n       Summary: Apache\n         State: Installed (Renamed)\n    Renamed to: web/server/apache-22@0.5.11-0.140\n                consolidation/sfw/sfw-incorporation\n     Publisher: solaris\n          FMRI: pkg://solaris/SUNWapch22@0.5.11,5.11-0.140:20100501T000000Z\n\n          Name: SUNWcs\n         State: Installed\n          FMRI: pkg://solaris/SUNWcs@0.5.11,5.11-0.151:20101105T000000Z\n";
+        let infos = parse_info(out).unwrap();
+        assert_eq!(
+            infos[0].renamed_to(),
+            ["web/server/apache-22", "consolidation/sfw/sfw-incorporation"]
+        );
+        assert!(infos[1].renamed_to().is_empty());
     }
 }

@@ -711,22 +711,43 @@ fn info(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         } else {
             img.installed(&name).cloned()
         };
+        let summary = if name == "entire" {
+            "incorporation to lock all system packages to the same build"
+        } else {
+            "simulated package"
+        };
+        if p.has("r") {
+            // -r: the newest version the image's publishers' catalogs list, whether installed
+            // or not, with its rename or obsoletion record.
+            match remote_info(world, &img, &name) {
+                Some((pkg, state, to)) => {
+                    if !out.stdout.is_empty() {
+                        out.line("");
+                    }
+                    out.lines(pkgfmt::info(world.platform, &pkg, summary, &state, to.as_ref()));
+                }
+                None => missing.push(n.clone()),
+            }
+            continue;
+        }
         match found {
             Some(pkg) => {
                 if i > 0 {
                     out.line("");
                 }
-                let summary = if name == "entire" {
-                    "incorporation to lock all system packages to the same build"
-                } else {
-                    "simulated package"
-                };
-                out.lines(pkgfmt::info(world.platform, &pkg, summary));
+                out.lines(pkgfmt::info(world.platform, &pkg, summary, "Installed", None));
             }
             None => missing.push(n.clone()),
         }
     }
-    if !missing.is_empty() {
+    if !missing.is_empty() && p.has("r") {
+        // UNVERIFIED: pkg5 client.py's text for remote patterns that match nothing.
+        out.code = 1;
+        out.stderr = format!(
+            "pkg: info: no packages matching the following patterns you specified were\nfound in the catalog.  Try relaxing the patterns, refreshing, and/or\nexamining the catalogs:\n\n{}\n",
+            missing.iter().map(|m| format!("        {m}")).collect::<Vec<_>>().join("\n")
+        );
+    } else if !missing.is_empty() {
         out.code = 1;
         out.stderr = format!(
             "pkg: info: no packages matching the following patterns you specified are\ninstalled on the system.  Try querying remotely instead:\n\n{}\n",
@@ -734,6 +755,33 @@ fn info(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         );
     }
     out
+}
+
+/// `pkg info -r NAME`: the newest catalog entry for `name` among the image's publishers, its
+/// `State` text, and for a rename record the package it requires (at the same build).
+fn remote_info(
+    world: &World,
+    img: &crate::sim::world::Image,
+    name: &str,
+) -> Option<(crate::sim::world::InstalledPkg, String, Option<crate::sim::world::InstalledPkg>)> {
+    use crate::sim::catalog::{self, CatalogState};
+    use crate::sim::world::InstalledPkg;
+    let entries = catalog::entries(world, &img.publishers, name);
+    let e = catalog::newest(&entries)?;
+    let pkg =
+        InstalledPkg { name: name.to_string(), build: e.build, publisher: e.publisher.clone() };
+    let installed = if img.installed(name).is_some() { "Installed" } else { "Not installed" };
+    let (flag, to) = match e.state {
+        CatalogState::Normal => ("", None),
+        CatalogState::Obsolete => (" (Obsolete)", None),
+        CatalogState::Renamed => {
+            let target = world.package_def(name).and_then(|d| d.renamed.as_ref()).map(|r| {
+                InstalledPkg { name: r.1.clone(), build: e.build, publisher: e.publisher.clone() }
+            });
+            (" (Renamed)", target)
+        }
+    };
+    Some((pkg, format!("{installed}{flag}"), to))
 }
 
 fn variant(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
