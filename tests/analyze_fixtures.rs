@@ -111,6 +111,9 @@ const CASES: &[Case] = &[
     ("solaris11-4-doc-zone-install-pattern-not-matched.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
     // OpenIndiana handbook, zone troubleshooting.
     ("openindiana-handbook-install-zonepath-not-dataset.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    // lildude.co.uk, "HOWTO Interpret, Understand and Resolve Common pkg(1M) Errors on Solaris
+    // 11", scenario 1: the global zone at 11.1 SRU 9.5, its repository at 11.1 GA.
+    ("solaris11-lildude-repository-behind-sru.txt", V::Failed, G::Unknown, Some("repository-behind"), None, 1),
 ];
 
 #[test]
@@ -593,4 +596,136 @@ fn a_freeze_is_undone_not_uninstalled() {
     let f = r.finding("proposed-incorporation-excluded").unwrap();
     assert!(f.next_commands.iter().any(|c| c == "pkg -R <zonepath>/root freeze"));
     assert!(f.explanation.contains("version-lock"));
+}
+
+/// The block of lildude's scenario 1 (a repository at 11.1 GA, an image at 11.1 SRU 9.5), asked
+/// for by an attach of the generation whose lines precede it.
+fn behind_block(asked: &str) -> String {
+    format!(
+        "pkg install: No matching version of {asked} can be installed:\n\
+         \x20 Reject:  pkg://solaris/{asked}@0.5.11,5.11-0.175.0.10.1.0.0:20120918T160038Z\n\
+         \x20          pkg://solaris/{asked}@0.5.11,5.11-0.175.1.0.0.24.2:20120919T184131Z\n\
+         \x20 Reason:  This version is excluded by installed incorporation \
+         pkg://solaris/consolidation/osnet/osnet-incorporation@0.5.11,5.11-0.175.1.9.0.5.2:20130704T025151Z\n"
+    )
+}
+
+#[test]
+fn a_repository_behind_the_installed_sru_is_no_pin() {
+    // Every version the repository offers is older than the installed incorporation: nothing
+    // pins the package, the repository lacks the installed SRU. Not uninstall.
+    let r = analyze("solaris11-lildude-repository-behind-sru.txt");
+    let f = r.finding("repository-behind").unwrap();
+    assert_eq!(
+        (f.packages.as_slice(), f.publishers.as_slice()),
+        (&["compatibility/ucb".to_string()][..], &["solaris".to_string()][..])
+    );
+    assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [4, 7, 8]);
+    assert!(r.finding("incorporation-excluded").is_none() && r.finding("no-solution").is_none());
+    assert!(r.remedies.is_empty(), "{:?}", r.remedies);
+    assert!(
+        f.next_commands
+            .iter()
+            .any(|c| c == "pkg set-publisher -g <repository-with-the-installed-SRU> solaris"),
+        "{:?}",
+        f.next_commands
+    );
+
+    // The same in a zone's attach whose image has its own publishers: point them at the
+    // global zone's (zone-publishers).
+    let text = format!(
+        "Log File: /var/tmp/z1.attach_log.Ab12Cd\n\
+         \x20              Attach Path: /zones/z1/root\n\
+         \x20 Installing: Using pre-existing data in zonepath\n{}\
+         ERROR: Could not update attaching zone\n\
+         \x20                   Result: Attach Failed.\n",
+        behind_block("entire")
+    );
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!(r.generation, G::Openindiana);
+    assert_eq!(r.findings[0].key, "repository-behind");
+    assert_eq!(r.recommended, Some(S::ZonePublishers));
+    assert!(r.findings[0].next_commands.contains(&"pkg -R /zones/z1/root list -af entire".into()));
+
+    // Solaris 11: the zone's publishers are the global zone's (system repository).
+    let text = format!(
+        "Progress being logged to /var/log/zones/zoneadm.20130801T101010Z.z1.attach\n\
+         \x20 Updating non-global zone: Syncing packages.\n{}\
+         Result: Attach Failed.\n",
+        behind_block("entire")
+    );
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!((r.generation, r.findings[0].key.as_str()), (G::Solaris11, "repository-behind"));
+    assert!(r.recommended.is_none() && r.findings[0].explanation.contains("system repository"));
+}
+
+#[test]
+fn a_pin_or_a_removal_is_not_a_repository_behind() {
+    // Versions newer than the pinning incorporation are offered: a pin (the old fixture).
+    let r = analyze("solaris11-incorporation-excluded.log");
+    assert!(r.finding("repository-behind").is_none());
+    assert_eq!(r.recommended, Some(S::Uninstall));
+    // The installed package is rejected ("No suitable version of installed package"): the
+    // release dropped it, however old its version.
+    let r = analyze("solaris11-excluded-by-release-incorporation.log");
+    assert!(r.finding("repository-behind").is_none());
+    // A package that entire needs, not the one asked for.
+    let r = analyze("solaris11-dotted-zone-name.log");
+    assert!(r.finding("repository-behind").is_none());
+    // One listed version as new as the incorporation: not all behind.
+    let text = behind_block("compatibility/ucb").replace("0.175.1.0.0.24.2", "0.175.1.9.0.5.2");
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert!(r.finding("repository-behind").is_none());
+    assert!(r.finding("incorporation-excluded").is_some());
+    // OpenIndiana hipster's branches are no release order (a package's 2026.0.0.0 against
+    // the incorporation's 2026.0.0.32718): Netatalk/netatalk#2949, an OpenIndiana CI run.
+    let text = "  pkg install: No matching version of library/cmark can be installed:\n\
+        \x20   Reject:  pkg://openindiana.org/library/cmark@0.31.2-2026.0.0.0\n\
+        \x20   Reason:  This version is excluded by installed incorporation consolidation/userland/userland-incorporation@0.5.11-2026.0.0.32718\n\
+        \x20 No matching version of library/magic can be installed:\n\
+        \x20   Reject:  pkg://openindiana.org/library/magic@5.47-2026.0.0.0\n\
+        \x20   Reason:  This version is excluded by installed incorporation consolidation/userland/userland-incorporation@0.5.11-2026.0.0.32718\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert!(r.finding("repository-behind").is_none());
+    assert_eq!(
+        r.finding("incorporation-excluded").unwrap().packages,
+        ["library/cmark", "library/magic"]
+    );
+}
+
+#[test]
+fn a_global_zone_pkg_command_gets_global_zone_advice() {
+    // `pkg update` typed in the global zone, no zone named: the global zone's commands, no
+    // zone strategy, and the report says whose image it is.
+    for file in [
+        "omnios-pkg-update-r-incorporate-missing.txt",
+        "solaris11-4-doc-entire-incorporate-unlocked.txt",
+    ] {
+        let r = analyze(file);
+        assert!(r.finding("global-zone-pkg").is_some(), "{file}");
+        let commands: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+        assert!(
+            commands
+                .iter()
+                .all(|c| !c.contains(" -R ") && !c.contains("zonerescue") && !c.contains("<zone")),
+            "{file}: {commands:?}"
+        );
+        assert!(commands.iter().any(|c| *c == "pkg publisher"), "{file}");
+        assert!(
+            r.recommended.is_none() && r.findings.iter().all(|f| f.strategy.is_none()),
+            "{file}"
+        );
+    }
+    // A pkg command on a zone's image (-R), or a global zone's update failing in a zone it
+    // names, keeps the zone's advice.
+    let r = analyze("pkg-out-of-date.txt");
+    assert!(r.finding("global-zone-pkg").is_none());
+    let r = analyze("solaris11-linked-sync-transcript.txt");
+    assert!(r.finding("global-zone-pkg").is_none());
+    assert_eq!(r.recommended, Some(S::ZonePublishers));
+    // An unexplained failure of the global zone's own pkg command has no brand log to read.
+    let text = "# pkg update --accept\npkg update: something unheard of\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert!(r.finding("unknown-failure").is_some() && r.finding("log-elsewhere").is_none());
+    assert!(r.finding("global-zone-pkg").is_some());
 }

@@ -12,12 +12,14 @@ use memchr::{memchr, memchr_iter, memrchr};
 use regex::bytes::Regex;
 
 use super::context::AnalysisContext;
-use super::findings::{Acc, FindingBuilder};
+use super::findings::{Acc, FindingBuilder, keys};
 use super::generation::{Generation, GenerationVotes};
 use super::line::{MAX_MATCH_LEN, display, has_timestamp, normalise, subject};
 use super::markers::Marker;
 use super::report::{Evidence, LogKind, Report};
-use super::rules::{PatternOwner, RuleSet, Subject};
+use super::rules::{PatternOwner, Refinement, RuleSet, Subject};
+use crate::commands::Version;
+use crate::commands::fmri::DotSequence;
 use crate::playbook::glob_match;
 
 /// Bytes read per buffer in [`Analyzer::consume_reader`].
@@ -69,6 +71,9 @@ pub(crate) struct Attempt {
     pub dated_lines: bool,
     /// What operation this attempt is (an attach unless its own lines say otherwise).
     pub kind: LogKind,
+    /// The attempt is a `pkg` command typed without `-R`: it works on the global zone's own
+    /// image.
+    pub gz_pkg: bool,
     /// The lines that said so.
     pub kind_lines: Vec<Evidence>,
     pub accs: Vec<Acc>,
@@ -104,6 +109,34 @@ struct Held {
     raw: Vec<u8>,
 }
 
+/// The `Reject:` list of the solver error block being read: the package the operation asked
+/// for (`No matching version of PKG can be installed:`), the package rejected, its publisher,
+/// the newest release branch of the versions listed (`None` when one has none, see
+/// [`release_branch`]) and the `Reject:` line itself.
+#[derive(Debug, Default)]
+struct RejectList {
+    proposed: Option<String>,
+    package: Option<String>,
+    publisher: Option<String>,
+    newest: Option<DotSequence>,
+    first: Option<Evidence>,
+    /// The last version listed below the `Reject:` line (the newest the repository offers).
+    last: Option<Evidence>,
+    last_line: u64,
+}
+
+impl RejectList {
+    /// Take one more version listed; a version without a release branch spoils the list.
+    fn listed(&mut self, version: Option<String>, first: bool) {
+        let branch = version.as_deref().and_then(release_branch);
+        self.newest = match (first, branch, self.newest.take()) {
+            (true, b, _) => b,
+            (false, Some(b), Some(cur)) => Some(b.max(cur)),
+            (false, _, _) => None,
+        };
+    }
+}
+
 /// Streaming attach-log analyzer. Create one per analysis; it borrows the compiled rules.
 pub struct Analyzer<'r> {
     rules: &'r RuleSet,
@@ -120,6 +153,7 @@ pub struct Analyzer<'r> {
     tail: VecDeque<Evidence>,
     follow: Option<Follow>,
     last_reject: Option<String>,
+    rejects: RejectList,
     /// A candidate line that may continue on the next one (see [`Held`]).
     held: Option<Held>,
     /// A line longer than a buffer is being skipped up to its end.
@@ -155,6 +189,7 @@ impl<'r> Analyzer<'r> {
             tail: VecDeque::new(),
             follow: None,
             last_reject: None,
+            rejects: RejectList::default(),
             held: None,
             skipping_long_line: false,
             publisher_table: None,
@@ -403,6 +438,12 @@ impl<'r> Analyzer<'r> {
         let Some(rule) = self.rules.rules().get(ri) else { return };
         let Some(caps) = re.captures(norm) else { return };
         let is_reason = norm.starts_with(b"Reason:");
+        if is_reason
+            && rule.refine == Some(Refinement::RepositoryBehind)
+            && self.repository_behind(n, raw, norm)
+        {
+            return;
+        }
         let reject = self.last_reject.clone().filter(|_| is_reason);
         let named = caps.name("package").and_then(|m| subject(m.as_bytes()));
         if named.as_ref().is_some_and(|p| rule.ignore_packages.iter().any(|i| package_stem(p) == i))
@@ -432,6 +473,46 @@ impl<'r> Analyzer<'r> {
         }
     }
 
+    /// `refine = "repository-behind"`: the installed incorporation excludes every version of
+    /// the very package the operation asked for, and each of them is older than that
+    /// incorporation. Then nothing pins the package: the repository only offers releases before
+    /// the one installed (an image updated from a support repository, pointed at the release
+    /// repository since), and the hit is recorded as that finding instead. True when it was.
+    fn repository_behind(&mut self, n: u64, raw: &[u8], norm: &[u8]) -> bool {
+        let r = &self.rejects;
+        let (Some(asked), Some(rejected)) = (&r.proposed, &r.package) else { return false };
+        let Some(newest) = &r.newest else { return false };
+        if package_stem(asked) != package_stem(rejected) {
+            return false;
+        }
+        // The incorporation's FMRI ends the line ("… installed incorporation pkg://…@V").
+        let last = norm.rsplit(|&b| b == b' ').next().unwrap_or_default();
+        let installed = String::from_utf8_lossy(last);
+        let Some(installed) = installed.split_once('@').and_then(|(_, v)| release_branch(v)) else {
+            return false;
+        };
+        if *newest >= installed {
+            return false;
+        }
+        let Some(ri) = self.rules.rules().iter().position(|r| r.key == keys::REPOSITORY_BEHIND)
+        else {
+            return false;
+        };
+        let listed: Vec<Evidence> = r.first.iter().chain(&r.last).cloned().collect();
+        let (package, publisher) = (rejected.clone(), r.publisher.clone());
+        self.ensure_started(n);
+        let acc = self.acc_mut(ri);
+        for e in listed {
+            acc.push_evidence(e);
+        }
+        acc.add_evidence(n, raw);
+        acc.add_package(package_stem(&package).to_string());
+        if let Some(p) = publisher {
+            push_unique(&mut acc.publishers, p);
+        }
+        true
+    }
+
     fn follow_line(&mut self, ri: usize, n: u64, raw: &[u8], norm: &[u8]) {
         let pattern = self.rules.rules().get(ri).and_then(|r| r.follow_pattern.as_ref());
         let acc = self.acc_mut(ri);
@@ -453,6 +534,7 @@ impl<'r> Analyzer<'r> {
         self.attempt = Attempt { first_line: n, started: true, ..Attempt::default() };
         self.follow = None;
         self.last_reject = None;
+        self.rejects = RejectList::default();
     }
 
     fn marker_hit(&mut self, m: Marker, re: &Regex, n: u64, raw: &[u8], norm: &[u8]) {
@@ -488,6 +570,8 @@ impl<'r> Analyzer<'r> {
             Marker::Command(kind) => {
                 self.attempt_start(n, None);
                 self.attempt.kind = kind;
+                self.attempt.gz_pkg =
+                    kind == LogKind::Pkg && !norm.windows(4).any(|w| w == b" -R ");
                 if kind != LogKind::Attach {
                     self.kind_line(n, raw);
                 }
@@ -536,6 +620,35 @@ impl<'r> Analyzer<'r> {
             }
             Marker::Reject => {
                 self.last_reject = cap("package");
+                let proposed = self.rejects.proposed.take();
+                self.rejects = RejectList {
+                    proposed,
+                    package: cap("package"),
+                    publisher: cap("publisher"),
+                    newest: None,
+                    first: Some(Evidence::new(n, display(raw))),
+                    last: None,
+                    last_line: n,
+                };
+                self.rejects.listed(cap("version"), true);
+            }
+            Marker::RejectMore => {
+                // Only right below the list (one `to` line may sit between: pkg collapses a
+                // run of versions to its first and last).
+                let r = &mut self.rejects;
+                let more = r.package.is_some()
+                    && n <= r.last_line + 2
+                    && cap("package").as_deref().map(package_stem)
+                        == r.package.as_deref().map(package_stem);
+                if more {
+                    r.listed(cap("version"), false);
+                    r.last = Some(Evidence::new(n, display(raw)));
+                    r.last_line = n;
+                }
+            }
+            Marker::SolverBlock { proposed } => {
+                let asked = cap("package").filter(|_| proposed);
+                self.rejects = RejectList { proposed: asked, ..RejectList::default() };
             }
             Marker::Notable => {
                 push_bounded(&mut self.notable, Evidence::new(n, display(raw)), NOTABLE_LINES);
@@ -640,8 +753,13 @@ impl<'r> Analyzer<'r> {
             // no attach: none of what was matched counts.
             let generation = self.ctx.platform.unwrap_or(Generation::Unknown);
             let facts = Facts::default();
-            let builder =
-                FindingBuilder { rules: self.rules, ctx: &self.ctx, facts: &facts, generation };
+            let builder = FindingBuilder {
+                rules: self.rules,
+                ctx: &self.ctx,
+                facts: &facts,
+                generation,
+                gz_image: false,
+            };
             let attempt = Attempt { not_text: true, ..Attempt::default() };
             let mut report = builder.build(attempt, 0, Vec::new(), Vec::new(), self.line_no);
             report.attribute_files(&self.files);
@@ -652,9 +770,25 @@ impl<'r> Analyzer<'r> {
         let attempts = self.attempts;
         let notable: Vec<Evidence> =
             self.notable.into_iter().filter(|e| e.line >= self.attempt.first_line).collect();
+        // A pkg command typed in the global zone, about no zone: its advice is the global
+        // zone's (a zone named anywhere, an attach log or result, keep it a zone's; not
+        // `brand_lines`: OmniOS's version syntax alone counts as one).
+        let gz_image = self.attempt.gz_pkg
+            && self.attempt.outcome.is_none()
+            && self.facts.log_file.is_none()
+            && self.ctx.zone.is_none()
+            && self.ctx.zone_root.is_none()
+            && self.facts.zone.is_none()
+            && self.facts.zone_root.is_none();
+        let builder = FindingBuilder {
+            rules: self.rules,
+            ctx: &self.ctx,
+            facts: &self.facts,
+            generation,
+            gz_image,
+        };
         let mut report =
-            FindingBuilder { rules: self.rules, ctx: &self.ctx, facts: &self.facts, generation }
-                .build(self.attempt, attempts, notable, self.tail.into(), self.line_no);
+            builder.build(self.attempt, attempts, notable, self.tail.into(), self.line_no);
         report.attribute_files(&self.files);
         report
     }
@@ -748,6 +882,17 @@ fn hit_subject(
         // release back: no subject.
         Subject::Rejected => ok(&named).then(|| rejected.unwrap_or(named)),
     }
+}
+
+/// The branch of a package version (`0.5.11,5.11-0.175.1.9.0.5.2:2013…` → `0.175.1.9.0.5.2`),
+/// which on Solaris 11, OpenSolaris and OmniOS names the release (and SRU) a package belongs
+/// to, the same for every package of it. Not on OpenIndiana hipster (`2026.0.0.32718` for the
+/// incorporation, `2026.0.0.0` for a package of the same snapshot): a branch that starts with
+/// a year is no release order.
+fn release_branch(version: &str) -> Option<DotSequence> {
+    let branch = Version::parse(version).ok()?.branch?;
+    let year = branch.0.first().is_some_and(|&c| (1990..=2100).contains(&c));
+    (!year).then_some(branch)
 }
 
 pub(crate) fn package_stem(p: &str) -> &str {

@@ -23,7 +23,9 @@ pub mod keys {
     pub const PUBLISHER_UNREACHABLE_ZONE: &str = "publisher-unreachable-zone";
     pub const GZ_PUBLISHER_DISABLED: &str = "gz-publisher-disabled";
     pub const PACKAGE_RENAMED: &str = "package-renamed";
+    pub const REPOSITORY_BEHIND: &str = "repository-behind";
     pub const INSTALL_LOG: &str = "install-log";
+    pub const GLOBAL_ZONE_PKG: &str = "global-zone-pkg";
     pub const ONU_LOG: &str = "onu-log";
     pub const NOT_TEXT: &str = "not-text";
 }
@@ -54,11 +56,15 @@ impl Acc {
     }
 
     pub fn add_evidence(&mut self, n: u64, raw: &[u8]) {
-        if self.evidence.last().is_some_and(|e| e.line == n) {
+        self.push_evidence(Evidence::new(n, display(raw)));
+    }
+
+    pub fn push_evidence(&mut self, e: Evidence) {
+        if self.evidence.last().is_some_and(|last| last.line == e.line) {
             return;
         }
         if self.evidence.len() < MAX_EVIDENCE {
-            self.evidence.push(Evidence::new(n, display(raw)));
+            self.evidence.push(e);
         } else {
             self.omitted += 1;
         }
@@ -98,6 +104,9 @@ pub(crate) struct FindingBuilder<'a> {
     pub ctx: &'a AnalysisContext,
     pub facts: &'a Facts,
     pub generation: Generation,
+    /// The input is a pkg operation on the global zone's own image (a `pkg` command typed
+    /// without `-R`, no zone named): advice for the global zone, no zone strategy.
+    pub gz_image: bool,
 }
 
 /// OpenSolaris b134: the last release whose repository still carries the SUNW* renames.
@@ -214,13 +223,19 @@ impl FindingBuilder<'_> {
             }
             Verdict::Failed if !inhibitor(&accs) => {
                 self.add_synthetic(&mut accs, keys::UNKNOWN_FAILURE, &notable);
-                if !attempt.brand_lines || (self.facts.log_file.is_some() && !attempt.dated_lines) {
+                // A global zone's pkg command printed its own errors: there is no brand log.
+                let brand_log =
+                    !attempt.brand_lines || (self.facts.log_file.is_some() && !attempt.dated_lines);
+                if brand_log && !self.gz_image {
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
             }
             _ => {}
         }
 
+        if self.gz_image && verdict != Verdict::Attached {
+            self.add_synthetic(&mut accs, keys::GLOBAL_ZONE_PKG, &attempt.kind_lines);
+        }
         self.apply_suppression(&mut accs);
         let mut findings: Vec<(i32, Finding)> =
             accs.iter().filter_map(|a| self.finding(a).map(|f| (self.priority(a), f))).collect();
@@ -361,7 +376,13 @@ impl FindingBuilder<'_> {
                 Some(Refinement::PublisherScope) => self.split_publishers(acc, &mut extra),
                 Some(Refinement::RemovedOrRenamed) => self.split_renamed(acc, &mut extra),
                 // Decided from the evidence when the finding is built.
-                Some(Refinement::ParentPublisher | Refinement::SystemRepository) | None => {}
+                Some(
+                    Refinement::ParentPublisher
+                    | Refinement::SystemRepository
+                    | Refinement::RepositoryBehind
+                    | Refinement::RepositoryScope,
+                )
+                | None => {}
             }
         }
         for e in extra {
@@ -496,6 +517,27 @@ impl FindingBuilder<'_> {
                     .into();
             strategy = None;
         }
+        if r.refine == Some(Refinement::RepositoryScope) {
+            if self.gz_image {
+                explanation.push_str(
+                    " Here the image is the global zone's own: add to its publisher an origin \
+                     that carries the installed SRU (pkg set-publisher -g URI NAME), or replace \
+                     the old one (-G OLD -g NEW).",
+                );
+            } else if self.generation == Generation::Solaris11 {
+                explanation.push_str(
+                    " On Solaris 11 the zone gets the global zone's publishers through the \
+                     system repository, so the repository behind is the global zone's: add an \
+                     origin that carries the installed SRU to the global zone's publisher (pkg \
+                     set-publisher -g URI NAME); no zone strategy can supply it.",
+                );
+                strategy = None;
+            }
+        }
+        if self.gz_image {
+            // The global zone's own pkg operation: no zone strategy acts on it.
+            strategy = None;
+        }
         let mut datasets = a.datasets.clone();
         if datasets.is_empty() && r.next.iter().any(|t| t.contains("{dataset}")) {
             datasets = self.facts.datasets.iter().take(3).cloned().collect();
@@ -515,13 +557,31 @@ impl FindingBuilder<'_> {
             strategy,
             next_commands: Vec::new(),
         };
-        f.next_commands = r.next.iter().filter_map(|t| self.fill(t, &f)).collect();
-        f.next_commands.dedup();
+        let mut next: Vec<String> = Vec::new();
+        for c in r.next.iter().filter_map(|t| self.fill(t, &f)) {
+            // The global zone's version of a zone command may repeat one already listed.
+            if !next.contains(&c) {
+                next.push(c);
+            }
+        }
+        f.next_commands = next;
         Some(f)
     }
 
-    /// Fill a next-command template; `None` when a placeholder has no value.
+    /// Fill a next-command template; `None` when a placeholder has no value. For the global
+    /// zone's own pkg operation, `pkg -R {zoneroot} …` is the same command on the global zone
+    /// (`pkg …`), and a command about a zone has no place.
     fn fill(&self, template: &str, f: &Finding) -> Option<String> {
+        let gz;
+        let template = if self.gz_image {
+            gz = template.replace("pkg -R {zoneroot} ", "pkg ");
+            if gz.contains("{zone}") || gz.contains("{zoneroot}") {
+                return None;
+            }
+            gz.as_str()
+        } else {
+            template
+        };
         let zone = self.zone().unwrap_or_else(|| "<zone>".into());
         let zoneroot = self.zone_root().unwrap_or_else(|| "<zonepath>/root".into());
         let gz_entire = self.facts.gz_entire.clone().unwrap_or_else(|| "entire".into());

@@ -32,8 +32,16 @@ pub enum Marker {
     /// Names facts through named groups `zone`, `zoneroot`, `log`, `gz_entire`,
     /// `zone_entire`, `gz_publisher`, `disabled_publisher`, `dataset`.
     Fact,
-    /// A `Reject:` line of a solver error block: names the package the next `Reason:` is about.
+    /// A `Reject:` line of a solver error block: names the package the next `Reason:` is about
+    /// (and the version rejected).
     Reject,
+    /// An FMRI alone on its line: another version under a `Reject:` line (pkg lists every
+    /// version rejected for the same reason below the first).
+    RejectMore,
+    /// The head of a solver error block: `No matching version of PKG can be installed:` names
+    /// the package asked for (`proposed`); the others (`No suitable version of installed
+    /// package …`) are about packages the operation did not ask for.
+    SolverBlock { proposed: bool },
     /// The command line of a `pkg publisher` listing: of the global zone, or (`-R`) of a zone.
     PublisherTable { zone: bool },
     /// A row of a `pkg publisher` table (default or tsv), named by group `table_publisher`.
@@ -171,7 +179,19 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Pkg, "^(DOWNLOAD|PHASE) "),
     (Marker::Pkg, "^Packages to (install|update|remove|change|fix):"),
     (Marker::Pkg, "Refreshing catalog"),
-    (Marker::Reject, "^Reject: +(pkg://[^/]+/|pkg:/)?(?P<package>[^ @]+)"),
+    (
+        Marker::Reject,
+        "^Reject: +(pkg://(?P<publisher>[^/ ]+)/|pkg:/)?(?P<package>[^ @]+)(@(?P<version>[^ ]+))?",
+    ),
+    (Marker::RejectMore, "^pkg:/(/(?P<publisher>[^/ ]+)/)?(?P<package>[^ @]+)@(?P<version>[^ ]+)"),
+    (
+        Marker::SolverBlock { proposed: true },
+        "No matching version of (pkg://[^/ ]+/|pkg:/)?(?P<package>[^ @]+)[^ ]* can be installed",
+    ),
+    (
+        Marker::SolverBlock { proposed: false },
+        "No suitable version of (installed|required) package",
+    ),
     // lines worth showing when no rule explains the failure
     (
         Marker::Notable,

@@ -18,7 +18,7 @@
 //! | `next` | next-command templates: `{zone}`, `{zoneroot}`, `{gz_entire}`, `{strategy}`, `{packages}`, `{package}`, `{publisher}`, `{origin}`, `{dataset}`, `{log_file}` |
 //! | `requires` | only report when one of these keys was also found |
 //! | `min_build_gap` | only report when the global zone's build is this much newer than the zone's |
-//! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed`, `parent-publisher`, `system-repository` |
+//! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed`, `parent-publisher`, `system-repository`, `repository-behind`, `repository-scope` |
 //! | `suppresses` | keys made redundant when this one is reported |
 //! | `explains` | keys whose hits about this finding's packages it explains (a freeze explains why the frozen package's new version cannot be installed): those packages are taken from them, and one left without packages is not reported |
 //! | `ignore_packages` | captured package names that are not subjects (e.g. `entire`); a hit that names only these is not a hit |
@@ -80,6 +80,13 @@ pub enum Refinement {
     /// On Solaris 11 the zone sees the global zone's publishers through the system
     /// repository: what they lack is fixed in the global zone, not by a zone strategy.
     SystemRepository,
+    /// An installed incorporation excludes every version of the package asked for, and all of
+    /// them are older than it: the repository is behind the installed release
+    /// (`repository-behind`), nothing pins the package.
+    RepositoryBehind,
+    /// The repository that lacks something is the global zone's (Solaris 11's system
+    /// repository, or the global zone's own pkg operation): fixed there, not by a zone strategy.
+    RepositoryScope,
 }
 
 #[derive(Debug, Deserialize)]
