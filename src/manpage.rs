@@ -74,8 +74,8 @@ fn strategy_summary(s: StrategyName) -> &'static str {
     match s {
         StrategyName::Attach => "Plain detach and attach -u: a minor update often just works.",
         StrategyName::GzPublishers => {
-            "Reduce the global zone's publishers to its first enabled one for the duration of the \
-             attach (attach -u resolves against them), then restore them. On Solaris 11, \
+            "Reduce the global zone's publishers to its primary one (the one its entire comes \
+             from, else its first enabled one) for the duration of the attach (attach -u resolves against them), then restore them. On Solaris 11, \
              OpenIndiana and OmniOS, whose attach ignores disabled publishers, the others are \
              disabled with pkg set-publisher --disable and enabled again (proxies, SSL keys and \
              certificates untouched); on Solaris 11 Express, whose attach uses disabled ones too, \
@@ -84,7 +84,8 @@ fn strategy_summary(s: StrategyName) -> &'static str {
         }
         StrategyName::ZonePublishers => {
             "Remove publishers from the zone image whose origins the global zone cannot reach, and \
-             make the global zone's first publisher the zone's first."
+             make the global zone's primary publisher (the one its entire comes from) the zone's \
+             first."
         }
         StrategyName::Uninstall => {
             "Uninstall the packages that block the solver: those the last failure names, else \
@@ -102,7 +103,7 @@ fn strategy_summary(s: StrategyName) -> &'static str {
         StrategyName::ImageUpdate => "pkg image-update inside the zone image.",
         StrategyName::ImageCreate => {
             "Last resort, destructive: re-create the zone's package image with pkg image-create \
-             (from the global zone's first publisher, each of its origins in turn until one \
+             (from the global zone's primary publisher, each of its origins in turn until one \
              works) and reinstall system/library (needs --allow-destructive or a confirmation)."
         }
     }

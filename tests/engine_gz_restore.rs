@@ -310,3 +310,21 @@ fn omnios_dry_run_shows_the_enable_in_the_zone_and_runs_nothing() {
     assert!(zone_enables(&sim).is_empty());
     assert!(publisher_changes(&sim).is_empty());
 }
+
+/// The GZ's first-ranked publisher is a site add-on repository that is down; `entire` comes
+/// from `solaris`, ranked second. gz-publishers keeps `solaris` and disables `site` for the
+/// attach. Before, preflight refused ("no remedy can work until the global zone reaches its
+/// first publisher's repository") though disabling `site` is all the attach needs.
+#[test]
+fn a_dead_first_ranked_addon_publisher_is_taken_out_of_the_way() {
+    let sim = Sim::from_file(&sim_support::world("s11-first-ranked-addon-publisher-down"));
+    let before = gz_publishers(&sim);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["gz-publishers"]), "{s}");
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    assert_eq!(gz_publishers(&sim), before);
+    let why = sim_support::event_field(&events, "step-start", "gz-publishers", "reason");
+    assert!(why.contains("keep only solaris") && why.contains("disabling site"), "{why}");
+}

@@ -54,6 +54,18 @@ pub struct Facts {
     pub repositories: Vec<RepositoryOffer>,
 }
 
+/// The publisher an attach needs among `pubs`: `entire`'s (`prefer`, the FMRI's publisher)
+/// when it is enabled with an origin, else the first-ranked enabled one with an origin. A
+/// first-ranked site or add-on publisher is not where the system's packages come from: when it
+/// is down, gz-publishers takes it out of the attach's way instead of every remedy stopping.
+pub fn primary_publisher<'a>(pubs: &'a [Publisher], prefer: Option<&str>) -> Option<&'a Publisher> {
+    let usable = |p: &&Publisher| p.enabled && p.enabled_origins().next().is_some();
+    pubs.iter()
+        .filter(usable)
+        .find(|p| Some(p.name.as_str()) == prefer)
+        .or_else(|| pubs.iter().find(usable))
+}
+
 /// What pointing a zone publisher at one origin showed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepositoryOffer {
@@ -98,6 +110,12 @@ pub struct GzCatalogs {
 }
 
 impl Facts {
+    /// The publisher the global zone's `entire` comes from (its FMRI's): the one an attach
+    /// cannot do without.
+    pub fn gz_entire_publisher(&self) -> Option<&str> {
+        self.gz_entire.as_ref().and_then(|f| f.publisher.as_deref())
+    }
+
     pub fn gz_build(&self) -> Option<u64> {
         self.gz_entire.as_ref().and_then(|f| f.version.as_ref()).and_then(Version::os_build)
     }
@@ -130,12 +148,11 @@ impl Facts {
         }
     }
 
-    /// The GZ's first-ranked enabled publisher and its first enabled origin.
-    pub fn gz_first_publisher(&self) -> Option<(&Publisher, &str)> {
-        self.gz_publishers
-            .iter()
-            .filter(|p| p.enabled)
-            .find_map(|p| p.enabled_origins().next().map(|o| (p, o)))
+    /// The GZ publisher every attach needs (see [`primary_publisher`]) and its first enabled
+    /// origin.
+    pub fn gz_primary_publisher(&self) -> Option<(&Publisher, &str)> {
+        let p = primary_publisher(&self.gz_publishers, self.gz_entire_publisher())?;
+        p.enabled_origins().next().map(|o| (p, o))
     }
 
     /// Disabled GZ publishers none of whose origins preflight saw answer (`pkg refresh`

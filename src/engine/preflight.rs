@@ -301,11 +301,15 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     }
     let (gz_unreachable, zone_unreachable) = if reachability {
         let (g, z) = unreachable_publishers(runner, &gz, &gz_publishers, &zp, &zone_publishers);
+        let needed = super::facts::primary_publisher(
+            &gz_publishers,
+            gz_entire.as_ref().and_then(|f| f.publisher.as_deref()),
+        );
         reachability_findings(
             &mut fs,
             g.as_deref().unwrap_or_default(),
             z.as_deref().unwrap_or_default(),
-            &gz_publishers,
+            needed.map(|p| p.name.as_str()),
         );
         (g, z)
     } else {
@@ -525,26 +529,27 @@ fn unreachable_publishers(
     (failing(gz, gz_names), failing(zp, zone_only))
 }
 
+/// `needed`: the GZ publisher every attach needs (see [`super::facts::primary_publisher`]).
 fn reachability_findings(
     fs: &mut Vec<Finding>,
     gz: &[String],
     zone: &[String],
-    gz_publishers: &[pkg::Publisher],
+    needed: Option<&str>,
 ) {
     if !gz.is_empty() {
-        let first = gz_publishers.iter().find(|p| p.enabled).map(|p| p.name.as_str());
         let title = format!(
             "the global zone cannot reach publisher(s) {}: attach -u refreshes them and fails",
             gz.join(", ")
         );
-        // Every remedy ends in an attach that needs the first publisher's repository (and
-        // image-create installs from it): detaching the zone now could only make things worse.
-        let f = if gz.iter().any(|g| Some(g.as_str()) == first) {
-            Finding::inhibitor("gz.publisher-unreachable", title).remediation(
-                "no remedy can work until the global zone reaches its first publisher's \
-                 repository (network, proxy, repository server); check with `pkg refresh`, \
-                 then run zonerescue again",
-            )
+        // Every remedy ends in an attach that needs the repository of the publisher `entire`
+        // comes from (and image-create installs from it): detaching the zone now could only
+        // make things worse.
+        let f = if let Some(n) = needed.filter(|n| gz.iter().any(|g| g == n)) {
+            Finding::inhibitor("gz.publisher-unreachable", title).remediation(format!(
+                "no remedy can work until the global zone reaches the repository of {n}, the \
+                 publisher its `entire` comes from (network, proxy, repository server); check \
+                 with `pkg refresh {n}`, then run zonerescue again"
+            ))
         } else {
             Finding::warn("gz.publisher-unreachable", Severity::High, title).remediation(
                 "gz-publishers removes them from the global zone for the attach and restores them",

@@ -778,7 +778,7 @@ impl Run {
                 ..Default::default()
             });
         }
-        let first = self.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
+        let first = self.facts.gz_primary_publisher().map(|(p, _)| p.name.clone());
         let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
         let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
         let obsolete = self.predicted_obsolete();
@@ -1001,7 +1001,7 @@ impl Run {
 
     /// The GZ's first publisher, when the last attach could not reach it.
     fn unreachable_primary(&self) -> Option<String> {
-        let (primary, _) = self.facts.gz_first_publisher()?;
+        let (primary, _) = self.facts.gz_primary_publisher()?;
         let d = self.diagnosis.as_ref()?;
         let origins: Vec<&str> = primary.enabled_origins().collect();
         (!d.predicted && d.primary_unreachable(&primary.name, &origins))

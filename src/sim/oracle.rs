@@ -195,20 +195,32 @@ fn zone_image(world: &World, zone: &str) -> Option<super::world::Image> {
     pkgops::get(world, &ImageRef::Zone(zone.into()))
 }
 
+/// The GZ publisher an attach needs: the one its `entire` is listed from, when enabled with
+/// an origin, else the first-ranked enabled one with an origin (as an administrator reads
+/// `pkg info entire`; zonerescue's own choice must not be the oracle's code).
+fn primary(world: &World) -> Option<Publisher> {
+    let img = &world.global.image;
+    let usable = |p: &&Publisher| p.enabled && !p.origins.is_empty();
+    let of_entire = img.entire_publisher(world);
+    img.publishers
+        .iter()
+        .filter(usable)
+        .find(|p| p.name == of_entire)
+        .or_else(|| img.publishers.iter().find(usable))
+        .cloned()
+}
+
 /// One strategy's world transformation; false when it is not applicable or its step fails.
 fn apply(world: &mut World, zone: &str, strategy: &str) -> bool {
     let r = ImageRef::Zone(zone.into());
     let root = world.zone(zone).map(|z| world.zoneroot(z)).unwrap_or_default();
     match strategy {
         "gz-publishers" => {
-            // The first enabled publisher with an origin is kept. Where the attach trips over
-            // disabled GZ publishers too (b151), all the others are removed; elsewhere the
-            // other enabled ones are disabled (disabled ones are already out of the way).
+            // The primary publisher is kept. Where the attach trips over disabled GZ
+            // publishers too (b151), all the others are removed; elsewhere the other enabled
+            // ones are disabled (disabled ones are already out of the way).
+            let Some(keep) = primary(world).map(|p| p.name) else { return false };
             let pubs = &mut world.global.image.publishers;
-            let Some(first) = pubs.iter().position(|p| p.enabled && !p.origins.is_empty()) else {
-                return false;
-            };
-            let keep = pubs[first].name.clone();
             if world.platform == Platform::S11Express {
                 if pubs.len() <= 1 {
                     return false;
@@ -234,7 +246,7 @@ fn apply(world: &mut World, zone: &str, strategy: &str) -> bool {
                 p.origins.iter().any(|o| w.repository(o).is_some_and(|r| r.reachable))
             };
             img.publishers.retain(|p| reachable(world, p));
-            if let Some(first) = world.global.image.publishers.iter().find(|p| p.enabled).cloned() {
+            if let Some(first) = primary(world) {
                 img.publishers.retain(|p| p.name != first.name);
                 img.publishers.insert(0, first);
             }
@@ -306,10 +318,7 @@ fn apply(world: &mut World, zone: &str, strategy: &str) -> bool {
             run.out.code == 0
         }
         "image-create" => {
-            let Some(first) = world.global.image.publishers.iter().find(|p| p.enabled).cloned()
-            else {
-                return false;
-            };
+            let Some(first) = primary(world) else { return false };
             // One origin (`-p NAME=URI`): one that answers, as an administrator would pick.
             let answers = |o: &&String| world.repository(o).is_some_and(|r| r.reachable);
             let Some(uri) = first.origins.iter().find(answers).or(first.origins.first()).cloned()

@@ -247,7 +247,7 @@ pub fn plan(
             text: format!(
                 "No matching version of entire can be installed:\n  Reject:  {}\n  Reason:  Newer version {} is already installed",
                 short(&entire_pub, "entire", target),
-                short(&image.first_publisher_name(), "entire", current)
+                short(&image.entire_publisher(world), "entire", current)
             ),
             blockers: Vec::new(),
             plan_error: true,
@@ -298,7 +298,7 @@ pub fn plan(
         .collect();
     if !unmapped.is_empty() && !history_ok {
         let incs = match image.entire {
-            Some(b) => format!("  {}", short(&image.first_publisher_name(), "entire", b)),
+            Some(b) => format!("  {}", short(&image.entire_publisher(world), "entire", b)),
             None => "None".to_string(),
         };
         let errs: Vec<String> = unmapped
@@ -385,7 +385,7 @@ pub fn plan(
             old: image.entire.map(|b| InstalledPkg {
                 name: "entire".into(),
                 build: b,
-                publisher: image.first_publisher_name(),
+                publisher: image.entire_publisher(world),
             }),
             new: Some(InstalledPkg {
                 name: "entire".into(),

@@ -174,6 +174,23 @@ impl Image {
         self.publishers.iter().filter(|p| p.enabled).cloned().collect()
     }
 
+    /// The publisher `entire` is listed from (pkg records where it installed a package from;
+    /// the simulator derives it): the first-ranked enabled one, passing over add-on
+    /// publishers, whose repositories carry no build of the OS at all (`builds = []`). A site
+    /// add-on repository ranked first is not where `entire` came from.
+    pub fn entire_publisher(&self, world: &World) -> String {
+        let addon = |p: &&Publisher| {
+            let repos: Vec<_> = p.origins.iter().filter_map(|o| world.repository(o)).collect();
+            !repos.is_empty() && repos.iter().all(|r| r.builds.is_empty())
+        };
+        self.publishers
+            .iter()
+            .filter(|p| p.enabled)
+            .find(|p| !addon(p))
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| self.first_publisher_name())
+    }
+
     pub fn first_publisher_name(&self) -> String {
         self.publishers
             .iter()

@@ -1,6 +1,6 @@
-//! `gz-publishers`: for the duration of each attach, the global zone keeps only its
-//! first-ranked enabled publisher in the attach's way, and afterwards every publisher is put
-//! back exactly. How depends on what the platform's attach does with disabled publishers
+//! `gz-publishers`: for the duration of each attach, the global zone keeps only the enabled
+//! publisher its `entire` comes from (else its first-ranked enabled one) in the attach's way,
+//! and afterwards every publisher is put back exactly. How depends on what the platform's attach does with disabled publishers
 //! (reference §5, [`Simplification`]):
 //!
 //! - where the attach ignores disabled GZ publishers (Solaris 11's system repository skips
@@ -25,7 +25,7 @@ use super::{Applied, Input, Strategy, StrategyName};
 use crate::commands::InvalidName;
 use crate::commands::pkg::{LocationKind, Pkg, Publisher, PublisherDetail, SetPublisher};
 use crate::engine::exec::Exec;
-use crate::engine::facts::Facts;
+use crate::engine::facts::{Facts, primary_publisher};
 use crate::playbook::Platform;
 use crate::system::{CommandSpec, Runner};
 
@@ -52,10 +52,14 @@ impl Simplification {
     }
 }
 
-/// The publisher kept and those taken away (all others to unset, the other enabled ones to
-/// disable).
-fn to_remove(pubs: &[Publisher], how: Simplification) -> (Option<&Publisher>, Vec<&Publisher>) {
-    let keep = pubs.iter().find(|p| p.enabled && p.enabled_origins().next().is_some());
+/// The publisher kept (see [`primary_publisher`]) and those taken away (all others to unset,
+/// the other enabled ones to disable).
+fn to_remove<'a>(
+    pubs: &'a [Publisher],
+    how: Simplification,
+    prefer: Option<&str>,
+) -> (Option<&'a Publisher>, Vec<&'a Publisher>) {
+    let keep = primary_publisher(pubs, prefer);
     let rest = pubs
         .iter()
         .filter(|p| Some(p.name.as_str()) != keep.map(|k| k.name.as_str()))
@@ -250,7 +254,8 @@ impl Strategy for GzPublishers {
     }
     fn worth_trying(&self, input: &Input) -> Result<String, String> {
         let how = Simplification::for_platform(input.facts.platform);
-        let (keep, rest) = to_remove(&input.facts.gz_publishers, how);
+        let (keep, rest) =
+            to_remove(&input.facts.gz_publishers, how, input.facts.gz_entire_publisher());
         let names = || rest.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
         match (keep, rest.is_empty(), how) {
             (None, _, _) => Err("the global zone has no enabled publisher with an origin".into()),
@@ -278,7 +283,8 @@ impl Strategy for GzPublishers {
     }
     fn commands(&self, input: &Input) -> Vec<String> {
         let how = Simplification::for_platform(input.facts.platform);
-        let (keep, rest) = to_remove(&input.facts.gz_publishers, how);
+        let (keep, rest) =
+            to_remove(&input.facts.gz_publishers, how, input.facts.gz_entire_publisher());
         let names: Vec<&str> = rest.iter().map(|p| p.name.as_str()).collect();
         let mut out = Vec::new();
         match how {
@@ -366,7 +372,7 @@ impl GzPublisherGuard {
     /// listing cannot be read or parsed: unsetting then could lose what only it shows.
     pub fn details_to_record(exec: &Exec, facts: &Facts) -> anyhow::Result<Option<String>> {
         let how = Simplification::for_platform(facts.platform);
-        let (keep, rest) = to_remove(&facts.gz_publishers, how);
+        let (keep, rest) = to_remove(&facts.gz_publishers, how, facts.gz_entire_publisher());
         if how != Simplification::Unset || keep.is_none() || rest.is_empty() || exec.dry_run {
             return Ok(None);
         }
@@ -396,7 +402,7 @@ impl GzPublisherGuard {
         details: Option<&str>,
     ) -> anyhow::Result<Option<GzPublisherGuard>> {
         let how = Simplification::for_platform(facts.platform);
-        let (keep, rest) = to_remove(&facts.gz_publishers, how);
+        let (keep, rest) = to_remove(&facts.gz_publishers, how, facts.gz_entire_publisher());
         let Some(keep) = keep else { return Ok(None) };
         if rest.is_empty() {
             return Ok(None);
@@ -467,7 +473,9 @@ impl GzPublisherGuard {
         details: Vec<PublisherDetail>,
     ) -> Option<GzPublisherGuard> {
         let how = if details.is_empty() { Simplification::Disable } else { Simplification::Unset };
-        let (keep, rest) = to_remove(&original, Simplification::Unset);
+        // Which one the run kept is not recorded; `restore_commands` re-adds around whichever
+        // is present then.
+        let (keep, rest) = to_remove(&original, Simplification::Unset, None);
         let keep = keep?.name.clone();
         let taken = rest.iter().map(|p| p.name.clone()).collect();
         Some(GzPublisherGuard {
@@ -524,7 +532,16 @@ impl GzPublisherGuard {
                 specs.push(s);
             }
         }
-        let plan = readd_plan(&self.original, &self.keep, &self.details).unwrap_or_default();
+        // Re-added around a publisher that is there: the kept one, which for a recorded guard
+        // may be any (the run kept `entire`'s publisher, not necessarily the first-ranked).
+        let anchor = current
+            .and_then(|cur| {
+                let there = |n: &str| cur.iter().any(|c| c.name == n);
+                let first = self.original.iter().find(|p| p.enabled && there(&p.name));
+                (!there(&self.keep)).then_some(first).flatten()
+            })
+            .map_or(self.keep.as_str(), |p| p.name.as_str());
+        let plan = readd_plan(&self.original, anchor, &self.details).unwrap_or_default();
         for (name, readd, _) in plan {
             let missing = match current {
                 Some(cur) => !cur.iter().any(|c| c.name == name),
@@ -658,7 +675,7 @@ mod tests {
     #[test]
     fn keeps_first_enabled_and_restores_rank_order() {
         let pubs = vec![p("old", false), p("solaris", true), p("extra", false), p("x", true)];
-        let (keep, rest) = to_remove(&pubs, Simplification::Unset);
+        let (keep, rest) = to_remove(&pubs, Simplification::Unset, None);
         assert_eq!(keep.unwrap().name, "solaris");
         assert_eq!(rest.len(), 3);
         let specs: Vec<String> =
@@ -671,9 +688,24 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_publisher_of_entire_over_the_first_ranked() {
+        let pubs = vec![p("site", true), p("solaris", true), p("off", false)];
+        let (keep, rest) = to_remove(&pubs, Simplification::Disable, Some("solaris"));
+        assert_eq!(keep.unwrap().name, "solaris");
+        assert_eq!(rest.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["site"]);
+        // A disabled one (or one not listed) is not kept: the first-ranked enabled is.
+        assert_eq!(primary_publisher(&pubs, Some("off")).unwrap().name, "site");
+        assert_eq!(primary_publisher(&pubs, None).unwrap().name, "site");
+        // Re-adding around a kept publisher ranked second puts the first back first.
+        let specs: Vec<String> =
+            restore_specs(&pubs, "solaris").iter().map(|s| s.display()).collect();
+        assert!(specs.iter().any(|s| s.ends_with(" site") && s.contains("-P")), "{specs:?}");
+    }
+
+    #[test]
     fn disabling_takes_only_the_other_enabled_publishers() {
         let pubs = vec![p("old", false), p("solaris", true), p("extra", false), p("x", true)];
-        let (keep, rest) = to_remove(&pubs, Simplification::Disable);
+        let (keep, rest) = to_remove(&pubs, Simplification::Disable, None);
         assert_eq!(keep.unwrap().name, "solaris");
         let names: Vec<&str> = rest.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["x"]);
@@ -782,6 +814,24 @@ mod tests {
                 && specs[1].ends_with(" gone")
         );
         assert!(g.restore_commands(Some(&pubs)).is_empty());
+        g.restored = true; // no pkg to run here
+    }
+
+    /// A run killed after it unset the first-ranked publisher and kept `entire`'s (second):
+    /// the record's guard cannot know which was kept, and re-adds the first-ranked one too.
+    #[test]
+    fn a_recorded_guard_readds_a_first_ranked_publisher_the_run_did_not_keep() {
+        let pubs = vec![p("site", true), p("solaris", true), p("extra", true)];
+        let paths = crate::system::SystemPaths::new(None, "/nonexistent".into()).unwrap();
+        let runner = Runner::new(paths, Default::default());
+        let mut g =
+            GzPublisherGuard::recorded(&runner, pubs.clone(), String::new(), vec![]).unwrap();
+        let now = vec![pubs[1].clone()];
+        let specs: Vec<String> =
+            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+        assert_eq!(specs.len(), 2, "{specs:?}");
+        assert!(specs[0].ends_with(" extra") && !specs[0].contains("-P"), "{specs:?}");
+        assert!(specs[1].ends_with(" site") && specs[1].contains("-P"), "{specs:?}");
         g.restored = true; // no pkg to run here
     }
 }

@@ -21,7 +21,7 @@ impl ImageCreate {
     /// takes one origin, and a dead mirror listed first must not stop the last resort when
     /// the next origin answers.
     fn create_specs(input: &Input) -> Vec<crate::system::CommandSpec> {
-        let Some((p, _)) = input.facts.gz_first_publisher() else { return Vec::new() };
+        let Some((p, _)) = input.facts.gz_primary_publisher() else { return Vec::new() };
         p.enabled_origins()
             .filter_map(|origin| {
                 image_create_spec(&Create {

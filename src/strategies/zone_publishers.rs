@@ -41,7 +41,7 @@ impl ZonePublishers {
     }
 
     fn first_spec(input: &Input) -> Option<crate::system::CommandSpec> {
-        let (gz, origin) = input.facts.gz_first_publisher()?;
+        let (gz, origin) = input.facts.gz_primary_publisher()?;
         let zp = input.facts.zone_pkg();
         // A system publisher (solaris brand after an `attach -u` switched the image to the
         // system repository) is the global zone's publisher by construction: its origin shows as
@@ -113,7 +113,7 @@ impl Strategy for ZonePublishers {
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
         let zp = input.facts.zone_pkg();
-        let gz_first = input.facts.gz_first_publisher().map(|(p, _)| p.name.clone());
+        let gz_first = input.facts.gz_primary_publisher().map(|(p, _)| p.name.clone());
         let mut dead = Self::known_dead(input);
         for p in &input.facts.zone_publishers {
             let system = p.syspub == Some(true);

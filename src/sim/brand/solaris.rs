@@ -229,9 +229,9 @@ pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
             let cur = img.entire.unwrap_or(0);
             t.log.push_str(&format!(
                 "\npkg sync-linked: Syncing this linked image would require the following package updates:\n\npkg://{}/entire@{} -> pkg://{}/entire@{}\n",
-                img.first_publisher_name(),
+                img.entire_publisher(world),
                 p.full_version(cur),
-                img.first_publisher_name(),
+                img.entire_publisher(world),
                 p.full_version(gz)
             ));
             t.error(world, "Could not update attaching zone");

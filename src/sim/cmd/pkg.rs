@@ -587,7 +587,7 @@ fn list(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
     }
     let mut installed: Vec<crate::sim::world::InstalledPkg> = img.packages.clone();
     if let Some(b) = img.entire {
-        let publisher = img.first_publisher_name();
+        let publisher = img.entire_publisher(world);
         installed.push(crate::sim::world::InstalledPkg {
             name: "entire".into(),
             build: b,
@@ -706,7 +706,7 @@ fn info(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
             img.entire.map(|b| crate::sim::world::InstalledPkg {
                 name: "entire".into(),
                 build: b,
-                publisher: img.first_publisher_name(),
+                publisher: img.entire_publisher(world),
             })
         } else {
             img.installed(&name).cloned()
