@@ -321,7 +321,7 @@ fn exit_status(roff: &mut Roff) {
         (exit::OK, "The zone was attached, or the requested command succeeded."),
         (
             exit::FAILED,
-            "Every useful rung failed; the zone is left detached with its image restored. When the cause lies outside the zone's package image (a full pool, a ZBE problem), resume attaches again once it is fixed. Or another pkg client held the image lock past the retries: the run stopped at that step without rolling back; resume continues it.",
+            "Every useful rung failed; the zone is left detached with its image restored. Or the run stopped on a cause outside the zone's package image (a full pool, a ZBE problem, pkg crashing, an I/O error, a time limit, a repository that had answered and no longer does; what may pass is retried first): nothing was rolled back and no further rung tried; once it is fixed, resume runs the stopped rung again or attaches again before climbing further. Or another pkg client held the image lock past the retries: the run stopped at that step without rolling back; resume continues it.",
         ),
         (exit::USAGE, "Usage or I/O error."),
         (

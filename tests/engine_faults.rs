@@ -153,13 +153,13 @@ fn failed_pre_rescue_snapshot_refuses_without_change() {
 fn pool_out_of_space_mid_run() {
     // Check 1 (the pre-rescue snapshot) passes; the second, the snapshot before the uninstall
     // step (preflight predicts it: PostgreSQL is obsolete), runs out of space: the run stops
-    // and rolls back.
+    // there, a cause outside the image (before: exit 5 and a rollback), for `resume`.
     check(&Case {
         fault: "kind = \"out-of-space\"\nnth = 2",
         args: &[],
         env: &[],
-        exit: 5,
-        says: "out of space; the zone is left detached with its image rolled back to",
+        exit: 1,
+        says: "once out-of-space is fixed: zonerescue resume pg01",
         changed: true,
     });
 }
@@ -222,14 +222,15 @@ fn resume_after_the_pool_was_freed_attaches_again() {
 
 #[test]
 fn repository_unreachable_mid_run() {
-    // The GZ's first publisher dies after preflight: every rung needs it, so auto stops
-    // instead of climbing on to image-update and image-create for nothing.
+    // The GZ's first publisher dies after preflight reached it: a network problem, not one
+    // a rung fixes. The attach is repeated, then auto stops instead of climbing on to
+    // image-update and image-create for nothing, and says to resume once it answers.
     let d = check(&Case {
         fault: "repository = \"https://pkg.omnios.org/r151054/core/\"\nunreachable_after = 1",
         args: &["--allow-destructive"],
         env: &[],
         exit: 1,
-        says: "the global zone's first publisher omnios cannot be reached, and every rung needs it",
+        says: "could not reach a repository that answered earlier in this run",
         changed: true,
     });
     let ran =

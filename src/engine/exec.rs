@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::environment;
 use super::events::Event;
 use super::inflight::InFlight;
 use super::reporter::Reporter;
@@ -53,6 +54,9 @@ pub struct Exec {
     /// A changing command has run since the last [`Exec::mark_unchanged`] (a run that
     /// changed nothing but its own snapshot leaves the zone as it found it).
     changed: AtomicBool,
+    /// The failures outside the zone's image (pkg crashing, a full pool, a time limit, a
+    /// repository not reached) that commands met since the last [`Exec::take_environment`].
+    environment: Mutex<Vec<environment::Failure>>,
 }
 
 impl Exec {
@@ -72,6 +76,18 @@ impl Exec {
             image_lock_stood: Default::default(),
             inflight_dir,
             changed: AtomicBool::new(false),
+            environment: Default::default(),
+        }
+    }
+
+    /// The failures outside the image met since the last call (see [`environment`]).
+    pub fn take_environment(&self) -> Vec<environment::Failure> {
+        self.environment.lock().map(|mut g| std::mem::take(&mut *g)).unwrap_or_default()
+    }
+
+    fn note_environment(&self, f: Option<environment::Failure>) {
+        if let (Some(f), Ok(mut g)) = (f, self.environment.lock()) {
+            g.push(f);
         }
     }
 
@@ -154,9 +170,10 @@ impl Exec {
             };
             // Cleared before anything is printed about it (a failure, a retry).
             drop(progress);
-            let out = out?;
+            let out = out.inspect_err(|e| self.note_environment(environment::of_error(spec, e)))?;
             self.report(spec, Some(&out), false);
             if !is_image_locked(spec, &out) {
+                self.note_environment(environment::of_output(spec, &out));
                 return Ok(out);
             }
             // Once the lock has outlasted the retries, later commands do not wait again: the

@@ -201,6 +201,41 @@ impl Facts {
         self.repositories.iter().find(|r| r.publisher == publisher && r.uri == uri)
     }
 
+    /// Whether this run saw the repositories a transport failure names answer: `origins`
+    /// (when it names any: each one an origin that preflight's refresh or a rung's
+    /// `set-publisher` reached), else `publishers` (each one refreshed in preflight). A
+    /// repository that answered and then did not is a network problem, not what a publisher
+    /// rung is for; one never seen answering may be dead for good.
+    pub fn answered(&self, publishers: &[String], origins: &[String]) -> bool {
+        let norm = |o: &str| o.trim_end_matches('/').to_string();
+        let gz_names: Vec<&str> = self.gz_publishers.iter().map(|p| p.name.as_str()).collect();
+        let refreshed = |list: &[Publisher], dead: &Option<Vec<String>>, zone: bool| {
+            list.iter()
+                .filter(|p| {
+                    p.enabled
+                        && dead.as_ref().is_some_and(|d| !d.contains(&p.name))
+                        // Preflight refreshes only the zone's own publishers in the zone image.
+                        && !(zone && gz_names.contains(&p.name.as_str()))
+                })
+                .cloned()
+                .collect::<Vec<Publisher>>()
+        };
+        let mut seen = refreshed(&self.gz_publishers, &self.gz_unreachable, false);
+        seen.extend(refreshed(&self.zone_publishers_at_start, &self.zone_unreachable, true));
+        let mut seen_origins: Vec<String> =
+            seen.iter().flat_map(|p| p.enabled_origins().map(norm)).collect();
+        seen_origins.extend(
+            self.repositories
+                .iter()
+                .filter(|r| matches!(r.offer, Offer::Builds(_)))
+                .map(|r| norm(&r.uri)),
+        );
+        if !origins.is_empty() {
+            return origins.iter().all(|o| seen_origins.contains(&norm(o)));
+        }
+        !publishers.is_empty() && publishers.iter().all(|n| seen.iter().any(|p| p.name == *n))
+    }
+
     /// Keeps what a rung learnt about repositories (the newest word on each).
     pub fn learn_repositories(&mut self, learnt: Vec<RepositoryOffer>) {
         for r in learnt {

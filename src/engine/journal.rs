@@ -72,6 +72,11 @@ pub struct Journal {
     /// on resume neither.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped_by_operator: Vec<StrategyName>,
+    /// The run stopped because its last attach failed on a cause outside the zone's image
+    /// (a full pool, a repository that had answered, a time limit): how to go on. Nothing
+    /// was rolled back, so `resume` attaches again before climbing further.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_outside: Option<String>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -169,6 +174,7 @@ impl Journal {
             blocked: Vec::new(),
             step_from: None,
             skipped_by_operator: Vec::new(),
+            stopped_outside: None,
         }
     }
 

@@ -4,6 +4,7 @@ pub mod attempt;
 pub mod build;
 pub mod command;
 pub mod diagnosis;
+pub mod environment;
 pub mod events;
 pub mod exec;
 pub mod facts;

@@ -16,6 +16,7 @@ use crate::ui::{self, Answer, AutoPrompter, DialoguerPrompter, Palette, Prompter
 
 use super::attempt;
 use super::diagnosis::Diagnosis;
+use super::environment;
 use super::events::{Event, RunResult, SnapshotAction, StepOutcome, Summary};
 use super::exec::Exec;
 use super::facts::Facts;
@@ -77,6 +78,12 @@ struct Run {
     /// Another package client held the zone image's lock for good: nothing is rolled back
     /// under it; the run stops for a later `resume`.
     image_busy: bool,
+    /// The run stopped on a cause outside the zone's image (pkg crashing, a full pool, a time
+    /// limit, a repository that had answered): nothing is rolled back (the rungs applied so
+    /// far stay in the image, their snapshots kept); `resume` continues once it is fixed.
+    env_stop: Option<environment::Failure>,
+    /// Attaches repeated for a cause outside the image that may pass.
+    env_retries: u32,
     /// The zone's installed packages when this process started (`pkg list` stems): what an
     /// attached zone no longer has is said at the end.
     packages_at_start: Vec<String>,
@@ -395,6 +402,8 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         resuming: opened.resume,
         steps_before: journal_steps,
         image_busy: false,
+        env_stop: None,
+        env_retries: 0,
         packages_at_start,
     };
     let outcome = if opened.resume { run.resume() } else { run.go() };
@@ -1034,6 +1043,31 @@ impl Run {
                 }
                 continue;
             }
+            // An attach that failed on a cause outside the image that may pass (a repository
+            // this run saw answer, pkg crashing) is repeated after a short wait; if it stays,
+            // the run stops on it: no rung is applied for it, nothing is rolled back.
+            if let Some(f) = self.attach_environment() {
+                let of = environment::RETRIES;
+                if self.env_retries < of {
+                    let why = format!("{}; attach again", f.describe());
+                    if !self.exec.wait_before_retry(&why, self.env_retries, of) {
+                        continue;
+                    }
+                    self.env_retries += 1;
+                    if let Some(end) = self.reattach(&why)? {
+                        return Ok(end);
+                    }
+                    continue;
+                }
+                let m = format!(
+                    "stopped: attach -u failed {} times on a cause outside the zone's package \
+                     image, so no rung is tried for it: {}",
+                    of + 1,
+                    f.describe()
+                );
+                self.stop_at_attach(f);
+                return Ok((RunResult::Failed, m));
+            }
             // auto: a failure before the package step (datasets, ZBEs) is out of every
             // rung's reach; climbing on would end at image-create for nothing.
             if self.choice == StrategyChoice::Auto
@@ -1043,6 +1077,13 @@ impl Run {
                     "{}; no strategy gets past {key}: it lies outside the zone's package image",
                     self.failure_message()
                 );
+                if let Some(f) = self
+                    .diagnosis
+                    .as_ref()
+                    .and_then(|d| environment::of_diagnosis(d, &self.attach_command(), None))
+                {
+                    self.stop_at_attach(f);
+                }
                 return Ok((RunResult::Failed, m));
             }
             if self.choice == StrategyChoice::Auto
@@ -1102,7 +1143,6 @@ impl Run {
             let mut attach_anyway = false;
             let mut did_nothing = false;
             let learnt_before = (self.journal.blocked.len(), self.stuck.len());
-            let outside_before = self.outside_the_image();
             for (i, s) in batch.into_iter().enumerate() {
                 // Stopped during the rung before: no further rung and no question; what was
                 // applied is journalled for `resume` (attach_after / the loop's check).
@@ -1131,19 +1171,24 @@ impl Run {
                         did_nothing = true;
                     }
                     RungStep::NotAllowed => {}
-                    RungStep::End(end) => return Ok(end),
-                }
-                // auto: a rung's own command hit a cause no rung gets past (a full pool): the
-                // attempt's attach would fail on it too, and the rungs after it only add
-                // snapshots. The loop's check above ends the run.
-                if self.choice == StrategyChoice::Auto
-                    && !outside_before
-                    && self.outside_the_image()
-                {
-                    let why = "not attached: a later rung of the same attempt failed";
-                    self.end_unattached(&steps, why)?;
-                    steps.clear();
-                    break;
+                    RungStep::End(end) => {
+                        if self.env_stop.is_some() {
+                            // Applied, their attach still to come: the journal keeps them in
+                            // flight, so `resume` includes them in its attach.
+                            for (s, n, detail) in &steps {
+                                self.emit(Event::StepEnd {
+                                    step: *n,
+                                    name: s.as_str().into(),
+                                    outcome: StepOutcome::Done,
+                                    detail: format!(
+                                        "{detail}; not attached yet: the run stopped at a later \
+                                         rung (resume attaches with it)"
+                                    ),
+                                });
+                            }
+                        }
+                        return Ok(end);
+                    }
                 }
             }
             if steps.is_empty() && !attach_anyway {
@@ -1360,6 +1405,28 @@ impl Run {
                 RunResult::Attached,
                 format!("zone {} is attached (installed)", self.facts.zone),
             ));
+        }
+        // The run stopped because its attach failed on a cause outside the image, with
+        // nothing rolled back: the administrator has fixed it (or it passed), and the attach
+        // is what comes next, before any further rung.
+        if !pending_attach && let Some(until) = self.journal.stopped_outside.take() {
+            let mut f = Finding::info(
+                "attach.previous-failure",
+                "the last run stopped on a failed attach -u whose cause lies outside the zone's \
+                 package image: attach again",
+            );
+            f.detail = format!("it said to go on {until}");
+            self.emit(Event::Finding(f));
+            self.diagnosis = None;
+            let end = self
+                .reattach("the last attach -u failed on a cause outside the image: attach again")?;
+            if let Some(end) = end {
+                return Ok(end);
+            }
+            if !self.tried.contains(&StrategyName::Attach) {
+                self.tried.push(StrategyName::Attach);
+            }
+            return self.climb();
         }
         // The run ended (or was killed) on a cause outside the image: a full pool, a ZBE
         // problem. That is what the administrator fixes before resuming; only a new attach
@@ -1742,13 +1809,20 @@ impl Run {
         let mut rung_snap = None;
         if mutating {
             let name = snapshot::rung_name(&self.zbe()?, &self.journal.run_id, n, s);
-            snapshot::create(
+            self.exec.take_environment();
+            if let Err(e) = snapshot::create(
                 &self.exec,
                 &name,
                 &self.journal.run_id.clone(),
                 &format!("{n:02}-{s}"),
                 &self.gz_entire_text(),
-            )?;
+            ) {
+                // A full pool (or an I/O error): nothing of the rung has run yet.
+                return match self.exec.take_environment().into_iter().next() {
+                    Some(f) => self.stop_for_environment(n, s, None, f),
+                    None => Err(e),
+                };
+            }
             self.journal.set_step_snapshot(n, &name);
             self.snapshots.push(name.clone());
             self.emit(Event::Snapshot {
@@ -1759,11 +1833,32 @@ impl Run {
             rung_snap = Some(name);
             self.save()?;
         }
-        let applied = st.apply(&self.input(), &self.exec);
-        self.facts.learn_repositories(st.learnt());
-        if let Some(text) = self.exec.image_locked() {
-            return self.stop_for_image_lock(n, s, &text);
-        }
+        let mut retries = 0;
+        let applied = loop {
+            self.exec.take_environment();
+            let applied = st.apply(&self.input(), &self.exec);
+            self.facts.learn_repositories(st.learnt());
+            if let Some(text) = self.exec.image_locked() {
+                return self.stop_for_image_lock(n, s, &text);
+            }
+            // A rung that did not get its way because of a cause outside the image (pkg
+            // crashing, a full pool, a time limit, a repository that answered before) says
+            // nothing about the strategy: tried again if that may pass, else the run stops
+            // there. Never the next rung for it.
+            let failed = matches!(applied, Ok(Applied::NotSolvable(_)) | Err(_));
+            let Some(f) = failed.then(|| self.environment_failure()).flatten() else {
+                break applied;
+            };
+            if !f.may_pass() || retries >= environment::RETRIES || self.exec.interrupt.is_set() {
+                return self.stop_for_environment(n, s, rung_snap.as_deref(), f);
+            }
+            self.undo_rung(n, rung_snap.as_deref())?;
+            let why = format!("{}; {s} is run again", f.describe());
+            if !self.exec.wait_before_retry(&why, retries, environment::RETRIES) {
+                return self.stop_for_environment(n, s, None, f);
+            }
+            retries += 1;
+        };
         // The rung ran to its end: it is no longer blocked, or blocked anew (note_blockers).
         // Not before: a run killed in it leaves the mark for resume.
         self.journal.blocked.retain(|b| b.strategy != s);
@@ -1773,7 +1868,6 @@ impl Run {
                 return self.not_applied(n, s, None, StepOutcome::Skipped, why);
             }
             Ok(Applied::NotSolvable(why)) => {
-                self.diagnose_rung_failure(&why);
                 let snap = rung_snap.as_deref();
                 return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
             }
@@ -1843,24 +1937,15 @@ impl Run {
         self.journal.blocked.push(super::journal::BlockedRung { strategy: s, packages });
     }
 
-    /// A rung's own commands failed for a cause outside the zone's package image (a full pool):
-    /// that, not the last attach, is what stands in the way now, and no rung gets past it
-    /// (each one's snapshot would only take more space). Read with the same rules as a log.
-    /// The current diagnosis names a cause outside the zone's package image.
-    fn outside_the_image(&self) -> bool {
-        self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image).is_some()
-    }
-
-    fn diagnose_rung_failure(&mut self, why: &str) {
-        let Ok(r) =
-            crate::analysis::analyze_reader(&self.rules, self.analysis_context(), why.as_bytes())
-        else {
-            return;
-        };
-        let d = Diagnosis::from_report(&r);
-        if d.outside_the_image().is_some() {
-            self.diagnosis = Some(d);
-        }
+    /// What the commands since the last look met outside the image, if anything: the first
+    /// such failure, a transport failure only for repositories this run saw answer.
+    fn environment_failure(&self) -> Option<environment::Failure> {
+        self.exec.take_environment().into_iter().find(|f| match &f.cause {
+            environment::Cause::Transport { publishers, origins } => {
+                self.facts.answered(publishers, origins)
+            }
+            _ => true,
+        })
     }
 
     /// Installed packages in a rung's way are what uninstall must remove next.
@@ -1901,6 +1986,68 @@ impl Run {
         )))
     }
 
+    /// A rung met a cause outside the image that did not pass ([`environment`]): its own
+    /// change is undone (`snap`, its snapshot), and the run stops there. Nothing else is rolled
+    /// back: the rungs applied before it stay in the image (and in flight in the journal, as
+    /// this step does), so `resume`, once the cause is fixed, runs this rung again and attaches
+    /// before climbing further. No later rung is tried for it.
+    fn stop_for_environment(
+        &mut self,
+        n: u32,
+        s: StrategyName,
+        snap: Option<&str>,
+        f: environment::Failure,
+    ) -> anyhow::Result<RungStep> {
+        self.undo_rung(n, snap)?;
+        let detail = format!("stopped: {}", f.describe());
+        self.emit(Event::StepEnd {
+            step: n,
+            name: s.as_str().into(),
+            outcome: StepOutcome::Failed,
+            detail: detail.clone(),
+        });
+        self.env_stop = Some(f);
+        self.save()?;
+        Ok(RungStep::End((
+            RunResult::Failed,
+            format!(
+                "stopped at step {n} ({s}): {}. No other rung was tried for it: it says \
+                 nothing about the strategy",
+                detail.trim_start_matches("stopped: ")
+            ),
+        )))
+    }
+
+    /// The run stops on `f`, met by its last attach: nothing is rolled back, and `resume`
+    /// attaches again first.
+    fn stop_at_attach(&mut self, f: environment::Failure) {
+        self.journal.stopped_outside = Some(f.until());
+        self.env_stop = Some(f);
+    }
+
+    fn attach_command(&self) -> String {
+        format!("zoneadm -z {} attach -u", self.facts.zone)
+    }
+
+    /// The last attach of this run failed on a cause outside the image that may pass: a
+    /// repository this run saw answer (preflight's refresh, a rung's `set-publisher`) and
+    /// that the attach could not reach. (A full pool or a ZBE problem: see
+    /// [`Diagnosis::outside_the_image`].)
+    fn attach_environment(&self) -> Option<environment::Failure> {
+        let d = self.diagnosis.as_ref().filter(|d| !d.predicted && !d.attached)?;
+        if self.attempts == 0 {
+            return None;
+        }
+        let f = environment::of_diagnosis(d, &self.attach_command(), None)?;
+        match &f.cause {
+            environment::Cause::Transport { publishers, origins } => {
+                self.facts.answered(publishers, origins).then_some(f)
+            }
+            environment::Cause::Outside(_) => None,
+            _ => f.may_pass().then_some(f),
+        }
+    }
+
     /// The attach after one or more applied rungs (`steps`: strategy, step number, detail).
     fn attach_after(
         &mut self,
@@ -1925,7 +2072,20 @@ impl Run {
         let Some(host) = host_lock::wait_for(&self.exec, &self.zone_dir, access)? else {
             return interrupted(self);
         };
-        let attached = self.attach_attempt()?;
+        self.exec.take_environment();
+        let attached = match self.attach_attempt() {
+            Ok(a) => a,
+            // The attach ran out its time limit (or the like): no rung is tried for it.
+            Err(e) => {
+                let Some(f) = self.environment_failure() else { return Err(e) };
+                drop(host);
+                let why = f.describe();
+                self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &why)?;
+                let m = format!("stopped: {why}; that lies outside the zone's package image");
+                self.stop_at_attach(f);
+                return Ok(Some((RunResult::Failed, m)));
+            }
+        };
         drop(host);
         self.facts.refresh_zone(&self.exec.runner);
         if attached {
@@ -2490,6 +2650,28 @@ impl Run {
             RunResult::Failed if self.image_busy => {
                 next_steps.push("see which pkg holds the image: pgrep -fl pkg".into());
                 next_steps.push(format!("once it has finished: zonerescue resume {zone}"));
+                next_steps.push(format!("zonerescue status {zone}"));
+            }
+            RunResult::Failed if self.env_stop.is_some() => {
+                // A cause outside the image: nothing rolled back, so that `resume` goes on
+                // from here once it is fixed (the rungs' work is not lost, nor redone).
+                let until = self.env_stop.as_ref().map(|f| f.until()).unwrap_or_default();
+                if self.untouched() {
+                    message.push_str("; nothing was changed: the zone is as it was");
+                } else if let Some(pre) = &self.pre {
+                    message.push_str(&format!(
+                        "; nothing was rolled back: the zone is left {} with what the rungs \
+                         applied so far in its image ({pre} keeps the image as it was)",
+                        self.facts.state.as_str()
+                    ));
+                    packages_removed = self.packages_gone();
+                }
+                next_steps.push(format!(
+                    "{until}: zonerescue resume {zone}   (goes on from where it stopped)"
+                ));
+                if self.pre.is_some() && !self.untouched() {
+                    next_steps.push(format!("or return to the start: zonerescue rollback {zone}"));
+                }
                 next_steps.push(format!("zonerescue status {zone}"));
             }
             RunResult::Failed | RunResult::Error if self.untouched() => {

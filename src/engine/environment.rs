@@ -1,0 +1,234 @@
+//! Failures whose cause lies outside the zone's package image and outside what a strategy
+//! chose: pkg crashing (exit 99, a traceback), an I/O error, a command running out its time
+//! limit, a full pool (or another dataset/ZBE cause the analyzer knows), and a repository
+//! that answered earlier in the run and now does not. None of them says anything about
+//! whether the strategy was right, so the engine never climbs to another rung on one: it
+//! retries what may pass, then stops the run for `zonerescue resume`.
+//!
+//! One classification for every command ([`of_output`], [`of_error`]; [`super::exec::Exec`]
+//! records what the commands of a rung hit) and for the attach's diagnosis ([`of_diagnosis`]):
+//! the texts are the analyzer's rules (`out-of-space`, the dataset and ZBE rules,
+//! `publisher-unreachable`); only pkg's exit status 99 and the Python traceback and I/O
+//! error texts, which no rule names, are read here.
+
+use crate::analysis::RuleSet;
+use crate::system::{CommandError, CommandOutput, CommandSpec, Program};
+
+use super::diagnosis::Diagnosis;
+
+/// How many times a failure that may pass is retried (after the pkg lock's waits: 5 s, then
+/// 10 s) before the run stops on it.
+pub const RETRIES: u32 = 2;
+
+/// pkg(1) exit status 99: "an unexpected exception occurred" (a traceback).
+const PKG_EXIT_CRASHED: i32 = 99;
+
+/// Analysis keys of a transport failure: pkg could not reach a repository.
+const TRANSPORT: [&str; 3] =
+    ["publisher-unreachable", "publisher-unreachable-gz", "publisher-unreachable-zone"];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// pkg stopped on an unexpected exception (exit 99, a Python traceback).
+    Crashed,
+    /// An I/O error (EIO) from the system.
+    Io,
+    /// The command ran out its time limit and was stopped.
+    TimedOut,
+    /// A cause the analyzer puts outside the image (its key: `out-of-space`, a ZBE problem).
+    Outside(String),
+    /// pkg could not reach these repositories. Environmental only when they answered earlier
+    /// in this run (the caller judges: [`super::facts::Facts::answered`]); a repository that
+    /// never answered is what the publisher rungs are for.
+    Transport { publishers: Vec<String>, origins: Vec<String> },
+}
+
+/// One command's failure outside the image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub cause: Cause,
+    /// The command, as an administrator would type it.
+    pub command: String,
+    /// What it said (its last meaningful line).
+    pub said: String,
+}
+
+impl Failure {
+    /// May pass by itself: worth the same command again after a short wait. Not a full pool
+    /// or a ZBE problem (waiting frees nothing) nor a command that ran out its time limit (it
+    /// would take as long again).
+    pub fn may_pass(&self) -> bool {
+        matches!(self.cause, Cause::Crashed | Cause::Io | Cause::Transport { .. })
+    }
+
+    /// When to go on, as in "… : zonerescue resume ZONE".
+    pub fn until(&self) -> String {
+        match &self.cause {
+            Cause::Crashed => "once pkg runs without crashing (see its message)".into(),
+            Cause::Io => "once the I/O error is fixed".into(),
+            Cause::TimedOut => "with a longer time limit (--timeout KIND=SECONDS)".into(),
+            Cause::Outside(k) => format!("once {k} is fixed"),
+            Cause::Transport { .. } => "once the repository answers again".into(),
+        }
+    }
+
+    /// One sentence: what failed and why that is outside the image.
+    pub fn describe(&self) -> String {
+        let (c, said) = (&self.command, &self.said);
+        match &self.cause {
+            // The runner's message names the command, its limit and how to raise it.
+            Cause::TimedOut => said.clone(),
+            Cause::Crashed => {
+                format!("`{c}` crashed (an unexpected error in pkg, not a solver answer): {said}")
+            }
+            Cause::Io => format!("`{c}` failed on an I/O error: {said}"),
+            Cause::Outside(k) => {
+                format!("`{c}` failed on a cause outside the zone's package image ({k}): {said}")
+            }
+            Cause::Transport { .. } => format!(
+                "`{c}` could not reach a repository that answered earlier in this run: {said}"
+            ),
+        }
+    }
+}
+
+/// The failure outside the image of a command that ran and failed, if that is its cause.
+pub fn of_output(spec: &CommandSpec, out: &CommandOutput) -> Option<Failure> {
+    if out.success() {
+        return None;
+    }
+    let text = format!("{}\n{}", out.stdout, out.stderr);
+    let crashed = spec.program() == Program::Pkg && out.code == Some(PKG_EXIT_CRASHED);
+    let cause = of_text(&text, crashed)?;
+    Some(Failure { cause, command: spec.display(), said: last_line(&text) })
+}
+
+/// The failure outside the image of a command that could not finish.
+pub fn of_error(spec: &CommandSpec, e: &CommandError) -> Option<Failure> {
+    match e {
+        CommandError::TimedOut { .. } => Some(Failure {
+            cause: Cause::TimedOut,
+            command: spec.display(),
+            said: e.to_string().lines().next().unwrap_or_default().to_string(),
+        }),
+        CommandError::Failed { stdout, stderr, code, .. } => {
+            let text = format!("{stdout}\n{stderr}");
+            let crashed = spec.program() == Program::Pkg && *code == Some(PKG_EXIT_CRASHED);
+            let cause = of_text(&text, crashed)?;
+            Some(Failure { cause, command: spec.display(), said: last_line(&text) })
+        }
+        _ => None,
+    }
+}
+
+/// An attach's failure outside the image, from its diagnosis and output: a cause the analyzer
+/// puts there, a repository named unreachable (judged by the caller), or pkg crashing in it.
+pub fn of_diagnosis(d: &Diagnosis, command: &str, output: Option<&str>) -> Option<Failure> {
+    let said = d.reasons.first().cloned().unwrap_or_default();
+    let cause = if let Some(k) = d.outside_the_image() {
+        Cause::Outside(k.to_string())
+    } else if output.is_some_and(traceback) {
+        Cause::Crashed
+    } else if d.keys.iter().any(|k| TRANSPORT.contains(&k.as_str())) && !other_than_transport(d) {
+        Cause::Transport { publishers: d.publishers.clone(), origins: d.origins.clone() }
+    } else {
+        return None;
+    };
+    Some(Failure { cause, command: command.into(), said })
+}
+
+/// Whether the diagnosis names another inhibiting cause besides transport (a certificate, an
+/// incomplete repository, a solver answer): then the failure is not only the connection.
+fn other_than_transport(d: &Diagnosis) -> bool {
+    d.reasons.iter().any(|r| !TRANSPORT.iter().any(|k| r.ends_with(&format!("({k})"))))
+}
+
+fn traceback(text: &str) -> bool {
+    text.contains("Traceback (most recent call last)") || text.contains("internal error in pkg(5)")
+}
+
+fn of_text(text: &str, crashed: bool) -> Option<Cause> {
+    if crashed || traceback(text) {
+        return Some(Cause::Crashed);
+    }
+    if text.contains("[Errno 5]")
+        || text.contains("I/O error")
+        || text.contains("Input/output error")
+    {
+        return Some(Cause::Io);
+    }
+    // The analyzer's rules for the rest (a full pool, a repository not reached).
+    let rules = RuleSet::builtin().ok()?;
+    let report =
+        crate::analysis::analyze_reader(&rules, Default::default(), text.as_bytes()).ok()?;
+    let d = Diagnosis::from_report(&report);
+    match of_diagnosis(&d, "", None)?.cause {
+        c @ (Cause::Outside(_) | Cause::Transport { .. }) => Some(c),
+        _ => None,
+    }
+}
+
+fn last_line(text: &str) -> String {
+    text.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn out(program: Program, code: i32, stderr: &str) -> (CommandSpec, CommandOutput) {
+        let spec = CommandSpec::new(program).args(["-R", "/z/root", "install", "entire@1"]);
+        let out = CommandOutput {
+            argv: vec![],
+            code: Some(code),
+            stdout: String::new(),
+            stderr: stderr.into(),
+            elapsed: Duration::ZERO,
+        };
+        (spec, out)
+    }
+
+    #[test]
+    fn crashes_io_errors_full_pools_and_transport_are_outside_the_image() {
+        let (s, o) = out(Program::Pkg, 99, "Traceback (most recent call last):\nOSError: boom");
+        assert_eq!(of_output(&s, &o).unwrap().cause, Cause::Crashed);
+        let (s, o) = out(Program::Pkg, 1, "pkg: [Errno 5] Input/output error: '/z'");
+        assert_eq!(of_output(&s, &o).unwrap().cause, Cause::Io);
+        let (s, o) = out(Program::Pkg, 1, "pkg: [Errno 28] No space left on device: '/z'");
+        let f = of_output(&s, &o).unwrap();
+        assert_eq!(f.cause, Cause::Outside("out-of-space".into()));
+        assert!(!f.may_pass());
+        let (s, o) =
+            out(Program::Zfs, 1, "cannot create snapshot 'rpool/zones/z/ROOT/zbe@x': out of space");
+        assert_eq!(of_output(&s, &o).unwrap().cause, Cause::Outside("out-of-space".into()));
+        let (s, o) = out(
+            Program::Pkg,
+            1,
+            "pkg: 0/1 catalogs successfully updated:\n\n1/1 repositories for publisher 'o' could \
+             not be reached for catalog refresh.\n\nFramework error: code: E_COULDNT_CONNECT (7) \
+             reason: Failed to connect\nURL: 'http://h/r/catalog/1/catalog.attrs'",
+        );
+        let f = of_output(&s, &o).unwrap();
+        assert_eq!(
+            f.cause,
+            Cause::Transport { publishers: vec!["o".into()], origins: vec!["http://h/r/".into()] }
+        );
+        assert!(f.may_pass());
+    }
+
+    #[test]
+    fn a_solver_answer_is_no_environmental_failure() {
+        for text in [
+            "pkg install: No matching version of entire can be installed:\n  Reject:  x\n  \
+             Reason:  y",
+            "No solution was found to satisfy constraints",
+            "pkg: an unexpected error",
+        ] {
+            let (s, o) = out(Program::Pkg, 1, text);
+            assert_eq!(of_output(&s, &o), None, "{text}");
+        }
+        let (s, o) = out(Program::Pkg, 4, "No updates necessary for this image.");
+        assert_eq!(of_output(&s, &o), None);
+    }
+}

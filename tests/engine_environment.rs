@@ -1,0 +1,247 @@
+//! Failures whose cause lies outside the zone's package image (pkg crashing, a full pool, a
+//! time limit, a repository that had answered and then did not) inside a rung or an attach:
+//! never read as "the strategy did not solve". What may pass is retried; what stays stops the
+//! run without rolling back or climbing to a more destructive rung, and `resume` goes on from
+//! there — it runs a rung stopped that way again and attaches again after such an attach —
+//! keeping what a fresh run keeps (field reports F2, F4, F4b, F5, F8, F9, F11 of round h).
+
+use std::process::Command;
+
+use serde_json::Value;
+
+mod sim_support;
+use sim_support::Sim;
+
+const ZONE: &str = "web01";
+
+/// The b111 web zone (Apache renamed in 130, Sun Studio gone in 140) with `fault` injected:
+/// its rescue is gz-publishers, incremental (which maps Apache's rename) and uninstall of
+/// Sun Studio, keeping Apache.
+fn b111(fault: &str) -> Sim {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-b111-web")).unwrap();
+    Sim::from_text(&format!("{text}\n[[faults]]\n{fault}\n"))
+}
+
+fn zr(sim: &Sim) -> Command {
+    let mut c = sim_support::zonerescue(&sim.dir);
+    c.env_remove("ZONESIM_SPEED").env("ZONERESCUE_PKG_LOCK_WAIT_MS", "5");
+    c
+}
+
+/// Runs zonerescue with `args` (`--json` added first); the events and the exit status.
+fn run(sim: &Sim, args: &[&str], env: &[(&str, &str)]) -> (Vec<Value>, Option<i32>) {
+    let mut c = zr(sim);
+    c.arg("--json").args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}\n{stderr}")))
+        .collect();
+    (events, out.status.code())
+}
+
+fn rescue(sim: &Sim, extra: &[&str], env: &[(&str, &str)]) -> (Vec<Value>, Option<i32>) {
+    let mut args = vec!["--yes", "--allow-destructive"];
+    args.extend(extra);
+    args.push(ZONE);
+    run(sim, &args, env)
+}
+
+fn resume(sim: &Sim) -> (Vec<Value>, Option<i32>) {
+    run(sim, &["resume", ZONE, "--yes", "--allow-destructive"], &[])
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+}
+
+/// The step names the events started, in order.
+fn steps(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e["event"] == "step-start")
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn installed(sim: &Sim) -> String {
+    sim.run("pkg", &["-R", &sim.root(ZONE), "list", "-H"]).stdout
+}
+
+/// Apache was never uninstalled, and the zone has it (under its new name once stepped).
+fn apache_kept(sim: &Sim) {
+    let removed = sim_support::audit(&sim.dir).into_iter().any(|e| {
+        e.argv.iter().any(|a| a == "uninstall") && e.argv.iter().any(|a| a.contains("apch22"))
+    });
+    assert!(!removed, "Apache was uninstalled");
+    let listed = installed(sim);
+    assert!(listed.contains("apache-22") || listed.contains("SUNWapch22"), "{listed}");
+}
+
+fn ran(sim: &Sim, verb: &str) -> bool {
+    sim_support::audit(&sim.dir).iter().any(|e| e.argv.iter().any(|a| a == verb))
+}
+
+/// F4: the step's `pkg install entire@…` fails once on a catalog refresh of the repository
+/// its `set-publisher` had just reached. Before, incremental "did not solve" and auto went on
+/// to uninstall Apache; now the rung runs again and keeps it.
+#[test]
+fn a_repository_blip_inside_a_rung_is_retried_not_escalated() {
+    let sim = b111(
+        "command = \"pkg install\"\nmatch = \"entire@\"\nnth = 1\nexit = 1\nstderr = \"\"\"\
+         pkg: 0/1 catalogs successfully updated:\n\n1/1 repositories for publisher \
+         'opensolaris.org' could not be reached for catalog refresh.\n\nFramework error: code: \
+         E_COULDNT_CONNECT (7) reason: Failed to connect to pkg.opensolaris.org port 80: \
+         Connection timed out\nURL: 'http://pkg.opensolaris.org/release/catalog/1/catalog.attrs'\"\"\"",
+    );
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(strings(&s["strategies_applied"]).contains(&"incremental".to_string()), "{s}");
+    apache_kept(&sim);
+}
+
+/// F8: the real `pkg uninstall -v` crashes once (exit 99, a traceback). Before: "did not
+/// solve; rolled back", then zone-publishers, image-update and image-create.
+#[test]
+fn a_pkg_crash_inside_a_rung_is_retried_not_escalated() {
+    let sim = b111(
+        "command = \"pkg uninstall\"\nmatch = \"uninstall -v\"\nnth = 1\nexit = 99\n\
+         stderr = \"\"\"\n\nThis is an internal error in pkg(5) version 052fe2a6f8b8.  Please log \
+         a\nService Request about this issue.\nTraceback (most recent call last):\n  File \
+         \\\"/usr/bin/pkg\\\", line 5405, in handle_errors\nOSError: [Errno 5] I/O error\"\"\"",
+    );
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(!ran(&sim, "image-create") && !ran(&sim, "image-update"), "climbed on: {s}");
+    apache_kept(&sim);
+}
+
+/// F4b: the step's install outlasts the `pkg` time limit. Before, the run went on and removed
+/// Apache; now it stops there (nothing rolled back), and `resume` with the default limits
+/// runs the step again.
+#[test]
+fn a_timed_out_rung_stops_the_run_and_resume_runs_it_again() {
+    let sim = b111("command = \"pkg install\"\nmatch = \"entire@\"\nnth = 1\nhang_s = 1000");
+    let (events, code) = rescue(&sim, &["--timeout", "pkg=3"], &[("ZONESIM_SPEED", "100")]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    let message = s["message"].as_str().unwrap();
+    assert!(message.contains("did not finish within 3s"), "{message}");
+    assert!(message.contains("nothing was rolled back"), "{message}");
+    assert!(!steps(&events).contains(&"uninstall".to_string()), "{:?}", steps(&events));
+    assert!(s["next_steps"].to_string().contains("zonerescue resume web01"), "{s}");
+
+    let (events, code) = resume(&sim);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(steps(&events).contains(&"incremental".to_string()), "{:?}", steps(&events));
+    apache_kept(&sim);
+}
+
+/// F2: the step's install fails once on a full pool. The run stops (as before); `resume`
+/// must run the step again, not take it for "did not solve" and remove Apache.
+#[test]
+fn resume_after_a_full_pool_inside_a_rung_runs_that_rung_again() {
+    let sim = b111(
+        "command = \"pkg install\"\nmatch = \"entire@\"\nnth = 1\nexit = 1\nstderr = \"pkg: \
+         [Errno 28] No space left on device: '/zones/web01/root/var/pkg/cache'\"",
+    );
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert!(s["next_steps"].to_string().contains("once out-of-space is fixed"), "{s}");
+    let (events, code) = resume(&sim);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(steps(&events).contains(&"incremental".to_string()), "{:?}", steps(&events));
+    apache_kept(&sim);
+}
+
+/// F5: the third `zfs snapshot` (the uninstall rung's) fails on a full pool. Before: exit 5,
+/// the image rolled back to the pre-rescue snapshot while the summary still listed
+/// incremental as applied, and resume skipped it and removed Apache. Now the run stops with
+/// the step in the image (the summary says what it holds), and resume finishes the job.
+#[test]
+fn a_full_pool_at_a_rung_snapshot_stops_and_resume_finishes_without_loss() {
+    let sim = b111(
+        "command = \"zfs snapshot\"\nnth = 3\nexit = 1\nstderr = \"cannot create snapshot \
+         'rpool/zones/web01/ROOT/zbe@x': out of space\"",
+    );
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert_eq!(strings(&s["strategies_applied"]), ["gz-publishers", "incremental"], "{s}");
+    // What the summary says is in the image: the step to 134 (Apache under its new name).
+    assert!(installed(&sim).contains("apache-22"), "{}", installed(&sim));
+
+    let (events, code) = resume(&sim);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(
+        strings(&s["strategies_applied"]),
+        ["gz-publishers", "incremental", "uninstall"],
+        "{s}"
+    );
+    apache_kept(&sim);
+}
+
+/// F11: the first attach -u, after gz-publishers, incremental and uninstall, fails once on a
+/// full pool. Before, the image went back to the pre-rescue snapshot and resume never redid
+/// incremental (Apache removed). Now nothing is rolled back and resume attaches again first.
+#[test]
+fn a_full_pool_in_the_attach_keeps_the_image_and_resume_attaches_again() {
+    let sim = b111(
+        "command = \"zoneadm attach\"\nnth = 1\nexit = 1\nstdout = \"\"\"Log File: \
+         /var/tmp/web01.attach_log.AbCdEf\nAttaching...\n\n  Updating non-global zone: Output \
+         follows\npkg: [Errno 28] No space left on device: '/zones/web01/root/var/pkg/cache'\n\
+         ERROR: Could not update attaching zone\nResult: Attach Failed.\"\"\"",
+    );
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    let applied = strings(&s["strategies_applied"]);
+    assert!(applied.contains(&"incremental".to_string()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("nothing was rolled back"), "{s}");
+    assert!(installed(&sim).contains("apache-22"), "the step stays in the image");
+
+    let (events, code) = resume(&sim);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(steps(&events), ["re-attach"], "attach again before anything else");
+    apache_kept(&sim);
+}
+
+/// F9: the first attach -u fails on a catalog refresh timeout of the publisher preflight had
+/// just refreshed. Before: "no strategy gets past it", the installed zone left detached. Now
+/// the attach is repeated and the zone attaches.
+#[test]
+fn an_attach_that_misses_a_repository_that_answered_is_repeated() {
+    let sim = Sim::from_file(&sim_support::world("s11-attach-repository-timeout-once"));
+    let (events, code) = run(&sim, &["--yes", "web"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["attempts"], 2, "{s}");
+    assert_eq!(steps(&events), ["snapshot", "attach", "re-attach"], "{s}");
+}
+
+/// A repository that answered preflight and then stays down: the attach is repeated twice,
+/// then the run stops without climbing or rolling back, and says to resume once it answers.
+#[test]
+fn a_repository_that_stays_down_after_answering_stops_the_run() {
+    let text = sim_support::world_text("s11-attach-repository-timeout-once");
+    let text = text.replace("nth = 1\n", "");
+    let sim = Sim::from_text(&text);
+    let (events, code) = run(&sim, &["--yes", "--allow-destructive", "web"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert_eq!(s["attempts"], 3, "{s}");
+    assert!(!ran(&sim, "image-create") && !ran(&sim, "rollback"), "{s}");
+    assert!(s["next_steps"].to_string().contains("once the repository answers again"), "{s}");
+}
