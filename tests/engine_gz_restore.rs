@@ -328,3 +328,22 @@ fn a_dead_first_ranked_addon_publisher_is_taken_out_of_the_way() {
     let why = sim_support::event_field(&events, "step-start", "gz-publishers", "reason");
     assert!(why.contains("keep only solaris") && why.contains("disabling site"), "{why}");
 }
+
+/// The GZ has extra.omnios disabled of its own; the zone had it enabled. A plain attach
+/// copies it into the zone disabled: it is enabled there again and said. Before, the run
+/// ended attached with no word, and the zone's next `pkg update` ignored the repository its
+/// PostgreSQL comes from.
+#[test]
+fn a_plain_attach_enables_again_what_the_gz_has_disabled_and_the_zone_used() {
+    let sim = Sim::from_file(&sim_support::world("omnios-zone-publisher-disabled-in-gz"));
+    let before = gz_publishers(&sim);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "db-01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+    assert_eq!(zone_enabled_publishers(&sim, "db-01"), ["omnios", "extra.omnios"]);
+    let f = finding(&events, "gz-publishers.reenabled-in-zone").expect("re-enabling: said");
+    assert!(f["title"].as_str().unwrap().contains("extra.omnios"), "{f}");
+    // The global zone's own choice stays: extra.omnios is still disabled there.
+    assert_eq!(gz_publishers(&sim), before);
+}

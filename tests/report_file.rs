@@ -72,3 +72,20 @@ fn report_holds_the_human_summary_even_with_json() {
         assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "not JSON: {l}");
     }
 }
+
+/// A report path whose directory does not exist is an error before anything changes. Before,
+/// the zone was rescued and the run then exited 2 on writing the report.
+#[test]
+fn a_report_path_that_cannot_be_written_stops_before_anything() {
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    let out = sim_support::zonerescue(&sim.dir)
+        .arg("--report")
+        .arg(sim.dir.join("no/such/dir/report.txt"))
+        .args(["--yes", "pg01"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not a directory"), "{err}");
+    assert!(sim_support::audit(&sim.dir).is_empty(), "a command ran");
+}

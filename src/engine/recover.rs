@@ -204,6 +204,9 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     if let Err(e) = crate::commands::ZoneName::new(&zone) {
         return refuse(Refusal::new(&run_id, format!("invalid zone name: {e}")));
     }
+    if let Some(path) = &req.report {
+        check_report_path(path)?;
+    }
     let forced_playbook = match &req.playbook {
         Some(p) => Some(Playbook::load(p)?),
         None => None,
@@ -448,6 +451,22 @@ impl Refusal {
         }
         e
     }
+}
+
+/// `--report FILE` must be writable where it is asked for before the run changes anything: a
+/// rescue that attaches the zone and then fails to write its report would exit as an error.
+fn check_report_path(path: &std::path::Path) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!("--report {}: {} is not a directory", path.display(), dir.display());
+    }
+    if path.is_dir() {
+        anyhow::bail!("--report {}: is a directory", path.display());
+    }
+    Ok(())
 }
 
 /// Opens the run's journal: the journalled run's to resume it, or a new one (not yet written:
@@ -2151,8 +2170,8 @@ impl Run {
         Ok(())
     }
 
-    /// After an attach that copied the publishers disabled for it into the zone, disabled
-    /// (`copy-publishers-from`): enables again, in the zone image, those the zone had enabled
+    /// After an attach that copied publishers into the zone disabled (`copy-publishers-from`:
+    /// disabled in the global zone, or for the attach): enables again, in the zone image, those the zone had enabled
     /// before the run and that were not found unreachable (preflight, or the diagnosis before
     /// this attach), and says what was enabled and what stays disabled and why. A failed
     /// enable leaves the publisher disabled (pkg changes nothing) and never fails the run.
@@ -2237,8 +2256,8 @@ impl Run {
                 Finding::info(
                     "gz-publishers.copied-disabled",
                     format!(
-                        "the attach copied {} into the zone disabled (disabled in the global \
-                         zone for the attach; enabled there again)",
+                        "the attach copied {} into the zone disabled (as the global zone has \
+                         them: disabled there, or disabled for the attach)",
                         names.join(", ")
                     ),
                 )
@@ -2283,15 +2302,24 @@ impl Run {
         // Its spinner (as every long command's) is Exec's, with the log's lines beneath it.
         let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
         // OpenIndiana and OmniOS copy every GZ publisher into the zone, disabled ones as
-        // disabled: those disabled for the attach arrive disabled in the zone.
-        let copied_disabled = match &guard {
-            Some(g)
-                if !self.exec.dry_run
-                    && strategies::attach_copies_publishers(self.facts.platform) =>
-            {
-                g.disabled_for_attach()
+        // disabled: those disabled for the attach arrive disabled in the zone, and so do those
+        // the global zone has disabled of its own that the zone had enabled (its packages may
+        // come from there: a plain attach must not silently cut the zone off them).
+        let copied_disabled = if !self.exec.dry_run
+            && strategies::attach_copies_publishers(self.facts.platform)
+        {
+            let mut names = guard.as_ref().map(|g| g.disabled_for_attach()).unwrap_or_default();
+            let zone_had = |n: &str| {
+                self.facts.zone_publishers_at_start.iter().any(|p| p.name == n && p.enabled)
+            };
+            for p in self.facts.gz_publishers.iter().filter(|p| !p.enabled && zone_had(&p.name)) {
+                if !names.contains(&p.name) {
+                    names.push(p.name.clone());
+                }
             }
-            _ => Vec::new(),
+            names
+        } else {
+            Vec::new()
         };
         if let Some(mut g) = guard {
             let r = g.restore(&self.exec);
