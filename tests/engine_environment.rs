@@ -245,3 +245,41 @@ fn a_repository_that_stays_down_after_answering_stops_the_run() {
     assert!(!ran(&sim, "image-create") && !ran(&sim, "rollback"), "{s}");
     assert!(s["next_steps"].to_string().contains("once the repository answers again"), "{s}");
 }
+
+/// The minor-update zone whose `zoneadm attach` prints pkg's traceback on the terminal (not in
+/// its log) once, or every time without `nth`.
+fn attach_crash(every_time: bool) -> Sim {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-minor-update")).unwrap();
+    let nth = if every_time { "" } else { "nth = 1\n" };
+    Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm attach\"\n{nth}exit = 1\nstdout = \"\"\"Log File: \
+         /var/tmp/db01.attach_log.AAAAAA\nAttaching...\nTraceback (most recent call last):\n  File \
+         \\\"/usr/bin/pkg\\\", line 5378, in handle_errors\nOSError: [Errno 5] I/O error\"\"\"\n"
+    ))
+}
+
+/// pkg crashing in the attach (round i, N3): before, "no rule explains its log", and auto
+/// applied image-update for a zone a second attach attaches.
+#[test]
+fn a_pkg_crash_in_the_attach_is_attached_again_not_climbed_past() {
+    let sim = attach_crash(false);
+    let (events, code) = run(&sim, &["--yes", "--allow-destructive", "db01"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(steps(&events), ["snapshot", "attach", "re-attach"], "{s}");
+    assert!(!ran(&sim, "image-update") && !ran(&sim, "image-create"), "{s}");
+}
+
+/// A crash every time: two more attaches, then a stop for resume; no rung is tried.
+#[test]
+fn a_pkg_crash_in_every_attach_stops_the_run_without_a_rung() {
+    let sim = attach_crash(true);
+    let (events, code) = run(&sim, &["--yes", "--allow-destructive", "db01"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert_eq!(s["attempts"], 3, "{s}");
+    for verb in ["image-update", "image-create", "uninstall", "set-publisher", "rollback"] {
+        assert!(!ran(&sim, verb), "{verb}: {s}");
+    }
+    assert!(s["next_steps"].to_string().contains("once pkg runs without crashing"), "{s}");
+}

@@ -107,12 +107,20 @@ pub fn attach(
     if let Some(s) = state {
         facts.state = s;
     }
-    Ok(AttemptResult {
-        state,
-        diagnosis: Diagnosis::from_report(&report),
-        log_path,
-        exit: out.and_then(|o| o.code),
-    })
+    let mut diagnosis = Diagnosis::from_report(&report);
+    // pkg's traceback may reach only the terminal (its stderr), not the brand's log: it is
+    // still a crash, not an answer about the image.
+    let crash = super::environment::PKG_CRASHED;
+    if state != Some(ZoneState::Installed)
+        && !diagnosis.keys.iter().any(|k| k == crash)
+        && terminal.iter().any(|l| super::environment::traceback(l))
+    {
+        diagnosis.keys.push(crash.into());
+        diagnosis.reasons.push(format!(
+            "pkg stopped on an unexpected error (a Python traceback on the terminal) ({crash})"
+        ));
+    }
+    Ok(AttemptResult { state, diagnosis, log_path, exit: out.and_then(|o| o.code) })
 }
 
 /// `Log File: /var/tmp/z1.attach_log.AbC123` (ipkg) or

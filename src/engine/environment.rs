@@ -23,6 +23,9 @@ pub const RETRIES: u32 = 2;
 /// pkg(1) exit status 99: "an unexpected exception occurred" (a traceback).
 const PKG_EXIT_CRASHED: i32 = 99;
 
+/// Analysis key of pkg crashing (a traceback) in an attach's log.
+pub(crate) const PKG_CRASHED: &str = "pkg-crashed";
+
 /// Analysis keys of a transport failure: pkg could not reach a repository.
 const TRANSPORT: [&str; 3] =
     ["publisher-unreachable", "publisher-unreachable-gz", "publisher-unreachable-zone"];
@@ -127,7 +130,7 @@ pub fn of_diagnosis(d: &Diagnosis, command: &str, output: Option<&str>) -> Optio
     let said = d.reasons.first().cloned().unwrap_or_default();
     let cause = if let Some(k) = d.outside_the_image() {
         Cause::Outside(k.to_string())
-    } else if output.is_some_and(traceback) {
+    } else if d.keys.iter().any(|k| k == PKG_CRASHED) || output.is_some_and(traceback) {
         Cause::Crashed
     } else if d.keys.iter().any(|k| TRANSPORT.contains(&k.as_str())) && !other_than_transport(d) {
         Cause::Transport { publishers: d.publishers.clone(), origins: d.origins.clone() }
@@ -143,7 +146,7 @@ fn other_than_transport(d: &Diagnosis) -> bool {
     d.reasons.iter().any(|r| !TRANSPORT.iter().any(|k| r.ends_with(&format!("({k})"))))
 }
 
-fn traceback(text: &str) -> bool {
+pub(crate) fn traceback(text: &str) -> bool {
     text.contains("Traceback (most recent call last)") || text.contains("internal error in pkg(5)")
 }
 
