@@ -114,6 +114,13 @@ const CASES: &[Case] = &[
     // lildude.co.uk, "HOWTO Interpret, Understand and Resolve Common pkg(1M) Errors on Solaris
     // 11", scenario 1: the global zone at 11.1 SRU 9.5, its repository at 11.1 GA.
     ("solaris11-lildude-repository-behind-sru.txt", V::Failed, G::Unknown, Some("repository-behind"), None, 1),
+    // TritonDataCenter/smartos-live#642: zoneadm's verify (run before attach, install, boot)
+    // rejects a delegated dataset; the brand never ran, there is no brand log to look at.
+    ("smartos-vmadm-create-failed-to-verify.txt", V::Failed, G::Unknown, Some("zone-verify-failed"), None, 1),
+    // cneira/zcage#2: an OmniOS zone install whose global zone ranks extra.omnios first.
+    ("omnios-install-entire-not-in-preferred.txt", V::NotAnAttachLog, G::Omnios, Some("install-log"), None, 3),
+    // omniosorg/kayak#2: the global zone's BE has no libbe uuid.
+    ("omnios-install-gzbe-no-uuid.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
 ];
 
 #[test]
@@ -463,6 +470,36 @@ fn a_zone_claimed_by_another_host_names_the_takeover_and_no_strategy() {
     let r = analyze("solaris11-zonepath-not-directory.txt");
     assert_eq!(r.findings[0].evidence[0].text, "/zones/db4 is not a directory.");
     assert!(r.remedies.is_empty());
+}
+
+#[test]
+fn a_failed_verify_names_the_configuration_not_the_brand_log() {
+    // zoneadm verified the configuration before the brand: no brand log exists to look at.
+    let r = analyze("smartos-vmadm-create-failed-to-verify.txt");
+    assert_eq!(r.zone.as_deref(), Some("bfff0017-6754-c2f5-de54-a5c580c9430c"));
+    assert!(r.finding("log-elsewhere").is_none() && r.finding("unknown-failure").is_none());
+    let f = r.finding("zone-verify-failed").unwrap();
+    assert!(f.evidence.iter().any(|e| e.text.contains("mountpoint cannot be inherited")));
+    assert!(r.remedies.is_empty());
+    // The same check refuses an attach on a host without the zone's network interface
+    // (zoneadm.c print_net_err(), the reason on a tab-indented second line).
+    let moved = "# zoneadm -z web2 attach -u\n\
+        could not verify net physical=bge0\n\
+        \tnetwork interface bge0 is not plumbed in the global zone\n\
+        zoneadm: zone web2 failed to verify\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), moved.as_bytes()).unwrap();
+    assert_eq!(r.findings[0].key, "zone-verify-failed");
+    assert_eq!(r.findings[0].evidence.len(), 3);
+    assert_eq!((r.zone.as_deref(), r.recommended), (Some("web2"), None));
+}
+
+#[test]
+fn real_posted_install_failures_name_what_stopped_them() {
+    let r = analyze("omnios-install-entire-not-in-preferred.txt");
+    assert_eq!(r.finding("entire-not-in-preferred").unwrap().publishers, ["extra.omnios"]);
+    let r = analyze("omnios-install-gzbe-no-uuid.txt");
+    assert!(r.finding("gzbe-unknown").is_some());
+    assert_eq!(r.zone.as_deref(), Some("testzone"));
 }
 
 #[test]

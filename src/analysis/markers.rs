@@ -144,6 +144,8 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Gen(Generation::OpensolarisB134), "Updating non-global zone: Zone updated to"),
     // facts
     (Marker::Fact, "zoneadm: zone '(?P<zone>[^']+)'"),
+    // verify_details() names the zone without quotes
+    (Marker::Fact, "zoneadm: zone (?P<zone>[^ ']+) failed to verify"),
     (Marker::Fact, "/var/tmp/(?P<zone>[^/ ]+)\\.attach_log\\."),
     (Marker::Fact, "Packages in zone (?P<zone>[^ ]+) are out of sync"),
     (Marker::Fact, "\\(zone:(?P<zone>[^) ]+)\\)"),
