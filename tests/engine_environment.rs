@@ -283,3 +283,23 @@ fn a_pkg_crash_in_every_attach_stops_the_run_without_a_rung() {
     }
     assert!(s["next_steps"].to_string().contains("once pkg runs without crashing"), "{s}");
 }
+
+/// image-create's `pkg install system/library` runs out of space once: the run stops there,
+/// and the resume it offers carries `--allow-destructive`, which re-running image-create needs
+/// (round i, N1: the plain `resume` it offered skipped image-create and rolled back).
+#[test]
+fn a_stop_inside_image_create_offers_a_resume_that_may_run_it() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-orphaned-core")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg install\"\nmatch = \"system/library\"\nnth = 1\n\
+         exit = 1\nstderr = \"pkg: [Errno 28] No space left on device: '/var/pkg'\"\n"
+    ));
+    let (events, code) = run(&sim, &["--yes", "--allow-destructive", "legacy01"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    let next = s["next_steps"].to_string();
+    assert!(next.contains("zonerescue resume legacy01 --allow-destructive"), "{next}");
+    let (events, code) = run(&sim, &["resume", "legacy01", "--yes", "--allow-destructive"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+}

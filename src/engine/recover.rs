@@ -82,6 +82,9 @@ struct Run {
     /// limit, a repository that had answered): nothing is rolled back (the rungs applied so
     /// far stay in the image, their snapshots kept); `resume` continues once it is fixed.
     env_stop: Option<environment::Failure>,
+    /// The rung a stop (image lock, a cause outside the image) left in flight: `resume` runs
+    /// it again, and a destructive one needs `--allow-destructive` there too.
+    stopped_in: Option<StrategyName>,
     /// Attaches repeated for a cause outside the image that may pass.
     env_retries: u32,
     /// The zone's installed packages when this process started (`pkg list` stems): what an
@@ -406,6 +409,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         steps_before: journal_steps,
         image_busy: false,
         env_stop: None,
+        stopped_in: None,
         env_retries: 0,
         packages_at_start,
     };
@@ -1987,6 +1991,7 @@ impl Run {
         text: &str,
     ) -> anyhow::Result<RungStep> {
         self.image_busy = true;
+        self.stopped_in = Some(s);
         let detail = format!("another package client holds the zone's package image: {text}");
         self.emit(Event::StepEnd {
             step: n,
@@ -2018,6 +2023,7 @@ impl Run {
         f: environment::Failure,
     ) -> anyhow::Result<RungStep> {
         self.undo_rung(n, snap)?;
+        self.stopped_in = Some(s);
         let detail = format!("stopped: {}", f.describe());
         self.emit(Event::StepEnd {
             step: n,
@@ -2674,10 +2680,17 @@ impl Run {
         let zone = self.facts.zone.as_str().to_string();
         let mut next_steps = Vec::new();
         let mut packages_removed = Vec::new();
+        // What continues this run: a stopped destructive rung runs again only with consent.
+        let resume = match self.stopped_in {
+            Some(s) if s.is_destructive() => {
+                format!("zonerescue resume {zone} --allow-destructive")
+            }
+            _ => format!("zonerescue resume {zone}"),
+        };
         match result {
             RunResult::Failed if self.image_busy => {
                 next_steps.push("see which pkg holds the image: pgrep -fl pkg".into());
-                next_steps.push(format!("once it has finished: zonerescue resume {zone}"));
+                next_steps.push(format!("once it has finished: {resume}"));
                 next_steps.push(format!("zonerescue status {zone}"));
             }
             RunResult::Failed if self.env_stop.is_some() => {
@@ -2694,9 +2707,7 @@ impl Run {
                     ));
                     packages_removed = self.packages_gone();
                 }
-                next_steps.push(format!(
-                    "{until}: zonerescue resume {zone}   (goes on from where it stopped)"
-                ));
+                next_steps.push(format!("{until}: {resume}   (goes on from where it stopped)"));
                 if self.pre.is_some() && !self.untouched() {
                     next_steps.push(format!("or return to the start: zonerescue rollback {zone}"));
                 }
