@@ -303,3 +303,31 @@ fn a_stop_inside_image_create_offers_a_resume_that_may_run_it() {
     let s = events.last().unwrap();
     assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
 }
+
+/// A new run (not `resume`) after a run that stopped for resume starts from the half-rescued
+/// image: it says so, offers the way back to the zone before any rescue, and
+/// `snapshots --prune` keeps that snapshot. Before (round i, N4), nothing was said, its
+/// rollback went back only to the half-rescued image, and prune destroyed the only copy of
+/// the original.
+#[test]
+fn a_new_run_after_a_stopped_one_keeps_the_way_back_to_before_any_rescue() {
+    let sim = b111(
+        "command = \"zfs snapshot\"\nnth = 3\nexit = 1\nstderr = \"cannot create snapshot \
+         'rpool/zones/web01/ROOT/zbe@x': out of space\"",
+    );
+    let (events, code) = rescue(&sim, &[], &[]);
+    assert_eq!(code, Some(1), "{:?}", events.last());
+    let first_pre = events.last().unwrap()["pre_snapshot"].as_str().unwrap().to_string();
+
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(events.iter().any(|e| e["key"] == "journal.last-run-unfinished"), "{events:?}");
+    let back = format!("zonerescue rollback {ZONE} --to {first_pre}");
+    assert!(s["next_steps"].to_string().contains(&back), "{s}");
+
+    let out = zr(&sim).args(["snapshots", ZONE, "--prune", "--yes"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    assert!(listed.contains(&first_pre), "{first_pre} pruned:\n{listed}");
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::events::{Event, RunResult};
 use super::exec::Exec;
 use super::findings::{Finding, Severity};
-use super::journal::{Journal, JournalStatus};
+use super::journal::{Journal, JournalStatus, StepState};
 use crate::strategies::GzPublisherGuard;
 
 /// Puts back the GZ publishers a journal recorded (what a killed run may have left unset or
@@ -109,6 +109,14 @@ fn never_finished(last: &Journal) -> Option<&'static str> {
         JournalStatus::Running => Some("was killed"),
         JournalStatus::Ended(RunResult::Interrupted) => Some("was interrupted"),
         JournalStatus::Ended(RunResult::Error) => Some("stopped on an error"),
+        // Stopped for `resume` (a cause outside the image, another pkg client): nothing was
+        // rolled back, so the image holds part of a rescue, like a killed run's.
+        JournalStatus::Ended(RunResult::Failed)
+            if last.stopped_outside.is_some()
+                || last.steps.iter().any(|s| s.state == StepState::Started) =>
+        {
+            Some("stopped for resume")
+        }
         JournalStatus::Ended(_) => None,
     }
 }
