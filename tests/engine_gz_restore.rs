@@ -347,3 +347,26 @@ fn a_plain_attach_enables_again_what_the_gz_has_disabled_and_the_zone_used() {
     // The global zone's own choice stays: extra.omnios is still disabled there.
     assert_eq!(gz_publishers(&sim), before);
 }
+
+/// Solaris 11 Express with a dead preferred add-on publisher: gz-publishers makes solaris
+/// (entire's) preferred before unsetting site, which b151's pkg refuses to remove while
+/// preferred, and the restore ranks site first again.
+#[test]
+fn s11express_makes_the_kept_publisher_preferred_before_unsetting_the_preferred_one() {
+    let sim = Sim::from_file(&sim_support::world("s11express-preferred-addon-publisher-down"));
+    let before = gz_publishers(&sim);
+    assert!(before.starts_with("site\t"), "{before}");
+    let (events, code) = sim_support::rescue_json(&sim.dir, "db01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["gz-publishers"]), "{s}");
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    assert_eq!(gz_publishers(&sim), before);
+    let order: Vec<String> = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|a| a.argv.get(1).is_some_and(|s| s.ends_with("set-publisher")))
+        .map(|a| a.argv[1..].join(" "))
+        .collect();
+    assert_eq!(order[0], "set-publisher -P --no-refresh solaris", "{order:?}");
+    assert_eq!(order[1], "unset-publisher site", "{order:?}");
+}

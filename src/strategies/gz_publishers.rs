@@ -68,6 +68,21 @@ fn to_remove<'a>(
     (keep, rest)
 }
 
+/// `pkg set-publisher -P --no-refresh KEEP` when `keep` is not already ranked first in
+/// `pubs` (none otherwise).
+fn preferred_first(pubs: &[Publisher], keep: &str) -> Result<Vec<CommandSpec>, InvalidName> {
+    if pubs.first().is_none_or(|p| p.name == keep) {
+        return Ok(Vec::new());
+    }
+    let sp = SetPublisher {
+        name: keep.into(),
+        search_first: true,
+        no_refresh: true,
+        ..Default::default()
+    };
+    Ok(vec![Pkg::live().set_publisher_spec(&sp)?])
+}
+
 fn enable_spec(name: &str, enable: bool) -> Result<CommandSpec, InvalidName> {
     let sp = SetPublisher {
         name: name.into(),
@@ -314,6 +329,11 @@ impl Strategy for GzPublishers {
                 }
             }
             Simplification::Unset => {
+                let pubs = &input.facts.gz_publishers;
+                let first = keep.map(|k| preferred_first(pubs, &k.name)).unwrap_or(Ok(vec![]));
+                for s in first.unwrap_or_default() {
+                    out.push(format!("{}   (before each attach)", s.display()));
+                }
                 if let Ok(s) = Pkg::live().unset_publisher_spec(&names) {
                     out.push(format!("{}   (before each attach)", s.display()));
                 }
@@ -433,7 +453,12 @@ impl GzPublisherGuard {
                     );
                 }
                 readd_plan(&guard.original, &guard.keep, &guard.details)?;
-                vec![Pkg::live().unset_publisher_spec(&names)?]
+                // pkg will not remove the preferred publisher: the kept one (`entire`'s, maybe
+                // ranked lower) becomes preferred first; the re-adding puts the others back
+                // before it.
+                let mut v = preferred_first(&guard.original, &guard.keep)?;
+                v.push(Pkg::live().unset_publisher_spec(&names)?);
+                v
             }
             Simplification::Disable => {
                 for n in &names {
@@ -542,6 +567,7 @@ impl GzPublisherGuard {
             })
             .map_or(self.keep.as_str(), |p| p.name.as_str());
         let plan = readd_plan(&self.original, anchor, &self.details).unwrap_or_default();
+        let mut readded = Vec::new();
         for (name, readd, _) in plan {
             let missing = match current {
                 Some(cur) => !cur.iter().any(|c| c.name == name),
@@ -549,7 +575,18 @@ impl GzPublisherGuard {
             };
             if missing {
                 specs.extend(readd);
+                readded.push(name);
             }
+        }
+        // The kept publisher was made preferred, and the one ranked first before is still
+        // there (an unset that failed): rank it first again.
+        if let (Some(cur), Some(first)) = (current, self.original.first())
+            && cur.first().is_some_and(|c| c.name != first.name)
+            && cur.iter().any(|c| c.name == first.name)
+            && !readded.contains(&first.name)
+            && let Ok(mut s) = preferred_first(cur, &first.name)
+        {
+            specs.append(&mut s);
         }
         specs
     }
@@ -814,6 +851,24 @@ mod tests {
                 && specs[1].ends_with(" gone")
         );
         assert!(g.restore_commands(Some(&pubs)).is_empty());
+        g.restored = true; // no pkg to run here
+    }
+
+    /// The kept publisher was made preferred and the unset of the first-ranked one failed:
+    /// the restore ranks it first again (and re-adds what was removed).
+    #[test]
+    fn a_first_ranked_publisher_left_behind_the_kept_one_is_ranked_first_again() {
+        let pubs = vec![p("site", true), p("solaris", true), p("extra", true)];
+        let paths = crate::system::SystemPaths::new(None, "/nonexistent".into()).unwrap();
+        let runner = Runner::new(paths, Default::default());
+        let mut g =
+            GzPublisherGuard::recorded(&runner, pubs.clone(), String::new(), vec![]).unwrap();
+        let now = vec![pubs[1].clone(), pubs[0].clone()];
+        let specs: Vec<String> =
+            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+        assert_eq!(specs.len(), 2, "{specs:?}");
+        assert!(specs[0].ends_with(" extra"), "{specs:?}");
+        assert_eq!(specs[1], "pkg set-publisher -P --no-refresh site");
         g.restored = true; // no pkg to run here
     }
 

@@ -356,6 +356,12 @@ fn unset_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
             Some(i) if img.publishers[i].syspub => failed.push(format!(
                 "Removal failed for '{name}': The origins or mirrors of the system publisher '{name}' cannot be modified."
             )),
+            // b151's pkg refuses to remove the preferred (first-ranked) publisher
+            // (api_errors.RemovePreferredPublisher); its attach script adds a temporary
+            // preferred publisher before unsetting the others for that reason (reference §5).
+            Some(0) if world.platform.old_pkg_client() => failed.push(format!(
+                "Removal failed for '{name}': The preferred publisher cannot be removed."
+            )),
             Some(i) => {
                 img.publishers.remove(i);
             }
