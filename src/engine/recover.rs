@@ -1667,6 +1667,7 @@ impl Run {
             },
             playbook: &self.playbook,
             guided: self.choice == StrategyChoice::Auto,
+            attach_failed: self.diagnosis.as_ref().is_some_and(|d| !d.predicted && !d.attached),
         }
     }
 

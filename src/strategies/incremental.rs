@@ -370,12 +370,24 @@ mod tests {
         sys.syspub = Some(true);
         facts.zone_publishers = vec![sys];
         let pb = Playbook::builtin(Platform::S11Express);
-        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: None,
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         let c = candidates(&input);
         assert!(!c.is_empty());
         assert!(c.iter().all(|c| !c.uri.contains("system-repository")));
         facts.zone_publishers[0].syspub = None;
-        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: None,
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(candidates(&input).iter().any(|c| c.uri.contains("system-repository")));
     }
 }

@@ -34,6 +34,9 @@ pub struct Input<'a> {
     pub playbook: &'a Playbook,
     /// `auto` restricts some strategies to what the diagnosis names; `ladder` is blind.
     pub guided: bool,
+    /// An attach has failed (this run's last, or the operator's own): what it would have
+    /// shown to go through is in doubt, even on the blind ladder.
+    pub attach_failed: bool,
 }
 
 /// The result of [`Strategy::apply`].
@@ -156,13 +159,24 @@ mod tests {
         let facts = b111();
         let pb = Playbook::builtin(Platform::S11Express);
         let d = diagnosis(&["developer/sunstudio12u1", "entire", "SUNWcs", "not/installed"], &[]);
-        let auto = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        let auto = Input {
+            facts: &facts,
+            diagnosis: Some(&d),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         let cmds = make(StrategyName::Uninstall).commands(&auto);
         assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
         // Blind ladder / silent diagnosis: the installed members of the problem groups.
         let core_only = diagnosis(&["entire"], &[]);
-        let silent =
-            Input { facts: &facts, diagnosis: Some(&core_only), playbook: &pb, guided: true };
+        let silent = Input {
+            facts: &facts,
+            diagnosis: Some(&core_only),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         let cmds = make(StrategyName::Uninstall).commands(&silent);
         assert!(
             cmds[0].contains("SUNWapch22") && cmds[0].contains("developer/sunstudio12u1"),
@@ -179,12 +193,24 @@ mod tests {
             renamed: vec![],
         });
         for guided in [true, false] {
-            let silent = Input { facts: &known, diagnosis: None, playbook: &pb, guided };
+            let silent = Input {
+                facts: &known,
+                diagnosis: None,
+                playbook: &pb,
+                guided,
+                attach_failed: false,
+            };
             let cmds = make(StrategyName::Uninstall).commands(&silent);
             assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
         }
         // What a diagnosis names is all a single `--strategy uninstall` removes too.
-        let single = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: false };
+        let single = Input {
+            facts: &facts,
+            diagnosis: Some(&d),
+            playbook: &pb,
+            guided: false,
+            attach_failed: false,
+        };
         let cmds = make(StrategyName::Uninstall).commands(&single);
         assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
     }
@@ -193,7 +219,13 @@ mod tests {
     fn incremental_steps_strictly_between_newest_first() {
         let facts = b111();
         let pb = Playbook::builtin(Platform::S11Express);
-        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: None,
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         let c = incremental::candidates(&input);
         assert!(!c.is_empty());
         assert!(c.iter().all(|c| c.build > 111 && c.build < 151));
@@ -205,7 +237,13 @@ mod tests {
         let mut f148 = b111();
         f148.zone_entire =
             Some(crate::commands::Fmri::parse("pkg://solaris/entire@0.5.11-0.148").unwrap());
-        let input = Input { facts: &f148, diagnosis: None, playbook: &pb, guided: true };
+        let input = Input {
+            facts: &f148,
+            diagnosis: None,
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(make(StrategyName::Incremental).worth_trying(&input).is_err());
     }
 
@@ -214,10 +252,22 @@ mod tests {
         let facts = b111();
         let pb = Playbook::builtin(Platform::S11Express);
         let silent = diagnosis(&[], &[]);
-        let input = Input { facts: &facts, diagnosis: Some(&silent), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: Some(&silent),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(make(StrategyName::ZonePublishers).worth_trying(&input).is_err());
         let dead = diagnosis(&[], &["opensolaris.org"]);
-        let input = Input { facts: &facts, diagnosis: Some(&dead), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: Some(&dead),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(make(StrategyName::ZonePublishers).worth_trying(&input).is_ok());
         // incremental re-points opensolaris.org to the release repository: one rung, not two.
         assert!(incremental_subsumes_zone_publishers(&input));
@@ -230,8 +280,13 @@ mod tests {
             true,
         ));
         let dead = diagnosis(&[], &["local"]);
-        let input =
-            Input { facts: &with_local, diagnosis: Some(&dead), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &with_local,
+            diagnosis: Some(&dead),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(!incremental_subsumes_zone_publishers(&input));
     }
 
@@ -239,16 +294,34 @@ mod tests {
     fn gz_publishers_and_image_create_need_something_to_work_with() {
         let mut facts = b111();
         let pb = Playbook::builtin(Platform::S11Express);
-        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: None,
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(make(StrategyName::GzPublishers).worth_trying(&input).is_ok());
         assert!(make(StrategyName::ImageCreate).commands(&input)[0].starts_with(
             "pkg image-create -f -z -p solaris=http://pkg.oracle.com/solaris/release/ "
         ));
         facts.gz_publishers.truncate(1);
-        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: None,
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(make(StrategyName::GzPublishers).worth_trying(&input).is_err());
         facts.gz_publishers[0].enabled = false;
-        let input = Input { facts: &facts, diagnosis: None, playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: None,
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(make(StrategyName::ImageCreate).worth_trying(&input).is_err());
     }
 }

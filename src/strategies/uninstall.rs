@@ -26,14 +26,15 @@ impl Uninstall {
             }
         }
         // Nothing named: the problem groups' members, except those the GZ's catalogs offer
-        // at its release, under their name or renamed (the update installs the new name): a
-        // member the release still carries does not block, and removing it would lose an
-        // application for nothing.
+        // at its release: a member the release still carries does not block, and removing it
+        // would lose an application for nothing. So does one they record a rename for, until
+        // an attach has failed: the attach follows a rename when the repository keeps the
+        // history from the zone's version, which only a failed attach shows it does not.
         if out.is_empty() {
             let unavailable = |p: &String| {
-                f.gz_catalogs
-                    .as_ref()
-                    .is_none_or(|c| !c.current.contains(p) && !c.renamed.contains(p))
+                f.gz_catalogs.as_ref().is_none_or(|c| {
+                    !c.current.contains(p) && (input.attach_failed || !c.renamed.contains(p))
+                })
             };
             for p in &f.zone_packages {
                 if input.playbook.problem_group(p).is_some() && unavailable(p) && !out.contains(p) {

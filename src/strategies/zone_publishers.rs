@@ -216,15 +216,33 @@ mod tests {
         down.syspub = Some(true);
         facts.zone_publishers.insert(1, down);
         let d = diagnosis(&[], &["sitepub", "local"]);
-        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: Some(&d),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert_eq!(ZonePublishers::known_dead(&input), vec!["local".to_string()]);
-        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: Some(&d),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(ZonePublishers.worth_trying(&input).is_ok());
         let cmds = ZonePublishers.commands(&input);
         assert!(cmds.iter().all(|c| !c.contains(" set-publisher ")), "{cmds:?}");
         // Without the syspub mark the same origin mismatch still calls for set-publisher.
         facts.zone_publishers[0].syspub = None;
-        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: Some(&d),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(ZonePublishers.commands(&input).iter().any(|c| c.contains(" set-publisher ")));
     }
 
@@ -243,13 +261,31 @@ mod tests {
         ];
         let pb = Playbook::builtin(Platform::S11Express);
         let mut d = diagnosis(&[], &[]);
-        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: Some(&d),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(ZonePublishers.worth_trying(&input).is_err(), "no evidence, no rung");
         d.remedies.push(StrategyName::ZonePublishers);
-        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: Some(&d),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(ZonePublishers.worth_trying(&input).is_ok());
         facts.zone_publishers.pop();
-        let input = Input { facts: &facts, diagnosis: Some(&d), playbook: &pb, guided: true };
+        let input = Input {
+            facts: &facts,
+            diagnosis: Some(&d),
+            playbook: &pb,
+            guided: true,
+            attach_failed: false,
+        };
         assert!(ZonePublishers.worth_trying(&input).is_err(), "already matching: nothing to do");
     }
 }
