@@ -1512,7 +1512,7 @@ impl Run {
                 "attach.predicted-failure",
                 format!("the pending attach -u would fail: {}", d.reasons.join("; ")),
             );
-            f.detail = "the rest of the killed run's remedies go before it".into();
+            f.detail = "the rest of the earlier run's remedies go before it".into();
             self.start_from(d, f);
         }
     }

@@ -1,7 +1,7 @@
 //! `zone-publishers`: the zone image drops publishers the global zone cannot reach (named as
 //! unreachable by the diagnosis, or failing a refresh run from the global zone with
-//! `pkg -R ROOT refresh PUB`; disabled where `unset-publisher` fails), and takes the global
-//! zone's first publisher as its first.
+//! `pkg -R ROOT refresh PUB`; disabled where `unset-publisher` fails), after taking the global
+//! zone's primary publisher as its first.
 
 use super::{Applied, Input, Strategy, StrategyName, tail};
 use crate::commands::pkg::SetPublisher;
@@ -102,13 +102,13 @@ impl Strategy for ZonePublishers {
                 out.push(format!("{}   (reachability test)", s.display()));
             }
         }
+        if let Some(s) = Self::first_spec(input) {
+            out.push(s.display());
+        }
         out.push(format!(
             "pkg -R {} unset-publisher <unreachable publishers>",
             input.facts.zone_root.display()
         ));
-        if let Some(s) = Self::first_spec(input) {
-            out.push(s.display());
-        }
         out
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
@@ -135,6 +135,16 @@ impl Strategy for ZonePublishers {
         }
         dead.retain(|d| Some(d) != gz_first.as_ref());
         let mut done = Vec::new();
+        // The global zone's publisher first: pkg (b151) will not remove or disable the
+        // preferred publisher, which a dead one often is (RemovePreferredPublisher).
+        if let Some(spec) = Self::first_spec(input) {
+            if let Some(out) = exec.change(&spec)?
+                && !out.success()
+            {
+                return Ok(Applied::NotSolvable(format!("set-publisher failed: {}", tail(&out))));
+            }
+            done.push(format!("made {} the first publisher", gz_first.clone().unwrap_or_default()));
+        }
         if !dead.is_empty() {
             let names: Vec<&str> = dead.iter().map(String::as_str).collect();
             match exec.change(&zp.unset_publisher_spec(&names)?)? {
@@ -170,14 +180,6 @@ impl Strategy for ZonePublishers {
                 }
                 _ => done.push(format!("removed {}", dead.join(", "))),
             }
-        }
-        if let Some(spec) = Self::first_spec(input) {
-            if let Some(out) = exec.change(&spec)?
-                && !out.success()
-            {
-                return Ok(Applied::NotSolvable(format!("set-publisher failed: {}", tail(&out))));
-            }
-            done.push(format!("made {} the first publisher", gz_first.unwrap_or_default()));
         }
         if done.is_empty() {
             return Ok(Applied::NothingToDo(
