@@ -87,6 +87,15 @@ fn ran(sim: &Sim, verb: &str) -> bool {
     sim_support::audit(&sim.dir).iter().any(|e| e.argv.iter().any(|a| a == verb))
 }
 
+/// `resume` runs the stopped incremental step again and attaches with Apache.
+fn resume_steps_again_and_keeps_apache(sim: &Sim) {
+    let (events, code) = resume(sim);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(steps(&events).contains(&"incremental".to_string()), "{:?}", steps(&events));
+    apache_kept(sim);
+}
+
 /// F4: the step's `pkg install entire@…` fails once on a catalog refresh of the repository
 /// its `set-publisher` had just reached. Before, incremental "did not solve" and auto went on
 /// to uninstall Apache; now the rung runs again and keeps it.
@@ -138,11 +147,7 @@ fn a_timed_out_rung_stops_the_run_and_resume_runs_it_again() {
     assert!(!steps(&events).contains(&"uninstall".to_string()), "{:?}", steps(&events));
     assert!(s["next_steps"].to_string().contains("zonerescue resume web01"), "{s}");
 
-    let (events, code) = resume(&sim);
-    let s = events.last().unwrap();
-    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
-    assert!(steps(&events).contains(&"incremental".to_string()), "{:?}", steps(&events));
-    apache_kept(&sim);
+    resume_steps_again_and_keeps_apache(&sim);
 }
 
 /// F2: the step's install fails once on a full pool. The run stops (as before); `resume`
@@ -157,11 +162,7 @@ fn resume_after_a_full_pool_inside_a_rung_runs_that_rung_again() {
     let s = events.last().unwrap();
     assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
     assert!(s["next_steps"].to_string().contains("once out-of-space is fixed"), "{s}");
-    let (events, code) = resume(&sim);
-    let s = events.last().unwrap();
-    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
-    assert!(steps(&events).contains(&"incremental".to_string()), "{:?}", steps(&events));
-    apache_kept(&sim);
+    resume_steps_again_and_keeps_apache(&sim);
 }
 
 /// F5: the third `zfs snapshot` (the uninstall rung's) fails on a full pool. Before: exit 5,

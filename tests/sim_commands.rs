@@ -161,6 +161,14 @@ fn pkg_publisher_current_table_status_is_the_origins() {
     );
 }
 
+/// `pkg -R ZONEROOT ARGS…` on `zone`'s image.
+fn zone_pkg(sim: &Sim, zone: &str, args: &[&str]) -> sim_support::Run {
+    let root = sim.root(zone);
+    let mut a = vec!["-R", root.as_str()];
+    a.extend_from_slice(args);
+    sim.run("pkg", &a)
+}
+
 /// Enabling a disabled publisher again refreshes its catalog unless `--no-refresh` (the image
 /// holds none for it); when the refresh fails, pkg restores the publisher as it was, still
 /// disabled, and exits 1 (oracle/solaris-ips `api.py` `update_publisher`: `need_refresh`,
@@ -168,12 +176,7 @@ fn pkg_publisher_current_table_status_is_the_origins() {
 #[test]
 fn pkg_set_publisher_enable_refreshes_and_a_failed_refresh_keeps_it_disabled() {
     let sim = Sim::from_file(&sim_support::world("omnios-gz-publishers-reenabled-in-zone"));
-    let root = sim.root("web2");
-    let pkg = |args: &[&str]| {
-        let mut a = vec!["-R", root.as_str()];
-        a.extend_from_slice(args);
-        sim.run("pkg", &a)
-    };
+    let pkg = |args: &[&str]| zone_pkg(&sim, "web2", args);
     let disabled = |name: &str| {
         pkg(&["publisher", "-H"])
             .stdout
@@ -206,12 +209,7 @@ fn pkg_set_publisher_enable_refreshes_and_a_failed_refresh_keeps_it_disabled() {
 #[test]
 fn pkg_set_publisher_origin_whose_refresh_fails_keeps_the_old_origin() {
     let sim = Sim::from_file(&sim_support::world("omnios-gz-publishers-reenabled-in-zone"));
-    let root = sim.root("web2");
-    let pkg = |args: &[&str]| {
-        let mut a = vec!["-R", root.as_str()];
-        a.extend_from_slice(args);
-        sim.run("pkg", &a)
-    };
+    let pkg = |args: &[&str]| zone_pkg(&sim, "web2", args);
     let origins = |name: &str| {
         pkg(&["publisher", "-H", "-F", "tsv"])
             .stdout

@@ -113,7 +113,8 @@ pub fn attach(
     let crash = super::environment::PKG_CRASHED;
     if state != Some(ZoneState::Installed)
         && !diagnosis.keys.iter().any(|k| k == crash)
-        && terminal.iter().any(|l| super::environment::traceback(l))
+        && log_path.is_some()
+        && super::environment::crashed_in(&terminal.join("\n"))
     {
         diagnosis.keys.push(crash.into());
         diagnosis.reasons.push(format!(

@@ -124,13 +124,14 @@ pub fn of_error(spec: &CommandSpec, e: &CommandError) -> Option<Failure> {
     }
 }
 
-/// An attach's failure outside the image, from its diagnosis and output: a cause the analyzer
-/// puts there, a repository named unreachable (judged by the caller), or pkg crashing in it.
-pub fn of_diagnosis(d: &Diagnosis, command: &str, output: Option<&str>) -> Option<Failure> {
+/// An attach's failure outside the image, from its diagnosis: a cause the analyzer puts
+/// there, pkg crashing in it (`pkg-crashed`), or a repository named unreachable (judged by the
+/// caller).
+pub fn of_diagnosis(d: &Diagnosis, command: &str) -> Option<Failure> {
     let said = d.reasons.first().cloned().unwrap_or_default();
     let cause = if let Some(k) = d.outside_the_image() {
         Cause::Outside(k.to_string())
-    } else if d.keys.iter().any(|k| k == PKG_CRASHED) || output.is_some_and(traceback) {
+    } else if d.keys.iter().any(|k| k == PKG_CRASHED) {
         Cause::Crashed
     } else if d.keys.iter().any(|k| TRANSPORT.contains(&k.as_str())) && !other_than_transport(d) {
         Cause::Transport { publishers: d.publishers.clone(), origins: d.origins.clone() }
@@ -146,12 +147,23 @@ fn other_than_transport(d: &Diagnosis) -> bool {
     d.reasons.iter().any(|r| !TRANSPORT.iter().any(|k| r.ends_with(&format!("({k})"))))
 }
 
-pub(crate) fn traceback(text: &str) -> bool {
-    text.contains("Traceback (most recent call last)") || text.contains("internal error in pkg(5)")
+/// `text` read with the analyzer's rules (its out-of-space, ZBE, transport and `pkg-crashed`
+/// texts are the one definition of those causes).
+fn diagnose(text: &str) -> Option<Diagnosis> {
+    let rules = RuleSet::builtin().ok()?;
+    let report =
+        crate::analysis::analyze_reader(&rules, Default::default(), text.as_bytes()).ok()?;
+    Some(Diagnosis::from_report(&report))
+}
+
+/// pkg crashed somewhere in `text` (a traceback the analyzer's `pkg-crashed` rule knows).
+pub(crate) fn crashed_in(text: &str) -> bool {
+    diagnose(text).is_some_and(|d| d.keys.iter().any(|k| k == PKG_CRASHED))
 }
 
 fn of_text(text: &str, crashed: bool) -> Option<Cause> {
-    if crashed || traceback(text) {
+    let d = diagnose(text);
+    if crashed || d.as_ref().is_some_and(|d| d.keys.iter().any(|k| k == PKG_CRASHED)) {
         return Some(Cause::Crashed);
     }
     if text.contains("[Errno 5]")
@@ -160,12 +172,7 @@ fn of_text(text: &str, crashed: bool) -> Option<Cause> {
     {
         return Some(Cause::Io);
     }
-    // The analyzer's rules for the rest (a full pool, a repository not reached).
-    let rules = RuleSet::builtin().ok()?;
-    let report =
-        crate::analysis::analyze_reader(&rules, Default::default(), text.as_bytes()).ok()?;
-    let d = Diagnosis::from_report(&report);
-    match of_diagnosis(&d, "", None)?.cause {
+    match of_diagnosis(&d?, "")?.cause {
         c @ (Cause::Outside(_) | Cause::Transport { .. }) => Some(c),
         _ => None,
     }

@@ -1103,7 +1103,7 @@ impl Run {
                 if let Some(f) = self
                     .diagnosis
                     .as_ref()
-                    .and_then(|d| environment::of_diagnosis(d, &self.attach_command(), None))
+                    .and_then(|d| environment::of_diagnosis(d, &self.attach_command()))
                 {
                     self.stop_at_attach(f);
                 }
@@ -2064,7 +2064,7 @@ impl Run {
         if self.attempts == 0 {
             return None;
         }
-        let f = environment::of_diagnosis(d, &self.attach_command(), None)?;
+        let f = environment::of_diagnosis(d, &self.attach_command())?;
         match &f.cause {
             environment::Cause::Transport { publishers, origins } => {
                 self.facts.answered(publishers, origins).then_some(f)

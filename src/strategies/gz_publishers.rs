@@ -834,13 +834,17 @@ mod tests {
         assert!(!specs[0].display().contains("-k "));
     }
 
+    /// A guard for `pubs` as a journal records them (no pkg runs: the tests set `restored`).
+    fn recorded(pubs: &[Publisher]) -> GzPublisherGuard {
+        let paths = crate::system::SystemPaths::new(None, "/nonexistent".into()).unwrap();
+        let runner = Runner::new(paths, Default::default());
+        GzPublisherGuard::recorded(&runner, pubs.to_vec(), String::new(), vec![]).unwrap()
+    }
+
     #[test]
     fn restore_commands_enable_the_disabled_and_readd_the_missing() {
         let pubs = vec![p("solaris", true), p("extra", true), p("gone", true), p("off", false)];
-        let paths = crate::system::SystemPaths::new(None, "/nonexistent".into()).unwrap();
-        let runner = Runner::new(paths, Default::default());
-        let mut g =
-            GzPublisherGuard::recorded(&runner, pubs.clone(), String::new(), vec![]).unwrap();
+        let mut g = recorded(&pubs);
         let now = vec![pubs[0].clone(), p("extra", false), pubs[3].clone()];
         let specs: Vec<String> =
             g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
@@ -859,10 +863,7 @@ mod tests {
     #[test]
     fn a_first_ranked_publisher_left_behind_the_kept_one_is_ranked_first_again() {
         let pubs = vec![p("site", true), p("solaris", true), p("extra", true)];
-        let paths = crate::system::SystemPaths::new(None, "/nonexistent".into()).unwrap();
-        let runner = Runner::new(paths, Default::default());
-        let mut g =
-            GzPublisherGuard::recorded(&runner, pubs.clone(), String::new(), vec![]).unwrap();
+        let mut g = recorded(&pubs);
         let now = vec![pubs[1].clone(), pubs[0].clone()];
         let specs: Vec<String> =
             g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
@@ -877,10 +878,7 @@ mod tests {
     #[test]
     fn a_recorded_guard_readds_a_first_ranked_publisher_the_run_did_not_keep() {
         let pubs = vec![p("site", true), p("solaris", true), p("extra", true)];
-        let paths = crate::system::SystemPaths::new(None, "/nonexistent".into()).unwrap();
-        let runner = Runner::new(paths, Default::default());
-        let mut g =
-            GzPublisherGuard::recorded(&runner, pubs.clone(), String::new(), vec![]).unwrap();
+        let mut g = recorded(&pubs);
         let now = vec![pubs[1].clone()];
         let specs: Vec<String> =
             g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();

@@ -358,7 +358,7 @@ fn blockers(stderr: &str, installed: &[String]) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::playbook::{Platform, Playbook};
-    use crate::strategies::testfacts::{b111, publisher};
+    use crate::strategies::testfacts::{b111, publisher, rung_input};
 
     /// A solaris-brand image after a failed `attach -u` lists the GZ publisher as a system
     /// publisher at `<system-repository>`: never a candidate origin (found by a generated world,
@@ -370,24 +370,12 @@ mod tests {
         sys.syspub = Some(true);
         facts.zone_publishers = vec![sys];
         let pb = Playbook::builtin(Platform::S11Express);
-        let input = Input {
-            facts: &facts,
-            diagnosis: None,
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, None, &pb, true);
         let c = candidates(&input);
         assert!(!c.is_empty());
         assert!(c.iter().all(|c| !c.uri.contains("system-repository")));
         facts.zone_publishers[0].syspub = None;
-        let input = Input {
-            facts: &facts,
-            diagnosis: None,
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, None, &pb, true);
         assert!(candidates(&input).iter().any(|c| c.uri.contains("system-repository")));
     }
 }

@@ -150,7 +150,7 @@ mod testfacts;
 
 #[cfg(test)]
 mod tests {
-    use super::testfacts::{b111, diagnosis};
+    use super::testfacts::{b111, diagnosis, rung_input};
     use super::*;
     use crate::playbook::{Platform, Playbook};
 
@@ -159,24 +159,12 @@ mod tests {
         let facts = b111();
         let pb = Playbook::builtin(Platform::S11Express);
         let d = diagnosis(&["developer/sunstudio12u1", "entire", "SUNWcs", "not/installed"], &[]);
-        let auto = Input {
-            facts: &facts,
-            diagnosis: Some(&d),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let auto = rung_input(&facts, Some(&d), &pb, true);
         let cmds = make(StrategyName::Uninstall).commands(&auto);
         assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
         // Blind ladder / silent diagnosis: the installed members of the problem groups.
         let core_only = diagnosis(&["entire"], &[]);
-        let silent = Input {
-            facts: &facts,
-            diagnosis: Some(&core_only),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let silent = rung_input(&facts, Some(&core_only), &pb, true);
         let cmds = make(StrategyName::Uninstall).commands(&silent);
         assert!(
             cmds[0].contains("SUNWapch22") && cmds[0].contains("developer/sunstudio12u1"),
@@ -193,24 +181,12 @@ mod tests {
             renamed: vec![],
         });
         for guided in [true, false] {
-            let silent = Input {
-                facts: &known,
-                diagnosis: None,
-                playbook: &pb,
-                guided,
-                attach_failed: false,
-            };
+            let silent = rung_input(&known, None, &pb, guided);
             let cmds = make(StrategyName::Uninstall).commands(&silent);
             assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
         }
         // What a diagnosis names is all a single `--strategy uninstall` removes too.
-        let single = Input {
-            facts: &facts,
-            diagnosis: Some(&d),
-            playbook: &pb,
-            guided: false,
-            attach_failed: false,
-        };
+        let single = rung_input(&facts, Some(&d), &pb, false);
         let cmds = make(StrategyName::Uninstall).commands(&single);
         assert!(cmds[0].ends_with("uninstall -n -v developer/sunstudio12u1"), "{cmds:?}");
     }
@@ -219,13 +195,7 @@ mod tests {
     fn incremental_steps_strictly_between_newest_first() {
         let facts = b111();
         let pb = Playbook::builtin(Platform::S11Express);
-        let input = Input {
-            facts: &facts,
-            diagnosis: None,
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, None, &pb, true);
         let c = incremental::candidates(&input);
         assert!(!c.is_empty());
         assert!(c.iter().all(|c| c.build > 111 && c.build < 151));
@@ -237,13 +207,7 @@ mod tests {
         let mut f148 = b111();
         f148.zone_entire =
             Some(crate::commands::Fmri::parse("pkg://solaris/entire@0.5.11-0.148").unwrap());
-        let input = Input {
-            facts: &f148,
-            diagnosis: None,
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&f148, None, &pb, true);
         assert!(make(StrategyName::Incremental).worth_trying(&input).is_err());
     }
 
@@ -252,22 +216,10 @@ mod tests {
         let facts = b111();
         let pb = Playbook::builtin(Platform::S11Express);
         let silent = diagnosis(&[], &[]);
-        let input = Input {
-            facts: &facts,
-            diagnosis: Some(&silent),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, Some(&silent), &pb, true);
         assert!(make(StrategyName::ZonePublishers).worth_trying(&input).is_err());
         let dead = diagnosis(&[], &["opensolaris.org"]);
-        let input = Input {
-            facts: &facts,
-            diagnosis: Some(&dead),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, Some(&dead), &pb, true);
         assert!(make(StrategyName::ZonePublishers).worth_trying(&input).is_ok());
         // incremental re-points opensolaris.org to the release repository: one rung, not two.
         assert!(incremental_subsumes_zone_publishers(&input));
@@ -280,13 +232,7 @@ mod tests {
             true,
         ));
         let dead = diagnosis(&[], &["local"]);
-        let input = Input {
-            facts: &with_local,
-            diagnosis: Some(&dead),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&with_local, Some(&dead), &pb, true);
         assert!(!incremental_subsumes_zone_publishers(&input));
     }
 
@@ -294,34 +240,16 @@ mod tests {
     fn gz_publishers_and_image_create_need_something_to_work_with() {
         let mut facts = b111();
         let pb = Playbook::builtin(Platform::S11Express);
-        let input = Input {
-            facts: &facts,
-            diagnosis: None,
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, None, &pb, true);
         assert!(make(StrategyName::GzPublishers).worth_trying(&input).is_ok());
         assert!(make(StrategyName::ImageCreate).commands(&input)[0].starts_with(
             "pkg image-create -f -z -p solaris=http://pkg.oracle.com/solaris/release/ "
         ));
         facts.gz_publishers.truncate(1);
-        let input = Input {
-            facts: &facts,
-            diagnosis: None,
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, None, &pb, true);
         assert!(make(StrategyName::GzPublishers).worth_trying(&input).is_err());
         facts.gz_publishers[0].enabled = false;
-        let input = Input {
-            facts: &facts,
-            diagnosis: None,
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, None, &pb, true);
         assert!(make(StrategyName::ImageCreate).worth_trying(&input).is_err());
     }
 }

@@ -5,7 +5,19 @@ use crate::commands::zoneadm::ZoneState;
 use crate::commands::{Fmri, ZoneName};
 use crate::engine::diagnosis::Diagnosis;
 use crate::engine::facts::Facts;
-use crate::playbook::Platform;
+use crate::playbook::{Platform, Playbook};
+
+use super::Input;
+
+/// A rung's input, before any attach has failed.
+pub fn rung_input<'a>(
+    facts: &'a Facts,
+    diagnosis: Option<&'a Diagnosis>,
+    playbook: &'a Playbook,
+    guided: bool,
+) -> Input<'a> {
+    Input { facts, diagnosis, playbook, guided, attach_failed: false }
+}
 
 pub fn publisher(name: &str, uri: &str, enabled: bool) -> Publisher {
     Publisher {

@@ -194,7 +194,7 @@ impl Strategy for ZonePublishers {
 mod tests {
     use super::*;
     use crate::playbook::{Platform, Playbook};
-    use crate::strategies::testfacts::{b111, diagnosis, publisher};
+    use crate::strategies::testfacts::{b111, diagnosis, publisher, rung_input};
 
     /// After a failed `attach -u` of a solaris-brand zone the image lists the GZ publisher as a
     /// system publisher (`<system-repository>`): pkg refuses to modify it, so zone-publishers
@@ -218,33 +218,15 @@ mod tests {
         down.syspub = Some(true);
         facts.zone_publishers.insert(1, down);
         let d = diagnosis(&[], &["sitepub", "local"]);
-        let input = Input {
-            facts: &facts,
-            diagnosis: Some(&d),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, Some(&d), &pb, true);
         assert_eq!(ZonePublishers::known_dead(&input), vec!["local".to_string()]);
-        let input = Input {
-            facts: &facts,
-            diagnosis: Some(&d),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, Some(&d), &pb, true);
         assert!(ZonePublishers.worth_trying(&input).is_ok());
         let cmds = ZonePublishers.commands(&input);
         assert!(cmds.iter().all(|c| !c.contains(" set-publisher ")), "{cmds:?}");
         // Without the syspub mark the same origin mismatch still calls for set-publisher.
         facts.zone_publishers[0].syspub = None;
-        let input = Input {
-            facts: &facts,
-            diagnosis: Some(&d),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, Some(&d), &pb, true);
         assert!(ZonePublishers.commands(&input).iter().any(|c| c.contains(" set-publisher ")));
     }
 
@@ -263,31 +245,13 @@ mod tests {
         ];
         let pb = Playbook::builtin(Platform::S11Express);
         let mut d = diagnosis(&[], &[]);
-        let input = Input {
-            facts: &facts,
-            diagnosis: Some(&d),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, Some(&d), &pb, true);
         assert!(ZonePublishers.worth_trying(&input).is_err(), "no evidence, no rung");
         d.remedies.push(StrategyName::ZonePublishers);
-        let input = Input {
-            facts: &facts,
-            diagnosis: Some(&d),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, Some(&d), &pb, true);
         assert!(ZonePublishers.worth_trying(&input).is_ok());
         facts.zone_publishers.pop();
-        let input = Input {
-            facts: &facts,
-            diagnosis: Some(&d),
-            playbook: &pb,
-            guided: true,
-            attach_failed: false,
-        };
+        let input = rung_input(&facts, Some(&d), &pb, true);
         assert!(ZonePublishers.worth_trying(&input).is_err(), "already matching: nothing to do");
     }
 }
