@@ -217,6 +217,8 @@ fn a_full_pool_in_the_attach_keeps_the_image_and_resume_attaches_again() {
     assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
     assert_eq!(steps(&events), ["re-attach"], "attach again before anything else");
     apache_kept(&sim);
+    // The summary of the whole rescue: Sun Studio went in the first run's uninstall (C5).
+    assert_eq!(strings(&s["packages_removed"]), ["developer/sunstudio12u1"], "{s}");
 }
 
 /// F9: the first attach -u fails on a catalog refresh timeout of the publisher preflight had

@@ -77,6 +77,10 @@ pub struct Journal {
     /// was rolled back, so `resume` attaches again before climbing further.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_outside: Option<String>,
+    /// The zone's installed packages when the run began (before any rung): a resumed run
+    /// reports what the whole rescue removed, not only its own second half.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zone_packages_at_start: Vec<String>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -175,6 +179,7 @@ impl Journal {
             step_from: None,
             skipped_by_operator: Vec::new(),
             stopped_outside: None,
+            zone_packages_at_start: Vec::new(),
         }
     }
 

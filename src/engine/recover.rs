@@ -375,12 +375,18 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         journal.zone_root = Some(facts.zone_root.display().to_string());
         journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
         journal.gz_publishers_table = Some(facts.gz_publishers_table.clone());
+        journal.zone_packages_at_start = facts.zone_packages.clone();
         journal.save(&zone_dir)?;
     }
     let playbook = forced_playbook.unwrap_or_else(|| Playbook::builtin(facts.platform));
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
     let journal_steps = journal.steps.len();
-    let packages_at_start = facts.zone_packages.clone();
+    // A resumed run's rescue began with the earlier run (journals of older versions lack it).
+    let packages_at_start = if journal.zone_packages_at_start.is_empty() {
+        facts.zone_packages.clone()
+    } else {
+        journal.zone_packages_at_start.clone()
+    };
     let mut run = Run {
         exec,
         facts,
