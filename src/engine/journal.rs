@@ -145,6 +145,10 @@ pub enum JournalError {
     Corrupt { path: String, message: String },
 }
 
+fn ended_at(when: u64, result: RunResult) -> String {
+    format!("the run ended at {}: {}", crate::ui::time::utc(when), result.as_str())
+}
+
 pub fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
@@ -266,6 +270,23 @@ impl Journal {
         }
     }
 
+    /// Whether step `st`, begun and not ended, had applied its change (the rest of the run
+    /// came after it): `strategies_applied` holds more of its name than the steps before it
+    /// account for (auto may run uninstall twice, for other packages).
+    pub fn applied_unended(&self, st: &JournalStep) -> bool {
+        st.name.parse::<StrategyName>().is_ok_and(|s| {
+            self.strategies_applied.iter().filter(|a| **a == s).count()
+                > applications_before(&self.steps, st.n, &st.name)
+        })
+    }
+
+    /// Records why step `n` stopped without ending it (`resume` runs it again).
+    pub fn set_step_detail(&mut self, n: u32, detail: &str) {
+        if let Some(s) = self.steps.iter_mut().find(|s| s.n == n) {
+            s.detail = detail.into();
+        }
+    }
+
     /// Whether the run certainly left the zone as it found it: no strategy applied, no attach
     /// tried, and every step but the snapshot skipped (a step without an end, or one that
     /// failed or was rolled back, may have changed the zone or detached it).
@@ -298,11 +319,7 @@ impl Journal {
         let unended = match self.status {
             JournalStatus::Running if pid_alive => "in progress".to_string(),
             JournalStatus::Running => "not finished (the run was killed or crashed)".to_string(),
-            JournalStatus::Ended(r) => format!(
-                "not finished (the run ended at {}: {})",
-                crate::ui::time::utc(self.updated),
-                r.as_str()
-            ),
+            JournalStatus::Ended(r) => format!("not finished ({})", ended_at(self.updated, r)),
         };
         if let Some(s) = &self.pre_snapshot {
             out.push_str(&format!("  pre-rescue snapshot: {s}\n"));
@@ -327,6 +344,14 @@ impl Journal {
         ));
         for s in &self.steps {
             let state = match (s.state, s.outcome) {
+                // A rung applied whose attach the ended run never reached (it stopped on
+                // a later rung): its change is in the image; `resume` attaches with it.
+                (StepState::Started, _)
+                    if let JournalStatus::Ended(r) = self.status
+                        && self.applied_unended(s) =>
+                {
+                    format!("applied, not yet attached ({})", ended_at(self.updated, r))
+                }
                 (StepState::Started, _) => unended.clone(),
                 (StepState::Finished, Some(o)) => serde_json::to_value(o)
                     .ok()
@@ -386,6 +411,34 @@ mod tests {
             "{ended}"
         );
         assert!(!ended.contains("in progress") && !ended.contains("running now"), "{ended}");
+    }
+
+    /// Round i C1: a run stopped in a rung after an earlier one applied (auto attaches once
+    /// after both): the earlier one is in the image, the stopped one is not.
+    #[test]
+    fn a_rung_applied_before_a_stop_is_described_as_applied() {
+        let mut j = Journal::new("r1", "z1", "auto", false);
+        j.begin_step("gz-publishers", None);
+        j.strategies_applied.push(StrategyName::GzPublishers);
+        let stopped = j.begin_step("incremental", None);
+        j.set_step_detail(stopped, "stopped: out-of-space");
+        j.status = JournalStatus::Ended(RunResult::Failed);
+        j.updated = 1_321_353_000;
+        let text = j.describe(false);
+        let line = |name: &str| {
+            text.lines().find(|l| l.contains(&format!(". {name} "))).unwrap().to_string()
+        };
+        assert!(
+            line("gz-publishers").ends_with(
+                "applied, not yet attached (the run ended at 2011-11-15 10:30:00 UTC: failed)"
+            ),
+            "{text}"
+        );
+        assert!(
+            line("incremental").ends_with("failed): stopped: out-of-space")
+                && line("incremental").contains("not finished"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1348,12 +1348,7 @@ impl Run {
         for st in &steps {
             let name: Option<StrategyName> = st.name.parse().ok();
             if st.state == super::journal::StepState::Started {
-                // Applied before the kill iff `applied` holds more of its name than the
-                // earlier steps account for (auto may run uninstall twice, for other packages).
-                let completed = name.is_some_and(|s| {
-                    self.applied.iter().filter(|a| **a == s).count()
-                        > super::journal::applications_before(&steps, st.n, &st.name)
-                });
+                let completed = self.journal.applied_unended(st);
                 // A plain attach changes nothing before its attach -u: cut short, it is simply
                 // attempted again (and counted once).
                 let plain_attach = name == Some(StrategyName::Attach);
@@ -2032,6 +2027,7 @@ impl Run {
         self.undo_rung(n, snap)?;
         self.stopped_in = Some(s);
         let detail = format!("stopped: {}", f.describe());
+        self.journal.set_step_detail(n, &detail);
         self.emit(Event::StepEnd {
             step: n,
             name: s.as_str().into(),
