@@ -348,6 +348,29 @@ fn a_plain_attach_enables_again_what_the_gz_has_disabled_and_the_zone_used() {
     assert_eq!(gz_publishers(&sim), before);
 }
 
+/// Round i C4: pkg crashes once on the zone's re-enable. That says nothing of the publisher:
+/// the enable is run again and the zone keeps its repository. Before, it stayed disabled.
+#[test]
+fn a_pkg_crash_while_enabling_again_in_the_zone_is_retried() {
+    let text = std::fs::read_to_string(sim_support::world("omnios-zone-publisher-disabled-in-gz"))
+        .unwrap();
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg set-publisher\"\nmatch = \"--enable\"\nnth = 1\n\
+         exit = 99\nstderr = \"\"\"\nThis is an internal error in pkg(5) version 0.5.11.  Please \
+         log a\nService Request about this issue.\nTraceback (most recent call last):\n\
+         OSError: [Errno 5] I/O error\"\"\"\n"
+    ));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "db-01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    let enables = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|a| a.argv.iter().any(|x| x == "--enable"))
+        .count();
+    assert_eq!(enables, 2, "the crashed enable and its retry");
+    assert_eq!(zone_enabled_publishers(&sim, "db-01"), ["omnios", "extra.omnios"]);
+}
+
 /// Solaris 11 Express with a dead preferred add-on publisher: gz-publishers makes solaris
 /// (entire's) preferred before unsetting site, which b151's pkg refuses to remove while
 /// preferred, and the restore ranks site first again.

@@ -2210,7 +2210,26 @@ impl Run {
                 still.push((n, "not enabled again: the run was interrupted".into()));
                 continue;
             }
-            match self.exec.change(&spec) {
+            // pkg crashing or a repository blip says nothing of the publisher: tried again.
+            let mut retries = 0;
+            let done = loop {
+                let done = self.exec.change(&spec);
+                let passing = match &done {
+                    Ok(Some(out)) => environment::of_output(&spec, out),
+                    Err(e) => environment::of_error(&spec, e),
+                    Ok(None) => None,
+                }
+                .filter(environment::Failure::may_pass);
+                let Some(f) = passing.filter(|_| retries < environment::RETRIES) else {
+                    break done;
+                };
+                let why = format!("{}; enabling {n} again", f.describe());
+                if !self.exec.wait_before_retry(&why, retries, environment::RETRIES) {
+                    break done;
+                }
+                retries += 1;
+            };
+            match done {
                 Ok(Some(out)) if out.success() => enabled.push(n),
                 Ok(Some(out)) => still.push((
                     n,
