@@ -257,8 +257,9 @@ fn omnios_enables_again_in_the_zone_what_the_zone_had_enabled_and_answers() {
 }
 
 /// extra.omnios answers preflight and the zone-publishers reachability test, then stops
-/// answering: its enable in the zone fails, pkg leaves it disabled, the run still succeeds,
-/// and the finding says so with the command to run once it answers.
+/// answering: its enable in the zone fails (tried again twice: a repository that answered
+/// may be back), pkg leaves it disabled, the run still succeeds, and the finding says so with
+/// the command to run once it answers.
 #[test]
 fn omnios_a_failed_enable_in_the_zone_leaves_it_disabled_and_says_so() {
     let text = format!(
@@ -272,7 +273,8 @@ fn omnios_a_failed_enable_in_the_zone_leaves_it_disabled_and_says_so() {
     let dead = finding(&events, "gz.publisher-unreachable").unwrap();
     assert!(!dead["title"].as_str().unwrap().contains("extra"), "preflight reached it: {dead}");
     let root = sim.root("web2");
-    assert_eq!(zone_enables(&sim), [format!("-R {root} set-publisher --enable extra.omnios")]);
+    let enable = format!("-R {root} set-publisher --enable extra.omnios");
+    assert_eq!(zone_enables(&sim), [enable.clone(), enable.clone(), enable]);
     assert_eq!(zone_enabled_publishers(&sim, "web2"), ["omnios"]);
     assert!(finding(&events, "gz-publishers.reenabled-in-zone").is_none());
     let f = finding(&events, "gz-publishers.copied-disabled").expect("said");
@@ -363,12 +365,26 @@ fn a_pkg_crash_while_enabling_again_in_the_zone_is_retried() {
     let (events, code) = sim_support::rescue_json(&sim.dir, "db-01", &[]);
     let s = events.last().unwrap();
     assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
-    let enables = sim_support::audit(&sim.dir)
-        .into_iter()
-        .filter(|a| a.argv.iter().any(|x| x == "--enable"))
-        .count();
-    assert_eq!(enables, 2, "the crashed enable and its retry");
+    assert_eq!(zone_enables(&sim).len(), 2, "the crashed enable and its retry");
     assert_eq!(zone_enabled_publishers(&sim, "db-01"), ["omnios", "extra.omnios"]);
+}
+
+/// Killed outright during the plain attach (which, orphaned, attaches the zone with
+/// extra.omnios copied in disabled): the resumed run enables it again. Before, the zone was
+/// found attached and the publisher stayed disabled without a word.
+#[test]
+fn a_run_killed_in_the_attach_still_enables_again_on_resume() {
+    let sim = Sim::from_file(&sim_support::world("omnios-zone-publisher-disabled-in-gz"));
+    sim_support::kill_at_command(&sim.dir, "db-01", "attach -u");
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "resume", "db-01", "--yes"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let s: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!((out.status.code(), &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(sim.state("db-01"), "installed");
+    assert_eq!(zone_enabled_publishers(&sim, "db-01"), ["omnios", "extra.omnios"], "{stdout}");
 }
 
 /// Solaris 11 Express with a dead preferred add-on publisher: gz-publishers makes solaris

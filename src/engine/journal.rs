@@ -81,6 +81,10 @@ pub struct Journal {
     /// reports what the whole rescue removed, not only its own second half.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zone_packages_at_start: Vec<String>,
+    /// Zone publishers the attach under way copies in disabled that the zone had enabled:
+    /// enabled again once it attached, by `resume` when this run was killed inside it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reenable_in_zone: Vec<String>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -184,6 +188,7 @@ impl Journal {
             skipped_by_operator: Vec::new(),
             stopped_outside: None,
             zone_packages_at_start: Vec::new(),
+            reenable_in_zone: Vec::new(),
         }
     }
 

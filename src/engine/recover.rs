@@ -642,6 +642,9 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
 /// The step detail (journal and event) of a rung the operator skipped.
 const SKIPPED_BY_OPERATOR: &str = "skipped by the operator";
 
+/// Zone publishers to enable again after an attach, and those left disabled (why).
+type ReenablePlan = (Vec<String>, Vec<(String, strategies::LeftDisabled)>);
+
 /// How far one rung got before its attach.
 enum RungStep {
     Applied {
@@ -1425,6 +1428,11 @@ impl Run {
         let orphan_attached =
             self.diagnosis.as_ref().is_some_and(|d| d.attached) && self.last_log_is_this_runs();
         if self.facts.state == ZoneState::Installed && (self.attempts > 0 || orphan_attached) {
+            let enable = std::mem::take(&mut self.journal.reenable_in_zone);
+            if !enable.is_empty() {
+                self.reenable_copied_in_zone((enable, Vec::new()));
+                self.save()?;
+            }
             return Ok((
                 RunResult::Attached,
                 format!("zone {} is attached (installed)", self.facts.zone),
@@ -2184,16 +2192,17 @@ impl Run {
     /// before the run and that were not found unreachable (preflight, or the diagnosis before
     /// this attach), and says what was enabled and what stays disabled and why. A failed
     /// enable leaves the publisher disabled (pkg changes nothing) and never fails the run.
-    fn reenable_copied_in_zone(&mut self, copied: &[String]) {
+    /// Which of `copied` to enable again after the attach, and which stay disabled (why):
+    /// decided before the attach, so that a run killed inside it leaves the plan to `resume`.
+    fn reenable_plan(&self, copied: &[String]) -> ReenablePlan {
         let mut unreachable = self.facts.gz_unreachable.clone().unwrap_or_default();
         if let Some(d) = &self.diagnosis {
             unreachable.extend(d.publishers.iter().cloned());
         }
-        let (enable, left) = strategies::zone_reenable_plan(
-            copied,
-            &self.facts.zone_publishers_at_start,
-            &unreachable,
-        );
+        strategies::zone_reenable_plan(copied, &self.facts.zone_publishers_at_start, &unreachable)
+    }
+
+    fn reenable_copied_in_zone(&mut self, (enable, left): ReenablePlan) {
         let zp = self.facts.zone_pkg();
         let mut enabled = Vec::new();
         // Left disabled in the zone: (name, why).
@@ -2324,11 +2333,8 @@ impl Run {
             self.save()?;
             guard = GzPublisherGuard::simplify(&self.exec, &self.facts, details.as_deref())?;
         }
-        let ctx = self.analysis_context();
-        let analyzer = Analyzer::with_context(&self.rules, ctx);
         self.attempts += 1;
         // Its spinner (as every long command's) is Exec's, with the log's lines beneath it.
-        let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
         // OpenIndiana and OmniOS copy every GZ publisher into the zone, disabled ones as
         // disabled: those disabled for the attach arrive disabled in the zone, and so do those
         // the global zone has disabled of its own that the zone had enabled (its packages may
@@ -2349,6 +2355,12 @@ impl Run {
         } else {
             Vec::new()
         };
+        let reenable = self.reenable_plan(&copied_disabled);
+        // Journalled: an attach that finishes after this run was killed still needs it.
+        self.journal.reenable_in_zone = reenable.0.clone();
+        self.save()?;
+        let analyzer = Analyzer::with_context(&self.rules, self.analysis_context());
+        let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
         if let Some(mut g) = guard {
             let r = g.restore(&self.exec);
             self.gz_intact = Some(self.gz_intact.unwrap_or(true) && r.intact);
@@ -2368,8 +2380,9 @@ impl Run {
         self.last_log = result.log_path.clone();
         let attached = result.attached();
         if attached && !copied_disabled.is_empty() {
-            self.reenable_copied_in_zone(&copied_disabled);
+            self.reenable_copied_in_zone(reenable);
         }
+        self.journal.reenable_in_zone.clear();
         self.diagnosis = Some(result.diagnosis);
         self.follow_cloned_zbe()?;
         self.save()?;
