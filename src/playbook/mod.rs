@@ -145,7 +145,17 @@ impl Playbook {
             origin: path.display().to_string(),
             message: "not UTF-8 text".into(),
         })?;
-        Playbook::parse(&text, &path.display().to_string())
+        let mut p = Playbook::parse(&text, &path.display().to_string())?;
+        // A playbook may add core packages, never take the bundled ones away: a core list
+        // without SUNWcs must not let uninstall remove it.
+        for platform in Platform::ALL {
+            for c in Playbook::builtin(platform).core.packages {
+                if !p.core.packages.contains(&c) {
+                    p.core.packages.push(c);
+                }
+            }
+        }
+        Ok(p)
     }
 
     /// Is `stem` (a package name without `pkg:/`, publisher or version) a core package?
@@ -177,6 +187,21 @@ mod tests {
         let s11e = Playbook::builtin(Platform::S11Express);
         assert_eq!(s11e.problem_group("SUNWapch22").map(|g| g.name.as_str()), Some("Apache"));
         assert_eq!(s11e.update_subcommand, "image-update");
+    }
+
+    /// Round j F3: a `--playbook` whose core list leaves out SUNWcs let uninstall remove it.
+    #[test]
+    fn a_loaded_playbook_keeps_the_bundled_core_packages() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("pb.toml");
+        let text = "version = 1\nplatform = \"s11express\"\n[core]\npackages = [\"entire\", \"site/*\"]\n\
+                    [[problem_groups]]\nname = \"all\"\npackages = [\"*\"]\n";
+        std::fs::write(&path, text).unwrap();
+        let pb = Playbook::load(&path).unwrap();
+        for core in ["SUNWcs", "system/library", "system/kernel/platform", "site/billing"] {
+            assert!(pb.is_core(core), "{core}");
+        }
+        assert!(!pb.is_core("database/postgresql-12"));
     }
 
     #[test]
