@@ -163,7 +163,9 @@ fn is_log_stamp(s: &str) -> bool {
 }
 
 /// The regular files (never a symlink) in `dir` whose name `zone_of` gives as `zone`'s, with
-/// their modification times.
+/// their modification times: only those zoneadm (root, as this run) could have written. In
+/// /var/tmp (mode 1777) anyone may create `ZONE.attach_log.X`, and a log's claims lead to
+/// uninstalls and image-create.
 fn logs_in(
     dir: &Path,
     zone: &str,
@@ -175,7 +177,8 @@ fn logs_in(
         .filter_map(|e| {
             // symlink_metadata: a symlink is never a candidate.
             let m = std::fs::symlink_metadata(e.path()).ok()?;
-            (m.is_file()).then(|| (e.path(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)))
+            (m.is_file() && super::statedir::trusted(&m))
+                .then(|| (e.path(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)))
         })
         .collect()
 }
@@ -200,7 +203,7 @@ pub fn open_log(path: &Path) -> Option<File> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .ok()?;
-    f.metadata().ok().filter(|m| m.is_file()).map(|_| f)
+    f.metadata().ok().filter(|m| m.is_file() && super::statedir::trusted(m)).map(|_| f)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -335,6 +338,22 @@ mod tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         assert!(open_log(&link).is_none());
         assert!(open_log(&real).is_some());
+        assert!(attach_logs(d.path(), "z1").is_empty());
+    }
+
+    /// Round j F2: anyone may create `/var/tmp/ZONE.attach_log.X`; a forged one led auto to
+    /// image-create. Only logs no one else could have written are read.
+    #[test]
+    fn logs_others_could_write_are_not_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let log = d.path().join("z1.attach_log.abc");
+        std::fs::write(&log, "x\n").unwrap();
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(open_log(&log).is_some());
+        assert_eq!(attach_logs(d.path(), "z1").len(), 1);
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(open_log(&log).is_none());
         assert!(attach_logs(d.path(), "z1").is_empty());
     }
 }

@@ -205,6 +205,13 @@ impl Journal {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(JournalError::Read { path: shown, source }),
         };
+        // Acted on as root (it may restore GZ publishers): only a journal no one else wrote.
+        if !file.metadata().is_ok_and(|m| super::statedir::trusted(&m)) {
+            return Err(JournalError::Corrupt {
+                path: shown,
+                message: "not owned by this user, or writable by others: not trusted".into(),
+            });
+        }
         let mut bytes = Vec::new();
         use std::io::Read;
         (&file)
@@ -485,5 +492,12 @@ mod tests {
         let e = Journal::load(d.path()).unwrap_err();
         assert!(e.to_string().contains("corrupt"));
         assert!(Journal::load(&d.path().join("none")).unwrap().is_none());
+        // Round j F1: one that others may have written is not acted on.
+        j.save(d.path()).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        let writable = std::fs::Permissions::from_mode(0o666);
+        std::fs::set_permissions(Journal::path(d.path()), writable).unwrap();
+        let e = Journal::load(d.path()).unwrap_err();
+        assert!(e.to_string().contains("not trusted"), "{e}");
     }
 }

@@ -62,7 +62,9 @@ pub fn ensure_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError
                 if ours && m.uid() != uid {
                     return Err(unsafe_path(&current, "is not owned by the current user"));
                 }
-                if ours && m.mode() & 0o022 != 0 && i + 1 == comps.len() {
+                // The base too: others could plant another zone's journal there, which a
+                // run reads (and acts on: it restores GZ publishers from it).
+                if ours && m.mode() & 0o022 != 0 {
                     return Err(unsafe_path(&current, "is writable by group or others"));
                 }
             }
@@ -96,6 +98,12 @@ fn unsafe_path(p: &Path, reason: &str) -> StateDirError {
 
 fn io_err(p: &Path, source: io::Error) -> StateDirError {
     StateDirError::Io { path: p.display().to_string(), source }
+}
+
+/// Whether a file zonerescue acts on (a journal, an attach log) can be trusted: owned by this
+/// user (root, as zoneadm) and writable by nobody else.
+pub fn trusted(m: &fs::Metadata) -> bool {
+    m.uid() == unsafe_free_euid() && m.mode() & 0o022 == 0
 }
 
 fn unsafe_free_euid() -> u32 {
@@ -152,5 +160,16 @@ mod tests {
         assert!(e.to_string().contains("symbolic link"), "{e}");
         assert!(ensure_zone_dir(&base, "..").is_err());
         assert!(ensure_zone_dir(Path::new("rel"), "z").is_err());
+    }
+
+    /// Round j F1: a world-writable state directory let another user plant a zone's journal.
+    #[test]
+    fn refuses_a_base_others_can_write() {
+        let d = tempfile::tempdir().unwrap();
+        let base = d.path().join("state");
+        fs::create_dir(&base).unwrap();
+        fs::set_permissions(&base, fs::Permissions::from_mode(0o1777)).unwrap();
+        let e = ensure_zone_dir(&base, "web01").unwrap_err();
+        assert!(e.to_string().contains("writable by group or others"), "{e}");
     }
 }

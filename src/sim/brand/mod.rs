@@ -102,10 +102,14 @@ impl Transcript {
                 let _ = std::fs::create_dir_all(parent);
             }
             let _ = std::fs::write(path, &self.log);
+            // As the real ones, whatever the umask: mktemp's 0600 in /var/tmp, the solaris
+            // brand's 0644 in /var/log/zones.
+            let in_var_tmp = path.parent().is_some_and(|d| d.ends_with("var/tmp"));
+            set_mode(path, if in_var_tmp { 0o600 } else { 0o644 });
             if super::faults::take_kind(world, "attach-log-missing", Some(zone)) {
                 let _ = std::fs::remove_file(path);
             } else if super::faults::take_kind(world, "attach-log-unreadable", Some(zone)) {
-                set_mode_000(path);
+                set_mode(path, 0o000);
             }
         }
         let out = Output {
@@ -118,13 +122,13 @@ impl Transcript {
 }
 
 #[cfg(unix)]
-fn set_mode_000(path: &std::path::Path) {
+fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o000));
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
 }
 
 #[cfg(not(unix))]
-fn set_mode_000(_path: &std::path::Path) {}
+fn set_mode(_path: &std::path::Path, _mode: u32) {}
 
 /// `mktemp -t -p /var/tmp <zone>.attach_log.XXXXXX` under DIR: six stable pseudo-random chars.
 pub fn mktemp_log(world: &mut World, zone: &str) -> PathBuf {
