@@ -343,6 +343,38 @@ fn rollback_does_not_take_a_failing_zfs_list_for_a_missing_snapshot() {
     assert_eq!(image(&h), before);
 }
 
+/// Round j F4: the operator undoes a rescue with `rollback` (PostgreSQL back). `resume` used
+/// to redo the rescue and remove PostgreSQL again; now there is nothing to resume, and
+/// `status` says the run was rolled back.
+#[test]
+fn resume_after_a_rollback_redoes_nothing() {
+    let d = Sim::new(SCENARIO);
+    let h = d.dir.clone();
+    let image =
+        || sim(&h, "pkg", &["-R", &h.join("zones/pg01/root").to_string_lossy(), "list", "-H"]);
+    let before = image();
+    assert_eq!(zr(&h).args(["--yes", ZONE]).output().unwrap().status.code(), Some(0));
+    let back = zr(&h).args(["rollback", ZONE, "--yes"]).output().unwrap();
+    assert_eq!(back.status.code(), Some(0), "{}", String::from_utf8_lossy(&back.stderr));
+    assert_eq!(image(), before);
+
+    let status = zr(&h).args(["status", ZONE]).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with("rolled back (`zonerescue rollback`): the zone is as before the rescue"),
+        "{text}"
+    );
+    let out = zr(&h).args(["--json", "resume", ZONE, "--yes"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!((out.status.code(), &last["result"]), (Some(3), &"refused".into()), "{last}");
+    assert!(last["message"].as_str().unwrap().contains("was rolled back"), "{last}");
+    assert_eq!(image(), before, "resume changed the image");
+}
+
 /// image-create's `install system/library` fails once with an unexplained pkg error, so the run
 /// ends failed with every useful rung tried. `resume` then finds nothing left: it must say so
 /// and point at a fresh run, which attaches.

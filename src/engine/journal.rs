@@ -292,6 +292,13 @@ impl Journal {
         })
     }
 
+    /// Whether `zonerescue rollback` undid this run (its last step): nothing is left to resume.
+    pub fn rolled_back(&self) -> bool {
+        self.steps
+            .last()
+            .is_some_and(|s| s.name == "rollback" && s.outcome == Some(StepOutcome::Done))
+    }
+
     /// Records why step `n` stopped without ending it (`resume` runs it again).
     pub fn set_step_detail(&mut self, n: u32, detail: &str) {
         if let Some(s) = self.steps.iter_mut().find(|s| s.n == n) {
@@ -321,6 +328,9 @@ impl Journal {
             JournalStatus::Running => format!(
                 "killed or crashed (pid {pid} is gone): `zonerescue resume {zone}` continues it"
             ),
+            JournalStatus::Ended(_) if self.rolled_back() => {
+                "rolled back (`zonerescue rollback`): the zone is as before the rescue".into()
+            }
             JournalStatus::Ended(r) => r.as_str().to_string(),
         };
         out.push_str(&format!(

@@ -560,6 +560,13 @@ fn open_journal(
             let why = format!("the last run ended {}: nothing to resume", r.as_str());
             return Ok(Err(Refusal::new(&j.run_id, why)));
         }
+        if j.rolled_back() {
+            let why = format!(
+                "the last run was rolled back (zonerescue rollback): nothing to resume;                  `zonerescue {}` starts a new rescue",
+                req.zone
+            );
+            return Ok(Err(Refusal::new(&j.run_id, why)));
+        }
         choice = j.strategy.parse().unwrap_or(StrategyChoice::Auto);
         j.pid = std::process::id();
         j.status = JournalStatus::Running;
