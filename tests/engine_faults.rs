@@ -375,6 +375,23 @@ fn resume_after_a_rollback_redoes_nothing() {
     assert_eq!(image(), before, "resume changed the image");
 }
 
+/// Round j F7: a run killed inside image-create, resumed without --allow-destructive: the
+/// cut-short image-create was not tried, so the summary must not list it as tried and must
+/// say that only image-create gets past, with the consent it needs.
+#[test]
+fn resume_without_consent_after_a_kill_in_image_create_names_the_way_on() {
+    let d = Sim::new("s11express-orphaned-core");
+    sim_support::kill_at_command_with(&d.dir, "legacy01", "image-create", &["--allow-destructive"]);
+    let out = zr(&d.dir).args(["--json", "resume", "legacy01", "--yes"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!((out.status.code(), &last["result"]), (Some(1), &"failed".into()), "{last}");
+    let message = last["message"].as_str().unwrap();
+    assert!(message.contains("(tried: zone-publishers, uninstall)"), "{message}");
+    assert!(message.contains("only image-create gets past"), "{message}");
+    assert!(message.contains("--allow-destructive legacy01"), "{message}");
+}
+
 /// image-create's `install system/library` fails once with an unexplained pkg error, so the run
 /// ends failed with every useful rung tried. `resume` then finds nothing left: it must say so
 /// and point at a fresh run, which attaches.

@@ -646,6 +646,15 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
     })
 }
 
+/// The step detail of a rung a killed run was applying, undone by `resume`: it never ran to
+/// its end, so it was not tried.
+const CUT_SHORT: &str = "interrupted; undone on resume";
+
+/// Whether a journalled step ran to its end (not skipped, not cut short by a kill).
+fn ran_to_its_end(st: &super::journal::JournalStep) -> bool {
+    !matches!(st.outcome, None | Some(StepOutcome::Skipped)) && st.detail != CUT_SHORT
+}
+
 /// The step detail (journal and event) of a rung the operator skipped.
 const SKIPPED_BY_OPERATOR: &str = "skipped by the operator";
 
@@ -1376,11 +1385,7 @@ impl Run {
                         self.undo_rung(st.n, Some(snap))?;
                         undone = true;
                     }
-                    self.journal.end_step(
-                        st.n,
-                        StepOutcome::Failed,
-                        "interrupted; undone on resume",
-                    );
+                    self.journal.end_step(st.n, StepOutcome::Failed, CUT_SHORT);
                     continue;
                 }
                 // Applied, its attach still to come: the next attempt includes it.
@@ -2507,8 +2512,7 @@ impl Run {
         // rung skipped for want of consent).
         let mut ran: Vec<&str> = Vec::new();
         for st in &self.journal.steps {
-            let skipped = matches!(st.outcome, Some(StepOutcome::Skipped));
-            if st.name != "snapshot" && !skipped && !ran.contains(&st.name.as_str()) {
+            if st.name != "snapshot" && ran_to_its_end(st) && !ran.contains(&st.name.as_str()) {
                 ran.push(&st.name);
             }
         }
@@ -2528,10 +2532,11 @@ impl Run {
         }
         // Recommend image-create only when it has not run (it may have been skipped for want
         // of consent): one that ran and failed is in the diagnosis already.
-        let created = self.journal.steps.iter().any(|st| {
-            st.name == StrategyName::ImageCreate.as_str()
-                && !matches!(st.outcome, None | Some(StepOutcome::Skipped))
-        });
+        let created = self
+            .journal
+            .steps
+            .iter()
+            .any(|st| st.name == StrategyName::ImageCreate.as_str() && ran_to_its_end(st));
         if !created && let Some(stuck) = self.stuck_note() {
             m.push_str(&format!(
                 "; {stuck}: only image-create gets past (zonerescue --strategy image-create \

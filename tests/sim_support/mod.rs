@@ -248,9 +248,16 @@ pub fn audit(dir: &Path) -> Vec<Audited> {
 /// publishers were just simplified); waits a second for what it started to finish. Panics if
 /// no such event came.
 pub fn kill_at_command(dir: &Path, zone: &str, needle: &str) {
+    kill_at_command_with(dir, zone, needle, &[]);
+}
+
+/// [`kill_at_command`] with `extra` options before the zone (`--allow-destructive`).
+pub fn kill_at_command_with(dir: &Path, zone: &str, needle: &str, extra: &[&str]) {
     use std::io::BufRead;
     let mut child = zonerescue(dir)
-        .args(["--json", "--yes", zone])
+        .args(["--json", "--yes"])
+        .args(extra)
+        .arg(zone)
         .env("ZONESIM_SPEED", "20")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
