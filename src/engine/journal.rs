@@ -367,9 +367,11 @@ impl Journal {
         for s in &self.steps {
             let state = match (s.state, s.outcome) {
                 // A rung applied whose attach the ended run never reached (it stopped on
-                // a later rung): its change is in the image; `resume` attaches with it.
+                // a later rung): its change is in the image; `resume` attaches with it. (The
+                // plain attach's only work is that attach.)
                 (StepState::Started, _)
                     if let JournalStatus::Ended(r) = self.status
+                        && s.name != "attach"
                         && self.applied_unended(s) =>
                 {
                     format!("applied, not yet attached ({})", ended_at(self.updated, r))

@@ -2345,8 +2345,6 @@ impl Run {
             self.save()?;
             guard = GzPublisherGuard::simplify(&self.exec, &self.facts, details.as_deref())?;
         }
-        self.attempts += 1;
-        // Its spinner (as every long command's) is Exec's, with the log's lines beneath it.
         // OpenIndiana and OmniOS copy every GZ publisher into the zone, disabled ones as
         // disabled: those disabled for the attach arrive disabled in the zone, and so do those
         // the global zone has disabled of its own that the zone had enabled (its packages may
@@ -2371,7 +2369,11 @@ impl Run {
         // Journalled: an attach that finishes after this run was killed still needs it.
         self.journal.reenable_in_zone = reenable.0.clone();
         self.save()?;
+        // Counted after that save: a run killed in the attach has not journalled it (resume
+        // counts the attach it finds cut short).
+        self.attempts += 1;
         let analyzer = Analyzer::with_context(&self.rules, self.analysis_context());
+        // Its spinner (as every long command's) is Exec's, with the log's lines beneath it.
         let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
         if let Some(mut g) = guard {
             let r = g.restore(&self.exec);
