@@ -105,6 +105,27 @@ fn changes(sim: &Sim) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Round j: `rollback --to` with something zfs would never take as a snapshot name is a usage
+/// error (exit 2), not "stopped, run again once the cause is fixed" (exit 5); nothing runs.
+#[test]
+fn rollback_to_a_name_that_is_no_snapshot_is_a_usage_error() {
+    let sim = dotted_world();
+    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &[]);
+    assert_eq!(code, Some(0));
+    let before = changes(&sim).len();
+    for bad in ["x;rm -rf /", "rpool/zones/web", "a@b@c"] {
+        let out = sim_support::zonerescue(&sim.dir)
+            .args(["rollback", "--yes", "--to", bad, "web"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("--to") && !stderr.contains("again once"), "{stderr}");
+    }
+    assert_eq!(changes(&sim).len(), before, "{:?}", changes(&sim));
+    assert_eq!(sim.state("web"), "installed");
+}
+
 /// A run that applied nothing and tried no attach (image-create not allowed): `rollback --yes`
 /// says there is nothing to roll back and leaves the installed zone attached. Before, it
 /// detached it.

@@ -58,6 +58,13 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         (None, Some(pre), _) => pre.clone(),
         (None, None, _) => return refuse("the last run took no pre-rescue snapshot".into()),
     };
+    // A name zfs would refuse is the operator's typing, not a failure to fix and retry.
+    if args.to.is_some()
+        && let Err(e) = crate::commands::zfs::validate_snapshot(&target)
+    {
+        eprintln!("zonerescue: rollback of zone {zone}: --to: {e}");
+        return Ok(exit::USAGE);
+    }
     if args.to.is_some()
         && zbe_now.as_deref().is_some_and(|zbe| !target.starts_with(&format!("{zbe}@")))
     {
