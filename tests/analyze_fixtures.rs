@@ -121,6 +121,20 @@ const CASES: &[Case] = &[
     ("omnios-install-entire-not-in-preferred.txt", V::NotAnAttachLog, G::Omnios, Some("install-log"), None, 3),
     // omniosorg/kayak#2: the global zone's BE has no libbe uuid.
     ("omnios-install-gzbe-no-uuid.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    // Regression fixtures, real posted texts diagnosed right (round j; sources in the commit).
+    // OpenIndiana: pkg run in a linked zone whose publishers are not a superset of the GZ's.
+    ("alp-oi-invalid-child-publisher-config.txt", V::Failed, G::Unknown, Some("publisher-mismatch"), Some(S::ZonePublishers), 1),
+    // omniosorg/pkg5#246: the global zone's `pkg update -nv` whose solver names no cause.
+    ("omnios-pkg5-246-update-nv-no-cause.txt", V::Failed, G::Omnios, Some("no-solution"), None, 1),
+    // oi-userland#27017: the release's package requires one the repository lacks.
+    ("oi-userland27017-mate-install-require-missing.txt", V::Failed, G::Unknown, Some("dependency-unavailable"), None, 1),
+    // oxidecomputer/helios#2: onu recursing into lipkg zone images not mounted under the BE.
+    ("helios2-onu-lipkg-no-image-rooted.txt", V::NotAnAttachLog, G::Unknown, Some("onu-log"), None, 3),
+    // omniosorg/pkg5#53: a sparse zone install cut short while it downloads.
+    ("omnios-pkg5-53-sparse-install-v-inprogress.txt", V::NotAnAttachLog, G::Omnios, Some("install-log"), None, 3),
+    // omniosorg/illumos-omnios#61: an lx zone install whose zonepath's parent is no dataset.
+    ("omnios-pr61-lx-install-no-zonepath-dataset.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    ("omnios-pr61-lx-install-empty-error.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
 ];
 
 #[test]
