@@ -121,6 +121,10 @@ const CASES: &[Case] = &[
     ("omnios-install-entire-not-in-preferred.txt", V::NotAnAttachLog, G::Omnios, Some("install-log"), None, 3),
     // omniosorg/kayak#2: the global zone's BE has no libbe uuid.
     ("omnios-install-gzbe-no-uuid.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    // omniosorg/pkg5#543: OmniOS r151059+'s solver output ("Package:" above "Reason:"), and
+    // the older one with its reasons wrapped at 80 columns.
+    ("omnios-pkg5-543-new-solver-output.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    ("omnios-pkg5-543-old-solver-output.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     // Regression fixtures, real posted texts diagnosed right (round j; sources in the commit).
     // OpenIndiana: pkg run in a linked zone whose publishers are not a superset of the GZ's.
     ("alp-oi-invalid-child-publisher-config.txt", V::Failed, G::Unknown, Some("publisher-mismatch"), Some(S::ZonePublishers), 1),
@@ -301,6 +305,20 @@ fn real_world_failure_classes_name_their_subjects() {
     assert!(r.finding("linked-image-error").is_some());
     // The global zone's pkg update names the zone only as its linked child.
     assert_eq!(r.zone.as_deref(), Some("ora1"));
+}
+
+#[test]
+fn omnios_solver_output_new_and_wrapped_names_the_requirers() {
+    // The root cause under "Package:" is about that package (the Reason line is cut short).
+    let r = analyze("omnios-pkg5-543-new-solver-output.txt");
+    let f = r.finding("dependency-unavailable").unwrap();
+    assert_eq!(f.packages, ["system/library/python/solaris-313"]);
+    assert!(r.finding("no-solution").is_some());
+    // Each wrapped reason joined to its package: the requirers are named, not what they need.
+    let r = analyze("omnios-pkg5-543-old-solver-output.txt");
+    let f = r.finding("dependency-unavailable").unwrap();
+    assert_eq!(f.packages, ["runtime/perl/module/sun-solaris", "system/library"]);
+    assert!(f.evidence.iter().any(|e| e.text.contains("system/library@0.5.11-151059.0 can be")));
 }
 
 #[test]

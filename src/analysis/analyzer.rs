@@ -817,9 +817,15 @@ enum Wrap {
     Words,
 }
 
-/// Words that pkg's solver messages put right before an FMRI.
-const BEFORE_FMRI: [&[u8]; 4] =
-    [b" incorporation", b" dependency on", b" required package", b" installed package"];
+/// Words that pkg's solver messages put right before an FMRI (`' dependency`: the older
+/// `No version matching 'require' dependency PKG@V can be installed`).
+const BEFORE_FMRI: [&[u8]; 5] = [
+    b" incorporation",
+    b" dependency on",
+    b"' dependency",
+    b" required package",
+    b" installed package",
+];
 
 fn wrap_shape(norm: &[u8]) -> Option<Wrap> {
     let last = norm.rsplit(|&b| b == b' ' || b == b'\t').next().unwrap_or(norm);
@@ -854,7 +860,7 @@ fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
             }
             b""
         }
-        Wrap::Words if rest.starts_with(b"pkg:/") => b" ",
+        Wrap::Words if rest.starts_with(b"pkg:/") || bare_fmri_then_verb(rest) => b" ",
         Wrap::Words => return None,
     };
     let mut joined = Vec::with_capacity(first.len() + sep.len() + rest.len());
@@ -862,6 +868,18 @@ fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
     joined.extend_from_slice(sep);
     joined.extend_from_slice(rest);
     Some(joined)
+}
+
+/// A package named without `pkg:/` at the start of a line, and the verb of the solver's
+/// message after it: `system/library@0.5.11-151059.0 can be installed` (the rest of a reason
+/// a terminal wrapped after "dependency"), not any word that happens to start a line.
+fn bare_fmri_then_verb(rest: &[u8]) -> bool {
+    let Some(sp) = rest.iter().position(|&b| b == b' ') else { return false };
+    let (token, after) = (&rest[..sp], &rest[sp..]);
+    let fmri_byte = |b: &u8| b.is_ascii_alphanumeric() || b"_./@,:+-".contains(b);
+    token.first().is_some_and(u8::is_ascii_alphanumeric)
+        && token.iter().all(fmri_byte)
+        && [&b" can be "[..], b" cannot be "].iter().any(|v| after.starts_with(v))
 }
 
 /// `pkg://pub/name@ver` or `pkg:/name` or `name@ver` → `name`.
@@ -973,6 +991,18 @@ mod tests {
                 "Reason:  This version is excluded by installed incorporation pkg://solaris/consolidation/osnet/osnet-incorporation@0.5.11"
             )
         );
+        // The older solver wording, wrapped after "dependency" (omniosorg/pkg5#543).
+        assert_eq!(
+            j(
+                "    Reason:  No version matching 'require' dependency",
+                "    system/library@0.5.11-151059.0 can be installed"
+            )
+            .as_deref(),
+            Some(
+                "    Reason:  No version matching 'require' dependency system/library@0.5.11-151059.0 can be installed"
+            )
+        );
+        assert_eq!(j("Reason:  No version matching 'require' dependency", "was not found"), None);
         // Not a continuation: indented, a word, a new message, a brand line, a path after words.
         assert_eq!(j("Reject:  pkg://solaris/web/php-53@5.3", "  /zones/z1/root"), None);
         assert_eq!(j("Reason: dependency on pkg:/web/php-53", "/zones/z1/root is not a dir"), None);

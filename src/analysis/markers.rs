@@ -185,10 +185,16 @@ pub const MARKERS: &[(Marker, &str)] = &[
         Marker::Reject,
         "^Reject: +(pkg://(?P<publisher>[^/ ]+)/|pkg:/)?(?P<package>[^ @]+)(@(?P<version>[^ ]+))?",
     ),
+    // OmniOS r151059+ (omniosorg/pkg5#543): the root causes name the rejected package on a
+    // `Package:` line above its `Reason:`
+    (
+        Marker::Reject,
+        "^Package: +(pkg://(?P<publisher>[^/ ]+)/|pkg:/)(?P<package>[^ @]+)(@(?P<version>[^ ]+))?",
+    ),
     (Marker::RejectMore, "^pkg:/(/(?P<publisher>[^/ ]+)/)?(?P<package>[^ @]+)@(?P<version>[^ ]+)"),
     (
         Marker::SolverBlock { proposed: true },
-        "No matching version of (pkg://[^/ ]+/|pkg:/)?(?P<package>[^ @]+)[^ ]* can be installed",
+        "No matching version of (pkg://[^/ ]+/|pkg:/)?(?P<package>[^ @]+)[^ ]* can be",
     ),
     (
         Marker::SolverBlock { proposed: false },
