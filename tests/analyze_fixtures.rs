@@ -125,6 +125,12 @@ const CASES: &[Case] = &[
     // the older one with its reasons wrapped at 80 columns.
     ("omnios-pkg5-543-new-solver-output.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     ("omnios-pkg5-543-old-solver-output.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    // omniosorg/omnios-build#3049: a package for an OmniOS sparse zone that delivers files
+    // below the shared /usr: install its prerequisite in the global zone, no zone strategy.
+    ("omnios-sparse-pkg-R-exclusions.txt", V::Failed, G::Unknown, Some("sparse-zone-exclusions"), None, 1),
+    // Oracle Solaris 11.4 docs (IDR in a non-global zone): the system repository in
+    // maintenance, its start method unable to read a publisher's .p5p archive.
+    ("oracle-s11-4-sysrepo-maintenance-idr.txt", V::Failed, G::Unknown, Some("sysrepo-unavailable"), None, 1),
     // Regression fixtures, real posted texts diagnosed right (round j; sources in the commit).
     // OpenIndiana: pkg run in a linked zone whose publishers are not a superset of the GZ's.
     ("alp-oi-invalid-child-publisher-config.txt", V::Failed, G::Unknown, Some("publisher-mismatch"), Some(S::ZonePublishers), 1),
