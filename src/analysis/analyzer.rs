@@ -52,6 +52,9 @@ pub(crate) struct Facts {
     /// A `pkg publisher` table of the global zone was in the input: its list is complete.
     pub gz_table_seen: bool,
     pub datasets: Vec<String>,
+    /// Packages an install asked for (`pkg install: No matching version of PKG …`, or named on
+    /// a typed `pkg install` command line): not installed, so never a package to uninstall.
+    pub requested: Vec<String>,
 }
 
 /// State of the current attach attempt; a new attempt starts when a start marker follows a
@@ -76,6 +79,14 @@ pub(crate) struct Attempt {
     pub gz_pkg: bool,
     /// The lines that said so.
     pub kind_lines: Vec<Evidence>,
+    /// The attempt is the global zone's pkg operation on its linked children (its zones):
+    /// the lines that show it (see [`Marker::LinkedParent`]).
+    pub parent_lines: Vec<Evidence>,
+    /// A `zoneadm -z ZONE attach` was typed for this attempt.
+    pub attach_typed: bool,
+    /// The solver's answer is to a `pkg install` (`pkg install: No matching version of …`):
+    /// the packages it proposes were asked for.
+    pub install_solve: bool,
     pub accs: Vec<Acc>,
     /// The input is binary data (see [`Analyzer::is_binary`]): nothing in it was read as a log.
     pub not_text: bool,
@@ -385,6 +396,10 @@ impl<'r> Analyzer<'r> {
                 self.follow = None;
             }
         }
+        if self.follow.is_some() && is_prompt(norm) {
+            // The next command typed: the block of output followed is over.
+            self.follow = None;
+        }
         if let Some(f) = self.follow
             && !norm.is_empty()
         {
@@ -570,8 +585,14 @@ impl<'r> Analyzer<'r> {
             Marker::Command(kind) => {
                 self.attempt_start(n, None);
                 self.attempt.kind = kind;
+                self.attempt.attach_typed = kind == LogKind::Attach;
                 self.attempt.gz_pkg =
                     kind == LogKind::Pkg && !norm.windows(4).any(|w| w == b" -R ");
+                if kind == LogKind::Pkg {
+                    for p in installed_by_command(norm) {
+                        push_unique(&mut self.facts.requested, p);
+                    }
+                }
                 if kind != LogKind::Attach {
                     self.kind_line(n, raw);
                 }
@@ -604,6 +625,15 @@ impl<'r> Analyzer<'r> {
             Marker::Brand => {
                 self.ensure_started(n);
                 self.attempt.brand_lines = true;
+            }
+            Marker::Hint(g) => self.votes.hint(g),
+            Marker::LinkedParent => {
+                self.ensure_started(n);
+                push_vec_bounded(
+                    &mut self.attempt.parent_lines,
+                    Evidence::new(n, display(raw)),
+                    KIND_LINES,
+                );
             }
             Marker::Gen(g) => {
                 self.votes.vote(g);
@@ -648,6 +678,17 @@ impl<'r> Analyzer<'r> {
             }
             Marker::SolverBlock { proposed } => {
                 let asked = cap("package").filter(|_| proposed);
+                // `pkg install: No matching version of PKG` without a version: an installed
+                // PKG would have satisfied the install, so it is not installed.
+                const HEAD: &[u8] = b"install: No matching version of";
+                if norm.windows(HEAD.len()).any(|w| w == HEAD) {
+                    self.attempt.install_solve = true;
+                }
+                if let Some(p) = asked.as_ref().filter(|p| !p.contains('@'))
+                    && self.attempt.install_solve
+                {
+                    push_unique(&mut self.facts.requested, package_stem(p).to_string());
+                }
                 self.rejects = RejectList { proposed: asked, ..RejectList::default() };
             }
             Marker::Notable => {
@@ -759,6 +800,7 @@ impl<'r> Analyzer<'r> {
                 facts: &facts,
                 generation,
                 gz_image: false,
+                linked_child: false,
             };
             let attempt = Attempt { not_text: true, ..Attempt::default() };
             let mut report = builder.build(attempt, 0, Vec::new(), Vec::new(), self.line_no);
@@ -773,19 +815,33 @@ impl<'r> Analyzer<'r> {
         // A pkg command typed in the global zone, about no zone: its advice is the global
         // zone's (a zone named anywhere, an attach log or result, keep it a zone's; not
         // `brand_lines`: OmniOS's version syntax alone counts as one).
-        let gz_image = self.attempt.gz_pkg
-            && self.attempt.outcome.is_none()
+        // No attach in sight: no log file, no result, no attach command, nothing the engine
+        // attaches (its context).
+        let no_attach = self.attempt.outcome.is_none()
             && self.facts.log_file.is_none()
             && self.ctx.zone.is_none()
             && self.ctx.zone_root.is_none()
+            && !self.attempt.attach_typed;
+        // The global zone's own operation that worked on its zones (linked children): pkg's
+        // parent messages say so, with or without the command line.
+        let parent = no_attach && !self.attempt.parent_lines.is_empty();
+        let gz_image = no_attach
+            && (self.attempt.gz_pkg || parent)
             && self.facts.zone.is_none()
             && self.facts.zone_root.is_none();
+        // ... and one zone's part of it failed: the zone is named as a child, not attached.
+        let linked_child = parent && !gz_image && self.facts.zone.is_some();
+        if !no_attach {
+            // An attach's own install names what the attach asks for (entire), not a request.
+            self.facts.requested.clear();
+        }
         let builder = FindingBuilder {
             rules: self.rules,
             ctx: &self.ctx,
             facts: &self.facts,
             generation,
             gz_image,
+            linked_child,
         };
         let mut report =
             builder.build(self.attempt, attempts, notable, self.tail.into(), self.line_no);
@@ -808,6 +864,51 @@ pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> i
     Ok(a.finish())
 }
 
+/// The packages a typed `pkg [-R ROOT] install [options] PKG…` names (stems): what it asked
+/// to install. Any other pkg command names none.
+fn installed_by_command(norm: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(norm);
+    let mut words = text.split_whitespace().skip_while(|w| *w != "pkg" && !w.ends_with("/pkg"));
+    words.next();
+    let mut out = Vec::new();
+    let mut verb = None;
+    let mut skip_value = false;
+    for w in words {
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        if w.starts_with('-') {
+            // Options with a value: -R ROOT (before the verb), -g/-p/--be-name … after it.
+            skip_value = matches!(w, "-R" | "-g" | "-p" | "--be-name" | "--reject" | "--facet")
+                || matches!(w, "--backup-be-name" | "--origin");
+            continue;
+        }
+        match verb {
+            None => verb = Some(w.to_string()),
+            Some(ref v) if v == "install" => out.push(package_stem(w).to_string()),
+            Some(_) => break,
+        }
+        if verb.as_deref().is_some_and(|v| v != "install") {
+            break;
+        }
+    }
+    out
+}
+
+/// A shell prompt starts the line (`root@gz:~# `, `# `, `r151034% `, `$ `): the output
+/// before it is over.
+fn is_prompt(norm: &[u8]) -> bool {
+    let first = norm.split(|&b| b == b' ' || b == b'\t').next().unwrap_or(norm);
+    let Some((&last, body)) = first.split_last() else { return false };
+    b"#$%".contains(&last)
+        && !body.contains(&b'/')
+        && (body.is_empty()
+            || body.contains(&b'@')
+            || body.contains(&b':')
+            || (body.iter().any(u8::is_ascii_alphabetic) && norm.len() > first.len()))
+}
+
 /// How a line may continue on the next one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Wrap {
@@ -817,9 +918,15 @@ enum Wrap {
     Words,
 }
 
-/// Words that pkg's solver messages put right before an FMRI.
-const BEFORE_FMRI: [&[u8]; 4] =
-    [b" incorporation", b" dependency on", b" required package", b" installed package"];
+/// Words that pkg's solver messages put right before an FMRI (`' dependency`: the older
+/// `No version matching 'require' dependency PKG@V can be installed`).
+const BEFORE_FMRI: [&[u8]; 5] = [
+    b" incorporation",
+    b" dependency on",
+    b"' dependency",
+    b" required package",
+    b" installed package",
+];
 
 fn wrap_shape(norm: &[u8]) -> Option<Wrap> {
     let last = norm.rsplit(|&b| b == b' ' || b == b'\t').next().unwrap_or(norm);
@@ -854,7 +961,7 @@ fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
             }
             b""
         }
-        Wrap::Words if rest.starts_with(b"pkg:/") => b" ",
+        Wrap::Words if rest.starts_with(b"pkg:/") || bare_fmri_then_verb(rest) => b" ",
         Wrap::Words => return None,
     };
     let mut joined = Vec::with_capacity(first.len() + sep.len() + rest.len());
@@ -862,6 +969,18 @@ fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
     joined.extend_from_slice(sep);
     joined.extend_from_slice(rest);
     Some(joined)
+}
+
+/// A package named without `pkg:/` at the start of a line, and the verb of the solver's
+/// message after it: `system/library@0.5.11-151059.0 can be installed` (the rest of a reason
+/// a terminal wrapped after "dependency"), not any word that happens to start a line.
+fn bare_fmri_then_verb(rest: &[u8]) -> bool {
+    let Some(sp) = rest.iter().position(|&b| b == b' ') else { return false };
+    let (token, after) = (&rest[..sp], &rest[sp..]);
+    let fmri_byte = |b: &u8| b.is_ascii_alphanumeric() || b"_./@,:+-".contains(b);
+    token.first().is_some_and(u8::is_ascii_alphanumeric)
+        && token.iter().all(fmri_byte)
+        && [&b" can be "[..], b" cannot be "].iter().any(|v| after.starts_with(v))
 }
 
 /// `pkg://pub/name@ver` or `pkg:/name` or `name@ver` → `name`.
@@ -927,6 +1046,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn prompts_are_told_from_output() {
+        for p in ["root@026:~#", "# pkg list", "r151034% pfexec pkg update", "$ ls", "bloody# x"] {
+            assert!(is_prompt(p.as_bytes()), "{p}");
+        }
+        for o in ["brand/pkgsrc", "50% done", "usr/bin/x#", "pkg://omnios/a@1", ""] {
+            assert!(!is_prompt(o.as_bytes()), "{o}");
+        }
+    }
+
+    #[test]
     fn wrapped_fmris_are_joined_and_nothing_else() {
         let j = |a: &str, b: &str| {
             join_wrapped(a.as_bytes(), b.as_bytes()).map(|v| String::from_utf8(v).unwrap())
@@ -973,6 +1102,18 @@ mod tests {
                 "Reason:  This version is excluded by installed incorporation pkg://solaris/consolidation/osnet/osnet-incorporation@0.5.11"
             )
         );
+        // The older solver wording, wrapped after "dependency" (omniosorg/pkg5#543).
+        assert_eq!(
+            j(
+                "    Reason:  No version matching 'require' dependency",
+                "    system/library@0.5.11-151059.0 can be installed"
+            )
+            .as_deref(),
+            Some(
+                "    Reason:  No version matching 'require' dependency system/library@0.5.11-151059.0 can be installed"
+            )
+        );
+        assert_eq!(j("Reason:  No version matching 'require' dependency", "was not found"), None);
         // Not a continuation: indented, a word, a new message, a brand line, a path after words.
         assert_eq!(j("Reject:  pkg://solaris/web/php-53@5.3", "  /zones/z1/root"), None);
         assert_eq!(j("Reason: dependency on pkg:/web/php-53", "/zones/z1/root is not a dir"), None);

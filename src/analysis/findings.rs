@@ -28,7 +28,18 @@ pub mod keys {
     pub const GLOBAL_ZONE_PKG: &str = "global-zone-pkg";
     pub const ONU_LOG: &str = "onu-log";
     pub const NOT_TEXT: &str = "not-text";
+    pub const LINKED_CHILD_FAILED: &str = "linked-child-failed";
+    pub const ZONE_SYSREPO_UNREACHABLE: &str = "zone-sysrepo-unreachable";
+    pub const SVR4_ZONE: &str = "svr4-zone";
 }
+
+/// The findings of an unreachable repository (any scope).
+const UNREACHABLE: [&str; 4] = [
+    "publisher-unreachable",
+    keys::PUBLISHER_UNREACHABLE_GZ,
+    keys::PUBLISHER_UNREACHABLE_ZONE,
+    keys::GZ_PUBLISHER_DISABLED,
+];
 
 /// Hits of one rule in the current attempt.
 #[derive(Debug, Clone)]
@@ -107,6 +118,10 @@ pub(crate) struct FindingBuilder<'a> {
     /// The input is a pkg operation on the global zone's own image (a `pkg` command typed
     /// without `-R`, no zone named): advice for the global zone, no zone strategy.
     pub gz_image: bool,
+    /// The input is the global zone's pkg operation, and its sync of a zone (a linked child,
+    /// named) failed: no attach failed, the zone is installed; no zone strategy, and the
+    /// zone's commands run in it (`zlogin ZONE pkg …`).
+    pub linked_child: bool,
 }
 
 /// OpenSolaris b134: the last release whose repository still carries the SUNW* renames.
@@ -163,6 +178,7 @@ impl FindingBuilder<'_> {
     ) -> Report {
         let mut accs = attempt.accs.clone();
         self.refine(&mut accs);
+        self.child_through_sysrepo(&mut accs);
         self.apply_explained(&mut accs);
         // Before the conditions: a finding another one explains must not imply a third
         // (an exclusion's no-solution does not make a version jump).
@@ -226,7 +242,7 @@ impl FindingBuilder<'_> {
                 // A global zone's pkg command printed its own errors: there is no brand log.
                 let brand_log =
                     !attempt.brand_lines || (self.facts.log_file.is_some() && !attempt.dated_lines);
-                if brand_log && !self.gz_image {
+                if brand_log && !self.gz_image && !self.linked_child {
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
             }
@@ -234,7 +250,15 @@ impl FindingBuilder<'_> {
         }
 
         if self.gz_image && verdict != Verdict::Attached {
-            self.add_synthetic(&mut accs, keys::GLOBAL_ZONE_PKG, &attempt.kind_lines);
+            let lines = if attempt.kind_lines.is_empty() {
+                &attempt.parent_lines
+            } else {
+                &attempt.kind_lines
+            };
+            self.add_synthetic(&mut accs, keys::GLOBAL_ZONE_PKG, lines);
+        }
+        if self.linked_child && verdict != Verdict::Attached {
+            self.add_synthetic(&mut accs, keys::LINKED_CHILD_FAILED, &attempt.parent_lines);
         }
         self.apply_suppression(&mut accs);
         let mut findings: Vec<(i32, Finding)> =
@@ -243,7 +267,9 @@ impl FindingBuilder<'_> {
             pb.cmp(pa).then_with(|| first_line(fa).cmp(&first_line(fb)))
         });
         let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
-        if other_operation {
+        // A Solaris 10 zone: zonerescue's strategies do not apply to it.
+        let svr4 = findings.iter().any(|f| f.key == keys::SVR4_ZONE);
+        if other_operation || self.linked_child || svr4 {
             // What failed in another operation may be named, but no attach strategy answers it.
             for f in &mut findings {
                 f.strategy = None;
@@ -282,6 +308,32 @@ impl FindingBuilder<'_> {
             },
             tail: if verdict == Verdict::Attached { Vec::new() } else { tail },
             lines_read,
+        }
+    }
+
+    /// A Solaris 11 zone's catalog refresh that failed while the global zone's operation
+    /// synced it: the zone reaches every publisher through the global zone's system
+    /// repository, so that service's access to the repository failed (a proxy only the
+    /// shell's environment knows), not the zone's publishers.
+    fn child_through_sysrepo(&self, accs: &mut Vec<Acc>) {
+        if !self.linked_child || self.generation != Generation::Solaris11 {
+            return;
+        }
+        let Some((ri, _)) = self.rule(keys::ZONE_SYSREPO_UNREACHABLE) else { return };
+        let is_unreachable = |a: &Acc| {
+            self.rules.rules().get(a.rule).is_some_and(|r| UNREACHABLE.contains(&r.key.as_str()))
+        };
+        let mut into = Acc::new(ri);
+        let mut moved = false;
+        for a in accs.iter_mut().filter(|a| is_unreachable(a)) {
+            merge(&mut into, std::mem::replace(a, Acc::new(a.rule)));
+            moved = true;
+        }
+        if moved {
+            accs.retain(|a| {
+                !a.evidence.is_empty() || !a.packages.is_empty() || !a.publishers.is_empty()
+            });
+            accs.push(into);
         }
     }
 
@@ -513,7 +565,10 @@ impl FindingBuilder<'_> {
                 release: the global zone was updated from another origin (a support repository, \
                 an SRU) than the one it lists now. Add that origin to the global zone's publisher \
                 (pkg set-publisher -g URI NAME), check with pkg list -af entire, then attach; no \
-                zone strategy can supply it."
+                zone strategy can supply it. If the global zone's publishers do list that \
+                version, the system repository is not serving them: check the service (svcs -xv \
+                system-repository) and its configuration (svcprop -p config system-repository: \
+                config/host must be localhost)."
                     .into();
             strategy = None;
         }
@@ -538,6 +593,27 @@ impl FindingBuilder<'_> {
             // The global zone's own pkg operation: no zone strategy acts on it.
             strategy = None;
         }
+        // A package the install asked for is not installed: never one to uninstall.
+        let mut packages = a.packages.clone();
+        let mut asked_only = false;
+        let removes = strategy == Some(StrategyName::Uninstall)
+            || r.next.iter().any(|t| t.contains(" uninstall "));
+        if removes && !self.facts.requested.is_empty() {
+            let asked = |p: &String| self.facts.requested.iter().any(|q| q == package_stem(p));
+            let had = packages.len();
+            packages.retain(|p| !asked(p));
+            if had > 0 && packages.is_empty() {
+                explanation.push_str(
+                    " Here the package named is the one the install asked for, which is not \
+                     installed: uninstalling it is no remedy. What the reason names must change \
+                     instead; when the installed release's incorporation excludes every version \
+                     offered, those versions are made for another release: update the image to \
+                     that release (pkg update) or install a version made for the installed one.",
+                );
+                strategy = None;
+                asked_only = true;
+            }
+        }
         let mut datasets = a.datasets.clone();
         if datasets.is_empty() && r.next.iter().any(|t| t.contains("{dataset}")) {
             datasets = self.facts.datasets.iter().take(3).cloned().collect();
@@ -550,7 +626,7 @@ impl FindingBuilder<'_> {
             explanation,
             evidence: a.evidence.clone(),
             evidence_omitted: a.omitted,
-            packages: a.packages.clone(),
+            packages,
             publishers: a.publishers.clone(),
             origins: a.origins.clone(),
             datasets,
@@ -564,6 +640,9 @@ impl FindingBuilder<'_> {
                 next.push(c);
             }
         }
+        if asked_only {
+            next.retain(|c| !c.contains(" uninstall"));
+        }
         f.next_commands = next;
         Some(f)
     }
@@ -573,7 +652,12 @@ impl FindingBuilder<'_> {
     /// (`pkg …`), and a command about a zone has no place.
     fn fill(&self, template: &str, f: &Finding) -> Option<String> {
         let gz;
-        let template = if self.gz_image {
+        let child;
+        let template = if self.linked_child {
+            // The zone is installed (and likely running): its image is worked on inside it.
+            child = template.replace("pkg -R {zoneroot} ", "zlogin {zone} pkg ");
+            child.as_str()
+        } else if self.gz_image {
             gz = template.replace("pkg -R {zoneroot} ", "pkg ");
             if gz.contains("{zone}") || gz.contains("{zoneroot}") {
                 return None;

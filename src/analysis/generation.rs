@@ -94,12 +94,21 @@ impl FromStr for Generation {
 #[derive(Clone, Debug, Default)]
 pub struct GenerationVotes {
     votes: [u32; 8],
+    /// Weaker evidence, taken only when no attach-script marker decides: what a release's own
+    /// pkg output shows (Solaris 11's `0.175` versions, OpenIndiana's publisher name).
+    hints: [u32; 8],
 }
 
 impl GenerationVotes {
     pub fn vote(&mut self, g: Generation) {
         if let Some(i) = Generation::ALL.iter().position(|x| *x == g) {
             self.votes[i] = self.votes[i].saturating_add(1);
+        }
+    }
+
+    pub fn hint(&mut self, g: Generation) {
+        if let Some(i) = Generation::ALL.iter().position(|x| *x == g) {
+            self.hints[i] = self.hints[i].saturating_add(1);
         }
     }
 
@@ -126,6 +135,11 @@ impl GenerationVotes {
         if self.count(OpensolarisB134) > 0 {
             return if has_log_file_line { OpensolarisB134 } else { Opensolaris200906 };
         }
-        Unknown
+        // No attach-script marker: the release the pkg output itself shows. OpenIndiana's
+        // publisher name is the surer sign (its zones are linked images too).
+        let hinted = |g: Generation| {
+            Generation::ALL.iter().position(|x| *x == g).is_some_and(|i| self.hints[i] > 0)
+        };
+        [Openindiana, Solaris11, Omnios].into_iter().find(|&g| hinted(g)).unwrap_or(Unknown)
     }
 }

@@ -29,6 +29,11 @@ pub enum Marker {
     Pkg,
     /// Votes for a generation.
     Gen(Generation),
+    /// Hints at a generation when no attach-script marker decides (pkg output of a release).
+    Hint(Generation),
+    /// The global zone's own pkg operation on its linked children (its zones): it recursed
+    /// into one, a child's operation failed, or it refused because the image has children.
+    LinkedParent,
     /// Names facts through named groups `zone`, `zoneroot`, `log`, `gz_entire`,
     /// `zone_entire`, `gz_publisher`, `disabled_publisher`, `dataset`.
     Fact,
@@ -81,6 +86,8 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Kind(LogKind::Install), "^Installation: (Starting|Succeeded)"),
     (Marker::Kind(LogKind::Install), "^Done: Installation completed in"),
     (Marker::Kind(LogKind::Install), "installation failed: zone switching to configured state"),
+    // the Solaris 11 installer (zone install, AI) logs through its InstallationLogger
+    (Marker::Kind(LogKind::Install), "InstallationLogger "),
     (
         Marker::Kind(LogKind::Install),
         "/var/log/zones/zoneadm\\.[0-9TZ]+\\.(?P<zone>[^ /]+?)\\.install",
@@ -142,6 +149,23 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Gen(Generation::OpensolarisB134), "^Attach complete\\."),
     (Marker::Gen(Generation::OpensolarisB134), "Publisher (Check|Reset): "),
     (Marker::Gen(Generation::OpensolarisB134), "Updating non-global zone: Zone updated to"),
+    // hints from pkg output alone: Solaris 11's 0.175 branch (`0.5.11,5.11-0.175.1.1.0.4.0`,
+    // `3.0-5.11-0.175.2.0.0.7.0` in a pkg list), its installer's logger, its zones as linked
+    // children (`zone:NAME`); OpenIndiana's publisher
+    (Marker::Hint(Generation::Solaris11), "-0\\.175\\.[0-9]"),
+    (Marker::Hint(Generation::Solaris11), "InstallationLogger"),
+    (
+        Marker::Hint(Generation::Solaris11),
+        "(linked image:? |for child '|Linked image '|working: )zone:[A-Za-z0-9]",
+    ),
+    (Marker::Hint(Generation::Openindiana), "openindiana\\.org"),
+    // the global zone's pkg operation on its zones (pkg's linked-image parent messages,
+    // reference §3.7 and §3.9); "X linked: N/M done" is left out: a child prints it too
+    (Marker::LinkedParent, "^(Recursing into|Returning from) linked image"),
+    (Marker::LinkedParent, "operation failed for child '"),
+    (Marker::LinkedParent, "^Linked image '[^']+' output:"),
+    (Marker::LinkedParent, "^Linked progress: "),
+    (Marker::LinkedParent, "(on this parent image cannot be performed|this image has children)"),
     // facts
     (Marker::Fact, "zoneadm: zone '(?P<zone>[^']+)'"),
     // verify_details() names the zone without quotes
@@ -185,10 +209,16 @@ pub const MARKERS: &[(Marker, &str)] = &[
         Marker::Reject,
         "^Reject: +(pkg://(?P<publisher>[^/ ]+)/|pkg:/)?(?P<package>[^ @]+)(@(?P<version>[^ ]+))?",
     ),
+    // OmniOS r151059+ (omniosorg/pkg5#543): the root causes name the rejected package on a
+    // `Package:` line above its `Reason:`
+    (
+        Marker::Reject,
+        "^Package: +(pkg://(?P<publisher>[^/ ]+)/|pkg:/)(?P<package>[^ @]+)(@(?P<version>[^ ]+))?",
+    ),
     (Marker::RejectMore, "^pkg:/(/(?P<publisher>[^/ ]+)/)?(?P<package>[^ @]+)@(?P<version>[^ ]+)"),
     (
         Marker::SolverBlock { proposed: true },
-        "No matching version of (pkg://[^/ ]+/|pkg:/)?(?P<package>[^ @]+)[^ ]* can be installed",
+        "No matching version of (pkg://[^/ ]+/|pkg:/)?(?P<package>[^ @]+)[^ ]* can be",
     ),
     (
         Marker::SolverBlock { proposed: false },
