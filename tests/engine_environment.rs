@@ -221,6 +221,32 @@ fn a_full_pool_in_the_attach_keeps_the_image_and_resume_attaches_again() {
     assert_eq!(strings(&s["packages_removed"]), ["developer/sunstudio12u1"], "{s}");
 }
 
+/// The attach fails because Solaris 11's system repository service could not be enabled:
+/// no rung changes that (the zone's publishers are served through it), so the run stops and
+/// says to fix the service, rather than climbing to image-update or image-create.
+#[test]
+fn a_system_repository_that_cannot_start_stops_the_run() {
+    let text = std::fs::read_to_string(sim_support::scenario("solaris11-image-update")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm attach\"\nexit = 1\nstdout = \"\"\"\
+         Progress being logged to /var/log/zones/zoneadm.20120202T020202Z.php11.attach\n\
+         Unable to enable svc:/application/pkg/system-repository, please enable the service \
+         manually.\n                    Result: Attach Failed.\"\"\"\n"
+    ));
+    let mut c = zr(&sim);
+    let out = c.args(["--json", "--yes", "--allow-destructive", "php11"]).output().unwrap();
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let s = events.last().unwrap();
+    assert_eq!((out.status.code(), &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("sysrepo-unavailable"), "{s}");
+    for verb in ["image-update", "image-create", "uninstall", "update"] {
+        assert!(!ran(&sim, verb), "{verb} ran: {s}");
+    }
+}
+
 /// F9: the first attach -u fails on a catalog refresh timeout of the publisher preflight had
 /// just refreshed. Before: "no strategy gets past it", the installed zone left detached. Now
 /// the attach is repeated and the zone attaches.

@@ -145,9 +145,16 @@ impl Diagnosis {
 }
 
 /// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
-const OUTSIDE_THE_IMAGE: [&str; 9] = [
+const OUTSIDE_THE_IMAGE: [&str; 13] = [
     // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
     "zone-busy",
+    // zoneadm's own checks of the zone's configuration, and another host's claim on it.
+    "zone-verify-failed",
+    "zone-in-use-elsewhere",
+    // Solaris 11's system repository serves the zone's publishers: its service, not them.
+    "sysrepo-unavailable",
+    // Files a sparse zone shares from the global zone: installed there, not in the zone.
+    "sparse-zone-exclusions",
     "zonepath-not-zfs",
     "zbe-not-mounted",
     "zbe-none-active",
