@@ -1223,6 +1223,26 @@ fn journal_of(dir: &Path, zone: &str) -> Value {
     .unwrap()
 }
 
+/// Round j F3: the uninstall question names what pkg's dry run removes along with the
+/// candidates (site/billing depends on the PostgreSQL 12 that goes), before consent; before,
+/// it said only "with the installed packages that depend on them".
+#[test]
+fn the_uninstall_question_names_the_dependents_that_go_too() {
+    let d = init(&sim_support::world("omnios-site-app-needs-removed-postgres"));
+    let operator = Scripted::new(&[Answer::Yes]);
+    let (code, report) = guided(d.path(), &["pg01"], &operator);
+    let asked = operator.asked();
+    assert_eq!(code, 0, "{report}");
+    assert!(asked[0].contains("Apply uninstall to zone pg01?"), "{asked:?}");
+    assert!(
+        asked[0].contains(
+            "REMOVES database/postgresql-12 from the zone (pkg's dry run \
+             (uninstall -nv) removes with them site/billing"
+        ),
+        "{asked:?}"
+    );
+}
+
 /// Skip: the rung is not tried, auto plans the next one without it, and the zone attaches.
 /// The journal records the skip (the step, and the strategy, for resume).
 #[test]

@@ -1779,11 +1779,17 @@ impl Run {
         let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
         let removes = st.removes(&self.input());
         let mut question = format!("Apply {s} to zone {}?", self.facts.zone);
+        // A person is told what pkg's dry run adds (read-only; skipped unattended).
+        let preview = if self.prompter.asks() {
+            st.preview(&self.input(), &self.exec).ok().flatten()
+        } else {
+            None
+        };
         if !removes.is_empty() {
             question.push_str(&format!(
-                " It REMOVES {} from the zone (with the installed packages that depend on them; \
-                 never core packages).",
-                removes.join(", ")
+                " It REMOVES {} from the zone ({}; never core packages).",
+                removes.join(", "),
+                preview.as_deref().unwrap_or("with the installed packages that depend on them")
             ));
         }
         let single = matches!(self.choice, StrategyChoice::Only(_));

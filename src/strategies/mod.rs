@@ -68,6 +68,11 @@ pub trait Strategy {
     fn removes(&self, _input: &Input) -> Vec<String> {
         Vec::new()
     }
+    /// Read-only checks worth their cost only when a person is asked: what applying would
+    /// do beyond what the question says (`removes`), in a sentence.
+    fn preview(&self, _input: &Input, _exec: &Exec) -> anyhow::Result<Option<String>> {
+        Ok(None)
+    }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied>;
     /// What its last `apply` found candidate repositories to offer, for later rungs.
     fn learnt(&self) -> Vec<crate::engine::facts::RepositoryOffer> {

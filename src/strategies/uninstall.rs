@@ -82,7 +82,54 @@ impl Strategy for Uninstall {
             zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &pk).display(),
         ]
     }
+    fn preview(&self, input: &Input, exec: &Exec) -> anyhow::Result<Option<String>> {
+        let asked = Self::candidates(input);
+        let Expansion::Ready(all) = Self::expand(input, exec)? else { return Ok(None) };
+        let more: Vec<&String> = all.iter().filter(|p| !asked.contains(p)).collect();
+        if more.is_empty() {
+            return Ok(None);
+        }
+        let more: Vec<&str> = more.iter().map(|p| p.as_str()).collect();
+        Ok(Some(format!(
+            "pkg's dry run (uninstall -nv) removes with them {}: installed packages that depend \
+             on them (pkg removes none that others need; never -r)",
+            more.join(", ")
+        )))
+    }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
+        let pkgs = match Self::expand(input, exec)? {
+            Expansion::Ready(p) => p,
+            Expansion::Not(a) => return Ok(a),
+        };
+        let zp = input.facts.zone_pkg();
+        let fm: Vec<Fmri> = pkgs.iter().filter_map(|p| Fmri::stem(p).ok()).collect();
+        let real = zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &fm);
+        Ok(match exec.change(&real)? {
+            None => Applied::Changed {
+                detail: format!("would remove {}", pkgs.join(", ")),
+                findings: vec![],
+            },
+            Some(o) if o.success() => Applied::Changed {
+                detail: format!("removed {}", pkgs.join(", ")),
+                findings: vec![],
+            },
+            Some(o) => Applied::NotSolvable(format!("uninstall failed: {}", tail(&o))),
+        })
+    }
+}
+
+/// What `uninstall -nv` rounds make of the candidates.
+enum Expansion {
+    /// These go together (the candidates and what depends on them): `uninstall -nv` passes.
+    Ready(Vec<String>),
+    /// Nothing to remove that way: why (not solvable, or stuck on a core package's need).
+    Not(Applied),
+}
+
+impl Uninstall {
+    /// The candidates with the installed packages that depend on them, found by `uninstall
+    /// -nv` rounds (read-only), minus those a core package needs.
+    fn expand(input: &Input, exec: &Exec) -> anyhow::Result<Expansion> {
         let zp = input.facts.zone_pkg();
         let mut pkgs = Self::candidates(input);
         // Packages that must stay, each with the core package that needs it.
@@ -98,23 +145,12 @@ impl Strategy for Uninstall {
             );
             let out = exec.read(&check)?;
             if out.code == Some(0) {
-                let real =
-                    zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &fm);
-                return Ok(match exec.change(&real)? {
-                    None => Applied::Changed {
-                        detail: format!("would remove {}", pkgs.join(", ")),
-                        findings: vec![],
-                    },
-                    Some(o) if o.success() => Applied::Changed {
-                        detail: format!("removed {}", pkgs.join(", ")),
-                        findings: vec![],
-                    },
-                    Some(o) => Applied::NotSolvable(format!("uninstall failed: {}", tail(&o))),
-                });
+                return Ok(Expansion::Ready(pkgs));
             }
             let blocks = parse_uninstall_blocks(&out.stderr);
             if blocks.is_empty() {
-                return Ok(Applied::NotSolvable(format!("uninstall -n failed: {}", tail(&out))));
+                let why = format!("uninstall -n failed: {}", tail(&out));
+                return Ok(Expansion::Not(Applied::NotSolvable(why)));
             }
             for b in blocks {
                 let blocked = stem_of(&b.fmri);
@@ -135,14 +171,14 @@ impl Strategy for Uninstall {
                     if unavailable {
                         // A blocker that must stay keeps the attach failing whatever else
                         // goes: removing the others would be change for nothing.
-                        return Ok(Applied::Stuck {
+                        return Ok(Expansion::Not(Applied::Stuck {
                             why: format!(
                                 "cannot remove {blocked}: {by} depends on it, and \
                                  the global zone's release has no version of it, so the attach \
                                  would still fail on it (only re-creating the image gets past)"
                             ),
                             packages: vec![blocked],
-                        });
+                        }));
                     }
                     // Removing it would need a core package to go: drop it from the set.
                     if !refused.iter().any(|(r, _)| *r == blocked) {
@@ -167,6 +203,6 @@ impl Strategy for Uninstall {
                 .collect();
             format!("cannot remove {}", each.join(", "))
         };
-        Ok(Applied::NotSolvable(why))
+        Ok(Expansion::Not(Applied::NotSolvable(why)))
     }
 }

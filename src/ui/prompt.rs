@@ -32,6 +32,11 @@ pub trait Prompter {
     }
     /// A destructive step: the operator must type `expected` (the zone name).
     fn confirm_destructive(&mut self, question: &str, expected: &str) -> Answer;
+    /// Whether a person answers (read-only checks that only make a question precise are
+    /// skipped when not).
+    fn asks(&self) -> bool {
+        true
+    }
 }
 
 /// `--yes`: every ordinary question is answered yes; destructive ones only with
@@ -47,6 +52,9 @@ impl Prompter for AutoPrompter {
     }
     fn confirm_destructive(&mut self, _question: &str, _expected: &str) -> Answer {
         if self.allow_destructive { Answer::Yes } else { Answer::No }
+    }
+    fn asks(&self) -> bool {
+        false
     }
 }
 
