@@ -203,8 +203,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         render_table(&report)
     };
     if let Some(path) = &args.report {
-        std::fs::write(path, render_table(&report))
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        super::report_file::write(path, &render_table(&report))?;
     }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
