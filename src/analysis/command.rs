@@ -2,7 +2,7 @@
 //! Exit status: 0 attached, 1 diagnosed, 2 usage or I/O error, 3 unexplained (src/exit.rs).
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
@@ -42,13 +42,8 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
         }
         text.push_str(&render_human(report, use_color(global.color)));
     }
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => {}
-        // `zonerescue analyze log | head` is fine.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e).context("writing the report"),
-    }
+    // `zonerescue analyze log | head` is fine.
+    crate::out!("{text}").context("writing the report")?;
     Ok(worst_exit(reports.iter().map(|(_, r)| r.exit_code())))
 }
 
