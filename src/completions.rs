@@ -1,8 +1,6 @@
 //! `zonerescue completions SHELL`: shell completion scripts generated from the clap
 //! definition, so they can never disagree with the real options.
 
-use std::io::Write;
-
 use anyhow::Context;
 use clap::CommandFactory;
 use clap_complete::Shell;
@@ -33,13 +31,10 @@ pub fn install_path(shell: Shell) -> Option<&'static str> {
 }
 
 /// `zonerescue completions SHELL`: prints the script on standard output. Rendered to memory
-/// first so that a closed pipe is an error message, not a panic inside the generator.
+/// first so that a closed pipe is never a panic inside the generator (it ends quietly).
 pub fn run(args: &CompletionsArgs) -> anyhow::Result<u8> {
     let script = render(args.shell);
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&script)
-        .and_then(|()| stdout.flush())
+    crate::ui::stdout::write_all(&script)
         .with_context(|| format!("writing the {} completion script", args.shell))?;
     Ok(exit::OK)
 }

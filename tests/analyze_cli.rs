@@ -298,10 +298,12 @@ fn binary_input_is_not_an_attach_log() {
     }
 }
 
-#[test]
-fn a_device_is_refused_not_read_for_ever() {
+/// `zonerescue analyze PATH` must end within 30 s (not read or wait for ever), exit 2 and say
+/// `why` on stderr.
+fn refused_promptly(path: &Path, why: &str) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zonerescue"))
-        .args(["analyze", "/dev/zero"])
+        .arg("analyze")
+        .arg(path)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -313,12 +315,38 @@ fn a_device_is_refused_not_read_for_ever() {
         }
         if start.elapsed() > std::time::Duration::from_secs(30) {
             let _ = child.kill();
-            panic!("analyze /dev/zero still reading after 30 s");
+            panic!("analyze {} still running after 30 s", path.display());
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     assert_eq!(status.code(), Some(2), "{err}");
-    assert!(err.contains("/dev/zero is a device, not a log file"), "{err}");
+    assert!(err.contains(&format!("{} {why}", path.display())), "{err}");
+}
+
+#[test]
+fn a_device_is_refused_not_read_for_ever() {
+    refused_promptly(Path::new("/dev/zero"), "is a device, not a log file");
+}
+
+/// A named pipe no program writes to is refused, not waited on for ever (the open used to
+/// block); so are a socket and a directory. What a program writes is read from standard input.
+#[test]
+fn a_fifo_a_socket_or_a_directory_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("zone.attach_log.fifo");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    refused_promptly(&fifo, "is a pipe (FIFO), not a log file");
+    let socket = dir.path().join("zone.attach_log.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    refused_promptly(&socket, "is a socket, not a log file");
+    refused_promptly(dir.path(), "is a directory, not a log file");
+    // A pipe on standard input is read, as `-` or by default.
+    let log = std::fs::read(fixture("solaris11-success.txt")).unwrap();
+    for args in [&["analyze", "-"][..], &["analyze"]] {
+        assert_eq!(zonerescue(args, Some(&log)).status.code(), Some(0), "{args:?}");
+    }
 }

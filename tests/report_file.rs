@@ -73,19 +73,121 @@ fn report_holds_the_human_summary_even_with_json() {
     }
 }
 
-/// A report path whose directory does not exist is an error before anything changes. Before,
-/// the zone was rescued and the run then exited 2 on writing the report.
-#[test]
-fn a_report_path_that_cannot_be_written_stops_before_anything() {
-    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+/// `zonerescue --report REPORT --yes pg01` must refuse before anything changes: exit 2, the
+/// reason `why` on stderr, no command run.
+fn refused_before_anything(sim: &sim_support::Sim, report: &Path, why: &str) {
     let out = sim_support::zonerescue(&sim.dir)
         .arg("--report")
-        .arg(sim.dir.join("no/such/dir/report.txt"))
+        .arg(report)
         .args(["--yes", "pg01"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("is not a directory"), "{err}");
+    assert!(err.contains(why), "{err}");
     assert!(sim_support::audit(&sim.dir).is_empty(), "a command ran");
+}
+
+/// A root-only file in the simulated host that a report must never overwrite.
+fn victim(sim: &sim_support::Sim) -> std::path::PathBuf {
+    let victim = sim.dir.join("shadow");
+    std::fs::write(&victim, "root:$6$secret:19000::::::\n").unwrap();
+    victim
+}
+
+fn assert_untouched(victim: &Path) {
+    assert_eq!(std::fs::read_to_string(victim).unwrap(), "root:$6$secret:19000::::::\n");
+}
+
+/// A report path whose directory does not exist is an error before anything changes. Before,
+/// the zone was rescued and the run then exited 2 on writing the report.
+#[test]
+fn a_report_path_that_cannot_be_written_stops_before_anything() {
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    refused_before_anything(&sim, &sim.dir.join("no/such/dir/report.txt"), "is not a directory");
+}
+
+/// `--report` at a symlink someone planted (another user's link in a 1777 directory such as
+/// /var/tmp, to a root-only file: Solaris has no protected_symlinks) is refused before the run
+/// changes anything; the link's target is not written. Before, it was overwritten with the
+/// report.
+#[test]
+fn a_report_path_that_is_a_symlink_is_refused_and_its_target_untouched() {
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    let victim = victim(&sim);
+    let link = sim.dir.join("pg01-report.txt");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    refused_before_anything(&sim, &link, "is a symbolic link");
+    assert_untouched(&victim);
+}
+
+/// A second name of another file (a hard link, which Solaris lets any user make to a file of
+/// root's on the same file system) or something other than a plain file is refused too.
+#[test]
+fn a_report_path_that_is_a_hard_link_or_not_a_file_is_refused() {
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    let victim = victim(&sim);
+    let hard = sim.dir.join("hard-report.txt");
+    std::fs::hard_link(&victim, &hard).unwrap();
+    refused_before_anything(&sim, &hard, "has another hard link");
+    let fifo = sim.dir.join("fifo-report.txt");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    refused_before_anything(&sim, &fifo, "is not a regular file");
+    assert_untouched(&victim);
+}
+
+/// The link may appear after that check, while the run works: the report is then not written
+/// through it either (opened with O_NOFOLLOW), and the run says so and exits non-zero.
+#[test]
+fn a_symlink_planted_during_the_run_is_not_followed() {
+    use std::io::BufRead;
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    let victim = victim(&sim);
+    let report = sim.dir.join("pg01-report.txt");
+    let mut child = sim_support::zonerescue(&sim.dir)
+        .arg("--report")
+        .arg(&report)
+        .args(["--yes", "--json", "pg01"])
+        .env("ZONESIM_SPEED", "100000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut planted = false;
+    for line in stdout.lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if !planted && v["event"] == "command" {
+            std::os::unix::fs::symlink(&victim, &report).unwrap();
+            planted = true;
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(planted, "no command event");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is a symbolic link"), "{err}");
+    assert_untouched(&victim);
+}
+
+/// A new report is root's alone (0600): it names the host's publishers (proxies, SSL key
+/// paths) and is often written to /var/tmp, which everyone can read.
+#[test]
+fn a_new_report_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    let report = sim.dir.join("pg01-report.txt");
+    let out = sim_support::zonerescue(&sim.dir)
+        .arg("--report")
+        .arg(&report)
+        .args(["--yes", "pg01"])
+        .env("ZONESIM_SPEED", "100000")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    assert!(std::fs::read_to_string(&report).unwrap().contains("Result for zone pg01"));
 }

@@ -1,9 +1,9 @@
 //! `zonerescue analyze [FILE…]`: read logs (files, or `-`/nothing for stdin), print the report.
 //! Exit status: 0 attached, 1 diagnosed, 2 usage or I/O error, 3 unexplained (src/exit.rs).
 
-use std::fs::File;
-use std::io::{self, IsTerminal, Write};
-use std::os::unix::fs::FileTypeExt;
+use std::fs::{File, OpenOptions};
+use std::io::{self, IsTerminal};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -42,13 +42,8 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
         }
         text.push_str(&render_human(report, use_color(global.color)));
     }
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => {}
-        // `zonerescue analyze log | head` is fine.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e).context("writing the report"),
-    }
+    // `zonerescue analyze log | head` is fine.
+    crate::out!("{text}").context("writing the report")?;
     Ok(worst_exit(reports.iter().map(|(_, r)| r.exit_code())))
 }
 
@@ -64,16 +59,51 @@ fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Report> {
             analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
         } else {
             analyzer.begin_file(&f.display().to_string());
-            let file = File::open(f).with_context(|| format!("cannot open {}", f.display()))?;
-            // A device never ends (/dev/zero, a tape): no log is read from one. Pipes are.
-            let kind = file.metadata().map(|m| m.file_type()).ok();
-            if kind.is_some_and(|t| t.is_char_device() || t.is_block_device()) {
-                anyhow::bail!("{} is a device, not a log file", f.display());
-            }
+            let file = open_log_file(f)?;
             analyzer.consume_reader(file).with_context(|| format!("reading {}", f.display()))?;
         }
     }
     Ok(analyzer.finish())
+}
+
+/// Opens `path` to read as a log: a regular file only, its type checked on the open
+/// descriptor. A device never ends (/dev/zero, a tape); a named pipe no program writes to
+/// would block the open for ever, so it is opened with O_NONBLOCK (which reads of a regular
+/// file ignore) and refused like a socket or a directory. A pipe is read on standard input.
+fn open_log_file(path: &Path) -> anyhow::Result<File> {
+    let cannot_open = || format!("cannot open {}", path.display());
+    match OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path) {
+        Ok(file) => match file.metadata().with_context(cannot_open)?.file_type() {
+            t if t.is_file() => Ok(file),
+            t => Err(not_a_log(path, t)),
+        },
+        // Opening a socket fails (ENXIO, EOPNOTSUPP): say what it is rather than why.
+        Err(e) => match std::fs::metadata(path) {
+            Ok(m) if m.file_type().is_socket() => Err(not_a_log(path, m.file_type())),
+            _ => Err(e).with_context(cannot_open),
+        },
+    }
+}
+
+/// Why `path`, of type `t`, is not read as a log.
+fn not_a_log(path: &Path, t: std::fs::FileType) -> anyhow::Error {
+    let what = if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_fifo() {
+        "a pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    };
+    let hint = if t.is_fifo() {
+        " (what a program writes is read on standard input: `PROGRAM | zonerescue analyze -`)"
+    } else {
+        ""
+    };
+    anyhow::anyhow!("{} is {what}, not a log file{hint}", path.display())
 }
 
 /// One report per zone, so that `analyze /var/tmp/*.attach_log.*` does not diagnose one zone

@@ -2,6 +2,7 @@
 
 use crate::cli::{Cli, Command};
 use crate::exit;
+use crate::{out, outln};
 
 use crate::commands::zoneadm;
 
@@ -47,33 +48,33 @@ fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
     let dir = state_base(cli, &runner).join(zone);
     match Journal::load(&dir)? {
         None => {
-            println!("zone {zone}: no zonerescue run recorded in {}", dir.display());
+            outln!("zone {zone}: no zonerescue run recorded in {}", dir.display())?;
         }
         Some(j) if cli.global.json => {
-            println!("{}", serde_json::to_string(&j)?);
+            outln!("{}", serde_json::to_string(&j)?)?;
         }
         Some(j) => {
-            print!("{}", j.describe(inflight::pid_exists(j.pid)));
+            out!("{}", j.describe(inflight::pid_exists(j.pid)))?;
             // The ZBE the zone runs from now, by the brand's rule: a Solaris 11 attach may
             // have moved it to a clone the journal never learnt of (a run killed meanwhile).
             if let Some(root) = j.active_zbe.as_deref().and_then(super::zbe_clone::zbe_root_of) {
                 let zone_root = j.zone_root.as_ref().map(std::path::PathBuf::from);
                 match super::zbe_clone::current_zbe(&runner, root, zone_root.as_deref()) {
                     Ok(now) if Some(now.as_str()) == j.active_zbe.as_deref() => {
-                        println!("  zone boot environment now: {now}");
+                        outln!("  zone boot environment now: {now}")?;
                     }
-                    Ok(now) => println!(
+                    Ok(now) => outln!(
                         "  zone boot environment now: {now} (the journal names {}: an attach \
                          moved the zone to a clone; `zonerescue rollback {zone}` undoes that too)",
                         j.active_zbe.as_deref().unwrap_or("-")
-                    ),
-                    Err(why) => println!("  zone boot environment now: unknown ({why})"),
+                    )?,
+                    Err(why) => outln!("  zone boot environment now: unknown ({why})")?,
                 }
             }
             // The journal says what the run did; the zone may have changed since.
             match zoneadm::get(&runner, &name) {
-                Ok(e) => println!("  zone state now: {}", e.state),
-                Err(e) => println!("  zone state now: unknown ({e})"),
+                Ok(e) => outln!("  zone state now: {}", e.state)?,
+                Err(e) => outln!("  zone state now: unknown ({e})")?,
             }
         }
     }

@@ -2,7 +2,6 @@
 //! object with `schema`, `event` and `time` (seconds since the epoch); the last line of a run
 //! is always the `summary`. Human output is produced from the same events by the UI.
 
-use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -169,12 +168,6 @@ pub fn to_json_line(event: &Event) -> String {
     // Serialising plain data with string keys cannot fail.
     serde_json::to_string(&line)
         .unwrap_or_else(|e| format!("{{\"event\":\"error\",\"error\":\"{e}\"}}"))
-}
-
-/// Writes events as JSON Lines to `out`, flushing each so a consumer sees them live.
-pub fn write_json(out: &mut dyn Write, event: &Event) -> std::io::Result<()> {
-    writeln!(out, "{}", to_json_line(event))?;
-    out.flush()
 }
 
 #[cfg(test)]

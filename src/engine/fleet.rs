@@ -6,7 +6,6 @@
 //! must name it (`zonerescue --strategy auto --yes ZONE`), so a fleet run cannot rescue zones
 //! nobody looked at. Per-zone changes are the caller's explicit, second step.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -189,7 +188,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                     "exit_status": exit::REFUSED,
                     "error": message,
                 });
-                println!("{v}");
+                crate::outln!("{v}")?;
             }
             eprintln!("zonerescue: refused: {message}");
             return Ok(exit::REFUSED);
@@ -203,14 +202,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         render_table(&report)
     };
     if let Some(path) = &args.report {
-        std::fs::write(path, render_table(&report))
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        super::report_file::write(path, &render_table(&report))?;
     }
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
-        _ => {}
-    }
+    crate::out!("{text}")?;
     Ok(report.exit_status)
 }
 

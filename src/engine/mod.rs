@@ -18,6 +18,7 @@ pub mod planner;
 pub mod preflight;
 pub mod previous_run;
 pub mod recover;
+pub mod report_file;
 pub mod reporter;
 pub mod rollback;
 pub mod signals;

@@ -208,7 +208,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         return refuse(Refusal::new(&run_id, format!("invalid zone name: {e}")));
     }
     if let Some(path) = &req.report {
-        check_report_path(path)?;
+        super::report_file::check(path)?;
     }
     let forced_playbook = match &req.playbook {
         Some(p) => Some(Playbook::load(p)?),
@@ -461,22 +461,6 @@ impl Refusal {
         }
         e
     }
-}
-
-/// `--report FILE` must be writable where it is asked for before the run changes anything: a
-/// rescue that attaches the zone and then fails to write its report would exit as an error.
-fn check_report_path(path: &std::path::Path) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    if !dir.is_dir() {
-        anyhow::bail!("--report {}: {} is not a directory", path.display(), dir.display());
-    }
-    if path.is_dir() {
-        anyhow::bail!("--report {}: is a directory", path.display());
-    }
-    Ok(())
 }
 
 /// Opens the run's journal: the journalled run's to resume it, or a new one (not yet written:
@@ -2923,8 +2907,7 @@ impl Run {
         };
         self.emit(Event::Summary(summary));
         if let Some(path) = report {
-            std::fs::write(path, self.exec.reporter.transcript())
-                .map_err(|e| anyhow::anyhow!("writing report {}: {e}", path.display()))?;
+            super::report_file::write(path, &self.exec.reporter.transcript())?;
         }
         if self.gz_intact == Some(false) {
             return Ok(crate::exit::GZ_PUBLISHERS_MODIFIED);

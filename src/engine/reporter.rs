@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::events::{Event, StepOutcome, write_json};
+use super::events::{Event, StepOutcome, to_json_line};
 use crate::ui::progress::SpinnerDraw;
 use crate::ui::{Palette, Spinner};
 
@@ -101,10 +101,9 @@ impl Reporter {
             t.push(strip_ansi(text));
         }
         if self.json {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            // A closed stdout (consumer went away) must not stop a recovery midway.
-            let _ = write_json(&mut out, event);
+            // A closed stdout (consumer went away) must not stop a recovery midway. Flushed
+            // line by line, so a consumer sees the events live.
+            let _ = crate::outln!("{}", to_json_line(event));
             return;
         }
         if let Event::LogLine { line, .. } = event {
@@ -167,8 +166,9 @@ impl Reporter {
     /// Prints `text` around the spinner: the summary on stdout, everything else on stderr.
     fn print(&self, text: &str, to_stdout: bool) {
         let print = || {
+            // A closed stdout must not stop a recovery midway (nor fail it after the fact).
             if to_stdout {
-                println!("{text}");
+                let _ = crate::outln!("{text}");
             } else {
                 let _ = writeln!(std::io::stderr(), "{text}");
             }

@@ -73,7 +73,7 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     // Detaching and rolling back a zone the run never touched would only take it out of
     // service. (With --to the snapshot may be older than the last run: it says nothing.)
     if args.to.is_none() && journal.changed_nothing() && !journal.gz_publishers_modified {
-        println!(
+        let _ = crate::outln!(
             "zone {zone}: nothing to roll back: the last run ({}) applied no remedy and tried \
              no attach, so the zone is as it was; it is left as it is",
             journal.run_id
@@ -170,7 +170,7 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
         format!(" (later snapshots destroyed: {})", names.join(", "))
     };
-    println!(
+    let _ = crate::outln!(
         "zone {zone}: image rolled back to {target}{destroyed}; the zone is detached \
          (configured){gz_note}.\n\
          Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was."
@@ -265,7 +265,7 @@ fn rollback_clone(
     journal.original_zbe = None;
     journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
     journal.save(dir)?;
-    println!(
+    let _ = crate::outln!(
         "zone {zone}: image rolled back to {target}: {orig} is the zone's boot environment again \
          and the clone {clone} the attach made is destroyed{destroyed}; the zone is detached \
          (configured){gz_note}.\n\

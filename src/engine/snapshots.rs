@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::cli::{Cli, SnapshotsArgs};
 use crate::commands::{RunError, ZoneName, zfs};
 use crate::exit;
+use crate::outln;
 use crate::system::Runner;
 use crate::ui::{self, Palette};
 
@@ -86,9 +87,9 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         .collect();
     if !args.prune {
         if cli.global.json {
-            println!("{}", serde_json::to_string(&owned)?);
+            outln!("{}", serde_json::to_string(&owned)?)?;
         } else if owned.is_empty() {
-            println!("zone {zone}: no zonerescue snapshots of {zbe}");
+            outln!("zone {zone}: no zonerescue snapshots of {zbe}")?;
         } else {
             for o in &owned {
                 let note = if journal.pre_snapshot.as_deref() == Some(o.name.as_str()) {
@@ -98,19 +99,19 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
                 } else {
                     ""
                 };
-                println!(
+                outln!(
                     "{}  run {}  step {}{note}",
                     o.name,
                     o.run,
                     o.step.as_deref().unwrap_or("-")
-                );
+                )?;
             }
         }
         return Ok(exit::OK);
     }
     let doomed: Vec<&Owned> = owned.iter().filter(|o| !o.keep).collect();
     if doomed.is_empty() {
-        println!("zone {zone}: nothing to prune");
+        outln!("zone {zone}: nothing to prune")?;
         return Ok(exit::OK);
     }
     let _lock = match lock_or_report(&dir, zone.as_str())? {
@@ -132,7 +133,10 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         // -r: the run snapshotted the ZBE recursively, so its children carry the same name.
         let spec = zfs::destroy_spec(&o.name, true)?;
         match exec.change(&spec)? {
-            Some(out) if out.success() => println!("destroyed {}", o.name),
+            // Pruning goes on whatever becomes of its output.
+            Some(out) if out.success() => {
+                let _ = outln!("destroyed {}", o.name);
+            }
             Some(out) => {
                 failed += 1;
                 eprintln!("zonerescue: could not destroy {}: {}", o.name, out.stderr.trim());

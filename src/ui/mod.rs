@@ -3,6 +3,7 @@
 pub mod color;
 pub mod progress;
 pub mod prompt;
+pub mod stdout;
 pub mod time;
 
 pub use color::Palette;

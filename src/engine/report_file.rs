@@ -1,0 +1,123 @@
+//! `--report FILE`, written by root, often to a directory anyone can write to (`/var/tmp` is
+//! 1777, and Solaris has neither `protected_symlinks` nor `protected_hardlinks`). Someone
+//! else's symlink or hard link planted at FILE would have root overwrite its target, so the
+//! report only ever goes to a new file or to a plain file of our own with no other name: that
+//! is checked before the run ([`check`]) and again on the descriptor the report is written
+//! through ([`write`], opened with `O_NOFOLLOW`), since a link may be planted in between.
+//!
+//! A new report is created 0600: it names the host's publishers (origins, proxies, SSL key
+//! paths) and the zone's packages, and lands where everyone can read; the operator who asked
+//! for it is root. An existing report of ours keeps its mode.
+
+use std::fs::{Metadata, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::Path;
+
+/// Refuses `--report path` before the run changes anything (a rescue that attaches the zone and
+/// then cannot write its report would exit as an error): its directory must exist, and an
+/// existing `path` must be a file the report may replace (see [`unsafe_target`]).
+pub fn check(path: &Path) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!("--report {}: {} is not a directory", path.display(), dir.display());
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(m) => match unsafe_target(&m) {
+            Some(why) => anyhow::bail!("--report {}: {why}", path.display()),
+            None => Ok(()),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => anyhow::bail!("--report {}: {e}", path.display()),
+    }
+}
+
+/// Writes `text` to `path`: never through a symlink, never into anything [`check`] refuses
+/// (checked on the open descriptor, before it is truncated), a new file 0600.
+pub fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    write_checked(path, text).map_err(|e| anyhow::anyhow!("writing report {}: {e}", path.display()))
+}
+
+fn write_checked(path: &Path, text: &str) -> io::Result<()> {
+    let refused = |why: &str| io::Error::other(why.to_string());
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        // O_NONBLOCK: a FIFO planted there is refused below instead of blocking the open.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => refused(SYMLINK),
+            Some(libc::ENXIO) => refused(NOT_FILE),
+            _ => e,
+        })?;
+    if let Some(why) = unsafe_target(&f.metadata()?) {
+        return Err(refused(why));
+    }
+    f.set_len(0)?;
+    f.write_all(text.as_bytes())?;
+    f.flush()
+}
+
+const SYMLINK: &str = "is a symbolic link (a report is never written through one)";
+const NOT_FILE: &str = "is not a regular file";
+
+/// Why an existing report path (its `lstat`, or `fstat` once opened) must not be written.
+fn unsafe_target(m: &Metadata) -> Option<&'static str> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    if m.file_type().is_symlink() {
+        Some(SYMLINK)
+    } else if m.is_dir() {
+        Some("is a directory")
+    } else if !m.is_file() {
+        Some(NOT_FILE)
+    } else if m.uid() != euid {
+        Some("is owned by another user")
+    } else if m.nlink() > 1 {
+        Some("has another hard link (a report never replaces a file known by another name)")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_a_new_private_file_and_replaces_an_own_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("r.txt");
+        check(&p).unwrap();
+        write(&p, "a longer first report\n").unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        check(&p).unwrap();
+        write(&p, "second\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "second\n");
+    }
+
+    #[test]
+    fn never_writes_through_a_symlink_or_into_a_hard_link() {
+        let d = tempfile::tempdir().unwrap();
+        let victim = d.path().join("victim");
+        std::fs::write(&victim, "keep\n").unwrap();
+        let sym = d.path().join("sym");
+        std::os::unix::fs::symlink(&victim, &sym).unwrap();
+        let hard = d.path().join("hard");
+        std::fs::hard_link(&victim, &hard).unwrap();
+        for p in [&sym, &hard] {
+            assert!(check(p).is_err(), "{}", p.display());
+            assert!(write(p, "report\n").is_err(), "{}", p.display());
+        }
+        assert!(write(&sym, "x").unwrap_err().to_string().contains("symbolic link"));
+        assert!(check(d.path()).unwrap_err().to_string().contains("is a directory"));
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
+    }
+}
