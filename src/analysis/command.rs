@@ -66,15 +66,20 @@ fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Report> {
     Ok(analyzer.finish())
 }
 
-/// Opens `path` to read as a log: a regular file only, its type checked on the open
-/// descriptor. A device never ends (/dev/zero, a tape); a named pipe no program writes to
-/// would block the open for ever, so it is opened with O_NONBLOCK (which reads of a regular
-/// file ignore) and refused like a socket or a directory. A pipe is read on standard input.
+/// Opens `path` to read as a log: a regular file, or a pipe (`analyze <(gzcat log.gz)`),
+/// its type checked on the open descriptor. A device never ends (/dev/zero, a tape). The
+/// open is non-blocking (which reads of a regular file ignore): opening a named pipe no
+/// program writes to would block for ever. A pipe is then read blocking as usual, which ends
+/// at once when no program has it open for writing.
 fn open_log_file(path: &Path) -> anyhow::Result<File> {
     let cannot_open = || format!("cannot open {}", path.display());
     match OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path) {
         Ok(file) => match file.metadata().with_context(cannot_open)?.file_type() {
             t if t.is_file() => Ok(file),
+            t if t.is_fifo() => {
+                blocking(&file).with_context(cannot_open)?;
+                Ok(file)
+            }
             t => Err(not_a_log(path, t)),
         },
         // Opening a socket fails (ENXIO, EOPNOTSUPP): say what it is rather than why.
@@ -85,12 +90,23 @@ fn open_log_file(path: &Path) -> anyhow::Result<File> {
     }
 }
 
+/// Clears O_NONBLOCK: a writer that is slow to write is waited for, not taken for the end.
+fn blocking(file: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this function's caller owns and keeps open; F_GETFL and
+    // F_SETFL take and return plain integers.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Why `path`, of type `t`, is not read as a log.
 fn not_a_log(path: &Path, t: std::fs::FileType) -> anyhow::Error {
     let what = if t.is_char_device() || t.is_block_device() {
         "a device"
-    } else if t.is_fifo() {
-        "a pipe (FIFO)"
     } else if t.is_socket() {
         "a socket"
     } else if t.is_dir() {
@@ -98,12 +114,7 @@ fn not_a_log(path: &Path, t: std::fs::FileType) -> anyhow::Error {
     } else {
         "a special file"
     };
-    let hint = if t.is_fifo() {
-        " (what a program writes is read on standard input: `PROGRAM | zonerescue analyze -`)"
-    } else {
-        ""
-    };
-    anyhow::anyhow!("{} is {what}, not a log file{hint}", path.display())
+    anyhow::anyhow!("{} is {what}, not a log file", path.display())
 }
 
 /// One report per zone, so that `analyze /var/tmp/*.attach_log.*` does not diagnose one zone
