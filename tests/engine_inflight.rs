@@ -76,6 +76,13 @@ fn resume_counts_the_attach_the_killed_run_had_started() {
     // resumed run's attempts: the summary said one attach fewer than had run.
     let sim = Sim::new("omnios-postgres-removed");
     kill_during_attach(&sim, "20");
+    // `status` says so meanwhile: the journal counts no attempt yet.
+    let status = sim_support::zonerescue(&sim.dir).args(["status", "pg01"]).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("started by the run and not seen to end: `zoneadm -z pg01 attach -u` at "),
+        "{text}"
+    );
     let out = sim_support::zonerescue(&sim.dir)
         .args(["--json", "resume", "pg01", "--yes"])
         .env("ZONESIM_SPEED", "20")

@@ -55,6 +55,17 @@ fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
         }
         Some(j) => {
             out!("{}", j.describe(inflight::pid_exists(j.pid)))?;
+            // A changing command the run had started and never saw end (killed outright): it
+            // may still run, or have finished on its own (an attach -u is counted on resume).
+            if let Some(r) = inflight::InFlight::load(&dir) {
+                let now = if inflight::pid_exists(r.pid) { "still running" } else { "ended" };
+                outln!(
+                    "  started by the run and not seen to end: `{}` at {} (pid {}, {now})",
+                    r.command,
+                    crate::ui::time::utc(r.started),
+                    r.pid
+                )?;
+            }
             // The ZBE the zone runs from now, by the brand's rule: a Solaris 11 attach may
             // have moved it to a clone the journal never learnt of (a run killed meanwhile).
             if let Some(root) = j.active_zbe.as_deref().and_then(super::zbe_clone::zbe_root_of) {
