@@ -39,6 +39,21 @@ fn the_administrators_failed_attach_names_the_blocker() {
     assert!(!why.contains("zone.package-obsolete"), "the log, not the catalogs: {why}");
 }
 
+/// Round k F2: the blind ladder climbs in its fixed order, but its uninstall removes what the
+/// failed attach names. Before, it found "no installed, non-core package blocks the solver"
+/// (the blocker is in no problem group) and went on to image-create, which also dropped tmux.
+#[test]
+fn the_ladder_uninstalls_what_the_failed_attach_names() {
+    let sim = Sim::from_file(&sim_support::world("omnios-withdrawn-package-outside-groups"));
+    let extra = ["--strategy", "ladder", "--allow-destructive"];
+    let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &extra);
+    let summary = events.last().unwrap();
+    assert_eq!((code, &summary["result"]), (Some(0), &"attached".into()), "{summary}");
+    let applied = sim_support::applied_remedies(summary);
+    assert!(applied.contains("uninstall") && !applied.contains("image-create"), "{summary}");
+    assert_eq!(summary["packages_removed"], serde_json::json!(["ooce/library/libmemcached"]));
+}
+
 #[test]
 fn a_package_of_a_dropped_feature_is_not_core() {
     let sim = Sim::from_file(&sim_support::world("s11express-xvm-package-nothing-needs"));

@@ -1673,6 +1673,7 @@ impl Run {
             playbook: &self.playbook,
             guided: self.choice == StrategyChoice::Auto,
             attach_failed: self.diagnosis.as_ref().is_some_and(|d| !d.predicted && !d.attached),
+            last_failure: self.diagnosis.as_ref(),
         }
     }
 

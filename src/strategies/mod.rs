@@ -37,6 +37,10 @@ pub struct Input<'a> {
     /// An attach has failed (this run's last, or the operator's own): what it would have
     /// shown to go through is in doubt, even on the blind ladder.
     pub attach_failed: bool,
+    /// The diagnosis of the last failure whatever the choice: the blind ladder climbs in its
+    /// fixed order, but what its uninstall removes is what the log names, as an administrator
+    /// reading it would.
+    pub last_failure: Option<&'a Diagnosis>,
 }
 
 /// The result of [`Strategy::apply`].

@@ -16,7 +16,7 @@ pub fn rung_input<'a>(
     playbook: &'a Playbook,
     guided: bool,
 ) -> Input<'a> {
-    Input { facts, diagnosis, playbook, guided, attach_failed: false }
+    Input { facts, diagnosis, playbook, guided, attach_failed: false, last_failure: diagnosis }
 }
 
 pub fn publisher(name: &str, uri: &str, enabled: bool) -> Publisher {

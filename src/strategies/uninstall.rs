@@ -18,8 +18,16 @@ impl Uninstall {
     fn candidates(input: &Input) -> Vec<String> {
         let f = input.facts;
         let mut out: Vec<String> = Vec::new();
-        if let Some(d) = input.diagnosis {
-            for p in &d.packages {
+        // The blind ladder (no diagnosis) takes from the last failure only what it proves
+        // unavailable at the GZ's release: a package named as removed may be a rename that
+        // incremental, the next rung, maps (uninstalling it would lose the application).
+        let named = match (input.diagnosis, input.last_failure) {
+            (Some(d), _) => Some(&d.packages),
+            (None, Some(d)) => Some(&d.unavailable),
+            (None, None) => None,
+        };
+        if let Some(named) = named {
+            for p in named {
                 if f.is_installed_in_zone(p) && !input.playbook.is_core(p) && !out.contains(p) {
                     out.push(p.clone());
                 }
