@@ -110,6 +110,31 @@ fn rescue_attached(sim: &Sim) -> (ZoneImage, Files, Vec<Value>) {
     (before, files_before, events)
 }
 
+/// Round k F6: `rollback --to` the first run's pre-rescue snapshot, from before the attach's
+/// clone of the ZBE: `zfs rollback -r` would refuse (the old ZBE is cloned from a later
+/// snapshot) and -R would destroy the original image. Refused before the zone is detached;
+/// before, the healthy zone was detached and the run stopped with exit 5.
+#[test]
+fn rollback_to_a_snapshot_before_the_zbe_clone_is_refused_before_detaching() {
+    let sim = Sim::from_file(&sim_support::world(DB_WORLD));
+    let (_, _, events) = rescue_attached(&sim);
+    let first = events.last().unwrap()["pre_snapshot"].as_str().unwrap().to_string();
+    let (_, code) = sim_support::rescue_json(&sim.dir, DB, &["--strategy", "gz-publishers"]);
+    assert_eq!(code, Some(0));
+    let before = zone_image(&sim, DB);
+    let short = first.split_once('@').unwrap().1;
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["rollback", "--yes", "--to", short, DB])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains(&format!("{DB_OLD} (cloned from {DB_CLONE}@")), "{stderr}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert_eq!(sim.state(DB), "installed");
+    assert_eq!(zone_image(&sim, DB), before);
+}
+
 #[test]
 fn a_failed_run_returns_the_zone_to_its_original_zbe_at_the_pre_rescue_snapshot() {
     let sim = Sim::from_file(&sim_support::world("s11-zbe-of-older-gz-be-image-create-fails"));

@@ -135,6 +135,25 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         Ok(all) => all.into_iter().skip_while(|s| s.name != target).skip(1).collect(),
         Err(e) => return Ok(stopped(&zone, &e.into())),
     };
+    // Checked before the zone is detached: `zfs rollback -r` refuses past a later snapshot
+    // that has clones (a Solaris 11 attach's ZBE clone, holding an image), and -R would
+    // destroy them.
+    let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
+    match zbe_clone::clones_of(&runner, &names) {
+        Ok(c) if !c.is_empty() => {
+            let each: Vec<String> =
+                c.iter().map(|(clone, origin)| format!("{clone} (cloned from {origin})")).collect();
+            return refuse(format!(
+                "{} depend(s) on a snapshot after {target}: zfs rollback -r refuses, and -R would \
+                 destroy them (a zone boot environment an attach made, or one holding an image); \
+                 nothing was changed. Roll back to a later snapshot, or undo the last run with \
+                 `zonerescue rollback {zone}`",
+                each.join(", ")
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return Ok(stopped(&zone, &e.into())),
+    }
     let installed = state == ZoneState::Installed;
     let question = if installed {
         format!("Detach zone {zone} and roll it back?")

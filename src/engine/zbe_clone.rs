@@ -99,6 +99,30 @@ impl CloneUndo {
     }
 }
 
+/// The filesystems cloned from one of `snapshots` (full names), each with its origin: what
+/// makes `zfs rollback -r` to an earlier snapshot refuse (and `-R` destroy them).
+pub fn clones_of(runner: &Runner, snapshots: &[&str]) -> Result<Vec<(String, String)>, RunError> {
+    if snapshots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fs = zfs::list(
+        runner,
+        &zfs::ListQuery {
+            properties: &["name", "origin"],
+            recursive: false,
+            types: &["filesystem"],
+            datasets: &[],
+        },
+    )?;
+    Ok(fs
+        .iter()
+        .filter_map(|r| {
+            let origin = r.get("origin").filter(|o| snapshots.contains(o))?;
+            Some((r.name()?.to_string(), origin.to_string()))
+        })
+        .collect())
+}
+
 /// Where the pre-rescue snapshot `pre` is now and how to return to it. `original` is the ZBE
 /// the run snapshotted (from the journal), if it differs from `pre`'s dataset.
 pub fn plan(
