@@ -99,13 +99,9 @@ impl CloneUndo {
     }
 }
 
-/// The filesystems cloned from one of `snapshots` (full names), each with its origin: what
-/// makes `zfs rollback -r` to an earlier snapshot refuse (and `-R` destroy them).
-pub fn clones_of(runner: &Runner, snapshots: &[&str]) -> Result<Vec<(String, String)>, RunError> {
-    if snapshots.is_empty() {
-        return Ok(Vec::new());
-    }
-    let fs = zfs::list(
+/// Every filesystem with its origin (clones may live anywhere).
+fn with_origins(runner: &Runner) -> Result<Vec<zfs::ZfsRow>, RunError> {
+    zfs::list(
         runner,
         &zfs::ListQuery {
             properties: &["name", "origin"],
@@ -113,7 +109,16 @@ pub fn clones_of(runner: &Runner, snapshots: &[&str]) -> Result<Vec<(String, Str
             types: &["filesystem"],
             datasets: &[],
         },
-    )?;
+    )
+}
+
+/// The filesystems cloned from one of `snapshots` (full names), each with its origin: what
+/// makes `zfs rollback -r` to an earlier snapshot refuse (and `-R` destroy them).
+pub fn clones_of(runner: &Runner, snapshots: &[&str]) -> Result<Vec<(String, String)>, RunError> {
+    if snapshots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fs = with_origins(runner)?;
     Ok(fs
         .iter()
         .filter_map(|r| {
@@ -169,15 +174,7 @@ pub fn plan(
         });
     }
     // All filesystems with their origin (clones may live anywhere): what -R would destroy.
-    let fs = zfs::list(
-        runner,
-        &zfs::ListQuery {
-            properties: &["name", "origin"],
-            recursive: false,
-            types: &["filesystem"],
-            datasets: &[],
-        },
-    )?;
+    let fs = with_origins(runner)?;
     let origin_of = |ds: &str| -> Option<String> {
         fs.iter().find(|r| r.name() == Some(ds)).and_then(|r| r.get("origin").map(str::to_string))
     };
