@@ -132,8 +132,11 @@ fn rollback_to_a_name_that_is_no_snapshot_is_a_usage_error() {
 #[test]
 fn rollback_after_a_run_that_changed_nothing_does_nothing() {
     let sim = dotted_world();
-    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "image-create"]);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "image-create"]);
     assert_eq!(code, Some(1));
+    // The way on, as a command (round k F9): before, only `zonerescue status web`.
+    let next = events.last().unwrap()["next_steps"].to_string();
+    assert!(next.contains("zonerescue --strategy image-create --allow-destructive web"), "{next}");
     assert!(changes(&sim).is_empty(), "{:?}", changes(&sim));
     let out =
         sim_support::zonerescue(&sim.dir).args(["rollback", "--yes", "web"]).output().unwrap();

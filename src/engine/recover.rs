@@ -639,6 +639,10 @@ fn ran_to_its_end(st: &super::journal::JournalStep) -> bool {
     !matches!(st.outcome, None | Some(StepOutcome::Skipped)) && st.detail != CUT_SHORT
 }
 
+/// The step detail of a destructive rung run without consent to it.
+const NOT_ALLOWED: &str =
+    "not allowed: a destructive strategy needs --allow-destructive or typing the zone name";
+
 /// The step detail (journal and event) of a rung the operator skipped.
 const SKIPPED_BY_OPERATOR: &str = "skipped by the operator";
 
@@ -1799,9 +1803,7 @@ impl Run {
             }
         });
         let passed_over = match answer {
-            Answer::No if s.is_destructive() => Some(
-                "not allowed: a destructive strategy needs --allow-destructive or typing the zone name",
-            ),
+            Answer::No if s.is_destructive() => Some(NOT_ALLOWED),
             Answer::Skip if s.is_destructive() => Some("declined by the operator"),
             // Judged not worth trying by the operator: never proposed again in this run.
             Answer::Skip => {
@@ -2727,6 +2729,21 @@ impl Run {
             }
             _ => format!("zonerescue resume {zone}"),
         };
+        // A destructive rung passed over for want of consent is the way on: said as a command.
+        if result == RunResult::Failed && !self.exec.dry_run {
+            let mut withheld: Vec<&str> = Vec::new();
+            for st in self.journal.steps.iter().filter(|st| st.detail == NOT_ALLOWED) {
+                if !withheld.contains(&st.name.as_str()) {
+                    withheld.push(&st.name);
+                }
+            }
+            for s in withheld {
+                next_steps.push(format!(
+                    "with consent to {s} (it re-creates the package image): zonerescue \
+                     --strategy {s} --allow-destructive {zone}"
+                ));
+            }
+        }
         match result {
             RunResult::Failed if self.image_busy => {
                 next_steps.push("see which pkg holds the image: pgrep -fl pkg".into());
