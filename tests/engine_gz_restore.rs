@@ -387,6 +387,24 @@ fn a_run_killed_in_the_attach_still_enables_again_on_resume() {
     assert_eq!(zone_enabled_publishers(&sim, "db-01"), ["omnios", "extra.omnios"], "{stdout}");
 }
 
+/// Round k F4: the GZ's primary lists a dead mirror first. zone-publishers tries its origins
+/// in turn, as pkg itself does; before, it set only the dead one, three times, then stopped
+/// saying the repository "answered earlier" and left the zone detached.
+#[test]
+fn zone_publishers_takes_the_gz_publishers_origin_that_answers() {
+    let sim = Sim::from_file(&sim_support::world("openindiana-gz-primary-dead-first-mirror"));
+    let (events, code) =
+        sim_support::rescue_json(&sim.dir, "app01", &["--strategy", "zone-publishers"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    let set: Vec<String> = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|a| a.argv.iter().any(|x| x == "-O"))
+        .map(|a| a.argv[a.argv.len() - 3].clone())
+        .collect();
+    assert_eq!(set, ["http://pkg-mirror.openindiana.org/dev/", "http://pkg.openindiana.org/dev/"]);
+}
+
 /// Solaris 11 Express with a dead preferred add-on publisher: gz-publishers makes solaris
 /// (entire's) preferred before unsetting site, which b151's pkg refuses to remove while
 /// preferred, and the restore ranks site first again.

@@ -40,26 +40,34 @@ impl ZonePublishers {
             || input.facts.gz_publishers.iter().any(|g| g.name == name)
     }
 
-    fn first_spec(input: &Input) -> Option<crate::system::CommandSpec> {
-        let (gz, origin) = input.facts.gz_primary_publisher()?;
-        let zp = input.facts.zone_pkg();
+    /// The global zone's primary publisher and its enabled origins, to be the zone's first
+    /// publisher; none when it already is.
+    fn first_origins(input: &Input) -> Option<(String, Vec<String>)> {
+        let (gz, _) = input.facts.gz_primary_publisher()?;
+        let origins: Vec<String> = gz.enabled_origins().map(str::to_string).collect();
         // A system publisher (solaris brand after an `attach -u` switched the image to the
         // system repository) is the global zone's publisher by construction: its origin shows as
         // `<system-repository>` and pkg refuses to modify it.
         let already = input.facts.zone_publishers.first().is_some_and(|z| {
             z.name == gz.name
-                && (z.syspub == Some(true) || z.enabled_origins().any(|o| o == origin))
+                && (z.syspub == Some(true)
+                    || z.enabled_origins().any(|o| origins.iter().any(|g| g == o)))
         });
-        if already {
-            return None;
-        }
-        zp.set_publisher_spec(&SetPublisher {
-            name: gz.name.clone(),
+        (!already).then(|| (gz.name.clone(), origins))
+    }
+
+    /// `pkg -R ROOT set-publisher -O origin -P name`.
+    fn first_spec(
+        input: &Input,
+        name: &str,
+        origin: &str,
+    ) -> Result<crate::system::CommandSpec, crate::commands::InvalidName> {
+        input.facts.zone_pkg().set_publisher_spec(&SetPublisher {
+            name: name.to_string(),
             set_origin: Some(origin.to_string()),
             search_first: true,
             ..Default::default()
         })
-        .ok()
     }
 }
 
@@ -88,7 +96,7 @@ impl Strategy for ZonePublishers {
             input.facts.gz_publishers.iter().map(|p| p.name.as_str()).collect();
         let zone_only =
             input.facts.zone_publishers.iter().any(|p| !gz_only.contains(&p.name.as_str()));
-        if zone_only || Self::first_spec(input).is_some() {
+        if zone_only || Self::first_origins(input).is_some() {
             Ok("the zone has publishers of its own or a different first publisher than the global zone".into())
         } else {
             Err("the zone's publishers already match the global zone's".into())
@@ -102,8 +110,12 @@ impl Strategy for ZonePublishers {
                 out.push(format!("{}   (reachability test)", s.display()));
             }
         }
-        if let Some(s) = Self::first_spec(input) {
-            out.push(s.display());
+        if let Some((name, origins)) = Self::first_origins(input)
+            && let Some(Ok(s)) = origins.first().map(|o| Self::first_spec(input, &name, o))
+        {
+            let next =
+                if origins.len() > 1 { "   (its next origin if that one fails)" } else { "" };
+            out.push(format!("{}{next}", s.display()));
         }
         out.push(format!(
             "pkg -R {} unset-publisher <unreachable publishers>",
@@ -137,13 +149,24 @@ impl Strategy for ZonePublishers {
         let mut done = Vec::new();
         // The global zone's publisher first: pkg (b151) will not remove or disable the
         // preferred publisher, which a dead one often is (RemovePreferredPublisher).
-        if let Some(spec) = Self::first_spec(input) {
-            if let Some(out) = exec.change(&spec)?
-                && !out.success()
-            {
-                return Ok(Applied::NotSolvable(format!("set-publisher failed: {}", tail(&out))));
+        // Each of its origins in turn, as the global zone's pkg does: the first may be a dead
+        // mirror the second stands in for.
+        if let Some((name, origins)) = Self::first_origins(input) {
+            let mut failed = Vec::new();
+            for origin in &origins {
+                match exec.change(&Self::first_spec(input, &name, origin)?)? {
+                    Some(out) if !out.success() => failed.push(format!("{origin}: {}", tail(&out))),
+                    _ => {
+                        failed.clear();
+                        break;
+                    }
+                }
             }
-            done.push(format!("made {} the first publisher", gz_first.clone().unwrap_or_default()));
+            if !failed.is_empty() {
+                let why = format!("set-publisher failed: {}", failed.join("; "));
+                return Ok(Applied::NotSolvable(why));
+            }
+            done.push(format!("made {name} the first publisher"));
         }
         if !dead.is_empty() {
             let names: Vec<&str> = dead.iter().map(String::as_str).collect();
