@@ -222,8 +222,13 @@ impl Facts {
         };
         let mut seen = refreshed(&self.gz_publishers, &self.gz_unreachable, false);
         seen.extend(refreshed(&self.zone_publishers_at_start, &self.zone_unreachable, true));
-        let mut seen_origins: Vec<String> =
-            seen.iter().flat_map(|p| p.enabled_origins().map(norm)).collect();
+        // A refresh passes when any origin answers: only a publisher's single origin is
+        // known to have answered (a dead mirror listed beside a live origin never did).
+        let mut seen_origins: Vec<String> = seen
+            .iter()
+            .filter(|p| p.enabled_origins().count() == 1)
+            .flat_map(|p| p.enabled_origins().map(norm))
+            .collect();
         seen_origins.extend(
             self.repositories
                 .iter()
@@ -262,4 +267,28 @@ impl Facts {
 pub fn entire(runner: &Runner, image: &Pkg) -> Result<Option<Fmri>, crate::commands::RunError> {
     let name = Fmri::stem("entire")?;
     pkg::installed_fmri(runner, image, &name)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::pkg::Origin;
+    use crate::strategies::testfacts::b111;
+
+    /// Round k F4: preflight's refresh of a publisher passes when any origin answers; a dead
+    /// mirror listed first beside a live origin never answered, and a failure naming it is
+    /// no network blip.
+    #[test]
+    fn only_a_single_origin_is_known_to_have_answered() {
+        let mut f = b111();
+        f.gz_unreachable = Some(Vec::new());
+        let live = "http://pkg.oracle.com/solaris/release/";
+        assert!(f.answered(&[], &[live.into()]));
+        let dead = "http://mirror.example.net/solaris/";
+        f.gz_publishers[0]
+            .origins
+            .insert(0, Origin { uri: dead.into(), enabled: true, proxies: vec![] });
+        assert!(!f.answered(&[], &[dead.into()]));
+        assert!(!f.answered(&[], &[live.into()]));
+        assert!(f.answered(&["solaris".into()], &[]));
+    }
 }

@@ -155,7 +155,7 @@ pub(crate) fn tail(out: &crate::system::CommandOutput) -> String {
 }
 
 #[cfg(test)]
-mod testfacts;
+pub(crate) mod testfacts;
 
 #[cfg(test)]
 mod tests {
