@@ -153,8 +153,9 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct AnalyzeArgs {
     /// Attach logs, terminal transcripts or pkg output; `-` or none reads standard input.
-    /// One zone's files are read together in the order given (oldest first); each zone
-    /// whose logs are given gets its own report.
+    /// One zone's files are read together in the order given (oldest first; attach logs
+    /// named as such, as a glob of /var/tmp gives them, in the order of their times); each
+    /// zone whose logs are given gets its own report.
     #[arg(value_name = "LOGFILE")]
     pub files: Vec<PathBuf>,
 

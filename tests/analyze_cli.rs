@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod sim_support;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs").join(name)
 }
@@ -367,4 +369,36 @@ fn a_fifo_a_socket_or_a_directory_is_refused_not_waited_on() {
     for args in [&["analyze", "-"][..], &["analyze"]] {
         assert_eq!(zonerescue(args, Some(&log)).status.code(), Some(0), "{args:?}");
     }
+}
+
+/// Round k F3: `analyze /var/tmp/pg01.attach_log.*` gets the logs in the order of their random
+/// suffixes. The attempts are read oldest first whatever the order given: the failed attach,
+/// then the one after the uninstall that attached. Before, a success sorting first made the
+/// verdict "failed, uninstall" for an attached zone.
+#[test]
+fn one_zones_attach_logs_are_read_in_attempt_order_not_glob_order() {
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    sim.detach("pg01");
+    assert_ne!(sim.run("zoneadm", &["-z", "pg01", "attach", "-u"]).code, 0);
+    let root = sim.root("pg01");
+    let pg = ["database/postgresql-12/contrib", "database/postgresql-12"];
+    assert_eq!(sim.run("pkg", &["-R", &root, "uninstall", pg[0], pg[1]]).code, 0);
+    assert_eq!(sim.run("zoneadm", &["-z", "pg01", "attach", "-u"]).code, 0);
+    let mut logs: Vec<PathBuf> = std::fs::read_dir(sim.dir.join("var/tmp"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("pg01.attach_log."))
+        .collect();
+    assert_eq!(logs.len(), 2);
+    // The failed attempt an hour older; the succeeding one given first.
+    let failed = |p: &PathBuf| std::fs::read_to_string(p).unwrap().contains("Attach Failed");
+    logs.sort_by_key(|p| failed(p));
+    let older = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&logs[1]).unwrap().set_modified(older).unwrap();
+    let args: Vec<&str> =
+        ["analyze"].into_iter().chain(logs.iter().map(|p| p.to_str().unwrap())).collect();
+    let out = zonerescue(&args, None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("Verdict:    attached"), "{stdout}");
 }

@@ -117,6 +117,30 @@ fn not_a_log(path: &Path, t: std::fs::FileType) -> anyhow::Error {
     anyhow::anyhow!("{} is {what}, not a log file", path.display())
 }
 
+/// Attach logs of one zone, oldest first: a shell glob (`/var/tmp/z1.attach_log.*`) orders
+/// them by their random suffixes, not by attempt, and the last attempt decides the verdict.
+/// Only when every file is an attach log by name: the solaris brand's
+/// `zoneadm.YYYYMMDDTHHMMSSZ.ZONE.attach` by its timestamp, others by modification time. A
+/// transcript among them keeps the order given.
+fn in_attempt_order(files: &mut [&Path]) {
+    let key = |f: &Path| -> Option<(String, std::time::SystemTime)> {
+        let name = f.file_name()?.to_str()?;
+        let stamp = name
+            .strip_prefix("zoneadm.")
+            .filter(|_| name.ends_with(".attach"))
+            .and_then(|rest| rest.split('.').next())
+            .map(str::to_string);
+        if stamp.is_none() && !name.contains(".attach_log.") {
+            return None;
+        }
+        let modified = std::fs::metadata(f).and_then(|m| m.modified()).ok()?;
+        Some((stamp.unwrap_or_default(), modified))
+    };
+    if files.len() > 1 && files.iter().all(|f| key(f).is_some()) {
+        files.sort_by_key(|f| key(f));
+    }
+}
+
 /// One report per zone, so that `analyze /var/tmp/*.attach_log.*` does not diagnose one zone
 /// with another's log: each file is analysed alone to learn its zone, then the files of one
 /// zone (and those naming none, with the zone's file before them) are read together in the
@@ -153,7 +177,8 @@ fn per_zone<'a>(
     }
     groups
         .into_iter()
-        .map(|(_, files, alone)| {
+        .map(|(_, mut files, alone)| {
+            in_attempt_order(&mut files);
             let report = if files.len() == 1 { alone } else { analyze(rules, &files)? };
             Ok((files, report))
         })
