@@ -65,11 +65,13 @@ pub fn restore_gz_publishers(
         return Ok(Ok(f));
     }
     if !restore_recorded_gz_publishers(exec, last)? {
+        let journal = Journal::path(zone_dir).display().to_string();
         return Ok(Err(format!(
-            "{who} left the global zone's publishers modified and they could not be restored \
-             from its journal (kept: {}); fix them by hand (see the difference above, \
-             `zonerescue status {}`), then run zonerescue again",
-            Journal::path(zone_dir).display(),
+            "{who} left the global zone's publishers modified, and after restoring them from its \
+             journal ({journal}) they still differ from its record (the difference is above: \
+             someone may have changed them since); make them match the record by hand \
+             (`zonerescue status {}`), or, if they are as they should be now, set the record \
+             aside (mv {journal} {journal}.accepted), then run zonerescue again",
             last.zone
         )));
     }
