@@ -69,8 +69,7 @@ const NOT_FILE: &str = "is not a regular file";
 
 /// Why an existing report path (its `lstat`, or `fstat` once opened) must not be written.
 fn unsafe_target(m: &Metadata) -> Option<&'static str> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let euid = unsafe { libc::geteuid() };
+    let euid = super::statedir::euid();
     if m.file_type().is_symlink() {
         Some(SYMLINK)
     } else if m.is_dir() {

@@ -34,7 +34,7 @@ pub fn ensure_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError
         });
     }
     let target = base.join(zone);
-    let uid = unsafe_free_euid();
+    let uid = euid();
     let mut current = PathBuf::from("/");
     let comps: Vec<Component> = target.components().collect();
     let base_len = base.components().count();
@@ -103,10 +103,11 @@ fn io_err(p: &Path, source: io::Error) -> StateDirError {
 /// Whether a file zonerescue acts on (a journal, an attach log) can be trusted: owned by this
 /// user (root, as zoneadm) and writable by nobody else.
 pub fn trusted(m: &fs::Metadata) -> bool {
-    m.uid() == unsafe_free_euid() && m.mode() & 0o022 == 0
+    m.uid() == euid() && m.mode() & 0o022 == 0
 }
 
-fn unsafe_free_euid() -> u32 {
+/// The effective user id (root on a real host).
+pub fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() }
 }
