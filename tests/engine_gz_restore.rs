@@ -405,6 +405,38 @@ fn zone_publishers_takes_the_gz_publishers_origin_that_answers() {
     assert_eq!(set, ["http://pkg-mirror.openindiana.org/dev/", "http://pkg.openindiana.org/dev/"]);
 }
 
+/// Round k F8: killed inside gz-publishers' attach, resume attaches again with the GZ
+/// publishers simplified, as a `re-attach` step. Before, that attempt was the plain attach
+/// rung ("a plain attach -u often just works"), and `strategies_applied` gained `attach`.
+#[test]
+fn resume_after_a_kill_in_gz_publishers_attach_is_a_re_attach() {
+    // The orphaned attach fails (a repository blip): the zone still needs its attach.
+    let text =
+        std::fs::read_to_string(sim_support::scenario("s11express-disabled-gz-publisher")).unwrap();
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm attach\"\nnth = 1\nexit = 1\n\
+         stderr = \"zoneadm: zone 'mail01': attach failed\"\n"
+    ));
+    sim_support::kill_at_command(&sim.dir, "mail01", "attach -u");
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "resume", "mail01", "--yes"])
+        .output()
+        .unwrap();
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let s = events.last().unwrap();
+    assert_eq!((out.status.code(), &s["result"]), (Some(0), &"attached".into()), "{s}");
+    let started: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "step-start")
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(started, ["re-attach"], "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["gz-publishers"]), "{s}");
+}
+
 /// Solaris 11 Express with a dead preferred add-on publisher: gz-publishers makes solaris
 /// (entire's) preferred before unsetting site, which b151's pkg refuses to remove while
 /// preferred, and the restore ranks site first again.

@@ -1482,20 +1482,25 @@ impl Run {
         // attach just to find out again (an extra attempt of minutes; on OmniOS a failed
         // attach -u also leaves a dead GZ publisher copied into the zone image).
         if pending_attach {
-            // A rung applied before the kill still needs its attach: the plain attach (with
-            // the GZ publishers simplified if gz-publishers was applied) is that attempt.
-            // When the run already applied the plain attach (never a strategy twice), or
-            // climbs blind (the ladder: the next rung would apply more than the killed run
-            // needed), the attempt is made as a step of its own that applies nothing; its
-            // log leads on.
-            if self.choice == StrategyChoice::Auto && !self.applied.contains(&StrategyName::Attach)
-            {
-                self.tried.retain(|s| *s != StrategyName::Attach);
-                self.continue_predicted_batch();
-            } else if let Some(end) =
-                self.reattach("the rung applied before the interruption still needs its attach -u")?
-            {
-                return Ok(end);
+            // A rung applied before the kill still needs its attach (with the GZ publishers
+            // simplified if gz-publishers was applied). Auto first applies what is left of a
+            // predicted batch, whose attach is then that attempt; else the attempt is a step
+            // of its own that applies nothing (`re-attach`, never reported as a plain attach
+            // rung), and its log leads on.
+            let batch = self.choice == StrategyChoice::Auto
+                && !self.applied.contains(&StrategyName::Attach)
+                && self.continue_predicted_batch();
+            if !batch {
+                let why = "the rung applied before the interruption still needs its attach -u";
+                if let Some(end) = self.reattach(why)? {
+                    return Ok(end);
+                }
+                // Auto: attached as the image now is, the plain attach has nothing to add.
+                if self.choice == StrategyChoice::Auto
+                    && !self.tried.contains(&StrategyName::Attach)
+                {
+                    self.tried.push(StrategyName::Attach);
+                }
             }
         } else if self.choice == StrategyChoice::Auto && !self.tried.contains(&StrategyName::Attach)
         {
@@ -1514,16 +1519,20 @@ impl Run {
     /// the catalogs' uninstall before one attach): predict again, so that what the batch had
     /// left goes before the pending attempt. When nothing predicted is left to apply, the
     /// plain attach is that attempt, as before.
-    fn continue_predicted_batch(&mut self) {
-        let Some(d) = self.prediction() else { return };
+    /// Whether it did (else the pending attempt is a re-attach of its own).
+    fn continue_predicted_batch(&mut self) -> bool {
+        let Some(d) = self.prediction() else { return false };
         if d.from_catalogs() && d.remedies.iter().any(|r| !self.tried.contains(r)) {
+            self.tried.retain(|s| *s != StrategyName::Attach);
             let mut f = Finding::info(
                 "attach.predicted-failure",
                 format!("the pending attach -u would fail: {}", d.reasons.join("; ")),
             );
             f.detail = "the rest of the earlier run's remedies go before it".into();
             self.start_from(d, f);
+            return true;
         }
+        false
     }
 
     /// One `attach -u` on resume, journalled as step `re-attach` (not a strategy: nothing is
