@@ -233,14 +233,9 @@ fn a_system_repository_that_cannot_start_stops_the_run() {
          Unable to enable svc:/application/pkg/system-repository, please enable the service \
          manually.\n                    Result: Attach Failed.\"\"\"\n"
     ));
-    let mut c = zr(&sim);
-    let out = c.args(["--json", "--yes", "--allow-destructive", "php11"]).output().unwrap();
-    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (events, code) = run(&sim, &["--yes", "--allow-destructive", "php11"], &[]);
     let s = events.last().unwrap();
-    assert_eq!((out.status.code(), &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
     assert!(s["message"].as_str().unwrap().contains("sysrepo-unavailable"), "{s}");
     for verb in ["image-update", "image-create", "uninstall", "update"] {
         assert!(!ran(&sim, verb), "{verb} ran: {s}");

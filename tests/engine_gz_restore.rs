@@ -418,16 +418,9 @@ fn resume_after_a_kill_in_gz_publishers_attach_is_a_re_attach() {
          stderr = \"zoneadm: zone 'mail01': attach failed\"\n"
     ));
     sim_support::kill_at_command(&sim.dir, "mail01", "attach -u");
-    let out = sim_support::zonerescue(&sim.dir)
-        .args(["--json", "resume", "mail01", "--yes"])
-        .output()
-        .unwrap();
-    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (events, code) = sim_support::rescue_json(&sim.dir, "mail01", &["resume"]);
     let s = events.last().unwrap();
-    assert_eq!((out.status.code(), &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
     let started: Vec<&str> = events
         .iter()
         .filter(|e| e["event"] == "step-start")
