@@ -611,3 +611,31 @@ fn a_final_rollback_that_fails_says_what_the_image_lost_and_how_to_roll_back() {
     let listed = h.run("pkg", &["-R", &h.root("build1"), "list", "-H"]).stdout;
     assert!(!listed.contains("web/php-56"), "{listed}");
 }
+
+/// The busy dataset meets the undo of a rung, not the run's final rollback: `--strategy
+/// incremental` cannot step this zone (a zone-only publisher is dead), and undoing its rung
+/// met `dataset is busy` once. Before, that stopped the run with an error (exit 5) although
+/// the image ended as it began; the undo is now tried again, and the run ends as the
+/// strategy's failure it is (exit 1), with the image as the rescue found it.
+#[test]
+fn a_rung_undo_on_a_busy_dataset_is_tried_again() {
+    let h = Sim::from_text(&sim_support::world_text("openindiana-final-rollback-busy"));
+    let before = h.run("pkg", &["-R", &h.root("build1"), "list", "-H"]).stdout;
+    let out = zr(&h.dir)
+        .args(["--json", "--yes", "--strategy", "incremental", "build1"])
+        .output()
+        .unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
+    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert_eq!(s["result"], "failed", "{s}");
+    assert!(s["message"].as_str().unwrap().contains("image rolled back to"), "{s}");
+    let rollbacks = sim_support::audit(&h.dir)
+        .into_iter()
+        .filter(|a| a.argv.iter().any(|w| w == "rollback"))
+        .map(|a| a.exit)
+        .collect::<Vec<_>>();
+    // The rung's undo: busy, then done; the final rollback to the pre-rescue snapshot: done.
+    assert_eq!(rollbacks, [1, 0, 0], "{s}");
+    assert_eq!(h.run("pkg", &["-R", &h.root("build1"), "list", "-H"]).stdout, before);
+}

@@ -454,6 +454,41 @@ fn rollback_returns_to_the_pre_rescue_image() {
     assert_eq!(zone_state(d.path(), "pg01"), "configured");
 }
 
+/// A run killed in the uninstall auto starts with (the GZ's catalogs predict the failed
+/// attach) resumes with that uninstall, not with a plain attach known to fail, also when the
+/// zone's newest attach log is an older one: here the success of an earlier rescue since
+/// rolled back, or the administrator's own failed attach the killed run started from.
+#[test]
+fn resume_after_a_kill_in_the_first_uninstall_does_not_attach_first() {
+    for earlier in ["operator's failed attach", "rescued and rolled back"] {
+        let d = init(&scenario("omnios-postgres-removed.toml"));
+        if earlier == "rescued and rolled back" {
+            let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+            assert_eq!(summary(&ev, &out)["result"], "attached");
+            let out = zr(d.path()).args(["rollback", "pg01", "--yes"]).output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        } else {
+            sim(d.path(), "zoneadm", &["-z", "pg01", "detach"]);
+            sim(d.path(), "zoneadm", &["-z", "pg01", "attach", "-u"]);
+        }
+        assert_eq!(zone_state(d.path(), "pg01"), "configured", "{earlier}");
+        // A run knows its own logs by their times, in seconds: not the second it starts in.
+        std::thread::sleep(Duration::from_millis(1100));
+        let attaches = sim_support::attach_runs(d.path());
+        sim_support::kill_at_command(d.path(), "pg01", "uninstall");
+        assert_eq!(sim_support::attach_runs(d.path()), attaches, "{earlier}: killed before");
+        let before = gz_tsv(d.path());
+        let events = resume_and_check(d.path(), "pg01", &before, earlier, &[]);
+        let steps: Vec<&str> = events
+            .iter()
+            .filter(|e| e["event"] == "step-start")
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(steps, ["uninstall"], "{earlier}");
+        assert_eq!(sim_support::attach_runs(d.path()), attaches + 1, "{earlier}");
+    }
+}
+
 /// The disabled-publisher world, with a package the release dropped that no problem group
 /// covers: the attach with the GZ publishers simplified still fails, so the run would go on.
 #[test]

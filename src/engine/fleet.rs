@@ -424,6 +424,13 @@ pub fn render_table(r: &FleetReport) -> String {
             s.push_str(&format!("  log: {log}\n"));
         }
     }
+    if r.zones.iter().any(|z| z.publishers_reachable.is_none() && z.status != ZoneStatus::Skipped) {
+        // Said, so that "unchecked" beside a dead publisher is not read as "fine".
+        s.push_str(
+            "\nPUBLISHERS \"unchecked\": no attach log names them, and --all runs no `pkg \
+             refresh` (it writes the catalog cache); a rescue's preflight tests them first.\n",
+        );
+    }
     if let Some(n) = &r.note {
         s.push_str(&format!("\nNote: {n}\n"));
     }
@@ -489,6 +496,8 @@ mod tests {
         assert!(t.lines().any(|l| l.starts_with("db ") && l.ends_with("needs-rescue")), "{t}");
         assert!(t.contains("Next: zonerescue --strategy uninstall db"), "{t}");
         assert!(!t.contains("Next: zonerescue --strategy uninstall web"), "{t}");
+        // Neither zone has an attach log: the table says what "unchecked" means.
+        assert!(t.contains("PUBLISHERS \"unchecked\": no attach log names them"), "{t}");
         let empty = FleetReport { zones: Vec::new(), ..r };
         assert!(render_table(&empty).contains("(no non-global zones)"));
     }

@@ -772,12 +772,7 @@ impl Run {
         self.save()?;
         self.exec.mark_unchanged();
 
-        if self.choice == StrategyChoice::Auto && self.facts.state == ZoneState::Configured {
-            self.adopt_operators_attempt();
-        }
-        if self.choice == StrategyChoice::Auto && self.diagnosis.is_none() {
-            self.predict_failure();
-        }
+        self.plan_first_attempt();
         if self.choice == StrategyChoice::Only(StrategyName::Uninstall) {
             self.name_blockers_for_uninstall();
         }
@@ -785,6 +780,20 @@ impl Run {
             return Ok(self.dry_run_plan());
         }
         self.climb()
+    }
+
+    /// auto's first attempt: the administrator's fresh failed attach, else what preflight
+    /// predicts, may make the plain attach pointless (else it goes first and finds out).
+    fn plan_first_attempt(&mut self) {
+        if self.choice != StrategyChoice::Auto {
+            return;
+        }
+        if self.facts.state == ZoneState::Configured {
+            self.adopt_operators_attempt();
+        }
+        if self.diagnosis.is_none() {
+            self.predict_failure();
+        }
     }
 
     /// What preflight found that makes the plain attach fail for certain: a publisher
@@ -1508,8 +1517,13 @@ impl Run {
                 && self.diagnosis.as_ref().is_some_and(|d| !d.attached && !d.reasons.is_empty());
             if failed_before {
                 self.tried.push(StrategyName::Attach);
-            } else if self.diagnosis.is_none() {
-                self.predict_failure();
+            } else if !self.last_log_is_this_runs() {
+                // No attach of the killed run's has failed: the newest log, if any, is older
+                // than the run (an earlier rescue's success since rolled back, or the
+                // administrator's failure the run started from). Start as the run did.
+                self.diagnosis = None;
+                self.last_log = None;
+                self.plan_first_attempt();
             }
         }
         self.climb()
@@ -2805,16 +2819,8 @@ impl Run {
                             "once it can be detached: zoneadm -z {zone} detach && zfs rollback -r {pre}"
                         ));
                     } else {
-                        // A dataset busy for a moment (a process in the zonepath, a `zfs
-                        // send`) often is not a few seconds later: one more try.
-                        let mut undone = self.undo_to_pre(&pre);
-                        if let Err(e) = &undone
-                            && format!("{e:#}").contains("busy")
-                            && self.exec.wait_before_retry("the zone's dataset is busy", 0, 1)
-                        {
-                            undone = self.undo_to_pre(&pre);
-                        }
-                        match undone {
+                        // (A dataset busy for a moment is tried again by the rollback.)
+                        match self.undo_to_pre(&pre) {
                             Ok(done) => {
                                 image_restored = true;
                                 self.emit(Event::Snapshot {

@@ -4,6 +4,7 @@
 
 use crate::commands::zfs;
 use crate::strategies::StrategyName;
+use crate::system::{CommandError, CommandSpec};
 
 use super::exec::Exec;
 
@@ -78,7 +79,24 @@ pub fn exists(exec: &Exec, snapshot: &str) -> anyhow::Result<bool> {
 /// `zfs rollback -r SNAP` (later snapshots of this run are destroyed with it).
 pub fn rollback(exec: &Exec, snapshot: &str) -> anyhow::Result<()> {
     let spec = zfs::rollback_spec(snapshot, true)?;
-    exec.change_ok(&spec, &[0]).map_err(|e| anyhow::anyhow!("rolling back to {snapshot}: {e}"))
+    rollback_retrying_busy(exec, &spec)
+        .map_err(|e| anyhow::anyhow!("rolling back to {snapshot}: {e}"))
+}
+
+/// Runs the `zfs rollback` of `spec`. A dataset busy for a moment (a process in the zonepath,
+/// a `zfs send`) often is not a few seconds later: one more try, rather than a rung left
+/// half undone or a run stopped by an error.
+pub fn rollback_retrying_busy(exec: &Exec, spec: &CommandSpec) -> Result<(), CommandError> {
+    match exec.change_ok(spec, &[0]) {
+        // libzfs: "cannot rollback 'DATASET': dataset is busy".
+        Err(e)
+            if e.stderr().contains("dataset is busy")
+                && exec.wait_before_retry("the zone's dataset is busy", 0, 1) =>
+        {
+            exec.change_ok(spec, &[0])
+        }
+        done => done,
+    }
 }
 
 /// A run id: UTC time plus pid, safe in a snapshot name.
