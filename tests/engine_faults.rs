@@ -639,3 +639,28 @@ fn a_rung_undo_on_a_busy_dataset_is_tried_again() {
     assert_eq!(rollbacks, [1, 0, 0], "{s}");
     assert_eq!(h.run("pkg", &["-R", &h.root("build1"), "list", "-H"]).stdout, before);
 }
+
+/// An error no retry gets past stops the run midway (exit 5); its next steps name `resume`,
+/// which runs the stopped rung again (documented in the man page's exit status 5). Before,
+/// they offered only `zonerescue status`.
+#[test]
+fn a_run_stopped_by_an_error_says_resume_continues_it() {
+    let text = sim_support::world_text("openindiana-final-rollback-busy")
+        .replace("dataset is busy", "I/O error");
+    let h = Sim::from_text(&text);
+    let out = zr(&h.dir)
+        .args(["--json", "--yes", "--strategy", "incremental", "build1"])
+        .output()
+        .unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
+    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(out.status.code(), Some(5), "{s}");
+    let steps = s["next_steps"].to_string();
+    assert!(steps.contains("once the cause is fixed: zonerescue resume build1"), "{s}");
+    let out = zr(&h.dir).args(["--json", "--yes", "resume", "build1"]).output().unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
+    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
+    // The rung ran again (this zone's dead zone-only publisher defeats it) and was undone.
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("tried: incremental"), "{s}");
+}

@@ -2860,7 +2860,12 @@ impl Run {
                     next_steps.push(format!("zonerescue analyze {}", l.display()));
                 }
                 next_steps.push(format!("zonerescue status {zone}"));
-                if let Some(key) = self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image) {
+                if result == RunResult::Error {
+                    // The journal keeps the step the error stopped: resume runs it again.
+                    next_steps.push(format!("once the cause is fixed: {resume}"));
+                } else if let Some(key) =
+                    self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image)
+                {
                     next_steps.push(format!("once {key} is fixed: zonerescue resume {zone}"));
                 } else if let Some(primary) = self.unreachable_primary() {
                     next_steps.push(format!(
