@@ -612,6 +612,13 @@ fn a_final_rollback_that_fails_says_what_the_image_lost_and_how_to_roll_back() {
     assert!(!listed.contains("web/php-56"), "{listed}");
 }
 
+/// `zonerescue --json --yes ARGS` on `h`: exit status and the summary (the last line).
+fn summary_of(h: &Sim, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = zr(&h.dir).args(["--json", "--yes"]).args(args).output().unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().to_string();
+    (out.status.code(), serde_json::from_str(&last).unwrap())
+}
+
 /// The busy dataset meets the undo of a rung, not the run's final rollback: `--strategy
 /// incremental` cannot step this zone (a zone-only publisher is dead), and undoing its rung
 /// met `dataset is busy` once. Before, that stopped the run with an error (exit 5) although
@@ -621,13 +628,8 @@ fn a_final_rollback_that_fails_says_what_the_image_lost_and_how_to_roll_back() {
 fn a_rung_undo_on_a_busy_dataset_is_tried_again() {
     let h = Sim::from_text(&sim_support::world_text("openindiana-final-rollback-busy"));
     let before = h.run("pkg", &["-R", &h.root("build1"), "list", "-H"]).stdout;
-    let out = zr(&h.dir)
-        .args(["--json", "--yes", "--strategy", "incremental", "build1"])
-        .output()
-        .unwrap();
-    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
-    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{s}");
+    let (code, s) = summary_of(&h, &["--strategy", "incremental", "build1"]);
+    assert_eq!(code, Some(1), "{s}");
     assert_eq!(s["result"], "failed", "{s}");
     assert!(s["message"].as_str().unwrap().contains("image rolled back to"), "{s}");
     let rollbacks = sim_support::audit(&h.dir)
@@ -648,19 +650,12 @@ fn a_run_stopped_by_an_error_says_resume_continues_it() {
     let text = sim_support::world_text("openindiana-final-rollback-busy")
         .replace("dataset is busy", "I/O error");
     let h = Sim::from_text(&text);
-    let out = zr(&h.dir)
-        .args(["--json", "--yes", "--strategy", "incremental", "build1"])
-        .output()
-        .unwrap();
-    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
-    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
-    assert_eq!(out.status.code(), Some(5), "{s}");
+    let (code, s) = summary_of(&h, &["--strategy", "incremental", "build1"]);
+    assert_eq!(code, Some(5), "{s}");
     let steps = s["next_steps"].to_string();
     assert!(steps.contains("once the cause is fixed: zonerescue resume build1"), "{s}");
-    let out = zr(&h.dir).args(["--json", "--yes", "resume", "build1"]).output().unwrap();
-    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
-    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
+    let (code, s) = summary_of(&h, &["resume", "build1"]);
     // The rung ran again (this zone's dead zone-only publisher defeats it) and was undone.
-    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert_eq!(code, Some(1), "{s}");
     assert!(s["message"].as_str().unwrap().contains("tried: incremental"), "{s}");
 }
