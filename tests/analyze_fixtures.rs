@@ -185,6 +185,9 @@ const CASES: &[Case] = &[
     // Regression fixtures (round l). cademuir.eu (another stored copy of the j-round post):
     // the transcript flattened onto one line.
     ("cademuir-p807-flattened.txt", V::Failed, G::Solaris11, Some("zone-sysrepo-unreachable"), None, 1),
+    // omniosorg/zadm#39: `zadm create` of a KVM zone (it installs the zone) failing on its
+    // datasets; it used to be "the attach failed", unknown-failure and the ladder.
+    ("zadm39-omnios-kvm-create-no-dataset.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
     // A Solaris 11.4/12 kernel zone installed from an archive without AI media.
     ("uar-kernel-zone-install-no-ai-media.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
 ];

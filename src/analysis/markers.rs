@@ -71,6 +71,11 @@ pub const MARKERS: &[(Marker, &str)] = &[
         Marker::Command(LogKind::Install),
         "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +install",
     ),
+    // OmniOS's zadm creates a zone and installs it (`zadm create -b BRAND [-i IMAGE] NAME`)
+    (
+        Marker::Command(LogKind::Install),
+        "[#$%>] +((pfexec|sudo) +)?([^ ]*/)?zadm +(create|install) ",
+    ),
     // a pkg command that changes an image, typed between attempts (`pkg -R ROOT uninstall X`,
     // `pkg set-publisher …`); listings (`pkg publisher`, `pkg list`, `pkg info`) are not one
     (
