@@ -171,6 +171,25 @@ const CASES: &[Case] = &[
     // omniosorg/illumos-omnios#61: an lx zone install whose zonepath's parent is no dataset.
     ("omnios-pr61-lx-install-no-zonepath-dataset.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
     ("omnios-pr61-lx-install-empty-error.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    // Round l. A pkg command of its own, typed without -R, with no attach in the input and no
+    // error, is no attach that stopped short (it used to be "incomplete", log-truncated, and
+    // the attach strategy for the zone it named).
+    // ansible/ansible#22781: inside a Solaris 11 zone, `pkg update PKG` finds nothing to do.
+    ("ansible22781-s11-zone-update-nothing-constrained.txt", V::NotAnAttachLog, G::Solaris11, Some("pkg-session"), None, 3),
+    // omniosce.org, linked images in r151022: the global zone's `pkg update -nv`, cut in the
+    // middle of its lipkg zone's part; OmniOS by its version syntax, not Solaris 11 by zone:NAME.
+    ("omniosce-newlinkedimages-gz-update-nv-dry-run.txt", V::NotAnAttachLog, G::Omnios, Some("pkg-session"), None, 3),
+    // Oracle Solaris 11.2 docs (French): the global zone's `pkg update -C 0` with its zones,
+    // flattened onto one line by the page copy and cut while it downloads.
+    ("oracle-fr-s11-2-pkg-update-C0-linked-flattened.txt", V::NotAnAttachLog, G::Solaris11, Some("pkg-session"), None, 3),
+    // Regression fixtures (round l). cademuir.eu (another stored copy of the j-round post):
+    // the transcript flattened onto one line.
+    ("cademuir-p807-flattened.txt", V::Failed, G::Solaris11, Some("zone-sysrepo-unreachable"), None, 1),
+    // omniosorg/zadm#39: `zadm create` of a KVM zone (it installs the zone) failing on its
+    // datasets; it used to be "the attach failed", unknown-failure and the ladder.
+    ("zadm39-omnios-kvm-create-no-dataset.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    // A Solaris 11.4/12 kernel zone installed from an archive without AI media.
+    ("uar-kernel-zone-install-no-ai-media.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
 ];
 
 #[test]

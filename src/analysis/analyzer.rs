@@ -801,6 +801,7 @@ impl<'r> Analyzer<'r> {
                 generation,
                 gz_image: false,
                 linked_child: false,
+                pkg_session: false,
             };
             let attempt = Attempt { not_text: true, ..Attempt::default() };
             let mut report = builder.build(attempt, 0, Vec::new(), Vec::new(), self.line_no);
@@ -831,6 +832,9 @@ impl<'r> Analyzer<'r> {
             && self.facts.zone_root.is_none();
         // ... and one zone's part of it failed: the zone is named as a child, not attached.
         let linked_child = parent && !gz_image && self.facts.zone.is_some();
+        // Nothing but one pkg command typed without -R and its output.
+        let pkg_session =
+            no_attach && attempts <= 1 && self.attempt.kind == LogKind::Pkg && self.attempt.gz_pkg;
         if !no_attach {
             // An attach's own install names what the attach asks for (entire), not a request.
             self.facts.requested.clear();
@@ -842,6 +846,7 @@ impl<'r> Analyzer<'r> {
             generation,
             gz_image,
             linked_child,
+            pkg_session,
         };
         let mut report =
             builder.build(self.attempt, attempts, notable, self.tail.into(), self.line_no);

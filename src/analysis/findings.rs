@@ -29,6 +29,7 @@ pub mod keys {
     pub const ONU_LOG: &str = "onu-log";
     pub const NOT_TEXT: &str = "not-text";
     pub const LINKED_CHILD_FAILED: &str = "linked-child-failed";
+    pub const PKG_SESSION: &str = "pkg-session";
     pub const ZONE_SYSREPO_UNREACHABLE: &str = "zone-sysrepo-unreachable";
     pub const SVR4_ZONE: &str = "svr4-zone";
 }
@@ -122,6 +123,10 @@ pub(crate) struct FindingBuilder<'a> {
     /// named) failed: no attach failed, the zone is installed; no zone strategy, and the
     /// zone's commands run in it (`zlogin ZONE pkg …`).
     pub linked_child: bool,
+    /// The input is nothing but a `pkg` command typed without `-R` (in the global zone, or
+    /// inside a zone) and its output, with no attach in sight: when it shows no error, there
+    /// is no attach to judge (see [`keys::PKG_SESSION`]).
+    pub pkg_session: bool,
 }
 
 /// OpenSolaris b134: the last release whose repository still carries the SUNW* renames.
@@ -205,6 +210,10 @@ impl FindingBuilder<'_> {
             Verdict::Failed
         } else if attempt.pkg_success && attempt.kind != LogKind::Pkg {
             Verdict::Attached
+        } else if self.pkg_session {
+            // A pkg command of its own that reported no error (done, nothing to do, or cut
+            // short while it worked): no attach was run, none stopped short.
+            Verdict::NotAnAttachLog
         } else if anything {
             Verdict::Incomplete
         } else {
@@ -230,6 +239,9 @@ impl FindingBuilder<'_> {
             Verdict::NotAnAttachLog if attempt.not_text => {
                 self.add_synthetic(&mut accs, keys::NOT_TEXT, &[]);
             }
+            Verdict::NotAnAttachLog if self.pkg_session => {
+                self.add_synthetic(&mut accs, keys::PKG_SESSION, &attempt.kind_lines);
+            }
             Verdict::NotAnAttachLog if other_operation => {
                 let key = match attempt.kind {
                     LogKind::Onu => keys::ONU_LOG,
@@ -249,7 +261,9 @@ impl FindingBuilder<'_> {
             _ => {}
         }
 
-        if self.gz_image && verdict != Verdict::Attached {
+        // Both say what failed: nothing did in a pkg session without errors.
+        let failed = !matches!(verdict, Verdict::Attached | Verdict::NotAnAttachLog);
+        if self.gz_image && failed {
             let lines = if attempt.kind_lines.is_empty() {
                 &attempt.parent_lines
             } else {
@@ -257,7 +271,7 @@ impl FindingBuilder<'_> {
             };
             self.add_synthetic(&mut accs, keys::GLOBAL_ZONE_PKG, lines);
         }
-        if self.linked_child && verdict != Verdict::Attached {
+        if self.linked_child && failed {
             self.add_synthetic(&mut accs, keys::LINKED_CHILD_FAILED, &attempt.parent_lines);
         }
         self.apply_suppression(&mut accs);
@@ -288,7 +302,9 @@ impl FindingBuilder<'_> {
             schema_version: REPORT_SCHEMA_VERSION,
             verdict,
             log_kind: match verdict {
-                Verdict::NotAnAttachLog if !other_operation => LogKind::Unknown,
+                Verdict::NotAnAttachLog if !other_operation && !self.pkg_session => {
+                    LogKind::Unknown
+                }
                 _ => attempt.kind,
             },
             generation: self.generation,

@@ -136,10 +136,11 @@ impl GenerationVotes {
             return if has_log_file_line { OpensolarisB134 } else { Opensolaris200906 };
         }
         // No attach-script marker: the release the pkg output itself shows. OpenIndiana's
-        // publisher name is the surer sign (its zones are linked images too).
+        // publisher name and OmniOS's version syntax are surer signs than linked images
+        // (`zone:NAME`), which both have too.
         let hinted = |g: Generation| {
             Generation::ALL.iter().position(|x| *x == g).is_some_and(|i| self.hints[i] > 0)
         };
-        [Openindiana, Solaris11, Omnios].into_iter().find(|&g| hinted(g)).unwrap_or(Unknown)
+        [Openindiana, Omnios, Solaris11].into_iter().find(|&g| hinted(g)).unwrap_or(Unknown)
     }
 }

@@ -71,6 +71,11 @@ pub const MARKERS: &[(Marker, &str)] = &[
         Marker::Command(LogKind::Install),
         "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +install",
     ),
+    // OmniOS's zadm creates a zone and installs it (`zadm create -b BRAND [-i IMAGE] NAME`)
+    (
+        Marker::Command(LogKind::Install),
+        "[#$%>] +((pfexec|sudo) +)?([^ ]*/)?zadm +(create|install) ",
+    ),
     // a pkg command that changes an image, typed between attempts (`pkg -R ROOT uninstall X`,
     // `pkg set-publisher …`); listings (`pkg publisher`, `pkg list`, `pkg info`) are not one
     (
@@ -159,6 +164,9 @@ pub const MARKERS: &[(Marker, &str)] = &[
         "(linked image:? |for child '|Linked image '|working: )zone:[A-Za-z0-9]",
     ),
     (Marker::Hint(Generation::Openindiana), "openindiana\\.org"),
+    // OmniOS's version syntax in pkg output without an FMRI (`Changed packages:` lists
+    // `4.4.12-0.151021:… -> …`, `pkg list` columns): OpenIndiana's 151 builds are `0.151.1.8`
+    (Marker::Hint(Generation::Omnios), "[0-9]-(0\\.)?151[0-9]{3}([^0-9.]|\\.[0-9]+:)"),
     // the global zone's pkg operation on its zones (pkg's linked-image parent messages,
     // reference §3.7 and §3.9); "X linked: N/M done" is left out: a child prints it too
     (Marker::LinkedParent, "^(Recursing into|Returning from) linked image"),

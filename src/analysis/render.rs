@@ -101,6 +101,14 @@ pub fn render_human(r: &Report, color: bool) -> String {
                 st.bold("Recommended:")
             );
         }
+        (Verdict::NotAnAttachLog, _) if r.finding(keys::PKG_SESSION).is_some() => {
+            let _ = writeln!(
+                o,
+                "{} none: this is a pkg session that reported no error, not an attach log; \
+                 no attach strategy applies.",
+                st.bold("Recommended:")
+            );
+        }
         (Verdict::NotAnAttachLog, _) if r.finding(keys::NOT_TEXT).is_some() => {
             let _ = writeln!(
                 o,
