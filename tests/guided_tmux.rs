@@ -70,7 +70,13 @@ impl Tmux {
     }
 
     fn keys(&self, keys: &str) {
-        assert!(self.cmd().args(["send-keys", "-t", "t", keys]).status().unwrap().success());
+        self.keys_at_once(&[keys]);
+    }
+
+    /// Several keys in one go, as a quick typist sends them.
+    fn keys_at_once(&self, keys: &[&str]) {
+        let ok = self.cmd().args(["send-keys", "-t", "t"]).args(keys).status().unwrap();
+        assert!(ok.success());
     }
 }
 
@@ -190,6 +196,25 @@ fn answering_yes_walks_the_operator_to_an_attached_zone() {
     assert!(s.contains("demo exited 0"), "{s}");
     let j = journal(&dir);
     assert_eq!(j["gz_publishers_tsv"].as_str(), Some(gz_publishers(&dir).as_str()), "{j}");
+}
+
+/// `y` and Enter by habit at a one-key question: the Enter, typed before the next question was
+/// shown, must not answer it (a bare Enter there means stop). Before, the run stopped at the
+/// incremental question without the operator ever seeing it.
+#[test]
+fn keys_typed_before_a_question_do_not_answer_it() {
+    let Some((_d, _dir, t)) = demo_or_skip("typeahead", "omnios-rename-needs-incremental") else {
+        return;
+    };
+    t.wait_for("Apply attach to zone backup01?", 1);
+    t.keys_at_once(&["y", "Enter"]);
+    let s = t.wait_for("Apply incremental to zone backup01?", 1);
+    std::thread::sleep(Duration::from_millis(500));
+    let s = format!("{s}{}", t.screen());
+    assert!(!s.contains("demo exited"), "the Enter answered the next question:\n{s}");
+    t.keys("y");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("Result for zone backup01: attached"), "{s}");
 }
 
 #[test]

@@ -145,6 +145,7 @@ fn choice_for_key(key: Key) -> Option<Answer> {
 /// read (Ctrl-C) dialoguer returns with the cursor hidden and the line unended, so the next
 /// output would be glued to the question.
 fn ask<T>(prompt: impl FnOnce(&dyn Theme, &Term) -> dialoguer::Result<T>) -> dialoguer::Result<T> {
+    discard_typeahead();
     let term = Term::stderr();
     let result = if Palette::new(color::choice()).enabled() {
         prompt(&ColorfulTheme::default(), &term)
@@ -156,6 +157,19 @@ fn ask<T>(prompt: impl FnOnce(&dyn Theme, &Term) -> dialoguer::Result<T>) -> dia
     }
     let _ = term.show_cursor();
     result
+}
+
+/// Only keys typed at a question answer it: what was typed before it was shown (the Enter an
+/// operator adds after `y` by habit, a key pressed while a step ran) would answer it unseen,
+/// and the next question may be the one that removes packages.
+fn discard_typeahead() {
+    use std::io::IsTerminal;
+    use std::os::fd::AsRawFd;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        // SAFETY: tcflush(3C) on our own open descriptor; no memory is passed.
+        unsafe { libc::tcflush(stdin.as_raw_fd(), libc::TCIFLUSH) };
+    }
 }
 
 #[cfg(test)]
