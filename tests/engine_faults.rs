@@ -659,3 +659,21 @@ fn a_run_stopped_by_an_error_says_resume_continues_it() {
     assert_eq!(code, Some(1), "{s}");
     assert!(s["message"].as_str().unwrap().contains("tried: incremental"), "{s}");
 }
+
+/// An attach stopped by a signal from outside the run (a kill, the OOM killer) says nothing
+/// about the image: it is attached again, not taken for the rung's failure. Before, auto
+/// climbed past uninstall to image-update and, with --allow-destructive, re-created the
+/// image of a zone the next attach rescues (adversarial round l).
+#[test]
+fn an_attach_killed_from_outside_is_attached_again_not_climbed_past() {
+    let h = host(
+        "command = \"zoneadm attach\"\nnth = 1\nexit = 1\nstderr = \"zoneadm: zone 'pg01': \
+         'brand-specific attach' terminated by signal SIGKILL.\"",
+    );
+    let (code, s) = summary_of(&h, &["--allow-destructive", ZONE]);
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["uninstall"]), "{s}");
+    assert_eq!(s["attempts"], 2, "{s}");
+    let removed = s["packages_removed"].to_string();
+    assert!(!removed.contains("SUNWcs"), "{s}");
+}

@@ -26,6 +26,10 @@ const PKG_EXIT_CRASHED: i32 = 99;
 /// Analysis key of pkg crashing (a traceback) in an attach's log.
 pub(crate) const PKG_CRASHED: &str = "pkg-crashed";
 
+/// Analysis key of an attach stopped by a signal before it finished (not sent by this run:
+/// its children run in their own process group, and an interrupted run lets them finish).
+const INTERRUPTED: &str = "interrupted";
+
 /// Analysis keys of a transport failure: pkg could not reach a repository.
 const TRANSPORT: [&str; 3] =
     ["publisher-unreachable", "publisher-unreachable-gz", "publisher-unreachable-zone"];
@@ -38,6 +42,9 @@ pub enum Cause {
     Io,
     /// The command ran out its time limit and was stopped.
     TimedOut,
+    /// A signal from outside the run (a kill, the OOM killer, a closed session) stopped it
+    /// before it finished: it says nothing about the image.
+    Interrupted,
     /// A cause the analyzer puts outside the image (its key: `out-of-space`, a ZBE problem).
     Outside(String),
     /// pkg could not reach these repositories. Environmental only when they answered earlier
@@ -61,7 +68,10 @@ impl Failure {
     /// or a ZBE problem (waiting frees nothing) nor a command that ran out its time limit (it
     /// would take as long again).
     pub fn may_pass(&self) -> bool {
-        matches!(self.cause, Cause::Crashed | Cause::Io | Cause::Transport { .. })
+        matches!(
+            self.cause,
+            Cause::Crashed | Cause::Io | Cause::Interrupted | Cause::Transport { .. }
+        )
     }
 
     /// When to go on, as in "… : zonerescue resume ZONE".
@@ -70,6 +80,9 @@ impl Failure {
             Cause::Crashed => "once pkg runs without crashing (see its message)".into(),
             Cause::Io => "once the I/O error is fixed".into(),
             Cause::TimedOut => "with a longer time limit (--timeout KIND=SECONDS)".into(),
+            Cause::Interrupted => {
+                "once nothing stops it any more (see who or what sent the signal)".into()
+            }
             Cause::Outside(k) => format!("once {k} is fixed"),
             Cause::Transport { .. } => "once the repository answers again".into(),
         }
@@ -85,6 +98,10 @@ impl Failure {
                 format!("`{c}` crashed (an unexpected error in pkg, not a solver answer): {said}")
             }
             Cause::Io => format!("`{c}` failed on an I/O error: {said}"),
+            Cause::Interrupted => format!(
+                "`{c}` was stopped by a signal before it finished (not an answer about the \
+                 image): {said}"
+            ),
             Cause::Outside(k) => {
                 format!("`{c}` failed on a cause outside the zone's package image ({k}): {said}")
             }
@@ -133,6 +150,8 @@ pub fn of_diagnosis(d: &Diagnosis, command: &str) -> Option<Failure> {
         Cause::Outside(k.to_string())
     } else if d.keys.iter().any(|k| k == PKG_CRASHED) {
         Cause::Crashed
+    } else if d.keys.iter().any(|k| k == INTERRUPTED) {
+        Cause::Interrupted
     } else if d.keys.iter().any(|k| TRANSPORT.contains(&k.as_str())) && !other_than_transport(d) {
         Cause::Transport { publishers: d.publishers.clone(), origins: d.origins.clone() }
     } else {
