@@ -97,8 +97,8 @@ fn strategy_summary(s: StrategyName) -> &'static str {
              the zone's history, then attach -u for the rest. Builds the repository's catalog \
              does not list are skipped without a solve; when the intermediate entire cannot keep \
              an installed package, the step stops and auto removes that package first. Once a \
-             step has moved the zone up and the attach still fails, auto may step again (OmniOS \
-             upgrades one LTS release at a time)."
+             step has moved the zone up and the attach still fails, it steps again, whichever way \
+             rungs are chosen (OmniOS upgrades one LTS release at a time)."
         }
         StrategyName::ImageUpdate => "pkg image-update inside the zone image.",
         StrategyName::ImageCreate => {

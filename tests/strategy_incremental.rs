@@ -49,11 +49,13 @@ fn steps_to_the_newest_build_that_solves_without_a_separate_plan_run() {
         .map(|e| (e.argv.join(" "), e.exit))
         .collect();
     assert!(installs.iter().all(|(a, _)| !a.contains(" -n")), "a separate plan run: {installs:?}");
-    // 134 (listed, no plan), then 121; none for 133, 130, 126: no catalog lists them.
+    // 134 (listed, no plan), then 121; none for 133, 130, 126: no catalog lists them. The
+    // attach still failing from 121, a second step goes on along the way up: from 121 the
+    // rename is mapped and 134 solves.
     let built: Vec<&str> =
         installs.iter().map(|(a, _)| a.rsplit("entire@0.5.11-0.").next().unwrap()).collect();
-    assert_eq!(built, ["134", "121"], "{installs:?}");
-    assert!(installs[0].1 != 0 && installs[1].1 == 0, "{installs:?}");
+    assert_eq!(built, ["134", "121", "134"], "{installs:?}");
+    assert!(installs[0].1 != 0 && installs[1].1 == 0 && installs[2].1 == 0, "{installs:?}");
     let listed = sim_support::audit(&sim.dir)
         .into_iter()
         .filter(|e| e.argv.windows(2).any(|w| w == ["list", "-H"]) && e.argv.contains(&"-a".into()))
@@ -162,8 +164,13 @@ fn a_required_package_gone_from_the_step_stops_it() {
 /// auto on `zone` of the test world `world`, which must attach it: the summary, and the
 /// zone image's package list afterwards.
 fn attached_by_auto(world: &str, zone: &str) -> (sim_support::Sim, Value, String) {
+    attached_by(world, zone, &[])
+}
+
+/// [`attached_by_auto`] with other options (`--strategy …`).
+fn attached_by(world: &str, zone: &str, options: &[&str]) -> (sim_support::Sim, Value, String) {
     let sim = sim_support::Sim::from_file(&sim_support::world(world));
-    let (events, code) = sim_support::rescue_json(&sim.dir, zone, &[]);
+    let (events, code) = sim_support::rescue_json(&sim.dir, zone, options);
     let s = events.last().unwrap().clone();
     assert_eq!(code, Some(0), "{s}");
     let listed = sim.run("pkg", &["-R", &sim.root(zone), "list", "-H"]).stdout;
@@ -194,6 +201,26 @@ fn an_old_lts_zone_steps_again_where_one_step_is_not_enough() {
         .collect();
     assert_eq!(installs, ["entire@11-151038", "entire@11-151046"]);
     assert!(listed.contains("network/rsync-3"), "the renamed package is kept: {listed}");
+}
+
+/// The way up takes two steps whichever way rungs are chosen: `incremental` means stepping
+/// along the upgrade path, not one step. Before, `--strategy incremental` stepped once and
+/// failed, and the ladder climbed past it (to image-create with consent).
+#[test]
+fn the_single_strategy_and_the_ladder_step_again_too() {
+    for options in [&["--strategy", "incremental"], &["--strategy", "ladder"]] {
+        let (sim, s, listed) = attached_by("omnios-old-lts-two-steps", "lts22", options);
+        let applied = s["strategies_applied"].to_string();
+        assert_eq!(applied.matches("incremental").count(), 2, "{options:?}: {s}");
+        assert!(!applied.contains("image-"), "{options:?}: {s}");
+        let installs: Vec<String> = sim_support::audit(&sim.dir)
+            .into_iter()
+            .filter(|e| e.argv.iter().any(|a| a.starts_with("entire@")) && e.exit == 0)
+            .map(|e| e.argv.last().unwrap().clone())
+            .collect();
+        assert_eq!(installs, ["entire@11-151038", "entire@11-151046"], "{options:?}");
+        assert!(listed.contains("network/rsync-3"), "{options:?}: {listed}");
+    }
 }
 
 #[test]

@@ -1039,18 +1039,13 @@ impl Run {
             && d.packages.iter().any(|p| may_be(p) && !self.playbook.is_core(p))
     }
 
-    /// auto: `incremental` counts as untried again once the zone stands on a later build
-    /// than the one it last stepped from. The way up may take several steps: OmniOS upgrades
-    /// from one LTS release to the next only, and a rename may be recorded only by a later
-    /// intermediate release than the first step reached. Each step moves the zone up, so
-    /// this ends.
+    /// `incremental` counts as untried again once the zone stands on a later build than the
+    /// one it last stepped from, whichever way rungs are chosen (auto, the ladder, the single
+    /// strategy): the way up may take several steps — OmniOS upgrades from one LTS release to
+    /// the next only, and a rename may be recorded only by a later intermediate release than
+    /// the first step reached. Each step moves the zone up, so this ends.
     fn may_step_again(&self) -> bool {
-        self.choice == StrategyChoice::Auto
-            && self
-                .journal
-                .step_from
-                .zip(self.facts.zone_build())
-                .is_some_and(|(from, now)| now > from)
+        self.journal.step_from.zip(self.facts.zone_build()).is_some_and(|(from, now)| now > from)
     }
 
     /// The GZ's first publisher, when the last attach could not reach it.
