@@ -268,6 +268,27 @@ fn skipping_a_rung_proposes_the_next_one() {
     assert_eq!(j["strategies_applied"], serde_json::json!(["image-update"]), "{j}");
 }
 
+/// Skipping gz-publishers, predicted for a disabled GZ publisher on Solaris 11 Express: the
+/// plain attach tells (the prediction no longer stands in for it), and once it fails on the
+/// global zone's publisher the run stops and says what gets past it. Before, auto went on to
+/// image-update and then asked for image-create, which cannot fix the global zone's
+/// publishers (adversarial round l).
+#[test]
+fn skipping_gz_publishers_stops_at_a_failure_only_it_gets_past() {
+    let Some((_d, _dir, t)) = demo_or_skip("skip-gz", "s11express-disabled-gz-publisher") else {
+        return;
+    };
+    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    t.keys("s");
+    t.wait_for("Apply attach to zone mail01?", 1);
+    t.keys("y");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("only gz-publishers keeps them out of the attach's way"), "{s}");
+    assert!(s.contains("the operator skipped it"), "{s}");
+    assert!(!s.contains("Apply image-"), "{s}");
+    assert!(s.contains("demo exited 1"), "{s}");
+}
+
 /// A long pkg step shows a spinner naming the command while it runs (the simulator slowed
 /// down: image-update takes seconds), and leaves nothing behind when it ends.
 #[test]

@@ -105,6 +105,19 @@ impl Diagnosis {
         }
     }
 
+    /// An attach failed, and every inhibiting finding is about the global zone's own
+    /// publishers — a disabled one this release's attach re-creates, an enabled one the global
+    /// zone cannot reach: only keeping them out of the attach's way (gz-publishers), or fixing
+    /// them in the global zone, gets past it. (Not a prediction: pkg cannot test a disabled
+    /// publisher beforehand.)
+    pub fn only_gz_publishers(&self) -> bool {
+        const KEYS: [&str; 2] = ["gz-publisher-disabled", "publisher-unreachable-gz"];
+        !self.attached
+            && !self.predicted
+            && !self.reasons.is_empty()
+            && self.reasons.iter().all(|r| KEYS.iter().any(|k| r.ends_with(&format!("({k})"))))
+    }
+
     /// The zone is of a later release than the global zone (predicted from the two
     /// `entire`s, or said by the attach): pkg never downgrades, so only a new image attaches.
     pub fn zone_newer_than_gz(&self) -> bool {

@@ -1136,6 +1136,41 @@ impl Run {
                 );
                 return Ok((RunResult::Failed, m));
             }
+            // auto: a prediction whose remedies the operator all skipped no longer stands in
+            // for the plain attach: it goes next and tells what really fails.
+            if self.choice == StrategyChoice::Auto
+                && self.attempts == 0
+                && !self.skipped.contains(&StrategyName::Attach)
+                && self.diagnosis.as_ref().is_some_and(|d| {
+                    d.predicted
+                        && !d.remedies.is_empty()
+                        && d.remedies.iter().all(|r| self.skipped.contains(r))
+                })
+            {
+                self.tried.retain(|s| *s != StrategyName::Attach);
+            }
+            // auto: the global zone's own publishers fail the attach, and gz-publishers, the
+            // one rung that keeps them out of its way, was skipped by the operator or has run:
+            // every other rung meets the same failure (image-create would re-create the image
+            // for nothing).
+            if self.choice == StrategyChoice::Auto
+                && self.tried.contains(&StrategyName::GzPublishers)
+                && self.diagnosis.as_ref().is_some_and(Diagnosis::only_gz_publishers)
+            {
+                let why = if self.skipped.contains(&StrategyName::GzPublishers) {
+                    "the operator skipped it"
+                } else {
+                    "it did not get past them"
+                };
+                let m = format!(
+                    "{}; no other strategy gets past a failure in the global zone's own \
+                     publishers: only gz-publishers keeps them out of the attach's way, and {why}; \
+                     fix them in the global zone (enable, re-point or unset the publisher named \
+                     above), or start a new run and let gz-publishers apply",
+                    self.failure_message()
+                );
+                return Ok((RunResult::Failed, m));
+            }
             let mut remedies =
                 self.diagnosis.as_ref().map(|d| d.remedies.clone()).unwrap_or_default();
             if self.choice == StrategyChoice::Auto
