@@ -197,6 +197,16 @@ const CASES: &[Case] = &[
     ("solaris11-zlogin-pkg-update-not-permissible.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
     ("solaris11-zone-session-install-gz-older.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
     ("solaris11-zone-prompt-update-synced-parent.txt", V::Failed, G::Solaris11, Some("no-solution"), None, 1),
+    // zoneadm's own checks before the brand runs (zoneadm.c validate_zonepath(), main()'s -R):
+    // named, no strategy (they were zone-verify-failed about the configuration, or
+    // unknown-failure with the ladder).
+    // A blog's OpenSolaris zone set-up: verify refuses the zonepath's mode.
+    ("serverhorror-opensolaris-verify-zonepath-mode.txt", V::Failed, G::Unknown, Some("zonepath-unusable"), None, 1),
+    // omniosorg/illumos-omnios#63: onu's zone update with zoneadm -R on a BE unmounted too early.
+    ("omnios-pr63-onu-zone-update-root-path.txt", V::Failed, G::Unknown, Some("zoneadm-altroot-missing"), None, 1),
+    // Solaris 11 corrects the mode itself and goes on (a cookbook's solaris10 zone install).
+    ("solaris11-cookbook-s10-install-zonepath-mode-corrected.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
+    ("solaris11-attach-zonepath-missing.txt", V::Failed, G::Unknown, Some("zonepath-missing"), None, 1),
 ];
 
 #[test]
@@ -946,4 +956,19 @@ fn a_pkg_command_typed_in_a_zone_gets_the_zone_s_commands_and_no_strategy() {
     let r = analyze("solaris11-not-permissible.log");
     assert!(r.finding("zone-pkg").is_none());
     assert_eq!(r.recommended, Some(S::Uninstall));
+}
+
+#[test]
+fn zoneadm_s_own_zonepath_checks_are_named_not_the_configuration() {
+    let r = analyze("serverhorror-opensolaris-verify-zonepath-mode.txt");
+    assert!(r.finding("zone-verify-failed").is_none());
+    assert_eq!(r.finding("zonepath-unusable").unwrap().evidence.len(), 4);
+    assert!(r.finding("log-elsewhere").is_none() && r.finding("unknown-failure").is_none());
+    // A mode zoneadm corrected itself is no failure.
+    let r = analyze("solaris11-cookbook-s10-install-zonepath-mode-corrected.txt");
+    assert!(r.finding("zonepath-unusable").is_none());
+    assert!(r.finding("zonepath-mode-corrected").is_some());
+    let r = analyze("omnios-pr63-onu-zone-update-root-path.txt");
+    assert!(r.finding("unknown-failure").is_none() && r.finding("log-elsewhere").is_none());
+    assert!(r.remedies.is_empty());
 }
