@@ -972,3 +972,13 @@ fn zoneadm_s_own_zonepath_checks_are_named_not_the_configuration() {
     assert!(r.finding("unknown-failure").is_none() && r.finding("log-elsewhere").is_none());
     assert!(r.remedies.is_empty());
 }
+
+#[test]
+fn a_brand_script_s_error_line_is_not_called_the_attach_s_in_an_install_log() {
+    for file in ["uar-kernel-zone-install-no-ai-media.txt", "solaris11-install-repository-down.txt"]
+    {
+        let r = analyze(file);
+        let f = r.finding("attach-error-line").unwrap();
+        assert!(!f.title.contains("attach"), "{file}: {}", f.title);
+    }
+}
