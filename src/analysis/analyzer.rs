@@ -14,7 +14,9 @@ use regex::bytes::Regex;
 use super::context::AnalysisContext;
 use super::findings::{Acc, FindingBuilder, keys};
 use super::generation::{Generation, GenerationVotes};
-use super::line::{MAX_MATCH_LEN, display, has_timestamp, normalise, subject};
+use super::line::{
+    MAX_MATCH_LEN, display, display_at, has_timestamp, normalise, offset_in, subject,
+};
 use super::markers::Marker;
 use super::report::{Evidence, LogKind, Report};
 use super::rules::{PatternOwner, Refinement, RuleSet, Subject};
@@ -484,8 +486,10 @@ impl<'r> Analyzer<'r> {
         self.ensure_started(n);
         let follow = rule.follow;
         self.take_facts(&caps, n, raw);
+        // A long line (a post flattened onto one) is shown around what matched.
+        let at = offset_in(raw, norm) + caps.get(0).map_or(0, |m| m.start());
         let acc = self.acc_mut(ri);
-        acc.add_evidence(n, raw);
+        acc.push_evidence(Evidence::new(n, display_at(raw, at)));
         acc.add_subjects(&caps, false);
         if let Some(p) = package {
             acc.add_package(p);
@@ -640,9 +644,10 @@ impl<'r> Analyzer<'r> {
             Marker::ZoneSession(open) => self.zone_session = open,
             Marker::LinkedParent => {
                 self.ensure_started(n);
+                let at = offset_in(raw, norm) + re.find(norm).map_or(0, |m| m.start());
                 push_vec_bounded(
                     &mut self.attempt.parent_lines,
-                    Evidence::new(n, display(raw)),
+                    Evidence::new(n, display_at(raw, at)),
                     KIND_LINES,
                 );
             }
