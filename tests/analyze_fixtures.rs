@@ -190,6 +190,23 @@ const CASES: &[Case] = &[
     ("zadm39-omnios-kvm-create-no-dataset.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
     // A Solaris 11.4/12 kernel zone installed from an archive without AI media.
     ("uar-kernel-zone-install-no-ai-media.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
+    // Round m. A zone's own pkg operation (zlogin ZONE pkg …, a zlogin session, or pkg
+    // comparing the image with the global zone's), formats of reference §3.9 and the Oracle
+    // Solaris 11.4 docs: the zone is attached, no zone strategy (it was uninstall, or
+    // global-zone-pkg for a zone's prompt).
+    ("solaris11-zlogin-pkg-update-not-permissible.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
+    ("solaris11-zone-session-install-gz-older.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
+    ("solaris11-zone-prompt-update-synced-parent.txt", V::Failed, G::Solaris11, Some("no-solution"), None, 1),
+    // zoneadm's own checks before the brand runs (zoneadm.c validate_zonepath(), main()'s -R):
+    // named, no strategy (they were zone-verify-failed about the configuration, or
+    // unknown-failure with the ladder).
+    // A blog's OpenSolaris zone set-up: verify refuses the zonepath's mode.
+    ("serverhorror-opensolaris-verify-zonepath-mode.txt", V::Failed, G::Unknown, Some("zonepath-unusable"), None, 1),
+    // omniosorg/illumos-omnios#63: onu's zone update with zoneadm -R on a BE unmounted too early.
+    ("omnios-pr63-onu-zone-update-root-path.txt", V::Failed, G::Unknown, Some("zoneadm-altroot-missing"), None, 1),
+    // Solaris 11 corrects the mode itself and goes on (a cookbook's solaris10 zone install).
+    ("solaris11-cookbook-s10-install-zonepath-mode-corrected.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
+    ("solaris11-attach-zonepath-missing.txt", V::Failed, G::Unknown, Some("zonepath-missing"), None, 1),
 ];
 
 #[test]
@@ -904,4 +921,64 @@ fn a_global_zone_pkg_command_gets_global_zone_advice() {
     let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
     assert!(r.finding("unknown-failure").is_some() && r.finding("log-elsewhere").is_none());
     assert!(r.finding("global-zone-pkg").is_some());
+}
+
+#[test]
+fn a_pkg_command_typed_in_a_zone_gets_the_zone_s_commands_and_no_strategy() {
+    // zlogin ZONE pkg …, and a zlogin session: the zone is named, its commands run in it.
+    for (file, zone) in [
+        ("solaris11-zlogin-pkg-update-not-permissible.txt", "web1"),
+        ("solaris11-zone-session-install-gz-older.txt", "app2"),
+    ] {
+        let r = analyze(file);
+        assert_eq!(r.zone.as_deref(), Some(zone), "{file}");
+        assert!(r.finding("zone-pkg").is_some(), "{file}");
+        assert!(r.finding("global-zone-pkg").is_none() && r.finding("log-elsewhere").is_none());
+        assert!(r.recommended.is_none() && r.findings.iter().all(|f| f.strategy.is_none()));
+        let commands: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+        assert!(
+            commands.iter().all(|c| !c.contains(" -R ")
+                && !c.starts_with("zonerescue")
+                && !c.starts_with("zoneadm")),
+            "{file}: {commands:?}"
+        );
+        let in_zone = format!("zlogin {zone} pkg sync-linked -nv");
+        assert!(commands.iter().any(|c| **c == in_zone), "{file}: {commands:?}");
+    }
+    // At a zone's prompt, the zone unnamed: pkg's "synced parent" says the image is a zone's;
+    // the commands are typed where the user is.
+    let r = analyze("solaris11-zone-prompt-update-synced-parent.txt");
+    assert!(r.finding("zone-pkg").is_some() && r.finding("global-zone-pkg").is_none());
+    assert!(
+        r.finding("zone-pkg").unwrap().next_commands.iter().any(|c| c == "pkg sync-linked -nv")
+    );
+    // The same reasons in an attach log are the attach's: its strategies stay.
+    let r = analyze("solaris11-not-permissible.log");
+    assert!(r.finding("zone-pkg").is_none());
+    assert_eq!(r.recommended, Some(S::Uninstall));
+}
+
+#[test]
+fn zoneadm_s_own_zonepath_checks_are_named_not_the_configuration() {
+    let r = analyze("serverhorror-opensolaris-verify-zonepath-mode.txt");
+    assert!(r.finding("zone-verify-failed").is_none());
+    assert_eq!(r.finding("zonepath-unusable").unwrap().evidence.len(), 4);
+    assert!(r.finding("log-elsewhere").is_none() && r.finding("unknown-failure").is_none());
+    // A mode zoneadm corrected itself is no failure.
+    let r = analyze("solaris11-cookbook-s10-install-zonepath-mode-corrected.txt");
+    assert!(r.finding("zonepath-unusable").is_none());
+    assert!(r.finding("zonepath-mode-corrected").is_some());
+    let r = analyze("omnios-pr63-onu-zone-update-root-path.txt");
+    assert!(r.finding("unknown-failure").is_none() && r.finding("log-elsewhere").is_none());
+    assert!(r.remedies.is_empty());
+}
+
+#[test]
+fn a_brand_script_s_error_line_is_not_called_the_attach_s_in_an_install_log() {
+    for file in ["uar-kernel-zone-install-no-ai-media.txt", "solaris11-install-repository-down.txt"]
+    {
+        let r = analyze(file);
+        let f = r.finding("attach-error-line").unwrap();
+        assert!(!f.title.contains("attach"), "{file}: {}", f.title);
+    }
 }

@@ -14,7 +14,9 @@ use regex::bytes::Regex;
 use super::context::AnalysisContext;
 use super::findings::{Acc, FindingBuilder, keys};
 use super::generation::{Generation, GenerationVotes};
-use super::line::{MAX_MATCH_LEN, display, has_timestamp, normalise, subject};
+use super::line::{
+    MAX_MATCH_LEN, display, display_at, has_timestamp, normalise, offset_in, subject,
+};
 use super::markers::Marker;
 use super::report::{Evidence, LogKind, Report};
 use super::rules::{PatternOwner, Refinement, RuleSet, Subject};
@@ -55,6 +57,8 @@ pub(crate) struct Facts {
     /// Packages an install asked for (`pkg install: No matching version of PKG …`, or named on
     /// a typed `pkg install` command line): not installed, so never a package to uninstall.
     pub requested: Vec<String>,
+    /// pkg spoke of an image that is a zone (see [`Marker::ChildImage`]).
+    pub child_image: bool,
 }
 
 /// State of the current attach attempt; a new attempt starts when a start marker follows a
@@ -74,9 +78,11 @@ pub(crate) struct Attempt {
     pub dated_lines: bool,
     /// What operation this attempt is (an attach unless its own lines say otherwise).
     pub kind: LogKind,
-    /// The attempt is a `pkg` command typed without `-R`: it works on the global zone's own
-    /// image.
+    /// The attempt is a `pkg` command typed without `-R`: it works on the image it runs in,
+    /// the global zone's unless typed in a zone (`in_zone`).
     pub gz_pkg: bool,
+    /// That command was typed in a zone: through `zlogin ZONE pkg …`, or in a zlogin session.
+    pub in_zone: bool,
     /// The lines that said so.
     pub kind_lines: Vec<Evidence>,
     /// The attempt is the global zone's pkg operation on its linked children (its zones):
@@ -172,6 +178,8 @@ pub struct Analyzer<'r> {
     /// Inside a pasted `pkg publisher` table: Some(true) a zone's, Some(false) the global
     /// zone's (a table without its command line counts as the global zone's).
     publisher_table: Option<bool>,
+    /// Inside a zlogin session: commands typed now run in the zone.
+    zone_session: bool,
     /// The files read, each with its first line in the whole input.
     files: Vec<(u64, String)>,
     /// Bytes seen other than NUL and newline, and how many of them are control bytes no text
@@ -204,6 +212,7 @@ impl<'r> Analyzer<'r> {
             held: None,
             skipping_long_line: false,
             publisher_table: None,
+            zone_session: false,
             files: Vec::new(),
             text_bytes: 0,
             binary_bytes: 0,
@@ -477,8 +486,10 @@ impl<'r> Analyzer<'r> {
         self.ensure_started(n);
         let follow = rule.follow;
         self.take_facts(&caps, n, raw);
+        // A long line (a post flattened onto one) is shown around what matched.
+        let at = offset_in(raw, norm) + caps.get(0).map_or(0, |m| m.start());
         let acc = self.acc_mut(ri);
-        acc.add_evidence(n, raw);
+        acc.push_evidence(Evidence::new(n, display_at(raw, at)));
         acc.add_subjects(&caps, false);
         if let Some(p) = package {
             acc.add_package(p);
@@ -588,6 +599,8 @@ impl<'r> Analyzer<'r> {
                 self.attempt.attach_typed = kind == LogKind::Attach;
                 self.attempt.gz_pkg =
                     kind == LogKind::Pkg && !norm.windows(4).any(|w| w == b" -R ");
+                self.attempt.in_zone = self.attempt.gz_pkg
+                    && (self.zone_session || norm.windows(7).any(|w| w == b"zlogin "));
                 if kind == LogKind::Pkg {
                     for p in installed_by_command(norm) {
                         push_unique(&mut self.facts.requested, p);
@@ -627,11 +640,14 @@ impl<'r> Analyzer<'r> {
                 self.attempt.brand_lines = true;
             }
             Marker::Hint(g) => self.votes.hint(g),
+            Marker::ChildImage => self.facts.child_image = true,
+            Marker::ZoneSession(open) => self.zone_session = open,
             Marker::LinkedParent => {
                 self.ensure_started(n);
+                let at = offset_in(raw, norm) + re.find(norm).map_or(0, |m| m.start());
                 push_vec_bounded(
                     &mut self.attempt.parent_lines,
-                    Evidence::new(n, display(raw)),
+                    Evidence::new(n, display_at(raw, at)),
                     KIND_LINES,
                 );
             }
@@ -800,6 +816,7 @@ impl<'r> Analyzer<'r> {
                 facts: &facts,
                 generation,
                 gz_image: false,
+                zone_image: false,
                 linked_child: false,
                 pkg_session: false,
             };
@@ -826,7 +843,14 @@ impl<'r> Analyzer<'r> {
         // The global zone's own operation that worked on its zones (linked children): pkg's
         // parent messages say so, with or without the command line.
         let parent = no_attach && !self.attempt.parent_lines.is_empty();
+        // A pkg command typed in a zone (zlogin), or whose image pkg shows to be a zone's: the
+        // zone's own operation, on a zone that is attached.
+        let zone_image = no_attach
+            && !parent
+            && self.attempt.gz_pkg
+            && (self.attempt.in_zone || self.facts.child_image);
         let gz_image = no_attach
+            && !zone_image
             && (self.attempt.gz_pkg || parent)
             && self.facts.zone.is_none()
             && self.facts.zone_root.is_none();
@@ -845,6 +869,7 @@ impl<'r> Analyzer<'r> {
             facts: &self.facts,
             generation,
             gz_image,
+            zone_image,
             linked_child,
             pkg_session,
         };

@@ -26,6 +26,7 @@ pub mod keys {
     pub const REPOSITORY_BEHIND: &str = "repository-behind";
     pub const INSTALL_LOG: &str = "install-log";
     pub const GLOBAL_ZONE_PKG: &str = "global-zone-pkg";
+    pub const ZONE_PKG: &str = "zone-pkg";
     pub const ONU_LOG: &str = "onu-log";
     pub const NOT_TEXT: &str = "not-text";
     pub const LINKED_CHILD_FAILED: &str = "linked-child-failed";
@@ -119,6 +120,10 @@ pub(crate) struct FindingBuilder<'a> {
     /// The input is a pkg operation on the global zone's own image (a `pkg` command typed
     /// without `-R`, no zone named): advice for the global zone, no zone strategy.
     pub gz_image: bool,
+    /// The input is a pkg operation of a zone's own image, typed in the zone (`zlogin ZONE
+    /// pkg …`, a zlogin session) or shown by pkg to be a zone's: the zone is attached, no
+    /// zone strategy; the zone's commands run in it.
+    pub zone_image: bool,
     /// The input is the global zone's pkg operation, and its sync of a zone (a linked child,
     /// named) failed: no attach failed, the zone is installed; no zone strategy, and the
     /// zone's commands run in it (`zlogin ZONE pkg …`).
@@ -254,7 +259,7 @@ impl FindingBuilder<'_> {
                 // A global zone's pkg command printed its own errors: there is no brand log.
                 let brand_log =
                     !attempt.brand_lines || (self.facts.log_file.is_some() && !attempt.dated_lines);
-                if brand_log && !self.gz_image && !self.linked_child {
+                if brand_log && !self.gz_image && !self.zone_image && !self.linked_child {
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
             }
@@ -274,6 +279,9 @@ impl FindingBuilder<'_> {
         if self.linked_child && failed {
             self.add_synthetic(&mut accs, keys::LINKED_CHILD_FAILED, &attempt.parent_lines);
         }
+        if self.zone_image && failed {
+            self.add_synthetic(&mut accs, keys::ZONE_PKG, &attempt.kind_lines);
+        }
         self.apply_suppression(&mut accs);
         let mut findings: Vec<(i32, Finding)> =
             accs.iter().filter_map(|a| self.finding(a).map(|f| (self.priority(a), f))).collect();
@@ -283,7 +291,7 @@ impl FindingBuilder<'_> {
         let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
         // A Solaris 10 zone: zonerescue's strategies do not apply to it.
         let svr4 = findings.iter().any(|f| f.key == keys::SVR4_ZONE);
-        if other_operation || self.linked_child || svr4 {
+        if other_operation || self.linked_child || self.zone_image || svr4 {
             // What failed in another operation may be named, but no attach strategy answers it.
             for f in &mut findings {
                 f.strategy = None;
@@ -669,9 +677,17 @@ impl FindingBuilder<'_> {
     fn fill(&self, template: &str, f: &Finding) -> Option<String> {
         let gz;
         let child;
-        let template = if self.linked_child {
-            // The zone is installed (and likely running): its image is worked on inside it.
-            child = template.replace("pkg -R {zoneroot} ", "zlogin {zone} pkg ");
+        let template = if self.linked_child || self.zone_image {
+            // The zone is installed (and likely running): its image is worked on inside it, in
+            // the shell the command was typed in when the zone is not named.
+            let zone_pkg = if self.zone().is_some() { "zlogin {zone} pkg " } else { "pkg " };
+            child = template.replace("pkg -R {zoneroot} ", zone_pkg);
+            // It is attached: no attach or detach of it is a next step.
+            if child.contains("zoneadm -z {zone} attach")
+                || child.contains("zoneadm -z {zone} detach")
+            {
+                return None;
+            }
             child.as_str()
         } else if self.gz_image {
             gz = template.replace("pkg -R {zoneroot} ", "pkg ");

@@ -155,12 +155,59 @@ pub fn display(raw: &[u8]) -> String {
     if cut {
         s = &s[..MAX_EVIDENCE_LEN];
     }
-    let mut out: String =
-        String::from_utf8_lossy(s).chars().filter(|c| *c == '\t' || !c.is_control()).collect();
+    let mut out = text(s);
     if cut {
         out.push_str(" …");
     }
     out
+}
+
+/// Bytes shown before the match when a long line is shown around it.
+const CONTEXT_BEFORE: usize = 60;
+/// Bytes shown of a long line around a match.
+const WINDOW: usize = 240;
+
+/// A line as report text, shown around byte `at` (where a pattern matched): as [`display`]
+/// when that shows the match, else a short window from a little before it, `…` where the line
+/// was cut (a whole post pasted onto one line).
+pub fn display_at(raw: &[u8], at: usize) -> String {
+    let s = trim_end(raw);
+    if s.len() <= MAX_EVIDENCE_LEN || at + CONTEXT_BEFORE * 2 <= MAX_EVIDENCE_LEN || at >= s.len() {
+        return display(raw);
+    }
+    // From the first word that starts within the context, to the last word end in the window.
+    let mut start = at - CONTEXT_BEFORE;
+    if let Some(p) = s[start..at].iter().position(|&b| b == b' ') {
+        start += p + 1;
+    }
+    while start < at && is_continuation(s[start]) {
+        start += 1;
+    }
+    let mut end = (start + WINDOW).min(s.len());
+    if end < s.len() {
+        if let Some(p) = s[at..end].iter().rposition(|&b| b == b' ') {
+            end = at + p;
+        }
+        while end > at && is_continuation(s[end]) {
+            end -= 1;
+        }
+    }
+    let tail = if end < s.len() { " …" } else { "" };
+    format!("… {}{tail}", text(s[start..end].trim_ascii()))
+}
+
+/// Where `inner`, a part of `outer` (a normalised line of its raw line), starts in it.
+pub fn offset_in(outer: &[u8], inner: &[u8]) -> usize {
+    (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize).min(outer.len())
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xc0 == 0x80
+}
+
+/// Lossy UTF-8, control characters dropped, tabs kept.
+fn text(s: &[u8]) -> String {
+    String::from_utf8_lossy(s).chars().filter(|c| *c == '\t' || !c.is_control()).collect()
 }
 
 fn trim_end(mut s: &[u8]) -> &[u8] {
@@ -230,6 +277,30 @@ mod tests {
         assert!(display(&long).len() < MAX_EVIDENCE_LEN + 10);
         assert_eq!(display(b"a\x1b[31mb\0c\r\n"), "a[31mbc");
         assert_eq!(display(&[0xa4, 0xa2, b'!']), "\u{fffd}\u{fffd}!");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_its_match() {
+        let mut line = "word ".repeat(200).into_bytes();
+        line.extend_from_slice(b"pkg: 0/1 catalogs successfully updated: ");
+        line.extend_from_slice("más ".repeat(100).as_bytes());
+        let at = 1000;
+        let shown = display_at(&line, at);
+        assert!(shown.starts_with("… word ") && shown.ends_with(" …"), "{shown}");
+        assert!(shown.contains("pkg: 0/1 catalogs successfully updated:"), "{shown}");
+        assert!(shown.len() < WINDOW + 10, "{shown}");
+        // A match near the start, or a line short enough, is shown as before.
+        assert_eq!(display_at(&line, 10), display(&line));
+        assert_eq!(display_at(b"short line", 6), "short line");
+        // A window cut inside a character or a word never splits either.
+        for at in 900..1100 {
+            let shown = display_at(&line, at);
+            assert!(!shown.contains('\u{fffd}'), "{at}: {shown}");
+        }
+        let nospace = "é".repeat(400);
+        assert!(!display_at(nospace.as_bytes(), 501).contains('\u{fffd}'));
+        let norm = &line[3..];
+        assert_eq!(offset_in(&line, norm), 3);
     }
 
     #[test]

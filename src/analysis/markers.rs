@@ -34,6 +34,12 @@ pub enum Marker {
     /// The global zone's own pkg operation on its linked children (its zones): it recursed
     /// into one, a child's operation failed, or it refused because the image has children.
     LinkedParent,
+    /// pkg's words for an image that is a zone, a linked child of the global zone: its name
+    /// `(zone:NAME)`, or a reason only a child's solver gives (the global zone's version).
+    ChildImage,
+    /// zlogin opened (`true`) or closed a session in the zone named by group `zone`: the
+    /// commands typed in it are the zone's.
+    ZoneSession(bool),
     /// Names facts through named groups `zone`, `zoneroot`, `log`, `gz_entire`,
     /// `zone_entire`, `gz_publisher`, `disabled_publisher`, `dataset`.
     Fact,
@@ -80,7 +86,7 @@ pub const MARKERS: &[(Marker, &str)] = &[
     // `pkg set-publisher …`); listings (`pkg publisher`, `pkg list`, `pkg info`) are not one
     (
         Marker::Command(LogKind::Pkg),
-        "[#$%>] +((pfexec|sudo) +)?(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$)",
+        "[#$%>] +((pfexec|sudo) +)?((/usr/sbin/)?zlogin +(?P<zone>[^ -][^ ]*) +((pfexec|sudo) +)?)?(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$)",
     ),
     // illumos-gate usr/src/tools/scripts/onu.sh: `onu -t BE [-d DIR | -u URI] …`
     (Marker::Command(LogKind::Onu), "[#$%>] +((pfexec|sudo) +)?([^ ]*/)?onu +-[a-zA-Z]"),
@@ -180,7 +186,20 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Fact, "zoneadm: zone (?P<zone>[^ ']+) failed to verify"),
     (Marker::Fact, "/var/tmp/(?P<zone>[^/ ]+)\\.attach_log\\."),
     (Marker::Fact, "Packages in zone (?P<zone>[^ ]+) are out of sync"),
-    (Marker::Fact, "\\(zone:(?P<zone>[^) ]+)\\)"),
+    // pkg names a zone's image `(zone:NAME)` ("No updates available for this image.
+    // (zone:z1)"); a zone's solver names the global zone's version (reference §3.9: "global
+    // zone" when the image is a zone, "parent image" otherwise; "synced parent")
+    (Marker::ChildImage, "\\(zone:(?P<zone>[^) ]+)\\)"),
+    (
+        Marker::ChildImage,
+        "(Parent image|Global zone) has an? (incompatible )?(newer|older) version",
+    ),
+    (Marker::ChildImage, "Package in (parent( image)?|global zone) is from a different publisher"),
+    (Marker::ChildImage, "Package [^ ]+ is not installed in (global zone|parent image)"),
+    (Marker::ChildImage, "Excluded by synced parent incorporation"),
+    // zlogin's own lines around an interactive session
+    (Marker::ZoneSession(true), "^\\[Connected to zone '(?P<zone>[^']+)' "),
+    (Marker::ZoneSession(false), "^\\[Connection to zone '[^']+' [^ ]+ closed\\]"),
     // a global zone's `pkg update` that failed to sync a zone names it as a linked child
     (Marker::Fact, "(for child|Linked image) 'zone:(?P<zone>[^']+)'"),
     (Marker::Fact, "pkg -R (?P<zoneroot>/[^ ]+/root) "),
