@@ -137,7 +137,13 @@ fn omnios_disables_the_dead_publisher_and_keeps_its_proxy_and_key() {
 fn s11express_readds_the_support_publisher_with_its_proxy_key_and_certificate() {
     let sim =
         Sim::from_file(&sim_support::world("s11express-gz-support-publisher-with-proxy-and-ssl"));
-    let (changes, _) = rescued_with_support_publisher_intact(&sim, "mini", "support");
+    let (changes, events) = rescued_with_support_publisher_intact(&sim, "mini", "support");
+    // Out of the attach's way, the support publisher was not re-created in the zone: said,
+    // with the command that adds it (a plain attach would have; adversarial round l, F7).
+    let f = finding(&events, "gz-publishers.missing-in-zone").expect("the zone's lack is said");
+    assert!(f["title"].as_str().unwrap().contains("support"), "{f}");
+    let r = f["remediation"].as_str().unwrap();
+    assert!(r.contains("set-publisher -g https://pkg.example.com/support/ support"), "{f}");
     assert_eq!(changes.len(), 2, "{changes:#?}");
     assert_eq!(changes[0], "unset-publisher support");
     assert_eq!(

@@ -1393,6 +1393,18 @@ impl Run {
         let mut undone = false;
         for st in &steps {
             let name: Option<StrategyName> = st.name.parse().ok();
+            // A rung that applied and then met no attach (the run was interrupted before it,
+            // or stopped at a later rung): the next attempt includes it, as for one killed
+            // before its attach. A failed attach ends its rungs `attach-failed` (a re-attach
+            // step too); a successful one ends the run.
+            if st.outcome == Some(StepOutcome::AttachFailed) || st.name == "re-attach" {
+                pending_attach = false;
+            }
+            if st.outcome == Some(StepOutcome::Done)
+                && name.is_some_and(|s| s != StrategyName::Attach)
+            {
+                pending_attach = true;
+            }
             if st.state == super::journal::StepState::Started {
                 let completed = self.journal.applied_unended(st);
                 // A plain attach changes nothing before its attach -u: cut short, it is simply
@@ -2411,6 +2423,7 @@ impl Run {
         } else {
             Vec::new()
         };
+        let unset = guard.as_ref().map(|g| g.unset_for_attach()).unwrap_or_default();
         let reenable = self.reenable_plan(&copied_disabled);
         // Journalled: an attach that finishes after this run was killed still needs it.
         self.journal.reenable_in_zone = reenable.0.clone();
@@ -2442,11 +2455,56 @@ impl Run {
         if attached && !copied_disabled.is_empty() {
             self.reenable_copied_in_zone(reenable);
         }
+        if attached && !unset.is_empty() {
+            self.note_unset_missing_in_zone(&unset);
+        }
         self.journal.reenable_in_zone.clear();
         self.diagnosis = Some(result.diagnosis);
         self.follow_cloned_zbe()?;
         self.save()?;
         Ok(attached)
+    }
+
+    /// Solaris 11 Express's attach re-creates the global zone's publishers in the zone: those
+    /// unset for it are not among them, where a plain attach would have added them. They are
+    /// named, with the command that adds each (the global zone's origin; its SSL
+    /// key/certificate and proxy as `pkg publisher NAME` shows them), rather than leaving the
+    /// zone silently cut off them (updates, support repositories).
+    fn note_unset_missing_in_zone(&mut self, unset: &[String]) {
+        self.facts.refresh_zone(&self.exec.runner);
+        let has = |n: &str| self.facts.zone_publishers.iter().any(|p| p.name == n);
+        let missing: Vec<&String> = unset.iter().filter(|n| !has(n)).collect();
+        if missing.is_empty() {
+            return;
+        }
+        let root = self.facts.zone_root.display().to_string();
+        let commands: Vec<String> = missing
+            .iter()
+            .filter_map(|n| {
+                let p = self.facts.gz_publishers.iter().find(|p| p.name == **n)?;
+                let origin = p.origins.iter().find(|o| o.enabled).or(p.origins.first())?;
+                let disable = if p.enabled { "" } else { " --disable" };
+                Some(format!("pkg -R {root} set-publisher -g {}{disable} {n}", origin.uri))
+            })
+            .collect();
+        let names: Vec<&str> = missing.iter().map(|n| n.as_str()).collect();
+        self.emit(Event::Finding(
+            Finding::warn(
+                "gz-publishers.missing-in-zone",
+                Severity::Medium,
+                format!(
+                    "the zone lacks the global zone's publisher(s) {}: they were out of the \
+                     attach's way, and this release's attach re-creates in the zone only the \
+                     global zone's publishers it finds",
+                    names.join(", ")
+                ),
+            )
+            .remediation(format!(
+                "if the zone should use them, add them as the global zone has them (with -k/-c \
+                 and --proxy as `pkg publisher NAME` shows there): {}",
+                commands.join("; ")
+            )),
+        ));
     }
 
     /// Returns the zone to the pre-rescue image `pre` (detached): `zfs rollback -r`, or, once an

@@ -523,6 +523,14 @@ impl GzPublisherGuard {
         }
     }
 
+    /// The publishers this guard unset for the attach (none when it disabled them).
+    pub fn unset_for_attach(&self) -> Vec<String> {
+        match self.how {
+            Simplification::Unset => self.taken.clone(),
+            Simplification::Disable => Vec::new(),
+        }
+    }
+
     /// Puts back every publisher taken away and compares with the original.
     pub fn restore(&mut self, exec: &Exec) -> RestoreReport {
         if self.restored {
