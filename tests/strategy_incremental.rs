@@ -223,6 +223,17 @@ fn the_single_strategy_and_the_ladder_step_again_too() {
     }
 }
 
+/// A rename mapped by a step, whose record the final repository no longer holds: the summary
+/// counts the package as renamed (finding `zone.packages-renamed`), not among the removed.
+/// Before, `pkg info -r` after the attach found no record, and openssl was reported removed
+/// with the advice to install it again.
+#[test]
+fn a_rename_a_step_mapped_is_not_reported_removed() {
+    let (_, s, listed) = attached_by_auto("omnios-rename-mapped-by-a-step", "build01");
+    assert!(listed.contains("library/security/openssl-11"), "{listed}");
+    assert_eq!(s["packages_removed"], serde_json::json!(["runtime/python-27"]), "{s}");
+}
+
 #[test]
 fn a_package_the_step_cannot_keep_goes_first_and_the_renamed_one_stays() {
     // The step to 134 is blocked by Sun Studio (removed at 125); it must be uninstalled and

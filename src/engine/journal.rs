@@ -85,6 +85,10 @@ pub struct Journal {
     /// enabled again once it attached, by `resume` when this run was killed inside it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reenable_in_zone: Vec<String>,
+    /// Renames the zone's packages went through in this run's steps (old, new), learnt while
+    /// the step's repository still held the record: the final one may not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<(String, String)>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -188,6 +192,7 @@ impl Journal {
             skipped_by_operator: Vec::new(),
             stopped_outside: None,
             zone_packages_at_start: Vec::new(),
+            renamed: Vec::new(),
             reenable_in_zone: Vec::new(),
         }
     }

@@ -1997,6 +1997,9 @@ impl Run {
         if s == StrategyName::GzPublishers {
             self.simplify_gz = true;
         }
+        if s == StrategyName::Incremental && !self.exec.dry_run {
+            self.note_step_renames();
+        }
         self.save()?;
         Ok(RungStep::Applied { n, detail })
     }
@@ -2666,8 +2669,26 @@ impl Run {
         if gone.is_empty() || self.exec.dry_run {
             return Vec::new();
         }
-        // A package the update renamed is still there under its new name: not lost.
-        let renamed = self.renamed_now_installed(&gone);
+        // A package the update renamed is still there under its new name: not lost. Also
+        // one a step renamed, which the final repository may hold no record of.
+        let mut renamed = self.renamed_now_installed(&gone);
+        for (old, new) in &self.journal.renamed {
+            let mut to = new;
+            // Renamed again by a later step: followed to what is installed now (bounded: a
+            // record cannot make it loop).
+            for _ in 0..self.journal.renamed.len() {
+                match self.journal.renamed.iter().find(|(o, _)| o == to) {
+                    Some((_, next)) => to = next,
+                    None => break,
+                }
+            }
+            if gone.contains(old)
+                && self.facts.zone_packages.contains(to)
+                && !renamed.iter().any(|(o, _)| o == old)
+            {
+                renamed.push((old.clone(), to.clone()));
+            }
+        }
         gone.retain(|p| !renamed.iter().any(|(old, _)| old == p));
         if !renamed.is_empty() {
             let each: Vec<String> =
@@ -2706,6 +2727,25 @@ impl Run {
         }
         self.emit(Event::Finding(f));
         gone
+    }
+
+    /// Right after a step moved the image: the packages it no longer has that it renamed
+    /// (asked now, while the zone's publisher is the step's repository, which holds the rename
+    /// record the final one may not), kept in the journal for the summary.
+    fn note_step_renames(&mut self) {
+        self.facts.refresh_zone(&self.exec.runner);
+        let known = |p: &String| self.journal.renamed.iter().any(|(o, _)| o == p);
+        let gone: Vec<String> = self
+            .packages_at_start
+            .iter()
+            .chain(self.journal.renamed.iter().map(|(_, n)| n))
+            .filter(|p| !self.facts.zone_packages.contains(p) && !known(p))
+            .cloned()
+            .collect();
+        if !gone.is_empty() {
+            let found = self.renamed_now_installed(&gone);
+            self.journal.renamed.extend(found);
+        }
     }
 
     /// Of `gone`, those whose newest catalog record (`pkg info -r`) renames them to a package
