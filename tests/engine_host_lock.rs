@@ -99,3 +99,40 @@ fn a_run_on_another_zone_restores_what_a_killed_run_left_simplified() {
     .unwrap();
     assert_eq!(j["gz_publishers_modified"], false, "{j}");
 }
+
+/// While a run is in its preflight (its lock held, no journal yet: on a host, minutes of
+/// catalog refreshes), `status` says a run is starting, and `rollback` and `snapshots --prune`
+/// are refused as for a locked zone (exit 4). Before, all three said no run was recorded
+/// (adversarial round l, F9).
+#[test]
+fn a_run_in_its_preflight_is_seen_by_status_rollback_and_prune() {
+    let sim = Sim::from_file(&sim_support::scenario("omnios-postgres-removed"));
+    // Slowed down: preflight's catalog refresh lasts seconds.
+    let mut run = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "--yes", "pg01"])
+        .env("ZONESIM_SPEED", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = || {
+        let out = sim_support::zonerescue(&sim.dir).args(["status", "pg01"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut said = status();
+    while !said.contains("is in its preflight") {
+        assert!(std::time::Instant::now() < deadline, "status never saw the run: {said}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        said = status();
+    }
+    assert!(!sim.dir.join("state/pg01/journal.json").exists(), "{said}");
+    for args in [&["rollback", "pg01", "--yes"][..], &["snapshots", "pg01", "--prune", "--yes"]] {
+        let out = sim_support::zonerescue(&sim.dir).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {stderr}");
+        assert!(stderr.contains("has not written its journal yet"), "{args:?}: {stderr}");
+    }
+    run.kill().unwrap();
+    run.wait().unwrap();
+}

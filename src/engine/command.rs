@@ -47,9 +47,10 @@ fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone);
     match Journal::load(&dir)? {
-        None => {
-            outln!("zone {zone}: no zonerescue run recorded in {}", dir.display())?;
-        }
+        None => match super::lock::starting_run(&dir, zone) {
+            Some(starting) => outln!("zone {zone}: {starting}")?,
+            None => outln!("zone {zone}: no zonerescue run recorded in {}", dir.display())?,
+        },
         Some(j) if cli.global.json => {
             outln!("{}", serde_json::to_string(&j)?)?;
         }

@@ -125,6 +125,23 @@ pub(super) fn is_contended(e: &std::io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EACCES))
 }
 
+/// While a run is in its preflight (the lock taken, no journal yet): what to say instead of
+/// "no run recorded". A read-only probe (`F_GETLK`): the lock file is neither created nor
+/// locked, so a run starting meanwhile is never refused because of it.
+pub fn starting_run(zone_dir: &Path, zone: &str) -> Option<String> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(zone_dir.join("lock"))
+        .ok()?;
+    let pid = conflicting_pid(&file, libc::F_WRLCK as libc::c_short)?;
+    Some(format!(
+        "a zonerescue run (pid {pid}) holds the lock on zone {zone} and has not written its \
+         journal yet: it is in its preflight, before the pre-rescue snapshot; ask again in a \
+         moment (`zonerescue status {zone}`)"
+    ))
+}
+
 /// The lock for a subcommand (rollback, snapshots --prune): `Ok(Err(code))` after printing
 /// who holds it when another run does.
 pub fn lock_or_report(zone_dir: &Path, zone: &str) -> Result<Result<ZoneLock, u8>, LockError> {

@@ -34,6 +34,10 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         Ok(exit::REFUSED)
     };
     let Some(mut journal) = Journal::load(&dir)? else {
+        if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
+            eprintln!("zonerescue: rollback of zone {zone} refused: {starting}");
+            return Ok(exit::LOCKED);
+        }
         return refuse(format!("no zonerescue run is recorded in {}", dir.display()));
     };
     let _lock = match lock_or_report(&dir, zone.as_str())? {

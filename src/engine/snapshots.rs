@@ -69,6 +69,10 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone.as_str());
     let Some(journal) = Journal::load(&dir)? else {
+        if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
+            eprintln!("zonerescue: {starting}");
+            return Ok(exit::LOCKED);
+        }
         eprintln!("zonerescue: no zonerescue run is recorded for zone {zone} in {}", dir.display());
         return Ok(exit::REFUSED);
     };
