@@ -1044,8 +1044,13 @@ impl Run {
     /// strategy): the way up may take several steps — OmniOS upgrades from one LTS release to
     /// the next only, and a rename may be recorded only by a later intermediate release than
     /// the first step reached. Each step moves the zone up, so this ends.
+    /// (The ladder and the single strategy judge nothing else by the facts, but this is the
+    /// strategy's own way: another step only when an intermediate build is left to step to.
+    /// auto's planner asks that of every rung anyway.)
     fn may_step_again(&self) -> bool {
         self.journal.step_from.zip(self.facts.zone_build()).is_some_and(|(from, now)| now > from)
+            && (self.choice == StrategyChoice::Auto
+                || strategies::make(StrategyName::Incremental).worth_trying(&self.input()).is_ok())
     }
 
     /// The GZ's first publisher, when the last attach could not reach it.
