@@ -90,6 +90,28 @@ fn a_stale_failed_attach_is_tried_again() {
     assert_eq!(s["attempts"], 2, "plain attach first, then the remedy: {s}");
 }
 
+/// The operator's attach was killed by a signal (its log ends in `Killed`): it says nothing
+/// about the image, so auto attaches plainly first (here that is all it takes). Before, it
+/// adopted the log as the plain attach's failure and went on to a rung the zone did not need.
+#[test]
+fn an_operators_attach_killed_by_a_signal_is_not_taken_for_a_diagnosis() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = Sim::new("s11express-minor-update");
+    sim.detach("db01");
+    let log = sim.dir.join("var/tmp/db01.attach_log.KiLLed");
+    let text = "[Mon Nov 14 10:00:00 UTC 2011] Log File: /var/tmp/db01.attach_log.KiLLed\n\
+                [Mon Nov 14 10:00:00 UTC 2011]        Attach Path: /zones/db01/root\n\
+                [Mon Nov 14 10:00:02 UTC 2011]   Updating non-global zone: Output follows\n\
+                Killed\n";
+    std::fs::write(&log, text).unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let events = rescue(&sim, "db01");
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+    assert!(!events.iter().any(|e| e["key"] == "attach.previous-failure"), "{s}");
+}
+
 /// OpenIndiana, an enabled GZ publisher whose server is gone and a PostgreSQL the release
 /// dropped. The operator's attach failed on the dead publisher — after copying it into the
 /// zone image — so its log names no package. Auto still knows all three remedies before its

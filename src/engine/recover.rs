@@ -949,7 +949,12 @@ impl Run {
     fn adopt_operators_attempt(&mut self) {
         let Some((path, age)) = self.fresh_operator_log() else { return };
         let Some(mut d) = self.diagnose_newest_log() else { return };
-        if d.attached || d.reasons.is_empty() {
+        // An attempt a signal cut short, or pkg crashing in it, says nothing about the image:
+        // the plain attach goes first, as without a log.
+        let cut_short = environment::of_diagnosis(&d, "").is_some_and(|f| {
+            matches!(f.cause, environment::Cause::Interrupted | environment::Cause::Crashed)
+        });
+        if d.attached || d.reasons.is_empty() || cut_short {
             self.last_log = None;
             return;
         }
