@@ -1187,19 +1187,22 @@ fn an_interrupt_during_a_rung_stops_before_the_next_rung_and_resume_goes_on() {
 
 /// The summary says which packages an attached zone no longer has (and a finding what came
 /// instead: a rename shows as its new name), so an uninstall or an image-create is not missed.
+/// backup01's rsync was renamed by the step through r151046, whose record the r151054
+/// repository no longer holds: renamed, not removed (before 3e10a90 it was listed removed).
 #[test]
 fn the_summary_names_the_packages_the_zone_no_longer_has() {
     let names = |v: &Value| -> Vec<String> {
         v.as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect()
     };
-    for (scn, zone, gone) in [
+    for (scn, zone, gone, renamed) in [
         (
             "omnios-postgres-removed.toml",
             "pg01",
             &["database/postgresql-12", "database/postgresql-12/contrib"][..],
+            None,
         ),
-        ("omnios-rename-needs-incremental.toml", "backup01", &["network/rsync"][..]),
-        ("s11express-minor-update.toml", "db01", &[][..]),
+        ("omnios-rename-needs-incremental.toml", "backup01", &[][..], Some("network/rsync")),
+        ("s11express-minor-update.toml", "db01", &[][..], None),
     ] {
         let d = init(&scenario(scn));
         let (out, ev) = rescue(d.path(), zone, &["--yes"]);
@@ -1208,6 +1211,12 @@ fn the_summary_names_the_packages_the_zone_no_longer_has() {
         assert_eq!(names(&s["packages_removed"]), gone, "{scn}: {s}");
         let finding = ev.iter().find(|e| e["key"] == "zone.packages-removed");
         assert_eq!(finding.is_some(), !gone.is_empty(), "{scn}: {finding:?}");
+        let said = ev.iter().find(|e| e["key"] == "zone.packages-renamed");
+        let said = said.and_then(|f| f["title"].as_str()).unwrap_or_default();
+        match renamed {
+            Some(old) => assert!(said.contains(&format!("{old} → ")), "{scn}: {said}"),
+            None => assert!(said.is_empty(), "{scn}: {said}"),
+        }
     }
 }
 
