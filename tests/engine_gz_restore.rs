@@ -427,12 +427,7 @@ fn resume_after_a_kill_in_gz_publishers_attach_is_a_re_attach() {
     let (events, code) = sim_support::rescue_json(&sim.dir, "mail01", &["resume"]);
     let s = events.last().unwrap();
     assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
-    let started: Vec<&str> = events
-        .iter()
-        .filter(|e| e["event"] == "step-start")
-        .map(|e| e["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(started, ["re-attach"], "{s}");
+    assert_eq!(sim_support::step_names(&events), ["re-attach"], "{s}");
     assert_eq!(s["strategies_applied"], serde_json::json!(["gz-publishers"]), "{s}");
 }
 

@@ -479,12 +479,7 @@ fn resume_after_a_kill_in_the_first_uninstall_does_not_attach_first() {
         assert_eq!(sim_support::attach_runs(d.path()), attaches, "{earlier}: killed before");
         let before = gz_tsv(d.path());
         let events = resume_and_check(d.path(), "pg01", &before, earlier, &[]);
-        let steps: Vec<&str> = events
-            .iter()
-            .filter(|e| e["event"] == "step-start")
-            .map(|e| e["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(steps, ["uninstall"], "{earlier}");
+        assert_eq!(sim_support::step_names(&events), ["uninstall"], "{earlier}");
         assert_eq!(sim_support::attach_runs(d.path()), attaches + 1, "{earlier}");
     }
 }
@@ -565,12 +560,7 @@ fn resume_after_an_interrupt_before_the_attach_only_attaches() {
     assert_eq!(applied(&last), ["gz-publishers", "uninstall"], "{last}");
     assert_eq!(sim_support::attach_runs(d.path()), 0, "{last}");
     let events = resume_and_check(d.path(), "web01", &before, "interrupted before the attach", &[]);
-    let steps: Vec<&str> = events
-        .iter()
-        .filter(|e| e["event"] == "step-start")
-        .map(|e| e["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(steps, ["re-attach"]);
+    assert_eq!(sim_support::step_names(&events), ["re-attach"]);
     assert_eq!(applied(events.last().unwrap()), ["gz-publishers", "uninstall"]);
     assert_eq!(sim_support::attach_runs(d.path()), 1);
 }

@@ -112,10 +112,13 @@ impl Diagnosis {
     /// publisher beforehand.)
     pub fn only_gz_publishers(&self) -> bool {
         const KEYS: [&str; 2] = ["gz-publisher-disabled", "publisher-unreachable-gz"];
-        !self.attached
-            && !self.predicted
-            && !self.reasons.is_empty()
-            && self.reasons.iter().all(|r| KEYS.iter().any(|k| r.ends_with(&format!("({k})"))))
+        !self.attached && !self.predicted && !self.reasons.is_empty() && self.only_because_of(&KEYS)
+    }
+
+    /// Every inhibiting finding (each reason ends with its key in parentheses) is one of
+    /// `keys` (true when there is none).
+    pub fn only_because_of(&self, keys: &[&str]) -> bool {
+        self.reasons.iter().all(|r| keys.iter().any(|k| r.ends_with(&format!("({k})"))))
     }
 
     /// The zone is of a later release than the global zone (predicted from the two

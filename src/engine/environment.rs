@@ -152,18 +152,16 @@ pub fn of_diagnosis(d: &Diagnosis, command: &str) -> Option<Failure> {
         Cause::Crashed
     } else if d.keys.iter().any(|k| k == INTERRUPTED) {
         Cause::Interrupted
-    } else if d.keys.iter().any(|k| TRANSPORT.contains(&k.as_str())) && !other_than_transport(d) {
+    } else if d.keys.iter().any(|k| TRANSPORT.contains(&k.as_str()))
+        // Not when another inhibiting cause stands beside it (a certificate, an incomplete
+        // repository, a solver answer): then the failure is not only the connection.
+        && d.only_because_of(&TRANSPORT)
+    {
         Cause::Transport { publishers: d.publishers.clone(), origins: d.origins.clone() }
     } else {
         return None;
     };
     Some(Failure { cause, command: command.into(), said })
-}
-
-/// Whether the diagnosis names another inhibiting cause besides transport (a certificate, an
-/// incomplete repository, a solver answer): then the failure is not only the connection.
-fn other_than_transport(d: &Diagnosis) -> bool {
-    d.reasons.iter().any(|r| !TRANSPORT.iter().any(|k| r.ends_with(&format!("({k})"))))
 }
 
 /// `text` read with the analyzer's rules (its out-of-space, ZBE, transport and `pkg-crashed`

@@ -2490,14 +2490,19 @@ impl Run {
         if missing.is_empty() {
             return;
         }
-        let root = self.facts.zone_root.display().to_string();
+        let zp = self.facts.zone_pkg();
         let commands: Vec<String> = missing
             .iter()
             .filter_map(|n| {
                 let p = self.facts.gz_publishers.iter().find(|p| p.name == **n)?;
                 let origin = p.origins.iter().find(|o| o.enabled).or(p.origins.first())?;
-                let disable = if p.enabled { "" } else { " --disable" };
-                Some(format!("pkg -R {root} set-publisher -g {}{disable} {n}", origin.uri))
+                let sp = crate::commands::pkg::SetPublisher {
+                    name: p.name.clone(),
+                    add_origins: vec![origin.uri.clone()],
+                    enable: (!p.enabled).then_some(false),
+                    ..Default::default()
+                };
+                zp.set_publisher_spec(&sp).ok().map(|spec| spec.display())
             })
             .collect();
         let names: Vec<&str> = missing.iter().map(|n| n.as_str()).collect();

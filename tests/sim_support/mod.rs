@@ -49,6 +49,15 @@ pub fn event_field(events: &[serde_json::Value], event: &str, name: &str, field:
         .to_string()
 }
 
+/// The rungs (and re-attach steps) a run started, in order.
+pub fn step_names(events: &[serde_json::Value]) -> Vec<&str> {
+    events
+        .iter()
+        .filter(|e| e["event"] == "step-start")
+        .filter_map(|e| e["name"].as_str())
+        .collect()
+}
+
 pub struct Sim {
     pub tmp: tempfile::TempDir,
     pub dir: PathBuf,
