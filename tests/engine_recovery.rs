@@ -1478,3 +1478,45 @@ fn an_unanswered_resume_question_holds_up_no_other_zones_rescue() {
     assert_eq!(*other_code.lock().unwrap(), Some(Some(0)), "db2's rescue was held up");
     assert_eq!(zone_state(&dir, "db2"), "installed");
 }
+
+/// An uninstall that pkg's dry run already refuses (PHP, which a core package needs, depends
+/// on the Apache the release dropped) is not put to the operator: before, the question asked
+/// consent to remove Apache, and only after a "yes" (and a rung snapshot) did the same check
+/// say it cannot go. Now the rung is passed over with pkg's reason, without a question, a
+/// detach or a snapshot, and the next question is the one that gets past it.
+#[test]
+fn an_uninstall_its_dry_run_refuses_is_not_asked() {
+    let d = init(&sim_support::world("s11express-core-needs-a-group-app"));
+    let operator = Scripted::new(&[Answer::Yes, Answer::Yes, Answer::Stop]);
+    let (_, report) = guided(d.path(), &["php134"], &operator);
+    let asked = operator.asked();
+    assert!(!asked.iter().any(|q| q.contains("Apply uninstall")), "{asked:?}\n{report}");
+    assert!(
+        report.contains("<== uninstall: skipped — cannot remove web/server/apache-22"),
+        "{report}"
+    );
+    assert!(asked.last().unwrap().starts_with("destructive: Apply image-create"), "{asked:?}");
+    let j = journal_of(d.path(), "php134");
+    let un = j["steps"].as_array().unwrap().iter().find(|s| s["name"] == "uninstall").unwrap();
+    assert!(un["snapshot"].is_null(), "no rung snapshot for a rung that did not run: {j}");
+}
+
+/// gz-publishers changes the global zone only around an attach: an operator who agrees to it
+/// and then stops at the next question (before any attach) has had nothing applied. Before,
+/// the summary said "strategies applied: gz-publishers" and the journal counted it.
+#[test]
+fn gz_publishers_agreed_but_stopped_before_its_attach_is_not_applied() {
+    let d = init(&scenario("s11express-b111-web.toml"));
+    let before = gz_tsv(d.path());
+    let operator = Scripted::new(&[Answer::Yes, Answer::Stop]);
+    let (code, report) = guided(d.path(), &["web01"], &operator);
+    let asked = operator.asked();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked[0].contains("Apply gz-publishers"), "{asked:?}");
+    assert_ne!(code, 0, "{report}");
+    assert!(report.contains("strategies applied: none;"), "{report}");
+    assert!(!report.contains("<== gz-publishers: done"), "{report}");
+    let j = journal_of(d.path(), "web01");
+    assert_eq!(j["strategies_applied"], serde_json::json!([]), "{j}");
+    assert_eq!(gz_tsv(d.path()), before);
+}

@@ -10,7 +10,9 @@ use crate::cli::Cli;
 use crate::commands::zoneadm::ZoneState;
 use crate::exit;
 use crate::playbook::{Platform, Playbook};
-use crate::strategies::{self, Applied, GzPublisherGuard, Input, StrategyChoice, StrategyName};
+use crate::strategies::{
+    self, Applied, GzPublisherGuard, Input, Preview, StrategyChoice, StrategyName,
+};
 use crate::system::{Runner, SystemPaths, Timeouts};
 use crate::ui::{self, Answer, AutoPrompter, DialoguerPrompter, Palette, Prompter};
 
@@ -1843,17 +1845,28 @@ impl Run {
         let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
         let removes = st.removes(&self.input());
         let mut question = format!("Apply {s} to zone {}?", self.facts.zone);
-        // A person is told what pkg's dry run adds (read-only; skipped unattended).
+        // A person is told what pkg's dry run adds (read-only; skipped unattended), and not
+        // asked at all when it shows the rung would not apply. A check that met a cause
+        // outside the image (a repository down) shows nothing: the question is asked.
         let preview = if self.prompter.asks() {
-            st.preview(&self.input(), &self.exec).ok().flatten()
+            self.exec.take_environment();
+            let p = st.preview(&self.input(), &self.exec).unwrap_or(Preview::AsSaid);
+            if self.environment_failure().is_some() { Preview::AsSaid } else { p }
         } else {
-            None
+            Preview::AsSaid
+        };
+        let more = match preview {
+            Preview::WillNotApply(a) => {
+                return self.settle(n, s, Ok(a), None, StepOutcome::Skipped);
+            }
+            Preview::More(m) => Some(m),
+            Preview::AsSaid => None,
         };
         if !removes.is_empty() {
             question.push_str(&format!(
                 " It REMOVES {} from the zone ({}; never core packages).",
                 removes.join(", "),
-                preview.as_deref().unwrap_or("with the installed packages that depend on them")
+                more.as_deref().unwrap_or("with the installed packages that depend on them")
             ));
         }
         let single = matches!(self.choice, StrategyChoice::Only(_));
@@ -1897,6 +1910,7 @@ impl Run {
             Answer::Yes => self.exec.reporter.restart_step_clock(n),
             Answer::No | Answer::Skip | Answer::Stop => {
                 self.end_rung(n, s, StepOutcome::Skipped, "declined by the operator", "declined")?;
+                self.drop_unattached_gz_publishers()?;
                 let result = if self.applied.is_empty() && self.attempts == 0 {
                     RunResult::Refused
                 } else {
@@ -1972,6 +1986,19 @@ impl Run {
             }
             retries += 1;
         };
+        self.settle(n, s, applied, rung_snap.as_deref(), StepOutcome::RolledBack)
+    }
+
+    /// Rung step `n` after `apply` (or a preview that showed what it would do): applied, or
+    /// not, and then undone to `snap` and journalled `undone` (`Skipped` when nothing ran).
+    fn settle(
+        &mut self,
+        n: u32,
+        s: StrategyName,
+        applied: anyhow::Result<Applied>,
+        snap: Option<&str>,
+        undone: StepOutcome,
+    ) -> anyhow::Result<RungStep> {
         // The rung ran to its end: it is no longer blocked, or blocked anew (note_blockers).
         // Not before: a run killed in it leaves the mark for resume.
         self.journal.blocked.retain(|b| b.strategy != s);
@@ -1981,23 +2008,20 @@ impl Run {
                 return self.not_applied(n, s, None, StepOutcome::Skipped, why);
             }
             Ok(Applied::NotSolvable(why)) => {
-                let snap = rung_snap.as_deref();
-                return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
+                return self.not_applied(n, s, snap, undone, why);
             }
             Ok(Applied::Blocked { why, packages }) => {
                 self.note_blockers(s, packages);
-                let snap = rung_snap.as_deref();
-                return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
+                return self.not_applied(n, s, snap, undone, why);
             }
             Ok(Applied::Stuck { why, packages }) => {
                 self.stuck.extend(packages);
                 self.journal.stuck = self.stuck.clone();
-                let snap = rung_snap.as_deref();
-                return self.not_applied(n, s, snap, StepOutcome::RolledBack, why);
+                return self.not_applied(n, s, snap, undone, why);
             }
             Err(e) => {
                 let why = format!("{e:#}");
-                return self.not_applied(n, s, rung_snap.as_deref(), StepOutcome::Failed, why);
+                return self.not_applied(n, s, snap, StepOutcome::Failed, why);
             }
         };
         for f in findings {
@@ -2012,6 +2036,32 @@ impl Run {
         }
         self.save()?;
         Ok(RungStep::Applied { n, detail })
+    }
+
+    /// The run stops before the attach its applied rungs wait for: a gz-publishers among them
+    /// changed nothing (it acts only around an attach), so unless the image changed too (the
+    /// attach on resume then includes it) it was not applied after all.
+    fn drop_unattached_gz_publishers(&mut self) -> anyhow::Result<()> {
+        let open: Vec<(u32, String)> = self
+            .journal
+            .steps
+            .iter()
+            .filter(|st| st.outcome.is_none() && st.name.parse::<StrategyName>().is_ok())
+            .map(|st| (st.n, st.name.clone()))
+            .collect();
+        let gz = StrategyName::GzPublishers.as_str();
+        if open.is_empty() || open.iter().any(|(_, name)| name != gz) {
+            return Ok(());
+        }
+        for (n, _) in open {
+            if let Some(i) = self.applied.iter().rposition(|a| *a == StrategyName::GzPublishers) {
+                self.applied.remove(i);
+            }
+            self.simplify_gz = self.applied.contains(&StrategyName::GzPublishers);
+            let why = "not applied: the run stopped before the attach it acts around";
+            self.end_rung(n, StrategyName::GzPublishers, StepOutcome::Skipped, why, why)?;
+        }
+        Ok(())
     }
 
     /// A rung that applied nothing: `snap` (its snapshot, when it may have changed something)
@@ -2935,6 +2985,10 @@ impl Run {
                     next_steps.push(format!("or return to the start: zonerescue rollback {zone}"));
                 }
                 next_steps.push(format!("zonerescue status {zone}"));
+            }
+            // Stopped by the operator before anything changed (the pre-rescue snapshot aside).
+            RunResult::Refused if self.pre.is_some() && self.untouched() => {
+                message.push_str("; nothing was changed: the zone is as it was");
             }
             RunResult::Failed | RunResult::Error if self.untouched() => {
                 // Known to fail before anything changed: detaching an installed zone and

@@ -62,6 +62,18 @@ pub enum Applied {
     Stuck { why: String, packages: Vec<String> },
 }
 
+/// The result of [`Strategy::preview`].
+#[derive(Debug)]
+pub enum Preview {
+    /// Nothing to add to the question.
+    AsSaid,
+    /// Applying does more than the question says: the sentence that says it.
+    More(String),
+    /// Its own read-only check already shows `apply` would change nothing (never
+    /// [`Applied::Changed`]): there is nothing to ask.
+    WillNotApply(Applied),
+}
+
 pub trait Strategy {
     fn name(&self) -> StrategyName;
     /// `Ok(reason)` when worth trying, `Err(why not)` otherwise.
@@ -73,9 +85,9 @@ pub trait Strategy {
         Vec::new()
     }
     /// Read-only checks worth their cost only when a person is asked: what applying would
-    /// do beyond what the question says (`removes`), in a sentence.
-    fn preview(&self, _input: &Input, _exec: &Exec) -> anyhow::Result<Option<String>> {
-        Ok(None)
+    /// do beyond what the question says (`removes`), or that it would not apply at all.
+    fn preview(&self, _input: &Input, _exec: &Exec) -> anyhow::Result<Preview> {
+        Ok(Preview::AsSaid)
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied>;
     /// What its last `apply` found candidate repositories to offer, for later rungs.

@@ -4,7 +4,7 @@
 //! that depend on them. Checked with
 //! `pkg -R ROOT uninstall -nv` first; never `-r`; never a core package.
 
-use super::{Applied, Input, Strategy, StrategyName, tail};
+use super::{Applied, Input, Preview, Strategy, StrategyName, tail};
 use crate::commands::Fmri;
 use crate::commands::pkg::{PlanOptions, parse_uninstall_blocks};
 use crate::engine::exec::Exec;
@@ -90,15 +90,18 @@ impl Strategy for Uninstall {
             zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &pk).display(),
         ]
     }
-    fn preview(&self, input: &Input, exec: &Exec) -> anyhow::Result<Option<String>> {
+    fn preview(&self, input: &Input, exec: &Exec) -> anyhow::Result<Preview> {
         let asked = Self::candidates(input);
-        let Expansion::Ready(all) = Self::expand(input, exec)? else { return Ok(None) };
-        let more: Vec<&String> = all.iter().filter(|p| !asked.contains(p)).collect();
+        let all = match Self::expand(input, exec)? {
+            Expansion::Ready(all) => all,
+            Expansion::Not(a) => return Ok(Preview::WillNotApply(a)),
+        };
+        let more: Vec<&str> =
+            all.iter().filter(|p| !asked.contains(p)).map(|p| p.as_str()).collect();
         if more.is_empty() {
-            return Ok(None);
+            return Ok(Preview::AsSaid);
         }
-        let more: Vec<&str> = more.iter().map(|p| p.as_str()).collect();
-        Ok(Some(format!(
+        Ok(Preview::More(format!(
             "pkg's dry run (uninstall -nv) removes with them {}: installed packages that depend \
              on them (pkg removes none that others need; never -r)",
             more.join(", ")
