@@ -11,6 +11,7 @@ use crate::commands::pkg::{PlanOptions, SetPublisher};
 use crate::engine::build::version_for_build;
 use crate::engine::exec::Exec;
 use crate::engine::facts::{Offer, RepositoryOffer};
+use crate::system::CommandSpec;
 
 /// Keeps what its tries showed of each repository ([`Strategy::learnt`]).
 #[derive(Default)]
@@ -127,7 +128,14 @@ impl Strategy for Incremental {
     fn commands(&self, input: &Input) -> Vec<String> {
         let zp = input.facts.zone_pkg();
         let mut out = Vec::new();
-        for c in candidates(input) {
+        let all = candidates(input);
+        for (i, c) in all.iter().enumerate() {
+            // Between candidates, the publisher is put back as it was.
+            if i > 0
+                && let Some(spec) = put_back(input, &all[i - 1])
+            {
+                out.push(format!("{}   (after a build that did not solve)", spec.display()));
+            }
             let sp = SetPublisher {
                 name: c.publisher.clone(),
                 set_origin: Some(c.uri.clone()),
@@ -171,7 +179,6 @@ impl Strategy for Incremental {
                 Some(Offer::Builds(b)) if !b.contains(&c.build) => continue,
                 _ => {}
             }
-            let original = input.facts.zone_publishers.iter().find(|p| p.name == c.publisher);
             let sp = SetPublisher {
                 name: c.publisher.clone(),
                 set_origin: Some(c.uri.clone()),
@@ -251,19 +258,7 @@ impl Strategy for Incremental {
                 tried.push(format!("{} offers no entire@{}", c.uri, c.version));
             }
             // Put the publisher back as it was before trying the next repository.
-            let undo = match original {
-                Some(p) => p.origins.first().and_then(|o| {
-                    zp.set_publisher_spec(&SetPublisher {
-                        name: p.name.clone(),
-                        set_origin: Some(o.uri.clone()),
-                        no_refresh: true,
-                        ..Default::default()
-                    })
-                    .ok()
-                }),
-                None => zp.unset_publisher_spec(&[c.publisher.as_str()]).ok(),
-            };
-            if let Some(spec) = undo {
+            if let Some(spec) = put_back(input, &c) {
                 let _ = exec.change(&spec);
             }
         }
@@ -271,6 +266,24 @@ impl Strategy for Incremental {
             return Ok(Applied::NotSolvable("no intermediate build to try".into()));
         }
         Ok(Applied::NotSolvable(format!("no intermediate build solves: {}", tried.join("; "))))
+    }
+}
+
+/// The command that puts candidate `c`'s publisher back as the zone had it (its first
+/// origin; unset when the zone had no such publisher), after a step from `c` failed.
+fn put_back(input: &Input, c: &Candidate) -> Option<CommandSpec> {
+    let zp = input.facts.zone_pkg();
+    match input.facts.zone_publishers.iter().find(|p| p.name == c.publisher) {
+        Some(p) => p.origins.first().and_then(|o| {
+            zp.set_publisher_spec(&SetPublisher {
+                name: p.name.clone(),
+                set_origin: Some(o.uri.clone()),
+                no_refresh: true,
+                ..Default::default()
+            })
+            .ok()
+        }),
+        None => zp.unset_publisher_spec(&[c.publisher.as_str()]).ok(),
     }
 }
 
@@ -377,5 +390,22 @@ mod tests {
         facts.zone_publishers[0].syspub = None;
         let input = rung_input(&facts, None, &pb, true);
         assert!(candidates(&input).iter().any(|c| c.uri.contains("system-repository")));
+    }
+
+    /// The plan names what the rung runs between candidates: the publisher put back as the zone
+    /// had it (before, `--dry-run` left these out).
+    #[test]
+    fn the_plan_puts_each_publisher_back_between_candidates() {
+        let facts = b111();
+        let pb = Playbook::builtin(Platform::S11Express);
+        let input = rung_input(&facts, None, &pb, true);
+        let n = candidates(&input).len();
+        assert!(n > 1, "{n}");
+        let plan = Incremental::default().commands(&input);
+        let back: Vec<&String> =
+            plan.iter().filter(|l| l.contains("(after a build that did not solve)")).collect();
+        assert_eq!(back.len(), n - 1, "{plan:#?}");
+        let own = &facts.zone_publishers[0].origins[0].uri;
+        assert!(back.iter().all(|l| l.contains(&format!("-O {own} --no-refresh"))), "{plan:#?}");
     }
 }
