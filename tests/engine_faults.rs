@@ -149,6 +149,20 @@ fn failed_pre_rescue_snapshot_refuses_without_change() {
     });
 }
 
+/// A `zfs snapshot` that meets a busy dataset once (the pre-rescue one, or a rung's) is tried
+/// again, as `zfs rollback` is: the zone attaches. Before, a busy rung snapshot stopped the
+/// run with an error (exit 5) and a busy pre-rescue one refused it (exit 3).
+#[test]
+fn a_snapshot_on_a_busy_dataset_is_tried_again() {
+    for nth in ["1", "2"] {
+        let fault = format!(
+            "command = \"zfs snapshot\"\nexit = 1\nstderr = \"cannot create snapshot \
+             'rpool/zones/pg01/ROOT/zbe@x': dataset is busy\"\nnth = {nth}"
+        );
+        check(&attaches(Box::leak(fault.into_boxed_str())));
+    }
+}
+
 #[test]
 fn pool_out_of_space_mid_run() {
     // Check 1 (the pre-rescue snapshot) passes; the second, the snapshot before the uninstall

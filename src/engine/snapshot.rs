@@ -35,16 +35,17 @@ pub fn create(
 ) -> anyhow::Result<()> {
     let props = [(PROP_RUN, run_id), (PROP_STEP, step), (PROP_GZ_ENTIRE, gz_entire)];
     let spec = zfs::snapshot_spec(snapshot, true, &props)?;
-    match exec.change(&spec)? {
-        None => return Ok(()),
-        Some(out) if !out.success() => {
-            anyhow::bail!(
-                "zfs snapshot {snapshot} failed (exit {}): {}",
-                out.code.map_or("signal".into(), |c| c.to_string()),
-                out.stderr.trim()
-            );
-        }
-        Some(_) => {}
+    match retrying_busy(exec, &spec) {
+        Err(CommandError::Failed { code, stderr, .. }) => anyhow::bail!(
+            "zfs snapshot {snapshot} failed (exit {}): {}",
+            code.map_or("signal".into(), |c| c.to_string()),
+            stderr.trim()
+        ),
+        Err(e) => return Err(e.into()),
+        Ok(()) => {}
+    }
+    if exec.dry_run {
+        return Ok(());
     }
     if !exists(exec, snapshot)? {
         anyhow::bail!(
@@ -79,16 +80,15 @@ pub fn exists(exec: &Exec, snapshot: &str) -> anyhow::Result<bool> {
 /// `zfs rollback -r SNAP` (later snapshots of this run are destroyed with it).
 pub fn rollback(exec: &Exec, snapshot: &str) -> anyhow::Result<()> {
     let spec = zfs::rollback_spec(snapshot, true)?;
-    rollback_retrying_busy(exec, &spec)
-        .map_err(|e| anyhow::anyhow!("rolling back to {snapshot}: {e}"))
+    retrying_busy(exec, &spec).map_err(|e| anyhow::anyhow!("rolling back to {snapshot}: {e}"))
 }
 
-/// Runs the `zfs rollback` of `spec`. A dataset busy for a moment (a process in the zonepath,
-/// a `zfs send`) often is not a few seconds later: one more try, rather than a rung left
-/// half undone or a run stopped by an error.
-pub fn rollback_retrying_busy(exec: &Exec, spec: &CommandSpec) -> Result<(), CommandError> {
+/// Runs the `zfs rollback` or `zfs snapshot` of `spec`. A dataset busy for a moment (a
+/// process in the zonepath, a `zfs send`) often is not a few seconds later: one more try,
+/// rather than a rung left half undone or a run stopped by an error.
+pub fn retrying_busy(exec: &Exec, spec: &CommandSpec) -> Result<(), CommandError> {
     match exec.change_ok(spec, &[0]) {
-        // libzfs: "cannot rollback 'DATASET': dataset is busy".
+        // libzfs: "cannot rollback 'DATASET': dataset is busy" (and "cannot create snapshot").
         Err(e)
             if e.stderr().contains("dataset is busy")
                 && exec.wait_before_retry("the zone's dataset is busy", 0, 1) =>

@@ -285,7 +285,7 @@ pub fn undo(exec: &Exec, u: &CloneUndo, zone_root: Option<&Path>) -> anyhow::Res
     }
     let target = u.target();
     let spec = zfs::rollback_destroying_clones_spec(&target)?;
-    super::snapshot::rollback_retrying_busy(exec, &spec).map_err(|e| {
+    super::snapshot::retrying_busy(exec, &spec).map_err(|e| {
         let promoted = if u.moved {
             format!(" ({} was promoted back: it holds {target})", u.original)
         } else {
