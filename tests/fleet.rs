@@ -291,3 +291,22 @@ fn a_zone_being_rescued_now_is_reported_as_such_not_recommended_again() {
     let after: Value = serde_json::from_slice(&zr(dir, &["--all", "--json"]).stdout).unwrap();
     assert!(zone(&after, "pg01")["rescue_in_progress"].is_null(), "{after}");
 }
+
+/// Rounds k and l: `--all` showed RECOMMENDED "-" for a zone whose failure preflight already
+/// predicts (pg02: its PostgreSQL is obsolete in the global zone's catalogs, so auto starts
+/// with uninstall). The prediction is now shown, marked as one (`uninstall*`), and is in the
+/// JSON as `predicted`; a zone with nothing predicted keeps "-".
+#[test]
+fn a_failure_preflight_predicts_is_shown_before_any_attach() {
+    let d = init("omnios-two-zones.toml");
+    let (_, table) = all_read_only(d.path(), &[]);
+    let row = |z: &str| table.lines().find(|l| l.starts_with(z)).unwrap().to_string();
+    assert!(row("pg02").contains(" uninstall* "), "{table}");
+    assert!(!row("web02").contains('*'), "{table}");
+    assert!(table.contains("RECOMMENDED \"…*\": predicted without an attach"), "{table}");
+    let (_, json) = all_read_only(d.path(), &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(zone(&r, "pg02")["predicted"], serde_json::json!(["uninstall"]), "{json}");
+    assert_eq!(zone(&r, "web02")["predicted"], serde_json::json!([]), "{json}");
+    assert!(zone(&r, "pg02")["recommended"].is_null(), "no attach log to recommend from: {json}");
+}

@@ -249,6 +249,15 @@ impl Facts {
         }
     }
 
+    /// The global zone's `entire` version as text (`unknown` when not known).
+    pub fn gz_entire_text(&self) -> String {
+        self.gz_entire
+            .as_ref()
+            .and_then(|f| f.version.as_ref())
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "unknown".into())
+    }
+
     /// Re-reads what rungs change: the zone's `entire`, publishers and packages.
     pub fn refresh_zone(&mut self, runner: &Runner) {
         let zp = self.zone_pkg();

@@ -25,6 +25,7 @@ use super::diagnosis::Diagnosis;
 use super::facts::entire;
 use super::findings::Finding;
 use super::journal::Journal;
+use super::prediction;
 use super::preflight;
 use super::previous_run;
 use super::recover::{analysis_context, runner_from, state_base};
@@ -112,6 +113,9 @@ pub struct ZoneReport {
     pub verdict: Option<Verdict>,
     pub recommended: Option<StrategyName>,
     pub remedies: Vec<StrategyName>,
+    /// The remedies auto starts from without an attach, predicted from preflight's facts (the
+    /// global zone's catalogs, a zone newer than the global zone); empty when nothing is.
+    pub predicted: Vec<StrategyName>,
     /// The pid of a zonerescue run rescuing this zone right now (its journal says running and
     /// the process exists): nothing to start, only to wait for. `null` otherwise.
     pub rescue_in_progress: Option<u32>,
@@ -138,6 +142,7 @@ impl ZoneReport {
             verdict: None,
             recommended: None,
             remedies: Vec::new(),
+            predicted: Vec::new(),
             rescue_in_progress: None,
         }
     }
@@ -152,7 +157,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             .to_string()
     });
     let forced = match &args.playbook {
-        Some(p) => Some(Playbook::load(p)?.platform),
+        Some(p) => Some(Playbook::load(p)?),
         None => None,
     };
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
@@ -163,7 +168,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                 .iter()
                 .filter(|e| !e.is_global())
                 .map(|e| {
-                    let mut z = examine(&runner, &rules, e, forced);
+                    let mut z = examine(&runner, &rules, e, forced.as_ref());
                     note_last_run(&mut z, &state);
                     z
                 })
@@ -261,7 +266,7 @@ fn examine(
     runner: &Runner,
     rules: &RuleSet,
     entry: &ZoneEntry,
-    forced: Option<crate::playbook::Platform>,
+    forced: Option<&Playbook>,
 ) -> ZoneReport {
     let mut z = ZoneReport::blank(&entry.name, &entry.state.to_string(), &entry.brand);
     if !matches!(entry.state, ZoneState::Installed | ZoneState::Configured | ZoneState::Incomplete)
@@ -269,7 +274,7 @@ fn examine(
         z.reason = format!("{}: not examined (only installed or detached zones are)", entry.state);
         return z;
     }
-    let pf = preflight::run(runner, &entry.name, forced, false);
+    let pf = preflight::run(runner, &entry.name, forced.map(|p| p.platform), false);
     let inhibited = pf.inhibited();
     z.findings = pf.findings;
     let Some(facts) = pf.facts.filter(|_| !inhibited) else {
@@ -295,6 +300,12 @@ fn examine(
         z.remedies = report.remedies.clone();
         z.publishers_reachable = Some(d.publishers.is_empty() && d.origins.is_empty());
         z.unreachable_publishers = d.publishers;
+    }
+    // What auto would start from without an attach (publisher reachability unchecked here).
+    let playbook = forced.cloned().unwrap_or_else(|| Playbook::builtin(facts.platform));
+    if let Some(d) = prediction::predict(&facts, &playbook) {
+        z.predicted =
+            if d.zone_newer_than_gz() { vec![StrategyName::ImageCreate] } else { d.remedies };
     }
     let failed = matches!(z.verdict, Some(Verdict::Failed | Verdict::Incomplete));
     (z.status, z.reason) = match (facts.state, z.in_sync) {
@@ -386,7 +397,14 @@ pub fn render_table(r: &FleetReport) -> String {
                     None => "unchecked".into(),
                 },
                 z.verdict.map_or("no log".into(), |v| v.as_str().to_string()),
-                z.recommended.map_or("-".into(), |s| s.to_string()),
+                match (z.recommended, z.predicted.as_slice()) {
+                    (Some(s), _) => s.to_string(),
+                    (None, []) => "-".into(),
+                    (None, p) => {
+                        let names: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
+                        format!("{}*", names.join("+"))
+                    }
+                },
                 z.status.as_str().to_string(),
             ]
         })
@@ -429,6 +447,12 @@ pub fn render_table(r: &FleetReport) -> String {
         s.push_str(
             "\nPUBLISHERS \"unchecked\": no attach log names them, and --all runs no `pkg \
              refresh` (it writes the catalog cache); a rescue's preflight tests them first.\n",
+        );
+    }
+    if r.zones.iter().any(|z| z.recommended.is_none() && !z.predicted.is_empty()) {
+        s.push_str(
+            "RECOMMENDED \"…*\": predicted without an attach, from the global zone's catalogs \
+             and the zones' packages; a rescue (auto) starts there.\n",
         );
     }
     if let Some(n) = &r.note {

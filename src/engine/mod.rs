@@ -15,6 +15,7 @@ pub mod inflight;
 pub mod journal;
 pub mod lock;
 pub mod planner;
+pub mod prediction;
 pub mod preflight;
 pub mod previous_run;
 pub mod recover;

@@ -25,6 +25,7 @@ use super::facts::Facts;
 use super::findings::{Finding, Severity};
 use super::journal::{Journal, JournalStatus};
 use super::lock::{LockError, ZoneLock};
+use super::prediction;
 use super::reporter::Reporter;
 use super::signals::Interrupt;
 use super::zbe::{ZbeChoice, choose_active};
@@ -705,12 +706,7 @@ impl Run {
     }
 
     fn gz_entire_text(&self) -> String {
-        self.facts
-            .gz_entire
-            .as_ref()
-            .and_then(|f| f.version.as_ref())
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "unknown".into())
+        self.facts.gz_entire_text()
     }
 
     fn zbe(&self) -> anyhow::Result<String> {
@@ -819,90 +815,7 @@ impl Run {
 
     /// The diagnosis [`predict_failure`](Self::predict_failure) starts from, if any.
     fn prediction(&self) -> Option<Diagnosis> {
-        if self.facts.zone_newer_than_gz() {
-            // Whatever else is wrong, this fails first, and only a new image gets past it.
-            return Some(Diagnosis {
-                predicted: true,
-                reasons: vec![format!(
-                    "the zone's entire ({}) is of a later release than the global zone's ({}): \
-                     attach -u cannot downgrade it ({})",
-                    self.facts.zone_version().map(ToString::to_string).unwrap_or_default(),
-                    self.gz_entire_text(),
-                    Diagnosis::ZONE_NEWER
-                )],
-                keys: vec![Diagnosis::ZONE_NEWER.into()],
-                ..Default::default()
-            });
-        }
-        let first = self.facts.gz_primary_publisher().map(|(p, _)| p.name.clone());
-        let gz = self.facts.gz_unreachable.clone().unwrap_or_default();
-        let zone = self.facts.zone_unreachable.clone().unwrap_or_default();
-        let obsolete = self.predicted_obsolete();
-        // Solaris 11 Express re-creates every GZ publisher in the zone, disabled ones too, and
-        // refreshes them (the field notes: "it even consults disabled publishers"); pkg cannot
-        // test a disabled one beforehand, and keeping them out of the attach is harmless.
-        let disabled = if self.playbook.platform.attach_uses_disabled_gz_publishers() {
-            self.facts.untested_disabled_gz_publishers()
-        } else {
-            Vec::new()
-        };
-        if gz.iter().any(|g| Some(g) == first.as_ref())
-            || (gz.is_empty() && zone.is_empty() && obsolete.is_empty() && disabled.is_empty())
-        {
-            // Nothing known, or the primary itself unreachable: attach and let the log speak.
-            return None;
-        }
-        let mut d = Diagnosis { predicted: true, ..Default::default() };
-        if !gz.is_empty() || !disabled.is_empty() {
-            d.remedies.push(StrategyName::GzPublishers);
-        }
-        if !gz.is_empty() {
-            d.reasons.push(format!(
-                "the global zone cannot reach publisher(s) {} (gz.publisher-unreachable)",
-                gz.join(", ")
-            ));
-            d.keys.push("gz.publisher-unreachable".into());
-        }
-        if !disabled.is_empty() {
-            d.reasons.push(format!(
-                "the global zone's disabled publisher(s) {} are re-created and refreshed in the \
-                 zone by this release's attach, which fails if one does not answer, and pkg \
-                 cannot test a disabled publisher beforehand (gz.publisher-disabled)",
-                disabled.join(", ")
-            ));
-            d.keys.push("gz.publisher-disabled".into());
-        }
-        if !zone.is_empty() {
-            d.remedies.push(StrategyName::ZonePublishers);
-            d.reasons.push(format!(
-                "the zone's publisher(s) {} cannot be reached from the global zone \
-                 (zone.publisher-unreachable)",
-                zone.join(", ")
-            ));
-            d.keys.push("zone.publisher-unreachable".into());
-        }
-        if !obsolete.is_empty() {
-            d.add_catalog_obsolete(obsolete);
-        }
-        d.publishers = gz.into_iter().chain(zone).collect();
-        Some(d)
-    }
-
-    /// The installed packages whose uninstall the GZ's catalogs predict. Only the playbook's
-    /// problem groups — the packages the field notes found blocking the solve — are removed on
-    /// the catalogs' word, and only when they are all the catalogs call obsolete: obsolete
-    /// alone need not block (pkg drops such a package when nothing requires it), and one that
-    /// does block and cannot go (core, or required by core) would make removing the others
-    /// change for nothing. A package no catalog knows may be either (a core package may
-    /// require it). The attach judges those.
-    fn predicted_obsolete(&self) -> Vec<String> {
-        let catalogs = self.facts.gz_catalogs.clone().unwrap_or_default();
-        let uncovered =
-            |p: &String| self.playbook.is_core(p) || self.playbook.problem_group(p).is_none();
-        if catalogs.obsolete.iter().chain(&catalogs.unknown).any(uncovered) {
-            return Vec::new();
-        }
-        catalogs.obsolete
+        prediction::predict(&self.facts, &self.playbook)
     }
 
     /// A core package no GZ catalog knows cannot be carried forward nor removed: unless an
@@ -979,7 +892,7 @@ impl Run {
         // A log that names no package (a publisher failure stops pkg before it solves) says
         // nothing against what the catalogs predict: their uninstall joins the first attempt.
         if d.packages.is_empty() {
-            let obsolete = self.predicted_obsolete();
+            let obsolete = prediction::predicted_obsolete(&self.facts, &self.playbook);
             if !obsolete.is_empty() {
                 d.add_catalog_obsolete(obsolete);
             }
