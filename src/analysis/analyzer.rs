@@ -42,6 +42,8 @@ pub(crate) const MAX_SUBJECTS: usize = 100;
 pub(crate) struct Facts {
     pub zone: Option<String>,
     pub zone_root: Option<String>,
+    /// The zonepath as zoneadm named it (its checks of the zonepath).
+    pub zonepath: Option<String>,
     pub log_file: Option<String>,
     pub gz_entire: Option<String>,
     pub zone_entire: Option<String>,
@@ -71,6 +73,8 @@ pub(crate) struct Attempt {
     /// The brand's last word: Some(true) succeeded, Some(false) failed.
     pub outcome: Option<bool>,
     pub error_lines: bool,
+    /// Some of those error lines are pkg's own (`pkg install: …`).
+    pub pkg_errors: bool,
     pub pkg_success: bool,
     pub brand_lines: bool,
     pub pkg_lines: bool,
@@ -629,6 +633,7 @@ impl<'r> Analyzer<'r> {
             Marker::ErrorLine => {
                 self.ensure_started(n);
                 self.attempt.error_lines = true;
+                self.attempt.pkg_errors |= norm.starts_with(b"pkg");
             }
             Marker::PkgSuccess => {
                 self.ensure_started(n);
@@ -780,6 +785,9 @@ impl<'r> Analyzer<'r> {
         if let Some(r) = get("zoneroot") {
             self.facts.zone_root.get_or_insert(r);
         }
+        if let Some(p) = get("zonepath") {
+            self.facts.zonepath.get_or_insert(p);
+        }
         if let Some(e) = get("gz_entire") {
             self.facts.gz_entire = Some(e);
             self.facts.entire_lines.retain(|l| l.line != n);
@@ -844,10 +852,15 @@ impl<'r> Analyzer<'r> {
         // parent messages say so, with or without the command line.
         let parent = no_attach && !self.attempt.parent_lines.is_empty();
         // A pkg command typed in a zone (zlogin), or whose image pkg shows to be a zone's: the
-        // zone's own operation, on a zone that is attached.
+        // zone's own operation, on a zone that is attached. pkg output pasted without its
+        // command line and without any line of an attach counts the same when pkg shows the
+        // image to be a zone's.
+        let pasted_pkg = self.attempt.kind == LogKind::Attach
+            && !self.attempt.brand_lines
+            && !self.attempt.dated_lines;
         let zone_image = no_attach
             && !parent
-            && self.attempt.gz_pkg
+            && (self.attempt.gz_pkg || pasted_pkg)
             && (self.attempt.in_zone || self.facts.child_image);
         let gz_image = no_attach
             && !zone_image

@@ -75,7 +75,7 @@ pub const MARKERS: &[(Marker, &str)] = &[
     ),
     (
         Marker::Command(LogKind::Install),
-        "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +install",
+        "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +(install|clone)( |\\t|$)",
     ),
     // OmniOS's zadm creates a zone and installs it (`zadm create -b BRAND [-i IMAGE] NAME`)
     (
@@ -182,6 +182,8 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::LinkedParent, "(on this parent image cannot be performed|this image has children)"),
     // facts
     (Marker::Fact, "zoneadm: zone '(?P<zone>[^']+)'"),
+    // validate_zonepath()'s last word names the zonepath
+    (Marker::Fact, "could not verify zonepath (?P<zonepath>/[^ ]+) because"),
     // verify_details() names the zone without quotes
     (Marker::Fact, "zoneadm: zone (?P<zone>[^ ']+) failed to verify"),
     (Marker::Fact, "/var/tmp/(?P<zone>[^/ ]+)\\.attach_log\\."),

@@ -108,6 +108,7 @@ struct RuleDef {
     priority: i32,
     title: String,
     explanation: String,
+    in_zone_explanation: Option<String>,
     patterns: Vec<String>,
     #[serde(default)]
     follow: u32,
@@ -159,6 +160,9 @@ pub struct Rule {
     pub priority: i32,
     pub title: String,
     pub explanation: String,
+    /// The explanation when no attach is involved: the zone's own pkg operation, or the global
+    /// zone's failing in an installed zone (its advice is what to do in the zone).
+    pub in_zone_explanation: Option<String>,
     pub strategy: Option<StrategyName>,
     pub next: Vec<String>,
     pub requires: Vec<String>,
@@ -350,6 +354,7 @@ fn compile_rule(origin: &str, def: RuleDef) -> Result<Rule, RuleError> {
         priority: def.priority,
         title: def.title,
         explanation: normalise_paragraph(&def.explanation),
+        in_zone_explanation: def.in_zone_explanation.as_deref().map(normalise_paragraph),
         strategy,
         next: def.next,
         requires: def.requires,
