@@ -217,6 +217,15 @@ const CASES: &[Case] = &[
     // TritonDataCenter/smartos-live#299: zoneadm cannot start zoneadmd (the zone's console):
     // it used to be "the attach failed", unknown-failure and the ladder.
     ("smartos299-vmadm-create-zoneadmd-console.txt", V::Failed, G::Unknown, Some("zoneadmd-failed"), None, 1),
+    // Solaris 10 10/09 release notes (6800618): a branded Solaris 10 zone never detached cannot
+    // be checked; attach -F (no strategy: a Solaris 10 zone). Was "nothing recognisable".
+    ("s10-relnotes-6800618-branded-attach-mount-invalid.txt", V::Failed, G::Unknown, Some("svr4-attach-unverifiable"), None, 1),
+    // Solaris 10 5/09 release notes (6449301): an fs resource zoneadm cannot reach (verify).
+    // Was unknown-failure with the ladder.
+    ("s10-relnotes-6449301-install-zfs-legacy-fs.txt", V::Failed, G::Unknown, Some("zone-verify-failed"), None, 1),
+    // Sun's zones guide (mirror): `zoneadm boot` refused by verify; said to be a boot, not an
+    // attach ("then run the zone boot again").
+    ("opensolaris-zones-guide-boot-privilege-missing.txt", V::Failed, G::Unknown, Some("zone-verify-failed"), None, 1),
 ];
 
 #[test]
@@ -1126,4 +1135,29 @@ fn zonepath_commands_name_the_path_the_log_names() {
     let r = analyze("solaris11-attach-zonepath-missing.txt");
     let f = r.finding("zonepath-missing").unwrap();
     assert!(f.next_commands.iter().any(|c| c == "ls -ld /zones/web1/.."), "{:?}", f.next_commands);
+}
+
+#[test]
+fn another_zoneadm_subcommand_is_worded_as_itself_and_gets_no_attach_advice() {
+    let r = analyze("opensolaris-zones-guide-boot-privilege-missing.txt");
+    let f = r.finding("zone-verify-failed").unwrap();
+    assert!(f.explanation.ends_with("then run the zone boot again."), "{}", f.explanation);
+    assert!(r.finding("log-elsewhere").is_none());
+    // An unexplained boot failure: no attach strategy, no attach log to look for.
+    let text = "# zoneadm -z z1 boot\nzoneadm: zone 'z1': something unheard of\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    let f = r.finding("unknown-failure").unwrap();
+    assert!(f.title.starts_with("The zone boot failed"), "{}", f.title);
+    assert!(r.finding("log-elsewhere").is_none());
+    let commands: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+    assert!(!commands.iter().any(|c| c.starts_with("zonerescue")), "{commands:?}");
+    // A detach, then the attach: the attach is judged as one.
+    let text = "# zoneadm -z z1 detach\n# zoneadm -z z1 attach -u\nzoneadm: zone 'z1': something unheard of\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert!(r.finding("unknown-failure").unwrap().title.starts_with("The attach failed"));
+    // A Solaris 10 branded zone never detached: attach -F, no strategy.
+    let r = analyze("s10-relnotes-6800618-branded-attach-mount-invalid.txt");
+    let f = r.finding("svr4-attach-unverifiable").unwrap();
+    assert!(f.next_commands.iter().any(|c| c.ends_with("attach -F")));
+    assert!(r.finding("svr4-zone").is_some() && r.remedies.is_empty());
 }

@@ -94,6 +94,8 @@ pub(crate) struct Attempt {
     pub parent_lines: Vec<Evidence>,
     /// A `zoneadm -z ZONE attach` was typed for this attempt.
     pub attach_typed: bool,
+    /// Another zoneadm subcommand was typed for this attempt (see [`Marker::ZoneadmCommand`]).
+    pub zoneadm_verb: Option<&'static str>,
     /// The solver's answer is to a `pkg install` (`pkg install: No matching version of …`):
     /// the packages it proposes were asked for.
     pub install_solve: bool,
@@ -600,6 +602,7 @@ impl<'r> Analyzer<'r> {
             Marker::Command(kind) => {
                 self.attempt_start(n, None);
                 self.attempt.kind = kind;
+                self.attempt.zoneadm_verb = None;
                 self.attempt.attach_typed = kind == LogKind::Attach;
                 self.attempt.gz_pkg =
                     kind == LogKind::Pkg && !norm.windows(4).any(|w| w == b" -R ");
@@ -613,6 +616,13 @@ impl<'r> Analyzer<'r> {
                 if kind != LogKind::Attach {
                     self.kind_line(n, raw);
                 }
+            }
+            Marker::ZoneadmCommand => {
+                self.attempt_start(n, None);
+                self.attempt.kind = LogKind::Attach;
+                self.attempt.attach_typed = false;
+                self.attempt.zoneadm_verb = cap("verb").as_deref().and_then(zoneadm_verb);
+                self.kind_line(n, raw);
             }
             Marker::Kind(kind) => {
                 self.ensure_started(n);
@@ -937,6 +947,23 @@ fn installed_by_command(norm: &[u8]) -> Vec<String> {
         }
     }
     out
+}
+
+/// The operation a zoneadm subcommand other than attach and install is, for the report's words.
+fn zoneadm_verb(verb: &str) -> Option<&'static str> {
+    Some(match verb {
+        "boot" => "zone boot",
+        "ready" => "zone ready",
+        "halt" => "zone halt",
+        "reboot" => "zone reboot",
+        "shutdown" => "zone shutdown",
+        "detach" => "zone detach",
+        "move" => "zone move",
+        "uninstall" => "zone uninstall",
+        "verify" => "zone verify",
+        "mark" => "zoneadm mark",
+        _ => return None,
+    })
 }
 
 /// A shell prompt starts the line (`root@gz:~# `, `# `, `r151034% `, `$ `): the output

@@ -259,7 +259,12 @@ impl FindingBuilder<'_> {
                 // A global zone's pkg command printed its own errors: there is no brand log.
                 let brand_log =
                     !attempt.brand_lines || (self.facts.log_file.is_some() && !attempt.dated_lines);
-                if brand_log && !self.gz_image && !self.zone_image && !self.linked_child {
+                if brand_log
+                    && !self.gz_image
+                    && !self.zone_image
+                    && !self.linked_child
+                    && attempt.zoneadm_verb.is_none()
+                {
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
             }
@@ -296,7 +301,9 @@ impl FindingBuilder<'_> {
         }
         // A Solaris 10 zone: zonerescue's strategies do not apply to it.
         let svr4 = findings.iter().any(|f| f.key == keys::SVR4_ZONE);
-        if other_operation || self.linked_child || self.zone_image || svr4 {
+        // Another zoneadm subcommand (boot, detach …): no attach to rescue either.
+        let not_attach = attempt.zoneadm_verb.is_some();
+        if other_operation || self.linked_child || self.zone_image || svr4 || not_attach {
             // What failed in another operation may be named, but no attach strategy answers it.
             for f in &mut findings {
                 f.strategy = None;
@@ -393,7 +400,9 @@ impl FindingBuilder<'_> {
             || self.facts.log_file.is_some()
             || self.ctx.zone.is_some()
             || self.ctx.zone_root.is_some();
-        if attempt.kind == LogKind::Install {
+        if let Some(verb) = attempt.zoneadm_verb {
+            verb
+        } else if attempt.kind == LogKind::Install {
             "zone install"
         } else if attempt.kind == LogKind::Onu {
             "onu run"

@@ -13,6 +13,9 @@ pub enum Marker {
     AttemptStart,
     /// A command typed at a shell prompt starts an attempt of this kind.
     Command(LogKind),
+    /// Another zoneadm subcommand typed at a shell prompt (boot, ready, halt, detach, verify …,
+    /// group `verb`): an attempt of its own, which no attach strategy answers.
+    ZoneadmCommand,
     /// A line only this kind of operation prints (a zone install, onu), not an attach.
     Kind(LogKind),
     /// The brand declared success.
@@ -76,6 +79,11 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (
         Marker::Command(LogKind::Install),
         "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +(install|clone)( |\\t|$)",
+    ),
+    // zoneadm's other subcommands that act on one zone
+    (
+        Marker::ZoneadmCommand,
+        "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +(?P<verb>boot|ready|halt|reboot|shutdown|detach|move|uninstall|verify|mark)( |\\t|$)",
     ),
     // OmniOS's zadm creates a zone and installs it (`zadm create -b BRAND [-i IMAGE] NAME`)
     (
