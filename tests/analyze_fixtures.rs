@@ -1094,6 +1094,11 @@ fn a_zone_s_package_not_permissible_is_answered_in_the_zone() {
     assert!(r.recommended.is_none());
     assert!(!f.explanation.contains("lets the attach proceed"), "{}", f.explanation);
     assert!(f.explanation.contains("in the zone"));
+    // The same pasted block of the sync an attach runs stays the attach's.
+    let sync = text.replace("pkg update:", "pkg sync-linked:");
+    let r = analyze_reader(&RULES, AnalysisContext::default(), sync.as_bytes()).unwrap();
+    assert!(r.finding("zone-pkg").is_none());
+    assert_eq!(r.recommended, Some(S::Uninstall));
     // Typed in a zone through zlogin, or the global zone's update failing in a zone: the same.
     for file in
         ["solaris11-zlogin-pkg-update-not-permissible.txt", "solaris11-linked-sync-transcript.txt"]

@@ -75,6 +75,8 @@ pub(crate) struct Attempt {
     pub error_lines: bool,
     /// Some of those error lines are pkg's own (`pkg install: …`).
     pub pkg_errors: bool,
+    /// Some of them are of the linked-image sync an attach runs (`pkg sync-linked: …`).
+    pub sync_errors: bool,
     pub pkg_success: bool,
     pub brand_lines: bool,
     pub pkg_lines: bool,
@@ -644,6 +646,8 @@ impl<'r> Analyzer<'r> {
                 self.ensure_started(n);
                 self.attempt.error_lines = true;
                 self.attempt.pkg_errors |= norm.starts_with(b"pkg");
+                self.attempt.sync_errors |=
+                    norm.starts_with(b"pkg sync-linked") || norm.starts_with(b"pkg attach-linked");
             }
             Marker::PkgSuccess => {
                 self.ensure_started(n);
@@ -864,10 +868,12 @@ impl<'r> Analyzer<'r> {
         // A pkg command typed in a zone (zlogin), or whose image pkg shows to be a zone's: the
         // zone's own operation, on a zone that is attached. pkg output pasted without its
         // command line and without any line of an attach counts the same when pkg shows the
-        // image to be a zone's.
+        // image to be a zone's, unless it is the linked-image sync an attach runs.
         let pasted_pkg = self.attempt.kind == LogKind::Attach
             && !self.attempt.brand_lines
-            && !self.attempt.dated_lines;
+            && !self.attempt.dated_lines
+            && !self.attempt.sync_errors
+            && self.attempt.zoneadm_verb.is_none();
         let zone_image = no_attach
             && !parent
             && (self.attempt.gz_pkg || pasted_pkg)
