@@ -226,6 +226,9 @@ const CASES: &[Case] = &[
     // Sun's zones guide (mirror): `zoneadm boot` refused by verify; said to be a boot, not an
     // attach ("then run the zone boot again").
     ("opensolaris-zones-guide-boot-privilege-missing.txt", V::Failed, G::Unknown, Some("zone-verify-failed"), None, 1),
+    // TritonDataCenter/smartos-live#707 (an IRC excerpt): the joyent brand's "missing parent ZFS
+    // dataset for DIR", the zonepath's parent no mounted dataset. Was "nothing recognisable".
+    ("smartos707-vmadm-create-missing-parent-dataset.txt", V::Failed, G::Unknown, Some("zonepath-not-zfs"), None, 1),
 ];
 
 #[test]
