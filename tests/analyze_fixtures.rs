@@ -1163,6 +1163,15 @@ fn another_zoneadm_subcommand_is_worded_as_itself_and_gets_no_attach_advice() {
     let text = "# zoneadm -z z1 detach\n# zoneadm -z z1 attach -u\nzoneadm: zone 'z1': something unheard of\n";
     let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
     assert!(r.finding("unknown-failure").unwrap().title.starts_with("The attach failed"));
+    // A boot typed after an attach that succeeded, with nothing said: the attach stands.
+    let text = "# zoneadm -z z1 attach -u\n\
+        Progress being logged to /var/log/zones/zoneadm.20240105T101500Z.z1.attach\n\
+        \x20 Updating non-global zone: Syncing packages.\n\
+        \x20                   Result: Attach Succeeded.\n\
+        # zoneadm -z z1 boot\n\
+        # zlogin z1 uptime\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!((r.verdict, r.attempts), (V::Attached, 1));
     // A Solaris 10 branded zone never detached: attach -F, no strategy.
     let r = analyze("s10-relnotes-6800618-branded-attach-mount-invalid.txt");
     let f = r.finding("svr4-attach-unverifiable").unwrap();

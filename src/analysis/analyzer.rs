@@ -188,6 +188,10 @@ pub struct Analyzer<'r> {
     publisher_table: Option<bool>,
     /// Inside a zlogin session: commands typed now run in the zone.
     zone_session: bool,
+    /// Another zoneadm subcommand typed (see [`Marker::ZoneadmCommand`]), its line and the
+    /// operation it is: it starts an attempt of its own only when a line of its output says
+    /// something (a bare `zoneadm boot` after an attach that succeeded changes nothing).
+    pending_verb: Option<(u64, &'static str, Vec<u8>)>,
     /// The files read, each with its first line in the whole input.
     files: Vec<(u64, String)>,
     /// Bytes seen other than NUL and newline, and how many of them are control bytes no text
@@ -221,6 +225,7 @@ impl<'r> Analyzer<'r> {
             skipping_long_line: false,
             publisher_table: None,
             zone_session: false,
+            pending_verb: None,
             files: Vec::new(),
             text_bytes: 0,
             binary_bytes: 0,
@@ -446,6 +451,9 @@ impl<'r> Analyzer<'r> {
         if dated && !matched.is_empty() {
             self.attempt.dated_lines = true;
         }
+        if self.pending_verb.is_some() {
+            self.settle_pending_verb(&matched);
+        }
         for i in matched {
             match self.rules.owner(i) {
                 Some(PatternOwner::Rule(ri, re)) => self.rule_hit(ri, re, n, raw, norm),
@@ -620,11 +628,10 @@ impl<'r> Analyzer<'r> {
                 }
             }
             Marker::ZoneadmCommand => {
-                self.attempt_start(n, None);
-                self.attempt.kind = LogKind::Attach;
-                self.attempt.attach_typed = false;
-                self.attempt.zoneadm_verb = cap("verb").as_deref().and_then(zoneadm_verb);
-                self.kind_line(n, raw);
+                self.pending_verb = cap("verb")
+                    .as_deref()
+                    .and_then(zoneadm_verb)
+                    .map(|verb| (n, verb, raw.to_vec()));
             }
             Marker::Kind(kind) => {
                 self.ensure_started(n);
@@ -733,6 +740,34 @@ impl<'r> Analyzer<'r> {
         }
         if let Some(c) = caps.as_ref() {
             self.take_facts(c, n, raw);
+        }
+    }
+
+    /// A zoneadm subcommand typed before this line: another command (or log) starting forgets
+    /// it, a line that says something starts its attempt.
+    fn settle_pending_verb(&mut self, matched: &[usize]) {
+        let starts = |i: &usize| {
+            matches!(
+                self.rules.owner(*i),
+                Some(PatternOwner::Marker(
+                    Marker::Command(_)
+                        | Marker::AttemptStart
+                        | Marker::ZoneadmCommand
+                        | Marker::PublisherTable { .. },
+                    _
+                ))
+            )
+        };
+        if matched.iter().any(starts) {
+            self.pending_verb = None;
+            return;
+        }
+        if let Some((n, verb, raw)) = self.pending_verb.take() {
+            self.attempt_start(n, None);
+            self.attempt.kind = LogKind::Attach;
+            self.attempt.attach_typed = false;
+            self.attempt.zoneadm_verb = Some(verb);
+            self.kind_line(n, &raw);
         }
     }
 
