@@ -207,6 +207,28 @@ const CASES: &[Case] = &[
     // Solaris 11 corrects the mode itself and goes on (a cookbook's solaris10 zone install).
     ("solaris11-cookbook-s10-install-zonepath-mode-corrected.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),
     ("solaris11-attach-zonepath-missing.txt", V::Failed, G::Unknown, Some("zonepath-missing"), None, 1),
+    // Round n. Other operations than an attach, and failures that are no package problem.
+    // omniosorg/illumos-omnios#765: the global zone's pkg update cannot clone its boot
+    // environment (illumos 12783, an unmount race): named, no strategy, pkg's words.
+    ("omnios-pr765-pkg-update-unable-to-clone-be.txt", V::Failed, G::Unknown, Some("be-clone-failed"), None, 1),
+    // omniosorg/illumos-omnios#216: `zoneadm clone -m copy` refused by the ipkg brand's clone
+    // script (no -m): a zone clone, not an attach; the brand's usage is named.
+    ("omnios-issue216-clone-m-copy-unknown-option.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
+    // TritonDataCenter/smartos-live#299: zoneadm cannot start zoneadmd (the zone's console):
+    // it used to be "the attach failed", unknown-failure and the ladder.
+    ("smartos299-vmadm-create-zoneadmd-console.txt", V::Failed, G::Unknown, Some("zoneadmd-failed"), None, 1),
+    // Solaris 10 10/09 release notes (6800618): a branded Solaris 10 zone never detached cannot
+    // be checked; attach -F (no strategy: a Solaris 10 zone). Was "nothing recognisable".
+    ("s10-relnotes-6800618-branded-attach-mount-invalid.txt", V::Failed, G::Unknown, Some("svr4-attach-unverifiable"), None, 1),
+    // Solaris 10 5/09 release notes (6449301): an fs resource zoneadm cannot reach (verify).
+    // Was unknown-failure with the ladder.
+    ("s10-relnotes-6449301-install-zfs-legacy-fs.txt", V::Failed, G::Unknown, Some("zone-verify-failed"), None, 1),
+    // Sun's zones guide (mirror): `zoneadm boot` refused by verify; said to be a boot, not an
+    // attach ("then run the zone boot again").
+    ("opensolaris-zones-guide-boot-privilege-missing.txt", V::Failed, G::Unknown, Some("zone-verify-failed"), None, 1),
+    // TritonDataCenter/smartos-live#707 (an IRC excerpt): the joyent brand's "missing parent ZFS
+    // dataset for DIR", the zonepath's parent no mounted dataset. Was "nothing recognisable".
+    ("smartos707-vmadm-create-missing-parent-dataset.txt", V::Failed, G::Unknown, Some("zonepath-not-zfs"), None, 1),
 ];
 
 #[test]
@@ -981,4 +1003,178 @@ fn a_brand_script_s_error_line_is_not_called_the_attach_s_in_an_install_log() {
         let f = r.finding("attach-error-line").unwrap();
         assert!(!f.title.contains("attach"), "{file}: {}", f.title);
     }
+}
+
+#[test]
+fn a_boot_environment_pkg_cannot_create_is_named_not_unknown() {
+    let r = analyze("omnios-pr765-pkg-update-unable-to-clone-be.txt");
+    assert!(r.finding("unknown-failure").is_none());
+    let f = r.finding("be-clone-failed").unwrap();
+    assert_eq!(f.evidence[0].text, "pkg: Unable to clone the current boot environment.");
+    assert!(f.next_commands.iter().any(|c| c == "beadm list"));
+    assert!(r.recommended.is_none() && r.finding("global-zone-pkg").is_some());
+    // The rest of pkg's boot-environment family (api_errors.py BEException).
+    for (line, key) in [
+        ("pkg: Unable to mount solaris-2 at /tmp/tmpXyZ12", "be-clone-failed"),
+        (
+            "pkg: A problem occurred while attempting to rename the boot environment",
+            "be-clone-failed",
+        ),
+        ("pkg update: The boot environment 's11.4.42' already exists.", "be-name-rejected"),
+        ("pkg: 'a b' is not a valid boot environment name.", "be-name-rejected"),
+    ] {
+        let text = format!("# pkg update --be-name x\n{line}\n");
+        let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+        assert_eq!(r.findings[0].key, key, "{line}");
+        assert!(r.recommended.is_none(), "{line}");
+    }
+}
+
+#[test]
+fn a_brand_refusing_options_is_named_and_a_clone_is_no_attach() {
+    let r = analyze("omnios-issue216-clone-m-copy-unknown-option.txt");
+    assert_eq!((r.log_kind, r.zone.as_deref()), (LogKind::Install, Some("zone1")));
+    let f = r.finding("brand-usage").unwrap();
+    assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 4]);
+    assert!(r.remedies.is_empty());
+    // The same refusal of an attach's option: named, no strategy proposed for it.
+    let text = "# zoneadm -z web1 attach -x deny-zbe-clone\n\
+        /usr/lib/brand/ipkg/attach: -x: unknown option\n\
+        \n\
+        brand-specific usage: attach [-a archive] [-d dataset] [-n] [-r zfs-recv] [-u]\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!(r.findings[0].key, "brand-usage");
+    assert!(r.finding("unknown-failure").is_none() && r.recommended.is_none());
+}
+
+#[test]
+fn zoneadmd_failures_are_named_not_an_attach() {
+    let r = analyze("smartos299-vmadm-create-zoneadmd-console.txt");
+    assert!(r.finding("unknown-failure").is_none() && r.finding("log-elsewhere").is_none());
+    let f = r.finding("zoneadmd-failed").unwrap();
+    assert!(f.next_commands.iter().any(|c| c.ends_with(" ready")));
+    let commands: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+    assert!(!commands.iter().any(|c| c.starts_with("zonerescue")), "{commands:?}");
+}
+
+#[test]
+fn an_unexplained_failure_is_worded_by_what_the_input_is() {
+    let title = |text: &str| {
+        let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+        let f = r.finding("unknown-failure").unwrap().clone();
+        assert!(!f.title.contains('{') && !f.explanation.contains('{'), "{f:?}");
+        f.title
+    };
+    // pkg typed in the global zone, or pkg's own error pasted alone: no attach was run.
+    assert!(
+        title("# pkg update --accept\npkg update: something unheard of\n")
+            .starts_with("The pkg operation failed")
+    );
+    assert!(title("pkg install: something unheard of\n").starts_with("The pkg operation failed"));
+    // Nothing says what the input is the output of.
+    assert!(title("zoneadm: zone z1: a failure unheard of\n").starts_with("The operation failed"));
+    // An attach log stays an attach's.
+    assert!(
+        analyze("unknown-failure.log")
+            .finding("unknown-failure")
+            .unwrap()
+            .title
+            .starts_with("The attach failed")
+    );
+}
+
+#[test]
+fn a_zone_s_package_not_permissible_is_answered_in_the_zone() {
+    // pkg output pasted without its command line, whose reason shows the image is a zone's, and
+    // no line of an attach: the zone's own operation; what to do is done in the zone.
+    let text = "pkg update: The installed package web/server/apache-22 is not permissible.\n\
+        \x20 Reject:  pkg://solaris/web/server/apache-22@2.2.22\n\
+        \x20 Reason:  Parent image has a incompatible newer version: pkg://solaris/web/server/apache-22@2.2.29\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert!(r.finding("zone-pkg").is_some());
+    let f = r.finding("package-not-permissible").unwrap();
+    assert_eq!(f.strategy, None);
+    assert!(r.recommended.is_none());
+    assert!(!f.explanation.contains("lets the attach proceed"), "{}", f.explanation);
+    assert!(f.explanation.contains("in the zone"));
+    // The same pasted block of the sync an attach runs stays the attach's.
+    let sync = text.replace("pkg update:", "pkg sync-linked:");
+    let r = analyze_reader(&RULES, AnalysisContext::default(), sync.as_bytes()).unwrap();
+    assert!(r.finding("zone-pkg").is_none());
+    assert_eq!(r.recommended, Some(S::Uninstall));
+    // Typed in a zone through zlogin, or the global zone's update failing in a zone: the same.
+    for file in
+        ["solaris11-zlogin-pkg-update-not-permissible.txt", "solaris11-linked-sync-transcript.txt"]
+    {
+        let f = analyze(file).finding("package-not-permissible").unwrap().clone();
+        assert!(!f.explanation.contains("lets the attach proceed"), "{file}");
+    }
+    // In an attach, the attach's words and strategy stay.
+    let f = analyze("solaris11-not-permissible.log")
+        .finding("package-not-permissible")
+        .unwrap()
+        .clone();
+    assert!(f.explanation.contains("lets the attach proceed"));
+    assert_eq!(f.strategy, Some(S::Uninstall));
+}
+
+#[test]
+fn a_prompt_s_host_name_is_never_taken_for_the_zone() {
+    // The host name in a prompt is the global zone's (or a zone's host name, which need not be
+    // its zone name): the zone is the one zoneadm names, and none when none is named.
+    let text = "root@web01:~# zoneadm -z web02 attach -u\nzoneadm: zone 'web02': ERROR: x\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!(r.zone.as_deref(), Some("web02"));
+    let text = "root@web01:~# pkg update\npkg update: something unheard of\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!(r.zone, None);
+}
+
+#[test]
+fn zonepath_commands_name_the_path_the_log_names() {
+    let r = analyze("serverhorror-opensolaris-verify-zonepath-mode.txt");
+    let f = r.finding("zonepath-unusable").unwrap();
+    assert!(
+        f.next_commands.iter().any(|c| c == "ls -ld /zones/testzone /zones/testzone/.."),
+        "{:?}",
+        f.next_commands
+    );
+    assert!(!f.next_commands.iter().any(|c| c.contains("<zonepath>")));
+    let r = analyze("solaris11-attach-zonepath-missing.txt");
+    let f = r.finding("zonepath-missing").unwrap();
+    assert!(f.next_commands.iter().any(|c| c == "ls -ld /zones/web1/.."), "{:?}", f.next_commands);
+}
+
+#[test]
+fn another_zoneadm_subcommand_is_worded_as_itself_and_gets_no_attach_advice() {
+    let r = analyze("opensolaris-zones-guide-boot-privilege-missing.txt");
+    let f = r.finding("zone-verify-failed").unwrap();
+    assert!(f.explanation.ends_with("then run the zone boot again."), "{}", f.explanation);
+    assert!(r.finding("log-elsewhere").is_none());
+    // An unexplained boot failure: no attach strategy, no attach log to look for.
+    let text = "# zoneadm -z z1 boot\nzoneadm: zone 'z1': something unheard of\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    let f = r.finding("unknown-failure").unwrap();
+    assert!(f.title.starts_with("The zone boot failed"), "{}", f.title);
+    assert!(r.finding("log-elsewhere").is_none());
+    let commands: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+    assert!(!commands.iter().any(|c| c.starts_with("zonerescue")), "{commands:?}");
+    // A detach, then the attach: the attach is judged as one.
+    let text = "# zoneadm -z z1 detach\n# zoneadm -z z1 attach -u\nzoneadm: zone 'z1': something unheard of\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert!(r.finding("unknown-failure").unwrap().title.starts_with("The attach failed"));
+    // A boot typed after an attach that succeeded, with nothing said: the attach stands.
+    let text = "# zoneadm -z z1 attach -u\n\
+        Progress being logged to /var/log/zones/zoneadm.20240105T101500Z.z1.attach\n\
+        \x20 Updating non-global zone: Syncing packages.\n\
+        \x20                   Result: Attach Succeeded.\n\
+        # zoneadm -z z1 boot\n\
+        # zlogin z1 uptime\n";
+    let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
+    assert_eq!((r.verdict, r.attempts), (V::Attached, 1));
+    // A Solaris 10 branded zone never detached: attach -F, no strategy.
+    let r = analyze("s10-relnotes-6800618-branded-attach-mount-invalid.txt");
+    let f = r.finding("svr4-attach-unverifiable").unwrap();
+    assert!(f.next_commands.iter().any(|c| c.ends_with("attach -F")));
+    assert!(r.finding("svr4-zone").is_some() && r.remedies.is_empty());
 }

@@ -42,6 +42,8 @@ pub(crate) const MAX_SUBJECTS: usize = 100;
 pub(crate) struct Facts {
     pub zone: Option<String>,
     pub zone_root: Option<String>,
+    /// The zonepath as zoneadm named it (its checks of the zonepath).
+    pub zonepath: Option<String>,
     pub log_file: Option<String>,
     pub gz_entire: Option<String>,
     pub zone_entire: Option<String>,
@@ -71,6 +73,10 @@ pub(crate) struct Attempt {
     /// The brand's last word: Some(true) succeeded, Some(false) failed.
     pub outcome: Option<bool>,
     pub error_lines: bool,
+    /// Some of those error lines are pkg's own (`pkg install: …`).
+    pub pkg_errors: bool,
+    /// Some of them are of the linked-image sync an attach runs (`pkg sync-linked: …`).
+    pub sync_errors: bool,
     pub pkg_success: bool,
     pub brand_lines: bool,
     pub pkg_lines: bool,
@@ -90,6 +96,8 @@ pub(crate) struct Attempt {
     pub parent_lines: Vec<Evidence>,
     /// A `zoneadm -z ZONE attach` was typed for this attempt.
     pub attach_typed: bool,
+    /// Another zoneadm subcommand was typed for this attempt (see [`Marker::ZoneadmCommand`]).
+    pub zoneadm_verb: Option<&'static str>,
     /// The solver's answer is to a `pkg install` (`pkg install: No matching version of …`):
     /// the packages it proposes were asked for.
     pub install_solve: bool,
@@ -180,6 +188,10 @@ pub struct Analyzer<'r> {
     publisher_table: Option<bool>,
     /// Inside a zlogin session: commands typed now run in the zone.
     zone_session: bool,
+    /// Another zoneadm subcommand typed (see [`Marker::ZoneadmCommand`]), its line and the
+    /// operation it is: it starts an attempt of its own only when a line of its output says
+    /// something (a bare `zoneadm boot` after an attach that succeeded changes nothing).
+    pending_verb: Option<(u64, &'static str, Vec<u8>)>,
     /// The files read, each with its first line in the whole input.
     files: Vec<(u64, String)>,
     /// Bytes seen other than NUL and newline, and how many of them are control bytes no text
@@ -213,6 +225,7 @@ impl<'r> Analyzer<'r> {
             skipping_long_line: false,
             publisher_table: None,
             zone_session: false,
+            pending_verb: None,
             files: Vec::new(),
             text_bytes: 0,
             binary_bytes: 0,
@@ -438,6 +451,9 @@ impl<'r> Analyzer<'r> {
         if dated && !matched.is_empty() {
             self.attempt.dated_lines = true;
         }
+        if self.pending_verb.is_some() {
+            self.settle_pending_verb(&matched);
+        }
         for i in matched {
             match self.rules.owner(i) {
                 Some(PatternOwner::Rule(ri, re)) => self.rule_hit(ri, re, n, raw, norm),
@@ -596,6 +612,7 @@ impl<'r> Analyzer<'r> {
             Marker::Command(kind) => {
                 self.attempt_start(n, None);
                 self.attempt.kind = kind;
+                self.attempt.zoneadm_verb = None;
                 self.attempt.attach_typed = kind == LogKind::Attach;
                 self.attempt.gz_pkg =
                     kind == LogKind::Pkg && !norm.windows(4).any(|w| w == b" -R ");
@@ -609,6 +626,12 @@ impl<'r> Analyzer<'r> {
                 if kind != LogKind::Attach {
                     self.kind_line(n, raw);
                 }
+            }
+            Marker::ZoneadmCommand => {
+                self.pending_verb = cap("verb")
+                    .as_deref()
+                    .and_then(zoneadm_verb)
+                    .map(|verb| (n, verb, raw.to_vec()));
             }
             Marker::Kind(kind) => {
                 self.ensure_started(n);
@@ -629,6 +652,9 @@ impl<'r> Analyzer<'r> {
             Marker::ErrorLine => {
                 self.ensure_started(n);
                 self.attempt.error_lines = true;
+                self.attempt.pkg_errors |= norm.starts_with(b"pkg");
+                self.attempt.sync_errors |=
+                    norm.starts_with(b"pkg sync-linked") || norm.starts_with(b"pkg attach-linked");
             }
             Marker::PkgSuccess => {
                 self.ensure_started(n);
@@ -717,6 +743,34 @@ impl<'r> Analyzer<'r> {
         }
     }
 
+    /// A zoneadm subcommand typed before this line: another command (or log) starting forgets
+    /// it, a line that says something starts its attempt.
+    fn settle_pending_verb(&mut self, matched: &[usize]) {
+        let starts = |i: &usize| {
+            matches!(
+                self.rules.owner(*i),
+                Some(PatternOwner::Marker(
+                    Marker::Command(_)
+                        | Marker::AttemptStart
+                        | Marker::ZoneadmCommand
+                        | Marker::PublisherTable { .. },
+                    _
+                ))
+            )
+        };
+        if matched.iter().any(starts) {
+            self.pending_verb = None;
+            return;
+        }
+        if let Some((n, verb, raw)) = self.pending_verb.take() {
+            self.attempt_start(n, None);
+            self.attempt.kind = LogKind::Attach;
+            self.attempt.attach_typed = false;
+            self.attempt.zoneadm_verb = Some(verb);
+            self.kind_line(n, &raw);
+        }
+    }
+
     /// An attempt's start marker (`log`: the log file it names; none for a typed command).
     fn attempt_start(&mut self, n: u64, log: Option<String>) {
         self.publisher_table = None;
@@ -779,6 +833,9 @@ impl<'r> Analyzer<'r> {
         }
         if let Some(r) = get("zoneroot") {
             self.facts.zone_root.get_or_insert(r);
+        }
+        if let Some(p) = get("zonepath") {
+            self.facts.zonepath.get_or_insert(p);
         }
         if let Some(e) = get("gz_entire") {
             self.facts.gz_entire = Some(e);
@@ -844,10 +901,17 @@ impl<'r> Analyzer<'r> {
         // parent messages say so, with or without the command line.
         let parent = no_attach && !self.attempt.parent_lines.is_empty();
         // A pkg command typed in a zone (zlogin), or whose image pkg shows to be a zone's: the
-        // zone's own operation, on a zone that is attached.
+        // zone's own operation, on a zone that is attached. pkg output pasted without its
+        // command line and without any line of an attach counts the same when pkg shows the
+        // image to be a zone's, unless it is the linked-image sync an attach runs.
+        let pasted_pkg = self.attempt.kind == LogKind::Attach
+            && !self.attempt.brand_lines
+            && !self.attempt.dated_lines
+            && !self.attempt.sync_errors
+            && self.attempt.zoneadm_verb.is_none();
         let zone_image = no_attach
             && !parent
-            && self.attempt.gz_pkg
+            && (self.attempt.gz_pkg || pasted_pkg)
             && (self.attempt.in_zone || self.facts.child_image);
         let gz_image = no_attach
             && !zone_image
@@ -924,6 +988,23 @@ fn installed_by_command(norm: &[u8]) -> Vec<String> {
         }
     }
     out
+}
+
+/// The operation a zoneadm subcommand other than attach and install is, for the report's words.
+fn zoneadm_verb(verb: &str) -> Option<&'static str> {
+    Some(match verb {
+        "boot" => "zone boot",
+        "ready" => "zone ready",
+        "halt" => "zone halt",
+        "reboot" => "zone reboot",
+        "shutdown" => "zone shutdown",
+        "detach" => "zone detach",
+        "move" => "zone move",
+        "uninstall" => "zone uninstall",
+        "verify" => "zone verify",
+        "mark" => "zoneadm mark",
+        _ => return None,
+    })
 }
 
 /// A shell prompt starts the line (`root@gz:~# `, `# `, `r151034% `, `$ `): the output

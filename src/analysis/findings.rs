@@ -259,7 +259,12 @@ impl FindingBuilder<'_> {
                 // A global zone's pkg command printed its own errors: there is no brand log.
                 let brand_log =
                     !attempt.brand_lines || (self.facts.log_file.is_some() && !attempt.dated_lines);
-                if brand_log && !self.gz_image && !self.zone_image && !self.linked_child {
+                if brand_log
+                    && !self.gz_image
+                    && !self.zone_image
+                    && !self.linked_child
+                    && attempt.zoneadm_verb.is_none()
+                {
                     self.add_synthetic(&mut accs, keys::LOG_ELSEWHERE, &[]);
                 }
             }
@@ -289,9 +294,16 @@ impl FindingBuilder<'_> {
             pb.cmp(pa).then_with(|| first_line(fa).cmp(&first_line(fb)))
         });
         let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
+        let operation = self.operation(&attempt);
+        for f in &mut findings {
+            f.title = f.title.replace("{operation}", operation);
+            f.explanation = f.explanation.replace("{operation}", operation);
+        }
         // A Solaris 10 zone: zonerescue's strategies do not apply to it.
         let svr4 = findings.iter().any(|f| f.key == keys::SVR4_ZONE);
-        if other_operation || self.linked_child || self.zone_image || svr4 {
+        // Another zoneadm subcommand (boot, detach …): no attach to rescue either.
+        let not_attach = attempt.zoneadm_verb.is_some();
+        if other_operation || self.linked_child || self.zone_image || svr4 || not_attach {
             // What failed in another operation may be named, but no attach strategy answers it.
             for f in &mut findings {
                 f.strategy = None;
@@ -371,6 +383,42 @@ impl FindingBuilder<'_> {
 
     fn zone_root(&self) -> Option<String> {
         self.ctx.zone_root.clone().or_else(|| self.facts.zone_root.clone())
+    }
+
+    /// The zonepath: as zoneadm named it, or the zone root's parent.
+    fn zonepath(&self) -> Option<String> {
+        self.facts.zonepath.clone().or_else(|| {
+            self.zone_root()?.strip_suffix("/root").filter(|p| !p.is_empty()).map(str::to_string)
+        })
+    }
+
+    /// What the input is the output of, for a title or explanation's `{operation}`.
+    fn operation(&self, attempt: &Attempt) -> &'static str {
+        let attach = attempt.attach_typed
+            || attempt.outcome.is_some()
+            || attempt.brand_lines
+            || self.facts.log_file.is_some()
+            || self.ctx.zone.is_some()
+            || self.ctx.zone_root.is_some();
+        if let Some(verb) = attempt.zoneadm_verb {
+            verb
+        } else if attempt.kind == LogKind::Install {
+            "zone install"
+        } else if attempt.kind == LogKind::Onu {
+            "onu run"
+        } else if attach && !self.gz_image && !self.zone_image && !self.linked_child {
+            "attach"
+        } else if attempt.kind == LogKind::Pkg
+            || self.gz_image
+            || self.zone_image
+            || self.linked_child
+            || attempt.pkg_lines
+            || attempt.pkg_errors
+        {
+            "pkg operation"
+        } else {
+            "operation"
+        }
     }
 
     fn add_synthetic(&self, accs: &mut Vec<Acc>, key: &str, evidence: &[Evidence]) {
@@ -563,7 +611,11 @@ impl FindingBuilder<'_> {
 
     fn finding(&self, a: &Acc) -> Option<Finding> {
         let r = self.rules.rules().get(a.rule)?;
-        let mut explanation = r.explanation.clone();
+        let no_attach = self.zone_image || self.linked_child;
+        let mut explanation = match &r.in_zone_explanation {
+            Some(text) if no_attach => text.clone(),
+            _ => r.explanation.clone(),
+        };
         let mut strategy = r.strategy;
         if r.refine == Some(Refinement::PublisherScope) {
             let (note, s) = self.publisher_scope_note();
@@ -572,11 +624,15 @@ impl FindingBuilder<'_> {
             strategy = s;
         }
         if r.refine == Some(Refinement::ParentPublisher) && from_several_publishers(&a.evidence) {
-            explanation.push_str(
+            explanation.push_str(if no_attach {
+                " Here the zone's version and the global zone's come from different publishers: \
+                 make the zone's publishers match the global zone's (pkg set-publisher in the \
+                 zone) rather than uninstalling."
+            } else {
                 " Here the zone's version and the global zone's come from different publishers: \
                  make the zone's publishers match the global zone's (zone-publishers) rather than \
-                 uninstalling.",
-            );
+                 uninstalling."
+            });
             strategy = Some(StrategyName::ZonePublishers);
         }
         if r.refine == Some(Refinement::SystemRepository)
@@ -700,6 +756,7 @@ impl FindingBuilder<'_> {
         };
         let zone = self.zone().unwrap_or_else(|| "<zone>".into());
         let zoneroot = self.zone_root().unwrap_or_else(|| "<zonepath>/root".into());
+        let zonepath = self.zonepath().unwrap_or_else(|| "<zonepath>".into());
         let gz_entire = self.facts.gz_entire.clone().unwrap_or_else(|| "entire".into());
         let packages = (!f.packages.is_empty()).then(|| {
             f.packages
@@ -710,9 +767,10 @@ impl FindingBuilder<'_> {
                 .join(" ")
         });
         let first = |v: &[String]| v.first().map(|s| shell_word(s));
-        let vars: [(&str, Option<String>); 10] = [
+        let vars: [(&str, Option<String>); 11] = [
             ("{zone}", Some(shell_word(&zone))),
             ("{zoneroot}", Some(shell_word(&zoneroot))),
+            ("{zonepath}", Some(shell_word(&zonepath))),
             ("{gz_entire}", Some(shell_word(&gz_entire))),
             ("{strategy}", f.strategy.map(|s| s.as_str().to_string())),
             ("{packages}", packages),

@@ -13,6 +13,9 @@ pub enum Marker {
     AttemptStart,
     /// A command typed at a shell prompt starts an attempt of this kind.
     Command(LogKind),
+    /// Another zoneadm subcommand typed at a shell prompt (boot, ready, halt, detach, verify …,
+    /// group `verb`): an attempt of its own, which no attach strategy answers.
+    ZoneadmCommand,
     /// A line only this kind of operation prints (a zone install, onu), not an attach.
     Kind(LogKind),
     /// The brand declared success.
@@ -75,7 +78,12 @@ pub const MARKERS: &[(Marker, &str)] = &[
     ),
     (
         Marker::Command(LogKind::Install),
-        "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +install",
+        "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +(install|clone)( |\\t|$)",
+    ),
+    // zoneadm's other subcommands that act on one zone
+    (
+        Marker::ZoneadmCommand,
+        "[#$%>] +((pfexec|sudo) +)?(/usr/sbin/)?zoneadm +-z +(?P<zone>[^ ]+) +(?P<verb>boot|ready|halt|reboot|shutdown|detach|move|uninstall|verify|mark)( |\\t|$)",
     ),
     // OmniOS's zadm creates a zone and installs it (`zadm create -b BRAND [-i IMAGE] NAME`)
     (
@@ -182,6 +190,8 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::LinkedParent, "(on this parent image cannot be performed|this image has children)"),
     // facts
     (Marker::Fact, "zoneadm: zone '(?P<zone>[^']+)'"),
+    // validate_zonepath()'s last word names the zonepath
+    (Marker::Fact, "could not verify zonepath (?P<zonepath>/[^ ]+) because"),
     // verify_details() names the zone without quotes
     (Marker::Fact, "zoneadm: zone (?P<zone>[^ ']+) failed to verify"),
     (Marker::Fact, "/var/tmp/(?P<zone>[^/ ]+)\\.attach_log\\."),

@@ -10,12 +10,13 @@
 //! | `severity` | `error`, `warning` or `info` |
 //! | `inhibitor` | true (default) if this finding by itself explains a failed attach |
 //! | `priority` | ordering among findings (higher first, default 50) |
-//! | `title`, `explanation` | one line, one paragraph in plain words |
-//! | `patterns` | (may be empty for a finding only produced by a refinement or at the end) regexes (bytes, ASCII classes) tested against each normalised line: `[date]` prefix, `PKG:` marker, CR and surrounding blanks removed. Named groups `package`, `publisher`, `origin`, `dataset`, `zone` capture subjects |
+//! | `title`, `explanation` | one line, one paragraph in plain words; `{operation}` in them is what the input is the output of (`attach`, `pkg operation`, `zone install`, `zone boot` …, `operation` when nothing says) |
+//! | `in_zone_explanation` | the paragraph used instead when no attach is involved: a zone's own pkg operation, or the global zone's failing in one of its zones (what to do in the zone) |
+//! | `patterns` | (may be empty for a finding only produced by a refinement or at the end) regexes (bytes, ASCII classes) tested against each normalised line: `[date]` prefix, `PKG:` marker, CR and surrounding blanks removed. Named groups `package`, `publisher`, `origin`, `dataset`, `zone` capture subjects, `zonepath` the zonepath |
 //! | `follow` | also read the next N lines (max 20) of the block as evidence |
 //! | `follow_pattern` | regex with the same named groups, applied to those follow lines |
 //! | `strategy` | canonical strategy name, or absent for none |
-//! | `next` | next-command templates: `{zone}`, `{zoneroot}`, `{gz_entire}`, `{strategy}`, `{packages}`, `{package}`, `{publisher}`, `{origin}`, `{dataset}`, `{log_file}` |
+//! | `next` | next-command templates: `{zone}`, `{zoneroot}`, `{zonepath}` (as zoneadm named it, or the zone root's parent), `{gz_entire}`, `{strategy}`, `{packages}`, `{package}`, `{publisher}`, `{origin}`, `{dataset}`, `{log_file}` |
 //! | `requires` | only report when one of these keys was also found |
 //! | `min_build_gap` | only report when the global zone's build is this much newer than the zone's |
 //! | `refine` | name of a built-in refinement: `publisher-scope`, `removed-or-renamed`, `parent-publisher`, `system-repository`, `repository-behind`, `repository-scope` |
@@ -108,6 +109,7 @@ struct RuleDef {
     priority: i32,
     title: String,
     explanation: String,
+    in_zone_explanation: Option<String>,
     patterns: Vec<String>,
     #[serde(default)]
     follow: u32,
@@ -159,6 +161,9 @@ pub struct Rule {
     pub priority: i32,
     pub title: String,
     pub explanation: String,
+    /// The explanation when no attach is involved: the zone's own pkg operation, or the global
+    /// zone's failing in an installed zone (its advice is what to do in the zone).
+    pub in_zone_explanation: Option<String>,
     pub strategy: Option<StrategyName>,
     pub next: Vec<String>,
     pub requires: Vec<String>,
@@ -350,6 +355,7 @@ fn compile_rule(origin: &str, def: RuleDef) -> Result<Rule, RuleError> {
         priority: def.priority,
         title: def.title,
         explanation: normalise_paragraph(&def.explanation),
+        in_zone_explanation: def.in_zone_explanation.as_deref().map(normalise_paragraph),
         strategy,
         next: def.next,
         requires: def.requires,
