@@ -47,10 +47,25 @@ fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone);
     match Journal::load(&dir)? {
-        None => match super::lock::starting_run(&dir, zone) {
-            Some(starting) => outln!("zone {zone}: {starting}")?,
-            None => outln!("zone {zone}: no zonerescue run recorded in {}", dir.display())?,
-        },
+        None => {
+            let starting = super::lock::starting_run(&dir, zone);
+            let message = match &starting {
+                Some(starting) => format!("zone {zone}: {starting}"),
+                None => format!("zone {zone}: no zonerescue run recorded in {}", dir.display()),
+            };
+            if cli.global.json {
+                // No journal to print: an object that says so, never words.
+                let none = serde_json::json!({
+                    "zone": zone,
+                    "journal": null,
+                    "run_starting": starting.is_some(),
+                    "message": message,
+                });
+                outln!("{none}")?;
+            } else {
+                outln!("{message}")?;
+            }
+        }
         Some(j) if cli.global.json => {
             outln!("{}", serde_json::to_string(&j)?)?;
         }

@@ -4,6 +4,7 @@ pub mod attempt;
 pub mod build;
 pub mod command;
 pub mod diagnosis;
+pub mod ending;
 pub mod environment;
 pub mod events;
 pub mod exec;

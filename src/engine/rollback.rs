@@ -6,17 +6,20 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use crate::cli::{Cli, RollbackArgs};
 use crate::commands::ZoneName;
 use crate::commands::zoneadm::{self, ZoneState};
 use crate::exit;
 use crate::ui::{self, Palette};
 
+use super::ending::Ending;
 use super::events::{RunResult, StepOutcome};
 use super::exec::Exec;
 use super::inflight;
 use super::journal::Journal;
-use super::lock::lock_or_report;
+use super::lock::{LockError, ZoneLock};
 use super::previous_run::restore_recorded_gz_publishers;
 use super::recover::{runner_from, state_base};
 use super::reporter::Reporter;
@@ -26,23 +29,125 @@ use super::snapshots::{self, ZbeSnapshot};
 use super::zbe_clone::{self, CloneUndo, Undo};
 
 pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
-    let zone = ZoneName::new(&args.zone)?;
+    Ok(roll_back(cli, args)?.print(cli.global.json))
+}
+
+/// The `--json` summary of a rollback, built up as its facts become known; its last line.
+#[derive(Debug, Serialize)]
+struct Summary {
+    zone: String,
+    result: Outcome,
+    /// The snapshot rolled back to, once known.
+    snapshot: Option<String>,
+    /// Snapshots (and the Solaris 11 clone) the rollback destroyed.
+    destroyed: Vec<String>,
+    zone_state: Option<String>,
+    /// Null when the last run left the global zone's publishers as it found them.
+    gz_publishers_restored: Option<bool>,
+    message: String,
+    next_steps: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Outcome {
+    RolledBack,
+    NothingToDo,
+    Refused,
+    Locked,
+    Usage,
+    Error,
+}
+
+impl Summary {
+    fn new(zone: &str) -> Summary {
+        Summary {
+            zone: zone.to_string(),
+            result: Outcome::Error,
+            snapshot: None,
+            destroyed: Vec::new(),
+            zone_state: None,
+            gz_publishers_restored: None,
+            message: String::new(),
+            next_steps: Vec::new(),
+        }
+    }
+
+    fn end(mut self, result: Outcome, message: String) -> Ending<Summary> {
+        let code = match result {
+            Outcome::RolledBack | Outcome::NothingToDo => exit::OK,
+            Outcome::Refused => exit::REFUSED,
+            Outcome::Locked => exit::LOCKED,
+            Outcome::Usage => exit::USAGE,
+            Outcome::Error => exit::ERROR,
+        };
+        self.result = result;
+        self.message = message;
+        Ending::new("rollback-summary", code, self)
+    }
+
+    /// Nothing was changed, for `why`.
+    fn refused(self, why: impl std::fmt::Display) -> Ending<Summary> {
+        let m = format!("rollback of zone {} refused: {why}", self.zone);
+        self.end(Outcome::Refused, m.clone()).warn(format!("zonerescue: {m}"))
+    }
+
+    /// Another run holds the zone, or a command a killed run left running outlasted its limit.
+    fn locked(self, message: String) -> Ending<Summary> {
+        self.end(Outcome::Locked, message.clone()).warn(format!("zonerescue: {message}"))
+    }
+
+    /// A command failed midway: say so once, with the cause, and how to go on.
+    fn stopped(mut self, e: &anyhow::Error) -> Ending<Summary> {
+        let zone = self.zone.clone();
+        self.next_steps = vec![format!("zonerescue rollback {zone}")];
+        let m = format!("rollback of zone {zone} stopped: {e:#}");
+        self.end(Outcome::Error, m.clone()).warn(format!(
+            "zonerescue: {m}\n\
+             Run `zonerescue rollback {zone}` again once the cause is fixed."
+        ))
+    }
+
+    /// The image is back at `self.snapshot`, the zone detached; `what`: the sentence's middle.
+    fn rolled_back(mut self, what: String, gz: Option<bool>) -> Ending<Summary> {
+        let zone = self.zone.clone();
+        self.zone_state = Some(ZoneState::Configured.to_string());
+        self.gz_publishers_restored = gz;
+        self.next_steps =
+            vec![format!("zonerescue {zone}"), format!("zoneadm -z {zone} attach -F")];
+        let m = format!(
+            "zone {zone}: image rolled back to {what}; the zone is detached (configured){}.",
+            gz_note(gz)
+        );
+        self.end(Outcome::RolledBack, m.clone()).say(format!(
+            "{m}\n\
+             Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was."
+        ))
+    }
+}
+
+/// The rollback, to its ending (printed by the caller).
+fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> {
+    let mut s = Summary::new(&args.zone);
+    let zone = match ZoneName::new(&args.zone) {
+        Ok(z) => z,
+        Err(e) => {
+            let m = format!("{e:#}");
+            return Ok(s.end(Outcome::Usage, m.clone()).warn(format!("zonerescue: error: {m}")));
+        }
+    };
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone.as_str());
-    let refuse = |why: String| {
-        eprintln!("zonerescue: rollback of zone {zone} refused: {why}");
-        Ok(exit::REFUSED)
-    };
     let Some(mut journal) = Journal::load(&dir)? else {
         if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
-            eprintln!("zonerescue: rollback of zone {zone} refused: {starting}");
-            return Ok(exit::LOCKED);
+            return Ok(s.locked(format!("rollback of zone {zone} refused: {starting}")));
         }
-        return refuse(format!("no zonerescue run is recorded in {}", dir.display()));
+        return Ok(s.refused(format!("no zonerescue run is recorded in {}", dir.display())));
     };
-    let _lock = match lock_or_report(&dir, zone.as_str())? {
+    let _lock = match ZoneLock::acquire(&dir, zone.as_str()) {
         Ok(l) => l,
-        Err(code) => return Ok(code),
+        Err(e @ LockError::Held { .. }) => return Ok(s.locked(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     let zone_root = journal.zone_root.as_ref().map(PathBuf::from);
     // The ZBE the zone runs from now, by the brand's rule: a run killed during an attach that
@@ -57,32 +162,33 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         (Some(t), _, _) if t.contains('@') => t.clone(),
         (Some(t), _, Some(zbe)) => format!("{zbe}@{t}"),
         (Some(_), _, None) => {
-            return refuse("the journal does not name the zone boot environment".into());
+            return Ok(s.refused("the journal does not name the zone boot environment"));
         }
         (None, Some(pre), _) => pre.clone(),
-        (None, None, _) => return refuse("the last run took no pre-rescue snapshot".into()),
+        (None, None, _) => return Ok(s.refused("the last run took no pre-rescue snapshot")),
     };
+    s.snapshot = Some(target.clone());
     // A name zfs would refuse is the operator's typing, not a failure to fix and retry.
     if args.to.is_some()
         && let Err(e) = crate::commands::zfs::validate_snapshot(&target)
     {
-        eprintln!("zonerescue: rollback of zone {zone}: --to: {e}");
-        return Ok(exit::USAGE);
+        let m = format!("rollback of zone {zone}: --to: {e}");
+        return Ok(s.end(Outcome::Usage, m.clone()).warn(format!("zonerescue: {m}")));
     }
     if args.to.is_some()
         && zbe_now.as_deref().is_some_and(|zbe| !target.starts_with(&format!("{zbe}@")))
     {
-        return refuse(format!("{target} is not a snapshot of the zone's boot environment"));
+        return Ok(s.refused(format!("{target} is not a snapshot of the zone's boot environment")));
     }
     // Detaching and rolling back a zone the run never touched would only take it out of
     // service. (With --to the snapshot may be older than the last run: it says nothing.)
     if args.to.is_none() && journal.changed_nothing() && !journal.gz_publishers_modified {
-        let _ = crate::outln!(
+        let m = format!(
             "zone {zone}: nothing to roll back: the last run ({}) applied no remedy and tried \
              no attach, so the zone is as it was; it is left as it is",
             journal.run_id
         );
-        return Ok(exit::OK);
+        return Ok(s.end(Outcome::NothingToDo, m.clone()).say(m));
     }
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
     let exec = Exec::new(runner.clone(), false, reporter, Interrupt::detached(), Some(dir.clone()));
@@ -90,8 +196,7 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
     if let Err(why) =
         inflight::wait_for_leftover(&dir, runner.timeouts(), &exec.reporter, &exec.interrupt)
     {
-        eprintln!("zonerescue: rollback of zone {zone} refused: {why}");
-        return Ok(exit::LOCKED);
+        return Ok(s.locked(format!("rollback of zone {zone} refused: {why}")));
     }
     // Where the pre-rescue image is now: an attach may have moved the zone to a clone.
     if args.to.is_none() {
@@ -103,41 +208,37 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         ) {
             Ok(Undo::Plain { target: t }) => target = t,
             Ok(Undo::Clone(u)) => {
-                return rollback_clone(
-                    &zone,
-                    &dir,
-                    &exec,
-                    journal,
-                    &u,
-                    zone_root.as_deref(),
-                    args.yes,
-                );
+                s.snapshot = Some(u.target());
+                return rollback_clone(s, &dir, &exec, journal, &u, zone_root.as_deref(), args.yes);
             }
             Ok(Undo::ByHand { why, steps }) => {
-                return refuse(format!(
+                s.next_steps = steps.clone();
+                return Ok(s.refused(format!(
                     "{why}; nothing was changed. By hand:\n  {}",
                     steps.join("\n  ")
-                ));
+                )));
             }
-            Err(e) => return Ok(stopped(&zone, &e.into())),
+            Err(e) => return Ok(s.stopped(&e.into())),
         }
     }
+    s.snapshot = Some(target.clone());
     match snapshot::exists(&exec, &target) {
         Ok(true) => {}
-        Ok(false) => return refuse(format!("snapshot {target} does not exist")),
-        Err(e) => return Ok(stopped(&zone, &e)),
+        Ok(false) => return Ok(s.refused(format!("snapshot {target} does not exist"))),
+        Err(e) => return Ok(s.stopped(&e)),
     }
     let state = zoneadm::get(&runner, &zone)?.state;
+    s.zone_state = Some(state.to_string());
     if state.is_active() {
-        return refuse(format!(
+        return Ok(s.refused(format!(
             "the zone is {state}; halt it first if you really want its image rolled back"
-        ));
+        )));
     }
     // `zfs rollback -r` destroys every later snapshot of the dataset, zonerescue's or not.
     let (zbe, _) = target.split_once('@').unwrap_or((&target, ""));
     let later: Vec<ZbeSnapshot> = match snapshots::of_zbe(&runner, zbe) {
         Ok(all) => all.into_iter().skip_while(|s| s.name != target).skip(1).collect(),
-        Err(e) => return Ok(stopped(&zone, &e.into())),
+        Err(e) => return Ok(s.stopped(&e.into())),
     };
     // Checked before the zone is detached: `zfs rollback -r` refuses past a later snapshot
     // that has clones (a Solaris 11 attach's ZBE clone, holding an image), and -R would
@@ -147,16 +248,16 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         Ok(c) if !c.is_empty() => {
             let each: Vec<String> =
                 c.iter().map(|(clone, origin)| format!("{clone} (cloned from {origin})")).collect();
-            return refuse(format!(
+            return Ok(s.refused(format!(
                 "{} depend(s) on a snapshot after {target}: zfs rollback -r refuses, and -R would \
                  destroy them (a zone boot environment an attach made, or one holding an image); \
                  nothing was changed. Roll back to a later snapshot, or undo the last run with \
                  `zonerescue rollback {zone}`",
                 each.join(", ")
-            ));
+            )));
         }
         Ok(_) => {}
-        Err(e) => return Ok(stopped(&zone, &e.into())),
+        Err(e) => return Ok(s.stopped(&e.into())),
     }
     let installed = state == ZoneState::Installed;
     let question = if installed {
@@ -165,62 +266,56 @@ pub fn rollback(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<u8> {
         format!("Roll zone {zone} back?")
     };
     if let Err(why) = ui::consent(args.yes, &plan(&zone, &target, installed, &later), &question) {
-        return refuse(why.into());
+        return Ok(s.refused(why));
     }
     let n = journal.begin_step("rollback", Some(target.clone()));
     journal.save(&dir)?;
-    let mut undo = || -> anyhow::Result<String> {
-        let gz_note = restore_gz_then_detach(&exec, &mut journal, &dir, &zone, installed)?;
+    let mut undo = || -> anyhow::Result<Option<bool>> {
+        let gz = restore_gz_then_detach(&exec, &mut journal, &dir, &zone, installed)?;
         snapshot::rollback(&exec, &target)?;
-        Ok(gz_note)
+        Ok(gz)
     };
-    let gz_note = match undo() {
-        Ok(note) => note,
+    let gz = match undo() {
+        Ok(gz) => gz,
         Err(e) => {
             // Each part either happened or not (detach, then one `zfs rollback -r`): running
             // it again after the cause is fixed picks up where this stopped.
             journal.end_step(n, StepOutcome::Failed, &format!("{e:#}"));
             journal.save(&dir)?;
-            return Ok(stopped(&zone, &e));
+            return Ok(s.stopped(&e));
         }
     };
     journal.end_step(n, StepOutcome::Done, &format!("rolled back to {target}"));
     journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
     journal.save(&dir)?;
-    let destroyed = if later.is_empty() {
+    s.destroyed = later.into_iter().map(|s| s.name).collect();
+    let destroyed = if s.destroyed.is_empty() {
         String::new()
     } else {
-        let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
-        format!(" (later snapshots destroyed: {})", names.join(", "))
+        format!(" (later snapshots destroyed: {})", s.destroyed.join(", "))
     };
-    let _ = crate::outln!(
-        "zone {zone}: image rolled back to {target}{destroyed}; the zone is detached \
-         (configured){gz_note}.\n\
-         Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was."
-    );
-    Ok(exit::OK)
+    Ok(s.rolled_back(format!("{target}{destroyed}"), gz))
 }
 
 /// Solaris 11, the zone moved to a clone of its ZBE by an attach (see `zbe_clone`): make the
 /// original ZBE the zone's again, at its pre-rescue snapshot, destroying the clone.
 fn rollback_clone(
-    zone: &ZoneName,
+    mut s: Summary,
     dir: &Path,
     exec: &Exec,
     mut journal: Journal,
     u: &CloneUndo,
     zone_root: Option<&Path>,
     yes: bool,
-) -> anyhow::Result<u8> {
-    let refuse = |why: String| {
-        eprintln!("zonerescue: rollback of zone {zone} refused: {why}");
-        Ok(exit::REFUSED)
-    };
+) -> anyhow::Result<Ending<Summary>> {
+    // The name the caller checked: it is valid.
+    let zone = &ZoneName::new(&s.zone)?;
     let state = zoneadm::get(&exec.runner, zone)?.state;
+    s.zone_state = Some(state.to_string());
     if state.is_active() {
-        return refuse(format!(
+        return Ok(s.refused(format!(
             "the zone is {state}; halt it first if you really want its image rolled back"
-        ));
+        )));
     }
     let installed = state == ZoneState::Installed;
     let target = u.target();
@@ -261,21 +356,21 @@ fn rollback_clone(
         format!("Roll zone {zone} back?")
     };
     if let Err(why) = ui::consent(yes, &plan, &question) {
-        return refuse(why.into());
+        return Ok(s.refused(why));
     }
     let n = journal.begin_step("rollback", Some(target.clone()));
     journal.save(dir)?;
-    let mut run = || -> anyhow::Result<String> {
-        let gz_note = restore_gz_then_detach(exec, &mut journal, dir, zone, installed)?;
+    let mut run = || -> anyhow::Result<Option<bool>> {
+        let gz = restore_gz_then_detach(exec, &mut journal, dir, zone, installed)?;
         zbe_clone::undo(exec, u, zone_root)?;
-        Ok(gz_note)
+        Ok(gz)
     };
-    let gz_note = match run() {
-        Ok(note) => note,
+    let gz = match run() {
+        Ok(gz) => gz,
         Err(e) => {
             journal.end_step(n, StepOutcome::Failed, &format!("{e:#}"));
             journal.save(dir)?;
-            return Ok(stopped(zone, &e));
+            return Ok(s.stopped(&e));
         }
     };
     let detail = format!(
@@ -288,32 +383,34 @@ fn rollback_clone(
     journal.original_zbe = None;
     journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
     journal.save(dir)?;
-    let _ = crate::outln!(
-        "zone {zone}: image rolled back to {target}: {orig} is the zone's boot environment again \
-         and the clone {clone} the attach made is destroyed{destroyed}; the zone is detached \
-         (configured){gz_note}.\n\
-         Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was.",
-        orig = u.original,
-        clone = u.clone,
-        destroyed = if u.destroyed_snapshots.is_empty() {
-            String::new()
-        } else {
-            format!(" (snapshots destroyed: {})", u.destroyed_snapshots.join(", "))
-        },
-    );
-    Ok(exit::OK)
+    s.destroyed = std::iter::once(&u.clone).chain(&u.destroyed_snapshots).cloned().collect();
+    Ok(s.rolled_back(
+        format!(
+            "{target}: {orig} is the zone's boot environment again and the clone {clone} the \
+             attach made is destroyed{destroyed}",
+            orig = u.original,
+            clone = u.clone,
+            destroyed = if u.destroyed_snapshots.is_empty() {
+                String::new()
+            } else {
+                format!(" (snapshots destroyed: {})", u.destroyed_snapshots.join(", "))
+            },
+        ),
+        gz,
+    ))
 }
 
 /// The global zone's publishers restored first (they serve every zone, not just this one),
-/// then the zone detached if installed; a note on the publishers for the final message.
+/// then the zone detached if installed. Whether the publishers are as recorded again; `None`
+/// when the last run left them unchanged.
 fn restore_gz_then_detach(
     exec: &Exec,
     journal: &mut Journal,
     dir: &std::path::Path,
     zone: &ZoneName,
     installed: bool,
-) -> anyhow::Result<String> {
-    let mut gz_note = String::new();
+) -> anyhow::Result<Option<bool>> {
+    let mut restored = None;
     if journal.gz_publishers_modified {
         // Not under another zone's attach, nor while another run has them simplified.
         let access = super::host_lock::Access::Exclusive;
@@ -321,17 +418,22 @@ fn restore_gz_then_detach(
             anyhow::bail!("interrupted while waiting to restore the global zone's publishers");
         };
         let intact = restore_recorded_gz_publishers(exec, journal)?;
-        gz_note = if intact {
-            "; global-zone publishers restored".into()
-        } else {
-            "; WARNING: global-zone publishers still differ from the record (see above)".into()
-        };
         journal.gz_publishers_modified = !intact;
+        restored = Some(intact);
     }
     if installed {
         exec.change_ok(&zoneadm::detach_spec(zone, false), &[0])?;
     }
-    Ok(gz_note)
+    Ok(restored)
+}
+
+/// The final message's note on the global zone's publishers.
+fn gz_note(restored: Option<bool>) -> &'static str {
+    match restored {
+        None => "",
+        Some(true) => "; global-zone publishers restored",
+        Some(false) => "; WARNING: global-zone publishers still differ from the record (see above)",
+    }
 }
 
 /// What a rollback to `target` does, for the operator to read before answering.
@@ -351,13 +453,4 @@ fn plan(zone: &ZoneName, target: &str, installed: bool, later: &[ZbeSnapshot]) -
     }
     out.push_str("  - whatever changed in the zone's image after the snapshot is lost\n");
     out
-}
-
-/// A command failed midway: say so once, with the cause, and how to go on (exit 5).
-fn stopped(zone: &ZoneName, e: &anyhow::Error) -> u8 {
-    eprintln!(
-        "zonerescue: rollback of zone {zone} stopped: {e:#}\n\
-         Run `zonerescue rollback {zone}` again once the cause is fixed."
-    );
-    exit::ERROR
 }

@@ -3,6 +3,7 @@
 //! pre-rescue snapshot and, when that run replaced one that never finished, the snapshot from
 //! before any rescue — never the last good one.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -14,9 +15,10 @@ use crate::outln;
 use crate::system::Runner;
 use crate::ui::{self, Palette};
 
+use super::ending::Ending;
 use super::exec::Exec;
 use super::journal::Journal;
-use super::lock::lock_or_report;
+use super::lock::{LockError, ZoneLock};
 use super::recover::{runner_from, state_base};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
@@ -64,21 +66,103 @@ struct Owned {
     keep: bool,
 }
 
-pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
-    let zone = ZoneName::new(&args.zone)?;
+/// The `--json` summary of `snapshots --prune`: its last line.
+#[derive(Debug, Serialize)]
+struct PruneSummary {
+    zone: String,
+    result: PruneResult,
+    destroyed: Vec<String>,
+    failed: Vec<PruneFailure>,
+    /// The tool-owned snapshots pruning never destroys (see [`Owned::keep`]).
+    kept: Vec<String>,
+    message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum PruneResult {
+    Pruned,
+    NothingToDo,
+    Refused,
+    Locked,
+    /// Some snapshots could not be destroyed (`failed` says why).
+    Failed,
+    Usage,
+    /// A command could not be run at all: pruning stopped there.
+    Error,
+}
+
+#[derive(Debug, Serialize)]
+struct PruneFailure {
+    snapshot: String,
+    reason: String,
+}
+
+impl PruneSummary {
+    fn new(zone: &str) -> PruneSummary {
+        PruneSummary {
+            zone: zone.to_string(),
+            result: PruneResult::Error,
+            destroyed: Vec::new(),
+            failed: Vec::new(),
+            kept: Vec::new(),
+            message: String::new(),
+        }
+    }
+
+    fn end(mut self, result: PruneResult, message: String) -> Ending<PruneSummary> {
+        let code = match result {
+            PruneResult::Pruned | PruneResult::NothingToDo => exit::OK,
+            PruneResult::Refused => exit::REFUSED,
+            PruneResult::Locked => exit::LOCKED,
+            PruneResult::Failed => exit::FAILED,
+            PruneResult::Usage | PruneResult::Error => exit::USAGE,
+        };
+        self.result = result;
+        self.message = message;
+        Ending::new("prune-summary", code, self)
+    }
+
+    /// Said on stderr as `zonerescue: MESSAGE`.
+    fn refused(self, result: PruneResult, message: String) -> Ending<PruneSummary> {
+        self.end(result, message.clone()).warn(format!("zonerescue: {message}"))
+    }
+}
+
+/// What `snapshots` works on: the zone's journal, its ZBE and zonerescue's snapshots of it.
+struct Found {
+    zone: ZoneName,
+    dir: PathBuf,
+    runner: Runner,
+    journal: Journal,
+    zbe: String,
+    owned: Vec<Owned>,
+}
+
+/// The zone's snapshots; or, when there are none to speak of, how `snapshots` ends.
+fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSummary>>> {
+    let s = PruneSummary::new(zone);
+    let zone = match ZoneName::new(zone) {
+        Ok(z) => z,
+        Err(e) => {
+            let m = format!("{e:#}");
+            return Ok(Err(s
+                .end(PruneResult::Usage, m.clone())
+                .warn(format!("zonerescue: error: {m}"))));
+        }
+    };
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone.as_str());
     let Some(journal) = Journal::load(&dir)? else {
         if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
-            eprintln!("zonerescue: {starting}");
-            return Ok(exit::LOCKED);
+            return Ok(Err(s.refused(PruneResult::Locked, starting)));
         }
-        eprintln!("zonerescue: no zonerescue run is recorded for zone {zone} in {}", dir.display());
-        return Ok(exit::REFUSED);
+        let m = format!("no zonerescue run is recorded for zone {zone} in {}", dir.display());
+        return Ok(Err(s.refused(PruneResult::Refused, m)));
     };
     let Some(zbe) = journal.active_zbe.clone() else {
-        eprintln!("zonerescue: the journal of zone {zone} names no zone boot environment");
-        return Ok(exit::REFUSED);
+        let m = format!("the journal of zone {zone} names no zone boot environment");
+        return Ok(Err(s.refused(PruneResult::Refused, m)));
     };
     let owned: Vec<Owned> = of_zbe(&runner, &zbe)?
         .into_iter()
@@ -89,64 +173,101 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
             Some(Owned { run: s.run?, name: s.name, step: s.step, keep })
         })
         .collect();
-    if !args.prune {
-        if cli.global.json {
-            outln!("{}", serde_json::to_string(&owned)?)?;
-        } else if owned.is_empty() {
-            outln!("zone {zone}: no zonerescue snapshots of {zbe}")?;
-        } else {
-            for o in &owned {
-                let note = if journal.pre_snapshot.as_deref() == Some(o.name.as_str()) {
-                    "  (pre-rescue snapshot of the last run: kept)"
-                } else if o.keep {
-                    "  (before any rescue; an earlier run never finished: kept)"
-                } else {
-                    ""
-                };
-                outln!(
-                    "{}  run {}  step {}{note}",
-                    o.name,
-                    o.run,
-                    o.step.as_deref().unwrap_or("-")
-                )?;
-            }
+    Ok(Ok(Found { zone, dir, runner, journal, zbe, owned }))
+}
+
+pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
+    let found = match find(cli, &args.zone)? {
+        Ok(found) => found,
+        // The listing's --json is the list alone: its refusals stay words on stderr.
+        Err(ending) => return Ok(ending.print(cli.global.json && args.prune)),
+    };
+    if args.prune {
+        return Ok(prune(cli, args.yes, found)?.print(cli.global.json));
+    }
+    let Found { zone, journal, zbe, owned, .. } = found;
+    if cli.global.json {
+        outln!("{}", serde_json::to_string(&owned)?)?;
+    } else if owned.is_empty() {
+        outln!("zone {zone}: no zonerescue snapshots of {zbe}")?;
+    } else {
+        for o in &owned {
+            let note = if journal.pre_snapshot.as_deref() == Some(o.name.as_str()) {
+                "  (pre-rescue snapshot of the last run: kept)"
+            } else if o.keep {
+                "  (before any rescue; an earlier run never finished: kept)"
+            } else {
+                ""
+            };
+            outln!("{}  run {}  step {}{note}", o.name, o.run, o.step.as_deref().unwrap_or("-"))?;
         }
-        return Ok(exit::OK);
     }
-    let doomed: Vec<&Owned> = owned.iter().filter(|o| !o.keep).collect();
+    Ok(exit::OK)
+}
+
+/// Destroys the snapshots not kept, to the ending (printed by the caller).
+fn prune(cli: &Cli, yes: bool, found: Found) -> anyhow::Result<Ending<PruneSummary>> {
+    let Found { zone, dir, runner, owned, .. } = found;
+    let mut s = PruneSummary::new(zone.as_str());
+    let (kept, doomed): (Vec<Owned>, Vec<Owned>) = owned.into_iter().partition(|o| o.keep);
+    s.kept = kept.into_iter().map(|o| o.name).collect();
     if doomed.is_empty() {
-        outln!("zone {zone}: nothing to prune")?;
-        return Ok(exit::OK);
+        let m = format!("zone {zone}: nothing to prune");
+        return Ok(s.end(PruneResult::NothingToDo, m.clone()).say(m));
     }
-    let _lock = match lock_or_report(&dir, zone.as_str())? {
+    let _lock = match ZoneLock::acquire(&dir, zone.as_str()) {
         Ok(l) => l,
-        Err(code) => return Ok(code),
+        Err(e @ LockError::Held { .. }) => return Ok(s.refused(PruneResult::Locked, e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     let names: Vec<&str> = doomed.iter().map(|o| o.name.as_str()).collect();
     let plan =
         format!("These snapshots of zone {zone} will be destroyed:\n  {}\n", names.join("\n  "));
     let question = format!("Destroy these {} snapshot(s)?", doomed.len());
-    if let Err(why) = ui::consent(args.yes, &plan, &question) {
-        eprintln!("zonerescue: pruning the snapshots of zone {zone} refused: {why}");
-        return Ok(exit::REFUSED);
+    if let Err(why) = ui::consent(yes, &plan, &question) {
+        let m = format!("pruning the snapshots of zone {zone} refused: {why}");
+        return Ok(s.refused(PruneResult::Refused, m));
     }
+    // -r: the run snapshotted the ZBE recursively, so its children carry the same name.
+    // Every name checked before the first is destroyed.
+    let specs =
+        doomed.iter().map(|o| zfs::destroy_spec(&o.name, true)).collect::<Result<Vec<_>, _>>()?;
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
     let exec = Exec::new(runner, false, reporter, Interrupt::detached(), None);
-    let mut failed = 0;
-    for o in doomed {
-        // -r: the run snapshotted the ZBE recursively, so its children carry the same name.
-        let spec = zfs::destroy_spec(&o.name, true)?;
-        match exec.change(&spec)? {
-            // Pruning goes on whatever becomes of its output.
-            Some(out) if out.success() => {
-                let _ = outln!("destroyed {}", o.name);
+    for (o, spec) in doomed.into_iter().zip(&specs) {
+        match exec.change(spec) {
+            Ok(Some(out)) if out.success() => s.destroyed.push(o.name),
+            Ok(Some(out)) => {
+                s.failed.push(PruneFailure { snapshot: o.name, reason: out.stderr.trim().into() })
             }
-            Some(out) => {
-                failed += 1;
-                eprintln!("zonerescue: could not destroy {}: {}", o.name, out.stderr.trim());
+            Ok(None) => {}
+            // Not run at all: what was destroyed so far is still said.
+            Err(e) => {
+                return Ok(pruned(s, PruneResult::Error, format!("{e:#}")));
             }
-            None => {}
         }
     }
-    Ok(if failed == 0 { exit::OK } else { exit::FAILED })
+    let result = if s.failed.is_empty() { PruneResult::Pruned } else { PruneResult::Failed };
+    let mut m = format!("zone {zone}: {} snapshot(s) destroyed", s.destroyed.len());
+    if !s.failed.is_empty() {
+        m.push_str(&format!(", {} could not be", s.failed.len()));
+    }
+    Ok(pruned(s, result, m))
+}
+
+/// The ending of a prune that destroyed what `s` says: a line a snapshot for people.
+fn pruned(s: PruneSummary, result: PruneResult, message: String) -> Ending<PruneSummary> {
+    let out: Vec<String> = s.destroyed.iter().map(|n| format!("destroyed {n}")).collect();
+    let mut err: Vec<String> = s
+        .failed
+        .iter()
+        .map(|f| format!("zonerescue: could not destroy {}: {}", f.snapshot, f.reason))
+        .collect();
+    if result == PruneResult::Error {
+        err.push(format!("zonerescue: error: {message}"));
+    }
+    let mut ending = s.end(result, message);
+    ending.out = out;
+    ending.err = err;
+    ending
 }

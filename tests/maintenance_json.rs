@@ -1,0 +1,251 @@
+//! `--json` for the maintenance subcommands against the simulator: `rollback` and
+//! `snapshots --prune` print JSON Lines only, the last line a summary for every ending, and
+//! `status` without a journal prints an object. Before, rollback ended its command events
+//! with a sentence (or printed nothing but a refusal on stderr), prune printed `destroyed …`
+//! lines, and status printed words.
+
+mod sim_support;
+
+use serde_json::Value;
+use sim_support::Sim;
+
+const PG: &str = "pg01";
+
+/// `zonerescue --json ARGS…`: every stdout line parsed (a line that is not JSON fails the
+/// test), and the exit code.
+fn json(sim: &Sim, args: &[&str]) -> (Vec<Value>, Option<i32>) {
+    let out = sim_support::zonerescue(&sim.dir).arg("--json").args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let lines = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{stdout}"))
+        })
+        .collect();
+    (lines, out.status.code())
+}
+
+/// The last line of `--json ARGS…`, checked to be the summary `event` with schema 1.
+fn summary(sim: &Sim, event: &str, args: &[&str]) -> (Value, Option<i32>) {
+    let (lines, code) = json(sim, args);
+    let last = lines.last().cloned().unwrap_or_else(|| panic!("no output for {args:?}"));
+    assert_eq!((&last["event"], &last["schema"]), (&event.into(), &1.into()), "{last}");
+    assert!(last["time"].is_u64(), "{last}");
+    (last, code)
+}
+
+fn rollback(sim: &Sim, zone: &str, extra: &[&str]) -> (Value, Option<i32>) {
+    let args: Vec<&str> =
+        ["--yes", "rollback"].iter().chain(extra).chain([&zone]).copied().collect();
+    summary(sim, "rollback-summary", &args)
+}
+
+fn prune(sim: &Sim, zone: &str, extra: &[&str]) -> (Value, Option<i32>) {
+    let args: Vec<&str> =
+        ["snapshots", "--prune"].iter().chain(extra).chain([&zone]).copied().collect();
+    summary(sim, "prune-summary", &args)
+}
+
+fn postgres() -> Sim {
+    Sim::new("omnios-postgres-removed")
+}
+
+/// A rescue of pg01 that attaches it (uninstall): its summary.
+fn rescued(sim: &Sim) -> Value {
+    let (events, code) = sim_support::rescue_json(&sim.dir, PG, &[]);
+    let s = events.last().unwrap().clone();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    s
+}
+
+/// The run's snapshots other than the pre-rescue one (its rungs').
+fn rung_snapshots(s: &Value) -> Vec<Value> {
+    let pre = &s["pre_snapshot"];
+    s["snapshots"].as_array().unwrap().iter().filter(|n| *n != pre).cloned().collect()
+}
+
+#[test]
+fn status_without_a_run_is_a_json_object() {
+    let sim = postgres();
+    let (lines, code) = json(&sim, &["status", PG]);
+    assert_eq!(code, Some(0));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let s = &lines[0];
+    assert_eq!(s["zone"], PG, "{s}");
+    assert!(s["journal"].is_null(), "{s}");
+    assert_eq!(s["run_starting"], false, "{s}");
+    assert!(s["message"].as_str().unwrap().contains("no zonerescue run recorded"), "{s}");
+}
+
+#[test]
+fn rollback_without_a_run_is_refused() {
+    let sim = postgres();
+    let (s, code) = rollback(&sim, PG, &[]);
+    assert_eq!(code, Some(3), "{s}");
+    assert_eq!((&s["zone"], &s["result"]), (&PG.into(), &"refused".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("no zonerescue run is recorded"), "{s}");
+    assert_eq!(s["destroyed"], serde_json::json!([]), "{s}");
+    assert_eq!(sim.state(PG), "installed");
+}
+
+#[test]
+fn rollback_after_a_run_rolls_back() {
+    let sim = postgres();
+    let run = rescued(&sim);
+    let rungs = rung_snapshots(&run);
+    assert!(!rungs.is_empty(), "{run}");
+    let (lines, code) = json(&sim, &["--yes", "rollback", PG]);
+    let s = lines.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    // The commands it ran come first, as events.
+    assert!(
+        lines[..lines.len() - 1]
+            .iter()
+            .all(|e| e["event"].as_str().unwrap().starts_with("command"))
+    );
+    assert_eq!((&s["event"], &s["result"]), (&"rollback-summary".into(), &"rolled-back".into()));
+    assert_eq!(s["snapshot"], run["pre_snapshot"], "{s}");
+    assert_eq!(s["destroyed"], Value::Array(rungs), "{s}");
+    assert_eq!(s["zone_state"], "configured", "{s}");
+    assert!(s["gz_publishers_restored"].is_null(), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("image rolled back to"), "{s}");
+    assert_eq!(s["next_steps"][0], format!("zonerescue {PG}"), "{s}");
+    assert_eq!(sim.state(PG), "configured");
+}
+
+/// A run that applied nothing and tried no attach (image-create not allowed).
+#[test]
+fn rollback_after_a_run_that_changed_nothing_has_nothing_to_do() {
+    let sim = Sim::from_file(&sim_support::world("s11-dotted-zone-names"));
+    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "image-create"]);
+    assert_eq!(code, Some(1));
+    let (lines, code) = json(&sim, &["--yes", "rollback", "web"]);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let s = &lines[0];
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!((&s["event"], &s["result"]), (&"rollback-summary".into(), &"nothing-to-do".into()));
+    assert!(s["message"].as_str().unwrap().contains("nothing to roll back"), "{s}");
+    assert_eq!(s["destroyed"], serde_json::json!([]), "{s}");
+    assert_eq!(sim.state("web"), "installed");
+}
+
+#[test]
+fn rollback_of_a_running_zone_is_refused() {
+    let sim = postgres();
+    let run = rescued(&sim);
+    let boot = sim.run("zoneadm", &["-z", PG, "boot"]);
+    assert_eq!(boot.code, 0, "{}", boot.stderr);
+    let (s, code) = rollback(&sim, PG, &[]);
+    assert_eq!(code, Some(3), "{s}");
+    assert_eq!(s["result"], "refused", "{s}");
+    assert_eq!(s["zone_state"], "running", "{s}");
+    assert_eq!(s["snapshot"], run["pre_snapshot"], "{s}");
+    assert!(s["message"].as_str().unwrap().contains("halt it first"), "{s}");
+    assert_eq!(sim.state(PG), "running");
+}
+
+/// An invalid `--to` is the operator's typing: usage (2), nothing changed.
+#[test]
+fn rollback_to_an_invalid_name_is_a_usage_error() {
+    let sim = postgres();
+    rescued(&sim);
+    let (s, code) = rollback(&sim, PG, &["--to", "bad name"]);
+    assert_eq!((code, &s["result"]), (Some(2), &"usage".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("--to"), "{s}");
+    assert_eq!(sim.state(PG), "installed");
+}
+
+/// Solaris 11, the attach moved the zone to a clone of its ZBE: the clone is among what the
+/// rollback destroyed.
+#[test]
+fn rollback_of_a_cloned_zbe_names_the_clone_destroyed() {
+    let sim = Sim::from_file(&sim_support::world("s11-zbe-of-older-gz-be-gz-publishers"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "db1", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let (s, code) = rollback(&sim, "db1", &[]);
+    assert_eq!((code, &s["result"]), (Some(0), &"rolled-back".into()), "{s}");
+    let clone = "rpool/zones/db1/rpool/ROOT/solaris-0";
+    assert!(s["destroyed"].as_array().unwrap().contains(&clone.into()), "{s}");
+    assert!(s["snapshot"].as_str().unwrap().starts_with("rpool/zones/db1/rpool/ROOT/solaris@"));
+    assert_eq!(s["zone_state"], "configured", "{s}");
+}
+
+#[test]
+fn prune_with_nothing_to_prune() {
+    let sim = postgres();
+    let run = rescued(&sim);
+    let (s, code) = prune(&sim, PG, &["--yes"]);
+    assert_eq!((code, &s["result"]), (Some(0), &"pruned".into()), "{s}");
+    let (lines, code) = json(&sim, &["snapshots", "--prune", "--yes", PG]);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let s = &lines[0];
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!((&s["event"], &s["result"]), (&"prune-summary".into(), &"nothing-to-do".into()));
+    assert_eq!(s["destroyed"], serde_json::json!([]), "{s}");
+    assert_eq!(s["kept"], serde_json::json!([run["pre_snapshot"]]), "{s}");
+}
+
+#[test]
+fn prune_destroys_the_rung_snapshots() {
+    let sim = postgres();
+    let run = rescued(&sim);
+    let rungs = rung_snapshots(&run);
+    assert!(!rungs.is_empty(), "{run}");
+    // Without --yes and no terminal: refused, nothing destroyed.
+    let (s, code) = prune(&sim, PG, &[]);
+    assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("add --yes"), "{s}");
+    let (s, code) = prune(&sim, PG, &["--yes"]);
+    assert_eq!((code, &s["result"]), (Some(0), &"pruned".into()), "{s}");
+    assert_eq!(s["destroyed"], Value::Array(rungs.clone()), "{s}");
+    assert_eq!(s["failed"], serde_json::json!([]), "{s}");
+    let left = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    for r in &rungs {
+        assert!(!left.contains(r.as_str().unwrap()), "{r} still there: {left}");
+    }
+    assert!(left.contains(run["pre_snapshot"].as_str().unwrap()), "{left}");
+}
+
+#[test]
+fn prune_without_a_run_is_refused() {
+    let sim = postgres();
+    let (s, code) = prune(&sim, PG, &["--yes"]);
+    assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
+    // The listing's --json stays the list alone: its refusal is words on stderr.
+    let (lines, code) = json(&sim, &["snapshots", PG]);
+    assert_eq!((code, lines.len()), (Some(3), 0), "{lines:?}");
+}
+
+/// While a run is in its preflight (lock held, no journal yet): status says a run is
+/// starting, rollback and prune end `locked` (exit 4).
+#[test]
+fn a_run_in_its_preflight_is_locked_in_json() {
+    let sim = postgres();
+    // Slowed down: preflight's catalog refresh lasts seconds.
+    let mut run = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "--yes", PG])
+        .env("ZONESIM_SPEED", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (lines, _) = json(&sim, &["status", PG]);
+        if lines.first().is_some_and(|s| s["run_starting"] == true) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "status never saw the run: {lines:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let (r, rc) = rollback(&sim, PG, &[]);
+    let (p, pc) = prune(&sim, PG, &["--yes"]);
+    run.kill().unwrap();
+    run.wait().unwrap();
+    for (s, code) in [(r, rc), (p, pc)] {
+        assert_eq!((code, &s["result"]), (Some(4), &"locked".into()), "{s}");
+        assert!(s["message"].as_str().unwrap().contains("has not written its journal yet"), "{s}");
+    }
+}
