@@ -142,19 +142,6 @@ pub fn starting_run(zone_dir: &Path, zone: &str) -> Option<String> {
     ))
 }
 
-/// The lock for a subcommand (rollback, snapshots --prune): `Ok(Err(code))` after printing
-/// who holds it when another run does.
-pub fn lock_or_report(zone_dir: &Path, zone: &str) -> Result<Result<ZoneLock, u8>, LockError> {
-    match ZoneLock::acquire(zone_dir, zone) {
-        Ok(l) => Ok(Ok(l)),
-        Err(e @ LockError::Held { .. }) => {
-            eprintln!("zonerescue: {e}");
-            Ok(Err(crate::exit::LOCKED))
-        }
-        Err(e) => Err(e),
-    }
-}
-
 fn describe_holder(text: &str) -> String {
     let get =
         |k: &str| text.lines().find_map(|l| l.strip_prefix(k).and_then(|v| v.strip_prefix('=')));
