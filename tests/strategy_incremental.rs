@@ -268,3 +268,28 @@ fn a_repository_one_rung_found_dead_or_without_the_build_is_not_tried_again() {
     assert_eq!(rollbacks, 0, "no rung was tried in vain: {s}");
     assert!(listed.contains("entire"), "{listed}");
 }
+
+/// Round m F8: the step repository that maps openssl's rename does not answer, so the rung
+/// cannot keep it and the uninstall removes it (the oracle's plan too: the global zone's
+/// repositories cannot tell a rename from a removal). The result says that the removed
+/// packages may have been renamed, names the dead repository and how to get them back;
+/// before, it never mentioned the repository.
+#[test]
+fn a_package_lost_while_the_step_repository_was_down_is_said_to_maybe_be_a_rename() {
+    let sim =
+        sim_support::Sim::from_file(&sim_support::world("omnios-rename-step-repository-down"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "build01", &[]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let f = events
+        .iter()
+        .find(|e| e["event"] == "finding" && e["key"] == "zone.removed-maybe-renamed")
+        .unwrap_or_else(|| panic!("no zone.removed-maybe-renamed finding: {events:?}"));
+    let title = f["title"].as_str().unwrap();
+    assert!(title.contains("library/security/openssl"), "{f}");
+    assert!(title.contains("https://pkg.omnios.org/r151038/core/"), "{f}");
+    assert!(f["remediation"].as_str().unwrap().contains("zonerescue rollback build01"), "{f}");
+    // With the repository up, nothing is lost that way: no such finding.
+    let up = sim_support::Sim::from_file(&sim_support::world("omnios-rename-mapped-by-a-step"));
+    let (events, _) = sim_support::rescue_json(&up.dir, "build01", &[]);
+    assert!(!events.iter().any(|e| e["key"] == "zone.removed-maybe-renamed"), "{events:?}");
+}

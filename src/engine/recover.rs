@@ -2704,7 +2704,53 @@ impl Run {
             f = f.detail(format!("installed now that were not before: {}", new.join(", ")));
         }
         self.emit(Event::Finding(f));
+        if let Some(f) = self.maybe_renamed_finding(&gone) {
+            self.emit(Event::Finding(f));
+        }
         gone
+    }
+
+    /// Packages `gone` that the global zone's catalogs cannot tell renamed from removed, lost
+    /// while a repository that steps map renames through did not answer: the step that would
+    /// have kept them under their new names could not be tried there.
+    fn maybe_renamed_finding(&self, gone: &[String]) -> Option<Finding> {
+        let catalogs = self.facts.gz_catalogs.as_ref()?;
+        let doubtful: Vec<&str> = gone
+            .iter()
+            .filter(|p| catalogs.unknown.contains(p) || catalogs.renamed.contains(p))
+            .map(String::as_str)
+            .collect();
+        let dead: Vec<&str> = self
+            .facts
+            .repositories
+            .iter()
+            .filter(|r| r.offer == super::facts::Offer::Unreachable)
+            .map(|r| r.uri.as_str())
+            .collect();
+        if doubtful.is_empty() || dead.is_empty() {
+            return None;
+        }
+        let zone = &self.facts.zone;
+        Some(
+            Finding::warn(
+                "zone.removed-maybe-renamed",
+                Severity::High,
+                format!(
+                    "{} may have been renamed, not dropped: the global zone's repositories \
+                     cannot tell, and the intermediate repository that would map a rename ({}) \
+                     did not answer, so the step that keeps them under a new name was not tried \
+                     there",
+                    doubtful.join(", "),
+                    dead.join(", ")
+                ),
+            )
+            .remediation(format!(
+                "once that repository answers (or the playbook names a mirror of it): \
+                 zonerescue rollback {zone}, then zonerescue {zone} again; or install what they \
+                 were renamed to (pkg -R {} install NAME)",
+                self.facts.zone_root.display()
+            )),
+        )
     }
 
     /// Right after a step moved the image: the packages it no longer has that it renamed
