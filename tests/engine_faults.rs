@@ -691,3 +691,20 @@ fn an_attach_killed_from_outside_is_attached_again_not_climbed_past() {
     let removed = s["packages_removed"].to_string();
     assert!(!removed.contains("SUNWcs"), "{s}");
 }
+
+/// Round m F3: the global zone's copy of a Solaris 11 attach log is gone when the attach ends
+/// (rotated, /var cleaned); the copy the brand saved in the zone, which the terminal names
+/// ("Log saved in non-global zone as …"), is read instead. Before, auto had no evidence and
+/// uninstalled web/php-53, which a step keeps (renamed to web/php-56 later).
+#[test]
+fn the_brand_s_copy_in_the_zone_stands_in_for_a_missing_attach_log() {
+    let path = sim_support::scenario("solaris11-image-update");
+    let text =
+        std::fs::read_to_string(path).unwrap() + "\n[[faults]]\nkind = \"attach-log-missing\"\n";
+    let h = Sim::from_text(&text);
+    let (code, s) = summary_of(&h, &["php11"]);
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach", "incremental"]), "{s}");
+    let listed = h.run("pkg", &["-R", &h.root("php11"), "list", "-H"]).stdout;
+    assert!(listed.contains("web/php-56"), "PHP is kept (renamed): {listed}");
+}

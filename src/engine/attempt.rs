@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,10 +96,33 @@ pub fn attach(
         anyhow::bail!("the attach-log follower thread panicked");
     };
     let out = result.map_err(|e| anyhow::anyhow!("running attach -u: {e}"))?;
+    let mut log_path = log_path;
     if log_path.is_none() {
-        // No log file (missing, unreadable, a symlink): the terminal is all there is.
-        for l in &terminal {
-            analyzer.feed_line(l.as_bytes());
+        // No log file in the global zone (removed, rotated, unreadable, a symlink): the copy
+        // the solaris brand saves in the zone, which the terminal names, if this attempt wrote
+        // it; else the terminal is all there is.
+        let slack = began.checked_sub(Duration::from_secs(2)).unwrap_or(began);
+        let copy = terminal
+            .iter()
+            .find_map(|l| saved_copy_in(l))
+            .filter(|p| p.starts_with(&facts.zone_root))
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).and_then(solaris_log_zone) == Some(&zone)
+            })
+            .and_then(|p| open_log(&p).map(|f| (p, f)))
+            .filter(|(_, f)| f.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= slack));
+        match copy {
+            Some((p, f)) => {
+                for line in BufReader::new(f).split(b'\n').map_while(Result::ok) {
+                    analyzer.feed_line(&line);
+                }
+                log_path = Some(p);
+            }
+            None => {
+                for l in &terminal {
+                    analyzer.feed_line(l.as_bytes());
+                }
+            }
         }
     }
     let report: Report = analyzer.finish();
@@ -132,6 +155,15 @@ pub fn log_path_in(line: &str) -> Option<PathBuf> {
         t.find("Progress being logged to").map(|i| &t[i + "Progress being logged to".len()..])
     })?;
     let p = rest.trim();
+    (p.starts_with('/') && !p.contains('\0')).then(|| PathBuf::from(p))
+}
+
+/// `Log saved in non-global zone as <zoneroot>/var/log/zones/zoneadm.….attach`: the copy of
+/// its log the solaris brand leaves in the zone at the end of an attach.
+pub fn saved_copy_in(line: &str) -> Option<PathBuf> {
+    const SAID: &str = "Log saved in non-global zone as";
+    let t = line.trim();
+    let p = t[t.find(SAID)? + SAID.len()..].trim();
     (p.starts_with('/') && !p.contains('\0')).then(|| PathBuf::from(p))
 }
 
@@ -293,6 +325,13 @@ mod tests {
             Some("/var/log/zones/zoneadm.20111116T201214Z.z1.attach".into())
         );
         assert_eq!(log_path_in("Log File: relative"), None);
+        assert_eq!(
+            saved_copy_in(
+                "Log saved in non-global zone as /zones/z1/root/var/log/zones/zoneadm.20111116T201214Z.z1.attach"
+            ),
+            Some(PathBuf::from("/zones/z1/root/var/log/zones/zoneadm.20111116T201214Z.z1.attach"))
+        );
+        assert_eq!(saved_copy_in("Log saved in non-global zone as var/log/x"), None);
         assert_eq!(log_path_in("Attaching..."), None);
     }
 
