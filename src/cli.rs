@@ -123,7 +123,8 @@ pub struct RecoverArgs {
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
-    /// After a successful attach, boot the zone and report services in maintenance.
+    /// After a successful attach, boot the zone and report services in maintenance (not while
+    /// configuration files differ from the pre-rescue snapshot: restore them, then boot).
     #[arg(long)]
     pub boot: bool,
 

@@ -1111,6 +1111,22 @@ fn post_recovery_checks() {
         && e["key"].as_str().is_some_and(|k| k.starts_with("post.services"))));
 }
 
+/// Round m F6: `--boot` after image-create, whose `system/library` reset configuration files
+/// to their defaults (config.differs, high), does not boot the zone on them: it says why and
+/// how to boot once they are restored. Before, the zone booted on the defaults and the run
+/// reported "no service is in maintenance".
+#[test]
+fn boot_is_withheld_while_configuration_files_differ() {
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let (out, ev) = rescue(d.path(), "legacy01", &["--yes", "--allow-destructive", "--boot"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    assert_eq!(zone_state(d.path(), "legacy01"), "installed", "not booted");
+    let f = ev.iter().find(|e| e["event"] == "finding" && e["key"] == "post.boot-withheld");
+    let f = f.unwrap_or_else(|| panic!("no post.boot-withheld finding: {ev:?}"));
+    assert!(f["remediation"].as_str().unwrap().contains("zoneadm -z legacy01 boot"), "{f}");
+    assert!(!ev.iter().any(|e| e["key"] == "post.services-ok"), "{ev:?}");
+}
+
 #[test]
 fn failed_snapshot_changes_nothing() {
     let text = std::fs::read_to_string(scenario("s11express-minor-update.toml")).unwrap();

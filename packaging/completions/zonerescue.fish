@@ -45,7 +45,7 @@ complete -c zonerescue -n "__fish_zonerescue_needs_command" -l timeout -d 'Time 
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -s n -l dry-run -d 'Print the plan and the exact commands; run only read-only commands and `pkg … -n`'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l allow-destructive -d 'Allow image-create (re-creating the zone\'s package image) without a prompt'
-complete -c zonerescue -n "__fish_zonerescue_needs_command" -l boot -d 'After a successful attach, boot the zone and report services in maintenance'
+complete -c zonerescue -n "__fish_zonerescue_needs_command" -l boot -d 'After a successful attach, boot the zone and report services in maintenance (not while configuration files differ from the pre-rescue snapshot: restore them, then boot)'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l all -d 'Preflight and analysis over every installed or detached zone of the host'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'

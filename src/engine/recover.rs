@@ -2829,7 +2829,27 @@ impl Run {
                 found.push(strategies::config_differences(&self.facts.zone_root, short));
             }
         }
-        if boot {
+        // Booting on configuration files a rung reset (image-create's defaults), or under a
+        // world-writable root, starts services wrong: the operator first restores what the
+        // findings above name, then boots.
+        let unfit: Vec<&str> = found
+            .iter()
+            .filter(|f| f.key == "config.differs" || f.key == "post.root-world-writable")
+            .map(|f| f.key.as_str())
+            .collect();
+        if boot && !unfit.is_empty() {
+            let f = Finding::warn(
+                "post.boot-withheld",
+                Severity::Medium,
+                "the zone was not booted (--boot): its configuration needs looking at first",
+            )
+            .detail(format!("see {} above", unfit.join(", ")))
+            .remediation(format!(
+                "restore what should be kept, then: zoneadm -z {} boot",
+                self.facts.zone
+            ));
+            found.push(f);
+        } else if boot {
             let spec = crate::commands::zoneadm::boot_spec(&self.facts.zone);
             let booted = match self.exec.change(&spec) {
                 Ok(Some(out)) if out.success() => Ok(true),
