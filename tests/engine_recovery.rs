@@ -1145,6 +1145,35 @@ fn failed_snapshot_changes_nothing() {
     assert!(!audit.contains("\"detach\"") && !audit.contains("\"attach\""), "{audit}");
 }
 
+/// Round m F4: Ctrl-C while the uninstall runs (pkg finishes it): the interrupted run's
+/// summary says what the zone no longer has. Before, packages_removed was empty and the
+/// human summary did not name PostgreSQL, gone from the image.
+#[test]
+fn an_interrupted_run_says_what_its_rungs_removed() {
+    use std::io::BufRead;
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let mut child = spawn_rescue(d.path(), "20", "pg01");
+    let stdout = child.stdout.take().unwrap();
+    let mut last = Value::Null;
+    let mut sent = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if !sent
+            && v["event"] == "command-start"
+            && v["command"].as_str().unwrap().contains("uninstall -v")
+        {
+            // SAFETY: plain kill(2) of our own child.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            sent = true;
+        }
+        last = v;
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(130), "{last}");
+    assert_eq!(last["result"], "interrupted", "{last}");
+    let removed = last["packages_removed"].to_string();
+    assert!(removed.contains("database/postgresql-12"), "{last}");
+}
+
 /// Ctrl-C while a rung's pkg runs: that command finishes, and then nothing else of the
 /// attempt runs. Before, the next rung of the same attempt (uninstall, after the step of
 /// `entire`) still ran (in guided mode after asking), and the run stopped only after it.

@@ -3074,6 +3074,10 @@ impl Run {
                 }
             }
             RunResult::Interrupted => {
+                // Nothing is rolled back on an interrupt: what the rungs removed is gone now.
+                if self.pre.is_some() && !self.untouched() {
+                    packages_removed = self.packages_gone();
+                }
                 next_steps.push(format!("continue where it stopped: zonerescue resume {zone}"));
                 next_steps.push(format!("see where it stopped: zonerescue status {zone}"));
                 if let Some(pre) = &self.pre {
