@@ -309,6 +309,37 @@ fn spawn_rescue(dir: &Path, speed: &str, zone: &str) -> std::process::Child {
         .unwrap()
 }
 
+/// `zonerescue --json --yes ZONE` (sim speed 20) sent SIGINT once event `event` shows a
+/// command containing `command`: its exit code, every event, and the index of the one after
+/// which the signal went (the test fails if none matched).
+fn interrupted_at(
+    dir: &Path,
+    zone: &str,
+    event: &str,
+    command: &str,
+) -> (Option<i32>, Vec<Value>, usize) {
+    use std::io::BufRead;
+    let mut child = spawn_rescue(dir, "20", zone);
+    let stdout = child.stdout.take().unwrap();
+    let mut events = Vec::new();
+    let mut sent = None;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if sent.is_none()
+            && v["event"] == event
+            && v["command"].as_str().is_some_and(|c| c.contains(command))
+        {
+            // SAFETY: plain kill(2) of our own child.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            sent = Some(events.len());
+        }
+        events.push(v);
+    }
+    let code = child.wait().unwrap().code();
+    let at = sent.unwrap_or_else(|| panic!("no {event} of `{command}`: {:?}", events.last()));
+    (code, events, at)
+}
+
 fn scenario(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenarios").join(name)
 }
@@ -488,7 +519,6 @@ fn resume_after_a_kill_in_the_first_uninstall_does_not_attach_first() {
 /// covers: the attach with the GZ publishers simplified still fails, so the run would go on.
 #[test]
 fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
-    use std::io::BufRead;
     let text = std::fs::read_to_string(scenario("s11express-disabled-gz-publisher.toml")).unwrap();
     let text = text.replace(
         "packages = [\"SUNWcs\", \"system/library\"]",
@@ -501,26 +531,9 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     std::fs::write(&scn, format!("{text}{extra}")).unwrap();
     let d = init(&scn);
     let before = gz_tsv(d.path());
-    let mut child = spawn_rescue(d.path(), "20", "mail01");
-    let stdout = child.stdout.take().unwrap();
-    let mut events = Vec::new();
-    let mut sent = false;
-    for line in std::io::BufReader::new(stdout).lines() {
-        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
-        // The GZ publishers were just simplified and attach -u is starting: interrupt now.
-        if !sent
-            && v["event"] == "command"
-            && v["command"].as_str().unwrap().contains("unset-publisher")
-        {
-            // SAFETY: plain kill(2) of our own child.
-            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-            sent = true;
-        }
-        events.push(v);
-    }
-    let status = child.wait().unwrap();
-    assert!(sent, "never saw the GZ publishers simplified");
-    assert_eq!(status.code(), Some(130), "{:?}", events.last());
+    // The GZ publishers were just simplified and attach -u is starting: interrupt now.
+    let (code, events, _) = interrupted_at(d.path(), "mail01", "command", "unset-publisher");
+    assert_eq!(code, Some(130), "{:?}", events.last());
     let s = events.last().unwrap();
     assert_eq!(s["result"], "interrupted", "{s}");
     assert_eq!(gz_tsv(d.path()), before, "GZ publishers restored after the interrupt");
@@ -1150,25 +1163,10 @@ fn failed_snapshot_changes_nothing() {
 /// human summary did not name PostgreSQL, gone from the image.
 #[test]
 fn an_interrupted_run_says_what_its_rungs_removed() {
-    use std::io::BufRead;
     let d = init(&scenario("omnios-postgres-removed.toml"));
-    let mut child = spawn_rescue(d.path(), "20", "pg01");
-    let stdout = child.stdout.take().unwrap();
-    let mut last = Value::Null;
-    let mut sent = false;
-    for line in std::io::BufReader::new(stdout).lines() {
-        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
-        if !sent
-            && v["event"] == "command-start"
-            && v["command"].as_str().unwrap().contains("uninstall -v")
-        {
-            // SAFETY: plain kill(2) of our own child.
-            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-            sent = true;
-        }
-        last = v;
-    }
-    assert_eq!(child.wait().unwrap().code(), Some(130), "{last}");
+    let (code, events, _) = interrupted_at(d.path(), "pg01", "command-start", "uninstall -v");
+    let last = events.last().unwrap();
+    assert_eq!(code, Some(130), "{last}");
     assert_eq!(last["result"], "interrupted", "{last}");
     let removed = last["packages_removed"].to_string();
     assert!(removed.contains("database/postgresql-12"), "{last}");
@@ -1179,30 +1177,12 @@ fn an_interrupted_run_says_what_its_rungs_removed() {
 /// `entire`) still ran (in guided mode after asking), and the run stopped only after it.
 #[test]
 fn an_interrupt_during_a_rung_stops_before_the_next_rung_and_resume_goes_on() {
-    use std::io::BufRead;
     let d = init(&scenario("s11express-b111-web.toml"));
     let before = gz_tsv(d.path());
-    let mut child = spawn_rescue(d.path(), "20", "web01");
-    let stdout = child.stdout.take().unwrap();
-    let mut after_signal = Vec::new();
-    let mut sent = false;
-    for line in std::io::BufReader::new(stdout).lines() {
-        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
-        if sent {
-            after_signal.push(v.clone());
-        }
-        if !sent
-            && v["event"] == "command-start"
-            && v["command"].as_str().unwrap().contains("install -v entire@")
-        {
-            // SAFETY: plain kill(2) of our own child.
-            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-            sent = true;
-        }
-    }
-    let status = child.wait().unwrap();
-    assert!(sent, "never saw the step of entire start");
-    assert_eq!(status.code(), Some(130), "{:?}", after_signal.last());
+    let (code, events, at) =
+        interrupted_at(d.path(), "web01", "command-start", "install -v entire@");
+    let after_signal = &events[at + 1..];
+    assert_eq!(code, Some(130), "{:?}", after_signal.last());
     let s = after_signal.last().unwrap();
     assert_eq!(s["result"], "interrupted", "{s}");
     let started: Vec<&str> = after_signal
