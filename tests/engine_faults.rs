@@ -708,3 +708,30 @@ fn the_brand_s_copy_in_the_zone_stands_in_for_a_missing_attach_log() {
     let listed = h.run("pkg", &["-R", &h.root("php11"), "list", "-H"]).stdout;
     assert!(listed.contains("web/php-56"), "PHP is kept (renamed): {listed}");
 }
+
+/// Round m F7: run 1 stops for resume after its uninstall (its attach is killed by a signal
+/// three times), so its pre-rescue snapshot is the only image with PostgreSQL. Run 2 (a new
+/// run, not resume) attaches and keeps it as the zone before any rescue; so must every later
+/// run. Before, run 3's journal no longer named it and `snapshots --prune` destroyed it.
+#[test]
+fn the_snapshot_from_before_any_rescue_outlives_later_runs_and_prune() {
+    let killed = "\n[[faults]]\ncommand = \"zoneadm attach\"\nnth = N\nexit = 1\nstderr = \
+                  \"zoneadm: zone 'pg01': 'brand-specific attach' terminated by signal SIGKILL.\"\n";
+    let mut text =
+        std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap();
+    for n in 1..=3 {
+        text.push_str(&killed.replace("nth = N", &format!("nth = {n}")));
+    }
+    let h = Sim::from_text(&text);
+    let (code, first) = summary_of(&h, &["pg01"]);
+    assert_eq!(code, Some(1), "{first}");
+    let original = first["pre_snapshot"].as_str().unwrap().to_string();
+    for run in [2, 3] {
+        let (code, s) = summary_of(&h, &["pg01"]);
+        assert_eq!(code, Some(0), "run {run}: {s}");
+    }
+    let out = zr(&h.dir).args(["--yes", "snapshots", "--prune", "pg01"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let left = h.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    assert!(left.lines().any(|l| l == original), "{original} pruned: {left}");
+}

@@ -123,15 +123,19 @@ fn never_finished(last: &Journal) -> Option<&'static str> {
     }
 }
 
-/// The zone as it was before any rescue, when a new run replaces `last` that never finished:
-/// the earliest pre-rescue snapshot of that chain of runs.
+/// The zone as it was before any rescue, when a new run replaces `last` that never finished,
+/// or that started from one that never finished: the earliest pre-rescue snapshot of that
+/// chain of runs. Passed on by every later run, whatever became of it: only that snapshot
+/// still holds what the unfinished run took out of the image, and `snapshots --prune` keeps
+/// what the journal names.
 pub fn earlier_pre(last: &Journal) -> Option<String> {
-    if last.pre_snapshot.is_none() {
-        // It changed nothing (refused, e.g. its snapshot failed): it passes the record on.
+    if last.pre_snapshot.is_none() || last.earlier_pre.is_some() {
+        // It changed nothing (refused, e.g. its snapshot failed), or it began from a chain's
+        // leftovers: it passes the record on.
         return last.earlier_pre.clone();
     }
     never_finished(last)?;
-    last.earlier_pre.clone().or_else(|| last.pre_snapshot.clone())
+    last.pre_snapshot.clone()
 }
 
 /// Guided mode's question before a new run replaces `last`, when that run never finished and
@@ -255,6 +259,7 @@ mod tests {
             earlier_pre(&j).as_deref(),
             Some("rpool/zones/web01/ROOT/zbe@zonerescue-r0-pre")
         );
+        let r0 = j.earlier_pre.clone();
         for (r, said) in [
             (RunResult::Interrupted, true),
             (RunResult::Error, true),
@@ -263,7 +268,11 @@ mod tests {
         ] {
             j.status = JournalStatus::Ended(r);
             assert_eq!(unfinished(&j).is_some(), said, "{r:?}");
-            assert_eq!(earlier_pre(&j).is_some(), said, "{r:?}");
+            // Round m F7: the start of the chain is passed on even by a run that finished.
+            assert_eq!(earlier_pre(&j), r0, "{r:?}");
+            j.earlier_pre = None;
+            assert_eq!(earlier_pre(&j).is_some(), said, "{r:?}: its own pre, if unfinished");
+            j.earlier_pre = r0.clone();
             assert_eq!(resume_question(&j).is_some(), said, "{r:?}");
             assert_eq!(survey(&j).len(), usize::from(said), "{r:?}");
         }
