@@ -163,7 +163,13 @@ impl Exec {
                     let kind = CommandKind::of(spec);
                     let mut on_spawn = |pid: u32| InFlight::record(dir, pid, kind, &spec.display());
                     let out = self.runner.run_observed(spec, &mut on_spawn, &mut lines);
-                    InFlight::clear(dir);
+                    // A command past its limit whose process group outlived its SIGKILL (a
+                    // process stuck in the kernel) stays recorded: rollback and resume wait.
+                    let outlived = matches!(out, Err(CommandError::TimedOut { .. }))
+                        && InFlight::load(dir).is_some_and(|r| r.is_running());
+                    if !outlived {
+                        InFlight::clear(dir);
+                    }
                     out
                 }
                 _ => self.runner.run_streaming(spec, &mut lines),

@@ -84,10 +84,11 @@ impl InFlight {
         })
     }
 
-    /// Whether the process still exists. A pid reused since by an unrelated process also
-    /// answers yes: then we wait on the safe side, bounded by the command kind's limit.
+    /// Whether the process, or any of the process group it led (the brand script and pkg
+    /// of a zoneadm that is gone), still exists. A pid reused since by an unrelated process
+    /// also answers yes: then we wait on the safe side, bounded by the command kind's limit.
     pub fn is_running(&self) -> bool {
-        pid_exists(self.pid)
+        pid_exists(self.pid) || crate::system::group_alive(self.pid)
     }
 
     /// How long this child may still run: its kind's limit from its start (a run killed
@@ -152,13 +153,7 @@ pub fn wait_for_leftover(
 
 /// Whether a process `pid` exists (signal 0 sends nothing). 0 and 1 never name a run of ours.
 pub fn pid_exists(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
-    if pid <= 1 {
-        return false;
-    }
-    // SAFETY: kill with signal 0 sends nothing; it only checks that the pid exists.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    crate::system::pid_alive(pid)
 }
 
 #[cfg(test)]

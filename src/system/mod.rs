@@ -24,5 +24,5 @@ pub use error::CommandError;
 pub use output::CommandOutput;
 pub use paths::SystemPaths;
 pub use program::Program;
-pub use runner::{Runner, Stream};
+pub use runner::{Runner, Stream, group_alive, pid_alive};
 pub use timeouts::{CommandKind, TimeoutSetting, Timeouts};

@@ -98,7 +98,8 @@ impl Runner {
             expr.start()
         }
         .map_err(|source| CommandError::Spawn { argv: joined.clone(), source })?;
-        if let Some(&pid) = handle.pids().first() {
+        let leader = handle.pids().first().copied();
+        if let Some(pid) = leader {
             on_spawn(pid);
         }
 
@@ -136,11 +137,21 @@ impl Runner {
                 }
             } else if now >= deadline && !timed_out {
                 timed_out = true;
+                // The whole command, not just its first process: zoneadm's brand script and
+                // the pkg it runs are in its process group (the child leads one of its own).
+                if let Some(pid) = leader {
+                    signal_group(pid, libc::SIGKILL);
+                }
                 let _ = handle.kill();
             }
         }
         let status = handle.wait().map_err(io_err)?.status;
         if timed_out {
+            // What the SIGKILL reached is gone in a moment; wait for it, bounded.
+            let until = Instant::now() + GROUP_GRACE;
+            while leader.is_some_and(group_alive) && Instant::now() < until {
+                thread::sleep(TICK);
+            }
             return Err(CommandError::TimedOut {
                 argv: joined,
                 kind: CommandKind::of(spec),
@@ -157,6 +168,41 @@ impl Runner {
             elapsed: started.elapsed(),
         })
     }
+}
+
+/// How long a timed-out command's process group may take to die after its SIGKILL.
+const GROUP_GRACE: Duration = Duration::from_secs(10);
+
+/// Sends `sig` to the process group `pgid` leads (never to ours: `pgid` is a child that
+/// was made the leader of a group of its own; 0 and 1 are refused).
+fn signal_group(pgid: u32, sig: libc::c_int) {
+    if let Ok(p) = libc::pid_t::try_from(pgid)
+        && p > 1
+    {
+        // SAFETY: kill(2) on a negative pid signals that process group; no memory involved.
+        unsafe { libc::kill(-p, sig) };
+    }
+}
+
+/// Whether any process of process group `pgid` still exists (a command's child outliving
+/// it, such as the brand script of a zoneadm that is gone).
+pub fn group_alive(pgid: u32) -> bool {
+    probe(pgid, true)
+}
+
+/// Whether process `pid` exists (0 and 1 are never a child of ours: false).
+pub fn pid_alive(pid: u32) -> bool {
+    probe(pid, false)
+}
+
+fn probe(id: u32, group: bool) -> bool {
+    let Ok(p) = libc::pid_t::try_from(id) else { return false };
+    if p <= 1 {
+        return false;
+    }
+    // SAFETY: signal 0 sends nothing; it only checks that the process (or group) exists.
+    let r = unsafe { libc::kill(if group { -p } else { p }, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 fn spawn_reader(pipe: os_pipe::PipeReader, stream: Stream, tx: mpsc::Sender<(Stream, Vec<u8>)>) {
@@ -254,6 +300,21 @@ mod tests {
             other => panic!("expected timeout, got {other:?}"),
         }
         assert!(t.elapsed() < Duration::from_secs(10));
+    }
+
+    /// Round m F1: a command past its limit is stopped whole. Before, only its first process
+    /// was killed: a child it started (zoneadm's brand script and pkg) ran on.
+    #[test]
+    fn timeout_kills_the_whole_process_group() {
+        let d = tempfile::tempdir().unwrap();
+        let mark = d.path().join("child.pid");
+        let (_d, r) = fake(&format!("sleep 30 & echo $! > '{}'; wait", mark.display()));
+        let spec = CommandSpec::new(Program::Zfs).timeout(Duration::from_millis(500));
+        assert!(matches!(r.run(&spec), Err(CommandError::TimedOut { .. })));
+        let child: u32 = fs::read_to_string(&mark).unwrap().trim().parse().unwrap();
+        // SAFETY: signal 0 only checks that the pid exists.
+        let alive = unsafe { libc::kill(child as libc::pid_t, 0) } == 0;
+        assert!(!alive, "the command's child {child} still runs");
     }
 
     #[test]
