@@ -1545,3 +1545,19 @@ fn gz_publishers_agreed_but_stopped_before_its_attach_is_not_applied() {
     assert_eq!(j["strategies_applied"], serde_json::json!([]), "{j}");
     assert_eq!(gz_tsv(d.path()), before);
 }
+
+/// Round m F2: zone-publishers removes the zone's own publisher that the global zone cannot
+/// reach (here a repository served from inside the zone); the run says what it was and how to
+/// put it back. Before, only the step line said "removed local", and its origin was nowhere
+/// but in the pre-rescue snapshot.
+#[test]
+fn a_zone_publisher_removed_is_named_with_how_to_put_it_back() {
+    let d = init(&scenario("openindiana-zone-internal-repo.toml"));
+    let (out, ev) = rescue(d.path(), "app01", &["--yes"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    let f = ev.iter().find(|e| e["event"] == "finding" && e["key"] == "zone-publishers.removed");
+    let f = f.unwrap_or_else(|| panic!("no zone-publishers.removed finding: {ev:?}"));
+    assert!(f["title"].as_str().unwrap().contains("local (http://10.0.5.12:10000/)"), "{f}");
+    let back = f["remediation"].as_str().unwrap();
+    assert!(back.contains("set-publisher -g http://10.0.5.12:10000/ local"), "{f}");
+}

@@ -6,6 +6,7 @@
 use super::{Applied, Input, Strategy, StrategyName, tail};
 use crate::commands::pkg::SetPublisher;
 use crate::engine::exec::Exec;
+use crate::engine::findings::{Finding, Severity};
 
 pub struct ZonePublishers;
 
@@ -147,6 +148,7 @@ impl Strategy for ZonePublishers {
         }
         dead.retain(|d| Some(d) != gz_first.as_ref());
         let mut done = Vec::new();
+        let mut findings = Vec::new();
         // The global zone's publisher first: pkg (b151) will not remove or disable the
         // preferred publisher, which a dead one often is (RemovePreferredPublisher).
         // Each of its origins in turn, as the global zone's pkg does: the first may be a dead
@@ -201,7 +203,10 @@ impl Strategy for ZonePublishers {
                         dead.join(", ")
                     ));
                 }
-                _ => done.push(format!("removed {}", dead.join(", "))),
+                _ => {
+                    done.push(format!("removed {}", dead.join(", ")));
+                    findings.extend(Self::removed_finding(input, &dead));
+                }
             }
         }
         if done.is_empty() {
@@ -209,7 +214,53 @@ impl Strategy for ZonePublishers {
                 "every zone publisher is reachable and already in order".into(),
             ));
         }
-        Ok(Applied::Changed { detail: done.join("; "), findings: vec![] })
+        Ok(Applied::Changed { detail: done.join("; "), findings })
+    }
+}
+
+impl ZonePublishers {
+    /// The zone's own publishers `removed` (the global zone could not reach them): what they
+    /// were, and the commands that put them back once they answer (a repository served from
+    /// inside the zone answers again once it boots). Only the pre-rescue snapshot keeps them
+    /// otherwise.
+    fn removed_finding(input: &Input, removed: &[String]) -> Option<Finding> {
+        let zp = input.facts.zone_pkg();
+        let gone: Vec<&crate::commands::pkg::Publisher> =
+            input.facts.zone_publishers.iter().filter(|p| removed.contains(&p.name)).collect();
+        let mut each = Vec::new();
+        let mut commands = Vec::new();
+        for p in &gone {
+            let origins: Vec<String> = p.origins.iter().map(|o| o.uri.clone()).collect();
+            each.push(format!("{} ({})", p.name, origins.join(", ")));
+            let sp = SetPublisher {
+                name: p.name.clone(),
+                add_origins: origins,
+                add_mirrors: p.mirrors.iter().map(|m| m.uri.clone()).collect(),
+                sticky: (!p.sticky).then_some(false),
+                ..Default::default()
+            };
+            if let Ok(spec) = zp.set_publisher_spec(&sp) {
+                commands.push(spec.display());
+            }
+        }
+        if each.is_empty() {
+            return None;
+        }
+        Some(
+            Finding::warn(
+                "zone-publishers.removed",
+                Severity::Medium,
+                format!(
+                    "the zone's publisher(s) {} were removed: the global zone could not reach them",
+                    each.join("; ")
+                ),
+            )
+            .remediation(format!(
+                "once they answer (a repository served from inside the zone does once it boots), \
+                 put them back: {}",
+                commands.join("; ")
+            )),
+        )
     }
 }
 
