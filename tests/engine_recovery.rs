@@ -1561,3 +1561,21 @@ fn a_zone_publisher_removed_is_named_with_how_to_put_it_back() {
     let back = f["remediation"].as_str().unwrap();
     assert!(back.contains("set-publisher -g http://10.0.5.12:10000/ local"), "{f}");
 }
+
+/// Round m F5: the image-create question says what re-creating the image drops: every
+/// installed package but entire and system/library loses its package record, named — here
+/// the Apache and PHP the uninstall could not remove. Before, it said only "This re-creates
+/// the zone's package image."
+#[test]
+fn the_image_create_question_names_the_packages_it_drops() {
+    let d = init(&sim_support::world("s11express-core-needs-a-group-app"));
+    let operator = Scripted::new(&[Answer::Yes, Answer::Stop]);
+    guided(d.path(), &["php134"], &operator);
+    let asked = operator.asked();
+    let q = asked.iter().find(|q| q.contains("Apply image-create")).unwrap();
+    assert!(q.contains("package(s) lose their package record, their files stay"), "{q}");
+    for p in ["SUNWcs", "web/php-52", "web/server/apache-22"] {
+        assert!(q.contains(p), "{p} not named: {q}");
+    }
+    assert!(!q.contains("system/library,") && !q.contains("system/library)"), "{q}");
+}

@@ -642,6 +642,27 @@ fn ran_to_its_end(st: &super::journal::JournalStep) -> bool {
     !matches!(st.outcome, None | Some(StepOutcome::Skipped)) && st.detail != CUT_SHORT
 }
 
+/// What re-creating the image drops, for its question: every installed package but the two
+/// it installs again loses its package record (its files stay), named — a package the
+/// operator just declined to uninstall is among them.
+fn dropped_records(installed: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let lost: Vec<&str> = installed
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !matches!(*p, "entire" | "system/library"))
+        .collect();
+    if lost.is_empty() {
+        return String::new();
+    }
+    let more = lost.len().saturating_sub(SHOWN);
+    let mut names = lost[..lost.len().min(SHOWN)].join(", ");
+    if more > 0 {
+        names.push_str(&format!(" and {more} more"));
+    }
+    format!(": {} package(s) lose their package record, their files stay ({names})", lost.len())
+}
+
 /// The step detail of a destructive rung run without consent to it.
 const NOT_ALLOWED: &str =
     "not allowed: a destructive strategy needs --allow-destructive or typing the zone name";
@@ -1789,14 +1810,17 @@ impl Run {
         }
         // Spinners run only while a command does, never between; a question is asked with any
         // hidden all the same, so it never shares the screen with one.
+        if s.is_destructive() {
+            question.push_str(&format!(
+                " This re-creates the zone's package image{}.",
+                dropped_records(&self.facts.zone_packages)
+            ));
+        }
         let zone = self.facts.zone.as_str();
         let prompter = &mut self.prompter;
         let answer = self.exec.reporter.suspended(|| {
             if s.is_destructive() {
-                prompter.confirm_destructive(
-                    &format!("{question} This re-creates the zone's package image."),
-                    zone,
-                )
+                prompter.confirm_destructive(&question, zone)
             } else if single {
                 prompter.confirm(&question)
             } else {
