@@ -495,3 +495,28 @@ fn rollback_and_prune_say_what_they_destroy_before_asking() {
     assert!(t.wait_for("zr exited", 1).contains("zr exited 0"));
     assert!(rung_snapshots(&sim.dir).is_empty());
 }
+
+/// Round m: the terminal goes away (the SSH session drops: tmux's session is killed, SIGHUP)
+/// while a question waits. Nobody declined anything: the run is interrupted there, for
+/// `resume`. Before, the journal said "declined by the operator" and the run failed.
+#[test]
+fn a_hang_up_at_a_question_interrupts_the_run() {
+    let Some((_d, dir, t)) = demo_or_skip("hup", "s11express-disabled-gz-publisher") else {
+        return;
+    };
+    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    let ok = t.cmd().args(["kill-session", "-t", "t"]).status().unwrap();
+    assert!(ok.success());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let j = loop {
+        let j = journal(&dir);
+        if j["status"]["ended"].is_string() {
+            break j;
+        }
+        assert!(Instant::now() < deadline, "the run never ended: {j}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(j["status"]["ended"], "interrupted", "{j}");
+    let step = j["steps"].as_array().unwrap().iter().find(|s| s["name"] == "gz-publishers");
+    assert_eq!(step.unwrap()["detail"], "interrupted at its question", "{j}");
+}

@@ -526,7 +526,7 @@ fn open_journal(
         match exec.reporter.suspended(|| prompter.confirm(&q)) {
             Answer::Yes => resume = true,
             Answer::No | Answer::Skip => {}
-            Answer::Stop => {
+            Answer::Stop | Answer::Lost => {
                 return Ok(Err(Refusal::new(&run_id, "stopped at the operator's request")));
             }
         }
@@ -1827,6 +1827,19 @@ impl Run {
                 prompter.choose(&question)
             }
         });
+        // A signal while the question waited, or a terminal that went away (a dropped SSH
+        // session: SIGHUP, no answer to read), is no answer: the run is interrupted there,
+        // for `resume`, not declined by anyone.
+        if self.exec.interrupt.is_set() || answer == Answer::Lost {
+            let why = "interrupted at its question";
+            self.end_rung(n, s, StepOutcome::Skipped, why, why)?;
+            let stopped = if self.exec.interrupt.is_set() {
+                format!("stopped by {}", self.exec.interrupt.signal_name())
+            } else {
+                "stopped: no answer could be read at the question (the terminal went away)".into()
+            };
+            return Ok(RungStep::End((RunResult::Interrupted, stopped)));
+        }
         let passed_over = match answer {
             Answer::No if s.is_destructive() => Some(NOT_ALLOWED),
             Answer::Skip if s.is_destructive() => Some("declined by the operator"),
@@ -1845,7 +1858,7 @@ impl Run {
         match answer {
             // The step's duration is the work's, not the time the operator took to answer.
             Answer::Yes => self.exec.reporter.restart_step_clock(n),
-            Answer::No | Answer::Skip | Answer::Stop => {
+            Answer::No | Answer::Skip | Answer::Stop | Answer::Lost => {
                 self.end_rung(n, s, StepOutcome::Skipped, "declined by the operator", "declined")?;
                 self.drop_unattached_gz_publishers()?;
                 let result = if self.applied.is_empty() && self.attempts == 0 {

@@ -30,6 +30,6 @@ pub fn consent(yes: bool, plan: &str, question: &str) -> Result<(), &'static str
     eprint!("{plan}");
     match (DialoguerPrompter { allow_destructive: false }).confirm(question) {
         Answer::Yes => Ok(()),
-        Answer::No | Answer::Skip | Answer::Stop => Err("not confirmed"),
+        Answer::No | Answer::Skip | Answer::Stop | Answer::Lost => Err("not confirmed"),
     }
 }

@@ -17,8 +17,11 @@ pub enum Answer {
     /// Not this remedy, but go on: the operator skipped it ([`Prompter::choose`]) or declined
     /// a destructive one by not typing the zone name ([`Prompter::confirm_destructive`]).
     Skip,
-    /// Esc / end of input: stop safely.
+    /// Esc: stop safely.
     Stop,
+    /// No answer could be read (the terminal went away: a dropped SSH session): nobody
+    /// decided anything.
+    Lost,
 }
 
 pub trait Prompter {
@@ -71,7 +74,8 @@ impl Prompter for DialoguerPrompter {
         match answer {
             Ok(Some(true)) => Answer::Yes,
             Ok(Some(false)) => Answer::No,
-            Ok(None) | Err(_) => Answer::Stop,
+            Ok(None) => Answer::Stop,
+            Err(_) => Answer::Lost,
         }
     }
 
@@ -96,11 +100,11 @@ impl Prompter for DialoguerPrompter {
                 Answer::Yes => "yes",
                 Answer::Skip => "skip",
                 Answer::No => "no",
-                Answer::Stop => "stop",
+                Answer::Stop | Answer::Lost => "stop",
             })?;
             Ok(answer)
         });
-        answer.unwrap_or(Answer::Stop)
+        answer.unwrap_or(Answer::Lost)
     }
 
     fn confirm_destructive(&mut self, question: &str, expected: &str) -> Answer {
@@ -119,7 +123,7 @@ impl Prompter for DialoguerPrompter {
             Ok(t) if t.trim() == expected => Answer::Yes,
             // The operator was asked and did not consent: declined, not "not allowed".
             Ok(_) => Answer::Skip,
-            Err(_) => Answer::Stop,
+            Err(_) => Answer::Lost,
         }
     }
 }
