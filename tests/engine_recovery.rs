@@ -1122,6 +1122,12 @@ fn post_recovery_checks() {
     assert_eq!(zone_state(d.path(), "db01"), "running");
     assert!(ev.iter().any(|e| e["event"] == "finding"
         && e["key"].as_str().is_some_and(|k| k.starts_with("post.services"))));
+    // Round m: the summary says the zone runs, and its undo halts it first (rollback and
+    // detach refuse a running zone). Before: "attached (installed)" and an undo that failed.
+    let s = summary(&ev, &out);
+    assert!(s["message"].as_str().unwrap().ends_with("and booted (running)"), "{s}");
+    let undo = s["next_steps"].to_string();
+    assert!(undo.contains("zoneadm -z db01 halt && zonerescue rollback db01"), "{s}");
 }
 
 /// Round m F6: `--boot` after image-create, whose `system/library` reset configuration files

@@ -2828,9 +2828,11 @@ impl Run {
             .collect()
     }
 
-    fn post_checks(&mut self, boot: bool) {
+    /// The checks after an attach (and the boot `--boot` asks for); whether the zone booted.
+    fn post_checks(&mut self, boot: bool) -> bool {
         use std::os::unix::fs::PermissionsExt;
         let mut found = Vec::new();
+        let mut running = false;
         if let Ok(m) = std::fs::symlink_metadata(&self.facts.zone_root) {
             let mode = m.permissions().mode() & 0o7777;
             if mode & 0o002 != 0 {
@@ -2897,6 +2899,7 @@ impl Run {
             match booted {
                 Ok(false) => {}
                 Ok(true) => {
+                    running = true;
                     match crate::commands::svcs::maintenance(&self.exec.runner, &self.facts.zone) {
                         Ok(list) if list.is_empty() => found.push(Finding::info(
                             "post.services-ok",
@@ -2937,6 +2940,7 @@ impl Run {
             self.emit(Event::Finding(f.clone()));
             self.extra_findings.push(f);
         }
+        running
     }
 
     /// Nothing but the pre-rescue snapshot has changed, in this run or a run it resumes.
@@ -3095,19 +3099,25 @@ impl Run {
             }
             RunResult::Attached => {
                 packages_removed = self.packages_gone();
-                self.post_checks(boot);
+                let booted = self.post_checks(boot);
+                if booted {
+                    message.push_str(", and booted (running)");
+                }
+                // Neither undo works on a running zone: halted first.
+                let halt =
+                    if booted { format!("zoneadm -z {zone} halt && ") } else { String::new() };
                 if let Some(pre) = &self.pre {
                     next_steps.push(match &self.journal.original_zbe {
                         Some(orig) => format!(
-                            "undo everything: zonerescue rollback {zone}   (the zone now runs from \
-                             a clone of {orig}: that makes {orig} its boot environment again at \
-                             the pre-rescue snapshot and destroys the clone)"
+                            "undo everything: {halt}zonerescue rollback {zone}   (the zone now runs \
+                             from a clone of {orig}: that makes {orig} its boot environment again \
+                             at the pre-rescue snapshot and destroys the clone)"
                         ),
-                        None => format!("undo everything: zonerescue rollback {zone}   (or: zoneadm -z {zone} detach && zfs rollback -r {pre})"),
+                        None => format!("undo everything: {halt}zonerescue rollback {zone}   (or: {halt}zoneadm -z {zone} detach && zfs rollback -r {pre})"),
                     });
                 }
                 if let Some(before) = &self.journal.earlier_pre {
-                    next_steps.push(format!("back to before any rescue (an earlier run never finished): zonerescue rollback {zone} --to {before}"));
+                    next_steps.push(format!("back to before any rescue (an earlier run never finished): {halt}zonerescue rollback {zone} --to {before}"));
                 }
             }
             RunResult::Interrupted => {
