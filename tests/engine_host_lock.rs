@@ -28,13 +28,7 @@ fn a_second_zones_run_waits_while_the_first_has_the_gz_publishers_simplified() {
     let sim = Sim::from_file(&sim_support::world(WORLD));
     let before = gz_publishers(&sim);
     // db2's attach is slow (a fault), and runs with ha-cluster disabled by db2's run.
-    let mut first = sim_support::zonerescue(&sim.dir)
-        .args(["--json", "--yes", "db2"])
-        .env("ZONESIM_SPEED", "20")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = sim_support::spawn_rescue(&sim.dir, "db2", "20", true);
     let mut lines = std::io::BufReader::new(first.stdout.take().unwrap()).lines();
     let mut attaching = false;
     for line in lines.by_ref() {
@@ -108,13 +102,7 @@ fn a_run_on_another_zone_restores_what_a_killed_run_left_simplified() {
 fn a_run_in_its_preflight_is_seen_by_status_rollback_and_prune() {
     let sim = Sim::from_file(&sim_support::scenario("omnios-postgres-removed"));
     // Slowed down: preflight's catalog refresh lasts seconds.
-    let mut run = sim_support::zonerescue(&sim.dir)
-        .args(["--json", "--yes", "pg01"])
-        .env("ZONESIM_SPEED", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut run = sim_support::spawn_rescue(&sim.dir, "pg01", "1", false);
     let status = || {
         let out = sim_support::zonerescue(&sim.dir).args(["status", "pg01"]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()

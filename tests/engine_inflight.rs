@@ -3,7 +3,7 @@
 //! in tests/engine_recovery.rs — must wait for it before touching the zone, and refuse (exit 4)
 //! if it outlasts its time limit.
 
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 mod sim_support;
@@ -12,13 +12,7 @@ use sim_support::Sim;
 /// Starts a rescue of pg01 at simulator `speed` and SIGKILLs zonerescue once the attach is
 /// recorded as its running child.
 fn kill_during_attach(sim: &Sim, speed: &str) {
-    let mut zr: Child = sim_support::zonerescue(&sim.dir)
-        .args(["--yes", "--json", "pg01"])
-        .env("ZONESIM_SPEED", speed)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut zr: Child = sim_support::spawn_rescue(&sim.dir, "pg01", speed, false);
     let record = sim.dir.join("state/pg01/child");
     let deadline = Instant::now() + Duration::from_secs(120);
     while !std::fs::read_to_string(&record).is_ok_and(|t| t.contains("attach -u")) {

@@ -298,17 +298,6 @@ fn dry_run_changes_nothing() {
     }
 }
 
-/// zonerescue started in the background with its JSON events on a pipe.
-fn spawn_rescue(dir: &Path, speed: &str, zone: &str) -> std::process::Child {
-    zr(dir)
-        .args(["--json", "--yes", zone])
-        .env("ZONESIM_SPEED", speed)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
 /// `zonerescue --json --yes ZONE` (sim speed 20) sent SIGINT once event `event` shows a
 /// command containing `command`: its exit code, every event, and the index of the one after
 /// which the signal went (the test fails if none matched).
@@ -319,7 +308,7 @@ fn interrupted_at(
     command: &str,
 ) -> (Option<i32>, Vec<Value>, usize) {
     use std::io::BufRead;
-    let mut child = spawn_rescue(dir, "20", zone);
+    let mut child = sim_support::spawn_rescue(dir, zone, "20", true);
     let stdout = child.stdout.take().unwrap();
     let mut events = Vec::new();
     let mut sent = None;
@@ -557,7 +546,7 @@ fn resume_after_an_interrupt_before_the_attach_only_attaches() {
     use std::io::BufRead;
     let d = init(&sim_support::world("s11express-interrupted-before-attach"));
     let before = gz_tsv(d.path());
-    let mut child = spawn_rescue(d.path(), "20", "web01");
+    let mut child = sim_support::spawn_rescue(d.path(), "web01", "20", true);
     let stdout = child.stdout.take().unwrap();
     let mut last = Value::Null;
     for line in std::io::BufReader::new(stdout).lines() {
@@ -693,7 +682,7 @@ fn kill_at_step_then_resume(scn: &Path, zone: &str, nth: usize) {
     use std::io::BufRead;
     let d = init(scn);
     let before = gz_tsv(d.path());
-    let mut child = spawn_rescue(d.path(), "1000", zone);
+    let mut child = sim_support::spawn_rescue(d.path(), zone, "1000", true);
     let stdout = child.stdout.take().unwrap();
     let mut seen = 0;
     let mut killed = false;
@@ -727,7 +716,7 @@ fn resume_offers_a_destructive_rung_the_killed_run_skipped() {
     use std::io::BufRead;
     let d = init(&scenario("s11express-orphaned-core.toml"));
     let before = gz_tsv(d.path());
-    let mut child = spawn_rescue(d.path(), "1000", "legacy01");
+    let mut child = sim_support::spawn_rescue(d.path(), "legacy01", "1000", true);
     let stdout = child.stdout.take().unwrap();
     let mut skipped = false;
     let mut killed = false;

@@ -257,13 +257,7 @@ fn a_dotted_zones_attach_log_is_its_own_only() {
 fn a_zone_being_rescued_now_is_reported_as_such_not_recommended_again() {
     let dir = init("omnios-postgres-removed.toml");
     let dir = dir.path();
-    let mut run = sim_support::zonerescue(dir)
-        .args(["--yes", "--json", "pg01"])
-        .env("ZONESIM_SPEED", "8")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut run = sim_support::spawn_rescue(dir, "pg01", "8", false);
     // The run is under way once its journal says so (then its refreshes and uninstall take
     // some real seconds at this simulator speed).
     let journal = dir.join("state/pg01/journal.json");

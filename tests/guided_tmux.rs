@@ -364,13 +364,7 @@ fn a_guided_run_offers_to_resume_a_killed_one() {
     }
     let sim = sim_support::Sim::new("omnios-postgres-removed");
     let dir = sim.dir.clone();
-    let mut child = sim_support::zonerescue(&dir)
-        .args(["--json", "--yes", "pg01"])
-        .env("ZONESIM_SPEED", "20")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = sim_support::spawn_rescue(&dir, "pg01", "20", true);
     let mut killed_run = String::new();
     for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
         let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();

@@ -224,13 +224,7 @@ fn prune_without_a_run_is_refused() {
 fn a_run_in_its_preflight_is_locked_in_json() {
     let sim = postgres();
     // Slowed down: preflight's catalog refresh lasts seconds.
-    let mut run = sim_support::zonerescue(&sim.dir)
-        .args(["--json", "--yes", PG])
-        .env("ZONESIM_SPEED", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut run = sim_support::spawn_rescue(&sim.dir, PG, "1", false);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let (lines, _) = json(&sim, &["status", PG]);

@@ -109,6 +109,15 @@ pub struct GzCatalogs {
     pub renamed: Vec<String>,
 }
 
+impl GzCatalogs {
+    /// Whether the catalogs cannot tell `p` renamed from dropped: unknown to them, or known
+    /// only by a rename record (pkg reports both as gone when the path from the zone's
+    /// version is not kept).
+    pub fn may_be_renamed(&self, p: &str) -> bool {
+        self.unknown.iter().chain(&self.renamed).any(|k| k == p)
+    }
+}
+
 impl Facts {
     /// The publisher the global zone's `entire` comes from (its FMRI's): the one an attach
     /// cannot do without.

@@ -726,10 +726,6 @@ impl Run {
         Ok(())
     }
 
-    fn gz_entire_text(&self) -> String {
-        self.facts.gz_entire_text()
-    }
-
     fn zbe(&self) -> anyhow::Result<String> {
         self.facts.active_zbe.clone().ok_or_else(|| anyhow::anyhow!("no active ZBE"))
     }
@@ -754,7 +750,7 @@ impl Run {
             &pre,
             &self.journal.run_id.clone(),
             "pre",
-            &self.gz_entire_text(),
+            &self.facts.gz_entire_text(),
         ) {
             self.journal.end_step(n, StepOutcome::Failed, &e.to_string());
             self.emit(Event::StepEnd {
@@ -824,7 +820,7 @@ impl Run {
         if let Some(f) = self.unknown_core_finding() {
             self.emit(Event::Finding(f));
         }
-        if let Some(d) = self.prediction() {
+        if let Some(d) = prediction::predict(&self.facts, &self.playbook) {
             let mut f = Finding::info(
                 "attach.predicted-failure",
                 format!("attach -u would fail: {}", d.reasons.join("; ")),
@@ -832,11 +828,6 @@ impl Run {
             f.detail = "auto starts with the remedy instead of a plain attach to find out".into();
             self.start_from(d, f);
         }
-    }
-
-    /// The diagnosis [`predict_failure`](Self::predict_failure) starts from, if any.
-    fn prediction(&self) -> Option<Diagnosis> {
-        prediction::predict(&self.facts, &self.playbook)
     }
 
     /// A core package no GZ catalog knows cannot be carried forward nor removed: unless an
@@ -968,12 +959,8 @@ impl Run {
     fn maybe_renamed(&self) -> bool {
         let Some(d) = &self.diagnosis else { return false };
         // Unknown to the GZ's catalogs, or known there only by a rename record.
-        let may_be = |p: &String| {
-            self.facts
-                .gz_catalogs
-                .as_ref()
-                .is_some_and(|c| c.unknown.contains(p) || c.renamed.contains(p))
-        };
+        let may_be =
+            |p: &String| self.facts.gz_catalogs.as_ref().is_some_and(|c| c.may_be_renamed(p));
         !d.predicted
             && d.keys.iter().any(|k| k == "package-removed")
             && (!self.tried.contains(&StrategyName::Incremental) || self.may_step_again())
@@ -1523,7 +1510,7 @@ impl Run {
     /// plain attach is that attempt, as before.
     /// Whether it did (else the pending attempt is a re-attach of its own).
     fn continue_predicted_batch(&mut self) -> bool {
-        let Some(d) = self.prediction() else { return false };
+        let Some(d) = prediction::predict(&self.facts, &self.playbook) else { return false };
         if d.from_catalogs() && d.remedies.iter().any(|r| !self.tried.contains(r)) {
             self.tried.retain(|s| *s != StrategyName::Attach);
             let mut f = Finding::info(
@@ -1892,7 +1879,7 @@ impl Run {
                 &name,
                 &self.journal.run_id.clone(),
                 &format!("{n:02}-{s}"),
-                &self.gz_entire_text(),
+                &self.facts.gz_entire_text(),
             ) {
                 // A full pool (or an I/O error): nothing of the rung has run yet.
                 return match self.exec.take_environment().into_iter().next() {
@@ -2752,11 +2739,8 @@ impl Run {
     /// have kept them under their new names could not be tried there.
     fn maybe_renamed_finding(&self, gone: &[String]) -> Option<Finding> {
         let catalogs = self.facts.gz_catalogs.as_ref()?;
-        let doubtful: Vec<&str> = gone
-            .iter()
-            .filter(|p| catalogs.unknown.contains(p) || catalogs.renamed.contains(p))
-            .map(String::as_str)
-            .collect();
+        let doubtful: Vec<&str> =
+            gone.iter().filter(|p| catalogs.may_be_renamed(p)).map(String::as_str).collect();
         let dead: Vec<&str> = self
             .facts
             .repositories

@@ -22,6 +22,19 @@ pub fn zonerescue(dir: &Path) -> Command {
     c
 }
 
+/// `zonerescue --json --yes ZONE` started in the background on the host in `dir`, the
+/// simulator at `speed`: its JSON events on a pipe (`events`), or discarded; stderr discarded.
+pub fn spawn_rescue(dir: &Path, zone: &str, speed: &str, events: bool) -> std::process::Child {
+    let out = if events { std::process::Stdio::piped() } else { std::process::Stdio::null() };
+    zonerescue(dir)
+        .args(["--json", "--yes", zone])
+        .env("ZONESIM_SPEED", speed)
+        .stdout(out)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 /// `zonerescue --yes --json EXTRA… ZONE` on the simulated host: its events (one JSON object a
 /// line, the summary last) and exit code. A panic fails the test.
 pub fn rescue_json(
