@@ -376,3 +376,35 @@ fn the_report_says_the_gz_publishers_are_back() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("global-zone publishers: as they were"), "{text}");
 }
+
+/// Preflight's `pkg refresh` of the global zone's publishers runs out its time limit: it
+/// cannot tell whether they answer, and a finding says so with the command to check by hand
+/// (before, nothing did, and the run went on as if every one had answered). The zone's own
+/// publisher is still tested, and the rescue goes on.
+#[test]
+fn a_reachability_test_that_cannot_tell_says_so() {
+    let path = sim_support::scenario("openindiana-zone-internal-repo");
+    let text = std::fs::read_to_string(&path).unwrap()
+        + "\n[[faults]]\ncommand = \"pkg refresh\"\nnth = 1\nhang_s = 1000\n";
+    let sim = Sim::from_text(&text);
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--yes", "--json", "--timeout", "pkg=3"])
+        .env("ZONESIM_SPEED", "100")
+        .arg("app01")
+        .output()
+        .unwrap();
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let f = events
+        .iter()
+        .find(|e| e["event"] == "finding" && e["key"] == "publisher.reachability-unknown")
+        .unwrap_or_else(|| panic!("no finding: {events:?}"));
+    let title = f["title"].as_str().unwrap();
+    assert!(title.contains("reaches its publisher(s) openindiana.org"), "{f}");
+    assert!(f.to_string().contains("did not finish within 3s"), "{f}");
+    assert!(f.to_string().contains("pkg refresh openindiana.org"), "{f}");
+    assert!(keys(&events).contains("zone.publisher-unreachable"), "{events:?}");
+    assert_eq!(events.last().unwrap()["result"], "attached", "{:?}", events.last());
+}

@@ -120,7 +120,7 @@ pub fn of_output(spec: &CommandSpec, out: &CommandOutput) -> Option<Failure> {
     let text = format!("{}\n{}", out.stdout, out.stderr);
     let crashed = spec.program() == Program::Pkg && out.code == Some(PKG_EXIT_CRASHED);
     let cause = of_text(&text, crashed)?;
-    Some(Failure { cause, command: spec.display(), said: last_line(&text) })
+    Some(Failure { said: said(&cause, &text), cause, command: spec.display() })
 }
 
 /// The failure outside the image of a command that could not finish.
@@ -135,7 +135,7 @@ pub fn of_error(spec: &CommandSpec, e: &CommandError) -> Option<Failure> {
             let text = format!("{stdout}\n{stderr}");
             let crashed = spec.program() == Program::Pkg && *code == Some(PKG_EXIT_CRASHED);
             let cause = of_text(&text, crashed)?;
-            Some(Failure { cause, command: spec.display(), said: last_line(&text) })
+            Some(Failure { said: said(&cause, &text), cause, command: spec.display() })
         }
         _ => None,
     }
@@ -195,6 +195,26 @@ fn of_text(text: &str, crashed: bool) -> Option<Cause> {
     }
 }
 
+/// What a failed command said: for a crash the exception pkg's traceback ends with (its
+/// last line is the "please log a Service Request … message." banner), else its last line.
+fn said(cause: &Cause, text: &str) -> String {
+    match cause {
+        Cause::Crashed => exception_line(text).unwrap_or_else(|| last_line(text)),
+        _ => last_line(text),
+    }
+}
+
+/// The exception of the last Python traceback in `text`: the first unindented line after
+/// `Traceback (most recent call last):` and its indented frames.
+fn exception_line(text: &str) -> Option<String> {
+    let (_, after) = text.rsplit_once("Traceback (most recent call last):")?;
+    after
+        .lines()
+        .skip(1)
+        .find(|l| !l.trim().is_empty() && !l.starts_with(char::is_whitespace))
+        .map(|l| l.trim().to_string())
+}
+
 fn last_line(text: &str) -> String {
     text.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or_default().to_string()
 }
@@ -214,6 +234,22 @@ mod tests {
             elapsed: Duration::ZERO,
         };
         (spec, out)
+    }
+
+    #[test]
+    fn a_crash_is_quoted_by_its_exception_not_by_the_banner_after_it() {
+        let banner = "Traceback (most recent call last):\n  File \"/usr/bin/pkg\", line 5000, in \
+                      handle_errors\n    __ret = func(*args, **kwargs)\nMemoryError: cannot \
+                      allocate\n\npkg: This is an internal error in pkg(7) version 5c2f8a7.  \
+                      Please log a\nService Request about this issue including the information \
+                      above and this\nmessage.\n";
+        let (s, o) = out(Program::Pkg, 99, banner);
+        let f = of_output(&s, &o).unwrap();
+        assert_eq!(f.said, "MemoryError: cannot allocate");
+        assert!(f.describe().ends_with("crashed (an unexpected error in pkg, not a solver answer): MemoryError: cannot allocate"), "{}", f.describe());
+        // Without a traceback to read, its last line.
+        let (s, o) = out(Program::Pkg, 99, "pkg: something odd\n");
+        assert_eq!(of_output(&s, &o).unwrap().said, "pkg: something odd");
     }
 
     #[test]

@@ -301,6 +301,9 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     }
     let (gz_unreachable, zone_unreachable) = if reachability {
         let (g, z) = unreachable_publishers(runner, &gz, &gz_publishers, &zp, &zone_publishers);
+        reachability_unknown(&mut fs, "its", &g);
+        reachability_unknown(&mut fs, "the zone's own", &z);
+        let (g, z) = (g.known(), z.known());
         let needed = super::facts::primary_publisher(
             &gz_publishers,
             gz_entire.as_ref().and_then(|f| f.publisher.as_deref()),
@@ -488,32 +491,69 @@ fn order(v: &Version, gz: &Version) -> Option<std::cmp::Ordering> {
     }
 }
 
+/// What a reachability test (`pkg refresh` of some publishers) showed.
+#[derive(Debug, PartialEq, Eq)]
+enum Reach {
+    /// The refresh ran; these of the publishers tested did not answer (maybe none).
+    Tested(Vec<String>),
+    /// The refresh could not tell: these publishers, and why (a time limit, the image lock,
+    /// pkg crashing, an error that names no publisher).
+    Unknown(Vec<String>, String),
+}
+
+impl Reach {
+    fn known(self) -> Option<Vec<String>> {
+        match self {
+            Reach::Tested(dead) => Some(dead),
+            Reach::Unknown(..) => None,
+        }
+    }
+}
+
 /// Which publishers `attach -u` will refresh that the global zone cannot reach: the GZ's
 /// enabled ones, and the zone's enabled ones that no GZ publisher of the same name replaces
-/// (those stay in the zone image and are refreshed from the global zone too). `None` for an
-/// image whose refresh could not tell (not run, image locked past the retries, other errors).
+/// (those stay in the zone image and are refreshed from the global zone too).
 fn unreachable_publishers(
     runner: &Runner,
     gz: &Pkg,
     gz_publishers: &[pkg::Publisher],
     zp: &Pkg,
     zone_publishers: &[pkg::Publisher],
-) -> (Option<Vec<String>>, Option<Vec<String>>) {
-    let failing = |image: &Pkg, names: Vec<&str>| -> Option<Vec<String>> {
+) -> (Reach, Reach) {
+    let test = |image: &Pkg, names: Vec<&str>| -> Reach {
         if names.is_empty() {
-            return Some(Vec::new());
+            return Reach::Tested(Vec::new());
         }
-        let spec = image.refresh_spec(false, &names).ok()?;
-        let out = super::exec::run_quietly_waiting_for_lock(runner, &spec).ok()?;
+        let unknown =
+            |why: String| Reach::Unknown(names.iter().map(|n| n.to_string()).collect(), why);
+        let spec = match image.refresh_spec(false, &names) {
+            Ok(spec) => spec,
+            Err(e) => return unknown(e.to_string()),
+        };
+        let out = match super::exec::run_quietly_waiting_for_lock(runner, &spec) {
+            Ok(out) => out,
+            Err(e) => {
+                return unknown(match super::environment::of_error(&spec, &e) {
+                    Some(f) => f.describe(),
+                    None => e.to_string().lines().next().unwrap_or_default().to_string(),
+                });
+            }
+        };
         if out.success() {
-            return Some(Vec::new());
+            return Reach::Tested(Vec::new());
         }
         let dead: Vec<String> = pkg::parse_unreachable_publishers(&out.stderr)
             .into_iter()
             .map(|u| u.publisher)
             .filter(|p| names.contains(&p.as_str()))
             .collect();
-        (!dead.is_empty()).then_some(dead)
+        if !dead.is_empty() {
+            return Reach::Tested(dead);
+        }
+        unknown(match super::environment::of_output(&spec, &out) {
+            Some(f) => f.describe(),
+            None => format!("`{}` failed: {}", spec.display(), crate::strategies::tail(&out)),
+        })
     };
     let gz_names: Vec<&str> = gz_publishers
         .iter()
@@ -526,7 +566,27 @@ fn unreachable_publishers(
         .filter(|p| !gz_publishers.iter().any(|g| g.name == p.name))
         .map(|p| p.name.as_str())
         .collect();
-    (failing(gz, gz_names), failing(zp, zone_only))
+    (test(gz, gz_names), test(zp, zone_only))
+}
+
+/// A reachability test that could not tell: the run goes on not knowing, so say so.
+fn reachability_unknown(fs: &mut Vec<Finding>, whose: &str, reach: &Reach) {
+    let Reach::Unknown(names, why) = reach else { return };
+    fs.push(
+        Finding::warn(
+            "publisher.reachability-unknown",
+            Severity::Medium,
+            format!(
+                "could not test whether the global zone reaches {whose} publisher(s) {}",
+                names.join(", ")
+            ),
+        )
+        .detail(format!(
+            "{why}; the rescue goes on without knowing: an attach that fails on a repository \
+             is diagnosed from its log"
+        ))
+        .remediation(format!("check by hand with `pkg refresh {}`", names.join(" "))),
+    );
 }
 
 /// `needed`: the GZ publisher every attach needs (see [`super::facts::primary_publisher`]).
