@@ -223,8 +223,10 @@ fn answering_no_stops_safely() {
     let Some((_d, dir, t)) = demo_or_skip("no", "s11express-disabled-gz-publisher") else {
         return;
     };
-    let s = t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    let s = t.wait_for("Apply gz-publishers for zone mail01?", 1);
     assert!(s.contains("(gz.publisher-disabled)"), "the prediction is not shown:\n{s}");
+    // It changes the global zone: the question says so.
+    assert!(s.contains("It changes the GLOBAL zone's publishers until the attach ends"), "{s}");
     // Shown just above, the prediction is named by its key in the rung's reason, not repeated.
     assert!(s.contains("attach -u would fail: as shown above (gz.publisher-disabled)"), "{s}");
     assert!(s.contains("[y] apply it  [s] skip it, choose the next remedy  [N] stop here:"), "{s}");
@@ -278,7 +280,7 @@ fn skipping_gz_publishers_stops_at_a_failure_only_it_gets_past() {
     let Some((_d, _dir, t)) = demo_or_skip("skip-gz", "s11express-disabled-gz-publisher") else {
         return;
     };
-    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    t.wait_for("Apply gz-publishers for zone mail01?", 1);
     t.keys("s");
     t.wait_for("Apply attach to zone mail01?", 1);
     t.keys("y");
@@ -318,7 +320,7 @@ fn declining_the_second_rung_before_any_attach_leaves_the_zone_installed() {
     let Some((_d, dir, t)) = demo_or_skip("no2", "s11express-b111-web") else {
         return;
     };
-    t.wait_for("Apply gz-publishers to zone web01?", 1);
+    t.wait_for("Apply gz-publishers for zone web01?", 1);
     t.keys("y");
     t.wait_for("Apply incremental to zone web01?", 1);
     t.keys("n");
@@ -404,7 +406,7 @@ fn ctrl_c_at_a_question_leaves_the_terminal_usable() {
     let Some((_d, _dir, t)) = demo_or_skip("ctrl-c", "s11express-disabled-gz-publisher") else {
         return;
     };
-    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    t.wait_for("Apply gz-publishers for zone mail01?", 1);
     assert!(!t.cursor_visible(), "dialoguer hides the cursor while it waits");
     t.keys("C-c");
     let s = t.wait_for("demo exited", 1);
@@ -420,7 +422,7 @@ fn color_never_leaves_the_questions_plain() {
     else {
         return;
     };
-    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    t.wait_for("Apply gz-publishers for zone mail01?", 1);
     let s = t.screen_escaped();
     assert!(!s.contains('\x1b'), "colour on the screen:\n{s:?}");
     // A bare Enter takes the default, which applies nothing: it stops.
@@ -498,7 +500,7 @@ fn a_hang_up_at_a_question_interrupts_the_run() {
     let Some((_d, dir, t)) = demo_or_skip("hup", "s11express-disabled-gz-publisher") else {
         return;
     };
-    t.wait_for("Apply gz-publishers to zone mail01?", 1);
+    t.wait_for("Apply gz-publishers for zone mail01?", 1);
     let ok = t.cmd().args(["kill-session", "-t", "t"]).status().unwrap();
     assert!(ok.success());
     let deadline = Instant::now() + Duration::from_secs(60);

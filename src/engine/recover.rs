@@ -1765,7 +1765,16 @@ impl Run {
         let commands = st.commands(&self.input());
         let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
         let removes = st.removes(&self.input());
-        let mut question = format!("Apply {s} to zone {}?", self.facts.zone);
+        let mut question = if s == StrategyName::GzPublishers {
+            // It is for the zone, but what it changes is the global zone's configuration.
+            format!(
+                "Apply gz-publishers for zone {}? It changes the GLOBAL zone's publishers until \
+                 the attach ends, then restores them.",
+                self.facts.zone
+            )
+        } else {
+            format!("Apply {s} to zone {}?", self.facts.zone)
+        };
         // A person is told what pkg's dry run adds (read-only; skipped unattended), and not
         // asked at all when it shows the rung would not apply. A check that met a cause
         // outside the image (a repository down) shows nothing: the question is asked.
