@@ -260,6 +260,9 @@ fn omnios_enables_again_in_the_zone_what_the_zone_had_enabled_and_answers() {
     let detail = f["detail"].as_str().unwrap();
     assert!(detail.contains("ooce: the zone did not have it enabled"), "{f}");
     assert!(detail.contains("site: the zone had it enabled, but the global zone could not"), "{f}");
+    // Only site waits for its repository: ooce's answered preflight.
+    let fix = f["remediation"].as_str().unwrap();
+    assert!(fix.starts_with("if the zone should use them (site once their repositories"), "{f}");
 }
 
 /// extra.omnios answers preflight and the zone-publishers reachability test, then stops

@@ -311,6 +311,28 @@ fn zone_publishers_does_not_test_again_what_preflight_tested() {
         .collect();
     assert_eq!(refreshes.len(), 1, "{refreshes:?}");
     assert!(refreshes[0].ends_with(&["site".to_string(), "local".to_string()]), "{refreshes:?}");
+    // Its plan names what preflight found, and tests nothing again.
+    let plan = plan_of(&events, "zone-publishers");
+    assert!(plan.contains("unset-publisher local\""), "{plan}");
+    assert!(!plan.contains("reachability test") && !plan.contains('<'), "{plan}");
+}
+
+/// A dry run refreshes nothing, so the plan says which publishers it would test and that
+/// those failing are removed.
+#[test]
+fn a_dry_run_plan_of_zone_publishers_names_its_reachability_tests() {
+    let sim = Sim::new("solaris11-zone-internal-repo");
+    let events = rescue(&sim, "app12", &["--dry-run", "--strategy", "zone-publishers"]);
+    let plan = plan_of(&events, "zone-publishers");
+    assert!(plan.contains("refresh site   (reachability test)"), "{plan}");
+    assert!(plan.contains("refresh local   (reachability test)"), "{plan}");
+    assert!(plan.contains("unset-publisher <each that fails its reachability test>"), "{plan}");
+}
+
+/// The commands rung `rung` announced when it started (a JSON array, as text).
+fn plan_of(events: &[Value], rung: &str) -> String {
+    let start = events.iter().find(|e| e["event"] == "step-start" && e["name"] == rung);
+    start.map(|e| e["commands"].to_string()).unwrap_or_default()
 }
 
 /// The reason given when rung `rung` started.

@@ -280,6 +280,9 @@ fn dry_run_changes_nothing() {
             let (out, ev) = rescue(d.path(), &o.zone, &["--dry-run"]);
             let s = summary(&ev, &out);
             assert_eq!(s["result"], "planned", "{}: {s}", scn.display());
+            // auto's plan lists every rung it may use: it says the real run may use fewer.
+            let m = s["message"].as_str().unwrap_or_default();
+            assert!(m.contains("not what it will use: the real run stops at the first"), "{m}");
             assert_eq!(out.status.code(), Some(0));
             assert_eq!(
                 std::fs::read(d.path().join("world.json")).unwrap(),

@@ -220,6 +220,12 @@ fn rollback_after_an_unpromoted_clone_returns_the_pre_rescue_image() {
         "/etc compared with a snapshot that is not the pre-rescue image: {events:#?}"
     );
     assert_eq!(zone_image(&sim, DB).1["entire"], 200);
+    // `snapshots` lists it, on the ZBE the run started from (before: "no zonerescue
+    // snapshots" of the clone).
+    let out = sim_support::zonerescue(&sim.dir).args(["snapshots", DB]).output().unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains(&format!("{pre}  run ")), "{listed}");
+    assert!(listed.contains("(pre-rescue snapshot of the last run: kept)"), "{listed}");
 
     let (code, out, err) = rollback(&sim, DB);
     assert_eq!(code, 0, "{out}{err}");

@@ -1718,10 +1718,18 @@ impl Run {
             });
         }
         let _ = self.save();
-        let how = if self.choice == StrategyChoice::Auto {
-            "auto picks each next rung from the diagnosis of the previous attach; the list shows every rung it may use"
-        } else {
-            "the rungs in the order they would run"
+        // The plan is an upper bound: say how the real run differs from it.
+        let how = match self.choice {
+            StrategyChoice::Auto => {
+                "auto picks each next rung from the diagnosis of the previous attach, so this is \
+                 every rung it may use, not what it will use: the real run stops at the first \
+                 attach that succeeds, and rungs known before an attach share one attach"
+            }
+            StrategyChoice::Ladder => {
+                "the rungs in the order they would run; the real run stops at the first attach \
+                 that succeeds"
+            }
+            StrategyChoice::Only(_) => "the rung and the commands it would run",
         };
         (RunResult::Planned, format!("dry run: nothing was changed; {how}"))
     }
@@ -2284,18 +2292,18 @@ impl Run {
     fn reenable_copied_in_zone(&mut self, (enable, left): ReenablePlan) {
         let zp = self.facts.zone_pkg();
         let mut enabled = Vec::new();
-        // Left disabled in the zone: (name, why).
-        let mut still: Vec<(String, String)> = Vec::new();
+        // Left disabled in the zone: (name, why, whether its repository may not answer).
+        let mut still: Vec<(String, String, bool)> = Vec::new();
         for n in enable {
             let spec = match strategies::zone_enable_spec(&zp, &n) {
                 Ok(s) => s,
                 Err(e) => {
-                    still.push((n, format!("not enabled again: {e}")));
+                    still.push((n, format!("not enabled again: {e}"), false));
                     continue;
                 }
             };
             if self.exec.interrupt.is_set() {
-                still.push((n, "not enabled again: the run was interrupted".into()));
+                still.push((n, "not enabled again: the run was interrupted".into(), false));
                 continue;
             }
             // pkg crashing or a repository blip says nothing of the publisher: tried again.
@@ -2326,25 +2334,29 @@ impl Run {
                         spec.display(),
                         strategies::tail(&out)
                     ),
+                    true,
                 )),
                 // A dry run (which has no attach either): only shown.
                 Ok(None) => {}
                 Err(e) => still.push((
                     n,
                     format!("the zone had it enabled, but `{}` could not run: {e}", spec.display()),
+                    true,
                 )),
             }
         }
         for (n, why) in left {
-            let why = match why {
-                strategies::LeftDisabled::Unreachable => {
-                    "the zone had it enabled, but the global zone could not reach its repository"
-                }
-                strategies::LeftDisabled::NotEnabledBefore => {
-                    "the zone did not have it enabled before"
-                }
+            let (why, waiting) = match why {
+                strategies::LeftDisabled::Unreachable => (
+                    "the zone had it enabled, but the global zone could not reach its repository",
+                    true,
+                ),
+                strategies::LeftDisabled::NotEnabledBefore => (
+                    "the zone did not have it enabled before",
+                    self.facts.gz_unreachable.as_ref().is_none_or(|u| u.contains(&n)),
+                ),
             };
-            still.push((n, why.into()));
+            still.push((n, why.into(), waiting));
         }
         let root = self.facts.zone_root.display().to_string();
         if !enabled.is_empty() {
@@ -2367,7 +2379,20 @@ impl Run {
             ));
         }
         if !still.is_empty() {
-            let names: Vec<&str> = still.iter().map(|(n, _)| n.as_str()).collect();
+            let names: Vec<&str> = still.iter().map(|(n, ..)| n.as_str()).collect();
+            // "Once their repositories answer" only for those whose repository may not.
+            let waiting: Vec<&str> =
+                still.iter().filter(|(.., w)| *w).map(|(n, ..)| n.as_str()).collect();
+            let when = if waiting.len() == names.len() {
+                "once their repositories answer, if the zone should use them".to_string()
+            } else if waiting.is_empty() {
+                "if the zone should use them".to_string()
+            } else {
+                format!(
+                    "if the zone should use them ({} once their repositories answer)",
+                    waiting.join(", ")
+                )
+            };
             self.emit(Event::Finding(
                 Finding::info(
                     "gz-publishers.copied-disabled",
@@ -2380,12 +2405,12 @@ impl Run {
                 .detail(
                     still
                         .iter()
-                        .map(|(n, why)| format!("{n}: {why}"))
+                        .map(|(n, why, _)| format!("{n}: {why}"))
                         .collect::<Vec<_>>()
                         .join("; "),
                 )
                 .remediation(format!(
-                    "once their repositories answer, if the zone should use them: {}",
+                    "{when}: {}",
                     names
                         .iter()
                         .map(|n| format!("pkg -R {root} set-publisher --enable {n}"))

@@ -164,15 +164,22 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
         let m = format!("the journal of zone {zone} names no zone boot environment");
         return Ok(Err(s.refused(PruneResult::Refused, m)));
     };
-    let owned: Vec<Owned> = of_zbe(&runner, &zbe)?
-        .into_iter()
-        .filter_map(|s| {
+    // Solaris 11: an attach that moved the zone to a clone of its ZBE leaves the run's
+    // earlier snapshots (the pre-rescue one first) on the ZBE it started from.
+    let mut zbes: Vec<String> = journal.original_zbe.iter().cloned().collect();
+    if !zbes.contains(&zbe) {
+        zbes.push(zbe);
+    }
+    let mut owned: Vec<Owned> = Vec::new();
+    for z in &zbes {
+        owned.extend(of_zbe(&runner, z)?.into_iter().filter_map(|s| {
             let keep = [&journal.pre_snapshot, &journal.earlier_pre]
                 .iter()
                 .any(|k| k.as_deref() == Some(s.name.as_str()));
             Some(Owned { run: s.run?, name: s.name, step: s.step, keep })
-        })
-        .collect();
+        }));
+    }
+    let zbe = zbes.join(" and ");
     Ok(Ok(Found { zone, dir, runner, journal, zbe, owned }))
 }
 

@@ -41,6 +41,27 @@ impl ZonePublishers {
             || input.facts.gz_publishers.iter().any(|g| g.name == name)
     }
 
+    /// [`Self::known_dead`] without the global zone's primary publisher, which this rung makes
+    /// the zone's first instead of removing it.
+    fn known_dead_but_first(input: &Input) -> Vec<String> {
+        let gz_first = input.facts.gz_primary_publisher().map(|(p, _)| p.name.clone());
+        let mut dead = Self::known_dead(input);
+        dead.retain(|d| Some(d) != gz_first.as_ref());
+        dead
+    }
+
+    /// Whether zone publisher `p` is refreshed from the global zone to find out whether it
+    /// answers: enabled, not a system publisher, not known `dead`, not the global zone's
+    /// primary one, and not already tested in preflight.
+    fn needs_test(input: &Input, p: &crate::commands::pkg::Publisher, dead: &[String]) -> bool {
+        let gz_first = input.facts.gz_primary_publisher().map(|(g, _)| &g.name);
+        p.enabled
+            && p.syspub != Some(true)
+            && !dead.contains(&p.name)
+            && Some(&p.name) != gz_first
+            && Self::untested(input, &p.name)
+    }
+
     /// The global zone's primary publisher and its enabled origins, to be the zone's first
     /// publisher; none when it already is.
     fn first_origins(input: &Input) -> Option<(String, Vec<String>)> {
@@ -105,10 +126,13 @@ impl Strategy for ZonePublishers {
     }
     fn commands(&self, input: &Input) -> Vec<String> {
         let zp = input.facts.zone_pkg();
+        let dead = Self::known_dead_but_first(input);
         let mut out = Vec::new();
-        for p in input.facts.zone_publishers.iter().filter(|p| Self::untested(input, &p.name)) {
+        let mut tests = false;
+        for p in input.facts.zone_publishers.iter().filter(|p| Self::needs_test(input, p, &dead)) {
             if let Ok(s) = zp.refresh_spec(false, &[p.name.as_str()]) {
                 out.push(format!("{}   (reachability test)", s.display()));
+                tests = true;
             }
         }
         if let Some((name, origins)) = Self::first_origins(input)
@@ -118,26 +142,30 @@ impl Strategy for ZonePublishers {
                 if origins.len() > 1 { "   (its next origin if that one fails)" } else { "" };
             out.push(format!("{}{next}", s.display()));
         }
-        out.push(format!(
-            "pkg -R {} unset-publisher <unreachable publishers>",
-            input.facts.zone_root.display()
-        ));
+        // The publishers known dead by name; those the tests above find are added to them.
+        let mut unset = dead;
+        if tests {
+            unset.push("<each that fails its reachability test>".into());
+        }
+        if !unset.is_empty() {
+            out.push(format!(
+                "pkg -R {} unset-publisher {}",
+                input.facts.zone_root.display(),
+                unset.join(" ")
+            ));
+        }
         out
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
         let zp = input.facts.zone_pkg();
-        let gz_first = input.facts.gz_primary_publisher().map(|(p, _)| p.name.clone());
-        let mut dead = Self::known_dead(input);
-        for p in &input.facts.zone_publishers {
-            let system = p.syspub == Some(true);
-            if dead.contains(&p.name)
-                || Some(&p.name) == gz_first.as_ref()
-                || !p.enabled
-                || system
-                || !Self::untested(input, &p.name)
-            {
-                continue;
-            }
+        let mut dead = Self::known_dead_but_first(input);
+        let untested: Vec<&crate::commands::pkg::Publisher> = input
+            .facts
+            .zone_publishers
+            .iter()
+            .filter(|p| Self::needs_test(input, p, &dead))
+            .collect();
+        for p in untested {
             // A refresh only updates the catalog cache: it is a reachability test, run even
             // in a dry run.
             let spec = zp.refresh_spec(false, &[p.name.as_str()])?;
@@ -146,7 +174,6 @@ impl Strategy for ZonePublishers {
                 dead.push(p.name.clone());
             }
         }
-        dead.retain(|d| Some(d) != gz_first.as_ref());
         let mut done = Vec::new();
         let mut findings = Vec::new();
         // The global zone's publisher first: pkg (b151) will not remove or disable the
