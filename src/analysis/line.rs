@@ -48,7 +48,10 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
         if l.iter().any(|&b| b == 0xc2 || b == 0xe2) {
             l = Cow::Owned(replace_all(&l, TYPOGRAPHY));
         }
-        out.extend_from_slice(strip_quoting(&l));
+        let l = strip_quoting(&l);
+        // A line left empty stays a (blank) line: an input that ends without a newline still
+        // ends in a line.
+        out.extend_from_slice(if l.is_empty() && !line.is_empty() { b" " } else { l });
     }
     Cow::Owned(out)
 }
@@ -424,7 +427,7 @@ mod tests {
         let d = |s: &str| String::from_utf8(depaste(s.as_bytes()).into_owned()).unwrap();
         assert_eq!(
             d("> > pkg: 0/1 catalogs\n>\n>>   Reject:  x"),
-            "pkg: 0/1 catalogs\n\n  Reject:  x"
+            "pkg: 0/1 catalogs\n \n  Reject:  x"
         );
         assert_eq!(
             d("&gt; publisher &#39;extra&#39; &amp; &quot;b&quot;"),
@@ -438,6 +441,9 @@ mod tests {
         // A `>` inside a line is text; an `&` that is no entity stays.
         assert_eq!(d("a > b & c"), "a > b & c");
         assert!(matches!(depaste(b"plain\n  text"), Cow::Borrowed(_)));
+        // A line emptied stays a line (an input ending in `>` still ends in a line).
+        assert_eq!(d(">"), " ");
+        assert_eq!(d("a\n>"), "a\n ");
         // Newlines are kept: line numbers do not move.
         assert_eq!(d("> a\n> b\n").matches('\n').count(), 2);
     }
