@@ -229,6 +229,17 @@ const CASES: &[Case] = &[
     // TritonDataCenter/smartos-live#707 (an IRC excerpt): the joyent brand's "missing parent ZFS
     // dataset for DIR", the zonepath's parent no mounted dataset. Was "nothing recognisable".
     ("smartos707-vmadm-create-missing-parent-dataset.txt", V::Failed, G::Unknown, Some("zonepath-not-zfs"), None, 1),
+    // Round o. The update's download failing after the catalogs were refreshed (server error,
+    // timeout, stall, reset, proxy): attach again, never a publisher strategy (it was
+    // publisher-unreachable with gz-publishers, which drops publishers the update needs).
+    // Constructed from pkg5 client.py and transport/exception.py message formats: the current
+    // one ("http protocol error: Unknown error code: 503 reason: …") and the OpenSolaris-era one
+    // ("Framework error: code: 7 reason: …", "URL: '…'.").
+    ("openindiana-download-http-503.log", V::Failed, G::Openindiana, Some("repository-transfer-failed"), Some(S::Attach), 1),
+    ("openindiana-download-framework-error-numeric.log", V::Failed, G::Openindiana, Some("repository-transfer-failed"), Some(S::Attach), 1),
+    // A mirror of the Oracle Solaris 11.2 docs (Kernel Zone Host Data) with the transcript
+    // flattened onto one line: https://oracle.hydrogen.sagittarius.connect.product.adaptavist.com/cd/E36784_01/html/E37629/gocho.html
+    ("oracle-s11-2-kz-attach-in-use-flattened.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
 ];
 
 #[test]
@@ -1177,4 +1188,29 @@ fn another_zoneadm_subcommand_is_worded_as_itself_and_gets_no_attach_advice() {
     let f = r.finding("svr4-attach-unverifiable").unwrap();
     assert!(f.next_commands.iter().any(|c| c.ends_with("attach -F")));
     assert!(r.finding("svr4-zone").is_some() && r.remedies.is_empty());
+}
+
+#[test]
+fn a_failed_download_names_the_error_and_the_repository() {
+    // The transport error itself is evidence, the repository is named, and no publisher
+    // finding claims the catalog refresh failed.
+    for name in
+        ["openindiana-download-http-503.log", "openindiana-download-framework-error-numeric.log"]
+    {
+        let r = analyze(name);
+        let f = r.finding("repository-transfer-failed").unwrap();
+        assert!(
+            f.evidence
+                .iter()
+                .any(|e| e.text.contains("protocol error") || e.text.contains("Framework error")),
+            "{name}: {:?}",
+            f.evidence
+        );
+        assert_eq!(f.origins.len(), 1, "{name}");
+        assert!(r.finding("publisher-unreachable").is_none(), "{name}");
+    }
+    // A 404 stays an incomplete repository (nothing to retry).
+    let r = analyze("openindiana-repository-404.log");
+    assert!(r.finding("repository-transfer-failed").is_none());
+    assert_eq!(r.recommended, None);
 }

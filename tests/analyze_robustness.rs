@@ -150,3 +150,64 @@ fn fuzz_regressions_stream_and_read_the_same() {
         assert_eq!(a.finish(), read, "{}", path.display());
     }
 }
+
+/// What posting a log does to it: (name, transformation of the whole text).
+type Paste = (&'static str, fn(&str) -> String);
+
+const PASTES: &[Paste] = &[
+    // A mail reply quotes every line, once or twice (`> `, `> > `, a bare `>` for a blank).
+    ("quoted", |t| {
+        t.lines().map(|l| if l.is_empty() { ">\n".into() } else { format!("> {l}\n") }).collect()
+    }),
+    ("quoted twice", |t| t.lines().map(|l| format!("> > {l}\n")).collect()),
+    // A web archive's page copied as text with its HTML entities (and its quoting as `&gt; `).
+    ("html entities", |t| {
+        t.lines()
+            .map(|l| {
+                let l = l.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                format!("&gt; {}\n", l.replace('\'', "&#39;").replace('"', "&quot;"))
+            })
+            .collect()
+    }),
+    // A blog's typography: curly quotes, non-breaking spaces, dashes for hyphens in options.
+    ("typography", |t| {
+        t.replace('\'', "\u{2019}").replace("  ", "\u{a0} ").replace(" -u", " \u{2013}u")
+    }),
+];
+
+/// Every fixture, quoted in a mail reply, copied from a web archive or a blog, is diagnosed as
+/// the log itself: same verdict, leading finding, recommendation and zone.
+#[test]
+fn a_posted_log_reads_like_the_log() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/logs");
+    let mut bad = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue;
+        }
+        let data = std::fs::read(&path).unwrap();
+        let Ok(text) = std::str::from_utf8(&data) else { continue };
+        let key = |r: &zonerescue::analysis::Report| {
+            (r.verdict, r.findings.first().map(|f| f.key.clone()), r.recommended, r.zone.clone())
+        };
+        let plain =
+            key(&analyze_reader(&RULES, AnalysisContext::default(), data.as_slice()).unwrap());
+        for (name, paste) in PASTES {
+            let posted = paste(text);
+            let r = analyze_reader(&RULES, AnalysisContext::default(), posted.as_bytes()).unwrap();
+            if key(&r) != plain {
+                bad.push(format!("{} {name}: {:?} became {:?}", path.display(), plain, key(&r)));
+            }
+            // Fed line by line, the same.
+            let mut a = Analyzer::new(&RULES);
+            for line in posted.split_inclusive('\n') {
+                a.feed_line(line.as_bytes());
+            }
+            if a.finish() != r {
+                bad.push(format!("{} {name}: fed line by line, read otherwise", path.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

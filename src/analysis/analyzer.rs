@@ -15,7 +15,7 @@ use super::context::AnalysisContext;
 use super::findings::{Acc, FindingBuilder, keys};
 use super::generation::{Generation, GenerationVotes};
 use super::line::{
-    MAX_MATCH_LEN, display, display_at, has_timestamp, normalise, offset_in, subject,
+    MAX_MATCH_LEN, depaste, display, display_at, has_timestamp, normalise, offset_in, subject,
 };
 use super::markers::Marker;
 use super::report::{Evidence, LogKind, Report};
@@ -248,8 +248,9 @@ impl<'r> Analyzer<'r> {
         self.tally(line);
         self.line_no += 1;
         let n = self.line_no;
-        push_bounded(&mut self.tail, Evidence::new(n, display(line)), TAIL_LINES);
-        self.handle(n, line);
+        let line = depaste(line);
+        push_bounded(&mut self.tail, Evidence::new(n, display(&line)), TAIL_LINES);
+        self.handle(n, &line);
     }
 
     /// Read everything from `r` (one pass, buffers of 1 MiB; memory does not grow with the
@@ -305,6 +306,8 @@ impl<'r> Analyzer<'r> {
         if region.is_empty() {
             return;
         }
+        // What posting did to the lines is undone first (it keeps every newline).
+        let region = &*depaste(region);
         let scanner = self.rules.scanner();
         let mut counted = 0usize; // first byte whose line is not numbered yet
         let mut pos = 0usize;

@@ -1,5 +1,7 @@
 //! One input line: normalisation before matching, and safe text for reports.
 
+use std::borrow::Cow;
+
 /// Lines longer than this are cut before matching (a megabyte line of progress bar must not
 /// cost a megabyte regex scan per rule, nor memory).
 pub const MAX_MATCH_LEN: usize = 16 * 1024;
@@ -21,6 +23,123 @@ pub fn normalise(raw: &[u8]) -> &[u8] {
         s = trim(rest);
     }
     s
+}
+
+/// Undo what posting a log does to its lines before they are read, so that a log copied from
+/// a web page or quoted in a mail reply reads like the log itself: HTML entities a page copy
+/// leaves (`&#39;`, `&quot;`, `&gt;` …), the typographic quotes, dashes and spaces a blog or
+/// word processor puts for `'`, `"`, `-` and blanks (and the zero-width spaces a page puts in
+/// long words), and mail quoting (`> `, `>> `, `> > `) at the start of each line. Newlines
+/// are kept, so line numbers stay those of the input. Borrowed when there is nothing to undo.
+pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
+    if !needs_depaste(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = Vec::with_capacity(text.len());
+    for (k, line) in text.split(|&b| b == b'\n').enumerate() {
+        if k > 0 {
+            out.push(b'\n');
+        }
+        let mut l = Cow::Borrowed(line);
+        // Entities first: a web archive shows a mail's quoting as `&gt; `.
+        if l.contains(&b'&') {
+            l = Cow::Owned(replace_all(&l, ENTITIES));
+        }
+        if l.iter().any(|&b| b == 0xc2 || b == 0xe2) {
+            l = Cow::Owned(replace_all(&l, TYPOGRAPHY));
+        }
+        let l = strip_quoting(&l);
+        // A line left empty stays a (blank) line: an input that ends without a newline still
+        // ends in a line.
+        out.extend_from_slice(if l.is_empty() && !line.is_empty() { b" " } else { l });
+    }
+    Cow::Owned(out)
+}
+
+/// Whether anything in `text` may be undone: an `&`, a byte that starts one of the
+/// characters replaced, or a `>` that opens a line (after blanks).
+fn needs_depaste(text: &[u8]) -> bool {
+    let mut line_start = true;
+    for &b in text {
+        match b {
+            b'&' | 0xc2 | 0xe2 => return true,
+            b'>' if line_start => return true,
+            b'\n' => line_start = true,
+            b' ' | b'\t' => {}
+            _ => line_start = false,
+        }
+    }
+    false
+}
+
+/// The line without its mail quoting: `>` marks, each with the blank after it, before the
+/// text (the text keeps its own indentation).
+fn strip_quoting(line: &[u8]) -> &[u8] {
+    let mut s = line;
+    let lead = s.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    if s.get(lead) != Some(&b'>') {
+        return line;
+    }
+    s = &s[lead..];
+    while let Some(rest) = s.strip_prefix(b">") {
+        s = rest.strip_prefix(b" ").unwrap_or(rest);
+        let blanks = s.iter().take_while(|&&b| b == b' ').count();
+        if s.get(blanks) == Some(&b'>') {
+            s = &s[blanks..];
+        }
+    }
+    s
+}
+
+const ENTITIES: &[(&[u8], &[u8])] = &[
+    (b"&#39;", b"'"),
+    (b"&#039;", b"'"),
+    (b"&#x27;", b"'"),
+    (b"&apos;", b"'"),
+    (b"&quot;", b"\""),
+    (b"&#34;", b"\""),
+    (b"&lt;", b"<"),
+    (b"&gt;", b">"),
+    (b"&nbsp;", b" "),
+    (b"&#8217;", b"'"),
+    (b"&#8216;", b"'"),
+    (b"&amp;", b"&"),
+];
+
+const TYPOGRAPHY: &[(&[u8], &[u8])] = &[
+    ("\u{2018}".as_bytes(), b"'"),
+    ("\u{2019}".as_bytes(), b"'"),
+    ("\u{201a}".as_bytes(), b"'"),
+    ("\u{2032}".as_bytes(), b"'"),
+    ("\u{201c}".as_bytes(), b"\""),
+    ("\u{201d}".as_bytes(), b"\""),
+    ("\u{201e}".as_bytes(), b"\""),
+    ("\u{2013}".as_bytes(), b"-"),
+    ("\u{2212}".as_bytes(), b"-"),
+    ("\u{2014}".as_bytes(), b"--"),
+    ("\u{00a0}".as_bytes(), b" "),
+    ("\u{2009}".as_bytes(), b" "),
+    ("\u{202f}".as_bytes(), b" "),
+    ("\u{200b}".as_bytes(), b""),
+    ("\u{2026}".as_bytes(), b"..."),
+];
+
+/// `s` with every `from` of `pairs` replaced by its `to` (one left-to-right pass).
+fn replace_all(s: &[u8], pairs: &[(&[u8], &[u8])]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    'outer: while i < s.len() {
+        for (from, to) in pairs {
+            if s[i..].starts_with(from) {
+                out.extend_from_slice(to);
+                i += from.len();
+                continue 'outer;
+            }
+        }
+        out.push(s[i]);
+        i += 1;
+    }
+    out
 }
 
 fn trim(mut s: &[u8]) -> &[u8] {
@@ -301,6 +420,32 @@ mod tests {
         assert!(!display_at(nospace.as_bytes(), 501).contains('\u{fffd}'));
         let norm = &line[3..];
         assert_eq!(offset_in(&line, norm), 3);
+    }
+
+    #[test]
+    fn what_posting_did_is_undone() {
+        let d = |s: &str| String::from_utf8(depaste(s.as_bytes()).into_owned()).unwrap();
+        assert_eq!(
+            d("> > pkg: 0/1 catalogs\n>\n>>   Reject:  x"),
+            "pkg: 0/1 catalogs\n \n  Reject:  x"
+        );
+        assert_eq!(
+            d("&gt; publisher &#39;extra&#39; &amp; &quot;b&quot;"),
+            "publisher 'extra' & \"b\""
+        );
+        assert_eq!(
+            d("publisher \u{2018}extra\u{2019}\u{a0}\u{2013}u \u{2014}accept"),
+            "publisher 'extra' -u --accept"
+        );
+        assert_eq!(d("pkg://solaris/a\u{200b}/b"), "pkg://solaris/a/b");
+        // A `>` inside a line is text; an `&` that is no entity stays.
+        assert_eq!(d("a > b & c"), "a > b & c");
+        assert!(matches!(depaste(b"plain\n  text"), Cow::Borrowed(_)));
+        // A line emptied stays a line (an input ending in `>` still ends in a line).
+        assert_eq!(d(">"), " ");
+        assert_eq!(d("a\n>"), "a\n ");
+        // Newlines are kept: line numbers do not move.
+        assert_eq!(d("> a\n> b\n").matches('\n').count(), 2);
     }
 
     #[test]
