@@ -115,6 +115,48 @@ fn a_repository_blip_inside_a_rung_is_retried_not_escalated() {
     apache_kept(&sim);
 }
 
+/// pkg's error after the catalogs were fetched and the packages' files would not download
+/// (pkg5 client.py and transport/exception.py wording; a 503 from the repository server).
+const DOWNLOAD_FAILED: &str = "Errors were encountered while attempting to retrieve package or \
+     file data for\nthe requested operation.\nDetails follow:\n\nhttp protocol error: Unknown \
+     error code: 503 reason: Service Unavailable\nURL: \
+     'http://pkg.opensolaris.org/release/file/1/6b1d7f8c0c7a3f2e9d4b51e0a8c2f91d3e7b6a40'";
+
+/// The b111 world whose step installs (`pkg install entire@…`) fail downloading (`nth`:
+/// which of them, or every one).
+fn b111_download_failing(nth: &str) -> Sim {
+    b111(&format!(
+        "command = \"pkg install\"\nmatch = \"entire@\"\n{nth}exit = 1\nstderr = \"\"\"{DOWNLOAD_FAILED}\"\"\""
+    ))
+}
+
+/// The step's install fails once downloading the packages' files (a 503 from the server
+/// whose catalog it had just fetched). That says nothing about the step: it runs again and
+/// keeps Apache (before, incremental "did not solve" and auto went on to remove Apache).
+#[test]
+fn a_failed_download_inside_a_rung_is_retried_not_escalated() {
+    let sim = b111_download_failing("nth = 1\n");
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(strings(&s["strategies_applied"]).contains(&"incremental".to_string()), "{s}");
+    apache_kept(&sim);
+}
+
+/// A download that keeps failing stops the run there, with no further rung, and says what
+/// to fix before `resume`.
+#[test]
+fn a_download_that_keeps_failing_stops_the_run() {
+    let sim = b111_download_failing("");
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert!(!steps(&events).contains(&"uninstall".to_string()), "{:?}", steps(&events));
+    assert!(!ran(&sim, "image-create") && !ran(&sim, "image-update"), "climbed on: {s}");
+    assert!(s["next_steps"].to_string().contains("once downloads from the repository work"), "{s}");
+    apache_kept(&sim);
+}
+
 /// F8: the real `pkg uninstall -v` crashes once (exit 99, a traceback). Before: "did not
 /// solve; rolled back", then zone-publishers, image-update and image-create.
 #[test]
@@ -354,4 +396,22 @@ fn a_new_run_after_a_stopped_one_keeps_the_way_back_to_before_any_rescue() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let listed = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
     assert!(listed.contains(&first_pre), "{first_pre} pruned:\n{listed}");
+}
+
+/// An attach whose download of the packages' files fails once (the zone's catalogs were
+/// fetched, then a 503): attached again after a wait, no rung applied for it.
+#[test]
+fn an_attach_whose_download_fails_once_is_repeated_not_escalated() {
+    let text = std::fs::read_to_string(sim_support::scenario("openindiana-disabled-gz-publisher"))
+        .unwrap();
+    let fault = format!(
+        "command = \"zoneadm attach\"\nnth = 1\nexit = 1\nstderr = \"\"\"{DOWNLOAD_FAILED}\n\
+         ERROR: Could not update attaching zone\nResult: Attach Failed.\"\"\""
+    );
+    let sim = Sim::from_text(&format!("{text}\n[[faults]]\n{fault}\n"));
+    let (events, code) = run(&sim, &["--yes", "www01"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["attempts"], 2, "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
 }

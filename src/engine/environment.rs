@@ -30,6 +30,10 @@ pub(crate) const PKG_CRASHED: &str = "pkg-crashed";
 /// its children run in their own process group, and an interrupted run lets them finish).
 const INTERRUPTED: &str = "interrupted";
 
+/// Analysis key of a failed download of the packages' files from a repository whose catalog
+/// pkg had just fetched in the same operation.
+const DOWNLOAD: &str = "repository-transfer-failed";
+
 /// Analysis keys of a transport failure: pkg could not reach a repository.
 const TRANSPORT: [&str; 3] =
     ["publisher-unreachable", "publisher-unreachable-gz", "publisher-unreachable-zone"];
@@ -51,6 +55,10 @@ pub enum Cause {
     /// in this run (the caller judges: [`super::facts::Facts::answered`]); a repository that
     /// never answered is what the publisher rungs are for.
     Transport { publishers: Vec<String>, origins: Vec<String> },
+    /// pkg fetched the catalogs, then downloading the packages' files failed (a server error,
+    /// a timeout, a proxy): the repository answered in that very operation, and no rung can
+    /// change where the packages come from.
+    Download,
 }
 
 /// One command's failure outside the image.
@@ -70,7 +78,11 @@ impl Failure {
     pub fn may_pass(&self) -> bool {
         matches!(
             self.cause,
-            Cause::Crashed | Cause::Io | Cause::Interrupted | Cause::Transport { .. }
+            Cause::Crashed
+                | Cause::Io
+                | Cause::Interrupted
+                | Cause::Transport { .. }
+                | Cause::Download
         )
     }
 
@@ -85,6 +97,11 @@ impl Failure {
             }
             Cause::Outside(k) => format!("once {k} is fixed"),
             Cause::Transport { .. } => "once the repository answers again".into(),
+            Cause::Download => {
+                "once downloads from the repository work again (its server, or the proxy the \
+                 global zone uses)"
+                    .into()
+            }
         }
     }
 
@@ -107,6 +124,10 @@ impl Failure {
             }
             Cause::Transport { .. } => format!(
                 "`{c}` could not reach a repository that answered earlier in this run: {said}"
+            ),
+            Cause::Download => format!(
+                "`{c}` could not download the packages' files from a repository whose catalog \
+                 it had just fetched (not an answer about the image): {said}"
             ),
         }
     }
@@ -152,6 +173,8 @@ pub fn of_diagnosis(d: &Diagnosis, command: &str) -> Option<Failure> {
         Cause::Crashed
     } else if d.keys.iter().any(|k| k == INTERRUPTED) {
         Cause::Interrupted
+    } else if d.keys.iter().any(|k| k == DOWNLOAD) && d.only_because_of(&[DOWNLOAD]) {
+        Cause::Download
     } else if d.keys.iter().any(|k| TRANSPORT.contains(&k.as_str()))
         // Not when another inhibiting cause stands beside it (a certificate, an incomplete
         // repository, a solver answer): then the failure is not only the connection.
@@ -190,7 +213,7 @@ fn of_text(text: &str, crashed: bool) -> Option<Cause> {
         return Some(Cause::Io);
     }
     match of_diagnosis(&d?, "")?.cause {
-        c @ (Cause::Outside(_) | Cause::Transport { .. }) => Some(c),
+        c @ (Cause::Outside(_) | Cause::Transport { .. } | Cause::Download) => Some(c),
         _ => None,
     }
 }
