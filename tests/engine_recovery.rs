@@ -540,6 +540,46 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     assert_eq!(j["gz_publishers_modified"], false);
 }
 
+/// Round o F4: the morning after a rescue the operator starts a run again by mistake and
+/// hits Ctrl-C during preflight (its slow `pkg refresh`). The run stops there, before any
+/// change: no snapshot, and the last run's journal stays (before: a snapshot and an
+/// "interrupted" journal replaced it, so `rollback` said "the zone is as it was" and prune
+/// destroyed the only image with PostgreSQL).
+#[test]
+fn a_signal_during_preflight_stops_before_any_change() {
+    use std::io::BufRead;
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    let journal = std::fs::read(d.path().join("state/pg01/journal.json")).unwrap();
+    let world = d.path().join("world.json");
+    let mut w: Value = serde_json::from_slice(&std::fs::read(&world).unwrap()).unwrap();
+    w["faults"] = serde_json::json!([{ "command": "pkg refresh", "hang_s": 40 }]);
+    std::fs::write(&world, serde_json::to_vec(&w).unwrap()).unwrap();
+    let snapshots =
+        || sim_support::audit(d.path()).iter().filter(|a| a.argv[1] == "snapshot").count();
+    let taken = snapshots();
+
+    let mut child = sim_support::spawn_rescue(d.path(), "pg01", "20", true);
+    let stdout = child.stdout.take().unwrap();
+    let mut events = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["event"] == "run-start" {
+            // SAFETY: plain kill(2) of our own child.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        }
+        events.push(v);
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(130), "{:?}", events.last());
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "interrupted", "{s}");
+    assert!(s["message"].as_str().unwrap().contains("before anything was changed"), "{s}");
+    assert_eq!(snapshots(), taken, "a snapshot was taken");
+    let now = std::fs::read(d.path().join("state/pg01/journal.json")).unwrap();
+    assert_eq!(now, journal, "the last run's journal was replaced");
+}
+
 /// SIGINT while the last rung of a batch runs (gz-publishers and uninstall applied, their
 /// attach not yet begun): the run ends interrupted with both rungs applied, and `resume`
 /// attaches with them (the GZ publishers simplified again), nothing else. Before, it predicted

@@ -373,6 +373,20 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         }
     };
     let mut journal = opened.journal;
+    // A signal during preflight (read-only) stops the run before its first change: no
+    // snapshot, and a new run's journal does not replace the last run's record.
+    if exec.interrupt.is_set() && !req.dry_run {
+        if opened.resume {
+            journal.status = JournalStatus::Ended(RunResult::Interrupted);
+            journal.save(&zone_dir)?;
+        }
+        let why = format!(
+            "stopped by {} before anything was changed (during preflight)",
+            exec.interrupt.signal_name()
+        );
+        reporter.emit(&summary_only(&zone, &run_id, RunResult::Interrupted, why));
+        return Ok(exit::INTERRUPTED);
+    }
     if !opened.resume {
         journal.active_zbe = facts.active_zbe.clone();
         journal.zone_root = Some(facts.zone_root.display().to_string());
