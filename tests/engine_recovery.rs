@@ -540,6 +540,51 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     assert_eq!(j["gz_publishers_modified"], false);
 }
 
+/// Round o F1: `rollback --to` a rung's snapshot leaves the image partway through the
+/// rescue. status says so (before: "as before the rescue"), the next run passes the first
+/// run's pre-rescue snapshot on as the zone before any rescue, and `snapshots --prune` keeps
+/// it (before: it destroyed the only snapshot of the build-111 image).
+#[test]
+fn a_rollback_partway_keeps_the_zone_before_any_rescue() {
+    let d = init(&scenario("s11express-b111-web.toml"));
+    let (out, ev) = rescue(d.path(), "web01", &["--yes"]);
+    let first = summary(&ev, &out);
+    assert_eq!(first["result"], "attached", "{first}");
+    let pre = first["pre_snapshot"].as_str().unwrap().to_string();
+    let step = first["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .find(|s| s.ends_with("-uninstall"))
+        .unwrap_or_else(|| panic!("no uninstall snapshot: {first}"))
+        .to_string();
+    let zr = |args: &[&str]| {
+        let o = zr(d.path()).args(args).output().unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let (code, said) = zr(&["--yes", "rollback", "--to", &step, "web01"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("keeps the changes of the steps before that snapshot"), "{said}");
+    assert!(!said.contains("attach -F"), "{said}");
+    let (_, status) = zr(&["status", "web01"]);
+    assert!(
+        status.contains(&format!("rolled back partway (`zonerescue rollback --to`) to {step}")),
+        "{status}"
+    );
+    assert!(!status.contains("as before the rescue\n"), "{status}");
+
+    let (out, ev) = rescue(d.path(), "web01", &["--yes"]);
+    let second = summary(&ev, &out);
+    assert_eq!(second["result"], "attached", "{second}");
+    assert!(second["next_steps"].to_string().contains(&format!("--to {pre}")), "{second}");
+    let (code, pruned) = zr(&["--yes", "snapshots", "--prune", "web01"]);
+    assert_eq!(code, Some(0), "{pruned}");
+    assert!(!pruned.contains(&pre), "{pruned}");
+    let (_, listed) = zr(&["snapshots", "web01"]);
+    assert!(listed.contains(&pre), "the zone before any rescue was pruned: {listed}");
+}
+
 /// Round o F4: the morning after a rescue the operator starts a run again by mistake and
 /// hits Ctrl-C during preflight (its slow `pkg refresh`). The run stops there, before any
 /// change: no snapshot, and the last run's journal stays (before: a snapshot and an

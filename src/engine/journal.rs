@@ -304,6 +304,14 @@ impl Journal {
             .is_some_and(|s| s.name == "rollback" && s.outcome == Some(StepOutcome::Done))
     }
 
+    /// The snapshot `zonerescue rollback` returned this run's image to, when it undid the run
+    /// only partway (`--to` a rung's snapshot): the image still holds the earlier rungs'
+    /// changes, and only the pre-rescue snapshot the zone as it was.
+    pub fn rolled_back_partway(&self) -> Option<&str> {
+        let target = self.steps.last().filter(|_| self.rolled_back())?.snapshot.as_deref()?;
+        (Some(target) != self.pre_snapshot.as_deref()).then_some(target)
+    }
+
     /// Records why step `n` stopped without ending it (`resume` runs it again).
     pub fn set_step_detail(&mut self, n: u32, detail: &str) {
         if let Some(s) = self.steps.iter_mut().find(|s| s.n == n) {
@@ -333,6 +341,12 @@ impl Journal {
             JournalStatus::Running => format!(
                 "killed or crashed (pid {pid} is gone): `zonerescue resume {zone}` continues it"
             ),
+            JournalStatus::Ended(_) if self.rolled_back_partway().is_some() => format!(
+                "rolled back partway (`zonerescue rollback --to`) to {}: the image keeps the \
+                 changes of the steps before it; the zone as before the rescue is {}",
+                self.rolled_back_partway().unwrap_or_default(),
+                self.pre_snapshot.as_deref().unwrap_or("-")
+            ),
             JournalStatus::Ended(_) if self.rolled_back() => {
                 "rolled back (`zonerescue rollback`): the zone is as before the rescue".into()
             }
@@ -353,7 +367,8 @@ impl Journal {
         }
         if let Some(s) = &self.earlier_pre {
             out.push_str(&format!(
-                "  before any rescue (an earlier run that never finished): {s}\n"
+                "  before any rescue (an earlier run that never finished or was undone only \
+                 partway): {s}\n"
             ));
         }
         if self.gz_publishers_modified {

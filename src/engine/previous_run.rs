@@ -123,8 +123,8 @@ fn never_finished(last: &Journal) -> Option<&'static str> {
     }
 }
 
-/// The zone as it was before any rescue, when a new run replaces `last` that never finished,
-/// or that started from one that never finished: the earliest pre-rescue snapshot of that
+/// The zone as it was before any rescue, when a new run replaces `last` that never finished
+/// (or was rolled back only partway), or that started from one that never finished: the earliest pre-rescue snapshot of that
 /// chain of runs. Passed on by every later run, whatever became of it: only that snapshot
 /// still holds what the unfinished run took out of the image, and `snapshots --prune` keeps
 /// what the journal names.
@@ -133,6 +133,11 @@ pub fn earlier_pre(last: &Journal) -> Option<String> {
         // It changed nothing (refused, e.g. its snapshot failed), or it began from a chain's
         // leftovers: it passes the record on.
         return last.earlier_pre.clone();
+    }
+    // Rolled back only to one of its rungs' snapshots: the image holds part of the rescue,
+    // as an unfinished run's does.
+    if last.rolled_back_partway().is_some() {
+        return last.pre_snapshot.clone();
     }
     never_finished(last)?;
     last.pre_snapshot.clone()

@@ -109,20 +109,36 @@ impl Summary {
     }
 
     /// The image is back at `self.snapshot`, the zone detached; `what`: the sentence's middle.
-    fn rolled_back(mut self, what: String, gz: Option<bool>) -> Ending<Summary> {
+    /// `pre`: the run's pre-rescue snapshot when the rollback went back only to a rung's
+    /// snapshot (the image keeps the earlier rungs' changes: no "as it was").
+    fn rolled_back(mut self, what: String, gz: Option<bool>, pre: Option<&str>) -> Ending<Summary> {
         let zone = self.zone.clone();
         self.zone_state = Some(ZoneState::Configured.to_string());
         self.gz_publishers_restored = gz;
-        self.next_steps =
-            vec![format!("zonerescue {zone}"), format!("zoneadm -z {zone} attach -F")];
         let m = format!(
             "zone {zone}: image rolled back to {what}; the zone is detached (configured){}.",
             gz_note(gz)
         );
-        self.end(Outcome::RolledBack, m.clone()).say(format!(
-            "{m}\n\
-             Run `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` to force it back as it was."
-        ))
+        let said = match pre {
+            Some(pre) => {
+                self.next_steps =
+                    vec![format!("zonerescue {zone}"), format!("zonerescue rollback {zone}")];
+                format!(
+                    "{m}\nThe image keeps the changes of the steps before that snapshot. Run \
+                     `zonerescue {zone}` to go on from here, or `zonerescue rollback {zone}` to \
+                     return to the zone as before the rescue ({pre})."
+                )
+            }
+            None => {
+                self.next_steps =
+                    vec![format!("zonerescue {zone}"), format!("zoneadm -z {zone} attach -F")];
+                format!(
+                    "{m}\nRun `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` \
+                     to force it back as it was."
+                )
+            }
+        };
+        self.end(Outcome::RolledBack, m).say(said)
     }
 }
 
@@ -288,13 +304,14 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
     journal.end_step(n, StepOutcome::Done, &format!("rolled back to {target}"));
     journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
     journal.save(&dir)?;
+    let partway = journal.rolled_back_partway().and(journal.pre_snapshot.clone());
     s.destroyed = later.into_iter().map(|s| s.name).collect();
     let destroyed = if s.destroyed.is_empty() {
         String::new()
     } else {
         format!(" (later snapshots destroyed: {})", s.destroyed.join(", "))
     };
-    Ok(s.rolled_back(format!("{target}{destroyed}"), gz))
+    Ok(s.rolled_back(format!("{target}{destroyed}"), gz, partway.as_deref()))
 }
 
 /// Solaris 11, the zone moved to a clone of its ZBE by an attach (see `zbe_clone`): make the
@@ -397,6 +414,7 @@ fn rollback_clone(
             },
         ),
         gz,
+        None,
     ))
 }
 
