@@ -456,3 +456,44 @@ fn s11express_makes_the_kept_publisher_preferred_before_unsetting_the_preferred_
     assert_eq!(order[0], "set-publisher -P --no-refresh solaris", "{order:?}");
     assert_eq!(order[1], "unset-publisher site", "{order:?}");
 }
+
+/// Round o F2: while the attach runs with `site` disabled for it, the operator unsets that
+/// dead publisher by hand. The rung only disabled it, so its absence is his doing: the
+/// restore leaves it removed and says so, and the run ends well. Before, the restore re-added
+/// it ranked first and enabled, and the global zone's next attach or update failed on it.
+#[test]
+fn a_publisher_the_operator_removes_during_the_attach_stays_removed() {
+    use std::io::BufRead;
+    let text = sim_support::world_text("s11-first-ranked-addon-publisher-down")
+        + "\n[[faults]]\ncommand = \"zoneadm attach\"\nhang_s = 40\n";
+    let sim = Sim::from_text(&text);
+    let mut child = sim_support::spawn_rescue(&sim.dir, "web", "20", true);
+    let stdout = child.stdout.take().unwrap();
+    let mut events: Vec<serde_json::Value> = Vec::new();
+    let mut removed = None;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if removed.is_none()
+            && v["event"] == "command-start"
+            && v["command"].as_str().is_some_and(|c| c.ends_with("attach -u"))
+        {
+            removed = Some(sim.run("pkg", &["unset-publisher", "site"]));
+        }
+        events.push(v);
+    }
+    let code = child.wait().unwrap().code();
+    let removed = removed.expect("no attach started");
+    assert_eq!(removed.code, 0, "{}", removed.stderr);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    let f = finding(&events, "gz-publishers.removed-during-run").expect("said");
+    assert!(f["title"].as_str().unwrap().contains("site"), "{f}");
+    let now = gz_publishers(&sim);
+    assert!(!now.contains("site"), "re-added: {now}");
+    assert!(
+        !publisher_changes(&sim).iter().any(|c| c.contains("-g")),
+        "{:?}",
+        publisher_changes(&sim)
+    );
+}

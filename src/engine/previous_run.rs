@@ -32,6 +32,9 @@ pub fn restore_recorded_gz_publishers(exec: &Exec, j: &Journal) -> anyhow::Resul
         return Ok(true);
     };
     let r = g.restore(exec);
+    if let Some(f) = r.removed_by_others_finding() {
+        exec.reporter.emit(&Event::Finding(f));
+    }
     if !r.intact {
         exec.reporter.emit(&Event::Finding(
             Finding::warn(

@@ -2486,6 +2486,9 @@ impl Run {
             let r = g.restore(&self.exec);
             self.gz_intact = Some(self.gz_intact.unwrap_or(true) && r.intact);
             self.gz_restore_by_hand = r.missing.clone();
+            if let Some(f) = r.removed_by_others_finding() {
+                self.emit(Event::Finding(f));
+            }
             if !r.intact {
                 self.emit(Event::Finding(
                     Finding::warn("gz-publishers.restore-differs", Severity::High, "THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE START")

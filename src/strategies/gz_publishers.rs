@@ -383,6 +383,34 @@ pub struct RestoreReport {
     pub difference: String,
     /// The `pkg set-publisher` commands that put back what is still missing (by hand).
     pub missing: Vec<String>,
+    /// Publishers gone from the global zone that this guard never removed (it only disabled
+    /// them): someone else unset them during the run. Not re-added, and not a difference.
+    pub removed_by_others: Vec<String>,
+}
+
+impl RestoreReport {
+    /// Says which publishers someone else removed from the global zone during the run (left
+    /// removed: that is the operator's change, not the run's to undo).
+    pub fn removed_by_others_finding(&self) -> Option<crate::engine::findings::Finding> {
+        if self.removed_by_others.is_empty() {
+            return None;
+        }
+        let names = self.removed_by_others.join(", ");
+        Some(
+            crate::engine::findings::Finding::warn(
+                "gz-publishers.removed-during-run",
+                crate::engine::findings::Severity::Medium,
+                format!(
+                    "publisher(s) {names} were removed from the global zone during the run, not \
+                     by zonerescue (it only disabled them for the attach): left removed"
+                ),
+            )
+            .detail(
+                "the journal's gz_publishers_tsv records them as they were at the start, should \
+                 they be wanted back",
+            ),
+        )
+    }
 }
 
 impl GzPublisherGuard {
@@ -534,7 +562,12 @@ impl GzPublisherGuard {
     /// Puts back every publisher taken away and compares with the original.
     pub fn restore(&mut self, exec: &Exec) -> RestoreReport {
         if self.restored {
-            return RestoreReport { intact: true, difference: String::new(), missing: vec![] };
+            return RestoreReport {
+                intact: true,
+                difference: String::new(),
+                missing: vec![],
+                removed_by_others: vec![],
+            };
         }
         self.restored = true;
         // A second pass for what a transient failure (a dropped connection, an I/O error)
@@ -578,6 +611,8 @@ impl GzPublisherGuard {
         let mut readded = Vec::new();
         for (name, readd, _) in plan {
             let missing = match current {
+                // Disabling never removes a publisher: one gone was unset by someone else.
+                Some(_) if self.how == Simplification::Disable => false,
                 Some(cur) => !cur.iter().any(|c| c.name == name),
                 None => self.how == Simplification::Unset && taken(&name),
             };
@@ -608,6 +643,16 @@ impl GzPublisherGuard {
         self.compare()
     }
 
+    /// Of the original publishers, those gone from `current` that this guard never removed
+    /// (it only disables): the operator's doing during the run, left as it is.
+    fn removed_by_others(&self, current: &[Publisher]) -> Vec<String> {
+        if self.how != Simplification::Disable {
+            return Vec::new();
+        }
+        let gone = |n: &str| !current.iter().any(|c| c.name == n);
+        self.original.iter().filter(|p| gone(&p.name)).map(|p| p.name.clone()).collect()
+    }
+
     fn compare(&self) -> RestoreReport {
         let after = self
             .runner
@@ -615,7 +660,17 @@ impl GzPublisherGuard {
             .map(|o| o.stdout)
             .unwrap_or_default();
         let after_pubs = self.current().unwrap_or_default();
-        let mut intact = after == self.original_tsv && after_pubs == self.original;
+        // Compared with the original less what someone else removed during the run.
+        let removed_by_others = self.removed_by_others(&after_pubs);
+        let kept = |name: &str| !removed_by_others.iter().any(|r| r == name);
+        let expected_tsv: String = self
+            .original_tsv
+            .split_inclusive('\n')
+            .filter(|l| kept(l.split('\t').next().unwrap_or_default()))
+            .collect();
+        let expected: Vec<Publisher> =
+            self.original.iter().filter(|p| kept(&p.name)).cloned().collect();
+        let mut intact = after == expected_tsv && after_pubs == expected;
         let mut notes = Vec::new();
         // After an unset: what only the detail listing shows (proxies, SSL key and
         // certificate, properties) must have come back too.
@@ -653,6 +708,7 @@ impl GzPublisherGuard {
         RestoreReport {
             intact,
             missing,
+            removed_by_others,
             difference: if intact {
                 String::new()
             } else {
@@ -853,6 +909,7 @@ mod tests {
     fn restore_commands_enable_the_disabled_and_readd_the_missing() {
         let pubs = vec![p("solaris", true), p("extra", true), p("gone", true), p("off", false)];
         let mut g = recorded(&pubs);
+        g.how = Simplification::Unset;
         let now = vec![pubs[0].clone(), p("extra", false), pubs[3].clone()];
         let specs: Vec<String> =
             g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
@@ -866,12 +923,32 @@ mod tests {
         g.restored = true; // no pkg to run here
     }
 
+    /// Where the rung only disables (Solaris 11, illumos), a publisher gone afterwards was
+    /// unset by someone else during the run: it is not re-added (round o F2: the operator
+    /// removed a dead publisher while the attach ran, and the restore put it back enabled).
+    #[test]
+    fn a_publisher_someone_removed_is_not_readded_where_the_rung_only_disables() {
+        let pubs = vec![p("solaris", true), p("extra", true), p("gone", true)];
+        let mut g = recorded(&pubs);
+        assert_eq!(g.how, Simplification::Disable);
+        let now = vec![pubs[0].clone(), p("extra", false)];
+        let specs: Vec<String> =
+            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+        assert_eq!(specs, ["pkg set-publisher --enable --no-refresh extra"]);
+        assert_eq!(g.removed_by_others(&now), ["gone"]);
+        g.how = Simplification::Unset;
+        assert!(g.removed_by_others(&now).is_empty());
+        g.restored = true; // no pkg to run here
+    }
+
     /// The kept publisher was made preferred and the unset of the first-ranked one failed:
     /// the restore ranks it first again (and re-adds what was removed).
     #[test]
     fn a_first_ranked_publisher_left_behind_the_kept_one_is_ranked_first_again() {
         let pubs = vec![p("site", true), p("solaris", true), p("extra", true)];
         let mut g = recorded(&pubs);
+        // Unset: what the run removed (Solaris 11 Express), not what it disabled.
+        g.how = Simplification::Unset;
         let now = vec![pubs[1].clone(), pubs[0].clone()];
         let specs: Vec<String> =
             g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
@@ -887,6 +964,8 @@ mod tests {
     fn a_recorded_guard_readds_a_first_ranked_publisher_the_run_did_not_keep() {
         let pubs = vec![p("site", true), p("solaris", true), p("extra", true)];
         let mut g = recorded(&pubs);
+        // Unset: what the run removed (Solaris 11 Express), not what it disabled.
+        g.how = Simplification::Unset;
         let now = vec![pubs[1].clone()];
         let specs: Vec<String> =
             g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
