@@ -243,3 +243,29 @@ fn a_run_in_its_preflight_is_locked_in_json() {
         assert!(s["message"].as_str().unwrap().contains("has not written its journal yet"), "{s}");
     }
 }
+
+/// Round o F3: the rollback detaches the attached zone, then `zfs rollback` fails (the
+/// dataset is busy, also on the retry). The zone is down: the summary says so, its
+/// `zone_state` is the state now (was "installed", from before the detach), the first next
+/// step is the attach that brings the unchanged image back, and status does not say
+/// "attached" any more.
+#[test]
+fn a_rollback_that_fails_after_the_detach_says_the_zone_is_detached() {
+    let text = std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap()
+        + "\n[[faults]]\ncommand = \"zfs rollback\"\nmatch = \"-pre\"\nexit = 1\n\
+           stderr = \"cannot rollback 'rpool/zones/pg01/ROOT/zbe': dataset is busy\"\n";
+    let sim = Sim::from_text(&text);
+    rescued(&sim);
+    let (s, code) = rollback(&sim, PG, &[]);
+    assert_eq!((code, &s["result"]), (Some(5), &"error".into()), "{s}");
+    assert_eq!(s["zone_state"], "configured", "{s}");
+    assert!(s["message"].as_str().unwrap().contains("THE ZONE IS DETACHED (configured)"), "{s}");
+    assert_eq!(s["next_steps"][0], "zoneadm -z pg01 attach", "{s}");
+    assert_eq!(sim.state(PG), "configured");
+    let status = sim_support::zonerescue(&sim.dir).args(["status", PG]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(status.lines().next().unwrap().contains("its rollback"), "{status}");
+    // What it says brings the zone back.
+    assert_eq!(sim.run("zoneadm", &["-z", PG, "attach"]).code, 0);
+    assert_eq!(sim.state(PG), "installed");
+}

@@ -304,6 +304,13 @@ impl Journal {
             .is_some_and(|s| s.name == "rollback" && s.outcome == Some(StepOutcome::Done))
     }
 
+    /// Whether the last thing done to this run was a `zonerescue rollback` that failed.
+    pub fn rollback_failed(&self) -> bool {
+        self.steps
+            .last()
+            .is_some_and(|s| s.name == "rollback" && s.outcome == Some(StepOutcome::Failed))
+    }
+
     /// The snapshot `zonerescue rollback` returned this run's image to, when it undid the run
     /// only partway (`--to` a rung's snapshot): the image still holds the earlier rungs'
     /// changes, and only the pre-rescue snapshot the zone as it was.
@@ -341,6 +348,11 @@ impl Journal {
             JournalStatus::Running => format!(
                 "killed or crashed (pid {pid} is gone): `zonerescue resume {zone}` continues it"
             ),
+            JournalStatus::Ended(_) if self.rollback_failed() => {
+                "its rollback (`zonerescue rollback`) failed midway (see that step): the zone \
+                 may be detached; `zoneadm list -cv` shows its state"
+                    .into()
+            }
             JournalStatus::Ended(_) if self.rolled_back_partway().is_some() => format!(
                 "rolled back partway (`zonerescue rollback --to`) to {}: the image keeps the \
                  changes of the steps before it; the zone as before the rescue is {}",

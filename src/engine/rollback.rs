@@ -108,6 +108,45 @@ impl Summary {
         ))
     }
 
+    /// The rollback failed after it had detached the zone (`was_installed`, and zoneadm now
+    /// says `configured`): the zone is down. Said first, with the state as it is now, and how
+    /// to bring it back (`image_unchanged`: the failing step changed nothing of the image, so
+    /// a plain attach puts the zone back as it was before this rollback).
+    fn stopped_after_detach(
+        mut self,
+        e: &anyhow::Error,
+        runner: &crate::system::Runner,
+        zone: &ZoneName,
+        was_installed: bool,
+        image_unchanged: bool,
+    ) -> Ending<Summary> {
+        let now = zoneadm::get(runner, zone).ok().map(|z| z.state);
+        if let Some(st) = now {
+            self.zone_state = Some(st.to_string());
+        }
+        if !(was_installed && now == Some(ZoneState::Configured)) {
+            return self.stopped(e);
+        }
+        let m = format!(
+            "rollback of zone {zone} stopped: {e:#}; THE ZONE IS DETACHED (configured) and down"
+        );
+        let again = format!("zonerescue rollback {zone}");
+        let (how, steps) = if image_unchanged {
+            let attach = format!("zoneadm -z {zone} attach");
+            (
+                format!(
+                    "Its image is as it was before this rollback: `{attach}` brings the zone back \
+                     as it was; or run `{again}` again once the cause is fixed."
+                ),
+                vec![attach, again],
+            )
+        } else {
+            (format!("Run `{again}` again once the cause is fixed."), vec![again])
+        };
+        self.next_steps = steps;
+        self.end(Outcome::Error, m.clone()).warn(format!("zonerescue: {m}\n{how}"))
+    }
+
     /// The image is back at `self.snapshot`, the zone detached; `what`: the sentence's middle.
     /// `pre`: the run's pre-rescue snapshot when the rollback went back only to a rung's
     /// snapshot (the image keeps the earlier rungs' changes: no "as it was").
@@ -298,7 +337,7 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
             // it again after the cause is fixed picks up where this stopped.
             journal.end_step(n, StepOutcome::Failed, &format!("{e:#}"));
             journal.save(&dir)?;
-            return Ok(s.stopped(&e));
+            return Ok(s.stopped_after_detach(&e, &runner, &zone, installed, true));
         }
     };
     journal.end_step(n, StepOutcome::Done, &format!("rolled back to {target}"));
@@ -387,7 +426,7 @@ fn rollback_clone(
         Err(e) => {
             journal.end_step(n, StepOutcome::Failed, &format!("{e:#}"));
             journal.save(dir)?;
-            return Ok(s.stopped(&e));
+            return Ok(s.stopped_after_detach(&e, &exec.runner, zone, installed, false));
         }
     };
     let detail = format!(
