@@ -190,3 +190,24 @@ fn another_dotted_zones_failed_attach_is_not_this_zones() {
     assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
     assert_eq!(sim.state("app.web"), "configured", "app.web was left alone");
 }
+
+/// Round o minor: the operator's attach failed on PostgreSQL, then he uninstalled it by hand.
+/// The log names only a package the zone no longer has: it predates the image, so the plain
+/// attach comes first (and is all it takes). Before, auto adopted the log and, finding nothing
+/// of it to remove, climbed to an image-update nobody needed.
+#[test]
+fn a_failed_attach_whose_packages_are_gone_since_is_not_adopted() {
+    let sim = Sim::new("omnios-postgres-removed");
+    operator_attempt(&sim, "pg01");
+    let root = sim.root("pg01");
+    let r = sim.run(
+        "pkg",
+        &["-R", &root, "uninstall", "database/postgresql-12/contrib", "database/postgresql-12"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let events = rescue(&sim, "pg01");
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert!(events.iter().any(|e| e["key"] == "attach.previous-failure-stale"), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+}

@@ -907,6 +907,26 @@ impl Run {
             self.last_log = None;
             return;
         }
+        // Every package it names is gone from the image since (uninstalled by hand): the log
+        // predates the image, and acting on it would climb past a plain attach that may pass.
+        if !d.packages.is_empty()
+            && !d.packages.iter().any(|p| self.facts.zone_packages.contains(p))
+        {
+            self.emit(Event::Finding(
+                Finding::info(
+                    "attach.previous-failure-stale",
+                    format!(
+                        "the zone's last attach -u failed {minutes} min ago on {}, which the \
+                         zone no longer has installed: the image changed since, so the plain \
+                         attach comes first",
+                        d.packages.join(", ")
+                    ),
+                )
+                .detail(path.display().to_string()),
+            ));
+            self.last_log = None;
+            return;
+        }
         let mut f = Finding::info(
             "attach.previous-failure",
             format!("the zone's last attach -u failed {minutes} min ago: {}", d.reasons.join("; ")),
