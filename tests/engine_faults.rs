@@ -735,3 +735,25 @@ fn the_snapshot_from_before_any_rescue_outlives_later_runs_and_prune() {
     let left = h.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
     assert!(left.lines().any(|l| l == original), "{original} pruned: {left}");
 }
+
+/// An incomplete zone is refused with what an administrator does, the data first (round o
+/// minor): snapshot the zone's dataset, then the brand's forced update (`-X` on Solaris 11,
+/// `-U` on illumos) or a restore; `uninstall` last, said to destroy the datasets. Before, the
+/// advice began with `zoneadm uninstall`.
+#[test]
+fn an_incomplete_zone_is_refused_with_the_data_kept_first() {
+    for (world, zone, forced) in
+        [("omnios-postgres-removed", "pg01", "-U"), ("solaris11-image-update", "php11", "-X")]
+    {
+        let sim = Sim::new(world);
+        assert_eq!(sim.run("zoneadm", &["-z", zone, "mark", "incomplete"]).code, 0);
+        let (events, code) = sim_support::rescue_json(&sim.dir, zone, &[]);
+        assert_eq!(code, Some(3), "{:?}", events.last());
+        let f = events.iter().find(|e| e["key"] == "zone.incomplete").expect("the finding");
+        let fix = f["remediation"].as_str().unwrap();
+        assert!(fix.starts_with("first keep what is there: `zfs snapshot -r"), "{fix}");
+        assert!(fix.contains(&format!("zoneadm -z {zone} attach {forced}")), "{fix}");
+        assert!(fix.contains("DESTROYS"), "{fix}");
+        assert_eq!(sim.state(zone), "incomplete");
+    }
+}

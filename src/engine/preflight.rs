@@ -98,10 +98,8 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             return stop(
                 &mut fs,
                 Finding::inhibitor("zone.incomplete", format!("zone {zone} is incomplete"))
-                    .detail("an install or uninstall was interrupted; zoneadm refuses to attach such a zone")
-                    .remediation(format!(
-                        "inspect the zone; `zoneadm -z {zone} uninstall` then reinstall, or restore its ZBE from a snapshot"
-                    )),
+                    .detail("an install, uninstall or attach was interrupted; zoneadm refuses to attach such a zone")
+                    .remediation(incomplete_remedy(&zone, &entry.brand, &entry.zonepath)),
             );
         }
         s if s.is_active() => {
@@ -489,6 +487,22 @@ fn order(v: &Version, gz: &Version) -> Option<std::cmp::Ordering> {
         (Some(a), Some(b)) => Some(a.cmp(b)),
         _ => v.os_build().zip(gz.os_build()).map(|(a, b)| a.cmp(&b)),
     }
+}
+
+/// What an administrator does with an `incomplete` zone, the data first: `uninstall`
+/// destroys the zone's datasets, so they are snapshotted before anything (reference §1.3:
+/// zoneadm's undocumented forced update, `-X` on Solaris 11 and `-U` on illumos, attaches from
+/// `incomplete`).
+fn incomplete_remedy(zone: &ZoneName, brand: &str, zonepath: &std::path::Path) -> String {
+    let forced = if brand == "solaris" { "-X" } else { "-U" };
+    format!(
+        "first keep what is there: `zfs snapshot -r DATASET@before-repair` of the dataset \
+         mounted at {} (`zfs list -o name,mountpoint` names it); then inspect the zone. \
+         If its image is whole, `zoneadm -z {zone} attach {forced}` (zoneadm's forced update) \
+         attaches it from incomplete; else restore its boot environment from a snapshot, or \
+         `zoneadm -z {zone} uninstall` (which DESTROYS the zone's datasets) and reinstall",
+        zonepath.display()
+    )
 }
 
 /// What a reachability test (`pkg refresh` of some publishers) showed.
