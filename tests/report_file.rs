@@ -107,6 +107,20 @@ fn a_report_path_that_cannot_be_written_stops_before_anything() {
     refused_before_anything(&sim, &sim.dir.join("no/such/dir/report.txt"), "is not a directory");
 }
 
+/// A directory that exists but takes no new file (here /proc, where not even root creates
+/// one; on a host, a read-only or full file system): refused before anything changes, as the
+/// file is now created before the run (round o minor; before, the rescue ran, then exit 2).
+#[test]
+fn a_report_file_that_cannot_be_created_stops_before_anything() {
+    let dir = Path::new("/proc/self");
+    if !dir.is_dir() {
+        eprintln!("SKIPPED: no /proc here");
+        return;
+    }
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    refused_before_anything(&sim, &dir.join("zonerescue-report.txt"), "--report /proc/self/");
+}
+
 /// `--report` at a symlink someone planted (another user's link in a 1777 directory such as
 /// /var/tmp, to a root-only file: Solaris has no protected_symlinks) is refused before the run
 /// changes anything; the link's target is not written. Before, it was overwritten with the
@@ -138,7 +152,8 @@ fn a_report_path_that_is_a_hard_link_or_not_a_file_is_refused() {
     assert_untouched(&victim);
 }
 
-/// The link may appear after that check, while the run works: the report is then not written
+/// The link may appear after that check, while the run works (the report file it created
+/// replaced by one, in a directory without the sticky bit): the report is then not written
 /// through it either (opened with O_NOFOLLOW), and the run says so and exits non-zero.
 #[test]
 fn a_symlink_planted_during_the_run_is_not_followed() {
@@ -160,6 +175,8 @@ fn a_symlink_planted_during_the_run_is_not_followed() {
     for line in stdout.lines() {
         let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
         if !planted && v["event"] == "command" {
+            // The run created the (empty) report before it began; swapped for a link.
+            std::fs::remove_file(&report).unwrap();
             std::os::unix::fs::symlink(&victim, &report).unwrap();
             planted = true;
         }

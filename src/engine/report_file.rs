@@ -26,13 +26,19 @@ pub fn check(path: &Path) -> anyhow::Result<()> {
         anyhow::bail!("--report {}: {} is not a directory", path.display(), dir.display());
     }
     match std::fs::symlink_metadata(path) {
-        Ok(m) => match unsafe_target(&m) {
-            Some(why) => anyhow::bail!("--report {}: {why}", path.display()),
-            None => Ok(()),
-        },
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Ok(m) => {
+            if let Some(why) = unsafe_target(&m) {
+                anyhow::bail!("--report {}: {why}", path.display());
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => anyhow::bail!("--report {}: {e}", path.display()),
     }
+    // Opened (a new one created, empty and 0600) as it will be written: a directory that
+    // refuses new files, a read-only file system, a full one, are found out now, not after
+    // the rescue.
+    open_checked(path).map_err(|e| anyhow::anyhow!("--report {}: {e}", path.display()))?;
+    Ok(())
 }
 
 /// Writes `text` to `path`: never through a symlink, never into anything [`check`] refuses
@@ -42,8 +48,17 @@ pub fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 fn write_checked(path: &Path, text: &str) -> io::Result<()> {
+    let mut f = open_checked(path)?;
+    f.set_len(0)?;
+    f.write_all(text.as_bytes())?;
+    f.flush()
+}
+
+/// `path` opened for writing, not truncated: never through a symlink, never anything
+/// [`unsafe_target`] refuses (checked on the descriptor), a new file 0600.
+fn open_checked(path: &Path) -> io::Result<std::fs::File> {
     let refused = |why: &str| io::Error::other(why.to_string());
-    let mut f = OpenOptions::new()
+    let f = OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(false)
@@ -59,9 +74,7 @@ fn write_checked(path: &Path, text: &str) -> io::Result<()> {
     if let Some(why) = unsafe_target(&f.metadata()?) {
         return Err(refused(why));
     }
-    f.set_len(0)?;
-    f.write_all(text.as_bytes())?;
-    f.flush()
+    Ok(f)
 }
 
 const SYMLINK: &str = "is a symbolic link (a report is never written through one)";
