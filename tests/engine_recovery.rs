@@ -1642,7 +1642,12 @@ fn a_zone_publisher_removed_is_named_with_how_to_put_it_back() {
     let f = f.unwrap_or_else(|| panic!("no zone-publishers.removed finding: {ev:?}"));
     assert!(f["title"].as_str().unwrap().contains("local (http://10.0.5.12:10000/)"), "{f}");
     let back = f["remediation"].as_str().unwrap();
-    assert!(back.contains("set-publisher -g http://10.0.5.12:10000/ local"), "{f}");
+    assert!(
+        back.ends_with(
+            "set-publisher -g http://10.0.5.12:10000/ --enable --sticky --no-refresh local"
+        ),
+        "{f}"
+    );
 }
 
 /// Round m F5: the image-create question says what re-creating the image drops: every

@@ -2549,20 +2549,25 @@ impl Run {
             return;
         }
         let zp = self.facts.zone_pkg();
-        let commands: Vec<String> = missing
-            .iter()
-            .filter_map(|n| {
-                let p = self.facts.gz_publishers.iter().find(|p| p.name == **n)?;
-                let origin = p.origins.iter().find(|o| o.enabled).or(p.origins.first())?;
-                let sp = crate::commands::pkg::SetPublisher {
-                    name: p.name.clone(),
-                    add_origins: vec![origin.uri.clone()],
-                    enable: (!p.enabled).then_some(false),
-                    ..Default::default()
-                };
-                zp.set_publisher_spec(&sp).ok().map(|spec| spec.display())
-            })
-            .collect();
+        // What only `pkg publisher NAME` showed (SSL key and certificate, proxies), recorded
+        // before the unset: the zone gets them as the global zone has them.
+        let details = self
+            .journal
+            .gz_publishers_detail
+            .as_deref()
+            .and_then(|d| crate::commands::pkg::parse_publisher_detail(d).ok())
+            .unwrap_or_default();
+        let (mut commands, mut notes) = (Vec::new(), Vec::new());
+        for n in &missing {
+            let Some(p) = self.facts.gz_publishers.iter().find(|p| p.name == **n) else {
+                continue;
+            };
+            let detail = details.iter().find(|d| d.name == p.name);
+            if let Ok((specs, more)) = strategies::readd_specs(&zp, p, detail, false) {
+                commands.extend(specs.iter().map(|s| s.display()));
+                notes.extend(more);
+            }
+        }
         let names: Vec<&str> = missing.iter().map(|n| n.as_str()).collect();
         self.emit(Event::Finding(
             Finding::warn(
@@ -2575,9 +2580,9 @@ impl Run {
                     names.join(", ")
                 ),
             )
+            .detail(notes.join("; "))
             .remediation(format!(
-                "if the zone should use them, add them as the global zone has them (with -k/-c \
-                 and --proxy as `pkg publisher NAME` shows there): {}",
+                "if the zone should use them, add them as the global zone has them: {}",
                 commands.join("; ")
             )),
         ));

@@ -150,11 +150,14 @@ pub fn zone_enable_spec(zone: &Pkg, name: &str) -> Result<CommandSpec, InvalidNa
 /// What a location is added with beyond its URI: proxy, SSL key, SSL certificate.
 type LocationAttrs = (Option<String>, Option<String>, Option<String>);
 
-/// The commands that re-add `p` (unset): the first carries the publisher's flags and the
-/// origins and mirrors sharing the first location's proxy/key/certificate; each further run
-/// of locations with other ones is added by a command of its own. Also returns what cannot
-/// be put back (disabled origins: `pkg set-publisher` has no way to add one disabled).
+/// The commands that re-add `p` (unset) to `image`: the first carries the publisher's flags
+/// and the origins and mirrors sharing the first location's proxy/key/certificate; each
+/// further run of locations with other ones is added by a command of its own. Also returns
+/// what cannot be put back (disabled origins: `pkg set-publisher` has no way to add one
+/// disabled). The one way a publisher is put back: in the global zone (restore), and in a
+/// zone image (what a rescue took out of the zone or kept from it).
 pub fn readd_specs(
+    image: &Pkg,
     p: &Publisher,
     detail: Option<&PublisherDetail>,
     first: bool,
@@ -225,7 +228,7 @@ pub fn readd_specs(
         if i == 0 {
             (sp.enable, sp.sticky, sp.search_first) = (Some(p.enabled), Some(p.sticky), first);
         }
-        specs.push(Pkg::live().set_publisher_spec(&sp)?);
+        specs.push(image.set_publisher_spec(&sp)?);
     }
     Ok((specs, notes))
 }
@@ -249,7 +252,7 @@ fn readd_plan(
     after
         .chain(before)
         .map(|(p, first)| {
-            let (specs, notes) = readd_specs(p, detail(p), first)?;
+            let (specs, notes) = readd_specs(&Pkg::live(), p, detail(p), first)?;
             Ok((p.name.clone(), specs, notes))
         })
         .collect()
@@ -877,7 +880,7 @@ mod tests {
 ",
         )
         .unwrap();
-        let (specs, notes) = readd_specs(&ha, detail.first(), true).unwrap();
+        let (specs, notes) = readd_specs(&Pkg::live(), &ha, detail.first(), true).unwrap();
         let specs: Vec<String> = specs.iter().map(|s| s.display()).collect();
         assert_eq!(
             specs,
@@ -893,7 +896,7 @@ mod tests {
         assert_eq!(notes.len(), 1);
         assert!(notes[0].contains("https://old.example.net/ha/"), "{notes:?}");
         // Without a detail listing: the tsv's proxies only.
-        let (specs, _) = readd_specs(&ha, None, false).unwrap();
+        let (specs, _) = readd_specs(&Pkg::live(), &ha, None, false).unwrap();
         assert_eq!(specs.len(), 2);
         assert!(!specs[0].display().contains("-k "));
     }

@@ -16,7 +16,8 @@ mod uninstall;
 mod zone_publishers;
 
 pub use gz_publishers::{
-    GzPublisherGuard, LeftDisabled, attach_copies_publishers, zone_enable_spec, zone_reenable_plan,
+    GzPublisherGuard, LeftDisabled, attach_copies_publishers, readd_specs, zone_enable_spec,
+    zone_reenable_plan,
 };
 pub use image_create::config_differences;
 pub use name::{StrategyChoice, StrategyName};

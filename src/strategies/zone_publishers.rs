@@ -256,18 +256,13 @@ impl ZonePublishers {
             input.facts.zone_publishers.iter().filter(|p| removed.contains(&p.name)).collect();
         let mut each = Vec::new();
         let mut commands = Vec::new();
+        let mut notes = Vec::new();
         for p in &gone {
             let origins: Vec<String> = p.origins.iter().map(|o| o.uri.clone()).collect();
             each.push(format!("{} ({})", p.name, origins.join(", ")));
-            let sp = SetPublisher {
-                name: p.name.clone(),
-                add_origins: origins,
-                add_mirrors: p.mirrors.iter().map(|m| m.uri.clone()).collect(),
-                sticky: (!p.sticky).then_some(false),
-                ..Default::default()
-            };
-            if let Ok(spec) = zp.set_publisher_spec(&sp) {
-                commands.push(spec.display());
+            if let Ok((specs, n)) = super::gz_publishers::readd_specs(&zp, p, None, false) {
+                commands.extend(specs.iter().map(|s| s.display()));
+                notes.extend(n);
             }
         }
         if each.is_empty() {
@@ -282,6 +277,7 @@ impl ZonePublishers {
                     each.join("; ")
                 ),
             )
+            .detail(notes.join("; "))
             .remediation(format!(
                 "once they answer (a repository served from inside the zone does once it boots), \
                  put them back: {}",
