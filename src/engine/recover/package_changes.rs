@@ -1,0 +1,181 @@
+//! What a rescue did to the zone's packages, said in its summary: those it no longer has
+//! (uninstalled, renamed, or forgotten by image-create), the renames steps made, and what
+//! re-creating the image drops (asked before it runs).
+
+use super::Run;
+use crate::engine::events::Event;
+use crate::engine::findings::{Finding, Severity};
+
+impl Run {
+    /// The packages the zone had at the start that it no longer has (uninstalled, renamed,
+    /// or forgotten by image-create), said as a finding with what came instead; the names.
+    pub(super) fn packages_gone(&mut self) -> Vec<String> {
+        self.facts.refresh_zone(&self.exec.runner);
+        let now = &self.facts.zone_packages;
+        let mut gone: Vec<String> =
+            self.packages_at_start.iter().filter(|p| !now.contains(p)).cloned().collect();
+        if gone.is_empty() || self.exec.dry_run {
+            return Vec::new();
+        }
+        // A package the update renamed is still there under its new name: not lost. Also
+        // one a step renamed, which the final repository may hold no record of.
+        let mut renamed = self.renamed_now_installed(&gone);
+        for (old, new) in &self.journal.renamed {
+            let mut to = new;
+            // Renamed again by a later step: followed to what is installed now (bounded: a
+            // record cannot make it loop).
+            for _ in 0..self.journal.renamed.len() {
+                match self.journal.renamed.iter().find(|(o, _)| o == to) {
+                    Some((_, next)) => to = next,
+                    None => break,
+                }
+            }
+            if gone.contains(old)
+                && self.facts.zone_packages.contains(to)
+                && !renamed.iter().any(|(o, _)| o == old)
+            {
+                renamed.push((old.clone(), to.clone()));
+            }
+        }
+        gone.retain(|p| !renamed.iter().any(|(old, _)| old == p));
+        if !renamed.is_empty() {
+            let each: Vec<String> =
+                renamed.iter().map(|(old, new)| format!("{old} → {new}")).collect();
+            self.emit(Event::Finding(Finding::info(
+                "zone.packages-renamed",
+                format!("renamed by the update, installed under the new name: {}", each.join(", ")),
+            )));
+        }
+        if gone.is_empty() {
+            return gone;
+        }
+        let now = &self.facts.zone_packages;
+        let new: Vec<&str> = now
+            .iter()
+            .filter(|p| !self.packages_at_start.contains(p))
+            .map(String::as_str)
+            .collect();
+        let root = self.facts.zone_root.display();
+        let mut f = Finding::warn(
+            "zone.packages-removed",
+            Severity::Medium,
+            format!(
+                "{} package(s) the zone had are no longer installed: {}",
+                gone.len(),
+                gone.join(", ")
+            ),
+        )
+        .remediation(format!(
+            "check that the zone's services still have what they need; install what is missing \
+             from a publisher that offers it (pkg -R {root} install NAME); the pre-rescue \
+             snapshot keeps the old image"
+        ));
+        if !new.is_empty() {
+            f = f.detail(format!("installed now that were not before: {}", new.join(", ")));
+        }
+        self.emit(Event::Finding(f));
+        if let Some(f) = self.maybe_renamed_finding(&gone) {
+            self.emit(Event::Finding(f));
+        }
+        gone
+    }
+
+    /// Packages `gone` that the global zone's catalogs cannot tell renamed from removed, lost
+    /// while a repository that steps map renames through did not answer: the step that would
+    /// have kept them under their new names could not be tried there.
+    pub(super) fn maybe_renamed_finding(&self, gone: &[String]) -> Option<Finding> {
+        let catalogs = self.facts.gz_catalogs.as_ref()?;
+        let doubtful: Vec<&str> =
+            gone.iter().filter(|p| catalogs.may_be_renamed(p)).map(String::as_str).collect();
+        let dead: Vec<&str> = self
+            .facts
+            .repositories
+            .iter()
+            .filter(|r| r.offer == crate::engine::facts::Offer::Unreachable)
+            .map(|r| r.uri.as_str())
+            .collect();
+        if doubtful.is_empty() || dead.is_empty() {
+            return None;
+        }
+        let zone = &self.facts.zone;
+        Some(
+            Finding::warn(
+                "zone.removed-maybe-renamed",
+                Severity::High,
+                format!(
+                    "{} may have been renamed, not dropped: the global zone's repositories \
+                     cannot tell, and the intermediate repository that would map a rename ({}) \
+                     did not answer, so the step that keeps them under a new name was not tried \
+                     there",
+                    doubtful.join(", "),
+                    dead.join(", ")
+                ),
+            )
+            .remediation(format!(
+                "once that repository answers (or the playbook names a mirror of it): \
+                 zonerescue rollback {zone}, then zonerescue {zone} again; or install what they \
+                 were renamed to (pkg -R {} install NAME)",
+                self.facts.zone_root.display()
+            )),
+        )
+    }
+
+    /// Right after a step moved the image: the packages it no longer has that it renamed
+    /// (asked now, while the zone's publisher is the step's repository, which holds the rename
+    /// record the final one may not), kept in the journal for the summary.
+    pub(super) fn note_step_renames(&mut self) {
+        self.facts.refresh_zone(&self.exec.runner);
+        let known = |p: &String| self.journal.renamed.iter().any(|(o, _)| o == p);
+        let gone: Vec<String> = self
+            .packages_at_start
+            .iter()
+            .chain(self.journal.renamed.iter().map(|(_, n)| n))
+            .filter(|p| !self.facts.zone_packages.contains(p) && !known(p))
+            .cloned()
+            .collect();
+        if !gone.is_empty() {
+            let found = self.renamed_now_installed(&gone);
+            self.journal.renamed.extend(found);
+        }
+    }
+
+    /// Of `gone`, those whose newest catalog record (`pkg info -r`) renames them to a package
+    /// the zone has now, with that package. A failed query claims no rename.
+    pub(super) fn renamed_now_installed(&self, gone: &[String]) -> Vec<(String, String)> {
+        let stems: Vec<crate::commands::Fmri> =
+            gone.iter().filter_map(|p| crate::commands::Fmri::stem(p).ok()).collect();
+        let spec = self.facts.zone_pkg().info_spec(true, &stems);
+        let Ok(out) = self.exec.read(&spec) else { return Vec::new() };
+        let infos = crate::commands::pkg::parse_info(&out.stdout).unwrap_or_default();
+        let now = &self.facts.zone_packages;
+        infos
+            .iter()
+            .filter_map(|i| {
+                let old = i.name().filter(|n| gone.iter().any(|g| g == n))?;
+                let new = i.renamed_to().into_iter().find(|t| now.contains(t))?;
+                Some((old.to_string(), new))
+            })
+            .collect()
+    }
+}
+
+/// What re-creating the image drops, for its question: every installed package but the two
+/// it installs again loses its package record (its files stay), named — a package the
+/// operator just declined to uninstall is among them.
+pub(super) fn dropped_records(installed: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let lost: Vec<&str> = installed
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !matches!(*p, "entire" | "system/library"))
+        .collect();
+    if lost.is_empty() {
+        return String::new();
+    }
+    let more = lost.len().saturating_sub(SHOWN);
+    let mut names = lost[..lost.len().min(SHOWN)].join(", ");
+    if more > 0 {
+        names.push_str(&format!(" and {more} more"));
+    }
+    format!(": {} package(s) lose their package record, their files stay ({names})", lost.len())
+}
