@@ -345,8 +345,23 @@ fn display_host_path(runner: &Runner, path: PathBuf) -> String {
 /// The human table: one row per zone, then each zone's reason and notable findings.
 pub fn render_table(r: &FleetReport) -> String {
     let mut s = String::new();
+    // A run going on has them simplified for its attach: not the host's own configuration.
+    let simplified_by: Vec<&str> = r
+        .zones
+        .iter()
+        .filter(|z| z.findings.iter().any(|f| f.key == previous_run::GZ_SIMPLIFIED_NOW))
+        .map(|z| z.zone.as_str())
+        .collect();
+    let simplified = if simplified_by.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (simplified right now by the running rescue of {}; restored when its attach ends)",
+            simplified_by.join(", ")
+        )
+    };
     s.push_str(&format!(
-        "Global zone: BE {} · entire {} · publishers {}\n\n",
+        "Global zone: BE {} · entire {} · publishers {}{simplified}\n\n",
         r.host.gz_be.as_deref().unwrap_or("?"),
         r.host.gz_entire.as_deref().unwrap_or("?"),
         r.host
@@ -522,6 +537,15 @@ mod tests {
         assert!(!t.contains("Next: zonerescue --strategy uninstall web"), "{t}");
         // Neither zone has an attach log: the table says what "unchecked" means.
         assert!(t.contains("PUBLISHERS \"unchecked\": no attach log names them"), "{t}");
+        assert!(!t.contains("simplified right now"), "{t}");
+        // A run going on with the GZ publishers simplified for its attach: the header says
+        // they are not the host's own (round o minor).
+        let mut busy = zone("db", ZoneStatus::NeedsRescue);
+        busy.findings.push(Finding::info(previous_run::GZ_SIMPLIFIED_NOW, "simplified"));
+        let r = FleetReport { zones: vec![zone("web", ZoneStatus::Fine), busy], ..r };
+        let t = render_table(&r);
+        let head = t.lines().next().unwrap();
+        assert!(head.contains("(simplified right now by the running rescue of db;"), "{t}");
         let empty = FleetReport { zones: Vec::new(), ..r };
         assert!(render_table(&empty).contains("(no non-global zones)"));
     }

@@ -183,6 +183,9 @@ pub fn unfinished(last: &Journal) -> Option<Finding> {
     Some(f)
 }
 
+/// The key of the survey's finding for a run going on with the GZ publishers simplified.
+pub const GZ_SIMPLIFIED_NOW: &str = "gz-publishers.simplified-by-running-run";
+
 /// The key of the survey's finding for a run that is still going on.
 pub const RUN_IN_PROGRESS: &str = "journal.run-in-progress";
 
@@ -190,7 +193,19 @@ pub const RUN_IN_PROGRESS: &str = "journal.run-in-progress";
 pub fn survey(last: &Journal) -> Vec<Finding> {
     let zone = &last.zone;
     let mut found = Vec::new();
-    if last.gz_publishers_modified {
+    let live = last.status == JournalStatus::Running && super::inflight::pid_exists(last.pid);
+    if last.gz_publishers_modified && live {
+        // Simplified for its attach right now: what the global zone shows is not its own.
+        found.push(Finding::info(
+            GZ_SIMPLIFIED_NOW,
+            format!(
+                "the global zone's publishers are simplified right now for the attach of the \
+                 zonerescue run on {zone} ({}): the publishers shown are not the host's own; \
+                 that run restores them when its attach ends",
+                last.run_id
+            ),
+        ));
+    } else if last.gz_publishers_modified {
         found.push(
             Finding::warn(
                 "gz-publishers.last-run-modified",
@@ -207,7 +222,7 @@ pub fn survey(last: &Journal) -> Vec<Finding> {
             )),
         );
     }
-    if last.status == JournalStatus::Running && super::inflight::pid_exists(last.pid) {
+    if live {
         // No lock is taken here: the run may simply be going on.
         found.push(Finding::info(
             RUN_IN_PROGRESS,
@@ -257,6 +272,12 @@ mod tests {
         // Our own pid: the run is going on, not killed.
         let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
         assert_eq!(keys, ["journal.run-in-progress"]);
+        // Going on with the GZ publishers simplified for its attach: said as such, not as
+        // publishers a run may have left modified (round o minor).
+        j.gz_publishers_modified = true;
+        let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
+        assert_eq!(keys, ["gz-publishers.simplified-by-running-run", "journal.run-in-progress"]);
+        j.gz_publishers_modified = false;
         j.pid = 1; // never a run of ours: as good as a pid that is gone
         j.gz_publishers_modified = true;
         let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
