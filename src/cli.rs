@@ -204,8 +204,8 @@ pub struct SnapshotsArgs {
     #[arg(value_name = "ZONE")]
     pub zone: String,
     /// Destroy tool-owned snapshots that are no longer needed: all but the last run's
-    /// pre-rescue snapshot and, if that run replaced one that never finished, the snapshot of
-    /// the zone before any rescue.
+    /// pre-rescue snapshot and, when an earlier run changed the zone, the snapshot of the zone
+    /// before any rescue.
     #[arg(long)]
     pub prune: bool,
     /// Prune without asking (without a terminal, --prune needs it).

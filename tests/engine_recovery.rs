@@ -585,6 +585,28 @@ fn a_rollback_partway_keeps_the_zone_before_any_rescue() {
     assert!(listed.contains(&pre), "the zone before any rescue was pruned: {listed}");
 }
 
+/// A second run after one that attached the zone (it removed PostgreSQL): the first run's
+/// pre-rescue snapshot is the zone before any rescue, passed on, offered and kept by prune.
+/// Before, only a run that never finished passed its own on, and prune destroyed the only
+/// image with PostgreSQL.
+#[test]
+fn a_second_run_after_an_attached_one_keeps_the_zone_before_any_rescue() {
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    let first = summary(&ev, &out);
+    assert_eq!(first["result"], "attached", "{first}");
+    let pre = first["pre_snapshot"].as_str().unwrap().to_string();
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    let second = summary(&ev, &out);
+    assert_eq!(second["result"], "attached", "{second}");
+    assert!(second["next_steps"].to_string().contains(&format!("--to {pre}")), "{second}");
+    let pruned = zr(d.path()).args(["--yes", "snapshots", "--prune", "pg01"]).output().unwrap();
+    assert!(pruned.status.success());
+    let listed = zr(d.path()).args(["snapshots", "pg01"]).output().unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains(&pre), "the zone before any rescue was pruned: {listed}");
+}
+
 /// Round o F4: the morning after a rescue the operator starts a run again by mistake and
 /// hits Ctrl-C during preflight (its slow `pkg refresh`). The run stops there, before any
 /// change: no snapshot, and the last run's journal stays (before: a snapshot and an

@@ -33,8 +33,8 @@ pub struct Journal {
     pub zone_root: Option<String>,
     /// The ZBE snapshot taken before anything changed.
     pub pre_snapshot: Option<String>,
-    /// The pre-rescue snapshot of an earlier run that never finished and that this run
-    /// replaced: the zone as it was before any rescue. `snapshots --prune` keeps it.
+    /// The pre-rescue snapshot of the earliest run, of those this run's chain replaced, that
+    /// changed the zone: the zone as it was before any rescue. `snapshots --prune` keeps it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earlier_pre: Option<String>,
     /// Solaris 11: the ZBE the run started from, once an attach moved the zone to a clone of
@@ -379,8 +379,7 @@ impl Journal {
         }
         if let Some(s) = &self.earlier_pre {
             out.push_str(&format!(
-                "  before any rescue (an earlier run that never finished or was undone only \
-                 partway): {s}\n"
+                "  before any rescue (an earlier run's pre-rescue snapshot): {s}\n"
             ));
         }
         if self.gz_publishers_modified {

@@ -126,23 +126,22 @@ fn never_finished(last: &Journal) -> Option<&'static str> {
     }
 }
 
-/// The zone as it was before any rescue, when a new run replaces `last` that never finished
-/// (or was rolled back only partway), or that started from one that never finished: the earliest pre-rescue snapshot of that
-/// chain of runs. Passed on by every later run, whatever became of it: only that snapshot
-/// still holds what the unfinished run took out of the image, and `snapshots --prune` keeps
-/// what the journal names.
+/// The zone as it was before any rescue, when a new run replaces `last`: the earliest
+/// pre-rescue snapshot of the chain of runs that changed the zone. Passed on by every later
+/// run, whatever became of it — finished, attached, failed with a rung kept, or unfinished:
+/// only that snapshot still holds what the rescues took out of the image (a package
+/// uninstalled, an image re-created), and `snapshots --prune` keeps what the journal names.
+/// None when `last` changed nothing, or was rolled back in full to its pre-rescue snapshot
+/// (the image is as before it).
 pub fn earlier_pre(last: &Journal) -> Option<String> {
-    if last.pre_snapshot.is_none() || last.earlier_pre.is_some() {
-        // It changed nothing (refused, e.g. its snapshot failed), or it began from a chain's
-        // leftovers: it passes the record on.
+    if last.earlier_pre.is_some() {
+        // It began from a chain's leftovers: it passes the record on.
         return last.earlier_pre.clone();
     }
-    // Rolled back only to one of its rungs' snapshots: the image holds part of the rescue,
-    // as an unfinished run's does.
-    if last.rolled_back_partway().is_some() {
-        return last.pre_snapshot.clone();
+    let undone = last.rolled_back() && last.rolled_back_partway().is_none();
+    if undone || last.changed_nothing() {
+        return None;
     }
-    never_finished(last)?;
     last.pre_snapshot.clone()
 }
 
@@ -164,7 +163,8 @@ pub fn resume_question(last: &Journal) -> Option<String> {
 pub fn unfinished(last: &Journal) -> Option<Finding> {
     let how = never_finished(last)?;
     last.pre_snapshot.as_ref()?;
-    let before = earlier_pre(last)?;
+    // The start of its chain, else its own pre-rescue snapshot.
+    let before = last.earlier_pre.clone().or_else(|| last.pre_snapshot.clone())?;
     let zone = &last.zone;
     let f = Finding::warn(
         "journal.last-run-unfinished",
@@ -289,6 +289,10 @@ mod tests {
             Some("rpool/zones/web01/ROOT/zbe@zonerescue-r0-pre")
         );
         let r0 = j.earlier_pre.clone();
+        // A run that changed nothing passes no pre-rescue snapshot of its own on.
+        j.earlier_pre = None;
+        assert_eq!(earlier_pre(&j), None);
+        (j.earlier_pre, j.attempts) = (r0.clone(), 1);
         for (r, said) in [
             (RunResult::Interrupted, true),
             (RunResult::Error, true),
@@ -300,7 +304,9 @@ mod tests {
             // Round m F7: the start of the chain is passed on even by a run that finished.
             assert_eq!(earlier_pre(&j), r0, "{r:?}");
             j.earlier_pre = None;
-            assert_eq!(earlier_pre(&j).is_some(), said, "{r:?}: its own pre, if unfinished");
+            // A run that changed the zone passes its own pre on, finished or not: the zone
+            // before any rescue (round o: a finished run's was pruned after a second run).
+            assert_eq!(earlier_pre(&j), j.pre_snapshot, "{r:?}: its own pre");
             j.earlier_pre = r0.clone();
             assert_eq!(resume_question(&j).is_some(), said, "{r:?}");
             assert_eq!(survey(&j).len(), usize::from(said), "{r:?}");

@@ -2694,7 +2694,7 @@ impl Run {
                     });
                 }
                 if let Some(before) = &self.journal.earlier_pre {
-                    next_steps.push(format!("back to before any rescue (an earlier run never finished, or was undone only partway): {halt}zonerescue rollback {zone} --to {before}"));
+                    next_steps.push(format!("back to before any rescue (an earlier run's pre-rescue snapshot): {halt}zonerescue rollback {zone} --to {before}"));
                 }
             }
             RunResult::Interrupted => {

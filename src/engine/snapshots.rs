@@ -1,7 +1,7 @@
 //! `zonerescue snapshots ZONE [--prune]`: the tool-owned snapshots of the zone's boot
 //! environment (those carrying `com.zonerescue:run`), and pruning all but the last run's
-//! pre-rescue snapshot and, when that run replaced one that never finished, the snapshot from
-//! before any rescue — never the last good one.
+//! pre-rescue snapshot and, when an earlier run changed the zone, the snapshot from before any
+//! rescue — never the last good one.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -61,8 +61,8 @@ struct Owned {
     name: String,
     run: String,
     step: Option<String>,
-    /// The last run's pre-rescue snapshot, or the one before any rescue (an earlier run that
-    /// never finished): never pruned.
+    /// The last run's pre-rescue snapshot, or the one before any rescue (an earlier run's):
+    /// never pruned.
     keep: bool,
 }
 
@@ -202,7 +202,7 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
             let note = if journal.pre_snapshot.as_deref() == Some(o.name.as_str()) {
                 "  (pre-rescue snapshot of the last run: kept)"
             } else if o.keep {
-                "  (before any rescue; an earlier run never finished: kept)"
+                "  (before any rescue, an earlier run's pre-rescue snapshot: kept)"
             } else {
                 ""
             };
