@@ -203,7 +203,12 @@ fn resume_after_a_full_pool_inside_a_rung_runs_that_rung_again() {
     let (events, code) = rescue(&sim, &[], &[]);
     let s = events.last().unwrap();
     assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
-    assert!(s["next_steps"].to_string().contains("once out-of-space is fixed"), "{s}");
+    assert!(
+        s["next_steps"]
+            .to_string()
+            .contains("once that is fixed (the pool or file system is full: out-of-space)"),
+        "{s}"
+    );
     resume_steps_again_and_keeps_apache(&sim);
 }
 

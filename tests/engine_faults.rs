@@ -173,7 +173,7 @@ fn pool_out_of_space_mid_run() {
         args: &[],
         env: &[],
         exit: 1,
-        says: "once out-of-space is fixed: zonerescue resume pg01",
+        says: "once that is fixed (the pool or file system is full: out-of-space): zonerescue resume pg01",
         changed: true,
     });
 }
@@ -216,7 +216,7 @@ fn pool_out_of_space_inside_the_attach() {
 #[test]
 fn resume_after_the_pool_was_freed_attaches_again() {
     let d = check(&Case {
-        says: "once out-of-space is fixed: zonerescue resume pg01",
+        says: "once that is fixed (the pool or file system is full: out-of-space): zonerescue resume pg01",
         ..OUT_OF_SPACE_IN_THE_ATTACH
     });
     let out = zr(&d.dir).args(["--json", "resume", ZONE, "--yes"]).output().unwrap();

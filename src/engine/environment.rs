@@ -95,7 +95,19 @@ impl Failure {
             Cause::Interrupted => {
                 "once nothing stops it any more (see who or what sent the signal)".into()
             }
-            Cause::Outside(k) => format!("once {k} is fixed"),
+            // Said in the rule's words, its key kept for the analysis output.
+            Cause::Outside(k) => match RuleSet::builtin().ok().and_then(|r| {
+                r.rule(k).map(|r| {
+                    let mut t = r.title.clone();
+                    if let Some(c) = t.get(..1) {
+                        t.replace_range(..1, &c.to_lowercase());
+                    }
+                    t
+                })
+            }) {
+                Some(what) => format!("once that is fixed ({what}: {k})"),
+                None => format!("once {k} is fixed"),
+            },
             Cause::Transport { .. } => "once the repository answers again".into(),
             Cause::Download => {
                 "once downloads from the repository work again (its server, or the proxy the \

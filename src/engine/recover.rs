@@ -569,7 +569,8 @@ fn open_journal(
         }
         if j.rolled_back() {
             let why = format!(
-                "the last run was rolled back (zonerescue rollback): nothing to resume;                  `zonerescue {}` starts a new rescue",
+                "the last run was rolled back (zonerescue rollback): nothing to resume; \
+                 `zonerescue {}` starts a new rescue",
                 req.zone
             );
             return Ok(Err(Refusal::new(&j.run_id, why)));
