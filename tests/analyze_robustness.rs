@@ -169,6 +169,22 @@ const PASTES: &[Paste] = &[
             })
             .collect()
     }),
+    // Kept by syslog (/var/adm/messages) or a console logger: a header on every line, with a
+    // host alone, or a host, the tag with its pid and Solaris's message id.
+    ("syslog", |t| {
+        t.lines()
+            .map(|l| if l.is_empty() { "\n".into() } else { format!("Mar  3 10:22:33 gz01 {l}\n") })
+            .collect()
+    }),
+    ("syslog with tag and message id", |t| {
+        t.lines()
+            .map(|l| {
+                format!(
+                    "Dec 16 11:02:03 gz01.example.com zoneadm[4711]: [ID 702911 daemon.error] {l}\n"
+                )
+            })
+            .collect()
+    }),
     // A blog's typography: curly quotes, non-breaking spaces, dashes for hyphens in options.
     ("typography", |t| {
         t.replace('\'', "\u{2019}").replace("  ", "\u{a0} ").replace(" -u", " \u{2013}u")

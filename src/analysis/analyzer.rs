@@ -1054,9 +1054,13 @@ fn wrap_shape(norm: &[u8]) -> Option<Wrap> {
 /// rest flush at the start of the line (`/name…`, `@version…`, `.0.0.10.0:…`), or an FMRI
 /// after the words that announce one. Never a line of the brand (timestamped).
 fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
-    if has_timestamp(next) {
-        return None;
-    }
+    // In an input stamped line by line (syslog, `ts`), the stamp says nothing: what follows it
+    // is the line.
+    let next = match (has_timestamp(held), has_timestamp(next)) {
+        (_, false) => next,
+        (true, true) => normalise(next),
+        (false, true) => return None,
+    };
     let first = held.strip_suffix(b"\n").unwrap_or(held);
     let first = first.strip_suffix(b"\r").unwrap_or(first).trim_ascii_end();
     let rest = next.trim_ascii();
