@@ -249,6 +249,10 @@ fn starts_record(body: &[u8]) -> bool {
     }
     let word_len = body.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
     let word = &body[..word_len];
+    // A capitalised word alone: a shell's notice of its job (`Killed`, `Terminated`, `Done`).
+    if word_len == body.trim_ascii_end().len() && first.is_ascii_uppercase() {
+        return true;
+    }
     // A command line a tool echoes (`pkg -R /root image-update failed`).
     let rest = &body[word_len..];
     if HEADS.contains(&word) && (rest.starts_with(b" -") || rest.starts_with(b" /")) {
@@ -373,6 +377,7 @@ mod tests {
             b"----------------------------------------",
             b"- item",
             b"```",
+            b"Killed",
             b"",
         ] {
             assert_eq!(w.continues(prev, next), None, "{}", String::from_utf8_lossy(next));
