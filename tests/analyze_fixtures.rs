@@ -237,6 +237,12 @@ const CASES: &[Case] = &[
     // ("Framework error: code: 7 reason: …", "URL: '…'.").
     ("openindiana-download-http-503.log", V::Failed, G::Openindiana, Some("repository-transfer-failed"), Some(S::Attach), 1),
     ("openindiana-download-framework-error-numeric.log", V::Failed, G::Openindiana, Some("repository-transfer-failed"), Some(S::Attach), 1),
+    // Round p. A proxy that wants credentials (HTTP 407) refused the catalog refresh (it was
+    // publisher-unreachable with gz-publishers: dropping the global zone's primary publisher
+    // is no remedy) or the download (was repository-transfer-failed, attach: it fails again
+    // until the proxy is configured). Constructed from pkg5 transport/exception.py formats.
+    ("openindiana-catalog-proxy-407.log", V::Failed, G::Openindiana, Some("proxy-authentication-required"), None, 1),
+    ("solaris11-download-proxy-407-old-format.log", V::Failed, G::Solaris11, Some("proxy-authentication-required"), None, 1),
     // A mirror of the Oracle Solaris 11.2 docs (Kernel Zone Host Data) with the transcript
     // flattened onto one line: https://oracle.hydrogen.sagittarius.connect.product.adaptavist.com/cd/E36784_01/html/E37629/gocho.html
     ("oracle-s11-2-kz-attach-in-use-flattened.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
@@ -1208,6 +1214,22 @@ fn a_failed_download_names_the_error_and_the_repository() {
         );
         assert_eq!(f.origins.len(), 1, "{name}");
         assert!(r.finding("publisher-unreachable").is_none(), "{name}");
+    }
+    // A proxy that asks for credentials: its configuration is the remedy, named with the
+    // refused URL; no publisher strategy, and no attach before the proxy is fixed.
+    for name in ["openindiana-catalog-proxy-407.log", "solaris11-download-proxy-407-old-format.log"]
+    {
+        let r = analyze(name);
+        let f = r.finding("proxy-authentication-required").unwrap();
+        assert!(f.evidence.iter().any(|e| e.text.contains("407")), "{name}");
+        assert_eq!(f.origins.len(), 1, "{name}");
+        assert!(f.explanation.contains("--proxy") && f.explanation.contains("http_proxy"));
+        assert!(f.explanation.contains("system-repository"));
+        assert_eq!(r.recommended, None, "{name}");
+        for k in ["publisher-unreachable", "publisher-unreachable-gz", "repository-transfer-failed"]
+        {
+            assert!(r.finding(k).is_none(), "{name}: {k}");
+        }
     }
     // A 404 stays an incomplete repository (nothing to retry).
     let r = analyze("openindiana-repository-404.log");

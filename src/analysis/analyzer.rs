@@ -20,6 +20,7 @@ use super::line::{
 use super::markers::Marker;
 use super::report::{Evidence, LogKind, Report};
 use super::rules::{PatternOwner, Refinement, RuleSet, Subject};
+use super::wrap::{self, Widths};
 use crate::commands::Version;
 use crate::commands::fmri::DotSequence;
 use crate::playbook::glob_match;
@@ -127,12 +128,21 @@ struct Follow {
 
 /// A line held back until the next one is seen: an FMRI that a terminal or a web page wrapped
 /// continues on the next line (`…dependency on pkg:/library/python-2` +
-/// `/python-sexy-26@0.1.9-… cannot be found`), and only the joined line names the package.
+/// `/python-sexy-26@0.1.9-… cannot be found`), and only the joined line names the package; or
+/// a line that a mail client or a terminal cut at its width (see [`Widths`]).
 #[derive(Debug)]
 struct Held {
+    /// The line number of its first part.
     n: u64,
+    /// Its parts joined so far.
     raw: Vec<u8>,
+    /// Its last part as it was in the input (whose width says whether it was cut).
+    last: Vec<u8>,
+    parts: u32,
 }
+
+/// Parts joined into one line at most (a paragraph a mail client wrapped is a few).
+const MAX_PARTS: u32 = 12;
 
 /// The `Reject:` list of the solver error block being read: the package the operation asked
 /// for (`No matching version of PKG can be installed:`), the package rejected, its publisher,
@@ -181,6 +191,8 @@ pub struct Analyzer<'r> {
     rejects: RejectList,
     /// A candidate line that may continue on the next one (see [`Held`]).
     held: Option<Held>,
+    /// The line widths seen so far in the current file: whether it was wrapped, and where.
+    widths: Widths,
     /// A line longer than a buffer is being skipped up to its end.
     skipping_long_line: bool,
     /// Inside a pasted `pkg publisher` table: Some(true) a zone's, Some(false) the global
@@ -222,6 +234,7 @@ impl<'r> Analyzer<'r> {
             last_reject: None,
             rejects: RejectList::default(),
             held: None,
+            widths: Widths::default(),
             skipping_long_line: false,
             publisher_table: None,
             zone_session: false,
@@ -235,6 +248,11 @@ impl<'r> Analyzer<'r> {
     /// The lines fed from now on come from the file `name` (several files read as one input:
     /// the report names each evidence line's file).
     pub fn begin_file(&mut self, name: &str) {
+        // A file's last line does not go on in the next file, which has its own widths.
+        if let Some(h) = self.held.take() {
+            self.classify(h.n, &h.raw);
+        }
+        self.widths = Widths::default();
         self.files.push((self.line_no + 1, name.to_string()));
     }
 
@@ -250,6 +268,7 @@ impl<'r> Analyzer<'r> {
         let n = self.line_no;
         let line = depaste(line);
         push_bounded(&mut self.tail, Evidence::new(n, display(&line)), TAIL_LINES);
+        self.widths.see(&line);
         self.handle(n, &line);
     }
 
@@ -311,17 +330,36 @@ impl<'r> Analyzer<'r> {
         let scanner = self.rules.scanner();
         let mut counted = 0usize; // first byte whose line is not numbered yet
         let mut pos = 0usize;
+        let line_end = |ls: usize| memchr(b'\n', &region[ls..]).map_or(region.len(), |p| ls + p);
         while pos < region.len() {
             let start = if self.follow.is_some() || self.held.is_some() {
-                pos
+                Some(pos)
             } else {
-                match scanner.find(region, pos) {
-                    Some(start) => start,
-                    None => break,
-                }
+                scanner.find(region, pos)
             };
-            let ls = memrchr(b'\n', &region[..start]).map_or(0, |p| p + 1).max(pos);
-            let le = memchr(b'\n', &region[ls..]).map_or(region.len(), |p| ls + p);
+            let target = start.map(|s| memrchr(b'\n', &region[..s]).map_or(0, |p| p + 1).max(pos));
+            // Every line before the one found counts for the widths, and one that may have
+            // been cut at the wrap width is looked at (its rest may complete a pattern).
+            let mut ls = pos;
+            let mut cut = false;
+            while !self.widths.unwrapped() && ls < target.unwrap_or(region.len()) {
+                let le = line_end(ls);
+                self.widths.see(&region[ls..le]);
+                if self.widths.may_be_cut(&region[ls..le]) {
+                    cut = true;
+                    break;
+                }
+                ls = le + 1;
+            }
+            let ls = match target {
+                _ if cut => ls,
+                Some(t) => {
+                    self.widths.see(&region[t..line_end(t)]);
+                    t
+                }
+                None => break,
+            };
+            let le = line_end(ls);
             self.line_no += memchr_iter(b'\n', &region[counted..ls]).count() as u64 + 1;
             let n = self.line_no;
             self.handle(n, &region[ls..le]);
@@ -384,14 +422,38 @@ impl<'r> Analyzer<'r> {
     /// the next line, otherwise classified.
     fn handle(&mut self, n: u64, raw: &[u8]) {
         if let Some(h) = self.held.take() {
-            if let Some(joined) = join_wrapped(&h.raw, raw) {
-                self.classify(h.n, &joined);
+            let joined = join_wrapped(&h.raw, raw).or_else(|| {
+                self.widths.continues(&h.last, raw).map(|cut| match cut {
+                    // Whichever join more patterns match (a word split, or two words).
+                    wrap::Cut::Either => {
+                        let hard = wrap::join(&h.raw, raw, wrap::Cut::Hard);
+                        let word = wrap::join(&h.raw, raw, wrap::Cut::Word);
+                        if self.matches(&hard) > self.matches(&word) { hard } else { word }
+                    }
+                    cut => wrap::join(&h.raw, raw, cut),
+                })
+            });
+            if let Some(joined) = joined {
+                // The joined line may go on in turn.
+                if h.parts < MAX_PARTS
+                    && joined.len() <= MAX_MATCH_LEN
+                    && (self.may_continue(&joined) || self.widths.may_be_cut(raw))
+                {
+                    self.held =
+                        Some(Held { n: h.n, raw: joined, last: raw.to_vec(), parts: h.parts + 1 });
+                } else {
+                    self.classify(h.n, &joined);
+                }
                 return;
             }
             self.classify(h.n, &h.raw);
         }
-        if self.may_continue(raw) {
-            self.held = Some(Held { n, raw: raw.to_vec() });
+        if raw.len() <= MAX_MATCH_LEN
+            && (self.may_continue(raw)
+                || self.widths.may_be_cut(raw)
+                || (self.widths.width().is_some() && self.is_candidate(raw)))
+        {
+            self.held = Some(Held { n, raw: raw.to_vec(), last: raw.to_vec(), parts: 1 });
             return;
         }
         self.classify(n, raw);
@@ -402,9 +464,24 @@ impl<'r> Analyzer<'r> {
     /// or marker's literal), so that both paths hold the same lines.
     fn may_continue(&self, raw: &[u8]) -> bool {
         let norm = normalise(raw);
-        if wrap_shape(norm).is_none() || raw.len() > MAX_MATCH_LEN {
-            return false;
+        wrap_shape(norm).is_some() && raw.len() <= MAX_MATCH_LEN && self.is_candidate(raw)
+    }
+
+    /// How many patterns match this line.
+    fn matches(&self, raw: &[u8]) -> usize {
+        let norm = normalise(raw);
+        match self.rules.scanner().candidates(norm) {
+            Some(c) => c
+                .into_iter()
+                .filter(|&i| self.rules.owner(i).is_some_and(|o| o.regex().is_match(norm)))
+                .count(),
+            None => self.rules.set().matches(norm).iter().count(),
         }
+    }
+
+    /// Whether the reader path looks at this line: it holds a rule's or a marker's literal.
+    fn is_candidate(&self, raw: &[u8]) -> bool {
+        let norm = normalise(raw);
         match self.rules.scanner().candidates(norm) {
             Some(c) => !c.is_empty(),
             None => self.rules.set().is_match(norm),
@@ -454,7 +531,7 @@ impl<'r> Analyzer<'r> {
         if dated && !matched.is_empty() {
             self.attempt.dated_lines = true;
         }
-        if self.pending_verb.is_some() {
+        if self.pending_verb.is_some() && !matched.is_empty() {
             self.settle_pending_verb(&matched);
         }
         for i in matched {
@@ -1012,7 +1089,7 @@ fn zoneadm_verb(verb: &str) -> Option<&'static str> {
 
 /// A shell prompt starts the line (`root@gz:~# `, `# `, `r151034% `, `$ `): the output
 /// before it is over.
-fn is_prompt(norm: &[u8]) -> bool {
+pub(crate) fn is_prompt(norm: &[u8]) -> bool {
     let first = norm.split(|&b| b == b' ' || b == b'\t').next().unwrap_or(norm);
     let Some((&last, body)) = first.split_last() else { return false };
     b"#$%".contains(&last)
@@ -1054,9 +1131,13 @@ fn wrap_shape(norm: &[u8]) -> Option<Wrap> {
 /// rest flush at the start of the line (`/name…`, `@version…`, `.0.0.10.0:…`), or an FMRI
 /// after the words that announce one. Never a line of the brand (timestamped).
 fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
-    if has_timestamp(next) {
-        return None;
-    }
+    // In an input stamped line by line (syslog, `ts`), the stamp says nothing: what follows it
+    // is the line.
+    let next = match (has_timestamp(held), has_timestamp(next)) {
+        (_, false) => next,
+        (true, true) => normalise(next),
+        (false, true) => return None,
+    };
     let first = held.strip_suffix(b"\n").unwrap_or(held);
     let first = first.strip_suffix(b"\r").unwrap_or(first).trim_ascii_end();
     let rest = next.trim_ascii();

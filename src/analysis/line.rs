@@ -10,15 +10,23 @@ pub const MAX_MATCH_LEN: usize = 16 * 1024;
 pub const MAX_EVIDENCE_LEN: usize = 400;
 
 /// The part of a raw line that rules are matched against: without the line end, the log
-/// helpers' `[<date>] ` prefix (brackets holding a time), an ISO timestamp, a linked-image
-/// `| ` prefix, and surrounding blanks.
+/// helpers' `[<date>] ` prefix (brackets holding a time), an ISO timestamp, a syslog header
+/// after it (`gz01 zoneadm[123]: [ID 702911 daemon.error] `: the log as syslog or a console
+/// kept it), a linked-image `| ` prefix, and surrounding blanks. Prefixes nest (a brand line
+/// sent to syslog keeps its `[date]`), so they are taken off until none is left.
 pub fn normalise(raw: &[u8]) -> &[u8] {
     let mut s = &raw[..raw.len().min(MAX_MATCH_LEN)];
     s = trim(s);
-    if let Some(end) = date_bracket_end(s) {
-        s = trim(&s[end + 1..]);
+    for _ in 0..3 {
+        let before = s.len();
+        if let Some(end) = date_bracket_end(s) {
+            s = trim(&s[end + 1..]);
+        }
+        s = strip_iso_timestamp(s);
+        if s.len() == before {
+            break;
+        }
     }
-    s = strip_iso_timestamp(s);
     if let Some(rest) = s.strip_prefix(b"| ") {
         s = trim(rest);
     }
@@ -234,9 +242,54 @@ fn strip_iso_timestamp(s: &[u8]) -> &[u8] {
     }
     match s.get(i) {
         None => &s[i..],
-        Some(b' ' | b'\t' | b':' | b']') => trim(&s[i + 1..]),
+        Some(b' ' | b'\t' | b':' | b']') => strip_syslog_header(trim(&s[i + 1..])),
         Some(_) => s,
     }
+}
+
+/// After a timestamp, the rest of a syslog header (RFC 3164, as syslogd writes
+/// /var/adm/messages): the host (`gz01`, `gz01.example.com`), then the tag with its process id
+/// (`zoneadm[123]:`), then Solaris's message id (`[ID 702911 daemon.error]`). A host alone is
+/// only taken for one, when it cannot be the message's first word: no colon, something
+/// follows it, and it holds a digit or a dot (`gz01`, `host.domain.tld`) or is in lower case
+/// before a message in upper case or a `[date]` (`gz ERROR: …`). A tag without a
+/// process id (`zoneadm: zone 'z1': …`) is zoneadm's own message, and stays.
+fn strip_syslog_header(s: &[u8]) -> &[u8] {
+    let token = |s: &[u8]| s.iter().position(|&b| b == b' ' || b == b'\t').unwrap_or(s.len());
+    let host_len = token(s);
+    let host = &s[..host_len];
+    let host_like = host.first().is_some_and(u8::is_ascii_alphabetic)
+        && host.len() <= 64
+        && host.iter().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(b));
+    if !host_like || host_len == s.len() {
+        return s;
+    }
+    let after_host = trim(&s[host_len..]);
+    let tag_len = token(after_host);
+    let tag = &after_host[..tag_len];
+    let mut rest = match tag.strip_suffix(b"]:").and_then(|t| {
+        let open = t.iter().rposition(|&b| b == b'[')?;
+        let (name, pid) = (&t[..open], &t[open + 1..]);
+        (!name.is_empty() && !pid.is_empty() && pid.iter().all(u8::is_ascii_digit)).then_some(())
+    }) {
+        Some(()) => trim(&after_host[tag_len..]),
+        None if after_host.starts_with(b"[ID ") => after_host,
+        None if host.iter().any(|b| b.is_ascii_digit() || *b == b'.') => after_host,
+        // a host in lower case before a message that starts in upper case or with a `[date]`
+        None if host[0].is_ascii_lowercase()
+            && after_host.first().is_some_and(|b| b.is_ascii_uppercase() || *b == b'[') =>
+        {
+            after_host
+        }
+        None => return s,
+    };
+    if let Some(id) = rest.strip_prefix(b"[ID ")
+        && let Some(end) = id.iter().take(40).position(|&b| b == b']')
+        && id[..end].first().is_some_and(u8::is_ascii_digit)
+    {
+        rest = trim(&id[end + 1..]);
+    }
+    rest
 }
 
 /// Position of the first `HH:MM:SS` in the first 40 bytes.
@@ -380,9 +433,25 @@ mod tests {
             b"Mon, 23 Nov 2026 10:44:32 ERROR: x",
             b"23/11/2026 10:44:32: ERROR: x",
             b"10:44:32 ERROR: x",
+            // a syslog header after the stamp: host, tag with its pid, Solaris's message id
+            b"Dec  6 01:02:03 gz01 zoneadm[123]: ERROR: x",
+            b"Dec  6 01:02:03 gz01.example.com zoneadm[123]: [ID 702911 daemon.error] ERROR: x",
+            b"2023-03-03T10:22:33.123+01:00 gz01 pkg[99]: ERROR: x",
+            b"Mar  3 10:22:33 gz01 ERROR: x",
+            b"Mar  3 10:22:33 host.domain.tld ERROR: x",
+            b"Mar  3 10:22:33 gz ERROR: x",
+            b"Dec  6 01:02:03 gz01 zoneadm[123]: [Tue Nov 15 10:30:01 UTC 2011] ERROR: x",
         ] {
             assert_eq!(normalise(stamped), b"ERROR: x", "{}", String::from_utf8_lossy(stamped));
         }
+        // zoneadm's own message after a stamp stays whole; a message's first word is no host.
+        assert_eq!(normalise(b"Mar  3 10:22:33 zoneadm: zone 'z1': x"), b"zoneadm: zone 'z1': x");
+        assert_eq!(normalise(b"Mar  3 10:22:33 Attaching..."), b"Attaching...");
+        assert_eq!(
+            normalise(b"Mar  3 10:22:33 Updating non-global zone: x"),
+            b"Updating non-global zone: x"
+        );
+        assert_eq!(normalise(b"Mar  3 10:22:33 gz01"), b"gz01");
         for plain in [&b"ERROR: x at 10:44:32 today"[..], b"Download: 10:44:32 x"] {
             assert_eq!(normalise(plain), plain.trim_ascii());
         }

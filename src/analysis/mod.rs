@@ -30,6 +30,7 @@ mod render;
 mod report;
 mod rules;
 mod scanner;
+mod wrap;
 
 pub use analyzer::{Analyzer, analyze_reader};
 pub use context::AnalysisContext;
