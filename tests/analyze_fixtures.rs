@@ -243,6 +243,11 @@ const CASES: &[Case] = &[
     // until the proxy is configured). Constructed from pkg5 transport/exception.py formats.
     ("openindiana-catalog-proxy-407.log", V::Failed, G::Openindiana, Some("proxy-authentication-required"), None, 1),
     ("solaris11-download-proxy-407-old-format.log", V::Failed, G::Solaris11, Some("proxy-authentication-required"), None, 1),
+    // Adversarial round p F5: a catalog part that failed to transfer through a proxy
+    // ("Transfer from '…/catalog/1/catalog.attrs' via proxy '…' failed") is the catalog
+    // refresh failing, not the update's download (it was repository-transfer-failed with
+    // attach). The simulator's attach log with pkg5 transport/exception.py's proxy wording.
+    ("s11express-catalog-refresh-via-proxy-failed.log", V::Failed, G::S11express, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
     // A mirror of the Oracle Solaris 11.2 docs (Kernel Zone Host Data) with the transcript
     // flattened onto one line: https://oracle.hydrogen.sagittarius.connect.product.adaptavist.com/cd/E36784_01/html/E37629/gocho.html
     ("oracle-s11-2-kz-attach-in-use-flattened.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
