@@ -585,6 +585,35 @@ fn a_rollback_partway_keeps_the_zone_before_any_rescue() {
     assert!(listed.contains(&pre), "the zone before any rescue was pruned: {listed}");
 }
 
+/// Round p F3: `rollback --to` a snapshot older than the run's pre-rescue one (here the
+/// operator's own, taken before the rescue) undoes the whole run: it is not called partway,
+/// and nothing advises a rollback to the pre-rescue snapshot it has just destroyed.
+#[test]
+fn a_rollback_to_before_the_run_is_not_called_partway() {
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let snap = "rpool/zones/pg01/ROOT/zbe@admin-friday";
+    let made = Command::new(d.path().join("bin/zfs"))
+        .args(["snapshot", "-r", snap])
+        .env_remove("ZONESIM_ROOT")
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    let back = zr(d.path()).args(["--yes", "rollback", "--to", snap, "pg01"]).output().unwrap();
+    let said = String::from_utf8_lossy(&back.stdout);
+    assert_eq!(back.status.code(), Some(0), "{said}");
+    assert!(!said.contains("keeps the changes"), "{said}");
+    assert!(!said.contains("zonerescue rollback pg01"), "{said}");
+    let status = zr(d.path()).args(["status", "pg01"]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    let head = status.lines().next().unwrap();
+    assert!(
+        head.contains(&format!("to {snap}, older than this run's pre-rescue snapshot")),
+        "{status}"
+    );
+}
+
 /// A second run after one that attached the zone (it removed PostgreSQL): the first run's
 /// pre-rescue snapshot is the zone before any rescue, passed on, offered and kept by prune.
 /// Before, only a run that never finished passed its own on, and prune destroyed the only

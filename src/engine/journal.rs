@@ -315,8 +315,19 @@ impl Journal {
     /// only partway (`--to` a rung's snapshot): the image still holds the earlier rungs'
     /// changes, and only the pre-rescue snapshot the zone as it was.
     pub fn rolled_back_partway(&self) -> Option<&str> {
-        let target = self.steps.last().filter(|_| self.rolled_back())?.snapshot.as_deref()?;
-        (Some(target) != self.pre_snapshot.as_deref()).then_some(target)
+        let target = self.rolled_back_to()?;
+        // One of this run's rungs' own snapshots: taken after the pre-rescue one. A target
+        // older than that (an earlier run's, the operator's own) undid the whole run.
+        let rung = self.steps.iter().any(|s| {
+            !matches!(s.name.as_str(), "rollback" | "snapshot")
+                && s.snapshot.as_deref() == Some(target)
+        });
+        rung.then_some(target)
+    }
+
+    /// The snapshot the last `zonerescue rollback` of this run returned the image to.
+    pub fn rolled_back_to(&self) -> Option<&str> {
+        self.steps.last().filter(|_| self.rolled_back())?.snapshot.as_deref()
     }
 
     /// Records why step `n` stopped without ending it (`resume` runs it again).
@@ -359,6 +370,15 @@ impl Journal {
                 self.rolled_back_partway().unwrap_or_default(),
                 self.pre_snapshot.as_deref().unwrap_or("-")
             ),
+            JournalStatus::Ended(_)
+                if self.rolled_back() && self.rolled_back_to() != self.pre_snapshot.as_deref() =>
+            {
+                format!(
+                    "rolled back (`zonerescue rollback --to`) to {}, older than this run's \
+                     pre-rescue snapshot: the zone is as it was then",
+                    self.rolled_back_to().unwrap_or("-")
+                )
+            }
             JournalStatus::Ended(_) if self.rolled_back() => {
                 "rolled back (`zonerescue rollback`): the zone is as before the rescue".into()
             }
