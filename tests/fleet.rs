@@ -229,7 +229,46 @@ fn a_run_that_never_finished_is_reported_with_how_to_resume_it() {
     assert!(f["title"].as_str().unwrap().contains("stopped on an error"), "{f}");
     assert_eq!(f["remediation"], "continue it: zonerescue resume pg01");
     assert!(z["reason"].as_str().unwrap().contains("before it finished"), "{z}");
+    // What to run is that run's resume, not a new rescue (round p minor).
+    assert_eq!(z["next"], "zonerescue resume pg01", "{z}");
     assert!(audited_since(dir, before).iter().all(|a| is_read_only(a)), "--all changed something");
+}
+
+/// Round p F2: a `zonerescue rollback` killed (SIGKILL) after its detach. status and --all
+/// say the rollback did not finish and that running it again is what to do (before: status
+/// said "attached" and --all advised a new rescue, which re-attached the rescued image).
+#[test]
+fn a_rollback_that_was_killed_is_reported_with_how_to_run_it_again() {
+    let host = sim_support::Sim::from_file(&scenario("omnios-postgres-removed.toml"));
+    let dir = host.dir.as_path();
+    assert_eq!(zr(dir, &["--yes", "pg01"]).status.code(), Some(0));
+    let mut rollback = sim_support::zonerescue(dir)
+        .args(["--yes", "rollback", "pg01"])
+        .env("ZONESIM_SPEED", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once its detach has begun (journalled first, then the slow detach).
+    let journal = dir.join("state/pg01/journal.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&journal).is_ok_and(|t| t.contains("\"rollback\"")) {
+        assert!(std::time::Instant::now() < deadline, "the rollback never began");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    rollback.kill().unwrap();
+    rollback.wait().unwrap();
+    let status = zr(dir, &["status", "pg01"]);
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(status.lines().next().unwrap().contains("its rollback"), "{status}");
+    assert!(status.contains("did not finish"), "{status}");
+    let report: Value = serde_json::from_slice(&zr(dir, &["--all", "--json"]).stdout).unwrap();
+    let z = zone(&report, "pg01");
+    assert_eq!(z["next"], "zonerescue rollback pg01", "{z}");
+    let (_, table) = all_read_only(dir, &[]);
+    assert!(table.contains("Next: zonerescue rollback pg01"), "{table}");
+    assert!(!table.contains("Next: zonerescue pg01"), "{table}");
 }
 
 /// Solaris 11 zones `web` and `app.web`: the failed attach log of app.web

@@ -119,6 +119,10 @@ pub struct ZoneReport {
     /// The pid of a zonerescue run rescuing this zone right now (its journal says running and
     /// the process exists): nothing to start, only to wait for. `null` otherwise.
     pub rescue_in_progress: Option<u32>,
+    /// What to run next instead of a new rescue, from the zone's journal: `zonerescue resume
+    /// ZONE` for a run that stopped before it finished, `zonerescue rollback ZONE` for a
+    /// rollback that did not finish. `null` otherwise.
+    pub next: Option<String>,
 }
 
 impl ZoneReport {
@@ -144,6 +148,7 @@ impl ZoneReport {
             remedies: Vec::new(),
             predicted: Vec::new(),
             rescue_in_progress: None,
+            next: None,
         }
     }
 }
@@ -255,8 +260,13 @@ fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
             "being rescued now by zonerescue run {} (pid {}); what it last saw: {}",
             last.run_id, last.pid, z.reason
         );
+    } else if let Some(f) = found.iter().find(|f| f.key == previous_run::ROLLBACK_UNFINISHED) {
+        z.reason = format!("{}; {}", z.reason, f.title);
+        z.next = Some(format!("zonerescue rollback {}", z.zone));
     } else if let Some(f) = found.iter().find(|f| f.key == "journal.last-run-unfinished") {
         z.reason = format!("{}; {}", z.reason, f.title);
+        // The run itself said how to go on: a new rescue would start from its leftovers.
+        z.next = Some(format!("zonerescue resume {}", z.zone));
     }
     z.findings.extend(found);
 }
@@ -480,6 +490,10 @@ pub fn render_table(r: &FleetReport) -> String {
                  shows its progress\n",
                 z.zone, z.zone
             ));
+            continue;
+        }
+        if let Some(next) = &z.next {
+            s.push_str(&format!("Next: {next}\n"));
             continue;
         }
         if z.status != ZoneStatus::NeedsRescue {

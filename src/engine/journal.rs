@@ -304,6 +304,13 @@ impl Journal {
             .is_some_and(|s| s.name == "rollback" && s.outcome == Some(StepOutcome::Done))
     }
 
+    /// A `zonerescue rollback` of this run began and never ended (killed, or running now):
+    /// its target snapshot.
+    pub fn rollback_unfinished(&self) -> Option<&str> {
+        let last = self.steps.last().filter(|s| s.name == "rollback" && s.outcome.is_none())?;
+        Some(last.snapshot.as_deref().unwrap_or("its target"))
+    }
+
     /// Whether the last thing done to this run was a `zonerescue rollback` that failed.
     pub fn rollback_failed(&self) -> bool {
         self.steps
@@ -358,6 +365,11 @@ impl Journal {
             JournalStatus::Running if pid_alive => format!("running now (pid {pid})"),
             JournalStatus::Running => format!(
                 "killed or crashed (pid {pid} is gone): `zonerescue resume {zone}` continues it"
+            ),
+            JournalStatus::Ended(_) if self.rollback_unfinished().is_some() => format!(
+                "its rollback (`zonerescue rollback`) to {} did not finish (killed, or running \
+                 now): the zone may be detached; `zonerescue rollback {zone}` runs it again",
+                self.rollback_unfinished().unwrap_or_default()
             ),
             JournalStatus::Ended(_) if self.rollback_failed() => {
                 "its rollback (`zonerescue rollback`) failed midway (see that step): the zone \

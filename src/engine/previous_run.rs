@@ -183,6 +183,9 @@ pub fn unfinished(last: &Journal) -> Option<Finding> {
     Some(f)
 }
 
+/// The key of the survey's finding for a `zonerescue rollback` that never ended.
+pub const ROLLBACK_UNFINISHED: &str = "journal.rollback-unfinished";
+
 /// The key of the survey's finding for a run going on with the GZ publishers simplified.
 pub const GZ_SIMPLIFIED_NOW: &str = "gz-publishers.simplified-by-running-run";
 
@@ -220,6 +223,19 @@ pub fn survey(last: &Journal) -> Vec<Finding> {
                 "`zonerescue resume {zone}`, `zonerescue rollback {zone}` or a new run restores \
                  them from its journal first"
             )),
+        );
+    }
+    if let Some(target) = last.rollback_unfinished() {
+        found.push(
+            Finding::warn(
+                ROLLBACK_UNFINISHED,
+                Severity::High,
+                format!(
+                    "a zonerescue rollback of {zone} to {target} did not finish (killed, or \
+                     running now): the zone may be detached with the rescued image"
+                ),
+            )
+            .remediation(format!("`zonerescue rollback {zone}` runs it again")),
         );
     }
     if live {
