@@ -585,6 +585,68 @@ fn a_rollback_partway_keeps_the_zone_before_any_rescue() {
     assert!(listed.contains(&pre), "the zone before any rescue was pruned: {listed}");
 }
 
+/// Round p F1: the morning after a rescue, a guided run is stopped at its first question:
+/// it changed nothing, so the zone's journal stays the rescue's (before, it was replaced:
+/// `rollback` then said "nothing to roll back … as it was" and prune destroyed the only image
+/// with PostgreSQL). The rescue's rollback still returns PostgreSQL.
+#[test]
+fn a_run_that_changed_nothing_leaves_the_last_runs_journal() {
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+    let journal = || std::fs::read(d.path().join("state/pg01/journal.json")).unwrap();
+    let rescued = journal();
+    let operator = Scripted::new(&[Answer::Stop]);
+    let (code, report) = guided(d.path(), &["pg01"], &operator);
+    assert_eq!(code, 3, "{report}");
+    assert!(report.contains("nothing was changed"), "{report}");
+    assert_eq!(journal(), rescued, "a run that changed nothing replaced the journal");
+    let back = zr(d.path()).args(["--yes", "rollback", "pg01"]).output().unwrap();
+    let said = String::from_utf8_lossy(&back.stdout);
+    assert_eq!(back.status.code(), Some(0), "{said}");
+    assert!(said.contains("image rolled back to"), "{said}");
+    let root = d.path().join("zones/pg01/root");
+    let listed = Command::new(d.path().join("bin/pkg"))
+        .args(["-R", &root.display().to_string(), "list", "-H"])
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("postgresql-12"));
+}
+
+/// Round p F1: after a rescue, the global zone is booted back into the BE it was upgraded
+/// from (simulated: the world's GZ BE, entire and origin put back to r151046). The zone is now
+/// newer than the GZ; the run offers only image-create, changes nothing, keeps the rescue's
+/// journal, and names the rescue's pre-rescue snapshot, taken under this very release, as the
+/// way back (before: image-create only, and the journal replaced).
+#[test]
+fn a_zone_newer_than_a_reverted_gz_is_offered_the_earlier_snapshot() {
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    let first = summary(&ev, &out);
+    assert_eq!(first["result"], "attached", "{first}");
+    let pre = first["pre_snapshot"].as_str().unwrap().to_string();
+    let rescued = std::fs::read(d.path().join("state/pg01/journal.json")).unwrap();
+    let world = d.path().join("world.json");
+    let mut w: Value = serde_json::from_slice(&std::fs::read(&world).unwrap()).unwrap();
+    let g = &mut w["global"];
+    g["other_bes"] = serde_json::json!([[g["be"].clone(), g["be_uuid"].clone()]]);
+    g["be"] = "r151046".into();
+    g["be_uuid"] = "7e6d5c4b-0000-4000-8000-000000151046".into();
+    g["image"]["entire"] = 151046.into();
+    g["image"]["publishers"][0]["origins"] =
+        serde_json::json!(["https://pkg.omnios.org/r151046/core/"]);
+    std::fs::write(&world, serde_json::to_vec(&w).unwrap()).unwrap();
+
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    let second = summary(&ev, &out);
+    assert_eq!(second["result"], "failed", "{second}");
+    assert!(second["message"].as_str().unwrap().contains("nothing was changed"), "{second}");
+    let way_back = format!("zonerescue rollback pg01 --to {pre}");
+    assert!(second.to_string().contains(&way_back), "{second}");
+    assert_eq!(std::fs::read(d.path().join("state/pg01/journal.json")).unwrap(), rescued);
+}
+
 /// Round p F3: `rollback --to` a snapshot older than the run's pre-rescue one (here the
 /// operator's own, taken before the rescue) undoes the whole run: it is not called partway,
 /// and nothing advises a rollback to the pre-rescue snapshot it has just destroyed.

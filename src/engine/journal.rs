@@ -241,12 +241,17 @@ impl Journal {
 
     /// Atomically replaces the journal in `zone_dir` with `self`.
     pub fn save(&mut self, zone_dir: &Path) -> Result<(), JournalError> {
+        self.updated = now();
+        self.put_back(zone_dir)
+    }
+
+    /// Writes the journal as it is (its `updated` time kept): a record put back.
+    pub fn put_back(&self, zone_dir: &Path) -> Result<(), JournalError> {
         // A dry run must not replace a real run's journal: resume, rollback and the record of
         // the GZ publishers need it.
         if self.dry_run {
             return Ok(());
         }
-        self.updated = now();
         let path = Journal::path(zone_dir);
         let shown = path.display().to_string();
         let werr = |source| JournalError::Write { path: shown.clone(), source };

@@ -99,6 +99,10 @@ struct Run {
     /// The zone's installed packages when this process started (`pkg list` stems): what an
     /// attached zone no longer has is said at the end.
     packages_at_start: Vec<String>,
+    /// The zone's last journal that this new run replaces: put back at the end when this run
+    /// changed nothing (declined at its first question, only image-create without consent),
+    /// as a refusal in preflight leaves it.
+    previous: Option<Journal>,
 }
 
 /// How old an administrator's failed attach log may be for auto to start from its diagnosis
@@ -441,6 +445,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         stopped_in: None,
         env_retries: 0,
         packages_at_start,
+        previous: opened.previous,
     };
     let outcome = if opened.resume { run.resume() } else { run.go() };
     let (result, message) = match outcome {
@@ -458,6 +463,8 @@ struct Opened {
     resume: bool,
     /// Findings about the last run: GZ publishers restored, a run that never finished.
     inherited: Vec<Finding>,
+    /// The last journal a new run replaces (none when resuming).
+    previous: Option<Journal>,
 }
 
 /// Why a run stops before it changes anything.
@@ -606,6 +613,9 @@ fn open_journal(
             }
         }
         journal.gz_publishers_modified = false;
+        if let Some(p) = previous.as_mut() {
+            p.gz_publishers_modified = false;
+        }
     }
     inherited.extend(kept_aside);
     inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
@@ -614,7 +624,7 @@ fn open_journal(
     } else {
         journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
     }
-    Ok(Ok(Opened { journal, choice, resume, inherited }))
+    Ok(Ok(Opened { journal, choice, resume, inherited, previous }))
 }
 
 /// The zone's last attach failed on `key`, outside its package image (a full pool, a ZBE
@@ -751,6 +761,7 @@ impl Run {
             &self.journal.run_id.clone(),
             "pre",
             &self.facts.gz_entire_text(),
+            self.facts.zone_version().map(|v| v.to_string()).as_deref(),
         ) {
             self.journal.end_step(n, StepOutcome::Failed, &e.to_string());
             self.emit(Event::StepEnd {
@@ -1648,12 +1659,20 @@ impl Run {
     /// `worth` and the final message).
     fn stuck_note(&self) -> Option<String> {
         if self.diagnosis.as_ref().is_some_and(Diagnosis::zone_newer_than_gz) {
-            return Some(
+            let mut note = String::from(
                 "the zone is of a later release than the global zone and pkg never \
                  downgrades: update the global zone to its release (or boot the global-zone BE \
-                 it came from), or re-create its image"
-                    .into(),
+                 it came from), or re-create its image",
             );
+            if let Some(snap) = self.way_back_to_this_release() {
+                note.push_str(&format!(
+                    "; or return the zone to {snap}, an earlier rescue's pre-rescue snapshot, \
+                     whose image is of the release the global zone runs now: zonerescue \
+                     rollback {} --to {snap}",
+                    self.facts.zone
+                ));
+            }
+            return Some(note);
         }
         let stuck = self.stuck_packages();
         (!stuck.is_empty()).then(|| {
@@ -1663,6 +1682,20 @@ impl Run {
                 stuck.join(", ")
             )
         })
+    }
+
+    /// An earlier rescue's pre-rescue snapshot whose image is of the release the global zone
+    /// runs now (its `com.zonerescue:zone-entire` tag): the way back for a zone left newer
+    /// than a global zone booted back into the BE it was upgraded from.
+    fn way_back_to_this_release(&self) -> Option<String> {
+        let now = self.facts.gz_entire_text();
+        let zbe = self.facts.active_zbe.as_deref()?;
+        let prev = self.previous.as_ref();
+        [prev.and_then(|p| p.pre_snapshot.clone()), self.journal.earlier_pre.clone()]
+            .into_iter()
+            .flatten()
+            .filter(|s| s.starts_with(&format!("{zbe}@")))
+            .find(|s| snapshot::zone_entire_of(&self.exec.runner, s).as_deref() == Some(&now))
     }
 
     /// Installed packages proven unavailable at the GZ's release that cannot be removed:
@@ -1917,6 +1950,7 @@ impl Run {
                 &self.journal.run_id.clone(),
                 &format!("{n:02}-{s}"),
                 &self.facts.gz_entire_text(),
+                None,
             ) {
                 // A full pool (or an I/O error): nothing of the rung has run yet.
                 return match self.exec.take_environment().into_iter().next() {
@@ -2733,6 +2767,16 @@ impl Run {
             .map(|e| e.state);
         self.journal.status = JournalStatus::Ended(result);
         self.save()?;
+        // Nothing changed: the last run's record stays the zone's (its status, resume, the
+        // way back it names), not this run's.
+        if !self.resuming
+            && !self.exec.dry_run
+            && self.journal.changed_nothing()
+            && !self.journal.gz_publishers_modified
+            && let Some(prev) = &self.previous
+        {
+            prev.put_back(&self.zone_dir)?;
+        }
         let summary = Summary {
             zone,
             result,

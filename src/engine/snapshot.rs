@@ -11,6 +11,9 @@ use super::exec::Exec;
 pub const PROP_RUN: &str = "com.zonerescue:run";
 pub const PROP_STEP: &str = "com.zonerescue:step";
 pub const PROP_GZ_ENTIRE: &str = "com.zonerescue:gz-entire";
+/// The zone's own `entire` version when its pre-rescue snapshot was taken: the release of the
+/// image it keeps (a global zone booted back into an older BE matches it again).
+pub const PROP_ZONE_ENTIRE: &str = "com.zonerescue:zone-entire";
 pub const PREFIX: &str = "zonerescue-";
 
 pub fn pre_name(zbe: &str, run_id: &str) -> String {
@@ -32,8 +35,10 @@ pub fn create(
     run_id: &str,
     step: &str,
     gz_entire: &str,
+    zone_entire: Option<&str>,
 ) -> anyhow::Result<()> {
-    let props = [(PROP_RUN, run_id), (PROP_STEP, step), (PROP_GZ_ENTIRE, gz_entire)];
+    let mut props = vec![(PROP_RUN, run_id), (PROP_STEP, step), (PROP_GZ_ENTIRE, gz_entire)];
+    props.extend(zone_entire.map(|z| (PROP_ZONE_ENTIRE, z)));
     let spec = zfs::snapshot_spec(snapshot, true, &props)?;
     match retrying_busy(exec, &spec) {
         Err(CommandError::Failed { code, stderr, .. }) => anyhow::bail!(
@@ -53,6 +58,18 @@ pub fn create(
         );
     }
     Ok(())
+}
+
+/// The zone's `entire` version a zonerescue pre-rescue snapshot holds (its tag), if tagged.
+pub fn zone_entire_of(runner: &crate::system::Runner, snapshot: &str) -> Option<String> {
+    let q = zfs::ListQuery {
+        properties: &["name", PROP_ZONE_ENTIRE],
+        recursive: false,
+        types: &["snapshot"],
+        datasets: &[snapshot],
+    };
+    let rows = zfs::list(runner, &q).ok()?;
+    rows.first()?.get(PROP_ZONE_ENTIRE).filter(|v| *v != "-").map(str::to_string)
 }
 
 /// Whether `snapshot` exists. A `zfs list` that fails for another reason than its absence
