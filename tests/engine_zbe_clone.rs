@@ -275,3 +275,28 @@ fn two_active_zbes_of_older_gz_bes_are_refused_with_the_brands_own_way_to_choose
     assert!(fix.contains("zoneadm -z db1 attach -z ZBE, ZBE one of solaris, solaris-0"), "{fix}");
     assert!(sim_support::audit(&sim.dir).iter().all(|a| a.argv[0] != "zfs" || a.argv[1] == "list"));
 }
+
+/// Round p F4: the first run's attach cloned the ZBE; the operator rolls it back partway, a
+/// second run attaches. The zone before any rescue (the first run's pre-rescue snapshot) is
+/// one `rollback --to` cannot return to from here (a clone depends on a later snapshot):
+/// the second run names it without offering that refused command.
+#[test]
+fn the_zone_before_any_rescue_is_not_offered_by_a_rollback_that_would_be_refused() {
+    let sim = Sim::from_file(&sim_support::world("s11-cloned-zbe-dead-gz-publisher"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "php11", &[]);
+    assert_eq!(code, Some(0), "{:#}", events.last().unwrap());
+    let snaps = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    let step = snaps.lines().find(|l| l.contains("03-incremental")).expect("the rung's snapshot");
+    let back = sim_support::zonerescue(&sim.dir)
+        .args(["--yes", "rollback", "--to", step, "php11"])
+        .output()
+        .unwrap();
+    assert!(back.status.success(), "{}", String::from_utf8_lossy(&back.stderr));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "php11", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    let next = s["next_steps"].to_string();
+    assert!(next.contains("the zone before any rescue"), "{next}");
+    assert!(next.contains("cannot return to it"), "{next}");
+    assert!(!next.contains("rollback php11 --to"), "a refused command is offered: {next}");
+}

@@ -1684,6 +1684,21 @@ impl Run {
         })
     }
 
+    /// Whether `zonerescue rollback --to SNAP` can return the zone to `snap`: a snapshot of the
+    /// ZBE it runs from with no clone depending on a later one (which `zfs rollback -r`
+    /// refuses to pass, and rollback refuses before detaching).
+    fn rollback_reaches(&self, snap: &str) -> bool {
+        let runner = &self.exec.runner;
+        let Some(zbe) = self.facts.active_zbe.as_deref() else { return false };
+        if !snap.starts_with(&format!("{zbe}@")) {
+            return false;
+        }
+        let Ok(all) = super::snapshots::of_zbe(runner, zbe) else { return false };
+        let later: Vec<&str> =
+            all.iter().skip_while(|s| s.name != snap).skip(1).map(|s| s.name.as_str()).collect();
+        super::zbe_clone::clones_of(runner, &later).is_ok_and(|c| c.is_empty())
+    }
+
     /// An earlier rescue's pre-rescue snapshot whose image is of the release the global zone
     /// runs now (its `com.zonerescue:zone-entire` tag): the way back for a zone left newer
     /// than a global zone booted back into the BE it was upgraded from.
@@ -2729,7 +2744,20 @@ impl Run {
                     });
                 }
                 if let Some(before) = &self.journal.earlier_pre {
-                    next_steps.push(format!("back to before any rescue (an earlier run's pre-rescue snapshot): {halt}zonerescue rollback {zone} --to {before}"));
+                    // `rollback --to` reaches only the snapshots of the ZBE the zone runs from;
+                    // one on another (Solaris 11: the ZBE an attach cloned from) is named.
+                    let here = self.rollback_reaches(before);
+                    next_steps.push(if here {
+                        format!("back to before any rescue (an earlier run's pre-rescue snapshot): {halt}zonerescue rollback {zone} --to {before}")
+                    } else {
+                        format!(
+                            "the zone before any rescue (an earlier run's pre-rescue snapshot) is {before}; \
+                             `zonerescue rollback --to` cannot return to it from the boot environment \
+                             the zone runs from now (it is another's, or a clone depends on a later \
+                             snapshot): `zonerescue rollback {zone}` undoes this run first, and \
+                             `zonerescue snapshots {zone}` lists what is left"
+                        )
+                    });
                 }
             }
             RunResult::Interrupted => {
