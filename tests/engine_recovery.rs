@@ -115,6 +115,16 @@ fn summary(events: &[Value], out: &Output) -> Value {
     last.clone()
 }
 
+/// omnios-postgres-removed rescued (auto, `--yes`: PostgreSQL uninstalled, attached): the
+/// host and the run's summary.
+fn postgres_rescued() -> (tempfile::TempDir, Value) {
+    let d = init(&scenario("omnios-postgres-removed.toml"));
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    let s = summary(&ev, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    (d, s)
+}
+
 fn sim(dir: &Path, prog: &str, args: &[&str]) -> String {
     let out = Command::new(dir.join("bin").join(prog))
         .args(args)
@@ -591,9 +601,7 @@ fn a_rollback_partway_keeps_the_zone_before_any_rescue() {
 /// with PostgreSQL). The rescue's rollback still returns PostgreSQL.
 #[test]
 fn a_run_that_changed_nothing_leaves_the_last_runs_journal() {
-    let d = init(&scenario("omnios-postgres-removed.toml"));
-    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
-    assert_eq!(summary(&ev, &out)["result"], "attached");
+    let (d, _) = postgres_rescued();
     let journal = || std::fs::read(d.path().join("state/pg01/journal.json")).unwrap();
     let rescued = journal();
     let operator = Scripted::new(&[Answer::Stop]);
@@ -621,10 +629,7 @@ fn a_run_that_changed_nothing_leaves_the_last_runs_journal() {
 /// way back (before: image-create only, and the journal replaced).
 #[test]
 fn a_zone_newer_than_a_reverted_gz_is_offered_the_earlier_snapshot() {
-    let d = init(&scenario("omnios-postgres-removed.toml"));
-    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
-    let first = summary(&ev, &out);
-    assert_eq!(first["result"], "attached", "{first}");
+    let (d, first) = postgres_rescued();
     let pre = first["pre_snapshot"].as_str().unwrap().to_string();
     let rescued = std::fs::read(d.path().join("state/pg01/journal.json")).unwrap();
     let world = d.path().join("world.json");
@@ -682,10 +687,7 @@ fn a_rollback_to_before_the_run_is_not_called_partway() {
 /// image with PostgreSQL.
 #[test]
 fn a_second_run_after_an_attached_one_keeps_the_zone_before_any_rescue() {
-    let d = init(&scenario("omnios-postgres-removed.toml"));
-    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
-    let first = summary(&ev, &out);
-    assert_eq!(first["result"], "attached", "{first}");
+    let (d, first) = postgres_rescued();
     let pre = first["pre_snapshot"].as_str().unwrap().to_string();
     let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
     let second = summary(&ev, &out);
@@ -706,9 +708,7 @@ fn a_second_run_after_an_attached_one_keeps_the_zone_before_any_rescue() {
 #[test]
 fn a_signal_during_preflight_stops_before_any_change() {
     use std::io::BufRead;
-    let d = init(&scenario("omnios-postgres-removed.toml"));
-    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
-    assert_eq!(summary(&ev, &out)["result"], "attached");
+    let (d, _) = postgres_rescued();
     let journal = std::fs::read(d.path().join("state/pg01/journal.json")).unwrap();
     let world = d.path().join("world.json");
     let mut w: Value = serde_json::from_slice(&std::fs::read(&world).unwrap()).unwrap();
