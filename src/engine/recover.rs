@@ -1693,10 +1693,9 @@ impl Run {
         if !snap.starts_with(&format!("{zbe}@")) {
             return false;
         }
-        let Ok(all) = super::snapshots::of_zbe(runner, zbe) else { return false };
-        let later: Vec<&str> =
-            all.iter().skip_while(|s| s.name != snap).skip(1).map(|s| s.name.as_str()).collect();
-        super::zbe_clone::clones_of(runner, &later).is_ok_and(|c| c.is_empty())
+        let Ok(later) = super::snapshots::after(runner, snap) else { return false };
+        let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
+        super::zbe_clone::clones_of(runner, &names).is_ok_and(|c| c.is_empty())
     }
 
     /// An earlier rescue's pre-rescue snapshot whose image is of the release the global zone

@@ -290,9 +290,8 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
         )));
     }
     // `zfs rollback -r` destroys every later snapshot of the dataset, zonerescue's or not.
-    let (zbe, _) = target.split_once('@').unwrap_or((&target, ""));
-    let later: Vec<ZbeSnapshot> = match snapshots::of_zbe(&runner, zbe) {
-        Ok(all) => all.into_iter().skip_while(|s| s.name != target).skip(1).collect(),
+    let later: Vec<ZbeSnapshot> = match snapshots::after(&runner, &target) {
+        Ok(later) => later,
         Err(e) => return Ok(s.stopped(&e.into())),
     };
     // Checked before the zone is detached: `zfs rollback -r` refuses past a later snapshot

@@ -56,6 +56,13 @@ pub fn of_zbe(runner: &Runner, zbe: &str) -> Result<Vec<ZbeSnapshot>, RunError> 
         .collect())
 }
 
+/// The snapshots of `target`'s dataset taken after it, oldest first: what `zfs rollback -r
+/// target` destroys (and what a clone depending on one keeps it from passing).
+pub fn after(runner: &Runner, target: &str) -> Result<Vec<ZbeSnapshot>, RunError> {
+    let (zbe, _) = target.split_once('@').unwrap_or((target, ""));
+    Ok(of_zbe(runner, zbe)?.into_iter().skip_while(|s| s.name != target).skip(1).collect())
+}
+
 #[derive(Debug, Serialize)]
 struct Owned {
     name: String,
