@@ -237,6 +237,7 @@ fn a_run_that_never_finished_is_reported_with_how_to_resume_it() {
 /// Round p F2: a `zonerescue rollback` killed (SIGKILL) after its detach. status and --all
 /// say the rollback did not finish and that running it again is what to do (before: status
 /// said "attached" and --all advised a new rescue, which re-attached the rescued image).
+/// While it is still going on (it holds the zone's lock), they say it runs and to wait.
 #[test]
 fn a_rollback_that_was_killed_is_reported_with_how_to_run_it_again() {
     let host = sim_support::Sim::from_file(&scenario("omnios-postgres-removed.toml"));
@@ -259,10 +260,27 @@ fn a_rollback_that_was_killed_is_reported_with_how_to_run_it_again() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     rollback.kill().unwrap();
     rollback.wait().unwrap();
+    {
+        // While a rollback runs (it holds the zone's lock), status and --all say so and to
+        // wait, not to run it again. They wait for the simulator's commands, so they cannot
+        // look while the rollback's detach runs: its lock is taken here instead.
+        let _held =
+            zonerescue::engine::lock::ZoneLock::acquire(&dir.join("state/pg01"), "pg01").unwrap();
+        let report: Value = serde_json::from_slice(&zr(dir, &["--all", "--json"]).stdout).unwrap();
+        let z = zone(&report, "pg01");
+        assert_eq!(z["rescue_in_progress"].as_u64(), Some(u64::from(std::process::id())), "{z}");
+        assert!(z["next"].is_null(), "{z}");
+        let (_, table) = all_read_only(dir, &[]);
+        assert!(table.contains("Wait: pg01 is being rolled back by zonerescue pid"), "{table}");
+        let status = zr(dir, &["status", "pg01"]);
+        let status = String::from_utf8_lossy(&status.stdout);
+        let running_now = format!("is running now (pid {})", std::process::id());
+        assert!(status.lines().next().unwrap().contains(&running_now), "{status}");
+    }
     let status = zr(dir, &["status", "pg01"]);
     let status = String::from_utf8_lossy(&status.stdout);
     assert!(status.lines().next().unwrap().contains("its rollback"), "{status}");
-    assert!(status.contains("did not finish"), "{status}");
+    assert!(status.contains("did not finish (killed or crashed)"), "{status}");
     let report: Value = serde_json::from_slice(&zr(dir, &["--all", "--json"]).stdout).unwrap();
     let z = zone(&report, "pg01");
     assert_eq!(z["next"], "zonerescue rollback pg01", "{z}");

@@ -70,7 +70,7 @@ fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
             outln!("{}", serde_json::to_string(&j)?)?;
         }
         Some(j) => {
-            out!("{}", j.describe(inflight::pid_exists(j.pid)))?;
+            out!("{}", j.describe(inflight::pid_exists(j.pid), super::lock::holder(&dir)))?;
             // A changing command the run had started and never saw end (killed outright): it
             // may still run, or have finished on its own (an attach -u is counted on resume).
             if let Some(r) = inflight::InFlight::load(&dir) {

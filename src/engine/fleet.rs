@@ -117,7 +117,8 @@ pub struct ZoneReport {
     /// global zone's catalogs, a zone newer than the global zone); empty when nothing is.
     pub predicted: Vec<StrategyName>,
     /// The pid of a zonerescue run rescuing this zone right now (its journal says running and
-    /// the process exists): nothing to start, only to wait for. `null` otherwise.
+    /// the process exists), or of a `zonerescue rollback` of it going on (finding
+    /// `journal.rollback-in-progress`): nothing to start, only to wait for. `null` otherwise.
     pub rescue_in_progress: Option<u32>,
     /// What to run next instead of a new rescue, from the zone's journal: `zonerescue resume
     /// ZONE` for a run that stopped before it finished, `zonerescue rollback ZONE` for a
@@ -252,8 +253,13 @@ fn host_facts(runner: &Runner) -> HostFacts {
 /// have left modified), from its journal, read only.
 fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
     let Ok(Some(last)) = Journal::load(&state.join(&z.zone)) else { return };
-    let found = previous_run::survey(&last);
-    if found.iter().any(|f| f.key == previous_run::RUN_IN_PROGRESS) {
+    let holder = super::lock::holder(&state.join(&z.zone));
+    let found = previous_run::survey(&last, holder);
+    if let Some(f) = found.iter().find(|f| f.key == previous_run::ROLLBACK_IN_PROGRESS) {
+        // Nothing to start: a second rollback or a rescue would be refused by the lock.
+        z.rescue_in_progress = holder.and_then(|p| u32::try_from(p).ok());
+        z.reason = format!("{}; {}", z.reason, f.title);
+    } else if found.iter().any(|f| f.key == previous_run::RUN_IN_PROGRESS) {
         // Its recommendation would start a second run on the zone (refused by the lock).
         z.rescue_in_progress = Some(last.pid);
         z.reason = format!(
@@ -485,8 +491,11 @@ pub fn render_table(r: &FleetReport) -> String {
     }
     for z in &r.zones {
         if let Some(pid) = z.rescue_in_progress {
+            let rolling_back =
+                z.findings.iter().any(|f| f.key == previous_run::ROLLBACK_IN_PROGRESS);
+            let what = if rolling_back { "rolled back" } else { "rescued" };
             s.push_str(&format!(
-                "Wait: {} is being rescued by zonerescue pid {pid}; `zonerescue status {}` \
+                "Wait: {} is being {what} by zonerescue pid {pid}; `zonerescue status {}` \
                  shows its progress\n",
                 z.zone, z.zone
             ));

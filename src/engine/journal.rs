@@ -362,8 +362,9 @@ impl Journal {
     }
 
     /// The plain-words account `zonerescue status` prints; `pid_alive`: whether the run's
-    /// process still exists (only asked of a journal marked running).
-    pub fn describe(&self, pid_alive: bool) -> String {
+    /// process still exists (only asked of a journal marked running); `lock_holder`: the
+    /// process holding the zone's lock now (a rollback under way holds it).
+    pub fn describe(&self, pid_alive: bool, lock_holder: Option<i32>) -> String {
         let mut out = String::new();
         let (pid, zone) = (self.pid, &self.zone);
         let status = match self.status {
@@ -371,11 +372,20 @@ impl Journal {
             JournalStatus::Running => format!(
                 "killed or crashed (pid {pid} is gone): `zonerescue resume {zone}` continues it"
             ),
-            JournalStatus::Ended(_) if self.rollback_unfinished().is_some() => format!(
-                "its rollback (`zonerescue rollback`) to {} did not finish (killed, or running \
-                 now): the zone may be detached; `zonerescue rollback {zone}` runs it again",
-                self.rollback_unfinished().unwrap_or_default()
-            ),
+            JournalStatus::Ended(_) if self.rollback_unfinished().is_some() => {
+                let target = self.rollback_unfinished().unwrap_or_default();
+                match lock_holder {
+                    Some(p) => format!(
+                        "its rollback (`zonerescue rollback`) to {target} is running now (pid \
+                         {p}): wait for it"
+                    ),
+                    None => format!(
+                        "its rollback (`zonerescue rollback`) to {target} did not finish \
+                         (killed or crashed): the zone may be detached; `zonerescue rollback \
+                         {zone}` runs it again"
+                    ),
+                }
+            }
             JournalStatus::Ended(_) if self.rollback_failed() => {
                 "its rollback (`zonerescue rollback`) failed midway (see that step): the zone \
                  may be detached; `zoneadm list -cv` shows its state"
@@ -408,6 +418,11 @@ impl Journal {
         // A step without an end is under way only while the run is.
         let unended = match self.status {
             JournalStatus::Running if pid_alive => "in progress".to_string(),
+            JournalStatus::Ended(_)
+                if lock_holder.is_some() && self.rollback_unfinished().is_some() =>
+            {
+                "in progress".to_string()
+            }
             JournalStatus::Running => "not finished (the run was killed or crashed)".to_string(),
             JournalStatus::Ended(r) => format!("not finished ({})", ended_at(self.updated, r)),
         };
@@ -487,22 +502,30 @@ mod tests {
     fn unended_steps_are_described_by_how_the_run_ended() {
         let mut j = Journal::new("r1", "z1", "auto", false);
         j.begin_step("uninstall", None);
-        let running = j.describe(true);
+        let running = j.describe(true, None);
         assert!(
             running.contains("running now (pid") && running.contains("in progress"),
             "{running}"
         );
-        let dead = j.describe(false);
+        let dead = j.describe(false, None);
         assert!(dead.contains("is gone): `zonerescue resume z1` continues it"), "{dead}");
         assert!(dead.contains("not finished (the run was killed or crashed)"), "{dead}");
         j.status = JournalStatus::Ended(RunResult::Interrupted);
         j.updated = 1_321_353_000;
-        let ended = j.describe(true);
+        let ended = j.describe(true, None);
         assert!(
             ended.contains("not finished (the run ended at 2011-11-15 10:30:00 UTC: interrupted)"),
             "{ended}"
         );
         assert!(!ended.contains("in progress") && !ended.contains("running now"), "{ended}");
+        // A rollback begun on the ended run: going on while a process holds the zone's lock.
+        j.begin_step("rollback", Some("rpool/zones/z1/ROOT/zbe@zonerescue-r1-pre".into()));
+        let rolling = j.describe(false, Some(42));
+        assert!(rolling.contains("is running now (pid 42): wait for it"), "{rolling}");
+        assert!(rolling.contains("in progress"), "{rolling}");
+        let killed = j.describe(false, None);
+        assert!(killed.contains("did not finish (killed or crashed)"), "{killed}");
+        assert!(!killed.contains("in progress"), "{killed}");
     }
 
     /// Round i C1: a run stopped in a rung after an earlier one applied (auto attaches once
@@ -516,7 +539,7 @@ mod tests {
         j.set_step_detail(stopped, "stopped: out-of-space");
         j.status = JournalStatus::Ended(RunResult::Failed);
         j.updated = 1_321_353_000;
-        let text = j.describe(false);
+        let text = j.describe(false, None);
         let line = |name: &str| {
             text.lines().find(|l| l.contains(&format!(". {name} "))).unwrap().to_string()
         };
@@ -567,7 +590,7 @@ mod tests {
         j.save(d.path()).unwrap();
         let back = Journal::load(d.path()).unwrap().unwrap();
         assert_eq!(back, j);
-        assert!(back.describe(false).contains("attach-failed"));
+        assert!(back.describe(false, None).contains("attach-failed"));
         std::fs::write(Journal::path(d.path()), b"{not json").unwrap();
         let e = Journal::load(d.path()).unwrap_err();
         assert!(e.to_string().contains("corrupt"));

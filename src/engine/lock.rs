@@ -125,16 +125,22 @@ pub(super) fn is_contended(e: &std::io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EACCES))
 }
 
-/// While a run is in its preflight (the lock taken, no journal yet): what to say instead of
-/// "no run recorded". A read-only probe (`F_GETLK`): the lock file is neither created nor
-/// locked, so a run starting meanwhile is never refused because of it.
-pub fn starting_run(zone_dir: &Path, zone: &str) -> Option<String> {
+/// The pid of the zonerescue process (a run, a rollback, a prune) holding the zone's lock now,
+/// if any. A read-only probe (`F_GETLK`): the lock file is neither created nor locked, so a
+/// run starting meanwhile is never refused because of it.
+pub fn holder(zone_dir: &Path) -> Option<libc::pid_t> {
     let file = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW)
         .open(zone_dir.join("lock"))
         .ok()?;
-    let pid = conflicting_pid(&file, libc::F_WRLCK as libc::c_short)?;
+    conflicting_pid(&file, libc::F_WRLCK as libc::c_short)
+}
+
+/// While a run is in its preflight (the lock taken, no journal yet): what to say instead of
+/// "no run recorded" (read only, see [`holder`]).
+pub fn starting_run(zone_dir: &Path, zone: &str) -> Option<String> {
+    let pid = holder(zone_dir)?;
     Some(format!(
         "a zonerescue run (pid {pid}) holds the lock on zone {zone} and has not written its \
          journal yet: it is in its preflight, before the pre-rescue snapshot; ask again in a \

@@ -192,8 +192,12 @@ pub const GZ_SIMPLIFIED_NOW: &str = "gz-publishers.simplified-by-running-run";
 /// The key of the survey's finding for a run that is still going on.
 pub const RUN_IN_PROGRESS: &str = "journal.run-in-progress";
 
-/// For `--all` (read-only): what the zone's last journalled run left to deal with.
-pub fn survey(last: &Journal) -> Vec<Finding> {
+/// The key of the survey's finding for a `zonerescue rollback` going on now.
+pub const ROLLBACK_IN_PROGRESS: &str = "journal.rollback-in-progress";
+
+/// For `--all` (read-only): what the zone's last journalled run left to deal with;
+/// `lock_holder`: the process holding the zone's lock now, if any.
+pub fn survey(last: &Journal, lock_holder: Option<i32>) -> Vec<Finding> {
     let zone = &last.zone;
     let mut found = Vec::new();
     let live = last.status == JournalStatus::Running && super::inflight::pid_exists(last.pid);
@@ -225,14 +229,19 @@ pub fn survey(last: &Journal) -> Vec<Finding> {
             )),
         );
     }
-    if let Some(target) = last.rollback_unfinished() {
+    if let (Some(target), Some(pid)) = (last.rollback_unfinished(), lock_holder) {
+        found.push(Finding::info(
+            ROLLBACK_IN_PROGRESS,
+            format!("a zonerescue rollback of {zone} to {target} is running now (pid {pid})"),
+        ));
+    } else if let Some(target) = last.rollback_unfinished() {
         found.push(
             Finding::warn(
                 ROLLBACK_UNFINISHED,
                 Severity::High,
                 format!(
-                    "a zonerescue rollback of {zone} to {target} did not finish (killed, or \
-                     running now): the zone may be detached with the rescued image"
+                    "a zonerescue rollback of {zone} to {target} did not finish (killed or \
+                     crashed): the zone may be detached with the rescued image"
                 ),
             )
             .remediation(format!("`zonerescue rollback {zone}` runs it again")),
@@ -286,17 +295,17 @@ mod tests {
         let undo = "zonerescue rollback web01 --to rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre";
         assert!(f.remediation.as_deref().is_some_and(|r| r.contains(undo)), "{f:?}");
         // Our own pid: the run is going on, not killed.
-        let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
+        let keys: Vec<String> = survey(&j, None).into_iter().map(|f| f.key).collect();
         assert_eq!(keys, ["journal.run-in-progress"]);
         // Going on with the GZ publishers simplified for its attach: said as such, not as
         // publishers a run may have left modified (round o minor).
         j.gz_publishers_modified = true;
-        let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
+        let keys: Vec<String> = survey(&j, None).into_iter().map(|f| f.key).collect();
         assert_eq!(keys, ["gz-publishers.simplified-by-running-run", "journal.run-in-progress"]);
         j.gz_publishers_modified = false;
         j.pid = 1; // never a run of ours: as good as a pid that is gone
         j.gz_publishers_modified = true;
-        let keys: Vec<String> = survey(&j).into_iter().map(|f| f.key).collect();
+        let keys: Vec<String> = survey(&j, None).into_iter().map(|f| f.key).collect();
         assert_eq!(keys, ["gz-publishers.last-run-modified", "journal.last-run-unfinished"]);
         j.gz_publishers_modified = false;
         j.earlier_pre = Some("rpool/zones/web01/ROOT/zbe@zonerescue-r0-pre".into());
@@ -325,7 +334,7 @@ mod tests {
             assert_eq!(earlier_pre(&j), j.pre_snapshot, "{r:?}: its own pre");
             j.earlier_pre = r0.clone();
             assert_eq!(resume_question(&j).is_some(), said, "{r:?}");
-            assert_eq!(survey(&j).len(), usize::from(said), "{r:?}");
+            assert_eq!(survey(&j, None).len(), usize::from(said), "{r:?}");
         }
     }
 }
