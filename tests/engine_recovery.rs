@@ -481,6 +481,12 @@ fn rollback_returns_to_the_pre_rescue_image() {
     let out = zr(d.path()).args(["rollback", "pg01", "--yes"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(list(), before, "image as before the rescue");
+    let status = zr(d.path()).args(["status", "pg01"]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("strategies applied: uninstall (all undone by the rollback);"),
+        "{status}"
+    );
     // A recovery option in front of a subcommand is refused, never silently applied.
     let out = zr(d.path()).args(["--dry-run", "rollback", "pg01", "--yes"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -583,6 +589,7 @@ fn a_rollback_partway_keeps_the_zone_before_any_rescue() {
         "{status}"
     );
     assert!(!status.contains("as before the rescue\n"), "{status}");
+    assert!(status.contains(&format!("(the rollback to {step} undid those applied after it)")));
 
     let (out, ev) = rescue(d.path(), "web01", &["--yes"]);
     let second = summary(&ev, &out);

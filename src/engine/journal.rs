@@ -442,8 +442,15 @@ impl Journal {
             );
         }
         let applied: Vec<&str> = self.strategies_applied.iter().map(|s| s.as_str()).collect();
+        // Still listed after a rollback (the run did apply them): say they are gone again.
+        let undone = match self.rolled_back_partway() {
+            _ if applied.is_empty() => String::new(),
+            Some(target) => format!(" (the rollback to {target} undid those applied after it)"),
+            None if self.rolled_back() => " (all undone by the rollback)".into(),
+            None => String::new(),
+        };
         out.push_str(&format!(
-            "  strategies applied: {}; attach attempts: {}\n",
+            "  strategies applied: {}{undone}; attach attempts: {}\n",
             if applied.is_empty() { "none".into() } else { applied.join(", ") },
             self.attempts
         ));
