@@ -686,6 +686,8 @@ fn a_rollback_to_before_the_run_is_not_called_partway() {
         head.contains(&format!("to {snap}, older than this run's pre-rescue snapshot")),
         "{status}"
     );
+    // `zfs rollback -r` destroyed the pre-rescue snapshot: status says so.
+    assert!(status.contains(&format!("-pre (destroyed by the rollback to {snap})")), "{status}");
 }
 
 /// A second run after one that attached the zone (it removed PostgreSQL): the first run's

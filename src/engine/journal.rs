@@ -427,7 +427,14 @@ impl Journal {
             JournalStatus::Ended(r) => format!("not finished ({})", ended_at(self.updated, r)),
         };
         if let Some(s) = &self.pre_snapshot {
-            out.push_str(&format!("  pre-rescue snapshot: {s}\n"));
+            // `zfs rollback -r` to an older snapshot destroyed it (and the rungs' ones).
+            let gone = match self.rolled_back_to() {
+                Some(t) if t != s && self.rolled_back_partway().is_none() => {
+                    format!(" (destroyed by the rollback to {t})")
+                }
+                _ => String::new(),
+            };
+            out.push_str(&format!("  pre-rescue snapshot: {s}{gone}\n"));
         }
         if let Some(s) = &self.earlier_pre {
             out.push_str(&format!(
