@@ -757,3 +757,52 @@ fn an_incomplete_zone_is_refused_with_the_data_kept_first() {
         assert_eq!(sim.state(zone), "incomplete");
     }
 }
+
+/// Round q F1: a run stopped in its uninstall (pkg crashed); pkg is fixed and the operator
+/// rescues the zone by hand (uninstall, `attach -u`: installed, in step with the global zone).
+/// `resume` leaves that zone alone: no `zfs rollback` of the attached zone's ZBE, the
+/// operator's image kept; `--all` calls the zone fine and advises no resume. Before, resume
+/// rolled the ZBE back under the attached zone (PostgreSQL back, entire 151046 on a 151054
+/// global zone) and said "attached".
+#[test]
+fn resume_leaves_a_zone_fixed_by_hand_since_the_stop_alone() {
+    let h = host(
+        "command = \"pkg uninstall\"\nmatch = \"postgresql\"\nexit = 99\nstderr = \"Traceback \
+         (most recent call last):\\nMemoryError\\n\"",
+    );
+    let (code, s) = summary_of(&h, &[ZONE]);
+    assert_eq!(code, Some(1), "{s}");
+    assert!(s["next_steps"].to_string().contains("zonerescue resume pg01"), "{s}");
+    let world_path = h.dir.join("world.json");
+    let mut world: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&world_path).unwrap()).unwrap();
+    world["faults"] = serde_json::Value::Array(vec![]);
+    std::fs::write(&world_path, serde_json::to_vec_pretty(&world).unwrap()).unwrap();
+    let root = h.root(ZONE);
+    let pg = ["database/postgresql-12", "database/postgresql-12/contrib"];
+    assert_eq!(h.run("pkg", &[&["-R", root.as_str(), "uninstall"][..], &pg[..]].concat()).code, 0);
+    assert_eq!(h.run("zoneadm", &["-z", ZONE, "attach", "-u"]).code, 0);
+    let fixed = h.run("pkg", &["-R", &root, "list", "-H"]).stdout;
+    assert!(fixed.contains("11-151054") && !fixed.contains("postgresql"), "{fixed}");
+    let all = zr(&h.dir).args(["--all", "--json"]).output().unwrap();
+    let all: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    let z = &all["zones"][0];
+    assert_eq!(z["status"], "fine", "{z}");
+    assert!(z["next"].is_null(), "{z}");
+    let before = sim_support::audit(&h.dir).len();
+    let (code, s) = summary_of(&h, &["resume", ZONE]);
+    assert_eq!(code, Some(0), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("nothing was undone"), "{s}");
+    assert_eq!(h.state(ZONE), "installed");
+    assert_eq!(h.run("pkg", &["-R", &root, "list", "-H"]).stdout, fixed, "the fix was undone");
+    let changed: Vec<String> = sim_support::audit(&h.dir)[before..]
+        .iter()
+        .map(|a| a.argv.join(" "))
+        .filter(|a| {
+            ["zfs rollback", "detach", "attach", " install", " uninstall", " update"]
+                .iter()
+                .any(|c| a.contains(c))
+        })
+        .collect();
+    assert!(changed.is_empty(), "resume changed the fixed zone: {changed:?}");
+}

@@ -271,8 +271,13 @@ fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
         z.next = Some(format!("zonerescue rollback {}", z.zone));
     } else if let Some(f) = found.iter().find(|f| f.key == "journal.last-run-unfinished") {
         z.reason = format!("{}; {}", z.reason, f.title);
-        // The run itself said how to go on: a new rescue would start from its leftovers.
-        z.next = Some(format!("zonerescue resume {}", z.zone));
+        if z.status == ZoneStatus::Fine {
+            // Attached since (by hand): resuming has nothing to do (round q F1).
+            z.reason.push_str(", but the zone has been attached since: nothing to resume");
+        } else {
+            // The run itself said how to go on: a new rescue would start from its leftovers.
+            z.next = Some(format!("zonerescue resume {}", z.zone));
+        }
     }
     z.findings.extend(found);
 }

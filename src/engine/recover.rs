@@ -668,9 +668,15 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
 /// its end, so it was not tried.
 const CUT_SHORT: &str = "interrupted; undone on resume";
 
+/// The step detail of a rung a stopped run was applying, left as it is on resume because the
+/// zone has been attached since.
+const NOT_UNDONE_ATTACHED: &str = "stopped; not undone on resume: the zone had been attached since (an attached zone's ZBE is never rolled back)";
+
 /// Whether a journalled step ran to its end (not skipped, not cut short by a kill).
 fn ran_to_its_end(st: &super::journal::JournalStep) -> bool {
-    !matches!(st.outcome, None | Some(StepOutcome::Skipped)) && st.detail != CUT_SHORT
+    !matches!(st.outcome, None | Some(StepOutcome::Skipped))
+        && st.detail != CUT_SHORT
+        && st.detail != NOT_UNDONE_ATTACHED
 }
 
 /// The step detail of a destructive rung run without consent to it.
@@ -1355,6 +1361,11 @@ impl Run {
         let steps = self.journal.steps.clone();
         let mut pending_attach = false;
         let mut undone = false;
+        // Its rungs ran on the detached zone: installed now, it was attached since (by the
+        // run's own attach finishing after the kill, or by hand). The ZBE of an attached zone
+        // is never rolled back: that would undo the attach's update, or the operator's fix.
+        let attached_since = self.facts.state == ZoneState::Installed
+            && steps.iter().any(|st| st.name.parse::<StrategyName>().is_ok());
         for st in &steps {
             let name: Option<StrategyName> = st.name.parse().ok();
             // A rung that applied and then met no attach (the run was interrupted before it,
@@ -1379,6 +1390,10 @@ impl Run {
                         self.applied.remove(i);
                     }
                     self.journal.strategies_applied = self.applied.clone();
+                }
+                if (!completed || plain_attach) && attached_since {
+                    self.journal.end_step(st.n, StepOutcome::Failed, NOT_UNDONE_ATTACHED);
+                    continue;
                 }
                 if !completed || plain_attach {
                     // Its apply was cut short: undo what it may have half done; it may run again.
@@ -1442,16 +1457,28 @@ impl Run {
         // never heard of it; attaching again would detach a zone that is fine).
         let orphan_attached =
             self.diagnosis.as_ref().is_some_and(|d| d.attached) && self.last_log_is_this_runs();
-        if self.facts.state == ZoneState::Installed && (self.attempts > 0 || orphan_attached) {
+        // Attached by hand since the run stopped, and in step with the global zone: what
+        // the run was for is done (round q F1: resume rolled the fix back).
+        let fixed_by_hand = attached_since && self.facts.entire_in_sync() == Some(true);
+        if self.facts.state == ZoneState::Installed
+            && (self.attempts > 0 || orphan_attached || fixed_by_hand)
+        {
             let enable = std::mem::take(&mut self.journal.reenable_in_zone);
             if !enable.is_empty() {
                 self.reenable_copied_in_zone((enable, Vec::new()));
                 self.save()?;
             }
-            return Ok((
-                RunResult::Attached,
-                format!("zone {} is attached (installed)", self.facts.zone),
-            ));
+            let message = if !fixed_by_hand || self.attempts > 0 {
+                format!("zone {} is attached (installed)", self.facts.zone)
+            } else {
+                format!(
+                    "zone {} has been attached since the run stopped (installed, its entire in \
+                     step with the global zone's): nothing is left to resume, and nothing was \
+                     undone",
+                    self.facts.zone
+                )
+            };
+            return Ok((RunResult::Attached, message));
         }
         // The run stopped because its attach failed on a cause outside the image, with
         // nothing rolled back: the administrator has fixed it (or it passed), and the attach
