@@ -739,3 +739,27 @@ fn pkg_list_newest_and_all_read_the_catalogs() {
         none.stderr
     );
 }
+
+/// Solaris 11: the attach turns the zone's `solaris` into the global zone's system publisher,
+/// whose origins pkg refuses to change; `set-property use-system-repo false` shows the zone's
+/// own configuration again (pkg only hid it), and `true` serves the system one again.
+#[test]
+fn s11_use_system_repo_false_shows_the_zone_s_own_publishers_again() {
+    let sim = Sim::from_file(&sim_support::world("s11-step-after-attach-made-syspub"));
+    sim.detach("www");
+    assert_ne!(sim.run("zoneadm", &["-z", "www", "attach", "-u"]).code, 0);
+    let table = zone_pkg(&sim, "www", &["publisher", "-H"]).stdout;
+    assert!(table.contains("solaris        (syspub)"), "{table}");
+    let refused = zone_pkg(&sim, "www", &["set-publisher", "-O", "http://x.example/", "solaris"]);
+    assert!(refused.stderr.contains("system publisher 'solaris' cannot be modified"));
+    assert_eq!(zone_pkg(&sim, "www", &["set-property", "use-system-repo", "false"]).code, 0);
+    let tsv = zone_pkg(&sim, "www", &["publisher", "-H", "-F", "tsv"]).stdout;
+    assert_eq!(tsv.lines().count(), 1, "{tsv}");
+    assert!(tsv.starts_with("solaris\ttrue\tfalse\ttrue\t"), "{tsv}");
+    assert!(tsv.contains("http://pkg.oracle.com/solaris/release/"), "{tsv}");
+    assert_eq!(zone_pkg(&sim, "www", &["set-property", "use-system-repo", "true"]).code, 0);
+    let table = zone_pkg(&sim, "www", &["publisher", "-H"]).stdout;
+    assert!(table.contains("(syspub)"), "{table}");
+    let bad = zone_pkg(&sim, "www", &["set-property", "use-system-repo", "maybe"]);
+    assert_ne!(bad.code, 0);
+}

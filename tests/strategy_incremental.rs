@@ -293,3 +293,24 @@ fn a_package_lost_while_the_step_repository_was_down_is_said_to_maybe_be_a_renam
     let (events, _) = sim_support::rescue_json(&up.dir, "build01", &[]);
     assert!(!events.iter().any(|e| e["key"] == "zone.removed-maybe-renamed"), "{events:?}");
 }
+
+/// Round q F2: on Solaris 11 the failed plain attach leaves the zone's `solaris` a system
+/// publisher, whose origins pkg refuses to change. The step switches the zone to its own
+/// publisher configuration (`set-property use-system-repo false`, which the next attach turns
+/// back on) and keeps PHP under its new name. Before, the refusal was taken for the release
+/// repository being down, and auto uninstalled web/php-53 (and advised the same run again).
+#[test]
+fn a_step_after_the_attach_made_the_publisher_a_system_one_uses_the_zone_s_own() {
+    let (sim, s, listed) = attached_by_auto("s11-step-after-attach-made-syspub", "www");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach", "incremental"]), "{s}");
+    assert!(listed.contains("web/php-56") && !listed.contains("web/php-53"), "{listed}");
+    assert_eq!(s["packages_removed"], serde_json::json!([]), "{s}");
+    let audit: Vec<String> =
+        sim_support::audit(&sim.dir).into_iter().map(|e| e.argv.join(" ")).collect();
+    let own = audit.iter().position(|a| a.ends_with("set-property use-system-repo false"));
+    let origin = audit.iter().position(|a| a.contains("set-publisher -O http://pkg.oracle.com"));
+    assert!(own.is_some() && own < origin, "{audit:?}");
+    // The attach that followed serves the publisher from the system repository again.
+    let p = sim.run("pkg", &["-R", &sim.root("www"), "publisher", "-H"]).stdout;
+    assert!(p.contains("(syspub)"), "{p}");
+}

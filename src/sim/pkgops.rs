@@ -433,16 +433,31 @@ pub fn recreate_gz_publishers(image: &mut Image, gz: &[Publisher]) {
 /// The S11 system repository: the zone sees the GZ's enabled publishers (as syspubs) first,
 /// then its own non-system publishers.
 pub fn system_repository(image: &mut Image, gz: &[Publisher]) {
-    let own: Vec<Publisher> = image
-        .publishers
-        .iter()
-        .filter(|p| !p.syspub && !gz.iter().any(|g| g.name == p.name && g.enabled))
-        .cloned()
-        .collect();
+    let served = |p: &Publisher| gz.iter().any(|g| g.name == p.name && g.enabled);
+    // The image's own configuration of a publisher now served is hidden, not lost.
+    for p in image.publishers.iter().filter(|p| !p.syspub && served(p)) {
+        image.shadowed_publishers.retain(|h| h.name != p.name);
+        image.shadowed_publishers.push(p.clone());
+    }
+    let own: Vec<Publisher> =
+        image.publishers.iter().filter(|p| !p.syspub && !served(p)).cloned().collect();
     image.publishers =
         gz.iter().filter(|p| p.enabled).map(|p| Publisher { syspub: true, ..p.clone() }).collect();
     image.publishers.extend(own);
     image.use_system_repo = true;
+}
+
+/// `pkg set-property use-system-repo false`: the image's own publisher configuration again,
+/// those the system repository hid first (the system publishers are gone).
+pub fn own_repository(image: &mut Image) {
+    let mut pubs = std::mem::take(&mut image.shadowed_publishers);
+    for p in image.publishers.iter().filter(|p| !p.syspub) {
+        if !pubs.iter().any(|h| h.name == p.name) {
+            pubs.push(p.clone());
+        }
+    }
+    image.publishers = pubs;
+    image.use_system_repo = false;
 }
 
 /// Marks what `pkg image-create -z -p NAME=URI` leaves: no packages, one publisher.
@@ -457,4 +472,6 @@ pub fn image_create(image: &mut Image, name: &str, uri: &str) {
         ..Default::default()
     }];
     image.variant_zone = "nonglobal".into();
+    image.use_system_repo = false;
+    image.shadowed_publishers.clear();
 }

@@ -17,7 +17,8 @@
 //! An Image is `{ "entire": build|null, "packages": [{name, build, publisher}],
 //! "publishers": [{name, origins, enabled, sticky, syspub, proxy?, ssl_key?, ssl_cert?}],
 //! "files": {path: content},
-//! "variant_zone", "use_system_repo", "history": [{clock_s, operation, outcome}] }`.
+//! "variant_zone", "use_system_repo", "shadowed_publishers"?, "history": [{clock_s, operation,
+//! outcome}] }`.
 //! A zone's image lives on its current ZBE dataset.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -153,6 +154,11 @@ pub struct Image {
     pub files: BTreeMap<String, String>,
     pub variant_zone: String,
     pub use_system_repo: bool,
+    /// The image's own configuration of publishers the system repository serves under the
+    /// same name: pkg keeps it (its BlendedConfig shows the system one instead) and uses it
+    /// again once `use-system-repo` is false.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shadowed_publishers: Vec<Publisher>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -317,6 +323,7 @@ impl World {
             files: BTreeMap::new(),
             variant_zone: "global".into(),
             use_system_repo: false,
+            shadowed_publishers: Vec::new(),
             history: Vec::new(),
         };
         let mut world = World {
@@ -395,6 +402,7 @@ impl World {
                 files: z.files.iter().map(|f| (f.path.clone(), f.content.clone())).collect(),
                 variant_zone: "nonglobal".into(),
                 use_system_repo: zone.brand == "solaris",
+                shadowed_publishers: Vec::new(),
                 history: Vec::new(),
             };
             let zpds = zone.dataset();

@@ -129,7 +129,15 @@ impl Strategy for Incremental {
         let zp = input.facts.zone_pkg();
         let mut out = Vec::new();
         let all = candidates(input);
+        let mut own_config = false;
         for (i, c) in all.iter().enumerate() {
+            if !own_config && served_by_system_repository(input, &c.publisher) {
+                own_config = true;
+                out.push(format!(
+                    "{}   (the zone's own publisher configuration, not the system repository's)",
+                    zp.use_system_repo_spec(false).display()
+                ));
+            }
             // Between candidates, the publisher is put back as it was.
             if i > 0
                 && let Some(spec) = put_back(input, &all[i - 1])
@@ -165,9 +173,27 @@ impl Strategy for Incremental {
         // no solver run, a dead origin no second refresh — in this rung and, through the
         // facts, in any later one.
         self.offers.clear();
+        let mut own_config = false;
         for c in candidates(input) {
             if exec.interrupt.is_set() {
                 break;
+            }
+            // After an attach (Solaris 11) the zone's publisher of that name is the global
+            // zone's, served by the system repository, and pkg refuses to change its origins.
+            // The zone's own configuration is only hidden: used again, the step can be set up
+            // (the next attach switches the system repository back on).
+            if !own_config && served_by_system_repository(input, &c.publisher) {
+                own_config = true;
+                if let Some(out) = exec.change(&zp.use_system_repo_spec(false))?
+                    && !out.success()
+                {
+                    return Ok(Applied::NotSolvable(format!(
+                        "the zone's publisher {} is the system repository's, and pkg did not \
+                         switch the zone to its own publisher configuration: {}",
+                        c.publisher,
+                        pkg_message(&out.stderr)
+                    )));
+                }
             }
             let known = self
                 .offers
@@ -189,8 +215,18 @@ impl Strategy for Incremental {
             if let Some(out) = exec.change(&zp.set_publisher_spec(&sp)?)?
                 && !out.success()
             {
-                tried.push(format!("{} unreachable", c.uri));
-                self.learn(&c, Offer::Unreachable);
+                if out.stderr.contains("system publisher") {
+                    // A refusal, not an outage: the repository is not known dead.
+                    tried.push(format!(
+                        "{} not set as {}'s origin: {}",
+                        c.uri,
+                        c.publisher,
+                        pkg_message(&out.stderr)
+                    ));
+                } else {
+                    tried.push(format!("{} unreachable", c.uri));
+                    self.learn(&c, Offer::Unreachable);
+                }
                 continue;
             }
             let offered = match known {
@@ -269,10 +305,29 @@ impl Strategy for Incremental {
     }
 }
 
+/// Whether the zone's publisher `name` is the global zone's, served by the system repository
+/// (`(syspub)`, Solaris 11 after an attach).
+fn served_by_system_repository(input: &Input, name: &str) -> bool {
+    input.facts.zone_publishers.iter().any(|p| p.name == name && p.syspub == Some(true))
+}
+
+/// pkg's message in `stderr`: its first line with text, without the `pkg CMD: ` prefix.
+fn pkg_message(stderr: &str) -> String {
+    let line = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no message)");
+    match line.strip_prefix("pkg ").and_then(|l| l.split_once(": ")) {
+        Some((_, rest)) => rest.to_string(),
+        None => line.to_string(),
+    }
+}
+
 /// The command that puts candidate `c`'s publisher back as the zone had it (its first
-/// origin; unset when the zone had no such publisher), after a step from `c` failed.
+/// origin; unset when the zone had no such publisher), after a step from `c` failed. A
+/// system publisher's is not the zone's to set: the rung's undo restores the image.
 fn put_back(input: &Input, c: &Candidate) -> Option<CommandSpec> {
     let zp = input.facts.zone_pkg();
+    if served_by_system_repository(input, &c.publisher) {
+        return None;
+    }
     match input.facts.zone_publishers.iter().find(|p| p.name == c.publisher) {
         Some(p) => p.origins.first().and_then(|o| {
             zp.set_publisher_spec(&SetPublisher {
@@ -390,6 +445,39 @@ mod tests {
         facts.zone_publishers[0].syspub = None;
         let input = rung_input(&facts, None, &pb, true);
         assert!(candidates(&input).iter().any(|c| c.uri.contains("system-repository")));
+    }
+
+    /// A step through a publisher the system repository serves first switches the zone to its
+    /// own publisher configuration, once, and never "puts back" the system one (round q F2).
+    #[test]
+    fn a_system_publisher_is_switched_off_once_before_the_step() {
+        let mut facts = b111();
+        let mut sys = publisher("opensolaris.org", "<system-repository>", true);
+        sys.syspub = Some(true);
+        facts.zone_publishers = vec![sys];
+        let pb = Playbook::builtin(Platform::S11Express);
+        let input = rung_input(&facts, None, &pb, true);
+        let plan = Incremental::default().commands(&input);
+        let off: Vec<&String> =
+            plan.iter().filter(|l| l.contains("set-property use-system-repo false")).collect();
+        assert_eq!(off.len(), 1, "{plan:#?}");
+        assert!(plan[0].contains("use-system-repo false"), "{plan:#?}");
+        assert!(!plan.iter().any(|l| l.contains("after a build that did not solve")), "{plan:#?}");
+        facts.zone_publishers[0].syspub = None;
+        let input = rung_input(&facts, None, &pb, true);
+        let plan = Incremental::default().commands(&input);
+        assert!(!plan.iter().any(|l| l.contains("use-system-repo")), "{plan:#?}");
+    }
+
+    #[test]
+    fn pkg_s_message_is_its_first_line_without_the_command() {
+        let refusal = "\npkg set-publisher: The origins or mirrors of the system publisher \
+                       'solaris' cannot be modified.\n";
+        assert_eq!(
+            pkg_message(refusal),
+            "The origins or mirrors of the system publisher 'solaris' cannot be modified."
+        );
+        assert_eq!(pkg_message(""), "(no message)");
     }
 
     /// The plan names what the rung runs between candidates: the publisher put back as the zone

@@ -296,6 +296,13 @@ impl Pkg {
         self.base().args(["history", "-H"])
     }
 
+    /// `pkg set-property use-system-repo true|false` (Solaris 11): whether the image's
+    /// publishers come from the system repository (the global zone's, as `(syspub)`) or from
+    /// the image's own configuration, which the system repository only hides.
+    pub fn use_system_repo_spec(&self, on: bool) -> CommandSpec {
+        self.base().args(["set-property", "use-system-repo", if on { "true" } else { "false" }])
+    }
+
     /// `pkg copy-publishers-from DIR` (private; OpenIndiana ≥ 2016, OmniOS).
     pub fn copy_publishers_from_spec(&self, dir: &Path) -> Result<CommandSpec, InvalidName> {
         validate_argument("directory", &dir.to_string_lossy())?;

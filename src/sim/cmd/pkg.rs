@@ -40,6 +40,7 @@ const USAGES: &[(&str, &str)] = &[
     ("variant", "[-H] [<variant_spec>]"),
     ("history", "[-Hl] [-n number]"),
     ("copy-publishers-from", "<dir>"),
+    ("set-property", "propname propvalue"),
 ];
 
 fn synopsis(cmd: &str) -> &'static str {
@@ -115,6 +116,7 @@ pub fn run(world: &mut World, args: &[String]) -> Output {
         "set-publisher" => set_publisher(world, &iref, rest),
         "unset-publisher" => unset_publisher(world, &iref, rest),
         "copy-publishers-from" => copy_publishers_from(world, &iref, rest),
+        "set-property" => set_property(world, &iref, rest),
         "refresh" => refresh(world, &iref, rest),
         "install" | "update" => install(world, &iref, &root_dir, &sub, rest),
         "uninstall" => uninstall(world, &iref, &root_dir, rest),
@@ -140,6 +142,7 @@ pub fn is_mutating(sub: &str) -> bool {
             | "refresh"
             | "image-create"
             | "copy-publishers-from"
+            | "set-property"
     )
 }
 
@@ -398,6 +401,42 @@ fn copy_publishers_from(world: &mut World, r: &ImageRef, rest: &[String]) -> Out
         Ok(()) => Output::ok(),
         Err(text) => Output::fail(1, text),
     }
+}
+
+/// `pkg set-property use-system-repo true|false`, the one image property modelled.
+fn set_property(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
+    let [name, value] = rest else {
+        return usage(
+            "set-property",
+            "requires a property name and value",
+            synopsis("set-property"),
+        );
+    };
+    if name != "use-system-repo" {
+        return Output::fail(1, format!("pkg set-property: property '{name}' is not modelled"));
+    }
+    let on = match value.as_str() {
+        "true" | "True" => true,
+        "false" | "False" => false,
+        _ => {
+            return Output::fail(
+                1,
+                format!(
+                    "pkg set-property: Invalid value '{value}' for property 'use-system-repo': \
+                     expected True or False"
+                ),
+            );
+        }
+    };
+    let gz = world.global.image.publishers.clone();
+    let mut img = image(world, r);
+    if on {
+        pkgops::system_repository(&mut img, &gz);
+    } else {
+        pkgops::own_repository(&mut img);
+    }
+    pkgops::put(world, r, img);
+    Output::ok()
 }
 
 fn refresh(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
