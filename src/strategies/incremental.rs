@@ -428,16 +428,21 @@ mod tests {
     use crate::playbook::{Platform, Playbook};
     use crate::strategies::testfacts::{b111, publisher, rung_input};
 
+    /// The b111 zone whose publisher is served by the system repository, and its playbook.
+    fn served_by_the_system_repository() -> (crate::engine::facts::Facts, Playbook) {
+        let mut facts = b111();
+        let mut sys = publisher("opensolaris.org", "<system-repository>", true);
+        sys.syspub = Some(true);
+        facts.zone_publishers = vec![sys];
+        (facts, Playbook::builtin(Platform::S11Express))
+    }
+
     /// A solaris-brand image after a failed `attach -u` lists the GZ publisher as a system
     /// publisher at `<system-repository>`: never a candidate origin (found by a generated world,
     /// where `set-publisher -O <system-repository>` ended the rung with an invalid-URI error).
     #[test]
     fn a_system_publishers_location_is_no_candidate() {
-        let mut facts = b111();
-        let mut sys = publisher("opensolaris.org", "<system-repository>", true);
-        sys.syspub = Some(true);
-        facts.zone_publishers = vec![sys];
-        let pb = Playbook::builtin(Platform::S11Express);
+        let (mut facts, pb) = served_by_the_system_repository();
         let input = rung_input(&facts, None, &pb, true);
         let c = candidates(&input);
         assert!(!c.is_empty());
@@ -451,11 +456,7 @@ mod tests {
     /// own publisher configuration, once, and never "puts back" the system one (round q F2).
     #[test]
     fn a_system_publisher_is_switched_off_once_before_the_step() {
-        let mut facts = b111();
-        let mut sys = publisher("opensolaris.org", "<system-repository>", true);
-        sys.syspub = Some(true);
-        facts.zone_publishers = vec![sys];
-        let pb = Playbook::builtin(Platform::S11Express);
+        let (mut facts, pb) = served_by_the_system_repository();
         let input = rung_input(&facts, None, &pb, true);
         let plan = Incremental::default().commands(&input);
         let off: Vec<&String> =
