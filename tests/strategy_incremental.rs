@@ -314,3 +314,35 @@ fn a_step_after_the_attach_made_the_publisher_a_system_one_uses_the_zone_s_own()
     let p = sim.run("pkg", &["-R", &sim.root("www"), "publisher", "-H"]).stdout;
     assert!(p.contains("(syspub)"), "{p}");
 }
+
+/// Round q F3: the blind ladder's uninstall keeps a package the global zone's catalogs record
+/// a rename for until its step has been tried: in the bundled Solaris 11 world the step maps
+/// PHP's rename (before, the ladder uninstalled web/php-53 and ended with no PHP at all). Where
+/// no step can (the legacy repository without build 178), it is removed after the step.
+#[test]
+fn the_ladder_keeps_a_renamed_package_for_its_step_and_removes_it_after_a_failed_one() {
+    let text = std::fs::read_to_string(sim_support::scenario("solaris11-image-update")).unwrap();
+    assert!(text.contains("builds = [175, 178]"), "scenario changed: adjust this test");
+    for (world, kept) in [(text.clone(), true), (text.replace("[175, 178]", "[175]"), false)] {
+        let sim = Sim::from_text(&world);
+        let (events, code) = sim_support::rescue_json(&sim.dir, "php11", &["--strategy", "ladder"]);
+        let s = events.last().unwrap();
+        assert_eq!(code, Some(0), "{s}");
+        let listed = sim.run("pkg", &["-R", &sim.root("php11"), "list", "-H"]).stdout;
+        let uninstalls: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["event"] == "step-end" && e["name"] == "uninstall")
+            .collect();
+        if kept {
+            assert!(listed.contains("web/php-56"), "{listed}");
+            assert_eq!(s["strategies_applied"], serde_json::json!(["attach", "incremental"]));
+            assert_eq!(uninstalls.len(), 1, "{uninstalls:?}");
+        } else {
+            assert!(!listed.contains("web/php"), "{listed}");
+            assert_eq!(s["packages_removed"], serde_json::json!(["web/php-53"]), "{s}");
+            assert_eq!(uninstalls.len(), 2, "{uninstalls:?}");
+        }
+        let first = uninstalls[0]["detail"].as_str().unwrap_or_default();
+        assert!(first.contains("web/php-53 kept for now"), "{uninstalls:?}");
+    }
+}

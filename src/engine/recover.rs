@@ -1654,6 +1654,16 @@ impl Run {
         if self.may_step_again() {
             tried.retain(|s| *s != StrategyName::Incremental);
         }
+        // The ladder's uninstall kept a package whose rename a step might map; the step has
+        // been tried and the attach still fails: uninstall once more, before image-update.
+        let uninstalls = self.tried.iter().filter(|s| **s == StrategyName::Uninstall).count();
+        if self.choice == StrategyChoice::Ladder
+            && uninstalls == 1
+            && tried.contains(&StrategyName::Incremental)
+            && !strategies::make(StrategyName::Uninstall).removes(&self.input()).is_empty()
+        {
+            tried.retain(|s| *s != StrategyName::Uninstall);
+        }
         if self.choice == StrategyChoice::Auto {
             for b in &self.journal.blocked {
                 if b.packages.iter().all(|p| !self.facts.is_installed_in_zone(p)) {
@@ -1770,6 +1780,8 @@ impl Run {
             guided: self.choice == StrategyChoice::Auto,
             attach_failed: self.diagnosis.as_ref().is_some_and(|d| !d.predicted && !d.attached),
             last_failure: self.diagnosis.as_ref(),
+            rename_step_ahead: self.choice == StrategyChoice::Ladder
+                && !self.tried.contains(&StrategyName::Incremental),
         }
     }
 

@@ -42,6 +42,9 @@ pub struct Input<'a> {
     /// fixed order, but what its uninstall removes is what the log names, as an administrator
     /// reading it would.
     pub last_failure: Option<&'a Diagnosis>,
+    /// The blind ladder has `incremental` still ahead, which may map a rename the global
+    /// zone's catalogs record: until it has been tried, uninstall keeps such a package.
+    pub rename_step_ahead: bool,
 }
 
 /// The result of [`Strategy::apply`].

@@ -16,7 +16,15 @@ pub fn rung_input<'a>(
     playbook: &'a Playbook,
     guided: bool,
 ) -> Input<'a> {
-    Input { facts, diagnosis, playbook, guided, attach_failed: false, last_failure: diagnosis }
+    Input {
+        facts,
+        diagnosis,
+        playbook,
+        guided,
+        attach_failed: false,
+        last_failure: diagnosis,
+        rename_step_ahead: false,
+    }
 }
 
 pub fn publisher(name: &str, uri: &str, enabled: bool) -> Publisher {

@@ -37,11 +37,13 @@ impl Uninstall {
         // at its release: a member the release still carries does not block, and removing it
         // would lose an application for nothing. So does one they record a rename for, until
         // an attach has failed: the attach follows a rename when the repository keeps the
-        // history from the zone's version, which only a failed attach shows it does not.
+        // history from the zone's version, which only a failed attach shows it does not; and
+        // on the blind ladder until its step has been tried, which may map it.
         if out.is_empty() {
+            let rename_in_doubt = input.attach_failed && !input.rename_step_ahead;
             let unavailable = |p: &String| {
                 f.gz_catalogs.as_ref().is_none_or(|c| {
-                    !c.current.contains(p) && (input.attach_failed || !c.renamed.contains(p))
+                    !c.current.contains(p) && (rename_in_doubt || !c.renamed.contains(p))
                 })
             };
             for p in &f.zone_packages {
@@ -52,6 +54,26 @@ impl Uninstall {
         }
         out.retain(|p| !input.playbook.is_core(p));
         out
+    }
+}
+
+/// Why uninstall has nothing to remove.
+const NOTHING_BLOCKS: &str = "no installed, non-core package blocks the solver";
+
+impl Uninstall {
+    /// Why there is nothing to remove now: nothing blocks, or (blind ladder) what would be
+    /// removed waits for the step that may map its rename.
+    fn nothing_now(input: &Input) -> String {
+        let later = Self::candidates(&Input { rename_step_ahead: false, ..*input });
+        if input.rename_step_ahead && !later.is_empty() {
+            format!(
+                "{} kept for now: the global zone's catalogs record a rename, which the step \
+                 (incremental, next) may map; removed after it if the attach still fails",
+                later.join(", ")
+            )
+        } else {
+            NOTHING_BLOCKS.into()
+        }
     }
 }
 
@@ -66,7 +88,7 @@ impl Strategy for Uninstall {
     fn worth_trying(&self, input: &Input) -> Result<String, String> {
         let c = Self::candidates(input);
         if c.is_empty() {
-            Err("no installed, non-core package blocks the solver".into())
+            Err(Self::nothing_now(input))
         } else {
             Ok(format!(
                 "remove {} (they block the solver; never core packages, never -r)",
@@ -108,6 +130,10 @@ impl Strategy for Uninstall {
         )))
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
+        if Self::candidates(input).is_empty() {
+            // The blind ladder applies rungs not worth trying too: say why nothing is done.
+            return Ok(Applied::NothingToDo(Self::nothing_now(input)));
+        }
         let pkgs = match Self::expand(input, exec)? {
             Expansion::Ready(p) => p,
             Expansion::Not(a) => return Ok(a),
