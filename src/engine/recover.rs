@@ -1660,7 +1660,7 @@ impl Run {
         if self.choice == StrategyChoice::Ladder
             && uninstalls == 1
             && tried.contains(&StrategyName::Incremental)
-            && !strategies::make(StrategyName::Uninstall).removes(&self.input()).is_empty()
+            && !strategies::Uninstall::waiting_for_step(&self.input()).is_empty()
         {
             tried.retain(|s| *s != StrategyName::Uninstall);
         }

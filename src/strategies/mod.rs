@@ -21,6 +21,7 @@ pub use gz_publishers::{
 };
 pub use image_create::config_differences;
 pub use name::{StrategyChoice, StrategyName};
+pub use uninstall::Uninstall;
 
 use crate::engine::diagnosis::Diagnosis;
 use crate::engine::exec::Exec;

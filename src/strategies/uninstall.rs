@@ -61,10 +61,18 @@ impl Uninstall {
 const NOTHING_BLOCKS: &str = "no installed, non-core package blocks the solver";
 
 impl Uninstall {
+    /// What the blind ladder's uninstall keeps until its step has been tried (a rename the
+    /// global zone's catalogs record) and removes after it.
+    pub fn waiting_for_step(input: &Input) -> Vec<String> {
+        let before = Self::candidates(&Input { rename_step_ahead: true, ..*input });
+        let after = Self::candidates(&Input { rename_step_ahead: false, ..*input });
+        after.into_iter().filter(|p| !before.contains(p)).collect()
+    }
+
     /// Why there is nothing to remove now: nothing blocks, or (blind ladder) what would be
     /// removed waits for the step that may map its rename.
     fn nothing_now(input: &Input) -> String {
-        let later = Self::candidates(&Input { rename_step_ahead: false, ..*input });
+        let later = Self::waiting_for_step(input);
         if input.rename_step_ahead && !later.is_empty() {
             format!(
                 "{} kept for now: the global zone's catalogs record a rename, which the step \
