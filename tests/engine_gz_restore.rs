@@ -465,32 +465,43 @@ fn s11express_makes_the_kept_publisher_preferred_before_unsetting_the_preferred_
     assert_eq!(order[1], "unset-publisher site", "{order:?}");
 }
 
+/// A slowed rescue of `zone` (events on stdout) during whose first `attach -u` the operator
+/// runs `by_hand`: the events, the exit code and what `by_hand` returned.
+fn while_attaching(
+    sim: &Sim,
+    zone: &str,
+    mut by_hand: impl FnMut() -> sim_support::Run,
+) -> (Vec<serde_json::Value>, Option<i32>, sim_support::Run) {
+    use std::io::BufRead;
+    let mut child = sim_support::spawn_rescue(&sim.dir, zone, "20", true);
+    let stdout = child.stdout.take().unwrap();
+    let mut events: Vec<serde_json::Value> = Vec::new();
+    let mut done = None;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if done.is_none()
+            && v["event"] == "command-start"
+            && v["command"].as_str().is_some_and(|c| c.ends_with("attach -u"))
+        {
+            done = Some(by_hand());
+        }
+        events.push(v);
+    }
+    let code = child.wait().unwrap().code();
+    (events, code, done.expect("no attach started"))
+}
+
 /// Round o F2: while the attach runs with `site` disabled for it, the operator unsets that
 /// dead publisher by hand. The rung only disabled it, so its absence is his doing: the
 /// restore leaves it removed and says so, and the run ends well. Before, the restore re-added
 /// it ranked first and enabled, and the global zone's next attach or update failed on it.
 #[test]
 fn a_publisher_the_operator_removes_during_the_attach_stays_removed() {
-    use std::io::BufRead;
     let text = sim_support::world_text("s11-first-ranked-addon-publisher-down")
         + "\n[[faults]]\ncommand = \"zoneadm attach\"\nhang_s = 40\n";
     let sim = Sim::from_text(&text);
-    let mut child = sim_support::spawn_rescue(&sim.dir, "web", "20", true);
-    let stdout = child.stdout.take().unwrap();
-    let mut events: Vec<serde_json::Value> = Vec::new();
-    let mut removed = None;
-    for line in std::io::BufReader::new(stdout).lines() {
-        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
-        if removed.is_none()
-            && v["event"] == "command-start"
-            && v["command"].as_str().is_some_and(|c| c.ends_with("attach -u"))
-        {
-            removed = Some(sim.run("pkg", &["unset-publisher", "site"]));
-        }
-        events.push(v);
-    }
-    let code = child.wait().unwrap().code();
-    let removed = removed.expect("no attach started");
+    let (events, code, removed) =
+        while_attaching(&sim, "web", || sim.run("pkg", &["unset-publisher", "site"]));
     assert_eq!(removed.code, 0, "{}", removed.stderr);
     let s = events.last().unwrap();
     assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
@@ -504,4 +515,40 @@ fn a_publisher_the_operator_removes_during_the_attach_stays_removed() {
         "{:?}",
         publisher_changes(&sim)
     );
+}
+
+/// Round q F4: Solaris 11 Express, whose gz-publishers unsets the dead disabled `contrib` for
+/// the attach; meanwhile the operator sets `contrib` again himself, on a mirror that answers.
+/// The restore leaves his publisher as he set it, says so with the commands that would return
+/// it to its recorded configuration, and the run ends with the publishers intact (the next
+/// run is not refused). Before, it ended "DIFFERENT from the start" (exit 6) with a restore
+/// step that named no command, and the next run refused although nothing was left to restore.
+#[test]
+fn a_publisher_the_operator_sets_again_during_the_attach_is_left_as_he_set_it() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-disabled-gz-publisher"))
+        .unwrap()
+        + "\n[[repositories]]\nuri = \"http://mirror.example.org/contrib/\"\n\
+           publisher = \"contrib\"\nbuilds = [151]\n\
+           \n[[faults]]\ncommand = \"zoneadm attach\"\nhang_s = 40\n";
+    let sim = Sim::from_text(&text);
+    let mirror = "http://mirror.example.org/contrib/";
+    let (events, code, set) = while_attaching(&sim, "mail01", || {
+        sim.run("pkg", &["set-publisher", "-g", mirror, "contrib"])
+    });
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    let f = finding(&events, "gz-publishers.readded-during-run").expect("said");
+    let back = f["remediation"].as_str().unwrap();
+    assert!(
+        back.contains("pkg unset-publisher contrib; pkg set-publisher -g http://pkg.example.org/contrib/ --disable"),
+        "{f}"
+    );
+    assert!(s["next_steps"][0].as_str().unwrap().contains("contrib: changed by someone else"));
+    let now = gz_publishers(&sim);
+    assert!(now.contains("http://mirror.example.org/contrib/"), "{now}");
+    assert!(!publisher_changes(&sim).iter().any(|c| c.contains("-g http://pkg.example.org")));
+    let status = sim_support::zonerescue(&sim.dir).args(["status", "mail01"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&status.stdout).contains("WARNING"));
 }

@@ -32,7 +32,7 @@ pub fn restore_recorded_gz_publishers(exec: &Exec, j: &Journal) -> anyhow::Resul
         return Ok(true);
     };
     let r = g.restore(exec);
-    if let Some(f) = r.removed_by_others_finding() {
+    for f in r.by_others_findings() {
         exec.reporter.emit(&Event::Finding(f));
     }
     if !r.intact {

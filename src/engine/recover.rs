@@ -75,6 +75,8 @@ struct Run {
     gz_intact: Option<bool>,
     /// What a failed restore of the GZ publishers left to re-add by hand.
     gz_restore_by_hand: Vec<String>,
+    /// Global-zone publishers someone else removed or set again during the run (left so).
+    gz_changed_by_others: Vec<String>,
     /// Attaches repeated because another zoneadm held the zone's lock.
     busy_retries: u32,
     diagnosis: Option<Diagnosis>,
@@ -434,6 +436,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         simplify_gz: false,
         gz_intact: None,
         gz_restore_by_hand: Vec::new(),
+        gz_changed_by_others: Vec::new(),
         busy_retries: 0,
         diagnosis: None,
         extra_findings: Vec::new(),
@@ -2432,7 +2435,12 @@ impl Run {
             let r = g.restore(&self.exec);
             self.gz_intact = Some(self.gz_intact.unwrap_or(true) && r.intact);
             self.gz_restore_by_hand = r.missing.clone();
-            if let Some(f) = r.removed_by_others_finding() {
+            for n in r.removed_by_others.iter().chain(r.readded_by_others.iter().map(|(n, _)| n)) {
+                if !self.gz_changed_by_others.contains(n) {
+                    self.gz_changed_by_others.push(n.clone());
+                }
+            }
+            for f in r.by_others_findings() {
                 self.emit(Event::Finding(f));
             }
             if !r.intact {
@@ -2827,6 +2835,16 @@ impl Run {
             steps.extend(self.gz_restore_by_hand.iter().map(|c| format!("  {c}")));
             steps.push("then compare: pkg publisher -H -F tsv".into());
             next_steps.splice(0..0, steps);
+        } else if !self.gz_changed_by_others.is_empty() {
+            // "As they were" holds for what the run changed; these were someone else's doing.
+            next_steps.insert(
+                0,
+                format!(
+                    "check global-zone publisher(s) {}: changed by someone else during the run \
+                     and left as they were set (see the finding above)",
+                    self.gz_changed_by_others.join(", ")
+                ),
+            );
         }
         let state = crate::commands::zoneadm::get(&self.exec.runner, &self.facts.zone)
             .ok()

@@ -374,6 +374,12 @@ pub struct GzPublisherGuard {
     keep: String,
     /// The publishers taken away (unset or disabled).
     taken: Vec<String>,
+    /// Every one of `taken` was taken away by this guard (its change went through): an unset
+    /// one present again at the restore was put back by someone else.
+    all_taken: bool,
+    /// Those of `taken` (unset) someone else put back during the run, as the restore found
+    /// them before re-adding anything.
+    readded: Vec<String>,
     restored: bool,
 }
 
@@ -389,30 +395,57 @@ pub struct RestoreReport {
     /// Publishers gone from the global zone that this guard never removed (it only disabled
     /// them): someone else unset them during the run. Not re-added, and not a difference.
     pub removed_by_others: Vec<String>,
+    /// Publishers this guard unset that someone else set again during the run, each with the
+    /// commands that would return it to its recorded configuration. Left as set, and not a
+    /// difference.
+    pub readded_by_others: Vec<(String, Vec<String>)>,
 }
 
 impl RestoreReport {
-    /// Says which publishers someone else removed from the global zone during the run (left
-    /// removed: that is the operator's change, not the run's to undo).
-    pub fn removed_by_others_finding(&self) -> Option<crate::engine::findings::Finding> {
-        if self.removed_by_others.is_empty() {
-            return None;
-        }
-        let names = self.removed_by_others.join(", ");
-        Some(
-            crate::engine::findings::Finding::warn(
-                "gz-publishers.removed-during-run",
-                crate::engine::findings::Severity::Medium,
-                format!(
-                    "publisher(s) {names} were removed from the global zone during the run, not \
-                     by zonerescue (it only disabled them for the attach): left removed"
+    /// Says which publishers someone else removed from, or set again in, the global zone
+    /// during the run (left so: that is the operator's change, not the run's to undo).
+    pub fn by_others_findings(&self) -> Vec<crate::engine::findings::Finding> {
+        use crate::engine::findings::{Finding, Severity};
+        let mut found = Vec::new();
+        if !self.removed_by_others.is_empty() {
+            let names = self.removed_by_others.join(", ");
+            found.push(
+                Finding::warn(
+                    "gz-publishers.removed-during-run",
+                    Severity::Medium,
+                    format!(
+                        "publisher(s) {names} were removed from the global zone during the run, \
+                         not by zonerescue (it only disabled them for the attach): left removed"
+                    ),
+                )
+                .detail(
+                    "the journal's gz_publishers_tsv records them as they were at the start, \
+                     should they be wanted back",
                 ),
-            )
-            .detail(
-                "the journal's gz_publishers_tsv records them as they were at the start, should \
-                 they be wanted back",
-            ),
-        )
+            );
+        }
+        if !self.readded_by_others.is_empty() {
+            let names: Vec<&str> = self.readded_by_others.iter().map(|(n, _)| n.as_str()).collect();
+            let back: Vec<String> =
+                self.readded_by_others.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
+            found.push(
+                Finding::warn(
+                    "gz-publishers.readded-during-run",
+                    Severity::Medium,
+                    format!(
+                        "publisher(s) {} were set again in the global zone during the run, not \
+                         by zonerescue (it had unset them for the attach): left as they were set",
+                        names.join(", ")
+                    ),
+                )
+                .detail("the journal's gz_publishers_tsv records them as they were at the start")
+                .remediation(format!(
+                    "to return them to that configuration instead: {}",
+                    back.join("; ")
+                )),
+            );
+        }
+        found
     }
 }
 
@@ -471,6 +504,8 @@ impl GzPublisherGuard {
             details,
             keep: keep.name.clone(),
             taken: names.iter().map(|n| n.to_string()).collect(),
+            all_taken: false,
+            readded: Vec::new(),
             restored: exec.dry_run,
         };
         // Every command that puts things back must exist before anything is taken away.
@@ -515,6 +550,7 @@ impl GzPublisherGuard {
                 );
             }
         }
+        guard.all_taken = true;
         Ok(Some(guard))
     }
 
@@ -542,6 +578,8 @@ impl GzPublisherGuard {
             details,
             keep,
             taken,
+            all_taken: false,
+            readded: Vec::new(),
             restored: false,
         })
     }
@@ -570,9 +608,19 @@ impl GzPublisherGuard {
                 difference: String::new(),
                 missing: vec![],
                 removed_by_others: vec![],
+                readded_by_others: vec![],
             };
         }
         self.restored = true;
+        // Unset for the attach and there again before anything is re-added: set by someone
+        // else during the run (the operator's fix, say); left as they set it.
+        if self.all_taken
+            && self.how == Simplification::Unset
+            && let Some(cur) = self.current()
+        {
+            self.readded =
+                self.taken.iter().filter(|t| cur.iter().any(|c| c.name == **t)).cloned().collect();
+        }
         // A second pass for what a transient failure (a dropped connection, an I/O error)
         // left missing: the global zone serves every zone, it is worth one more try.
         let mut report = self.restore_missing(exec);
@@ -665,12 +713,21 @@ impl GzPublisherGuard {
         let after_pubs = self.current().unwrap_or_default();
         // Compared with the original less what someone else removed during the run.
         let removed_by_others = self.removed_by_others(&after_pubs);
-        let kept = |name: &str| !removed_by_others.iter().any(|r| r == name);
-        let expected_tsv: String = self
-            .original_tsv
-            .split_inclusive('\n')
-            .filter(|l| kept(l.split('\t').next().unwrap_or_default()))
-            .collect();
+        // Compared with the original less what someone else removed or set again meanwhile.
+        let by_others = |name: &str| {
+            removed_by_others.iter().any(|r| r == name) || self.readded.iter().any(|r| r == name)
+        };
+        let kept = |name: &str| !by_others(name);
+        let lines_kept = |tsv: &str| -> String {
+            tsv.split_inclusive('\n')
+                .filter(|l| kept(l.split('\t').next().unwrap_or_default()))
+                .collect()
+        };
+        let expected_tsv = lines_kept(&self.original_tsv);
+        let after = lines_kept(&after);
+        let after_all = after_pubs;
+        let after_pubs: Vec<Publisher> =
+            after_all.iter().filter(|p| kept(&p.name)).cloned().collect();
         let expected: Vec<Publisher> =
             self.original.iter().filter(|p| kept(&p.name)).cloned().collect();
         let mut intact = after == expected_tsv && after_pubs == expected;
@@ -684,9 +741,10 @@ impl GzPublisherGuard {
             .filter(|n| after_pubs.iter().any(|p| p.name == *n))
             .collect();
         if !self.details.is_empty() {
+            let details = self.details.iter().filter(|d| kept(&d.name));
             let now = crate::commands::pkg::publisher_details(&self.runner, &Pkg::live(), &present)
                 .unwrap_or_default();
-            for before in &self.details {
+            for before in details {
                 let after = now.iter().find(|d| d.name == before.name);
                 if after != Some(before) {
                     intact = false;
@@ -699,19 +757,24 @@ impl GzPublisherGuard {
                 }
             }
         }
+        let mut readded_by_others = Vec::new();
         if let Ok(plan) = readd_plan(&self.original, &self.keep, &self.details) {
-            for (name, _, n) in plan {
-                if self.how == Simplification::Unset && self.taken.contains(&name) {
+            for (name, specs, n) in plan {
+                if self.readded.contains(&name) {
+                    let unset = Pkg::live().unset_publisher_spec(&[name.as_str()]);
+                    let back = unset.into_iter().chain(specs).map(|s| s.display()).collect();
+                    readded_by_others.push((name, back));
+                } else if self.how == Simplification::Unset && self.taken.contains(&name) {
                     notes.extend(n);
                 }
             }
         }
-        let missing =
-            self.restore_commands(Some(&after_pubs)).iter().map(|s| s.display()).collect();
+        let missing = self.restore_commands(Some(&after_all)).iter().map(|s| s.display()).collect();
         RestoreReport {
             intact,
             missing,
             removed_by_others,
+            readded_by_others,
             difference: if intact {
                 String::new()
             } else {
