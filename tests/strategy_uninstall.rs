@@ -91,3 +91,16 @@ fn a_package_the_release_carries_under_a_new_name_is_not_uninstalled() {
     let listed = sim.run("pkg", &["-R", &sim.root("web02"), "list", "-H"]).stdout;
     assert!(listed.contains("SUNWapch22") && listed.contains("SUNWphp52"), "{listed}");
 }
+
+/// The plan of an uninstall (shown before it runs, with `--yes` too) says that what depends
+/// on the named packages goes with them when the `-n` check names any (round q minor: a site
+/// package that needed PostgreSQL's libraries was removed without the plan saying it could be).
+#[test]
+fn the_plan_says_dependents_go_with_the_named_packages() {
+    let sim = Sim::new("omnios-postgres-removed");
+    let (events, code) = sim_support::rescue_json(&sim.dir, "pg01", &["--dry-run"]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let start = events.iter().find(|e| e["event"] == "step-start" && e["name"] == "uninstall");
+    let plan = start.map(|e| e["commands"].to_string()).unwrap_or_default();
+    assert!(plan.contains("with the packages that depend on them"), "{events:#?}");
+}

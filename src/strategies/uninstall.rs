@@ -117,7 +117,12 @@ impl Strategy for Uninstall {
                 &pk,
             )
             .display(),
-            zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &pk).display(),
+            format!(
+                "{}   (with the packages that depend on them, should the -n check name any; \
+                 never a core package)",
+                zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &pk)
+                    .display()
+            ),
         ]
     }
     fn preview(&self, input: &Input, exec: &Exec) -> anyhow::Result<Preview> {
