@@ -1314,6 +1314,15 @@ fn post_recovery_checks() {
     let diff = ev.iter().find(|e| e["event"] == "finding" && e["key"] == "config.differs");
     let diff = diff.unwrap_or_else(|| panic!("no config.differs finding"));
     assert!(diff["remediation"].as_str().unwrap().contains(".zfs/snapshot/"), "{diff}");
+    // It also forgot SUNWcs, which the GZ's release offers: one command puts it back (before,
+    // only "install what is missing", at medium severity for a core package).
+    let gone = ev.iter().find(|e| e["event"] == "finding" && e["key"] == "zone.packages-removed");
+    let gone = gone.unwrap_or_else(|| panic!("no zone.packages-removed finding"));
+    assert_eq!(gone["severity"], "high", "{gone}");
+    assert!(gone["title"].as_str().unwrap().contains("core: SUNWcs"), "{gone}");
+    let back = gone["remediation"].as_str().unwrap();
+    assert!(back.contains("/root install -v --accept SUNWcs`"), "{gone}");
+    assert!(!back.contains("SUNWxvmpv`"), "not offered at the GZ's release: {gone}");
     // --boot boots the zone and reports its services.
     let d = init(&scenario("s11express-minor-update.toml"));
     let (out, ev) = rescue(d.path(), "db01", &["--yes", "--boot"]);

@@ -56,19 +56,53 @@ impl Run {
             .map(String::as_str)
             .collect();
         let root = self.facts.zone_root.display();
+        // Those the global zone's release still offers (image-create forgets them all): the
+        // one command that puts them back, checked with -n first.
+        let offered: Vec<crate::commands::Fmri> = gone
+            .iter()
+            .filter(|p| self.facts.gz_catalogs.as_ref().is_some_and(|c| c.current.contains(p)))
+            .filter_map(|p| crate::commands::Fmri::stem(p).ok())
+            .collect();
+        let back = if offered.is_empty() {
+            String::new()
+        } else {
+            let opts = crate::commands::pkg::PlanOptions {
+                verbose: true,
+                accept: true,
+                ..Default::default()
+            };
+            let install = self.facts.zone_pkg().install_spec(&opts, &offered);
+            let names: Vec<&str> = offered.iter().map(|f| f.name.as_str()).collect();
+            format!(
+                "the global zone's release still offers {}: `{}` puts them back (add -n to see \
+                 the plan first); ",
+                names.join(", "),
+                install.display()
+            )
+        };
+        let core: Vec<&str> =
+            gone.iter().filter(|p| self.playbook.is_core(p)).map(String::as_str).collect();
+        let (severity, core_note) = if core.is_empty() {
+            (Severity::Medium, String::new())
+        } else {
+            (
+                Severity::High,
+                format!(" (core: {}; the zone may not boot without them)", core.join(", ")),
+            )
+        };
         let mut f = Finding::warn(
             "zone.packages-removed",
-            Severity::Medium,
+            severity,
             format!(
-                "{} package(s) the zone had are no longer installed: {}",
+                "{} package(s) the zone had are no longer installed: {}{core_note}",
                 gone.len(),
                 gone.join(", ")
             ),
         )
         .remediation(format!(
-            "check that the zone's services still have what they need; install what is missing \
-             from a publisher that offers it (pkg -R {root} install NAME); the pre-rescue \
-             snapshot keeps the old image"
+            "{back}check that the zone's services still have what they need; install what is \
+             missing from a publisher that offers it (pkg -R {root} install NAME); the \
+             pre-rescue snapshot keeps the old image"
         ));
         if !new.is_empty() {
             f = f.detail(format!("installed now that were not before: {}", new.join(", ")));
