@@ -346,3 +346,32 @@ fn the_ladder_keeps_a_renamed_package_for_its_step_and_removes_it_after_a_failed
         assert!(first.contains("web/php-53 kept for now"), "{uninstalls:?}");
     }
 }
+
+/// Round r F2, F3: before its step, the blind ladder's uninstall removes what is proven gone
+/// at the GZ's release (a package its catalogs list as obsolete: MySQL 5.1 here) and keeps
+/// what may be a rename the step maps: one the catalogs record a rename for (PHP), or one the
+/// failed attach names without proving it gone (Apache, "package-renamed"). Before, the ladder
+/// never removed MySQL and climbed to image-create, and it uninstalled Apache with Sun Studio.
+#[test]
+fn the_ladder_removes_what_is_proven_gone_and_keeps_what_a_step_may_rename() {
+    let text = std::fs::read_to_string(sim_support::scenario("solaris11-image-update")).unwrap();
+    let with_mysql = text
+        .replace(
+            "[[zones]]",
+            "[[packages]]\nname = \"database/mysql-51\"\nkind = \"app\"\nremoved_at = 182\n\n[[zones]]",
+        )
+        .replace("\"web/php-53\"]", "\"web/php-53\", \"database/mysql-51\"]");
+    assert!(with_mysql.contains("\"database/mysql-51\"]"), "scenario changed: adjust this test");
+    let sim = Sim::from_text(&with_mysql);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "php11", &["--strategy", "ladder"]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(s["packages_removed"], serde_json::json!(["database/mysql-51"]), "{s}");
+    let listed = sim.run("pkg", &["-R", &sim.root("php11"), "list", "-H"]).stdout;
+    assert!(listed.contains("web/php-56"), "{listed}");
+
+    let (_, s, listed) =
+        attached_by("s11express-step-blocked-by-removed-app", "web02", &["--strategy", "ladder"]);
+    assert_eq!(s["packages_removed"], serde_json::json!(["developer/sunstudio12u1"]), "{s}");
+    assert!(listed.contains("web/server/apache-22"), "the renamed package is kept: {listed}");
+}

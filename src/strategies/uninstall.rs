@@ -18,15 +18,23 @@ impl Uninstall {
     fn candidates(input: &Input) -> Vec<String> {
         let f = input.facts;
         let mut out: Vec<String> = Vec::new();
-        // The blind ladder (no diagnosis) takes from the last failure only what it proves
-        // unavailable at the GZ's release: a package named as removed may be a rename that
-        // incremental, the next rung, maps (uninstalling it would lose the application).
-        let named = match (input.diagnosis, input.last_failure) {
-            (Some(d), _) => Some(&d.packages),
-            (None, Some(d)) => Some(&d.unavailable),
+        let renamed = |p: &String| f.gz_catalogs.as_ref().is_some_and(|c| c.renamed.contains(p));
+        let named: Option<Vec<String>> = match (input.diagnosis, input.last_failure) {
+            (Some(d), _) => Some(d.packages.clone()),
+            // The blind ladder (no diagnosis), its step still ahead, takes only what is proven
+            // unavailable at the GZ's release: excluded or without a version there (less what
+            // the GZ's catalogs record a rename for), or obsolete in its catalogs. A package
+            // named as removed may be a rename that incremental, the next rung, maps.
+            (None, Some(d)) if input.rename_step_ahead => {
+                let obsolete = f.gz_catalogs.as_ref().map(|c| c.obsolete.clone());
+                let proven = d.unavailable.iter().filter(|p| !renamed(p)).cloned();
+                Some(proven.chain(obsolete.unwrap_or_default()).collect())
+            }
+            // After its step, what the log names, as an administrator reading it would.
+            (None, Some(d)) => Some(d.packages.iter().chain(&d.unavailable).cloned().collect()),
             (None, None) => None,
         };
-        if let Some(named) = named {
+        if let Some(named) = &named {
             for p in named {
                 if f.is_installed_in_zone(p) && !input.playbook.is_core(p) && !out.contains(p) {
                     out.push(p.clone());
@@ -40,11 +48,18 @@ impl Uninstall {
         // history from the zone's version, which only a failed attach shows it does not; and
         // on the blind ladder until its step has been tried, which may map it.
         if out.is_empty() {
-            let rename_in_doubt = input.attach_failed && !input.rename_step_ahead;
+            // Kept for the blind ladder's step: a rename the catalogs record, or a package the
+            // last failure names without proving it unavailable (pkg says "no suitable
+            // version" of a rename whose record the GZ's repository dropped, too).
+            let named_by_failure =
+                |p: &String| input.last_failure.is_some_and(|d| d.packages.contains(p));
+            let waits_for_step =
+                |p: &String| input.rename_step_ahead && (renamed(p) || named_by_failure(p));
             let unavailable = |p: &String| {
-                f.gz_catalogs.as_ref().is_none_or(|c| {
-                    !c.current.contains(p) && (rename_in_doubt || !c.renamed.contains(p))
-                })
+                !waits_for_step(p)
+                    && f.gz_catalogs.as_ref().is_none_or(|c| {
+                        !c.current.contains(p) && (input.attach_failed || !c.renamed.contains(p))
+                    })
             };
             for p in &f.zone_packages {
                 if input.playbook.problem_group(p).is_some() && unavailable(p) && !out.contains(p) {
@@ -75,8 +90,9 @@ impl Uninstall {
         let later = Self::waiting_for_step(input);
         if input.rename_step_ahead && !later.is_empty() {
             format!(
-                "{} kept for now: the global zone's catalogs record a rename, which the step \
-                 (incremental, next) may map; removed after it if the attach still fails",
+                "{} kept for now: maybe renamed (the global zone's catalogs record a rename, or \
+                 the attach names it without proving it gone), which the step (incremental, \
+                 next) may map; removed after it if the attach still fails",
                 later.join(", ")
             )
         } else {
