@@ -375,3 +375,30 @@ fn the_ladder_removes_what_is_proven_gone_and_keeps_what_a_step_may_rename() {
     assert_eq!(s["packages_removed"], serde_json::json!(["developer/sunstudio12u1"]), "{s}");
     assert!(listed.contains("web/server/apache-22"), "the renamed package is kept: {listed}");
 }
+
+/// Round r F1: the operator's own `attach -u` failed first (the usual way in on Solaris 11),
+/// so the zone's publishers are the system repository's before the run starts and its own
+/// origin is hidden. auto (and `--strategy incremental`) switch the zone to its own publisher
+/// configuration, find the build its origin offers and step, keeping PHP; `--all` advises
+/// auto. Before, incremental knew no build, auto uninstalled web/php-53, and `--all` advised
+/// `--strategy uninstall`.
+#[test]
+fn a_step_finds_the_zone_s_own_origin_hidden_by_the_operator_s_attach() {
+    for options in [&[][..], &["--strategy", "incremental"][..]] {
+        let sim = Sim::from_file(&sim_support::world("s11-step-after-attach-made-syspub"));
+        sim.detach("www");
+        assert_ne!(sim.run("zoneadm", &["-z", "www", "attach", "-u"]).code, 0);
+        if options.is_empty() {
+            let all = sim_support::zonerescue(&sim.dir).arg("--all").output().unwrap();
+            let all = String::from_utf8_lossy(&all.stdout);
+            assert!(all.contains("Next: zonerescue www   (auto;"), "{all}");
+        }
+        let (events, code) = sim_support::rescue_json(&sim.dir, "www", options);
+        let s = events.last().unwrap();
+        assert_eq!(code, Some(0), "{options:?}: {s}");
+        assert_eq!(s["strategies_applied"], serde_json::json!(["incremental"]), "{s}");
+        assert_eq!(s["packages_removed"], serde_json::json!([]), "{s}");
+        let listed = sim.run("pkg", &["-R", &sim.root("www"), "list", "-H"]).stdout;
+        assert!(listed.contains("web/php-56"), "{options:?}: {listed}");
+    }
+}

@@ -513,10 +513,14 @@ pub fn render_table(r: &FleetReport) -> String {
         if z.status != ZoneStatus::NeedsRescue {
             continue;
         }
+        // auto, not the recommended strategy alone: auto weighs the analysis with the facts
+        // (a package the log calls removed may be a rename a step keeps; round r F1).
         s.push_str(&format!(
             "Next: zonerescue {}{}\n",
-            z.recommended.map_or(String::new(), |st| format!("--strategy {st} ")),
-            z.zone
+            z.zone,
+            z.recommended.map_or(String::new(), |st| format!(
+                "   (auto; the last attach's analysis points at {st})"
+            ))
         ));
     }
     s
@@ -561,8 +565,15 @@ mod tests {
         let t = render_table(&r);
         assert!(t.lines().any(|l| l.starts_with("web ") && l.ends_with("fine")), "{t}");
         assert!(t.lines().any(|l| l.starts_with("db ") && l.ends_with("needs-rescue")), "{t}");
-        assert!(t.contains("Next: zonerescue --strategy uninstall db"), "{t}");
-        assert!(!t.contains("Next: zonerescue --strategy uninstall web"), "{t}");
+        // auto, not the recommended strategy alone (round r F1).
+        assert!(
+            t.contains(
+                "Next: zonerescue db   (auto; the last attach's analysis points at uninstall)"
+            ),
+            "{t}"
+        );
+        assert!(!t.contains("Next: zonerescue web"), "{t}");
+        assert!(!t.contains("--strategy"), "{t}");
         // Neither zone has an attach log: the table says what "unchecked" means.
         assert!(t.contains("PUBLISHERS \"unchecked\": no attach log names them"), "{t}");
         assert!(!t.contains("simplified right now"), "{t}");

@@ -113,6 +113,15 @@ impl Strategy for Incremental {
                 builds.push(b);
             }
         }
+        if builds.is_empty() && hidden_own_configuration(input) {
+            // An attach (the operator's own, say) made the zone's publishers the system
+            // repository's: its own origins, which may carry the builds, are only hidden.
+            return Ok(format!(
+                "a jump from build {zb} to {gb} rarely solves in one go; the zone's own \
+                 publisher configuration, hidden by the system repository since an attach, may \
+                 offer a build between them"
+            ));
+        }
         if builds.is_empty() {
             return Err(format!(
                 "no intermediate build between {zb} and {gb} is known to the playbook"
@@ -174,7 +183,28 @@ impl Strategy for Incremental {
         // facts, in any later one.
         self.offers.clear();
         let mut own_config = false;
-        for c in candidates(input) {
+        let mut all = candidates(input);
+        if all.is_empty() && hidden_own_configuration(input) {
+            own_config = true;
+            match exec.change(&zp.use_system_repo_spec(false))? {
+                None => {
+                    return Ok(Applied::Changed {
+                        detail: "would switch the zone to its own publisher configuration and \
+                                 step from the builds its origins offer"
+                            .into(),
+                        findings: vec![],
+                    });
+                }
+                Some(out) if !out.success() => {
+                    return Ok(Applied::NotSolvable(format!(
+                        "pkg did not switch the zone to its own publisher configuration: {}",
+                        pkg_message(&out.stderr)
+                    )));
+                }
+                Some(_) => all = own_origin_candidates(input, exec, &zp)?,
+            }
+        }
+        for c in all {
             if exec.interrupt.is_set() {
                 break;
             }
@@ -303,6 +333,47 @@ impl Strategy for Incremental {
         }
         Ok(Applied::NotSolvable(format!("no intermediate build solves: {}", tried.join("; "))))
     }
+}
+
+/// Whether the zone's publishers are the system repository's (Solaris 11 after an attach), so
+/// that its own configuration, and any origin of its own, is hidden.
+fn hidden_own_configuration(input: &Input) -> bool {
+    input.facts.zone_publishers.iter().any(|p| p.syspub == Some(true))
+}
+
+/// With the zone on its own publisher configuration again: each of its enabled origins, for
+/// every build between the zone's and the global zone's that its catalogs (refreshed) offer.
+fn own_origin_candidates(
+    input: &Input,
+    exec: &Exec,
+    zp: &crate::commands::pkg::Pkg,
+) -> anyhow::Result<Vec<Candidate>> {
+    let f = input.facts;
+    let (Some(zb), Some(gb), Some(zv)) = (f.zone_build(), f.gz_build(), f.zone_version()) else {
+        return Ok(Vec::new());
+    };
+    let own = crate::commands::pkg::publishers(&exec.runner, zp)?;
+    let own: Vec<_> = own.into_iter().filter(|p| p.enabled && p.syspub != Some(true)).collect();
+    let names: Vec<&str> = own.iter().map(|p| p.name.as_str()).collect();
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A refresh that fails leaves the catalogs as they were: what they offer is read anyway.
+    let _ = exec.change(&zp.refresh_spec(false, &names)?)?;
+    let offered = offered_builds(exec, zp).unwrap_or_default();
+    let mut out = Vec::new();
+    for &b in offered.iter().filter(|b| **b > zb && **b < gb) {
+        let Some(version) = version_for_build(zv, b) else { continue };
+        for p in &own {
+            for o in &p.origins {
+                let publisher = p.name.clone();
+                let (uri, version) = (o.uri.clone(), version.clone());
+                out.push(Candidate { publisher, uri, build: b, version });
+            }
+        }
+    }
+    out.sort_by_key(|c| std::cmp::Reverse(c.build));
+    Ok(out)
 }
 
 /// Whether the zone's publisher `name` is the global zone's, served by the system repository
