@@ -552,3 +552,27 @@ fn a_publisher_the_operator_sets_again_during_the_attach_is_left_as_he_set_it() 
     let status = sim_support::zonerescue(&sim.dir).args(["status", "mail01"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&status.stdout).contains("WARNING"));
 }
+
+/// Round r F4: during the attach the operator changes `solaris`, a publisher gz-publishers
+/// never touches (it keeps it for the attach). The change is his: left as he set it, said, and
+/// the run ends with the publishers it did change restored. Before, exit 6 "DIFFER FROM THE
+/// START" with a restore step that named no command, and the next run was refused.
+#[test]
+fn a_publisher_the_rung_never_touched_changed_during_the_attach_is_left_as_set() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-disabled-gz-publisher"))
+        .unwrap()
+        + "\n[[faults]]\ncommand = \"zoneadm attach\"\nhang_s = 40\n";
+    let sim = Sim::from_text(&text);
+    let mirror = "http://mirror.example.org/solaris/";
+    let (events, code, set) = while_attaching(&sim, "mail01", || {
+        sim.run("pkg", &["set-publisher", "--no-refresh", "-g", mirror, "solaris"])
+    });
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    let f = finding(&events, "gz-publishers.changed-during-run").expect("said");
+    assert!(f["title"].as_str().unwrap().contains("solaris"), "{f}");
+    assert!(detail(&sim, "solaris").contains(mirror), "left as he set it");
+    assert!(gz_publishers(&sim).contains("contrib"), "what the rung unset is back");
+}

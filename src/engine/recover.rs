@@ -2435,7 +2435,8 @@ impl Run {
             let r = g.restore(&self.exec);
             self.gz_intact = Some(self.gz_intact.unwrap_or(true) && r.intact);
             self.gz_restore_by_hand = r.missing.clone();
-            for n in r.removed_by_others.iter().chain(r.readded_by_others.iter().map(|(n, _)| n)) {
+            let readded = r.readded_by_others.iter().map(|(n, _)| n);
+            for n in r.removed_by_others.iter().chain(readded).chain(&r.changed_by_others) {
                 if !self.gz_changed_by_others.contains(n) {
                     self.gz_changed_by_others.push(n.clone());
                 }

@@ -399,6 +399,9 @@ pub struct RestoreReport {
     /// commands that would return it to its recorded configuration. Left as set, and not a
     /// difference.
     pub readded_by_others: Vec<(String, Vec<String>)>,
+    /// Publishers this guard never touched that someone else changed, or added, during the
+    /// run. Left as they are, and not a difference.
+    pub changed_by_others: Vec<String>,
 }
 
 impl RestoreReport {
@@ -421,6 +424,23 @@ impl RestoreReport {
                 .detail(
                     "the journal's gz_publishers_tsv records them as they were at the start, \
                      should they be wanted back",
+                ),
+            );
+        }
+        if !self.changed_by_others.is_empty() {
+            found.push(
+                Finding::warn(
+                    "gz-publishers.changed-during-run",
+                    Severity::Medium,
+                    format!(
+                        "publisher(s) {} were changed or added in the global zone during the run, \
+                         not by zonerescue (it did not touch them): left as they are",
+                        self.changed_by_others.join(", ")
+                    ),
+                )
+                .detail(
+                    "the journal's gz_publishers_tsv records the global zone's publishers as they \
+                     were at the start",
                 ),
             );
         }
@@ -609,6 +629,7 @@ impl GzPublisherGuard {
                 missing: vec![],
                 removed_by_others: vec![],
                 readded_by_others: vec![],
+                changed_by_others: vec![],
             };
         }
         self.restored = true;
@@ -704,6 +725,28 @@ impl GzPublisherGuard {
         self.original.iter().filter(|p| gone(&p.name)).map(|p| p.name.clone()).collect()
     }
 
+    /// Of the publishers this guard never touched (a live guard whose change went through),
+    /// those whose configuration now differs from the start, or that are new: someone else's
+    /// doing during the run. (Rank and the preferred mark are left out: the restore itself
+    /// ranks the publishers again.)
+    fn changed_by_others(&self, current: &[Publisher]) -> Vec<String> {
+        if !self.all_taken {
+            return Vec::new();
+        }
+        let config = |p: &Publisher| {
+            (p.enabled, p.sticky, p.origins.clone(), p.mirrors.clone(), p.proxies.clone())
+        };
+        current
+            .iter()
+            .filter(|c| !self.taken.contains(&c.name))
+            .filter(|c| match self.original.iter().find(|o| o.name == c.name) {
+                Some(o) => config(o) != config(c),
+                None => true,
+            })
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
     fn compare(&self) -> RestoreReport {
         let after = self
             .runner
@@ -713,9 +756,15 @@ impl GzPublisherGuard {
         let after_pubs = self.current().unwrap_or_default();
         // Compared with the original less what someone else removed during the run.
         let removed_by_others = self.removed_by_others(&after_pubs);
-        // Compared with the original less what someone else removed or set again meanwhile.
+        let changed_by_others = self.changed_by_others(&after_pubs);
+        // Compared with the original less what someone else removed, set again, changed or
+        // added meanwhile.
         let by_others = |name: &str| {
-            removed_by_others.iter().any(|r| r == name) || self.readded.iter().any(|r| r == name)
+            removed_by_others
+                .iter()
+                .chain(&self.readded)
+                .chain(&changed_by_others)
+                .any(|r| r == name)
         };
         let kept = |name: &str| !by_others(name);
         let lines_kept = |tsv: &str| -> String {
@@ -775,6 +824,7 @@ impl GzPublisherGuard {
             missing,
             removed_by_others,
             readded_by_others,
+            changed_by_others,
             difference: if intact {
                 String::new()
             } else {
