@@ -127,8 +127,10 @@ impl Widths {
         let inside_token = |b: u8| b.is_ascii_digit() || b"./_-@:,=".contains(&b);
         let joins = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphabetic() || inside_token(b));
         let unsure = exact && !confirmed && joins(prev.last()) && joins(next.first());
+        // Between two letters, or a word and a path (`… rooted at` + `/zones/…`, or `…/log`
+        // + `/zones/…`), a blank may or may not have stood at the cut.
         let letters = prev.last().is_some_and(u8::is_ascii_alphabetic)
-            && next.first().is_some_and(u8::is_ascii_alphabetic);
+            && next.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/');
         let hard = exact && (self.hard() || (unsure && !letters));
         // Indentation is structure (pkg's blocks and lists); a terminal that cut just before
         // a blank leaves one.
@@ -159,7 +161,11 @@ impl Widths {
         // A line that ends in a colon announces the next one (`… use the following
         // command:`), unless the colon ends a head with nothing after it yet (`Reject:`
         // whose FMRI went to the next line).
-        if !self.hard() && prev_norm.ends_with(b":") && prev_norm.contains(&b' ') {
+        if !self.hard()
+            && prev_norm.ends_with(b":")
+            && prev_norm.contains(&b' ')
+            && !bare_head(prev_norm)
+        {
             return None;
         }
         // A sentence that ended, and one that starts: two lines.
@@ -291,6 +297,13 @@ fn starts_record(body: &[u8]) -> bool {
             || HEADS.contains(&head.split(|&b| b == b' ').next().unwrap_or(head)))
 }
 
+/// A line that is a head and nothing else (`Global zone version:`, `Reject:`): its value went
+/// to the next line.
+fn bare_head(norm: &[u8]) -> bool {
+    let text = norm.trim_ascii_end();
+    text.iter().position(|&b| b == b':') == Some(text.len() - 1) && starts_record(text)
+}
+
 /// A shell's prompt, or a tool's (`zonecfg:z1> `), starts the line: a command typed.
 fn prompt(norm: &[u8]) -> bool {
     let first = norm.split(|&b| b == b' ').next().unwrap_or(norm);
@@ -352,6 +365,14 @@ mod tests {
         // A head whose FMRI went to the next line.
         assert_eq!(
             w.continues(b"  Reject:", &[b"pkg://solaris/".as_slice(), &[b'a'; 60]].concat()),
+            Some(Cut::Word)
+        );
+        // A head of several words whose value went to the next line.
+        assert_eq!(
+            w.continues(
+                b"[Tue Mar  5 10:00:05 UTC 2024]        Global zone version:",
+                b"entire@11-2024.0.0.22500:20240301T081512Z"
+            ),
             Some(Cut::Word)
         );
     }
@@ -435,6 +456,10 @@ mod tests {
             Some(Cut::Either)
         );
         assert_eq!(w.continues(words.as_bytes(), b"Attaching..."), None);
+        // A word, then a path: a mail client drops the blank, a terminal keeps none.
+        let at = "pkg update-format: The configuration data for the image rooted at";
+        let w = widths(&[at]);
+        assert_eq!(w.continues(at.as_bytes(), b"/zones/db1/root is empty."), Some(Cut::Either));
     }
 
     #[test]
