@@ -177,9 +177,12 @@ impl Widths {
             return None;
         }
         if !exact {
-            // A word-wrapper breaks only where the next word would not have fitted.
+            // A word-wrapper breaks only where the next word would not have fitted. Some
+            // break one column short of the widest line they keep (the blank after the word
+            // counted as well): a word that would have ended exactly at the width may have
+            // gone to the next line.
             let word = body.iter().position(|&b| b == b' ' || b == b'\t').unwrap_or(body.len());
-            if columns(prev_text) + 1 + columns(&body[..word]) <= w {
+            if columns(prev_text) + 1 + columns(&body[..word]) < w {
                 return None;
             }
         }
@@ -362,6 +365,11 @@ mod tests {
         );
         // The next word would have fitted: the line ended there.
         assert_eq!(w.continues(prev, b"web at version"), None);
+        // It would have ended exactly at the width: a wrapper that breaks one column short
+        // of the widest line it keeps (the blank counted) moved it.
+        let short = format!("{} doesn't", "x".repeat(57));
+        assert_eq!(columns(short.as_bytes()) + 1 + "match".len(), 71);
+        assert_eq!(w.continues(short.as_bytes(), b"match the catalog's"), Some(Cut::Word));
         // A head whose FMRI went to the next line.
         assert_eq!(
             w.continues(b"  Reject:", &[b"pkg://solaris/".as_slice(), &[b'a'; 60]].concat()),
