@@ -166,6 +166,9 @@ const CASES: &[Case] = &[
     ("solaris11-update-format-cfg-empty.txt", V::Failed, G::Solaris11, Some("image-unsupported"), Some(S::ImageCreate), 1),
     // An installed package needs one the release made obsolete.
     ("openindiana-depends-on-obsolete.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    // A stale mirror's catalog parts; a faulted pool under the image.
+    ("openindiana-catalog-mismatched-mirror.log", V::Failed, G::Openindiana, Some("catalog-inconsistent"), None, 1),
+    ("omnios-attach-io-error.log", V::Failed, G::Omnios, Some("io-error"), None, 1),
     // wazuh/wazuh-documentation#1320: pkg install -g ARCHIVE in a global zone with zones.
     ("wazuh1320-s11-temporary-origins-children.txt", V::Failed, G::Unknown, Some("temporary-origins-children"), None, 1),
     // oi-dev, Nov 2024: the package asked for is excluded by the installed incorporation; it is

@@ -161,7 +161,7 @@ impl Diagnosis {
 }
 
 /// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
-const OUTSIDE_THE_IMAGE: [&str; 17] = [
+const OUTSIDE_THE_IMAGE: [&str; 18] = [
     // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
     "zone-busy",
     // Who runs zoneadm and where, a global-zone process in the zone root, the publishers'
@@ -170,6 +170,8 @@ const OUTSIDE_THE_IMAGE: [&str; 17] = [
     "zoneadm-wrong-context",
     "zone-root-busy",
     "signature-policy-failed",
+    // A faulted pool or device.
+    "io-error",
     // zoneadm's own checks of the zone's configuration, and another host's claim on it.
     "zone-verify-failed",
     "zone-in-use-elsewhere",
