@@ -283,11 +283,7 @@ fn terminal_cut(text: &str, width: usize) -> String {
 /// Every fixture wrapped by a mail client at 72 columns, or copied from a terminal 80 columns
 /// wide, is diagnosed as the log itself (verdict, leading finding, recommendation, zone), read
 /// or fed line by line alike. Known exceptions, each for a reason the wrap destroys:
-const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
-    // The FMRIs of the `Reject:` list are wider than the terminal: cut in the middle of a
-    // version in a list of them, where no line says it goes on.
-    ("solaris11-lildude-repository-behind-sru.txt", "terminal 80"),
-];
+const WRAP_EXCEPTIONS: &[(&str, &str)] = &[];
 
 #[test]
 fn a_wrapped_log_reads_like_the_log() {

@@ -140,17 +140,20 @@ impl Widths {
         }
         let body = &next[lead..];
         let (prev_norm, next_norm) = (normalise(prev), normalise(next));
+        // A terminal cut a long token (an FMRI, a path) at the width: a rest that is one
+        // token is its end (`…:20120918` + `T160038Z`), never a word of its own.
+        let token_cut = hard && long_token_end(prev_text) && !body.trim_ascii().contains(&b' ');
         if !confirmed {
             // Not upper case (a message of its own); after a word-wrapper's cut, a word.
             let first = body[0];
             let word =
                 first.is_ascii_lowercase() || first.is_ascii_digit() || b"/'\"(".contains(&first);
-            if first.is_ascii_uppercase() || !(hard || word) {
+            if (first.is_ascii_uppercase() && !token_cut) || !(hard || word) {
                 return None;
             }
         }
         if !prev_norm.iter().any(u8::is_ascii_alphanumeric)
-            || starts_record(body)
+            || (starts_record(body) && !token_cut)
             || prompt(prev_norm)
             || prompt(next_norm)
             || is_list(prev_norm, body)
@@ -300,6 +303,13 @@ fn starts_record(body: &[u8]) -> bool {
             || HEADS.contains(&head.split(|&b| b == b' ').next().unwrap_or(head)))
 }
 
+/// The line ends in a long token that names something (an FMRI, a path, a version): a
+/// terminal's cut there leaves the rest of the name.
+fn long_token_end(text: &[u8]) -> bool {
+    let token = text.rsplit(|&b| b == b' ' || b == b'\t').next().unwrap_or(text);
+    token.len() >= 16 && token.iter().any(|b| b"/@:".contains(b))
+}
+
 /// A line that is a head and nothing else (`Global zone version:`, `Reject:`): its value went
 /// to the next line.
 fn bare_head(norm: &[u8]) -> bool {
@@ -446,6 +456,14 @@ mod tests {
         assert_eq!(w.continues(&prev[..70], b"ent"), None);
         // An indented line is pkg's, even after a full one.
         assert_eq!(w.continues(prev, b"    Reason: x"), None);
+        // The rest of an FMRI cut at the width, even one that looks like a word of capitals.
+        let fmri =
+            format!("  Reject:  pkg://solaris/compatibility/ucb@0.5.11,5.11-{}", "0".repeat(80));
+        let fmri = &fmri.as_bytes()[..80];
+        assert_eq!(w.continues(fmri, b"Z"), Some(Cut::Hard));
+        assert_eq!(w.continues(fmri, b"T160038Z"), Some(Cut::Hard));
+        // After words, a capitalised word alone is a record (a shell's `Killed`).
+        assert_eq!(w.continues(prev, b"Killed"), None);
     }
 
     #[test]
