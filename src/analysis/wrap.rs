@@ -46,8 +46,9 @@ pub(crate) enum Cut {
     Word,
     /// At the width, anywhere in a word, by a terminal: the parts join as they are.
     Hard,
-    /// At the width, between two letters, before the input shows whether a terminal or a
-    /// word-wrapper cut it: the join that more patterns match.
+    /// At the width, between two letters (or a word and a path), in an input that has not
+    /// shown a terminal's cut (a word-wrapper's margin may keep a line that ends exactly at
+    /// it): the join that more patterns match.
     Either,
 }
 
@@ -131,7 +132,15 @@ impl Widths {
         // + `/zones/…`), a blank may or may not have stood at the cut.
         let letters = prev.last().is_some_and(u8::is_ascii_alphabetic)
             && next.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/');
-        let hard = exact && (self.hard() || (unsure && !letters));
+        // A word-wrapper breaks a long token (a version, a path) only where it is wider than
+        // the width; one cut at the width with its rest going on in digits or punctuation
+        // (`entire@0.5.11,5.1` + `1-0.134:…`) was cut by a terminal, whatever margin the
+        // other lines show (a rest in letters may be the next word: `…/build-essential` +
+        // `can be installed:`).
+        let in_long_token = long_token_end(prev)
+            && joins(prev.last())
+            && next.first().is_some_and(|&b| inside_token(b));
+        let hard = exact && (self.hard() || (unsure && !letters) || in_long_token);
         // Indentation is structure (pkg's blocks and lists); a terminal that cut just before
         // a blank leaves one.
         let lead = next.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
@@ -162,9 +171,10 @@ impl Widths {
             return None;
         }
         // A line that ends in a colon announces the next one (`… use the following
-        // command:`), unless the colon ends a head with nothing after it yet (`Reject:`
-        // whose FMRI went to the next line).
-        if !self.hard()
+        // command:`, `… in non-global zone to install:`), unless the colon ends a head with
+        // nothing after it yet (`Reject:` whose FMRI went to the next line) or a terminal cut
+        // a token after it (`…@2016-05-11-13:` + `17:30'`).
+        if !(self.hard() || in_long_token)
             && prev_norm.ends_with(b":")
             && prev_norm.contains(&b' ')
             && !bare_head(prev_norm)
@@ -191,7 +201,7 @@ impl Widths {
         }
         Some(if hard {
             Cut::Hard
-        } else if unsure && letters {
+        } else if exact && !self.hard() && letters {
             Cut::Either
         } else {
             Cut::Word
@@ -393,6 +403,24 @@ mod tests {
             ),
             Some(Cut::Word)
         );
+    }
+
+    #[test]
+    fn a_line_at_a_word_margin_may_still_be_cut_inside_a_token() {
+        // A word-wrapper's margin (not a terminal's); lines exactly at it.
+        let w = mail();
+        let at = |s: &str| format!("{}{s}", "x ".repeat(40))[80 + s.len() - 71..].to_string();
+        // In a version or a name: the rest of the token, joined as it is, even after a colon.
+        let version = at("Non-Global zone version: entire@0.5.11,5.1");
+        assert_eq!(w.continues(version.as_bytes(), b"1-0.134:20100302T023411Z"), Some(Cut::Hard));
+        let snapshot = at("cannot create snapshot 'rpool/zones/app4/ROOT/s-1@2016-05-11-13:");
+        assert_eq!(w.continues(snapshot.as_bytes(), b"17:30': out of space"), Some(Cut::Hard));
+        // Between two letters, after a name too: either, as the patterns decide (`… can be
+        // installed`, `… package client`).
+        let name = at("pkg install: No matching version of metapackages/build-essential");
+        assert_eq!(w.continues(name.as_bytes(), b"can be installed:"), Some(Cut::Either));
+        let words = at("in use by another packa");
+        assert_eq!(w.continues(words.as_bytes(), b"ge client: pkg on gz01"), Some(Cut::Either));
     }
 
     #[test]
