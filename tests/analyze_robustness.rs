@@ -290,10 +290,8 @@ fn code_block(text: &str) -> String {
 /// (verdict, leading finding, recommendation, zone), read or fed line by line alike. Known
 /// exceptions, each for a reason the wrap destroys:
 const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
-    // The indentation made the mail client break inside the indentation of pkg's Reject
-    // lines (a line of blanks, the FMRI alone below it), and the dated brand lines, all as
-    // wide as each other, look like a terminal's cut: the Reason's rest is not joined.
-    ("solaris11-frozen-package.log", "code block, mail 72"),
+    // The indentation made the mail client break inside the indentation of the Reject list
+    // (a line of blanks, each FMRI alone at column 0 below it): the list is lost.
     ("solaris11-lildude-repository-behind-sru.txt", "code block, mail 72"),
 ];
 

@@ -31,11 +31,14 @@ pub(crate) struct Widths {
     counts: Vec<u32>,
     /// The widest line with words in it so far (saturating above `MAX_WIDTH`).
     widest: usize,
+    /// The widest line of one token alone so far: a terminal cuts those at its width too, a
+    /// word-wrapper leaves them whole.
+    widest_token: usize,
 }
 
 impl Default for Widths {
     fn default() -> Self {
-        Widths { counts: vec![0; MAX_WIDTH + 1], widest: 0 }
+        Widths { counts: vec![0; MAX_WIDTH + 1], widest: 0, widest_token: 0 }
     }
 }
 
@@ -67,6 +70,7 @@ impl Widths {
         if !has_words(line) {
             // One token alone (a long URL or FMRI) is not broken by a word-wrapper: it may
             // stick out beyond the width.
+            self.widest_token = self.widest_token.max(columns(line.trim_ascii()));
             return;
         }
         let c = columns(line);
@@ -92,10 +96,12 @@ impl Widths {
     }
 
     /// The input looks cut by a terminal: more lines are exactly as wide as the widest than
-    /// are a little narrower (a word-wrapper leaves its lines spread below the width).
+    /// are a little narrower (a word-wrapper leaves its lines spread below the width), and no
+    /// token alone sticks out beyond it (a terminal cuts those too). Dated brand lines of
+    /// one width, wrapped by a mail client, are no terminal's cut.
     fn hard(&self) -> bool {
         let (exact, near) = self.at_width();
-        exact >= CONFIRM && exact * 2 > near
+        exact >= CONFIRM && exact * 2 > near && self.widest_token <= self.widest
     }
 
     /// Whether `line` may have been cut (it is wide enough for its rest to be on the next
@@ -514,6 +520,20 @@ mod tests {
         let at = "pkg update-format: The configuration data for the image rooted at";
         let w = widths(&[at]);
         assert_eq!(w.continues(at.as_bytes(), b"/zones/db1/root is empty."), Some(Cut::Either));
+    }
+
+    #[test]
+    fn a_token_wider_than_the_margin_is_no_terminal_s_cut() {
+        // Dated lines all as wide as each other look like a terminal's cut…
+        let dated =
+            |s: &str| format!("[Fri Jan 16 07:45:39 UTC 2015]   Updating non-global zone: {s}");
+        let mut w = widths(&[&dated("Linking"), &dated("Syncing"), &dated("Sharing")]);
+        let prev = b"        Reason:  This version is excluded by a freeze on";
+        let next = b"web/server/apache-22 at version 2.2.22";
+        assert_eq!(w.continues(prev, next), None);
+        // … until a token alone sticks out beyond them: a word-wrapper's margin.
+        w.see(b"pkg://solaris/consolidation/userland/userland-incorporation@0.5.11-0.175.2");
+        assert_eq!(w.continues(prev, next), Some(Cut::Word));
     }
 
     #[test]
