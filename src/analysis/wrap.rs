@@ -109,7 +109,10 @@ impl Widths {
     pub fn may_be_cut(&self, line: &[u8]) -> bool {
         let Some(w) = self.width() else { return false };
         let line = chomp(line);
-        line.len() <= w * 4 && !line.trim_ascii().is_empty() && columns(line) * 2 >= w
+        line.len() <= w * 4
+            && !line.trim_ascii().is_empty()
+            // Or a head alone (`URL:`) whose value did not fit after it.
+            && (columns(line) * 2 >= w || bare_head(normalise(line)))
     }
 
     /// How `next` continues `prev` (the last line of what is held), if it does.
@@ -330,7 +333,9 @@ fn long_token_end(text: &[u8]) -> bool {
 /// to the next line.
 fn bare_head(norm: &[u8]) -> bool {
     let text = norm.trim_ascii_end();
-    text.iter().position(|&b| b == b':') == Some(text.len() - 1) && starts_record(text)
+    !text.is_empty()
+        && text.iter().position(|&b| b == b':') == Some(text.len() - 1)
+        && starts_record(text)
 }
 
 /// A shell's prompt, or a tool's (`zonecfg:z1> `), starts the line: a command typed.
@@ -401,6 +406,10 @@ mod tests {
             w.continues(b"  Reject:", &[b"pkg://solaris/".as_slice(), &[b'a'; 60]].concat()),
             Some(Cut::Word)
         );
+        // A head alone is a line that may be cut, however short.
+        assert!(w.may_be_cut(b"URL:"));
+        assert!(!w.may_be_cut(b"Done."));
+        assert!(!w.may_be_cut(b"[Fri Jan 16 07:45:39 UTC 2015] "));
         // A head of several words whose value went to the next line.
         assert_eq!(
             w.continues(
