@@ -162,6 +162,8 @@ const CASES: &[Case] = &[
     // A damaged download pasted without pkg's header (it was read as a dead publisher, with
     // zone-publishers); the image changed under the plan; the image's own configuration.
     ("openindiana-download-chash-failure-cut.txt", V::Failed, G::Openindiana, Some("repository-transfer-failed"), Some(S::Attach), 1),
+    // A stalled download pasted without pkg's header: the URL names a package's file.
+    ("openindiana-download-stall-excerpt.txt", V::Failed, G::Openindiana, Some("repository-transfer-failed"), Some(S::Attach), 1),
     ("openindiana-plan-no-longer-valid.log", V::Failed, G::Openindiana, Some("image-locked"), Some(S::Attach), 1),
     ("solaris11-update-format-cfg-empty.txt", V::Failed, G::Solaris11, Some("image-unsupported"), Some(S::ImageCreate), 1),
     // An installed package needs one the release made obsolete.
