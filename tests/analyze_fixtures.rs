@@ -139,6 +139,38 @@ const CASES: &[Case] = &[
     ("cademuir-s11-sysrepo-proxy-sync-linked.txt", V::Failed, G::Solaris11, Some("zone-sysrepo-unreachable"), None, 1),
     // Oracle Solaris 11.4 docs: a zone's package not permissible during the GZ's update.
     ("oracle-s11-4-sync-linked-not-permissible.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
+    // Round q, coverage of the failure messages of zoneadm, the brand scripts and pkg
+    // (api_errors.py, pkg_solver.py) that no rule named: constructed from those texts.
+    // Outside the image, no strategy: who runs zoneadm, and where.
+    ("zoneadm-attach-not-privileged.txt", V::Failed, G::Unknown, Some("not-privileged"), None, 1),
+    ("zoneadm-attach-inside-zone.txt", V::Failed, G::Unknown, Some("zoneadm-wrong-context"), None, 1),
+    // A global-zone process in the zone root; a ZBE mounted over files; a zfs user property.
+    ("solaris11-attach-zone-root-busy.txt", V::Failed, G::Solaris11, Some("zone-root-busy"), None, 1),
+    ("solaris11-zbe-mount-directory-not-empty.txt", V::Failed, G::Solaris11, Some("zbe-not-mounted"), None, 1),
+    ("solaris11-attach-pin-datasets-failed.txt", V::Failed, G::Solaris11, Some("dataset-config-failed"), None, 1),
+    // The solaris brand's own option checks; the ipkg brand's interrupt trap.
+    ("solaris11-attach-options-u-and-U.txt", V::Failed, G::Unknown, Some("brand-usage"), None, 1),
+    ("omnios-attach-cancelled-interrupt.log", V::Incomplete, G::Omnios, Some("interrupted"), Some(S::Attach), 1),
+    // Publishers: signature policy, stickiness, rank, the installed version's publisher, no
+    // origin; the system repository's address.
+    ("openindiana-signature-untrusted-ca.log", V::Failed, G::Openindiana, Some("signature-policy-failed"), None, 1),
+    ("openindiana-sticky-publisher.log", V::Failed, G::Openindiana, Some("publisher-sticky"), None, 1),
+    ("openindiana-publisher-ranked-lower.log", V::Failed, G::Openindiana, Some("publisher-ranking"), Some(S::ZonePublishers), 1),
+    ("openindiana-installed-from-other-publisher.log", V::Failed, G::Openindiana, Some("pattern-not-matched"), Some(S::ZonePublishers), 1),
+    ("openindiana-publisher-without-origin.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::ZonePublishers), 1),
+    ("solaris11-sysrepo-host-port-unknown.txt", V::Failed, G::Solaris11, Some("sysrepo-unavailable"), None, 1),
+    // A damaged download pasted without pkg's header (it was read as a dead publisher, with
+    // zone-publishers); the image changed under the plan; the image's own configuration.
+    ("openindiana-download-chash-failure-cut.txt", V::Failed, G::Openindiana, Some("repository-transfer-failed"), Some(S::Attach), 1),
+    // A stalled download pasted without pkg's header: the URL names a package's file.
+    ("openindiana-download-stall-excerpt.txt", V::Failed, G::Openindiana, Some("repository-transfer-failed"), Some(S::Attach), 1),
+    ("openindiana-plan-no-longer-valid.log", V::Failed, G::Openindiana, Some("image-locked"), Some(S::Attach), 1),
+    ("solaris11-update-format-cfg-empty.txt", V::Failed, G::Solaris11, Some("image-unsupported"), Some(S::ImageCreate), 1),
+    // An installed package needs one the release made obsolete.
+    ("openindiana-depends-on-obsolete.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    // A stale mirror's catalog parts; a faulted pool under the image.
+    ("openindiana-catalog-mismatched-mirror.log", V::Failed, G::Openindiana, Some("catalog-inconsistent"), None, 1),
+    ("omnios-attach-io-error.log", V::Failed, G::Omnios, Some("io-error"), None, 1),
     // wazuh/wazuh-documentation#1320: pkg install -g ARCHIVE in a global zone with zones.
     ("wazuh1320-s11-temporary-origins-children.txt", V::Failed, G::Unknown, Some("temporary-origins-children"), None, 1),
     // oi-dev, Nov 2024: the package asked for is excluded by the installed incorporation; it is

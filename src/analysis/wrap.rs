@@ -31,11 +31,14 @@ pub(crate) struct Widths {
     counts: Vec<u32>,
     /// The widest line with words in it so far (saturating above `MAX_WIDTH`).
     widest: usize,
+    /// The widest line of one token alone so far: a terminal cuts those at its width too, a
+    /// word-wrapper leaves them whole.
+    widest_token: usize,
 }
 
 impl Default for Widths {
     fn default() -> Self {
-        Widths { counts: vec![0; MAX_WIDTH + 1], widest: 0 }
+        Widths { counts: vec![0; MAX_WIDTH + 1], widest: 0, widest_token: 0 }
     }
 }
 
@@ -46,8 +49,9 @@ pub(crate) enum Cut {
     Word,
     /// At the width, anywhere in a word, by a terminal: the parts join as they are.
     Hard,
-    /// At the width, between two letters, before the input shows whether a terminal or a
-    /// word-wrapper cut it: the join that more patterns match.
+    /// At the width, between two letters (or a word and a path), in an input that has not
+    /// shown a terminal's cut (a word-wrapper's margin may keep a line that ends exactly at
+    /// it): the join that more patterns match.
     Either,
 }
 
@@ -66,6 +70,7 @@ impl Widths {
         if !has_words(line) {
             // One token alone (a long URL or FMRI) is not broken by a word-wrapper: it may
             // stick out beyond the width.
+            self.widest_token = self.widest_token.max(columns(line.trim_ascii()));
             return;
         }
         let c = columns(line);
@@ -91,10 +96,12 @@ impl Widths {
     }
 
     /// The input looks cut by a terminal: more lines are exactly as wide as the widest than
-    /// are a little narrower (a word-wrapper leaves its lines spread below the width).
+    /// are a little narrower (a word-wrapper leaves its lines spread below the width), and no
+    /// token alone sticks out beyond it (a terminal cuts those too). Dated brand lines of
+    /// one width, wrapped by a mail client, are no terminal's cut.
     fn hard(&self) -> bool {
         let (exact, near) = self.at_width();
-        exact >= CONFIRM && exact * 2 > near
+        exact >= CONFIRM && exact * 2 > near && self.widest_token <= self.widest
     }
 
     /// Whether `line` may have been cut (it is wide enough for its rest to be on the next
@@ -102,7 +109,10 @@ impl Widths {
     pub fn may_be_cut(&self, line: &[u8]) -> bool {
         let Some(w) = self.width() else { return false };
         let line = chomp(line);
-        line.len() <= w * 4 && !line.trim_ascii().is_empty() && columns(line) * 2 >= w
+        line.len() <= w * 4
+            && !line.trim_ascii().is_empty()
+            // Or a head alone (`URL:`) whose value did not fit after it.
+            && (columns(line) * 2 >= w || bare_head(normalise(line)))
     }
 
     /// How `next` continues `prev` (the last line of what is held), if it does.
@@ -127,9 +137,19 @@ impl Widths {
         let inside_token = |b: u8| b.is_ascii_digit() || b"./_-@:,=".contains(&b);
         let joins = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphabetic() || inside_token(b));
         let unsure = exact && !confirmed && joins(prev.last()) && joins(next.first());
+        // Between two letters, or a word and a path (`… rooted at` + `/zones/…`, or `…/log`
+        // + `/zones/…`), a blank may or may not have stood at the cut.
         let letters = prev.last().is_some_and(u8::is_ascii_alphabetic)
-            && next.first().is_some_and(u8::is_ascii_alphabetic);
-        let hard = exact && (self.hard() || (unsure && !letters));
+            && next.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/');
+        // A word-wrapper breaks a long token (a version, a path) only where it is wider than
+        // the width; one cut at the width with its rest going on in digits or punctuation
+        // (`entire@0.5.11,5.1` + `1-0.134:…`) was cut by a terminal, whatever margin the
+        // other lines show (a rest in letters may be the next word: `…/build-essential` +
+        // `can be installed:`).
+        let in_long_token = long_token_end(prev)
+            && joins(prev.last())
+            && next.first().is_some_and(|&b| inside_token(b));
+        let hard = exact && (self.hard() || (unsure && !letters) || in_long_token);
         // Indentation is structure (pkg's blocks and lists); a terminal that cut just before
         // a blank leaves one.
         let lead = next.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
@@ -138,17 +158,20 @@ impl Widths {
         }
         let body = &next[lead..];
         let (prev_norm, next_norm) = (normalise(prev), normalise(next));
+        // A terminal cut a long token (an FMRI, a path) at the width: a rest that is one
+        // token is its end (`…:20120918` + `T160038Z`), never a word of its own.
+        let token_cut = hard && long_token_end(prev_text) && !body.trim_ascii().contains(&b' ');
         if !confirmed {
             // Not upper case (a message of its own); after a word-wrapper's cut, a word.
             let first = body[0];
             let word =
                 first.is_ascii_lowercase() || first.is_ascii_digit() || b"/'\"(".contains(&first);
-            if first.is_ascii_uppercase() || !(hard || word) {
+            if (first.is_ascii_uppercase() && !token_cut) || !(hard || word) {
                 return None;
             }
         }
         if !prev_norm.iter().any(u8::is_ascii_alphanumeric)
-            || starts_record(body)
+            || (starts_record(body) && !token_cut)
             || prompt(prev_norm)
             || prompt(next_norm)
             || is_list(prev_norm, body)
@@ -157,9 +180,14 @@ impl Widths {
             return None;
         }
         // A line that ends in a colon announces the next one (`… use the following
-        // command:`), unless the colon ends a head with nothing after it yet (`Reject:`
-        // whose FMRI went to the next line).
-        if !self.hard() && prev_norm.ends_with(b":") && prev_norm.contains(&b' ') {
+        // command:`, `… in non-global zone to install:`), unless the colon ends a head with
+        // nothing after it yet (`Reject:` whose FMRI went to the next line) or a terminal cut
+        // a token after it (`…@2016-05-11-13:` + `17:30'`).
+        if !(self.hard() || in_long_token)
+            && prev_norm.ends_with(b":")
+            && prev_norm.contains(&b' ')
+            && !bare_head(prev_norm)
+        {
             return None;
         }
         // A sentence that ended, and one that starts: two lines.
@@ -171,15 +199,18 @@ impl Widths {
             return None;
         }
         if !exact {
-            // A word-wrapper breaks only where the next word would not have fitted.
+            // A word-wrapper breaks only where the next word would not have fitted. Some
+            // break one column short of the widest line they keep (the blank after the word
+            // counted as well): a word that would have ended exactly at the width may have
+            // gone to the next line.
             let word = body.iter().position(|&b| b == b' ' || b == b'\t').unwrap_or(body.len());
-            if columns(prev_text) + 1 + columns(&body[..word]) <= w {
+            if columns(prev_text) + 1 + columns(&body[..word]) < w {
                 return None;
             }
         }
         Some(if hard {
             Cut::Hard
-        } else if unsure && letters {
+        } else if exact && !self.hard() && letters {
             Cut::Either
         } else {
             Cut::Word
@@ -291,6 +322,22 @@ fn starts_record(body: &[u8]) -> bool {
             || HEADS.contains(&head.split(|&b| b == b' ').next().unwrap_or(head)))
 }
 
+/// The line ends in a long token that names something (an FMRI, a path, a version): a
+/// terminal's cut there leaves the rest of the name.
+fn long_token_end(text: &[u8]) -> bool {
+    let token = text.rsplit(|&b| b == b' ' || b == b'\t').next().unwrap_or(text);
+    token.len() >= 16 && token.iter().any(|b| b"/@:".contains(b))
+}
+
+/// A line that is a head and nothing else (`Global zone version:`, `Reject:`): its value went
+/// to the next line.
+fn bare_head(norm: &[u8]) -> bool {
+    let text = norm.trim_ascii_end();
+    !text.is_empty()
+        && text.iter().position(|&b| b == b':') == Some(text.len() - 1)
+        && starts_record(text)
+}
+
 /// A shell's prompt, or a tool's (`zonecfg:z1> `), starts the line: a command typed.
 fn prompt(norm: &[u8]) -> bool {
     let first = norm.split(|&b| b == b' ').next().unwrap_or(norm);
@@ -349,11 +396,46 @@ mod tests {
         );
         // The next word would have fitted: the line ended there.
         assert_eq!(w.continues(prev, b"web at version"), None);
+        // It would have ended exactly at the width: a wrapper that breaks one column short
+        // of the widest line it keeps (the blank counted) moved it.
+        let short = format!("{} doesn't", "x".repeat(57));
+        assert_eq!(columns(short.as_bytes()) + 1 + "match".len(), 71);
+        assert_eq!(w.continues(short.as_bytes(), b"match the catalog's"), Some(Cut::Word));
         // A head whose FMRI went to the next line.
         assert_eq!(
             w.continues(b"  Reject:", &[b"pkg://solaris/".as_slice(), &[b'a'; 60]].concat()),
             Some(Cut::Word)
         );
+        // A head alone is a line that may be cut, however short.
+        assert!(w.may_be_cut(b"URL:"));
+        assert!(!w.may_be_cut(b"Done."));
+        assert!(!w.may_be_cut(b"[Fri Jan 16 07:45:39 UTC 2015] "));
+        // A head of several words whose value went to the next line.
+        assert_eq!(
+            w.continues(
+                b"[Tue Mar  5 10:00:05 UTC 2024]        Global zone version:",
+                b"entire@11-2024.0.0.22500:20240301T081512Z"
+            ),
+            Some(Cut::Word)
+        );
+    }
+
+    #[test]
+    fn a_line_at_a_word_margin_may_still_be_cut_inside_a_token() {
+        // A word-wrapper's margin (not a terminal's); lines exactly at it.
+        let w = mail();
+        let at = |s: &str| format!("{}{s}", "x ".repeat(40))[80 + s.len() - 71..].to_string();
+        // In a version or a name: the rest of the token, joined as it is, even after a colon.
+        let version = at("Non-Global zone version: entire@0.5.11,5.1");
+        assert_eq!(w.continues(version.as_bytes(), b"1-0.134:20100302T023411Z"), Some(Cut::Hard));
+        let snapshot = at("cannot create snapshot 'rpool/zones/app4/ROOT/s-1@2016-05-11-13:");
+        assert_eq!(w.continues(snapshot.as_bytes(), b"17:30': out of space"), Some(Cut::Hard));
+        // Between two letters, after a name too: either, as the patterns decide (`… can be
+        // installed`, `… package client`).
+        let name = at("pkg install: No matching version of metapackages/build-essential");
+        assert_eq!(w.continues(name.as_bytes(), b"can be installed:"), Some(Cut::Either));
+        let words = at("in use by another packa");
+        assert_eq!(w.continues(words.as_bytes(), b"ge client: pkg on gz01"), Some(Cut::Either));
     }
 
     #[test]
@@ -417,6 +499,14 @@ mod tests {
         assert_eq!(w.continues(&prev[..70], b"ent"), None);
         // An indented line is pkg's, even after a full one.
         assert_eq!(w.continues(prev, b"    Reason: x"), None);
+        // The rest of an FMRI cut at the width, even one that looks like a word of capitals.
+        let fmri =
+            format!("  Reject:  pkg://solaris/compatibility/ucb@0.5.11,5.11-{}", "0".repeat(80));
+        let fmri = &fmri.as_bytes()[..80];
+        assert_eq!(w.continues(fmri, b"Z"), Some(Cut::Hard));
+        assert_eq!(w.continues(fmri, b"T160038Z"), Some(Cut::Hard));
+        // After words, a capitalised word alone is a record (a shell's `Killed`).
+        assert_eq!(w.continues(prev, b"Killed"), None);
     }
 
     #[test]
@@ -435,6 +525,24 @@ mod tests {
             Some(Cut::Either)
         );
         assert_eq!(w.continues(words.as_bytes(), b"Attaching..."), None);
+        // A word, then a path: a mail client drops the blank, a terminal keeps none.
+        let at = "pkg update-format: The configuration data for the image rooted at";
+        let w = widths(&[at]);
+        assert_eq!(w.continues(at.as_bytes(), b"/zones/db1/root is empty."), Some(Cut::Either));
+    }
+
+    #[test]
+    fn a_token_wider_than_the_margin_is_no_terminal_s_cut() {
+        // Dated lines all as wide as each other look like a terminal's cut…
+        let dated =
+            |s: &str| format!("[Fri Jan 16 07:45:39 UTC 2015]   Updating non-global zone: {s}");
+        let mut w = widths(&[&dated("Linking"), &dated("Syncing"), &dated("Sharing")]);
+        let prev = b"        Reason:  This version is excluded by a freeze on";
+        let next = b"web/server/apache-22 at version 2.2.22";
+        assert_eq!(w.continues(prev, next), None);
+        // … until a token alone sticks out beyond them: a word-wrapper's margin.
+        w.see(b"pkg://solaris/consolidation/userland/userland-incorporation@0.5.11-0.175.2");
+        assert_eq!(w.continues(prev, next), Some(Cut::Word));
     }
 
     #[test]

@@ -161,9 +161,17 @@ impl Diagnosis {
 }
 
 /// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
-const OUTSIDE_THE_IMAGE: [&str; 13] = [
+const OUTSIDE_THE_IMAGE: [&str; 18] = [
     // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
     "zone-busy",
+    // Who runs zoneadm and where, a global-zone process in the zone root, the publishers'
+    // signature policy: the operator's to fix.
+    "not-privileged",
+    "zoneadm-wrong-context",
+    "zone-root-busy",
+    "signature-policy-failed",
+    // A faulted pool or device.
+    "io-error",
     // zoneadm's own checks of the zone's configuration, and another host's claim on it.
     "zone-verify-failed",
     "zone-in-use-elsewhere",
