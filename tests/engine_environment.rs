@@ -420,3 +420,90 @@ fn an_attach_whose_download_fails_once_is_repeated_not_escalated() {
     assert_eq!(s["attempts"], 2, "{s}");
     assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
 }
+
+/// Round s F3, F1: an attach that fails once on pkg's own one-line I/O error, or on a
+/// publisher's catalog whose parts do not fit together, may pass: it is attached again, as
+/// the same error in a traceback is (before, the I/O error stopped the run at once, and the
+/// catalog made auto fall back to image-update, which took the zone past the global zone).
+#[test]
+fn an_attach_failing_once_on_an_io_error_or_an_inconsistent_catalog_is_attached_again() {
+    let world =
+        std::fs::read_to_string(sim_support::world("s11express-release-repo-also-serves-175"))
+            .unwrap();
+    for said in [
+        "pkg install: [Errno 5] I/O error",
+        "pkg install: Catalog file 'catalog.base.C' is invalid.\nUse 'pkg refresh --full' to \
+         retrieve a fresh copy of the catalog.",
+    ] {
+        let fault = format!(
+            "[[faults]]\ncommand = \"zoneadm attach\"\nnth = 1\nexit = 1\nstdout = \"\"\"\
+             [Tue Nov 15 10:30:00 UTC 2011] Log File: /var/tmp/db01.attach_log.Zz9Yy8\n\
+             [Tue Nov 15 10:30:05 UTC 2011]   Updating non-global zone: Output follows\n\
+             {said}\n[Tue Nov 15 10:30:09 UTC 2011] ERROR: Could not update attaching zone\n\
+             [Tue Nov 15 10:30:09 UTC 2011]                     Result: Attach Failed.\n\"\"\"\n"
+        );
+        let sim = Sim::from_text(&format!("{world}\n{fault}"));
+        let (events, code) = run(&sim, &["--yes", "db01"], &[]);
+        let s = events.last().unwrap();
+        assert_eq!(code, Some(0), "{said}: {s}");
+        assert_eq!(steps(&events), ["snapshot", "attach", "re-attach"], "{said}: {s}");
+        assert!(!ran(&sim, "image-update"), "{said}");
+    }
+}
+
+/// Round s F1: image-update has no upper bound; where the zone's own publishers offer a
+/// newer release than the global zone runs, it is undone (pkg never downgrades, so that zone
+/// could only be re-created). Before, it was kept and auto then called for image-create.
+#[test]
+fn an_image_update_past_the_global_zone_is_undone() {
+    let sim = Sim::from_file(&sim_support::world("s11express-release-repo-also-serves-175"));
+    let root = sim.root("db01");
+    let before = sim.run("pkg", &["-R", &root, "list", "-H"]).stdout;
+    let (events, code) = run(&sim, &["--yes", "--strategy", "image-update", "db01"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(1), "{s}");
+    let end = events.iter().find(|e| e["event"] == "step-end" && e["name"] == "image-update");
+    let detail = end.map(|e| e["detail"].to_string()).unwrap_or_default();
+    assert!(detail.contains("past the global zone's 151"), "{events:#?}");
+    assert_eq!(sim.run("pkg", &["-R", &root, "list", "-H"]).stdout, before);
+}
+
+/// Round s F2: an installed package held to the zone's sticky publisher, which answers: no
+/// rung of ours makes it non-sticky, so the run stops and says so, and neither unsets the
+/// publisher (zone-publishers said it could not be reached) nor uninstalls the package.
+#[test]
+fn a_package_held_to_a_sticky_publisher_stops_the_run_and_unsets_nothing() {
+    let sim = Sim::from_file(&sim_support::world("openindiana-sticky-site-publisher"));
+    let (events, code) = run(&sim, &["--yes", "web1"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(1), "{s}");
+    assert_eq!(steps(&events), ["snapshot", "attach"], "{s}");
+    assert!(s["message"].as_str().unwrap().contains("publisher-sticky"), "{s}");
+    let p = sim.run("pkg", &["-R", &sim.root("web1"), "publisher", "-H"]).stdout;
+    assert!(p.contains("localbuild"), "{p}");
+    let listed = sim.run("pkg", &["-R", &sim.root("web1"), "list", "-H"]).stdout;
+    assert!(listed.contains("web/server/nginx"), "{listed}");
+}
+
+/// Round s F1: the operator's fresh failed attach says the zone is newer than the global zone,
+/// but its image is older now (rolled back since): the log predates the image, and the run
+/// starts with the plain attach (before, it went straight to image-create).
+#[test]
+fn a_log_calling_the_zone_newer_than_its_image_is_is_stale() {
+    let sim = Sim::from_file(&sim_support::world("s11express-release-repo-also-serves-175"));
+    sim.detach("db01");
+    std::fs::create_dir_all(sim.dir.join("var/tmp")).unwrap();
+    std::fs::write(
+        sim.dir.join("var/tmp/db01.attach_log.Zz9Yy8"),
+        "[Tue Nov 15 10:30:00 UTC 2011] Log File: /var/tmp/db01.attach_log.Zz9Yy8\n\
+         [Tue Nov 15 10:30:05 UTC 2011] ERROR: Zone is uprev of global zone\n\
+         [Tue Nov 15 10:30:09 UTC 2011]                     Result: Attach Failed.\n",
+    )
+    .unwrap();
+    let (events, code) = run(&sim, &["--yes", "--allow-destructive", "db01"], &[]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    let keys: Vec<&Value> = events.iter().map(|e| &e["key"]).filter(|k| !k.is_null()).collect();
+    assert!(events.iter().any(|e| e["key"] == "attach.previous-failure-stale"), "{keys:?}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+}

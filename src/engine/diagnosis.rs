@@ -69,7 +69,8 @@ impl Diagnosis {
                     d.packages.push(stem);
                 }
             }
-            for p in &f.publishers {
+            // Publishers that fail; a sticky one answers (it only lacks the new version).
+            for p in f.publishers.iter().filter(|_| !NOT_FAILING.contains(&f.key.as_str())) {
                 if !d.publishers.contains(p) {
                     d.publishers.push(p.clone());
                 }
@@ -132,7 +133,12 @@ impl Diagnosis {
     /// image or publishers, so none of them can get past it (re-creating the image would only
     /// destroy metadata for nothing; on a full pool every rung's snapshot makes it worse).
     pub fn outside_the_image(&self) -> Option<&str> {
-        self.keys.iter().map(String::as_str).find(|k| OUTSIDE_THE_IMAGE.contains(k))
+        self.keys.iter().map(String::as_str).find(|k| Self::is_outside(k))
+    }
+
+    /// Whether analysis key `k` is a cause outside the image.
+    pub fn is_outside(k: &str) -> bool {
+        OUTSIDE_THE_IMAGE.contains(&k)
     }
 
     /// The global zone's first-ranked publisher (`primary`) could not be reached: every
@@ -160,8 +166,11 @@ impl Diagnosis {
     }
 }
 
+/// Analysis rule keys whose publisher is named, not as failing.
+const NOT_FAILING: [&str; 1] = ["publisher-sticky"];
+
 /// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
-const OUTSIDE_THE_IMAGE: [&str; 18] = [
+const OUTSIDE_THE_IMAGE: [&str; 19] = [
     // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
     "zone-busy",
     // Who runs zoneadm and where, a global-zone process in the zone root, the publishers'
@@ -170,6 +179,10 @@ const OUTSIDE_THE_IMAGE: [&str; 18] = [
     "zoneadm-wrong-context",
     "zone-root-busy",
     "signature-policy-failed",
+    // An installed package held to a sticky publisher of the zone's: `set-publisher
+    // --non-sticky` is the fix, which no rung makes (zone-publishers would unset a publisher
+    // that answers, uninstall remove an application that may stay).
+    "publisher-sticky",
     // A faulted pool or device.
     "io-error",
     // zoneadm's own checks of the zone's configuration, and another host's claim on it.

@@ -34,6 +34,12 @@ const INTERRUPTED: &str = "interrupted";
 /// pkg had just fetched in the same operation.
 const DOWNLOAD: &str = "repository-transfer-failed";
 
+/// Analysis key of a publisher's catalog whose parts do not fit together.
+const CATALOG: &str = "catalog-inconsistent";
+
+/// Analysis key of pkg's own I/O error line (`[Errno 5] I/O error`).
+const IO_ERROR: &str = "io-error";
+
 /// Analysis keys of a transport failure: pkg could not reach a repository.
 const TRANSPORT: [&str; 3] =
     ["publisher-unreachable", "publisher-unreachable-gz", "publisher-unreachable-zone"];
@@ -59,6 +65,9 @@ pub enum Cause {
     /// a timeout, a proxy): the repository answered in that very operation, and no rung can
     /// change where the packages come from.
     Download,
+    /// A publisher's catalog did not fit together (a stale mirror or proxy, a damaged copy):
+    /// the next refresh may get a consistent one; no rung changes what the catalog is.
+    Catalog,
 }
 
 /// One command's failure outside the image.
@@ -83,6 +92,7 @@ impl Failure {
                 | Cause::Interrupted
                 | Cause::Transport { .. }
                 | Cause::Download
+                | Cause::Catalog
         )
     }
 
@@ -114,6 +124,9 @@ impl Failure {
                  global zone uses)"
                     .into()
             }
+            Cause::Catalog => "once `pkg refresh --full` (in the global zone, and with -R for the \
+                               zone image) gets a consistent catalog"
+                .into(),
         }
     }
 
@@ -140,6 +153,10 @@ impl Failure {
             Cause::Download => format!(
                 "`{c}` could not download the packages' files from a repository whose catalog \
                  it had just fetched (not an answer about the image): {said}"
+            ),
+            Cause::Catalog => format!(
+                "`{c}` got a publisher's catalog whose parts do not fit together (a stale \
+                 mirror or proxy, a damaged copy; not an answer about the image): {said}"
             ),
         }
     }
@@ -179,7 +196,12 @@ pub fn of_error(spec: &CommandSpec, e: &CommandError) -> Option<Failure> {
 /// caller).
 pub fn of_diagnosis(d: &Diagnosis, command: &str) -> Option<Failure> {
     let said = d.reasons.first().cloned().unwrap_or_default();
-    let cause = if let Some(k) = d.outside_the_image() {
+    let cause = if d.keys.iter().any(|k| k == IO_ERROR)
+        && d.keys.iter().all(|k| k == IO_ERROR || !Diagnosis::is_outside(k))
+    {
+        // pkg's own "[Errno 5] I/O error" line: may pass, as the same error in a traceback.
+        Cause::Io
+    } else if let Some(k) = d.outside_the_image() {
         Cause::Outside(k.to_string())
     } else if d.keys.iter().any(|k| k == PKG_CRASHED) {
         Cause::Crashed
@@ -187,6 +209,8 @@ pub fn of_diagnosis(d: &Diagnosis, command: &str) -> Option<Failure> {
         Cause::Interrupted
     } else if d.keys.iter().any(|k| k == DOWNLOAD) && d.only_because_of(&[DOWNLOAD]) {
         Cause::Download
+    } else if d.keys.iter().any(|k| k == CATALOG) && d.only_because_of(&[CATALOG]) {
+        Cause::Catalog
     } else if d.keys.iter().any(|k| TRANSPORT.contains(&k.as_str()))
         // Not when another inhibiting cause stands beside it (a certificate, an incomplete
         // repository, a solver answer): then the failure is not only the connection.
@@ -225,7 +249,9 @@ fn of_text(text: &str, crashed: bool) -> Option<Cause> {
         return Some(Cause::Io);
     }
     match of_diagnosis(&d?, "")?.cause {
-        c @ (Cause::Outside(_) | Cause::Transport { .. } | Cause::Download) => Some(c),
+        c @ (Cause::Outside(_) | Cause::Transport { .. } | Cause::Download | Cause::Catalog) => {
+            Some(c)
+        }
         _ => None,
     }
 }

@@ -913,19 +913,27 @@ impl Run {
             self.last_log = None;
             return;
         }
-        // Every package it names is gone from the image since (uninstalled by hand): the log
-        // predates the image, and acting on it would climb past a plain attach that may pass.
-        if !d.packages.is_empty()
-            && !d.packages.iter().any(|p| self.facts.zone_packages.contains(p))
-        {
+        // Every package it names is gone from the image since (uninstalled by hand), or it
+        // calls the zone newer than the global zone while the image is older now (rolled
+        // back): the log predates the image, and acting on it would climb past a plain attach
+        // that may pass (a zone "newer" calls for image-create alone).
+        let gone = !d.packages.is_empty()
+            && !d.packages.iter().any(|p| self.facts.zone_packages.contains(p));
+        let no_longer_newer = d.zone_newer_than_gz()
+            && matches!((self.facts.zone_build(), self.facts.gz_build()), (Some(z), Some(g)) if z <= g);
+        if gone || no_longer_newer {
+            let on = if gone {
+                format!("on {}, which the zone no longer has installed", d.packages.join(", "))
+            } else {
+                "calling the zone newer than the global zone, which its image no longer is"
+                    .to_string()
+            };
             self.emit(Event::Finding(
                 Finding::info(
                     "attach.previous-failure-stale",
                     format!(
-                        "the zone's last attach -u failed {minutes} min ago on {}, which the \
-                         zone no longer has installed: the image changed since, so the plain \
-                         attach comes first",
-                        d.packages.join(", ")
+                        "the zone's last attach -u failed {minutes} min ago {on}: the image \
+                         changed since, so the plain attach comes first"
                     ),
                 )
                 .detail(path.display().to_string()),

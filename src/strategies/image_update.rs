@@ -1,5 +1,6 @@
 //! `image-update`: `pkg -R ROOT image-update -v` (`update -v` where the playbook says so):
-//! the image moves to the newest build its own publishers offer.
+//! the image moves to the newest build its own publishers offer. One past the global zone's
+//! (pkg never downgrades, and no attach brings it back) is undone.
 
 use super::{Applied, Input, Strategy, StrategyName, run_pkg, tail};
 use crate::commands::pkg::PlanOptions;
@@ -16,6 +17,19 @@ impl ImageUpdate {
         } else {
             zp.update_spec(&opts, &[])
         }
+    }
+}
+
+impl ImageUpdate {
+    /// The zone's build after the update and the global zone's, when the update went past it
+    /// (its own publishers offer a newer release than the global zone runs).
+    fn past_the_gz(input: &Input, exec: &Exec) -> Option<(u64, u64)> {
+        let gb = input.facts.gz_build()?;
+        let entire = crate::commands::Fmri::stem("entire").ok()?;
+        let zp = input.facts.zone_pkg();
+        let now = crate::commands::pkg::installed_fmri(&exec.runner, &zp, &entire).ok()??;
+        let b = now.version.as_ref()?.os_build()?;
+        (b > gb).then_some((b, gb))
     }
 }
 
@@ -37,7 +51,14 @@ impl Strategy for ImageUpdate {
             return Ok(Applied::Changed { detail: "dry run".into(), findings: vec![] });
         };
         Ok(match out.code {
-            Some(0) => Applied::Changed { detail: "image updated".into(), findings: vec![] },
+            Some(0) => match Self::past_the_gz(input, exec) {
+                // pkg never downgrades: an image newer than the global zone never attaches.
+                Some((b, gb)) => Applied::NotSolvable(format!(
+                    "the update took the zone to build {b}, past the global zone's {gb}: an \
+                     attach cannot bring it back down (undone)"
+                )),
+                None => Applied::Changed { detail: "image updated".into(), findings: vec![] },
+            },
             Some(4) => Applied::NothingToDo("no newer build in the zone's own publishers".into()),
             _ => Applied::NotSolvable(tail(&out)),
         })
