@@ -478,7 +478,11 @@ fn a_package_held_to_a_sticky_publisher_stops_the_run_and_unsets_nothing() {
     let s = events.last().unwrap();
     assert_eq!(code, Some(1), "{s}");
     assert_eq!(steps(&events), ["snapshot", "attach"], "{s}");
-    assert!(s["message"].as_str().unwrap().contains("publisher-sticky"), "{s}");
+    let m = s["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("stopped on a cause outside the zone's package image (publisher-sticky)"),
+        "{s}"
+    );
     let p = sim.run("pkg", &["-R", &sim.root("web1"), "publisher", "-H"]).stdout;
     assert!(p.contains("localbuild"), "{p}");
     let listed = sim.run("pkg", &["-R", &sim.root("web1"), "list", "-H"]).stdout;

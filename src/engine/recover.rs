@@ -2594,10 +2594,16 @@ impl Run {
                 ran.push(&st.name);
             }
         }
-        let mut m = if ran.is_empty() {
-            "no strategy could be applied".to_string()
-        } else {
-            format!("no remaining strategy is worth trying (tried: {})", ran.join(", "))
+        let outside = self.diagnosis.as_ref().and_then(|d| d.outside_the_image());
+        let mut m = match outside {
+            // Not for want of a strategy: the cause is the operator's to fix.
+            Some(k) => format!(
+                "stopped on a cause outside the zone's package image ({k}), which no strategy \
+                 fixes (tried: {})",
+                if ran.is_empty() { "nothing".to_string() } else { ran.join(", ") }
+            ),
+            None if ran.is_empty() => "no strategy could be applied".to_string(),
+            None => format!("no remaining strategy is worth trying (tried: {})", ran.join(", ")),
         };
         if !self.skipped.is_empty() {
             let skipped: Vec<&str> = self.skipped.iter().map(|s| s.as_str()).collect();
