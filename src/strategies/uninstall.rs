@@ -31,7 +31,7 @@ impl Uninstall {
                 Some(proven.chain(obsolete.unwrap_or_default()).collect())
             }
             // After its step, what the log names, as an administrator reading it would.
-            (None, Some(d)) => Some(d.packages.iter().chain(&d.unavailable).cloned().collect()),
+            (None, Some(d)) => Some(d.packages.clone()),
             (None, None) => None,
         };
         if let Some(named) = &named {
@@ -70,14 +70,10 @@ impl Uninstall {
         out.retain(|p| !input.playbook.is_core(p));
         out
     }
-}
 
-/// Why uninstall has nothing to remove.
-const NOTHING_BLOCKS: &str = "no installed, non-core package blocks the solver";
-
-impl Uninstall {
     /// What the blind ladder's uninstall keeps until its step has been tried (a rename the
-    /// global zone's catalogs record) and removes after it.
+    /// global zone's catalogs record, a package the failed attach names without proving it
+    /// gone) and removes after it.
     pub fn waiting_for_step(input: &Input) -> Vec<String> {
         let before = Self::candidates(&Input { rename_step_ahead: true, ..*input });
         let after = Self::candidates(&Input { rename_step_ahead: false, ..*input });
@@ -100,6 +96,9 @@ impl Uninstall {
         }
     }
 }
+
+/// Why uninstall has nothing to remove.
+const NOTHING_BLOCKS: &str = "no installed, non-core package blocks the solver";
 
 fn stem_of(printed: &str) -> String {
     Fmri::parse(printed.trim()).map(|f| f.name).unwrap_or_else(|_| printed.trim().to_string())
