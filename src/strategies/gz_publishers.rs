@@ -405,8 +405,9 @@ pub struct RestoreReport {
 }
 
 impl RestoreReport {
-    /// Says which publishers someone else removed from, or set again in, the global zone
-    /// during the run (left so: that is the operator's change, not the run's to undo).
+    /// Says which publishers someone else removed from, set again in, changed in or added to
+    /// the global zone during the run (left so: that is the operator's change, not the run's
+    /// to undo).
     pub fn by_others_findings(&self) -> Vec<crate::engine::findings::Finding> {
         use crate::engine::findings::{Finding, Severity};
         let mut found = Vec::new();
