@@ -483,6 +483,9 @@ fn a_package_held_to_a_sticky_publisher_stops_the_run_and_unsets_nothing() {
         m.starts_with("stopped on a cause outside the zone's package image (publisher-sticky)"),
         "{s}"
     );
+    // The analysis' own advice comes with it.
+    let next = s["next_steps"].to_string();
+    assert!(next.contains("set-publisher --non-sticky localbuild"), "{s}");
     let p = sim.run("pkg", &["-R", &sim.root("web1"), "publisher", "-H"]).stdout;
     assert!(p.contains("localbuild"), "{p}");
     let listed = sim.run("pkg", &["-R", &sim.root("web1"), "list", "-H"]).stdout;

@@ -28,6 +28,10 @@ pub struct Diagnosis {
     pub reasons: Vec<String>,
     /// Keys of the findings (for the journal and tests).
     pub keys: Vec<String>,
+    /// The analysis' next commands for its first cause outside the image (what the operator
+    /// runs before `resume`).
+    #[serde(skip)]
+    pub outside_next: Vec<String>,
 }
 
 impl Diagnosis {
@@ -53,6 +57,9 @@ impl Diagnosis {
         }
         for f in &r.findings {
             d.keys.push(f.key.clone());
+            if d.outside_next.is_empty() && Self::is_outside(&f.key) {
+                d.outside_next = f.next_commands.clone();
+            }
             if f.inhibitor {
                 d.reasons.push(format!("{} ({})", f.title, f.key));
             }

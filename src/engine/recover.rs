@@ -2688,6 +2688,12 @@ impl Run {
                     ));
                     packages_removed = self.packages_gone();
                 }
+                // What the analysis says to run about that cause (a log's own advice).
+                if let Some(d) = &self.diagnosis {
+                    for c in d.outside_next.iter().take(3) {
+                        next_steps.push(format!("as the analysis of the attach log says: {c}"));
+                    }
+                }
                 next_steps.push(format!("{until}: {resume}   (goes on from where it stopped)"));
                 if self.pre.is_some() && !self.untouched() {
                     next_steps.push(format!("or return to the start: zonerescue rollback {zone}"));
