@@ -913,7 +913,8 @@ fn resume_after_kills(scn: &str, want: &[&str]) {
     let kills = (2..=steps).map(|k| ("step-start", k)).chain([("command-start", attach)]);
     for (event, k) in kills {
         let sim = sim_support::Sim::from_text(scn);
-        assert_eq!(run_killed_at_step(&sim.dir, "db01", event, k), k);
+        // Auto, as the uninterrupted run it is compared with (whatever ZR_KILL_STRATEGY says).
+        assert_eq!(run_killed(&sim.dir, "db01", "auto", event, k), k);
         let label = format!("{want:?}: killed at {event} #{k}");
         let out = resume(&sim.dir, "db01");
         let ev = events(&out.stdout);
