@@ -186,8 +186,8 @@ impl Strategy for Incremental {
         let mut all = candidates(input);
         if all.is_empty() && hidden_own_configuration(input) {
             own_config = true;
-            match exec.change(&zp.use_system_repo_spec(false))? {
-                None => {
+            match use_own_configuration(exec, &zp)? {
+                Ok(false) => {
                     return Ok(Applied::Changed {
                         detail: "would switch the zone to its own publisher configuration and \
                                  step from the builds its origins offer"
@@ -195,13 +195,12 @@ impl Strategy for Incremental {
                         findings: vec![],
                     });
                 }
-                Some(out) if !out.success() => {
+                Err(said) => {
                     return Ok(Applied::NotSolvable(format!(
-                        "pkg did not switch the zone to its own publisher configuration: {}",
-                        pkg_message(&out.stderr)
+                        "pkg did not switch the zone to its own publisher configuration: {said}"
                     )));
                 }
-                Some(_) => all = own_origin_candidates(input, exec, &zp)?,
+                Ok(true) => all = own_origin_candidates(input, exec, &zp)?,
             }
         }
         for c in all {
@@ -214,14 +213,11 @@ impl Strategy for Incremental {
             // (the next attach switches the system repository back on).
             if !own_config && served_by_system_repository(input, &c.publisher) {
                 own_config = true;
-                if let Some(out) = exec.change(&zp.use_system_repo_spec(false))?
-                    && !out.success()
-                {
+                if let Err(said) = use_own_configuration(exec, &zp)? {
                     return Ok(Applied::NotSolvable(format!(
                         "the zone's publisher {} is the system repository's, and pkg did not \
-                         switch the zone to its own publisher configuration: {}",
-                        c.publisher,
-                        pkg_message(&out.stderr)
+                         switch the zone to its own publisher configuration: {said}",
+                        c.publisher
                     )));
                 }
             }
@@ -333,6 +329,19 @@ impl Strategy for Incremental {
         }
         Ok(Applied::NotSolvable(format!("no intermediate build solves: {}", tried.join("; "))))
     }
+}
+
+/// `pkg -R ROOT set-property use-system-repo false`: `Ok(true)` once switched, `Ok(false)` in
+/// a dry run, `Err(what pkg said)` when it refused.
+fn use_own_configuration(
+    exec: &Exec,
+    zp: &crate::commands::pkg::Pkg,
+) -> anyhow::Result<Result<bool, String>> {
+    Ok(match exec.change(&zp.use_system_repo_spec(false))? {
+        None => Ok(false),
+        Some(out) if !out.success() => Err(pkg_message(&out.stderr)),
+        Some(_) => Ok(true),
+    })
 }
 
 /// Whether the zone's publishers are the system repository's (Solaris 11 after an attach), so
