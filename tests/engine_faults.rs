@@ -195,6 +195,31 @@ fn a_zone_that_cannot_be_detached_keeps_its_image() {
     assert_eq!(d.state(ZONE), "installed");
 }
 
+#[test]
+fn a_plain_attach_whose_detach_failed_was_not_applied() {
+    // The first detach finds the zone root busy: no attach ran, so the plain attach rung did
+    // nothing (before: "applied; attach still fails", strategies_applied ["attach"], with
+    // 0 attempts). Once the root is free (the fault struck once), resume's attach is it.
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-minor-update")).unwrap();
+    let d = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\n\
+         stderr = \"cannot unmount '/zones/db01/root': Device busy\\nzoneadm: zone 'db01': \
+         unable to unmount /zones/db01/root.\"\n"
+    ));
+    let (events, code) = sim_support::rescue_json(&d.dir, "db01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(1), Some("failed")), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!([]), "{s}");
+    assert_eq!(s["attempts"], 0, "{s}");
+    let end = events.iter().find(|e| e["event"] == "step-end" && e["name"] == "attach").unwrap();
+    assert_eq!(end["outcome"], "failed", "{end}");
+    assert_eq!(d.state("db01"), "installed");
+    let (events, code) = sim_support::rescue_json(&d.dir, "db01", &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+}
+
 /// The pre-rescue and uninstall snapshots pass; the attach's own pkg update then finds no
 /// space: auto stops there (no rung frees space) instead of climbing to image-update.
 const OUT_OF_SPACE_IN_THE_ATTACH: Case = Case {

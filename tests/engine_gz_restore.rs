@@ -507,6 +507,8 @@ fn a_publisher_the_operator_removes_during_the_attach_stays_removed() {
         + "\n[[faults]]\ncommand = \"zoneadm attach\"\nhang_s = 40\n";
     let sim = Sim::from_text(&text);
     let events = attached_despite(&sim, "web", || sim.run("pkg", &["unset-publisher", "site"]));
+    let s = events.last().unwrap();
+    assert_eq!(s["gz_publishers_changed_by_others"], serde_json::json!(["site"]), "{s}");
     let f = finding(&events, "gz-publishers.removed-during-run").expect("said");
     assert!(f["title"].as_str().unwrap().contains("site"), "{f}");
     let now = gz_publishers(&sim);

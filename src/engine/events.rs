@@ -145,6 +145,10 @@ pub struct Summary {
     pub zone_state: Option<String>,
     /// GZ publisher configuration equals the one found at the start (None: never touched).
     pub gz_publishers_intact: Option<bool>,
+    /// Global-zone publishers someone else changed while the run had simplified them: left
+    /// as he set them (not counted against `gz_publishers_intact`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gz_publishers_changed_by_others: Vec<String>,
     pub message: String,
     /// Commands a human can use next (rollback, inspection).
     pub next_steps: Vec<String>,
@@ -201,6 +205,7 @@ mod tests {
             pre_snapshot: None,
             zone_state: Some("installed".into()),
             gz_publishers_intact: Some(true),
+            gz_publishers_changed_by_others: vec![],
             message: String::new(),
             next_steps: vec![],
             packages_removed: vec![],

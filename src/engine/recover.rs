@@ -661,6 +661,7 @@ fn summary_only(zone: &str, run_id: &str, result: RunResult, message: String) ->
         pre_snapshot: None,
         zone_state: None,
         gz_publishers_intact: None,
+        gz_publishers_changed_by_others: vec![],
         message,
         next_steps: vec![],
         packages_removed: vec![],
@@ -1605,7 +1606,13 @@ impl Run {
         )?;
         let end = self.attach_after(&[])?;
         let (outcome, detail) = match &end {
-            Some((RunResult::Attached, _)) => (StepOutcome::Done, "zone attached".to_string()),
+            Some((RunResult::Attached, _)) => {
+                // With no rung applied before it, this plain attach -u is what fixed the zone.
+                if self.applied.is_empty() {
+                    self.applied.push(StrategyName::Attach);
+                }
+                (StepOutcome::Done, "zone attached".to_string())
+            }
             Some((_, why)) => (StepOutcome::Failed, why.clone()),
             None => (
                 StepOutcome::AttachFailed,
@@ -2126,10 +2133,7 @@ impl Run {
             return Ok(());
         }
         for (n, _) in open {
-            if let Some(i) = self.applied.iter().rposition(|a| *a == StrategyName::GzPublishers) {
-                self.applied.remove(i);
-            }
-            self.simplify_gz = self.applied.contains(&StrategyName::GzPublishers);
+            self.unapply(&[(StrategyName::GzPublishers, n, String::new())]);
             let why = "not applied: the run stopped before the attach it acts around";
             self.end_rung(n, StrategyName::GzPublishers, StepOutcome::Skipped, why, why)?;
         }
@@ -2314,6 +2318,7 @@ impl Run {
             return interrupted(self);
         };
         self.exec.take_environment();
+        let attempts_before = self.attempts;
         let attached = match self.attach_attempt() {
             Ok(a) => a,
             // The attach ran out its time limit (or the like): no rung is tried for it.
@@ -2321,7 +2326,14 @@ impl Run {
                 let Some(f) = self.environment_failure() else { return Err(e) };
                 drop(host);
                 let why = f.describe();
-                self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &why)?;
+                if self.attempts == attempts_before && self.only_around_an_attach(steps) {
+                    // The detach failed: no attach ran, so rungs that act only around one
+                    // did nothing.
+                    self.unapply(steps);
+                    self.end_steps(steps, StepOutcome::Failed, Some(&why), &why)?;
+                } else {
+                    self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &why)?;
+                }
                 let m = format!("stopped: {why}; that lies outside the zone's package image");
                 self.stop_at_attach(f);
                 return Ok(Some((RunResult::Failed, m)));
@@ -2347,6 +2359,21 @@ impl Run {
         let said = format!("attach still fails: {why}");
         self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &said)?;
         Ok(None)
+    }
+
+    /// Whether every rung of `steps` acts only around the attach (changes nothing by itself).
+    fn only_around_an_attach(&self, steps: &[(StrategyName, u32, String)]) -> bool {
+        steps.iter().all(|(s, ..)| matches!(s, StrategyName::Attach | StrategyName::GzPublishers))
+    }
+
+    /// Takes `steps`' rungs off the applied list.
+    fn unapply(&mut self, steps: &[(StrategyName, u32, String)]) {
+        for (s, ..) in steps {
+            if let Some(i) = self.applied.iter().rposition(|a| a == s) {
+                self.applied.remove(i);
+            }
+        }
+        self.simplify_gz = self.applied.contains(&StrategyName::GzPublishers);
     }
 
     /// Rungs that applied but get no attach: done, with why none followed.
@@ -2893,6 +2920,7 @@ impl Run {
             pre_snapshot: self.pre.clone(),
             zone_state: state.map(|s: ZoneState| s.as_str().to_string()),
             gz_publishers_intact: self.gz_intact,
+            gz_publishers_changed_by_others: self.gz_changed_by_others.clone(),
             message,
             next_steps,
             packages_removed,

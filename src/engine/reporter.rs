@@ -302,14 +302,8 @@ impl Reporter {
                     s.push_str(&format!("\n  zone state now: {st}"));
                 }
                 if let Some(intact) = sum.gz_publishers_intact {
-                    s.push_str(&format!(
-                        "\n  global-zone publishers: {}",
-                        if intact {
-                            "as they were"
-                        } else {
-                            "DIFFERENT from the start (see above)"
-                        }
-                    ));
+                    let state = gz_publishers_state(intact, &sum.gz_publishers_changed_by_others);
+                    s.push_str(&format!("\n  global-zone publishers: {state}"));
                 }
                 for snap in &sum.snapshots {
                     s.push_str(&format!("\n  snapshot kept: {snap}"));
@@ -320,6 +314,19 @@ impl Reporter {
                 Some(s)
             }
         }
+    }
+}
+
+/// The summary's word on the global zone's publishers, which this run changed.
+fn gz_publishers_state(intact: bool, changed_by_others: &[String]) -> String {
+    match (intact, changed_by_others.is_empty()) {
+        (false, _) => "DIFFERENT from the start (see above)".into(),
+        (true, true) => "as they were".into(),
+        // "As they were" holds only for what the run itself changed.
+        (true, false) => format!(
+            "restored, but for {}: changed by someone else during the run, left as set",
+            changed_by_others.join(", ")
+        ),
     }
 }
 
@@ -430,6 +437,14 @@ mod tests {
             evidence: vec!["contrib is disabled".into()],
         };
         assert_eq!(r.on_screen(&keyless), None);
+    }
+
+    #[test]
+    fn publishers_someone_else_changed_are_not_called_as_they_were() {
+        assert_eq!(gz_publishers_state(true, &[]), "as they were");
+        let s = gz_publishers_state(true, &["solaris".into()]);
+        assert!(s.starts_with("restored, but for solaris: changed by someone else"), "{s}");
+        assert!(gz_publishers_state(false, &["solaris".into()]).starts_with("DIFFERENT"));
     }
 
     #[test]
