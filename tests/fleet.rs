@@ -190,6 +190,24 @@ fn unreachable_repository_is_reported_and_rescued_zone_is_fine() {
     assert!(zone(&r, "web02")["findings"].as_array().unwrap().is_empty());
 }
 
+/// Round s minor: after mail01's rescue its GZ still has the dead disabled publisher that
+/// made its plain attach fail. The zone is fine: no remedy is recommended for it (before:
+/// `gz-publishers*` beside `fine`).
+#[test]
+fn a_fine_zone_gets_no_recommended_remedy() {
+    let d = init("s11express-disabled-gz-publisher.toml");
+    let out = zr(d.path(), &["--json", "--strategy", "auto", "mail01"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let (code, json) = all_read_only(d.path(), &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let z = zone(&r, "mail01");
+    assert_eq!((code, z["status"].as_str()), (0, Some("fine")), "{z}");
+    assert_eq!((&z["recommended"], &z["predicted"]), (&Value::Null, &serde_json::json!([])), "{z}");
+    let (_, table) = all_read_only(d.path(), &[]);
+    let row = table.lines().find(|l| l.starts_with("mail01")).unwrap();
+    assert!(!row.contains("gz-publishers"), "{table}");
+}
+
 #[test]
 fn zones_that_cannot_be_listed_are_refused_with_one_json_object() {
     let d = tempfile::tempdir().unwrap();

@@ -351,6 +351,12 @@ fn examine(
         (_, Some(true)) => (ZoneStatus::Fine, "installed and in step with the global zone".into()),
         (_, None) => (ZoneStatus::Fine, "installed (entire versions unknown)".into()),
     };
+    if z.status == ZoneStatus::Fine {
+        // Nothing to rescue: an old log's strategy or a predicted remedy (say, for a dead
+        // disabled GZ publisher the attach went past) would read as advice to apply one.
+        z.recommended = None;
+        z.predicted.clear();
+    }
     z
 }
 
