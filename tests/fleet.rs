@@ -208,6 +208,29 @@ fn a_fine_zone_gets_no_recommended_remedy() {
     assert!(!row.contains("gz-publishers"), "{table}");
 }
 
+/// Round s minor: a run stopped on an I/O error in the attach. `--all` says to resume once
+/// that is fixed (before: only `zonerescue resume db01`, which meets the error again).
+#[test]
+fn a_run_stopped_on_a_cause_outside_the_image_is_resumed_once_that_is_fixed() {
+    let text = std::fs::read_to_string(scenario("s11express-minor-update.toml")).unwrap()
+        + "\n[[faults]]\ncommand = \"zoneadm attach\"\nexit = 1\nstderr = \"pkg install: \
+           [Errno 5] I/O error: '/zones/db01/root/var/pkg/state/installed/catalog.base.C'\"\n";
+    let d = sim_support::Sim::from_text(&text);
+    let out = zr(&d.dir, &["--yes", "db01"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    let (_, json) = all_read_only(&d.dir, &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let z = zone(&r, "db01");
+    assert_eq!(z["next"], "zonerescue resume db01   (once the I/O error is fixed)", "{z}");
+    let f = z["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "journal.last-run-unfinished")
+        .unwrap();
+    assert_eq!(f["remediation"], "continue it once the I/O error is fixed: zonerescue resume db01");
+}
+
 #[test]
 fn zones_that_cannot_be_listed_are_refused_with_one_json_object() {
     let d = tempfile::tempdir().unwrap();

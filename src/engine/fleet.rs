@@ -276,7 +276,9 @@ fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
             z.reason.push_str(", but the zone has been attached since: nothing to resume");
         } else {
             // The run itself said how to go on: a new rescue would start from its leftovers.
-            z.next = Some(format!("zonerescue resume {}", z.zone));
+            let until =
+                last.stopped_outside.as_ref().map_or(String::new(), |u| format!("   ({u})"));
+            z.next = Some(format!("zonerescue resume {}{until}", z.zone));
         }
     }
     z.findings.extend(found);

@@ -268,7 +268,12 @@ pub fn survey(last: &Journal, lock_holder: Option<i32>) -> Vec<Finding> {
                     last.run_id
                 ),
             )
-            .remediation(format!("continue it: zonerescue resume {zone}")),
+            .remediation(match &last.stopped_outside {
+                // It stopped on a cause outside the image: resuming before that is fixed
+                // only meets it again.
+                Some(until) => format!("continue it {until}: zonerescue resume {zone}"),
+                None => format!("continue it: zonerescue resume {zone}"),
+            }),
         );
     }
     found
