@@ -210,6 +210,19 @@ impl Facts {
         self.repositories.iter().find(|r| r.publisher == publisher && r.uri == uri)
     }
 
+    /// Whether `uri` is an origin of a publisher whose refresh failed in preflight: each of
+    /// its enabled origins failed (a refresh passes when any one answers).
+    pub fn origin_dead_at_start(&self, uri: &str) -> bool {
+        let norm = |o: &str| o.trim_end_matches('/').to_string();
+        let dead = |list: &[Publisher], names: &Option<Vec<String>>| {
+            list.iter()
+                .filter(|p| p.enabled && names.as_ref().is_some_and(|n| n.contains(&p.name)))
+                .any(|p| p.enabled_origins().any(|o| norm(o) == norm(uri)))
+        };
+        dead(&self.gz_publishers, &self.gz_unreachable)
+            || dead(&self.zone_publishers_at_start, &self.zone_unreachable)
+    }
+
     /// Whether this run saw the repositories a transport failure names answer: `origins`
     /// (when it names any: each one an origin that preflight's refresh or a rung's
     /// `set-publisher` reached), else `publishers` (each one refreshed in preflight). A

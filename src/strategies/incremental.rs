@@ -40,8 +40,11 @@ pub fn candidates(input: &Input) -> Vec<Candidate> {
         if build <= zb || build >= gb {
             return;
         }
-        // An earlier rung of this run found the repository dead, or without this build.
-        if f.repository(publisher, uri).is_some_and(|r| !r.may_offer(build)) {
+        // An earlier rung of this run (or preflight's refresh) found the repository dead, or
+        // without this build.
+        if f.repository(publisher, uri).is_some_and(|r| !r.may_offer(build))
+            || f.origin_dead_at_start(uri)
+        {
             return;
         }
         let c = Candidate { publisher: publisher.into(), uri: uri.into(), build, version };
@@ -548,6 +551,26 @@ mod tests {
         let input = rung_input(&facts, None, &pb, true);
         let plan = Incremental::default().commands(&input);
         assert!(!plan.iter().any(|l| l.contains("use-system-repo")), "{plan:#?}");
+    }
+
+    /// A zone-only publisher whose refresh failed in preflight is no step origin: before,
+    /// the plan listed re-adding it after zone-publishers had removed it (round r minor).
+    #[test]
+    fn an_origin_preflight_found_dead_is_no_candidate() {
+        let mut facts = b111();
+        let dead = "http://old.corp.example/legacy/";
+        facts.zone_publishers.push(publisher("legacy", dead, true));
+        facts.zone_publishers_at_start = facts.zone_publishers.clone();
+        facts.zone_offered_builds = vec![134];
+        let pb = Playbook::builtin(Platform::S11Express);
+        let has_dead = |facts: &crate::engine::facts::Facts| {
+            candidates(&rung_input(facts, None, &pb, true)).iter().any(|c| c.uri == dead)
+        };
+        facts.zone_unreachable = Some(vec![]);
+        assert!(has_dead(&facts));
+        facts.zone_unreachable = Some(vec!["legacy".into()]);
+        assert!(!has_dead(&facts));
+        assert!(!candidates(&rung_input(&facts, None, &pb, true)).is_empty());
     }
 
     #[test]
