@@ -155,6 +155,9 @@ const CASES: &[Case] = &[
     // origin; the system repository's address.
     ("openindiana-signature-untrusted-ca.log", V::Failed, G::Openindiana, Some("signature-policy-failed"), None, 1),
     ("openindiana-sticky-publisher.log", V::Failed, G::Openindiana, Some("publisher-sticky"), None, 1),
+    // Round t F3: a package with a parent dependency that the global zone lacks: not gone
+    // from the release (its Reject line names it at the GZ's build).
+    ("openindiana-attach-not-installed-in-gz.log", V::Failed, G::Openindiana, Some("package-not-permissible"), Some(S::Uninstall), 1),
     ("openindiana-publisher-ranked-lower.log", V::Failed, G::Openindiana, Some("publisher-ranking"), Some(S::ZonePublishers), 1),
     ("openindiana-installed-from-other-publisher.log", V::Failed, G::Openindiana, Some("pattern-not-matched"), Some(S::ZonePublishers), 1),
     ("openindiana-publisher-without-origin.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::ZonePublishers), 1),
