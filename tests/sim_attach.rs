@@ -338,6 +338,31 @@ fn attach_without_u_reports_out_of_sync() {
     assert_eq!((f.code, sim.state("www01").as_str()), (0, "installed"));
 }
 
+/// Reference §1.3: zoneadm's forced update (`-U` illumos, `-X` Solaris 11) is `-u` to the
+/// brand and attaches an incomplete zone; without it zoneadm refuses ("uninstall required").
+/// A forced update that fails leaves the zone incomplete (state unchanged). Round t F4.
+#[test]
+fn forced_update_attaches_an_incomplete_zone() {
+    for (world, zone, forced) in [
+        ("omnios-postgres-removed", "pg01", "-U"),
+        ("solaris11-disabled-publisher-harmless", "app11", "-X"),
+        ("openindiana-disabled-gz-publisher", "www01", "-U"),
+    ] {
+        let sim = Sim::new(world);
+        if sim.state(zone) == "installed" {
+            sim.detach(zone);
+        }
+        assert_eq!(sim.run("zoneadm", &["-z", zone, "mark", "incomplete"]).code, 0);
+        let r = sim.run("zoneadm", &["-z", zone, "attach", "-u"]);
+        assert_eq!(r.code, 1, "{world}");
+        assert!(r.stderr.contains("zone is incomplete; uninstall required."), "{}", r.stderr);
+        let r = sim.run("zoneadm", &["-z", zone, "attach", forced]);
+        let want = if world == "omnios-postgres-removed" { "incomplete" } else { "installed" };
+        assert_eq!(sim.state(zone), want, "{world}: {} {}", r.stdout, r.stderr);
+        assert_eq!(r.code == 0, want == "installed", "{world}");
+    }
+}
+
 #[test]
 fn wrong_state_and_unknown_zone_errors() {
     let sim = Sim::new("s11express-minor-update");

@@ -291,6 +291,7 @@ fn detach(world: &mut World, zone: &str, rest: &[String]) -> Output {
 fn attach(world: &mut World, zone: &str, rest: &[String]) -> Output {
     let p = world.platform;
     let mut force = false;
+    let mut forced_update = false;
     let mut dry_path: Option<String> = None;
     let mut brand_args: Vec<String> = Vec::new();
     let mut i = 0;
@@ -302,8 +303,15 @@ fn attach(world: &mut World, zone: &str, rest: &[String]) -> Output {
                 dry_path = Some(v.clone());
                 i += 1;
             }
-            "-X" if p == Platform::Solaris11 => brand_args.push("-u".into()),
-            "-U" if p.is_illumos() => brand_args.push("-u".into()),
+            // The forced update: `-u` to the brand, and an incomplete zone may be attached.
+            "-X" if p == Platform::Solaris11 => {
+                forced_update = true;
+                brand_args.push("-u".into());
+            }
+            "-U" if p.is_illumos() => {
+                forced_update = true;
+                brand_args.push("-u".into());
+            }
             "-?" => return Output::fail(2, ATTACH_HELP),
             other => brand_args.push(other.to_string()),
         }
@@ -312,15 +320,16 @@ fn attach(world: &mut World, zone: &str, rest: &[String]) -> Output {
     if force && dry_path.is_some() {
         return Output::fail(2, zerr(zone, "-F and -n flags are mutually exclusive"));
     }
-    match state(world, zone) {
+    let before = state(world, zone);
+    match before {
         ZoneState::Installed => return Output::fail(1, zerr(zone, "is already installed.")),
         ZoneState::Running => {
             return Output::fail(1, zerr(zone, "attach operation is invalid for running zones."));
         }
-        ZoneState::Incomplete => {
+        ZoneState::Incomplete if !forced_update => {
             return Output::fail(1, zerr(zone, "zone is incomplete; uninstall required."));
         }
-        ZoneState::Configured => {}
+        ZoneState::Incomplete | ZoneState::Configured => {}
     }
     if dry_path.is_some() {
         return Output::ok();
@@ -366,9 +375,17 @@ fn attach(world: &mut World, zone: &str, rest: &[String]) -> Output {
     } else {
         brand::ipkg::attach(world, zone, update)
     };
-    let ok = transcript.code == 0;
+    let transcript_code = transcript.code;
+    let ok = transcript_code == 0;
     let (out, _) = transcript.finish(world, zone);
-    set_state(world, zone, if ok { ZoneState::Installed } else { ZoneState::Configured });
+    // A failed hook leaves the state as it was (reference §1.3 step 5): an incomplete zone
+    // stays incomplete; Solaris 11's "partially succeeded" (252) sets configured.
+    let failed_state = if before == ZoneState::Incomplete && transcript_code != 252 {
+        ZoneState::Incomplete
+    } else {
+        ZoneState::Configured
+    };
+    set_state(world, zone, if ok { ZoneState::Installed } else { failed_state });
     out
 }
 
