@@ -611,6 +611,13 @@ fn a_run_that_changed_nothing_leaves_the_last_runs_journal() {
     let (d, _) = postgres_rescued();
     let journal = || std::fs::read(d.path().join("state/pg01/journal.json")).unwrap();
     let rescued = journal();
+    // Attached in step: nothing to rescue, nothing asked.
+    let (code, report) = guided(d.path(), &["pg01"], &Scripted::new(&[]));
+    assert_eq!(code, 0, "{report}");
+    assert!(report.contains("nothing to rescue"), "{report}");
+    assert_eq!(journal(), rescued, "a run that changed nothing replaced the journal");
+    // Detached, it needs attach -u: the operator stops at the first question.
+    sim(d.path(), "zoneadm", &["-z", "pg01", "detach"]);
     let operator = Scripted::new(&[Answer::Stop]);
     let (code, report) = guided(d.path(), &["pg01"], &operator);
     assert_eq!(code, 3, "{report}");
@@ -1797,4 +1804,82 @@ fn the_image_create_question_names_the_packages_it_drops() {
         assert!(q.contains(p), "{p} not named: {q}");
     }
     assert!(!q.contains("system/library,") && !q.contains("system/library)"), "{q}");
+}
+
+/// Round t F1: a zone already where a working `attach -u` leaves it (installed, at the GZ's
+/// release, its ZBE the running GZ BE's) is left alone by every strategy: no snapshot, no
+/// detach, no refresh, no publisher changed; result attached, exit 0. Before, auto detached it
+/// and unset its in-zone publisher (down while the zone is). With its ZBE of an older GZ BE,
+/// it needs `attach -u` (which re-parents it): `--all` says so and a run attaches it.
+#[test]
+fn a_zone_in_step_with_the_global_zone_is_left_alone() {
+    let world = sim_support::world("openindiana-zone-already-in-step");
+    let v = oracle(&world);
+    assert!(v[0].attachable && v[0].gentlest.is_empty(), "{v:?}");
+    let d = init(&world);
+    let root = d.path().join("zones/app01/root");
+    let publishers = |d: &Path| sim(d, "pkg", &["-R", root.to_str().unwrap(), "publisher", "-H"]);
+    let before = publishers(d.path());
+    for extra in [&["--yes"][..], &["--strategy", "zone-publishers"], &["--strategy", "ladder"]] {
+        let (out, ev) = rescue(d.path(), "app01", extra);
+        let s = summary(&ev, &out);
+        assert_eq!((out.status.code(), s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+        assert!(s["message"].as_str().unwrap().contains("nothing to rescue"), "{s}");
+        assert_eq!((s["attempts"].as_u64(), applied(&s).len()), (Some(0), 0), "{s}");
+        assert_eq!(s["snapshots"], serde_json::json!([]), "{s}");
+    }
+    let changed: Vec<Vec<String>> = sim_support::audit(d.path())
+        .into_iter()
+        .map(|a| a.argv)
+        .filter(|a| {
+            ["snapshot", "detach", "refresh", "unset-publisher"]
+                .iter()
+                .any(|c| a.contains(&c.to_string()))
+        })
+        .collect();
+    assert!(changed.is_empty(), "{changed:?}");
+    assert_eq!(publishers(d.path()), before);
+    assert_eq!(zone_state(d.path(), "app01"), "installed");
+
+    let text = std::fs::read_to_string(&world).unwrap().replace(
+        "parentbe = \"9b0e57a4-6f3e-4c1b-8e0d-2f1c7a5d3e21\"",
+        "parentbe = \"3f9d1c22-0000-4000-8000-000000000148\"",
+    );
+    let other = sim_support::Sim::from_text(&text);
+    let survey = zr(&other.dir).args(["--all", "--json"]).output().unwrap();
+    let r: Value = serde_json::from_slice(&survey.stdout).unwrap();
+    assert_eq!(r["zones"][0]["status"], "needs-rescue", "{r}");
+    let (out, ev) = rescue(&other.dir, "app01", &["--yes"]);
+    let s = summary(&ev, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    assert!(s["attempts"].as_u64().unwrap() >= 1, "{s}");
+}
+
+/// Round t F2: a run that applies nothing and tries no attach leaves an installed zone as it
+/// found it. (a) auto's predicted uninstall, whose `uninstall -nv` shows it cannot go, is
+/// passed over before the zone is detached for it; only image-create is left, not allowed:
+/// the zone stays installed, nothing detached. (b) `--strategy image-update` with no newer
+/// build detaches for its rung: the summary says how to put the zone back as it was, and that
+/// works. Before, both ended with the zone detached and no word of it.
+#[test]
+fn a_run_that_applies_nothing_leaves_an_installed_zone_installed_or_says_how() {
+    let d = init(&sim_support::world("s11express-core-needs-a-group-app"));
+    let (out, ev) = rescue(d.path(), "php134", &["--yes"]);
+    let s = summary(&ev, &out);
+    assert_eq!((s["result"].as_str(), s["attempts"].as_u64()), (Some("failed"), Some(0)), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("nothing was changed"), "{s}");
+    assert_eq!(zone_state(d.path(), "php134"), "installed");
+    let detached =
+        sim_support::audit(d.path()).iter().any(|a| a.argv.iter().any(|x| x == "detach"));
+    assert!(!detached, "detached for a rung that could not apply");
+
+    let d = init(&scenario("omnios-two-zones.toml"));
+    let (out, ev) = rescue(d.path(), "web02", &["--yes", "--strategy", "image-update"]);
+    let s = summary(&ev, &out);
+    assert_eq!((s["result"].as_str(), s["attempts"].as_u64()), (Some("failed"), Some(0)), "{s}");
+    assert_eq!(zone_state(d.path(), "web02"), "configured");
+    let way_back = "zoneadm -z web02 attach -F puts it back as it was";
+    assert!(s["next_steps"].to_string().contains(way_back), "{s}");
+    sim(d.path(), "zoneadm", &["-z", "web02", "attach", "-F"]);
+    assert_eq!(zone_state(d.path(), "web02"), "installed");
 }

@@ -21,6 +21,8 @@ pub struct Facts {
     pub gz_be_uuid: Option<String>,
     /// The active ZBE (full dataset name); the snapshot target.
     pub active_zbe: Option<String>,
+    /// The active ZBE's parentbe is the running GZ BE's uuid (what the brand scripts pick).
+    pub zbe_of_running_gz_be: bool,
     /// The dataset the ZBEs live under (`…/ROOT`, `…/rpool/ROOT` for brand solaris).
     pub zbe_root: String,
     pub platform: Platform,
@@ -52,6 +54,23 @@ pub struct Facts {
     /// What this run's rungs found candidate repositories to offer (never refreshed: a
     /// repository's content does not change within a run, and every retry costs a refresh).
     pub repositories: Vec<RepositoryOffer>,
+}
+
+/// See [`Facts::entire_in_sync`].
+fn entire_in_sync(gz: Option<&Fmri>, zone: Option<&Fmri>) -> Option<bool> {
+    let version = |f: Option<&Fmri>| f.and_then(|f| f.version.clone());
+    Some(crate::engine::build::same_release(&version(gz)?, &version(zone)?))
+}
+
+/// Installed, its `entire` of the GZ's release, its ZBE the running GZ BE's: what an
+/// `attach -u` that worked leaves. Nothing to rescue.
+pub fn in_step(
+    state: ZoneState,
+    gz: Option<&Fmri>,
+    zone: Option<&Fmri>,
+    zbe_of_running: bool,
+) -> bool {
+    state == ZoneState::Installed && zbe_of_running && entire_in_sync(gz, zone) == Some(true)
 }
 
 /// The publisher an attach needs among `pubs`: `entire`'s (`prefer`, the FMRI's publisher)
@@ -141,8 +160,17 @@ impl Facts {
     /// tell OpenIndiana 151a8 from 151a9, or one Solaris 11 SRU from the next); `None` when
     /// either is unknown.
     pub fn entire_in_sync(&self) -> Option<bool> {
-        let gz = self.gz_entire.as_ref().and_then(|f| f.version.as_ref())?;
-        Some(crate::engine::build::same_release(gz, self.zone_version()?))
+        entire_in_sync(self.gz_entire.as_ref(), self.zone_entire.as_ref())
+    }
+
+    /// See [`in_step`].
+    pub fn in_step(&self) -> bool {
+        in_step(
+            self.state,
+            self.gz_entire.as_ref(),
+            self.zone_entire.as_ref(),
+            self.zbe_of_running_gz_be,
+        )
     }
 
     /// The zone's `entire` is of a later release than the GZ's: no `attach -u` can take it

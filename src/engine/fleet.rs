@@ -350,6 +350,12 @@ fn examine(
                 z.gz_entire.as_deref().unwrap_or("?")
             ),
         ),
+        (_, Some(true)) if !facts.zbe_of_running_gz_be => (
+            ZoneStatus::NeedsRescue,
+            "installed, its entire in step, but its boot environment belongs to another \
+             global-zone BE: needs attach -u (which re-parents it)"
+                .into(),
+        ),
         (_, Some(true)) => (ZoneStatus::Fine, "installed and in step with the global zone".into()),
         (_, None) => (ZoneStatus::Fine, "installed (entire versions unknown)".into()),
     };

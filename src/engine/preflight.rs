@@ -182,7 +182,9 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         }
     };
     let mounted = mount::zfs_dataset_at(&mounts, &zone_root).map(str::to_string);
-    let active_zbe = match choose_active(&zbes, gz_be_uuid.as_deref(), mounted.as_deref()) {
+    let choice = choose_active(&zbes, gz_be_uuid.as_deref(), mounted.as_deref());
+    let zbe_of_running_gz_be = matches!(choice, ZbeChoice::ByParent(_));
+    let active_zbe = match choice {
         ZbeChoice::ByParent(d) => d,
         ZbeChoice::ByMount(d) => {
             fs.push(Finding::info(
@@ -297,7 +299,25 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
                 .detail("incremental steps need the zone's build; they will be skipped"),
         );
     }
-    let (gz_unreachable, zone_unreachable) = if reachability {
+    let in_step = super::facts::in_step(
+        entry.state,
+        gz_entire.as_ref(),
+        zone_entire.as_ref(),
+        zbe_of_running_gz_be,
+    );
+    if in_step && let Some(f) = fs.iter_mut().find(|f| f.key == "zone.installed") {
+        *f = Finding::info(
+            "zone.installed",
+            format!(
+                "zone {zone} is installed and in step with the global zone (its entire is the \
+                 global zone's release, its boot environment the running global-zone BE's): \
+                 nothing to rescue"
+            ),
+        );
+    }
+    // Nothing to rescue: no publisher is tested (a zone's publisher served from inside it
+    // does not answer while it is down; that is no reason to change anything).
+    let (gz_unreachable, zone_unreachable) = if reachability && !in_step {
         let (g, z) = unreachable_publishers(runner, &gz, &gz_publishers, &zp, &zone_publishers);
         reachability_unknown(&mut fs, "its", &g);
         reachability_unknown(&mut fs, "the zone's own", &z);
@@ -389,6 +409,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         zonepath_dataset,
         gz_be_uuid,
         active_zbe: Some(active_zbe),
+        zbe_of_running_gz_be,
         zbe_root,
         platform,
         gz_entire,

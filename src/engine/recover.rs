@@ -101,6 +101,8 @@ struct Run {
     /// The zone's installed packages when this process started (`pkg list` stems): what an
     /// attached zone no longer has is said at the end.
     packages_at_start: Vec<String>,
+    /// The zone was installed when this (new, not resumed) run began.
+    installed_at_start: bool,
     /// The zone's last journal that this new run replaces: put back at the end when this run
     /// changed nothing (declined at its first question, only image-create without consent),
     /// as a refusal in preflight leaves it.
@@ -416,6 +418,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     } else {
         journal.zone_packages_at_start.clone()
     };
+    let facts_installed = facts.state == ZoneState::Installed;
     let mut run = Run {
         exec,
         facts,
@@ -448,6 +451,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         stopped_in: None,
         env_retries: 0,
         packages_at_start,
+        installed_at_start: !opened.resume && facts_installed,
         previous: opened.previous,
     };
     let outcome = if opened.resume { run.resume() } else { run.go() };
@@ -752,6 +756,18 @@ impl Run {
 
     /// The whole run; returns how it ended.
     fn go(&mut self) -> anyhow::Result<(RunResult, String)> {
+        // A zone that needs no attach: detaching it, or any rung, could only make it worse
+        // (a zone publisher served from inside the zone is down while it is, not dead).
+        if self.facts.in_step() {
+            let zone = &self.facts.zone;
+            return Ok((
+                if self.exec.dry_run { RunResult::Planned } else { RunResult::Attached },
+                format!(
+                    "zone {zone} is installed and in step with the global zone: nothing to \
+                     rescue, nothing was changed"
+                ),
+            ));
+        }
         // 1. The pre-rescue snapshot, verified, before anything changes.
         let zbe = self.zbe()?;
         let pre = snapshot::pre_name(&zbe, &self.journal.run_id);
@@ -1910,7 +1926,9 @@ impl Run {
         // A person is told what pkg's dry run adds (read-only; skipped unattended), and not
         // asked at all when it shows the rung would not apply. A check that met a cause
         // outside the image (a repository down) shows nothing: the question is asked.
-        let preview = if self.prompter.asks() {
+        // Unattended too while the zone is still installed: a rung its own dry run shows
+        // will not apply must not detach the zone for nothing.
+        let preview = if self.prompter.asks() || self.facts.state == ZoneState::Installed {
             self.exec.take_environment();
             let p = st.preview(&self.input(), &self.exec).unwrap_or(Preview::AsSaid);
             if self.environment_failure().is_some() { Preview::AsSaid } else { p }
@@ -2791,6 +2809,13 @@ impl Run {
                     // it lost.
                     if !image_restored {
                         packages_removed = self.packages_gone();
+                    } else if self.installed_at_start && self.attempts == 0 {
+                        // No attach ran: the run's detach is all that is left of it.
+                        next_steps.push(format!(
+                            "the zone was installed before this run, which only detached it \
+                             (its image is as it was): zoneadm -z {zone} attach -F puts it back \
+                             as it was, without an update"
+                        ));
                     }
                 }
                 if let Some(l) = &self.last_log {

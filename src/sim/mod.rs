@@ -312,6 +312,10 @@ fn oracle_cmd(args: &[String]) -> Result<i32> {
         say!("{}", serde_json::to_string_pretty(&verdicts)?);
     } else {
         for v in &verdicts {
+            if v.attachable && v.gentlest.is_empty() {
+                say!("{}: {}", v.zone, v.reason.as_deref().unwrap_or("nothing to do"));
+                continue;
+            }
             if v.attachable {
                 say!(
                     "{}: attachable; gentlest plan: {} ({} s simulated)",

@@ -69,7 +69,7 @@ fn key(plan: &[&str]) -> Key {
 
 /// zoneadm's state rules, which the oracle's own detach/attach (the brand hooks) skip: a
 /// running zone is neither detached nor attached (zonerescue refuses it: halt it first), an
-/// incomplete one is not attached (`uninstall required`; zonerescue refuses it too).
+/// incomplete one only by zoneadm's forced update (zonerescue refuses it too).
 fn refused(world: &World, zone: &str) -> Option<String> {
     match world.zone(zone)?.state {
         ZoneState::Running => Some(
@@ -78,12 +78,29 @@ fn refused(world: &World, zone: &str) -> Option<String> {
                 .into(),
         ),
         ZoneState::Incomplete => Some(
-            "zone is incomplete: zoneadm refuses to attach it (uninstall required); zonerescue \
-             refuses it, the administrator must uninstall and reinstall it"
+            "zone is incomplete: zoneadm attaches it only with its forced update (-U, S11 -X); \
+             zonerescue refuses it: the administrator inspects the image first, then forces \
+             the update or reinstalls"
                 .into(),
         ),
         ZoneState::Installed | ZoneState::Configured => None,
     }
+}
+
+/// Installed, at the global zone's build, its image in a ZBE of the running GZ BE: what a
+/// successful `attach -u` leaves, so there is nothing to do.
+fn in_step(world: &World, zone: &str) -> bool {
+    let Some(z) = world.zone(zone) else { return false };
+    let parent = world
+        .current_zbe(z)
+        .and_then(|d| world.dataset(&d))
+        .and_then(|d| d.props.get("org.opensolaris.libbe:parentbe").cloned());
+    z.state == ZoneState::Installed
+        && parent.as_deref() == Some(world.global.be_uuid.as_str())
+        && world
+            .zone_image(z)
+            .and_then(|i| i.entire)
+            .is_some_and(|e| Some(e) == world.global.image.entire)
 }
 
 fn zone_verdict(base: &World, zone: &str) -> Verdict {
@@ -95,6 +112,16 @@ fn zone_verdict(base: &World, zone: &str) -> Verdict {
             clock_s: 0,
             singles: Vec::new(),
             reason: Some(reason),
+        };
+    }
+    if in_step(base, zone) {
+        return Verdict {
+            zone: zone.into(),
+            attachable: true,
+            gentlest: Vec::new(),
+            clock_s: 0,
+            singles: Vec::new(),
+            reason: Some("installed and in step with the global zone: nothing to do".into()),
         };
     }
     let mut start = base.clone();

@@ -51,6 +51,7 @@ pub fn b111() -> Facts {
         zonepath_dataset: Some("rpool/zones/web01".into()),
         gz_be_uuid: Some("gz".into()),
         active_zbe: Some("rpool/zones/web01/ROOT/zbe".into()),
+        zbe_of_running_gz_be: false,
         zbe_root: "rpool/zones/web01/ROOT".into(),
         platform: Platform::S11Express,
         gz_entire: Some(Fmri::parse("pkg://solaris/entire@0.5.11-0.151").unwrap()),
