@@ -220,6 +220,60 @@ fn a_plain_attach_whose_detach_failed_was_not_applied() {
     assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
 }
 
+/// Ops round t F1: the journal cannot be written right after an `attach -u` that worked (a
+/// full /var; here its place is taken by a directory during the attach). The run stops with
+/// an error, but leaves the attached zone attached: no detach, no rollback, the summary still
+/// its last line. Before, it detached the zone and rolled the rescue back (and, with the disk
+/// still full at the end, exited 2 without a summary).
+#[test]
+fn a_journal_that_cannot_be_written_after_the_attach_leaves_the_zone_attached() {
+    let d = Sim::new(SCENARIO);
+    journal_unwritable_from(&d, "zoneadm", "attach");
+    let (events, code) = sim_support::rescue_json(&d.dir, ZONE, &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(5), Some("error")), "{s}");
+    assert_eq!(s["zone_state"], "installed", "{s}");
+    let said = s["message"].as_str().unwrap();
+    assert!(said.contains("the zone is attached (installed): nothing was rolled back"), "{s}");
+    assert!(said.contains("the journal could not be written"), "{s}");
+    let audit = sim_support::audit(&d.dir);
+    assert!(!audit.iter().any(|a| a.argv.iter().any(|x| x == "rollback")), "rolled back");
+    assert_eq!(sim_support::attach_runs(&d.dir), 1);
+    assert_eq!(d.state(ZONE), "installed");
+}
+
+/// Ops round t F4: the journal cannot be written after preflight (its refresh). The run stops
+/// before its first change with a summary as its last line (before: exit 2, none).
+#[test]
+fn a_journal_that_cannot_be_written_before_any_change_ends_with_a_summary() {
+    let d = Sim::new(SCENARIO);
+    journal_unwritable_from(&d, "pkg", "refresh");
+    let (events, code) = sim_support::rescue_json(&d.dir, ZONE, &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(5), Some("error")), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("before anything was changed"), "{s}");
+    assert_eq!(pre_snapshots(&d.dir), 0);
+    assert_eq!(d.state(ZONE), "installed");
+}
+
+/// From `prog`'s first run with `word` among its arguments on, a directory stands where
+/// the zone's journal is written: every write of it fails (as on a full /var).
+fn journal_unwritable_from(d: &Sim, prog: &str, word: &str) {
+    let journal = d.dir.join("state").join(ZONE).join("journal.json");
+    let path = d.dir.join("bin").join(prog);
+    std::fs::remove_file(&path).unwrap();
+    sim_support::write_script(
+        &path,
+        &format!(
+            "case \" $* \" in *\" {word} \"*) [ -d '{j}' ] || {{ rm -f '{j}'; mkdir '{j}'; }};; esac\n\
+             ZONESIM_ROOT='{root}' exec '{sim}' {prog} \"$@\"",
+            j = journal.display(),
+            root = d.dir.display(),
+            sim = env!("CARGO_BIN_EXE_zonesim"),
+        ),
+    );
+}
+
 /// The pre-rescue and uninstall snapshots pass; the attach's own pkg update then finds no
 /// space: auto stops there (no rung frees space) instead of climbing to image-update.
 const OUT_OF_SPACE_IN_THE_ATTACH: Case = Case {

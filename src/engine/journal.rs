@@ -137,18 +137,11 @@ pub enum StepState {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("writing journal {path}: {source}")]
-    Write {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("reading journal {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // The cause is in the message, not a source: printed with its chain, it would be twice.
+    #[error("writing journal {path}: {cause}")]
+    Write { path: String, cause: std::io::Error },
+    #[error("reading journal {path}: {cause}")]
+    Read { path: String, cause: std::io::Error },
     #[error("journal {path} is corrupt: {message}")]
     Corrupt { path: String, message: String },
 }
@@ -208,7 +201,7 @@ impl Journal {
         let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(JournalError::Read { path: shown, source }),
+            Err(cause) => return Err(JournalError::Read { path: shown, cause }),
         };
         // Acted on as root (it may restore GZ publishers): only a journal no one else wrote.
         if !file.metadata().is_ok_and(|m| super::statedir::trusted(&m)) {
@@ -222,7 +215,7 @@ impl Journal {
         (&file)
             .take(16 * 1024 * 1024)
             .read_to_end(&mut bytes)
-            .map_err(|source| JournalError::Read { path: shown.clone(), source })?;
+            .map_err(|cause| JournalError::Read { path: shown.clone(), cause })?;
         Journal::parse(&bytes, &shown).map(Some)
     }
 
@@ -254,7 +247,7 @@ impl Journal {
         }
         let path = Journal::path(zone_dir);
         let shown = path.display().to_string();
-        let werr = |source| JournalError::Write { path: shown.clone(), source };
+        let werr = |cause| JournalError::Write { path: shown.clone(), cause };
         let mut text = serde_json::to_vec_pretty(self)
             .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
         text.push(b'\n');

@@ -407,7 +407,12 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
         journal.gz_publishers_table = Some(facts.gz_publishers_table.clone());
         journal.zone_packages_at_start = facts.zone_packages.clone();
-        journal.save(&zone_dir)?;
+        if let Err(e) = journal.save(&zone_dir) {
+            // Before anything changed: the run stops, its summary still the last line.
+            let why = format!("stopped by an error before anything was changed: {e}");
+            reporter.emit(&summary_only(&zone, &run_id, RunResult::Error, why));
+            return Ok(exit::ERROR);
+        }
     }
     let playbook = forced_playbook.unwrap_or_else(|| Playbook::builtin(facts.platform));
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
@@ -748,6 +753,12 @@ impl Run {
         self.journal.attempts = self.attempts;
         self.journal.save(&self.zone_dir)?;
         Ok(())
+    }
+
+    /// The zone is installed now (per `zoneadm list`).
+    fn attached_now(&self) -> bool {
+        crate::commands::zoneadm::get(&self.exec.runner, &self.facts.zone)
+            .is_ok_and(|e| e.state == ZoneState::Installed)
     }
 
     fn zbe(&self) -> anyhow::Result<String> {
@@ -2755,6 +2766,17 @@ impl Run {
                 message.push_str("; nothing was changed: the zone is as it was");
                 next_steps.push(format!("zonerescue status {zone}"));
             }
+            // Stopped by an error after an attach that worked (the journal's file system
+            // filled during it, say): a rollback would detach the attached zone and undo the
+            // rescue.
+            RunResult::Error if !self.exec.dry_run && self.attempts > 0 && self.attached_now() => {
+                message.push_str("; the zone is attached (installed): nothing was rolled back");
+                packages_removed = self.packages_gone();
+                next_steps.push(format!("zonerescue status {zone}"));
+                if self.pre.is_some() {
+                    next_steps.push(format!("undo everything: zonerescue rollback {zone}"));
+                }
+            }
             RunResult::Failed | RunResult::Error if !self.exec.dry_run => {
                 if let Some(pre) = self.pre.clone() {
                     let mut image_restored = false;
@@ -2923,7 +2945,14 @@ impl Run {
             .ok()
             .map(|e| e.state);
         self.journal.status = JournalStatus::Ended(result);
-        self.save()?;
+        if let Err(e) = self.save() {
+            // The summary is still said (its last line, for --json): the journal keeps the
+            // run's last saved step.
+            message.push_str(&format!(
+                "; the journal could not be written ({e:#}): `zonerescue status` shows the run \
+                 as it was last saved"
+            ));
+        }
         // Nothing changed: the last run's record stays the zone's (its status, resume, the
         // way back it names), not this run's.
         if !self.resuming
