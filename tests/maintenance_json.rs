@@ -269,3 +269,46 @@ fn a_rollback_that_fails_after_the_detach_says_the_zone_is_detached() {
     assert_eq!(sim.run("zoneadm", &["-z", PG, "attach"]).code, 0);
     assert_eq!(sim.state(PG), "installed");
 }
+
+/// Ops round t F2: `<state>/web02/` holding pg02's journal (a copied or renamed state
+/// directory), or itself a symlink to pg02's: rollback, prune, status and resume on web02 act
+/// on nothing and say why; pg02 (running) and its snapshots are untouched. Before, rollback
+/// detached web02 and rolled pg02's dataset back under the running zone.
+#[test]
+fn another_zones_journal_is_never_acted_on() {
+    let sim = Sim::new("omnios-two-zones");
+    for z in ["web02", "pg02"] {
+        let (_, code) = sim_support::rescue_json(&sim.dir, z, &[]);
+        assert_eq!(code, Some(0), "{z}");
+    }
+    assert_eq!(sim.run("zoneadm", &["-z", "pg02", "boot"]).code, 0);
+    let state = sim.dir.join("state");
+    let snapshots = || sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    let before = snapshots();
+    let copied = || {
+        std::fs::copy(state.join("pg02/journal.json"), state.join("web02/journal.json")).unwrap();
+    };
+    let symlinked = || {
+        std::fs::remove_dir_all(state.join("web02")).unwrap();
+        std::os::unix::fs::symlink(state.join("pg02"), state.join("web02")).unwrap();
+    };
+    for setup in [&copied as &dyn Fn(), &symlinked] {
+        setup();
+        for args in [
+            &["--yes", "rollback", "web02"][..],
+            &["--yes", "snapshots", "web02", "--prune"],
+            &["status", "web02"],
+            &["--yes", "resume", "web02"],
+        ] {
+            let out = sim_support::zonerescue(&sim.dir).args(args).output().unwrap();
+            let said = String::from_utf8_lossy(&out.stderr);
+            assert_ne!(out.status.code(), Some(0), "{args:?}: {said}");
+            assert!(
+                said.contains("not acted on") || said.contains("symbolic link"),
+                "{args:?}: {said}"
+            );
+        }
+        assert_eq!((sim.state("pg02"), sim.state("web02")), ("running".into(), "installed".into()));
+        assert_eq!(snapshots(), before);
+    }
+}

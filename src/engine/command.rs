@@ -46,7 +46,7 @@ fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
     let name = crate::commands::ZoneName::new(zone)?;
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone);
-    match Journal::load(&dir)? {
+    match Journal::load_checked(&dir)? {
         None => {
             let starting = super::lock::starting_run(&dir, zone);
             let message = match &starting {

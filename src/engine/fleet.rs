@@ -252,7 +252,7 @@ fn host_facts(runner: &Runner) -> HostFacts {
 /// What the zone's last zonerescue run left (a run that never finished, GZ publishers it may
 /// have left modified), from its journal, read only.
 fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
-    let Ok(Some(last)) = Journal::load(&state.join(&z.zone)) else { return };
+    let Ok(Some(last)) = Journal::load_checked(&state.join(&z.zone)) else { return };
     let holder = super::lock::holder(&state.join(&z.zone));
     let found = previous_run::survey(&last, holder);
     if let Some(f) = found.iter().find(|f| f.key == previous_run::ROLLBACK_IN_PROGRESS) {

@@ -219,6 +219,26 @@ impl Journal {
         Journal::parse(&bytes, &shown).map(Some)
     }
 
+    /// [`Journal::load`] of the zone directory `<state>/ZONE`, acted on for ZONE only: never
+    /// through a symlinked directory, and only a journal of that zone (a copied or renamed
+    /// state directory would otherwise roll back, prune or resume another zone's datasets).
+    pub fn load_checked(zone_dir: &Path) -> Result<Option<Journal>, JournalError> {
+        let shown = Journal::path(zone_dir).display().to_string();
+        let corrupt = |message: String| JournalError::Corrupt { path: shown.clone(), message };
+        if std::fs::symlink_metadata(zone_dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(corrupt(format!("{} is a symbolic link: not trusted", zone_dir.display())));
+        }
+        let zone = zone_dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        match Journal::load(zone_dir)? {
+            Some(j) if Some(&j.zone) != zone.as_ref() => Err(corrupt(format!(
+                "it records zone {}, not {}: not acted on (move it where it belongs, or aside)",
+                j.zone,
+                zone.unwrap_or_default()
+            ))),
+            j => Ok(j),
+        }
+    }
+
     /// Parses a journal's bytes (`shown` names the file in errors). Pure, so it can be fuzzed.
     pub fn parse(bytes: &[u8], shown: &str) -> Result<Journal, JournalError> {
         let j: Journal = serde_json::from_slice(bytes)

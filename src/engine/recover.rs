@@ -521,7 +521,7 @@ fn open_journal(
     // cannot be read is kept aside, not overwritten: it may be the only record of the GZ
     // publishers a killed run left modified.
     let mut kept_aside = None;
-    let mut previous = match (req.resume, Journal::load(zone_dir)) {
+    let mut previous = match (req.resume, Journal::load_checked(zone_dir)) {
         (true, _) => None,
         (false, Ok(j)) => j,
         (false, Err(e)) if req.dry_run => {
@@ -575,7 +575,7 @@ fn open_journal(
     }
     let mut choice = req.choice;
     let mut journal = if resume {
-        let Some(mut j) = Journal::load(zone_dir)? else {
+        let Some(mut j) = Journal::load_checked(zone_dir)? else {
             let why = format!("no journal in {} to resume", zone_dir.display());
             return Ok(Err(Refusal::new(&run_id, why)));
         };

@@ -193,7 +193,7 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
     };
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone.as_str());
-    let Some(mut journal) = Journal::load(&dir)? else {
+    let Some(mut journal) = Journal::load_checked(&dir)? else {
         if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
             return Ok(s.locked(format!("rollback of zone {zone} refused: {starting}")));
         }

@@ -160,7 +160,7 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
     };
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone.as_str());
-    let Some(journal) = Journal::load(&dir)? else {
+    let Some(journal) = Journal::load_checked(&dir)? else {
         if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
             return Ok(Err(s.refused(PruneResult::Locked, starting)));
         }
