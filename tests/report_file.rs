@@ -107,6 +107,22 @@ fn a_report_path_that_cannot_be_written_stops_before_anything() {
     refused_before_anything(&sim, &sim.dir.join("no/such/dir/report.txt"), "is not a directory");
 }
 
+/// Ops round t F3: a report in zonerescue's own state directory (over the zone's journal, or
+/// beside it) is refused before anything changes, the journal untouched. Before, the rescue
+/// ran, then wrote the transcript over the journal, and rollback and status failed.
+#[test]
+fn a_report_inside_the_state_directory_is_refused() {
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    let zone_dir = sim.dir.join("state/pg01");
+    std::fs::create_dir_all(&zone_dir).unwrap();
+    let journal = zone_dir.join("journal.json");
+    std::fs::write(&journal, "{}").unwrap();
+    for report in [journal.clone(), zone_dir.join("report.txt"), sim.dir.join("state/r.txt")] {
+        refused_before_anything(&sim, &report, "inside zonerescue's state directory");
+    }
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), "{}");
+}
+
 /// A directory that exists but takes no new file (here /proc, where not even root creates
 /// one; on a host, a read-only or full file system): refused before anything changes, as the
 /// file is now created before the run (round o minor; before, the rescue ran, then exit 2).

@@ -225,7 +225,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         return refuse(Refusal::new(&run_id, format!("invalid zone name: {e}")));
     }
     if let Some(path) = &req.report {
-        super::report_file::check(path)?;
+        super::report_file::check(path, &state_base(cli, &runner))?;
     }
     let forced_playbook = match &req.playbook {
         Some(p) => Some(Playbook::load(p)?),

@@ -17,13 +17,24 @@ use std::path::Path;
 /// Refuses `--report path` before the run changes anything (a rescue that attaches the zone and
 /// then cannot write its report would exit as an error): its directory must exist, and an
 /// existing `path` must be a file the report may replace (see [`unsafe_target`]).
-pub fn check(path: &Path) -> anyhow::Result<()> {
+pub fn check(path: &Path, state: &Path) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     if !dir.is_dir() {
         anyhow::bail!("--report {}: {} is not a directory", path.display(), dir.display());
+    }
+    // Its files are the runs' records (a journal written over is a rescue forgotten).
+    if let (Ok(d), Ok(s)) = (dir.canonicalize(), state.canonicalize())
+        && d.starts_with(&s)
+    {
+        anyhow::bail!(
+            "--report {}: inside zonerescue's state directory {}, whose files are the runs' \
+             records; give a path elsewhere",
+            path.display(),
+            state.display()
+        );
     }
     match std::fs::symlink_metadata(path) {
         Ok(m) => {
