@@ -188,3 +188,28 @@ fn a_new_run_keeps_an_unreadable_journal_aside_instead_of_overwriting_it() {
     let (out, text) = run(&d.dir, ["--json", "status", ZONE]);
     assert_eq!(out.status.code(), Some(0), "{text}");
 }
+
+/// Ops round t F9: a playbook or rule file that is a device or a named pipe is refused at
+/// once, not read until memory runs out (`/dev/zero`) or waited on for ever (a FIFO).
+#[test]
+fn a_playbook_or_rule_file_that_is_no_regular_file_is_refused() {
+    let d = host();
+    let fifo = d.dir.join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let log = sim_support::scenario("omnios-postgres-removed");
+    for f in [Path::new("/dev/zero"), &fifo] {
+        let (out, text) =
+            run(&d.dir, [OsStr::new("--playbook"), f.as_os_str(), "--yes".as_ref(), ZONE.as_ref()]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains("not a regular file"), "{text}");
+        let (out, text) = run(
+            &d.dir,
+            [OsStr::new("analyze"), "--rules".as_ref(), f.as_os_str(), log.as_os_str()],
+        );
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains("not a regular file"), "{text}");
+    }
+    assert!(audit(&d.dir).is_empty(), "a command ran");
+}

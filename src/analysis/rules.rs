@@ -223,8 +223,10 @@ impl RuleSet {
 
     /// The embedded rules plus the rules in `extra` (same format; same keys replace).
     pub fn with_file(extra: &Path) -> Result<RuleSet, RuleError> {
-        let text = std::fs::read_to_string(extra)
-            .map_err(|error| RuleError::Read { path: extra.display().to_string(), error })?;
+        let read = crate::system::read_config_file(extra, crate::system::CONFIG_LIMIT)
+            .and_then(|b| String::from_utf8(b).map_err(|_| std::io::ErrorKind::InvalidData.into()));
+        let text =
+            read.map_err(|error| RuleError::Read { path: extra.display().to_string(), error })?;
         let origin = extra.display().to_string();
         RuleSet::from_sources(&[("built-in analysis-rules.toml", BUILTIN_RULES), (&origin, &text)])
     }

@@ -113,15 +113,18 @@ fn unsafe_target(m: &Metadata) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    /// A state directory that does not exist: no report is inside it.
+    const NO_STATE: &str = "/nonexistent/zonerescue-state";
+
     #[test]
     fn writes_a_new_private_file_and_replaces_an_own_one() {
         use std::os::unix::fs::PermissionsExt;
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("r.txt");
-        check(&p).unwrap();
+        check(&p, Path::new(NO_STATE)).unwrap();
         write(&p, "a longer first report\n").unwrap();
         assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
-        check(&p).unwrap();
+        check(&p, Path::new(NO_STATE)).unwrap();
         write(&p, "second\n").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "second\n");
     }
@@ -136,11 +139,16 @@ mod tests {
         let hard = d.path().join("hard");
         std::fs::hard_link(&victim, &hard).unwrap();
         for p in [&sym, &hard] {
-            assert!(check(p).is_err(), "{}", p.display());
+            assert!(check(p, Path::new(NO_STATE)).is_err(), "{}", p.display());
             assert!(write(p, "report\n").is_err(), "{}", p.display());
         }
         assert!(write(&sym, "x").unwrap_err().to_string().contains("symbolic link"));
-        assert!(check(d.path()).unwrap_err().to_string().contains("is a directory"));
+        assert!(
+            check(d.path(), Path::new(NO_STATE))
+                .unwrap_err()
+                .to_string()
+                .contains("is a directory")
+        );
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
     }
 }

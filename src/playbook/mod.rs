@@ -139,7 +139,7 @@ impl Playbook {
     }
 
     pub fn load(path: &Path) -> Result<Playbook, PlaybookError> {
-        let bytes = std::fs::read(path)
+        let bytes = crate::system::read_config_file(path, crate::system::CONFIG_LIMIT)
             .map_err(|error| PlaybookError::Read { path: path.display().to_string(), error })?;
         let text = String::from_utf8(bytes).map_err(|_| PlaybookError::Invalid {
             origin: path.display().to_string(),

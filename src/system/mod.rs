@@ -10,6 +10,7 @@
 //! `/var/log/zones`, the state directory).
 
 mod command;
+mod config_file;
 mod error;
 mod output;
 mod paths;
@@ -20,6 +21,7 @@ pub(crate) mod test_script;
 mod timeouts;
 
 pub use command::CommandSpec;
+pub use config_file::{CONFIG_LIMIT, read_config_file};
 pub use error::CommandError;
 pub use output::CommandOutput;
 pub use paths::SystemPaths;
