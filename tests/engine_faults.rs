@@ -108,6 +108,20 @@ fn zone_image_locked_once_is_waited_out_and_the_zone_attaches() {
     });
 }
 
+/// Ops round t F6: with --json the operator still hears of a wait (here for a pkg lock), on
+/// stderr; stdout stays JSON only. Before, every such note was dropped with --json.
+#[test]
+fn with_json_a_wait_is_said_on_stderr() {
+    let d = host("kind = \"image-locked\"\nzone = \"pg01\"\nnth = 1");
+    let out = zr(&d.dir).args(["--json", "--yes", ZONE]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("locked by another pkg client; retrying"), "{stderr}");
+    for l in String::from_utf8_lossy(&out.stdout).lines() {
+        serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+    }
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
 #[test]
 fn global_zone_image_locked_during_preflight_is_waited_out() {
     // The first pkg operation that takes a lock is preflight's reachability refresh in the

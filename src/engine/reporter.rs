@@ -177,11 +177,9 @@ impl Reporter {
     }
 
     /// A line for the operator only (not an event: the JSON stream already has the command
-    /// events it explains); kept in the transcript for --report.
+    /// events it explains), on stderr with --json too (a wait for another run, or for a pkg a
+    /// killed run left, must not look like a hang); kept in the transcript for --report.
     pub fn note(&self, text: &str) {
-        if self.json {
-            return;
-        }
         let _g = self.lock.lock();
         if let Ok(mut t) = self.transcript.lock() {
             t.push(strip_ansi(text));
