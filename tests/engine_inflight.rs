@@ -58,7 +58,7 @@ fn a_child_past_its_limit_makes_the_next_run_refuse() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(4), "{stdout}");
     let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
-    assert_eq!(summary["result"], "refused");
+    assert_eq!(summary["result"], "locked");
     let message = summary["message"].as_str().unwrap();
     assert!(message.contains("attach -u") && message.contains("still running"), "{message}");
     assert!(record.exists(), "the record must stay while its child runs");

@@ -435,7 +435,13 @@ fn second_run_is_refused_while_the_lock_is_held() {
     let (out, ev) = rescue(d.path(), "db01", &["--yes"]);
     assert_eq!(out.status.code(), Some(4));
     let s = summary(&ev, &out);
-    assert!(s["message"].as_str().unwrap().contains("pid 4242"), "{s}");
+    // Ops round t F5: the summary's result matches exit 4, the holder's start is a date.
+    assert_eq!(s["result"], "locked", "{s}");
+    assert!(
+        s["message"].as_str().unwrap().contains("pid 4242, started at 2023-11-14 22:13:20 UTC"),
+        "{s}"
+    );
+    assert!(s["next_steps"][0].as_str().unwrap().contains("zonerescue status db01"), "{s}");
     drop(f);
     let (out, _) = rescue(d.path(), "db01", &["--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));

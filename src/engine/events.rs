@@ -97,6 +97,9 @@ pub enum RunResult {
     Failed,
     Refused,
     Interrupted,
+    /// Another zonerescue process holds the zone (its lock, or a command a killed run left
+    /// running there): nothing was changed.
+    Locked,
     /// `--dry-run`: nothing changed; the plan was shown.
     Planned,
     /// Stopped by an unexpected error midway.
@@ -110,6 +113,7 @@ impl RunResult {
             RunResult::Failed => "failed",
             RunResult::Refused => "refused",
             RunResult::Interrupted => "interrupted",
+            RunResult::Locked => "locked",
             RunResult::Planned => "planned",
             RunResult::Error => "error",
         }
@@ -122,6 +126,7 @@ impl RunResult {
             RunResult::Failed => exit::FAILED,
             RunResult::Refused => exit::REFUSED,
             RunResult::Interrupted => exit::INTERRUPTED,
+            RunResult::Locked => exit::LOCKED,
             RunResult::Error => exit::ERROR,
         }
     }

@@ -152,7 +152,10 @@ fn describe_holder(text: &str) -> String {
     let get =
         |k: &str| text.lines().find_map(|l| l.strip_prefix(k).and_then(|v| v.strip_prefix('=')));
     match (get("pid"), get("started")) {
-        (Some(pid), Some(t)) => format!("pid {pid}, started at {t} (seconds since the epoch)"),
+        (Some(pid), Some(t)) => match t.parse::<u64>() {
+            Ok(t) => format!("pid {pid}, started at {}", crate::ui::time::utc(t)),
+            Err(_) => format!("pid {pid}"),
+        },
         (Some(pid), None) => format!("pid {pid}"),
         _ => "holder unknown".into(),
     }

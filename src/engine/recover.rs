@@ -235,7 +235,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     let _lock = match ZoneLock::acquire(&zone_dir, &zone) {
         Ok(l) => l,
         Err(e @ LockError::Held { .. }) => {
-            reporter.emit(&Refusal::new(&run_id, e.to_string()).summary(&zone));
+            reporter.emit(&Refusal::locked(&run_id, e.to_string()).summary(&zone));
             return Ok(exit::LOCKED);
         }
         Err(e) => return Err(e.into()),
@@ -270,7 +270,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         {
             Ok(w) => w,
             Err(why) => {
-                reporter.emit(&Refusal::new(&run_id, why).summary(&zone));
+                reporter.emit(&Refusal::locked(&run_id, why).summary(&zone));
                 return Ok(exit::LOCKED);
             }
         }
@@ -324,7 +324,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
             match inflight::wait_for_leftover(&dir, runner.timeouts(), &reporter, &exec.interrupt) {
                 Ok(f) => opened.inherited.extend(f),
                 Err(why) => {
-                    reporter.emit(&Refusal::new(&opened.journal.run_id, why).summary(&zone));
+                    reporter.emit(&Refusal::locked(&opened.journal.run_id, why).summary(&zone));
                     return Ok(exit::LOCKED);
                 }
             }
@@ -484,6 +484,8 @@ struct Refusal {
     run_id: String,
     message: String,
     gz_publishers_intact: Option<bool>,
+    /// `Refused`, or `Locked` when another zonerescue holds the zone.
+    result: RunResult,
 }
 
 impl Refusal {
@@ -493,13 +495,29 @@ impl Refusal {
     }
 
     fn new(run_id: &str, message: impl Into<String>) -> Self {
-        Refusal { run_id: run_id.into(), message: message.into(), gz_publishers_intact: None }
+        Refusal {
+            run_id: run_id.into(),
+            message: message.into(),
+            gz_publishers_intact: None,
+            result: RunResult::Refused,
+        }
+    }
+
+    /// Another zonerescue process holds the zone (exit 4).
+    fn locked(run_id: &str, message: impl Into<String>) -> Self {
+        Refusal { result: RunResult::Locked, ..Refusal::new(run_id, message) }
     }
 
     fn summary(self, zone: &str) -> Event {
-        let mut e = summary_only(zone, &self.run_id, RunResult::Refused, self.message);
+        let mut e = summary_only(zone, &self.run_id, self.result, self.message);
         if let Event::Summary(s) = &mut e {
             s.gz_publishers_intact = self.gz_publishers_intact;
+            if self.result == RunResult::Locked {
+                s.next_steps = vec![
+                    format!("see what holds the zone: zonerescue status {zone}"),
+                    format!("once that has ended: zonerescue {zone}"),
+                ];
+            }
         }
         e
     }
