@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::strategies::StrategyChoice;
@@ -107,7 +106,7 @@ pub struct RecoverArgs {
         short = 'y',
         global = true,
         env = "ZONERESCUE_YES",
-        value_parser = BoolishValueParser::new()
+        value_parser = yes_parser
     )]
     pub yes: bool,
 
@@ -238,6 +237,18 @@ pub struct CompletionsArgs {
 
 /// `--strategy` with its possible values listed (help, completions, man page), parsed by
 /// [`StrategyChoice`]'s own `FromStr`.
+/// `--yes`'s value, as ZONERESCUE_YES gives it (clap names only the option in its error, so
+/// the error names the variable too). Empty is no: an emptied variable gives no consent.
+fn yes_parser(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "y" | "yes" | "t" | "true" | "on" => Ok(true),
+        "" | "0" | "n" | "no" | "f" | "false" | "off" => Ok(false),
+        _ => Err("expected 1/0, yes/no, true/false or on/off (from --yes or the environment \
+                  variable ZONERESCUE_YES)"
+            .into()),
+    }
+}
+
 fn strategy_parser() -> impl clap::builder::TypedValueParser<Value = StrategyChoice> {
     use clap::builder::TypedValueParser;
     let names = ["auto", "ladder"]

@@ -30,7 +30,8 @@ fn zonerescue_yes_takes_the_usual_boolean_words() {
         assert_eq!(code, Some(0), "ZONERESCUE_YES={value}: {said}");
         assert_eq!(sim.state("web"), "installed");
     }
-    for value in ["0", "no", "false", "off"] {
+    // An emptied variable gives no consent (before: an error blaming --yes, exit 2).
+    for value in ["0", "no", "false", "off", ""] {
         let sim = dotted_world();
         let (code, said) = rescue_with_yes_env(&sim, value);
         assert_eq!(code, Some(3), "ZONERESCUE_YES={value} says no: {said}");
@@ -45,6 +46,8 @@ fn zonerescue_yes_takes_the_usual_boolean_words() {
     let (code, said) = rescue_with_yes_env(&sim, "maybe");
     assert_eq!(code, Some(2), "{said}");
     assert!(said.contains("maybe"), "{said}");
+    // The operator never typed --yes: the error names the variable (ops round t F8).
+    assert!(said.contains("ZONERESCUE_YES"), "{said}");
 }
 
 /// `--yes` before a subcommand is the subcommand's `--yes`: `zonerescue --yes rollback ZONE`

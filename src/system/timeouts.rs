@@ -130,10 +130,13 @@ impl FromStr for TimeoutSetting {
             }
             None => (None, s),
         };
-        let seconds: u64 = secs
-            .trim()
-            .parse()
-            .map_err(|_| format!("`{}` is not a number of seconds", secs.trim()))?;
+        let seconds: u64 = secs.trim().parse().map_err(|_| {
+            format!(
+                "`{}` is not a number of seconds (from --timeout or the environment \
+                     variable ZONERESCUE_TIMEOUT)",
+                secs.trim()
+            )
+        })?;
         if seconds == 0 || seconds > MAX_SECONDS {
             return Err(format!("{seconds} s is out of range (1 to {MAX_SECONDS} seconds)"));
         }
