@@ -214,6 +214,12 @@ impl Facts {
             .collect()
     }
 
+    /// The zone root as a command printed for the operator needs it (quoted when it has a
+    /// space or the like).
+    pub fn zone_root_quoted(&self) -> String {
+        crate::system::shell_quote(&self.zone_root.display().to_string())
+    }
+
     pub fn zone_pkg(&self) -> Pkg {
         Pkg::image(&self.zone_root)
     }

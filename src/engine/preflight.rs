@@ -266,7 +266,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             .remediation(format!(
                 "mount the active ZBE there (mount -F zfs {active_zbe} {} when its mountpoint is \
                  legacy, else zfs mount {active_zbe}), then run zonerescue again",
-                zone_root.display()
+                crate::system::shell_quote(&zone_root.display().to_string())
             )),
         );
     }

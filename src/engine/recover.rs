@@ -2859,8 +2859,9 @@ impl Run {
                     }
                 }
                 if let Some(l) = &self.last_log {
-                    next_steps.push(format!("read the last attach log: {}", l.display()));
-                    next_steps.push(format!("zonerescue analyze {}", l.display()));
+                    let l = crate::system::shell_quote(&l.display().to_string());
+                    next_steps.push(format!("read the last attach log: {l}"));
+                    next_steps.push(format!("zonerescue analyze {l}"));
                 }
                 next_steps.push(format!("zonerescue status {zone}"));
                 if result == RunResult::Error {

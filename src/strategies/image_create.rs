@@ -73,7 +73,7 @@ impl Strategy for ImageCreate {
         }
         out.push(format!(
             "pkg -R {} install -v --accept system/library@<global zone's version>",
-            input.facts.zone_root.display()
+            input.facts.zone_root_quoted()
         ));
         out
     }
@@ -181,6 +181,22 @@ fn walk(base: &Path, dir: &Path, cur: &Path, out: &mut Vec<PathBuf>, depth: usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A printed command is pasted as printed: a zone root with a space is quoted (ops round
+    /// t F7: `pkg -R /zones/web 01/root …` ran against `/zones/web`).
+    #[test]
+    fn a_zone_root_with_a_space_is_quoted_in_the_plan() {
+        let mut facts = crate::strategies::testfacts::b111();
+        facts.zone_root = "/zones/web 01/root".into();
+        let pb = crate::playbook::Playbook::builtin(facts.platform);
+        let input = crate::strategies::testfacts::rung_input(&facts, None, &pb, true);
+        let plan = ImageCreate.commands(&input);
+        assert!(plan.iter().all(|l| !l.contains(" /zones/web 01")), "{plan:#?}");
+        assert!(
+            plan.last().unwrap().starts_with("pkg -R '/zones/web 01/root' install"),
+            "{plan:#?}"
+        );
+    }
 
     #[test]
     fn lists_changed_and_missing_config_files() {

@@ -150,7 +150,7 @@ impl Strategy for ZonePublishers {
         if !unset.is_empty() {
             out.push(format!(
                 "pkg -R {} unset-publisher {}",
-                input.facts.zone_root.display(),
+                input.facts.zone_root_quoted(),
                 unset.join(" ")
             ));
         }

@@ -20,7 +20,7 @@ mod runner;
 pub(crate) mod test_script;
 mod timeouts;
 
-pub use command::CommandSpec;
+pub use command::{CommandSpec, shell_quote};
 pub use config_file::{CONFIG_LIMIT, read_config_file};
 pub use error::CommandError;
 pub use output::CommandOutput;

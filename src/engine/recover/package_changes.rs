@@ -55,7 +55,7 @@ impl Run {
             .filter(|p| !self.packages_at_start.contains(p))
             .map(String::as_str)
             .collect();
-        let root = self.facts.zone_root.display();
+        let root = self.facts.zone_root_quoted();
         // Those the global zone's release still offers (image-create forgets them all): the
         // one command that puts them back, checked with -n first.
         let offered: Vec<crate::commands::Fmri> = gone
@@ -149,7 +149,7 @@ impl Run {
                 "once that repository answers (or the playbook names a mirror of it): \
                  zonerescue rollback {zone}, then zonerescue {zone} again; or install what they \
                  were renamed to (pkg -R {} install NAME)",
-                self.facts.zone_root.display()
+                self.facts.zone_root_quoted()
             )),
         )
     }

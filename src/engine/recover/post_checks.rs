@@ -23,7 +23,7 @@ impl Run {
                         format!("the zone root / has mode {mode:o}"),
                     )
                     .detail("sendmail and other services refuse to start under a world-writable /")
-                    .remediation(format!("chmod 755 {}", self.facts.zone_root.display())),
+                    .remediation(format!("chmod 755 {}", self.facts.zone_root_quoted())),
                 );
             }
         }

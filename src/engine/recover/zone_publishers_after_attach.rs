@@ -93,7 +93,7 @@ impl Run {
             };
             still.push((n, why.into(), waiting));
         }
-        let root = self.facts.zone_root.display().to_string();
+        let root = self.facts.zone_root_quoted();
         if !enabled.is_empty() {
             self.emit(Event::Finding(
                 Finding::info(
