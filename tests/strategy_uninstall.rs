@@ -104,3 +104,19 @@ fn the_plan_says_dependents_go_with_the_named_packages() {
     let plan = start.map(|e| e["commands"].to_string()).unwrap_or_default();
     assert!(plan.contains("with the packages that depend on them"), "{events:#?}");
 }
+
+/// On an installed zone auto checks its predicted uninstall (`uninstall -nv`) before it
+/// detaches the zone for it (round t F2); the rung then removes what that check showed,
+/// without a second round of the same checks (each a solver run).
+#[test]
+fn the_check_before_the_detach_is_not_run_again() {
+    let sim = Sim::new("omnios-postgres-removed");
+    let (events, code) = sim_support::rescue_json(&sim.dir, "pg01", &[]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let argv: Vec<Vec<String>> = sim_support::audit(&sim.dir).into_iter().map(|a| a.argv).collect();
+    let checks =
+        argv.iter().filter(|a| a.iter().any(|x| x == "uninstall") && a.contains(&"-n".into()));
+    assert_eq!(checks.count(), 1, "{argv:?}");
+    let at = |w: &str| argv.iter().position(|a| a.iter().any(|x| x == w)).unwrap();
+    assert!(at("uninstall") < at("detach"), "checked after the detach: {argv:?}");
+}

@@ -91,7 +91,7 @@ pub trait Strategy {
     }
     /// Read-only checks worth their cost only when a person is asked: what applying would
     /// do beyond what the question says (`removes`), or that it would not apply at all.
-    fn preview(&self, _input: &Input, _exec: &Exec) -> anyhow::Result<Preview> {
+    fn preview(&mut self, _input: &Input, _exec: &Exec) -> anyhow::Result<Preview> {
         Ok(Preview::AsSaid)
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied>;
@@ -146,7 +146,7 @@ pub fn make(name: StrategyName) -> Box<dyn Strategy> {
         StrategyName::Attach => Box::new(attach::Attach),
         StrategyName::GzPublishers => Box::new(gz_publishers::GzPublishers),
         StrategyName::ZonePublishers => Box::new(zone_publishers::ZonePublishers),
-        StrategyName::Uninstall => Box::new(uninstall::Uninstall),
+        StrategyName::Uninstall => Box::new(uninstall::Uninstall::default()),
         StrategyName::Incremental => Box::new(incremental::Incremental::default()),
         StrategyName::ImageUpdate => Box::new(image_update::ImageUpdate),
         StrategyName::ImageCreate => Box::new(image_create::ImageCreate),

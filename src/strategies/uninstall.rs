@@ -9,7 +9,13 @@ use crate::commands::Fmri;
 use crate::commands::pkg::{PlanOptions, parse_uninstall_blocks};
 use crate::engine::exec::Exec;
 
-pub struct Uninstall;
+#[derive(Default)]
+pub struct Uninstall {
+    /// The last preview's candidates and what its `uninstall -nv` rounds made of them: its
+    /// apply runs no second round of checks for the same candidates (the image has not
+    /// changed in between: at most the zone was detached and snapshotted).
+    previewed: Option<(Vec<String>, Vec<String>)>,
+}
 
 /// Most dependency-expansion rounds (each `-n` costs a solver run).
 const MAX_ROUNDS: usize = 6;
@@ -140,12 +146,13 @@ impl Strategy for Uninstall {
             ),
         ]
     }
-    fn preview(&self, input: &Input, exec: &Exec) -> anyhow::Result<Preview> {
+    fn preview(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Preview> {
         let asked = Self::candidates(input);
         let all = match Self::expand(input, exec)? {
             Expansion::Ready(all) => all,
             Expansion::Not(a) => return Ok(Preview::WillNotApply(a)),
         };
+        self.previewed = Some((asked.clone(), all.clone()));
         let more: Vec<&str> =
             all.iter().filter(|p| !asked.contains(p)).map(|p| p.as_str()).collect();
         if more.is_empty() {
@@ -162,9 +169,12 @@ impl Strategy for Uninstall {
             // The blind ladder applies rungs not worth trying too: say why nothing is done.
             return Ok(Applied::NothingToDo(Self::nothing_now(input)));
         }
-        let pkgs = match Self::expand(input, exec)? {
-            Expansion::Ready(p) => p,
-            Expansion::Not(a) => return Ok(a),
+        let pkgs = match self.previewed.take() {
+            Some((asked, all)) if asked == Self::candidates(input) => all,
+            _ => match Self::expand(input, exec)? {
+                Expansion::Ready(p) => p,
+                Expansion::Not(a) => return Ok(a),
+            },
         };
         let zp = input.facts.zone_pkg();
         let fm: Vec<Fmri> = pkgs.iter().filter_map(|p| Fmri::stem(p).ok()).collect();
