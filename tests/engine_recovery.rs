@@ -1889,3 +1889,29 @@ fn a_run_that_applies_nothing_leaves_an_installed_zone_installed_or_says_how() {
     sim(d.path(), "zoneadm", &["-z", "web02", "attach", "-F"]);
     assert_eq!(zone_state(d.path(), "web02"), "installed");
 }
+
+/// Round u F1: one failed read of what tells whether an installed zone needs attach -u at
+/// all (the running GZ BE, the GZ's or the zone's `entire`) was taken for "not in step", and
+/// the in-step zone was detached and its in-zone publisher unset. The run now refuses,
+/// changing nothing; once the read works, the run finds nothing to rescue.
+#[test]
+fn an_installed_zone_whose_step_cannot_be_read_is_not_touched() {
+    let world =
+        std::fs::read_to_string(sim_support::world("openindiana-zone-already-in-step")).unwrap();
+    for fault in [
+        "command = \"beadm list\"\nnth = 1\nexit = 1\nstderr = \"be_list: failed to get BE list\"",
+        "command = \"pkg info\"\nmatch = \"info entire\"\nnth = 1\nexit = 1\nstderr = \"pkg: Unable to obtain lock on image\"",
+    ] {
+        let sim = sim_support::Sim::from_text(&format!("{world}\n[[faults]]\n{fault}\n"));
+        let (out, ev) = rescue(&sim.dir, "app01", &["--yes"]);
+        let s = summary(&ev, &out);
+        assert_eq!((out.status.code(), s["result"].as_str()), (Some(3), Some("refused")), "{s}");
+        let f = ev.iter().find(|e| e["event"] == "finding" && e["key"] == "preflight.unread");
+        assert!(f.is_some_and(|f| f["inhibitor"] == true), "{ev:#?}");
+        assert!(!sim_support::audit(&sim.dir).iter().any(|a| a.argv.iter().any(|x| x == "detach")));
+        let (out, ev) = rescue(&sim.dir, "app01", &["--yes"]);
+        let s = summary(&ev, &out);
+        assert!(s["message"].as_str().unwrap().contains("nothing to rescue"), "{s}");
+        assert_eq!(sim.state("app01"), "installed");
+    }
+}

@@ -149,9 +149,13 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             .remediation("rescue this zone by hand"),
         );
     };
+    // What could not be read of the facts that tell whether an installed zone needs attach -u
+    // at all (an error, not an answer: an `entire` not installed is an answer).
+    let mut unread: Vec<String> = Vec::new();
     let gz_be_uuid = match beadm::current(runner) {
         Ok(be) => be.uuid,
         Err(e) => {
+            unread.push(format!("the running global-zone BE ({e})"));
             fs.push(
                 Finding::warn(
                     "beadm.no-current",
@@ -271,7 +275,10 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         );
     }
     let gz = Pkg::live();
-    let gz_entire = entire(runner, &gz).ok().flatten();
+    let gz_entire = entire(runner, &gz).unwrap_or_else(|e| {
+        unread.push(format!("the global zone's entire ({e})"));
+        None
+    });
     let verbatim = |spec: crate::system::CommandSpec| {
         runner.run(&spec).ok().filter(|o| o.success()).map(|o| o.stdout).unwrap_or_default()
     };
@@ -288,7 +295,26 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         }
     };
     let zp = Pkg::image(&zone_root);
-    let zone_entire = entire(runner, &zp).ok().flatten();
+    let zone_entire = entire(runner, &zp).unwrap_or_else(|e| {
+        unread.push(format!("the zone's entire ({e})"));
+        None
+    });
+    if entry.state == ZoneState::Installed && !unread.is_empty() {
+        // An installed zone may need nothing at all: detaching it on a guess could only
+        // make it worse.
+        return stop(
+            &mut fs,
+            Finding::inhibitor(
+                "preflight.unread",
+                format!("cannot tell whether installed zone {zone} needs attach -u"),
+            )
+            .detail(format!("could not read {}", unread.join("; ")))
+            .remediation(
+                "nothing was changed; run zonerescue again once those commands work (a passing \
+                 error, such as another pkg client holding the image, is gone by then)",
+            ),
+        );
+    }
     let zone_publishers = pkg::publishers(runner, &zp).unwrap_or_default();
     let zone_packages: Vec<String> = pkg::installed(runner, &zp)
         .map(|l| l.into_iter().map(|p| p.name).collect())
