@@ -1915,3 +1915,28 @@ fn an_installed_zone_whose_step_cannot_be_read_is_not_touched() {
         assert_eq!(sim.state("app01"), "installed");
     }
 }
+
+/// Round u F3: an S11 zone whose `entire` is the GZ's but whose ZBE belongs to the previous
+/// GZ BE needs attach -u (it re-parents the ZBE). Killed right after its detach, the run's
+/// zone is put back by hand with `attach -F`, which does not re-parent it. `resume` finishes
+/// the rescue (attach -u); before, it said "nothing is left to resume" and the zone kept the
+/// old GZ BE's ZBE.
+#[test]
+fn resume_after_attach_f_still_reparents_the_zbe() {
+    let text = sim_support::world_text("s11-zbe-of-older-gz-be-gz-publishers").replacen(
+        "entire = 190",
+        "entire = 200",
+        1,
+    );
+    let sim = sim_support::Sim::from_text(&text);
+    sim_support::kill_at_command(&sim.dir, "db1", "detach");
+    assert_eq!(sim.run("zoneadm", &["-z", "db1", "attach", "-F"]).code, 0);
+    let (out, ev) = rescue(&sim.dir, "db1", &["--yes", "resume"]);
+    let s = summary(&ev, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    assert!(!s["message"].as_str().unwrap().contains("nothing is left to resume"), "{s}");
+    assert!(sim_support::attach_runs(&sim.dir) >= 1);
+    let survey = zr(&sim.dir).args(["--all", "--json"]).output().unwrap();
+    let r: Value = serde_json::from_slice(&survey.stdout).unwrap();
+    assert_eq!(r["zones"][0]["status"], "fine", "{r}");
+}

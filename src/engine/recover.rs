@@ -1514,9 +1514,10 @@ impl Run {
         // never heard of it; attaching again would detach a zone that is fine).
         let orphan_attached =
             self.diagnosis.as_ref().is_some_and(|d| d.attached) && self.last_log_is_this_runs();
-        // Attached by hand since the run stopped, and in step with the global zone: what
-        // the run was for is done (round q F1: resume rolled the fix back).
-        let fixed_by_hand = attached_since && self.facts.entire_in_sync() == Some(true);
+        // Attached by hand since the run stopped, and in step with the global zone (its ZBE
+        // the running GZ BE's too: an `attach -F` does not re-parent it, round u F3): what the
+        // run was for is done (round q F1: resume rolled the fix back).
+        let fixed_by_hand = attached_since && self.facts.in_step();
         if self.facts.state == ZoneState::Installed
             && (self.attempts > 0 || orphan_attached || fixed_by_hand)
         {
