@@ -234,6 +234,26 @@ fn a_plain_attach_whose_detach_failed_was_not_applied() {
     assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
 }
 
+/// Round u F5: a detach that fails on a message no rule knows ends the run with an error;
+/// the plain attach rung did nothing there either, and the way on is `resume` (before:
+/// strategies_applied ["attach"] with 0 attempts, and only `zonerescue status` as advice).
+#[test]
+fn a_detach_failing_on_an_unknown_error_applies_nothing_and_says_resume() {
+    let d = Sim::from_text(&format!(
+        "{}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\n\
+         stderr = \"umount: /zones/web02/root: Device busy\"\n",
+        std::fs::read_to_string(sim_support::scenario("omnios-two-zones")).unwrap()
+    ));
+    let (events, code) = sim_support::rescue_json(&d.dir, "web02", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(5), Some("error")), "{s}");
+    assert_eq!((&s["strategies_applied"], &s["attempts"]), (&serde_json::json!([]), &0.into()));
+    assert!(s["next_steps"][0].as_str().unwrap().contains("zonerescue resume web02"), "{s}");
+    let (events, code) = sim_support::rescue_json(&d.dir, "web02", &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+}
+
 /// Ops round t F1: the journal cannot be written right after an `attach -u` that worked (a
 /// full /var; here its place is taken by a directory during the attach). The run stops with
 /// an error, but leaves the attached zone attached: no detach, no rollback, the summary still

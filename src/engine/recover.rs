@@ -2371,12 +2371,19 @@ impl Run {
             Ok(a) => a,
             // The attach ran out its time limit (or the like): no rung is tried for it.
             Err(e) => {
-                let Some(f) = self.environment_failure() else { return Err(e) };
+                // The detach failed: no attach ran, so rungs that act only around one did
+                // nothing.
+                let none_ran =
+                    self.attempts == attempts_before && self.only_around_an_attach(steps);
+                let Some(f) = self.environment_failure() else {
+                    if none_ran {
+                        self.unapply(steps);
+                    }
+                    return Err(e);
+                };
                 drop(host);
                 let why = f.describe();
-                if self.attempts == attempts_before && self.only_around_an_attach(steps) {
-                    // The detach failed: no attach ran, so rungs that act only around one
-                    // did nothing.
+                if none_ran {
                     self.unapply(steps);
                     self.end_steps(steps, StepOutcome::Failed, Some(&why), &why)?;
                 } else {
@@ -2783,6 +2790,9 @@ impl Run {
                 // Known to fail before anything changed: detaching an installed zone and
                 // rolling back would only make it worse.
                 message.push_str("; nothing was changed: the zone is as it was");
+                if result == RunResult::Error {
+                    next_steps.push(format!("once the cause is fixed: {resume}"));
+                }
                 next_steps.push(format!("zonerescue status {zone}"));
             }
             // Stopped by an error after an attach that worked (the journal's file system
