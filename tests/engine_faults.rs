@@ -919,3 +919,22 @@ fn resume_leaves_a_zone_fixed_by_hand_since_the_stop_alone() {
         .collect();
     assert!(changed.is_empty(), "resume changed the fixed zone: {changed:?}");
 }
+
+/// Round u F2: another pkg client holds the zone's image for the whole run. The check before
+/// the uninstall rung meets the lock past its retries: the run stops there, the zone still
+/// installed (before: the rung was taken as not applicable, and gz-publishers' attach detached
+/// the zone, to stop at the next rung with the zone left detached).
+#[test]
+fn an_image_held_by_another_pkg_stops_the_run_before_any_detach() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-b111-web")).unwrap();
+    let d =
+        Sim::from_text(&format!("{text}\n[[faults]]\nkind = \"image-locked\"\nzone = \"web01\"\n"));
+    let out = zr(&d.dir).args(["--json", "--yes", "web01"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let s: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!((out.status.code(), s["result"].as_str()), (Some(1), Some("failed")), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("another package client holds"), "{s}");
+    assert_eq!(d.state("web01"), "installed");
+    let audit = sim_support::audit(&d.dir);
+    assert!(!audit.iter().any(|a| a.argv.iter().any(|x| x == "detach" || x == "attach")));
+}

@@ -1961,6 +1961,11 @@ impl Run {
         let preview = if self.prompter.asks() || self.facts.state == ZoneState::Installed {
             self.exec.take_environment();
             let p = st.preview(&self.input(), &self.exec).unwrap_or(Preview::AsSaid);
+            // Another pkg client holds the image past the retries: its refusal is no answer
+            // about the rung, and nothing may be detached while it works (round u F2).
+            if let Some(text) = self.exec.image_locked() {
+                return self.stop_for_image_lock(n, s, &text);
+            }
             if self.environment_failure().is_some() { Preview::AsSaid } else { p }
         } else {
             Preview::AsSaid
