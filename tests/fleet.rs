@@ -165,6 +165,10 @@ fn unreachable_repository_is_reported_and_rescued_zone_is_fine() {
     let db = zone(&r, "db02");
     assert_eq!(db["publishers_reachable"], false, "{db}");
     assert_eq!(db["platform"], "openindiana");
+    // Its only publisher, which every rung needs, is the one down: no strategy is recommended
+    // (round u F4: gz-publishers, which changes nothing there), its repository is.
+    assert_eq!(db["recommended"], Value::Null, "{db}");
+    assert!(db["next"].as_str().unwrap().starts_with("pkg refresh openindiana.org"), "{db}");
 
     // A host whose zone was rescued: every zone fine, exit 0.
     let d = init("omnios-two-zones.toml");

@@ -122,7 +122,8 @@ pub struct ZoneReport {
     pub rescue_in_progress: Option<u32>,
     /// What to run next instead of a new rescue, from the zone's journal: `zonerescue resume
     /// ZONE` for a run that stopped before it finished, `zonerescue rollback ZONE` for a
-    /// rollback that did not finish. `null` otherwise.
+    /// rollback that did not finish; or `pkg refresh PUBLISHER` when the last attach could not
+    /// reach the global zone's own publisher, which every rung needs. `null` otherwise.
     pub next: Option<String>,
 }
 
@@ -321,6 +322,20 @@ fn examine(
         z.verdict = Some(report.verdict);
         z.recommended = report.recommended;
         z.remedies = report.remedies.clone();
+        // The publisher every rung needs did not answer (gz-publishers keeps it, the others
+        // install from it): no strategy is the answer, its repository is (round u F4).
+        let entire_pub = facts.gz_entire.as_ref().and_then(|f| f.publisher.as_deref());
+        if let Some(p) = super::facts::primary_publisher(&facts.gz_publishers, entire_pub)
+            && d.primary_unreachable(&p.name, &p.enabled_origins().collect::<Vec<_>>())
+        {
+            z.recommended = None;
+            z.remedies.clear();
+            z.next = Some(format!(
+                "pkg refresh {}   (the global zone's own publisher must answer first; then: \
+                 zonerescue {})",
+                p.name, z.zone
+            ));
+        }
         z.publishers_reachable = Some(d.publishers.is_empty() && d.origins.is_empty());
         z.unreachable_publishers = d.publishers;
     }
@@ -335,8 +350,12 @@ fn examine(
         (ZoneState::Configured, _) if failed => (
             ZoneStatus::NeedsRescue,
             format!(
-                "detached; its last attach failed (try {})",
-                z.recommended.map_or("the ladder".into(), |s| s.to_string())
+                "detached; its last attach failed ({})",
+                match (&z.next, z.recommended) {
+                    (Some(_), _) => "the global zone's own publisher did not answer".into(),
+                    (None, Some(s)) => format!("try {s}"),
+                    (None, None) => "try the ladder".into(),
+                }
             ),
         ),
         (ZoneState::Configured, _) => {
