@@ -169,6 +169,18 @@ fn unreachable_repository_is_reported_and_rescued_zone_is_fine() {
     // (round u F4: gz-publishers, which changes nothing there), its repository is.
     assert_eq!(db["recommended"], Value::Null, "{db}");
     assert!(db["next"].as_str().unwrap().starts_with("pkg refresh openindiana.org"), "{db}");
+    // Once the repository answers and the zone is attached, that old log asks for nothing.
+    let world = d.path().join("world.json");
+    let text = std::fs::read_to_string(&world)
+        .unwrap()
+        .replace("\"reachable\": false", "\"reachable\": true");
+    std::fs::write(&world, text).unwrap();
+    let out = zr(d.path(), &["--yes", "db02"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let (_, json) = all_read_only(d.path(), &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let db = zone(&r, "db02");
+    assert_eq!((&db["status"], &db["next"]), (&"fine".into(), &Value::Null), "{db}");
 
     // A host whose zone was rescued: every zone fine, exit 0.
     let d = init("omnios-two-zones.toml");

@@ -383,6 +383,7 @@ fn examine(
         // disabled GZ publisher the attach went past) would read as advice to apply one.
         z.recommended = None;
         z.predicted.clear();
+        z.next = None;
     }
     z
 }

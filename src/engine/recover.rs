@@ -967,19 +967,34 @@ impl Run {
             && !d.packages.iter().any(|p| self.facts.zone_packages.contains(p));
         let no_longer_newer = d.zone_newer_than_gz()
             && matches!((self.facts.zone_build(), self.facts.gz_build()), (Some(z), Some(g)) if z <= g);
-        if gone || no_longer_newer {
+        // Or it could not reach publishers that preflight's refresh has just reached (the
+        // network or the repository fixed since).
+        let reached_since = !d.publishers.is_empty()
+            && d.packages.is_empty()
+            && self.facts.answered(&d.publishers, &d.origins);
+        if gone || no_longer_newer || reached_since {
             let on = if gone {
-                format!("on {}, which the zone no longer has installed", d.packages.join(", "))
+                format!(
+                    "on {}, which the zone no longer has installed (the image changed since)",
+                    d.packages.join(", ")
+                )
+            } else if reached_since {
+                format!(
+                    "on publisher(s) {} it could not reach, which answered preflight's refresh \
+                     just now",
+                    d.publishers.join(", ")
+                )
             } else {
-                "calling the zone newer than the global zone, which its image no longer is"
+                "calling the zone newer than the global zone, which its image no longer is (it \
+                 changed since)"
                     .to_string()
             };
             self.emit(Event::Finding(
                 Finding::info(
                     "attach.previous-failure-stale",
                     format!(
-                        "the zone's last attach -u failed {minutes} min ago {on}: the image \
-                         changed since, so the plain attach comes first"
+                        "the zone's last attach -u failed {minutes} min ago {on}: the plain \
+                         attach comes first"
                     ),
                 )
                 .detail(path.display().to_string()),
