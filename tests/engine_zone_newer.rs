@@ -44,3 +44,15 @@ fn with_consent_the_image_is_re_created_without_a_futile_attach_first() {
     assert_eq!(summary["attempts"], 1, "{summary}");
     assert_eq!(sim.state(ZONE), "installed");
 }
+
+/// Round t observation: `--dry-run` showed image-update and the other rungs for a zone newer
+/// than the GZ, which the real run never considers: its plan is image-create alone.
+#[test]
+fn the_dry_run_plan_is_image_create_alone() {
+    let sim = Sim::from_file(&sim_support::world("omnios-zone-newer-than-gz"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &["--dry-run"]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let rungs: Vec<&str> =
+        sim_support::step_names(&events).into_iter().filter(|n| *n != "snapshot").collect();
+    assert_eq!(rungs, ["image-create"], "{events:#?}");
+}

@@ -1875,6 +1875,13 @@ impl Run {
             planned.push(s);
             order.push(s);
         }
+        // A zone newer than the global zone: auto considers image-create alone (no attach
+        // can take it back), so the plan shows no other rung.
+        if self.choice == StrategyChoice::Auto
+            && self.diagnosis.as_ref().is_some_and(Diagnosis::zone_newer_than_gz)
+        {
+            order.retain(|s| *s == StrategyName::ImageCreate);
+        }
         for s in order {
             let st = strategies::make(s);
             let n = self.journal.begin_step(s.as_str(), None);
