@@ -192,6 +192,14 @@ impl Facts {
         p.enabled_origins().next().map(|o| (p, o))
     }
 
+    /// The GZ publisher every attach needs, when diagnosis `d` says it did not answer (no
+    /// rung gets past that: see [`Diagnosis::primary_unreachable`]).
+    pub fn unreachable_primary(&self, d: &super::diagnosis::Diagnosis) -> Option<&str> {
+        let (p, _) = self.gz_primary_publisher()?;
+        let origins: Vec<&str> = p.enabled_origins().collect();
+        d.primary_unreachable(&p.name, &origins).then_some(p.name.as_str())
+    }
+
     /// Disabled GZ publishers none of whose origins preflight saw answer (`pkg refresh`
     /// refuses a disabled publisher, so only an origin shared with a publisher it refreshed
     /// tells). Where the attach re-creates and refreshes them in the zone (Solaris 11

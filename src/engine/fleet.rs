@@ -324,16 +324,13 @@ fn examine(
         z.remedies = report.remedies.clone();
         // The publisher every rung needs did not answer (gz-publishers keeps it, the others
         // install from it): no strategy is the answer, its repository is (round u F4).
-        let entire_pub = facts.gz_entire.as_ref().and_then(|f| f.publisher.as_deref());
-        if let Some(p) = super::facts::primary_publisher(&facts.gz_publishers, entire_pub)
-            && d.primary_unreachable(&p.name, &p.enabled_origins().collect::<Vec<_>>())
-        {
+        if let Some(primary) = facts.unreachable_primary(&d) {
             z.recommended = None;
             z.remedies.clear();
             z.next = Some(format!(
-                "pkg refresh {}   (the global zone's own publisher must answer first; then: \
-                 zonerescue {})",
-                p.name, z.zone
+                "pkg refresh {primary}   (the global zone's own publisher must answer first; \
+                 then: zonerescue {})",
+                z.zone
             ));
         }
         z.publishers_reachable = Some(d.publishers.is_empty() && d.origins.is_empty());

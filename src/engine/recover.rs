@@ -773,10 +773,13 @@ impl Run {
         Ok(())
     }
 
-    /// The zone is installed now (per `zoneadm list`).
+    /// The zone's state now, per `zoneadm list`.
+    fn zone_state_now(&self) -> Option<ZoneState> {
+        crate::commands::zoneadm::get(&self.exec.runner, &self.facts.zone).ok().map(|e| e.state)
+    }
+
     fn attached_now(&self) -> bool {
-        crate::commands::zoneadm::get(&self.exec.runner, &self.facts.zone)
-            .is_ok_and(|e| e.state == ZoneState::Installed)
+        self.zone_state_now() == Some(ZoneState::Installed)
     }
 
     fn zbe(&self) -> anyhow::Result<String> {
@@ -1092,11 +1095,8 @@ impl Run {
 
     /// The GZ's first publisher, when the last attach could not reach it.
     fn unreachable_primary(&self) -> Option<String> {
-        let (primary, _) = self.facts.gz_primary_publisher()?;
-        let d = self.diagnosis.as_ref()?;
-        let origins: Vec<&str> = primary.enabled_origins().collect();
-        (!d.predicted && d.primary_unreachable(&primary.name, &origins))
-            .then(|| primary.name.clone())
+        let d = self.diagnosis.as_ref().filter(|d| !d.predicted)?;
+        self.facts.unreachable_primary(d).map(str::to_string)
     }
 
     /// Rungs until attached or nothing useful is left.
@@ -2401,7 +2401,7 @@ impl Run {
                 // The detach failed: no attach ran, so rungs that act only around one did
                 // nothing.
                 let none_ran =
-                    self.attempts == attempts_before && self.only_around_an_attach(steps);
+                    self.attempts == attempts_before && Self::only_around_an_attach(steps);
                 let Some(f) = self.environment_failure() else {
                     if none_ran {
                         self.unapply(steps);
@@ -2444,7 +2444,7 @@ impl Run {
     }
 
     /// Whether every rung of `steps` acts only around the attach (changes nothing by itself).
-    fn only_around_an_attach(&self, steps: &[(StrategyName, u32, String)]) -> bool {
+    fn only_around_an_attach(steps: &[(StrategyName, u32, String)]) -> bool {
         steps.iter().all(|(s, ..)| matches!(s, StrategyName::Attach | StrategyName::GzPublishers))
     }
 
@@ -2998,9 +2998,7 @@ impl Run {
                 ),
             );
         }
-        let state = crate::commands::zoneadm::get(&self.exec.runner, &self.facts.zone)
-            .ok()
-            .map(|e| e.state);
+        let state = self.zone_state_now();
         self.journal.status = JournalStatus::Ended(result);
         if let Err(e) = self.save() {
             // The summary is still said (its last line, for --json): the journal keeps the
