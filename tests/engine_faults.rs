@@ -241,7 +241,7 @@ fn a_plain_attach_whose_detach_failed_was_not_applied() {
 fn a_detach_failing_on_an_unknown_error_applies_nothing_and_says_resume() {
     let d = Sim::from_text(&format!(
         "{}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\n\
-         stderr = \"umount: /zones/web02/root: Device busy\"\n",
+         stderr = \"zoneadm: zone 'web02': brand detach hook failed\"\n",
         std::fs::read_to_string(sim_support::scenario("omnios-two-zones")).unwrap()
     ));
     let (events, code) = sim_support::rescue_json(&d.dir, "web02", &[]);
@@ -249,6 +249,33 @@ fn a_detach_failing_on_an_unknown_error_applies_nothing_and_says_resume() {
     assert_eq!((code, s["result"].as_str()), (Some(5), Some("error")), "{s}");
     assert_eq!((&s["strategies_applied"], &s["attempts"]), (&serde_json::json!([]), &0.into()));
     assert!(s["next_steps"][0].as_str().unwrap().contains("zonerescue resume web02"), "{s}");
+    let (events, code) = sim_support::rescue_json(&d.dir, "web02", &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+}
+
+/// illumos umount(8)'s own wording of a busy zone root ("umount: MOUNTPOINT busy", not
+/// zfs's "cannot unmount … Device busy") is the known cause zone-root-busy: the run stops
+/// having changed nothing, tells how to find who holds the root, and resumes once it is free
+/// (before: an unclassified error, exit 5, no hint of the cause).
+#[test]
+fn a_detach_stopped_by_umount_busy_names_the_busy_root() {
+    let d = Sim::from_text(&format!(
+        "{}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\n\
+         stderr = \"umount: /zones/web02/root busy\"\n",
+        std::fs::read_to_string(sim_support::scenario("omnios-two-zones")).unwrap()
+    ));
+    let (events, code) = sim_support::rescue_json(&d.dir, "web02", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(1), Some("failed")), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("(zone-root-busy)"), "{s}");
+    assert_eq!((&s["strategies_applied"], &s["attempts"]), (&serde_json::json!([]), &0.into()));
+    let next: Vec<&str> =
+        s["next_steps"].as_array().unwrap().iter().flat_map(|v| v.as_str()).collect();
+    assert!(next.iter().any(|n| n.ends_with("fuser -cu /zones/web02/root")), "{s}");
+    assert!(!next.iter().any(|n| n.contains("zoneadm -z web02 attach")), "{s}");
+    assert!(next.iter().any(|n| n.contains("zone-root-busy): zonerescue resume web02")), "{s}");
+    assert_eq!(d.state("web02"), "installed");
     let (events, code) = sim_support::rescue_json(&d.dir, "web02", &["resume"]);
     let s = events.last().unwrap();
     assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");

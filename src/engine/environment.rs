@@ -78,6 +78,9 @@ pub struct Failure {
     pub command: String,
     /// What it said (its last meaningful line).
     pub said: String,
+    /// What the analysis says to run about a cause outside the image (its rule's `next`:
+    /// `fuser -cu ZONEROOT` for a busy zone root), `<zone>` where the text did not name it.
+    pub next: Vec<String>,
 }
 
 impl Failure {
@@ -169,8 +172,8 @@ pub fn of_output(spec: &CommandSpec, out: &CommandOutput) -> Option<Failure> {
     }
     let text = format!("{}\n{}", out.stdout, out.stderr);
     let crashed = spec.program() == Program::Pkg && out.code == Some(PKG_EXIT_CRASHED);
-    let cause = of_text(&text, crashed)?;
-    Some(Failure { said: said(&cause, &text), cause, command: spec.display() })
+    let (cause, next) = of_text(&text, crashed)?;
+    Some(Failure { said: said(&cause, &text), cause, command: spec.display(), next })
 }
 
 /// The failure outside the image of a command that could not finish.
@@ -180,12 +183,13 @@ pub fn of_error(spec: &CommandSpec, e: &CommandError) -> Option<Failure> {
             cause: Cause::TimedOut,
             command: spec.display(),
             said: e.to_string().lines().next().unwrap_or_default().to_string(),
+            next: Vec::new(),
         }),
         CommandError::Failed { stdout, stderr, code, .. } => {
             let text = format!("{stdout}\n{stderr}");
             let crashed = spec.program() == Program::Pkg && *code == Some(PKG_EXIT_CRASHED);
-            let cause = of_text(&text, crashed)?;
-            Some(Failure { said: said(&cause, &text), cause, command: spec.display() })
+            let (cause, next) = of_text(&text, crashed)?;
+            Some(Failure { said: said(&cause, &text), cause, command: spec.display(), next })
         }
         _ => None,
     }
@@ -220,7 +224,8 @@ pub fn of_diagnosis(d: &Diagnosis, command: &str) -> Option<Failure> {
     } else {
         return None;
     };
-    Some(Failure { cause, command: command.into(), said })
+    let next = if matches!(cause, Cause::Outside(_)) { d.outside_next.clone() } else { Vec::new() };
+    Some(Failure { cause, command: command.into(), said, next })
 }
 
 /// `text` read with the analyzer's rules (its out-of-space, ZBE, transport and `pkg-crashed`
@@ -237,20 +242,22 @@ pub(crate) fn crashed_in(text: &str) -> bool {
     diagnose(text).is_some_and(|d| d.keys.iter().any(|k| k == PKG_CRASHED))
 }
 
-fn of_text(text: &str, crashed: bool) -> Option<Cause> {
+/// The cause outside the image in `text`, and what the analysis says to run about it.
+fn of_text(text: &str, crashed: bool) -> Option<(Cause, Vec<String>)> {
     let d = diagnose(text);
     if crashed || d.as_ref().is_some_and(|d| d.keys.iter().any(|k| k == PKG_CRASHED)) {
-        return Some(Cause::Crashed);
+        return Some((Cause::Crashed, Vec::new()));
     }
     if text.contains("[Errno 5]")
         || text.contains("I/O error")
         || text.contains("Input/output error")
     {
-        return Some(Cause::Io);
+        return Some((Cause::Io, Vec::new()));
     }
-    match of_diagnosis(&d?, "")?.cause {
-        c @ (Cause::Outside(_) | Cause::Transport { .. } | Cause::Download | Cause::Catalog) => {
-            Some(c)
+    let f = of_diagnosis(&d?, "")?;
+    match f.cause {
+        Cause::Outside(_) | Cause::Transport { .. } | Cause::Download | Cause::Catalog => {
+            Some((f.cause, f.next))
         }
         _ => None,
     }

@@ -2416,7 +2416,12 @@ impl Run {
                 } else {
                     self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &why)?;
                 }
-                let m = format!("stopped: {why}; that lies outside the zone's package image");
+                // An analyzer's outside cause says so itself.
+                let m = if matches!(f.cause, environment::Cause::Outside(_)) {
+                    format!("stopped: {why}")
+                } else {
+                    format!("stopped: {why}; that lies outside the zone's package image")
+                };
                 self.stop_at_attach(f);
                 return Ok(Some((RunResult::Failed, m)));
             }
@@ -2797,10 +2802,18 @@ impl Run {
                     ));
                     packages_removed = self.packages_gone();
                 }
-                // What the analysis says to run about that cause (a log's own advice).
-                if let Some(d) = &self.diagnosis {
-                    for c in d.outside_next.iter().take(3) {
-                        next_steps.push(format!("as the analysis of the attach log says: {c}"));
+                // What the analysis says to run about that cause, read from the failure
+                // itself (a detach's busy root, an attach log), not from an older attach.
+                if let Some(f) = &self.env_stop {
+                    let whose = if f.command.contains(" attach") {
+                        "the attach log"
+                    } else {
+                        "its message"
+                    };
+                    // Its own `attach -u` is what resume runs, once the cause is fixed.
+                    for c in f.next.iter().filter(|c| !c.contains(" attach")).take(3) {
+                        let c = c.replace("<zone>", zone.as_str());
+                        next_steps.push(format!("as the analysis of {whose} says: {c}"));
                     }
                 }
                 next_steps.push(format!("{until}: {resume}   (goes on from where it stopped)"));
