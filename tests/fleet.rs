@@ -418,3 +418,36 @@ fn a_failure_preflight_predicts_is_shown_before_any_attach() {
     assert_eq!(zone(&r, "web02")["predicted"], serde_json::json!([]), "{json}");
     assert!(zone(&r, "pg02")["recommended"].is_null(), "no attach log to recommend from: {json}");
 }
+
+/// The operator's own `attach -u` ran out of space: `--all` recommends no strategy (each would
+/// need more space) and says to free space first, with the analysis that shows how. Before, it
+/// said "try the ladder".
+#[test]
+fn a_full_pool_in_the_last_attach_log_is_to_be_fixed_before_any_strategy() {
+    let text = std::fs::read_to_string(scenario("omnios-two-zones.toml")).unwrap();
+    let host =
+        sim_support::Sim::from_text(&format!("{text}\n[[faults]]\nkind = \"out-of-space\"\n"));
+    let dir = host.dir.as_path();
+    host.detach("web02");
+    assert!(!sim(dir, "zoneadm", &["-z", "web02", "attach", "-u"]).status.success());
+    let (_, table) = all_read_only(dir, &[]);
+    assert!(
+        table.contains(
+            "web02: detached; its last attach failed (out-of-space, which no strategy fixes)"
+        ),
+        "{table}"
+    );
+    assert!(!table.contains("try the ladder"), "{table}");
+    let (_, json) = all_read_only(dir, &["--json"]);
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let web = zone(&r, "web02");
+    assert!(web["recommended"].is_null(), "{web}");
+    let next = web["next"].as_str().unwrap();
+    assert!(
+        next.starts_with(
+            "once out-of-space is fixed (zonerescue analyze /var/tmp/web02.attach_log."
+        ),
+        "{web}"
+    );
+    assert!(next.ends_with("): zonerescue web02"), "{web}");
+}

@@ -33,6 +33,40 @@ pub mod keys {
     pub const PKG_SESSION: &str = "pkg-session";
     pub const ZONE_SYSREPO_UNREACHABLE: &str = "zone-sysrepo-unreachable";
     pub const SVR4_ZONE: &str = "svr4-zone";
+
+    /// Rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix: the
+    /// engine stops on them, and analyze recommends no strategy while one stands.
+    pub const OUTSIDE_THE_IMAGE: [&str; 19] = [
+        // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
+        "zone-busy",
+        // Who runs zoneadm and where, a global-zone process in the zone root, the publishers'
+        // signature policy: the operator's to fix.
+        "not-privileged",
+        "zoneadm-wrong-context",
+        "zone-root-busy",
+        "signature-policy-failed",
+        // An installed package held to a sticky publisher of the zone's: `set-publisher
+        // --non-sticky` is the fix, which no rung makes (zone-publishers would unset a publisher
+        // that answers, uninstall remove an application that may stay).
+        "publisher-sticky",
+        // A faulted pool or device.
+        "io-error",
+        // zoneadm's own checks of the zone's configuration, and another host's claim on it.
+        "zone-verify-failed",
+        "zone-in-use-elsewhere",
+        // Solaris 11's system repository serves the zone's publishers: its service, not them.
+        "sysrepo-unavailable",
+        // Files a sparse zone shares from the global zone: installed there, not in the zone.
+        "sparse-zone-exclusions",
+        "zonepath-not-zfs",
+        "zbe-not-mounted",
+        "zbe-none-active",
+        "zbe-multiple-active",
+        "no-image",
+        "gzbe-unknown",
+        "sparse-zone",
+        "out-of-space",
+    ];
 }
 
 /// The findings of an unreachable repository (any scope).
@@ -315,7 +349,18 @@ impl FindingBuilder<'_> {
             findings.iter().filter(|f| f.inhibitor).filter_map(|f| f.strategy).collect();
         remedies.sort();
         remedies.dedup();
-        let recommended = remedies.first().copied();
+        // A cause no strategy fixes (a full pool, a busy zone root) stands before every
+        // remedy: the others' strategies would fail on it again (the engine stops there too).
+        // It is kept also when no other finding calls for a strategy (`--all` says so).
+        let blocked_by = findings
+            .iter()
+            .find(|f| {
+                f.inhibitor
+                    && f.strategy.is_none()
+                    && keys::OUTSIDE_THE_IMAGE.contains(&f.key.as_str())
+            })
+            .map(|f| f.key.clone());
+        let recommended = if blocked_by.is_some() { None } else { remedies.first().copied() };
         let explained = findings.iter().any(|f| f.inhibitor);
 
         Report {
@@ -336,6 +381,7 @@ impl FindingBuilder<'_> {
             attempts: attempts.max(u32::from(anything)),
             findings,
             recommended,
+            blocked_by,
             remedies,
             notable_lines: if explained || verdict == Verdict::Attached {
                 Vec::new()

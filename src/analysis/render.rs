@@ -134,13 +134,28 @@ pub fn render_human(r: &Report, color: bool) -> String {
                 let _ = writeln!(o, "{} {}", st.bold("Remedies:   "), all.join(", "));
             }
         }
-        (_, None) => {
-            let _ = writeln!(
-                o,
-                "{} no strategy applies; see the commands above.",
-                st.bold("Recommended:")
-            );
-        }
+        (_, None) => match &r.blocked_by {
+            Some(k) if !r.remedies.is_empty() => {
+                let _ = writeln!(
+                    o,
+                    "{} no strategy until {k} is fixed (see its commands above); then \
+                         attach again, or analyze the next attach log.",
+                    st.bold("Recommended:")
+                );
+                if !r.remedies.is_empty() {
+                    let all: Vec<&str> = r.remedies.iter().map(|s| s.as_str()).collect();
+                    let _ =
+                        writeln!(o, "{} {} (after that)", st.bold("Remedies:   "), all.join(", "));
+                }
+            }
+            _ => {
+                let _ = writeln!(
+                    o,
+                    "{} no strategy applies; see the commands above.",
+                    st.bold("Recommended:")
+                );
+            }
+        },
     }
     o
 }

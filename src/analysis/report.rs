@@ -170,6 +170,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The strategy to try next (gentlest remedy that the findings call for).
     pub recommended: Option<StrategyName>,
+    /// The finding (key) of a cause outside the image that no strategy fixes: nothing is
+    /// recommended while it stands, whatever the other findings call for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
     /// Every strategy the findings call for, in ladder order.
     pub remedies: Vec<StrategyName>,
     /// For unexplained failures: the lines most likely to matter (errors, rejects …).

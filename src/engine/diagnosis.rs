@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::{Report, Verdict};
+use crate::analysis::{Report, Verdict, keys};
 use crate::strategies::StrategyName;
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -145,7 +145,7 @@ impl Diagnosis {
 
     /// Whether analysis key `k` is a cause outside the image.
     pub fn is_outside(k: &str) -> bool {
-        OUTSIDE_THE_IMAGE.contains(&k)
+        keys::OUTSIDE_THE_IMAGE.contains(&k)
     }
 
     /// The global zone's first-ranked publisher (`primary`) could not be reached: every
@@ -175,39 +175,6 @@ impl Diagnosis {
 
 /// Analysis rule keys whose publisher is named, not as failing.
 const NOT_FAILING: [&str; 1] = ["publisher-sticky"];
-
-/// Analysis rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix.
-const OUTSIDE_THE_IMAGE: [&str; 19] = [
-    // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
-    "zone-busy",
-    // Who runs zoneadm and where, a global-zone process in the zone root, the publishers'
-    // signature policy: the operator's to fix.
-    "not-privileged",
-    "zoneadm-wrong-context",
-    "zone-root-busy",
-    "signature-policy-failed",
-    // An installed package held to a sticky publisher of the zone's: `set-publisher
-    // --non-sticky` is the fix, which no rung makes (zone-publishers would unset a publisher
-    // that answers, uninstall remove an application that may stay).
-    "publisher-sticky",
-    // A faulted pool or device.
-    "io-error",
-    // zoneadm's own checks of the zone's configuration, and another host's claim on it.
-    "zone-verify-failed",
-    "zone-in-use-elsewhere",
-    // Solaris 11's system repository serves the zone's publishers: its service, not them.
-    "sysrepo-unavailable",
-    // Files a sparse zone shares from the global zone: installed there, not in the zone.
-    "sparse-zone-exclusions",
-    "zonepath-not-zfs",
-    "zbe-not-mounted",
-    "zbe-none-active",
-    "zbe-multiple-active",
-    "no-image",
-    "gzbe-unknown",
-    "sparse-zone",
-    "out-of-space",
-];
 
 /// Analysis rule keys whose packages the global zone's release cannot provide: its
 /// incorporation excludes them, or no publisher of the attach has a version of them for it.
@@ -272,7 +239,7 @@ mod tests {
     #[test]
     fn every_key_named_here_is_a_builtin_rule() {
         let rules = crate::analysis::RuleSet::builtin().unwrap();
-        for k in OUTSIDE_THE_IMAGE.iter().chain(&UNAVAILABLE_AT_TARGET) {
+        for k in keys::OUTSIDE_THE_IMAGE.iter().chain(&UNAVAILABLE_AT_TARGET) {
             assert!(rules.rule(k).is_some(), "{k} is not a rule key");
         }
     }

@@ -313,6 +313,8 @@ fn examine(
     z.gz_entire = facts.gz_entire.as_ref().map(|f| f.short());
     z.zone_entire = facts.zone_entire.as_ref().map(|f| f.short());
     z.in_sync = facts.entire_in_sync();
+    // The key of a cause outside the image the zone's last attach log shows.
+    let mut blocked_by: Option<String> = None;
     if let Some(path) = attempt::newest_attach_log(runner.paths(), &entry.name)
         && let Some(file) = attempt::open_log(&path)
         && let Ok(report) = analyze_reader(rules, analysis_context(&facts), file)
@@ -333,6 +335,18 @@ fn examine(
                 z.zone
             ));
         }
+        // A cause outside the image (a full pool, a ZBE not mounted) stands before every
+        // strategy: the ladder would only climb into it.
+        else if let Some(k) = &report.blocked_by {
+            z.recommended = None;
+            z.remedies.clear();
+            z.next = Some(format!(
+                "once {k} is fixed (zonerescue analyze {} says how): zonerescue {}",
+                crate::system::shell_quote(z.attach_log.as_deref().unwrap_or_default()),
+                z.zone
+            ));
+            blocked_by = Some(k.clone());
+        }
         z.publishers_reachable = Some(d.publishers.is_empty() && d.origins.is_empty());
         z.unreachable_publishers = d.publishers;
     }
@@ -348,10 +362,11 @@ fn examine(
             ZoneStatus::NeedsRescue,
             format!(
                 "detached; its last attach failed ({})",
-                match (&z.next, z.recommended) {
-                    (Some(_), _) => "the global zone's own publisher did not answer".into(),
-                    (None, Some(s)) => format!("try {s}"),
-                    (None, None) => "try the ladder".into(),
+                match (&z.next, z.recommended, &blocked_by) {
+                    (Some(_), _, Some(k)) => format!("{k}, which no strategy fixes"),
+                    (Some(_), _, None) => "the global zone's own publisher did not answer".into(),
+                    (None, Some(s), _) => format!("try {s}"),
+                    (None, None, _) => "try the ladder".into(),
                 }
             ),
         ),
