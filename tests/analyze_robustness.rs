@@ -293,6 +293,9 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     // The indentation made the mail client break inside the indentation of the Reject list
     // (a line of blanks, each FMRI alone at column 0 below it): the list is lost.
     ("solaris11-lildude-repository-behind-sru.txt", "code block, mail 72"),
+    // The 111-column prompt line breaks before `pkg install`: nothing left says the command
+    // ran in the global zone, so it reads as an attach's pkg output.
+    ("oi-docs266-gz-install-require-obsolete-chain.txt", "code block, mail 72"),
 ];
 
 #[test]

@@ -56,7 +56,7 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
         if l.iter().any(|&b| b == 0xc2 || b == 0xe2) {
             l = Cow::Owned(replace_all(&l, TYPOGRAPHY));
         }
-        let l = strip_quoting(&l);
+        let l = strip_syslog(strip_quoting(&l));
         // A line left empty stays a (blank) line: an input that ends without a newline still
         // ends in a line.
         out.extend_from_slice(if l.is_empty() && !line.is_empty() { b" " } else { l });
@@ -68,16 +68,93 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
 /// characters replaced, or a `>` that opens a line (after blanks).
 fn needs_depaste(text: &[u8]) -> bool {
     let mut line_start = true;
-    for &b in text {
+    for (i, &b) in text.iter().enumerate() {
         match b {
             b'&' | 0xc2 | 0xe2 => return true,
             b'>' if line_start => return true,
+            b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D'
+                if line_start && syslog_header_len(&text[i..]).is_some() =>
+            {
+                return true;
+            }
             b'\n' => line_start = true,
             b' ' | b'\t' => {}
             _ => line_start = false,
         }
     }
     false
+}
+
+/// The length of a syslog header before a log line copied from `/var/adm/messages` (or
+/// sent there by `logger`), taken off the raw line so that pkg's indentation and a brand
+/// line's `[date]` behind it read as in the log itself: `Mar 12 10:14:09 HOST TAG[PID]: `
+/// with the Solaris message id `[ID 702911 daemon.notice] ` after it, if any. [`normalise`]
+/// takes a looser set of headers off the text rules are matched against; this one must not
+/// eat a message: not when HOST is a command whose own output this may be (`Mar  3 10:22:33
+/// pkg install: …`), and a TAG without pid only before a message id or a `[date]`.
+fn syslog_header_len(l: &[u8]) -> Option<usize> {
+    const COMMANDS: [&[u8]; 8] =
+        [b"pkg", b"zoneadm", b"zonecfg", b"zfs", b"zlogin", b"beadm", b"mount", b"umount"];
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let l = &l[..l.len().min(400)];
+    if !MONTHS.contains(&l.get(..3)?) || l.get(3) != Some(&b' ') {
+        return None;
+    }
+    let mut i = 4;
+    if l.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let day = l[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=2).contains(&day) {
+        return None;
+    }
+    i += day;
+    let t = l.get(i..i + 10)?;
+    let time_ok = t[0] == b' '
+        && t[9] == b' '
+        && t[1..9]
+            .iter()
+            .enumerate()
+            .all(|(k, b)| if k % 3 == 2 { *b == b':' } else { b.is_ascii_digit() });
+    if !time_ok {
+        return None;
+    }
+    i += 10;
+    let host =
+        l[i..].iter().take_while(|b| b.is_ascii_alphanumeric() || b"._-".contains(b)).count();
+    if host == 0 || l.get(i + host) != Some(&b' ') || COMMANDS.contains(&&l[i..i + host]) {
+        return None;
+    }
+    i += host + 1;
+    let tag =
+        l[i..].iter().take_while(|b| b.is_ascii_alphanumeric() || b"._/-[]".contains(b)).count();
+    if tag == 0 || l.get(i + tag..i + tag + 2) != Some(b": ".as_slice()) {
+        return None;
+    }
+    let with_pid = l[..i + tag].ends_with(b"]");
+    i += tag + 2;
+    let rest = &l[i..];
+    if rest.starts_with(b"[ID ")
+        && let Some(end) = rest.iter().position(|&b| b == b']')
+    {
+        // One blank separates it from the message, whose own indentation follows.
+        let blank = usize::from(rest.get(end + 1) == Some(&b' '));
+        return Some(i + end + 1 + blank);
+    }
+    // A tag without its pid may be the message's own first word (`zoneadm: zone 'z1': …`),
+    // unless a brand line's `[date]` follows it.
+    (with_pid || date_bracket_end(rest).is_some()).then_some(i)
+}
+
+/// The line without a syslog header ([`syslog_header_len`]).
+fn strip_syslog(line: &[u8]) -> &[u8] {
+    match syslog_header_len(line) {
+        Some(n) => &line[n..],
+        None => line,
+    }
 }
 
 /// The line without its mail quoting: `>` marks, each with the blank after it, before the
@@ -457,6 +534,36 @@ mod tests {
         }
         assert_eq!(normalise(b""), b"");
         assert_eq!(normalise(b"\0\0\0"), b"");
+    }
+
+    #[test]
+    fn a_syslog_header_is_taken_off_the_raw_line_and_the_rest_kept_as_it_was() {
+        let d = |s: &str| String::from_utf8(depaste(s.as_bytes()).into_owned()).unwrap();
+        // pkg's indentation (a nested Reason) and a brand line's [date] survive.
+        assert_eq!(
+            d("Mar 12 10:14:09 gz1 zoneadmd[4242]: [ID 702911 daemon.error]     Reason:  x"),
+            "    Reason:  x"
+        );
+        assert_eq!(
+            d("Mar 12 10:14:09 gz1 pkg[7]:   Reject:  pkg://a/b@1"),
+            "  Reject:  pkg://a/b@1"
+        );
+        assert_eq!(
+            d(
+                "Mar  2 10:14:09 gz1 root: [Wed Dec  1 08:00:03 GMT 2010] Log File: /var/tmp/z.attach_log.x"
+            ),
+            "[Wed Dec  1 08:00:03 GMT 2010] Log File: /var/tmp/z.attach_log.x"
+        );
+        // The message's own first word, or a command's line under a short timestamp, stays.
+        for kept in [
+            "Mar  3 10:22:33 gz01 zoneadm: zone 'z1': x",
+            "Mar  3 10:22:33 pkg install: No matching version of entire can be installed:",
+            "Mar  3 10:22:33 Attaching...",
+            "Mar  3 10:22:33 Sanity Check: Passed.",
+            "Nov 23 10:00:01 gz01",
+        ] {
+            assert_eq!(d(kept), kept);
+        }
     }
 
     #[test]
