@@ -312,3 +312,35 @@ fn another_zones_journal_is_never_acted_on() {
         assert_eq!(snapshots(), before);
     }
 }
+
+/// Round v F1: the ZBE has a child dataset (a Solaris 11 ZBE's `var`, holding /var/pkg), which
+/// the run's `zfs snapshot -r` took along. The rollback rolls it back too, to its own snapshot
+/// of the same name, destroying its later ones; before, only the ZBE itself was rolled back
+/// and the child kept the rescued /var and the rungs' snapshots.
+#[test]
+fn rollback_rolls_back_the_zbes_child_datasets_too() {
+    let text = std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap();
+    let sim =
+        Sim::from_text(&text.replace("active = true }", "active = true, children = [\"var\"] }"));
+    let child = "rpool/zones/pg01/ROOT/zbe/var";
+    let run = rescued(&sim);
+    let pre = run["pre_snapshot"].as_str().unwrap().to_string();
+    let child_pre = format!("{child}@{}", pre.split_once('@').unwrap().1);
+    let snaps = |sim: &Sim| {
+        sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name", "-r", child]).stdout
+    };
+    assert!(
+        snaps(&sim).lines().count() > 1,
+        "the rung's snapshot -r covers the child: {}",
+        snaps(&sim)
+    );
+    let (s, code) = rollback(&sim, PG, &[]);
+    assert_eq!((code, &s["result"]), (Some(0), &"rolled-back".into()), "{s}");
+    assert_eq!(snaps(&sim).lines().collect::<Vec<_>>(), [child_pre.as_str()]);
+    let rolled: Vec<String> = sim_support::audit(&sim.dir)
+        .into_iter()
+        .filter(|a| a.argv.get(1).map(String::as_str) == Some("rollback"))
+        .map(|a| a.argv.last().unwrap().clone())
+        .collect();
+    assert_eq!(rolled, [pre, child_pre], "parent first, then the child");
+}

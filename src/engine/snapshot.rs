@@ -94,10 +94,54 @@ pub fn exists(exec: &Exec, snapshot: &str) -> anyhow::Result<bool> {
     }
 }
 
-/// `zfs rollback -r SNAP` (later snapshots of this run are destroyed with it).
+/// `zfs rollback -r SNAP` (later snapshots of this run are destroyed with it), then the same
+/// for each descendant dataset the `zfs snapshot -r` took along (a Solaris 11 ZBE's `var`,
+/// which holds /var/pkg): `zfs rollback` acts on one dataset only, and an image whose root
+/// and /var/pkg come from different moments is not the image that was snapshotted.
 pub fn rollback(exec: &Exec, snapshot: &str) -> anyhow::Result<()> {
-    let spec = zfs::rollback_spec(snapshot, true)?;
-    retrying_busy(exec, &spec).map_err(|e| anyhow::anyhow!("rolling back to {snapshot}: {e}"))
+    rollback_with(exec, snapshot, |s| zfs::rollback_spec(s, true))
+}
+
+/// Rolls `snapshot` and its descendants' snapshots of the same name back with `spec`. They
+/// are listed before anything is rolled back: a list that fails changes nothing.
+pub fn rollback_with(
+    exec: &Exec,
+    snapshot: &str,
+    spec: impl Fn(&str) -> Result<CommandSpec, crate::commands::InvalidName>,
+) -> anyhow::Result<()> {
+    let children = descendants_at(exec, snapshot)?;
+    for (k, s) in std::iter::once(snapshot.to_string()).chain(children).enumerate() {
+        retrying_busy(exec, &spec(&s)?).map_err(|e| {
+            let done =
+                if k == 0 { String::new() } else { format!(" ({snapshot} was rolled back)") };
+            anyhow::anyhow!("rolling back to {s}: {e}{done}")
+        })?;
+    }
+    Ok(())
+}
+
+/// The snapshots named like `snapshot` (`DS@NAME`) of the datasets below DS.
+pub fn descendants_at(exec: &Exec, snapshot: &str) -> anyhow::Result<Vec<String>> {
+    let Some((dataset, short)) = snapshot.split_once('@') else { return Ok(Vec::new()) };
+    let q = zfs::ListQuery {
+        properties: &["name"],
+        recursive: true,
+        types: &["snapshot"],
+        datasets: &[dataset],
+    };
+    let rows = zfs::list(&exec.runner, &q).map_err(|e| {
+        anyhow::anyhow!("cannot list the snapshots below {dataset} (nothing was rolled back): {e}")
+    })?;
+    let below = format!("{dataset}/");
+    let mut found: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.name())
+        .filter(|n| n.starts_with(&below) && n.split_once('@').is_some_and(|(_, s)| s == short))
+        .map(str::to_string)
+        .collect();
+    // Parents before their children, as `zfs snapshot -r` made them.
+    found.sort();
+    Ok(found)
 }
 
 /// Runs the `zfs rollback` or `zfs snapshot` of `spec`. A dataset busy for a moment (a

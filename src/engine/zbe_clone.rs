@@ -284,15 +284,16 @@ pub fn undo(exec: &Exec, u: &CloneUndo, zone_root: Option<&Path>) -> anyhow::Res
         })?;
     }
     let target = u.target();
-    let spec = zfs::rollback_destroying_clones_spec(&target)?;
-    super::snapshot::retrying_busy(exec, &spec).map_err(|e| {
-        let promoted = if u.moved {
-            format!(" ({} was promoted back: it holds {target})", u.original)
-        } else {
-            String::new()
-        };
-        anyhow::anyhow!("rolling back to {target}: {e}{promoted}")
-    })?;
+    super::snapshot::rollback_with(exec, &target, zfs::rollback_destroying_clones_spec).map_err(
+        |e| {
+            let promoted = if u.moved {
+                format!(" ({} was promoted back: it holds {target})", u.original)
+            } else {
+                String::new()
+            };
+            anyhow::anyhow!("{e}{promoted}")
+        },
+    )?;
     if exec.dry_run {
         return Ok(());
     }

@@ -187,6 +187,10 @@ pub struct ZbeDef {
     pub parentbe: String,
     #[serde(default)]
     pub active: bool,
+    /// Datasets below the ZBE, mounted at `/NAME` in the zone (a Solaris 11 ZBE's `var`):
+    /// `zfs snapshot -r` takes them along, `zfs rollback` acts on each alone.
+    #[serde(default)]
+    pub children: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -435,6 +435,14 @@ impl World {
                 }
                 let img = zbe.active.then(|| image.clone());
                 world.add_dataset(&format!("{parent}/{}", zbe.name), &props, img);
+                for child in &zbe.children {
+                    let mountpoint = format!("/{child}");
+                    world.add_dataset(
+                        &format!("{parent}/{}/{child}", zbe.name),
+                        &[("mountpoint", &mountpoint), ("canmount", "noauto")],
+                        None,
+                    );
+                }
             }
             if zone.brand == "solaris" {
                 world.add_dataset(
