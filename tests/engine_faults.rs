@@ -547,10 +547,11 @@ fn resume_without_consent_after_a_kill_in_image_create_names_the_way_on() {
 }
 
 /// image-create's `install system/library` fails once with an unexplained pkg error, so the run
-/// ends failed with every useful rung tried. `resume` then finds nothing left: it must say so
-/// and point at a fresh run, which attaches.
+/// ends failed with every useful rung tried and its image rolled back to the pre-rescue
+/// snapshot. Nothing of it is left to resume: `resume` says so and is a new rescue from that
+/// image, which attaches (before round v F2 it stopped, pointing at a fresh run).
 #[test]
-fn resume_with_nothing_left_points_at_a_fresh_run() {
+fn resume_with_nothing_left_is_a_fresh_run() {
     let text = std::fs::read_to_string(sim_support::scenario("s11express-orphaned-core")).unwrap();
     let d = Sim::from_text(&format!(
         "{text}\n[[faults]]\ncommand = \"pkg install\"\nmatch = \"system/library\"\nnth = 1\n\
@@ -564,16 +565,18 @@ fn resume_with_nothing_left_points_at_a_fresh_run() {
     };
     let (code, first) = run(&["--json", "--yes", "--allow-destructive", "legacy01"]);
     assert_eq!((code, &first["result"]), (Some(1), &"failed".into()), "{first}");
-    let (code, resumed) = run(&["--json", "resume", "legacy01", "--yes", "--allow-destructive"]);
-    assert_eq!((code, &resumed["result"]), (Some(1), &"failed".into()), "{resumed}");
-    let next: Vec<&str> =
-        resumed["next_steps"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
-    assert!(
-        next.contains(&"nothing was left to resume; to try every rung again: zonerescue legacy01"),
-        "{next:?}"
-    );
-    let (code, fresh) = run(&["--json", "--yes", "--allow-destructive", "legacy01"]);
-    assert_eq!((code, &fresh["result"]), (Some(0), &"attached".into()), "{fresh}");
+    let out = zr(&d.dir)
+        .args(["--json", "resume", "legacy01", "--yes", "--allow-destructive"])
+        .output()
+        .unwrap();
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let resumed = events.last().unwrap();
+    assert_eq!((out.status.code(), &resumed["result"]), (Some(0), &"attached".into()), "{resumed}");
+    assert!(events.iter().any(|e| e["key"] == "journal.last-run-rolled-back"), "{events:?}");
+    assert_ne!(resumed["run_id"], first["run_id"], "a new rescue: {resumed}");
 }
 
 /// A run stopped by an error midway (another zoneadm held the zone), then a run that preflight

@@ -300,3 +300,32 @@ fn the_zone_before_any_rescue_is_not_offered_by_a_rollback_that_would_be_refused
     assert!(next.contains("cannot return to it"), "{next}");
     assert!(!next.contains("rollback php11 --to"), "a refused command is offered: {next}");
 }
+
+/// Round v F3: after a rescue that moved the zone to the attach's clone, the global zone boots
+/// a newer BE and the operator's own `attach -u` fails (two active ZBEs, neither of the
+/// running BE). Which ZBE the zone runs from cannot be told: `rollback` refuses, changing
+/// nothing, and gives the steps by hand. Before, it read the run as one without a clone and
+/// told the operator to run `zonerescue rollback db1`, the command that had just refused.
+#[test]
+fn rollback_after_the_gz_booted_another_be_gives_the_steps_by_hand() {
+    let sim = Sim::from_file(&sim_support::world(DB_WORLD));
+    rescue_attached(&sim);
+    let path = sim.dir.join("world.json");
+    let mut w: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let g = &mut w["global"];
+    let old = serde_json::json!([g["be"].clone(), g["be_uuid"].clone()]);
+    g["other_bes"].as_array_mut().unwrap().push(old);
+    g["be"] = "s11.4-sru40".into();
+    g["be_uuid"] = "0c2f6d3e-2b7c-4a55-b6a5-114000000040".into();
+    std::fs::write(&path, serde_json::to_string(&w).unwrap()).unwrap();
+    sim.detach(DB);
+    assert_ne!(sim.run("zoneadm", &["-z", DB, "attach", "-u"]).code, 0);
+    let before = show(&sim)["datasets"].clone();
+    let out = sim_support::zonerescue(&sim.dir).args(["rollback", "--yes", DB]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("cannot be told"), "{stderr}");
+    assert!(stderr.contains("By hand:"), "{stderr}");
+    assert!(!stderr.contains(&format!("`zonerescue rollback {DB}`")), "{stderr}");
+    assert_eq!(show(&sim)["datasets"], before, "nothing may change");
+}

@@ -229,7 +229,10 @@ fn answering_no_stops_safely() {
     assert!(s.contains("It changes the GLOBAL zone's publishers until the attach ends"), "{s}");
     // Shown just above, the prediction is named by its key in the rung's reason, not repeated.
     assert!(s.contains("attach -u would fail: as shown above (gz.publisher-disabled)"), "{s}");
-    assert!(s.contains("[y] apply it  [s] skip it, choose the next remedy  [N] stop here:"), "{s}");
+    assert!(
+        s.contains("[y] apply it  [s] skip it, choose the next remedy  [N] stop, undo the run:"),
+        "{s}"
+    );
     assert!(s.contains("plan: pkg unset-publisher contrib"), "{s}");
     t.keys("n");
     let s = t.wait_for("demo exited", 1);
@@ -515,4 +518,41 @@ fn a_hang_up_at_a_question_interrupts_the_run() {
     assert_eq!(j["status"]["ended"], "interrupted", "{j}");
     let step = j["steps"].as_array().unwrap().iter().find(|s| s["name"] == "gz-publishers");
     assert_eq!(step.unwrap()["detail"], "interrupted at its question", "{j}");
+}
+
+/// Round v F2: y, y, then "n" at the uninstall question. The run stops and rolls the image
+/// back to its pre-rescue snapshot, undoing the incremental step. `resume` then starts a new
+/// rescue from that image (same strategy) and keeps Apache through the rename, as a new run
+/// does. Before, resume took the undone step for applied, skipped it, and uninstalled Apache.
+#[test]
+fn resume_after_stopping_where_the_run_undid_its_rungs_applies_them_again() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("s11express-b111-web");
+    let dir = sim.dir.clone();
+    let t = start_zr("undone", &dir, "NO_COLOR=1", "web01");
+    t.wait_for("Apply gz-publishers for zone web01?", 1);
+    t.keys("y");
+    t.wait_for("Apply incremental to zone web01?", 1);
+    t.keys("y");
+    t.wait_for("Apply uninstall to zone web01?", 1);
+    t.keys("n");
+    t.wait_for("zr exited", 1);
+    let status = sim_support::zonerescue(&dir).args(["status", "web01"]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(status.contains("(all undone: the run rolled its image back to"), "{status}");
+    assert!(!status.contains("applied, not yet attached"), "{status}");
+    let (events, code) = sim_support::rescue_json(&dir, "web01", &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+    assert!(events.iter().any(|e| e["key"] == "journal.last-run-rolled-back"), "{events:?}");
+    assert_eq!(s["packages_removed"], serde_json::json!(["developer/sunstudio12u1"]), "{s}");
+    let listed = Command::new(dir.join("bin/pkg"))
+        .args(["-R", &format!("{}/zones/web01/root", dir.display()), "list", "-H"])
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("web/server/apache-22"), "Apache was lost:\n{listed}");
 }

@@ -344,3 +344,23 @@ fn rollback_rolls_back_the_zbes_child_datasets_too() {
         .collect();
     assert_eq!(rolled, [pre, child_pre], "parent first, then the child");
 }
+
+/// Round v F2 (unattended form): a run that ended failed rolled its image back to the
+/// pre-rescue snapshot; `status` says its rungs were undone, and `resume` starts a new rescue
+/// from that image (said by a finding, new run id) instead of taking them for applied.
+#[test]
+fn resume_after_a_run_that_rolled_its_image_back_starts_a_new_rescue() {
+    let sim = Sim::new("s11express-orphaned-core");
+    let (events, code) = sim_support::rescue_json(&sim.dir, "legacy01", &[]);
+    let first = events.last().unwrap().clone();
+    assert_eq!((code, first["result"].as_str()), (Some(1), Some("failed")), "{first}");
+    let status = sim_support::zonerescue(&sim.dir).args(["status", "legacy01"]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(status.contains("(all undone: the run rolled its image back to"), "{status}");
+    let (events, code) =
+        sim_support::rescue_json(&sim.dir, "legacy01", &["resume", "--allow-destructive"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+    assert!(events.iter().any(|e| e["key"] == "journal.last-run-rolled-back"), "{events:?}");
+    assert_ne!(s["run_id"], first["run_id"], "{s}");
+}

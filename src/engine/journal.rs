@@ -37,6 +37,11 @@ pub struct Journal {
     /// changed the zone: the zone as it was before any rescue. `snapshots --prune` keeps it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earlier_pre: Option<String>,
+    /// The snapshot the run rolled its image back to as it ended (its pre-rescue one, or the
+    /// state before a clone): what its rungs applied is gone, so `resume` has nothing to
+    /// continue and starts a new rescue from that image instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolled_back_at_end: Option<String>,
     /// Solaris 11: the ZBE the run started from, once an attach moved the zone to a clone of
     /// it (`active_zbe`); undoing the rescue makes it the zone's ZBE again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +176,7 @@ impl Journal {
             zone_root: None,
             pre_snapshot: None,
             earlier_pre: None,
+            rolled_back_at_end: None,
             original_zbe: None,
             gz_publishers_tsv: None,
             gz_publishers_table: None,
@@ -467,7 +473,12 @@ impl Journal {
             _ if applied.is_empty() => String::new(),
             Some(target) => format!(" (the rollback to {target} undid those applied after it)"),
             None if self.rolled_back() => " (all undone by the rollback)".into(),
-            None => String::new(),
+            None => match &self.rolled_back_at_end {
+                Some(t) => {
+                    format!(" (all undone: the run rolled its image back to {t} as it ended)")
+                }
+                None => String::new(),
+            },
         };
         out.push_str(&format!(
             "  strategies applied: {}{undone}; attach attempts: {}\n",
@@ -484,7 +495,15 @@ impl Journal {
                         && s.name != "attach"
                         && self.applied_unended(s) =>
                 {
-                    format!("applied, not yet attached ({})", ended_at(self.updated, r))
+                    match &self.rolled_back_at_end {
+                        Some(t) => format!(
+                            "applied, then undone by the rollback to {t} ({})",
+                            ended_at(self.updated, r)
+                        ),
+                        None => {
+                            format!("applied, not yet attached ({})", ended_at(self.updated, r))
+                        }
+                    }
                 }
                 (StepState::Started, _) => unended.clone(),
                 (StepState::Finished, Some(o)) => serde_json::to_value(o)

@@ -417,6 +417,9 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     let playbook = forced_playbook.unwrap_or_else(|| Playbook::builtin(facts.platform));
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in analysis rules: {e}"))?;
     let journal_steps = journal.steps.len();
+    // Remedies the operator skipped stay skipped: on resume, and in the new rescue that
+    // replaces a run whose image was rolled back (open_journal carries them over).
+    let skipped_before = journal.skipped_by_operator.clone();
     // A resumed run's rescue began with the earlier run (journals of older versions lack it).
     let packages_at_start = if journal.zone_packages_at_start.is_empty() {
         facts.zone_packages.clone()
@@ -434,8 +437,8 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         choice: opened.choice,
         rules,
         applied: Vec::new(),
-        tried: Vec::new(),
-        skipped: Vec::new(),
+        tried: skipped_before.iter().chain(&opened.tried_before).copied().collect(),
+        skipped: skipped_before,
         uninstall_named: Vec::new(),
         stuck: Vec::new(),
         attempts: 0,
@@ -477,6 +480,10 @@ struct Opened {
     inherited: Vec<Finding>,
     /// The last journal a new run replaces (none when resuming).
     previous: Option<Journal>,
+    /// Rungs a run whose image was rolled back already tried on that very image (its plain
+    /// attach, before any rung changed it): the new rescue that replaces it does not repeat
+    /// them.
+    tried_before: Vec<StrategyName>,
 }
 
 /// Why a run stops before it changes anything.
@@ -592,6 +599,8 @@ fn open_journal(
         previous = None;
     }
     let mut choice = req.choice;
+    let mut restarted = None;
+    let mut tried_before = Vec::new();
     let mut journal = if resume {
         let Some(mut j) = Journal::load_checked(zone_dir)? else {
             let why = format!("no journal in {} to resume", zone_dir.display());
@@ -613,9 +622,37 @@ fn open_journal(
             return Ok(Err(Refusal::new(&j.run_id, why)));
         }
         choice = j.strategy.parse().unwrap_or(StrategyChoice::Auto);
-        j.pid = std::process::id();
-        j.status = JournalStatus::Running;
-        j
+        if let Some(to) = j.rolled_back_at_end.clone() {
+            // Nothing of that run is in the image: continuing it would take rungs for applied
+            // that are not (round v F2). A new rescue, with the same strategy, from that image.
+            restarted = Some(Finding::info(
+                "journal.last-run-rolled-back",
+                format!(
+                    "the last run ({}) rolled the zone's image back to {to} as it ended: \
+                     nothing of it is left to resume, so this is a new rescue from that image",
+                    j.run_id
+                ),
+            ));
+            resume = false;
+            // Its snapshots must not be named like the rolled-back run's: a run id is the
+            // second and the pid, the same only for a resume in the same second by the same
+            // process (as tests run it in-process).
+            let run_id = if run_id == j.run_id {
+                std::thread::sleep(std::time::Duration::from_millis(1100));
+                snapshot::new_run_id()
+            } else {
+                run_id.clone()
+            };
+            let mut fresh = Journal::new(&run_id, &req.zone, &choice.to_string(), req.dry_run);
+            fresh.skipped_by_operator = j.skipped_by_operator.clone();
+            tried_before = plain_attach_failed_on_pre(&j);
+            previous = Some(j);
+            fresh
+        } else {
+            j.pid = std::process::id();
+            j.status = JournalStatus::Running;
+            j
+        }
     } else {
         Journal::new(&run_id, &req.zone, &choice.to_string(), req.dry_run)
     };
@@ -648,13 +685,14 @@ fn open_journal(
         }
     }
     inherited.extend(kept_aside);
+    inherited.extend(restarted);
     inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
     if resume {
         journal.save(zone_dir)?;
     } else {
         journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
     }
-    Ok(Ok(Opened { journal, choice, resume, inherited, previous }))
+    Ok(Ok(Opened { journal, choice, resume, inherited, previous, tried_before }))
 }
 
 /// The zone's last attach failed on `key`, outside its package image (a full pool, a ZBE
@@ -702,6 +740,31 @@ const CUT_SHORT: &str = "interrupted; undone on resume";
 /// The step detail of a rung a stopped run was applying, left as it is on resume because the
 /// zone has been attached since.
 const NOT_UNDONE_ATTACHED: &str = "stopped; not undone on resume: the zone had been attached since (an attached zone's ZBE is never rolled back)";
+
+/// `[attach]` when `j`'s plain attach failed before any of its rungs changed the image: the
+/// image its rollback restored is the one that attach failed on.
+fn plain_attach_failed_on_pre(j: &Journal) -> Vec<StrategyName> {
+    for st in &j.steps {
+        match st.name.parse::<StrategyName>() {
+            Ok(StrategyName::Attach) if st.outcome == Some(StepOutcome::AttachFailed) => {
+                return vec![StrategyName::Attach];
+            }
+            Ok(StrategyName::Attach) => {}
+            // A rung whose change stayed in the image before that attach.
+            Ok(_)
+                if matches!(
+                    st.outcome,
+                    None | Some(StepOutcome::Done | StepOutcome::AttachFailed)
+                ) =>
+            {
+                return Vec::new();
+            }
+            Ok(_) => {}
+            Err(_) => {}
+        }
+    }
+    Vec::new()
+}
 
 /// Whether a journalled step ran to its end (not skipped, not cut short by a kill).
 fn ran_to_its_end(st: &super::journal::JournalStep) -> bool {
@@ -2870,6 +2933,7 @@ impl Run {
                         match self.undo_to_pre(&pre) {
                             Ok(done) => {
                                 image_restored = true;
+                                self.journal.rolled_back_at_end = Some(done.target.clone());
                                 self.emit(Event::Snapshot {
                                     step: self.exec.step,
                                     name: done.target.clone(),

@@ -137,14 +137,36 @@ pub fn plan(
     zone_root: Option<&Path>,
 ) -> Result<Undo, RunError> {
     let (pre_ds, tag) = pre.split_once('@').unwrap_or((pre, ""));
+    let cloned = original.is_some();
     let original = original.unwrap_or(pre_ds).to_string();
     let Some(root) = zbe_root_of(&original).map(str::to_string) else {
         return Ok(Undo::Plain { target: pre.to_string() });
     };
-    // Without a clear answer the journal's ZBE is the best there is (as before clones were
-    // looked for): preflight refused such a zone, so a run cannot have changed it.
-    let Ok(current) = current_zbe(runner, &root, zone_root) else {
-        return Ok(Undo::Plain { target: pre.to_string() });
+    let by_hand = |why: String| {
+        let mut steps = vec![format!(
+            "zfs list -r -o name,origin,org.opensolaris.libbe:parentbe,org.opensolaris.libbe:active {root}"
+        )];
+        steps.push(format!(
+            "decide which ZBE holds the image to keep (the pre-rescue snapshot is @{tag}); make \
+             it the only one with {ACTIVE}=on (zfs set {ACTIVE}=on|off DATASET) and roll it back \
+             (zfs rollback -r DATASET@{tag}); leave the zone detached"
+        ));
+        Undo::ByHand { why, steps }
+    };
+    let current = match current_zbe(runner, &root, zone_root) {
+        Ok(c) => c,
+        // The run moved the zone to a clone, and which ZBE it runs from now cannot be told (a
+        // later attach of another global-zone BE left two active): undoing by the journal's
+        // names alone could roll back the wrong one (round v F3).
+        Err(e) if cloned => {
+            return Ok(by_hand(format!(
+                "this run moved the zone from {original} to a clone of it, and which zone boot \
+                 environment it runs from now cannot be told ({e})"
+            )));
+        }
+        // Without a clear answer the journal's ZBE is the best there is (as before clones were
+        // looked for): preflight refused such a zone, so a run cannot have changed it.
+        Err(_) => return Ok(Undo::Plain { target: pre.to_string() }),
     };
     // Every snapshot under the ZBE root, each dataset's oldest first (`zfs list` order).
     let rows = zfs::list(
@@ -177,17 +199,6 @@ pub fn plan(
     let fs = with_origins(runner)?;
     let origin_of = |ds: &str| -> Option<String> {
         fs.iter().find(|r| r.name() == Some(ds)).and_then(|r| r.get("origin").map(str::to_string))
-    };
-    let by_hand = |why: String| {
-        let mut steps = vec![format!(
-            "zfs list -r -o name,origin,org.opensolaris.libbe:parentbe,org.opensolaris.libbe:active {root}"
-        )];
-        steps.push(format!(
-            "decide which ZBE holds the image to keep (the pre-rescue snapshot is @{tag}); make \
-             it the only one with {ACTIVE}=on (zfs set {ACTIVE}=on|off DATASET) and roll it back \
-             (zfs rollback -r DATASET@{tag}); leave the zone detached"
-        ));
-        Undo::ByHand { why, steps }
     };
     let (moved, clone_point) = match holder.as_deref() {
         Some(h) if h == current => (true, origin_of(&original)),

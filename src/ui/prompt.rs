@@ -130,7 +130,8 @@ impl Prompter for DialoguerPrompter {
 
 /// The answers to [`DialoguerPrompter::choose`], on the line after the question (ASCII, under
 /// 80 columns: remote consoles).
-const CHOICES: &str = "  [y] apply it  [s] skip it, choose the next remedy  [N] stop here: ";
+const CHOICES: &str =
+    "  [y] apply it  [s] skip it, choose the next remedy  [N] stop, undo the run: ";
 
 /// What a key means at [`DialoguerPrompter::choose`]; `None`: ignored, wait for another.
 fn choice_for_key(key: Key) -> Option<Answer> {
