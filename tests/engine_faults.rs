@@ -281,6 +281,29 @@ fn a_detach_stopped_by_umount_busy_names_the_busy_root() {
     assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
 }
 
+/// Round w F3: the same busy root at the detach before a rung that changes the image
+/// (incremental on the b111 web zone, after gz-publishers): the run stops there having
+/// changed nothing, names the cause and how to find who holds the root, and `resume` runs the
+/// rung once the root is free (before: an unclassified error, exit 5).
+#[test]
+fn a_rungs_detach_stopped_by_umount_busy_names_the_busy_root() {
+    let d = Sim::from_text(&format!(
+        "{}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\n\
+         stderr = \"umount: /zones/web01/root busy\"\n",
+        std::fs::read_to_string(sim_support::scenario("s11express-b111-web")).unwrap()
+    ));
+    let (events, code) = sim_support::rescue_json(&d.dir, "web01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(1), Some("failed")), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("(zone-root-busy)"), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("nothing was changed"), "{s}");
+    assert!(s["next_steps"].to_string().contains("fuser -cu /zones/web01/root"), "{s}");
+    assert_eq!(d.state("web01"), "installed");
+    let (events, code) = sim_support::rescue_json(&d.dir, "web01", &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+}
+
 /// Ops round t F1: the journal cannot be written right after an `attach -u` that worked (a
 /// full /var; here its place is taken by a directory during the attach). The run stops with
 /// an error, but leaves the attached zone attached: no detach, no rollback, the summary still

@@ -547,6 +547,8 @@ fn resume_after_stopping_where_the_run_undid_its_rungs_applies_them_again() {
     let s = events.last().unwrap();
     assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
     assert!(events.iter().any(|e| e["key"] == "journal.last-run-rolled-back"), "{events:?}");
+    // Round w F4: nor did that run stop "for resume" (its applied rungs were undone).
+    assert!(!events.iter().any(|e| e["key"] == "journal.last-run-unfinished"), "{events:?}");
     assert_eq!(s["packages_removed"], serde_json::json!(["developer/sunstudio12u1"]), "{s}");
     let listed = Command::new(dir.join("bin/pkg"))
         .args(["-R", &format!("{}/zones/web01/root", dir.display()), "list", "-H"])

@@ -362,5 +362,51 @@ fn resume_after_a_run_that_rolled_its_image_back_starts_a_new_rescue() {
     let s = events.last().unwrap();
     assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
     assert!(events.iter().any(|e| e["key"] == "journal.last-run-rolled-back"), "{events:?}");
+    // Round w F4: that run finished (undone), it did not stop "for resume".
+    assert!(!events.iter().any(|e| e["key"] == "journal.last-run-unfinished"), "{events:?}");
     assert_ne!(s["run_id"], first["run_id"], "{s}");
+}
+
+/// Round w F1/F2: the rollback as the run ends reaches the ZBE but not its `var` child (busy
+/// every time). The image is neither as it was nor as rescued: the run says so, `status`
+/// warns, and neither `resume` nor a new run goes on from it (before, resume took the undone
+/// rungs for applied); `zonerescue rollback` failing the same way no longer says the image
+/// is as it was before it.
+#[test]
+fn a_rollback_that_stops_below_the_zbe_is_finished_before_anything_goes_on() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-orphaned-core")).unwrap();
+    let text = text.replace("active = true }", "active = true, children = [\"var\"] }");
+    let sim = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zfs rollback\"\nmatch = \"/var@\"\nexit = 1\n\
+         stderr = \"cannot rollback to 'rpool/zones/legacy01/ROOT/zbe/var@x': dataset is busy\"\n"
+    ));
+    let (events, _) = sim_support::rescue_json(&sim.dir, "legacy01", &[]);
+    let s = events.last().unwrap();
+    let message = s["message"].as_str().unwrap();
+    assert!(message.contains("its image only PARTLY rolled back to"), "{s}");
+    let next = s["next_steps"].to_string();
+    assert!(
+        next.contains("finish the rollback once that is fixed: zonerescue rollback legacy01"),
+        "{s}"
+    );
+    assert!(!next.contains("zonerescue resume legacy01"), "{s}");
+    let status = sim_support::zonerescue(&sim.dir).args(["status", "legacy01"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&status.stdout).contains("stopped partway"));
+    for args in [&["resume"][..], &[]] {
+        let (events, code) = sim_support::rescue_json(&sim.dir, "legacy01", args);
+        let s = events.last().unwrap();
+        assert_eq!((code, s["result"].as_str()), (Some(3), Some("refused")), "{args:?}: {s}");
+        assert!(
+            s["message"]
+                .as_str()
+                .unwrap()
+                .contains("finish it first with `zonerescue rollback legacy01`"),
+            "{s}"
+        );
+    }
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["rollback", "--yes", "legacy01"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(!stderr.contains("Its image is as it was"), "{stderr}");
 }

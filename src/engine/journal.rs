@@ -42,6 +42,11 @@ pub struct Journal {
     /// continue and starts a new rescue from that image instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolled_back_at_end: Option<String>,
+    /// The snapshot the run's rollback as it ended went only partway back to (the ZBE, not a
+    /// dataset below it): the image is consistent again only once `zonerescue rollback`
+    /// finishes it, and no run goes on from it before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_incomplete: Option<String>,
     /// Solaris 11: the ZBE the run started from, once an attach moved the zone to a clone of
     /// it (`active_zbe`); undoing the rescue makes it the zone's ZBE again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,6 +182,7 @@ impl Journal {
             pre_snapshot: None,
             earlier_pre: None,
             rolled_back_at_end: None,
+            rollback_incomplete: None,
             original_zbe: None,
             gz_publishers_tsv: None,
             gz_publishers_table: None,
@@ -322,6 +328,12 @@ impl Journal {
     }
 
     /// Whether `zonerescue rollback` undid this run (its last step): nothing is left to resume.
+    /// The run's own rollback as it ended stopped partway, and no `zonerescue rollback` has
+    /// finished it since: its target.
+    pub fn rollback_left_partway(&self) -> Option<&str> {
+        self.rollback_incomplete.as_deref().filter(|_| !self.rolled_back())
+    }
+
     pub fn rolled_back(&self) -> bool {
         self.steps
             .last()
@@ -460,6 +472,13 @@ impl Journal {
                 "  before any rescue (an earlier run's pre-rescue snapshot): {s}\n"
             ));
         }
+        if let Some(t) = self.rollback_left_partway() {
+            out.push_str(&format!(
+                "  WARNING: the run's rollback to {t} as it ended stopped partway (a dataset below \
+                 the zone boot environment was not rolled back): the image is neither as it was \
+                 nor as rescued; finish it with `zonerescue rollback {zone}` before anything else\n"
+            ));
+        }
         if self.gz_publishers_modified {
             out.push_str(
                 "  WARNING: the global zone's publishers may still be modified: compare \
@@ -495,13 +514,16 @@ impl Journal {
                         && s.name != "attach"
                         && self.applied_unended(s) =>
                 {
-                    match &self.rolled_back_at_end {
-                        Some(t) => format!(
-                            "applied, then undone by the rollback to {t} ({})",
-                            ended_at(self.updated, r)
+                    let ended = ended_at(self.updated, r);
+                    match (&self.rolled_back_at_end, self.rollback_left_partway()) {
+                        (_, Some(t)) => format!(
+                            "applied, then partly undone by the unfinished rollback to {t} ({ended})"
                         ),
-                        None => {
-                            format!("applied, not yet attached ({})", ended_at(self.updated, r))
+                        (Some(t), _) => {
+                            format!("applied, then undone by the rollback to {t} ({ended})")
+                        }
+                        (None, None) => {
+                            format!("applied, not yet attached ({ended})")
                         }
                     }
                 }

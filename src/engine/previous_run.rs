@@ -116,9 +116,11 @@ fn never_finished(last: &Journal) -> Option<&'static str> {
         JournalStatus::Ended(RunResult::Error) => Some("stopped on an error"),
         // Stopped for `resume` (a cause outside the image, another pkg client): nothing was
         // rolled back, so the image holds part of a rescue, like a killed run's.
+        // (Not one that rolled its image back as it ended: nothing of it is left.)
         JournalStatus::Ended(RunResult::Failed)
-            if last.stopped_outside.is_some()
-                || last.steps.iter().any(|s| s.state == StepState::Started) =>
+            if last.rolled_back_at_end.is_none()
+                && (last.stopped_outside.is_some()
+                    || last.steps.iter().any(|s| s.state == StepState::Started)) =>
         {
             Some("stopped for resume")
         }
@@ -138,7 +140,8 @@ pub fn earlier_pre(last: &Journal) -> Option<String> {
         // It began from a chain's leftovers: it passes the record on.
         return last.earlier_pre.clone();
     }
-    let undone = last.rolled_back() && last.rolled_back_partway().is_none();
+    let undone = (last.rolled_back() && last.rolled_back_partway().is_none())
+        || last.rolled_back_at_end.is_some();
     if undone || last.changed_nothing() {
         return None;
     }

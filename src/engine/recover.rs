@@ -579,6 +579,24 @@ fn open_journal(
             None
         }
     };
+    // A run whose rollback as it ended stopped partway left an image that is neither the
+    // rescued one nor the one before: nothing goes on from it until the rollback is finished.
+    let partway = |j: &Journal| {
+        j.rollback_left_partway().map(|t| {
+            Refusal::new(
+                &j.run_id,
+                format!(
+                    "the last run's rollback to {t} stopped partway (a dataset below the zone \
+                     boot environment was not rolled back): finish it first with `zonerescue \
+                     rollback {}`",
+                    req.zone
+                ),
+            )
+        })
+    };
+    if let Some(r) = previous.as_ref().and_then(partway) {
+        return Ok(Err(r));
+    }
     // Guided: an operator whose run was killed may simply have started it again; offer to
     // continue that run rather than start afresh from the zone as it was left.
     let mut resume = req.resume;
@@ -612,6 +630,9 @@ fn open_journal(
         {
             let why = format!("the last run ended {}: nothing to resume", r.as_str());
             return Ok(Err(Refusal::new(&j.run_id, why)));
+        }
+        if let Some(r) = partway(&j) {
+            return Ok(Err(r));
         }
         if j.rolled_back() {
             let why = format!(
@@ -2147,7 +2168,15 @@ impl Run {
         // stops before it (a later rung declined) leaves an installed zone installed.
         let mutating = !matches!(s, StrategyName::Attach | StrategyName::GzPublishers);
         if mutating {
-            attempt::ensure_detached(&self.exec, &mut self.facts)?;
+            self.exec.take_environment();
+            if let Err(e) = attempt::ensure_detached(&self.exec, &mut self.facts) {
+                // A busy zone root, a full pool: the zone is as it was, and `resume` runs
+                // this rung once that is fixed (as for the plain attach's detach).
+                return match self.environment_failure() {
+                    Some(f) => self.stop_for_environment(n, s, None, f),
+                    None => Err(e),
+                };
+            }
         }
         let mut rung_snap = None;
         if mutating {
@@ -2948,6 +2977,21 @@ impl Run {
                                     done.target, done.note
                                 ));
                             }
+                            Err(e) if snapshot::partly_rolled_back(&e).is_some() => {
+                                // The ZBE went back (its later snapshots with it), a dataset
+                                // below it did not: neither image; no run may go on from it.
+                                self.journal.rollback_incomplete = Some(pre.clone());
+                                self.snapshots.retain(|s| *s == pre);
+                                message.push_str(&format!(
+                                    "; the zone is left detached and its image only PARTLY \
+                                     rolled back to {pre}: {e:#}; do not attach it before the \
+                                     rollback is finished"
+                                ));
+                                next_steps.push(format!(
+                                    "finish the rollback once that is fixed: zonerescue \
+                                     rollback {zone}"
+                                ));
+                            }
                             Err(e) => {
                                 message.push_str(&format!(
                                     "; the zone is left detached and its image was NOT rolled \
@@ -2979,7 +3023,9 @@ impl Run {
                     next_steps.push(format!("zonerescue analyze {l}"));
                 }
                 next_steps.push(format!("zonerescue status {zone}"));
-                if result == RunResult::Error {
+                if self.journal.rollback_incomplete.is_some() {
+                    // Nothing goes on before the rollback is finished (said above).
+                } else if result == RunResult::Error {
                     // The journal keeps the step the error stopped: resume runs it again.
                     next_steps.push(format!("once the cause is fixed: {resume}"));
                 } else if let Some(key) =

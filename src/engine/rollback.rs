@@ -332,11 +332,13 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
     let gz = match undo() {
         Ok(gz) => gz,
         Err(e) => {
-            // Each part either happened or not (detach, then one `zfs rollback -r`): running
-            // it again after the cause is fixed picks up where this stopped.
+            // The detach, and each dataset's `zfs rollback -r`, either happened or not: running
+            // it again after the cause is fixed picks up where this stopped. Only a rollback
+            // that stopped before its first dataset left the image as it was.
             journal.end_step(n, StepOutcome::Failed, &format!("{e:#}"));
             journal.save(&dir)?;
-            return Ok(s.stopped_after_detach(&e, &runner, &zone, installed, true));
+            let unchanged = snapshot::partly_rolled_back(&e).is_none();
+            return Ok(s.stopped_after_detach(&e, &runner, &zone, installed, unchanged));
         }
     };
     journal.end_step(n, StepOutcome::Done, &format!("rolled back to {target}"));

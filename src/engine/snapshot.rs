@@ -110,14 +110,38 @@ pub fn rollback_with(
     spec: impl Fn(&str) -> Result<CommandSpec, crate::commands::InvalidName>,
 ) -> anyhow::Result<()> {
     let children = descendants_at(exec, snapshot)?;
-    for (k, s) in std::iter::once(snapshot.to_string()).chain(children).enumerate() {
-        retrying_busy(exec, &spec(&s)?).map_err(|e| {
-            let done =
-                if k == 0 { String::new() } else { format!(" ({snapshot} was rolled back)") };
-            anyhow::anyhow!("rolling back to {s}: {e}{done}")
-        })?;
+    let all: Vec<String> = std::iter::once(snapshot.to_string()).chain(children).collect();
+    for (k, s) in all.iter().enumerate() {
+        if let Err(e) = retrying_busy(exec, &spec(s)?) {
+            if k == 0 {
+                anyhow::bail!("rolling back to {s}: {e}");
+            }
+            let done = all[..k].to_vec();
+            return Err(PartialRollback { done, failed: s.clone(), cause: e.to_string() }.into());
+        }
     }
     Ok(())
+}
+
+/// A rollback that went back part of the way: the datasets of `done` are at their snapshot
+/// (their later snapshots destroyed, so this cannot be undone), `failed` and those after it
+/// are not. The image is neither as it was nor as the snapshot holds it: only finishing the
+/// rollback gives a consistent image.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "rolling back to {failed}: {cause} ({} rolled back already: the image is only partly \
+     rolled back)",
+    done.join(", ")
+)]
+pub struct PartialRollback {
+    pub done: Vec<String>,
+    pub failed: String,
+    pub cause: String,
+}
+
+/// The partial rollback somewhere in `e`'s chain, if that is how it failed.
+pub fn partly_rolled_back(e: &anyhow::Error) -> Option<&PartialRollback> {
+    e.chain().find_map(|c| c.downcast_ref::<PartialRollback>())
 }
 
 /// The snapshots named like `snapshot` (`DS@NAME`) of the datasets below DS.

@@ -297,12 +297,11 @@ pub fn undo(exec: &Exec, u: &CloneUndo, zone_root: Option<&Path>) -> anyhow::Res
     let target = u.target();
     super::snapshot::rollback_with(exec, &target, zfs::rollback_destroying_clones_spec).map_err(
         |e| {
-            let promoted = if u.moved {
-                format!(" ({} was promoted back: it holds {target})", u.original)
+            if u.moved {
+                e.context(format!("{} was promoted back: it holds {target}", u.original))
             } else {
-                String::new()
-            };
-            anyhow::anyhow!("{e}{promoted}")
+                e
+            }
         },
     )?;
     if exec.dry_run {
