@@ -263,13 +263,16 @@ fn zones_that_cannot_be_listed_are_refused_with_one_json_object() {
     assert!(v["error"].as_str().unwrap().contains("cannot list the zones"), "{v}");
 }
 
-/// A zone whose last zonerescue run stopped on an error midway (another zoneadm held the
-/// zone): the survey says so and how to continue it, still without changing anything.
+/// A zone whose last zonerescue run stopped on an error midway (its detach failed on a
+/// message no rule knows): the survey says so and how to continue it, still without changing
+/// anything.
 #[test]
 fn a_run_that_never_finished_is_reported_with_how_to_resume_it() {
     let text = std::fs::read_to_string(scenario("omnios-postgres-removed.toml")).unwrap();
-    let host =
-        sim_support::Sim::from_text(&format!("{text}\n[[faults]]\nkind = \"zoneadm-locked\"\n"));
+    let host = sim_support::Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm detach\"\nexit = 1\n\
+         stderr = \"zoneadm: zone 'pg01': brand detach hook failed\"\n"
+    ));
     let dir = host.dir.as_path();
     let run = zr(dir, &["--yes", "pg01"]);
     assert_eq!(run.status.code(), Some(5), "{}", String::from_utf8_lossy(&run.stderr));
