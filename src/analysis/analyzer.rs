@@ -51,6 +51,11 @@ pub(crate) struct Facts {
     /// Lines that named the `entire` versions (evidence for version-jump).
     pub entire_lines: Vec<Evidence>,
     pub gz_publishers: Vec<String>,
+    /// The publisher of the `entire` the attach installs (`PKG: install … pkg://P/entire@…`):
+    /// the global zone's own, its first.
+    pub entire_publisher: Option<String>,
+    /// pkg refreshed none of the image's catalogs (`pkg: 0/N catalogs successfully updated`).
+    pub no_catalog_refreshed: bool,
     pub disabled_publishers: Vec<String>,
     /// Publishers listed by a `pkg -R <zone root> publisher` table in the input.
     pub zone_publishers: Vec<String>,
@@ -928,6 +933,13 @@ impl<'r> Analyzer<'r> {
         }
         if let Some(p) = get("gz_publisher") {
             push_unique(&mut self.facts.gz_publishers, p);
+        }
+        if get("no_catalog_of").is_some() {
+            self.facts.no_catalog_refreshed = true;
+        }
+        if let Some(p) = get("entire_publisher") {
+            push_unique(&mut self.facts.gz_publishers, p.clone());
+            self.facts.entire_publisher = Some(p);
         }
         if let Some(p) = get("disabled_publisher") {
             push_unique(&mut self.facts.disabled_publishers, p);

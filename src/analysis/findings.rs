@@ -322,6 +322,11 @@ impl FindingBuilder<'_> {
             self.add_synthetic(&mut accs, keys::ZONE_PKG, &attempt.kind_lines);
         }
         self.apply_suppression(&mut accs);
+        // The global zone's first publisher did not answer: every strategy needs it.
+        let primary_down = accs.iter().find_map(|a| {
+            let r = self.rules.rules().get(a.rule)?;
+            self.primary_unreachable(r, a).map(|_| r.key.clone())
+        });
         let mut findings: Vec<(i32, Finding)> =
             accs.iter().filter_map(|a| self.finding(a).map(|f| (self.priority(a), f))).collect();
         findings.sort_by(|(pa, fa), (pb, fb)| {
@@ -351,7 +356,8 @@ impl FindingBuilder<'_> {
         remedies.dedup();
         // A cause no strategy fixes (a full pool, a busy zone root) stands before every
         // remedy: the others' strategies would fail on it again (the engine stops there too).
-        // It is kept also when no other finding calls for a strategy (`--all` says so).
+        // It is kept also when no other finding calls for a strategy (`--all` says so). So is
+        // the global zone's own first publisher not answering.
         let blocked_by = findings
             .iter()
             .find(|f| {
@@ -359,7 +365,8 @@ impl FindingBuilder<'_> {
                     && f.strategy.is_none()
                     && keys::OUTSIDE_THE_IMAGE.contains(&f.key.as_str())
             })
-            .map(|f| f.key.clone());
+            .map(|f| f.key.clone())
+            .or(primary_down);
         let recommended = if blocked_by.is_some() { None } else { remedies.first().copied() };
         let explained = findings.iter().any(|f| f.inhibitor);
 
@@ -629,15 +636,38 @@ impl FindingBuilder<'_> {
         }
     }
 
+    /// The global zone's first publisher, when finding `a` of rule `r` says it could not be
+    /// reached: the one the attach installs entire from, or any of a generation that copies
+    /// the global zone's publishers into the zone when pkg refreshed none of its catalogs.
+    fn primary_unreachable<'a>(&'a self, r: &Rule, a: &'a Acc) -> Option<&'a String> {
+        if !UNREACHABLE.contains(&r.key.as_str()) {
+            return None;
+        }
+        if let Some(p) = self.facts.entire_publisher.as_ref().filter(|p| a.publishers.contains(p)) {
+            return Some(p);
+        }
+        // (Not where the attach sets each publisher in turn, each its own `0/1 catalogs`.)
+        let all_failed = self.facts.no_catalog_refreshed
+            && self.generation.copies_gz_publishers()
+            && !self.recreates_gz_publishers()
+            && !self.zone_image
+            && !self.gz_image;
+        a.publishers.first().filter(|_| all_failed)
+    }
+
+    /// b151's attach script (also OpenIndiana's until 2016, its 151 builds) sets every GZ
+    /// publisher in the zone, one `set-publisher` each, which contacts even disabled ones;
+    /// `copy-publishers-from` (OpenIndiana hipster, OmniOS) copies them and refreshes only the
+    /// enabled ones.
+    fn recreates_gz_publishers(&self) -> bool {
+        let gz_build = self.facts.gz_entire.as_deref().and_then(build_of);
+        self.generation == Generation::S11express
+            || (self.generation == Generation::Openindiana && gz_build.is_none_or(|b| b == 151))
+    }
+
     /// The explanation of a scope-unknown unreachable publisher, with the likelier reading.
     fn publisher_scope_note(&self) -> (&'static str, Option<StrategyName>) {
-        // b151's attach script (also OpenIndiana's until 2016, its 151 builds) sets every GZ
-        // publisher in the zone, which contacts even disabled ones; `copy-publishers-from`
-        // (OpenIndiana hipster, OmniOS) copies them and refreshes only the enabled ones.
-        let gz_build = self.facts.gz_entire.as_deref().and_then(build_of);
-        let recreates_all = self.generation == Generation::S11express
-            || (self.generation == Generation::Openindiana && gz_build.is_none_or(|b| b == 151));
-        if recreates_all {
+        if self.recreates_gz_publishers() {
             (
                 "Without the global zone's publisher list this cannot be told for sure; more likely it is a global-zone publisher (perhaps a disabled one): this generation re-creates every global-zone publisher in the zone, disabled ones too, and refreshes them all. If 'pkg publisher' in the global zone does not list it, it is zone-only: use zone-publishers instead.",
                 Some(StrategyName::GzPublishers),
@@ -668,6 +698,18 @@ impl FindingBuilder<'_> {
             explanation.push(' ');
             explanation.push_str(note);
             strategy = s;
+        }
+        // The publisher the global zone's own entire comes from (the attach installs entire
+        // from it): every strategy needs it, so none gets past it (round x F1).
+        if let Some(p) = self.primary_unreachable(r, a) {
+            explanation.push_str(&format!(
+                " {p} is the publisher the global zone's own entire comes from, its first: the \
+                 attach refreshes it, gz-publishers keeps it and the other strategies install \
+                 from it, so none gets past it. Make the global zone reach it again (pkg refresh \
+                 {p} in the global zone; its certificate bundle and clock, its proxy, its name \
+                 service), then attach again."
+            ));
+            strategy = None;
         }
         if r.refine == Some(Refinement::ParentPublisher) && from_several_publishers(&a.evidence) {
             explanation.push_str(if no_attach {

@@ -44,7 +44,8 @@ pub enum Marker {
     /// commands typed in it are the zone's.
     ZoneSession(bool),
     /// Names facts through named groups `zone`, `zoneroot`, `log`, `gz_entire`,
-    /// `zone_entire`, `gz_publisher`, `disabled_publisher`, `dataset`.
+    /// `zone_entire`, `gz_publisher`, `entire_publisher`, `no_catalog_of`, `disabled_publisher`,
+    /// `dataset`.
     Fact,
     /// A `Reject:` line of a solver error block: names the package the next `Reason:` is about
     /// (and the version rejected).
@@ -232,6 +233,10 @@ pub const MARKERS: &[(Marker, &str)] = &[
         "^(?P<table_publisher>[A-Za-z0-9][^ \t]*)\t(true|false)\t(true|false)\t(true|false)\t",
     ),
     (Marker::Fact, "set-publisher .*--disable (.* )?(?P<disabled_publisher>[^ -][^ ]*)"),
+    // The entire an OmniOS/OpenIndiana attach installs is the global zone's, from its publisher.
+    (Marker::Fact, "^PKG: (install|update) .*pkg://(?P<entire_publisher>[^/ ]+)/entire@"),
+    // No catalog at all could be refreshed (`pkg: 0/N catalogs successfully updated`).
+    (Marker::Fact, "^pkg: 0/(?P<no_catalog_of>[0-9]+) catalogs successfully updated"),
     // pkg output
     // once per pkg run, not per progress line (progress lines are the bulk of a big log and
     // must not all become candidates)
