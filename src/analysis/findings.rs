@@ -33,6 +33,7 @@ pub mod keys {
     pub const PKG_SESSION: &str = "pkg-session";
     pub const ZONE_SYSREPO_UNREACHABLE: &str = "zone-sysrepo-unreachable";
     pub const SVR4_ZONE: &str = "svr4-zone";
+    pub const UPDATE_REQUIRED: &str = "update-required";
 
     /// Rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix: the
     /// engine stops on them, and analyze recommends no strategy while one stands.
@@ -350,6 +351,17 @@ impl FindingBuilder<'_> {
             }
         }
 
+        // A plain attach whose check also printed the solver's answer: `attach -u` would meet
+        // the same answer, so the remedies that answer calls for come first (round x F4).
+        let solver_remedy = findings
+            .iter()
+            .any(|f| f.key != keys::UPDATE_REQUIRED && f.inhibitor && f.strategy.is_some());
+        if solver_remedy {
+            for f in findings.iter_mut().filter(|f| f.key == keys::UPDATE_REQUIRED) {
+                f.strategy = None;
+                f.next_commands.retain(|c| !c.starts_with("zonerescue --strategy"));
+            }
+        }
         let mut remedies: Vec<StrategyName> =
             findings.iter().filter(|f| f.inhibitor).filter_map(|f| f.strategy).collect();
         remedies.sort();
