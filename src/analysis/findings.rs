@@ -649,8 +649,9 @@ impl FindingBuilder<'_> {
     }
 
     /// The global zone's first publisher, when finding `a` of rule `r` says it could not be
-    /// reached: the one the attach installs entire from, or any of a generation that copies
-    /// the global zone's publishers into the zone when pkg refreshed none of its catalogs.
+    /// reached: the one the attach installs entire from, or any when pkg refreshed none of the
+    /// zone's catalogs where the zone has the global zone's publishers (copied into it, or on
+    /// Solaris 11 served by the system repository).
     fn primary_unreachable<'a>(&'a self, r: &Rule, a: &'a Acc) -> Option<&'a String> {
         if !UNREACHABLE.contains(&r.key.as_str()) {
             return None;
@@ -659,9 +660,12 @@ impl FindingBuilder<'_> {
             return Some(p);
         }
         // (Not where the attach sets each publisher in turn, each its own `0/1 catalogs`.)
+        // Solaris 11's zone gets them all through the system repository.
+        let has_gz_publishers = (self.generation.copies_gz_publishers()
+            && !self.recreates_gz_publishers())
+            || self.generation == Generation::Solaris11;
         let all_failed = self.facts.no_catalog_refreshed
-            && self.generation.copies_gz_publishers()
-            && !self.recreates_gz_publishers()
+            && has_gz_publishers
             && !self.zone_image
             && !self.gz_image;
         a.publishers.first().filter(|_| all_failed)
@@ -705,7 +709,8 @@ impl FindingBuilder<'_> {
             _ => r.explanation.clone(),
         };
         let mut strategy = r.strategy;
-        if r.refine == Some(Refinement::PublisherScope) {
+        let primary = self.primary_unreachable(r, a);
+        if r.refine == Some(Refinement::PublisherScope) && primary.is_none() {
             let (note, s) = self.publisher_scope_note();
             explanation.push(' ');
             explanation.push_str(note);
@@ -713,13 +718,25 @@ impl FindingBuilder<'_> {
         }
         // The publisher the global zone's own entire comes from (the attach installs entire
         // from it): every strategy needs it, so none gets past it (round x F1).
-        if let Some(p) = self.primary_unreachable(r, a) {
+        if let Some(p) = primary {
+            let which = if self.facts.entire_publisher.as_ref() == Some(p) {
+                format!("{p} is the publisher the global zone's own entire comes from, its first")
+            } else {
+                "pkg refreshed none of the zone's catalogs, so the global zone's first publisher \
+                 (which the zone has too) did not answer either"
+                    .to_string()
+            };
+            let sysrepo = if self.generation == Generation::Solaris11 {
+                "; on Solaris 11 the system repository that serves them to the zone: svcs -xv \
+                 system-repository, its config/http_proxy"
+            } else {
+                ""
+            };
             explanation.push_str(&format!(
-                " {p} is the publisher the global zone's own entire comes from, its first: the \
-                 attach refreshes it, gz-publishers keeps it and the other strategies install \
-                 from it, so none gets past it. Make the global zone reach it again (pkg refresh \
-                 {p} in the global zone; its certificate bundle and clock, its proxy, its name \
-                 service), then attach again."
+                " Here {which}: the attach refreshes it, gz-publishers keeps it and the other \
+                 strategies install from it, so none gets past it. Make the global zone reach it \
+                 again (pkg refresh in the global zone; its certificate bundle and clock, its \
+                 proxy, its name service{sysrepo}), then attach again."
             ));
             strategy = None;
         }
