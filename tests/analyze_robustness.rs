@@ -296,6 +296,9 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     // The 111-column prompt line breaks before `pkg install`: nothing left says the command
     // ran in the global zone, so it reads as an attach's pkg output.
     ("oi-docs266-gz-install-require-obsolete-chain.txt", "code block, mail 72"),
+    // The terminal's `Log File:` line, indented, breaks inside the log's name: nothing left
+    // says the terminal output is the same attempt as the log file pasted before it.
+    ("openindiana-log-then-terminal-same-attempt.txt", "code block, mail 72"),
 ];
 
 #[test]

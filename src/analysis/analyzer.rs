@@ -184,6 +184,10 @@ pub struct Analyzer<'r> {
     line_no: u64,
     attempts: u32,
     attempt: Attempt,
+    /// The attempt before the current one, kept only while the current one has nothing of
+    /// its own: a typed `zoneadm attach` after a `cat` of its log file may be that very
+    /// attempt's terminal output (same `Log File:`), pasted second.
+    previous: Option<Attempt>,
     facts: Facts,
     /// The attempt in which `facts.zone` was learnt.
     zone_attempt: u32,
@@ -229,6 +233,7 @@ impl<'r> Analyzer<'r> {
             line_no: 0,
             attempts: 0,
             attempt: Attempt::default(),
+            previous: None,
             facts: Facts::default(),
             zone_attempt: 0,
             votes: GenerationVotes::default(),
@@ -658,7 +663,8 @@ impl<'r> Analyzer<'r> {
 
     fn new_attempt(&mut self, n: u64) {
         self.attempts += 1;
-        self.attempt = Attempt { first_line: n, started: true, ..Attempt::default() };
+        let fresh = Attempt { first_line: n, started: true, ..Attempt::default() };
+        self.previous = Some(std::mem::replace(&mut self.attempt, fresh));
         self.follow = None;
         self.last_reject = None;
         self.rejects = RejectList::default();
@@ -861,6 +867,19 @@ impl<'r> Analyzer<'r> {
         self.publisher_table = None;
         if log.is_some() {
             self.has_log_file_line = true;
+        }
+        // The log file's copy came first, then the typed command's terminal output of that
+        // same attempt: one attempt (as in the other order), its log's findings kept.
+        if let Some(l) = &log
+            && self.attempt.log.is_none()
+            && !self.attempt.has_content()
+            && self.previous.as_ref().is_some_and(|p| p.log.as_ref() == Some(l))
+            && let Some(p) = self.previous.take()
+        {
+            self.attempt = p;
+            self.attempts -= 1;
+            self.facts.log_file = Some(l.clone());
+            return;
         }
         let a = &self.attempt;
         let differs = matches!((&a.log, &log), (Some(x), Some(y)) if x != y);
