@@ -780,8 +780,7 @@ fn plain_attach_failed_on_pre(j: &Journal) -> Vec<StrategyName> {
             {
                 return Vec::new();
             }
-            Ok(_) => {}
-            Err(_) => {}
+            _ => {}
         }
     }
     Vec::new()
