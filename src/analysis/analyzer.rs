@@ -184,8 +184,8 @@ pub struct Analyzer<'r> {
     line_no: u64,
     attempts: u32,
     attempt: Attempt,
-    /// The attempt before the current one, kept only while the current one has nothing of
-    /// its own: a typed `zoneadm attach` after a `cat` of its log file may be that very
+    /// The attempt before the current one, taken back only while the current one has nothing
+    /// of its own: a typed `zoneadm attach` after a `cat` of its log file may be that very
     /// attempt's terminal output (same `Log File:`), pasted second.
     previous: Option<Attempt>,
     facts: Facts,
