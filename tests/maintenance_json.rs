@@ -334,6 +334,9 @@ fn rollback_rolls_back_the_zbes_child_datasets_too() {
         "the rung's snapshot -r covers the child: {}",
         snaps(&sim)
     );
+    // The way back by hand it prints names the child's rollback too.
+    let by_hand = format!("zfs rollback -r {pre} && zfs rollback -r {child_pre})");
+    assert!(run["next_steps"].to_string().contains(&by_hand), "{run}");
     let (s, code) = rollback(&sim, PG, &[]);
     assert_eq!((code, &s["result"]), (Some(0), &"rolled-back".into()), "{s}");
     assert_eq!(snaps(&sim).lines().collect::<Vec<_>>(), [child_pre.as_str()]);

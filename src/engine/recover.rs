@@ -2722,6 +2722,17 @@ impl Run {
         }
     }
 
+    /// The `zfs rollback -r` commands that return the image to `pre` by hand: the ZBE's, then
+    /// each dataset's below it that `zfs snapshot -r` took along (a Solaris 11 ZBE's `var`).
+    fn manual_rollback(&self, pre: &str) -> String {
+        let children = snapshot::descendants_at(&self.exec, pre).unwrap_or_default();
+        let each: Vec<String> = std::iter::once(pre.to_string())
+            .chain(children)
+            .map(|s| format!("zfs rollback -r {s}"))
+            .collect();
+        each.join(" && ")
+    }
+
     /// Solaris 11's attach clones the active ZBE when it belongs to another global-zone BE that
     /// still exists, and the zone runs from the clone from then on: later snapshots and rung
     /// undos act on the clone; the pre-rescue image stays where it really is (moved to the
@@ -2954,7 +2965,8 @@ impl Run {
                              back to {pre}"
                         ));
                         next_steps.push(format!(
-                            "once it can be detached: zoneadm -z {zone} detach && zfs rollback -r {pre}"
+                            "once it can be detached: zoneadm -z {zone} detach && {}",
+                            self.manual_rollback(&pre)
                         ));
                     } else {
                         // (A dataset busy for a moment is tried again by the rollback.)
@@ -3060,7 +3072,11 @@ impl Run {
                              from a clone of {orig}: that makes {orig} its boot environment again \
                              at the pre-rescue snapshot and destroys the clone)"
                         ),
-                        None => format!("undo everything: {halt}zonerescue rollback {zone}   (or: {halt}zoneadm -z {zone} detach && zfs rollback -r {pre})"),
+                        None => format!(
+                            "undo everything: {halt}zonerescue rollback {zone}   (or: {halt}zoneadm \
+                             -z {zone} detach && {})",
+                            self.manual_rollback(pre)
+                        ),
                     });
                 }
                 if let Some(before) = &self.journal.earlier_pre {
@@ -3091,7 +3107,10 @@ impl Run {
                     next_steps.push(if self.journal.original_zbe.is_some() {
                         format!("return to the start: zonerescue rollback {zone}")
                     } else {
-                        format!("return to the start: zonerescue rollback {zone}   (or: zfs rollback -r {pre})")
+                        format!(
+                            "return to the start: zonerescue rollback {zone}   (or: {})",
+                            self.manual_rollback(pre)
+                        )
                     });
                 }
             }
