@@ -234,24 +234,34 @@ fn a_plain_attach_whose_detach_failed_was_not_applied() {
     assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
 }
 
+/// `scenario` whose first `zoneadm detach` fails (exit 1) saying `stderr`.
+fn first_detach_fails(scenario: &str, stderr: &str) -> Sim {
+    let text = std::fs::read_to_string(sim_support::scenario(scenario)).unwrap();
+    Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\nstderr = \"{stderr}\"\n"
+    ))
+}
+
+/// `zonerescue resume ZONE` attaches it (exit 0).
+fn resume_attaches(d: &Sim, zone: &str) {
+    let (events, code) = sim_support::rescue_json(&d.dir, zone, &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+}
+
 /// Round u F5: a detach that fails on a message no rule knows ends the run with an error;
 /// the plain attach rung did nothing there either, and the way on is `resume` (before:
 /// strategies_applied ["attach"] with 0 attempts, and only `zonerescue status` as advice).
 #[test]
 fn a_detach_failing_on_an_unknown_error_applies_nothing_and_says_resume() {
-    let d = Sim::from_text(&format!(
-        "{}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\n\
-         stderr = \"zoneadm: zone 'web02': brand detach hook failed\"\n",
-        std::fs::read_to_string(sim_support::scenario("omnios-two-zones")).unwrap()
-    ));
+    let d =
+        first_detach_fails("omnios-two-zones", "zoneadm: zone 'web02': brand detach hook failed");
     let (events, code) = sim_support::rescue_json(&d.dir, "web02", &[]);
     let s = events.last().unwrap();
     assert_eq!((code, s["result"].as_str()), (Some(5), Some("error")), "{s}");
     assert_eq!((&s["strategies_applied"], &s["attempts"]), (&serde_json::json!([]), &0.into()));
     assert!(s["next_steps"][0].as_str().unwrap().contains("zonerescue resume web02"), "{s}");
-    let (events, code) = sim_support::rescue_json(&d.dir, "web02", &["resume"]);
-    let s = events.last().unwrap();
-    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+    resume_attaches(&d, "web02");
 }
 
 /// illumos umount(8)'s own wording of a busy zone root ("umount: MOUNTPOINT busy", not
@@ -260,11 +270,7 @@ fn a_detach_failing_on_an_unknown_error_applies_nothing_and_says_resume() {
 /// (before: an unclassified error, exit 5, no hint of the cause).
 #[test]
 fn a_detach_stopped_by_umount_busy_names_the_busy_root() {
-    let d = Sim::from_text(&format!(
-        "{}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\n\
-         stderr = \"umount: /zones/web02/root busy\"\n",
-        std::fs::read_to_string(sim_support::scenario("omnios-two-zones")).unwrap()
-    ));
+    let d = first_detach_fails("omnios-two-zones", "umount: /zones/web02/root busy");
     let (events, code) = sim_support::rescue_json(&d.dir, "web02", &[]);
     let s = events.last().unwrap();
     assert_eq!((code, s["result"].as_str()), (Some(1), Some("failed")), "{s}");
@@ -276,9 +282,7 @@ fn a_detach_stopped_by_umount_busy_names_the_busy_root() {
     assert!(!next.iter().any(|n| n.contains("zoneadm -z web02 attach")), "{s}");
     assert!(next.iter().any(|n| n.contains("zone-root-busy): zonerescue resume web02")), "{s}");
     assert_eq!(d.state("web02"), "installed");
-    let (events, code) = sim_support::rescue_json(&d.dir, "web02", &["resume"]);
-    let s = events.last().unwrap();
-    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+    resume_attaches(&d, "web02");
 }
 
 /// Round w F3: the same busy root at the detach before a rung that changes the image
@@ -287,11 +291,7 @@ fn a_detach_stopped_by_umount_busy_names_the_busy_root() {
 /// rung once the root is free (before: an unclassified error, exit 5).
 #[test]
 fn a_rungs_detach_stopped_by_umount_busy_names_the_busy_root() {
-    let d = Sim::from_text(&format!(
-        "{}\n[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nexit = 1\n\
-         stderr = \"umount: /zones/web01/root busy\"\n",
-        std::fs::read_to_string(sim_support::scenario("s11express-b111-web")).unwrap()
-    ));
+    let d = first_detach_fails("s11express-b111-web", "umount: /zones/web01/root busy");
     let (events, code) = sim_support::rescue_json(&d.dir, "web01", &[]);
     let s = events.last().unwrap();
     assert_eq!((code, s["result"].as_str()), (Some(1), Some("failed")), "{s}");
@@ -299,9 +299,7 @@ fn a_rungs_detach_stopped_by_umount_busy_names_the_busy_root() {
     assert!(s["message"].as_str().unwrap().contains("nothing was changed"), "{s}");
     assert!(s["next_steps"].to_string().contains("fuser -cu /zones/web01/root"), "{s}");
     assert_eq!(d.state("web01"), "installed");
-    let (events, code) = sim_support::rescue_json(&d.dir, "web01", &["resume"]);
-    let s = events.last().unwrap();
-    assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");
+    resume_attaches(&d, "web01");
 }
 
 /// Ops round t F1: the journal cannot be written right after an `attach -u` that worked (a

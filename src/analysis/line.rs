@@ -100,29 +100,12 @@ fn syslog_header_len(l: &[u8]) -> Option<usize> {
         b"Dec",
     ];
     let l = &l[..l.len().min(400)];
-    if !MONTHS.contains(&l.get(..3)?) || l.get(3) != Some(&b' ') {
+    // RFC 3164's stamp: the month's name, the day, the time (no year, no zone).
+    let t = find_time(l)?;
+    if !MONTHS.contains(&l.get(..3)?) || !is_date_words(&l[..t]) || l.get(t + 8) != Some(&b' ') {
         return None;
     }
-    let mut i = 4;
-    if l.get(i) == Some(&b' ') {
-        i += 1;
-    }
-    let day = l[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-    if !(1..=2).contains(&day) {
-        return None;
-    }
-    i += day;
-    let t = l.get(i..i + 10)?;
-    let time_ok = t[0] == b' '
-        && t[9] == b' '
-        && t[1..9]
-            .iter()
-            .enumerate()
-            .all(|(k, b)| if k % 3 == 2 { *b == b':' } else { b.is_ascii_digit() });
-    if !time_ok {
-        return None;
-    }
-    i += 10;
+    let mut i = t + 9;
     let host =
         l[i..].iter().take_while(|b| b.is_ascii_alphanumeric() || b"._-".contains(b)).count();
     if host == 0 || l.get(i + host) != Some(&b' ') || COMMANDS.contains(&&l[i..i + host]) {
