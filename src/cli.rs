@@ -195,6 +195,10 @@ pub struct RollbackArgs {
     /// Roll back without asking (without a terminal, rollback needs it).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// With --yes, also destroy later snapshots zonerescue did not take (`zfs rollback -r`
+    /// destroys every later snapshot); without it --yes refuses to.
+    #[arg(long)]
+    pub destroy_foreign_snapshots: bool,
 }
 
 #[derive(Debug, Clone, Args)]

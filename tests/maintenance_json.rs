@@ -413,3 +413,56 @@ fn a_rollback_that_stops_below_the_zbe_is_finished_before_anything_goes_on() {
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(!stderr.contains("Its image is as it was"), "{stderr}");
 }
+
+/// `zfs snapshot NAME` on the simulated host: the operator's own snapshot.
+fn operator_snapshot(sim: &Sim, name: &str) {
+    let r = sim.run("zfs", &["snapshot", name]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+fn snapshot_exists(sim: &Sim, name: &str) -> bool {
+    sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"])
+        .stdout
+        .lines()
+        .any(|l| l == name)
+}
+
+/// `zfs rollback -r` destroys every later snapshot: `--yes` alone (a script's answer to
+/// zonerescue's own question) must not destroy one the operator took after the rescue.
+#[test]
+fn rollback_yes_keeps_a_later_snapshot_zonerescue_did_not_take() {
+    let sim = postgres();
+    let run = rescued(&sim);
+    let zbe = run["pre_snapshot"].as_str().unwrap().split_once('@').unwrap().0.to_string();
+    let mine = format!("{zbe}@before-upgrade-of-app");
+    operator_snapshot(&sim, &mine);
+    let (s, code) = rollback(&sim, PG, &[]);
+    assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
+    let m = s["message"].as_str().unwrap();
+    assert!(m.contains(&mine) && m.contains("--destroy-foreign-snapshots"), "{s}");
+    assert_eq!(s["destroyed"], serde_json::json!([]), "{s}");
+    assert!(snapshot_exists(&sim, &mine));
+    assert_eq!(sim.state(PG), "installed");
+    // Said so, it goes.
+    let (s, code) = rollback(&sim, PG, &["--destroy-foreign-snapshots"]);
+    assert_eq!((code, &s["result"]), (Some(0), &"rolled-back".into()), "{s}");
+    assert!(s["destroyed"].as_array().unwrap().contains(&mine.clone().into()), "{s}");
+    assert!(!snapshot_exists(&sim, &mine));
+}
+
+/// The same after a Solaris 11 attach that cloned the ZBE: the operator's snapshot of the
+/// clone the zone runs from now is kept; the attach's own clone point does not count (the
+/// rollback without one is `rollback_of_a_cloned_zbe_names_the_clone_destroyed`).
+#[test]
+fn rollback_yes_of_a_cloned_zbe_keeps_the_operators_snapshot_of_the_clone() {
+    let sim = Sim::from_file(&sim_support::world("s11-zbe-of-older-gz-be-gz-publishers"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "db1", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let mine = "rpool/zones/db1/rpool/ROOT/solaris-0@nightly";
+    operator_snapshot(&sim, mine);
+    let (s, code) = rollback(&sim, "db1", &[]);
+    assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains(mine), "{s}");
+    assert!(snapshot_exists(&sim, mine));
+    assert_eq!(sim.state("db1"), "installed");
+}

@@ -264,7 +264,7 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
             Ok(Undo::Plain { target: t }) => target = t,
             Ok(Undo::Clone(u)) => {
                 s.snapshot = Some(u.target());
-                return rollback_clone(s, &dir, &exec, journal, &u, zone_root.as_deref(), args.yes);
+                return rollback_clone(s, &dir, &exec, journal, &u, zone_root.as_deref(), args);
             }
             Ok(Undo::ByHand { why, steps }) => {
                 s.next_steps = steps.clone();
@@ -312,6 +312,11 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
         }
         Ok(_) => {}
         Err(e) => return Ok(s.stopped(&e.into())),
+    }
+    let foreign: Vec<String> =
+        later.iter().filter(|s| s.run.is_none()).map(|s| s.name.clone()).collect();
+    if let Some(why) = foreign_refusal(args, &foreign) {
+        return Ok(s.refused(why));
     }
     let installed = state == ZoneState::Installed;
     let question = if installed {
@@ -363,7 +368,7 @@ fn rollback_clone(
     mut journal: Journal,
     u: &CloneUndo,
     zone_root: Option<&Path>,
-    yes: bool,
+    args: &RollbackArgs,
 ) -> anyhow::Result<Ending<Summary>> {
     // The name the caller checked: it is valid.
     let zone = &ZoneName::new(&s.zone)?;
@@ -400,7 +405,8 @@ fn rollback_clone(
     if !u.destroyed_snapshots.is_empty() {
         plan.push_str("  - and these later snapshots:\n");
         for s in &u.destroyed_snapshots {
-            plan.push_str(&format!("      {s}\n"));
+            let whose = if u.foreign_snapshots.contains(s) { NOT_OURS } else { "" };
+            plan.push_str(&format!("      {s}{whose}\n"));
         }
     }
     plan.push_str(&format!(
@@ -412,7 +418,10 @@ fn rollback_clone(
     } else {
         format!("Roll zone {zone} back?")
     };
-    if let Err(why) = ui::consent(yes, &plan, &question) {
+    if let Some(why) = foreign_refusal(args, &u.foreign_snapshots) {
+        return Ok(s.refused(why));
+    }
+    if let Err(why) = ui::consent(args.yes, &plan, &question) {
         return Ok(s.refused(why));
     }
     let n = journal.begin_step("rollback", Some(target.clone()));
@@ -494,6 +503,25 @@ fn gz_note(restored: Option<bool>) -> &'static str {
     }
 }
 
+const NOT_OURS: &str = "   (not made by zonerescue)";
+
+/// Why `--yes` alone must not roll back past `foreign`, later snapshots zonerescue did not
+/// take (an operator's, or a scheduled one's): `zfs rollback -r` destroys them, and --yes was
+/// given to answer zonerescue's own question, perhaps by a script. On a terminal the plan
+/// names them and the operator answers.
+fn foreign_refusal(args: &RollbackArgs, foreign: &[String]) -> Option<String> {
+    if foreign.is_empty() || !args.yes || args.destroy_foreign_snapshots {
+        return None;
+    }
+    Some(format!(
+        "zfs rollback -r would destroy later snapshot(s) zonerescue did not take: {}; nothing \
+         was changed. Copy what you need from them first (zfs send, or the files under the \
+         zone root's .zfs/snapshot), then run again with --destroy-foreign-snapshots, or \
+         without --yes on a terminal",
+        foreign.join(", ")
+    ))
+}
+
 /// What a rollback to `target` does, for the operator to read before answering.
 fn plan(zone: &ZoneName, target: &str, installed: bool, later: &[ZbeSnapshot]) -> String {
     let mut out = format!("Rolling zone {zone} back to {target}:\n");
@@ -505,7 +533,7 @@ fn plan(zone: &ZoneName, target: &str, installed: bool, later: &[ZbeSnapshot]) -
     } else {
         out.push_str("  - `zfs rollback -r` DESTROYS these later snapshots:\n");
         for s in later {
-            let whose = if s.run.is_some() { "" } else { "   (not made by zonerescue)" };
+            let whose = if s.run.is_some() { "" } else { NOT_OURS };
             out.push_str(&format!("      {}{whose}\n", s.name));
         }
     }

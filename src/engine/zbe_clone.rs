@@ -25,6 +25,7 @@ use crate::system::Runner;
 
 use super::exec::Exec;
 use super::preflight;
+use super::snapshot::PROP_RUN;
 use super::zbe::{ZbeChoice, choose_active};
 
 const ACTIVE: &str = "org.opensolaris.libbe:active";
@@ -80,6 +81,8 @@ pub struct CloneUndo {
     /// Snapshots destroyed with the rollback: the original's after the pre-rescue one (the
     /// clone point among them) and every snapshot of the clone.
     pub destroyed_snapshots: Vec<String>,
+    /// Those of them zonerescue did not take, but for the clone point the attach made.
+    pub foreign_snapshots: Vec<String>,
 }
 
 impl CloneUndo {
@@ -172,7 +175,7 @@ pub fn plan(
     let rows = zfs::list(
         runner,
         &zfs::ListQuery {
-            properties: &["name"],
+            properties: &["name", PROP_RUN],
             recursive: true,
             types: &["snapshot"],
             datasets: &[root.as_str()],
@@ -276,12 +279,27 @@ pub fn plan(
             others.join(", ")
         )));
     }
+    // A snapshot keeps its short name through a promote: one of that name under either ZBE
+    // carries the run property if zonerescue took it.
+    let ours = |short: &str| {
+        rows.iter().any(|r| {
+            r.get(PROP_RUN).is_some()
+                && [&original, &current].iter().any(|ds| r.name() == Some(&format!("{ds}@{short}")))
+        })
+    };
+    let clone_point = &owner_snaps[x_at];
+    let foreign_snapshots = destroyed
+        .iter()
+        .filter(|d| d.split_once('@').is_some_and(|(_, s)| s != clone_point && !ours(s)))
+        .cloned()
+        .collect();
     Ok(Undo::Clone(CloneUndo {
         original,
         clone: current,
         tag: tag.to_string(),
         moved,
         destroyed_snapshots: destroyed,
+        foreign_snapshots,
     }))
 }
 
