@@ -58,6 +58,15 @@ const CASES: &[Case] = &[
     ("solaris11-success.txt", V::Attached, G::Solaris11, None, None, 0),
     ("solaris11-4-success-unindented.txt", V::Attached, G::Solaris11, None, None, 0),
     ("solaris11-publisher-mismatch.log", V::Failed, G::Solaris11, Some("publisher-mismatch"), Some(S::ZonePublishers), 1),
+    // Analyze round y: a core package is never one to uninstall (F1); a global zone older
+    // than the zone for the package is no reason to remove it (F5); on Solaris 11 every
+    // catalog failing through the system repository is the GZ's publisher (F2), and one
+    // origin served by it is a GZ publisher.
+    ("solaris11-attach-core-os-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
+    ("omnios-attach-core-excluded-by-proposed.log", V::Failed, G::Omnios, Some("package-removed"), None, 1),
+    ("solaris11-attach-gz-older-version.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
+    ("solaris11-attach-refresh-none-through-sysrepo.log", V::Failed, G::Solaris11, Some("publisher-unreachable-gz"), None, 1),
+    ("solaris11-attach-sysrepo-second-publisher-dns.log", V::Failed, G::Solaris11, Some("publisher-unreachable-gz"), Some(S::GzPublishers), 1),
     ("solaris11-incorporation-excluded.log", V::Failed, G::Solaris11, Some("incorporation-excluded"), Some(S::Uninstall), 1),
     // Solaris 11 zones see the GZ's publishers through the system repository: no zone strategy.
     ("solaris11-pattern-not-matched.log", V::Failed, G::Solaris11, Some("pattern-not-matched"), None, 1),
@@ -125,7 +134,8 @@ const CASES: &[Case] = &[
     ("omnios-install-gzbe-no-uuid.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
     // omniosorg/pkg5#543: OmniOS r151059+'s solver output ("Package:" above "Reason:"), and
     // the older one with its reasons wrapped at 80 columns.
-    ("omnios-pkg5-543-new-solver-output.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    // The requirer, system/library/python/solaris-313, is core (system/library/*): never removed.
+    ("omnios-pkg5-543-new-solver-output.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
     ("omnios-pkg5-543-old-solver-output.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     // omniosorg/omnios-build#3049: a package for an OmniOS sparse zone that delivers files
     // below the shared /usr: install its prerequisite in the global zone, no zone strategy.
@@ -471,7 +481,9 @@ fn omnios_solver_output_new_and_wrapped_names_the_requirers() {
     // Each wrapped reason joined to its package: the requirers are named, not what they need.
     let r = analyze("omnios-pkg5-543-old-solver-output.txt");
     let f = r.finding("dependency-unavailable").unwrap();
-    assert_eq!(f.packages, ["runtime/perl/module/sun-solaris", "system/library"]);
+    // (system/library, the other requirer, is core: named as such, never for uninstall.)
+    assert_eq!(f.packages, ["runtime/perl/module/sun-solaris"]);
+    assert!(f.explanation.contains("system/library is part of the core system"), "{f:?}");
     assert!(f.evidence.iter().any(|e| e.text.contains("system/library@0.5.11-151059.0 can be")));
 }
 

@@ -1138,6 +1138,8 @@ enum Wrap {
     Fmri,
     /// It ends in the words pkg puts before an FMRI: the next line may start with it.
     Words,
+    /// It ends in the words pkg puts before a repository's URI: the next line may be it.
+    Uri,
 }
 
 /// Words that pkg's solver messages put right before an FMRI (`' dependency`: the older
@@ -1155,12 +1157,16 @@ fn wrap_shape(norm: &[u8]) -> Option<Wrap> {
     if last.starts_with(b"pkg:/") && !matches!(last.last(), Some(b':' | b'.' | b',' | b')')) {
         return Some(Wrap::Fmri);
     }
+    if norm.trim_ascii_end().ends_with(b"Unable to contact valid package repository:") {
+        return Some(Wrap::Uri);
+    }
     BEFORE_FMRI.iter().any(|w| norm.ends_with(w)).then_some(Wrap::Words)
 }
 
 /// The held line and the next one as one line, when the next one continues it: an FMRI's
 /// rest flush at the start of the line (`/name…`, `@version…`, `.0.0.10.0:…`), or an FMRI
-/// after the words that announce one. Never a line of the brand (timestamped).
+/// after the words that announce one, or a repository's URI after pkg's `Unable to contact
+/// valid package repository:`. Never a line of the brand (timestamped).
 fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
     // In an input stamped line by line (syslog, `ts`), the stamp says nothing: what follows it
     // is the line.
@@ -1189,6 +1195,13 @@ fn join_wrapped(held: &[u8], next: &[u8]) -> Option<Vec<u8>> {
         }
         Wrap::Words if rest.starts_with(b"pkg:/") || bare_fmri_then_verb(rest) => b" ",
         Wrap::Words => return None,
+        Wrap::Uri
+            if [&b"http://"[..], b"https://", b"file:/"].iter().any(|p| rest.starts_with(p))
+                && !rest.contains(&b' ') =>
+        {
+            b" "
+        }
+        Wrap::Uri => return None,
     };
     let mut joined = Vec::with_capacity(first.len() + sep.len() + rest.len());
     joined.extend_from_slice(first);

@@ -10,6 +10,7 @@ use super::line::{display, subject};
 use super::report::{Evidence, Finding, LogKind, REPORT_SCHEMA_VERSION, Report, Verdict};
 use super::rules::{Refinement, Rule, RuleSet};
 use crate::commands::Version;
+use crate::playbook::Playbook;
 use crate::strategies::StrategyName;
 
 /// Well-known keys the analyzer itself produces or reasons about (they must exist in the
@@ -596,7 +597,10 @@ impl FindingBuilder<'_> {
                 || in_list(&self.facts.disabled_publishers, &p)
             {
                 Some(keys::GZ_PUBLISHER_DISABLED)
-            } else if in_list(&ctx.gz_publishers, &p) || in_list(&self.facts.gz_publishers, &p) {
+            } else if in_list(&ctx.gz_publishers, &p)
+                || in_list(&self.facts.gz_publishers, &p)
+                || served_by_sysrepo(&acc.origins, &p)
+            {
                 Some(keys::PUBLISHER_UNREACHABLE_GZ)
             } else if in_list(&ctx.zone_publishers, &p)
                 || !ctx.gz_publishers.is_empty()
@@ -751,6 +755,18 @@ impl FindingBuilder<'_> {
                  uninstalling."
             });
             strategy = Some(StrategyName::ZonePublishers);
+        } else if r.refine == Some(Refinement::ParentPublisher)
+            && a.evidence.iter().any(|e| parent_is_older(&e.text))
+        {
+            // The zone is ahead of the global zone for this package: pkg does not take it
+            // back, and removing an application is no gentle remedy for an older GZ.
+            explanation.push_str(
+                " Here the global zone has an OLDER version than the zone's: the zone is ahead \
+                 of the global zone for it. Update the global zone first (or boot the \
+                 global-zone boot environment the zone came from), then attach; uninstalling it \
+                 from the zone is a choice only for a package the zone can do without.",
+            );
+            strategy = None;
         }
         if r.refine == Some(Refinement::SystemRepository)
             && self.generation == Generation::Solaris11
@@ -811,6 +827,40 @@ impl FindingBuilder<'_> {
                 asked_only = true;
             }
         }
+        // A core package is never removed (the uninstall strategy refuses it): only the others
+        // are worth naming for uninstall; when all are core they stay named (what pkg said) but
+        // no uninstall is advised.
+        let core: Vec<String> = if removes && !asked_only {
+            packages
+                .iter()
+                .filter(|p| Playbook::is_builtin_core(package_stem(p)))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !core.is_empty() {
+            if core.len() == packages.len() {
+                explanation.push_str(&format!(
+                    " Here every package named is part of the core system ({}), which is never \
+                     uninstalled; a core package that cannot follow the global zone's release is \
+                     replaced only by re-creating the zone's image (image-create, the last \
+                     resort).",
+                    core.join(", ")
+                ));
+                if strategy == Some(StrategyName::Uninstall) {
+                    strategy = None;
+                }
+                asked_only = true;
+            } else {
+                packages.retain(|p| !core.contains(p));
+                explanation.push_str(&format!(
+                    " {} {} part of the core system and never uninstalled.",
+                    core.join(", "),
+                    if core.len() == 1 { "is" } else { "are" }
+                ));
+            }
+        }
         let mut datasets = a.datasets.clone();
         if datasets.is_empty() && r.next.iter().any(|t| t.contains("{dataset}")) {
             datasets = self.facts.datasets.iter().take(3).cloned().collect();
@@ -839,6 +889,16 @@ impl FindingBuilder<'_> {
         }
         if asked_only {
             next.retain(|c| !c.contains(" uninstall"));
+        }
+        // The rule's own strategy changed here (refined, or none gets past the cause): its
+        // zonerescue command goes with it. (A rule without one may still name the attach to
+        // run once its cause is fixed.)
+        if r.strategy.is_some() {
+            let named = f.strategy.map(|s| format!("zonerescue --strategy {} ", s.as_str()));
+            next.retain(|c| {
+                !c.starts_with("zonerescue --strategy ")
+                    || named.as_ref().is_some_and(|n| c.starts_with(n.as_str()))
+            });
         }
         f.next_commands = next;
         Some(f)
@@ -946,6 +1006,23 @@ fn evidence_naming(evidence: &[Evidence], names: &[String]) -> Vec<Evidence> {
 
 /// Whether the evidence names packages of more than one publisher (`pkg://PUB/...`), or pkg
 /// says so itself ("... is from a different publisher").
+/// Whether one of `origins` is Solaris 11's system repository serving publisher `p`
+/// (`http://localhost:1008/P/HASH/`): only the global zone's publishers are served that way.
+fn served_by_sysrepo(origins: &[String], p: &str) -> bool {
+    origins.iter().any(|o| {
+        ["http://localhost:1008/", "http://127.0.0.1:1008/"]
+            .iter()
+            .any(|base| o.strip_prefix(base).is_some_and(|rest| rest.starts_with(&format!("{p}/"))))
+    })
+}
+
+/// pkg's reason that the parent image (global zone) holds an older version than the zone.
+fn parent_is_older(text: &str) -> bool {
+    ["Parent image has an older version", "Global zone has an older version"]
+        .iter()
+        .any(|m| text.contains(m))
+}
+
 fn from_several_publishers(evidence: &[Evidence]) -> bool {
     let mut seen: Vec<&str> = Vec::new();
     for e in evidence {

@@ -235,8 +235,9 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::Fact, "set-publisher .*--disable (.* )?(?P<disabled_publisher>[^ -][^ ]*)"),
     // The entire an OmniOS/OpenIndiana attach installs is the global zone's, from its publisher.
     (Marker::Fact, "^PKG: (install|update) .*pkg://(?P<entire_publisher>[^/ ]+)/entire@"),
-    // No catalog at all could be refreshed (`pkg: 0/N catalogs successfully updated`).
-    (Marker::Fact, "^pkg: 0/(?P<no_catalog_of>[0-9]+) catalogs successfully updated"),
+    // No catalog at all could be refreshed (`pkg: 0/N catalogs successfully updated`; `pkg
+    // refresh: …` where the brand refreshes first).
+    (Marker::Fact, "^pkg( refresh)?: 0/(?P<no_catalog_of>[0-9]+) catalogs successfully updated"),
     // pkg output
     // once per pkg run, not per progress line (progress lines are the bulk of a big log and
     // must not all become candidates)

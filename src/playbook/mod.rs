@@ -94,6 +94,22 @@ pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
+/// Every bundled playbook's core list, merged.
+fn builtin_core() -> &'static [String] {
+    static CORE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    CORE.get_or_init(|| {
+        let mut all: Vec<String> = Vec::new();
+        for platform in Platform::ALL {
+            for c in Playbook::builtin(platform).core.packages {
+                if !all.contains(&c) {
+                    all.push(c);
+                }
+            }
+        }
+        all
+    })
+}
+
 impl Playbook {
     /// The playbook bundled for `platform`.
     pub fn builtin(platform: Platform) -> Playbook {
@@ -148,11 +164,9 @@ impl Playbook {
         let mut p = Playbook::parse(&text, &path.display().to_string())?;
         // A playbook may add core packages, never take the bundled ones away: a core list
         // without SUNWcs must not let uninstall remove it.
-        for platform in Platform::ALL {
-            for c in Playbook::builtin(platform).core.packages {
-                if !p.core.packages.contains(&c) {
-                    p.core.packages.push(c);
-                }
+        for c in builtin_core() {
+            if !p.core.packages.contains(c) {
+                p.core.packages.push(c.clone());
             }
         }
         Ok(p)
@@ -161,6 +175,13 @@ impl Playbook {
     /// Is `stem` (a package name without `pkg:/`, publisher or version) a core package?
     pub fn is_core(&self, stem: &str) -> bool {
         self.core.packages.iter().any(|p| glob_match(p, stem))
+    }
+
+    /// Is `stem` a core package in any bundled playbook? What `analyze` goes by, from a log
+    /// alone: the platform may be guessed wrong, and a package core anywhere is never one to
+    /// remove (as `load` keeps every bundled core list).
+    pub fn is_builtin_core(stem: &str) -> bool {
+        builtin_core().iter().any(|p| glob_match(p, stem))
     }
 
     /// The problem group `stem` belongs to, if any.
