@@ -402,3 +402,44 @@ fn one_zones_attach_logs_are_read_in_attempt_order_not_glob_order() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("Verdict:    attached"), "{stdout}");
 }
+
+/// Analyze round y F3: a file naming no zone after another zone's log is that zone's only
+/// when nothing says otherwise. A tail of an OmniOS failure after an OpenSolaris zone's
+/// successful attach (another generation), or after an OmniOS zone's success (one attach
+/// succeeded, the other failed), in either order, is a report of its own: the failure is not
+/// hidden behind exit 0, and the zone that attached is not told to uninstall another's packages.
+#[test]
+fn a_file_naming_no_zone_is_not_merged_into_a_zone_it_contradicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = std::fs::read_to_string(fixture("omnios-postgres-removed.log")).unwrap();
+    let (head, rest) = log.split_at(log.find("Plan Creation").unwrap());
+    // The solver output alone, as pasted from the middle of the log: no zone named.
+    let tail = dir.path().join("cut.log");
+    let solver: String =
+        rest.lines().take_while(|l| !l.starts_with('[')).map(|l| format!("{l}\n")).collect();
+    assert!(!solver.contains("pg01") && solver.contains("postgresql"), "{solver}");
+    std::fs::write(&tail, &solver).unwrap();
+    let omnios_success = dir.path().join("web01.attach_log.Hq81pA");
+    std::fs::write(
+        &omnios_success,
+        head.replace("pg01", "web01")
+            + "[Mon Nov 23 09:41:30 UTC 2026]                     Result: Attach Succeeded.\n",
+    )
+    .unwrap();
+    for success in [fixture("opensolaris-b134-success.txt"), omnios_success] {
+        for files in [[&success, &tail], [&tail, &success]] {
+            let args = ["analyze", "--json", path_arg(files[0]), path_arg(files[1])];
+            let out = zonerescue(&args, None);
+            let text = String::from_utf8_lossy(&out.stdout);
+            let reports: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
+                .into_iter()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(reports.len(), 2, "{files:?}: {text}");
+            assert_eq!(out.status.code(), Some(1), "{files:?}: {text}");
+            let of = |v: &str| reports.iter().find(|r| r["verdict"] == v).expect(&text).clone();
+            assert!(of("attached")["zone"].is_string(), "{text}");
+            assert!(of("failed")["zone"].is_null(), "{text}");
+        }
+    }
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::{AnalysisContext, Analyzer, Report, RuleSet, render_human};
+use super::{AnalysisContext, Analyzer, Generation, Report, RuleSet, Verdict, render_human};
 use crate::cli::{AnalyzeArgs, ColorChoice, GlobalArgs};
 
 pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
@@ -155,14 +155,20 @@ fn per_zone<'a>(
         let alone = analyze(rules, &[f.as_path()])?;
         let zone = alone.zone.clone();
         let joins = match &zone {
-            // A file naming no zone belongs with the one before it, if that one names its zone.
-            None => groups.len().checked_sub(1).filter(|&i| groups[i].0.is_some()),
+            // A file naming no zone belongs with the one before it, if that one names its zone
+            // and nothing in the two says they are not one zone's.
+            None => groups
+                .len()
+                .checked_sub(1)
+                .filter(|&i| groups[i].0.is_some() && may_be_one_zones(&groups[i].2, &alone)),
             // A zone's files stay together even when another zone's come between them; a
             // last group that named no zone yet takes this file's.
-            Some(_) => groups
-                .iter()
-                .position(|(z, _, _)| *z == zone)
-                .or_else(|| groups.len().checked_sub(1).filter(|&i| groups[i].0.is_none())),
+            Some(_) => groups.iter().position(|(z, _, _)| *z == zone).or_else(|| {
+                groups
+                    .len()
+                    .checked_sub(1)
+                    .filter(|&i| groups[i].0.is_none() && may_be_one_zones(&alone, &groups[i].2))
+            }),
         };
         match joins {
             Some(i) => {
@@ -183,6 +189,19 @@ fn per_zone<'a>(
             Ok((files, report))
         })
         .collect()
+}
+
+/// Whether a file naming no zone (`alone`) may be the same zone's as the file before it
+/// (`named`), read alone: not when the two are of different platform generations, nor when one
+/// attach succeeded and the other failed (a log and the transcript of one attempt agree; a
+/// failure must not be hidden behind the other file's success, nor a success called failed).
+fn may_be_one_zones(named: &Report, alone: &Report) -> bool {
+    let known = |g: Generation| g != Generation::Unknown;
+    if known(named.generation) && known(alone.generation) && named.generation != alone.generation {
+        return false;
+    }
+    let ended = |v: Verdict| matches!(v, Verdict::Attached | Verdict::Failed);
+    !(ended(named.verdict) && ended(alone.verdict) && named.verdict != alone.verdict)
 }
 
 /// The exit status of several reports: an unexplained failure outweighs a diagnosed one,
