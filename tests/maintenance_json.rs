@@ -466,3 +466,69 @@ fn rollback_yes_of_a_cloned_zbe_keeps_the_operators_snapshot_of_the_clone() {
     assert!(snapshot_exists(&sim, mine));
     assert_eq!(sim.state("db1"), "installed");
 }
+
+/// Point zone `zone`'s journal at `other`'s pre-rescue snapshot (a stale journal: the zone
+/// was deleted and configured again; or an edited one).
+fn journal_names(sim: &Sim, zone: &str, other_pre: &str) {
+    let path = sim.dir.join("state").join(zone).join("journal.json");
+    let mut j: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    j["pre_snapshot"] = other_pre.into();
+    j["active_zbe"] = other_pre.split_once('@').unwrap().0.into();
+    for st in j["steps"].as_array_mut().unwrap() {
+        if st["snapshot"].is_string() {
+            st["snapshot"] = other_pre.into();
+        }
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&j).unwrap()).unwrap();
+}
+
+fn changing_commands(sim: &Sim) -> Vec<String> {
+    sim_support::audit(&sim.dir)
+        .into_iter()
+        .map(|a| a.argv.join(" "))
+        .filter(|c| ["detach", "rollback", "destroy", "attach"].iter().any(|v| c.contains(v)))
+        .collect()
+}
+
+/// Ops round y F1: `rollback`, `snapshots --prune` and `resume` act only on the zone's own
+/// datasets (below its zonepath's). With pg02's journal naming web02's snapshot, rollback
+/// detached pg02 and rolled back web02's ZBE, destroying the operator's snapshot of it.
+#[test]
+fn a_journal_naming_another_zones_datasets_is_never_acted_on() {
+    let sim = Sim::new("omnios-two-zones");
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web02", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let web_pre = events.last().unwrap()["pre_snapshot"].as_str().unwrap().to_string();
+    let (events, code) = sim_support::rescue_json(&sim.dir, "pg02", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let mine = format!("{}@operator-keep", web_pre.split_once('@').unwrap().0);
+    operator_snapshot(&sim, &mine);
+    journal_names(&sim, "pg02", &web_pre);
+    let before = changing_commands(&sim).len();
+    let (s, code) = rollback(&sim, "pg02", &["--destroy-foreign-snapshots"]);
+    assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("is not a dataset of zone pg02"), "{s}");
+    let (s, code) = prune(&sim, "pg02", &["--yes"]);
+    assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
+    assert_eq!(changing_commands(&sim).len(), before, "{:?}", changing_commands(&sim));
+    assert!(snapshot_exists(&sim, &mine) && snapshot_exists(&sim, &web_pre));
+    assert_eq!((sim.state("pg02"), sim.state("web02")), ("installed".into(), "installed".into()));
+}
+
+/// The same for `resume` of a run killed midway whose journal names another zone's snapshot.
+#[test]
+fn resume_of_a_journal_naming_another_zones_datasets_is_refused() {
+    let sim = Sim::new("omnios-two-zones");
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web02", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let web_pre = events.last().unwrap()["pre_snapshot"].as_str().unwrap().to_string();
+    sim_support::kill_at_command(&sim.dir, "pg02", "uninstall");
+    journal_names(&sim, "pg02", &web_pre);
+    let before = changing_commands(&sim).len();
+    let (lines, code) = json(&sim, &["--yes", "resume", "pg02"]);
+    let s = lines.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(3), &"refused".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("is not a dataset of zone pg02"), "{s}");
+    assert_eq!(changing_commands(&sim).len(), before, "{:?}", changing_commands(&sim));
+    assert!(snapshot_exists(&sim, &web_pre));
+}

@@ -133,11 +133,8 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         }
     };
     let zone_root = zoneadm::zone_root(&zonepath);
-    let mounts = run_parsed(runner, &mount::mount_p_spec(), |o| Ok(mount::parse_mount_p(o)))
-        .unwrap_or_default();
-    let zonepath_dataset = mount::zfs_dataset_at(&mounts, &zonepath)
-        .map(str::to_string)
-        .or_else(|| dataset_with_mountpoint(runner, &zonepath));
+    let mounts = mount_table(runner);
+    let zonepath_dataset = dataset_of_zonepath(runner, &mounts, &zonepath);
     let Some(zpds) = zonepath_dataset.clone() else {
         return stop(
             &mut fs,
@@ -768,6 +765,24 @@ pub fn list_zbes(runner: &Runner, root: &str) -> Result<Vec<ZbeInfo>, crate::com
 }
 
 /// `zfs list -H -o name,mountpoint`: the dataset whose mountpoint is `path`.
+/// `mount -p`, empty when it cannot be read (what is looked up in it is then looked for
+/// otherwise, or missing).
+pub fn mount_table(runner: &Runner) -> Vec<mount::MountEntry> {
+    run_parsed(runner, &mount::mount_p_spec(), |o| Ok(mount::parse_mount_p(o))).unwrap_or_default()
+}
+
+/// The ZFS dataset that holds `zonepath`: the one mounted there (`mount -p`), or, for a zone
+/// whose zonepath is not mounted, the one whose mountpoint it is.
+pub fn dataset_of_zonepath(
+    runner: &Runner,
+    mounts: &[mount::MountEntry],
+    zonepath: &Path,
+) -> Option<String> {
+    mount::zfs_dataset_at(mounts, zonepath)
+        .map(str::to_string)
+        .or_else(|| dataset_with_mountpoint(runner, zonepath))
+}
+
 fn dataset_with_mountpoint(runner: &Runner, path: &Path) -> Option<String> {
     let props = ["name", "mountpoint"];
     let rows =

@@ -1503,6 +1503,22 @@ impl Run {
             self.journal.steps.clear();
             return self.go();
         }
+        // Its snapshots are rolled back by the steps that follow: they must be this zone's
+        // (a stale or edited journal must never roll back another zone's datasets).
+        let pre = self.journal.pre_snapshot.as_deref().unwrap_or_default();
+        let ours = self.facts.zonepath_dataset.as_deref().map(|z| format!("{z}/"));
+        if !ours.as_deref().is_some_and(|z| pre.starts_with(z)) {
+            return Ok((
+                RunResult::Refused,
+                format!(
+                    "the journal's pre-rescue snapshot {pre} is not a dataset of zone {} (its \
+                     zonepath is {}): the journal does not describe this zone as it is now; \
+                     nothing was changed",
+                    self.facts.zone,
+                    self.facts.zonepath_dataset.as_deref().unwrap_or("on no ZFS dataset")
+                ),
+            ));
+        }
         self.pre = self.journal.pre_snapshot.clone();
         self.attempts = self.journal.attempts;
         self.applied = self.journal.strategies_applied.clone();

@@ -12,6 +12,7 @@ use crate::cli::{Cli, RollbackArgs};
 use crate::commands::ZoneName;
 use crate::commands::zoneadm::{self, ZoneState};
 use crate::exit;
+use crate::system::Runner;
 use crate::ui::{self, Palette};
 
 use super::ending::Ending;
@@ -20,6 +21,7 @@ use super::exec::Exec;
 use super::inflight;
 use super::journal::Journal;
 use super::lock::{LockError, ZoneLock};
+use super::preflight;
 use super::previous_run::restore_recorded_gz_publishers;
 use super::recover::{runner_from, state_base};
 use super::reporter::Reporter;
@@ -234,6 +236,11 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
         && zbe_now.as_deref().is_some_and(|zbe| !target.starts_with(&format!("{zbe}@")))
     {
         return Ok(s.refused(format!("{target} is not a snapshot of the zone's boot environment")));
+    }
+    // The journal's datasets must be this zone's: a stale journal (the zone deleted and
+    // configured again elsewhere) or an edited one must never roll back another zone's.
+    if let Some(why) = not_this_zones(&runner, &zone, &target)? {
+        return Ok(s.refused(format!("{why}; nothing was changed")));
     }
     // Detaching and rolling back a zone the run never touched would only take it out of
     // service. (With --to the snapshot may be older than the last run: it says nothing.)
@@ -504,6 +511,31 @@ fn gz_note(restored: Option<bool>) -> &'static str {
 }
 
 const NOT_OURS: &str = "   (not made by zonerescue)";
+
+/// Why `snapshot` (from the journal or --to) is not one of `zone`'s datasets, if it is not:
+/// each lies below the dataset that holds the zone's zonepath.
+pub fn not_this_zones(
+    runner: &Runner,
+    zone: &ZoneName,
+    snapshot: &str,
+) -> anyhow::Result<Option<String>> {
+    let zonepath = zoneadm::get(runner, zone)?.zonepath;
+    let mounts = preflight::mount_table(runner);
+    let dataset = snapshot.split_once('@').map_or(snapshot, |(d, _)| d);
+    Ok(match preflight::dataset_of_zonepath(runner, &mounts, &zonepath) {
+        Some(z) if dataset.starts_with(&format!("{z}/")) => None,
+        Some(z) => Some(format!(
+            "{snapshot} is not a dataset of zone {zone} (its zonepath {} is {z}): the journal \
+             does not describe this zone as it is now",
+            zonepath.display()
+        )),
+        None => Some(format!(
+            "no ZFS dataset holds zone {zone}'s zonepath {}, so {snapshot} cannot be told to be \
+             this zone's",
+            zonepath.display()
+        )),
+    })
+}
 
 /// Why `--yes` alone must not roll back past `foreign`, later snapshots zonerescue did not
 /// take (an operator's, or a scheduled one's): `zfs rollback -r` destroys them, and --yes was

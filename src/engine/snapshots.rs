@@ -177,6 +177,12 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
     if !zbes.contains(&zbe) {
         zbes.push(zbe);
     }
+    // Never another zone's snapshots, whatever the journal names (see `rollback`).
+    for z in &zbes {
+        if let Some(why) = super::rollback::not_this_zones(&runner, &zone, z)? {
+            return Ok(Err(s.refused(PruneResult::Refused, format!("{why}; nothing was changed"))));
+        }
+    }
     let mut owned: Vec<Owned> = Vec::new();
     for z in &zbes {
         owned.extend(of_zbe(&runner, z)?.into_iter().filter_map(|s| {
