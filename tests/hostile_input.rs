@@ -195,9 +195,7 @@ fn a_new_run_keeps_an_unreadable_journal_aside_instead_of_overwriting_it() {
 fn a_playbook_or_rule_file_that_is_no_regular_file_is_refused() {
     let d = host();
     let fifo = d.dir.join("fifo");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: mkfifo with a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    mkfifo(&fifo);
     let log = sim_support::scenario("omnios-postgres-removed");
     for f in [Path::new("/dev/zero"), &fifo] {
         let (out, text) =
@@ -212,4 +210,65 @@ fn a_playbook_or_rule_file_that_is_no_regular_file_is_refused() {
         assert!(text.contains("not a regular file"), "{text}");
     }
     assert!(audit(&d.dir).is_empty(), "a command ran");
+}
+
+/// `zonerescue ARGS…`, which must end within 30 s: killed and failed otherwise.
+fn run_within(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = sim_support::zonerescue(dir)
+        .args(args)
+        .env_remove("ZONESIM_SPEED")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("zonerescue {args:?} still running after 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!text.contains("panicked"), "panic:\n{text}");
+    (out.status.code(), text)
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+/// Ops round y F2: a named pipe in place of the journal, the lock or the in-flight record
+/// blocked every subcommand in open() for ever (a run holding the zone's lock with it). Each
+/// is refused at once as no regular file; an in-flight record that is none names no process.
+#[test]
+fn a_named_pipe_in_the_state_directory_is_refused_not_waited_on() {
+    let d = host();
+    let (code, text) = run_within(&d.dir, &["--yes", ZONE]);
+    assert_eq!(code, Some(0), "{text}");
+    let dir = d.dir.join("state").join(ZONE);
+    let journal = dir.join("journal.json");
+    std::fs::rename(&journal, dir.join("journal.kept")).unwrap();
+    mkfifo(&journal);
+    for args in [&["status", ZONE][..], &["snapshots", ZONE], &["rollback", "--yes", ZONE]] {
+        let (code, text) = run_within(&d.dir, args);
+        assert_eq!(code, Some(2), "{args:?}: {text}");
+        assert!(text.contains("not a regular file"), "{args:?}: {text}");
+    }
+    std::fs::remove_file(&journal).unwrap();
+    std::fs::rename(dir.join("journal.kept"), &journal).unwrap();
+    let lock = dir.join("lock");
+    let _ = std::fs::remove_file(&lock);
+    mkfifo(&lock);
+    let (code, text) = run_within(&d.dir, &["rollback", "--yes", ZONE]);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("not a regular file"), "{text}");
+    std::fs::remove_file(&lock).unwrap();
+    mkfifo(&dir.join("child"));
+    let (code, text) = run_within(&d.dir, &["rollback", "--yes", ZONE]);
+    assert_eq!(code, Some(0), "{text}");
 }

@@ -54,16 +54,15 @@ impl InFlight {
     /// names no process to wait for; it is removed by the next [`clear`](Self::clear)).
     pub fn load(zone_dir: &Path) -> Option<InFlight> {
         use std::io::Read;
-        use std::os::unix::fs::OpenOptionsExt;
         let mut text = String::new();
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(InFlight::path(zone_dir))
-            .ok()?
-            .take(64 * 1024)
-            .read_to_string(&mut text)
-            .ok()?;
+        super::statedir::open_file(
+            std::fs::OpenOptions::new().read(true),
+            &InFlight::path(zone_dir),
+        )
+        .ok()?
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .ok()?;
         InFlight::parse(&text)
     }
 

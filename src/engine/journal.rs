@@ -5,7 +5,6 @@
 //! Format (version [`JOURNAL_FORMAT`]): one JSON object, see [`Journal`].
 
 use std::fs::OpenOptions;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -210,7 +209,7 @@ impl Journal {
     pub fn load(zone_dir: &Path) -> Result<Option<Journal>, JournalError> {
         let path = Journal::path(zone_dir);
         let shown = path.display().to_string();
-        let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(&path) {
+        let file = match super::statedir::open_file(OpenOptions::new().read(true), &path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(cause) => return Err(JournalError::Read { path: shown, cause }),

@@ -80,14 +80,10 @@ impl Drop for ZoneLock {
 
 /// A lock file, created root-only if missing, never opened through a symlink someone planted.
 pub(super) fn open_lock_file(path: &Path) -> std::io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
+    super::statedir::open_file(
+        OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600),
+        path,
+    )
 }
 
 /// A whole-file `flock` record of `kind`.
@@ -129,11 +125,8 @@ pub(super) fn is_contended(e: &std::io::Error) -> bool {
 /// if any. A read-only probe (`F_GETLK`): the lock file is neither created nor locked, so a
 /// run starting meanwhile is never refused because of it.
 pub fn holder(zone_dir: &Path) -> Option<libc::pid_t> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(zone_dir.join("lock"))
-        .ok()?;
+    let file =
+        super::statedir::open_file(OpenOptions::new().read(true), &zone_dir.join("lock")).ok()?;
     conflicting_pid(&file, libc::F_WRLCK as libc::c_short)
 }
 

@@ -21,6 +21,21 @@ pub enum StateDirError {
     },
 }
 
+/// Opens a file of the state directory with `options`: never through a symlink, and only a
+/// regular file (a FIFO someone put there would block the open, and the run holding the
+/// zone's lock with it, for ever: it is opened without waiting, then refused).
+pub fn open_file(options: &mut fs::OpenOptions, path: &Path) -> io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a regular file", path.display()),
+        ));
+    }
+    Ok(file)
+}
+
 /// Creates (if needed) and checks `base/zone` and returns it. `zone` must already be a
 /// validated zone name (no `/`, no `..`).
 pub fn ensure_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError> {
