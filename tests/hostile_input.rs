@@ -125,6 +125,36 @@ fn corrupt_playbook_is_a_usage_error_naming_the_file() {
         assert!(text.contains(name), "{name}: file not named:\n{text}");
         assert_eq!(audit(&d.dir), before, "{name}: a command ran");
     }
+    // Ops round y F3: values a run would hand to pkg are checked when the playbook is read
+    // (a URI with a space passed, and the run stopped on it after detaching the zone).
+    let omnios = include_str!("../playbooks/omnios.toml");
+    let uri = "https://pkg.omnios.org/r151046/core/";
+    for (name, content, says) in [
+        ("space.toml", omnios.replacen(uri, &format!("{uri} -r"), 1), "character ' '"),
+        ("scheme.toml", omnios.replacen(uri, "--proxy=http://x/", 1), "only http://"),
+        (
+            "publisher.toml",
+            omnios.replacen("publisher = \"omnios\"", "publisher = \"-r\"", 1),
+            "publisher name",
+        ),
+        (
+            "version.toml",
+            omnios.replacen("[incremental]", "[incremental]\nversions = [\"-r\"]", 1),
+            "not a version",
+        ),
+    ] {
+        assert_ne!(content, omnios, "{name}: nothing replaced");
+        let path = d.dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        let before = audit(&d.dir);
+        let (out, text) = run(
+            &d.dir,
+            [OsStr::new("--yes"), OsStr::new("--playbook"), path.as_os_str(), OsStr::new(ZONE)],
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}:\n{text}");
+        assert!(text.contains(name) && text.contains(says), "{name}:\n{text}");
+        assert_eq!(audit(&d.dir), before, "{name}: a command ran");
+    }
     let (out, text) = run(&d.dir, ["--yes", "--playbook", "/nonexistent/playbook.toml", ZONE]);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("/nonexistent/playbook.toml"), "{text}");

@@ -146,9 +146,18 @@ impl Playbook {
         if p.core.packages.iter().all(|c| c != "entire") {
             return Err(invalid("the core list must contain `entire`".into()));
         }
-        for r in &p.incremental.repositories {
-            if r.publisher.is_empty() || r.publisher.starts_with('-') || r.uri.starts_with('-') {
-                return Err(invalid(format!("bad intermediate repository {r:?}")));
+        // Checked here, not when a run gets to the rung: a bad value then would stop the run
+        // after the zone was snapshotted and detached.
+        for (i, r) in p.incremental.repositories.iter().enumerate() {
+            let checked = crate::commands::validate_publisher_name(&r.publisher)
+                .and_then(|()| crate::commands::validate_uri(&r.uri));
+            if let Err(e) = checked {
+                return Err(invalid(format!("incremental.repositories[{i}]: {e}")));
+            }
+        }
+        for v in &p.incremental.versions {
+            if let Err(e) = crate::commands::Version::parse(v) {
+                return Err(invalid(format!("incremental.versions: {v:?} is not a version: {e}")));
             }
         }
         Ok(p)
