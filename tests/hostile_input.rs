@@ -106,6 +106,21 @@ fn corrupt_journal_gives_a_clear_error() {
     }
 }
 
+/// `--yes --playbook NAME ZONE` with `content` in NAME: a usage error (exit 2) before any
+/// command ran; its output.
+fn refused_playbook(d: &Sim, name: &str, content: &[u8]) -> String {
+    let path = d.dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    let before = audit(&d.dir);
+    let (out, text) = run(
+        &d.dir,
+        [OsStr::new("--yes"), OsStr::new("--playbook"), path.as_os_str(), OsStr::new(ZONE)],
+    );
+    assert_eq!(out.status.code(), Some(2), "{name}:\n{text}");
+    assert_eq!(audit(&d.dir), before, "{name}: a command ran");
+    text
+}
+
 #[test]
 fn corrupt_playbook_is_a_usage_error_naming_the_file() {
     let d = host();
@@ -114,16 +129,8 @@ fn corrupt_playbook_is_a_usage_error_naming_the_file() {
         ("garbage.toml", b"[[[ this is = not toml"),
         ("empty-key.toml", b"= 1\n"),
     ] {
-        let path = d.dir.join(name);
-        std::fs::write(&path, content).unwrap();
-        let before = audit(&d.dir);
-        let (out, text) = run(
-            &d.dir,
-            [OsStr::new("--yes"), OsStr::new("--playbook"), path.as_os_str(), OsStr::new(ZONE)],
-        );
-        assert_eq!(out.status.code(), Some(2), "{name}:\n{text}");
+        let text = refused_playbook(&d, name, content);
         assert!(text.contains(name), "{name}: file not named:\n{text}");
-        assert_eq!(audit(&d.dir), before, "{name}: a command ran");
     }
     // Ops round y F3: values a run would hand to pkg are checked when the playbook is read
     // (a URI with a space passed, and the run stopped on it after detaching the zone).
@@ -144,16 +151,8 @@ fn corrupt_playbook_is_a_usage_error_naming_the_file() {
         ),
     ] {
         assert_ne!(content, omnios, "{name}: nothing replaced");
-        let path = d.dir.join(name);
-        std::fs::write(&path, content).unwrap();
-        let before = audit(&d.dir);
-        let (out, text) = run(
-            &d.dir,
-            [OsStr::new("--yes"), OsStr::new("--playbook"), path.as_os_str(), OsStr::new(ZONE)],
-        );
-        assert_eq!(out.status.code(), Some(2), "{name}:\n{text}");
+        let text = refused_playbook(&d, name, content.as_bytes());
         assert!(text.contains(name) && text.contains(says), "{name}:\n{text}");
-        assert_eq!(audit(&d.dir), before, "{name}: a command ran");
     }
     let (out, text) = run(&d.dir, ["--yes", "--playbook", "/nonexistent/playbook.toml", ZONE]);
     assert_eq!(out.status.code(), Some(2), "{text}");
