@@ -129,17 +129,21 @@ fn rollback_to_a_name_that_is_no_snapshot_is_a_usage_error() {
     assert_eq!(sim.state("web"), "installed");
 }
 
-/// A run that applied nothing and tried no attach (image-create not allowed): `rollback --yes`
-/// says there is nothing to roll back and leaves the installed zone attached. Before, it
-/// detached it.
+/// A run that applied nothing and tried no attach (uninstall found nothing to remove):
+/// `rollback --yes` says there is nothing to roll back and leaves the installed zone attached.
+/// Before, it detached it.
 #[test]
 fn rollback_after_a_run_that_changed_nothing_does_nothing() {
     let sim = dotted_world();
+    // Unattended image-create without --allow-destructive: refused, saying how (round k F9),
+    // before any snapshot (worlds round y F5).
     let (events, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "image-create"]);
+    assert_eq!(code, Some(3));
+    let m = events.last().unwrap()["message"].to_string();
+    assert!(m.contains("--allow-destructive"), "{m}");
+    assert!(sim_support::audit(&sim.dir).iter().all(|a| !a.argv.contains(&"snapshot".into())));
+    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "uninstall"]);
     assert_eq!(code, Some(1));
-    // The way on, as a command (round k F9): before, only `zonerescue status web`.
-    let next = events.last().unwrap()["next_steps"].to_string();
-    assert!(next.contains("zonerescue --strategy image-create --allow-destructive web"), "{next}");
     assert!(changes(&sim).is_empty(), "{:?}", changes(&sim));
     let out =
         sim_support::zonerescue(&sim.dir).args(["rollback", "--yes", "web"]).output().unwrap();

@@ -1632,13 +1632,17 @@ fn a_declined_image_create_is_declined_not_disallowed() {
     assert!(report.contains("<== image-create: skipped — declined by the operator"), "{report}");
     assert!(!report.contains("not allowed"), "{report}");
 
+    // Unattended without --allow-destructive, nothing may run: refused before the snapshot
+    // (worlds round y F5; it snapshotted the zone, then reported the rung not allowed).
     let d = init(&scenario("s11express-orphaned-core.toml"));
     let (out, events) = rescue(d.path(), "legacy01", &["--strategy", "image-create"]);
-    let end = events
-        .iter()
-        .find(|e| e["event"] == "step-end" && e["name"] == "image-create")
-        .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)));
-    assert!(end["detail"].as_str().unwrap().starts_with("not allowed:"), "{end}");
+    let end = events.last().unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!((out.status.code(), &end["result"]), (Some(3), &"refused".into()), "{end}");
+    assert!(end["message"].as_str().unwrap().contains("--allow-destructive"), "{end}");
+    assert!(
+        events.iter().all(|e| e["event"] != "snapshot" && e["event"] != "command"),
+        "{events:?}"
+    );
 }
 
 /// The ladder goes to its next rung after a skip, without an attach for the skipped one.

@@ -115,11 +115,11 @@ fn rollback_after_a_run_rolls_back() {
     assert_eq!(sim.state(PG), "configured");
 }
 
-/// A run that applied nothing and tried no attach (image-create not allowed).
+/// A run that applied nothing and tried no attach (uninstall found nothing to remove).
 #[test]
 fn rollback_after_a_run_that_changed_nothing_has_nothing_to_do() {
     let sim = Sim::from_file(&sim_support::world("s11-dotted-zone-names"));
-    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "image-create"]);
+    let (_, code) = sim_support::rescue_json(&sim.dir, "web", &["--strategy", "uninstall"]);
     assert_eq!(code, Some(1));
     let (lines, code) = json(&sim, &["--yes", "rollback", "web"]);
     assert_eq!(lines.len(), 1, "{lines:?}");

@@ -224,6 +224,21 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     if let Err(e) = crate::commands::ZoneName::new(&zone) {
         return refuse(Refusal::new(&run_id, format!("invalid zone name: {e}")));
     }
+    // Nothing but image-create may run, and no one can consent to it: refused before the
+    // zone is snapshotted (it failed after, changing a snapshot no journal recorded).
+    if req.choice == StrategyChoice::Only(StrategyName::ImageCreate)
+        && (req.yes || !interactive)
+        && !req.allow_destructive
+        && !req.dry_run
+        && !req.resume
+    {
+        return refuse(Refusal::new(
+            &run_id,
+            "--strategy image-create re-creates the zone's package image: unattended it runs \
+             only with --allow-destructive (or answer its question on a terminal, without \
+             --yes); nothing was done",
+        ));
+    }
     if let Some(path) = &req.report {
         super::report_file::check(path, &state_base(cli, &runner))?;
     }
