@@ -388,6 +388,20 @@ fn single_strategies_do_what_they_claim() {
     assert_eq!(zone_state(d.path(), "web01"), "configured");
     assert_eq!(gz_tsv(d.path()), before);
     assert!(ev.iter().any(|e| e["event"] == "snapshot" && e["action"] == "rolled-back"));
+
+    // … and image-create alone, which the disabled dead GZ publisher preflight names would
+    // fail as well, is refused before anything: it re-created the image, its attach failed
+    // as foreseen, and the image was rolled back (worlds round y F1).
+    let d = init(&scenario("s11express-b111-web.toml"));
+    let (out, ev) =
+        rescue(d.path(), "web01", &["--strategy", "image-create", "--allow-destructive"]);
+    let s = summary(&ev, &out);
+    assert_eq!((out.status.code(), &s["result"]), (Some(3), &"refused".into()), "{s}");
+    let m = s["message"].as_str().unwrap();
+    assert!(m.contains("gz.publisher-disabled") && m.contains("--strategy gz-publishers"), "{s}");
+    let changing = ["snapshot", "detach", "image-create", "set-publisher", "unset-publisher"];
+    let ran: Vec<Vec<String>> = audit(d.path()).into_iter().map(|(argv, _)| argv).collect();
+    assert!(!ran.iter().any(|a| a.iter().any(|w| changing.contains(&w.as_str()))), "{ran:?}");
 }
 
 #[test]

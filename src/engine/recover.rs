@@ -898,6 +898,9 @@ impl Run {
                 ),
             ));
         }
+        if let Some(why) = self.image_create_cannot_help() {
+            return Ok((RunResult::Refused, why));
+        }
         // 1. The pre-rescue snapshot, verified, before anything changes.
         let zbe = self.zbe()?;
         let pre = snapshot::pre_name(&zbe, &self.journal.run_id);
@@ -962,6 +965,32 @@ impl Run {
             return Ok(self.dry_run_plan());
         }
         self.climb()
+    }
+
+    /// `--strategy image-create` alone, when preflight already knows its attach fails on a
+    /// global-zone publisher, which a new image is refreshed from as well: why re-creating
+    /// the image is refused (it was re-created, the attach failed as foreseen, and the image
+    /// was rolled back; worlds round y F1).
+    fn image_create_cannot_help(&self) -> Option<String> {
+        if self.choice != StrategyChoice::Only(StrategyName::ImageCreate) {
+            return None;
+        }
+        let d = prediction::predict(&self.facts, &self.playbook)?;
+        if !d.remedies.contains(&StrategyName::GzPublishers) {
+            return None;
+        }
+        let zone = &self.facts.zone;
+        // (Each reason ends with its key; the zone's own causes a new image does away with.)
+        let gz: Vec<&str> =
+            d.reasons.iter().filter(|r| r.contains("(gz.publisher-")).map(String::as_str).collect();
+        Some(format!(
+            "image-create would re-create the zone's package image and its attach would still \
+             fail: {}. A new image is refreshed from the global zone's publishers too; nothing \
+             was changed. Take them out of the way first: `zonerescue --strategy gz-publishers \
+             {zone}`, or let auto do it (`zonerescue --allow-destructive {zone}` re-creates the \
+             image only if that is still needed)",
+            gz.join("; ")
+        ))
     }
 
     /// auto's first attempt: the administrator's fresh failed attach, else what preflight
