@@ -90,8 +90,8 @@ pub struct RecoverArgs {
     /// or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental,
     /// image-update, image-create. Default: auto (but without a terminal an explicit
     /// --strategy or --yes is required).
-    #[arg(long, value_name = "STRATEGY", env = "ZONERESCUE_STRATEGY", value_parser = strategy_parser())]
-    pub strategy: Option<StrategyChoice>,
+    #[arg(long, value_name = "STRATEGY", env = "ZONERESCUE_STRATEGY", value_parser = StrategyParser)]
+    pub strategy: Option<StrategyArg>,
 
     /// Print the plan and the exact commands; run only read-only commands and `pkg … -n`.
     #[arg(long, short = 'n')]
@@ -239,8 +239,6 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// `--strategy` with its possible values listed (help, completions, man page), parsed by
-/// [`StrategyChoice`]'s own `FromStr`.
 /// `--yes`'s value, as ZONERESCUE_YES gives it (clap names only the option in its error, so
 /// the error names the variable too). Empty is no: an emptied variable gives no consent.
 fn yes_parser(s: &str) -> Result<bool, String> {
@@ -253,12 +251,56 @@ fn yes_parser(s: &str) -> Result<bool, String> {
     }
 }
 
-fn strategy_parser() -> impl clap::builder::TypedValueParser<Value = StrategyChoice> {
-    use clap::builder::TypedValueParser;
-    let names = ["auto", "ladder"]
+/// `--strategy`'s value as typed or taken from ZONERESCUE_STRATEGY: checked when a recovery
+/// uses it ([`RecoverArgs::choice`]), so that a bad value in the environment does not stop
+/// `status`, `rollback` or `analyze`, which have no use for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrategyArg(String);
+
+/// Parses `--strategy` into a [`StrategyArg`], listing the possible values (help,
+/// completions, man page) without refusing others here.
+#[derive(Debug, Clone, Copy)]
+struct StrategyParser;
+
+impl clap::builder::TypedValueParser for StrategyParser {
+    type Value = StrategyArg;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<StrategyArg, clap::Error> {
+        Ok(StrategyArg(value.to_string_lossy().into_owned()))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(strategy_names().map(clap::builder::PossibleValue::new)))
+    }
+}
+
+/// `auto`, `ladder`, then each strategy in ladder order.
+fn strategy_names() -> impl Iterator<Item = &'static str> {
+    ["auto", "ladder"]
         .into_iter()
-        .chain(crate::strategies::StrategyName::LADDER.map(|s| s.as_str()));
-    clap::builder::PossibleValuesParser::new(names).try_map(|s| s.parse::<StrategyChoice>())
+        .chain(crate::strategies::StrategyName::LADDER.into_iter().map(|s| s.as_str()))
+}
+
+impl RecoverArgs {
+    /// The strategy choice, if one was given (by --strategy or ZONERESCUE_STRATEGY).
+    pub fn choice(&self) -> Result<Option<StrategyChoice>, String> {
+        let Some(StrategyArg(s)) = &self.strategy else { return Ok(None) };
+        s.parse::<StrategyChoice>().map(Some).map_err(|_| {
+            format!(
+                "invalid strategy '{}' (from --strategy or ZONERESCUE_STRATEGY): expected one of \
+                 {}",
+                s.escape_debug(),
+                strategy_names().collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ const CASES: &[Case] = &[
     // than the zone for the package is no reason to remove it (F5); on Solaris 11 every
     // catalog failing through the system repository is the GZ's publisher (F2), and one
     // origin served by it is a GZ publisher.
+    ("openindiana-attach-japanese-date-stamps.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     ("solaris11-attach-core-os-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
     ("omnios-attach-core-excluded-by-proposed.log", V::Failed, G::Omnios, Some("package-removed"), None, 1),
     ("solaris11-attach-gz-older-version.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
@@ -755,6 +756,10 @@ fn a_log_stamped_in_words_gives_its_facts() {
     assert_eq!(r.attempts, 1);
     // entire is the requirer: the package it requires is named, never entire.
     assert_eq!(r.finding("dependency-unavailable").unwrap().packages, ["driver/network/cxgbe"]);
+    // Analyze round y F6: stamped by `date` in a Japanese locale (`09時12分40秒`, no colon).
+    let r = analyze("openindiana-attach-japanese-date-stamps.log");
+    assert_eq!(r.log_file.as_deref(), Some("/var/tmp/srss.attach_log.Tb7yXq"));
+    assert!(r.gz_entire.as_deref().is_some_and(|e| e.starts_with("entire@2024.0.0-")), "{r:?}");
 }
 
 #[test]

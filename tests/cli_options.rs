@@ -228,3 +228,38 @@ fn status_tells_a_finished_or_killed_run_from_a_running_one() {
     assert!(text.contains(&format!("running now (pid {})", std::process::id())), "{text}");
     assert!(text.contains("in progress"), "{text}");
 }
+
+/// Ops round y F5: a bad ZONERESCUE_STRATEGY stops only what uses it, a recovery, with an
+/// error naming the variable; `status`, `analyze` and `completions` ignore it (they stopped
+/// with "invalid value for '--strategy'", which the operator never typed).
+#[test]
+fn a_bad_strategy_in_the_environment_stops_only_a_recovery() {
+    let sim = dotted_world();
+    let zr = |args: &[&str]| {
+        let out = sim_support::zonerescue(&sim.dir)
+            .env("ZONERESCUE_STRATEGY", "Auto")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains("panicked"), "{text}");
+        (out.status.code(), text)
+    };
+    let log = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/logs/omnios-postgres-removed.log");
+    for args in
+        [&["status", "web"][..], &["completions", "bash"], &["analyze", log.to_str().unwrap()]]
+    {
+        let (code, text) = zr(args);
+        assert!(!text.contains("invalid") && !text.contains("ZONERESCUE_STRATEGY"), "{text}");
+        assert_ne!(code, Some(2), "{args:?}: {text}");
+    }
+    let (code, text) = zr(&["--yes", "web"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("ZONERESCUE_STRATEGY") && text.contains("'Auto'"), "{text}");
+    assert!(sim_support::audit(&sim.dir).is_empty(), "a command ran");
+}

@@ -576,6 +576,21 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     assert_eq!(j["gz_publishers_modified"], false);
 }
 
+/// Ops/worlds round y F4: the same signal during an attach that then succeeds: the zone is
+/// attached, the run ends so (exit 0), and says the signal came (the notice had promised a
+/// stop and a resume, and the summary said nothing of it).
+#[test]
+fn a_signal_during_an_attach_that_attaches_ends_attached_and_says_so() {
+    let d = init(&scenario("s11express-disabled-gz-publisher.toml"));
+    let before = gz_tsv(d.path());
+    let (code, events, _) = interrupted_at(d.path(), "mail01", "command", "unset-publisher");
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("came while the attach ran"), "{s}");
+    assert_eq!(gz_tsv(d.path()), before);
+    assert_eq!(zone_state(d.path(), "mail01"), "installed");
+}
+
 /// Round o F1: `rollback --to` a rung's snapshot leaves the image partway through the
 /// rescue. status says so (before: "as before the rescue"), the next run passes the first
 /// run's pre-rescue snapshot on as the zone before any rescue, and `snapshots --prune` keeps

@@ -329,3 +329,33 @@ fn rollback_after_the_gz_booted_another_be_gives_the_steps_by_hand() {
     assert!(!stderr.contains(&format!("`zonerescue rollback {DB}`")), "{stderr}");
     assert_eq!(show(&sim)["datasets"], before, "nothing may change");
 }
+
+/// Worlds round y F2: the rung's snapshot, taken on the original ZBE before the attach that
+/// cloned and promoted it, moved to the clone with the promote: the summary and the journal
+/// name it there (they named it on the original, where `zfs list` and `rollback --to` found
+/// nothing).
+#[test]
+fn every_snapshot_a_run_names_exists_where_it_is_named_after_the_promote() {
+    let sim = Sim::from_file(&sim_support::world("s11-rung-snapshot-moved-by-promote"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "bill", &[]);
+    let summary = events.last().unwrap();
+    assert_eq!(code, Some(0), "{summary}");
+    let status =
+        sim_support::zonerescue(&sim.dir).args(["--json", "status", "bill"]).output().unwrap();
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let journal_named =
+        status["steps"].as_array().unwrap().iter().filter_map(|s| s["snapshot"].as_str());
+    let named: Vec<&str> = summary["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .chain(journal_named)
+        .collect();
+    assert!(named.iter().any(|n| n.contains("zone-publishers")), "no rung snapshot: {named:?}");
+    let listed = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    for n in &named {
+        assert!(n.starts_with("rpool/zones/bill/rpool/ROOT/solaris-0@"), "{n} (of {named:?})");
+        assert!(listed.lines().any(|l| l == *n), "{n} does not exist:\n{listed}");
+    }
+}

@@ -387,7 +387,7 @@ _zonerescue() {
             return 0
             ;;
         zonerescue__subcmd__rollback)
-            opts="-y -h --to --yes --color --json --command-dir --system-root --state-dir --timeout --help"
+            opts="-y -h --to --yes --destroy-foreign-snapshots --color --json --command-dir --system-root --state-dir --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

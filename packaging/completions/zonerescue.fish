@@ -99,6 +99,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l syste
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -s y -l yes -d 'Roll back without asking (without a terminal, rollback needs it)'
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l destroy-foreign-snapshots -d 'With --yes, also destroy later snapshots zonerescue did not take (`zfs rollback -r` destroys every later snapshot); without it --yes refuses to'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand snapshots" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''

@@ -240,7 +240,8 @@ pub fn has_timestamp(raw: &[u8]) -> bool {
 }
 
 /// Where the log helpers' leading `[<date>]` ends: a bracket within 80 bytes whose content
-/// holds a time (`HH:MM`), so pkg's own `[Errno 28] …` or `[errno 30: …]` lines stay text.
+/// holds a time (`HH:MM`, or a Japanese locale's `09時12分`), so pkg's own `[Errno 28] …` or
+/// `[errno 30: …]` lines stay text.
 fn date_bracket_end(s: &[u8]) -> Option<usize> {
     if s.first() != Some(&b'[') {
         return None;
@@ -254,7 +255,12 @@ fn date_bracket_end(s: &[u8]) -> Option<usize> {
             && w[3].is_ascii_digit()
             && w[4].is_ascii_digit()
     });
-    time.then_some(end)
+    // `date` in ja_JP: `2024年10月 8日 火曜日 09時12分40秒 JST`.
+    let hour = "時".as_bytes();
+    let cjk = inner.windows(hour.len() + 2).any(|w| {
+        w[0].is_ascii_digit() && &w[1..=hour.len()] == hour && w[hour.len() + 1].is_ascii_digit()
+    });
+    (time || cjk).then_some(end)
 }
 
 /// A leading timestamp without brackets, in any of the usual shapes: `2026-11-23T10:44:32Z `,

@@ -149,12 +149,13 @@ fn recover_asking(cli: &Cli, prompter: Option<Box<dyn Prompter>>) -> anyhow::Res
     let Some(zone) = args.zone.clone() else {
         anyhow::bail!("no zone given (usage: zonerescue [OPTIONS] ZONE; see --help)");
     };
+    let strategy = args.choice().map_err(anyhow::Error::msg)?;
     start(
         cli,
         Request {
             zone,
-            choice: args.strategy.unwrap_or(StrategyChoice::Auto),
-            explicit: args.strategy.is_some(),
+            choice: strategy.unwrap_or(StrategyChoice::Auto),
+            explicit: strategy.is_some(),
             dry_run: args.dry_run,
             yes: args.yes,
             allow_destructive: args.allow_destructive,
@@ -261,8 +262,9 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         interrupt.on_first(move |sig| {
             reporter.note(&format!(
                 "{sig} received: the running command is left to finish (pkg and zoneadm are \
-                 never killed midway); then zonerescue restores what it must and stops. \
-                 `zonerescue resume {zone}` continues later."
+                 never killed midway); then zonerescue restores what it must and stops, and \
+                 `zonerescue resume {zone}` continues later (if that command is the attach and \
+                 it attaches the zone, the run ends attached)."
             ))
         });
     }
@@ -2850,6 +2852,25 @@ impl Run {
             self.pre = Some(pre.clone());
             self.journal.pre_snapshot = Some(pre);
         }
+        // The rungs' snapshots, taken on `before` before the attach, moved with the promote
+        // too: named where they are now (they were named where they no longer existed).
+        let mut moved: Vec<(String, String)> = Vec::new();
+        let named =
+            self.snapshots.iter().chain(self.journal.steps.iter().flat_map(|st| &st.snapshot));
+        for old in named {
+            let Some(tag) = old.strip_prefix(&format!("{before}@")) else { continue };
+            let new = format!("{now}@{tag}");
+            if !moved.iter().any(|(o, _)| o == old) && snapshot::exists(&self.exec, &new)? {
+                moved.push((old.clone(), new));
+            }
+        }
+        let rename = |s: &mut String| {
+            if let Some((_, new)) = moved.iter().find(|(o, _)| o == s) {
+                *s = new.clone();
+            }
+        };
+        self.snapshots.iter_mut().for_each(rename);
+        self.journal.steps.iter_mut().filter_map(|st| st.snapshot.as_mut()).for_each(rename);
         self.emit(Event::Finding(
             Finding::warn(
                 "zbe.cloned-by-attach",
@@ -2920,6 +2941,15 @@ impl Run {
         boot: bool,
     ) -> anyhow::Result<u8> {
         let zone = self.facts.zone.as_str().to_string();
+        // A signal during the attach lets it finish: when it attached the zone, the run ends
+        // so (exit 0), and says why it did not stop (its notice spoke of stopping).
+        if result == RunResult::Attached && self.exec.interrupt.is_set() {
+            message.push_str(&format!(
+                "; {} came while the attach ran, which was left to finish and attached the zone: \
+                 nothing is left to resume",
+                self.exec.interrupt.signal_name()
+            ));
+        }
         let mut next_steps = Vec::new();
         let mut packages_removed = Vec::new();
         // What continues this run: a stopped destructive rung runs again only with consent.
