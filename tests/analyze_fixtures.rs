@@ -37,7 +37,7 @@ const CASES: &[Case] = &[
     ("s11express-disabled-publisher.log", V::Failed, G::S11express, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
     ("s11express-disabled-publisher-transcript.txt", V::Failed, G::S11express, Some("gz-publisher-disabled"), Some(S::GzPublishers), 1),
     ("s11express-b111-rename.log", V::Failed, G::S11express, Some("package-renamed"), Some(S::Uninstall), 1),
-    ("s11express-require-dependency.log", V::Failed, G::S11express, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    ("s11express-require-dependency.log", V::Failed, G::S11express, Some("dependency-unavailable"), None, 1),
     ("s11express-exclude-dependency.log", V::Failed, G::S11express, Some("package-excluded"), Some(S::Uninstall), 1),
     ("s11express-two-attempts.txt", V::Attached, G::S11express, None, None, 0),
     ("openindiana-zone-internal-repo.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
@@ -101,7 +101,8 @@ const CASES: &[Case] = &[
     ("solaris11-4-zone-in-use-elsewhere.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
     // The terminal says almost nothing; the log it cats, stamped "[July  6, 2026 at 04:52:20
     // AM UTC]", holds the solver's answer.
-    ("omnios-entire-requires-unavailable-transcript.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    // Analyze round y F4: entire itself requires the package named: uninstalling it cannot help.
+    ("omnios-entire-requires-unavailable-transcript.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
     // The detach before an attach -u refused: mounts below the zonepath (SmartOS vmadm wording).
     ("smartos-detach-mounts-below-zonepath.txt", V::Failed, G::Unknown, Some("zonepath-has-mounts"), None, 1),
     // A Solaris 10 (SVR4) zone's plain attach lists what differs from the global zone.
@@ -168,7 +169,7 @@ const CASES: &[Case] = &[
     ("openindiana-sticky-publisher.log", V::Failed, G::Openindiana, Some("publisher-sticky"), None, 1),
     // Round t F3: a package with a parent dependency that the global zone lacks: not gone
     // from the release (its Reject line names it at the GZ's build).
-    ("openindiana-attach-not-installed-in-gz.log", V::Failed, G::Openindiana, Some("package-not-permissible"), Some(S::Uninstall), 1),
+    ("openindiana-attach-not-installed-in-gz.log", V::Failed, G::Openindiana, Some("package-not-permissible"), None, 1),
     ("openindiana-publisher-ranked-lower.log", V::Failed, G::Openindiana, Some("publisher-ranking"), Some(S::ZonePublishers), 1),
     ("openindiana-installed-from-other-publisher.log", V::Failed, G::Openindiana, Some("pattern-not-matched"), Some(S::ZonePublishers), 1),
     ("openindiana-publisher-without-origin.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::ZonePublishers), 1),

@@ -65,6 +65,9 @@ pub(crate) struct Facts {
     /// Packages an install asked for (`pkg install: No matching version of PKG …`, or named on
     /// a typed `pkg install` command line): not installed, so never a package to uninstall.
     pub requested: Vec<String>,
+    /// Packages the release itself requires (`Reject: …/entire@…` then `Reason: … 'require'
+    /// dependency … PKG`): removing one cannot help, the release would require it again.
+    pub release_requires: Vec<String>,
     /// pkg spoke of an image that is a zone (see [`Marker::ChildImage`]).
     pub child_image: bool,
 }
@@ -579,6 +582,13 @@ impl<'r> Analyzer<'r> {
         if named.as_ref().is_some_and(|p| rule.ignore_packages.iter().any(|i| package_stem(p) == i))
         {
             return;
+        }
+        let structural =
+            |p: &String| rule.structural.iter().any(|g| glob_match(g, package_stem(p)));
+        if let Some(p) = named.as_ref().filter(|_| {
+            reject.as_ref().is_some_and(structural) && norm.windows(9).any(|w| w == b"'require'")
+        }) {
+            push_unique(&mut self.facts.release_requires, package_stem(p).to_string());
         }
         let package = match named {
             // A hit about the release's own packages only is no hit (`structural`).

@@ -827,6 +827,31 @@ impl FindingBuilder<'_> {
                 asked_only = true;
             }
         }
+        // What the release itself requires comes back with it: removing it is no remedy.
+        if removes && !asked_only && !self.facts.release_requires.is_empty() {
+            let required =
+                |p: &String| self.facts.release_requires.iter().any(|q| q == package_stem(p));
+            let named: Vec<String> = packages.iter().filter(|p| required(p)).cloned().collect();
+            if !named.is_empty() {
+                // (When that is all of them, they stay named: what pkg said.)
+                if named.len() < packages.len() {
+                    packages.retain(|p| !required(p));
+                }
+                explanation.push_str(&format!(
+                    " Here the release's entire itself requires {}: uninstalling it cannot help, \
+                     the update would require it again. What keeps it from installing must \
+                     change (a Reject line below it names that), or the release's repository \
+                     does not offer it for a zone: then no zone remedy helps.",
+                    named.join(", ")
+                ));
+                if named.len() == packages.len() {
+                    if strategy == Some(StrategyName::Uninstall) {
+                        strategy = None;
+                    }
+                    asked_only = true;
+                }
+            }
+        }
         // A core package is never removed (the uninstall strategy refuses it): only the others
         // are worth naming for uninstall; when all are core they stay named (what pkg said) but
         // no uninstall is advised.
