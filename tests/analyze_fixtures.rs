@@ -62,6 +62,7 @@ const CASES: &[Case] = &[
     // than the zone for the package is no reason to remove it (F5); on Solaris 11 every
     // catalog failing through the system repository is the GZ's publisher (F2), and one
     // origin served by it is a GZ publisher.
+    ("omnios-attach-saved-from-web-page-br.html", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("openindiana-attach-japanese-date-stamps.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     ("solaris11-attach-core-os-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
     ("omnios-attach-core-excluded-by-proposed.log", V::Failed, G::Omnios, Some("package-removed"), None, 1),
@@ -746,6 +747,19 @@ fn real_posted_install_failures_name_what_stopped_them() {
     let r = analyze("omnios-install-gzbe-no-uuid.txt");
     assert!(r.finding("gzbe-unknown").is_some());
     assert_eq!(r.zone.as_deref(), Some("testzone"));
+}
+
+/// Analyze round z F5: a log saved from a web page with its `<br>` tags: none reaches the
+/// commands given to copy (`pkg -R /zones/pg01/root<br> uninstall …` redirects in a shell),
+/// the zone root or the versions.
+#[test]
+fn html_line_breaks_never_reach_the_commands() {
+    let r = analyze("omnios-attach-saved-from-web-page-br.html");
+    assert_eq!(r.zone_root.as_deref(), Some("/zones/pg01/root"));
+    let f = r.finding("package-removed").unwrap();
+    assert!(f.next_commands.iter().any(|c| c.starts_with("pkg -R /zones/pg01/root uninstall")));
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(!text.contains("<br") && !text.contains("<pre"), "{text}");
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub fn normalise(raw: &[u8]) -> &[u8] {
 /// a web page or quoted in a mail reply reads like the log itself: HTML entities a page copy
 /// leaves (`&#39;`, `&quot;`, `&gt;` …), the typographic quotes, dashes and spaces a blog or
 /// word processor puts for `'`, `"`, `-` and blanks (and the zero-width spaces a page puts in
-/// long words), and mail quoting (`> `, `>> `, `> > `) at the start of each line. Newlines
+/// long words), HTML line breaks and `<pre>` left in, and mail quoting (`> `, `>> `, `> > `) at the start of each line. Newlines
 /// are kept, so line numbers stay those of the input. Borrowed when there is nothing to undo.
 pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
     if !needs_depaste(text) {
@@ -56,12 +56,36 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
         if l.iter().any(|&b| b == 0xc2 || b == 0xe2) {
             l = Cow::Owned(replace_all(&l, TYPOGRAPHY));
         }
-        let l = strip_syslog(strip_quoting(&l));
+        let l = strip_syslog(strip_quoting(strip_html_tags(&l)));
         // A line left empty stays a (blank) line: an input that ends without a newline still
         // ends in a line.
         out.extend_from_slice(if l.is_empty() && !line.is_empty() { b" " } else { l });
     }
     Cow::Owned(out)
+}
+
+/// A line saved from a web page without its tags taken off: the `<br>` that ends it, and
+/// the `<pre>` / `<code>` around the block (left in, a `<br>` ended up in the commands given
+/// to copy: `pkg -R /zones/z/root<br> uninstall …`, a redirection in a shell).
+fn strip_html_tags(line: &[u8]) -> &[u8] {
+    const OPEN: [&[u8]; 4] = [b"<pre>", b"<PRE>", b"<code>", b"<CODE>"];
+    const CLOSE: [&[u8]; 8] =
+        [b"<br>", b"<BR>", b"<br/>", b"<BR/>", b"<br />", b"<BR />", b"</pre>", b"</code>"];
+    let mut l = line.strip_suffix(b"\r").unwrap_or(line);
+    let body = l.len();
+    loop {
+        let before = l.len();
+        for t in OPEN {
+            l = l.strip_prefix(t).unwrap_or(l);
+        }
+        for t in CLOSE {
+            l = l.trim_ascii_end().strip_suffix(t).unwrap_or(l);
+        }
+        if l.len() == before {
+            // Nothing taken off: the line as it was (its CR too).
+            return if l.len() == body { line } else { l };
+        }
+    }
 }
 
 /// Whether anything in `text` may be undone: an `&`, a byte that starts one of the
@@ -70,7 +94,7 @@ fn needs_depaste(text: &[u8]) -> bool {
     let mut line_start = true;
     for (i, &b) in text.iter().enumerate() {
         match b {
-            b'&' | 0xc2 | 0xe2 => return true,
+            b'&' | b'<' | 0xc2 | 0xe2 => return true,
             b'>' if line_start => return true,
             b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D'
                 if line_start && syslog_header_len(&text[i..]).is_some() =>
