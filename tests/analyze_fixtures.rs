@@ -62,6 +62,8 @@ const CASES: &[Case] = &[
     // than the zone for the package is no reason to remove it (F5); on Solaris 11 every
     // catalog failing through the system repository is the GZ's publisher (F2), and one
     // origin served by it is a GZ publisher.
+    ("openindiana-uninstall-blocked-by-core-dependent.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::ImageCreate), 1),
+    ("openindiana-uninstall-blocked-by-its-extensions.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::Uninstall), 1),
     ("omnios-attach-saved-from-web-page-br.html", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("openindiana-attach-japanese-date-stamps.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     ("solaris11-attach-core-os-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
@@ -110,7 +112,9 @@ const CASES: &[Case] = &[
     // A Solaris 10 zone is outside zonerescue's recovery: no strategy, the commands remain.
     ("solaris10-native-attach-out-of-sync.txt", V::Failed, G::Unknown, Some("update-required"), None, 1),
     // The last command was the uninstall the failed attach called for: judged on its own.
-    ("openindiana-uninstall-blocked-transcript.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::ImageCreate), 1),
+    // Analyze round z F1: its dependent is the site's own app, no core package: uninstall the two
+    // together (it was image-create, which keeps neither and resets the whole image).
+    ("openindiana-uninstall-blocked-transcript.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::Uninstall), 1),
     // Other operations' logs: said what they are, never an attach strategy.
     ("omnios-install-pkg-failure.txt", V::NotAnAttachLog, G::Unknown, Some("install-log"), None, 3),
     ("solaris11-install-repository-down.txt", V::NotAnAttachLog, G::Solaris11, Some("install-log"), None, 3),

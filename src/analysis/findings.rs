@@ -35,6 +35,7 @@ pub mod keys {
     pub const ZONE_SYSREPO_UNREACHABLE: &str = "zone-sysrepo-unreachable";
     pub const SVR4_ZONE: &str = "svr4-zone";
     pub const UPDATE_REQUIRED: &str = "update-required";
+    pub const UNINSTALL_BLOCKED: &str = "uninstall-blocked";
 
     /// Rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix: the
     /// engine stops on them, and analyze recommends no strategy while one stands.
@@ -886,6 +887,26 @@ impl FindingBuilder<'_> {
                 ));
             }
         }
+        // The blocker's dependents are what keeps it: when none of them (nor it) is core,
+        // removing them together (no -r) is the gentle way, not re-creating the image.
+        let mut templates: Vec<&str> = r.next.iter().map(String::as_str).collect();
+        if r.key == keys::UNINSTALL_BLOCKED
+            && strategy == Some(StrategyName::ImageCreate)
+            && !packages.is_empty()
+            && !packages.iter().any(|p| Playbook::is_builtin_core(package_stem(p)))
+        {
+            explanation.push_str(
+                " Here none of them is a core package: uninstall the blocking package together \
+                 with the packages named that depend on it, in one command and never with -r \
+                 (check it with -nv first), then attach; reinstall what is still wanted \
+                 afterwards. image-create is not needed.",
+            );
+            strategy = Some(StrategyName::Uninstall);
+            templates = vec![
+                "pkg -R {zoneroot} uninstall -nv {packages}",
+                "zonerescue --strategy uninstall {zone}",
+            ];
+        }
         let mut datasets = a.datasets.clone();
         if datasets.is_empty() && r.next.iter().any(|t| t.contains("{dataset}")) {
             datasets = self.facts.datasets.iter().take(3).cloned().collect();
@@ -906,7 +927,7 @@ impl FindingBuilder<'_> {
             next_commands: Vec::new(),
         };
         let mut next: Vec<String> = Vec::new();
-        for c in r.next.iter().filter_map(|t| self.fill(t, &f)) {
+        for c in templates.iter().filter_map(|t| self.fill(t, &f)) {
             // The global zone's version of a zone command may repeat one already listed.
             if !next.contains(&c) {
                 next.push(c);
