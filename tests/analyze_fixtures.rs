@@ -64,6 +64,10 @@ const CASES: &[Case] = &[
     // origin served by it is a GZ publisher.
     ("openindiana-uninstall-blocked-by-core-dependent.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::ImageCreate), 1),
     ("openindiana-uninstall-blocked-by-its-extensions.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::Uninstall), 1),
+    // Analyze round z F2: the distribution's own publisher did not answer, another did: still
+    // nothing gets past it (gz-publishers keeps it).
+    ("solaris11-attach-solaris-publisher-down-other-refreshed.log", V::Failed, G::Solaris11, Some("publisher-unreachable-gz"), None, 1),
+    ("openindiana-attach-distro-publisher-certificate-other-refreshed.log", V::Failed, G::Openindiana, Some("publisher-ssl-failed"), None, 1),
     ("omnios-attach-saved-from-web-page-br.html", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("openindiana-attach-japanese-date-stamps.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     ("solaris11-attach-core-os-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),

@@ -664,6 +664,22 @@ impl FindingBuilder<'_> {
         if let Some(p) = self.facts.entire_publisher.as_ref().filter(|p| a.publishers.contains(p)) {
             return Some(p);
         }
+        // The distribution's own publisher, which the global zone's entire comes from, is the
+        // one the attach installs from, whatever else did answer (analyze round z F2).
+        let distro = match self.generation {
+            Generation::Solaris11 | Generation::Solaris11Prefcs | Generation::S11express => {
+                Some("solaris")
+            }
+            Generation::Openindiana => Some("openindiana.org"),
+            Generation::Omnios => Some("omnios"),
+            _ => None,
+        };
+        if let Some(p) = distro.and_then(|d| a.publishers.iter().find(|p| *p == d))
+            && !self.zone_image
+            && !self.gz_image
+        {
+            return Some(p);
+        }
         // (Not where the attach sets each publisher in turn, each its own `0/1 catalogs`.)
         // Solaris 11's zone gets them all through the system repository.
         let has_gz_publishers = (self.generation.copies_gz_publishers()
