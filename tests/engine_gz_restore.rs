@@ -572,3 +572,23 @@ fn a_publisher_the_rung_never_touched_changed_during_the_attach_is_left_as_set()
     assert!(detail(&sim, "solaris").contains(mirror), "left as he set it");
     assert!(gz_publishers(&sim).contains("contrib"), "what the rung unset is back");
 }
+
+/// Worlds round y F3: killed during gz-publishers' attach, which, orphaned, attaches the zone
+/// with the GZ publishers still simplified. A new run puts them back and finds nothing to
+/// rescue: its summary says the global zone was changed back (it said "nothing was changed",
+/// with `gz_publishers_intact` null).
+#[test]
+fn a_new_run_that_only_restores_what_a_killed_run_left_says_so() {
+    let sim = Sim::new("s11express-disabled-gz-publisher");
+    let before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    sim_support::kill_at_command(&sim.dir, "mail01", "attach -u");
+    assert_eq!(sim.state("mail01"), "installed", "the orphaned attach attached the zone");
+    assert_ne!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "mail01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before);
+    assert_eq!(s["gz_publishers_intact"], true, "{s}");
+    let m = s["message"].as_str().unwrap();
+    assert!(m.contains("were restored") && !m.contains("nothing was changed"), "{s}");
+}

@@ -359,3 +359,28 @@ fn every_snapshot_a_run_names_exists_where_it_is_named_after_the_promote() {
         assert!(listed.lines().any(|l| l == *n), "{n} does not exist:\n{listed}");
     }
 }
+
+/// Worlds round z F1: killed during the attach that clones and promotes the ZBE, then
+/// `resume`: the run follows the clone as if it had seen it, so the snapshots it names (its
+/// summary, the journal's pre-rescue snapshot) are where the promote moved them. Before, they
+/// were named on the old ZBE, where zfs had none.
+#[test]
+fn resume_after_a_kill_during_the_cloning_attach_names_the_moved_snapshots() {
+    let sim = Sim::from_file(&sim_support::world(DB_WORLD));
+    sim_support::kill_at_command(&sim.dir, DB, "attach -u");
+    let out =
+        sim_support::zonerescue(&sim.dir).args(["--json", "--yes", "resume", DB]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let s: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    let listed = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    let journal: Value = serde_json::from_slice(
+        &std::fs::read(sim.dir.join("state").join(DB).join("journal.json")).unwrap(),
+    )
+    .unwrap();
+    let named = s["snapshots"].as_array().unwrap().iter().chain([&journal["pre_snapshot"]]);
+    for n in named.map(|n| n.as_str().unwrap()) {
+        assert!(listed.lines().any(|l| l == n), "{n} does not exist:\n{listed}\n{s}");
+    }
+    assert_eq!(journal["active_zbe"], DB_CLONE, "{journal}");
+}

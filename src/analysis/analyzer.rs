@@ -15,7 +15,8 @@ use super::context::AnalysisContext;
 use super::findings::{Acc, FindingBuilder, keys};
 use super::generation::{Generation, GenerationVotes};
 use super::line::{
-    MAX_MATCH_LEN, depaste, display, display_at, has_timestamp, normalise, offset_in, subject,
+    MAX_MATCH_LEN, depaste, display, display_at, has_timestamp, normalise, offset_in,
+    package_subject, subject,
 };
 use super::markers::Marker;
 use super::report::{Evidence, LogKind, Report};
@@ -578,7 +579,7 @@ impl<'r> Analyzer<'r> {
             return;
         }
         let reject = self.last_reject.clone().filter(|_| is_reason);
-        let named = caps.name("package").and_then(|m| subject(m.as_bytes()));
+        let named = caps.name("package").and_then(|m| package_subject(m.as_bytes()));
         if named.as_ref().is_some_and(|p| rule.ignore_packages.iter().any(|i| package_stem(p) == i))
         {
             return;

@@ -6,7 +6,7 @@ use regex::bytes::{Captures, Regex};
 use super::analyzer::{Attempt, Facts, MAX_EVIDENCE, MAX_SUBJECTS, package_stem, push_unique};
 use super::context::AnalysisContext;
 use super::generation::Generation;
-use super::line::{display, subject};
+use super::line::{display, package_subject, subject};
 use super::report::{Evidence, Finding, LogKind, REPORT_SCHEMA_VERSION, Report, Verdict};
 use super::rules::{Refinement, Rule, RuleSet};
 use crate::commands::Version;
@@ -134,7 +134,8 @@ impl Acc {
     /// Take the named groups of one match (`package` only when `with_package`).
     pub fn add_subjects(&mut self, c: &Captures, with_package: bool) {
         let get = |name: &str| c.name(name).and_then(|m| subject(m.as_bytes()));
-        if let Some(p) = get("package").filter(|_| with_package) {
+        let package = c.name("package").and_then(|m| package_subject(m.as_bytes()));
+        if let Some(p) = package.filter(|_| with_package) {
             push_unique(&mut self.packages, p);
         }
         if let Some(p) = get("publisher") {

@@ -496,9 +496,33 @@ pub fn subject(raw: &[u8]) -> Option<String> {
     }
 }
 
+/// A package name as a line gives it (`pkg://pub/name@v`, `pkg:/name`, `name@v`): a subject
+/// whose name starts with a letter or digit, as pkg(5) names do. What a hard wrap leaves of a
+/// name (`/o`, the rest of `pkg://omnios/…` cut at the margin) is none.
+pub fn package_subject(raw: &[u8]) -> Option<String> {
+    let s = subject(raw)?;
+    let name = match s.strip_prefix("pkg://") {
+        Some(rest) => rest.split_once('/').map_or("", |(_, n)| n),
+        None => s.strip_prefix("pkg:/").unwrap_or(&s),
+    };
+    name.starts_with(|c: char| c.is_ascii_alphanumeric()).then_some(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_package_name_starts_with_a_letter_or_digit() {
+        assert_eq!(
+            package_subject(b"pkg://omnios/SUNWcs@0.5.11").as_deref(),
+            Some("pkg://omnios/SUNWcs@0.5.11")
+        );
+        assert_eq!(package_subject(b"web/php-56,").as_deref(), Some("web/php-56"));
+        assert_eq!(package_subject(b"/o"), None);
+        assert_eq!(package_subject(b"pkg://omnios/"), None);
+        assert_eq!(package_subject(b"@0.5.11"), None);
+    }
 
     #[test]
     fn strips_prefixes_and_line_ends() {

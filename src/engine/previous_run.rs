@@ -60,7 +60,7 @@ pub fn restore_gz_publishers(
     let who = format!("the last run on zone {} ({})", last.zone, last.run_id);
     if dry_run {
         let f = Finding::warn(
-            "gz-publishers.last-run-modified",
+            GZ_LEFT_MODIFIED,
             Severity::High,
             format!("{who} may have left the global zone's publishers modified"),
         )
@@ -79,7 +79,7 @@ pub fn restore_gz_publishers(
         )));
     }
     Ok(Ok(Finding::info(
-        "gz-publishers.last-run-modified",
+        GZ_LEFT_MODIFIED,
         format!("{who} had left the global zone's publishers modified: restored from its journal"),
     )))
 }
@@ -186,6 +186,10 @@ pub fn unfinished(last: &Journal) -> Option<Finding> {
     Some(f)
 }
 
+/// The key of the finding that a run's GZ publishers, left modified, were (or, in a dry run,
+/// would be) restored from its journal.
+pub const GZ_LEFT_MODIFIED: &str = "gz-publishers.last-run-modified";
+
 /// The key of the survey's finding for a `zonerescue rollback` that never ended.
 pub const ROLLBACK_UNFINISHED: &str = "journal.rollback-unfinished";
 
@@ -218,7 +222,7 @@ pub fn survey(last: &Journal, lock_holder: Option<i32>) -> Vec<Finding> {
     } else if last.gz_publishers_modified {
         found.push(
             Finding::warn(
-                "gz-publishers.last-run-modified",
+                GZ_LEFT_MODIFIED,
                 Severity::High,
                 format!(
                     "zonerescue's last run for {zone} ({}) may have left the global zone's \

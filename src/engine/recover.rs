@@ -73,6 +73,9 @@ struct Run {
     pre: Option<String>,
     simplify_gz: bool,
     gz_intact: Option<bool>,
+    /// Before anything else, this run restored the GZ publishers a killed run had left
+    /// modified: a change to the global zone the ending reports.
+    restored_last_gz: bool,
     /// What a failed restore of the GZ publishers left to re-add by hand.
     gz_restore_by_hand: Vec<String>,
     /// Global-zone publishers someone else removed or set again during the run (left so).
@@ -370,6 +373,9 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         dry_run: req.dry_run,
         version: env!("CARGO_PKG_VERSION").into(),
     });
+    // A killed run had left the GZ publishers modified, and they were just put back.
+    let restored_last_gz =
+        !req.dry_run && opened.inherited.iter().any(|f| f.key == previous_run::GZ_LEFT_MODIFIED);
     for f in waited.into_iter().chain(opened.inherited) {
         reporter.emit(&Event::Finding(f));
     }
@@ -463,6 +469,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         pre: None,
         simplify_gz: false,
         gz_intact: None,
+        restored_last_gz,
         gz_restore_by_hand: Vec::new(),
         gz_changed_by_others: Vec::new(),
         busy_retries: 0,
@@ -892,11 +899,19 @@ impl Run {
         // (a zone publisher served from inside the zone is down while it is, not dead).
         if self.facts.in_step() {
             let zone = &self.facts.zone;
+            let changed = if self.restored_last_gz {
+                // (worlds round y F3: it said "nothing was changed".)
+                self.gz_intact = Some(true);
+                "the global zone's publishers, which the last run had left modified, were \
+                 restored from its journal; nothing else was changed"
+            } else {
+                "nothing was changed"
+            };
             return Ok((
                 if self.exec.dry_run { RunResult::Planned } else { RunResult::Attached },
                 format!(
                     "zone {zone} is installed and in step with the global zone: nothing to \
-                     rescue, nothing was changed"
+                     rescue; {changed}"
                 ),
             ));
         }
@@ -1566,6 +1581,15 @@ impl Run {
             ));
         }
         self.pre = self.journal.pre_snapshot.clone();
+        // Killed during an attach that cloned (and promoted) the ZBE: the journal still names
+        // the ZBE it started from, and its snapshots there (worlds round z F1). Follow the
+        // clone as the run would have.
+        if let Some(journalled) = self.journal.active_zbe.clone()
+            && self.facts.active_zbe.as_ref() != Some(&journalled)
+        {
+            self.facts.active_zbe = Some(journalled);
+            self.follow_cloned_zbe()?;
+        }
         self.attempts = self.journal.attempts;
         self.applied = self.journal.strategies_applied.clone();
         self.stuck = self.journal.stuck.clone();
