@@ -291,7 +291,10 @@ fn strategy_names() -> impl Iterator<Item = &'static str> {
 impl RecoverArgs {
     /// The strategy choice, if one was given (by --strategy or ZONERESCUE_STRATEGY).
     pub fn choice(&self) -> Result<Option<StrategyChoice>, String> {
-        let Some(StrategyArg(s)) = &self.strategy else { return Ok(None) };
+        // An emptied variable chooses nothing, as an empty ZONERESCUE_YES says no.
+        let Some(StrategyArg(s)) = self.strategy.as_ref().filter(|a| !a.0.is_empty()) else {
+            return Ok(None);
+        };
         s.parse::<StrategyChoice>().map(Some).map_err(|_| {
             format!(
                 "invalid strategy '{}' (from --strategy or ZONERESCUE_STRATEGY): expected one of \

@@ -262,4 +262,11 @@ fn a_bad_strategy_in_the_environment_stops_only_a_recovery() {
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("ZONERESCUE_STRATEGY") && text.contains("'Auto'"), "{text}");
     assert!(sim_support::audit(&sim.dir).is_empty(), "a command ran");
+    // An emptied variable chooses nothing (worlds round z): the run goes on as auto.
+    let out = sim_support::zonerescue(&sim.dir)
+        .env("ZONERESCUE_STRATEGY", "")
+        .args(["--yes", "web"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

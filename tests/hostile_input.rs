@@ -139,6 +139,14 @@ fn corrupt_playbook_is_a_usage_error_naming_the_file() {
     for (name, content, says) in [
         ("space.toml", omnios.replacen(uri, &format!("{uri} -r"), 1), "character ' '"),
         ("scheme.toml", omnios.replacen(uri, "--proxy=http://x/", 1), "only http://"),
+        // Worlds round z F3: a port no port is, an unclosed IPv6 address, no build at all.
+        (
+            "port.toml",
+            omnios.replacen(uri, "https://pkg.omnios.org:99999/r151046/core/", 1),
+            "port",
+        ),
+        ("ipv6.toml", omnios.replacen(uri, "http://[fe80::1/r151046/core/", 1), "IPv6"),
+        ("builds.toml", omnios.replacen("builds = [151046]", "builds = [0]", 1), "builds must"),
         (
             "publisher.toml",
             omnios.replacen("publisher = \"omnios\"", "publisher = \"-r\"", 1),

@@ -122,9 +122,26 @@ pub fn validate_uri(uri: &str) -> Result<(), InvalidName> {
     }
     let lower = uri.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("http://").or_else(|| lower.strip_prefix("https://")) {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        // `host`, `host:port`, `[v6]` or `[v6]:port`, after any `user:password@`.
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let (host, port) = match authority.strip_prefix('[') {
+            Some(v6) => match v6.split_once(']') {
+                Some((h, after)) => (h, after.strip_prefix(':')),
+                None => return err("its IPv6 address has no closing ']'".into()),
+            },
+            None => match authority.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            },
+        };
         if host.is_empty() {
             return err("it has no host".into());
+        }
+        if let Some(p) = port
+            && !p.parse::<u16>().is_ok_and(|n| n > 0)
+        {
+            return err(format!("port {p:?} is not a port number (1 to 65535)"));
         }
         Ok(())
     } else if let Some(path) = lower.strip_prefix("file://") {
@@ -197,11 +214,24 @@ mod tests {
             "https://pkg.oracle.com/solaris/support/",
             "file:///export/repo",
             "http://localhost:10000",
+            "http://[fe80::1]:10000/omnios/",
+            "https://user:secret@pkg.example.com:8443/",
         ] {
             assert!(validate_uri(ok).is_ok(), "{ok}");
         }
-        for bad in ["ftp://x/", "http://", "http:///x", "file://relative", "http://a b/", "-g", ""]
-        {
+        for bad in [
+            "ftp://x/",
+            "http://",
+            "http:///x",
+            "file://relative",
+            "http://a b/",
+            "-g",
+            "",
+            "http://[fe80::1/",
+            "http://pkg.example.com:99999/",
+            "http://pkg.example.com:/",
+            "http://:80/",
+        ] {
             assert!(validate_uri(bad).is_err(), "{bad}");
         }
     }

@@ -154,6 +154,14 @@ impl Playbook {
             if let Err(e) = checked {
                 return Err(invalid(format!("incremental.repositories[{i}]: {e}")));
             }
+            // A build is an OS build number (111, 134, 151, 175, 151046 …).
+            if r.builds.is_empty() || r.builds.iter().any(|&b| b == 0 || b > 10_000_000) {
+                return Err(invalid(format!(
+                    "incremental.repositories[{i}]: builds must list the OS builds it serves \
+                     (each 1 to 10000000), not {:?}",
+                    r.builds
+                )));
+            }
         }
         for v in &p.incremental.versions {
             if let Err(e) = crate::commands::Version::parse(v) {

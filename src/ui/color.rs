@@ -1,5 +1,5 @@
 //! Colour on or off, decided per stream: `--color always|never`, and for `auto` that stream a
-//! terminal, no `NO_COLOR` (any value) and `TERM` not `dumb`. The summary goes to stdout and
+//! terminal, no `NO_COLOR` (or an empty one) and `TERM` not `dumb`. The summary goes to stdout and
 //! may be piped (`| tee log`) while stderr is a terminal, so each stream decides for itself.
 
 use std::io::IsTerminal;
@@ -28,11 +28,17 @@ pub struct Palette {
     stdout: bool,
 }
 
+/// Whether the environment lets `auto` colour: `NO_COLOR` unset or empty (no-color.org: "when
+/// present and not an empty string"), and `TERM` not `dumb`.
+fn env_allows(no_color: Option<&std::ffi::OsStr>, term: Option<String>) -> bool {
+    no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+}
+
 impl Palette {
     /// A palette for stderr; [`Palette::stdout`] gives the one for stdout.
     pub fn new(choice: ColorChoice) -> Palette {
-        let env_ok = std::env::var_os("NO_COLOR").is_none()
-            && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true);
+        let env_ok =
+            env_allows(std::env::var_os("NO_COLOR").as_deref(), std::env::var("TERM").ok());
         Palette {
             enabled: decide(choice, env_ok, std::io::stderr().is_terminal()),
             stdout: decide(choice, env_ok, std::io::stdout().is_terminal()),
@@ -85,6 +91,15 @@ fn decide(choice: ColorChoice, env_ok: bool, tty: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_no_color_is_no_no_color() {
+        let os = std::ffi::OsStr::new;
+        assert!(env_allows(None, None));
+        assert!(env_allows(Some(os("")), Some("xterm".into())));
+        assert!(!env_allows(Some(os("1")), None));
+        assert!(!env_allows(None, Some("dumb".into())));
+    }
 
     #[test]
     fn auto_honours_environment_and_terminal() {
