@@ -381,7 +381,7 @@ fn environment(roff: &mut Roff, cmd: &Command) {
     tagged(
         roff,
         [bold("NO_COLOR")],
-        [roman("When set, --color auto prints no colour (so does TERM=dumb).")],
+        [roman("When set and not empty, --color auto prints no colour (so does TERM=dumb).")],
     );
 }
 
