@@ -57,6 +57,19 @@ impl Diagnosis {
         }
         for f in &r.findings {
             d.keys.push(f.key.clone());
+            // Packages the release cannot carry that analyze advises no uninstall for (core,
+            // or required by the release itself): the uninstall rung is what proves them
+            // stuck, with pkg's own -nv, and so leaves auto only image-create at once instead
+            // of climbing through rungs that cannot help first.
+            let cannot_follow =
+                UNAVAILABLE_AT_TARGET.contains(&f.key.as_str()) || f.key == "package-removed";
+            if cannot_follow
+                && f.strategy.is_none()
+                && !f.packages.is_empty()
+                && !d.remedies.contains(&StrategyName::Uninstall)
+            {
+                d.remedies.push(StrategyName::Uninstall);
+            }
             if d.outside_next.is_empty() && Self::is_outside(&f.key) {
                 d.outside_next = f.next_commands.clone();
             }
@@ -223,6 +236,23 @@ mod tests {
         d.predicted = true;
         assert!(d.reason_for(StrategyName::ZonePublishers).starts_with("attach -u would fail"));
         assert_eq!(d.reason_for(StrategyName::Uninstall), "");
+    }
+
+    /// Analyze advises no uninstall where the release itself requires the package (or it is
+    /// core); the engine still tries its uninstall rung, whose -nv check proves the package
+    /// stuck and leaves image-create: without it auto climbed gz-publishers first (generated
+    /// world 140, +30 s).
+    #[test]
+    fn what_analyze_will_not_remove_is_still_proven_stuck_by_the_uninstall_rung() {
+        let rules = crate::analysis::RuleSet::builtin().unwrap();
+        let log =
+            include_str!("../../testdata/logs/omnios-entire-requires-unavailable-transcript.txt");
+        let r =
+            crate::analysis::analyze_reader(&rules, Default::default(), log.as_bytes()).unwrap();
+        assert_eq!(r.recommended, None);
+        let d = Diagnosis::from_report(&r);
+        assert_eq!(d.remedies, [StrategyName::Uninstall], "{d:?}");
+        assert_eq!(d.unavailable, ["driver/network/cxgbe"], "{d:?}");
     }
 
     #[test]
