@@ -584,10 +584,9 @@ impl<'r> Analyzer<'r> {
         {
             return;
         }
-        let structural =
-            |p: &String| rule.structural.iter().any(|g| glob_match(g, package_stem(p)));
         if let Some(p) = named.as_ref().filter(|_| {
-            reject.as_ref().is_some_and(structural) && norm.windows(9).any(|w| w == b"'require'")
+            reject.as_ref().is_some_and(|r| is_structural(&rule.structural, r))
+                && norm.windows(9).any(|w| w == b"'require'")
         }) {
             push_unique(&mut self.facts.release_requires, package_stem(p).to_string());
         }
@@ -1243,7 +1242,7 @@ fn hit_subject(
     from: Subject,
     structural: &[String],
 ) -> Option<String> {
-    let ok = |p: &String| !structural.iter().any(|g| glob_match(g, package_stem(p)));
+    let ok = |p: &String| !is_structural(structural, p);
     let rejected = rejected.filter(ok);
     match from {
         Subject::Named => Some(named).filter(ok).or(rejected),
@@ -1251,6 +1250,12 @@ fn hit_subject(
         // release back: no subject.
         Subject::Rejected => ok(&named).then(|| rejected.unwrap_or(named)),
     }
+}
+
+/// Whether package `p` is one of the release's own (`structural` globs: entire, its
+/// incorporations).
+fn is_structural(structural: &[String], p: &str) -> bool {
+    structural.iter().any(|g| glob_match(g, package_stem(p)))
 }
 
 /// The branch of a package version (`0.5.11,5.11-0.175.1.9.0.5.2:2013…` → `0.175.1.9.0.5.2`),

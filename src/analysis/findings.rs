@@ -845,16 +845,26 @@ impl FindingBuilder<'_> {
                 asked_only = true;
             }
         }
-        // What the release itself requires comes back with it: removing it is no remedy.
+        // What the release itself requires comes back with it, and a core package is never
+        // removed (the uninstall strategy refuses it): neither is worth naming for uninstall.
+        // When that is all of them they stay named (what pkg said), and no uninstall is advised.
+        let mut withhold = |packages: &mut Vec<String>, out: &dyn Fn(&String) -> bool| {
+            let named: Vec<String> = packages.iter().filter(|p| out(p)).cloned().collect();
+            let all = !named.is_empty() && named.len() == packages.len();
+            if all {
+                if strategy == Some(StrategyName::Uninstall) {
+                    strategy = None;
+                }
+            } else {
+                packages.retain(|p| !out(p));
+            }
+            (named, all)
+        };
         if removes && !asked_only && !self.facts.release_requires.is_empty() {
             let required =
                 |p: &String| self.facts.release_requires.iter().any(|q| q == package_stem(p));
-            let named: Vec<String> = packages.iter().filter(|p| required(p)).cloned().collect();
+            let (named, all) = withhold(&mut packages, &required);
             if !named.is_empty() {
-                // (When that is all of them, they stay named: what pkg said.)
-                if named.len() < packages.len() {
-                    packages.retain(|p| !required(p));
-                }
                 explanation.push_str(&format!(
                     " Here the release's entire itself requires {}: uninstalling it cannot help, \
                      the update would require it again. What keeps it from installing must \
@@ -862,47 +872,28 @@ impl FindingBuilder<'_> {
                      does not offer it for a zone: then no zone remedy helps.",
                     named.join(", ")
                 ));
-                if named.len() == packages.len() {
-                    if strategy == Some(StrategyName::Uninstall) {
-                        strategy = None;
-                    }
-                    asked_only = true;
-                }
             }
+            asked_only |= all;
         }
-        // A core package is never removed (the uninstall strategy refuses it): only the others
-        // are worth naming for uninstall; when all are core they stay named (what pkg said) but
-        // no uninstall is advised.
-        let core: Vec<String> = if removes && !asked_only {
-            packages
-                .iter()
-                .filter(|p| Playbook::is_builtin_core(package_stem(p)))
-                .cloned()
-                .collect()
-        } else {
-            Vec::new()
-        };
-        if !core.is_empty() {
-            if core.len() == packages.len() {
+        if removes && !asked_only {
+            let core = |p: &String| Playbook::is_builtin_core(package_stem(p));
+            let (named, all) = withhold(&mut packages, &core);
+            if all {
                 explanation.push_str(&format!(
                     " Here every package named is part of the core system ({}), which is never \
                      uninstalled; a core package that cannot follow the global zone's release is \
                      replaced only by re-creating the zone's image (image-create, the last \
                      resort).",
-                    core.join(", ")
+                    named.join(", ")
                 ));
-                if strategy == Some(StrategyName::Uninstall) {
-                    strategy = None;
-                }
-                asked_only = true;
-            } else {
-                packages.retain(|p| !core.contains(p));
+            } else if !named.is_empty() {
                 explanation.push_str(&format!(
                     " {} {} part of the core system and never uninstalled.",
-                    core.join(", "),
-                    if core.len() == 1 { "is" } else { "are" }
+                    named.join(", "),
+                    if named.len() == 1 { "is" } else { "are" }
                 ));
             }
+            asked_only |= all;
         }
         // The blocker's dependents are what keeps it: when none of them (nor it) is core,
         // removing them together (no -r) is the gentle way, not re-creating the image.
