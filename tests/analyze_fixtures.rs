@@ -58,18 +58,20 @@ const CASES: &[Case] = &[
     ("solaris11-success.txt", V::Attached, G::Solaris11, None, None, 0),
     ("solaris11-4-success-unindented.txt", V::Attached, G::Solaris11, None, None, 0),
     ("solaris11-publisher-mismatch.log", V::Failed, G::Solaris11, Some("publisher-mismatch"), Some(S::ZonePublishers), 1),
-    // Analyze round y: a core package is never one to uninstall (F1); a global zone older
-    // than the zone for the package is no reason to remove it (F5); on Solaris 11 every
-    // catalog failing through the system repository is the GZ's publisher (F2), and one
-    // origin served by it is a GZ publisher.
+    // Analyze round z F1: a blocker kept by its dependents: image-create only for a core one.
     ("openindiana-uninstall-blocked-by-core-dependent.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::ImageCreate), 1),
     ("openindiana-uninstall-blocked-by-its-extensions.txt", V::Failed, G::Openindiana, Some("uninstall-blocked"), Some(S::Uninstall), 1),
     // Analyze round z F2: the distribution's own publisher did not answer, another did: still
     // nothing gets past it (gz-publishers keeps it).
     ("solaris11-attach-solaris-publisher-down-other-refreshed.log", V::Failed, G::Solaris11, Some("publisher-unreachable-gz"), None, 1),
     ("openindiana-attach-distro-publisher-certificate-other-refreshed.log", V::Failed, G::Openindiana, Some("publisher-ssl-failed"), None, 1),
+    // Analyze round z F5 and y F6: a page saved with its <br>; Japanese-locale date stamps.
     ("omnios-attach-saved-from-web-page-br.html", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("openindiana-attach-japanese-date-stamps.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    // Analyze round y: a core package is never one to uninstall (F1); a global zone older
+    // than the zone for the package is no reason to remove it (F5); on Solaris 11 every
+    // catalog failing through the system repository is the GZ's publisher (F2), and one
+    // origin served by it is a GZ publisher.
     ("solaris11-attach-core-os-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
     ("omnios-attach-core-excluded-by-proposed.log", V::Failed, G::Omnios, Some("package-removed"), None, 1),
     ("solaris11-attach-gz-older-version.log", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),

@@ -490,17 +490,21 @@ fn changing_commands(sim: &Sim) -> Vec<String> {
         .collect()
 }
 
+/// A rescue of `zone` that attaches it: its pre-rescue snapshot.
+fn rescued_pre(sim: &Sim, zone: &str) -> String {
+    let (events, code) = sim_support::rescue_json(&sim.dir, zone, &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    events.last().unwrap()["pre_snapshot"].as_str().unwrap().to_string()
+}
+
 /// Ops round y F1: `rollback`, `snapshots --prune` and `resume` act only on the zone's own
 /// datasets (below its zonepath's). With pg02's journal naming web02's snapshot, rollback
 /// detached pg02 and rolled back web02's ZBE, destroying the operator's snapshot of it.
 #[test]
 fn a_journal_naming_another_zones_datasets_is_never_acted_on() {
     let sim = Sim::new("omnios-two-zones");
-    let (events, code) = sim_support::rescue_json(&sim.dir, "web02", &[]);
-    assert_eq!(code, Some(0), "{}", events.last().unwrap());
-    let web_pre = events.last().unwrap()["pre_snapshot"].as_str().unwrap().to_string();
-    let (events, code) = sim_support::rescue_json(&sim.dir, "pg02", &[]);
-    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let web_pre = rescued_pre(&sim, "web02");
+    rescued_pre(&sim, "pg02");
     let mine = format!("{}@operator-keep", web_pre.split_once('@').unwrap().0);
     operator_snapshot(&sim, &mine);
     journal_names(&sim, "pg02", &web_pre);
@@ -519,9 +523,7 @@ fn a_journal_naming_another_zones_datasets_is_never_acted_on() {
 #[test]
 fn resume_of_a_journal_naming_another_zones_datasets_is_refused() {
     let sim = Sim::new("omnios-two-zones");
-    let (events, code) = sim_support::rescue_json(&sim.dir, "web02", &[]);
-    assert_eq!(code, Some(0), "{}", events.last().unwrap());
-    let web_pre = events.last().unwrap()["pre_snapshot"].as_str().unwrap().to_string();
+    let web_pre = rescued_pre(&sim, "web02");
     sim_support::kill_at_command(&sim.dir, "pg02", "uninstall");
     journal_names(&sim, "pg02", &web_pre);
     let before = changing_commands(&sim).len();
