@@ -402,3 +402,21 @@ fn a_step_finds_the_zone_s_own_origin_hidden_by_the_operator_s_attach() {
         assert!(listed.contains("web/php-56"), "{options:?}: {listed}");
     }
 }
+
+/// Worlds round z F2: r151038 does not answer, and the r151046 step names python-27 in an
+/// `exclude` dependency of its `entire`: withdrawn by the release, so its removal is no
+/// "may have been renamed" (before: a [high] finding advising to roll the rescued zone back).
+#[test]
+fn a_package_a_steps_release_excludes_is_not_said_to_maybe_be_a_rename() {
+    let sim = sim_support::Sim::from_file(&sim_support::world(
+        "omnios-python-withdrawn-step-repository-down",
+    ));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "bk22", &[]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let removed = events
+        .iter()
+        .find(|e| e["key"] == "zone.packages-removed")
+        .unwrap_or_else(|| panic!("no zone.packages-removed finding: {events:?}"));
+    assert!(removed["title"].as_str().unwrap().contains("runtime/python-27"), "{removed}");
+    assert!(!events.iter().any(|e| e["key"] == "zone.removed-maybe-renamed"), "{events:?}");
+}

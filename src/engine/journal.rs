@@ -98,6 +98,10 @@ pub struct Journal {
     /// the step's repository still held the record: the final one may not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed: Vec<(String, String)>,
+    /// Packages a step's release excluded or no longer had (its `entire` stood in their
+    /// way): withdrawn, not renamed — a rename leaves a record the solver follows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn: Vec<String>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -197,6 +201,7 @@ impl Journal {
             stopped_outside: None,
             zone_packages_at_start: Vec::new(),
             renamed: Vec::new(),
+            withdrawn: Vec::new(),
             reenable_in_zone: Vec::new(),
         }
     }

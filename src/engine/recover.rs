@@ -2428,6 +2428,11 @@ impl Run {
     /// release maps, must stay), and `s` may run again once they are gone.
     fn note_blockers(&mut self, s: StrategyName, packages: Vec<String>) {
         self.diagnose_blockers(packages.clone());
+        for p in &packages {
+            if !self.journal.withdrawn.contains(p) {
+                self.journal.withdrawn.push(p.clone());
+            }
+        }
         self.journal.blocked.push(super::journal::BlockedRung { strategy: s, packages });
     }
 

@@ -116,11 +116,15 @@ impl Run {
 
     /// Packages `gone` that the global zone's catalogs cannot tell renamed from removed, lost
     /// while a repository that steps map renames through did not answer: the step that would
-    /// have kept them under their new names could not be tried there.
+    /// have kept them under their new names could not be tried there. One a step's release
+    /// was seen to withdraw is not in doubt.
     pub(super) fn maybe_renamed_finding(&self, gone: &[String]) -> Option<Finding> {
         let catalogs = self.facts.gz_catalogs.as_ref()?;
-        let doubtful: Vec<&str> =
-            gone.iter().filter(|p| catalogs.may_be_renamed(p)).map(String::as_str).collect();
+        let doubtful: Vec<&str> = gone
+            .iter()
+            .filter(|p| catalogs.may_be_renamed(p) && !self.journal.withdrawn.contains(p))
+            .map(String::as_str)
+            .collect();
         let dead: Vec<&str> = self
             .facts
             .repositories
