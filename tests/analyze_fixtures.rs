@@ -65,6 +65,9 @@ const CASES: &[Case] = &[
     // nothing gets past it (gz-publishers keeps it).
     ("solaris11-attach-solaris-publisher-down-other-refreshed.log", V::Failed, G::Solaris11, Some("publisher-unreachable-gz"), None, 1),
     ("openindiana-attach-distro-publisher-certificate-other-refreshed.log", V::Failed, G::Openindiana, Some("publisher-ssl-failed"), None, 1),
+    // Analyze round z F4: the package a stale release incorporation excludes is one core
+    // system/library requires: pkg refuses its uninstall, no strategy.
+    ("omnios-attach-openssl-required-by-core-library.log", V::Failed, G::Omnios, Some("incorporation-excluded"), None, 1),
     // Analyze round z F5 and y F6: a page saved with its <br>; Japanese-locale date stamps.
     ("omnios-attach-saved-from-web-page-br.html", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("openindiana-attach-japanese-date-stamps.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
@@ -770,6 +773,21 @@ fn html_line_breaks_never_reach_the_commands() {
     assert!(f.next_commands.iter().any(|c| c.starts_with("pkg -R /zones/pg01/root uninstall")));
     let text = serde_json::to_string(&r).unwrap();
     assert!(!text.contains("<br") && !text.contains("<pre"), "{text}");
+}
+
+/// Analyze round z F4: `system/library` (core) requires openssl-11, which the zone's stale
+/// release incorporation excludes: openssl-11 is named (what pkg said) but never given to
+/// uninstall (before: strategy uninstall and `pkg -R … uninstall -nv …openssl-11`).
+#[test]
+fn a_package_a_core_package_requires_is_never_advised_for_uninstall() {
+    let r = analyze("omnios-attach-openssl-required-by-core-library.log");
+    let f = r.finding("incorporation-excluded").unwrap();
+    assert_eq!(f.packages, ["library/security/openssl-11"]);
+    assert_eq!(f.strategy, None);
+    assert!(f.explanation.contains("core package system/library requires"), "{f:?}");
+    let cmds: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+    assert!(!cmds.iter().any(|c| c.contains(" uninstall")), "{cmds:?}");
+    assert!(r.remedies.is_empty(), "{:?}", r.remedies);
 }
 
 #[test]

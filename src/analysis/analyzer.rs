@@ -69,6 +69,10 @@ pub(crate) struct Facts {
     /// Packages the release itself requires (`Reject: …/entire@…` then `Reason: … 'require'
     /// dependency … PKG`): removing one cannot help, the release would require it again.
     pub release_requires: Vec<String>,
+    /// Packages a core package requires (`Reject: …/system/library@…` then `Reason: …
+    /// 'require' dependency … PKG`), with that core package: pkg refuses to remove what an
+    /// installed package depends on, and the update would require it again.
+    pub core_requires: Vec<(String, String)>,
     /// pkg spoke of an image that is a zone (see [`Marker::ChildImage`]).
     pub child_image: bool,
 }
@@ -584,11 +588,18 @@ impl<'r> Analyzer<'r> {
         {
             return;
         }
-        if let Some(p) = named.as_ref().filter(|_| {
-            reject.as_ref().is_some_and(|r| is_structural(&rule.structural, r))
-                && norm.windows(9).any(|w| w == b"'require'")
-        }) {
-            push_unique(&mut self.facts.release_requires, package_stem(p).to_string());
+        if let (Some(p), Some(r)) = (named.as_ref(), reject.as_ref())
+            && norm.windows(9).any(|w| w == b"'require'")
+        {
+            let stem = package_stem(p).to_string();
+            if is_structural(&rule.structural, r) {
+                push_unique(&mut self.facts.release_requires, stem);
+            } else if crate::playbook::Playbook::is_builtin_core(package_stem(r)) {
+                let pair = (stem, package_stem(r).to_string());
+                if !self.facts.core_requires.contains(&pair) {
+                    self.facts.core_requires.push(pair);
+                }
+            }
         }
         let package = match named {
             // A hit about the release's own packages only is no hit (`structural`).

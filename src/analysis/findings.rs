@@ -875,6 +875,27 @@ impl FindingBuilder<'_> {
             }
             asked_only |= all;
         }
+        if removes && !asked_only && !self.facts.core_requires.is_empty() {
+            let requirer = |p: &String| {
+                self.facts.core_requires.iter().find(|(q, _)| q == package_stem(p)).map(|(_, c)| c)
+            };
+            let (named, all) = withhold(&mut packages, &|p| requirer(p).is_some());
+            if !named.is_empty() {
+                let mut by: Vec<&str> =
+                    named.iter().filter_map(requirer).map(String::as_str).collect();
+                by.dedup();
+                explanation.push_str(&format!(
+                    " Here the core package {} requires {}: pkg refuses to uninstall what an \
+                     installed package depends on, and the update would require it again. What \
+                     keeps it from installing must change (the Reject line below it names that; \
+                     a release incorporation left at the old version points to a freeze or a \
+                     publisher problem).",
+                    by.join(", "),
+                    named.join(", ")
+                ));
+            }
+            asked_only |= all;
+        }
         if removes && !asked_only {
             let core = |p: &String| Playbook::is_builtin_core(package_stem(p));
             let (named, all) = withhold(&mut packages, &core);
