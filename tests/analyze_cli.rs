@@ -186,19 +186,43 @@ fn two_files_that_name_no_zone_are_two_reports() {
 }
 
 #[test]
-fn one_stream_holding_two_zones_logs_describes_the_last_zone_only() {
-    // `cat` of two zones' logs: findings are the last attempt's, and so must be the zone,
-    // its root, its log and the generation (the first log is Solaris 11's, the second OmniOS's).
+fn one_stream_holding_two_zones_logs_is_one_report_per_zone() {
+    // `cat` of two zones' logs: each zone its own report, in input order, its zone, root, log
+    // and generation its own (the first log is Solaris 11's, the second OmniOS's). Analyze
+    // round aa F1: before, only the last zone was reported, its attempts counted 2, and a
+    // first zone's failure vanished behind a second one's success.
     let mut bytes = std::fs::read(fixture("solaris11-file-conflict.log")).unwrap();
     bytes.extend(std::fs::read(fixture("omnios-postgres-removed.log")).unwrap());
     let out = zonerescue(&["analyze", "--json"], Some(&bytes));
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["attempts"], 2);
+    let reports: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(reports.len(), 2, "{}", String::from_utf8_lossy(&out.stdout));
+    let (first, v) = (&reports[0], &reports[1]);
+    assert_eq!(first["generation"], "solaris11", "{first}");
+    assert_ne!(first["zone"], "pg01", "{first}");
+    assert_eq!(first["verdict"], "failed", "{first}");
+    assert_eq!(v["attempts"], 1);
     assert_eq!(v["zone"], "pg01");
     assert_eq!(v["zone_root"], "/zones/pg01/root");
     assert!(v["log_file"].as_str().unwrap().starts_with("/var/tmp/pg01.attach_log."), "{v}");
     assert_eq!(v["generation"], "omnios");
+}
+
+/// Analyze round aa F1: a loop over zones pasted whole, the first zone failing and the second
+/// attaching: the failure is reported (exit 1), not hidden behind the second zone's success.
+#[test]
+fn a_pasted_loop_over_zones_reports_each_zone() {
+    let out =
+        zonerescue(&["analyze", path_arg(&fixture("openindiana-for-loop-two-zones.txt"))], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("(zone db) <==") && text.contains("(zone www) <=="), "{text}");
+    let db = &text[..text.find("(zone www)").unwrap()];
+    assert!(db.contains("Verdict:    failed") && db.contains("database/postgres-84"), "{db}");
+    assert!(db.contains("1 attempt(s)"), "{db}");
 }
 
 #[test]

@@ -227,6 +227,11 @@ pub struct Analyzer<'r> {
     /// holds (see [`is_binary_byte`]).
     text_bytes: u64,
     binary_bytes: u64,
+    /// Reports of the zones earlier in the input whose attempts were followed by another
+    /// zone's (a loop over zones pasted whole): one report each, see [`Analyzer::finish_all`].
+    done: Vec<Report>,
+    /// The first line of the zone whose attempts are being read.
+    segment_start: u64,
 }
 
 impl<'r> Analyzer<'r> {
@@ -260,6 +265,8 @@ impl<'r> Analyzer<'r> {
             files: Vec::new(),
             text_bytes: 0,
             binary_bytes: 0,
+            done: Vec::new(),
+            segment_start: 1,
         }
     }
 
@@ -944,10 +951,10 @@ impl<'r> Analyzer<'r> {
                 // the input said about the first zone describes neither this attempt nor its
                 // zone, and the report must not mix them.
                 Some(cur) if *cur != z && self.attempts > self.zone_attempt => {
+                    self.split_off_zone();
                     self.facts = Facts { log_file: self.attempt.log.clone(), ..Facts::default() };
                     self.facts.zone = Some(z);
                     self.zone_attempt = self.attempts;
-                    self.votes = GenerationVotes::default();
                 }
                 Some(_) => {}
                 None => {
@@ -989,8 +996,23 @@ impl<'r> Analyzer<'r> {
         }
     }
 
-    /// Conclude: verdict, findings with their remedies, recommended strategy.
-    pub fn finish(mut self) -> Report {
+    /// Conclude: verdict, findings with their remedies, recommended strategy — of the last
+    /// zone the input speaks of (the only one of a single zone's log).
+    pub fn finish(self) -> Report {
+        self.conclude_all().1
+    }
+
+    /// Conclude, one report per zone in input order: the attempts of one zone followed by
+    /// another zone's (`for z in db www; do zoneadm -z $z attach -u; done` pasted whole) are
+    /// that zone's report, never merged into the next zone's.
+    pub fn finish_all(self) -> Vec<Report> {
+        let (mut done, last) = self.conclude_all();
+        done.push(last);
+        done
+    }
+
+    /// The reports of the zones before the last one, and the last one's.
+    fn conclude_all(mut self) -> (Vec<Report>, Report) {
         if let Some(h) = self.held.take() {
             self.classify(h.n, &h.raw);
         }
@@ -1012,68 +1034,111 @@ impl<'r> Analyzer<'r> {
             let attempt = Attempt { not_text: true, ..Attempt::default() };
             let mut report = builder.build(attempt, 0, Vec::new(), Vec::new(), self.line_no);
             report.attribute_files(&self.files);
-            return report;
+            return (Vec::new(), report);
         }
-        let generation =
-            self.ctx.platform.unwrap_or_else(|| self.votes.decide(self.has_log_file_line));
-        let attempts = self.attempts;
-        let notable: Vec<Evidence> =
-            self.notable.into_iter().filter(|e| e.line >= self.attempt.first_line).collect();
+        let attempt = std::mem::take(&mut self.attempt);
+        let facts = std::mem::take(&mut self.facts);
+        let votes = std::mem::take(&mut self.votes);
+        let notable = lines_in(&self.notable, attempt.first_line, u64::MAX);
+        let tail = lines_in(&self.tail, self.segment_start, u64::MAX);
+        let lines = (self.line_no + 1).saturating_sub(self.segment_start);
+        let last = self.conclude(attempt, facts, votes, self.attempts, notable, tail, lines);
+        (self.done, last)
+    }
+
+    /// The attempt under way is another zone's than the attempts before it: those become
+    /// their zone's report, and the input from here on is the new zone's.
+    fn split_off_zone(&mut self) {
+        let Some(prev) = self.previous.take() else { return };
+        let cut = self.attempt.first_line;
+        let mut facts = std::mem::take(&mut self.facts);
+        // The new attempt's start named its log: the zone's own is its last attempt's.
+        if facts.log_file.is_some() && facts.log_file == self.attempt.log {
+            facts.log_file = prev.log.clone();
+        }
+        let votes = std::mem::take(&mut self.votes);
+        let notable = lines_in(&self.notable, prev.first_line, cut);
+        let tail = lines_in(&self.tail, self.segment_start, cut);
+        let lines = cut.saturating_sub(self.segment_start);
+        let attempts = self.attempts.saturating_sub(1);
+        let report = self.conclude(prev, facts, votes, attempts, notable, tail, lines);
+        self.done.push(report);
+        self.attempts = 1;
+        self.segment_start = cut;
+    }
+
+    /// The report of one zone's attempts: `attempt` its last, `lines` how many it spans.
+    #[allow(clippy::too_many_arguments)]
+    fn conclude(
+        &self,
+        attempt: Attempt,
+        mut facts: Facts,
+        votes: GenerationVotes,
+        attempts: u32,
+        notable: Vec<Evidence>,
+        tail: Vec<Evidence>,
+        lines: u64,
+    ) -> Report {
+        let generation = self.ctx.platform.unwrap_or_else(|| votes.decide(self.has_log_file_line));
         // A pkg command typed in the global zone, about no zone: its advice is the global
         // zone's (a zone named anywhere, an attach log or result, keep it a zone's; not
         // `brand_lines`: OmniOS's version syntax alone counts as one).
         // No attach in sight: no log file, no result, no attach command, nothing the engine
         // attaches (its context).
-        let no_attach = self.attempt.outcome.is_none()
-            && self.facts.log_file.is_none()
+        let no_attach = attempt.outcome.is_none()
+            && facts.log_file.is_none()
             && self.ctx.zone.is_none()
             && self.ctx.zone_root.is_none()
-            && !self.attempt.attach_typed;
+            && !attempt.attach_typed;
         // The global zone's own operation that worked on its zones (linked children): pkg's
         // parent messages say so, with or without the command line.
-        let parent = no_attach && !self.attempt.parent_lines.is_empty();
+        let parent = no_attach && !attempt.parent_lines.is_empty();
         // A pkg command typed in a zone (zlogin), or whose image pkg shows to be a zone's: the
         // zone's own operation, on a zone that is attached. pkg output pasted without its
         // command line and without any line of an attach counts the same when pkg shows the
         // image to be a zone's, unless it is the linked-image sync an attach runs.
-        let pasted_pkg = self.attempt.kind == LogKind::Attach
-            && !self.attempt.brand_lines
-            && !self.attempt.dated_lines
-            && !self.attempt.sync_errors
-            && self.attempt.zoneadm_verb.is_none();
+        let pasted_pkg = attempt.kind == LogKind::Attach
+            && !attempt.brand_lines
+            && !attempt.dated_lines
+            && !attempt.sync_errors
+            && attempt.zoneadm_verb.is_none();
         let zone_image = no_attach
             && !parent
-            && (self.attempt.gz_pkg || pasted_pkg)
-            && (self.attempt.in_zone || self.facts.child_image);
+            && (attempt.gz_pkg || pasted_pkg)
+            && (attempt.in_zone || facts.child_image);
         let gz_image = no_attach
             && !zone_image
-            && (self.attempt.gz_pkg || parent)
-            && self.facts.zone.is_none()
-            && self.facts.zone_root.is_none();
+            && (attempt.gz_pkg || parent)
+            && facts.zone.is_none()
+            && facts.zone_root.is_none();
         // ... and one zone's part of it failed: the zone is named as a child, not attached.
-        let linked_child = parent && !gz_image && self.facts.zone.is_some();
+        let linked_child = parent && !gz_image && facts.zone.is_some();
         // Nothing but one pkg command typed without -R and its output.
         let pkg_session =
-            no_attach && attempts <= 1 && self.attempt.kind == LogKind::Pkg && self.attempt.gz_pkg;
+            no_attach && attempts <= 1 && attempt.kind == LogKind::Pkg && attempt.gz_pkg;
         if !no_attach {
             // An attach's own install names what the attach asks for (entire), not a request.
-            self.facts.requested.clear();
+            facts.requested.clear();
         }
         let builder = FindingBuilder {
             rules: self.rules,
             ctx: &self.ctx,
-            facts: &self.facts,
+            facts: &facts,
             generation,
             gz_image,
             zone_image,
             linked_child,
             pkg_session,
         };
-        let mut report =
-            builder.build(self.attempt, attempts, notable, self.tail.into(), self.line_no);
+        let mut report = builder.build(attempt, attempts, notable, tail, lines);
         report.attribute_files(&self.files);
         report
     }
+}
+
+/// The lines of `kept` from line `from` up to, not including, line `to`.
+fn lines_in(kept: &VecDeque<Evidence>, from: u64, to: u64) -> Vec<Evidence> {
+    kept.iter().filter(|e| (from..to).contains(&e.line)).cloned().collect()
 }
 
 /// A control byte that neither a log nor a terminal transcript holds: C0 controls other than

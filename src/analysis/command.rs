@@ -20,7 +20,7 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
     let reports: Vec<(Vec<&Path>, Report)> = if stdin || args.files.len() == 1 {
         // Standard input cannot be read twice to be split by zone: one stream, as given.
         let files: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
-        vec![(files.clone(), analyze(&rules, &files)?)]
+        analyze(&rules, &files)?.into_iter().map(|r| (files.clone(), r)).collect()
     } else {
         per_zone(&rules, &args.files)?
     };
@@ -33,9 +33,18 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
             continue;
         }
         if several {
-            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            let mut names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            if names.is_empty() {
+                names.push("<stdin>".into());
+            }
+            // One input holding several zones: told apart by their zone.
+            let shared = reports.iter().filter(|(f, _)| f == files).count() > 1;
+            let zone = match (&report.zone, shared) {
+                (Some(z), true) => format!(" (zone {z})"),
+                _ => String::new(),
+            };
             text.push_str(&format!(
-                "{}==> {} <==\n",
+                "{}==> {}{zone} <==\n",
                 if i > 0 { "\n" } else { "" },
                 names.join(", ")
             ));
@@ -47,8 +56,9 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
     Ok(worst_exit(reports.iter().map(|(_, r)| r.exit_code())))
 }
 
-/// One analysis of `files` read one after another (`-` or none: standard input).
-fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Report> {
+/// One analysis of `files` read one after another (`-` or none: standard input): one report
+/// per zone whose attempts follow one another in them.
+fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Vec<Report>> {
     let mut analyzer = Analyzer::with_context(rules, AnalysisContext::default());
     if files.is_empty() {
         analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
@@ -63,7 +73,7 @@ fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Report> {
             analyzer.consume_reader(file).with_context(|| format!("reading {}", f.display()))?;
         }
     }
-    Ok(analyzer.finish())
+    Ok(analyzer.finish_all())
 }
 
 /// Opens `path` to read as a log: a regular file, or a pipe (`analyze <(gzcat log.gz)`),
@@ -150,24 +160,34 @@ fn per_zone<'a>(
     rules: &RuleSet,
     files: &'a [PathBuf],
 ) -> anyhow::Result<Vec<(Vec<&'a Path>, Report)>> {
-    let mut groups: Vec<(Option<String>, Vec<&'a Path>, Report)> = Vec::new();
+    // (zone, files, the first file's report, sealed: a file of several zones' attempts, its
+    // reports final and joined by no other file)
+    let mut groups: Vec<(Option<String>, Vec<&'a Path>, Report, bool)> = Vec::new();
     for f in files {
-        let alone = analyze(rules, &[f.as_path()])?;
+        let mut each = analyze(rules, &[f.as_path()])?;
+        if each.len() != 1 {
+            for r in each {
+                groups.push((r.zone.clone(), vec![f.as_path()], r, true));
+            }
+            continue;
+        }
+        let Some(alone) = each.pop() else { continue };
         let zone = alone.zone.clone();
+        let open = |g: &(Option<String>, Vec<&'a Path>, Report, bool)| !g.3;
         let joins = match &zone {
             // A file naming no zone belongs with the one before it, if that one names its zone
             // and nothing in the two says they are not one zone's.
-            None => groups
-                .len()
-                .checked_sub(1)
-                .filter(|&i| groups[i].0.is_some() && may_be_one_zones(&groups[i].2, &alone)),
+            None => groups.len().checked_sub(1).filter(|&i| {
+                open(&groups[i]) && groups[i].0.is_some() && may_be_one_zones(&groups[i].2, &alone)
+            }),
             // A zone's files stay together even when another zone's come between them; a
             // last group that named no zone yet takes this file's.
-            Some(_) => groups.iter().position(|(z, _, _)| *z == zone).or_else(|| {
-                groups
-                    .len()
-                    .checked_sub(1)
-                    .filter(|&i| groups[i].0.is_none() && may_be_one_zones(&alone, &groups[i].2))
+            Some(_) => groups.iter().position(|g| open(g) && g.0 == zone).or_else(|| {
+                groups.len().checked_sub(1).filter(|&i| {
+                    open(&groups[i])
+                        && groups[i].0.is_none()
+                        && may_be_one_zones(&alone, &groups[i].2)
+                })
             }),
         };
         match joins {
@@ -178,17 +198,21 @@ fn per_zone<'a>(
                 }
                 g.1.push(f.as_path());
             }
-            None => groups.push((zone, vec![f.as_path()], alone)),
+            None => groups.push((zone, vec![f.as_path()], alone, false)),
         }
     }
-    groups
-        .into_iter()
-        .map(|(_, mut files, alone)| {
-            in_attempt_order(&mut files);
-            let report = if files.len() == 1 { alone } else { analyze(rules, &files)? };
-            Ok((files, report))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (_, mut files, alone, _) in groups {
+        if files.len() == 1 {
+            out.push((files, alone));
+            continue;
+        }
+        in_attempt_order(&mut files);
+        for report in analyze(rules, &files)? {
+            out.push((files.clone(), report));
+        }
+    }
+    Ok(out)
 }
 
 /// Whether a file naming no zone (`alone`) may be the same zone's as the file before it
