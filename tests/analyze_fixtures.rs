@@ -68,6 +68,11 @@ const CASES: &[Case] = &[
     // Analyze round z F4: the package a stale release incorporation excludes is one core
     // system/library requires: pkg refuses its uninstall, no strategy.
     ("omnios-attach-openssl-required-by-core-library.log", V::Failed, G::Omnios, Some("incorporation-excluded"), None, 1),
+    // Analyze round aa F2: the zone is ahead of the GZ (its apache newer than the synced
+    // parent incorporation allows): no uninstall. F3: the release's own incorporation
+    // excluded: nothing named to uninstall, no strategy.
+    ("solaris11-attach-zone-ahead-of-gz-synced-parent.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
+    ("omnios-attach-illumos-gate-incorporation-excluded.log", V::Failed, G::Omnios, Some("package-removed"), None, 1),
     // Analyze round z F5 and y F6: a page saved with its <br>; Japanese-locale date stamps.
     ("omnios-attach-saved-from-web-page-br.html", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("openindiana-attach-japanese-date-stamps.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
@@ -788,6 +793,52 @@ fn a_package_a_core_package_requires_is_never_advised_for_uninstall() {
     let cmds: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
     assert!(!cmds.iter().any(|c| c.contains(" uninstall")), "{cmds:?}");
     assert!(r.remedies.is_empty(), "{:?}", r.remedies);
+}
+
+/// Analyze round aa F2: the zone's apache-24 (0.175.3) is excluded by the synced parent
+/// incorporation of the GZ's older release (0.175.2), beside a `Global zone has an older
+/// version`: the zone is ahead, pkg never downgrades, and no uninstall is advised (before:
+/// uninstall apache-24, "no longer exists in the target release").
+#[test]
+fn a_zone_ahead_of_the_global_zone_is_never_advised_an_uninstall() {
+    let r = analyze("solaris11-attach-zone-ahead-of-gz-synced-parent.txt");
+    assert!(r.remedies.is_empty(), "{:?}", r.remedies);
+    let f = r.finding("incorporation-excluded").unwrap();
+    assert_eq!(
+        (f.strategy, f.packages.as_slice()),
+        (None, &["web/server/apache-24".to_string()][..])
+    );
+    assert!(f.explanation.contains("NEWER than the global zone's release"), "{f:?}");
+    let cmds: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+    assert!(!cmds.iter().any(|c| c.contains(" uninstall")), "{cmds:?}");
+    // The same exclusion of an installed version OLDER than the parent's (the zone behind,
+    // the usual case) keeps its uninstall advice.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/logs/solaris11-attach-zone-ahead-of-gz-synced-parent.txt");
+    let behind: String = fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("system/library"))
+        .map(|l| l.replace("2.4.12,5.11-0.175.3.1.0.3.0", "2.4.12,5.11-0.175.1.15.0.3.0") + "\n")
+        .collect();
+    let r = analyze_reader(&RULES, AnalysisContext::default(), behind.as_bytes()).unwrap();
+    assert_eq!(r.recommended, Some(S::Uninstall), "{:?}", r.findings);
+    assert!(
+        r.finding("incorporation-excluded")
+            .unwrap()
+            .packages
+            .contains(&"web/server/apache-24".into())
+    );
+}
+
+/// Analyze round aa F3: the release's own incorporation (`incorporation/jeos/illumos-gate`)
+/// excluded by the proposed entire: nothing the zone can remove, so no uninstall (before: the
+/// finding kept strategy uninstall with no package, and uninstall was recommended).
+#[test]
+fn an_excluded_release_incorporation_is_no_uninstall() {
+    let r = analyze("omnios-attach-illumos-gate-incorporation-excluded.log");
+    assert!(r.remedies.is_empty(), "{:?}", r.remedies);
+    assert!(r.findings.iter().all(|f| f.strategy.is_none()), "{:?}", r.findings);
 }
 
 #[test]

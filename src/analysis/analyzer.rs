@@ -73,6 +73,10 @@ pub(crate) struct Facts {
     /// 'require' dependency … PKG`), with that core package: pkg refuses to remove what an
     /// installed package depends on, and the update would require it again.
     pub core_requires: Vec<(String, String)>,
+    /// Installed packages the zone has at a newer version than the global zone allows (`Global
+    /// zone has an older version`, or excluded by a synced parent incorporation of an older
+    /// release): the zone is ahead of the global zone, and pkg never moves a package back.
+    pub zone_ahead: Vec<String>,
     /// pkg spoke of an image that is a zone (see [`Marker::ChildImage`]).
     pub child_image: bool,
 }
@@ -171,6 +175,9 @@ struct RejectList {
     /// The last version listed below the `Reject:` line (the newest the repository offers).
     last: Option<Evidence>,
     last_line: u64,
+    /// The block is `No suitable version of installed package`: its first `Reject:` is the
+    /// version installed.
+    installed: bool,
 }
 
 impl RejectList {
@@ -608,6 +615,9 @@ impl<'r> Analyzer<'r> {
                 }
             }
         }
+        if let Some(r) = reject.as_ref().filter(|_| self.zone_is_ahead(norm)) {
+            push_unique(&mut self.facts.zone_ahead, package_stem(r).to_string());
+        }
         let package = match named {
             // A hit about the release's own packages only is no hit (`structural`).
             Some(p) => match hit_subject(p, reject, rule.subject, &rule.structural) {
@@ -679,6 +689,27 @@ impl<'r> Analyzer<'r> {
         acc.add_evidence(n, raw);
         if let Some(re) = pattern {
             acc.add_captures(re, norm);
+        }
+    }
+
+    /// A `Reason:` that the installed version rejected is newer than the global zone allows:
+    /// pkg says the parent's is older, or the synced parent incorporation that excludes it is
+    /// of an older release than the installed version (a repository's newer candidates
+    /// excluded by it are no such sign: only a block about an installed package counts).
+    fn zone_is_ahead(&self, norm: &[u8]) -> bool {
+        let text = String::from_utf8_lossy(norm);
+        if super::findings::parent_is_older(&text) {
+            return true;
+        }
+        const SYNCED: &str = "Excluded by synced parent incorporation";
+        let Some((_, rest)) = text.split_once(SYNCED) else { return false };
+        let fmri = rest.trim().trim_matches(|c| c == '\'' || c == '"');
+        let fmri = fmri.split(['\'', '"', ' ']).next().unwrap_or_default();
+        let parent = fmri.split_once('@').and_then(|(_, v)| release_branch(v));
+        let r = &self.rejects;
+        match (parent, &r.newest) {
+            (Some(parent), Some(zone)) => r.installed && r.last.is_none() && *zone > parent,
+            _ => false,
         }
     }
 
@@ -812,7 +843,9 @@ impl<'r> Analyzer<'r> {
             Marker::Reject => {
                 self.last_reject = cap("package");
                 let proposed = self.rejects.proposed.take();
+                let installed = self.rejects.installed;
                 self.rejects = RejectList {
+                    installed,
                     proposed,
                     package: cap("package"),
                     publisher: cap("publisher"),
@@ -850,7 +883,8 @@ impl<'r> Analyzer<'r> {
                 {
                     push_unique(&mut self.facts.requested, package_stem(p).to_string());
                 }
-                self.rejects = RejectList { proposed: asked, ..RejectList::default() };
+                let installed = !proposed && norm.windows(9).any(|w| w == b"installed");
+                self.rejects = RejectList { proposed: asked, installed, ..RejectList::default() };
             }
             Marker::Notable => {
                 push_bounded(&mut self.notable, Evidence::new(n, display(raw)), NOTABLE_LINES);

@@ -875,6 +875,22 @@ impl FindingBuilder<'_> {
             }
             asked_only |= all;
         }
+        if removes && !asked_only && !self.facts.zone_ahead.is_empty() {
+            let ahead = |p: &String| self.facts.zone_ahead.iter().any(|q| q == package_stem(p));
+            let (named, all) = withhold(&mut packages, &ahead);
+            if !named.is_empty() {
+                explanation.push_str(&format!(
+                    " Here the zone's version of {} is NEWER than the global zone's release \
+                     allows: the zone is ahead of the global zone (it was updated from a newer \
+                     release, or the global zone booted an older boot environment), and pkg \
+                     never moves a package back; uninstalling it is no remedy for an older \
+                     global zone. Update the global zone to the zone's release first (or boot \
+                     the global-zone boot environment the zone came from), then attach.",
+                    named.join(", ")
+                ));
+            }
+            asked_only |= all;
+        }
         if removes && !asked_only && !self.facts.core_requires.is_empty() {
             let requirer = |p: &String| {
                 self.facts.core_requires.iter().find(|(q, _)| q == package_stem(p)).map(|(_, c)| c)
@@ -915,6 +931,11 @@ impl FindingBuilder<'_> {
                 ));
             }
             asked_only |= all;
+        }
+        // Nothing named to remove (what pkg named is the release's own, see `structural`):
+        // no uninstall to advise.
+        if strategy == Some(StrategyName::Uninstall) && packages.is_empty() {
+            strategy = None;
         }
         // The blocker's dependents are what keeps it: when none of them (nor it) is core,
         // removing them together (no -r) is the gentle way, not re-creating the image.
@@ -1092,7 +1113,7 @@ fn served_by_sysrepo(origins: &[String], p: &str) -> bool {
 }
 
 /// pkg's reason that the parent image (global zone) holds an older version than the zone.
-fn parent_is_older(text: &str) -> bool {
+pub(crate) fn parent_is_older(text: &str) -> bool {
     ["Parent image has an older version", "Global zone has an older version"]
         .iter()
         .any(|m| text.contains(m))
