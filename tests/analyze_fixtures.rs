@@ -73,6 +73,8 @@ const CASES: &[Case] = &[
     // excluded: nothing named to uninstall, no strategy.
     ("solaris11-attach-zone-ahead-of-gz-synced-parent.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
     ("omnios-attach-illumos-gate-incorporation-excluded.log", V::Failed, G::Omnios, Some("package-removed"), None, 1),
+    // Analyze round aa F5: the operator's ^C ended a `tail -f` of the log, not the attach.
+    ("openindiana-tail-f-of-attach-log-ctrl-c.txt", V::Incomplete, G::Openindiana, Some("log-truncated"), Some(S::Attach), 1),
     // Analyze round z F5 and y F6: a page saved with its <br>; Japanese-locale date stamps.
     ("omnios-attach-saved-from-web-page-br.html", V::Failed, G::Omnios, Some("package-removed"), Some(S::Uninstall), 1),
     ("openindiana-attach-japanese-date-stamps.log", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),

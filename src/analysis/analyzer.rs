@@ -224,6 +224,8 @@ pub struct Analyzer<'r> {
     publisher_table: Option<bool>,
     /// Inside a zlogin session: commands typed now run in the zone.
     zone_session: bool,
+    /// A log is being followed at the prompt (see [`Marker::Follower`]).
+    following: bool,
     /// Another zoneadm subcommand typed (see [`Marker::ZoneadmCommand`]), its line and the
     /// operation it is: it starts an attempt of its own only when a line of its output says
     /// something (a bare `zoneadm boot` after an attach that succeeded changes nothing).
@@ -268,6 +270,7 @@ impl<'r> Analyzer<'r> {
             skipping_long_line: false,
             publisher_table: None,
             zone_session: false,
+            following: false,
             pending_verb: None,
             files: Vec::new(),
             text_bytes: 0,
@@ -596,6 +599,11 @@ impl<'r> Analyzer<'r> {
         {
             return;
         }
+        if self.following && norm.starts_with(b"^C") && rule.key == keys::INTERRUPTED {
+            // The operator's Ctrl-C ended the `tail -f`: the attach may well go on.
+            self.following = false;
+            return;
+        }
         let reject = self.last_reject.clone().filter(|_| is_reason);
         let named = caps.name("package").and_then(|m| package_subject(m.as_bytes()));
         if named.as_ref().is_some_and(|p| rule.ignore_packages.iter().any(|i| package_stem(p) == i))
@@ -760,6 +768,7 @@ impl<'r> Analyzer<'r> {
                 self.attempt_start(n, log);
             }
             Marker::Command(kind) => {
+                self.following = false;
                 self.attempt_start(n, None);
                 self.attempt.kind = kind;
                 self.attempt.zoneadm_verb = None;
@@ -886,6 +895,7 @@ impl<'r> Analyzer<'r> {
                 let installed = !proposed && norm.windows(9).any(|w| w == b"installed");
                 self.rejects = RejectList { proposed: asked, installed, ..RejectList::default() };
             }
+            Marker::Follower => self.following = true,
             Marker::Notable => {
                 push_bounded(&mut self.notable, Evidence::new(n, display(raw)), NOTABLE_LINES);
             }

@@ -61,6 +61,9 @@ pub enum Marker {
     PublisherTable { zone: bool },
     /// A row of a `pkg publisher` table (default or tsv), named by group `table_publisher`.
     PublisherRow,
+    /// A log followed at a prompt (`tail -f LOG`, `less +F LOG`): a `^C` that follows stops
+    /// the follower, not the attach.
+    Follower,
     /// A line an expert would look at when nothing else explains the failure.
     Notable,
 }
@@ -266,6 +269,10 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (
         Marker::SolverBlock { proposed: false },
         "No suitable version of (installed|required) package",
+    ),
+    (
+        Marker::Follower,
+        "[#$%>] +((pfexec|sudo) +)?(/usr/bin/)?(tail +(-[A-Za-z0-9]+ +)*-[A-Za-z0-9]*[fF]|less +(-[A-Za-z]+ +)*\\+F)",
     ),
     // lines worth showing when no rule explains the failure
     (
