@@ -467,3 +467,27 @@ fn a_file_naming_no_zone_is_not_merged_into_a_zone_it_contradicts() {
         }
     }
 }
+
+/// Analyze round aa F4: two attach logs of one zone copied by `scp` (no -p) get modification
+/// times in glob order, which follows their random suffixes. The later attempt (attached) has
+/// the older mtime: the logs' own date stamps decide which attempt was the last, not the mtime
+/// (before: the earlier failure was taken for the last attempt, exit 1).
+#[test]
+fn copied_attach_logs_are_ordered_by_their_own_date_stamps() {
+    let dir = tempfile::tempdir().unwrap();
+    let later = dir.path().join("pg01.attach_log.Aa0000");
+    let earlier = dir.path().join("pg01.attach_log.Zz9999");
+    std::fs::copy(fixture("copied-attempts/pg01-later-success.log"), &later).unwrap();
+    std::fs::copy(fixture("copied-attempts/pg01-earlier-failure.log"), &earlier).unwrap();
+    let now = std::time::SystemTime::now();
+    let set = |p: &Path, t: std::time::SystemTime| {
+        std::fs::File::options().write(true).open(p).unwrap().set_modified(t).unwrap();
+    };
+    set(&later, now - std::time::Duration::from_secs(100));
+    set(&earlier, now);
+    let out = zonerescue(&["analyze", "--json", path_arg(&earlier), path_arg(&later)], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["verdict"].as_str(), v["attempts"].as_u64()), (Some("attached"), Some(2)), "{v}");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(v["log_file"].as_str().unwrap().ends_with("Aa0000"), "{v}");
+}

@@ -130,25 +130,47 @@ fn not_a_log(path: &Path, t: std::fs::FileType) -> anyhow::Error {
 /// Attach logs of one zone, oldest first: a shell glob (`/var/tmp/z1.attach_log.*`) orders
 /// them by their random suffixes, not by attempt, and the last attempt decides the verdict.
 /// Only when every file is an attach log by name: the solaris brand's
-/// `zoneadm.YYYYMMDDTHHMMSSZ.ZONE.attach` by its timestamp, others by modification time. A
-/// transcript among them keeps the order given.
+/// `zoneadm.YYYYMMDDTHHMMSSZ.ZONE.attach` by its timestamp; the others by the date stamp of
+/// their first stamped line when each has one (a copy, by `scp` or mail, gets a new
+/// modification time), else by modification time. A transcript among them keeps the order
+/// given.
 fn in_attempt_order(files: &mut [&Path]) {
-    let key = |f: &Path| -> Option<(String, std::time::SystemTime)> {
+    let name_stamp = |f: &Path| -> Option<Option<String>> {
         let name = f.file_name()?.to_str()?;
         let stamp = name
             .strip_prefix("zoneadm.")
             .filter(|_| name.ends_with(".attach"))
             .and_then(|rest| rest.split('.').next())
             .map(str::to_string);
-        if stamp.is_none() && !name.contains(".attach_log.") {
-            return None;
-        }
-        let modified = std::fs::metadata(f).and_then(|m| m.modified()).ok()?;
-        Some((stamp.unwrap_or_default(), modified))
+        (stamp.is_some() || name.contains(".attach_log.")).then_some(stamp)
     };
-    if files.len() > 1 && files.iter().all(|f| key(f).is_some()) {
+    if files.len() < 2 || !files.iter().all(|f| name_stamp(f).is_some()) {
+        return;
+    }
+    let stamps: Vec<Option<_>> = files.iter().map(|f| first_date_stamp(f)).collect();
+    if stamps.iter().all(Option::is_some) {
+        let mut keyed: Vec<(_, &Path)> = stamps.into_iter().zip(files.iter().copied()).collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        for (slot, (_, f)) in files.iter_mut().zip(keyed) {
+            *slot = f;
+        }
+        return;
+    }
+    let key = |f: &Path| -> Option<(Option<String>, std::time::SystemTime)> {
+        let modified = std::fs::metadata(f).and_then(|m| m.modified()).ok()?;
+        Some((name_stamp(f)?, modified))
+    };
+    if files.iter().all(|f| key(f).is_some()) {
         files.sort_by_key(|f| key(f));
     }
+}
+
+/// The date stamp of the first stamped line among the first lines of log `f`.
+fn first_date_stamp(f: &Path) -> Option<(u32, u32, u32, u32, u32, u32)> {
+    use std::io::{BufRead, BufReader, Read};
+    let file = open_log_file(f).ok()?;
+    let reader = BufReader::new(file.take(64 * 1024));
+    reader.split(b'\n').take(50).map_while(Result::ok).find_map(|l| super::line::date_stamp(&l))
 }
 
 /// One report per zone, so that `analyze /var/tmp/*.attach_log.*` does not diagnose one zone

@@ -263,6 +263,25 @@ pub fn has_timestamp(raw: &[u8]) -> bool {
     date_bracket_end(t).is_some() || strip_iso_timestamp(t).len() != t.len()
 }
 
+/// When a line stamped by the log helpers (`[Mon Nov 23 09:40:02 UTC 2026] …`, `date` in the
+/// C locale) was written, as (year, month, day, hour, minute, second): the logs of one host
+/// compare by it. The zone name is the host's, so it is left out; other locales give none.
+pub fn date_stamp(raw: &[u8]) -> Option<(u32, u32, u32, u32, u32, u32)> {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let t = trim(&raw[..raw.len().min(MAX_MATCH_LEN)]);
+    let end = date_bracket_end(t)?;
+    let inner = std::str::from_utf8(&t[1..end]).ok()?;
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let m = words.iter().position(|w| MONTHS.contains(w))?;
+    let month = MONTHS.iter().position(|x| *x == words[m])? as u32 + 1;
+    let day: u32 = words.get(m + 1)?.parse().ok()?;
+    let mut hms = words.get(m + 2)?.split(':').map(|p| p.parse::<u32>().ok());
+    let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    let year: u32 = words.last()?.parse().ok().filter(|y| (1990..=2200).contains(y))?;
+    Some((year, month, day, h, mi, sec))
+}
+
 /// Where the log helpers' leading `[<date>]` ends: a bracket within 80 bytes whose content
 /// holds a time (`HH:MM`, or a Japanese locale's `09時12分`), so pkg's own `[Errno 28] …` or
 /// `[errno 30: …]` lines stay text.
