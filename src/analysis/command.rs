@@ -150,7 +150,7 @@ fn in_attempt_order(files: &mut [&Path]) {
     let stamps: Vec<Option<_>> = files.iter().map(|f| first_date_stamp(f)).collect();
     if stamps.iter().all(Option::is_some) {
         let mut keyed: Vec<(_, &Path)> = stamps.into_iter().zip(files.iter().copied()).collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.sort_by_key(|k| k.0);
         for (slot, (_, f)) in files.iter_mut().zip(keyed) {
             *slot = f;
         }
