@@ -534,3 +534,30 @@ fn resume_of_a_journal_naming_another_zones_datasets_is_refused() {
     assert_eq!(changing_commands(&sim).len(), before, "{:?}", changing_commands(&sim));
     assert!(snapshot_exists(&sim, &web_pre));
 }
+
+/// Ops round aa F1: a run killed after its rungs changed the zone leaves a journal the next
+/// run cannot read (a newer format; a truncated file alike). The next run kept it aside and
+/// took its own pre-rescue snapshot of the half-rescued image, and `snapshots --prune` then
+/// destroyed the first run's: the only copy of the zone before any rescue. Now the next run
+/// takes that snapshot for the zone before any rescue, says so, and prune keeps it.
+#[test]
+fn an_earlier_runs_pre_snapshot_survives_its_unreadable_journal() {
+    let sim = Sim::new("s11express-b111-web");
+    sim_support::kill_at_command(&sim.dir, "web01", "uninstall -v");
+    let path = sim.dir.join("state/web01/journal.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let first: Value = serde_json::from_str(&text).unwrap();
+    let original = first["pre_snapshot"].as_str().unwrap().to_string();
+    std::fs::write(&path, text.replacen("\"format\": 1", "\"format\": 2", 1)).unwrap();
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web01", &[]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let f = events
+        .iter()
+        .find(|e| e["key"] == "zone.earlier-run-unrecorded")
+        .unwrap_or_else(|| panic!("no zone.earlier-run-unrecorded finding: {events:?}"));
+    assert!(f["title"].as_str().unwrap().contains(&original), "{f}");
+    let (s, code) = prune(&sim, "web01", &["--yes"]);
+    assert_eq!(code, Some(0), "{s}");
+    assert!(s["kept"].as_array().unwrap().iter().any(|k| k == &original), "{s}");
+    assert!(snapshot_exists(&sim, &original), "{s}");
+}

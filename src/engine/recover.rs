@@ -962,6 +962,7 @@ impl Run {
                 name: pre.clone(),
                 action: SnapshotAction::Created,
             });
+            self.keep_unrecorded_earlier_pre();
         }
         // A dry run only shows the snapshot it would take.
         let (outcome, detail) = if self.exec.dry_run {
@@ -1981,6 +1982,42 @@ impl Run {
         let Ok(later) = super::snapshots::after(runner, snap) else { return false };
         let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
         super::zbe_clone::clones_of(runner, &names).is_ok_and(|c| c.is_empty())
+    }
+
+    /// No journal of an earlier run could be read (kept aside unreadable, or the state
+    /// directory was lost), yet the ZBE holds an earlier run's pre-rescue snapshot: whether
+    /// that run changed the zone is unknown, so its snapshot is taken for the zone before any
+    /// rescue — said, named in the summary, kept by `snapshots --prune`.
+    fn keep_unrecorded_earlier_pre(&mut self) {
+        if self.previous.is_some() || self.resuming || self.journal.earlier_pre.is_some() {
+            return;
+        }
+        let Some(zbe) = self.facts.active_zbe.clone() else { return };
+        let Ok(all) = super::snapshots::of_zbe(&self.exec.runner, &zbe) else { return };
+        let run_id = self.journal.run_id.clone();
+        let Some(oldest) = all.into_iter().find(|s| {
+            s.step.as_deref() == Some("pre") && s.run.as_deref().is_some_and(|r| r != run_id)
+        }) else {
+            return;
+        };
+        self.emit(Event::Finding(
+            Finding::warn(
+                "zone.earlier-run-unrecorded",
+                Severity::Medium,
+                format!(
+                    "an earlier zonerescue run ({}) left the pre-rescue snapshot {}, and no \
+                     journal of it could be read: it may have changed the zone, so that snapshot \
+                     is kept as the zone before any rescue",
+                    oldest.run.as_deref().unwrap_or("-"),
+                    oldest.name
+                ),
+            )
+            .remediation(format!(
+                "zonerescue rollback {} --to {} returns to it; snapshots --prune keeps it",
+                self.facts.zone, oldest.name
+            )),
+        ));
+        self.journal.earlier_pre = Some(oldest.name);
     }
 
     /// An earlier rescue's pre-rescue snapshot whose image is of the release the global zone
