@@ -551,10 +551,7 @@ fn an_earlier_runs_pre_snapshot_survives_its_unreadable_journal() {
     std::fs::write(&path, text.replacen("\"format\": 1", "\"format\": 2", 1)).unwrap();
     let (events, code) = sim_support::rescue_json(&sim.dir, "web01", &[]);
     assert_eq!(code, Some(0), "{:?}", events.last());
-    let f = events
-        .iter()
-        .find(|e| e["key"] == "zone.earlier-run-unrecorded")
-        .unwrap_or_else(|| panic!("no zone.earlier-run-unrecorded finding: {events:?}"));
+    let f = sim_support::finding(&events, "zone.earlier-run-unrecorded");
     assert!(f["title"].as_str().unwrap().contains(&original), "{f}");
     let (s, code) = prune(&sim, "web01", &["--yes"]);
     assert_eq!(code, Some(0), "{s}");

@@ -280,10 +280,7 @@ fn a_package_lost_while_the_step_repository_was_down_is_said_to_maybe_be_a_renam
         sim_support::Sim::from_file(&sim_support::world("omnios-rename-step-repository-down"));
     let (events, code) = sim_support::rescue_json(&sim.dir, "build01", &[]);
     assert_eq!(code, Some(0), "{:?}", events.last());
-    let f = events
-        .iter()
-        .find(|e| e["event"] == "finding" && e["key"] == "zone.removed-maybe-renamed")
-        .unwrap_or_else(|| panic!("no zone.removed-maybe-renamed finding: {events:?}"));
+    let f = sim_support::finding(&events, "zone.removed-maybe-renamed");
     let title = f["title"].as_str().unwrap();
     assert!(title.contains("library/security/openssl"), "{f}");
     assert!(title.contains("https://pkg.omnios.org/r151038/core/"), "{f}");
@@ -413,10 +410,7 @@ fn a_package_a_steps_release_excludes_is_not_said_to_maybe_be_a_rename() {
     ));
     let (events, code) = sim_support::rescue_json(&sim.dir, "bk22", &[]);
     assert_eq!(code, Some(0), "{:?}", events.last());
-    let removed = events
-        .iter()
-        .find(|e| e["key"] == "zone.packages-removed")
-        .unwrap_or_else(|| panic!("no zone.packages-removed finding: {events:?}"));
+    let removed = sim_support::finding(&events, "zone.packages-removed");
     assert!(removed["title"].as_str().unwrap().contains("runtime/python-27"), "{removed}");
     assert!(!events.iter().any(|e| e["key"] == "zone.removed-maybe-renamed"), "{events:?}");
 }

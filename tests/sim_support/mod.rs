@@ -62,6 +62,14 @@ pub fn event_field(events: &[serde_json::Value], event: &str, name: &str, field:
         .to_string()
 }
 
+/// The first finding event with `key`; panics, showing the events, when there is none.
+pub fn finding<'a>(events: &'a [serde_json::Value], key: &str) -> &'a serde_json::Value {
+    events
+        .iter()
+        .find(|e| e["event"] == "finding" && e["key"] == key)
+        .unwrap_or_else(|| panic!("no {key} finding: {events:?}"))
+}
+
 /// The rungs (and re-attach steps) a run started, in order.
 pub fn step_names(events: &[serde_json::Value]) -> Vec<&str> {
     events
