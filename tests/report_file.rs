@@ -224,3 +224,19 @@ fn a_new_report_file_is_private() {
     assert_eq!(mode, 0o600, "{mode:o}");
     assert!(std::fs::read_to_string(&report).unwrap().contains("Result for zone pg01"));
 }
+
+/// Ops round aa F5: `--report` naming the zone's attach log (what preflight reads, what support
+/// asks for) is refused before anything changes, the log untouched; before, the report
+/// replaced it, exit 0, in a dry run too. (The run's own playbook: report_file's unit test.)
+#[test]
+fn a_report_over_an_attach_log_is_refused() {
+    let sim = sim_support::Sim::from_file(&scenario("omnios-postgres-removed"));
+    let log = sim.dir.join("var/tmp/pg01.attach_log.Qa9Zx1");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    std::fs::write(&log, "Log File: /var/tmp/pg01.attach_log.Qa9Zx1\n").unwrap();
+    refused_before_anything(&sim, &log, "attach log");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "Log File: /var/tmp/pg01.attach_log.Qa9Zx1\n"
+    );
+}

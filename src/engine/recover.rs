@@ -244,7 +244,8 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         ));
     }
     if let Some(path) = &req.report {
-        super::report_file::check(path, &state_base(cli, &runner))?;
+        let inputs: Vec<&std::path::Path> = req.playbook.iter().map(|p| p.as_path()).collect();
+        super::report_file::check(path, &state_base(cli, &runner), &inputs)?;
     }
     let forced_playbook = match &req.playbook {
         Some(p) => Some(Playbook::load(p)?),

@@ -16,8 +16,9 @@ use std::path::Path;
 
 /// Refuses `--report path` before the run changes anything (a rescue that attaches the zone and
 /// then cannot write its report would exit as an error): its directory must exist, and an
-/// existing `path` must be a file the report may replace (see [`unsafe_target`]).
-pub fn check(path: &Path, state: &Path) -> anyhow::Result<()> {
+/// existing `path` must be a file the report may replace (see [`unsafe_target`]), none of the
+/// run's own `inputs` (its playbook: a slip of tab completion would replace it).
+pub fn check(path: &Path, state: &Path, inputs: &[&Path]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -40,6 +41,16 @@ pub fn check(path: &Path, state: &Path) -> anyhow::Result<()> {
         Ok(m) => {
             if let Some(why) = unsafe_target(&m) {
                 anyhow::bail!("--report {}: {why}", path.display());
+            }
+            let same = |i: &&&Path| {
+                std::fs::metadata(i).is_ok_and(|o| (o.dev(), o.ino()) == (m.dev(), m.ino()))
+            };
+            if let Some(i) = inputs.iter().find(same) {
+                anyhow::bail!(
+                    "--report {}: is {}, which this run reads; give a path of its own",
+                    path.display(),
+                    i.display()
+                );
             }
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -69,6 +80,9 @@ fn write_checked(path: &Path, text: &str) -> io::Result<()> {
 /// [`unsafe_target`] refuses (checked on the descriptor), a new file 0600.
 fn open_checked(path: &Path) -> io::Result<std::fs::File> {
     let refused = |why: &str| io::Error::other(why.to_string());
+    if is_attach_log(path) {
+        return Err(refused(ATTACH_LOG));
+    }
     let f = OpenOptions::new()
         .write(true)
         .create(true)
@@ -86,6 +100,16 @@ fn open_checked(path: &Path) -> io::Result<std::fs::File> {
         return Err(refused(why));
     }
     Ok(f)
+}
+
+const ATTACH_LOG: &str = "is named as a zone's attach log (ZONE.attach_log.*, zoneadm.*.attach): \
+     the evidence of an attach, never written over by a report";
+
+/// A file named as the brands name their attach logs (`/var/tmp/ZONE.attach_log.XXXXXX`,
+/// `/var/log/zones/zoneadm.STAMP.ZONE.attach`): what preflight reads and support asks for.
+fn is_attach_log(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    name.contains(".attach_log.") || (name.starts_with("zoneadm.") && name.ends_with(".attach"))
 }
 
 const SYMLINK: &str = "is a symbolic link (a report is never written through one)";
@@ -121,10 +145,10 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("r.txt");
-        check(&p, Path::new(NO_STATE)).unwrap();
+        check(&p, Path::new(NO_STATE), &[]).unwrap();
         write(&p, "a longer first report\n").unwrap();
         assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
-        check(&p, Path::new(NO_STATE)).unwrap();
+        check(&p, Path::new(NO_STATE), &[]).unwrap();
         write(&p, "second\n").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "second\n");
     }
@@ -139,16 +163,39 @@ mod tests {
         let hard = d.path().join("hard");
         std::fs::hard_link(&victim, &hard).unwrap();
         for p in [&sym, &hard] {
-            assert!(check(p, Path::new(NO_STATE)).is_err(), "{}", p.display());
+            assert!(check(p, Path::new(NO_STATE), &[]).is_err(), "{}", p.display());
             assert!(write(p, "report\n").is_err(), "{}", p.display());
         }
         assert!(write(&sym, "x").unwrap_err().to_string().contains("symbolic link"));
         assert!(
-            check(d.path(), Path::new(NO_STATE))
+            check(d.path(), Path::new(NO_STATE), &[])
                 .unwrap_err()
                 .to_string()
                 .contains("is a directory")
         );
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
+    }
+
+    /// Ops round aa F5: `--report` the run's own playbook, or a zone's attach log, is refused
+    /// (before: replaced by the report, exit 0, also in a dry run).
+    #[test]
+    fn never_replaces_an_input_of_the_run_or_an_attach_log() {
+        let d = tempfile::tempdir().unwrap();
+        let book = d.path().join("site.toml");
+        std::fs::write(&book, "version = 1\n").unwrap();
+        let err = check(&book, Path::new(NO_STATE), &[&book]).unwrap_err().to_string();
+        assert!(err.contains("which this run reads"), "{err}");
+        for name in ["web01.attach_log.Qa9Zx1", "zoneadm.20140312T101500Z.web.attach"] {
+            let log = d.path().join(name);
+            std::fs::write(&log, "Log File: …\n").unwrap();
+            assert!(check(&log, Path::new(NO_STATE), &[]).is_err(), "{name}");
+            assert!(write(&log, "report\n").is_err(), "{name}");
+            assert_eq!(std::fs::read_to_string(&log).unwrap(), "Log File: …\n");
+        }
+        assert_eq!(std::fs::read_to_string(&book).unwrap(), "version = 1\n");
+        // Another file of ours in that directory is replaced as before.
+        let own = d.path().join("report.txt");
+        std::fs::write(&own, "old\n").unwrap();
+        check(&own, Path::new(NO_STATE), &[&book]).unwrap();
     }
 }
