@@ -26,7 +26,9 @@ fn kill_during_attach(sim: &Sim, speed: &str) {
 #[test]
 fn rollback_waits_for_the_attach_a_killed_run_left_running() {
     let sim = Sim::new("omnios-postgres-removed");
-    kill_during_attach(&sim, "20");
+    // Slow enough that the attach still runs when the rollback starts (one that has ended is
+    // a zombie until its new parent reaps it, and is not waited for).
+    kill_during_attach(&sim, "5");
     assert!(
         sim_support::attach_runs(&sim.dir) == 0,
         "the attach ended before the rollback started"
@@ -90,4 +92,43 @@ fn resume_counts_the_attach_the_killed_run_had_started() {
         Some(sim_support::attach_runs(&sim.dir) as u64),
         "{summary}"
     );
+}
+
+/// Ops round aa F2: the killed run's child has ended and its pid now belongs to an unrelated
+/// process (pids wrap; the record survives reboots). That process is not waited for: its
+/// command line lacks the recorded program. Before, `status` called it still running and
+/// `rollback`, `resume` and new runs waited for it up to the kind's limit, then refused
+/// (exit 4), the zone left down.
+#[test]
+fn a_pid_reused_by_another_program_is_not_waited_for() {
+    let sim = Sim::new("omnios-postgres-removed");
+    kill_during_attach(&sim, "20");
+    let record = sim.dir.join("state/pg01/child");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let mut other = std::process::Command::new("sleep").arg("120").spawn().unwrap();
+    let reused: String =
+        text.lines()
+            .map(|l| {
+                if l.starts_with("pid=") {
+                    format!("pid={}\n", other.id())
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+    std::fs::write(&record, reused).unwrap();
+    let status = sim_support::zonerescue(&sim.dir).args(["status", "pg01"]).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.contains(&format!("(pid {}, ended)", other.id())), "{text}");
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "--timeout", "zoneadm=1", "rollback", "pg01", "--yes"])
+        .env("ZONESIM_SPEED", "20")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    other.kill().unwrap();
+    other.wait().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("still running"));
+    assert_eq!(sim.state("pg01"), "configured");
 }

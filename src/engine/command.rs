@@ -70,11 +70,12 @@ fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
             outln!("{}", serde_json::to_string(&j)?)?;
         }
         Some(j) => {
-            out!("{}", j.describe(inflight::pid_exists(j.pid), super::lock::holder(&dir)))?;
+            let holder = super::lock::holder(&dir);
+            out!("{}", j.describe(j.runs_now(holder), holder))?;
             // A changing command the run had started and never saw end (killed outright): it
             // may still run, or have finished on its own (an attach -u is counted on resume).
             if let Some(r) = inflight::InFlight::load(&dir) {
-                let now = if inflight::pid_exists(r.pid) { "still running" } else { "ended" };
+                let now = if r.is_running() { "still running" } else { "ended" };
                 outln!(
                     "  started by the run and not seen to end: `{}` at {} (pid {}, {now})",
                     r.command,

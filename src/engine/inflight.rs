@@ -84,10 +84,32 @@ impl InFlight {
     }
 
     /// Whether the process, or any of the process group it led (the brand script and pkg
-    /// of a zoneadm that is gone), still exists. A pid reused since by an unrelated process
-    /// also answers yes: then we wait on the safe side, bounded by the command kind's limit.
+    /// of a zoneadm that is gone), still exists. A pid is not reused while its process group
+    /// lives; a process of that pid whose command line lacks the recorded program, or that
+    /// started minutes after the record, is another one that reused it (the record survives
+    /// reboots, and pids wrap): nothing of ours runs; nor does a zombie. When ps cannot tell,
+    /// we wait on the safe side, bounded by the command kind's limit.
     pub fn is_running(&self) -> bool {
-        pid_exists(self.pid) || crate::system::group_alive(self.pid)
+        if pid_exists(self.pid) {
+            return match crate::system::process_identity(self.pid) {
+                // Ended, not yet reaped by its new parent.
+                Some((_, args)) if args.ends_with("<defunct>") => false,
+                Some((age, args)) => self.is_ours(age, &args),
+                None => true,
+            };
+        }
+        crate::system::group_alive(self.pid)
+    }
+
+    /// Whether the process that has run for `age` with command line `args` is the recorded
+    /// child: its program named in `args` (pkg is run by python: `python3 /usr/bin/pkg …`),
+    /// and started no later than two minutes after the record (clock steps aside).
+    fn is_ours(&self, age: Duration, args: &str) -> bool {
+        let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+        let program = self.command.split_whitespace().next().map(base);
+        let named = program.is_none_or(|p| args.split_whitespace().any(|w| base(w) == p));
+        let started = now().saturating_sub(age.as_secs());
+        named && started <= self.started + 120
     }
 
     /// How long this child may still run: its kind's limit from its start (a run killed
@@ -189,6 +211,32 @@ mod tests {
         child.wait().unwrap();
         assert!(!rec.is_running());
         assert!(rec.wait(Duration::from_secs(5), &|| false));
+    }
+
+    /// Ops round aa F2: a pid the killed run's child had, reused by another program or by a
+    /// process started long after, is not that child (before: waited for up to 2 h).
+    #[test]
+    fn a_reused_pid_is_not_the_recorded_child() {
+        let rec = InFlight {
+            pid: 4242,
+            kind: "pkg".into(),
+            command: "/usr/bin/pkg -R /z/root install -v entire".into(),
+            started: now() - 60,
+        };
+        let minute = Duration::from_secs(60);
+        assert!(rec.is_ours(minute, "/usr/bin/python3.9 /usr/bin/pkg -R /z/root install"));
+        assert!(!rec.is_ours(minute, "sleep 600"));
+        let hour_ago = InFlight { started: now() - 3600, ..rec.clone() };
+        assert!(!hour_ago.is_ours(Duration::from_secs(5), "/usr/bin/pkg -R /z/root list"));
+        assert!(hour_ago.is_ours(Duration::from_secs(3600), "/usr/bin/pkg -R /z/root list"));
+        // A live child of ours, as the host runs it, is waited for.
+        let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let live = InFlight { pid: child.id(), command: "sleep 30".into(), started: now(), ..rec };
+        assert!(live.is_running());
+        let other = InFlight { command: "/usr/bin/pkg install".into(), ..live.clone() };
+        assert!(!other.is_running() || crate::system::process_identity(child.id()).is_none());
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 
     #[test]

@@ -396,6 +396,13 @@ impl Journal {
                 .all(|s| s.name == "snapshot" || s.outcome == Some(StepOutcome::Skipped))
     }
 
+    /// Whether the run's process is running now: a run holds the zone's lock throughout, so
+    /// the lock's `holder` must be its pid (a live process of that pid that does not hold it
+    /// reused the pid after the run was killed).
+    pub fn runs_now(&self, holder: Option<i32>) -> bool {
+        holder.is_some_and(|h| i64::from(h) == i64::from(self.pid))
+    }
+
     /// The plain-words account `zonerescue status` prints; `pid_alive`: whether the run's
     /// process still exists (only asked of a journal marked running); `lock_holder`: the
     /// process holding the zone's lock now (a rollback under way holds it).
@@ -637,6 +644,17 @@ mod tests {
         Journal::new("r2", "web01", "auto", true).save(d.path()).unwrap();
         let kept = Journal::load(d.path()).unwrap().unwrap();
         assert_eq!((kept.run_id.as_str(), kept.gz_publishers_modified), ("r1", true));
+    }
+
+    /// Ops round aa F2b: a live process of the journal's pid that does not hold the zone's
+    /// lock reused the pid: the run is not running now.
+    #[test]
+    fn a_run_runs_now_only_while_it_holds_the_lock() {
+        let j = Journal::new("r1", "web01", "auto", false);
+        let me = i32::try_from(j.pid).unwrap();
+        assert!(j.runs_now(Some(me)));
+        assert!(!j.runs_now(Some(me + 1)));
+        assert!(!j.runs_now(None));
     }
 
     #[test]

@@ -207,7 +207,7 @@ pub const ROLLBACK_IN_PROGRESS: &str = "journal.rollback-in-progress";
 pub fn survey(last: &Journal, lock_holder: Option<i32>) -> Vec<Finding> {
     let zone = &last.zone;
     let mut found = Vec::new();
-    let live = last.status == JournalStatus::Running && super::inflight::pid_exists(last.pid);
+    let live = last.status == JournalStatus::Running && last.runs_now(lock_holder);
     if last.gz_publishers_modified && live {
         // Simplified for its attach right now: what the global zone shows is not its own.
         found.push(Finding::info(

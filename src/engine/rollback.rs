@@ -206,6 +206,15 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
         Err(e @ LockError::Held { .. }) => return Ok(s.locked(e.to_string())),
         Err(e) => return Err(e.into()),
     };
+    let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
+    let exec = Exec::new(runner.clone(), false, reporter, Interrupt::detached(), Some(dir.clone()));
+    // Never roll back under a pkg or attach that a killed run left running; nor look at the
+    // zone before it ends (a Solaris 11 attach may yet move it to a clone of its ZBE).
+    if let Err(why) =
+        inflight::wait_for_leftover(&dir, runner.timeouts(), &exec.reporter, &exec.interrupt)
+    {
+        return Ok(s.locked(format!("rollback of zone {zone} refused: {why}")));
+    }
     let zone_root = journal.zone_root.as_ref().map(PathBuf::from);
     // The ZBE the zone runs from now, by the brand's rule: a run killed during an attach that
     // cloned the ZBE (Solaris 11) never learnt of the clone, so the journal's may be stale.
@@ -251,14 +260,6 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
             journal.run_id
         );
         return Ok(s.end(Outcome::NothingToDo, m.clone()).say(m));
-    }
-    let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
-    let exec = Exec::new(runner.clone(), false, reporter, Interrupt::detached(), Some(dir.clone()));
-    // Never roll back under a pkg or attach that a killed run left running.
-    if let Err(why) =
-        inflight::wait_for_leftover(&dir, runner.timeouts(), &exec.reporter, &exec.interrupt)
-    {
-        return Ok(s.locked(format!("rollback of zone {zone} refused: {why}")));
     }
     // Where the pre-rescue image is now: an attach may have moved the zone to a clone.
     if args.to.is_none() {

@@ -26,5 +26,5 @@ pub use error::CommandError;
 pub use output::CommandOutput;
 pub use paths::SystemPaths;
 pub use program::Program;
-pub use runner::{Runner, Stream, group_alive, pid_alive};
+pub use runner::{Runner, Stream, group_alive, pid_alive, process_identity};
 pub use timeouts::{CommandKind, TimeoutSetting, Timeouts};

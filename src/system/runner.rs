@@ -190,6 +190,37 @@ pub fn group_alive(pgid: u32) -> bool {
     probe(pgid, true)
 }
 
+/// How long process `pid` has run and its command line, from `ps -o etime= -o args=` (the same
+/// on Solaris, illumos and Linux); None when ps cannot tell (gone, no ps).
+pub fn process_identity(pid: u32) -> Option<(std::time::Duration, String)> {
+    let out = std::process::Command::new("/usr/bin/ps")
+        .env("LC_ALL", "C")
+        .args(["-o", "etime=", "-o", "args=", "-p", &pid.to_string()])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| !l.trim().is_empty())?.trim();
+    let (etime, args) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    Some((parse_etime(etime)?, args.trim().to_string()))
+}
+
+/// ps's elapsed time, `[[DD-]HH:]MM:SS`.
+fn parse_etime(s: &str) -> Option<std::time::Duration> {
+    let (days, rest) = match s.split_once('-') {
+        Some((d, r)) => (d.parse::<u64>().ok()?, r),
+        None => (0, s),
+    };
+    let parts: Vec<u64> = rest.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let secs = match parts.as_slice() {
+        [m, s] => m * 60 + s,
+        [h, m, s] => h * 3600 + m * 60 + s,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(days * 86400 + secs))
+}
+
 /// Whether process `pid` exists (0 and 1 are never a child of ours: false).
 pub fn pid_alive(pid: u32) -> bool {
     probe(pid, false)
@@ -236,6 +267,16 @@ fn decode_line(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ps_elapsed_times_parse() {
+        let d = |s| parse_etime(s).map(|d| d.as_secs());
+        assert_eq!(d("00:07"), Some(7));
+        assert_eq!(d("12:34"), Some(754));
+        assert_eq!(d("01:00:01"), Some(3601));
+        assert_eq!(d("2-03:04:05"), Some(2 * 86400 + 3 * 3600 + 4 * 60 + 5));
+        assert_eq!(d("x"), None);
+    }
     use crate::system::{Program, TimeoutSetting};
     use std::fs;
 
