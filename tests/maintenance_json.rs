@@ -558,3 +558,41 @@ fn an_earlier_runs_pre_snapshot_survives_its_unreadable_journal() {
     assert!(s["kept"].as_array().unwrap().iter().any(|k| k == &original), "{s}");
     assert!(snapshot_exists(&sim, &original), "{s}");
 }
+
+/// Ops round aa F3: SIGHUP (a dropped ssh session) or SIGTERM during `rollback` killed it
+/// outright (exit 129/143), no summary, its detach left running on its own. Now the signal is
+/// caught and said, the rollback goes on to its end, and its summary is the last line.
+#[test]
+fn a_rollback_survives_sighup_and_sigterm() {
+    for sig in [libc::SIGHUP, libc::SIGTERM] {
+        let sim = postgres();
+        rescued(&sim);
+        let mut child = sim_support::zonerescue(&sim.dir)
+            .args(["--json", "rollback", "--yes", PG])
+            .env("ZONESIM_SPEED", "2")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+        let mut seen = Vec::new();
+        for l in lines.by_ref() {
+            let l = l.unwrap();
+            let detach = l.contains("\"command-start\"") && l.contains(" detach");
+            seen.push(l);
+            if detach {
+                // SAFETY: kill(2) on the pid of a child this test spawned and has not reaped.
+                unsafe { libc::kill(child.id() as i32, sig) };
+                break;
+            }
+        }
+        seen.extend(lines.map(Result::unwrap));
+        let status = child.wait().unwrap();
+        let last: Value = serde_json::from_str(seen.last().unwrap()).unwrap();
+        assert_eq!(status.code(), Some(0), "signal {sig}: {seen:?}");
+        assert_eq!(last["event"], "rollback-summary", "{last}");
+        assert_eq!(last["result"], "rolled-back", "{last}");
+        assert_eq!(sim.state(PG), "configured");
+    }
+}

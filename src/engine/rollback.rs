@@ -207,14 +207,30 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
         Err(e) => return Err(e.into()),
     };
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
+    // SIGINT, SIGTERM and SIGHUP (a dropped ssh session) are caught, not obeyed: a rollback
+    // stopped between its detach and its last dataset leaves the zone worse than either end.
+    // They only cut short the wait below; the commands run with a flag no signal sets.
+    let signals = Interrupt::install().unwrap_or_else(|_| Interrupt::detached());
     let exec = Exec::new(runner.clone(), false, reporter, Interrupt::detached(), Some(dir.clone()));
     // Never roll back under a pkg or attach that a killed run left running; nor look at the
     // zone before it ends (a Solaris 11 attach may yet move it to a clone of its ZBE).
-    if let Err(why) =
-        inflight::wait_for_leftover(&dir, runner.timeouts(), &exec.reporter, &exec.interrupt)
+    if let Err(why) = inflight::wait_for_leftover(&dir, runner.timeouts(), &exec.reporter, &signals)
     {
         return Ok(s.locked(format!("rollback of zone {zone} refused: {why}")));
     }
+    if signals.is_set() {
+        let sig = signals.signal_name();
+        return Ok(s.refused(format!("{sig} received before anything was changed")));
+    }
+    signals.on_first({
+        let reporter = Arc::clone(&exec.reporter);
+        move |sig| {
+            reporter.note(&format!(
+                "{sig} received: the rollback goes on to its end (stopped midway it would leave \
+                 the zone neither rescued nor as it was)"
+            ))
+        }
+    });
     let zone_root = journal.zone_root.as_ref().map(PathBuf::from);
     // The ZBE the zone runs from now, by the brand's rule: a run killed during an attach that
     // cloned the ZBE (Solaris 11) never learnt of the clone, so the journal's may be stale.

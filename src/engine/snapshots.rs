@@ -253,6 +253,12 @@ fn prune(cli: &Cli, yes: bool, found: Found) -> anyhow::Result<Ending<PruneSumma
     let specs =
         doomed.iter().map(|o| zfs::destroy_spec(&o.name, true)).collect::<Result<Vec<_>, _>>()?;
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
+    // A signal (a dropped ssh session) does not stop the destroys midway: caught and said.
+    let signals = Interrupt::install().unwrap_or_else(|_| Interrupt::detached());
+    signals.on_first({
+        let reporter = Arc::clone(&reporter);
+        move |sig| reporter.note(&format!("{sig} received: pruning goes on to its end"))
+    });
     let exec = Exec::new(runner, false, reporter, Interrupt::detached(), None);
     for (o, spec) in doomed.into_iter().zip(&specs) {
         match exec.change(spec) {
