@@ -147,6 +147,17 @@ pub fn zone_enable_spec(zone: &Pkg, name: &str) -> Result<CommandSpec, InvalidNa
     })
 }
 
+/// Where a publisher re-added lands in the search order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Last (pkg's default).
+    Last,
+    /// First (`-P`).
+    First,
+    /// Right before the publisher named (`--search-before`).
+    Before(String),
+}
+
 /// What a location is added with beyond its URI: proxy, SSL key, SSL certificate.
 type LocationAttrs = (Option<String>, Option<String>, Option<String>);
 
@@ -160,7 +171,7 @@ pub fn readd_specs(
     image: &Pkg,
     p: &Publisher,
     detail: Option<&PublisherDetail>,
-    first: bool,
+    place: Place,
 ) -> Result<(Vec<CommandSpec>, Vec<String>), InvalidName> {
     let mut notes = Vec::new();
     let mut locations: Vec<(LocationKind, &str, LocationAttrs)> = Vec::new();
@@ -226,7 +237,12 @@ pub fn readd_specs(
             ..Default::default()
         };
         if i == 0 {
-            (sp.enable, sp.sticky, sp.search_first) = (Some(p.enabled), Some(p.sticky), first);
+            (sp.enable, sp.sticky) = (Some(p.enabled), Some(p.sticky));
+            match &place {
+                Place::Last => {}
+                Place::First => sp.search_first = true,
+                Place::Before(next) => sp.search_before = Some(next.clone()),
+            }
         }
         specs.push(image.set_publisher_spec(&sp)?);
     }
@@ -252,7 +268,8 @@ fn readd_plan(
     after
         .chain(before)
         .map(|(p, first)| {
-            let (specs, notes) = readd_specs(&Pkg::live(), p, detail(p), first)?;
+            let place = if first { Place::First } else { Place::Last };
+            let (specs, notes) = readd_specs(&Pkg::live(), p, detail(p), place)?;
             Ok((p.name.clone(), specs, notes))
         })
         .collect()
@@ -681,7 +698,7 @@ impl GzPublisherGuard {
             })
             .map_or(self.keep.as_str(), |p| p.name.as_str());
         let plan = readd_plan(&self.original, anchor, &self.details).unwrap_or_default();
-        let mut readded = Vec::new();
+        let mut readded: Vec<String> = Vec::new();
         for (name, readd, _) in plan {
             let missing = match current {
                 // Disabling never removes a publisher: one gone was unset by someone else.
@@ -690,7 +707,7 @@ impl GzPublisherGuard {
                 None => self.how == Simplification::Unset && taken(&name),
             };
             if missing {
-                specs.extend(readd);
+                specs.extend(self.placed_among(current, &readded, &name).unwrap_or(readd));
                 readded.push(name);
             }
         }
@@ -705,6 +722,29 @@ impl GzPublisherGuard {
             specs.append(&mut s);
         }
         specs
+    }
+
+    /// The commands re-adding `name` right before the next publisher of the original ranking
+    /// that is there (in `current`, or `readded` already), when one ranked before it is there
+    /// too: appended last, or first with -P, it would land out of place (one re-add that failed
+    /// among several leaves its later neighbours in, and on b151 the ranking decides where a
+    /// non-sticky package comes from). None when the plan's place is right.
+    fn placed_among(
+        &self,
+        current: Option<&[Publisher]>,
+        readded: &[String],
+        name: &str,
+    ) -> Option<Vec<CommandSpec>> {
+        let cur = current?;
+        let there = |n: &str| cur.iter().any(|c| c.name == n) || readded.iter().any(|r| r == n);
+        let at = self.original.iter().position(|p| p.name == name)?;
+        let next = self.original[at + 1..].iter().find(|p| there(&p.name))?;
+        if !self.original[..at].iter().any(|p| there(&p.name)) {
+            return None;
+        }
+        let p = &self.original[at];
+        let detail = self.details.iter().find(|d| d.name == name);
+        readd_specs(&Pkg::live(), p, detail, Place::Before(next.name.clone())).ok().map(|r| r.0)
     }
 
     fn restore_missing(&self, exec: &Exec) -> RestoreReport {
@@ -994,7 +1034,7 @@ mod tests {
 ",
         )
         .unwrap();
-        let (specs, notes) = readd_specs(&Pkg::live(), &ha, detail.first(), true).unwrap();
+        let (specs, notes) = readd_specs(&Pkg::live(), &ha, detail.first(), Place::First).unwrap();
         let specs: Vec<String> = specs.iter().map(|s| s.display()).collect();
         assert_eq!(
             specs,
@@ -1010,7 +1050,7 @@ mod tests {
         assert_eq!(notes.len(), 1);
         assert!(notes[0].contains("https://old.example.net/ha/"), "{notes:?}");
         // Without a detail listing: the tsv's proxies only.
-        let (specs, _) = readd_specs(&Pkg::live(), &ha, None, false).unwrap();
+        let (specs, _) = readd_specs(&Pkg::live(), &ha, None, Place::Last).unwrap();
         assert_eq!(specs.len(), 2);
         assert!(!specs[0].display().contains("-k "));
     }
@@ -1089,6 +1129,32 @@ mod tests {
         assert_eq!(specs.len(), 2, "{specs:?}");
         assert!(specs[0].ends_with(" extra") && !specs[0].contains("-P"), "{specs:?}");
         assert!(specs[1].ends_with(" site") && specs[1].contains("-P"), "{specs:?}");
+        g.restored = true; // no pkg to run here
+    }
+    /// Worlds round aa F2: re-adding `support` failed while `extra`, ranked after it, was put
+    /// back: the restore (and the command the run's next steps give) puts `support` right
+    /// before `extra`, not last, so the ranking compares equal (b151 takes non-sticky packages
+    /// by it). One missing between two that are there lands between them whichever side of the
+    /// kept publisher it is on.
+    #[test]
+    fn a_publisher_readded_among_others_there_keeps_its_rank() {
+        let pubs = vec![p("site", true), p("solaris", true), p("support", true), p("extra", true)];
+        let mut g = recorded(&pubs);
+        g.how = Simplification::Unset;
+        let now = vec![pubs[0].clone(), pubs[1].clone(), pubs[3].clone()];
+        let specs: Vec<String> =
+            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+        assert_eq!(specs.len(), 1, "{specs:?}");
+        assert!(specs[0].contains(" --search-before=extra ") && specs[0].ends_with(" support"));
+        let now = vec![pubs[0].clone(), pubs[2].clone(), pubs[3].clone()];
+        let specs: Vec<String> =
+            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+        assert!(specs[0].contains(" --search-before=support ") && specs[0].ends_with(" solaris"));
+        // Nothing ranked before it is there: -P (first) as before.
+        let now = vec![pubs[1].clone()];
+        let specs: Vec<String> =
+            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+        assert!(specs.iter().all(|s| !s.contains("--search-before")), "{specs:?}");
         g.restored = true; // no pkg to run here
     }
 }

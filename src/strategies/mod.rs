@@ -16,7 +16,7 @@ mod uninstall;
 mod zone_publishers;
 
 pub use gz_publishers::{
-    GzPublisherGuard, LeftDisabled, attach_copies_publishers, readd_specs, zone_enable_spec,
+    GzPublisherGuard, LeftDisabled, Place, attach_copies_publishers, readd_specs, zone_enable_spec,
     zone_reenable_plan,
 };
 pub use image_create::config_differences;

@@ -260,7 +260,9 @@ impl ZonePublishers {
         for p in &gone {
             let origins: Vec<String> = p.origins.iter().map(|o| o.uri.clone()).collect();
             each.push(format!("{} ({})", p.name, origins.join(", ")));
-            if let Ok((specs, n)) = super::gz_publishers::readd_specs(&zp, p, None, false) {
+            if let Ok((specs, n)) =
+                super::gz_publishers::readd_specs(&zp, p, None, super::gz_publishers::Place::Last)
+            {
                 commands.extend(specs.iter().map(|s| s.display()));
                 notes.extend(n);
             }

@@ -74,6 +74,8 @@ pub struct SetPublisher {
     pub enable: Option<bool>,
     /// `-P`: first in search order (b134/b151: "preferred").
     pub search_first: bool,
+    /// `--search-before=NAME`: right before that publisher in the search order.
+    pub search_before: Option<String>,
     /// `--sticky` (true) / `--non-sticky` (false).
     pub sticky: Option<bool>,
     /// `--no-refresh`.
@@ -165,6 +167,9 @@ impl Pkg {
         }
         if sp.search_first {
             spec = spec.arg("-P");
+        } else if let Some(next) = &sp.search_before {
+            validate_publisher_name(next)?;
+            spec = spec.arg(format!("--search-before={next}"));
         }
         match sp.enable {
             Some(true) => spec = spec.arg("--enable"),
@@ -505,6 +510,7 @@ mod tests {
             remove_mirrors: vec![],
             enable: Some(false),
             search_first: true,
+            search_before: None,
             sticky: Some(false),
             no_refresh: true,
             ssl_key: None,

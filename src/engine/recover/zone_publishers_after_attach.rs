@@ -183,7 +183,9 @@ impl Run {
                 continue;
             };
             let detail = details.iter().find(|d| d.name == p.name);
-            if let Ok((specs, more)) = strategies::readd_specs(&zp, p, detail, false) {
+            if let Ok((specs, more)) =
+                strategies::readd_specs(&zp, p, detail, strategies::Place::Last)
+            {
                 commands.extend(specs.iter().map(|s| s.display()));
                 notes.extend(more);
             }
