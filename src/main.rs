@@ -15,8 +15,15 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            // Printed once, with its chain of causes.
-            eprintln!("zonerescue: error: {err:#}");
+            // Printed once, with its chain of causes; with --json also as the summary that
+            // ends stdout.
+            let message = format!("{err:#}");
+            eprintln!("zonerescue: error: {message}");
+            if cli.global.json
+                && let Some(line) = zonerescue::engine::command::json_error(&cli, &message)
+            {
+                let _ = zonerescue::outln!("{line}");
+            }
             ExitCode::from(exit::USAGE)
         }
     }

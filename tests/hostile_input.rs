@@ -309,3 +309,50 @@ fn a_named_pipe_in_the_state_directory_is_refused_not_waited_on() {
     let (code, text) = run_within(&d.dir, &["rollback", "--yes", ZONE]);
     assert_eq!(code, Some(0), "{text}");
 }
+
+/// Ops round aa F4: with `--json`, a command stopped by an error (a playbook that cannot be
+/// read, a journal that cannot be read) still ends stdout with its summary, result `error`;
+/// before, stdout was empty (exit 2).
+#[test]
+fn json_output_ends_with_a_summary_even_on_errors() {
+    let d = host();
+    let last = |out: &Output| -> serde_json::Value {
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.lines().last().unwrap_or_else(|| panic!("empty stdout"));
+        serde_json::from_str(line).unwrap()
+    };
+    let missing = d.dir.join("no-such-playbook.toml");
+    let (out, text) = run(
+        &d.dir,
+        [
+            OsStr::new("--json"),
+            "--yes".as_ref(),
+            "--playbook".as_ref(),
+            missing.as_os_str(),
+            ZONE.as_ref(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let s = last(&out);
+    assert_eq!(
+        (&s["event"], &s["result"], &s["zone"]),
+        (&"summary".into(), &"error".into(), &ZONE.into()),
+        "{s}"
+    );
+    let dir = d.dir.join("state").join(ZONE);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("journal.json"), b"{\"format\": 1, \"run_id\": ").unwrap();
+    for (args, event) in [
+        (vec!["--json", "rollback", "--yes", ZONE], "rollback-summary"),
+        (vec!["--json", "snapshots", "--prune", "--yes", ZONE], "prune-summary"),
+    ] {
+        let (out, text) = run(&d.dir, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
+        let s = last(&out);
+        assert_eq!((&s["event"], &s["result"]), (&event.into(), &"error".into()), "{s}");
+    }
+    let (out, text) = run(&d.dir, ["--json", "status", ZONE]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let s = last(&out);
+    assert!(s["journal"].is_null() && s["error"].is_string(), "{s}");
+}

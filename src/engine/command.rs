@@ -42,6 +42,43 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// With `--json`, the object that ends the output of a command stopped by an error (a
+/// playbook that cannot be read, a state directory refused, a journal that cannot be read), so
+/// that its last line is still its summary: result `error` and the message. None where the
+/// output has no summary (a snapshot listing, analyze, completions, demo).
+pub fn json_error(cli: &Cli, message: &str) -> Option<String> {
+    let (event, zone) = match &cli.command {
+        None if cli.recover.all => {
+            let v = serde_json::json!({
+                "schema_version": super::fleet::FLEET_SCHEMA_VERSION,
+                "kind": "all",
+                "exit_status": crate::exit::USAGE,
+                "error": message,
+            });
+            return Some(v.to_string());
+        }
+        None => ("summary", cli.recover.zone.as_deref()),
+        Some(Command::Resume(a)) => ("summary", Some(a.zone.as_str())),
+        Some(Command::Rollback(a)) => ("rollback-summary", Some(a.zone.as_str())),
+        Some(Command::Snapshots(a)) if a.prune => ("prune-summary", Some(a.zone.as_str())),
+        Some(Command::Status(z)) => {
+            let v = serde_json::json!({"zone": z.zone, "journal": null, "error": message});
+            return Some(v.to_string());
+        }
+        _ => return None,
+    };
+    let time = super::journal::now();
+    let v = serde_json::json!({
+        "schema": super::events::SCHEMA_VERSION,
+        "time": time,
+        "event": event,
+        "zone": zone,
+        "result": "error",
+        "message": message,
+    });
+    Some(v.to_string())
+}
+
 fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
     let name = crate::commands::ZoneName::new(zone)?;
     let runner = runner_from(cli)?;
