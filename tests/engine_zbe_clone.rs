@@ -384,3 +384,28 @@ fn resume_after_a_kill_during_the_cloning_attach_names_the_moved_snapshots() {
     }
     assert_eq!(journal["active_zbe"], DB_CLONE, "{journal}");
 }
+
+/// Worlds round aa F8: a Solaris 11 ZBE has its `var` child (the default layout). The brand
+/// clones and promotes it recursively, so the original's `var` becomes a clone of the clone's
+/// `var`; `zfs rollback -R` to the pre-rescue snapshot would destroy it as a dependent unless
+/// it is promoted back with the original. The rollback leaves the original with its `var`,
+/// both at the pre-rescue snapshot. (Before, zonesim cloned no child, which hid this.)
+#[test]
+fn rollback_after_a_clone_keeps_the_original_zbes_var_child() {
+    let text = sim_support::world_text(DB_WORLD)
+        .replace("active = true }", "active = true, children = [\"var\"] }");
+    let sim = Sim::from_text(&text);
+    let (_, _, events) = rescue_attached(&sim);
+    let pre = events.last().unwrap()["pre_snapshot"].as_str().unwrap().to_string();
+    assert!(dataset(&sim, &format!("{DB_CLONE}/var")).is_some(), "the clone has its var");
+    let (code, out, err) = rollback(&sim, DB);
+    assert_eq!(code, 0, "{out}{err}");
+    let var = format!("{DB_OLD}/var");
+    assert!(dataset(&sim, &var).is_some(), "the original's var survives: {out}");
+    let tag = pre.split_once('@').unwrap().1;
+    let snaps = zfs_snapshots(&sim, DB);
+    assert!(snaps.lines().any(|l| l == format!("{var}@{tag}")), "{snaps}");
+    assert!(
+        dataset(&sim, DB_CLONE).is_none() && dataset(&sim, &format!("{DB_CLONE}/var")).is_none()
+    );
+}

@@ -763,3 +763,28 @@ fn s11_use_system_repo_false_shows_the_zone_s_own_publishers_again() {
     let bad = zone_pkg(&sim, "www", &["set-property", "use-system-repo", "maybe"]);
     assert_ne!(bad.code, 0);
 }
+
+/// Worlds round aa F8: what is written under a zone root between commands (an operator's
+/// edit, a new file) is part of the ZBE: a snapshot captures it and a rollback puts back what
+/// it captured. Before, a rollback gave back the scenario's original content, and the next
+/// command of any kind wrote it over the operator's edit.
+#[test]
+fn snapshots_capture_what_was_written_in_the_zone_root() {
+    let sim = Sim::new("omnios-postgres-removed");
+    let root = std::path::PathBuf::from(sim.root("pg01"));
+    let conf = root.join("etc/app.conf");
+    std::fs::create_dir_all(conf.parent().unwrap()).unwrap();
+    std::fs::write(&conf, "A\n").unwrap();
+    let zbe = "rpool/zones/pg01/ROOT/zbe";
+    assert_eq!(sim.run("zfs", &["snapshot", "-r", &format!("{zbe}@s1")]).code, 0);
+    std::fs::write(&conf, "B\n").unwrap();
+    let later = root.join("etc/later.conf");
+    std::fs::write(&later, "new\n").unwrap();
+    // Another command in between keeps the edit.
+    assert_eq!(sim.run("zoneadm", &["list", "-cp"]).code, 0);
+    assert_eq!(std::fs::read_to_string(&conf).unwrap(), "B\n");
+    assert_eq!(sim.run("zoneadm", &["-z", "pg01", "detach"]).code, 0);
+    assert_eq!(sim.run("zfs", &["rollback", "-r", &format!("{zbe}@s1")]).code, 0);
+    assert_eq!(std::fs::read_to_string(&conf).unwrap(), "A\n");
+    assert!(!later.exists(), "a file written after the snapshot is gone after the rollback");
+}

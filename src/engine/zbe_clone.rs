@@ -78,6 +78,10 @@ pub struct CloneUndo {
     pub tag: String,
     /// The promote moved the pre-rescue snapshot to the clone: promote the original back.
     pub moved: bool,
+    /// The original's descendants (a Solaris 11 ZBE's `var`) that the brand's recursive clone
+    /// and promote turned into clones of the clone's: promoted back with it, parents first.
+    /// Else `zfs rollback -R` would destroy them as dependents of the clone's children.
+    pub children: Vec<String>,
     /// Snapshots destroyed with the rollback: the original's after the pre-rescue one (the
     /// clone point among them) and every snapshot of the clone.
     pub destroyed_snapshots: Vec<String>,
@@ -96,6 +100,7 @@ impl CloneUndo {
         let mut c = Vec::new();
         if self.moved {
             c.push(format!("zfs promote {}", self.original));
+            c.extend(self.children.iter().map(|d| format!("zfs promote {d}")));
         }
         c.push(format!("zfs rollback -R {}", self.target()));
         c
@@ -293,11 +298,21 @@ pub fn plan(
         .filter(|d| d.split_once('@').is_some_and(|(_, s)| s != clone_point && !ours(s)))
         .cloned()
         .collect();
+    let below = format!("{original}/");
+    let from_clone = format!("{current}/");
+    let mut children: Vec<String> = fs
+        .iter()
+        .filter(|r| r.name().is_some_and(|n| n.starts_with(&below)))
+        .filter(|r| r.get("origin").is_some_and(|o| o.starts_with(&from_clone)))
+        .filter_map(|r| r.name().map(str::to_string))
+        .collect();
+    children.sort_by_key(|c| c.matches('/').count());
     Ok(Undo::Clone(CloneUndo {
         original,
         clone: current,
         tag: tag.to_string(),
         moved,
+        children: if moved { children } else { Vec::new() },
         destroyed_snapshots: destroyed,
         foreign_snapshots,
     }))
@@ -311,6 +326,15 @@ pub fn undo(exec: &Exec, u: &CloneUndo, zone_root: Option<&Path>) -> anyhow::Res
         exec.change_ok(&zfs::promote_spec(&u.original)?, &[0]).map_err(|e| {
             anyhow::anyhow!("promoting {} back: {e}; nothing was rolled back", u.original)
         })?;
+        for child in &u.children {
+            exec.change_ok(&zfs::promote_spec(child)?, &[0]).map_err(|e| {
+                anyhow::anyhow!(
+                    "promoting {child} back: {e}; {} was promoted back, nothing was rolled back \
+                     (promote {child} by hand before `zfs rollback -R`, which would destroy it)",
+                    u.original
+                )
+            })?;
+        }
     }
     let target = u.target();
     super::snapshot::rollback_with(exec, &target, zfs::rollback_destroying_clones_spec).map_err(

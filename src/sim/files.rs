@@ -40,6 +40,54 @@ pub fn sync_zone(world: &mut World, idx: usize) {
     }
 }
 
+/// Before a command: what was written under the zone roots since the last one (an
+/// administrator's edit, a file added or removed) becomes part of the zone's current image, as
+/// it is on a real ZBE, so that snapshots capture it and rollbacks put back what they captured
+/// (no-op in oracle mode). Text files up to 1 MiB; `.zfs` is the snapshots' view, not the image.
+pub fn absorb_all(world: &mut World) {
+    if world.pure {
+        return;
+    }
+    for idx in 0..world.zones.len() {
+        let Some(zone) = world.zones.get(idx).cloned() else { continue };
+        let root = PathBuf::from(world.zoneroot(&zone));
+        if !root.is_dir() {
+            continue;
+        }
+        let mut on_disk = std::collections::BTreeMap::new();
+        walk(&root, "", 0, &mut on_disk);
+        let Some(img) = world.zone_image_mut(&zone.name) else { continue };
+        for gone in zone.materialized.iter().filter(|p| !on_disk.contains_key(*p)) {
+            img.files.remove(gone);
+        }
+        for (path, content) in on_disk {
+            if img.files.get(&path) != Some(&content) {
+                img.files.insert(path, content);
+            }
+        }
+    }
+}
+
+/// The text files below `dir` (`rel` its path from the zone root) into `out`.
+fn walk(dir: &Path, rel: &str, depth: u32, out: &mut std::collections::BTreeMap<String, String>) {
+    const MAX_DEPTH: u32 = 16;
+    const MAX_SIZE: u64 = 1 << 20;
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let Ok(t) = e.file_type() else { continue };
+        if t.is_dir() && name != ".zfs" && depth < MAX_DEPTH {
+            walk(&e.path(), &path, depth + 1, out);
+        } else if t.is_file()
+            && e.metadata().is_ok_and(|m| m.len() <= MAX_SIZE)
+            && let Ok(text) = std::fs::read_to_string(e.path())
+        {
+            out.insert(path, text);
+        }
+    }
+}
+
 /// Zone (index) whose ZBE is `dataset`.
 pub fn zone_of_zbe(world: &World, dataset: &str) -> Option<usize> {
     world.zones.iter().position(|z| {

@@ -135,8 +135,41 @@ fn clone_zbe(world: &mut World, zone: &str, parent: &str, src: &str) -> String {
     if let Some(d) = world.dataset_mut(&dst) {
         d.origin = Some(format!("{src}@{ts}"));
     }
+    // The snapshot is recursive and so is the clone: the ZBE's children (`var`) are cloned
+    // below the new ZBE, parents first, each promoted with it.
+    let below = format!("{src}/");
+    type Child = (String, Vec<(String, String)>, Option<super::super::world::Image>);
+    let mut children: Vec<Child> = world
+        .datasets
+        .iter()
+        .filter(|d| d.name.starts_with(&below))
+        .map(|d| (d.name.clone(), d.props.clone().into_iter().collect(), d.image.clone()))
+        .collect();
+    children.sort_by_key(|c| c.0.matches('/').count());
+    let mut clones = vec![dst.clone()];
+    for (child, props, image) in children {
+        let seq = world.next_seq();
+        if let Some(d) = world.dataset_mut(&child) {
+            d.snapshots.push(Snapshot {
+                name: ts.clone(),
+                props: Default::default(),
+                image: image.clone(),
+                seq,
+            });
+        }
+        let copy = format!("{dst}{}", &child[src.len()..]);
+        let props: Vec<(&str, &str)> =
+            props.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        world.add_dataset(&copy, &props, image);
+        if let Some(d) = world.dataset_mut(&copy) {
+            d.origin = Some(format!("{child}@{ts}"));
+        }
+        clones.push(copy);
+    }
     if !crate::sim::faults::take_kind(world, "zbe-promote-fails", Some(zone)) {
-        let _ = zfs::promote(world, std::slice::from_ref(&dst));
+        for c in clones {
+            let _ = zfs::promote(world, std::slice::from_ref(&c));
+        }
     }
     dst
 }
@@ -248,6 +281,10 @@ fn finish_log(world: &mut World, t: &mut Transcript, zone: &str, name: &str) {
     t.vlog(world, &format!("==== Completed: {name}  ===="));
     let Some(z) = world.zone(zone).cloned() else { return };
     let copy = std::path::PathBuf::from(world.zoneroot(&z)).join("var/log/zones").join(name);
+    // Part of the ZBE, as every file under the zone root (see `files::absorb_all`).
+    if let Some(img) = world.zone_image_mut(zone) {
+        img.files.insert(format!("var/log/zones/{name}"), t.log.clone());
+    }
     if !world.pure {
         if let Some(parent) = copy.parent() {
             let _ = std::fs::create_dir_all(parent);

@@ -17,6 +17,7 @@ use super::world::World;
 pub const COMMANDS: [&str; 7] = ["zoneadm", "zonecfg", "pkg", "zfs", "beadm", "mount", "zlogin"];
 
 pub fn run(name: &str, world: &mut World, args: &[String]) -> Output {
+    super::files::absorb_all(world);
     let out = match name {
         "zoneadm" => zoneadm::run(world, args),
         "zonecfg" => zonecfg::run(world, args),

@@ -732,10 +732,24 @@ fn dependents(world: &World, origins: &[String]) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut frontier: Vec<String> = origins.to_vec();
     while let Some(o) = frontier.pop() {
-        for d in &world.datasets {
-            if d.origin.as_deref() == Some(o.as_str()) && !found.contains(&d.name) {
-                found.push(d.name.clone());
-                frontier.extend(d.snapshots.iter().map(|s| format!("{}@{}", d.name, s.name)));
+        let clones: Vec<&str> = world
+            .datasets
+            .iter()
+            .filter(|d| d.origin.as_deref() == Some(o.as_str()))
+            .map(|d| d.name.as_str())
+            .collect();
+        // A clone goes with its descendants, and every clone of their snapshots goes too
+        // (libzfs iterates dependents recursively: `zfs_iter_dependents(…, B_TRUE, …)`).
+        for c in clones {
+            for d in world
+                .datasets
+                .iter()
+                .filter(|d| d.name == c || d.name.starts_with(&format!("{c}/")))
+            {
+                if !found.contains(&d.name) {
+                    found.push(d.name.clone());
+                    frontier.extend(d.snapshots.iter().map(|s| format!("{}@{}", d.name, s.name)));
+                }
             }
         }
     }
