@@ -187,8 +187,8 @@ fn prune_without_a_terminal_needs_yes() {
 }
 
 /// `status` of a journal whose run is over never calls a step "in progress": a finished run's
-/// step without an end is "not finished", a run marked running whose pid is gone was killed
-/// (and `resume` continues it). The zone's state now is shown too.
+/// step without an end is "not finished", a run marked running that holds no lock on the zone
+/// was killed (and `resume` continues it). The zone's state now is shown too.
 #[test]
 fn status_tells_a_finished_or_killed_run_from_a_running_one() {
     let sim = dotted_world();
@@ -219,11 +219,29 @@ fn status_tells_a_finished_or_killed_run_from_a_running_one() {
     j["status"] = "running".into();
     j["pid"] = gone.id().into();
     let text = status(&j);
-    assert!(text.contains(&format!("killed or crashed (pid {} is gone)", gone.id())), "{text}");
+    assert!(text.contains(&format!("killed or crashed (pid {} is gone", gone.id())), "{text}");
     assert!(text.contains("`zonerescue resume web` continues it"), "{text}");
     assert!(!text.contains("in progress"), "{text}");
 
+    // Ops round aa F2b: a live pid that does not hold the zone's lock reused the pid of a
+    // killed run (before: "running now").
     j["pid"] = std::process::id().into();
+    let text = status(&j);
+    assert!(text.contains("killed or crashed"), "{text}");
+    // Holding the zone's lock, as a run does throughout: running now.
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(sim.dir.join("state/web/lock"))
+        .unwrap();
+    // SAFETY: fcntl(F_SETLK) on a descriptor this test owns, with a zeroed flock filled in.
+    let held = unsafe {
+        let mut fl: libc::flock = std::mem::zeroed();
+        fl.l_type = libc::F_WRLCK as libc::c_short;
+        fl.l_whence = libc::SEEK_SET as libc::c_short;
+        libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::F_SETLK, &fl)
+    };
+    assert_eq!(held, 0);
     let text = status(&j);
     assert!(text.contains(&format!("running now (pid {})", std::process::id())), "{text}");
     assert!(text.contains("in progress"), "{text}");

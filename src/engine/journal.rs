@@ -404,7 +404,8 @@ impl Journal {
     }
 
     /// The plain-words account `zonerescue status` prints; `pid_alive`: whether the run's
-    /// process still exists (only asked of a journal marked running); `lock_holder`: the
+    /// process still runs it (see [`Journal::runs_now`]; only asked of a journal marked
+    /// running); `lock_holder`: the
     /// process holding the zone's lock now (a rollback under way holds it).
     pub fn describe(&self, pid_alive: bool, lock_holder: Option<i32>) -> String {
         let mut out = String::new();
@@ -412,7 +413,8 @@ impl Journal {
         let status = match self.status {
             JournalStatus::Running if pid_alive => format!("running now (pid {pid})"),
             JournalStatus::Running => format!(
-                "killed or crashed (pid {pid} is gone): `zonerescue resume {zone}` continues it"
+                "killed or crashed (pid {pid} is gone, or no longer this run): `zonerescue resume \
+                 {zone}` continues it"
             ),
             JournalStatus::Ended(_) if self.rollback_unfinished().is_some() => {
                 let target = self.rollback_unfinished().unwrap_or_default();
@@ -587,7 +589,10 @@ mod tests {
             "{running}"
         );
         let dead = j.describe(false, None);
-        assert!(dead.contains("is gone): `zonerescue resume z1` continues it"), "{dead}");
+        assert!(
+            dead.contains("no longer this run): `zonerescue resume z1` continues it"),
+            "{dead}"
+        );
         assert!(dead.contains("not finished (the run was killed or crashed)"), "{dead}");
         j.status = JournalStatus::Ended(RunResult::Interrupted);
         j.updated = 1_321_353_000;

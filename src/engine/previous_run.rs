@@ -306,13 +306,14 @@ mod tests {
         assert!(f.title.contains("r1") && f.title.contains("was killed"), "{}", f.title);
         let undo = "zonerescue rollback web01 --to rpool/zones/web01/ROOT/zbe@zonerescue-r1-pre";
         assert!(f.remediation.as_deref().is_some_and(|r| r.contains(undo)), "{f:?}");
-        // Our own pid: the run is going on, not killed.
-        let keys: Vec<String> = survey(&j, None).into_iter().map(|f| f.key).collect();
+        // Our own pid holding the zone's lock: the run is going on, not killed.
+        let me = Some(i32::try_from(j.pid).unwrap());
+        let keys: Vec<String> = survey(&j, me).into_iter().map(|f| f.key).collect();
         assert_eq!(keys, ["journal.run-in-progress"]);
         // Going on with the GZ publishers simplified for its attach: said as such, not as
         // publishers a run may have left modified (round o minor).
         j.gz_publishers_modified = true;
-        let keys: Vec<String> = survey(&j, None).into_iter().map(|f| f.key).collect();
+        let keys: Vec<String> = survey(&j, me).into_iter().map(|f| f.key).collect();
         assert_eq!(keys, ["gz-publishers.simplified-by-running-run", "journal.run-in-progress"]);
         j.gz_publishers_modified = false;
         j.pid = 1; // never a run of ours: as good as a pid that is gone
