@@ -237,3 +237,38 @@ fn image_create_goes_on_when_the_first_origin_lacks_the_release() {
         .count();
     assert_eq!(creates, 2);
 }
+
+/// Worlds round aa F3: a core package the GZ's release lacks, and a dead enabled GZ add-on
+/// publisher (ha-cluster) preflight finds. Without consent, the way past it the run names is
+/// auto with consent, which applies gz-publishers with image-create (`--strategy
+/// image-create` alone is refused there: its attach would fail on ha-cluster). With consent,
+/// auto takes the publisher out of the way in the same attempt as image-create: before, it
+/// re-created the image first, that attach failed on ha-cluster, and only then gz-publishers.
+#[test]
+fn image_create_comes_with_gz_publishers_when_a_gz_publisher_is_in_the_way() {
+    const WORLD: &str = "s11-dead-gz-addon-and-orphaned-core";
+    let sim = Sim::from_file(&sim_support::world(WORLD));
+    let (events, code) = rescue(&sim, "app1", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(1), "{s}");
+    let said = format!("{}{}", s["message"], s["next_steps"]);
+    assert!(said.contains("zonerescue --allow-destructive app1"), "{s}");
+    assert!(!said.contains("--strategy image-create"), "{s}");
+    let (sim, events) = attached_with_consent(WORLD, "app1");
+    let r = rungs(&events);
+    let created = r.iter().position(|x| x == "image-create").unwrap();
+    assert!(r[..created].iter().any(|x| x == "gz-publishers"), "{r:?}");
+    let s = events.last().unwrap();
+    // One destructive attach: the one that attached.
+    let attaches_after = events
+        .iter()
+        .skip_while(|e| !(e["event"] == "step-start" && e["name"] == "image-create"))
+        .filter(|e| {
+            e["event"] == "command"
+                && e["command"].as_str().is_some_and(|c| c.contains("attach -u"))
+        })
+        .count();
+    assert_eq!(attaches_after, 1, "{s}");
+    let tsv = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    assert!(tsv.contains("ha-cluster"), "the GZ's publishers are restored: {tsv}");
+}

@@ -994,14 +994,8 @@ impl Run {
         if self.choice != StrategyChoice::Only(StrategyName::ImageCreate) {
             return None;
         }
-        let d = prediction::predict(&self.facts, &self.playbook)?;
-        if !d.remedies.contains(&StrategyName::GzPublishers) {
-            return None;
-        }
+        let gz = self.gz_publishers_in_the_way()?;
         let zone = &self.facts.zone;
-        // (Each reason ends with its key; the zone's own causes a new image does away with.)
-        let gz: Vec<&str> =
-            d.reasons.iter().filter(|r| r.contains("(gz.publisher-")).map(String::as_str).collect();
         Some(format!(
             "image-create would re-create the zone's package image and its attach would still \
              fail: {}. A new image is refreshed from the global zone's publishers too; nothing \
@@ -1010,6 +1004,28 @@ impl Run {
              image only if that is still needed)",
             gz.join("; ")
         ))
+    }
+
+    /// What preflight predicts of the global zone's publishers that fails any attach (a new
+    /// image is refreshed from them too): the reasons, each ending with its key; None when
+    /// nothing does.
+    fn gz_publishers_in_the_way(&self) -> Option<Vec<String>> {
+        let d = prediction::predict(&self.facts, &self.playbook)?;
+        if !d.remedies.contains(&StrategyName::GzPublishers) {
+            return None;
+        }
+        Some(d.reasons.into_iter().filter(|r| r.contains("(gz.publisher-")).collect())
+    }
+
+    /// The command that runs image-create with consent: on its own, unless the global zone's
+    /// publishers are in the way, where image-create alone is refused and auto applies
+    /// gz-publishers with it.
+    fn image_create_command(&self) -> String {
+        let zone = &self.facts.zone;
+        match self.gz_publishers_in_the_way() {
+            Some(_) => format!("zonerescue --allow-destructive {zone}"),
+            None => format!("zonerescue --strategy image-create --allow-destructive {zone}"),
+        }
     }
 
     /// auto's first attempt: the administrator's fresh failed attach, else what preflight
@@ -1399,6 +1415,20 @@ impl Run {
                 }
                 // The publisher rungs before the uninstall (stable: the first stays first).
                 batch.sort_by_key(|s| s.harm());
+            }
+            // auto's image-create: a new image is refreshed from the global zone's publishers
+            // too, so one preflight finds in the way is taken out of it in the same attempt
+            // (else the destructive attach fails on it first). Stuck packages, which keep
+            // gentle rungs out otherwise (`worth`), are what image-create is for.
+            let gz = StrategyName::GzPublishers;
+            if self.choice == StrategyChoice::Auto
+                && s == StrategyName::ImageCreate
+                && !self.tried.contains(&gz)
+                && !self.skipped.contains(&gz)
+                && self.gz_publishers_in_the_way().is_some()
+                && strategies::make(gz).worth_trying(&self.input()).is_ok()
+            {
+                batch.insert(0, gz);
             }
             let mut steps = Vec::new();
             // The blind ladder attaches after every rung it ran, as the field notes do; only
@@ -2986,11 +3016,10 @@ impl Run {
             .iter()
             .any(|st| st.name == StrategyName::ImageCreate.as_str() && ran_to_its_end(st));
         if !created && let Some(stuck) = self.stuck_note() {
-            m.push_str(&format!(
-                "; {stuck}: only image-create gets past (zonerescue --strategy image-create \
-                 --allow-destructive {})",
-                self.facts.zone
-            ));
+            // With the global zone's publishers in the way, image-create alone is refused:
+            // auto applies gz-publishers with it.
+            let how = self.image_create_command();
+            m.push_str(&format!("; {stuck}: only image-create gets past ({how})"));
         }
         m
     }
@@ -3035,10 +3064,13 @@ impl Run {
                 }
             }
             for s in withheld {
-                next_steps.push(format!(
-                    "with consent to {s} (it re-creates the package image): zonerescue \
-                     --strategy {s} --allow-destructive {zone}"
-                ));
+                let how = if s == StrategyName::ImageCreate.as_str() {
+                    self.image_create_command()
+                } else {
+                    format!("zonerescue --strategy {s} --allow-destructive {zone}")
+                };
+                next_steps
+                    .push(format!("with consent to {s} (it re-creates the package image): {how}"));
             }
         }
         match result {
