@@ -1389,3 +1389,19 @@ fn a_failed_download_names_the_error_and_the_repository() {
     assert!(r.finding("repository-transfer-failed").is_none());
     assert_eq!(r.recommended, None);
 }
+
+/// Regression round bb F3: the `tail -f` stopped with Ctrl-C pressed twice (two `^C` lines) is
+/// still no interrupted attach; a `zoneadm attach` typed after it and interrupted is.
+#[test]
+fn a_tail_f_stopped_twice_is_no_interrupted_attach() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/logs/openindiana-tail-f-of-attach-log-ctrl-c.txt");
+    let text = fs::read_to_string(path).unwrap();
+    let twice = text.replacen("^C\n", "^C\n^C\n", 1);
+    assert_ne!(twice, text);
+    let r = analyze_reader(&RULES, AnalysisContext::default(), twice.as_bytes()).unwrap();
+    assert!(r.finding("interrupted").is_none(), "{:?}", r.findings);
+    let typed = format!("{twice}root@oi:~# zoneadm -z db attach -u\n^C\n");
+    let r = analyze_reader(&RULES, AnalysisContext::default(), typed.as_bytes()).unwrap();
+    assert!(r.finding("interrupted").is_some(), "{:?}", r.findings);
+}

@@ -272,3 +272,20 @@ fn image_create_comes_with_gz_publishers_when_a_gz_publisher_is_in_the_way() {
     let tsv = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
     assert!(tsv.contains("ha-cluster"), "the GZ's publishers are restored: {tsv}");
 }
+
+/// Regression round bb F1: the same world with the zone newer than the GZ (entire 200 under
+/// 190), where preflight predicts the zone's release only: image-create still comes with
+/// gz-publishers in one attempt (before: image-create alone, its attach failing on ha-cluster).
+#[test]
+fn a_zone_newer_than_the_gz_gets_gz_publishers_with_image_create() {
+    let text = sim_support::world_text("s11-dead-gz-addon-and-orphaned-core")
+        .replacen("entire = 200", "entire = 190", 1)
+        .replace("builds = [175, 190, 200]", "builds = [175, 190]")
+        .replace("entire = 175\n", "entire = 200\n");
+    let sim = Sim::from_text(&text);
+    let (events, code) = rescue(&sim, "app1", &["--allow-destructive"]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(rungs(&events), ["gz-publishers", "image-create"], "{s}");
+    assert_eq!(s["attempts"], 1, "{s}");
+}

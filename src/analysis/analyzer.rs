@@ -600,8 +600,8 @@ impl<'r> Analyzer<'r> {
             return;
         }
         if self.following && norm.starts_with(b"^C") && rule.key == keys::INTERRUPTED {
-            // The operator's Ctrl-C ended the `tail -f`: the attach may well go on.
-            self.following = false;
+            // The operator's Ctrl-C ended the `tail -f` (pressed twice, too): the attach may
+            // well go on. Only a command typed next ends the following.
             return;
         }
         let reject = self.last_reject.clone().filter(|_| is_reason);

@@ -28,6 +28,13 @@ pub fn predict(facts: &Facts, playbook: &Playbook) -> Option<Diagnosis> {
             ..Default::default()
         });
     }
+    beside_the_release(facts, playbook)
+}
+
+/// What preflight predicts besides the zone's release: publishers the attach refreshes that do
+/// not answer, packages the GZ's catalogs call obsolete. (A zone newer than the global zone
+/// fails before these; image-create, its only way, meets the global zone's publishers still.)
+pub fn beside_the_release(facts: &Facts, playbook: &Playbook) -> Option<Diagnosis> {
     let first = facts.gz_primary_publisher().map(|(p, _)| p.name.clone());
     let gz = facts.gz_unreachable.clone().unwrap_or_default();
     let zone = facts.zone_unreachable.clone().unwrap_or_default();

@@ -1010,7 +1010,7 @@ impl Run {
     /// image is refreshed from them too): the reasons, each ending with its key; None when
     /// nothing does.
     fn gz_publishers_in_the_way(&self) -> Option<Vec<String>> {
-        let d = prediction::predict(&self.facts, &self.playbook)?;
+        let d = prediction::beside_the_release(&self.facts, &self.playbook)?;
         if !d.remedies.contains(&StrategyName::GzPublishers) {
             return None;
         }
