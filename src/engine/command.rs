@@ -49,13 +49,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
 pub fn json_error(cli: &Cli, message: &str) -> Option<String> {
     let (event, zone) = match &cli.command {
         None if cli.recover.all => {
-            let v = serde_json::json!({
-                "schema_version": super::fleet::FLEET_SCHEMA_VERSION,
-                "kind": "all",
-                "exit_status": crate::exit::USAGE,
-                "error": message,
-            });
-            return Some(v.to_string());
+            return Some(super::fleet::error_object(crate::exit::USAGE, message).to_string());
         }
         None => ("summary", cli.recover.zone.as_deref()),
         Some(Command::Resume(a)) => ("summary", Some(a.zone.as_str())),

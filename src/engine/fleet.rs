@@ -33,6 +33,17 @@ use super::recover::{analysis_context, runner_from, state_base};
 /// Version of the JSON shape of [`FleetReport`]; fields are only added within a version.
 pub const FLEET_SCHEMA_VERSION: u32 = 1;
 
+/// The one object `--all --json` prints when it stops on an error: still parseable by a fleet
+/// tool collecting reports.
+pub fn error_object(exit_status: u8, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "schema_version": FLEET_SCHEMA_VERSION,
+        "kind": "all",
+        "exit_status": exit_status,
+        "error": message,
+    })
+}
+
 /// The aggregate `--all --json` report.
 #[derive(Debug, Serialize)]
 pub struct FleetReport {
@@ -194,13 +205,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             let message = format!("cannot list the zones: {e}");
             if cli.global.json {
                 // Still one JSON object, so a fleet tool collecting reports can parse it.
-                let v = serde_json::json!({
-                    "schema_version": FLEET_SCHEMA_VERSION,
-                    "kind": "all",
-                    "exit_status": exit::REFUSED,
-                    "error": message,
-                });
-                crate::outln!("{v}")?;
+                crate::outln!("{}", error_object(exit::REFUSED, &message))?;
             }
             eprintln!("zonerescue: refused: {message}");
             return Ok(exit::REFUSED);

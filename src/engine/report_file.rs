@@ -108,8 +108,9 @@ const ATTACH_LOG: &str = "is named as a zone's attach log (ZONE.attach_log.*, zo
 /// A file named as the brands name their attach logs (`/var/tmp/ZONE.attach_log.XXXXXX`,
 /// `/var/log/zones/zoneadm.STAMP.ZONE.attach`): what preflight reads and support asks for.
 fn is_attach_log(path: &Path) -> bool {
+    use super::attempt::{ipkg_log_zone, solaris_log_zone};
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
-    name.contains(".attach_log.") || (name.starts_with("zoneadm.") && name.ends_with(".attach"))
+    ipkg_log_zone(name).is_some() || solaris_log_zone(name).is_some()
 }
 
 const SYMLINK: &str = "is a symbolic link (a report is never written through one)";
