@@ -189,7 +189,8 @@ pub struct RollbackArgs {
     /// The zone to roll back.
     #[arg(value_name = "ZONE")]
     pub zone: String,
-    /// Snapshot to return to (default: the pre-rescue snapshot of the last run).
+    /// Snapshot to return to (default: the pre-rescue snapshot of the last run); works also
+    /// when the zone's journal cannot be read.
     #[arg(long, value_name = "SNAPSHOT")]
     pub to: Option<String>,
     /// Roll back without asking (without a terminal, rollback needs it).

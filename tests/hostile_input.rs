@@ -106,6 +106,48 @@ fn corrupt_journal_gives_a_clear_error() {
     }
 }
 
+/// Ops round aa F6: a journal that cannot be parsed blocked every way back. `rollback --to`
+/// names its snapshot, so it rolls back without it (the journal left as it is, for the GZ
+/// publishers it may record); the listing works from the system; a plain rollback and pruning,
+/// which need it, refuse with no command run and say what does without it.
+#[test]
+fn corrupt_journal_leaves_rollback_to_and_the_listing_working() {
+    let d = host();
+    let pkgs = |d: &Sim| d.run("pkg", &["-R", &d.root(ZONE), "list", "-H"]).stdout;
+    let before = pkgs(&d);
+    let (out, text) = run(&d.dir, ["--yes", ZONE]);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_ne!(pkgs(&d), before, "the rescue changed nothing to roll back");
+    let path = d.dir.join("state").join(ZONE).join("journal.json");
+    let journal: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let pre = journal["pre_snapshot"].as_str().unwrap().to_string();
+    let bytes = std::fs::read(&path).unwrap();
+    let truncated = &bytes[..bytes.len() / 2];
+    std::fs::write(&path, truncated).unwrap();
+    let world = |d: &Sim| {
+        let snaps = d.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+        (snaps, d.state(ZONE), pkgs(d))
+    };
+    for cmd in [&["rollback", ZONE, "--yes"][..], &["snapshots", ZONE, "--prune", "--yes"]] {
+        let was = world(&d);
+        let (out, text) = run(&d.dir, cmd);
+        assert_eq!(out.status.code(), Some(3), "{cmd:?}:\n{text}");
+        assert!(text.contains("--to SNAPSHOT"), "{cmd:?}: no way on:\n{text}");
+        assert_eq!(world(&d), was, "{cmd:?} changed the host");
+    }
+    let (out, text) = run(&d.dir, ["snapshots", ZONE]);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(&pre) && text.contains("is corrupt"), "{text}");
+    let short = pre.split_once('@').unwrap().1;
+    let (out, text) = run(&d.dir, ["rollback", ZONE, "--yes", "--to", short]);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("pkg publisher -H -F tsv"), "GZ publishers unchecked unsaid:\n{text}");
+    assert_eq!(d.state(ZONE), "configured");
+    assert_eq!(pkgs(&d), before, "the image is not as before the rescue");
+    assert_eq!(std::fs::read(&path).unwrap(), truncated, "the unreadable journal was replaced");
+}
+
 /// `--yes --playbook NAME ZONE` with `content` in NAME: a usage error (exit 2) before any
 /// command ran; its output.
 fn refused_playbook(d: &Sim, name: &str, content: &[u8]) -> String {

@@ -90,7 +90,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -s y -l ye
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l allow-destructive -d 'Allow image-create (re-creating the zone\'s package image) without a prompt'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -s h -l help -d 'Print help'
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l to -d 'Snapshot to return to (default: the pre-rescue snapshot of the last run)' -r
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l to -d 'Snapshot to return to (default: the pre-rescue snapshot of the last run); works also when the zone\'s journal cannot be read' -r
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand rollback" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -155,8 +155,15 @@ pub enum JournalError {
     Write { path: String, cause: std::io::Error },
     #[error("reading journal {path}: {cause}")]
     Read { path: String, cause: std::io::Error },
-    #[error("journal {path} is corrupt: {message}")]
+    /// Not parsed (truncated, edited, a format this version does not know).
+    #[error(
+        "journal {path} is corrupt: {message} (`rollback ZONE --to SNAPSHOT` and `snapshots ZONE` \
+         do without it; a new rescue keeps it aside)"
+    )]
     Corrupt { path: String, message: String },
+    /// Read, or readable, but not to be acted on (another owner, a symlink, another zone's).
+    #[error("journal {path}: {message}")]
+    Untrusted { path: String, message: String },
 }
 
 fn ended_at(when: u64, result: RunResult) -> String {
@@ -221,7 +228,7 @@ impl Journal {
         };
         // Acted on as root (it may restore GZ publishers): only a journal no one else wrote.
         if !file.metadata().is_ok_and(|m| super::statedir::trusted(&m)) {
-            return Err(JournalError::Corrupt {
+            return Err(JournalError::Untrusted {
                 path: shown,
                 message: "not owned by this user, or writable by others: not trusted".into(),
             });
@@ -240,13 +247,16 @@ impl Journal {
     /// state directory would otherwise roll back, prune or resume another zone's datasets).
     pub fn load_checked(zone_dir: &Path) -> Result<Option<Journal>, JournalError> {
         let shown = Journal::path(zone_dir).display().to_string();
-        let corrupt = |message: String| JournalError::Corrupt { path: shown.clone(), message };
+        let untrusted = |message: String| JournalError::Untrusted { path: shown.clone(), message };
         if std::fs::symlink_metadata(zone_dir).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(corrupt(format!("{} is a symbolic link: not trusted", zone_dir.display())));
+            return Err(untrusted(format!(
+                "{} is a symbolic link: not trusted",
+                zone_dir.display()
+            )));
         }
         let zone = zone_dir.file_name().map(|n| n.to_string_lossy().into_owned());
         match Journal::load(zone_dir)? {
-            Some(j) if Some(&j.zone) != zone.as_ref() => Err(corrupt(format!(
+            Some(j) if Some(&j.zone) != zone.as_ref() => Err(untrusted(format!(
                 "it records zone {}, not {}: not acted on (move it where it belongs, or aside)",
                 j.zone,
                 zone.unwrap_or_default()

@@ -164,11 +164,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             None
         }
     };
-    let zbe_root = if entry.brand == "solaris" {
-        format!("{zpds}/rpool/ROOT")
-    } else {
-        format!("{zpds}/ROOT")
-    };
+    let zbe_root = zbe_root(&entry.brand, &zpds);
     let zbes: Vec<ZbeInfo> = match list_zbes(runner, &zbe_root) {
         Ok(z) => z,
         Err(e) => {
@@ -734,6 +730,12 @@ fn contradicts(p: Platform, brand: &str, gz_tsv: &str) -> bool {
         Platform::S11Express => !s11x,
         Platform::OmniOs | Platform::OpenIndiana => s11 || s11x,
     }
+}
+
+/// Where a zone's boot environments are, below its zonepath dataset `zpds` (reference §2.6,
+/// §2.10: the solaris brand's `rpool/ROOT`, the ipkg-style brands' `ROOT`).
+pub fn zbe_root(brand: &str, zpds: &str) -> String {
+    if brand == "solaris" { format!("{zpds}/rpool/ROOT") } else { format!("{zpds}/ROOT") }
 }
 
 const PARENTBE: &str = "org.opensolaris.libbe:parentbe";

@@ -19,7 +19,7 @@ use super::ending::Ending;
 use super::events::{RunResult, StepOutcome};
 use super::exec::Exec;
 use super::inflight;
-use super::journal::Journal;
+use super::journal::{Journal, JournalError};
 use super::lock::{LockError, ZoneLock};
 use super::preflight;
 use super::previous_run::restore_recorded_gz_publishers;
@@ -195,11 +195,23 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
     };
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone.as_str());
-    let Some(mut journal) = Journal::load_checked(&dir)? else {
-        if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
-            return Ok(s.locked(format!("rollback of zone {zone} refused: {starting}")));
+    // `unreadable`: the zone's journal, when `--to` rolls back without it.
+    let (mut journal, unreadable) = match Journal::load_checked(&dir) {
+        Ok(Some(j)) => (j, None),
+        Ok(None) => {
+            if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
+                return Ok(s.locked(format!("rollback of zone {zone} refused: {starting}")));
+            }
+            return Ok(s.refused(format!("no zonerescue run is recorded in {}", dir.display())));
         }
-        return Ok(s.refused(format!("no zonerescue run is recorded in {}", dir.display())));
+        Err(e @ JournalError::Corrupt { .. }) if args.to.is_some() => {
+            match unrecorded(&runner, &zone, args.to.as_deref().unwrap_or_default())? {
+                Ok(j) => (j, Some(Journal::path(&dir).display().to_string())),
+                Err(why) => return Ok(s.refused(format!("{e}; and {why}"))),
+            }
+        }
+        Err(e @ JournalError::Corrupt { .. }) => return Ok(s.refused(e)),
+        Err(e) => return Err(e.into()),
     };
     let _lock = match ZoneLock::acquire(&dir, zone.as_str()) {
         Ok(l) => l,
@@ -380,7 +392,53 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
     } else {
         format!(" (later snapshots destroyed: {})", s.destroyed.join(", "))
     };
-    Ok(s.rolled_back(format!("{target}{destroyed}"), gz, partway.as_deref()))
+    let ending = s.rolled_back(format!("{target}{destroyed}"), gz, partway.as_deref());
+    Ok(match unreadable {
+        Some(path) => unrecorded_note(ending, &path),
+        None => ending,
+    })
+}
+
+/// A journal never written, for `rollback --to` when the zone's own cannot be read: the zone's
+/// boot environment and root as the system shows them. Its `dry_run` keeps every `save` from
+/// replacing the unreadable file, which may be the only record of the GZ publishers a killed
+/// run left simplified. `Err`: why the snapshot `to` cannot be placed without it.
+fn unrecorded(
+    runner: &Runner,
+    zone: &ZoneName,
+    to: &str,
+) -> anyhow::Result<Result<Journal, String>> {
+    let found = match snapshots::zbes_from_system(runner, zone)? {
+        Ok(found) => found,
+        Err(why) => return Ok(Err(why)),
+    };
+    let zbe = match found.current {
+        Ok(zbe) => Some(zbe),
+        // Named in full, the snapshot is checked to be the zone's by its dataset alone.
+        Err(_) if to.contains('@') => None,
+        Err(why) => {
+            return Ok(Err(format!(
+                "{why}: name the snapshot in full (DATASET@NAME, as `zfs list -t snapshot` shows it)"
+            )));
+        }
+    };
+    let mut j = Journal::new("unrecorded", zone.as_str(), "rollback", true);
+    j.active_zbe = zbe;
+    j.zone_root = Some(found.zone_root.display().to_string());
+    Ok(Ok(j))
+}
+
+/// Says, after a rollback done without the zone's journal (`path`), what it could not check.
+fn unrecorded_note(mut ending: Ending<Summary>, path: &str) -> Ending<Summary> {
+    let compare = "pkg publisher -H -F tsv".to_string();
+    let note = format!(
+        "The zone's journal {path} could not be read, so the global zone's publishers were not \
+         checked: if a killed run left them simplified, compare `{compare}` with the \
+         gz_publishers_tsv that file records"
+    );
+    ending.summary.message.push_str(&format!(" {note}"));
+    ending.summary.next_steps.push(compare);
+    ending.warn(format!("zonerescue: warning: {note}"))
 }
 
 /// Solaris 11, the zone moved to a clone of its ZBE by an attach (see `zbe_clone`): make the

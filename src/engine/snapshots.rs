@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::cli::{Cli, SnapshotsArgs};
-use crate::commands::{RunError, ZoneName, zfs};
+use crate::commands::{RunError, ZoneName, zfs, zoneadm};
 use crate::exit;
 use crate::outln;
 use crate::system::Runner;
@@ -17,12 +17,13 @@ use crate::ui::{self, Palette};
 
 use super::ending::Ending;
 use super::exec::Exec;
-use super::journal::Journal;
+use super::journal::{Journal, JournalError};
 use super::lock::{LockError, ZoneLock};
 use super::recover::{runner_from, state_base};
 use super::reporter::Reporter;
 use super::signals::Interrupt;
 use super::snapshot::{PROP_RUN, PROP_STEP};
+use super::{preflight, zbe_clone};
 
 /// A snapshot of the zone boot environment; `run` and `step` are set on zonerescue's own.
 #[derive(Debug)]
@@ -54,6 +55,36 @@ pub fn of_zbe(runner: &Runner, zbe: &str) -> Result<Vec<ZbeSnapshot>, RunError> 
             })
         })
         .collect())
+}
+
+/// The zone's boot environments as the system shows them, for when its journal cannot be read.
+pub struct SystemZbes {
+    /// Every ZBE under the zonepath dataset.
+    pub all: Vec<String>,
+    /// The one the zone runs from now, by the brand's rule; or why it cannot be told.
+    pub current: Result<String, String>,
+    pub zone_root: PathBuf,
+}
+
+/// [`SystemZbes`] of `zone`, learnt from zoneadm, `mount -p` and `zfs list` alone; `Err`: why
+/// the zone has none to speak of.
+pub fn zbes_from_system(
+    runner: &Runner,
+    zone: &ZoneName,
+) -> anyhow::Result<Result<SystemZbes, String>> {
+    let entry = zoneadm::get(runner, zone)?;
+    let mounts = preflight::mount_table(runner);
+    let Some(zpds) = preflight::dataset_of_zonepath(runner, &mounts, &entry.zonepath) else {
+        return Ok(Err(format!(
+            "no ZFS dataset holds zone {zone}'s zonepath {}",
+            entry.zonepath.display()
+        )));
+    };
+    let root = preflight::zbe_root(&entry.brand, &zpds);
+    let all = preflight::list_zbes(runner, &root)?.into_iter().map(|z| z.dataset).collect();
+    let zone_root = entry.zonepath.join("root");
+    let current = zbe_clone::current_zbe(runner, &root, Some(&zone_root));
+    Ok(Ok(SystemZbes { all, current, zone_root }))
 }
 
 /// The snapshots of `target`'s dataset taken after it, oldest first: what `zfs rollback -r
@@ -141,7 +172,8 @@ struct Found {
     zone: ZoneName,
     dir: PathBuf,
     runner: Runner,
-    journal: Journal,
+    /// `Err`: why it cannot be read (the ZBEs are then the system's, and none is known kept).
+    journal: Result<Journal, JournalError>,
     zbe: String,
     owned: Vec<Owned>,
 }
@@ -160,23 +192,39 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
     };
     let runner = runner_from(cli)?;
     let dir = state_base(cli, &runner).join(zone.as_str());
-    let Some(journal) = Journal::load_checked(&dir)? else {
-        if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
-            return Ok(Err(s.refused(PruneResult::Locked, starting)));
+    let journal = match Journal::load_checked(&dir) {
+        Ok(Some(j)) => Ok(j),
+        Ok(None) => {
+            if let Some(starting) = super::lock::starting_run(&dir, zone.as_str()) {
+                return Ok(Err(s.refused(PruneResult::Locked, starting)));
+            }
+            let m = format!("no zonerescue run is recorded for zone {zone} in {}", dir.display());
+            return Ok(Err(s.refused(PruneResult::Refused, m)));
         }
-        let m = format!("no zonerescue run is recorded for zone {zone} in {}", dir.display());
-        return Ok(Err(s.refused(PruneResult::Refused, m)));
+        // Listed from the system (the operator needs the names for `rollback --to`); pruning
+        // refuses below, not knowing which snapshot must be kept.
+        Err(e @ JournalError::Corrupt { .. }) => Err(e),
+        Err(e) => return Err(e.into()),
     };
-    let Some(zbe) = journal.active_zbe.clone() else {
-        let m = format!("the journal of zone {zone} names no zone boot environment");
-        return Ok(Err(s.refused(PruneResult::Refused, m)));
+    let zbes: Vec<String> = match &journal {
+        Ok(j) => {
+            let Some(zbe) = j.active_zbe.clone() else {
+                let m = format!("the journal of zone {zone} names no zone boot environment");
+                return Ok(Err(s.refused(PruneResult::Refused, m)));
+            };
+            // Solaris 11: an attach that moved the zone to a clone of its ZBE leaves the run's
+            // earlier snapshots (the pre-rescue one first) on the ZBE it started from.
+            let mut zbes: Vec<String> = j.original_zbe.iter().cloned().collect();
+            if !zbes.contains(&zbe) {
+                zbes.push(zbe);
+            }
+            zbes
+        }
+        Err(_) => match zbes_from_system(&runner, &zone)? {
+            Ok(found) => found.all,
+            Err(why) => return Ok(Err(s.refused(PruneResult::Refused, why))),
+        },
     };
-    // Solaris 11: an attach that moved the zone to a clone of its ZBE leaves the run's
-    // earlier snapshots (the pre-rescue one first) on the ZBE it started from.
-    let mut zbes: Vec<String> = journal.original_zbe.iter().cloned().collect();
-    if !zbes.contains(&zbe) {
-        zbes.push(zbe);
-    }
     // Never another zone's snapshots, whatever the journal names (see `rollback`).
     for z in &zbes {
         if let Some(why) = super::rollback::not_this_zones(&runner, &zone, z)? {
@@ -186,9 +234,9 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
     let mut owned: Vec<Owned> = Vec::new();
     for z in &zbes {
         owned.extend(of_zbe(&runner, z)?.into_iter().filter_map(|s| {
-            let keep = [&journal.pre_snapshot, &journal.earlier_pre]
-                .iter()
-                .any(|k| k.as_deref() == Some(s.name.as_str()));
+            let keep = journal.as_ref().is_ok_and(|j| {
+                [&j.pre_snapshot, &j.earlier_pre].iter().any(|k| k.as_deref() == Some(&s.name))
+            });
             Some(Owned { run: s.run?, name: s.name, step: s.step, keep })
         }));
     }
@@ -206,13 +254,20 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         return Ok(prune(cli, args.yes, found)?.print(cli.global.json));
     }
     let Found { zone, journal, zbe, owned, .. } = found;
+    let last_pre = journal.as_ref().ok().and_then(|j| j.pre_snapshot.clone());
+    if let Err(e) = &journal {
+        eprintln!(
+            "zonerescue: warning: {e}\nzonerescue: which of these is the last run's pre-rescue \
+             snapshot is not known; each run's `pre` snapshot holds the zone as that run found it"
+        );
+    }
     if cli.global.json {
         outln!("{}", serde_json::to_string(&owned)?)?;
     } else if owned.is_empty() {
         outln!("zone {zone}: no zonerescue snapshots of {zbe}")?;
     } else {
         for o in &owned {
-            let note = if journal.pre_snapshot.as_deref() == Some(o.name.as_str()) {
+            let note = if last_pre.as_deref() == Some(o.name.as_str()) {
                 "  (pre-rescue snapshot of the last run: kept)"
             } else if o.keep {
                 "  (before any rescue, an earlier run's pre-rescue snapshot: kept)"
@@ -227,8 +282,15 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
 
 /// Destroys the snapshots not kept, to the ending (printed by the caller).
 fn prune(cli: &Cli, yes: bool, found: Found) -> anyhow::Result<Ending<PruneSummary>> {
-    let Found { zone, dir, runner, owned, .. } = found;
+    let Found { zone, dir, runner, owned, journal, .. } = found;
     let mut s = PruneSummary::new(zone.as_str());
+    if let Err(e) = journal {
+        let m = format!(
+            "pruning the snapshots of zone {zone} refused: {e}: without it, which snapshot holds \
+             the zone as before any rescue is not known; nothing was destroyed"
+        );
+        return Ok(s.refused(PruneResult::Refused, m));
+    }
     let (kept, doomed): (Vec<Owned>, Vec<Owned>) = owned.into_iter().partition(|o| o.keep);
     s.kept = kept.into_iter().map(|o| o.name).collect();
     if doomed.is_empty() {
