@@ -1405,3 +1405,38 @@ fn a_tail_f_stopped_twice_is_no_interrupted_attach() {
     let r = analyze_reader(&RULES, AnalysisContext::default(), typed.as_bytes()).unwrap();
     assert!(r.finding("interrupted").is_some(), "{:?}", r.findings);
 }
+
+/// Analyze round cc F2, F3: a log pasted as `grep -n -A8 …`, `cat -n …` or `grep --color=always`
+/// reads like the log itself. Before, the line numbers and the colour escapes hid that the
+/// release's own `entire` requires the package (advised for uninstall), and a coloured
+/// `Attach Succeeded` was not an attach log.
+#[test]
+fn numbered_or_coloured_pastes_read_like_the_log() {
+    let shape = |r: &Report| {
+        let f: Vec<_> =
+            r.findings.iter().map(|f| (f.key.clone(), f.strategy, f.packages.clone())).collect();
+        (r.verdict, r.recommended, f)
+    };
+    let plain = analyze("openindiana-entire-requires-obsolete-python.log");
+    assert_eq!(plain.recommended, None);
+    for paste in ["grep-n", "cat-n", "grep-color"] {
+        let r = analyze(&format!("openindiana-entire-requires-obsolete-python-{paste}.txt"));
+        assert_eq!(shape(&r), shape(&plain), "{paste}");
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(!text.contains("[01;31m") && !text.contains("[K"), "{paste}: {text}");
+    }
+    let r = analyze("openindiana-attach-success-grep-color.txt");
+    assert_eq!((r.verdict, r.exit_code()), (Verdict::Attached, 0));
+}
+
+/// Analyze round cc F8: `pkg -R ROOT uninstall -nv …` and `pkg install --dry-run …` typed after
+/// a failed attach only preview: neither is an attempt (before: the last attempt, "log
+/// truncated, the attach may still be running", a plain attach advised) nor evidence.
+#[test]
+fn pkg_previews_after_a_failed_attach_are_no_attempts() {
+    let r = analyze("openindiana-attach-then-pkg-previews.txt");
+    assert_eq!((r.verdict, r.attempts), (Verdict::Failed, 1));
+    assert_eq!(r.recommended, Some(S::Uninstall));
+    assert!(r.finding("log-truncated").is_none(), "{:?}", r.findings);
+    assert_eq!(r.finding("dependency-unavailable").unwrap().packages, ["web/php-56"]);
+}

@@ -226,6 +226,10 @@ pub struct Analyzer<'r> {
     zone_session: bool,
     /// A log is being followed at the prompt (see [`Marker::Follower`]).
     following: bool,
+    /// The output of a pkg command typed with `-n` / `--dry-run` after an attempt is being
+    /// read: a preview, which changed nothing, so neither an attempt nor evidence about the
+    /// last one, up to the next command typed (or a log's start).
+    previewing: bool,
     /// Another zoneadm subcommand typed (see [`Marker::ZoneadmCommand`]), its line and the
     /// operation it is: it starts an attempt of its own only when a line of its output says
     /// something (a bare `zoneadm boot` after an attach that succeeded changes nothing).
@@ -271,6 +275,7 @@ impl<'r> Analyzer<'r> {
             publisher_table: None,
             zone_session: false,
             following: false,
+            previewing: false,
             pending_verb: None,
             files: Vec::new(),
             text_bytes: 0,
@@ -566,6 +571,25 @@ impl<'r> Analyzer<'r> {
         if dated && !matched.is_empty() {
             self.attempt.dated_lines = true;
         }
+        if self.previewing && !matched.is_empty() {
+            let boundary = matched.iter().any(|&i| {
+                matches!(
+                    self.rules.owner(i),
+                    Some(PatternOwner::Marker(
+                        Marker::Command(_)
+                            | Marker::ZoneadmCommand
+                            | Marker::AttemptStart
+                            | Marker::PublisherTable { .. }
+                            | Marker::Follower,
+                        _
+                    ))
+                )
+            });
+            if !boundary {
+                return;
+            }
+            self.previewing = false;
+        }
         if self.pending_verb.is_some() && !matched.is_empty() {
             self.settle_pending_verb(&matched);
         }
@@ -769,6 +793,12 @@ impl<'r> Analyzer<'r> {
             }
             Marker::Command(kind) => {
                 self.following = false;
+                // A preview alone is the input's subject (`pkg update -nv` showing why the
+                // global zone's update has no solution); after an attempt it only looks ahead.
+                if kind == LogKind::Pkg && self.attempts > 0 && is_dry_run(norm) {
+                    self.previewing = true;
+                    return;
+                }
                 self.attempt_start(n, None);
                 self.attempt.kind = kind;
                 self.attempt.zoneadm_verb = None;
@@ -1201,6 +1231,30 @@ pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> i
 
 /// The packages a typed `pkg [-R ROOT] install [options] PKG…` names (stems): what it asked
 /// to install. Any other pkg command names none.
+/// Whether a typed pkg command only previews (`-n`, `-nv`, `--dry-run`): options that hold
+/// an `n` after the subcommand (pkg's image-changing subcommands all take `-n` as it).
+fn is_dry_run(norm: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(norm);
+    let mut words = text.split_whitespace().skip_while(|w| *w != "pkg" && !w.ends_with("/pkg"));
+    words.next();
+    // The subcommand: the first word that is neither an option nor -R's root.
+    let mut root = false;
+    let mut after = words.skip_while(|w| {
+        let skip = root || w.starts_with('-');
+        root = *w == "-R";
+        skip
+    });
+    after.next();
+    after.any(|w| {
+        w == "--dry-run"
+            || (w.len() > 1
+                && w.starts_with('-')
+                && !w.starts_with("--")
+                && w[1..].bytes().all(|b| b.is_ascii_alphabetic())
+                && w.contains('n'))
+    })
+}
+
 fn installed_by_command(norm: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(norm);
     let mut words = text.split_whitespace().skip_while(|w| *w != "pkg" && !w.ends_with("/pkg"));
@@ -1427,6 +1481,26 @@ mod tests {
         }
         for o in ["brand/pkgsrc", "50% done", "usr/bin/x#", "pkg://omnios/a@1", ""] {
             assert!(!is_prompt(o.as_bytes()), "{o}");
+        }
+    }
+
+    #[test]
+    fn previews_are_told_from_changes() {
+        for p in [
+            "# pkg -R /zones/w/root uninstall -nv web/php-56",
+            "# pkg install --dry-run entire@11-2020",
+            "# /usr/bin/pkg -R /z/root update -vn",
+            "$ pfexec pkg install -g /tmp/repo -n entire",
+        ] {
+            assert!(is_dry_run(p.as_bytes()), "{p}");
+        }
+        for c in [
+            "# pkg -R /zones/n/root uninstall web/php-56",
+            "# pkg install --accept entire@11-2020 network/netcat",
+            "# pkg set-publisher --no-refresh -g http://x/ omnios",
+            "# pkg -R /zones/w/root update -v",
+        ] {
+            assert!(!is_dry_run(c.as_bytes()), "{c}");
         }
     }
 

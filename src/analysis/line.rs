@@ -43,12 +43,13 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
     if !needs_depaste(text) {
         return Cow::Borrowed(text);
     }
-    let mut out = Vec::with_capacity(text.len());
-    for (k, line) in text.split(|&b| b == b'\n').enumerate() {
-        if k > 0 {
-            out.push(b'\n');
-        }
+    let mut lines: Vec<Cow<'_, [u8]>> = Vec::new();
+    for line in text.split(|&b| b == b'\n') {
         let mut l = Cow::Borrowed(line);
+        // Colour first: `grep --color` puts it inside the words rules match.
+        if l.contains(&0x1b) {
+            l = Cow::Owned(strip_ansi(&l));
+        }
         // Entities first: a web archive shows a mail's quoting as `&gt; `.
         if l.contains(&b'&') {
             l = Cow::Owned(replace_all(&l, ENTITIES));
@@ -56,12 +57,84 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
         if l.iter().any(|&b| b == 0xc2 || b == 0xe2) {
             l = Cow::Owned(replace_all(&l, TYPOGRAPHY));
         }
-        let l = strip_syslog(strip_quoting(strip_html_tags(&l)));
+        let kept = strip_syslog(strip_quoting(strip_html_tags(&l)));
+        lines.push(if kept.len() == l.len() { l } else { Cow::Owned(kept.to_vec()) });
+    }
+    // Line numbers last: a mail quotes, a web page escapes, the numbered lines.
+    let mut out = Vec::with_capacity(text.len());
+    for (k, (l, raw)) in lines.iter().zip(text.split(|&b| b == b'\n')).enumerate() {
+        if k > 0 {
+            out.push(b'\n');
+        }
+        let l = &l[line_number_len(l)..];
         // A line left empty stays a (blank) line: an input that ends without a newline still
         // ends in a line.
-        out.extend_from_slice(if l.is_empty() && !line.is_empty() { b" " } else { l });
+        out.extend_from_slice(if l.is_empty() && !raw.is_empty() { b" " } else { l });
     }
     Cow::Owned(out)
+}
+
+/// Terminal escape sequences a coloured paste keeps (`grep --color`, a colourising pager):
+/// CSI (`ESC [ … m`, `ESC [ K`) and the two-byte ones (`ESC ( B`).
+fn strip_ansi(line: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        if line[i] != 0x1b {
+            out.push(line[i]);
+            i += 1;
+            continue;
+        }
+        match line.get(i + 1) {
+            Some(b'[') => {
+                // Parameter and intermediate bytes, then one final byte.
+                let mut j = i + 2;
+                while line.get(j).is_some_and(|b| (0x20..=0x3f).contains(b)) {
+                    j += 1;
+                }
+                i = if line.get(j).is_some_and(|b| (0x40..=0x7e).contains(b)) { j + 1 } else { j };
+            }
+            Some(b'(' | b')') => i = (i + 3).min(line.len()),
+            Some(_) => i += 2,
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// How many bytes of `line` are a line number a paste put before it: `cat -n`'s (`%6d` and a
+/// tab), or `grep -n`'s (`12:` on a match, `12-` on context) before a character that is no
+/// digit, so a log line that starts with a date (`2018-01-18 …`) or a time (`10:14:09 …`) is
+/// left alone. One line at a time, so a log fed line by line reads as one read whole.
+fn line_number_len(line: &[u8]) -> usize {
+    cat_n_prefix(line).or_else(|| grep_n_prefix(line)).unwrap_or(0)
+}
+
+/// `cat -n`: the number right-aligned in six columns (wider past 999999), then a tab; a
+/// forum's code block may indent it further. The blanks before it stay.
+fn cat_n_prefix(line: &[u8]) -> Option<usize> {
+    let tab = line.iter().take(24).position(|&b| b == b'\t')?;
+    let head = &line[..tab];
+    let digits = head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let lead = tab - digits;
+    let ok = digits > 0 && tab >= 6 && head[..lead].iter().all(|&b| b == b' ');
+    ok.then_some(tab + 1)
+}
+
+/// `grep -n`: digits, then `:` or `-` (after a code block's indentation), then the line as it
+/// was: text at once (`11:pkg install: …`), or its own indentation (`12-  Reject: …`). Not a
+/// digit (a date or a time), nor one blank and a word (`119254: version mismatch`, a
+/// Solaris 10 patch, `404: Not Found`).
+fn grep_n_prefix(line: &[u8]) -> Option<usize> {
+    let lead = line.iter().take(8).take_while(|&&b| b == b' ').count();
+    let digits = line[lead..].iter().take(8).take_while(|b| b.is_ascii_digit()).count();
+    let sep = lead + digits;
+    let rest = line.get(sep + 1..).unwrap_or_default();
+    let ok = digits > 0
+        && matches!(line.get(sep), Some(b':' | b'-'))
+        && !rest.first().is_some_and(u8::is_ascii_digit)
+        && !(rest.first() == Some(&b' ') && rest.get(1).is_some_and(|b| !b.is_ascii_whitespace()));
+    ok.then_some(sep + 1)
 }
 
 /// A line saved from a web page without its tags taken off: the `<br>` that ends it, and
@@ -94,8 +167,10 @@ fn needs_depaste(text: &[u8]) -> bool {
     let mut line_start = true;
     for (i, &b) in text.iter().enumerate() {
         match b {
-            b'&' | b'<' | 0xc2 | 0xe2 => return true,
+            b'&' | b'<' | 0xc2 | 0xe2 | 0x1b => return true,
             b'>' if line_start => return true,
+            // A line number a paste put before the line (see `line_number_len`).
+            b'0'..=b'9' if line_start => return true,
             b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D'
                 if line_start && syslog_header_len(&text[i..]).is_some() =>
             {
@@ -676,6 +751,27 @@ mod tests {
         // A line emptied stays a line (an input ending in `>` still ends in a line).
         assert_eq!(d(">"), " ");
         assert_eq!(d("a\n>"), "a\n ");
+        // grep --color's escapes inside words; grep -n and cat -n numbers before lines.
+        for (pasted, log) in [
+            ("  \x1b[01;31m\x1b[KReject\x1b[m\x1b[K:  pkg://a/b@1\x1b(B", "  Reject:  pkg://a/b@1"),
+            (
+                "11:pkg install: x\n12-  Reject: y\n13-  Reason: z",
+                "pkg install: x\n  Reject: y\n  Reason: z",
+            ),
+            ("4:a\n5-b\n--\n9:c\n10-d", "a\nb\n--\nc\nd"),
+            ("     1\t[Thu Jan 18] x\n     2\t  Reject: y", "[Thu Jan 18] x\n  Reject: y"),
+        ] {
+            assert_eq!(d(pasted), log);
+        }
+        // A year or a time that starts log lines is no line number.
+        for kept in [
+            "2018-01-18 10:00:01 a\n2018-01-18 10:00:02 b\n2018-01-18 10:00:03 c",
+            "10:14:09 a\n10:14:10 b\n10:14:11 c",
+            "404: Not Found",
+            "        119254: version mismatch",
+        ] {
+            assert_eq!(d(kept), kept);
+        }
         // Newlines are kept: line numbers do not move.
         assert_eq!(d("> a\n> b\n").matches('\n').count(), 2);
     }
