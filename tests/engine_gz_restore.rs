@@ -592,3 +592,31 @@ fn a_new_run_that_only_restores_what_a_killed_run_left_says_so() {
     let m = s["message"].as_str().unwrap();
     assert!(m.contains("were restored") && !m.contains("nothing was changed"), "{s}");
 }
+
+/// Worlds round cc F3: a run stopped after its gz-publishers attach had copied the GZ's
+/// publishers into the zone disabled (here its uninstall crashed): `resume` enables again the
+/// one the zone had enabled when the run began, as the run itself would have (before: it took
+/// the zone's publishers as it found them, said the zone "did not have it enabled before" and
+/// left it disabled).
+#[test]
+fn resume_enables_again_what_the_zone_had_enabled_when_the_run_began() {
+    let sim = Sim::from_file(&sim_support::world("openindiana-zone-publisher-resume-after-crash"));
+    let zone_pubs = |sim: &Sim| sim.run("pkg", &["-R", &sim.root("oiz"), "publisher"]).stdout;
+    let encumbered = |sim: &Sim| {
+        let all = zone_pubs(sim);
+        all.lines().find(|l| l.starts_with("hipster-encumbered")).unwrap_or_default().to_string()
+    };
+    assert!(!encumbered(&sim).is_empty() && !encumbered(&sim).contains("disabled"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "oiz", &[]);
+    assert_eq!(code, Some(1), "{}", events.last().unwrap());
+    assert!(encumbered(&sim).contains("disabled"), "{}", zone_pubs(&sim));
+    let path = sim.dir.join("world.json");
+    let mut world: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    world["faults"] = serde_json::json!([]);
+    std::fs::write(&path, serde_json::to_vec_pretty(&world).unwrap()).unwrap();
+    let (events, code) = sim_support::rescue_json(&sim.dir, "oiz", &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(!encumbered(&sim).contains("disabled"), "{}", zone_pubs(&sim));
+}

@@ -90,6 +90,11 @@ pub struct Journal {
     /// reports what the whole rescue removed, not only its own second half.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zone_packages_at_start: Vec<String>,
+    /// The zone's publishers that were enabled when the run began: an attach that failed
+    /// may have copied the global zone's in disabled, and a resumed run must not take that
+    /// for what the zone had.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zone_publishers_enabled_at_start: Vec<String>,
     /// Zone publishers the attach under way copies in disabled that the zone had enabled:
     /// enabled again once it attached, by `resume` when this run was killed inside it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -207,6 +212,7 @@ impl Journal {
             skipped_by_operator: Vec::new(),
             stopped_outside: None,
             zone_packages_at_start: Vec::new(),
+            zone_publishers_enabled_at_start: Vec::new(),
             renamed: Vec::new(),
             withdrawn: Vec::new(),
             reenable_in_zone: Vec::new(),

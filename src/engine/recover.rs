@@ -431,6 +431,12 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
         journal.gz_publishers_table = Some(facts.gz_publishers_table.clone());
         journal.zone_packages_at_start = facts.zone_packages.clone();
+        journal.zone_publishers_enabled_at_start = facts
+            .zone_publishers_at_start
+            .iter()
+            .filter(|p| p.enabled)
+            .map(|p| p.name.clone())
+            .collect();
         if let Err(e) = journal.save(&zone_dir) {
             // Before anything changed: the run stops, its summary still the last line.
             let why = format!("stopped by an error before anything was changed: {e}");
@@ -450,6 +456,11 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     } else {
         journal.zone_packages_at_start.clone()
     };
+    // ... and so did the zone's publishers (those the run's attaches may have disabled).
+    let mut facts = facts;
+    for p in facts.zone_publishers_at_start.iter_mut() {
+        p.enabled |= journal.zone_publishers_enabled_at_start.contains(&p.name);
+    }
     let facts_installed = facts.state == ZoneState::Installed;
     let mut run = Run {
         exec,
