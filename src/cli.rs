@@ -88,8 +88,9 @@ pub struct RecoverArgs {
 
     /// How to choose remedies: auto (from the diagnosis of each failure), ladder (fixed order),
     /// or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental,
-    /// image-update, image-create. Default: auto (but without a terminal an explicit
-    /// --strategy or --yes is required).
+    /// image-update, image-create. Default: auto, guided on a terminal (without one an
+    /// explicit --strategy or --yes is required). Given, the run asks no questions, on a
+    /// terminal or not: image-create then needs --allow-destructive.
     #[arg(long, value_name = "STRATEGY", env = "ZONERESCUE_STRATEGY", value_parser = StrategyParser)]
     pub strategy: Option<StrategyArg>,
 
@@ -97,8 +98,8 @@ pub struct RecoverArgs {
     #[arg(long, short = 'n')]
     pub dry_run: bool,
 
-    /// Answer yes to every prompt (image-create still needs --allow-destructive). In
-    /// ZONERESCUE_YES: 1/0, yes/no, true/false or on/off.
+    /// Answer yes to every prompt (image-create still needs --allow-destructive).
+    /// ZONERESCUE_YES takes 1/0, yes/no, true/false or on/off.
     // Global: `zonerescue --yes rollback ZONE` answers rollback's question too (the
     // subcommands' own --yes takes the value wherever it is typed).
     #[arg(

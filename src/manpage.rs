@@ -171,7 +171,13 @@ fn description(roff: &mut Roff) {
     paragraph(
         roff,
         [roman(
-            "On a terminal, each rung is proposed with its reason and exact commands, and one key              answers: y applies it; s skips it, and the run goes on as if that strategy were not              worth trying (auto plans the next rung without it, the ladder climbs on; it is not              proposed again, not even by resume); n, Enter or Esc stop the rescue and roll its image back to the pre-rescue snapshot (resume then starts a new rescue from it, keeping the operator's skips). image-create              asks for the zone name instead; anything else declines it.",
+            "On a terminal, each rung is proposed with its reason and exact commands, and one key \
+             answers: y applies it; s skips it, and the run goes on as if that strategy were not \
+             worth trying (auto plans the next rung without it, the ladder climbs on; it is not \
+             proposed again, not even by resume); n, Enter or q stop the rescue and roll its \
+             image back to the pre-rescue snapshot (resume then starts a new rescue from it, \
+             keeping the operator's skips); other keys, Esc and the arrows among them, are \
+             ignored. image-create asks for the zone name instead; anything else declines it.",
         )],
     );
 }

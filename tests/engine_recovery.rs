@@ -1653,16 +1653,22 @@ fn a_skipped_rung_is_never_proposed_again_not_even_on_resume() {
 #[test]
 fn a_declined_image_create_is_declined_not_disallowed() {
     let d = init(&scenario("s11express-orphaned-core.toml"));
-    let operator = Scripted::new(&[Answer::Skip]);
-    let (code, report) = guided(d.path(), &["--strategy", "image-create", "legacy01"], &operator);
-    assert_eq!(operator.asked().len(), 1);
-    assert!(operator.asked()[0].starts_with("destructive: Apply image-create"));
+    let operator = Scripted::new(&[Answer::Yes, Answer::Skip]);
+    let (code, report) = guided(d.path(), &["legacy01"], &operator);
+    let asked = operator.asked();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked[1].starts_with("destructive: Apply image-create"), "{asked:?}");
     assert_ne!(code, 0, "{report}");
     assert!(report.contains("<== image-create: skipped — declined by the operator"), "{report}");
     assert!(!report.contains("not allowed"), "{report}");
 
-    // Unattended without --allow-destructive, nothing may run: refused before the snapshot
-    // (worlds round y F5; it snapshotted the zone, then reported the rung not allowed).
+    // With --strategy nobody is asked (on a terminal or not): without --allow-destructive,
+    // nothing may run, refused before the snapshot (worlds round y F5; it snapshotted the
+    // zone, then reported the rung not allowed).
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let operator = Scripted::new(&[]);
+    let (code, report) = guided(d.path(), &["--strategy", "image-create", "legacy01"], &operator);
+    assert_eq!((code, operator.asked().len()), (3, 0), "{report}");
     let d = init(&scenario("s11express-orphaned-core.toml"));
     let (out, events) = rescue(d.path(), "legacy01", &["--strategy", "image-create"]);
     let end = events.last().unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)));
@@ -1674,30 +1680,22 @@ fn a_declined_image_create_is_declined_not_disallowed() {
     );
 }
 
-/// The ladder goes to its next rung after a skip, without an attach for the skipped one.
+/// `--strategy` is the non-interactive form (issue: `zonerescue --strategy incremental ZONE`
+/// with no prompts, for scripts and configuration management): on a terminal too, a single
+/// strategy and the ladder run without a question (before: they asked, and a tool run under
+/// a terminal waited for an answer).
 #[test]
-fn the_ladder_climbs_on_past_a_skipped_rung() {
-    let d = init(&scenario("s11express-minor-update.toml"));
-    let operator = Scripted::new(&[Answer::Skip, Answer::No]);
-    let (code, report) = guided(d.path(), &["--strategy", "ladder", "db01"], &operator);
-    let asked = operator.asked();
-    assert_eq!(code, 3, "nothing applied, stopped: refused\n{report}");
-    assert!(asked[0].contains("Apply attach"), "{asked:?}");
-    assert!(asked[1].contains("Apply gz-publishers"), "{asked:?}");
-    assert_eq!(journal_of(d.path(), "db01")["attempts"], 0);
-}
-
-/// A single strategy has no next rung to skip to: its question stays yes/no, no stopping.
-#[test]
-fn a_single_strategy_asks_yes_or_no() {
-    let d = init(&scenario("s11express-minor-update.toml"));
-    let operator = Scripted::new(&[Answer::No]);
-    let (code, report) = guided(d.path(), &["--strategy", "image-update", "db01"], &operator);
-    let asked = operator.asked();
-    assert_eq!(code, 3, "{report}");
-    assert_eq!(asked.len(), 1, "{asked:?}");
-    assert!(asked[0].starts_with("confirm: Apply image-update"), "{asked:?}");
-    assert!(asked[0].ends_with("Answering no stops the rescue here."), "{asked:?}");
+fn a_strategy_given_asks_nothing_on_a_terminal() {
+    for (args, attached) in [
+        (&["--strategy", "image-update", "db01"][..], true),
+        (&["--strategy", "ladder", "db01"][..], true),
+    ] {
+        let d = init(&scenario("s11express-minor-update.toml"));
+        let operator = Scripted::new(&[]);
+        let (code, report) = guided(d.path(), args, &operator);
+        assert_eq!(operator.asked(), Vec::<String>::new(), "{args:?}");
+        assert_eq!(code == 0, attached, "{args:?}\n{report}");
+    }
 }
 
 /// The operator of a guided run at its "resume the killed run?" question, who has not

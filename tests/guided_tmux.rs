@@ -217,6 +217,30 @@ fn keys_typed_before_a_question_do_not_answer_it() {
     assert!(s.contains("Result for zone backup01: attached"), "{s}");
 }
 
+/// Guided round cc F15: on a slow serial console an arrow key's bytes arrive apart, and its
+/// first reads as a bare Esc. Esc, then `[` and `A` apart, answer nothing (before: Esc meant
+/// "stop, undo the run").
+#[test]
+fn an_arrow_key_split_on_a_slow_console_answers_nothing() {
+    let Some((_d, _dir, t)) = demo_or_skip("esc", "omnios-rename-needs-incremental") else {
+        return;
+    };
+    t.wait_for("Apply attach to zone backup01?", 1);
+    for key in ["Escape", "[", "A"] {
+        t.keys(key);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let s = t.screen();
+    let answered = s.contains("demo exited") || s.contains("undo the run: stop");
+    assert!(!answered, "a split key answered:\n{s}");
+    t.keys("y");
+    t.wait_for("Apply incremental to zone backup01?", 1);
+    t.keys("y");
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("Result for zone backup01: attached"), "{s}");
+}
+
 #[test]
 fn answering_no_stops_safely() {
     // Solaris 11 Express with a disabled GZ publisher: gz-publishers is proposed first.

@@ -24,7 +24,7 @@ function __fish_zonerescue_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c zonerescue -n "__fish_zonerescue_needs_command" -l strategy -d 'How to choose remedies: auto (from the diagnosis of each failure), ladder (fixed order), or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental, image-update, image-create. Default: auto (but without a terminal an explicit --strategy or --yes is required)' -r -f -a "auto\t''
+complete -c zonerescue -n "__fish_zonerescue_needs_command" -l strategy -d 'How to choose remedies: auto (from the diagnosis of each failure), ladder (fixed order), or one strategy: attach, gz-publishers, zone-publishers, uninstall, incremental, image-update, image-create. Default: auto, guided on a terminal (without one an explicit --strategy or --yes is required). Given, the run asks no questions, on a terminal or not: image-create then needs --allow-destructive' -r -f -a "auto\t''
 ladder\t''
 attach\t''
 gz-publishers\t''
@@ -43,7 +43,7 @@ complete -c zonerescue -n "__fish_zonerescue_needs_command" -l system-root -d 'T
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -s n -l dry-run -d 'Print the plan and the exact commands; run only read-only commands and `pkg … -n`'
-complete -c zonerescue -n "__fish_zonerescue_needs_command" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
+complete -c zonerescue -n "__fish_zonerescue_needs_command" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). ZONERESCUE_YES takes 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l allow-destructive -d 'Allow image-create (re-creating the zone\'s package image) without a prompt'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l boot -d 'After a successful attach, boot the zone and report services in maintenance (not while configuration files differ from the pre-rescue snapshot: restore them, then boot)'
 complete -c zonerescue -n "__fish_zonerescue_needs_command" -l all -d 'Preflight and analysis over every installed or detached zone of the host'
@@ -66,7 +66,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l comman
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). ZONERESCUE_YES takes 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand analyze" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''
@@ -76,7 +76,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l command
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). ZONERESCUE_YES takes 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand status" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand resume" -l color -d 'When to use colour (NO_COLOR and TERM=dumb are honoured by `auto`)' -r -f -a "auto\t''
@@ -132,7 +132,7 @@ complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l co
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l system-root -d 'Treat DIR as the system root for /var/tmp, /var/log/zones and the default state directory' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l state-dir -d 'Where journals and locks are kept (default: /var/lib/zonerescue under the system root)' -r -F
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l timeout -d 'Time limits for commands, in seconds: SECONDS for every kind or KIND=SECONDS for one (repeatable, comma-separated). Kinds and defaults: query=600 (listings), zfs=1800 (snapshot, rollback), zoneadm=7200 (attach, detach), pkg=7200 (install, uninstall, update, publisher changes), image-create=14400. A command past its limit is stopped' -r
-complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). In ZONERESCUE_YES: 1/0, yes/no, true/false or on/off'
+complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -s y -l yes -d 'Answer yes to every prompt (image-create still needs --allow-destructive). ZONERESCUE_YES takes 1/0, yes/no, true/false or on/off'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -l json -d 'Machine-readable output: JSON (JSON Lines events for recovery; the last line is the summary)'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c zonerescue -n "__fish_zonerescue_using_subcommand help; and not __fish_seen_subcommand_from analyze status resume rollback snapshots demo completions help" -f -a "analyze" -d 'Classify a failed attach log, show the evidence, recommend a strategy'

@@ -210,11 +210,13 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     };
     let run_id = snapshot::new_run_id();
     let interactive = prompter.is_some() || ui::interactive();
+    // Questions are for the guided run alone: `--strategy` (scripts, configuration
+    // management, perhaps under a terminal) asks none, as --yes, and image-create then needs
+    // --allow-destructive. `resume` continues a run as it was: guided on a terminal.
+    let asks = interactive && !req.yes && (req.resume || !req.explicit);
     // Whoever answers the questions of this run (the resume offer, each rung's).
     let mut prompter: Box<dyn Prompter> = match prompter {
-        _ if req.yes || !interactive => {
-            Box::new(AutoPrompter { allow_destructive: req.allow_destructive })
-        }
+        _ if !asks => Box::new(AutoPrompter { allow_destructive: req.allow_destructive }),
         Some(p) => p,
         None => Box::new(DialoguerPrompter { allow_destructive: req.allow_destructive }),
     };
@@ -231,16 +233,16 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     // Nothing but image-create may run, and no one can consent to it: refused before the
     // zone is snapshotted (it failed after, changing a snapshot no journal recorded).
     if req.choice == StrategyChoice::Only(StrategyName::ImageCreate)
-        && (req.yes || !interactive)
+        && !asks
         && !req.allow_destructive
         && !req.dry_run
         && !req.resume
     {
         return refuse(Refusal::new(
             &run_id,
-            "--strategy image-create re-creates the zone's package image: unattended it runs \
-             only with --allow-destructive (or answer its question on a terminal, without \
-             --yes); nothing was done",
+            "--strategy image-create re-creates the zone's package image: it asks no question, \
+             so it runs only with --allow-destructive (or run `zonerescue ZONE` on a terminal \
+             and answer image-create's); nothing was done",
         ));
     }
     if let Some(path) = &req.report {
@@ -299,11 +301,10 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     // Asked first (the guided resume question), before any host lock: an unanswered
     // question must not hold up another zone's rescue. Its own run's leftovers are restored in
     // there, under the exclusive host lock.
-    let mut opened =
-        match open_journal(&req, interactive, prompter.as_mut(), &exec, &zone_dir, run_id)? {
-            Ok(o) => o,
-            Err(r) => return refuse(r),
-        };
+    let mut opened = match open_journal(&req, asks, prompter.as_mut(), &exec, &zone_dir, run_id)? {
+        Ok(o) => o,
+        Err(r) => return refuse(r),
+    };
     // The GZ publishers stay as they are (no other zone's run changes them) from here until
     // preflight has read them; exclusively when a killed run on another zone left them
     // modified and they are restored first.
@@ -572,7 +573,7 @@ impl Refusal {
 /// snapshots). First puts back the GZ publishers the last run may have left modified.
 fn open_journal(
     req: &Request,
-    interactive: bool,
+    asks: bool,
     prompter: &mut dyn Prompter,
     exec: &Exec,
     zone_dir: &std::path::Path,
@@ -636,8 +637,7 @@ fn open_journal(
     // Guided: an operator whose run was killed may simply have started it again; offer to
     // continue that run rather than start afresh from the zone as it was left.
     let mut resume = req.resume;
-    if interactive
-        && !req.yes
+    if asks
         && !req.dry_run
         && let Some(q) = previous.as_ref().and_then(previous_run::resume_question)
     {

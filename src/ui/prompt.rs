@@ -1,9 +1,9 @@
 //! Questions to the operator, behind a small trait so that non-interactive runs and tests
 //! drive the same engine: [`DialoguerPrompter`] on a terminal, [`AutoPrompter`] for `--yes`.
 
+use dialoguer::Input;
 use dialoguer::console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Confirm, Input};
 
 use super::color::{self, Palette};
 
@@ -17,7 +17,7 @@ pub enum Answer {
     /// Not this remedy, but go on: the operator skipped it ([`Prompter::choose`]) or declined
     /// a destructive one by not typing the zone name ([`Prompter::confirm_destructive`]).
     Skip,
-    /// Esc: stop safely.
+    /// q (or a failed yes/no read): stop safely.
     Stop,
     /// No answer could be read (the terminal went away: a dropped SSH session): nobody
     /// decided anything.
@@ -67,44 +67,16 @@ pub struct DialoguerPrompter {
 }
 
 impl Prompter for DialoguerPrompter {
+    /// One key, no Enter: y applies, n or a bare Enter declines (the safe default), q or
+    /// Ctrl-C stop.
     fn confirm(&mut self, question: &str) -> Answer {
-        let answer = ask(|theme, term| {
-            Confirm::with_theme(theme).with_prompt(question).default(false).interact_on_opt(term)
-        });
-        match answer {
-            Ok(Some(true)) => Answer::Yes,
-            Ok(Some(false)) => Answer::No,
-            Ok(None) => Answer::Stop,
-            Err(_) => Answer::Lost,
-        }
+        one_key(question, YES_NO, yes_no_for_key)
     }
 
     /// One key, no Enter: y applies, s skips, n or a bare Enter stops (the safe default),
-    /// Esc, q or Ctrl-C stop too.
+    /// q or Ctrl-C stop too.
     fn choose(&mut self, question: &str) -> Answer {
-        let p = Palette::new(color::choice());
-        let answer = ask(|_, term| {
-            if !term.is_term() {
-                // read_key would return Key::Unknown for ever.
-                return Err(std::io::Error::other("not a terminal").into());
-            }
-            term.write_str(&format!("{}\n{}", p.bold(question), CHOICES))?;
-            term.hide_cursor()?;
-            term.flush()?;
-            let answer = loop {
-                if let Some(a) = choice_for_key(term.read_key()?) {
-                    break a;
-                }
-            };
-            term.write_line(match answer {
-                Answer::Yes => "yes",
-                Answer::Skip => "skip",
-                Answer::No => "no",
-                Answer::Stop | Answer::Lost => "stop",
-            })?;
-            Ok(answer)
-        });
-        answer.unwrap_or(Answer::Lost)
+        one_key(question, CHOICES, choice_for_key)
     }
 
     fn confirm_destructive(&mut self, question: &str, expected: &str) -> Answer {
@@ -128,10 +100,49 @@ impl Prompter for DialoguerPrompter {
     }
 }
 
+/// `question`, with the answers `choices` on the line after it, answered by the first key
+/// `answer` maps (the others are ignored); the answer is written after the choices.
+fn one_key(question: &str, choices: &str, answer: fn(Key) -> Option<Answer>) -> Answer {
+    let p = Palette::new(color::choice());
+    let answered = ask(|_, term| {
+        if !term.is_term() {
+            // read_key would return Key::Unknown for ever.
+            return Err(std::io::Error::other("not a terminal").into());
+        }
+        term.write_str(&format!("{}\n{choices}", p.bold(question)))?;
+        term.hide_cursor()?;
+        term.flush()?;
+        let a = loop {
+            if let Some(a) = answer(term.read_key()?) {
+                break a;
+            }
+        };
+        term.write_line(match a {
+            Answer::Yes => "yes",
+            Answer::Skip => "skip",
+            Answer::No => "no",
+            Answer::Stop | Answer::Lost => "stop",
+        })?;
+        Ok(a)
+    });
+    answered.unwrap_or(Answer::Lost)
+}
+
 /// The answers to [`DialoguerPrompter::choose`], on the line after the question (ASCII, under
 /// 80 columns: remote consoles).
 const CHOICES: &str =
     "  [y] apply it  [s] skip it, choose the next remedy  [N] stop, undo the run: ";
+
+/// The answers to [`DialoguerPrompter::confirm`].
+const YES_NO: &str = "  [y] yes  [N] no  [q] stop: ";
+
+/// What a key means at [`DialoguerPrompter::confirm`]; `None`: ignored.
+fn yes_no_for_key(key: Key) -> Option<Answer> {
+    match key {
+        Key::Char('s' | 'S') => None,
+        key => choice_for_key(key),
+    }
+}
 
 /// What a key means at [`DialoguerPrompter::choose`]; `None`: ignored, wait for another.
 fn choice_for_key(key: Key) -> Option<Answer> {
@@ -140,7 +151,9 @@ fn choice_for_key(key: Key) -> Option<Answer> {
         Key::Char('s' | 'S') => Some(Answer::Skip),
         // The default stays the safe one: a bare Enter applies nothing.
         Key::Char('n' | 'N') | Key::Enter => Some(Answer::No),
-        Key::Escape | Key::Char('q' | 'Q') => Some(Answer::Stop),
+        Key::Char('q' | 'Q') => Some(Answer::Stop),
+        // Esc too: on a slow serial console (9600 baud, ILOM, ipmitool sol) an arrow key's
+        // bytes arrive apart and the first reads as a bare Esc, which must not undo the run.
         _ => None,
     }
 }
@@ -187,11 +200,17 @@ mod tests {
         assert_eq!(choice_for_key(Key::Char('y')), Some(Answer::Yes));
         assert_eq!(choice_for_key(Key::Char('S')), Some(Answer::Skip));
         assert_eq!(choice_for_key(Key::Char('n')), Some(Answer::No));
-        assert_eq!(choice_for_key(Key::Escape), Some(Answer::Stop));
-        for k in [Key::Char(' '), Key::Char('x'), Key::ArrowDown, Key::Tab] {
+        assert_eq!(choice_for_key(Key::Char('q')), Some(Answer::Stop));
+        for k in [Key::Char(' '), Key::Char('x'), Key::ArrowDown, Key::Tab, Key::Escape] {
             assert_eq!(choice_for_key(k.clone()), None, "{k:?}");
         }
         assert!(CHOICES.len() < 80 && CHOICES.is_ascii());
+        // Yes/no: the same keys, without skip.
+        assert_eq!(yes_no_for_key(Key::Char('Y')), Some(Answer::Yes));
+        assert_eq!(yes_no_for_key(Key::Enter), Some(Answer::No));
+        assert_eq!(yes_no_for_key(Key::Char('s')), None);
+        assert_eq!(yes_no_for_key(Key::Escape), None);
+        assert!(YES_NO.len() < 80 && YES_NO.is_ascii());
     }
 
     #[test]
