@@ -47,6 +47,9 @@ fn a_lasting_restore_failure_is_said_with_the_commands_to_fix_it() {
         steps.iter().any(|l| l.contains("set-publisher") && l.trim_end().ends_with(" extra")),
         "{steps:#?}"
     );
+    // Worlds round cc F2: the tsv shows a publisher left disabled as enabled on most
+    // releases; the table is compared too.
+    assert!(steps.iter().any(|l| l.starts_with("and: pkg publisher ")), "{steps:#?}");
 }
 
 /// `pkg publisher NAME` without its `Catalog Updated:` line (the simulated catalog date is

@@ -153,6 +153,12 @@ pub enum StepState {
     Finished,
 }
 
+/// How to check the global zone's publishers against a journal's record by hand: the tsv does
+/// not show a publisher left disabled on every release (reference §3.3), the table does.
+pub const COMPARE_GZ_PUBLISHERS: &str = "compare `pkg publisher -H -F tsv` with its \
+     gz_publishers_tsv, and `pkg publisher` with its gz_publishers_table (only the table shows a \
+     publisher left disabled)";
+
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     // The cause is in the message, not a source: printed with its chain, it would be twice.
@@ -509,11 +515,11 @@ impl Journal {
             ));
         }
         if self.gz_publishers_modified {
-            out.push_str(
-                "  WARNING: the global zone's publishers may still be modified: compare \
-                          `pkg publisher -H -F tsv` with gz_publishers_tsv in this journal; the \
-                          next zonerescue run on this zone restores them from it first\n",
-            );
+            out.push_str(&format!(
+                "  WARNING: the global zone's publishers may still be modified: of this journal, \
+                 {COMPARE_GZ_PUBLISHERS}; the next zonerescue run on this zone restores them from \
+                 it first\n"
+            ));
         }
         let applied: Vec<&str> = self.strategies_applied.iter().map(|s| s.as_str()).collect();
         // Still listed after a rollback (the run did apply them): say they are gone again.

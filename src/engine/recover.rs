@@ -608,10 +608,11 @@ fn open_journal(
                         to.display()
                     ),
                 )
-                .remediation(
-                    "if a run was killed with the global zone's publishers simplified, compare \
-                     `pkg publisher -H -F tsv` with that file's gz_publishers_tsv",
-                ),
+                .remediation(format!(
+                    "if a run was killed with the global zone's publishers simplified, of that \
+                     file, {}",
+                    super::journal::COMPARE_GZ_PUBLISHERS
+                )),
             );
             None
         }
@@ -2829,9 +2830,16 @@ impl Run {
             }
             if !r.intact {
                 self.emit(Event::Finding(
-                    Finding::warn("gz-publishers.restore-differs", Severity::High, "THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE START")
-                        .detail(r.difference)
-                        .remediation("compare with `pkg publisher -H -F tsv` and fix by hand; the original is in the journal"),
+                    Finding::warn(
+                        "gz-publishers.restore-differs",
+                        Severity::High,
+                        "THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE START",
+                    )
+                    .detail(r.difference)
+                    .remediation(format!(
+                        "of the journal, {}; fix by hand",
+                        super::journal::COMPARE_GZ_PUBLISHERS
+                    )),
                 ));
             } else {
                 self.journal.gz_publishers_modified = false;
@@ -3321,12 +3329,15 @@ impl Run {
             message.push_str(
                 "; THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE START (see the difference above)",
             );
+            let journal = super::journal::Journal::path(&self.zone_dir);
             let mut steps = vec![format!(
                 "restore the global zone's publishers (recorded in {}, gz_publishers_tsv):",
-                super::journal::Journal::path(&self.zone_dir).display()
+                journal.display()
             )];
             steps.extend(self.gz_restore_by_hand.iter().map(|c| format!("  {c}")));
-            steps.push("then compare: pkg publisher -H -F tsv".into());
+            steps.push("then compare: pkg publisher -H -F tsv   (with gz_publishers_tsv)".into());
+            // The tsv shows a publisher left disabled as enabled on most releases.
+            steps.push("and: pkg publisher   (with gz_publishers_table: `(disabled)`)".into());
             next_steps.splice(0..0, steps);
         } else if !self.gz_changed_by_others.is_empty() {
             // "As they were" holds for what the run changed; these were someone else's doing.

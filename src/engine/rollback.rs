@@ -210,7 +210,6 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
                 Err(why) => return Ok(s.refused(format!("{e}; and {why}"))),
             }
         }
-        Err(e @ JournalError::Corrupt { .. }) => return Ok(s.refused(e)),
         Err(e) => return Err(e.into()),
     };
     let _lock = match ZoneLock::acquire(&dir, zone.as_str()) {
@@ -430,14 +429,13 @@ fn unrecorded(
 
 /// Says, after a rollback done without the zone's journal (`path`), what it could not check.
 fn unrecorded_note(mut ending: Ending<Summary>, path: &str) -> Ending<Summary> {
-    let compare = "pkg publisher -H -F tsv".to_string();
     let note = format!(
         "The zone's journal {path} could not be read, so the global zone's publishers were not \
-         checked: if a killed run left them simplified, compare `{compare}` with the \
-         gz_publishers_tsv that file records"
+         checked: if a killed run left them simplified, of that file, {}",
+        super::journal::COMPARE_GZ_PUBLISHERS
     );
     ending.summary.message.push_str(&format!(" {note}"));
-    ending.summary.next_steps.push(compare);
+    ending.summary.next_steps.extend(["pkg publisher -H -F tsv".into(), "pkg publisher".into()]);
     ending.warn(format!("zonerescue: warning: {note}"))
 }
 

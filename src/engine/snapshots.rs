@@ -284,12 +284,9 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
 fn prune(cli: &Cli, yes: bool, found: Found) -> anyhow::Result<Ending<PruneSummary>> {
     let Found { zone, dir, runner, owned, journal, .. } = found;
     let mut s = PruneSummary::new(zone.as_str());
+    // Without it, which snapshot holds the zone as before any rescue is not known.
     if let Err(e) = journal {
-        let m = format!(
-            "pruning the snapshots of zone {zone} refused: {e}: without it, which snapshot holds \
-             the zone as before any rescue is not known; nothing was destroyed"
-        );
-        return Ok(s.refused(PruneResult::Refused, m));
+        return Err(e.into());
     }
     let (kept, doomed): (Vec<Owned>, Vec<Owned>) = owned.into_iter().partition(|o| o.keep);
     s.kept = kept.into_iter().map(|o| o.name).collect();
