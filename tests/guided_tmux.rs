@@ -441,6 +441,25 @@ fn ctrl_c_at_a_question_leaves_the_terminal_usable() {
     assert!(t.cursor_visible(), "the cursor is still hidden:\n{s}");
 }
 
+/// Guided round cc F6: a SIGTERM (another console, a timeout wrapper) while a question waits
+/// is named SIGTERM, and Ctrl-C still SIGINT (before: the console library, its read
+/// interrupted, raised SIGINT, and the run said "stopped by SIGINT").
+#[test]
+fn a_sigterm_at_a_question_is_named_sigterm() {
+    let Some((_d, _dir, t)) = demo_or_skip("sigterm", "s11express-disabled-gz-publisher") else {
+        return;
+    };
+    t.wait_for("Apply gz-publishers for zone mail01?", 1);
+    let pane = t.cmd().args(["display-message", "-p", "-t", "t", "#{pane_pid}"]).output().unwrap();
+    let shell = String::from_utf8_lossy(&pane.stdout).trim().to_string();
+    let child = Command::new("pgrep").args(["-P", &shell, "zonerescue"]).output().unwrap();
+    let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "no zonerescue under the pane's shell {shell}");
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let s = t.wait_for("demo exited", 1);
+    assert!(s.contains("stopped by SIGTERM") && !s.contains("SIGINT"), "{s}");
+}
+
 /// `--color never` reaches dialoguer's questions too: no escape sequence on the screen.
 #[test]
 fn color_never_leaves_the_questions_plain() {

@@ -267,10 +267,11 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         let (reporter, zone) = (Arc::clone(&reporter), zone.to_string());
         interrupt.on_first(move |sig| {
             reporter.note(&format!(
-                "{sig} received: the running command is left to finish (pkg and zoneadm are \
-                 never killed midway); then zonerescue restores what it must and stops, and \
-                 `zonerescue resume {zone}` continues later (if that command is the attach and \
-                 it attaches the zone, the run ends attached)."
+                "{sig} received: a command running now is left to finish (pkg and zoneadm are \
+                 never killed midway); then zonerescue restores what it must and stops, and its \
+                 summary says how to go on (`zonerescue resume {zone}` continues a run that \
+                 changed something; if that command is the attach and it attaches the zone, the \
+                 run ends attached)."
             ))
         });
     }

@@ -4,31 +4,47 @@
 //! journal interrupted and exits 130.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Clone, Debug)]
 pub struct Interrupt {
     flag: Arc<AtomicBool>,
-    signal: Arc<AtomicUsize>,
+    /// One flag per signal, in [`SIGNALS`] order: the name said is the most telling of those
+    /// that arrived, not the last (a terminal read that a SIGTERM interrupts makes the console
+    /// library raise SIGINT after it).
+    received: Arc<[AtomicBool; 3]>,
 }
+
+/// The signals that stop a run, in the order their names are preferred.
+const SIGNALS: [(i32, &str); 3] = [
+    (signal_hook::consts::SIGHUP, "SIGHUP"),
+    (signal_hook::consts::SIGTERM, "SIGTERM"),
+    (signal_hook::consts::SIGINT, "SIGINT"),
+];
 
 impl Interrupt {
     /// Registers the handlers. Failing to register is reported, not fatal (the run still
     /// works, only without graceful interruption).
     pub fn install() -> std::io::Result<Interrupt> {
         let i = Interrupt::detached();
-        for sig in
-            [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP]
-        {
-            signal_hook::flag::register_usize(sig, Arc::clone(&i.signal), sig as usize)?;
-            signal_hook::flag::register(sig, Arc::clone(&i.flag))?;
+        for (k, (sig, _)) in SIGNALS.iter().enumerate() {
+            let received = Arc::clone(&i.received);
+            // SAFETY: the action only stores to an atomic, which is async-signal-safe.
+            unsafe {
+                signal_hook::low_level::register(*sig, move || {
+                    received[k].store(true, Ordering::SeqCst)
+                })?;
+            }
+            signal_hook::flag::register(*sig, Arc::clone(&i.flag))?;
         }
         Ok(i)
     }
 
     /// A flag no signal sets (tests, library use).
     pub fn detached() -> Interrupt {
-        Interrupt { flag: Arc::new(AtomicBool::new(false)), signal: Arc::new(AtomicUsize::new(0)) }
+        let received =
+            Arc::new([AtomicBool::new(false), AtomicBool::new(false), AtomicBool::new(false)]);
+        Interrupt { flag: Arc::new(AtomicBool::new(false)), received }
     }
 
     pub fn is_set(&self) -> bool {
@@ -56,11 +72,7 @@ impl Interrupt {
     }
 
     pub fn signal_name(&self) -> &'static str {
-        match self.signal.load(Ordering::SeqCst) as i32 {
-            signal_hook::consts::SIGINT => "SIGINT",
-            signal_hook::consts::SIGTERM => "SIGTERM",
-            signal_hook::consts::SIGHUP => "SIGHUP",
-            _ => "a stop request",
-        }
+        let mut got = SIGNALS.iter().zip(self.received.iter());
+        got.find(|(_, r)| r.load(Ordering::SeqCst)).map_or("a stop request", |((_, name), _)| name)
     }
 }
