@@ -601,3 +601,26 @@ fn resume_after_stopping_where_the_run_undid_its_rungs_applies_them_again() {
     let listed = String::from_utf8_lossy(&listed.stdout);
     assert!(listed.contains("web/server/apache-22"), "Apache was lost:\n{listed}");
 }
+
+/// Guided round cc F14: on a console without cursor control (TERM=dumb, a serial line) no
+/// spinner can be drawn; a line names each long command as it starts instead (before: minutes
+/// of silence through the detach and the attach). Without a terminal too (a log kept by cron).
+#[test]
+fn a_dumb_console_is_told_what_runs() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let t = start_zr("dumb", &sim.dir, "TERM=dumb", "--yes pg01");
+    let s = t.wait_for("zr exited", 1);
+    assert!(s.contains("running: zoneadm -z pg01 attach -u"), "{s}");
+    assert!(s.contains("zr exited 0"), "{s}");
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let out = sim_support::zonerescue(&sim.dir).args(["--yes", "pg01"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("running: zoneadm -z pg01 attach -u"), "{said}");
+    // --json: stderr stays for people's words only, and no spinner line is made up.
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let out = sim_support::zonerescue(&sim.dir).args(["--yes", "--json", "pg01"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("running:"));
+}

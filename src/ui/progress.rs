@@ -1,6 +1,6 @@
 //! A spinner on stderr while a long command runs: the command and its elapsed time, and its
-//! newest output line (or attach-log line) beneath. Hidden (a no-op) when stderr is not a
-//! terminal or with `--json`.
+//! newest output line (or attach-log line) beneath. Without `--json` where none can be drawn
+//! (stderr no terminal, or TERM unset or dumb), one line names the command instead.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -32,11 +32,20 @@ impl Spinner {
     /// A spinner naming `command`; `palette` says whether its output line may be dimmed.
     pub fn start(draw: SpinnerDraw, command: &str, palette: Palette) -> Spinner {
         let target = match draw {
-            SpinnerDraw::Terminal if std::io::stderr().is_terminal() => {
+            // indicatif draws nothing where TERM is unset or dumb (a serial console).
+            SpinnerDraw::Terminal
+                if std::io::stderr().is_terminal() && !dialoguer::console::is_dumb() =>
+            {
                 ProgressDrawTarget::stderr()
             }
             SpinnerDraw::Hidden => ProgressDrawTarget::hidden(),
-            SpinnerDraw::Never | SpinnerDraw::Terminal => return Spinner { bar: None, palette },
+            SpinnerDraw::Terminal => {
+                // No spinner: one line says what runs, or a long attach is minutes of silence
+                // on a dumb console, and a log kept by cron shows nothing of it.
+                eprintln!("  running: {command}");
+                return Spinner { bar: None, palette };
+            }
+            SpinnerDraw::Never => return Spinner { bar: None, palette },
         };
         let bar = ProgressBar::with_draw_target(None, target);
         // No colour in the template: the palette (--color, NO_COLOR, TERM=dumb) decides.
