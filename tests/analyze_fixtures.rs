@@ -1440,3 +1440,21 @@ fn pkg_previews_after_a_failed_attach_are_no_attempts() {
     assert!(r.finding("log-truncated").is_none(), "{:?}", r.findings);
     assert_eq!(r.finding("dependency-unavailable").unwrap().packages, ["web/php-56"]);
 }
+
+/// Analyze round cc F1: dbi-522 is rejected at its installed version by the release's
+/// incorporation and at the release's newer one only by the zone's own pin (site/perl-pin):
+/// the pin is uninstalled, dbi-522 stays (before: also advised for uninstall, "no longer
+/// exists").
+#[test]
+fn a_package_only_a_site_pin_holds_back_is_not_advised_for_uninstall() {
+    let r = analyze("openindiana-attach-site-pin-holds-package.log");
+    assert_eq!(r.recommended, Some(S::Uninstall));
+    assert_eq!(r.finding("incorporation-excluded").unwrap().packages, ["site/perl-pin"]);
+    for key in ["package-removed", "proposed-incorporation-excluded"] {
+        let f = r.finding(key).unwrap();
+        assert_eq!(f.strategy, None, "{f:?}");
+        assert!(f.explanation.contains("site/perl-pin"), "{f:?}");
+    }
+    let cmds: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+    assert!(!cmds.iter().any(|c| c.contains("uninstall") && c.contains("dbi-522")), "{cmds:?}");
+}

@@ -77,6 +77,10 @@ pub(crate) struct Facts {
     /// zone has an older version`, or excluded by a synced parent incorporation of an older
     /// release): the zone is ahead of the global zone, and pkg never moves a package back.
     pub zone_ahead: Vec<String>,
+    /// Packages a version of which the release offers but an incorporation the zone has
+    /// installed of its own (a site's pin, not the release's) excludes, with that pin: they
+    /// move on once the pin is uninstalled, so they are no package to uninstall.
+    pub pinned: Vec<(String, String)>,
     /// pkg spoke of an image that is a zone (see [`Marker::ChildImage`]).
     pub child_image: bool,
 }
@@ -645,6 +649,16 @@ impl<'r> Analyzer<'r> {
                 if !self.facts.core_requires.contains(&pair) {
                     self.facts.core_requires.push(pair);
                 }
+            }
+        }
+        if let (Some(p), Some(r)) = (named.as_ref(), reject.as_ref())
+            && norm.windows(35).any(|w| w == b"excluded by installed incorporation")
+            && !is_structural(&rule.structural, p)
+            && !crate::playbook::Playbook::is_builtin_core(package_stem(p))
+        {
+            let pair = (package_stem(r).to_string(), package_stem(p).to_string());
+            if !self.facts.pinned.contains(&pair) {
+                self.facts.pinned.push(pair);
             }
         }
         if let Some(r) = reject.as_ref().filter(|_| self.zone_is_ahead(norm)) {

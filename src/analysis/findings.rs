@@ -891,6 +891,24 @@ impl FindingBuilder<'_> {
             }
             asked_only |= all;
         }
+        if removes && !asked_only && !self.facts.pinned.is_empty() {
+            let pin = |p: &String| {
+                self.facts.pinned.iter().find(|(q, _)| q == package_stem(p)).map(|(_, i)| i)
+            };
+            let (named, all) = withhold(&mut packages, &|p| pin(p).is_some());
+            if !named.is_empty() {
+                let mut by: Vec<&str> = named.iter().filter_map(pin).map(String::as_str).collect();
+                by.dedup();
+                explanation.push_str(&format!(
+                    " Here {} is held back by an incorporation the zone has installed of its own \
+                     ({}), which excludes the version the update needs: uninstalling that pin \
+                     lets it move on (incorporation-excluded), and it stays.",
+                    named.join(", "),
+                    by.join(", ")
+                ));
+            }
+            asked_only |= all;
+        }
         if removes && !asked_only && !self.facts.core_requires.is_empty() {
             let requirer = |p: &String| {
                 self.facts.core_requires.iter().find(|(q, _)| q == package_stem(p)).map(|(_, c)| c)
