@@ -1419,7 +1419,7 @@ fn numbered_or_coloured_pastes_read_like_the_log() {
     };
     let plain = analyze("openindiana-entire-requires-obsolete-python.log");
     assert_eq!(plain.recommended, None);
-    for paste in ["grep-n", "cat-n", "grep-color"] {
+    for paste in ["grep-n", "cat-n", "grep-color", "grep-Hn"] {
         let r = analyze(&format!("openindiana-entire-requires-obsolete-python-{paste}.txt"));
         assert_eq!(shape(&r), shape(&plain), "{paste}");
         let text = serde_json::to_string(&r).unwrap();
@@ -1457,4 +1457,23 @@ fn a_package_only_a_site_pin_holds_back_is_not_advised_for_uninstall() {
     }
     let cmds: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
     assert!(!cmds.iter().any(|c| c.contains("uninstall") && c.contains("dbi-522")), "{cmds:?}");
+}
+
+/// Regression round dd F2: a Solaris 10 attach pasted through `grep -n`, whose patch lines
+/// start with digits of their own (`6:120081 is not installed`) and whose `zoneadm list -p`
+/// rows too (`2:0:global:…`): read like the log (before: only some numbers came off, and the
+/// advice was `attach -u`).
+#[test]
+fn a_grep_n_paste_of_a_solaris_10_log_reads_like_the_log() {
+    let plain = analyze("yucas-s10-attach-out-of-sync.txt");
+    let pasted = analyze("yucas-s10-attach-out-of-sync-grep-n.txt");
+    let keys = |r: &Report| r.findings.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
+    assert_eq!((keys(&pasted), pasted.recommended), (keys(&plain), plain.recommended));
+    let evidence = |r: &Report| {
+        r.findings
+            .iter()
+            .flat_map(|f| f.evidence.iter().map(|e| e.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(evidence(&pasted), evidence(&plain));
 }

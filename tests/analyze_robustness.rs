@@ -200,6 +200,8 @@ fn a_posted_log_reads_like_the_log() {
     const EXCEPTIONS: &[(&str, &str)] = &[
         ("openindiana-entire-requires-obsolete-python-cat-n.txt", "syslog"),
         ("openindiana-entire-requires-obsolete-python-grep-n.txt", "syslog"),
+        ("openindiana-entire-requires-obsolete-python-grep-Hn.txt", "syslog"),
+        ("yucas-s10-attach-out-of-sync-grep-n.txt", "syslog"),
     ];
     let bad = posted_forms_differ(PASTES, EXCEPTIONS);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -309,6 +311,10 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     // lines break where no reader's would, inside the Reject list.
     ("openindiana-entire-requires-obsolete-python-grep-color.txt", "mail 72"),
     ("openindiana-entire-requires-obsolete-python-grep-color.txt", "code block, mail 72"),
+    // grep's file name before each line: the mail wrap's widths are those of the prefixed
+    // lines, the reader's those with the prefix taken off, so the cut lines are not joined.
+    ("openindiana-entire-requires-obsolete-python-grep-Hn.txt", "mail 72"),
+    ("openindiana-entire-requires-obsolete-python-grep-Hn.txt", "code block, mail 72"),
 ];
 
 #[test]

@@ -122,19 +122,53 @@ fn cat_n_prefix(line: &[u8]) -> Option<usize> {
 }
 
 /// `grep -n`: digits, then `:` or `-` (after a code block's indentation), then the line as it
-/// was: text at once (`11:pkg install: …`), or its own indentation (`12-  Reject: …`). Not a
-/// digit (a date or a time), nor one blank and a word (`119254: version mismatch`, a
-/// Solaris 10 patch, `404: Not Found`).
+/// was: text at once (`11:pkg install: …`, `6:120081 is not installed`), or its own
+/// indentation (`12-  Reject: …`). Not a date or a time (`2018-01-18 …`, `10:14:09 …`), nor one
+/// blank and a word (`119254: version mismatch`, a Solaris 10 patch, `404: Not Found`). With
+/// grep's file name before it (`-H`, or several files): an attach log's path, then `:` or `-`.
 fn grep_n_prefix(line: &[u8]) -> Option<usize> {
     let lead = line.iter().take(8).take_while(|&&b| b == b' ').count();
-    let digits = line[lead..].iter().take(8).take_while(|b| b.is_ascii_digit()).count();
-    let sep = lead + digits;
+    let file = attach_log_path_len(&line[lead..]).map_or(0, |n| n + 1);
+    let at = lead + file;
+    let digits = line[at..].iter().take(8).take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 && file > 0 {
+        // `grep -H` without -n: the file name alone.
+        return Some(at);
+    }
+    let sep = at + digits;
     let rest = line.get(sep + 1..).unwrap_or_default();
+    // Digits after the separator are the line's own (a date `2018-01-18`, a time `10:14:09`
+    // or `12:40`, a patch `119397-09`, a version a terminal's wrap cut before `11-151054.0`),
+    // but for what grep -n pastes of Solaris 10 logs show: a number and a blank (`6:120081 is
+    // not installed`), or a `zoneadm list -p` row (`7:0:global:running`).
+    let stamp = {
+        let d = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        let after = rest.get(d);
+        let number = d > 2 && after.is_none_or(u8::is_ascii_whitespace);
+        let row =
+            d > 0 && after == Some(&b':') && rest.get(d + 1).is_some_and(u8::is_ascii_alphabetic);
+        d > 0 && !number && !row
+    };
     let ok = digits > 0
         && matches!(line.get(sep), Some(b':' | b'-'))
-        && !rest.first().is_some_and(u8::is_ascii_digit)
+        && !stamp
         && !(rest.first() == Some(&b' ') && rest.get(1).is_some_and(|b| !b.is_ascii_whitespace()));
     ok.then_some(sep + 1)
+}
+
+/// The length of an attach log's path at the start of `s` before grep's `:` (a match) or `-`
+/// (context): `/var/tmp/z1.attach_log.AbCd12` (or relative, grep run in /var/tmp),
+/// `/var/log/zones/zoneadm.20260101T…Z.z1.attach`.
+fn attach_log_path_len(s: &[u8]) -> Option<usize> {
+    let s = &s[..s.len().min(200)];
+    let find = |w: &[u8]| s.windows(w.len()).position(|x| x == w).map(|i| i + w.len());
+    let end = match find(b".attach_log.") {
+        Some(i) => i + s[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count(),
+        None if s.starts_with(b"/var/log/zones/") => find(b".attach")?,
+        None => return None,
+    };
+    let path = !s[..end].iter().any(|b| b.is_ascii_whitespace());
+    (path && matches!(s.get(end), Some(b':' | b'-'))).then_some(end)
 }
 
 /// A line saved from a web page without its tags taken off: the `<br>` that ends it, and
@@ -169,8 +203,10 @@ fn needs_depaste(text: &[u8]) -> bool {
         match b {
             b'&' | b'<' | 0xc2 | 0xe2 | 0x1b => return true,
             b'>' if line_start => return true,
-            // A line number a paste put before the line (see `line_number_len`).
+            // A line number a paste put before the line (see `line_number_len`), or grep's
+            // file name.
             b'0'..=b'9' if line_start => return true,
+            _ if line_start && attach_log_path_len(&text[i..]).is_some() => return true,
             b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D'
                 if line_start && syslog_header_len(&text[i..]).is_some() =>
             {
@@ -760,6 +796,15 @@ mod tests {
             ),
             ("4:a\n5-b\n--\n9:c\n10-d", "a\nb\n--\nc\nd"),
             ("     1\t[Thu Jan 18] x\n     2\t  Reject: y", "[Thu Jan 18] x\n  Reject: y"),
+            (
+                "6:120081 is not installed\n7:0:global:running",
+                "120081 is not installed\n0:global:running",
+            ),
+            (
+                "/var/tmp/z.attach_log.Ab1:12:pkg: x\n/var/tmp/z.attach_log.Ab1-13-  Reject: y",
+                "pkg: x\n  Reject: y",
+            ),
+            ("/var/log/zones/zoneadm.20260101T101010Z.z.attach:Log File: y", "Log File: y"),
         ] {
             assert_eq!(d(pasted), log);
         }
@@ -767,8 +812,12 @@ mod tests {
         for kept in [
             "2018-01-18 10:00:01 a\n2018-01-18 10:00:02 b\n2018-01-18 10:00:03 c",
             "10:14:09 a\n10:14:10 b\n10:14:11 c",
+            "12:40 < foxx2_> hmmm",
+            "        119397-09",
+            "11-151054.0:20240101T000000Z",
             "404: Not Found",
             "        119254: version mismatch",
+            "/var/tmp/z1.attach_log.AbCd12 is the log",
         ] {
             assert_eq!(d(kept), kept);
         }
