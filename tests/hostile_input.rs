@@ -139,6 +139,13 @@ fn corrupt_journal_leaves_rollback_to_and_the_listing_working() {
     let (out, text) = run(&d.dir, ["snapshots", ZONE]);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains(&pre) && text.contains("is corrupt"), "{text}");
+    // Regression round dd F3: a script pruning by `keep` must not lose the way back.
+    let (out, _) = run(&d.dir, ["--json", "snapshots", ZONE]);
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed = listed.as_array().unwrap();
+    let kept = |name: &str| listed.iter().find(|s| s["name"] == name).map(|s| s["keep"].clone());
+    assert_eq!(kept(&pre), Some(serde_json::Value::Bool(true)), "{listed:?}");
+    assert!(listed.iter().any(|s| s["keep"] == false), "rung snapshots kept too: {listed:?}");
     let short = pre.split_once('@').unwrap().1;
     let (out, text) = run(&d.dir, ["rollback", ZONE, "--yes", "--to", short]);
     assert_eq!(out.status.code(), Some(0), "{text}");

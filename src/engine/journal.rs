@@ -153,11 +153,15 @@ pub enum StepState {
     Finished,
 }
 
-/// How to check the global zone's publishers against a journal's record by hand: the tsv does
-/// not show a publisher left disabled on every release (reference §3.3), the table does.
-pub const COMPARE_GZ_PUBLISHERS: &str = "compare `pkg publisher -H -F tsv` with its \
-     gz_publishers_tsv, and `pkg publisher` with its gz_publishers_table (only the table shows a \
-     publisher left disabled)";
+/// How to check the global zone's publishers against a journal's record by hand (`whose`:
+/// "this journal's", "that file's"): the tsv does not show a publisher left disabled on every
+/// release (reference §3.3), the table does.
+pub fn compare_gz_publishers(whose: &str) -> String {
+    format!(
+        "compare `pkg publisher -H -F tsv` with {whose} gz_publishers_tsv, and `pkg publisher` \
+         with {whose} gz_publishers_table (only the table shows a publisher left disabled)"
+    )
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
@@ -516,9 +520,9 @@ impl Journal {
         }
         if self.gz_publishers_modified {
             out.push_str(&format!(
-                "  WARNING: the global zone's publishers may still be modified: of this journal, \
-                 {COMPARE_GZ_PUBLISHERS}; the next zonerescue run on this zone restores them from \
-                 it first\n"
+                "  WARNING: the global zone's publishers may still be modified: {}; the next \
+                 zonerescue run on this zone restores them from it first\n",
+                compare_gz_publishers("this journal's")
             ));
         }
         let applied: Vec<&str> = self.strategies_applied.iter().map(|s| s.as_str()).collect();

@@ -610,9 +610,9 @@ fn open_journal(
                     ),
                 )
                 .remediation(format!(
-                    "if a run was killed with the global zone's publishers simplified, of that \
-                     file, {}",
-                    super::journal::COMPARE_GZ_PUBLISHERS
+                    "if a run was killed with the global zone's publishers simplified, {} (read \
+                     as text: it may be cut short)",
+                    super::journal::compare_gz_publishers("that file's")
                 )),
             );
             None
@@ -2838,8 +2838,8 @@ impl Run {
                     )
                     .detail(r.difference)
                     .remediation(format!(
-                        "of the journal, {}; fix by hand",
-                        super::journal::COMPARE_GZ_PUBLISHERS
+                        "{}; fix by hand",
+                        super::journal::compare_gz_publishers("the journal's")
                     )),
                 ));
             } else {

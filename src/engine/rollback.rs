@@ -431,8 +431,8 @@ fn unrecorded(
 fn unrecorded_note(mut ending: Ending<Summary>, path: &str) -> Ending<Summary> {
     let note = format!(
         "The zone's journal {path} could not be read, so the global zone's publishers were not \
-         checked: if a killed run left them simplified, of that file, {}",
-        super::journal::COMPARE_GZ_PUBLISHERS
+         checked: if a killed run left them simplified, {} (read as text: it may be cut short)",
+        super::journal::compare_gz_publishers("that file's")
     );
     ending.summary.message.push_str(&format!(" {note}"));
     ending.summary.next_steps.extend(["pkg publisher -H -F tsv".into(), "pkg publisher".into()]);

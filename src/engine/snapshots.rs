@@ -234,9 +234,14 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
     let mut owned: Vec<Owned> = Vec::new();
     for z in &zbes {
         owned.extend(of_zbe(&runner, z)?.into_iter().filter_map(|s| {
-            let keep = journal.as_ref().is_ok_and(|j| {
-                [&j.pre_snapshot, &j.earlier_pre].iter().any(|k| k.as_deref() == Some(&s.name))
-            });
+            // Without the journal, which run's is the last is unknown: every run's pre-rescue
+            // snapshot is kept (a script pruning by `keep` must not lose the way back).
+            let keep = match &journal {
+                Ok(j) => [&j.pre_snapshot, &j.earlier_pre]
+                    .iter()
+                    .any(|k| k.as_deref() == Some(s.name.as_str())),
+                Err(_) => s.step.as_deref() == Some("pre"),
+            };
             Some(Owned { run: s.run?, name: s.name, step: s.step, keep })
         }));
     }
@@ -269,6 +274,8 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         for o in &owned {
             let note = if last_pre.as_deref() == Some(o.name.as_str()) {
                 "  (pre-rescue snapshot of the last run: kept)"
+            } else if o.keep && journal.is_err() {
+                "  (a run's pre-rescue snapshot: kept)"
             } else if o.keep {
                 "  (before any rescue, an earlier run's pre-rescue snapshot: kept)"
             } else {
