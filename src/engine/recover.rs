@@ -832,8 +832,8 @@ fn ran_to_its_end(st: &super::journal::JournalStep) -> bool {
 }
 
 /// The step detail of a destructive rung run without consent to it.
-const NOT_ALLOWED: &str =
-    "not allowed: a destructive strategy needs --allow-destructive or typing the zone name";
+const NOT_ALLOWED: &str = "not allowed: a destructive strategy needs --allow-destructive (or, \
+     run guided on a terminal, the zone name typed at its question)";
 
 /// The step detail (journal and event) of a rung the operator skipped.
 const SKIPPED_BY_OPERATOR: &str = "skipped by the operator";
