@@ -624,3 +624,17 @@ fn a_dumb_console_is_told_what_runs() {
     let out = sim_support::zonerescue(&sim.dir).args(["--yes", "--json", "pg01"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("running:"));
 }
+
+/// Guided round cc F2: `zonerescue ZONE 2>&1 | tee log` on a terminal takes stderr, where the
+/// questions go, from it: the refusal says so and how to keep a transcript (before: only "no
+/// terminal", and --yes, which removes packages unasked, as the way on).
+#[test]
+fn a_refusal_for_want_of_a_terminal_names_the_stream() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let t = start_zr("tee", &sim.dir, "", "pg01 2>&1 | cat");
+    let s = t.wait_for("zr exited", 1);
+    assert!(s.contains("stderr is not a terminal") && s.contains("--report FILE"), "{s}");
+}

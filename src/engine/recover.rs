@@ -223,8 +223,11 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     if !interactive && !req.explicit && !req.yes && !req.dry_run {
         return refuse(Refusal::new(
             &run_id,
-            "no terminal to ask questions on: give --strategy (auto, ladder or a strategy) or --yes \
-             to run unattended, or --dry-run to see the plan",
+            format!(
+                "no terminal to ask questions on ({}): give --strategy (auto, ladder or a \
+                 strategy) or --yes to run unattended, or --dry-run to see the plan",
+                ui::not_a_terminal()
+            ),
         ));
     }
     if let Err(e) = crate::commands::ZoneName::new(&zone) {

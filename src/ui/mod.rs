@@ -17,6 +17,18 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// Which of the streams questions need is not a terminal, for a refusal to name it: `2>&1 |
+/// tee log` takes stderr, where the questions are asked, from the terminal.
+pub fn not_a_terminal() -> &'static str {
+    match (std::io::stdin().is_terminal(), std::io::stderr().is_terminal()) {
+        (false, false) => "neither stdin nor stderr is a terminal",
+        (false, true) => "stdin is not a terminal",
+        _ => {
+            "stderr is not a terminal (redirected or piped: to keep a transcript, use --report FILE)"
+        }
+    }
+}
+
 /// Consent to a subcommand's change (rollback, snapshots --prune): `--yes` gives it; otherwise
 /// a person reads `plan` (what will happen, on stderr) and answers `question` on a terminal.
 /// `Err(why)` is the reason to refuse with.
