@@ -638,3 +638,18 @@ fn a_refusal_for_want_of_a_terminal_names_the_stream() {
     let s = t.wait_for("zr exited", 1);
     assert!(s.contains("stderr is not a terminal") && s.contains("--report FILE"), "{s}");
 }
+
+/// Guided round cc F10: `zonerescue analyze` with no file on a terminal says it reads what is
+/// pasted, and how to end it (before: silence, as if hung).
+#[test]
+fn analyze_on_a_terminal_says_it_waits_for_a_paste() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let t = start_zr("paste", &sim.dir, "", "analyze");
+    t.wait_for("paste it, then press Ctrl-D", 1);
+    t.keys_at_once(&["Result: Attach Succeeded.", "Enter", "C-d"]);
+    let s = t.wait_for("zr exited", 1);
+    assert!(s.contains("Verdict:    attached") && s.contains("zr exited 0"), "{s}");
+}

@@ -56,17 +56,31 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
     Ok(worst_exit(reports.iter().map(|(_, r)| r.exit_code())))
 }
 
+/// Standard input into `analyzer`; on a terminal, said first: a bare `zonerescue analyze`
+/// otherwise waits in silence, and looks hung.
+fn read_stdin(analyzer: &mut Analyzer) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if io::stdin().is_terminal() {
+        eprintln!(
+            "zonerescue: reading the log from the terminal: paste it, then press Ctrl-D on a \
+             line of its own (or give the log's file name: zonerescue analyze FILE)"
+        );
+    }
+    analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
+    Ok(())
+}
+
 /// One analysis of `files` read one after another (`-` or none: standard input): one report
 /// per zone whose attempts follow one another in them.
 fn analyze(rules: &RuleSet, files: &[&Path]) -> anyhow::Result<Vec<Report>> {
     let mut analyzer = Analyzer::with_context(rules, AnalysisContext::default());
     if files.is_empty() {
-        analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
+        read_stdin(&mut analyzer)?;
     }
     for f in files {
         if *f == Path::new("-") {
             analyzer.begin_file("<stdin>");
-            analyzer.consume_reader(io::stdin().lock()).context("reading standard input")?;
+            read_stdin(&mut analyzer)?;
         } else {
             analyzer.begin_file(&f.display().to_string());
             let file = open_log_file(f)?;
