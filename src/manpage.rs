@@ -448,7 +448,8 @@ fn examples(roff: &mut Roff) {
     );
     example(
         roff,
-        "Only step the zone's release through an intermediate build, showing the plan first:",
+        "Only step the zone's release through an intermediate build, showing the plan first \
+         (with --strategy nothing is asked):",
         "# zonerescue --strategy incremental --dry-run web01\n# zonerescue --strategy incremental web01",
     );
     example(
@@ -460,6 +461,11 @@ fn examples(roff: &mut Roff) {
         roff,
         "Return the zone boot environment to the snapshot taken before the rescue:",
         "# zonerescue rollback web01",
+    );
+    example(
+        roff,
+        "Rescue a zone whose name is also a subcommand's (demo, status, rollback ...):",
+        "# zonerescue -- demo",
     );
     example(
         roff,

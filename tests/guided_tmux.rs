@@ -69,6 +69,17 @@ impl Tmux {
         }
     }
 
+    /// The pid of the zonerescue the pane's shell runs.
+    fn zonerescue_pid(&self) -> String {
+        let pane =
+            self.cmd().args(["display-message", "-p", "-t", "t", "#{pane_pid}"]).output().unwrap();
+        let shell = String::from_utf8_lossy(&pane.stdout).trim().to_string();
+        let child = Command::new("pgrep").args(["-P", &shell, "zonerescue"]).output().unwrap();
+        let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "no zonerescue under the pane's shell {shell}");
+        pid
+    }
+
     fn keys(&self, keys: &str) {
         self.keys_at_once(&[keys]);
     }
@@ -450,11 +461,7 @@ fn a_sigterm_at_a_question_is_named_sigterm() {
         return;
     };
     t.wait_for("Apply gz-publishers for zone mail01?", 1);
-    let pane = t.cmd().args(["display-message", "-p", "-t", "t", "#{pane_pid}"]).output().unwrap();
-    let shell = String::from_utf8_lossy(&pane.stdout).trim().to_string();
-    let child = Command::new("pgrep").args(["-P", &shell, "zonerescue"]).output().unwrap();
-    let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
-    assert!(!pid.is_empty(), "no zonerescue under the pane's shell {shell}");
+    let pid = t.zonerescue_pid();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let s = t.wait_for("demo exited", 1);
     assert!(s.contains("stopped by SIGTERM") && !s.contains("SIGINT"), "{s}");
@@ -652,4 +659,22 @@ fn analyze_on_a_terminal_says_it_waits_for_a_paste() {
     t.keys_at_once(&["Result: Attach Succeeded.", "Enter", "C-d"]);
     let s = t.wait_for("zr exited", 1);
     assert!(s.contains("Verdict:    attached") && s.contains("zr exited 0"), "{s}");
+}
+
+/// Regression round dd F6: a SIGTERM at rollback's question is named, not "not confirmed".
+#[test]
+fn a_signal_at_rollbacks_question_is_named() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let (_, code) = sim_support::rescue_json(&sim.dir, "pg01", &[]);
+    assert_eq!(code, Some(0));
+    let t = start_zr("rollback-term", &sim.dir, "NO_COLOR=1", "rollback pg01");
+    t.wait_for("[y] yes  [N] no  [q] stop:", 1);
+    let pid = t.zonerescue_pid();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let s = t.wait_for("zr exited", 1);
+    assert!(s.contains("SIGTERM received at the question; nothing was changed"), "{s}");
+    assert_eq!(sim.state("pg01"), "installed");
 }

@@ -360,6 +360,10 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
         format!("Roll zone {zone} back?")
     };
     if let Err(why) = ui::consent(args.yes, &plan(&zone, &target, installed, &later), &question) {
+        if signals.is_set() {
+            let sig = signals.signal_name();
+            return Ok(s.refused(format!("{sig} received at the question; nothing was changed")));
+        }
         return Ok(s.refused(why));
     }
     let n = journal.begin_step("rollback", Some(target.clone()));

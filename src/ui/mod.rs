@@ -42,6 +42,9 @@ pub fn consent(yes: bool, plan: &str, question: &str) -> Result<(), &'static str
     eprint!("{plan}");
     match (DialoguerPrompter { allow_destructive: false }).confirm(question) {
         Answer::Yes => Ok(()),
-        Answer::No | Answer::Skip | Answer::Stop | Answer::Lost => Err("not confirmed"),
+        Answer::No | Answer::Skip | Answer::Stop => Err("not confirmed"),
+        // A signal while it waited, or the terminal went away: nobody declined.
+        Answer::Lost => Err("no answer could be read at the question (a signal, or the terminal \
+                             went away); nothing was changed"),
     }
 }
