@@ -657,9 +657,7 @@ impl<'r> Analyzer<'r> {
             && !crate::playbook::Playbook::is_builtin_core(package_stem(p))
         {
             let pair = (package_stem(r).to_string(), package_stem(p).to_string());
-            if !self.facts.pinned.contains(&pair) {
-                self.facts.pinned.push(pair);
-            }
+            push_unique(&mut self.facts.pinned, pair);
         }
         if let Some(r) = reject.as_ref().filter(|_| self.zone_is_ahead(norm)) {
             push_unique(&mut self.facts.zone_ahead, package_stem(r).to_string());
@@ -1478,7 +1476,7 @@ fn push_vec_bounded<T>(v: &mut Vec<T>, item: T, cap: usize) {
     }
 }
 
-pub(crate) fn push_unique(v: &mut Vec<String>, s: String) {
+pub(crate) fn push_unique<T: PartialEq>(v: &mut Vec<T>, s: T) {
     if v.len() < MAX_SUBJECTS && !v.contains(&s) {
         v.push(s);
     }

@@ -103,15 +103,16 @@ fn strip_ansi(line: &[u8]) -> Vec<u8> {
 }
 
 /// How many bytes of `line` are a line number a paste put before it: `cat -n`'s (`%6d` and a
-/// tab), or `grep -n`'s (`12:` on a match, `12-` on context) before a character that is no
-/// digit, so a log line that starts with a date (`2018-01-18 …`) or a time (`10:14:09 …`) is
-/// left alone. One line at a time, so a log fed line by line reads as one read whole.
+/// tab), or `grep -n`'s (`12:` on a match, `12-` on context, with grep's file name before it
+/// when there is one), while a log line that starts with a date (`2018-01-18 …`) or a time
+/// (`10:14:09 …`) is left alone. One line at a time, so a log fed line by line reads as one
+/// read whole.
 fn line_number_len(line: &[u8]) -> usize {
     cat_n_prefix(line).or_else(|| grep_n_prefix(line)).unwrap_or(0)
 }
 
 /// `cat -n`: the number right-aligned in six columns (wider past 999999), then a tab; a
-/// forum's code block may indent it further. The blanks before it stay.
+/// forum's code block may indent it further. All of it goes, the blanks before the number too.
 fn cat_n_prefix(line: &[u8]) -> Option<usize> {
     let tab = line.iter().take(24).position(|&b| b == b'\t')?;
     let head = &line[..tab];

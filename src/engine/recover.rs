@@ -404,7 +404,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
             .detail("the plan below uses the catalogs as the global zone last refreshed them"),
         ));
     }
-    let facts = match pf.facts {
+    let mut facts = match pf.facts {
         Some(f) if !pf.findings.iter().any(|f| f.inhibitor) => f,
         _ => {
             let why: Vec<String> =
@@ -462,7 +462,6 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         journal.zone_packages_at_start.clone()
     };
     // ... and so did the zone's publishers (those the run's attaches may have disabled).
-    let mut facts = facts;
     for p in facts.zone_publishers_at_start.iter_mut() {
         p.enabled |= journal.zone_publishers_enabled_at_start.contains(&p.name);
     }
@@ -3333,10 +3332,9 @@ impl Run {
             message.push_str(
                 "; THE GLOBAL ZONE'S PUBLISHERS DIFFER FROM THE START (see the difference above)",
             );
-            let journal = super::journal::Journal::path(&self.zone_dir);
             let mut steps = vec![format!(
                 "restore the global zone's publishers (recorded in {}, gz_publishers_tsv):",
-                journal.display()
+                super::journal::Journal::path(&self.zone_dir).display()
             )];
             steps.extend(self.gz_restore_by_hand.iter().map(|c| format!("  {c}")));
             steps.push("then compare: pkg publisher -H -F tsv   (with gz_publishers_tsv)".into());

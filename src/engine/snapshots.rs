@@ -172,7 +172,8 @@ struct Found {
     zone: ZoneName,
     dir: PathBuf,
     runner: Runner,
-    /// `Err`: why it cannot be read (the ZBEs are then the system's, and none is known kept).
+    /// `Err`: why it cannot be read (the ZBEs are then the system's, and every run's
+    /// pre-rescue snapshot is kept).
     journal: Result<Journal, JournalError>,
     zbe: String,
     owned: Vec<Owned>,
@@ -202,7 +203,7 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
             return Ok(Err(s.refused(PruneResult::Refused, m)));
         }
         // Listed from the system (the operator needs the names for `rollback --to`); pruning
-        // refuses below, not knowing which snapshot must be kept.
+        // stops below with the error, not knowing which snapshot must be kept.
         Err(e @ JournalError::Corrupt { .. }) => Err(e),
         Err(e) => return Err(e.into()),
     };
