@@ -1971,3 +1971,25 @@ fn resume_after_attach_f_still_reparents_the_zbe() {
     let r: Value = serde_json::from_slice(&survey.stdout).unwrap();
     assert_eq!(r["zones"][0]["status"], "fine", "{r}");
 }
+
+/// Worlds round cc F7: a rung cut short by a kill is undone by `resume` to its own snapshot,
+/// which stays: the summary's `snapshots` (those kept) names it, as `zfs list` does (before:
+/// left out).
+#[test]
+fn resume_lists_the_snapshot_of_a_rung_it_undid() {
+    let sim = sim_support::Sim::new("omnios-rename-needs-incremental");
+    sim_support::kill_at_command(&sim.dir, "backup01", "r151046/core");
+    let (events, code) = sim_support::rescue_json(&sim.dir, "backup01", &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    let said: Vec<&str> =
+        s["snapshots"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    let zbe = said.first().and_then(|n| n.split_once('@')).unwrap().0.to_string();
+    let listed = sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    let kept: Vec<&str> =
+        listed.lines().filter(|l| l.starts_with(&format!("{zbe}@zonerescue-"))).collect();
+    assert!(kept.iter().any(|k| k.ends_with("-incremental")), "{listed}");
+    for k in &kept {
+        assert!(said.contains(k), "{k} is kept but not in the summary: {said:?}");
+    }
+}

@@ -1679,15 +1679,23 @@ impl Run {
                     }
                     self.journal.strategies_applied = self.applied.clone();
                 }
+                // Its snapshot stays either way (undone to it, or not undone at all): kept.
+                let kept = match &st.snapshot {
+                    Some(snap) => snapshot::exists(&self.exec, snap)?,
+                    None => false,
+                };
+                if let Some(snap) =
+                    st.snapshot.as_ref().filter(|s| kept && !self.snapshots.contains(s))
+                {
+                    self.snapshots.push(snap.clone());
+                }
                 if (!completed || plain_attach) && attached_since {
                     self.journal.end_step(st.n, StepOutcome::Failed, NOT_UNDONE_ATTACHED);
                     continue;
                 }
                 if !completed || plain_attach {
                     // Its apply was cut short: undo what it may have half done; it may run again.
-                    if let Some(snap) = &st.snapshot
-                        && snapshot::exists(&self.exec, snap)?
-                    {
+                    if let Some(snap) = st.snapshot.as_ref().filter(|_| kept) {
                         self.undo_rung(st.n, Some(snap))?;
                         undone = true;
                     }
