@@ -131,6 +131,17 @@ fn demo_with_or_skip(
     Some((d, dir, t))
 }
 
+/// `zonerescue ARGS` in tmux on a fresh omnios-postgres-removed host (see [`start_zr`]), or
+/// `None` without tmux.
+fn pg01_or_skip(name: &str, env: &str, args: &str) -> Option<(sim_support::Sim, Tmux)> {
+    if !tmux_or_skip() {
+        return None;
+    }
+    let sim = sim_support::Sim::new("omnios-postgres-removed");
+    let t = start_zr(name, &sim.dir, env, args);
+    Some((sim, t))
+}
+
 fn tmux_or_skip() -> bool {
     let have = have_tmux();
     if !have {
@@ -614,11 +625,9 @@ fn resume_after_stopping_where_the_run_undid_its_rungs_applies_them_again() {
 /// of silence through the detach and the attach). Without a terminal too (a log kept by cron).
 #[test]
 fn a_dumb_console_is_told_what_runs() {
-    if !tmux_or_skip() {
+    let Some((_sim, t)) = pg01_or_skip("dumb", "TERM=dumb", "--yes pg01") else {
         return;
-    }
-    let sim = sim_support::Sim::new("omnios-postgres-removed");
-    let t = start_zr("dumb", &sim.dir, "TERM=dumb", "--yes pg01");
+    };
     let s = t.wait_for("zr exited", 1);
     assert!(s.contains("running: zoneadm -z pg01 attach -u"), "{s}");
     assert!(s.contains("zr exited 0"), "{s}");
@@ -637,11 +646,9 @@ fn a_dumb_console_is_told_what_runs() {
 /// terminal", and --yes, which removes packages unasked, as the way on).
 #[test]
 fn a_refusal_for_want_of_a_terminal_names_the_stream() {
-    if !tmux_or_skip() {
+    let Some((_sim, t)) = pg01_or_skip("tee", "", "pg01 2>&1 | cat") else {
         return;
-    }
-    let sim = sim_support::Sim::new("omnios-postgres-removed");
-    let t = start_zr("tee", &sim.dir, "", "pg01 2>&1 | cat");
+    };
     let s = t.wait_for("zr exited", 1);
     assert!(s.contains("stderr is not a terminal") && s.contains("--report FILE"), "{s}");
 }
@@ -650,11 +657,9 @@ fn a_refusal_for_want_of_a_terminal_names_the_stream() {
 /// pasted, and how to end it (before: silence, as if hung).
 #[test]
 fn analyze_on_a_terminal_says_it_waits_for_a_paste() {
-    if !tmux_or_skip() {
+    let Some((_sim, t)) = pg01_or_skip("paste", "", "analyze") else {
         return;
-    }
-    let sim = sim_support::Sim::new("omnios-postgres-removed");
-    let t = start_zr("paste", &sim.dir, "", "analyze");
+    };
     t.wait_for("paste it, then press Ctrl-D", 1);
     t.keys_at_once(&["Result: Attach Succeeded.", "Enter", "C-d"]);
     let s = t.wait_for("zr exited", 1);

@@ -1247,8 +1247,7 @@ pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> i
 /// an `n` after the subcommand (pkg's image-changing subcommands all take `-n` as it).
 fn is_dry_run(norm: &[u8]) -> bool {
     let text = String::from_utf8_lossy(norm);
-    let mut words = text.split_whitespace().skip_while(|w| *w != "pkg" && !w.ends_with("/pkg"));
-    words.next();
+    let words = words_after_pkg(&text);
     // The subcommand: the first word that is neither an option nor -R's root.
     let mut root = false;
     let mut after = words.skip_while(|w| {
@@ -1267,10 +1266,16 @@ fn is_dry_run(norm: &[u8]) -> bool {
     })
 }
 
-fn installed_by_command(norm: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(norm);
+/// The words of a typed command line after its `pkg` (or `/usr/bin/pkg`).
+fn words_after_pkg(text: &str) -> impl Iterator<Item = &str> {
     let mut words = text.split_whitespace().skip_while(|w| *w != "pkg" && !w.ends_with("/pkg"));
     words.next();
+    words
+}
+
+fn installed_by_command(norm: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(norm);
+    let words = words_after_pkg(&text);
     let mut out = Vec::new();
     let mut verb = None;
     let mut skip_value = false;
