@@ -127,6 +127,15 @@ const CASES: &[Case] = &[
     // A Solaris 10 (SVR4) zone's plain attach lists what differs from the global zone.
     // A Solaris 10 zone is outside zonerescue's recovery: no strategy, the commands remain.
     ("solaris10-native-attach-out-of-sync.txt", V::Failed, G::Unknown, Some("update-required"), None, 1),
+    // Analyze round ee: attach -u of a Solaris 10 zone ahead of this host (zoneadm's
+    // sw_support.c wording), and the solaris10 brand's image check on Solaris 11 (its
+    // common.ksh wording); a support repository refusing the client (403).
+    ("solaris10-native-attach-u-downgrade-patch.txt", V::Failed, G::Unknown, Some("svr4-zone-ahead"), None, 1),
+    ("solaris10-native-attach-u-downgrade-package.txt", V::Failed, G::Unknown, Some("svr4-zone-ahead"), None, 1),
+    ("solaris11-solaris10-brand-image-downrev.txt", V::Failed, G::Solaris11, Some("solaris10-image-check"), None, 1),
+    ("solaris11-solaris10-brand-release-version.txt", V::Failed, G::Solaris11, Some("solaris10-image-check"), None, 1),
+    ("solaris11-solaris10-brand-newer-emulation.txt", V::Failed, G::Solaris11, Some("solaris10-image-check"), None, 1),
+    ("solaris11-attach-support-repository-403.log", V::Failed, G::Solaris11, Some("publisher-unreachable-gz"), None, 1),
     // The last command was the uninstall the failed attach called for: judged on its own.
     // Analyze round z F1: its dependent is the site's own app, no core package: uninstall the two
     // together (it was image-create, which keeps neither and resets the whole image).
@@ -864,13 +873,69 @@ fn a_solaris10_zone_is_updated_on_attach_unless_newer_than_the_global_zone() {
     let r = analyze("solaris10-native-attach-out-of-sync.txt");
     // A Solaris 10 zone is outside zonerescue's recovery: attach -u is said, no strategy.
     assert_eq!((r.zone.as_deref(), r.remedies.as_slice()), (Some("sstg"), &[][..]));
-    // zoneadm's update on attach for SVR4 zones refuses to downgrade (zerror text).
+    // zoneadm's update on attach for SVR4 zones refuses to downgrade (zerror text). Analyze
+    // round ee F1: that is the Solaris 10 zone ahead of this host (it was the IPS
+    // zone-newer-than-gz, whose `pkg list -v entire` Solaris 10 has no pkg to run).
     let newer = "# zoneadm -z sstg attach -u\n\
         zoneadm: zone 'sstg': ERROR: attempt to downgrade package SUNWcsu 11.10.0,REV=2005.08.10.02.13 to version 11.10.0,REV=2005.01.21.15.53\n";
     let r = analyze_reader(&RULES, AnalysisContext::default(), newer.as_bytes()).unwrap();
-    let f = r.finding("zone-newer-than-gz").unwrap();
+    let f = r.finding("svr4-zone-ahead").unwrap();
     assert_eq!(f.packages, ["SUNWcsu"]);
     assert!(r.finding("update-required").is_none());
+    for name in [
+        "solaris10-native-attach-u-downgrade-patch.txt",
+        "solaris10-native-attach-u-downgrade-package.txt",
+    ] {
+        let r = analyze(name);
+        assert!(r.finding("svr4-zone").is_some(), "{name}");
+        let f = r.finding("svr4-zone-ahead").unwrap();
+        assert!(f.evidence[0].text.contains("attempt to downgrade package"), "{name}");
+        assert!(
+            r.findings.iter().all(|f| f.next_commands.iter().all(|c| !c.starts_with("pkg "))),
+            "{name}"
+        );
+        assert!(r.remedies.is_empty(), "{name}");
+    }
+}
+
+/// Analyze round ee F2: the solaris10 brand's image check (patch level, release, brand
+/// emulation) ends "Sanity Check: FAILED (see log for details)", which was read as an ipkg
+/// zone root with nothing mounted (sparse-zone: check the mounts); its cause line was not in
+/// the evidence.
+#[test]
+fn the_solaris10_brand_s_image_check_is_named_with_its_cause() {
+    for (name, cause) in [
+        ("solaris11-solaris10-brand-image-downrev.txt", "(patchlist 118833-36"),
+        ("solaris11-solaris10-brand-release-version.txt", "must be 10 (got 9)"),
+        ("solaris11-solaris10-brand-newer-emulation.txt", "newer version of the solaris10 brand"),
+    ] {
+        let r = analyze(name);
+        assert!(r.finding("sparse-zone").is_none(), "{name}");
+        let f = r.finding("solaris10-image-check").unwrap();
+        assert!(f.evidence.iter().any(|e| e.text.contains(cause)), "{name}: {:?}", f.evidence);
+        assert!(r.finding("svr4-zone").is_some() && r.remedies.is_empty(), "{name}");
+    }
+}
+
+/// Analyze round ee F3: a repository that answered 403 was "did not answer", its status line
+/// left out of the evidence, and "pkg refreshed none of the zone's catalogs" was said beside
+/// "1/2 catalogs successfully updated".
+#[test]
+fn a_forbidden_repository_is_shown_and_said_to_have_answered() {
+    let r = analyze("solaris11-attach-support-repository-403.log");
+    let f = r.finding("publisher-unreachable-gz").unwrap();
+    assert!(
+        f.evidence.iter().any(|e| e.text.contains("code: 403 reason: Forbidden")),
+        "{:?}",
+        f.evidence
+    );
+    assert!(f.explanation.contains("with 403 Forbidden"), "{}", f.explanation);
+    assert!(
+        f.explanation.contains("pkg set-publisher -k KEY -c CERT solaris"),
+        "{}",
+        f.explanation
+    );
+    assert!(!f.explanation.contains("refreshed none"), "{}", f.explanation);
 }
 
 #[test]

@@ -1993,3 +1993,39 @@ fn resume_lists_the_snapshot_of_a_rung_it_undid() {
         assert!(said.contains(k), "{k} is kept but not in the summary: {said:?}");
     }
 }
+
+/// Worlds round aa F6: a failed single `--strategy` run said only "no remaining strategy is
+/// worth trying": the step's own reason (python-27 must go before any step) was in its progress
+/// line alone, nothing pointed at the rungs the diagnosis calls for, and an installed zone whose
+/// image was rolled back after a failed attach got no word of `attach -F`. Each is said now,
+/// and each works: auto rescues the zone, `attach -F` puts it back.
+#[test]
+fn a_failed_single_strategy_says_why_and_points_at_auto() {
+    let world = sim_support::world("omnios-lts-jump-python-under-site-app");
+    let d = init(&world);
+    let (out, ev) = rescue(d.path(), "web1", &["--yes", "--strategy", "incremental"]);
+    let s = summary(&ev, &out);
+    assert_eq!((s["result"].as_str(), s["attempts"].as_u64()), (Some("failed"), Some(0)), "{s}");
+    let m = s["message"].as_str().unwrap();
+    assert!(
+        m.contains("incremental: entire@11-151038 cannot keep installed runtime/python-27"),
+        "{m}"
+    );
+    let next = s["next_steps"].to_string();
+    assert!(next.contains("unattended: zonerescue --strategy auto web1"), "{next}");
+
+    let d = init(&world);
+    let (out, ev) = rescue(d.path(), "web1", &["--yes", "--strategy", "uninstall"]);
+    let s = summary(&ev, &out);
+    assert_eq!((s["result"].as_str(), s["attempts"].as_u64()), (Some("failed"), Some(1)), "{s}");
+    assert_eq!(zone_state(d.path(), "web1"), "configured");
+    let next = s["next_steps"].to_string();
+    assert!(next.contains("its image is back as it was: zoneadm -z web1 attach -F"), "{next}");
+    assert!(next.contains("zonerescue --strategy auto web1"), "{next}");
+    sim(d.path(), "zoneadm", &["-z", "web1", "attach", "-F"]);
+    assert_eq!(zone_state(d.path(), "web1"), "installed");
+
+    let (out, ev) = rescue(d.path(), "web1", &["--strategy", "auto"]);
+    let s = summary(&ev, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+}

@@ -743,10 +743,15 @@ impl FindingBuilder<'_> {
         if let Some(p) = primary {
             let which = if self.facts.entire_publisher.as_ref() == Some(p) {
                 format!("{p} is the publisher the global zone's own entire comes from, its first")
-            } else {
+            } else if self.facts.no_catalog_refreshed {
                 "pkg refreshed none of the zone's catalogs, so the global zone's first publisher \
                  (which the zone has too) did not answer either"
                     .to_string()
+            } else {
+                // Found by its name alone: other catalogs did refresh.
+                format!(
+                    "{p} is the distribution's own publisher, which the global zone's entire comes from"
+                )
             };
             let sysrepo = if self.generation == Generation::Solaris11 {
                 "; on Solaris 11 the system repository that serves them to the zone: svcs -xv \
@@ -761,6 +766,20 @@ impl FindingBuilder<'_> {
                  proxy, its name service{sysrepo}), then attach again."
             ));
             strategy = None;
+        }
+        // A 403 is an answer: the repository refused this client (Oracle's support repository
+        // does so for an expired or wrong client certificate), not a network fault.
+        if UNREACHABLE.contains(&r.key.as_str())
+            && a.evidence.iter().any(|e| e.text.contains("code: 403"))
+        {
+            let name = a.publishers.first().map_or("NAME", |p| p.as_str());
+            explanation.push_str(&format!(
+                " Here the repository did answer, with 403 Forbidden: it refused this client. \
+                 For a repository that asks for a client certificate (Oracle's support \
+                 repository) that is an expired or wrong key or certificate: pkg publisher \
+                 {name} shows the SSL key and certificate; set new ones with pkg set-publisher \
+                 -k KEY -c CERT {name} in the global zone."
+            ));
         }
         if r.refine == Some(Refinement::ParentPublisher) && from_several_publishers(&a.evidence) {
             explanation.push_str(if no_attach {

@@ -3037,6 +3037,14 @@ impl Run {
             && !d.reasons.is_empty()
         {
             m.push_str(&format!("; last diagnosis: {}", d.reasons.join("; ")));
+        } else if let Some(st) =
+            self.journal.steps.iter().rev().find(|st| {
+                st.name != "snapshot" && !st.detail.is_empty() && st.detail != NOT_ALLOWED
+            })
+        {
+            // No attach failed to say why: the rung's own reason (a step the solver refused,
+            // say) was only in its progress line.
+            m.push_str(&format!("; {}: {}", st.name, st.detail));
         }
         // Recommend image-create only when it has not run (it may have been skipped for want
         // of consent): one that ran and failed is in the diagnosis already.
@@ -3238,12 +3246,16 @@ impl Run {
                     // it lost.
                     if !image_restored {
                         packages_removed = self.packages_gone();
-                    } else if self.installed_at_start && self.attempts == 0 {
-                        // No attach ran: the run's detach is all that is left of it.
+                    } else if self.installed_at_start {
+                        // The image is as the run found it: only the detach is left of it.
+                        let done = if self.attempts == 0 {
+                            "which only detached it"
+                        } else {
+                            "and its image is back as it was"
+                        };
                         next_steps.push(format!(
-                            "the zone was installed before this run, which only detached it \
-                             (its image is as it was): zoneadm -z {zone} attach -F puts it back \
-                             as it was, without an update"
+                            "the zone was installed before this run, {done}: zoneadm -z {zone} \
+                             attach -F puts it back as it was, without an update"
                         ));
                     }
                 }
@@ -3272,6 +3284,13 @@ impl Run {
                     // left, while a rung failed by a passing error is worth a fresh start.
                     next_steps.push(format!(
                         "nothing was left to resume; to try every rung again: zonerescue {zone}"
+                    ));
+                } else if let StrategyChoice::Only(s) = self.choice {
+                    // One rung was asked for; the diagnosis may call for others first.
+                    next_steps.push(format!(
+                        "{s} alone did not attach the zone; to let each diagnosis choose the \
+                         rungs: zonerescue {zone}   (on a terminal: asks before each change; \
+                         unattended: zonerescue --strategy auto {zone})"
                     ));
                 }
             }
