@@ -1542,3 +1542,26 @@ fn a_grep_n_paste_of_a_solaris_10_log_reads_like_the_log() {
     };
     assert_eq!(evidence(&pasted), evidence(&plain));
 }
+
+/// Advice round ee F4: image-create was recommended as `zonerescue --strategy image-create
+/// ZONE`, which is always refused without --allow-destructive.
+#[test]
+fn a_destructive_recommendation_is_a_command_that_runs() {
+    for name in [
+        "openindiana-uninstall-blocked-by-core-dependent.txt",
+        "solaris11-update-format-cfg-empty.txt",
+    ] {
+        let r = analyze(name);
+        assert_eq!(r.remedies.first(), Some(&S::ImageCreate), "{name}");
+        let commands: Vec<&String> = r.findings.iter().flat_map(|f| &f.next_commands).collect();
+        let zonerescue: Vec<&&String> = commands
+            .iter()
+            .filter(|c| c.starts_with("zonerescue --strategy image-create"))
+            .collect();
+        assert!(!zonerescue.is_empty(), "{name}: {commands:?}");
+        assert!(
+            zonerescue.iter().all(|c| c.contains(" --allow-destructive ")),
+            "{name}: {commands:?}"
+        );
+    }
+}

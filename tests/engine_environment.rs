@@ -514,3 +514,44 @@ fn a_log_calling_the_zone_newer_than_its_image_is_is_stale() {
     assert!(events.iter().any(|e| e["key"] == "attach.previous-failure-stale"), "{keys:?}");
     assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
 }
+
+/// Faults round ee F1: the GZ's own `pkg unset-publisher` for gz-publishers failing on an I/O
+/// error was not tried again, and after the stop `resume` re-attached without gz-publishers
+/// (counted as tried), failed as predicted, and told the administrator to change GZ publishers
+/// that need no change. It is tried again now; when it keeps failing, `resume` applies it again.
+#[test]
+fn a_failing_gz_publisher_change_is_retried_and_resumed_with_gz_publishers() {
+    let unset = |nth: u32| {
+        format!(
+            "command = \"pkg unset-publisher\"\nnth = {nth}\nexit = 1\nstderr = \"pkg \
+             unset-publisher: Could not remove publisher: [Errno 5] Input/output error\""
+        )
+    };
+    let gz = |sim: &Sim| sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    let unsets = |sim: &Sim| {
+        sim_support::audit(&sim.dir)
+            .iter()
+            .filter(|e| e.argv.iter().any(|a| a == "unset-publisher"))
+            .count()
+    };
+
+    let sim = b111(&unset(1));
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(strings(&s["strategies_applied"]).contains(&"gz-publishers".to_string()), "{s}");
+    assert!(unsets(&sim) >= 2, "not tried again");
+
+    let sim = b111(&[unset(1), unset(2), unset(3)].join("\n\n[[faults]]\n"));
+    let before = gz(&sim);
+    let (events, code) = rescue(&sim, &[], &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert_eq!(gz(&sim), before);
+    let (events, code) = resume(&sim);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(strings(&s["strategies_applied"]).contains(&"gz-publishers".to_string()), "{s}");
+    assert_eq!(gz(&sim), before);
+    apache_kept(&sim);
+}

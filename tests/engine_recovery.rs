@@ -294,6 +294,16 @@ fn dry_run_changes_nothing() {
             let m = s["message"].as_str().unwrap_or_default();
             assert!(m.contains("not what it will use: the real run stops at the first"), "{m}");
             assert_eq!(out.status.code(), Some(0));
+            // Advice round ee F5: "the exact commands": no `pkg uninstall` without a package
+            // (pkg refuses it) where none is known yet.
+            let planned = ev.iter().filter(|e| e["event"] == "step-start");
+            for c in planned.flat_map(|e| e["commands"].as_array().unwrap()) {
+                let line = c.as_str().unwrap().split("   (").next().unwrap();
+                assert!(
+                    !line.ends_with(" uninstall -n -v") && !line.ends_with(" uninstall -v"),
+                    "{line}"
+                );
+            }
             assert_eq!(
                 std::fs::read(d.path().join("world.json")).unwrap(),
                 world,
@@ -398,7 +408,10 @@ fn single_strategies_do_what_they_claim() {
     let s = summary(&ev, &out);
     assert_eq!((out.status.code(), &s["result"]), (Some(3), &"refused".into()), "{s}");
     let m = s["message"].as_str().unwrap();
-    assert!(m.contains("gz.publisher-disabled") && m.contains("--strategy gz-publishers"), "{s}");
+    // Advice round ee F1: the way on is auto with consent (it was `--strategy gz-publishers`
+    // first, which puts them back after its own attach: advice that loops).
+    let advised = "zonerescue --strategy auto --allow-destructive web01";
+    assert!(m.contains("gz.publisher-disabled") && m.contains(advised), "{s}");
     let changing = ["snapshot", "detach", "image-create", "set-publisher", "unset-publisher"];
     let ran: Vec<Vec<String>> = audit(d.path()).into_iter().map(|(argv, _)| argv).collect();
     assert!(!ran.iter().any(|a| a.iter().any(|w| changing.contains(&w.as_str()))), "{ran:?}");
@@ -559,8 +572,10 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
     std::fs::write(&scn, format!("{text}{extra}")).unwrap();
     let d = init(&scn);
     let before = gz_tsv(d.path());
-    // The GZ publishers were just simplified and attach -u is starting: interrupt now.
-    let (code, events, _) = interrupted_at(d.path(), "mail01", "command", "unset-publisher");
+    // The GZ publishers were just simplified and attach -u has started: interrupt now. (At
+    // the end of the unset-publisher, before the attach is spawned, the attach would now not
+    // start at all: faults round ee F2.)
+    let (code, events, _) = interrupted_at(d.path(), "mail01", "command-start", "attach -u");
     assert_eq!(code, Some(130), "{:?}", events.last());
     let s = events.last().unwrap();
     assert_eq!(s["result"], "interrupted", "{s}");
@@ -583,7 +598,7 @@ fn interrupt_lets_the_attach_finish_and_restores_gz_publishers() {
 fn a_signal_during_an_attach_that_attaches_ends_attached_and_says_so() {
     let d = init(&scenario("s11express-disabled-gz-publisher.toml"));
     let before = gz_tsv(d.path());
-    let (code, events, _) = interrupted_at(d.path(), "mail01", "command", "unset-publisher");
+    let (code, events, _) = interrupted_at(d.path(), "mail01", "command-start", "attach -u");
     let s = events.last().unwrap();
     assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
     assert!(s["message"].as_str().unwrap().contains("came while the attach ran"), "{s}");
@@ -2028,4 +2043,75 @@ fn a_failed_single_strategy_says_why_and_points_at_auto() {
     let (out, ev) = rescue(d.path(), "web1", &["--strategy", "auto"]);
     let s = summary(&ev, &out);
     assert_eq!(s["result"], "attached", "{s}");
+}
+
+/// Faults round ee F2: a signal while a rung's command ran let that command finish, as it
+/// says, but then the rung started its next changing command (the whole `pkg install
+/// entire@…` of a step, a package's `uninstall -v`), which a shutdown's SIGKILL would cut in
+/// the middle. Nothing new starts now; the rung is left open for `resume`, which undoes it to
+/// its snapshot, runs it again and attaches.
+#[test]
+fn after_a_signal_no_new_changing_command_starts() {
+    for (world, zone, at) in [
+        (scenario("solaris11-image-update.toml"), "php11", "set-publisher"),
+        (scenario("s11express-b111-web.toml"), "web01", "04-uninstall"),
+    ] {
+        let d = init(&world);
+        let before = gz_tsv(d.path());
+        let (code, events, sent) = interrupted_at(d.path(), zone, "command-start", at);
+        let started: Vec<&str> = events[sent + 1..]
+            .iter()
+            .filter(|e| e["event"] == "command-start")
+            .filter_map(|e| e["command"].as_str())
+            .collect();
+        assert!(started.is_empty(), "{zone}: started after the signal: {started:?}");
+        let s = events.last().unwrap();
+        assert_eq!((code, s["result"].as_str()), (Some(130), Some("interrupted")), "{s}");
+        assert_eq!(gz_tsv(d.path()), before, "{zone}: GZ publishers");
+        resume_and_check(d.path(), zone, &before, zone, &[]);
+    }
+}
+
+/// Faults round ee F3: a run stopped after its step had moved the zone to build 134; a new run
+/// (not `resume`) attached. `rollback` returns to the new run's pre-rescue snapshot, the
+/// half-rescued 134 image, and said "`attach -F` to force it back as it was", `status` "as
+/// before the rescue". It says now that an earlier rescue had changed it, and how to reach
+/// the zone before any rescue; that works.
+#[test]
+fn a_rollback_to_a_run_begun_after_an_earlier_rescue_points_at_the_zone_before_any() {
+    let text = std::fs::read_to_string(scenario("s11express-b111-web.toml")).unwrap();
+    let sim = sim_support::Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg uninstall\"\nmatch = \"-v developer\"\nexit = 1\n\
+         stderr = \"pkg: An unexpected error happened during uninstall: [Errno 5] Input/output error\"\n"
+    ));
+    let entire = |sim: &sim_support::Sim| {
+        sim.run("pkg", &["-R", &sim.root("web01"), "list", "-H", "entire"]).stdout
+    };
+    let at_start = entire(&sim);
+    let (out, ev) = rescue(&sim.dir, "web01", &["--yes"]);
+    assert_ne!(summary(&ev, &out)["result"], "attached");
+    let journal = sim.dir.join("state/web01/journal.json");
+    let j: Value = serde_json::from_slice(&std::fs::read(&journal).unwrap()).unwrap();
+    let first_pre = j["pre_snapshot"].as_str().unwrap().to_string();
+    assert_ne!(entire(&sim), at_start, "the first run's step is kept for resume");
+    let world = sim.dir.join("world.json");
+    let mut w: Value = serde_json::from_slice(&std::fs::read(&world).unwrap()).unwrap();
+    w["faults"] = serde_json::json!([]);
+    std::fs::write(&world, serde_json::to_vec(&w).unwrap()).unwrap();
+    let (out, ev) = rescue(&sim.dir, "web01", &["--yes"]);
+    assert_eq!(summary(&ev, &out)["result"], "attached");
+
+    let out = zr(&sim.dir).args(["rollback", "web01", "--yes"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(said.contains(&format!("the zone before any rescue is {first_pre}")), "{said}");
+    let back = format!("zonerescue rollback web01 --to {first_pre}");
+    assert!(said.contains(&back) && !said.contains("attach -F"), "{said}");
+    let status = zr(&sim.dir).args(["status", "web01"]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(status.contains("which an earlier rescue had changed"), "{status}");
+    let out =
+        zr(&sim.dir).args(["rollback", "web01", "--yes", "--to", &first_pre]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(entire(&sim), at_start);
 }

@@ -252,8 +252,29 @@ fn image_create_comes_with_gz_publishers_when_a_gz_publisher_is_in_the_way() {
     let s = events.last().unwrap();
     assert_eq!(code, Some(1), "{s}");
     let said = format!("{}{}", s["message"], s["next_steps"]);
-    assert!(said.contains("zonerescue --allow-destructive app1"), "{s}");
+    // Advice round ee F2: the advised line runs as printed, unattended (it was `zonerescue
+    // --allow-destructive app1`, which without a terminal asks for --strategy or --yes).
+    let advised = "zonerescue --strategy auto --allow-destructive app1";
+    assert!(said.contains(advised), "{s}");
     assert!(!said.contains("--strategy image-create"), "{s}");
+    // Advice round ee F1: `--strategy image-create` is refused with the same advice (it was
+    // `--strategy gz-publishers` first, which restores them after its own attach: a loop).
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "--strategy", "image-create", "--allow-destructive", "app1"])
+        .output()
+        .unwrap();
+    let refusal = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{refusal}");
+    assert!(
+        refusal.contains(advised) && !refusal.contains("--strategy gz-publishers"),
+        "{refusal}"
+    );
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["--json", "--strategy", "auto", "--allow-destructive", "app1"])
+        .output()
+        .unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("").to_string();
+    assert_eq!(out.status.code(), Some(0), "{last}");
     let (sim, events) = attached_with_consent(WORLD, "app1");
     let r = rungs(&events);
     let created = r.iter().position(|x| x == "image-create").unwrap();

@@ -272,8 +272,14 @@ fn two_active_zbes_of_older_gz_bes_are_refused_with_the_brands_own_way_to_choose
     assert_eq!(code, Some(3), "{:?}", events.last());
     let f = events.iter().find(|e| e["key"] == "zbe.ambiguous").expect("zbe.ambiguous");
     let fix = f["remediation"].as_str().unwrap();
-    assert!(fix.contains("zoneadm -z db1 attach -z ZBE, ZBE one of solaris, solaris-0"), "{fix}");
+    // Advice round ee F3: the zone is installed, which zoneadm refuses to attach: detached
+    // first (the advice was the attach alone, which failed "is already installed").
+    assert_eq!(sim.state("db1"), "installed");
+    let advice = "zoneadm -z db1 detach, then zoneadm -z db1 attach -u -z ZBE, ZBE one of solaris, solaris-0";
+    assert!(fix.contains(advice), "{fix}");
     assert!(sim_support::audit(&sim.dir).iter().all(|a| a.argv[0] != "zfs" || a.argv[1] == "list"));
+    assert_eq!(sim.run("zoneadm", &["-z", "db1", "detach"]).code, 0);
+    assert_eq!(sim.state("db1"), "configured");
 }
 
 /// Round p F4: the first run's attach cloned the ZBE; the operator rolls it back partway, a

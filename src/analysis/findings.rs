@@ -1082,7 +1082,7 @@ impl FindingBuilder<'_> {
             ("{zoneroot}", Some(shell_word(&zoneroot))),
             ("{zonepath}", Some(shell_word(&zonepath))),
             ("{gz_entire}", Some(shell_word(&gz_entire))),
-            ("{strategy}", f.strategy.map(|s| s.as_str().to_string())),
+            ("{strategy}", f.strategy.map(super::render::strategy_words)),
             ("{packages}", packages),
             ("{package}", first(&f.packages)),
             ("{publisher}", first(&f.publishers)),

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::findings::keys;
 use super::generation::Generation;
 use super::report::{Evidence, Finding, LogKind, Report, Severity, Verdict};
+use crate::strategies::StrategyName;
 
 struct Style {
     color: bool,
@@ -127,8 +128,12 @@ pub fn render_human(r: &Report, color: bool) -> String {
         }
         (_, Some(s)) => {
             let zone = r.zone.clone().unwrap_or_else(|| "<zone>".into());
-            let _ =
-                writeln!(o, "{} {s}  (zonerescue --strategy {s} {zone})", st.bold("Recommended:"));
+            let words = strategy_words(s);
+            let _ = writeln!(
+                o,
+                "{} {s}  (zonerescue --strategy {words} {zone})",
+                st.bold("Recommended:")
+            );
             if r.remedies.len() > 1 {
                 let all: Vec<&str> = r.remedies.iter().map(|s| s.as_str()).collect();
                 let _ = writeln!(o, "{} {}", st.bold("Remedies:   "), all.join(", "));
@@ -222,4 +227,10 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// What follows `zonerescue --strategy` for `s`: a destructive strategy runs only with
+/// `--allow-destructive` (without it the command is refused).
+pub(crate) fn strategy_words(s: StrategyName) -> String {
+    if s.is_destructive() { format!("{s} --allow-destructive") } else { s.as_str().to_string() }
 }

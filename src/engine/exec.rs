@@ -3,7 +3,7 @@
 //! ends; a changing one also a `command-start` event just before it is spawned, so a consumer
 //! (or a kill test) knows which long operation is in flight.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -54,6 +54,11 @@ pub struct Exec {
     /// A changing command has run since the last [`Exec::mark_unchanged`] (a run that
     /// changed nothing but its own snapshot leaves the zone as it found it).
     changed: AtomicBool,
+    /// Holders of [`Exec::finishing`]: putting back what the run changed around its attach,
+    /// which a signal does not stop.
+    finishing: AtomicU32,
+    /// A changing command was held back because a signal had asked the run to stop.
+    held_back: AtomicBool,
     /// The failures outside the zone's image (pkg crashing, a full pool, a time limit, a
     /// repository not reached) that commands met since the last [`Exec::take_environment`].
     environment: Mutex<Vec<environment::Failure>>,
@@ -76,8 +81,23 @@ impl Exec {
             image_lock_stood: Default::default(),
             inflight_dir,
             changed: AtomicBool::new(false),
+            finishing: AtomicU32::new(0),
+            held_back: AtomicBool::new(false),
             environment: Default::default(),
         }
+    }
+
+    /// While the returned guard lives, changing commands run even after a signal: they put
+    /// back what the run changed for its attach (the global zone's publishers, the zone's).
+    pub fn finishing(&self) -> Finishing<'_> {
+        self.finishing.fetch_add(1, Ordering::SeqCst);
+        Finishing(&self.finishing)
+    }
+
+    /// Whether a changing command was held back because of a signal: the step it belonged
+    /// to was cut short.
+    pub fn held_back(&self) -> bool {
+        self.held_back.load(Ordering::SeqCst)
     }
 
     /// The failures outside the image met since the last call (see [`environment`]).
@@ -129,6 +149,15 @@ impl Exec {
         if self.dry_run {
             self.report(spec, None, true);
             return Ok(None);
+        }
+        // After a signal the command running is left to finish, and nothing new is started
+        // (a shutdown's SIGKILL would land in it): `resume` goes on from here.
+        if self.interrupt.is_set() && self.finishing.load(Ordering::SeqCst) == 0 {
+            self.held_back.store(true, Ordering::SeqCst);
+            return Err(CommandError::NotStarted {
+                argv: spec.display(),
+                signal: self.interrupt.signal_name(),
+            });
         }
         self.changed.store(true, Ordering::Relaxed);
         self.run_waiting_for_lock(spec, true, on_line).map(Some)
@@ -244,6 +273,15 @@ impl Exec {
             Some(out) => out.check_codes(ok).map(|_| ()),
             None => Ok(()),
         }
+    }
+}
+
+/// See [`Exec::finishing`].
+pub struct Finishing<'a>(&'a AtomicU32);
+
+impl Drop for Finishing<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

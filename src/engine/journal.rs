@@ -476,6 +476,17 @@ impl Journal {
                     self.rolled_back_to().unwrap_or("-")
                 )
             }
+            JournalStatus::Ended(_)
+                if self.rolled_back()
+                    && self
+                        .earlier_pre
+                        .as_ref()
+                        .is_some_and(|e| Some(e) != self.pre_snapshot.as_ref()) =>
+            {
+                "rolled back (`zonerescue rollback`): the zone is as this run found it, which an \
+                 earlier rescue had changed (before any rescue: below)"
+                    .into()
+            }
             JournalStatus::Ended(_) if self.rolled_back() => {
                 "rolled back (`zonerescue rollback`): the zone is as before the rescue".into()
             }

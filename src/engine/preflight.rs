@@ -219,10 +219,16 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             let fix = if entry.brand == "solaris" {
                 let names: Vec<&str> =
                     list.iter().map(|d| d.rsplit('/').next().unwrap_or(d)).collect();
+                // An installed zone is detached first: zoneadm refuses to attach it otherwise.
+                let detach = if entry.state == ZoneState::Installed {
+                    format!("zoneadm -z {zone} detach, then ")
+                } else {
+                    String::new()
+                };
                 format!(
                     "zonerescue never guesses: choose the one to keep and let the brand claim it: \
-                     zoneadm -z {zone} attach -z ZBE, ZBE one of {} (the others stay with their \
-                     global-zone BEs); run zonerescue again if its update then fails",
+                     {detach}zoneadm -z {zone} attach -u -z ZBE, ZBE one of {} (the others stay \
+                     with their global-zone BEs); run zonerescue again if its update then fails",
                     names.join(", ")
                 )
             } else {

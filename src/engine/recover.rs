@@ -504,6 +504,21 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     };
     let outcome = if opened.resume { run.resume() } else { run.go() };
     let (result, message) = match outcome {
+        // A command held back after a signal that a step did not expect to fail: the run
+        // stops there, nothing rolled back (a rollback would be a new command too).
+        Ok((r, m))
+            if run.exec.held_back()
+                && !matches!(r, RunResult::Attached | RunResult::Interrupted) =>
+        {
+            (
+                RunResult::Interrupted,
+                format!("stopped by {} ({m})", run.exec.interrupt.signal_name()),
+            )
+        }
+        Err(e) if run.exec.held_back() => (
+            RunResult::Interrupted,
+            format!("stopped by {}: {e:#}", run.exec.interrupt.signal_name()),
+        ),
         Ok(r) => r,
         Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
     };
@@ -826,12 +841,18 @@ fn plain_attach_failed_on_pre(j: &Journal) -> Vec<StrategyName> {
     Vec::new()
 }
 
-/// Whether a journalled step ran to its end (not skipped, not cut short by a kill).
+/// Whether a journalled step ran to its end (not skipped, not cut short by a kill, not
+/// stopped before its attach could run).
 fn ran_to_its_end(st: &super::journal::JournalStep) -> bool {
     !matches!(st.outcome, None | Some(StepOutcome::Skipped))
         && st.detail != CUT_SHORT
         && st.detail != NOT_UNDONE_ATTACHED
+        && !st.detail.starts_with(ATTACH_NOT_RUN)
 }
+
+/// The start of the journalled detail of rungs acting around an attach (gz-publishers) that
+/// stopped before it ran, on a cause outside the image: not tried, `resume` plans them again.
+const ATTACH_NOT_RUN: &str = "its attach did not run";
 
 /// The step detail of a destructive rung run without consent to it.
 const NOT_ALLOWED: &str = "not allowed: a destructive strategy needs --allow-destructive (or, \
@@ -1010,14 +1031,14 @@ impl Run {
             return None;
         }
         let gz = self.gz_publishers_in_the_way()?;
-        let zone = &self.facts.zone;
         Some(format!(
             "image-create would re-create the zone's package image and its attach would still \
              fail: {}. A new image is refreshed from the global zone's publishers too; nothing \
-             was changed. Take them out of the way first: `zonerescue --strategy gz-publishers \
-             {zone}`, or let auto do it (`zonerescue --allow-destructive {zone}` re-creates the \
-             image only if that is still needed)",
-            gz.join("; ")
+             was changed. Let auto take them out of that attach's way and re-create the image \
+             only if that is still needed: `{}` (gz-publishers on its own puts them back after \
+             its own attach, so running it first does not help)",
+            gz.join("; "),
+            self.image_create_command()
         ))
     }
 
@@ -1038,7 +1059,10 @@ impl Run {
     fn image_create_command(&self) -> String {
         let zone = &self.facts.zone;
         match self.gz_publishers_in_the_way() {
-            Some(_) => format!("zonerescue --allow-destructive {zone}"),
+            // auto, unattended: it takes them out of the attach's way as gz-publishers does,
+            // around the attach after image-create (gz-publishers alone restores them after
+            // its own attach, so a separate run of it first changes nothing).
+            Some(_) => format!("zonerescue --strategy auto --allow-destructive {zone}"),
             None => format!("zonerescue --strategy image-create --allow-destructive {zone}"),
         }
     }
@@ -1715,6 +1739,7 @@ impl Run {
             // skipped is in `tried` already: never asked again.)
             if let Some(s) = name
                 && st.outcome != Some(StepOutcome::Skipped)
+                && !st.detail.starts_with(ATTACH_NOT_RUN)
                 && !self.tried.contains(&s)
             {
                 self.tried.push(s);
@@ -2028,14 +2053,8 @@ impl Run {
     /// ZBE it runs from with no clone depending on a later one (which `zfs rollback -r`
     /// refuses to pass, and rollback refuses before detaching).
     fn rollback_reaches(&self, snap: &str) -> bool {
-        let runner = &self.exec.runner;
         let Some(zbe) = self.facts.active_zbe.as_deref() else { return false };
-        if !snap.starts_with(&format!("{zbe}@")) {
-            return false;
-        }
-        let Ok(later) = super::snapshots::after(runner, snap) else { return false };
-        let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
-        super::zbe_clone::clones_of(runner, &names).is_ok_and(|c| c.is_empty())
+        super::snapshots::rollback_reaches(&self.exec.runner, zbe, snap)
     }
 
     /// No journal of an earlier run could be read (kept aside unreadable, or the state
@@ -2344,6 +2363,9 @@ impl Run {
         // stops before it (a later rung declined) leaves an installed zone installed.
         let mutating = !matches!(s, StrategyName::Attach | StrategyName::GzPublishers);
         if mutating {
+            if self.exec.interrupt.is_set() {
+                return self.interrupted_before_rung(n, s);
+            }
             self.exec.take_environment();
             if let Err(e) = attempt::ensure_detached(&self.exec, &mut self.facts) {
                 // A busy zone root, a full pool: the zone is as it was, and `resume` runs
@@ -2356,6 +2378,10 @@ impl Run {
         }
         let mut rung_snap = None;
         if mutating {
+            // A signal during the detach: the zone is detached, nothing of the rung has run.
+            if self.exec.interrupt.is_set() {
+                return self.interrupted_before_rung(n, s);
+            }
             let name = snapshot::rung_name(&self.zbe()?, &self.journal.run_id, n, s);
             self.exec.take_environment();
             if let Err(e) = snapshot::create(
@@ -2387,6 +2413,18 @@ impl Run {
             self.exec.take_environment();
             let applied = st.apply(&self.input(), &self.exec);
             self.facts.learn_repositories(st.learnt());
+            if self.exec.held_back() {
+                // A signal came while one of its commands ran, and its next was not started:
+                // the step stays open in the journal, for `resume` to undo to its snapshot and
+                // run again (as after a kill).
+                self.save()?;
+                let m = format!(
+                    "stopped by {}: {s} was cut short (what ran was left to finish, nothing more \
+                     was started)",
+                    self.exec.interrupt.signal_name()
+                );
+                return Ok(RungStep::End((RunResult::Interrupted, m)));
+            }
             if let Some(text) = self.exec.image_locked() {
                 return self.stop_for_image_lock(n, s, &text);
             }
@@ -2409,6 +2447,14 @@ impl Run {
             retries += 1;
         };
         self.settle(n, s, applied, rung_snap.as_deref(), StepOutcome::RolledBack)
+    }
+
+    /// A signal before rung `n` changed anything: it did not begin.
+    fn interrupted_before_rung(&mut self, n: u32, s: StrategyName) -> anyhow::Result<RungStep> {
+        let why = "interrupted before it began";
+        self.end_rung(n, s, StepOutcome::Skipped, why, why)?;
+        let stopped = format!("stopped by {}", self.exec.interrupt.signal_name());
+        Ok(RungStep::End((RunResult::Interrupted, stopped)))
     }
 
     /// Rung step `n` after `apply` (or a preview that showed what it would do): applied, or
@@ -2665,9 +2711,36 @@ impl Run {
         let Some(host) = host_lock::wait_for(&self.exec, &self.zone_dir, access)? else {
             return interrupted(self);
         };
-        self.exec.take_environment();
         let attempts_before = self.attempts;
-        let attached = match self.attach_attempt() {
+        let mut retries = 0;
+        let (attempt, env) = loop {
+            self.exec.take_environment();
+            let attempt = self.attach_attempt();
+            let env = if attempt.is_err() { self.environment_failure() } else { None };
+            // Nothing of the attach ran (the detach, or the GZ publishers' change for it,
+            // failed, and what it changed is put back) on a cause that may pass (an I/O error,
+            // pkg crashing): tried again, as a rung's commands are.
+            if let Some(f) = env.as_ref().filter(|f| f.may_pass())
+                && self.attempts == attempts_before
+                && !self.exec.held_back()
+                && retries < environment::RETRIES
+            {
+                let why = format!("{}; the attach is tried again", f.describe());
+                if self.exec.wait_before_retry(&why, retries, environment::RETRIES) {
+                    retries += 1;
+                    continue;
+                }
+            }
+            break (attempt, env);
+        };
+        if self.exec.held_back() {
+            // A signal during the detach or the GZ publishers' simplification (put back
+            // since): the attach was not started. Its rungs stay applied for `resume`.
+            drop(host);
+            self.attempts = attempts_before;
+            return interrupted(self);
+        }
+        let attached = match attempt {
             Ok(a) => a,
             // The attach ran out its time limit (or the like): no rung is tried for it.
             Err(e) => {
@@ -2675,7 +2748,7 @@ impl Run {
                 // nothing.
                 let none_ran =
                     self.attempts == attempts_before && Self::only_around_an_attach(steps);
-                let Some(f) = self.environment_failure() else {
+                let Some(f) = env else {
                     if none_ran {
                         self.unapply(steps);
                     }
@@ -2684,8 +2757,10 @@ impl Run {
                 drop(host);
                 let why = f.describe();
                 if none_ran {
+                    // Not tried: `resume` plans them again (they changed nothing).
                     self.unapply(steps);
-                    self.end_steps(steps, StepOutcome::Failed, Some(&why), &why)?;
+                    let journal = format!("{ATTACH_NOT_RUN}: {why}");
+                    self.end_steps(steps, StepOutcome::Failed, Some(&journal), &why)?;
                 } else {
                     self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &why)?;
                 }
@@ -2695,7 +2770,13 @@ impl Run {
                 } else {
                     format!("stopped: {why}; that lies outside the zone's package image")
                 };
-                self.stop_at_attach(f);
+                if self.attempts == attempts_before {
+                    // No attach failed: `resume` starts over from what is planned, not from
+                    // a re-attach (which would leave out the GZ publishers' simplification).
+                    self.env_stop = Some(f);
+                } else {
+                    self.stop_at_attach(f);
+                }
                 return Ok(Some((RunResult::Failed, m)));
             }
         };

@@ -152,7 +152,15 @@ impl Summary {
     /// The image is back at `self.snapshot`, the zone detached; `what`: the sentence's middle.
     /// `pre`: the run's pre-rescue snapshot when the rollback went back only to a rung's
     /// snapshot (the image keeps the earlier rungs' changes: no "as it was").
-    fn rolled_back(mut self, what: String, gz: Option<bool>, pre: Option<&str>) -> Ending<Summary> {
+    /// `earlier`: an earlier run's pre-rescue snapshot when the image went back to this run's,
+    /// which that earlier rescue had changed (and whether `rollback --to` reaches it).
+    fn rolled_back(
+        mut self,
+        what: String,
+        gz: Option<bool>,
+        pre: Option<&str>,
+        earlier: Option<(String, bool)>,
+    ) -> Ending<Summary> {
         let zone = self.zone.clone();
         self.zone_state = Some(ZoneState::Configured.to_string());
         self.gz_publishers_restored = gz;
@@ -168,6 +176,31 @@ impl Summary {
                     "{m}\nThe image keeps the changes of the steps before that snapshot. Run \
                      `zonerescue {zone}` to go on from here, or `zonerescue rollback {zone}` to \
                      return to the zone as before the rescue ({pre})."
+                )
+            }
+            // Not the zone as it was: `attach -F` would force a half-rescued image in.
+            None if let Some((e, reach)) = earlier => {
+                let how = if reach {
+                    format!("`zonerescue rollback {zone} --to {e}` returns to it")
+                } else {
+                    format!(
+                        "`zonerescue rollback --to` cannot reach it from here (it is another \
+                         boot environment's, or a clone depends on a later snapshot): \
+                         `zonerescue snapshots {zone}` lists what is left"
+                    )
+                };
+                self.next_steps = vec![
+                    format!("zonerescue {zone}"),
+                    if reach {
+                        format!("zonerescue rollback {zone} --to {e}")
+                    } else {
+                        format!("zonerescue snapshots {zone}")
+                    },
+                ];
+                format!(
+                    "{m}\nThe image is as this run found it, which an earlier rescue had already \
+                     changed: the zone before any rescue is {e}; {how}. Run `zonerescue {zone}` to \
+                     try again from here."
                 )
             }
             None => {
@@ -395,7 +428,19 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
     } else {
         format!(" (later snapshots destroyed: {})", s.destroyed.join(", "))
     };
-    let ending = s.rolled_back(format!("{target}{destroyed}"), gz, partway.as_deref());
+    // Back at this run's start, which an earlier rescue had changed: said, with the way on.
+    let earlier = journal
+        .earlier_pre
+        .clone()
+        .filter(|e| {
+            partway.is_none() && journal.pre_snapshot.as_ref() == Some(&target) && *e != target
+        })
+        .map(|e| {
+            let zbe = target.split_once('@').map_or(target.as_str(), |(d, _)| d);
+            let reach = snapshots::rollback_reaches(&runner, zbe, &e);
+            (e, reach)
+        });
+    let ending = s.rolled_back(format!("{target}{destroyed}"), gz, partway.as_deref(), earlier);
     Ok(match unreadable {
         Some(path) => unrecorded_note(ending, &path),
         None => ending,
@@ -547,6 +592,7 @@ fn rollback_clone(
             },
         ),
         gz,
+        None,
         None,
     ))
 }

@@ -364,3 +364,14 @@ fn pruned(s: PruneSummary, result: PruneResult, message: String) -> Ending<Prune
     ending.err = err;
     ending
 }
+
+/// Whether `zfs rollback -r` to `snap` can be done from boot environment `zbe`: `snap` is one
+/// of its snapshots, and no clone depends on a later one (the rollback refuses past it).
+pub fn rollback_reaches(runner: &Runner, zbe: &str, snap: &str) -> bool {
+    if !snap.starts_with(&format!("{zbe}@")) {
+        return false;
+    }
+    let Ok(later) = after(runner, snap) else { return false };
+    let names: Vec<&str> = later.iter().map(|s| s.name.as_str()).collect();
+    super::zbe_clone::clones_of(runner, &names).is_ok_and(|c| c.is_empty())
+}

@@ -651,6 +651,8 @@ impl GzPublisherGuard {
             };
         }
         self.restored = true;
+        // Whatever signal came: the global zone serves every zone.
+        let _finishing = exec.finishing();
         // Unset for the attach and there again before anything is re-added: set by someone
         // else during the run (the operator's fix, say); left as they set it.
         if self.all_taken

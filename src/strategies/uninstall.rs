@@ -132,15 +132,20 @@ impl Strategy for Uninstall {
         let zp = input.facts.zone_pkg();
         let pk: Vec<Fmri> =
             Self::candidates(input).iter().filter_map(|p| Fmri::stem(p).ok()).collect();
+        // None known yet (a plan before any attach failed): said, not left out of the line.
+        let none = if pk.is_empty() { " <the packages a failed attach names>" } else { "" };
         vec![
-            zp.uninstall_spec(
-                &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
-                &pk,
-            )
-            .display(),
             format!(
-                "{}   (with the packages that depend on them, should the -n check name any; \
-                 never a core package)",
+                "{}{none}",
+                zp.uninstall_spec(
+                    &PlanOptions { dry_run: true, verbose: true, ..Default::default() },
+                    &pk,
+                )
+                .display()
+            ),
+            format!(
+                "{}{none}   (with the packages that depend on them, should the -n check name \
+                 any; never a core package)",
                 zp.uninstall_spec(&PlanOptions { verbose: true, ..Default::default() }, &pk)
                     .display()
             ),

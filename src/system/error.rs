@@ -17,6 +17,10 @@ pub enum CommandError {
     TimedOut { argv: String, kind: CommandKind, timeout: Duration, stdout: String, stderr: String },
     #[error("`{argv}` {}{}", describe(.code), tail(.stdout, .stderr))]
     Failed { argv: String, code: Option<i32>, stdout: String, stderr: String },
+    /// A changing command held back because a signal had asked the run to stop: what runs
+    /// is left to finish, nothing new starts.
+    #[error("`{argv}` was not started: {signal} asked the run to stop")]
+    NotStarted { argv: String, signal: &'static str },
     #[error("reading the output of `{argv}`: {source}")]
     Io {
         argv: String,
