@@ -130,6 +130,19 @@ const CASES: &[Case] = &[
     // Analyze round ee: attach -u of a Solaris 10 zone ahead of this host (zoneadm's
     // sw_support.c wording), and the solaris10 brand's image check on Solaris 11 (its
     // common.ksh wording); a support repository refusing the client (403).
+    // Analyze round cc F5, F10: zoneadm's own refusals (reference §1.2): a detach of a running
+    // zone then its attach; a detach of a zone already detached; halted in between.
+    // Analyze round ff: admin sessions whose last command only follows up the attempt before
+    // it (attach -F forcing in a failed zone, an attach of a zone that had attached, a plain
+    // attach after a failed attach -u): the findings are that attempt's.
+    ("session-s11-attach-u-fails-then-attach-F.txt", V::Failed, G::Solaris11, Some("attach-forced"), Some(S::Uninstall), 1),
+    ("session-s10-attach-u-fails-then-attach-F.txt", V::Failed, G::Unknown, Some("attach-forced"), None, 1),
+    ("session-oi-attached-then-attach-again.txt", V::Attached, G::Openindiana, None, None, 0),
+    ("session-oi-attach-u-fails-then-plain-attach.txt", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
+    ("session-s11-attach-u-fails-then-plain-attach.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
+    ("zoneadm-detach-refused-running-then-attach.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
+    ("zoneadm-detach-refused-halted-then-attach.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
+    ("zoneadm-detach-of-a-detached-zone.txt", V::Failed, G::Unknown, Some("zone-not-installed"), None, 1),
     ("solaris10-native-attach-u-downgrade-patch.txt", V::Failed, G::Unknown, Some("svr4-zone-ahead"), None, 1),
     ("solaris10-native-attach-u-downgrade-package.txt", V::Failed, G::Unknown, Some("svr4-zone-ahead"), None, 1),
     ("solaris11-solaris10-brand-image-downrev.txt", V::Failed, G::Solaris11, Some("solaris10-image-check"), None, 1),
@@ -1564,4 +1577,45 @@ fn a_destructive_recommendation_is_a_command_that_runs() {
             "{name}: {commands:?}"
         );
     }
+}
+
+/// Analyze round cc F5: a detach refused for a running zone, then `attach -u`: "already
+/// installed" advised the very detach that had just failed. The zone being up is said, with
+/// the halt, unless it was halted since. F10: "must be installed before detach" (the zone is
+/// detached already) was an unknown failure; it is an attach that it needs.
+#[test]
+fn zoneadm_s_refusals_name_the_zone_s_state_and_the_way_on() {
+    let next = |r: &Report, key: &str| r.finding(key).unwrap().next_commands.clone();
+    let r = analyze("zoneadm-detach-refused-running-then-attach.txt");
+    let f = r.finding("zone-already-installed").unwrap();
+    assert!(f.explanation.contains("Here the zone is running"), "{}", f.explanation);
+    assert!(f.evidence.iter().any(|e| e.text.contains("invalid for running zones")));
+    assert_eq!(
+        next(&r, "zone-already-installed"),
+        ["zoneadm list -cv", "zoneadm -z web1 halt", "zoneadm -z web1 detach"]
+    );
+    let r = analyze("zoneadm-detach-refused-halted-then-attach.txt");
+    assert!(!r.finding("zone-already-installed").unwrap().explanation.contains("running"));
+    assert!(!next(&r, "zone-already-installed").iter().any(|c| c.contains("halt")));
+    let r = analyze("zoneadm-detach-of-a-detached-zone.txt");
+    assert!(next(&r, "zone-not-installed").contains(&"zoneadm -z web1 attach -u".to_string()));
+}
+
+/// Analyze round ff F1-F3: the last command of a session only followed up the attempt before
+/// it. `attach -F` after a failed attach -u was "the reason is in the brand's log" (exit 3),
+/// with no word that the zone now runs un-updated; a plain attach after a failed -u advised
+/// the -u that had just failed; an attach of a zone that had attached advised a halt.
+#[test]
+fn a_command_that_only_follows_up_an_attempt_is_judged_with_it() {
+    let r = analyze("session-s11-attach-u-fails-then-attach-F.txt");
+    assert_eq!(r.findings[0].next_commands, ["zoneadm -z www1 halt", "zoneadm -z www1 detach"]);
+    assert!(r.finding("package-not-permissible").is_some());
+    assert!(r.followed_up_at.is_some());
+    let r = analyze("session-oi-attach-u-fails-then-plain-attach.txt");
+    assert!(r.finding("update-required").is_none());
+    let r = analyze("session-oi-attached-then-attach-again.txt");
+    assert!(r.findings.iter().all(|f| f.next_commands.iter().all(|c| !c.contains("halt"))));
+    // A plain attach on its own, or after one that attached, is still judged on its own.
+    let r = analyze("solaris10-native-attach-out-of-sync.txt");
+    assert!(r.finding("update-required").is_some() && r.followed_up_at.is_none());
 }

@@ -521,13 +521,8 @@ fn a_log_calling_the_zone_newer_than_its_image_is_is_stale() {
 /// that need no change. It is tried again now; when it keeps failing, `resume` applies it again.
 #[test]
 fn a_failing_gz_publisher_change_is_retried_and_resumed_with_gz_publishers() {
-    let unset = |nth: u32| {
-        format!(
-            "command = \"pkg unset-publisher\"\nnth = {nth}\nexit = 1\nstderr = \"pkg \
-             unset-publisher: Could not remove publisher: [Errno 5] Input/output error\""
-        )
-    };
-    let gz = |sim: &Sim| sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    let unset = unset_fails;
+    let gz = gz_tsv;
     let unsets = |sim: &Sim| {
         sim_support::audit(&sim.dir)
             .iter()
@@ -554,4 +549,70 @@ fn a_failing_gz_publisher_change_is_retried_and_resumed_with_gz_publishers() {
     assert!(strings(&s["strategies_applied"]).contains(&"gz-publishers".to_string()), "{s}");
     assert_eq!(gz(&sim), before);
     apache_kept(&sim);
+}
+
+/// Regression round ff F2: a signal during the wait before gz-publishers' GZ change is tried
+/// again ended the run `failed`, blaming the I/O error after one try of three. It is an
+/// interrupt (exit 130); `resume` goes on once the cause has passed.
+#[test]
+fn a_signal_in_the_wait_before_a_retry_is_an_interrupt() {
+    use std::io::BufRead;
+    let fault = unset_fails;
+    let sim = b111(&[fault(1), fault(2), fault(3)].join("\n\n[[faults]]\n"));
+    let gz = gz_tsv;
+    let before = gz(&sim);
+    let mut child = zr(&sim)
+        .args(["--json", "--yes", ZONE])
+        .env("ZONERESCUE_PKG_LOCK_WAIT_MS", "3000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut events: Vec<Value> = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["event"] == "command"
+            && v["exit"] == 1
+            && v["command"].as_str().is_some_and(|c| c.contains("unset-publisher"))
+        {
+            // SAFETY: plain kill(2) of our own child.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        }
+        events.push(v);
+    }
+    let s = events.last().unwrap();
+    assert_eq!(
+        (child.wait().unwrap().code(), &s["result"]),
+        (Some(130), &"interrupted".into()),
+        "{s}"
+    );
+    let tries = sim_support::audit(&sim.dir)
+        .iter()
+        .filter(|e| e.argv.iter().any(|a| a == "unset-publisher"))
+        .count();
+    assert_eq!(tries, 1);
+    assert_eq!(gz(&sim), before);
+    let world = sim.dir.join("world.json");
+    let mut w: Value = serde_json::from_slice(&std::fs::read(&world).unwrap()).unwrap();
+    w["faults"] = serde_json::json!([]);
+    std::fs::write(&world, serde_json::to_vec(&w).unwrap()).unwrap();
+    let (events, code) = resume(&sim);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(gz(&sim), before);
+    apache_kept(&sim);
+}
+
+/// The `nth` global-zone `pkg unset-publisher` fails on an I/O error (a fault's TOML body).
+fn unset_fails(nth: u32) -> String {
+    format!(
+        "command = \"pkg unset-publisher\"\nnth = {nth}\nexit = 1\nstderr = \"pkg \
+         unset-publisher: Could not remove publisher: [Errno 5] Input/output error\""
+    )
+}
+
+/// The global zone's publishers, `pkg publisher -H -F tsv`.
+fn gz_tsv(sim: &Sim) -> String {
+    sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout
 }

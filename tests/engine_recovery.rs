@@ -87,6 +87,14 @@ fn rescue(dir: &Path, zone: &str, extra: &[&str]) -> (Output, Vec<Value>) {
     rescue_env(dir, zone, extra, &[])
 }
 
+/// The JSON events of a `zonerescue --json` run, one a line.
+fn events_of(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
 fn rescue_env(
     dir: &Path,
     zone: &str,
@@ -99,10 +107,7 @@ fn rescue_env(
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
-    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
+    let events = events_of(&out);
     (out, events)
 }
 
@@ -2114,4 +2119,109 @@ fn a_rollback_to_a_run_begun_after_an_earlier_rescue_points_at_the_zone_before_a
         zr(&sim.dir).args(["rollback", "web01", "--yes", "--to", &first_pre]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(entire(&sim), at_start);
+}
+
+/// `zonerescue --json --yes ARGS…` (sim speed 20) sent SIGINT at the `nth` (from 1)
+/// command-start event whose command contains `command`: its exit code and events. The test
+/// fails if there was no such event.
+fn interrupted_at_nth(
+    dir: &Path,
+    args: &[&str],
+    command: &str,
+    nth: usize,
+) -> (Option<i32>, Vec<Value>) {
+    use std::io::BufRead;
+    let mut child = sim_support::spawn_json(dir, args);
+    let stdout = child.stdout.take().unwrap();
+    let (mut seen, mut events) = (0, Vec::new());
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["event"] == "command-start"
+            && v["command"].as_str().is_some_and(|c| c.contains(command))
+        {
+            seen += 1;
+            if seen == nth {
+                // SAFETY: plain kill(2) of our own child.
+                unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            }
+        }
+        events.push(v);
+    }
+    let code = child.wait().unwrap().code();
+    assert!(seen >= nth, "no command-start #{nth} of `{command}`: {:?}", events.last());
+    (code, events)
+}
+
+/// Signals round ff F1: a signal during auto's second step (OmniOS, four LTS steps, site
+/// packages renamed on the way): the cut-short step was taken for the zone's last step, so
+/// `resume`, back on the build it started from, stepped no more and uninstalled the four site
+/// packages the uninterrupted run keeps. F2: a signal during `resume`'s own undo of a cut-short
+/// step made the next `resume` count that step as tried: Apache uninstalled (b111).
+#[test]
+fn a_step_cut_short_by_a_signal_is_stepped_again_by_resume() {
+    let d = init(&sim_support::world("omnios-four-steps"));
+    let before = gz_tsv(d.path());
+    let (code, events) = interrupted_at_nth(d.path(), &["z1"], "set-publisher -O", 2);
+    assert_eq!(code, Some(130), "{:?}", events.last());
+    // (Not resume_and_check: each step of incremental is listed, as in the run not stopped.)
+    let (out, events) = rescue(d.path(), "z1", &["resume", "--yes"]);
+    assert_eq!(summary(&events, &out)["result"], "attached");
+    assert_eq!(gz_tsv(d.path()), before);
+    let listed = sim(
+        d.path(),
+        "pkg",
+        &["-R", &format!("{}/zones/z1/root", d.path().display()), "list", "-H"],
+    );
+    for p in ["a/one-2", "b/two-2", "c/three-2", "d/four-2"] {
+        assert!(listed.contains(p), "{p} lost: {listed}");
+    }
+
+    let d = init(&scenario("s11express-b111-web.toml"));
+    let before = gz_tsv(d.path());
+    let (code, _) = interrupted_at_nth(d.path(), &["web01"], "set-publisher -O", 1);
+    assert_eq!(code, Some(130));
+    let (code, events) = interrupted_at_nth(d.path(), &["resume", "web01"], "zfs rollback", 1);
+    assert_eq!(code, Some(130), "{:?}", events.last());
+    resume_and_check(d.path(), "web01", &before, "b111 resumed twice", &[]);
+    let listed = sim(
+        d.path(),
+        "pkg",
+        &["-R", &format!("{}/zones/web01/root", d.path().display()), "list", "-H"],
+    );
+    assert!(listed.contains("web/server/apache-22"), "Apache lost: {listed}");
+}
+
+/// Regression round ff F3: a run given `--allow-destructive`, stopped by a signal, advised
+/// `zonerescue resume ZONE`, which without the consent passes image-create over and rolls the
+/// image back, failed. The advice carries the consent, and runs as printed (no terminal).
+/// F1: `resume` after a failed run that changed nothing detached the installed zone; it
+/// refuses now, leaving it installed.
+#[test]
+fn resume_advice_keeps_the_consent_and_a_run_that_changed_nothing_is_not_resumed() {
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let args = ["--strategy", "auto", "--allow-destructive", "legacy01"];
+    let (code, events) = interrupted_at_nth(d.path(), &args, "zfs snapshot", 2);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(130), "{s}");
+    let advised = "continue where it stopped: zonerescue resume legacy01 --allow-destructive";
+    assert!(s["next_steps"].to_string().contains(advised), "{s}");
+    let out = zr(d.path())
+        .args(["--json", "resume", "legacy01", "--allow-destructive"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let events = events_of(&out);
+    assert_eq!(summary(&events, &out)["result"], "attached");
+
+    let d = init(&scenario("openindiana-disabled-gz-publisher.toml"));
+    let (out, ev) = rescue(d.path(), "www01", &["--yes", "--strategy", "gz-publishers"]);
+    let s = summary(&ev, &out);
+    assert!(s["message"].as_str().unwrap().contains("nothing was changed"), "{s}");
+    assert_eq!(zone_state(d.path(), "www01"), "installed");
+    let out = zr(d.path()).args(["--json", "resume", "www01", "--yes"]).output().unwrap();
+    let events = events_of(&out);
+    let s = summary(&events, &out);
+    assert_eq!((out.status.code(), s["result"].as_str()), (Some(3), Some("refused")), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("the last run changed nothing"), "{s}");
+    assert_eq!(zone_state(d.path(), "www01"), "installed");
 }

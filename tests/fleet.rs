@@ -454,3 +454,36 @@ fn a_full_pool_in_the_last_attach_log_is_to_be_fixed_before_any_strategy() {
     );
     assert!(next.ends_with("): zonerescue web02"), "{web}");
 }
+
+/// Worlds round ff F1: a run killed while the global zone's publishers were simplified for an
+/// attach that still went through: every zone fine, `--all` exited 0 with no next step, and
+/// the only remedy named (beside resume) was a rollback that would undo the rescue. It exits 1
+/// and says the command that puts them back and nothing else; that command does so.
+#[test]
+fn publishers_a_killed_run_left_modified_make_the_survey_say_so() {
+    let host = init("s11express-disabled-gz-publisher.toml");
+    let dir = host.path();
+    let run = zr(dir, &["--yes", "mail01"]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let before = sim(dir, "pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    // As a kill leaves it: the journal still running (a pid long gone), the publisher the
+    // run took out of the attach's way still out of it.
+    let path = dir.join("state/mail01/journal.json");
+    let mut j: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    j["status"] = Value::String("running".into());
+    j["gz_publishers_modified"] = Value::Bool(true);
+    j["pid"] = Value::from(4_194_300);
+    std::fs::write(&path, serde_json::to_vec(&j).unwrap()).unwrap();
+    assert!(sim(dir, "pkg", &["unset-publisher", "contrib"]).status.success());
+    let out = zr(dir, &["--all", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let z = zone(&report, "mail01");
+    assert_eq!(z["status"], "fine", "{z}");
+    let next = z["next"].as_str().unwrap_or_else(|| panic!("{z}"));
+    assert!(next.starts_with("zonerescue mail01 "), "{next}");
+    let run = zr(dir, &["--yes", "mail01"]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
+    assert_eq!(sim(dir, "pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before);
+    assert_eq!(zr(dir, &["--all"]).status.code(), Some(0));
+}

@@ -83,6 +83,9 @@ pub(crate) struct Facts {
     pub pinned: Vec<(String, String)>,
     /// pkg spoke of an image that is a zone (see [`Marker::ChildImage`]).
     pub child_image: bool,
+    /// zoneadm refused an operation because the zone is up (`running` or `ready`), and the
+    /// line that said so.
+    pub zone_active: Option<(String, Evidence)>,
 }
 
 /// State of the current attach attempt; a new attempt starts when a start marker follows a
@@ -118,6 +121,8 @@ pub(crate) struct Attempt {
     pub parent_lines: Vec<Evidence>,
     /// A `zoneadm -z ZONE attach` was typed for this attempt.
     pub attach_typed: bool,
+    /// That command was `attach -F`: forced in, no update (see [`Analyzer::echo_of`]).
+    pub forced: bool,
     /// Another zoneadm subcommand was typed for this attempt (see [`Marker::ZoneadmCommand`]).
     pub zoneadm_verb: Option<&'static str>,
     /// The solver's answer is to a `pkg install` (`pkg install: No matching version of …`):
@@ -815,6 +820,7 @@ impl<'r> Analyzer<'r> {
                 self.attempt.kind = kind;
                 self.attempt.zoneadm_verb = None;
                 self.attempt.attach_typed = kind == LogKind::Attach;
+                self.attempt.forced = kind == LogKind::Attach && forces(norm);
                 self.attempt.gz_pkg =
                     kind == LogKind::Pkg && !norm.windows(4).any(|w| w == b" -R ");
                 self.attempt.in_zone = self.attempt.gz_pkg
@@ -829,6 +835,10 @@ impl<'r> Analyzer<'r> {
                 }
             }
             Marker::ZoneadmCommand => {
+                // Halted since it was found up: no longer said to be.
+                if cap("verb").is_some_and(|v| v == "halt" || v == "shutdown") {
+                    self.facts.zone_active = None;
+                }
                 self.pending_verb = cap("verb")
                     .as_deref()
                     .and_then(zoneadm_verb)
@@ -1070,6 +1080,9 @@ impl<'r> Analyzer<'r> {
         if get("no_catalog_of").is_some() {
             self.facts.no_catalog_refreshed = true;
         }
+        if let Some(state) = get("zone_active") {
+            self.facts.zone_active = Some((state, Evidence::new(n, display(raw))));
+        }
         if let Some(p) = get("entire_publisher") {
             push_unique(&mut self.facts.gz_publishers, p.clone());
             self.facts.entire_publisher = Some(p);
@@ -1122,14 +1135,65 @@ impl<'r> Analyzer<'r> {
             report.attribute_files(&self.files);
             return (Vec::new(), report);
         }
-        let attempt = std::mem::take(&mut self.attempt);
+        let mut attempt = std::mem::take(&mut self.attempt);
+        let mut followed_up_at = None;
+        if let Some(prev) = self.previous.take() {
+            match self.echo_of(&attempt, &prev) {
+                Some(forced) => {
+                    // The earlier attempt says what happened; the last one only followed it.
+                    followed_up_at = Some(attempt.first_line);
+                    let mut prev = prev;
+                    for a in forced {
+                        if !prev.accs.iter().any(|p| p.rule == a.rule) {
+                            prev.accs.push(a);
+                        }
+                    }
+                    attempt = prev;
+                }
+                None => self.previous = Some(prev),
+            }
+        }
         let facts = std::mem::take(&mut self.facts);
         let votes = std::mem::take(&mut self.votes);
         let notable = lines_in(&self.notable, attempt.first_line, u64::MAX);
         let tail = lines_in(&self.tail, self.segment_start, u64::MAX);
         let lines = (self.line_no + 1).saturating_sub(self.segment_start);
-        let last = self.conclude(attempt, facts, votes, self.attempts, notable, tail, lines);
+        let mut last = self.conclude(attempt, facts, votes, self.attempts, notable, tail, lines);
+        last.followed_up_at = followed_up_at;
         (self.done, last)
+    }
+
+    /// Whether the last attempt only follows up `prev` and says nothing of its own, so that
+    /// `prev` is what the input is about: a plain `attach` after a failed `attach -u` ("use
+    /// -u": the cause is the -u attempt's), an attach refused as "already installed" after
+    /// one that attached, an `attach -F` after a failed one (forced in without the update:
+    /// its finding, returned, goes with `prev`'s).
+    fn echo_of(&self, last: &Attempt, prev: &Attempt) -> Option<Vec<Acc>> {
+        let keys: Vec<&str> = last
+            .accs
+            .iter()
+            .filter_map(|a| self.rules.rules().get(a.rule))
+            .map(|r| r.key.as_str())
+            .collect();
+        // Beside it, at most the brand's own error line (the symptom).
+        let only = |main: &str| {
+            keys.contains(&main) && keys.iter().all(|k| *k == main || *k == keys::ATTACH_ERROR_LINE)
+        };
+        // (A Solaris 10 attach prints no result line: its findings say it failed.)
+        let failed_before = prev.outcome != Some(true) && !prev.accs.is_empty();
+        // (An attach whose log shows pkg's update done, its last line cut, attached too.)
+        let attached_before =
+            prev.outcome == Some(true) || (prev.outcome.is_none() && prev.pkg_success);
+        if (only(keys::UPDATE_REQUIRED) && failed_before)
+            || ((only(keys::ZONE_ALREADY_INSTALLED) || only(keys::ZONE_RUNNING)) && attached_before)
+        {
+            return Some(Vec::new());
+        }
+        // Its finding may have gone with the attempt before (the prompt line ends it).
+        if last.forced && failed_before && (keys.is_empty() || only(keys::ATTACH_FORCED)) {
+            return Some(last.accs.clone());
+        }
+        None
     }
 
     /// The attempt under way is another zone's than the attempts before it: those become
@@ -1485,6 +1549,13 @@ pub(crate) fn push_unique<T: PartialEq>(v: &mut Vec<T>, s: T) {
     if v.len() < MAX_SUBJECTS && !v.contains(&s) {
         v.push(s);
     }
+}
+
+/// Whether a typed `zoneadm … attach` command line has the `-F` flag (alone or among others).
+fn forces(line: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(line);
+    let Some(after) = text.split_once(" attach").map(|(_, a)| a.to_string()) else { return false };
+    after.split_whitespace().any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('F'))
 }
 
 #[cfg(test)]

@@ -34,6 +34,10 @@ pub mod keys {
     pub const PKG_SESSION: &str = "pkg-session";
     pub const ZONE_SYSREPO_UNREACHABLE: &str = "zone-sysrepo-unreachable";
     pub const SVR4_ZONE: &str = "svr4-zone";
+    pub const ZONE_ALREADY_INSTALLED: &str = "zone-already-installed";
+    pub const ZONE_RUNNING: &str = "zone-running";
+    pub const ATTACH_FORCED: &str = "attach-forced";
+    pub const ATTACH_ERROR_LINE: &str = "attach-error-line";
     pub const UPDATE_REQUIRED: &str = "update-required";
     pub const UNINSTALL_BLOCKED: &str = "uninstall-blocked";
 
@@ -401,6 +405,7 @@ impl FindingBuilder<'_> {
             gz_entire: self.facts.gz_entire.clone(),
             zone_entire: self.facts.zone_entire.clone(),
             attempts: attempts.max(u32::from(anything)),
+            followed_up_at: None,
             findings,
             recommended,
             blocked_by,
@@ -767,6 +772,18 @@ impl FindingBuilder<'_> {
             ));
             strategy = None;
         }
+        // "Already installed" of a zone zoneadm said is up: detaching it is refused too.
+        if r.key == "zone-already-installed"
+            && let Some((state, line)) = &self.facts.zone_active
+        {
+            explanation.push_str(&format!(
+                " Here the zone is {state} (line {}: {}): zoneadm refuses to detach it too. \
+                 Halt it first (stop its applications cleanly before), then detach, then \
+                 attach -u.",
+                line.line,
+                line.text.trim()
+            ));
+        }
         // A 403 is an answer: the repository refused this client (Oracle's support repository
         // does so for an expired or wrong client certificate), not a network fault.
         if UNREACHABLE.contains(&r.key.as_str())
@@ -994,6 +1011,16 @@ impl FindingBuilder<'_> {
                 "zonerescue --strategy uninstall {zone}",
             ];
         }
+        let mut evidence = a.evidence.clone();
+        if r.key == "zone-already-installed"
+            && let Some((_, line)) = &self.facts.zone_active
+        {
+            templates =
+                vec!["zoneadm list -cv", "zoneadm -z {zone} halt", "zoneadm -z {zone} detach"];
+            if !evidence.iter().any(|e| e.line == line.line) {
+                evidence.insert(0, line.clone());
+            }
+        }
         let mut datasets = a.datasets.clone();
         if datasets.is_empty() && r.next.iter().any(|t| t.contains("{dataset}")) {
             datasets = self.facts.datasets.iter().take(3).cloned().collect();
@@ -1004,7 +1031,7 @@ impl FindingBuilder<'_> {
             inhibitor: r.inhibitor,
             title: r.title.clone(),
             explanation,
-            evidence: a.evidence.clone(),
+            evidence,
             evidence_omitted: a.omitted,
             packages,
             publishers: a.publishers.clone(),

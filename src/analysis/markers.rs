@@ -194,6 +194,9 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::LinkedParent, "(on this parent image cannot be performed|this image has children)"),
     // facts
     (Marker::Fact, "zoneadm: zone '(?P<zone>[^']+)'"),
+    // zoneadm refused a detach (attach, uninstall) of a zone that is up: a later "is already
+    // installed" is that zone's, which a detach alone cannot fix.
+    (Marker::Fact, "operation is invalid for (?P<zone_active>running|ready) zones"),
     // validate_zonepath()'s last word names the zonepath
     (Marker::Fact, "could not verify zonepath (?P<zonepath>/[^ ]+) because"),
     // verify_details() names the zone without quotes

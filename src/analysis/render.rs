@@ -62,9 +62,15 @@ pub fn render_human(r: &Report, color: bool) -> String {
         opt(&r.gz_entire),
         opt(&r.zone_entire)
     );
+    let described = match r.followed_up_at {
+        Some(n) => {
+            format!("the attempt before the last (the command at line {n} only followed it up)")
+        }
+        None => "the last attempt".to_string(),
+    };
     let _ = writeln!(
         o,
-        "{} {} attempt(s), {} line(s) read; findings describe the last attempt",
+        "{} {} attempt(s), {} line(s) read; findings describe {described}",
         st.bold("Input:     "),
         r.attempts,
         r.lines_read

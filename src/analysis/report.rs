@@ -165,8 +165,14 @@ pub struct Report {
     pub gz_entire: Option<String>,
     /// The zone's `entire` before the attach.
     pub zone_entire: Option<String>,
-    /// How many attach attempts the input holds; findings describe the last one.
+    /// How many attach attempts the input holds; findings describe the last one, or the one
+    /// before it when the last only followed it up (see `followed_up_at`).
     pub attempts: u32,
+    /// The line of the last command when it only followed up the attempt the findings
+    /// describe (a plain attach after a failed `attach -u`, `attach -F`, an attach of a zone
+    /// that had attached).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followed_up_at: Option<u64>,
     pub findings: Vec<Finding>,
     /// The strategy to try next (gentlest remedy that the findings call for).
     pub recommended: Option<StrategyName>,

@@ -225,9 +225,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     Ok(report.exit_status)
 }
 
-/// 1 when any zone needs rescue, else 3 when any would be refused, else 0.
+/// 1 when any zone needs rescue or a zone's last run left the global zone's publishers
+/// modified (the host needs action even when every zone is fine), else 3 when any would be
+/// refused, else 0.
 pub fn exit_status(zones: &[ZoneReport]) -> u8 {
-    if zones.iter().any(|z| z.status == ZoneStatus::NeedsRescue) {
+    let gz_left =
+        |z: &ZoneReport| z.findings.iter().any(|f| f.key == previous_run::GZ_LEFT_MODIFIED);
+    if zones.iter().any(|z| z.status == ZoneStatus::NeedsRescue || gz_left(z)) {
         exit::FAILED
     } else if zones.iter().any(|z| z.status == ZoneStatus::Inhibited) {
         exit::REFUSED
@@ -286,6 +290,19 @@ fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
                 last.stopped_outside.as_ref().map_or(String::new(), |u| format!("   ({u})"));
             z.next = Some(format!("zonerescue resume {}{until}", z.zone));
         }
+    }
+    // The global zone's publishers a killed run left modified: what restores them without
+    // undoing anything (a new run on a zone in step restores them and stops there).
+    if z.next.is_none() && found.iter().any(|f| f.key == previous_run::GZ_LEFT_MODIFIED) {
+        z.next = Some(if z.status == ZoneStatus::Fine {
+            format!(
+                "zonerescue {}   (puts back the global zone's publishers its last run left \
+                 modified; the zone is in step: nothing else is done)",
+                z.zone
+            )
+        } else {
+            format!("zonerescue resume {}", z.zone)
+        });
     }
     z.findings.extend(found);
 }

@@ -41,6 +41,10 @@ pub struct Journal {
     /// continue and starts a new rescue from that image instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolled_back_at_end: Option<String>,
+    /// The run ended having changed nothing but its pre-rescue snapshot (the zone as it
+    /// was): `resume` has nothing to continue.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub changed_nothing: bool,
     /// The snapshot the run's rollback as it ended went only partway back to (the ZBE, not a
     /// dataset below it): the image is consistent again only once `zonerescue rollback`
     /// finishes it, and no run goes on from it before.
@@ -207,6 +211,7 @@ impl Journal {
             pre_snapshot: None,
             earlier_pre: None,
             rolled_back_at_end: None,
+            changed_nothing: false,
             rollback_incomplete: None,
             original_zbe: None,
             gz_publishers_tsv: None,

@@ -231,8 +231,9 @@ pub fn survey(last: &Journal, lock_holder: Option<i32>) -> Vec<Finding> {
                 ),
             )
             .remediation(format!(
-                "`zonerescue resume {zone}`, `zonerescue rollback {zone}` or a new run restores \
-                 them from its journal first"
+                "`zonerescue resume {zone}` or a new run (`zonerescue {zone}`) restores them from \
+                 its journal first (so does `zonerescue rollback {zone}`, which also undoes the \
+                 rescue)"
             )),
         );
     }

@@ -106,6 +106,9 @@ struct Run {
     packages_at_start: Vec<String>,
     /// The zone was installed when this (new, not resumed) run began.
     installed_at_start: bool,
+    /// Consent to destructive strategies was given (`--allow-destructive`): the `resume` this
+    /// run advises carries it, else resume would pass image-create over.
+    allow_destructive: bool,
     /// The zone's last journal that this new run replaces: put back at the end when this run
     /// changed nothing (declined at its first question, only image-create without consent),
     /// as a refusal in preflight leaves it.
@@ -500,6 +503,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         env_retries: 0,
         packages_at_start,
         installed_at_start: !opened.resume && facts_installed,
+        allow_destructive: req.allow_destructive,
         previous: opened.previous,
     };
     let outcome = if opened.resume { run.resume() } else { run.go() };
@@ -688,6 +692,15 @@ fn open_journal(
         }
         if let Some(r) = partway(&j) {
             return Ok(Err(r));
+        }
+        // (Resuming it would detach an installed zone for the same rungs again.)
+        if j.changed_nothing && j.status == JournalStatus::Ended(RunResult::Failed) {
+            let why = format!(
+                "the last run changed nothing (the zone is as it was): nothing to resume; \
+                 `zonerescue {}` starts a new rescue",
+                req.zone
+            );
+            return Ok(Err(Refusal::new(&j.run_id, why)));
         }
         if j.rolled_back() {
             let why = format!(
@@ -1492,8 +1505,11 @@ impl Run {
                     self.uninstall_named.extend(d.packages.iter().cloned());
                 }
                 let step = self.apply_rung(s)?;
-                // Once the step has ended: one cut short and undone on resume is not a step.
-                if s == StrategyName::Incremental {
+                // Once the step has ended: one cut short (a signal; `resume` undoes it to its
+                // snapshot) is not a step, and the build it started from stays the last one
+                // stepped from (else resume, back on that build, would step no more).
+                let cut_short = matches!(step, RungStep::End((RunResult::Interrupted, _)));
+                if s == StrategyName::Incremental && !cut_short {
                     self.journal.step_from = from;
                 }
                 match step {
@@ -1737,9 +1753,10 @@ impl Run {
             // A rung skipped (a destructive one without consent, one declined) was not tried:
             // `resume --allow-destructive` must be able to offer it. (One the operator
             // skipped is in `tried` already: never asked again.)
+            // Nor one cut short by a signal or a kill, which an earlier resume undid: it is
+            // run again, as that resume would have (a signal during that resume's undo).
             if let Some(s) = name
-                && st.outcome != Some(StepOutcome::Skipped)
-                && !st.detail.starts_with(ATTACH_NOT_RUN)
+                && ran_to_its_end(st)
                 && !self.tried.contains(&s)
             {
                 self.tried.push(s);
@@ -2442,6 +2459,13 @@ impl Run {
             self.undo_rung(n, rung_snap.as_deref())?;
             let why = format!("{}; {s} is run again", f.describe());
             if !self.exec.wait_before_retry(&why, retries, environment::RETRIES) {
+                // A signal during the wait: the rung is undone, not tried; `resume` plans it.
+                if self.exec.interrupt.is_set() {
+                    let why = format!("interrupted before it ran again ({})", f.describe());
+                    self.end_rung(n, s, StepOutcome::Skipped, &why, &why)?;
+                    let m = format!("stopped by {}", self.exec.interrupt.signal_name());
+                    return Ok(RungStep::End((RunResult::Interrupted, m)));
+                }
                 return self.stop_for_environment(n, s, None, f);
             }
             retries += 1;
@@ -2495,7 +2519,11 @@ impl Run {
         for f in findings {
             self.emit(Event::Finding(f));
         }
-        self.applied.push(s);
+        // gz-publishers applied again by a resume (its attach had not come) is the same
+        // simplification, said once; an uninstall or a step again is one more change.
+        if s != StrategyName::GzPublishers || !self.applied.contains(&s) {
+            self.applied.push(s);
+        }
         if s == StrategyName::GzPublishers {
             self.simplify_gz = true;
         }
@@ -2733,9 +2761,14 @@ impl Run {
             }
             break (attempt, env);
         };
-        if self.exec.held_back() {
-            // A signal during the detach or the GZ publishers' simplification (put back
-            // since): the attach was not started. Its rungs stay applied for `resume`.
+        // A signal during the detach or the GZ publishers' simplification (put back since),
+        // or during the wait before they were tried again: the attach was not started. Its
+        // rungs stay applied for `resume`.
+        if self.exec.held_back()
+            || (attempt.is_err()
+                && self.exec.interrupt.is_set()
+                && self.attempts == attempts_before)
+        {
             drop(host);
             self.attempts = attempts_before;
             return interrupted(self);
@@ -3158,10 +3191,12 @@ impl Run {
         let zone = self.facts.zone.as_str().to_string();
         // A signal during the attach lets it finish: when it attached the zone, the run ends
         // so (exit 0), and says why it did not stop (its notice spoke of stopping).
-        if result == RunResult::Attached && self.exec.interrupt.is_set() {
+        let signalled_before = self.exec.interrupt.is_set();
+        if result == RunResult::Attached && signalled_before {
+            // (Or while the GZ publishers were put back after it, which is part of it.)
             message.push_str(&format!(
-                "; {} came while the attach ran, which was left to finish and attached the zone: \
-                 nothing is left to resume",
+                "; {} came while the attach ran (or the restore after it), which was left to \
+                 finish and attached the zone: nothing is left to resume",
                 self.exec.interrupt.signal_name()
             ));
         }
@@ -3172,6 +3207,7 @@ impl Run {
             Some(s) if s.is_destructive() => {
                 format!("zonerescue resume {zone} --allow-destructive")
             }
+            _ if self.allow_destructive => format!("zonerescue resume {zone} --allow-destructive"),
             _ => format!("zonerescue resume {zone}"),
         };
         // A destructive rung passed over for want of consent is the way on: said as a command.
@@ -3240,6 +3276,7 @@ impl Run {
                 // Known to fail before anything changed: detaching an installed zone and
                 // rolling back would only make it worse.
                 message.push_str("; nothing was changed: the zone is as it was");
+                self.journal.changed_nothing = result == RunResult::Failed;
                 if result == RunResult::Error {
                     next_steps.push(format!("once the cause is fixed: {resume}"));
                 }
@@ -3354,7 +3391,7 @@ impl Run {
                 } else if let Some(key) =
                     self.diagnosis.as_ref().and_then(Diagnosis::outside_the_image)
                 {
-                    next_steps.push(format!("once {key} is fixed: zonerescue resume {zone}"));
+                    next_steps.push(format!("once {key} is fixed: {resume}"));
                 } else if let Some(primary) = self.unreachable_primary() {
                     next_steps.push(format!(
                         "once the global zone reaches publisher {primary} again (pkg refresh \
@@ -3380,6 +3417,13 @@ impl Run {
                 let booted = self.post_checks(boot);
                 if booted {
                     message.push_str(", and booted (running)");
+                }
+                if boot && !signalled_before && self.exec.interrupt.is_set() {
+                    message.push_str(&format!(
+                        "; {} came during the checks after the attach (the boot, if it had \
+                         begun, was left to finish): nothing is left to resume",
+                        self.exec.interrupt.signal_name()
+                    ));
                 }
                 // Neither undo works on a running zone: halted first.
                 let halt =
@@ -3420,7 +3464,7 @@ impl Run {
                 if self.pre.is_some() && !self.untouched() {
                     packages_removed = self.packages_gone();
                 }
-                next_steps.push(format!("continue where it stopped: zonerescue resume {zone}"));
+                next_steps.push(format!("continue where it stopped: {resume}"));
                 next_steps.push(format!("see where it stopped: zonerescue status {zone}"));
                 if let Some(pre) = &self.pre {
                     next_steps.push(if self.journal.original_zbe.is_some() {

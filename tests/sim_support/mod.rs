@@ -281,18 +281,23 @@ pub fn kill_at_command(dir: &Path, zone: &str, needle: &str) {
     kill_at_command_with(dir, zone, needle, &[]);
 }
 
-/// [`kill_at_command`] with `extra` options before the zone (`--allow-destructive`).
-pub fn kill_at_command_with(dir: &Path, zone: &str, needle: &str, extra: &[&str]) {
-    use std::io::BufRead;
-    let mut child = zonerescue(dir)
+/// `zonerescue --json --yes ARGS…` at simulator speed 20, its events piped (stderr dropped).
+pub fn spawn_json(dir: &Path, args: &[&str]) -> std::process::Child {
+    zonerescue(dir)
         .args(["--json", "--yes"])
-        .args(extra)
-        .arg(zone)
+        .args(args)
         .env("ZONESIM_SPEED", "20")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// [`kill_at_command`] with `extra` options before the zone (`--allow-destructive`).
+pub fn kill_at_command_with(dir: &Path, zone: &str, needle: &str, extra: &[&str]) {
+    use std::io::BufRead;
+    let args: Vec<&str> = extra.iter().copied().chain([zone]).collect();
+    let mut child = spawn_json(dir, &args);
     let stdout = child.stdout.take().unwrap();
     let mut killed = false;
     for line in std::io::BufReader::new(stdout).lines() {
