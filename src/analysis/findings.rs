@@ -773,9 +773,8 @@ impl FindingBuilder<'_> {
             strategy = None;
         }
         // "Already installed" of a zone zoneadm said is up: detaching it is refused too.
-        if r.key == "zone-already-installed"
-            && let Some((state, line)) = &self.facts.zone_active
-        {
+        let up = self.facts.zone_active.as_ref().filter(|_| r.key == keys::ZONE_ALREADY_INSTALLED);
+        if let Some((state, line)) = up {
             explanation.push_str(&format!(
                 " Here the zone is {state} (line {}: {}): zoneadm refuses to detach it too. \
                  Halt it first (stop its applications cleanly before), then detach, then \
@@ -1012,9 +1011,7 @@ impl FindingBuilder<'_> {
             ];
         }
         let mut evidence = a.evidence.clone();
-        if r.key == "zone-already-installed"
-            && let Some((_, line)) = &self.facts.zone_active
-        {
+        if let Some((_, line)) = up {
             templates =
                 vec!["zoneadm list -cv", "zoneadm -z {zone} halt", "zoneadm -z {zone} detach"];
             if !evidence.iter().any(|e| e.line == line.line) {

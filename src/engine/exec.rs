@@ -88,7 +88,7 @@ impl Exec {
     }
 
     /// While the returned guard lives, changing commands run even after a signal: they put
-    /// back what the run changed for its attach (the global zone's publishers, the zone's).
+    /// back what the run changed for its attach (the global zone's publishers).
     pub fn finishing(&self) -> Finishing<'_> {
         self.finishing.fetch_add(1, Ordering::SeqCst);
         Finishing(&self.finishing)

@@ -3203,12 +3203,11 @@ impl Run {
         let mut next_steps = Vec::new();
         let mut packages_removed = Vec::new();
         // What continues this run: a stopped destructive rung runs again only with consent.
-        let resume = match self.stopped_in {
-            Some(s) if s.is_destructive() => {
-                format!("zonerescue resume {zone} --allow-destructive")
-            }
-            _ if self.allow_destructive => format!("zonerescue resume {zone} --allow-destructive"),
-            _ => format!("zonerescue resume {zone}"),
+        let consent = self.allow_destructive || self.stopped_in.is_some_and(|s| s.is_destructive());
+        let resume = if consent {
+            format!("zonerescue resume {zone} --allow-destructive")
+        } else {
+            format!("zonerescue resume {zone}")
         };
         // A destructive rung passed over for want of consent is the way on: said as a command.
         if result == RunResult::Failed && !self.exec.dry_run {
