@@ -1165,9 +1165,9 @@ impl<'r> Analyzer<'r> {
 
     /// Whether the last attempt only follows up `prev` and says nothing of its own, so that
     /// `prev` is what the input is about: a plain `attach` after a failed `attach -u` ("use
-    /// -u": the cause is the -u attempt's), an attach refused as "already installed" after
-    /// one that attached, an `attach -F` after a failed one (forced in without the update:
-    /// its finding, returned, goes with `prev`'s).
+    /// -u": the cause is the -u attempt's), an attach refused as "already installed" (or for
+    /// a running zone) after one that attached, an `attach -F` after a failed one (forced in
+    /// without the update: its finding, returned, goes with `prev`'s).
     fn echo_of(&self, last: &Attempt, prev: &Attempt) -> Option<Vec<Acc>> {
         let keys: Vec<&str> = last
             .accs

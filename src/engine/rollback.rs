@@ -180,23 +180,19 @@ impl Summary {
             }
             // Not the zone as it was: `attach -F` would force a half-rescued image in.
             None if let Some((e, reach)) = earlier => {
-                let how = if reach {
-                    format!("`zonerescue rollback {zone} --to {e}` returns to it")
+                let (how, next) = if reach {
+                    let back = format!("zonerescue rollback {zone} --to {e}");
+                    (format!("`{back}` returns to it"), back)
                 } else {
-                    format!(
+                    let list = format!("zonerescue snapshots {zone}");
+                    let how = format!(
                         "`zonerescue rollback --to` cannot reach it from here (it is another \
-                         boot environment's, or a clone depends on a later snapshot): \
-                         `zonerescue snapshots {zone}` lists what is left"
-                    )
+                         boot environment's, or a clone depends on a later snapshot): `{list}` \
+                         lists what is left"
+                    );
+                    (how, list)
                 };
-                self.next_steps = vec![
-                    format!("zonerescue {zone}"),
-                    if reach {
-                        format!("zonerescue rollback {zone} --to {e}")
-                    } else {
-                        format!("zonerescue snapshots {zone}")
-                    },
-                ];
+                self.next_steps = vec![format!("zonerescue {zone}"), next];
                 format!(
                     "{m}\nThe image is as this run found it, which an earlier rescue had already \
                      changed: the zone before any rescue is {e}; {how}. Run `zonerescue {zone}` to \
