@@ -335,25 +335,36 @@ fn interrupted_at(
     event: &str,
     command: &str,
 ) -> (Option<i32>, Vec<Value>, usize) {
+    interrupted_at_nth(dir, &[zone], event, command, 1)
+}
+
+/// [`interrupted_at`] for `zonerescue --json --yes ARGS…`, at the `nth` (from 1) such event.
+fn interrupted_at_nth(
+    dir: &Path,
+    args: &[&str],
+    event: &str,
+    command: &str,
+    nth: usize,
+) -> (Option<i32>, Vec<Value>, usize) {
     use std::io::BufRead;
-    let mut child = sim_support::spawn_rescue(dir, zone, "20", true);
+    let mut child = sim_support::spawn_json(dir, args);
     let stdout = child.stdout.take().unwrap();
-    let mut events = Vec::new();
-    let mut sent = None;
+    let (mut seen, mut events, mut sent) = (0, Vec::new(), None);
     for line in std::io::BufReader::new(stdout).lines() {
         let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
-        if sent.is_none()
-            && v["event"] == event
-            && v["command"].as_str().is_some_and(|c| c.contains(command))
-        {
-            // SAFETY: plain kill(2) of our own child.
-            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-            sent = Some(events.len());
+        if v["event"] == event && v["command"].as_str().is_some_and(|c| c.contains(command)) {
+            seen += 1;
+            if seen == nth {
+                // SAFETY: plain kill(2) of our own child.
+                unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+                sent = Some(events.len());
+            }
         }
         events.push(v);
     }
     let code = child.wait().unwrap().code();
-    let at = sent.unwrap_or_else(|| panic!("no {event} of `{command}`: {:?}", events.last()));
+    let at =
+        sent.unwrap_or_else(|| panic!("no {event} #{nth} of `{command}`: {:?}", events.last()));
     (code, events, at)
 }
 
@@ -2121,37 +2132,6 @@ fn a_rollback_to_a_run_begun_after_an_earlier_rescue_points_at_the_zone_before_a
     assert_eq!(entire(&sim), at_start);
 }
 
-/// `zonerescue --json --yes ARGS…` (sim speed 20) sent SIGINT at the `nth` (from 1)
-/// command-start event whose command contains `command`: its exit code and events. The test
-/// fails if there was no such event.
-fn interrupted_at_nth(
-    dir: &Path,
-    args: &[&str],
-    command: &str,
-    nth: usize,
-) -> (Option<i32>, Vec<Value>) {
-    use std::io::BufRead;
-    let mut child = sim_support::spawn_json(dir, args);
-    let stdout = child.stdout.take().unwrap();
-    let (mut seen, mut events) = (0, Vec::new());
-    for line in std::io::BufReader::new(stdout).lines() {
-        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
-        if v["event"] == "command-start"
-            && v["command"].as_str().is_some_and(|c| c.contains(command))
-        {
-            seen += 1;
-            if seen == nth {
-                // SAFETY: plain kill(2) of our own child.
-                unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-            }
-        }
-        events.push(v);
-    }
-    let code = child.wait().unwrap().code();
-    assert!(seen >= nth, "no command-start #{nth} of `{command}`: {:?}", events.last());
-    (code, events)
-}
-
 /// Signals round ff F1: a signal during auto's second step (OmniOS, four LTS steps, site
 /// packages renamed on the way): the cut-short step was taken for the zone's last step, so
 /// `resume`, back on the build it started from, stepped no more and uninstalled the four site
@@ -2161,7 +2141,8 @@ fn interrupted_at_nth(
 fn a_step_cut_short_by_a_signal_is_stepped_again_by_resume() {
     let d = init(&sim_support::world("omnios-four-steps"));
     let before = gz_tsv(d.path());
-    let (code, events) = interrupted_at_nth(d.path(), &["z1"], "set-publisher -O", 2);
+    let (code, events, _) =
+        interrupted_at_nth(d.path(), &["z1"], "command-start", "set-publisher -O", 2);
     assert_eq!(code, Some(130), "{:?}", events.last());
     // (Not resume_and_check: each step of incremental is listed, as in the run not stopped.)
     let (out, events) = rescue(d.path(), "z1", &["resume", "--yes"]);
@@ -2178,9 +2159,11 @@ fn a_step_cut_short_by_a_signal_is_stepped_again_by_resume() {
 
     let d = init(&scenario("s11express-b111-web.toml"));
     let before = gz_tsv(d.path());
-    let (code, _) = interrupted_at_nth(d.path(), &["web01"], "set-publisher -O", 1);
+    let (code, _, _) =
+        interrupted_at_nth(d.path(), &["web01"], "command-start", "set-publisher -O", 1);
     assert_eq!(code, Some(130));
-    let (code, events) = interrupted_at_nth(d.path(), &["resume", "web01"], "zfs rollback", 1);
+    let (code, events, _) =
+        interrupted_at_nth(d.path(), &["resume", "web01"], "command-start", "zfs rollback", 1);
     assert_eq!(code, Some(130), "{:?}", events.last());
     resume_and_check(d.path(), "web01", &before, "b111 resumed twice", &[]);
     let listed = sim(
@@ -2200,7 +2183,7 @@ fn a_step_cut_short_by_a_signal_is_stepped_again_by_resume() {
 fn resume_advice_keeps_the_consent_and_a_run_that_changed_nothing_is_not_resumed() {
     let d = init(&scenario("s11express-orphaned-core.toml"));
     let args = ["--strategy", "auto", "--allow-destructive", "legacy01"];
-    let (code, events) = interrupted_at_nth(d.path(), &args, "zfs snapshot", 2);
+    let (code, events, _) = interrupted_at_nth(d.path(), &args, "command-start", "zfs snapshot", 2);
     let s = events.last().unwrap();
     assert_eq!(code, Some(130), "{s}");
     let advised = "continue where it stopped: zonerescue resume legacy01 --allow-destructive";

@@ -25,9 +25,15 @@ pub fn zonerescue(dir: &Path) -> Command {
 /// `zonerescue --json --yes ZONE` started in the background on the host in `dir`, the
 /// simulator at `speed`: its JSON events on a pipe (`events`), or discarded; stderr discarded.
 pub fn spawn_rescue(dir: &Path, zone: &str, speed: &str, events: bool) -> std::process::Child {
+    spawn_with(dir, &[zone], speed, events)
+}
+
+/// `zonerescue --json --yes ARGS…` at simulator `speed`, its events piped (or dropped).
+fn spawn_with(dir: &Path, args: &[&str], speed: &str, events: bool) -> std::process::Child {
     let out = if events { std::process::Stdio::piped() } else { std::process::Stdio::null() };
     zonerescue(dir)
-        .args(["--json", "--yes", zone])
+        .args(["--json", "--yes"])
+        .args(args)
         .env("ZONESIM_SPEED", speed)
         .stdout(out)
         .stderr(std::process::Stdio::null())
@@ -283,14 +289,7 @@ pub fn kill_at_command(dir: &Path, zone: &str, needle: &str) {
 
 /// `zonerescue --json --yes ARGS…` at simulator speed 20, its events piped (stderr dropped).
 pub fn spawn_json(dir: &Path, args: &[&str]) -> std::process::Child {
-    zonerescue(dir)
-        .args(["--json", "--yes"])
-        .args(args)
-        .env("ZONESIM_SPEED", "20")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap()
+    spawn_with(dir, args, "20", true)
 }
 
 /// [`kill_at_command`] with `extra` options before the zone (`--allow-destructive`).
