@@ -140,6 +140,9 @@ const CASES: &[Case] = &[
     ("session-oi-attached-then-attach-again.txt", V::Attached, G::Openindiana, None, None, 0),
     ("session-oi-attach-u-fails-then-plain-attach.txt", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     ("session-s11-attach-u-fails-then-plain-attach.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
+    // A good attach, then `zlogin ZONE pkg update` failing: the zone's own operation (it
+    // was a failed attach, the ladder advised for a running zone).
+    ("session-oi-attached-then-zlogin-pkg-update-fails.txt", V::Failed, G::Openindiana, Some("no-solution"), None, 1),
     ("zoneadm-detach-refused-running-then-attach.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
     ("zoneadm-detach-refused-halted-then-attach.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
     ("zoneadm-detach-of-a-detached-zone.txt", V::Failed, G::Unknown, Some("zone-not-installed"), None, 1),
@@ -1199,6 +1202,8 @@ fn a_pkg_command_typed_in_a_zone_gets_the_zone_s_commands_and_no_strategy() {
     for (file, zone) in [
         ("solaris11-zlogin-pkg-update-not-permissible.txt", "web1"),
         ("solaris11-zone-session-install-gz-older.txt", "app2"),
+        // ... also after the attach that brought the zone up (zlogin needs it running).
+        ("session-oi-attached-then-zlogin-pkg-update-fails.txt", "app01"),
     ] {
         let r = analyze(file);
         assert_eq!(r.zone.as_deref(), Some(zone), "{file}");

@@ -1252,10 +1252,14 @@ impl<'r> Analyzer<'r> {
             && !attempt.dated_lines
             && !attempt.sync_errors
             && attempt.zoneadm_verb.is_none();
-        let zone_image = no_attach
-            && !parent
-            && (attempt.gz_pkg || pasted_pkg)
-            && (attempt.in_zone || facts.child_image);
+        // zlogin needs a running zone: a pkg command typed in one is the zone's own operation
+        // even after an attach of it in the same input (that attach is what brought it up).
+        let typed_in_zone = attempt.in_zone && attempt.outcome.is_none() && !attempt.attach_typed;
+        let zone_image = typed_in_zone
+            || (no_attach
+                && !parent
+                && (attempt.gz_pkg || pasted_pkg)
+                && (attempt.in_zone || facts.child_image));
         let gz_image = no_attach
             && !zone_image
             && (attempt.gz_pkg || parent)
