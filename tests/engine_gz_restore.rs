@@ -146,23 +146,16 @@ fn s11express_readds_the_support_publisher_with_its_proxy_key_and_certificate() 
     let f = finding(&events, "gz-publishers.missing-in-zone").expect("the zone's lack is said");
     assert!(f["title"].as_str().unwrap().contains("support"), "{f}");
     let r = f["remediation"].as_str().unwrap();
-    // As the global zone has it: with its key, certificate and proxy (one way of re-adding).
-    assert!(
-        r.ends_with(
-            "set-publisher -g https://pkg.example.com/support/ -k /var/pkg/ssl/support.key.pem \
-             -c /var/pkg/ssl/support.certificate.pem --proxy http://proxy.example.net:3128 \
-             --enable --sticky --no-refresh support"
-        ),
-        "{f}"
-    );
-    assert_eq!(changes.len(), 2, "{changes:#?}");
-    assert_eq!(changes[0], "unset-publisher support");
-    assert_eq!(
-        changes[1],
-        "set-publisher -g https://pkg.example.com/support/ -k /var/pkg/ssl/support.key.pem \
+    // As the global zone has it: with its key, certificate and proxy (one way of re-adding),
+    // then its signature policy and the names it requires.
+    let readd = "set-publisher -g https://pkg.example.com/support/ -k /var/pkg/ssl/support.key.pem \
          -c /var/pkg/ssl/support.certificate.pem --proxy http://proxy.example.net:3128 \
-         --enable --sticky --no-refresh support"
-    );
+         --enable --sticky --no-refresh support";
+    let properties = "set-publisher --set-property signature-policy=require-names \
+         --add-property-value signature-required-names=support.example.com \
+         --add-property-value signature-required-names=build.example.com --no-refresh support";
+    assert!(r.contains(&format!("{readd}; ")) && r.ends_with(properties), "{f}");
+    assert_eq!(changes, ["unset-publisher support", readd, properties], "{changes:#?}");
 }
 
 /// A run killed while the support publisher is unset: the journal holds what only `pkg

@@ -204,6 +204,53 @@ fn pkg_set_publisher_enable_refreshes_and_a_failed_refresh_keeps_it_disabled() {
     assert!(!disabled("site"));
 }
 
+/// Publisher properties (reference §3.4 `--set-property`, `--add-property-value`, …): shown by
+/// `pkg publisher NAME` (`signature-policy = verify` unless set), lost with the publisher by
+/// `unset-publisher`. Before, zonesim refused the options and always showed `verify`, so no
+/// test could see a restore lose them.
+#[test]
+fn pkg_publisher_properties_are_set_shown_and_lost_by_unset() {
+    let sim =
+        Sim::from_file(&sim_support::world("s11express-gz-support-publisher-with-proxy-and-ssl"));
+    let pkg = |args: &[&str]| sim.run("pkg", args);
+    let props = |name: &str| -> Vec<String> {
+        let out = pkg(&["publisher", name]).stdout;
+        out.lines()
+            .skip_while(|l| !l.ends_with("Properties:"))
+            .skip(1)
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    assert_eq!(
+        props("support"),
+        [
+            "signature-policy = require-names",
+            "signature-required-names = ['support.example.com', 'build.example.com']"
+        ]
+    );
+    assert_eq!(props("solaris"), ["signature-policy = verify"]);
+    let r = pkg(&["set-publisher", "--set-property", "signature-policy=bogus", "solaris"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for args in [
+        ["--set-property", "signature-policy=require-names"],
+        ["--add-property-value", "signature-required-names=a"],
+        ["--add-property-value", "signature-required-names=b"],
+        ["--remove-property-value", "signature-required-names=a"],
+    ] {
+        let r = pkg(&[&["set-publisher"], &args[..], &["--no-refresh", "solaris"]].concat());
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(
+        props("solaris"),
+        ["signature-policy = require-names", "signature-required-names = ['b']"]
+    );
+    assert_eq!(pkg(&["unset-publisher", "support"]).code, 0);
+    let readd =
+        ["set-publisher", "-g", "https://pkg.example.com/support/", "--no-refresh", "support"];
+    assert_eq!(pkg(&readd).code, 0);
+    assert_eq!(props("support"), ["signature-policy = verify"]);
+}
+
 /// A new origin whose refresh fails is not kept: pkg puts the publisher back with its old
 /// origins (`update_publisher`'s `cleanup()`). Before, the simulator saved the dead origin.
 #[test]

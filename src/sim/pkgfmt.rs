@@ -257,7 +257,12 @@ pub fn publisher_detail(p: &Publisher, clock_s: u64) -> Vec<String> {
     let mut out = vec![String::new()];
     out.extend(rows.iter().map(|(l, v)| format!("{l:>21}: {v}").trim_end().to_string()));
     out.push(format!("{:>21}:", "Properties"));
-    out.push(format!("{:>23}signature-policy = verify", ""));
+    let policy = p.properties.iter().find(|(k, _)| k == "signature-policy");
+    let policy = policy.map_or("verify", |(_, v)| v.as_str());
+    out.push(format!("{:>23}signature-policy = {policy}", ""));
+    for (k, v) in p.properties.iter().filter(|(k, _)| k != "signature-policy") {
+        out.push(format!("{:>23}{k} = {v}", ""));
+    }
     out
 }
 

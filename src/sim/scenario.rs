@@ -106,6 +106,10 @@ pub struct PublisherDef {
     pub ssl_key: Option<String>,
     #[serde(default)]
     pub ssl_cert: Option<String>,
+    /// Publisher properties (`--set-property NAME=VALUE`; a list value as pkg prints it,
+    /// `['a', 'b']`).
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
 }
 
 fn yes() -> bool {

@@ -87,6 +87,11 @@ pub struct Publisher {
     pub ssl_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_cert: Option<String>,
+    /// Publisher properties (`set-publisher --set-property`, `--add-property-value`), in the
+    /// order set; `signature-policy` is `verify` unless set. Shown only by `pkg publisher
+    /// NAME`; lost by `unset-publisher`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<(String, String)>,
 }
 
 impl Publisher {
@@ -100,6 +105,7 @@ impl Publisher {
             proxy: d.proxy.clone(),
             ssl_key: d.ssl_key.clone(),
             ssl_cert: d.ssl_cert.clone(),
+            properties: d.properties.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         }
     }
 }

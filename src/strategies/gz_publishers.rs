@@ -12,8 +12,9 @@
 //!   ([`zone_reenable_plan`], [`zone_enable_spec`]);
 //! - on Solaris 11 Express, whose b151 attach re-creates disabled publishers in the zone and
 //!   trips over them, all the others are unset and re-added: origins, mirrors, enabled/disabled,
-//!   sticky, rank order, proxies (tsv `PROXY`, or `Proxy:` of `pkg publisher NAME`) and the SSL
-//!   key and certificate (`pkg publisher NAME`, read before the unset and kept in the journal).
+//!   sticky, rank order, proxies (tsv `PROXY`, or `Proxy:` of `pkg publisher NAME`), the SSL
+//!   key and certificate and the properties, such as a signature policy (`pkg publisher NAME`,
+//!   read before the unset and kept in the journal).
 //!   What `pkg set-publisher` cannot express (a disabled origin) is left out and said.
 //!
 //! The restore runs whatever happens ([`GzPublisherGuard`] restores on drop too; a killed run's
@@ -246,7 +247,46 @@ pub fn readd_specs(
         }
         specs.push(image.set_publisher_spec(&sp)?);
     }
+    // Properties in a command of their own: one pkg refuses leaves the publisher re-added
+    // (the comparison afterwards says what is missing).
+    if let Some(d) = detail {
+        let (set, add) = property_options(&d.properties);
+        if !set.is_empty() || !add.is_empty() {
+            let sp = SetPublisher {
+                name: p.name.clone(),
+                no_refresh: true,
+                set_properties: set,
+                add_property_values: add,
+                ..Default::default()
+            };
+            specs.push(image.set_publisher_spec(&sp)?);
+        }
+    }
     Ok((specs, notes))
+}
+
+/// A publisher property: name and value.
+type Property = (String, String);
+
+/// The `--set-property` and `--add-property-value` pairs that give a re-added publisher (whose
+/// properties are pkg's defaults) the properties `pkg publisher NAME` showed: a list value as
+/// pkg prints it (`['a', 'b']`) one value each, the default `signature-policy = verify` and
+/// empty lists left out.
+fn property_options(props: &[Property]) -> (Vec<Property>, Vec<Property>) {
+    let (mut set, mut add) = (Vec::new(), Vec::new());
+    for (k, v) in props {
+        let v = v.trim();
+        if let Some(inner) = v.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            for item in inner.split(',').map(|i| i.trim().trim_matches(['\'', '"'])) {
+                if !item.is_empty() {
+                    add.push((k.clone(), item.to_string()));
+                }
+            }
+        } else if !(k == "signature-policy" && v == "verify") {
+            set.push((k.clone(), v.to_string()));
+        }
+    }
+    (set, add)
 }
 
 /// One publisher's name, the commands that re-add it and what they cannot put back.
@@ -930,6 +970,28 @@ mod tests {
 
     fn p(name: &str, enabled: bool) -> Publisher {
         crate::strategies::testfacts::publisher(name, &format!("http://{name}/"), enabled)
+    }
+
+    #[test]
+    fn properties_come_back_as_set_and_list_values() {
+        let props = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let (set, add) = property_options(&props(&[
+            ("signature-policy", "require-names"),
+            ("signature-required-names", "['a.example.com', 'b']"),
+            ("other", "[]"),
+        ]));
+        assert_eq!(set, props(&[("signature-policy", "require-names")]));
+        assert_eq!(
+            add,
+            props(&[
+                ("signature-required-names", "a.example.com"),
+                ("signature-required-names", "b")
+            ])
+        );
+        // pkg's default on a re-added publisher: nothing to set.
+        assert_eq!(property_options(&props(&[("signature-policy", "verify")])), (vec![], vec![]));
     }
 
     #[test]

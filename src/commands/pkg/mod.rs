@@ -86,6 +86,10 @@ pub struct SetPublisher {
     pub ssl_cert: Option<String>,
     /// `--proxy URI`: the proxy of the origins and mirrors this command adds.
     pub proxy: Option<String>,
+    /// `--set-property NAME=VALUE` each.
+    pub set_properties: Vec<(String, String)>,
+    /// `--add-property-value NAME=VALUE` each (one value of a list property).
+    pub add_property_values: Vec<(String, String)>,
 }
 
 /// `pkg image-create` (§3.5), as the last-resort strategy uses it.
@@ -164,6 +168,19 @@ impl Pkg {
         if let Some(proxy) = &sp.proxy {
             validate_argument("proxy", proxy)?;
             spec = spec.args(["--proxy", proxy]);
+        }
+        for (flag, props) in [
+            ("--set-property", &sp.set_properties),
+            ("--add-property-value", &sp.add_property_values),
+        ] {
+            for (name, value) in props {
+                let pair = format!("{name}={value}");
+                if name.is_empty() || name.contains('=') {
+                    return Err(InvalidName::new("publisher property", &pair, "no property name"));
+                }
+                validate_argument("publisher property", &pair)?;
+                spec = spec.args([flag, &pair]);
+            }
         }
         if sp.search_first {
             spec = spec.arg("-P");
@@ -516,6 +533,8 @@ mod tests {
             ssl_key: None,
             ssl_cert: None,
             proxy: None,
+            set_properties: vec![],
+            add_property_values: vec![],
         };
         assert_eq!(
             Pkg::live().set_publisher_spec(&sp).unwrap().display(),

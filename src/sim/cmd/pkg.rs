@@ -29,7 +29,7 @@ const USAGES: &[(&str, &str)] = &[
     ("publisher", "[-HPn] [-F format] [publisher ...]"),
     (
         "set-publisher",
-        "[-Pedv] [-k ssl_key] [-c ssl_cert] [-O origin_to_set] [-g origin_to_add] [-G origin_to_remove] [--enable] [--disable] [--no-refresh] [--non-sticky] [--sticky] [--search-first] [--proxy proxy to use] [publisher]",
+        "[-Pedv] [-k ssl_key] [-c ssl_cert] [-O origin_to_set] [-g origin_to_add] [-G origin_to_remove] [--enable] [--disable] [--no-refresh] [--non-sticky] [--sticky] [--search-first] [--set-property name_of_property=value] [--add-property-value name_of_property=value_to_add] [--remove-property-value name_of_property=value_to_remove] [--unset-property name_of_property_to_delete] [--proxy proxy to use] [publisher]",
     ),
     ("unset-publisher", "publisher ..."),
     ("refresh", "[--full] [publisher ...]"),
@@ -213,6 +213,52 @@ fn publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
     out
 }
 
+/// `--set-property` replaces a value; `--add-property-value` / `--remove-property-value` edit
+/// a list value, kept as pkg prints it (`['a', 'b']`). Only `signature-policy`'s values are
+/// checked (the ones pkg(1) lists).
+fn set_publisher_property(
+    p: &mut Publisher,
+    opt: &str,
+    key: &str,
+    value: &str,
+) -> Result<(), String> {
+    const POLICIES: [&str; 4] = ["ignore", "verify", "require-signatures", "require-names"];
+    if key == "signature-policy" && !POLICIES.contains(&value) {
+        return Err(format!("{value} is an invalid value for signature-policy."));
+    }
+    let at = p.properties.iter().position(|(k, _)| k == key);
+    let list = |v: Option<&String>| -> Vec<String> {
+        let inner = v.map(|v| v.trim_start_matches('[').trim_end_matches(']')).unwrap_or("");
+        inner
+            .split(", ")
+            .filter(|x| !x.is_empty())
+            .map(|x| x.trim_matches('\'').to_string())
+            .collect()
+    };
+    let new = match opt {
+        "set-property" => value.to_string(),
+        _ => {
+            let mut items = list(at.map(|i| &p.properties[i].1));
+            if opt == "add-property-value" {
+                if !items.iter().any(|x| x == value) {
+                    items.push(value.to_string());
+                }
+            } else if let Some(i) = items.iter().position(|x| x == value) {
+                items.remove(i);
+            } else {
+                return Err(format!("{value} is not a value of {key}."));
+            }
+            let quoted: Vec<String> = items.iter().map(|x| format!("'{x}'")).collect();
+            format!("[{}]", quoted.join(", "))
+        }
+    };
+    match at {
+        Some(i) => p.properties[i].1 = new,
+        None => p.properties.push((key.to_string(), new)),
+    }
+    Ok(())
+}
+
 fn set_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
     let long = [
         "origin-uri=",
@@ -228,6 +274,10 @@ fn set_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         "search-after=",
         "reset-uuid",
         "proxy=",
+        "set-property=",
+        "add-property-value=",
+        "remove-property-value=",
+        "unset-property=",
     ];
     let p = match parse("set-publisher", rest, "O:g:G:m:M:p:k:c:Pedv", &long) {
         Ok(p) => p,
@@ -290,6 +340,19 @@ fn set_publisher(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
             "d" | "disable" => pubr.enabled = false,
             "non-sticky" => pubr.sticky = false,
             "sticky" => pubr.sticky = true,
+            "set-property" | "add-property-value" | "remove-property-value" => {
+                let Some((key, value)) = v.split_once('=') else {
+                    return usage(
+                        "set-publisher",
+                        "property arguments must be of the form '<name>=<value>'.",
+                        synopsis("set-publisher"),
+                    );
+                };
+                if let Err(text) = set_publisher_property(&mut pubr, opt, key, value) {
+                    return Output::fail(1, format!("\npkg set-publisher: {text}"));
+                }
+            }
+            "unset-property" => pubr.properties.retain(|(k, _)| *k != v),
             _ => {}
         }
     }
