@@ -92,6 +92,38 @@ fn a_package_held_by_a_core_dependent_leaves_only_image_create() {
     );
 }
 
+/// The same orphan with nothing in the zone depending on it: uninstall's dry run would pass,
+/// but the attach log says the release's own entire requires it, so removing it cannot help
+/// (the attach would require it again). Auto removed it (oracle gg F2: a core package gone
+/// without consent to anything destructive).
+#[test]
+fn a_package_the_release_itself_requires_is_never_uninstalled() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-orphaned-core")).unwrap();
+    let lone =
+        text.replace("depends = [\"SUNWxvmpv\"]\n", "").replace("SUNWxvmpv", "driver/xvm/pv");
+    assert!(!lone.contains("depends"));
+    let removed = |sim: &Sim| {
+        sim_support::audit(&sim.dir)
+            .iter()
+            .any(|a| a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n"))
+    };
+    let sim = Sim::from_text(&lone);
+    let (events, code) = rescue(&sim, "legacy01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((s["result"].as_str(), code), (Some("failed"), Some(1)), "{s}");
+    assert!(!removed(&sim), "{:?}", rungs(&events));
+    let listed = sim.run("pkg", &["-R", &sim.root("legacy01"), "list", "-H"]).stdout;
+    assert!(listed.contains("driver/xvm/pv"), "{listed}");
+    let message = s["message"].as_str().unwrap_or_default();
+    assert!(message.contains("--strategy image-create --allow-destructive legacy01"), "{s}");
+    // With consent: image-create, still nothing uninstalled.
+    let sim = Sim::from_text(&lone);
+    let (events, code) = rescue(&sim, "legacy01", &["--allow-destructive"]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    assert_eq!(rungs(&events).last().map(String::as_str), Some("image-create"));
+    assert!(!removed(&sim), "{:?}", rungs(&events));
+}
+
 #[test]
 fn the_ladder_stays_blind_to_it() {
     // The baseline climbs every rung whatever it knows.
@@ -102,7 +134,9 @@ fn the_ladder_stays_blind_to_it() {
 
 /// Generated world 150, reduced: a b111 zone whose attach names driver/xvm/pv unavailable at
 /// 151 (and, the jump being large, version-jump). Every route to 151 must remove it, so auto
-/// runs the uninstall before any step, only for it; its dry run finds SUNWcs depending on it.
+/// runs the uninstall rung before any step, only for it; the attach log says the release's own
+/// entire requires it, so the rung removes nothing and runs no dry run (it used to run
+/// `uninstall -nv`, which found SUNWcs depending on it).
 #[test]
 fn a_package_unavailable_at_the_target_goes_before_any_step() {
     let sim = Sim::from_text(
@@ -163,15 +197,9 @@ publishers = [{ name = "opensolaris.org", origins = ["http://pkg.opensolaris.org
     let attach_end = sim_support::event_field(&events, "step-end", "attach", "detail");
     assert!(attach_end.contains("version-jump"), "the attach must call for a step: {attach_end}");
     assert_eq!(rungs(&events), ["attach", "uninstall", "image-create"]);
-    let uninstall_check = sim_support::audit(&sim.dir)
-        .into_iter()
-        .find(|a| a.argv.iter().any(|x| x == "uninstall"))
-        .unwrap();
-    assert!(
-        uninstall_check.argv.ends_with(&["driver/xvm/pv".to_string()]),
-        "{:?}",
-        uninstall_check.argv
-    );
+    let uninstall = sim_support::event_field(&events, "step-end", "uninstall", "detail");
+    assert!(uninstall.contains("cannot help by removing driver/xvm/pv"), "{uninstall}");
+    assert!(!sim_support::audit(&sim.dir).iter().any(|a| a.argv.iter().any(|x| x == "uninstall")));
 }
 
 #[test]

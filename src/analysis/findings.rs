@@ -417,6 +417,7 @@ impl FindingBuilder<'_> {
             },
             tail: if verdict == Verdict::Attached { Vec::new() } else { tail },
             lines_read,
+            release_requires: self.facts.release_requires.clone(),
         }
     }
 

@@ -187,6 +187,11 @@ pub struct Report {
     /// Last lines of the input (shown for incomplete logs).
     pub tail: Vec<Evidence>,
     pub lines_read: u64,
+    /// Packages the release's own `entire` requires and no publisher offers (`Reject:
+    /// …/entire@…` then `Reason: … 'require' dependency on PKG`): removing one cannot help,
+    /// the update would require it again. For the engine; the findings say it in words.
+    #[serde(skip)]
+    pub release_requires: Vec<String>,
 }
 
 impl Report {

@@ -21,6 +21,10 @@ pub struct Diagnosis {
     /// them installed can attach the zone, whatever the route to that release.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<String>,
+    /// Those of `packages` the release's own `entire` requires: uninstalling one cannot
+    /// help, the attach would require it again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub required_by_release: Vec<String>,
     /// Publishers named as unreachable / failing.
     pub publishers: Vec<String>,
     pub origins: Vec<String>,
@@ -46,7 +50,11 @@ impl Diagnosis {
     }
 
     pub fn from_report(r: &Report) -> Diagnosis {
-        let mut d = Diagnosis { attached: r.verdict == Verdict::Attached, ..Default::default() };
+        let mut d = Diagnosis {
+            attached: r.verdict == Verdict::Attached,
+            required_by_release: r.release_requires.iter().map(|p| stem(p)).collect(),
+            ..Default::default()
+        };
         if let Some(s) = r.recommended {
             d.remedies.push(s);
         }

@@ -212,6 +212,24 @@ impl Uninstall {
     fn expand(input: &Input, exec: &Exec) -> anyhow::Result<Expansion> {
         let zp = input.facts.zone_pkg();
         let mut pkgs = Self::candidates(input);
+        // What the release's own entire requires comes back with the attach: removing it (or
+        // the others, whose attach would still fail on it) cannot help.
+        let required: Vec<String> = pkgs
+            .iter()
+            .filter(|p| input.diagnosis.is_some_and(|d| d.required_by_release.contains(p)))
+            .cloned()
+            .collect();
+        if !required.is_empty() {
+            return Ok(Expansion::Not(Applied::Stuck {
+                why: format!(
+                    "cannot help by removing {}: the global zone's release itself requires it \
+                     (its entire names it as a 'require' dependency no publisher offers), so \
+                     the attach would still fail on it (only re-creating the image gets past)",
+                    required.join(", ")
+                ),
+                packages: required,
+            }));
+        }
         // Packages that must stay, each with the core package that needs it.
         let mut refused: Vec<(String, String)> = Vec::new();
         for _ in 0..MAX_ROUNDS {
