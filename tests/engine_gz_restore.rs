@@ -616,3 +616,21 @@ fn resume_enables_again_what_the_zone_had_enabled_when_the_run_began() {
     assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
     assert!(!encumbered(&sim).contains("disabled"), "{}", zone_pubs(&sim));
 }
+
+/// A disabled GZ publisher named like the zone's own dead one: unset for the attach, the
+/// failing `opensolaris.org` the attach then names is the zone's (zone-publishers fixes it),
+/// not the global zone's. Before, it was blamed on the GZ and the run ended failed with the
+/// zone detached (oracle gg F1).
+#[test]
+fn s11express_a_zone_publisher_named_like_an_unset_gz_one_is_the_zone_s_own() {
+    let sim = Sim::from_file(&sim_support::world(
+        "s11express-disabled-gz-publisher-named-like-the-zone-s",
+    ));
+    let before = gz_publishers(&sim);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "cache01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["gz-publishers", "zone-publishers"]));
+    assert_eq!(sim.state("cache01"), "installed");
+    assert_eq!(gz_publishers(&sim), before);
+}

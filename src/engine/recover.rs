@@ -2937,7 +2937,20 @@ impl Run {
         // Counted after that save: a run killed in the attach has not journalled it (resume
         // counts the attach it finds cut short).
         self.attempts += 1;
-        let analyzer = Analyzer::with_context(&self.rules, self.analysis_context());
+        // The global zone's publishers as this attach sees them: one unset for it is not the
+        // global zone's (a failing publisher of that name is the zone's own), one disabled for
+        // it is disabled.
+        let mut ctx = self.analysis_context();
+        if let Some(g) = &guard {
+            ctx.gz_publishers.retain(|n| !unset.contains(n));
+            ctx.gz_disabled_publishers.retain(|n| !unset.contains(n));
+            for n in g.disabled_for_attach() {
+                if !ctx.gz_disabled_publishers.contains(&n) {
+                    ctx.gz_disabled_publishers.push(n);
+                }
+            }
+        }
+        let analyzer = Analyzer::with_context(&self.rules, ctx);
         // Its spinner (as every long command's) is Exec's, with the log's lines beneath it.
         let result = attempt::attach(&self.exec, &mut self.facts, analyzer);
         if let Some(mut g) = guard {
