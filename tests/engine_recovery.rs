@@ -1487,6 +1487,35 @@ fn an_interrupt_during_a_rung_stops_before_the_next_rung_and_resume_goes_on() {
     assert_eq!(zone_state(d.path(), "web01"), "installed");
 }
 
+/// A signal while the plain attach rung detaches the installed zone: the detach finishes, the
+/// attach -u is held back, and `resume` does that attach -u. Before, the rung was counted as
+/// tried and `resume` went on to a whole-image `image-update` (regress gg F2).
+#[test]
+fn a_signal_during_the_plain_attach_s_detach_leaves_that_attach_to_resume() {
+    let d = init(&scenario("s11express-minor-update.toml"));
+    let (code, events, _) = interrupted_at(d.path(), "db01", "command-start", "detach");
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(130), &"interrupted".into()), "{s}");
+    assert_eq!(s["attempts"], 0, "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!([]), "{s}");
+    let out = zr(d.path()).args(["--json", "resume", "db01", "--yes"]).output().unwrap();
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = events.last().unwrap();
+    assert_eq!(last["result"], "attached", "{last}");
+    assert_eq!(last["strategies_applied"], serde_json::json!(["attach"]), "{last}");
+    let changing: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "command-start")
+        .filter_map(|e| e["command"].as_str())
+        .filter(|c| c.contains("image-update") || c.contains(" update"))
+        .collect();
+    assert!(changing.is_empty(), "{changing:?}");
+    assert_eq!(zone_state(d.path(), "db01"), "installed");
+}
+
 /// The summary says which packages an attached zone no longer has (and a finding what came
 /// instead: a rename shows as its new name), so an uninstall or an image-create is not missed.
 /// backup01's rsync was renamed by the step through r151046, whose record the r151054

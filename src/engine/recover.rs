@@ -2721,7 +2721,17 @@ impl Run {
         steps: &[(StrategyName, u32, String)],
     ) -> anyhow::Result<Option<(RunResult, String)>> {
         let interrupted = |run: &mut Self| -> anyhow::Result<Option<(RunResult, String)>> {
-            run.end_unattached(steps, "interrupted before the attach")?;
+            let why = "interrupted before the attach";
+            if Self::only_around_an_attach(steps) {
+                // Rungs that act only around the attach (a plain attach, gz-publishers) did
+                // nothing without it: not tried, `resume` plans them again (it went on to
+                // the next rung: a plain attach cut short in its detach became image-update).
+                run.unapply(steps);
+                let journal = format!("{ATTACH_NOT_RUN}: {why}");
+                run.end_steps(steps, StepOutcome::Failed, Some(&journal), why)?;
+            } else {
+                run.end_unattached(steps, why)?;
+            }
             Ok(Some((
                 RunResult::Interrupted,
                 format!("stopped by {}", run.exec.interrupt.signal_name()),
