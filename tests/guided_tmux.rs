@@ -592,7 +592,9 @@ fn resume_after_stopping_where_the_run_undid_its_rungs_applies_them_again() {
     }
     let sim = sim_support::Sim::new("s11express-b111-web");
     let dir = sim.dir.clone();
-    let t = start_zr("undone", &dir, "NO_COLOR=1", "web01");
+    let report = dir.join("report.txt");
+    let t =
+        start_zr("undone", &dir, "NO_COLOR=1", &format!("--report '{}' web01", report.display()));
     t.wait_for("Apply gz-publishers for zone web01?", 1);
     t.keys("y");
     t.wait_for("Apply incremental to zone web01?", 1);
@@ -604,6 +606,18 @@ fn resume_after_stopping_where_the_run_undid_its_rungs_applies_them_again() {
     let status = String::from_utf8_lossy(&status.stdout);
     assert!(status.contains("(all undone: the run rolled its image back to"), "{status}");
     assert!(!status.contains("applied, not yet attached"), "{status}");
+    // Guided gg F1, F6: gz-publishers never acted (it acts around the attach, which never
+    // came): not applied; the step it took is said to be rolled back (before: both open, and
+    // gz-publishers listed among the strategies applied, "undone by the rollback").
+    assert!(status.contains("strategies applied: incremental (all undone"), "{status}");
+    assert!(status.contains("gz-publishers    skipped: not applied: the run stopped"), "{status}");
+    assert!(status.contains("applied, then rolled back with the image"), "{status}");
+    // The step changed the image before the rollback: not "only detached".
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        report.contains("and its image is back as it was: zoneadm -z web01 attach -F"),
+        "{report}"
+    );
     let (events, code) = sim_support::rescue_json(&dir, "web01", &["resume"]);
     let s = events.last().unwrap();
     assert_eq!((code, s["result"].as_str()), (Some(0), Some("attached")), "{s}");

@@ -2847,7 +2847,37 @@ impl Run {
 
     /// Whether every rung of `steps` acts only around the attach (changes nothing by itself).
     fn only_around_an_attach(steps: &[(StrategyName, u32, String)]) -> bool {
-        steps.iter().all(|(s, ..)| matches!(s, StrategyName::Attach | StrategyName::GzPublishers))
+        steps.iter().all(|(s, ..)| Self::acts_around_the_attach(*s))
+    }
+
+    /// A plain attach and gz-publishers change nothing but around an attach.
+    fn acts_around_the_attach(s: StrategyName) -> bool {
+        matches!(s, StrategyName::Attach | StrategyName::GzPublishers)
+    }
+
+    /// The run ended without the attach its applied rungs waited for, and the image was rolled
+    /// back to the pre-rescue snapshot: those acting around the attach did nothing (not
+    /// applied), the others were applied and are rolled back. Each is said, not left open.
+    fn end_open_rungs_rolled_back(&mut self) -> anyhow::Result<()> {
+        let open: Vec<(u32, StrategyName)> = self
+            .journal
+            .steps
+            .iter()
+            .filter(|st| st.outcome.is_none())
+            .filter_map(|st| Some((st.n, st.name.parse::<StrategyName>().ok()?)))
+            .collect();
+        for (n, s) in open {
+            if Self::acts_around_the_attach(s) {
+                self.unapply(&[(s, n, String::new())]);
+                let why = "not applied: the run stopped before the attach it acts around";
+                self.end_rung(n, s, StepOutcome::Skipped, why, why)?;
+            } else {
+                let why = "applied, then rolled back with the image: the run stopped before its \
+                           attach";
+                self.end_rung(n, s, StepOutcome::Done, why, why)?;
+            }
+        }
+        Ok(())
     }
 
     /// Takes `steps`' rungs off the applied list.
@@ -3382,13 +3412,18 @@ impl Run {
                             }
                         }
                     }
+                    if image_restored {
+                        self.end_open_rungs_rolled_back()?;
+                    }
                     // The image is as the rungs left it, not as the rescue found it: say what
                     // it lost.
                     if !image_restored {
                         packages_removed = self.packages_gone();
                     } else if self.installed_at_start {
                         // The image is as the run found it: only the detach is left of it.
-                        let done = if self.attempts == 0 {
+                        let changed_image =
+                            self.applied.iter().any(|s| !Self::acts_around_the_attach(*s));
+                        let done = if self.attempts == 0 && !changed_image {
                             "which only detached it"
                         } else {
                             "and its image is back as it was"
