@@ -37,6 +37,28 @@ fn pv_world() -> Sim {
     Sim::from_text(&text.replace("SUNWxvmpv", "driver/xvm/pv"))
 }
 
+/// The run without consent ends rolled back, the zone detached; `resume` (a new rescue from
+/// that image) also ends without consent: it too says how to get the zone back as it was,
+/// installed before the rescue began (guided gg F2: after resume, nothing said so).
+#[test]
+fn a_resume_that_ends_rolled_back_says_how_to_get_the_zone_back() {
+    let sim = Sim::new("s11express-orphaned-core");
+    let (events, _) = rescue(&sim, "legacy01", &[]);
+    assert_eq!(events.last().unwrap()["result"], "failed");
+    assert_eq!(sim.state("legacy01"), "configured");
+    let (events, code) = rescue(&sim, "legacy01", &["resume"]);
+    let s = events.last().unwrap();
+    assert_eq!((s["result"].as_str(), code), (Some("failed"), Some(1)), "{s}");
+    let next = s["next_steps"].to_string();
+    assert!(
+        next.contains(
+            "the zone was installed before the rescue, and its image is back as it was: \
+             zoneadm -z legacy01 attach -F"
+        ),
+        "{s}"
+    );
+}
+
 #[test]
 fn a_core_package_the_release_lacks_leaves_only_image_create() {
     // The orphan is one of the playbook's core packages: no uninstall is even tried.

@@ -45,6 +45,11 @@ pub struct Journal {
     /// was): `resume` has nothing to continue.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub changed_nothing: bool,
+    /// The zone was installed when the rescue began (a resumed run, or a new rescue replacing
+    /// a rolled-back run, finds it detached): `attach -F` brings it back as it was once its
+    /// image is rolled back.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub installed_at_start: bool,
     /// The snapshot the run's rollback as it ended went only partway back to (the ZBE, not a
     /// dataset below it): the image is consistent again only once `zonerescue rollback`
     /// finishes it, and no run goes on from it before.
@@ -212,6 +217,7 @@ impl Journal {
             earlier_pre: None,
             rolled_back_at_end: None,
             changed_nothing: false,
+            installed_at_start: false,
             rollback_incomplete: None,
             original_zbe: None,
             gz_publishers_tsv: None,

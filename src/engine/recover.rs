@@ -104,8 +104,11 @@ struct Run {
     /// The zone's installed packages when this process started (`pkg list` stems): what an
     /// attached zone no longer has is said at the end.
     packages_at_start: Vec<String>,
-    /// The zone was installed when this (new, not resumed) run began.
+    /// The zone was installed when the rescue began (this run, or the one it resumes or
+    /// replaces: see `Journal::installed_at_start`).
     installed_at_start: bool,
+    /// This run found it installed (and so is what detached it).
+    found_installed: bool,
     /// Consent to destructive strategies was given (`--allow-destructive`): the `resume` this
     /// run advises carries it, else resume would pass image-create over.
     allow_destructive: bool,
@@ -434,6 +437,9 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         return Ok(exit::INTERRUPTED);
     }
     if !opened.resume {
+        // A new rescue that replaces a run whose image was rolled back keeps what that run
+        // found (the zone it detached was installed).
+        journal.installed_at_start |= facts.state == ZoneState::Installed;
         journal.active_zbe = facts.active_zbe.clone();
         journal.zone_root = Some(facts.zone_root.display().to_string());
         journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
@@ -468,7 +474,8 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     for p in facts.zone_publishers_at_start.iter_mut() {
         p.enabled |= journal.zone_publishers_enabled_at_start.contains(&p.name);
     }
-    let facts_installed = facts.state == ZoneState::Installed;
+    let installed_at_start = journal.installed_at_start;
+    let found_installed = facts.state == ZoneState::Installed;
     let mut run = Run {
         exec,
         facts,
@@ -502,7 +509,8 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         stopped_in: None,
         env_retries: 0,
         packages_at_start,
-        installed_at_start: !opened.resume && facts_installed,
+        installed_at_start,
+        found_installed,
         allow_destructive: req.allow_destructive,
         previous: opened.previous,
     };
@@ -734,6 +742,7 @@ fn open_journal(
             };
             let mut fresh = Journal::new(&run_id, &req.zone, &choice.to_string(), req.dry_run);
             fresh.skipped_by_operator = j.skipped_by_operator.clone();
+            fresh.installed_at_start = j.installed_at_start;
             tried_before = plain_attach_failed_on_pre(&j);
             previous = Some(j);
             fresh
@@ -3423,13 +3432,15 @@ impl Run {
                         // The image is as the run found it: only the detach is left of it.
                         let changed_image =
                             self.applied.iter().any(|s| !Self::acts_around_the_attach(*s));
-                        let done = if self.attempts == 0 && !changed_image {
-                            "which only detached it"
-                        } else {
-                            "and its image is back as it was"
+                        let (before, done) = match self.found_installed {
+                            true if self.attempts == 0 && !changed_image => {
+                                ("this run", "which only detached it")
+                            }
+                            true => ("this run", "and its image is back as it was"),
+                            false => ("the rescue", "and its image is back as it was"),
                         };
                         next_steps.push(format!(
-                            "the zone was installed before this run, {done}: zoneadm -z {zone} \
+                            "the zone was installed before {before}, {done}: zoneadm -z {zone} \
                              attach -F puts it back as it was, without an update"
                         ));
                     }
