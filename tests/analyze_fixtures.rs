@@ -140,6 +140,15 @@ const CASES: &[Case] = &[
     ("session-oi-attached-then-attach-again.txt", V::Attached, G::Openindiana, None, None, 0),
     ("session-oi-attach-u-fails-then-plain-attach.txt", V::Failed, G::Openindiana, Some("dependency-unavailable"), Some(S::Uninstall), 1),
     ("session-s11-attach-u-fails-then-plain-attach.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
+    // Analyze round gg, Solaris 11 (pkg5 api_errors/pkg_solver wording, reference §2.6, §3.9).
+    // A system-repository origin (localhost:1008/PUB/HASH/) failing with no publisher line is
+    // the global zone's publisher (it was zone-publishers, which leaves system publishers
+    // alone).
+    ("solaris11-attach-sysrepo-origin-503-no-publisher.log", V::Failed, G::Solaris11, Some("publisher-unreachable-gz"), None, 1),
+    ("solaris11-attach-sysrepo-proxy-error-no-publisher.txt", V::Failed, G::Solaris11, Some("publisher-unreachable-gz"), None, 1),
+    // "Package in global zone is from a different publisher": the zone's publishers are the
+    // global zone's (system repository); uninstall, not zone-publishers.
+    ("solaris11-attach-parent-package-different-publisher.log", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
     // A good attach, then `zlogin ZONE pkg update` failing: the zone's own operation (it
     // was a failed attach, the ladder advised for a running zone).
     ("session-oi-attached-then-zlogin-pkg-update-fails.txt", V::Failed, G::Openindiana, Some("no-solution"), None, 1),

@@ -318,6 +318,9 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     // The plain attach's indented "out of sync with the global zone" line breaks inside those words:
     // nothing left says the last attach only asked for -u, so it is judged on its own.
     ("session-oi-attach-u-fails-then-plain-attach.txt", "code block, mail 72"),
+    // The indented `Reject:` line breaks before its FMRI, which lands at column 0: the package
+    // is not named, so the uninstall a Solaris 11 zone needs for it cannot be advised.
+    ("solaris11-attach-parent-package-different-publisher.log", "code block, mail 72"),
 ];
 
 #[test]

@@ -600,6 +600,13 @@ impl FindingBuilder<'_> {
         let in_list = |list: &[String], p: &str| list.iter().any(|x| x == p);
         let ctx = self.ctx;
         let mut keep = Vec::new();
+        // No publisher named, but an origin of Solaris 11's system repository: the global
+        // zone's publisher it serves (pkg names only the URL when the failure is not a
+        // catalog refresh's).
+        if acc.publishers.is_empty() {
+            acc.publishers = acc.origins.iter().filter_map(|o| sysrepo_publisher(o)).collect();
+            acc.publishers.dedup();
+        }
         for p in std::mem::take(&mut acc.publishers) {
             let key = if in_list(&ctx.gz_disabled_publishers, &p)
                 || in_list(&self.facts.disabled_publishers, &p)
@@ -798,7 +805,30 @@ impl FindingBuilder<'_> {
                  -k KEY -c CERT {name} in the global zone."
             ));
         }
-        if r.refine == Some(Refinement::ParentPublisher) && from_several_publishers(&a.evidence) {
+        if r.refine == Some(Refinement::ParentPublisher)
+            && from_several_publishers(&a.evidence)
+            && self.generation == Generation::Solaris11
+            && !no_attach
+            && parent_publisher(&a.evidence).is_some_and(|p| p != "solaris")
+        {
+            // The global zone has it from another publisher than the distribution's, so the
+            // zone's copy is the distribution's, a system publisher (the system repository
+            // serves the global zone's publishers): nothing in the zone to make match, and
+            // zone-publishers leaves system publishers alone. (A zone copy from a publisher of
+            // its own, the global zone's from `solaris`, is zone-publishers' case below.)
+            explanation.push_str(
+                " Here the zone's version and the global zone's come from different publishers. \
+                 A Solaris 11 zone's publishers are the global zone's, served by the system \
+                 repository, so there is nothing to make match in the zone: the zone's copy is \
+                 held to the publisher it was installed from. Uninstall it from the zone \
+                 (uninstall) and install it again after the attach, from the global zone's \
+                 publisher; or, in the global zone, make the package's publishers agree (install \
+                 it there from the publisher the zone has it from, or set the other non-sticky).",
+            );
+            strategy = Some(StrategyName::Uninstall);
+        } else if r.refine == Some(Refinement::ParentPublisher)
+            && from_several_publishers(&a.evidence)
+        {
             explanation.push_str(if no_attach {
                 " Here the zone's version and the global zone's come from different publishers: \
                  make the zone's publishers match the global zone's (pkg set-publisher in the \
@@ -1167,11 +1197,27 @@ fn evidence_naming(evidence: &[Evidence], names: &[String]) -> Vec<Evidence> {
 /// Whether one of `origins` is Solaris 11's system repository serving publisher `p`
 /// (`http://localhost:1008/P/HASH/`): only the global zone's publishers are served that way.
 fn served_by_sysrepo(origins: &[String], p: &str) -> bool {
-    origins.iter().any(|o| {
-        ["http://localhost:1008/", "http://127.0.0.1:1008/"]
-            .iter()
-            .any(|base| o.strip_prefix(base).is_some_and(|rest| rest.starts_with(&format!("{p}/"))))
-    })
+    origins.iter().any(|o| sysrepo_publisher(o).is_some_and(|q| q == p))
+}
+
+/// The publisher of the global zone's (parent's) version in pkg's reason `Package in global
+/// zone is from a different publisher: pkg://PUB/…` (or `in parent`).
+fn parent_publisher(evidence: &[Evidence]) -> Option<String> {
+    // The evidence lines joined: a mail wrap may put the FMRI on the next line.
+    let text: Vec<&str> = evidence.iter().map(|e| e.text.as_str()).collect();
+    let text = text.join(" ");
+    let (_, rest) = text.split_once("from a different publisher:")?;
+    let rest = rest.trim_start().strip_prefix("pkg://")?;
+    rest.split('/').next().filter(|p| !p.is_empty()).map(String::from)
+}
+
+/// The publisher a system-repository origin (`http://localhost:1008/P/HASH/`) serves.
+fn sysrepo_publisher(origin: &str) -> Option<String> {
+    let rest = ["http://localhost:1008/", "http://127.0.0.1:1008/"]
+        .iter()
+        .find_map(|base| origin.strip_prefix(base))?;
+    let (p, hash) = rest.split_once('/')?;
+    (!p.is_empty() && !hash.is_empty()).then(|| p.to_string())
 }
 
 /// pkg's reason that the parent image (global zone) holds an older version than the zone.
