@@ -1897,6 +1897,8 @@ fn the_image_create_question_names_the_packages_it_drops() {
     let asked = operator.asked();
     let q = asked.iter().find(|q| q.contains("Apply image-create")).unwrap();
     assert!(q.contains("package(s) lose their package record, their files stay"), "{q}");
+    // Guided gg F3: what the reinstall replaces is said before the operator consents.
+    assert!(q.contains("configuration files of the system/library package installed again"), "{q}");
     for p in ["SUNWcs", "web/php-52", "web/server/apache-22"] {
         assert!(q.contains(p), "{p} not named: {q}");
     }

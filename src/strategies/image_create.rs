@@ -63,7 +63,7 @@ impl Strategy for ImageCreate {
                 "the global zone has no enabled publisher to re-create the image from".into()
             );
         }
-        Ok("last resort: re-create the zone's package image (package metadata is reset; files stay)".into())
+        Ok("last resort: re-create the zone's package image (package metadata is reset; files stay, but the configuration files of what is installed again are replaced by defaults: the differences are listed afterwards with the commands to restore them)".into())
     }
     fn commands(&self, input: &Input) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

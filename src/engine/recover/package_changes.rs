@@ -215,5 +215,10 @@ pub(super) fn dropped_records(installed: &[String]) -> String {
     if more > 0 {
         names.push_str(&format!(" and {more} more"));
     }
-    format!(": {} package(s) lose their package record, their files stay ({names})", lost.len())
+    format!(
+        ": {} package(s) lose their package record, their files stay ({names}); the \
+         configuration files of the system/library package installed again are replaced by its \
+         defaults (listed afterwards, with the commands to restore them)",
+        lost.len()
+    )
 }
