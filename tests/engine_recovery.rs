@@ -1516,6 +1516,28 @@ fn a_signal_during_the_plain_attach_s_detach_leaves_that_attach_to_resume() {
     assert_eq!(zone_state(d.path(), "db01"), "installed");
 }
 
+/// A run given `--allow-destructive` stopped by a signal: what `--all` (and a new run's
+/// finding) says continues it carries the consent, as the run's own summary does. Before,
+/// `--all` printed `zonerescue resume ZONE`, which skipped image-create and rolled the rescue
+/// back (regress gg F1).
+#[test]
+fn the_resume_that_all_advises_keeps_the_consent_to_image_create() {
+    let d = init(&scenario("s11express-orphaned-core.toml"));
+    let args = ["--allow-destructive", "legacy01"];
+    let (code, events, _) = interrupted_at_nth(d.path(), &args, "command-start", "attach -u", 1);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(130), &"interrupted".into()), "{s}");
+    let all = zr(d.path()).args(["--all", "--json"]).output().unwrap();
+    let all: Value = serde_json::from_slice(&all.stdout).unwrap();
+    let z = &all["zones"][0];
+    assert_eq!(z["next"], "zonerescue resume legacy01 --allow-destructive", "{z}");
+    // Run as advised, it attaches.
+    let resume = ["--json", "--yes", "resume", "legacy01", "--allow-destructive"];
+    let out = zr(d.path()).args(resume).output().unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_string();
+    assert!(last.contains("\"result\":\"attached\""), "{last}");
+}
+
 /// The summary says which packages an attached zone no longer has (and a finding what came
 /// instead: a rename shows as its new name), so an uninstall or an image-create is not missed.
 /// backup01's rsync was renamed by the step through r151046, whose record the r151054

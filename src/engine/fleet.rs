@@ -288,7 +288,7 @@ fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
             // The run itself said how to go on: a new rescue would start from its leftovers.
             let until =
                 last.stopped_outside.as_ref().map_or(String::new(), |u| format!("   ({u})"));
-            z.next = Some(format!("zonerescue resume {}{until}", z.zone));
+            z.next = Some(format!("{}{until}", last.resume_command()));
         }
     }
     // The global zone's publishers a killed run left modified: what restores them without

@@ -50,6 +50,10 @@ pub struct Journal {
     /// image is rolled back.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub installed_at_start: bool,
+    /// The run had the operator's consent to destructive rungs (`--allow-destructive`, or
+    /// given at a destructive rung's question it stopped in): its `resume` needs it too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_destructive: bool,
     /// The snapshot the run's rollback as it ended went only partway back to (the ZBE, not a
     /// dataset below it): the image is consistent again only once `zonerescue rollback`
     /// finishes it, and no run goes on from it before.
@@ -218,6 +222,7 @@ impl Journal {
             rolled_back_at_end: None,
             changed_nothing: false,
             installed_at_start: false,
+            allow_destructive: false,
             rollback_incomplete: None,
             original_zbe: None,
             gz_publishers_tsv: None,
@@ -419,6 +424,13 @@ impl Journal {
         if let Some(s) = self.steps.iter_mut().find(|s| s.n == n) {
             s.detail = detail.into();
         }
+    }
+
+    /// The command that continues this run: with the consent it had to destructive rungs (a
+    /// stopped destructive rung runs again only with it).
+    pub fn resume_command(&self) -> String {
+        let consent = if self.allow_destructive { " --allow-destructive" } else { "" };
+        format!("zonerescue resume {}{consent}", self.zone)
     }
 
     /// Whether the run certainly left the zone as it found it: no strategy applied, no attach

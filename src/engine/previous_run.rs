@@ -279,8 +279,8 @@ pub fn survey(last: &Journal, lock_holder: Option<i32>) -> Vec<Finding> {
             .remediation(match &last.stopped_outside {
                 // It stopped on a cause outside the image: resuming before that is fixed
                 // only meets it again.
-                Some(until) => format!("continue it {until}: zonerescue resume {zone}"),
-                None => format!("continue it: zonerescue resume {zone}"),
+                Some(until) => format!("continue it {until}: {}", last.resume_command()),
+                None => format!("continue it: {}", last.resume_command()),
             }),
         );
     }

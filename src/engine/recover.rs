@@ -3265,12 +3265,9 @@ impl Run {
         let mut next_steps = Vec::new();
         let mut packages_removed = Vec::new();
         // What continues this run: a stopped destructive rung runs again only with consent.
-        let consent = self.allow_destructive || self.stopped_in.is_some_and(|s| s.is_destructive());
-        let resume = if consent {
-            format!("zonerescue resume {zone} --allow-destructive")
-        } else {
-            format!("zonerescue resume {zone}")
-        };
+        self.journal.allow_destructive |=
+            self.allow_destructive || self.stopped_in.is_some_and(|s| s.is_destructive());
+        let resume = self.journal.resume_command();
         // A destructive rung passed over for want of consent is the way on: said as a command.
         if result == RunResult::Failed && !self.exec.dry_run {
             let mut withheld: Vec<&str> = Vec::new();
