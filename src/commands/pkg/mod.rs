@@ -215,6 +215,10 @@ impl Pkg {
 
     /// `pkg unset-publisher NAME…`.
     pub fn unset_publisher_spec(&self, names: &[&str]) -> Result<CommandSpec, InvalidName> {
+        // pkg's usage error, and a plan line that is no command (fidelity gg F4).
+        if names.is_empty() {
+            return Err(InvalidName::new("publisher name", "", "no publisher to unset"));
+        }
         for n in names {
             validate_publisher_name(n)?;
         }
@@ -514,6 +518,13 @@ mod tests {
         );
         assert!(p.variant_spec(&["-x"]).is_err());
         assert_eq!(p.history_spec().display(), "pkg -R /z/root history -H");
+    }
+
+    #[test]
+    fn unset_publisher_needs_a_name() {
+        assert!(Pkg::live().unset_publisher_spec(&[]).is_err());
+        let spec = Pkg::live().unset_publisher_spec(&["extra"]).unwrap();
+        assert_eq!(spec.display(), "pkg unset-publisher extra");
     }
 
     #[test]
