@@ -2559,11 +2559,16 @@ impl Run {
             return Ok(());
         }
         for (n, _) in open {
-            self.unapply(&[(StrategyName::GzPublishers, n, String::new())]);
-            let why = "not applied: the run stopped before the attach it acts around";
-            self.end_rung(n, StrategyName::GzPublishers, StepOutcome::Skipped, why, why)?;
+            self.not_acted(n, StrategyName::GzPublishers)?;
         }
         Ok(())
+    }
+
+    /// Rung `n`, acting only around an attach that never came, did nothing: not applied.
+    fn not_acted(&mut self, n: u32, s: StrategyName) -> anyhow::Result<()> {
+        self.unapply(&[(s, n, String::new())]);
+        let why = "not applied: the run stopped before the attach it acts around";
+        self.end_rung(n, s, StepOutcome::Skipped, why, why)
     }
 
     /// A rung that applied nothing: `snap` (its snapshot, when it may have changed something)
@@ -2877,9 +2882,7 @@ impl Run {
             .collect();
         for (n, s) in open {
             if Self::acts_around_the_attach(s) {
-                self.unapply(&[(s, n, String::new())]);
-                let why = "not applied: the run stopped before the attach it acts around";
-                self.end_rung(n, s, StepOutcome::Skipped, why, why)?;
+                self.not_acted(n, s)?;
             } else {
                 let why = "applied, then rolled back with the image: the run stopped before its \
                            attach";
@@ -3418,14 +3421,14 @@ impl Run {
                             }
                         }
                     }
-                    if image_restored {
-                        self.end_open_rungs_rolled_back()?;
-                    }
                     // The image is as the rungs left it, not as the rescue found it: say what
                     // it lost.
                     if !image_restored {
                         packages_removed = self.packages_gone();
-                    } else if self.installed_at_start {
+                    } else {
+                        self.end_open_rungs_rolled_back()?;
+                    }
+                    if image_restored && self.installed_at_start {
                         // The image is as the run found it: only the detach is left of it.
                         let changed_image =
                             self.applied.iter().any(|s| !Self::acts_around_the_attach(*s));
