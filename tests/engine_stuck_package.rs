@@ -294,6 +294,26 @@ fn image_create_goes_on_when_the_first_origin_lacks_the_release() {
 /// image-create` alone is refused there: its attach would fail on ha-cluster). With consent,
 /// auto takes the publisher out of the way in the same attempt as image-create: before, it
 /// re-created the image first, that attach failed on ha-cluster, and only then gz-publishers.
+/// A single `--strategy gz-publishers` that fails on a package only image-create gets past:
+/// its next line is the consent form (it was `--strategy auto` without it, which climbed to
+/// image-create and stopped again after one more failed attach; regress gg F3).
+#[test]
+fn a_failed_single_strategy_that_knows_only_image_create_helps_advises_its_consent() {
+    let sim = Sim::from_file(&sim_support::world("s11-dead-gz-addon-and-orphaned-core"));
+    let (events, code) = rescue(&sim, "app1", &["--strategy", "gz-publishers"]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(1), "{s}");
+    let next: Vec<&str> =
+        s["next_steps"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+    assert!(
+        next.iter().any(|n| n.ends_with(
+            "only image-create gets past: zonerescue --strategy auto --allow-destructive app1"
+        )),
+        "{s}"
+    );
+    assert!(!next.iter().any(|n| n.contains("--strategy auto app1")), "{s}");
+}
+
 #[test]
 fn image_create_comes_with_gz_publishers_when_a_gz_publisher_is_in_the_way() {
     const WORLD: &str = "s11-dead-gz-addon-and-orphaned-core";

@@ -3471,6 +3471,16 @@ impl Run {
                     next_steps.push(format!(
                         "nothing was left to resume; to try every rung again: zonerescue {zone}"
                     ));
+                } else if let StrategyChoice::Only(s) = self.choice
+                    && s != StrategyName::ImageCreate
+                    && self.stuck_note().is_some()
+                {
+                    // The diagnosis already says only image-create gets past: auto without
+                    // the consent would only climb to it and stop again (regress gg F3).
+                    next_steps.push(format!(
+                        "{s} alone did not attach the zone, and only image-create gets past: {}",
+                        self.image_create_command()
+                    ));
                 } else if let StrategyChoice::Only(s) = self.choice {
                     // One rung was asked for; the diagnosis may call for others first.
                     next_steps.push(format!(
