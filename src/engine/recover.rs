@@ -2740,9 +2740,7 @@ impl Run {
                 // Rungs that act only around the attach (a plain attach, gz-publishers) did
                 // nothing without it: not tried, `resume` plans them again (it went on to
                 // the next rung: a plain attach cut short in its detach became image-update).
-                run.unapply(steps);
-                let journal = format!("{ATTACH_NOT_RUN}: {why}");
-                run.end_steps(steps, StepOutcome::Failed, Some(&journal), why)?;
+                run.end_attach_not_run(steps, why)?;
             } else {
                 run.end_unattached(steps, why)?;
             }
@@ -2815,9 +2813,7 @@ impl Run {
                 let why = f.describe();
                 if none_ran {
                     // Not tried: `resume` plans them again (they changed nothing).
-                    self.unapply(steps);
-                    let journal = format!("{ATTACH_NOT_RUN}: {why}");
-                    self.end_steps(steps, StepOutcome::Failed, Some(&journal), &why)?;
+                    self.end_attach_not_run(steps, &why)?;
                 } else {
                     self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &why)?;
                 }
@@ -2890,6 +2886,18 @@ impl Run {
             }
         }
         Ok(())
+    }
+
+    /// Rungs acting only around an attach that did not run (`why`): not applied, and
+    /// journalled as not tried, so `resume` plans them again.
+    fn end_attach_not_run(
+        &mut self,
+        steps: &[(StrategyName, u32, String)],
+        why: &str,
+    ) -> anyhow::Result<()> {
+        self.unapply(steps);
+        let journal = format!("{ATTACH_NOT_RUN}: {why}");
+        self.end_steps(steps, StepOutcome::Failed, Some(&journal), why)
     }
 
     /// Takes `steps`' rungs off the applied list.
