@@ -122,6 +122,9 @@ const CASES: &[Case] = &[
     // AM UTC]", holds the solver's answer.
     // Analyze round y F4: entire itself requires the package named: uninstalling it cannot help.
     ("omnios-entire-requires-unavailable-transcript.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    ("omnios-entire-requires-unavailable-mail-quoted-72.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    ("omnios-entire-requires-unavailable-terminal-80.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    ("openindiana-entire-requires-obsolete-python-wrapped-72.txt", V::Failed, G::Openindiana, Some("dependency-unavailable"), None, 1),
     // The detach before an attach -u refused: mounts below the zonepath (SmartOS vmadm wording).
     ("smartos-detach-mounts-below-zonepath.txt", V::Failed, G::Unknown, Some("zonepath-has-mounts"), None, 1),
     // A Solaris 10 (SVR4) zone's plain attach lists what differs from the global zone.
@@ -227,6 +230,9 @@ const CASES: &[Case] = &[
     ("openindiana-attach-not-installed-in-gz.log", V::Failed, G::Openindiana, Some("package-not-permissible"), None, 1),
     ("openindiana-publisher-ranked-lower.log", V::Failed, G::Openindiana, Some("publisher-ranking"), Some(S::ZonePublishers), 1),
     ("openindiana-installed-from-other-publisher.log", V::Failed, G::Openindiana, Some("pattern-not-matched"), Some(S::ZonePublishers), 1),
+    // pkg5's wrong-variants message (realworld jj F2): the publishers carry the package, so
+    // zone-publishers cannot help.
+    ("openindiana-attach-wrong-variant.log", V::Failed, G::Openindiana, Some("wrong-variant"), None, 1),
     ("openindiana-publisher-without-origin.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::ZonePublishers), 1),
     ("solaris11-sysrepo-host-port-unknown.txt", V::Failed, G::Solaris11, Some("sysrepo-unavailable"), None, 1),
     // A damaged download pasted without pkg's header (it was read as a dead publisher, with
@@ -892,6 +898,26 @@ fn a_log_stamped_in_words_gives_its_facts() {
     assert!(r.gz_entire.as_deref().is_some_and(|e| e.starts_with("entire@2024.0.0-")), "{r:?}");
 }
 
+/// Realworld round jj F1: the brand's first `Head: value` lines cut at the wrap width (a mail
+/// reply folded at 72 columns, a copy from an 80-column terminal) before the input showed its
+/// width: the value is read whole (before: zone root `/zones/se`, log `…attach_log.vAaGl`, and
+/// the cut root in every `pkg -R` command advised).
+#[test]
+fn a_brand_value_cut_at_the_width_is_read_whole() {
+    for file in [
+        "omnios-entire-requires-unavailable-mail-quoted-72.txt",
+        "omnios-entire-requires-unavailable-terminal-80.txt",
+    ] {
+        let r = analyze(file);
+        assert_eq!(r.zone_root.as_deref(), Some("/zones/services0/root"), "{file}");
+        assert_eq!(r.log_file.as_deref(), Some("/var/tmp/services0.attach_log.vAaGlb"), "{file}");
+    }
+    let r = analyze("openindiana-entire-requires-obsolete-python-wrapped-72.txt");
+    assert_eq!(r.zone_root.as_deref(), Some("/zones/dev/root"));
+    let next: Vec<_> = r.findings.iter().flat_map(|f| f.next_commands.iter()).collect();
+    assert!(next.iter().any(|c| c.starts_with("pkg -R /zones/dev/root ")), "{next:?}");
+}
+
 #[test]
 fn a_solaris10_zone_is_updated_on_attach_unless_newer_than_the_global_zone() {
     // The real plain attach: packages and patches that differ, no other word; -u updates them.
@@ -1067,7 +1093,9 @@ fn a_freeze_is_undone_not_uninstalled() {
     // Excluded by the release: the freeze and the version lock are named first.
     let r = analyze("solaris11-proposed-incorporation-excluded.log");
     let f = r.finding("proposed-incorporation-excluded").unwrap();
-    assert!(f.next_commands.iter().any(|c| c == "pkg -R <zonepath>/root freeze"));
+    // The zone root from start_log's `==== Starting: …/attach web5 /zones/web5 -u ====`
+    // (analyze gg F3: was the `<zonepath>/root` placeholder).
+    assert!(f.next_commands.iter().any(|c| c == "pkg -R /zones/web5/root freeze"));
     assert!(f.explanation.contains("version-lock"));
 }
 

@@ -456,7 +456,10 @@ impl FindingBuilder<'_> {
     }
 
     fn zone_root(&self) -> Option<String> {
-        self.ctx.zone_root.clone().or_else(|| self.facts.zone_root.clone())
+        // Every supported brand keeps the zone's image at <zonepath>/root.
+        (self.ctx.zone_root.clone().or_else(|| self.facts.zone_root.clone())).or_else(|| {
+            self.facts.zonepath.as_ref().map(|p| format!("{}/root", p.trim_end_matches('/')))
+        })
     }
 
     /// The zonepath: as zoneadm named it, or the zone root's parent.

@@ -197,6 +197,11 @@ pub const MARKERS: &[(Marker, &str)] = &[
     // zoneadm refused a detach (attach, uninstall) of a zone that is up: a later "is already
     // installed" is that zone's, which a detach alone cannot fix.
     (Marker::Fact, "operation is invalid for (?P<zone_active>running|ready) zones"),
+    // Solaris 11's start_log names the brand script's arguments (`attach %z %R`, reference §2)
+    (
+        Marker::Fact,
+        "==== Starting: /usr/lib/brand/[a-z0-9]+/attach (?P<zone>[^ /]+) (?P<zonepath>/[^ ]+)",
+    ),
     // validate_zonepath()'s last word names the zonepath
     (Marker::Fact, "could not verify zonepath (?P<zonepath>/[^ ]+) because"),
     // verify_details() names the zone without quotes

@@ -149,7 +149,14 @@ impl Widths {
         let in_long_token = long_token_end(prev)
             && joins(prev.last())
             && next.first().is_some_and(|&b| inside_token(b));
-        let hard = exact && (self.hard() || (unsure && !letters) || in_long_token);
+        // A brand's `Head: value` line (`Attach Path: /zones/se` + `rvices0/root`, `Log File:
+        // …attach_l` + `og.vAaGlb`) holds one token after its head: a rest of one token is
+        // that token's end, two words there would be no such line.
+        let value_cut = joins(prev.last())
+            && next.first().is_some_and(u8::is_ascii_alphanumeric)
+            && !next.trim_ascii().contains(&b' ')
+            && head_and_value(normalise(prev));
+        let hard = exact && (self.hard() || (unsure && !letters) || in_long_token || value_cut);
         // Indentation is structure (pkg's blocks and lists); a terminal that cut just before
         // a blank leaves one.
         let lead = next.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
@@ -327,6 +334,18 @@ fn starts_record(body: &[u8]) -> bool {
 fn long_token_end(text: &[u8]) -> bool {
     let token = text.rsplit(|&b| b == b' ' || b == b'\t').next().unwrap_or(text);
     token.len() >= 16 && token.iter().any(|b| b"/@:".contains(b))
+}
+
+/// A line that is a head of capitalised words and one token after it (`Attach Path: /zones/z1/root`).
+fn head_and_value(norm: &[u8]) -> bool {
+    let text = norm.trim_ascii();
+    let Some(colon) = text.windows(2).position(|w| w == b": ") else { return false };
+    let (head, value) = (&text[..colon], text[colon + 2..].trim_ascii_start());
+    head.first().is_some_and(u8::is_ascii_uppercase)
+        && head.iter().all(|&b| b.is_ascii_alphabetic() || b == b' ' || b == b'-')
+        && head.split(|&b| b == b' ').count() <= 4
+        && !value.is_empty()
+        && !value.contains(&b' ')
 }
 
 /// A line that is a head and nothing else (`Global zone version:`, `Reject:`): its value went
