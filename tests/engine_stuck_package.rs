@@ -138,6 +138,13 @@ fn a_package_the_release_itself_requires_is_never_uninstalled() {
     assert!(listed.contains("driver/xvm/pv"), "{listed}");
     let message = s["message"].as_str().unwrap_or_default();
     assert!(message.contains("--strategy image-create --allow-destructive legacy01"), "{s}");
+    // The blind ladder reads the same failure before its uninstall (regress jj F1: it removed
+    // the package after three attach logs had named it required by entire).
+    let sim = Sim::from_text(&lone);
+    let (events, code) = rescue(&sim, "legacy01", &["--strategy", "ladder"]);
+    assert_eq!(code, Some(1), "{}", events.last().unwrap());
+    assert!(rungs(&events).contains(&"uninstall".to_string()), "{:?}", rungs(&events));
+    assert!(!removed(&sim), "{:?}", rungs(&events));
     // With consent: image-create, still nothing uninstalled.
     let sim = Sim::from_text(&lone);
     let (events, code) = rescue(&sim, "legacy01", &["--allow-destructive"]);

@@ -213,10 +213,12 @@ impl Uninstall {
         let zp = input.facts.zone_pkg();
         let mut pkgs = Self::candidates(input);
         // What the release's own entire requires comes back with the attach: removing it (or
-        // the others, whose attach would still fail on it) cannot help.
+        // the others, whose attach would still fail on it) cannot help, whichever choice
+        // climbs (the blind ladder reads the same failure).
+        let failure = input.diagnosis.or(input.last_failure);
         let required: Vec<String> = pkgs
             .iter()
-            .filter(|p| input.diagnosis.is_some_and(|d| d.required_by_release.contains(p)))
+            .filter(|p| failure.is_some_and(|d| d.required_by_release.contains(p)))
             .cloned()
             .collect();
         if !required.is_empty() {
