@@ -56,3 +56,41 @@ fn the_dry_run_plan_is_image_create_alone() {
         sim_support::step_names(&events).into_iter().filter(|n| *n != "snapshot").collect();
     assert_eq!(rungs, ["image-create"], "{events:#?}");
 }
+
+/// Oracle jj F1: the same zone with a global-zone publisher that does not answer. The new
+/// image would need it out of the way (gz-publishers with image-create), but without consent
+/// to image-create auto ran gz-publishers alone: it detached the zone, disabled the GZ's
+/// publishers, and ran the attach it had predicted would fail, leaving the zone detached.
+#[test]
+fn a_dead_gz_publisher_changes_nothing_without_consent_either() {
+    let text = std::fs::read_to_string(sim_support::world("omnios-zone-newer-than-gz")).unwrap();
+    let dead = "[[global.publishers]]\nname = \"dead\"\norigins = [\"http://dead.example/\"]\n\n\
+                [[repositories]]\nuri = \"http://dead.example/\"\npublisher = \"dead\"\n\
+                reachable = false\nbuilds = []\n\n[[repositories]]";
+    let text = text.replacen("[[repositories]]", dead, 1);
+    let sim = Sim::from_text(&text);
+    let gz_before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    assert!(gz_before.contains("dead"), "{gz_before}");
+    let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &[]);
+    let summary = events.last().unwrap();
+    assert_eq!((summary["result"].as_str(), code), (Some("failed"), Some(1)), "{summary}");
+    assert_eq!(summary["strategies_applied"], serde_json::json!([]), "{summary}");
+    assert_eq!(sim_support::attach_runs(&sim.dir), 0);
+    assert_eq!(sim.state(ZONE), "installed");
+    assert!(
+        !sim_support::audit(&sim.dir).iter().any(|a| a.argv.iter().any(|x| x == "set-publisher"))
+    );
+    let message = summary["message"].as_str().unwrap();
+    assert!(message.contains("--strategy auto --allow-destructive moved01"), "{message}");
+    // With consent: the GZ's publisher out of the new image's way, the zone attached.
+    let sim = Sim::from_text(&text);
+    let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &["--allow-destructive"]);
+    let summary = events.last().unwrap();
+    assert_eq!(code, Some(0), "{summary}");
+    assert_eq!(
+        summary["strategies_applied"],
+        serde_json::json!(["gz-publishers", "image-create"]),
+        "{summary}"
+    );
+    assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, gz_before);
+}

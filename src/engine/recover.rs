@@ -1480,10 +1480,13 @@ impl Run {
             // auto's image-create: a new image is refreshed from the global zone's publishers
             // too, so one preflight finds in the way is taken out of it in the same attempt
             // (else the destructive attach fails on it first). Stuck packages, which keep
-            // gentle rungs out otherwise (`worth`), are what image-create is for.
+            // gentle rungs out otherwise (`worth`), are what image-create is for. Only when
+            // image-create may run: without consent and nobody to ask, gz-publishers alone would
+            // detach the zone and change the GZ for an attach known to fail (oracle jj F1).
             let gz = StrategyName::GzPublishers;
             if self.choice == StrategyChoice::Auto
                 && s == StrategyName::ImageCreate
+                && (self.allow_destructive || self.prompter.asks())
                 && !self.tried.contains(&gz)
                 && !self.skipped.contains(&gz)
                 && self.gz_publishers_in_the_way().is_some()
