@@ -995,3 +995,24 @@ fn an_image_held_by_another_pkg_stops_the_run_before_any_detach() {
     let audit = sim_support::audit(&d.dir);
     assert!(!audit.iter().any(|a| a.argv.iter().any(|x| x == "detach" || x == "attach")));
 }
+
+/// Hostile jj F4: the same, told only by the attach's exit status: zoneadm killed outright
+/// (SIGKILL, nothing said on its stderr), its log just stopping. Before, that read as a
+/// truncated log: auto went on to image-update, `--strategy attach` rolled back and advised
+/// auto. It is attached again, with no further rung.
+#[test]
+fn an_attach_killed_by_a_signal_without_a_word_is_attached_again() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-minor-update")).unwrap();
+    let fault = "[[faults]]\ncommand = \"zoneadm attach\"\nnth = 1\nkilled = true\n";
+    for choice in ["auto", "attach"] {
+        let h = Sim::from_text(&format!("{text}\n{fault}"));
+        let (code, s) = summary_of(&h, &["--strategy", choice, "db01"]);
+        assert_eq!(code, Some(0), "{choice}: {s}");
+        assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{choice}: {s}");
+        assert_eq!(sim_support::attach_runs(&h.dir), 2, "{choice}: {s}");
+        let audit = sim_support::audit(&h.dir);
+        assert!(audit.iter().any(|a| a.exit == 137), "the fault must fire");
+        let updated = audit.iter().any(|a| a.argv.iter().any(|x| x == "image-update"));
+        assert!(!updated, "{choice}: {s}");
+    }
+}

@@ -144,6 +144,20 @@ pub fn attach(
             "pkg stopped on an unexpected error (a Python traceback on the terminal) ({crash})"
         ));
     }
+    // zoneadm killed by a signal this run did not send (the OOM killer, a kill -9) ends
+    // without a word in its log, which reads as truncated: it says nothing about the image.
+    let killed = out.as_ref().is_some_and(|o| o.code.is_none()) && !exec.interrupt.is_set();
+    let interrupted = super::environment::INTERRUPTED;
+    if killed
+        && state != Some(ZoneState::Installed)
+        && !diagnosis.keys.iter().any(|k| k == interrupted)
+    {
+        diagnosis.keys.push(interrupted.into());
+        diagnosis.reasons.insert(
+            0,
+            format!("zoneadm attach was killed by a signal before it finished ({interrupted})"),
+        );
+    }
     Ok(AttemptResult { state, diagnosis, log_path, exit: out.and_then(|o| o.code) })
 }
 

@@ -28,7 +28,7 @@ pub(crate) const PKG_CRASHED: &str = "pkg-crashed";
 
 /// Analysis key of an attach stopped by a signal before it finished (not sent by this run:
 /// its children run in their own process group, and an interrupted run lets them finish).
-const INTERRUPTED: &str = "interrupted";
+pub const INTERRUPTED: &str = "interrupted";
 
 /// Analysis key of a failed download of the packages' files from a repository whose catalog
 /// pkg had just fetched in the same operation.

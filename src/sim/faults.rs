@@ -12,6 +12,8 @@
 //!     and exit N (exit defaults to 1 when stdout/stderr/exit is given);
 //!   - `hang_s = S`: the command really sleeps S seconds (scaled by `ZONESIM_SPEED`) before
 //!     doing its work (or failing as above), so callers' timeouts can be tested.
+//!   - `killed = true`: the command is killed by SIGKILL (after `hang_s`, if given) before it
+//!     does its work, as the OOM killer or a `kill -9` from elsewhere would; it changes nothing.
 //! - `repository = URI, unreachable_after = N`: the repository answers the first N catalog
 //!   contacts, then is unreachable.
 //! - `kind = "…"` (optionally `zone = "Z"` — `"global"` for the global zone's image — and
@@ -35,6 +37,8 @@ use super::world::World;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Injected {
     pub hang_s: Option<u64>,
+    /// The command dies of SIGKILL before its work.
+    pub killed: bool,
     /// `Some` when the command must not run but print/exit as given.
     pub replace: Option<(String, String, i32)>,
 }
@@ -100,13 +104,14 @@ pub fn command(world: &mut World, program: &str, args: &[String]) -> Injected {
         // Every matching fault counts this invocation, also when an earlier one fires (the
         // first to fire wins): `nth` counts matching invocations, not unclaimed ones.
         let n = world.bump(&format!("fault:{i}"));
-        let fired = result.replace.is_some() || result.hang_s.is_some();
+        let fired = result.replace.is_some() || result.hang_s.is_some() || result.killed;
         if fired || f.nth.is_some_and(|nth| nth != n) {
             continue;
         }
         if f.hang_s.is_some() {
             result.hang_s = f.hang_s;
         }
+        result.killed = f.killed;
         if f.exit.is_some() || f.stdout.is_some() || f.stderr.is_some() {
             let mut stderr = f.stderr.clone().unwrap_or_default();
             if !stderr.is_empty() && !stderr.ends_with('\n') {

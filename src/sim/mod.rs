@@ -141,6 +141,20 @@ fn run_command(argv0: &str, name: &str, args: &[String]) -> Result<i32> {
         }
         None => (store, world),
     };
+    if injected.killed {
+        let mut argv = vec![name.to_string()];
+        argv.extend(args.iter().cloned());
+        let entry = audit::AuditEntry {
+            argv,
+            exit: 128 + libc::SIGKILL,
+            cost_s: world.cost_s,
+            clock_s: world.clock_s,
+        };
+        store.save(&world)?;
+        audit::append(&dir, &entry).context("cannot append to audit.log")?;
+        // SAFETY: kill(2) on this very process; nothing is shared with another thread.
+        unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+    }
     live::enable(name == "zoneadm" && clock::speed().is_some());
     let out = match injected.replace {
         Some((stdout, stderr, code)) => out::Output { stdout, stderr, code },
