@@ -405,3 +405,30 @@ fn json_output_ends_with_a_summary_even_on_errors() {
     let s = last(&out);
     assert!(s["journal"].is_null() && s["error"].is_string(), "{s}");
 }
+
+/// Hostile jj F1: a global-zone publisher whose name or origin zonerescue will not pass to pkg
+/// (a name starting with `-`, an `ftp://` origin) was checked only when gz-publishers built its
+/// command: the installed zone had been snapshotted, detached and two rungs applied, and the
+/// run stopped with an error, the zone left detached. Preflight refuses it, nothing changed.
+#[test]
+fn a_publisher_value_no_command_may_carry_is_refused_before_anything_changes() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-b111-web")).unwrap();
+    let bad_name = text
+        .replace("name = \"extra\"", "name = \"-extra\"")
+        .replace("publisher = \"extra\"", "publisher = \"-extra\"");
+    let bad_origin = text.replace("http://pkg.example.net/extra/", "ftp://pkg.example.net/extra/");
+    for (world, value) in [(bad_name, "-extra"), (bad_origin, "ftp://pkg.example.net/extra/")] {
+        let sim = Sim::from_text(&world);
+        let before = sim.state("web01");
+        let (out, text) = run(&sim.dir, ["--yes", "--json", "--strategy", "auto", "web01"]);
+        assert_eq!(out.status.code(), Some(3), "{text}");
+        assert!(text.contains("publisher.unusable") && text.contains(value), "{text}");
+        assert_eq!(sim.state("web01"), before, "{text}");
+        let changed = sim_support::audit(&sim.dir).into_iter().any(|a| {
+            a.argv.iter().any(|x| {
+                ["detach", "snapshot", "set-publisher", "unset-publisher"].contains(&x.as_str())
+            })
+        });
+        assert!(!changed, "{text}");
+    }
+}

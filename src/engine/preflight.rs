@@ -315,6 +315,25 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         );
     }
     let zone_publishers = pkg::publishers(runner, &zp).unwrap_or_default();
+    let unusable = |pubs: &[pkg::Publisher]| pubs.iter().find_map(|p| p.check_usable().err());
+    for (e, whose) in [
+        (unusable(&gz_publishers), "the global zone's"),
+        (unusable(&zone_publishers), "the zone's"),
+    ] {
+        if let Some(e) = e {
+            return stop(
+                &mut fs,
+                Finding::inhibitor(
+                    "publisher.unusable",
+                    format!("{whose} publisher configuration holds a value zonerescue will not pass to pkg"),
+                )
+                .detail(e.to_string())
+                .remediation(
+                    "correct or remove that publisher (pkg set-publisher / unset-publisher), then                      run zonerescue again; nothing was changed",
+                ),
+            );
+        }
+    }
     let zone_packages: Vec<String> = pkg::installed(runner, &zp)
         .map(|l| l.into_iter().map(|p| p.name).collect())
         .unwrap_or_default();

@@ -64,6 +64,25 @@ impl Publisher {
     pub fn enabled_origins(&self) -> impl Iterator<Item = &str> {
         self.origins.iter().filter(|o| o.enabled).map(|o| o.uri.as_str())
     }
+
+    /// Whether every value of it that a rung may pass to `pkg set-publisher` (its name, the
+    /// URIs and proxies of its origins and mirrors) passes the checks that command's builder
+    /// makes: read from the host, it is checked before anything changes, not when a rung
+    /// builds its argv with the zone detached.
+    pub fn check_usable(&self) -> Result<(), crate::commands::InvalidName> {
+        use crate::commands::names::{validate_argument, validate_publisher_name, validate_uri};
+        validate_publisher_name(&self.name)?;
+        for o in self.origins.iter().chain(&self.mirrors) {
+            validate_uri(&o.uri)?;
+            for proxy in &o.proxies {
+                validate_argument("proxy", proxy)?;
+            }
+        }
+        for proxy in &self.proxies {
+            validate_argument("proxy", proxy)?;
+        }
+        Ok(())
+    }
 }
 
 fn parse_bool(s: &str, column: &str) -> Result<bool, String> {
