@@ -158,6 +158,29 @@ fn s11express_readds_the_support_publisher_with_its_proxy_key_and_certificate() 
     assert_eq!(changes, ["unset-publisher support", readd, properties], "{changes:#?}");
 }
 
+/// Regress jj F2: one transient failure while the support publisher is put back. Of its
+/// property command: before, the publisher stayed at `signature-policy = verify` (no pass ran
+/// it again, and the `next:` line named no command). Of its re-add: before, the property
+/// command ran all the same, on a publisher that was not there. Either is retried, and the
+/// global zone ends as it began.
+#[test]
+fn s11express_a_failed_property_or_re_add_command_is_run_again() {
+    let text = sim_support::world_text("s11express-gz-support-publisher-with-proxy-and-ssl");
+    for hits in ["--set-property", "--proxy"] {
+        let fault = format!(
+            "\n[[faults]]\ncommand = \"pkg set-publisher\"\nmatch = \"{hits}\"\nnth = 1\nexit = 1\n\
+             stderr = \"pkg set-publisher: Could not update image configuration: [Errno 28] No \
+             space left on device\"\n"
+        );
+        let sim = Sim::from_text(&format!("{text}{fault}"));
+        let (changes, _) = rescued_with_support_publisher_intact(&sim, "mini", "support");
+        let tried = |needle: &str| changes.iter().filter(|c| c.contains(needle)).count();
+        assert_eq!(tried(hits), 2, "{hits}: {changes:#?}");
+        // After the failed re-add, its property command waited for the re-add to pass.
+        assert_eq!(tried("--set-property"), 2 - usize::from(hits == "--proxy"), "{changes:#?}");
+    }
+}
+
 /// A run killed while the support publisher is unset: the journal holds what only `pkg
 /// publisher support` showed, and `resume` re-adds it with its proxy, key and certificate.
 #[test]

@@ -248,21 +248,39 @@ pub fn readd_specs(
         specs.push(image.set_publisher_spec(&sp)?);
     }
     // Properties in a command of their own: one pkg refuses leaves the publisher re-added
-    // (the comparison afterwards says what is missing).
-    if let Some(d) = detail {
-        let (set, add) = property_options(&d.properties);
-        if !set.is_empty() || !add.is_empty() {
-            let sp = SetPublisher {
-                name: p.name.clone(),
-                no_refresh: true,
-                set_properties: set,
-                add_property_values: add,
-                ..Default::default()
-            };
-            specs.push(image.set_publisher_spec(&sp)?);
-        }
+    // (the restore's next pass, and the comparison afterwards, see what is missing).
+    if let Some(d) = detail
+        && let Some(spec) = property_spec(image, &p.name, &d.properties, &[])?
+    {
+        specs.push(spec);
     }
     Ok((specs, notes))
+}
+
+/// The `pkg set-publisher --set-property … --add-property-value … NAME` that gives publisher
+/// `name`, whose properties are `now` (none: just re-added, pkg's defaults), those of `wanted`
+/// it lacks; None when it lacks none.
+fn property_spec(
+    image: &Pkg,
+    name: &str,
+    wanted: &[Property],
+    now: &[Property],
+) -> Result<Option<CommandSpec>, InvalidName> {
+    let (set, add) = property_options(wanted);
+    let (set_now, add_now) = property_options(now);
+    let set: Vec<Property> = set.into_iter().filter(|p| !set_now.contains(p)).collect();
+    let add: Vec<Property> = add.into_iter().filter(|p| !add_now.contains(p)).collect();
+    if set.is_empty() && add.is_empty() {
+        return Ok(None);
+    }
+    let sp = SetPublisher {
+        name: name.to_string(),
+        no_refresh: true,
+        set_properties: set,
+        add_property_values: add,
+        ..Default::default()
+    };
+    image.set_publisher_spec(&sp).map(Some)
 }
 
 /// A publisher property: name and value.
@@ -715,10 +733,30 @@ impl GzPublisherGuard {
         crate::commands::pkg::publishers(&self.runner, &Pkg::live()).ok()
     }
 
-    /// What puts back what `current` lacks: `--enable` of publishers the original has enabled
-    /// and `current` disabled, then the re-adding commands of those missing. Without a
-    /// current listing: what undoes this guard's own change.
-    fn restore_commands(&self, current: Option<&[Publisher]>) -> Vec<CommandSpec> {
+    /// The detail listings (`pkg publisher NAME…`) now of the publishers whose details this
+    /// guard recorded that are in `current`.
+    fn current_details(&self, current: Option<&[Publisher]>) -> Vec<PublisherDetail> {
+        let Some(cur) = current else { return Vec::new() };
+        let present: Vec<&str> = self
+            .details
+            .iter()
+            .map(|d| d.name.as_str())
+            .filter(|n| cur.iter().any(|p| p.name == *n))
+            .collect();
+        crate::commands::pkg::publisher_details(&self.runner, &Pkg::live(), &present)
+            .unwrap_or_default()
+    }
+
+    /// What puts back what `current` lacks, each command with the publisher it is for:
+    /// `--enable` of publishers the original has enabled and `current` disabled, then the
+    /// re-adding commands of those missing, and the properties a re-added one lacks still
+    /// (`now`: the detail listings of those present; a property command that failed). Without
+    /// a current listing: what undoes this guard's own change.
+    fn restore_commands(
+        &self,
+        current: Option<&[Publisher]>,
+        now: &[PublisherDetail],
+    ) -> Vec<(String, CommandSpec)> {
         let taken = |n: &str| self.taken.iter().any(|t| t == n);
         let mut specs = Vec::new();
         for p in self.original.iter().filter(|p| p.enabled) {
@@ -727,7 +765,7 @@ impl GzPublisherGuard {
                 None => self.how == Simplification::Disable && taken(&p.name),
             };
             if disabled_now && let Ok(s) = enable_spec(&p.name, true) {
-                specs.push(s);
+                specs.push((p.name.clone(), s));
             }
         }
         // Re-added around a publisher that is there: the kept one, which for a recorded guard
@@ -749,8 +787,25 @@ impl GzPublisherGuard {
                 None => self.how == Simplification::Unset && taken(&name),
             };
             if missing {
-                specs.extend(self.placed_among(current, &readded, &name).unwrap_or(readd));
+                let readd = self.placed_among(current, &readded, &name).unwrap_or(readd);
+                specs.extend(readd.into_iter().map(|s| (name.clone(), s)));
                 readded.push(name);
+            }
+        }
+        // Re-added by an earlier pass whose property command failed: the properties alone.
+        if let Some(cur) = current
+            && self.how == Simplification::Unset
+        {
+            for d in self.details.iter().filter(|d| taken(&d.name) && !readded.contains(&d.name)) {
+                if !cur.iter().any(|c| c.name == d.name) {
+                    continue;
+                }
+                let props = now.iter().find(|n| n.name == d.name).map(|n| n.properties.as_slice());
+                if let Ok(Some(s)) =
+                    property_spec(&Pkg::live(), &d.name, &d.properties, props.unwrap_or_default())
+                {
+                    specs.push((d.name.clone(), s));
+                }
             }
         }
         // The kept publisher was made preferred, and the one ranked first before is still
@@ -759,9 +814,9 @@ impl GzPublisherGuard {
             && cur.first().is_some_and(|c| c.name != first.name)
             && cur.iter().any(|c| c.name == first.name)
             && !readded.contains(&first.name)
-            && let Ok(mut s) = preferred_first(cur, &first.name)
+            && let Ok(s) = preferred_first(cur, &first.name)
         {
-            specs.append(&mut s);
+            specs.extend(s.into_iter().map(|s| (first.name.clone(), s)));
         }
         specs
     }
@@ -791,9 +846,18 @@ impl GzPublisherGuard {
 
     fn restore_missing(&self, exec: &Exec) -> RestoreReport {
         let current = self.current();
-        for spec in self.restore_commands(current.as_deref()) {
+        let now = self.current_details(current.as_deref());
+        let mut failed: Vec<String> = Vec::new();
+        for (name, spec) in self.restore_commands(current.as_deref(), &now) {
+            // A publisher whose re-add failed gets no further command (a property command
+            // then would act on a publisher that is not there): the next pass re-adds it.
+            if failed.contains(&name) {
+                continue;
+            }
             // Through `Exec` so that a pkg image lock held by another client is waited out.
-            let _ = exec.change(&spec);
+            if !exec.change(&spec).is_ok_and(|o| o.is_none_or(|o| o.success())) {
+                failed.push(name);
+            }
         }
         self.compare()
     }
@@ -866,16 +930,9 @@ impl GzPublisherGuard {
         let mut notes = Vec::new();
         // After an unset: what only the detail listing shows (proxies, SSL key and
         // certificate, properties) must have come back too.
-        let present: Vec<&str> = self
-            .details
-            .iter()
-            .map(|d| d.name.as_str())
-            .filter(|n| after_pubs.iter().any(|p| p.name == *n))
-            .collect();
+        let now = self.current_details(Some(&after_all));
         if !self.details.is_empty() {
             let details = self.details.iter().filter(|d| kept(&d.name));
-            let now = crate::commands::pkg::publisher_details(&self.runner, &Pkg::live(), &present)
-                .unwrap_or_default();
             for before in details {
                 let after = now.iter().find(|d| d.name == before.name);
                 if after != Some(before) {
@@ -901,7 +958,11 @@ impl GzPublisherGuard {
                 }
             }
         }
-        let missing = self.restore_commands(Some(&after_all)).iter().map(|s| s.display()).collect();
+        let missing = self
+            .restore_commands(Some(&after_all), &now)
+            .iter()
+            .map(|(_, s)| s.display())
+            .collect();
         RestoreReport {
             intact,
             missing,
@@ -955,7 +1016,8 @@ impl Drop for GzPublisherGuard {
         if !self.restored {
             self.restored = true;
             let current = self.current();
-            for spec in self.restore_commands(current.as_deref()) {
+            let now = self.current_details(current.as_deref());
+            for (_, spec) in self.restore_commands(current.as_deref(), &now) {
                 // Waits out another pkg client's image lock, as the normal restore does.
                 let _ = crate::engine::exec::run_quietly_waiting_for_lock(&self.runner, &spec);
             }
@@ -1133,14 +1195,14 @@ mod tests {
         g.how = Simplification::Unset;
         let now = vec![pubs[0].clone(), p("extra", false), pubs[3].clone()];
         let specs: Vec<String> =
-            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+            g.restore_commands(Some(&now), &[]).iter().map(|(_, s)| s.display()).collect();
         assert_eq!(specs.len(), 2, "{specs:?}");
         assert_eq!(specs[0], "pkg set-publisher --enable --no-refresh extra");
         assert!(
             specs[1].starts_with("pkg set-publisher -g http://gone/")
                 && specs[1].ends_with(" gone")
         );
-        assert!(g.restore_commands(Some(&pubs)).is_empty());
+        assert!(g.restore_commands(Some(&pubs), &[]).is_empty());
         g.restored = true; // no pkg to run here
     }
 
@@ -1154,7 +1216,7 @@ mod tests {
         assert_eq!(g.how, Simplification::Disable);
         let now = vec![pubs[0].clone(), p("extra", false)];
         let specs: Vec<String> =
-            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+            g.restore_commands(Some(&now), &[]).iter().map(|(_, s)| s.display()).collect();
         assert_eq!(specs, ["pkg set-publisher --enable --no-refresh extra"]);
         assert_eq!(g.removed_by_others(&now), ["gone"]);
         g.how = Simplification::Unset;
@@ -1172,7 +1234,7 @@ mod tests {
         g.how = Simplification::Unset;
         let now = vec![pubs[1].clone(), pubs[0].clone()];
         let specs: Vec<String> =
-            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+            g.restore_commands(Some(&now), &[]).iter().map(|(_, s)| s.display()).collect();
         assert_eq!(specs.len(), 2, "{specs:?}");
         assert!(specs[0].ends_with(" extra"), "{specs:?}");
         assert_eq!(specs[1], "pkg set-publisher -P --no-refresh site");
@@ -1189,7 +1251,7 @@ mod tests {
         g.how = Simplification::Unset;
         let now = vec![pubs[1].clone()];
         let specs: Vec<String> =
-            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+            g.restore_commands(Some(&now), &[]).iter().map(|(_, s)| s.display()).collect();
         assert_eq!(specs.len(), 2, "{specs:?}");
         assert!(specs[0].ends_with(" extra") && !specs[0].contains("-P"), "{specs:?}");
         assert!(specs[1].ends_with(" site") && specs[1].contains("-P"), "{specs:?}");
@@ -1207,17 +1269,17 @@ mod tests {
         g.how = Simplification::Unset;
         let now = vec![pubs[0].clone(), pubs[1].clone(), pubs[3].clone()];
         let specs: Vec<String> =
-            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+            g.restore_commands(Some(&now), &[]).iter().map(|(_, s)| s.display()).collect();
         assert_eq!(specs.len(), 1, "{specs:?}");
         assert!(specs[0].contains(" --search-before=extra ") && specs[0].ends_with(" support"));
         let now = vec![pubs[0].clone(), pubs[2].clone(), pubs[3].clone()];
         let specs: Vec<String> =
-            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+            g.restore_commands(Some(&now), &[]).iter().map(|(_, s)| s.display()).collect();
         assert!(specs[0].contains(" --search-before=support ") && specs[0].ends_with(" solaris"));
         // Nothing ranked before it is there: -P (first) as before.
         let now = vec![pubs[1].clone()];
         let specs: Vec<String> =
-            g.restore_commands(Some(&now)).iter().map(|s| s.display()).collect();
+            g.restore_commands(Some(&now), &[]).iter().map(|(_, s)| s.display()).collect();
         assert!(specs.iter().all(|s| !s.contains("--search-before")), "{specs:?}");
         g.restored = true; // no pkg to run here
     }
