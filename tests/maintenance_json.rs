@@ -337,6 +337,13 @@ fn rollback_rolls_back_the_zbes_child_datasets_too() {
     // The way back by hand it prints names the child's rollback too.
     let by_hand = format!("zfs rollback -r {pre} && zfs rollback -r {child_pre})");
     assert!(run["next_steps"].to_string().contains(&by_hand), "{run}");
+    // Docs jj F1: it says what `-r` destroys that `zonerescue rollback` keeps (pasted
+    // unwarned, it destroyed the operator's own later snapshot).
+    let zbe = pre.split_once('@').unwrap().0;
+    let warned = format!(
+        "destroys every later snapshot of the boot environment, zonerescue's or not (list them: zfs list -t snapshot -r {zbe})"
+    );
+    assert!(run["next_steps"].to_string().contains(&warned), "{run}");
     let (s, code) = rollback(&sim, PG, &[]);
     assert_eq!((code, &s["result"]), (Some(0), &"rolled-back".into()), "{s}");
     assert_eq!(snaps(&sim).lines().collect::<Vec<_>>(), [child_pre.as_str()]);

@@ -3112,6 +3112,19 @@ impl Run {
         each.join(" && ")
     }
 
+    /// The way back by hand, `first` (a halt, a detach) then [`manual_rollback`], saying what
+    /// it does that `zonerescue rollback` refuses or does besides: `-r` destroys every later
+    /// snapshot, the operator's too (docs jj F1: pasted, it destroyed one `rollback` keeps).
+    fn by_hand(&self, pre: &str, first: &str) -> String {
+        format!(
+            "by hand, which destroys every later snapshot of the boot environment, zonerescue's \
+             or not (list them: zfs list -t snapshot -r {}), and leaves the global zone's \
+             publishers as they are: {first}{}",
+            pre.split_once('@').map_or(pre, |(zbe, _)| zbe),
+            self.manual_rollback(pre)
+        )
+    }
+
     /// Solaris 11's attach clones the active ZBE when it belongs to another global-zone BE that
     /// still exists, and the zone runs from the clone from then on: later snapshots and rung
     /// undos act on the clone; the pre-rescue image stays where it really is (moved to the
@@ -3382,8 +3395,8 @@ impl Run {
                              back to {pre}"
                         ));
                         next_steps.push(format!(
-                            "once it can be detached: zoneadm -z {zone} detach && {}",
-                            self.manual_rollback(&pre)
+                            "once it can be detached: {}",
+                            self.by_hand(&pre, &format!("zoneadm -z {zone} detach && "))
                         ));
                     } else {
                         // (A dataset busy for a moment is tried again by the rollback.)
@@ -3525,9 +3538,8 @@ impl Run {
                              at the pre-rescue snapshot and destroys the clone)"
                         ),
                         None => format!(
-                            "undo everything: {halt}zonerescue rollback {zone}   (or: {halt}zoneadm \
-                             -z {zone} detach && {})",
-                            self.manual_rollback(pre)
+                            "undo everything: {halt}zonerescue rollback {zone}   (or {})",
+                            self.by_hand(pre, &format!("{halt}zoneadm -z {zone} detach && "))
                         ),
                     });
                 }
@@ -3560,8 +3572,8 @@ impl Run {
                         format!("return to the start: zonerescue rollback {zone}")
                     } else {
                         format!(
-                            "return to the start: zonerescue rollback {zone}   (or: {})",
-                            self.manual_rollback(pre)
+                            "return to the start: zonerescue rollback {zone}   (or {})",
+                            self.by_hand(pre, "")
                         )
                     });
                 }
