@@ -290,6 +290,19 @@ fn strategy_names() -> impl Iterator<Item = &'static str> {
         .chain(crate::strategies::StrategyName::LADDER.into_iter().map(|s| s.as_str()))
 }
 
+/// ZONE as the operand of a rescue command line (`zonerescue [OPTIONS] ZONE`) zonerescue
+/// advises: after `--` when it is named like a subcommand (or `help`), which clap would take
+/// for that subcommand (docs jj F2: `zonerescue --strategy auto status` was a usage error).
+pub fn rescue_operand(zone: &str) -> String {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let clashes = zone == "help"
+        || cmd
+            .get_subcommands()
+            .any(|s| s.get_name() == zone || s.get_all_aliases().any(|a| a == zone));
+    if clashes { format!("-- {zone}") } else { zone.to_string() }
+}
+
 impl RecoverArgs {
     /// The strategy choice, if one was given (by --strategy or ZONERESCUE_STRATEGY).
     pub fn choice(&self) -> Result<Option<StrategyChoice>, String> {
@@ -321,6 +334,17 @@ mod tests {
             Some(Command::Rollback(a)) => a.yes,
             other => panic!("not a rollback: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_zone_named_like_a_subcommand_goes_after_a_double_dash() {
+        for zone in ["status", "demo", "help", "resume"] {
+            let line = format!("--strategy auto {}", rescue_operand(zone));
+            let cli = parse(&line.split(' ').collect::<Vec<_>>());
+            assert!(cli.command.is_none(), "{line}");
+            assert_eq!(cli.recover.zone.as_deref(), Some(zone), "{line}");
+        }
+        assert_eq!(rescue_operand("web01"), "web01");
     }
 
     #[test]

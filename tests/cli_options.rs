@@ -288,3 +288,19 @@ fn a_bad_strategy_in_the_environment_stops_only_a_recovery() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Docs jj F2: a zone named like a subcommand. The commands the run advises take it after
+/// `--`, as the README says they must (before, `zonerescue --strategy auto status` and
+/// `zonerescue status` were printed: pasted, a usage error, or another subcommand).
+#[test]
+fn advice_for_a_zone_named_like_a_subcommand_puts_it_after_a_double_dash() {
+    let text = std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap();
+    let sim = Sim::from_text(&text.replace("\"pg01\"", "\"status\"").replace("/pg01", "/status"));
+    let (events, code) =
+        sim_support::rescue_json(&sim.dir, "status", &["--strategy", "attach", "--"]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(1), "{s}");
+    let steps = s["next_steps"].to_string();
+    assert!(steps.contains("zonerescue -- status") && steps.contains("auto -- status"), "{s}");
+    assert!(!steps.contains("zonerescue --strategy auto status"), "{s}");
+}

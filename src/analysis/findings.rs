@@ -1136,7 +1136,16 @@ impl FindingBuilder<'_> {
         });
         let first = |v: &[String]| v.first().map(|s| shell_word(s));
         let vars: [(&str, Option<String>); 11] = [
-            ("{zone}", Some(shell_word(&zone))),
+            // The operand of a rescue command line goes after `--` when named like a
+            // subcommand.
+            (
+                "{zone}",
+                Some(if template.starts_with("zonerescue ") {
+                    crate::cli::rescue_operand(&shell_word(&zone))
+                } else {
+                    shell_word(&zone)
+                }),
+            ),
             ("{zoneroot}", Some(shell_word(&zoneroot))),
             ("{zonepath}", Some(shell_word(&zonepath))),
             ("{gz_entire}", Some(shell_word(&gz_entire))),

@@ -137,7 +137,8 @@ pub fn render_human(r: &Report, color: bool) -> String {
             let words = strategy_words(s);
             let _ = writeln!(
                 o,
-                "{} {s}  (zonerescue --strategy {words} {zone})",
+                "{} {s}  (zonerescue --strategy {words} {})",
+                crate::cli::rescue_operand(&zone),
                 st.bold("Recommended:")
             );
             if r.remedies.len() > 1 {

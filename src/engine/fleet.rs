@@ -298,7 +298,7 @@ fn note_last_run(z: &mut ZoneReport, state: &std::path::Path) {
             format!(
                 "zonerescue {}   (puts back the global zone's publishers its last run left \
                  modified; the zone is in step: nothing else is done)",
-                z.zone
+                crate::cli::rescue_operand(&z.zone)
             )
         } else {
             format!("zonerescue resume {}", z.zone)
@@ -354,7 +354,7 @@ fn examine(
             z.next = Some(format!(
                 "pkg refresh {primary}   (the global zone's own publisher must answer first; \
                  then: zonerescue {})",
-                z.zone
+                crate::cli::rescue_operand(&z.zone)
             ));
         }
         // A cause outside the image (a full pool, a ZBE not mounted) stands before every
@@ -365,7 +365,7 @@ fn examine(
             z.next = Some(format!(
                 "once {k} is fixed (zonerescue analyze {} says how): zonerescue {}",
                 crate::system::shell_quote(z.attach_log.as_deref().unwrap_or_default()),
-                z.zone
+                crate::cli::rescue_operand(&z.zone)
             ));
             blocked_by = Some(k.clone());
         }
@@ -585,7 +585,7 @@ pub fn render_table(r: &FleetReport) -> String {
         // (a package the log calls removed may be a rename a step keeps; round r F1).
         s.push_str(&format!(
             "Next: zonerescue {}{}\n",
-            z.zone,
+            crate::cli::rescue_operand(&z.zone),
             z.recommended.map_or(String::new(), |st| format!(
                 "   (auto; the last attach's analysis points at {st})"
             ))

@@ -231,9 +231,10 @@ pub fn survey(last: &Journal, lock_holder: Option<i32>) -> Vec<Finding> {
                 ),
             )
             .remediation(format!(
-                "`zonerescue resume {zone}` or a new run (`zonerescue {zone}`) restores them from \
+                "`zonerescue resume {zone}` or a new run (`zonerescue {}`) restores them from \
                  its journal first (so does `zonerescue rollback {zone}`, which also undoes the \
-                 rescue)"
+                 rescue)",
+                crate::cli::rescue_operand(zone)
             )),
         );
     }

@@ -589,7 +589,7 @@ impl Refusal {
             if self.result == RunResult::Locked {
                 s.next_steps = vec![
                     format!("see what holds the zone: zonerescue status {zone}"),
-                    format!("once that has ended: zonerescue {zone}"),
+                    format!("once that has ended: zonerescue {}", crate::cli::rescue_operand(zone)),
                 ];
             }
         }
@@ -706,7 +706,7 @@ fn open_journal(
             let why = format!(
                 "the last run changed nothing (the zone is as it was): nothing to resume; \
                  `zonerescue {}` starts a new rescue",
-                req.zone
+                crate::cli::rescue_operand(&req.zone)
             );
             return Ok(Err(Refusal::new(&j.run_id, why)));
         }
@@ -714,7 +714,7 @@ fn open_journal(
             let why = format!(
                 "the last run was rolled back (zonerescue rollback): nothing to resume; \
                  `zonerescue {}` starts a new rescue",
-                req.zone
+                crate::cli::rescue_operand(&req.zone)
             );
             return Ok(Err(Refusal::new(&j.run_id, why)));
         }
@@ -1079,7 +1079,7 @@ impl Run {
     /// publishers are in the way, where image-create alone is refused and auto applies
     /// gz-publishers with it.
     fn image_create_command(&self) -> String {
-        let zone = &self.facts.zone;
+        let zone = crate::cli::rescue_operand(self.facts.zone.as_str());
         match self.gz_publishers_in_the_way() {
             // auto, unattended: it takes them out of the attach's way as gz-publishers does,
             // around the attach after image-create (gz-publishers alone restores them after
@@ -3295,6 +3295,7 @@ impl Run {
         self.journal.allow_destructive |=
             self.allow_destructive || self.stopped_in.is_some_and(|s| s.is_destructive());
         let resume = self.journal.resume_command();
+        let target = crate::cli::rescue_operand(&zone);
         // A destructive rung passed over for want of consent is the way on: said as a command.
         if result == RunResult::Failed && !self.exec.dry_run {
             let mut withheld: Vec<&str> = Vec::new();
@@ -3307,7 +3308,10 @@ impl Run {
                 let how = if s == StrategyName::ImageCreate.as_str() {
                     self.image_create_command()
                 } else {
-                    format!("zonerescue --strategy {s} --allow-destructive {zone}")
+                    format!(
+                        "zonerescue --strategy {s} --allow-destructive {}",
+                        crate::cli::rescue_operand(&zone)
+                    )
                 };
                 next_steps
                     .push(format!("with consent to {s} (it re-creates the package image): {how}"));
@@ -3487,13 +3491,13 @@ impl Run {
                 } else if let Some(primary) = self.unreachable_primary() {
                     next_steps.push(format!(
                         "once the global zone reaches publisher {primary} again (pkg refresh \
-                         {primary}): zonerescue {zone}"
+                         {primary}): zonerescue {target}"
                     ));
                 } else if self.resuming && self.journal.steps.len() == self.steps_before {
                     // The earlier run had tried every useful rung: resuming it finds nothing
                     // left, while a rung failed by a passing error is worth a fresh start.
                     next_steps.push(format!(
-                        "nothing was left to resume; to try every rung again: zonerescue {zone}"
+                        "nothing was left to resume; to try every rung again: zonerescue {target}"
                     ));
                 } else if let StrategyChoice::Only(s) = self.choice
                     && s != StrategyName::ImageCreate
@@ -3509,8 +3513,8 @@ impl Run {
                     // One rung was asked for; the diagnosis may call for others first.
                     next_steps.push(format!(
                         "{s} alone did not attach the zone; to let each diagnosis choose the \
-                         rungs: zonerescue {zone}   (on a terminal: asks before each change; \
-                         unattended: zonerescue --strategy auto {zone})"
+                         rungs: zonerescue {target}   (on a terminal: asks before each change; \
+                         unattended: zonerescue --strategy auto {target})"
                     ));
                 }
             }

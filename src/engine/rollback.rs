@@ -170,11 +170,12 @@ impl Summary {
         );
         let said = match pre {
             Some(pre) => {
+                let target = crate::cli::rescue_operand(&zone);
                 self.next_steps =
-                    vec![format!("zonerescue {zone}"), format!("zonerescue rollback {zone}")];
+                    vec![format!("zonerescue {target}"), format!("zonerescue rollback {zone}")];
                 format!(
                     "{m}\nThe image keeps the changes of the steps before that snapshot. Run \
-                     `zonerescue {zone}` to go on from here, or `zonerescue rollback {zone}` to \
+                     `zonerescue {target}` to go on from here, or `zonerescue rollback {zone}` to \
                      return to the zone as before the rescue ({pre})."
                 )
             }
@@ -192,18 +193,20 @@ impl Summary {
                     );
                     (how, list)
                 };
-                self.next_steps = vec![format!("zonerescue {zone}"), next];
+                let target = crate::cli::rescue_operand(&zone);
+                self.next_steps = vec![format!("zonerescue {target}"), next];
                 format!(
                     "{m}\nThe image is as this run found it, which an earlier rescue had already \
-                     changed: the zone before any rescue is {e}; {how}. Run `zonerescue {zone}` to \
-                     try again from here."
+                     changed: the zone before any rescue is {e}; {how}. Run `zonerescue {target}` \
+                     to try again from here."
                 )
             }
             None => {
+                let target = crate::cli::rescue_operand(&zone);
                 self.next_steps =
-                    vec![format!("zonerescue {zone}"), format!("zoneadm -z {zone} attach -F")];
+                    vec![format!("zonerescue {target}"), format!("zoneadm -z {zone} attach -F")];
                 format!(
-                    "{m}\nRun `zonerescue {zone}` to try again, or `zoneadm -z {zone} attach -F` \
+                    "{m}\nRun `zonerescue {target}` to try again, or `zoneadm -z {zone} attach -F` \
                      to force it back as it was."
                 )
             }

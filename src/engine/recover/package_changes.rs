@@ -151,8 +151,9 @@ impl Run {
             )
             .remediation(format!(
                 "once that repository answers (or the playbook names a mirror of it): \
-                 zonerescue rollback {zone}, then zonerescue {zone} again; or install what they \
+                 zonerescue rollback {zone}, then zonerescue {} again; or install what they \
                  were renamed to (pkg -R {} install NAME)",
+                crate::cli::rescue_operand(zone.as_str()),
                 self.facts.zone_root_quoted()
             )),
         )
