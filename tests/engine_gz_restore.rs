@@ -657,3 +657,33 @@ fn s11express_a_zone_publisher_named_like_an_unset_gz_one_is_the_zone_s_own() {
     assert_eq!(sim.state("cache01"), "installed");
     assert_eq!(gz_publishers(&sim), before);
 }
+
+/// Oracle jj F2: zone-publishers removes a dead zone-only publisher that has a client key and
+/// certificate, a proxy and a signature policy. The commands it gives to put it back, run as
+/// given, make `pkg publisher vendor` in the zone what it was (before, without -k/-c and the
+/// property: a repository asking for the certificate would refuse it, and nothing said so).
+#[test]
+fn zone_publishers_gives_back_a_removed_publisher_whole() {
+    let sim = Sim::from_file(&sim_support::world("omnios-dead-zone-publisher-with-ssl-and-policy"));
+    let root = sim.root("z1");
+    let detail = |sim: &Sim| {
+        let r = sim.run("pkg", &["-R", &root, "publisher", "vendor"]);
+        let keep = |l: &&str| !l.contains("Catalog Updated:") && !l.contains("Origin Status:");
+        (r.code, r.stdout.lines().filter(keep).map(|l| format!("{l}\n")).collect::<String>())
+    };
+    let before = detail(&sim);
+    assert!(before.1.contains("SSL Cert: /var/pkg/ssl/vendor.crt"), "{}", before.1);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    assert_ne!(detail(&sim).0, 0, "the rung removed it");
+    let f = finding(&events, "zone-publishers.removed").expect("the removal is said");
+    let r = f["remediation"].as_str().unwrap();
+    let commands = r.split_once("put them back: ").unwrap().1;
+    for c in commands.split("; ") {
+        let argv: Vec<&str> = c.split(' ').collect();
+        assert_eq!(argv[0], "pkg", "{c}");
+        let out = sim.run("pkg", &argv[1..]);
+        assert_eq!(out.code, 0, "{c}: {}", out.stderr);
+    }
+    assert_eq!(detail(&sim), before, "{r}");
+}

@@ -199,6 +199,10 @@ impl Strategy for ZonePublishers {
         }
         if !dead.is_empty() {
             let names: Vec<&str> = dead.iter().map(String::as_str).collect();
+            // What only `pkg publisher NAME` shows (SSL key and certificate, proxies,
+            // properties such as a signature policy), read before the unset: the commands that
+            // put them back carry it (oracle jj F2: a client certificate was lost).
+            let details = crate::commands::pkg::publisher_details(&exec.runner, &zp, &names).ok();
             match exec.change(&zp.unset_publisher_spec(&names)?)? {
                 Some(out) if !out.success() => {
                     // Removal can fail where disabling works (its directory cannot be
@@ -232,7 +236,7 @@ impl Strategy for ZonePublishers {
                 }
                 _ => {
                     done.push(format!("removed {}", dead.join(", ")));
-                    findings.extend(Self::removed_finding(input, &dead));
+                    findings.extend(Self::removed_finding(input, &dead, details.as_deref()));
                 }
             }
         }
@@ -249,8 +253,13 @@ impl ZonePublishers {
     /// The zone's own publishers `removed` (the global zone could not reach them): what they
     /// were, and the commands that put them back once they answer (a repository served from
     /// inside the zone answers again once it boots). Only the pre-rescue snapshot keeps them
-    /// otherwise.
-    fn removed_finding(input: &Input, removed: &[String]) -> Option<Finding> {
+    /// otherwise. `details`: their `pkg publisher NAME` listings before the unset (None: they
+    /// could not be read, and the commands may lack what only those show).
+    fn removed_finding(
+        input: &Input,
+        removed: &[String],
+        details: Option<&[crate::commands::pkg::PublisherDetail]>,
+    ) -> Option<Finding> {
         let zp = input.facts.zone_pkg();
         let gone: Vec<&crate::commands::pkg::Publisher> =
             input.facts.zone_publishers.iter().filter(|p| removed.contains(&p.name)).collect();
@@ -260,8 +269,17 @@ impl ZonePublishers {
         for p in &gone {
             let origins: Vec<String> = p.origins.iter().map(|o| o.uri.clone()).collect();
             each.push(format!("{} ({})", p.name, origins.join(", ")));
+            let detail = details.and_then(|d| d.iter().find(|d| d.name == p.name));
+            if details.is_none() {
+                notes.push(format!(
+                    "{}: `pkg publisher {}` could not be read before the unset, so an SSL key or \
+                     certificate and properties it had are not in the command (the pre-rescue \
+                     snapshot keeps them)",
+                    p.name, p.name
+                ));
+            }
             if let Ok((specs, n)) =
-                super::gz_publishers::readd_specs(&zp, p, None, super::gz_publishers::Place::Last)
+                super::gz_publishers::readd_specs(&zp, p, detail, super::gz_publishers::Place::Last)
             {
                 commands.extend(specs.iter().map(|s| s.display()));
                 notes.extend(n);
