@@ -240,3 +240,24 @@ fn the_extractor_finds_argv_and_rejects_shells() {
     });
     assert!(shell.is_err());
 }
+
+/// Docs jj F3: the example's default binary is where the package installs it (it named
+/// /usr/sbin, the manifest delivers usr/bin: the survey task failed on every host).
+#[test]
+fn the_default_binary_is_where_the_package_puts_it() {
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/zonerescue.p5m"),
+    )
+    .unwrap();
+    let path = manifest
+        .lines()
+        .find_map(|l| {
+            l.split(' ')
+                .find_map(|w| w.strip_prefix("path="))
+                .filter(|p| p.ends_with("/zonerescue"))
+        })
+        .expect("the manifest delivers the binary");
+    let default = format!("zonerescue_bin: /{path}");
+    assert!(example("site.yml").contains(&default), "{default}");
+    assert!(example("README.md").contains(&format!("`zonerescue_bin` (default `/{path}`)")));
+}
