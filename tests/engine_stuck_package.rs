@@ -387,3 +387,27 @@ fn a_zone_newer_than_the_gz_gets_gz_publishers_with_image_create() {
     assert_eq!(rungs(&events), ["gz-publishers", "image-create"], "{s}");
     assert_eq!(s["attempts"], 1, "{s}");
 }
+
+/// Docs jj F5: after image-create the summary itself (what a script or the Ansible example
+/// keeps) leads with what needs a look before the zone runs: the configuration files re-created
+/// with defaults, with the commands that restore them, and the core package gone. Before,
+/// only separate findings said so; the summary's one next step was "undo everything".
+#[test]
+fn the_summary_after_image_create_says_what_to_restore_first() {
+    let sim = Sim::new("s11express-orphaned-core");
+    let (events, code) =
+        rescue(&sim, "legacy01", &["--strategy", "image-create", "--allow-destructive"]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    let steps: Vec<&str> =
+        s["next_steps"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    let config = steps.iter().find(|n| n.contains("(config.differs)")).expect("config files");
+    assert!(config.starts_with("first: ") && config.contains("etc/nsswitch.conf"), "{config}");
+    let copy = config.split("; ").find(|c| c.starts_with("cp -p ")).expect("a restore command");
+    assert!(copy.contains("/.zfs/snapshot/") && copy.contains("-pre/etc/"), "{copy}");
+    assert!(
+        steps.iter().any(|n| n.starts_with("first: ") && n.contains("(zone.packages-removed)")),
+        "{steps:?}"
+    );
+    assert!(steps.last().unwrap().starts_with("undo everything"), "{steps:?}");
+}

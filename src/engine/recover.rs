@@ -3524,6 +3524,14 @@ impl Run {
                 if booted {
                     message.push_str(", and booted (running)");
                 }
+                // What needs a look before the zone runs its services (configuration files
+                // re-created with defaults, core packages gone) leads the next steps: a script
+                // keeps the summary, not the findings (docs jj F5).
+                for f in self.extra_findings.iter().filter(|f| f.severity == Severity::High) {
+                    let what = f.remediation.as_deref().unwrap_or_default();
+                    let what = what.replace(":\n", ": ").replace('\n', "; ");
+                    next_steps.push(format!("first: {} ({}): {what}", f.title, f.key));
+                }
                 if boot && !signalled_before && self.exec.interrupt.is_set() {
                     message.push_str(&format!(
                         "; {} came during the checks after the attach (the boot, if it had \

@@ -107,7 +107,8 @@ impl Run {
         if !new.is_empty() {
             f = f.detail(format!("installed now that were not before: {}", new.join(", ")));
         }
-        self.emit(Event::Finding(f));
+        self.emit(Event::Finding(f.clone()));
+        self.extra_findings.push(f);
         if let Some(f) = self.maybe_renamed_finding(&gone) {
             self.emit(Event::Finding(f));
         }
