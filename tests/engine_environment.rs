@@ -185,6 +185,8 @@ fn a_timed_out_rung_stops_the_run_and_resume_runs_it_again() {
     assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
     let message = s["message"].as_str().unwrap();
     assert!(message.contains("did not finish within 3s"), "{message}");
+    // Hostile jj F5: no colon left dangling from the error's first line.
+    assert!(!message.contains("stopped:;"), "{message}");
     assert!(message.contains("nothing was rolled back"), "{message}");
     assert!(!steps(&events).contains(&"uninstall".to_string()), "{:?}", steps(&events));
     assert!(s["next_steps"].to_string().contains("zonerescue resume web01"), "{s}");
@@ -615,4 +617,24 @@ fn unset_fails(nth: u32) -> String {
 /// The global zone's publishers, `pkg publisher -H -F tsv`.
 fn gz_tsv(sim: &Sim) -> String {
     sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout
+}
+
+/// Hostile jj F5: zoneadm attaches the zone, then hangs in its cleanup past its time limit and
+/// is stopped. The zone is attached (its state and its log say so): before, the run ended
+/// "failed … the zone is left configured", exit 1, next to "zone state now: installed".
+#[test]
+fn an_attach_that_ended_before_zoneadm_was_stopped_is_attached() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-minor-update")).unwrap();
+    let fault = "[[faults]]\ncommand = \"zoneadm attach\"\nnth = 1\nlinger_s = 1000\n";
+    let sim = Sim::from_text(&format!("{text}\n{fault}"));
+    let (events, code) = run(
+        &sim,
+        &["--yes", "--strategy", "attach", "--timeout", "zoneadm=3", "db01"],
+        &[("ZONESIM_SPEED", "100")],
+    );
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["attempts"], 1, "{s}");
+    let said = events.iter().any(|e| e["key"] == "attach.outlived-its-limit");
+    assert!(said, "the stop is said: {events:#?}");
 }

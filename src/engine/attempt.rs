@@ -95,7 +95,26 @@ pub fn attach(
     let Ok((mut analyzer, log_path)) = joined else {
         anyhow::bail!("the attach-log follower thread panicked");
     };
-    let out = result.map_err(|e| anyhow::anyhow!("running attach -u: {e}"))?;
+    let out = match result {
+        Ok(out) => out,
+        // zoneadm outlived its time limit and was stopped, but the attach had ended first
+        // (a hung cleanup): the zone's state says so, and its log is read as any other.
+        Err(e @ crate::system::CommandError::TimedOut { .. })
+            if zoneadm::get(&exec.runner, &facts.zone)
+                .is_ok_and(|z| z.state == ZoneState::Installed) =>
+        {
+            reporter.emit(&super::events::Event::Finding(
+                super::findings::Finding::warn(
+                    "attach.outlived-its-limit",
+                    super::findings::Severity::Medium,
+                    "zoneadm attach was stopped at its time limit after the zone was attached",
+                )
+                .detail(e.to_string()),
+            ));
+            None
+        }
+        Err(e) => anyhow::bail!("running attach -u: {e}"),
+    };
     let mut log_path = log_path;
     if log_path.is_none() {
         // No log file in the global zone (removed, rotated, unreadable, a symlink): the copy

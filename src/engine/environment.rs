@@ -182,7 +182,14 @@ pub fn of_error(spec: &CommandSpec, e: &CommandError) -> Option<Failure> {
         CommandError::TimedOut { .. } => Some(Failure {
             cause: Cause::TimedOut,
             command: spec.display(),
-            said: e.to_string().lines().next().unwrap_or_default().to_string(),
+            // The first line, without the colon that announces the output's tail below it.
+            said: e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(':')
+                .to_string(),
             next: Vec::new(),
         }),
         CommandError::Failed { stdout, stderr, code, .. } => {

@@ -12,6 +12,8 @@
 //!     and exit N (exit defaults to 1 when stdout/stderr/exit is given);
 //!   - `hang_s = S`: the command really sleeps S seconds (scaled by `ZONESIM_SPEED`) before
 //!     doing its work (or failing as above), so callers' timeouts can be tested.
+//!   - `linger_s = S`: the command does its work and writes its output, then really sleeps S
+//!     seconds (scaled) before it exits, as a hung cleanup would;
 //!   - `killed = true`: the command is killed by SIGKILL (after `hang_s`, if given) before it
 //!     does its work, as the OOM killer or a `kill -9` from elsewhere would; it changes nothing.
 //! - `repository = URI, unreachable_after = N`: the repository answers the first N catalog
@@ -39,6 +41,8 @@ pub struct Injected {
     pub hang_s: Option<u64>,
     /// The command dies of SIGKILL before its work.
     pub killed: bool,
+    /// Seconds the command sleeps after its work and output, before it exits.
+    pub linger_s: Option<u64>,
     /// `Some` when the command must not run but print/exit as given.
     pub replace: Option<(String, String, i32)>,
 }
@@ -104,7 +108,10 @@ pub fn command(world: &mut World, program: &str, args: &[String]) -> Injected {
         // Every matching fault counts this invocation, also when an earlier one fires (the
         // first to fire wins): `nth` counts matching invocations, not unclaimed ones.
         let n = world.bump(&format!("fault:{i}"));
-        let fired = result.replace.is_some() || result.hang_s.is_some() || result.killed;
+        let fired = result.replace.is_some()
+            || result.hang_s.is_some()
+            || result.killed
+            || result.linger_s.is_some();
         if fired || f.nth.is_some_and(|nth| nth != n) {
             continue;
         }
@@ -112,6 +119,7 @@ pub fn command(world: &mut World, program: &str, args: &[String]) -> Injected {
             result.hang_s = f.hang_s;
         }
         result.killed = f.killed;
+        result.linger_s = f.linger_s;
         if f.exit.is_some() || f.stdout.is_some() || f.stderr.is_some() {
             let mut stderr = f.stderr.clone().unwrap_or_default();
             if !stderr.is_empty() && !stderr.ends_with('\n') {

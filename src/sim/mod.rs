@@ -174,6 +174,9 @@ fn run_command(argv0: &str, name: &str, args: &[String]) -> Result<i32> {
     let _ = std::io::stdout().write_all(rest.as_bytes());
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().write_all(out.stderr.as_bytes());
+    if let Some(secs) = injected.linger_s {
+        clock::sleep_scaled(secs);
+    }
     Ok(out.code)
 }
 

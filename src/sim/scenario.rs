@@ -225,6 +225,8 @@ pub struct FaultDef {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub killed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linger_s: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unreachable_after: Option<u64>,
