@@ -432,3 +432,33 @@ fn a_publisher_value_no_command_may_carry_is_refused_before_anything_changes() {
         assert!(!changed, "{text}");
     }
 }
+
+/// Hostile jj F2: an escape sequence (an OSC "set window title" and a BEL) in a global-zone
+/// publisher's name as `pkg publisher` prints it, and in a zone name given on the command
+/// line. Before, findings, the plan, the `--all` table and the summary heading printed it raw
+/// to the root operator's terminal. Now no output stream carries a raw control character.
+#[test]
+fn control_characters_from_the_host_or_argv_never_reach_the_terminal_raw() {
+    let sim = Sim::new("s11express-minor-update");
+    let path = sim.dir.join("world.json");
+    let mut w: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    w["global"]["image"]["publishers"].as_array_mut().unwrap().push(serde_json::json!({
+        "name": "ev\u{1b}]0;PWNED\u{7}il", "origins": ["http://pkg.example.net/evil/"],
+        "enabled": false, "sticky": true, "syspub": false
+    }));
+    std::fs::write(&path, serde_json::to_vec(&w).unwrap()).unwrap();
+    let listed = sim.run("pkg", &["publisher", "-H"]).stdout;
+    assert!(listed.contains('\u{1b}'), "the host prints it raw: {listed:?}");
+    for args in [
+        &["--color", "never", "--dry-run", "db01"][..],
+        &["--color", "never", "--all"],
+        &["--color", "never", "--yes", "--strategy", "auto", "x\u{1b}]0;PWNED\u{7}"],
+    ] {
+        let (_, text) = run(&sim.dir, args);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{args:?}: {text:?}"
+        );
+        assert!(text.contains("PWNED"), "{args:?}: the name is still shown: {text}");
+    }
+}

@@ -170,7 +170,7 @@ impl Reporter {
             if to_stdout {
                 let _ = crate::outln!("{text}");
             } else {
-                let _ = writeln!(std::io::stderr(), "{text}");
+                let _ = writeln!(std::io::stderr(), "{}", crate::ui::color::terminal_safe(text));
             }
         };
         self.suspended(print)

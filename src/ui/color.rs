@@ -20,6 +20,48 @@ pub fn choice() -> ColorChoice {
     CHOICE.get().copied().unwrap_or(ColorChoice::Auto)
 }
 
+/// The SGR codes a [`Palette`] paints with (`ESC [ code m`), and the reset.
+const OWN_CODES: [&str; 6] = ["0", "1", "2", "31", "32", "33"];
+
+/// `text` made safe for a terminal: a control character that did not come from a palette
+/// (an escape sequence in a publisher name, a BEL, a C1 control) is shown as `\u00XX` instead
+/// of acting on the operator's terminal (hostile jj F2: a listing could retitle or clear it,
+/// or hide report lines); newlines, tabs and the palette's own colour codes stay. In JSON text
+/// the escape is the same character, so a JSON line stays what it was.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let own_sgr = |rest: &str| -> Option<usize> {
+        let body = rest.strip_prefix("\x1b[")?;
+        let end = body.find('m')?;
+        OWN_CODES.contains(&&body[..end]).then_some(2 + end + 1)
+    };
+    let unsafe_at = |i: usize, c: char| {
+        c.is_control() && c != '\n' && c != '\t' && !(c == '\x1b' && own_sgr(&text[i..]).is_some())
+    };
+    if !text.char_indices().any(|(i, c)| unsafe_at(i, c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut skip = 0;
+    for (i, c) in text.char_indices() {
+        if skip > 0 {
+            skip -= c.len_utf8();
+            out.push(c);
+            continue;
+        }
+        if c == '\x1b'
+            && let Some(n) = own_sgr(&text[i..])
+        {
+            skip = n - 1;
+            out.push(c);
+        } else if unsafe_at(i, c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Palette {
     /// Colour for stderr, where this palette paints.
@@ -91,6 +133,24 @@ fn decide(choice: ColorChoice, env_ok: bool, tty: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_palette_s_own_escapes_reach_the_terminal() {
+        let p = Palette { enabled: true, stdout: true };
+        let painted = format!("{}\n\t{}", p.bold("x"), p.red("y"));
+        assert_eq!(terminal_safe(&painted), painted);
+        let hostile = "ev\x1b]0;PWNED\x07il \x1b[2J \x1b[8mhidden \u{9b}31m \x7f";
+        let safe = terminal_safe(hostile);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
+        assert_eq!(
+            safe,
+            "ev\\u001b]0;PWNED\\u0007il \\u001b[2J \\u001b[8mhidden \\u009b31m \\u007f"
+        );
+        // In a JSON line the escape is the same character.
+        let json = serde_json::to_string(&"a\u{85}b\x7f").unwrap();
+        let parsed: String = serde_json::from_str(&terminal_safe(&json)).unwrap();
+        assert_eq!(parsed, "a\u{85}b\x7f");
+    }
 
     #[test]
     fn an_empty_no_color_is_no_no_color() {

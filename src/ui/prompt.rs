@@ -83,6 +83,7 @@ impl Prompter for DialoguerPrompter {
         if self.allow_destructive {
             return Answer::Yes;
         }
+        let question = color::terminal_safe(question);
         let typed: Result<String, _> = ask(|theme, term| {
             Input::with_theme(theme)
                 .with_prompt(format!(
@@ -104,12 +105,13 @@ impl Prompter for DialoguerPrompter {
 /// `answer` maps (the others are ignored); the answer is written after the choices.
 fn one_key(question: &str, choices: &str, answer: fn(Key) -> Option<Answer>) -> Answer {
     let p = Palette::new(color::choice());
+    let question = color::terminal_safe(question);
     let answered = ask(|_, term| {
         if !term.is_term() {
             // read_key would return Key::Unknown for ever.
             return Err(std::io::Error::other("not a terminal").into());
         }
-        term.write_str(&format!("{}\n{choices}", p.bold(question)))?;
+        term.write_str(&format!("{}\n{choices}", p.bold(&question)))?;
         term.hide_cursor()?;
         term.flush()?;
         let a = loop {

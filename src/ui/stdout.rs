@@ -11,8 +11,10 @@ use std::io::{self, Write};
 
 /// Writes `args` to standard output and flushes it; a closed pipe is success (see above).
 pub fn write_fmt(args: fmt::Arguments<'_>) -> io::Result<()> {
+    let text = args.to_string();
+    let text = super::color::terminal_safe(&text);
     let mut out = io::stdout().lock();
-    closed_is_fine(out.write_fmt(args).and_then(|()| out.flush()))
+    closed_is_fine(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
 }
 
 /// Writes `bytes` to standard output and flushes it; a closed pipe is success (see above).
