@@ -155,6 +155,11 @@ const CASES: &[Case] = &[
     // A good attach, then `zlogin ZONE pkg update` failing: the zone's own operation (it
     // was a failed attach, the ladder advised for a running zone).
     ("session-oi-attached-then-zlogin-pkg-update-fails.txt", V::Failed, G::Openindiana, Some("no-solution"), None, 1),
+    // The same update typed quoted, with zlogin's -l, or from the global zone with -R on the
+    // attached zone's root (regress jj F3, F4: read as attached, or the ladder advised).
+    ("session-oi-attached-then-zlogin-quoted-pkg-update-fails.txt", V::Failed, G::Openindiana, Some("no-solution"), None, 1),
+    ("session-oi-attached-then-zlogin-l-root-pkg-update-fails.txt", V::Failed, G::Openindiana, Some("no-solution"), None, 1),
+    ("session-oi-attached-then-pkg-R-update-fails.txt", V::Failed, G::Openindiana, Some("no-solution"), None, 1),
     ("zoneadm-detach-refused-running-then-attach.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
     ("zoneadm-detach-refused-halted-then-attach.txt", V::Failed, G::Unknown, Some("zone-already-installed"), None, 1),
     ("zoneadm-detach-of-a-detached-zone.txt", V::Failed, G::Unknown, Some("zone-not-installed"), None, 1),
@@ -1241,6 +1246,9 @@ fn a_pkg_command_typed_in_a_zone_gets_the_zone_s_commands_and_no_strategy() {
         ("solaris11-zone-session-install-gz-older.txt", "app2"),
         // ... also after the attach that brought the zone up (zlogin needs it running).
         ("session-oi-attached-then-zlogin-pkg-update-fails.txt", "app01"),
+        ("session-oi-attached-then-zlogin-quoted-pkg-update-fails.txt", "app01"),
+        ("session-oi-attached-then-zlogin-l-root-pkg-update-fails.txt", "app01"),
+        ("session-oi-attached-then-pkg-R-update-fails.txt", "app01"),
     ] {
         let r = analyze(file);
         assert_eq!(r.zone.as_deref(), Some(zone), "{file}");

@@ -823,8 +823,18 @@ impl<'r> Analyzer<'r> {
                 self.attempt.forced = kind == LogKind::Attach && forces(norm);
                 self.attempt.gz_pkg =
                     kind == LogKind::Pkg && !norm.windows(4).any(|w| w == b" -R ");
-                self.attempt.in_zone = self.attempt.gz_pkg
-                    && (self.zone_session || norm.windows(7).any(|w| w == b"zlogin "));
+                // Or typed in the global zone on the image of a zone the attempt before has
+                // just attached (`pkg -R /zones/z/root update`): the attached zone's own
+                // update, as through zlogin (regress jj F3: the ladder was advised for it).
+                let attached_root = kind == LogKind::Pkg
+                    && self.previous.as_ref().is_some_and(|p| p.outcome == Some(true))
+                    && image_root(norm).is_some_and(|r| match &self.facts.zone_root {
+                        Some(z) => z.trim_end_matches('/') == r.trim_end_matches('/'),
+                        None => r.trim_end_matches('/').ends_with("/root"),
+                    });
+                self.attempt.in_zone = attached_root
+                    || (self.attempt.gz_pkg
+                        && (self.zone_session || norm.windows(7).any(|w| w == b"zlogin ")));
                 if kind == LogKind::Pkg {
                     for p in installed_by_command(norm) {
                         push_unique(&mut self.facts.requested, p);
@@ -1288,6 +1298,14 @@ impl<'r> Analyzer<'r> {
         report.attribute_files(&self.files);
         report
     }
+}
+
+/// The image a typed `pkg -R ROOT …` command line names.
+fn image_root(norm: &[u8]) -> Option<String> {
+    let at = norm.windows(4).position(|w| w == b" -R ")? + 4;
+    let rest = norm[at..].trim_ascii_start();
+    let end = rest.iter().position(|&b| b == b' ' || b == b'\t').unwrap_or(rest.len());
+    std::str::from_utf8(&rest[..end]).ok().filter(|r| r.starts_with('/')).map(str::to_string)
 }
 
 /// The lines of `kept` from line `from` up to, not including, line `to`.

@@ -98,7 +98,7 @@ pub const MARKERS: &[(Marker, &str)] = &[
     // `pkg set-publisher …`); listings (`pkg publisher`, `pkg list`, `pkg info`) are not one
     (
         Marker::Command(LogKind::Pkg),
-        "[#$%>] +((pfexec|sudo) +)?((/usr/sbin/)?zlogin +(?P<zone>[^ -][^ ]*) +((pfexec|sudo) +)?)?(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$)",
+        "[#$%>] +((pfexec|sudo) +)?((/usr/sbin/)?zlogin +(-[le] +[^ ]+ +|-[A-Za-z]+ +)*(?P<zone>[^ -][^ ]*) +['\"]?((pfexec|sudo) +)?)?(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$|['\"])",
     ),
     // illumos-gate usr/src/tools/scripts/onu.sh: `onu -t BE [-d DIR | -u URI] …`
     (Marker::Command(LogKind::Onu), "[#$%>] +((pfexec|sudo) +)?([^ ]*/)?onu +-[a-zA-Z]"),
@@ -197,10 +197,11 @@ pub const MARKERS: &[(Marker, &str)] = &[
     // zoneadm refused a detach (attach, uninstall) of a zone that is up: a later "is already
     // installed" is that zone's, which a detach alone cannot fix.
     (Marker::Fact, "operation is invalid for (?P<zone_active>running|ready) zones"),
-    // Solaris 11's start_log names the brand script's arguments (`attach %z %R`, reference §2)
+    // Solaris 11's start_log names the brand script's arguments (`attach %z %R`, reference §2);
+    // wrapped by a mail client, the script's path starts a line of its own
     (
         Marker::Fact,
-        "==== Starting: /usr/lib/brand/[a-z0-9]+/attach (?P<zone>[^ /]+) (?P<zonepath>/[^ ]+)",
+        "(==== Starting: |^)/usr/lib/brand/[a-z0-9]+/attach (?P<zone>[^ /]+) (?P<zonepath>/[^ ]+)",
     ),
     // validate_zonepath()'s last word names the zonepath
     (Marker::Fact, "could not verify zonepath (?P<zonepath>/[^ ]+) because"),

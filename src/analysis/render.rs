@@ -134,11 +134,11 @@ pub fn render_human(r: &Report, color: bool) -> String {
         }
         (_, Some(s)) => {
             let zone = r.zone.clone().unwrap_or_else(|| "<zone>".into());
+            let zone = crate::cli::rescue_operand(&zone);
             let words = strategy_words(s);
             let _ = writeln!(
                 o,
-                "{} {s}  (zonerescue --strategy {words} {})",
-                crate::cli::rescue_operand(&zone),
+                "{} {s}  (zonerescue --strategy {words} {zone})",
                 st.bold("Recommended:")
             );
             if r.remedies.len() > 1 {
