@@ -38,6 +38,20 @@ fn audit(dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join("audit.log")).unwrap_or_default()
 }
 
+/// Hostile jj F6: an invalid zone name is a usage error (exit 2) for a rescue as for every
+/// subcommand, said once (it exited 3, "invalid zone name: invalid zone name …").
+#[test]
+fn an_invalid_zone_name_is_a_usage_error_everywhere() {
+    let d = host();
+    for args in
+        [&["--yes", "we b"][..], &["resume", "we b"], &["status", "we b"], &["rollback", "we b"]]
+    {
+        let (out, text) = run(&d.dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
+        assert_eq!(text.matches("invalid zone name").count(), 1, "{args:?}: {text}");
+    }
+}
+
 #[test]
 fn hostile_zone_names_are_refused_before_any_command() {
     let d = host();
@@ -353,6 +367,8 @@ fn a_named_pipe_in_the_state_directory_is_refused_not_waited_on() {
     let (code, text) = run_within(&d.dir, &["rollback", "--yes", ZONE]);
     assert_ne!(code, Some(0), "{text}");
     assert!(text.contains("not a regular file"), "{text}");
+    // Hostile jj F3: the cause is said once (it was printed twice in the error's chain).
+    assert_eq!(text.matches("not a regular file").count(), 1, "{text}");
     std::fs::remove_file(&lock).unwrap();
     mkfifo(&dir.join("child"));
     let (code, text) = run_within(&d.dir, &["rollback", "--yes", ZONE]);

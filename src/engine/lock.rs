@@ -15,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub enum LockError {
     #[error("another zonerescue run holds the lock on zone {zone} ({holder}); lock file {path}")]
     Held { zone: String, holder: String, path: String },
-    #[error("opening lock file {path}: {source}")]
+    #[error("opening lock file {path}")]
     Io {
         path: String,
         #[source]

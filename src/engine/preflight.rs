@@ -329,7 +329,8 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
                 )
                 .detail(e.to_string())
                 .remediation(
-                    "correct or remove that publisher (pkg set-publisher / unset-publisher), then                      run zonerescue again; nothing was changed",
+                    "correct or remove that publisher (pkg set-publisher / unset-publisher), then \
+                     run zonerescue again; nothing was changed",
                 ),
             );
         }

@@ -236,9 +236,8 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
             ),
         ));
     }
-    if let Err(e) = crate::commands::ZoneName::new(&zone) {
-        return refuse(Refusal::new(&run_id, format!("invalid zone name: {e}")));
-    }
+    // A usage error, as for the other subcommands (exit 2), said once.
+    crate::commands::ZoneName::new(&zone)?;
     // Nothing but image-create may run, and no one can consent to it: refused before the
     // zone is snapshotted (it failed after, changing a snapshot no journal recorded).
     if req.choice == StrategyChoice::Only(StrategyName::ImageCreate)

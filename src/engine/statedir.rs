@@ -13,7 +13,7 @@ pub enum StateDirError {
     NotAbsolute(String),
     #[error("refusing state directory {path}: {reason}")]
     Unsafe { path: String, reason: String },
-    #[error("creating state directory {path}: {source}")]
+    #[error("creating state directory {path}")]
     Io {
         path: String,
         #[source]

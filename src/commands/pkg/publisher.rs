@@ -72,6 +72,11 @@ impl Publisher {
     pub fn check_usable(&self) -> Result<(), crate::commands::InvalidName> {
         use crate::commands::names::{validate_argument, validate_publisher_name, validate_uri};
         validate_publisher_name(&self.name)?;
+        // A system publisher (Solaris 11: `<system-repository>`) is the global zone's, served
+        // through the system repository: no rung sets it.
+        if self.syspub == Some(true) {
+            return Ok(());
+        }
         for o in self.origins.iter().chain(&self.mirrors) {
             validate_uri(&o.uri)?;
             for proxy in &o.proxies {
