@@ -211,3 +211,23 @@ fn a_failed_attach_whose_packages_are_gone_since_is_not_adopted() {
     assert!(events.iter().any(|e| e["key"] == "attach.previous-failure-stale"), "{s}");
     assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
 }
+
+/// Oracle jj F4: after the operator's failed attach, the step that its diagnosis called for
+/// finds no intermediate build and is rolled back (the image unchanged). Before, auto then
+/// ran the very plain attach the operator's had been, failing the same way; now it goes on
+/// to the next remedy at once.
+#[test]
+fn a_remedy_that_changed_nothing_does_not_bring_the_operators_attach_back() {
+    let sim = Sim::from_file(&sim_support::world("s11-sru-jump-rename-nothing-maps"));
+    operator_attempt(&sim, "z1");
+    let events = rescue(&sim, "z1");
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["attempts"], 1, "{s}");
+    let rungs: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "step-start" && e["name"] != "snapshot")
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(rungs, ["incremental", "uninstall"], "{s}");
+}

@@ -1551,12 +1551,14 @@ impl Run {
                 }
             }
             if steps.is_empty() && !attach_anyway {
-                // A diagnosis known without an attach of ours (preflight's prediction, the
-                // operator's log) whose remedy changed nothing: the plain attach tells.
-                // Not when a rung found installed packages in its way (their uninstall is next)
-                // or that cannot go (only image-create is left).
+                // A diagnosis preflight predicted without an attach whose remedy changed
+                // nothing: the plain attach tells. Not when a rung found installed packages in
+                // its way (their uninstall is next) or that cannot go (only image-create is
+                // left), nor after the operator's own attach of this very image, which told
+                // already (oracle jj F4: it was repeated, failing the same way).
                 if self.choice == StrategyChoice::Auto
                     && did_nothing
+                    && self.diagnosis.as_ref().is_some_and(|d| d.predicted)
                     && (self.journal.blocked.len(), self.stuck.len()) == learnt_before
                     && self.attempts == 0
                     && !self.applied.contains(&StrategyName::Attach)
