@@ -441,11 +441,17 @@ fn refusals_change_nothing() {
     let (out, ev) = rescue(d.path(), "db01", &[]);
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(summary(&ev, &out)["result"], "refused");
-    // Unknown and hostile zone names.
-    for z in ["nosuch", "../x", "a;rm -rf /", "global"] {
+    // Unknown zones, refused; invalid names, a usage error (hostile jj F6: they were
+    // refused, exit 3, where every subcommand calls them a usage error, exit 2).
+    for (z, code, result) in [
+        ("nosuch", 3, "refused"),
+        ("global", 2, "error"),
+        ("../x", 2, "error"),
+        ("a;rm -rf /", 2, "error"),
+    ] {
         let (out, ev) = rescue(d.path(), z, &["--yes"]);
-        assert_eq!(out.status.code(), Some(3), "{z}");
-        assert_eq!(summary(&ev, &out)["result"], "refused");
+        assert_eq!(out.status.code(), Some(code), "{z}");
+        assert_eq!(summary(&ev, &out)["result"], result, "{z}");
     }
     assert_eq!(std::fs::read(d.path().join("world.json")).unwrap(), world);
 }

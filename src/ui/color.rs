@@ -20,8 +20,9 @@ pub fn choice() -> ColorChoice {
     CHOICE.get().copied().unwrap_or(ColorChoice::Auto)
 }
 
-/// The SGR codes a [`Palette`] paints with (`ESC [ code m`), and the reset.
-const OWN_CODES: [&str; 6] = ["0", "1", "2", "31", "32", "33"];
+/// The SGR codes a [`Palette`] and analyze's report paint with (`ESC [ code m`), and the
+/// reset.
+const OWN_CODES: [&str; 10] = ["0", "1", "2", "31", "32", "33", "1;31", "1;32", "1;33", "1;36"];
 
 /// `text` made safe for a terminal: a control character that did not come from a palette
 /// (an escape sequence in a publisher name, a BEL, a C1 control) is shown as `\u00XX` instead
