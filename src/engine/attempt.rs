@@ -14,12 +14,13 @@ use std::time::{Duration, SystemTime};
 
 use crate::analysis::{Analyzer, Report};
 use crate::commands::zoneadm::{self, AttachOptions, ZoneState};
-use crate::system::{Stream, SystemPaths};
+use crate::system::{CommandError, Stream, SystemPaths};
 
 use super::diagnosis::Diagnosis;
 use super::events::Event;
 use super::exec::Exec;
 use super::facts::Facts;
+use super::findings::{Finding, Severity};
 
 const POLL: Duration = Duration::from_millis(100);
 /// Bytes read per poll at most (a runaway log cannot stall the follower).
@@ -99,14 +100,14 @@ pub fn attach(
         Ok(out) => out,
         // zoneadm outlived its time limit and was stopped, but the attach had ended first
         // (a hung cleanup): the zone's state says so, and its log is read as any other.
-        Err(e @ crate::system::CommandError::TimedOut { .. })
+        Err(e @ CommandError::TimedOut { .. })
             if zoneadm::get(&exec.runner, &facts.zone)
                 .is_ok_and(|z| z.state == ZoneState::Installed) =>
         {
-            reporter.emit(&super::events::Event::Finding(
-                super::findings::Finding::warn(
+            reporter.emit(&Event::Finding(
+                Finding::warn(
                     "attach.outlived-its-limit",
-                    super::findings::Severity::Medium,
+                    Severity::Medium,
                     "zoneadm attach was stopped at its time limit after the zone was attached",
                 )
                 .detail(e.to_string()),
