@@ -3309,10 +3309,7 @@ impl Run {
                 let how = if s == StrategyName::ImageCreate.as_str() {
                     self.image_create_command()
                 } else {
-                    format!(
-                        "zonerescue --strategy {s} --allow-destructive {}",
-                        crate::cli::rescue_operand(&zone)
-                    )
+                    format!("zonerescue --strategy {s} --allow-destructive {target}")
                 };
                 next_steps
                     .push(format!("with consent to {s} (it re-creates the package image): {how}"));
