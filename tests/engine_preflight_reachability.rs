@@ -430,3 +430,39 @@ fn a_reachability_test_that_cannot_tell_says_so() {
     assert!(keys(&events).contains("zone.publisher-unreachable"), "{events:?}");
     assert_eq!(events.last().unwrap()["result"], "attached", "{:?}", events.last());
 }
+
+/// Fidelity kk F1, F2: a halted installed zone's boot environment is mounted nowhere
+/// (`canmount=noauto`), so `pkg -R ZONEROOT` finds no image. zonerescue refused the zone,
+/// telling the operator to run it again "once those commands work", which never happens. It
+/// reads the image once the ipkg detach has mounted it (or the solaris attach has), and
+/// rescues the zone as it does one whose boot environment is mounted: the same remedies, the
+/// same packages kept.
+#[test]
+fn a_halted_zone_whose_boot_environment_is_mounted_nowhere_is_rescued() {
+    let unmounted = |t: &str| t.replacen("[[zones]]\n", "[[zones]]\nroot_mounted = false\n", 1);
+    for (scenario, zone) in
+        [("openindiana-zone-internal-repo", "app01"), ("solaris11-image-update", "php11")]
+    {
+        let text = std::fs::read_to_string(sim_support::scenario(scenario)).unwrap();
+        let mounted = Sim::from_text(&text);
+        let (events, _) = sim_support::rescue_json(&mounted.dir, zone, &[]);
+        let want = events.last().unwrap().clone();
+        let sim = Sim::from_text(&unmounted(&text));
+        let root = sim.root(zone);
+        let read = sim.run("pkg", &["-R", &root, "info", "entire"]);
+        assert!(read.code != 0 && read.stderr.contains("No image rooted at"), "{}", read.stderr);
+        let (events, code) = sim_support::rescue_json(&sim.dir, zone, &[]);
+        let s = events.last().unwrap();
+        assert_eq!(code, Some(0), "{zone}: {s}");
+        assert_eq!(s["result"], "attached", "{zone}");
+        assert_eq!(sim.state(zone), "installed", "{zone}");
+        sim_support::finding(&events, "zone.image-not-mounted");
+        assert!(events.iter().all(|e| e["key"] != "preflight.unread"), "{zone}");
+        assert_eq!(
+            sim_support::applied_remedies(s),
+            sim_support::applied_remedies(&want),
+            "{zone}: {s}\nmounted: {want}"
+        );
+        assert_eq!(s["packages_removed"], want["packages_removed"], "{zone}");
+    }
+}

@@ -638,7 +638,9 @@ impl<'r> Analyzer<'r> {
             return;
         }
         let reject = self.last_reject.clone().filter(|_| is_reason);
-        let named = caps.name("package").and_then(|m| package_subject(m.as_bytes()));
+        // `requirer`: a line that names the package that requires (not the one required).
+        let requirer = caps.name("requirer");
+        let named = caps.name("package").or(requirer).and_then(|m| package_subject(m.as_bytes()));
         if named.as_ref().is_some_and(|p| rule.ignore_packages.iter().any(|i| package_stem(p) == i))
         {
             return;
@@ -669,12 +671,16 @@ impl<'r> Analyzer<'r> {
         }
         let package = match named {
             // A hit about the release's own packages only is no hit (`structural`).
-            Some(p) => match hit_subject(p, reject, rule.subject, &rule.structural) {
-                Some(s) => Some(s),
-                None => return,
-            },
+            Some(p) => {
+                let from = if requirer.is_some() { Subject::Named } else { rule.subject };
+                match hit_subject(p, reject, from, &rule.structural) {
+                    Some(s) => s,
+                    None => return,
+                }
+            }
             // A Reason that names no package is about the rejected one.
-            None => reject.and_then(|p| hit_subject(p, None, Subject::Named, &rule.structural)),
+            None => reject
+                .and_then(|p| hit_subject(p, None, Subject::Named, &rule.structural).flatten()),
         };
         self.ensure_started(n);
         let follow = rule.follow;
@@ -1512,20 +1518,28 @@ fn bare_fmri_then_verb(rest: &[u8]) -> bool {
 /// `pkg://pub/name@ver` or `pkg:/name` or `name@ver` → `name`.
 /// The package a rule's hit is about: `named` (what the line names) or `rejected` (the package
 /// of the `Reject:` line above a `Reason:` line), never one of the release's own `structural`
-/// packages (removing `entire` or an incorporation is no remedy).
+/// packages (removing `entire` or an incorporation is no remedy). `None`: no hit at all;
+/// `Some(None)`: a hit that names no package to act on.
 fn hit_subject(
     named: String,
     rejected: Option<String>,
     from: Subject,
     structural: &[String],
-) -> Option<String> {
+) -> Option<Option<String>> {
     let ok = |p: &String| !is_structural(structural, p);
-    let rejected = rejected.filter(ok);
     match from {
-        Subject::Named => Some(named).filter(ok).or(rejected),
+        Subject::Named => Some(named).filter(ok).or(rejected.filter(ok)).map(Some),
         // A package that cannot get the release's own incorporation is not what holds the
-        // release back: no subject.
-        Subject::Rejected => ok(&named).then(|| rejected.unwrap_or(named)),
+        // release back: no hit.
+        Subject::Rejected if !ok(&named) => None,
+        Subject::Rejected => Some(match rejected {
+            Some(r) if ok(&r) => Some(r),
+            // The release's own package needs it: named, for the explanation to say so.
+            Some(_) => Some(named),
+            // No Reject line read (a paste of the Reason alone): the package named is the
+            // one that cannot be installed, not in the zone to remove (realworld kk F1).
+            None => None,
+        }),
     }
 }
 

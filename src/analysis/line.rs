@@ -57,7 +57,7 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
         if l.iter().any(|&b| b == 0xc2 || b == 0xe2) {
             l = Cow::Owned(replace_all(&l, TYPOGRAPHY));
         }
-        let kept = strip_syslog(strip_quoting(strip_html_tags(&l)));
+        let kept = strip_syslog(strip_quoting(strip_chat(strip_html_tags(&l))));
         lines.push(if kept.len() == l.len() { l } else { Cow::Owned(kept.to_vec()) });
     }
     // Line numbers last: a mail quotes, a web page escapes, the numbered lines.
@@ -274,6 +274,49 @@ fn strip_syslog(line: &[u8]) -> &[u8] {
         Some(n) => &line[n..],
         None => line,
     }
+}
+
+/// The line without the prefix a chat log puts before each message: a time, then the nick in
+/// angle brackets with its channel mode (`04:57 < jclulow> `, irssi; `[04:57:12] <@alice> `,
+/// other clients). Only after a time, so a line's own `<…>` stays.
+fn strip_chat(line: &[u8]) -> &[u8] {
+    let lead = line.iter().take(8).take_while(|&&b| b == b' ').count();
+    let s = &line[lead..];
+    let open = usize::from(s.first() == Some(&b'['));
+    // `H:MM` or `HH:MM`, then `:SS` if any.
+    let digits = |i: usize| s[i.min(s.len())..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut i = open;
+    let hours = digits(i);
+    if !(1..=2).contains(&hours) || s.get(i + hours) != Some(&b':') || digits(i + hours + 1) != 2 {
+        return line;
+    }
+    i += hours + 3;
+    if s.get(i) == Some(&b':') && digits(i + 1) == 2 {
+        i += 3;
+    }
+    if open == 1 {
+        if s.get(i) != Some(&b']') {
+            return line;
+        }
+        i += 1;
+    }
+    let blanks = s[i..].iter().take_while(|&&b| b == b' ').count();
+    if blanks == 0 || s.get(i + blanks) != Some(&b'<') {
+        return line;
+    }
+    i += blanks + 1;
+    i += usize::from(s.get(i).is_some_and(|b| b" @+%&~".contains(b)));
+    let nick = s[i..]
+        .iter()
+        .take(33)
+        .take_while(|b| b.is_ascii_alphanumeric() || b"_-[]\\`^{}|.".contains(b))
+        .count();
+    if nick == 0 || nick > 32 || s.get(i + nick) != Some(&b'>') {
+        return line;
+    }
+    i += nick + 1;
+    i += usize::from(s.get(i) == Some(&b' '));
+    &line[lead + i..]
 }
 
 /// The line without its mail quoting: `>` marks, each with the blank after it, before the
@@ -824,6 +867,24 @@ mod tests {
         }
         // Newlines are kept: line numbers do not move.
         assert_eq!(d("> a\n> b\n").matches('\n').count(), 2);
+    }
+
+    /// A log pasted into a chat and copied from its log (realworld kk F1): the time and nick
+    /// go, a line's own `<…>` and a time that starts a log line stay.
+    #[test]
+    fn chat_prefixes_are_taken_off() {
+        let cases: [(&[u8], &[u8]); 7] = [
+            (b"04:57 < jclulow> Reject:  pkg://omnios/entire", b"Reject:  pkg://omnios/entire"),
+            (b"[04:57:12] <@alice>   Reason:  No version", b"  Reason:  No version"),
+            (b"4:57 <+bob_> # zoneadm -z z1 attach -u", b"# zoneadm -z z1 attach -u"),
+            (b"04:55 < jclulow>", b""),
+            (b"10:44:32 pkg: <system-repository>", b"10:44:32 pkg: <system-repository>"),
+            (b"<alice> Reject: x", b"<alice> Reject: x"),
+            (b"04:57 <not a nick> x", b"04:57 <not a nick> x"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(strip_chat(line), want, "{}", String::from_utf8_lossy(line));
+        }
     }
 
     #[test]

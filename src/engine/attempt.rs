@@ -53,6 +53,8 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
         }
         if !exec.dry_run {
             facts.state = ZoneState::Configured;
+            // The ipkg detach mounts the ZBE at the zone root (reference §2.9).
+            facts.read_deferred_image(&exec.runner);
         }
     }
     Ok(())

@@ -54,6 +54,9 @@ pub struct Facts {
     /// What this run's rungs found candidate repositories to offer (never refreshed: a
     /// repository's content does not change within a run, and every retry costs a refresh).
     pub repositories: Vec<RepositoryOffer>,
+    /// Preflight found no image at the zone root (a halted zone's ZBE is mounted nowhere):
+    /// the zone's image is read once a detach (ipkg) or an attach has mounted it.
+    pub zone_image_deferred: bool,
 }
 
 /// See [`Facts::entire_in_sync`].
@@ -320,6 +323,31 @@ impl Facts {
             .and_then(|f| f.version.as_ref())
             .map(|v| v.to_string())
             .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// The zone image preflight could not read (its ZBE mounted nowhere), once a detach or an
+    /// attach has mounted it: the zone's `entire`, publishers, packages and what the global
+    /// zone's catalogs say about them.
+    pub fn read_deferred_image(&mut self, runner: &Runner) {
+        if !self.zone_image_deferred {
+            return;
+        }
+        self.refresh_zone(runner);
+        if self.zone_entire.is_none() {
+            return;
+        }
+        self.zone_image_deferred = false;
+        self.zone_publishers_at_start = self.zone_publishers.clone();
+        self.reread_catalogs(runner);
+        // Tested as preflight tests them, when preflight tested the global zone's.
+        if self.gz_unreachable.is_some() {
+            self.zone_unreachable = super::preflight::zone_only_unreachable(
+                runner,
+                &self.gz_publishers,
+                &self.zone_pkg(),
+                &self.zone_publishers,
+            );
+        }
     }
 
     /// Re-reads what rungs change: the zone's `entire`, publishers and packages.

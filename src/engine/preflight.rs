@@ -294,10 +294,35 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         }
     };
     let zp = Pkg::image(&zone_root);
+    let mut zone_image_deferred = false;
     let zone_entire = entire(runner, &zp).unwrap_or_else(|e| {
-        unread.push(format!("the zone's entire ({e})"));
+        // A halted zone's ZBE is mounted nowhere (canmount=noauto, zoned=on; reference §4.2):
+        // pkg finds no image at the zone root until the detach (ipkg, §2.9) or the attach
+        // (§2.5 step 5, §2.6) mounts it. Normal, not a reason to refuse (fidelity kk F1).
+        if mounted.is_none() && e.to_string().contains("No image rooted at") {
+            zone_image_deferred = true;
+        } else {
+            unread.push(format!("the zone's entire ({e})"));
+        }
         None
     });
+    if zone_image_deferred {
+        let when = if entry.brand == "solaris" { "the first attach" } else { "the detach" };
+        fs.push(
+            Finding::info(
+                "zone.image-not-mounted",
+                format!(
+                    "the zone's boot environment is not mounted at {} (a halted zone's is \
+                     mounted nowhere): its image is read once {when} mounts it",
+                    zone_root.display()
+                ),
+            )
+            .detail(
+                "until then its entire, publishers and packages are unknown: no remedy is \
+                 predicted before the first attach, whose log decides",
+            ),
+        );
+    }
     if entry.state == ZoneState::Installed && !unread.is_empty() {
         // An installed zone may need nothing at all: detaching it on a guess could only
         // make it worse.
@@ -338,7 +363,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     let zone_packages: Vec<String> = pkg::installed(runner, &zp)
         .map(|l| l.into_iter().map(|p| p.name).collect())
         .unwrap_or_default();
-    if zone_entire.is_none() {
+    if zone_entire.is_none() && !zone_image_deferred {
         fs.push(
             Finding::warn("zone.no-entire", Severity::Medium, "cannot read the zone's `entire`")
                 .detail("incremental steps need the zone's build; they will be skipped"),
@@ -377,7 +402,8 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             z.as_deref().unwrap_or_default(),
             needed.map(|p| p.name.as_str()),
         );
-        (g, z)
+        // An image not read yet is not tested yet (`Facts::read_deferred_image` does).
+        (g, z.filter(|_| !zone_image_deferred))
     } else {
         (None, None)
     };
@@ -464,6 +490,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         gz_publishers_table,
         zone_publishers_at_start: zone_publishers.clone(),
         repositories: Vec::new(),
+        zone_image_deferred,
         zone_publishers,
         zone_packages,
         gz_unreachable,
@@ -600,53 +627,74 @@ fn unreachable_publishers(
     zp: &Pkg,
     zone_publishers: &[pkg::Publisher],
 ) -> (Reach, Reach) {
-    let test = |image: &Pkg, names: Vec<&str>| -> Reach {
-        if names.is_empty() {
-            return Reach::Tested(Vec::new());
-        }
-        let unknown =
-            |why: String| Reach::Unknown(names.iter().map(|n| n.to_string()).collect(), why);
-        let spec = match image.refresh_spec(false, &names) {
-            Ok(spec) => spec,
-            Err(e) => return unknown(e.to_string()),
-        };
-        let out = match super::exec::run_quietly_waiting_for_lock(runner, &spec) {
-            Ok(out) => out,
-            Err(e) => {
-                return unknown(match super::environment::of_error(&spec, &e) {
-                    Some(f) => f.describe(),
-                    None => e.to_string().lines().next().unwrap_or_default().to_string(),
-                });
-            }
-        };
-        if out.success() {
-            return Reach::Tested(Vec::new());
-        }
-        let dead: Vec<String> = pkg::parse_unreachable_publishers(&out.stderr)
-            .into_iter()
-            .map(|u| u.publisher)
-            .filter(|p| names.contains(&p.as_str()))
-            .collect();
-        if !dead.is_empty() {
-            return Reach::Tested(dead);
-        }
-        unknown(match super::environment::of_output(&spec, &out) {
-            Some(f) => f.describe(),
-            None => format!("`{}` failed: {}", spec.display(), crate::strategies::tail(&out)),
-        })
-    };
     let gz_names: Vec<&str> = gz_publishers
         .iter()
         .filter(|p| p.enabled && p.enabled_origins().next().is_some())
         .map(|p| p.name.as_str())
         .collect();
-    let zone_only: Vec<&str> = zone_publishers
+    let zone_only = zone_only_names(gz_publishers, zone_publishers);
+    (reach_test(runner, gz, gz_names), reach_test(runner, zp, zone_only))
+}
+
+/// Refreshes `names` in `image`: which of them the global zone cannot reach.
+fn reach_test(runner: &Runner, image: &Pkg, names: Vec<&str>) -> Reach {
+    if names.is_empty() {
+        return Reach::Tested(Vec::new());
+    }
+    let unknown = |why: String| Reach::Unknown(names.iter().map(|n| n.to_string()).collect(), why);
+    let spec = match image.refresh_spec(false, &names) {
+        Ok(spec) => spec,
+        Err(e) => return unknown(e.to_string()),
+    };
+    let out = match super::exec::run_quietly_waiting_for_lock(runner, &spec) {
+        Ok(out) => out,
+        Err(e) => {
+            return unknown(match super::environment::of_error(&spec, &e) {
+                Some(f) => f.describe(),
+                None => e.to_string().lines().next().unwrap_or_default().to_string(),
+            });
+        }
+    };
+    if out.success() {
+        return Reach::Tested(Vec::new());
+    }
+    let dead: Vec<String> = pkg::parse_unreachable_publishers(&out.stderr)
+        .into_iter()
+        .map(|u| u.publisher)
+        .filter(|p| names.contains(&p.as_str()))
+        .collect();
+    if !dead.is_empty() {
+        return Reach::Tested(dead);
+    }
+    unknown(match super::environment::of_output(&spec, &out) {
+        Some(f) => f.describe(),
+        None => format!("`{}` failed: {}", spec.display(), crate::strategies::tail(&out)),
+    })
+}
+
+/// The enabled zone-only publishers (no GZ namesake replaces them on attach) of a zone image
+/// read after preflight (its ZBE was mounted nowhere then) that the global zone cannot reach;
+/// `None` when the test could not tell.
+pub fn zone_only_unreachable(
+    runner: &Runner,
+    gz_publishers: &[pkg::Publisher],
+    zp: &Pkg,
+    zone_publishers: &[pkg::Publisher],
+) -> Option<Vec<String>> {
+    reach_test(runner, zp, zone_only_names(gz_publishers, zone_publishers)).known()
+}
+
+/// The enabled zone publishers with an origin that no GZ publisher of that name replaces.
+fn zone_only_names<'a>(
+    gz_publishers: &[pkg::Publisher],
+    zone_publishers: &'a [pkg::Publisher],
+) -> Vec<&'a str> {
+    zone_publishers
         .iter()
         .filter(|p| p.enabled && p.enabled_origins().next().is_some())
         .filter(|p| !gz_publishers.iter().any(|g| g.name == p.name))
         .map(|p| p.name.as_str())
-        .collect();
-    (test(gz, gz_names), test(zp, zone_only))
+        .collect()
 }
 
 /// A reachability test that could not tell: the run goes on not knowing, so say so.

@@ -2838,7 +2838,12 @@ impl Run {
             }
         };
         drop(host);
-        self.facts.refresh_zone(&self.exec.runner);
+        if self.facts.zone_image_deferred {
+            // The attach mounted the ZBE it worked on (reference §2.5 step 5, §2.6).
+            self.facts.read_deferred_image(&self.exec.runner);
+        } else {
+            self.facts.refresh_zone(&self.exec.runner);
+        }
         if attached {
             self.end_steps(steps, StepOutcome::Done, None, "zone attached")?;
             return Ok(Some((

@@ -174,6 +174,12 @@ pub struct ZoneDef {
     /// SMF FMRIs that `zlogin Z svcs -x` reports in maintenance once the zone runs.
     #[serde(default)]
     pub services_maintenance: Vec<String>,
+    /// `false`: the zone boot environment is mounted nowhere (a halted zone since the global
+    /// zone booted: `canmount=noauto`, reference §4.2), so `pkg -R ZONEROOT` finds no image
+    /// until a detach (ipkg) or an attach mounts it. Default `true`: mounted at the zone root
+    /// (an attach or a detach in this boot left it there).
+    #[serde(default = "yes")]
+    pub root_mounted: bool,
 }
 
 fn no_builds() -> Spanned<Vec<i64>> {

@@ -255,6 +255,10 @@ pub struct Zone {
     pub services_maintenance: Vec<String>,
     /// Files written under the zone root by the simulator (to remove stale ones on rollback).
     pub materialized: BTreeSet<String>,
+    /// The zone boot environment is mounted nowhere (scenario `root_mounted = false`) until
+    /// a detach (ipkg) or an attach mounts it.
+    #[serde(default)]
+    pub root_unmounted: bool,
 }
 
 impl Zone {
@@ -389,6 +393,7 @@ impl World {
                 ip_type: z.ip_type.clone().unwrap_or_else(|| "excl".into()),
                 services_maintenance: z.services_maintenance.clone(),
                 materialized: BTreeSet::new(),
+                root_unmounted: !z.root_mounted,
             };
             let zbuild = build(*z.entire.get_ref());
             let publishers: Vec<Publisher> = z.publishers.iter().map(Publisher::from_def).collect();
@@ -514,6 +519,18 @@ impl World {
             .iter()
             .filter(|d| d.name.strip_prefix(&parent).is_some_and(|rest| !rest.contains('/')))
             .collect()
+    }
+
+    /// Whether anything is mounted at the zone root: a ZBE whose own mountpoint it is (an ipkg
+    /// detach, `canmount=on`), a running zone's, or one an attach mounted there (unless the
+    /// scenario starts the zone halted with its ZBE mounted nowhere).
+    pub fn root_mounted(&self, zone: &Zone) -> bool {
+        let root = self.zoneroot(zone);
+        let by_props = self.zbes(zone).iter().any(|d| {
+            d.props.get("mountpoint") == Some(&root)
+                && d.props.get("canmount").map(String::as_str) == Some("on")
+        });
+        !zone.root_unmounted || by_props || zone.state == ZoneState::Running
     }
 
     /// The ZBE that owns the zone's current image: the one mounted at the zone root, else

@@ -79,6 +79,7 @@ pub fn b111() -> Facts {
         .collect(),
         gz_unreachable: None,
         zone_unreachable: None,
+        zone_image_deferred: false,
         zone_offered_builds: Vec::new(),
         zone_publishers_at_start: Vec::new(),
         repositories: Vec::new(),

@@ -15,13 +15,21 @@ impl ZonePublishers {
     /// zone failed in preflight. System publishers are left out: they are the global zone's
     /// own (served through the system repository, which pkg refuses to modify in the zone);
     /// `gz-publishers` is the rung for those.
+    /// Where the attach copies the global zone's publishers in (reference §5), a zone
+    /// publisher the global zone also has is replaced by the GZ's copy before pkg uses it:
+    /// removing it changes nothing (gz-publishers is the rung for the GZ's copy).
     pub(crate) fn known_dead(input: &Input) -> Vec<String> {
         let preflight = input.facts.zone_unreachable.as_deref().unwrap_or_default();
+        let replaced = |name: &str| {
+            super::attach_copies_publishers(input.facts.platform)
+                && input.facts.gz_publishers.iter().any(|g| g.name == name)
+        };
         input
             .facts
             .zone_publishers
             .iter()
             .filter(|p| p.syspub != Some(true))
+            .filter(|p| !replaced(&p.name))
             .filter(|p| {
                 preflight.contains(&p.name)
                     || input.diagnosis.is_some_and(|d| {

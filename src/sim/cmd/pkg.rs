@@ -97,7 +97,7 @@ pub fn run(world: &mut World, args: &[String]) -> Output {
             (ImageRef::Global, "/".to_string())
         }
         Some(dir) => match world.zone_by_root(dir) {
-            Some(z) if world.zone_image(z).is_some() => {
+            Some(z) if world.zone_image(z).is_some() && world.root_mounted(z) => {
                 (ImageRef::Zone(z.name.clone()), dir.trim_end_matches('/').to_string())
             }
             _ if sub == "image-create" => (ImageRef::Global, dir.clone()),

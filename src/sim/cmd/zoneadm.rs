@@ -370,6 +370,11 @@ fn attach(world: &mut World, zone: &str, rest: &[String]) -> Output {
     } else {
         Update::None
     };
+    // Both brands mount the zone boot environment at the zone root for pkg (reference §2.5
+    // step 5 `mount -F zfs`, §2.6 `mount_active_be`) and leave it there, failed or not.
+    if let Some(z) = world.zones.iter_mut().find(|z| z.name == zone) {
+        z.root_unmounted = false;
+    }
     let transcript = if solaris {
         brand::solaris::attach(world, zone, update)
     } else {
