@@ -491,3 +491,39 @@ fn copied_attach_logs_are_ordered_by_their_own_date_stamps() {
     assert_eq!(out.status.code(), Some(0));
     assert!(v["log_file"].as_str().unwrap().ends_with("Aa0000"), "{v}");
 }
+
+/// realworld kk F2: a log saved as UTF-16 (Windows PowerShell 5.1's `>`, Notepad's "Unicode",
+/// with or without its byte-order mark) read as "nothing recognisable". It reads as the same
+/// log in UTF-8: same verdict, findings and recommendation, from a file and from stdin.
+#[test]
+fn a_log_saved_as_utf16_reads_as_the_log() {
+    let findings = |out: &Output| {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let keys: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {} {}", f["key"], f["strategy"], f["packages"]))
+            .collect();
+        (v["verdict"].clone(), v["zone_root"].clone(), keys, out.status.code())
+    };
+    for name in ["omnios-postgres-removed.log", "solaris11-publisher-mismatch.log"] {
+        let text = std::fs::read_to_string(fixture(name)).unwrap().replace('\n', "\r\n");
+        let want = findings(&zonerescue(&["analyze", "--json", path_arg(&fixture(name))], None));
+        assert_eq!(want.0, "failed", "{name}");
+        for (bom, little) in [(true, true), (false, true), (true, false)] {
+            let mut bytes = Vec::new();
+            let units = std::iter::once(0xfeff).filter(|_| bom).chain(text.encode_utf16());
+            for u in units {
+                bytes.extend(if little { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("attach.log");
+            std::fs::write(&file, &bytes).unwrap();
+            let got = findings(&zonerescue(&["analyze", "--json", path_arg(&file)], None));
+            assert_eq!(got, want, "{name} bom={bom} little={little}");
+            let piped = findings(&zonerescue(&["analyze", "--json", "-"], Some(&bytes)));
+            assert_eq!(piped, want, "{name} from stdin");
+        }
+    }
+}

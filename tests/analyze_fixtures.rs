@@ -238,6 +238,11 @@ const CASES: &[Case] = &[
     // pkg5's wrong-variants message (realworld jj F2): the publishers carry the package, so
     // zone-publishers cannot help.
     ("openindiana-attach-wrong-variant.log", V::Failed, G::Openindiana, Some("wrong-variant"), None, 1),
+    // realworld kk F1: omnios-build#4152 as an IRC log keeps it (the release's entire needs the
+    // missing driver), and its Reason line pasted alone names no package to uninstall (the one
+    // it names is the missing one, not installed).
+    ("omnios4152-irc-log.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    ("omnios4152-reason-line-only.txt", V::Failed, G::Unknown, Some("dependency-unavailable"), None, 1),
     ("openindiana-publisher-without-origin.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::ZonePublishers), 1),
     ("solaris11-sysrepo-host-port-unknown.txt", V::Failed, G::Solaris11, Some("sysrepo-unavailable"), None, 1),
     // A damaged download pasted without pkg's header (it was read as a dead publisher, with

@@ -120,3 +120,24 @@ fn the_check_before_the_detach_is_not_run_again() {
     let at = |w: &str| argv.iter().position(|a| a.iter().any(|x| x == w)).unwrap();
     assert!(at("uninstall") < at("detach"), "checked after the detach: {argv:?}");
 }
+
+/// Oracle kk F1: a package the zone was too old to follow through its rename is uninstalled;
+/// the repositories record the rename (`pkg info -r`: "Renamed to"). The report named neither
+/// the new package nor the command; it does, and the command, run as given, installs it.
+#[test]
+fn a_removed_package_the_repositories_call_renamed_is_given_its_new_name() {
+    let sim = Sim::from_file(&sim_support::world("s11-renamed-package-removed-successor-named"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "web1", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let f = sim_support::finding(&events, "zone.packages-removed");
+    let r = f["remediation"].as_str().unwrap();
+    assert!(r.contains("web/php-56 → web/php-71"), "{r}");
+    let command = r.split('`').nth(1).unwrap();
+    assert!(command.ends_with(" install -v --accept web/php-71"), "{command}");
+    let argv: Vec<&str> = command.split(' ').collect();
+    let root = sim.root("web1");
+    assert_eq!(sim.run("pkg", &["-R", &root, "list", "web/php-71"]).code, 1, "not there yet");
+    let out = sim.run("pkg", &argv[1..]);
+    assert_eq!(out.code, 0, "{command}: {}", out.stderr);
+    assert_eq!(sim.run("pkg", &["-R", &root, "list", "web/php-71"]).code, 0, "{command}");
+}

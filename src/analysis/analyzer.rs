@@ -323,7 +323,9 @@ impl<'r> Analyzer<'r> {
 
     /// Read everything from `r` (one pass, buffers of 1 MiB; memory does not grow with the
     /// input). Lines continue the numbering of what was fed before.
-    pub fn consume_reader<R: Read>(&mut self, mut r: R) -> io::Result<()> {
+    pub fn consume_reader<R: Read>(&mut self, r: R) -> io::Result<()> {
+        // A log saved as UTF-16 is read as the text it holds.
+        let mut r = super::encoding::Utf8Reader::new(r);
         let mut buf = vec![0u8; CHUNK];
         let mut filled = 0usize;
         loop {

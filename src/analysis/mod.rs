@@ -22,6 +22,7 @@
 mod analyzer;
 pub mod command;
 mod context;
+mod encoding;
 mod findings;
 mod generation;
 mod line;

@@ -63,6 +63,9 @@ impl Run {
             .filter(|p| self.facts.gz_catalogs.as_ref().is_some_and(|c| c.current.contains(p)))
             .filter_map(|p| crate::commands::Fmri::stem(p).ok())
             .collect();
+        // Those the repositories record as renamed (not installed under the new name: the
+        // attach could not follow the rename): the new names, and the command (oracle kk F1).
+        let renamed_away = self.renames(&gone, &|_| true);
         let back = if offered.is_empty() {
             String::new()
         } else {
@@ -77,6 +80,29 @@ impl Run {
                 "the global zone's release still offers {}: `{}` puts them back (add -n to see \
                  the plan first); ",
                 names.join(", "),
+                install.display()
+            )
+        };
+        let back = if renamed_away.is_empty() {
+            back
+        } else {
+            let each: Vec<String> =
+                renamed_away.iter().map(|(old, new)| format!("{old} → {new}")).collect();
+            let targets: Vec<crate::commands::Fmri> = renamed_away
+                .iter()
+                .filter_map(|(_, new)| crate::commands::Fmri::stem(new).ok())
+                .collect();
+            let opts = crate::commands::pkg::PlanOptions {
+                verbose: true,
+                accept: true,
+                ..Default::default()
+            };
+            let install = self.facts.zone_pkg().install_spec(&opts, &targets);
+            let them = if renamed_away.len() == 1 { "it" } else { "them" };
+            format!(
+                "{back}the repositories record {them} as renamed ({}): `{}` installs {them} \
+                 under the new name (add -n to see the plan first); ",
+                each.join(", "),
                 install.display()
             )
         };
@@ -109,7 +135,9 @@ impl Run {
         }
         self.emit(Event::Finding(f.clone()));
         self.extra_findings.push(f);
-        if let Some(f) = self.maybe_renamed_finding(&gone) {
+        let unknown: Vec<String> =
+            gone.iter().filter(|p| !renamed_away.iter().any(|(o, _)| o == *p)).cloned().collect();
+        if let Some(f) = self.maybe_renamed_finding(&unknown) {
             self.emit(Event::Finding(f));
         }
         gone
@@ -182,17 +210,23 @@ impl Run {
     /// Of `gone`, those whose newest catalog record (`pkg info -r`) renames them to a package
     /// the zone has now, with that package. A failed query claims no rename.
     pub(super) fn renamed_now_installed(&self, gone: &[String]) -> Vec<(String, String)> {
+        let now = &self.facts.zone_packages;
+        self.renames(gone, &|t| now.iter().any(|p| p == t))
+    }
+
+    /// Of `gone`, those whose newest catalog record (`pkg info -r`) renames them, with the
+    /// first package they are renamed to that `pick` takes. A failed query claims no rename.
+    fn renames(&self, gone: &[String], pick: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
         let stems: Vec<crate::commands::Fmri> =
             gone.iter().filter_map(|p| crate::commands::Fmri::stem(p).ok()).collect();
         let spec = self.facts.zone_pkg().info_spec(true, &stems);
         let Ok(out) = self.exec.read(&spec) else { return Vec::new() };
         let infos = crate::commands::pkg::parse_info(&out.stdout).unwrap_or_default();
-        let now = &self.facts.zone_packages;
         infos
             .iter()
             .filter_map(|i| {
                 let old = i.name().filter(|n| gone.iter().any(|g| g == n))?;
-                let new = i.renamed_to().into_iter().find(|t| now.contains(t))?;
+                let new = i.renamed_to().into_iter().find(|t| pick(t))?;
                 Some((old.to_string(), new))
             })
             .collect()
