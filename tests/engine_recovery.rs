@@ -2084,6 +2084,35 @@ fn resume_lists_the_snapshot_of_a_rung_it_undid() {
     }
 }
 
+/// Guided kk F3: `snapshots --prune` destroyed the snapshot of a rung the killed run had not
+/// finished, which `resume` needs to undo that rung's half-done change (it then kept it and
+/// never said so). Prune keeps it, and says why; `resume` undoes the rung to it.
+#[test]
+fn prune_keeps_the_snapshot_of_a_rung_resume_must_undo() {
+    let sim = sim_support::Sim::new("omnios-rename-needs-incremental");
+    sim_support::kill_at_command(&sim.dir, "backup01", "r151046/core");
+    let snaps = |sim: &sim_support::Sim| {
+        sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout
+    };
+    let cut = snaps(&sim).lines().find(|l| l.ends_with("-incremental")).map(str::to_string);
+    let cut = cut.expect("the rung's snapshot");
+    let listing = zr(&sim.dir).args(["snapshots", "backup01"]).output().unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout).to_string();
+    let line = listing.lines().find(|l| l.starts_with(&cut)).unwrap();
+    assert!(line.contains("resume undoes it to this; kept"), "{listing}");
+    let pruned = zr(&sim.dir).args(["snapshots", "backup01", "--prune", "--yes"]).output().unwrap();
+    assert!(pruned.status.success(), "{}", String::from_utf8_lossy(&pruned.stderr));
+    assert!(snaps(&sim).lines().any(|l| l == cut), "pruned: {}", snaps(&sim));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "backup01", &["resume"]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    assert!(
+        events.iter().any(|e| e["event"] == "snapshot"
+            && e["action"] == "rolled-back"
+            && e["name"].as_str() == Some(cut.as_str())),
+        "resume undid the rung to its snapshot: {events:?}"
+    );
+}
+
 /// Worlds round aa F6: a failed single `--strategy` run said only "no remaining strategy is
 /// worth trying": the step's own reason (python-27 must go before any step) was in its progress
 /// line alone, nothing pointed at the rungs the diagnosis calls for, and an installed zone whose
@@ -2231,6 +2260,34 @@ fn a_step_cut_short_by_a_signal_is_stepped_again_by_resume() {
         &["-R", &format!("{}/zones/web01/root", d.path().display()), "list", "-H"],
     );
     assert!(listed.contains("web/server/apache-22"), "Apache lost: {listed}");
+}
+
+/// Guided kk F2: a signal during incremental's first command (it re-points the zone's dead
+/// publisher to the live release origin): `resume` planned from a preflight of the half-done
+/// image, before undoing the rung to its snapshot, so it took the dead publisher for a live
+/// one, tried an attach certain to fail, and only then stepped. It plans from the image as
+/// restored: the same rungs and the one attach the uninterrupted run needs.
+#[test]
+fn resume_plans_from_the_image_its_undo_restored() {
+    let b111 = scenario("s11express-b111-web.toml");
+    let d = init(&b111);
+    let (_, events) = rescue(d.path(), "web01", &["--yes"]);
+    let control = events.last().unwrap().clone();
+    assert_eq!(control["result"], "attached", "{control}");
+    let d = init(&b111);
+    let (code, events, _) =
+        interrupted_at_nth(d.path(), &["web01"], "command-start", "set-publisher -O", 1);
+    assert_eq!(code, Some(130), "{:?}", events.last());
+    let before = sim_support::attach_runs(d.path());
+    let (out, events) = rescue(d.path(), "web01", &["resume", "--yes"]);
+    let s = summary(&events, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(sim_support::attach_runs(d.path()) - before, 1, "{s}");
+    assert_eq!(
+        sim_support::applied_remedies(&s),
+        sim_support::applied_remedies(&control),
+        "{s}\nuninterrupted: {control}"
+    );
 }
 
 /// Regression round ff F3: a run given `--allow-destructive`, stopped by a signal, advised

@@ -697,3 +697,40 @@ fn a_signal_at_rollbacks_question_is_named() {
     assert!(s.contains("SIGTERM received at the question; nothing was changed"), "{s}");
     assert_eq!(sim.state("pg01"), "installed");
 }
+
+/// Guided kk F1: a run killed mid-attach on Solaris 11 Express left a GZ publisher unset (its
+/// whole configuration only in the journal). Quitting at the "Resume it instead?" offer left it
+/// so, the summary saying only "stopped". The publishers are restored from the journal first,
+/// and the summary says so; `resume` is left to continue the rest.
+#[test]
+fn quitting_at_the_resume_offer_still_restores_the_gz_publishers() {
+    use std::io::BufRead;
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("s11express-disabled-gz-publisher");
+    let dir = sim.dir.clone();
+    let before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
+    let mut child = sim_support::spawn_rescue(&dir, "mail01", "20", true);
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["event"] == "command" && v["command"].as_str().unwrap().contains("attach -u") {
+            child.kill().unwrap();
+            break;
+        }
+    }
+    let _ = child.wait();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_ne!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before, "simplified");
+
+    let t = start_zr("resume-offer-quit", &dir, "NO_COLOR=1", "mail01");
+    t.wait_for("Resume it instead of starting a new run?", 1);
+    t.keys("q");
+    let s = t.wait_for("zr exited", 1);
+    assert!(s.contains("were restored from its journal"), "{s}");
+    assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before, "{s}");
+    let j: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("state/mail01/journal.json")).unwrap())
+            .unwrap();
+    assert_eq!(j["gz_publishers_modified"], false, "the record says so: {j}");
+}

@@ -675,7 +675,31 @@ fn open_journal(
             Answer::Yes => resume = true,
             Answer::No | Answer::Skip => {}
             Answer::Stop | Answer::Lost => {
-                return Ok(Err(Refusal::new(&run_id, "stopped at the operator's request")));
+                // The GZ publishers that run left modified are put back all the same (no
+                // consent needed: the GZ as it was), or the operator walks away from a GZ
+                // whose only record is the journal (guided kk F1).
+                let mut why = String::from("stopped at the operator's request");
+                if let Some(mut j) = previous.clone().filter(|j| j.gz_publishers_modified) {
+                    match restore_left_gz_publishers(exec, zone_dir, &j, false)? {
+                        Some(Ok(_)) => {
+                            j.gz_publishers_modified = false;
+                            j.put_back(zone_dir)?;
+                            why.push_str(&format!(
+                                "; the global zone's publishers, which that run had left \
+                                 modified, were restored from its journal (`zonerescue resume \
+                                 {}` continues the rest of it)",
+                                req.zone
+                            ));
+                        }
+                        Some(Err(e)) => return Ok(Err(Refusal::gz_differs(&run_id, e))),
+                        None => why.push_str(&format!(
+                            "; the global zone's publishers are still as that run left them \
+                             (`zonerescue resume {}` restores them first)",
+                            req.zone
+                        )),
+                    }
+                }
+                return Ok(Err(Refusal::new(&run_id, why)));
             }
         }
     }
@@ -759,20 +783,13 @@ fn open_journal(
     let mut inherited = Vec::new();
     let left = if resume { Some(&journal) } else { previous.as_ref() };
     if let Some(j) = left.filter(|j| j.gz_publishers_modified) {
-        // Not under another zone's attach, nor while another run has them simplified.
-        let _host = if req.dry_run {
-            None
-        } else {
-            let access = host_lock::Access::Exclusive;
-            let Some(l) = host_lock::wait_for(exec, zone_dir, access)? else {
+        match restore_left_gz_publishers(exec, zone_dir, j, req.dry_run)? {
+            None => {
                 let why = "interrupted while waiting to restore the global zone's publishers";
                 return Ok(Err(Refusal::new(&journal.run_id, why)));
-            };
-            Some(l)
-        };
-        match previous_run::restore_gz_publishers(exec, j, req.dry_run, zone_dir)? {
-            Ok(f) => inherited.push(f),
-            Err(why) => {
+            }
+            Some(Ok(f)) => inherited.push(f),
+            Some(Err(why)) => {
                 return Ok(Err(Refusal::gz_differs(&journal.run_id, why)));
             }
         }
@@ -790,6 +807,26 @@ fn open_journal(
         journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
     }
     Ok(Ok(Opened { journal, choice, resume, inherited, previous, tried_before }))
+}
+
+/// Restores the GZ publishers the run of `j` left modified, under the host lock (not under
+/// another zone's attach, nor while another run has them simplified): the finding, or why they
+/// still differ; `None` when interrupted while waiting for the lock.
+fn restore_left_gz_publishers(
+    exec: &Exec,
+    zone_dir: &std::path::Path,
+    j: &Journal,
+    dry_run: bool,
+) -> anyhow::Result<Option<Result<Finding, String>>> {
+    let _host = if dry_run {
+        None
+    } else {
+        match host_lock::wait_for(exec, zone_dir, host_lock::Access::Exclusive)? {
+            Some(l) => Some(l),
+            None => return Ok(None),
+        }
+    };
+    previous_run::restore_gz_publishers(exec, j, dry_run, zone_dir).map(Some)
 }
 
 /// The zone's last attach failed on `key`, outside its package image (a full pool, a ZBE
@@ -1787,9 +1824,19 @@ impl Run {
             // unset-publisher may have finished first), not as it is restored: its package
             // list, reachability tests and catalog reading no longer describe it.
             let runner = self.exec.runner.clone();
-            self.facts.zone_unreachable = None;
             self.facts.refresh_zone(&runner);
+            self.facts.zone_publishers_at_start = self.facts.zone_publishers.clone();
             self.facts.reread_catalogs(&runner);
+            // Its zone publishers tested again, as preflight tests them (guided kk F2: a step
+            // cut short had re-pointed a dead one; undone, the plan must know it is dead).
+            self.facts.zone_unreachable = self.facts.gz_unreachable.as_ref().and_then(|_| {
+                preflight::zone_only_unreachable(
+                    &runner,
+                    &self.facts.gz_publishers,
+                    &self.facts.zone_pkg(),
+                    &self.facts.zone_publishers,
+                )
+            });
         }
         self.diagnosis = self.diagnose_newest_log();
         // A blocked rung's packages were named by its dry run, not by any attach log.

@@ -237,10 +237,15 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
         owned.extend(of_zbe(&runner, z)?.into_iter().filter_map(|s| {
             // Without the journal, which run's is the last is unknown: every run's pre-rescue
             // snapshot is kept (a script pruning by `keep` must not lose the way back).
+            // Nor the snapshot of a rung the last run did not finish: `resume` undoes that
+            // rung's half-done change to it (guided kk F3).
             let keep = match &journal {
-                Ok(j) => [&j.pre_snapshot, &j.earlier_pre]
-                    .iter()
-                    .any(|k| k.as_deref() == Some(s.name.as_str())),
+                Ok(j) => {
+                    [&j.pre_snapshot, &j.earlier_pre]
+                        .iter()
+                        .any(|k| k.as_deref() == Some(s.name.as_str()))
+                        || unfinished_rung(j, &s.name)
+                }
                 Err(_) => s.step.as_deref() == Some("pre"),
             };
             Some(Owned { run: s.run?, name: s.name, step: s.step, keep })
@@ -277,6 +282,8 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
                 "  (pre-rescue snapshot of the last run: kept)"
             } else if o.keep && journal.is_err() {
                 "  (a run's pre-rescue snapshot: kept)"
+            } else if journal.as_ref().is_ok_and(|j| unfinished_rung(j, &o.name)) {
+                "  (of a rung the last run did not finish: resume undoes it to this; kept)"
             } else if o.keep {
                 "  (before any rescue, an earlier run's pre-rescue snapshot: kept)"
             } else {
@@ -286,6 +293,13 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// Whether `snap` is the snapshot of a rung the journal's run started and did not finish.
+fn unfinished_rung(j: &super::journal::Journal, snap: &str) -> bool {
+    j.steps.iter().any(|st| {
+        st.state == super::journal::StepState::Started && st.snapshot.as_deref() == Some(snap)
+    })
 }
 
 /// Destroys the snapshots not kept, to the ending (printed by the caller).
