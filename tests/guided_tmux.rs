@@ -704,23 +704,13 @@ fn a_signal_at_rollbacks_question_is_named() {
 /// and the summary says so; `resume` is left to continue the rest.
 #[test]
 fn quitting_at_the_resume_offer_still_restores_the_gz_publishers() {
-    use std::io::BufRead;
     if !tmux_or_skip() {
         return;
     }
     let sim = sim_support::Sim::new("s11express-disabled-gz-publisher");
     let dir = sim.dir.clone();
     let before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
-    let mut child = sim_support::spawn_rescue(&dir, "mail01", "20", true);
-    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
-        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
-        if v["event"] == "command" && v["command"].as_str().unwrap().contains("attach -u") {
-            child.kill().unwrap();
-            break;
-        }
-    }
-    let _ = child.wait();
-    std::thread::sleep(Duration::from_secs(1));
+    sim_support::kill_at_command(&dir, "mail01", "attach -u");
     assert_ne!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before, "simplified");
 
     let t = start_zr("resume-offer-quit", &dir, "NO_COLOR=1", "mail01");
