@@ -1016,3 +1016,42 @@ fn an_attach_killed_by_a_signal_without_a_word_is_attached_again() {
         assert!(!updated, "{choice}: {s}");
     }
 }
+
+/// Regress kk F1, F2: the detach in front of the attach, killed from outside before it
+/// detached (OOM killer, kill -9), ended the run as an error (exit 5) with no retry; stopped at
+/// its time limit after it had detached (a hung cleanup), the run said "nothing was changed:
+/// the zone is as it was" of a zone left detached. The killed detach is run again; the one
+/// that outlived its limit counts by the zone's state. Both attach the zone.
+#[test]
+fn a_detach_killed_or_outliving_its_limit_is_judged_by_the_zones_state() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-minor-update")).unwrap();
+    let killed = "[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nkilled = true\n";
+    let lingers = "[[faults]]\ncommand = \"zoneadm detach\"\nnth = 1\nlinger_s = 6000\n";
+    for (fault, detaches, extra) in
+        [(killed, 2, vec![]), (lingers, 1, vec!["--timeout", "zoneadm=2"])]
+    {
+        let h = Sim::from_text(&format!("{text}\n{fault}"));
+        let mut args = extra.clone();
+        args.extend(["--strategy", "attach", "db01"]);
+        let out = sim_support::zonerescue(&h.dir)
+            .args(["--json", "--yes"])
+            .args(&args)
+            .env("ZONESIM_SPEED", "1000")
+            .output()
+            .unwrap();
+        let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let s = events.last().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{fault}: {s}");
+        assert_eq!(s["result"], "attached", "{fault}: {s}");
+        assert_eq!(h.state("db01"), "installed");
+        let audit = sim_support::audit(&h.dir);
+        let n = audit.iter().filter(|a| a.argv.iter().any(|x| x == "detach")).count();
+        assert_eq!(n, detaches, "{fault}");
+        if fault == lingers {
+            sim_support::finding(&events, "detach.outlived-its-limit");
+        }
+    }
+}

@@ -44,12 +44,39 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
     let state = zoneadm::get(&exec.runner, &facts.zone).map(|e| e.state).unwrap_or(facts.state);
     if state == ZoneState::Installed {
         let changed_before = exec.changed();
-        if let Err(e) = exec.change_ok(&zoneadm::detach_spec(&facts.zone, false), &[0]) {
-            // A detach that failed changed nothing (the zone is still installed).
-            if !changed_before {
-                exec.mark_unchanged();
+        let spec = zoneadm::detach_spec(&facts.zone, false);
+        let mut result = exec.change_ok(&spec, &[0]);
+        // zoneadm killed by a signal this run did not send (the OOM killer, a kill -9) before
+        // it detached: once more, as an attach is (regress kk F2).
+        if let Err(CommandError::Failed { code: None, .. }) = &result
+            && !exec.interrupt.is_set()
+            && state_now(exec, facts) == Some(ZoneState::Installed)
+        {
+            result = exec.change_ok(&spec, &[0]);
+        }
+        if let Err(e) = result {
+            // Stopped at its time limit, or killed from outside, after the zone was detached
+            // (a hung cleanup): the zone's state says so (regress kk F1), as for an attach.
+            let outside = matches!(
+                e,
+                CommandError::TimedOut { .. } | CommandError::Failed { code: None, .. }
+            ) && !exec.interrupt.is_set();
+            if outside && state_now(exec, facts) == Some(ZoneState::Configured) {
+                exec.reporter.emit(&Event::Finding(
+                    Finding::warn(
+                        "detach.outlived-its-limit",
+                        Severity::Medium,
+                        "zoneadm detach was stopped after the zone was detached",
+                    )
+                    .detail(e.to_string()),
+                ));
+            } else {
+                // A detach that failed changed nothing (the zone is still installed).
+                if !changed_before {
+                    exec.mark_unchanged();
+                }
+                anyhow::bail!("detaching zone {}: {e}", facts.zone);
             }
-            anyhow::bail!("detaching zone {}: {e}", facts.zone);
         }
         if !exec.dry_run {
             facts.state = ZoneState::Configured;
@@ -58,6 +85,11 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The zone's state as zoneadm reports it now (`None`: unreadable).
+fn state_now(exec: &Exec, facts: &Facts) -> Option<ZoneState> {
+    zoneadm::get(&exec.runner, &facts.zone).ok().map(|z| z.state)
 }
 
 /// Runs `attach -u`, following its log and feeding it to `analyzer` (a fresh one per attempt).
