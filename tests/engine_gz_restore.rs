@@ -662,6 +662,7 @@ fn s11express_a_zone_publisher_named_like_an_unset_gz_one_is_the_zone_s_own() {
 /// certificate, a proxy and a signature policy. The commands it gives to put it back, run as
 /// given, make `pkg publisher vendor` in the zone what it was (before, without -k/-c and the
 /// property: a repository asking for the certificate would refuse it, and nothing said so).
+/// Regress kk F4: the summary's next steps carry them (before: only a finding mid-run).
 #[test]
 fn zone_publishers_gives_back_a_removed_publisher_whole() {
     let sim = Sim::from_file(&sim_support::world("omnios-dead-zone-publisher-with-ssl-and-policy"));
@@ -678,6 +679,9 @@ fn zone_publishers_gives_back_a_removed_publisher_whole() {
     assert_ne!(detail(&sim).0, 0, "the rung removed it");
     let f = finding(&events, "zone-publishers.removed").expect("the removal is said");
     let r = f["remediation"].as_str().unwrap();
+    // In the summary too, which is what a script keeps (regress kk F4).
+    let next = events.last().unwrap()["next_steps"].to_string();
+    assert!(next.contains("(zone-publishers.removed)") && next.contains(r), "{next}");
     let commands = r.split_once("put them back: ").unwrap().1;
     for c in commands.split("; ") {
         let argv: Vec<&str> = c.split(' ').collect();

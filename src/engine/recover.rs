@@ -2577,6 +2577,11 @@ impl Run {
             }
         };
         for f in findings {
+            // What a rung took out of the zone that a human puts back is said in the summary
+            // too (regress kk F4): a script keeps the summary, not the findings.
+            if f.key == strategies::ZONE_PUBLISHERS_REMOVED {
+                self.extra_findings.push(f.clone());
+            }
             self.emit(Event::Finding(f));
         }
         // gz-publishers applied again by a resume (its attach had not come) is the same
@@ -3581,6 +3586,14 @@ impl Run {
                     let what = f.remediation.as_deref().unwrap_or_default();
                     let what = what.replace(":\n", ": ").replace('\n', "; ");
                     next_steps.push(format!("first: {} ({}): {what}", f.title, f.key));
+                }
+                for f in self
+                    .extra_findings
+                    .iter()
+                    .filter(|f| f.key == strategies::ZONE_PUBLISHERS_REMOVED)
+                {
+                    let what = f.remediation.as_deref().unwrap_or_default();
+                    next_steps.push(format!("{} ({}): {what}", f.title, f.key));
                 }
                 if boot && !signalled_before && self.exec.interrupt.is_set() {
                     message.push_str(&format!(

@@ -22,6 +22,7 @@ pub use gz_publishers::{
 pub use image_create::config_differences;
 pub use name::{StrategyChoice, StrategyName};
 pub use uninstall::Uninstall;
+pub use zone_publishers::REMOVED as ZONE_PUBLISHERS_REMOVED;
 
 use crate::engine::diagnosis::Diagnosis;
 use crate::engine::exec::Exec;

@@ -10,6 +10,10 @@ use crate::engine::findings::{Finding, Severity};
 
 pub struct ZonePublishers;
 
+/// The finding that names the zone publishers this rung removed, with the commands that put
+/// them back (kept for the run's summary).
+pub const REMOVED: &str = "zone-publishers.removed";
+
 impl ZonePublishers {
     /// Zone publishers the diagnosis names as unreachable, or whose refresh from the global
     /// zone failed in preflight. System publishers are left out: they are the global zone's
@@ -298,7 +302,7 @@ impl ZonePublishers {
         }
         Some(
             Finding::warn(
-                "zone-publishers.removed",
+                REMOVED,
                 Severity::Medium,
                 format!(
                     "the zone's publisher(s) {} were removed: the global zone could not reach them",
