@@ -243,6 +243,8 @@ const CASES: &[Case] = &[
     // it names is the missing one, not installed).
     ("omnios4152-irc-log.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
     ("omnios4152-reason-line-only.txt", V::Failed, G::Unknown, Some("dependency-unavailable"), None, 1),
+    // realworld kk F3: a paste site's "12. " line numbers copied along.
+    ("solaris11-not-permissible-numbered-paste.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
     ("openindiana-publisher-without-origin.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::ZonePublishers), 1),
     ("solaris11-sysrepo-host-port-unknown.txt", V::Failed, G::Solaris11, Some("sysrepo-unavailable"), None, 1),
     // A damaged download pasted without pkg's header (it was read as a dead publisher, with
@@ -1673,4 +1675,13 @@ fn a_command_that_only_follows_up_an_attempt_is_judged_with_it() {
     // A plain attach on its own, or after one that attached, is still judged on its own.
     let r = analyze("solaris10-native-attach-out-of-sync.txt");
     assert!(r.finding("update-required").is_some() && r.followed_up_at.is_none());
+}
+
+/// realworld kk F3: a paste site's "12. " line numbers are taken off: the next line's number
+/// was glued onto the log's path (`….www1.attach3`).
+#[test]
+fn a_numbered_paste_names_the_log_file_whole() {
+    let r = analyze("solaris11-not-permissible-numbered-paste.txt");
+    let want = "/var/log/zones/zoneadm.20150409T142041Z.www1.attach";
+    assert_eq!(r.log_file.as_deref(), Some(want));
 }

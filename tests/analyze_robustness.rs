@@ -206,6 +206,10 @@ fn a_posted_log_reads_like_the_log() {
         // the reader sees those of another wrap, and the cuts are not joined.
         ("omnios-entire-requires-unavailable-mail-quoted-72.txt", "syslog"),
         ("omnios-entire-requires-unavailable-mail-quoted-72.txt", "syslog with tag and message id"),
+        // A chat log's lines sent through syslog: no one's log looks like that, and the
+        // header hides the chat prefix from the paste reader.
+        ("omnios4152-irc-log.txt", "syslog"),
+        ("omnios4152-irc-log.txt", "syslog with tag and message id"),
     ];
     let bad = posted_forms_differ(PASTES, EXCEPTIONS);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -325,6 +329,9 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     // The indented `Reject:` line breaks before its FMRI, which lands at column 0: the package
     // is not named, so the uninstall a Solaris 11 zone needs for it cannot be advised.
     ("solaris11-attach-parent-package-different-publisher.log", "code block, mail 72"),
+    // A chat log's time and nick before each line: the mail wrap's widths are those of the
+    // prefixed lines, the reader's those with the prefix taken off (as for grep -H above).
+    ("omnios4152-irc-log.txt", "code block, mail 72"),
 ];
 
 #[test]

@@ -9,6 +9,15 @@ use sim_support::Sim;
 
 const ZONE: &str = "moved01";
 
+/// The world with a global-zone publisher that does not answer.
+fn with_a_dead_gz_publisher() -> String {
+    let text = std::fs::read_to_string(sim_support::world("omnios-zone-newer-than-gz")).unwrap();
+    let dead = "[[global.publishers]]\nname = \"dead\"\norigins = [\"http://dead.example/\"]\n\n\
+                [[repositories]]\nuri = \"http://dead.example/\"\npublisher = \"dead\"\n\
+                reachable = false\nbuilds = []\n\n[[repositories]]";
+    text.replacen("[[repositories]]", dead, 1)
+}
+
 fn zone_packages(sim: &Sim) -> String {
     sim.run("pkg", &["-R", &sim.root(ZONE), "list", "-H"]).stdout
 }
@@ -63,11 +72,7 @@ fn the_dry_run_plan_is_image_create_alone() {
 /// publishers, and ran the attach it had predicted would fail, leaving the zone detached.
 #[test]
 fn a_dead_gz_publisher_changes_nothing_without_consent_either() {
-    let text = std::fs::read_to_string(sim_support::world("omnios-zone-newer-than-gz")).unwrap();
-    let dead = "[[global.publishers]]\nname = \"dead\"\norigins = [\"http://dead.example/\"]\n\n\
-                [[repositories]]\nuri = \"http://dead.example/\"\npublisher = \"dead\"\n\
-                reachable = false\nbuilds = []\n\n[[repositories]]";
-    let text = text.replacen("[[repositories]]", dead, 1);
+    let text = with_a_dead_gz_publisher();
     let sim = Sim::from_text(&text);
     let gz_before = sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout;
     assert!(gz_before.contains("dead"), "{gz_before}");
@@ -93,4 +98,36 @@ fn a_dead_gz_publisher_changes_nothing_without_consent_either() {
         "{summary}"
     );
     assert_eq!(sim.run("pkg", &["publisher", "-H", "-F", "tsv"]).stdout, gz_before);
+}
+
+/// Regress kk F3: the blind ladder (and a single gentle strategy) without consent to
+/// image-create detached the installed zone, ran `attach -u` six times and switched the GZ's
+/// publishers off and on around each, for attaches known to fail, and left the zone detached.
+/// They pass every gentle rung over now, as auto does: nothing is changed.
+#[test]
+fn the_ladder_and_a_gentle_strategy_change_nothing_without_consent_either() {
+    let text = with_a_dead_gz_publisher();
+    for choice in ["ladder", "attach", "gz-publishers"] {
+        let sim = Sim::from_text(&text);
+        let before = zone_packages(&sim);
+        let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &["--strategy", choice]);
+        let summary = events.last().unwrap();
+        assert_eq!(code, Some(1), "{choice}: {summary}");
+        assert_eq!(summary["strategies_applied"], serde_json::json!([]), "{choice}: {summary}");
+        assert_eq!(sim_support::attach_runs(&sim.dir), 0, "{choice}");
+        assert_eq!(sim.state(ZONE), "installed", "{choice}");
+        assert_eq!(zone_packages(&sim), before, "{choice}");
+        let changed = sim_support::audit(&sim.dir)
+            .iter()
+            .any(|a| a.argv.iter().any(|x| x == "set-publisher" || x == "detach"));
+        assert!(!changed, "{choice}");
+        let message = summary["message"].as_str().unwrap();
+        assert!(message.contains("nothing was changed"), "{choice}: {message}");
+    }
+    // With consent the ladder still gets there.
+    let sim = Sim::from_text(&text);
+    let extra = ["--strategy", "ladder", "--allow-destructive"];
+    let (events, code) = sim_support::rescue_json(&sim.dir, ZONE, &extra);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    assert_eq!(sim.state(ZONE), "installed");
 }

@@ -675,14 +675,15 @@ impl<'r> Analyzer<'r> {
             // A hit about the release's own packages only is no hit (`structural`).
             Some(p) => {
                 let from = if requirer.is_some() { Subject::Named } else { rule.subject };
-                match hit_subject(p, reject, from, &rule.structural) {
+                match hit_subject(p, reject, from, is_reason, &rule.structural) {
                     Some(s) => s,
                     None => return,
                 }
             }
             // A Reason that names no package is about the rejected one.
-            None => reject
-                .and_then(|p| hit_subject(p, None, Subject::Named, &rule.structural).flatten()),
+            None => reject.and_then(|p| {
+                hit_subject(p, None, Subject::Named, true, &rule.structural).flatten()
+            }),
         };
         self.ensure_started(n);
         let follow = rule.follow;
@@ -1521,11 +1522,12 @@ fn bare_fmri_then_verb(rest: &[u8]) -> bool {
 /// The package a rule's hit is about: `named` (what the line names) or `rejected` (the package
 /// of the `Reject:` line above a `Reason:` line), never one of the release's own `structural`
 /// packages (removing `entire` or an incorporation is no remedy). `None`: no hit at all;
-/// `Some(None)`: a hit that names no package to act on.
+/// `Some(None)`: a hit that names no package to act on. `reason`: the line is a `Reason:`.
 fn hit_subject(
     named: String,
     rejected: Option<String>,
     from: Subject,
+    reason: bool,
     structural: &[String],
 ) -> Option<Option<String>> {
     let ok = |p: &String| !is_structural(structural, p);
@@ -1538,9 +1540,12 @@ fn hit_subject(
             Some(r) if ok(&r) => Some(r),
             // The release's own package needs it: named, for the explanation to say so.
             Some(_) => Some(named),
-            // No Reject line read (a paste of the Reason alone): the package named is the
-            // one that cannot be installed, not in the zone to remove (realworld kk F1).
-            None => None,
+            // A Reason whose Reject line was not read (pasted alone): the package it names is
+            // the one that cannot be installed, not in the zone to remove (realworld kk F1).
+            None if reason => None,
+            // A header that names the package itself (`No suitable version of required
+            // package X found:`, its Reject below names X again).
+            None => Some(named),
         }),
     }
 }

@@ -129,6 +129,9 @@ impl<R: Read> Read for Utf8Reader<R> {
                 return Ok(n);
             }
             match self.order.flatten() {
+                // The end already seen is not read again (a terminal would wait for another
+                // Ctrl-D).
+                None if self.eof => return Ok(0),
                 None => return self.inner.read(buf),
                 Some(_) if self.eof && self.carry.is_empty() => return Ok(0),
                 Some(order) => self.decode_more(order)?,

@@ -57,7 +57,7 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
         if l.iter().any(|&b| b == 0xc2 || b == 0xe2) {
             l = Cow::Owned(replace_all(&l, TYPOGRAPHY));
         }
-        let kept = strip_syslog(strip_quoting(strip_chat(strip_html_tags(&l))));
+        let kept = strip_syslog(strip_chat(strip_quoting(strip_html_tags(&l))));
         lines.push(if kept.len() == l.len() { l } else { Cow::Owned(kept.to_vec()) });
     }
     // Line numbers last: a mail quotes, a web page escapes, the numbered lines.
@@ -108,7 +108,20 @@ fn strip_ansi(line: &[u8]) -> Vec<u8> {
 /// (`10:14:09 …`) is left alone. One line at a time, so a log fed line by line reads as one
 /// read whole.
 fn line_number_len(line: &[u8]) -> usize {
-    cat_n_prefix(line).or_else(|| grep_n_prefix(line)).unwrap_or(0)
+    cat_n_prefix(line).or_else(|| grep_n_prefix(line)).or_else(|| list_prefix(line)).unwrap_or(0)
+}
+
+/// A numbered list's `12. ` (a paste site's line numbers copied along, realworld kk F3): digits,
+/// a dot and one blank; the line's own indentation stays. A version (`0.5.11`) has no blank
+/// after its dot.
+fn list_prefix(line: &[u8]) -> Option<usize> {
+    let lead = line.iter().take(8).take_while(|&&b| b == b' ').count();
+    let digits = line[lead..].iter().take(7).take_while(|b| b.is_ascii_digit()).count();
+    let dot = lead + digits;
+    let ok = (1..=6).contains(&digits)
+        && line.get(dot) == Some(&b'.')
+        && matches!(line.get(dot + 1), Some(b' ') | None);
+    ok.then(|| (dot + 2).min(line.len()))
 }
 
 /// `cat -n`: the number right-aligned in six columns (wider past 999999), then a tab; a
@@ -856,7 +869,7 @@ mod tests {
         for kept in [
             "2018-01-18 10:00:01 a\n2018-01-18 10:00:02 b\n2018-01-18 10:00:03 c",
             "10:14:09 a\n10:14:10 b\n10:14:11 c",
-            "12:40 < foxx2_> hmmm",
+            "12:40 hmmm",
             "        119397-09",
             "11-151054.0:20240101T000000Z",
             "404: Not Found",
@@ -867,6 +880,22 @@ mod tests {
         }
         // Newlines are kept: line numbers do not move.
         assert_eq!(d("> a\n> b\n").matches('\n').count(), 2);
+    }
+
+    /// A numbered list's numbers go; a version or a sentence's number stays.
+    #[test]
+    fn list_numbers_are_taken_off() {
+        let cases: [(&[u8], usize); 6] = [
+            (b"3. [Thu Apr  9 14:20:47 UTC 2015] Attaching...", 3),
+            (b"13.   Reject:  pkg://solaris/web/server/apache-22", 4),
+            (b"11. ", 4),
+            (b"11.", 3),
+            (b"0.5.11-0.151 is installed", 0),
+            (b"1234567. x", 0),
+        ];
+        for (line, n) in cases {
+            assert_eq!(list_prefix(line).unwrap_or(0), n, "{}", String::from_utf8_lossy(line));
+        }
     }
 
     /// A log pasted into a chat and copied from its log (realworld kk F1): the time and nick

@@ -1825,7 +1825,13 @@ impl Run {
             // list, reachability tests and catalog reading no longer describe it.
             let runner = self.exec.runner.clone();
             self.facts.refresh_zone(&runner);
+            // The configuration as restored, enabled as the zone had them when the rescue began
+            // (the run's attaches may have disabled them since).
+            let enabled = &self.journal.zone_publishers_enabled_at_start;
             self.facts.zone_publishers_at_start = self.facts.zone_publishers.clone();
+            for p in self.facts.zone_publishers_at_start.iter_mut() {
+                p.enabled |= enabled.contains(&p.name);
+            }
             self.facts.reread_catalogs(&runner);
             // Its zone publishers tested again, as preflight tests them (guided kk F2: a step
             // cut short had re-pointed a dead one; undone, the plan must know it is dead).
@@ -2320,6 +2326,27 @@ impl Run {
         };
         let commands = st.commands(&self.input());
         let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
+        // A zone newer than the global zone: pkg never downgrades, so no gentle rung gets past
+        // it, whichever choice climbs. Without image-create to follow (no consent, nobody to
+        // ask), the blind ladder and a single gentle strategy pass it over too, rather than
+        // detach the zone and change the GZ's publishers for attaches known to fail, as auto
+        // does (regress kk F3).
+        if self.choice != StrategyChoice::Auto
+            && !s.is_destructive()
+            && self.facts.zone_newer_than_gz()
+            && !(self.allow_destructive || self.prompter.asks())
+            && let Some(stuck) = self.stuck_note().or_else(|| {
+                Some(
+                    "the zone is of a later release than the global zone and pkg never \
+                      downgrades"
+                        .into(),
+                )
+            })
+        {
+            let why = format!("passed over: {stuck}");
+            self.end_rung(n, s, StepOutcome::Skipped, &why, "passed over")?;
+            return Ok(RungStep::NotAllowed);
+        }
         let removes = st.removes(&self.input());
         let mut question = if s == StrategyName::GzPublishers {
             // It is for the zone, but what it changes is the global zone's configuration.

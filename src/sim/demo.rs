@@ -38,6 +38,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../testdata/scenarios/openindiana-repository-down.toml"),
     ),
     (
+        "openindiana-dead-publisher-in-gz-and-zone",
+        include_str!("../../testdata/scenarios/openindiana-dead-publisher-in-gz-and-zone.toml"),
+    ),
+    (
         "omnios-postgres-removed",
         include_str!("../../testdata/scenarios/omnios-postgres-removed.toml"),
     ),

@@ -7,6 +7,7 @@ use super::{Applied, Input, Strategy, StrategyName, tail};
 use crate::commands::pkg::SetPublisher;
 use crate::engine::exec::Exec;
 use crate::engine::findings::{Finding, Severity};
+use crate::playbook::Platform;
 
 pub struct ZonePublishers;
 
@@ -19,13 +20,16 @@ impl ZonePublishers {
     /// zone failed in preflight. System publishers are left out: they are the global zone's
     /// own (served through the system repository, which pkg refuses to modify in the zone);
     /// `gz-publishers` is the rung for those.
-    /// Where the attach copies the global zone's publishers in (reference §5), a zone
-    /// publisher the global zone also has is replaced by the GZ's copy before pkg uses it:
-    /// removing it changes nothing (gz-publishers is the rung for the GZ's copy).
+    /// Where the attach copies the global zone's publishers in (reference §5: OpenIndiana's and
+    /// OmniOS's `copy-publishers-from /`, disabled ones too), a zone publisher the global zone
+    /// also has is replaced by the GZ's copy before pkg uses it: removing it changes nothing
+    /// (gz-publishers is the rung for the GZ's copy).
     pub(crate) fn known_dead(input: &Input) -> Vec<String> {
         let preflight = input.facts.zone_unreachable.as_deref().unwrap_or_default();
+        // (Not on Solaris 11 Express, where gz-publishers unsets the GZ's copy for the
+        // attach, which then leaves the zone's own in place.)
         let replaced = |name: &str| {
-            super::attach_copies_publishers(input.facts.platform)
+            matches!(input.facts.platform, Platform::OpenIndiana | Platform::OmniOs)
                 && input.facts.gz_publishers.iter().any(|g| g.name == name)
         };
         input
