@@ -1055,3 +1055,106 @@ fn a_detach_killed_or_outliving_its_limit_is_judged_by_the_zones_state() {
         }
     }
 }
+
+/// Hostile ll F3: a snapshot another tool takes of the zone boot environment during a run
+/// (time-slider's, a replication tool's) was destroyed by the run's own `zfs rollback -r` to an
+/// earlier snapshot, silently, where `zonerescue rollback` refuses without
+/// `--destroy-foreign-snapshots`. The run's undo spares it now, and says why it did not roll back.
+#[test]
+fn a_runs_rollback_spares_a_snapshot_another_tool_took() {
+    let h = Sim::new("s11express-orphaned-core");
+    let dir = &h.dir;
+    let foreign = "rpool/zones/legacy01/ROOT/zbe@zfs-auto-snap_hourly-2026-12-07-0300";
+    // Before the run's first attach: the other tool's snapshot.
+    let hook = format!(
+        "case \"$*\" in *attach*) [ -e '{m}' ] || {{ : > '{m}'; '{zfs}' snapshot -r '{foreign}'; }};; esac\nexec '{zoneadm}' \"$@\"",
+        m = dir.join("snapped").display(),
+        zfs = dir.join("bin/zfs").display(),
+        zoneadm = dir.join("bin/zoneadm").display(),
+    );
+    let events = rescue_through_wrapped_zoneadm(dir, &hook, &["--strategy", "ladder", "legacy01"]);
+    let s = events.last().unwrap();
+    assert!(dir.join("snapped").exists(), "the hook must fire: {s}");
+    let listed = h.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    assert!(listed.lines().any(|l| l == foreign), "destroyed: {listed}\n{s}");
+    let said = s.to_string();
+    assert!(said.contains("zonerescue did not take") && said.contains(&foreign), "{s}");
+}
+
+/// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held
+/// whole while followed (a 700 MB limit aborted the run). The follower reads a line's first
+/// 64 KiB and skips the rest to its end, as analyze does; the lines after it are still read.
+#[test]
+fn a_runaway_attach_log_line_is_read_only_in_part() {
+    let h = Sim::new("omnios-two-zones");
+    let dir = &h.dir;
+    // After the attach: 3 MB without a newline, then one more line, in its log.
+    let hook = format!(
+        "'{real}' \"$@\"; rc=$?\ncase \"$*\" in *attach*) for f in '{tmp}'/pg02.attach_log.*; do \
+         head -c 3000000 /dev/zero | tr '\\0' x >> \"$f\"; printf '\\nafter the runaway line\\n' >> \"$f\"; done;; esac\nexit $rc",
+        real = dir.join("bin/zoneadm").display(),
+        tmp = dir.join("var/tmp").display(),
+    );
+    let events = rescue_through_wrapped_zoneadm(dir, &hook, &["--strategy", "attach", "pg02"]);
+    let lines: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "log-line")
+        .filter_map(|e| e["line"].as_str())
+        .collect();
+    let longest = lines.iter().map(|l| l.len()).max().unwrap_or(0);
+    assert!(longest > 60_000 && longest <= 64 * 1024, "{longest}");
+    assert!(lines.contains(&"after the runaway line"), "the lines after it are read");
+}
+
+/// Hostile ll F2: an installed zone detached for a rung whose own snapshot then failed (a full
+/// pool) was left detached with no word of `attach -F`, the report saying the rungs' work was
+/// left in its image (nothing had been applied). It says the rung changed nothing, and how to
+/// put the zone back as it was; the command, run as given, does.
+#[test]
+fn a_zone_detached_for_a_rung_that_never_ran_is_told_how_to_go_back() {
+    let text = std::fs::read_to_string(sim_support::scenario("omnios-two-zones")).unwrap();
+    let h = Sim::from_text(&format!("{text}\n[[faults]]\nkind = \"out-of-space\"\nnth = 2\n"));
+    let (code, s) = summary_of(&h, &["--strategy", "auto", "pg02"]);
+    assert_eq!(code, Some(1), "{s}");
+    assert_eq!(h.state("pg02"), "configured");
+    let m = s["message"].as_str().unwrap();
+    assert!(m.contains("which changed nothing in its image"), "{m}");
+    let next = s["next_steps"].to_string();
+    assert!(next.contains("zoneadm -z pg02 attach -F"), "{next}");
+    assert_eq!(h.run("zoneadm", &["-z", "pg02", "attach", "-F"]).code, 0);
+    assert_eq!(h.state("pg02"), "installed");
+}
+
+/// `zonerescue --json --yes ARGS…` on the host in `dir` through a command dir of its own whose
+/// `zoneadm` is the script `zoneadm` (the others hand over to the host's): its events.
+fn rescue_through_wrapped_zoneadm(
+    dir: &std::path::Path,
+    zoneadm: &str,
+    args: &[&str],
+) -> Vec<serde_json::Value> {
+    let wrap = dir.join("wrapped-bin");
+    std::fs::create_dir(&wrap).unwrap();
+    for e in std::fs::read_dir(dir.join("bin")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        let real = dir.join("bin").join(&name);
+        let body = if name == "zoneadm" {
+            zoneadm.to_string()
+        } else {
+            format!("exec '{}' \"$@\"", real.display())
+        };
+        sim_support::write_script(&wrap.join(&name), &body);
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zonerescue"))
+        .arg("--command-dir")
+        .arg(&wrap)
+        .arg("--system-root")
+        .arg(dir)
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .args(["--json", "--yes"])
+        .args(args)
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}

@@ -466,3 +466,46 @@ fn a_halted_zone_whose_boot_environment_is_mounted_nowhere_is_rescued() {
         assert_eq!(s["packages_removed"], want["packages_removed"], "{zone}");
     }
 }
+
+/// Fidelity ll F2, F3, regress ll F1, F2: what the deferred read of a halted zone's image must
+/// still see. The builds the zone's own publisher offers (a step only its mirror has: the
+/// renamed package is kept); a zone in step after all (put back as it was with `attach -F`,
+/// not updated, its in-zone publisher kept: no rung); a zone newer than the global zone with no
+/// image-create to follow (put back as it was, no attach -u); and `--all`, which called a
+/// zone it could not read "fine".
+#[test]
+fn what_a_halted_zones_image_read_after_the_detach_still_decides() {
+    let unmounted = |t: &str| t.replacen("[[zones]]\n", "[[zones]]\nroot_mounted = false\n", 1);
+    let sim = Sim::from_file(&sim_support::world("openindiana-unmounted-zone-mirror-offers-step"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "app01", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let listed = sim.run("pkg", &["-R", &sim.root("app01"), "list", "-H"]).stdout;
+    assert!(listed.contains("site/tool2"), "renamed, kept: {listed}");
+
+    let text = sim_support::world_text("openindiana-zone-already-in-step");
+    let sim = Sim::from_text(&unmounted(&text));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "app01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+    sim_support::finding(&events, "zone.in-step-after-all");
+    assert_eq!(sim_support::attach_runs(&sim.dir), 0, "no update: {s}");
+    let pubs = sim.run("pkg", &["-R", &sim.root("app01"), "publisher", "-H"]).stdout;
+    assert!(pubs.contains("local"), "{pubs}");
+
+    let text = sim_support::world_text("omnios-zone-newer-than-gz");
+    let sim = Sim::from_text(&unmounted(&text));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "moved01", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{s}");
+    assert_eq!(sim.state("moved01"), "installed", "{s}");
+    assert_eq!(sim_support::attach_runs(&sim.dir), 0, "{s}");
+    assert!(s["message"].as_str().unwrap().contains("attached again as it was"), "{s}");
+
+    let text = std::fs::read_to_string(sim_support::scenario("solaris11-image-update")).unwrap();
+    let sim = Sim::from_text(&unmounted(&text));
+    let out = sim_support::zonerescue(&sim.dir).args(["--all", "--json"]).output().unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["zones"][0]["status"], "needs-rescue", "{r}");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -25,6 +25,8 @@ use super::findings::{Finding, Severity};
 const POLL: Duration = Duration::from_millis(100);
 /// Bytes read per poll at most (a runaway log cannot stall the follower).
 const CHUNK: usize = 1 << 20;
+/// A log line longer than this is read up to here, the rest skipped to its end.
+const MAX_LINE: usize = 64 * 1024;
 
 pub struct AttemptResult {
     pub state: Option<ZoneState>,
@@ -91,6 +93,25 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
 fn state_now(exec: &Exec, facts: &Facts) -> Option<ZoneState> {
     zoneadm::get(&exec.runner, &facts.zone).ok().map(|z| z.state)
 }
+
+/// A halted zone's image, read once the detach had mounted it, is of a later release than the
+/// global zone: no `attach -u` takes it (pkg never downgrades), and it was attached again as
+/// it was (`attach -F`).
+#[derive(Debug)]
+pub struct NewerAfterAll;
+
+impl std::fmt::Display for NewerAfterAll {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the zone's image, read once the detach had mounted it (a halted zone's boot \
+             environment is mounted nowhere), is of a later release than the global zone, and \
+             pkg never downgrades: no attach -u can take it; it was attached again as it was \
+             (zoneadm attach -F)",
+        )
+    }
+}
+
+impl std::error::Error for NewerAfterAll {}
 
 /// Runs `attach -u`, following its log and feeding it to `analyzer` (a fresh one per attempt).
 pub fn attach(
@@ -320,6 +341,7 @@ fn follow<'r>(
 ) -> (Analyzer<'r>, Option<PathBuf>) {
     let mut file: Option<(File, PathBuf)> = None;
     let mut pending: Vec<u8> = Vec::new();
+    let mut skipping = false;
     let mut offset: u64 = 0;
     loop {
         let finished = done.load(Ordering::SeqCst);
@@ -349,16 +371,34 @@ fn follow<'r>(
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
                         offset += n as u64;
-                        pending.extend_from_slice(&buf[..n]);
-                        while let Some(i) = pending.iter().position(|&b| b == b'\n') {
-                            let line: Vec<u8> = pending.drain(..=i).collect();
-                            let line = &line[..line.len() - 1];
+                        let mut chunk = &buf[..n];
+                        if skipping {
+                            // The rest of a runaway line: dropped up to its end.
+                            let Some(i) = chunk.iter().position(|&b| b == b'\n') else { continue };
+                            skipping = false;
+                            chunk = &chunk[i + 1..];
+                        }
+                        pending.extend_from_slice(chunk);
+                        let mut deliver = |line: &[u8]| {
                             analyzer.feed_line(line);
                             reporter.emit(&Event::LogLine {
                                 step,
                                 path: p.display().to_string(),
                                 line: String::from_utf8_lossy(line).into_owned(),
                             });
+                        };
+                        while let Some(i) = pending.iter().position(|&b| b == b'\n') {
+                            let line: Vec<u8> = pending.drain(..=i).collect();
+                            deliver(&line[..line.len() - 1]);
+                        }
+                        // A line with no end in sight (hostile ll F1: hundreds of megabytes):
+                        // its start is read, the rest skipped, as analyze does; memory stays
+                        // bounded.
+                        if pending.len() > MAX_LINE {
+                            pending.truncate(MAX_LINE);
+                            deliver(&pending);
+                            pending.clear();
+                            skipping = true;
                         }
                     }
                 }

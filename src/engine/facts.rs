@@ -339,6 +339,9 @@ impl Facts {
         self.zone_image_deferred = false;
         self.zone_publishers_at_start = self.zone_publishers.clone();
         self.reread_catalogs(runner);
+        // The builds its own catalogs offer, as preflight reads them (fidelity ll F2: a step
+        // only its mirror offers).
+        self.zone_offered_builds = super::preflight::zone_offered_builds(runner, &self.zone_pkg());
         // Tested as preflight tests them, when preflight tested the global zone's.
         if self.gz_unreachable.is_some() {
             self.zone_unreachable = super::preflight::zone_only_unreachable(

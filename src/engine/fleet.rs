@@ -410,6 +410,20 @@ fn examine(
                 .into(),
         ),
         (_, Some(true)) => (ZoneStatus::Fine, "installed and in step with the global zone".into()),
+        // A halted zone's image is mounted nowhere (fidelity ll F1): a boot environment of
+        // another global-zone BE says enough.
+        (_, None) if !facts.zbe_of_running_gz_be => (
+            ZoneStatus::NeedsRescue,
+            "installed, its boot environment belongs to another global-zone BE: needs attach -u \
+             (which re-parents it)"
+                .into(),
+        ),
+        (_, None) if facts.zone_image_deferred => (
+            ZoneStatus::Fine,
+            "installed, its boot environment the running global-zone BE's; its image is not \
+             mounted (a halted zone's), so whether its entire is in step is not known"
+                .into(),
+        ),
         (_, None) => (ZoneStatus::Fine, "installed (entire versions unknown)".into()),
     };
     if z.status == ZoneStatus::Fine {

@@ -410,11 +410,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     // Read-only and free: the catalogs as last refreshed — by the refresh above, or (dry run,
     // survey) whenever the global zone last refreshed them.
     let gz_catalogs = read_gz_catalogs(runner, &gz, &zone_packages, gz_entire.as_ref());
-    let zone_offered_builds = Fmri::stem("entire")
-        .ok()
-        .and_then(|e| runner.run(&zp.list_all_versions_spec(&[e])).ok())
-        .and_then(|out| pkg::offered_builds(&out))
-        .unwrap_or_default();
+    let zone_offered_builds = zone_offered_builds(runner, &zp);
     let catalogs = gz_catalogs.clone().unwrap_or_default();
     if let Some(obsolete) = Some(&catalogs.obsolete).filter(|o| !o.is_empty()) {
         fs.push(
@@ -634,6 +630,15 @@ fn unreachable_publishers(
         .collect();
     let zone_only = zone_only_names(gz_publishers, zone_publishers);
     (reach_test(runner, gz, gz_names), reach_test(runner, zp, zone_only))
+}
+
+/// The builds of `entire` the zone image's own catalogs offer (as last refreshed).
+pub fn zone_offered_builds(runner: &Runner, zp: &Pkg) -> Vec<u64> {
+    Fmri::stem("entire")
+        .ok()
+        .and_then(|e| runner.run(&zp.list_all_versions_spec(&[e])).ok())
+        .and_then(|out| pkg::offered_builds(&out))
+        .unwrap_or_default()
 }
 
 /// Refreshes `names` in `image`: which of them the global zone cannot reach.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::analysis::{AnalysisContext, Analyzer, Generation, RuleSet};
 use crate::cli::Cli;
-use crate::commands::zoneadm::ZoneState;
+use crate::commands::zoneadm::{self, AttachOptions, ZoneState};
 use crate::exit;
 use crate::playbook::{Platform, Playbook};
 use crate::strategies::{
@@ -21,7 +21,7 @@ use super::diagnosis::Diagnosis;
 use super::environment;
 use super::events::{Event, RunResult, SnapshotAction, StepOutcome, Summary};
 use super::exec::Exec;
-use super::facts::Facts;
+use super::facts::{self, Facts};
 use super::findings::{Finding, Severity};
 use super::journal::{Journal, JournalStatus};
 use super::lock::{LockError, ZoneLock};
@@ -2881,6 +2881,17 @@ impl Run {
         let attached = match attempt {
             Ok(a) => a,
             // The attach ran out its time limit (or the like): no rung is tried for it.
+            Err(e) if e.is::<attempt::NewerAfterAll>() => {
+                drop(host);
+                let zone = self.facts.zone.as_str().to_string();
+                let why = format!(
+                    "{e}: nothing was changed; update the global zone to the zone's release, or \
+                     re-create its image: zonerescue --strategy auto --allow-destructive {}",
+                    crate::cli::rescue_operand(&zone)
+                );
+                self.end_attach_not_run(steps, &why)?;
+                return Ok(Some((RunResult::Failed, why)));
+            }
             Err(e) => {
                 // The detach failed: no attach ran, so rungs that act only around one did
                 // nothing.
@@ -3030,7 +3041,7 @@ impl Run {
 
     fn undo_rung(&mut self, n: u32, snap: Option<&str>) -> anyhow::Result<()> {
         if let Some(snap) = snap {
-            snapshot::rollback(&self.exec, snap)?;
+            snapshot::rollback_sparing_foreign(&self.exec, snap)?;
             self.emit(Event::Snapshot {
                 step: n,
                 name: snap.into(),
@@ -3045,7 +3056,40 @@ impl Run {
     fn attach_attempt(&mut self) -> anyhow::Result<bool> {
         // Detached first: the global zone's publishers stay simplified no longer than the
         // attach itself.
+        let deferred = self.facts.zone_image_deferred;
+        let changed_before = self.exec.changed();
         attempt::ensure_detached(&self.exec, &mut self.facts)?;
+        // A halted zone's image, read only now that the detach has mounted it (fidelity ll,
+        // regress ll): in step with the global zone after all, or of a later release with no
+        // image-create to follow, it is put back as it was (`attach -F`: no update, which for
+        // one in step could only fail on an in-zone repository that is down while it is).
+        let read_now = deferred && !self.facts.zone_image_deferred && !self.exec.dry_run;
+        let in_step = facts::in_step(
+            ZoneState::Installed,
+            self.facts.gz_entire.as_ref(),
+            self.facts.zone_entire.as_ref(),
+            self.facts.zbe_of_running_gz_be,
+        );
+        let newer =
+            self.facts.zone_newer_than_gz() && !(self.allow_destructive || self.prompter.asks());
+        if read_now && (in_step || newer) {
+            let force = AttachOptions { force: true, ..Default::default() };
+            self.exec.change_ok(&zoneadm::attach_spec(&self.facts.zone, &force), &[0])?;
+            self.facts.state = ZoneState::Installed;
+            if !changed_before {
+                self.exec.mark_unchanged();
+            }
+            if newer {
+                return Err(attempt::NewerAfterAll.into());
+            }
+            self.emit(Event::Finding(Finding::info(
+                "zone.in-step-after-all",
+                "the zone's image, read once the detach had mounted it, is in step with the \
+                 global zone: nothing to rescue; it was attached again as it was (zoneadm attach \
+                 -F)",
+            )));
+            return Ok(true);
+        }
         let mut guard = None;
         if self.simplify_gz {
             // Read (and journalled) before anything changes: what an unset would lose.
@@ -3153,13 +3197,13 @@ impl Run {
     /// the pre-rescue snapshot and the clone destroyed (see `zbe_clone`).
     fn undo_to_pre(&mut self, pre: &str) -> anyhow::Result<PreRestored> {
         let Some(original) = self.journal.original_zbe.clone() else {
-            snapshot::rollback(&self.exec, pre)?;
+            snapshot::rollback_sparing_foreign(&self.exec, pre)?;
             return Ok(PreRestored { target: pre.to_string(), note: String::new() });
         };
         let root = self.facts.zone_root.clone();
         match super::zbe_clone::plan(&self.exec.runner, pre, Some(&original), Some(&root))? {
             super::zbe_clone::Undo::Plain { target } => {
-                snapshot::rollback(&self.exec, &target)?;
+                snapshot::rollback_sparing_foreign(&self.exec, &target)?;
                 Ok(PreRestored { target, note: String::new() })
             }
             super::zbe_clone::Undo::Clone(u) => {
@@ -3409,8 +3453,22 @@ impl Run {
                 // A cause outside the image: nothing rolled back, so that `resume` goes on
                 // from here once it is fixed (the rungs' work is not lost, nor redone).
                 let until = self.env_stop.as_ref().map(|f| f.until()).unwrap_or_default();
+                // Detached for a rung that then changed nothing (its snapshot failed: hostile
+                // ll F2): only the detach is left of the run.
+                let only_detached = self.found_installed
+                    && self.facts.state == ZoneState::Configured
+                    && self.applied.is_empty()
+                    && self.attempts == 0;
                 if self.untouched() {
                     message.push_str("; nothing was changed: the zone is as it was");
+                } else if only_detached {
+                    message.push_str(
+                        "; the zone was detached for the rung, which changed nothing in its image",
+                    );
+                    next_steps.push(format!(
+                        "to put it back as it was instead: zoneadm -z {zone} attach -F   (no \
+                         update; the zone was installed before this run, which only detached it)"
+                    ));
                 } else if let Some(pre) = &self.pre {
                     message.push_str(&format!(
                         "; nothing was rolled back: the zone is left {} with what the rungs \

@@ -102,6 +102,24 @@ pub fn rollback(exec: &Exec, snapshot: &str) -> anyhow::Result<()> {
     rollback_with(exec, snapshot, |s| zfs::rollback_spec(s, true))
 }
 
+/// [`rollback`] for a run's own undo: refused, changing nothing, when the `-r` would destroy a
+/// later snapshot zonerescue did not take (time-slider's, a replication tool's: hostile ll F3),
+/// as `zonerescue rollback` refuses without `--destroy-foreign-snapshots`.
+pub fn rollback_sparing_foreign(exec: &Exec, snapshot: &str) -> anyhow::Result<()> {
+    let later = super::snapshots::after(&exec.runner, snapshot)?;
+    let foreign: Vec<String> =
+        later.into_iter().filter(|s| s.run.is_none()).map(|s| s.name).collect();
+    if !foreign.is_empty() {
+        anyhow::bail!(
+            "not rolled back to {snapshot}: `zfs rollback -r` would destroy later snapshot(s) \
+             zonerescue did not take ({}); keep what they hold (zfs send, or a clone), then \
+             `zonerescue rollback` with --destroy-foreign-snapshots",
+            foreign.join(", ")
+        );
+    }
+    rollback(exec, snapshot)
+}
+
 /// Rolls `snapshot` and its descendants' snapshots of the same name back with `spec`. They
 /// are listed before anything is rolled back: a list that fails changes nothing.
 pub fn rollback_with(

@@ -371,8 +371,12 @@ fn attach(world: &mut World, zone: &str, rest: &[String]) -> Output {
         Update::None
     };
     // Both brands mount the zone boot environment at the zone root for pkg (reference §2.5
-    // step 5 `mount -F zfs`, §2.6 `mount_active_be`) and leave it there, failed or not.
-    if let Some(z) = world.zones.iter_mut().find(|z| z.name == zone) {
+    // step 5 `mount -F zfs`, §2.6 `mount_active_be`) and leave it there, failed or not; the
+    // ipkg one only once it found a dataset mounted there (else it fails at that step).
+    let found = world.zones.iter().find(|z| z.name == zone).is_some_and(|z| world.root_mounted(z));
+    if let Some(z) = world.zones.iter_mut().find(|z| z.name == zone)
+        && (solaris || found)
+    {
         z.root_unmounted = false;
     }
     let transcript = if solaris {
