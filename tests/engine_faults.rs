@@ -1078,7 +1078,7 @@ fn a_runs_rollback_spares_a_snapshot_another_tool_took() {
     let listed = h.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
     assert!(listed.lines().any(|l| l == foreign), "destroyed: {listed}\n{s}");
     let said = s.to_string();
-    assert!(said.contains("zonerescue did not take") && said.contains(&foreign), "{s}");
+    assert!(said.contains("zonerescue did not take") && said.contains(foreign), "{s}");
 }
 
 /// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held
