@@ -111,15 +111,15 @@ fn line_number_len(line: &[u8]) -> usize {
     cat_n_prefix(line).or_else(|| grep_n_prefix(line)).or_else(|| list_prefix(line)).unwrap_or(0)
 }
 
-/// A numbered list's `12. ` (a paste site's line numbers copied along, realworld kk F3): digits,
-/// a dot and one blank; the line's own indentation stays. A version (`0.5.11`) has no blank
-/// after its dot.
+/// A numbered list's `12. ` or `12) ` (a paste site's line numbers copied along, realworld kk
+/// F3): digits, a dot or a parenthesis and one blank; the line's own indentation stays. A
+/// version (`0.5.11`) has no blank after its dot.
 fn list_prefix(line: &[u8]) -> Option<usize> {
     let lead = line.iter().take(8).take_while(|&&b| b == b' ').count();
     let digits = line[lead..].iter().take(7).take_while(|b| b.is_ascii_digit()).count();
     let dot = lead + digits;
     let ok = (1..=6).contains(&digits)
-        && line.get(dot) == Some(&b'.')
+        && matches!(line.get(dot), Some(b'.' | b')'))
         && matches!(line.get(dot + 1), Some(b' ') | None);
     ok.then(|| (dot + 2).min(line.len()))
 }
@@ -291,30 +291,32 @@ fn strip_syslog(line: &[u8]) -> &[u8] {
 
 /// The line without the prefix a chat log puts before each message: a time, then the nick in
 /// angle brackets with its channel mode (`04:57 < jclulow> `, irssi; `[04:57:12] <@alice> `,
-/// other clients). Only after a time, so a line's own `<…>` stays.
+/// `[2026-07-06 04:57:12] <alice> `, other clients; `<alice> ` alone). A nick is a word: a
+/// line's own `<system-repository>` stays.
 fn strip_chat(line: &[u8]) -> &[u8] {
     let lead = line.iter().take(8).take_while(|&&b| b == b' ').count();
     let s = &line[lead..];
-    let open = usize::from(s.first() == Some(&b'['));
-    // `H:MM` or `HH:MM`, then `:SS` if any.
+    // `H:MM` or `HH:MM`, then `:SS` if any; or a bracket holding a date and a time; or
+    // nothing (a bare `<nick> `, regress ll F3).
     let digits = |i: usize| s[i.min(s.len())..].iter().take_while(|b| b.is_ascii_digit()).count();
-    let mut i = open;
-    let hours = digits(i);
-    if !(1..=2).contains(&hours) || s.get(i + hours) != Some(&b':') || digits(i + hours + 1) != 2 {
-        return line;
-    }
-    i += hours + 3;
-    if s.get(i) == Some(&b':') && digits(i + 1) == 2 {
-        i += 3;
-    }
-    if open == 1 {
-        if s.get(i) != Some(&b']') {
+    let mut i = 0;
+    if let Some(end) = date_bracket_end(s) {
+        i = end + 1;
+    } else if s.first() != Some(&b'<') {
+        let hours = digits(0);
+        if !(1..=2).contains(&hours) || s.get(hours) != Some(&b':') || digits(hours + 1) != 2 {
             return line;
         }
-        i += 1;
+        i = hours + 3;
+        if s.get(i) == Some(&b':') && digits(i + 1) == 2 {
+            i += 3;
+        }
     }
+    // Alone, without a time before it, a stricter word (no `-` or `.`, as in a line's own
+    // `<system-repository>`).
+    let bare = i == 0;
     let blanks = s[i..].iter().take_while(|&&b| b == b' ').count();
-    if blanks == 0 || s.get(i + blanks) != Some(&b'<') {
+    if (i > 0 && blanks == 0) || s.get(i + blanks) != Some(&b'<') {
         return line;
     }
     i += blanks + 1;
@@ -322,7 +324,10 @@ fn strip_chat(line: &[u8]) -> &[u8] {
     let nick = s[i..]
         .iter()
         .take(33)
-        .take_while(|b| b.is_ascii_alphanumeric() || b"_-[]\\`^{}|.".contains(b))
+        .take_while(|b| {
+            b.is_ascii_alphanumeric()
+                || (if bare { &b"_[]`^{}|"[..] } else { &b"_-[]\\`^{}|."[..] }).contains(b)
+        })
         .count();
     if nick == 0 || nick > 32 || s.get(i + nick) != Some(&b'>') {
         return line;
@@ -885,13 +890,14 @@ mod tests {
     /// A numbered list's numbers go; a version or a sentence's number stays.
     #[test]
     fn list_numbers_are_taken_off() {
-        let cases: [(&[u8], usize); 6] = [
+        let cases: [(&[u8], usize); 7] = [
             (b"3. [Thu Apr  9 14:20:47 UTC 2015] Attaching...", 3),
             (b"13.   Reject:  pkg://solaris/web/server/apache-22", 4),
             (b"11. ", 4),
             (b"11.", 3),
             (b"0.5.11-0.151 is installed", 0),
             (b"1234567. x", 0),
+            (b"12) [Thu Apr  9 14:20:47 UTC 2015] Attaching...", 4),
         ];
         for (line, n) in cases {
             assert_eq!(list_prefix(line).unwrap_or(0), n, "{}", String::from_utf8_lossy(line));
@@ -902,13 +908,15 @@ mod tests {
     /// go, a line's own `<…>` and a time that starts a log line stay.
     #[test]
     fn chat_prefixes_are_taken_off() {
-        let cases: [(&[u8], &[u8]); 7] = [
+        let cases: [(&[u8], &[u8]); 9] = [
+            (b"[2026-07-06 04:57:12] <jclulow>   Reject:  x", b"  Reject:  x"),
+            (b"<system-repository> x", b"<system-repository> x"),
             (b"04:57 < jclulow> Reject:  pkg://omnios/entire", b"Reject:  pkg://omnios/entire"),
             (b"[04:57:12] <@alice>   Reason:  No version", b"  Reason:  No version"),
             (b"4:57 <+bob_> # zoneadm -z z1 attach -u", b"# zoneadm -z z1 attach -u"),
             (b"04:55 < jclulow>", b""),
             (b"10:44:32 pkg: <system-repository>", b"10:44:32 pkg: <system-repository>"),
-            (b"<alice> Reject: x", b"<alice> Reject: x"),
+            (b"<alice> Reject: x", b"Reject: x"),
             (b"04:57 <not a nick> x", b"04:57 <not a nick> x"),
         ];
         for (line, want) in cases {
