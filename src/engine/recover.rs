@@ -2335,14 +2335,11 @@ impl Run {
             && !s.is_destructive()
             && self.facts.zone_newer_than_gz()
             && !(self.allow_destructive || self.prompter.asks())
-            && let Some(stuck) = self.stuck_note().or_else(|| {
-                Some(
-                    "the zone is of a later release than the global zone and pkg never \
-                      downgrades"
-                        .into(),
-                )
-            })
         {
+            let stuck = self.stuck_note().unwrap_or_else(|| {
+                "the zone is of a later release than the global zone and pkg never downgrades"
+                    .into()
+            });
             let why = format!("passed over: {stuck}");
             self.end_rung(n, s, StepOutcome::Skipped, &why, "passed over")?;
             return Ok(RungStep::NotAllowed);
