@@ -592,10 +592,7 @@ fn resume_with_nothing_left_is_a_fresh_run() {
         .args(["--json", "resume", "legacy01", "--yes", "--allow-destructive"])
         .output()
         .unwrap();
-    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = events_of(&out);
     let resumed = events.last().unwrap();
     assert_eq!((out.status.code(), &resumed["result"]), (Some(0), &"attached".into()), "{resumed}");
     assert!(events.iter().any(|e| e["key"] == "journal.last-run-rolled-back"), "{events:?}");
@@ -794,6 +791,11 @@ fn a_final_rollback_that_fails_says_what_the_image_lost_and_how_to_roll_back() {
     assert!(steps.contains("zonerescue rollback build1"), "{s}");
     let listed = h.run("pkg", &["-R", &h.root("build1"), "list", "-H"]).stdout;
     assert!(!listed.contains("web/php-56"), "{listed}");
+}
+
+/// The JSON Lines events a run printed.
+fn events_of(out: &std::process::Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 /// `zonerescue --json --yes ARGS` on `h`: exit status and the summary (the last line).
@@ -1039,10 +1041,7 @@ fn a_detach_killed_or_outliving_its_limit_is_judged_by_the_zones_state() {
             .env("ZONESIM_SPEED", "1000")
             .output()
             .unwrap();
-        let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let events = events_of(&out);
         let s = events.last().unwrap();
         assert_eq!(out.status.code(), Some(0), "{fault}: {s}");
         assert_eq!(s["result"], "attached", "{fault}: {s}");
@@ -1156,5 +1155,5 @@ fn rescue_through_wrapped_zoneadm(
         .env_remove("ZONESIM_ROOT")
         .output()
         .unwrap();
-    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    events_of(&out)
 }

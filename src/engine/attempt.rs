@@ -94,25 +94,6 @@ fn state_now(exec: &Exec, facts: &Facts) -> Option<ZoneState> {
     zoneadm::get(&exec.runner, &facts.zone).ok().map(|z| z.state)
 }
 
-/// A halted zone's image, read once the detach had mounted it, is of a later release than the
-/// global zone: no `attach -u` takes it (pkg never downgrades), and it was attached again as
-/// it was (`attach -F`).
-#[derive(Debug)]
-pub struct NewerAfterAll;
-
-impl std::fmt::Display for NewerAfterAll {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            "the zone's image, read once the detach had mounted it (a halted zone's boot \
-             environment is mounted nowhere), is of a later release than the global zone, and \
-             pkg never downgrades: no attach -u can take it; it was attached again as it was \
-             (zoneadm attach -F)",
-        )
-    }
-}
-
-impl std::error::Error for NewerAfterAll {}
-
 /// Runs `attach -u`, following its log and feeding it to `analyzer` (a fresh one per attempt).
 pub fn attach(
     exec: &Exec,

@@ -809,6 +809,25 @@ fn open_journal(
     Ok(Ok(Opened { journal, choice, resume, inherited, previous, tried_before }))
 }
 
+/// A halted zone's image, read once the detach had mounted it, is of a later release than the
+/// global zone: no `attach -u` takes it (pkg never downgrades), and it was attached again as
+/// it was (`attach -F`).
+#[derive(Debug)]
+pub struct NewerAfterAll;
+
+impl std::fmt::Display for NewerAfterAll {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the zone's image, read once the detach had mounted it (a halted zone's boot \
+             environment is mounted nowhere), is of a later release than the global zone, and \
+             pkg never downgrades: no attach -u can take it; it was attached again as it was \
+             (zoneadm attach -F)",
+        )
+    }
+}
+
+impl std::error::Error for NewerAfterAll {}
+
 /// Restores the GZ publishers the run of `j` left modified, under the host lock (not under
 /// another zone's attach, nor while another run has them simplified): the finding, or why they
 /// still differ; `None` when interrupted while waiting for the lock.
@@ -2878,7 +2897,7 @@ impl Run {
         let attached = match attempt {
             Ok(a) => a,
             // The attach ran out its time limit (or the like): no rung is tried for it.
-            Err(e) if e.is::<attempt::NewerAfterAll>() => {
+            Err(e) if e.is::<NewerAfterAll>() => {
                 drop(host);
                 let zone = self.facts.zone.as_str().to_string();
                 let why = format!(
@@ -3061,15 +3080,17 @@ impl Run {
         // image-create to follow, it is put back as it was (`attach -F`: no update, which for
         // one in step could only fail on an in-zone repository that is down while it is).
         let read_now = deferred && !self.facts.zone_image_deferred && !self.exec.dry_run;
-        let in_step = facts::in_step(
-            ZoneState::Installed,
-            self.facts.gz_entire.as_ref(),
-            self.facts.zone_entire.as_ref(),
-            self.facts.zbe_of_running_gz_be,
-        );
-        let newer =
-            self.facts.zone_newer_than_gz() && !(self.allow_destructive || self.prompter.asks());
-        if read_now && (in_step || newer) {
+        let newer = read_now
+            && self.facts.zone_newer_than_gz()
+            && !(self.allow_destructive || self.prompter.asks());
+        let in_step = read_now
+            && facts::in_step(
+                ZoneState::Installed,
+                self.facts.gz_entire.as_ref(),
+                self.facts.zone_entire.as_ref(),
+                self.facts.zbe_of_running_gz_be,
+            );
+        if in_step || newer {
             let force = AttachOptions { force: true, ..Default::default() };
             self.exec.change_ok(&zoneadm::attach_spec(&self.facts.zone, &force), &[0])?;
             self.facts.state = ZoneState::Installed;
@@ -3077,7 +3098,7 @@ impl Run {
                 self.exec.mark_unchanged();
             }
             if newer {
-                return Err(attempt::NewerAfterAll.into());
+                return Err(NewerAfterAll.into());
             }
             self.emit(Event::Finding(Finding::info(
                 "zone.in-step-after-all",
