@@ -242,6 +242,8 @@ const CASES: &[Case] = &[
     // missing driver), and its Reason line pasted alone names no package to uninstall (the one
     // it names is the missing one, not installed).
     ("omnios4152-irc-log.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    // regress ll F3: the same as WeeChat shows it (`date time nick | `).
+    ("omnios4152-weechat-log.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
     ("omnios4152-reason-line-only.txt", V::Failed, G::Unknown, Some("dependency-unavailable"), None, 1),
     // realworld kk F3: a paste site's "12. " line numbers copied along.
     ("solaris11-not-permissible-numbered-paste.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),

@@ -210,6 +210,8 @@ fn a_posted_log_reads_like_the_log() {
         // header hides the chat prefix from the paste reader.
         ("omnios4152-irc-log.txt", "syslog"),
         ("omnios4152-irc-log.txt", "syslog with tag and message id"),
+        ("omnios4152-weechat-log.txt", "syslog"),
+        ("omnios4152-weechat-log.txt", "syslog with tag and message id"),
     ];
     let bad = posted_forms_differ(PASTES, EXCEPTIONS);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -332,6 +334,12 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     // A chat log's time and nick before each line: the mail wrap's widths are those of the
     // prefixed lines, the reader's those with the prefix taken off (as for grep -H above).
     ("omnios4152-irc-log.txt", "code block, mail 72"),
+    // WeeChat's longer prefix (date, time, the padded nick) puts its lines past 72 and 80
+    // columns where the irssi form's fit: every wrap cuts prefixed lines.
+    ("omnios4152-weechat-log.txt", "mail 72"),
+    ("omnios4152-weechat-log.txt", "terminal 80"),
+    ("omnios4152-weechat-log.txt", "code block, mail 72"),
+    ("omnios4152-weechat-log.txt", "code block, terminal 80"),
 ];
 
 #[test]

@@ -303,13 +303,29 @@ fn strip_chat(line: &[u8]) -> &[u8] {
     if let Some(end) = date_bracket_end(s) {
         i = end + 1;
     } else if s.first() != Some(&b'<') {
-        let hours = digits(0);
-        if !(1..=2).contains(&hours) || s.get(hours) != Some(&b':') || digits(hours + 1) != 2 {
+        // WeeChat's `2026-07-06 04:57:12 nick | `: a date before the time.
+        if digits(0) == 4
+            && s.get(4) == Some(&b'-')
+            && digits(5) == 2
+            && s.get(7) == Some(&b'-')
+            && digits(8) == 2
+            && s.get(10) == Some(&b' ')
+        {
+            i = 11;
+        }
+        let hours = digits(i);
+        if !(1..=2).contains(&hours)
+            || s.get(i + hours) != Some(&b':')
+            || digits(i + hours + 1) != 2
+        {
             return line;
         }
-        i = hours + 3;
+        i += hours + 3;
         if s.get(i) == Some(&b':') && digits(i + 1) == 2 {
             i += 3;
+        }
+        if let Some(end) = weechat_nick_end(&s[i..]) {
+            return &line[lead + i + end..];
         }
     }
     // Alone, without a time before it, a stricter word (no `-` or `.`, as in a line's own
@@ -335,6 +351,40 @@ fn strip_chat(line: &[u8]) -> &[u8] {
     i += nick + 1;
     i += usize::from(s.get(i) == Some(&b' '));
     &line[lead + i..]
+}
+
+/// After a chat log's time, WeeChat's nick column: blanks (the nick is right-aligned), the
+/// nick with its mode, blanks, then `|` (or the box-drawing `│` of a copied screen) and a
+/// blank. The length taken, or None when the line goes on otherwise.
+fn weechat_nick_end(s: &[u8]) -> Option<usize> {
+    let mut i = s.iter().take_while(|&&b| b == b' ').count();
+    if i == 0 {
+        return None;
+    }
+    i += usize::from(s.get(i).is_some_and(|b| b"@+%&~".contains(b)));
+    let nick = s[i..]
+        .iter()
+        .take(33)
+        .take_while(|b| b.is_ascii_alphanumeric() || b"_-[]\\`^{}.".contains(b))
+        .count();
+    if nick == 0 || nick > 32 {
+        return None;
+    }
+    i += nick;
+    let blanks = s[i..].iter().take_while(|&&b| b == b' ').count();
+    if blanks == 0 {
+        return None;
+    }
+    i += blanks;
+    let bar = "\u{2502}".as_bytes();
+    i += if s.get(i) == Some(&b'|') {
+        1
+    } else if s[i..].starts_with(bar) {
+        bar.len()
+    } else {
+        return None;
+    };
+    Some(i + usize::from(s.get(i) == Some(&b' ')))
 }
 
 /// The line without its mail quoting: `>` marks, each with the blank after it, before the
@@ -908,7 +958,11 @@ mod tests {
     /// go, a line's own `<…>` and a time that starts a log line stay.
     #[test]
     fn chat_prefixes_are_taken_off() {
-        let cases: [(&[u8], &[u8]); 9] = [
+        let cases: [(&[u8], &[u8]); 13] = [
+            (b"2026-07-06 04:57:12 jclulow | Reject:  x", b"Reject:  x"),
+            (b"04:57:12      @jclulow |   Reason:  y", b"  Reason:  y"),
+            ("04:57 bob \u{2502} pkg: x".as_bytes(), b"pkg: x"),
+            (b"04:57 no nick | x", b"04:57 no nick | x"),
             (b"[2026-07-06 04:57:12] <jclulow>   Reject:  x", b"  Reject:  x"),
             (b"<system-repository> x", b"<system-repository> x"),
             (b"04:57 < jclulow> Reject:  pkg://omnios/entire", b"Reject:  pkg://omnios/entire"),
