@@ -265,6 +265,9 @@ const CASES: &[Case] = &[
     ("wazuh1320-s11-temporary-origins-children.txt", V::Failed, G::Unknown, Some("temporary-origins-children"), None, 1),
     // oi-dev, Nov 2024: the package asked for is excluded by the installed incorporation; it is
     // not installed, so never one to uninstall.
+    // openzfs/openzfs#517 (2018): a GZ's `pkg update PKG@latest` of one installed package
+    // the installed userland incorporation holds back (realworld mm F1).
+    ("openzfs517-oi-update-named-package-excluded.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
     ("oi-dev-build-essential-excluded-by-incorporation.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
     // teodeh.com: a Solaris 11.1 zone install log (InstallationLogger); the system
     // repository was misconfigured. No attach strategy, never zone-publishers.
@@ -582,6 +585,12 @@ fn global_zone_operations_on_their_zones_get_no_zone_remedy() {
     let f = r.finding("incorporation-excluded").unwrap();
     assert!(f.packages.is_empty());
     assert!(!f.next_commands.iter().any(|c| c.contains("uninstall")));
+    assert!(r.remedies.is_empty());
+    // Nor one an update asked for by name, at a version the installed release excludes.
+    let r = analyze("openzfs517-oi-update-named-package-excluded.txt");
+    let f = r.finding("incorporation-excluded").unwrap();
+    assert!(f.explanation.contains("the update asked for by name"), "{}", f.explanation);
+    assert!(!f.next_commands.iter().any(|c| c.contains("uninstall")), "{:?}", f.next_commands);
     assert!(r.remedies.is_empty());
     // Solaris 11's installer log: the system repository is named as a suspect.
     let r = analyze("teodeh-s11-install-sysrepo-host.log");

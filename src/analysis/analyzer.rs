@@ -66,6 +66,9 @@ pub(crate) struct Facts {
     /// Packages an install asked for (`pkg install: No matching version of PKG …`, or named on
     /// a typed `pkg install` command line): not installed, so never a package to uninstall.
     pub requested: Vec<String>,
+    /// Packages a typed `pkg update PKG…` named (realworld mm F1): installed, asked for at a
+    /// version the installed release may not allow, so never a package to uninstall either.
+    pub update_named: Vec<String>,
     /// Packages the release itself requires (`Reject: …/entire@…` then `Reason: … 'require'
     /// dependency … PKG`): removing one cannot help, the release would require it again.
     pub release_requires: Vec<String>,
@@ -845,8 +848,16 @@ impl<'r> Analyzer<'r> {
                     || (self.attempt.gz_pkg
                         && (self.zone_session || norm.windows(7).any(|w| w == b"zlogin ")));
                 if kind == LogKind::Pkg {
-                    for p in installed_by_command(norm) {
-                        push_unique(&mut self.facts.requested, p);
+                    let (verb, named) = named_by_command(norm);
+                    let list = match verb.as_deref() {
+                        Some("install") => Some(&mut self.facts.requested),
+                        Some("update" | "image-update") => Some(&mut self.facts.update_named),
+                        _ => None,
+                    };
+                    if let Some(list) = list {
+                        for p in named {
+                            push_unique(list, p);
+                        }
                     }
                 }
                 if kind != LogKind::Attach {
@@ -1292,6 +1303,7 @@ impl<'r> Analyzer<'r> {
         if !no_attach {
             // An attach's own install names what the attach asks for (entire), not a request.
             facts.requested.clear();
+            facts.update_named.clear();
         }
         let builder = FindingBuilder {
             rules: self.rules,
@@ -1336,8 +1348,6 @@ pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> i
     Ok(a.finish())
 }
 
-/// The packages a typed `pkg [-R ROOT] install [options] PKG…` names (stems): what it asked
-/// to install. Any other pkg command names none.
 /// Whether a typed pkg command only previews (`-n`, `-nv`, `--dry-run`): options that hold
 /// an `n` after the subcommand (pkg's image-changing subcommands all take `-n` as it).
 fn is_dry_run(norm: &[u8]) -> bool {
@@ -1368,7 +1378,9 @@ fn words_after_pkg(text: &str) -> impl Iterator<Item = &str> {
     words
 }
 
-fn installed_by_command(norm: &[u8]) -> Vec<String> {
+/// The subcommand of a typed `pkg [-R ROOT] VERB [options] PKG…` and the packages it names
+/// (stems), up to the end of the command (a pipe, a redirection, `;`, `&&`).
+fn named_by_command(norm: &[u8]) -> (Option<String>, Vec<String>) {
     let text = String::from_utf8_lossy(norm);
     let words = words_after_pkg(&text);
     let mut out = Vec::new();
@@ -1379,6 +1391,9 @@ fn installed_by_command(norm: &[u8]) -> Vec<String> {
             skip_value = false;
             continue;
         }
+        if w.starts_with(['|', ';', '&', '<']) || w.contains('>') {
+            break;
+        }
         if w.starts_with('-') {
             // Options with a value: -R ROOT (before the verb), -g/-p/--be-name … after it.
             skip_value = matches!(w, "-R" | "-g" | "-p" | "--be-name" | "--reject" | "--facet")
@@ -1387,14 +1402,10 @@ fn installed_by_command(norm: &[u8]) -> Vec<String> {
         }
         match verb {
             None => verb = Some(w.to_string()),
-            Some(ref v) if v == "install" => out.push(package_stem(w).to_string()),
-            Some(_) => break,
-        }
-        if verb.as_deref().is_some_and(|v| v != "install") {
-            break;
+            Some(_) => out.push(package_stem(w).to_string()),
         }
     }
-    out
+    (verb, out)
 }
 
 /// The operation a zoneadm subcommand other than attach and install is, for the report's words.

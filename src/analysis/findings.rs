@@ -914,6 +914,21 @@ impl FindingBuilder<'_> {
                 asked_only = true;
             }
         }
+        if removes && !asked_only && !self.facts.update_named.is_empty() {
+            let named = |p: &String| self.facts.update_named.iter().any(|q| q == package_stem(p));
+            if !packages.is_empty() && packages.iter().all(named) {
+                explanation.push_str(
+                    " Here the package named is the one the update asked for by name, at the \
+                     version it asked for: uninstalling it would not bring that version, so it \
+                     is no remedy. What the reason names must change instead; when an installed \
+                     incorporation excludes that version, it is made for another release: \
+                     update the whole image to that release (pkg update without naming the \
+                     package), or ask for a version made for the installed one.",
+                );
+                strategy = None;
+                asked_only = true;
+            }
+        }
         // What the release itself requires comes back with it, and a core package is never
         // removed (the uninstall strategy refuses it): neither is worth naming for uninstall.
         // When that is all of them they stay named (what pkg said), and no uninstall is advised.
