@@ -509,3 +509,61 @@ fn what_a_halted_zones_image_read_after_the_detach_still_decides() {
     assert_eq!(r["zones"][0]["status"], "needs-rescue", "{r}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Regress mm F1, F2, F4, F6: the solaris brand's detach mounts nothing, so a halted zone's
+/// image is read after its first attach. Newer than the global zone: put back as it was with
+/// `attach -F`, installed, not left detached; in step after all: the same, its in-zone
+/// publisher kept (zone-publishers had removed it). image-create is not run on the empty
+/// mountpoint (the zone stays installed); on ipkg an in-step zone is not re-created once the
+/// detach shows it in step, even with consent.
+#[test]
+fn a_solaris_zones_image_read_after_its_first_attach_still_decides() {
+    let newer = sim_support::world_text("s11-halted-zone-unmounted");
+    for strategy in ["auto", "ladder", "attach"] {
+        let sim = Sim::from_text(&newer);
+        let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &["--strategy", strategy]);
+        let s = events.last().unwrap();
+        assert_eq!((code, &s["result"]), (Some(1), &"failed".into()), "{strategy}: {s}");
+        assert_eq!(sim.state("z1"), "installed", "{strategy}: {s}");
+        assert_eq!(sim_support::attach_runs(&sim.dir), 1, "{strategy}: {s}");
+        assert!(s["message"].as_str().unwrap().contains("attached again as it was"), "{s}");
+    }
+
+    let in_step = newer
+        .replace("entire = 185", "entire = 183")
+        .replace("5a1e0c77-0000-4000-8000-000000000111", "9b0e57a4-6f3e-4c1b-8e0d-2f1c7a5d3e21")
+        .replace(
+            r#"publishers = [{ name = "solaris", origins = ["http://pkg.oracle.com/solaris/new/"] }]"#,
+            r#"publishers = [{ name = "solaris", origins = ["http://pkg.oracle.com/solaris/release/"] }, { name = "local", origins = ["http://10.0.5.12:10000/"] }]"#,
+        );
+    assert_ne!(in_step, newer);
+    let sim = Sim::from_text(&in_step);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    sim_support::finding(&events, "zone.in-step-after-all");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+    let pubs = sim.run("pkg", &["-R", &sim.root("z1"), "publisher", "-H"]).stdout;
+    assert!(pubs.contains("local"), "{pubs}");
+
+    let with_consent = ["--strategy", "image-create", "--allow-destructive"];
+    let sim = Sim::from_text(&newer);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &with_consent);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(1), "{s}");
+    assert!(!ran_image_create(&sim.dir), "{s}");
+    assert_eq!(sim.state("z1"), "installed", "{s}");
+
+    let unmounted = |t: &str| t.replacen("[[zones]]\n", "[[zones]]\nroot_mounted = false\n", 1);
+    let sim =
+        Sim::from_text(&unmounted(&sim_support::world_text("openindiana-zone-already-in-step")));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "app01", &with_consent);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert!(!ran_image_create(&sim.dir), "{s}");
+    sim_support::finding(&events, "zone.in-step-after-all");
+}
+
+fn ran_image_create(dir: &std::path::Path) -> bool {
+    sim_support::audit(dir).iter().any(|e| e.argv.iter().any(|a| a == "image-create"))
+}

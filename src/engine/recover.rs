@@ -818,8 +818,9 @@ pub struct NewerAfterAll;
 impl std::fmt::Display for NewerAfterAll {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(
-            "the zone's image, read once the detach had mounted it (a halted zone's boot \
-             environment is mounted nowhere), is of a later release than the global zone, and \
+            "the zone's image, read once the detach or the first attach had mounted it (a \
+             halted zone's boot environment is mounted nowhere), is of a later release than the \
+             global zone, and \
              pkg never downgrades: no attach -u can take it; it was attached again as it was \
              (zoneadm attach -F)",
         )
@@ -2486,6 +2487,20 @@ impl Run {
             if self.exec.interrupt.is_set() {
                 return self.interrupted_before_rung(n, s);
             }
+            // The solaris brand's detach mounts nothing (reference §2.9): the rung would work
+            // on an empty mountpoint, in the zonepath's own dataset (regress mm F6).
+            if self.facts.zone_image_deferred && self.facts.brand == "solaris" {
+                let why = format!(
+                    "not run: the zone's boot environment is mounted nowhere and the solaris \
+                     brand's detach does not mount it, so {s} would work on the empty mountpoint \
+                     {}; its first attach mounts it: zonerescue --strategy auto {}",
+                    self.facts.zone_root.display(),
+                    crate::cli::rescue_operand(self.facts.zone.as_str())
+                );
+                return self.not_applied(n, s, None, StepOutcome::Skipped, why);
+            }
+            let deferred = self.facts.zone_image_deferred;
+            let changed_before = self.exec.changed();
             self.exec.take_environment();
             if let Err(e) = attempt::ensure_detached(&self.exec, &mut self.facts) {
                 // A busy zone root, a full pool: the zone is as it was, and `resume` runs
@@ -2494,6 +2509,32 @@ impl Run {
                     Some(f) => self.stop_for_environment(n, s, None, f),
                     None => Err(e),
                 };
+            }
+            if deferred && !self.exec.dry_run {
+                if self.facts.zone_image_deferred {
+                    let why = format!(
+                        "not run: the detach did not mount the zone's boot environment at {}, so \
+                         its image cannot be read or changed there",
+                        self.facts.zone_root.display()
+                    );
+                    return self.not_applied(n, s, None, StepOutcome::Skipped, why);
+                }
+                // Read only now: in step after all, or newer with no image-create to follow,
+                // the zone goes back as it was, as before an attach (regress mm F4).
+                if let Some(newer) = self.needless_once_read() {
+                    self.attach_as_it_was("detach", changed_before)?;
+                    let (result, why) = if newer {
+                        (RunResult::Failed, self.newer_after_all_why())
+                    } else {
+                        let why = format!(
+                            "zone {} is attached (installed) as it was: nothing to rescue",
+                            self.facts.zone
+                        );
+                        (RunResult::Attached, why)
+                    };
+                    self.end_rung(n, s, StepOutcome::Skipped, &why, &why)?;
+                    return Ok(RungStep::End((result, why)));
+                }
             }
         }
         let mut rung_snap = None;
@@ -2861,6 +2902,8 @@ impl Run {
             return interrupted(self);
         };
         let attempts_before = self.attempts;
+        let deferred = self.facts.zone_image_deferred;
+        let changed_before = self.exec.changed();
         let mut retries = 0;
         let (attempt, env) = loop {
             self.exec.take_environment();
@@ -2899,12 +2942,7 @@ impl Run {
             // The attach ran out its time limit (or the like): no rung is tried for it.
             Err(e) if e.is::<NewerAfterAll>() => {
                 drop(host);
-                let zone = self.facts.zone.as_str().to_string();
-                let why = format!(
-                    "{e}: nothing was changed; update the global zone to the zone's release, or \
-                     re-create its image: zonerescue --strategy auto --allow-destructive {}",
-                    crate::cli::rescue_operand(&zone)
-                );
+                let why = self.newer_after_all_why();
                 self.end_attach_not_run(steps, &why)?;
                 return Ok(Some((RunResult::Failed, why)));
             }
@@ -2947,6 +2985,17 @@ impl Run {
         if self.facts.zone_image_deferred {
             // The attach mounted the ZBE it worked on (reference §2.5 step 5, §2.6).
             self.facts.read_deferred_image(&self.exec.runner);
+            // The solaris brand's detach leaves it unmounted: read only after this first
+            // attach (regress mm F1, F2). In step after all, or newer with no image-create to
+            // follow, it goes back as it was: the image as before the attach, `attach -F`.
+            let read_now = deferred && !self.facts.zone_image_deferred && !self.exec.dry_run;
+            if !attached
+                && read_now
+                && Self::only_around_an_attach(steps)
+                && let Some(newer) = self.needless_once_read()
+            {
+                return self.put_back_after_first_attach(steps, newer, changed_before);
+            }
         } else {
             self.facts.refresh_zone(&self.exec.runner);
         }
@@ -2968,6 +3017,58 @@ impl Run {
         let said = format!("attach still fails: {why}");
         self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &said)?;
         Ok(None)
+    }
+
+    /// The first attach of a zone whose image it let be read found it needs none (see
+    /// [`Self::needless_once_read`]): the image goes back to the pre-rescue snapshot (the
+    /// failed attach may have changed it: the system repository's use), the zone is attached
+    /// as it was, and the run ends: attached for one in step, failed for one newer.
+    fn put_back_after_first_attach(
+        &mut self,
+        steps: &[(StrategyName, u32, String)],
+        newer: bool,
+        changed_before: bool,
+    ) -> anyhow::Result<Option<(RunResult, String)>> {
+        let mut restored = false;
+        if let Some(pre) = self.pre.clone() {
+            match self.undo_to_pre(&pre) {
+                Ok(done) => {
+                    restored = true;
+                    self.emit(Event::Snapshot {
+                        step: self.exec.step,
+                        name: done.target,
+                        action: SnapshotAction::RolledBack,
+                    });
+                }
+                Err(e) => self.emit(Event::Finding(
+                    Finding::warn(
+                        "zone.not-rolled-back",
+                        Severity::Medium,
+                        format!(
+                            "the image keeps what the failed attach changed in it; it could not \
+                             be rolled back to {pre}"
+                        ),
+                    )
+                    .detail(format!("{e:#}")),
+                )),
+            }
+        }
+        self.facts.refresh_zone(&self.exec.runner);
+        // Unchanged only when the image is back as it was too.
+        self.attach_as_it_was("first attach", changed_before || !restored)?;
+        if newer {
+            let why = self.newer_after_all_why();
+            self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &why)?;
+            return Ok(Some((RunResult::Failed, why)));
+        }
+        self.end_steps(steps, StepOutcome::Done, None, "zone attached as it was")?;
+        Ok(Some((
+            RunResult::Attached,
+            format!(
+                "zone {} is attached (installed) as it was: nothing to rescue",
+                self.facts.zone
+            ),
+        )))
     }
 
     /// Whether every rung of `steps` acts only around the attach (changes nothing by itself).
@@ -3068,6 +3169,53 @@ impl Run {
         Ok(())
     }
 
+    /// For a halted zone's image read only now: `Some(false)` when it is in step with the
+    /// global zone after all, `Some(true)` when it is of a later release and no image-create
+    /// may follow; both need no `attach -u` (README: they are put back as they were).
+    fn needless_once_read(&self) -> Option<bool> {
+        let newer =
+            self.facts.zone_newer_than_gz() && !(self.allow_destructive || self.prompter.asks());
+        let in_step = facts::in_step(
+            ZoneState::Installed,
+            self.facts.gz_entire.as_ref(),
+            self.facts.zone_entire.as_ref(),
+            self.facts.zbe_of_running_gz_be,
+        );
+        (in_step || newer).then_some(newer)
+    }
+
+    /// What a run ending on [`NewerAfterAll`] says, with what to do.
+    fn newer_after_all_why(&self) -> String {
+        format!(
+            "{NewerAfterAll}: update the global zone to the zone's release, or re-create its \
+             image: zonerescue --strategy auto --allow-destructive {}",
+            crate::cli::rescue_operand(self.facts.zone.as_str())
+        )
+    }
+
+    /// `zoneadm attach -F`: the zone back as it was, without an update; `mounted_by` (the
+    /// detach, the first attach) is what let its image be read. Counts as no change when
+    /// nothing had changed before (`changed_before`).
+    fn attach_as_it_was(&mut self, mounted_by: &str, changed_before: bool) -> anyhow::Result<()> {
+        let force = AttachOptions { force: true, ..Default::default() };
+        self.exec.change_ok(&zoneadm::attach_spec(&self.facts.zone, &force), &[0])?;
+        self.facts.state = ZoneState::Installed;
+        if !changed_before {
+            self.exec.mark_unchanged();
+        }
+        if !self.facts.zone_newer_than_gz() {
+            self.emit(Event::Finding(Finding::info(
+                "zone.in-step-after-all",
+                format!(
+                    "the zone's image, read once the {mounted_by} had mounted it, is in step \
+                     with the global zone: nothing to rescue; it was attached again as it was \
+                     (zoneadm attach -F)"
+                ),
+            )));
+        }
+        Ok(())
+    }
+
     /// `attach -u` (with the GZ publishers simplified around it once gz-publishers applied).
     fn attach_attempt(&mut self) -> anyhow::Result<bool> {
         // Detached first: the global zone's publishers stay simplified no longer than the
@@ -3080,32 +3228,11 @@ impl Run {
         // image-create to follow, it is put back as it was (`attach -F`: no update, which for
         // one in step could only fail on an in-zone repository that is down while it is).
         let read_now = deferred && !self.facts.zone_image_deferred && !self.exec.dry_run;
-        let newer = read_now
-            && self.facts.zone_newer_than_gz()
-            && !(self.allow_destructive || self.prompter.asks());
-        let in_step = read_now
-            && facts::in_step(
-                ZoneState::Installed,
-                self.facts.gz_entire.as_ref(),
-                self.facts.zone_entire.as_ref(),
-                self.facts.zbe_of_running_gz_be,
-            );
-        if in_step || newer {
-            let force = AttachOptions { force: true, ..Default::default() };
-            self.exec.change_ok(&zoneadm::attach_spec(&self.facts.zone, &force), &[0])?;
-            self.facts.state = ZoneState::Installed;
-            if !changed_before {
-                self.exec.mark_unchanged();
-            }
+        if let Some(newer) = self.needless_once_read().filter(|_| read_now) {
+            self.attach_as_it_was("detach", changed_before)?;
             if newer {
                 return Err(NewerAfterAll.into());
             }
-            self.emit(Event::Finding(Finding::info(
-                "zone.in-step-after-all",
-                "the zone's image, read once the detach had mounted it, is in step with the \
-                 global zone: nothing to rescue; it was attached again as it was (zoneadm attach \
-                 -F)",
-            )));
             return Ok(true);
         }
         let mut guard = None;
