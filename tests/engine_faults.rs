@@ -1059,25 +1059,35 @@ fn a_detach_killed_or_outliving_its_limit_is_judged_by_the_zones_state() {
 /// (time-slider's, a replication tool's) was destroyed by the run's own `zfs rollback -r` to an
 /// earlier snapshot, silently, where `zonerescue rollback` refuses without
 /// `--destroy-foreign-snapshots`. The run's undo spares it now, and says why it did not roll back.
+/// Regress mm F3: also one of a dataset below the ZBE (Solaris 11's `…/var`), which the rollback
+/// rolls back too.
 #[test]
 fn a_runs_rollback_spares_a_snapshot_another_tool_took() {
-    let h = Sim::new("s11express-orphaned-core");
-    let dir = &h.dir;
-    let foreign = "rpool/zones/legacy01/ROOT/zbe@zfs-auto-snap_hourly-2026-12-07-0300";
-    // Before the run's first attach: the other tool's snapshot.
-    let hook = format!(
-        "case \"$*\" in *attach*) [ -e '{m}' ] || {{ : > '{m}'; '{zfs}' snapshot -r '{foreign}'; }};; esac\nexec '{zoneadm}' \"$@\"",
-        m = dir.join("snapped").display(),
-        zfs = dir.join("bin/zfs").display(),
-        zoneadm = dir.join("bin/zoneadm").display(),
-    );
-    let events = rescue_through_wrapped_zoneadm(dir, &hook, &["--strategy", "ladder", "legacy01"]);
-    let s = events.last().unwrap();
-    assert!(dir.join("snapped").exists(), "the hook must fire: {s}");
-    let listed = h.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
-    assert!(listed.lines().any(|l| l == foreign), "destroyed: {listed}\n{s}");
-    let said = s.to_string();
-    assert!(said.contains("zonerescue did not take") && said.contains(foreign), "{s}");
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-orphaned-core")).unwrap();
+    let with_var = text.replacen("active = true }", "active = true, children = [\"var\"] }", 1);
+    assert_ne!(text, with_var);
+    for foreign in [
+        "rpool/zones/legacy01/ROOT/zbe@zfs-auto-snap_hourly-2026-12-07-0300",
+        "rpool/zones/legacy01/ROOT/zbe/var@zfs-auto-snap_hourly-2026-12-07-0300",
+    ] {
+        let h = Sim::from_text(&with_var);
+        let dir = &h.dir;
+        // Before the run's first attach: the other tool's snapshot.
+        let hook = format!(
+            "case \"$*\" in *attach*) [ -e '{m}' ] || {{ : > '{m}'; '{zfs}' snapshot '{foreign}'; }};; esac\nexec '{zoneadm}' \"$@\"",
+            m = dir.join("snapped").display(),
+            zfs = dir.join("bin/zfs").display(),
+            zoneadm = dir.join("bin/zoneadm").display(),
+        );
+        let events =
+            rescue_through_wrapped_zoneadm(dir, &hook, &["--strategy", "ladder", "legacy01"]);
+        let s = events.last().unwrap();
+        assert!(dir.join("snapped").exists(), "the hook must fire: {s}");
+        let listed = h.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+        assert!(listed.lines().any(|l| l == foreign), "destroyed: {listed}\n{s}");
+        let said = s.to_string();
+        assert!(said.contains("zonerescue did not take") && said.contains(foreign), "{s}");
+    }
 }
 
 /// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held

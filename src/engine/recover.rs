@@ -109,6 +109,11 @@ struct Run {
     installed_at_start: bool,
     /// This run found it installed (and so is what detached it).
     found_installed: bool,
+    /// A halted zone whose image, read after its detach or first attach, needs no attach -u
+    /// was attached again as it was (`attach -F`): the ending must not detach it again. The
+    /// flag says whether something the run changed remains (its image could not be rolled
+    /// back past a later snapshot zonerescue did not take, say).
+    put_back: Option<bool>,
     /// Consent to destructive strategies was given (`--allow-destructive`): the `resume` this
     /// run advises carries it, else resume would pass image-create over.
     allow_destructive: bool,
@@ -510,6 +515,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         packages_at_start,
         installed_at_start,
         found_installed,
+        put_back: None,
         allow_destructive: req.allow_destructive,
         previous: opened.previous,
     };
@@ -3200,6 +3206,7 @@ impl Run {
         let force = AttachOptions { force: true, ..Default::default() };
         self.exec.change_ok(&zoneadm::attach_spec(&self.facts.zone, &force), &[0])?;
         self.facts.state = ZoneState::Installed;
+        self.put_back = Some(changed_before);
         if !changed_before {
             self.exec.mark_unchanged();
         }
@@ -3645,6 +3652,18 @@ impl Run {
             // Stopped by the operator before anything changed (the pre-rescue snapshot aside).
             RunResult::Refused if self.pre.is_some() && self.untouched() => {
                 message.push_str("; nothing was changed: the zone is as it was");
+            }
+            // Put back with `attach -F` once its image could be read (see `put_back`):
+            // detaching it again to roll back would leave it worse than it was.
+            RunResult::Failed if !self.untouched() && self.put_back.is_some() => {
+                // (The message says it was attached again as it was.)
+                if self.put_back == Some(true) {
+                    message.push_str(
+                        "; its image is as the run left it, not rolled back: the pre-rescue \
+                         snapshot keeps it as it was",
+                    );
+                }
+                next_steps.push(format!("zonerescue status {zone}"));
             }
             RunResult::Failed | RunResult::Error if self.untouched() => {
                 // Known to fail before anything changed: detaching an installed zone and

@@ -26,7 +26,7 @@ use super::snapshot::{PROP_RUN, PROP_STEP};
 use super::{preflight, zbe_clone};
 
 /// A snapshot of the zone boot environment; `run` and `step` are set on zonerescue's own.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ZbeSnapshot {
     pub name: String,
     pub run: Option<String>,
@@ -36,6 +36,13 @@ pub struct ZbeSnapshot {
 /// The snapshots of `zbe` itself, oldest first (`zfs list` orders a dataset's snapshots by
 /// creation): the order `zfs rollback -r` destroys the later ones in.
 pub fn of_zbe(runner: &Runner, zbe: &str) -> Result<Vec<ZbeSnapshot>, RunError> {
+    let prefix = format!("{zbe}@");
+    Ok(with_descendants(runner, zbe)?.into_iter().filter(|s| s.name.starts_with(&prefix)).collect())
+}
+
+/// The snapshots of `zbe` and of the datasets below it, in `zfs list`'s order (by dataset,
+/// each one's oldest first).
+fn with_descendants(runner: &Runner, zbe: &str) -> Result<Vec<ZbeSnapshot>, RunError> {
     let props = ["name", PROP_RUN, PROP_STEP];
     let q = zfs::ListQuery {
         properties: &props,
@@ -43,11 +50,13 @@ pub fn of_zbe(runner: &Runner, zbe: &str) -> Result<Vec<ZbeSnapshot>, RunError> 
         types: &["snapshot"],
         datasets: &[zbe],
     };
-    let prefix = format!("{zbe}@");
+    let below = format!("{zbe}/");
     Ok(zfs::list(runner, &q)?
         .iter()
         .filter_map(|r| {
-            let name = r.name().filter(|n| n.starts_with(&prefix))?;
+            let name = r.name().filter(|n| {
+                n.split_once('@').is_some_and(|(d, _)| d == zbe || d.starts_with(&below))
+            })?;
             Some(ZbeSnapshot {
                 name: name.to_string(),
                 run: r.get(PROP_RUN).map(str::to_string),
@@ -87,11 +96,29 @@ pub fn zbes_from_system(
     Ok(Ok(SystemZbes { all, current, zone_root }))
 }
 
-/// The snapshots of `target`'s dataset taken after it, oldest first: what `zfs rollback -r
-/// target` destroys (and what a clone depending on one keeps it from passing).
+/// The snapshots taken after `target` of its dataset, then of each descendant that has a
+/// snapshot of the same name (a rollback to `target` rolls those back too: regress mm F3),
+/// oldest first: what the `zfs rollback -r`s destroy (and what a clone depending on one keeps
+/// them from passing).
 pub fn after(runner: &Runner, target: &str) -> Result<Vec<ZbeSnapshot>, RunError> {
-    let (zbe, _) = target.split_once('@').unwrap_or((target, ""));
-    Ok(of_zbe(runner, zbe)?.into_iter().skip_while(|s| s.name != target).skip(1).collect())
+    let (zbe, short) = target.split_once('@').unwrap_or((target, ""));
+    let all = with_descendants(runner, zbe)?;
+    let mut datasets: Vec<&str> = Vec::new();
+    for s in &all {
+        let ds = s.name.split_once('@').map_or(s.name.as_str(), |(d, _)| d);
+        if !datasets.contains(&ds) {
+            datasets.push(ds);
+        }
+    }
+    let mut out = Vec::new();
+    for ds in datasets {
+        let at = format!("{ds}@{short}");
+        let mut of_ds = all.iter().filter(|s| s.name.split_once('@').is_some_and(|(d, _)| d == ds));
+        if of_ds.clone().any(|s| s.name == at) {
+            out.extend(of_ds.by_ref().skip_while(|s| s.name != at).skip(1).cloned());
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Serialize)]
