@@ -769,6 +769,39 @@ fn a_rollback_to_before_the_run_is_not_called_partway() {
     assert!(status.contains(&format!("-pre (destroyed by the rollback to {snap})")), "{status}");
 }
 
+/// Ops mm F1: `rollback --to` the operator's own snapshot of the rescued zone, taken after the
+/// rescue, undoes nothing of it: status called it older than the pre-rescue snapshot, said that
+/// snapshot destroyed, and the next run stopped passing it on, so prune destroyed the only
+/// image with PostgreSQL. It is partway, as to a rung's snapshot.
+#[test]
+fn a_rollback_to_the_operators_later_snapshot_keeps_the_zone_before_any_rescue() {
+    let (d, first) = postgres_rescued();
+    let pre = first["pre_snapshot"].as_str().unwrap().to_string();
+    let snap = "rpool/zones/pg01/ROOT/zbe@after-rescue-ok";
+    let made = Command::new(d.path().join("bin/zfs"))
+        .args(["snapshot", snap])
+        .env_remove("ZONESIM_ROOT")
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let back = zr(d.path()).args(["--yes", "rollback", "--to", snap, "pg01"]).output().unwrap();
+    let said = String::from_utf8_lossy(&back.stdout);
+    assert_eq!(back.status.code(), Some(0), "{said}");
+    let status = zr(d.path()).args(["status", "pg01"]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(!status.contains("older than this run's pre-rescue snapshot"), "{status}");
+    assert!(!status.contains("destroyed by the rollback"), "{status}");
+    assert!(status.contains(&format!("rolled back partway (`zonerescue rollback --to`) to {snap}")));
+    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    let second = summary(&ev, &out);
+    assert!(second["next_steps"].to_string().contains(&format!("--to {pre}")), "{second}");
+    let pruned = zr(d.path()).args(["--yes", "snapshots", "--prune", "pg01"]).output().unwrap();
+    assert!(pruned.status.success());
+    let listed = zr(d.path()).args(["snapshots", "pg01"]).output().unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains(&pre), "the zone before any rescue was pruned: {listed}");
+}
+
 /// A second run after one that attached the zone (it removed PostgreSQL): the first run's
 /// pre-rescue snapshot is the zone before any rescue, passed on, offered and kept by prune.
 /// Before, only a run that never finished passed its own on, and prune destroyed the only

@@ -41,6 +41,11 @@ pub struct Journal {
     /// continue and starts a new rescue from that image instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolled_back_at_end: Option<String>,
+    /// The last `zonerescue rollback --to` of this run went to a snapshot taken after its
+    /// pre-rescue one that is not a rung's (the operator's own, of the rescued zone): the
+    /// pre-rescue snapshot outlived it (ops mm F1).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rollback_kept_pre: bool,
     /// The run ended having changed nothing but its pre-rescue snapshot (the zone as it
     /// was): `resume` has nothing to continue.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -221,6 +226,7 @@ impl Journal {
             earlier_pre: None,
             rolled_back_at_end: None,
             changed_nothing: false,
+            rollback_kept_pre: false,
             installed_at_start: false,
             allow_destructive: false,
             rollback_incomplete: None,
@@ -411,7 +417,7 @@ impl Journal {
             !matches!(s.name.as_str(), "rollback" | "snapshot")
                 && s.snapshot.as_deref() == Some(target)
         });
-        rung.then_some(target)
+        (rung || self.rollback_kept_pre).then_some(target)
     }
 
     /// The snapshot the last `zonerescue rollback` of this run returned the image to.
