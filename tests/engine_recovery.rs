@@ -791,15 +791,10 @@ fn a_rollback_to_the_operators_later_snapshot_keeps_the_zone_before_any_rescue()
     let status = String::from_utf8_lossy(&status.stdout);
     assert!(!status.contains("older than this run's pre-rescue snapshot"), "{status}");
     assert!(!status.contains("destroyed by the rollback"), "{status}");
-    assert!(status.contains(&format!("rolled back partway (`zonerescue rollback --to`) to {snap}")));
-    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
-    let second = summary(&ev, &out);
-    assert!(second["next_steps"].to_string().contains(&format!("--to {pre}")), "{second}");
-    let pruned = zr(d.path()).args(["--yes", "snapshots", "--prune", "pg01"]).output().unwrap();
-    assert!(pruned.status.success());
-    let listed = zr(d.path()).args(["snapshots", "pg01"]).output().unwrap();
-    let listed = String::from_utf8_lossy(&listed.stdout);
-    assert!(listed.contains(&pre), "the zone before any rescue was pruned: {listed}");
+    assert!(
+        status.contains(&format!("rolled back partway (`zonerescue rollback --to`) to {snap}"))
+    );
+    a_second_run_passes_on_what_prune_keeps(d.path(), &pre);
 }
 
 /// A second run after one that attached the zone (it removed PostgreSQL): the first run's
@@ -810,15 +805,21 @@ fn a_rollback_to_the_operators_later_snapshot_keeps_the_zone_before_any_rescue()
 fn a_second_run_after_an_attached_one_keeps_the_zone_before_any_rescue() {
     let (d, first) = postgres_rescued();
     let pre = first["pre_snapshot"].as_str().unwrap().to_string();
-    let (out, ev) = rescue(d.path(), "pg01", &["--yes"]);
+    a_second_run_passes_on_what_prune_keeps(d.path(), &pre);
+}
+
+/// A second run on pg01 attaches it and offers `pre` as the zone before any rescue, and
+/// `snapshots --prune` keeps it.
+fn a_second_run_passes_on_what_prune_keeps(d: &Path, pre: &str) {
+    let (out, ev) = rescue(d, "pg01", &["--yes"]);
     let second = summary(&ev, &out);
     assert_eq!(second["result"], "attached", "{second}");
     assert!(second["next_steps"].to_string().contains(&format!("--to {pre}")), "{second}");
-    let pruned = zr(d.path()).args(["--yes", "snapshots", "--prune", "pg01"]).output().unwrap();
+    let pruned = zr(d).args(["--yes", "snapshots", "--prune", "pg01"]).output().unwrap();
     assert!(pruned.status.success());
-    let listed = zr(d.path()).args(["snapshots", "pg01"]).output().unwrap();
+    let listed = zr(d).args(["snapshots", "pg01"]).output().unwrap();
     let listed = String::from_utf8_lossy(&listed.stdout);
-    assert!(listed.contains(&pre), "the zone before any rescue was pruned: {listed}");
+    assert!(listed.contains(pre), "the zone before any rescue was pruned: {listed}");
 }
 
 /// Round o F4: the morning after a rescue the operator starts a run again by mistake and
