@@ -440,9 +440,12 @@ fn a_reachability_test_that_cannot_tell_says_so() {
 #[test]
 fn a_halted_zone_whose_boot_environment_is_mounted_nowhere_is_rescued() {
     let unmounted = |t: &str| t.replacen("[[zones]]\n", "[[zones]]\nroot_mounted = false\n", 1);
-    for (scenario, zone) in
-        [("openindiana-zone-internal-repo", "app01"), ("solaris11-image-update", "php11")]
-    {
+    // (regress mm F5: the package report of the last was empty when unmounted.)
+    for (scenario, zone) in [
+        ("openindiana-zone-internal-repo", "app01"),
+        ("solaris11-image-update", "php11"),
+        ("omnios-postgres-removed", "pg01"),
+    ] {
         let text = std::fs::read_to_string(sim_support::scenario(scenario)).unwrap();
         let mounted = Sim::from_text(&text);
         let (events, _) = sim_support::rescue_json(&mounted.dir, zone, &[]);
@@ -464,6 +467,9 @@ fn a_halted_zone_whose_boot_environment_is_mounted_nowhere_is_rescued() {
             "{zone}: {s}\nmounted: {want}"
         );
         assert_eq!(s["packages_removed"], want["packages_removed"], "{zone}");
+        if zone == "pg01" {
+            assert_ne!(s["packages_removed"], serde_json::json!([]), "{s}");
+        }
     }
 }
 

@@ -2516,6 +2516,7 @@ impl Run {
                     None => Err(e),
                 };
             }
+            self.note_image_read(deferred)?;
             if deferred && !self.exec.dry_run {
                 if self.facts.zone_image_deferred {
                     let why = format!(
@@ -2991,6 +2992,7 @@ impl Run {
         if self.facts.zone_image_deferred {
             // The attach mounted the ZBE it worked on (reference §2.5 step 5, §2.6).
             self.facts.read_deferred_image(&self.exec.runner);
+            self.note_image_read(deferred)?;
             // The solaris brand's detach leaves it unmounted: read only after this first
             // attach (regress mm F1, F2). In step after all, or newer with no image-create to
             // follow, it goes back as it was: the image as before the attach, `attach -F`.
@@ -3175,6 +3177,30 @@ impl Run {
         Ok(())
     }
 
+    /// A halted zone's image just read (after its detach or first attach): what it held then
+    /// is the rescue's start, for the package report and `resume` (regress mm F5: the report
+    /// of removed and renamed packages was empty for every such zone).
+    fn note_image_read(&mut self, deferred: bool) -> anyhow::Result<()> {
+        if !deferred || self.facts.zone_image_deferred || self.exec.dry_run {
+            return Ok(());
+        }
+        if self.packages_at_start.is_empty() {
+            self.packages_at_start = self.facts.zone_packages.clone();
+        }
+        if self.journal.zone_packages_at_start.is_empty() {
+            self.journal.zone_packages_at_start = self.facts.zone_packages.clone();
+            self.journal.zone_publishers_enabled_at_start = self
+                .facts
+                .zone_publishers_at_start
+                .iter()
+                .filter(|p| p.enabled)
+                .map(|p| p.name.clone())
+                .collect();
+            self.save()?;
+        }
+        Ok(())
+    }
+
     /// For a halted zone's image read only now: `Some(false)` when it is in step with the
     /// global zone after all, `Some(true)` when it is of a later release and no image-create
     /// may follow; both need no `attach -u` (README: they are put back as they were).
@@ -3230,6 +3256,7 @@ impl Run {
         let deferred = self.facts.zone_image_deferred;
         let changed_before = self.exec.changed();
         attempt::ensure_detached(&self.exec, &mut self.facts)?;
+        self.note_image_read(deferred)?;
         // A halted zone's image, read only now that the detach has mounted it (fidelity ll,
         // regress ll): in step with the global zone after all, or of a later release with no
         // image-create to follow, it is put back as it was (`attach -F`: no update, which for
