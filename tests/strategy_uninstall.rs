@@ -141,3 +141,43 @@ fn a_removed_package_the_repositories_call_renamed_is_given_its_new_name() {
     assert_eq!(out.code, 0, "{command}: {}", out.stderr);
     assert_eq!(sim.run("pkg", &["-R", &root, "list", "web/php-71"]).code, 0, "{command}");
 }
+
+/// Oracle mm F2: a package uninstalled because it requires one the release made obsolete was
+/// said to come back with `pkg install` ("puts them back"), never checked: pkg cannot plan it.
+/// The report says its `install -n` fails and why; where the plan works (image-create forgot
+/// packages the release offers, read from a halted zone's image after its detach: regress mm
+/// F5) it gives the command, which puts them back.
+#[test]
+fn a_removed_package_whose_requirement_is_gone_is_not_promised_back() {
+    let sim = Sim::from_file(&sim_support::world("s11-site-app-requires-obsolete-php"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &[]);
+    assert_eq!(code, Some(0), "{}", events.last().unwrap());
+    let f = sim_support::finding(&events, "zone.packages-removed");
+    let r = f["remediation"].as_str().unwrap();
+    assert!(!r.contains("puts them back"), "{r}");
+    assert!(r.contains("cannot plan putting them back"), "{r}");
+    assert!(r.contains("dependency on pkg:/web/php-53"), "{r}");
+    let root = sim.root("z1");
+    let planned = sim.run("pkg", &["-R", &root, "install", "-nv", "site/webapp"]);
+    assert_eq!(planned.code, 1, "{}", planned.stdout);
+}
+
+#[test]
+fn packages_image_create_forgot_are_put_back_by_the_command_given() {
+    let sim = Sim::from_file(&sim_support::world("omnios-image-create-forgets-site-app"));
+    let consent = ["--strategy", "image-create", "--allow-destructive"];
+    let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &consent);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(s["packages_removed"], serde_json::json!(["SUNWcs", "site/app", "site/gone"]));
+    let f = sim_support::finding(&events, "zone.packages-removed");
+    let r = f["remediation"].as_str().unwrap();
+    let command = r.split('`').nth(1).unwrap();
+    assert!(r.contains(&format!("`{command}` puts them back")), "{r}");
+    assert!(command.ends_with(" install -v --accept SUNWcs site/app"), "{command}");
+    let argv: Vec<&str> = command.split(' ').collect();
+    let out = sim.run("pkg", &argv[1..]);
+    assert_eq!(out.code, 0, "{command}: {}", out.stderr);
+    let root = sim.root("z1");
+    assert_eq!(sim.run("pkg", &["-R", &root, "list", "site/app"]).code, 0, "{command}");
+}

@@ -222,23 +222,8 @@ fn install_names(
         if image.installed(&name).is_some_and(|p| Some(p.build) == b) {
             continue;
         }
-        let publisher = b.and_then(|b| {
-            pubs.iter().filter(|p| p.enabled).find(|p| {
-                p.origins.iter().any(|u| {
-                    world.repository(u).is_some_and(|repo| {
-                        repo.reachable
-                            && repo.builds.contains(&b)
-                            && world
-                                .package_def(&name)
-                                .is_none_or(|d| d.removed_at.is_none_or(|x| x > b))
-                    })
-                })
-            })
-        });
-        match (publisher, b) {
-            (Some(p), Some(b)) => {
-                new.push(InstalledPkg { name, build: b, publisher: p.name.clone() })
-            }
+        match (b.and_then(|b| offered_by(world, pubs, &name, b)), b) {
+            (Some(p), Some(b)) => new.push(InstalledPkg { name, build: b, publisher: p }),
             _ => missing.push(n.clone()),
         }
     }
@@ -247,6 +232,32 @@ fn install_names(
             "\npkg {op}: The following pattern(s) did not match any allowable packages.  Try\nusing a different matching pattern, or refreshing publisher information:\n\n{}\n",
             missing.iter().map(|m| format!("\t{m}")).collect::<Vec<_>>().join("\n")
         );
+        return fail(Output::fail(1, text), Step::Core);
+    }
+    // What each requires comes along when offered at its build, and must be: a package
+    // whose dependency the release no longer has cannot be installed (oracle mm F2).
+    let mut unmet = Vec::new();
+    let mut k = 0;
+    while k < new.len() {
+        let (name, b, publisher) = (new[k].name.clone(), new[k].build, new[k].publisher.clone());
+        for dep in world.package_def(&name).map(|d| d.depends.clone()).unwrap_or_default() {
+            if image.installed(&dep).is_some() || new.iter().any(|x| x.name == dep) {
+                continue;
+            }
+            match offered_by(world, pubs, &dep, b) {
+                Some(p) => new.push(InstalledPkg { name: dep, build: b, publisher: p }),
+                None => unmet.push(format!(
+                    "No matching version of {name} can be installed:\n  Reject:  \
+                     pkg://{publisher}/{name}@{}\n  Reason:  No version for 'require' \
+                     dependency on pkg:/{dep} can be found",
+                    world.platform.short_version(b)
+                )),
+            }
+        }
+        k += 1;
+    }
+    if !unmet.is_empty() {
+        let text = format!("\npkg {op}: {}\n", unmet.join("\n"));
         return fail(Output::fail(1, text), Step::Core);
     }
     if new.is_empty() {
@@ -294,6 +305,23 @@ fn install_names(
     }
     let _ = root;
     InstallRun { out, failed: None, blockers: Vec::new() }
+}
+
+/// The enabled publisher of `pubs` one of whose reachable repositories offers `name` at
+/// build `b` (it has that build, and the package is not removed by then).
+fn offered_by(world: &World, pubs: &[Publisher], name: &str, b: u32) -> Option<String> {
+    let def = world.package_def(name);
+    if def.is_some_and(|d| d.removed_at.is_some_and(|x| x <= b)) {
+        return None;
+    }
+    pubs.iter()
+        .filter(|p| p.enabled)
+        .find(|p| {
+            p.origins.iter().any(|u| {
+                world.repository(u).is_some_and(|repo| repo.reachable && repo.builds.contains(&b))
+            })
+        })
+        .map(|p| p.name.clone())
 }
 
 /// `pkg uninstall [-r] names`: dependents block unless `recursive` (b151 `-r`).

@@ -76,12 +76,38 @@ impl Run {
             };
             let install = self.facts.zone_pkg().install_spec(&opts, &offered);
             let names: Vec<&str> = offered.iter().map(|f| f.name.as_str()).collect();
-            format!(
-                "the global zone's release still offers {}: `{}` puts them back (add -n to see \
-                 the plan first); ",
-                names.join(", "),
-                install.display()
-            )
+            // Listed is not installable: one removed because it requires a package the release
+            // no longer has cannot come back (oracle mm F2). pkg's own plan says.
+            let plan = crate::commands::pkg::PlanOptions { dry_run: true, ..opts.clone() };
+            let check = self.facts.zone_pkg().install_spec(&plan, &offered);
+            let listed = format!("the global zone's release still offers {}", names.join(", "));
+            match self.exec.read(&check) {
+                Ok(o) if o.code == Some(0) => {
+                    format!("{listed}: `{}` puts them back; ", install.display())
+                }
+                Err(_) => format!(
+                    "{listed}: `{}` may put them back (its -n check could not run: add -n to see \
+                     the plan first); ",
+                    install.display()
+                ),
+                Ok(o) => {
+                    let reason = o
+                        .stderr
+                        .lines()
+                        .chain(o.stdout.lines())
+                        .map(str::trim)
+                        .find(|l| l.starts_with("Reason:"))
+                        .map(|l| format!(" ({l})"))
+                        .unwrap_or_default();
+                    format!(
+                        "the global zone's release still lists {}, but pkg cannot plan putting \
+                         them back (`{}` fails{reason}): what they require is not offered at \
+                         this release; ",
+                        names.join(", "),
+                        check.display()
+                    )
+                }
+            }
         };
         let back = if renamed_away.is_empty() {
             back
