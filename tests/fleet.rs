@@ -487,3 +487,23 @@ fn publishers_a_killed_run_left_modified_make_the_survey_say_so() {
     assert_eq!(sim(dir, "pkg", &["publisher", "-H", "-F", "tsv"]).stdout, before);
     assert_eq!(zr(dir, &["--all"]).status.code(), Some(0));
 }
+
+/// Ops mm F3: after a run that concluded only image-create gets past (a package the release's
+/// own entire requires and no publisher offers), `--all` advised the ladder, which climbs six
+/// attaches to the same end. It says what the run said.
+#[test]
+fn a_zone_only_image_create_can_rescue_is_not_sent_up_the_ladder() {
+    let sim = sim_support::Sim::from_file(&sim_support::world(
+        "openindiana-three-zones-entire-requires-missing",
+    ));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "core03", &["--strategy", "auto"]);
+    let s = events.last().unwrap();
+    assert_eq!(code, Some(1), "{s}");
+    assert!(s["message"].as_str().unwrap().contains("only image-create gets past"), "{s}");
+    let out = zr(&sim.dir, &["--all", "--json"]);
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let why = zone(&r, "core03")["reason"].as_str().unwrap().to_string();
+    assert!(!why.contains("ladder"), "{why}");
+    assert!(why.contains("only image-create gets past"), "{why}");
+    assert!(why.contains("--allow-destructive core03"), "{why}");
+}

@@ -337,6 +337,7 @@ fn examine(
     z.in_sync = facts.entire_in_sync();
     // The key of a cause outside the image the zone's last attach log shows.
     let mut blocked_by: Option<String> = None;
+    let mut image_create_only = false;
     if let Some(path) = attempt::newest_attach_log(runner.paths(), &entry.name)
         && let Some(file) = attempt::open_log(&path)
         && let Ok(report) = analyze_reader(rules, analysis_context(&facts), file)
@@ -370,6 +371,10 @@ fn examine(
             blocked_by = Some(k.clone());
         }
         z.publishers_reachable = Some(d.publishers.is_empty() && d.origins.is_empty());
+        // A package the release's own entire requires and cannot get, or a zone of a later
+        // release: auto concludes only image-create gets past (ops mm F3: the ladder was
+        // advised, six attaches to the same end).
+        image_create_only = !d.required_by_release.is_empty() || d.zone_newer_than_gz();
         z.unreachable_publishers = d.publishers;
     }
     // What auto would start from without an attach (publisher reachability unchecked here).
@@ -388,6 +393,11 @@ fn examine(
                     (Some(_), _, Some(k)) => format!("{k}, which no strategy fixes"),
                     (Some(_), _, None) => "the global zone's own publisher did not answer".into(),
                     (None, Some(s), _) => format!("try {s}"),
+                    (None, None, _) if image_create_only => format!(
+                        "only image-create gets past: zonerescue --strategy auto \
+                         --allow-destructive {}",
+                        crate::cli::rescue_operand(&z.zone)
+                    ),
                     (None, None, _) => "try the ladder".into(),
                 }
             ),
