@@ -2358,3 +2358,33 @@ fn resume_advice_keeps_the_consent_and_a_run_that_changed_nothing_is_not_resumed
     assert!(s["message"].as_str().unwrap().contains("the last run changed nothing"), "{s}");
     assert_eq!(zone_state(d.path(), "www01"), "installed");
 }
+
+/// Ops mm F2: a SIGTERM while gz-publishers' attach detached the zone, before any
+/// `set-publisher`: the journal still said the GZ publishers may be modified, so `status`
+/// warned and `--all` raised gz-publishers.last-run-modified for publishers never touched.
+#[test]
+fn a_signal_before_the_gz_publishers_were_touched_leaves_no_alarm() {
+    use std::io::BufRead;
+    let d = init(&scenario("openindiana-dead-publisher-in-gz-and-zone.toml"));
+    let before = gz_tsv(d.path());
+    let mut child = sim_support::spawn_rescue(d.path(), "enc01", "20", true);
+    let stdout = child.stdout.take().unwrap();
+    let mut last = Value::Null;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["event"] == "command-start" && v["command"].as_str().unwrap().ends_with(" detach") {
+            // SAFETY: plain kill(2) of our own child.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        }
+        last = v;
+    }
+    child.wait().unwrap();
+    assert_eq!(last["result"], "interrupted", "{last}");
+    assert_eq!(gz_tsv(d.path()), before);
+    assert!(!sim_support::audit(d.path()).iter().any(|a| a.argv.contains(&"set-publisher".into())));
+    let journal = std::fs::read_to_string(d.path().join("state/enc01/journal.json")).unwrap();
+    assert!(!journal.contains("\"gz_publishers_modified\": true"), "{journal}");
+    let status = zr(d.path()).args(["status", "enc01"]).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(!status.contains("publishers may still be modified"), "{status}");
+}

@@ -3276,6 +3276,11 @@ impl Run {
             if details.is_some() {
                 self.journal.gz_publishers_detail = details.clone();
             }
+            // A signal during the detach: nothing is changed for an attach that will not run,
+            // and the journal must not say the publishers may be (ops mm F2).
+            if self.exec.interrupt.is_set() {
+                anyhow::bail!("interrupted before the global zone's publishers were simplified");
+            }
             self.journal.gz_publishers_modified = true;
             self.save()?;
             guard = GzPublisherGuard::simplify(&self.exec, &self.facts, details.as_deref())?;
