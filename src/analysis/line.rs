@@ -66,7 +66,10 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
         if k > 0 {
             out.push(b'\n');
         }
-        let l = &l[line_number_len(l)..];
+        let n = line_number_len(l);
+        // A chat log numbered by a paste site or `cat -n` (regress mm F7): its prefix follows
+        // the number.
+        let l = if n > 0 { strip_chat(&l[n..]) } else { &l[..] };
         // A line left empty stays a (blank) line: an input that ends without a newline still
         // ends in a line.
         out.extend_from_slice(if l.is_empty() && !raw.is_empty() { b" " } else { l });
@@ -896,6 +899,10 @@ mod tests {
         // A `>` inside a line is text; an `&` that is no entity stays.
         assert_eq!(d("a > b & c"), "a > b & c");
         assert!(matches!(depaste(b"plain\n  text"), Cow::Borrowed(_)));
+        // A chat log numbered by a paste site or cat -n (regress mm F7).
+        assert_eq!(d("12. 04:57 < jclulow>   Reject:  x"), "  Reject:  x");
+        assert_eq!(d("     3\t[2026-07-06 04:57:12] <bob> Reject:  x"), "Reject:  x");
+        assert_eq!(d("12) <alice> Reason:  y"), "Reason:  y");
         // A line emptied stays a line (an input ending in `>` still ends in a line).
         assert_eq!(d(">"), " ");
         assert_eq!(d("a\n>"), "a\n ");
