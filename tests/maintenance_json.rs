@@ -603,3 +603,43 @@ fn a_rollback_survives_sighup_and_sigterm() {
         assert_eq!(sim.state(PG), "configured");
     }
 }
+
+/// Ops mm F4: a rescue refuses a state directory that is a symbolic link or writable by group
+/// or others; `rollback` and `snapshots --prune` acted through one. They refuse it too,
+/// nothing changed.
+#[test]
+fn rollback_and_prune_refuse_a_state_directory_a_rescue_refuses() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = postgres();
+    rescued(&sim);
+    let state = sim.dir.join("state");
+    let real = sim.dir.join("real-state");
+    let snapshots = || sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    let before = snapshots();
+    let linked = || {
+        std::fs::rename(&state, &real).unwrap();
+        std::os::unix::fs::symlink(&real, &state).unwrap();
+    };
+    let unlinked = || {
+        std::fs::remove_file(&state).unwrap();
+        std::fs::rename(&real, &state).unwrap();
+    };
+    let mode = |m: u32| std::fs::set_permissions(&state, std::fs::Permissions::from_mode(m));
+    for (setup, undo, why) in [
+        (&linked as &dyn Fn(), &unlinked as &dyn Fn(), "is a symbolic link"),
+        (&|| mode(0o777).unwrap(), &|| mode(0o700).unwrap(), "writable by group or others"),
+    ] {
+        setup();
+        for args in [&["--yes", "rollback", PG][..], &["--yes", "snapshots", "--prune", PG]] {
+            let out = sim_support::zonerescue(&sim.dir).args(args).output().unwrap();
+            let said = String::from_utf8_lossy(&out.stderr);
+            assert_ne!(out.status.code(), Some(0), "{args:?}: {said}");
+            assert!(said.contains(why), "{args:?}: {said}");
+        }
+        assert_eq!(sim.state(PG), "installed");
+        assert_eq!(snapshots(), before);
+        undo();
+    }
+    let (s, code) = rollback(&sim, PG, &[]);
+    assert_eq!(code, Some(0), "{s}");
+}

@@ -226,7 +226,8 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
         }
     };
     let runner = runner_from(cli)?;
-    let dir = state_base(cli, &runner).join(zone.as_str());
+    // Where others could plant a journal, it is not acted on (as a rescue refuses it).
+    let dir = super::statedir::check_zone_dir(&state_base(cli, &runner), zone.as_str())?;
     // `unreadable`: the zone's journal, when `--to` rolls back without it.
     let (mut journal, unreadable) = match Journal::load_checked(&dir) {
         Ok(Some(j)) => (j, None),

@@ -219,7 +219,8 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
         }
     };
     let runner = runner_from(cli)?;
-    let dir = state_base(cli, &runner).join(zone.as_str());
+    // Where others could plant a journal, it is not acted on (as a rescue refuses it).
+    let dir = super::statedir::check_zone_dir(&state_base(cli, &runner), zone.as_str())?;
     let journal = match Journal::load_checked(&dir) {
         Ok(Some(j)) => Ok(j),
         Ok(None) => {

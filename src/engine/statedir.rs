@@ -39,6 +39,16 @@ pub fn open_file(options: &mut fs::OpenOptions, path: &Path) -> io::Result<fs::F
 /// Creates (if needed) and checks `base/zone` and returns it. `zone` must already be a
 /// validated zone name (no `/`, no `..`).
 pub fn ensure_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError> {
+    walk_zone_dir(base, zone, true)
+}
+
+/// Checks `base/zone` as [`ensure_zone_dir`] does, creating nothing (ops mm F4: `rollback` and
+/// `snapshots --prune` act on what a journal there says): `Ok` also when it does not exist.
+pub fn check_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError> {
+    walk_zone_dir(base, zone, false)
+}
+
+fn walk_zone_dir(base: &Path, zone: &str, create: bool) -> Result<PathBuf, StateDirError> {
     if !base.is_absolute() {
         return Err(StateDirError::NotAbsolute(base.display().to_string()));
     }
@@ -83,6 +93,7 @@ pub fn ensure_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError
                     return Err(unsafe_path(&current, "is writable by group or others"));
                 }
             }
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !create => return Ok(target),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let mode = if ours { 0o700 } else { 0o755 };
                 match DirBuilder::new().mode(mode).create(&current) {
@@ -102,8 +113,10 @@ pub fn ensure_zone_dir(base: &Path, zone: &str) -> Result<PathBuf, StateDirError
         }
     }
     // The zone directory itself: exactly 0700.
-    fs::set_permissions(&target, fs::Permissions::from_mode(0o700))
-        .map_err(|source| io_err(&target, source))?;
+    if create {
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o700))
+            .map_err(|source| io_err(&target, source))?;
+    }
     Ok(target)
 }
 
