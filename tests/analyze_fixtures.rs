@@ -268,6 +268,10 @@ const CASES: &[Case] = &[
     // openzfs/openzfs#517 (2018): a GZ's `pkg update PKG@latest` of one installed package
     // the installed userland incorporation holds back (realworld mm F1).
     ("openzfs517-oi-update-named-package-excluded.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
+    // pastebin.com/7RiqEmhy (OmniOS r151006 -> r151008, a script's trace, its "- " list
+    // rendering taken off): entire requires omnios-userland, every version offered is older
+    // (realworld mm F2).
+    ("pastebin-7RiqEmhy-omnios-r151008-all-versions-rejected.txt", V::Failed, G::Omnios, Some("required-versions-rejected"), None, 1),
     ("oi-dev-build-essential-excluded-by-incorporation.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
     // teodeh.com: a Solaris 11.1 zone install log (InstallationLogger); the system
     // repository was misconfigured. No attach strategy, never zone-publishers.
@@ -586,6 +590,14 @@ fn global_zone_operations_on_their_zones_get_no_zone_remedy() {
     assert!(f.packages.is_empty());
     assert!(!f.next_commands.iter().any(|c| c.contains("uninstall")));
     assert!(r.remedies.is_empty());
+    // The candidates of a required dependency rejected by the proposed incorporation are not
+    // installed packages the release excludes; the trace's `/usr/bin/pkg update` is the GZ's.
+    let r = analyze("pastebin-7RiqEmhy-omnios-r151008-all-versions-rejected.txt");
+    assert!(r.finding("proposed-incorporation-excluded").is_none());
+    assert!(r.finding("global-zone-pkg").is_some());
+    let f = r.finding("required-versions-rejected").unwrap();
+    assert_eq!(f.packages, ["incorporation/jeos/omnios-userland"]);
+    assert!(!f.next_commands.iter().any(|c| c.contains("uninstall") || c.contains(" -R ")));
     // Nor one an update asked for by name, at a version the installed release excludes.
     let r = analyze("openzfs517-oi-update-named-package-excluded.txt");
     let f = r.finding("incorporation-excluded").unwrap();

@@ -554,7 +554,9 @@ impl FindingBuilder<'_> {
             let Some(key) = rules.get(a.rule).map(|r| r.key.as_str()) else { return true };
             let had = a.packages.len();
             a.packages.retain(|p| !explained.iter().any(|(k, s)| k == key && s == package_stem(p)));
-            had == 0 || !a.packages.is_empty()
+            // One that names no package (its packages were structural: an incorporation) is
+            // explained by the finding that explains its key.
+            (had == 0 && !explained.iter().any(|(k, _)| k == key)) || !a.packages.is_empty()
         });
     }
 

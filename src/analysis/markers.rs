@@ -100,6 +100,12 @@ pub const MARKERS: &[(Marker, &str)] = &[
         Marker::Command(LogKind::Pkg),
         "[#$%>] +((pfexec|sudo) +)?((/usr/sbin/)?zlogin +(-[le] +[^ ]+ +|-[A-Za-z]+ +)*(?P<zone>[^ -][^ ]*) +['\"]?((pfexec|sudo) +)?)?(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$|['\"])",
     ),
+    // The same pasted without its prompt but with pkg's full path (realworld mm F2: a script's
+    // trace), which no line of pkg's own output starts with.
+    (
+        Marker::Command(LogKind::Pkg),
+        "^/usr/bin/pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\t|$)",
+    ),
     // illumos-gate usr/src/tools/scripts/onu.sh: `onu -t BE [-d DIR | -u URI] …`
     (Marker::Command(LogKind::Onu), "[#$%>] +((pfexec|sudo) +)?([^ ]*/)?onu +-[a-zA-Z]"),
     // a zone install: the ipkg brand's pkgcreatezone, the solaris brand's installer (its log
