@@ -493,11 +493,20 @@ fn what_a_halted_zones_image_read_after_the_detach_still_decides() {
     let (events, code) = sim_support::rescue_json(&sim.dir, "app01", &[]);
     let s = events.last().unwrap();
     assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
-    assert_eq!(s["strategies_applied"], serde_json::json!(["attach"]), "{s}");
+    // The plain attach did nothing but the detach and `attach -F` (oracle nn F1).
+    assert_eq!(s["strategies_applied"], serde_json::json!([]), "{s}");
     sim_support::finding(&events, "zone.in-step-after-all");
     assert_eq!(sim_support::attach_runs(&sim.dir), 0, "no update: {s}");
     let pubs = sim.run("pkg", &["-R", &sim.root("app01"), "publisher", "-H"]).stdout;
     assert!(pubs.contains("local"), "{pubs}");
+    // Oracle nn F1: nothing applied (a dead GZ publisher's gz-publishers was said applied).
+    let sim = Sim::from_file(&sim_support::world("omnios-in-step-unmounted-dead-gz-publisher"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "zb", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["strategies_applied"]), (Some(0), &serde_json::json!([])), "{s}");
+    let audit = sim_support::audit(&sim.dir);
+    assert!(!audit.iter().any(|a| a.argv.iter().any(|x| x == "set-publisher")), "{s}");
+    assert!(!s["next_steps"].to_string().contains("undo everything"), "nothing to undo: {s}");
 
     let text = sim_support::world_text("omnios-zone-newer-than-gz");
     let sim = Sim::from_text(&unmounted(&text));

@@ -2989,6 +2989,28 @@ impl Run {
             }
         };
         drop(host);
+        // Put back as it was once the detach let its image be read (in step after all): the
+        // rungs acting around the attach did nothing (oracle nn F1: gz-publishers was said
+        // applied, "simplified around each attach", with no set-publisher run).
+        if attached
+            && self.put_back.is_some()
+            && self.attempts == attempts_before
+            && Self::only_around_an_attach(steps)
+        {
+            self.unapply(steps);
+            let why = "not needed: the zone's image, read once the detach had mounted it, is in \
+                       step with the global zone; it was attached again as it was";
+            for (s, n, _) in steps {
+                self.end_rung(*n, *s, StepOutcome::Skipped, why, why)?;
+            }
+            return Ok(Some((
+                RunResult::Attached,
+                format!(
+                    "zone {} is attached (installed) as it was: nothing to rescue",
+                    self.facts.zone
+                ),
+            )));
+        }
         if self.facts.zone_image_deferred {
             // The attach mounted the ZBE it worked on (reference §2.5 step 5, §2.6).
             self.facts.read_deferred_image(&self.exec.runner);
@@ -3886,7 +3908,8 @@ impl Run {
                 // Neither undo works on a running zone: halted first.
                 let halt =
                     if booted { format!("zoneadm -z {zone} halt && ") } else { String::new() };
-                if let Some(pre) = &self.pre {
+                // A zone put back as it was (nothing changed): nothing to undo.
+                if let Some(pre) = self.pre.as_ref().filter(|_| !self.untouched()) {
                     next_steps.push(match &self.journal.original_zbe {
                         Some(orig) => format!(
                             "undo everything: {halt}zonerescue rollback {zone}   (the zone now runs \
