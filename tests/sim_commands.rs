@@ -835,3 +835,29 @@ fn snapshots_capture_what_was_written_in_the_zone_root() {
     assert_eq!(std::fs::read_to_string(&conf).unwrap(), "A\n");
     assert!(!later.exists(), "a file written after the snapshot is gone after the rollback");
 }
+
+/// Fidelity mm F1: pkg records the publisher an installed `entire` came from; zonesim derived
+/// it from the current ranking. A GZ whose first-ranked publisher does not carry the release
+/// lists `entire` from the one that does, and a failed attach (which makes the system
+/// repository's publisher the zone's first) does not move the zone's.
+#[test]
+fn the_publisher_of_entire_is_where_it_came_from() {
+    let text = std::fs::read_to_string(scenario("solaris11-image-update")).unwrap();
+    let site_first = text.replacen(
+        "[[global.publishers]]\n",
+        "[[global.publishers]]\nname = \"site\"\norigins = [\"http://repo.example.com/s11-legacy/\"]\n\n[[global.publishers]]\n",
+        1,
+    );
+    assert_ne!(site_first, text);
+    let sim = Sim::from_text(&site_first);
+    let info = sim.run("pkg", &["info", "entire"]).stdout;
+    assert!(info.contains("Publisher: solaris"), "{info}");
+    let sim = Sim::new("solaris11-image-update");
+    let root = sim.root("php11");
+    let fmri = || sim.run("pkg", &["-R", &root, "list", "-Hv", "entire"]).stdout;
+    let before = fmri();
+    assert!(before.contains("pkg://site/entire@"), "{before}");
+    assert_eq!(sim.run("zoneadm", &["-z", "php11", "detach"]).code, 0);
+    assert_ne!(sim.run("zoneadm", &["-z", "php11", "attach", "-u"]).code, 0);
+    assert_eq!(fmri(), before);
+}

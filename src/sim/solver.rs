@@ -402,6 +402,8 @@ pub fn apply(image: &mut Image, plan: &Plan) {
     for c in &plan.changes {
         if c.name == "entire" {
             image.entire = c.new.as_ref().map(|n| n.build);
+            image.entire_from =
+                c.new.as_ref().map(|n| n.publisher.clone()).filter(|p| !p.is_empty());
             continue;
         }
         image.packages.retain(|p| p.name != c.name);

@@ -165,6 +165,10 @@ pub struct Image {
     /// again once `use-system-repo` is false.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shadowed_publishers: Vec<Publisher>,
+    /// The publisher `entire` was installed from, as pkg records it (fidelity mm F1): a
+    /// change of ranking, the system repository or a failed plan does not move it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entire_from: Option<String>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -186,19 +190,30 @@ impl Image {
         self.publishers.iter().filter(|p| p.enabled).cloned().collect()
     }
 
-    /// The publisher `entire` is listed from (pkg records where it installed a package from;
-    /// the simulator derives it): the first-ranked enabled one, passing over add-on
-    /// publishers, whose repositories carry no build of the OS at all (`builds = []`). A site
-    /// add-on repository ranked first is not where `entire` came from.
+    /// The publisher `entire` is listed from: the one recorded when it was installed, else
+    /// (a scenario's starting image) [`Image::derived_entire_publisher`].
     pub fn entire_publisher(&self, world: &World) -> String {
-        let addon = |p: &&Publisher| {
-            let repos: Vec<_> = p.origins.iter().filter_map(|o| world.repository(o)).collect();
-            !repos.is_empty() && repos.iter().all(|r| r.builds.is_empty())
+        self.entire_from.clone().unwrap_or_else(|| self.derived_entire_publisher(world))
+    }
+
+    /// Where a scenario's `entire` came from: the first-ranked enabled publisher a repository
+    /// of which carries its build, else the first-ranked enabled one that is no add-on (whose
+    /// repositories carry no build of the OS at all, `builds = []`).
+    pub fn derived_entire_publisher(&self, world: &World) -> String {
+        let repos = |p: &Publisher| -> Vec<&Repository> {
+            p.origins.iter().filter_map(|o| world.repository(o)).collect()
         };
-        self.publishers
-            .iter()
-            .filter(|p| p.enabled)
-            .find(|p| !addon(p))
+        let addon = |p: &&Publisher| {
+            let r = repos(p);
+            !r.is_empty() && r.iter().all(|r| r.builds.is_empty())
+        };
+        let holds = |p: &&Publisher| {
+            self.entire.is_some_and(|b| repos(p).iter().any(|r| r.builds.contains(&b)))
+        };
+        let enabled = || self.publishers.iter().filter(|p| p.enabled);
+        enabled()
+            .find(holds)
+            .or_else(|| enabled().find(|p| !addon(p)))
             .map(|p| p.name.clone())
             .unwrap_or_else(|| self.first_publisher_name())
     }
@@ -334,6 +349,7 @@ impl World {
             variant_zone: "global".into(),
             use_system_repo: false,
             shadowed_publishers: Vec::new(),
+            entire_from: None,
             history: Vec::new(),
         };
         let mut world = World {
@@ -414,6 +430,7 @@ impl World {
                 variant_zone: "nonglobal".into(),
                 use_system_repo: zone.brand == "solaris",
                 shadowed_publishers: Vec::new(),
+                entire_from: None,
                 history: Vec::new(),
             };
             let zpds = zone.dataset();
@@ -463,6 +480,19 @@ impl World {
                 );
             }
             world.zones.push(zone);
+        }
+        // Where each starting image's `entire` came from, recorded as pkg records it.
+        let gz_from = world.global.image.derived_entire_publisher(&world);
+        world.global.image.entire_from = Some(gz_from);
+        let from: Vec<Option<String>> = world
+            .datasets
+            .iter()
+            .map(|d| d.image.as_ref().map(|i| i.derived_entire_publisher(&world)))
+            .collect();
+        for (d, f) in world.datasets.iter_mut().zip(from) {
+            if let Some(img) = d.image.as_mut() {
+                img.entire_from = f.filter(|_| img.entire.is_some());
+            }
         }
         world
     }
