@@ -268,6 +268,8 @@ const CASES: &[Case] = &[
     // openzfs/openzfs#517 (2018): a GZ's `pkg update PKG@latest` of one installed package
     // the installed userland incorporation holds back (realworld mm F1).
     ("openzfs517-oi-update-named-package-excluded.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
+    // The same pasted without its prompts (regress nn F4).
+    ("openzfs517-oi-update-named-package-excluded-no-prompt.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
     // pastebin.com/7RiqEmhy (OmniOS r151006 -> r151008, a script's trace, its "- " list
     // rendering taken off): entire requires omnios-userland, every version offered is older
     // (realworld mm F2).
@@ -599,11 +601,16 @@ fn global_zone_operations_on_their_zones_get_no_zone_remedy() {
     assert_eq!(f.packages, ["incorporation/jeos/omnios-userland"]);
     assert!(!f.next_commands.iter().any(|c| c.contains("uninstall") || c.contains(" -R ")));
     // Nor one an update asked for by name, at a version the installed release excludes.
-    let r = analyze("openzfs517-oi-update-named-package-excluded.txt");
-    let f = r.finding("incorporation-excluded").unwrap();
-    assert!(f.explanation.contains("the update asked for by name"), "{}", f.explanation);
-    assert!(!f.next_commands.iter().any(|c| c.contains("uninstall")), "{:?}", f.next_commands);
-    assert!(r.remedies.is_empty());
+    for log in [
+        "openzfs517-oi-update-named-package-excluded.txt",
+        "openzfs517-oi-update-named-package-excluded-no-prompt.txt",
+    ] {
+        let r = analyze(log);
+        let f = r.finding("incorporation-excluded").unwrap();
+        assert!(f.explanation.contains("the update asked for by name"), "{}", f.explanation);
+        assert!(!f.next_commands.iter().any(|c| c.contains("uninstall")), "{:?}", f.next_commands);
+        assert!(r.remedies.is_empty(), "{log}");
+    }
     // Solaris 11's installer log: the system repository is named as a suspect.
     let r = analyze("teodeh-s11-install-sysrepo-host.log");
     let f = r.finding("pattern-not-matched").unwrap();

@@ -2388,3 +2388,26 @@ fn a_signal_before_the_gz_publishers_were_touched_leaves_no_alarm() {
     let status = String::from_utf8_lossy(&status.stdout);
     assert!(!status.contains("publishers may still be modified"), "{status}");
 }
+
+/// Regress nn F2: a halted zone of a later release whose boot environment is mounted nowhere,
+/// guided: the operator declines image-create. The run rolled its image back and left it
+/// detached, where the unattended run and the mounted zone end installed. It is put back as it
+/// was (`attach -F`), on Solaris 11 (read after the first attach) and on OmniOS (after the
+/// detach).
+#[test]
+fn a_newer_halted_zone_is_put_back_when_image_create_is_declined() {
+    let unmounted = |t: &str| t.replacen("[[zones]]\n", "[[zones]]\nroot_mounted = false\n", 1);
+    let omnios = unmounted(&sim_support::world_text("omnios-zone-newer-than-gz"));
+    for (text, zone) in
+        [(sim_support::world_text("s11-halted-zone-unmounted"), "z1"), (omnios, "moved01")]
+    {
+        let d = tempfile::tempdir().unwrap();
+        let world = d.path().join("w.toml");
+        std::fs::write(&world, &text).unwrap();
+        let d = init(&world);
+        let operator = Scripted::new(&[Answer::Yes, Answer::No, Answer::No]);
+        let (code, report) = guided(d.path(), &[zone], &operator);
+        assert_ne!(code, 0, "{report}");
+        assert_eq!(zone_state(d.path(), zone), "installed", "{zone}: {report}\n{:?}", operator.asked());
+    }
+}

@@ -507,3 +507,21 @@ fn a_zone_only_image_create_can_rescue_is_not_sent_up_the_ladder() {
     assert!(why.contains("only image-create gets past"), "{why}");
     assert!(why.contains("--allow-destructive core03"), "{why}");
 }
+
+/// Regress nn F5: a zone of a later release put back installed (its boot environment mounted
+/// nowhere, read after the first attach) was called "needs attach -u", `Next: zonerescue Z`.
+#[test]
+fn a_zone_of_a_later_release_is_sent_to_image_create_not_attach_u() {
+    let sim = sim_support::Sim::from_file(&sim_support::world("s11-halted-zone-unmounted"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &[]);
+    assert_eq!(code, Some(1), "{}", events.last().unwrap());
+    assert_eq!(sim.state("z1"), "installed");
+    let out = zr(&sim.dir, &["--all", "--json"]);
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let z = zone(&r, "z1");
+    let why = z["reason"].as_str().unwrap();
+    assert!(!why.contains("needs attach -u") && why.contains("later release"), "{why}");
+    assert!(z["next"].as_str().unwrap().contains("--allow-destructive z1"), "{z}");
+    let table = String::from_utf8_lossy(&zr(&sim.dir, &["--all"]).stdout).into_owned();
+    assert!(table.contains("Next: zonerescue --strategy auto --allow-destructive z1"), "{table}");
+}

@@ -638,6 +638,9 @@ fn rollback_and_prune_refuse_a_state_directory_a_rescue_refuses() {
         }
         assert_eq!(sim.state(PG), "installed");
         assert_eq!(snapshots(), before);
+        // The listing only reads, as status does (regress nn F7).
+        let listed = sim_support::zonerescue(&sim.dir).args(["snapshots", PG]).output().unwrap();
+        assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
         undo();
     }
     let (s, code) = rollback(&sim, PG, &[]);

@@ -310,8 +310,9 @@ fn solaris11_attach_u_no_solution() {
     assert!(lines[n - 1].starts_with("Log saved in non-global zone as "));
     let (_, log) = sim.attach_log();
     let p = Platform::Solaris11;
+    // The zone's entire was installed from its only publisher, site (fidelity mm F1).
     let expected = format!(
-        "\npkg sync-linked: No solution was found to satisfy constraints\n\nmaintained incorporations:\n  pkg://solaris/entire@{}\n\n\nPlan Creation: dependency error(s) in proposed packages:\n\n  No suitable version of installed package web/php-53 found\n",
+        "\npkg sync-linked: No solution was found to satisfy constraints\n\nmaintained incorporations:\n  pkg://site/entire@{}\n\n\nPlan Creation: dependency error(s) in proposed packages:\n\n  No suitable version of installed package web/php-53 found\n",
         p.short_version(175)
     );
     assert!(log.contains(&expected), "{log}");

@@ -27,6 +27,8 @@ const POLL: Duration = Duration::from_millis(100);
 const CHUNK: usize = 1 << 20;
 /// A log line longer than this is read up to here, the rest skipped to its end.
 const MAX_LINE: usize = 64 * 1024;
+/// What the attach prints on its terminal that is kept (its log is followed besides).
+const MAX_TERMINAL: usize = 16 * 1024 * 1024;
 
 pub struct AttemptResult {
     pub state: Option<ZoneState>,
@@ -112,6 +114,7 @@ pub fn attach(
     let spec =
         zoneadm::attach_spec(&facts.zone, &AttachOptions { update: true, ..Default::default() });
     let mut terminal: Vec<String> = Vec::new();
+    let mut terminal_bytes = 0usize;
     let reporter = Arc::clone(&exec.reporter);
     let step = exec.step;
     let (result, joined) = thread::scope(|scope| {
@@ -124,7 +127,15 @@ pub fn attach(
             {
                 *g = Some(p);
             }
-            terminal.push(line.to_string());
+            // Bounded as the followed log's lines are (regress mm F8: a runaway stdout line).
+            if terminal_bytes < MAX_TERMINAL {
+                let mut cut = line.len().min(MAX_LINE);
+                while !line.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                terminal_bytes += cut;
+                terminal.push(line[..cut].to_string());
+            }
         });
         done.store(true, Ordering::SeqCst);
         (result, follower.join())

@@ -436,6 +436,24 @@ fn examine(
         ),
         (_, None) => (ZoneStatus::Fine, "installed (entire versions unknown)".into()),
     };
+    // A zone of a later release, or one whose release's entire requires what no publisher
+    // offers: only image-create gets past (regress nn F5: "needs attach -u", `zonerescue Z`).
+    let newer = facts.zone_newer_than_gz();
+    if z.status == ZoneStatus::NeedsRescue && z.next.is_none() && (image_create_only || newer) {
+        if newer && facts.state == ZoneState::Installed {
+            z.reason = format!(
+                "installed, its entire ({}) of a later release than the global zone's ({}): no \
+                 attach -u can take it (pkg never downgrades)",
+                z.zone_entire.as_deref().unwrap_or("?"),
+                z.gz_entire.as_deref().unwrap_or("?")
+            );
+        }
+        z.next = Some(format!(
+            "zonerescue --strategy auto --allow-destructive {}   (only image-create gets past: it \
+             re-creates the package image; or update the global zone to the zone's release)",
+            crate::cli::rescue_operand(&z.zone)
+        ));
+    }
     if z.status == ZoneStatus::Fine {
         // Nothing to rescue: an old log's strategy or a predicted remedy (say, for a dead
         // disabled GZ publisher the attach went past) would read as advice to apply one.

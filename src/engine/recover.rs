@@ -3092,12 +3092,17 @@ impl Run {
             return Ok(Some((RunResult::Failed, why)));
         }
         self.end_steps(steps, StepOutcome::Done, None, "zone attached as it was")?;
+        // Its image not rolled back keeps what the failed attach changed in it (regress nn F1).
+        let how = if restored {
+            "as it was: nothing to rescue".to_string()
+        } else {
+            "again (attach -F), its image as the failed attach left it: not rolled back, the \
+             pre-rescue snapshot keeps it as it was"
+                .to_string()
+        };
         Ok(Some((
             RunResult::Attached,
-            format!(
-                "zone {} is attached (installed) as it was: nothing to rescue",
-                self.facts.zone
-            ),
+            format!("zone {} is attached (installed) {how}", self.facts.zone),
         )))
     }
 
@@ -3814,7 +3819,24 @@ impl Run {
                     } else {
                         self.end_open_rungs_rolled_back()?;
                     }
-                    if image_restored && self.installed_at_start {
+                    // Of a later release (read after its detach or first attach), no attach -u
+                    // can take it and image-create was declined: back as it was, installed
+                    // (regress nn F2: a guided run left it detached).
+                    let put_back = image_restored
+                        && self.found_installed
+                        && self.facts.zone_newer_than_gz()
+                        && {
+                            let force = AttachOptions { force: true, ..Default::default() };
+                            let spec = zoneadm::attach_spec(&self.facts.zone, &force);
+                            self.exec.change_ok(&spec, &[0]).is_ok()
+                        };
+                    if put_back {
+                        self.facts.state = ZoneState::Installed;
+                        message.push_str(
+                            ", then attached again as it was (zoneadm attach -F): no attach -u \
+                             can take a zone of a later release than the global zone",
+                        );
+                    } else if image_restored && self.installed_at_start {
                         // The image is as the run found it: only the detach is left of it.
                         let changed_image =
                             self.applied.iter().any(|s| !Self::acts_around_the_attach(*s));

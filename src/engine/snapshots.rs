@@ -207,7 +207,7 @@ struct Found {
 }
 
 /// The zone's snapshots; or, when there are none to speak of, how `snapshots` ends.
-fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSummary>>> {
+fn find(cli: &Cli, zone: &str, prune: bool) -> anyhow::Result<Result<Found, Ending<PruneSummary>>> {
     let s = PruneSummary::new(zone);
     let zone = match ZoneName::new(zone) {
         Ok(z) => z,
@@ -219,8 +219,13 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
         }
     };
     let runner = runner_from(cli)?;
-    // Where others could plant a journal, it is not acted on (as a rescue refuses it).
-    let dir = super::statedir::check_zone_dir(&state_base(cli, &runner), zone.as_str())?;
+    // Where others could plant a journal, prune does not act on it (as a rescue refuses it);
+    // the listing only reads, as status does.
+    let dir = if prune {
+        super::statedir::check_zone_dir(&state_base(cli, &runner), zone.as_str())?
+    } else {
+        state_base(cli, &runner).join(zone.as_str())
+    };
     let journal = match Journal::load_checked(&dir) {
         Ok(Some(j)) => Ok(j),
         Ok(None) => {
@@ -284,7 +289,7 @@ fn find(cli: &Cli, zone: &str) -> anyhow::Result<Result<Found, Ending<PruneSumma
 }
 
 pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
-    let found = match find(cli, &args.zone)? {
+    let found = match find(cli, &args.zone, args.prune)? {
         Ok(found) => found,
         // The listing's --json is the list alone: its refusals stay words on stderr.
         Err(ending) => return Ok(ending.print(cli.global.json && args.prune)),

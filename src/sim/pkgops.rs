@@ -240,12 +240,16 @@ fn install_names(
     let mut k = 0;
     while k < new.len() {
         let (name, b, publisher) = (new[k].name.clone(), new[k].build, new[k].publisher.clone());
+        // A release's own (core) package at build b requires only what that release has; a
+        // site or third-party package keeps its requirements whatever the release.
+        let core = world.package_def(&name).is_some_and(|d| d.kind == Kind::Core);
         for dep in world.package_def(&name).map(|d| d.depends.clone()).unwrap_or_default() {
             if image.installed(&dep).is_some() || new.iter().any(|x| x.name == dep) {
                 continue;
             }
             match offered_by(world, pubs, &dep, b) {
                 Some(p) => new.push(InstalledPkg { name: dep, build: b, publisher: p }),
+                None if core => {}
                 None => unmet.push(format!(
                     "No matching version of {name} can be installed:\n  Reject:  \
                      pkg://{publisher}/{name}@{}\n  Reason:  No version for 'require' \

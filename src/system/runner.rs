@@ -103,7 +103,9 @@ impl Runner {
             on_spawn(pid);
         }
 
-        let (tx, rx) = mpsc::channel::<(Stream, Vec<u8>)>();
+        // Bounded: a child printing faster than its lines are taken waits for them, rather
+        // than piling them up in memory (regress mm F8).
+        let (tx, rx) = mpsc::sync_channel::<(Stream, Vec<u8>)>(16);
         spawn_reader(out_r, Stream::Stdout, tx.clone());
         spawn_reader(err_r, Stream::Stderr, tx);
 
@@ -236,7 +238,11 @@ fn probe(id: u32, group: bool) -> bool {
     r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
-fn spawn_reader(pipe: os_pipe::PipeReader, stream: Stream, tx: mpsc::Sender<(Stream, Vec<u8>)>) {
+fn spawn_reader(
+    pipe: os_pipe::PipeReader,
+    stream: Stream,
+    tx: mpsc::SyncSender<(Stream, Vec<u8>)>,
+) {
     thread::spawn(move || {
         let mut reader = BufReader::new(pipe);
         loop {
