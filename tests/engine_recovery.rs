@@ -2408,6 +2408,11 @@ fn a_newer_halted_zone_is_put_back_when_image_create_is_declined() {
         let operator = Scripted::new(&[Answer::Yes, Answer::No, Answer::No]);
         let (code, report) = guided(d.path(), &[zone], &operator);
         assert_ne!(code, 0, "{report}");
-        assert_eq!(zone_state(d.path(), zone), "installed", "{zone}: {report}\n{:?}", operator.asked());
+        assert_eq!(
+            zone_state(d.path(), zone),
+            "installed",
+            "{zone}: {report}\n{:?}",
+            operator.asked()
+        );
     }
 }

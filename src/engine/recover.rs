@@ -3822,7 +3822,7 @@ impl Run {
                     // Of a later release (read after its detach or first attach), no attach -u
                     // can take it and image-create was declined: back as it was, installed
                     // (regress nn F2: a guided run left it detached).
-                    let put_back = image_restored
+                    let attached_again = image_restored
                         && self.found_installed
                         && self.facts.zone_newer_than_gz()
                         && {
@@ -3830,7 +3830,7 @@ impl Run {
                             let spec = zoneadm::attach_spec(&self.facts.zone, &force);
                             self.exec.change_ok(&spec, &[0]).is_ok()
                         };
-                    if put_back {
+                    if attached_again {
                         self.facts.state = ZoneState::Installed;
                         message.push_str(
                             ", then attached again as it was (zoneadm attach -F): no attach -u \

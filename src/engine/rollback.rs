@@ -421,10 +421,11 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
     journal.end_step(n, StepOutcome::Done, &format!("rolled back to {target}"));
     // A target taken after the pre-rescue snapshot (the operator's own, of the rescued zone)
     // undid the run only partway: the pre-rescue snapshot is not among those destroyed.
+    let dataset = |s: &str| s.split_once('@').map_or(s.to_string(), |(d, _)| d.to_string());
     journal.rollback_kept_pre = journal.pre_snapshot.as_ref().is_some_and(|p| {
         *p != target
-            && p.split_once('@').map(|(d, _)| d) == target.split_once('@').map(|(d, _)| d)
-            && snapshots::of_zbe(&runner, p.split_once('@').map_or(p.as_str(), |(d, _)| d))
+            && dataset(p) == dataset(&target)
+            && snapshots::of_zbe(&runner, &dataset(p))
                 .is_ok_and(|all| all.iter().any(|x| x.name == *p))
     });
     journal.status = super::journal::JournalStatus::Ended(RunResult::Failed);
