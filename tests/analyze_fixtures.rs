@@ -270,6 +270,8 @@ const CASES: &[Case] = &[
     ("openzfs517-oi-update-named-package-excluded.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
     // The same pasted without its prompts (regress nn F4).
     ("openzfs517-oi-update-named-package-excluded-no-prompt.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
+    // ... and timed (`# time pkg update …`, regress oo F1).
+    ("openzfs517-oi-update-named-package-excluded-timed.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
     // pastebin.com/7RiqEmhy (OmniOS r151006 -> r151008, a script's trace, its "- " list
     // rendering taken off): entire requires omnios-userland, every version offered is older
     // (realworld mm F2).
@@ -604,6 +606,7 @@ fn global_zone_operations_on_their_zones_get_no_zone_remedy() {
     for log in [
         "openzfs517-oi-update-named-package-excluded.txt",
         "openzfs517-oi-update-named-package-excluded-no-prompt.txt",
+        "openzfs517-oi-update-named-package-excluded-timed.txt",
     ] {
         let r = analyze(log);
         let f = r.finding("incorporation-excluded").unwrap();

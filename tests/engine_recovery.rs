@@ -2414,5 +2414,16 @@ fn a_newer_halted_zone_is_put_back_when_image_create_is_declined() {
             "{zone}: {report}\n{:?}",
             operator.asked()
         );
+        // That attach -F failing is said (regress oo F2: the report was silent).
+        let d = init(&world);
+        let world_json = d.path().join("world.json");
+        let mut w: Value = serde_json::from_slice(&std::fs::read(&world_json).unwrap()).unwrap();
+        w["faults"] = serde_json::json!([{ "command": "zoneadm attach -F", "exit": 1,
+            "stderr": "zoneadm: zone busy" }]);
+        std::fs::write(&world_json, serde_json::to_vec(&w).unwrap()).unwrap();
+        let operator = Scripted::new(&[Answer::Yes, Answer::No, Answer::No]);
+        let (_, report) = guided(d.path(), &[zone], &operator);
+        assert!(report.contains("putting it back as it was failed"), "{zone}: {report}");
+        assert_eq!(zone_state(d.path(), zone), "configured", "{zone}: {report}");
     }
 }

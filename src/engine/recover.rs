@@ -3822,14 +3822,19 @@ impl Run {
                     // Of a later release (read after its detach or first attach), no attach -u
                     // can take it and image-create was declined: back as it was, installed
                     // (regress nn F2: a guided run left it detached).
-                    let attached_again = image_restored
-                        && self.found_installed
-                        && self.facts.zone_newer_than_gz()
-                        && {
-                            let force = AttachOptions { force: true, ..Default::default() };
-                            let spec = zoneadm::attach_spec(&self.facts.zone, &force);
-                            self.exec.change_ok(&spec, &[0]).is_ok()
-                        };
+                    let mut attached_again = false;
+                    if image_restored && self.found_installed && self.facts.zone_newer_than_gz() {
+                        let force = AttachOptions { force: true, ..Default::default() };
+                        let spec = zoneadm::attach_spec(&self.facts.zone, &force);
+                        match self.exec.change_ok(&spec, &[0]) {
+                            Ok(()) => attached_again = true,
+                            // Said, with the command to run once its cause is fixed (below).
+                            Err(e) => message.push_str(&format!(
+                                "; putting it back as it was failed (the zone is of a later \
+                                 release: no attach -u can take it): {e}"
+                            )),
+                        }
+                    }
                     if attached_again {
                         self.facts.state = ZoneState::Installed;
                         message.push_str(
