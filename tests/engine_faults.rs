@@ -1090,6 +1090,33 @@ fn a_runs_rollback_spares_a_snapshot_another_tool_took() {
     }
 }
 
+/// Regress oo F1: a halted Solaris 11 zone of a later release, read after its first attach,
+/// whose image cannot be rolled back before its put-back (another tool snapshotted its `var`
+/// during the attach): it is put back installed, and the report says its image was not rolled
+/// back first (it said "attached again as it was").
+#[test]
+fn a_put_back_whose_rollback_was_refused_says_so() {
+    let text = sim_support::world_text("s11-halted-zone-unmounted");
+    let with_var = text.replacen("active = true }", "active = true, children = [\"var\"] }", 1);
+    assert_ne!(text, with_var);
+    let h = Sim::from_text(&with_var);
+    let dir = &h.dir;
+    let foreign = "rpool/zones/z1/rpool/ROOT/solaris/var@zfs-auto-snap_hourly-2026-12-07-0300";
+    let hook = format!(
+        "case \"$*\" in *attach*-u*) [ -e '{m}' ] || {{ : > '{m}'; '{zfs}' snapshot '{foreign}'; }};; esac\nexec '{zoneadm}' \"$@\"",
+        m = dir.join("snapped").display(),
+        zfs = dir.join("bin/zfs").display(),
+        zoneadm = dir.join("bin/zoneadm").display(),
+    );
+    let events = rescue_through_wrapped_zoneadm(dir, &hook, &["--strategy", "auto", "z1"]);
+    let s = events.last().unwrap();
+    assert!(dir.join("snapped").exists(), "the hook must fire: {s}");
+    assert_eq!(h.state("z1"), "installed", "{s}");
+    assert!(s["message"].as_str().unwrap().contains("was not rolled back first"), "{s}");
+    let listed = h.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    assert!(listed.lines().any(|l| l == foreign), "destroyed: {listed}\n{s}");
+}
+
 /// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held
 /// whole while followed (a 700 MB limit aborted the run). The follower reads a line's first
 /// 64 KiB and skips the rest to its end, as analyze does; the lines after it are still read.

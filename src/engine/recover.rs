@@ -815,6 +815,11 @@ fn open_journal(
     Ok(Ok(Opened { journal, choice, resume, inherited, previous, tried_before }))
 }
 
+/// Said of a zone put back with `attach -F` whose image could not be rolled back first.
+const NOT_ROLLED_BACK: &str = "; but its image was not rolled back first: it keeps what the \
+                               failed attach changed in it, and the pre-rescue snapshot keeps it \
+                               as it was";
+
 /// A halted zone's image, read once the detach had mounted it, is of a later release than the
 /// global zone: no `attach -u` takes it (pkg never downgrades), and it was attached again as
 /// it was (`attach -F`).
@@ -2529,7 +2534,7 @@ impl Run {
                 // Read only now: in step after all, or newer with no image-create to follow,
                 // the zone goes back as it was, as before an attach (regress mm F4).
                 if let Some(newer) = self.needless_once_read() {
-                    self.attach_as_it_was("detach", changed_before)?;
+                    self.attach_as_it_was("detach", changed_before, false)?;
                     let (result, why) = if newer {
                         (RunResult::Failed, self.newer_after_all_why())
                     } else {
@@ -3085,9 +3090,12 @@ impl Run {
         }
         self.facts.refresh_zone(&self.exec.runner);
         // Unchanged only when the image is back as it was too.
-        self.attach_as_it_was("first attach", changed_before || !restored)?;
+        self.attach_as_it_was("first attach", changed_before || !restored, !restored)?;
         if newer {
-            let why = self.newer_after_all_why();
+            let mut why = self.newer_after_all_why();
+            if !restored {
+                why.push_str(NOT_ROLLED_BACK);
+            }
             self.end_steps(steps, StepOutcome::AttachFailed, Some(&why), &why)?;
             return Ok(Some((RunResult::Failed, why)));
         }
@@ -3255,7 +3263,14 @@ impl Run {
     /// `zoneadm attach -F`: the zone back as it was, without an update; `mounted_by` (the
     /// detach, the first attach) is what let its image be read. Counts as no change when
     /// nothing had changed before (`changed_before`).
-    fn attach_as_it_was(&mut self, mounted_by: &str, changed_before: bool) -> anyhow::Result<()> {
+    /// `kept_changes`: its image could not be rolled back first, and keeps what the failed
+    /// attach changed in it (regress oo F1: it was said attached "as it was").
+    fn attach_as_it_was(
+        &mut self,
+        mounted_by: &str,
+        changed_before: bool,
+        kept_changes: bool,
+    ) -> anyhow::Result<()> {
         let force = AttachOptions { force: true, ..Default::default() };
         self.exec.change_ok(&zoneadm::attach_spec(&self.facts.zone, &force), &[0])?;
         self.facts.state = ZoneState::Installed;
@@ -3269,7 +3284,8 @@ impl Run {
                 format!(
                     "the zone's image, read once the {mounted_by} had mounted it, is in step \
                      with the global zone: nothing to rescue; it was attached again as it was \
-                     (zoneadm attach -F)"
+                     (zoneadm attach -F){}",
+                    if kept_changes { NOT_ROLLED_BACK } else { "" }
                 ),
             )));
         }
@@ -3290,7 +3306,7 @@ impl Run {
         // one in step could only fail on an in-zone repository that is down while it is).
         let read_now = deferred && !self.facts.zone_image_deferred && !self.exec.dry_run;
         if let Some(newer) = self.needless_once_read().filter(|_| read_now) {
-            self.attach_as_it_was("detach", changed_before)?;
+            self.attach_as_it_was("detach", changed_before, false)?;
             if newer {
                 return Err(NewerAfterAll.into());
             }
