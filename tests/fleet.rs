@@ -505,7 +505,10 @@ fn a_zone_only_image_create_can_rescue_is_not_sent_up_the_ladder() {
     let why = zone(&r, "core03")["reason"].as_str().unwrap().to_string();
     assert!(!why.contains("ladder"), "{why}");
     assert!(why.contains("only image-create gets past"), "{why}");
-    assert!(why.contains("--allow-destructive core03"), "{why}");
+    // The command once, as what to run next.
+    assert!(!why.contains("--allow-destructive"), "{why}");
+    let next = zone(&r, "core03")["next"].as_str().unwrap().to_string();
+    assert!(next.contains("--allow-destructive core03"), "{next}");
 }
 
 /// Regress nn F5: a zone of a later release put back installed (its boot environment mounted

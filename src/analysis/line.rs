@@ -340,20 +340,19 @@ fn strip_chat(line: &[u8]) -> &[u8] {
     }
     i += blanks + 1;
     i += usize::from(s.get(i).is_some_and(|b| b" @+%&~".contains(b)));
-    let nick = s[i..]
-        .iter()
-        .take(33)
-        .take_while(|b| {
-            b.is_ascii_alphanumeric()
-                || (if bare { &b"_[]`^{}|"[..] } else { &b"_-[]\\`^{}|."[..] }).contains(b)
-        })
-        .count();
+    let nick = nick_len(&s[i..], if bare { b"_[]`^{}|" } else { b"_-[]\\`^{}|." });
     if nick == 0 || nick > 32 || s.get(i + nick) != Some(&b'>') {
         return line;
     }
     i += nick + 1;
     i += usize::from(s.get(i) == Some(&b' '));
     &line[lead + i..]
+}
+
+/// The length of the nick at the start of `s` (letters, digits and `extra`), at most 33: more
+/// than 32 is no nick.
+fn nick_len(s: &[u8], extra: &[u8]) -> usize {
+    s.iter().take(33).take_while(|b| b.is_ascii_alphanumeric() || extra.contains(b)).count()
 }
 
 /// After a chat log's time, WeeChat's nick column: blanks (the nick is right-aligned), the
@@ -365,11 +364,8 @@ fn weechat_nick_end(s: &[u8]) -> Option<usize> {
         return None;
     }
     i += usize::from(s.get(i).is_some_and(|b| b"@+%&~".contains(b)));
-    let nick = s[i..]
-        .iter()
-        .take(33)
-        .take_while(|b| b.is_ascii_alphanumeric() || b"_-[]\\`^{}.".contains(b))
-        .count();
+    // A nick's `|` is WeeChat's column mark here.
+    let nick = nick_len(&s[i..], b"_-[]\\`^{}.");
     if nick == 0 || nick > 32 {
         return None;
     }

@@ -393,11 +393,8 @@ fn examine(
                     (Some(_), _, Some(k)) => format!("{k}, which no strategy fixes"),
                     (Some(_), _, None) => "the global zone's own publisher did not answer".into(),
                     (None, Some(s), _) => format!("try {s}"),
-                    (None, None, _) if image_create_only => format!(
-                        "only image-create gets past: zonerescue --strategy auto \
-                         --allow-destructive {}",
-                        crate::cli::rescue_operand(&z.zone)
-                    ),
+                    // The command is in `next` (below).
+                    (None, None, _) if image_create_only => "only image-create gets past".into(),
                     (None, None, _) => "try the ladder".into(),
                 }
             ),

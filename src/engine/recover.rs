@@ -13,7 +13,7 @@ use crate::playbook::{Platform, Playbook};
 use crate::strategies::{
     self, Applied, GzPublisherGuard, Input, Preview, StrategyChoice, StrategyName,
 };
-use crate::system::{Runner, SystemPaths, Timeouts};
+use crate::system::{CommandSpec, Runner, SystemPaths, Timeouts};
 use crate::ui::{self, Answer, AutoPrompter, DialoguerPrompter, Palette, Prompter};
 
 use super::attempt;
@@ -3260,6 +3260,12 @@ impl Run {
         )
     }
 
+    /// `zoneadm -z ZONE attach -F`: the zone put back as it was, without an update.
+    fn attach_as_it_was_spec(&self) -> CommandSpec {
+        let force = AttachOptions { force: true, ..Default::default() };
+        zoneadm::attach_spec(&self.facts.zone, &force)
+    }
+
     /// `zoneadm attach -F`: the zone back as it was, without an update; `mounted_by` (the
     /// detach, the first attach) is what let its image be read. Counts as no change when
     /// nothing had changed before (`changed_before`).
@@ -3271,8 +3277,7 @@ impl Run {
         changed_before: bool,
         kept_changes: bool,
     ) -> anyhow::Result<()> {
-        let force = AttachOptions { force: true, ..Default::default() };
-        self.exec.change_ok(&zoneadm::attach_spec(&self.facts.zone, &force), &[0])?;
+        self.exec.change_ok(&self.attach_as_it_was_spec(), &[0])?;
         self.facts.state = ZoneState::Installed;
         self.put_back = Some(changed_before);
         if !changed_before {
@@ -3840,9 +3845,7 @@ impl Run {
                     // (regress nn F2: a guided run left it detached).
                     let mut attached_again = false;
                     if image_restored && self.found_installed && self.facts.zone_newer_than_gz() {
-                        let force = AttachOptions { force: true, ..Default::default() };
-                        let spec = zoneadm::attach_spec(&self.facts.zone, &force);
-                        match self.exec.change_ok(&spec, &[0]) {
+                        match self.exec.change_ok(&self.attach_as_it_was_spec(), &[0]) {
                             Ok(()) => attached_again = true,
                             // Said, with the command to run once its cause is fixed (below).
                             Err(e) => message.push_str(&format!(
