@@ -1117,6 +1117,34 @@ fn a_put_back_whose_rollback_was_refused_says_so() {
     assert!(listed.lines().any(|l| l == foreign), "destroyed: {listed}\n{s}");
 }
 
+/// Regress nn F6: a halted Solaris 11 zone found in step after its first attach, whose put-back
+/// `attach -F` failed, was told "once the cause is fixed: zonerescue resume", which starts a
+/// rescue it does not need (zone-publishers removed its in-zone publisher). The `attach -F` is
+/// what remains; run as given, it puts the zone back with its publishers.
+#[test]
+fn a_failed_put_back_is_not_sent_to_resume() {
+    let text = sim_support::world_text("s11-halted-zone-unmounted")
+        .replace("entire = 185", "entire = 183")
+        .replace("5a1e0c77-0000-4000-8000-000000000111", "9b0e57a4-6f3e-4c1b-8e0d-2f1c7a5d3e21")
+        .replace(
+            r#"publishers = [{ name = "solaris", origins = ["http://pkg.oracle.com/solaris/new/"] }]"#,
+            r#"publishers = [{ name = "solaris", origins = ["http://pkg.oracle.com/solaris/release/"] }, { name = "local", origins = ["http://10.0.5.12:10000/"] }]"#,
+        );
+    let h = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm\"\nmatch = \"-F\"\nnth = 1\nexit = 1\nstderr = \"zoneadm: zone z1: attach failed\"\n"
+    ));
+    let (code, s) = summary_of(&h, &["--strategy", "auto", "z1"]);
+    assert_ne!(code, Some(0), "{s}");
+    assert_eq!(h.state("z1"), "configured", "{s}");
+    let next = s["next_steps"].to_string();
+    assert!(!next.contains("zonerescue resume"), "{next}");
+    assert!(next.contains("zoneadm -z z1 attach -F"), "{next}");
+    assert_eq!(h.run("zoneadm", &["-z", "z1", "attach", "-F"]).code, 0);
+    assert_eq!(h.state("z1"), "installed");
+    let pubs = h.run("pkg", &["-R", &h.root("z1"), "publisher", "-H"]).stdout;
+    assert!(pubs.contains("local"), "{pubs}");
+}
+
 /// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held
 /// whole while followed (a 700 MB limit aborted the run). The follower reads a line's first
 /// 64 KiB and skips the rest to its end, as analyze does; the lines after it are still read.

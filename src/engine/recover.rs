@@ -114,6 +114,10 @@ struct Run {
     /// flag says whether something the run changed remains (its image could not be rolled
     /// back past a later snapshot zonerescue did not take, say).
     put_back: Option<bool>,
+    /// That put-back's `attach -F` failed: what remains is the `attach -F` again, once its
+    /// cause is fixed; `resume` would start a rescue the zone does not need (regress nn F6: it
+    /// removed the in-zone publisher of a zone in step).
+    put_back_failed: bool,
     /// Consent to destructive strategies was given (`--allow-destructive`): the `resume` this
     /// run advises carries it, else resume would pass image-create over.
     allow_destructive: bool,
@@ -516,6 +520,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         installed_at_start,
         found_installed,
         put_back: None,
+        put_back_failed: false,
         allow_destructive: req.allow_destructive,
         previous: opened.previous,
     };
@@ -3277,7 +3282,10 @@ impl Run {
         changed_before: bool,
         kept_changes: bool,
     ) -> anyhow::Result<()> {
-        self.exec.change_ok(&self.attach_as_it_was_spec(), &[0])?;
+        if let Err(e) = self.exec.change_ok(&self.attach_as_it_was_spec(), &[0]) {
+            self.put_back_failed = true;
+            return Err(e.into());
+        }
         self.facts.state = ZoneState::Installed;
         self.put_back = Some(changed_before);
         if !changed_before {
@@ -3885,6 +3893,8 @@ impl Run {
                 next_steps.push(format!("zonerescue status {zone}"));
                 if self.journal.rollback_incomplete.is_some() {
                     // Nothing goes on before the rollback is finished (said above).
+                } else if result == RunResult::Error && self.put_back_failed {
+                    // The `attach -F` said above is what remains, once its cause is fixed.
                 } else if result == RunResult::Error {
                     // The journal keeps the step the error stopped: resume runs it again.
                     next_steps.push(format!("once the cause is fixed: {resume}"));
