@@ -276,6 +276,16 @@ const CASES: &[Case] = &[
     // rendering taken off): entire requires omnios-userland, every version offered is older
     // (realworld mm F2).
     ("pastebin-7RiqEmhy-omnios-r151008-all-versions-rejected.txt", V::Failed, G::Omnios, Some("required-versions-rejected"), None, 1),
+    // omniosorg/pkg5#128: a global zone's `pkg list` that matched nothing; a query's error is
+    // no failed operation (realworld pp F1: it was a failed attach, with the ladder).
+    ("omnios-pkg5-128-pkg-list-not-installed.txt", V::NotAnAttachLog, G::Omnios, None, None, 3),
+    // Michael Rennecke, "Zonen retten" (2010, OpenSolaris b131): the failed attaches, then the
+    // fix's commands without output (`zoneadm -z test install`): the attach's diagnosis
+    // stands (realworld pp F2: the post was an install log).
+    ("rennecke-2010-osol-b131-no-active-dataset-post.md", V::Failed, G::Unknown, Some("zbe-none-active"), None, 1),
+    // omniosorg/zadm#138: `pkg install -r` in an OmniOS global zone fails in a sparse zone
+    // (realworld pp F3: said Solaris 11, its `pkg list` column `2.4.6-151046.0` unread).
+    ("zadm138-omnios-gz-pkg-install-r-child-exclusions.txt", V::Failed, G::Omnios, Some("sparse-zone-exclusions"), None, 1),
     ("oi-dev-build-essential-excluded-by-incorporation.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
     // teodeh.com: a Solaris 11.1 zone install log (InstallationLogger); the system
     // repository was misconfigured. No attach strategy, never zone-publishers.

@@ -890,6 +890,9 @@ impl<'r> Analyzer<'r> {
                 self.attempt.outcome = Some(false);
                 self.attempt.brand_lines = true;
             }
+            // A query's error (`pkg list: no packages matching …`) is no failed operation
+            // (realworld pp F1: a `pkg list` that matched nothing was a failed attach).
+            Marker::ErrorLine if is_query_error(norm) => {}
             Marker::ErrorLine => {
                 self.ensure_started(n);
                 self.attempt.error_lines = true;
@@ -917,6 +920,14 @@ impl<'r> Analyzer<'r> {
                     Evidence::new(n, display_at(raw, at)),
                     KIND_LINES,
                 );
+            }
+            // Typed at a prompt (`% pkg list pkg://omnios/…`), or an FMRI alone before any
+            // attempt (the patterns a query did not match): the release, but no attach's
+            // output (realworld pp F1).
+            Marker::Gen(g)
+                if is_prompt(norm) || (self.attempts == 0 && norm.starts_with(b"pkg://")) =>
+            {
+                self.votes.vote(g)
             }
             Marker::Gen(g) => {
                 self.votes.vote(g);
@@ -1167,11 +1178,13 @@ impl<'r> Analyzer<'r> {
         }
         let mut attempt = std::mem::take(&mut self.attempt);
         let mut followed_up_at = None;
+        let mut silent = false;
         if let Some(prev) = self.previous.take() {
             match self.echo_of(&attempt, &prev) {
                 Some(forced) => {
                     // The earlier attempt says what happened; the last one only followed it.
                     followed_up_at = Some(attempt.first_line);
+                    silent = !attempt.has_content() && !attempt.forced;
                     let mut prev = prev;
                     for a in forced {
                         if !prev.accs.iter().any(|p| p.rule == a.rule) {
@@ -1190,6 +1203,7 @@ impl<'r> Analyzer<'r> {
         let lines = (self.line_no + 1).saturating_sub(self.segment_start);
         let mut last = self.conclude(attempt, facts, votes, self.attempts, notable, tail, lines);
         last.followed_up_at = followed_up_at;
+        last.followed_up_silent = silent;
         (self.done, last)
     }
 
@@ -1222,6 +1236,11 @@ impl<'r> Analyzer<'r> {
         // Its finding may have gone with the attempt before (the prompt line ends it).
         if last.forced && failed_before && (keys.is_empty() || only(keys::ATTACH_FORCED)) {
             return Some(last.accs.clone());
+        }
+        // A command that printed nothing (the paste ends with it; `zoneadm -z Z install` listed
+        // as a step of a fix): what the input shows is the attempt before (realworld pp F2).
+        if last.started && !last.has_content() && prev.has_content() && !prev.accs.is_empty() {
+            return Some(Vec::new());
         }
         None
     }
@@ -1346,6 +1365,25 @@ pub fn analyze_reader<R: Read>(rules: &RuleSet, ctx: AnalysisContext, r: R) -> i
     let mut a = Analyzer::with_context(rules, ctx);
     a.consume_reader(r)?;
     Ok(a.finish())
+}
+
+/// Whether a line is pkg's error of a subcommand that only reads (`pkg list: …`, `pkg: info:
+/// …`, as older pkg put it).
+fn is_query_error(norm: &[u8]) -> bool {
+    const QUERIES: [&[u8]; 10] = [
+        b"list",
+        b"info",
+        b"search",
+        b"contents",
+        b"publisher",
+        b"history",
+        b"property",
+        b"facet",
+        b"variant",
+        b"mediator",
+    ];
+    let rest = norm.strip_prefix(b"pkg: ").or_else(|| norm.strip_prefix(b"pkg ")).unwrap_or(b"");
+    QUERIES.iter().any(|q| rest.strip_prefix(*q).is_some_and(|r| r.starts_with(b":")))
 }
 
 /// Whether a typed pkg command only previews (`-n`, `-nv`, `--dry-run`): options that hold

@@ -406,6 +406,7 @@ impl FindingBuilder<'_> {
             zone_entire: self.facts.zone_entire.clone(),
             attempts: attempts.max(u32::from(anything)),
             followed_up_at: None,
+            followed_up_silent: false,
             findings,
             recommended,
             blocked_by,

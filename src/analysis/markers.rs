@@ -190,8 +190,9 @@ pub const MARKERS: &[(Marker, &str)] = &[
     ),
     (Marker::Hint(Generation::Openindiana), "openindiana\\.org"),
     // OmniOS's version syntax in pkg output without an FMRI (`Changed packages:` lists
-    // `4.4.12-0.151021:… -> …`, `pkg list` columns): OpenIndiana's 151 builds are `0.151.1.8`
-    (Marker::Hint(Generation::Omnios), "[0-9]-(0\\.)?151[0-9]{3}([^0-9.]|\\.[0-9]+:)"),
+    // `4.4.12-0.151021:… -> …`, `pkg list` columns `2.4.6-151046.0  i--`): OpenIndiana's 151
+    // builds are `0.151.1.8`
+    (Marker::Hint(Generation::Omnios), "[0-9]-(0\\.)?151[0-9]{3}([^0-9.]|\\.[0-9]+([: \\t]|$))"),
     // the global zone's pkg operation on its zones (pkg's linked-image parent messages,
     // reference §3.7 and §3.9); "X linked: N/M done" is left out: a child prints it too
     (Marker::LinkedParent, "^(Recursing into|Returning from) linked image"),

@@ -63,6 +63,9 @@ pub fn render_human(r: &Report, color: bool) -> String {
         opt(&r.zone_entire)
     );
     let described = match r.followed_up_at {
+        Some(n) if r.followed_up_silent => {
+            format!("the attempt before the last (the command at line {n} printed nothing)")
+        }
         Some(n) => {
             format!("the attempt before the last (the command at line {n} only followed it up)")
         }

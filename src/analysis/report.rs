@@ -173,6 +173,9 @@ pub struct Report {
     /// that had attached).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub followed_up_at: Option<u64>,
+    /// That command printed nothing (said so rather than "followed it up").
+    #[serde(skip)]
+    pub followed_up_silent: bool,
     pub findings: Vec<Finding>,
     /// The strategy to try next (gentlest remedy that the findings call for).
     pub recommended: Option<StrategyName>,

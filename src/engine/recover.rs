@@ -1549,6 +1549,23 @@ impl Run {
                 // The publisher rungs before the uninstall (stable: the first stays first).
                 batch.sort_by_key(|s| s.harm());
             }
+            // auto: the step a blocked `incremental` could not take follows the uninstall of
+            // its blockers in the same attempt, as the README promises ("removes that package,
+            // then steps again"): an attach between them fails on what only the step maps,
+            // whose package the next uninstall then removed (oracle pp F2).
+            if self.choice == StrategyChoice::Auto
+                && s == StrategyName::Uninstall
+                && self.journal.blocked.iter().any(|b| {
+                    b.strategy == StrategyName::Incremental
+                        && self
+                            .diagnosis
+                            .as_ref()
+                            .is_some_and(|d| b.packages.iter().all(|p| d.packages.contains(p)))
+                })
+                && !self.skipped.contains(&StrategyName::Incremental)
+            {
+                batch.push(StrategyName::Incremental);
+            }
             // auto's image-create: a new image is refreshed from the global zone's publishers
             // too, so one preflight finds in the way is taken out of it in the same attempt
             // (else the destructive attach fails on it first). Stuck packages, which keep
