@@ -1145,6 +1145,38 @@ fn a_failed_put_back_is_not_sent_to_resume() {
     assert!(pubs.contains("local"), "{pubs}");
 }
 
+/// Hostile pp F1: `zoneadm list -p` failing after an `attach -u` that worked read as a failed
+/// attach: the zone was detached again and rolled back to the pre-rescue snapshot. A failure
+/// once is asked again (attached); one that lasts stops the run with the zone left as the
+/// attach left it, neither detached nor rolled back.
+#[test]
+fn an_unreadable_state_after_an_attach_does_not_undo_it() {
+    for (times, attached) in [(1, true), (99, false)] {
+        let h = Sim::new("omnios-postgres-removed");
+        let dir = &h.dir;
+        let hook = format!(
+            "m='{m}'; n='{n}'\ncase \"$*\" in\n*attach*) : > \"$m\";;\n*list*) if [ -e \"$m\" ] && [ \"$(wc -c < \"$n\" 2>/dev/null || echo 0)\" -lt {times} ]; then printf x >> \"$n\"; echo \"zoneadm: zone 'pg01': could not get state\" >&2; exit 1; fi;;\nesac\nexec '{zoneadm}' \"$@\"",
+            m = dir.join("attached").display(),
+            n = dir.join("failures").display(),
+            zoneadm = dir.join("bin/zoneadm").display(),
+        );
+        let events = rescue_through_wrapped_zoneadm(dir, &hook, &["--strategy", "auto", "pg01"]);
+        let s = events.last().unwrap();
+        assert!(dir.join("attached").exists(), "the attach must run: {s}");
+        assert_eq!(h.state("pg01"), "installed", "{times}: {s}");
+        let rolled_back =
+            sim_support::audit(dir).iter().any(|e| e.argv.iter().any(|a| a == "rollback"));
+        assert!(!rolled_back, "{times}: {s}");
+        if attached {
+            assert_eq!(s["result"], "attached", "{s}");
+        } else {
+            assert_eq!(s["result"], "error", "{s}");
+            let m = s["message"].as_str().unwrap();
+            assert!(m.contains("neither detached nor rolled back"), "{m}");
+        }
+    }
+}
+
 /// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held
 /// whole while followed (a 700 MB limit aborted the run). The follower reads a line's first
 /// 64 KiB and skips the rest to its end, as analyze does; the lines after it are still read.

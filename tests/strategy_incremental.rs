@@ -432,3 +432,22 @@ fn after_the_step_s_blocker_is_removed_auto_steps_before_attaching_again() {
     assert_eq!(s["attempts"], 2, "{s}");
     assert!(listed.contains("e/deep2"), "the renamed package is kept: {listed}");
 }
+
+/// Oracle pp F4: the ladder's step named the package in its way (postgresql-96, which the
+/// GZ's catalogs no longer know); its next uninstall removed the renamed apache the attach
+/// named instead, and the run ended offering only image-create. It removes what the step
+/// found in its way and steps again, keeping apache under its new name.
+#[test]
+fn the_ladder_removes_what_its_step_found_in_its_way_and_steps_again() {
+    let (_, s, listed) = attached_by(
+        "omnios-three-lts-step-blocked-by-removed-db",
+        "www",
+        &["--strategy", "ladder"],
+    );
+    let applied = s["strategies_applied"].as_array().unwrap();
+    assert_eq!(applied.last().unwrap(), "incremental", "{s}");
+    assert!(!s["strategies_applied"].to_string().contains("image-"), "{s}");
+    assert!(listed.contains("ooce/server/apache-24x"), "apache is kept: {listed}");
+    let removed = s["packages_removed"].to_string();
+    assert!(removed.contains("postgresql-96") && !removed.contains("apache"), "{s}");
+}

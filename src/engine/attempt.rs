@@ -91,6 +91,27 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The zone's state after an attach, asked up to three times a second apart.
+fn state_after_attach(exec: &Exec, facts: &Facts) -> anyhow::Result<ZoneState> {
+    let mut tries = 0;
+    loop {
+        match zoneadm::get(&exec.runner, &facts.zone) {
+            Ok(z) => return Ok(z.state),
+            Err(e) if tries >= 2 => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "the state of zone {} after its attach could not be read: whether it \
+                     attached is not known",
+                    facts.zone
+                )));
+            }
+            Err(_) => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
+    }
+}
+
 /// The zone's state as zoneadm reports it now (`None`: unreadable).
 fn state_now(exec: &Exec, facts: &Facts) -> Option<ZoneState> {
     zoneadm::get(&exec.runner, &facts.zone).ok().map(|z| z.state)
@@ -193,7 +214,11 @@ pub fn attach(
         }
     }
     let report: Report = analyzer.finish();
-    let state = zoneadm::get(&exec.runner, &facts.zone).ok().map(|e| e.state);
+    // Success is the zone's state, so an unreadable one is no answer: asked again, and if
+    // it stays unreadable the run stops (hostile pp F1: a failed `zoneadm list` after an
+    // attach that worked read as a failure, and the attached zone was detached and rolled
+    // back).
+    let state = Some(state_after_attach(exec, facts)?);
     if let Some(s) = state {
         facts.state = s;
     }

@@ -118,6 +118,8 @@ struct Run {
     /// cause is fixed; `resume` would start a rescue the zone does not need (regress nn F6: it
     /// removed the in-zone publisher of a zone in step).
     put_back_failed: bool,
+    /// What blocked rungs found in their way (see `Input::step_blockers`).
+    step_blockers: Vec<String>,
     /// Consent to destructive strategies was given (`--allow-destructive`): the `resume` this
     /// run advises carries it, else resume would pass image-create over.
     allow_destructive: bool,
@@ -521,6 +523,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         found_installed,
         put_back: None,
         put_back_failed: false,
+        step_blockers: Vec::new(),
         allow_destructive: req.allow_destructive,
         previous: opened.previous,
     };
@@ -2118,17 +2121,21 @@ impl Run {
         if self.may_step_again() {
             tried.retain(|s| *s != StrategyName::Incremental);
         }
-        // The ladder's uninstall kept a package whose rename a step might map; the step has
-        // been tried and the attach still fails: uninstall once more, before image-update.
+        // The ladder's uninstall kept a package whose rename a step might map, or the step
+        // found installed packages in its way; the step has been tried and the attach still
+        // fails: uninstall once more, before image-update.
         let uninstalls = self.tried.iter().filter(|s| **s == StrategyName::Uninstall).count();
         if self.choice == StrategyChoice::Ladder
             && uninstalls == 1
             && tried.contains(&StrategyName::Incremental)
-            && !strategies::Uninstall::waiting_for_step(&self.input()).is_empty()
+            && (!strategies::Uninstall::waiting_for_step(&self.input()).is_empty()
+                || self.step_blockers.iter().any(|p| self.facts.is_installed_in_zone(p)))
         {
             tried.retain(|s| *s != StrategyName::Uninstall);
         }
-        if self.choice == StrategyChoice::Auto {
+        // A rung blocked by packages since removed is worth another try (the ladder's too:
+        // its step, once its blockers are gone, maps what the attach calls removed).
+        if matches!(self.choice, StrategyChoice::Auto | StrategyChoice::Ladder) {
             for b in &self.journal.blocked {
                 if b.packages.iter().all(|p| !self.facts.is_installed_in_zone(p)) {
                     tried.retain(|t| *t != b.strategy);
@@ -2276,6 +2283,7 @@ impl Run {
             last_failure: self.diagnosis.as_ref(),
             rename_step_ahead: self.choice == StrategyChoice::Ladder
                 && !self.tried.contains(&StrategyName::Incremental),
+            step_blockers: &self.step_blockers,
         }
     }
 
@@ -2781,6 +2789,11 @@ impl Run {
     /// release maps, must stay), and `s` may run again once they are gone.
     fn note_blockers(&mut self, s: StrategyName, packages: Vec<String>) {
         self.diagnose_blockers(packages.clone());
+        for p in &packages {
+            if !self.step_blockers.contains(p) {
+                self.step_blockers.push(p.clone());
+            }
+        }
         for p in &packages {
             if !self.journal.withdrawn.contains(p) {
                 self.journal.withdrawn.push(p.clone());
@@ -3790,6 +3803,22 @@ impl Run {
                 if self.pre.is_some() {
                     next_steps.push(format!("undo everything: zonerescue rollback {zone}"));
                 }
+            }
+            // Its state unreadable after an attach: it may be attached, and detaching it to
+            // roll back could undo a rescue that worked (hostile pp F1).
+            RunResult::Error
+                if !self.exec.dry_run && self.attempts > 0 && self.zone_state_now().is_none() =>
+            {
+                message.push_str(
+                    "; the zone's state cannot be read, so it was neither detached nor rolled \
+                     back",
+                );
+                next_steps.push("see the zone's state: zoneadm list -cv".into());
+                next_steps.push(format!("zonerescue status {zone}"));
+                next_steps.push(format!(
+                    "once zoneadm answers: {resume}   (or return to the start: zonerescue \
+                     rollback {zone})"
+                ));
             }
             RunResult::Failed | RunResult::Error if !self.exec.dry_run => {
                 if let Some(pre) = self.pre.clone() {

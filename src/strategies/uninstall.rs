@@ -36,6 +36,12 @@ impl Uninstall {
                 let proven = d.unavailable.iter().filter(|p| !renamed(p)).cloned();
                 Some(proven.chain(obsolete.unwrap_or_default()).collect())
             }
+            // What the step found in its way, so that it can step again (oracle pp F4: the
+            // attach after the blocked step named another package, a rename the step maps,
+            // and the blocker stayed).
+            (None, Some(_)) if input.step_blockers.iter().any(|p| f.is_installed_in_zone(p)) => {
+                Some(input.step_blockers.to_vec())
+            }
             // After its step, what the log names, as an administrator reading it would.
             (None, Some(d)) => Some(d.packages.clone()),
             (None, None) => None,
