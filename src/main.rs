@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             // Printed once, with its chain of causes; with --json also as the summary that
             // ends stdout.
             let message = format!("{err:#}");
-            eprintln!("zonerescue: error: {message}");
+            zonerescue::errln!("zonerescue: error: {message}");
             if cli.global.json
                 && let Some(line) = zonerescue::engine::command::json_error(&cli, &message)
             {

@@ -692,3 +692,24 @@ fn zone_publishers_gives_back_a_removed_publisher_whole() {
     }
     assert_eq!(detail(&sim), before, "{r}");
 }
+
+/// Ops pp F1: standard error gone (a dropped SSH session's terminal, `2>&1 | head -1`): a
+/// line printed there panicked (exit 101), on a dropped session just before the global
+/// zone's publishers were restored. The rescue goes on without its reader and ends as usual.
+#[test]
+fn a_rescue_whose_standard_error_is_gone_goes_on_to_its_end() {
+    let sim = Sim::new("openindiana-dead-publisher-in-gz-and-zone");
+    let before = gz_publishers(&sim);
+    let mut child = sim_support::zonerescue(&sim.dir)
+        .args(["--strategy", "auto", "enc01"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Nobody reads it: every write to it fails (EPIPE).
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert_eq!(sim.state("enc01"), "installed");
+    assert_eq!(gz_publishers(&sim), before);
+}

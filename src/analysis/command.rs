@@ -61,7 +61,7 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
 fn read_stdin(analyzer: &mut Analyzer) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if io::stdin().is_terminal() {
-        eprintln!(
+        crate::errln!(
             "zonerescue: reading the log from the terminal: paste it, then press Ctrl-D on a \
              line of its own (or give the log's file name: zonerescue analyze FILE)"
         );

@@ -45,7 +45,7 @@ impl<S: Serialize> Ending<S> {
             let _ = crate::outln!("{l}");
         }
         for l in &self.err {
-            eprintln!("{l}");
+            crate::errln!("{l}");
         }
         self.code
     }

@@ -207,7 +207,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                 // Still one JSON object, so a fleet tool collecting reports can parse it.
                 crate::outln!("{}", error_object(exit::REFUSED, &message))?;
             }
-            eprintln!("zonerescue: refused: {message}");
+            crate::errln!("zonerescue: refused: {message}");
             return Ok(exit::REFUSED);
         }
     };

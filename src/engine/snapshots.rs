@@ -300,7 +300,7 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
     let Found { zone, journal, zbe, owned, .. } = found;
     let last_pre = journal.as_ref().ok().and_then(|j| j.pre_snapshot.clone());
     if let Err(e) = &journal {
-        eprintln!(
+        crate::errln!(
             "zonerescue: warning: {e}\nzonerescue: which of these is the last run's pre-rescue \
              snapshot is not known; each run's `pre` snapshot holds the zone as that run found it"
         );

@@ -3,6 +3,7 @@
 pub mod color;
 pub mod progress;
 pub mod prompt;
+pub mod stderr;
 pub mod stdout;
 pub mod time;
 
@@ -39,7 +40,7 @@ pub fn consent(yes: bool, plan: &str, question: &str) -> Result<(), &'static str
     if !interactive() {
         return Err("no terminal to confirm on: add --yes");
     }
-    eprint!("{plan}");
+    crate::err!("{plan}");
     match (DialoguerPrompter { allow_destructive: false }).confirm(question) {
         Answer::Yes => Ok(()),
         Answer::No | Answer::Skip | Answer::Stop => Err("not confirmed"),

@@ -42,7 +42,7 @@ impl Spinner {
             SpinnerDraw::Terminal => {
                 // No spinner: one line says what runs, or a long attach is minutes of silence
                 // on a dumb console, and a log kept by cron shows nothing of it.
-                eprintln!("  running: {command}");
+                crate::errln!("  running: {command}");
                 return Spinner { bar: None, palette };
             }
             SpinnerDraw::Never => return Spinner { bar: None, palette },
