@@ -1177,6 +1177,30 @@ fn an_unreadable_state_after_an_attach_does_not_undo_it() {
     }
 }
 
+/// Hostile pp F2: a `zoneadm detach` that exited 0 and left the zone installed was taken at its
+/// word: the rung changed the installed zone's image, and the attach that failed after it read
+/// as attached (the zone was installed), exit 0. The detach is checked by the zone's state:
+/// the run stops before any rung, having changed nothing.
+#[test]
+fn a_detach_that_leaves_the_zone_installed_stops_the_run() {
+    let h = Sim::new("omnios-postgres-removed");
+    let dir = &h.dir;
+    let hook = format!(
+        "case \"$*\" in *detach*) exit 0;; esac\nexec '{}' \"$@\"",
+        dir.join("bin/zoneadm").display()
+    );
+    let events = rescue_through_wrapped_zoneadm(dir, &hook, &["--strategy", "auto", "pg01"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "error", "{s}");
+    assert!(s["message"].as_str().unwrap().contains("nothing was changed"), "{s}");
+    assert_eq!(h.state("pg01"), "installed");
+    let changed = sim_support::audit(dir).iter().any(|e| {
+        e.argv.iter().any(|a| a == "uninstall") && !e.argv.iter().any(|a| a == "-n")
+            || e.argv.iter().any(|a| a == "attach")
+    });
+    assert!(!changed, "{s}");
+}
+
 /// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held
 /// whole while followed (a 700 MB limit aborted the run). The follower reads a line's first
 /// 64 KiB and skips the rest to its end, as analyze does; the lines after it are still read.

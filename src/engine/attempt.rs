@@ -82,6 +82,21 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
                 anyhow::bail!("detaching zone {}: {e}", facts.zone);
             }
         }
+        // Success is the zone's state (hostile pp F2: a detach that exited 0 and left the zone
+        // installed let a rung change the installed zone's image, and the failed attach after
+        // it read as attached).
+        if !exec.dry_run
+            && let Some(now) = state_now(exec, facts).filter(|s| *s != ZoneState::Configured)
+        {
+            if !changed_before {
+                exec.mark_unchanged();
+            }
+            anyhow::bail!(
+                "detaching zone {}: zoneadm detach exited 0, but the zone is {} (not configured)",
+                facts.zone,
+                now.as_str()
+            );
+        }
         if !exec.dry_run {
             facts.state = ZoneState::Configured;
             // The ipkg detach mounts the ZBE at the zone root (reference §2.9).
