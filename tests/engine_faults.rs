@@ -1201,6 +1201,29 @@ fn a_detach_that_leaves_the_zone_installed_stops_the_run() {
     assert!(!changed, "{s}");
 }
 
+/// Hostile pp F3: a rung's `zfs snapshot` that exits 0 without the snapshot listed stops the
+/// run before the rung, which the step then said was "applied, then rolled back". It says the
+/// rung did not run.
+#[test]
+fn a_rung_whose_snapshot_is_not_there_is_said_not_to_have_run() {
+    let h = Sim::new("omnios-postgres-removed");
+    let dir = &h.dir;
+    let zfs = format!(
+        "case \"$*\" in snapshot*-02-*) exit 0;; esac\nexec '{}' \"$@\"",
+        dir.join("bin/zfs").display()
+    );
+    let events = rescue_through_wrapped(dir, "zfs", &zfs, &["--strategy", "auto", "pg01"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "error", "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!([]), "{s}");
+    let end = events
+        .iter()
+        .find(|e| e["event"] == "step-end" && e["name"] == "uninstall")
+        .unwrap_or_else(|| panic!("{s}"));
+    assert_eq!(end["outcome"], "skipped", "{end}");
+    assert!(end["detail"].as_str().unwrap().starts_with("not run"), "{end}");
+}
+
 /// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held
 /// whole while followed (a 700 MB limit aborted the run). The follower reads a line's first
 /// 64 KiB and skips the rest to its end, as analyze does; the lines after it are still read.
@@ -1252,13 +1275,23 @@ fn rescue_through_wrapped_zoneadm(
     zoneadm: &str,
     args: &[&str],
 ) -> Vec<serde_json::Value> {
+    rescue_through_wrapped(dir, "zoneadm", zoneadm, args)
+}
+
+/// [`rescue_through_wrapped_zoneadm`] with the command `wrapped` as the script `body`.
+fn rescue_through_wrapped(
+    dir: &std::path::Path,
+    wrapped: &str,
+    body: &str,
+    args: &[&str],
+) -> Vec<serde_json::Value> {
     let wrap = dir.join("wrapped-bin");
     std::fs::create_dir(&wrap).unwrap();
     for e in std::fs::read_dir(dir.join("bin")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().to_string();
         let real = dir.join("bin").join(&name);
-        let body = if name == "zoneadm" {
-            zoneadm.to_string()
+        let body = if name == wrapped {
+            body.to_string()
         } else {
             format!("exec '{}' \"$@\"", real.display())
         };

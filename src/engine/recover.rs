@@ -2598,7 +2598,13 @@ impl Run {
                 // A full pool (or an I/O error): nothing of the rung has run yet.
                 return match self.exec.take_environment().into_iter().next() {
                     Some(f) => self.stop_for_environment(n, s, None, f),
-                    None => Err(e),
+                    None => {
+                        // Nor anything else: the step says so, and is not taken for a rung
+                        // applied and rolled back at the end (hostile pp F3).
+                        let why = format!("not run: its snapshot failed: {e:#}");
+                        self.end_rung(n, s, StepOutcome::Skipped, &why, &why)?;
+                        Err(e)
+                    }
                 };
             }
             self.journal.set_step_snapshot(n, &name);
