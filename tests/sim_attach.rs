@@ -198,12 +198,15 @@ fn omnios_messages_only_in_the_log_and_reject_reason_block() {
     let undated: Vec<String> = log.lines().map(undate).collect();
     assert_eq!(undated[0], format!("Log File: {}", path.display()));
     let at = undated.iter().position(|l| l.starts_with("PKG: install")).expect(&log);
-    assert_eq!(undated[at - 1], "PKG: copy-publishers-from /");
+    // copy-publishers-from is not run through `lc_pkg -v` (fidelity pp F4).
+    assert!(!log.contains("PKG: copy-publishers-from"), "{log}");
+    assert_eq!(undated[at - 1], "  Updating non-global zone: Output follows");
     let p = Platform::OmniOS;
     assert_eq!(
         undated[at..],
         [
-            format!("PKG: install --accept --no-refresh entire@{}", p.short_version(151054)),
+            // The GZ's entire as the `Global zone version:` line prints it.
+            format!("PKG: install --accept --no-refresh entire@{}", p.info_version(151054)),
             String::new(),
             "pkg install: No matching version of entire can be installed:".into(),
             format!("  Reject:  pkg://omnios/entire@{}", p.short_version(151054)),
@@ -441,4 +444,42 @@ fn solaris11_clones_a_zbe_whose_gz_be_still_exists() {
             "rpool/zones/app11/rpool/ROOT/solaris-0@2011-11-15-10:30:13\t-",
         ]
     );
+}
+
+/// Fidelity pp F1: the Solaris 11 attach refreshes (`pkg refresh --full`) before it logs
+/// `Linking to image /.`: a refresh that fails ends the log without that line.
+#[test]
+fn solaris11_a_failed_refresh_is_logged_before_any_linking() {
+    let sim = Sim::from_file(&sim_support::world("s11-zbe-of-older-gz-be-gz-publishers"));
+    sim.detach("db1");
+    let r = sim.run("zoneadm", &["-z", "db1", "attach", "-u"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("ERROR: Updating image format failed"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Linking to image"), "{}", r.stdout);
+}
+
+/// Fidelity pp F3: a zone whose boot environment is gone does not boot (the brand has no
+/// dataset to mount); it stays installed.
+#[test]
+fn a_zone_without_a_boot_environment_does_not_boot() {
+    let sim = Sim::new("openindiana-disabled-gz-publisher");
+    assert_eq!(sim.run("zfs", &["destroy", "-r", "rpool/zones/www01/ROOT/zbe"]).code, 0);
+    let r = sim.run("zoneadm", &["-z", "www01", "boot"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("no active dataset"), "{}", r.stderr);
+    assert_eq!(sim.state("www01"), "installed");
+}
+
+/// Fidelity pp F2: pkg lists an image with nothing installed as an error.
+#[test]
+fn an_empty_image_is_listed_as_pkg_does() {
+    let sim = Sim::new("openindiana-disabled-gz-publisher");
+    sim.detach("www01");
+    let root = sim.root("www01");
+    let origin = "openindiana.org=http://pkg.openindiana.org/dev/";
+    let made = sim.run("pkg", &["image-create", "-f", "-z", "-p", origin, &root]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let r = sim.run("pkg", &["-R", &root, "list", "-H"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert_eq!(r.stderr, "pkg list: no packages installed\n");
 }

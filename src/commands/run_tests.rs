@@ -177,3 +177,20 @@ fn beadm_zfs_mount_svcs() {
     let m = svcs::maintenance(&h.runner, &z("z1")).unwrap();
     assert_eq!(m.iter().map(|s| s.fmri.as_str()).collect::<Vec<_>>(), ["svc:/a:default"]);
 }
+
+/// pkg lists an image with nothing installed as an error (exit 1, "no packages installed"):
+/// that is an empty list; any other failure stays one (fidelity pp F2).
+#[test]
+fn pkg_installed_of_an_empty_image_is_empty() {
+    let h = FakeHost::new();
+    h.program(
+        Program::Pkg,
+        &[
+            ("/zones/empty/root", "", "pkg list: no packages installed\n", 1),
+            ("/zones/broken/root", "", "pkg: the image at /zones/broken/root is not valid\n", 1),
+        ],
+    );
+    let empty = pkg::installed(&h.runner, &pkg::Pkg::image("/zones/empty/root")).unwrap();
+    assert!(empty.is_empty());
+    assert!(pkg::installed(&h.runner, &pkg::Pkg::image("/zones/broken/root")).is_err());
+}

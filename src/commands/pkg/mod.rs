@@ -392,9 +392,17 @@ pub fn publisher_details(
     run_parsed(runner, &pkg.publisher_detail_spec(names)?, parse_publisher_detail)
 }
 
-/// Installed packages (`pkg list -H`).
+/// Installed packages (`pkg list -H`); an image with none makes pkg exit 1 saying "no
+/// packages installed" (client.py list_inventory): an empty list, not an error.
 pub fn installed(runner: &Runner, pkg: &Pkg) -> Result<Vec<ListedPackage>, RunError> {
-    run_parsed(runner, &pkg.list_spec(&[]), |out| Ok(parse_list(out)))
+    let out = runner.run(&pkg.list_spec(&[]))?;
+    if out.code == Some(1)
+        && out.stdout.trim().is_empty()
+        && out.stderr.contains("no packages installed")
+    {
+        return Ok(Vec::new());
+    }
+    Ok(parse_list(&out.check()?.stdout))
 }
 
 /// The newest catalog version of each of `packages` (`pkg list -Hn --no-refresh`); packages

@@ -15,7 +15,7 @@ const ROOT_LIBBE_ACTIVE: &str = "org.opensolaris.libbe:active";
 /// single `active=on` ZBE. Every scenario's zone was last attached under the pre-upgrade GZ BE,
 /// and the real detach would then stop with `no active dataset.`; 0 or >1 active ZBEs keep
 /// the strict errors.
-fn active_ds(world: &World, zone: &str) -> Result<String, &'static str> {
+pub fn active_ds(world: &World, zone: &str) -> Result<String, &'static str> {
     let Some(z) = world.zone(zone) else { return Err("no active dataset.") };
     let zbes = world.zbes(z);
     let active: Vec<&&crate::sim::world::Dataset> = zbes
@@ -153,9 +153,7 @@ pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
         pkgops::recreate_gz_publishers(&mut img, &gz_pubs);
         gz_pubs.iter().filter(|x| !x.enabled).cloned().collect()
     } else {
-        if p == Platform::OmniOS {
-            t.log.push_str("PKG: copy-publishers-from /\n");
-        }
+        // (`LC_ALL=C pkg copy-publishers-from /`, not through `lc_pkg -v`: no PKG: line.)
         pkgops::copy_publishers_from(&mut img, &gz_pubs);
         Vec::new()
     };

@@ -131,6 +131,16 @@ fn set_mode(path: &std::path::Path, mode: u32) {
 fn set_mode(_path: &std::path::Path, _mode: u32) {}
 
 /// `mktemp -t -p /var/tmp <zone>.attach_log.XXXXXX` under DIR: six stable pseudo-random chars.
+/// The boot environment a boot of `zone` mounts: ipkg's `get_active_ds`; the solaris brand's
+/// is one of the zone's ZBEs (none: "Zone has no boot environments").
+pub fn boot_dataset(world: &World, zone: &str, brand: &str) -> Result<String, &'static str> {
+    if brand != "solaris" {
+        return ipkg::active_ds(world, zone);
+    }
+    let z = world.zone(zone).ok_or("Zone has no boot environments")?;
+    world.zbes(z).first().map(|d| d.name.clone()).ok_or("Zone has no boot environments")
+}
+
 pub fn mktemp_log(world: &mut World, zone: &str) -> PathBuf {
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut n = world.next_seq().wrapping_mul(2_654_435_761).wrapping_add(0x9e37_79b9);
@@ -178,10 +188,12 @@ pub fn update_image(
     };
     // -U (S11 `pkg update`) is still held to the parent image's (GZ's) build.
     let target = Target::Entire(gz);
+    // `install --accept --no-refresh [-n] $incorp_list`, the list being the GZ's `entire` as
+    // the `Global zone version:` line prints it (reference §2.5 steps 9, 15, 16).
     let args = format!(
-        "{} --accept --no-refresh entire@{}",
-        if dry { "install -n" } else { "install" },
-        world.platform.short_version(gz)
+        "install --accept --no-refresh {}{}",
+        if dry { "-n " } else { "" },
+        entire_fmri(world.platform, gz)
     );
     let cost = world.costs.zone_bookkeeping;
     world.charge(cost);

@@ -231,7 +231,6 @@ pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
     let gz_pubs = world.global.image.publishers.clone();
     pkgops::system_repository(&mut img, &gz_pubs);
     pkgops::put(world, &r, img.clone());
-    t.log(world, "  Updating non-global zone: Linking to image /.");
     let msg = match update {
         Update::None => "  Updating non-global zone: Auditing packages.",
         Update::Min => "  Updating non-global zone: Syncing packages.",
@@ -246,6 +245,8 @@ pub fn attach(world: &mut World, zone: &str, update: Update) -> Transcript {
         t.error(world, "Updating image format failed");
         return fail(world, t, &z.name);
     }
+    // After the refresh (reference §2.6 steps 11-12: a failed refresh never gets here).
+    t.log(world, "  Updating non-global zone: Linking to image /.");
     t.log(world, msg);
     t.pkg(world, &args, &run.out);
     t.failed = run.failed;

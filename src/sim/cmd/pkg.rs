@@ -772,6 +772,10 @@ fn list(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         rows.retain(|x| p.operands.iter().any(|pat| row_matches(pat, &x.0)));
     }
     let mut out = Output::ok();
+    // An image with nothing installed (client.py list_inventory: "no packages installed").
+    if p.operands.is_empty() && !catalog && rows.is_empty() {
+        return Output::fail(1, "pkg list: no packages installed");
+    }
     if !p.has("q") && !rows.is_empty() {
         out.lines(pkgfmt::list(world.platform, &img, &rows, !p.has("H"), p.has("v")));
     }

@@ -407,6 +407,16 @@ fn boot(world: &mut World, zone: &str, sub: &str) -> Output {
             Output::fail(1, zerr(zone, "zone is already running."))
         }
         _ => {
+            // The brand mounts the zone's boot environment first: none to mount fails the
+            // boot, the zone stays installed (fidelity pp F3). zoneadmd's wording of the
+            // brand's error is derived, not observed.
+            let brand = world.zone(zone).map(|z| z.brand.clone()).unwrap_or_default();
+            if let Err(e) = brand::boot_dataset(world, zone, &brand) {
+                return Output::fail(
+                    1,
+                    format!("zone '{zone}': ERROR: {e}\n{}", zerr(zone, "call to zoneadmd failed")),
+                );
+            }
             let cost = world.costs.zone_bookkeeping;
             world.charge(cost);
             set_state(world, zone, ZoneState::Running);
