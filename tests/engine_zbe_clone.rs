@@ -415,3 +415,19 @@ fn rollback_after_a_clone_keeps_the_original_zbes_var_child() {
         dataset(&sim, DB_CLONE).is_none() && dataset(&sim, &format!("{DB_CLONE}/var")).is_none()
     );
 }
+
+/// Oracle qq F1: the solaris brand attaches the only ZBE of the running GZ BE even when it is
+/// not active (its rule 2). zonerescue took the older GZ BE's active ZBE instead: snapshotted
+/// it and removed a package from it (the fallback BE's zone lost it), while the attach used
+/// the other. The older BE's ZBE is left alone; the snapshots are of the one attached.
+#[test]
+fn the_older_gz_be_s_zbe_is_not_the_one_rescued() {
+    let sim = Sim::from_file(&sim_support::world("s11-zbe-of-running-gz-be-inactive"));
+    let old = "rpool/system/zones/two/rpool/ROOT/solaris";
+    let before = image_of(&sim, old);
+    let (events, _) = sim_support::rescue_json(&sim.dir, "two", &["--strategy", "auto"]);
+    let s = events.last().unwrap();
+    assert_eq!(image_of(&sim, old), before, "{s}");
+    let pre = s["pre_snapshot"].as_str().unwrap_or_default();
+    assert!(pre.starts_with(&format!("{old}-0@")), "{s}");
+}

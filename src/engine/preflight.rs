@@ -179,7 +179,8 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         }
     };
     let mounted = mount::zfs_dataset_at(&mounts, &zone_root).map(str::to_string);
-    let choice = choose_active(&zbes, gz_be_uuid.as_deref(), mounted.as_deref());
+    let choice =
+        choose_active(&zbes, gz_be_uuid.as_deref(), mounted.as_deref(), entry.brand == "solaris");
     let zbe_of_running_gz_be = matches!(choice, ZbeChoice::ByParent(_));
     let active_zbe = match choice {
         ZbeChoice::ByParent(d) => d,

@@ -3547,7 +3547,9 @@ impl Run {
         let Ok(zbes) = preflight::list_zbes(&self.exec.runner, &self.facts.zbe_root) else {
             return Ok(());
         };
-        let ZbeChoice::ByParent(now) = choose_active(&zbes, Some(&uuid), None) else {
+        let ZbeChoice::ByParent(now) =
+            choose_active(&zbes, Some(&uuid), None, self.facts.brand == "solaris")
+        else {
             return Ok(());
         };
         if now == before {

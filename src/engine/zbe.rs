@@ -29,10 +29,14 @@ pub enum ZbeChoice {
     Ambiguous(Vec<String>),
 }
 
+/// `solaris`: the solaris brand's rules (reference §2.6 `discover_active_be`), which also take
+/// the only ZBE of the running GZ BE whether active or not (its rule 2), and a zone's only ZBE
+/// (rule 4); the ipkg brand's `get_active_ds` takes only an active one of the running GZ BE.
 pub fn choose_active(
     zbes: &[ZbeInfo],
     gz_be_uuid: Option<&str>,
     mounted: Option<&str>,
+    solaris: bool,
 ) -> ZbeChoice {
     if let Some(uuid) = gz_be_uuid {
         let by_parent: Vec<&ZbeInfo> =
@@ -42,6 +46,24 @@ pub fn choose_active(
             [] => {}
             many => return ZbeChoice::Ambiguous(many.iter().map(|z| z.dataset.clone()).collect()),
         }
+        // (oracle qq F1: the active ZBE of an older GZ BE was taken instead, and changed,
+        // while the attach mounted this one.)
+        let of_running: Vec<&ZbeInfo> =
+            zbes.iter().filter(|z| z.parentbe.as_deref() == Some(uuid)).collect();
+        if solaris && let [one] = of_running.as_slice() {
+            return unless_another_is_mounted(&one.dataset, zbes, mounted)
+                .unwrap_or_else(|| ZbeChoice::ByParent(one.dataset.clone()));
+        }
+    }
+    if solaris && let [one] = zbes {
+        return match one.active {
+            true => ZbeChoice::OnlyActive {
+                dataset: one.dataset.clone(),
+                parentbe: one.parentbe.clone(),
+            },
+            // Activated in place by the attach (rule 4).
+            false => ZbeChoice::ByParent(one.dataset.clone()),
+        };
     }
     if let Some(m) = mounted
         && zbes.iter().any(|z| z.dataset == m)
@@ -58,6 +80,17 @@ pub fn choose_active(
     }
 }
 
+/// Another ZBE than the one the brand's rules pick is mounted at the zone root: `pkg -R` would
+/// change that one while the snapshots are of the other. Refused as ambiguous.
+fn unless_another_is_mounted(
+    chosen: &str,
+    zbes: &[ZbeInfo],
+    mounted: Option<&str>,
+) -> Option<ZbeChoice> {
+    let m = mounted.filter(|m| *m != chosen && zbes.iter().any(|z| z.dataset == *m))?;
+    Some(ZbeChoice::Ambiguous(vec![chosen.to_string(), m.to_string()]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,20 +103,51 @@ mod tests {
     fn brand_rules_in_order() {
         let zbes = vec![z("p/ROOT/zbe", "old", true), z("p/ROOT/zbe-1", "gz", true)];
         assert_eq!(
-            choose_active(&zbes, Some("gz"), None),
+            choose_active(&zbes, Some("gz"), None, false),
             ZbeChoice::ByParent("p/ROOT/zbe-1".into())
         );
         // After a GZ upgrade no ZBE names the new GZ BE: the mounted one, else the only active.
         let zbes = vec![z("p/ROOT/zbe", "old", true), z("p/ROOT/zbe-1", "older", false)];
         assert_eq!(
-            choose_active(&zbes, Some("gz"), Some("p/ROOT/zbe-1")),
+            choose_active(&zbes, Some("gz"), Some("p/ROOT/zbe-1"), false),
             ZbeChoice::ByMount("p/ROOT/zbe-1".into())
         );
-        assert!(matches!(choose_active(&zbes, Some("gz"), None), ZbeChoice::OnlyActive { .. }));
+        assert!(matches!(
+            choose_active(&zbes, Some("gz"), None, false),
+            ZbeChoice::OnlyActive { .. }
+        ));
         let two = vec![z("a", "x", true), z("b", "y", true)];
-        assert!(matches!(choose_active(&two, Some("gz"), None), ZbeChoice::Ambiguous(_)));
+        assert!(matches!(choose_active(&two, Some("gz"), None, false), ZbeChoice::Ambiguous(_)));
         let dup = vec![z("a", "gz", true), z("b", "gz", true)];
-        assert!(matches!(choose_active(&dup, Some("gz"), Some("a")), ZbeChoice::Ambiguous(_)));
-        assert_eq!(choose_active(&[], Some("gz"), None), ZbeChoice::None);
+        assert!(matches!(
+            choose_active(&dup, Some("gz"), Some("a"), false),
+            ZbeChoice::Ambiguous(_)
+        ));
+        assert_eq!(choose_active(&[], Some("gz"), None, false), ZbeChoice::None);
+    }
+
+    #[test]
+    fn the_solaris_brand_also_takes_the_running_gz_be_s_inactive_one_and_an_only_one() {
+        // Oracle qq F1: the older GZ BE's active ZBE was taken; the attach mounts the other.
+        let zbes = vec![z("p/ROOT/solaris", "old", true), z("p/ROOT/solaris-1", "gz", false)];
+        assert_eq!(
+            choose_active(&zbes, Some("gz"), None, true),
+            ZbeChoice::ByParent("p/ROOT/solaris-1".into())
+        );
+        assert!(matches!(
+            choose_active(&zbes, Some("gz"), None, false),
+            ZbeChoice::OnlyActive { .. }
+        ));
+        // The other mounted at the zone root: `pkg -R` would change it, not the one snapshotted.
+        assert!(matches!(
+            choose_active(&zbes, Some("gz"), Some("p/ROOT/solaris"), true),
+            ZbeChoice::Ambiguous(_)
+        ));
+        let only = vec![z("p/ROOT/solaris", "old", false)];
+        assert_eq!(
+            choose_active(&only, Some("gz"), None, true),
+            ZbeChoice::ByParent("p/ROOT/solaris".into())
+        );
+        assert_eq!(choose_active(&only, Some("gz"), None, false), ZbeChoice::None);
     }
 }

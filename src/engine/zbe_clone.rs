@@ -41,7 +41,9 @@ pub fn current_zbe(
     let zbes = preflight::list_zbes(runner, zbe_root)
         .map_err(|e| format!("cannot list the zone boot environments under {zbe_root}: {e}"))?;
     let mounted = zone_root.and_then(|r| mount::dataset_mounted_at(runner, r).ok().flatten());
-    match choose_active(&zbes, gz.as_deref(), mounted.as_deref()) {
+    // (The solaris brand's ZBEs are under `<zonepath ds>/rpool/ROOT`, ipkg's under `…/ROOT`.)
+    let solaris = zbe_root.ends_with("/rpool/ROOT");
+    match choose_active(&zbes, gz.as_deref(), mounted.as_deref(), solaris) {
         ZbeChoice::ByParent(d) | ZbeChoice::ByMount(d) => Ok(d),
         ZbeChoice::OnlyActive { dataset, .. } => Ok(dataset),
         ZbeChoice::None => Err(format!("no zone boot environment under {zbe_root} is active")),

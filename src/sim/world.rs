@@ -584,6 +584,14 @@ impl World {
         if mine.len() == 1 {
             return mine.first().map(|d| d.name.clone());
         }
+        // The solaris brand's rule 2: the only ZBE of the running GZ BE, active or not.
+        let of_running: Vec<&&Dataset> = zbes
+            .iter()
+            .filter(|d| d.props.get("org.opensolaris.libbe:parentbe") == Some(&self.global.be_uuid))
+            .collect();
+        if zone.brand == "solaris" && of_running.len() == 1 {
+            return of_running.first().map(|d| d.name.clone());
+        }
         if active.len() == 1 {
             return active.first().map(|d| d.name.clone());
         }
