@@ -1224,6 +1224,28 @@ fn a_rung_whose_snapshot_is_not_there_is_said_not_to_have_run() {
     assert!(end["detail"].as_str().unwrap().starts_with("not run"), "{end}");
 }
 
+/// Regress qq F1: `zonerescue rollback` believed a detach that exited 0 and left the zone
+/// installed: it rolled the installed zone's image back to the old release and said it was
+/// detached. It stops before any rollback.
+#[test]
+fn a_rollback_does_not_roll_back_under_a_zone_still_installed() {
+    let h = Sim::new("s11express-b111-web");
+    let (events, _) = sim_support::rescue_json(&h.dir, "web01", &["--strategy", "auto"]);
+    assert_eq!(events.last().unwrap()["result"], "attached");
+    let dir = &h.dir;
+    let hook = format!(
+        "case \"$*\" in *detach*) exit 0;; esac\nexec '{}' \"$@\"",
+        dir.join("bin/zoneadm").display()
+    );
+    let events = rescue_through_wrapped_zoneadm(dir, &hook, &["rollback", "web01"]);
+    let s = events.last().unwrap();
+    assert_ne!(s["result"], "rolled-back", "{s}");
+    assert_eq!(h.state("web01"), "installed");
+    let rolled_back =
+        sim_support::audit(dir).iter().any(|e| e.argv.iter().any(|a| a == "rollback"));
+    assert!(!rolled_back, "{s}");
+}
+
 /// Hostile ll F1: an attach log with one line of hundreds of megabytes and no end was held
 /// whole while followed (a 700 MB limit aborted the run). The follower reads a line's first
 /// 64 KiB and skips the rest to its end, as analyze does; the lines after it are still read.

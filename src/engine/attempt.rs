@@ -85,17 +85,11 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
         // Success is the zone's state (hostile pp F2: a detach that exited 0 and left the zone
         // installed let a rung change the installed zone's image, and the failed attach after
         // it read as attached).
-        if !exec.dry_run
-            && let Some(now) = state_now(exec, facts).filter(|s| *s != ZoneState::Configured)
-        {
+        if let Err(e) = confirm_detached(exec, &facts.zone) {
             if !changed_before {
                 exec.mark_unchanged();
             }
-            anyhow::bail!(
-                "detaching zone {}: zoneadm detach exited 0, but the zone is {} (not configured)",
-                facts.zone,
-                now.as_str()
-            );
+            return Err(e);
         }
         if !exec.dry_run {
             facts.state = ZoneState::Configured;
@@ -104,6 +98,19 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// After a `zoneadm detach` that exited 0: the zone's state says whether it is detached (one
+/// unreadable is taken at the detach's word).
+pub fn confirm_detached(exec: &Exec, zone: &crate::commands::ZoneName) -> anyhow::Result<()> {
+    let now = zoneadm::get(&exec.runner, zone).ok().map(|z| z.state);
+    match now.filter(|s| *s != ZoneState::Configured && !exec.dry_run) {
+        Some(now) => anyhow::bail!(
+            "detaching zone {zone}: zoneadm detach exited 0, but the zone is {} (not configured)",
+            now.as_str()
+        ),
+        None => Ok(()),
+    }
 }
 
 /// The zone's state after an attach, asked up to three times a second apart.

@@ -629,6 +629,9 @@ fn restore_gz_then_detach(
     }
     if installed {
         exec.change_ok(&zoneadm::detach_spec(zone, false), &[0])?;
+        // Never roll back under a zone still installed (regress qq F1: a detach that exited
+        // 0 and left it installed was believed).
+        super::attempt::confirm_detached(exec, zone)?;
     }
     Ok(restored)
 }
