@@ -431,3 +431,26 @@ fn the_older_gz_be_s_zbe_is_not_the_one_rescued() {
     let pre = s["pre_snapshot"].as_str().unwrap_or_default();
     assert!(pre.starts_with(&format!("{old}-0@")), "{s}");
 }
+
+/// Ops qq F2: the run's undo of the clone its attach made stopped after the promote, which
+/// moved the pre-rescue snapshot back to the original ZBE; the journal still named it on the
+/// clone, and `snapshots --prune` destroyed it (rollback was then refused). It is kept, and
+/// the rollback afterwards returns the zone to it.
+#[test]
+fn a_pre_rescue_snapshot_moved_by_a_promote_is_not_pruned() {
+    let sim = Sim::from_file(&sim_support::world("s11-clone-undo-stops-after-promote"));
+    let (events, _) = sim_support::rescue_json(&sim.dir, "db1", &["--strategy", "gz-publishers"]);
+    let s = events.last().unwrap();
+    let list = |sim: &Sim| sim.run("zfs", &["list", "-H", "-t", "snapshot", "-o", "name"]).stdout;
+    let pre: Vec<String> =
+        list(&sim).lines().filter(|l| l.ends_with("-pre")).map(String::from).collect();
+    assert_eq!(pre.len(), 1, "{s}");
+    let out = sim_support::zonerescue(&sim.dir)
+        .args(["snapshots", "--prune", "--yes", "db1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(list(&sim).lines().any(|l| l == pre[0]), "pruned: {}", list(&sim));
+    let (code, _, _) = rollback(&sim, "db1");
+    assert_eq!(code, 0);
+}

@@ -276,7 +276,7 @@ fn find(cli: &Cli, zone: &str, prune: bool) -> anyhow::Result<Result<Found, Endi
                 Ok(j) => {
                     [&j.pre_snapshot, &j.earlier_pre]
                         .iter()
-                        .any(|k| k.as_deref() == Some(s.name.as_str()))
+                        .any(|k| k.as_deref().is_some_and(|k| same_snapshot(k, &s.name)))
                         || unfinished_rung(j, &s.name)
                 }
                 Err(_) => s.step.as_deref() == Some("pre"),
@@ -331,8 +331,18 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
 /// Whether `snap` is the snapshot of a rung the journal's run started and did not finish.
 fn unfinished_rung(j: &super::journal::Journal, snap: &str) -> bool {
     j.steps.iter().any(|st| {
-        st.state == super::journal::StepState::Started && st.snapshot.as_deref() == Some(snap)
+        st.state == super::journal::StepState::Started
+            && st.snapshot.as_deref().is_some_and(|k| same_snapshot(k, snap))
     })
+}
+
+/// The snapshot the journal names, wherever it is among this zone's ZBEs now: a `zfs promote`
+/// (the brand's clone of the ZBE, or its undo) moves snapshots between them by name (ops qq
+/// F2: the pre-rescue snapshot, moved back to the original ZBE by an undo that stopped midway,
+/// was pruned under its journalled name on the clone). The name after `@` holds the run id.
+fn same_snapshot(journalled: &str, found: &str) -> bool {
+    let tag = |n: &str| n.split_once('@').map(|(_, t)| t.to_string());
+    journalled == found || (tag(journalled).is_some() && tag(journalled) == tag(found))
 }
 
 /// Destroys the snapshots not kept, to the ending (printed by the caller).
