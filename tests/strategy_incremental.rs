@@ -451,3 +451,24 @@ fn the_ladder_removes_what_its_step_found_in_its_way_and_steps_again() {
     let removed = s["packages_removed"].to_string();
     assert!(removed.contains("postgresql-96") && !removed.contains("apache"), "{s}");
 }
+
+/// Regress qq F5: the step after an uninstall of its blockers ran even when that uninstall
+/// removed nothing (its check refused: a core package requires the blocker), and failed on
+/// the same blocker again, twice. The step is not repeated while its blocker stays.
+#[test]
+fn the_step_is_not_repeated_while_its_blocker_stays() {
+    let text = sim_support::world_text("omnios-three-lts-step-blocked-by-removed-db");
+    let core_needs_db = text.replacen(
+        "name = \"SUNWcs\"\nkind = \"core\"\n",
+        "name = \"SUNWcs\"\nkind = \"core\"\ndepends = [\"ooce/database/postgresql-96\"]\n",
+        1,
+    );
+    assert_ne!(text, core_needs_db);
+    let sim = sim_support::Sim::from_text(&core_needs_db);
+    let (events, _) = sim_support::rescue_json(&sim.dir, "www", &["--strategy", "auto"]);
+    let steps = sim_support::audit(&sim.dir)
+        .iter()
+        .filter(|e| e.argv.iter().any(|a| a == "entire@11-151038"))
+        .count();
+    assert_eq!(steps, 1, "{}", events.last().unwrap());
+}

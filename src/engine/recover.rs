@@ -1601,6 +1601,11 @@ impl Run {
                 if i > 0 && self.worth(s).is_err() {
                     continue;
                 }
+                // The step after the uninstall of its blockers: not when they are still there
+                // (regress qq F5: the uninstall's check refused, and the step failed again).
+                if i > 0 && s == StrategyName::Incremental && did_nothing {
+                    continue;
+                }
                 self.tried.push(s);
                 let from = self.facts.zone_build();
                 if s == StrategyName::Uninstall
