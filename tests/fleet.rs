@@ -528,3 +528,18 @@ fn a_zone_of_a_later_release_is_sent_to_image_create_not_attach_u() {
     let table = String::from_utf8_lossy(&zr(&sim.dir, &["--all"]).stdout).into_owned();
     assert!(table.contains("Next: zonerescue --strategy auto --allow-destructive z1"), "{table}");
 }
+
+/// Regress rr F1: a Solaris 11 zone in step whose ZBE of the running GZ BE is not active (the
+/// brand's attach claims it, its rule 2) was called fine, and a rescue said "nothing to
+/// rescue": until an attach claims it, the zone is not the running GZ BE's.
+#[test]
+fn a_zbe_the_attach_has_yet_to_claim_needs_an_attach() {
+    let text = sim_support::world_text("s11-zbe-of-running-gz-be-inactive")
+        .replace("entire = 200", "entire = 210");
+    let sim = sim_support::Sim::from_text(&text);
+    let zbe = "rpool/system/zones/two/rpool/ROOT/solaris-0";
+    assert_eq!(sim.run("zfs", &["set", "org.opensolaris.libbe:active=off", zbe]).code, 0);
+    let out = zr(&sim.dir, &["--all", "--json"]);
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(zone(&r, "two")["status"], "needs-rescue", "{r}");
+}

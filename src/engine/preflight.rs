@@ -184,6 +184,16 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
     let zbe_of_running_gz_be = matches!(choice, ZbeChoice::ByParent(_));
     let active_zbe = match choice {
         ZbeChoice::ByParent(d) => d,
+        ZbeChoice::ToClaim(d) => {
+            fs.push(Finding::info(
+                "zbe.to-be-claimed",
+                format!(
+                    "active ZBE {d}: the one the attach claims for the running global-zone BE \
+                     (not active yet, so the zone is not attached to it)"
+                ),
+            ));
+            d
+        }
         ZbeChoice::ByMount(d) => {
             fs.push(Finding::info(
                 "zbe.by-mount",

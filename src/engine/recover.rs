@@ -1591,6 +1591,7 @@ impl Run {
             // a destructive rung refused for want of consent is passed over without one.
             let mut attach_anyway = false;
             let mut did_nothing = false;
+            let mut blockers_stay = false;
             let learnt_before = (self.journal.blocked.len(), self.stuck.len());
             for (i, s) in batch.into_iter().enumerate() {
                 // Stopped during the rung before: no further rung and no question; what was
@@ -1603,7 +1604,7 @@ impl Run {
                 }
                 // The step after the uninstall of its blockers: not when they are still there
                 // (regress qq F5: the uninstall's check refused, and the step failed again).
-                if i > 0 && s == StrategyName::Incremental && did_nothing {
+                if i > 0 && s == StrategyName::Incremental && blockers_stay {
                     continue;
                 }
                 self.tried.push(s);
@@ -1626,6 +1627,7 @@ impl Run {
                     RungStep::NotApplied => {
                         attach_anyway = self.choice == StrategyChoice::Ladder;
                         did_nothing = true;
+                        blockers_stay |= s == StrategyName::Uninstall;
                     }
                     RungStep::NotAllowed => {}
                     RungStep::End(end) => {

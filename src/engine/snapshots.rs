@@ -311,7 +311,7 @@ pub fn snapshots(cli: &Cli, args: &SnapshotsArgs) -> anyhow::Result<u8> {
         outln!("zone {zone}: no zonerescue snapshots of {zbe}")?;
     } else {
         for o in &owned {
-            let note = if last_pre.as_deref() == Some(o.name.as_str()) {
+            let note = if last_pre.as_deref().is_some_and(|p| same_snapshot(p, &o.name)) {
                 "  (pre-rescue snapshot of the last run: kept)"
             } else if o.keep && journal.is_err() {
                 "  (a run's pre-rescue snapshot: kept)"

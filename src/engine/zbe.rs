@@ -24,6 +24,10 @@ pub enum ZbeChoice {
         dataset: String,
         parentbe: Option<String>,
     },
+    /// The solaris brand's attach claims this one (parentbe := the running GZ BE, active=on):
+    /// the only ZBE of the running GZ BE but not active (its rule 2), or a zone's only ZBE
+    /// not active (rule 4). Until then the zone is not the running GZ BE's.
+    ToClaim(String),
     None,
     /// Several candidates: refuse, never guess.
     Ambiguous(Vec<String>),
@@ -42,7 +46,11 @@ pub fn choose_active(
         let by_parent: Vec<&ZbeInfo> =
             zbes.iter().filter(|z| z.active && z.parentbe.as_deref() == Some(uuid)).collect();
         match by_parent.as_slice() {
-            [one] => return ZbeChoice::ByParent(one.dataset.clone()),
+            // (regress rr F2: another mounted at the zone root is what `pkg -R` changes.)
+            [one] => {
+                return unless_another_is_mounted(&one.dataset, zbes, mounted)
+                    .unwrap_or_else(|| ZbeChoice::ByParent(one.dataset.clone()));
+            }
             [] => {}
             many => return ZbeChoice::Ambiguous(many.iter().map(|z| z.dataset.clone()).collect()),
         }
@@ -52,7 +60,7 @@ pub fn choose_active(
             zbes.iter().filter(|z| z.parentbe.as_deref() == Some(uuid)).collect();
         if solaris && let [one] = of_running.as_slice() {
             return unless_another_is_mounted(&one.dataset, zbes, mounted)
-                .unwrap_or_else(|| ZbeChoice::ByParent(one.dataset.clone()));
+                .unwrap_or_else(|| ZbeChoice::ToClaim(one.dataset.clone()));
         }
     }
     if solaris && let [one] = zbes {
@@ -62,7 +70,7 @@ pub fn choose_active(
                 parentbe: one.parentbe.clone(),
             },
             // Activated in place by the attach (rule 4).
-            false => ZbeChoice::ByParent(one.dataset.clone()),
+            false => ZbeChoice::ToClaim(one.dataset.clone()),
         };
     }
     if let Some(m) = mounted
@@ -132,7 +140,7 @@ mod tests {
         let zbes = vec![z("p/ROOT/solaris", "old", true), z("p/ROOT/solaris-1", "gz", false)];
         assert_eq!(
             choose_active(&zbes, Some("gz"), None, true),
-            ZbeChoice::ByParent("p/ROOT/solaris-1".into())
+            ZbeChoice::ToClaim("p/ROOT/solaris-1".into())
         );
         assert!(matches!(
             choose_active(&zbes, Some("gz"), None, false),
@@ -143,10 +151,18 @@ mod tests {
             choose_active(&zbes, Some("gz"), Some("p/ROOT/solaris"), true),
             ZbeChoice::Ambiguous(_)
         ));
+        // Rule 1's pick with another mounted at the zone root (regress rr F2), either brand.
+        let two = vec![z("p/ROOT/solaris", "gz", true), z("p/ROOT/solaris-0", "old", false)];
+        for solaris in [true, false] {
+            assert!(matches!(
+                choose_active(&two, Some("gz"), Some("p/ROOT/solaris-0"), solaris),
+                ZbeChoice::Ambiguous(_)
+            ));
+        }
         let only = vec![z("p/ROOT/solaris", "old", false)];
         assert_eq!(
             choose_active(&only, Some("gz"), None, true),
-            ZbeChoice::ByParent("p/ROOT/solaris".into())
+            ZbeChoice::ToClaim("p/ROOT/solaris".into())
         );
         assert_eq!(choose_active(&only, Some("gz"), None, false), ZbeChoice::None);
     }

@@ -44,7 +44,7 @@ pub fn current_zbe(
     // (The solaris brand's ZBEs are under `<zonepath ds>/rpool/ROOT`, ipkg's under `…/ROOT`.)
     let solaris = zbe_root.ends_with("/rpool/ROOT");
     match choose_active(&zbes, gz.as_deref(), mounted.as_deref(), solaris) {
-        ZbeChoice::ByParent(d) | ZbeChoice::ByMount(d) => Ok(d),
+        ZbeChoice::ByParent(d) | ZbeChoice::ByMount(d) | ZbeChoice::ToClaim(d) => Ok(d),
         ZbeChoice::OnlyActive { dataset, .. } => Ok(dataset),
         ZbeChoice::None => Err(format!("no zone boot environment under {zbe_root} is active")),
         ZbeChoice::Ambiguous(list) => Err(format!(
