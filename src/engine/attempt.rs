@@ -240,10 +240,9 @@ pub fn attach(
     // it stays unreadable the run stops (hostile pp F1: a failed `zoneadm list` after an
     // attach that worked read as a failure, and the attached zone was detached and rolled
     // back).
-    let state = Some(state_after_attach(exec, facts)?);
-    if let Some(s) = state {
-        facts.state = s;
-    }
+    let now = state_after_attach(exec, facts)?;
+    facts.state = now;
+    let state = Some(now);
     let mut diagnosis = Diagnosis::from_report(&report);
     // pkg's traceback may reach only the terminal (its stderr), not the brand's log: it is
     // still a crash, not an answer about the image.

@@ -134,6 +134,11 @@ pub struct BlockedRung {
     pub packages: Vec<String>,
 }
 
+/// The packages that blocked rung `s` (its own dry run named them).
+pub fn blockers_of(blocked: &[BlockedRung], s: StrategyName) -> impl Iterator<Item = &String> {
+    blocked.iter().filter(move |b| b.strategy == s).flat_map(|b| &b.packages)
+}
+
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum JournalStatus {

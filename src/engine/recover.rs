@@ -118,8 +118,6 @@ struct Run {
     /// cause is fixed; `resume` would start a rescue the zone does not need (regress nn F6: it
     /// removed the in-zone publisher of a zone in step).
     put_back_failed: bool,
-    /// What blocked rungs found in their way (see `Input::step_blockers`).
-    step_blockers: Vec<String>,
     /// Consent to destructive strategies was given (`--allow-destructive`): the `resume` this
     /// run advises carries it, else resume would pass image-create over.
     allow_destructive: bool,
@@ -523,7 +521,6 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         found_installed,
         put_back: None,
         put_back_failed: false,
-        step_blockers: Vec::new(),
         allow_destructive: req.allow_destructive,
         previous: opened.previous,
     };
@@ -2136,7 +2133,8 @@ impl Run {
             && uninstalls == 1
             && tried.contains(&StrategyName::Incremental)
             && (!strategies::Uninstall::waiting_for_step(&self.input()).is_empty()
-                || self.step_blockers.iter().any(|p| self.facts.is_installed_in_zone(p)))
+                || super::journal::blockers_of(&self.journal.blocked, StrategyName::Incremental)
+                    .any(|p| self.facts.is_installed_in_zone(p)))
         {
             tried.retain(|s| *s != StrategyName::Uninstall);
         }
@@ -2290,7 +2288,7 @@ impl Run {
             last_failure: self.diagnosis.as_ref(),
             rename_step_ahead: self.choice == StrategyChoice::Ladder
                 && !self.tried.contains(&StrategyName::Incremental),
-            step_blockers: &self.step_blockers,
+            blocked: &self.journal.blocked,
         }
     }
 
@@ -2802,11 +2800,6 @@ impl Run {
     /// release maps, must stay), and `s` may run again once they are gone.
     fn note_blockers(&mut self, s: StrategyName, packages: Vec<String>) {
         self.diagnose_blockers(packages.clone());
-        for p in &packages {
-            if !self.step_blockers.contains(p) {
-                self.step_blockers.push(p.clone());
-            }
-        }
         for p in &packages {
             if !self.journal.withdrawn.contains(p) {
                 self.journal.withdrawn.push(p.clone());

@@ -47,9 +47,9 @@ pub struct Input<'a> {
     /// The blind ladder has `incremental` still ahead, which may map a rename the global
     /// zone's catalogs record: until it has been tried, uninstall keeps such a package.
     pub rename_step_ahead: bool,
-    /// Installed packages a rung's own dry run found in its way (`incremental`: the step's
-    /// `entire` cannot keep them), which pkg named, whatever the last attach log says.
-    pub step_blockers: &'a [String],
+    /// The rungs whose own dry run found installed packages in their way (`incremental`: the
+    /// step's `entire` cannot keep them), which pkg named, whatever the last attach log says.
+    pub blocked: &'a [crate::engine::journal::BlockedRung],
 }
 
 /// The result of [`Strategy::apply`].

@@ -24,7 +24,7 @@ pub fn rung_input<'a>(
         attach_failed: false,
         last_failure: diagnosis,
         rename_step_ahead: false,
-        step_blockers: &[],
+        blocked: &[],
     }
 }
 

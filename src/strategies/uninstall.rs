@@ -25,6 +25,10 @@ impl Uninstall {
         let f = input.facts;
         let mut out: Vec<String> = Vec::new();
         let renamed = |p: &String| f.gz_catalogs.as_ref().is_some_and(|c| c.renamed.contains(p));
+        let step_blockers: Vec<String> =
+            crate::engine::journal::blockers_of(input.blocked, StrategyName::Incremental)
+                .cloned()
+                .collect();
         let named: Option<Vec<String>> = match (input.diagnosis, input.last_failure) {
             (Some(d), _) => Some(d.packages.clone()),
             // The blind ladder (no diagnosis), its step still ahead, takes only what is proven
@@ -39,8 +43,8 @@ impl Uninstall {
             // What the step found in its way, so that it can step again (oracle pp F4: the
             // attach after the blocked step named another package, a rename the step maps,
             // and the blocker stayed).
-            (None, Some(_)) if input.step_blockers.iter().any(|p| f.is_installed_in_zone(p)) => {
-                Some(input.step_blockers.to_vec())
+            (None, Some(_)) if step_blockers.iter().any(|p| f.is_installed_in_zone(p)) => {
+                Some(step_blockers)
             }
             // After its step, what the log names, as an administrator reading it would.
             (None, Some(d)) => Some(d.packages.clone()),
