@@ -103,13 +103,15 @@ pub fn ensure_detached(exec: &Exec, facts: &mut Facts) -> anyhow::Result<()> {
 /// After a `zoneadm detach` that exited 0: the zone's state says whether it is detached (one
 /// unreadable is taken at the detach's word).
 pub fn confirm_detached(exec: &Exec, zone: &crate::commands::ZoneName) -> anyhow::Result<()> {
-    let now = zoneadm::get(&exec.runner, zone).ok().map(|z| z.state);
-    match now.filter(|s| *s != ZoneState::Configured && !exec.dry_run) {
-        Some(now) => anyhow::bail!(
+    if exec.dry_run {
+        return Ok(());
+    }
+    match zoneadm::get(&exec.runner, zone).map(|z| z.state) {
+        Ok(now) if now != ZoneState::Configured => anyhow::bail!(
             "detaching zone {zone}: zoneadm detach exited 0, but the zone is {} (not configured)",
             now.as_str()
         ),
-        None => Ok(()),
+        _ => Ok(()),
     }
 }
 
