@@ -286,6 +286,10 @@ const CASES: &[Case] = &[
     // omniosorg/zadm#138: `pkg install -r` in an OmniOS global zone fails in a sparse zone
     // (realworld pp F3: said Solaris 11, its `pkg list` column `2.4.6-151046.0` unread).
     ("zadm138-omnios-gz-pkg-install-r-child-exclusions.txt", V::Failed, G::Omnios, Some("sparse-zone-exclusions"), None, 1),
+    // Oracle, "Packaging and Delivering Software With IPS in Solaris 11.2" (the conflicting
+    // dir attributes example, laid out as pkg prints it): the package the install brings
+    // conflicts, not the installed OS packages (realworld ss F2: onbld was named).
+    ("oracle-s11-ips-guide-gz-install-dir-conflict.txt", V::Failed, G::Solaris11, Some("action-conflict"), None, 1),
     ("oi-dev-build-essential-excluded-by-incorporation.txt", V::Failed, G::Openindiana, Some("incorporation-excluded"), None, 1),
     // teodeh.com: a Solaris 11.1 zone install log (InstallationLogger); the system
     // repository was misconfigured. No attach strategy, never zone-publishers.
@@ -821,12 +825,27 @@ fn exclusion_by_the_proposed_incorporation_names_the_excluded_package() {
 }
 
 #[test]
-fn a_zone_claimed_by_another_host_names_the_takeover_and_no_strategy() {
+fn a_conflict_the_install_brings_names_that_package_not_the_installed_ones() {
+    let r = analyze("oracle-s11-ips-guide-gz-install-dir-conflict.txt");
+    let f = r.finding("action-conflict").unwrap();
+    assert_eq!(f.packages, ["mypkg"]);
+    assert!(f.explanation.contains("global zone's own"), "{}", f.explanation);
+    assert!(f.next_commands.iter().all(|c| !c.contains("onbld")), "{:?}", f.next_commands);
+    assert!(r.finding("global-zone-pkg").is_some());
+    assert!(r.remedies.is_empty());
+}
+
+#[test]
+fn a_zone_claimed_by_another_host_says_detach_there_and_no_strategy() {
     let r = analyze("solaris11-4-zone-in-use-elsewhere.txt");
     let f = r.finding("zone-in-use-elsewhere").unwrap();
     assert_eq!(r.zone.as_deref(), Some("kz07"));
     assert!(f.evidence.iter().any(|e| e.text.contains("hostname: gza")), "{:?}", f.evidence);
-    assert!(f.next_commands.iter().any(|c| c == "zoneadm -z kz07 attach -x force-takeover"));
+    // The takeover cannot be undone: told in the text, never a command to copy (realworld ss
+    // F1); the detach on the other host comes first.
+    assert!(f.next_commands.iter().all(|c| !c.contains("force-takeover")), "{:?}", f.next_commands);
+    assert!(f.explanation.contains("detach the zone"), "{}", f.explanation);
+    assert!(f.next_commands.iter().any(|c| c == "zoneadm -z kz07 attach"));
     assert!(r.remedies.is_empty());
     // The zonepath check of zoneadm: no strategy changes the zonepath.
     let r = analyze("solaris11-zonepath-not-directory.txt");

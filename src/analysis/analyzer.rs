@@ -19,7 +19,7 @@ use super::line::{
     package_subject, subject,
 };
 use super::markers::Marker;
-use super::report::{Evidence, LogKind, Report};
+use super::report::{Evidence, FollowedUp, LogKind, Report};
 use super::rules::{PatternOwner, Refinement, RuleSet, Subject};
 use super::wrap::{self, Widths};
 use crate::commands::Version;
@@ -134,6 +134,9 @@ pub(crate) struct Attempt {
     pub accs: Vec<Acc>,
     /// The input is binary data (see [`Analyzer::is_binary`]): nothing in it was read as a log.
     pub not_text: bool,
+    /// A typed pkg command refused because its patterns matched nothing (`pkg fix: no
+    /// packages matching …`): it changed nothing (see [`matched_nothing`]).
+    pub matched_nothing: bool,
 }
 
 impl Attempt {
@@ -893,6 +896,11 @@ impl<'r> Analyzer<'r> {
             // A query's error (`pkg list: no packages matching …`) is no failed operation
             // (realworld pp F1: a `pkg list` that matched nothing was a failed attach).
             Marker::ErrorLine if is_query_error(norm) => {}
+            // A typed `pkg fix`/`freeze`/`uninstall` whose patterns matched nothing changed
+            // nothing: the attach before it still says what is wrong (regress qq F4).
+            Marker::ErrorLine if self.attempt.kind == LogKind::Pkg && matched_nothing(norm) => {
+                self.attempt.matched_nothing = true;
+            }
             Marker::ErrorLine => {
                 self.ensure_started(n);
                 self.attempt.error_lines = true;
@@ -1178,13 +1186,19 @@ impl<'r> Analyzer<'r> {
         }
         let mut attempt = std::mem::take(&mut self.attempt);
         let mut followed_up_at = None;
-        let mut silent = false;
+        let mut how = FollowedUp::Echo;
         if let Some(prev) = self.previous.take() {
             match self.echo_of(&attempt, &prev) {
                 Some(forced) => {
                     // The earlier attempt says what happened; the last one only followed it.
                     followed_up_at = Some(attempt.first_line);
-                    silent = !attempt.has_content() && !attempt.forced;
+                    how = if attempt.matched_nothing {
+                        FollowedUp::MatchedNothing
+                    } else if !attempt.has_content() && !attempt.forced {
+                        FollowedUp::Silent
+                    } else {
+                        FollowedUp::Echo
+                    };
                     let mut prev = prev;
                     for a in forced {
                         if !prev.accs.iter().any(|p| p.rule == a.rule) {
@@ -1203,7 +1217,7 @@ impl<'r> Analyzer<'r> {
         let lines = (self.line_no + 1).saturating_sub(self.segment_start);
         let mut last = self.conclude(attempt, facts, votes, self.attempts, notable, tail, lines);
         last.followed_up_at = followed_up_at;
-        last.followed_up_silent = silent;
+        last.followed_up_how = how;
         (self.done, last)
     }
 
@@ -1238,7 +1252,8 @@ impl<'r> Analyzer<'r> {
             return Some(last.accs.clone());
         }
         // A command that printed nothing (the paste ends with it; `zoneadm -z Z install` listed
-        // as a step of a fix): what the input shows is the attempt before (realworld pp F2).
+        // as a step of a fix), or only that its patterns matched nothing: what the input shows
+        // is the attempt before (realworld pp F2).
         if last.started && !last.has_content() && prev.has_content() && !prev.accs.is_empty() {
             return Some(Vec::new());
         }
@@ -1384,6 +1399,14 @@ fn is_query_error(norm: &[u8]) -> bool {
     ];
     let rest = norm.strip_prefix(b"pkg: ").or_else(|| norm.strip_prefix(b"pkg ")).unwrap_or(b"");
     QUERIES.iter().any(|q| rest.strip_prefix(*q).is_some_and(|r| r.starts_with(b":")))
+}
+
+/// Whether a line is pkg's refusal of patterns that match no installed package (`pkg fix: no
+/// packages matching the following patterns are installed:`, `pkg: freeze: no packages
+/// matching …`): pkg stops before planning anything.
+fn matched_nothing(norm: &[u8]) -> bool {
+    norm.starts_with(b"pkg")
+        && String::from_utf8_lossy(norm).contains(": no packages matching the following patterns")
 }
 
 /// Whether a typed pkg command only previews (`-n`, `-nv`, `--dry-run`): options that hold
@@ -1653,6 +1676,54 @@ fn forces(line: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A failed OpenIndiana attach, then a typed pkg command whose patterns matched nothing.
+    fn attach_then(typed: &str, refusal: &str) -> Report {
+        let log = format!(
+            "root@oi:~# zoneadm -z web1 attach -u
+Log File: /var/tmp/web1.attach_log.m3Xy8P
+  Updating non-global zone: Output follows
+pkg install: No matching version of entire can be installed:
+  Reject:  pkg://openindiana.org/entire@11-2024.0.0.22500
+  Reason:  Package contains 'exclude' dependency pkg:/web/php-56 on installed package
+ERROR: Could not update attaching zone
+                    Result: Attach Failed.
+root@oi:~# {typed}
+{refusal}
+  web/php-73
+root@oi:~# 
+"
+        );
+        let rules = RuleSet::builtin().unwrap();
+        analyze_reader(&rules, AnalysisContext::default(), log.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_command_that_matched_nothing_leaves_the_attach_diagnosed() {
+        for (typed, refusal) in [
+            (
+                "pkg -R /zones/web1/root fix web/php-73",
+                "pkg fix: no packages matching the following patterns are installed:",
+            ),
+            (
+                "pkg -R /zones/web1/root freeze web/php-73",
+                "pkg freeze: no packages matching the following patterns are installed:",
+            ),
+        ] {
+            let r = attach_then(typed, refusal);
+            let keys: Vec<&str> = r.findings.iter().map(|f| f.key.as_str()).collect();
+            assert_eq!(keys.first(), Some(&"package-excluded"), "{typed}: {keys:?}");
+            assert_eq!(r.recommended, Some(crate::strategies::StrategyName::Uninstall), "{typed}");
+            assert_eq!(r.followed_up_at, Some(9), "{typed}");
+            assert_eq!(r.followed_up_how, FollowedUp::MatchedNothing, "{typed}");
+        }
+        // Any other refusal of the command is its own failure, judged as the last attempt.
+        let r = attach_then(
+            "pkg -R /zones/web1/root fix web/php-73",
+            "pkg fix: Unable to lock the image: the image is in use",
+        );
+        assert_eq!(r.followed_up_at, None);
+    }
 
     #[test]
     fn prompts_are_told_from_output() {

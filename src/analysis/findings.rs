@@ -7,7 +7,9 @@ use super::analyzer::{Attempt, Facts, MAX_EVIDENCE, MAX_SUBJECTS, package_stem, 
 use super::context::AnalysisContext;
 use super::generation::Generation;
 use super::line::{display, package_subject, subject};
-use super::report::{Evidence, Finding, LogKind, REPORT_SCHEMA_VERSION, Report, Verdict};
+use super::report::{
+    Evidence, Finding, FollowedUp, LogKind, REPORT_SCHEMA_VERSION, Report, Verdict,
+};
 use super::rules::{Refinement, Rule, RuleSet};
 use crate::commands::Version;
 use crate::playbook::Playbook;
@@ -40,6 +42,7 @@ pub mod keys {
     pub const ATTACH_ERROR_LINE: &str = "attach-error-line";
     pub const UPDATE_REQUIRED: &str = "update-required";
     pub const UNINSTALL_BLOCKED: &str = "uninstall-blocked";
+    pub const ACTION_CONFLICT: &str = "action-conflict";
 
     /// Rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix: the
     /// engine stops on them, and analyze recommends no strategy while one stands.
@@ -406,7 +409,7 @@ impl FindingBuilder<'_> {
             zone_entire: self.facts.zone_entire.clone(),
             attempts: attempts.max(u32::from(anything)),
             followed_up_at: None,
-            followed_up_silent: false,
+            followed_up_how: FollowedUp::Echo,
             findings,
             recommended,
             blocked_by,
@@ -892,20 +895,41 @@ impl FindingBuilder<'_> {
                 strategy = None;
             }
         }
-        if self.gz_image {
-            // The global zone's own pkg operation: no zone strategy acts on it.
-            strategy = None;
-        }
         // A package the install asked for is not installed: never one to uninstall.
         let mut packages = a.packages.clone();
         let mut asked_only = false;
         let removes = strategy == Some(StrategyName::Uninstall)
             || r.next.iter().any(|t| t.contains(" uninstall "));
+        if self.gz_image {
+            // The global zone's own pkg operation: no zone strategy acts on it, and the
+            // advice about the zone's packages is about the global zone's (realworld ss F2).
+            if removes {
+                explanation.push_str(
+                    " Here the image is the global zone's own: what is said of the zone's \
+                     packages holds for the global zone's, and no attach follows.",
+                );
+            }
+            strategy = None;
+        }
         if removes && !self.facts.requested.is_empty() {
             let asked = |p: &String| self.facts.requested.iter().any(|q| q == package_stem(p));
             let had = packages.len();
-            packages.retain(|p| !asked(p));
-            if had > 0 && packages.is_empty() {
+            let (new, installed): (Vec<String>, Vec<String>) =
+                packages.iter().cloned().partition(|p| asked(p));
+            packages = installed;
+            if r.key == keys::ACTION_CONFLICT && !new.is_empty() {
+                // The installed packages lived together before the install: the one it
+                // brings is what conflicts (realworld ss F2: an OS package was named).
+                explanation.push_str(&format!(
+                    " Here {} is what the install asked for, and it conflicts with what is \
+                     installed: correct that package (its publisher's manifest) or leave it \
+                     out; uninstalling the installed packages it meets is no remedy.",
+                    new.join(", ")
+                ));
+                packages = new;
+                strategy = None;
+                asked_only = true;
+            } else if had > 0 && packages.is_empty() {
                 explanation.push_str(
                     " Here the package named is the one the install asked for, which is not \
                      installed: uninstalling it is no remedy. What the reason names must change \

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::findings::keys;
 use super::generation::Generation;
-use super::report::{Evidence, Finding, LogKind, Report, Severity, Verdict};
+use super::report::{Evidence, Finding, FollowedUp, LogKind, Report, Severity, Verdict};
 use crate::strategies::StrategyName;
 
 struct Style {
@@ -63,9 +63,13 @@ pub fn render_human(r: &Report, color: bool) -> String {
         opt(&r.zone_entire)
     );
     let described = match r.followed_up_at {
-        Some(n) if r.followed_up_silent => {
+        Some(n) if r.followed_up_how == FollowedUp::Silent => {
             format!("the attempt before the last (the command at line {n} printed nothing)")
         }
+        Some(n) if r.followed_up_how == FollowedUp::MatchedNothing => format!(
+            "the attempt before the last (the command at line {n} matched no package and \
+             changed nothing)"
+        ),
         Some(n) => {
             format!("the attempt before the last (the command at line {n} only followed it up)")
         }

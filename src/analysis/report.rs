@@ -173,9 +173,10 @@ pub struct Report {
     /// that had attached).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub followed_up_at: Option<u64>,
-    /// That command printed nothing (said so rather than "followed it up").
+    /// How that command followed it up (said rather than "followed it up" when it printed
+    /// nothing or matched nothing).
     #[serde(skip)]
-    pub followed_up_silent: bool,
+    pub followed_up_how: FollowedUp,
     pub findings: Vec<Finding>,
     /// The strategy to try next (gentlest remedy that the findings call for).
     pub recommended: Option<StrategyName>,
@@ -231,4 +232,16 @@ impl Report {
     pub fn finding(&self, key: &str) -> Option<&Finding> {
         self.findings.iter().find(|f| f.key == key)
     }
+}
+
+/// How the last command only followed up the attempt a report describes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FollowedUp {
+    /// It repeated or forced what the attempt before had done.
+    #[default]
+    Echo,
+    /// It printed nothing.
+    Silent,
+    /// It was refused because its patterns matched no installed package: nothing changed.
+    MatchedNothing,
 }
