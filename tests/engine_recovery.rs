@@ -2427,3 +2427,37 @@ fn a_newer_halted_zone_is_put_back_when_image_create_is_declined() {
         assert_eq!(zone_state(d.path(), zone), "configured", "{zone}: {report}");
     }
 }
+
+/// Oracle ss F1: a single strategy on a halted ipkg zone whose boot environment is mounted
+/// nowhere (the usual state right after the global zone rebooted into its new BE) did
+/// nothing: its check read the unmounted image ("the uninstall plan did not converge",
+/// "cannot read the zone's publishers"). It is judged once the detach has mounted the image,
+/// and one that does not apply then puts the zone back as it was.
+#[test]
+fn a_single_strategy_on_a_halted_zone_is_judged_once_the_detach_mounts_its_image() {
+    let unmounted = |t: &str| t.replacen("[[zones]]\n", "[[zones]]\nroot_mounted = false\n", 1);
+    let text = unmounted(
+        &std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap(),
+    );
+    let d = tempfile::tempdir().unwrap();
+    let world = d.path().join("w.toml");
+    std::fs::write(&world, &text).unwrap();
+    let zone = "pg01";
+    let d = init(&world);
+    let (out, events) = rescue(d.path(), zone, &["--strategy", "uninstall"]);
+    let s = summary(&events, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(applied(&s), ["uninstall"], "{s}");
+    assert_eq!(zone_state(d.path(), zone), "installed");
+    // A strategy the image read then shows has nothing to do: the zone is attached again as
+    // it was, not left detached, and nothing was removed.
+    let d = init(&world);
+    let (out, events) = rescue(d.path(), zone, &["--strategy", "incremental"]);
+    let s = summary(&events, &out);
+    assert_ne!(s["result"], "attached", "{s}");
+    assert!(applied(&s).is_empty(), "{s}");
+    assert_eq!(zone_state(d.path(), zone), "installed", "{s}");
+    let root = d.path().join("zones").join(zone).join("root");
+    let listed = sim(d.path(), "pkg", &["-R", root.to_str().unwrap(), "list", "-H"]);
+    assert!(listed.contains("postgresql-12"), "{listed}");
+}

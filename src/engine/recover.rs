@@ -2382,7 +2382,12 @@ impl Run {
         let reason = {
             let input = self.input();
             let diag_reason = self.diagnosis.as_ref().map(|d| d.reason_for(s)).unwrap_or_default();
-            let mut own = st.worth_trying(&input).unwrap_or_else(|w| w);
+            let mut own = if self.facts.zone_image_deferred && s != StrategyName::Attach {
+                // Its worth is known once the image is read (oracle ss F1).
+                "judged once the zone's image is mounted and read".to_string()
+            } else {
+                st.worth_trying(&input).unwrap_or_else(|w| w)
+            };
             if s.is_destructive()
                 && let Some(stuck) = self.stuck_note()
             {
@@ -2426,18 +2431,22 @@ impl Run {
         // outside the image (a repository down) shows nothing: the question is asked.
         // Unattended too while the zone is still installed: a rung its own dry run shows
         // will not apply must not detach the zone for nothing.
-        let preview = if self.prompter.asks() || self.facts.state == ZoneState::Installed {
-            self.exec.take_environment();
-            let p = st.preview(&self.input(), &self.exec).unwrap_or(Preview::AsSaid);
-            // Another pkg client holds the image past the retries: its refusal is no answer
-            // about the rung, and nothing may be detached while it works (round u F2).
-            if let Some(text) = self.exec.image_locked() {
-                return self.stop_for_image_lock(n, s, &text);
-            }
-            if self.environment_failure().is_some() { Preview::AsSaid } else { p }
-        } else {
-            Preview::AsSaid
-        };
+        // An image the detach has yet to mount has nothing to preview (oracle ss F1: its dry
+        // run read as "did not converge"): it is judged once mounted.
+        let readable = !self.facts.zone_image_deferred;
+        let preview =
+            if readable && (self.prompter.asks() || self.facts.state == ZoneState::Installed) {
+                self.exec.take_environment();
+                let p = st.preview(&self.input(), &self.exec).unwrap_or(Preview::AsSaid);
+                // Another pkg client holds the image past the retries: its refusal is no answer
+                // about the rung, and nothing may be detached while it works (round u F2).
+                if let Some(text) = self.exec.image_locked() {
+                    return self.stop_for_image_lock(n, s, &text);
+                }
+                if self.environment_failure().is_some() { Preview::AsSaid } else { p }
+            } else {
+                Preview::AsSaid
+            };
         let more = match preview {
             Preview::WillNotApply(a) => {
                 return self.settle(n, s, Ok(a), None, StepOutcome::Skipped);
@@ -2519,8 +2528,12 @@ impl Run {
             }
         }
         // A single strategy is run whatever auto would think of it; one that cannot apply at
-        // all is skipped before the zone is detached for it.
-        if matches!(self.choice, StrategyChoice::Only(_))
+        // all is skipped before the zone is detached for it. An image the ipkg detach has yet
+        // to mount is judged once it has (oracle ss F1: the unread image was "no plan").
+        let only = matches!(self.choice, StrategyChoice::Only(_));
+        let judged_after_detach = self.facts.zone_image_deferred && self.facts.brand != "solaris";
+        if only
+            && !judged_after_detach
             && let Err(why) = st.worth_trying(&self.input())
         {
             return self.not_applied(n, s, None, StepOutcome::Skipped, why);
@@ -2581,6 +2594,11 @@ impl Run {
                     };
                     self.end_rung(n, s, StepOutcome::Skipped, &why, &why)?;
                     return Ok(RungStep::End((result, why)));
+                }
+                if only && let Err(why) = st.worth_trying(&self.input()) {
+                    // Nothing of it ran: the zone goes back as it was.
+                    self.attach_as_it_was("detach", changed_before, false)?;
+                    return self.not_applied(n, s, None, StepOutcome::Skipped, why);
                 }
             }
         }
