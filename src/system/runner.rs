@@ -124,7 +124,9 @@ impl Runner {
                         buf.push_str(&line);
                         buf.push('\n');
                     }
-                    continue;
+                    // The limits are checked after every line too: a command that never
+                    // stops printing is as stuck as a silent one (hostile ss F1), and a
+                    // grandchild left printing to the pipe must not keep the run here.
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -347,6 +349,30 @@ mod tests {
             other => panic!("expected timeout, got {other:?}"),
         }
         assert!(t.elapsed() < Duration::from_secs(10));
+    }
+
+    /// Hostile ss F1: a command that prints a line every few milliseconds was never stopped
+    /// (the limit was checked only after 50 ms without output); nor was a run whose command
+    /// had exited while a grandchild outside its group kept printing to the pipe.
+    #[test]
+    fn timeout_stops_a_command_that_never_stops_printing() {
+        let (_d, r) = fake("while :; do echo Retrying; sleep 0.01; done");
+        let spec = CommandSpec::new(Program::Zfs).timeout(Duration::from_millis(500));
+        let t = Instant::now();
+        assert!(matches!(r.run(&spec), Err(CommandError::TimedOut { .. })));
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+        // The command exits at once; what it left behind (its own session) prints on.
+        let (_d, r) = fake(
+            "setsid sh -c 'i=0; while [ $i -lt 3000 ]; do echo x; sleep 0.01; i=$((i+1)); done' & echo done",
+        );
+        let t = Instant::now();
+        let out = r.run(&CommandSpec::new(Program::Zfs).timeout(Duration::from_secs(60))).unwrap();
+        assert!(
+            out.stdout.starts_with("done\n") || out.stdout.contains("done\n"),
+            "{}",
+            out.stdout
+        );
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     }
 
     /// Round m F1: a command past its limit is stopped whole. Before, only its first process
