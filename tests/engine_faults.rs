@@ -1333,3 +1333,46 @@ fn rescue_through_wrapped(
         .unwrap();
     events_of(&out)
 }
+
+/// Hostile ss F2: `pkg -R ROOT list -H` crashing on every call was read as a zone with no
+/// packages: the uninstall of the blockers the attach named was never proposed ("not
+/// installed"), and auto climbed to image-create, which wiped the zone's package image. The
+/// run refuses before anything changes, and says why; one crash alone is read past.
+#[test]
+fn a_package_list_that_cannot_be_read_refuses_the_run() {
+    let crash = |once: bool| {
+        let h = Sim::new("omnios-postgres-removed");
+        let dir = h.dir.clone();
+        let mark = dir.join("crashed");
+        let guard = if once {
+            format!("[ -e '{0}' ] || {{ : > '{0}'; crash; }}", mark.display())
+        } else {
+            "crash".into()
+        };
+        let pkg = format!(
+            "crash() {{ echo 'Traceback (most recent call last):' >&2; echo MemoryError >&2; exit 99; }}\n\
+             if [ \"$1\" = -R ] && [ \"$3\" = list ] && [ \"$4\" = -H ] && [ $# = 4 ]; then {guard}; fi\n\
+             exec '{}' \"$@\"",
+            dir.join("bin/pkg").display()
+        );
+        let events = rescue_through_wrapped(
+            &dir,
+            "pkg",
+            &pkg,
+            &["--strategy", "auto", "--allow-destructive", "pg01"],
+        );
+        (h, events)
+    };
+    let (h, events) = crash(false);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "refused", "{s}");
+    let f = sim_support::finding(&events, "zone.packages-unread");
+    assert!(f["detail"].as_str().unwrap().contains("MemoryError"), "{f}");
+    assert_eq!(h.state("pg01"), "installed");
+    assert!(!sim_support::audit(&h.dir).iter().any(|e| e.argv.iter().any(|a| a == "image-create")));
+    // A crash that passes: the run goes on, and uninstall (not image-create) attaches it.
+    let (_h, events) = crash(true);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["uninstall"]), "{s}");
+}

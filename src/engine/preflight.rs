@@ -371,9 +371,31 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             );
         }
     }
-    let zone_packages: Vec<String> = pkg::installed(runner, &zp)
-        .map(|l| l.into_iter().map(|p| p.name).collect())
-        .unwrap_or_default();
+    // Every remedy is chosen from the zone's packages: a list that cannot be read (pkg
+    // crashing on it) is no empty one, or uninstall would not see a blocker and the climb
+    // would end in image-create (hostile ss F2). Read twice: a passing crash is no reason to
+    // refuse. An image not mounted yet is read once it is.
+    let listed = pkg::installed(runner, &zp).or_else(|_| pkg::installed(runner, &zp));
+    let zone_packages: Vec<String> = match listed {
+        Ok(l) => l.into_iter().map(|p| p.name).collect(),
+        Err(_) if zone_image_deferred => Vec::new(),
+        Err(e) => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor(
+                    "zone.packages-unread",
+                    "cannot read the packages installed in the zone",
+                )
+                .detail(e.to_string())
+                .remediation(format!(
+                    "every remedy is chosen from them (uninstall would not see what blocks, and \
+                     image-create drops what it cannot list): make `pkg -R {} list` work, then \
+                     run zonerescue again; nothing was changed",
+                    zone_root.display()
+                )),
+            );
+        }
+    };
     if zone_entire.is_none() && !zone_image_deferred {
         fs.push(
             Finding::warn("zone.no-entire", Severity::Medium, "cannot read the zone's `entire`")
