@@ -1376,3 +1376,26 @@ fn a_package_list_that_cannot_be_read_refuses_the_run() {
     assert_eq!(s["result"], "attached", "{s}");
     assert_eq!(s["strategies_applied"], serde_json::json!(["uninstall"]), "{s}");
 }
+
+/// Regress ss F1: a halted zone found in step once the detach mounted its image, whose
+/// put-back `attach -F` failed on a busy zone (a cause outside the image): the run advised
+/// `resume`, which then rescued the zone that needed nothing and removed its in-zone
+/// publisher. Only the put-back is advised.
+#[test]
+fn a_put_back_that_meets_a_busy_zone_advises_only_the_put_back() {
+    let text = sim_support::world_text("openindiana-zone-already-in-step").replacen(
+        "[[zones]]\n",
+        "[[zones]]\nroot_mounted = false\n",
+        1,
+    );
+    let h = Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm attach\"\nmatch = \"-F\"\nnth = 1\nexit = 1\n\
+         stderr = \"zoneadm: zone 'app01': another zoneadm may have an operation in progress.\"\n"
+    ));
+    let (events, _) = sim_support::rescue_json(&h.dir, "app01", &["--strategy", "auto"]);
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "failed", "{s}");
+    let next = s["next_steps"].to_string();
+    assert!(!next.contains("zonerescue resume"), "{next}");
+    assert!(next.contains("zoneadm -z app01 attach -F"), "{next}");
+}

@@ -3787,7 +3787,16 @@ impl Run {
                         next_steps.push(format!("as the analysis of {whose} says: {c}"));
                     }
                 }
-                next_steps.push(format!("{until}: {resume}   (goes on from where it stopped)"));
+                if self.put_back_failed {
+                    // Its image needed nothing: only the put-back is left (regress ss F1: the
+                    // resume advised rescued an in-step zone and removed its publisher).
+                    next_steps.push(format!(
+                        "{until}: zoneadm -z {zone} attach -F   (puts it back as it was, without \
+                         an update: its image needed no rescue)"
+                    ));
+                } else {
+                    next_steps.push(format!("{until}: {resume}   (goes on from where it stopped)"));
+                }
                 if self.pre.is_some() && !self.untouched() {
                     next_steps.push(format!("or return to the start: zonerescue rollback {zone}"));
                 }

@@ -63,14 +63,28 @@ pub fn choose_active(
                 .unwrap_or_else(|| ZbeChoice::ToClaim(one.dataset.clone()));
         }
     }
-    if solaris && let [one] = zbes {
-        return match one.active {
-            true => ZbeChoice::OnlyActive {
-                dataset: one.dataset.clone(),
-                parentbe: one.parentbe.clone(),
-            },
-            // Activated in place by the attach (rule 4).
-            false => ZbeChoice::ToClaim(one.dataset.clone()),
+    let active: Vec<&ZbeInfo> = zbes.iter().filter(|z| z.active).collect();
+    if solaris {
+        // Rule 3, exactly one active: mounted or cloned by the attach. Its rules never look at
+        // mounts: another ZBE mounted at the zone root is what `pkg -R` would change
+        // (regress ss F2: it was taken, and snapshotted, while the attach cloned this one).
+        if let [one] = active.as_slice() {
+            return unless_another_is_mounted(&one.dataset, zbes, mounted).unwrap_or_else(|| {
+                ZbeChoice::OnlyActive {
+                    dataset: one.dataset.clone(),
+                    parentbe: one.parentbe.clone(),
+                }
+            });
+        }
+        // Rule 4: the only ZBE, activated in place by the attach.
+        if let [one] = zbes {
+            return unless_another_is_mounted(&one.dataset, zbes, mounted)
+                .unwrap_or_else(|| ZbeChoice::ToClaim(one.dataset.clone()));
+        }
+        // Else the brand prints its candidates and fails.
+        return match active.as_slice() {
+            [] => ZbeChoice::None,
+            many => ZbeChoice::Ambiguous(many.iter().map(|z| z.dataset.clone()).collect()),
         };
     }
     if let Some(m) = mounted
@@ -78,7 +92,6 @@ pub fn choose_active(
     {
         return ZbeChoice::ByMount(m.to_string());
     }
-    let active: Vec<&ZbeInfo> = zbes.iter().filter(|z| z.active).collect();
     match active.as_slice() {
         [one] => {
             ZbeChoice::OnlyActive { dataset: one.dataset.clone(), parentbe: one.parentbe.clone() }
@@ -165,5 +178,31 @@ mod tests {
             ZbeChoice::ToClaim("p/ROOT/solaris".into())
         );
         assert_eq!(choose_active(&only, Some("gz"), None, false), ZbeChoice::None);
+    }
+
+    /// Regress ss F2: rule 3 (exactly one active, of an older GZ BE that exists: cloned by the
+    /// attach) with another ZBE mounted at the zone root took the mounted one.
+    #[test]
+    fn the_solaris_brand_never_chooses_by_mount() {
+        let zbes = vec![z("p/ROOT/solaris", "old", true), z("p/ROOT/solaris-0", "older", false)];
+        assert!(matches!(
+            choose_active(&zbes, Some("gz"), None, true),
+            ZbeChoice::OnlyActive { ref dataset, .. } if dataset == "p/ROOT/solaris"
+        ));
+        assert!(matches!(
+            choose_active(&zbes, Some("gz"), Some("p/ROOT/solaris-0"), true),
+            ZbeChoice::Ambiguous(_)
+        ));
+        // ipkg's attach finds its ZBE by the mount (reference §2.5 step 5).
+        assert_eq!(
+            choose_active(&zbes, Some("gz"), Some("p/ROOT/solaris-0"), false),
+            ZbeChoice::ByMount("p/ROOT/solaris-0".into())
+        );
+        // None active, several: the brand fails; so does the choice.
+        let none = vec![z("p/ROOT/solaris", "old", false), z("p/ROOT/solaris-0", "older", false)];
+        assert_eq!(
+            choose_active(&none, Some("gz"), Some("p/ROOT/solaris-0"), true),
+            ZbeChoice::None
+        );
     }
 }
