@@ -2461,3 +2461,30 @@ fn a_single_strategy_on_a_halted_zone_is_judged_once_the_detach_mounts_its_image
     let listed = sim(d.path(), "pkg", &["-R", root.to_str().unwrap(), "list", "-H"]);
     assert!(listed.contains("postgresql-12"), "{listed}");
 }
+
+/// Ops ss F1: a run after one that rolled its image back started from that run's attach log,
+/// taken with the global zone's publishers simplified: it cannot show a GZ publisher that
+/// does not answer, which preflight had just found. The attach ran into it. The publishers
+/// preflight finds dead join the log's diagnosis: gz-publishers comes first.
+#[test]
+fn a_log_taken_with_simplified_publishers_does_not_hide_a_dead_gz_publisher() {
+    let text = sim_support::world_text("openindiana-zone-publisher-resume-after-crash");
+    let text = text.split("[[faults]]").next().unwrap().to_string();
+    let d = tempfile::tempdir().unwrap();
+    let world = d.path().join("w.toml");
+    std::fs::write(&world, &text).unwrap();
+    let d = init(&world);
+    let (out, events) = rescue(d.path(), "oiz", &["--strategy", "gz-publishers"]);
+    let s = summary(&events, &out);
+    assert_eq!(s["result"], "failed", "{s}");
+    let (out, events) = rescue(d.path(), "oiz", &["--strategy", "auto"]);
+    let s = summary(&events, &out);
+    assert_eq!(s["result"], "attached", "{s}");
+    assert_eq!(applied(&s)[0], "gz-publishers", "{s}");
+    // No attach of this run failed on the publisher preflight had found dead.
+    let failed_on_gz = events.iter().any(|e| {
+        e["event"] == "step-end"
+            && e["detail"].as_str().is_some_and(|t| t.contains("publisher-unreachable-gz"))
+    });
+    assert!(!failed_on_gz, "{events:?}");
+}

@@ -134,6 +134,32 @@ impl Diagnosis {
         }
     }
 
+    /// Adds the publisher remedies `predicted` (preflight's facts) calls for: publishers that
+    /// do not answer now, which a log taken with the global zone's publishers simplified (an
+    /// earlier run's gz-publishers) cannot show (ops ss F1: its attach failed on one).
+    pub fn add_predicted_publishers(&mut self, predicted: &Diagnosis) {
+        const KEYS: [&str; 3] =
+            ["gz.publisher-unreachable", "gz.publisher-disabled", "zone.publisher-unreachable"];
+        for r in &predicted.remedies {
+            if matches!(r, StrategyName::GzPublishers | StrategyName::ZonePublishers)
+                && !self.remedies.contains(r)
+            {
+                self.remedies.push(*r);
+            }
+        }
+        for (key, reason) in predicted.keys.iter().zip(&predicted.reasons) {
+            if KEYS.contains(&key.as_str()) && !self.keys.contains(key) {
+                self.keys.push(key.clone());
+                self.reasons.push(reason.clone());
+            }
+        }
+        for p in &predicted.publishers {
+            if !self.publishers.contains(p) {
+                self.publishers.push(p.clone());
+            }
+        }
+    }
+
     /// An attach failed, and every inhibiting finding is about the global zone's own
     /// publishers — a disabled one this release's attach re-creates, an enabled one the global
     /// zone cannot reach: only keeping them out of the attach's way (gz-publishers), or fixing

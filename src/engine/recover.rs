@@ -1316,6 +1316,9 @@ impl Run {
                 d.add_catalog_obsolete(obsolete);
             }
         }
+        if let Some(p) = prediction::beside_the_release(&self.facts, &self.playbook) {
+            d.add_predicted_publishers(&p);
+        }
         self.start_from(d, f);
     }
 
