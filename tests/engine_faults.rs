@@ -1399,3 +1399,22 @@ fn a_put_back_that_meets_a_busy_zone_advises_only_the_put_back() {
     assert!(!next.contains("zonerescue resume"), "{next}");
     assert!(next.contains("zoneadm -z app01 attach -F"), "{next}");
 }
+
+/// Oracle ss2 F1: uninstall's read-only check met a full pool while the zone was still
+/// installed; the run detached it anyway, met the full pool again and stopped with the zone
+/// left detached. It stops before the detach, with nothing changed.
+#[test]
+fn a_rung_check_on_a_full_pool_stops_before_the_detach() {
+    let h = host(
+        "command = \"pkg uninstall\"\nexit = 1\n\
+         stderr = \"pkg: [Errno 28] No space left on device: '/zones/pg01/root/var/pkg/lock'\"",
+    );
+    let out = zr(&h.dir).args(["--yes", "--json", "--strategy", "auto", ZONE]).output().unwrap();
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().to_string();
+    let s: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(s["result"], "failed", "{s}");
+    assert!(s["message"].as_str().unwrap().contains("nothing was changed"), "{s}");
+    assert_eq!(h.state(ZONE), "installed", "{s}");
+    let detached = sim_support::audit(&h.dir).iter().any(|e| e.argv.iter().any(|a| a == "detach"));
+    assert!(!detached, "{s}");
+}

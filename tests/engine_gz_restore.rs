@@ -257,8 +257,9 @@ fn zone_enables(sim: &Sim) -> Vec<String> {
 
 /// After the attach, the publisher the zone had enabled and whose repository answers is
 /// enabled again in the zone (before: left disabled, so the zone's `pkg update` ignored it);
-/// ooce, which the zone had disabled, and site, which does not answer, stay disabled, and
-/// site's enable is not even tried.
+/// ooce, which the zone had disabled, and site, which does not answer, stay disabled; site's
+/// enable is tried once, without retries (oracle ss2 F2: a refresh that failed once in
+/// preflight left the zone's own publisher off for good).
 #[test]
 fn omnios_enables_again_in_the_zone_what_the_zone_had_enabled_and_answers() {
     let sim = Sim::from_file(&sim_support::world(COPIED));
@@ -278,7 +279,13 @@ fn omnios_enables_again_in_the_zone_what_the_zone_had_enabled_and_answers() {
     }
     // Refreshing (no --no-refresh): pkg enables it only if its catalog can be fetched.
     let root = sim.root("web2");
-    assert_eq!(zone_enables(&sim), [format!("-R {root} set-publisher --enable extra.omnios")]);
+    assert_eq!(
+        zone_enables(&sim),
+        [
+            format!("-R {root} set-publisher --enable extra.omnios"),
+            format!("-R {root} set-publisher --enable site")
+        ]
+    );
     let f = finding(&events, "gz-publishers.reenabled-in-zone").expect("re-enabling: said");
     assert!(f["title"].as_str().unwrap().contains("extra.omnios"), "{f}");
     let f = finding(&events, "gz-publishers.copied-disabled").expect("the rest: said");
@@ -311,7 +318,8 @@ fn omnios_a_failed_enable_in_the_zone_leaves_it_disabled_and_says_so() {
     assert!(!dead["title"].as_str().unwrap().contains("extra"), "preflight reached it: {dead}");
     let root = sim.root("web2");
     let enable = format!("-R {root} set-publisher --enable extra.omnios");
-    assert_eq!(zone_enables(&sim), [enable.clone(), enable.clone(), enable]);
+    let site = format!("-R {root} set-publisher --enable site");
+    assert_eq!(zone_enables(&sim), [enable.clone(), enable.clone(), enable, site]);
     assert_eq!(zone_enabled_publishers(&sim, "web2"), ["omnios"]);
     assert!(finding(&events, "gz-publishers.reenabled-in-zone").is_none());
     let f = finding(&events, "gz-publishers.copied-disabled").expect("said");
@@ -712,4 +720,17 @@ fn a_rescue_whose_standard_error_is_gone_goes_on_to_its_end() {
     assert_eq!(status.code(), Some(0), "{status:?}");
     assert_eq!(sim.state("enc01"), "installed");
     assert_eq!(gz_publishers(&sim), before);
+}
+
+/// Oracle ss2 F2: the global zone's extra.omnios timed out once in preflight's refresh; the
+/// zone's own extra.omnios, copied in disabled by the attach that gz-publishers cleared the way
+/// for, was left disabled (said only as info). Its enable is tried: it answers now.
+#[test]
+fn a_publisher_that_timed_out_once_is_enabled_again_in_the_zone() {
+    let sim = Sim::from_file(&sim_support::world("omnios-extra-publisher-refresh-times-out-once"));
+    let (events, code) = sim_support::rescue_json(&sim.dir, "o14", &[]);
+    let s = events.last().unwrap();
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(zone_enabled_publishers(&sim, "o14"), ["omnios", "extra.omnios"]);
+    assert!(finding(&events, "gz-publishers.copied-disabled").is_none(), "{s}");
 }

@@ -2446,7 +2446,14 @@ impl Run {
                 if let Some(text) = self.exec.image_locked() {
                     return self.stop_for_image_lock(n, s, &text);
                 }
-                if self.environment_failure().is_some() { Preview::AsSaid } else { p }
+                match self.environment_failure() {
+                    // A full pool, a ZBE problem: the rung would meet it again after the detach,
+                    // so the run stops here with the zone as it was (oracle ss2 F1: it detached,
+                    // met it again and left the zone detached).
+                    Some(f) if !f.may_pass() => return self.stop_for_environment(n, s, None, f),
+                    Some(_) => Preview::AsSaid,
+                    None => p,
+                }
             } else {
                 Preview::AsSaid
             };

@@ -25,73 +25,41 @@ impl Run {
     }
 
     pub(super) fn reenable_copied_in_zone(&mut self, (enable, left): ReenablePlan) {
-        let zp = self.facts.zone_pkg();
         let mut enabled = Vec::new();
         // Left disabled in the zone: (name, why, whether its repository may not answer).
         let mut still: Vec<(String, String, bool)> = Vec::new();
         for n in enable {
-            let spec = match strategies::zone_enable_spec(&zp, &n) {
-                Ok(s) => s,
-                Err(e) => {
-                    still.push((n, format!("not enabled again: {e}"), false));
-                    continue;
-                }
-            };
-            if self.exec.interrupt.is_set() {
-                still.push((n, "not enabled again: the run was interrupted".into(), false));
-                continue;
-            }
-            // pkg crashing or a repository blip says nothing of the publisher: tried again.
-            let mut retries = 0;
-            let done = loop {
-                let done = self.exec.change(&spec);
-                let passing = match &done {
-                    Ok(Some(out)) => environment::of_output(&spec, out),
-                    Err(e) => environment::of_error(&spec, e),
-                    Ok(None) => None,
-                }
-                .filter(environment::Failure::may_pass);
-                let Some(f) = passing.filter(|_| retries < environment::RETRIES) else {
-                    break done;
-                };
-                let why = format!("{}; enabling {n} again", f.describe());
-                if !self.exec.wait_before_retry(&why, retries, environment::RETRIES) {
-                    break done;
-                }
-                retries += 1;
-            };
-            match done {
-                Ok(Some(out)) if out.success() => enabled.push(n),
-                Ok(Some(out)) => still.push((
-                    n,
-                    format!(
-                        "the zone had it enabled, but `{}` failed, so it stays disabled: {}",
-                        spec.display(),
-                        strategies::tail(&out)
-                    ),
-                    true,
-                )),
-                // A dry run (which has no attach either): only shown.
-                Ok(None) => {}
-                Err(e) => still.push((
-                    n,
-                    format!("the zone had it enabled, but `{}` could not run: {e}", spec.display()),
-                    true,
-                )),
+            match self.enable_in_zone(&n, environment::RETRIES) {
+                Ok(true) => enabled.push(n),
+                Ok(false) => {}
+                Err(e) => still.push((n, e.0, e.1)),
             }
         }
         for (n, why) in left {
             let (why, waiting) = match why {
-                strategies::LeftDisabled::Unreachable => (
-                    "the zone had it enabled, but the global zone could not reach its repository",
-                    true,
-                ),
+                // Found unreachable once (preflight's refresh, the attach before): one more
+                // try, since `set-publisher --enable` refreshes it and leaves it disabled if it
+                // still does not answer (oracle ss2 F2: a refresh that timed out once left the
+                // zone's own publisher disabled).
+                strategies::LeftDisabled::Unreachable => match self.enable_in_zone(&n, 0) {
+                    Ok(true) => {
+                        enabled.push(n);
+                        continue;
+                    }
+                    Ok(false) => continue,
+                    Err(_) => (
+                        "the zone had it enabled, but the global zone could not reach its \
+                         repository"
+                            .to_string(),
+                        true,
+                    ),
+                },
                 strategies::LeftDisabled::NotEnabledBefore => (
-                    "the zone did not have it enabled before",
+                    "the zone did not have it enabled before".to_string(),
                     self.facts.gz_unreachable.as_ref().is_none_or(|u| u.contains(&n)),
                 ),
             };
-            still.push((n, why.into(), waiting));
+            still.push((n, why, waiting));
         }
         let root = self.facts.zone_root_quoted();
         if !enabled.is_empty() {
@@ -128,9 +96,16 @@ impl Run {
                     waiting.join(", ")
                 )
             };
+            // One the zone used is off now: its packages get no updates from it (said above
+            // info, so that the summary names it).
+            let lost = still.iter().any(|(n, ..)| {
+                self.facts.zone_publishers_at_start.iter().any(|p| p.name == *n && p.enabled)
+            });
+            let severity = if lost { Severity::Medium } else { Severity::Info };
             self.emit(Event::Finding(
-                Finding::info(
+                Finding::warn(
                     "gz-publishers.copied-disabled",
+                    severity,
                     format!(
                         "the attach copied {} into the zone disabled (as the global zone has \
                          them: disabled there, or disabled for the attach)",
@@ -208,5 +183,55 @@ impl Run {
                 commands.join("; ")
             )),
         ));
+    }
+}
+
+impl Run {
+    /// `pkg -R ROOT set-publisher --enable NAME` (which refreshes it), tried again up to
+    /// `retries` times on a cause that may pass: whether it was enabled (false: a dry run), or
+    /// why not and whether its repository may not answer.
+    fn enable_in_zone(&mut self, n: &str, retries_allowed: u32) -> Result<bool, (String, bool)> {
+        let zp = self.facts.zone_pkg();
+        let spec = strategies::zone_enable_spec(&zp, n)
+            .map_err(|e| (format!("not enabled again: {e}"), false))?;
+        if self.exec.interrupt.is_set() {
+            return Err(("not enabled again: the run was interrupted".into(), false));
+        }
+        // pkg crashing or a repository blip says nothing of the publisher: tried again.
+        let mut retries = 0;
+        let done = loop {
+            let done = self.exec.change(&spec);
+            let passing = match &done {
+                Ok(Some(out)) => environment::of_output(&spec, out),
+                Err(e) => environment::of_error(&spec, e),
+                Ok(None) => None,
+            }
+            .filter(environment::Failure::may_pass);
+            let Some(f) = passing.filter(|_| retries < retries_allowed) else {
+                break done;
+            };
+            let why = format!("{}; enabling {n} again", f.describe());
+            if !self.exec.wait_before_retry(&why, retries, retries_allowed) {
+                break done;
+            }
+            retries += 1;
+        };
+        match done {
+            Ok(Some(out)) if out.success() => Ok(true),
+            Ok(Some(out)) => Err((
+                format!(
+                    "the zone had it enabled, but `{}` failed, so it stays disabled: {}",
+                    spec.display(),
+                    strategies::tail(&out)
+                ),
+                true,
+            )),
+            // A dry run (which has no attach either): only shown.
+            Ok(None) => Ok(false),
+            Err(e) => Err((
+                format!("the zone had it enabled, but `{}` could not run: {e}", spec.display()),
+                true,
+            )),
+        }
     }
 }
