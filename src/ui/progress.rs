@@ -55,7 +55,7 @@ impl Spinner {
             // ASCII: a serial console in the C locale shows braille dots as garbage.
             bar.set_style(style.tick_chars("|/-\\ "));
         }
-        bar.set_prefix(command.to_string());
+        bar.set_prefix(super::color::terminal_safe(command).into_owned());
         if draw == SpinnerDraw::Terminal {
             bar.enable_steady_tick(Duration::from_millis(120));
         }
@@ -65,7 +65,10 @@ impl Spinner {
     /// Shows `line` (the command's newest output line, or the attach log's) beneath it.
     pub fn set_line(&self, line: &str) {
         if let Some(b) = &self.bar {
-            let short: String = line.trim_end().chars().take(LINE_MAX).collect();
+            // A command's or log's own escape sequences never act on the operator's terminal
+            // (hostile ss F3: a retitle, a clipboard write, a cleared screen).
+            let safe = super::color::terminal_safe(line.trim_end());
+            let short: String = safe.chars().take(LINE_MAX).collect();
             b.set_message(self.palette.dim(&short));
         }
     }
@@ -87,5 +90,22 @@ impl Spinner {
         if let Some(b) = self.bar {
             b.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hostile ss F3: the spinner showed a command's output line with its escape sequences
+    /// raw (a window title, a clipboard write, a cleared screen).
+    #[test]
+    fn the_newest_line_never_carries_escape_sequences() {
+        let s = Spinner::start(SpinnerDraw::Hidden, "pkg -R /z\x1b]0;x\x07 list", Palette::plain());
+        s.set_line("Retrying \x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J\x1b[H now");
+        let (prefix, line) = s.text().unwrap();
+        assert!(!line.contains('\x1b') && !line.contains('\x07'), "{line:?}");
+        assert!(line.contains("Retrying") && line.contains("now"), "{line:?}");
+        assert!(!prefix.contains('\x1b') && !prefix.contains('\x07'), "{prefix:?}");
     }
 }

@@ -111,8 +111,9 @@ fn one_key(question: &str, choices: &str, answer: fn(Key) -> Option<Answer>) -> 
             // read_key would return Key::Unknown for ever.
             return Err(std::io::Error::other("not a terminal").into());
         }
+        // The cursor stays where the key is typed (ops ss F3: it was hidden there, and a
+        // dumb terminal showed the hide/show sequences as text).
         term.write_str(&format!("{}\n{choices}", p.bold(&question)))?;
-        term.hide_cursor()?;
         term.flush()?;
         let a = loop {
             if let Some(a) = answer(term.read_key()?) {
@@ -175,7 +176,10 @@ fn ask<T>(prompt: impl FnOnce(&dyn Theme, &Term) -> dialoguer::Result<T>) -> dia
     if result.is_err() {
         let _ = term.write_line("");
     }
-    let _ = term.show_cursor();
+    // Only where dialoguer may have hidden it: never as text on a dumb terminal.
+    if !dialoguer::console::is_dumb() {
+        let _ = term.show_cursor();
+    }
     result
 }
 
