@@ -1254,7 +1254,12 @@ impl<'r> Analyzer<'r> {
         // A command that printed nothing (the paste ends with it; `zoneadm -z Z install` listed
         // as a step of a fix), or only that its patterns matched nothing: what the input shows
         // is the attempt before (realworld pp F2).
-        if last.started && !last.has_content() && prev.has_content() && !prev.accs.is_empty() {
+        // (A success says what happened as well as a finding does: regress tt F7.)
+        if last.started
+            && !last.has_content()
+            && prev.has_content()
+            && (!prev.accs.is_empty() || prev.concluded())
+        {
             return Some(Vec::new());
         }
         None
@@ -1403,10 +1408,14 @@ fn is_query_error(norm: &[u8]) -> bool {
 
 /// Whether a line is pkg's refusal of patterns that match no installed package (`pkg fix: no
 /// packages matching the following patterns are installed:`, `pkg: freeze: no packages
-/// matching …`): pkg stops before planning anything.
+/// matching …`, `pkg uninstall: 'X' matches no installed packages`): pkg stops before
+/// planning anything.
 fn matched_nothing(norm: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(norm);
+    // `pkg uninstall: 'X' matches no installed packages` (regress tt F6, reference §3.9).
     norm.starts_with(b"pkg")
-        && String::from_utf8_lossy(norm).contains(": no packages matching the following patterns")
+        && (text.contains(": no packages matching the following patterns")
+            || text.ends_with("matches no installed packages"))
 }
 
 /// Whether a typed pkg command only previews (`-n`, `-nv`, `--dry-run`): options that hold
@@ -1717,12 +1726,31 @@ root@oi:~#
             assert_eq!(r.followed_up_at, Some(9), "{typed}");
             assert_eq!(r.followed_up_how, FollowedUp::MatchedNothing, "{typed}");
         }
+        let r = attach_then(
+            "pkg -R /zones/web1/root uninstall web/php-73",
+            "pkg uninstall: 'web/php-73' matches no installed packages",
+        );
+        assert_eq!(r.followed_up_how, FollowedUp::MatchedNothing);
+        assert_eq!(r.findings[0].key, "package-excluded");
         // Any other refusal of the command is its own failure, judged as the last attempt.
         let r = attach_then(
             "pkg -R /zones/web1/root fix web/php-73",
             "pkg fix: Unable to lock the image: the image is in use",
         );
         assert_eq!(r.followed_up_at, None);
+        // After an attach that succeeded (regress tt F7: "incomplete", log-truncated).
+        let log = "root@oi:~# zoneadm -z web1 attach -u
+Log File: /var/tmp/web1.attach_log.m3Xy8P
+  Updating non-global zone: Output follows
+                    Result: Attach Succeeded.
+root@oi:~# pkg -R /zones/web1/root fix web/php-73
+pkg fix: no packages matching the following patterns are installed:
+  web/php-73
+root@oi:~# 
+";
+        let rules = RuleSet::builtin().unwrap();
+        let r = analyze_reader(&rules, AnalysisContext::default(), log.as_bytes()).unwrap();
+        assert_eq!(r.verdict, super::super::report::Verdict::Attached, "{:?}", r.findings);
     }
 
     #[test]
