@@ -1762,7 +1762,7 @@ fn a_skipped_rung_is_never_proposed_again_not_even_on_resume() {
     let again = Scripted::new(&[Answer::No]);
     let (code, report) = guided(d.path(), &["resume", "mail01"], &again);
     let asked = again.asked();
-    assert_eq!(code, 1);
+    assert_eq!(code, 1, "{report}\n{asked:?}");
     assert!(asked.iter().all(|q| !q.contains("gz-publishers")), "asked again: {asked:?}");
     assert!(report.contains("the operator skipped it"), "{report}");
     let j = journal_of(d.path(), "mail01");

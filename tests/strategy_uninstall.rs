@@ -78,6 +78,28 @@ fn a_package_the_catalogs_do_not_know_is_not_uninstalled_on_their_word() {
     assert!(listed.contains("apache-22"), "{listed}");
 }
 
+/// Oracle tt F1: the same world without PostgreSQL. Nothing else named, Apache (unknown to the
+/// GZ's catalogs: the rename record is older than their history) was removed "because it
+/// blocks the solver", where a plain attach keeps it under its new name. Kept until an attach
+/// names it.
+#[test]
+fn a_package_unknown_to_the_catalogs_waits_for_an_attach_to_name_it() {
+    let text = sim_support::world_text("s11express-renamed-apache-and-removed-postgres")
+        .replace("\"SUNWpostgr-83\", ", "");
+    let sim = Sim::from_text(&text);
+    let (events, _) = sim_support::rescue_json(&sim.dir, "z1", &["--strategy", "uninstall"]);
+    let summary = events.last().unwrap();
+    assert_eq!(summary["strategies_applied"], serde_json::json!([]), "{summary}");
+    let listed = sim.run("pkg", &["-R", &sim.root("z1"), "list", "-H"]).stdout;
+    assert!(listed.contains("SUNWapch22"), "{listed}");
+    // auto attaches it, Apache under its new name.
+    let sim = Sim::from_text(&text);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &[]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let listed = sim.run("pkg", &["-R", &sim.root("z1"), "list", "-H"]).stdout;
+    assert!(listed.contains("web/server/apache-22"), "{listed}");
+}
+
 #[test]
 fn a_package_the_release_carries_under_a_new_name_is_not_uninstalled() {
     // Both renames are in the GZ's catalogs with the history from the zone's build: a plain

@@ -138,24 +138,32 @@ impl Diagnosis {
     /// do not answer now, which a log taken with the global zone's publishers simplified (an
     /// earlier run's gz-publishers) cannot show (ops ss F1: its attach failed on one).
     pub fn add_predicted_publishers(&mut self, predicted: &Diagnosis) {
-        const KEYS: [&str; 3] =
-            ["gz.publisher-unreachable", "gz.publisher-disabled", "zone.publisher-unreachable"];
-        for r in &predicted.remedies {
-            if matches!(r, StrategyName::GzPublishers | StrategyName::ZonePublishers)
-                && !self.remedies.contains(r)
-            {
-                self.remedies.push(*r);
-            }
-        }
+        // Only a remedy the log does not call for already: its own reasons stay what they
+        // are (a log naming the disabled publisher keeps "only gz-publishers" true).
+        let joins =
+            |r: StrategyName| predicted.remedies.contains(&r) && !self.remedies.contains(&r);
+        let (gz, zone) = (joins(StrategyName::GzPublishers), joins(StrategyName::ZonePublishers));
         for (key, reason) in predicted.keys.iter().zip(&predicted.reasons) {
-            if KEYS.contains(&key.as_str()) && !self.keys.contains(key) {
+            let whose = match key.as_str() {
+                "gz.publisher-unreachable" | "gz.publisher-disabled" => gz,
+                "zone.publisher-unreachable" => zone,
+                _ => false,
+            };
+            if whose && !self.keys.contains(key) {
                 self.keys.push(key.clone());
                 self.reasons.push(reason.clone());
             }
         }
-        for p in &predicted.publishers {
-            if !self.publishers.contains(p) {
-                self.publishers.push(p.clone());
+        for (r, add) in [(StrategyName::GzPublishers, gz), (StrategyName::ZonePublishers, zone)] {
+            if add {
+                self.remedies.push(r);
+            }
+        }
+        if gz || zone {
+            for p in &predicted.publishers {
+                if !self.publishers.contains(p) {
+                    self.publishers.push(p.clone());
+                }
             }
         }
     }

@@ -71,10 +71,16 @@ impl Uninstall {
                 |p: &String| input.last_failure.is_some_and(|d| d.packages.contains(p));
             let waits_for_step =
                 |p: &String| input.rename_step_ahead && (renamed(p) || named_by_failure(p));
+            // Before an attach has failed, one the catalogs do not know at all may be a
+            // rename whose record the GZ's repository no longer keeps (the zone's does, and
+            // the attach maps it): kept until an attach names it (oracle tt F1: Apache was
+            // removed where a plain attach kept it under its new name).
             let unavailable = |p: &String| {
                 !waits_for_step(p)
                     && f.gz_catalogs.as_ref().is_none_or(|c| {
-                        !c.current.contains(p) && (input.attach_failed || !c.renamed.contains(p))
+                        !c.current.contains(p)
+                            && (input.attach_failed
+                                || (!c.renamed.contains(p) && !c.unknown.contains(p)))
                     })
             };
             for p in &f.zone_packages {
