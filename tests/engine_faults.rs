@@ -1418,3 +1418,40 @@ fn a_rung_check_on_a_full_pool_stops_before_the_detach() {
     let detached = sim_support::audit(&h.dir).iter().any(|e| e.argv.iter().any(|a| a == "detach"));
     assert!(!detached, "{s}");
 }
+
+/// Regress tt F1: the same crash on a halted zone, whose package list is read only once the
+/// detach has mounted its image: it read as no packages there, and auto re-created the image.
+/// No rung changes an image whose packages cannot be read.
+#[test]
+fn a_package_list_unreadable_after_the_detach_changes_nothing() {
+    let text = std::fs::read_to_string(sim_support::scenario(SCENARIO)).unwrap().replacen(
+        "[[zones]]\n",
+        "[[zones]]\nroot_mounted = false\n",
+        1,
+    );
+    let h = Sim::from_text(&text);
+    let dir = h.dir.clone();
+    let pkg = format!(
+        "if [ \"$1\" = -R ] && [ \"$3\" = list ] && [ \"$4\" = -H ] && [ $# = 4 ]; then \
+         echo MemoryError >&2; exit 99; fi\nexec '{}' \"$@\"",
+        dir.join("bin/pkg").display()
+    );
+    let events = rescue_through_wrapped(
+        &dir,
+        "pkg",
+        &pkg,
+        &["--strategy", "auto", "--allow-destructive", ZONE],
+    );
+    let s = events.last().unwrap();
+    assert_ne!(s["result"], "attached", "{s}");
+    let changed = sim_support::audit(&dir).iter().any(|e| {
+        e.argv.iter().any(|a| a == "image-create" || a == "image-update")
+            || (e.argv.iter().any(|a| a == "uninstall") && !e.argv.iter().any(|a| a == "-n"))
+    });
+    assert!(!changed, "{s}");
+    let skipped = events.iter().any(|e| {
+        e["event"] == "step-end"
+            && e["detail"].as_str().is_some_and(|d| d.contains("package list cannot be read"))
+    });
+    assert!(skipped, "{events:?}");
+}

@@ -338,11 +338,18 @@ fn logs_in(
         .filter_map(|e| {
             // symlink_metadata: a symlink is never a candidate.
             let m = std::fs::symlink_metadata(e.path()).ok()?;
-            (m.is_file() && super::statedir::trusted(&m))
-                .then(|| (e.path(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)))
+            let modified = m.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+            // One dated ahead of now was not written now (hostile tt F1: an old log from a
+            // clock that ran ahead was taken for this run's last attempt).
+            let future = modified > SystemTime::now() + FUTURE_SLACK;
+            (m.is_file() && super::statedir::trusted(&m) && !future).then(|| (e.path(), modified))
         })
         .collect()
 }
+
+/// How far ahead of the clock a log's modification time may be (clocks of NFS servers and
+/// zones drift a little) and still be taken as written now.
+const FUTURE_SLACK: Duration = Duration::from_secs(60);
 
 /// `/var/tmp/ZONE.attach_log.*` files with their modification times.
 fn attach_logs(var_tmp: &Path, zone: &str) -> Vec<(PathBuf, SystemTime)> {
@@ -403,8 +410,11 @@ fn follow<'r>(
         }
         if let Some((f, p)) = file.as_mut() {
             let mut buf = vec![0u8; CHUNK];
+            // Once the attach has ended, what the log holds then is its end: a writer left
+            // behind that keeps it growing must not keep the run here (hostile tt F2).
+            let end = if finished { f.metadata().map_or(0, |m| m.len()) } else { u64::MAX };
             loop {
-                if f.seek(SeekFrom::Start(offset)).is_err() {
+                if offset >= end || f.seek(SeekFrom::Start(offset)).is_err() {
                     break;
                 }
                 match f.read(&mut buf) {
@@ -427,10 +437,15 @@ fn follow<'r>(
                                 line: String::from_utf8_lossy(line).into_owned(),
                             });
                         };
-                        while let Some(i) = pending.iter().position(|&b| b == b'\n') {
-                            let line: Vec<u8> = pending.drain(..=i).collect();
-                            deliver(&line[..line.len() - 1]);
+                        // One pass over the chunk, one drain at the end: draining line by
+                        // line moved the rest each time (hostile tt F2: 10 s a megabyte of
+                        // short lines).
+                        let mut start = 0;
+                        while let Some(i) = memchr::memchr(b'\n', &pending[start..]) {
+                            deliver(&pending[start..start + i]);
+                            start += i + 1;
                         }
+                        pending.drain(..start);
                         // A line with no end in sight (hostile ll F1: hundreds of megabytes):
                         // its start is read, the rest skipped, as analyze does; memory stays
                         // bounded.
@@ -514,6 +529,22 @@ mod tests {
         assert!(attach_logs(&tmp, "web").is_empty());
         assert!(newest_attach_log(&paths, "app.web").is_some());
         assert!(newest_attach_log(&paths, "app").is_none());
+    }
+
+    /// Hostile tt F1: an old log dated ahead of the clock was the "newest", and `resume` took
+    /// its diagnosis for the killed run's last attempt.
+    #[test]
+    fn a_log_dated_in_the_future_is_not_the_newest() {
+        let d = tempfile::tempdir().unwrap();
+        let paths = SystemPaths::new(None, d.path().to_path_buf()).unwrap();
+        let tmp = d.path().join("var/tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        let old = tmp.join("web.attach_log.Future");
+        std::fs::write(&old, "x\n").unwrap();
+        let ahead = SystemTime::now() + Duration::from_secs(30 * 24 * 3600);
+        std::fs::File::options().write(true).open(&old).unwrap().set_modified(ahead).unwrap();
+        std::fs::write(tmp.join("web.attach_log.Now123"), "x\n").unwrap();
+        assert_eq!(newest_attach_log(&paths, "web"), Some(tmp.join("web.attach_log.Now123")));
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct Facts {
     /// Preflight found no image at the zone root (a halted zone's ZBE is mounted nowhere):
     /// the zone's image is read once a detach (ipkg) or an attach has mounted it.
     pub zone_image_deferred: bool,
+    /// Why the zone's package list could not be read at the last try (pkg's error).
+    pub zone_packages_unread: Option<String>,
 }
 
 /// See [`Facts::entire_in_sync`].
@@ -333,7 +335,10 @@ impl Facts {
             return;
         }
         self.refresh_zone(runner);
-        if self.zone_entire.is_none() {
+        // Every remedy is chosen from the packages: a list that cannot be read is no empty one
+        // (regress tt F1: the blockers hidden, auto climbed to image-create). The image stays
+        // unread, so that no rung changes it.
+        if self.zone_entire.is_none() || self.zone_packages_unread.is_some() {
             return;
         }
         self.zone_image_deferred = false;
@@ -362,8 +367,13 @@ impl Facts {
         if let Ok(p) = pkg::publishers(runner, &zp) {
             self.zone_publishers = p;
         }
-        if let Ok(list) = pkg::installed(runner, &zp) {
-            self.zone_packages = list.into_iter().map(|p| p.name).collect();
+        // Read twice before it counts as unreadable (a passing crash).
+        match pkg::installed(runner, &zp).or_else(|_| pkg::installed(runner, &zp)) {
+            Ok(list) => {
+                self.zone_packages = list.into_iter().map(|p| p.name).collect();
+                self.zone_packages_unread = None;
+            }
+            Err(e) => self.zone_packages_unread = Some(e.to_string()),
         }
     }
 }

@@ -520,6 +520,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         zone_publishers_at_start: zone_publishers.clone(),
         repositories: Vec::new(),
         zone_image_deferred,
+        zone_packages_unread: None,
         zone_publishers,
         zone_packages,
         gz_unreachable,

@@ -2582,11 +2582,18 @@ impl Run {
             self.note_image_read(deferred)?;
             if deferred && !self.exec.dry_run {
                 if self.facts.zone_image_deferred {
-                    let why = format!(
-                        "not run: the detach did not mount the zone's boot environment at {}, so \
-                         its image cannot be read or changed there",
-                        self.facts.zone_root.display()
-                    );
+                    let why = match &self.facts.zone_packages_unread {
+                        Some(e) => format!(
+                            "not run: the zone's package list cannot be read ({e}), and every \
+                             remedy is chosen from it: make `pkg -R {} list` work, then resume",
+                            self.facts.zone_root.display()
+                        ),
+                        None => format!(
+                            "not run: the detach did not mount the zone's boot environment at \
+                             {}, so its image cannot be read or changed there",
+                            self.facts.zone_root.display()
+                        ),
+                    };
                     return self.not_applied(n, s, None, StepOutcome::Skipped, why);
                 }
                 // Read only now: in step after all, or newer with no image-create to follow,

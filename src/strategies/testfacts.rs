@@ -81,6 +81,7 @@ pub fn b111() -> Facts {
         gz_unreachable: None,
         zone_unreachable: None,
         zone_image_deferred: false,
+        zone_packages_unread: None,
         zone_offered_builds: Vec::new(),
         zone_publishers_at_start: Vec::new(),
         repositories: Vec::new(),
