@@ -2460,6 +2460,28 @@ fn a_single_strategy_on_a_halted_zone_is_judged_once_the_detach_mounts_its_image
     let root = d.path().join("zones").join(zone).join("root");
     let listed = sim(d.path(), "pkg", &["-R", root.to_str().unwrap(), "list", "-H"]);
     assert!(listed.contains("postgresql-12"), "{listed}");
+    // Put back because the rung does not apply, not because it is in step (regress tt F3).
+    assert!(!events.iter().any(|e| e["key"] == "zone.in-step-after-all"), "{events:?}");
+    // The dry run says the same as the run: judged once read, not "not applicable" (regress
+    // tt F5).
+    let d = init(&world);
+    let (_, events) = rescue(d.path(), zone, &["--strategy", "uninstall", "--dry-run"]);
+    let end = events.iter().find(|e| e["event"] == "step-end" && e["name"] == "uninstall");
+    let end = end.unwrap_or_else(|| panic!("{events:?}"));
+    assert_eq!(end["detail"], "dry run: not applied", "{end}");
+    // The put-back meeting a full pool is a cause outside the image, said with the put-back
+    // to run once it is fixed, not an unexpected error (regress tt F4).
+    let full = format!(
+        "{text}\n[[faults]]\ncommand = \"zoneadm attach\"\nmatch = \"-F\"\nexit = 1\n\
+         stderr = \"cannot mount 'rpool/zones/pg01/ROOT/zbe': out of space\"\n"
+    );
+    std::fs::write(&world, &full).unwrap();
+    let d = init(&world);
+    let (out, events) = rescue(d.path(), zone, &["--strategy", "incremental"]);
+    let s = summary(&events, &out);
+    assert_eq!(s["result"], "failed", "{s}");
+    assert!(s["next_steps"].to_string().contains("attach -F"), "{s}");
+    assert!(!s["next_steps"].to_string().contains("zonerescue resume"), "{s}");
 }
 
 /// Ops ss F1: a run after one that rolled its image back started from that run's attach log,

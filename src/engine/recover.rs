@@ -825,6 +825,9 @@ const NOT_ROLLED_BACK: &str = "; but its image was not rolled back first: it kee
                                failed attach changed in it, and the pre-rescue snapshot keeps it \
                                as it was";
 
+/// Why a rung is not judged yet: its zone's image is mounted nowhere until the detach.
+const JUDGED_ONCE_READ: &str = "judged once the zone's image is mounted and read";
+
 /// A halted zone's image, read once the detach had mounted it, is of a later release than the
 /// global zone: no `attach -u` takes it (pkg never downgrades), and it was attached again as
 /// it was (`attach -F`).
@@ -2316,7 +2319,15 @@ impl Run {
         for s in order {
             let st = strategies::make(s);
             let n = self.journal.begin_step(s.as_str(), None);
-            let (reason, outcome) = match st.worth_trying(&self.input()) {
+            // An image the detach has yet to mount is judged once it has, as the real run
+            // does (regress tt F5: the dry run said "not applicable" of a rung the run applied).
+            let unread = self.facts.zone_image_deferred && s != StrategyName::Attach;
+            let judged = if unread {
+                Ok(JUDGED_ONCE_READ.to_string())
+            } else {
+                st.worth_trying(&self.input())
+            };
+            let (reason, outcome) = match judged {
                 Ok(r) => (r, "dry run: not applied".to_string()),
                 // The blind ladder runs it all the same (and attaches after it).
                 Err(why) if self.choice == StrategyChoice::Ladder => {
@@ -2387,7 +2398,7 @@ impl Run {
             let diag_reason = self.diagnosis.as_ref().map(|d| d.reason_for(s)).unwrap_or_default();
             let mut own = if self.facts.zone_image_deferred && s != StrategyName::Attach {
                 // Its worth is known once the image is read (oracle ss F1).
-                "judged once the zone's image is mounted and read".to_string()
+                JUDGED_ONCE_READ.to_string()
             } else {
                 st.worth_trying(&input).unwrap_or_else(|w| w)
             };
@@ -2613,8 +2624,15 @@ impl Run {
                     return Ok(RungStep::End((result, why)));
                 }
                 if only && let Err(why) = st.worth_trying(&self.input()) {
-                    // Nothing of it ran: the zone goes back as it was.
-                    self.attach_as_it_was("detach", changed_before, false)?;
+                    // Nothing of it ran: the zone goes back as it was. That failing on a cause
+                    // outside the image (a full pool) is said as such (regress tt F4).
+                    self.exec.take_environment();
+                    if let Err(e) = self.attach_as_it_was("detach", changed_before, false) {
+                        return match self.environment_failure() {
+                            Some(f) => self.stop_for_environment(n, s, None, f),
+                            None => Err(e),
+                        };
+                    }
                     return self.not_applied(n, s, None, StepOutcome::Skipped, why);
                 }
             }
@@ -3318,13 +3336,17 @@ impl Run {
     fn needless_once_read(&self) -> Option<bool> {
         let newer =
             self.facts.zone_newer_than_gz() && !(self.allow_destructive || self.prompter.asks());
-        let in_step = facts::in_step(
+        (self.in_step_now() || newer).then_some(newer)
+    }
+
+    /// Whether the zone's image, as read now, is in step with the global zone.
+    fn in_step_now(&self) -> bool {
+        facts::in_step(
             ZoneState::Installed,
             self.facts.gz_entire.as_ref(),
             self.facts.zone_entire.as_ref(),
             self.facts.zbe_of_running_gz_be,
-        );
-        (in_step || newer).then_some(newer)
+        )
     }
 
     /// What a run ending on [`NewerAfterAll`] says, with what to do.
@@ -3362,7 +3384,8 @@ impl Run {
         if !changed_before {
             self.exec.mark_unchanged();
         }
-        if !self.facts.zone_newer_than_gz() {
+        // (Not for one put back because the rung asked for does not apply: regress tt F3.)
+        if self.in_step_now() {
             self.emit(Event::Finding(Finding::info(
                 "zone.in-step-after-all",
                 format!(
