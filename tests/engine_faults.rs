@@ -1417,6 +1417,12 @@ fn a_rung_check_on_a_full_pool_stops_before_the_detach() {
     assert_eq!(h.state(ZONE), "installed", "{s}");
     let detached = sim_support::audit(&h.dir).iter().any(|e| e.argv.iter().any(|a| a == "detach"));
     assert!(!detached, "{s}");
+    // Nothing to undo: `rollback` changes nothing (regress tt F2: it detached the zone and
+    // rolled back its untouched image).
+    let out = zr(&h.dir).args(["--yes", "rollback", ZONE]).output().unwrap();
+    assert_eq!(h.state(ZONE), "installed", "{}", String::from_utf8_lossy(&out.stdout));
+    let detached = sim_support::audit(&h.dir).iter().any(|e| e.argv.iter().any(|a| a == "detach"));
+    assert!(!detached);
 }
 
 /// Regress tt F1: the same crash on a halted zone, whose package list is read only once the

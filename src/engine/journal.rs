@@ -50,6 +50,11 @@ pub struct Journal {
     /// was): `resume` has nothing to continue.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub changed_nothing: bool,
+    /// The run stopped on a cause outside the image before it changed anything (the zone as
+    /// it was): `resume` runs that rung again once the cause is fixed, and `rollback` has
+    /// nothing to undo (regress tt F2: it detached the zone).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stopped_untouched: bool,
     /// The zone was installed when the rescue began (a resumed run, or a new rescue replacing
     /// a rolled-back run, finds it detached): `attach -F` brings it back as it was once its
     /// image is rolled back.
@@ -231,6 +236,7 @@ impl Journal {
             earlier_pre: None,
             rolled_back_at_end: None,
             changed_nothing: false,
+            stopped_untouched: false,
             rollback_kept_pre: false,
             installed_at_start: false,
             allow_destructive: false,

@@ -783,6 +783,7 @@ fn open_journal(
         } else {
             j.pid = std::process::id();
             j.status = JournalStatus::Running;
+            j.stopped_untouched = false;
             j
         }
     } else {
@@ -3797,6 +3798,8 @@ impl Run {
                     && self.attempts == 0;
                 if self.untouched() {
                     message.push_str("; nothing was changed: the zone is as it was");
+                    // Nothing for `rollback` to undo (regress tt F2: it detached the zone).
+                    self.journal.stopped_untouched = true;
                 } else if only_detached {
                     message.push_str(
                         "; the zone was detached for the rung, which changed nothing in its image",

@@ -313,7 +313,8 @@ fn roll_back(cli: &Cli, args: &RollbackArgs) -> anyhow::Result<Ending<Summary>> 
     }
     // Detaching and rolling back a zone the run never touched would only take it out of
     // service. (With --to the snapshot may be older than the last run: it says nothing.)
-    if args.to.is_none() && journal.changed_nothing() && !journal.gz_publishers_modified {
+    let untouched = journal.changed_nothing() || journal.stopped_untouched;
+    if args.to.is_none() && untouched && !journal.gz_publishers_modified {
         let m = format!(
             "zone {zone}: nothing to roll back: the last run ({}) applied no remedy and tried \
              no attach, so the zone is as it was; it is left as it is",
