@@ -1222,6 +1222,16 @@ fn a_rung_whose_snapshot_is_not_there_is_said_not_to_have_run() {
         .unwrap_or_else(|| panic!("{s}"));
     assert_eq!(end["outcome"], "skipped", "{end}");
     assert!(end["detail"].as_str().unwrap().starts_with("not run"), "{end}");
+    // The resume it advises starts anew from the rolled-back image, and does not tell the
+    // operator to stop it and run `resume` (regress ss F4: the command already running).
+    let out = zr(dir).args(["--yes", "--json", "resume", "pg01"]).output().unwrap();
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.status.code(), Some(0), "{:?}", events.last());
+    assert!(events.iter().any(|e| e["key"] == "journal.last-run-rolled-back"), "{events:?}");
+    assert!(!events.iter().any(|e| e["key"] == "journal.last-run-unfinished"), "{events:?}");
 }
 
 /// Regress qq F1: `zonerescue rollback` believed a detach that exited 0 and left the zone

@@ -811,8 +811,13 @@ fn open_journal(
         }
     }
     inherited.extend(kept_aside);
+    // A resume that starts anew from a rolled-back run: "stop this one and resume it" would
+    // name the command running (regress ss F4).
+    let restarting = restarted.is_some();
     inherited.extend(restarted);
-    inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
+    if !restarting {
+        inherited.extend(previous.as_ref().and_then(previous_run::unfinished));
+    }
     if resume {
         journal.save(zone_dir)?;
     } else {
