@@ -367,15 +367,24 @@ impl Facts {
         if let Ok(p) = pkg::publishers(runner, &zp) {
             self.zone_publishers = p;
         }
-        // Read twice before it counts as unreadable (a passing crash).
-        match pkg::installed(runner, &zp).or_else(|_| pkg::installed(runner, &zp)) {
+        match installed_packages(runner, &zp) {
             Ok(list) => {
-                self.zone_packages = list.into_iter().map(|p| p.name).collect();
+                self.zone_packages = list;
                 self.zone_packages_unread = None;
             }
             Err(e) => self.zone_packages_unread = Some(e.to_string()),
         }
     }
+}
+
+/// The names of the packages installed in `image`, read twice before it counts as unreadable
+/// (a passing crash): an unreadable list is no empty one, as every remedy is chosen from it.
+pub fn installed_packages(
+    runner: &Runner,
+    image: &Pkg,
+) -> Result<Vec<String>, crate::commands::RunError> {
+    let list = pkg::installed(runner, image).or_else(|_| pkg::installed(runner, image))?;
+    Ok(list.into_iter().map(|p| p.name).collect())
 }
 
 pub fn entire(runner: &Runner, image: &Pkg) -> Result<Option<Fmri>, crate::commands::RunError> {

@@ -371,13 +371,11 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
             );
         }
     }
-    // Every remedy is chosen from the zone's packages: a list that cannot be read (pkg
-    // crashing on it) is no empty one, or uninstall would not see a blocker and the climb
-    // would end in image-create (hostile ss F2). Read twice: a passing crash is no reason to
-    // refuse. An image not mounted yet is read once it is.
-    let listed = pkg::installed(runner, &zp).or_else(|_| pkg::installed(runner, &zp));
-    let zone_packages: Vec<String> = match listed {
-        Ok(l) => l.into_iter().map(|p| p.name).collect(),
+    // A list that cannot be read (pkg crashing on it) is no empty one, or uninstall would not
+    // see a blocker and the climb would end in image-create (hostile ss F2). An image not
+    // mounted yet is read once it is.
+    let zone_packages: Vec<String> = match super::facts::installed_packages(runner, &zp) {
+        Ok(l) => l,
         Err(_) if zone_image_deferred => Vec::new(),
         Err(e) => {
             return stop(

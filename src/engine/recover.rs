@@ -2327,8 +2327,7 @@ impl Run {
             let n = self.journal.begin_step(s.as_str(), None);
             // An image the detach has yet to mount is judged once it has, as the real run
             // does (regress tt F5: the dry run said "not applicable" of a rung the run applied).
-            let unread = self.facts.zone_image_deferred && s != StrategyName::Attach;
-            let judged = if unread {
+            let judged = if self.judged_once_read(s) {
                 Ok(JUDGED_ONCE_READ.to_string())
             } else {
                 st.worth_trying(&self.input())
@@ -2402,7 +2401,7 @@ impl Run {
         let reason = {
             let input = self.input();
             let diag_reason = self.diagnosis.as_ref().map(|d| d.reason_for(s)).unwrap_or_default();
-            let mut own = if self.facts.zone_image_deferred && s != StrategyName::Attach {
+            let mut own = if self.judged_once_read(s) {
                 // Its worth is known once the image is read (oracle ss F1).
                 JUDGED_ONCE_READ.to_string()
             } else {
@@ -3343,6 +3342,12 @@ impl Run {
         let newer =
             self.facts.zone_newer_than_gz() && !(self.allow_destructive || self.prompter.asks());
         (self.in_step_now() || newer).then_some(newer)
+    }
+
+    /// Whether rung `s` is judged only once the zone's image is read: it is mounted nowhere
+    /// yet (a halted zone), and `s` works on it (the plain attach does not).
+    fn judged_once_read(&self, s: StrategyName) -> bool {
+        self.facts.zone_image_deferred && s != StrategyName::Attach
     }
 
     /// Whether the zone's image, as read now, is in step with the global zone.
