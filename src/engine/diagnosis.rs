@@ -41,6 +41,11 @@ pub struct Diagnosis {
 impl Diagnosis {
     /// Key of the preflight prediction from the global zone's catalogs (obsolete packages).
     pub const CATALOG_OBSOLETE: &str = "zone.package-obsolete";
+    /// Preflight's keys of the publishers the attach would meet (see
+    /// [`super::prediction::beside_the_release`]).
+    pub const GZ_UNREACHABLE: &str = "gz.publisher-unreachable";
+    pub const GZ_DISABLED: &str = "gz.publisher-disabled";
+    pub const ZONE_UNREACHABLE: &str = "zone.publisher-unreachable";
     /// Key of the analyzer's rule (and preflight's prediction): the zone is newer than the GZ.
     pub const ZONE_NEWER: &str = "zone-newer-than-gz";
 
@@ -145,8 +150,8 @@ impl Diagnosis {
         let (gz, zone) = (joins(StrategyName::GzPublishers), joins(StrategyName::ZonePublishers));
         for (key, reason) in predicted.keys.iter().zip(&predicted.reasons) {
             let whose = match key.as_str() {
-                "gz.publisher-unreachable" | "gz.publisher-disabled" => gz,
-                "zone.publisher-unreachable" => zone,
+                Self::GZ_UNREACHABLE | Self::GZ_DISABLED => gz,
+                Self::ZONE_UNREACHABLE => zone,
                 _ => false,
             };
             if whose && !self.keys.contains(key) {

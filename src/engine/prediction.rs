@@ -62,7 +62,7 @@ pub fn beside_the_release(facts: &Facts, playbook: &Playbook) -> Option<Diagnosi
             "the global zone cannot reach publisher(s) {} (gz.publisher-unreachable)",
             gz.join(", ")
         ));
-        d.keys.push("gz.publisher-unreachable".into());
+        d.keys.push(Diagnosis::GZ_UNREACHABLE.into());
     }
     if !disabled.is_empty() {
         d.reasons.push(format!(
@@ -71,7 +71,7 @@ pub fn beside_the_release(facts: &Facts, playbook: &Playbook) -> Option<Diagnosi
              cannot test a disabled publisher beforehand (gz.publisher-disabled)",
             disabled.join(", ")
         ));
-        d.keys.push("gz.publisher-disabled".into());
+        d.keys.push(Diagnosis::GZ_DISABLED.into());
     }
     if !zone.is_empty() {
         d.remedies.push(StrategyName::ZonePublishers);
@@ -80,7 +80,7 @@ pub fn beside_the_release(facts: &Facts, playbook: &Playbook) -> Option<Diagnosi
              (zone.publisher-unreachable)",
             zone.join(", ")
         ));
-        d.keys.push("zone.publisher-unreachable".into());
+        d.keys.push(Diagnosis::ZONE_UNREACHABLE.into());
     }
     if !obsolete.is_empty() {
         d.add_catalog_obsolete(obsolete);
