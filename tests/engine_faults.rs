@@ -680,9 +680,11 @@ fn a_single_strategy_with_nothing_to_do_leaves_the_zone_as_it_was() {
 
 #[test]
 fn a_full_pool_in_one_rung_of_a_combined_attempt_stops_auto() {
-    // Preflight predicts three remedies, applied together before one attach. Before, the
-    // uninstall's full pool was lost to the attach that followed (its diagnosis replaced
-    // it) and auto went on to image-update and image-create on the full pool.
+    // Preflight predicts three remedies; the image ones are applied together once the first
+    // attach (around which gz-publishers acts) has mounted the image (the solaris brand's
+    // detach unmounts it). Before, the uninstall's full pool was lost to the attach that
+    // followed (its diagnosis replaced it) and auto went on to image-update and image-create
+    // on the full pool.
     let text = sim_support::world_text("s11-three-predicted-remedies");
     let sim = Sim::from_text(&format!(
         "{text}\n[[faults]]\ncommand = \"pkg uninstall\"\nmatch = \"uninstall -v\"\nexit = 1\n\
@@ -693,7 +695,7 @@ fn a_full_pool_in_one_rung_of_a_combined_attempt_stops_auto() {
     assert_eq!(summary["result"], "failed", "{summary}");
     assert_eq!(code, Some(1));
     assert!(summary["message"].as_str().unwrap().contains("out-of-space"), "{summary}");
-    assert_eq!(summary["attempts"], 0, "an attach on the full pool tells nothing new");
+    assert_eq!(summary["attempts"], 1, "no attach on the full pool after the one that mounted it");
     let ran: Vec<&str> = events
         .iter()
         .filter(|e| e["event"] == "step-start")
@@ -1435,29 +1437,56 @@ fn a_rung_check_on_a_full_pool_stops_before_the_detach() {
     assert!(!detached);
 }
 
-/// Regress tt F1: the same crash on a halted zone, whose package list is read only once the
-/// detach has mounted its image: it read as no packages there, and auto re-created the image.
-/// No rung changes an image whose packages cannot be read.
-#[test]
-fn a_package_list_unreadable_after_the_detach_changes_nothing() {
-    let text = std::fs::read_to_string(sim_support::scenario(SCENARIO)).unwrap().replacen(
+/// `zonerescue --strategy auto --allow-destructive ZONE` on `scenario` with the zone halted
+/// (its boot environment mounted nowhere) and `pkg -R ROOT list -H` crashing on every call.
+fn halted_with_package_list_crashing(scenario: &str, zone: &str) -> (Sim, Vec<serde_json::Value>) {
+    let text = std::fs::read_to_string(sim_support::scenario(scenario)).unwrap().replacen(
         "[[zones]]\n",
         "[[zones]]\nroot_mounted = false\n",
         1,
     );
     let h = Sim::from_text(&text);
-    let dir = h.dir.clone();
     let pkg = format!(
         "if [ \"$1\" = -R ] && [ \"$3\" = list ] && [ \"$4\" = -H ] && [ $# = 4 ]; then \
          echo MemoryError >&2; exit 99; fi\nexec '{}' \"$@\"",
-        dir.join("bin/pkg").display()
+        h.dir.join("bin/pkg").display()
     );
     let events = rescue_through_wrapped(
-        &dir,
+        &h.dir,
         "pkg",
         &pkg,
-        &["--strategy", "auto", "--allow-destructive", ZONE],
+        &["--strategy", "auto", "--allow-destructive", zone],
     );
+    (h, events)
+}
+
+/// Regress uu F2: the same crash on a halted Solaris 11 zone, whose image only its first
+/// attach mounts: after that attach every rung said the boot environment was "mounted
+/// nowhere", and the crash was never named. The rungs say what stops them.
+#[test]
+fn a_solaris_zones_package_list_unreadable_after_its_first_attach_is_named() {
+    let (_h, events) = halted_with_package_list_crashing("solaris11-image-update", "php11");
+    let s = events.last().unwrap();
+    assert_ne!(s["result"], "attached", "{s}");
+    let said: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "step-end" && e["outcome"] == "skipped")
+        .filter_map(|e| e["detail"].as_str())
+        .collect();
+    assert!(!said.is_empty(), "{events:?}");
+    for d in said {
+        assert!(d.contains("package list cannot be read") && d.contains("MemoryError"), "{d}");
+        assert!(!d.contains("mounted nowhere"), "{d}");
+    }
+}
+
+/// Regress tt F1: the same crash on a halted zone, whose package list is read only once the
+/// detach has mounted its image: it read as no packages there, and auto re-created the image.
+/// No rung changes an image whose packages cannot be read.
+#[test]
+fn a_package_list_unreadable_after_the_detach_changes_nothing() {
+    let (h, events) = halted_with_package_list_crashing(SCENARIO, ZONE);
+    let dir = h.dir.clone();
     let s = events.last().unwrap();
     assert_ne!(s["result"], "attached", "{s}");
     let changed = sim_support::audit(&dir).iter().any(|e| {
@@ -1470,4 +1499,26 @@ fn a_package_list_unreadable_after_the_detach_changes_nothing() {
             && e["detail"].as_str().is_some_and(|d| d.contains("package list cannot be read"))
     });
     assert!(skipped, "{events:?}");
+}
+
+/// Hostile uu F3: a rung's pkg command killed by a signal the run did not send (the OOM
+/// killer, a `kill -9`) printed nothing and was read as pkg's answer: "did not solve", and
+/// auto went on to image-create, with consent, on a zone a second uninstall attaches. Like
+/// any cause outside the image that may pass, the rung is undone and run again. The same for
+/// its read-only check.
+#[test]
+fn a_pkg_command_killed_by_a_signal_is_no_answer_about_the_image() {
+    for matched in ["uninstall -v", "uninstall -n"] {
+        let h = host(&format!(
+            "command = \"pkg uninstall\"\nmatch = \"{matched}\"\nnth = 1\nkilled = true"
+        ));
+        let (events, code) =
+            sim_support::rescue_json(&h.dir, ZONE, &["--strategy", "auto", "--allow-destructive"]);
+        let s = events.last().unwrap();
+        assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{matched}: {s}");
+        assert_eq!(s["strategies_applied"], serde_json::json!(["uninstall"]), "{matched}: {s}");
+        let created =
+            sim_support::audit(&h.dir).iter().any(|e| e.argv.iter().any(|a| a == "image-create"));
+        assert!(!created, "{matched}: {s}");
+    }
 }

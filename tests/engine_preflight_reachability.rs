@@ -529,8 +529,8 @@ fn what_a_halted_zones_image_read_after_the_detach_still_decides() {
 /// image is read after its first attach. Newer than the global zone: put back as it was with
 /// `attach -F`, installed, not left detached; in step after all: the same, its in-zone
 /// publisher kept (zone-publishers had removed it). image-create is not run on the empty
-/// mountpoint (the zone stays installed); on ipkg an in-step zone is not re-created once the
-/// detach shows it in step, even with consent.
+/// mountpoint: the first attach mounts the image it re-creates; on ipkg an in-step zone is not
+/// re-created once the detach shows it in step, even with consent.
 #[test]
 fn a_solaris_zones_image_read_after_its_first_attach_still_decides() {
     let newer = sim_support::world_text("s11-halted-zone-unmounted");
@@ -561,13 +561,18 @@ fn a_solaris_zones_image_read_after_its_first_attach_still_decides() {
     let pubs = sim.run("pkg", &["-R", &sim.root("z1"), "publisher", "-H"]).stdout;
     assert!(pubs.contains("local"), "{pubs}");
 
+    // With consent, image-create is what gets a newer zone past: on the image the first
+    // attach mounted, never on the empty mountpoint the detach left (fidelity ss F1).
     let with_consent = ["--strategy", "image-create", "--allow-destructive"];
     let sim = Sim::from_text(&newer);
     let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &with_consent);
     let s = events.last().unwrap();
-    assert_eq!(code, Some(1), "{s}");
-    assert!(!ran_image_create(&sim.dir), "{s}");
-    assert_eq!(sim.state("z1"), "installed", "{s}");
+    assert_eq!((code, &s["result"]), (Some(0), &"attached".into()), "{s}");
+    assert_eq!(s["strategies_applied"], serde_json::json!(["attach", "image-create"]), "{s}");
+    let audit = sim_support::audit(&sim.dir);
+    let first_attach = audit.iter().position(|e| e.argv.iter().any(|a| a == "attach")).unwrap();
+    let created = audit.iter().position(|e| e.argv.iter().any(|a| a == "image-create")).unwrap();
+    assert!(first_attach < created, "{s}");
 
     let unmounted = |t: &str| t.replacen("[[zones]]\n", "[[zones]]\nroot_mounted = false\n", 1);
     let sim =

@@ -79,14 +79,48 @@ fn zone_state(dir: &Path, zone: &str) -> String {
         .unwrap_or_default()
 }
 
-/// What a failed run must give back: the zone image's packages and publishers.
+/// What a failed run must give back: the zone image's packages and publishers, those of the
+/// zone boot environment the next attach takes (as the brand scripts choose it: active and of
+/// the running GZ BE, else the only active one). Read from the world: a solaris-brand zone
+/// left detached has its boot environment mounted nowhere, so `pkg -R` cannot read it.
 fn zone_image(dir: &Path, zone: &str) -> (String, String) {
-    let root = dir.join("zones").join(zone).join("root");
-    let root = root.to_string_lossy();
-    (
-        sim(dir, "pkg", &["-R", &root, "list", "-H"]),
-        sim(dir, "pkg", &["-R", &root, "publisher", "-H", "-F", "tsv"]),
-    )
+    let out = Command::new(ZS)
+        .arg("show")
+        .arg(dir)
+        .arg("--json")
+        .env_remove("ZONESIM_ROOT")
+        .output()
+        .expect("zonesim show");
+    let w: serde_json::Value = serde_json::from_slice(&out.stdout).expect("world JSON");
+    let z = w["zones"].as_array().unwrap().iter().find(|z| z["name"] == zone).unwrap();
+    let path = z["zonepath"].as_str().unwrap().trim_end_matches('/');
+    let parent = if z["brand"] == "solaris" {
+        format!("rpool{path}/rpool/ROOT/")
+    } else {
+        format!("rpool{path}/ROOT/")
+    };
+    let zbes: Vec<&serde_json::Value> = w["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["name"].as_str().unwrap().strip_prefix(&parent).is_some_and(|r| !r.contains('/'))
+        })
+        .collect();
+    let active = |d: &&&serde_json::Value| d["props"]["org.opensolaris.libbe:active"] == "on";
+    let gzbe = &w["global"]["be_uuid"];
+    let mine: Vec<&&serde_json::Value> = zbes
+        .iter()
+        .filter(active)
+        .filter(|d| &d["props"]["org.opensolaris.libbe:parentbe"] == gzbe)
+        .collect();
+    let all_active: Vec<&&serde_json::Value> = zbes.iter().filter(active).collect();
+    let zbe = match (mine.as_slice(), all_active.as_slice()) {
+        ([one], _) | ([], [one]) => one,
+        _ => return (format!("no single ZBE: {zbes:?}"), String::new()),
+    };
+    let image = &zbe["image"];
+    (image["packages"].to_string(), image["publishers"].to_string())
 }
 
 /// How auto's applied strategies differ from the oracle's gentlest plan.

@@ -170,10 +170,26 @@ pub fn of_output(spec: &CommandSpec, out: &CommandOutput) -> Option<Failure> {
     if out.success() {
         return None;
     }
+    if out.code.is_none() {
+        return Some(killed(spec));
+    }
     let text = format!("{}\n{}", out.stdout, out.stderr);
     let crashed = spec.program() == Program::Pkg && out.code == Some(PKG_EXIT_CRASHED);
     let (cause, next) = of_text(&text, crashed)?;
     Some(Failure { said: said(&cause, &text), cause, command: spec.display(), next })
+}
+
+/// A command a signal stopped before it finished (the OOM killer, a `kill -9`; the run's own
+/// interrupt is told apart by its caller): it printed no answer about the image, whatever it
+/// printed before (hostile uu F3: a killed uninstall read as "did not solve", and auto went
+/// on to image-create).
+fn killed(spec: &CommandSpec) -> Failure {
+    Failure {
+        cause: Cause::Interrupted,
+        command: spec.display(),
+        said: "terminated by a signal".into(),
+        next: Vec::new(),
+    }
 }
 
 /// The failure outside the image of a command that could not finish.
@@ -192,6 +208,7 @@ pub fn of_error(spec: &CommandSpec, e: &CommandError) -> Option<Failure> {
                 .to_string(),
             next: Vec::new(),
         }),
+        CommandError::Failed { code: None, .. } => Some(killed(spec)),
         CommandError::Failed { stdout, stderr, code, .. } => {
             let text = format!("{stdout}\n{stderr}");
             let crashed = spec.program() == Program::Pkg && *code == Some(PKG_EXIT_CRASHED);

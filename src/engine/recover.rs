@@ -83,6 +83,9 @@ struct Run {
     /// Attaches repeated because another zoneadm held the zone's lock.
     busy_retries: u32,
     diagnosis: Option<Diagnosis>,
+    /// What preflight predicted that changes the image, held back because the solaris brand's
+    /// detach unmounts it: it joins the first attach's diagnosis.
+    held_prediction: Option<Diagnosis>,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
     /// Continuing a journalled run (`resume`).
@@ -508,6 +511,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         gz_changed_by_others: Vec::new(),
         busy_retries: 0,
         diagnosis: None,
+        held_prediction: None,
         extra_findings: Vec::new(),
         last_log: None,
         resuming: opened.resume,
@@ -1199,8 +1203,83 @@ impl Run {
                 format!("attach -u would fail: {}", d.reasons.join("; ")),
             );
             f.detail = "auto starts with the remedy instead of a plain attach to find out".into();
+            if self.image_unmounted_until_attach() && d.remedies.iter().any(|s| s.changes_image()) {
+                // Nothing can change the image before an attach mounts it again (see
+                // `mount_first`): what was predicted joins that attach's diagnosis.
+                self.held_prediction = Some(d.clone());
+                f.detail = "the solaris brand's detach unmounts the zone's boot environment and \
+                            only an attach mounts it again: the remedies that change the image \
+                            come after the first attach"
+                    .into();
+            }
             self.start_from(d, f);
         }
+    }
+
+    /// The solaris brand's detach unmounts the image (reference §2.9), and only an attach
+    /// mounts it again (a failed one leaves it mounted): while the zone is installed, the rungs
+    /// that change the image wait for the next round, and a plain attach goes first when
+    /// nothing else would go around it (fidelity ss F1: they ran on the empty mountpoint).
+    fn mount_first(&self, batch: &mut Vec<StrategyName>) {
+        if self.needs_a_mounting_attach(batch) {
+            batch.retain(|r| !r.changes_image());
+            if batch.is_empty() {
+                batch.push(StrategyName::Attach);
+            }
+        }
+    }
+
+    /// Whether `rungs` wait for an attach to mount the image (see `mount_first`). Not a single
+    /// strategy the image preflight read shows cannot apply: that is not worth an attach, the
+    /// rung says why and nothing changes.
+    fn needs_a_mounting_attach(&self, rungs: &[StrategyName]) -> bool {
+        if let StrategyChoice::Only(s) = self.choice
+            && !self.facts.zone_image_deferred
+            && self.worth(s).is_err()
+        {
+            return false;
+        }
+        self.image_unmounted_until_attach() && rungs.iter().any(|r| r.changes_image())
+    }
+
+    /// Why rung `s`, which changes the image, cannot run on a solaris-brand zone now: its
+    /// boot environment is mounted nowhere, or will be once the zone is detached for the rung
+    /// (reference §2.9), so it would work on the empty mountpoint, in the zonepath's own
+    /// dataset (regress mm F6); or an attach mounted it, but its package list, from which
+    /// every remedy is chosen, cannot be read. Asked before anything else is judged: the facts
+    /// of an image out of reach say nothing (regress uu F1, F2).
+    fn image_out_of_reach(&self, s: StrategyName) -> Option<String> {
+        let f = &self.facts;
+        if !s.changes_image() || f.brand != "solaris" {
+            return None;
+        }
+        if let (Some(e), false) = (&f.zone_packages_unread, self.image_unmounted_until_attach()) {
+            return Some(format!(
+                "not run: the zone's package list cannot be read ({e}), and every remedy is \
+                 chosen from it: make `pkg -R {} list` work, then resume",
+                f.zone_root.display()
+            ));
+        }
+        self.image_unmounted_until_attach().then(|| {
+            format!(
+                "not run: the solaris brand's detach leaves the zone's boot environment mounted \
+                 nowhere, so {s} would work on the empty mountpoint {}; an attach mounts it (and \
+                 a failed one leaves it mounted): zonerescue --strategy auto {}",
+                f.zone_root.display(),
+                crate::cli::rescue_operand(f.zone.as_str())
+            )
+        })
+    }
+
+    /// The image of a solaris-brand zone is out of reach until an attach mounts it: the zone
+    /// is installed, and its detach unmounts the boot environment (reference §2.9), or the
+    /// boot environment is mounted nowhere now (a halted zone's, one a detach left so). An
+    /// image an attach mounted whose package list cannot be read is another matter.
+    fn image_unmounted_until_attach(&self) -> bool {
+        let f = &self.facts;
+        f.brand == "solaris"
+            && (f.state == ZoneState::Installed
+                || (f.zone_image_deferred && f.zone_packages_unread.is_none()))
     }
 
     /// A core package no GZ catalog knows cannot be carried forward nor removed: unless an
@@ -1317,8 +1396,14 @@ impl Run {
             "{}: auto starts from this diagnosis instead of repeating the plain attach",
             path.display()
         );
-        // A log that names no package (a publisher failure stops pkg before it solves) says
-        // nothing against what the catalogs predict: their uninstall joins the first attempt.
+        self.add_predictions(&mut d);
+        self.start_from(d, f);
+    }
+
+    /// What preflight predicts joins the diagnosis of a log: the publishers that do not
+    /// answer, and, when the log names no package (a publisher failure stops pkg before it
+    /// solves, so it says nothing against them), the uninstall the catalogs predict.
+    fn add_predictions(&self, d: &mut Diagnosis) {
         if d.packages.is_empty() {
             let obsolete = prediction::predicted_obsolete(&self.facts, &self.playbook);
             if !obsolete.is_empty() {
@@ -1328,7 +1413,6 @@ impl Run {
         if let Some(p) = prediction::beside_the_release(&self.facts, &self.playbook) {
             d.add_predicted_publishers(&p);
         }
-        self.start_from(d, f);
     }
 
     /// The zone's newest attach log and its age, when it is fresh enough to act on.
@@ -1595,6 +1679,7 @@ impl Run {
             {
                 batch.insert(0, gz);
             }
+            self.mount_first(&mut batch);
             let mut steps = Vec::new();
             // The blind ladder attaches after every rung it ran, as the field notes do; only
             // a destructive rung refused for want of consent is passed over without one.
@@ -2322,12 +2407,22 @@ impl Run {
         {
             order.retain(|s| *s == StrategyName::ImageCreate);
         }
+        // As the real run does (`mount_first`): a plain attach mounts the image first.
+        if order.first().is_some_and(|s| s.changes_image())
+            && self.needs_a_mounting_attach(&order[..1])
+        {
+            order.insert(0, StrategyName::Attach);
+        }
+        let attach_first = order.first() == Some(&StrategyName::Attach);
         for s in order {
             let st = strategies::make(s);
             let n = self.journal.begin_step(s.as_str(), None);
             // An image the detach has yet to mount is judged once it has, as the real run
             // does (regress tt F5: the dry run said "not applicable" of a rung the run applied).
-            let judged = if self.judged_once_read(s) {
+            let out_of_reach = self.image_out_of_reach(s).filter(|_| !attach_first);
+            let judged = if let Some(why) = out_of_reach {
+                Err(why)
+            } else if self.judged_once_read(s) {
                 Ok(JUDGED_ONCE_READ.to_string())
             } else {
                 st.worth_trying(&self.input())
@@ -2416,6 +2511,15 @@ impl Run {
         };
         let commands = st.commands(&self.input());
         let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
+        if let Some(why) = self.image_out_of_reach(s) {
+            // A single strategy the image preflight read shows cannot apply says that instead.
+            let why = match (self.choice, self.facts.zone_image_deferred) {
+                (StrategyChoice::Only(_), false) => st.worth_trying(&self.input()).err(),
+                _ => None,
+            }
+            .unwrap_or(why);
+            return self.not_applied(n, s, None, StepOutcome::Skipped, why);
+        }
         // A zone newer than the global zone: pkg never downgrades, so no gentle rung gets past
         // it, whichever choice climbs. Without image-create to follow (no consent, nobody to
         // ask), the blind ladder and a single gentle strategy pass it over too, rather than
@@ -2567,22 +2671,10 @@ impl Run {
         // Rungs that change the zone image get their own snapshot first, and the zone is
         // detached for them. The others act around the attach, which detaches: a run that
         // stops before it (a later rung declined) leaves an installed zone installed.
-        let mutating = !matches!(s, StrategyName::Attach | StrategyName::GzPublishers);
+        let mutating = s.changes_image();
         if mutating {
             if self.exec.interrupt.is_set() {
                 return self.interrupted_before_rung(n, s);
-            }
-            // The solaris brand's detach mounts nothing (reference §2.9): the rung would work
-            // on an empty mountpoint, in the zonepath's own dataset (regress mm F6).
-            if self.facts.zone_image_deferred && self.facts.brand == "solaris" {
-                let why = format!(
-                    "not run: the zone's boot environment is mounted nowhere and the solaris \
-                     brand's detach does not mount it, so {s} would work on the empty mountpoint \
-                     {}; its first attach mounts it: zonerescue --strategy auto {}",
-                    self.facts.zone_root.display(),
-                    crate::cli::rescue_operand(self.facts.zone.as_str())
-                );
-                return self.not_applied(n, s, None, StepOutcome::Skipped, why);
             }
             let deferred = self.facts.zone_image_deferred;
             let changed_before = self.exec.changed();
@@ -3215,12 +3307,7 @@ impl Run {
 
     /// Whether every rung of `steps` acts only around the attach (changes nothing by itself).
     fn only_around_an_attach(steps: &[(StrategyName, u32, String)]) -> bool {
-        steps.iter().all(|(s, ..)| Self::acts_around_the_attach(*s))
-    }
-
-    /// A plain attach and gz-publishers change nothing but around an attach.
-    fn acts_around_the_attach(s: StrategyName) -> bool {
-        matches!(s, StrategyName::Attach | StrategyName::GzPublishers)
+        steps.iter().all(|(s, ..)| !s.changes_image())
     }
 
     /// The run ended without the attach its applied rungs waited for, and the image was rolled
@@ -3235,7 +3322,7 @@ impl Run {
             .filter_map(|st| Some((st.n, st.name.parse::<StrategyName>().ok()?)))
             .collect();
         for (n, s) in open {
-            if Self::acts_around_the_attach(s) {
+            if !s.changes_image() {
                 self.not_acted(n, s)?;
             } else {
                 let why = "applied, then rolled back with the image: the run stopped before its \
@@ -3531,7 +3618,12 @@ impl Run {
             self.note_unset_missing_in_zone(&unset);
         }
         self.journal.reenable_in_zone.clear();
-        self.diagnosis = Some(result.diagnosis);
+        let mut d = result.diagnosis;
+        // The first attach mounted the image the prediction was held back for.
+        if self.held_prediction.take().is_some() && !attached && !d.attached {
+            self.add_predictions(&mut d);
+        }
+        self.diagnosis = Some(d);
         self.follow_cloned_zbe()?;
         self.save()?;
         Ok(attached)
@@ -4004,8 +4096,7 @@ impl Run {
                         );
                     } else if image_restored && self.installed_at_start {
                         // The image is as the run found it: only the detach is left of it.
-                        let changed_image =
-                            self.applied.iter().any(|s| !Self::acts_around_the_attach(*s));
+                        let changed_image = self.applied.iter().any(|s| s.changes_image());
                         let (before, done) = match self.found_installed {
                             true if self.attempts == 0 && !changed_image => {
                                 ("this run", "which only detached it")

@@ -136,7 +136,9 @@ pub fn config_differences(root: &Path, snap: &str) -> Finding {
     }
     let mut cmds = Vec::new();
     for d in diffs.iter().take(MAX_LISTED) {
-        cmds.push(format!("cp -p {} {}", snap_etc.join(d).display(), cur_etc.join(d).display()));
+        // The names are the zone's (its root chose them): quoted, as any advice to paste.
+        let q = |p: PathBuf| crate::system::shell_quote(&p.to_string_lossy());
+        cmds.push(format!("cp -p {} {}", q(snap_etc.join(d)), q(cur_etc.join(d))));
     }
     Finding::warn(
         "config.differs",

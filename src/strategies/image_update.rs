@@ -2,7 +2,10 @@
 //! the image moves to the newest build its own publishers offer. One past the global zone's
 //! (pkg never downgrades, and no attach brings it back) is undone.
 
-use super::{Applied, Input, Strategy, StrategyName, run_pkg, tail};
+use super::{
+    Applied, Input, Strategy, StrategyName, hidden_own_configuration, run_pkg, tail,
+    use_own_configuration,
+};
 use crate::commands::pkg::PlanOptions;
 use crate::engine::exec::Exec;
 
@@ -44,9 +47,26 @@ impl Strategy for ImageUpdate {
         Ok("update the zone image to the newest build its own publishers offer".into())
     }
     fn commands(&self, input: &Input) -> Vec<String> {
-        vec![Self::spec(input).display()]
+        let mut out = Vec::new();
+        if hidden_own_configuration(input) {
+            out.push(format!(
+                "{}   (the zone's own publishers, not the system repository's)",
+                input.facts.zone_pkg().use_system_repo_spec(false).display()
+            ));
+        }
+        out.push(Self::spec(input).display());
+        out
     }
     fn apply(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Applied> {
+        // A Solaris 11 attach, failed or not, put the zone on the system repository (the
+        // global zone's publishers): its own, which this rung updates from, are only hidden.
+        if hidden_own_configuration(input)
+            && let Err(said) = use_own_configuration(exec, &input.facts.zone_pkg())?
+        {
+            return Ok(Applied::NotSolvable(format!(
+                "the zone's own publisher configuration could not be used again: {said}"
+            )));
+        }
         let Some(out) = run_pkg(exec, &Self::spec(input), false)? else {
             return Ok(Applied::Changed { detail: "dry run".into(), findings: vec![] });
         };

@@ -4,7 +4,9 @@
 //! `pkg -R ROOT install -v entire@VER` (`-nv` in a dry run); the first that solves is kept.
 //! VER is the zone's own `entire` version with its build replaced (no platform syntax here).
 
-use super::{Applied, Input, Strategy, StrategyName, tail};
+use super::{
+    Applied, Input, Strategy, StrategyName, hidden_own_configuration, tail, use_own_configuration,
+};
 use crate::commands::Fmri;
 use crate::commands::Version;
 use crate::commands::pkg::{PlanOptions, SetPublisher};
@@ -334,25 +336,6 @@ impl Strategy for Incremental {
     }
 }
 
-/// `pkg -R ROOT set-property use-system-repo false`: `Ok(true)` once switched, `Ok(false)` in
-/// a dry run, `Err(what pkg said)` when it refused.
-fn use_own_configuration(
-    exec: &Exec,
-    zp: &crate::commands::pkg::Pkg,
-) -> anyhow::Result<Result<bool, String>> {
-    Ok(match exec.change(&zp.use_system_repo_spec(false))? {
-        None => Ok(false),
-        Some(out) if !out.success() => Err(pkg_message(&out.stderr)),
-        Some(_) => Ok(true),
-    })
-}
-
-/// Whether the zone's publishers are the system repository's (Solaris 11 after an attach), so
-/// that its own configuration, and any origin of its own, is hidden.
-fn hidden_own_configuration(input: &Input) -> bool {
-    input.facts.zone_publishers.iter().any(|p| p.syspub == Some(true))
-}
-
 /// With the zone on its own publisher configuration again: each of its enabled origins, for
 /// every build between the zone's and the global zone's that its catalogs (refreshed) offer.
 fn own_origin_candidates(
@@ -395,7 +378,7 @@ fn served_by_system_repository(input: &Input, name: &str) -> bool {
 }
 
 /// pkg's message in `stderr`: its first line with text, without the `pkg CMD: ` prefix.
-fn pkg_message(stderr: &str) -> String {
+pub(super) fn pkg_message(stderr: &str) -> String {
     let line = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no message)");
     match line.strip_prefix("pkg ").and_then(|l| l.split_once(": ")) {
         Some((_, rest)) => rest.to_string(),

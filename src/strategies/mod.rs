@@ -109,6 +109,25 @@ pub trait Strategy {
 /// (preflight's refresh, or named by the diagnosis — e.g. a dead GZ publisher that an earlier
 /// OpenIndiana or OmniOS attach copied into the zone): `zone-publishers` has evidence to act
 /// on. A disabled one is never refreshed nor solved against.
+/// `pkg -R ROOT set-property use-system-repo false`: `Ok(true)` once switched, `Ok(false)` in
+/// a dry run, `Err(what pkg said)` when it refused.
+pub fn use_own_configuration(
+    exec: &Exec,
+    zp: &crate::commands::pkg::Pkg,
+) -> anyhow::Result<Result<bool, String>> {
+    Ok(match exec.change(&zp.use_system_repo_spec(false))? {
+        None => Ok(false),
+        Some(out) if !out.success() => Err(incremental::pkg_message(&out.stderr)),
+        Some(_) => Ok(true),
+    })
+}
+
+/// Whether the zone's publishers are the system repository's (Solaris 11 after an attach), so
+/// that its own configuration, and any origin of its own, is hidden.
+pub fn hidden_own_configuration(input: &Input) -> bool {
+    input.facts.zone_publishers.iter().any(|p| p.syspub == Some(true))
+}
+
 pub fn zone_has_dead_publishers(input: &Input) -> bool {
     let dead = zone_publishers::ZonePublishers::known_dead(input);
     input.facts.zone_publishers.iter().any(|p| p.enabled && dead.contains(&p.name))

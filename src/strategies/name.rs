@@ -45,6 +45,13 @@ impl StrategyName {
         self == StrategyName::ImageCreate
     }
 
+    /// Whether it changes the zone's image (the others act only around an attach: a plain
+    /// attach, gz-publishers): such a rung needs the image mounted at the zone root, gets its
+    /// own snapshot, and the zone is detached for it.
+    pub fn changes_image(self) -> bool {
+        !matches!(self, StrategyName::Attach | StrategyName::GzPublishers)
+    }
+
     /// How much a strategy takes away from the zone: 2 re-creates the image, 1 removes
     /// installed software, 0 changes configuration or versions only. `auto` prefers the
     /// lowest among the remedies a diagnosis calls for (the oracle's notion of gentleness).

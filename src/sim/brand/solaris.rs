@@ -25,6 +25,11 @@ pub fn detach(world: &mut World, zone: &str, dry_run: bool) -> Output {
         let _ =
             std::fs::write(std::path::Path::new(&world.zonepath(&z)).join("SUNWdetached.xml"), xml);
     }
+    // `detach_zone` unmounts the ZBE (reference §2.9): the zone root is an empty mountpoint
+    // until an attach mounts it again (fidelity ss F1).
+    if let Some(z) = world.zones.iter_mut().find(|z| z.name == zone) {
+        z.root_unmounted = true;
+    }
     Output::ok()
 }
 
