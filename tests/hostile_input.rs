@@ -478,3 +478,89 @@ fn control_characters_from_the_host_or_argv_never_reach_the_terminal_raw() {
         assert!(text.contains("PWNED"), "{args:?}: the name is still shown: {text}");
     }
 }
+
+/// Hostile uu F1, F2: advice printed to paste runs nothing hidden in the names it quotes. A
+/// package named by a log inside a template's own quotes (`'depend::{package}'`) ended up
+/// bare, a zone root read from a log kept its `>` (a redirection, as root), and the
+/// `config.differs` `cp -p` lines left the zone's own file names unquoted. Each command is
+/// pasted into `sh` with pkg, zonerescue and cp doing nothing: no marker file appears.
+#[test]
+fn advice_to_paste_runs_nothing_hidden_in_a_name() {
+    let t = tempfile::tempdir().unwrap();
+    let web = t.path().join("web.attach_log.ABCDEF");
+    std::fs::write(
+        &web,
+        "[Fri Oct  1 09:12:40 UTC 2021] Log File: /var/tmp/web.attach_log.ABCDEF\n\
+         [Fri Oct  1 09:12:40 UTC 2021]                Attach Path: /zones/web/root\n\
+         [Fri Oct  1 09:12:42 UTC 2021]   Updating non-global zone: Output follows\n\
+         PKG: install --accept pkg://omnios/entire@11-151030.0\n\
+         pkg uninstall: Unable to remove 'a$(touch${IFS}PWNED-subst)x@1.0' due to the following \
+         packages that depend on it:\n  pkg://omnios/system/library@0.5.11-151030.0\n\
+         [Fri Oct  1 09:13:15 UTC 2021] ERROR: Could not update attaching zone\n\
+         [Fri Oct  1 09:13:15 UTC 2021]                     Result: Attach Failed.\n",
+    )
+    .unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/logs/omnios-attach-openssl-required-by-core-library.log");
+    let pg = t.path().join("pg01.log");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    assert!(text.contains("Attach Path: /zones/pg01/root"));
+    std::fs::write(
+        &pg,
+        text.replace(
+            "Attach Path: /zones/pg01/root",
+            "Attach Path: /zones/pg01/root>PWNED-redirect",
+        ),
+    )
+    .unwrap();
+    let mut pasted = Vec::new();
+    for log in [&web, &pg] {
+        let (_, out) = run(t.path(), [OsStr::new("analyze"), log.as_os_str()]);
+        pasted.extend(next_commands(&out));
+    }
+    // The config.differs advice of image-create on a zone with a hostile file name in /etc.
+    let sim = Sim::new("s11express-orphaned-core");
+    let etc = sim.dir.join("zones/legacy01/root/etc");
+    std::fs::write(etc.join("a;touch PWNED-cp;b"), "x\n").unwrap();
+    let (events, _) = sim_support::rescue_json(&sim.dir, "legacy01", &["--allow-destructive"]);
+    let differs = sim_support::finding(&events, "config.differs");
+    let cps: Vec<String> = differs["remediation"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+        .chain(differs["detail"].as_str().unwrap_or_default().lines())
+        .filter(|l| l.trim_start().starts_with("cp -p "))
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert!(cps.iter().any(|c| c.contains("PWNED-cp")), "{differs}");
+    pasted.extend(cps);
+    assert!(pasted.len() > 3, "{pasted:?}");
+    for line in &pasted {
+        let st = std::process::Command::new("/bin/sh")
+            .arg("-c")
+            .arg(format!("pkg() {{ :; }}; zonerescue() {{ :; }}; cp() {{ :; }}; {line}"))
+            .current_dir(t.path())
+            .status()
+            .unwrap();
+        let _ = st;
+    }
+    for m in ["PWNED-subst", "PWNED-redirect", "PWNED-cp"] {
+        assert!(!t.path().join(m).exists(), "pasting created {m}: {pasted:#?}");
+    }
+}
+
+/// The commands under each `Next:` of `zonerescue analyze`'s report.
+fn next_commands(out: &str) -> Vec<String> {
+    let mut cmds = Vec::new();
+    let mut inside = false;
+    for l in out.lines() {
+        if l.trim_start().starts_with("Next:") {
+            inside = true;
+        } else if inside && l.starts_with("      ") {
+            cmds.push(l.trim().to_string());
+        } else {
+            inside = false;
+        }
+    }
+    cmds
+}

@@ -93,18 +93,27 @@ impl<R: Read> Utf8Reader<R> {
 }
 
 /// UTF-16 by its byte-order mark, or by a NUL in every other byte of ASCII text (most
-/// lines of a log are ASCII).
+/// lines of a log are ASCII). A mark before text that is not UTF-16 (junk bytes that happen to
+/// be `FF FE` before a log line) is no mark: at least half the characters after it must be
+/// ASCII in that byte order.
 fn sniff(head: &[u8]) -> Option<Order> {
-    match head.get(..2) {
-        Some([0xff, 0xfe]) => return Some(Order::Little),
-        Some([0xfe, 0xff]) => return Some(Order::Big),
-        _ => {}
+    let nul_at =
+        |h: &[u8], k: usize| h.chunks_exact(2).filter(|p| p[k] == 0 && p[1 - k] != 0).count();
+    let marked = match head.get(..2) {
+        Some([0xff, 0xfe]) => Some((Order::Little, 1)),
+        Some([0xfe, 0xff]) => Some((Order::Big, 0)),
+        _ => None,
+    };
+    if let Some((order, k)) = marked {
+        let text = &head[2..];
+        let pairs = text.len() / 2;
+        return (pairs > 0 && nul_at(text, k) * 2 >= pairs).then_some(order);
     }
     let pairs = head.len() / 2;
     if pairs < 8 {
         return None;
     }
-    let nul_at = |k: usize| head.chunks_exact(2).filter(|p| p[k] == 0 && p[1 - k] != 0).count();
+    let nul_at = |k: usize| nul_at(head, k);
     let (odd, even) = (nul_at(1), nul_at(0));
     // (A character beyond the first plane puts a NUL on the other side now and then.)
     if odd * 10 >= pairs * 9 && even * 20 <= pairs {

@@ -1164,9 +1164,12 @@ impl FindingBuilder<'_> {
         } else {
             template
         };
-        let zone = self.zone().unwrap_or_else(|| "<zone>".into());
-        let zoneroot = self.zone_root().unwrap_or_else(|| "<zonepath>/root".into());
-        let zonepath = self.zonepath().unwrap_or_else(|| "<zonepath>".into());
+        // Placeholders the user fills in are shown as written; values read from the input are
+        // quoted (a `>` in a zone root read from a log is a redirection once pasted).
+        let zone = self.zone().map_or_else(|| "<zone>".into(), |z| shell_word(&z));
+        let zoneroot =
+            self.zone_root().map_or_else(|| "<zonepath>/root".into(), |r| shell_word(&r));
+        let zonepath = self.zonepath().map_or_else(|| "<zonepath>".into(), |p| shell_word(&p));
         let gz_entire = self.facts.gz_entire.clone().unwrap_or_else(|| "entire".into());
         let packages = (!f.packages.is_empty()).then(|| {
             f.packages
@@ -1183,13 +1186,13 @@ impl FindingBuilder<'_> {
             (
                 "{zone}",
                 Some(if template.starts_with("zonerescue ") {
-                    crate::cli::rescue_operand(&shell_word(&zone))
+                    crate::cli::rescue_operand(&zone)
                 } else {
-                    shell_word(&zone)
+                    zone.clone()
                 }),
             ),
-            ("{zoneroot}", Some(shell_word(&zoneroot))),
-            ("{zonepath}", Some(shell_word(&zonepath))),
+            ("{zoneroot}", Some(zoneroot)),
+            ("{zonepath}", Some(zonepath)),
             ("{gz_entire}", Some(shell_word(&gz_entire))),
             ("{strategy}", f.strategy.map(super::render::strategy_words)),
             ("{packages}", packages),
@@ -1211,9 +1214,7 @@ impl FindingBuilder<'_> {
 
 /// Quote a word for display in a command line when it has shell-special characters.
 fn shell_word(s: &str) -> String {
-    // Placeholders like <zonepath>/root are shown as written: the user fills them in.
-    let plain = s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./@:,+=%<>".contains(&b));
-    if plain && !s.is_empty() { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+    crate::system::shell_quote(s)
 }
 
 fn is_legacy_name(p: &str) -> bool {

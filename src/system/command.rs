@@ -71,10 +71,11 @@ impl CommandSpec {
 }
 
 /// `s` as a POSIX shell would need it typed (single quotes when it has anything but plain
-/// characters): for commands printed as advice, never run.
+/// characters): for commands printed as advice, never run. `^` is quoted: the Bourne shell of
+/// older Solaris reads it as a pipe.
 pub fn shell_quote(s: &str) -> String {
     let plain =
-        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%^".contains(c));
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
     if plain { s.to_string() } else { format!("'{}'", s.replace('\'', r"'\''")) }
 }
 
