@@ -472,13 +472,31 @@ fn a_file_naming_no_zone_is_not_merged_into_a_zone_it_contradicts() {
 /// times in glob order, which follows their random suffixes. The later attempt (attached) has
 /// the older mtime: the logs' own date stamps decide which attempt was the last, not the mtime
 /// (before: the earlier failure was taken for the last attempt, exit 1).
+/// Realworld uu F2: the same with the stamps of omnios-build#4152's log (`[July  6, 2026 at
+/// 04:52:20 AM UTC]`), which gave no date: the failure was taken for the last attempt.
 #[test]
 fn copied_attach_logs_are_ordered_by_their_own_date_stamps() {
+    for (zone, later_log, earlier_log, its_log_file) in [
+        ("pg01", "pg01-later-success.log", "pg01-earlier-failure.log", "Aa0000"),
+        (
+            "services0",
+            "services0-later-success-long-stamps.log",
+            "services0-earlier-failure-long-stamps.log",
+            "services0.attach_log.Ab12Cd",
+        ),
+    ] {
+        copied_logs_ordered(zone, later_log, earlier_log, its_log_file);
+    }
+}
+
+/// The two copies, the later attempt with the older modification time: `its_log_file` is how
+/// the report names the later one.
+fn copied_logs_ordered(zone: &str, later_log: &str, earlier_log: &str, its_log_file: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let later = dir.path().join("pg01.attach_log.Aa0000");
-    let earlier = dir.path().join("pg01.attach_log.Zz9999");
-    std::fs::copy(fixture("copied-attempts/pg01-later-success.log"), &later).unwrap();
-    std::fs::copy(fixture("copied-attempts/pg01-earlier-failure.log"), &earlier).unwrap();
+    let later = dir.path().join(format!("{zone}.attach_log.Aa0000"));
+    let earlier = dir.path().join(format!("{zone}.attach_log.Zz9999"));
+    std::fs::copy(fixture(&format!("copied-attempts/{later_log}")), &later).unwrap();
+    std::fs::copy(fixture(&format!("copied-attempts/{earlier_log}")), &earlier).unwrap();
     let now = std::time::SystemTime::now();
     let set = |p: &Path, t: std::time::SystemTime| {
         std::fs::File::options().write(true).open(p).unwrap().set_modified(t).unwrap();
@@ -489,7 +507,7 @@ fn copied_attach_logs_are_ordered_by_their_own_date_stamps() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((v["verdict"].as_str(), v["attempts"].as_u64()), (Some("attached"), Some(2)), "{v}");
     assert_eq!(out.status.code(), Some(0));
-    assert!(v["log_file"].as_str().unwrap().ends_with("Aa0000"), "{v}");
+    assert!(v["log_file"].as_str().unwrap().ends_with(its_log_file), "{v}");
 }
 
 /// realworld kk F2: a log saved as UTF-16 (Windows PowerShell 5.1's `>`, Notepad's "Unicode",

@@ -245,6 +245,16 @@ const CASES: &[Case] = &[
     // regress ll F3: the same as WeeChat shows it (`date time nick | `).
     ("omnios4152-weechat-log.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
     ("omnios4152-reason-line-only.txt", V::Failed, G::Unknown, Some("dependency-unavailable"), None, 1),
+    // realworld uu F3: the same session kept by daemontools' `multilog t` (the field notes'
+    // logging: a TAI64N label on every line), and as an ISO 8601 chat log (`…T04:55:00 <nick> `):
+    // the labels hid the GZ version and glued the Reject line to the next; uninstall of the
+    // missing driver was advised.
+    ("omnios4152-multilog-labelled.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    ("omnios4152-irc-iso8601.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    // realworld uu F1: the terminal of the failed attach, then the dry run of its own solve
+    // (`pkg -R ROOT install -nv entire@GZ`, recovery procedure step 3): that answer is the
+    // attach's reason (it was discarded as a preview: "the reason is in the brand's log").
+    ("omnios4152-terminal-then-dry-run.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
     // realworld kk F3: a paste site's "12. " line numbers copied along.
     ("solaris11-not-permissible-numbered-paste.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
     ("openindiana-publisher-without-origin.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::ZonePublishers), 1),

@@ -212,6 +212,12 @@ fn a_posted_log_reads_like_the_log() {
         ("omnios4152-irc-log.txt", "syslog with tag and message id"),
         ("omnios4152-weechat-log.txt", "syslog"),
         ("omnios4152-weechat-log.txt", "syslog with tag and message id"),
+        ("omnios4152-irc-iso8601.txt", "syslog"),
+        ("omnios4152-irc-iso8601.txt", "syslog with tag and message id"),
+        // The same for a multilog file's labelled lines: the header hides the label from the
+        // paste reader, which joins the labelled Reject line to the next.
+        ("omnios4152-multilog-labelled.txt", "syslog"),
+        ("omnios4152-multilog-labelled.txt", "syslog with tag and message id"),
     ];
     let bad = posted_forms_differ(PASTES, EXCEPTIONS);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -340,6 +346,19 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     ("omnios4152-weechat-log.txt", "terminal 80"),
     ("omnios4152-weechat-log.txt", "code block, mail 72"),
     ("omnios4152-weechat-log.txt", "code block, terminal 80"),
+    // The ISO 8601 chat prefix and multilog's 26-column label alike: prefixed lines past the
+    // wrap's width are cut where the reader's widths (prefix taken off) do not join them.
+    ("omnios4152-irc-iso8601.txt", "mail 72"),
+    ("omnios4152-irc-iso8601.txt", "terminal 80"),
+    ("omnios4152-irc-iso8601.txt", "code block, mail 72"),
+    ("omnios4152-irc-iso8601.txt", "code block, terminal 80"),
+    ("omnios4152-multilog-labelled.txt", "mail 72"),
+    ("omnios4152-multilog-labelled.txt", "code block, mail 72"),
+    ("omnios4152-multilog-labelled.txt", "code block, terminal 80"),
+    // The typed dry run's line (81 columns) breaks inside its entire@ FMRI: nothing left says
+    // it previews the attach's own solve, so it reads as a look ahead.
+    ("omnios4152-terminal-then-dry-run.txt", "mail 72"),
+    ("omnios4152-terminal-then-dry-run.txt", "code block, mail 72"),
 ];
 
 #[test]

@@ -2510,3 +2510,51 @@ fn a_log_taken_with_simplified_publishers_does_not_hide_a_dead_gz_publisher() {
     });
     assert!(!failed_on_gz, "{events:?}");
 }
+
+/// Ops uu F1: a global-zone publisher preflight's own refresh found dead, and the operator
+/// skips gz-publishers, the one rung that keeps it out of the attach's way. auto proposed the
+/// plain attach it knew would fail ("often just works"), which detached the installed zone;
+/// now the run ends there, the zone untouched, saying why.
+#[test]
+fn skipping_gz_publishers_for_a_publisher_found_dead_ends_the_run_untouched() {
+    let d = init(&sim_support::world("omnios-gz-publishers-reenabled-in-zone"));
+    let operator = Scripted::new(&[Answer::Skip, Answer::Yes]);
+    let (code, report) = guided(d.path(), &["web2"], &operator);
+    let asked = operator.asked();
+    assert_eq!(asked.len(), 1, "{asked:#?}\n{report}");
+    assert!(asked[0].contains("gz-publishers"), "{asked:#?}");
+    assert_eq!(code, 3, "refused: nothing was changed\n{report}");
+    assert!(report.contains("the operator skipped it"), "{report}");
+    assert_eq!(zone_state(d.path(), "web2"), "installed");
+    assert_eq!(sim_support::attach_runs(d.path()), 0, "{report}");
+}
+
+/// Ops uu F2: an image-create cut short (the run killed), then a new run instead of `resume`:
+/// it started from the emptied image, attached it and reported nothing missing. It reports
+/// what went since before the first run (the core packages), as `resume` does.
+#[test]
+fn a_new_run_after_a_cut_short_image_create_names_what_the_image_lost() {
+    use std::io::BufRead;
+    let d = init(&sim_support::world("omnios-zone-newer-than-gz"));
+    // Ctrl-C while image-create runs: the run lets it finish, then stops (exit 130).
+    let mut child = sim_support::spawn_json(d.path(), &["--allow-destructive", "moved01"]);
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let at = lines.by_ref().map_while(Result::ok).find(|l| {
+        let v: Value = serde_json::from_str(l).unwrap();
+        v["event"] == "command-start"
+            && v["command"].as_str().unwrap().starts_with("pkg image-create")
+    });
+    assert!(at.is_some(), "never saw image-create");
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let first: Vec<String> = lines.map_while(Result::ok).collect();
+    assert_eq!(child.wait().unwrap().code(), Some(130), "{first:#?}");
+    let (out, events) = rescue(d.path(), "moved01", &["--yes"]);
+    let s = summary(&events, &out);
+    sim_support::finding(&events, "journal.last-run-unfinished");
+    let removed: Vec<&str> =
+        s["packages_removed"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(removed.contains(&"system/library"), "{s}\n{first:#?}");
+}

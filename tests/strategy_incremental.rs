@@ -472,3 +472,27 @@ fn the_step_is_not_repeated_while_its_blocker_stays() {
         .count();
     assert_eq!(steps, 1, "{}", events.last().unwrap());
 }
+
+/// Oracle uu F2: after an attach put a Solaris 11 zone on the system repository, incremental
+/// turns it back to its own publishers, whose release repository does not answer. The rung
+/// said only "no intermediate build to try", and the uninstall that then attached the zone
+/// removed a package the GZ's catalogs cannot tell renamed from dropped, without the finding
+/// that says a step through that repository would have kept it.
+#[test]
+fn a_dead_own_repository_is_said_and_the_maybe_renamed_package_is_flagged() {
+    let sim = Sim::from_file(&sim_support::world("s11-dead-release-repository-hides-a-rename"));
+    let (events, _) = sim_support::rescue_json(&sim.dir, "z1", &[]);
+    let step = events
+        .iter()
+        .find(|e| e["event"] == "step-end" && e["name"] == "incremental")
+        .unwrap_or_else(|| panic!("{events:?}"));
+    let detail = step["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("did not answer") && detail.contains("could not be reached"),
+        "{detail}"
+    );
+    let s = events.last().unwrap();
+    assert_eq!(s["packages_removed"], serde_json::json!(["web/server/apache-22"]), "{s}");
+    let f = sim_support::finding(&events, "zone.removed-maybe-renamed");
+    assert_eq!(f["severity"], "high", "{f}");
+}

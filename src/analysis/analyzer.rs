@@ -828,6 +828,16 @@ impl<'r> Analyzer<'r> {
                 // A preview alone is the input's subject (`pkg update -nv` showing why the
                 // global zone's update has no solution); after an attempt it only looks ahead.
                 if kind == LogKind::Pkg && self.attempts > 0 && is_dry_run(norm) {
+                    // The dry run of the attach's own solve (`pkg -R ROOT install -nv
+                    // entire@…`, the procedure's way to see the error an OmniOS terminal does
+                    // not show), typed after an attach that showed no reason: its answer is
+                    // that attach's reason (realworld uu F1).
+                    if self.attempt.attach_typed
+                        && !self.attempt.error_lines
+                        && previews_the_attach(norm)
+                    {
+                        return;
+                    }
                     self.previewing = true;
                     return;
                 }
@@ -1406,16 +1416,32 @@ fn is_query_error(norm: &[u8]) -> bool {
     QUERIES.iter().any(|q| rest.strip_prefix(*q).is_some_and(|r| r.starts_with(b":")))
 }
 
-/// Whether a line is pkg's refusal of patterns that match no installed package (`pkg fix: no
-/// packages matching the following patterns are installed:`, `pkg: freeze: no packages
-/// matching …`, `pkg uninstall: 'X' matches no installed packages`): pkg stops before
-/// planning anything.
+/// Whether a line is pkg's refusal of the patterns it was given (`pkg fix: no packages
+/// matching the following patterns are installed:`, `pkg: freeze: no packages matching …`,
+/// `pkg uninstall: 'X' matches no installed packages`, `… 'php' matches multiple packages`,
+/// `… 'X@@' is an illegal fmri`; reference §3.9): pkg stops before planning anything.
 fn matched_nothing(norm: &[u8]) -> bool {
     let text = String::from_utf8_lossy(norm);
-    // `pkg uninstall: 'X' matches no installed packages` (regress tt F6, reference §3.9).
+    // Regress tt F6, regress uu F3.
     norm.starts_with(b"pkg")
         && (text.contains(": no packages matching the following patterns")
-            || text.ends_with("matches no installed packages"))
+            || text.ends_with("matches no installed packages")
+            || text.ends_with("' matches multiple packages")
+            || text.ends_with("' is an illegal fmri"))
+}
+
+/// Whether a typed pkg command previews the attach's own operation on a zone image: an
+/// `install` or `update` with `-R`, naming `entire` (or nothing, for update).
+fn previews_the_attach(norm: &[u8]) -> bool {
+    let (verb, named) = named_by_command(norm);
+    image_root(norm).is_some()
+        && match verb.as_deref() {
+            Some("install") => named.iter().any(|n| n == "entire"),
+            Some("update" | "image-update") => {
+                named.is_empty() || named.iter().any(|n| n == "entire")
+            }
+            _ => false,
+        }
 }
 
 /// Whether a typed pkg command only previews (`-n`, `-nv`, `--dry-run`): options that hold
@@ -1717,6 +1743,15 @@ root@oi:~#
             (
                 "pkg -R /zones/web1/root freeze web/php-73",
                 "pkg freeze: no packages matching the following patterns are installed:",
+            ),
+            // Regress uu F3: the other pattern refusals of reference §3.9.
+            (
+                "pkg -R /zones/web1/root uninstall php",
+                "pkg uninstall: 'php' matches multiple packages",
+            ),
+            (
+                "pkg -R /zones/web1/root uninstall web/php-56@@",
+                "pkg uninstall: 'web/php-56@@' is an illegal fmri",
             ),
         ] {
             let r = attach_then(typed, refusal);

@@ -57,7 +57,10 @@ pub fn depaste(text: &[u8]) -> Cow<'_, [u8]> {
         if l.iter().any(|&b| b == 0xc2 || b == 0xe2) {
             l = Cow::Owned(replace_all(&l, TYPOGRAPHY));
         }
-        let kept = strip_syslog(strip_chat(strip_quoting(strip_html_tags(&l))));
+        // A multilog label starts the line as kept, or follows what quoted or sent it on.
+        let kept = strip_tai64n(strip_syslog(strip_chat(strip_quoting(strip_html_tags(
+            strip_tai64n(&l),
+        )))));
         lines.push(if kept.len() == l.len() { l } else { Cow::Owned(kept.to_vec()) });
     }
     // Line numbers last: a mail quotes, a web page escapes, the numbered lines.
@@ -224,6 +227,7 @@ fn needs_depaste(text: &[u8]) -> bool {
             // file name.
             b'0'..=b'9' if line_start => return true,
             _ if line_start && attach_log_path_len(&text[i..]).is_some() => return true,
+            b'@' if line_start && tai64n_len(&text[i..]).is_some() => return true,
             b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D'
                 if line_start && syslog_header_len(&text[i..]).is_some() =>
             {
@@ -292,6 +296,22 @@ fn strip_syslog(line: &[u8]) -> &[u8] {
     }
 }
 
+/// The length of the TAI64N label daemontools' `multilog t` puts before each line it keeps
+/// (`@4000000063c5f0e11f3a7b5c `, the field notes' way of logging every step), if any.
+fn tai64n_len(l: &[u8]) -> Option<usize> {
+    let hex = l.get(1..25)?;
+    (l[0] == b'@' && hex.iter().all(u8::is_ascii_hexdigit) && l.get(25) == Some(&b' '))
+        .then_some(26)
+}
+
+/// The line without its `multilog t` label ([`tai64n_len`]).
+fn strip_tai64n(line: &[u8]) -> &[u8] {
+    match tai64n_len(line) {
+        Some(n) => &line[n..],
+        None => line,
+    }
+}
+
 /// The line without the prefix a chat log puts before each message: a time, then the nick in
 /// angle brackets with its channel mode (`04:57 < jclulow> `, irssi; `[04:57:12] <@alice> `,
 /// `[2026-07-06 04:57:12] <alice> `, other clients; `<alice> ` alone). A nick is a word: a
@@ -306,13 +326,14 @@ fn strip_chat(line: &[u8]) -> &[u8] {
     if let Some(end) = date_bracket_end(s) {
         i = end + 1;
     } else if s.first() != Some(&b'<') {
-        // WeeChat's `2026-07-06 04:57:12 nick | `: a date before the time.
+        // WeeChat's `2026-07-06 04:57:12 nick | `: a date before the time (or ISO 8601's
+        // `2026-07-06T04:55:00 <nick> `).
         if digits(0) == 4
             && s.get(4) == Some(&b'-')
             && digits(5) == 2
             && s.get(7) == Some(&b'-')
             && digits(8) == 2
-            && s.get(10) == Some(&b' ')
+            && matches!(s.get(10), Some(b' ' | b'T'))
         {
             i = 11;
         }
@@ -489,18 +510,43 @@ pub fn has_timestamp(raw: &[u8]) -> bool {
 /// C locale) was written, as (year, month, day, hour, minute, second): the logs of one host
 /// compare by it. The zone name is the host's, so it is left out; other locales give none.
 pub fn date_stamp(raw: &[u8]) -> Option<(u32, u32, u32, u32, u32, u32)> {
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let t = trim(&raw[..raw.len().min(MAX_MATCH_LEN)]);
     let end = date_bracket_end(t)?;
     let inner = std::str::from_utf8(&t[1..end]).ok()?;
-    let words: Vec<&str> = inner.split_whitespace().collect();
-    let m = words.iter().position(|w| MONTHS.contains(w))?;
-    let month = MONTHS.iter().position(|x| *x == words[m])? as u32 + 1;
-    let day: u32 = words.get(m + 1)?.parse().ok()?;
-    let mut hms = words.get(m + 2)?.split(':').map(|p| p.parse::<u32>().ok());
-    let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    let year: u32 = words.last()?.parse().ok().filter(|y| (1990..=2200).contains(y))?;
+    // `Mon Nov 23 09:40:02 UTC 2026` (date(1) in the C locale) or OmniOS's `July  6, 2026 at
+    // 04:52:20 AM UTC` (realworld uu F2): a month's name (or its first three letters), the
+    // day, the time (with AM/PM), a year anywhere.
+    let words: Vec<&str> =
+        inner.split_whitespace().map(|w| w.trim_end_matches([',', '.'])).collect();
+    let month_of =
+        |w: &str| MONTHS.iter().position(|m| w == *m || (w.len() == 3 && m.starts_with(w)));
+    let m = words.iter().position(|w| month_of(w).is_some())?;
+    let month = month_of(words[m])? as u32 + 1;
+    let day: u32 = words.get(m + 1)?.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let at = m + 2 + words[m + 2..].iter().position(|w| w.split(':').count() == 3)?;
+    let mut hms = words[at].split(':').map(|p| p.parse::<u32>().ok());
+    let (mut h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    match words.get(at + 1).map(|w| w.to_ascii_uppercase()).as_deref() {
+        Some("AM") if h == 12 => h = 0,
+        Some("PM") if h < 12 => h += 12,
+        _ => {}
+    }
+    let year: u32 =
+        words.iter().filter_map(|w| w.parse().ok()).find(|y| (1990..=2200).contains(y))?;
     Some((year, month, day, h, mi, sec))
 }
 

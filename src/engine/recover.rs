@@ -455,7 +455,9 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         journal.zone_root = Some(facts.zone_root.display().to_string());
         journal.gz_publishers_tsv = Some(facts.gz_publishers_tsv.clone());
         journal.gz_publishers_table = Some(facts.gz_publishers_table.clone());
-        journal.zone_packages_at_start = facts.zone_packages.clone();
+        if journal.earlier_pre.is_none() || journal.zone_packages_at_start.is_empty() {
+            journal.zone_packages_at_start = facts.zone_packages.clone();
+        }
         journal.zone_publishers_enabled_at_start = facts
             .zone_publishers_at_start
             .iter()
@@ -826,6 +828,14 @@ fn open_journal(
         journal.save(zone_dir)?;
     } else {
         journal.earlier_pre = previous.as_ref().and_then(previous_run::earlier_pre);
+        // Starting from what an earlier run left changed (an image-create cut short, say),
+        // this one reports what went since before that run, not since what it left (ops uu
+        // F2: a zone without its core packages read as rescued, nothing missing).
+        if journal.earlier_pre.is_some()
+            && let Some(p) = &previous
+        {
+            journal.zone_packages_at_start = p.zone_packages_at_start.clone();
+        }
     }
     Ok(Ok(Opened { journal, choice, resume, inherited, previous, tried_before }))
 }
@@ -1568,6 +1578,30 @@ impl Run {
                     self.failure_message()
                 );
                 return Ok((RunResult::Failed, m));
+            }
+            // auto: a global-zone publisher preflight's own refresh found dead fails every
+            // attach, and the operator skipped gz-publishers, the one rung that keeps it out
+            // of the way: nothing else is tried (ops uu F1: the plain attach detached the
+            // zone and failed as foreseen).
+            if self.choice == StrategyChoice::Auto
+                && self.attempts == 0
+                && self.skipped.contains(&StrategyName::GzPublishers)
+                && let Some(d) = self
+                    .diagnosis
+                    .as_ref()
+                    .filter(|d| d.predicted && d.only_because_of(&[Diagnosis::GZ_UNREACHABLE]))
+            {
+                let m = format!(
+                    "attach -u would fail: {}, as preflight's refresh found; no strategy gets \
+                     past a failure in the global zone's own publishers but gz-publishers, which \
+                     keeps them out of the attach's way, and the operator skipped it; fix them in \
+                     the global zone (enable, re-point or unset the publisher named above), or \
+                     start a new run and let gz-publishers apply",
+                    d.reasons.join("; ")
+                );
+                let result =
+                    if self.applied.is_empty() { RunResult::Refused } else { RunResult::Failed };
+                return Ok((result, m));
             }
             // auto: a prediction whose remedies the operator all skipped no longer stands in
             // for the plain attach: it goes next and tells what really fails.

@@ -205,7 +205,25 @@ impl Strategy for Incremental {
                         "pkg did not switch the zone to its own publisher configuration: {said}"
                     )));
                 }
-                Ok(true) => all = own_origin_candidates(input, exec, &zp)?,
+                Ok(true) => {
+                    let own = own_origin_candidates(input, exec, &zp)?;
+                    all = own.candidates;
+                    // Its repositories not answering is why no build is offered (oracle uu
+                    // F2: "no intermediate build to try" hid it, and a rename the step would
+                    // have mapped was removed without the finding that says so).
+                    if let Some(said) = own.refresh_failed {
+                        for (publisher, uri) in own.dead {
+                            let offer = Offer::Unreachable;
+                            self.offers.push(RepositoryOffer { publisher, uri, offer });
+                        }
+                        if all.is_empty() {
+                            return Ok(Applied::NotSolvable(format!(
+                                "no intermediate build to try: the zone's own repositories did \
+                                 not answer ({said})"
+                            )));
+                        }
+                    }
+                }
             }
         }
         for c in all {
@@ -338,23 +356,48 @@ impl Strategy for Incremental {
 
 /// With the zone on its own publisher configuration again: each of its enabled origins, for
 /// every build between the zone's and the global zone's that its catalogs (refreshed) offer.
+/// What the zone's own publisher configuration offers to step through.
+#[derive(Default)]
+struct OwnOrigins {
+    candidates: Vec<Candidate>,
+    /// pkg's message when their refresh failed.
+    refresh_failed: Option<String>,
+    /// The (publisher, origin) pairs of the publishers that refresh named unreachable.
+    dead: Vec<(String, String)>,
+}
+
 fn own_origin_candidates(
     input: &Input,
     exec: &Exec,
     zp: &crate::commands::pkg::Pkg,
-) -> anyhow::Result<Vec<Candidate>> {
+) -> anyhow::Result<OwnOrigins> {
     let f = input.facts;
     let (Some(zb), Some(gb), Some(zv)) = (f.zone_build(), f.gz_build(), f.zone_version()) else {
-        return Ok(Vec::new());
+        return Ok(OwnOrigins::default());
     };
     let own = crate::commands::pkg::publishers(&exec.runner, zp)?;
     let own: Vec<_> = own.into_iter().filter(|p| p.enabled && p.syspub != Some(true)).collect();
     let names: Vec<&str> = own.iter().map(|p| p.name.as_str()).collect();
     if names.is_empty() {
-        return Ok(Vec::new());
+        return Ok(OwnOrigins::default());
     }
     // A refresh that fails leaves the catalogs as they were: what they offer is read anyway.
-    let _ = exec.change(&zp.refresh_spec(false, &names)?)?;
+    let mut result = OwnOrigins::default();
+    if let Some(out) = exec.change(&zp.refresh_spec(false, &names)?)?
+        && !out.success()
+    {
+        let text = format!("{}\n{}", out.stdout, out.stderr);
+        for p in &own {
+            // `1/1 repositories for publisher 'solaris' could not be reached …`
+            if text.contains(&format!("publisher '{}' could not be reached", p.name)) {
+                let origins = p.origins.iter().map(|o| (p.name.clone(), o.uri.clone()));
+                result.dead.extend(origins);
+            }
+        }
+        // pkg's first line counts catalogs; the one that says which did not answer is later.
+        let said = text.lines().map(str::trim).find(|l| l.contains("could not be reached"));
+        result.refresh_failed = Some(said.map_or_else(|| pkg_message(&out.stderr), str::to_string));
+    }
     let offered = offered_builds(exec, zp).unwrap_or_default();
     let mut out = Vec::new();
     for &b in offered.iter().filter(|b| **b > zb && **b < gb) {
@@ -368,7 +411,8 @@ fn own_origin_candidates(
         }
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.build));
-    Ok(out)
+    result.candidates = out;
+    Ok(result)
 }
 
 /// Whether the zone's publisher `name` is the global zone's, served by the system repository
