@@ -1319,6 +1319,17 @@ fn rescue_through_wrapped(
     body: &str,
     args: &[&str],
 ) -> Vec<serde_json::Value> {
+    rescue_through_wrapped_env(dir, wrapped, body, args, &[])
+}
+
+/// [`rescue_through_wrapped`] with `env` set for zonerescue (as in the operator's shell).
+fn rescue_through_wrapped_env(
+    dir: &std::path::Path,
+    wrapped: &str,
+    body: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Vec<serde_json::Value> {
     let wrap = dir.join("wrapped-bin");
     std::fs::create_dir(&wrap).unwrap();
     for e in std::fs::read_dir(dir.join("bin")).unwrap() {
@@ -1341,6 +1352,7 @@ fn rescue_through_wrapped(
         .args(["--json", "--yes"])
         .args(args)
         .env_remove("ZONESIM_ROOT")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     events_of(&out)
@@ -1521,4 +1533,44 @@ fn a_pkg_command_killed_by_a_signal_is_no_answer_about_the_image() {
             sim_support::audit(&h.dir).iter().any(|e| e.argv.iter().any(|a| a == "image-create"));
         assert!(!created, "{matched}: {s}");
     }
+}
+
+/// Hostile uu F4: `PKG_IMAGE` exported in the operator's shell would make every `pkg` without
+/// `-R` (the global zone's publishers, their simplification and restore) work on that image.
+/// The commands zonerescue runs do not inherit it (the wrapped pkg refuses to run with it).
+#[test]
+fn pkg_image_in_the_environment_reaches_no_command() {
+    let h = Sim::new(SCENARIO);
+    let pkg = format!(
+        "if [ -n \"$PKG_IMAGE\" ]; then echo \"PKG_IMAGE=$PKG_IMAGE leaked\" >&2; exit 1; fi\n\
+         exec '{}' \"$@\"",
+        h.dir.join("bin/pkg").display()
+    );
+    let events = rescue_through_wrapped_env(
+        &h.dir,
+        "pkg",
+        &pkg,
+        &["--strategy", "auto", ZONE],
+        &[("PKG_IMAGE", "/zones/other/root")],
+    );
+    let s = events.last().unwrap();
+    assert_eq!(s["result"], "attached", "{s}");
+    assert!(!events.iter().any(|e| e.to_string().contains("leaked")), "{events:?}");
+}
+
+/// Regress uu F4: `--strategy uninstall` on an installed zone with nothing to remove said "the
+/// uninstall plan did not converge" (no `pkg uninstall` had run): it says nothing blocks.
+#[test]
+fn an_uninstall_with_nothing_to_remove_says_so() {
+    let h = Sim::new("omnios-two-zones");
+    let (events, code) = sim_support::rescue_json(&h.dir, "web02", &["--strategy", "uninstall"]);
+    assert_eq!(code, Some(1), "{:?}", events.last());
+    let step = events
+        .iter()
+        .find(|e| e["event"] == "step-end" && e["name"] == "uninstall")
+        .unwrap_or_else(|| panic!("{events:?}"));
+    let detail = step["detail"].as_str().unwrap();
+    assert!(!detail.contains("did not converge"), "{detail}");
+    assert!(detail.contains("block"), "{detail}");
+    assert_eq!(h.state("web02"), "installed");
 }

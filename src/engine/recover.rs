@@ -83,9 +83,9 @@ struct Run {
     /// Attaches repeated because another zoneadm held the zone's lock.
     busy_retries: u32,
     diagnosis: Option<Diagnosis>,
-    /// What preflight predicted that changes the image, held back because the solaris brand's
-    /// detach unmounts it: it joins the first attach's diagnosis.
-    held_prediction: Option<Diagnosis>,
+    /// Preflight predicted remedies that change the image, held back because the solaris
+    /// brand's detach unmounts it: they join the first attach's diagnosis.
+    prediction_held: bool,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
     /// Continuing a journalled run (`resume`).
@@ -513,7 +513,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         gz_changed_by_others: Vec::new(),
         busy_retries: 0,
         diagnosis: None,
-        held_prediction: None,
+        prediction_held: false,
         extra_findings: Vec::new(),
         last_log: None,
         resuming: opened.resume,
@@ -1216,7 +1216,7 @@ impl Run {
             if self.image_unmounted_until_attach() && d.remedies.iter().any(|s| s.changes_image()) {
                 // Nothing can change the image before an attach mounts it again (see
                 // `mount_first`): what was predicted joins that attach's diagnosis.
-                self.held_prediction = Some(d.clone());
+                self.prediction_held = true;
                 f.detail = "the solaris brand's detach unmounts the zone's boot environment and \
                             only an attach mounts it again: the remedies that change the image \
                             come after the first attach"
@@ -3654,7 +3654,7 @@ impl Run {
         self.journal.reenable_in_zone.clear();
         let mut d = result.diagnosis;
         // The first attach mounted the image the prediction was held back for.
-        if self.held_prediction.take().is_some() && !attached && !d.attached {
+        if std::mem::take(&mut self.prediction_held) && !attached && !d.attached {
             self.add_predictions(&mut d);
         }
         self.diagnosis = Some(d);

@@ -169,6 +169,11 @@ impl Strategy for Uninstall {
     }
     fn preview(&mut self, input: &Input, exec: &Exec) -> anyhow::Result<Preview> {
         let asked = Self::candidates(input);
+        // Nothing to remove is said as such, not as a plan that "did not converge" (regress
+        // uu F4).
+        if asked.is_empty() {
+            return Ok(Preview::WillNotApply(Applied::NothingToDo(Self::nothing_now(input))));
+        }
         let all = match Self::expand(input, exec)? {
             Expansion::Ready(all) => all,
             Expansion::Not(a) => return Ok(Preview::WillNotApply(a)),

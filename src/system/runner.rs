@@ -85,8 +85,11 @@ impl Runner {
         let handle = {
             // The expression owns the pipe writers; it is dropped at the end of this block so
             // that our copies close and the readers see end-of-file when the child exits.
+            // PKG_IMAGE in the operator's shell would make every `pkg` without -R work on
+            // that image instead of the global zone's (hostile uu F4).
             let expr = duct::cmd(&argv[0], &argv[1..])
                 .env("LC_ALL", "C")
+                .env_remove("PKG_IMAGE")
                 .stdin_null()
                 .stdout_file(out_w)
                 .stderr_file(err_w)
