@@ -5,7 +5,8 @@
 //! VER is the zone's own `entire` version with its build replaced (no platform syntax here).
 
 use super::{
-    Applied, Input, Strategy, StrategyName, hidden_own_configuration, tail, use_own_configuration,
+    Applied, Input, Strategy, StrategyName, hidden_own_configuration, pkg_message, tail,
+    use_own_configuration,
 };
 use crate::commands::Fmri;
 use crate::commands::Version;
@@ -419,15 +420,6 @@ fn own_origin_candidates(
 /// (`(syspub)`, Solaris 11 after an attach).
 fn served_by_system_repository(input: &Input, name: &str) -> bool {
     input.facts.zone_publishers.iter().any(|p| p.name == name && p.syspub == Some(true))
-}
-
-/// pkg's message in `stderr`: its first line with text, without the `pkg CMD: ` prefix.
-pub(super) fn pkg_message(stderr: &str) -> String {
-    let line = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no message)");
-    match line.strip_prefix("pkg ").and_then(|l| l.split_once(": ")) {
-        Some((_, rest)) => rest.to_string(),
-        None => line.to_string(),
-    }
 }
 
 /// The command that puts candidate `c`'s publisher back as the zone had it (its first

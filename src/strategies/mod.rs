@@ -109,6 +109,15 @@ pub trait Strategy {
 /// (preflight's refresh, or named by the diagnosis — e.g. a dead GZ publisher that an earlier
 /// OpenIndiana or OmniOS attach copied into the zone): `zone-publishers` has evidence to act
 /// on. A disabled one is never refreshed nor solved against.
+/// pkg's message in `stderr`: its first line with text, without the `pkg CMD: ` prefix.
+fn pkg_message(stderr: &str) -> String {
+    let line = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no message)");
+    match line.strip_prefix("pkg ").and_then(|l| l.split_once(": ")) {
+        Some((_, rest)) => rest.to_string(),
+        None => line.to_string(),
+    }
+}
+
 /// `pkg -R ROOT set-property use-system-repo false`: `Ok(true)` once switched, `Ok(false)` in
 /// a dry run, `Err(what pkg said)` when it refused.
 pub fn use_own_configuration(
@@ -117,7 +126,7 @@ pub fn use_own_configuration(
 ) -> anyhow::Result<Result<bool, String>> {
     Ok(match exec.change(&zp.use_system_repo_spec(false))? {
         None => Ok(false),
-        Some(out) if !out.success() => Err(incremental::pkg_message(&out.stderr)),
+        Some(out) if !out.success() => Err(pkg_message(&out.stderr)),
         Some(_) => Ok(true),
     })
 }
