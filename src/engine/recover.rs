@@ -1264,11 +1264,7 @@ impl Run {
             return None;
         }
         if let (Some(e), false) = (&f.zone_packages_unread, self.image_unmounted_until_attach()) {
-            return Some(format!(
-                "not run: the zone's package list cannot be read ({e}), and every remedy is \
-                 chosen from it: make `pkg -R {} list` work, then resume",
-                f.zone_root.display()
-            ));
+            return Some(self.packages_unread_why(e));
         }
         self.image_unmounted_until_attach().then(|| {
             format!(
@@ -1279,6 +1275,16 @@ impl Run {
                 crate::cli::rescue_operand(f.zone.as_str())
             )
         })
+    }
+
+    /// Why no rung changes an image whose package list (`e`: what reading it met) cannot be
+    /// read: every remedy is chosen from it.
+    fn packages_unread_why(&self, e: &str) -> String {
+        format!(
+            "not run: the zone's package list cannot be read ({e}), and every remedy is chosen \
+             from it: make `pkg -R {} list` work, then resume",
+            self.facts.zone_root.display()
+        )
     }
 
     /// The image of a solaris-brand zone is out of reach until an attach mounts it: the zone
@@ -2725,11 +2731,7 @@ impl Run {
             if deferred && !self.exec.dry_run {
                 if self.facts.zone_image_deferred {
                     let why = match &self.facts.zone_packages_unread {
-                        Some(e) => format!(
-                            "not run: the zone's package list cannot be read ({e}), and every \
-                             remedy is chosen from it: make `pkg -R {} list` work, then resume",
-                            self.facts.zone_root.display()
-                        ),
+                        Some(e) => self.packages_unread_why(e),
                         None => format!(
                             "not run: the detach did not mount the zone's boot environment at \
                              {}, so its image cannot be read or changed there",
