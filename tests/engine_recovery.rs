@@ -1638,6 +1638,9 @@ fn packages_the_attach_renamed_are_not_reported_removed() {
 struct Scripted {
     answers: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<Answer>>>,
     asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// A zone whose journal (under the world's state directory) is read at each question.
+    watch: Option<(std::path::PathBuf, String)>,
+    journals: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
 }
 
 use zonerescue::ui::{Answer, Prompter};
@@ -1649,7 +1652,16 @@ impl Scripted {
         s
     }
 
+    /// Reads the journal of `zone` in the world `dir` at each question.
+    fn watching(mut self, dir: &Path, zone: &str) -> Scripted {
+        self.watch = Some((dir.to_path_buf(), zone.to_string()));
+        self
+    }
+
     fn answer(&mut self, kind: &str, question: &str) -> Answer {
+        if let Some((dir, zone)) = &self.watch {
+            self.journals.lock().unwrap().push(journal_of(dir, zone));
+        }
         self.asked.lock().unwrap().push(format!("{kind}: {question}"));
         self.answers.lock().unwrap().pop_front().unwrap_or(Answer::Stop)
     }
@@ -1698,6 +1710,25 @@ fn journal_of(dir: &Path, zone: &str) -> Value {
     .unwrap()
 }
 
+/// Ops uu F3: a run killed while its question waited showed the step "not finished", as if it
+/// had begun. The journal says it waits for an answer while it does, and no more once the
+/// operator agreed (the step then ended with its own detail).
+#[test]
+fn a_waiting_question_is_journalled_as_such() {
+    let d = init(&sim_support::world("omnios-site-app-needs-removed-postgres"));
+    let operator = Scripted::new(&[Answer::Yes]).watching(d.path(), "pg01");
+    let (code, report) = guided(d.path(), &["pg01"], &operator);
+    assert_eq!(code, 0, "{report}");
+    let seen = operator.journals.lock().unwrap().clone();
+    let asked = seen[0]["steps"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(asked["name"], "uninstall", "{asked}");
+    assert!(asked["detail"].as_str().unwrap().contains("no answer yet"), "{asked}");
+    let after = journal_of(d.path(), "pg01");
+    assert!(!after.to_string().contains("no answer yet"), "{after}");
+    let status = sim_support::zonerescue(d.path()).args(["status", "pg01"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&status.stdout).contains("no answer yet"));
+}
+
 /// Round j F3: the uninstall question names what pkg's dry run removes along with the
 /// candidates (site/billing depends on the PostgreSQL 12 that goes), before consent; before,
 /// it said only "with the installed packages that depend on them".
@@ -1709,6 +1740,7 @@ fn the_uninstall_question_names_the_dependents_that_go_too() {
     let asked = operator.asked();
     assert_eq!(code, 0, "{report}");
     assert!(asked[0].contains("Apply uninstall to zone pg01?"), "{asked:?}");
+    assert!(asked[0].contains("it is detached first"), "{asked:?}");
     assert!(
         asked[0].contains(
             "REMOVES database/postgresql-12 from the zone (pkg's dry run \

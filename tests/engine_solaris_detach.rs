@@ -41,6 +41,15 @@ fn between_detach_and_attach(dir: &std::path::Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The reason the first `attach` step gives.
+fn attach_reason(events: &[serde_json::Value]) -> &str {
+    events
+        .iter()
+        .find(|e| e["event"] == "step-start" && e["name"] == "attach")
+        .and_then(|e| e["reason"].as_str())
+        .unwrap_or_default()
+}
+
 #[test]
 fn zonesim_s11_detach_unmounts_and_a_failed_attach_leaves_it_mounted() {
     let sim = Sim::new("solaris11-image-update");
@@ -93,7 +102,10 @@ fn a_single_strategy_on_a_halted_solaris_zone_attaches_first() {
         assert_eq!(s["strategies_applied"], serde_json::json!(["attach", strategy]), "{s}");
         let between = between_detach_and_attach(&sim.dir);
         assert!(!between.iter().any(|a| changes_an_image(a)), "{strategy}: {between:?}");
-        // The dry run shows the same order.
+        // It says what the attach is there for, not that a plain attach often just works.
+        let mounting = format!("this attach mounts it for {strategy}");
+        assert!(attach_reason(&events).contains(&mounting), "{events:?}");
+        // The dry run shows the same order, for the same reason.
         let sim = Sim::from_text(&text);
         let (events, _) =
             sim_support::rescue_json(&sim.dir, "php11", &["--strategy", strategy, "--dry-run"]);
@@ -102,5 +114,6 @@ fn a_single_strategy_on_a_halted_solaris_zone_attaches_first() {
             ["snapshot", "attach", strategy],
             "{events:?}"
         );
+        assert!(attach_reason(&events).contains(&mounting), "{events:?}");
     }
 }

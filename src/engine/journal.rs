@@ -617,6 +617,14 @@ impl Journal {
                         }
                     }
                 }
+                // The run stopped there and a `zonerescue rollback` ended it afterwards: not
+                // the run's own end (ops uu F3: "the run ended at <the rollback's time>: failed").
+                (StepState::Started, _)
+                    if s.name != "rollback"
+                        && self.steps.last().is_some_and(|l| l.name == "rollback") =>
+                {
+                    "not finished when the run stopped (a rollback came after)".into()
+                }
                 (StepState::Started, _) => unended.clone(),
                 (StepState::Finished, Some(o)) => serde_json::to_value(o)
                     .ok()
@@ -687,6 +695,17 @@ mod tests {
         let killed = j.describe(false, None);
         assert!(killed.contains("did not finish (killed or crashed)"), "{killed}");
         assert!(!killed.contains("in progress"), "{killed}");
+        // The run's own unended step is not dated by the rollback that came after (ops uu F3).
+        let n = j.steps.last().unwrap().n;
+        j.end_step(n, StepOutcome::Done, "rolled back");
+        j.status = JournalStatus::Ended(RunResult::Failed);
+        j.updated = 1_321_360_000;
+        let after = j.describe(false, None);
+        let uninstall = after.lines().find(|l| l.contains(". uninstall ")).unwrap();
+        assert!(
+            uninstall.ends_with("not finished when the run stopped (a rollback came after)"),
+            "{after}"
+        );
     }
 
     /// Round i C1: a run stopped in a rung after an earlier one applied (auto attaches once

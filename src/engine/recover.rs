@@ -86,6 +86,8 @@ struct Run {
     /// Preflight predicted remedies that change the image, held back because the solaris
     /// brand's detach unmounts it: they join the first attach's diagnosis.
     prediction_held: bool,
+    /// The rungs a plain attach goes first for, to mount the image (`mount_first`).
+    mounting_for: Vec<StrategyName>,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
     /// Continuing a journalled run (`resume`).
@@ -514,6 +516,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         busy_retries: 0,
         diagnosis: None,
         prediction_held: false,
+        mounting_for: Vec::new(),
         extra_findings: Vec::new(),
         last_log: None,
         resuming: opened.resume,
@@ -977,6 +980,8 @@ const NOT_ALLOWED: &str = "not allowed: a destructive strategy needs --allow-des
 
 /// The step detail (journal and event) of a rung the operator skipped.
 const SKIPPED_BY_OPERATOR: &str = "skipped by the operator";
+/// The journalled detail of a step whose question waits for the operator.
+const AWAITING_ANSWER: &str = "asked the operator; no answer yet (nothing of it ran)";
 
 /// Zone publishers to enable again after an attach, and those left disabled (why).
 type ReenablePlan = (Vec<String>, Vec<(String, strategies::LeftDisabled)>);
@@ -1230,13 +1235,28 @@ impl Run {
     /// mounts it again (a failed one leaves it mounted): while the zone is installed, the rungs
     /// that change the image wait for the next round, and a plain attach goes first when
     /// nothing else would go around it (fidelity ss F1: they ran on the empty mountpoint).
-    fn mount_first(&self, batch: &mut Vec<StrategyName>) {
+    fn mount_first(&mut self, batch: &mut Vec<StrategyName>) {
+        self.mounting_for.clear();
         if self.needs_a_mounting_attach(batch) {
+            let waiting: Vec<StrategyName> =
+                batch.iter().copied().filter(|r| r.changes_image()).collect();
             batch.retain(|r| !r.changes_image());
             if batch.is_empty() {
                 batch.push(StrategyName::Attach);
+                self.mounting_for = waiting;
             }
         }
+    }
+
+    /// Why a plain attach goes first for `waiting` (ops uu: it said "often just works", not
+    /// what it is there for).
+    fn mounting_reason(waiting: &[StrategyName]) -> String {
+        let names: Vec<&str> = waiting.iter().map(|s| s.as_str()).collect();
+        format!(
+            "the solaris brand's detach leaves the zone's boot environment mounted nowhere: this \
+             attach mounts it for {} (and may attach the zone alone)",
+            names.join(", ")
+        )
     }
 
     /// Whether `rungs` wait for an attach to mount the image (see `mount_first`). Not a single
@@ -2448,10 +2468,13 @@ impl Run {
             order.retain(|s| *s == StrategyName::ImageCreate);
         }
         // As the real run does (`mount_first`): a plain attach mounts the image first.
-        if order.first().is_some_and(|s| s.changes_image())
+        let mut mounting_for = Vec::new();
+        if let Some(&first) = order.first()
+            && first.changes_image()
             && self.needs_a_mounting_attach(&order[..1])
         {
             order.insert(0, StrategyName::Attach);
+            mounting_for.push(first);
         }
         let attach_first = order.first() == Some(&StrategyName::Attach);
         for s in order {
@@ -2462,6 +2485,8 @@ impl Run {
             let out_of_reach = self.image_out_of_reach(s).filter(|_| !attach_first);
             let judged = if let Some(why) = out_of_reach {
                 Err(why)
+            } else if s == StrategyName::Attach && !mounting_for.is_empty() {
+                Ok(Self::mounting_reason(&std::mem::take(&mut mounting_for)))
             } else if self.judged_once_read(s) {
                 Ok(JUDGED_ONCE_READ.to_string())
             } else {
@@ -2536,7 +2561,9 @@ impl Run {
         let reason = {
             let input = self.input();
             let diag_reason = self.diagnosis.as_ref().map(|d| d.reason_for(s)).unwrap_or_default();
-            let mut own = if self.judged_once_read(s) {
+            let mut own = if s == StrategyName::Attach && !self.mounting_for.is_empty() {
+                Self::mounting_reason(&self.mounting_for)
+            } else if self.judged_once_read(s) {
                 // Its worth is known once the image is read (oracle ss F1).
                 JUDGED_ONCE_READ.to_string()
             } else {
@@ -2631,6 +2658,13 @@ impl Run {
                 more.as_deref().unwrap_or("with the installed packages that depend on them")
             ));
         }
+        // Said before consent: the rung's detach takes an installed zone out of service for
+        // zoneadm until an attach succeeds (ops uu F4).
+        if s.changes_image() && self.facts.state == ZoneState::Installed {
+            question.push_str(
+                " The zone is installed: it is detached first (its attach -u follows the rung).",
+            );
+        }
         let single = matches!(self.choice, StrategyChoice::Only(_));
         if single && !s.is_destructive() {
             // A single strategy has no next rung to skip to: "no" ends the rescue, say so.
@@ -2643,6 +2677,13 @@ impl Run {
                 " This re-creates the zone's package image{}.",
                 dropped_records(&self.facts.zone_packages)
             ));
+        }
+        // Journalled, so that `status` of a run killed here says where it waited (ops uu F3:
+        // "not finished", as if the rung had begun).
+        let asking = self.prompter.asks();
+        if asking {
+            self.journal.set_step_detail(n, AWAITING_ANSWER);
+            self.save()?;
         }
         let zone = self.facts.zone.as_str();
         let prompter = &mut self.prompter;
@@ -2685,7 +2726,13 @@ impl Run {
         }
         match answer {
             // The step's duration is the work's, not the time the operator took to answer.
-            Answer::Yes => self.exec.reporter.restart_step_clock(n),
+            Answer::Yes => {
+                self.exec.reporter.restart_step_clock(n);
+                if asking {
+                    self.journal.set_step_detail(n, "");
+                    self.save()?;
+                }
+            }
             Answer::No | Answer::Skip | Answer::Stop | Answer::Lost => {
                 self.end_rung(n, s, StepOutcome::Skipped, "declined by the operator", "declined")?;
                 self.drop_unattached_gz_publishers()?;
