@@ -255,6 +255,10 @@ const CASES: &[Case] = &[
     // (`pkg -R ROOT install -nv entire@GZ`, recovery procedure step 3): that answer is the
     // attach's reason (it was discarded as a preview: "the reason is in the brand's log").
     ("omnios4152-terminal-then-dry-run.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    // realworld vv F3: the older brands' terminal says only `ERROR: Could not update attaching
+    // zone`: no reason either, and the dry run typed after it is the attach's (it was "unknown").
+    ("openindiana-terminal-then-dry-run.txt", V::Failed, G::Openindiana, Some("package-excluded"), Some(S::Uninstall), 1),
+    ("s11express-terminal-then-dry-run.txt", V::Failed, G::S11express, Some("package-excluded"), Some(S::Uninstall), 1),
     // realworld kk F3: a paste site's "12. " line numbers copied along.
     ("solaris11-not-permissible-numbered-paste.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
     ("openindiana-publisher-without-origin.log", V::Failed, G::Openindiana, Some("publisher-unreachable"), Some(S::ZonePublishers), 1),

@@ -359,6 +359,10 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     // it previews the attach's own solve, so it reads as a look ahead.
     ("omnios4152-terminal-then-dry-run.txt", "mail 72"),
     ("omnios4152-terminal-then-dry-run.txt", "code block, mail 72"),
+    ("openindiana-terminal-then-dry-run.txt", "mail 72"),
+    ("openindiana-terminal-then-dry-run.txt", "code block, mail 72"),
+    ("s11express-terminal-then-dry-run.txt", "mail 72"),
+    ("s11express-terminal-then-dry-run.txt", "code block, mail 72"),
 ];
 
 #[test]

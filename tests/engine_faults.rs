@@ -413,6 +413,27 @@ fn repository_unreachable_mid_run() {
     assert!(!ran("image-create") && !ran("update"), "climbed on");
 }
 
+/// Oracle vv F1: the step repository answered the incremental rung's `set-publisher`, then
+/// died during its install. The rung's retry met it dead at its `set-publisher`; that was
+/// read as "no intermediate build solves" and auto uninstalled the renamed package the step
+/// keeps. An outage is retried, then stops the run (exit 1), the package still there.
+#[test]
+fn a_step_repository_that_stops_answering_stops_the_run() {
+    let d = Sim::from_file(&sim_support::world("omnios-step-repository-dies-after-answering"));
+    let out = zr(&d.dir).args(["--yes", "s"]).output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("could not reach a repository that answered earlier"), "{text}");
+    let removed = sim_support::audit(&d.dir)
+        .iter()
+        .any(|a| a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n"));
+    assert!(!removed, "{text}");
+    let root = d.dir.join("zones/s/root").display().to_string();
+    let list = sim(&d.dir, "pkg", &["-R", &root, "list", "-H"]);
+    assert!(list.contains("a/site"), "{list}");
+}
+
 #[test]
 fn hanging_pkg_is_stopped_by_the_timeout() {
     // 1000 simulated seconds at speed 100 is 10 real seconds; the timeout is 3.

@@ -1729,6 +1729,22 @@ fn a_waiting_question_is_journalled_as_such() {
     assert!(!String::from_utf8_lossy(&status.stdout).contains("no answer yet"));
 }
 
+/// Regress vv F1: the plain attach that mounts an installed Solaris 11 zone's image for the
+/// predicted uninstall, skipped by the operator, was asked again and again. Asked once; the
+/// rungs that needed it say why they cannot run, and the zone is left installed.
+#[test]
+fn a_skipped_mounting_attach_is_not_asked_again() {
+    let d = init(&sim_support::world("s11-installed-zone-obsolete-php"));
+    let operator = Scripted::new(&[Answer::Skip, Answer::Skip, Answer::Skip]);
+    let (code, report) = guided(d.path(), &["z1"], &operator);
+    let asked = operator.asked();
+    assert_ne!(code, 0, "{report}");
+    let attach = asked.iter().filter(|q| q.contains("Apply attach")).count();
+    assert_eq!(attach, 1, "{asked:?}");
+    assert!(report.contains("mounted nowhere"), "{report}");
+    assert_eq!(zone_state(d.path(), "z1"), "installed", "{report}");
+}
+
 /// Round j F3: the uninstall question names what pkg's dry run removes along with the
 /// candidates (site/billing depends on the PostgreSQL 12 that goes), before consent; before,
 /// it said only "with the installed packages that depend on them".
@@ -2547,18 +2563,43 @@ fn a_log_taken_with_simplified_publishers_does_not_hide_a_dead_gz_publisher() {
 /// skips gz-publishers, the one rung that keeps it out of the attach's way. auto proposed the
 /// plain attach it knew would fail ("often just works"), which detached the installed zone;
 /// now the run ends there, the zone untouched, saying why.
+/// Regress vv F3: the same beside another predicted remedy (an obsolete package).
 #[test]
 fn skipping_gz_publishers_for_a_publisher_found_dead_ends_the_run_untouched() {
-    let d = init(&sim_support::world("omnios-gz-publishers-reenabled-in-zone"));
-    let operator = Scripted::new(&[Answer::Skip, Answer::Yes]);
-    let (code, report) = guided(d.path(), &["web2"], &operator);
-    let asked = operator.asked();
-    assert_eq!(asked.len(), 1, "{asked:#?}\n{report}");
-    assert!(asked[0].contains("gz-publishers"), "{asked:#?}");
-    assert_eq!(code, 3, "refused: nothing was changed\n{report}");
-    assert!(report.contains("the operator skipped it"), "{report}");
-    assert_eq!(zone_state(d.path(), "web2"), "installed");
-    assert_eq!(sim_support::attach_runs(d.path()), 0, "{report}");
+    for (world, zone) in [
+        ("omnios-gz-publishers-reenabled-in-zone", "web2"),
+        ("s11-dead-gz-addon-and-obsolete-php", "z1"),
+    ] {
+        let d = init(&sim_support::world(world));
+        let operator = Scripted::new(&[Answer::Skip, Answer::Yes, Answer::Yes]);
+        let (code, report) = guided(d.path(), &[zone], &operator);
+        let asked = operator.asked();
+        assert_eq!(asked.len(), 1, "{world}: {asked:#?}\n{report}");
+        assert!(asked[0].contains("gz-publishers"), "{asked:#?}");
+        assert_eq!(code, 3, "{world}: refused: nothing was changed\n{report}");
+        assert!(report.contains("the operator skipped it"), "{report}");
+        assert_eq!(zone_state(d.path(), zone), "installed");
+        assert_eq!(sim_support::attach_runs(d.path()), 0, "{report}");
+    }
+}
+
+/// Regress vv F4: a rescue that attached the zone (uninstalling an obsolete PHP), then, the
+/// zone detached again later, a new run: it reported PHP as lost by its own rescue (it took
+/// the earlier run's package list as its start). Only an unfinished run passes its list on.
+#[test]
+fn a_new_run_after_an_attached_one_starts_from_the_zone_as_it_is() {
+    let d = init(&sim_support::world("s11-installed-zone-obsolete-php"));
+    let (out, events) = rescue(d.path(), "z1", &["--yes"]);
+    let first = summary(&events, &out);
+    assert_eq!(first["result"], "attached", "{first}");
+    assert!(first.to_string().contains("web/php-53"), "the first run removed it: {first}");
+    sim(d.path(), "zoneadm", &["-z", "z1", "detach"]);
+    let (out, events) = rescue(d.path(), "z1", &["--yes"]);
+    let second = summary(&events, &out);
+    assert_eq!(second["result"], "attached", "{second}");
+    assert!(!second.to_string().contains("web/php-53"), "{second}");
+    let removed = events.iter().any(|e| e["key"] == "zone.packages-removed");
+    assert!(!removed, "{events:?}");
 }
 
 /// Ops uu F2: an image-create cut short (the run killed), then a new run instead of `resume`:

@@ -117,3 +117,27 @@ fn a_single_strategy_on_a_halted_solaris_zone_attaches_first() {
         assert!(attach_reason(&events).contains(&mounting), "{events:?}");
     }
 }
+
+/// Regress vv F1, F2: an installed Solaris 11 zone newer than the global zone, its image
+/// readable, and no consent to image-create. The plain attach that mounts the image was
+/// passed over and pushed again forever (the ladder, `--strategy image-update`), and auto
+/// ran an attach it had said would fail. Nothing gets past a newer zone but image-create:
+/// the run ends, having run no zoneadm command.
+#[test]
+fn a_newer_solaris_zone_without_consent_ends_without_an_attach() {
+    let text = std::fs::read_to_string(sim_support::world("s11-halted-zone-unmounted"))
+        .unwrap()
+        .replace("root_mounted = false", "root_mounted = true");
+    for strategy in ["ladder", "image-update", "auto"] {
+        let sim = Sim::from_text(&text);
+        let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &["--strategy", strategy]);
+        let s = events.last().unwrap();
+        assert_ne!(code, Some(0), "{strategy}: {s}");
+        assert!(sim_support::step_names(&events).len() <= 9, "{strategy}: {events:?}");
+        let zoneadm = sim_support::audit(&sim.dir)
+            .into_iter()
+            .filter(|e| e.argv.first().is_some_and(|a| a.ends_with("/zoneadm")))
+            .any(|e| e.argv.iter().any(|a| a == "attach" || a == "detach"));
+        assert!(!zoneadm, "{strategy}: {s}");
+    }
+}

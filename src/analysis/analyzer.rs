@@ -831,9 +831,12 @@ impl<'r> Analyzer<'r> {
                     // The dry run of the attach's own solve (`pkg -R ROOT install -nv
                     // entire@…`, the procedure's way to see the error an OmniOS terminal does
                     // not show), typed after an attach that showed no reason: its answer is
-                    // that attach's reason (realworld uu F1).
+                    // that attach's reason (realworld uu F1). The terminal of the older
+                    // brands says only `ERROR: Could not update attaching zone`: no reason
+                    // either (realworld vv F3).
                     if self.attempt.attach_typed
-                        && !self.attempt.error_lines
+                        && self.shows_no_reason(&self.attempt)
+                        && !self.attempt.pkg_errors
                         && previews_the_attach(norm)
                     {
                         return;
@@ -1232,6 +1235,14 @@ impl<'r> Analyzer<'r> {
     }
 
     /// Whether the last attempt only follows up `prev` and says nothing of its own, so that
+    /// Whether `a`'s findings are none, or only the brand's own error line (the symptom,
+    /// `ERROR: Could not update attaching zone`) and notes: its reason is elsewhere.
+    fn shows_no_reason(&self, a: &Attempt) -> bool {
+        a.accs.iter().filter_map(|acc| self.rules.rules().get(acc.rule)).all(|r| {
+            r.key == keys::ATTACH_ERROR_LINE || r.severity == super::report::Severity::Info
+        })
+    }
+
     /// `prev` is what the input is about: a plain `attach` after a failed `attach -u` ("use
     /// -u": the cause is the -u attempt's), an attach refused as "already installed" (or for
     /// a running zone) after one that attached, an `attach -F` after a failed one (forced in

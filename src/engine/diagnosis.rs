@@ -186,7 +186,16 @@ impl Diagnosis {
     /// Every inhibiting finding (each reason ends with its key in parentheses) is one of
     /// `keys` (true when there is none).
     pub fn only_because_of(&self, keys: &[&str]) -> bool {
-        self.reasons.iter().all(|r| keys.iter().any(|k| r.ends_with(&format!("({k})"))))
+        self.reasons.iter().all(|r| keys.iter().any(|k| Self::is_of(r, k)))
+    }
+
+    /// One of the inhibiting findings is `key`'s.
+    pub fn because_of(&self, key: &str) -> bool {
+        self.reasons.iter().any(|r| Self::is_of(r, key))
+    }
+
+    fn is_of(reason: &str, key: &str) -> bool {
+        reason.ends_with(&format!("({key})"))
     }
 
     /// The zone is of a later release than the global zone (predicted from the two

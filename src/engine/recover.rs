@@ -834,8 +834,11 @@ fn open_journal(
         // Starting from what an earlier run left changed (an image-create cut short, say),
         // this one reports what went since before that run, not since what it left (ops uu
         // F2: a zone without its core packages read as rescued, nothing missing).
+        // Not after a run that attached the zone: what it removed was the rescue the zone
+        // had then, and the zone is as this run finds it (regress vv F4).
         if journal.earlier_pre.is_some()
             && let Some(p) = &previous
+            && p.status != JournalStatus::Ended(RunResult::Attached)
         {
             journal.zone_packages_at_start = p.zone_packages_at_start.clone();
         }
@@ -1235,16 +1238,21 @@ impl Run {
     /// mounts it again (a failed one leaves it mounted): while the zone is installed, the rungs
     /// that change the image wait for the next round, and a plain attach goes first when
     /// nothing else would go around it (fidelity ss F1: they ran on the empty mountpoint).
+    /// Not when an attach step was passed over or skipped already (regress vv F1: it came back
+    /// forever): the waiting rungs then say why they cannot run.
     fn mount_first(&mut self, batch: &mut Vec<StrategyName>) {
         self.mounting_for.clear();
-        if self.needs_a_mounting_attach(batch) {
-            let waiting: Vec<StrategyName> =
-                batch.iter().copied().filter(|r| r.changes_image()).collect();
-            batch.retain(|r| !r.changes_image());
-            if batch.is_empty() {
-                batch.push(StrategyName::Attach);
-                self.mounting_for = waiting;
-            }
+        if !self.needs_a_mounting_attach(batch) {
+            return;
+        }
+        let attach = StrategyName::Attach;
+        let (waiting, others): (Vec<StrategyName>, Vec<StrategyName>) =
+            batch.iter().partition(|r| r.changes_image());
+        if !others.is_empty() {
+            *batch = others;
+        } else if !self.journal.steps.iter().any(|st| st.name == attach.as_str()) {
+            *batch = vec![attach];
+            self.mounting_for = waiting;
         }
     }
 
@@ -1269,7 +1277,21 @@ impl Run {
         {
             return false;
         }
-        self.image_unmounted_until_attach() && rungs.iter().any(|r| r.changes_image())
+        // Not for rungs passed over for want of consent whatever the image (regress vv F2:
+        // the attach ran, detached the zone and cloned its boot environment for nothing).
+        self.image_unmounted_until_attach()
+            && rungs.iter().any(|r| r.changes_image() && !self.wants_consent(*r))
+    }
+
+    /// Whether rung `s` is passed over for want of consent, whatever the image: image-create
+    /// without --allow-destructive and nobody to ask, and (but for auto, which considers
+    /// image-create alone there) a gentle rung on a zone newer than the global zone, which
+    /// only image-create gets past (regress kk F3).
+    fn wants_consent(&self, s: StrategyName) -> bool {
+        let consent = self.allow_destructive || self.prompter.asks();
+        !consent
+            && (s.is_destructive()
+                || (self.choice != StrategyChoice::Auto && self.facts.zone_newer_than_gz()))
     }
 
     /// Why rung `s`, which changes the image, cannot run on a solaris-brand zone now: its
@@ -1606,16 +1628,16 @@ impl Run {
                 return Ok((RunResult::Failed, m));
             }
             // auto: a global-zone publisher preflight's own refresh found dead fails every
-            // attach, and the operator skipped gz-publishers, the one rung that keeps it out
-            // of the way: nothing else is tried (ops uu F1: the plain attach detached the
-            // zone and failed as foreseen).
+            // attach, whatever else is predicted, and the operator skipped gz-publishers, the
+            // one rung that keeps it out of the way: nothing else is tried (ops uu F1, regress
+            // vv F3: the plain attach detached the zone and failed as foreseen).
             if self.choice == StrategyChoice::Auto
                 && self.attempts == 0
                 && self.skipped.contains(&StrategyName::GzPublishers)
                 && let Some(d) = self
                     .diagnosis
                     .as_ref()
-                    .filter(|d| d.predicted && d.only_because_of(&[Diagnosis::GZ_UNREACHABLE]))
+                    .filter(|d| d.predicted && d.because_of(Diagnosis::GZ_UNREACHABLE))
             {
                 let m = format!(
                     "attach -u would fail: {}, as preflight's refresh found; no strategy gets \
@@ -2578,7 +2600,9 @@ impl Run {
         };
         let commands = st.commands(&self.input());
         let n = self.open_step(s.as_str(), None, reason.clone(), commands.clone())?;
-        if let Some(why) = self.image_out_of_reach(s) {
+        if !self.wants_consent(s)
+            && let Some(why) = self.image_out_of_reach(s)
+        {
             // A single strategy the image preflight read shows cannot apply says that instead.
             let why = match (self.choice, self.facts.zone_image_deferred) {
                 (StrategyChoice::Only(_), false) => st.worth_trying(&self.input()).err(),
@@ -2592,11 +2616,7 @@ impl Run {
         // ask), the blind ladder and a single gentle strategy pass it over too, rather than
         // detach the zone and change the GZ's publishers for attaches known to fail, as auto
         // does (regress kk F3).
-        if self.choice != StrategyChoice::Auto
-            && !s.is_destructive()
-            && self.facts.zone_newer_than_gz()
-            && !(self.allow_destructive || self.prompter.asks())
-        {
+        if !s.is_destructive() && self.wants_consent(s) {
             let stuck = self.stuck_note().unwrap_or_else(|| {
                 "the zone is of a later release than the global zone and pkg never downgrades"
                     .into()
