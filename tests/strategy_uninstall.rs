@@ -81,7 +81,8 @@ fn a_package_the_catalogs_do_not_know_is_not_uninstalled_on_their_word() {
 /// Oracle tt F1: the same world without PostgreSQL. Nothing else named, Apache (unknown to the
 /// GZ's catalogs: the rename record is older than their history) was removed "because it
 /// blocks the solver", where a plain attach keeps it under its new name. Kept until an attach
-/// names it.
+/// names it: `--strategy uninstall` runs that attach first, which attaches the zone alone
+/// (oracle vv F2), Apache kept under its new name.
 #[test]
 fn a_package_unknown_to_the_catalogs_waits_for_an_attach_to_name_it() {
     let text = sim_support::world_text("s11express-renamed-apache-and-removed-postgres")
@@ -89,9 +90,10 @@ fn a_package_unknown_to_the_catalogs_waits_for_an_attach_to_name_it() {
     let sim = Sim::from_text(&text);
     let (events, _) = sim_support::rescue_json(&sim.dir, "z1", &["--strategy", "uninstall"]);
     let summary = events.last().unwrap();
-    assert_eq!(summary["strategies_applied"], serde_json::json!([]), "{summary}");
+    assert_eq!(summary["strategies_applied"], serde_json::json!(["attach"]), "{summary}");
+    assert_eq!(summary["result"], "attached", "{summary}");
     let listed = sim.run("pkg", &["-R", &sim.root("z1"), "list", "-H"]).stdout;
-    assert!(listed.contains("SUNWapch22"), "{listed}");
+    assert!(listed.contains("web/server/apache-22"), "{listed}");
     // auto attaches it, Apache under its new name.
     let sim = Sim::from_text(&text);
     let (events, code) = sim_support::rescue_json(&sim.dir, "z1", &[]);
@@ -104,14 +106,20 @@ fn a_package_unknown_to_the_catalogs_waits_for_an_attach_to_name_it() {
 fn a_package_the_release_carries_under_a_new_name_is_not_uninstalled() {
     // Both renames are in the GZ's catalogs with the history from the zone's build: a plain
     // attach follows them. Before, --strategy uninstall removed Apache and PHP "because they
-    // block the solver".
+    // block the solver". The attach that would name them goes first and attaches the zone
+    // (oracle vv F2); nothing is uninstalled.
     let sim = Sim::from_file(&sim_support::world("s11express-renames-the-attach-follows"));
+    let before = sim.run("pkg", &["-R", &sim.root("web02"), "list", "-H"]).stdout.lines().count();
     let (events, code) = sim_support::rescue_json(&sim.dir, "web02", &["--strategy", "uninstall"]);
     let summary = events.last().unwrap();
-    assert_eq!(summary["strategies_applied"], serde_json::json!([]), "{summary}");
-    assert_ne!(code, Some(0));
+    assert_eq!(summary["strategies_applied"], serde_json::json!(["attach"]), "{summary}");
+    assert_eq!(code, Some(0));
+    let removed = sim_support::audit(&sim.dir)
+        .iter()
+        .any(|a| a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n"));
+    assert!(!removed, "{summary}");
     let listed = sim.run("pkg", &["-R", &sim.root("web02"), "list", "-H"]).stdout;
-    assert!(listed.contains("SUNWapch22") && listed.contains("SUNWphp52"), "{listed}");
+    assert_eq!(listed.lines().count(), before, "{listed}");
 }
 
 /// The plan of an uninstall (shown before it runs, with `--yes` too) says that what depends
@@ -202,4 +210,24 @@ fn packages_image_create_forgot_are_put_back_by_the_command_given() {
     assert_eq!(out.code, 0, "{command}: {}", out.stderr);
     let root = sim.root("z1");
     assert_eq!(sim.run("pkg", &["-R", &root, "list", "site/app"]).code, 0, "{command}");
+}
+
+/// Oracle vv F2: a problem-group member the global zone's catalogs do not know at all is
+/// kept until an attach names it (it may be a rename whose record the repository dropped).
+/// The single strategy said "no installed, non-core package blocks the solver" and ended;
+/// the attach that names it goes first, then the uninstall, in the run and in its dry run.
+#[test]
+fn a_group_member_the_catalogs_do_not_know_is_named_by_an_attach_first() {
+    let world = sim_support::world("omnios-python27-unknown-to-gz-catalogs");
+    let sim = Sim::from_file(&world);
+    let (events, code) = sim_support::rescue_json(&sim.dir, "py", &["--strategy", "uninstall"]);
+    let summary = events.last().unwrap();
+    assert_eq!((code, &summary["result"]), (Some(0), &"attached".into()), "{summary}");
+    assert_eq!(summary["strategies_applied"], serde_json::json!(["attach", "uninstall"]));
+    let why = sim_support::event_field(&events, "step-start", "attach", "reason");
+    assert!(why.contains("the attach names what blocks it: runtime/python-27"), "{why}");
+    let sim = Sim::from_file(&world);
+    let (events, _) =
+        sim_support::rescue_json(&sim.dir, "py", &["--strategy", "uninstall", "--dry-run"]);
+    assert_eq!(sim_support::step_names(&events), ["snapshot", "attach", "uninstall"]);
 }

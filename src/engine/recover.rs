@@ -86,8 +86,8 @@ struct Run {
     /// Preflight predicted remedies that change the image, held back because the solaris
     /// brand's detach unmounts it: they join the first attach's diagnosis.
     prediction_held: bool,
-    /// The rungs a plain attach goes first for, to mount the image (`mount_first`).
-    mounting_for: Vec<StrategyName>,
+    /// Why a plain attach goes first in this round (`attach_first`), for its step to say.
+    attach_first_why: Option<String>,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
     /// Continuing a journalled run (`resume`).
@@ -516,7 +516,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         busy_retries: 0,
         diagnosis: None,
         prediction_held: false,
-        mounting_for: Vec::new(),
+        attach_first_why: None,
         extra_findings: Vec::new(),
         last_log: None,
         resuming: opened.resume,
@@ -1223,7 +1223,7 @@ impl Run {
             f.detail = "auto starts with the remedy instead of a plain attach to find out".into();
             if self.image_unmounted_until_attach() && d.remedies.iter().any(|s| s.changes_image()) {
                 // Nothing can change the image before an attach mounts it again (see
-                // `mount_first`): what was predicted joins that attach's diagnosis.
+                // `attach_first`): what was predicted joins that attach's diagnosis.
                 self.prediction_held = true;
                 f.detail = "the solaris brand's detach unmounts the zone's boot environment and \
                             only an attach mounts it again: the remedies that change the image \
@@ -1239,21 +1239,48 @@ impl Run {
     /// that change the image wait for the next round, and a plain attach goes first when
     /// nothing else would go around it (fidelity ss F1: they ran on the empty mountpoint).
     /// Not when an attach step was passed over or skipped already (regress vv F1: it came back
-    /// forever): the waiting rungs then say why they cannot run.
-    fn mount_first(&mut self, batch: &mut Vec<StrategyName>) {
-        self.mounting_for.clear();
-        if !self.needs_a_mounting_attach(batch) {
-            return;
-        }
+    /// forever): the waiting rungs then say why they cannot run. Also the attach that names
+    /// what a single uninstall is for (`blockers_unnamed`).
+    fn attach_first(&mut self, batch: &mut Vec<StrategyName>) {
+        self.attach_first_why = None;
         let attach = StrategyName::Attach;
-        let (waiting, others): (Vec<StrategyName>, Vec<StrategyName>) =
-            batch.iter().partition(|r| r.changes_image());
-        if !others.is_empty() {
-            *batch = others;
-        } else if !self.journal.steps.iter().any(|st| st.name == attach.as_str()) {
+        let attach_left = !self.journal.steps.iter().any(|st| st.name == attach.as_str());
+        if self.needs_a_mounting_attach(batch) {
+            let (waiting, others): (Vec<StrategyName>, Vec<StrategyName>) =
+                batch.iter().partition(|r| r.changes_image());
+            if !others.is_empty() {
+                *batch = others;
+            } else if attach_left {
+                *batch = vec![attach];
+                self.attach_first_why = Some(Self::mounting_reason(&waiting));
+            }
+        } else if attach_left && let Some(why) = self.blockers_unnamed(batch) {
             *batch = vec![attach];
-            self.mounting_for = waiting;
+            self.attach_first_why = Some(why);
         }
+    }
+
+    /// `--strategy uninstall` before any attach has failed, with nothing to remove but
+    /// members of the problem groups the global zone's catalogs do not know at all: kept
+    /// until an attach names them (one may be a rename whose record the GZ's repository
+    /// dropped: oracle tt F1), so the attach that names them goes first (oracle vv F2: the
+    /// rung said that nothing blocks the solver, and ended).
+    fn blockers_unnamed(&self, rungs: &[StrategyName]) -> Option<String> {
+        let uninstall = StrategyName::Uninstall;
+        if self.choice != StrategyChoice::Only(uninstall) || !rungs.contains(&uninstall) {
+            return None;
+        }
+        let input = self.input();
+        if input.attach_failed || self.worth(uninstall).is_ok() {
+            return None;
+        }
+        let unknown = strategies::Uninstall::named_once_attached(&input);
+        (!unknown.is_empty()).then(|| {
+            format!(
+                "the attach names what blocks it: {} (members of the playbook's problem groups                  that the global zone's catalogs do not know at all) are removed only once an                  attach names them, since a rename whose record the repository dropped looks the                  same (and the attach may carry it forward alone)",
+                unknown.join(", ")
+            )
+        })
     }
 
     /// Why a plain attach goes first for `waiting` (ops uu: it said "often just works", not
@@ -1267,7 +1294,7 @@ impl Run {
         )
     }
 
-    /// Whether `rungs` wait for an attach to mount the image (see `mount_first`). Not a single
+    /// Whether `rungs` wait for an attach to mount the image (see `attach_first`). Not a single
     /// strategy the image preflight read shows cannot apply: that is not worth an attach, the
     /// rung says why and nothing changes.
     fn needs_a_mounting_attach(&self, rungs: &[StrategyName]) -> bool {
@@ -1761,7 +1788,7 @@ impl Run {
             {
                 batch.insert(0, gz);
             }
-            self.mount_first(&mut batch);
+            self.attach_first(&mut batch);
             let mut steps = Vec::new();
             // The blind ladder attaches after every rung it ran, as the field notes do; only
             // a destructive rung refused for want of consent is passed over without one.
@@ -2489,14 +2516,17 @@ impl Run {
         {
             order.retain(|s| *s == StrategyName::ImageCreate);
         }
-        // As the real run does (`mount_first`): a plain attach mounts the image first.
-        let mut mounting_for = Vec::new();
-        if let Some(&first) = order.first()
-            && first.changes_image()
-            && self.needs_a_mounting_attach(&order[..1])
-        {
+        // As the real run does (`attach_first`): a plain attach mounts the image first, or
+        // names what a single uninstall is for.
+        let mut attach_first_why = match order.first() {
+            Some(&first) if first.changes_image() && self.needs_a_mounting_attach(&order[..1]) => {
+                Some(Self::mounting_reason(&[first]))
+            }
+            Some(_) => self.blockers_unnamed(&order[..1]),
+            None => None,
+        };
+        if attach_first_why.is_some() {
             order.insert(0, StrategyName::Attach);
-            mounting_for.push(first);
         }
         let attach_first = order.first() == Some(&StrategyName::Attach);
         for s in order {
@@ -2507,8 +2537,9 @@ impl Run {
             let out_of_reach = self.image_out_of_reach(s).filter(|_| !attach_first);
             let judged = if let Some(why) = out_of_reach {
                 Err(why)
-            } else if s == StrategyName::Attach && !mounting_for.is_empty() {
-                Ok(Self::mounting_reason(&std::mem::take(&mut mounting_for)))
+            } else if let Some(why) = attach_first_why.take().filter(|_| s == StrategyName::Attach)
+            {
+                Ok(why)
             } else if self.judged_once_read(s) {
                 Ok(JUDGED_ONCE_READ.to_string())
             } else {
@@ -2583,8 +2614,10 @@ impl Run {
         let reason = {
             let input = self.input();
             let diag_reason = self.diagnosis.as_ref().map(|d| d.reason_for(s)).unwrap_or_default();
-            let mut own = if s == StrategyName::Attach && !self.mounting_for.is_empty() {
-                Self::mounting_reason(&self.mounting_for)
+            let mut own = if let Some(why) =
+                self.attach_first_why.clone().filter(|_| s == StrategyName::Attach)
+            {
+                why
             } else if self.judged_once_read(s) {
                 // Its worth is known once the image is read (oracle ss F1).
                 JUDGED_ONCE_READ.to_string()

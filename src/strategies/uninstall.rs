@@ -102,6 +102,14 @@ impl Uninstall {
         after.into_iter().filter(|p| !before.contains(p)).collect()
     }
 
+    /// What would be removed once an attach has failed and not before: members of the
+    /// problem groups the global zone's catalogs do not know at all (maybe renamed).
+    pub fn named_once_attached(input: &Input) -> Vec<String> {
+        let now = Self::candidates(input);
+        let after = Self::candidates(&Input { attach_failed: true, ..*input });
+        after.into_iter().filter(|p| !now.contains(p)).collect()
+    }
+
     /// Why there is nothing to remove now: nothing blocks, or (blind ladder) what would be
     /// removed waits for the step that may map its rename.
     fn nothing_now(input: &Input) -> String {
