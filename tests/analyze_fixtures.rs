@@ -251,6 +251,11 @@ const CASES: &[Case] = &[
     // missing driver was advised.
     ("omnios4152-multilog-labelled.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
     ("omnios4152-irc-iso8601.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    // regress vv F6, realworld vv F2: the same with a bouncer's `…T04:55:00Z` stamp, and an
+    // OpenIndiana log exported from a chat app (`[18/01/2018, 09:14:05] kim: `): the GZ's
+    // version was lost, and the second flipped to uninstalling what the release requires.
+    ("omnios4152-irc-iso8601-zulu.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    ("openindiana-python-extra-chat-export.txt", V::Failed, G::Openindiana, Some("dependency-unavailable"), None, 1),
     // realworld uu F1: the terminal of the failed attach, then the dry run of its own solve
     // (`pkg -R ROOT install -nv entire@GZ`, recovery procedure step 3): that answer is the
     // attach's reason (it was discarded as a preview: "the reason is in the brand's log").

@@ -228,6 +228,14 @@ fn needs_depaste(text: &[u8]) -> bool {
             b'0'..=b'9' if line_start => return true,
             _ if line_start && attach_log_path_len(&text[i..]).is_some() => return true,
             b'@' if line_start && tai64n_len(&text[i..]).is_some() => return true,
+            // A chat export's `[18/01/2018, 09:14:05] kim: ` (realworld vv F2).
+            b'[' if line_start && {
+                let line = text[i..].split(|&b| b == b'\n').next().unwrap_or_default();
+                strip_chat(line).len() != line.len()
+            } =>
+            {
+                return true;
+            }
             b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D'
                 if line_start && syslog_header_len(&text[i..]).is_some() =>
             {
@@ -346,7 +354,9 @@ fn strip_chat(line: &[u8]) -> &[u8] {
         }
         i += hours + 3;
         if s.get(i) == Some(&b':') && digits(i + 1) == 2 {
-            i += 3;
+            // A bouncer's or bridge's ISO 8601 stamp: `…T04:55:00.123+02:00 <nick> ` (regress
+            // vv F6).
+            i = seconds_end(s, i + 3);
         }
         if let Some(end) = weechat_nick_end(&s[i..]) {
             return &line[lead + i + end..];
@@ -356,6 +366,17 @@ fn strip_chat(line: &[u8]) -> &[u8] {
     // `<system-repository>`).
     let bare = i == 0;
     let blanks = s[i..].iter().take_while(|&&b| b == b' ').count();
+    // A chat export's `[18/01/2018, 09:14:05] kim: ` or `…T09:14:05+01:00 kim: ` (realworld
+    // vv F2). Not after a bracket with words in it (the brand's own `[Tue Nov 15 … 2011]`).
+    let numeric_stamp = s.first() != Some(&b'[')
+        || s[..i].iter().all(|b| b.is_ascii_digit() || b"[]/.-:, ".contains(b));
+    if !bare
+        && blanks == 1
+        && numeric_stamp
+        && let Some(end) = speaker_end(&s[i + 1..])
+    {
+        return &line[lead + i + 1 + end..];
+    }
     if (i > 0 && blanks == 0) || s.get(i + blanks) != Some(&b'<') {
         return line;
     }
@@ -368,6 +389,37 @@ fn strip_chat(line: &[u8]) -> &[u8] {
     i += nick + 1;
     i += usize::from(s.get(i) == Some(&b' '));
     &line[lead + i..]
+}
+
+/// After a chat export's time, its speaker's `name: `: the length taken, or None. A name with
+/// a lower-case letter that is no word a log itself puts before a colon (`ERROR:`, `Reason:`,
+/// `Log File:` …), so a stamped log's own lines stay text.
+fn speaker_end(s: &[u8]) -> Option<usize> {
+    const LOG_WORDS: [&str; 16] = [
+        "reason",
+        "reject",
+        "result",
+        "error",
+        "warning",
+        "note",
+        "notice",
+        "pkg",
+        "log",
+        "cache",
+        "installing",
+        "output",
+        "progress",
+        "url",
+        "errno",
+        "phase",
+    ];
+    let n = nick_len(s, b"_-.");
+    if n == 0 || n > 32 || s.get(n..n + 2) != Some(b": ") {
+        return None;
+    }
+    let name = String::from_utf8_lossy(&s[..n]).to_ascii_lowercase();
+    let lower = s[..n].iter().any(u8::is_ascii_lowercase);
+    (lower && !LOG_WORDS.contains(&name.as_str())).then_some(n + 2)
 }
 
 /// The length of the nick at the start of `s` (letters, digits and `extra`), at most 33: more
@@ -574,17 +626,9 @@ fn date_bracket_end(s: &[u8]) -> Option<usize> {
     (time || cjk).then_some(end)
 }
 
-/// A leading timestamp without brackets, in any of the usual shapes: `2026-11-23T10:44:32Z `,
-/// `2026-11-23 10:44:32.123+01:00 `, `Nov 23 10:44:32 `, `Mon Nov 23 10:44:32 UTC 2026 `,
-/// `23/11/2026 10:44:32 `, `10:44:32 `. Recognised by a `HH:MM:SS` within the first 40 bytes
-/// preceded only by date-like words, so message text is never eaten.
-fn strip_iso_timestamp(s: &[u8]) -> &[u8] {
-    let Some(t) = find_time(s) else { return s };
-    if !is_date_words(&s[..t]) {
-        return s;
-    }
-    let mut i = t + 8;
-    // fractional seconds, then Z or a numeric offset
+/// Past a time's seconds at `i`: its fraction (`.123`, `,123`), then `Z` or a numeric offset
+/// (`+01:00`, `-0500`), if any.
+fn seconds_end(s: &[u8], mut i: usize) -> usize {
     if matches!(s.get(i), Some(b'.' | b',')) {
         i += 1;
         while s.get(i).is_some_and(u8::is_ascii_digit) {
@@ -600,6 +644,19 @@ fn strip_iso_timestamp(s: &[u8]) -> &[u8] {
             i += 1;
         }
     }
+    i
+}
+
+/// A leading timestamp without brackets, in any of the usual shapes: `2026-11-23T10:44:32Z `,
+/// `2026-11-23 10:44:32.123+01:00 `, `Nov 23 10:44:32 `, `Mon Nov 23 10:44:32 UTC 2026 `,
+/// `23/11/2026 10:44:32 `, `10:44:32 `. Recognised by a `HH:MM:SS` within the first 40 bytes
+/// preceded only by date-like words, so message text is never eaten.
+fn strip_iso_timestamp(s: &[u8]) -> &[u8] {
+    let Some(t) = find_time(s) else { return s };
+    if !is_date_words(&s[..t]) {
+        return s;
+    }
+    let mut i = seconds_end(s, t + 8);
     // ` UTC 2026` / ` 2026` (date(1) style)
     let mut j = i;
     while s.get(j) == Some(&b' ') {
@@ -1007,7 +1064,7 @@ mod tests {
     /// go, a line's own `<…>` and a time that starts a log line stay.
     #[test]
     fn chat_prefixes_are_taken_off() {
-        let cases: [(&[u8], &[u8]); 13] = [
+        let cases: [(&[u8], &[u8]); 20] = [
             (b"2026-07-06 04:57:12 jclulow | Reject:  x", b"Reject:  x"),
             (b"04:57:12      @jclulow |   Reason:  y", b"  Reason:  y"),
             ("04:57 bob \u{2502} pkg: x".as_bytes(), b"pkg: x"),
@@ -1021,6 +1078,13 @@ mod tests {
             (b"10:44:32 pkg: <system-repository>", b"10:44:32 pkg: <system-repository>"),
             (b"<alice> Reject: x", b"Reject: x"),
             (b"04:57 <not a nick> x", b"04:57 <not a nick> x"),
+            (b"2026-07-06T04:55:00.123+02:00 <jclulow> Reject: x", b"Reject: x"),
+            (b"2026-07-06T04:55:00Z <jclulow> Reject: x", b"Reject: x"),
+            (b"[18/01/2018, 09:14:05] kim: Reason:  y", b"Reason:  y"),
+            (b"2018-01-18T09:14:05+01:00 kim: Reject: x", b"Reject: x"),
+            (b"2018-01-18T09:14:05+01:00 Reason: x", b"2018-01-18T09:14:05+01:00 Reason: x"),
+            (b"[Tue Nov 15 10:30:26 UTC 2011] kim: x", b"[Tue Nov 15 10:30:26 UTC 2011] kim: x"),
+            (b"10:44:32 ERROR: x", b"10:44:32 ERROR: x"),
         ];
         for (line, want) in cases {
             assert_eq!(strip_chat(line), want, "{}", String::from_utf8_lossy(line));
