@@ -2602,6 +2602,43 @@ fn a_new_run_after_an_attached_one_starts_from_the_zone_as_it_is() {
     assert!(!removed, "{events:?}");
 }
 
+/// Cm vv F2: a run started with a site playbook that keeps PostgreSQL as core, killed after
+/// its first attach, then `resume` (which takes no --playbook): it went on with the bundled
+/// playbook and uninstalled PostgreSQL. It goes on with the run's own.
+#[test]
+fn resume_goes_on_with_the_playbook_the_run_began_with() {
+    let d = init(&sim_support::scenario("omnios-postgres-removed"));
+    let site = d.path().join("site.toml");
+    std::fs::write(
+        &site,
+        "version = 1\nplatform = \"omnios\"\ndescription = \"site: PostgreSQL is core\"\n\
+         [core]\npackages = [\"entire\", \"database/postgresql-*\"]\n",
+    )
+    .unwrap();
+    let p = site.display().to_string();
+    let args = ["--strategy", "ladder", "--playbook", p.as_str()];
+    sim_support::kill_at_command_with(d.path(), "pg01", "attach -u", &args);
+    assert_eq!(journal_of(d.path(), "pg01")["playbook"], p.as_str());
+    // A playbook gone since is said, not replaced by the bundled one.
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::remove_file(&site).unwrap();
+    let out = zr(d.path()).args(["--json", "resume", "pg01", "--yes"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("the run resumed was started with --playbook"), "{said}");
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    std::fs::write(&site, text).unwrap();
+    let out = zr(d.path()).args(["--json", "resume", "pg01", "--yes"]).output().unwrap();
+    let events = events_of(&out);
+    let s = summary(&events, &out);
+    let removed = sim_support::audit(d.path())
+        .iter()
+        .any(|a| a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n"));
+    assert!(!removed, "{s}");
+    let root = d.path().join("zones/pg01/root").display().to_string();
+    assert!(sim(d.path(), "pkg", &["-R", &root, "list", "-H"]).contains("postgresql-12"), "{s}");
+    assert_eq!(s["result"], "failed", "{s}");
+}
+
 /// Ops uu F2: an image-create cut short (the run killed), then a new run instead of `resume`:
 /// it started from the emptied image, attached it and reported nothing missing. It reports
 /// what went since before the first run (the core packages), as `resume` does.

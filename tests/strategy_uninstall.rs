@@ -225,7 +225,7 @@ fn a_group_member_the_catalogs_do_not_know_is_named_by_an_attach_first() {
     assert_eq!((code, &summary["result"]), (Some(0), &"attached".into()), "{summary}");
     assert_eq!(summary["strategies_applied"], serde_json::json!(["attach", "uninstall"]));
     let why = sim_support::event_field(&events, "step-start", "attach", "reason");
-    assert!(why.contains("the attach names what blocks it: runtime/python-27"), "{why}");
+    assert!(why.contains("the attach names what blocks it: runtime/python-27 (members of the playbook's problem groups that"), "{why}");
     let sim = Sim::from_file(&world);
     let (events, _) =
         sim_support::rescue_json(&sim.dir, "py", &["--strategy", "uninstall", "--dry-run"]);

@@ -36,6 +36,9 @@ pub struct Journal {
     /// changed the zone: the zone as it was before any rescue. `snapshots --prune` keeps it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earlier_pre: Option<String>,
+    /// The `--playbook` the run was started with (absolute): `resume` continues with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playbook: Option<std::path::PathBuf>,
     /// The snapshot the run rolled its image back to as it ended (its pre-rescue one, or the
     /// state before a clone): what its rungs applied is gone, so `resume` has nothing to
     /// continue and starts a new rescue from that image instead.
@@ -234,6 +237,7 @@ impl Journal {
             zone_root: None,
             pre_snapshot: None,
             earlier_pre: None,
+            playbook: None,
             rolled_back_at_end: None,
             changed_nothing: false,
             stopped_untouched: false,

@@ -328,6 +328,16 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         Ok(o) => o,
         Err(r) => return refuse(r),
     };
+    // A run continued goes on with the playbook it began with (cm vv F2: resumed with the
+    // bundled one, it uninstalled what the site's playbook keeps as core).
+    let forced_playbook = match (forced_playbook, &opened.journal.playbook) {
+        (None, Some(p)) if opened.resume => {
+            Some(anyhow::Context::with_context(Playbook::load(p), || {
+                format!("the run resumed was started with --playbook {}", p.display())
+            })?)
+        }
+        (f, _) => f,
+    };
     // The GZ publishers stay as they are (no other zone's run changes them) from here until
     // preflight has read them; exclusively when a killed run on another zone left them
     // modified and they are restored first.
@@ -784,6 +794,7 @@ fn open_journal(
                 run_id.clone()
             };
             let mut fresh = Journal::new(&run_id, &req.zone, &choice.to_string(), req.dry_run);
+            fresh.playbook = j.playbook.clone();
             fresh.skipped_by_operator = j.skipped_by_operator.clone();
             fresh.installed_at_start = j.installed_at_start;
             tried_before = plain_attach_failed_on_pre(&j);
@@ -796,7 +807,9 @@ fn open_journal(
             j
         }
     } else {
-        Journal::new(&run_id, &req.zone, &choice.to_string(), req.dry_run)
+        let mut j = Journal::new(&run_id, &req.zone, &choice.to_string(), req.dry_run);
+        j.playbook = req.playbook.as_ref().map(|p| std::path::absolute(p).unwrap_or(p.clone()));
+        j
     };
     // The global zone first: it serves every zone. A run killed outright mid-attach (or whose
     // restore failed) may have left its publishers simplified, and its journal holds the only
@@ -1277,7 +1290,10 @@ impl Run {
         let unknown = strategies::Uninstall::named_once_attached(&input);
         (!unknown.is_empty()).then(|| {
             format!(
-                "the attach names what blocks it: {} (members of the playbook's problem groups                  that the global zone's catalogs do not know at all) are removed only once an                  attach names them, since a rename whose record the repository dropped looks the                  same (and the attach may carry it forward alone)",
+                "the attach names what blocks it: {} (members of the playbook's problem groups \
+                 that the global zone's catalogs do not know at all) are removed only once an \
+                 attach names them, since a rename whose record the repository dropped looks the \
+                 same (and the attach may carry it forward alone)",
                 unknown.join(", ")
             )
         })
