@@ -260,6 +260,9 @@ const CASES: &[Case] = &[
     // (`pkg -R ROOT install -nv entire@GZ`, recovery procedure step 3): that answer is the
     // attach's reason (it was discarded as a preview: "the reason is in the brand's log").
     ("omnios4152-terminal-then-dry-run.txt", V::Failed, G::Omnios, Some("dependency-unavailable"), None, 1),
+    // regress vv F5: the dry run typed is another zone's (`pkg -R /zones/db0/root …`): not this
+    // attach's reason.
+    ("omnios4152-terminal-then-other-zones-dry-run.txt", V::Incomplete, G::Omnios, Some("log-elsewhere"), None, 3),
     // realworld vv F3: the older brands' terminal says only `ERROR: Could not update attaching
     // zone`: no reason either, and the dry run typed after it is the attach's (it was "unknown").
     ("openindiana-terminal-then-dry-run.txt", V::Failed, G::Openindiana, Some("package-excluded"), Some(S::Uninstall), 1),

@@ -838,6 +838,7 @@ impl<'r> Analyzer<'r> {
                         && self.shows_no_reason(&self.attempt)
                         && !self.attempt.pkg_errors
                         && previews_the_attach(norm)
+                        && image_root(norm).is_some_and(|r| self.may_be_the_zones_root(&r))
                     {
                         return;
                     }
@@ -1235,6 +1236,17 @@ impl<'r> Analyzer<'r> {
     }
 
     /// Whether the last attempt only follows up `prev` and says nothing of its own, so that
+    /// Whether image root `r` may be the zone's of this input: its root where known, else a
+    /// path through a directory of the zone's name (regress vv F5: another zone's dry run was
+    /// taken as this zone's reason).
+    fn may_be_the_zones_root(&self, r: &str) -> bool {
+        match (&self.facts.zone_root, &self.facts.zone) {
+            (Some(z), _) => z.trim_end_matches('/') == r.trim_end_matches('/'),
+            (None, Some(zone)) => r.split('/').any(|c| c == zone),
+            (None, None) => true,
+        }
+    }
+
     /// Whether `a`'s findings are none, or only the brand's own error line (the symptom,
     /// `ERROR: Could not update attaching zone`) and notes: its reason is elsewhere.
     fn shows_no_reason(&self, a: &Attempt) -> bool {
