@@ -110,6 +110,9 @@ const CASES: &[Case] = &[
     ("omnios-duplicate-action.log", V::Failed, G::Omnios, Some("action-conflict"), Some(S::Uninstall), 1),
     // The freeze is the cause: unfreeze, not uninstall (no strategy unfreezes).
     ("solaris11-frozen-package.log", V::Failed, G::Solaris11, Some("package-frozen"), None, 1),
+    // realworld vv F1: the freeze one level down a require chain (PHP requires the frozen
+    // Apache's new version): uninstalling PHP was recommended; the freeze stays in the way.
+    ("solaris11-freeze-under-a-require.log", V::Failed, G::Solaris11, Some("package-frozen"), None, 1),
     ("solaris11-not-permissible.log", V::Failed, G::Solaris11, Some("package-not-permissible"), Some(S::Uninstall), 1),
     // The global zone's pkg update failing in its zone (a linked child): no zone strategy.
     ("solaris11-linked-sync-transcript.txt", V::Failed, G::Solaris11, Some("package-not-permissible"), None, 1),
@@ -1185,7 +1188,10 @@ fn a_freeze_is_undone_not_uninstalled() {
     let r = analyze_reader(&RULES, AnalysisContext::default(), text.as_bytes()).unwrap();
     let f = r.finding("dependency-unavailable").unwrap();
     assert!(!f.packages.iter().any(|p| p.contains("apache-22")), "{:?}", f.packages);
-    assert_eq!(r.recommended, Some(S::Uninstall));
+    // Its uninstall is a remedy, but none is recommended while the freeze stands: it would
+    // fail the attach again (realworld vv F1).
+    assert!(r.remedies.contains(&S::Uninstall), "{:?}", r.remedies);
+    assert_eq!(r.recommended, None);
     // Excluded by the release: the freeze and the version lock are named first.
     let r = analyze("solaris11-proposed-incorporation-excluded.log");
     let f = r.finding("proposed-incorporation-excluded").unwrap();

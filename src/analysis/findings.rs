@@ -46,7 +46,7 @@ pub mod keys {
 
     /// Rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix: the
     /// engine stops on them, and analyze recommends no strategy while one stands.
-    pub const OUTSIDE_THE_IMAGE: [&str; 19] = [
+    pub const OUTSIDE_THE_IMAGE: [&str; 20] = [
         // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
         "zone-busy",
         // Who runs zoneadm and where, a global-zone process in the zone root, the publishers'
@@ -59,6 +59,10 @@ pub mod keys {
         // --non-sticky` is the fix, which no rung makes (zone-publishers would unset a publisher
         // that answers, uninstall remove an application that may stay).
         "publisher-sticky",
+        // A package the administrator froze: unfreezing it is the fix, which no rung makes;
+        // removing what requires it (one level up a `require` chain) leaves the freeze in the
+        // incorporation's way (realworld vv F1: uninstall of PHP was recommended).
+        "package-frozen",
         // A faulted pool or device.
         "io-error",
         // zoneadm's own checks of the zone's configuration, and another host's claim on it.
