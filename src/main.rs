@@ -5,7 +5,22 @@ use zonerescue::cli::{Cli, Command};
 use zonerescue::exit;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Not --help or --version: an error, said as JSON too when asked for.
+            if e.use_stderr() && std::env::args_os().any(|a| a == "--json") {
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or_default();
+                let message = first.strip_prefix("error: ").unwrap_or(first);
+                let _ = zonerescue::outln!(
+                    "{}",
+                    zonerescue::engine::command::json_usage_error(message)
+                );
+            }
+            e.exit()
+        }
+    };
     zonerescue::ui::color::set_choice(cli.global.color);
     let result = match &cli.command {
         Some(Command::Analyze(args)) => zonerescue::analysis::command::run(args, &cli.global),

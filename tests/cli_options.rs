@@ -50,6 +50,30 @@ fn zonerescue_yes_takes_the_usual_boolean_words() {
     assert!(said.contains("ZONERESCUE_YES"), "{said}");
 }
 
+/// Cm vv F4: with --json, a command line that cannot be parsed (a bad value in a variable, an
+/// unknown option) ends stdout with an error summary too, as the errors found later do.
+#[test]
+fn a_bad_setting_with_json_ends_stdout_with_an_error_summary() {
+    let sim = dotted_world();
+    for (var, args) in [
+        (("ZONERESCUE_TIMEOUT", "soon"), &["--json", "web"][..]),
+        (("ZONERESCUE_COLOR", "sometimes"), &["--json", "web"][..]),
+        (("ZONERESCUE_STATE_UNUSED", "x"), &["--json", "--no-such-option", "web"][..]),
+    ] {
+        let out = sim_support::zonerescue(&sim.dir).env(var.0, var.1).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var:?} {args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let last: serde_json::Value =
+            serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap();
+        assert_eq!((&last["event"], &last["result"]), (&"summary".into(), &"error".into()));
+        assert!(!last["message"].as_str().unwrap().is_empty(), "{last}");
+    }
+    // Not for --help, which is no error.
+    let out = sim_support::zonerescue(&sim.dir).args(["--json", "--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\"result\""));
+}
+
 /// `--yes` before a subcommand is the subcommand's `--yes`: `zonerescue --yes rollback ZONE`
 /// without a terminal rolls back like `zonerescue rollback --yes ZONE` does.
 #[test]

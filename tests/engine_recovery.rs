@@ -2667,4 +2667,10 @@ fn a_new_run_after_a_cut_short_image_create_names_what_the_image_lost() {
     let removed: Vec<&str> =
         s["packages_removed"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
     assert!(removed.contains(&"system/library"), "{s}\n{first:#?}");
+    // Its own rollback is not "undo everything" (ops vv F3): the line after it is.
+    let next: Vec<&str> =
+        s["next_steps"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+    assert!(!next.iter().any(|n| n.starts_with("undo everything")), "{next:#?}");
+    assert!(next.iter().any(|n| n.starts_with("undo this run")), "{next:#?}");
+    assert!(next.iter().any(|n| n.starts_with("back to before any rescue")), "{next:#?}");
 }

@@ -21,10 +21,16 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, command: &str) -> Tmux {
+        Tmux::start_sized(name, command, 200)
+    }
+
+    /// [`start`](Self::start) on a terminal `columns` wide.
+    fn start_sized(name: &str, command: &str, columns: u16) -> Tmux {
         let t = Tmux { socket: format!("zonerescue-test-{}-{name}", std::process::id()) };
+        let cols = columns.to_string();
         let ok = t
             .cmd()
-            .args(["new-session", "-d", "-s", "t", "-x", "200", "-y", "60", command])
+            .args(["new-session", "-d", "-s", "t", "-x", &cols, "-y", "60", command])
             .status()
             .unwrap();
         assert!(ok.success(), "tmux new-session failed");
@@ -153,13 +159,18 @@ fn tmux_or_skip() -> bool {
 /// `zonerescue ARGS` on the simulated host in `dir`, in tmux, with more environment (`env`:
 /// `VAR=value …`); the shell line `zr exited CODE` follows.
 fn start_zr(name: &str, dir: &Path, env: &str, args: &str) -> Tmux {
+    start_zr_sized(name, dir, env, args, 200)
+}
+
+/// [`start_zr`] on a terminal `columns` wide.
+fn start_zr_sized(name: &str, dir: &Path, env: &str, args: &str, columns: u16) -> Tmux {
     let d = dir.display();
     let cmd = format!(
         "env -u ZONESIM_ROOT -u ZONERESCUE_STRATEGY -u ZONERESCUE_YES -u NO_COLOR \
          ZONESIM_SPEED=100000 {env} '{ZR}' --command-dir '{d}/bin' --system-root '{d}' \
          --state-dir '{d}/state' {args}; echo \"zr exited $?\"; sleep 600"
     );
-    Tmux::start(name, &cmd)
+    Tmux::start_sized(name, &cmd, columns)
 }
 
 fn journal(dir: &Path) -> serde_json::Value {
@@ -725,4 +736,22 @@ fn quitting_at_the_resume_offer_still_restores_the_gz_publishers() {
         serde_json::from_slice(&std::fs::read(dir.join("state/mail01/journal.json")).unwrap())
             .unwrap();
     assert_eq!(j["gz_publishers_modified"], false, "the record says so: {j}");
+}
+
+/// Ops vv F2: at 80 columns the destructive question wraps, and dialoguer's redraw counted its
+/// rows unwrapped: the question was shown twice, the second time with a check mark although
+/// image-create was declined. Shown once; a declined one is not marked done.
+#[test]
+fn the_destructive_question_is_shown_once_at_80_columns() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::from_file(&sim_support::world("omnios-zone-newer-than-gz"));
+    let t = start_zr_sized("destructive80", &sim.dir, "NO_COLOR=1", "moved01", 80);
+    t.wait_for("Type the zone name", 1);
+    t.keys_at_once(&["nope", "Enter"]);
+    let s = t.wait_for("zr exited", 1);
+    assert_eq!(s.matches("Type the zone name").count(), 1, "{s}");
+    assert!(!s.contains('\u{2714}'), "{s}");
+    assert!(s.contains("nope"), "the typed answer is echoed: {s}");
 }

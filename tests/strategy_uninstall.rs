@@ -231,3 +231,49 @@ fn a_group_member_the_catalogs_do_not_know_is_named_by_an_attach_first() {
         sim_support::rescue_json(&sim.dir, "py", &["--strategy", "uninstall", "--dry-run"]);
     assert_eq!(sim_support::step_names(&events), ["snapshot", "attach", "uninstall"]);
 }
+
+/// Cm vv F3: `--dry-run` is "the exact commands": the rung's own snapshot and the detach of
+/// the installed zone, which the real run then ran, were missing from its plan. Every
+/// command of the real run that changes something is in the dry run's plan (run ids and
+/// the world's directory aside).
+#[test]
+fn the_dry_run_lists_every_changing_command_the_run_runs() {
+    let runs = regex::Regex::new(r"\d{10}-\d+").unwrap();
+    let norm = |c: &str, dir: &std::path::Path| {
+        let c = c.split("   (").next().unwrap().replace(&dir.display().to_string(), "W");
+        runs.replace_all(&c, "RUN").into_owned()
+    };
+    let dry = Sim::new("omnios-postgres-removed");
+    let (events, _) =
+        sim_support::rescue_json(&dry.dir, "pg01", &["--strategy", "uninstall", "--dry-run"]);
+    let mut planned: Vec<String> = Vec::new();
+    for e in &events {
+        if e["event"] == "step-start" {
+            let cmds = e["commands"].as_array().unwrap();
+            planned.extend(cmds.iter().map(|c| norm(c.as_str().unwrap(), &dry.dir)));
+        } else if e["event"] == "command" {
+            planned.push(norm(e["command"].as_str().unwrap(), &dry.dir));
+        }
+    }
+    let real = Sim::new("omnios-postgres-removed");
+    let (events, code) = sim_support::rescue_json(&real.dir, "pg01", &["--strategy", "uninstall"]);
+    assert_eq!(code, Some(0), "{:?}", events.last());
+    let changing = |a: &[String]| {
+        let verb = |v: &str| a.iter().any(|x| x == v);
+        let prog = a[0].rsplit('/').next().unwrap();
+        (prog == "zoneadm" && (verb("detach") || verb("attach")))
+            || (prog == "zfs" && ["snapshot", "destroy", "rollback"].contains(&a[1].as_str()))
+            || (prog == "pkg" && (verb("uninstall") || verb("install")) && !verb("-n"))
+    };
+    let missing: Vec<String> = sim_support::audit(&real.dir)
+        .iter()
+        .filter(|a| changing(&a.argv))
+        .map(|a| {
+            let mut argv = a.argv.clone();
+            argv[0] = argv[0].rsplit('/').next().unwrap().to_string();
+            norm(&argv.join(" "), &real.dir)
+        })
+        .filter(|c| !planned.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "{missing:#?}\nplanned: {planned:#?}");
+}

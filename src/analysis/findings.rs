@@ -44,9 +44,15 @@ pub mod keys {
     pub const UNINSTALL_BLOCKED: &str = "uninstall-blocked";
     pub const ACTION_CONFLICT: &str = "action-conflict";
 
+    /// A package the administrator froze: unfreezing it is the fix, which no rung makes, and
+    /// removing what requires it (one level up a `require` chain) leaves the freeze in the
+    /// incorporation's way (realworld vv F1: uninstall of PHP was recommended). analyze
+    /// recommends no strategy while it stands; the engine goes on (a new image has no freeze).
+    pub const BEFORE_ANY_RECOMMENDATION: [&str; 1] = ["package-frozen"];
+
     /// Rule keys (the "datasets, ZBEs, zone state" rules) that no strategy can fix: the
     /// engine stops on them, and analyze recommends no strategy while one stands.
-    pub const OUTSIDE_THE_IMAGE: [&str; 20] = [
+    pub const OUTSIDE_THE_IMAGE: [&str; 19] = [
         // Still held after the repeated attaches (recover.rs): another zoneadm's operation.
         "zone-busy",
         // Who runs zoneadm and where, a global-zone process in the zone root, the publishers'
@@ -59,10 +65,6 @@ pub mod keys {
         // --non-sticky` is the fix, which no rung makes (zone-publishers would unset a publisher
         // that answers, uninstall remove an application that may stay).
         "publisher-sticky",
-        // A package the administrator froze: unfreezing it is the fix, which no rung makes;
-        // removing what requires it (one level up a `require` chain) leaves the freeze in the
-        // incorporation's way (realworld vv F1: uninstall of PHP was recommended).
-        "package-frozen",
         // A faulted pool or device.
         "io-error",
         // zoneadm's own checks of the zone's configuration, and another host's claim on it.
@@ -389,7 +391,8 @@ impl FindingBuilder<'_> {
             .find(|f| {
                 f.inhibitor
                     && f.strategy.is_none()
-                    && keys::OUTSIDE_THE_IMAGE.contains(&f.key.as_str())
+                    && (keys::OUTSIDE_THE_IMAGE.contains(&f.key.as_str())
+                        || keys::BEFORE_ANY_RECOMMENDATION.contains(&f.key.as_str()))
             })
             .map(|f| f.key.clone())
             .or(primary_down);

@@ -61,16 +61,27 @@ pub fn json_error(cli: &Cli, message: &str) -> Option<String> {
         }
         _ => return None,
     };
-    let time = super::journal::now();
+    Some(error_summary(event, zone, message))
+}
+
+/// The summary of a run that stopped on an error before it began.
+fn error_summary(event: &str, zone: Option<&str>, message: &str) -> String {
     let v = serde_json::json!({
         "schema": super::events::SCHEMA_VERSION,
-        "time": time,
+        "time": super::journal::now(),
         "event": event,
         "zone": zone,
         "result": "error",
         "message": message,
     });
-    Some(v.to_string())
+    v.to_string()
+}
+
+/// With `--json`, the summary of a command line that could not be parsed (a bad value in a
+/// `ZONERESCUE_*` variable, an unknown option): a script reading the last line of stdout gets
+/// one, as for the errors found after parsing (cm vv F4).
+pub fn json_usage_error(message: &str) -> String {
+    error_summary("summary", None, message)
 }
 
 fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {

@@ -88,6 +88,8 @@ struct Run {
     prediction_held: bool,
     /// Why a plain attach goes first in this round (`attach_first`), for its step to say.
     attach_first_why: Option<String>,
+    /// A plain attach step was passed over in this run (no consent for what it leads to).
+    attach_passed_over: bool,
     extra_findings: Vec<Finding>,
     last_log: Option<PathBuf>,
     /// Continuing a journalled run (`resume`).
@@ -527,6 +529,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         diagnosis: None,
         prediction_held: false,
         attach_first_why: None,
+        attach_passed_over: false,
         extra_findings: Vec::new(),
         last_log: None,
         resuming: opened.resume,
@@ -1251,13 +1254,14 @@ impl Run {
     /// mounts it again (a failed one leaves it mounted): while the zone is installed, the rungs
     /// that change the image wait for the next round, and a plain attach goes first when
     /// nothing else would go around it (fidelity ss F1: they ran on the empty mountpoint).
-    /// Not when an attach step was passed over or skipped already (regress vv F1: it came back
-    /// forever): the waiting rungs then say why they cannot run. Also the attach that names
-    /// what a single uninstall is for (`blockers_unnamed`).
+    /// Not when an attach step was passed over or skipped already, not run (regress vv F1: it
+    /// came back forever): the waiting rungs then say why they cannot run. Also the attach
+    /// that names what a single uninstall is for (`blockers_unnamed`).
     fn attach_first(&mut self, batch: &mut Vec<StrategyName>) {
         self.attach_first_why = None;
         let attach = StrategyName::Attach;
-        let attach_left = !self.journal.steps.iter().any(|st| st.name == attach.as_str());
+        // (One that ran, or was cut short, may go again: a rollback on resume unmounts.)
+        let attach_left = !self.attach_passed_over && !self.skipped.contains(&attach);
         if self.needs_a_mounting_attach(batch) {
             let (waiting, others): (Vec<StrategyName>, Vec<StrategyName>) =
                 batch.iter().partition(|r| r.changes_image());
@@ -1848,7 +1852,9 @@ impl Run {
                         did_nothing = true;
                         blockers_stay |= s == StrategyName::Uninstall;
                     }
-                    RungStep::NotAllowed => {}
+                    RungStep::NotAllowed => {
+                        self.attach_passed_over |= s == StrategyName::Attach;
+                    }
                     RungStep::End(end) => {
                         if self.env_stop.is_some() {
                             // Applied, their attach still to come: the journal keeps them in
@@ -2570,6 +2576,25 @@ impl Run {
                 Err(why) => (why, "not applicable now".to_string()),
             };
             let mut commands = st.commands(&self.input());
+            // A rung that changes the image takes its own snapshot and detaches an installed
+            // zone first, as the real run does (cm vv F3: the plan left out both).
+            if s.changes_image() {
+                let mut before = Vec::new();
+                if let Ok(zbe) = self.zbe() {
+                    let run = &self.journal.run_id;
+                    let name = snapshot::rung_name(&zbe, run, n, s);
+                    let gz = self.facts.gz_entire_text();
+                    if let Ok(spec) =
+                        snapshot::create_spec(&name, run, &format!("{n:02}-{s}"), &gz, None)
+                    {
+                        before.push(format!("{}   (this rung's own, to undo it)", spec.display()));
+                    }
+                }
+                if self.facts.state == ZoneState::Installed {
+                    before.push(format!("zoneadm -z {} detach   (if installed)", self.facts.zone));
+                }
+                commands.splice(0..0, before);
+            }
             // Every rung ends with the attach; the attach rung already lists it.
             let attach = format!("zoneadm -z {} attach -u", self.facts.zone);
             if commands.last() != Some(&attach) {
@@ -4224,7 +4249,10 @@ impl Run {
                     if !image_restored {
                         packages_removed = self.packages_gone();
                     } else {
-                        self.end_open_rungs_rolled_back()?;
+                        // A journal that cannot be written is said once, by the last save
+                        // below, with the whole report (cm vv F1: it ended the run with exit 2
+                        // and a bare message, the zone detached).
+                        let _ = self.end_open_rungs_rolled_back();
                     }
                     // Of a later release (read after its detach or first attach), no attach -u
                     // can take it and image-create was declined: back as it was, installed
@@ -4341,16 +4369,25 @@ impl Run {
                 // Neither undo works on a running zone: halted first.
                 let halt =
                     if booted { format!("zoneadm -z {zone} halt && ") } else { String::new() };
-                // A zone put back as it was (nothing changed): nothing to undo.
+                // A zone put back as it was (nothing changed): nothing to undo. After a run
+                // that had changed it already, this run's undo is not everything (ops vv F3:
+                // it left the zone neither as it was nor rescued): the line below names that.
+                let undo = match &self.journal.earlier_pre {
+                    Some(e) if Some(e) != self.pre.as_ref() => {
+                        "undo this run (the zone as it found it, which an earlier rescue had \
+                         changed)"
+                    }
+                    _ => "undo everything",
+                };
                 if let Some(pre) = self.pre.as_ref().filter(|_| !self.untouched()) {
                     next_steps.push(match &self.journal.original_zbe {
                         Some(orig) => format!(
-                            "undo everything: {halt}zonerescue rollback {zone}   (the zone now runs \
+                            "{undo}: {halt}zonerescue rollback {zone}   (the zone now runs \
                              from a clone of {orig}: that makes {orig} its boot environment again \
                              at the pre-rescue snapshot and destroys the clone)"
                         ),
                         None => format!(
-                            "undo everything: {halt}zonerescue rollback {zone}   (or {})",
+                            "{undo}: {halt}zonerescue rollback {zone}   (or {})",
                             self.by_hand(pre, &format!("{halt}zoneadm -z {zone} detach && "))
                         ),
                     });

@@ -28,6 +28,19 @@ pub fn rung_name(zbe: &str, run_id: &str, n: u32, s: StrategyName) -> String {
     if long.len() <= zfs::MAX_NAME_LEN { long } else { format!("{zbe}@{PREFIX}{run_id}-{n:02}") }
 }
 
+/// The `zfs snapshot -r -o …` of [`create`], tagged for the run (also what a dry run lists).
+pub fn create_spec(
+    snapshot: &str,
+    run_id: &str,
+    step: &str,
+    gz_entire: &str,
+    zone_entire: Option<&str>,
+) -> anyhow::Result<crate::system::CommandSpec> {
+    let mut props = vec![(PROP_RUN, run_id), (PROP_STEP, step), (PROP_GZ_ENTIRE, gz_entire)];
+    props.extend(zone_entire.map(|z| (PROP_ZONE_ENTIRE, z)));
+    Ok(zfs::snapshot_spec(snapshot, true, &props)?)
+}
+
 /// `zfs snapshot -r -o …` then verified with `zfs list -t snapshot` (outside a dry run).
 pub fn create(
     exec: &Exec,
@@ -37,9 +50,7 @@ pub fn create(
     gz_entire: &str,
     zone_entire: Option<&str>,
 ) -> anyhow::Result<()> {
-    let mut props = vec![(PROP_RUN, run_id), (PROP_STEP, step), (PROP_GZ_ENTIRE, gz_entire)];
-    props.extend(zone_entire.map(|z| (PROP_ZONE_ENTIRE, z)));
-    let spec = zfs::snapshot_spec(snapshot, true, &props)?;
+    let spec = create_spec(snapshot, run_id, step, gz_entire, zone_entire)?;
     match retrying_busy(exec, &spec) {
         Err(CommandError::Failed { code, stderr, .. }) => anyhow::bail!(
             "zfs snapshot {snapshot} failed (exit {}): {}",

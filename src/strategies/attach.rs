@@ -14,7 +14,7 @@ impl Strategy for Attach {
     }
     fn commands(&self, input: &Input) -> Vec<String> {
         let z = input.facts.zone.as_str();
-        vec![format!("zoneadm -z {z} detach (if installed)"), format!("zoneadm -z {z} attach -u")]
+        vec![format!("zoneadm -z {z} detach   (if installed)"), format!("zoneadm -z {z} attach -u")]
     }
     fn apply(&mut self, _input: &Input, _exec: &Exec) -> anyhow::Result<Applied> {
         Ok(Applied::Changed { detail: "plain attach -u".into(), findings: Vec::new() })

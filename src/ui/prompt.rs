@@ -1,7 +1,6 @@
 //! Questions to the operator, behind a small trait so that non-interactive runs and tests
 //! drive the same engine: [`DialoguerPrompter`] on a terminal, [`AutoPrompter`] for `--yes`.
 
-use dialoguer::Input;
 use dialoguer::console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 
@@ -83,14 +82,22 @@ impl Prompter for DialoguerPrompter {
         if self.allow_destructive {
             return Answer::Yes;
         }
+        let p = Palette::new(color::choice());
         let question = color::terminal_safe(question);
-        let typed: Result<String, _> = ask(|theme, term| {
-            Input::with_theme(theme)
-                .with_prompt(format!(
-                    "{question}\nType the zone name ({expected}) to proceed, anything else to skip"
-                ))
-                .allow_empty(true)
-                .interact_text_on(term)
+        // Read here, key by key, not by dialoguer's Input: its redraw counted the question's
+        // rows without their wrapping, so at 80 columns the destructive question was shown
+        // twice, the second time with a check mark whatever the answer (ops vv F2, uu F5),
+        // and it moved the cursor on a dumb terminal.
+        let typed = ask(|_, term| {
+            if !term.is_term() {
+                return Err(std::io::Error::other("not a terminal").into());
+            }
+            term.write_str(&format!(
+                "{}\nType the zone name ({expected}) to proceed, anything else to skip: ",
+                p.bold(&question)
+            ))?;
+            term.flush()?;
+            Ok(read_typed_line(term)?)
         });
         match typed {
             Ok(t) if t.trim() == expected => Answer::Yes,
@@ -129,6 +136,29 @@ fn one_key(question: &str, choices: &str, answer: fn(Key) -> Option<Answer>) -> 
         Ok(a)
     });
     answered.unwrap_or(Answer::Lost)
+}
+
+/// A line typed at a question, echoed as typed: Backspace takes back a character, Enter ends
+/// it, Ctrl-C (an error from `read_key`) interrupts.
+fn read_typed_line(term: &Term) -> std::io::Result<String> {
+    let mut typed = String::new();
+    loop {
+        match term.read_key()? {
+            Key::Enter => break,
+            Key::Backspace if !typed.is_empty() => {
+                typed.pop();
+                term.write_str("\x08 \x08")?;
+            }
+            Key::Char(c) if !c.is_control() && typed.len() < 256 => {
+                typed.push(c);
+                term.write_str(c.encode_utf8(&mut [0; 4]))?;
+            }
+            _ => {}
+        }
+        term.flush()?;
+    }
+    term.write_line("")?;
+    Ok(typed)
 }
 
 /// The answers to [`DialoguerPrompter::choose`], on the line after the question (ASCII, under
