@@ -110,6 +110,7 @@ const CASES: &[Case] = &[
     ("omnios-duplicate-action.log", V::Failed, G::Omnios, Some("action-conflict"), Some(S::Uninstall), 1),
     // The freeze is the cause: unfreeze, not uninstall (no strategy unfreezes).
     ("solaris11-frozen-package.log", V::Failed, G::Solaris11, Some("package-frozen"), None, 1),
+    ("solaris11-zone-session-update-then-dry-run.txt", V::Failed, G::Unknown, Some("no-solution"), None, 1),
     // realworld vv F1: the freeze one level down a require chain (PHP requires the frozen
     // Apache's new version): uninstalling PHP was recommended; the freeze stays in the way.
     ("solaris11-freeze-under-a-require.log", V::Failed, G::Solaris11, Some("package-frozen"), None, 1),
@@ -1364,11 +1365,17 @@ fn a_pkg_command_typed_in_a_zone_gets_the_zone_s_commands_and_no_strategy() {
     }
     // At a zone's prompt, the zone unnamed: pkg's "synced parent" says the image is a zone's;
     // the commands are typed where the user is.
-    let r = analyze("solaris11-zone-prompt-update-synced-parent.txt");
-    assert!(r.finding("zone-pkg").is_some() && r.finding("global-zone-pkg").is_none());
-    assert!(
-        r.finding("zone-pkg").unwrap().next_commands.iter().any(|c| c == "pkg sync-linked -nv")
-    );
+    // realworld vv F4: also when "synced parent" is in the dry run typed after the update
+    // (a preview of the same image): it was the global zone's then.
+    for file in [
+        "solaris11-zone-prompt-update-synced-parent.txt",
+        "solaris11-zone-session-update-then-dry-run.txt",
+    ] {
+        let r = analyze(file);
+        assert!(r.finding("zone-pkg").is_some() && r.finding("global-zone-pkg").is_none());
+        let zone_pkg = r.finding("zone-pkg").unwrap();
+        assert!(zone_pkg.next_commands.iter().any(|c| c == "pkg sync-linked -nv"), "{file}");
+    }
     // The same reasons in an attach log are the attach's: its strategies stay.
     let r = analyze("solaris11-not-permissible.log");
     assert!(r.finding("zone-pkg").is_none());

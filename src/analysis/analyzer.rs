@@ -245,6 +245,9 @@ pub struct Analyzer<'r> {
     /// read: a preview, which changed nothing, so neither an attempt nor evidence about the
     /// last one, up to the next command typed (or a log's start).
     previewing: bool,
+    /// That preview works on the image of the pkg command before it (neither has `-R`): what
+    /// it shows of the image (a synced parent: a zone's) is that image's too.
+    preview_same_image: bool,
     /// Another zoneadm subcommand typed (see [`Marker::ZoneadmCommand`]), its line and the
     /// operation it is: it starts an attempt of its own only when a line of its output says
     /// something (a bare `zoneadm boot` after an attach that succeeded changes nothing).
@@ -291,6 +294,7 @@ impl<'r> Analyzer<'r> {
             zone_session: false,
             following: false,
             previewing: false,
+            preview_same_image: false,
             pending_verb: None,
             files: Vec::new(),
             text_bytes: 0,
@@ -603,6 +607,13 @@ impl<'r> Analyzer<'r> {
                 )
             });
             if !boundary {
+                // (realworld vv F4: a zone's session read as the global zone's.)
+                let child = |&i: &usize| {
+                    matches!(self.rules.owner(i), Some(PatternOwner::Marker(Marker::ChildImage, _)))
+                };
+                if self.preview_same_image && matched.iter().any(child) {
+                    self.facts.child_image = true;
+                }
                 return;
             }
             self.previewing = false;
@@ -843,6 +854,8 @@ impl<'r> Analyzer<'r> {
                         return;
                     }
                     self.previewing = true;
+                    self.preview_same_image =
+                        self.attempt.gz_pkg && !norm.windows(4).any(|w| w == b" -R ");
                     return;
                 }
                 self.attempt_start(n, None);
