@@ -747,11 +747,12 @@ fn the_destructive_question_is_shown_once_at_80_columns() {
         return;
     }
     let sim = sim_support::Sim::from_file(&sim_support::world("omnios-zone-newer-than-gz"));
-    let t = start_zr_sized("destructive80", &sim.dir, "NO_COLOR=1", "moved01", 80);
+    let t = start_zr_sized("destructive80", &sim.dir, "TERM=xterm-256color", "moved01", 80);
     t.wait_for("Type the zone name", 1);
     t.keys_at_once(&["nope", "Enter"]);
     let s = t.wait_for("zr exited", 1);
     assert_eq!(s.matches("Type the zone name").count(), 1, "{s}");
+    assert_eq!(s.matches("Apply image-create to zone moved01?").count(), 1, "{s}");
     assert!(!s.contains('\u{2714}'), "{s}");
     assert!(s.contains("nope"), "the typed answer is echoed: {s}");
 }
