@@ -1248,7 +1248,6 @@ impl<'r> Analyzer<'r> {
         (self.done, last)
     }
 
-    /// Whether the last attempt only follows up `prev` and says nothing of its own, so that
     /// Whether image root `r` may be the zone's of this input: its root where known, else a
     /// path through a directory of the zone's name (regress vv F5: another zone's dry run was
     /// taken as this zone's reason).
@@ -1268,6 +1267,7 @@ impl<'r> Analyzer<'r> {
         })
     }
 
+    /// Whether the last attempt only follows up `prev` and says nothing of its own, so that
     /// `prev` is what the input is about: a plain `attach` after a failed `attach -u` ("use
     /// -u": the cause is the -u attempt's), an attach refused as "already installed" (or for
     /// a running zone) after one that attached, an `attach -F` after a failed one (forced in

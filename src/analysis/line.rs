@@ -393,7 +393,7 @@ fn strip_chat(line: &[u8]) -> &[u8] {
 
 /// After a chat export's time, its speaker's `name: `: the length taken, or None. A name with
 /// a lower-case letter that is no word a log itself puts before a colon (`ERROR:`, `Reason:`,
-/// `Log File:` …), so a stamped log's own lines stay text.
+/// `Cache:` …), so a stamped log's own lines stay text.
 fn speaker_end(s: &[u8]) -> Option<usize> {
     const LOG_WORDS: [&str; 16] = [
         "reason",

@@ -310,10 +310,10 @@ impl Facts {
         !publishers.is_empty() && publishers.iter().all(|n| seen.iter().any(|p| p.name == *n))
     }
 
-    /// Keeps what a rung learnt about repositories (the newest word on each). Not that one
-    /// which answered in this run is unreachable now: that is an outage, which the rung's
-    /// retries and then a stop are for, never a reason to pass it over (oracle vv F1: its
-    /// retry skipped it, and the next rung removed what the step would have kept).
+    /// Keeps what a rung learnt about repositories (the newest word on each), except that one
+    /// which answered in this run is never recorded unreachable: that is an outage, which the
+    /// rung's retries and then a stop are for, never a reason to pass it over (oracle vv F1:
+    /// its retry skipped it, and the next rung removed what the step would have kept).
     pub fn learn_repositories(&mut self, learnt: Vec<RepositoryOffer>) {
         for r in learnt {
             let answered = |o: &RepositoryOffer| {
