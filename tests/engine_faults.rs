@@ -425,9 +425,7 @@ fn a_step_repository_that_stops_answering_stops_the_run() {
         format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("could not reach a repository that answered earlier"), "{text}");
-    let removed = sim_support::audit(&d.dir)
-        .iter()
-        .any(|a| a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n"));
+    let removed = sim_support::uninstalled(&d.dir);
     assert!(!removed, "{text}");
     let root = d.dir.join("zones/s/root").display().to_string();
     let list = sim(&d.dir, "pkg", &["-R", &root, "list", "-H"]);

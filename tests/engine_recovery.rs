@@ -2630,9 +2630,7 @@ fn resume_goes_on_with_the_playbook_the_run_began_with() {
     let out = zr(d.path()).args(["--json", "resume", "pg01", "--yes"]).output().unwrap();
     let events = events_of(&out);
     let s = summary(&events, &out);
-    let removed = sim_support::audit(d.path())
-        .iter()
-        .any(|a| a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n"));
+    let removed = sim_support::uninstalled(d.path());
     assert!(!removed, "{s}");
     let root = d.path().join("zones/pg01/root").display().to_string();
     assert!(sim(d.path(), "pkg", &["-R", &root, "list", "-H"]).contains("postgresql-12"), "{s}");

@@ -114,9 +114,7 @@ fn a_package_the_release_carries_under_a_new_name_is_not_uninstalled() {
     let summary = events.last().unwrap();
     assert_eq!(summary["strategies_applied"], serde_json::json!(["attach"]), "{summary}");
     assert_eq!(code, Some(0));
-    let removed = sim_support::audit(&sim.dir)
-        .iter()
-        .any(|a| a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n"));
+    let removed = sim_support::uninstalled(&sim.dir);
     assert!(!removed, "{summary}");
     let listed = sim.run("pkg", &["-R", &sim.root("web02"), "list", "-H"]).stdout;
     assert_eq!(listed.lines().count(), before, "{listed}");

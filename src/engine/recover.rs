@@ -1330,13 +1330,17 @@ impl Run {
             && rungs.iter().any(|r| r.changes_image() && !self.wants_consent(*r))
     }
 
+    /// Whether a destructive rung may run: allowed, or someone is asked.
+    fn may_destroy(&self) -> bool {
+        self.allow_destructive || self.prompter.asks()
+    }
+
     /// Whether rung `s` is passed over for want of consent, whatever the image: image-create
     /// without --allow-destructive and nobody to ask, and (but for auto, which considers
     /// image-create alone there) a gentle rung on a zone newer than the global zone, which
     /// only image-create gets past (regress kk F3).
     fn wants_consent(&self, s: StrategyName) -> bool {
-        let consent = self.allow_destructive || self.prompter.asks();
-        !consent
+        !self.may_destroy()
             && (s.is_destructive()
                 || (self.choice != StrategyChoice::Auto && self.facts.zone_newer_than_gz()))
     }
@@ -1800,7 +1804,7 @@ impl Run {
             let gz = StrategyName::GzPublishers;
             if self.choice == StrategyChoice::Auto
                 && s == StrategyName::ImageCreate
-                && (self.allow_destructive || self.prompter.asks())
+                && self.may_destroy()
                 && !self.tried.contains(&gz)
                 && !self.skipped.contains(&gz)
                 && self.gz_publishers_in_the_way().is_some()
@@ -3603,8 +3607,7 @@ impl Run {
     /// global zone after all, `Some(true)` when it is of a later release and no image-create
     /// may follow; both need no `attach -u` (README: they are put back as they were).
     fn needless_once_read(&self) -> Option<bool> {
-        let newer =
-            self.facts.zone_newer_than_gz() && !(self.allow_destructive || self.prompter.asks());
+        let newer = self.facts.zone_newer_than_gz() && !self.may_destroy();
         (self.in_step_now() || newer).then_some(newer)
     }
 

@@ -312,6 +312,13 @@ pub fn kill_at_command_with(dir: &Path, zone: &str, needle: &str, extra: &[&str]
     std::thread::sleep(std::time::Duration::from_secs(1));
 }
 
+/// Whether the simulated host in `dir` ran a `pkg uninstall` that was no dry run.
+pub fn uninstalled(dir: &Path) -> bool {
+    audit(dir)
+        .iter()
+        .any(|a| a.argv.iter().any(|x| x == "uninstall") && !a.argv.iter().any(|x| x == "-n"))
+}
+
 /// How many `attach -u` runs the audit log holds.
 pub fn attach_runs(dir: &Path) -> usize {
     audit(dir).iter().filter(|e| e.argv.windows(2).any(|w| w == ["attach", "-u"])).count()
