@@ -286,6 +286,68 @@ fn ladder_also_succeeds() {
     }
 }
 
+/// Cm vv F3: `--dry-run` is "the exact commands": the rung's own snapshot and the detach of
+/// the installed zone, which the real run then ran, were missing from its plan. Nor did the
+/// plan of a Solaris 11 rung after the attach switch the zone off the system repository, as
+/// the real run does. Every command of the real run that changes something is in the dry
+/// run's plan (run ids and the world's directory aside).
+#[test]
+fn the_dry_run_lists_every_changing_command_the_run_runs() {
+    for (scenario, zone, strategy) in [
+        ("omnios-postgres-removed", "pg01", "uninstall"),
+        ("solaris11-image-update", "php11", "image-update"),
+    ] {
+        every_changing_command_is_planned(scenario, zone, strategy);
+    }
+}
+
+fn every_changing_command_is_planned(scenario: &str, zone: &str, strategy: &str) {
+    use sim_support::Sim;
+    let runs = regex::Regex::new(r"\d{10}-\d+").unwrap();
+    let norm = |c: &str, dir: &Path| {
+        let c = c.split("   (").next().unwrap().replace(&dir.display().to_string(), "W");
+        runs.replace_all(&c, "RUN").into_owned()
+    };
+    let dry = Sim::new(scenario);
+    let (events, _) =
+        sim_support::rescue_json(&dry.dir, zone, &["--strategy", strategy, "--dry-run"]);
+    let mut planned: Vec<String> = Vec::new();
+    for e in &events {
+        if e["event"] == "step-start" {
+            let cmds = e["commands"].as_array().unwrap();
+            planned.extend(cmds.iter().map(|c| norm(c.as_str().unwrap(), &dry.dir)));
+        } else if e["event"] == "command" {
+            planned.push(norm(e["command"].as_str().unwrap(), &dry.dir));
+        }
+    }
+    let real = Sim::new(scenario);
+    let (events, code) = sim_support::rescue_json(&real.dir, zone, &["--strategy", strategy]);
+    assert_eq!(code, Some(0), "{scenario}: {:?}", events.last());
+    let changing = |a: &[String]| {
+        let verb = |v: &str| a.iter().any(|x| x == v);
+        let prog = a[0].rsplit('/').next().unwrap();
+        (prog == "zoneadm" && (verb("detach") || verb("attach")))
+            || (prog == "zfs" && ["snapshot", "destroy", "rollback"].contains(&a[1].as_str()))
+            || (prog == "pkg"
+                && ["uninstall", "install", "update", "image-update", "set-property"]
+                    .iter()
+                    .any(|v| verb(v))
+                && !verb("-n"))
+    };
+    let done: Vec<String> = sim_support::audit(&real.dir)
+        .iter()
+        .filter(|a| changing(&a.argv))
+        .map(|a| {
+            let mut argv = a.argv.clone();
+            argv[0] = argv[0].rsplit('/').next().unwrap().to_string();
+            norm(&argv.join(" "), &real.dir)
+        })
+        .collect();
+    assert!(done.iter().any(|c| c.starts_with("pkg ")), "{scenario}: no pkg change ran: {done:#?}");
+    let missing: Vec<&String> = done.iter().filter(|c| !planned.contains(c)).collect();
+    assert!(missing.is_empty(), "{scenario}: {missing:#?}\nplanned: {planned:#?}");
+}
+
 #[test]
 fn dry_run_changes_nothing() {
     for scn in scenarios() {

@@ -327,6 +327,29 @@ impl Facts {
         }
     }
 
+    /// The zone's publishers as a Solaris 11 attach leaves them, failed or not (reference §5):
+    /// the GZ's enabled publishers served by the system repository, then the zone's own that
+    /// none of them hides. For a dry run, which attaches nowhere.
+    pub fn as_a_solaris_attach_leaves_them(&self) -> Facts {
+        let mut after = self.clone();
+        if self.platform != crate::playbook::Platform::Solaris11
+            || self.zone_publishers.iter().any(|p| p.syspub == Some(true))
+        {
+            return after;
+        }
+        let served: Vec<&Publisher> = self.gz_publishers.iter().filter(|g| g.enabled).collect();
+        let mut pubs: Vec<Publisher> =
+            served.iter().map(|g| Publisher { syspub: Some(true), ..(*g).clone() }).collect();
+        pubs.extend(
+            self.zone_publishers
+                .iter()
+                .filter(|p| !served.iter().any(|g| g.name == p.name))
+                .cloned(),
+        );
+        after.zone_publishers = pubs;
+        after
+    }
+
     /// The global zone's `entire` version as text (`unknown` when not known).
     pub fn gz_entire_text(&self) -> String {
         self.gz_entire

@@ -2555,6 +2555,7 @@ impl Run {
             order.insert(0, StrategyName::Attach);
         }
         let attach_first = order.first() == Some(&StrategyName::Attach);
+        let mut after_an_attach: Option<Facts> = None;
         for s in order {
             let st = strategies::make(s);
             let n = self.journal.begin_step(s.as_str(), None);
@@ -2579,7 +2580,12 @@ impl Run {
                 }
                 Err(why) => (why, "not applicable now".to_string()),
             };
-            let mut commands = st.commands(&self.input());
+            // Every planned rung ends with an attach, which on Solaris 11 puts the zone on the
+            // system repository: later rungs' commands are those for the zone as it leaves it.
+            let mut commands = match &after_an_attach {
+                Some(facts) => st.commands(&Input { facts, ..self.input() }),
+                None => st.commands(&self.input()),
+            };
             // A rung that changes the image takes its own snapshot and detaches an installed
             // zone first, as the real run does (cm vv F3: the plan left out both).
             if s.changes_image() {
@@ -2613,6 +2619,7 @@ impl Run {
                 outcome: StepOutcome::Skipped,
                 detail: outcome,
             });
+            after_an_attach.get_or_insert_with(|| self.facts.as_a_solaris_attach_leaves_them());
         }
         let _ = self.save();
         // The plan is an upper bound: say how the real run differs from it.
