@@ -430,6 +430,16 @@ fn a_step_repository_that_stops_answering_stops_the_run() {
     let root = d.dir.join("zones/s/root").display().to_string();
     let list = sim(&d.dir, "pkg", &["-R", &root, "list", "-H"]);
     assert!(list.contains("a/site"), "{list}");
+    // Regress ww F1: resumed while the repository is still down, the run had forgotten it
+    // answered, passed the step over and uninstalled a/site. It stops again.
+    let out = zr(&d.dir).args(["resume", "s", "--yes"]).output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("could not reach a repository that answered earlier"), "{text}");
+    assert!(!sim_support::uninstalled(&d.dir), "{text}");
+    let list = sim(&d.dir, "pkg", &["-R", &root, "list", "-H"]);
+    assert!(list.contains("a/site"), "{list}");
 }
 
 #[test]

@@ -2697,6 +2697,15 @@ fn resume_goes_on_with_the_playbook_the_run_began_with() {
     let root = d.path().join("zones/pg01/root").display().to_string();
     assert!(sim(d.path(), "pkg", &["-R", &root, "list", "-H"]).contains("postgresql-12"), "{s}");
     assert_eq!(s["result"], "failed", "{s}");
+    // Regress ww F2: that run rolled its image back as it ended; `resume` starts a new rescue
+    // from that image, which went on with the bundled playbook. It is the run's own too.
+    let out = zr(d.path()).args(["--json", "resume", "pg01", "--yes"]).output().unwrap();
+    let events = events_of(&out);
+    sim_support::finding(&events, "journal.last-run-rolled-back");
+    let s = summary(&events, &out);
+    assert!(!sim_support::uninstalled(d.path()), "{s}");
+    assert!(sim(d.path(), "pkg", &["-R", &root, "list", "-H"]).contains("postgresql-12"), "{s}");
+    assert_eq!(journal_of(d.path(), "pg01")["playbook"], p.as_str());
 }
 
 /// Ops uu F2: an image-create cut short (the run killed), then a new run instead of `resume`:

@@ -91,14 +91,15 @@ pub fn primary_publisher<'a>(pubs: &'a [Publisher], prefer: Option<&str>) -> Opt
 }
 
 /// What pointing a zone publisher at one origin showed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RepositoryOffer {
     pub publisher: String,
     pub uri: String,
     pub offer: Offer,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Offer {
     /// `set-publisher -O` could not refresh from it.
     Unreachable,

@@ -133,6 +133,11 @@ pub struct Journal {
     /// way): withdrawn, not renamed — a rename leaves a record the solver follows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub withdrawn: Vec<String>,
+    /// What the repositories this run's rungs pointed the zone at offered: one that answered
+    /// and is down later is an outage, on resume too (regress ww F1: a resume while it was
+    /// still down passed the step over and uninstalled what it keeps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repositories: Vec<super::facts::RepositoryOffer>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -262,6 +267,7 @@ impl Journal {
             zone_publishers_enabled_at_start: Vec::new(),
             renamed: Vec::new(),
             withdrawn: Vec::new(),
+            repositories: Vec::new(),
             reenable_in_zone: Vec::new(),
         }
     }

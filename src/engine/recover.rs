@@ -332,8 +332,10 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     };
     // A run continued goes on with the playbook it began with (cm vv F2: resumed with the
     // bundled one, it uninstalled what the site's playbook keeps as core).
+    // So does the new rescue a resume starts from an image its run rolled back as it ended
+    // (regress ww F2).
     let forced_playbook = match (forced_playbook, &opened.journal.playbook) {
-        (None, Some(p)) if opened.resume => {
+        (None, Some(p)) if opened.resume || req.resume => {
             Some(anyhow::Context::with_context(Playbook::load(p), || {
                 format!("the run resumed was started with --playbook {}", p.display())
             })?)
@@ -501,6 +503,8 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     for p in facts.zone_publishers_at_start.iter_mut() {
         p.enabled |= journal.zone_publishers_enabled_at_start.contains(&p.name);
     }
+    // ... and what its repositories answered (empty in a new run's journal).
+    facts.learn_repositories(journal.repositories.clone());
     let installed_at_start = journal.installed_at_start;
     let found_installed = facts.state == ZoneState::Installed;
     let mut run = Run {
@@ -2965,6 +2969,7 @@ impl Run {
             self.exec.take_environment();
             let applied = st.apply(&self.input(), &self.exec);
             self.facts.learn_repositories(st.learnt());
+            self.journal.repositories = self.facts.repositories.clone();
             if self.exec.held_back() {
                 // A signal came while one of its commands ran, and its next was not started:
                 // the step stays open in the journal, for `resume` to undo to its snapshot and
