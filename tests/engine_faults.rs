@@ -151,6 +151,23 @@ fn image_locked_for_good_fails_after_bounded_retries() {
     });
 }
 
+/// Hostile ww F1: a failing `mount -p` was read as "nothing mounted at the zone root", so the
+/// check that another boot environment than the one snapshotted is mounted there (what
+/// `pkg -R` would change) was skipped without a word. Not knowing refuses, as knowing does.
+#[test]
+fn an_unreadable_mount_table_refuses_without_change() {
+    let d = check(&Case {
+        fault: "command = \"mount\"\nexit = 1\nstderr = \"mount: cannot open /etc/mnttab: Interrupted system call\"",
+        args: &[],
+        env: &[],
+        exit: 3,
+        says: "cannot read the mount table (mount -p)",
+        changed: false,
+    });
+    let detached = sim_support::audit(&d.dir).iter().any(|a| a.argv.iter().any(|x| x == "detach"));
+    assert!(!detached);
+}
+
 #[test]
 fn failed_pre_rescue_snapshot_refuses_without_change() {
     check(&Case {

@@ -133,7 +133,24 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         }
     };
     let zone_root = zoneadm::zone_root(&zonepath);
-    let mounts = mount_table(runner);
+    // Which boot environment is mounted at the zone root is what `pkg -R` would change: one
+    // other than the ZBE snapshotted stops the run, so not knowing does too (hostile ww F1:
+    // a failing `mount -p` read as "nothing mounted" let a run change an unsnapshotted BE).
+    let mounts = match mount_table(runner) {
+        Ok(m) => m,
+        Err(e) => {
+            return stop(
+                &mut fs,
+                Finding::inhibitor(
+                    "mount.unreadable",
+                    "cannot read the mount table (mount -p): which boot environment is mounted \
+                     at the zone root, the one pkg -R would change, is not known",
+                )
+                .detail(e.to_string())
+                .remediation("find out why mount -p fails, then run zonerescue again"),
+            );
+        }
+    };
     let zonepath_dataset = dataset_of_zonepath(runner, &mounts, &zonepath);
     let Some(zpds) = zonepath_dataset.clone() else {
         return stop(
@@ -878,10 +895,9 @@ pub fn list_zbes(runner: &Runner, root: &str) -> Result<Vec<ZbeInfo>, crate::com
 }
 
 /// `zfs list -H -o name,mountpoint`: the dataset whose mountpoint is `path`.
-/// `mount -p`, empty when it cannot be read (what is looked up in it is then looked for
-/// otherwise, or missing).
-pub fn mount_table(runner: &Runner) -> Vec<mount::MountEntry> {
-    run_parsed(runner, &mount::mount_p_spec(), |o| Ok(mount::parse_mount_p(o))).unwrap_or_default()
+/// `mount -p`, parsed.
+pub fn mount_table(runner: &Runner) -> Result<Vec<mount::MountEntry>, crate::commands::RunError> {
+    run_parsed(runner, &mount::mount_p_spec(), |o| Ok(mount::parse_mount_p(o)))
 }
 
 /// The ZFS dataset that holds `zonepath`: the one mounted there (`mount -p`), or, for a zone

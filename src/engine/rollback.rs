@@ -656,7 +656,8 @@ pub fn not_this_zones(
     snapshot: &str,
 ) -> anyhow::Result<Option<String>> {
     let zonepath = zoneadm::get(runner, zone)?.zonepath;
-    let mounts = preflight::mount_table(runner);
+    // Unread, the zonepath's dataset is looked up by its mountpoint instead.
+    let mounts = preflight::mount_table(runner).unwrap_or_default();
     let dataset = snapshot.split_once('@').map_or(snapshot, |(d, _)| d);
     Ok(match preflight::dataset_of_zonepath(runner, &mounts, &zonepath) {
         Some(z) if dataset.starts_with(&format!("{z}/")) => None,

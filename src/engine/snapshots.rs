@@ -82,7 +82,8 @@ pub fn zbes_from_system(
     zone: &ZoneName,
 ) -> anyhow::Result<Result<SystemZbes, String>> {
     let entry = zoneadm::get(runner, zone)?;
-    let mounts = preflight::mount_table(runner);
+    // Unread, the zonepath's dataset is looked up by its mountpoint instead.
+    let mounts = preflight::mount_table(runner).unwrap_or_default();
     let Some(zpds) = preflight::dataset_of_zonepath(runner, &mounts, &entry.zonepath) else {
         return Ok(Err(format!(
             "no ZFS dataset holds zone {zone}'s zonepath {}",
