@@ -225,6 +225,35 @@ fn a_pasted_loop_over_zones_reports_each_zone() {
     assert!(db.contains("1 attempt(s)"), "{db}");
 }
 
+/// Realworld ww F1: `tail /var/tmp/*.attach_log.*` heads each excerpt `==> FILE <==` and cuts
+/// it from its `Log File:` line. Two zones' excerpts were one attempt of the last zone, the
+/// other zone's dead publisher deciding its advice; one zone's two logs were one attempt, the
+/// older failure deciding it. Each attach log is an attempt, of the zone it names.
+#[test]
+fn tail_excerpts_of_several_attach_logs_are_an_attempt_each() {
+    let reports = |name: &str| -> Vec<serde_json::Value> {
+        let out = zonerescue(&["analyze", "--json", path_arg(&fixture(name))], None);
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::Deserializer::from_slice(&out.stdout).into_iter().map(Result::unwrap).collect()
+    };
+    let keys = |r: &serde_json::Value| -> Vec<String> {
+        r["findings"].as_array().unwrap().iter().map(|f| f["key"].to_string()).collect()
+    };
+    let two = reports("omnios-tail-two-zones-attach-logs.txt");
+    assert_eq!(two.len(), 2, "{two:#?}");
+    let (mail, web) = (&two[0], &two[1]);
+    assert_eq!(mail["zone"], "mail", "{mail}");
+    assert_eq!(mail["recommended"], "zone-publishers", "{mail}");
+    assert_eq!(web["zone"], "web", "{web}");
+    assert_eq!(web["recommended"], "uninstall", "{web}");
+    assert!(!keys(web).iter().any(|k| k.contains("publisher-unreachable")), "{web}");
+    let one = reports("omnios-tail-one-zone-two-attach-logs.txt");
+    assert_eq!(one.len(), 1, "{one:#?}");
+    assert_eq!(one[0]["attempts"], 2, "{}", one[0]);
+    assert_eq!(one[0]["recommended"], "uninstall", "{}", one[0]);
+    assert!(!keys(&one[0]).iter().any(|k| k.contains("publisher-unreachable")), "{}", one[0]);
+}
+
 #[test]
 fn omnios_version_syntax_tells_omnios_from_openindiana() {
     // An older OmniOS attach (messages still on the terminal) shares every brand line with

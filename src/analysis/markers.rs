@@ -74,6 +74,13 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::AttemptStart, "^Log File: (?P<log>[^ ]+)"),
     (Marker::AttemptStart, "Progress being logged to (?P<log>[^ ]+)"),
     (Marker::AttemptStart, "==== Starting: "),
+    // `tail`/`head` of several files heads each with its name: an attach log's starts an
+    // attempt, even cut from its `Log File:` line (realworld ww F1: two zones' excerpts read
+    // as one attempt)
+    (
+        Marker::AttemptStart,
+        "^==> (?P<log>/[^ ]*(\\.attach_log\\.[^ /]+|/zoneadm\\.[0-9TZ]+\\.[^ /]+\\.attach)) <==$",
+    ),
     // the command typed at a shell prompt (`# `, `root@gz:~# `, `$ pfexec `); a bare line
     // `zoneadm -z Z attach -z ZBE` is advice printed by the S11 brand, not an attempt
     (
