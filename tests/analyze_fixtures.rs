@@ -423,6 +423,10 @@ const CASES: &[Case] = &[
     ("s11express-catalog-refresh-via-proxy-failed.log", V::Failed, G::S11express, Some("publisher-unreachable"), Some(S::GzPublishers), 1),
     // A mirror of the Oracle Solaris 11.2 docs (Kernel Zone Host Data) with the transcript
     // flattened onto one line: https://oracle.hydrogen.sagittarius.connect.product.adaptavist.com/cd/E36784_01/html/E37629/gocho.html
+    // realworld ww F2: cut after `Image format already current.`, which the brand prints
+    // before the sync: not attached
+    ("solaris11-attach-cut-while-syncing.txt", V::Incomplete, G::Solaris11, Some("log-truncated"), Some(S::Attach), 1),
+    ("solaris11-second-attempt-cut-in-download.txt", V::Incomplete, G::Solaris11, Some("log-truncated"), Some(S::Attach), 1),
     // realworld ww F1: `tail` of attach logs, each excerpt headed `==> FILE <==`
     ("omnios-tail-one-zone-two-attach-logs.txt", V::Failed, G::Omnios, Some("package-excluded"), Some(S::Uninstall), 1),
     ("oracle-s11-2-kz-attach-in-use-flattened.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),

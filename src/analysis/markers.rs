@@ -145,7 +145,9 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::PkgSuccess, "No updates (necessary|available) for this image"),
     (Marker::PkgSuccess, "Actions: Completed [0-9]+ actions"),
     (Marker::PkgSuccess, "^Updating image state +Done"),
-    (Marker::PkgSuccess, "Image format (already current|updated)"),
+    // `pkg update-format`'s word: the Solaris 11 brand runs it before the sync, so a log
+    // cut after it has not attached (realworld ww F2: it was read as attached)
+    (Marker::Pkg, "Image format (already current|updated)"),
     // brand lines (any generation)
     (Marker::Brand, "Updating non-global zone: "),
     (Marker::Brand, "^Global zone version: (?P<gz_entire>[^ ]+)"),
