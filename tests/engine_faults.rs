@@ -459,6 +459,26 @@ fn a_step_repository_that_stops_answering_stops_the_run() {
     assert!(list.contains("a/site"), "{list}");
 }
 
+/// Oracle ww F1: zone-publishers tested the zone's `site` (the global zone's origin, which
+/// answered preflight's refresh) and, the repository down since, removed it as one "the global
+/// zone could not reach". An outage is retried, then stops the run; `site` stays.
+#[test]
+fn a_zone_publisher_whose_repository_answered_is_not_removed_in_an_outage() {
+    let d = Sim::from_file(&sim_support::world("s11-shared-site-publisher-dies-after-preflight"));
+    let out = zr(&d.dir).args(["--yes", "web"]).output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("could not reach a repository that answered earlier"), "{text}");
+    let unset = sim_support::audit(&d.dir).iter().any(|a| {
+        a.argv.iter().any(|x| x == "unset-publisher") && a.argv.iter().any(|x| x == "site")
+    });
+    assert!(!unset, "{text}");
+    let root = d.dir.join("zones/web/root").display().to_string();
+    let pubs = sim(&d.dir, "pkg", &["-R", &root, "publisher", "-H"]);
+    assert!(pubs.contains("site"), "{pubs}");
+}
+
 #[test]
 fn hanging_pkg_is_stopped_by_the_timeout() {
     // 1000 simulated seconds at speed 100 is 10 real seconds; the timeout is 3.

@@ -187,6 +187,18 @@ impl Strategy for ZonePublishers {
             let spec = zp.refresh_spec(false, &[p.name.as_str()])?;
             let out = exec.read(&spec)?;
             if !matches!(out.code, Some(0) | Some(4)) {
+                // Its origin answered earlier in this run (the global zone's namesake, say):
+                // an outage, which the engine retries and then stops on, never a reason to
+                // remove the publisher (oracle ww F1).
+                let origins: Vec<String> = p.enabled_origins().map(str::to_string).collect();
+                if input.facts.answered(&[], &origins) {
+                    return Ok(Applied::NotSolvable(format!(
+                        "{} did not answer its refresh, though its repository answered earlier \
+                         in this run: {}",
+                        p.name,
+                        tail(&out)
+                    )));
+                }
                 dead.push(p.name.clone());
             }
         }
