@@ -430,6 +430,17 @@ fn repository_unreachable_mid_run() {
     assert!(!ran("image-create") && !ran("update"), "climbed on");
 }
 
+/// Runs zonerescue with `args`: it stops (exit 1) on a repository that answered earlier in the
+/// run and no longer does. Its output.
+fn stops_on_an_outage(d: &Sim, args: &[&str]) -> String {
+    let out = zr(&d.dir).args(args).output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("could not reach a repository that answered earlier"), "{text}");
+    text
+}
+
 /// Oracle vv F1: the step repository answered the incremental rung's `set-publisher`, then
 /// died during its install. The rung's retry met it dead at its `set-publisher`; that was
 /// read as "no intermediate build solves" and auto uninstalled the renamed package the step
@@ -437,11 +448,7 @@ fn repository_unreachable_mid_run() {
 #[test]
 fn a_step_repository_that_stops_answering_stops_the_run() {
     let d = Sim::from_file(&sim_support::world("omnios-step-repository-dies-after-answering"));
-    let out = zr(&d.dir).args(["--yes", "s"]).output().unwrap();
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("could not reach a repository that answered earlier"), "{text}");
+    let text = stops_on_an_outage(&d, &["--yes", "s"]);
     let removed = sim_support::uninstalled(&d.dir);
     assert!(!removed, "{text}");
     let root = d.dir.join("zones/s/root").display().to_string();
@@ -449,11 +456,7 @@ fn a_step_repository_that_stops_answering_stops_the_run() {
     assert!(list.contains("a/site"), "{list}");
     // Regress ww F1: resumed while the repository is still down, the run had forgotten it
     // answered, passed the step over and uninstalled a/site. It stops again.
-    let out = zr(&d.dir).args(["resume", "s", "--yes"]).output().unwrap();
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("could not reach a repository that answered earlier"), "{text}");
+    let text = stops_on_an_outage(&d, &["resume", "s", "--yes"]);
     assert!(!sim_support::uninstalled(&d.dir), "{text}");
     let list = sim(&d.dir, "pkg", &["-R", &root, "list", "-H"]);
     assert!(list.contains("a/site"), "{list}");
@@ -465,11 +468,7 @@ fn a_step_repository_that_stops_answering_stops_the_run() {
 #[test]
 fn a_zone_publisher_whose_repository_answered_is_not_removed_in_an_outage() {
     let d = Sim::from_file(&sim_support::world("s11-shared-site-publisher-dies-after-preflight"));
-    let out = zr(&d.dir).args(["--yes", "web"]).output().unwrap();
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("could not reach a repository that answered earlier"), "{text}");
+    let text = stops_on_an_outage(&d, &["--yes", "web"]);
     let unset = sim_support::audit(&d.dir).iter().any(|a| {
         a.argv.iter().any(|x| x == "unset-publisher") && a.argv.iter().any(|x| x == "site")
     });
