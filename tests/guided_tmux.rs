@@ -474,6 +474,10 @@ fn ctrl_c_at_a_question_leaves_the_terminal_usable() {
     let s = t.wait_for("demo exited", 1);
     assert!(s.lines().any(|l| l.starts_with("<== gz-publishers: skipped")), "{s}");
     assert!(t.cursor_visible(), "the cursor is still hidden:\n{s}");
+    // Nothing had changed (the snapshot aside): no undo is advised (ops ww F1: "return to the
+    // start: zonerescue rollback", which then found nothing to roll back).
+    assert!(s.contains("nothing was changed: the zone is as it was"), "{s}");
+    assert!(!s.contains("return to the start"), "{s}");
 }
 
 /// Guided round cc F6: a SIGTERM (another console, a timeout wrapper) while a question waits

@@ -4429,15 +4429,27 @@ impl Run {
                 if self.pre.is_some() && !self.untouched() {
                     packages_removed = self.packages_gone();
                 }
+                // Stopped at a question before anything changed (ops ww F1: it advised an
+                // undo, and by hand a `zfs rollback` of an installed zone's live ZBE).
+                if self.pre.is_some() && self.untouched() {
+                    message.push_str("; nothing was changed: the zone is as it was");
+                }
                 next_steps.push(format!("continue where it stopped: {resume}"));
                 next_steps.push(format!("see where it stopped: zonerescue status {zone}"));
-                if let Some(pre) = &self.pre {
+                if let Some(pre) = self.pre.as_ref().filter(|_| !self.untouched()) {
+                    // An attached zone is detached before its ZBE is rolled back, as
+                    // `zonerescue rollback` does.
+                    let detach = if self.attached_now() {
+                        format!("zoneadm -z {zone} detach && ")
+                    } else {
+                        String::new()
+                    };
                     next_steps.push(if self.journal.original_zbe.is_some() {
                         format!("return to the start: zonerescue rollback {zone}")
                     } else {
                         format!(
                             "return to the start: zonerescue rollback {zone}   (or {})",
-                            self.by_hand(pre, "")
+                            self.by_hand(pre, &detach)
                         )
                     });
                 }
