@@ -330,6 +330,25 @@ fn skipping_a_rung_proposes_the_next_one() {
     assert_eq!(j["strategies_applied"], serde_json::json!(["image-update"]), "{j}");
 }
 
+/// Ops ww F4: the uninstall a predicted failure calls for skipped, the plain attach proposed
+/// next said "a plain attach -u often just works after a minor update", under the prediction
+/// that it fails. It says it is tried all the same, for what its log names.
+#[test]
+fn an_attach_proposed_after_a_skipped_predicted_remedy_says_it_is_predicted_to_fail() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let sim = sim_support::Sim::new("omnios-two-zones");
+    let t = start_zr("skip-predicted", &sim.dir, "", "pg02");
+    t.wait_for("Apply uninstall to zone pg02?", 1);
+    t.keys("s");
+    let s = t.wait_for("Apply attach to zone pg02?", 1);
+    assert!(s.contains("why: preflight predicts it fails"), "{s}");
+    assert!(!s.contains("often just works"), "{s}");
+    t.keys("n");
+    t.wait_for("zr exited", 1);
+}
+
 /// Skipping gz-publishers, predicted for a disabled GZ publisher on Solaris 11 Express: the
 /// plain attach tells (the prediction no longer stands in for it), and once it fails on the
 /// global zone's publisher the run stops and says what gets past it. Before, auto went on to
