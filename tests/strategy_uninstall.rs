@@ -228,4 +228,10 @@ fn a_group_member_the_catalogs_do_not_know_is_named_by_an_attach_first() {
     let (events, _) =
         sim_support::rescue_json(&sim.dir, "py", &["--strategy", "uninstall", "--dry-run"]);
     assert_eq!(sim_support::step_names(&events), ["snapshot", "attach", "uninstall"]);
+    // Regress ww F3: the plan's uninstall said "no installed, non-core package blocks the
+    // solver" (not applicable now), the run's old words, of the removal the run then made.
+    let why = sim_support::event_field(&events, "step-start", "uninstall", "reason");
+    assert!(why.contains("removes what the attach names of runtime/python-27"), "{why}");
+    let end = sim_support::event_field(&events, "step-end", "uninstall", "detail");
+    assert_eq!(end, "dry run: not applied");
 }

@@ -2555,6 +2555,14 @@ impl Run {
             Some(_) => self.blockers_unnamed(&order[..1]),
             None => None,
         };
+        // The uninstall that waits for the attach to name its packages removes those it names
+        // (regress ww F3: the plan called it "not applicable now").
+        let named_once_attached = match &attach_first_why {
+            Some(_) if order.first() == Some(&StrategyName::Uninstall) => {
+                strategies::Uninstall::named_once_attached(&self.input())
+            }
+            _ => Vec::new(),
+        };
         if attach_first_why.is_some() {
             order.insert(0, StrategyName::Attach);
         }
@@ -2573,6 +2581,11 @@ impl Run {
                 Ok(why)
             } else if self.judged_once_read(s) {
                 Ok(JUDGED_ONCE_READ.to_string())
+            } else if s == StrategyName::Uninstall && !named_once_attached.is_empty() {
+                Ok(format!(
+                    "removes what the attach names of {}, should it fail on them",
+                    named_once_attached.join(", ")
+                ))
             } else {
                 st.worth_trying(&self.input())
             };
