@@ -2606,19 +2606,33 @@ impl Run {
             // A rung that changes the image takes its own snapshot and detaches an installed
             // zone first, as the real run does (cm vv F3: the plan left out both).
             if s.changes_image() {
+                // In the real run's order: the detach (none after an attach this plan made
+                // first, which failing leaves the zone configured), then the snapshot.
                 let mut before = Vec::new();
+                if self.facts.state == ZoneState::Installed && after_an_attach.is_none() {
+                    before.push(format!("zoneadm -z {} detach   (if installed)", self.facts.zone));
+                }
                 if let Ok(zbe) = self.zbe() {
+                    // A solaris-brand ZBE of another GZ BE is cloned by the attach, and the
+                    // rung snapshots the clone (regress ww F4: the plan named the original).
+                    let shown = match zbe.rsplit_once('/') {
+                        Some((root, leaf))
+                            if after_an_attach.is_some() && self.attach_clones_the_zbe(&zbe) =>
+                        {
+                            self.first_free_clone_name()
+                                .unwrap_or_else(|| format!("{root}/<the attach's clone of {leaf}>"))
+                        }
+                        _ => zbe.clone(),
+                    };
                     let run = &self.journal.run_id;
                     let name = snapshot::rung_name(&zbe, run, n, s);
                     let gz = self.facts.gz_entire_text();
                     if let Ok(spec) =
                         snapshot::create_spec(&name, run, &format!("{n:02}-{s}"), &gz, None)
                     {
-                        before.push(format!("{}   (this rung's own, to undo it)", spec.display()));
+                        let line = spec.display().replace(&format!("{zbe}@"), &format!("{shown}@"));
+                        before.push(format!("{line}   (this rung's own, to undo it)"));
                     }
-                }
-                if self.facts.state == ZoneState::Installed {
-                    before.push(format!("zoneadm -z {} detach   (if installed)", self.facts.zone));
                 }
                 commands.splice(0..0, before);
             }
@@ -3640,6 +3654,33 @@ impl Run {
     /// yet (a halted zone), and `s` works on it (the plain attach does not).
     fn judged_once_read(&self, s: StrategyName) -> bool {
         self.facts.zone_image_deferred && s != StrategyName::Attach
+    }
+
+    /// Whether the solaris brand's attach clones `zbe` rather than take it: the active ZBE of
+    /// another global-zone BE that still exists (reference §2.6, `discover_active_be` case 3;
+    /// one whose GZ BE is gone is an orphan, mounted in place).
+    fn attach_clones_the_zbe(&self, zbe: &str) -> bool {
+        if self.facts.brand != "solaris" || self.facts.zbe_of_running_gz_be {
+            return false;
+        }
+        let Ok(zbes) = preflight::list_zbes(&self.exec.runner, &self.facts.zbe_root) else {
+            return false;
+        };
+        let Some(parent) = zbes.iter().find(|z| z.dataset == zbe).and_then(|z| z.parentbe.clone())
+        else {
+            return false;
+        };
+        crate::commands::beadm::list(&self.exec.runner)
+            .is_ok_and(|bes| bes.iter().any(|b| b.uuid.as_deref() == Some(parent.as_str())))
+    }
+
+    /// The dataset the solaris brand's attach clones a ZBE of another GZ BE to: the first
+    /// free `solaris-N` (reference §2.6, `create_active_ds`).
+    fn first_free_clone_name(&self) -> Option<String> {
+        let zbes = preflight::list_zbes(&self.exec.runner, &self.facts.zbe_root).ok()?;
+        (0..100)
+            .map(|i| format!("{}/solaris-{i}", self.facts.zbe_root))
+            .find(|d| !zbes.iter().any(|z| &z.dataset == d))
     }
 
     /// Whether the zone's image, as read now, is in step with the global zone.
