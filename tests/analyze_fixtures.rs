@@ -427,6 +427,9 @@ const CASES: &[Case] = &[
     // before the sync: not attached
     ("solaris11-attach-cut-while-syncing.txt", V::Incomplete, G::Solaris11, Some("log-truncated"), Some(S::Attach), 1),
     ("solaris11-second-attempt-cut-in-download.txt", V::Incomplete, G::Solaris11, Some("log-truncated"), Some(S::Attach), 1),
+    // fidelity ww F1: the refresh failure copy-publishers-from ignores, then the solver's
+    // answer, which is what stopped the attach
+    ("openindiana-refresh-ignored-then-excluded.log", V::Failed, G::Openindiana, Some("package-excluded"), Some(S::Uninstall), 1),
     // realworld ww F1: `tail` of attach logs, each excerpt headed `==> FILE <==`
     ("omnios-tail-one-zone-two-attach-logs.txt", V::Failed, G::Omnios, Some("package-excluded"), Some(S::Uninstall), 1),
     ("oracle-s11-2-kz-attach-in-use-flattened.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),

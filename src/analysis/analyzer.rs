@@ -106,6 +106,8 @@ pub(crate) struct Attempt {
     /// Some of them are of the linked-image sync an attach runs (`pkg sync-linked: …`).
     pub sync_errors: bool,
     pub pkg_success: bool,
+    /// The line of the attempt's first solver answer (`No matching version of …`).
+    pub solver_line: Option<u64>,
     pub brand_lines: bool,
     pub pkg_lines: bool,
     /// Lines with a log helper's timestamp: the input is the brand's log file itself.
@@ -1008,6 +1010,7 @@ impl<'r> Analyzer<'r> {
                 }
             }
             Marker::SolverBlock { proposed } => {
+                self.attempt.solver_line.get_or_insert(n);
                 let asked = cap("package").filter(|_| proposed);
                 // `pkg install: No matching version of PKG` without a version: an installed
                 // PKG would have satisfied the install, so it is not installed.

@@ -350,6 +350,7 @@ impl FindingBuilder<'_> {
             pb.cmp(pa).then_with(|| first_line(fa).cmp(&first_line(fb)))
         });
         let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
+        self.solver_ran_after_a_refresh(&mut findings, attempt.solver_line);
         let operation = self.operation(&attempt);
         for f in &mut findings {
             f.title = f.title.replace("{operation}", operation);
@@ -1324,6 +1325,48 @@ fn merge(into: &mut Acc, from: Acc) {
     }
     for d in from.datasets {
         push_unique(&mut into.datasets, d);
+    }
+}
+
+impl FindingBuilder<'_> {
+    /// OpenIndiana (2016 on) and OmniOS attach with `copy-publishers-from /`, whose failed
+    /// refresh is ignored, then solve with `--no-refresh` (reference §2.5 steps 13, 16): a
+    /// solver answer printed after the refresh failure is what stopped the attach, not the
+    /// unreachable repository (fidelity ww F1: "the solver never ran", zone-publishers
+    /// advised for an excluded package).
+    fn solver_ran_after_a_refresh(&self, findings: &mut Vec<Finding>, solver_line: Option<u64>) {
+        let Some(at) = solver_line else { return };
+        if !matches!(self.generation, Generation::Openindiana | Generation::Omnios) {
+            return;
+        }
+        let before = |f: &Finding| {
+            UNREACHABLE[..3].contains(&f.key.as_str())
+                && !f.evidence.is_empty()
+                && f.evidence.iter().all(|e| e.line < at)
+        };
+        let answered = findings
+            .iter()
+            .any(|f| f.inhibitor && f.strategy.is_some() && !before(f) && first_line(f) >= at);
+        if !answered {
+            return;
+        }
+        let (mut refresh, rest): (Vec<Finding>, Vec<Finding>) =
+            std::mem::take(findings).into_iter().partition(before);
+        for f in &mut refresh {
+            f.inhibitor = false;
+            f.strategy = None;
+            f.next_commands.retain(|c| !c.starts_with("zonerescue --strategy"));
+            f.severity = super::report::Severity::Warning;
+            f.explanation = "pkg could not refresh this publisher's catalog, but this \
+                             generation's attach ignores that and solves on the catalogs it has \
+                             (`copy-publishers-from /`, then `install --no-refresh`): the \
+                             solver's answer printed after it is what stopped the attach. The \
+                             publisher still fails every refresh: fix or remove it once the zone \
+                             is attached."
+                .into();
+        }
+        findings.extend(rest);
+        findings.extend(refresh);
     }
 }
 
