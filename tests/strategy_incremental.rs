@@ -496,3 +496,48 @@ fn a_dead_own_repository_is_said_and_the_maybe_renamed_package_is_flagged() {
     let f = sim_support::finding(&events, "zone.removed-maybe-renamed");
     assert_eq!(f["severity"], "high", "{f}");
 }
+
+/// Cm ww F2: the playbook's intermediate repository a local mirror, the step left the zone's
+/// zone-only publisher pointing at it (the attach re-creates only the global zone's) and the
+/// run said nothing. It names the publisher, what it had, and the command that points it back,
+/// which works.
+#[test]
+fn a_publisher_the_step_left_on_its_repository_is_named_with_the_way_back() {
+    let d = Sim::from_file(&sim_support::world("s11express-step-from-a-local-mirror"));
+    let bundled = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks/s11express.toml"),
+    )
+    .unwrap();
+    let mirror = "file:///export/repo/osol-release/";
+    let site = d.dir.join("site.toml");
+    std::fs::write(&site, bundled.replace("http://pkg.opensolaris.org/release/", mirror)).unwrap();
+    let p = site.display().to_string();
+    let out = sim_support::zonerescue(&d.dir)
+        .args(["--json", "--yes", "--playbook", &p, "web01"])
+        .output()
+        .unwrap();
+    let events = events(&out.stdout);
+    let summary = events.last().unwrap();
+    assert_eq!(summary["result"], "attached", "{summary}");
+    let f = sim_support::finding(&events, "incremental.publisher-repointed");
+    let title = f["title"].as_str().unwrap();
+    assert!(title.contains(mirror) && title.contains("http://pkg.opensolaris.org/release/"), "{f}");
+    let fix = f["remediation"].as_str().unwrap();
+    let cmd = fix.split(": ").last().unwrap();
+    let next = summary["next_steps"].to_string();
+    assert!(next.contains(cmd), "{next}");
+    let argv: Vec<&str> = cmd.split(' ').collect();
+    assert_eq!(argv[0], "pkg", "{cmd}");
+    let ran = std::process::Command::new(d.dir.join("bin/pkg")).args(&argv[1..]).output().unwrap();
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    let root = d.dir.join("zones/web01/root").display().to_string();
+    let pubs = std::process::Command::new(d.dir.join("bin/pkg"))
+        .args(["-R", &root, "publisher", "-H"])
+        .output()
+        .unwrap();
+    let pubs = String::from_utf8_lossy(&pubs.stdout);
+    assert!(
+        pubs.contains("http://pkg.opensolaris.org/release/") && !pubs.contains(mirror),
+        "{pubs}"
+    );
+}

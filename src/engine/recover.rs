@@ -4408,6 +4408,7 @@ impl Run {
             }
             RunResult::Attached => {
                 packages_removed = self.packages_gone();
+                self.note_repointed_by_a_step();
                 let booted = self.post_checks(boot);
                 if booted {
                     message.push_str(", and booted (running)");
@@ -4420,11 +4421,10 @@ impl Run {
                     let what = what.replace(":\n", ": ").replace('\n', "; ");
                     next_steps.push(format!("first: {} ({}): {what}", f.title, f.key));
                 }
-                for f in self
-                    .extra_findings
-                    .iter()
-                    .filter(|f| f.key == strategies::ZONE_PUBLISHERS_REMOVED)
-                {
+                for f in self.extra_findings.iter().filter(|f| {
+                    [strategies::ZONE_PUBLISHERS_REMOVED, zone_publishers_after_attach::REPOINTED]
+                        .contains(&f.key.as_str())
+                }) {
                     let what = f.remediation.as_deref().unwrap_or_default();
                     next_steps.push(format!("{} ({}): {what}", f.title, f.key));
                 }

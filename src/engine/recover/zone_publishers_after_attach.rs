@@ -186,7 +186,71 @@ impl Run {
     }
 }
 
+/// Analysis key of a zone publisher an `incremental` step left pointing at its repository.
+pub(crate) const REPOINTED: &str = "incremental.publisher-repointed";
+
 impl Run {
+    /// After an attach that took a rescue with an `incremental` step: a zone publisher that
+    /// still points at the step's repository (the attach re-creates only the global zone's
+    /// publishers) is named with what it had and how to point it back (cm ww F2: a temporary
+    /// mirror stayed the zone's origin without a word).
+    pub(super) fn note_repointed_by_a_step(&mut self) {
+        if self.exec.dry_run || !self.applied.contains(&strategies::StrategyName::Incremental) {
+            return;
+        }
+        let zp = self.facts.zone_pkg();
+        let Ok(now) = crate::commands::pkg::publishers(&self.exec.runner, &zp) else {
+            return;
+        };
+        let norm = |o: &str| o.trim_end_matches('/').to_string();
+        let steps: Vec<String> = self.facts.repositories.iter().map(|r| norm(&r.uri)).collect();
+        for p in now.iter().filter(|p| p.syspub != Some(true)) {
+            let Some(before) =
+                self.facts.zone_publishers_at_start.iter().find(|b| b.name == p.name)
+            else {
+                continue;
+            };
+            let origins = |x: &crate::commands::pkg::Publisher| -> Vec<String> {
+                x.origins.iter().map(|o| norm(&o.uri)).collect()
+            };
+            let (was, is) = (origins(before), origins(p));
+            if was == is || !is.iter().any(|o| steps.contains(o)) {
+                continue;
+            }
+            let Some(first) = before.origins.first() else { continue };
+            let back = zp.set_publisher_spec(&crate::commands::pkg::SetPublisher {
+                name: p.name.clone(),
+                set_origin: Some(first.uri.clone()),
+                no_refresh: true,
+                ..Default::default()
+            });
+            let f = Finding::warn(
+                REPOINTED,
+                Severity::Medium,
+                format!(
+                    "the zone's publisher {} points at the intermediate step's repository {} \
+                     (it had {}): the attach left it so",
+                    p.name,
+                    p.origins.iter().map(|o| o.uri.as_str()).collect::<Vec<_>>().join(", "),
+                    before.origins.iter().map(|o| o.uri.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .detail(
+                "a repository of an older release, or a mirror kept only for the rescue, is no \
+                 origin for the zone's next update",
+            );
+            let f = match back {
+                Ok(spec) => f.remediation(format!(
+                    "point it back (or at the repository of the release the zone runs now): {}",
+                    spec.display()
+                )),
+                Err(_) => f,
+            };
+            self.extra_findings.push(f.clone());
+            self.emit(Event::Finding(f));
+        }
+    }
+
     /// `pkg -R ROOT set-publisher --enable NAME` (which refreshes it), tried again up to
     /// `retries` times on a cause that may pass: whether it was enabled (false: a dry run), or
     /// why not and whether its repository may not answer.
