@@ -253,19 +253,7 @@ fn status_tells_a_finished_or_killed_run_from_a_running_one() {
     let text = status(&j);
     assert!(text.contains("killed or crashed"), "{text}");
     // Holding the zone's lock, as a run does throughout: running now.
-    let lock = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(sim.dir.join("state/web/lock"))
-        .unwrap();
-    // SAFETY: fcntl(F_SETLK) on a descriptor this test owns, with a zeroed flock filled in.
-    let held = unsafe {
-        let mut fl: libc::flock = std::mem::zeroed();
-        fl.l_type = libc::F_WRLCK as libc::c_short;
-        fl.l_whence = libc::SEEK_SET as libc::c_short;
-        libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::F_SETLK, &fl)
-    };
-    assert_eq!(held, 0);
+    let _lock = sim_support::hold_lock(&sim.dir.join("state/web/lock"));
     let text = status(&j);
     assert!(text.contains(&format!("running now (pid {})", std::process::id())), "{text}");
     assert!(text.contains("in progress"), "{text}");

@@ -534,7 +534,6 @@ fn refusals_change_nothing() {
 
 #[test]
 fn second_run_is_refused_while_the_lock_is_held() {
-    use std::os::fd::AsRawFd;
     let d = init(&scenario("s11express-minor-update.toml"));
     let zdir = d.path().join("state/db01");
     std::fs::create_dir_all(&zdir).unwrap();
@@ -544,19 +543,8 @@ fn second_run_is_refused_while_the_lock_is_held() {
     )
     .unwrap();
     std::fs::set_permissions(&zdir, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(zdir.join("lock"))
-        .unwrap();
+    let f = sim_support::hold_lock(&zdir.join("lock"));
     std::io::Write::write_all(&mut &f, b"pid=4242\nstarted=1700000000\n").unwrap();
-    // SAFETY: plain fcntl write lock on an open descriptor.
-    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
-    fl.l_type = libc::F_WRLCK as libc::c_short;
-    fl.l_whence = libc::SEEK_SET as libc::c_short;
-    assert_eq!(unsafe { libc::fcntl(f.as_raw_fd(), libc::F_SETLK, &fl) }, 0);
     let (out, ev) = rescue(d.path(), "db01", &["--yes"]);
     assert_eq!(out.status.code(), Some(4));
     let s = summary(&ev, &out);

@@ -240,3 +240,33 @@ fn a_report_over_an_attach_log_is_refused() {
         "Log File: /var/tmp/pg01.attach_log.Qa9Zx1\n"
     );
 }
+
+/// Cm ww F1: a run refused before its snapshot (a repository the global zone cannot reach, exit
+/// 3) or a zone another run holds (exit 4) left the report file empty: the runs a person must
+/// read. It holds what the run printed.
+#[test]
+fn a_refused_or_locked_run_writes_its_report_too() {
+    // `--report` on `zone`: exit status and the report's text.
+    let run = |sim: &sim_support::Sim, zone: &str| {
+        let report = sim.dir.join("report.txt");
+        let out = sim_support::zonerescue(&sim.dir)
+            .arg("--report")
+            .arg(&report)
+            .args(["--yes", "--color", "never", zone])
+            .output()
+            .unwrap();
+        (out.status.code(), std::fs::read_to_string(&report).unwrap())
+    };
+    let sim = sim_support::Sim::new("openindiana-repository-down");
+    let (code, text) = run(&sim, "db02");
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("Result for zone db02: refused"), "{text:?}");
+    // A second run while the first holds the zone's lock (its lock file held open here).
+    let held = sim_support::Sim::new("omnios-postgres-removed");
+    let zone_dir = held.dir.join("state/pg01");
+    std::fs::create_dir_all(&zone_dir).unwrap();
+    let _lock = sim_support::hold_lock(&zone_dir.join("lock"));
+    let (code, text) = run(&held, "pg01");
+    assert_eq!(code, Some(4), "{text}");
+    assert!(text.contains("Result for zone pg01:"), "{text:?}");
+}

@@ -221,11 +221,30 @@ fn resume_asking(
     )
 }
 
-/// One run; `prompter`: the operator's answers when not from this terminal (tests).
+/// One run; `prompter`: the operator's answers when not from this terminal (tests). Its
+/// `--report` file, once checked, gets what the run printed however it ends: a refusal or a
+/// locked zone too (cm ww F1: the file stayed empty for the runs that need a person).
 fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow::Result<u8> {
-    let zone = req.zone.clone();
     let runner = runner_from(cli)?;
     let reporter = Arc::new(Reporter::new(cli.global.json, Palette::new(cli.global.color)));
+    let checked = std::cell::Cell::new(false);
+    let report = req.report.clone();
+    let ended = run_request(cli, req, prompter, runner, Arc::clone(&reporter), &checked);
+    if let Some(path) = report.filter(|_| checked.get()) {
+        super::report_file::write(&path, &reporter.transcript())?;
+    }
+    ended
+}
+
+fn run_request(
+    cli: &Cli,
+    req: Request,
+    prompter: Option<Box<dyn Prompter>>,
+    runner: Runner,
+    reporter: Arc<Reporter>,
+    checked: &std::cell::Cell<bool>,
+) -> anyhow::Result<u8> {
+    let zone = req.zone.clone();
     let refuse = |r: Refusal| -> anyhow::Result<u8> {
         reporter.emit(&r.summary(&zone));
         Ok(exit::REFUSED)
@@ -272,6 +291,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
     if let Some(path) = &req.report {
         let inputs: Vec<&std::path::Path> = req.playbook.iter().map(|p| p.as_path()).collect();
         super::report_file::check(path, &state_base(cli, &runner), &inputs)?;
+        checked.set(true);
     }
     let forced_playbook = match &req.playbook {
         Some(p) => Some(Playbook::load(p)?),
@@ -570,7 +590,7 @@ fn start(cli: &Cli, req: Request, prompter: Option<Box<dyn Prompter>>) -> anyhow
         Ok(r) => r,
         Err(e) => (RunResult::Error, format!("stopped by an error: {e:#}")),
     };
-    run.finish(result, message, req.report.as_ref(), req.boot)
+    run.finish(result, message, req.boot)
 }
 
 /// The journal a run writes, and what it takes over from the zone's last one.
@@ -4084,13 +4104,7 @@ impl Run {
         !self.exec.dry_run && !self.resuming && !self.exec.changed()
     }
 
-    fn finish(
-        mut self,
-        result: RunResult,
-        mut message: String,
-        report: Option<&PathBuf>,
-        boot: bool,
-    ) -> anyhow::Result<u8> {
+    fn finish(mut self, result: RunResult, mut message: String, boot: bool) -> anyhow::Result<u8> {
         let zone = self.facts.zone.as_str().to_string();
         // A signal during the attach lets it finish: when it attached the zone, the run ends
         // so (exit 0), and says why it did not stop (its notice spoke of stopping).
@@ -4572,9 +4586,6 @@ impl Run {
             packages_removed,
         };
         self.emit(Event::Summary(summary));
-        if let Some(path) = report {
-            super::report_file::write(path, &self.exec.reporter.transcript())?;
-        }
         if self.gz_intact == Some(false) {
             return Ok(crate::exit::GZ_PUBLISHERS_MODIFIED);
         }

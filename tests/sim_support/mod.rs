@@ -343,3 +343,25 @@ pub fn write_script(path: &Path, body: &str) {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// A zonerescue lock held as a run holds it: an fcntl write lock on `path` (created when
+/// missing), for as long as the returned file stays open.
+#[allow(dead_code)]
+pub fn hold_lock(path: &Path) -> std::fs::File {
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .unwrap();
+    // SAFETY: fcntl(F_SETLK) on a descriptor this function owns, with a zeroed flock filled in.
+    let held = unsafe {
+        let mut fl: libc::flock = std::mem::zeroed();
+        fl.l_type = libc::F_WRLCK as libc::c_short;
+        fl.l_whence = libc::SEEK_SET as libc::c_short;
+        libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&f), libc::F_SETLK, &fl)
+    };
+    assert_eq!(held, 0, "could not lock {}", path.display());
+    f
+}
