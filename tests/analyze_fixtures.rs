@@ -430,6 +430,8 @@ const CASES: &[Case] = &[
     // fidelity ww F1: the refresh failure copy-publishers-from ignores, then the solver's
     // answer, which is what stopped the attach
     ("openindiana-refresh-ignored-then-excluded.log", V::Failed, G::Openindiana, Some("package-excluded"), Some(S::Uninstall), 1),
+    // regress ww F6: a `pkg list` pasted after shows an unrelated package frozen: not in the way
+    ("solaris11-excluded-php-then-list-with-unrelated-freeze.txt", V::Failed, G::Solaris11, Some("package-removed"), Some(S::Uninstall), 1),
     // realworld ww F1: `tail` of attach logs, each excerpt headed `==> FILE <==`
     ("omnios-tail-one-zone-two-attach-logs.txt", V::Failed, G::Omnios, Some("package-excluded"), Some(S::Uninstall), 1),
     ("oracle-s11-2-kz-attach-in-use-flattened.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),

@@ -238,6 +238,12 @@ impl FindingBuilder<'_> {
         lines_read: u64,
     ) -> Report {
         let mut accs = attempt.accs.clone();
+        // The packages the failure names (before a freeze's finding explains some away).
+        let named: Vec<String> = accs
+            .iter()
+            .filter(|a| self.rules.rules().get(a.rule).is_some_and(|r| r.key != "package-frozen"))
+            .flat_map(|a| a.packages.iter().cloned())
+            .collect();
         self.refine(&mut accs);
         self.child_through_sysrepo(&mut accs);
         self.apply_explained(&mut accs);
@@ -351,6 +357,7 @@ impl FindingBuilder<'_> {
         });
         let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
         self.solver_ran_after_a_refresh(&mut findings, attempt.solver_line);
+        frozen_aside(&mut findings, &named);
         let operation = self.operation(&attempt);
         for f in &mut findings {
             f.title = f.title.replace("{operation}", operation);
@@ -1368,6 +1375,32 @@ impl FindingBuilder<'_> {
         findings.extend(rest);
         findings.extend(refresh);
     }
+}
+
+/// A frozen package only listed (`pkg list`'s `if-`), which neither the solver's "excluded by a
+/// freeze" nor any other finding (`named`) names, is not in the failure's way: a note, after the
+/// findings that are, which holds back no recommendation (regress ww F6).
+fn frozen_aside(findings: &mut Vec<Finding>, named: &[String]) {
+    let aside = |f: &Finding| {
+        f.key == "package-frozen"
+            && !f.evidence.iter().any(|e| e.text.contains("excluded by a freeze on"))
+            && !f.packages.iter().any(|p| named.contains(p))
+    };
+    if !findings.iter().any(aside) {
+        return;
+    }
+    let (mut listed, rest): (Vec<Finding>, Vec<Finding>) =
+        std::mem::take(findings).into_iter().partition(aside);
+    for f in &mut listed {
+        f.inhibitor = false;
+        f.severity = super::report::Severity::Warning;
+        f.explanation = format!(
+            "{} The failure does not name it: it is not what stopped this attach.",
+            f.explanation.trim_end()
+        );
+    }
+    findings.extend(rest);
+    findings.extend(listed);
 }
 
 fn first_line(f: &Finding) -> u64 {
