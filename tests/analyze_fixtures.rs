@@ -432,6 +432,8 @@ const CASES: &[Case] = &[
     ("openindiana-refresh-ignored-then-excluded.log", V::Failed, G::Openindiana, Some("package-excluded"), Some(S::Uninstall), 1),
     // regress ww F6: a `pkg list` pasted after shows an unrelated package frozen: not in the way
     ("solaris11-excluded-php-then-list-with-unrelated-freeze.txt", V::Failed, G::Solaris11, Some("package-removed"), Some(S::Uninstall), 1),
+    ("solaris11-gz-update-then-zlogin-zone-dry-run.txt", V::Failed, G::Unknown, Some("no-solution"), None, 1),
+    ("solaris11-gz-update-then-glued-dash-r-zone-dry-run.txt", V::Failed, G::Unknown, Some("no-solution"), None, 1),
     // realworld ww F1: `tail` of attach logs, each excerpt headed `==> FILE <==`
     ("omnios-tail-one-zone-two-attach-logs.txt", V::Failed, G::Omnios, Some("package-excluded"), Some(S::Uninstall), 1),
     ("oracle-s11-2-kz-attach-in-use-flattened.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),
@@ -1386,6 +1388,16 @@ fn a_pkg_command_typed_in_a_zone_gets_the_zone_s_commands_and_no_strategy() {
         assert!(r.finding("zone-pkg").is_some() && r.finding("global-zone-pkg").is_none());
         let zone_pkg = r.finding("zone-pkg").unwrap();
         assert!(zone_pkg.next_commands.iter().any(|c| c == "pkg sync-linked -nv"), "{file}");
+    }
+    // Regress ww F7: a global zone's own failed update, then a zone's dry run typed through
+    // zlogin or with `-R/root` glued: that dry run shows another image, not the GZ's own.
+    for file in [
+        "solaris11-gz-update-then-zlogin-zone-dry-run.txt",
+        "solaris11-gz-update-then-glued-dash-r-zone-dry-run.txt",
+    ] {
+        let r = analyze(file);
+        assert!(r.finding("global-zone-pkg").is_some(), "{file}");
+        assert!(r.finding("zone-pkg").is_none(), "{file}");
     }
     // The same reasons in an attach log are the attach's: its strategies stay.
     let r = analyze("solaris11-not-permissible.log");

@@ -117,6 +117,8 @@ pub(crate) struct Attempt {
     /// The attempt is a `pkg` command typed without `-R`: it works on the image it runs in,
     /// the global zone's unless typed in a zone (`in_zone`).
     pub gz_pkg: bool,
+    /// The image its typed command named ([`typed_image`]).
+    pub typed_image: Option<String>,
     /// That command was typed in a zone: through `zlogin ZONE pkg …`, or in a zlogin session.
     pub in_zone: bool,
     /// The lines that said so.
@@ -856,8 +858,10 @@ impl<'r> Analyzer<'r> {
                         return;
                     }
                     self.previewing = true;
+                    // On the attempt's own image: typed the same way (regress ww F7: a zone's
+                    // dry run through zlogin, or `-R/root`, counted for a GZ session).
                     self.preview_same_image =
-                        self.attempt.gz_pkg && !norm.windows(4).any(|w| w == b" -R ");
+                        self.attempt.gz_pkg && typed_image(norm) == self.attempt.typed_image;
                     return;
                 }
                 self.attempt_start(n, None);
@@ -865,8 +869,8 @@ impl<'r> Analyzer<'r> {
                 self.attempt.zoneadm_verb = None;
                 self.attempt.attach_typed = kind == LogKind::Attach;
                 self.attempt.forced = kind == LogKind::Attach && forces(norm);
-                self.attempt.gz_pkg =
-                    kind == LogKind::Pkg && !norm.windows(4).any(|w| w == b" -R ");
+                self.attempt.typed_image = typed_image(norm);
+                self.attempt.gz_pkg = kind == LogKind::Pkg && !norm.windows(3).any(|w| w == b" -R");
                 // Or typed in the global zone on the image of a zone the attempt before has
                 // just attached (`pkg -R /zones/z/root update`): the attached zone's own
                 // update, as through zlogin (regress jj F3: the ladder was advised for it).
@@ -1411,10 +1415,33 @@ impl<'r> Analyzer<'r> {
 
 /// The image a typed `pkg -R ROOT …` command line names.
 fn image_root(norm: &[u8]) -> Option<String> {
-    let at = norm.windows(4).position(|w| w == b" -R ")? + 4;
+    // `-R ROOT`, or `-RROOT` as getopt takes it too.
+    let at = norm.windows(3).position(|w| w == b" -R")? + 3;
     let rest = norm[at..].trim_ascii_start();
     let end = rest.iter().position(|&b| b == b' ' || b == b'\t').unwrap_or(rest.len());
     std::str::from_utf8(&rest[..end]).ok().filter(|r| r.starts_with('/')).map(str::to_string)
+}
+
+/// The image a typed pkg command works on when it names one: `-R ROOT`, or `zone:NAME` for
+/// `zlogin NAME pkg …`; `None`: the image of the shell it was typed in.
+fn typed_image(norm: &[u8]) -> Option<String> {
+    if let Some(r) = image_root(norm) {
+        return Some(r.trim_end_matches('/').to_string());
+    }
+    let at = norm.windows(7).position(|w| w == b"zlogin ")? + 7;
+    let words = std::str::from_utf8(&norm[at..]).ok()?;
+    let mut it = words.split_ascii_whitespace();
+    // Options before the zone name (`-l user`, `-S`): the name is the first operand.
+    while let Some(w) = it.next() {
+        match w {
+            "-l" | "-e" => {
+                it.next();
+            }
+            _ if w.starts_with('-') => {}
+            zone => return Some(format!("zone:{zone}")),
+        }
+    }
+    None
 }
 
 /// The lines of `kept` from line `from` up to, not including, line `to`.

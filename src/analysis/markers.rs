@@ -105,14 +105,14 @@ pub const MARKERS: &[(Marker, &str)] = &[
     // `pkg set-publisher …`); listings (`pkg publisher`, `pkg list`, `pkg info`) are not one
     (
         Marker::Command(LogKind::Pkg),
-        "[#$%>] +((pfexec|sudo|(/usr/bin/)?time( +-p)?) +)*((/usr/sbin/)?zlogin +(-[le] +[^ ]+ +|-[A-Za-z]+ +)*(?P<zone>[^ -][^ ]*) +['\"]?((pfexec|sudo) +)?)?(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$|['\"])",
+        "[#$%>] +((pfexec|sudo|(/usr/bin/)?time( +-p)?) +)*((/usr/sbin/)?zlogin +(-[le] +[^ ]+ +|-[A-Za-z]+ +)*(?P<zone>[^ -][^ ]*) +['\"]?((pfexec|sudo) +)?)?(/usr/bin/)?pkg +(-R *[^ -][^ ]* +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( |\\t|$|['\"])",
     ),
     // The same pasted without its prompt (realworld mm F2: a script's trace; regress nn F4),
     // followed by an option, an FMRI or a versioned package, or nothing: not pkg's own
     // `pkg update: …` nor a tool's `pkg -R ROOT image-update failed: …`.
     (
         Marker::Command(LogKind::Pkg),
-        "^((pfexec|sudo|(/usr/bin/)?time( +-p)?) +)*(/usr/bin/)?pkg +(-R +[^ ]+ +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( +(-|pkg:/|[a-z0-9/_.+-]+@)|$)",
+        "^((pfexec|sudo|(/usr/bin/)?time( +-p)?) +)*(/usr/bin/)?pkg +(-R *[^ -][^ ]* +)?(install|uninstall|update|image-update|set-publisher|unset-publisher|change-facet|change-variant|freeze|unfreeze|fix|revert|image-create|update-format|attach-linked|sync-linked)( +(-|pkg:/|[a-z0-9/_.+-]+@)|$)",
     ),
     // illumos-gate usr/src/tools/scripts/onu.sh: `onu -t BE [-d DIR | -u URI] …`
     (Marker::Command(LogKind::Onu), "[#$%>] +((pfexec|sudo) +)?([^ ]*/)?onu +-[a-zA-Z]"),
