@@ -5,17 +5,30 @@ use zonerescue::cli::{Cli, Command};
 use zonerescue::exit;
 
 fn main() -> ExitCode {
+    // An emptied ZONERESCUE_* variable sets nothing, as `VAR= command` means in a script: clap
+    // would take it for an empty value and blame the option (cm ww F4).
+    for (name, value) in std::env::vars_os() {
+        if value.is_empty() && name.to_string_lossy().starts_with("ZONERESCUE_") {
+            // SAFETY: first thing in main, before any other thread exists.
+            unsafe { std::env::remove_var(&name) };
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             // Not --help or --version: an error, said as JSON too when asked for.
-            if e.use_stderr() && std::env::args_os().any(|a| a == "--json") {
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            if e.use_stderr() && args.iter().any(|a| a == "--json") {
+                // Its first paragraph: the error and what it names on the lines below
+                // (`the following required arguments were not provided:` / `  <ZONE>`).
                 let text = e.render().to_string();
-                let first = text.lines().next().unwrap_or_default();
-                let message = first.strip_prefix("error: ").unwrap_or(first);
+                let said: Vec<&str> =
+                    text.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+                let said = said.join(" ");
+                let message = said.strip_prefix("error: ").unwrap_or(&said);
                 let _ = zonerescue::outln!(
                     "{}",
-                    zonerescue::engine::command::json_usage_error(message)
+                    zonerescue::engine::command::json_usage_error(&args, message)
                 );
             }
             e.exit()

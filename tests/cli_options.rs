@@ -72,6 +72,37 @@ fn a_bad_setting_with_json_ends_stdout_with_an_error_summary() {
     let out = sim_support::zonerescue(&sim.dir).args(["--json", "--help"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("\"result\""));
+    // Regress ww F5: each command's own last line (docs/events-json.md), and what is missing
+    // named.
+    let last = |args: &[&str]| -> serde_json::Value {
+        let out = sim_support::zonerescue(&sim.dir).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap()
+    };
+    let v = last(&["--json", "rollback"]);
+    assert_eq!(v["event"], "rollback-summary", "{v}");
+    assert!(v["message"].as_str().unwrap().contains("<ZONE>"), "{v}");
+    assert_eq!(last(&["--json", "snapshots", "--prune"])["event"], "prune-summary");
+    let v = last(&["--json", "status"]);
+    assert!(v["journal"].is_null() && v["error"].as_str().unwrap().contains("<ZONE>"), "{v}");
+    assert_eq!(last(&["--json", "--all", "--no-such-option"])["kind"], "all");
+}
+
+/// Cm ww F4: an emptied variable (`ZONERESCUE_PLAYBOOK= zonerescue …` in a script) sets
+/// nothing; it stopped the run with exit 2, blaming an option nobody typed.
+#[test]
+fn an_emptied_variable_sets_nothing() {
+    let sim = dotted_world();
+    let mut c = sim_support::zonerescue(&sim.dir);
+    for var in ["ZONERESCUE_PLAYBOOK", "ZONERESCUE_COLOR", "ZONERESCUE_TIMEOUT", "ZONERESCUE_RULES"]
+    {
+        c.env(var, "");
+    }
+    let out = c.args(["status", "web"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(!said.contains("a value is required"), "{said}");
 }
 
 /// `--yes` before a subcommand is the subcommand's `--yes`: `zonerescue --yes rollback ZONE`

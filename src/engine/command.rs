@@ -77,11 +77,27 @@ fn error_summary(event: &str, zone: Option<&str>, message: &str) -> String {
     v.to_string()
 }
 
-/// With `--json`, the summary of a command line that could not be parsed (a bad value in a
-/// `ZONERESCUE_*` variable, an unknown option): a script reading the last line of stdout gets
-/// one, as for the errors found after parsing (cm vv F4).
-pub fn json_usage_error(message: &str) -> String {
-    error_summary("summary", None, message)
+/// With `--json`, the line that ends stdout when clap rejected the command line `args` (a bad
+/// value in a `ZONERESCUE_*` variable, an unknown option): a script reading the last line of
+/// stdout gets one, as for the errors found after parsing (cm vv F4), and the one the command
+/// would have ended with, from its name as typed (regress ww F5: `summary` for every command).
+pub fn json_usage_error(args: &[std::ffi::OsString], message: &str) -> String {
+    let has = |a: &str| args.iter().any(|x| x == a);
+    // The first word that names a subcommand (option values come before it).
+    let names: Vec<String> = <Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let sub = args.iter().skip(1).filter_map(|a| a.to_str()).find(|a| names.iter().any(|n| n == a));
+    match sub {
+        Some("rollback") => error_summary("rollback-summary", None, message),
+        Some("snapshots") if has("--prune") => error_summary("prune-summary", None, message),
+        Some("status") => {
+            serde_json::json!({"zone": null, "journal": null, "error": message}).to_string()
+        }
+        _ if has("--all") => super::fleet::error_object(crate::exit::USAGE, message).to_string(),
+        _ => error_summary("summary", None, message),
+    }
 }
 
 fn status(cli: &Cli, zone: &str) -> anyhow::Result<u8> {
