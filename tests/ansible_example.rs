@@ -225,6 +225,16 @@ fn playbook_commands_run_against_the_simulator_and_match_the_documented_schema()
     assert_eq!(summary["event"], "summary");
     assert_eq!(summary["result"], "attached");
     check_survey("fine");
+    // Cm ww F3: the play's `changed_when` reads the summary's snapshots (a run changes nothing
+    // before its snapshot): one for the rescue, none for the next play on the attached zone
+    // (`rc == 0` called that changed on every play).
+    let site = example("site.yml");
+    assert!(site.contains("| last | from_json).snapshots"), "changed_when reads snapshots");
+    assert!(!summary["snapshots"].as_array().unwrap().is_empty(), "{summary}");
+    let (code, out) = run(&host_argv(&rescue[0].argv, sim.path(), Some("web02")));
+    let again: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(again["snapshots"], serde_json::json!([]), "{again}");
 }
 
 #[test]
