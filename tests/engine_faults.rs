@@ -478,6 +478,23 @@ fn a_zone_publisher_whose_repository_answered_is_not_removed_in_an_outage() {
     assert!(pubs.contains("site"), "{pubs}");
 }
 
+/// Hostile ww F2: a `zfs rollback` that exits 0 having done nothing: `zonerescue rollback`
+/// said the image was rolled back and the later snapshots destroyed, and `status` that the
+/// zone was as before the rescue. The snapshots left say otherwise: it stops, not done.
+#[test]
+fn a_rollback_that_left_the_later_snapshots_is_not_reported_done() {
+    let text = std::fs::read_to_string(sim_support::scenario("s11express-b111-web")).unwrap();
+    let d = Sim::from_text(&format!("{text}\n[[faults]]\ncommand = \"zfs rollback\"\nexit = 0\n"));
+    let out = zr(&d.dir).args(["--yes", "web01"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zr(&d.dir).args(["--yes", "rollback", "web01"]).output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_ne!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("image rolled back"), "{text}");
+    assert!(text.contains("later snapshot(s) still exist"), "{text}");
+}
+
 #[test]
 fn hanging_pkg_is_stopped_by_the_timeout() {
     // 1000 simulated seconds at speed 100 is 10 real seconds; the timeout is 3.

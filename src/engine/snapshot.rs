@@ -149,6 +149,25 @@ pub fn rollback_with(
             return Err(PartialRollback { done, failed: s.clone(), cause: e.to_string() }.into());
         }
     }
+    // Each rollback destroys the later snapshots: some left means one did not do what it
+    // said (hostile ww F2: a `zfs rollback` that exited 0 having done nothing was reported
+    // done, and the image was not rolled back).
+    if !exec.dry_run {
+        let left = super::snapshots::after(&exec.runner, snapshot)?;
+        if !left.is_empty() {
+            let names: Vec<String> = left.into_iter().map(|s| s.name).collect();
+            return Err(PartialRollback {
+                done: all.clone(),
+                failed: snapshot.to_string(),
+                cause: format!(
+                    "zfs reported each rollback done, yet later snapshot(s) still exist ({}): \
+                     the image is not known to be rolled back",
+                    names.join(", ")
+                ),
+            }
+            .into());
+        }
+    }
     Ok(())
 }
 
