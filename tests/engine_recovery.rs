@@ -1747,6 +1747,20 @@ impl Prompter for Scripted {
     }
 }
 
+/// Ops ww F3: the zone-publishers question said only "Apply zone-publishers to zone lts22?"
+/// while its plan replaced the zone's origin; the image rungs' questions say what they change,
+/// as uninstall's and gz-publishers' do.
+#[test]
+fn the_image_rungs_questions_say_what_they_change() {
+    let d = init(&sim_support::world("omnios-old-lts-two-steps"));
+    let operator = Scripted::new(&[Answer::Skip]);
+    let (code, report) = guided(d.path(), &["lts22"], &operator);
+    assert_eq!(code, 3, "{report}");
+    let asked = operator.asked();
+    let q = asked.iter().find(|q| q.contains("Apply zone-publishers")).expect("asked");
+    assert!(q.contains("It changes the zone's own publishers"), "{asked:#?}");
+}
+
 /// Guided mode in this process on the simulated host in `dir` (`args` after the seam
 /// options), answered by `operator`: the exit code, and the human transcript (`--report`).
 fn guided(dir: &Path, args: &[&str], operator: &Scripted) -> (u8, String) {

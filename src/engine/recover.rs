@@ -2814,6 +2814,22 @@ impl Run {
                 more.as_deref().unwrap_or("with the installed packages that depend on them")
             ));
         }
+        // What the gentle image rungs change, as uninstall's and gz-publishers' questions say
+        // theirs (ops ww F3: zone-publishers' replaced the zone's origins without a word).
+        let changes = match s {
+            StrategyName::ZonePublishers => {
+                " It changes the zone's own publishers (the plan above)."
+            }
+            StrategyName::Incremental => {
+                " It points the zone's publisher at the intermediate release's repository and \
+                 updates the zone's image to that release."
+            }
+            StrategyName::ImageUpdate => {
+                " It updates every package of the zone's image from its own publishers."
+            }
+            _ => "",
+        };
+        question.push_str(changes);
         // Said before consent: the rung's detach takes an installed zone out of service for
         // zoneadm until an attach succeeds (ops uu F4).
         if s.changes_image() && self.facts.state == ZoneState::Installed {
