@@ -391,6 +391,25 @@ fn a_long_pkg_step_shows_a_spinner_while_it_runs() {
     assert!(!s.contains("image-update -v ["), "the spinner was left on the screen:\n{s}");
 }
 
+/// Ops ww F2: preflight's `pkg refresh` (slow when a repository is dead: up to the pkg time
+/// limit) ran with only the header line on the screen. A spinner names it, gone once done.
+#[test]
+fn preflight_s_refresh_shows_a_spinner() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let text = std::fs::read_to_string(sim_support::scenario("omnios-postgres-removed")).unwrap();
+    let sim = sim_support::Sim::from_text(&format!(
+        "{text}\n[[faults]]\ncommand = \"pkg refresh\"\nhang_s = 30\n"
+    ));
+    let t = start_zr("preflight", &sim.dir, "NO_COLOR=1 ZONESIM_SPEED=10", "pg01");
+    t.wait_for("preflight: pkg refresh of the publishers attach -u refreshes [", 1);
+    let s = t.wait_for("Apply ", 1);
+    assert!(!s.contains("preflight: pkg refresh"), "the spinner was left on the screen:\n{s}");
+    t.keys("q");
+    t.wait_for("zr exited", 1);
+}
+
 /// Yes to gz-publishers, then no to the next rung: gz-publishers only acts around an attach,
 /// which never came, so nothing was changed and the installed zone stays installed. Before,
 /// the gz-publishers rung detached it and the declined run left it detached.

@@ -439,8 +439,14 @@ fn run_request(
         reporter.emit(&Event::Finding(f));
     }
 
+    // Its `pkg refresh` of the publishers the attach will refresh may wait on a dead
+    // repository up to the pkg time limit: a spinner says what runs (ops ww F2: the screen
+    // showed only the header line meanwhile).
+    let checking = (!req.dry_run)
+        .then(|| reporter.progress("preflight: pkg refresh of the publishers attach -u refreshes"));
     let pf =
         preflight::run(&runner, &zone, forced_playbook.as_ref().map(|p| p.platform), !req.dry_run);
+    drop(checking);
     drop(host);
     for f in &pf.findings {
         reporter.emit(&Event::Finding(f.clone()));
