@@ -292,6 +292,20 @@ fn pkg_list_info_variant_on_a_zone_root() {
     let oi = Sim::new("openindiana-zone-internal-repo");
     let v = oi.run("pkg", &["-R", &oi.root("app01"), "variant", "-H", "variant.opensolaris.zone"]);
     assert_eq!(v.stdout, "opensolaris.zone nonglobal\n");
+    // Fidelity ww F4: Oracle's Solaris 11 pkg prints the full name, which its attach requires.
+    let s11 = Sim::new("solaris11-image-update");
+    let v =
+        s11.run("pkg", &["-R", &s11.root("php11"), "variant", "-H", "variant.opensolaris.zone"]);
+    assert_eq!(v.stdout, "variant.opensolaris.zone nonglobal\n");
+    // Fidelity ww F3: `entire` is uninstalled like any package (the OI attach does it when the
+    // global zone has none), not "matches no installed packages".
+    let oi_root = oi.root("app01");
+    let dry = oi.run("pkg", &["-R", &oi_root, "uninstall", "-nv", "entire"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let gone = oi.run("pkg", &["-R", &oi_root, "uninstall", "entire"]);
+    assert_eq!(gone.code, 0, "{}", gone.stderr);
+    let listed = oi.run("pkg", &["-R", &oi_root, "list", "-H", "entire"]);
+    assert_ne!(listed.code, 0, "{}", listed.stdout);
     let info = oi.run("pkg", &["info", "entire"]);
     let fmri = info
         .out_lines()

@@ -342,8 +342,20 @@ pub fn uninstall(
     };
     let p = world.platform;
     let mut remove: Vec<String> = Vec::new();
+    // `entire` is kept beside the packages (image.entire): removable like one (the OI/OmniOS
+    // attach runs `pkg uninstall entire` when the GZ has none: fidelity ww F3).
+    let mut entire: Option<InstalledPkg> = None;
     for n in names {
         let name = n.split('@').next().unwrap_or(n).trim_start_matches("pkg:/").to_string();
+        if name == "entire"
+            && let Some(build) = image.entire
+        {
+            let publisher = image.entire_from.clone().unwrap_or_else(|| {
+                image.publishers.first().map(|p| p.name.clone()).unwrap_or_default()
+            });
+            entire = Some(InstalledPkg { name, build, publisher });
+            continue;
+        }
         if image.installed(&name).is_none() {
             return Output::fail(
                 1,
@@ -406,6 +418,7 @@ pub fn uninstall(
         changes: remove
             .iter()
             .filter_map(|n| image.installed(n).cloned())
+            .chain(entire.clone())
             .map(|i| solver::Change { name: i.name.clone(), old: Some(i), new: None })
             .collect(),
         entire_publisher: String::new(),
@@ -418,6 +431,10 @@ pub fn uninstall(
         let cost = world.costs.install(plan.changes.len());
         world.charge(cost);
         solver::apply(&mut image, &plan);
+        if entire.is_some() {
+            image.entire = None;
+            image.entire_from = None;
+        }
         history(world, &mut image, "uninstall", "Succeeded");
         put(world, r, image);
     }

@@ -907,7 +907,6 @@ fn variant(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
         ("variant.opensolaris.zone", img.variant_zone.clone()),
     ];
     let mut out = Output::ok();
-    let old = world.platform.old_pkg_client();
     let shown: Vec<&(&str, String)> = vars
         .iter()
         .filter(|(n, _)| p.operands.is_empty() || p.operands.iter().any(|o| o == n))
@@ -917,10 +916,12 @@ fn variant(world: &mut World, r: &ImageRef, rest: &[String]) -> Output {
             return Output::fail(1, format!("pkg variant: no such variant: {o}"));
         }
     }
-    // b151 prints the full name (`%-Ns %s`, N = max(len, 8)); current pkg strips `variant.`
+    // b151 and Oracle's Solaris 11 pkg print the full name (`%-Ns %s`, N = max(len, 8): the
+    // S11.0 attach requires it, fidelity ww F4); current illumos pkg strips `variant.`
     // (alignment of the current format is UNVERIFIED: padded like b151).
+    let full = !world.platform.is_illumos();
     let name =
-        |n: &str| if old { n.to_string() } else { n.trim_start_matches("variant.").to_string() };
+        |n: &str| if full { n.to_string() } else { n.trim_start_matches("variant.").to_string() };
     let width = shown.iter().map(|(n, _)| name(n).len()).max().unwrap_or(8).max(8);
     if !p.has("H") {
         out.line(format!("{:<width$} {}", "VARIANT", "VALUE"));
