@@ -26,10 +26,9 @@ fn main() -> ExitCode {
                     text.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
                 let said = said.join(" ");
                 let message = said.strip_prefix("error: ").unwrap_or(&said);
-                let _ = zonerescue::outln!(
-                    "{}",
-                    zonerescue::engine::command::json_usage_error(&args, message)
-                );
+                if let Some(line) = zonerescue::engine::command::json_usage_error(&args, message) {
+                    let _ = zonerescue::outln!("{line}");
+                }
             }
             e.exit()
         }

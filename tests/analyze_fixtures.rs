@@ -434,6 +434,9 @@ const CASES: &[Case] = &[
     ("solaris11-excluded-php-then-list-with-unrelated-freeze.txt", V::Failed, G::Solaris11, Some("package-removed"), Some(S::Uninstall), 1),
     ("solaris11-gz-update-then-zlogin-zone-dry-run.txt", V::Failed, G::Unknown, Some("no-solution"), None, 1),
     ("solaris11-gz-update-then-glued-dash-r-zone-dry-run.txt", V::Failed, G::Unknown, Some("no-solution"), None, 1),
+    // realworld ww2 F3: a terminal that shows no pkg error, then a `pkg list` with a frozen
+    // package: the freeze is the one cause shown
+    ("openindiana-terminal-then-list-with-frozen.txt", V::Failed, G::Openindiana, Some("package-frozen"), None, 1),
     // realworld ww F1: `tail` of attach logs, each excerpt headed `==> FILE <==`
     ("omnios-tail-one-zone-two-attach-logs.txt", V::Failed, G::Omnios, Some("package-excluded"), Some(S::Uninstall), 1),
     ("oracle-s11-2-kz-attach-in-use-flattened.txt", V::Failed, G::Unknown, Some("zone-in-use-elsewhere"), None, 1),

@@ -87,6 +87,12 @@ fn a_bad_setting_with_json_ends_stdout_with_an_error_summary() {
     let v = last(&["--json", "status"]);
     assert!(v["journal"].is_null() && v["error"].as_str().unwrap().contains("<ZONE>"), "{v}");
     assert_eq!(last(&["--json", "--all", "--no-such-option"])["kind"], "all");
+    // Regress ww2 F3: analyze and a snapshot listing print no summary on an error.
+    for args in [&["--json", "analyze", "--no-such-option"][..], &["--json", "snapshots"][..]] {
+        let out = sim_support::zonerescue(&sim.dir).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+    }
 }
 
 /// Cm ww F4: an emptied variable (`ZONERESCUE_PLAYBOOK= zonerescue …` in a script) sets

@@ -476,6 +476,15 @@ fn a_zone_publisher_whose_repository_answered_is_not_removed_in_an_outage() {
     let root = d.dir.join("zones/web/root").display().to_string();
     let pubs = sim(&d.dir, "pkg", &["-R", &root, "publisher", "-H"]);
     assert!(pubs.contains("site"), "{pubs}");
+    // Regress ww2 F1: resumed while it is still down, the resume's preflight found `site`
+    // unreachable and zone-publishers removed it: the run's own start saw it answer.
+    let text = stops_on_an_outage(&d, &["resume", "web", "--yes"]);
+    let unset = sim_support::audit(&d.dir).iter().any(|a| {
+        a.argv.iter().any(|x| x == "unset-publisher") && a.argv.iter().any(|x| x == "site")
+    });
+    assert!(!unset, "{text}");
+    let pubs = sim(&d.dir, "pkg", &["-R", &root, "publisher", "-H"]);
+    assert!(pubs.contains("site"), "{pubs}");
 }
 
 /// Hostile ww F2: a `zfs rollback` that exits 0 having done nothing: `zonerescue rollback`

@@ -201,6 +201,10 @@ fn an_old_lts_zone_steps_again_where_one_step_is_not_enough() {
         .collect();
     assert_eq!(installs, ["entire@11-151038", "entire@11-151046"]);
     assert!(listed.contains("network/rsync-3"), "the renamed package is kept: {listed}");
+    // Regress ww2 F2: the zone ends on the global zone's own origin, which is no step's
+    // repository left behind.
+    let next = s["next_steps"].to_string();
+    assert!(!next.contains("incremental.publisher-repointed"), "{next}");
 }
 
 /// The way up takes two steps whichever way rungs are chosen: `incremental` means stepping

@@ -1386,7 +1386,10 @@ fn frozen_aside(findings: &mut Vec<Finding>, named: &[String]) {
             && !f.evidence.iter().any(|e| e.text.contains("excluded by a freeze on"))
             && !f.packages.iter().any(|p| named.contains(p))
     };
-    if !findings.iter().any(aside) {
+    // Only beside a cause the input shows: alone (a terminal that printed no pkg error), the
+    // freeze may well be what stopped the attach (realworld ww2 F3).
+    let other_cause = findings.iter().any(|f| f.inhibitor && f.key != "package-frozen");
+    if !other_cause || !findings.iter().any(aside) {
         return;
     }
     let (mut listed, rest): (Vec<Finding>, Vec<Finding>) =

@@ -76,10 +76,15 @@ pub const MARKERS: &[(Marker, &str)] = &[
     (Marker::AttemptStart, "==== Starting: "),
     // `tail`/`head` of several files heads each with its name: an attach log's starts an
     // attempt, even cut from its `Log File:` line (realworld ww F1: two zones' excerpts read
-    // as one attempt)
+    // as one attempt), its name as given (`tail zoneadm.*.attach` in /var/log/zones: relative)
     (
         Marker::AttemptStart,
-        "^==> (?P<log>/[^ ]*(\\.attach_log\\.[^ /]+|/zoneadm\\.[0-9TZ]+\\.[^ /]+\\.attach)) <==$",
+        "^==> (?P<log>([^ ]*/)?([^ /]+\\.attach_log\\.[^ /]+|zoneadm\\.[0-9TZ]+\\.[^ /]+\\.attach)) <==$",
+    ),
+    (Marker::Fact, "^==> ([^ ]*/)?(?P<zone>[^ /]+)\\.attach_log\\.[^ /]+ <==$"),
+    (
+        Marker::Gen(Generation::Solaris11),
+        "^==> ([^ ]*/)?zoneadm\\.[0-9TZ]+\\.(?P<zone>[^ /]+)\\.attach <==$",
     ),
     // the command typed at a shell prompt (`# `, `root@gz:~# `, `$ pfexec `); a bare line
     // `zoneadm -z Z attach -z ZBE` is advice printed by the S11 brand, not an attempt

@@ -54,6 +54,9 @@ pub struct Facts {
     /// What this run's rungs found candidate repositories to offer (never refreshed: a
     /// repository's content does not change within a run, and every retry costs a refresh).
     pub repositories: Vec<RepositoryOffer>,
+    /// Origins the run this one resumes saw answer (its preflight's refresh): one down now is
+    /// an outage of the same run (regress ww2 F1: a resume removed such a zone publisher).
+    pub answered_before: Vec<String>,
     /// Preflight found no image at the zone root (a halted zone's ZBE is mounted nowhere):
     /// the zone's image is read once a detach (ipkg) or an attach has mounted it.
     pub zone_image_deferred: bool,
@@ -278,6 +281,23 @@ impl Facts {
     /// rung is for; one never seen answering may be dead for good.
     pub fn answered(&self, publishers: &[String], origins: &[String]) -> bool {
         let norm = |o: &str| o.trim_end_matches('/').to_string();
+        let seen = self.refreshed_in_preflight();
+        let mut seen_origins = self.preflight_answered_origins();
+        seen_origins.extend(
+            self.repositories
+                .iter()
+                .filter(|r| matches!(r.offer, Offer::Builds(_)))
+                .map(|r| norm(&r.uri)),
+        );
+        seen_origins.extend(self.answered_before.iter().cloned());
+        if !origins.is_empty() {
+            return origins.iter().all(|o| seen_origins.contains(&norm(o)));
+        }
+        !publishers.is_empty() && publishers.iter().all(|n| seen.iter().any(|p| p.name == *n))
+    }
+
+    /// The enabled publishers preflight's refresh reached (none when it did not test).
+    fn refreshed_in_preflight(&self) -> Vec<Publisher> {
         let gz_names: Vec<&str> = self.gz_publishers.iter().map(|p| p.name.as_str()).collect();
         let refreshed = |list: &[Publisher], dead: &Option<Vec<String>>, zone: bool| {
             list.iter()
@@ -292,23 +312,18 @@ impl Facts {
         };
         let mut seen = refreshed(&self.gz_publishers, &self.gz_unreachable, false);
         seen.extend(refreshed(&self.zone_publishers_at_start, &self.zone_unreachable, true));
-        // A refresh passes when any origin answers: only a publisher's single origin is
-        // known to have answered (a dead mirror listed beside a live origin never did).
-        let mut seen_origins: Vec<String> = seen
+        seen
+    }
+
+    /// The origins preflight's refresh showed answering (without a trailing `/`). A refresh
+    /// passes when any origin answers: only a publisher's single origin is known to have
+    /// answered (a dead mirror listed beside a live origin never did).
+    pub fn preflight_answered_origins(&self) -> Vec<String> {
+        self.refreshed_in_preflight()
             .iter()
             .filter(|p| p.enabled_origins().count() == 1)
-            .flat_map(|p| p.enabled_origins().map(norm))
-            .collect();
-        seen_origins.extend(
-            self.repositories
-                .iter()
-                .filter(|r| matches!(r.offer, Offer::Builds(_)))
-                .map(|r| norm(&r.uri)),
-        );
-        if !origins.is_empty() {
-            return origins.iter().all(|o| seen_origins.contains(&norm(o)));
-        }
-        !publishers.is_empty() && publishers.iter().all(|n| seen.iter().any(|p| p.name == *n))
+            .flat_map(|p| p.enabled_origins().map(|o| o.trim_end_matches('/').to_string()))
+            .collect()
     }
 
     /// Keeps what a rung learnt about repositories (the newest word on each), except that one

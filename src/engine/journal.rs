@@ -138,6 +138,10 @@ pub struct Journal {
     /// still down passed the step over and uninstalled what it keeps).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repositories: Vec<super::facts::RepositoryOffer>,
+    /// The origins this run's first preflight saw answer: down at a resume's, an outage of
+    /// the same run, not a dead publisher (regress ww2 F1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answered_at_start: Vec<String>,
 }
 
 /// A rung that installed packages kept from applying (see [`Journal::blocked`]).
@@ -268,6 +272,7 @@ impl Journal {
             renamed: Vec::new(),
             withdrawn: Vec::new(),
             repositories: Vec::new(),
+            answered_at_start: Vec::new(),
             reenable_in_zone: Vec::new(),
         }
     }

@@ -534,6 +534,7 @@ pub fn run(runner: &Runner, zone: &str, forced: Option<Platform>, reachability: 
         gz_publishers_table,
         zone_publishers_at_start: zone_publishers.clone(),
         repositories: Vec::new(),
+        answered_before: Vec::new(),
         zone_image_deferred,
         zone_packages_unread: None,
         zone_publishers,

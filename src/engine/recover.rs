@@ -531,6 +531,10 @@ fn run_request(
     }
     // ... and what its repositories answered (empty in a new run's journal).
     facts.learn_repositories(journal.repositories.clone());
+    if journal.answered_at_start.is_empty() {
+        journal.answered_at_start = facts.preflight_answered_origins();
+    }
+    facts.answered_before = journal.answered_at_start.clone();
     let installed_at_start = journal.installed_at_start;
     let found_installed = facts.state == ZoneState::Installed;
     let mut run = Run {

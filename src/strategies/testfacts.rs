@@ -85,6 +85,7 @@ pub fn b111() -> Facts {
         zone_offered_builds: Vec::new(),
         zone_publishers_at_start: Vec::new(),
         repositories: Vec::new(),
+        answered_before: Vec::new(),
         gz_catalogs: None,
     }
 }

@@ -32,12 +32,23 @@ impl ZonePublishers {
             matches!(input.facts.platform, Platform::OpenIndiana | Platform::OmniOs)
                 && input.facts.gz_publishers.iter().any(|g| g.name == name)
         };
+        // One whose repository answered when this run began (a resumed run's preflight found
+        // it down) is tested again, not taken for dead: its failure then is an outage
+        // (regress ww2 F1).
+        let answered_before = |p: &crate::commands::pkg::Publisher| {
+            let mut origins = p.enabled_origins().peekable();
+            origins.peek().is_some()
+                && origins.all(|o| {
+                    input.facts.answered_before.iter().any(|a| a == o.trim_end_matches('/'))
+                })
+        };
         input
             .facts
             .zone_publishers
             .iter()
             .filter(|p| p.syspub != Some(true))
             .filter(|p| !replaced(&p.name))
+            .filter(|p| !answered_before(p))
             .filter(|p| {
                 preflight.contains(&p.name)
                     || input.diagnosis.is_some_and(|d| {

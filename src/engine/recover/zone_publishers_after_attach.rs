@@ -203,7 +203,21 @@ impl Run {
             return;
         };
         let norm = |o: &str| o.trim_end_matches('/').to_string();
-        let steps: Vec<String> = self.facts.repositories.iter().map(|r| norm(&r.uri)).collect();
+        // The global zone's own origins are where the zone belongs now, not a step's (regress
+        // ww2 F2: every OmniOS step ending on the GZ's release was called repointed).
+        let gz: Vec<String> = self
+            .facts
+            .gz_publishers
+            .iter()
+            .flat_map(|g| g.origins.iter().map(|o| norm(&o.uri)))
+            .collect();
+        let steps: Vec<String> = self
+            .facts
+            .repositories
+            .iter()
+            .map(|r| norm(&r.uri))
+            .filter(|u| !gz.contains(u))
+            .collect();
         for p in now.iter().filter(|p| p.syspub != Some(true)) {
             let Some(before) =
                 self.facts.zone_publishers_at_start.iter().find(|b| b.name == p.name)
