@@ -375,6 +375,12 @@ const WRAP_EXCEPTIONS: &[(&str, &str)] = &[
     ("openindiana-terminal-then-dry-run.txt", "code block, mail 72"),
     ("s11express-terminal-then-dry-run.txt", "mail 72"),
     ("s11express-terminal-then-dry-run.txt", "code block, mail 72"),
+    // Indented as a code block, the dated `Result: Attach Succeeded.` line (84 columns) breaks
+    // inside those words: the second zone's attach reads as cut short.
+    ("solaris11-tail-relative-headers-two-zones.txt", "code block, mail 72"),
+    // The indented `pkg list` row breaks before its IFO column: the freeze is not shown, and
+    // the terminal without a reason reads as a log to be found elsewhere.
+    ("openindiana-terminal-then-list-with-frozen.txt", "code block, mail 72"),
 ];
 
 #[test]
