@@ -895,7 +895,6 @@ pub fn list_zbes(runner: &Runner, root: &str) -> Result<Vec<ZbeInfo>, crate::com
         .collect())
 }
 
-/// `zfs list -H -o name,mountpoint`: the dataset whose mountpoint is `path`.
 /// `mount -p`, parsed.
 pub fn mount_table(runner: &Runner) -> Result<Vec<mount::MountEntry>, crate::commands::RunError> {
     run_parsed(runner, &mount::mount_p_spec(), |o| Ok(mount::parse_mount_p(o)))
@@ -913,6 +912,7 @@ pub fn dataset_of_zonepath(
         .or_else(|| dataset_with_mountpoint(runner, zonepath))
 }
 
+/// `zfs list -H -o name,mountpoint`: the dataset whose mountpoint is `path`.
 fn dataset_with_mountpoint(runner: &Runner, path: &Path) -> Option<String> {
     let props = ["name", "mountpoint"];
     let rows =

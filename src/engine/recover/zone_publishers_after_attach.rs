@@ -1,6 +1,8 @@
 //! The zone's publishers after an attach that had the global zone's out of its way: those
 //! the attach copied in disabled are enabled again where the zone had them enabled, and
-//! those Solaris 11 Express's attach did not re-create are named with how to add them.
+//! those Solaris 11 Express's attach did not re-create are named with how to add them; after
+//! an attach that ended a rescue with an `incremental` step, a zone publisher left pointing at
+//! the step's repository is named with how to point it back.
 
 use super::{ReenablePlan, Run};
 use crate::engine::environment;
@@ -186,7 +188,7 @@ impl Run {
     }
 }
 
-/// Analysis key of a zone publisher an `incremental` step left pointing at its repository.
+/// Finding key of a zone publisher an `incremental` step left pointing at its repository.
 pub(crate) const REPOINTED: &str = "incremental.publisher-repointed";
 
 impl Run {
