@@ -1357,13 +1357,9 @@ impl FindingBuilder<'_> {
         if !answered {
             return;
         }
-        let (mut refresh, rest): (Vec<Finding>, Vec<Finding>) =
-            std::mem::take(findings).into_iter().partition(before);
-        for f in &mut refresh {
-            f.inhibitor = false;
+        set_aside(findings, before, |f| {
             f.strategy = None;
             f.next_commands.retain(|c| !c.starts_with("zonerescue --strategy"));
-            f.severity = super::report::Severity::Warning;
             f.explanation = "pkg could not refresh this publisher's catalog, but this \
                              generation's attach ignores that and solves on the catalogs it has \
                              (`copy-publishers-from /`, then `install --no-refresh`): the \
@@ -1371,10 +1367,26 @@ impl FindingBuilder<'_> {
                              publisher still fails every refresh: fix or remove it once the zone \
                              is attached."
                 .into();
-        }
-        findings.extend(rest);
-        findings.extend(refresh);
+        });
     }
+}
+
+/// The findings `aside` picks are no cause of the failure: warnings, edited by `edit`, after
+/// the others.
+fn set_aside(
+    findings: &mut Vec<Finding>,
+    aside: impl Fn(&Finding) -> bool,
+    edit: impl Fn(&mut Finding),
+) {
+    let (mut notes, rest): (Vec<Finding>, Vec<Finding>) =
+        std::mem::take(findings).into_iter().partition(|f| aside(f));
+    for f in &mut notes {
+        f.inhibitor = false;
+        f.severity = super::report::Severity::Warning;
+        edit(f);
+    }
+    findings.extend(rest);
+    findings.extend(notes);
 }
 
 /// A frozen package only listed (`pkg list`'s `if-`), which neither the solver's "excluded by a
@@ -1389,21 +1401,15 @@ fn frozen_aside(findings: &mut Vec<Finding>, named: &[String]) {
     // Only beside a cause the input shows: alone (a terminal that printed no pkg error), the
     // freeze may well be what stopped the attach (realworld ww2 F3).
     let other_cause = findings.iter().any(|f| f.inhibitor && f.key != "package-frozen");
-    if !other_cause || !findings.iter().any(aside) {
+    if !other_cause {
         return;
     }
-    let (mut listed, rest): (Vec<Finding>, Vec<Finding>) =
-        std::mem::take(findings).into_iter().partition(aside);
-    for f in &mut listed {
-        f.inhibitor = false;
-        f.severity = super::report::Severity::Warning;
+    set_aside(findings, aside, |f| {
         f.explanation = format!(
             "{} The failure does not name it: it is not what stopped this attach.",
             f.explanation.trim_end()
         );
-    }
-    findings.extend(rest);
-    findings.extend(listed);
+    });
 }
 
 fn first_line(f: &Finding) -> u64 {

@@ -2645,15 +2645,10 @@ impl Run {
                 if let Ok(zbe) = self.zbe() {
                     // A solaris-brand ZBE of another GZ BE is cloned by the attach, and the
                     // rung snapshots the clone (regress ww F4: the plan named the original).
-                    let shown = match zbe.rsplit_once('/') {
-                        Some((root, leaf))
-                            if after_an_attach.is_some() && self.attach_clones_the_zbe(&zbe) =>
-                        {
-                            self.first_free_clone_name()
-                                .unwrap_or_else(|| format!("{root}/<the attach's clone of {leaf}>"))
-                        }
-                        _ => zbe.clone(),
-                    };
+                    let shown = after_an_attach
+                        .as_ref()
+                        .and_then(|_| self.clone_the_attach_makes(&zbe))
+                        .unwrap_or_else(|| zbe.clone());
                     let run = &self.journal.run_id;
                     let name = snapshot::rung_name(&zbe, run, n, s);
                     let gz = self.facts.gz_entire_text();
@@ -3702,28 +3697,20 @@ impl Run {
         self.facts.zone_image_deferred && s != StrategyName::Attach
     }
 
-    /// Whether the solaris brand's attach clones `zbe` rather than take it: the active ZBE of
-    /// another global-zone BE that still exists (reference §2.6, `discover_active_be` case 3;
-    /// one whose GZ BE is gone is an orphan, mounted in place).
-    fn attach_clones_the_zbe(&self, zbe: &str) -> bool {
+    /// The ZBE the solaris brand's attach clones `zbe` to, when it clones it rather than take
+    /// it: `zbe` is the active ZBE of another global-zone BE that still exists (reference §2.6,
+    /// `discover_active_be` case 3; one whose GZ BE is gone is an orphan, mounted in place), and
+    /// the clone is the first free `solaris-N` (`create_active_ds`).
+    fn clone_the_attach_makes(&self, zbe: &str) -> Option<String> {
         if self.facts.brand != "solaris" || self.facts.zbe_of_running_gz_be {
-            return false;
+            return None;
         }
-        let Ok(zbes) = preflight::list_zbes(&self.exec.runner, &self.facts.zbe_root) else {
-            return false;
-        };
-        let Some(parent) = zbes.iter().find(|z| z.dataset == zbe).and_then(|z| z.parentbe.clone())
-        else {
-            return false;
-        };
-        crate::commands::beadm::list(&self.exec.runner)
-            .is_ok_and(|bes| bes.iter().any(|b| b.uuid.as_deref() == Some(parent.as_str())))
-    }
-
-    /// The dataset the solaris brand's attach clones a ZBE of another GZ BE to: the first
-    /// free `solaris-N` (reference §2.6, `create_active_ds`).
-    fn first_free_clone_name(&self) -> Option<String> {
         let zbes = preflight::list_zbes(&self.exec.runner, &self.facts.zbe_root).ok()?;
+        let parent = zbes.iter().find(|z| z.dataset == zbe)?.parentbe.clone()?;
+        let bes = crate::commands::beadm::list(&self.exec.runner).ok()?;
+        if !bes.iter().any(|b| b.uuid.as_deref() == Some(parent.as_str())) {
+            return None;
+        }
         (0..100)
             .map(|i| format!("{}/solaris-{i}", self.facts.zbe_root))
             .find(|d| !zbes.iter().any(|z| &z.dataset == d))
